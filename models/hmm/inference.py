@@ -1,0 +1,135 @@
+"""Batched forward–backward (scaled) and Viterbi (log space) for a categorical HMM.
+
+The scaled forward variables sum to one at every step, so they never underflow as a whole; the
+log-likelihood is the sum of the logs of the scale factors. Individual entries can still become
+subnormal in float32 on sparse models (and subnormal arithmetic is ~30x slower on x86), so callers
+that run in float32 flush denormals to zero (see `flush_denormals`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+
+from models.hmm.sequences import PackedSequences
+
+
+@dataclass
+class ExpectedCounts:
+    """Sufficient statistics of one E-step, summed over all sequences."""
+
+    start: torch.Tensor  # (K,)
+    transitions: torch.Tensor  # (K, K)
+    emissions: torch.Tensor  # (K, V)
+    log_likelihood: float
+
+
+@contextlib.contextmanager
+def flush_denormals(enabled: bool = True) -> Iterator[None]:
+    """Treat subnormal floats as zero inside the block (CPU only; a no-op where unsupported)."""
+    if not enabled:
+        yield
+        return
+    supported = torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        if supported:
+            torch.set_flush_denormal(False)
+
+
+def emission_columns(emissionprob: torch.Tensor, packed: PackedSequences) -> torch.Tensor:
+    """b[t, n, k] = P(symbol x[t, n] | state k), shape (T, N, K)."""
+    return emissionprob.T[packed.symbols]
+
+
+def forward(
+    startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Scaled forward pass: returns (alpha (T,N,K), log scale factors (T,N), b (T,N,K)).
+
+    Rows past a sequence's end keep alpha = 0 and log scale = 0.
+    """
+    b = emission_columns(emissionprob, packed)
+    steps, n_rows, n_states = b.shape
+    alpha = torch.zeros((steps, n_rows, n_states), dtype=b.dtype, device=b.device)
+    log_scale = torch.zeros((steps, n_rows), dtype=b.dtype, device=b.device)
+    a = startprob * b[0]
+    scale = a.sum(1, keepdim=True)
+    alpha[0] = a / scale
+    log_scale[0] = scale.squeeze(1).log()
+    for t in range(1, steps):
+        n = packed.active[t]
+        a = (alpha[t - 1, :n] @ transmat) * b[t, :n]
+        scale = a.sum(1, keepdim=True)
+        alpha[t, :n] = a / scale
+        log_scale[t, :n] = scale.squeeze(1).log()
+    return alpha, log_scale, b
+
+
+def log_likelihoods(
+    startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
+) -> torch.Tensor:
+    """log P(sequence) for each packed row, shape (N,)."""
+    _, log_scale, _ = forward(startprob, transmat, emissionprob, packed)
+    return log_scale.sum(0)
+
+
+def expected_counts(
+    startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
+) -> ExpectedCounts:
+    """One E-step of Baum–Welch over all sequences at once."""
+    alpha, log_scale, b = forward(startprob, transmat, emissionprob, packed)
+    steps, n_rows, n_states = alpha.shape
+    scale = log_scale.exp()
+    # weighted[t] = b[t] * beta[t] / c[t]: the backward message entering step t, zero on padding.
+    weighted = torch.zeros_like(alpha)
+    beta_next = torch.ones((n_rows, n_states), dtype=alpha.dtype, device=alpha.device)
+    gamma = torch.zeros_like(alpha)
+    gamma[steps - 1] = alpha[steps - 1]
+    for t in range(steps - 1, 0, -1):
+        n_next = packed.active[t]
+        n_here = packed.active[t - 1]
+        weighted[t, :n_next] = b[t, :n_next] * beta_next[:n_next] / scale[t, :n_next, None]
+        beta = torch.ones((n_here, n_states), dtype=alpha.dtype, device=alpha.device)
+        beta[:n_next] = weighted[t, :n_next] @ transmat.T
+        gamma[t - 1, :n_here] = alpha[t - 1, :n_here] * beta
+        beta_next = beta
+    transitions = transmat * (alpha[:-1].reshape(-1, n_states).T @ weighted[1:].reshape(-1, n_states))
+    emissions = torch.zeros((emissionprob.shape[1], n_states), dtype=alpha.dtype, device=alpha.device)
+    emissions.index_add_(0, packed.symbols.reshape(-1), gamma.reshape(-1, n_states))
+    return ExpectedCounts(
+        start=gamma[0].sum(0),
+        transitions=transitions,
+        emissions=emissions.T.contiguous(),
+        log_likelihood=float(log_scale.sum()),
+    )
+
+
+def viterbi(
+    startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Most likely state path per packed row: (log-probabilities (N,), paths (N, T) padded with -1)."""
+    log_a = transmat.log()
+    log_b = emissionprob.log().T[packed.symbols]  # (T, N, K)
+    steps, n_rows, n_states = log_b.shape
+    delta = startprob.log() + log_b[0]
+    backpointers = torch.zeros((steps, n_rows, n_states), dtype=torch.long, device=log_b.device)
+    for t in range(1, steps):
+        n = packed.active[t]
+        best, argbest = (delta[:n, :, None] + log_a).max(dim=1)
+        delta = delta.clone()
+        delta[:n] = best + log_b[t, :n]
+        backpointers[t, :n] = argbest
+    log_prob, state = delta.max(dim=1)
+    paths = torch.full((n_rows, steps), -1, dtype=torch.long, device=log_b.device)
+    for t in range(steps - 1, 0, -1):
+        n = packed.active[t]
+        paths[:n, t] = state[:n]
+        state = state.clone()
+        state[:n] = backpointers[t, :n].gather(1, state[:n, None]).squeeze(1)
+    paths[:, 0] = state
+    return log_prob, paths
