@@ -1,0 +1,65 @@
+"""Start the desktop app: check for a display, set up logging and the crash handler, show the window."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from types import TracebackType
+
+from app.log import logger, setup_logging
+
+NO_DISPLAY_MESSAGE = (
+    "Atelier needs a display. On a machine without one run it as `xvfb-run -a atelier`, "
+    "or set QT_QPA_PLATFORM=offscreen to run it without showing a window."
+)
+
+
+def display_available() -> bool:
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def handle_uncaught_exception(
+    exc_type: type[BaseException], exc_value: BaseException, exc_traceback: TracebackType | None
+) -> None:
+    """Log the traceback and tell the user in a dialog; the app keeps running."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc_value, exc_traceback)
+        return
+    logger.error("uncaught exception:\n%s", "".join(traceback.format_exception(exc_type, exc_value, exc_traceback)))
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.errors import user_message
+
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", user_message(exc_value))
+    box.setInformativeText("Atelier is still running; your work is kept. The details are in the log file.")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setObjectName("uncaught-exception-dialog")
+    box.show()
+
+
+def run_gui() -> int:
+    if not display_available():
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
+        return 2
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow
+    from app.paths import APP_NAME, ORGANIZATION
+    from app.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    log_path = setup_logging()
+    logger.info("Atelier starting; log at %s", log_path)
+    sys.excepthook = handle_uncaught_exception
+    window = MainWindow()
+    apply_theme(app, window.settings.get("dark_theme"))
+    window.show()
+    return app.exec()

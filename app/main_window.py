@@ -1,0 +1,195 @@
+"""The main window: three activity tabs, the menu bar, and the status bar with device and job."""
+
+from __future__ import annotations
+
+import platform
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from app import __version__
+from app.log import log_file_path, logger
+from app.paths import history_database_path
+from app.preferences import PreferencesDialog
+from app.settings import Settings
+from app.status_bar import JobStatusBar
+from app.store import Store
+from app.system_check import missing_features
+from app.tabs.activity_tab import ActivityTab
+from app.tabs.placeholder_tabs import ChatTab, ComposeTab, PaintTab
+from app.theme import apply_theme
+from app.worker import JobContext, TabWorker
+from models.jobs import Result
+
+
+def _probe_device(setting: str):
+    def job(context: JobContext):
+        from models.device import device_report  # torch loads here, on the worker thread
+
+        yield Result(device_report(setting=setting))
+
+    return job
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Atelier")
+        self.setMinimumSize(800, 520)
+        self.settings = Settings()
+        self.store = Store(history_database_path())
+        self.device_info: dict | None = None
+        self._shut_down = False
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Activities")
+        self.activity_tabs: list[ActivityTab] = [PaintTab(), ComposeTab(), ChatTab()]
+        for tab in self.activity_tabs:
+            self.tabs.addTab(tab, tab.title)
+        self.setCentralWidget(self.tabs)
+
+        self.status = JobStatusBar()
+        self.setStatusBar(self.status)
+        self.system_worker = TabWorker("system", self)
+        for worker in [tab.worker for tab in self.activity_tabs] + [self.system_worker]:
+            self.status.track(worker)
+        self.system_worker.job_finished.connect(self._on_device_probed)
+        self.system_worker.job_failed.connect(lambda _, message: self.status.set_device(f"Device unknown: {message}"))
+
+        self._build_menus()
+        self._build_shortcuts()
+        self._restore_state()
+        for problem in missing_features():
+            logger.info("missing feature: %s", problem)
+        if missing_features():
+            QTimer.singleShot(0, lambda: self.status.show_notice("  ".join(missing_features())))
+        self.probe_device()
+
+    # Device ------------------------------------------------------------------------------------
+
+    def probe_device(self) -> None:
+        self.status.set_device("Finding the compute device…")
+        self.system_worker.submit("Finding the compute device", _probe_device(self.settings.get("device")))
+
+    def _on_device_probed(self, _handle, report: dict) -> None:
+        self.device_info = report
+        self.status.set_device(str(report["description"]))
+        if report.get("notice"):
+            self.status.show_notice(str(report["notice"]))
+
+    # Menus and shortcuts -----------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        menu_bar = self.menuBar()
+        file_menu = menu_bar.addMenu("&File")
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        edit_menu = menu_bar.addMenu("&Edit")
+        self.preferences_action = edit_menu.addAction("&Preferences…")
+        self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(self.show_preferences)
+
+        view_menu = menu_bar.addMenu("&View")
+        for index, tab in enumerate(self.activity_tabs):
+            action = view_menu.addAction(tab.title)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+        view_menu.addSeparator()
+        self.dark_theme_action = view_menu.addAction("&Dark Theme")
+        self.dark_theme_action.setCheckable(True)
+        self.dark_theme_action.setChecked(self.settings.get("dark_theme"))
+        self.dark_theme_action.toggled.connect(self.set_dark_theme)
+
+        help_menu = menu_bar.addMenu("&Help")
+        help_menu.addAction("Open &Log Folder", self.open_log_folder)
+        about_action = help_menu.addAction("&About Atelier", self.show_about)
+        about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_shortcuts(self) -> None:
+        primary = QShortcut(QKeySequence("Ctrl+Return"), self)
+        primary.activated.connect(lambda: self.current_tab().primary_action())
+        cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        cancel.activated.connect(self.status.cancel_current_job)
+
+    def current_tab(self) -> ActivityTab:
+        return self.activity_tabs[self.tabs.currentIndex()]
+
+    # Actions -----------------------------------------------------------------------------------
+
+    def show_preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.settings, self.device_info["available"] if self.device_info else None, self)
+        dialog.accepted.connect(self._apply_preferences)
+        dialog.open()
+        return dialog
+
+    def _apply_preferences(self) -> None:
+        self.dark_theme_action.setChecked(self.settings.get("dark_theme"))
+        self.probe_device()
+
+    def set_dark_theme(self, dark: bool) -> None:
+        self.settings.set("dark_theme", dark)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, dark)
+
+    def open_log_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file_path().parent)))
+
+    def about_text(self) -> str:
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
+
+        info = self.device_info or {}
+        return (
+            f"<h3>Atelier {__version__}</h3>"
+            "<p>A local, private creative studio. Nothing you make leaves this computer.</p>"
+            f"<p>Python {platform.python_version()} · Qt {qVersion()} · PySide6 {pyside_version} · "
+            f"torch {info.get('torch_version', 'loading…')}</p>"
+            f"<p>Compute device: {info.get('description', 'being detected…')}</p>"
+            f"<p>Log file: {log_file_path()}</p>"
+        )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Atelier", self.about_text())
+
+    # Persistence and shutdown ------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.get("window_geometry")
+        if geometry.isEmpty():
+            self.resize(1200, 780)
+        else:
+            self.restoreGeometry(geometry)
+        state = self.settings.get("window_state")
+        if not state.isEmpty():
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(min(max(self.settings.get("last_tab"), 0), self.tabs.count() - 1))
+
+    def save_state(self) -> None:
+        self.settings.set("window_geometry", self.saveGeometry())
+        self.settings.set("window_state", self.saveState())
+        self.settings.set("last_tab", self.tabs.currentIndex())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Cancel running jobs, join the worker threads, close the history. Safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        for tab in self.activity_tabs:
+            tab.shutdown()
+        self.system_worker.shutdown()
+        self.store.close()
+        logger.info("window closed")

@@ -1,0 +1,92 @@
+"""The Preferences dialog: compute device, data folder, audio output, theme."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from app.settings import Settings
+from app.system_check import audio_outputs, portaudio_problem
+
+DEVICE_LABELS = {"auto": "Auto (best available)", "cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)", "mps": "Apple GPU (MPS)"}
+
+
+class PreferencesDialog(QDialog):
+    """Edits the settings; nothing changes until OK."""
+
+    def __init__(self, settings: Settings, available_devices: dict[str, bool] | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self.settings = settings
+        form = QFormLayout(self)
+
+        self.device_combo = QComboBox()
+        self.device_combo.setAccessibleName("Compute device")
+        for key, label in DEVICE_LABELS.items():
+            exists = available_devices.get(key, False) if available_devices is not None else key in ("auto", "cpu")
+            self.device_combo.addItem(label if exists else f"{label} — not on this computer", key)
+            if not exists:
+                self.device_combo.model().item(self.device_combo.count() - 1).setEnabled(False)
+        self._select(self.device_combo, settings.get("device"))
+        form.addRow("Compute device:", self.device_combo)
+
+        self.data_dir_edit = QLineEdit(settings.get("data_dir"))
+        self.data_dir_edit.setPlaceholderText("Standard place for your system")
+        self.data_dir_edit.setAccessibleName("Data folder")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_data_dir)
+        row = QHBoxLayout()
+        row.addWidget(self.data_dir_edit)
+        row.addWidget(browse)
+        form.addRow("Data folder:", row)
+        form.addRow("", QLabel("<small>History, your styles and logs live here. Takes effect after a restart.</small>"))
+
+        self.audio_combo = QComboBox()
+        self.audio_combo.setAccessibleName("Audio output")
+        self.audio_combo.addItem("System default", "")
+        for output in audio_outputs():
+            self.audio_combo.addItem(output.name, output.name)
+        self._select(self.audio_combo, settings.get("audio_output"))
+        form.addRow("Audio output:", self.audio_combo)
+        problem = portaudio_problem()
+        if problem or self.audio_combo.count() == 1:
+            form.addRow("", QLabel(f"<small>{problem or 'No sound output device was found.'}</small>"))
+
+        self.dark_theme_check = QCheckBox("Dark theme")
+        self.dark_theme_check.setAccessibleName("Dark theme")
+        self.dark_theme_check.setChecked(settings.get("dark_theme"))
+        form.addRow("Look:", self.dark_theme_check)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: str) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    def _choose_data_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose the data folder", self.data_dir_edit.text())
+        if folder:
+            self.data_dir_edit.setText(folder)
+
+    def accept(self) -> None:
+        self.settings.set("device", self.device_combo.currentData())
+        self.settings.set("data_dir", self.data_dir_edit.text().strip())
+        self.settings.set("audio_output", self.audio_combo.currentData())
+        self.settings.set("dark_theme", self.dark_theme_check.isChecked())
+        self.settings.sync()
+        super().accept()

@@ -1,0 +1,93 @@
+"""Typed settings with defaults, stored with QSettings, upgraded when their layout changes.
+
+Every setting is declared once in `REGISTRY` with its type and default, as MusicBrainz Picard
+does; code reads `settings.get("device")` and never spells a QSettings key or a default twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from app.paths import settings_path
+
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    description: str
+
+
+REGISTRY: dict[str, Setting] = {
+    setting.name: setting
+    for setting in [
+        Setting("device", str, "auto", "Compute device: auto, cpu, cuda or mps"),
+        Setting("audio_output", str, "", "Audio output device name; empty means the system default"),
+        Setting("data_dir", str, "", "Data folder chosen by the user; empty means the standard place"),
+        Setting("dark_theme", bool, True, "Use the dark palette"),
+        Setting("last_tab", int, 0, "Tab shown when the window last closed"),
+        Setting("window_geometry", QByteArray, QByteArray(), "Main window position and size"),
+        Setting("window_state", QByteArray, QByteArray(), "Dock and toolbar layout"),
+    ]
+}
+
+# Upgrades from version N to N+1, applied in order to settings written by older versions.
+UPGRADES: dict[int, Callable[[QSettings], None]] = {}
+
+
+class Settings:
+    """The app's settings, read and written through the typed registry."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self._qsettings = QSettings(str(path or settings_path()), QSettings.Format.IniFormat)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        version = int(self._qsettings.value("settings_version", 0))
+        if version == 0 and not self._qsettings.allKeys():
+            version = SETTINGS_VERSION  # a fresh file needs no upgrade
+        while version < SETTINGS_VERSION:
+            upgrade = UPGRADES.get(version)
+            if upgrade is not None:
+                upgrade(self._qsettings)
+            version += 1
+        self._qsettings.setValue("settings_version", SETTINGS_VERSION)
+
+    def get(self, name: str) -> Any:
+        setting = REGISTRY[name]
+        raw = self._qsettings.value(name, setting.default)
+        return _coerce(raw, setting)
+
+    def set(self, name: str, value: Any) -> None:
+        setting = REGISTRY[name]
+        self._qsettings.setValue(name, _coerce(value, setting))
+
+    def sync(self) -> None:
+        self._qsettings.sync()
+
+    @property
+    def file_name(self) -> str:
+        return self._qsettings.fileName()
+
+
+def _coerce(raw: Any, setting: Setting) -> Any:
+    """Turn what QSettings hands back (often a string from an INI file) into the declared type."""
+    if raw is None:
+        return setting.default
+    if setting.type is bool:
+        if isinstance(raw, str):
+            return raw.strip().lower() in ("true", "1", "yes", "on")
+        return bool(raw)
+    if setting.type is QByteArray:
+        return raw if isinstance(raw, QByteArray) else QByteArray(raw)
+    try:
+        return setting.type(raw)
+    except (TypeError, ValueError):
+        return setting.default

@@ -1,0 +1,87 @@
+"""The status bar: the compute device in words, notices, and the running job with progress and Cancel."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+
+from app.worker import JobHandle, TabWorker
+from models.jobs import Progress
+
+NOTICE_TIMEOUT_MS = 10_000
+
+
+class JobStatusBar(QStatusBar):
+    """Shows the latest running job of any tab; Cancel (or Esc) cancels that job."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.device_label = QLabel("Finding the compute device…")
+        self.device_label.setAccessibleName("Compute device")
+        self.job_label = QLabel()
+        self.job_label.setAccessibleName("Running job")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setAccessibleName("Job progress")
+        self.progress_bar.setMaximumWidth(220)
+        self.progress_bar.setRange(0, 1000)
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("✕ Cancel")
+        self.cancel_button.setToolTip("Cancel the running job (Esc)")
+        self.cancel_button.setAccessibleName("Cancel job")
+        self.cancel_button.clicked.connect(self.cancel_current_job)
+        self.addWidget(self.device_label)
+        for widget in (self.job_label, self.progress_bar, self.cancel_button):
+            self.addPermanentWidget(widget)
+        self._running: list[JobHandle] = []
+        self._show_job(None)
+
+    def set_device(self, description: str) -> None:
+        self.device_label.setText(description)
+
+    def show_notice(self, text: str) -> None:
+        """A message the user should see (a missing package, a fall-back to the CPU)."""
+        self.showMessage(text, NOTICE_TIMEOUT_MS)
+
+    def track(self, worker: TabWorker) -> None:
+        worker.job_started.connect(self._on_started)
+        worker.job_progress.connect(self._on_progress)
+        for ended in (worker.job_finished, worker.job_failed, worker.job_cancelled):
+            ended.connect(self._on_ended)
+        worker.notice.connect(self.show_notice)
+
+    def current_job(self) -> JobHandle | None:
+        return self._running[-1] if self._running else None
+
+    def cancel_current_job(self) -> bool:
+        handle = self.current_job()
+        if handle is None:
+            return False
+        handle.cancel()
+        self.job_label.setText(f"Cancelling {handle.title}…")
+        return True
+
+    def _on_started(self, handle: JobHandle) -> None:
+        self._running.append(handle)
+        self._show_job(handle)
+
+    def _on_progress(self, handle: JobHandle, progress: Progress) -> None:
+        if handle is not self.current_job():
+            return
+        self.job_label.setText(f"{handle.title}: {progress.message}" if progress.message else handle.title)
+        if progress.fraction is None:
+            self.progress_bar.setRange(0, 0)  # busy indicator
+        else:
+            self.progress_bar.setRange(0, 1000)
+            self.progress_bar.setValue(round(1000 * min(max(progress.fraction, 0.0), 1.0)))
+
+    def _on_ended(self, handle: JobHandle, *_: object) -> None:
+        if handle in self._running:
+            self._running.remove(handle)
+        self._show_job(self.current_job())
+
+    def _show_job(self, handle: JobHandle | None) -> None:
+        visible = handle is not None
+        for widget in (self.job_label, self.progress_bar, self.cancel_button):
+            widget.setVisible(visible)
+        if handle is not None:
+            self.job_label.setText(handle.title)
+            self.progress_bar.setRange(0, 0)

@@ -1,0 +1,1 @@
+"""The three activity tabs. Each owns one long-lived worker for its engine's jobs."""

@@ -1,0 +1,43 @@
+"""What every tab shares: the controls | work | history layout and one long-lived worker."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from app.worker import TabWorker
+
+
+class ActivityTab(QWidget):
+    """A tab with its own worker thread. Subclasses fill the three panes of `splitter`."""
+
+    #: Shown in the tab bar and used to name the worker thread.
+    title = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(f"{self.title} tab")
+        self.worker = TabWorker(self.title.lower(), self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+
+    def primary_action(self) -> bool:
+        """Run the tab's primary action (Render, Generate, Send); False when it has none yet."""
+        return False
+
+    def shutdown(self) -> None:
+        self.worker.shutdown()
+
+
+def empty_state_label(text: str) -> QLabel:
+    """A centred, wrapped sentence that tells a new user what this place is for."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setMargin(48)
+    label.setAccessibleName("Empty state")
+    return label

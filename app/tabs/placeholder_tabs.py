@@ -1,0 +1,43 @@
+"""The Paint, Compose and Chat tabs as they stand before their engines land: each says what it will hold."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from app.tabs.activity_tab import ActivityTab, empty_state_label
+
+
+class _ComingTab(ActivityTab):
+    description = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.splitter.addWidget(empty_state_label(self.description))
+
+
+class PaintTab(_ComingTab):
+    title = "Paint"
+    description = (
+        "<h2>Paint</h2><p>Paint rough colour shapes or drop in a photo, and Atelier renders it in an "
+        "artist's style — Van Gogh, Hokusai, Munch, Turner, or a style you train from your own "
+        "paintings. Or ask for a new painting from scratch.</p>"
+        "<p><i>The painting engine is not installed in this build yet.</i></p>"
+    )
+
+
+class ComposeTab(_ComingTab):
+    title = "Compose"
+    description = (
+        "<h2>Compose</h2><p>Ask for melodies in a style, key and length; audition them, loop them, "
+        "harmonize them, keep the good ones, and drag them into your DAW as MIDI.</p>"
+        "<p><i>The melody engine is not installed in this build yet.</i></p>"
+    )
+
+
+class ChatTab(_ComingTab):
+    title = "Chat"
+    description = (
+        "<h2>Chat</h2><p>Talk with a small assistant that runs on this computer: it writes lyrics "
+        "and titles, and asks the Paint and Compose tabs for pictures and melodies.</p>"
+        "<p><i>The assistant is not installed in this build yet.</i></p>"
+    )

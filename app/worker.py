@@ -1,0 +1,191 @@
+"""Each tab's long-lived worker: a QObject on its own QThread that runs engine jobs one at a time.
+
+The worker keeps what its jobs load (models on the device) in `cache`, so the second render or
+melody is fast. A job is submitted as a factory `make_job(context) -> generator` (see
+`models.jobs`); the generator runs on the worker thread and its events come back to the UI thread
+as signals, throttled so that a stream of tokens or previews cannot flood the event loop. Every
+job ends in exactly one of `finished`, `failed` or `cancelled`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from app.errors import user_message
+from app.log import logger
+from models.jobs import JobCancelled, Preview, Progress, Result, Token
+
+# Partial results reach the UI at most this often; the last one always arrives.
+EMIT_INTERVAL_S = 0.05
+
+_job_ids = itertools.count(1)
+
+
+@dataclass
+class JobContext:
+    """What a job factory receives: the cancel flag and the worker's cache of loaded models."""
+
+    cancel: threading.Event
+    cache: dict[str, Any]
+    notify: Callable[[str], None]
+
+
+JobFactory = Callable[[JobContext], Any]
+
+
+@dataclass
+class JobHandle:
+    """The UI side's handle on a submitted job."""
+
+    id: int
+    title: str
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+
+class _JobRunner(QObject):
+    """Lives on the worker thread; runs each job it is handed, in order."""
+
+    started = Signal(int)
+    progress = Signal(int, object)  # job id, Progress
+    partial = Signal(int, object)  # job id, Token (text batched) or Preview
+    finished = Signal(int, object)  # job id, result value
+    failed = Signal(int, str)  # job id, a sentence for the user
+    cancelled = Signal(int)
+    notice = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache: dict[str, Any] = {}
+
+    @Slot(object, object)
+    def run(self, handle: JobHandle, factory: JobFactory) -> None:
+        if handle.cancel_event.is_set():
+            self.cancelled.emit(handle.id)
+            return
+        self.started.emit(handle.id)
+        context = JobContext(cancel=handle.cancel_event, cache=self.cache, notify=self.notice.emit)
+        throttle = _Throttle(handle.id, self)
+        try:
+            for event in factory(context):
+                if isinstance(event, Result):
+                    throttle.flush()
+                    if handle.cancel_event.is_set():
+                        break
+                    self.finished.emit(handle.id, event.value)
+                    return
+                throttle.add(event)
+            else:
+                if not handle.cancel_event.is_set():
+                    raise RuntimeError(f"job {handle.title!r} ended without a result")
+            throttle.flush()
+            self.cancelled.emit(handle.id)
+        except JobCancelled:
+            self.cancelled.emit(handle.id)
+        except Exception as error:  # a job's failure must never take the worker down
+            logger.exception("job %r failed", handle.title)
+            self.failed.emit(handle.id, user_message(error))
+
+
+class _Throttle:
+    """Coalesces a job's events: the latest progress, tokens joined, the latest preview."""
+
+    def __init__(self, job_id: int, runner: _JobRunner) -> None:
+        self.job_id = job_id
+        self.runner = runner
+        self.last_emit = 0.0
+        self.progress: Progress | None = None
+        self.text: list[str] = []
+        self.preview: Preview | None = None
+
+    def add(self, event: Any) -> None:
+        if isinstance(event, Progress):
+            self.progress = event
+        elif isinstance(event, Token):
+            self.text.append(event.text)
+        elif isinstance(event, Preview):
+            self.preview = event
+        if time.monotonic() - self.last_emit >= EMIT_INTERVAL_S:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.progress is not None:
+            self.runner.progress.emit(self.job_id, self.progress)
+        if self.text:
+            self.runner.partial.emit(self.job_id, Token("".join(self.text)))
+        if self.preview is not None:
+            self.runner.partial.emit(self.job_id, self.preview)
+        self.progress, self.text, self.preview = None, [], None
+        self.last_emit = time.monotonic()
+
+
+class TabWorker(QObject):
+    """A tab's worker thread. Submit jobs from the UI thread; listen to the signals."""
+
+    job_started = Signal(object)  # JobHandle
+    job_progress = Signal(object, object)  # JobHandle, Progress
+    job_partial = Signal(object, object)  # JobHandle, Token or Preview
+    job_finished = Signal(object, object)  # JobHandle, result
+    job_failed = Signal(object, str)  # JobHandle, message
+    job_cancelled = Signal(object)  # JobHandle
+    notice = Signal(str)  # something the user should know, e.g. a fall-back to the CPU
+
+    _submit = Signal(object, object)
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._jobs: dict[int, JobHandle] = {}
+        self._thread = QThread()
+        self._thread.setObjectName(f"{name}-worker")
+        self._runner = _JobRunner()
+        self._runner.moveToThread(self._thread)
+        self._submit.connect(self._runner.run)
+        self._runner.started.connect(lambda job_id: self._relay(job_id, self.job_started))
+        self._runner.progress.connect(lambda job_id, event: self._relay(job_id, self.job_progress, event))
+        self._runner.partial.connect(lambda job_id, event: self._relay(job_id, self.job_partial, event))
+        self._runner.finished.connect(lambda job_id, value: self._end(job_id, self.job_finished, value))
+        self._runner.failed.connect(lambda job_id, message: self._end(job_id, self.job_failed, message))
+        self._runner.cancelled.connect(lambda job_id: self._end(job_id, self.job_cancelled))
+        self._runner.notice.connect(self.notice)
+        self._thread.start()
+
+    def submit(self, title: str, factory: JobFactory) -> JobHandle:
+        """Queue a job; it runs after the ones before it. Returns its handle at once."""
+        handle = JobHandle(id=next(_job_ids), title=title)
+        self._jobs[handle.id] = handle
+        self._submit.emit(handle, factory)
+        return handle
+
+    def pending_jobs(self) -> list[JobHandle]:
+        """Jobs submitted and not yet ended, oldest first."""
+        return list(self._jobs.values())
+
+    def cancel_all(self) -> None:
+        for handle in self._jobs.values():
+            handle.cancel()
+
+    def shutdown(self, timeout_ms: int = 5000) -> bool:
+        """Cancel every job and stop the thread; True if it stopped in time."""
+        self.cancel_all()
+        self._thread.quit()
+        return self._thread.wait(timeout_ms)
+
+    def _relay(self, job_id: int, signal: Signal, *payload: Any) -> None:
+        handle = self._jobs.get(job_id)
+        if handle is not None:
+            signal.emit(handle, *payload)
+
+    def _end(self, job_id: int, signal: Signal, *payload: Any) -> None:
+        handle = self._jobs.pop(job_id, None)
+        if handle is not None:
+            signal.emit(handle, *payload)

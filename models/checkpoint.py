@@ -1,0 +1,196 @@
+"""Model checkpoints: weights in safetensors, metadata in JSON beside them, written atomically.
+
+`save_checkpoint(path, tensors, kind=..., ...)` writes `path` (safetensors) and `path` with a
+`.json` suffix. `load_checkpoint(path, kind=...)` reads both back and refuses, with a sentence a
+user can act on, anything that is not what we wrote: a pickle (never unpickled: it could run
+code), a truncated file, another format version, another kind of model, tensors of the wrong shape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors_bytes
+from safetensors.torch import save as save_safetensors_bytes
+
+from models.jobs import JobError
+
+FORMAT_VERSION = 1
+
+# A safetensors file starts with an 8-byte little-endian header length, then a JSON object.
+_HEADER_LENGTH_BYTES = 8
+_MAX_HEADER_BYTES = 100 * 1024 * 1024
+
+
+class CheckpointError(JobError):
+    """A checkpoint that cannot be used; the message says why and what to do."""
+
+
+@dataclass
+class Checkpoint:
+    tensors: dict[str, torch.Tensor]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.metadata["kind"]
+
+    @property
+    def hyperparameters(self) -> dict[str, Any]:
+        return self.metadata.get("hyperparameters", {})
+
+
+def metadata_path(weights_path: str | os.PathLike) -> Path:
+    return Path(weights_path).with_suffix(".json")
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` so that a crash leaves either the old file or the new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # The rename itself is durable only once the directory entry is flushed (POSIX only).
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_checkpoint(
+    path: str | os.PathLike,
+    tensors: Mapping[str, torch.Tensor],
+    *,
+    kind: str,
+    hyperparameters: Mapping[str, Any] | None = None,
+    training: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Path:
+    """Save weights and metadata; returns the weights path.
+
+    `training` describes what the model learned from and how long it took; `extra` holds
+    anything else the engine needs at load time (vocabularies, palettes, names).
+    """
+    path = Path(path)
+    weights = {name: t.detach().to("cpu").contiguous() for name, t in tensors.items()}
+    metadata = {
+        "format_version": FORMAT_VERSION,
+        "kind": kind,
+        "hyperparameters": dict(hyperparameters or {}),
+        "training": dict(training or {}),
+        "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tensors": {name: list(t.shape) for name, t in weights.items()},
+        **dict(extra or {}),
+    }
+    # Weights first, metadata last: a reader that finds the JSON finds matching weights.
+    atomic_write_bytes(path, save_safetensors_bytes(weights, metadata={"kind": kind}))
+    atomic_write_bytes(metadata_path(path), json.dumps(metadata, indent=2).encode("utf-8"))
+    return path
+
+
+def _describe_foreign_file(head: bytes) -> str | None:
+    if head[:1] == b"\x80" or head[:2] in (b"(d", b"(l", b"}q", b"]q"):
+        return "a Python pickle"
+    if head[:2] == b"PK":
+        return "a PyTorch .pt/.pth archive (a pickle inside a zip)"
+    if head[:4] == b"GGUF":
+        return "a GGUF model file"
+    return None
+
+
+def _read_weights(path: Path) -> dict[str, torch.Tensor]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CheckpointError(f"The model file {path} is missing: reinstall Atelier or retrain the model.") from None
+    foreign = _describe_foreign_file(data[:4])
+    if foreign is not None:
+        raise CheckpointError(
+            f"{path.name} is {foreign}, which Atelier never loads because opening it could run "
+            "code. Use a .safetensors checkpoint made by Atelier."
+        )
+    if len(data) < _HEADER_LENGTH_BYTES:
+        raise CheckpointError(f"{path.name} is truncated (only {len(data)} bytes): retrain or re-copy the model.")
+    (header_length,) = struct.unpack("<Q", data[:_HEADER_LENGTH_BYTES])
+    if header_length > _MAX_HEADER_BYTES or data[_HEADER_LENGTH_BYTES : _HEADER_LENGTH_BYTES + 1] != b"{":
+        raise CheckpointError(f"{path.name} is not a safetensors checkpoint: choose a model file made by Atelier.")
+    if len(data) < _HEADER_LENGTH_BYTES + header_length:
+        raise CheckpointError(f"{path.name} is truncated: its header is cut short. Retrain or re-copy the model.")
+    try:
+        return load_safetensors_bytes(data)
+    except SafetensorError as error:
+        reason = "truncated" if "incomplete" in str(error).lower() or "too small" in str(error).lower() else "damaged"
+        raise CheckpointError(f"{path.name} is {reason} ({error}): retrain or re-copy the model.") from None
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    meta_path = metadata_path(path)
+    try:
+        metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CheckpointError(f"{meta_path.name} is missing beside {path.name}: copy both files together.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise CheckpointError(f"{meta_path.name} is damaged (not valid JSON): retrain or re-copy the model.") from None
+    if not isinstance(metadata, dict):
+        raise CheckpointError(f"{meta_path.name} is not an Atelier checkpoint description.")
+    return metadata
+
+
+def load_checkpoint(
+    path: str | os.PathLike,
+    *,
+    kind: str | None = None,
+    expected_shapes: Mapping[str, tuple[int, ...]] | None = None,
+) -> Checkpoint:
+    """Load and check a checkpoint; raise `CheckpointError` with a user-facing sentence."""
+    path = Path(path)
+    tensors = _read_weights(path)
+    metadata = _read_metadata(path)
+    version = metadata.get("format_version")
+    if version != FORMAT_VERSION:
+        raise CheckpointError(
+            f"{path.name} was saved in checkpoint format {version!r}, and this version of Atelier "
+            f"reads format {FORMAT_VERSION}: retrain the model with this version."
+        )
+    if kind is not None and metadata.get("kind") != kind:
+        raise CheckpointError(f"{path.name} holds a {metadata.get('kind')!r} model, not a {kind!r} model.")
+    if expected_shapes is not None:
+        check_shapes(tensors, expected_shapes, path.name)
+    return Checkpoint(tensors=tensors, metadata=metadata)
+
+
+def check_shapes(tensors: Mapping[str, torch.Tensor], expected: Mapping[str, tuple[int, ...]], name: str) -> None:
+    """Raise `CheckpointError` unless every expected tensor is present with its shape."""
+    for key, shape in expected.items():
+        if key not in tensors:
+            raise CheckpointError(f"{name} lacks the weights {key!r}: it was made for another model.")
+        if tuple(tensors[key].shape) != tuple(shape):
+            raise CheckpointError(
+                f"{name} has weights {key!r} of shape {tuple(tensors[key].shape)}, expected {tuple(shape)}: "
+                "it was made for another model size."
+            )
