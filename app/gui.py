@@ -14,6 +14,8 @@ NO_DISPLAY_MESSAGE = (
     "or set QT_QPA_PLATFORM=offscreen to run it without showing a window."
 )
 
+_open_error_dialogs: list = []
+
 
 def display_available() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
@@ -40,6 +42,8 @@ def handle_uncaught_exception(
     box.setInformativeText("Atelier is still running; your work is kept. The details are in the log file.")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setObjectName("uncaught-exception-dialog")
+    _open_error_dialogs.append(box)  # without a reference Python would delete the dialog at once
+    box.finished.connect(lambda *_: _open_error_dialogs.remove(box))
     box.show()
 
 

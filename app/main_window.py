@@ -36,7 +36,7 @@ class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Atelier")
-        self.setMinimumSize(800, 520)
+        self.setMinimumSize(720, 480)
         self.settings = Settings()
         self.store = Store(history_database_path())
         self.device_info: dict | None = None

@@ -46,6 +46,7 @@ class JobStatusBar(QStatusBar):
         worker.job_progress.connect(self._on_progress)
         for ended in (worker.job_finished, worker.job_failed, worker.job_cancelled):
             ended.connect(self._on_ended)
+        worker.job_failed.connect(lambda handle, message: self.show_notice(f"{handle.title} failed: {message}"))
         worker.notice.connect(self.show_notice)
 
     def current_job(self) -> JobHandle | None:

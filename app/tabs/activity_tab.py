@@ -32,12 +32,15 @@ class ActivityTab(QWidget):
         self.worker.shutdown()
 
 
-def empty_state_label(text: str) -> QLabel:
+def empty_state_label(text: str) -> QWidget:
     """A centred, wrapped sentence that tells a new user what this place is for."""
     label = QLabel(text)
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setTextFormat(Qt.TextFormat.RichText)
-    label.setMargin(48)
+    label.setMaximumWidth(640)  # a readable line length on wide windows
     label.setAccessibleName("Empty state")
-    return label
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.addWidget(label, alignment=Qt.AlignmentFlag.AlignCenter)
+    return holder

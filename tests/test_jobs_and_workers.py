@@ -1,0 +1,208 @@
+"""Workers run engine jobs off the UI thread: progress, cancel, failure, and a responsive event loop."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import torch
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from models.jobs import JobCancelled, JobError, Progress, Result, Token, check_cancelled, run_job
+
+
+def counting_job(steps: int, cancel: threading.Event | None = None):
+    total = 0
+    for step in range(steps):
+        check_cancelled(cancel)
+        total += step
+        yield Progress((step + 1) / steps, f"step {step + 1}")
+    yield Result(total)
+
+
+def heavy_torch_job(context, seconds: float = 60.0):
+    """Real CPU work in small steps that check the cancel flag between them."""
+    generator = torch.Generator().manual_seed(0)
+    matrix = torch.randn(384, 384, generator=generator)
+    start = time.perf_counter()
+    step = 0
+    while time.perf_counter() - start < seconds:
+        check_cancelled(context.cancel)
+        matrix = torch.tanh(matrix @ matrix / 20.0)
+        step += 1
+        yield Progress(None, f"step {step}")
+    yield Result(float(matrix.sum()))
+
+
+def test_run_job_returns_result_and_reports_progress():
+    seen = []
+    assert run_job(counting_job(4), seen.append) == 0 + 1 + 2 + 3
+    assert [event.fraction for event in seen] == [0.25, 0.5, 0.75, 1.0]
+
+
+def test_job_without_result_is_an_error():
+    with pytest.raises(RuntimeError):
+        run_job(iter([Progress(0.5, "half")]))
+
+
+def test_cancel_flag_stops_job_at_next_step():
+    cancel = threading.Event()
+    job = counting_job(10, cancel)
+    next(job)
+    cancel.set()
+    with pytest.raises(JobCancelled):
+        next(job)
+
+
+@pytest.fixture
+def worker(qtbot):
+    from app.worker import TabWorker
+
+    worker = TabWorker("test")
+    yield worker
+    assert worker.shutdown()
+
+
+def test_worker_runs_job_off_the_ui_thread(qtbot, worker):
+    threads = []
+
+    def job(context):
+        threads.append(threading.current_thread())
+        yield Progress(0.5, "half way")
+        yield Result(42)
+
+    with qtbot.waitSignal(worker.job_finished, timeout=5000) as finished:
+        worker.submit("answer", job)
+    assert finished.args[1] == 42
+    assert threads and threads[0] is not threading.main_thread()
+
+
+def test_worker_keeps_cache_between_jobs(qtbot, worker):
+    def load(context):
+        context.cache["model"] = context.cache.get("model", 0) + 1
+        yield Result(context.cache["model"])
+
+    results = []
+    worker.job_finished.connect(lambda _, value: results.append(value))
+    with qtbot.waitSignal(worker.job_finished, timeout=5000):
+        worker.submit("first", load)
+    with qtbot.waitSignal(worker.job_finished, timeout=5000):
+        worker.submit("second", load)
+    assert results == [1, 2]
+
+
+def test_worker_streams_tokens_batched_in_order(qtbot, worker):
+    words = [f"w{i} " for i in range(500)]
+
+    def job(context):
+        for word in words:
+            yield Token(word)
+        yield Result("done")
+
+    received = []
+    worker.job_partial.connect(lambda _, event: received.append(event.text))
+    with qtbot.waitSignal(worker.job_finished, timeout=5000):
+        worker.submit("stream", job)
+    assert "".join(received) == "".join(words)
+    assert len(received) < len(words)  # batched, so a long stream cannot flood the UI
+
+
+def test_failing_job_reports_a_sentence_and_next_job_runs(qtbot, main_window, data_dir):
+    from app.log import setup_logging
+
+    setup_logging()
+    worker = main_window.activity_tabs[0].worker
+
+    def failing(context):
+        yield Progress(0.1, "starting")
+        raise JobError("The sketch could not be read. Choose another image.")
+
+    with qtbot.waitSignal(worker.job_failed, timeout=5000) as failed:
+        worker.submit("Render", failing)
+    assert failed.args[1] == "The sketch could not be read. Choose another image."
+    assert "The sketch could not be read" in main_window.status.currentMessage()
+
+    def crashing(context):
+        yield Progress(0.1, "starting")
+        raise ValueError("boom")
+
+    with qtbot.waitSignal(worker.job_failed, timeout=5000) as failed:
+        worker.submit("Render", crashing)
+    assert "Traceback" not in failed.args[1] and "log file" in failed.args[1]
+    assert "ValueError: boom" in (data_dir / "logs" / "atelier.log").read_text()
+
+    with qtbot.waitSignal(worker.job_finished, timeout=5000) as finished:
+        worker.submit("Count", lambda context: counting_job(3, context.cancel))
+    assert finished.args[1] == 3
+
+
+def test_long_job_cancels_within_half_a_second_and_ui_stays_usable(qtbot, main_window):
+    worker = main_window.activity_tabs[1].worker
+    with qtbot.waitSignal(worker.job_progress, timeout=10_000):
+        handle = worker.submit("Long work", heavy_torch_job)
+    assert main_window.status.cancel_button.isVisible() or main_window.status.current_job() is handle
+
+    clock = QElapsedTimer()
+    clock.start()
+    with qtbot.waitSignal(worker.job_cancelled, timeout=2000):
+        main_window.status.cancel_button.click()
+    assert clock.elapsed() < 500
+    assert main_window.status.current_job() is None
+
+    main_window.tabs.setCurrentIndex(2)  # the UI still responds
+    assert main_window.tabs.currentIndex() == 2
+    with qtbot.waitSignal(worker.job_finished, timeout=5000):
+        worker.submit("Count", lambda context: counting_job(3, context.cancel))
+
+
+def test_queued_job_cancelled_before_it_starts_never_runs(qtbot, worker):
+    ran = []
+
+    def blocker(context):
+        while not context.cancel.is_set():
+            time.sleep(0.01)
+            yield Progress(None, "waiting")
+        yield Result("stopped")
+
+    def second(context):
+        ran.append(True)
+        yield Result("ran")
+
+    first = worker.submit("first", blocker)
+    queued = worker.submit("second", second)
+    queued.cancel()
+    cancelled = []
+    worker.job_cancelled.connect(lambda handle: cancelled.append(handle.id))
+    first.cancel()
+    qtbot.waitUntil(lambda: queued.id in cancelled, timeout=5000)
+    assert not ran
+    assert first.id in cancelled  # a job that returns a result after cancel still counts as cancelled
+
+
+def test_ui_event_loop_never_stalls_while_torch_works(qtbot, main_window):
+    """The largest gap between 10 ms timer ticks stays under 100 ms while a worker computes."""
+    worker = main_window.activity_tabs[0].worker
+    with qtbot.waitSignal(worker.job_progress, timeout=10_000):
+        handle = worker.submit("Heavy", heavy_torch_job)
+
+    gaps = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    qtbot.wait(2000)
+    timer.stop()
+    handle.cancel()
+    qtbot.waitUntil(lambda: main_window.status.current_job() is None, timeout=5000)
+    assert len(gaps) > 50
+    assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms"
