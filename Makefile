@@ -56,7 +56,7 @@ run: setup
 	$(BIN)/atelier
 
 lint: setup-dev
-	$(BIN)/ruff check app models tests bench build_scripts
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
 test: setup-dev lint
