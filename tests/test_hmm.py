@@ -147,3 +147,33 @@ def test_out_of_vocabulary_symbols_and_empty_sequences_are_refused():
         model.score([[0, 3]])
     with pytest.raises(ValueError):
         model.score([[]])
+
+
+def test_small_memory_batches_give_the_same_score_and_fit(monkeypatch):
+    import models.hmm.categorical as categorical
+
+    truth = CategoricalHMM.random(3, 6, seed=8)
+    symbols, _ = truth.sample(25, 30, seed=9)
+    lengths = np.random.default_rng(1).integers(1, 31, size=25)
+    sequences = [symbols[i, : lengths[i]] for i in range(25)]
+    whole = truth.log_likelihoods(sequences)
+    whole_fit = fit(sequences, 3, 6, n_iter=4, tol=-1.0, seed=2)
+    monkeypatch.setattr(categorical, "MAX_ELEMENTS", 3 * 40)  # a few sequences per batch
+    import models.hmm.baum_welch as baum_welch
+
+    monkeypatch.setattr(baum_welch, "MAX_ELEMENTS", 3 * 40)
+    torch.testing.assert_close(truth.log_likelihoods(sequences), whole)
+    np.testing.assert_allclose(fit(sequences, 3, 6, n_iter=4, tol=-1.0, seed=2).history, whole_fit.history, rtol=1e-12)
+
+
+def test_context_blocks_keep_each_block_a_distribution_and_match_brute_force():
+    # Two contexts of 3 symbols each: symbol c * 3 + x is x observed in context c.
+    rng = np.random.default_rng(3)
+    sequences = [(rng.integers(0, 2, size=n) * 3 + rng.integers(0, 3, size=n)).tolist() for n in (4, 6, 5)]
+    result = fit(sequences, 2, 6, n_iter=10, tol=-1.0, emission_blocks=2, seed=1)
+    emit = result.model.emissionprob.reshape(2, 2, 3)
+    torch.testing.assert_close(emit.sum(-1), torch.ones(2, 2, dtype=emit.dtype))
+    assert (np.diff(result.history) >= -1e-9).all()
+    for seq in sequences:
+        expected, _, _ = brute_force(result.model, seq)
+        assert result.model.log_likelihoods([seq])[0].item() == pytest.approx(expected, abs=1e-10)

@@ -12,7 +12,9 @@ import numpy as np
 import torch
 
 from models.hmm import inference
-from models.hmm.sequences import PackedSequences, pack_sequences
+from models.hmm.sequences import PackedSequences, pack_batches, pack_sequences
+
+MAX_ELEMENTS = 16_000_000  # time x sequences x states per batch: bounds memory on long corpora
 
 SequencesLike = Sequence[Sequence[int] | np.ndarray | torch.Tensor] | PackedSequences
 
@@ -90,8 +92,16 @@ class CategoricalHMM:
 
     def log_likelihoods(self, sequences: SequencesLike) -> torch.Tensor:
         """log P(x) for each sequence, in the order given (natural log)."""
-        packed = self._pack(sequences)
-        return packed.unsort(inference.log_likelihoods(*self.parameters(), packed))
+        if isinstance(sequences, PackedSequences):
+            packed = self._pack(sequences)
+            return packed.unsort(inference.log_likelihoods(*self.parameters(), packed))
+        batches, members = pack_batches(sequences, max(1, MAX_ELEMENTS // self.n_states))
+        out = torch.empty(len(sequences), dtype=self.dtype, device=self.device)
+        for batch, indices in zip(batches, members, strict=True):
+            packed = self._pack(batch)
+            out[torch.as_tensor(indices, device=self.device)] = packed.unsort(
+                inference.log_likelihoods(*self.parameters(), packed))
+        return out
 
     def score(self, sequences: SequencesLike) -> float:
         """Total log-likelihood of all sequences (natural log), as hmmlearn's `score`."""

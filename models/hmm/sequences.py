@@ -68,3 +68,26 @@ def pack_sequences(sequences: Sequence[Sequence[int] | np.ndarray | torch.Tensor
         order=torch.from_numpy(order.copy()),
         active=active,
     )
+
+
+def pack_batches(sequences: Sequence[Sequence[int] | np.ndarray | torch.Tensor], max_cells: int
+                 ) -> tuple[list[PackedSequences], list[np.ndarray]]:
+    """Pack into batches of similar length whose padded size (time x sequences) stays under `max_cells`.
+
+    Returns the batches and, for each, the indices of its sequences in the input list, so that
+    memory stays bounded when a corpus mixes a few very long tunes with many short ones.
+    """
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")
+    batches, members, current = [], [], []
+    for index in order:
+        longest = lengths[current[0]] if current else lengths[index]
+        if current and (len(current) + 1) * longest > max_cells:
+            batches.append(pack_sequences([sequences[i] for i in current]))
+            members.append(np.array(current))
+            current = []
+        current.append(int(index))
+    if current:
+        batches.append(pack_sequences([sequences[i] for i in current]))
+        members.append(np.array(current))
+    return batches, members
