@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 # Elsewhere, point pip at PyTorch's CPU wheel index: make TORCH_CPU_PIP_ARGS="--index-url URL"
 TORCH_CPU ?= torch==2.13.0
 TORCH_CPU_PIP_ARGS ?=
-DEBIAN_PACKAGES := libportaudio2 libfluidsynth3 xvfb libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1
+DEBIAN_PACKAGES := libportaudio2 libfluidsynth3 musescore-general-soundfont-small xvfb libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1
 TEST_ENV := QT_QPA_PLATFORM=offscreen ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$(CURDIR)/tests/alsa-null.conf \
 	ATELIER_DEVICE=cpu OMP_NUM_THREADS=2
 

@@ -10,6 +10,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ATELIER_DEVICE", "cpu")
 
 
+def _small_soundfont() -> str:
+    # pretty_midi's 6 MB General MIDI SoundFont loads in 0.1 s; tests need sound, not beauty.
+    import pretty_midi
+
+    return os.path.join(os.path.dirname(pretty_midi.__file__), "TimGM6mb.sf2")
+
+
+os.environ.setdefault("ATELIER_SOUNDFONT", _small_soundfont())
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
 

@@ -123,7 +123,7 @@ def test_failed_write_keeps_the_previous_checkpoint(tmp_path, weights, monkeypat
     def full_disk(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("models.checkpoint.os.fsync", full_disk)
+    monkeypatch.setattr("models.files.os.fsync", full_disk)
     with pytest.raises(OSError):
         save_checkpoint(path, {"encoder.weight": torch.ones(4, 3)}, kind="style")
     assert path.read_bytes() == before

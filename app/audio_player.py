@@ -1,0 +1,139 @@
+"""Playing rendered audio through sounddevice: play, stop, loop, and a position for the playhead.
+
+The buffer is already rendered (in the tab's worker), so starting is only opening a stream:
+sound begins within one audio block. PortAudio calls `_fill` on its own thread; that method
+touches only plain numbers and the buffer, never Qt. When there is no PortAudio, no sound card,
+or the device goes away mid-play, `failed` carries a sentence and the rest of the app goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from app.log import logger
+from app.system_check import portaudio_problem
+
+BLOCK_FRAMES = 1024  # 23 ms at 44.1 kHz: short enough for a prompt start
+
+
+class AudioPlayer(QObject):
+    started = Signal()
+    stopped = Signal()  # played to the end, or stopped by the user
+    failed = Signal(str)  # a sentence for the user
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._stream = None
+        self._finished_stream = None
+        self._samples = np.zeros((0, 2), dtype=np.float32)
+        self._sample_rate = 44100
+        self._position = 0
+        self.loop = False
+        self.frames_written = 0  # counted for the tests and the level meter
+
+    @property
+    def is_playing(self) -> bool:
+        return self._stream is not None
+
+    def position_seconds(self) -> float:
+        with self._lock:
+            return self._position / self._sample_rate
+
+    def duration_seconds(self) -> float:
+        return len(self._samples) / self._sample_rate
+
+    def play(self, samples: np.ndarray, sample_rate: int, *, loop: bool = False, device: str = "",
+             start_seconds: float = 0.0) -> bool:
+        """Start playing `samples` (frames x 2, float32) from `start_seconds`; False if it cannot."""
+        self.stop()
+        problem = portaudio_problem()
+        if problem is not None:
+            self.failed.emit(problem)
+            return False
+        import sounddevice
+
+        with self._lock:
+            self._samples = np.ascontiguousarray(samples, dtype=np.float32)
+            self._sample_rate = sample_rate
+            self._position = min(int(start_seconds * sample_rate), len(self._samples))
+            self.loop = loop
+            self.frames_written = 0
+        try:
+            stream = sounddevice.OutputStream(
+                samplerate=sample_rate,
+                channels=self._samples.shape[1],
+                dtype="float32",
+                blocksize=BLOCK_FRAMES,
+                device=device or None,
+                callback=self._fill,
+                finished_callback=self._on_stream_finished,
+            )
+            # Known before it starts: a short sound may finish before start() returns.
+            self._stream = stream
+            self.started.emit()
+            stream.start()
+        except Exception as error:  # PortAudioError, ValueError for an unknown device name, ...
+            logger.warning("audio playback could not start: %s", error)
+            self._stream = None
+            self.failed.emit(_playback_message(error, device))
+            return False
+        return True
+
+    def stop(self) -> None:
+        self._close_finished_stream()
+        stream, self._stream = self._stream, None
+        if stream is None:
+            return
+        try:
+            stream.abort()
+            stream.close()
+        except Exception as error:  # the device may already be gone
+            logger.warning("closing the audio stream: %s", error)
+        self.stopped.emit()
+
+    def _fill(self, out: np.ndarray, frames: int, _time, status) -> None:
+        # Runs on PortAudio's thread.
+        import sounddevice
+
+        with self._lock:
+            written = 0
+            while written < frames:
+                remaining = len(self._samples) - self._position
+                if remaining <= 0:
+                    if self.loop and len(self._samples):
+                        self._position = 0
+                        continue
+                    out[written:] = 0
+                    self.frames_written += written
+                    raise sounddevice.CallbackStop()
+                take = min(frames - written, remaining)
+                out[written : written + take] = self._samples[self._position : self._position + take]
+                self._position += take
+                written += take
+            self.frames_written += written
+
+    def _on_stream_finished(self) -> None:
+        # Runs on PortAudio's thread; a queued signal brings the news to the UI thread. A stream
+        # cannot be closed from its own callback: the next play() or stop() closes it.
+        if self._stream is not None:
+            self._finished_stream, self._stream = self._stream, None
+            self.stopped.emit()
+
+    def _close_finished_stream(self) -> None:
+        stream, self._finished_stream = self._finished_stream, None
+        if stream is not None:
+            stream.close()
+
+
+def _playback_message(error: Exception, device: str) -> str:
+    text = str(error)
+    if device and ("No such device" in text or "No device" in text or isinstance(error, ValueError)):
+        return f"The audio output “{device}” is not available. Choose another in Preferences; export still works."
+    return (
+        "Sound cannot be played on this computer right now (no audio output was found). "
+        "You can still export MIDI and WAV."
+    )

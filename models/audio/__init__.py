@@ -1,0 +1,1 @@
+"""Turning notes into sound: FluidSynth with a General MIDI SoundFont, or a built-in synthesizer."""

@@ -1,0 +1,71 @@
+"""Playback through sounddevice to the ALSA null device: no sound card needed, frames counted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.audio_player import AudioPlayer
+from app.system_check import audio_outputs, portaudio_problem
+
+needs_portaudio = pytest.mark.skipif(portaudio_problem() is not None, reason="PortAudio is not installed")
+
+
+def tone(seconds: float, rate: int = 44100) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    mono = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    return np.stack([mono, mono], axis=1)
+
+
+@needs_portaudio
+def test_plays_every_frame_to_the_null_device(qtbot):
+    player = AudioPlayer()
+    samples = tone(0.5)
+    with qtbot.waitSignal(player.stopped, timeout=10_000):
+        assert player.play(samples, 44100)
+    assert player.frames_written == len(samples)
+    assert not player.is_playing
+    assert player.position_seconds() == pytest.approx(0.5, abs=0.01)
+
+
+@needs_portaudio
+def test_loop_keeps_playing_until_stopped(qtbot):
+    player = AudioPlayer()
+    samples = tone(0.1)
+    assert player.play(samples, 44100, loop=True)
+    qtbot.waitUntil(lambda: player.frames_written > 3 * len(samples), timeout=10_000)
+    assert player.is_playing
+    with qtbot.waitSignal(player.stopped, timeout=2000):
+        player.stop()
+    assert not player.is_playing
+
+
+@needs_portaudio
+def test_starts_from_a_given_position(qtbot):
+    player = AudioPlayer()
+    samples = tone(1.0)
+    with qtbot.waitSignal(player.stopped, timeout=10_000):
+        player.play(samples, 44100, start_seconds=0.75)
+    assert player.frames_written == len(samples) - int(0.75 * 44100)
+
+
+@needs_portaudio
+def test_unknown_output_device_is_a_sentence(qtbot):
+    player = AudioPlayer()
+    with qtbot.waitSignal(player.failed, timeout=2000) as failed:
+        assert not player.play(tone(0.1), 44100, device="Studio Monitors That Are Not There")
+    assert "not available" in failed.args[0] and "export still works" in failed.args[0]
+    assert not player.is_playing
+
+
+def test_missing_portaudio_is_a_sentence(qtbot, monkeypatch):
+    monkeypatch.setattr("app.audio_player.portaudio_problem", lambda: "Sound playback needs PortAudio.")
+    player = AudioPlayer()
+    with qtbot.waitSignal(player.failed, timeout=2000) as failed:
+        assert not player.play(tone(0.1), 44100)
+    assert "PortAudio" in failed.args[0]
+
+
+@needs_portaudio
+def test_null_device_is_listed_as_an_output():
+    assert len(audio_outputs()) >= 1
