@@ -1,0 +1,137 @@
+"""Render a picture in a style: any size, in tiles that join without seams, seeded, with strength controls.
+
+The renderer paints at the style's working resolution (long side `style.work_size` at most, so the
+strokes keep the size they were learned at) and the result is upscaled to the size asked for. Work
+is split into tiles that overlap by the network's receptive radius and whose origins sit on its
+stride, so a tiled render equals the whole-frame render (to float rounding) and shows no seams.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from ..jobs import Event, Progress, Result, check_cancelled, run_job
+from .images import pil_to_tensor, tensor_to_pil
+from .network import TOTAL_STRIDE, StyleRenderer, make_noise
+from .palette import blend_statistics, colour_statistics, transfer_colours
+from .style import Style
+
+DEFAULT_TILE = 512
+
+
+@dataclass(frozen=True)
+class RenderParams:
+    strength: float = 1.0  # 0: the input as it is, 1: fully painted
+    palette: float = 0.5  # 0: keep the input's colours, 1: the painter's palette
+    seed: int = 0  # brushwork noise
+    size: tuple[int, int] | None = None  # (width, height) of the output; None: the input's size
+    tile: int = DEFAULT_TILE  # tile side at working resolution (memory, not looks)
+
+    def checked(self) -> RenderParams:
+        if not 0.0 <= self.strength <= 1.0 or not 0.0 <= self.palette <= 1.0:
+            raise ValueError("strength and palette must each be between 0 and 1")
+        if self.size is not None and (self.size[0] < 8 or self.size[1] < 8 or max(self.size) > 16384):
+            raise ValueError("the output size must be between 8 and 16384 pixels on each side")
+        return self
+
+
+def working_size(width: int, height: int, work_size: int) -> tuple[int, int]:
+    """The renderer's canvas: long side at most `work_size`, each side a multiple of the stride."""
+    scale = min(1.0, work_size / max(width, height))
+    return (
+        max(TOTAL_STRIDE * 4, round(width * scale / TOTAL_STRIDE) * TOTAL_STRIDE),
+        max(TOTAL_STRIDE * 4, round(height * scale / TOTAL_STRIDE) * TOTAL_STRIDE),
+    )
+
+
+def tile_origins(length: int, tile: int) -> list[int]:
+    """Origins of the tiles along one side: multiples of the stride, the last one ending at `length`."""
+    if length <= tile:
+        return [0]
+    origins = list(range(0, length - tile, tile))
+    origins.append(length - tile)
+    return origins
+
+
+@torch.no_grad()
+def render_tiles(
+    renderer: StyleRenderer,
+    rgb: torch.Tensor,
+    noise: torch.Tensor,
+    tile: int = DEFAULT_TILE,
+    cancel: threading.Event | None = None,
+) -> Iterator[tuple[float, torch.Tensor | None]]:
+    """Run the renderer over (1, 3, H, W) in tiles; yields (fraction done, None) then (1.0, output)."""
+    _, _, height, width = rgb.shape
+    if height % TOTAL_STRIDE or width % TOTAL_STRIDE or tile % TOTAL_STRIDE:
+        raise ValueError(f"image and tile sides must be multiples of {TOTAL_STRIDE}")
+    margin = renderer.receptive_radius
+    output = torch.empty_like(rgb)
+    rows, cols = tile_origins(height, tile), tile_origins(width, tile)
+    total, done = len(rows) * len(cols), 0
+    for y0 in rows:
+        for x0 in cols:
+            check_cancelled(cancel)
+            y1, x1 = min(y0 + tile, height), min(x0 + tile, width)
+            top, left = max(0, y0 - margin), max(0, x0 - margin)
+            bottom, right = min(height, y1 + margin), min(width, x1 + margin)
+            painted = renderer(rgb[:, :, top:bottom, left:right], noise[:, :, top:bottom, left:right])
+            output[:, :, y0:y1, x0:x1] = painted[:, :, y0 - top : y1 - top, x0 - left : x1 - left]
+            done += 1
+            yield done / total, None
+    yield 1.0, output
+
+
+def render_job(
+    style: Style,
+    image: Image.Image | torch.Tensor,
+    params: RenderParams = RenderParams(),
+    *,
+    device: torch.device | str | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """The render as a job: Progress per tile, then Result(PIL image)."""
+    params = params.checked()
+    device = torch.device(device) if device is not None else next(style.renderer.parameters()).device
+    source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1)
+    out_w, out_h = params.size or (source.shape[2], source.shape[1])
+    work_w, work_h = working_size(out_w, out_h, style.work_size)
+    canvas = F.interpolate(source[None], size=(work_h, work_w), mode="bicubic", antialias=True, align_corners=False)
+    canvas = canvas.clamp(0, 1)[0]
+
+    input_stats = colour_statistics(canvas)
+    target_stats = blend_statistics(input_stats, style.palette.moments(), params.palette)
+    noise = make_noise(work_h, work_w, params.seed, device)
+    renderer = style.renderer.to(device)
+    painted = None
+    for fraction, output in render_tiles(renderer, canvas[None].to(device), noise, params.tile, cancel):
+        yield Progress(0.9 * fraction, "painting")
+        painted = output
+    assert painted is not None
+    painted = transfer_colours(painted[0].cpu(), *target_stats)
+    if params.strength < 1.0:
+        recoloured = transfer_colours(canvas, *target_stats, source=input_stats)
+        painted = torch.lerp(recoloured, painted, params.strength)
+    result = tensor_to_pil(painted)
+    if result.size != (out_w, out_h):
+        result = result.resize((out_w, out_h), Image.Resampling.BICUBIC)
+    yield Progress(1.0, "done")
+    yield Result(result)
+
+
+def render_in_style(
+    style: Style,
+    image: Image.Image | torch.Tensor,
+    params: RenderParams = RenderParams(),
+    *,
+    device: torch.device | str | None = None,
+    cancel: threading.Event | None = None,
+) -> Image.Image:
+    """Paint `image` in `style` and return the result as a PIL RGB image of the requested size."""
+    return run_job(render_job(style, image, params, device=device, cancel=cancel))

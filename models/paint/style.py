@@ -1,0 +1,121 @@
+"""A style: the trained renderer, the painter's palette and what it was trained on, saved as one checkpoint.
+
+Checkpoint kind "paint-style": renderer weights in float16 (a few MB), palette tensors, and a JSON
+description beside them (format version, hyperparameters, paintings, training time and losses).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from .network import StyleRenderer
+from .palette import PaletteGMM
+from .vgg import resources_dir
+
+STYLE_KIND = "paint-style"
+RENDERER_PREFIX = "renderer."
+
+
+@dataclass
+class Style:
+    name: str
+    renderer: StyleRenderer
+    palette: PaletteGMM
+    work_size: int = 768  # long side the renderer paints at; bigger outputs are upscaled from it
+    metadata: dict[str, Any] = field(default_factory=dict)
+    checkpoint_hash: str = ""
+
+    @property
+    def title(self) -> str:
+        return str(self.metadata.get("title", self.name))
+
+
+def renderer_tensors(renderer: StyleRenderer, dtype: torch.dtype = torch.float16) -> dict[str, torch.Tensor]:
+    return {RENDERER_PREFIX + key: value.detach().to("cpu", dtype) for key, value in renderer.state_dict().items()}
+
+
+def save_style(
+    path: str | os.PathLike,
+    name: str,
+    renderer: StyleRenderer,
+    palette: PaletteGMM,
+    *,
+    work_size: int,
+    training: dict[str, Any] | None = None,
+    title: str | None = None,
+) -> Path:
+    tensors = {**renderer_tensors(renderer), **palette.to_tensors()}
+    return save_checkpoint(
+        path,
+        tensors,
+        kind=STYLE_KIND,
+        hyperparameters={"width": renderer.width, "blocks": renderer.blocks, "work_size": work_size},
+        training=training or {},
+        extra={"name": name, "title": title or name.replace("-", " ").title()},
+    )
+
+
+def file_hash(path: str | os.PathLike) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> Style:
+    """Load a style checkpoint; raises `CheckpointError` with a user-facing sentence."""
+    path = Path(path)
+    checkpoint = load_checkpoint(path, kind=STYLE_KIND)
+    hyper = checkpoint.hyperparameters
+    try:
+        renderer = StyleRenderer(width=int(hyper["width"]), blocks=int(hyper["blocks"]))
+    except (KeyError, TypeError, ValueError):
+        raise CheckpointError(f"{path.name} does not describe its renderer's size: retrain the style.") from None
+    state = {
+        k[len(RENDERER_PREFIX) :]: v.float() for k, v in checkpoint.tensors.items() if k.startswith(RENDERER_PREFIX)
+    }
+    expected = renderer.state_dict()
+    for key, value in expected.items():
+        if key not in state or tuple(state[key].shape) != tuple(value.shape):
+            raise CheckpointError(f"{path.name} does not match the renderer it describes ({key}): retrain the style.")
+    renderer.load_state_dict(state)
+    renderer.eval().requires_grad_(False).to(device)
+    try:
+        palette = PaletteGMM.from_tensors(checkpoint.tensors)
+    except KeyError:
+        raise CheckpointError(f"{path.name} has no palette: retrain the style.") from None
+    return Style(
+        name=str(checkpoint.metadata.get("name", path.stem)),
+        renderer=renderer,
+        palette=palette,
+        work_size=int(hyper.get("work_size", 768)),
+        metadata=checkpoint.metadata,
+        checkpoint_hash=file_hash(path),
+    )
+
+
+def shipped_styles_dir() -> Path:
+    return resources_dir() / "styles"
+
+
+def list_shipped_styles() -> dict[str, Path]:
+    """{style name: checkpoint path} for the styles shipped in resources/styles/."""
+    folder = shipped_styles_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.safetensors"))} if folder.is_dir() else {}
+
+
+def find_style(name_or_path: str, user_dirs: list[Path] | None = None) -> Path:
+    """A style by shipped name, by name in a user folder, or by file path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".safetensors" and candidate.exists():
+        return candidate
+    for folder in [*(user_dirs or []), shipped_styles_dir()]:
+        path = folder / f"{name_or_path}.safetensors"
+        if path.exists():
+            return path
+    known = ", ".join(list_shipped_styles()) or "none installed"
+    raise CheckpointError(f"There is no style called {name_or_path!r}. Shipped styles: {known}.")
