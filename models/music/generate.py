@@ -1,0 +1,189 @@
+"""The melody engine's front door: `generate(style, key, mode, meter, bars, ...)` returns Melody objects.
+
+Styles are melody-HMM checkpoints: the shipped ones in resources/melody/, or any .safetensors file a
+user trained. Generation is exact constrained sampling (see `constrained`), so every request is
+met or refused with a reason; the same seed gives the same melodies.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from models.music import tokens
+from models.music.constrained import Event, InfeasibleRequest, SpanSampler, Tables, forward_filter, suffix_exit
+from models.music.corpus import RESOURCE_DIR
+from models.music.melody import Melody
+from models.music.model import MelodyModel
+
+SHIPPED_STYLES = ("bach", "irish", "fiddle", "scottish")
+DEFAULT_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}
+
+
+def style_path(style: str, search_dirs: tuple[Path, ...] = ()) -> Path:
+    """The checkpoint of a style: a path to a .safetensors file, or a name in `search_dirs` or the shipped ones."""
+    candidate = Path(style)
+    if candidate.suffix == ".safetensors" and candidate.exists():
+        return candidate
+    for directory in (*search_dirs, RESOURCE_DIR):
+        path = Path(directory) / f"{style}.safetensors"
+        if path.exists():
+            return path
+    raise ValueError(f"unknown melody style {style!r}: choose one of {', '.join(SHIPPED_STYLES)} or train one")
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, mtime: float) -> MelodyModel:
+    return MelodyModel.load(path)
+
+
+def load_style(style: str, search_dirs: tuple[Path, ...] = ()) -> MelodyModel:
+    path = style_path(style, search_dirs)
+    return _load(os.fspath(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=32)
+def _tables(path: str, mtime: float, temperature: float) -> Tables:
+    model = _load(path, mtime)
+    return Tables.from_model(model.hmm.startprob.numpy(), model.hmm.transmat.numpy(),
+                             model.emission_table().numpy(), temperature)
+
+
+def parse_form(form: str | None, bars: int) -> list[tuple[str, bool]]:
+    """"AABA" or "A A' B A" -> [(label, varied)], one per section; sections must divide the bars evenly."""
+    if not form:
+        return [("A", False)]
+    sections = [(m.group(1), bool(m.group(2))) for m in re.finditer(r"([A-Za-z])(')?", form)]
+    if not sections or bars % len(sections):
+        raise ValueError(f"the form {form!r} has {len(sections)} sections, which do not divide {bars} bars evenly")
+    return [(label.upper(), varied) for label, varied in sections]
+
+
+def pitch_mask(tonic: int, mode: str, pitch_range: tuple[int, int] | None) -> np.ndarray:
+    allowed = np.ones(tokens.N_PITCH_SYMBOLS, dtype=bool)
+    if pitch_range is not None:
+        low, high = pitch_range
+        for symbol in range(tokens.N_PITCH_SYMBOLS):
+            pitch = tokens.symbol_to_pitch(symbol, tonic, mode)
+            allowed[symbol] = pitch is None or low <= pitch <= high
+    return allowed
+
+
+def motif_events(motif: list[tuple[int | None, float]], tonic: int, mode: str) -> list[Event]:
+    """A motif given as (MIDI pitch or None for a rest, length in quarter notes) from the first downbeat."""
+    events, onset = [], 0
+    for pitch, quarters in motif:
+        d = tokens.duration_index(max(1, round(quarters * tokens.TICKS_PER_QUARTER)))
+        symbol = tokens.REST if pitch is None else tokens.pitch_to_symbol(int(pitch), tonic, mode)[0]
+        events.append(Event(onset, symbol, d))
+        onset += tokens.DURATIONS[d]
+    return events
+
+
+def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, end: int, allowed: np.ndarray,
+          final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None) -> list[Event]:
+    sampler = SpanSampler(tables, meter, start, end, allowed, final_tonic,
+                          exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix)
+    return sampler.sample(forward_filter(tables, prefix, meter), rng)
+
+
+def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tuple[str, bool]], motif: list[Event],
+             allowed: np.ndarray, end_on_tonic: bool, rng: np.random.Generator) -> list[Event]:
+    section_ticks = bars // len(sections) * meter.bar_ticks
+    total = bars * meter.bar_ticks
+    events = list(motif)
+    written = sum(e.ticks for e in motif)
+    first_of: dict[str, int] = {}
+    for index, (label, varied) in enumerate(sections):
+        start, end = index * section_ticks, (index + 1) * section_ticks
+        if written >= end:  # the motif covers this section already
+            first_of.setdefault(label, start)
+            continue
+        final = end_on_tonic and end == total
+        if label in first_of and not varied and not final and written <= start:
+            shift = start - first_of[label]
+            events += [Event(e.onset + shift, e.symbol, e.duration) for e in events
+                       if first_of[label] <= e.onset < first_of[label] + section_ticks]
+        elif label in first_of and written <= start:
+            # A repeat that must change (varied, or the last section that must close): keep the first
+            # half of the earlier section, sample the rest conditioned on everything so far.
+            keep = max(section_ticks // 2 // meter.bar_ticks, 1) * meter.bar_ticks if section_ticks > meter.bar_ticks \
+                else 0
+            shift = start - first_of[label]
+            events += [Event(e.onset + shift, e.symbol, e.duration) for e in events
+                       if first_of[label] <= e.onset < first_of[label] + keep]
+            events += _fill(tables, meter, events, start + keep, end, allowed, final, rng)
+        else:
+            first_of.setdefault(label, start)
+            events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng)
+        written = end
+    return events
+
+
+def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: str = "4/4", bars: int = 8,
+             tempo: float | None = None, temperature: float = 1.0, seed: int = 0, variations: int = 1,
+             motif: list[tuple[int | None, float]] | None = None, end_on_tonic: bool = True,
+             pitch_range: tuple[int, int] | None = None, harmonize: bool = False, form: str | None = None,
+             humanize: bool = True, search_dirs: tuple[Path, ...] = ()) -> list[Melody]:
+    """Write `variations` melodies of exactly `bars` bars; raises ValueError with a reason when impossible."""
+    if bars < 1 or bars > 256:
+        raise ValueError("bars must be between 1 and 256")
+    if variations < 1 or variations > 64:
+        raise ValueError("variations must be between 1 and 64")
+    if not 0.05 <= temperature <= 5.0:
+        raise ValueError("temperature must be between 0.05 and 5")
+    tonic, parsed_meter = tokens.parse_key(key), tokens.Meter.parse(meter)
+    tokens.scale_of(mode)
+    path = style_path(style, search_dirs)
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature))
+    allowed = pitch_mask(tonic, mode, pitch_range)
+    sections = parse_form(form, bars)
+    motif_ev = motif_events(motif, tonic, mode) if motif else []
+    if motif_ev and sum(e.ticks for e in motif_ev) >= bars * parsed_meter.bar_ticks:
+        raise ValueError("the motif is as long as the whole melody: ask for more bars")
+    if pitch_range is not None and any(not allowed[e.symbol] for e in motif_ev):
+        raise ValueError("the motif has notes outside the requested pitch range")
+    melodies = []
+    for variation in range(variations):
+        rng = np.random.default_rng([seed, variation])
+        try:
+            events = _compose(tables, parsed_meter, bars, sections, motif_ev, allowed, end_on_tonic, rng)
+        except InfeasibleRequest as error:
+            raise ValueError(str(error)) from None
+        melody = Melody(events, tonic, mode, parsed_meter, bars, float(tempo or DEFAULT_TEMPO.get(style, 100)),
+                        style=str(style), seed=seed * 1000 + variation, humanize=humanize)
+        if harmonize:
+            from models.music.harmonizer import harmonize_melody
+
+            melody.chords = harmonize_melody(melody)
+        melodies.append(melody)
+    return melodies
+
+
+def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0, temperature: float = 1.0,
+                    pitch_range: tuple[int, int] | None = None, end_on_tonic: bool = True,
+                    search_dirs: tuple[Path, ...] = ()) -> Melody:
+    """Resample bars first_bar..last_bar (1-based, inclusive), keeping every other note: exact infilling."""
+    if not 1 <= first_bar <= last_bar <= melody.bars:
+        raise ValueError(f"choose bars between 1 and {melody.bars}")
+    bar = melody.meter.bar_ticks
+    start, end = (first_bar - 1) * bar, last_bar * bar
+    if any(e.onset < start < e.onset + e.ticks or e.onset < end < e.onset + e.ticks for e in melody.events):
+        raise ValueError("a kept note crosses the edge of the bars to regenerate")
+    path = style_path(melody.style, search_dirs)
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature))
+    prefix = [e for e in melody.events if e.onset < start]
+    suffix = [e for e in melody.events if e.onset >= end]
+    allowed = pitch_mask(melody.tonic, melody.mode, pitch_range)
+    rng = np.random.default_rng([seed, 1_000_003])
+    final = end_on_tonic and end == melody.total_ticks
+    try:
+        middle = _fill(tables, melody.meter, prefix, start, end, allowed, final, rng, suffix=suffix)
+    except InfeasibleRequest as error:
+        raise ValueError(str(error)) from None
+    return Melody(prefix + middle + suffix, melody.tonic, melody.mode, melody.meter, melody.bars, melody.tempo,
+                  melody.style, melody.seed, melody.humanize, [])

@@ -1,0 +1,55 @@
+"""Train a melody style from a folder of MIDI files, as an engine job (progress, cancel, atomic save)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from models.jobs import Job, JobError, Progress, Result, check_cancelled
+from models.music.corpus import encode
+from models.music.midi_folder import read_midi_folder
+from models.music.model import train_job
+
+
+def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.PathLike, *, track: str | None = None,
+                    n_states: int = 32, restarts: int = 2, n_iter: int = 100, seed: int = 0,
+                    cancel: threading.Event | None = None) -> Job:
+    """Read the folder, fit the melody HMM, save `out_path` (.safetensors + .json); Result is a summary dict."""
+    began = time.time()
+    yield Progress(0.0, f"reading MIDI files in {folder}")
+    try:
+        tunes, reports = read_midi_folder(folder, track)
+    except ValueError as error:
+        raise JobError(str(error)) from None
+    skipped = [r for r in reports if not r.used]
+    yield Progress(0.02, f"{len(tunes)} melodies read, {len(skipped)} files skipped")
+    encoded = {split: [encode(t) for t in tunes if t.split == split] for split in ("train", "valid", "test")}
+    train = encoded["train"] + encoded["test"] if len(tunes) < 20 else encoded["train"]
+    valid = encoded["valid"] or train
+    n_states = max(2, min(n_states, sum(len(e.tokens) for e in train) // 20))
+    model = None
+    for event in train_job(train, valid, n_states=n_states, restarts=restarts, n_iter=n_iter, seed=seed, style=name,
+                           cancel=cancel):
+        if isinstance(event, Result):
+            model = event.value
+        else:
+            yield Progress(0.02 + 0.95 * (event.fraction or 0.0), event.message)
+    check_cancelled(cancel)
+    model.info = {"meters": sorted({str(t.meter) for t in tunes}), "modes": sorted({t.mode for t in tunes})}
+    summary = {
+        "name": name,
+        "path": os.fspath(out_path),
+        "melodies": len(tunes),
+        "notes": sum(len(t.notes) for t in tunes),
+        "states": model.n_states,
+        "valid_bits_per_note": round(model.bits_per_note(valid), 4),
+        "files": [{"file": Path(r.path).name, "used": r.used, "reason": r.reason} for r in reports],
+        "seconds": round(time.time() - began, 1),
+    }
+    model.save(out_path, training={"source": f"MIDI folder {Path(folder).name}", "melodies": len(tunes),
+                                   "valid_bits_per_note": summary["valid_bits_per_note"],
+                                   "seconds": summary["seconds"]})
+    yield Progress(1.0, f"saved {out_path}")
+    yield Result(summary)
