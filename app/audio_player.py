@@ -32,6 +32,7 @@ class AudioPlayer(QObject):
         self._samples = np.zeros((0, 2), dtype=np.float32)
         self._sample_rate = 44100
         self._position = 0
+        self._loop_start = 0
         self.loop = False
         self.frames_written = 0  # counted for the tests and the level meter
 
@@ -47,8 +48,11 @@ class AudioPlayer(QObject):
         return len(self._samples) / self._sample_rate
 
     def play(self, samples: np.ndarray, sample_rate: int, *, loop: bool = False, device: str = "",
-             start_seconds: float = 0.0) -> bool:
-        """Start playing `samples` (frames x 2, float32) from `start_seconds`; False if it cannot."""
+             start_seconds: float = 0.0, loop_start_seconds: float = 0.0) -> bool:
+        """Start playing `samples` (frames x 2, float32) from `start_seconds`; False if it cannot.
+
+        A loop goes back to `loop_start_seconds`, so a count-in bar is heard only once.
+        """
         self.stop()
         problem = portaudio_problem()
         if problem is not None:
@@ -60,6 +64,7 @@ class AudioPlayer(QObject):
             self._samples = np.ascontiguousarray(samples, dtype=np.float32)
             self._sample_rate = sample_rate
             self._position = min(int(start_seconds * sample_rate), len(self._samples))
+            self._loop_start = min(int(loop_start_seconds * sample_rate), max(len(self._samples) - 1, 0))
             self.loop = loop
             self.frames_written = 0
         try:
@@ -105,7 +110,7 @@ class AudioPlayer(QObject):
                 remaining = len(self._samples) - self._position
                 if remaining <= 0:
                     if self.loop and len(self._samples):
-                        self._position = 0
+                        self._position = self._loop_start
                         continue
                     out[written:] = 0
                     self.frames_written += written

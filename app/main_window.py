@@ -17,7 +17,8 @@ from app.status_bar import JobStatusBar
 from app.store import Store
 from app.system_check import missing_features
 from app.tabs.activity_tab import ActivityTab
-from app.tabs.placeholder_tabs import ChatTab, ComposeTab, PaintTab
+from app.tabs.compose.compose_tab import ComposeTab
+from app.tabs.placeholder_tabs import ChatTab, PaintTab
 from app.theme import apply_theme
 from app.worker import JobContext, TabWorker
 from models.jobs import Result
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Activities")
-        self.activity_tabs: list[ActivityTab] = [PaintTab(), ComposeTab(), ChatTab()]
+        self.activity_tabs: list[ActivityTab] = [PaintTab(), ComposeTab(self.store, self.settings), ChatTab()]
         for tab in self.activity_tabs:
             self.tabs.addTab(tab, tab.title)
         self.setCentralWidget(self.tabs)

@@ -69,3 +69,14 @@ def test_missing_portaudio_is_a_sentence(qtbot, monkeypatch):
 @needs_portaudio
 def test_null_device_is_listed_as_an_output():
     assert len(audio_outputs()) >= 1
+
+
+@needs_portaudio
+def test_loop_returns_to_the_loop_start_not_the_count_in(qtbot):
+    player = AudioPlayer()
+    count_in = np.ones((4410, 2), dtype=np.float32) * 0.5
+    samples = np.concatenate([count_in, tone(0.1)])
+    assert player.play(samples, 44100, loop=True, loop_start_seconds=0.1)
+    qtbot.waitUntil(lambda: player.frames_written > 3 * len(samples), timeout=10_000)
+    player.stop()
+    assert player.position_seconds() >= 0.1 - 1e-3  # never back inside the count-in

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
-from app.worker import TabWorker
+from app.worker import JobFactory, JobHandle, TabWorker
 
 
 class ActivityTab(QWidget):
@@ -23,6 +26,25 @@ class ActivityTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
+        self._on_finished: dict[int, Callable[[Any], None]] = {}
+        self.worker.job_finished.connect(self._dispatch_finished)
+        self.worker.job_failed.connect(lambda handle, message: self._forget(handle))
+        self.worker.job_cancelled.connect(self._forget)
+
+    def run_job(self, title: str, factory: JobFactory, on_finished: Callable[[Any], None] | None = None) -> JobHandle:
+        """Submit a job to this tab's worker; `on_finished(result)` runs on the UI thread when it succeeds."""
+        handle = self.worker.submit(title, factory)
+        if on_finished is not None:
+            self._on_finished[handle.id] = on_finished
+        return handle
+
+    def _dispatch_finished(self, handle: JobHandle, result: Any) -> None:
+        callback = self._on_finished.pop(handle.id, None)
+        if callback is not None:
+            callback(result)
+
+    def _forget(self, handle: JobHandle) -> None:
+        self._on_finished.pop(handle.id, None)
 
     def primary_action(self) -> bool:
         """Run the tab's primary action (Render, Generate, Send); False when it has none yet."""

@@ -1,4 +1,4 @@
-"""The Paint, Compose and Chat tabs as they stand before their engines land: each says what it will hold."""
+"""The Paint and Chat tabs as they stand before their engines land: each says what it will hold."""
 
 from __future__ import annotations
 
@@ -22,15 +22,6 @@ class PaintTab(_ComingTab):
         "artist's style — Van Gogh, Hokusai, Munch, Turner, or a style you train from your own "
         "paintings. Or ask for a new painting from scratch.</p>"
         "<p><i>The painting engine is not installed in this build yet.</i></p>"
-    )
-
-
-class ComposeTab(_ComingTab):
-    title = "Compose"
-    description = (
-        "<h2>Compose</h2><p>Ask for melodies in a style, key and length; audition them, loop them, "
-        "harmonize them, keep the good ones, and drag them into your DAW as MIDI.</p>"
-        "<p><i>The melody engine is not installed in this build yet.</i></p>"
     )
 
 

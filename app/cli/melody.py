@@ -1,0 +1,131 @@
+"""`atelier compose`, `atelier eval-melody` and `atelier train-melody`: the melody engine from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+FORMS_HELP = "phrase form, e.g. AABA or \"A A' B A'\" (a prime varies a repeat); sections divide the bars evenly"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    compose = subparsers.add_parser("compose", help="write melodies in a style and save them as MIDI")
+    compose.add_argument("--style", default="irish", help="bach, irish, fiddle, scottish, or a style you trained")
+    compose.add_argument("--key", default="C", help="tonic, e.g. D, F#, Bb")
+    compose.add_argument("--mode", default="major", help="major, minor, dorian, mixolydian, ...")
+    compose.add_argument("--meter", default="4/4")
+    compose.add_argument("--bars", type=int, default=8)
+    compose.add_argument("--tempo", type=float, help="quarter notes per minute (default: the style's)")
+    compose.add_argument("--temperature", type=float, default=1.0)
+    compose.add_argument("--seed", type=int, default=0)
+    compose.add_argument("--variations", type=int, default=1)
+    compose.add_argument("--form", help=FORMS_HELP)
+    compose.add_argument("--range", dest="pitch_range", help="lowest-highest MIDI pitch, e.g. 60-84")
+    compose.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note to the tonic")
+    compose.add_argument("--no-humanize", action="store_true", help="no velocity jitter or timing offsets")
+    compose.add_argument("--harmonize", action="store_true", help="add a chord track (Bach-chorale chord HMM)")
+    compose.add_argument("--continue", dest="motif", type=Path, metavar="MOTIF.mid", help="continue this motif")
+    compose.add_argument("-o", "--output", type=Path, default=Path("melody.mid"),
+                         help="MIDI file; with several variations, NAME-1.mid, NAME-2.mid, ...")
+    compose.set_defaults(handler=run_compose)
+
+    evaluate = subparsers.add_parser("eval-melody", help="bits per note of a style on held-out melodies (JSON)")
+    evaluate.add_argument("--style", required=True)
+    evaluate.add_argument("--midi", type=Path, metavar="DIR", help="score these MIDI files instead of the test split")
+    evaluate.add_argument("--split", default="test", choices=("test", "valid", "train"))
+    evaluate.add_argument("--no-baselines", action="store_true", help="skip the Markov-chain baselines")
+    evaluate.set_defaults(handler=run_eval)
+
+    train = subparsers.add_parser("train-melody", help="train a melody style from a folder of MIDI files")
+    train.add_argument("folder", type=Path)
+    train.add_argument("--name", required=True, help="the style's name (letters, digits, - and _)")
+    train.add_argument("--track", help="use the track with this name as the melody (default: the top line)")
+    train.add_argument("--states", type=int, default=32)
+    train.add_argument("--restarts", type=int, default=2)
+    train.add_argument("--iterations", type=int, default=100)
+    train.add_argument("-o", "--output", type=Path, help="checkpoint path (default: the data folder's models/melody)")
+    train.set_defaults(handler=run_train)
+
+
+def _style_dirs() -> tuple[Path, ...]:
+    from app.paths import user_models_dir
+
+    return (user_models_dir() / "melody",)
+
+
+def _pitch_range(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", text)
+    if not match or int(match.group(1)) >= int(match.group(2)):
+        raise ValueError(f"--range {text!r}: write two MIDI pitches, lowest first, e.g. 60-84")
+    return int(match.group(1)), int(match.group(2))
+
+
+def run_compose(args: argparse.Namespace) -> int:
+    from models.music.generate import generate
+    from models.music.midi_folder import motif_from_midi
+
+    try:
+        motif = motif_from_midi(args.motif) if args.motif else None
+        melodies = generate(style=args.style, key=args.key, mode=args.mode, meter=args.meter, bars=args.bars,
+                            tempo=args.tempo, temperature=args.temperature, seed=args.seed,
+                            variations=args.variations, motif=motif, end_on_tonic=not args.no_tonic_ending,
+                            pitch_range=_pitch_range(args.pitch_range), harmonize=args.harmonize, form=args.form,
+                            humanize=not args.no_humanize, search_dirs=_style_dirs())
+    except (ValueError, FileNotFoundError) as error:
+        print(f"atelier compose: {error}", file=sys.stderr)
+        return 2
+    output: Path = args.output
+    output.parent.mkdir(parents=True, exist_ok=True)
+    for index, melody in enumerate(melodies):
+        path = output if len(melodies) == 1 else output.with_name(f"{output.stem}-{index + 1}{output.suffix or '.mid'}")
+        melody.to_pretty_midi().write(str(path))
+        chords = f", chords {' '.join(c.numeral for c in melody.chords)}" if melody.chords else ""
+        print(f"wrote {path}: {melody.bars} bars of {melody.meter} in {args.key} {args.mode}, "
+              f"{len(melody.notes())} notes, seed {args.seed} variation {index + 1}{chords}")
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from models.music.evaluation import evaluate_style
+
+    try:
+        report = evaluate_style(args.style, args.midi, args.split, _style_dirs(), baselines=not args.no_baselines)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"atelier eval-melody: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from models.jobs import JobError, Progress, run_job
+    from models.music.training import train_style_job
+
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", args.name):
+        print("atelier train-melody: --name may use letters, digits, - and _ only", file=sys.stderr)
+        return 2
+    out = args.output or _style_dirs()[0] / f"{args.name}.safetensors"
+
+    def show(event) -> None:
+        if isinstance(event, Progress):
+            fraction = event.fraction or 0.0
+            bar = "#" * int(30 * fraction)
+            print(f"\r[{bar:<30}] {100 * fraction:5.1f}% {event.message[:70]:<70}", end="", file=sys.stderr, flush=True)
+
+    try:
+        summary = run_job(train_style_job(args.folder, args.name, out, track=args.track, n_states=args.states,
+                                          restarts=args.restarts, n_iter=args.iterations), show)
+    except JobError as error:
+        print(f"\natelier train-melody: {error}", file=sys.stderr)
+        return 2
+    print(file=sys.stderr)
+    for f in summary["files"]:
+        print(f"{'used' if f['used'] else 'skipped'}: {f['file']}: {f['reason']}")
+    print(f"trained style {args.name!r} on {summary['melodies']} melodies ({summary['states']} states, "
+          f"{summary['valid_bits_per_note']} bits per note on held-out melodies): {summary['path']}")
+    return 0

@@ -1,0 +1,143 @@
+"""`atelier paint` and `atelier train-style`: the style engine from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    paint = subparsers.add_parser("paint", help="paint a sketch or a photo in an artist's style, or from scratch")
+    paint.add_argument("--style", help="van-gogh, hokusai, munch, turner, a style you trained, or a .safetensors path")
+    source = paint.add_mutually_exclusive_group()
+    source.add_argument("--input", type=Path, help="your sketch or photo (PNG, JPEG, ...)")
+    source.add_argument("--from-scratch", action="store_true", help="paint a new composition in the style")
+    source.add_argument("--replay", type=Path, metavar="PNG", help="make a painting again from the recipe in its PNG")
+    paint.add_argument("-o", "--output", type=Path, help="PNG to write (default: painting.png)")
+    paint.add_argument("--size", help="WIDTHxHEIGHT of the output, e.g. 1024x768 (default: the input's size)")
+    paint.add_argument("--strength", type=float, default=1.0, help="style strength, 0 (the input) to 1 (fully painted)")
+    paint.add_argument("--palette", type=float, default=0.5, help="0 keeps your colours, 1 takes the painter's")
+    paint.add_argument("--seed", type=int, default=0, help="brushwork (and composition) seed")
+    paint.set_defaults(handler=run_paint)
+
+    train = subparsers.add_parser("train-style", help="train a painting style from a folder of 1 to 500 images")
+    train.add_argument("folder", type=Path)
+    train.add_argument("--name", required=True, help="the style's name (letters, digits, - and _)")
+    train.add_argument("--minutes", type=float, default=20.0, help="training time budget (resumes where it stopped)")
+    train.add_argument("-o", "--output", type=Path, help="checkpoint path (default: the data folder's models/paint)")
+    train.set_defaults(handler=run_train)
+
+
+def _user_style_dir() -> Path:
+    from app.paths import user_models_dir
+
+    return user_models_dir() / "paint"
+
+
+def _parse_size(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not match:
+        raise ValueError(f"--size {text!r} is not WIDTHxHEIGHT, e.g. 1024x768")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _fail(message: str) -> int:
+    print(f"atelier: {message}", file=sys.stderr)
+    return 2
+
+
+def run_paint(args: argparse.Namespace) -> int:
+    from models.checkpoint import CheckpointError
+    from models.device import pick_device
+    from models.paint.images import ImageRejected, load_image
+    from models.paint.recipe import file_sha256, read_recipe, save_png_with_recipe
+    from models.paint.render import RenderParams, render_in_style
+    from models.paint.scratch import paint_from_scratch
+    from models.paint.style import find_style, load_style
+
+    try:
+        if args.replay:
+            recipe = read_recipe(args.replay)
+            style_name, params = recipe["style"], recipe["params"]
+            input_path = Path(recipe["input"]["path"]) if recipe.get("input") else None
+            from_scratch = recipe.get("from_scratch", False)
+            size = tuple(params["size"]) if params.get("size") else None
+            strength, palette, seed = params["strength"], params["palette"], params["seed"]
+            output = args.output or args.replay.with_name(args.replay.stem + "-replay.png")
+        else:
+            if not args.style:
+                return _fail("say which style to paint in with --style (e.g. --style van-gogh)")
+            if not args.input and not args.from_scratch:
+                return _fail("give --input PICTURE, or --from-scratch, or --replay PNG")
+            style_name, input_path, from_scratch = args.style, args.input, args.from_scratch
+            size, strength, palette, seed = _parse_size(args.size), args.strength, args.palette, args.seed
+            output = args.output or Path("painting.png")
+        device = pick_device()
+        if device.notice:
+            print(device.notice, file=sys.stderr)
+        style_path = find_style(style_name, [_user_style_dir()])
+        style = load_style(style_path, device.device)
+        if args.replay and recipe.get("checkpoint_hash") not in (None, style.checkpoint_hash):
+            print(f"note: the style {style_name!r} has changed since this painting was made", file=sys.stderr)
+        if from_scratch:
+            image = paint_from_scratch(style, size or (1024, 768), seed=seed, strength=strength, device=device.device)
+            input_record = None
+        else:
+            assert input_path is not None
+            if args.replay and not input_path.exists():
+                return _fail(f"the input {input_path} of this recipe is gone; it cannot be replayed")
+            loaded = load_image(input_path, max_side=4096, min_side=8)
+            for note in loaded.notes:
+                print(f"note: input {note}", file=sys.stderr)
+            params_obj = RenderParams(strength=strength, palette=palette, seed=seed, size=size)
+            image = render_in_style(style, loaded.image, params_obj, device=device.device)
+            input_record = {"path": str(input_path.resolve()), "sha256": file_sha256(input_path)}
+    except (CheckpointError, ImageRejected, ValueError, KeyError) as error:
+        return _fail(str(error))
+    recipe_out = {
+        "engine": "paint",
+        "style": style.name,
+        "checkpoint_hash": style.checkpoint_hash,
+        "from_scratch": bool(from_scratch),
+        "input": input_record,
+        "params": {"strength": strength, "palette": palette, "seed": seed, "size": list(size) if size else None},
+    }
+    save_png_with_recipe(image, output, recipe_out)
+    print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {seed})")
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from models.device import pick_device
+    from models.jobs import JobCancelled, JobError, Progress, Result
+    from models.paint.training import TrainingConfig, train_style_from_folder
+
+    if not NAME_PATTERN.match(args.name):
+        return _fail(f"the style name {args.name!r} may use only letters, digits, - and _")
+    output = args.output or _user_style_dir() / f"{args.name}.safetensors"
+    device = pick_device()
+    if device.notice:
+        print(device.notice, file=sys.stderr)
+    print(f"training {args.name!r} on {device.description} for up to {args.minutes:g} minutes")
+    config = TrainingConfig(name=args.name, minutes=args.minutes)
+    try:
+        for event in train_style_from_folder(args.folder, output, config, device=device.device):
+            if isinstance(event, Progress) and event.message:
+                percent = f"{event.fraction * 100:5.1f}% " if event.fraction is not None else ""
+                print(f"\r{percent}{event.message}".ljust(70), end="", flush=True)
+            elif isinstance(event, Result):
+                summary = event.value
+                print(f"\nwrote {summary.style_path}: {summary.steps} steps in {summary.seconds / 60:.1f} min")
+    except JobError as error:
+        print()
+        return _fail(str(error))
+    except (KeyboardInterrupt, JobCancelled):
+        print("\nstopped; run the same command again to continue where it stopped")
+        return 130
+    return 0

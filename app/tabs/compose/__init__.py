@@ -1,0 +1,1 @@
+"""The Compose tab: generate, audition, loop, harmonize, keep and export melodies."""

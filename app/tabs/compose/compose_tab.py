@@ -1,0 +1,449 @@
+"""The Compose tab: controls on the left, variations and the piano roll in the middle, kept melodies on the right."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.paths import data_dir, user_models_dir
+from app.settings import Settings
+from app.store import Store
+from app.tabs.activity_tab import ActivityTab
+from app.tabs.compose import jobs
+from app.tabs.compose.controls import ComposeControls
+from app.tabs.compose.export import export_job, file_stem, write_midi
+from app.tabs.compose.jobs import Variation
+from app.tabs.compose.keyboard import OnScreenKeyboard
+from app.tabs.compose.piano_roll import PianoRollView, RollChord, RollContent, RollNote, note_name
+from app.tabs.compose.recipe import MelodyRequest
+from app.tabs.compose.transport import Transport
+from app.worker import JobHandle
+
+MOTIF_LENGTHS = {"Sixteenth": 0.25, "Eighth": 0.5, "Dotted eighth": 0.75, "Quarter": 1.0, "Dotted quarter": 1.5,
+                 "Half": 2.0}
+
+
+def melody_styles_dir() -> Path:
+    path = user_models_dir() / "melody"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def roll_content(variation: Variation) -> RollContent:
+    from models.music import tokens
+
+    melody = variation.melody
+    per_quarter = tokens.TICKS_PER_QUARTER
+    motif_ticks = sum(round(length * per_quarter) for _, length in variation.request.motif)
+    notes = [RollNote(n.onset / per_quarter, n.duration / per_quarter, n.pitch, n.velocity, n.onset < motif_ticks)
+             for n in melody.notes()]
+    chords = [RollChord(c.onset / per_quarter, c.duration / per_quarter, c.numeral) for c in melody.chords]
+    return RollContent(notes, chords, melody.meter.bar_ticks / per_quarter, melody.bars,
+                       melody.meter.beat_ticks / per_quarter)
+
+
+class VariationList(QListWidget):
+    """The variations of the last Generate; drag one out to a file manager or a DAW as a .mid file."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Variations")
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.tempo = 110.0
+
+    def variation(self, row: int | None = None) -> Variation | None:
+        item = self.item(self.currentRow() if row is None else row)
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
+        folder = data_dir() / "drag"
+        urls = []
+        for item in items:
+            variation = item.data(Qt.ItemDataRole.UserRole)
+            path = write_midi(folder / f"{file_stem(variation)}.mid", variation, self.tempo)
+            urls.append(QUrl.fromLocalFile(str(path)))
+        mime = QMimeData()
+        mime.setUrls(urls)
+        return mime
+
+
+class ComposeTab(ActivityTab):
+    title = "Compose"
+
+    def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.settings = settings
+        self.motif: list[tuple[int | None, float]] = []
+        self._generate_job: JobHandle | None = None
+        self._play_when_rendered = False
+        self.transport = Transport(settings.get("audio_output"), self)
+
+        self.splitter.addWidget(self._build_controls())
+        self.splitter.addWidget(self._build_work_area())
+        self.splitter.addWidget(self._build_history())
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 700, 220])
+
+        self.worker.job_failed.connect(self._on_job_failed)
+        self.worker.job_cancelled.connect(self._on_job_cancelled)
+        self.transport.playhead_moved.connect(self.piano_roll.set_playhead)
+        self.transport.playing_changed.connect(self._on_playing_changed)
+        self.transport.failed.connect(self.show_error)
+        self.controls.tempo_changed.connect(self._rerender_selected)
+        self.controls.count_in_changed.connect(lambda _: self._rerender_selected())
+        for keys, action in (("Space", self.toggle_play), ("L", self.loop_check.toggle), ("Ctrl+S", self.keep_selected),
+                             ("Ctrl+E", self.export_selected)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+        self.refresh_history()
+
+    # Layout ------------------------------------------------------------------------------------
+
+    def _build_controls(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        self.controls = ComposeControls(melody_styles_dir())
+        layout.addWidget(self.controls)
+        self.generate_button = QPushButton("Generate")
+        self.generate_button.setAccessibleName("Generate")
+        self.generate_button.setDefault(True)
+        self.generate_button.setToolTip("Write new melodies (Ctrl+Enter)")
+        self.generate_button.clicked.connect(self.generate)
+        layout.addWidget(self.generate_button)
+
+        motif_box = QGroupBox("Continue a motif")
+        motif_layout = QVBoxLayout(motif_box)
+        self.motif_label = QLabel("No motif: melodies start fresh.")
+        self.motif_label.setWordWrap(True)
+        self.motif_label.setAccessibleName("Motif")
+        motif_layout.addWidget(self.motif_label)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.note_played.connect(lambda pitch: self.add_motif_note(pitch))
+        motif_layout.addWidget(self.keyboard)
+        row = QHBoxLayout()
+        self.motif_length_combo = QComboBox()
+        self.motif_length_combo.setAccessibleName("Motif note length")
+        self.motif_length_combo.addItems(list(MOTIF_LENGTHS))
+        self.motif_length_combo.setCurrentText("Quarter")
+        row.addWidget(self.motif_length_combo)
+        for text, slot in (("Rest", lambda: self.add_motif_note(None)), ("⌫", self.remove_last_motif_note),
+                           ("Clear", self.clear_motif)):
+            button = QPushButton(text)
+            button.setAccessibleName(f"Motif {text if text != '⌫' else 'remove last note'}")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        motif_layout.addLayout(row)
+        open_button = QPushButton("Open MIDI motif…")
+        open_button.clicked.connect(self.choose_motif_file)
+        motif_layout.addWidget(open_button)
+        layout.addWidget(motif_box)
+
+        train_button = QPushButton("Train your own style…")
+        train_button.setAccessibleName("Train your own style")
+        train_button.clicked.connect(self.show_train_dialog)
+        layout.addWidget(train_button)
+        layout.addStretch(1)
+
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(280)
+        return scroll
+
+    def _build_work_area(self) -> QWidget:
+        area = QWidget()
+        layout = QVBoxLayout(area)
+        self.error_label = QLabel()
+        self.error_label.setAccessibleName("Compose message")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #e07a5f;")
+        self.error_label.hide()
+        layout.addWidget(self.error_label)
+
+        self.variation_list = VariationList()
+        self.variation_list.currentRowChanged.connect(self._on_variation_selected)
+        transport = QHBoxLayout()
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.setAccessibleName("Play")
+        self.play_button.setToolTip("Play or stop (Space)")
+        self.play_button.clicked.connect(self.toggle_play)
+        self.loop_check = QCheckBox("Loop")
+        self.loop_check.setAccessibleName("Loop")
+        self.loop_check.setToolTip("Loop (L)")
+        self.loop_check.toggled.connect(self.transport.set_loop)
+        self.keep_button = QPushButton("☆ Keep")
+        self.keep_button.setAccessibleName("Keep")
+        self.keep_button.setToolTip("Keep this melody in the history (Ctrl+S)")
+        self.keep_button.clicked.connect(self.keep_selected)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setAccessibleName("Export")
+        self.export_button.setToolTip("Export as MIDI or WAV (Ctrl+E); or drag a variation into your DAW")
+        self.export_button.clicked.connect(self.export_selected)
+        for widget in (self.play_button, self.loop_check, self.keep_button, self.export_button):
+            transport.addWidget(widget)
+        transport.addStretch(1)
+
+        self.piano_roll = PianoRollView()
+        split = QSplitter(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.variation_list)
+        top_layout.addLayout(transport)
+        split.addWidget(top)
+        split.addWidget(self.piano_roll)
+        split.setSizes([180, 420])
+        layout.addWidget(split)
+        self._set_transport_enabled(False)
+        return area
+
+    def _build_history(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.addWidget(QLabel("<b>Kept melodies</b>"))
+        self.history_list = QListWidget()
+        self.history_list.setAccessibleName("Kept melodies")
+        self.history_list.setToolTip("Double-click to reopen a kept melody exactly")
+        self.history_list.itemActivated.connect(self.reopen)
+        layout.addWidget(self.history_list)
+        return panel
+
+    # Generating --------------------------------------------------------------------------------
+
+    def primary_action(self) -> bool:
+        self.generate()
+        return True
+
+    def generate(self, request: MelodyRequest | None = None, select: int = 0) -> JobHandle:
+        """Write new variations (replacing a generate still running: the newest request wins)."""
+        if self._generate_job is not None:
+            self._generate_job.cancel()
+        request = request or self.controls.request(tuple(self.motif))
+        self.hide_error()
+        self._generate_job = self.run_job(
+            "Composing", jobs.generate_melodies(request, (melody_styles_dir(),), self.controls.count_in_check.isChecked()),
+            lambda variations: self._on_generated(variations, select),
+        )
+        self.generate_button.setText("Generating…")
+        return self._generate_job
+
+    def _on_generated(self, variations: list[Variation], select: int) -> None:
+        self._generate_job = None
+        self.generate_button.setText("Generate")
+        self._show_variations(variations, select)
+
+    def _on_job_failed(self, handle: JobHandle, message: str) -> None:
+        if handle is self._generate_job:
+            self._generate_job = None
+        self._play_when_rendered = False
+        self.show_error(message)
+
+    def _on_job_cancelled(self, handle: JobHandle) -> None:
+        if handle is self._generate_job:
+            self._generate_job = None
+            self.generate_button.setText("Generate")
+
+    def _show_variations(self, variations: list[Variation], select: int) -> None:
+        was_playing = self.transport.is_playing
+        self.variation_list.clear()
+        for variation in variations:
+            item = QListWidgetItem(variation.title)
+            item.setData(Qt.ItemDataRole.UserRole, variation)
+            self.variation_list.addItem(item)
+        self.variation_list.tempo = self.controls.tempo_spin.value()
+        self._set_transport_enabled(bool(variations))
+        self.variation_list.setCurrentRow(min(select, len(variations) - 1))
+        if was_playing and variations:
+            self.transport.switch_to(variations[self.variation_list.currentRow()])
+
+    def _on_variation_selected(self, row: int) -> None:
+        variation = self.variation_list.variation(row)
+        if variation is None:
+            self.piano_roll.set_content(None)
+            return
+        self.piano_roll.set_content(roll_content(variation))
+        if self.transport.is_playing:
+            self.transport.switch_to(variation)  # A/B: same beat, other variation
+
+    def _replace_variation(self, variation: Variation) -> None:
+        for row in range(self.variation_list.count()):
+            item = self.variation_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole).index == variation.index:
+                item.setData(Qt.ItemDataRole.UserRole, variation)
+        self.variation_list.tempo = variation.audio_tempo
+        if self.transport.is_playing and self.transport.variation and self.transport.variation.index == variation.index:
+            self.transport.switch_to(variation)
+        elif self._play_when_rendered and variation.index == self.selected_variation().index:
+            self._play_when_rendered = False
+            self.transport.play(variation)
+
+    def _rerender_selected(self, *_: object) -> None:
+        variation = self.selected_variation()
+        if variation is not None:
+            self.run_job("Rendering", jobs.rerender(variation, self.controls.tempo_spin.value(),
+                                                    self.controls.count_in_check.isChecked()), self._replace_variation)
+
+    def selected_variation(self) -> Variation | None:
+        return self.variation_list.variation()
+
+    # Playback ----------------------------------------------------------------------------------
+
+    def toggle_play(self) -> None:
+        if self.transport.is_playing:
+            self.transport.stop()
+            return
+        variation = self.selected_variation()
+        if variation is None:
+            return
+        up_to_date = (variation.audio_tempo == self.controls.tempo_spin.value()
+                      and bool(variation.count_in_seconds) == self.controls.count_in_check.isChecked())
+        if up_to_date:
+            self.transport.play(variation)
+        else:
+            self._play_when_rendered = True
+            self._rerender_selected()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_button.setText("■ Stop" if playing else "▶ Play")
+
+    def _set_transport_enabled(self, enabled: bool) -> None:
+        for widget in (self.play_button, self.keep_button, self.export_button):
+            widget.setEnabled(enabled)
+
+    # Motif -------------------------------------------------------------------------------------
+
+    def add_motif_note(self, pitch: int | None) -> None:
+        self.motif.append((pitch, MOTIF_LENGTHS[self.motif_length_combo.currentText()]))
+        self._show_motif()
+
+    def remove_last_motif_note(self) -> None:
+        if self.motif:
+            self.motif.pop()
+        self._show_motif()
+
+    def clear_motif(self) -> None:
+        self.motif = []
+        self._show_motif()
+
+    def set_motif(self, motif: list[tuple[int | None, float]]) -> None:
+        self.motif = list(motif)
+        self._show_motif()
+
+    def _show_motif(self) -> None:
+        if not self.motif:
+            self.motif_label.setText("No motif: melodies start fresh.")
+            return
+        names = [("rest" if pitch is None else note_name(pitch)) + f" ({length:g})" for pitch, length in self.motif]
+        self.motif_label.setText(f"Motif, {len(self.motif)} notes: " + " ".join(names))
+
+    def choose_motif_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a MIDI motif", "", "MIDI files (*.mid *.midi *.kar)")
+        if path:
+            self.open_motif_file(Path(path))
+
+    def open_motif_file(self, path: Path) -> JobHandle:
+        return self.run_job(f"Reading {path.name}", jobs.read_motif(path), lambda motif: self.set_motif(list(motif)))
+
+    # Keep, reopen, export ----------------------------------------------------------------------
+
+    def keep_selected(self) -> int | None:
+        variation = self.selected_variation()
+        if variation is None:
+            return None
+        stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{file_stem(variation)}"
+        path = write_midi(data_dir() / "melodies" / f"{stem}.mid", variation, self.controls.tempo_spin.value())
+        params = {**variation.request.to_json(), "variation": variation.index,
+                  "tempo": self.controls.tempo_spin.value()}
+        item_id = self.store.add_item("melody", title=variation.title, model=variation.request.style, params=params,
+                                      seed=variation.request.seed, paths=[str(path)], starred=True)
+        self.refresh_history()
+        self.show_info(f"Kept “{variation.title}”.")
+        return item_id
+
+    def refresh_history(self) -> None:
+        self.history_list.clear()
+        for item in self.store.items("melody", starred_only=True):
+            entry = QListWidgetItem(item.title)
+            entry.setData(Qt.ItemDataRole.UserRole, item.id)
+            entry.setToolTip(", ".join(f"{k}: {v}" for k, v in item.params.items() if k != "motif"))
+            self.history_list.addItem(entry)
+
+    def reopen(self, entry: QListWidgetItem) -> JobHandle | None:
+        item = self.store.item(entry.data(Qt.ItemDataRole.UserRole))
+        if item is None:
+            return None
+        request = MelodyRequest.from_json(item.params)
+        request = dataclasses.replace(request, tempo=float(item.params.get("tempo", request.tempo)))
+        self.controls.show_request(request)
+        self.set_motif(list(request.motif))
+        return self.generate(request, select=int(item.params.get("variation", 0)))
+
+    def export_selected(self) -> JobHandle | None:
+        variation = self.selected_variation()
+        if variation is None:
+            return None
+        path, _ = QFileDialog.getSaveFileName(self, "Export melody", f"{file_stem(variation)}.mid",
+                                              "MIDI file (*.mid);;WAV audio (*.wav)")
+        return self.export_to(Path(path)) if path else None
+
+    def export_to(self, path: Path) -> JobHandle | None:
+        variation = self.selected_variation()
+        if variation is None:
+            return None
+        if path.suffix.lower() not in (".mid", ".midi", ".wav"):
+            path = path.with_suffix(".mid")
+        return self.run_job(f"Exporting {path.name}", export_job(variation, path, self.controls.tempo_spin.value()),
+                            lambda written: self.show_info(f"Exported {written.name}."))
+
+    # Training ----------------------------------------------------------------------------------
+
+    def show_train_dialog(self):
+        from app.tabs.compose.train_dialog import TrainMelodyStyleDialog
+
+        dialog = TrainMelodyStyleDialog(melody_styles_dir(), self)
+        dialog.trained.connect(lambda path: self.controls.refresh_styles(select=str(path)))
+        dialog.open()
+        return dialog
+
+    # Messages ----------------------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setStyleSheet("color: #e07a5f;")
+        self.error_label.setText(message)
+        self.error_label.show()
+        self.generate_button.setText("Generate")
+
+    def show_info(self, message: str) -> None:
+        self.error_label.setStyleSheet("")
+        self.error_label.setText(message)
+        self.error_label.show()
+
+    def hide_error(self) -> None:
+        self.error_label.hide()
+
+    def shutdown(self) -> None:
+        self.transport.stop()
+        super().shutdown()

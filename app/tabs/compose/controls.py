@@ -1,0 +1,251 @@
+"""The Compose tab's controls: what to write (style, key, metre, length...) and how it sounds."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.tabs.compose.piano_roll import note_name
+from app.tabs.compose.recipe import MelodyRequest
+
+SHIPPED_STYLES = {
+    "irish": "Irish (O'Neill's Music of Ireland)",
+    "fiddle": "American fiddle (Ryan's Mammoth)",
+    "scottish": "Scottish air (Aird's Airs)",
+    "bach": "Bach chorale",
+}
+KEYS = ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+MODES = ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian")
+METERS = ("4/4", "3/4", "2/4", "6/8", "9/8", "12/8")
+FORMS = {"": "Free (through-composed)", "AABA": "AABA (song form)", "AABB": "AABB (dance tune)",
+         "ABAB": "ABAB (verse and chorus)", "AA'BA'": "A A′ B A′ (varied repeats)", "AB": "AB (call and response)"}
+
+
+def instrument_names() -> list[str]:
+    import pretty_midi
+
+    return [pretty_midi.program_to_instrument_name(program) for program in range(128)]
+
+
+class ComposeControls(QWidget):
+    """Emits `tempo_changed` at once (playback follows without regenerating)."""
+
+    tempo_changed = Signal(float)
+    count_in_changed = Signal(bool)
+
+    def __init__(self, user_styles_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user_styles_dir = user_styles_dir
+        outer = QVBoxLayout(self)
+        form = QFormLayout()
+        outer.addLayout(form)
+
+        self.style_combo = self._combo("Style")
+        self.refresh_styles()
+        form.addRow("Style:", self.style_combo)
+
+        key_row = QHBoxLayout()
+        self.key_combo = self._combo("Key", KEYS, "D")
+        self.mode_combo = self._combo("Mode", MODES, "major")
+        key_row.addWidget(self.key_combo)
+        key_row.addWidget(self.mode_combo)
+        form.addRow("Key:", key_row)
+
+        self.meter_combo = self._combo("Metre", METERS, "4/4")
+        form.addRow("Metre:", self.meter_combo)
+        self.bars_spin = self._spin("Bars", 1, 64, 8)
+        form.addRow("Bars:", self.bars_spin)
+        self.form_combo = QComboBox()
+        self.form_combo.setAccessibleName("Form")
+        for value, label in FORMS.items():
+            self.form_combo.addItem(label, value)
+        form.addRow("Form:", self.form_combo)
+
+        self.tempo_spin = QDoubleSpinBox()
+        self.tempo_spin.setAccessibleName("Tempo")
+        self.tempo_spin.setRange(30, 260)
+        self.tempo_spin.setDecimals(0)
+        self.tempo_spin.setSuffix(" BPM")
+        self.tempo_spin.setValue(110)
+        self.tempo_spin.setKeyboardTracking(False)
+        self.tempo_spin.valueChanged.connect(self.tempo_changed)
+        form.addRow("Tempo:", self.tempo_spin)
+
+        self.creativity_slider = QSlider(Qt.Orientation.Horizontal)
+        self.creativity_slider.setAccessibleName("Creativity")
+        self.creativity_slider.setRange(30, 200)  # temperature x 100
+        self.creativity_slider.setValue(100)
+        self.creativity_slider.setToolTip("Low: safe, typical phrases. High: surprising ones.")
+        form.addRow("Creativity:", self.creativity_slider)
+
+        range_row = QHBoxLayout()
+        self.low_spin = self._pitch_spin("Lowest note", 57)
+        self.high_spin = self._pitch_spin("Highest note", 86)
+        range_row.addWidget(self.low_spin)
+        range_row.addWidget(QLabel("to"))
+        range_row.addWidget(self.high_spin)
+        form.addRow("Range:", range_row)
+
+        self.end_on_tonic_check = self._check("End on the tonic", True)
+        self.humanize_check = self._check("Humanize (accents and timing)", True)
+        form.addRow("", self.end_on_tonic_check)
+        form.addRow("", self.humanize_check)
+
+        self.variations_spin = self._spin("Variations", 1, 16, 4)
+        form.addRow("Variations:", self.variations_spin)
+        seed_row = QHBoxLayout()
+        self.seed_spin = self._spin("Seed", 0, 999_999, 1)
+        self.dice_button = QToolButton()
+        self.dice_button.setText("🎲")
+        self.dice_button.setAccessibleName("Random seed")
+        self.dice_button.setToolTip("A new random seed")
+        self.dice_button.clicked.connect(self.roll_seed)
+        seed_row.addWidget(self.seed_spin)
+        seed_row.addWidget(self.dice_button)
+        form.addRow("Seed:", seed_row)
+
+        names = instrument_names()
+        self.instrument_combo = self._combo("Instrument", names, names[73])
+        form.addRow("Instrument:", self.instrument_combo)
+        self.harmonize_check = self._check("Harmonize", False)
+        self.chord_instrument_combo = self._combo("Chord instrument", names, names[0])
+        self.chord_instrument_combo.setEnabled(False)
+        self.harmonize_check.toggled.connect(self.chord_instrument_combo.setEnabled)
+        form.addRow("", self.harmonize_check)
+        form.addRow("Chords on:", self.chord_instrument_combo)
+        self.count_in_check = self._check("Metronome count-in", False)
+        self.count_in_check.toggled.connect(self.count_in_changed)
+        form.addRow("", self.count_in_check)
+
+    # Building blocks ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _combo(name: str, items=(), current: str | None = None) -> QComboBox:
+        combo = QComboBox()
+        combo.setAccessibleName(name)
+        combo.addItems(list(items))
+        if current is not None:
+            combo.setCurrentText(current)
+        return combo
+
+    @staticmethod
+    def _spin(name: str, low: int, high: int, value: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setAccessibleName(name)
+        spin.setRange(low, high)
+        spin.setValue(value)
+        return spin
+
+    @staticmethod
+    def _pitch_spin(name: str, value: int) -> QSpinBox:
+        spin = _PitchSpinBox()
+        spin.setAccessibleName(name)
+        spin.setRange(36, 96)
+        spin.setValue(value)
+        return spin
+
+    @staticmethod
+    def _check(text: str, checked: bool) -> QCheckBox:
+        check = QCheckBox(text)
+        check.setAccessibleName(text)
+        check.setChecked(checked)
+        return check
+
+    # Styles ------------------------------------------------------------------------------------
+
+    def refresh_styles(self, select: str | None = None) -> None:
+        """Shipped styles, then the user's own (their checkpoint paths)."""
+        current = select or self.style_combo.currentData()
+        self.style_combo.blockSignals(True)
+        self.style_combo.clear()
+        for name, label in SHIPPED_STYLES.items():
+            self.style_combo.addItem(label, name)
+        if self.user_styles_dir.is_dir():
+            for path in sorted(self.user_styles_dir.glob("*.safetensors")):
+                self.style_combo.addItem(f"{path.stem} (yours)", str(path))
+        index = self.style_combo.findData(current) if current else -1
+        self.style_combo.setCurrentIndex(max(index, 0))
+        self.style_combo.blockSignals(False)
+
+    def roll_seed(self) -> None:
+        self.seed_spin.setValue(random.randint(0, 999_999))
+
+    # Requests ----------------------------------------------------------------------------------
+
+    def request(self, motif: tuple = ()) -> MelodyRequest:
+        low, high = sorted((self.low_spin.value(), self.high_spin.value()))
+        return MelodyRequest(
+            style=self.style_combo.currentData(),
+            key=self.key_combo.currentText(),
+            mode=self.mode_combo.currentText(),
+            meter=self.meter_combo.currentText(),
+            bars=self.bars_spin.value(),
+            tempo=float(self.tempo_spin.value()),
+            temperature=self.creativity_slider.value() / 100.0,
+            seed=self.seed_spin.value(),
+            variations=self.variations_spin.value(),
+            end_on_tonic=self.end_on_tonic_check.isChecked(),
+            pitch_range=(low, high),
+            harmonize=self.harmonize_check.isChecked(),
+            form=self.form_combo.currentData(),
+            humanize=self.humanize_check.isChecked(),
+            program=self.instrument_combo.currentIndex(),
+            chord_program=self.chord_instrument_combo.currentIndex(),
+            motif=tuple(motif),
+        )
+
+    def show_request(self, request: MelodyRequest) -> None:
+        """Put a kept recipe back into the controls."""
+        self.refresh_styles(select=request.style)
+        self.key_combo.setCurrentText(request.key)
+        self.mode_combo.setCurrentText(request.mode)
+        self.meter_combo.setCurrentText(request.meter)
+        self.bars_spin.setValue(request.bars)
+        self.form_combo.setCurrentIndex(max(self.form_combo.findData(request.form), 0))
+        self.tempo_spin.blockSignals(True)
+        self.tempo_spin.setValue(request.tempo)
+        self.tempo_spin.blockSignals(False)
+        self.creativity_slider.setValue(round(request.temperature * 100))
+        if request.pitch_range:
+            self.low_spin.setValue(request.pitch_range[0])
+            self.high_spin.setValue(request.pitch_range[1])
+        self.end_on_tonic_check.setChecked(request.end_on_tonic)
+        self.humanize_check.setChecked(request.humanize)
+        self.variations_spin.setValue(request.variations)
+        self.seed_spin.setValue(request.seed)
+        self.instrument_combo.setCurrentIndex(request.program)
+        self.harmonize_check.setChecked(request.harmonize)
+        self.chord_instrument_combo.setCurrentIndex(request.chord_program)
+
+
+class _PitchSpinBox(QSpinBox):
+    """Shows MIDI note numbers as note names (A3, D6)."""
+
+    def textFromValue(self, value: int) -> str:
+        return note_name(value).replace("♯", "#").replace("♭", "b")
+
+    def valueFromText(self, text: str) -> int:
+        for pitch in range(self.minimum(), self.maximum() + 1):
+            if self.textFromValue(pitch).lower() == text.strip().lower():
+                return pitch
+        return self.value()
+
+    def validate(self, text: str, position: int):
+        from PySide6.QtGui import QValidator
+
+        return (QValidator.State.Acceptable, text, position)

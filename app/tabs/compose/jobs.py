@@ -1,0 +1,129 @@
+"""The Compose tab's jobs, run on its worker thread: write melodies, render them to audio, read motifs.
+
+Each factory returns a function of the worker's `JobContext` that yields engine events. The audio
+renderer (FluidSynth with its SoundFont loaded) is kept in the worker's cache between jobs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.tabs.compose.recipe import MelodyRequest
+from app.worker import JobContext
+from models.jobs import JobError, Progress, Result, check_cancelled
+
+COUNT_IN_PITCH = 37  # side stick on the General MIDI percussion channel
+
+
+@dataclass
+class Variation:
+    index: int
+    melody: Any  # models.music.melody.Melody
+    request: MelodyRequest
+    audio: Any = None  # models.audio.render.RenderedAudio at `audio_tempo`
+    audio_tempo: float = 0.0
+    count_in_seconds: float = 0.0  # length of the metronome bar at the start of `audio`
+
+    @property
+    def title(self) -> str:
+        return f"Variation {self.index + 1} · {self.request.style} · {self.request.key} {self.request.mode} · seed {self.request.seed}"
+
+
+def shared_renderer(context: JobContext):
+    """The worker's audio renderer, created once (loading a SoundFont takes time)."""
+    from app.paths import resources_dir
+    from models.audio.render import AudioRenderer
+
+    renderer = context.cache.get("audio_renderer")
+    if renderer is None:
+        renderer = AudioRenderer(soundfont_folders=(resources_dir() / "soundfonts",))
+        context.cache["audio_renderer"] = renderer
+        if renderer.notice:
+            context.notify(renderer.notice)
+    return renderer
+
+
+def count_in_notes(meter: Any, tempo: float) -> list:
+    """One bar of metronome clicks, accented on the downbeat."""
+    from models.audio.notes import NoteEvent
+    from models.music import tokens
+
+    beat_seconds = meter.beat_ticks / tokens.TICKS_PER_QUARTER * 60.0 / tempo
+    beats = meter.bar_ticks // meter.beat_ticks
+    return [
+        NoteEvent(COUNT_IN_PITCH if i else COUNT_IN_PITCH + 39, i * beat_seconds, i * beat_seconds + 0.08,
+                  120 if i == 0 else 90, 0, is_drum=True)
+        for i in range(beats)
+    ]
+
+
+def render_variation(variation: Variation, tempo: float, count_in: bool, renderer) -> Variation:
+    """Render `variation` at `tempo` (no regeneration), with a count-in bar when asked."""
+    from models.audio.notes import NoteEvent, notes_from_midi
+
+    melody = dataclasses.replace(variation.melody, tempo=float(tempo))
+    notes = notes_from_midi(melody.to_pretty_midi(variation.request.program, variation.request.chord_program))
+    lead_in = 0.0
+    if count_in:
+        clicks = count_in_notes(melody.meter, tempo)
+        lead_in = melody.seconds(melody.meter.bar_ticks)
+        notes = clicks + [NoteEvent(n.pitch, n.start + lead_in, n.end + lead_in, n.velocity, n.program, n.is_drum)
+                          for n in notes]
+    audio = renderer.render(notes)
+    return dataclasses.replace(variation, audio=audio, audio_tempo=float(tempo), count_in_seconds=lead_in)
+
+
+def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...], count_in: bool):
+    def job(context: JobContext):
+        from models.music.generate import generate
+
+        yield Progress(0.05, "writing melodies")
+        try:
+            melodies = generate(**request.generate_arguments(), search_dirs=style_dirs)
+        except ValueError as error:
+            raise JobError(_sentence(str(error))) from None
+        renderer = shared_renderer(context)
+        variations = []
+        for index, melody in enumerate(melodies):
+            check_cancelled(context.cancel)
+            yield Progress(0.1 + 0.9 * index / len(melodies), f"rendering variation {index + 1} of {len(melodies)}")
+            variations.append(render_variation(Variation(index, melody, request), request.tempo, count_in, renderer))
+        yield Result(variations)
+
+    return job
+
+
+def rerender(variation: Variation, tempo: float, count_in: bool):
+    """A new tempo or count-in setting applies without regenerating."""
+
+    def job(context: JobContext):
+        yield Progress(None, "rendering")
+        yield Result(render_variation(variation, tempo, count_in, shared_renderer(context)))
+
+    return job
+
+
+def read_motif(path: Path):
+    """The first monophonic line of a MIDI file, as (pitch or None for a rest, quarter notes) pairs."""
+
+    def job(context: JobContext):
+        from models.music.midi_folder import motif_from_midi
+
+        yield Progress(None, f"reading {path.name}")
+        try:
+            motif = motif_from_midi(path)
+        except (ValueError, OSError) as error:
+            raise JobError(f"{_sentence(str(error))} Choose another MIDI file, or play the motif on the keyboard.") \
+                from None
+        yield Result(tuple(motif))
+
+    return job
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -1,0 +1,151 @@
+"""A piano roll: notes as bars on a pitch/time grid, bar lines, chord symbols and a moving playhead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+NOTE_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
+BLACK_KEYS = {1, 3, 6, 8, 10}
+
+
+def note_name(pitch: int) -> str:
+    return f"{NOTE_NAMES[pitch % 12]}{pitch // 12 - 1}"
+
+
+@dataclass(frozen=True)
+class RollNote:
+    start: float  # in beats (quarter notes)
+    length: float  # in beats
+    pitch: int
+    velocity: int = 90
+    is_motif: bool = False  # notes the user gave, drawn in another colour
+
+
+@dataclass(frozen=True)
+class RollChord:
+    start: float
+    length: float
+    symbol: str
+
+
+@dataclass
+class RollContent:
+    notes: list[RollNote]
+    chords: list[RollChord]
+    bar_beats: float  # quarter notes per bar
+    bars: int
+    beat_beats: float = 1.0  # quarter notes per counted beat (1.5 in 6/8)
+
+
+class PianoRollView(QWidget):
+    """Draws one melody; `set_playhead(beats)` moves the playhead (None hides it)."""
+
+    KEYS_WIDTH = 34
+    CHORD_LANE = 22
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Piano roll")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.content: RollContent | None = None
+        self.playhead: float | None = None
+        self.empty_text = "Press Generate (Ctrl+Enter) to write melodies; they appear here as notes on a grid."
+
+    def sizeHint(self) -> QSize:
+        return QSize(700, 320)
+
+    def set_content(self, content: RollContent | None) -> None:
+        self.content = content
+        self.playhead = None
+        self.update()
+
+    def set_playhead(self, beats: float | None) -> None:
+        self.playhead = beats
+        self.update()
+
+    def _pitch_span(self) -> tuple[int, int]:
+        pitches = [n.pitch for n in self.content.notes] if self.content and self.content.notes else [60, 72]
+        low, high = min(pitches) - 2, max(pitches) + 2
+        if high - low < 14:  # at least an octave and a bit, so short lines are not giant bars
+            middle = (low + high) // 2
+            low, high = middle - 7, middle + 7
+        return low, high
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette = self.palette()
+        background = palette.base().color()
+        painter.fillRect(self.rect(), background)
+        if self.content is None:
+            painter.setPen(palette.placeholderText().color())
+            painter.drawText(self.rect().adjusted(24, 24, -24, -24), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self.empty_text)
+            return
+        content = self.content
+        low, high = self._pitch_span()
+        rows = high - low + 1
+        grid = QRectF(self.KEYS_WIDTH, self.CHORD_LANE, self.width() - self.KEYS_WIDTH - 4,
+                      self.height() - self.CHORD_LANE - 4)
+        total_beats = max(content.bars * content.bar_beats, 1e-6)
+        row_height = grid.height() / rows
+
+        def x_of(beats: float) -> float:
+            return grid.left() + grid.width() * beats / total_beats
+
+        def y_of(pitch: int) -> float:
+            return grid.top() + (high - pitch) * row_height
+
+        # Rows: black-key rows shaded, like a keyboard turned on its side; C rows labelled.
+        text = palette.text().color()
+        shade = QColor(text)
+        shade.setAlpha(14)
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() * 0.75, 6.0))
+        painter.setFont(small)
+        for pitch in range(low, high + 1):
+            top = y_of(pitch)
+            if pitch % 12 in BLACK_KEYS:
+                painter.fillRect(QRectF(grid.left(), top, grid.width(), row_height), shade)
+            if pitch % 12 == 0 and row_height >= 6:
+                painter.setPen(palette.placeholderText().color())
+                painter.drawText(QRectF(0, top - 2, self.KEYS_WIDTH - 4, row_height + 4),
+                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note_name(pitch))
+
+        # Beat and bar lines.
+        beat_pen = QPen(QColor(text.red(), text.green(), text.blue(), 30), 1)
+        bar_pen = QPen(QColor(text.red(), text.green(), text.blue(), 90), 1)
+        beat = 0.0
+        while beat <= total_beats + 1e-9:
+            is_bar = abs(beat / content.bar_beats - round(beat / content.bar_beats)) < 1e-6
+            painter.setPen(bar_pen if is_bar else beat_pen)
+            painter.drawLine(QPointF(x_of(beat), grid.top()), QPointF(x_of(beat), grid.bottom()))
+            beat += content.beat_beats
+
+        # Chord symbols above the grid.
+        painter.setPen(text)
+        for chord in content.chords:
+            painter.drawText(QRectF(x_of(chord.start) + 2, 0, x_of(chord.start + chord.length) - x_of(chord.start),
+                                    self.CHORD_LANE), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             chord.symbol)
+
+        # Notes: brightness follows velocity.
+        accent = palette.highlight().color()
+        motif_colour = QColor(230, 160, 60)
+        for note in content.notes:
+            colour = QColor(motif_colour if note.is_motif else accent)
+            colour.setAlphaF(0.45 + 0.55 * min(max(note.velocity, 1), 127) / 127)
+            rect = QRectF(x_of(note.start), y_of(note.pitch) + 1, max(x_of(note.start + note.length) - x_of(note.start) - 1, 2),
+                          max(row_height - 2, 2))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(rect, 2, 2)
+
+        if self.playhead is not None:
+            painter.setPen(QPen(QColor(240, 80, 80), 2))
+            x = x_of(min(max(self.playhead, 0.0), total_beats))
+            painter.drawLine(QPointF(x, 0), QPointF(x, self.height()))

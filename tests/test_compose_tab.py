@@ -1,0 +1,292 @@
+"""The Compose tab end to end, offscreen, with sound going to the ALSA null device."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pretty_midi
+import pytest
+import soundfile
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from tests.support.midi_files import write_tune, write_tune_folder
+
+
+@pytest.fixture(scope="session")
+def tiny_style(tmp_path_factory) -> Path:
+    """A melody style trained in about a second on a few synthetic tunes."""
+    from models.jobs import run_job
+    from models.music.training import train_style_job
+
+    folder = write_tune_folder(tmp_path_factory.mktemp("tunes"), with_bad_files=False)
+    out = tmp_path_factory.mktemp("style") / "tiny.safetensors"
+    run_job(train_style_job(folder, "tiny", out, n_states=8, restarts=1, n_iter=20))
+    return out
+
+
+@pytest.fixture
+def compose(qtbot, main_window, data_dir, tiny_style):
+    styles = data_dir / "models" / "melody"
+    styles.mkdir(parents=True, exist_ok=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copy(tiny_style.with_suffix(suffix), styles / f"tiny{suffix}")
+    tab = main_window.activity_tabs[1]
+    tab.controls.refresh_styles(select=str(styles / "tiny.safetensors"))
+    tab.controls.variations_spin.setValue(3)
+    tab.controls.bars_spin.setValue(4)
+    tab.controls.seed_spin.setValue(5)
+    main_window.tabs.setCurrentWidget(tab)
+    return tab
+
+
+def wait_for_job(qtbot, tab, start, timeout: int = 30_000):
+    """Run `start()` (which submits a job) and wait until that job ends; fail with its message if it failed."""
+    ended = {}
+    tab.worker.job_finished.connect(lambda handle, value: ended.setdefault(handle.id, ("finished", value)))
+    tab.worker.job_failed.connect(lambda handle, message: ended.setdefault(handle.id, ("failed", message)))
+    handle = start()
+    qtbot.waitUntil(lambda: handle.id in ended, timeout=timeout)
+    outcome, value = ended[handle.id]
+    assert outcome == "finished", value
+    return value
+
+
+def generate(qtbot, tab, **kwargs):
+    return wait_for_job(qtbot, tab, lambda: tab.generate(**kwargs))
+
+
+def test_generate_fills_variations_and_piano_roll(qtbot, compose):
+    assert compose.piano_roll.content is None
+    generate(qtbot, compose)
+    assert compose.variation_list.count() == 3
+    content = compose.piano_roll.content
+    assert content is not None and content.bars == 4 and content.notes
+    low, high = compose.controls.low_spin.value(), compose.controls.high_spin.value()
+    assert all(low <= note.pitch <= high for note in content.notes)
+    total = sum(note.length for note in content.notes)
+    assert total <= 4 * content.bar_beats + 1e-6
+    compose.variation_list.setCurrentRow(2)
+    assert compose.piano_roll.content is not content  # selecting shows that variation
+
+
+def test_primary_shortcut_generates(qtbot, main_window, compose):
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=30_000):
+        assert main_window.current_tab().primary_action()
+    assert compose.variation_list.count() == 3
+
+
+def test_play_loop_and_stop_on_the_null_device(qtbot, compose):
+    generate(qtbot, compose)
+    variation = compose.selected_variation()
+    assert variation.audio is not None and variation.audio.seconds > 1.0
+    compose.loop_check.setChecked(True)
+    compose.toggle_play()
+    assert compose.transport.is_playing and compose.play_button.text() == "■ Stop"
+    player = compose.transport.player
+    qtbot.waitUntil(lambda: player.frames_written > 2 * len(variation.audio.samples), timeout=20_000)
+    assert compose.transport.is_playing  # looping past the end
+    positions = []
+    compose.transport.playhead_moved.connect(positions.append)
+    qtbot.waitUntil(lambda: len(positions) >= 3, timeout=5000)
+    assert any(p is not None and p >= 0 for p in positions)
+    compose.toggle_play()
+    qtbot.waitUntil(lambda: not compose.transport.is_playing, timeout=5000)
+    assert compose.play_button.text() == "▶ Play"
+
+
+def test_playing_without_loop_stops_at_the_end(qtbot, compose):
+    generate(qtbot, compose)
+    with qtbot.waitSignal(compose.transport.playing_changed, timeout=20_000, check_params_cb=lambda p: not p):
+        compose.toggle_play()
+    assert compose.transport.player.frames_written >= len(compose.selected_variation().audio.samples) - 1024
+
+
+def test_a_b_switching_keeps_playing(qtbot, compose):
+    generate(qtbot, compose)
+    compose.loop_check.setChecked(True)
+    compose.toggle_play()
+    compose.variation_list.setCurrentRow(1)
+    assert compose.transport.is_playing
+    assert compose.transport.variation.index == 1
+    compose.transport.stop()
+
+
+def test_tempo_change_rerenders_without_regenerating(qtbot, compose):
+    generate(qtbot, compose)
+    before = compose.selected_variation()
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
+        compose.controls.tempo_spin.setValue(before.audio_tempo * 2)
+    after = compose.selected_variation()
+    assert after.melody.events == before.melody.events
+    assert after.audio_tempo == before.audio_tempo * 2
+    assert after.audio.seconds < before.audio.seconds * 0.75
+
+
+def test_count_in_adds_a_bar_of_clicks(qtbot, compose):
+    generate(qtbot, compose)
+    plain = compose.selected_variation()
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
+        compose.controls.count_in_check.setChecked(True)
+    counted = compose.selected_variation()
+    bar_seconds = 4 * 60.0 / plain.audio_tempo
+    assert counted.count_in_seconds == pytest.approx(bar_seconds)
+    assert counted.audio.seconds == pytest.approx(plain.audio.seconds + bar_seconds, abs=0.05)
+
+
+def test_continue_a_motif_from_a_midi_file(qtbot, compose, tmp_path):
+    motif_file = write_tune(tmp_path / "motif.mid", seed=42, bars=1, tonic=62)
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=10_000):
+        compose.open_motif_file(motif_file)
+    assert compose.motif and "Motif" in compose.motif_label.text()
+    generate(qtbot, compose)
+    expected = [pitch for pitch, _ in compose.motif if pitch is not None]
+    for row in range(compose.variation_list.count()):
+        compose.variation_list.setCurrentRow(row)
+        notes = compose.piano_roll.content.notes
+        assert [n.pitch for n in notes[: len(expected)]] == expected
+        assert notes[0].is_motif
+
+
+def test_motif_from_the_on_screen_keyboard(qtbot, compose):
+    compose.keyboard.play(62)
+    compose.keyboard.play(66)
+    qtbot.keyClicks(compose.keyboard, "J")  # computer key J: B above the keyboard's C
+    assert [pitch for pitch, _ in compose.motif] == [62, 66, compose.keyboard.lowest + 11]
+    compose.remove_last_motif_note()
+    assert len(compose.motif) == 2
+
+
+def test_a_broken_motif_file_is_a_sentence(qtbot, compose, tmp_path):
+    broken = tmp_path / "broken.mid"
+    broken.write_bytes(b"not midi at all")
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=10_000):
+        compose.open_motif_file(broken)
+    assert "Choose another MIDI file" in compose.error_label.text()
+    assert compose.motif == []
+
+
+def test_export_midi_and_wav_read_back(qtbot, compose, tmp_path):
+    compose.controls.harmonize_check.setChecked(True)
+    generate(qtbot, compose)
+    wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "tune.mid"))
+    midi = pretty_midi.PrettyMIDI(str(tmp_path / "tune.mid"))
+    assert [i.program for i in midi.instruments] == [73, 0]  # melody and chords as separate tracks
+    assert midi.instruments[0].notes and midi.instruments[1].notes
+    assert midi.get_tempo_changes()[1][0] == pytest.approx(compose.controls.tempo_spin.value(), abs=0.5)
+    assert midi.key_signature_changes and midi.key_signature_changes[0].key_number == 2  # D major
+    assert compose.piano_roll.content.chords  # chord symbols are drawn
+
+    wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "tune.wav"))
+    audio, rate = soundfile.read(tmp_path / "tune.wav")
+    expected_seconds = 4 * 4 * 60.0 / compose.controls.tempo_spin.value()
+    assert rate == 44100 and expected_seconds <= len(audio) / rate <= expected_seconds + 2.0
+    assert np.sqrt(np.mean(audio**2)) > 0.01
+
+
+def test_drag_gives_a_mid_file_url(qtbot, compose):
+    generate(qtbot, compose)
+    item = compose.variation_list.item(0)
+    mime = compose.variation_list.mimeData([item])
+    urls = mime.urls()
+    assert len(urls) == 1 and urls[0].isLocalFile() and urls[0].toLocalFile().endswith(".mid")
+    midi = pretty_midi.PrettyMIDI(urls[0].toLocalFile())
+    assert len(midi.instruments[0].notes) == len(compose.variation_list.variation(0).melody.notes())
+
+
+def test_keep_and_reopen_exactly(qtbot, compose):
+    generate(qtbot, compose)
+    compose.variation_list.setCurrentRow(2)
+    kept = compose.selected_variation()
+    item_id = compose.keep_selected()
+    assert compose.store.item(item_id).starred and Path(compose.store.item(item_id).paths[0]).exists()
+    assert compose.history_list.count() == 1
+
+    compose.controls.seed_spin.setValue(999)
+    generate(qtbot, compose)
+    assert compose.selected_variation().melody.events != kept.melody.events
+
+    wait_for_job(qtbot, compose, lambda: compose.reopen(compose.history_list.item(0)))
+    reopened = compose.selected_variation()
+    assert reopened.index == 2 and reopened.melody.events == kept.melody.events
+    assert compose.controls.seed_spin.value() == 5
+
+
+def test_train_a_style_from_a_folder_with_bad_files(qtbot, compose, tmp_path):
+    folder = write_tune_folder(tmp_path / "my tunes")
+    dialog = compose.show_train_dialog()
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
+        dialog.set_folder(folder)
+    assert "8 melodies found; 3 file(s) skipped" in dialog.summary_label.text()
+    reports = [dialog.report_list.item(i).text() for i in range(dialog.report_list.count())]
+    assert any(r.startswith("✗ corrupt.mid") for r in reports)
+    assert any(r.startswith("✗ drums-only.mid") and "drums" in r for r in reports)
+    assert any(r.startswith("✗ empty.mid") for r in reports)
+    dialog.name_edit.setText("my-tunes")
+    with qtbot.waitSignal(dialog.trained, timeout=60_000):
+        dialog.train()
+    labels = [compose.controls.style_combo.itemText(i) for i in range(compose.controls.style_combo.count())]
+    assert "my-tunes (yours)" in labels
+    assert compose.controls.style_combo.currentText() == "my-tunes (yours)"
+    generate(qtbot, compose)
+    assert compose.variation_list.count() == 3
+
+
+def test_cancelled_training_saves_nothing(qtbot, compose, tmp_path, data_dir):
+    folder = write_tune_folder(tmp_path / "tunes", count=40, with_bad_files=False)
+    dialog = compose.show_train_dialog()
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
+        dialog.set_folder(folder)
+    dialog.name_edit.setText("never")
+    with qtbot.waitSignal(compose.worker.job_progress, timeout=30_000):
+        dialog.train()  # running, not just queued
+    with qtbot.waitSignal(compose.worker.job_cancelled, timeout=30_000):
+        dialog.cancel()
+    assert "cancelled" in dialog.summary_label.text()
+    assert not (data_dir / "models" / "melody" / "never.safetensors").exists()
+
+
+def test_no_sound_card_is_a_sentence_and_export_still_works(qtbot, compose, tmp_path, monkeypatch):
+    monkeypatch.setattr("app.audio_player.portaudio_problem", lambda: "Sound playback needs PortAudio.")
+    generate(qtbot, compose)
+    compose.toggle_play()
+    assert "PortAudio" in compose.error_label.text()
+    wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "still.mid"))
+    assert (tmp_path / "still.mid").stat().st_size > 0
+
+
+def test_an_impossible_request_is_a_sentence(qtbot, compose):
+    compose.controls.low_spin.setValue(60)
+    compose.controls.high_spin.setValue(60)
+    compose.controls.key_combo.setCurrentText("D")
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=20_000):
+        compose.generate()
+    assert compose.error_label.text() and "Traceback" not in compose.error_label.text()
+    assert compose.generate_button.text() == "Generate"
+
+
+def test_ui_never_stalls_while_composing_and_rendering(qtbot, compose):
+    compose.controls.variations_spin.setValue(16)
+    compose.controls.bars_spin.setValue(32)
+    gaps = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=60_000):
+        compose.generate()
+    qtbot.wait(50)
+    timer.stop()
+    assert compose.variation_list.count() == 16
+    assert len(gaps) > 5
+    assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms"
