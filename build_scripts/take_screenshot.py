@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import tempfile
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
@@ -20,6 +21,7 @@ def main() -> int:
     parser.add_argument("-o", "--output", required=True)
     parser.add_argument("--tab", type=int, default=0, help="0 Paint, 1 Compose, 2 Chat")
     parser.add_argument("--delay-ms", type=int, default=2500, help="time for the device probe and first paint")
+    parser.add_argument("--compose", metavar="STYLE", help="generate melodies in STYLE first (Compose tab)")
     args = parser.parse_args()
     # A fresh data folder, so the picture shows what a new user sees.
     os.environ.setdefault("ATELIER_DATA_DIR", tempfile.mkdtemp(prefix="atelier-screenshot-"))
@@ -34,6 +36,15 @@ def main() -> int:
     window.move(40, 20)
     window.tabs.setCurrentIndex(args.tab)
     window.show()
+    if args.compose:
+        compose = window.activity_tabs[1]
+        window.tabs.setCurrentWidget(compose)
+        compose.controls.refresh_styles(select=args.compose)
+        compose.controls.harmonize_check.setChecked((Path(__file__).parent.parent / "resources/melody/harmonizer.json").exists())
+        compose.controls.form_combo.setCurrentIndex(compose.controls.form_combo.findData("AABA"))
+        handle = compose.generate()
+        # Shoot once the melodies are there, not on a timer.
+        compose.worker.job_finished.connect(lambda h, _: QTimer.singleShot(300, shoot) if h is handle else None)
 
     def shoot() -> None:
         screen = window.screen()
@@ -46,7 +57,8 @@ def main() -> int:
         window.close()
         app.quit()
 
-    QTimer.singleShot(args.delay_ms, shoot)
+    if not args.compose:
+        QTimer.singleShot(args.delay_ms, shoot)
     return app.exec()
 
 

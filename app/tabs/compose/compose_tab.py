@@ -104,7 +104,7 @@ class ComposeTab(ActivityTab):
         self.splitter.addWidget(self._build_work_area())
         self.splitter.addWidget(self._build_history())
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 700, 220])
+        self.splitter.setSizes([360, 640, 220])
 
         self.worker.job_failed.connect(self._on_job_failed)
         self.worker.job_cancelled.connect(self._on_job_cancelled)
@@ -170,7 +170,9 @@ class ComposeTab(ActivityTab):
         scroll = QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(280)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Wide enough for every control: the panel scrolls up and down, never sideways.
+        scroll.setMinimumWidth(panel.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
         return scroll
 
     def _build_work_area(self) -> QWidget:

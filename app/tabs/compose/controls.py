@@ -111,7 +111,7 @@ class ComposeControls(QWidget):
         seed_row = QHBoxLayout()
         self.seed_spin = self._spin("Seed", 0, 999_999, 1)
         self.dice_button = QToolButton()
-        self.dice_button.setText("🎲")
+        self.dice_button.setText("⚄")  # a die face that common fonts carry
         self.dice_button.setAccessibleName("Random seed")
         self.dice_button.setToolTip("A new random seed")
         self.dice_button.clicked.connect(self.roll_seed)

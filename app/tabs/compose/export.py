@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from app.tabs.compose.jobs import Variation, render_variation, shared_renderer
+from app.tabs.compose.jobs import Variation, render_variation, shared_renderer, style_label
 from app.worker import JobContext
 from models.files import atomic_write_bytes
 from models.jobs import Progress, Result
@@ -28,8 +28,7 @@ def write_midi(path: Path, variation: Variation, tempo: float | None = None) -> 
 def file_stem(variation: Variation) -> str:
     """A file name a DAW shows well: style, key, seed, variation."""
     request = variation.request
-    style = Path(request.style).stem if request.style.endswith(".safetensors") else request.style
-    text = f"{style}-{request.key}-{request.mode}-seed{request.seed}-v{variation.index + 1}"
+    text = f"{style_label(request.style)}-{request.key}-{request.mode}-seed{request.seed}-v{variation.index + 1}"
     return re.sub(r"[^A-Za-z0-9#_.-]+", "-", text)
 
 

@@ -29,7 +29,13 @@ class Variation:
 
     @property
     def title(self) -> str:
-        return f"Variation {self.index + 1} · {self.request.style} · {self.request.key} {self.request.mode} · seed {self.request.seed}"
+        r = self.request
+        return f"{self.index + 1}. {style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · seed {r.seed}"
+
+
+def style_label(style: str) -> str:
+    """A user's style is a checkpoint path; show its name."""
+    return Path(style).stem if style.endswith(".safetensors") else style
 
 
 def shared_renderer(context: JobContext):
