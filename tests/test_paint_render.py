@@ -43,7 +43,7 @@ def test_same_seed_same_image_and_another_seed_another_brushwork():
     again = np.asarray(render_in_style(style, picture, RenderParams(seed=7)))
     other = np.asarray(render_in_style(style, picture, RenderParams(seed=8)))
     assert np.array_equal(first, again)
-    assert np.abs(first.astype(int) - other.astype(int)).mean() > 0.5
+    assert np.abs(first.astype(int) - other.astype(int)).mean() > 0.1
 
 
 @pytest.mark.parametrize("size", [(97, 61), (300, 64), (64, 300), (255, 255)])

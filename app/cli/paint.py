@@ -64,7 +64,8 @@ def run_paint(args: argparse.Namespace) -> int:
     try:
         if args.replay:
             recipe = read_recipe(args.replay)
-            style_name, params = recipe["style"], recipe["params"]
+            # --style may point at where the style lives now (a path or another name for it).
+            style_name, params = args.style or recipe["style"], recipe["params"]
             input_path = Path(recipe["input"]["path"]) if recipe.get("input") else None
             from_scratch = recipe.get("from_scratch", False)
             size = tuple(params["size"]) if params.get("size") else None

@@ -48,7 +48,8 @@ class StyleRenderer(nn.Module):
         self.body = nn.Sequential(*[ResidualBlock(width * 4) for _ in range(blocks)])
         self.up1 = _conv(width * 4, width * 2, 3)
         self.up2 = _conv(width * 2, width, 3)
-        self.tail = _conv(width, 3, 9)
+        # The tail also sees the input itself: fine edges of the composition stay within easy reach.
+        self.tail = _conv(width + 3, 3, 9)
 
     @property
     def receptive_radius(self) -> int:
@@ -62,14 +63,14 @@ class StyleRenderer(nn.Module):
         return -(-radius // TOTAL_STRIDE) * TOTAL_STRIDE
 
     def forward(self, rgb: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
-        x = torch.cat([rgb * 2.0 - 1.0, noise], dim=1)
-        x = F.leaky_relu(self.head(x), 0.2)
+        centred = rgb * 2.0 - 1.0
+        x = F.leaky_relu(self.head(torch.cat([centred, noise], dim=1)), 0.2)
         x = F.leaky_relu(self.down1(x), 0.2)
         x = F.leaky_relu(self.down2(x), 0.2)
         x = self.body(x)
         x = F.leaky_relu(self.up1(F.interpolate(x, scale_factor=2.0, mode="nearest")), 0.2)
         x = F.leaky_relu(self.up2(F.interpolate(x, scale_factor=2.0, mode="nearest")), 0.2)
-        return (torch.tanh(self.tail(x)) + 1.0) / 2.0
+        return (torch.tanh(self.tail(torch.cat([x, centred], dim=1))) + 1.0) / 2.0
 
 
 class PatchDiscriminator(nn.Module):

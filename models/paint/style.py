@@ -17,6 +17,7 @@ import torch
 from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from .network import StyleRenderer
 from .palette import PaletteGMM
+from .scratch import LayoutModel
 from .vgg import resources_dir
 
 STYLE_KIND = "paint-style"
@@ -31,6 +32,7 @@ class Style:
     work_size: int = 768  # long side the renderer paints at; bigger outputs are upscaled from it
     metadata: dict[str, Any] = field(default_factory=dict)
     checkpoint_hash: str = ""
+    layout: LayoutModel | None = None  # composition model for painting from scratch
 
     @property
     def title(self) -> str:
@@ -50,8 +52,9 @@ def save_style(
     work_size: int,
     training: dict[str, Any] | None = None,
     title: str | None = None,
+    layout: LayoutModel | None = None,
 ) -> Path:
-    tensors = {**renderer_tensors(renderer), **palette.to_tensors()}
+    tensors = {**renderer_tensors(renderer), **palette.to_tensors(), **(layout.to_tensors() if layout else {})}
     return save_checkpoint(
         path,
         tensors,
@@ -88,8 +91,10 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
         palette = PaletteGMM.from_tensors(checkpoint.tensors)
     except KeyError:
         raise CheckpointError(f"{path.name} has no palette: retrain the style.") from None
+    layout = LayoutModel.from_tensors(checkpoint.tensors) if "layout.mean" in checkpoint.tensors else None
     return Style(
         name=str(checkpoint.metadata.get("name", path.stem)),
+        layout=layout,
         renderer=renderer,
         palette=palette,
         work_size=int(hyper.get("work_size", 768)),

@@ -27,6 +27,7 @@ from .data import TrainingData, shipped_photos
 from .images import load_image_folder, pil_to_tensor, tensor_to_pil
 from .network import PatchDiscriminator, StyleRenderer, make_noise
 from .palette import PaletteGMM
+from .scratch import LayoutModel
 from .style import save_style
 from .vgg import VGGFeatures
 
@@ -38,16 +39,17 @@ EVALUATION_STEP = 2**40  # a batch index no training step reaches
 @dataclass
 class TrainingConfig:
     name: str
+    title: str = ""  # shown to users; the name when empty
     minutes: float = 10.0  # wall-clock budget, summed over resumed runs
     max_steps: int = 100_000
     batch: int = 4
-    crop: int = 96
+    crop: int = 64
     width: int = 16
     blocks: int = 5
     style_layers: list[str] = field(default_factory=lambda: ["conv1_1", "conv2_1", "conv3_1"])
     content_layer: str = "conv2_2"
-    style_weight: float = 10.0
-    content_weight: float = 1.0
+    style_weight: float = 3.0
+    content_weight: float = 2.0
     adversarial_weight: float = 0.3
     feature_matching_weight: float = 1.0
     reconstruction_weight: float = 1.0
@@ -268,14 +270,15 @@ def train_style(
     cancel: threading.Event | None = None,
     preview_image: Image.Image | None = None,
     report: list[str] | None = None,
+    state_path: Path | None = None,
 ) -> Iterator[Event]:
-    """The training job. Resumes from `<output>.training.safetensors` when it exists."""
+    """The training job. Resumes from `state_path` (default `<output>.training.safetensors`) when it exists."""
     output_path = Path(output_path)
     device = torch.device(device)
     yield Progress(0.0, "preparing the paintings and the style targets")
     data = TrainingData([image for _, image in paintings], photos, crop=config.crop, painting_size=config.painting_size)
     trainer = StyleTrainer(config, data, device)
-    state_path = state_path_for(output_path)
+    state_path = Path(state_path) if state_path is not None else state_path_for(output_path)
     if state_path.exists():
         trainer.load_state(state_path)
         yield Progress(None, f"resuming at step {trainer.step_count}")
@@ -304,7 +307,7 @@ def train_style(
             if time.monotonic() - last_save >= config.checkpoint_seconds:
                 trainer.save_state(state_path)
                 last_save = time.monotonic()
-    except JobCancelled:
+    except (JobCancelled, KeyboardInterrupt):
         trainer.save_state(state_path)  # the work so far survives; the next run resumes here
         raise
     trainer.save_state(state_path)
@@ -325,7 +328,16 @@ def train_style(
         "config": asdict(config),
         "report": report or [],
     }
-    save_style(output_path, config.name, trainer.renderer, palette, work_size=config.work_size, training=training)
+    save_style(
+        output_path,
+        config.name,
+        trainer.renderer,
+        palette,
+        work_size=config.work_size,
+        training=training,
+        title=config.title or None,
+        layout=LayoutModel.fit([image for _, image in paintings], seed=config.seed),
+    )
     yield Progress(1.0, f"saved {output_path.name}", _preview(trainer.renderer, preview_source, device))
     summary = TrainingSummary(
         output_path,

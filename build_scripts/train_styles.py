@@ -1,0 +1,95 @@
+"""Train the shipped painting styles into resources/styles/ from the public-domain paintings in resources/paint/art/.
+
+    python build_scripts/train_styles.py [--styles van-gogh hokusai] [--minutes 10] [--threads 1]
+
+Each style trains for a fixed wall-clock budget (the checkpoint's JSON records steps, seconds and
+losses). The resumable training state goes to build/style-training/ (not shipped); running the
+script again continues from it up to the new budget. Preview renders go beside the state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models.jobs import Progress, Result  # noqa: E402
+from models.paint.data import HELD_OUT_PHOTOS, shipped_photos  # noqa: E402
+from models.paint.images import load_image  # noqa: E402
+from models.paint.training import TrainingConfig, train_style  # noqa: E402
+
+ART = ROOT / "resources" / "paint" / "art"
+STYLES = {
+    "van-gogh": [
+        "van-gogh_the-starry-night.jpg",
+        "van-gogh_the-church-at-auvers.jpg",
+        "van-gogh_cafe-terrace-at-night.jpg",
+        "van-gogh_portrait-of-pere-tanguy.jpg",
+        "van-gogh_the-night-cafe.jpg",
+        "van-gogh_hospital-corridor-at-saint-remy.jpg",
+        "van-gogh_the-painter-on-the-road-to-tarascon.jpg",
+    ],
+    "hokusai": ["hokusai_the-great-wave.jpg"],
+    "munch": ["munch_the-scream.jpg"],
+    "turner": ["turner_the-shipwreck.jpg", "turner_the-wreck-of-a-transport-ship.jpg"],
+}
+TITLES = {"van-gogh": "Van Gogh", "hokusai": "Hokusai", "munch": "Munch", "turner": "Turner"}
+
+
+def train_one(name: str, minutes: float, output_dir: Path, work_dir: Path, overrides: dict) -> dict:
+    paintings = [(file, load_image(ART / file, max_side=1024).image) for file in STYLES[name]]
+    config = TrainingConfig(name=name, title=TITLES.get(name, name), minutes=minutes, preview_every=100, **overrides)
+    preview = shipped_photos(HELD_OUT_PHOTOS[:1])[0]
+    work_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    summary = None
+    job = train_style(
+        paintings,
+        shipped_photos(),
+        output_dir / f"{name}.safetensors",
+        config,
+        preview_image=preview,
+        state_path=work_dir / f"{name}.training.safetensors",
+    )
+    for event in job:
+        if isinstance(event, Progress) and event.preview is not None:
+            event.preview.save(work_dir / f"{name}-preview.png")
+            print(f"[{name}] {event.message}", flush=True)
+        elif isinstance(event, Result):
+            summary = event.value
+    assert summary is not None
+    return {
+        "style": name,
+        "steps": summary.steps,
+        "seconds": round(summary.seconds, 1),
+        "this_run_seconds": round(time.monotonic() - started, 1),
+        "losses": summary.losses,
+        "fixed_batch_start": summary.evaluation_at_start,
+        "fixed_batch_end": summary.evaluation_at_end,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--styles", nargs="*", default=list(STYLES), choices=list(STYLES))
+    parser.add_argument("--minutes", type=float, default=10.0, help="wall-clock training budget per style")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--output", type=Path, default=ROOT / "resources" / "styles")
+    parser.add_argument("--work", type=Path, default=ROOT / "build" / "style-training")
+    parser.add_argument("--config", default="{}", help="JSON of TrainingConfig fields to override")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    for name in args.styles:
+        print(json.dumps(train_one(name, args.minutes, args.output, args.work, json.loads(args.config))), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
