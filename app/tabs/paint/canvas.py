@@ -1,0 +1,308 @@
+"""The painting canvas: brush, eraser, fill bucket and eyedropper on an image, with deep undo.
+
+The picture is a QImage at the size the user chose; the widget shows it scaled to fit. A stroke
+is one undo step that stores only the rectangle it touched (before and after), so a long history
+costs little memory.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QRadialGradient,
+    QUndoCommand,
+    QUndoStack,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+UNDO_LIMIT = 300
+DEFAULT_SIZE = QSize(768, 512)
+PAPER = QColor(255, 255, 255)
+FILL_TOLERANCE = 24  # per channel, out of 255: fills across JPEG noise, stops at real edges
+
+
+class Tool(Enum):
+    BRUSH = "brush"
+    ERASER = "eraser"
+    FILL = "fill"
+    EYEDROPPER = "eyedropper"
+
+
+def image_to_array(image: QImage) -> np.ndarray:
+    """An RGB uint8 copy (height, width, 3) of a QImage."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    buffer = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * height).reshape(height, stride)
+    return buffer[:, : width * 3].reshape(height, width, 3).copy()
+
+
+def array_to_image(array: np.ndarray) -> QImage:
+    """A QImage (RGB32, owning its pixels) from an RGB uint8 array."""
+    array = np.ascontiguousarray(array[..., :3], dtype=np.uint8)
+    height, width, _ = array.shape
+    image = QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    return image.convertToFormat(QImage.Format.Format_RGB32)  # a deep copy: no tie to `array`
+
+
+def flood_fill_mask(pixels: np.ndarray, x: int, y: int, tolerance: int = FILL_TOLERANCE) -> np.ndarray:
+    """The connected region around (x, y) whose colour is within `tolerance` of the seed's (scanline fill)."""
+    height, width, _ = pixels.shape
+    similar = np.all(np.abs(pixels.astype(np.int16) - pixels[y, x].astype(np.int16)) <= tolerance, axis=2)
+    filled = np.zeros((height, width), dtype=bool)
+    stack = [(x, y)]
+    while stack:
+        sx, sy = stack.pop()
+        if filled[sy, sx] or not similar[sy, sx]:
+            continue
+        row = similar[sy]
+        left = sx
+        while left > 0 and row[left - 1] and not filled[sy, left - 1]:
+            left -= 1
+        right = sx
+        while right < width - 1 and row[right + 1] and not filled[sy, right + 1]:
+            right += 1
+        filled[sy, left : right + 1] = True
+        for ny in (sy - 1, sy + 1):
+            if 0 <= ny < height:
+                # Seed one point per run of fillable pixels in the neighbouring row.
+                candidates = similar[ny, left : right + 1] & ~filled[ny, left : right + 1]
+                starts = np.flatnonzero(candidates & ~np.concatenate(([False], candidates[:-1])))
+                stack.extend((left + int(s), ny) for s in starts)
+    return filled
+
+
+class _PatchCommand(QUndoCommand):
+    """Swap a rectangle of the canvas between its before and after pixels."""
+
+    def __init__(self, canvas: PaintCanvas, rect: QRect, before: QImage, after: QImage, text: str) -> None:
+        super().__init__(text)
+        self.canvas, self.rect, self.before, self.after = canvas, rect, before, after
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:  # the stroke is already on the canvas
+            self._first = False
+            return
+        self.canvas._put_patch(self.rect.topLeft(), self.after)
+
+    def undo(self) -> None:
+        self.canvas._put_patch(self.rect.topLeft(), self.before)
+
+
+class _ReplaceCommand(QUndoCommand):
+    """Replace the whole picture (open an image, paste, new canvas)."""
+
+    def __init__(self, canvas: PaintCanvas, before: QImage, after: QImage, text: str) -> None:
+        super().__init__(text)
+        self.canvas, self.before, self.after = canvas, before, after
+
+    def redo(self) -> None:
+        self.canvas._set_image(self.after)
+
+    def undo(self) -> None:
+        self.canvas._set_image(self.before)
+
+
+class PaintCanvas(QWidget):
+    changed = Signal()  # after every stroke, fill, undo or redo
+    colour_picked = Signal(QColor)
+    files_dropped = Signal(list)  # local file paths dropped onto the canvas
+
+    def __init__(self, size: QSize | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Canvas")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        self.setAcceptDrops(True)
+        self.image = QImage(size or DEFAULT_SIZE, QImage.Format.Format_RGB32)
+        self.image.fill(PAPER)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.undo_stack.indexChanged.connect(lambda _: self.changed.emit())
+        self.tool = Tool.BRUSH
+        self.colour = QColor(40, 90, 160)
+        self.brush_size = 24.0  # diameter in canvas pixels
+        self.hardness = 0.6  # 0 soft edge .. 1 hard edge
+        self.opacity = 1.0
+        self._stroke_before: QImage | None = None
+        self._stroke_rect = QRect()
+        self._last_point: QPointF | None = None
+        self._hover: QPointF | None = None
+
+    # Geometry: the picture is shown scaled to fit, centred -------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(640, 480)
+
+    def _view_rect(self) -> QRectF:
+        scale = min(self.width() / self.image.width(), self.height() / self.image.height())
+        width, height = self.image.width() * scale, self.image.height() * scale
+        return QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)
+
+    def to_canvas(self, point: QPointF) -> QPointF:
+        view = self._view_rect()
+        scale = self.image.width() / view.width()
+        return QPointF((point.x() - view.left()) * scale, (point.y() - view.top()) * scale)
+
+    def to_widget(self, point: QPointF) -> QPointF:
+        view = self._view_rect()
+        scale = view.width() / self.image.width()
+        return QPointF(view.left() + point.x() * scale, view.top() + point.y() * scale)
+
+    # Painting ----------------------------------------------------------------------------------
+
+    def _dab(self, painter: QPainter, centre: QPointF) -> None:
+        radius = self.brush_size / 2
+        colour = PAPER if self.tool is Tool.ERASER else self.colour
+        gradient = QRadialGradient(centre, radius)
+        solid, edge = QColor(colour), QColor(colour)
+        solid.setAlphaF(self.opacity)
+        edge.setAlphaF(0.0)
+        gradient.setColorAt(0.0, solid)
+        gradient.setColorAt(min(max(self.hardness, 0.0), 0.99), solid)
+        gradient.setColorAt(1.0, edge)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(gradient)
+        painter.drawEllipse(centre, radius, radius)
+
+    def stroke_to(self, point: QPointF) -> None:
+        """Paint dabs from the last point to `point` (canvas coordinates), spaced a quarter brush apart."""
+        start = self._last_point or point
+        distance = ((point.x() - start.x()) ** 2 + (point.y() - start.y()) ** 2) ** 0.5
+        steps = max(int(distance / max(self.brush_size / 4, 1.0)), 1)
+        painter = QPainter(self.image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for i in range(1, steps + 1):  # the first dab of a stroke lands on `point` itself
+            t = i / steps
+            self._dab(painter, QPointF(start.x() + (point.x() - start.x()) * t, start.y() + (point.y() - start.y()) * t))
+        painter.end()
+        margin = int(self.brush_size / 2) + 2
+        touched = QRect(QPoint(int(min(start.x(), point.x())) - margin, int(min(start.y(), point.y())) - margin),
+                        QPoint(int(max(start.x(), point.x())) + margin, int(max(start.y(), point.y())) + margin))
+        self._stroke_rect = self._stroke_rect.united(touched)
+        self._last_point = point
+        self.update()
+
+    def begin_stroke(self, point: QPointF) -> None:
+        self._stroke_before = self.image.copy()
+        self._stroke_rect = QRect()
+        self._last_point = None
+        self.stroke_to(point)
+
+    def end_stroke(self) -> None:
+        if self._stroke_before is None:
+            return
+        rect = self._stroke_rect.intersected(self.image.rect())
+        if not rect.isEmpty():
+            before, after = self._stroke_before.copy(rect), self.image.copy(rect)
+            name = "Erase" if self.tool is Tool.ERASER else "Brush stroke"
+            self.undo_stack.push(_PatchCommand(self, rect, before, after, name))
+        self._stroke_before = None
+        self._last_point = None
+
+    def fill_at(self, x: int, y: int) -> None:
+        if not self.image.rect().contains(x, y):
+            return
+        pixels = image_to_array(self.image)
+        mask = flood_fill_mask(pixels, x, y)
+        ys, xs = np.nonzero(mask)
+        rect = QRect(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
+        before = self.image.copy(rect)
+        colour = np.array([self.colour.red(), self.colour.green(), self.colour.blue()], dtype=np.float32)
+        region = pixels[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1].astype(np.float32)
+        inside = mask[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1, None]
+        blended = np.where(inside, region * (1 - self.opacity) + colour * self.opacity, region)
+        after = array_to_image(np.round(blended).astype(np.uint8))
+        self._put_patch(rect.topLeft(), after)
+        self.undo_stack.push(_PatchCommand(self, rect, before, after, "Fill"))
+
+    def pick_colour_at(self, x: int, y: int) -> QColor | None:
+        if not self.image.rect().contains(x, y):
+            return None
+        colour = QColor(self.image.pixel(x, y))
+        self.colour = colour
+        self.colour_picked.emit(colour)
+        return colour
+
+    # Whole-picture changes (undoable) ----------------------------------------------------------
+
+    def replace_image(self, image: QImage, text: str = "Open image") -> None:
+        self.undo_stack.push(_ReplaceCommand(self, self.image.copy(), image.convertToFormat(QImage.Format.Format_RGB32),
+                                             text))
+
+    def new_canvas(self, size: QSize) -> None:
+        blank = QImage(size, QImage.Format.Format_RGB32)
+        blank.fill(PAPER)
+        self.replace_image(blank, "New canvas")
+
+    def _set_image(self, image: QImage) -> None:
+        self.image = image.copy()
+        self.update()
+
+    def _put_patch(self, top_left: QPoint, patch: QImage) -> None:
+        painter = QPainter(self.image)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(top_left, patch)
+        painter.end()
+        self.update()
+
+    def pixels(self) -> np.ndarray:
+        return image_to_array(self.image)
+
+    # Events ------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        point = self.to_canvas(event.position())
+        if self.tool is Tool.FILL:
+            self.fill_at(int(point.x()), int(point.y()))
+        elif self.tool is Tool.EYEDROPPER:
+            self.pick_colour_at(int(point.x()), int(point.y()))
+        else:
+            self.begin_stroke(point)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._hover = event.position()
+        if self._stroke_before is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            self.stroke_to(self.to_canvas(event.position()))
+        else:
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.end_stroke()
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.update()
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(self._view_rect(), self.image)
+        if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
+            radius = self.brush_size / 2 * self._view_rect().width() / self.image.width()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor(128, 128, 128))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(self._hover, radius, radius)

@@ -1,0 +1,125 @@
+"""The painting canvas: strokes by simulated mouse, deep undo/redo, fill, eyedropper, drop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+
+from app.tabs.paint.canvas import PaintCanvas, Tool, array_to_image, flood_fill_mask, image_to_array
+
+
+@pytest.fixture
+def canvas(qtbot):
+    widget = PaintCanvas(QSize(200, 100))
+    widget.resize(400, 200)  # shown at twice the picture's size
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def drag(qtbot, canvas, points):
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(*points[0]))
+    for x, y in points[1:]:
+        qtbot.mouseMove(canvas, QPoint(x, y))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(*points[-1]))
+
+
+def test_array_round_trip():
+    pixels = np.random.default_rng(0).integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
+    assert np.array_equal(image_to_array(array_to_image(pixels)), pixels)
+
+
+def test_a_stroke_paints_where_the_mouse_went(qtbot, canvas):
+    canvas.colour = QColor(200, 20, 20)
+    canvas.hardness = 1.0
+    drag(qtbot, canvas, [(40, 100), (120, 100), (200, 100)])
+    pixels = canvas.pixels()
+    # Widget (40..200, 100) is canvas (20..100, 50) at half scale.
+    assert tuple(pixels[50, 60]) == (200, 20, 20)
+    assert tuple(pixels[50, 150]) == (255, 255, 255)  # beyond the stroke
+    assert tuple(pixels[5, 60]) == (255, 255, 255)  # above it
+    assert canvas.undo_stack.count() == 1
+
+
+def test_undo_and_redo_many_strokes(qtbot, canvas):
+    blank = canvas.pixels()
+    states = [blank]
+    for i in range(12):
+        canvas.colour = QColor(10 * i, 100, 200 - 10 * i)
+        drag(qtbot, canvas, [(20 + 25 * i, 40), (20 + 25 * i, 160)])
+        states.append(canvas.pixels())
+    for expected in reversed(states[:-1]):
+        canvas.undo_stack.undo()
+        assert np.array_equal(canvas.pixels(), expected)
+    for expected in states[1:]:
+        canvas.undo_stack.redo()
+        assert np.array_equal(canvas.pixels(), expected)
+
+
+def test_eraser_paints_paper(qtbot, canvas):
+    canvas.colour = QColor(0, 0, 0)
+    canvas.hardness = 1.0
+    drag(qtbot, canvas, [(100, 100), (300, 100)])
+    canvas.tool = Tool.ERASER
+    drag(qtbot, canvas, [(200, 100), (210, 100)])
+    assert tuple(canvas.pixels()[50, 102]) == (255, 255, 255)
+    assert tuple(canvas.pixels()[50, 60]) == (0, 0, 0)
+
+
+def test_fill_bucket_fills_the_region_and_stops_at_edges(qtbot, canvas):
+    canvas.colour = QColor(0, 0, 0)
+    canvas.brush_size = 6
+    canvas.hardness = 1.0
+    drag(qtbot, canvas, [(200, 0), (200, 60), (200, 130), (200, 199)])  # a wall down the middle
+    canvas.tool = Tool.FILL
+    canvas.colour = QColor(30, 160, 60)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    pixels = canvas.pixels()
+    assert tuple(pixels[10, 10]) == (30, 160, 60)
+    assert tuple(pixels[90, 80]) == (30, 160, 60)
+    assert tuple(pixels[50, 180]) == (255, 255, 255)  # the other side of the wall
+    canvas.undo_stack.undo()
+    assert tuple(canvas.pixels()[10, 10]) == (255, 255, 255)
+
+
+def test_flood_fill_mask_follows_connected_regions():
+    pixels = np.full((5, 6, 3), 255, dtype=np.uint8)
+    pixels[:, 3] = 0  # a wall
+    mask = flood_fill_mask(pixels, 0, 0)
+    assert mask[:, :3].all() and not mask[:, 3:].any()
+
+
+def test_eyedropper_picks_the_colour(qtbot, canvas):
+    canvas.colour = QColor(250, 200, 10)
+    canvas.hardness = 1.0
+    drag(qtbot, canvas, [(100, 100), (140, 100)])
+    canvas.colour = QColor(0, 0, 0)
+    canvas.tool = Tool.EYEDROPPER
+    with qtbot.waitSignal(canvas.colour_picked) as picked:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(120, 100))
+    assert picked.args[0].getRgb()[:3] == (250, 200, 10)
+    assert canvas.colour.getRgb()[:3] == (250, 200, 10)
+
+
+def test_replacing_the_picture_is_undoable(qtbot, canvas):
+    photo = QImage(QSize(300, 120), QImage.Format.Format_RGB32)
+    photo.fill(QColor(10, 20, 30))
+    canvas.replace_image(photo)
+    assert canvas.image.size() == QSize(300, 120)
+    canvas.undo_stack.undo()
+    assert canvas.image.size() == QSize(200, 100)
+    canvas.new_canvas(QSize(64, 48))
+    assert canvas.image.size() == QSize(64, 48) and tuple(canvas.pixels()[0, 0]) == (255, 255, 255)
+
+
+def test_dropping_files_reports_their_paths(qtbot, canvas, tmp_path):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "photo.jpg"))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(canvas.files_dropped) as dropped:
+        canvas.dropEvent(event)
+    assert dropped.args[0] == [str(tmp_path / "photo.jpg")]
