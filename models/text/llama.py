@@ -1,0 +1,164 @@
+"""A llama-architecture decoder (SmolLM2) in plain torch, built for one conversation at a time.
+
+Weights come from `read_gguf` (float32, Q/K rows in Hugging Face order). The query/key/value and
+the gate/up projections are fused into one matrix each, so a decoding step is five matrix products
+per layer. The key/value cache is preallocated for `max_context` positions; `forward` appends to it
+from `start` and returns logits for the last position (or all positions, for tests).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from models.text.gguf_file import GGUFModel, LlamaConfig
+from models.text.quantized import DenseLinear, Int4Linear, Int8Linear, int4_kernel_available
+
+
+class LlamaRunner:
+    def __init__(
+        self,
+        config: LlamaConfig,
+        tensors: dict[str, torch.Tensor],
+        device: torch.device | str = "cpu",
+        dtype: torch.dtype = torch.float32,
+        max_context: int = 2048,
+        weights: str = "float32",
+        q4_1: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] | None = None,
+    ) -> None:
+        """`weights`: "float32" (exact: dequantized once at load) or "int4" (the file's Q4_1 codes through
+        torch's CPU int4 kernel, output matrix in int8; faster, bfloat16 activations in the products)."""
+        self.config = config
+        self.device = torch.device(device)
+        self.dtype = dtype
+        self.max_context = min(max_context, config.context_length)
+
+        def put(t: torch.Tensor) -> torch.Tensor:
+            return t.to(device=self.device, dtype=dtype).contiguous()
+
+        if weights not in ("float32", "int4"):
+            raise ValueError(f"unknown weights mode {weights!r}")
+        if weights == "int4" and not (self.device.type == "cpu" and q4_1 and int4_kernel_available()):
+            weights = "float32"  # the int4 kernel is CPU-only and needs the file's Q4_1 codes
+        self.weights = weights
+        self.embedding = put(tensors["token_embd.weight"])
+        output = tensors.get("output.weight")
+        head = self.embedding if output is None else put(output)  # SmolLM2 ties them
+        self.lm_head = Int8Linear(head.float()) if weights == "int4" else DenseLinear(head)
+        self.output_norm = put(tensors["output_norm.weight"])
+
+        def linear(*names: str) -> DenseLinear | Int4Linear:
+            if weights == "int4":
+                codes, d, m = (torch.cat(parts) for parts in zip(*(q4_1[n] for n in names), strict=True))
+                return Int4Linear(codes, d, m)
+            return DenseLinear(put(torch.cat([tensors[n] for n in names])))
+
+        self.layers = []
+        for i in range(config.n_layers):
+            p = f"blk.{i}."
+            self.layers.append(
+                {
+                    "attn_norm": put(tensors[p + "attn_norm.weight"]),
+                    "qkv": linear(p + "attn_q.weight", p + "attn_k.weight", p + "attn_v.weight"),
+                    "out": linear(p + "attn_output.weight"),
+                    "ffn_norm": put(tensors[p + "ffn_norm.weight"]),
+                    "gate_up": linear(p + "ffn_gate.weight", p + "ffn_up.weight"),
+                    "down": linear(p + "ffn_down.weight"),
+                }
+            )
+        hd = config.head_dim
+        inv_freq = 1.0 / (config.rope_base ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
+        angles = torch.outer(torch.arange(self.max_context, dtype=torch.float64), inv_freq)
+        angles = torch.cat([angles, angles], dim=-1)
+        self.cos = angles.cos().to(device=self.device, dtype=dtype)
+        self.sin = angles.sin().to(device=self.device, dtype=dtype)
+        shape = (config.n_layers, config.n_kv_heads, self.max_context, hd)
+        self.k_cache = torch.zeros(shape, device=self.device, dtype=dtype)
+        self.v_cache = torch.zeros(shape, device=self.device, dtype=dtype)
+        self.cached_tokens: list[int] = []  # what the cache holds, so a conversation reuses its prefix
+
+    @classmethod
+    def from_gguf(cls, model: GGUFModel, **kwargs) -> LlamaRunner:
+        return cls(model.config, model.tensors, q4_1=model.q4_1, **kwargs)
+
+    @staticmethod
+    def _rotate_half(x: torch.Tensor) -> torch.Tensor:
+        half = x.shape[-1] // 2
+        return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+
+    def _attend(
+        self, q: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, mask: torch.Tensor | None
+    ) -> torch.Tensor:
+        # Grouped-query attention as two batched matmuls over the key/value heads: torch's CPU
+        # flash-attention kernel spends ~14 ms on a single query, this takes a few microseconds.
+        nkv, length, hd = keys.shape
+        nh, n, _ = q.shape
+        group = nh // nkv
+        scores = torch.matmul(q.reshape(nkv, group * n, hd), keys.transpose(1, 2)) * (hd**-0.5)
+        scores = scores.view(nkv, group, n, length)
+        if mask is not None:
+            scores = scores + mask
+        weights = torch.softmax(scores, dim=-1).view(nkv, group * n, length)
+        return torch.matmul(weights, values).view(nh, n, hd)
+
+    @torch.inference_mode()
+    def forward(self, tokens: list[int] | torch.Tensor, start: int, all_logits: bool = False) -> torch.Tensor:
+        """Run `tokens` at positions `start...`; the cache keeps them. Returns float32 logits."""
+        c = self.config
+        ids = torch.as_tensor(tokens, dtype=torch.long, device=self.device).reshape(-1)
+        n = ids.numel()
+        end = start + n
+        if end > self.max_context:
+            raise ValueError(f"{end} positions do not fit the {self.max_context}-position cache")
+        hd, nh, nkv = c.head_dim, c.n_heads, c.n_kv_heads
+        q_size, kv_size = nh * hd, nkv * hd
+        cos = self.cos[start:end].unsqueeze(0)
+        sin = self.sin[start:end].unsqueeze(0)
+        mask = None
+        if n > 1:  # a query sees the cached past and itself, never a later position
+            keys_at = torch.arange(end, device=self.device)
+            queries_at = torch.arange(start, end, device=self.device)
+            mask = torch.zeros((n, end), device=self.device, dtype=self.dtype)
+            mask.masked_fill_(keys_at.unsqueeze(0) > queries_at.unsqueeze(1), float("-inf"))
+        x = F.embedding(ids, self.embedding)
+        eps = c.norm_eps
+        for index, layer in enumerate(self.layers):
+            h = F.rms_norm(x, (c.dim,), layer["attn_norm"], eps)
+            qkv = layer["qkv"](h)
+            q = qkv[:, :q_size].view(n, nh, hd).transpose(0, 1)
+            k = qkv[:, q_size : q_size + kv_size].view(n, nkv, hd).transpose(0, 1)
+            v = qkv[:, q_size + kv_size :].view(n, nkv, hd).transpose(0, 1)
+            q = q * cos + self._rotate_half(q) * sin
+            k = k * cos + self._rotate_half(k) * sin
+            self.k_cache[index, :, start:end] = k
+            self.v_cache[index, :, start:end] = v
+            attended = self._attend(q, self.k_cache[index, :, :end], self.v_cache[index, :, :end], mask)
+            x = x + layer["out"](attended.transpose(0, 1).reshape(n, q_size))
+            h = F.rms_norm(x, (c.dim,), layer["ffn_norm"], eps)
+            gate_up = layer["gate_up"](h)
+            x = x + layer["down"](F.silu(gate_up[:, : c.ffn_dim]) * gate_up[:, c.ffn_dim :])
+        if not all_logits:
+            x = x[-1:]
+        x = F.rms_norm(x, (c.dim,), self.output_norm, eps)
+        logits = self.lm_head(x).float()
+        return logits if all_logits else logits[0]
+
+    def prefill(self, tokens: list[int]) -> torch.Tensor:
+        """Logits after `tokens`, reusing the cached prefix they share with the previous call."""
+        if not tokens:
+            raise ValueError("nothing to read")
+        shared = 0
+        for a, b in zip(self.cached_tokens, tokens[:-1], strict=False):
+            if a != b:
+                break
+            shared += 1
+        self.cached_tokens = list(tokens[:shared])
+        logits = self.forward(tokens[shared:], shared)
+        self.cached_tokens = list(tokens)
+        return logits
+
+    def step(self, token: int) -> torch.Tensor:
+        """Logits after appending one token to the cached sequence."""
+        logits = self.forward([token], len(self.cached_tokens))
+        self.cached_tokens.append(token)
+        return logits

@@ -1,0 +1,77 @@
+"""Weight-only quantized matrix products for the CPU runner ("int4" weights mode).
+
+GGUF's Q4_1 stores each block of 32 weights as w = d * q + m with q in 0..15. torch's CPU int4
+kernel computes w = (q - 8) * scale + zero per group of 32, so a Q4_1 matrix maps onto it with
+scale = d and zero = m + 8 d (rounded to bfloat16, the kernel's activation type). The tied output
+matrix (Q8_0 in the file) is re-quantized per row to int8. Both kernels read 4-8x fewer bytes than
+float32, which is what decoding one token at a time is bound by.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+Q4_1_BLOCK = 32
+Q4_1_BYTES = 20  # float16 d, float16 m, 16 bytes of nibbles
+
+
+def unpack_q4_1(raw: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Q4_1 bytes (rows, blocks*20) -> codes (rows, cols) int32 in 0..15, d and m (rows, blocks) float32."""
+    rows = raw.shape[0]
+    blocks = raw.reshape(rows, -1, Q4_1_BYTES)
+    n_blocks = blocks.shape[1]
+    d = blocks[:, :, 0:2].copy().view(np.float16)[..., 0].astype(np.float32)
+    m = blocks[:, :, 2:4].copy().view(np.float16)[..., 0].astype(np.float32)
+    nibbles = blocks[:, :, 4:]
+    # within a block, the low nibbles are elements 0..15 and the high nibbles 16..31
+    codes = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=-1).reshape(rows, n_blocks * Q4_1_BLOCK)
+    return torch.from_numpy(codes.astype(np.int32)), torch.from_numpy(d), torch.from_numpy(m)
+
+
+def dequantize_q4_1(codes: torch.Tensor, d: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    rows, cols = codes.shape
+    blocks = codes.view(rows, cols // Q4_1_BLOCK, Q4_1_BLOCK).float()
+    return (blocks * d.unsqueeze(-1) + m.unsqueeze(-1)).view(rows, cols)
+
+
+def int4_kernel_available() -> bool:
+    ops = torch.ops.aten
+    return hasattr(ops, "_weight_int4pack_mm_for_cpu") and hasattr(ops, "_convert_weight_to_int4pack_for_cpu")
+
+
+class Int4Linear:
+    """y = x W^T with W kept as packed Q4_1 codes; x is cast to bfloat16 for the kernel, y back to x's type."""
+
+    def __init__(self, codes: torch.Tensor, d: torch.Tensor, m: torch.Tensor) -> None:
+        self.out_features, self.in_features = codes.shape
+        self.packed = torch.ops.aten._convert_weight_to_int4pack_for_cpu(codes.to(torch.int32).contiguous(), 1)
+        scales_and_zeros = torch.stack([d.t(), (m + 8 * d).t()], dim=-1)  # (groups, out, 2)
+        self.scales_and_zeros = scales_and_zeros.to(torch.bfloat16).contiguous()
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.ops.aten._weight_int4pack_mm_for_cpu(
+            x.to(torch.bfloat16), self.packed, Q4_1_BLOCK, self.scales_and_zeros
+        )
+        return y.to(x.dtype)
+
+
+class Int8Linear:
+    """y = x W^T with W re-quantized to int8 with one scale per output row."""
+
+    def __init__(self, weight: torch.Tensor) -> None:
+        scale = weight.abs().amax(dim=1).clamp_min(1e-12) / 127.0
+        self.weight = torch.round(weight / scale.unsqueeze(1)).clamp(-127, 127).to(torch.int8).contiguous()
+        self.scale = scale.to(torch.bfloat16)
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.ops.aten._weight_int8pack_mm(x.to(torch.bfloat16), self.weight, self.scale).to(x.dtype)
+
+
+class DenseLinear:
+    def __init__(self, weight: torch.Tensor) -> None:
+        self.weight = weight
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(x, self.weight)

@@ -1,0 +1,217 @@
+"""The built-in chat model: tokenizer, llama runner against transformers on the same GGUF, sampling, the reply job."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import torch
+
+from models.jobs import JobCancelled, JobError, Result, Token, run_job
+from models.text.chat import ChatModel, clean_message_text, format_chat
+from models.text.gguf_file import find_smollm2_gguf, read_gguf
+from models.text.llama import LlamaRunner
+from models.text.sampling import SamplingSettings, apply_repetition_penalty, choose_next_token
+from models.text.tokenizer import BPETokenizer, StreamDecoder
+
+TEXTS = [
+    "Hello, world!",
+    "I have 3 cats and 12345 dogs.",
+    "  leading spaces\n\nnewlines\ttabs  ",
+    "naïve café — “quotes” 日本語 🎨",
+    "It's we'll they're I'M",
+    "x=1+2*3; print(f'{x:04d}')",
+    "   \n  \n",
+]
+CHAT = [{"role": "user", "content": "What is the capital of France?"}]
+
+
+@pytest.fixture(scope="module")
+def gguf():
+    return read_gguf(keep_q4_1=True)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(gguf):
+    return BPETokenizer.from_gguf_metadata(gguf.metadata)
+
+
+@pytest.fixture(scope="module")
+def exact_runner(gguf):
+    return LlamaRunner.from_gguf(gguf, weights="float32", max_context=256)
+
+
+@pytest.fixture(scope="module")
+def chat_model(gguf, tokenizer):
+    return ChatModel(LlamaRunner.from_gguf(gguf, weights="int4", max_context=512), tokenizer)
+
+
+@pytest.fixture(scope="module")
+def reference_model():
+    transformers = pytest.importorskip("transformers")
+    path = find_smollm2_gguf()
+    model = transformers.AutoModelForCausalLM.from_pretrained(
+        str(path.parent), gguf_file=path.name, dtype=torch.float32
+    )
+    tok = transformers.AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+    return model.eval(), tok
+
+
+def test_tokenizer_round_trips_and_knows_control_tokens(tokenizer):
+    for text in TEXTS:
+        assert tokenizer.decode(tokenizer.encode(text)) == text
+    assert tokenizer.encode("Hello, world!") == [19556, 28, 905, 17]
+    # digits are split one by one (SmolLM's pre-tokenizer); a space before a digit is its own token
+    assert tokenizer.encode("x 12") == [104, 216, 33, 34]
+    assert tokenizer.encode("<|im_start|>user\n") == [1, 4093, 198]
+    assert tokenizer.encode("<|im_start|>", allow_control=False) != [1]
+
+
+def test_stream_decoder_never_shows_half_a_character(tokenizer):
+    text = "Colour 🎨 and 日本語, naïve."
+    ids = tokenizer.encode(text)
+    decoder = StreamDecoder(tokenizer)
+    pieces = [decoder.push(i) for i in ids] + [decoder.flush()]
+    assert "".join(pieces) == text
+    assert all("\ufffd" not in piece for piece in pieces)
+    assert any(piece == "" for piece in pieces)  # the emoji spans several tokens: held back, not garbled
+
+
+def test_tokenizer_and_template_match_transformers(tokenizer, reference_model):
+    _, reference = reference_model
+    for text in TEXTS:
+        assert tokenizer.encode(text) == reference.encode(text, add_special_tokens=False)
+    conversation = [
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": "A poem?"},
+    ]
+    assert format_chat(conversation) == reference.apply_chat_template(
+        conversation, tokenize=False, add_generation_prompt=True
+    )
+    with_system = [{"role": "system", "content": "Be brief."}] + conversation
+    assert format_chat(with_system) == reference.apply_chat_template(
+        with_system, tokenize=False, add_generation_prompt=True
+    )
+
+
+def test_logits_agree_with_transformers_on_the_same_gguf(tokenizer, exact_runner, reference_model):
+    model, _ = reference_model
+    ids = tokenizer.encode(format_chat(CHAT))
+    ours = exact_runner.forward(ids, 0, all_logits=True)
+    with torch.no_grad():
+        theirs = model(torch.tensor([ids])).logits[0]
+    assert ours.shape == theirs.shape
+    assert torch.allclose(ours, theirs, atol=2e-3, rtol=0), (ours - theirs).abs().max()
+    exact_runner.cached_tokens = []
+
+
+def test_int4_weights_stay_close_to_the_exact_ones(tokenizer, exact_runner, chat_model):
+    ids = tokenizer.encode(format_chat(CHAT))
+    exact = exact_runner.forward(ids, 0, all_logits=True)
+    fast = chat_model.runner.forward(ids, 0, all_logits=True)
+    chat_model.runner.cached_tokens = []
+    agreement = (exact.argmax(-1) == fast.argmax(-1)).float().mean().item()
+    assert agreement >= 0.85, agreement
+    correlation = torch.corrcoef(torch.stack([exact.flatten(), fast.flatten()]))[0, 1].item()
+    assert correlation > 0.99, correlation
+
+
+def test_cached_decoding_equals_a_full_forward_pass(tokenizer, exact_runner):
+    ids = tokenizer.encode(format_chat(CHAT) + "The capital")
+    full = exact_runner.forward(ids, 0, all_logits=True)
+    exact_runner.cached_tokens = []
+    step_logits = [exact_runner.prefill(ids[:5])]
+    for token in ids[5:]:
+        step_logits.append(exact_runner.step(token))
+    assert torch.allclose(torch.stack(step_logits), full[4:], atol=1e-3)
+    # a second prompt sharing the prefix reuses the cache and gives what a fresh pass gives
+    extended = ids + tokenizer.encode(" of Italy")
+    reused = exact_runner.prefill(extended)
+    fresh = exact_runner.forward(extended, 0, all_logits=True)[-1]
+    assert torch.allclose(reused, fresh, atol=1e-3)
+    exact_runner.cached_tokens = []
+
+
+def test_greedy_answer_is_sensible(chat_model):
+    reply = run_job(chat_model.reply(CHAT, SamplingSettings(temperature=0, max_new_tokens=20)))
+    assert "Paris" in reply.text
+    assert reply.finish_reason == "end"
+    assert reply.prompt_tokens > 10
+
+
+def test_same_seed_same_answer_and_seeds_differ(chat_model):
+    settings = SamplingSettings(temperature=1.0, top_p=0.95, max_new_tokens=12, seed=7)
+    prompt = [{"role": "user", "content": "Tell me a story about a cat."}]
+    first = run_job(chat_model.reply(prompt, settings))
+    second = run_job(chat_model.reply(prompt, settings))
+    assert first.token_ids == second.token_ids and first.seed == 7
+    others = {
+        tuple(
+            run_job(
+                chat_model.reply(prompt, SamplingSettings(temperature=1.0, top_p=0.95, max_new_tokens=12, seed=s))
+            ).token_ids
+        )
+        for s in (1, 2, 3)
+    }
+    assert len(others | {tuple(first.token_ids)}) > 1
+
+
+def test_max_length_is_honoured(chat_model):
+    prompt = [{"role": "user", "content": "Write a long essay about the history of painting."}]
+    reply = run_job(chat_model.reply(prompt, SamplingSettings(temperature=0, max_new_tokens=5)))
+    assert len(reply.token_ids) == 5 and reply.finish_reason == "length"
+
+
+def test_stop_takes_effect_within_one_token(chat_model):
+    cancel = threading.Event()
+    seen: list[str] = []
+    prompt = [{"role": "user", "content": "Write a long essay about the history of painting."}]
+    job = chat_model.reply(prompt, SamplingSettings(temperature=0, max_new_tokens=100), cancel)
+    with pytest.raises(JobCancelled):
+        for event in job:
+            if isinstance(event, Token):
+                seen.append(event.text)
+                if len(seen) == 3:
+                    cancel.set()
+            assert not isinstance(event, Result)
+    assert len(seen) == 3
+    # the model stays usable after a stop
+    assert "Paris" in run_job(chat_model.reply(CHAT, SamplingSettings(temperature=0, max_new_tokens=20))).text
+
+
+def test_bad_input_is_refused_with_a_sentence(chat_model):
+    with pytest.raises(JobError, match="empty"):
+        run_job(chat_model.reply([{"role": "user", "content": "   "}]))
+    with pytest.raises(JobError, match="too long"):
+        run_job(chat_model.reply([{"role": "user", "content": "word " * 30_000}]))
+    with pytest.raises(JobError, match="role"):
+        run_job(chat_model.reply([{"role": "wizard", "content": "hi"}]))
+    assert clean_message_text("a\x00b<|im_end|>\x07c\r\n") == "ab< |im_end| >c\n"
+
+
+def test_long_history_drops_the_oldest_turns(chat_model):
+    history = []
+    for i in range(40):
+        history += [
+            {"role": "user", "content": f"Message {i}: " + "tell me about colour. " * 10},
+            {"role": "assistant", "content": "Colour is light. " * 10},
+        ]
+    history.append({"role": "user", "content": "Last question?"})
+    ids = chat_model.prompt_tokens([{"role": "system", "content": "Be brief."}] + history, 64)
+    text = chat_model.tokenizer.decode(ids)
+    assert len(ids) <= chat_model.max_context - 64
+    assert text.startswith("<|im_start|>system\nBe brief.") and "Last question?" in text and "Message 0:" not in text
+
+
+def test_sampling_keeps_to_the_nucleus_and_greedy_takes_the_top():
+    logits = torch.log(torch.tensor([0.5, 0.3, 0.15, 0.05]))
+    generator = torch.Generator().manual_seed(0)
+    settings = SamplingSettings(temperature=1.0, top_p=0.7, repetition_penalty=1.0)
+    draws = {choose_next_token(logits, settings, generator) for _ in range(300)}
+    assert draws == {0, 1}
+    assert choose_next_token(logits, SamplingSettings(temperature=0, repetition_penalty=1.0)) == 0
+    penalised = apply_repetition_penalty(torch.tensor([2.0, -1.0, 1.0]), [0, 1], 2.0)
+    assert penalised.tolist() == [1.0, -2.0, 1.0]
+    with pytest.raises(ValueError):
+        SamplingSettings(top_p=0).validated()
