@@ -23,6 +23,7 @@ import torch  # noqa: E402
 
 from models.jobs import run_job  # noqa: E402
 from models.music.corpus import RESOURCE_DIR, encode, load_corpus, select  # noqa: E402
+from models.music.harmonizer import FAMILY, beat_observations, fit_chord_hmms, save_harmonizer  # noqa: E402
 from models.music.model import train_job  # noqa: E402
 
 STATE_CANDIDATES = {"bach": (8, 16, 32), "irish": (16, 32, 64), "fiddle": (16, 32, 64), "scottish": (16, 32, 64)}
@@ -68,6 +69,35 @@ def train_style(tunes, style: str, states: tuple[int, ...], restarts: int, n_ite
     return summary
 
 
+def train_harmonizer(tunes, out_dir: Path) -> dict:
+    """Fit the chord HMMs on the training chorales; report how many beats had a chord we model."""
+    chorales = [t for t in select(tunes, "bach", "train") if t.chords]
+    beats = [obs for t in chorales for obs in beat_observations(t)]
+    covered = sum(1 for _, chord in beats if chord is not None)
+    summary = {"chorales": len(chorales), "beats": len(beats), "beats_with_a_modelled_chord": covered,
+               "coverage": round(covered / max(len(beats), 1), 4),
+               "by_family": {f: sum(1 for t in chorales if FAMILY.get(t.mode, "major") == f) for f in ("major", "minor")}}
+    save_harmonizer(fit_chord_hmms(chorales), out_dir / "harmonizer.safetensors",
+                    training={"corpus": "Bach chorales, train split, music21 Roman-numeral analysis", **summary})
+    print(json.dumps({"harmonizer": summary}), flush=True)
+    return summary
+
+
+def train_vae(tunes, out_dir: Path, minutes: float) -> dict:
+    """The interpolation VAE on 2-bar windows of every style's 4/4, 2/2 and 2/4 tunes."""
+    import numpy as np
+
+    from models.music.vae import save_vae, train_vae_job, tune_windows
+
+    windows = {split: np.array([w for t in tunes if t.split == split for w in tune_windows(t)])
+               for split in ("train", "valid")}
+
+    vae, summary = run_job(train_vae_job(windows["train"], windows["valid"], minutes=minutes))
+    save_vae(vae, out_dir / "vae.safetensors", training={"corpus": "all styles, train split, 2-bar windows", **summary})
+    print(json.dumps({"vae": summary}), flush=True)
+    return summary
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Train the shipped melody styles.")
     parser.add_argument("--styles", default="bach,irish,fiddle,scottish")
@@ -76,12 +106,20 @@ def main() -> int:
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out-dir", type=Path, default=RESOURCE_DIR)
+    parser.add_argument("--skip-harmonizer", action="store_true")
+    parser.add_argument("--vae-minutes", type=float, default=6.0, help="0 skips the interpolation VAE")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     tunes, _ = load_corpus()
     report_path = args.out_dir / "training_report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
-    for style in args.styles.split(","):
+    if not args.skip_harmonizer:
+        report["harmonizer"] = train_harmonizer(tunes, args.out_dir)
+        report_path.write_text(json.dumps(report, indent=2) + "\n")
+    if args.vae_minutes > 0:
+        report["vae"] = train_vae(tunes, args.out_dir, args.vae_minutes)
+        report_path.write_text(json.dumps(report, indent=2) + "\n")
+    for style in [s for s in args.styles.split(",") if s]:
         states = tuple(int(s) for s in args.states.split(",")) if args.states else STATE_CANDIDATES[style]
         report[style] = train_style(tunes, style, states, args.restarts, args.iterations, args.out_dir)
         report_path.write_text(json.dumps(report, indent=2) + "\n")

@@ -55,18 +55,21 @@ def forward(
     """
     b = emission_columns(emissionprob, packed)
     steps, n_rows, n_states = b.shape
-    alpha = torch.zeros((steps, n_rows, n_states), dtype=b.dtype, device=b.device)
-    log_scale = torch.zeros((steps, n_rows), dtype=b.dtype, device=b.device)
-    a = startprob * b[0]
-    scale = a.sum(1, keepdim=True)
-    alpha[0] = a / scale
-    log_scale[0] = scale.squeeze(1).log()
+    # Written in place (out=) to avoid temporaries: this loop is most of the E-step's time.
+    alpha = torch.empty((steps, n_rows, n_states), dtype=b.dtype, device=b.device)
+    scale = torch.ones((steps, n_rows, 1), dtype=b.dtype, device=b.device)
+    torch.mul(startprob, b[0], out=alpha[0])
+    torch.sum(alpha[0], 1, keepdim=True, out=scale[0])
+    alpha[0].div_(scale[0])
     for t in range(1, steps):
         n = packed.active[t]
-        a = (alpha[t - 1, :n] @ transmat) * b[t, :n]
-        scale = a.sum(1, keepdim=True)
-        alpha[t, :n] = a / scale
-        log_scale[t, :n] = scale.squeeze(1).log()
+        if n < n_rows:
+            alpha[t, n:] = 0.0
+        torch.mm(alpha[t - 1, :n], transmat, out=alpha[t, :n])
+        alpha[t, :n].mul_(b[t, :n])
+        torch.sum(alpha[t, :n], 1, keepdim=True, out=scale[t, :n])
+        alpha[t, :n].div_(scale[t, :n])
+    log_scale = scale.squeeze(2).log()
     return alpha, log_scale, b
 
 
@@ -84,20 +87,26 @@ def expected_counts(
     """One E-step of Baum–Welch over all sequences at once."""
     alpha, log_scale, b = forward(startprob, transmat, emissionprob, packed)
     steps, n_rows, n_states = alpha.shape
-    scale = log_scale.exp()
+    scale = log_scale.exp()[:, :, None]
     # weighted[t] = b[t] * beta[t] / c[t]: the backward message entering step t, zero on padding.
-    weighted = torch.zeros_like(alpha)
-    beta_next = torch.ones((n_rows, n_states), dtype=alpha.dtype, device=alpha.device)
-    gamma = torch.zeros_like(alpha)
-    gamma[steps - 1] = alpha[steps - 1]
+    # Where rows have ended, gamma = alpha (beta = 1); alpha is already zero on padding.
+    weighted = torch.empty_like(alpha)
+    weighted[0] = 0.0
+    gamma = alpha.clone()
+    beta = torch.ones((n_rows, n_states), dtype=alpha.dtype, device=alpha.device)
     for t in range(steps - 1, 0, -1):
         n_next = packed.active[t]
+        if n_next < n_rows:
+            weighted[t, n_next:] = 0.0
+        torch.mul(b[t, :n_next], beta[:n_next], out=weighted[t, :n_next])
+        weighted[t, :n_next].div_(scale[t, :n_next])
         n_here = packed.active[t - 1]
-        weighted[t, :n_next] = b[t, :n_next] * beta_next[:n_next] / scale[t, :n_next, None]
-        beta = torch.ones((n_here, n_states), dtype=alpha.dtype, device=alpha.device)
-        beta[:n_next] = weighted[t, :n_next] @ transmat.T
-        gamma[t - 1, :n_here] = alpha[t - 1, :n_here] * beta
-        beta_next = beta
+        if n_here > n_next:  # rows whose last step is t - 1 start their backward pass with beta = 1
+            beta = torch.ones((n_here, n_states), dtype=alpha.dtype, device=alpha.device)
+            torch.mm(weighted[t, :n_next], transmat.T, out=beta[:n_next])
+        else:
+            beta = weighted[t, :n_next] @ transmat.T
+        gamma[t - 1, :n_next].mul_(beta[:n_next])
     transitions = transmat * (alpha[:-1].reshape(-1, n_states).T @ weighted[1:].reshape(-1, n_states))
     emissions = torch.zeros((emissionprob.shape[1], n_states), dtype=alpha.dtype, device=alpha.device)
     emissions.index_add_(0, packed.symbols.reshape(-1), gamma.reshape(-1, n_states))

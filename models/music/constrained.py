@@ -114,6 +114,7 @@ class SpanSampler:
         self.inner_symbols = symbols
         self.final_symbols = symbols & tonic if final_tonic else symbols & (np.arange(len(symbols)) != tokens.REST)
         self.durations = np.array(tokens.DURATIONS)
+        self._positions: dict[int, int] = {}
         self._inner_mass = self._masses(self.inner_symbols)  # (K, P, D) log mass of allowed pitches
         self._final_mass = self._masses(self.final_symbols)
         not_rest = np.arange(len(symbols)) != tokens.REST
@@ -131,9 +132,15 @@ class SpanSampler:
         bar = self.meter.bar_ticks
         return (t + self.durations <= self.end) & ((t % bar) + self.durations <= bar)
 
+    def _position(self, t: int) -> int:
+        position = self._positions.get(t % self.meter.bar_ticks)
+        if position is None:
+            position = self._positions[t % self.meter.bar_ticks] = self.meter.position_class(t)
+        return position
+
     def _step_terms(self, t: int, first: bool) -> np.ndarray:
         """log of [emit a duration d at t from state k and complete the span after it], shape (K, D)."""
-        p = self.meter.position_class(t)
+        p = self._position(t)
         ok = self._duration_ok(t)
         inner = self._first_mass[:, p] if first else self._inner_mass[:, p]
         ends = t + self.durations

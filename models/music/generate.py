@@ -85,14 +85,21 @@ def motif_events(motif: list[tuple[int | None, float]], tonic: int, mode: str) -
 
 
 def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, end: int, allowed: np.ndarray,
-          final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None) -> list[Event]:
-    sampler = SpanSampler(tables, meter, start, end, allowed, final_tonic,
-                          exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix)
+          final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None,
+          cache: dict | None = None) -> list[Event]:
+    # The backward pass depends only on the span and its constraints, so variations share it.
+    key = (start, end, final_tonic, not prefix, allowed.tobytes())
+    sampler = cache.get(key) if cache is not None and not suffix else None
+    if sampler is None:
+        sampler = SpanSampler(tables, meter, start, end, allowed, final_tonic,
+                              exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix)
+        if cache is not None and not suffix:
+            cache[key] = sampler
     return sampler.sample(forward_filter(tables, prefix, meter), rng)
 
 
 def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tuple[str, bool]], motif: list[Event],
-             allowed: np.ndarray, end_on_tonic: bool, rng: np.random.Generator) -> list[Event]:
+             allowed: np.ndarray, end_on_tonic: bool, rng: np.random.Generator, cache: dict) -> list[Event]:
     section_ticks = bars // len(sections) * meter.bar_ticks
     total = bars * meter.bar_ticks
     events = list(motif)
@@ -116,10 +123,10 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
             shift = start - first_of[label]
             events += [Event(e.onset + shift, e.symbol, e.duration) for e in events
                        if first_of[label] <= e.onset < first_of[label] + keep]
-            events += _fill(tables, meter, events, start + keep, end, allowed, final, rng)
+            events += _fill(tables, meter, events, start + keep, end, allowed, final, rng, cache=cache)
         else:
             first_of.setdefault(label, start)
-            events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng)
+            events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng, cache=cache)
         written = end
     return events
 
@@ -147,11 +154,11 @@ def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: s
         raise ValueError("the motif is as long as the whole melody: ask for more bars")
     if pitch_range is not None and any(not allowed[e.symbol] for e in motif_ev):
         raise ValueError("the motif has notes outside the requested pitch range")
-    melodies = []
+    melodies, cache = [], {}
     for variation in range(variations):
         rng = np.random.default_rng([seed, variation])
         try:
-            events = _compose(tables, parsed_meter, bars, sections, motif_ev, allowed, end_on_tonic, rng)
+            events = _compose(tables, parsed_meter, bars, sections, motif_ev, allowed, end_on_tonic, rng, cache)
         except InfeasibleRequest as error:
             raise ValueError(str(error)) from None
         melody = Melody(events, tonic, mode, parsed_meter, bars, float(tempo or DEFAULT_TEMPO.get(style, 100)),

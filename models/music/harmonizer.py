@@ -1,0 +1,174 @@
+"""The harmonizer: an HMM whose hidden states are chords (Roman numerals) and whose emissions are melody notes.
+
+Trained on the Bach chorales with the chords observed (music21's Roman-numeral analysis at build
+time), so fitting is counting: chord-to-chord transitions and the soprano's pitch class (relative to
+the tonic) on each beat under each chord, with add-half smoothing, one model for major keys and one for
+minor. For a new melody, Viterbi over chord spans (one chord per half bar, or per bar in triple time)
+gives the progression, with the last chord held to the tonic; each span scores all its notes,
+weighted by length. The chords are then voiced as block chords below the melody.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from models.checkpoint import load_checkpoint, save_checkpoint
+from models.music import tokens
+from models.music.corpus import RESOURCE_DIR, Tune
+from models.music.melody import Chord, Melody
+
+KIND = "chord-hmm"
+HARMONIZER_PATH = RESOURCE_DIR / "harmonizer.safetensors"
+REST_SYMBOL = 12  # emissions: 12 pitch classes relative to the tonic, and "rest"
+CHORDS = {
+    "major": {"I": (0, 4, 7), "ii": (2, 5, 9), "iii": (4, 7, 11), "IV": (5, 9, 0), "V": (7, 11, 2),
+              "V7": (7, 11, 2, 5), "vi": (9, 0, 4), "viio": (11, 2, 5), "V/V": (2, 6, 9)},
+    "minor": {"i": (0, 3, 7), "iio": (2, 5, 8), "III": (3, 7, 10), "iv": (5, 8, 0), "V": (7, 11, 2),
+              "V7": (7, 11, 2, 5), "VI": (8, 0, 3), "viio": (11, 2, 5), "V/V": (2, 6, 9)},
+}
+FAMILY = {"major": "major", "ionian": "major", "lydian": "major", "mixolydian": "major",
+          "minor": "minor", "aeolian": "minor", "dorian": "minor", "phrygian": "minor", "locrian": "minor"}
+NUMERAL = re.compile(r"^(VII|VI|IV|V|III|II|I|vii|vi|iv|v|iii|ii|i)([oø+]?)(.*)$")
+SEVENTH_FIGURES = {"7", "65", "43", "42", "2"}
+
+
+def chord_class(figure: str, mode: str) -> str | None:
+    """Map a music21 Roman figure ("V65", "viio6", "V7/V", "IV64") to one of our chord states, or None."""
+    names = CHORDS[FAMILY.get(mode, "major")]
+    base, _, target = figure.partition("/")
+    match = NUMERAL.match(base)
+    if match is None:
+        return None
+    numeral, quality, inversion = match.groups()
+    if target:
+        return "V/V" if numeral == "V" and target == "V" else None
+    if numeral == "V" and inversion in SEVENTH_FIGURES:
+        return "V7"
+    name = numeral + ("o" if quality in ("o", "ø") else "")
+    return name if name in names else None
+
+
+@dataclass
+class ChordHMM:
+    names: list[str]
+    log_start: np.ndarray  # (C,)
+    log_trans: np.ndarray  # (C, C)
+    log_emit: np.ndarray  # (C, 13): pitch class relative to the tonic, or rest
+
+    def viterbi(self, span_scores: np.ndarray, final: int | None = None) -> list[int]:
+        """Best chord per span given log P(span notes | chord), shape (T, C); `final` pins the last chord."""
+        delta = self.log_start + span_scores[0]
+        back = np.zeros(span_scores.shape, dtype=np.int64)
+        for t in range(1, len(span_scores)):
+            candidates = delta[:, None] + self.log_trans
+            back[t] = candidates.argmax(0)
+            delta = candidates.max(0) + span_scores[t]
+        if final is not None:
+            pinned = np.full_like(delta, -np.inf)
+            pinned[final] = delta[final]
+            delta = pinned
+        path = [int(delta.argmax())]
+        for t in range(len(span_scores) - 1, 0, -1):
+            path.append(int(back[t, path[-1]]))
+        return path[::-1]
+
+
+def beat_observations(tune: Tune) -> list[tuple[int, str | None]]:
+    """(soprano symbol, chord state) at each beat of a chorale with its chord analysis."""
+    meter, family = tune.meter, FAMILY.get(tune.mode, "major")
+    end = max(onset + duration for onset, duration, _ in tune.notes)
+    out = []
+    for beat in range(0, end, meter.beat_ticks):
+        note = next((n for n in tune.notes if n[0] <= beat < n[0] + n[1]), None)
+        chord = next((c for c in tune.chords if c[0] <= beat < c[0] + c[1]), None)
+        if note is None or chord is None:
+            continue
+        symbol = REST_SYMBOL if note[2] < 0 else (note[2] - tune.tonic) % 12
+        out.append((symbol, chord_class(chord[2], family)))
+    return out
+
+
+def fit_chord_hmms(chorales: list[Tune], smoothing: float = 0.5) -> dict[str, ChordHMM]:
+    """Count transitions and emissions per key family; unknown chords break the chain of transitions."""
+    models = {}
+    for family, chords in CHORDS.items():
+        names = list(chords)
+        index = {name: i for i, name in enumerate(names)}
+        start = np.full(len(names), smoothing)
+        trans = np.full((len(names), len(names)), smoothing)
+        emit = np.full((len(names), 13), smoothing)
+        for tune in chorales:
+            if FAMILY.get(tune.mode, "major") != family or not tune.chords:
+                continue
+            previous = None
+            for position, (symbol, chord) in enumerate(beat_observations(tune)):
+                if chord is None:
+                    previous = None
+                    continue
+                c = index[chord]
+                emit[c, symbol] += 1
+                if position == 0:
+                    start[c] += 1
+                if previous is not None:
+                    trans[previous, c] += 1
+                previous = c
+        models[family] = ChordHMM(names, np.log(start / start.sum()), np.log(trans / trans.sum(1, keepdims=True)),
+                                  np.log(emit / emit.sum(1, keepdims=True)))
+    return models
+
+
+def save_harmonizer(models: dict[str, ChordHMM], path: str | os.PathLike = HARMONIZER_PATH,
+                    training: dict | None = None) -> None:
+    tensors = {}
+    for family, model in models.items():
+        tensors[f"{family}.log_start"] = torch.from_numpy(model.log_start)
+        tensors[f"{family}.log_trans"] = torch.from_numpy(model.log_trans)
+        tensors[f"{family}.log_emit"] = torch.from_numpy(model.log_emit)
+    save_checkpoint(path, tensors, kind=KIND, training=training or {},
+                    extra={"chords": {family: model.names for family, model in models.items()}})
+
+
+@lru_cache(maxsize=2)
+def load_harmonizer(path: str = os.fspath(HARMONIZER_PATH)) -> dict[str, ChordHMM]:
+    checkpoint = load_checkpoint(path, kind=KIND)
+    t = checkpoint.tensors
+    return {family: ChordHMM(list(names), t[f"{family}.log_start"].numpy(), t[f"{family}.log_trans"].numpy(),
+                             t[f"{family}.log_emit"].numpy())
+            for family, names in checkpoint.metadata["chords"].items()}
+
+
+def chord_span_ticks(meter: tokens.Meter) -> int:
+    """One chord per half bar in duple and quadruple time, per bar in triple time and in short bars."""
+    beats = meter.bar_ticks // meter.beat_ticks
+    return meter.bar_ticks // 2 if beats in (2, 4) and meter.bar_ticks >= 48 else meter.bar_ticks
+
+
+def voice(tonic: int, tones: tuple[int, ...], low: int = 48) -> tuple[int, ...]:
+    """Close position above `low`, root in the bass an octave below."""
+    root = low + (tonic + tones[0] - low) % 12
+    upper = sorted(low + 12 + (tonic + tone - low) % 12 for tone in tones)
+    return (root - 12, *upper)
+
+
+def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
+    family = FAMILY.get(melody.mode, "major")
+    model = load_harmonizer(os.fspath(path))[family]
+    span = chord_span_ticks(melody.meter)
+    n_spans = melody.total_ticks // span
+    scores = np.zeros((n_spans, len(model.names)))
+    for note in melody.events:
+        pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
+        symbol = REST_SYMBOL if pitch is None else (pitch - melody.tonic) % 12
+        for s in range(note.onset // span, min((note.onset + note.ticks - 1) // span + 1, n_spans)):
+            overlap = min(note.onset + note.ticks, (s + 1) * span) - max(note.onset, s * span)
+            scores[s] += model.log_emit[:, symbol] * overlap / melody.meter.beat_ticks
+    path_ = model.viterbi(scores, final=0)
+    chords = CHORDS[family]
+    return [Chord(s * span, span, model.names[c], voice(melody.tonic, chords[model.names[c]]))
+            for s, c in enumerate(path_)]

@@ -1,0 +1,58 @@
+"""The chord HMM: Roman-numeral mapping, exact Viterbi, counting fit, and chords that fit the melody."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from models.music import tokens
+from models.music.corpus import Tune
+from models.music.harmonizer import CHORDS, ChordHMM, chord_class, fit_chord_hmms, voice
+
+
+@pytest.mark.parametrize(("figure", "mode", "expected"), [
+    ("I", "major", "I"), ("I6", "major", "I"), ("V65", "major", "V7"), ("V7", "minor", "V7"), ("V6", "major", "V"),
+    ("viio6", "major", "viio"), ("viiø7", "minor", "viio"), ("ii6", "major", "ii"), ("iio6", "minor", "iio"),
+    ("V7/V", "major", "V/V"), ("IV64", "major", "IV"), ("iv", "minor", "iv"), ("VI", "minor", "VI"),
+    ("bVII", "major", None), ("V/vi", "major", None), ("iii", "minor", None),
+])
+def test_music21_figures_map_to_our_chord_states(figure, mode, expected):
+    assert chord_class(figure, mode) == expected
+
+
+def test_viterbi_equals_brute_force_over_every_progression():
+    rng = np.random.default_rng(0)
+    c = 4
+    model = ChordHMM([str(i) for i in range(c)], np.log(rng.dirichlet(np.ones(c))),
+                     np.log(rng.dirichlet(np.ones(c), size=c)), np.zeros((c, 13)))
+    scores = np.log(rng.random((5, c)))
+
+    def total(path):
+        return model.log_start[path[0]] + scores[0, path[0]] + sum(
+            model.log_trans[a, b] + scores[t + 1, b] for t, (a, b) in enumerate(itertools.pairwise(path)))
+
+    paths = list(itertools.product(range(c), repeat=5))
+    assert model.viterbi(scores) == list(max(paths, key=total))
+    assert model.viterbi(scores, final=2) == list(max((p for p in paths if p[-1] == 2), key=total))
+
+
+def test_fitting_counts_transitions_and_the_notes_under_each_chord():
+    # A toy chorale in C: tonic on C, dominant on D, alternating every beat.
+    meter = tokens.Meter(4, 4)
+    notes = [[b * 24, 24, 60 if b % 2 == 0 else 62] for b in range(16)]
+    chords = [[b * 24, 24, "I" if b % 2 == 0 else "V"] for b in range(16)]
+    tune = Tune("toy", "bach", 0, "major", meter, notes, chords=chords)
+    model = fit_chord_hmms([tune])["major"]
+    i, v = model.names.index("I"), model.names.index("V")
+    assert model.log_trans[i].argmax() == v and model.log_trans[v].argmax() == i
+    assert model.log_emit[i].argmax() == 0 and model.log_emit[v].argmax() == 2
+    np.testing.assert_allclose(np.exp(model.log_trans).sum(1), 1.0)
+
+
+def test_voicing_puts_the_root_in_the_bass_and_all_chord_tones_above():
+    pitches = voice(2, CHORDS["major"]["V7"])  # A7 in D major
+    assert pitches[0] % 12 == 9
+    assert {p % 12 for p in pitches[1:]} == {9, 1, 4, 7}
+    assert pitches == tuple(sorted(pitches))
