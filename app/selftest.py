@@ -17,6 +17,7 @@ SELF_TEST_CHECKS: list[tuple[str, str]] = [
     ("device", "app.selftest:check_device"),
     ("checkpoints", "app.selftest:check_checkpoint_round_trip"),
     ("history", "app.selftest:check_store"),
+    ("painting styles", "models.paint.selftest:self_test"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The Paint and Chat tabs as they stand before their engines land: each says what it will hold."""
+"""The Chat tab as it stands before its engine lands: it says what it will hold."""
 
 from __future__ import annotations
 
@@ -13,16 +13,6 @@ class _ComingTab(ActivityTab):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.splitter.addWidget(empty_state_label(self.description))
-
-
-class PaintTab(_ComingTab):
-    title = "Paint"
-    description = (
-        "<h2>Paint</h2><p>Paint rough colour shapes or drop in a photo, and Atelier renders it in an "
-        "artist's style — Van Gogh, Hokusai, Munch, Turner, or a style you train from your own "
-        "paintings. Or ask for a new painting from scratch.</p>"
-        "<p><i>The painting engine is not installed in this build yet.</i></p>"
-    )
 
 
 class ChatTab(_ComingTab):

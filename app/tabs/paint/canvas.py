@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import Enum
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -126,7 +126,7 @@ class PaintCanvas(QWidget):
         self.image.fill(PAPER)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
-        self.undo_stack.indexChanged.connect(lambda _: self.changed.emit())
+        self.undo_stack.indexChanged.connect(self._on_history_moved)
         self.tool = Tool.BRUSH
         self.colour = QColor(40, 90, 160)
         self.brush_size = 24.0  # diameter in canvas pixels
@@ -136,6 +136,11 @@ class PaintCanvas(QWidget):
         self._stroke_rect = QRect()
         self._last_point: QPointF | None = None
         self._hover: QPointF | None = None
+
+    @Slot(int)
+    def _on_history_moved(self, _index: int) -> None:
+        # A bound slot, not a lambda: Qt drops the connection when the canvas is destroyed.
+        self.changed.emit()
 
     # Geometry: the picture is shown scaled to fit, centred -------------------------------------
 

@@ -1,0 +1,223 @@
+"""The Paint tab's controls: style picker with thumbnails, render settings, brush and colours."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QColorDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.tabs.paint.canvas import Tool
+from app.tabs.paint.jobs import StyleEntry
+
+TOOL_LABELS = {Tool.BRUSH: ("Brush", "B"), Tool.ERASER: ("Eraser", "E"), Tool.FILL: ("Fill", "F"),
+               Tool.EYEDROPPER: ("Pick colour", "I")}
+
+
+def pixmap_from_array(array: np.ndarray) -> QPixmap:
+    array = np.ascontiguousarray(array[..., :3], dtype=np.uint8)
+    height, width, _ = array.shape
+    return QPixmap.fromImage(QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy())
+
+
+def _slider(name: str, low: int, high: int, value: int, tip: str = "") -> QSlider:
+    slider = QSlider(Qt.Orientation.Horizontal)
+    slider.setAccessibleName(name)
+    slider.setRange(low, high)
+    slider.setValue(value)
+    slider.setToolTip(tip)
+    return slider
+
+
+class PaintControls(QWidget):
+    tool_chosen = Signal(object)  # Tool
+    colour_chosen = Signal(QColor)
+    style_chosen = Signal(object)  # StyleEntry
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+
+        layout.addWidget(QLabel("<b>Style</b>"))
+        self.style_list = QListWidget()
+        self.style_list.setAccessibleName("Styles")
+        self.style_list.setViewMode(QListView.ViewMode.IconMode)
+        self.style_list.setIconSize(QSize(72, 72))
+        self.style_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.style_list.setMovement(QListView.Movement.Static)
+        self.style_list.setMinimumHeight(200)
+        self.style_list.currentItemChanged.connect(self._on_style_changed)
+        layout.addWidget(self.style_list)
+        self.no_styles_label = QLabel("Loading styles…")
+        self.no_styles_label.setWordWrap(True)
+        layout.addWidget(self.no_styles_label)
+
+        form = QFormLayout()
+        self.strength_slider = _slider("Style strength", 0, 100, 100, "How far the picture moves from your input")
+        self.palette_slider = _slider("Palette strength", 0, 100, 50, "0: keep your colours; 100: the painter's")
+        form.addRow("Style strength:", self.strength_slider)
+        form.addRow("Palette:", self.palette_slider)
+        seed_row = QHBoxLayout()
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setAccessibleName("Seed")
+        self.seed_spin.setRange(0, 999_999)
+        self.seed_spin.setValue(7)
+        dice = QToolButton()
+        dice.setText("⚄")
+        dice.setAccessibleName("Random seed")
+        dice.setToolTip("A new random seed for the brushwork")
+        dice.clicked.connect(lambda: self.seed_spin.setValue(random.randint(0, 999_999)))
+        seed_row.addWidget(self.seed_spin)
+        seed_row.addWidget(dice)
+        form.addRow("Seed:", seed_row)
+        self.live_check = QCheckBox("Live preview while painting")
+        self.live_check.setAccessibleName("Live preview")
+        self.live_check.setChecked(True)
+        form.addRow("", self.live_check)
+        layout.addLayout(form)
+
+        self.render_button = QPushButton("Render")
+        self.render_button.setAccessibleName("Render")
+        self.render_button.setDefault(True)
+        self.render_button.setToolTip("Render the canvas in the style at full size (Ctrl+Enter)")
+        layout.addWidget(self.render_button)
+        surprise_row = QHBoxLayout()
+        self.surprise_button = QPushButton("Surprise me")
+        self.surprise_button.setAccessibleName("Surprise me")
+        self.surprise_button.setToolTip("New paintings from scratch in this style, to pick from")
+        self.surprise_count = QSpinBox()
+        self.surprise_count.setAccessibleName("Surprise count")
+        self.surprise_count.setRange(1, 8)
+        self.surprise_count.setValue(4)
+        surprise_row.addWidget(self.surprise_button, 1)
+        surprise_row.addWidget(self.surprise_count)
+        layout.addLayout(surprise_row)
+
+        brush_box = QGroupBox("Brush")
+        brush = QVBoxLayout(brush_box)
+        tools = QHBoxLayout()
+        self.tool_group = QButtonGroup(self)
+        self.tool_buttons: dict[Tool, QToolButton] = {}
+        for tool, (label, key) in TOOL_LABELS.items():
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.setAccessibleName(label)
+            button.setToolTip(f"{label} ({key})")
+            button.clicked.connect(lambda _=False, t=tool: self.choose_tool(t))
+            self.tool_group.addButton(button)
+            self.tool_buttons[tool] = button
+            tools.addWidget(button)
+        self.tool_buttons[Tool.BRUSH].setChecked(True)
+        brush.addLayout(tools)
+        brush_form = QFormLayout()
+        self.size_slider = _slider("Brush size", 1, 200, 24, "Brush size ([ and ])")
+        self.hardness_slider = _slider("Hardness", 0, 100, 60)
+        self.opacity_slider = _slider("Opacity", 1, 100, 100)
+        brush_form.addRow("Size:", self.size_slider)
+        brush_form.addRow("Hardness:", self.hardness_slider)
+        brush_form.addRow("Opacity:", self.opacity_slider)
+        brush.addLayout(brush_form)
+        self.swatch_grid = QGridLayout()
+        brush.addLayout(self.swatch_grid)
+        colour_row = QHBoxLayout()
+        self.colour_button = QPushButton("Colour…")
+        self.colour_button.setAccessibleName("Brush colour")
+        self.colour_button.clicked.connect(self._pick_free_colour)
+        colour_row.addWidget(self.colour_button)
+        brush.addLayout(colour_row)
+        layout.addWidget(brush_box)
+
+        self.new_canvas_button = QPushButton("New canvas…")
+        self.open_button = QPushButton("Open image…")
+        self.train_button = QPushButton("Train a new style…")
+        for button in (self.new_canvas_button, self.open_button, self.train_button):
+            button.setAccessibleName(button.text().rstrip("…"))
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.show_colour(QColor(40, 90, 160))
+
+    # Styles ------------------------------------------------------------------------------------
+
+    def set_styles(self, entries: list[StyleEntry], select: str | None = None) -> None:
+        current = select or (self.current_style().path.as_posix() if self.current_style() else None)
+        self.style_list.blockSignals(True)
+        self.style_list.clear()
+        for entry in entries:
+            item = QListWidgetItem(entry.title if entry.shipped else f"{entry.title} (yours)")
+            if entry.thumbnail is not None:
+                item.setIcon(QIcon(pixmap_from_array(entry.thumbnail)))
+            item.setData(Qt.ItemDataRole.UserRole, entry)
+            item.setToolTip(str(entry.path))
+            self.style_list.addItem(item)
+        self.style_list.blockSignals(False)
+        rows = [i for i, e in enumerate(entries) if e.path.as_posix() == current]
+        self.style_list.setCurrentRow(rows[0] if rows else (0 if entries else -1))
+        self.no_styles_label.setVisible(not entries)
+        self.no_styles_label.setText("No styles are installed. Train one from a folder of paintings below.")
+
+    def current_style(self) -> StyleEntry | None:
+        item = self.style_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _on_style_changed(self, item: QListWidgetItem | None, _previous) -> None:
+        entry = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if entry is None:
+            return
+        self._show_swatches(entry.swatches)
+        self.surprise_button.setEnabled(entry.can_paint_from_scratch)
+        self.style_chosen.emit(entry)
+
+    def _show_swatches(self, swatches: np.ndarray) -> None:
+        while self.swatch_grid.count():
+            widget = self.swatch_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        for index, (r, g, b) in enumerate(swatches[:12]):
+            button = QToolButton()
+            colour = QColor(int(r), int(g), int(b))
+            button.setAccessibleName(f"Palette colour {index + 1}")
+            button.setToolTip(colour.name())
+            button.setStyleSheet(f"background-color: {colour.name()}; border: 1px solid #555;")
+            button.setFixedSize(26, 26)
+            button.clicked.connect(lambda _=False, c=colour: self.choose_colour(c))
+            self.swatch_grid.addWidget(button, index // 6, index % 6)
+
+    # Brush -------------------------------------------------------------------------------------
+
+    def choose_tool(self, tool: Tool) -> None:
+        self.tool_buttons[tool].setChecked(True)
+        self.tool_chosen.emit(tool)
+
+    def choose_colour(self, colour: QColor) -> None:
+        self.show_colour(colour)
+        self.colour_chosen.emit(colour)
+
+    def show_colour(self, colour: QColor) -> None:
+        text = "#000" if colour.lightness() > 128 else "#fff"
+        self.colour_button.setStyleSheet(f"background-color: {colour.name()}; color: {text};")
+
+    def _pick_free_colour(self) -> None:
+        colour = QColorDialog.getColor(parent=self, title="Brush colour")
+        if colour.isValid():
+            self.choose_colour(colour)

@@ -1,0 +1,415 @@
+"""The Paint tab: controls on the left, the canvas beside its rendered result, every render in the history strip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.paths import data_dir, user_models_dir
+from app.settings import Settings
+from app.store import Store
+from app.tabs.activity_tab import ActivityTab
+from app.tabs.paint import jobs
+from app.tabs.paint.canvas import PaintCanvas, Tool, array_to_image
+from app.tabs.paint.controls import PaintControls
+from app.tabs.paint.jobs import Painting, StyleEntry
+from app.tabs.paint.result_view import ResultView
+from app.worker import JobContext, JobHandle
+from models.jobs import Result
+
+LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
+FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
+CANVAS_SIZES = {"768 × 512 (3:2)": (768, 512), "512 × 512 (square)": (512, 512), "1024 × 768 (4:3)": (1024, 768),
+                "1280 × 720 (16:9)": (1280, 720), "600 × 800 (portrait)": (600, 800)}
+EXPORT_SCALES = {"1× size": 1.0, "2× size": 2.0, "3× size": 3.0}
+
+
+def styles_dir() -> Path:
+    path = user_models_dir() / "styles"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def paintings_dir() -> Path:
+    return data_dir() / "paintings"
+
+
+def render_and_save(render_factory, folder: Path):
+    """A full render, then kept on disk with its recipe: one job, so nothing half-saved is shown."""
+
+    def job(context: JobContext):
+        painting = None
+        for event in render_factory(context):
+            if isinstance(event, Result):
+                painting = event.value
+            else:
+                yield event
+        yield from jobs.save_painting(painting, folder)(context)
+
+    return job
+
+
+class PaintTab(ActivityTab):
+    title = "Paint"
+
+    def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.settings = settings
+        self.painting: Painting | None = None  # the result on show
+        self.surprises: list[Painting] = []
+        self._preview_job: JobHandle | None = None
+        self._full_job: JobHandle | None = None
+
+        self.controls = PaintControls()
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.controls.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self._build_work_area())
+        self.splitter.addWidget(self._build_history())
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 760, 200])
+
+        self._preview_timer = QTimer(self, singleShot=True, interval=LIVE_PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.render_preview)
+        self._full_timer = QTimer(self, singleShot=True, interval=FULL_RENDER_DELAY_MS)
+        self._full_timer.timeout.connect(self.render)
+
+        self.canvas.changed.connect(self._on_canvas_changed)
+        self.canvas.colour_picked.connect(self.controls.show_colour)
+        self.canvas.files_dropped.connect(lambda paths: self.open_image(Path(paths[0])))
+        self.controls.tool_chosen.connect(self._set_tool)
+        self.controls.colour_chosen.connect(lambda colour: setattr(self.canvas, "colour", colour))
+        self.controls.size_slider.valueChanged.connect(lambda v: setattr(self.canvas, "brush_size", float(v)))
+        self.controls.hardness_slider.valueChanged.connect(lambda v: setattr(self.canvas, "hardness", v / 100))
+        self.controls.opacity_slider.valueChanged.connect(lambda v: setattr(self.canvas, "opacity", v / 100))
+        self.controls.render_button.clicked.connect(self.render)
+        self.controls.surprise_button.clicked.connect(self.surprise)
+        self.controls.new_canvas_button.clicked.connect(self.choose_new_canvas)
+        self.controls.open_button.clicked.connect(self.choose_image)
+        self.controls.train_button.clicked.connect(self.show_train_dialog)
+        for slider in (self.controls.strength_slider, self.controls.palette_slider):
+            slider.valueChanged.connect(self._on_settings_changed)
+        self.controls.seed_spin.valueChanged.connect(self._on_settings_changed)
+        self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
+        self.worker.job_failed.connect(lambda handle, message: self.show_message(message, error=True))
+        self._build_shortcuts()
+        self.refresh_history()
+        self.reload_styles()
+
+    # Layout ------------------------------------------------------------------------------------
+
+    def _build_work_area(self) -> QWidget:
+        area = QWidget()
+        layout = QVBoxLayout(area)
+        self.message_label = QLabel()
+        self.message_label.setAccessibleName("Paint message")
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+        layout.addWidget(self.message_label)
+        self.canvas = PaintCanvas()
+        self.result_view = ResultView()
+        pictures = QSplitter(Qt.Orientation.Horizontal)
+        pictures.addWidget(self.canvas)
+        pictures.addWidget(self.result_view)
+        layout.addWidget(pictures, 1)
+        actions = QHBoxLayout()
+        self.keep_button = QPushButton("☆ Keep")
+        self.keep_button.setAccessibleName("Keep")
+        self.keep_button.setToolTip("Star this render in the history (Ctrl+S)")
+        self.keep_button.clicked.connect(self.keep_current)
+        self.export_scale = QComboBox()
+        self.export_scale.setAccessibleName("Export size")
+        self.export_scale.addItems(list(EXPORT_SCALES))
+        self.export_button = QPushButton("Export…")
+        self.export_button.setAccessibleName("Export")
+        self.export_button.setToolTip("Export as PNG (with its recipe) or JPEG (Ctrl+E); or drag the result out")
+        self.export_button.clicked.connect(self.choose_export)
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setAccessibleName("Copy result")
+        self.copy_button.clicked.connect(self.copy_result)
+        actions.addStretch(1)
+        for widget in (self.keep_button, self.copy_button, self.export_scale, self.export_button):
+            actions.addWidget(widget)
+        layout.addLayout(actions)
+        self._set_result_actions_enabled(False)
+        return area
+
+    def _build_history(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        layout.addWidget(QLabel("<b>History</b>"))
+        self.history_list = QListWidget()
+        self.history_list.setAccessibleName("Paint history")
+        self.history_list.setViewMode(QListView.ViewMode.IconMode)
+        self.history_list.setIconSize(QSize(120, 90))
+        self.history_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.history_list.setMovement(QListView.Movement.Static)
+        self.history_list.setToolTip("Click a render to restore its canvas, settings and result")
+        self.history_list.itemClicked.connect(self.restore)
+        layout.addWidget(self.history_list)
+        return panel
+
+    def _build_shortcuts(self) -> None:
+        bindings = {
+            "B": lambda: self.controls.choose_tool(Tool.BRUSH),
+            "E": lambda: self.controls.choose_tool(Tool.ERASER),
+            "I": lambda: self.controls.choose_tool(Tool.EYEDROPPER),
+            "F": lambda: self.controls.choose_tool(Tool.FILL),
+            "[": lambda: self.controls.size_slider.setValue(round(self.controls.size_slider.value() / 1.25)),
+            "]": lambda: self.controls.size_slider.setValue(round(self.controls.size_slider.value() * 1.25) + 1),
+            "Ctrl+Z": self.canvas.undo_stack.undo,
+            "Ctrl+Shift+Z": self.canvas.undo_stack.redo,
+            "Ctrl+S": self.keep_current,
+            "Ctrl+E": self.choose_export,
+            "Ctrl+V": self.paste,
+            "Ctrl+C": self.copy_result,
+        }
+        for keys, action in bindings.items():
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+
+    # Styles ------------------------------------------------------------------------------------
+
+    def reload_styles(self, select: Path | None = None) -> JobHandle:
+        return self.run_job(
+            "Loading styles",
+            jobs.load_styles(styles_dir(), data_dir() / "thumbnails", self.settings.get("device")),
+            lambda entries: self.controls.set_styles(entries, select.as_posix() if select else None),
+        )
+
+    def current_style(self) -> StyleEntry | None:
+        return self.controls.current_style()
+
+    # Rendering ---------------------------------------------------------------------------------
+
+    def primary_action(self) -> bool:
+        return self.render() is not None
+
+    def _render_factory(self, preview: bool):
+        style = self.current_style()
+        return jobs.render(style.path, self.canvas.pixels(), strength=self.controls.strength_slider.value() / 100,
+                           palette=self.controls.palette_slider.value() / 100, seed=self.controls.seed_spin.value(),
+                           device_setting=self.settings.get("device"), preview=preview)
+
+    def render(self) -> JobHandle | None:
+        """The full-size render of the canvas, kept in the history."""
+        self._full_timer.stop()
+        if self.current_style() is None:
+            self.show_message("Choose a style first (or train one from your paintings).", error=True)
+            return None
+        self._cancel_stale()
+        self._full_job = self.run_job("Rendering", render_and_save(self._render_factory(False), paintings_dir()),
+                                      self._on_full_render)
+        return self._full_job
+
+    def render_preview(self) -> JobHandle | None:
+        if self.current_style() is None:
+            return None
+        if self._preview_job is not None:
+            self._preview_job.cancel()  # stale: the canvas has changed since
+        self._preview_job = self.run_job("Preview", self._render_factory(True), self._on_preview)
+        return self._preview_job
+
+    def _cancel_stale(self) -> None:
+        for handle in (self._preview_job, self._full_job):
+            if handle is not None:
+                handle.cancel()
+
+    def _on_canvas_changed(self) -> None:
+        if self.controls.live_check.isChecked() and self.current_style() is not None:
+            if self._full_job is not None:
+                self._full_job.cancel()  # the user is still painting: that render is stale
+            self._preview_timer.start()
+            self._full_timer.start()
+
+    def _on_settings_changed(self, *_: object) -> None:
+        self._on_canvas_changed()
+
+    def _on_preview(self, painting: Painting) -> None:
+        if self._full_timer.isActive() or self._full_job is None:
+            self.result_view.show_image(array_to_image(painting.pixels), "preview")
+
+    def _on_full_render(self, painting: Painting) -> None:
+        self._full_job = None
+        painting.history_id = self.store.add_item(
+            "painting", title=f"{painting.recipe['style']} · seed {painting.recipe['seed']}",
+            model=f"{painting.recipe['style']}@{painting.recipe['checkpoint_hash']}", params=painting.recipe,
+            seed=painting.recipe["seed"], paths=[str(painting.saved_path), str(painting.source_path)])
+        self._show_painting(painting)
+        self.refresh_history()
+
+    def _show_painting(self, painting: Painting, caption: str = "") -> None:
+        self.painting = painting
+        self.result_view.show_image(array_to_image(painting.pixels), caption, painting.saved_path)
+        self._set_result_actions_enabled(True)
+        self.hide_message()
+
+    def _set_result_actions_enabled(self, enabled: bool) -> None:
+        for widget in (self.keep_button, self.copy_button, self.export_button, self.export_scale):
+            widget.setEnabled(enabled)
+
+    # Surprise me -------------------------------------------------------------------------------
+
+    def surprise(self) -> JobHandle | None:
+        style = self.current_style()
+        if style is None:
+            return None
+        first = self.controls.seed_spin.value()
+        seeds = [first + i for i in range(self.controls.surprise_count.value())]
+        size = (self.canvas.image.width(), self.canvas.image.height())
+        return self.run_job("Painting from scratch",
+                            jobs.paint_from_scratch(style.path, size, seeds, self.settings.get("device")),
+                            self._on_surprises)
+
+    def _on_surprises(self, paintings: list[Painting]) -> None:
+        from app.tabs.paint.surprise_dialog import SurpriseDialog
+
+        self.surprises = paintings
+        dialog = SurpriseDialog(paintings, self)
+        dialog.picked.connect(self.use_surprise)
+        dialog.open()
+        self.surprise_dialog = dialog
+
+    def use_surprise(self, index: int) -> None:
+        """Load a from-scratch painting onto the canvas, to paint over."""
+        painting = self.surprises[index]
+        self.canvas.replace_image(array_to_image(painting.pixels), "Surprise painting")
+        self._show_painting(painting, "from scratch")
+
+    # Opening, pasting, new canvas --------------------------------------------------------------
+
+    def choose_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", "Images (*.png *.jpg *.jpeg *.bmp *.tif "
+                                              "*.tiff *.webp *.gif)")
+        if path:
+            self.open_image(Path(path))
+
+    def open_image(self, path: Path) -> JobHandle:
+        return self.run_job(f"Opening {path.name}", jobs.open_image(path),
+                            lambda pixels: self.canvas.replace_image(array_to_image(pixels), f"Open {path.name}"))
+
+    def paste(self) -> bool:
+        image = QApplication.clipboard().image()
+        if image.isNull():
+            self.show_message("The clipboard holds no picture to paste.", error=True)
+            return False
+        if max(image.width(), image.height()) > 2048:
+            image = image.scaled(2048, 2048, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        self.canvas.replace_image(image, "Paste")
+        return True
+
+    def choose_new_canvas(self) -> None:
+        choice, ok = QInputDialog.getItem(self, "New canvas", "Size:", list(CANVAS_SIZES), 0, False)
+        if ok:
+            self.canvas.new_canvas(QSize(*CANVAS_SIZES[choice]))
+
+    def _set_tool(self, tool: Tool) -> None:
+        self.canvas.tool = tool
+
+    # History, keep, export ---------------------------------------------------------------------
+
+    def refresh_history(self) -> None:
+        self.history_list.clear()
+        for item in self.store.items("painting", limit=200):
+            if not item.paths or not Path(item.paths[0]).exists():
+                continue
+            entry = QListWidgetItem(QIcon(item.paths[0]), ("★ " if item.starred else "") + item.title)
+            entry.setData(Qt.ItemDataRole.UserRole, item.id)
+            self.history_list.addItem(entry)
+
+    def restore(self, entry: QListWidgetItem) -> JobHandle | None:
+        item = self.store.item(entry.data(Qt.ItemDataRole.UserRole))
+        if item is None:
+            return None
+        recipe = item.params
+
+        def restored(pictures: list[np.ndarray]) -> None:
+            result, canvas = pictures
+            self.canvas.replace_image(array_to_image(canvas), "Restore from history")
+            self.controls.strength_slider.setValue(round(recipe.get("strength", 1.0) * 100))
+            self.controls.palette_slider.setValue(round(recipe.get("palette", 0.5) * 100))
+            self.controls.seed_spin.setValue(int(recipe.get("seed", 0)))
+            for row in range(self.controls.style_list.count()):
+                if self.controls.style_list.item(row).data(Qt.ItemDataRole.UserRole).name == recipe.get("style"):
+                    self.controls.style_list.setCurrentRow(row)
+            self._preview_timer.stop()
+            self._full_timer.stop()
+            painting = Painting(result, canvas, recipe, saved_path=Path(item.paths[0]), source_path=Path(item.paths[1]),
+                                history_id=item.id)
+            self._show_painting(painting)
+
+        return self.run_job("Restoring", jobs.read_pictures([Path(p) for p in item.paths[:2]]), restored)
+
+    def keep_current(self) -> bool:
+        if self.painting is None or self.painting.history_id is None:
+            return False
+        self.store.set_starred(self.painting.history_id, True)
+        self.refresh_history()
+        self.show_message("Kept: starred in the history.")
+        return True
+
+    def choose_export(self) -> None:
+        if self.painting is None:
+            return
+        name = f"{self.painting.recipe['style']}-seed{self.painting.recipe['seed']}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Export painting", name, "PNG with recipe (*.png);;JPEG (*.jpg)")
+        if path:
+            self.export_to(Path(path), EXPORT_SCALES[self.export_scale.currentText()])
+
+    def export_to(self, path: Path, scale: float = 1.0) -> JobHandle | None:
+        if self.painting is None:
+            return None
+        return self.run_job(f"Exporting {path.name}",
+                            jobs.export(self.painting, path, self.settings.get("device"), scale),
+                            lambda written: self.show_message(f"Exported {written.name}."))
+
+    def copy_result(self) -> bool:
+        if self.result_view.image is None:
+            return False
+        QApplication.clipboard().setImage(self.result_view.image)
+        return True
+
+    # Training ----------------------------------------------------------------------------------
+
+    def show_train_dialog(self):
+        from app.tabs.paint.train_dialog import TrainPaintStyleDialog
+
+        dialog = TrainPaintStyleDialog(styles_dir(), self.worker, self.settings.get("device"), self)
+        dialog.trained.connect(lambda path: self.reload_styles(select=path))
+        dialog.open()
+        return dialog
+
+    # Messages ----------------------------------------------------------------------------------
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message_label.setStyleSheet("color: #e07a5f;" if error else "")
+        self.message_label.setText(text)
+        self.message_label.show()
+
+    def hide_message(self) -> None:
+        self.message_label.hide()

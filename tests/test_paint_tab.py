@@ -1,0 +1,278 @@
+"""The Paint tab end to end, offscreen: paint, undo, render, live preview, open, surprise, history, export, train."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QElapsedTimer, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication
+
+from app.tabs.paint.canvas import image_to_array
+from tests.test_compose_tab import wait_for_job
+
+
+def _painting(seed: int, size: int = 96) -> Image.Image:
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:size, 0:size]
+    strokes = (np.sin((x + y) / 3.0 + rng.uniform(0, 6)) > 0)[..., None]
+    colours = np.where(strokes, [0.95, 0.75, 0.1], [0.1, 0.2, 0.6]) + rng.normal(0, 0.05, (size, size, 3))
+    return Image.fromarray((np.clip(colours, 0, 1) * 255).astype(np.uint8))
+
+
+def tiny_config(name: str, **changes):
+    from models.paint.training import TrainingConfig
+
+    settings = dict(name=name, minutes=60, max_steps=6, batch=2, crop=32, width=8, blocks=1,
+                    style_layers=["conv1_1", "conv2_1"], content_layer="conv1_2", painting_size=96, work_size=128,
+                    checkpoint_seconds=3600, preview_every=2, target_crops=4)
+    settings.update(changes)
+    return TrainingConfig(**settings)
+
+
+@pytest.fixture(scope="session")
+def tiny_paint_style(tmp_path_factory) -> Path:
+    from models.jobs import run_job
+    from models.paint.training import train_style
+
+    out = tmp_path_factory.mktemp("paint-style") / "stripes.safetensors"
+    paintings = [("a.png", _painting(1)), ("b.png", _painting(2))]
+    run_job(train_style(paintings, [_painting(3)], out, tiny_config("stripes")))
+    return out
+
+
+@pytest.fixture
+def paint(qtbot, main_window, data_dir, tiny_paint_style):
+    styles = data_dir / "models" / "styles"
+    styles.mkdir(parents=True, exist_ok=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copy(tiny_paint_style.with_suffix(suffix), styles / f"stripes{suffix}")
+    tab = main_window.activity_tabs[0]
+    wait_for_job(qtbot, tab, lambda: tab.reload_styles(select=styles / "stripes.safetensors"), timeout=60_000)
+    tab.controls.live_check.setChecked(False)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    return tab
+
+
+def stroke(qtbot, canvas, start, end, steps=6):
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(*start))
+    for i in range(1, steps + 1):
+        qtbot.mouseMove(canvas, QPoint(start[0] + (end[0] - start[0]) * i // steps,
+                                       start[1] + (end[1] - start[1]) * i // steps))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(*end))
+
+
+def centre(canvas) -> tuple[int, int]:
+    return canvas.width() // 2, canvas.height() // 2
+
+
+def test_styles_are_listed_with_thumbnails(paint):
+    item = paint.controls.style_list.currentItem()
+    assert item.text() == "Stripes (yours)"
+    assert not item.icon().isNull()
+    assert paint.controls.swatch_grid.count() > 0
+
+
+def test_paint_strokes_then_undo_and_redo_by_shortcut(qtbot, paint):
+    canvas = paint.canvas
+    blank = canvas.pixels()
+    x, y = centre(canvas)
+    stroke(qtbot, canvas, (x - 60, y), (x + 60, y))
+    painted = canvas.pixels()
+    assert not np.array_equal(painted, blank)
+    canvas.setFocus()
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert np.array_equal(canvas.pixels(), blank)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert np.array_equal(canvas.pixels(), painted)
+
+
+def test_tool_shortcuts_and_brush_size_keys(qtbot, paint):
+    from app.tabs.paint.canvas import Tool
+
+    paint.canvas.setFocus()
+    qtbot.keyClick(paint.canvas, Qt.Key.Key_E)
+    assert paint.canvas.tool is Tool.ERASER
+    qtbot.keyClick(paint.canvas, Qt.Key.Key_B)
+    assert paint.canvas.tool is Tool.BRUSH
+    size = paint.canvas.brush_size
+    qtbot.keyClick(paint.canvas, Qt.Key.Key_BracketRight)
+    assert paint.canvas.brush_size > size
+
+
+def test_render_shows_result_keeps_history_and_recipe(qtbot, paint):
+    from models.paint.recipe import read_recipe
+
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 50, y - 20), (x + 50, y + 20))
+    painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert paint.result_view.image is not None
+    assert painting.pixels.shape[:2] == (paint.canvas.image.height(), paint.canvas.image.width())
+    assert paint.history_list.count() == 1
+    recipe = read_recipe(painting.saved_path)
+    assert recipe["style"] == "stripes" and recipe["seed"] == paint.controls.seed_spin.value()
+    again = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert np.array_equal(again.pixels, painting.pixels)  # same seed, same canvas: same picture
+    assert paint.result_view.mime_data().urls()[0].toLocalFile() == str(again.saved_path)  # drag out the PNG
+
+
+def test_live_preview_drops_stale_work(qtbot, paint):
+    paint.controls.live_check.setChecked(True)
+    started = []
+    paint.worker.job_started.connect(lambda handle: started.append(handle.title))
+    x, y = centre(paint.canvas)
+    for i in range(5):
+        stroke(qtbot, paint.canvas, (x - 40, y - 40 + 20 * i), (x + 40, y - 40 + 20 * i), steps=2)
+        paint.render_preview()  # as if the preview timer fired after every stroke
+    previews = []
+    paint.worker.job_finished.connect(lambda handle, value: previews.append(value) if handle.title == "Preview" else 0)
+    qtbot.waitUntil(lambda: paint.result_view.caption == "preview" and not paint.worker.pending_jobs(), timeout=60_000)
+    assert started.count("Preview") < 5  # superseded previews never ran
+    final = image_to_array(paint.result_view.image)
+    assert final.shape[0] <= 384 and final.shape[1] <= 384  # a small, fast preview
+    qtbot.waitUntil(lambda: paint.result_view.caption == "" and paint.history_list.count() == 1, timeout=60_000)
+
+
+def test_open_an_image_by_drag_and_drop(qtbot, paint, tmp_path):
+    photo = tmp_path / "photo.png"
+    Image.fromarray(np.full((300, 400, 3), (200, 100, 50), dtype=np.uint8)).save(photo)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo))])
+    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    ended = {}
+    paint.worker.job_finished.connect(lambda handle, value: ended.setdefault("done", True))
+    paint.canvas.dropEvent(event)
+    qtbot.waitUntil(lambda: "done" in ended, timeout=20_000)
+    assert (paint.canvas.image.width(), paint.canvas.image.height()) == (400, 300)
+    assert tuple(paint.canvas.pixels()[150, 200]) == (200, 100, 50)
+    paint.canvas.undo_stack.undo()
+    assert paint.canvas.image.width() != 400
+
+
+def test_a_broken_image_is_a_sentence(qtbot, paint, tmp_path):
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    with qtbot.waitSignal(paint.worker.job_failed, timeout=20_000):
+        paint.open_image(broken)
+    assert "broken.jpg cannot be opened" in paint.message_label.text()
+
+
+def test_paste_from_the_clipboard(qtbot, paint):
+    image = QImage(120, 80, QImage.Format.Format_RGB32)
+    image.fill(QColor(10, 200, 30))
+    QApplication.clipboard().setImage(image)
+    assert paint.paste()
+    assert (paint.canvas.image.width(), paint.canvas.image.height()) == (120, 80)
+
+
+def test_surprise_me_offers_paintings_and_loads_the_pick(qtbot, paint):
+    paint.controls.surprise_count.setValue(2)
+    paintings = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    assert len(paintings) == 2
+    assert not np.array_equal(paintings[0].pixels, paintings[1].pixels)  # variety between seeds
+    assert paint.surprise_dialog.list.count() == 2
+    paint.surprise_dialog.list.setCurrentRow(1)
+    paint.surprise_dialog.accept()
+    assert np.array_equal(paint.canvas.pixels(), paintings[1].pixels)
+
+
+def test_history_restores_canvas_settings_and_result(qtbot, paint):
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 50, y), (x + 50, y))
+    paint.controls.seed_spin.setValue(11)
+    first = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    paint.canvas.new_canvas(paint.canvas.image.size())
+    paint.controls.seed_spin.setValue(99)
+    paint.controls.strength_slider.setValue(40)
+    wait_for_job(qtbot, paint, lambda: paint.restore(paint.history_list.item(0)), timeout=20_000)
+    assert paint.controls.seed_spin.value() == 11
+    assert paint.controls.strength_slider.value() == 100
+    assert np.array_equal(paint.canvas.pixels(), first.source)
+    assert np.array_equal(image_to_array(paint.result_view.image), first.pixels)
+
+
+def test_export_png_with_recipe_jpeg_and_bigger(qtbot, paint, tmp_path):
+    from models.paint.recipe import read_recipe
+
+    painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert paint.keep_current()
+    assert paint.history_list.item(0).text().startswith("★")
+    wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "out.png"), timeout=30_000)
+    assert read_recipe(tmp_path / "out.png")["checkpoint_hash"] == painting.recipe["checkpoint_hash"]
+    wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "out.jpg"), timeout=30_000)
+    assert Image.open(tmp_path / "out.jpg").format == "JPEG"
+    wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "big.png", scale=2.0), timeout=60_000)
+    width, height = Image.open(tmp_path / "big.png").size
+    assert (width, height) == (2 * paint.canvas.image.width(), 2 * paint.canvas.image.height())
+
+
+def test_train_a_style_from_a_folder_with_bad_files_pause_and_resume(qtbot, paint, tmp_path, monkeypatch):
+    from app.tabs.paint import train_dialog
+
+    monkeypatch.setattr(train_dialog, "train", _tiny_train)
+    folder = tmp_path / "my paintings"
+    folder.mkdir()
+    for seed in range(3):
+        _painting(seed, 128).save(folder / f"painting-{seed}.png")
+    (folder / "notes.txt").write_text("not an image")
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "tiny.png").write_bytes(b"")
+    Image.fromarray(np.zeros((20, 20, 3), dtype=np.uint8)).save(folder / "tiny.png")
+
+    dialog = paint.show_train_dialog()
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(folder))
+    assert "3 image(s) usable" in dialog.summary_label.text()
+    reports = [dialog.report_list.item(i).text() for i in range(dialog.report_list.count())]
+    assert any(r.startswith("✗ empty.jpg") for r in reports) and any(r.startswith("✗ tiny.png") for r in reports)
+
+    dialog.name_edit.setText("mine")
+    previews = []
+    paint.worker.job_progress.connect(lambda h, p: previews.append(p) if p.preview is not None else None)
+    with qtbot.waitSignal(paint.worker.job_progress, timeout=60_000,
+                          check_params_cb=lambda h, p: p.message.startswith("step 2:")):
+        dialog.start()
+    with qtbot.waitSignal(paint.worker.job_cancelled, timeout=30_000):
+        dialog.pause()
+    assert dialog.state_path().exists() and dialog.train_button.text() == "Resume"
+    with qtbot.waitSignal(dialog.trained, timeout=120_000):
+        dialog.start()
+    assert previews and not dialog.preview_label.pixmap().isNull()
+    qtbot.waitUntil(lambda: any("Mine" in paint.controls.style_list.item(i).text()
+                                for i in range(paint.controls.style_list.count())), timeout=30_000)
+
+
+def _tiny_train(folder, out_path, name, minutes, device_setting):
+    def job(context):
+        from models.paint.training import train_style_from_folder
+
+        yield from train_style_from_folder(folder, out_path, tiny_config(name, max_steps=8), cancel=context.cancel)
+
+    return job
+
+
+def test_ui_never_stalls_while_rendering(qtbot, paint):
+    paint.canvas.new_canvas(paint.canvas.image.size() * 2)
+    gaps = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    timer.stop()
+    assert len(gaps) > 5
+    assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms"
