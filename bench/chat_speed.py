@@ -1,0 +1,183 @@
+"""Chat model speed: our SmolLM2 runner (int4 and exact float32 weights) against transformers on the
+same GGUF weights and prompt, greedy, on N CPU threads (2 by default).
+
+Prints JSON (and writes it with --out): per engine, the median over --repeats runs of the time to
+first token (prompt read + first token chosen, cold cache) and the decoding speed in tokens/s (after
+the first token), plus CPU seconds per token, and the machine's load average, since the machine we
+measure on is shared and wall-clock numbers move with the load.
+
+    .venv/bin/python bench/chat_speed.py --out bench/results/chat_speed_cpu.json
+    .venv/bin/python bench/chat_speed.py --threads 1 --skip transformers
+
+llama-cpp-python is measured when it is installed (`pip install llama-cpp-python` builds it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ARGS_THREADS = next((a.split("=")[1] for a in sys.argv if a.startswith("--threads=")), None)
+if "--threads" in sys.argv:
+    ARGS_THREADS = sys.argv[sys.argv.index("--threads") + 1]
+THREADS = ARGS_THREADS or os.environ.get("OMP_NUM_THREADS", "2")
+os.environ["OMP_NUM_THREADS"] = THREADS
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import torch  # noqa: E402
+
+from models.jobs import run_job  # noqa: E402
+from models.text.chat import ChatModel, format_chat  # noqa: E402
+from models.text.gguf_file import find_smollm2_gguf  # noqa: E402
+from models.text.sampling import SamplingSettings  # noqa: E402
+
+PROMPT = [{"role": "user", "content": "Write a short poem about a lighthouse in a storm."}]
+
+
+def measure_ours(weights: str, tokens: int, repeats: int) -> dict:
+    start = time.perf_counter()
+    model = ChatModel.load(weights=weights)
+    load_seconds = time.perf_counter() - start
+    settings = SamplingSettings(temperature=0, repetition_penalty=1.0, max_new_tokens=tokens)
+    runs = []
+    for repeat in range(repeats + 1):
+        model.runner.cached_tokens = []  # a cold cache: time to first token includes reading the whole prompt
+        cpu = time.process_time()
+        reply = run_job(model.reply(PROMPT, settings))
+        cpu = time.process_time() - cpu
+        if repeat == 0:
+            continue  # warm-up
+        runs.append(
+            {
+                "ttft": reply.first_token_seconds,
+                "tps": reply.tokens_per_second,
+                "n": len(reply.token_ids),
+                "cpu_per_token": cpu / max(len(reply.token_ids), 1),
+            }
+        )
+    return summarise(runs) | {
+        "engine": f"atelier ({weights} weights)",
+        "load_seconds": round(load_seconds, 2),
+        "weights_in_use": model.runner.weights,
+        "prompt_tokens": reply.prompt_tokens,
+        "sample": reply.text[:160],
+    }
+
+
+def measure_transformers(tokens: int, repeats: int) -> dict:
+    import transformers
+
+    path = find_smollm2_gguf()
+    start = time.perf_counter()
+    model = transformers.AutoModelForCausalLM.from_pretrained(
+        str(path.parent), gguf_file=path.name, dtype=torch.float32
+    ).eval()
+    tokenizer = transformers.AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+    load_seconds = time.perf_counter() - start
+    ids = torch.tensor([tokenizer.encode(format_chat(PROMPT), add_special_tokens=False)])
+    runs = []
+    for repeat in range(repeats + 1):
+        with torch.inference_mode():
+            t0 = time.perf_counter()
+            model.generate(ids, max_new_tokens=1, do_sample=False)
+            ttft = time.perf_counter() - t0
+            cpu = time.process_time()
+            t0 = time.perf_counter()
+            out = model.generate(ids, max_new_tokens=tokens, min_new_tokens=tokens, do_sample=False)
+            total = time.perf_counter() - t0
+            cpu = time.process_time() - cpu
+        n = out.shape[1] - ids.shape[1]
+        if repeat == 0:
+            continue
+        runs.append({"ttft": ttft, "tps": (n - 1) / max(total - ttft, 1e-9), "n": n, "cpu_per_token": cpu / n})
+    return summarise(runs) | {
+        "engine": f"transformers {transformers.__version__} (GGUF dequantized to float32)",
+        "load_seconds": round(load_seconds, 2),
+        "prompt_tokens": int(ids.shape[1]),
+    }
+
+
+def measure_llama_cpp(tokens: int, repeats: int) -> dict:
+    import llama_cpp
+
+    llm = llama_cpp.Llama(model_path=str(find_smollm2_gguf()), n_threads=int(THREADS), verbose=False)
+    prompt = format_chat(PROMPT)
+    runs = []
+    for repeat in range(repeats + 1):
+        t0 = time.perf_counter()
+        first = None
+        n = 0
+        for _ in llm(prompt, max_tokens=tokens, temperature=0.0, stream=True):
+            n += 1
+            if first is None:
+                first = time.perf_counter() - t0
+        total = time.perf_counter() - t0
+        llm.reset()
+        if repeat:
+            runs.append(
+                {"ttft": first, "tps": (n - 1) / max(total - first, 1e-9), "n": n, "cpu_per_token": float("nan")}
+            )
+    return summarise(runs) | {"engine": f"llama-cpp-python {llama_cpp.__version__}"}
+
+
+def summarise(runs: list[dict]) -> dict:
+    return {
+        "time_to_first_token_ms": round(1000 * statistics.median(r["ttft"] for r in runs), 1),
+        "tokens_per_second": round(statistics.median(r["tps"] for r in runs), 1),
+        "cpu_ms_per_token": round(1000 * statistics.median(r["cpu_per_token"] for r in runs), 1),
+        "tokens": runs[-1]["n"],
+        "runs": len(runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=int(THREADS))
+    parser.add_argument("--tokens", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip", default="", help="comma-separated: int4,float32,transformers,llama-cpp")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    skip = set(filter(None, args.skip.split(",")))
+    result = {
+        "benchmark": "chat_speed",
+        "prompt": PROMPT[0]["content"],
+        "threads": args.threads,
+        "cpu": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "torch": torch.__version__,
+        "load_average_before": os.getloadavg(),
+        "note": "wall-clock on a machine shared with other jobs; cpu_ms_per_token is less sensitive to that",
+        "engines": [],
+    }
+    engines = [
+        ("int4", lambda: measure_ours("int4", args.tokens, args.repeats)),
+        ("float32", lambda: measure_ours("float32", args.tokens, args.repeats)),
+        ("transformers", lambda: measure_transformers(args.tokens, args.repeats)),
+        ("llama-cpp", lambda: measure_llama_cpp(args.tokens, args.repeats)),
+    ]
+    for name, run in engines:
+        if name in skip:
+            continue
+        try:
+            result["engines"].append(run())
+        except ImportError as error:
+            result["engines"].append({"engine": name, "skipped": f"not installed ({error})"})
+        print(json.dumps(result["engines"][-1]), file=sys.stderr, flush=True)
+    result["load_average_after"] = os.getloadavg()
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

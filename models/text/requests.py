@@ -1,0 +1,299 @@
+"""Recognise creative requests in a chat message, deterministically, from tables.
+
+"paint a stormy harbour like Turner" -> a painting request (style, subject, render parameters);
+"compose a sad Irish tune in D minor, 16 bars" -> a melody request (style, key, mode, bars, ...);
+"lyrics for my last melody", "five titles for this painting", "write lines about the sea",
+"blend 'A' and 'B'", "riff on 'A'", "lines like 'A'" -> the text VAE. Anything else is conversation.
+Each request carries `understood`, one sentence saying what was understood, so the user can correct it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "sixteen": 16,
+    "twenty": 20,
+    "twenty-four": 24,
+    "thirty-two": 32,
+    "a couple of": 2,
+    "a few": 3,
+}
+_NUMBER = r"(\d+|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True)) + r")"
+
+# painter words -> shipped style name
+PAINTERS = [
+    (r"van gogh|gogh|vincent|starry night|sunflowers", "van-gogh", "Van Gogh"),
+    (r"turner", "turner", "Turner"),
+    (r"hokusai|great wave|ukiyo-?e|woodblock", "hokusai", "Hokusai"),
+    (r"munch|the scream|scream", "munch", "Munch"),
+    (r"picabia", "picabia", "Picabia"),
+    (r"matisse", "matisse", "Matisse"),
+]
+
+# mood word -> (changes to the painting parameters, words for the user)
+PAINT_MOODS = [
+    (
+        r"storm(y|s)?|dramatic|wild|turbulent",
+        {"brightness": -0.25, "contrast": 0.35, "palette": 0.9, "strength": 1.0},
+        "dark palette, strong contrast",
+    ),
+    (r"night|nocturnal|dark|moonlit|midnight", {"brightness": -0.4, "contrast": 0.15, "palette": 0.8}, "dark palette"),
+    (
+        r"calm|serene|peaceful|quiet|gentle|tranquil",
+        {"contrast": -0.25, "palette": 0.5, "strength": 0.8},
+        "soft contrast, lighter brushwork",
+    ),
+    (
+        r"sunny|bright|summer|cheerful|happy",
+        {"brightness": 0.25, "warmth": 0.3, "palette": 0.6},
+        "bright, warm palette",
+    ),
+    (r"misty|foggy|hazy|dreamy", {"contrast": -0.35, "brightness": 0.1, "palette": 0.7}, "pale, low contrast"),
+    (r"sunset|dusk|golden|autumn(al)?", {"warmth": 0.45, "brightness": -0.05, "palette": 0.8}, "warm golden palette"),
+    (r"winter|icy|cold|snowy", {"warmth": -0.4, "brightness": 0.1}, "cool palette"),
+    (
+        r"vivid|bold|vibrant|intense|fiery",
+        {"palette": 1.0, "strength": 1.0, "contrast": 0.2},
+        "full painter's palette, bold strokes",
+    ),
+    (r"subtle|faint|light touch", {"palette": 0.3, "strength": 0.6}, "a light touch of the style"),
+    (r"sad|melanchol(y|ic)|gloomy|lonely", {"brightness": -0.2, "warmth": -0.2, "palette": 0.7}, "muted, cool colours"),
+]
+
+MELODY_STYLES = [
+    (r"irish|celtic|jig|reel|hornpipe", "irish", "Irish"),
+    (r"scottish|scots|highland|strathspey", "scottish", "Scottish"),
+    (r"fiddle|old-?time|bluegrass|american|appalachian", "fiddle", "fiddle"),
+    (r"bach|chorale|baroque|hymn", "bach", "Bach chorale"),
+]
+MELODY_DEFAULT_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}
+
+# mood word -> (changes to the melody parameters, words for the user)
+MUSIC_MOODS = [
+    (
+        r"sad|melanchol(y|ic)|mournful|sorrowful|lament|gloomy|lonely|dark",
+        {"mode": "minor", "tempo_scale": 0.8},
+        "minor mode, slower",
+    ),
+    (r"happy|joyful|cheerful|bright|sunny", {"mode": "major", "tempo_scale": 1.1}, "major mode, a little faster"),
+    (r"lively|dance|energetic|fast|quick|upbeat", {"tempo_scale": 1.25}, "faster"),
+    (r"calm|gentle|peaceful|slow|lullaby|soft|tender", {"tempo_scale": 0.8, "temperature": 0.8}, "slower, smoother"),
+    (r"mysterious|haunting|eerie|ancient|modal", {"mode": "dorian"}, "dorian mode"),
+    (r"wild|adventurous|surprising|experimental|strange", {"temperature": 1.3}, "more adventurous"),
+    (r"simple|plain|predictable", {"temperature": 0.7}, "plainer lines"),
+]
+MODES = ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian", "aeolian", "ionian", "locrian")
+METER_WORDS = [(r"waltz", "3/4"), (r"\bjig\b", "6/8"), (r"\breel\b|\bhornpipe\b|\bmarch\b", "4/4")]
+
+
+@dataclass
+class CreativeRequest:
+    kind: str  # "painting", "melody", "lyrics", "titles", "lines", "blend", "riff", "similar" or "chat"
+    params: dict = field(default_factory=dict)
+    moods: list[str] = field(default_factory=list)
+    understood: str = ""
+
+
+def _number(text: str) -> int | None:
+    text = text.lower().strip()
+    return int(text) if text.isdigit() else NUMBER_WORDS.get(text)
+
+
+def _quoted(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"[\"“]([^\"”]+)[\"”]|(?<![A-Za-z])'([^']+)'(?![A-Za-z])", text)]
+
+
+def _moods(text: str, table) -> tuple[dict, list[str], list[str]]:
+    changes: dict = {}
+    found, effects = [], []
+    for pattern, change, words in table:
+        match = re.search(rf"\b({pattern})\b", text)
+        if match:
+            found.append(match.group(0))
+            effects.append(words)
+            for key, value in change.items():
+                if key.endswith("_scale"):
+                    changes[key] = changes.get(key, 1.0) * value
+                elif key in ("mode",):
+                    changes.setdefault(key, value)
+                elif key in ("palette", "strength", "temperature"):
+                    changes[key] = value
+                else:
+                    changes[key] = changes.get(key, 0.0) + value
+    return changes, found, effects
+
+
+def _count(text: str, nouns: str, default: int) -> int:
+    match = re.search(rf"\b{_NUMBER}\s+(?:\w+\s+)?(?:{nouns})\b", text)
+    value = _number(match.group(1)) if match else None
+    return max(1, min(value or default, 20))
+
+
+def parse_request(message: str) -> CreativeRequest:
+    """What the message asks for, with parameters; kind "chat" when it is not a creative request."""
+    text = " ".join(message.lower().split())
+    if re.search(r"\blyrics?\b|\bwords (for|to) (my|the|this|a) (melody|tune|song)\b|\bsing(able)? words\b", text):
+        return _lyrics_request(text, message)
+    if re.search(r"\btitles?\b|\bname (for|this)\b", text):
+        return _titles_request(text, message)
+    if re.search(r"\b(blend|mix|cross)\b", text) and len(_quoted(message)) >= 2:
+        first, second = _quoted(message)[:2]
+        return CreativeRequest(
+            "blend",
+            {"first": first, "second": second, "steps": 5},
+            [],
+            f"Blending “{first}” into “{second}” in 5 steps.",
+        )
+    if re.search(r"\b(riff|variations?|vary|rework)\b", text) and _quoted(message):
+        line = _quoted(message)[0]
+        n = _count(text, "variations?|riffs?|versions?|lines?", 5)
+        return CreativeRequest("riff", {"line": line, "n": n}, [], f"{n} riffs on “{line}”.")
+    if re.search(r"\b(similar|lines like|like the line)\b", text) and _quoted(message):
+        line = _quoted(message)[0]
+        return CreativeRequest("similar", {"line": line, "n": 5}, [], f"Lines from the collection close to “{line}”.")
+    if re.search(r"\b(paint|painting|picture|draw|sketch|canvas|landscape|portrait)\b", text) and not re.search(
+        r"\b(what|who|how|why) (is|was|are|were|did|do)\b", text
+    ):
+        return _painting_request(text)
+    if (
+        re.search(r"\b(compose|melody|tune|song|jig|reel|hornpipe|chorale|waltz|music)\b", text)
+        and re.search(r"\b(compose|write|make|create|play|give|generate|new|a|an)\b", text)
+        and not re.search(r"\b(what|who|how|why) (is|was|are|were|did|do)\b", text)
+    ):
+        return _melody_request(text)
+    if re.search(r"\b(write|give me|make)\b.*\b(lines?|verses?|poem|couplet)\b", text):
+        theme = re.search(r"\b(?:about|on|of)\s+(.+?)[.?!]*$", text)
+        subject = theme.group(1) if theme else "life"
+        n = _count(text, "lines?|verses?", 4)
+        return CreativeRequest("lines", {"theme": subject, "n": n}, [], f"{n} lines near the theme “{subject}”.")
+    return CreativeRequest("chat", {}, [], "")
+
+
+def _painting_request(text: str) -> CreativeRequest:
+    style, painter = None, None
+    for pattern, name, title in PAINTERS:
+        if re.search(rf"\b({pattern})\b", text):
+            style, painter = name, title
+            break
+    changes, moods, effects = _moods(text, PAINT_MOODS)
+    params = {"style": style, "strength": 1.0, "palette": 0.6, "brightness": 0.0, "contrast": 0.0, "warmth": 0.0}
+    params.update(changes)
+    for key in ("brightness", "contrast", "warmth"):
+        params[key] = round(max(-0.6, min(0.6, params[key])), 2)
+    subject = re.search(
+        r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:a|an|the|some)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
+        text,
+    )
+    params["subject"] = (subject.group(1).strip(" .!?") if subject else "") or "a landscape"
+    params["size"] = (768, 512)
+    who = painter or "no style named (the first installed style)"
+    understood = f"{who}, {', '.join(moods)}: {'; '.join(effects)}" if moods else f"{who}: the painter's own palette"
+    return CreativeRequest("painting", params, moods, f"{understood} — painting {params['subject']}.")
+
+
+def _melody_request(text: str) -> CreativeRequest:
+    style, style_title = "irish", "Irish"
+    for pattern, name, title in MELODY_STYLES:
+        if re.search(rf"\b({pattern})\b", text):
+            style, style_title = name, title
+            break
+    changes, moods, effects = _moods(text, MUSIC_MOODS)
+    key, mode = "D" if style in ("irish", "scottish", "fiddle") else "C", "major"
+    key_match = re.search(
+        r"\b(?:in|key of)\s+([a-g])(\s*(?:#|♯|b|♭|sharp|flat))?(?:\s+(" + "|".join(MODES) + r"))?\b", text
+    )
+    if not key_match:
+        key_match = re.search(r"\b([a-g])(\s*(?:#|♯|♭|sharp|flat))?\s+(" + "|".join(MODES) + r")\b", text)
+    mode_named = False
+    if key_match and not (
+        key_match.group(1) == "a"
+        and not key_match.group(2)
+        and not key_match.group(3)
+        and not re.search(r"\b(in|key of) a\b(?!\s+(sad|happy|\w+ (tune|melody)))", text)
+    ):
+        accidental = (key_match.group(2) or "").strip()
+        key = key_match.group(1).upper() + {"#": "#", "♯": "#", "sharp": "#", "b": "b", "♭": "b", "flat": "b"}.get(
+            accidental, ""
+        )
+        if key_match.group(3):
+            mode, mode_named = key_match.group(3), True
+    if not mode_named:
+        alone = re.search(r"\b(" + "|".join(MODES) + r")\b", text)
+        if alone:
+            mode, mode_named = alone.group(1), True
+        elif "mode" in changes:
+            mode = changes["mode"]
+    bars_match = re.search(rf"\b{_NUMBER}[\s-]+(?:bars?|measures?)\b", text)
+    bars = _number(bars_match.group(1)) if bars_match else 8
+    bars = max(1, min(bars or 8, 256))
+    meter = "4/4" if style != "bach" else "4/4"
+    for pattern, value in METER_WORDS:
+        if re.search(pattern, text):
+            meter = value
+            break
+    meter_match = re.search(r"\b(\d{1,2})/(1|2|4|8|16)\b", text)
+    if meter_match:
+        meter = meter_match.group(0)
+    tempo_match = re.search(r"\b(\d{2,3})\s*(?:bpm|beats per minute)\b|\btempo\s+(?:of\s+)?(\d{2,3})\b", text)
+    base_tempo = MELODY_DEFAULT_TEMPO[style]
+    tempo = (
+        float(tempo_match.group(1) or tempo_match.group(2))
+        if tempo_match
+        else round(base_tempo * changes.get("tempo_scale", 1.0))
+    )
+    params = {
+        "style": style,
+        "key": key,
+        "mode": mode,
+        "meter": meter,
+        "bars": bars,
+        "tempo": float(tempo),
+        "temperature": changes.get("temperature", 1.0),
+        "seed": 0,
+        "variations": 1,
+    }
+    mood_part = f"; {', '.join(moods)}: {'; '.join(effects)}" if moods else ""
+    understood = f"{style_title} tune in {key} {mode}, {bars} bars of {meter}, {tempo:g} bpm{mood_part}."
+    return CreativeRequest("melody", params, moods, understood)
+
+
+def _lyrics_request(text: str, message: str) -> CreativeRequest:
+    theme = re.search(r"\b(?:about|on the theme of|on)\s+(.+?)[.?!]*$", text)
+    subject = theme.group(1) if theme else None
+    target = (
+        "the last melody" if re.search(r"\b(my|the|this) (last |latest )?(melody|tune|song)\b", text) else "a melody"
+    )
+    params = {"theme": subject, "melody": "last" if target == "the last melody" else None}
+    about = f" about “{subject}”" if subject else ""
+    return CreativeRequest(
+        "lyrics", params, [], f"Lyrics{about} for {target}: one syllable per note, one line per two-bar phrase."
+    )
+
+
+def _titles_request(text: str, message: str) -> CreativeRequest:
+    n = _count(text, "titles?|names?", 5)
+    what = (
+        "painting"
+        if re.search(r"\b(painting|picture|image)\b", text)
+        else "melody"
+        if re.search(r"\b(melody|tune|song)\b", text)
+        else None
+    )
+    theme = re.search(r"\b(?:about|for a|for an)\s+(.+?)[.?!]*$", text)
+    params = {"n": n, "for": what, "theme": theme.group(1) if theme and not what else None}
+    target = f"this {what}" if what else (f"“{params['theme']}”" if params["theme"] else "the conversation")
+    return CreativeRequest("titles", params, [], f"{n} titles for {target}.")

@@ -1,0 +1,95 @@
+"""The creative-request parser on a table of phrasings."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.text.requests import parse_request
+
+CASES = [
+    (
+        "paint a stormy harbour like Turner",
+        "painting",
+        {"style": "turner", "subject": "stormy harbour"},
+        "Turner, stormy: dark palette, strong contrast",
+    ),
+    (
+        "Paint me a calm misty lake in the style of Hokusai",
+        "painting",
+        {"style": "hokusai", "subject": "calm misty lake"},
+        "Hokusai, calm, misty",
+    ),
+    (
+        "Could you draw sunflowers at sunset, Van Gogh style?",
+        "painting",
+        {"style": "van-gogh"},
+        "Van Gogh, sunset: warm golden palette",
+    ),
+    ("paint a portrait of my cat", "painting", {"style": None, "subject": "portrait of my cat"}, "no style named"),
+    (
+        "compose a sad Irish tune in D minor, 16 bars",
+        "melody",
+        {"style": "irish", "key": "D", "mode": "minor", "bars": 16, "tempo": 88.0},
+        "Irish tune in D minor, 16 bars of 4/4",
+    ),
+    (
+        "compose a happy waltz in F# major at 90 bpm",
+        "melody",
+        {"key": "F#", "mode": "major", "meter": "3/4", "tempo": 90.0},
+        "F# major",
+    ),
+    ("Write me a jig in G", "melody", {"style": "irish", "key": "G", "mode": "major", "meter": "6/8"}, "6/8"),
+    ("write a melody in a minor", "melody", {"key": "A", "mode": "minor"}, "A minor"),
+    (
+        "a mysterious scottish tune, eight bars",
+        "melody",
+        {"style": "scottish", "mode": "dorian", "bars": 8},
+        "dorian mode",
+    ),
+    (
+        "compose twelve bars of bach chorale in e minor",
+        "melody",
+        {"style": "bach", "key": "E", "mode": "minor", "bars": 12, "tempo": 80.0},
+        "Bach chorale",
+    ),
+    (
+        "Give me a lively fiddle tune in Bb, 7/8, tempo 140",
+        "melody",
+        {"style": "fiddle", "key": "Bb", "meter": "7/8", "tempo": 140.0},
+        "Bb major",
+    ),
+    ("lyrics for my last melody", "lyrics", {"melody": "last", "theme": None}, "for the last melody"),
+    ("Write lyrics about the harbour lights", "lyrics", {"theme": "the harbour lights"}, "about “the harbour lights”"),
+    ("five titles for this painting", "titles", {"n": 5, "for": "painting"}, "5 titles for this painting"),
+    ("give me 3 titles about a lonely lighthouse", "titles", {"n": 3, "theme": "a lonely lighthouse"}, "3 titles"),
+    ("write four lines about the autumn rain", "lines", {"theme": "the autumn rain", "n": 4}, "4 lines"),
+    (
+        'blend "the sea is calm" and "my heart is on fire"',
+        "blend",
+        {"first": "the sea is calm", "second": "my heart is on fire"},
+        "Blending",
+    ),
+    ("riff on 'the night is young'", "riff", {"line": "the night is young", "n": 5}, "5 riffs"),
+    ('find lines similar to "love is blind"', "similar", {"line": "love is blind"}, "close to"),
+    ("Hello, how are you?", "chat", {}, ""),
+    ("What is a melody?", "chat", {}, ""),
+    ("Who painted the Mona Lisa?", "chat", {}, ""),
+    ("Explain the rules of chess.", "chat", {}, ""),
+]
+
+
+@pytest.mark.parametrize(("message", "kind", "expected", "understood"), CASES)
+def test_parser_reads_the_request(message, kind, expected, understood):
+    request = parse_request(message)
+    assert request.kind == kind
+    for key, value in expected.items():
+        assert request.params[key] == value, (key, request.params)
+    assert understood in request.understood
+
+
+def test_parser_is_deterministic_and_keeps_parameters_in_range():
+    first = parse_request("compose a wild sad wild tune, 900 bars, 999 bpm")
+    assert first == parse_request("compose a wild sad wild tune, 900 bars, 999 bpm")
+    assert 1 <= first.params["bars"] <= 256
+    painting = parse_request("paint a stormy dark night sea, stormy and dramatic")
+    assert -0.6 <= painting.params["brightness"] <= 0.6 and -0.6 <= painting.params["contrast"] <= 0.6
