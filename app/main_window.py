@@ -95,6 +95,12 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
 
         edit_menu = menu_bar.addMenu("&Edit")
+        # Undo and redo act on the Paint canvas, the one place where the user edits by hand.
+        canvas_history = self.activity_tabs[0].canvas.undo_stack
+        # Ctrl+Z and Ctrl+Shift+Z are the Paint tab's own keys, so that they never change a hidden canvas.
+        edit_menu.addAction(canvas_history.createUndoAction(self, "&Undo"))
+        edit_menu.addAction(canvas_history.createRedoAction(self, "&Redo"))
+        edit_menu.addSeparator()
         self.preferences_action = edit_menu.addAction("&Preferences…")
         self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
