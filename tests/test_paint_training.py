@@ -44,6 +44,7 @@ def _tiny_config(**changes) -> TrainingConfig:
         style_layers=["conv1_1", "conv2_1"],
         content_layer="conv1_2",
         learning_rate=5e-3,
+        gradient_clip=10.0,
         painting_size=96,
         work_size=128,
         checkpoint_seconds=3600,

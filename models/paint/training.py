@@ -54,7 +54,8 @@ class TrainingConfig:
     feature_matching_weight: float = 1.0
     reconstruction_weight: float = 1.0
     tv_weight: float = 0.0
-    learning_rate: float = 1e-3
+    learning_rate: float = 5e-4
+    gradient_clip: float = 1.0
     discriminator_learning_rate: float = 2e-4
     painting_size: int = 512
     work_size: int = 640
@@ -139,6 +140,7 @@ class StyleTrainer:
         loss_d = L.discriminator_hinge_loss(real_logits, fake_logits)
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
+        torch.nn.utils.clip_grad_norm_(self.discriminator.parameters(), cfg.gradient_clip)
         self.opt_d.step()
 
         features = self.vgg(painted, self.layers)
@@ -169,6 +171,9 @@ class StyleTrainer:
         )
         self.opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
+        # Without normalisation layers one bad step can saturate the output for good (seen in training
+        # runs at 1e-3 without clipping): clipping keeps every step small.
+        torch.nn.utils.clip_grad_norm_(self.renderer.parameters(), cfg.gradient_clip)
         self.opt_g.step()
         self.step_count += 1
         values = {

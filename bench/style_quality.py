@@ -1,0 +1,107 @@
+"""Quality of the shipped styles with the validated style-match measure (JSON out; not a test).
+
+For each style: distance (texture z-score, lower is closer to the painter) to the style's paintings of
+(a) the unrendered inputs, (b) Gatys optimisation with the same VGG features, (ours) the renderer, and
+(c) half of the paintings against the other half (real vs real). Whole-image Gram distance beside it
+for reference. Inputs: the held-out photographs (chelsea, coffee) and a flat-colour sketch.
+
+    python bench/style_quality.py [--gatys-steps 80] > bench/results/style_quality.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "build_scripts"))
+
+from style_measure_validation import gram_descriptor, halves  # noqa: E402
+from train_styles import ART, STYLES  # noqa: E402
+
+from models.jobs import run_job  # noqa: E402
+from models.paint.data import HELD_OUT_PHOTOS, shipped_photos  # noqa: E402
+from models.paint.gatys import gatys_job, painting_targets  # noqa: E402
+from models.paint.measure import StyleReference  # noqa: E402
+from models.paint.render import RenderParams, render_in_style  # noqa: E402
+from models.paint.selftest import sample_sketch  # noqa: E402
+from models.paint.style import list_shipped_styles, load_style  # noqa: E402
+from models.paint.vgg import VGGFeatures  # noqa: E402
+
+SIZE = 384
+
+
+def fit(image: Image.Image) -> Image.Image:
+    scale = SIZE / max(image.size)
+    return image.resize(
+        (round(image.size[0] * scale) // 4 * 4, round(image.size[1] * scale) // 4 * 4), Image.Resampling.LANCZOS
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--gatys-steps", type=int, default=80)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--save", type=Path, help="folder for the rendered images")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    vgg = VGGFeatures()
+    inputs = {name: fit(im) for name, im in zip(HELD_OUT_PHOTOS, shipped_photos(HELD_OUT_PHOTOS), strict=True)}
+    inputs["sketch"] = fit(sample_sketch(512, 384))
+    results = {"size": SIZE, "gatys_steps": args.gatys_steps, "threads": args.threads, "styles": {}}
+    for name, path in list_shipped_styles().items():
+        style = load_style(path)
+        paintings = [Image.open(ART / f).convert("RGB") for f in STYLES.get(name, [])]
+        if not paintings:
+            continue
+        reference = StyleReference.from_pictures(vgg, paintings)
+        gram_ref = np.mean([gram_descriptor(vgg, p) for p in paintings], axis=0)
+
+        def gram(im: Image.Image, gram_ref: np.ndarray = gram_ref) -> float:
+            return round(float(np.linalg.norm(gram_descriptor(vgg, im) - gram_ref)), 1)
+
+        if len(paintings) > 1:
+            half_a, half_b = paintings[::2], paintings[1::2]
+        else:
+            half_a, half_b = map(lambda h: [h], halves(paintings[0]))
+        split_reference = StyleReference.from_pictures(vgg, half_a)
+        real_vs_real = float(np.mean([split_reference.distance(vgg, p) for p in half_b]))
+        targets = painting_targets(vgg, paintings)
+        rows = {}
+        for label, picture in inputs.items():
+            started = time.perf_counter()
+            ours = render_in_style(style, picture, RenderParams(seed=0, palette=1.0))
+            ours_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            slow = run_job(gatys_job(picture, targets, vgg, steps=args.gatys_steps))
+            gatys_seconds = time.perf_counter() - started
+            if args.save:
+                args.save.mkdir(parents=True, exist_ok=True)
+                ours.save(args.save / f"{name}_{label}_ours.png")
+                slow.save(args.save / f"{name}_{label}_gatys.png")
+            rows[label] = {
+                "input": round(reference.distance(vgg, picture), 3),
+                "gatys": round(reference.distance(vgg, slow), 3),
+                "ours": round(reference.distance(vgg, ours), 3),
+                "gram_input": gram(picture),
+                "gram_gatys": gram(slow),
+                "gram_ours": gram(ours),
+                "seconds_ours": round(ours_seconds, 2),
+                "seconds_gatys": round(gatys_seconds, 1),
+            }
+        results["styles"][name] = {"real_vs_real": round(real_vs_real, 3), "inputs": rows}
+        print(json.dumps({name: results["styles"][name]}), file=sys.stderr, flush=True)
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
