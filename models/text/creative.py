@@ -1,0 +1,226 @@
+"""Carry out a parsed creative request with the real engines: a painting (models.paint), a melody
+(models.music), or lines, titles and lyrics from the sentence VAE. Used by the CLI and the Chat tab.
+
+`carry_out(request, context, out_dir=..., seed=...)` is a job: it yields Token events with the
+answer's text (first the sentence saying what was understood), Preview(image or melody), and
+Result(CreativeAnswer). When an engine is missing it says so in the answer; it never fakes a result.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from models.jobs import Event, JobError, Preview, Result, Token, check_cancelled
+from models.text.requests import CreativeRequest
+
+
+@dataclass
+class CreativeContext:
+    """What earlier turns made, so "lyrics for my last melody" and "titles for this painting" work."""
+
+    last_melody: dict | None = None  # the melody request's params (seeded: regenerating gives the same tune)
+    last_painting: dict | None = None  # the painting request's params
+
+
+@dataclass
+class CreativeAnswer:
+    kind: str
+    text: str
+    files: list[Path] = field(default_factory=list)
+    value: Any = None  # the PIL image, the Melody, or the list of lines
+    params: dict = field(default_factory=dict)  # what to store with the message to redo it
+
+
+_writer_cache: dict[str, Any] = {}
+
+
+def verse_writer():
+    """The shipped VerseWriter, loaded once."""
+    from models.text.verse import VerseWriter
+
+    if "writer" not in _writer_cache:
+        _writer_cache["writer"] = VerseWriter.load()
+    return _writer_cache["writer"]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "untitled"
+
+
+def _unique(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def adjust_canvas(
+    canvas: torch.Tensor, brightness: float = 0.0, contrast: float = 0.0, warmth: float = 0.0
+) -> torch.Tensor:
+    """Mood applied to the composition before it is painted: (3, H, W) sRGB in [0, 1]."""
+    out = (canvas - 0.5) * (1.0 + contrast) + 0.5 + 0.5 * brightness
+    shift = torch.tensor([0.12, 0.0, -0.12]).view(3, 1, 1) * warmth
+    return (out + shift).clamp(0, 1)
+
+
+def make_painting(
+    params: dict, seed: int = 0, device: torch.device | str | None = None, cancel: threading.Event | None = None
+):
+    """A new painting in the requested style, its composition shifted by the mood; (image, style title)."""
+    from models.jobs import run_job
+    from models.paint.render import RenderParams, render_job
+    from models.paint.scratch import layout_to_canvas
+    from models.paint.style import find_style, list_shipped_styles, load_style
+
+    installed = list_shipped_styles()
+    name = params.get("style") or (next(iter(installed)) if installed else None)
+    if name is None:
+        raise JobError("Painting is not available yet: no painting styles are installed.")
+    style = load_style(find_style(name), device=device or "cpu")
+    if style.layout is None:
+        raise JobError(f"The style {style.title} cannot paint from scratch (it has no composition model); retrain it.")
+    width, height = params.get("size", (768, 512))
+    canvas = layout_to_canvas(style.layout.sample(seed), width, height, seed)
+    canvas = adjust_canvas(
+        canvas, params.get("brightness", 0.0), params.get("contrast", 0.0), params.get("warmth", 0.0)
+    )
+    render = RenderParams(
+        strength=float(params.get("strength", 1.0)),
+        palette=float(params.get("palette", 0.6)),
+        seed=seed,
+        size=(width, height),
+    )
+    image = run_job(render_job(style, canvas, render, device=device, cancel=cancel))
+    return image, style.title
+
+
+def make_melody(params: dict):
+    from models.music.generate import generate
+
+    try:
+        return generate(
+            style=params["style"],
+            key=params["key"],
+            mode=params["mode"],
+            meter=params["meter"],
+            bars=int(params["bars"]),
+            tempo=float(params["tempo"]),
+            temperature=float(params["temperature"]),
+            seed=int(params.get("seed", 0)),
+            variations=1,
+        )[0]
+    except ValueError as error:
+        raise JobError(f"I could not write that melody: {error}.") from error
+
+
+def carry_out(
+    request: CreativeRequest,
+    context: CreativeContext | None = None,
+    out_dir: str | Path | None = None,
+    seed: int = 0,
+    device: torch.device | str | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """A job that fulfils `request`; files (PNG, MIDI) go to `out_dir` when it is given."""
+    context = context or CreativeContext()
+    out = Path(out_dir) if out_dir is not None else None
+    yield Token(request.understood + "\n")
+    check_cancelled(cancel)
+    kind = request.kind
+    if kind == "painting":
+        params = dict(request.params)
+        try:
+            image, title = make_painting(params, seed=seed, device=device, cancel=cancel)
+        except JobError as error:
+            yield Token(str(error) + "\n")
+            yield Result(CreativeAnswer(kind, request.understood + "\n" + str(error), params=params))
+            return
+        yield Preview(image)
+        files = []
+        text = f"Here is {params['subject']} in the style of {title} (seed {seed})."
+        if out is not None:
+            from models.paint.recipe import save_png_with_recipe
+
+            out.mkdir(parents=True, exist_ok=True)
+            path = save_png_with_recipe(
+                image,
+                _unique(out / f"painting-{_slug(params['subject'])}-{seed}.png"),
+                {"request": params, "seed": seed, "engine": "atelier chat"},
+            )
+            files.append(Path(path))
+            text += f" Saved as {Path(path).name}."
+        yield Token(text + "\n")
+        yield Result(CreativeAnswer(kind, request.understood + "\n" + text, files, image, params | {"seed": seed}))
+        return
+    if kind == "melody":
+        params = dict(request.params) | {"seed": seed}
+        melody = make_melody(params)
+        yield Preview(melody)
+        files = []
+        text = f"Here is a {params['bars']}-bar tune in {params['key']} {params['mode']} (seed {seed})."
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            path = _unique(out / f"melody-{params['style']}-{params['key'].lower()}-{params['mode']}-{seed}.mid")
+            melody.to_pretty_midi().write(str(path))
+            files.append(path)
+            text += f" Saved as {path.name}."
+        yield Token(text + "\n")
+        yield Result(CreativeAnswer(kind, request.understood + "\n" + text, files, melody, params))
+        return
+    writer = verse_writer()
+    check_cancelled(cancel)
+    params = dict(request.params)
+    if kind == "lyrics":
+        from models.text.verse import phrase_note_counts
+
+        if context.last_melody is not None:
+            counts = phrase_note_counts(make_melody(context.last_melody))
+            source = "your last melody"
+        else:
+            counts = [8, 6, 8, 6]
+            source = "a common 8-6-8-6 verse (no melody in this conversation yet)"
+        theme = params.get("theme") or (context.last_painting or {}).get("subject")
+        lines = writer.lyrics_for_phrases(counts, theme=theme, seed=seed)
+        text = f"One line per two-bar phrase of {source}, one syllable per note:\n" + "\n".join(
+            f"{line.text}   [{' '.join(line.syllables)}]" for line in lines
+        )
+        yield Token(text + "\n")
+        yield Result(
+            CreativeAnswer(
+                kind,
+                request.understood + "\n" + text,
+                value=lines,
+                params=params | {"seed": seed, "note_counts": counts},
+            )
+        )
+        return
+    if kind == "titles":
+        theme = params.get("theme")
+        if params.get("for") == "painting" and context.last_painting:
+            theme = context.last_painting.get("subject")
+        elif params.get("for") == "melody" and context.last_melody:
+            theme = {"minor": "a sad song", "dorian": "an old mystery"}.get(
+                context.last_melody.get("mode"), "a bright dance"
+            )
+        lines = writer.titles(theme or "a quiet evening", n=params.get("n", 5), seed=seed)
+    elif kind == "lines":
+        lines = writer.lines_near(params["theme"], n=params.get("n", 4), seed=seed)
+    elif kind == "blend":
+        lines = writer.blend(params["first"], params["second"], steps=params.get("steps", 5))
+    elif kind == "riff":
+        lines = writer.riff(params["line"], n=params.get("n", 5), seed=seed)
+    elif kind == "similar":
+        lines = [text for text, _ in writer.similar(params["line"], k=params.get("n", 5))]
+    else:
+        raise JobError(f"I do not know how to carry out a {kind!r} request.")
+    text = "\n".join(lines)
+    yield Token(text + "\n")
+    yield Result(CreativeAnswer(kind, request.understood + "\n" + text, value=lines, params=params | {"seed": seed}))
