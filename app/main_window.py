@@ -17,9 +17,9 @@ from app.status_bar import JobStatusBar
 from app.store import Store
 from app.system_check import missing_features
 from app.tabs.activity_tab import ActivityTab
+from app.tabs.chat.chat_tab import ChatTab
 from app.tabs.compose.compose_tab import ComposeTab
 from app.tabs.paint.paint_tab import PaintTab
-from app.tabs.placeholder_tabs import ChatTab
 from app.theme import apply_theme
 from app.worker import JobContext, TabWorker
 from models.jobs import Result
@@ -47,11 +47,11 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setAccessibleName("Activities")
-        self.activity_tabs: list[ActivityTab] = [
-            PaintTab(self.store, self.settings),
-            ComposeTab(self.store, self.settings),
-            ChatTab(),
-        ]
+        paint = PaintTab(self.store, self.settings)
+        compose = ComposeTab(self.store, self.settings)
+        chat = ChatTab(self.store, self.settings, paint, compose)
+        chat.show_tab.connect(self.tabs.setCurrentWidget)
+        self.activity_tabs: list[ActivityTab] = [paint, compose, chat]
         for tab in self.activity_tabs:
             self.tabs.addTab(tab, tab.title)
         self.setCentralWidget(self.tabs)

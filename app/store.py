@@ -205,6 +205,21 @@ class Store:
         with self._transaction() as connection:
             connection.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
 
+    def search_conversations(self, text: str) -> list[tuple[int, str, float]]:
+        """Conversations whose title or any message contains `text` (case-insensitive), newest first."""
+        pattern = f"%{text}%"
+        with self._lock:
+            rows = self._connection.execute(
+                "SELECT id, title, updated_at FROM conversations WHERE title LIKE ? OR id IN"
+                " (SELECT conversation_id FROM messages WHERE content LIKE ?) ORDER BY updated_at DESC, id DESC",
+                (pattern, pattern),
+            ).fetchall()
+        return [(int(i), str(t), float(u)) for i, t, u in rows]
+
+    def delete_message(self, message_id: int) -> None:
+        with self._transaction() as connection:
+            connection.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+
     def add_message(self, conversation_id: int, role: str, content: str, meta: dict[str, Any] | None = None) -> int:
         now = time.time()
         with self._transaction() as connection:

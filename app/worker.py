@@ -166,6 +166,11 @@ class TabWorker(QObject):
         self._submit.emit(handle, factory)
         return handle
 
+    @property
+    def cache(self) -> dict[str, Any]:
+        """What the jobs keep loaded; set entries only while no job runs (tests preload shared models)."""
+        return self._runner.cache
+
     def pending_jobs(self) -> list[JobHandle]:
         """Jobs submitted and not yet ended, oldest first."""
         return list(self._jobs.values())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +58,63 @@ def main_window(qtbot):
     qtbot.addWidget(window)
     yield window
     window.shutdown()
+
+
+# Tab fixtures: a main window whose Paint and Compose tabs have a tiny style of their own, trained in
+# seconds once per session, so tab tests never depend on the shipped checkpoints.
+
+
+@pytest.fixture(scope="session")
+def tiny_style(tmp_path_factory) -> Path:
+    """A melody style trained in about a second on a few synthetic tunes."""
+    from models.jobs import run_job
+    from models.music.training import train_style_job
+    from tests.support.midi_files import write_tune_folder
+
+    folder = write_tune_folder(tmp_path_factory.mktemp("tunes"), with_bad_files=False)
+    out = tmp_path_factory.mktemp("style") / "tiny.safetensors"
+    run_job(train_style_job(folder, "tiny", out, n_states=8, restarts=1, n_iter=20))
+    return out
+
+
+@pytest.fixture
+def compose(qtbot, main_window, data_dir, tiny_style):
+    styles = data_dir / "models" / "melody"
+    styles.mkdir(parents=True, exist_ok=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copy(tiny_style.with_suffix(suffix), styles / f"tiny{suffix}")
+    tab = main_window.activity_tabs[1]
+    tab.controls.refresh_styles(select=str(styles / "tiny.safetensors"))
+    tab.controls.variations_spin.setValue(3)
+    tab.controls.bars_spin.setValue(4)
+    tab.controls.seed_spin.setValue(5)
+    main_window.tabs.setCurrentWidget(tab)
+    return tab
+
+
+@pytest.fixture(scope="session")
+def tiny_paint_style(tmp_path_factory) -> Path:
+    from models.jobs import run_job
+    from models.paint.training import train_style
+    from tests.support.paintings import painting_image, tiny_config
+
+    out = tmp_path_factory.mktemp("paint-style") / "stripes.safetensors"
+    paintings = [("a.png", painting_image(1)), ("b.png", painting_image(2))]
+    run_job(train_style(paintings, [painting_image(3)], out, tiny_config("stripes")))
+    return out
+
+
+@pytest.fixture
+def paint(qtbot, main_window, data_dir, tiny_paint_style):
+    styles = data_dir / "models" / "styles"
+    styles.mkdir(parents=True, exist_ok=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copy(tiny_paint_style.with_suffix(suffix), styles / f"stripes{suffix}")
+    tab = main_window.activity_tabs[0]
+    from tests.support.jobs import wait_for_job
+
+    wait_for_job(qtbot, tab, lambda: tab.reload_styles(select=styles / "stripes.safetensors"), timeout=60_000)
+    tab.controls.live_check.setChecked(False)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    return tab

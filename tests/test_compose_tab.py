@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,46 +10,8 @@ import pytest
 import soundfile
 from PySide6.QtCore import QElapsedTimer, QTimer
 
+from tests.support.jobs import wait_for_job
 from tests.support.midi_files import write_tune, write_tune_folder
-
-
-@pytest.fixture(scope="session")
-def tiny_style(tmp_path_factory) -> Path:
-    """A melody style trained in about a second on a few synthetic tunes."""
-    from models.jobs import run_job
-    from models.music.training import train_style_job
-
-    folder = write_tune_folder(tmp_path_factory.mktemp("tunes"), with_bad_files=False)
-    out = tmp_path_factory.mktemp("style") / "tiny.safetensors"
-    run_job(train_style_job(folder, "tiny", out, n_states=8, restarts=1, n_iter=20))
-    return out
-
-
-@pytest.fixture
-def compose(qtbot, main_window, data_dir, tiny_style):
-    styles = data_dir / "models" / "melody"
-    styles.mkdir(parents=True, exist_ok=True)
-    for suffix in (".safetensors", ".json"):
-        shutil.copy(tiny_style.with_suffix(suffix), styles / f"tiny{suffix}")
-    tab = main_window.activity_tabs[1]
-    tab.controls.refresh_styles(select=str(styles / "tiny.safetensors"))
-    tab.controls.variations_spin.setValue(3)
-    tab.controls.bars_spin.setValue(4)
-    tab.controls.seed_spin.setValue(5)
-    main_window.tabs.setCurrentWidget(tab)
-    return tab
-
-
-def wait_for_job(qtbot, tab, start, timeout: int = 30_000):
-    """Run `start()` (which submits a job) and wait until that job ends; fail with its message if it failed."""
-    ended = {}
-    tab.worker.job_finished.connect(lambda handle, value: ended.setdefault(handle.id, ("finished", value)))
-    tab.worker.job_failed.connect(lambda handle, message: ended.setdefault(handle.id, ("failed", message)))
-    handle = start()
-    qtbot.waitUntil(lambda: handle.id in ended, timeout=timeout)
-    outcome, value = ended[handle.id]
-    assert outcome == "finished", value
-    return value
 
 
 def generate(qtbot, tab, **kwargs):

@@ -2,61 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import numpy as np
-import pytest
 from PIL import Image
 from PySide6.QtCore import QElapsedTimer, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 
 from app.tabs.paint.canvas import image_to_array
-from tests.test_compose_tab import wait_for_job
-
-
-def _painting(seed: int, size: int = 96) -> Image.Image:
-    rng = np.random.default_rng(seed)
-    y, x = np.mgrid[0:size, 0:size]
-    strokes = (np.sin((x + y) / 3.0 + rng.uniform(0, 6)) > 0)[..., None]
-    colours = np.where(strokes, [0.95, 0.75, 0.1], [0.1, 0.2, 0.6]) + rng.normal(0, 0.05, (size, size, 3))
-    return Image.fromarray((np.clip(colours, 0, 1) * 255).astype(np.uint8))
-
-
-def tiny_config(name: str, **changes):
-    from models.paint.training import TrainingConfig
-
-    settings = dict(name=name, minutes=60, max_steps=6, batch=2, crop=32, width=8, blocks=1,
-                    style_layers=["conv1_1", "conv2_1"], content_layer="conv1_2", painting_size=96, work_size=128,
-                    checkpoint_seconds=3600, preview_every=2, target_crops=4)
-    settings.update(changes)
-    return TrainingConfig(**settings)
-
-
-@pytest.fixture(scope="session")
-def tiny_paint_style(tmp_path_factory) -> Path:
-    from models.jobs import run_job
-    from models.paint.training import train_style
-
-    out = tmp_path_factory.mktemp("paint-style") / "stripes.safetensors"
-    paintings = [("a.png", _painting(1)), ("b.png", _painting(2))]
-    run_job(train_style(paintings, [_painting(3)], out, tiny_config("stripes")))
-    return out
-
-
-@pytest.fixture
-def paint(qtbot, main_window, data_dir, tiny_paint_style):
-    styles = data_dir / "models" / "styles"
-    styles.mkdir(parents=True, exist_ok=True)
-    for suffix in (".safetensors", ".json"):
-        shutil.copy(tiny_paint_style.with_suffix(suffix), styles / f"stripes{suffix}")
-    tab = main_window.activity_tabs[0]
-    wait_for_job(qtbot, tab, lambda: tab.reload_styles(select=styles / "stripes.safetensors"), timeout=60_000)
-    tab.controls.live_check.setChecked(False)
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    return tab
+from tests.support.jobs import wait_for_job
+from tests.support.paintings import painting_image, tiny_config
 
 
 def stroke(qtbot, canvas, start, end, steps=6):
@@ -219,7 +173,7 @@ def test_train_a_style_from_a_folder_with_bad_files_pause_and_resume(qtbot, pain
     folder = tmp_path / "my paintings"
     folder.mkdir()
     for seed in range(3):
-        _painting(seed, 128).save(folder / f"painting-{seed}.png")
+        painting_image(seed, 128).save(folder / f"painting-{seed}.png")
     (folder / "notes.txt").write_text("not an image")
     (folder / "empty.jpg").write_bytes(b"")
     (folder / "tiny.png").write_bytes(b"")

@@ -108,3 +108,16 @@ def test_store_survives_sigkill_in_the_middle_of_writes(tmp_path):
     stored = {item.id for item in store.items("melody", limit=1_000_000)}
     assert set(committed) <= stored  # every item reported as committed is there
     assert store.item(committed[-1]).params["i"] == len(committed) - 1
+
+
+def test_search_finds_conversations_by_title_and_text(tmp_path):
+    store = Store(tmp_path / "h.sqlite3")
+    harbour = store.add_conversation("Harbour paintings")
+    tunes = store.add_conversation("Tunes")
+    store.add_message(tunes, "user", "compose a sad Irish tune in D minor")
+    assert [c[0] for c in store.search_conversations("harbour")] == [harbour]
+    assert [c[0] for c in store.search_conversations("IRISH")] == [tunes]
+    assert store.search_conversations("nothing like this") == []
+    message = store.messages(tunes)[0]
+    store.delete_message(message.id)
+    assert store.messages(tunes) == []

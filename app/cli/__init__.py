@@ -17,6 +17,7 @@ COMMAND_MODULES = [
     "app.cli.info",
     "app.cli.self_test",
     "app.cli.paint",
+    "app.cli.chat",
 ]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from app.worker import JobFactory, JobHandle, TabWorker
 
@@ -27,24 +27,36 @@ class ActivityTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
         self._on_finished: dict[int, Callable[[Any], None]] = {}
+        self._on_failed: dict[int, Callable[[str], None]] = {}
         self.worker.job_finished.connect(self._dispatch_finished)
-        self.worker.job_failed.connect(lambda handle, message: self._forget(handle))
+        self.worker.job_failed.connect(self._dispatch_failed)
         self.worker.job_cancelled.connect(self._forget)
 
-    def run_job(self, title: str, factory: JobFactory, on_finished: Callable[[Any], None] | None = None) -> JobHandle:
-        """Submit a job to this tab's worker; `on_finished(result)` runs on the UI thread when it succeeds."""
+    def run_job(self, title: str, factory: JobFactory, on_finished: Callable[[Any], None] | None = None,
+                on_failed: Callable[[str], None] | None = None) -> JobHandle:
+        """Submit a job to this tab's worker; the callbacks run on the UI thread when it ends."""
         handle = self.worker.submit(title, factory)
         if on_finished is not None:
             self._on_finished[handle.id] = on_finished
+        if on_failed is not None:
+            self._on_failed[handle.id] = on_failed
         return handle
 
     def _dispatch_finished(self, handle: JobHandle, result: Any) -> None:
+        self._on_failed.pop(handle.id, None)
         callback = self._on_finished.pop(handle.id, None)
         if callback is not None:
             callback(result)
 
+    def _dispatch_failed(self, handle: JobHandle, message: str) -> None:
+        self._on_finished.pop(handle.id, None)
+        callback = self._on_failed.pop(handle.id, None)
+        if callback is not None:
+            callback(message)
+
     def _forget(self, handle: JobHandle) -> None:
         self._on_finished.pop(handle.id, None)
+        self._on_failed.pop(handle.id, None)
 
     def primary_action(self) -> bool:
         """Run the tab's primary action (Render, Generate, Send); False when it has none yet."""
@@ -52,17 +64,3 @@ class ActivityTab(QWidget):
 
     def shutdown(self) -> None:
         self.worker.shutdown()
-
-
-def empty_state_label(text: str) -> QWidget:
-    """A centred, wrapped sentence that tells a new user what this place is for."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setMaximumWidth(640)  # a readable line length on wide windows
-    label.setAccessibleName("Empty state")
-    holder = QWidget()
-    layout = QVBoxLayout(holder)
-    layout.addWidget(label, alignment=Qt.AlignmentFlag.AlignCenter)
-    return holder

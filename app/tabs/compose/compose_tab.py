@@ -255,7 +255,7 @@ class ComposeTab(ActivityTab):
     def _on_generated(self, variations: list[Variation], select: int) -> None:
         self._generate_job = None
         self.generate_button.setText("Generate")
-        self._show_variations(variations, select)
+        self.show_variations(variations, select)
 
     def _on_job_failed(self, handle: JobHandle, message: str) -> None:
         if handle is self._generate_job:
@@ -268,7 +268,7 @@ class ComposeTab(ActivityTab):
             self._generate_job = None
             self.generate_button.setText("Generate")
 
-    def _show_variations(self, variations: list[Variation], select: int) -> None:
+    def show_variations(self, variations: list[Variation], select: int = 0) -> None:
         was_playing = self.transport.is_playing
         self.variation_list.clear()
         for variation in variations:

@@ -295,9 +295,11 @@ class PaintTab(ActivityTab):
         self.surprise_dialog = dialog
 
     def use_surprise(self, index: int) -> None:
+        self.use_painting(self.surprises[index])
+
+    def use_painting(self, painting: Painting) -> None:
         """Load a from-scratch painting onto the canvas, to paint over."""
-        painting = self.surprises[index]
-        self.canvas.replace_image(array_to_image(painting.pixels), "Surprise painting")
+        self.canvas.replace_image(array_to_image(painting.pixels), "Painting from scratch")
         self._show_painting(painting, "from scratch")
 
     # Opening, pasting, new canvas --------------------------------------------------------------

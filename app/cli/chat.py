@@ -1,0 +1,147 @@
+"""`atelier chat "message"`: answer on standard output, streaming; creative requests write their file.
+
+    atelier chat "compose a sad Irish tune in D minor, 16 bars" --out songs/
+    atelier chat "lyrics for my last melody" --conversation 3
+    atelier chat "hello" --server http://127.0.0.1:11434
+
+The conversation is saved in the history (unless --no-save) and its id printed, so
+`--conversation ID` continues it. Ctrl-C stops the answer within one token.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("chat", help="talk to the assistant; it can also paint, compose and write lyrics")
+    parser.add_argument("message", help="what to say (use - to read it from standard input)")
+    parser.add_argument("--out", type=Path, default=Path("."), help="folder for paintings and melodies (default: here)")
+    parser.add_argument("--conversation", type=int, help="continue the saved conversation with this id")
+    parser.add_argument("--no-save", action="store_true", help="do not save this exchange in the history")
+    parser.add_argument("--temperature", type=float, default=0.7)
+    parser.add_argument("--top-p", type=float, default=0.9)
+    parser.add_argument("--max-tokens", type=int, default=256)
+    parser.add_argument("--seed", type=int, help="same seed, same answer (default: a fresh one)")
+    parser.add_argument("--server", help="an Ollama or OpenAI-compatible server you run, e.g. http://127.0.0.1:11434")
+    parser.add_argument("--server-model", help="the model name on that server (default: its first)")
+    parser.add_argument("--threads", type=int, help="CPU threads for the built-in model")
+    parser.set_defaults(handler=run)
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _context(history) -> object:
+    from models.text.creative import CreativeContext
+
+    context = CreativeContext()
+    for message in history:
+        kind = message.meta.get("creative")
+        if kind == "melody":
+            context.last_melody = message.meta.get("params")
+        elif kind == "painting":
+            context.last_painting = message.meta.get("params")
+    return context
+
+
+def run(args: argparse.Namespace) -> int:
+    import random
+
+    import torch
+
+    from app.paths import history_database_path
+    from app.store import Store
+    from models.device import pick_device
+    from models.jobs import JobCancelled, JobError, Result, Token
+    from models.text.chat import ChatModel, clean_message_text
+    from models.text.creative import carry_out
+    from models.text.requests import parse_request
+    from models.text.sampling import SamplingSettings
+
+    message = sys.stdin.read() if args.message == "-" else args.message
+    message = clean_message_text(message).strip()
+    if not message:
+        print("The message is empty: say something, e.g. atelier chat \"hello\".", file=sys.stderr)
+        return 2
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    store = None if args.no_save else Store(history_database_path())
+    history = []
+    conversation_id = None
+    if args.conversation is not None:
+        if store is None:
+            store = Store(history_database_path())
+        if args.conversation not in {cid for cid, _, _ in store.conversations()}:
+            print(f"There is no conversation {args.conversation}. Leave out --conversation to start a new one.", file=sys.stderr)
+            return 2
+        conversation_id = args.conversation
+        history = store.messages(conversation_id)
+    seed = args.seed if args.seed is not None else random.randrange(2**31)
+    cancel = threading.Event()
+    request = parse_request(message)
+    answer_meta: dict = {"seed": seed}
+    pieces: list[str] = []
+    try:
+        if request.kind != "chat":
+            device = pick_device().device
+            result = None
+            for event in carry_out(request, _context(history), out_dir=args.out, seed=seed, device=device, cancel=cancel):
+                if isinstance(event, Token):
+                    pieces.append(event.text)
+                    _write(event.text)
+                elif isinstance(event, Result):
+                    result = event.value
+            answer_meta |= {"creative": request.kind, "params": result.params, "files": [str(p) for p in result.files]}
+        else:
+            settings = SamplingSettings(temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_tokens, seed=seed).validated()
+            conversation = [{"role": m.role, "content": m.content} for m in history if m.role in ("system", "user", "assistant")]
+            conversation.append({"role": "user", "content": message})
+            job = None
+            if args.server:
+                from models.text.server import ServerBackend, ServerUnavailable
+
+                backend = ServerBackend(args.server, model=args.server_model)
+                try:
+                    backend.detect()
+                    job = backend.reply(conversation, settings, cancel)
+                except ServerUnavailable as error:
+                    print(str(error), file=sys.stderr)
+            if job is None:
+                device = pick_device().device
+                print(f"(loading the built-in model on {device.type})", file=sys.stderr)
+                model = ChatModel.load(device=device, weights="int4" if device.type == "cpu" else "float32")
+                job = model.reply(conversation, settings, cancel)
+            reply = None
+            for event in job:
+                if isinstance(event, Token):
+                    pieces.append(event.text)
+                    _write(event.text)
+                elif isinstance(event, Result):
+                    reply = event.value
+            _write("\n")
+            answer_meta |= {"tokens_per_second": round(reply.tokens_per_second, 1), "first_token_seconds": round(reply.first_token_seconds, 3), "finish": reply.finish_reason, "settings": reply.settings}
+            print(f"({len(reply.token_ids)} tokens, {reply.tokens_per_second:.1f} tokens/s, first token after {reply.first_token_seconds * 1000:.0f} ms)", file=sys.stderr)
+    except KeyboardInterrupt:
+        cancel.set()
+        _write(" [stopped]\n")
+        answer_meta["stopped"] = True
+    except JobCancelled:
+        _write(" [stopped]\n")
+        answer_meta["stopped"] = True
+    except JobError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    if store is not None:
+        if conversation_id is None:
+            conversation_id = store.add_conversation(message[:60])
+        store.add_message(conversation_id, "user", message)
+        store.add_message(conversation_id, "assistant", "".join(pieces).strip(), answer_meta)
+        print(f"(conversation {conversation_id}; continue it with --conversation {conversation_id})", file=sys.stderr)
+        store.close()
+    return 0

@@ -1,0 +1,580 @@
+"""The Chat tab: conversations on the left, the conversation in the middle, sampling settings on the right.
+
+A message is either conversation (streamed from the built-in model) or a creative request, recognised
+by a deterministic parser: paintings run in the Paint tab's worker, melodies in the Compose tab's,
+lines and lyrics in this tab's verse writer; each comes back inline in the conversation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings import Settings
+from app.store import Store
+from app.tabs.activity_tab import ActivityTab
+from app.tabs.chat import jobs
+from app.tabs.chat.conversation_view import ChatMessage, ConversationView
+from app.worker import JobHandle
+from models.files import atomic_write_bytes
+from models.jobs import Token
+
+TITLE_LENGTH = 48
+PRESETS = {"Balanced": (0.7, 0.9), "Precise": (0.0, 1.0), "Creative": (1.0, 0.95)}
+
+
+class MessageInput(QPlainTextEdit):
+    """Enter sends; Shift+Enter starts a new line."""
+
+    send_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.send_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+def clean_input(text: str) -> str:
+    """Drop control characters a binary paste brings (NULs, escapes), keep tabs and newlines."""
+    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
+
+
+class ChatTab(ActivityTab):
+    title = "Chat"
+    show_tab = Signal(object)  # the tab widget to bring forward
+
+    def __init__(self, store: Store, settings: Settings, paint_tab, compose_tab, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.settings = settings
+        self.paint_tab = paint_tab
+        self.compose_tab = compose_tab
+        self.conversation_id: int | None = None
+        self.messages: list[ChatMessage] = []
+        self.attachments: dict[str, object] = {}  # key -> Painting or Variation made in this session
+        self._reply_job: JobHandle | None = None
+        self._deleted: tuple[str, list[ChatMessage]] | None = None
+
+        self.splitter.addWidget(self._build_conversations())
+        self.splitter.addWidget(self._build_conversation())
+        self.splitter.addWidget(self._build_settings())
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 760, 240])
+
+        self.worker.job_partial.connect(self._on_partial)
+        self.worker.job_failed.connect(self._on_failed)
+        self.worker.job_cancelled.connect(self._on_cancelled)
+        self.refresh_conversations()
+
+    # Layout ------------------------------------------------------------------------------------
+
+    def _build_conversations(self) -> QWidget:
+        panel = QWidget()
+        layout = QVBoxLayout(panel)
+        self.new_button = QPushButton("New chat")
+        self.new_button.clicked.connect(self.new_conversation)
+        layout.addWidget(self.new_button)
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Search titles and messages")
+        self.search_edit.setAccessibleName("Search conversations")
+        self.search_edit.textChanged.connect(self.refresh_conversations)
+        layout.addWidget(self.search_edit)
+        self.conversation_list = QListWidget()
+        self.conversation_list.setAccessibleName("Conversations")
+        self.conversation_list.itemClicked.connect(lambda item: self.open_conversation(item.data(Qt.ItemDataRole.UserRole)))
+        layout.addWidget(self.conversation_list)
+        row = QHBoxLayout()
+        for text, slot in (("Rename", self.rename_current), ("Delete", self.delete_current), ("Export", self.choose_export)):
+            button = QPushButton(text)
+            button.setAccessibleName(f"{text} conversation")
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addLayout(row)
+        self.undo_row = QWidget()
+        undo_layout = QHBoxLayout(self.undo_row)
+        undo_layout.setContentsMargins(0, 0, 0, 0)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        undo_layout.addWidget(self.undo_label, 1)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_row.hide()
+        layout.addWidget(self.undo_row)
+        return panel
+
+    def _build_conversation(self) -> QWidget:
+        area = QWidget()
+        layout = QVBoxLayout(area)
+        self.view = ConversationView()
+        self.view.anchorClicked.connect(self._on_link)
+        layout.addWidget(self.view, 1)
+        self.message_label = QLabel()
+        self.message_label.setAccessibleName("Chat message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("color: #e07a5f;")
+        self.message_label.hide()
+        layout.addWidget(self.message_label)
+        actions = QHBoxLayout()
+        self.regenerate_button = QPushButton("Regenerate")
+        self.regenerate_button.clicked.connect(self.regenerate)
+        self.edit_button = QPushButton("Edit last message")
+        self.edit_button.clicked.connect(self.edit_last)
+        self.copy_button = QPushButton("Copy answer")
+        self.copy_button.clicked.connect(self.copy_last_answer)
+        for button in (self.regenerate_button, self.edit_button, self.copy_button):
+            button.setAccessibleName(button.text())
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        row = QHBoxLayout()
+        self.input = MessageInput()
+        self.input.setAccessibleName("Message")
+        self.input.setPlaceholderText("Ask for a painting, a melody, lyrics… or just chat. Enter sends.")
+        self.input.setMaximumHeight(90)
+        self.input.send_requested.connect(self.send)
+        self.send_button = QPushButton("Send")
+        self.send_button.setAccessibleName("Send")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self.send_or_stop)
+        row.addWidget(self.input, 1)
+        row.addWidget(self.send_button)
+        layout.addLayout(row)
+        return area
+
+    def _build_settings(self) -> QWidget:
+        panel = QWidget()
+        form = QFormLayout(panel)
+        form.addRow(QLabel("<b>Answer settings</b>"))
+        self.preset_combo = QComboBox()
+        self.preset_combo.setAccessibleName("Preset")
+        self.preset_combo.addItems(list(PRESETS))
+        self.preset_combo.currentTextChanged.connect(self._apply_preset)
+        form.addRow("Preset:", self.preset_combo)
+        self.temperature_spin = QDoubleSpinBox()
+        self.temperature_spin.setAccessibleName("Temperature")
+        self.temperature_spin.setRange(0.0, 2.0)
+        self.temperature_spin.setSingleStep(0.1)
+        form.addRow("Temperature:", self.temperature_spin)
+        self.top_p_spin = QDoubleSpinBox()
+        self.top_p_spin.setAccessibleName("Top-p")
+        self.top_p_spin.setRange(0.05, 1.0)
+        self.top_p_spin.setSingleStep(0.05)
+        form.addRow("Top-p:", self.top_p_spin)
+        self.max_length_spin = QSpinBox()
+        self.max_length_spin.setAccessibleName("Max length")
+        self.max_length_spin.setRange(16, 1024)
+        self.max_length_spin.setValue(256)
+        self.max_length_spin.setSuffix(" tokens")
+        form.addRow("Max length:", self.max_length_spin)
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setAccessibleName("Seed")
+        self.seed_spin.setRange(0, 999_999)
+        self.seed_spin.setSpecialValueText("new each time")
+        form.addRow("Seed:", self.seed_spin)
+        self.private_check = QCheckBox("Don't save this chat")
+        self.private_check.setAccessibleName("Don't save this chat")
+        self.private_check.setToolTip("A private chat is never written to disk and is gone when you leave it")
+        self.private_check.toggled.connect(self._on_private_toggled)
+        form.addRow("", self.private_check)
+        self._apply_preset(self.preset_combo.currentText())
+        return panel
+
+    def _apply_preset(self, name: str) -> None:
+        temperature, top_p = PRESETS[name]
+        self.temperature_spin.setValue(temperature)
+        self.top_p_spin.setValue(top_p)
+
+    def sampling_settings(self):
+        from models.text.sampling import SamplingSettings
+
+        return SamplingSettings(temperature=self.temperature_spin.value(), top_p=self.top_p_spin.value(),
+                                max_new_tokens=self.max_length_spin.value(),
+                                seed=self.seed_spin.value() or None)
+
+    # Conversations -----------------------------------------------------------------------------
+
+    def refresh_conversations(self) -> None:
+        query = self.search_edit.text().strip()
+        rows = self.store.search_conversations(query) if query else self.store.conversations()
+        self.conversation_list.clear()
+        for conversation_id, title, _ in rows:
+            item = QListWidgetItem(title or "Untitled")
+            item.setData(Qt.ItemDataRole.UserRole, conversation_id)
+            self.conversation_list.addItem(item)
+            if conversation_id == self.conversation_id:
+                self.conversation_list.setCurrentItem(item)
+
+    def new_conversation(self) -> None:
+        self.stop()
+        self.conversation_id = None
+        self.messages = []
+        self.view.show_messages([])
+        self.conversation_list.clearSelection()
+        self.input.setFocus()
+
+    def open_conversation(self, conversation_id: int) -> None:
+        self.stop()
+        self.private_check.blockSignals(True)
+        self.private_check.setChecked(False)
+        self.private_check.blockSignals(False)
+        self.conversation_id = conversation_id
+        self.messages = [ChatMessage(m.role, m.content, m.meta, m.id) for m in self.store.messages(conversation_id)]
+        self._show_attachments()
+        self.view.show_messages(self.messages)
+
+    def _on_private_toggled(self, private: bool) -> None:
+        self.new_conversation()
+
+    @property
+    def private(self) -> bool:
+        return self.private_check.isChecked()
+
+    def rename_current(self) -> None:
+        if self.conversation_id is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:")
+        if ok and title.strip():
+            self.rename(title.strip())
+
+    def rename(self, title: str) -> None:
+        if self.conversation_id is not None:
+            self.store.rename_conversation(self.conversation_id, title)
+            self.refresh_conversations()
+
+    def delete_current(self) -> None:
+        if self.conversation_id is None:
+            return
+        titles = {c[0]: c[1] for c in self.store.conversations()}
+        self._deleted = (titles.get(self.conversation_id, ""), list(self.messages))
+        self.store.delete_conversation(self.conversation_id)
+        self.undo_label.setText(f"Deleted “{self._deleted[0]}”.")
+        self.undo_row.show()
+        self.new_conversation()
+        self.refresh_conversations()
+
+    def undo_delete(self) -> None:
+        if self._deleted is None:
+            return
+        title, messages = self._deleted
+        self._deleted = None
+        self.conversation_id = self.store.add_conversation(title)
+        for message in messages:
+            message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
+        self.undo_row.hide()
+        self.refresh_conversations()
+        self.open_conversation(self.conversation_id)
+
+    def _save(self, message: ChatMessage) -> None:
+        if self.private:
+            return
+        if self.conversation_id is None:
+            first = message.content.replace("\n", " ")
+            title = first[:TITLE_LENGTH] + ("…" if len(first) > TITLE_LENGTH else "")
+            self.conversation_id = self.store.add_conversation(title)
+        message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
+        self.refresh_conversations()
+
+    # Sending -----------------------------------------------------------------------------------
+
+    def primary_action(self) -> bool:
+        self.send()
+        return True
+
+    def send_or_stop(self) -> None:
+        if self._reply_job is not None:
+            self.stop()
+        else:
+            self.send()
+
+    def send(self, text: str | None = None) -> bool:
+        text = clean_input(self.input.toPlainText() if text is None else text)
+        if not text:
+            self.show_message("Type a message first.")
+            return False
+        if self._reply_job is not None:
+            self.show_message("Wait for the answer, or stop it (Esc), before sending another message.")
+            return False
+        self.hide_message()
+        self.input.clear()
+        message = ChatMessage("user", text)
+        self.messages.append(message)
+        self._save(message)
+        self._respond(text)
+        return True
+
+    def _respond(self, text: str) -> None:
+        from models.text.requests import parse_request
+
+        request = parse_request(text)
+        if request.kind == "chat":
+            self._start_reply()
+        elif request.kind == "painting":
+            self._paint(request)
+        elif request.kind == "melody":
+            self._compose(request)
+        else:
+            self._write_verse(request)
+
+    def _start_reply(self) -> None:
+        history = [{"role": m.role, "content": m.content} for m in self.messages if m.role in ("user", "assistant")]
+        self.view.begin_stream(self.messages)
+        self._reply_job = self.run_job("Answering", jobs.reply(history, self.sampling_settings(),
+                                                             self.settings.get("device")), self._on_reply)
+        self._set_busy(True)
+
+    def _on_partial(self, handle: JobHandle, event) -> None:
+        if handle is self._reply_job and isinstance(event, Token):
+            self.view.append_stream(event.text)
+
+    def _on_reply(self, reply) -> None:
+        self._reply_job = None
+        self._set_busy(False)
+        self._add_answer(reply.text, {"tokens_per_second": round(reply.tokens_per_second, 1), "seed": reply.seed,
+                                      "finish": reply.finish_reason})
+
+    def _add_answer(self, text: str, meta: dict | None = None) -> ChatMessage:
+        message = ChatMessage("assistant", text, meta or {})
+        self.messages.append(message)
+        self._save(message)
+        self.view.show_messages(self.messages)
+        return message
+
+    def stop(self) -> None:
+        if self._reply_job is not None:
+            self._reply_job.cancel()
+
+    def _on_cancelled(self, handle: JobHandle) -> None:
+        if handle is self._reply_job:
+            self._reply_job = None
+            self._set_busy(False)
+            self._add_answer(self.view.streamed_text(), {"stopped": True})
+
+    def _on_failed(self, handle: JobHandle, message: str) -> None:
+        if handle is self._reply_job:
+            self._reply_job = None
+            self._set_busy(False)
+            self.view.show_messages(self.messages)
+        self.show_message(message)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.send_button.setText("Stop" if busy else "Send")
+        self.send_button.setAccessibleName("Stop" if busy else "Send")
+        for button in (self.regenerate_button, self.edit_button):
+            button.setEnabled(not busy)
+
+    # Creative requests -------------------------------------------------------------------------
+
+    def _paint(self, request) -> None:
+        from app.tabs.paint.jobs import paint_from_scratch
+
+        params = request.params
+        entries = [self.paint_tab.controls.style_list.item(i).data(Qt.ItemDataRole.UserRole)
+                   for i in range(self.paint_tab.controls.style_list.count())]
+        wanted = params.get("style")
+        style = next((e for e in entries if e.name == wanted), None) if wanted else self.paint_tab.current_style()
+        if style is None:
+            installed = ", ".join(e.title for e in entries) or "none"
+            self._add_answer(f"I have no {wanted or ''} style to paint with (installed: {installed}). "
+                             "Train one in the Paint tab, or name another painter.")
+            return
+        seed = self.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        answer = self._add_answer(f"{request.understood}\nPainting in the {style.title} style…")
+        key = uuid.uuid4().hex[:12]
+
+        def done(paintings) -> None:
+            from models.paint.adjust import adjust_tone
+
+            painting = paintings[0]
+            pixels = adjust_tone(painting.pixels, params.get("brightness", 0.0), params.get("contrast", 0.0),
+                                 params.get("warmth", 0.0))
+            painting = dataclasses.replace(painting, pixels=pixels, source=pixels,
+                                           recipe={**painting.recipe, **{k: params.get(k, 0.0) for k in
+                                                                         ("brightness", "contrast", "warmth")}})
+            self.attachments[key] = painting
+            answer.content = f"{request.understood}\nHere it is ({style.title}, seed {seed})."
+            answer.meta["attachment"] = {"kind": "painting", "key": key, "shown": True}
+            self._update_saved(answer)
+            self._show_attachments()
+            self.view.show_messages(self.messages)
+
+        self.paint_tab.run_job("Painting for the chat",
+                               paint_from_scratch(style.path, tuple(params.get("size", (768, 512))), [seed],
+                                                  self.settings.get("device")), done, self._failed_answer(answer))
+
+    def _compose(self, request) -> None:
+        from app.tabs.compose.compose_tab import melody_styles_dir
+        from app.tabs.compose.jobs import generate_melodies
+        from app.tabs.compose.recipe import MelodyRequest
+
+        params = request.params
+        seed = self.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        melody_request = MelodyRequest(style=params["style"], key=params["key"], mode=params["mode"],
+                                       meter=params["meter"], bars=params["bars"], tempo=params["tempo"],
+                                       temperature=params["temperature"], seed=seed, variations=1)
+        answer = self._add_answer(f"{request.understood}\nComposing…")
+        key = uuid.uuid4().hex[:12]
+
+        def done(variations) -> None:
+            variation = variations[0]
+            self.attachments[key] = variation
+            answer.content = f"{request.understood}\nHere it is (seed {seed})."
+            answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.title,
+                                         "recipe": melody_request.to_json()}
+            self._update_saved(answer)
+            self.view.show_messages(self.messages)
+
+        self.compose_tab.run_job("Composing for the chat",
+                                 generate_melodies(melody_request, (melody_styles_dir(),), False), done,
+                                 self._failed_answer(answer))
+
+    def _write_verse(self, request) -> None:
+        melody = self._last_attachment("melody")
+        painting = self._last_attachment("painting")
+        subject = None
+        if painting is not None:
+            subject = painting.recipe.get("subject") or painting.recipe.get("style")
+        seed = self.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        answer = self._add_answer(request.understood)
+
+        def done(text: str) -> None:
+            answer.content = f"{request.understood}\n\n{text}"
+            self._update_saved(answer)
+            self.view.show_messages(self.messages)
+
+        self.run_job("Writing", jobs.write_verse(request, melody.melody if melody is not None else None, subject, seed),
+                     done, self._failed_answer(answer))
+
+    def _failed_answer(self, answer: ChatMessage):
+        """When a creative job fails, the answer in the conversation says so (not only the message bar)."""
+
+        def failed(message: str) -> None:
+            answer.content = f"{answer.content.splitlines()[0]}\n\nThat did not work: {message}"
+            self._update_saved(answer)
+            self.view.show_messages(self.messages)
+
+        return failed
+
+    def _last_attachment(self, kind: str):
+        for message in reversed(self.messages):
+            attachment = message.meta.get("attachment")
+            if attachment and attachment["kind"] == kind and attachment["key"] in self.attachments:
+                return self.attachments[attachment["key"]]
+        return None
+
+    def _update_saved(self, message: ChatMessage) -> None:
+        """Rewrite a saved assistant message once its inline result has arrived."""
+        if message.id is not None and not self.private:
+            self.store.delete_message(message.id)
+            message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
+
+    def _show_attachments(self) -> None:
+        from app.tabs.paint.canvas import array_to_image
+
+        for key, item in self.attachments.items():
+            if hasattr(item, "pixels"):
+                self.view.add_image(key, array_to_image(item.pixels))
+
+    def _on_link(self, url: QUrl) -> None:
+        action, _, key = url.path().partition("/")
+        item = self.attachments.get(key)
+        if item is None:
+            self.show_message("That result was made in an earlier session; ask for it again to open it.")
+            return
+        if action == "open-painting":
+            self.paint_tab.use_painting(item)
+            self.show_tab.emit(self.paint_tab)
+        elif action == "play-melody":
+            self.compose_tab.transport.play(item)
+        elif action == "open-melody":
+            self.compose_tab.show_variations([item])
+            self.show_tab.emit(self.compose_tab)
+
+    # Regenerate, edit, copy, export ------------------------------------------------------------
+
+    def _drop_last(self, role: str) -> ChatMessage | None:
+        if not self.messages or self.messages[-1].role != role:
+            return None
+        message = self.messages.pop()
+        if message.id is not None and not self.private:
+            self.store.delete_message(message.id)
+        return message
+
+    def regenerate(self) -> bool:
+        if self._reply_job is not None or not self.messages:
+            return False
+        self._drop_last("assistant")
+        if not self.messages or self.messages[-1].role != "user":
+            return False
+        self._respond(self.messages[-1].content)
+        return True
+
+    def edit_last(self) -> bool:
+        if self._reply_job is not None:
+            return False
+        self._drop_last("assistant")
+        message = self._drop_last("user")
+        if message is None:
+            return False
+        self.input.setPlainText(message.content)
+        self.view.show_messages(self.messages)
+        self.input.setFocus()
+        return True
+
+    def copy_last_answer(self) -> bool:
+        answers = [m for m in self.messages if m.role == "assistant"]
+        if not answers:
+            return False
+        QApplication.clipboard().setText(answers[-1].content)
+        return True
+
+    def choose_export(self) -> None:
+        if not self.messages:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export conversation", "conversation.md",
+                                              "Markdown (*.md);;JSON (*.json)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> Path:
+        if path.suffix.lower() == ".json":
+            data = [{"role": m.role, "content": m.content, "meta": m.meta} for m in self.messages]
+            text = json.dumps({"conversation": data}, indent=2, ensure_ascii=False)
+        else:
+            text = "\n\n".join(f"**{'You' if m.role == 'user' else 'Atelier'}:**\n\n{m.content}" for m in self.messages)
+        atomic_write_bytes(path, (text + "\n").encode("utf-8"))
+        return path
+
+    # Messages ----------------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.show()
+
+    def hide_message(self) -> None:
+        self.message_label.hide()

@@ -1,0 +1,123 @@
+"""The conversation: messages as formatted text, streamed answers, and inline paintings and melodies.
+
+An answer streams in by inserting text at the end of the document (never re-laying out the whole
+conversation), so long answers stay smooth. Inline results are links with the `atelier:` scheme
+that the Chat tab turns into actions (open in Paint, play, open in Compose).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+EMPTY_STATE = """
+<h2>Chat</h2>
+<p>A small assistant that runs entirely on this computer (SmolLM2, 135 million parameters). It is quick
+and private, and it is <b>not</b> a large model: it chats and brainstorms, but it often gets facts wrong.</p>
+<p>What it does well here:</p>
+<ul>
+<li><b>Paintings</b> — “paint a stormy harbour like Turner” (the picture opens in the Paint tab)</li>
+<li><b>Melodies</b> — “compose a sad Irish tune in D minor, 16 bars” (play it here, or open it in Compose)</li>
+<li><b>Lyrics</b> — “lyrics for my last melody”: one syllable per note</li>
+<li><b>Titles and lines</b> — “five titles for this painting”, “write lines about the sea”,
+“riff on 'the night is young'”, “blend 'A' and 'B'”</li>
+</ul>
+<p>Type below and press Enter. Esc stops an answer.</p>
+"""
+
+
+@dataclass
+class ChatMessage:
+    role: str  # "user" or "assistant"
+    content: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None  # the store's id, when saved
+
+
+def _paragraphs(text: str) -> str:
+    return "<br>".join(html.escape(line) for line in text.split("\n"))
+
+
+class ConversationView(QTextBrowser):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Conversation")
+        self.setOpenLinks(False)  # the Chat tab handles atelier: links
+        self.setOpenExternalLinks(False)
+        self._stream_cursor: QTextCursor | None = None
+        self.show_messages([])
+
+    def add_image(self, key: str, image: QImage) -> str:
+        """Register a picture for inline display; returns the URL to put in an <img>."""
+        url = f"atelier-image:{key}"
+        self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        return url
+
+    def message_html(self, message: ChatMessage) -> str:
+        who = "You" if message.role == "user" else "Atelier"
+        colour = "#7aa7e0" if message.role == "user" else "#9bd19b"
+        parts = [f'<p style="margin-top:14px"><b style="color:{colour}">{who}</b></p>',
+                 f"<p>{_paragraphs(message.content)}</p>"]
+        attachment = message.meta.get("attachment")
+        if attachment:
+            parts.append(attachment_html(attachment))
+        details = []
+        if message.meta.get("tokens_per_second"):
+            details.append(f"{message.meta['tokens_per_second']:.1f} tokens/s")
+        if message.meta.get("stopped"):
+            details.append("stopped")
+        if details:
+            parts.append(f'<p style="color:gray"><small>{" · ".join(details)}</small></p>')
+        return "".join(parts)
+
+    def show_messages(self, messages: list[ChatMessage]) -> None:
+        self._stream_cursor = None
+        if not messages:
+            self.setHtml(EMPTY_STATE)
+            return
+        self.setHtml("".join(self.message_html(m) for m in messages))
+        self.scroll_to_end()
+
+    def begin_stream(self, messages: list[ChatMessage]) -> None:
+        """Show `messages` and an empty answer that `append_stream` fills."""
+        self.show_messages(messages)
+        if not messages:
+            self.clear()
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertHtml('<p style="margin-top:14px"><b style="color:#9bd19b">Atelier</b></p>')
+        cursor.insertBlock()
+        self._stream_cursor = cursor
+        self.scroll_to_end()
+
+    def append_stream(self, text: str) -> None:
+        if self._stream_cursor is None:
+            return
+        self._stream_cursor.movePosition(QTextCursor.MoveOperation.End)
+        self._stream_cursor.insertText(text)
+        self.scroll_to_end()
+
+    def streamed_text(self) -> str:
+        return self.toPlainText().rsplit("Atelier", 1)[-1].lstrip("\n")
+
+    def scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+
+def attachment_html(attachment: dict[str, Any]) -> str:
+    key = html.escape(str(attachment["key"]))
+    if attachment["kind"] == "painting":
+        image = f'<img src="atelier-image:{key}" width="{attachment.get("width", 320)}">' if attachment.get("shown") else ""
+        return (f'<p><a href="atelier:open-painting/{key}">{image}</a><br>'
+                f'<a href="atelier:open-painting/{key}">Open in Paint</a></p>')
+    if attachment["kind"] == "melody":
+        return (f'<p>♪ {html.escape(attachment.get("title", "melody"))}<br>'
+                f'<a href="atelier:play-melody/{key}">▶ Play</a> · '
+                f'<a href="atelier:open-melody/{key}">Open in Compose</a></p>')
+    return ""

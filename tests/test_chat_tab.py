@@ -1,0 +1,183 @@
+"""The Chat tab end to end, offscreen, with the real built-in model (loaded once for the session)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def chat_model():
+    from models.text.chat import ChatModel
+
+    return ChatModel.load()
+
+
+@pytest.fixture
+def chat(qtbot, main_window, chat_model, data_dir, tiny_style):
+    tab = main_window.activity_tabs[2]
+    tab.worker.cache["chat_model"] = chat_model
+    # Melody requests name shipped styles; the session's tiny style stands in for "irish".
+    styles = data_dir / "models" / "melody"
+    styles.mkdir(parents=True, exist_ok=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copy(tiny_style.with_suffix(suffix), styles / f"irish{suffix}")
+    tab.max_length_spin.setValue(16)
+    tab.seed_spin.setValue(3)
+    main_window.tabs.setCurrentWidget(tab)
+    return tab
+
+
+def send_and_wait(qtbot, chat, text: str, timeout: int = 120_000):
+    count = len(chat.messages)
+    assert chat.send(text)
+    qtbot.waitUntil(lambda: chat._reply_job is None and len(chat.messages) >= count + 2, timeout=timeout)
+    return chat.messages[-1]
+
+
+def test_empty_state_says_what_the_model_can_and_cannot_do(chat):
+    text = chat.view.toPlainText()
+    assert "135 million parameters" in text and "often gets facts wrong" in text
+
+
+def test_send_streams_an_answer_and_saves_it(qtbot, chat):
+    partials = []
+    chat.worker.job_partial.connect(lambda handle, event: partials.append(event.text))
+    answer = send_and_wait(qtbot, chat, "Say hello.")
+    assert answer.role == "assistant" and answer.content.strip()
+    assert "".join(partials).strip() == answer.content.strip()
+    assert answer.meta["tokens_per_second"] > 0
+    stored = chat.store.messages(chat.conversation_id)
+    assert [m.role for m in stored] == ["user", "assistant"]
+    assert chat.conversation_list.count() == 1 and chat.conversation_list.item(0).text() == "Say hello."
+    assert "tokens/s" in chat.view.toPlainText()
+
+
+def test_stop_mid_answer_keeps_what_was_said(qtbot, chat):
+    chat.max_length_spin.setValue(400)
+    first = []
+    chat.worker.job_partial.connect(lambda handle, event: first.append(event.text))
+    chat.send("Tell me a long story about a lighthouse keeper.")
+    qtbot.waitUntil(lambda: bool(first), timeout=120_000)
+    with qtbot.waitSignal(chat.worker.job_cancelled, timeout=5000):
+        chat.stop()
+    answer = chat.messages[-1]
+    assert answer.role == "assistant" and answer.meta.get("stopped")
+    assert answer.content.startswith("".join(first).strip()[:10])
+    assert chat.send_button.text() == "Send"
+
+
+def test_regenerate_replaces_the_last_answer(qtbot, chat):
+    chat.seed_spin.setValue(0)  # a new seed each time
+    send_and_wait(qtbot, chat, "Name a colour.")
+    assert chat.regenerate()
+    qtbot.waitUntil(lambda: chat._reply_job is None and chat.messages[-1].role == "assistant", timeout=120_000)
+    assert [m.role for m in chat.messages] == ["user", "assistant"]
+    assert len(chat.store.messages(chat.conversation_id)) == 2
+
+
+def test_edit_and_resend(qtbot, chat):
+    send_and_wait(qtbot, chat, "Name a fruit.")
+    assert chat.edit_last()
+    assert chat.input.toPlainText() == "Name a fruit." and chat.messages == []
+    chat.input.setPlainText("Name a vegetable.")
+    qtbot.waitUntil(lambda: chat.send() or True)
+    qtbot.waitUntil(lambda: chat._reply_job is None and len(chat.messages) == 2, timeout=120_000)
+    assert chat.messages[0].content == "Name a vegetable."
+    assert [m.content for m in chat.store.messages(chat.conversation_id)][0] == "Name a vegetable."
+
+
+def test_conversations_persist_across_a_restart(qtbot, chat, chat_model):
+    from app.main_window import MainWindow
+
+    send_and_wait(qtbot, chat, "Remember the word lantern.")
+    conversation = chat.conversation_id
+    reopened = MainWindow()
+    qtbot.addWidget(reopened)
+    try:
+        other = reopened.activity_tabs[2]
+        assert other.conversation_list.count() == 1
+        other.open_conversation(conversation)
+        assert [m.content for m in other.messages][0] == "Remember the word lantern."
+        assert "lantern" in other.view.toPlainText()
+    finally:
+        reopened.shutdown()
+
+
+def test_delete_then_undo(qtbot, chat):
+    send_and_wait(qtbot, chat, "Hello there.")
+    chat.rename("Greetings")
+    chat.delete_current()
+    assert chat.store.conversations() == [] and chat.undo_row.isVisibleTo(chat)
+    chat.undo_delete()
+    conversations = chat.store.conversations()
+    assert [c[1] for c in conversations] == ["Greetings"]
+    assert [m.content for m in chat.store.messages(conversations[0][0])][0] == "Hello there."
+
+
+def test_search_and_export(qtbot, chat, tmp_path):
+    send_and_wait(qtbot, chat, "Describe a harbour.")
+    chat.search_edit.setText("harbour")
+    assert chat.conversation_list.count() == 1
+    chat.search_edit.setText("zebra crossing")
+    assert chat.conversation_list.count() == 0
+    markdown = chat.export_to(tmp_path / "chat.md").read_text()
+    assert "**You:**" in markdown and "Describe a harbour." in markdown
+    data = json.loads(chat.export_to(tmp_path / "chat.json").read_text())
+    assert [m["role"] for m in data["conversation"]] == ["user", "assistant"]
+
+
+def test_private_chat_is_never_saved(qtbot, chat):
+    chat.private_check.setChecked(True)
+    send_and_wait(qtbot, chat, "This stays between us.")
+    assert chat.store.conversations() == []
+    assert chat.messages[0].content == "This stays between us."
+
+
+def test_bad_input_is_handled(qtbot, chat):
+    assert not chat.send("   ")
+    assert "Type a message" in chat.message_label.text()
+    with qtbot.waitSignal(chat.worker.job_failed, timeout=60_000):
+        chat.send("x" * 150_000)
+    assert "too long" in chat.message_label.text()
+    from app.tabs.chat.chat_tab import clean_input
+
+    assert clean_input("he\x00llo\x1b[31m\n") == "hello[31m"
+
+
+def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, main_window, paint):
+    chat.send("paint a stormy harbour")
+    qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
+    answer = chat.messages[-1]
+    assert "stormy" in answer.content and "dark palette" in answer.content
+    key = answer.meta["attachment"]["key"]
+    from PySide6.QtCore import QUrl
+
+    chat._on_link(QUrl(f"atelier:open-painting/{key}"))
+    assert main_window.tabs.currentWidget() is paint
+    assert paint.result_view.image is not None
+    assert (paint.canvas.image.width(), paint.canvas.image.height()) == tuple(chat.attachments[key].recipe["size"])
+
+
+def test_a_melody_request_plays_inline_and_opens_in_compose(qtbot, chat, main_window, compose):
+    from PySide6.QtCore import QUrl
+
+    chat.send("compose a sad Irish tune in D minor, 4 bars")
+    qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
+    answer = chat.messages[-1]
+    assert "D minor" in answer.content and "4 bars" in answer.content
+    key = answer.meta["attachment"]["key"]
+    variation = chat.attachments[key]
+    assert variation.melody.bars == 4 and variation.melody.mode == "minor"
+    chat._on_link(QUrl(f"atelier:play-melody/{key}"))
+    assert compose.transport.is_playing
+    compose.transport.stop()
+    chat._on_link(QUrl(f"atelier:open-melody/{key}"))
+    assert main_window.tabs.currentWidget() is compose and compose.variation_list.count() == 1
+
+    chat.send("lyrics for my last melody")
+    qtbot.waitUntil(lambda: "\n\n" in chat.messages[-1].content, timeout=120_000)
+    lyrics = chat.messages[-1].content
+    assert "one syllable per note" in lyrics and "did not work" not in lyrics

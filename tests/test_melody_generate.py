@@ -1,0 +1,135 @@
+"""generate() with the shipped styles: every constraint on 200 random requests, determinism, forms, infilling, MIDI."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from models.music import tokens
+from models.music.generate import SHIPPED_STYLES, generate, regenerate_bars
+from models.music.selftest import self_test
+
+METERS = ("2/4", "3/4", "4/4", "6/8", "9/8", "12/8", "2/2", "3/8")
+KEYS = ("C", "G", "D", "A", "E", "F", "Bb", "Eb", "F#")
+MODES = ("major", "minor", "dorian", "mixolydian")
+
+
+def random_request(rng: np.random.Generator) -> dict:
+    tonic = rng.choice(KEYS)
+    low = int(rng.integers(52, 67))
+    request = {"style": str(rng.choice(SHIPPED_STYLES)), "key": str(tonic), "mode": str(rng.choice(MODES)),
+               "meter": str(rng.choice(METERS)), "bars": int(rng.integers(1, 9)), "seed": int(rng.integers(0, 10**6)),
+               "pitch_range": (low, low + int(rng.integers(12, 25))), "temperature": float(rng.uniform(0.5, 1.5)),
+               "end_on_tonic": bool(rng.random() < 0.8), "humanize": bool(rng.random() < 0.5)}
+    if rng.random() < 0.25:
+        mid = tokens.REFERENCE_TONIC + tokens.parse_key(request["key"])
+        pitches = [p for p in (mid, mid + 2, mid + 4, mid + 7) if low <= p <= request["pitch_range"][1]] or [low]
+        request["motif"] = [(int(rng.choice(pitches)), float(rng.choice([0.5, 1.0]))) for _ in range(3)]
+        request["bars"] = max(request["bars"], 2)
+    if rng.random() < 0.2 and request["bars"] % 4 == 0:
+        request["form"] = str(rng.choice(["AABA", "ABAB", "A A' B A'"]))
+    return request
+
+
+def check_constraints(request: dict, melody) -> None:
+    meter = tokens.Meter.parse(request["meter"])
+    bar = meter.bar_ticks
+    events = melody.events
+    assert sum(e.ticks for e in events) == request["bars"] * bar
+    assert all(a.onset + a.ticks == b.onset for a, b in itertools.pairwise(events))
+    motif_ticks = sum(tokens.DURATIONS[tokens.duration_index(round(q * 24))] for _, q in request.get("motif", []))
+    for b in range(request["bars"]):
+        if (b + 1) * bar <= motif_ticks:
+            continue
+        inside = [e for e in events if b * bar <= e.onset < (b + 1) * bar]
+        assert all(e.onset + e.ticks <= (b + 1) * bar for e in inside), "a note crosses a bar line"
+        if b * bar >= motif_ticks:
+            assert sum(e.ticks for e in inside) == bar
+    low, high = request["pitch_range"]
+    notes = melody.notes()
+    assert notes and all(low <= n.pitch <= high for n in notes)
+    if request["end_on_tonic"]:
+        assert (notes[-1].pitch - tokens.parse_key(request["key"])) % 12 == 0
+        assert events[-1].symbol != tokens.REST
+    if "motif" in request:
+        kept = [(tokens.symbol_to_pitch(e.symbol, melody.tonic, melody.mode), e.ticks) for e in events[:3]]
+        assert kept == [(p, tokens.DURATIONS[tokens.duration_index(round(q * 24))]) for p, q in request["motif"]]
+
+
+def test_200_random_requests_meet_every_constraint_and_repeat_exactly():
+    rng = np.random.default_rng(2026)
+    for i in range(200):
+        request = random_request(rng)
+        melodies = generate(**request, variations=2 if i % 10 == 0 else 1)
+        for melody in melodies:
+            check_constraints(request, melody)
+        if i % 5 == 0:
+            again = generate(**request, variations=len(melodies))
+            assert [m.events for m in again] == [m.events for m in melodies]
+
+
+def test_different_seeds_and_variations_give_different_melodies():
+    a, b = generate(style="irish", key="D", meter="6/8", bars=8, seed=1, variations=2)
+    (c,) = generate(style="irish", key="D", meter="6/8", bars=8, seed=2)
+    assert a.events != b.events and a.events != c.events
+
+
+def test_forms_repeat_earlier_sections_and_vary_the_closing_one():
+    (melody,) = generate(style="fiddle", key="A", meter="4/4", bars=16, seed=4, form="AABA")
+    section = 4 * melody.meter.bar_ticks
+
+    def part(index, length=section):
+        return [(e.onset - index * section, e.symbol, e.duration) for e in melody.events
+                if index * section <= e.onset < index * section + length]
+
+    assert part(1) == part(0)
+    assert part(3, section // 2) == part(0, section // 2)
+    assert part(2) != part(0)
+    assert (melody.notes()[-1].pitch - 9) % 12 == 0
+
+
+def test_regenerating_bars_keeps_every_other_bar():
+    (melody,) = generate(style="scottish", key="G", meter="3/4", bars=8, seed=5)
+    new = regenerate_bars(melody, 3, 5, seed=9)
+    bar = melody.meter.bar_ticks
+    outside = [e for e in melody.events if not 2 * bar <= e.onset < 5 * bar]
+    assert [e for e in new.events if not 2 * bar <= e.onset < 5 * bar] == outside
+    assert sum(e.ticks for e in new.events) == melody.total_ticks
+    assert [e for e in new.events if 2 * bar <= e.onset < 5 * bar] != [
+        e for e in melody.events if 2 * bar <= e.onset < 5 * bar]
+
+
+def test_melodies_convert_to_pretty_midi_with_metric_dynamics_and_chords():
+    (melody,) = generate(style="bach", key="F", mode="major", meter="4/4", bars=4, seed=3, harmonize=True,
+                         humanize=False)
+    midi = melody.to_pretty_midi()
+    lead, chords = midi.instruments
+    assert len(lead.notes) == len(melody.notes())
+    assert len({n.velocity for n in lead.notes}) > 2  # accents follow the metre: not one flat velocity
+    downbeats = [n.velocity for n, m in zip(lead.notes, melody.notes(), strict=True) if m.onset % 96 == 0]
+    others = [n.velocity for n, m in zip(lead.notes, melody.notes(), strict=True) if m.onset % 24 != 0]
+    if downbeats and others:
+        assert np.mean(downbeats) > np.mean(others)
+    assert all(m.offset_ms == 0.0 for m in melody.notes())
+    assert len(melody.chords) == 8 and melody.chords[-1].numeral == "I"
+    assert len(chords.notes) >= 8 * 4
+    assert midi.time_signature_changes[0].numerator == 4
+    assert abs(midi.get_end_time() - melody.seconds(melody.total_ticks)) < 0.5
+
+
+def test_impossible_or_bad_requests_are_refused_with_a_reason():
+    with pytest.raises(ValueError, match="pitch range|constraints"):
+        generate(style="irish", key="D", bars=4, pitch_range=(63, 68))  # no D in range, must end on D
+    with pytest.raises(ValueError, match="unknown melody style"):
+        generate(style="polka-from-mars")
+    with pytest.raises(ValueError, match="meter"):
+        generate(meter="5/3")
+    with pytest.raises(ValueError, match="form"):
+        generate(bars=6, form="AABA")
+
+
+def test_the_self_test_writes_a_melody_with_every_shipped_style():
+    line = self_test()
+    assert all(style in line for style in SHIPPED_STYLES)

@@ -1,0 +1,30 @@
+"""The style training job runs unchanged under torchrun: two CPU processes on gloo stay in step."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_two_gloo_processes_train_one_style_with_identical_weights(tmp_path):
+    worker = Path(__file__).with_name("paint_ddp_worker.py")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        str(worker),
+        str(tmp_path),
+    ]
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    rank0, rank1 = (tmp_path / "rank0.txt").read_text(), (tmp_path / "rank1.txt").read_text()
+    assert rank0 == rank1  # DistributedDataParallel kept the two copies identical
+    training = json.loads((tmp_path / "ddp.json").read_text())["training"]
+    assert training["processes"] == 2 and training["steps"] == 3
