@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from models.jobs import JobCancelled, JobError, Result, Token, run_job
-from models.text.chat import ChatModel, clean_message_text, format_chat
+from models.text.chat import clean_message_text, format_chat, shared_chat_model
 from models.text.gguf_file import find_smollm2_gguf, read_gguf
 from models.text.llama import LlamaRunner
 from models.text.sampling import SamplingSettings, apply_repetition_penalty, choose_next_token
@@ -42,8 +42,8 @@ def exact_runner(gguf):
 
 
 @pytest.fixture(scope="module")
-def chat_model(gguf, tokenizer):
-    return ChatModel(LlamaRunner.from_gguf(gguf, weights="int4", max_context=512), tokenizer)
+def chat_model():
+    return shared_chat_model(weights="int4")
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     from app.store import Store
     from models.device import pick_device
     from models.jobs import JobCancelled, JobError, Result, Token
-    from models.text.chat import ChatModel, clean_message_text
+    from models.text.chat import clean_message_text, shared_chat_model
     from models.text.creative import carry_out
     from models.text.requests import parse_request
     from models.text.sampling import SamplingSettings
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     message = sys.stdin.read() if args.message == "-" else args.message
     message = clean_message_text(message).strip()
     if not message:
-        print("The message is empty: say something, e.g. atelier chat \"hello\".", file=sys.stderr)
+        print('The message is empty: say something, e.g. atelier chat "hello".', file=sys.stderr)
         return 2
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -78,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
         if store is None:
             store = Store(history_database_path())
         if args.conversation not in {cid for cid, _, _ in store.conversations()}:
-            print(f"There is no conversation {args.conversation}. Leave out --conversation to start a new one.", file=sys.stderr)
+            print(
+                f"There is no conversation {args.conversation}. Leave out --conversation to start a new one.",
+                file=sys.stderr,
+            )
             return 2
         conversation_id = args.conversation
         history = store.messages(conversation_id)
@@ -91,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
         if request.kind != "chat":
             device = pick_device().device
             result = None
-            for event in carry_out(request, _context(history), out_dir=args.out, seed=seed, device=device, cancel=cancel):
+            for event in carry_out(
+                request, _context(history), out_dir=args.out, seed=seed, device=device, cancel=cancel
+            ):
                 if isinstance(event, Token):
                     pieces.append(event.text)
                     _write(event.text)
@@ -99,8 +104,12 @@ def run(args: argparse.Namespace) -> int:
                     result = event.value
             answer_meta |= {"creative": request.kind, "params": result.params, "files": [str(p) for p in result.files]}
         else:
-            settings = SamplingSettings(temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_tokens, seed=seed).validated()
-            conversation = [{"role": m.role, "content": m.content} for m in history if m.role in ("system", "user", "assistant")]
+            settings = SamplingSettings(
+                temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_tokens, seed=seed
+            ).validated()
+            conversation = [
+                {"role": m.role, "content": m.content} for m in history if m.role in ("system", "user", "assistant")
+            ]
             conversation.append({"role": "user", "content": message})
             job = None
             if args.server:
@@ -115,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             if job is None:
                 device = pick_device().device
                 print(f"(loading the built-in model on {device.type})", file=sys.stderr)
-                model = ChatModel.load(device=device, weights="int4" if device.type == "cpu" else "float32")
+                model = shared_chat_model(device=device, weights="int4" if device.type == "cpu" else "float32")
                 job = model.reply(conversation, settings, cancel)
             reply = None
             for event in job:
@@ -125,8 +134,16 @@ def run(args: argparse.Namespace) -> int:
                 elif isinstance(event, Result):
                     reply = event.value
             _write("\n")
-            answer_meta |= {"tokens_per_second": round(reply.tokens_per_second, 1), "first_token_seconds": round(reply.first_token_seconds, 3), "finish": reply.finish_reason, "settings": reply.settings}
-            print(f"({len(reply.token_ids)} tokens, {reply.tokens_per_second:.1f} tokens/s, first token after {reply.first_token_seconds * 1000:.0f} ms)", file=sys.stderr)
+            answer_meta |= {
+                "tokens_per_second": round(reply.tokens_per_second, 1),
+                "first_token_seconds": round(reply.first_token_seconds, 3),
+                "finish": reply.finish_reason,
+                "settings": reply.settings,
+            }
+            print(
+                f"({len(reply.token_ids)} tokens, {reply.tokens_per_second:.1f} tokens/s, first token after {reply.first_token_seconds * 1000:.0f} ms)",
+                file=sys.stderr,
+            )
     except KeyboardInterrupt:
         cancel.set()
         _write(" [stopped]\n")

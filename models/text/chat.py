@@ -81,6 +81,17 @@ def clean_message_text(text: str) -> str:
     )
 
 
+_shared: dict[tuple, ChatModel] = {}
+
+
+def shared_chat_model(device: torch.device | str = "cpu", weights: str = "int4", max_context: int = 2048) -> ChatModel:
+    """One loaded model per (device, weights, context) in this process: the CLI, the worker and the tests share it."""
+    key = (str(torch.device(device)), weights, max_context)
+    if key not in _shared:
+        _shared[key] = ChatModel.load(device=device, weights=weights, max_context=max_context)
+    return _shared[key]
+
+
 class ChatModel:
     """One loaded conversation model. Not thread-safe: one worker owns it and runs one reply at a time."""
 

@@ -1,0 +1,126 @@
+"""`atelier chat`: streaming answers, saved and continued conversations, creative requests with real engines."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from app.cli import main
+from app.paths import history_database_path
+from app.store import Store
+
+
+def _messages():
+    store = Store(history_database_path())
+    try:
+        conversations = store.conversations()
+        return conversations, {cid: store.messages(cid) for cid, _, _ in conversations}
+    finally:
+        store.close()
+
+
+def test_answers_and_continues_a_saved_conversation(capsys):
+    assert (
+        main(["chat", "What is the capital of France?", "--temperature", "0", "--seed", "1", "--max-tokens", "20"]) == 0
+    )
+    out = capsys.readouterr()
+    assert "Paris" in out.out and "conversation 1" in out.err and "tokens/s" in out.err
+    assert (
+        main(
+            ["chat", "And of Italy?", "--conversation", "1", "--temperature", "0", "--seed", "1", "--max-tokens", "20"]
+        )
+        == 0
+    )
+    assert "Rome" in capsys.readouterr().out  # only answerable with the earlier turn in the prompt
+    conversations, messages = _messages()
+    assert len(conversations) == 1
+    assert [m.role for m in messages[1]] == ["user", "assistant", "user", "assistant"]
+    assert messages[1][1].meta["seed"] == 1 and messages[1][1].meta["tokens_per_second"] > 0
+
+
+def test_bad_invocations_say_what_to_do(capsys):
+    assert main(["chat", "   \x00 "]) == 2
+    assert "empty" in capsys.readouterr().err
+    assert main(["chat", "hi", "--conversation", "999"]) == 2
+    assert "no conversation 999" in capsys.readouterr().err
+
+
+def test_no_save_leaves_no_history(capsys):
+    assert main(["chat", "Say hi.", "--no-save", "--temperature", "0", "--max-tokens", "4"]) == 0
+    assert _messages()[0] == []
+
+
+def test_a_server_that_is_down_falls_back_to_the_built_in_model(capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert (
+        main(
+            [
+                "chat",
+                "What is the capital of France?",
+                "--server",
+                f"http://127.0.0.1:{port}",
+                "--temperature",
+                "0",
+                "--max-tokens",
+                "20",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr()
+    assert "not answering" in out.err and "Paris" in out.out
+
+
+def test_a_painting_request_writes_a_painting_or_says_why_not(capsys, tmp_path):
+    from models.paint.style import list_shipped_styles
+
+    code = main(["chat", "paint a stormy harbour like Turner", "--out", str(tmp_path), "--seed", "3"])
+    out = capsys.readouterr().out
+    assert "Turner, stormy: dark palette, strong contrast" in out
+    if "turner" in list_shipped_styles():
+        files = list(tmp_path.glob("*.png"))
+        assert code == 0 and len(files) == 1 and files[0].name in out
+        from PIL import Image
+
+        assert Image.open(files[0]).size == (768, 512)
+        _, messages = _messages()
+        assert messages[1][1].meta["creative"] == "painting" and messages[1][1].meta["files"] == [str(files[0])]
+    else:
+        assert "not available" in out and not list(tmp_path.iterdir())
+
+
+def test_a_melody_request_writes_midi_or_says_why_not(capsys, tmp_path):
+    from models.music.generate import style_path
+
+    try:
+        style_path("irish")
+        available = True
+    except ValueError:
+        available = False
+    code = main(["chat", "compose a sad Irish tune in D minor, 4 bars", "--out", str(tmp_path), "--seed", "2"])
+    captured = capsys.readouterr()
+    assert "Irish tune in D minor, 4 bars" in captured.out
+    if available:
+        import pretty_midi
+
+        files = list(tmp_path.glob("*.mid"))
+        assert code == 0 and len(files) == 1 and files[0].name in captured.out
+        assert len(pretty_midi.PrettyMIDI(str(files[0])).instruments[0].notes) > 4
+    else:
+        assert code == 1 and "could not write that melody" in captured.err
+
+
+@pytest.mark.parametrize("message", ["write four lines about the autumn rain", "lyrics for my last melody"])
+def test_verse_requests_answer_with_lines(capsys, message):
+    from models.text.verse import DEFAULT_CHECKPOINT
+
+    code = main(["chat", message, "--seed", "5"])
+    out = capsys.readouterr()
+    if DEFAULT_CHECKPOINT.exists():
+        assert code == 0
+        assert len([line for line in out.out.splitlines() if line.strip()]) >= 5
+    else:
+        assert code == 1
