@@ -73,7 +73,9 @@ class StyleReference:
     spread: np.ndarray
 
     @classmethod
-    def from_pictures(cls, vgg: VGGFeatures, pictures: list[Image.Image | torch.Tensor], crops_each: int = 24) -> StyleReference:
+    def from_pictures(
+        cls, vgg: VGGFeatures, pictures: list[Image.Image | torch.Tensor], crops_each: int = 24
+    ) -> StyleReference:
         descriptors = np.concatenate([crop_descriptors(vgg, p, crops_each, seed=i) for i, p in enumerate(pictures)])
         return cls(mean=descriptors.mean(0), spread=descriptors.std(0) + 1e-3)
 

@@ -24,6 +24,7 @@ from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from ..jobs import Event, JobCancelled, JobError, Progress, Result, check_cancelled
 from . import losses as L
 from .data import TrainingData, shipped_photos
+from .distributed import DistributedContext, all_agree, barrier, init_from_environment, wrap
 from .images import load_image_folder, pil_to_tensor, tensor_to_pil
 from .network import PatchDiscriminator, StyleRenderer, make_noise
 from .palette import PaletteGMM
@@ -105,12 +106,21 @@ class StyleTrainer:
     """Holds the networks, optimizers and targets; `step()` runs one training step."""
 
     def __init__(
-        self, config: TrainingConfig, data: TrainingData, device: torch.device, vgg: VGGFeatures | None = None
+        self,
+        config: TrainingConfig,
+        data: TrainingData,
+        device: torch.device,
+        vgg: VGGFeatures | None = None,
+        context: DistributedContext | None = None,
     ):
+        self.context = context or DistributedContext(device=device)
         self.config, self.data, self.device = config, data, device
         torch.manual_seed(config.seed)
         self.renderer = StyleRenderer(config.width, config.blocks).to(device)
         self.discriminator = PatchDiscriminator(width=16).to(device)
+        # What the training step calls: the networks themselves, or their DDP wrappers under torchrun.
+        self.renderer_step = wrap(self.renderer, self.context)
+        self.discriminator_step = wrap(self.discriminator, self.context)
         self.vgg = (vgg or VGGFeatures()).to(device)
         self.opt_g = torch.optim.Adam(self.renderer.parameters(), lr=config.learning_rate, betas=(0.5, 0.99))
         self.opt_d = torch.optim.Adam(
@@ -126,18 +136,20 @@ class StyleTrainer:
 
     def step(self) -> dict[str, float]:
         cfg = self.config
-        batch = self.data.batch(cfg.seed, self.step_count, cfg.batch)
+        # Each process takes its own batches; one process alone sees exactly what a single run sees.
+        index = self.step_count * self.context.world + self.context.rank
+        batch = self.data.batch(cfg.seed, index, cfg.batch)
         inputs = batch.inputs.to(self.device)
-        noise_gen = torch.Generator().manual_seed(cfg.seed * 1_000_003 + self.step_count)
+        noise_gen = torch.Generator().manual_seed(cfg.seed * 1_000_003 + index)
         noise = torch.randn(inputs.shape[0], 1, *inputs.shape[2:], generator=noise_gen).to(self.device)
-        painted = self.renderer(inputs, noise)
+        painted = self.renderer_step(inputs, noise)
 
         real = batch.paintings.to(self.device)
-        aug_seed = torch.Generator().manual_seed(cfg.seed * 7_000_003 + self.step_count)
-        real_logits, _ = self.discriminator(L.diff_augment(real, aug_seed))
-        aug_seed = torch.Generator().manual_seed(cfg.seed * 7_000_003 + self.step_count)
-        fake_logits, _ = self.discriminator(L.diff_augment(painted.detach(), aug_seed))
-        loss_d = L.discriminator_hinge_loss(real_logits, fake_logits)
+        aug_seed = torch.Generator().manual_seed(cfg.seed * 7_000_003 + index)
+        # Real and rendered go through the discriminator in one call (DDP allows one forward per backward).
+        logits, _ = self.discriminator_step(L.diff_augment(torch.cat([real, painted.detach()]), aug_seed))
+        count = real.shape[0]
+        loss_d = L.discriminator_hinge_loss([x[:count] for x in logits], [x[count:] for x in logits])
         self.opt_d.zero_grad(set_to_none=True)
         loss_d.backward()
         torch.nn.utils.clip_grad_norm_(self.discriminator.parameters(), cfg.gradient_clip)
@@ -148,9 +160,9 @@ class StyleTrainer:
             reference = self.vgg(batch.references.to(self.device), [cfg.content_layer])
         loss_style = L.style_loss(features, self.targets, cfg.style_layers)
         loss_content = L.content_loss(features, reference, cfg.content_layer)
-        aug_seed = torch.Generator().manual_seed(cfg.seed * 9_000_011 + self.step_count)
-        fake_logits, fake_features = self.discriminator(L.diff_augment(painted, aug_seed))
-        aug_seed = torch.Generator().manual_seed(cfg.seed * 9_000_011 + self.step_count)
+        aug_seed = torch.Generator().manual_seed(cfg.seed * 9_000_011 + index)
+        fake_logits, fake_features = self.discriminator_step(L.diff_augment(painted, aug_seed))
+        aug_seed = torch.Generator().manual_seed(cfg.seed * 9_000_011 + index)
         with torch.no_grad():
             _, real_features = self.discriminator(L.diff_augment(real, aug_seed))
         loss_adv = L.generator_hinge_loss(fake_logits)
@@ -279,10 +291,11 @@ def train_style(
 ) -> Iterator[Event]:
     """The training job. Resumes from `state_path` (default `<output>.training.safetensors`) when it exists."""
     output_path = Path(output_path)
-    device = torch.device(device)
+    context = init_from_environment(torch.device(device))
+    device = context.device
     yield Progress(0.0, "preparing the paintings and the style targets")
     data = TrainingData([image for _, image in paintings], photos, crop=config.crop, painting_size=config.painting_size)
-    trainer = StyleTrainer(config, data, device)
+    trainer = StyleTrainer(config, data, device, context=context)
     state_path = Path(state_path) if state_path is not None else state_path_for(output_path)
     if state_path.exists():
         trainer.load_state(state_path)
@@ -298,24 +311,37 @@ def train_style(
     budget = config.minutes * 60.0
     last_save = time.monotonic()
     started = time.monotonic() - trainer.elapsed
+
+    def save_state() -> None:
+        if context.is_main:
+            trainer.save_state(state_path)
+
     try:
-        while trainer.step_count < config.max_steps and trainer.elapsed < budget:
-            check_cancelled(cancel)
+        while True:
+            keep_going = trainer.step_count < config.max_steps and trainer.elapsed < budget
+            keep_going = keep_going and not (cancel is not None and cancel.is_set())
+            if not all_agree(keep_going, context):  # every process stops at the same step
+                break
             values = trainer.step()
             trainer.elapsed = time.monotonic() - started
             fraction = min(1.0, max(trainer.step_count / config.max_steps, trainer.elapsed / budget))
             preview = None
-            if trainer.step_count % config.preview_every == 0:
+            if context.is_main and trainer.step_count % config.preview_every == 0:
                 preview = _preview(trainer.renderer, preview_source, device)
             message = f"step {trainer.step_count}: style {values['style']:.3f}, content {values['content']:.3f}"
             yield Progress(fraction, message, preview)
             if time.monotonic() - last_save >= config.checkpoint_seconds:
-                trainer.save_state(state_path)
+                save_state()
                 last_save = time.monotonic()
+        check_cancelled(cancel)
     except (JobCancelled, KeyboardInterrupt):
-        trainer.save_state(state_path)  # the work so far survives; the next run resumes here
+        save_state()  # the work so far survives; the next run resumes here
         raise
-    trainer.save_state(state_path)
+    save_state()
+    if not context.is_main:
+        barrier(context)
+        yield Result(None)  # process 0 writes the style and returns the summary
+        return
     palette = fit_palette([image for _, image in paintings], seed=config.seed)
     seconds = trainer.elapsed
     losses = _recent_means(trainer.history)
@@ -324,8 +350,9 @@ def train_style(
         "photos": len(photos),
         "steps": trainer.step_count,
         "seconds": round(seconds, 1),
-        "crops_per_second": round(trainer.step_count * config.batch / max(seconds, 1e-6), 2),
+        "crops_per_second": round(trainer.step_count * config.batch * context.world / max(seconds, 1e-6), 2),
         "device": str(device),
+        "processes": context.world,
         "threads": torch.get_num_threads(),
         "final_losses_mean_of_last_50_steps": losses,
         "fixed_batch_losses_at_start": trainer.start_evaluation,
@@ -343,6 +370,7 @@ def train_style(
         title=config.title or None,
         layout=LayoutModel.fit([image for _, image in paintings], seed=config.seed),
     )
+    barrier(context)
     yield Progress(1.0, f"saved {output_path.name}", _preview(trainer.renderer, preview_source, device))
     summary = TrainingSummary(
         output_path,
