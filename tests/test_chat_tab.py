@@ -24,8 +24,8 @@ def chat(qtbot, main_window, chat_model, data_dir, tiny_style):
     styles.mkdir(parents=True, exist_ok=True)
     for suffix in (".safetensors", ".json"):
         shutil.copy(tiny_style.with_suffix(suffix), styles / f"irish{suffix}")
-    tab.max_length_spin.setValue(16)
-    tab.seed_spin.setValue(3)
+    tab.sampling.max_length_spin.setValue(16)
+    tab.sampling.seed_spin.setValue(3)
     main_window.tabs.setCurrentWidget(tab)
     return tab
 
@@ -56,7 +56,7 @@ def test_send_streams_an_answer_and_saves_it(qtbot, chat):
 
 
 def test_stop_mid_answer_keeps_what_was_said(qtbot, chat):
-    chat.max_length_spin.setValue(400)
+    chat.sampling.max_length_spin.setValue(400)
     first = []
     chat.worker.job_partial.connect(lambda handle, event: first.append(event.text))
     chat.send("Tell me a long story about a lighthouse keeper.")
@@ -70,7 +70,7 @@ def test_stop_mid_answer_keeps_what_was_said(qtbot, chat):
 
 
 def test_regenerate_replaces_the_last_answer(qtbot, chat):
-    chat.seed_spin.setValue(0)  # a new seed each time
+    chat.sampling.seed_spin.setValue(0)  # a new seed each time
     send_and_wait(qtbot, chat, "Name a colour.")
     assert chat.regenerate()
     qtbot.waitUntil(lambda: chat._reply_job is None and chat.messages[-1].role == "assistant", timeout=120_000)
@@ -130,7 +130,7 @@ def test_search_and_export(qtbot, chat, tmp_path):
 
 
 def test_private_chat_is_never_saved(qtbot, chat):
-    chat.private_check.setChecked(True)
+    chat.sampling.private_check.setChecked(True)
     send_and_wait(qtbot, chat, "This stays between us.")
     assert chat.store.conversations() == []
     assert chat.messages[0].content == "This stays between us."

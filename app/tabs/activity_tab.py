@@ -26,8 +26,8 @@ class ActivityTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
-        self._on_finished: dict[int, Callable[[Any], None]] = {}
-        self._on_failed: dict[int, Callable[[str], None]] = {}
+        self._finished_callbacks: dict[int, Callable[[Any], None]] = {}
+        self._failed_callbacks: dict[int, Callable[[str], None]] = {}
         self.worker.job_finished.connect(self._dispatch_finished)
         self.worker.job_failed.connect(self._dispatch_failed)
         self.worker.job_cancelled.connect(self._forget)
@@ -37,26 +37,26 @@ class ActivityTab(QWidget):
         """Submit a job to this tab's worker; the callbacks run on the UI thread when it ends."""
         handle = self.worker.submit(title, factory)
         if on_finished is not None:
-            self._on_finished[handle.id] = on_finished
+            self._finished_callbacks[handle.id] = on_finished
         if on_failed is not None:
-            self._on_failed[handle.id] = on_failed
+            self._failed_callbacks[handle.id] = on_failed
         return handle
 
     def _dispatch_finished(self, handle: JobHandle, result: Any) -> None:
-        self._on_failed.pop(handle.id, None)
-        callback = self._on_finished.pop(handle.id, None)
+        self._failed_callbacks.pop(handle.id, None)
+        callback = self._finished_callbacks.pop(handle.id, None)
         if callback is not None:
             callback(result)
 
     def _dispatch_failed(self, handle: JobHandle, message: str) -> None:
-        self._on_finished.pop(handle.id, None)
-        callback = self._on_failed.pop(handle.id, None)
+        self._finished_callbacks.pop(handle.id, None)
+        callback = self._failed_callbacks.pop(handle.id, None)
         if callback is not None:
             callback(message)
 
     def _forget(self, handle: JobHandle) -> None:
-        self._on_finished.pop(handle.id, None)
-        self._on_failed.pop(handle.id, None)
+        self._finished_callbacks.pop(handle.id, None)
+        self._failed_callbacks.pop(handle.id, None)
 
     def primary_action(self) -> bool:
         """Run the tab's primary action (Render, Generate, Send); False when it has none yet."""

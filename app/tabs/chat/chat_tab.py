@@ -7,20 +7,14 @@ lines and lyrics in this tab's verse writer; each comes back inline in the conve
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -29,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,12 +32,13 @@ from app.store import Store
 from app.tabs.activity_tab import ActivityTab
 from app.tabs.chat import jobs
 from app.tabs.chat.conversation_view import ChatMessage, ConversationView
+from app.tabs.chat.creative import CreativeRequests
+from app.tabs.chat.sampling_panel import SamplingPanel
 from app.worker import JobHandle
 from models.files import atomic_write_bytes
 from models.jobs import Token
 
 TITLE_LENGTH = 48
-PRESETS = {"Balanced": (0.7, 0.9), "Precise": (0.0, 1.0), "Creative": (1.0, 0.95)}
 
 
 class MessageInput(QPlainTextEdit):
@@ -64,7 +58,7 @@ def clean_input(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
 
 
-class ChatTab(ActivityTab):
+class ChatTab(CreativeRequests, ActivityTab):
     title = "Chat"
     show_tab = Signal(object)  # the tab widget to bring forward
 
@@ -82,7 +76,9 @@ class ChatTab(ActivityTab):
 
         self.splitter.addWidget(self._build_conversations())
         self.splitter.addWidget(self._build_conversation())
-        self.splitter.addWidget(self._build_settings())
+        self.sampling = SamplingPanel()
+        self.sampling.private_check.toggled.connect(self._on_private_toggled)
+        self.splitter.addWidget(self.sampling)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([240, 760, 240])
 
@@ -167,56 +163,6 @@ class ChatTab(ActivityTab):
         layout.addLayout(row)
         return area
 
-    def _build_settings(self) -> QWidget:
-        panel = QWidget()
-        form = QFormLayout(panel)
-        form.addRow(QLabel("<b>Answer settings</b>"))
-        self.preset_combo = QComboBox()
-        self.preset_combo.setAccessibleName("Preset")
-        self.preset_combo.addItems(list(PRESETS))
-        self.preset_combo.currentTextChanged.connect(self._apply_preset)
-        form.addRow("Preset:", self.preset_combo)
-        self.temperature_spin = QDoubleSpinBox()
-        self.temperature_spin.setAccessibleName("Temperature")
-        self.temperature_spin.setRange(0.0, 2.0)
-        self.temperature_spin.setSingleStep(0.1)
-        form.addRow("Temperature:", self.temperature_spin)
-        self.top_p_spin = QDoubleSpinBox()
-        self.top_p_spin.setAccessibleName("Top-p")
-        self.top_p_spin.setRange(0.05, 1.0)
-        self.top_p_spin.setSingleStep(0.05)
-        form.addRow("Top-p:", self.top_p_spin)
-        self.max_length_spin = QSpinBox()
-        self.max_length_spin.setAccessibleName("Max length")
-        self.max_length_spin.setRange(16, 1024)
-        self.max_length_spin.setValue(256)
-        self.max_length_spin.setSuffix(" tokens")
-        form.addRow("Max length:", self.max_length_spin)
-        self.seed_spin = QSpinBox()
-        self.seed_spin.setAccessibleName("Seed")
-        self.seed_spin.setRange(0, 999_999)
-        self.seed_spin.setSpecialValueText("new each time")
-        form.addRow("Seed:", self.seed_spin)
-        self.private_check = QCheckBox("Don't save this chat")
-        self.private_check.setAccessibleName("Don't save this chat")
-        self.private_check.setToolTip("A private chat is never written to disk and is gone when you leave it")
-        self.private_check.toggled.connect(self._on_private_toggled)
-        form.addRow("", self.private_check)
-        self._apply_preset(self.preset_combo.currentText())
-        return panel
-
-    def _apply_preset(self, name: str) -> None:
-        temperature, top_p = PRESETS[name]
-        self.temperature_spin.setValue(temperature)
-        self.top_p_spin.setValue(top_p)
-
-    def sampling_settings(self):
-        from models.text.sampling import SamplingSettings
-
-        return SamplingSettings(temperature=self.temperature_spin.value(), top_p=self.top_p_spin.value(),
-                                max_new_tokens=self.max_length_spin.value(),
-                                seed=self.seed_spin.value() or None)
-
     # Conversations -----------------------------------------------------------------------------
 
     def refresh_conversations(self) -> None:
@@ -240,9 +186,9 @@ class ChatTab(ActivityTab):
 
     def open_conversation(self, conversation_id: int) -> None:
         self.stop()
-        self.private_check.blockSignals(True)
-        self.private_check.setChecked(False)
-        self.private_check.blockSignals(False)
+        self.sampling.private_check.blockSignals(True)
+        self.sampling.private_check.setChecked(False)
+        self.sampling.private_check.blockSignals(False)
         self.conversation_id = conversation_id
         self.messages = [ChatMessage(m.role, m.content, m.meta, m.id) for m in self.store.messages(conversation_id)]
         self._show_attachments()
@@ -253,7 +199,7 @@ class ChatTab(ActivityTab):
 
     @property
     def private(self) -> bool:
-        return self.private_check.isChecked()
+        return self.sampling.private_check.isChecked()
 
     def rename_current(self) -> None:
         if self.conversation_id is None:
@@ -344,7 +290,7 @@ class ChatTab(ActivityTab):
     def _start_reply(self) -> None:
         history = [{"role": m.role, "content": m.content} for m in self.messages if m.role in ("user", "assistant")]
         self.view.begin_stream(self.messages)
-        self._reply_job = self.run_job("Answering", jobs.reply(history, self.sampling_settings(),
+        self._reply_job = self.run_job("Answering", jobs.reply(history, self.sampling.settings(),
                                                              self.settings.get("device")), self._on_reply)
         self._set_busy(True)
 
@@ -387,133 +333,6 @@ class ChatTab(ActivityTab):
         self.send_button.setAccessibleName("Stop" if busy else "Send")
         for button in (self.regenerate_button, self.edit_button):
             button.setEnabled(not busy)
-
-    # Creative requests -------------------------------------------------------------------------
-
-    def _paint(self, request) -> None:
-        from app.tabs.paint.jobs import paint_from_scratch
-
-        params = request.params
-        entries = [self.paint_tab.controls.style_list.item(i).data(Qt.ItemDataRole.UserRole)
-                   for i in range(self.paint_tab.controls.style_list.count())]
-        wanted = params.get("style")
-        style = next((e for e in entries if e.name == wanted), None) if wanted else self.paint_tab.current_style()
-        if style is None:
-            installed = ", ".join(e.title for e in entries) or "none"
-            self._add_answer(f"I have no {wanted or ''} style to paint with (installed: {installed}). "
-                             "Train one in the Paint tab, or name another painter.")
-            return
-        seed = self.seed_spin.value() or uuid.uuid4().int % 1_000_000
-        answer = self._add_answer(f"{request.understood}\nPainting in the {style.title} style…")
-        key = uuid.uuid4().hex[:12]
-
-        def done(paintings) -> None:
-            from models.paint.adjust import adjust_tone
-
-            painting = paintings[0]
-            pixels = adjust_tone(painting.pixels, params.get("brightness", 0.0), params.get("contrast", 0.0),
-                                 params.get("warmth", 0.0))
-            painting = dataclasses.replace(painting, pixels=pixels, source=pixels,
-                                           recipe={**painting.recipe, **{k: params.get(k, 0.0) for k in
-                                                                         ("brightness", "contrast", "warmth")}})
-            self.attachments[key] = painting
-            answer.content = f"{request.understood}\nHere it is ({style.title}, seed {seed})."
-            answer.meta["attachment"] = {"kind": "painting", "key": key, "shown": True}
-            self._update_saved(answer)
-            self._show_attachments()
-            self.view.show_messages(self.messages)
-
-        self.paint_tab.run_job("Painting for the chat",
-                               paint_from_scratch(style.path, tuple(params.get("size", (768, 512))), [seed],
-                                                  self.settings.get("device")), done, self._failed_answer(answer))
-
-    def _compose(self, request) -> None:
-        from app.tabs.compose.compose_tab import melody_styles_dir
-        from app.tabs.compose.jobs import generate_melodies
-        from app.tabs.compose.recipe import MelodyRequest
-
-        params = request.params
-        seed = self.seed_spin.value() or uuid.uuid4().int % 1_000_000
-        melody_request = MelodyRequest(style=params["style"], key=params["key"], mode=params["mode"],
-                                       meter=params["meter"], bars=params["bars"], tempo=params["tempo"],
-                                       temperature=params["temperature"], seed=seed, variations=1)
-        answer = self._add_answer(f"{request.understood}\nComposing…")
-        key = uuid.uuid4().hex[:12]
-
-        def done(variations) -> None:
-            variation = variations[0]
-            self.attachments[key] = variation
-            answer.content = f"{request.understood}\nHere it is (seed {seed})."
-            answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.title,
-                                         "recipe": melody_request.to_json()}
-            self._update_saved(answer)
-            self.view.show_messages(self.messages)
-
-        self.compose_tab.run_job("Composing for the chat",
-                                 generate_melodies(melody_request, (melody_styles_dir(),), False), done,
-                                 self._failed_answer(answer))
-
-    def _write_verse(self, request) -> None:
-        melody = self._last_attachment("melody")
-        painting = self._last_attachment("painting")
-        subject = None
-        if painting is not None:
-            subject = painting.recipe.get("subject") or painting.recipe.get("style")
-        seed = self.seed_spin.value() or uuid.uuid4().int % 1_000_000
-        answer = self._add_answer(request.understood)
-
-        def done(text: str) -> None:
-            answer.content = f"{request.understood}\n\n{text}"
-            self._update_saved(answer)
-            self.view.show_messages(self.messages)
-
-        self.run_job("Writing", jobs.write_verse(request, melody.melody if melody is not None else None, subject, seed),
-                     done, self._failed_answer(answer))
-
-    def _failed_answer(self, answer: ChatMessage):
-        """When a creative job fails, the answer in the conversation says so (not only the message bar)."""
-
-        def failed(message: str) -> None:
-            answer.content = f"{answer.content.splitlines()[0]}\n\nThat did not work: {message}"
-            self._update_saved(answer)
-            self.view.show_messages(self.messages)
-
-        return failed
-
-    def _last_attachment(self, kind: str):
-        for message in reversed(self.messages):
-            attachment = message.meta.get("attachment")
-            if attachment and attachment["kind"] == kind and attachment["key"] in self.attachments:
-                return self.attachments[attachment["key"]]
-        return None
-
-    def _update_saved(self, message: ChatMessage) -> None:
-        """Rewrite a saved assistant message once its inline result has arrived."""
-        if message.id is not None and not self.private:
-            self.store.delete_message(message.id)
-            message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
-
-    def _show_attachments(self) -> None:
-        from app.tabs.paint.canvas import array_to_image
-
-        for key, item in self.attachments.items():
-            if hasattr(item, "pixels"):
-                self.view.add_image(key, array_to_image(item.pixels))
-
-    def _on_link(self, url: QUrl) -> None:
-        action, _, key = url.path().partition("/")
-        item = self.attachments.get(key)
-        if item is None:
-            self.show_message("That result was made in an earlier session; ask for it again to open it.")
-            return
-        if action == "open-painting":
-            self.paint_tab.use_painting(item)
-            self.show_tab.emit(self.paint_tab)
-        elif action == "play-melody":
-            self.compose_tab.transport.play(item)
-        elif action == "open-melody":
-            self.compose_tab.show_variations([item])
-            self.show_tab.emit(self.compose_tab)
 
     # Regenerate, edit, copy, export ------------------------------------------------------------
 

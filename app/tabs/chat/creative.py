@@ -1,0 +1,144 @@
+"""What the Chat tab asks of the other tabs: paintings from the Paint worker, melodies from the Compose worker,
+lines and lyrics from its own verse writer; each result comes back inline in the conversation."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+from PySide6.QtCore import Qt, QUrl
+
+from app.tabs.chat import jobs
+from app.tabs.chat.conversation_view import ChatMessage
+
+
+class CreativeRequests:
+    """Mixed into ChatTab: needs `messages`, `attachments`, `sampling`, `paint_tab`, `compose_tab`, `view`."""
+
+    # Creative requests -------------------------------------------------------------------------
+
+    def _paint(self, request) -> None:
+        from app.tabs.paint.jobs import paint_from_scratch
+
+        params = request.params
+        entries = [self.paint_tab.controls.style_list.item(i).data(Qt.ItemDataRole.UserRole)
+                   for i in range(self.paint_tab.controls.style_list.count())]
+        wanted = params.get("style")
+        style = next((e for e in entries if e.name == wanted), None) if wanted else self.paint_tab.current_style()
+        if style is None:
+            installed = ", ".join(e.title for e in entries) or "none"
+            self._add_answer(f"I have no {wanted or ''} style to paint with (installed: {installed}). "
+                             "Train one in the Paint tab, or name another painter.")
+            return
+        seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        answer = self._add_answer(f"{request.understood}\nPainting in the {style.title} style…")
+        key = uuid.uuid4().hex[:12]
+
+        def done(paintings) -> None:
+            from models.paint.adjust import adjust_tone
+
+            painting = paintings[0]
+            pixels = adjust_tone(painting.pixels, params.get("brightness", 0.0), params.get("contrast", 0.0),
+                                 params.get("warmth", 0.0))
+            painting = dataclasses.replace(painting, pixels=pixels, source=pixels,
+                                           recipe={**painting.recipe, **{k: params.get(k, 0.0) for k in
+                                                                         ("brightness", "contrast", "warmth")}})
+            self.attachments[key] = painting
+            answer.content = f"{request.understood}\nHere it is ({style.title}, seed {seed})."
+            answer.meta["attachment"] = {"kind": "painting", "key": key, "shown": True}
+            self._update_saved(answer)
+            self._show_attachments()
+            self.view.show_messages(self.messages)
+
+        self.paint_tab.run_job("Painting for the chat",
+                               paint_from_scratch(style.path, tuple(params.get("size", (768, 512))), [seed],
+                                                  self.settings.get("device")), done, self._failed_answer(answer))
+
+    def _compose(self, request) -> None:
+        from app.tabs.compose.compose_tab import melody_styles_dir
+        from app.tabs.compose.jobs import generate_melodies
+        from app.tabs.compose.recipe import MelodyRequest
+
+        params = request.params
+        seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        melody_request = MelodyRequest(style=params["style"], key=params["key"], mode=params["mode"],
+                                       meter=params["meter"], bars=params["bars"], tempo=params["tempo"],
+                                       temperature=params["temperature"], seed=seed, variations=1)
+        answer = self._add_answer(f"{request.understood}\nComposing…")
+        key = uuid.uuid4().hex[:12]
+
+        def done(variations) -> None:
+            variation = variations[0]
+            self.attachments[key] = variation
+            answer.content = f"{request.understood}\nHere it is (seed {seed})."
+            answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.title,
+                                         "recipe": melody_request.to_json()}
+            self._update_saved(answer)
+            self.view.show_messages(self.messages)
+
+        self.compose_tab.run_job("Composing for the chat",
+                                 generate_melodies(melody_request, (melody_styles_dir(),), False), done,
+                                 self._failed_answer(answer))
+
+    def _write_verse(self, request) -> None:
+        melody = self._last_attachment("melody")
+        painting = self._last_attachment("painting")
+        subject = None
+        if painting is not None:
+            subject = painting.recipe.get("subject") or painting.recipe.get("style")
+        seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        answer = self._add_answer(request.understood)
+
+        def done(text: str) -> None:
+            answer.content = f"{request.understood}\n\n{text}"
+            self._update_saved(answer)
+            self.view.show_messages(self.messages)
+
+        self.run_job("Writing", jobs.write_verse(request, melody.melody if melody is not None else None, subject, seed),
+                     done, self._failed_answer(answer))
+
+    def _failed_answer(self, answer: ChatMessage):
+        """When a creative job fails, the answer in the conversation says so (not only the message bar)."""
+
+        def failed(message: str) -> None:
+            answer.content = f"{answer.content.splitlines()[0]}\n\nThat did not work: {message}"
+            self._update_saved(answer)
+            self.view.show_messages(self.messages)
+
+        return failed
+
+    def _last_attachment(self, kind: str):
+        for message in reversed(self.messages):
+            attachment = message.meta.get("attachment")
+            if attachment and attachment["kind"] == kind and attachment["key"] in self.attachments:
+                return self.attachments[attachment["key"]]
+        return None
+
+    def _update_saved(self, message: ChatMessage) -> None:
+        """Rewrite a saved assistant message once its inline result has arrived."""
+        if message.id is not None and not self.private:
+            self.store.delete_message(message.id)
+            message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
+
+    def _show_attachments(self) -> None:
+        from app.tabs.paint.canvas import array_to_image
+
+        for key, item in self.attachments.items():
+            if hasattr(item, "pixels"):
+                self.view.add_image(key, array_to_image(item.pixels))
+
+    def _on_link(self, url: QUrl) -> None:
+        action, _, key = url.path().partition("/")
+        item = self.attachments.get(key)
+        if item is None:
+            self.show_message("That result was made in an earlier session; ask for it again to open it.")
+            return
+        if action == "open-painting":
+            self.paint_tab.use_painting(item)
+            self.show_tab.emit(self.paint_tab)
+        elif action == "play-melody":
+            self.compose_tab.transport.play(item)
+        elif action == "open-melody":
+            self.compose_tab.show_variations([item])
+            self.show_tab.emit(self.compose_tab)
+
