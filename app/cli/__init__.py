@@ -16,6 +16,7 @@ from app import __version__
 COMMAND_MODULES = [
     "app.cli.info",
     "app.cli.self_test",
+    "app.cli.melody",
     "app.cli.paint",
     "app.cli.chat",
 ]
