@@ -126,7 +126,8 @@ class MainWindow(QMainWindow):
         primary = QShortcut(QKeySequence("Ctrl+Return"), self)
         primary.activated.connect(lambda: self.current_tab().primary_action())
         cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        cancel.activated.connect(self.status.cancel_current_job)
+        # Esc stops what the user is looking at first, then whatever else runs.
+        cancel.activated.connect(lambda: self.current_tab().cancel_running_job() or self.status.cancel_current_job())
 
     def current_tab(self) -> ActivityTab:
         return self.activity_tabs[self.tabs.currentIndex()]

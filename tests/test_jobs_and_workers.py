@@ -7,7 +7,7 @@ import time
 
 import pytest
 import torch
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
 from models.jobs import JobCancelled, JobError, Progress, Result, Token, check_cancelled, run_job
 
@@ -112,7 +112,7 @@ def test_failing_job_reports_a_sentence_and_next_job_runs(qtbot, main_window, da
     from app.log import setup_logging
 
     setup_logging()
-    worker = main_window.activity_tabs[0].worker
+    worker = main_window.activity_tabs[1].worker  # Compose: no start-up job of its own
 
     def failing(context):
         yield Progress(0.1, "starting")
@@ -182,7 +182,7 @@ def test_queued_job_cancelled_before_it_starts_never_runs(qtbot, worker):
 
 def test_ui_event_loop_never_stalls_while_torch_works(qtbot, main_window):
     """The largest gap between 10 ms timer ticks stays under 100 ms while a worker computes."""
-    worker = main_window.activity_tabs[0].worker
+    worker = main_window.activity_tabs[1].worker
     with qtbot.waitSignal(worker.job_progress, timeout=10_000):
         handle = worker.submit("Heavy", heavy_torch_job)
 
@@ -206,3 +206,21 @@ def test_ui_event_loop_never_stalls_while_torch_works(qtbot, main_window):
     qtbot.waitUntil(lambda: main_window.status.current_job() is None, timeout=5000)
     assert len(gaps) > 50
     assert max(gaps) < 100, f"the event loop stalled for {max(gaps)} ms"
+
+
+def test_escape_cancels_the_current_tabs_job_first(qtbot, main_window):
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    paint_worker = main_window.activity_tabs[0].worker
+    compose_worker = main_window.activity_tabs[1].worker
+    paint_job = paint_worker.submit("Paint work", heavy_torch_job)
+    compose_job = compose_worker.submit("Compose work", heavy_torch_job)
+    for worker, job in ((paint_worker, paint_job), (compose_worker, compose_job)):
+        qtbot.waitUntil(lambda w=worker, j=job: w.pending_jobs() == [j], timeout=60_000)  # startup jobs done
+    qtbot.wait(100)  # both running
+    main_window.tabs.setCurrentIndex(0)
+    with qtbot.waitSignal(paint_worker.job_cancelled, timeout=2000):
+        qtbot.keyClick(main_window, Qt.Key.Key_Escape)
+    assert paint_job.cancel_event.is_set() and not compose_job.cancel_event.is_set()
+    compose_job.cancel()
+    qtbot.waitUntil(lambda: not compose_worker.pending_jobs(), timeout=5000)

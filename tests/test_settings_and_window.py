@@ -129,7 +129,7 @@ def qtbot_top_level_widgets():
 def test_closing_cancels_running_jobs_and_joins_threads(qtbot, main_window):
     from tests.test_jobs_and_workers import heavy_torch_job
 
-    worker = main_window.activity_tabs[0].worker
+    worker = main_window.activity_tabs[1].worker
     with qtbot.waitSignal(worker.job_progress, timeout=10_000):
         worker.submit("Heavy", heavy_torch_job)
     main_window.close()

@@ -58,6 +58,14 @@ class ActivityTab(QWidget):
         self._finished_callbacks.pop(handle.id, None)
         self._failed_callbacks.pop(handle.id, None)
 
+    def cancel_running_job(self) -> bool:
+        """Cancel this tab's oldest unfinished job (the one running); False when it has none."""
+        jobs = self.worker.pending_jobs()
+        if not jobs:
+            return False
+        jobs[0].cancel()
+        return True
+
     def primary_action(self) -> bool:
         """Run the tab's primary action (Render, Generate, Send); False when it has none yet."""
         return False
