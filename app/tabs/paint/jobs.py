@@ -17,7 +17,6 @@ from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 
 PREVIEW_LONG_SIDE = 384
-THUMBNAIL_SIDE = 96
 SURPRISE_LONG_SIDE = 512
 
 
@@ -83,12 +82,10 @@ def load_styles(user_dir: Path, thumbnails_dir: Path, device_setting: str):
     def job(context: JobContext):
         from PIL import Image
 
-        from models.paint.data import shipped_photos
-        from models.paint.render import RenderParams, render_in_style
+        from models.paint.thumbnail import render_thumbnail, thumbnail_path
 
         entries = []
         paths = style_paths(user_dir)
-        sample = None
         for index, (path, shipped) in enumerate(paths):
             yield Progress(index / max(len(paths), 1), f"loading {path.stem}")
             try:
@@ -96,17 +93,15 @@ def load_styles(user_dir: Path, thumbnails_dir: Path, device_setting: str):
             except JobError as error:  # a damaged or foreign file: say so, list the others
                 context.notify(str(error))
                 continue
-            thumb_path = thumbnails_dir / f"{style.checkpoint_hash}.png"
-            if thumb_path.exists():
-                thumbnail = np.asarray(Image.open(thumb_path).convert("RGB"))
+            # Shipped styles carry a ready thumbnail; the user's are rendered once and cached by checkpoint hash.
+            ready = thumbnail_path(path)
+            cached = thumbnails_dir / f"{style.checkpoint_hash}.png"
+            if ready.exists() or cached.exists():
+                thumbnail = np.asarray(Image.open(ready if ready.exists() else cached).convert("RGB"))
             else:
-                if sample is None:
-                    sample = shipped_photos(("chelsea",))[0]  # a held-out photo: a cat reads well small
-                    sample.thumbnail((THUMBNAIL_SIDE * 2, THUMBNAIL_SIDE * 2))
-                picture = render_in_style(style, sample, RenderParams(seed=1), cancel=context.cancel)
-                picture.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+                picture = render_thumbnail(style, context.cancel)
                 thumbnails_dir.mkdir(parents=True, exist_ok=True)
-                picture.save(thumb_path)
+                picture.save(cached)
                 thumbnail = np.asarray(picture)
             swatches = np.clip(np.round(style.palette.swatches() * 255), 0, 255).astype(np.uint8)
             entries.append(StyleEntry(style.name, style.title, path, swatches, thumbnail, shipped,
