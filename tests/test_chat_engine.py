@@ -121,10 +121,11 @@ def test_cached_decoding_equals_a_full_forward_pass(tokenizer, exact_runner):
     ids = tokenizer.encode(format_chat(CHAT) + "The capital")
     full = exact_runner.forward(ids, 0, all_logits=True)
     exact_runner.cached_tokens = []
-    step_logits = [exact_runner.prefill(ids[:5])]
-    for token in ids[5:]:
+    start = len(ids) - 5
+    step_logits = [exact_runner.prefill(ids[:start])]
+    for token in ids[start:]:
         step_logits.append(exact_runner.step(token))
-    assert torch.allclose(torch.stack(step_logits), full[4:], atol=1e-3)
+    assert torch.allclose(torch.stack(step_logits), full[start - 1 :], atol=1e-3)
     # a second prompt sharing the prefix reuses the cache and gives what a fresh pass gives
     extended = ids + tokenizer.encode(" of Italy")
     reused = exact_runner.prefill(extended)
@@ -141,20 +142,15 @@ def test_greedy_answer_is_sensible(chat_model):
 
 
 def test_same_seed_same_answer_and_seeds_differ(chat_model):
-    settings = SamplingSettings(temperature=1.0, top_p=0.95, max_new_tokens=12, seed=7)
     prompt = [{"role": "user", "content": "Tell me a story about a cat."}]
-    first = run_job(chat_model.reply(prompt, settings))
-    second = run_job(chat_model.reply(prompt, settings))
-    assert first.token_ids == second.token_ids and first.seed == 7
-    others = {
-        tuple(
-            run_job(
-                chat_model.reply(prompt, SamplingSettings(temperature=1.0, top_p=0.95, max_new_tokens=12, seed=s))
-            ).token_ids
-        )
-        for s in (1, 2, 3)
-    }
-    assert len(others | {tuple(first.token_ids)}) > 1
+
+    def tokens(seed: int) -> list[int]:
+        settings = SamplingSettings(temperature=1.2, top_p=0.98, max_new_tokens=8, seed=seed)
+        return run_job(chat_model.reply(prompt, settings)).token_ids
+
+    first = tokens(7)
+    assert first == tokens(7)
+    assert any(tokens(seed) != first for seed in (1, 2))
 
 
 def test_max_length_is_honoured(chat_model):

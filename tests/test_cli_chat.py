@@ -115,12 +115,12 @@ def test_a_melody_request_writes_midi_or_says_why_not(capsys, tmp_path):
 
 @pytest.mark.parametrize("message", ["write four lines about the autumn rain", "lyrics for my last melody"])
 def test_verse_requests_answer_with_lines(capsys, message):
-    from models.text.verse import DEFAULT_CHECKPOINT
+    assert main(["chat", message, "--seed", "5"]) == 0
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) >= 5  # what was understood, then the lines
+    if message.startswith("lyrics"):
+        from models.text.syllables import count_syllables
 
-    code = main(["chat", message, "--seed", "5"])
-    out = capsys.readouterr()
-    if DEFAULT_CHECKPOINT.exists():
-        assert code == 0
-        assert len([line for line in out.out.splitlines() if line.strip()]) >= 5
-    else:
-        assert code == 1
+        fitted = [line.split("   [")[0] for line in lines if "   [" in line]
+        assert [count_syllables(line) for line in fitted] == [8, 6, 8, 6]  # no melody yet: a common verse

@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             if job is None:
                 device = pick_device().device
                 print(f"(loading the built-in model on {device.type})", file=sys.stderr)
-                model = shared_chat_model(device=device, weights="int4" if device.type == "cpu" else "float32")
+                model = shared_chat_model(device=device)
                 job = model.reply(conversation, settings, cancel)
             reply = None
             for event in job:

