@@ -63,6 +63,15 @@ class PreferencesDialog(QDialog):
         if problem or self.audio_combo.count() == 1:
             form.addRow("", QLabel(f"<small>{problem or 'No sound output device was found.'}</small>"))
 
+        self.server_edit = QLineEdit(settings.get("chat_server_url"))
+        self.server_edit.setAccessibleName("Chat server")
+        self.server_edit.setPlaceholderText("Empty: the built-in model. E.g. http://127.0.0.1:11434 (Ollama)")
+        form.addRow("Chat server:", self.server_edit)
+        self.server_note = QLabel("<small>Only the address you type is ever contacted. If it is down, the built-in "
+                                  "model answers.</small>")
+        self.server_note.setWordWrap(True)
+        form.addRow("", self.server_note)
+
         self.dark_theme_check = QCheckBox("Dark theme")
         self.dark_theme_check.setAccessibleName("Dark theme")
         self.dark_theme_check.setChecked(settings.get("dark_theme"))
@@ -84,6 +93,17 @@ class PreferencesDialog(QDialog):
             self.data_dir_edit.setText(folder)
 
     def accept(self) -> None:
+        server = self.server_edit.text().strip()
+        if server:
+            from models.jobs import JobError
+            from models.text.server import check_server_url
+
+            try:
+                server = check_server_url(server)
+            except JobError as error:
+                self.server_note.setText(f"<small style='color:#e07a5f'>{error}</small>")
+                return
+        self.settings.set("chat_server_url", server)
         self.settings.set("device", self.device_combo.currentData())
         self.settings.set("data_dir", self.data_dir_edit.text().strip())
         self.settings.set("audio_output", self.audio_combo.currentData())

@@ -32,6 +32,7 @@ REGISTRY: dict[str, Setting] = {
         Setting("audio_output", str, "", "Audio output device name; empty means the system default"),
         Setting("data_dir", str, "", "Data folder chosen by the user; empty means the standard place"),
         Setting("dark_theme", bool, True, "Use the dark palette"),
+        Setting("chat_server_url", str, "", "A local LLM server the user runs (Ollama, OpenAI-compatible); empty: built-in"),
         Setting("last_tab", int, 0, "Tab shown when the window last closed"),
         Setting("window_geometry", QByteArray, QByteArray(), "Main window position and size"),
         Setting("window_state", QByteArray, QByteArray(), "Dock and toolbar layout"),

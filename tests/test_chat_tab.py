@@ -181,3 +181,25 @@ def test_a_melody_request_plays_inline_and_opens_in_compose(qtbot, chat, main_wi
     qtbot.waitUntil(lambda: "\n\n" in chat.messages[-1].content, timeout=120_000)
     lyrics = chat.messages[-1].content
     assert "one syllable per note" in lyrics and "did not work" not in lyrics
+
+
+def test_a_local_server_answers_when_set_and_the_built_in_model_when_it_is_down(qtbot, chat):
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from tests.test_chat_server import WORDS, make_handler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler("openai", []))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        chat.settings.set("chat_server_url", f"http://127.0.0.1:{server.server_address[1]}")
+        answer = send_and_wait(qtbot, chat, "Hello, server.")
+        assert answer.content == "".join(WORDS)
+    finally:
+        server.shutdown()
+        server.server_close()
+    notices = []
+    chat.worker.notice.connect(notices.append)
+    answer = send_and_wait(qtbot, chat, "Are you still there?")  # the server is gone now
+    assert answer.content.strip() and answer.content != "".join(WORDS)
+    assert notices and "not answering" in notices[0] and "built-in model" in notices[0]

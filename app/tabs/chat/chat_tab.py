@@ -291,7 +291,8 @@ class ChatTab(CreativeRequests, ActivityTab):
         history = [{"role": m.role, "content": m.content} for m in self.messages if m.role in ("user", "assistant")]
         self.view.begin_stream(self.messages)
         self._reply_job = self.run_job("Answering", jobs.reply(history, self.sampling.settings(),
-                                                             self.settings.get("device")), self._on_reply)
+                                                             self.settings.get("device"),
+                                                             self.settings.get("chat_server_url")), self._on_reply)
         self._set_busy(True)
 
     def _on_partial(self, handle: JobHandle, event) -> None:

@@ -34,10 +34,22 @@ def _verse_writer(context: JobContext):
     return writer
 
 
-def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str):
-    """Stream the assistant's answer: Token events, then Result(ChatReply)."""
+def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str, server_url: str = ""):
+    """Stream the assistant's answer: Token events, then Result(ChatReply).
+
+    With a server address set, the server answers; when it is down, the user is told and the
+    built-in model answers instead.
+    """
 
     def job(context: JobContext):
+        if server_url:
+            from models.text.server import ServerBackend, ServerUnavailable
+
+            try:
+                yield from ServerBackend(server_url).reply(list(messages), settings, context.cancel)
+                return
+            except ServerUnavailable as error:
+                context.notify(str(error))
         if "chat_model" not in context.cache:
             yield Progress(None, "loading the assistant (first message only)")
         model = _chat_model(context, device_setting)
