@@ -18,6 +18,7 @@ SELF_TEST_CHECKS: list[tuple[str, str]] = [
     ("checkpoints", "app.selftest:check_checkpoint_round_trip"),
     ("history", "app.selftest:check_store"),
     ("painting styles", "models.paint.selftest:self_test"),
+    ("melody styles", "models.music.selftest:self_test"),
     ("chat model", "models.text.selftest:check_chat_model"),
     ("text VAE", "models.text.selftest:check_text_vae"),
     ("melody audio", "app.app_checks:check_melody_audio"),

@@ -26,7 +26,7 @@ from models.music.corpus import RESOURCE_DIR, encode, load_corpus, select  # noq
 from models.music.harmonizer import FAMILY, beat_observations, fit_chord_hmms, save_harmonizer  # noqa: E402
 from models.music.model import train_job  # noqa: E402
 
-STATE_CANDIDATES = {"bach": (8, 16, 32), "irish": (16, 32, 64), "fiddle": (16, 32, 64), "scottish": (16, 32, 64)}
+STATE_CANDIDATES = {"bach": (16, 32), "irish": (32, 64), "fiddle": (32, 64), "scottish": (32, 64)}
 
 
 def train_style(tunes, style: str, states: tuple[int, ...], restarts: int, n_iter: int, out_dir: Path) -> dict:
