@@ -5,7 +5,7 @@ For each style: distance (texture z-score, lower is closer to the painter) to th
 (c) half of the paintings against the other half (real vs real). Whole-image Gram distance beside it
 for reference. Inputs: the held-out photographs (chelsea, coffee) and a flat-colour sketch.
 
-    python bench/style_quality.py [--gatys-steps 80] > bench/results/style_quality.json
+    python bench/style_quality.py [--gatys-steps 50] > bench/results/style_quality.json
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def fit(image: Image.Image) -> Image.Image:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--gatys-steps", type=int, default=80)
+    parser.add_argument("--gatys-steps", type=int, default=50)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--save", type=Path, help="folder for the rendered images")
     args = parser.parse_args()

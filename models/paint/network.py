@@ -38,10 +38,15 @@ class ResidualBlock(nn.Module):
 class StyleRenderer(nn.Module):
     """RGB in [0, 1] plus a noise map -> painted RGB in [0, 1], same size (a multiple of 4 in each side)."""
 
-    def __init__(self, width: int = 16, blocks: int = 5):
+    def __init__(self, width: int = 16, blocks: int = 5, upsample: str = "bilinear"):
         super().__init__()
+        if upsample not in ("nearest", "bilinear"):
+            raise ValueError(f"unknown upsampling {upsample!r}")
         self.width = width
         self.blocks = blocks
+        # Nearest-neighbour upsampling left a 4-pixel checkerboard in flat areas of the first trained
+        # styles; bilinear upsampling (and a small total-variation loss) removes it.
+        self.upsample = upsample
         self.head = _conv(4, width, 9)
         self.down1 = _conv(width, width * 2, 3, stride=2)
         self.down2 = _conv(width * 2, width * 4, 3, stride=2)
@@ -51,12 +56,17 @@ class StyleRenderer(nn.Module):
         # The tail also sees the input itself: fine edges of the composition stay within easy reach.
         self.tail = _conv(width + 3, 3, 9)
 
+    def _double(self, x: torch.Tensor) -> torch.Tensor:
+        if self.upsample == "nearest":
+            return F.interpolate(x, scale_factor=2.0, mode="nearest")
+        return F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+
     @property
     def receptive_radius(self) -> int:
         """How far (in pixels) an output pixel can see; tiles overlap by this much. A test checks it.
 
         9x9 head (4) + two stride-2 3x3 convs (1 + 2) + 2 convs per block at stride 4 (8 each) + two
-        3x3 convs after nearest upsampling (2 + 1, plus up to 4 for the upsampling) + 9x9 tail (4),
+        3x3 convs after upsampling (2 + 1, plus up to 4 for the upsampling) + 9x9 tail (4),
         rounded up to the stride.
         """
         radius = 4 + 1 + 2 + 8 * self.blocks + 2 + 1 + 4 + 4
@@ -68,8 +78,8 @@ class StyleRenderer(nn.Module):
         x = F.leaky_relu(self.down1(x), 0.2)
         x = F.leaky_relu(self.down2(x), 0.2)
         x = self.body(x)
-        x = F.leaky_relu(self.up1(F.interpolate(x, scale_factor=2.0, mode="nearest")), 0.2)
-        x = F.leaky_relu(self.up2(F.interpolate(x, scale_factor=2.0, mode="nearest")), 0.2)
+        x = F.leaky_relu(self.up1(self._double(x)), 0.2)
+        x = F.leaky_relu(self.up2(self._double(x)), 0.2)
         return (torch.tanh(self.tail(torch.cat([x, centred], dim=1))) + 1.0) / 2.0
 
 

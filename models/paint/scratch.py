@@ -83,12 +83,19 @@ def layout_thumbnails(paintings: list[Image.Image], crops: int, seed: int) -> np
     return np.stack(thumbnails)
 
 
-def layout_to_canvas(thumbnail: np.ndarray, width: int, height: int, seed: int) -> torch.Tensor:
-    """Upscale an OKLab thumbnail to (3, H, W) sRGB with seeded mid-frequency variation in lightness."""
+def layout_to_canvas(
+    thumbnail: np.ndarray, width: int, height: int, seed: int, swatches: np.ndarray | None = None
+) -> torch.Tensor:
+    """Upscale an OKLab thumbnail to (3, H, W) sRGB with seeded mid-frequency variation.
+
+    With `swatches` (K, 3) in OKLab, every pixel takes its nearest swatch: flat colour shapes like a
+    user's rough sketch, which the renderer turns into brushwork with contours (a smooth canvas
+    would come out as texture alone).
+    """
     lab = torch.from_numpy(thumbnail).permute(2, 0, 1)[None].float()
     canvas = F.interpolate(lab, size=(height, width), mode="bicubic", align_corners=False)[0]
     generator = torch.Generator().manual_seed(int(seed))
-    for cells, amplitude in ((16, 0.05), (48, 0.03)):
+    for cells, amplitude in ((12, 0.025),):
         rows, cols = (
             max(2, round(cells * height / max(width, height))),
             max(2, round(cells * width / max(width, height))),
@@ -97,6 +104,10 @@ def layout_to_canvas(thumbnail: np.ndarray, width: int, height: int, seed: int) 
         canvas = (
             canvas + amplitude * F.interpolate(octave, size=(height, width), mode="bicubic", align_corners=False)[0]
         )
+    if swatches is not None:
+        colours = torch.from_numpy(swatches).float()
+        distances = ((canvas.permute(1, 2, 0)[..., None, :] - colours) ** 2).sum(-1)
+        canvas = colours[distances.argmin(-1)].permute(2, 0, 1)
     return oklab_to_srgb(canvas.permute(1, 2, 0).double()).permute(2, 0, 1).float().contiguous()
 
 
@@ -116,7 +127,7 @@ def paint_from_scratch(
             f"The style {style.name!r} was trained without a composition model: retrain it to paint from scratch."
         )
     width, height = size
-    canvas = layout_to_canvas(style.layout.sample(seed), width, height, seed)
+    canvas = layout_to_canvas(style.layout.sample(seed), width, height, seed, swatches=style.palette.means)
     return render_in_style(
         style, canvas, RenderParams(strength=strength, palette=1.0, seed=seed, size=size), device=device
     )

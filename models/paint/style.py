@@ -59,7 +59,12 @@ def save_style(
         path,
         tensors,
         kind=STYLE_KIND,
-        hyperparameters={"width": renderer.width, "blocks": renderer.blocks, "work_size": work_size},
+        hyperparameters={
+            "width": renderer.width,
+            "blocks": renderer.blocks,
+            "upsample": renderer.upsample,
+            "work_size": work_size,
+        },
         training=training or {},
         extra={"name": name, "title": title or name.replace("-", " ").title()},
     )
@@ -75,7 +80,9 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
     checkpoint = load_checkpoint(path, kind=STYLE_KIND)
     hyper = checkpoint.hyperparameters
     try:
-        renderer = StyleRenderer(width=int(hyper["width"]), blocks=int(hyper["blocks"]))
+        renderer = StyleRenderer(
+            width=int(hyper["width"]), blocks=int(hyper["blocks"]), upsample=str(hyper.get("upsample", "nearest"))
+        )
     except (KeyError, TypeError, ValueError):
         raise CheckpointError(f"{path.name} does not describe its renderer's size: retrain the style.") from None
     state = {

@@ -47,6 +47,7 @@ class TrainingConfig:
     crop: int = 64
     width: int = 16
     blocks: int = 5
+    upsample: str = "bilinear"
     style_layers: list[str] = field(default_factory=lambda: ["conv1_1", "conv2_1", "conv3_1"])
     content_layer: str = "conv2_2"
     style_weight: float = 3.0
@@ -54,7 +55,7 @@ class TrainingConfig:
     adversarial_weight: float = 0.3
     feature_matching_weight: float = 1.0
     reconstruction_weight: float = 1.0
-    tv_weight: float = 0.0
+    tv_weight: float = 1.0
     learning_rate: float = 5e-4
     gradient_clip: float = 1.0
     discriminator_learning_rate: float = 2e-4
@@ -116,7 +117,7 @@ class StyleTrainer:
         self.context = context or DistributedContext(device=device)
         self.config, self.data, self.device = config, data, device
         torch.manual_seed(config.seed)
-        self.renderer = StyleRenderer(config.width, config.blocks).to(device)
+        self.renderer = StyleRenderer(config.width, config.blocks, config.upsample).to(device)
         self.discriminator = PatchDiscriminator(width=16).to(device)
         # What the training step calls: the networks themselves, or their DDP wrappers under torchrun.
         self.renderer_step = wrap(self.renderer, self.context)
