@@ -3,10 +3,9 @@ lines and lyrics from its own verse writer; each result comes back inline in the
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QUrl
 
 from app.tabs.chat import jobs
 from app.tabs.chat.conversation_view import ChatMessage
@@ -18,41 +17,22 @@ class CreativeRequests:
     # Creative requests -------------------------------------------------------------------------
 
     def _paint(self, request) -> None:
-        from app.tabs.paint.jobs import paint_from_scratch
-
-        params = request.params
-        entries = [self.paint_tab.controls.style_list.item(i).data(Qt.ItemDataRole.UserRole)
-                   for i in range(self.paint_tab.controls.style_list.count())]
-        wanted = params.get("style")
-        style = next((e for e in entries if e.name == wanted), None) if wanted else self.paint_tab.current_style()
-        if style is None:
-            installed = ", ".join(e.title for e in entries) or "none"
-            self._add_answer(f"I have no {wanted or ''} style to paint with (installed: {installed}). "
-                             "Train one in the Paint tab, or name another painter.")
-            return
+        params = dict(request.params)
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
-        answer = self._add_answer(f"{request.understood}\nPainting in the {style.title} style…")
+        answer = self._add_answer(f"{request.understood}\nPainting…")
         key = uuid.uuid4().hex[:12]
 
-        def done(paintings) -> None:
-            from models.paint.adjust import adjust_tone
-
-            painting = paintings[0]
-            pixels = adjust_tone(painting.pixels, params.get("brightness", 0.0), params.get("contrast", 0.0),
-                                 params.get("warmth", 0.0))
-            painting = dataclasses.replace(painting, pixels=pixels, source=pixels,
-                                           recipe={**painting.recipe, **{k: params.get(k, 0.0) for k in
-                                                                         ("brightness", "contrast", "warmth")}})
+        def done(painting) -> None:
             self.attachments[key] = painting
-            answer.content = f"{request.understood}\nHere it is ({style.title}, seed {seed})."
-            answer.meta["attachment"] = {"kind": "painting", "key": key, "shown": True}
+            answer.content = (f"{request.understood}\nHere is {params['subject']} in the style of "
+                              f"{painting.extras['title']} (seed {seed}).")
+            answer.meta["attachment"] = {"kind": "painting", "key": key, "shown": True, "params": params | {"seed": seed}}
             self._update_saved(answer)
             self._show_attachments()
             self.view.show_messages(self.messages)
 
-        self.paint_tab.run_job("Painting for the chat",
-                               paint_from_scratch(style.path, tuple(params.get("size", (768, 512))), [seed],
-                                                  self.settings.get("device")), done, self._failed_answer(answer))
+        self.paint_tab.run_job("Painting for the chat", jobs.paint_request(params, seed, self.settings.get("device")),
+                               done, self._failed_answer(answer))
 
     def _compose(self, request) -> None:
         from app.tabs.compose.compose_tab import melody_styles_dir
@@ -81,11 +61,9 @@ class CreativeRequests:
                                  self._failed_answer(answer))
 
     def _write_verse(self, request) -> None:
-        melody = self._last_attachment("melody")
-        painting = self._last_attachment("painting")
-        subject = None
-        if painting is not None:
-            subject = painting.recipe.get("subject") or painting.recipe.get("style")
+        from models.text.creative import CreativeContext
+
+        context = CreativeContext(last_melody=self._last_recipe("melody"), last_painting=self._last_recipe("painting"))
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         answer = self._add_answer(request.understood)
 
@@ -94,8 +72,15 @@ class CreativeRequests:
             self._update_saved(answer)
             self.view.show_messages(self.messages)
 
-        self.run_job("Writing", jobs.write_verse(request, melody.melody if melody is not None else None, subject, seed),
-                     done, self._failed_answer(answer))
+        self.run_job("Writing", jobs.write_verse(request, context, seed), done, self._failed_answer(answer))
+
+    def _last_recipe(self, kind: str) -> dict | None:
+        """What made the latest painting or melody of the conversation (saved with it, so earlier sessions count)."""
+        for message in reversed(self.messages):
+            attachment = message.meta.get("attachment")
+            if attachment and attachment["kind"] == kind:
+                return attachment.get("params") or attachment.get("recipe")
+        return None
 
     def _failed_answer(self, answer: ChatMessage):
         """When a creative job fails, the answer in the conversation says so (not only the message bar)."""
@@ -106,13 +91,6 @@ class CreativeRequests:
             self.view.show_messages(self.messages)
 
         return failed
-
-    def _last_attachment(self, kind: str):
-        for message in reversed(self.messages):
-            attachment = message.meta.get("attachment")
-            if attachment and attachment["kind"] == kind and attachment["key"] in self.attachments:
-                return self.attachments[attachment["key"]]
-        return None
 
     def _update_saved(self, message: ChatMessage) -> None:
         """Rewrite a saved assistant message once its inline result has arrived."""

@@ -1,7 +1,5 @@
-"""The Chat tab's jobs, on its worker: the conversation model's streamed replies and the verse writer.
-
-Both models load once, on first use, and stay in the worker's cache.
-"""
+"""The Chat tab's jobs: the conversation model's streamed replies (loaded once, kept in the worker's cache),
+verse from the text VAE, and paintings for chat requests (run on the Paint tab's worker)."""
 
 from __future__ import annotations
 
@@ -9,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.worker import JobContext
-from models.jobs import JobError, Progress, Result
+from models.jobs import Progress, Result
 
 
 def _chat_model(context: JobContext, device_setting: str):
@@ -22,16 +20,6 @@ def _chat_model(context: JobContext, device_setting: str):
         model = ChatModel.load(device=choice.device)
         context.cache["chat_model"] = model
     return model
-
-
-def _verse_writer(context: JobContext):
-    writer = context.cache.get("verse_writer")
-    if writer is None:
-        from models.text.verse import VerseWriter
-
-        writer = VerseWriter.load()
-        context.cache["verse_writer"] = writer
-    return writer
 
 
 def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str, server_url: str = ""):
@@ -58,37 +46,36 @@ def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str
     return job
 
 
-def write_verse(request: Any, melody: Any = None, painting_subject: str | None = None, seed: int = 0):
-    """Lines, blends, riffs, similar lines, titles or lyrics from the text VAE, as Markdown-ish text."""
+def write_verse(request: Any, context: Any, seed: int = 0):
+    """Lines, blends, riffs, similar lines, titles or lyrics from the text VAE (the engine's `carry_out`)."""
 
-    def job(context: JobContext):
-        if "verse_writer" not in context.cache:
-            yield Progress(None, "loading the verse writer")
-        writer = _verse_writer(context)
-        yield Result(verse_answer(writer, request, melody, painting_subject, seed))
+    def job(job_context: JobContext):
+        from models.text.creative import carry_out
+
+        yield Progress(None, "writing")
+        for event in carry_out(request, context, seed=seed, cancel=job_context.cancel):
+            if isinstance(event, Result):
+                yield Result(event.value.text.split("\n", 1)[-1])
 
     return job
 
 
-def verse_answer(writer: Any, request: Any, melody: Any, painting_subject: str | None, seed: int) -> str:
-    kind, params = request.kind, request.params
-    if kind == "lines":
-        return "\n".join(writer.lines_near(params["theme"], n=params["n"], seed=seed))
-    if kind == "riff":
-        return "\n".join(writer.riff(params["line"], n=params["n"], seed=seed))
-    if kind == "blend":
-        return "\n".join(writer.blend(params["first"], params["second"], steps=params["steps"]))
-    if kind == "similar":
-        return "\n".join(f"{line}  ({score:.2f})" for line, score in writer.similar(params["line"], k=params["n"]))
-    if kind == "titles":
-        theme = params.get("theme") or painting_subject or "a song of the sea"
-        return "\n".join(f"{i + 1}. {title}" for i, title in enumerate(writer.titles(theme, n=params["n"], seed=seed)))
-    if kind == "lyrics":
-        from models.text.verse import phrase_note_counts
+def paint_request(params: dict, seed: int, device_setting: str):
+    """A painting from scratch for a chat request, mood applied (the engine's `make_painting`), on the Paint worker."""
 
-        if melody is None:
-            raise JobError("There is no melody in this conversation yet: ask for one first "
-                           "(for example “compose a gentle Scottish air”), then ask for its lyrics.")
-        lines = writer.lyrics_for_phrases(phrase_note_counts(melody), theme=params.get("theme"), seed=seed)
-        return "\n".join(f"{line.text}\n    {' '.join(line.syllables)}" for line in lines if line.text)
-    raise JobError(f"I cannot write “{kind}” yet.")
+    def job(context: JobContext):
+        import numpy as np
+
+        from app.tabs.paint.jobs import Painting
+        from models.device import pick_device
+        from models.text.creative import make_painting
+
+        yield Progress(None, "painting")
+        image, title = make_painting(params, seed=seed, device=pick_device(setting=device_setting).device,
+                                     cancel=context.cancel)
+        pixels = np.asarray(image.convert("RGB"))
+        recipe = {"engine": "paint", "from_scratch": True, "style": params.get("style") or title, "seed": seed,
+                  "size": [image.width, image.height], **params}
+        yield Result(Painting(pixels, pixels, recipe, extras={"title": title}))
+
+    return job
