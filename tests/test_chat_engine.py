@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from models.jobs import JobCancelled, JobError, Result, Token, run_job
-from models.text.chat import clean_message_text, format_chat, shared_chat_model
+from models.text import chat
+from models.text.chat import ChatModel, clean_message_text, format_chat, shared_chat_model
 from models.text.gguf_file import find_smollm2_gguf, read_gguf
 from models.text.llama import LlamaRunner
 from models.text.sampling import SamplingSettings, apply_repetition_penalty, choose_next_token
@@ -42,7 +43,10 @@ def exact_runner(gguf):
 
 
 @pytest.fixture(scope="module")
-def chat_model():
+def chat_model(gguf, tokenizer):
+    # built from the GGUF already read here, and shared with the CLI tests that run after these
+    model = ChatModel(LlamaRunner.from_gguf(gguf, weights="int4"), tokenizer)
+    chat._shared.setdefault(("cpu", "int4", model.max_context), model)
     return shared_chat_model(weights="int4")
 
 

@@ -92,25 +92,28 @@ def test_a_painting_request_writes_a_painting_or_says_why_not(capsys, tmp_path):
         assert "not available" in out and not list(tmp_path.iterdir())
 
 
-def test_a_melody_request_writes_midi_or_says_why_not(capsys, tmp_path):
-    from models.music.generate import style_path
+def test_a_melody_request_writes_midi_and_its_lyrics_fit_the_notes(capsys, tmp_path):
+    import pretty_midi
 
-    try:
-        style_path("irish")
-        available = True
-    except ValueError:
-        available = False
-    code = main(["chat", "compose a sad Irish tune in D minor, 4 bars", "--out", str(tmp_path), "--seed", "2"])
-    captured = capsys.readouterr()
-    assert "Irish tune in D minor, 4 bars" in captured.out
-    if available:
-        import pretty_midi
+    from models.text.creative import make_melody
+    from models.text.syllables import count_syllables
+    from models.text.verse import phrase_note_counts
 
-        files = list(tmp_path.glob("*.mid"))
-        assert code == 0 and len(files) == 1 and files[0].name in captured.out
-        assert len(pretty_midi.PrettyMIDI(str(files[0])).instruments[0].notes) > 4
-    else:
-        assert code == 1 and "could not write that melody" in captured.err
+    assert main(["chat", "compose a sad Irish tune in D minor, 4 bars", "--out", str(tmp_path), "--seed", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Irish tune in D minor, 4 bars" in out
+    files = list(tmp_path.glob("*.mid"))
+    assert len(files) == 1 and files[0].name in out
+    assert len(pretty_midi.PrettyMIDI(str(files[0])).instruments[0].notes) > 4
+    _, messages = _messages()
+    params = messages[1][1].meta["params"]
+    assert messages[1][1].meta["creative"] == "melody" and params["bars"] == 4 and params["seed"] == 2
+    # lyrics for that melody: one line per two-bar phrase, one syllable per note
+    assert main(["chat", "lyrics for my last melody", "--conversation", "1", "--seed", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "your last melody" in out
+    fitted = [line.split("   [")[0] for line in out.splitlines() if "   [" in line]
+    assert [count_syllables(line) for line in fitted] == phrase_note_counts(make_melody(params))
 
 
 @pytest.mark.parametrize("message", ["write four lines about the autumn rain", "lyrics for my last melody"])
