@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from models.jobs import JobCancelled, JobError, Result, Token, run_job
 from models.text import chat
 from models.text.chat import ChatModel, clean_message_text, format_chat, shared_chat_model
-from models.text.gguf_file import find_smollm2_gguf, read_gguf
+from models.text.gguf_file import ModelFileError, find_smollm2_gguf, read_gguf
 from models.text.llama import LlamaRunner
 from models.text.sampling import SamplingSettings, apply_repetition_penalty, choose_next_token
 from models.text.tokenizer import BPETokenizer, StreamDecoder
@@ -59,6 +61,29 @@ def reference_model():
     )
     tok = transformers.AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
     return model.eval(), tok
+
+
+def test_our_gguf_reader_matches_the_gguf_package():
+    gguf_package = pytest.importorskip("gguf")
+    from gguf.quants import dequantize as reference_dequantize
+
+    from models.text.gguf_reader import Q4_1, GGUFFile, dequantize
+    from models.text.quantized import dequantize_q4_1, unpack_q4_1
+
+    path = find_smollm2_gguf()
+    ours = GGUFFile(path)
+    reference = gguf_package.GGUFReader(str(path))
+    for key, field in reference.fields.items():
+        if not key.startswith("GGUF."):
+            assert ours.fields[key] == field.contents(), key
+    assert [t.name for t in ours.tensors] == [t.name for t in reference.tensors]
+    for index in (0, 1, 2, 5, len(ours.tensors) - 1):  # Q8_0 embedding, F32 norms, Q4_1 matrices
+        mine, theirs = ours.tensors[index], reference.tensors[index]
+        expected = reference_dequantize(np.asarray(theirs.data), theirs.tensor_type)
+        got = dequantize_q4_1(*unpack_q4_1(mine.data)).numpy() if mine.type == Q4_1 else dequantize(mine)
+        assert np.array_equal(got.reshape(expected.shape), expected), mine.name
+    with pytest.raises(ModelFileError):
+        read_gguf(Path(__file__))  # not a GGUF file
 
 
 def test_tokenizer_round_trips_and_knows_control_tokens(tokenizer):
@@ -215,3 +240,21 @@ def test_sampling_keeps_to_the_nucleus_and_greedy_takes_the_top():
     assert penalised.tolist() == [1.0, -2.0, 1.0]
     with pytest.raises(ValueError):
         SamplingSettings(top_p=0).validated()
+
+
+@pytest.mark.gpu
+def test_cuda_runner_agrees_with_the_cpu(gguf, tokenizer, exact_runner):
+    ids = tokenizer.encode(format_chat(CHAT))
+    cpu = exact_runner.forward(ids, 0, all_logits=True)
+    exact_runner.cached_tokens = []
+    cuda = (
+        LlamaRunner.from_gguf(gguf, device="cuda", dtype=torch.bfloat16, max_context=256)
+        .forward(ids, 0, all_logits=True)
+        .cpu()
+    )
+    assert (cpu.argmax(-1) == cuda.argmax(-1)).float().mean() >= 0.85
+    model = ChatModel.load(device="cuda", max_context=256)
+    assert (
+        model.runner.weights == "float32"
+        and "Paris" in run_job(model.reply(CHAT, SamplingSettings(temperature=0, max_new_tokens=20))).text
+    )

@@ -124,12 +124,11 @@ class ChatModel:
         device = torch.device(device)
         if weights == "auto":
             weights = "int4" if device.type == "cpu" else "float32"
-        gguf = read_gguf(path, keep_q4_1=weights == "int4")
+        gguf = read_gguf(path, keep_q4_1=weights == "int4", dense_q4_1=weights != "int4")
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
         runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
-        return cls(
-            runner, BPETokenizer.from_gguf_metadata(gguf.metadata), str(gguf.metadata.get("general.name") or "SmolLM2")
-        )
+        name = "SmolLM2-135M-Instruct" if path is None else str(gguf.metadata.get("general.name") or gguf.path.stem)
+        return cls(runner, BPETokenizer.from_gguf_metadata(gguf.metadata), name)
 
     @property
     def max_context(self) -> int:

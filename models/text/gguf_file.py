@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,8 +77,7 @@ class GGUFModel:
 
 
 def _field_value(reader: Any, key: str) -> Any:
-    item = reader.fields.get(key)
-    return None if item is None else item.contents()
+    return reader.fields.get(key)
 
 
 def _unpermute_rope_rows(weight: torch.Tensor, n_heads: int) -> torch.Tensor:
@@ -87,20 +87,19 @@ def _unpermute_rope_rows(weight: torch.Tensor, n_heads: int) -> torch.Tensor:
     return weight.reshape(n_heads, rows // n_heads // 2, 2, *weight.shape[1:]).transpose(1, 2).reshape(weight.shape)
 
 
-def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False) -> GGUFModel:
+def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False, dense_q4_1: bool = True) -> GGUFModel:
     """Read a llama-architecture GGUF: config, float32 tensors (Q/K rows in HF order) and tokenizer fields.
 
-    With `keep_q4_1`, Q4_1 matrices are also kept as codes and block scales for the int4 kernel.
+    With `keep_q4_1`, Q4_1 matrices are also kept as codes and block scales for the int4 kernel;
+    with `dense_q4_1=False` as well, they are not dequantized to float32 (faster, less memory).
     """
-    from gguf import GGMLQuantizationType, GGUFReader
-    from gguf.quants import dequantize
-
+    from models.text.gguf_reader import Q4_1, GGUFFile, dequantize
     from models.text.quantized import dequantize_q4_1, unpack_q4_1
 
     path = Path(path) if path is not None else find_smollm2_gguf()
     try:
-        reader = GGUFReader(str(path))
-    except Exception as error:  # gguf raises ValueError/struct errors on a bad file
+        reader = GGUFFile(path)
+    except (OSError, ValueError, struct.error) as error:
         raise ModelFileError(f"{path.name} is not a readable GGUF model file ({error}).") from error
     arch = _field_value(reader, "general.architecture")
     if arch != "llama":
@@ -124,16 +123,16 @@ def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False) ->
             heads = config.n_heads
         elif tensor.name.endswith("attn_k.weight"):
             heads = config.n_kv_heads
-        if tensor.tensor_type == GGMLQuantizationType.Q4_1:
+        if tensor.type == Q4_1:
             parts = unpack_q4_1(np.asarray(tensor.data))
             if heads is not None:
                 parts = tuple(_unpermute_rope_rows(part, heads) for part in parts)
             if keep_q4_1:
                 q4_1[tensor.name] = parts
-            tensors[tensor.name] = dequantize_q4_1(*parts)
+            if dense_q4_1 or not keep_q4_1:
+                tensors[tensor.name] = dequantize_q4_1(*parts)
             continue
-        array = dequantize(np.asarray(tensor.data), tensor.tensor_type)
-        weight = torch.from_numpy(np.array(array, dtype=np.float32, copy=True))
+        weight = torch.from_numpy(dequantize(tensor))
         if heads is not None:
             weight = _unpermute_rope_rows(weight, heads)
         tensors[tensor.name] = weight

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from models.text.gguf_file import GGUFModel, LlamaConfig
-from models.text.quantized import DenseLinear, Int4Linear, Int8Linear, int4_kernel_available
+from models.text.quantized import DenseLinear, Int4Linear, Int8Linear, dequantize_q4_1, int4_kernel_available
 
 
 class LlamaRunner:
@@ -51,7 +51,9 @@ class LlamaRunner:
             if weights == "int4":
                 codes, d, m = (torch.cat(parts) for parts in zip(*(q4_1[n] for n in names), strict=True))
                 return Int4Linear(codes, d, m)
-            return DenseLinear(put(torch.cat([tensors[n] for n in names])))
+            # a file read without dense Q4_1 copies still works when the int4 kernel is unavailable
+            dense = [tensors[n] if n in tensors else dequantize_q4_1(*q4_1[n]) for n in names]
+            return DenseLinear(put(torch.cat(dense)))
 
         self.layers = []
         for i in range(config.n_layers):
