@@ -15,6 +15,7 @@
 #   startup     time from process start to the window shown (ATELIER_EXIT_AFTER_SHOW=1)
 #   read-only   nothing was written inside the bundle, and the user data went to ATELIER_DATA_DIR
 # The report (JSON) holds versions, device, per-check timings, stage timings and the bundle size.
+# Each run of the app has a time limit (timeout exits 124): a dialog left open must not hang the test.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,8 +67,8 @@ run_stage() {
 listing() { find "$bundle" -printf '%P\t%s\t%T@\n' | sort; }
 listing > "$work/before.txt"
 
-run_stage bundle "$exe" --version
-run_stage info "$exe" info --json
+run_stage bundle timeout 60 "$exe" --version
+run_stage info timeout 300 "$exe" info --json
 check_models_in_bundle() {
     python3 - "$work/out/info.out" "$bundle" <<'PY'
 import json, sys
@@ -82,8 +83,8 @@ print(f"{len(shipped)} shipped models, all inside the bundle; data folder {info[
 PY
 }
 run_stage resources check_models_in_bundle
-run_stage self-test "$exe" self-test --json "$work/out/self-test.json"
-run_stage startup env ATELIER_EXIT_AFTER_SHOW=1 "$exe"
+run_stage self-test timeout 1200 "$exe" self-test --json "$work/out/self-test.json"
+run_stage startup timeout 300 env ATELIER_EXIT_AFTER_SHOW=1 "$exe"
 
 check_read_only() {
     listing > "$work/after.txt"
@@ -114,7 +115,10 @@ def read_json(path):
     except (OSError, ValueError):
         return None
 
-size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
+size = 0  # apparent size of the regular files; symbolic links (and the folders they name) are not followed
+for root, _dirs, files in os.walk(bundle):
+    size += sum(os.lstat(os.path.join(root, name)).st_size for name in files
+                if not os.path.islink(os.path.join(root, name)))
 stages = []
 for line in (out / "stages.tsv").read_text().splitlines():
     name, status, seconds = line.split("\t")
@@ -126,7 +130,7 @@ result = {
     "ok": not failed,
     "failed_stage": failed or None,
     "bundle": str(bundle),
-    "bundle_size_mb": round(size / 2**20, 1),
+    "bundle_size_mib": round(size / 2**20, 1),
     "versions": {key: info.get(key) for key in ("atelier", "python", "torch", "qt", "pyside6")},
     "device": info.get("device"),
     "device_notice": info.get("device_notice"),
