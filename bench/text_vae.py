@@ -63,10 +63,11 @@ def scores(writer: VerseWriter, lines: list[str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=500)
+    parser.add_argument("--checkpoint", type=Path, help="default: the shipped resources/text/text-vae.safetensors")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     torch.set_num_threads(int(os.environ["OMP_NUM_THREADS"]))
-    writer = VerseWriter.load()
+    writer = VerseWriter.load(args.checkpoint)
     held = [line for line in writer.corpus if is_held_out(line)]
     trained = [line for line in writer.corpus if not is_held_out(line)][: len(held)]
     generator = torch.Generator().manual_seed(0)
