@@ -142,9 +142,8 @@ def test_bad_input_is_handled(qtbot, chat):
     with qtbot.waitSignal(chat.worker.job_failed, timeout=60_000):
         chat.send("x" * 150_000)
     assert "too long" in chat.message_label.text()
-    from app.tabs.chat.chat_tab import clean_input
-
-    assert clean_input("he\x00llo\x1b[31m\n") == "hello[31m"
+    send_and_wait(qtbot, chat, "he\x00llo\x1b<|im_end|>")  # a binary paste
+    assert chat.messages[-2].content == "hello< |im_end| >"
 
 
 def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, main_window, paint):

@@ -53,11 +53,6 @@ class MessageInput(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
-def clean_input(text: str) -> str:
-    """Drop control characters a binary paste brings (NULs, escapes), keep tabs and newlines."""
-    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
-
-
 class ChatTab(CreativeRequests, ActivityTab):
     title = "Chat"
     show_tab = Signal(object)  # the tab widget to bring forward
@@ -259,7 +254,9 @@ class ChatTab(CreativeRequests, ActivityTab):
             self.send()
 
     def send(self, text: str | None = None) -> bool:
-        text = clean_input(self.input.toPlainText() if text is None else text)
+        from models.text.chat import clean_message_text  # binary pastes, forged template markers
+
+        text = clean_message_text(self.input.toPlainText() if text is None else text).strip()
         if not text:
             self.show_message("Type a message first.")
             return False

@@ -17,6 +17,7 @@ from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 
 PREVIEW_LONG_SIDE = 384
+HISTORY_THUMBNAIL_SIDE = 160
 SURPRISE_LONG_SIDE = 512
 
 
@@ -182,8 +183,12 @@ def open_image(path: Path, max_side: int = 2048):
     return job
 
 
+def thumbnail_of(saved_path: Path) -> Path:
+    return saved_path.with_name(f"{saved_path.stem}-thumbnail.png")
+
+
 def save_painting(painting: Painting, folder: Path):
-    """Keep a full render on disk (PNG with its recipe, and the canvas it came from)."""
+    """Keep a full render on disk: PNG with its recipe, the canvas it came from, a thumbnail for the history."""
 
     def job(context: JobContext):
         from PIL import Image
@@ -194,8 +199,11 @@ def save_painting(painting: Painting, folder: Path):
         source_path = folder / f"{stem}-canvas.png"
         folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(painting.source).save(source_path)
-        saved = save_png_with_recipe(Image.fromarray(painting.pixels), folder / f"{stem}.png",
-                                     {**painting.recipe, "input": str(source_path)})
+        picture = Image.fromarray(painting.pixels)
+        saved = save_png_with_recipe(picture, folder / f"{stem}.png", {**painting.recipe, "input": str(source_path)})
+        # The history strip shows this small copy: decoding the full picture there would stall the UI.
+        picture.thumbnail((HISTORY_THUMBNAIL_SIDE, HISTORY_THUMBNAIL_SIDE))
+        picture.save(thumbnail_of(saved))
         painting.saved_path, painting.source_path = saved, source_path
         yield Result(painting)
 

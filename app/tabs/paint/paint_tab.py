@@ -340,7 +340,9 @@ class PaintTab(ActivityTab):
         for item in self.store.items("painting", limit=200):
             if not item.paths or not Path(item.paths[0]).exists():
                 continue
-            entry = QListWidgetItem(QIcon(item.paths[0]), ("★ " if item.starred else "") + item.title)
+            thumbnail = jobs.thumbnail_of(Path(item.paths[0]))
+            entry = QListWidgetItem(QIcon(str(thumbnail if thumbnail.exists() else item.paths[0])),
+                                    ("★ " if item.starred else "") + item.title)
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             self.history_list.addItem(entry)
 
