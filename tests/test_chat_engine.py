@@ -163,6 +163,25 @@ def test_cached_decoding_equals_a_full_forward_pass(tokenizer, exact_runner):
     exact_runner.cached_tokens = []
 
 
+def test_a_long_prompt_is_read_in_chunks_and_can_be_stopped_between_them(tokenizer, exact_runner):
+    ids = tokenizer.encode(format_chat([{"role": "user", "content": "Colour, light and shade. " * 6}]))
+    exact_runner.cached_tokens = []
+    whole = exact_runner.forward(ids, 0, all_logits=True)[-1]
+    exact_runner.cached_tokens = []
+
+    def stop():
+        raise JobCancelled()
+
+    with pytest.raises(JobCancelled):
+        exact_runner.prefill(ids, chunk=16, between_chunks=stop)
+    assert exact_runner.cached_tokens == ids[:16]  # the cache says exactly what it holds
+    calls = []
+    chunked = exact_runner.prefill(ids, chunk=16, between_chunks=lambda: calls.append(1))
+    assert len(calls) == (len(ids) - 16 - 1) // 16
+    assert torch.allclose(chunked, whole, atol=1e-3)
+    exact_runner.cached_tokens = []
+
+
 def test_greedy_answer_is_sensible(chat_model):
     reply = run_job(chat_model.reply(CHAT, SamplingSettings(temperature=0, max_new_tokens=20)))
     assert "Paris" in reply.text

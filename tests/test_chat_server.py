@@ -93,6 +93,7 @@ def test_streams_a_reply_from_the_server(server):
     )
     assert tokens == WORDS and reply.text == "Hello from the little server."
     assert backend.api == api and reply.settings["model"] in ("tiny-model", "tiny:latest")
+    assert reply.token_count == len(WORDS) and reply.tokens_per_second > 0
     path, body = seen[-1]
     assert path == ("/v1/chat/completions" if api == "openai" else "/api/chat")
     assert body["messages"] == [{"role": "user", "content": "hi"}] and body["stream"] is True

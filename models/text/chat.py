@@ -38,11 +38,13 @@ class ChatReply:
     first_token_seconds: float
     seed: int
     settings: dict
+    token_count: int = 0  # pieces streamed, for backends that do not give token ids (servers)
 
     @property
     def tokens_per_second(self) -> float:
+        count = max(len(self.token_ids), self.token_count)
         decoding = self.seconds - self.first_token_seconds
-        return (len(self.token_ids) - 1) / decoding if len(self.token_ids) > 1 and decoding > 0 else 0.0
+        return (count - 1) / decoding if count > 1 and decoding > 0 else 0.0
 
 
 def _as_pairs(messages: Sequence[Mapping[str, str]]) -> list[tuple[str, str]]:
@@ -189,7 +191,7 @@ class ChatModel:
         check_cancelled(cancel)
         yield Progress(None, "Reading the conversation")
         start = time.perf_counter()
-        logits = self.runner.prefill(prompt)
+        logits = self.runner.prefill(prompt, between_chunks=lambda: check_cancelled(cancel))
         decoder = StreamDecoder(self.tokenizer)
         produced: list[int] = []
         pieces: list[str] = []

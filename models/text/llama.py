@@ -8,6 +8,8 @@ from `start` and returns logits for the last position (or all positions, for tes
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -145,8 +147,14 @@ class LlamaRunner:
         logits = self.lm_head(x).float()
         return logits if all_logits else logits[0]
 
-    def prefill(self, tokens: list[int]) -> torch.Tensor:
-        """Logits after `tokens`, reusing the cached prefix they share with the previous call."""
+    def prefill(
+        self, tokens: list[int], chunk: int = 256, between_chunks: Callable[[], None] | None = None
+    ) -> torch.Tensor:
+        """Logits after `tokens`, reusing the cached prefix they share with the previous call.
+
+        A long prompt is read `chunk` tokens at a time and `between_chunks` is called between
+        chunks (the reply job checks its cancel flag there, so Stop works while a long prompt is read).
+        """
         if not tokens:
             raise ValueError("nothing to read")
         shared = 0
@@ -155,9 +163,16 @@ class LlamaRunner:
                 break
             shared += 1
         self.cached_tokens = list(tokens[:shared])
-        logits = self.forward(tokens[shared:], shared)
-        self.cached_tokens = list(tokens)
-        return logits
+        position = shared
+        while True:
+            end = min(position + chunk, len(tokens))
+            logits = self.forward(tokens[position:end], position)
+            self.cached_tokens = list(tokens[:end])
+            position = end
+            if position == len(tokens):
+                return logits
+            if between_chunks is not None:
+                between_chunks()
 
     def step(self, token: int) -> torch.Tensor:
         """Logits after appending one token to the cached sequence."""

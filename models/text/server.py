@@ -183,6 +183,7 @@ class ServerBackend:
                 seconds=seconds,
                 first_token_seconds=first or seconds,
                 seed=settings.seed if settings.seed is not None else -1,
-                settings=asdict(settings) | {"server": self.url, "model": model, "api": api, "pieces": len(pieces)},
+                settings=asdict(settings) | {"server": self.url, "model": model, "api": api},
+                token_count=len(pieces),
             )
         )
