@@ -63,10 +63,10 @@ class Event:
 
 
 def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
-    top = np.max(x, axis=axis, keepdims=True)
-    top = np.where(np.isfinite(top), top, 0.0)
+    top = x.max(axis=axis, keepdims=True)
+    top[~np.isfinite(top)] = 0.0
     with np.errstate(divide="ignore"):
-        return np.log(np.sum(np.exp(x - top), axis=axis)) + np.squeeze(top, axis)
+        return np.log(np.exp(x - top).sum(axis=axis)) + top.squeeze(axis)
 
 
 def emission_column(tables: Tables, event: Event, meter: tokens.Meter) -> np.ndarray:
@@ -156,18 +156,20 @@ class SpanSampler:
         k = self.tables.n_states
         self._log_beta = np.full((n, k), NEG_INF)
         self._log_g = np.full((n, k), NEG_INF)  # g(k, t) = log sum_j A[k, j] beta(j, t)
+        self._terms = np.full((n, k, len(tokens.DURATIONS)), NEG_INF)  # kept for sampling
         trans = np.exp(self.tables.log_trans)
-        for i in range(n - 1, -1, -1):
-            t = self.start + i * GRID
-            beta = _logsumexp(self._step_terms(t, first=False), 1)
-            self._log_beta[i] = beta
-            # g = log(A @ exp(beta)), computed as a matrix-vector product with the maximum factored out.
-            top = beta.max()
-            if np.isfinite(top):
-                with np.errstate(divide="ignore"):
+        with np.errstate(divide="ignore"):
+            for i in range(n - 1, -1, -1):
+                t = self.start + i * GRID
+                self._terms[i] = self._step_terms(t, first=False)
+                beta = _logsumexp(self._terms[i], 1)
+                self._log_beta[i] = beta
+                # g = log(A @ exp(beta)), a matrix-vector product with the maximum factored out.
+                top = beta.max()
+                if np.isfinite(top):
                     self._log_g[i] = np.log(trans @ np.exp(beta - top)) + top
-        first = _logsumexp(self._step_terms(self.start, first=self.opening), 1)
-        self._log_beta_first = first
+        self._first_terms = self._step_terms(self.start, first=self.opening)
+        self._log_beta_first = _logsumexp(self._first_terms, 1)
 
     def feasible(self, entry_log: np.ndarray) -> bool:
         return bool(np.isfinite(_logsumexp(entry_log + self._log_beta_first, 0)))
@@ -180,11 +182,11 @@ class SpanSampler:
         state = _draw(weights, rng)
         t, first, events = self.start, True, []
         while True:
-            terms = self._step_terms(t, first)[state]
+            terms = self._first_terms[state] if first else self._terms[(t - self.start) // GRID, state]
             d = _draw(terms, rng)
             end = t + tokens.DURATIONS[d]
             allowed = self.final_symbols if end == self.end else self.first_symbols if first else self.inner_symbols
-            column = self.tables.log_emit[state, self.meter.position_class(t), :, d]
+            column = self.tables.log_emit[state, self._position(t), :, d]
             symbol = _draw(np.where(allowed, column, NEG_INF), rng)
             events.append(Event(t, int(symbol), int(d)))
             if end == self.end:
@@ -200,5 +202,5 @@ def _draw(log_weights: np.ndarray, rng: np.random.Generator) -> int:
     if not np.isfinite(top):
         raise InfeasibleRequest("no continuation satisfies the constraints")
     cumulative = np.cumsum(np.exp(log_weights - top))
-    index = int(np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right"))
+    index = int(cumulative.searchsorted(rng.random() * cumulative[-1], side="right"))
     return min(index, len(cumulative) - 1)
