@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 import time
@@ -56,6 +57,7 @@ def main() -> int:
         "threads": args.threads,
         "machine": platform.processor() or platform.machine(),
         "style": style.name,
+        "load_average_at_start": round(os.getloadavg()[0], 2),
         "note": "best of the repeats; the build machine is shared with other jobs, so CPU figures are pessimistic",
     }
     render_in_style(style, sketch.resize((128, 128)), RenderParams(), device=device)  # warm-up
