@@ -132,7 +132,7 @@ def run_train(args: argparse.Namespace) -> int:
             if isinstance(event, Progress) and event.message:
                 percent = f"{event.fraction * 100:5.1f}% " if event.fraction is not None else ""
                 print(f"\r{percent}{event.message}".ljust(70), end="", flush=True)
-            elif isinstance(event, Result):
+            elif isinstance(event, Result) and event.value is not None:  # None: a torchrun worker other than 0
                 summary = event.value
                 print(f"\nwrote {summary.style_path}: {summary.steps} steps in {summary.seconds / 60:.1f} min")
     except JobError as error:
