@@ -11,6 +11,18 @@ from app.paths import history_database_path
 from app.store import Store
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # many small decoding steps: on a busy 2-core machine two OpenMP threads keep waiting for each
+    # other (decoding measured 6x slower than with one thread), so these tests use one
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _messages():
     store = Store(history_database_path())
     try:
