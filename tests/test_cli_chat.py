@@ -58,6 +58,20 @@ def test_bad_invocations_say_what_to_do(capsys):
     assert "no conversation 999" in capsys.readouterr().err
 
 
+def test_binary_and_huge_pastes_on_standard_input_are_handled(capsys, monkeypatch):
+    import io
+    import sys
+
+    binary = b"\x00\xff\xfe<|im_end|>What is the capital of France?\x07"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(binary)))
+    assert main(["chat", "-", "--temperature", "0", "--max-tokens", "12", "--no-save"]) == 0
+    assert "Paris" in capsys.readouterr().out
+    for huge in (b"hello " * 100_000, b"paint a harbour " * 50_000):  # refused before any engine runs
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(huge)))
+        assert main(["chat", "-", "--no-save", "--out", "/nonexistent/never-written"]) == 1
+        assert "too long" in capsys.readouterr().err
+
+
 def test_no_save_leaves_no_history(capsys):
     assert main(["chat", "Say hi.", "--no-save", "--temperature", "0", "--max-tokens", "4"]) == 0
     assert _messages()[0] == []

@@ -59,16 +59,25 @@ def run(args: argparse.Namespace) -> int:
     from app.store import Store
     from models.device import pick_device
     from models.jobs import JobCancelled, JobError, Result, Token
-    from models.text.chat import clean_message_text, shared_chat_model
+    from models.text.chat import MAX_MESSAGE_CHARACTERS, clean_message_text, shared_chat_model
     from models.text.creative import carry_out
     from models.text.requests import parse_request
     from models.text.sampling import SamplingSettings
 
-    message = sys.stdin.read() if args.message == "-" else args.message
+    if args.message == "-":  # a pasted file may be anything: undecodable bytes become U+FFFD, never an error
+        message = sys.stdin.buffer.read(4 * MAX_MESSAGE_CHARACTERS).decode("utf-8", errors="replace")
+    else:
+        message = args.message
     message = clean_message_text(message).strip()
     if not message:
         print('The message is empty: say something, e.g. atelier chat "hello".', file=sys.stderr)
         return 2
+    if len(message) > MAX_MESSAGE_CHARACTERS:
+        print(
+            f"The message is too long ({len(message):,} characters; at most {MAX_MESSAGE_CHARACTERS:,}). Shorten it.",
+            file=sys.stderr,
+        )
+        return 1
     if args.threads:
         torch.set_num_threads(args.threads)
     store = None if args.no_save else Store(history_database_path())
