@@ -61,8 +61,17 @@ def measure_ours(weights: str, tokens: int, repeats: int) -> dict:
                 "cpu_per_token": cpu / max(len(reply.token_ids), 1),
             }
         )
+    # a follow-up in the same conversation: the cache still holds the earlier turns, so only the new
+    # message is read before the first token
+    follow_up = PROMPT + [
+        {"role": "assistant", "content": reply.text},
+        {"role": "user", "content": "Now make it rhyme."},
+    ]
+    second = run_job(model.reply(follow_up, settings))
     return summarise(runs) | {
         "engine": f"atelier ({weights} weights)",
+        "follow_up_time_to_first_token_ms": round(1000 * second.first_token_seconds, 1),
+        "follow_up_prompt_tokens": second.prompt_tokens,
         "load_seconds": round(load_seconds, 2),
         "weights_in_use": model.runner.weights,
         "prompt_tokens": reply.prompt_tokens,
