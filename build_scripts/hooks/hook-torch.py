@@ -11,7 +11,10 @@ fails in the bundle without it.
 from PyInstaller import compat
 from PyInstaller.utils.hooks import PY_DYLIB_PATTERNS, collect_data_files, collect_dynamic_libs, collect_submodules
 
-module_collection_mode = "pyz+py"  # torch reads its own Python sources (TorchScript, inspect); keep the .py files
+# torch reads its own Python sources at run time: its config modules (torch._export.config, imported by
+# `import torch`) call inspect.getsource, and TorchScript needs them. Keep every .py beside the compiled
+# modules. (Leaving out the sources of torch._inductor/_dynamo/onnx, 19 MB, broke `import torch`.)
+module_collection_mode = "pyz+py"
 warn_on_missing_hiddenimports = False
 
 UNUSED = [
@@ -47,3 +50,16 @@ hiddenimports = collect_submodules(
 if compat.is_linux:
     # Symlinks from the top folder to torch/lib confuse torch's search for its own libraries.
     bindepend_symlink_suppression = ["**/torch/lib/*.so*"]
+
+    # CUDA builds from PyPI take their CUDA libraries from nvidia-* packages: collect those packages
+    # (as the contributed hook does). A CPU build requires none, and this adds nothing.
+    def _nvidia_hiddenimports() -> list:
+        import packaging.requirements
+        from _pyinstaller_hooks_contrib.compat import importlib_metadata
+        from _pyinstaller_hooks_contrib.utils import nvidia_cuda
+
+        requirements = [packaging.requirements.Requirement(r) for r in importlib_metadata.distribution("torch").requires or []]
+        names = [r.name for r in requirements if r.marker is None or r.marker.evaluate()]
+        return nvidia_cuda.infer_hiddenimports_from_requirements(names)
+
+    hiddenimports += _nvidia_hiddenimports()
