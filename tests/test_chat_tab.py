@@ -170,6 +170,7 @@ def test_a_melody_request_plays_inline_and_opens_in_compose(qtbot, chat, main_wi
     key = answer.meta["attachment"]["key"]
     variation = chat.attachments[key]
     assert variation.melody.bars == 4 and variation.melody.mode == "minor"
+    qtbot.waitUntil(lambda: chat.attachments[key].audio is not None, timeout=60_000)  # rendered for ▶ Play
     chat._on_link(QUrl(f"atelier:play-melody/{key}"))
     assert compose.transport.is_playing
     compose.transport.stop()

@@ -14,8 +14,12 @@ from tests.support.jobs import wait_for_job
 from tests.support.midi_files import write_tune, write_tune_folder
 
 
-def generate(qtbot, tab, **kwargs):
-    return wait_for_job(qtbot, tab, lambda: tab.generate(**kwargs))
+def generate(qtbot, tab, wait_for_sound: bool = True, **kwargs):
+    """Generate, and (by default) wait until the selected variation's sound is rendered, as Play needs."""
+    variations = wait_for_job(qtbot, tab, lambda: tab.generate(**kwargs))
+    if wait_for_sound:
+        qtbot.waitUntil(lambda: tab.selected_variation().audio is not None, timeout=30_000)
+    return variations
 
 
 def test_generate_fills_variations_and_piano_roll(qtbot, compose):
@@ -69,16 +73,16 @@ def test_a_b_switching_keeps_playing(qtbot, compose):
     compose.loop_check.setChecked(True)
     compose.toggle_play()
     compose.variation_list.setCurrentRow(1)
+    qtbot.waitUntil(lambda: compose.transport.variation.index == 1, timeout=20_000)  # once its sound is rendered
     assert compose.transport.is_playing
-    assert compose.transport.variation.index == 1
     compose.transport.stop()
 
 
 def test_tempo_change_rerenders_without_regenerating(qtbot, compose):
     generate(qtbot, compose)
     before = compose.selected_variation()
-    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
-        compose.controls.tempo_spin.setValue(before.audio_tempo * 2)
+    compose.controls.tempo_spin.setValue(before.audio_tempo * 2)
+    qtbot.waitUntil(lambda: compose.selected_variation().audio_tempo == before.audio_tempo * 2, timeout=20_000)
     after = compose.selected_variation()
     assert after.melody.events == before.melody.events
     assert after.audio_tempo == before.audio_tempo * 2
@@ -88,8 +92,8 @@ def test_tempo_change_rerenders_without_regenerating(qtbot, compose):
 def test_count_in_adds_a_bar_of_clicks(qtbot, compose):
     generate(qtbot, compose)
     plain = compose.selected_variation()
-    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
-        compose.controls.count_in_check.setChecked(True)
+    compose.controls.count_in_check.setChecked(True)
+    qtbot.waitUntil(lambda: compose.selected_variation().count_in_seconds > 0, timeout=20_000)
     counted = compose.selected_variation()
     bar_seconds = 4 * 60.0 / plain.audio_tempo
     assert counted.count_in_seconds == pytest.approx(bar_seconds)
@@ -144,6 +148,19 @@ def test_export_midi_and_wav_read_back(qtbot, compose, tmp_path):
     expected_seconds = 4 * 4 * 60.0 / compose.controls.tempo_spin.value()
     assert rate == 44100 and expected_seconds <= len(audio) / rate <= expected_seconds + 2.0
     assert np.sqrt(np.mean(audio**2)) > 0.01
+
+
+def test_the_list_appears_before_the_sound_and_the_selected_variation_renders_first(qtbot, compose):
+    compose.controls.variations_spin.setValue(4)
+    rendered = []
+    compose.worker.job_finished.connect(
+        lambda handle, value: rendered.append(value.index) if handle.title == "Rendering" else None)
+    variations = generate(qtbot, compose, wait_for_sound=False, select=2)
+    assert [v.audio for v in variations] == [None] * 4  # the list and the roll do not wait for sound
+    assert compose.variation_list.currentRow() == 2 and compose.piano_roll.content is not None
+    qtbot.waitUntil(lambda: len(rendered) == 4, timeout=30_000)
+    assert rendered[0] == 2  # the selected variation is heard first
+    assert all(compose.variation_list.variation(row).audio is not None for row in range(4))
 
 
 def test_drag_gives_a_mid_file_url(qtbot, compose):

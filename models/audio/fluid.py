@@ -71,14 +71,20 @@ class FluidRenderer:
         self._font_id = self._synth.sfload(str(soundfont))
         if self._font_id == -1:
             raise OSError(f"FluidSynth could not load the SoundFont {soundfont}")
+        self._selected: dict[int, tuple[int, int]] = {}  # channel -> (bank, program) now selected
 
     def render(self, notes: list[NoteEvent], tail: float = 0.8) -> np.ndarray:
         """All notes as a stereo float32 buffer of shape (frames, 2)."""
         synth = self._synth
-        synth.system_reset()
+        for channel in range(16):
+            synth.all_sounds_off(channel)  # nothing rings over from the last render
         channels = self._assign_channels(notes)
         for (program, is_drum), channel in channels.items():
-            synth.program_select(channel, self._font_id, 128 if is_drum else 0, 0 if is_drum else program)
+            # Selecting a program loads its samples (seconds, with dynamic loading): only when it changes.
+            wanted = (128, 0) if is_drum else (0, program)
+            if self._selected.get(channel) != wanted:
+                synth.program_select(channel, self._font_id, *wanted)
+                self._selected[channel] = wanted
         events = []
         for note in notes:
             channel = channels[(note.program, note.is_drum)]

@@ -36,7 +36,7 @@ class CreativeRequests:
 
     def _compose(self, request) -> None:
         from app.tabs.compose.compose_tab import melody_styles_dir
-        from app.tabs.compose.jobs import generate_melodies
+        from app.tabs.compose.jobs import generate_melodies, rerender
         from app.tabs.compose.recipe import MelodyRequest
 
         params = request.params
@@ -55,9 +55,12 @@ class CreativeRequests:
                                          "recipe": melody_request.to_json()}
             self._update_saved(answer)
             self.view.show_messages(self.messages)
+            # Its sound, so that ▶ Play in the conversation starts at once.
+            self.compose_tab.run_job("Rendering for the chat", rerender(variation, melody_request.tempo, False),
+                                     lambda rendered: self.attachments.__setitem__(key, rendered))
 
         self.compose_tab.run_job("Composing for the chat",
-                                 generate_melodies(melody_request, (melody_styles_dir(),), False), done,
+                                 generate_melodies(melody_request, (melody_styles_dir(),)), done,
                                  self._failed_answer(answer))
 
     def _write_verse(self, request) -> None:
@@ -115,7 +118,10 @@ class CreativeRequests:
             self.paint_tab.use_painting(item)
             self.show_tab.emit(self.paint_tab)
         elif action == "play-melody":
-            self.compose_tab.transport.play(item)
+            if item.audio is None:
+                self.show_message("The melody's sound is still being rendered; press Play again in a moment.")
+            else:
+                self.compose_tab.transport.play(item)
         elif action == "open-melody":
             self.compose_tab.show_variations([item])
             self.show_tab.emit(self.compose_tab)

@@ -98,6 +98,7 @@ class ComposeTab(ActivityTab):
         self.motif: list[tuple[int | None, float]] = []
         self._generate_job: JobHandle | None = None
         self._play_when_rendered = False
+        self._renders_queued: set[tuple[int, float, bool]] = set()
         self.transport = Transport(settings.get("audio_output"), self)
 
         self.splitter.addWidget(self._build_controls())
@@ -245,10 +246,8 @@ class ComposeTab(ActivityTab):
             self._generate_job.cancel()
         request = request or self.controls.request(tuple(self.motif))
         self.hide_error()
-        self._generate_job = self.run_job(
-            "Composing", jobs.generate_melodies(request, (melody_styles_dir(),), self.controls.count_in_check.isChecked()),
-            lambda variations: self._on_generated(variations, select),
-        )
+        self._generate_job = self.run_job("Composing", jobs.generate_melodies(request, (melody_styles_dir(),)),
+                                          lambda variations: self._on_generated(variations, select))
         self.generate_button.setText("Generating…")
         return self._generate_job
 
@@ -269,7 +268,6 @@ class ComposeTab(ActivityTab):
             self.generate_button.setText("Generate")
 
     def show_variations(self, variations: list[Variation], select: int = 0) -> None:
-        was_playing = self.transport.is_playing
         self.variation_list.clear()
         for variation in variations:
             item = QListWidgetItem(variation.title)
@@ -278,8 +276,27 @@ class ComposeTab(ActivityTab):
         self.variation_list.tempo = self.controls.tempo_spin.value()
         self._set_transport_enabled(bool(variations))
         self.variation_list.setCurrentRow(min(select, len(variations) - 1))
-        if was_playing and variations:
-            self.transport.switch_to(variations[self.variation_list.currentRow()])
+        selected = self.selected_variation()
+        for variation in [selected] + [v for v in variations if v is not selected]:  # the selected one first
+            self._render(variation)
+
+    def _audio_ready(self, variation: Variation) -> bool:
+        return variation.audio_ready(self.controls.tempo_spin.value(), self.controls.count_in_check.isChecked())
+
+    def _render(self, variation: Variation) -> None:
+        """Queue a render of `variation` at the current tempo, unless its sound is ready or already coming."""
+        tempo, count_in = self.controls.tempo_spin.value(), self.controls.count_in_check.isChecked()
+        wanted = (id(variation.melody), tempo, count_in)
+        if variation.audio_ready(tempo, count_in) or wanted in self._renders_queued:
+            return
+        self._renders_queued.add(wanted)
+
+        def rendered(result: Variation) -> None:
+            self._renders_queued.discard(wanted)
+            self._replace_variation(result)
+
+        self.run_job("Rendering", jobs.rerender(variation, tempo, count_in), rendered,
+                     lambda _: self._renders_queued.discard(wanted))
 
     def _on_variation_selected(self, row: int) -> None:
         variation = self.variation_list.variation(row)
@@ -287,26 +304,32 @@ class ComposeTab(ActivityTab):
             self.piano_roll.set_content(None)
             return
         self.piano_roll.set_content(roll_content(variation))
-        if self.transport.is_playing:
-            self.transport.switch_to(variation)  # A/B: same beat, other variation
+        if self.transport.is_playing:  # A/B: the same beat in the other variation, as soon as its sound is there
+            if self._audio_ready(variation):
+                self.transport.switch_to(variation)
+            else:
+                self._render(variation)
 
     def _replace_variation(self, variation: Variation) -> None:
+        """A variation's sound has been rendered: keep it, and play it if the user is waiting for it."""
         for row in range(self.variation_list.count()):
             item = self.variation_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole).index == variation.index:
+            if item.data(Qt.ItemDataRole.UserRole).melody is variation.melody:  # not one from an older Generate
                 item.setData(Qt.ItemDataRole.UserRole, variation)
+        selected = self.selected_variation()
+        if selected is None or selected.melody is not variation.melody or not self._audio_ready(variation):
+            return
         self.variation_list.tempo = variation.audio_tempo
-        if self.transport.is_playing and self.transport.variation and self.transport.variation.index == variation.index:
+        if self.transport.is_playing:
             self.transport.switch_to(variation)
-        elif self._play_when_rendered and variation.index == self.selected_variation().index:
+        elif self._play_when_rendered:
             self._play_when_rendered = False
             self.transport.play(variation)
 
     def _rerender_selected(self, *_: object) -> None:
         variation = self.selected_variation()
         if variation is not None:
-            self.run_job("Rendering", jobs.rerender(variation, self.controls.tempo_spin.value(),
-                                                    self.controls.count_in_check.isChecked()), self._replace_variation)
+            self._render(variation)
 
     def selected_variation(self) -> Variation | None:
         return self.variation_list.variation()
@@ -320,9 +343,7 @@ class ComposeTab(ActivityTab):
         variation = self.selected_variation()
         if variation is None:
             return
-        up_to_date = (variation.audio_tempo == self.controls.tempo_spin.value()
-                      and bool(variation.count_in_seconds) == self.controls.count_in_check.isChecked())
-        if up_to_date:
+        if self._audio_ready(variation):
             self.transport.play(variation)
         else:
             self._play_when_rendered = True

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.tabs.compose.recipe import MelodyRequest
 from app.worker import JobContext
-from models.jobs import JobError, Progress, Result, check_cancelled
+from models.jobs import JobError, Progress, Result
 
 COUNT_IN_PITCH = 37  # side stick on the General MIDI percussion channel
 
@@ -26,6 +26,10 @@ class Variation:
     audio: Any = None  # models.audio.render.RenderedAudio at `audio_tempo`
     audio_tempo: float = 0.0
     count_in_seconds: float = 0.0  # length of the metronome bar at the start of `audio`
+
+    def audio_ready(self, tempo: float, count_in: bool) -> bool:
+        """Whether `audio` is this variation at `tempo` with (or without) the count-in bar."""
+        return self.audio is not None and self.audio_tempo == tempo and bool(self.count_in_seconds) == count_in
 
     @property
     def title(self) -> str:
@@ -82,22 +86,19 @@ def render_variation(variation: Variation, tempo: float, count_in: bool, rendere
     return dataclasses.replace(variation, audio=audio, audio_tempo=float(tempo), count_in_seconds=lead_in)
 
 
-def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...], count_in: bool):
+def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...]):
+    """Write the variations (a few hundred ms); their sound is rendered by separate jobs, the selected
+    one first, so the list and the piano roll appear without waiting for audio."""
+
     def job(context: JobContext):
         from models.music.generate import generate
 
-        yield Progress(0.05, "writing melodies")
+        yield Progress(None, "writing melodies")
         try:
             melodies = generate(**request.generate_arguments(), search_dirs=style_dirs)
         except ValueError as error:
             raise JobError(_sentence(str(error))) from None
-        renderer = shared_renderer(context)
-        variations = []
-        for index, melody in enumerate(melodies):
-            check_cancelled(context.cancel)
-            yield Progress(0.1 + 0.9 * index / len(melodies), f"rendering variation {index + 1} of {len(melodies)}")
-            variations.append(render_variation(Variation(index, melody, request), request.tempo, count_in, renderer))
-        yield Result(variations)
+        yield Result([Variation(index, melody, request) for index, melody in enumerate(melodies)])
 
     return job
 
