@@ -56,7 +56,7 @@ def main() -> int:
     start = time.perf_counter()
     with tarfile.open(tarball, "w:gz", compresslevel=6) as archive:
         archive.add(bundle, arcname=name)  # unpacks to a versioned folder, never over another version
-    print(f"{tarball} {tarball.stat().st_size / 2**20:.0f} MB ({time.perf_counter() - start:.0f} s)")
+    print(f"{tarball} {tarball.stat().st_size / 2**20:.0f} MiB ({time.perf_counter() - start:.0f} s)")
     return 0
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Smoke test of the frozen app, as a user would start it: from an empty working folder, with a fresh
-# data folder, no network needed, offscreen.
+# data folder, offscreen, and with no network at all where unshare allows it.
 #
 #   build_scripts/smoke_test.sh [BUNDLE_DIR] [REPORT_JSON]      (defaults: dist/atelier dist/smoke-test.json)
 #
@@ -35,8 +35,17 @@ export ATELIER_DEVICE=${ATELIER_DEVICE:-auto}
 # No sound card is needed: ALSA writes to a null device.
 printf 'pcm.!default { type null }\nctl.!default { type null }\n' > "$work/alsa-null.conf"
 export ALSA_CONFIG_PATH="/usr/share/alsa/alsa.conf:$work/alsa-null.conf"
-# No network: the bundle must not need one. Point any proxy-aware client at nothing.
+# No network: the bundle must not need one. Where the kernel allows it, each run of the app gets a
+# network namespace with no interfaces at all (unshare; as root, or as a user with user namespaces).
+offline=()
+network="not isolated (unshare unavailable); proxies pointed at nothing"
+if unshare -n true 2>/dev/null; then
+    offline=(unshare -n); network="none (unshare -n)"
+elif unshare -rn true 2>/dev/null; then
+    offline=(unshare -rn); network="none (unshare -rn)"
+fi
 export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 no_proxy=
+echo "network during the test: $network"
 
 stages_file="$work/out/stages.tsv"
 : > "$stages_file"
@@ -67,8 +76,8 @@ run_stage() {
 listing() { find "$bundle" -printf '%P\t%s\t%T@\n' | sort; }
 listing > "$work/before.txt"
 
-run_stage bundle timeout 60 "$exe" --version
-run_stage info timeout 300 "$exe" info --json
+run_stage bundle timeout 60 ${offline[@]+"${offline[@]}"} "$exe" --version
+run_stage info timeout 300 ${offline[@]+"${offline[@]}"} "$exe" info --json
 check_models_in_bundle() {
     python3 - "$work/out/info.out" "$bundle" <<'PY'
 import json, sys
@@ -83,8 +92,8 @@ print(f"{len(shipped)} shipped models, all inside the bundle; data folder {info[
 PY
 }
 run_stage resources check_models_in_bundle
-run_stage self-test timeout 1200 "$exe" self-test --json "$work/out/self-test.json"
-run_stage startup timeout 300 env ATELIER_EXIT_AFTER_SHOW=1 "$exe"
+run_stage self-test timeout 1200 ${offline[@]+"${offline[@]}"} "$exe" self-test --json "$work/out/self-test.json"
+run_stage startup timeout 300 ${offline[@]+"${offline[@]}"} env ATELIER_EXIT_AFTER_SHOW=1 "$exe"
 
 check_read_only() {
     listing > "$work/after.txt"
@@ -103,11 +112,11 @@ check_read_only() {
 run_stage read-only check_read_only
 
 # The report: python3 is on any machine that can build the bundle; the bundle itself is not used here.
-python3 - "$work/out" "$bundle" "$report" "$failed_stage" <<'PY'
+python3 - "$work/out" "$bundle" "$report" "$failed_stage" "$network" <<'PY'
 import json, os, sys
 from pathlib import Path
 
-out, bundle, report, failed = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+out, bundle, report, failed, network = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4], sys.argv[5]
 
 def read_json(path):
     try:
@@ -134,6 +143,7 @@ result = {
     "versions": {key: info.get(key) for key in ("atelier", "python", "torch", "qt", "pyside6")},
     "device": info.get("device"),
     "device_notice": info.get("device_notice"),
+    "network": network,
     "shipped_models": [m["name"] + " (" + m["kind"] + ")" for m in info.get("models", []) if m.get("shipped")],
     "stages": stages,
     "checks": self_test.get("checks", []),
