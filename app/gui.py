@@ -47,6 +47,18 @@ def handle_uncaught_exception(
     box.show()
 
 
+def set_application_icon(app) -> None:
+    """The window icon, and the desktop entry's name so that Wayland docks match the window to it."""
+    from PySide6.QtGui import QIcon
+
+    from app.paths import resources_dir
+
+    icon = resources_dir() / "icons" / "atelier.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("atelier")  # build_scripts/atelier.desktop, installed as atelier.desktop
+
+
 def run_gui() -> int:
     if not display_available():
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
@@ -60,6 +72,7 @@ def run_gui() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
+    set_application_icon(app)
     log_path = setup_logging()
     logger.info("Atelier starting; log at %s", log_path)
     sys.excepthook = handle_uncaught_exception

@@ -96,3 +96,12 @@ def test_tarball_is_named_after_the_bundled_torch_build(tmp_path, line, variant)
     version_file.write_text(f"__version__ = '2.13.0'\ndebug = False\n{line}\n")
 
     assert torch_variant(tmp_path) == variant
+
+
+def test_the_window_gets_the_shipped_icon(qapp):
+    from app.gui import set_application_icon
+
+    set_application_icon(qapp)
+
+    assert not qapp.windowIcon().isNull()
+    assert qapp.desktopFileName() == "atelier"
