@@ -69,9 +69,10 @@ bench: setup-dev
 # The desktop bundle (docs/bundle.md): a PyInstaller one-folder app in dist/atelier/, built from a
 # clean venv holding only the run-time dependencies (whatever else is installed, torch imports and the
 # bundle grows), then smoke-tested and packed as dist/atelier-VERSION-PLATFORM-VARIANT.tar.gz.
-# CPU torch by default; for CUDA: make package PACKAGE_TORCH=torch==2.13.0 PACKAGE_VENV=build/package-venv-cuda
+# CPU torch by default; for CUDA: make package PACKAGE_VARIANT=cuda PACKAGE_VENV=build/package-venv-cuda
 #   PACKAGE_TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cu126"
 # Not part of `make test` (it takes minutes); `make package-test` re-runs the smoke test on dist/atelier.
+PACKAGE_VARIANT ?= cpu
 PACKAGE_VENV ?= build/package-venv
 PACKAGE_TORCH ?= $(TORCH_CPU)
 PACKAGE_TORCH_PIP_ARGS ?= $(TORCH_CPU_PIP_ARGS)
@@ -81,7 +82,7 @@ $(PACKAGE_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(PACKAGE_VENV)
 	$(PACKAGE_VENV)/bin/pip install -q --upgrade pip
 	$(PACKAGE_VENV)/bin/pip install -q $(PACKAGE_TORCH_PIP_ARGS) "$(PACKAGE_TORCH)"
-	@if [ "$(PACKAGE_TORCH)" = "$(TORCH_CPU)" ] && ! $(PACKAGE_VENV)/bin/python -c "import sys, torch; sys.exit(torch.version.cuda is not None)"; then \
+	@if [ "$(PACKAGE_VARIANT)" = cpu ] && ! $(PACKAGE_VENV)/bin/python -c "import sys, torch; sys.exit(torch.version.cuda is not None)"; then \
 		echo "pip installed a CUDA build of torch for the CPU bundle; point it at CPU wheels:" \
 		"make package PACKAGE_TORCH_PIP_ARGS='--index-url https://download.pytorch.org/whl/cpu'"; exit 1; fi
 	$(PACKAGE_VENV)/bin/pip install -q -e . "pyinstaller>=6.11"
