@@ -78,6 +78,7 @@ def run_gui() -> int:
     sys.excepthook = handle_uncaught_exception
     window = MainWindow()
     apply_theme(app, window.settings.get("dark_theme"))
+    app.aboutToQuit.connect(window.shutdown)  # however the app quits, the workers are joined first
     window.show()
     from app.startup_timer import exit_after_show_requested, report_shown_and_quit
 

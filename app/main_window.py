@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.hide()  # gone at once, even while a worker finishes a step it cannot interrupt
         self.shutdown()
         super().closeEvent(event)
 

@@ -179,11 +179,20 @@ class TabWorker(QObject):
         for handle in self._jobs.values():
             handle.cancel()
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
-        """Cancel every job and stop the thread; True if it stopped in time."""
+    def shutdown(self) -> bool:
+        """Cancel every job and wait for the thread to end.
+
+        There is no time limit: a job stops at its next cancel check, but a step that cannot be
+        interrupted (loading a model) must finish first, and a QThread destroyed while running
+        takes the whole process down.
+        """
         self.cancel_all()
         self._thread.quit()
-        return self._thread.wait(timeout_ms)
+        started = time.monotonic()
+        stopped = self._thread.wait()
+        if time.monotonic() - started > 1.0:
+            logger.info("the %s worker took %.1f s to stop", self.name, time.monotonic() - started)
+        return stopped
 
     def _relay(self, job_id: int, signal: Signal, *payload: Any) -> None:
         handle = self._jobs.get(job_id)

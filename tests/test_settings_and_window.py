@@ -134,3 +134,21 @@ def test_closing_cancels_running_jobs_and_joins_threads(qtbot, main_window):
         worker.submit("Heavy", heavy_torch_job)
     main_window.close()
     assert all(not tab.worker._thread.isRunning() for tab in main_window.activity_tabs)
+
+
+def test_closing_waits_for_a_step_that_cannot_be_interrupted(qtbot, main_window):
+    import time
+
+    from models.jobs import Progress, Result
+
+    def loading_a_big_model(context):
+        yield Progress(None, "loading")
+        time.sleep(6)  # longer than any fixed wait: the thread must still be joined, never destroyed running
+        yield Result("loaded")
+
+    worker = main_window.activity_tabs[2].worker
+    with qtbot.waitSignal(worker.job_progress, timeout=10_000):
+        worker.submit("Loading", loading_a_big_model)
+    main_window.close()
+    assert not main_window.isVisible()
+    assert all(not tab.worker._thread.isRunning() for tab in main_window.activity_tabs)
