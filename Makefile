@@ -12,7 +12,7 @@ TORCH_CPU ?= torch==2.13.0
 TORCH_CPU_PIP_ARGS ?=
 DEBIAN_PACKAGES := libportaudio2 libfluidsynth3 musescore-general-soundfont-small xvfb libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1
 TEST_ENV := QT_QPA_PLATFORM=offscreen ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$(CURDIR)/tests/alsa-null.conf \
-	ATELIER_DEVICE=cpu OMP_NUM_THREADS=2
+	ATELIER_DEVICE=cpu OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 
 setup: system-packages $(VENV)/.installed
 
