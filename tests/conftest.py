@@ -60,6 +60,14 @@ def main_window(qtbot):
     window.shutdown()
 
 
+def install_checkpoint(checkpoint: Path, folder: Path, name: str) -> Path:
+    """Copy a checkpoint (weights and JSON) into a data-folder models directory, as a user's own; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for suffix in (".safetensors", ".json"):
+        shutil.copy(checkpoint.with_suffix(suffix), folder / f"{name}{suffix}")
+    return folder
+
+
 # Tab fixtures: a main window whose Paint and Compose tabs have a tiny style of their own, trained in
 # seconds once per session, so tab tests never depend on the shipped checkpoints.
 
@@ -79,10 +87,7 @@ def tiny_style(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def compose(qtbot, main_window, data_dir, tiny_style):
-    styles = data_dir / "models" / "melody"
-    styles.mkdir(parents=True, exist_ok=True)
-    for suffix in (".safetensors", ".json"):
-        shutil.copy(tiny_style.with_suffix(suffix), styles / f"tiny{suffix}")
+    styles = install_checkpoint(tiny_style, data_dir / "models" / "melody", "tiny")
     tab = main_window.activity_tabs[1]
     tab.controls.refresh_styles(select=str(styles / "tiny.safetensors"))
     tab.controls.variations_spin.setValue(3)
@@ -106,10 +111,7 @@ def tiny_paint_style(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def paint(qtbot, main_window, data_dir, tiny_paint_style):
-    styles = data_dir / "models" / "styles"
-    styles.mkdir(parents=True, exist_ok=True)
-    for suffix in (".safetensors", ".json"):
-        shutil.copy(tiny_paint_style.with_suffix(suffix), styles / f"stripes{suffix}")
+    styles = install_checkpoint(tiny_paint_style, data_dir / "models" / "styles", "stripes")
     tab = main_window.activity_tabs[0]
     from tests.support.jobs import wait_for_job
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
+
+from tests.conftest import install_checkpoint
 
 
 @pytest.fixture(scope="session")
@@ -20,10 +21,7 @@ def chat(qtbot, main_window, chat_model, data_dir, tiny_style):
     tab = main_window.activity_tabs[2]
     tab.worker.cache["chat_model"] = chat_model
     # Melody requests name shipped styles; the session's tiny style stands in for "irish".
-    styles = data_dir / "models" / "melody"
-    styles.mkdir(parents=True, exist_ok=True)
-    for suffix in (".safetensors", ".json"):
-        shutil.copy(tiny_style.with_suffix(suffix), styles / f"irish{suffix}")
+    install_checkpoint(tiny_style, data_dir / "models" / "melody", "irish")
     tab.sampling.max_length_spin.setValue(16)
     tab.sampling.seed_spin.setValue(3)
     main_window.tabs.setCurrentWidget(tab)

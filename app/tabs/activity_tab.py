@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.worker import JobFactory, JobHandle, TabWorker
 
@@ -57,6 +57,16 @@ class ActivityTab(QWidget):
     def _forget(self, handle: JobHandle) -> None:
         self._finished_callbacks.pop(handle.id, None)
         self._failed_callbacks.pop(handle.id, None)
+
+    @staticmethod
+    def scrolling(panel: QWidget) -> QScrollArea:
+        """A controls panel that scrolls up and down, never sideways: wide enough for every control."""
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(panel.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
+        return scroll
 
     def cancel_running_job(self) -> bool:
         """Cancel this tab's oldest unfinished job (the one running); False when it has none."""

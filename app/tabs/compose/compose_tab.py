@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -168,13 +167,7 @@ class ComposeTab(ActivityTab):
         layout.addWidget(train_button)
         layout.addStretch(1)
 
-        scroll = QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        # Wide enough for every control: the panel scrolls up and down, never sideways.
-        scroll.setMinimumWidth(panel.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
-        return scroll
+        return self.scrolling(panel)
 
     def _build_work_area(self) -> QWidget:
         area = QWidget()

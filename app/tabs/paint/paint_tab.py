@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -81,12 +80,7 @@ class PaintTab(ActivityTab):
         self._full_job: JobHandle | None = None
 
         self.controls = PaintControls()
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
-        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(self.scrolling(self.controls))
         self.splitter.addWidget(self._build_work_area())
         self.splitter.addWidget(self._build_history())
         self.splitter.setStretchFactor(1, 1)
