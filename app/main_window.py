@@ -184,11 +184,17 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         self.tabs.setCurrentIndex(min(max(self.settings.get("last_tab"), 0), self.tabs.count() - 1))
+        for tab in self.activity_tabs:
+            layout = self.settings.get(f"{tab.title.lower()}_layout")
+            if not layout.isEmpty():
+                tab.splitter.restoreState(layout)
 
     def save_state(self) -> None:
         self.settings.set("window_geometry", self.saveGeometry())
         self.settings.set("window_state", self.saveState())
         self.settings.set("last_tab", self.tabs.currentIndex())
+        for tab in self.activity_tabs:
+            self.settings.set(f"{tab.title.lower()}_layout", tab.splitter.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -36,6 +36,10 @@ REGISTRY: dict[str, Setting] = {
         Setting("last_tab", int, 0, "Tab shown when the window last closed"),
         Setting("window_geometry", QByteArray, QByteArray(), "Main window position and size"),
         Setting("window_state", QByteArray, QByteArray(), "Dock and toolbar layout"),
+        *[
+            Setting(f"{tab}_layout", QByteArray, QByteArray(), f"Panel sizes of the {tab.title()} tab")
+            for tab in ("paint", "compose", "chat")
+        ],
     ]
 }
 

@@ -68,6 +68,7 @@ def test_preferences_and_geometry_persist_across_restart(qtbot, data_dir):
     qtbot.addWidget(window)
     window.setGeometry(QRect(20, 30, 760, 500))
     window.tabs.setCurrentIndex(1)
+    window.activity_tabs[1].splitter.setSizes([300, 400, 0])  # the user hid the history panel
     qtbot.waitUntil(lambda: window.device_info is not None, timeout=20_000)
     dialog = window.show_preferences()
     dialog.device_combo.setCurrentIndex(dialog.device_combo.findData("cpu"))
@@ -80,6 +81,7 @@ def test_preferences_and_geometry_persist_across_restart(qtbot, data_dir):
     qtbot.addWidget(reopened)
     try:
         assert reopened.tabs.currentIndex() == 1
+        assert reopened.activity_tabs[1].splitter.sizes()[2] == 0
         assert reopened.size().width() == 760 and reopened.size().height() == 500
         assert reopened.settings.get("device") == "cpu"
         assert reopened.settings.get("dark_theme") is False
