@@ -201,3 +201,16 @@ def test_a_local_server_answers_when_set_and_the_built_in_model_when_it_is_down(
     answer = send_and_wait(qtbot, chat, "Are you still there?")  # the server is gone now
     assert answer.content.strip() and answer.content != "".join(WORDS)
     assert notices and "not answering" in notices[0] and "built-in model" in notices[0]
+
+
+def test_a_painting_from_an_earlier_session_shows_no_broken_picture(qtbot, chat, paint):
+    chat.send("paint a calm sea")
+    qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
+    assert "<img" in chat.view.toHtml()
+    conversation = chat.conversation_id
+    chat.attachments.clear()  # as after a restart: the picture was not kept
+    chat.view.document().clear()
+    chat.view._images.clear()
+    chat.open_conversation(conversation)
+    html = chat.view.toHtml()
+    assert "<img" not in html and "Open in Paint" in html

@@ -50,12 +50,14 @@ class ConversationView(QTextBrowser):
         self.setOpenLinks(False)  # the Chat tab handles atelier: links
         self.setOpenExternalLinks(False)
         self._stream_cursor: QTextCursor | None = None
+        self._images: set[str] = set()  # keys of pictures registered with the document
         self.show_messages([])
 
     def add_image(self, key: str, image: QImage) -> str:
         """Register a picture for inline display; returns the URL to put in an <img>."""
         url = f"atelier-image:{key}"
         self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        self._images.add(key)
         return url
 
     def message_html(self, message: ChatMessage) -> str:
@@ -65,7 +67,7 @@ class ConversationView(QTextBrowser):
                  f"<p>{_paragraphs(message.content)}</p>"]
         attachment = message.meta.get("attachment")
         if attachment:
-            parts.append(attachment_html(attachment))
+            parts.append(attachment_html(attachment, attachment["key"] in self._images))
         details = []
         if message.meta.get("tokens_per_second"):
             details.append(f"{message.meta['tokens_per_second']:.1f} tokens/s")
@@ -110,10 +112,11 @@ class ConversationView(QTextBrowser):
         bar.setValue(bar.maximum())
 
 
-def attachment_html(attachment: dict[str, Any]) -> str:
+def attachment_html(attachment: dict[str, Any], picture_available: bool) -> str:
+    """Links (and the picture, when this session has it) for a painting or a melody made in the chat."""
     key = html.escape(str(attachment["key"]))
     if attachment["kind"] == "painting":
-        image = f'<img src="atelier-image:{key}" width="{attachment.get("width", 320)}">' if attachment.get("shown") else ""
+        image = f'<img src="atelier-image:{key}" width="{attachment.get("width", 320)}">' if picture_available else ""
         return (f'<p><a href="atelier:open-painting/{key}">{image}</a><br>'
                 f'<a href="atelier:open-painting/{key}">Open in Paint</a></p>')
     if attachment["kind"] == "melody":

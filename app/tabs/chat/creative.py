@@ -26,7 +26,7 @@ class CreativeRequests:
             self.attachments[key] = painting
             answer.content = (f"{request.understood}\nHere is {params['subject']} in the style of "
                               f"{painting.extras['title']} (seed {seed}).")
-            answer.meta["attachment"] = {"kind": "painting", "key": key, "shown": True, "params": params | {"seed": seed}}
+            answer.meta["attachment"] = {"kind": "painting", "key": key, "params": params | {"seed": seed}}
             self._update_saved(answer)
             self._show_attachments()
             self.view.show_messages(self.messages)
