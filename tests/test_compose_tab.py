@@ -246,7 +246,7 @@ def test_an_impossible_request_is_a_sentence(qtbot, compose):
 
 def test_ui_never_stalls_while_composing_and_rendering(qtbot, compose):
     compose.controls.variations_spin.setValue(16)
-    compose.controls.bars_spin.setValue(32)
+    compose.controls.bars_spin.setValue(16)
     with event_loop_gaps() as gaps:
         generate(qtbot, compose)
         qtbot.wait(50)

@@ -21,7 +21,7 @@ SAMPLE_RATE = 44100
 PEAK_LEVEL = 10 ** (-1.0 / 20)  # -1 dBFS: loud, never clipping
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
 class RenderedAudio:
     samples: np.ndarray  # float32, shape (frames, 2), in [-1, 1]
     sample_rate: int

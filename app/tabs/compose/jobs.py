@@ -18,7 +18,7 @@ from models.jobs import JobError, Progress, Result
 COUNT_IN_PITCH = 37  # side stick on the General MIDI percussion channel
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
 class Variation:
     index: int
     melody: Any  # models.music.melody.Melody

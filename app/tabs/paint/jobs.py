@@ -21,7 +21,7 @@ HISTORY_THUMBNAIL_SIDE = 160
 SURPRISE_LONG_SIDE = 512
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
 class StyleEntry:
     name: str
     title: str
@@ -32,7 +32,7 @@ class StyleEntry:
     can_paint_from_scratch: bool
 
 
-@dataclass
+@dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
 class Painting:
     """A finished render: the picture, the canvas it came from, and the recipe that makes it again."""
 
