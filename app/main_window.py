@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import platform
 
 from PySide6.QtCore import Qt, QTimer
@@ -80,6 +81,9 @@ class MainWindow(QMainWindow):
         self.system_worker.submit("Finding the compute device", _probe_device(self.settings.get("device")))
 
     def _on_device_probed(self, _handle, report: dict) -> None:
+        # torch and the app are loaded now: move their objects out of the cyclic garbage collector's
+        # reach, whose full passes over them held the interpreter lock for ~0.1 s and stalled the UI.
+        gc.freeze()
         self.device_info = report
         self.status.set_device(str(report["description"]))
         if report.get("notice"):

@@ -244,9 +244,10 @@ def test_an_impossible_request_is_a_sentence(qtbot, compose):
     assert compose.generate_button.text() == "Generate"
 
 
-def test_ui_never_stalls_while_composing_and_rendering(qtbot, compose):
+def test_ui_never_stalls_while_composing_and_rendering(qtbot, main_window, compose):
+    qtbot.waitUntil(lambda: main_window.device_info is not None, timeout=20_000)  # start-up done, as for a user
     compose.controls.variations_spin.setValue(16)
-    compose.controls.bars_spin.setValue(16)
+    compose.controls.bars_spin.setValue(32)
     with event_loop_gaps() as gaps:
         generate(qtbot, compose)
         qtbot.wait(50)
