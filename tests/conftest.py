@@ -60,6 +60,17 @@ def main_window(qtbot):
     window.shutdown()
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Run a test module's torch work on one thread (decoding measured 6x slower with two on a busy machine)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def install_checkpoint(checkpoint: Path, folder: Path, name: str) -> Path:
     """Copy a checkpoint (weights and JSON) into a data-folder models directory, as a user's own; returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)

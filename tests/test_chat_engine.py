@@ -29,16 +29,8 @@ TEXTS = [
 CHAT = [{"role": "user", "content": "What is the capital of France?"}]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # many small decoding steps: on a busy 2-core machine two OpenMP threads keep waiting for each
-    # other (decoding measured 6x slower than with one thread), so these tests use one
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Many small decoding steps: on a busy 2-core machine two OpenMP threads keep waiting for each other.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

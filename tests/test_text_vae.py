@@ -31,16 +31,8 @@ TINY = [f"the {c} {a} sleeps by {p}" for c in COLOURS for a in ANIMALS for p in 
 SMALL = VAEConfig(vocab_size=0, embed=16, hidden=32, latent=8, max_words=10)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    # many small decoding steps: on a busy 2-core machine two OpenMP threads keep waiting for each
-    # other (decoding measured 6x slower than with one thread), so these tests use one
-    import torch
-
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+# Many small decoding steps: on a busy 2-core machine two OpenMP threads keep waiting for each other.
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
