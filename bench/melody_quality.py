@@ -1,8 +1,8 @@
 """Melody quality on the held-out test split: bits per note of our HMM against baselines, feature overlap, speed.
 
 For each style (same tokens, same train/valid/test split for every model):
-  - ours: the shipped position-conditioned melody HMM; also our plain-token HMM at the same size (its number
-    comes from resources/melody/training_report.json, fitted on the same split by train_melody_models.py)
+  - ours: the shipped melody HMM (pitch given state and previous pitch, duration given state and metric
+    position; models/music/model.py)
   - Markov chains of order 1 and 2 with interpolated smoothing tuned on valid
   - hmmlearn CategoricalHMM (implementation="scaling") with the same number of states on the plain tokens,
     its emissions interpolated with the unigram like ours (weight tuned on valid; unsmoothed it gives -inf)
@@ -10,7 +10,8 @@ Then the Yang & Lerch (2018) overlap areas between the intra-set distance distri
 melodies and the inter-set distances from held-out to generated melodies (one generated melody per
 held-out tune, same key, mode, metre and length): pitch-class histogram, pitch range, interval
 histogram, note-length histogram, mean inter-onset interval. 1.0 means indistinguishable.
-Finally the time to generate 8 variations of 16 bars (median of 7 runs after one warm-up).
+Then the time to generate 8 variations of 16 bars (median of 7 runs after one warm-up), and the
+harmonizer's chord accuracy on the held-out chorales against two simpler choices.
 
     nice -n 10 .venv/bin/python bench/melody_quality.py --out bench/results/melody_quality.json
     .venv/bin/python bench/melody_quality.py --styles bach --skip-hmmlearn      # a quick look
@@ -35,9 +36,11 @@ import torch  # noqa: E402
 
 from models.music import tokens  # noqa: E402
 from models.music.baselines import MarkovChain  # noqa: E402
-from models.music.corpus import RESOURCE_DIR, encode, load_corpus, select  # noqa: E402
+from models.music.corpus import encode, load_corpus, select  # noqa: E402
 from models.music.generate import generate, load_style  # noqa: E402
-from models.music.model import SMOOTHING_GRID  # noqa: E402
+from models.music.harmonizer import chord_accuracy, load_harmonizer  # noqa: E402
+
+SMOOTHING_GRID = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)  # unigram interpolation weights tried on valid
 
 
 def hmmlearn_bits(train, valid, test, n_states: int, n_iter: int) -> dict:
@@ -126,11 +129,8 @@ def bench_style(corpus, style: str, skip_hmmlearn: bool, hmmlearn_iterations: in
     ours = load_style(style)
     result: dict = {"test_melodies": len(test), "test_notes": sum(len(e.tokens) for e in test), "bits_per_note": {}}
     bits = result["bits_per_note"]
-    bits[f"ours: melody HMM, {ours.n_states} states, position-conditioned emissions"] = round(ours.bits_per_note(test), 4)
-    # The plain-token variant was fitted by build_scripts/train_melody_models.py on the same split.
-    trained = json.loads((RESOURCE_DIR / "training_report.json").read_text())[style]
-    bits[f"ours: melody HMM, {ours.n_states} states, plain tokens (training_report.json)"] = trained[
-        "plain_tokens_test_bits_per_note"]
+    bits[f"ours: melody HMM, {ours.n_states} states, pitch | previous pitch, duration | position"] = round(
+        ours.bits_per_note(test), 4)
     for order in (1, 2):
         chain = MarkovChain(order, tokens.VOCAB_SIZE).fit([e.tokens for e in train], [e.tokens for e in valid])
         bits[f"Markov chain order {order} (interpolated)"] = round(chain.bits_per_note([e.tokens for e in test]), 4)
@@ -163,19 +163,22 @@ def main() -> int:
     parser.add_argument("--styles", default="bach,irish,fiddle,scottish")
     parser.add_argument("--skip-hmmlearn", action="store_true")
     parser.add_argument("--hmmlearn-iterations", type=int, default=40,
-                        help="EM iterations for hmmlearn (tol 1e-2); ours used up to 100 with a per-note tolerance")
+                        help="EM iterations for hmmlearn (tol 1e-2); ours used up to 150 with a per-note tolerance")
     parser.add_argument("--max-generated", type=int, default=200, help="held-out tunes compared by features")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     torch.set_num_threads(1)
     corpus, _ = load_corpus()
     report = {"benchmark": "held-out bits per note (lower is better), feature overlap (higher is better), speed",
-              "machine": "2-core CPU, shared with other jobs while measuring", "torch": torch.__version__,
+              "machine": "2-core CPU", "torch": torch.__version__,
               "styles": {}}
     for style in args.styles.split(","):
         report["styles"][style] = bench_style(corpus, style, args.skip_hmmlearn, args.hmmlearn_iterations,
                                               args.max_generated)
         print(json.dumps({style: report["styles"][style]}), flush=True)
+    chorales = [t for t in select(corpus, "bach", "test") if t.chords]
+    report["harmonizer_test_chord_accuracy"] = chord_accuracy(load_harmonizer(), chorales)
+    print(json.dumps({"harmonizer": report["harmonizer_test_chord_accuracy"]}), flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, indent=2) + "\n")

@@ -1,8 +1,8 @@
 """Train the shipped melody styles (bach, irish, fiddle, scottish) from resources/melody/corpus.json.gz.
 
-For each style: fit the position-conditioned melody HMM at several state counts, keep the one with
-the best validation bits per note, also fit the plain-token HMM (no position context) at that size
-for the token-design comparison, and save resources/melody/<style>.safetensors (+ .json).
+For each style: fit the melody HMM (see models/music/model.py) at several state counts and prior
+strengths, keep the one with the best validation bits per note, and save
+resources/melody/<style>.safetensors (+ .json).
 A summary with every validation and test number goes to resources/melody/training_report.json.
 
     nice -n 10 .venv/bin/python build_scripts/train_melody_models.py            # ~15 minutes on 2 cores
@@ -29,40 +29,40 @@ from models.music.model import train_job  # noqa: E402
 STATE_CANDIDATES = {"bach": (16, 32), "irish": (32, 64), "fiddle": (32, 64), "scottish": (32, 64)}
 
 
-def train_style(tunes, style: str, states: tuple[int, ...], restarts: int, n_iter: int, out_dir: Path) -> dict:
+def train_style(tunes, style: str, states: tuple[int, ...], priors: tuple[float, ...], restarts: int, n_iter: int,
+                out_dir: Path) -> dict:
     train, valid, test = ([encode(t) for t in select(tunes, style, split)] for split in ("train", "valid", "test"))
     began = time.time()
     candidates = {}
     best = None
     for k in states:
-        t0 = time.time()
-        model = run_job(train_job(train, valid, n_states=k, restarts=restarts, n_iter=n_iter, style=style))
-        bits = model.bits_per_note(valid)
-        candidates[k] = {"valid_bits_per_note": round(bits, 4), "seconds": round(time.time() - t0, 1)}
-        print(f"{style}: K={k} valid {bits:.3f} bits/note ({time.time() - t0:.0f} s)", flush=True)
-        if best is None or bits < best[1]:
-            best = (model, bits)
+        for prior in priors:
+            t0 = time.time()
+            model = run_job(train_job(train, valid, n_states=k, restarts=restarts, n_iter=n_iter, pitch_prior=prior,
+                                      style=style))
+            bits = model.bits_per_note(valid)
+            candidates[f"{k} states, pitch prior {prior:g}"] = {"valid_bits_per_note": round(bits, 4),
+                                                                 "seconds": round(time.time() - t0, 1)}
+            print(f"{style}: K={k} prior {prior:g}: valid {bits:.3f} bits/note ({time.time() - t0:.0f} s)", flush=True)
+            if best is None or bits < best[1]:
+                best = (model, bits)
     model, valid_bits = best
-    plain = run_job(train_job(train, valid, n_states=model.n_states, contextual=False, restarts=restarts,
-                              n_iter=n_iter, style=style))
     summary = {
         "style": style,
         "tunes": {"train": len(train), "valid": len(valid), "test": len(test)},
         "notes": {"train": sum(len(e.tokens) for e in train), "test": sum(len(e.tokens) for e in test)},
         "state_candidates": candidates,
         "chosen_states": model.n_states,
-        "smoothing": model.smoothing,
+        "priors": model.priors,
         "valid_bits_per_note": round(valid_bits, 4),
         "test_bits_per_note": round(model.bits_per_note(test), 4),
-        "plain_tokens_valid_bits_per_note": round(plain.bits_per_note(valid), 4),
-        "plain_tokens_test_bits_per_note": round(plain.bits_per_note(test), 4),
         "seconds": round(time.time() - began, 1),
     }
     model.info = {"meters": sorted({str(t.meter) for t in select(tunes, style, "train")}),
                   "modes": sorted({t.mode for t in select(tunes, style, "train")})}
     model.save(out_dir / f"{style}.safetensors", training={
         "corpus": "resources/melody/corpus.json.gz (music21 bundled corpus; see LICENSES.md)",
-        "split": "train; smoothing and state count chosen on valid",
+        "split": "train; state count and prior strength chosen on valid",
         **{k: summary[k] for k in ("tunes", "notes", "valid_bits_per_note", "test_bits_per_note", "seconds")},
     })
     print(json.dumps(summary), flush=True)
@@ -102,8 +102,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Train the shipped melody styles.")
     parser.add_argument("--styles", default="bach,irish,fiddle,scottish")
     parser.add_argument("--states", help="comma-separated state counts (default: per style)")
+    parser.add_argument("--pitch-priors", default="3", help="comma-separated pitch prior strengths to try")
     parser.add_argument("--restarts", type=int, default=2)
-    parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--iterations", type=int, default=150)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out-dir", type=Path, default=RESOURCE_DIR)
     parser.add_argument("--skip-harmonizer", action="store_true")
@@ -121,7 +122,8 @@ def main() -> int:
         report_path.write_text(json.dumps(report, indent=2) + "\n")
     for style in [s for s in args.styles.split(",") if s]:
         states = tuple(int(s) for s in args.states.split(",")) if args.states else STATE_CANDIDATES[style]
-        report[style] = train_style(tunes, style, states, args.restarts, args.iterations, args.out_dir)
+        priors = tuple(float(p) for p in args.pitch_priors.split(","))
+        report[style] = train_style(tunes, style, states, priors, args.restarts, args.iterations, args.out_dir)
         report_path.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 

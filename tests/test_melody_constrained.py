@@ -10,12 +10,12 @@ import pytest
 
 from models.music import tokens
 from models.music.constrained import (
+    Entry,
     Event,
     InfeasibleRequest,
     SpanSampler,
     Tables,
     _logsumexp,
-    emission_column,
     forward_filter,
     suffix_exit,
 )
@@ -27,17 +27,19 @@ def tiny_tables(seed: int = 0, k: int = 3) -> Tables:
     rng = np.random.default_rng(seed)
     start = rng.dirichlet(np.ones(k))
     trans = rng.dirichlet(np.ones(k), size=k)
-    emit = rng.dirichlet(np.full(tokens.VOCAB_SIZE, 0.3), size=(k, tokens.N_POSITION_CLASSES))
-    return Tables.from_model(start, trans, emit)
+    pitch = rng.dirichlet(np.full(tokens.N_PITCH_SYMBOLS, 0.3), size=(k, tokens.N_PITCH_SYMBOLS + 1))
+    duration = rng.dirichlet(np.ones(len(tokens.DURATIONS)), size=(k, tokens.N_POSITION_CLASSES))
+    return Tables.from_model(start, trans, pitch, duration)
 
 
-def log_prob(tables: Tables, events: list[Event], entry: np.ndarray | None = None) -> float:
-    """log P(the HMM's first notes are `events`) by the forward recursion."""
-    log_alpha = None
+def log_prob(tables: Tables, events: list[Event]) -> float:
+    """log P(the HMM's first notes are `events`) by the forward recursion, written out plainly."""
+    log_alpha, previous = None, tokens.NO_PREVIOUS
     for e in events:
-        prior = (tables.log_start if entry is None else entry) if log_alpha is None else \
-            _logsumexp(log_alpha[:, None] + tables.log_trans, 0)
-        log_alpha = prior + emission_column(tables, e, METER)
+        prior = tables.log_start if log_alpha is None else _logsumexp(log_alpha[:, None] + tables.log_trans, 0)
+        position = METER.position_class(e.onset)
+        log_alpha = prior + tables.log_pitch[:, previous, e.symbol] + tables.log_duration[:, position, e.duration]
+        previous = e.symbol
     return float(_logsumexp(log_alpha, 0))
 
 
@@ -78,12 +80,11 @@ SECOND = tokens.pitch_to_symbol(62, 0, "major")[0]
 def test_the_probability_of_meeting_the_constraints_equals_brute_force_enumeration():
     tables = tiny_tables()
     symbols = [TONIC, SECOND, tokens.REST]
-    sampler = SpanSampler(tables, METER, 0, 36, allowed_mask(symbols), final_tonic=True, rests=True)
+    sampler = SpanSampler(tables, METER, 0, 36, allowed_mask(symbols), final_tonic=True, rests=True, dtype=np.float64)
     fillings = all_fillings(0, 36, symbols, final={TONIC})
     assert len(fillings) > 100
     brute = np.logaddexp.reduce([log_prob(tables, f) for f in fillings])
-    ours = _logsumexp(tables.log_start + sampler._log_beta_first, 0)
-    assert ours == pytest.approx(brute, abs=1e-9)
+    assert sampler.log_probability(Entry(tables.log_start)) == pytest.approx(brute, abs=1e-9)
 
 
 def test_samples_follow_the_exact_conditional_distribution():
@@ -95,7 +96,7 @@ def test_samples_follow_the_exact_conditional_distribution():
     exact /= exact.sum()
     rng = np.random.default_rng(0)
     n = 4000
-    counts = Counter(tuple(sampler.sample(tables.log_start, rng)) for _ in range(n))
+    counts = Counter(tuple(sampler.sample(Entry(tables.log_start), rng)) for _ in range(n))
     assert set(counts) <= {tuple(f) for f in fillings}
     empirical = np.array([counts[tuple(f)] / n for f in fillings])
     assert 0.5 * np.abs(empirical - exact).sum() < 0.05  # total variation distance
@@ -105,24 +106,24 @@ def test_infilling_conditions_on_the_notes_after_the_gap():
     tables = tiny_tables(seed=2)
     symbols = [TONIC, SECOND]
     prefix = [Event(0, SECOND, tokens.DURATIONS.index(24))]
-    suffix = [Event(48, TONIC, tokens.DURATIONS.index(48))]
+    suffix = [Event(48, TONIC, tokens.DURATIONS.index(24)), Event(72, SECOND, tokens.DURATIONS.index(24))]
     entry = forward_filter(tables, prefix, METER)
     exit_log = suffix_exit(tables, suffix, METER)
     sampler = SpanSampler(tables, METER, 24, 48, allowed_mask(symbols), final_tonic=False, exit_log=exit_log,
-                          rests=False, opening=False)
+                          rests=False, opening=False, dtype=np.float64)
     fillings = all_fillings(24, 48, symbols, final=set(symbols))
     whole = [log_prob(tables, prefix + f + suffix) for f in fillings]
     brute = np.logaddexp.reduce(whole) - log_prob(tables, prefix)
-    assert _logsumexp(entry + sampler._log_beta_first, 0) == pytest.approx(brute, abs=1e-9)
+    assert sampler.log_probability(entry) == pytest.approx(brute, abs=1e-9)
 
 
 def test_an_impossible_request_is_refused_with_a_reason():
     tables = tiny_tables()
     mask = allowed_mask([SECOND])  # no tonic allowed, but the melody must end on it
     sampler = SpanSampler(tables, METER, 0, 48, mask, final_tonic=True)
-    assert not sampler.feasible(tables.log_start)
+    assert not sampler.feasible(Entry(tables.log_start))
     with pytest.raises(InfeasibleRequest):
-        sampler.sample(tables.log_start, np.random.default_rng(0))
+        sampler.sample(Entry(tables.log_start), np.random.default_rng(0))
 
 
 def test_every_sample_fills_the_bars_exactly_and_never_crosses_a_bar_line():
@@ -132,8 +133,21 @@ def test_every_sample_fills_the_bars_exactly_and_never_crosses_a_bar_line():
         sampler = SpanSampler(tables, meter, 0, end, np.ones(tokens.N_PITCH_SYMBOLS, bool), final_tonic=True)
         rng = np.random.default_rng(5)
         for _ in range(20):
-            events = sampler.sample(tables.log_start, rng)
+            events = sampler.sample(Entry(tables.log_start), rng)
             assert sum(e.ticks for e in events) == end
             assert all(a.onset + a.ticks == b.onset for a, b in itertools.pairwise(events))
             assert all(e.onset // meter.bar_ticks == (e.onset + e.ticks - 1) // meter.bar_ticks for e in events)
             assert tokens.is_tonic_symbol(events[-1].symbol) and events[0].symbol != tokens.REST
+
+
+def test_the_float32_look_ahead_agrees_with_float64_on_a_shipped_style():
+    from models.music.generate import _tables, pitch_mask, style_path
+
+    path = style_path("scottish")
+    tables = _tables(str(path), path.stat().st_mtime, 1.0)
+    meter = tokens.Meter(4, 4)
+    allowed = pitch_mask(2, "major", (55, 86))
+    entry = Entry(tables.log_start)
+    fast, exact = (SpanSampler(tables, meter, 0, 8 * meter.bar_ticks, allowed, final_tonic=True, dtype=dtype)
+                   for dtype in (np.float32, np.float64))
+    assert fast.log_probability(entry) == pytest.approx(exact.log_probability(entry), rel=1e-5)

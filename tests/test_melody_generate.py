@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from models.music import tokens
-from models.music.generate import SHIPPED_STYLES, generate, regenerate_bars
+from models.music.generate import SHIPPED_STYLES, generate, load_style, regenerate_bars
 from models.music.selftest import self_test
 
 METERS = ("2/4", "3/4", "4/4", "6/8", "9/8", "12/8", "2/2", "3/8")
@@ -53,9 +53,12 @@ def check_constraints(request: dict, melody) -> None:
     if request["end_on_tonic"]:
         assert (notes[-1].pitch - tokens.parse_key(request["key"])) % 12 == 0
         assert events[-1].symbol != tokens.REST
-    if "motif" in request:
+    motif_notes = len(request.get("motif", []))
+    if motif_notes:
         kept = [(tokens.symbol_to_pitch(e.symbol, melody.tonic, melody.mode), e.ticks) for e in events[:3]]
         assert kept == [(p, tokens.DURATIONS[tokens.duration_index(round(q * 24))]) for p, q in request["motif"]]
+    used = set(load_style(request["style"]).pitches_used)
+    assert all(e.symbol in used for e in events[motif_notes:]), "a pitch the style's tunes never used"
 
 
 def test_200_random_requests_meet_every_constraint_and_repeat_exactly():

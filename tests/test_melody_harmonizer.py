@@ -8,8 +8,16 @@ import numpy as np
 import pytest
 
 from models.music import tokens
-from models.music.corpus import Tune
-from models.music.harmonizer import CHORDS, ChordHMM, chord_class, fit_chord_hmms, voice
+from models.music.corpus import Tune, load_corpus, select
+from models.music.harmonizer import (
+    CHORDS,
+    ChordHMM,
+    chord_accuracy,
+    chord_class,
+    fit_chord_hmms,
+    load_harmonizer,
+    voice,
+)
 
 
 @pytest.mark.parametrize(("figure", "mode", "expected"), [
@@ -56,3 +64,13 @@ def test_voicing_puts_the_root_in_the_bass_and_all_chord_tones_above():
     assert pitches[0] % 12 == 9
     assert {p % 12 for p in pitches[1:]} == {9, 1, 4, 7}
     assert pitches == tuple(sorted(pitches))
+
+
+def test_the_shipped_harmonizer_beats_choosing_each_chord_by_its_note_alone():
+    corpus, _ = load_corpus()
+    chorales = [t for t in select(corpus, "bach", "valid") if t.chords]
+    report = chord_accuracy(load_harmonizer(), chorales)
+    accuracy = report["accuracy"]
+    assert report["beats"] > 500
+    assert accuracy["chord HMM (Viterbi)"] > accuracy["note by note (no transitions)"] + 0.05
+    assert accuracy["note by note (no transitions)"] > accuracy["always the tonic"]

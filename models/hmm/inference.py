@@ -46,14 +46,15 @@ def emission_columns(emissionprob: torch.Tensor, packed: PackedSequences) -> tor
     return emissionprob.T[packed.symbols]
 
 
-def forward(
-    startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Scaled forward pass: returns (alpha (T,N,K), log scale factors (T,N), b (T,N,K)).
+def scaled_forward(
+    startprob: torch.Tensor, transmat: torch.Tensor, b: torch.Tensor, packed: PackedSequences
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The forward pass given b[t, n, k] = P(observation t of row n | state k): (alpha, log scale factors).
 
-    Rows past a sequence's end keep alpha = 0 and log scale = 0.
+    Taking b rather than an emission matrix lets models whose emissions depend on observed context
+    (the melody HMM's previous pitch) reuse the same recursion. Rows past a sequence's end keep
+    alpha = 0 and log scale = 0.
     """
-    b = emission_columns(emissionprob, packed)
     steps, n_rows, n_states = b.shape
     # Written in place (out=) to avoid temporaries: this loop is most of the E-step's time.
     alpha = torch.empty((steps, n_rows, n_states), dtype=b.dtype, device=b.device)
@@ -69,15 +70,14 @@ def forward(
         alpha[t, :n].mul_(b[t, :n])
         torch.sum(alpha[t, :n], 1, keepdim=True, out=scale[t, :n])
         alpha[t, :n].div_(scale[t, :n])
-    log_scale = scale.squeeze(2).log()
-    return alpha, log_scale, b
+    return alpha, scale.squeeze(2).log()
 
 
 def log_likelihoods(
     startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
 ) -> torch.Tensor:
     """log P(sequence) for each packed row, shape (N,)."""
-    _, log_scale, _ = forward(startprob, transmat, emissionprob, packed)
+    _, log_scale = scaled_forward(startprob, transmat, emission_columns(emissionprob, packed), packed)
     return log_scale.sum(0)
 
 
@@ -85,7 +85,26 @@ def expected_counts(
     startprob: torch.Tensor, transmat: torch.Tensor, emissionprob: torch.Tensor, packed: PackedSequences
 ) -> ExpectedCounts:
     """One E-step of Baum–Welch over all sequences at once."""
-    alpha, log_scale, b = forward(startprob, transmat, emissionprob, packed)
+    posterior = state_posteriors(startprob, transmat, emission_columns(emissionprob, packed), packed)
+    n_states = startprob.shape[0]
+    emissions = torch.zeros((emissionprob.shape[1], n_states), dtype=posterior.gamma.dtype,
+                            device=posterior.gamma.device)
+    emissions.index_add_(0, packed.symbols.reshape(-1), posterior.gamma.reshape(-1, n_states))
+    return ExpectedCounts(start=posterior.gamma[0].sum(0), transitions=posterior.transitions,
+                          emissions=emissions.T.contiguous(), log_likelihood=posterior.log_likelihood)
+
+
+@dataclass
+class StatePosteriors:
+    gamma: torch.Tensor  # (T, N, K): P(state at t = k | row n), zero on padding
+    transitions: torch.Tensor  # (K, K): expected transition counts summed over rows and time
+    log_likelihood: float
+
+
+def state_posteriors(startprob: torch.Tensor, transmat: torch.Tensor, b: torch.Tensor, packed: PackedSequences
+                     ) -> StatePosteriors:
+    """Forward–backward given the emission columns b (T, N, K): state posteriors and transition counts."""
+    alpha, log_scale = scaled_forward(startprob, transmat, b, packed)
     steps, n_rows, n_states = alpha.shape
     scale = log_scale.exp()[:, :, None]
     # weighted[t] = b[t] * beta[t] / c[t]: the backward message entering step t, zero on padding.
@@ -108,14 +127,7 @@ def expected_counts(
             beta = weighted[t, :n_next] @ transmat.T
         gamma[t - 1, :n_next].mul_(beta[:n_next])
     transitions = transmat * (alpha[:-1].reshape(-1, n_states).T @ weighted[1:].reshape(-1, n_states))
-    emissions = torch.zeros((emissionprob.shape[1], n_states), dtype=alpha.dtype, device=alpha.device)
-    emissions.index_add_(0, packed.symbols.reshape(-1), gamma.reshape(-1, n_states))
-    return ExpectedCounts(
-        start=gamma[0].sum(0),
-        transitions=transitions,
-        emissions=emissions.T.contiguous(),
-        log_likelihood=float(log_scale.sum()),
-    )
+    return StatePosteriors(gamma, transitions, float(log_scale.sum()))
 
 
 def viterbi(

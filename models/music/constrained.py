@@ -1,11 +1,16 @@
 """Exact constrained sampling from the melody HMM: fill a span of bars precisely, never by rejection.
 
-The hidden state is augmented with the time already filled. A backward pass over (state, tick)
-computes beta(k, t) = P(the rest of the span can be completed under every constraint | the note
-starting at tick t is emitted from state k): durations must land exactly on the span's end and never
-cross a bar line, pitches must lie in the allowed set, the last note may have to be the tonic, and
-(for infilling) the fixed notes after the span must follow. Sampling forwards with beta as a
-look-ahead then draws from the model conditioned on the constraints, exactly.
+A note at tick t is emitted from hidden state k after a note of pitch p, so the backward pass runs over
+(tick, state, previous pitch): beta(t, k, p) = P(the rest of the span can be completed under every
+constraint | the note starting at tick t comes from state k and follows pitch p). Durations must land
+exactly on the span's end and never cross a bar line, pitches must lie in the allowed set, the last
+note may have to be the tonic, and (for infilling) the fixed notes after the span must follow.
+Sampling forwards with beta as a look-ahead then draws from the model conditioned on the
+constraints, exactly.
+
+Only the pitches the request allows take part, so the previous-pitch dimension is the size of the
+requested range (about 50 symbols for two octaves), not the whole vocabulary. beta is kept in
+probability space with one log scale factor per tick, so long spans never underflow.
 """
 
 from __future__ import annotations
@@ -22,27 +27,32 @@ GRID = 2  # ticks: gcd of all token durations
 
 @dataclass
 class Tables:
-    """Log-probabilities of the melody HMM after temperature: start (K,), trans (K, K), emit (K, P, S, D)."""
+    """Log-probabilities of the melody HMM after temperature.
+
+    start (K,), trans (K, K), pitch (K, previous pitch incl. NO_PREVIOUS, pitch), duration (K, position, D).
+    """
 
     log_start: np.ndarray
     log_trans: np.ndarray
-    log_emit: np.ndarray
+    log_pitch: np.ndarray
+    log_duration: np.ndarray
 
     @classmethod
-    def from_model(cls, start, trans, emit_kpv, temperature: float = 1.0) -> Tables:
-        def tempered(p: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
-            logp = np.log(np.maximum(p, 1e-300)) / temperature
-            return logp - np.logaddexp.reduce(logp, axis=axes, keepdims=True)
+    def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0) -> Tables:
+        def tempered(p) -> np.ndarray:
+            logp = np.log(np.maximum(np.asarray(p, dtype=np.float64), 1e-300)) / temperature
+            return logp - np.logaddexp.reduce(logp, axis=-1, keepdims=True)
 
-        k, positions, _ = emit_kpv.shape
-        emit = np.asarray(emit_kpv, dtype=np.float64).reshape(k, positions, tokens.N_PITCH_SYMBOLS,
-                                                              len(tokens.DURATIONS))
-        return cls(tempered(np.asarray(start, np.float64), (0,)), tempered(np.asarray(trans, np.float64), (1,)),
-                   tempered(emit, (2, 3)))
+        return cls(tempered(start), tempered(trans), tempered(pitch), tempered(duration))
 
     @property
     def n_states(self) -> int:
         return self.log_start.shape[0]
+
+    def note_column(self, event: Event, previous: int, meter: tokens.Meter) -> np.ndarray:
+        """log P(event | state k, previous pitch) for every state, shape (K,)."""
+        return (self.log_pitch[:, previous, event.symbol]
+                + self.log_duration[:, meter.position_class(event.onset), event.duration])
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,14 @@ class Event:
         return tokens.token_of(self.symbol, self.duration)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What a span starts from: log P(state of its first note | earlier notes), and the previous pitch."""
+
+    log_state: np.ndarray
+    previous: int = tokens.NO_PREVIOUS
+
+
 def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
     top = x.max(axis=axis, keepdims=True)
     top[~np.isfinite(top)] = 0.0
@@ -69,32 +87,46 @@ def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
         return np.log(np.exp(x - top).sum(axis=axis)) + top.squeeze(axis)
 
 
-def emission_column(tables: Tables, event: Event, meter: tokens.Meter) -> np.ndarray:
-    return tables.log_emit[:, meter.position_class(event.onset), event.symbol, event.duration]
-
-
-def forward_filter(tables: Tables, events: list[Event], meter: tokens.Meter) -> np.ndarray:
-    """log P(state of the note after `events` | events), shape (K,); the start distribution if empty."""
-    log_alpha = None
+def forward_filter(tables: Tables, events: list[Event], meter: tokens.Meter) -> Entry:
+    """The state distribution of the note after `events`, given them; the start distribution if empty."""
+    log_alpha, previous = None, tokens.NO_PREVIOUS
     for event in events:
         prior = tables.log_start if log_alpha is None else _logsumexp(log_alpha[:, None] + tables.log_trans, 0)
-        log_alpha = prior + emission_column(tables, event, meter)
+        log_alpha = prior + tables.note_column(event, previous, meter)
         log_alpha -= _logsumexp(log_alpha, 0)
+        previous = event.symbol
     if log_alpha is None:
-        return tables.log_start.copy()
-    return _logsumexp(log_alpha[:, None] + tables.log_trans, 0)
+        return Entry(tables.log_start.copy())
+    return Entry(_logsumexp(log_alpha[:, None] + tables.log_trans, 0), previous)
 
 
 def suffix_exit(tables: Tables, events: list[Event], meter: tokens.Meter) -> np.ndarray:
-    """exit(k) = log P(the fixed `events` follow | the note before them came from state k), shape (K,)."""
+    """exit(k, p) = log P(the fixed `events` follow | the note before them came from state k, pitch p), (K, S)."""
+    n_symbols = tokens.N_PITCH_SYMBOLS
+    if not events:
+        return np.zeros((tables.n_states, n_symbols))
+    # Backward over the fixed notes after the first: their previous pitches are known.
     log_beta = np.zeros(tables.n_states)
-    for event in reversed(events):
-        log_beta = _logsumexp(tables.log_trans + (emission_column(tables, event, meter) + log_beta)[None, :], 1)
-    return log_beta if events else np.zeros(tables.n_states)
+    for before, event in zip(reversed(events[:-1]), reversed(events[1:]), strict=True):
+        log_beta = _logsumexp(tables.log_trans + (tables.note_column(event, before.symbol, meter) + log_beta)[None],
+                              1)
+    first = events[0]
+    position = meter.position_class(first.onset)
+    # (K_next, p): the first fixed note from state j after pitch p, then everything after it.
+    first_from = (tables.log_pitch[:, :n_symbols, first.symbol] + tables.log_duration[:, position, first.duration, None]
+                  + log_beta[:, None])
+    return _logsumexp(tables.log_trans[:, :, None] + first_from[None], 1)
 
 
 class InfeasibleRequest(ValueError):
     """No melody satisfies the constraints (e.g. a pitch range with no tonic when ending on the tonic)."""
+
+
+def _scaled(log_values: np.ndarray) -> tuple[np.ndarray, float]:
+    top = float(log_values.max())
+    if not np.isfinite(top):
+        return np.zeros_like(log_values), NEG_INF
+    return np.exp(log_values - top), top
 
 
 class SpanSampler:
@@ -102,35 +134,33 @@ class SpanSampler:
 
     def __init__(self, tables: Tables, meter: tokens.Meter, start: int, end: int, pitch_allowed: np.ndarray,
                  final_tonic: bool, exit_log: np.ndarray | None = None, rests: bool = True,
-                 opening: bool = True) -> None:
+                 opening: bool = True, dtype: type = np.float32) -> None:
         if (end - start) % GRID or start % GRID or end <= start:
             raise InfeasibleRequest("the span to fill must be a positive whole number of sixteenth-note triplets")
         self.tables, self.meter, self.start, self.end = tables, meter, start, end
-        self.exit_log = np.zeros(tables.n_states) if exit_log is None else exit_log
-        self.opening = opening  # the span opens the melody: no rest first
         symbols = np.asarray(pitch_allowed, dtype=bool).copy()
         symbols[tokens.REST] = rests
         tonic = np.array([tokens.is_tonic_symbol(s) for s in range(tokens.N_PITCH_SYMBOLS)])
-        self.inner_symbols = symbols
-        self.final_symbols = symbols & tonic if final_tonic else symbols & (np.arange(len(symbols)) != tokens.REST)
+        final = symbols & tonic if final_tonic else symbols & (np.arange(len(symbols)) != tokens.REST)
+        # The span's pitches: previous and next pitch of every inner note range over these M symbols.
+        self.pitches = np.flatnonzero(symbols)
+        self.final_mask = final[self.pitches].astype(float)
+        first = symbols.copy()
+        if opening:
+            first[tokens.REST] = False
+        self.first_mask = first[self.pitches].astype(float)
+        # float32 halves the time of the backward pass (two matrix products per tick); look-ahead values
+        # below 1e-30 of a tick's largest are set to zero, which keeps float32 out of its slow subnormals.
+        self.dtype = dtype
+        self.pitch = np.exp(tables.log_pitch[:, self.pitches][:, :, self.pitches]).astype(dtype)  # (K, M, M)
+        self.duration = np.exp(tables.log_duration).astype(dtype)  # (K, P, D)
+        self.trans = np.exp(tables.log_trans).astype(dtype)
+        exit_full = np.zeros((tables.n_states, tokens.N_PITCH_SYMBOLS)) if exit_log is None else exit_log
+        exit_scaled, self.exit_log_scale = _scaled(exit_full[:, self.pitches])
+        self.exit = (exit_scaled * self.final_mask).astype(dtype)  # (K, M): end the span on pitch p from state k
         self.durations = np.array(tokens.DURATIONS)
         self._positions: dict[int, int] = {}
-        self._inner_mass = self._masses(self.inner_symbols)  # (K, P, D) log mass of allowed pitches
-        self._final_mass = self._masses(self.final_symbols)
-        not_rest = np.arange(len(symbols)) != tokens.REST
-        self.first_symbols = self.inner_symbols & not_rest if opening else self.inner_symbols
-        self._first_mass = self._masses(self.first_symbols)
         self._backward()
-
-    def _masses(self, allowed: np.ndarray) -> np.ndarray:
-        if not allowed.any():
-            return np.full(self.tables.log_emit[:, :, 0, :].shape, NEG_INF)
-        return _logsumexp(self.tables.log_emit[:, :, allowed, :], 2)
-
-    def _duration_ok(self, t: int) -> np.ndarray:
-        """Which durations can start at tick t: inside the span and not across a bar line."""
-        bar = self.meter.bar_ticks
-        return (t + self.durations <= self.end) & ((t % bar) + self.durations <= bar)
 
     def _position(self, t: int) -> int:
         position = self._positions.get(t % self.meter.bar_ticks)
@@ -138,62 +168,89 @@ class SpanSampler:
             position = self._positions[t % self.meter.bar_ticks] = self.meter.position_class(t)
         return position
 
-    def _step_terms(self, t: int, first: bool) -> np.ndarray:
-        """log of [emit a duration d at t from state k and complete the span after it], shape (K, D)."""
-        p = self._position(t)
-        ok = self._duration_ok(t)
-        inner = self._first_mass[:, p] if first else self._inner_mass[:, p]
+    def _next_notes(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """For a note starting at grid step i: the durations it may have (inside the span, not across a bar
+        line, completable), the grid step each one ends on, their relative weights and the common log scale.
+
+        Step n, the span's end, holds the exit values, so a closing note needs no special case.
+        """
+        t = self.start + i * GRID
         ends = t + self.durations
-        terms = np.full(inner.shape, NEG_INF)
-        middle = ok & (ends < self.end)
-        terms[:, middle] = inner[:, middle] + self._log_g[(ends[middle] - self.start) // GRID].T
-        closing = ok & (ends == self.end)
-        terms[:, closing] = self._final_mass[:, p, closing] + self.exit_log[:, None]
-        return terms
+        ok = (ends <= self.end) & ((t % self.meter.bar_ticks) + self.durations <= self.meter.bar_ticks)
+        steps = (ends[ok] - self.start) // GRID
+        logs = self._log_scale[steps]
+        completable = np.isfinite(logs)
+        if not completable.any():
+            return np.empty(0, int), np.empty(0, int), np.empty(0), NEG_INF
+        top = float(logs[completable].max())
+        return (np.flatnonzero(ok)[completable], steps[completable], np.exp(logs[completable] - top), top)
 
     def _backward(self) -> None:
         n = (self.end - self.start) // GRID
-        k = self.tables.n_states
-        self._log_beta = np.full((n, k), NEG_INF)
-        self._log_g = np.full((n, k), NEG_INF)  # g(k, t) = log sum_j A[k, j] beta(j, t)
-        self._terms = np.full((n, k, len(tokens.DURATIONS)), NEG_INF)  # kept for sampling
-        trans = np.exp(self.tables.log_trans)
+        k, m = self.tables.n_states, len(self.pitches)
+        self._beta = np.zeros((n + 1, k, m), dtype=self.dtype)  # beta(step, k, previous pitch), scaled per step
+        # g(step, k, p) = sum_j A[k, j] beta(step, j, p): a note of pitch p from state k ends at that step.
+        self._g = np.zeros((n + 1, k, m), dtype=self.dtype)
+        self._g[n] = self.exit
+        self._log_scale = np.full(n + 1, NEG_INF)
+        self._log_scale[n] = self.exit_log_scale
+        self._next: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}  # kept for sampling
+        for i in range(n - 1, 0, -1):
+            durations, steps, weights, log = self._next[i] = self._next_notes(i)
+            if not len(durations):
+                continue
+            # h(k, p) = sum_d P(d | k, position) g(end of d, k, p);  beta(k, q) = sum_p P(p | k, q) h(k, p)
+            duration = self.duration[:, self._position(self.start + i * GRID), durations] * weights.astype(self.dtype)
+            h = np.einsum("kd,dkp->kp", duration, self._g[steps])
+            beta = np.matmul(self.pitch, h[:, :, None])[:, :, 0]
+            top = beta.max()
+            if top <= 0.0:
+                continue
+            beta /= top
+            beta[beta < 1e-30] = 0.0
+            self._beta[i] = beta
+            np.matmul(self.trans, self._beta[i], out=self._g[i])
+            self._log_scale[i] = log + np.log(top)
+        self._next[0] = self._next_notes(0)
+
+    def _first_weights(self, entry: Entry) -> tuple[np.ndarray, np.ndarray]:
+        """log P(first note from state k with the d-th possible duration and pitch p, and the span completes),
+        (K, d, M), and the possible durations."""
+        durations, steps, weights, log = self._next[0]
         with np.errstate(divide="ignore"):
-            for i in range(n - 1, -1, -1):
-                t = self.start + i * GRID
-                self._terms[i] = self._step_terms(t, first=False)
-                beta = _logsumexp(self._terms[i], 1)
-                self._log_beta[i] = beta
-                # g = log(A @ exp(beta)), a matrix-vector product with the maximum factored out.
-                top = beta.max()
-                if np.isfinite(top):
-                    self._log_g[i] = np.log(trans @ np.exp(beta - top)) + top
-        self._first_terms = self._step_terms(self.start, first=self.opening)
-        self._log_beta_first = _logsumexp(self._first_terms, 1)
+            pitch = self.tables.log_pitch[:, entry.previous, self.pitches] + np.log(self.first_mask)
+            duration = self.tables.log_duration[:, self._position(self.start), durations]
+            after = np.log(self._g[steps].transpose(1, 0, 2) * weights[None, :, None]) + log
+            return entry.log_state[:, None, None] + duration[:, :, None] + pitch[:, None, :] + after, durations
 
-    def feasible(self, entry_log: np.ndarray) -> bool:
-        return bool(np.isfinite(_logsumexp(entry_log + self._log_beta_first, 0)))
+    def log_probability(self, entry: Entry) -> float:
+        """log P(the model's notes from `entry` on fill the span under every constraint)."""
+        weights, _ = self._first_weights(entry)
+        return float(_logsumexp(weights.reshape(-1), 0)) if weights.size else NEG_INF
 
-    def sample(self, entry_log: np.ndarray, rng: np.random.Generator) -> list[Event]:
-        """Draw one span given log P(state of its first note) from whatever came before."""
-        weights = entry_log + self._log_beta_first
-        if not np.isfinite(_logsumexp(weights, 0)):
+    def feasible(self, entry: Entry) -> bool:
+        return bool(np.isfinite(self.log_probability(entry)))
+
+    def sample(self, entry: Entry, rng: np.random.Generator) -> list[Event]:
+        """Draw one span given the state distribution and previous pitch that whatever came before left."""
+        weights, durations = self._first_weights(entry)
+        if not weights.size or not np.isfinite(weights.max()):
             raise InfeasibleRequest("no melody satisfies these constraints: widen the pitch range or change the length")
-        state = _draw(weights, rng)
-        t, first, events = self.start, True, []
-        while True:
-            terms = self._first_terms[state] if first else self._terms[(t - self.start) // GRID, state]
-            d = _draw(terms, rng)
-            end = t + tokens.DURATIONS[d]
-            allowed = self.final_symbols if end == self.end else self.first_symbols if first else self.inner_symbols
-            column = self.tables.log_emit[state, self._position(t), :, d]
-            symbol = _draw(np.where(allowed, column, NEG_INF), rng)
-            events.append(Event(t, int(symbol), int(d)))
-            if end == self.end:
-                return events
-            i = (end - self.start) // GRID
-            state = _draw(self.tables.log_trans[state] + self._log_beta[i], rng)
-            t, first = end, False
+        state, choice, p = np.unravel_index(_draw(weights.reshape(-1), rng), weights.shape)
+        d, t, events = durations[choice], self.start, []
+        with np.errstate(divide="ignore"):
+            while True:
+                events.append(Event(t, int(self.pitches[p]), int(d)))
+                t += tokens.DURATIONS[d]
+                if t == self.end:
+                    return events
+                i = (t - self.start) // GRID
+                state = _draw(self.tables.log_trans[state] + np.log(self._beta[i][:, p]), rng)
+                durations, steps, weights, _ = self._next[i]
+                joint = (np.log(self.duration[state, self._position(t), durations])[:, None]
+                         + np.log(self._g[steps, state] * weights[:, None]) + np.log(self.pitch[state, p])[None, :])
+                choice, p = np.unravel_index(_draw(joint.reshape(-1), rng), joint.shape)
+                d = durations[choice]
 
 
 def _draw(log_weights: np.ndarray, rng: np.random.Generator) -> int:

@@ -39,9 +39,17 @@ class EncodedTune:
     tokens: np.ndarray  # (n,) token ids
     positions: np.ndarray  # (n,) metric position classes
 
-    def contextual(self) -> np.ndarray:
-        """Symbols for the position-conditioned HMM: position * VOCAB_SIZE + token."""
-        return self.positions * tokens.VOCAB_SIZE + self.tokens
+    @property
+    def pitches(self) -> np.ndarray:
+        return self.tokens // len(tokens.DURATIONS)
+
+    @property
+    def durations(self) -> np.ndarray:
+        return self.tokens % len(tokens.DURATIONS)
+
+    @property
+    def previous_pitches(self) -> np.ndarray:
+        return np.concatenate([[tokens.NO_PREVIOUS], self.pitches[:-1]]).astype(np.int64)
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> tuple[list[Tune], dict]:

@@ -6,8 +6,8 @@ semitone from the mode's scale, so one model writes in every key and mode: step 
 in major and a minor third in minor. A rest is its own pitch symbol. Durations are snapped to a
 small set of musical values. The token id is `pitch_symbol * len(DURATIONS) + duration_index`.
 
-Each note also has a metric position class (downbeat, beat, half-beat, finer), which the melody
-HMM observes as context for its emissions rather than as part of the token.
+Each note also has a metric position class (downbeat, beat, half-beat, finer) and a previous pitch
+symbol, which the melody HMM observes as context for its emissions rather than as part of the token.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ N_STEPS = MAX_STEP - MIN_STEP + 1
 REST = N_STEPS * len(ALTERATIONS)  # the last pitch symbol
 N_PITCH_SYMBOLS = REST + 1
 VOCAB_SIZE = N_PITCH_SYMBOLS * len(DURATIONS)
+NO_PREVIOUS = N_PITCH_SYMBOLS  # the "previous pitch" of a melody's first note
 N_POSITION_CLASSES = 4  # downbeat, other beat, half-beat (or compound eighth), finer
 REFERENCE_TONIC = 60  # the tonic of step 0 is in the octave from middle C up
 

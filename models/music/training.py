@@ -14,7 +14,7 @@ from models.music.model import train_job
 
 
 def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.PathLike, *, track: str | None = None,
-                    n_states: int = 32, restarts: int = 2, n_iter: int = 100, seed: int = 0,
+                    n_states: int = 32, restarts: int = 2, n_iter: int = 150, seed: int = 0,
                     cancel: threading.Event | None = None) -> Job:
     """Read the folder, fit the melody HMM, save `out_path` (.safetensors + .json); Result is a summary dict."""
     began = time.time()
