@@ -253,3 +253,41 @@ def test_ui_never_stalls_while_composing_and_rendering(qtbot, main_window, compo
         qtbot.wait(50)
     assert compose.variation_list.count() == 16
     assert_never_stalled(gaps)
+
+
+def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compose):
+    generate(qtbot, compose)
+    compose.variation_list.setCurrentRow(1)
+    original = compose.selected_variation()
+    bar = original.melody.meter.bar_ticks
+    compose.first_bar_spin.setValue(2)
+    compose.last_bar_spin.setValue(3)
+
+    def outside(melody):
+        return [e for e in melody.events if not bar <= e.onset < 3 * bar]
+
+    edited = None
+    for _ in range(5):  # a regenerate can, rarely, write the same notes again
+        edited = wait_for_job(qtbot, compose, compose.regenerate_bars)
+        if [e for e in edited.melody.events if bar <= e.onset < 3 * bar] != \
+                [e for e in original.melody.events if bar <= e.onset < 3 * bar]:
+            break
+    assert outside(edited.melody) == outside(original.melody)
+    assert sum(e.ticks for e in edited.melody.events) == original.melody.total_ticks
+    assert compose.selected_variation() is edited and "edit" in compose.variation_list.currentItem().text()
+    assert compose.undo_button.isEnabled()
+
+    item_id = compose.keep_selected()
+    assert compose.store.item(item_id).params["edits"]
+    compose.controls.seed_spin.setValue(999)
+    generate(qtbot, compose)
+    wait_for_job(qtbot, compose, lambda: compose.reopen(compose.history_list.item(0)))
+    qtbot.waitUntil(lambda: bool(compose.selected_variation().edits), timeout=10_000)
+    assert compose.selected_variation().melody.events == edited.melody.events
+
+    steps = len(compose.selected_variation().edits)
+    for _ in range(steps):
+        assert compose.undo_edit()
+    assert not compose.undo_edit()
+    assert compose.selected_variation().melody.events == original.melody.events
+    assert not compose.undo_button.isEnabled()

@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--track", help="use the track with this name as the melody (default: the top line)")
     train.add_argument("--states", type=int, default=32)
     train.add_argument("--restarts", type=int, default=2)
-    train.add_argument("--iterations", type=int, default=100)
+    train.add_argument("--iterations", type=int, default=150)
     train.add_argument("-o", "--output", type=Path, help="checkpoint path (default: the data folder's models/melody)")
     train.set_defaults(handler=run_train)
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -98,6 +99,7 @@ class ComposeTab(ActivityTab):
         self._generate_job: JobHandle | None = None
         self._play_when_rendered = False
         self._renders_queued: set[tuple[int, float, bool]] = set()
+        self._regenerations = 0  # seeds for Regenerate bars: a new one every time
         self.transport = Transport(settings.get("audio_output"), self)
 
         self.splitter.addWidget(self._build_controls())
@@ -114,7 +116,8 @@ class ComposeTab(ActivityTab):
         self.controls.tempo_changed.connect(self._rerender_selected)
         self.controls.count_in_changed.connect(lambda _: self._rerender_selected())
         for keys, action in (("Space", self.toggle_play), ("L", self.loop_check.toggle), ("Ctrl+S", self.keep_selected),
-                             ("Ctrl+E", self.export_selected)):
+                             ("Ctrl+E", self.export_selected), ("Ctrl+R", self.regenerate_bars),
+                             ("Ctrl+Z", self.undo_edit)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -202,6 +205,29 @@ class ComposeTab(ActivityTab):
             transport.addWidget(widget)
         transport.addStretch(1)
 
+        editing = QHBoxLayout()
+        self.first_bar_spin, self.last_bar_spin = QSpinBox(), QSpinBox()
+        for spin, name in ((self.first_bar_spin, "First bar to regenerate"), (self.last_bar_spin, "Last bar to regenerate")):
+            spin.setAccessibleName(name)
+            spin.setRange(1, 1)
+        self.first_bar_spin.valueChanged.connect(lambda v: self.last_bar_spin.setValue(max(v, self.last_bar_spin.value())))
+        self.last_bar_spin.valueChanged.connect(lambda v: self.first_bar_spin.setValue(min(v, self.first_bar_spin.value())))
+        self.regenerate_button = QPushButton("↻ Regenerate bars")
+        self.regenerate_button.setAccessibleName("Regenerate bars")
+        self.regenerate_button.setToolTip("Write these bars again and keep every other note (Ctrl+R)")
+        self.regenerate_button.clicked.connect(self.regenerate_bars)
+        self.undo_button = QPushButton("↶ Undo")
+        self.undo_button.setAccessibleName("Undo regenerate")
+        self.undo_button.setToolTip("Go back to the melody before the last regenerate (Ctrl+Z)")
+        self.undo_button.clicked.connect(self.undo_edit)
+        editing.addWidget(QLabel("Bars"))
+        editing.addWidget(self.first_bar_spin)
+        editing.addWidget(QLabel("to"))
+        editing.addWidget(self.last_bar_spin)
+        editing.addWidget(self.regenerate_button)
+        editing.addWidget(self.undo_button)
+        editing.addStretch(1)
+
         self.piano_roll = PianoRollView()
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -209,6 +235,7 @@ class ComposeTab(ActivityTab):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.variation_list)
         top_layout.addLayout(transport)
+        top_layout.addLayout(editing)
         split.addWidget(top)
         split.addWidget(self.piano_roll)
         split.setSizes([180, 420])
@@ -233,21 +260,67 @@ class ComposeTab(ActivityTab):
         self.generate()
         return True
 
-    def generate(self, request: MelodyRequest | None = None, select: int = 0) -> JobHandle:
-        """Write new variations (replacing a generate still running: the newest request wins)."""
+    def generate(self, request: MelodyRequest | None = None, select: int = 0,
+                 edits: tuple[tuple[int, int, int], ...] = ()) -> JobHandle:
+        """Write new variations (replacing a generate still running: the newest request wins); `edits`
+        regenerates bars of the selected one afterwards, as a kept melody recorded them."""
         if self._generate_job is not None:
             self._generate_job.cancel()
         request = request or self.controls.request(tuple(self.motif))
         self.hide_error()
         self._generate_job = self.run_job("Composing", jobs.generate_melodies(request, (melody_styles_dir(),)),
-                                          lambda variations: self._on_generated(variations, select))
+                                          lambda variations: self._on_generated(variations, select, edits))
         self.generate_button.setText("Generating…")
         return self._generate_job
 
-    def _on_generated(self, variations: list[Variation], select: int) -> None:
+    def _on_generated(self, variations: list[Variation], select: int,
+                      edits: tuple[tuple[int, int, int], ...] = ()) -> None:
         self._generate_job = None
         self.generate_button.setText("Generate")
+        if edits and 0 <= select < len(variations):
+            # Replay the recorded edits before showing anything, so the kept melody appears as it was.
+            self.run_job("Regenerating bars", jobs.regenerate(variations[select], edits, (melody_styles_dir(),)),
+                         lambda edited: self.show_variations(
+                             [edited if v is variations[select] else v for v in variations], select))
+            return
         self.show_variations(variations, select)
+
+    # Editing -----------------------------------------------------------------------------------
+
+    def regenerate_bars(self) -> JobHandle | None:
+        """Write the chosen bars of the selected variation again (exact infilling), keeping the rest."""
+        variation = self.selected_variation()
+        if variation is None:
+            return None
+        self._regenerations += 1
+        seed = variation.request.seed * 1000 + self._regenerations
+        edit = ((self.first_bar_spin.value(), self.last_bar_spin.value(), seed),)
+        self.hide_error()
+        return self.run_job("Regenerating bars", jobs.regenerate(variation, edit, (melody_styles_dir(),)),
+                            lambda edited: self._swap_variation(variation, edited))
+
+    def undo_edit(self) -> bool:
+        variation = self.selected_variation()
+        if variation is None or variation.previous is None:
+            return False
+        self._swap_variation(variation, variation.previous)
+        return True
+
+    def _swap_variation(self, old: Variation, new: Variation) -> None:
+        """Put `new` where `old` is in the list (if it is still there), select it and render its sound."""
+        for row in range(self.variation_list.count()):
+            item = self.variation_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole).melody is old.melody:  # its sound may have arrived since
+                if self.transport.is_playing:
+                    self.transport.stop()
+                item.setData(Qt.ItemDataRole.UserRole, new)
+                item.setText(new.title)
+                if self.variation_list.currentRow() == row:
+                    self._on_variation_selected(row)
+                else:
+                    self.variation_list.setCurrentRow(row)
+                self._render(new)
+                return
 
     def _on_job_failed(self, handle: JobHandle, message: str) -> None:
         if handle is self._generate_job:
@@ -293,9 +366,16 @@ class ComposeTab(ActivityTab):
 
     def _on_variation_selected(self, row: int) -> None:
         variation = self.variation_list.variation(row)
+        self.undo_button.setEnabled(variation is not None and variation.previous is not None)
         if variation is None:
             self.piano_roll.set_content(None)
             return
+        bars = variation.melody.bars
+        for spin in (self.first_bar_spin, self.last_bar_spin):
+            spin.setMaximum(bars)
+        if self.first_bar_spin.value() == self.last_bar_spin.value() == 1 and bars > 1:
+            self.first_bar_spin.setValue(max(1, bars // 2))  # a first guess: the second half's opening bar
+            self.last_bar_spin.setValue(max(1, bars // 2))
         self.piano_roll.set_content(roll_content(variation))
         if self.transport.is_playing:  # A/B: the same beat in the other variation, as soon as its sound is there
             if self._audio_ready(variation):
@@ -346,8 +426,11 @@ class ComposeTab(ActivityTab):
         self.play_button.setText("■ Stop" if playing else "▶ Play")
 
     def _set_transport_enabled(self, enabled: bool) -> None:
-        for widget in (self.play_button, self.keep_button, self.export_button):
+        for widget in (self.play_button, self.keep_button, self.export_button, self.regenerate_button,
+                       self.first_bar_spin, self.last_bar_spin):
             widget.setEnabled(enabled)
+        if not enabled:
+            self.undo_button.setEnabled(False)
 
     # Motif -------------------------------------------------------------------------------------
 
@@ -392,7 +475,7 @@ class ComposeTab(ActivityTab):
         stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{file_stem(variation)}"
         path = write_midi(data_dir() / "melodies" / f"{stem}.mid", variation, self.controls.tempo_spin.value())
         params = {**variation.request.to_json(), "variation": variation.index,
-                  "tempo": self.controls.tempo_spin.value()}
+                  "tempo": self.controls.tempo_spin.value(), "edits": [list(edit) for edit in variation.edits]}
         item_id = self.store.add_item("melody", title=variation.title, model=variation.request.style, params=params,
                                       seed=variation.request.seed, paths=[str(path)], starred=True)
         self.refresh_history()
@@ -415,7 +498,8 @@ class ComposeTab(ActivityTab):
         request = dataclasses.replace(request, tempo=float(item.params.get("tempo", request.tempo)))
         self.controls.show_request(request)
         self.set_motif(list(request.motif))
-        return self.generate(request, select=int(item.params.get("variation", 0)))
+        edits = tuple(tuple(int(x) for x in edit) for edit in item.params.get("edits", []))
+        return self.generate(request, select=int(item.params.get("variation", 0)), edits=edits)
 
     def export_selected(self) -> JobHandle | None:
         variation = self.selected_variation()

@@ -26,6 +26,8 @@ class Variation:
     audio: Any = None  # models.audio.render.RenderedAudio at `audio_tempo`
     audio_tempo: float = 0.0
     count_in_seconds: float = 0.0  # length of the metronome bar at the start of `audio`
+    edits: tuple[tuple[int, int, int], ...] = ()  # (first bar, last bar, seed) regenerated since Generate
+    previous: Variation | None = None  # what Undo goes back to
 
     def audio_ready(self, tempo: float, count_in: bool) -> bool:
         """Whether `audio` is this variation at `tempo` with (or without) the count-in bar."""
@@ -34,7 +36,9 @@ class Variation:
     @property
     def title(self) -> str:
         r = self.request
-        return f"{self.index + 1}. {style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · seed {r.seed}"
+        edited = f" · {len(self.edits)} edit{'s' if len(self.edits) > 1 else ''}" if self.edits else ""
+        return (f"{self.index + 1}. {style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · "
+                f"seed {r.seed}{edited}")
 
 
 def style_label(style: str) -> str:
@@ -99,6 +103,32 @@ def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...]):
         except ValueError as error:
             raise JobError(_sentence(str(error))) from None
         yield Result([Variation(index, melody, request) for index, melody in enumerate(melodies)])
+
+    return job
+
+
+def regenerate(variation: Variation, edits: tuple[tuple[int, int, int], ...], style_dirs: tuple[Path, ...]):
+    """Write bars first..last of `variation` again for each (first, last, seed) in `edits`, keeping every
+    other note (the engine's exact infilling); chords follow the new notes."""
+
+    def job(context: JobContext):
+        from models.music.generate import regenerate_bars
+        from models.music.harmonizer import harmonize_melody
+
+        request, current = variation.request, variation
+        for first, last, seed in edits:
+            yield Progress(None, f"writing bars {first}–{last} again")
+            try:
+                melody = regenerate_bars(current.melody, first, last, seed=seed, temperature=request.temperature,
+                                         pitch_range=tuple(request.pitch_range) if request.pitch_range else None,
+                                         end_on_tonic=request.end_on_tonic, search_dirs=style_dirs)
+            except ValueError as error:
+                raise JobError(_sentence(str(error))) from None
+            if request.harmonize:
+                melody.chords = harmonize_melody(melody)
+            current = Variation(variation.index, melody, request, edits=current.edits + ((first, last, seed),),
+                                previous=current)
+        yield Result(current)
 
     return job
 
