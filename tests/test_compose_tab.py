@@ -291,3 +291,35 @@ def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compos
     assert not compose.undo_edit()
     assert compose.selected_variation().melody.events == original.melody.events
     assert not compose.undo_button.isEnabled()
+
+
+def test_morph_adds_in_between_melodies_that_reopen_exactly(qtbot, compose):
+    generate(qtbot, compose)
+    count = compose.variation_list.count()
+    compose.variation_list.setCurrentRow(0)
+    compose.morph_target.setCurrentIndex(compose.morph_target.findData(2))
+    compose.morph_count.setValue(2)
+    between = wait_for_job(qtbot, compose, compose.morph_selected)
+    assert len(between) == 2 and compose.variation_list.count() == count + 2
+    assert compose.variation_list.currentRow() == count
+    assert "morph 1 → 3, 1 of 2" in compose.variation_list.currentItem().text()
+    melody = compose.selected_variation().melody
+    assert sum(e.ticks for e in melody.events) == melody.total_ticks
+
+    compose.variation_list.setCurrentRow(count + 1)
+    kept = compose.selected_variation()
+    compose.keep_selected()
+    compose.controls.seed_spin.setValue(321)
+    generate(qtbot, compose)
+    wait_for_job(qtbot, compose, lambda: compose.reopen(compose.history_list.item(0)))
+    qtbot.waitUntil(lambda: compose.selected_variation().morph is not None, timeout=10_000)
+    assert compose.selected_variation().melody.events == kept.melody.events
+
+
+def test_morph_in_six_eight_is_a_sentence(qtbot, compose):
+    compose.controls.meter_combo.setCurrentText("6/8")
+    generate(qtbot, compose, wait_for_sound=False)
+    compose.morph_target.setCurrentIndex(0)
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=20_000):
+        compose.morph_selected()
+    assert "4/4" in compose.error_label.text() and "Traceback" not in compose.error_label.text()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from models.music import tokens
@@ -17,6 +18,7 @@ from models.music.vae import (
     interpolate,
     load_vae,
     melody_steps,
+    morph,
     slerp,
     steps_to_events,
     tune_windows,
@@ -76,3 +78,33 @@ def test_interpolation_gives_n_two_bar_melodies_from_the_shipped_vae():
         return float(np.mean(melody_steps(melody) == melody_steps(reference)))
 
     assert agreement(morph[0], a) + agreement(morph[-1], b) > agreement(untrained[0], a) + agreement(untrained[-1], b)
+
+
+def test_morph_writes_whole_melodies_between_two_variations_phrase_by_phrase():
+    vae = load_vae()
+    a, b = generate(style="irish", key="D", meter="4/4", bars=8, seed=4, variations=2)
+    between = morph(vae, a, b, 3)
+    assert len(between) == 3
+    for melody in between:
+        assert sum(e.ticks for e in melody.events) == a.total_ticks
+        assert all(x.onset + x.ticks == y.onset for x, y in zip(melody.events, melody.events[1:], strict=False))
+        assert all(e.onset // 96 == (e.onset + e.ticks - 1) // 96 for e in melody.events), "a note crosses a bar"
+        assert melody.notes() and melody.bars == 8 and melody.style == a.style
+    assert [m.events for m in morph(vae, a, b, 3)] == [m.events for m in between]
+
+    # Closer to a at the start of the way, closer to b at its end, bar pair by bar pair.
+    def agreement(melody, reference):
+        return np.mean([np.mean(melody_steps(melody, s) == melody_steps(reference, s)) for s in range(0, 768, 192)])
+
+    first, last = morph(vae, a, b, 9)[0], morph(vae, a, b, 9)[-1]
+    assert agreement(first, a) > agreement(first, b) and agreement(last, b) > agreement(last, a)
+
+
+def test_morph_refuses_what_it_cannot_do():
+    vae = load_vae()
+    (a,) = generate(style="irish", key="D", meter="6/8", bars=4, seed=1)
+    with pytest.raises(ValueError, match="4/4"):
+        morph(vae, a, a, 2)
+    c, d = generate(style="irish", key="D", meter="4/4", bars=3, seed=1, variations=2)
+    with pytest.raises(ValueError, match="even number"):
+        morph(vae, c, d, 2)

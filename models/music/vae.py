@@ -105,15 +105,17 @@ def tune_windows(tune: Tune) -> list[np.ndarray]:
     return windows
 
 
-def melody_steps(melody: Melody) -> np.ndarray:
-    """The first two 4/4 bars of a melody as step classes (the melody must be in a 96- or 48-tick metre)."""
+def melody_steps(melody: Melody, start: int = 0) -> np.ndarray:
+    """Two 4/4 bars of a melody from tick `start` as step classes (the melody must be in a 96- or 48-tick metre)."""
     reference = tokens.REFERENCE_TONIC + melody.tonic
     steps = np.full(STEPS, REST, dtype=np.int64)
     for e in melody.events:
-        first = e.onset // STEP_TICKS
+        if e.onset < start:
+            continue
+        first = (e.onset - start) // STEP_TICKS
         if first >= STEPS:
             break
-        last = min((e.onset + e.ticks) // STEP_TICKS, STEPS)
+        last = min((e.onset + e.ticks - start) // STEP_TICKS, STEPS)
         pitch = tokens.symbol_to_pitch(e.symbol, melody.tonic, melody.mode)
         if pitch is None:
             continue
@@ -171,6 +173,31 @@ def interpolate(vae: MelodyVAE, a: Melody, b: Melody, n: int) -> list[Melody]:
     meter = tokens.Meter(4, 4)
     return [Melody(steps_to_events(steps, a.tonic, a.mode), a.tonic, a.mode, meter, 2, a.tempo, "vae", i, a.humanize)
             for i, steps in enumerate(decoded)]
+
+
+def morph(vae: MelodyVAE, a: Melody, b: Melody, count: int) -> list[Melody]:
+    """`count` melodies on the way from `a` to `b` (the two ends left out), each as long as `a`.
+
+    Every two bars are morphed on their own (their codes interpolated spherically and decoded), so the
+    in-between melodies follow both melodies phrase by phrase rather than only their first two bars.
+    """
+    if not 1 <= count <= 16:
+        raise ValueError("ask for between 1 and 16 in-between melodies")
+    if a.meter.bar_ticks != 96 or b.meter.bar_ticks != 96:
+        raise ValueError("morphing works on melodies in 4/4 or 2/2")
+    if a.bars != b.bars or a.bars % 2:
+        raise ValueError("morphing needs two melodies with the same even number of bars")
+    starts = range(0, a.total_ticks, WINDOW_TICKS)
+    fractions = [(i + 1) / (count + 1) for i in range(count)]
+    vae.eval()
+    with torch.no_grad():
+        codes = [vae.encode(torch.as_tensor(np.stack([melody_steps(m, start) for start in starts])))[0] for m in (a, b)]
+        z = torch.stack([slerp(codes[0][w], codes[1][w], f) for f in fractions for w in range(len(starts))])
+        decoded = vae.decode(z).numpy().reshape(count, len(starts), STEPS)
+    return [Melody([Event(e.onset + start, e.symbol, e.duration) for start, steps in zip(starts, windows, strict=True)
+                    for e in steps_to_events(steps, a.tonic, a.mode)],
+                   a.tonic, a.mode, a.meter, a.bars, a.tempo, a.style, a.seed, a.humanize)
+            for windows in decoded]
 
 
 def save_vae(vae: MelodyVAE, path: str | os.PathLike = VAE_PATH, training: dict | None = None) -> None:

@@ -228,6 +228,26 @@ class ComposeTab(ActivityTab):
         editing.addWidget(self.undo_button)
         editing.addStretch(1)
 
+        morphing = QHBoxLayout()
+        self.morph_target = QComboBox()
+        self.morph_target.setAccessibleName("Morph into variation")
+        self.morph_count = QSpinBox()
+        self.morph_count.setAccessibleName("In-between melodies")
+        self.morph_count.setRange(1, 8)
+        self.morph_count.setValue(3)
+        self.morph_button = QPushButton("⇝ Morph")
+        self.morph_button.setAccessibleName("Morph")
+        self.morph_button.setToolTip("Add melodies on the way from the selected variation to another one "
+                                     "(4/4 or 2/2, an even number of bars)")
+        self.morph_button.clicked.connect(self.morph_selected)
+        morphing.addWidget(QLabel("Morph into variation"))
+        morphing.addWidget(self.morph_target)
+        morphing.addWidget(QLabel("in"))
+        morphing.addWidget(self.morph_count)
+        morphing.addWidget(QLabel("steps"))
+        morphing.addWidget(self.morph_button)
+        morphing.addStretch(1)
+
         self.piano_roll = PianoRollView()
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
@@ -236,6 +256,7 @@ class ComposeTab(ActivityTab):
         top_layout.addWidget(self.variation_list)
         top_layout.addLayout(transport)
         top_layout.addLayout(editing)
+        top_layout.addLayout(morphing)
         split.addWidget(top)
         split.addWidget(self.piano_roll)
         split.setSizes([180, 420])
@@ -261,22 +282,32 @@ class ComposeTab(ActivityTab):
         return True
 
     def generate(self, request: MelodyRequest | None = None, select: int = 0,
-                 edits: tuple[tuple[int, int, int], ...] = ()) -> JobHandle:
-        """Write new variations (replacing a generate still running: the newest request wins); `edits`
-        regenerates bars of the selected one afterwards, as a kept melody recorded them."""
+                 edits: tuple[tuple[int, int, int], ...] = (),
+                 morph: tuple[int, int, int, int] | None = None) -> JobHandle:
+        """Write new variations (replacing a generate still running: the newest request wins).
+
+        Reopening a kept melody passes what was done to it afterwards: `morph` makes the in-between
+        melodies again (and selects the kept one), `edits` regenerates its bars again.
+        """
         if self._generate_job is not None:
             self._generate_job.cancel()
         request = request or self.controls.request(tuple(self.motif))
         self.hide_error()
         self._generate_job = self.run_job("Composing", jobs.generate_melodies(request, (melody_styles_dir(),)),
-                                          lambda variations: self._on_generated(variations, select, edits))
+                                          lambda variations: self._on_generated(variations, select, edits, morph))
         self.generate_button.setText("Generating…")
         return self._generate_job
 
     def _on_generated(self, variations: list[Variation], select: int,
-                      edits: tuple[tuple[int, int, int], ...] = ()) -> None:
+                      edits: tuple[tuple[int, int, int], ...] = (),
+                      morph: tuple[int, int, int, int] | None = None) -> None:
         self._generate_job = None
         self.generate_button.setText("Generate")
+        if morph is not None and max(morph[0], morph[1]) < len(variations):
+            a, b, count, which = morph
+            self.run_job("Morphing", jobs.morph(variations[a], variations[b], count, len(variations)),
+                         lambda between: self._on_generated(variations + between, len(variations) + which - 1, edits))
+            return
         if edits and 0 <= select < len(variations):
             # Replay the recorded edits before showing anything, so the kept melody appears as it was.
             self.run_job("Regenerating bars", jobs.regenerate(variations[select], edits, (melody_styles_dir(),)),
@@ -298,6 +329,26 @@ class ComposeTab(ActivityTab):
         self.hide_error()
         return self.run_job("Regenerating bars", jobs.regenerate(variation, edit, (melody_styles_dir(),)),
                             lambda edited: self._swap_variation(variation, edited))
+
+    def morph_selected(self) -> JobHandle | None:
+        """Add in-between melodies from the selected variation to the one chosen in "Morph into"."""
+        a, row = self.selected_variation(), self.morph_target.currentData()
+        b = self.variation_list.variation(row) if row is not None else None
+        if a is None or b is None:
+            return None
+        self.hide_error()
+        return self.run_job("Morphing", jobs.morph(a, b, self.morph_count.value(), self.variation_list.count()),
+                            self._add_variations)
+
+    def _add_variations(self, variations: list[Variation]) -> None:
+        first = self.variation_list.count()
+        for variation in variations:
+            item = QListWidgetItem(variation.title)
+            item.setData(Qt.ItemDataRole.UserRole, variation)
+            self.variation_list.addItem(item)
+        self.variation_list.setCurrentRow(first)
+        for variation in variations:
+            self._render(variation)
 
     def undo_edit(self) -> bool:
         variation = self.selected_variation()
@@ -370,6 +421,10 @@ class ComposeTab(ActivityTab):
         if variation is None:
             self.piano_roll.set_content(None)
             return
+        self.morph_target.clear()
+        for other in range(self.variation_list.count()):
+            if other != row:
+                self.morph_target.addItem(str(other + 1), other)
         bars = variation.melody.bars
         for spin in (self.first_bar_spin, self.last_bar_spin):
             spin.setMaximum(bars)
@@ -427,7 +482,8 @@ class ComposeTab(ActivityTab):
 
     def _set_transport_enabled(self, enabled: bool) -> None:
         for widget in (self.play_button, self.keep_button, self.export_button, self.regenerate_button,
-                       self.first_bar_spin, self.last_bar_spin):
+                       self.first_bar_spin, self.last_bar_spin, self.morph_button, self.morph_target,
+                       self.morph_count):
             widget.setEnabled(enabled)
         if not enabled:
             self.undo_button.setEnabled(False)
@@ -475,7 +531,8 @@ class ComposeTab(ActivityTab):
         stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{file_stem(variation)}"
         path = write_midi(data_dir() / "melodies" / f"{stem}.mid", variation, self.controls.tempo_spin.value())
         params = {**variation.request.to_json(), "variation": variation.index,
-                  "tempo": self.controls.tempo_spin.value(), "edits": [list(edit) for edit in variation.edits]}
+                  "tempo": self.controls.tempo_spin.value(), "edits": [list(edit) for edit in variation.edits],
+                  "morph": list(variation.morph) if variation.morph else None}
         item_id = self.store.add_item("melody", title=variation.title, model=variation.request.style, params=params,
                                       seed=variation.request.seed, paths=[str(path)], starred=True)
         self.refresh_history()
@@ -499,7 +556,8 @@ class ComposeTab(ActivityTab):
         self.controls.show_request(request)
         self.set_motif(list(request.motif))
         edits = tuple(tuple(int(x) for x in edit) for edit in item.params.get("edits", []))
-        return self.generate(request, select=int(item.params.get("variation", 0)), edits=edits)
+        morph = tuple(int(x) for x in item.params["morph"]) if item.params.get("morph") else None
+        return self.generate(request, select=int(item.params.get("variation", 0)), edits=edits, morph=morph)
 
     def export_selected(self) -> JobHandle | None:
         variation = self.selected_variation()

@@ -28,6 +28,7 @@ class Variation:
     count_in_seconds: float = 0.0  # length of the metronome bar at the start of `audio`
     edits: tuple[tuple[int, int, int], ...] = ()  # (first bar, last bar, seed) regenerated since Generate
     previous: Variation | None = None  # what Undo goes back to
+    morph: tuple[int, int, int, int] | None = None  # (from variation, to variation, in-betweens, which one)
 
     def audio_ready(self, tempo: float, count_in: bool) -> bool:
         """Whether `audio` is this variation at `tempo` with (or without) the count-in bar."""
@@ -37,6 +38,9 @@ class Variation:
     def title(self) -> str:
         r = self.request
         edited = f" · {len(self.edits)} edit{'s' if len(self.edits) > 1 else ''}" if self.edits else ""
+        if self.morph is not None:
+            a, b, count, which = self.morph
+            return f"{self.index + 1}. morph {a + 1} → {b + 1}, {which} of {count} · {r.key} {r.mode}{edited}"
         return (f"{self.index + 1}. {style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · "
                 f"seed {r.seed}{edited}")
 
@@ -129,6 +133,31 @@ def regenerate(variation: Variation, edits: tuple[tuple[int, int, int], ...], st
             current = Variation(variation.index, melody, request, edits=current.edits + ((first, last, seed),),
                                 previous=current)
         yield Result(current)
+
+    return job
+
+
+def morph(a: Variation, b: Variation, count: int, first_index: int):
+    """`count` melodies on the way from variation a to variation b (the melody VAE, two bars at a time)."""
+
+    def job(context: JobContext):
+        from models.music.harmonizer import harmonize_melody
+        from models.music.vae import load_vae
+        from models.music.vae import morph as morph_melodies
+
+        yield Progress(None, f"morphing variation {a.index + 1} into {b.index + 1}")
+        vae = context.cache.get("melody_vae")
+        if vae is None:
+            vae = context.cache["melody_vae"] = load_vae()
+        try:
+            melodies = morph_melodies(vae, a.melody, b.melody, count)
+        except ValueError as error:
+            raise JobError(_sentence(str(error))) from None
+        if a.request.harmonize:
+            for melody in melodies:
+                melody.chords = harmonize_melody(melody)
+        yield Result([Variation(first_index + i, melody, a.request, morph=(a.index, b.index, count, i + 1))
+                      for i, melody in enumerate(melodies)])
 
     return job
 
