@@ -203,14 +203,25 @@ def test_a_local_server_answers_when_set_and_the_built_in_model_when_it_is_down(
     assert notices and "not answering" in notices[0] and "built-in model" in notices[0]
 
 
-def test_a_painting_from_an_earlier_session_shows_no_broken_picture(qtbot, chat, paint):
+def test_a_painting_from_an_earlier_session_is_made_again_from_its_recipe(qtbot, chat, paint):
     chat.send("paint a calm sea")
     qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
     assert "<img" in chat.view.toHtml()
     conversation = chat.conversation_id
+    original = next(iter(chat.attachments.values())).pixels.copy()
     chat.attachments.clear()  # as after a restart: the picture was not kept
     chat.view.document().clear()
     chat.view._images.clear()
     chat.open_conversation(conversation)
     html = chat.view.toHtml()
     assert "<img" not in html and "Open in Paint" in html
+
+    # Its link makes it again from the recipe saved with the message, the same picture, and opens it.
+    from PySide6.QtCore import QUrl
+
+    key = chat.messages[-1].meta["attachment"]["key"]
+    chat._on_link(QUrl(f"atelier:open-painting/{key}"))
+    qtbot.waitUntil(lambda: key in chat.attachments, timeout=120_000)
+    assert (chat.attachments[key].pixels == original).all()
+    assert "<img" in chat.view.toHtml()
+    assert paint.result_view.image is not None

@@ -95,6 +95,42 @@ class CreativeRequests:
 
         return failed
 
+    def _make_again(self, url: QUrl, key: str) -> None:
+        """A result from an earlier session: make it again from the recipe saved with the message (the
+        engines are deterministic for a seed), then do what the link asked."""
+        from app.tabs.compose.compose_tab import melody_styles_dir
+        from app.tabs.compose.jobs import generate_melodies, rerender
+        from app.tabs.compose.recipe import MelodyRequest
+
+        attachment = next((m.meta["attachment"] for m in self.messages
+                           if m.meta.get("attachment", {}).get("key") == key), None)
+        if attachment is None:
+            self.show_message("That result is no longer in this conversation.")
+            return
+
+        def arrived(item) -> None:
+            self.attachments[key] = item
+            self._show_attachments()
+            self.view.show_messages(self.messages)
+            self._on_link(url)
+
+        failed = lambda message: self.show_message(f"It could not be made again: {message}")  # noqa: E731
+        if attachment["kind"] == "painting":
+            params = dict(attachment["params"])
+            seed = int(params.pop("seed"))
+            self.show_message("Painting it again from its recipe…")
+            self.paint_tab.run_job("Painting for the chat", jobs.paint_request(params, seed, self.settings.get("device")),
+                                   arrived, failed)
+        elif attachment["kind"] == "melody":
+            request = MelodyRequest.from_json(attachment["recipe"])
+            self.show_message("Writing it again from its recipe…")
+            self.compose_tab.run_job(
+                "Composing for the chat", generate_melodies(request, (melody_styles_dir(),)),
+                lambda variations: self.compose_tab.run_job("Rendering for the chat",
+                                                            rerender(variations[0], request.tempo, False),
+                                                            arrived, failed),
+                failed)
+
     def _update_saved(self, message: ChatMessage) -> None:
         """Rewrite a saved assistant message once its inline result has arrived."""
         if message.id is not None and not self.private:
@@ -112,7 +148,7 @@ class CreativeRequests:
         action, _, key = url.path().partition("/")
         item = self.attachments.get(key)
         if item is None:
-            self.show_message("That result was made in an earlier session; ask for it again to open it.")
+            self._make_again(url, key)
             return
         if action == "open-painting":
             self.paint_tab.use_painting(item)
