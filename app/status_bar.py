@@ -11,7 +11,7 @@ NOTICE_TIMEOUT_MS = 10_000
 
 
 class JobStatusBar(QStatusBar):
-    """Shows the latest running job of any tab; Cancel (or Esc) cancels that job."""
+    """Shows the latest running job of any tab, and how many others run; Cancel (or Esc) cancels the latest."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -67,7 +67,7 @@ class JobStatusBar(QStatusBar):
     def _on_progress(self, handle: JobHandle, progress: Progress) -> None:
         if handle is not self.current_job():
             return
-        self.job_label.setText(f"{handle.title}: {progress.message}" if progress.message else handle.title)
+        self._set_job_text(f"{handle.title}: {progress.message}" if progress.message else handle.title)
         if progress.fraction is None:
             self.progress_bar.setRange(0, 0)  # busy indicator
         else:
@@ -84,5 +84,10 @@ class JobStatusBar(QStatusBar):
         for widget in (self.job_label, self.progress_bar, self.cancel_button):
             widget.setVisible(visible)
         if handle is not None:
-            self.job_label.setText(handle.title)
+            self._set_job_text(handle.title)
             self.progress_bar.setRange(0, 0)
+
+    def _set_job_text(self, text: str) -> None:
+        others = len(self._running) - 1
+        self.job_label.setText(f"{text}  (+{others} more)" if others > 0 else text)
+        self.job_label.setToolTip("Running: " + ", ".join(h.title for h in reversed(self._running)))

@@ -211,3 +211,19 @@ def test_escape_cancels_the_current_tabs_job_first(qtbot, main_window):
     assert paint_job.cancel_event.is_set() and not compose_job.cancel_event.is_set()
     compose_job.cancel()
     qtbot.waitUntil(lambda: not compose_worker.pending_jobs(), timeout=5000)
+
+
+def test_the_status_bar_says_how_many_other_jobs_run(qtbot, main_window):
+    paint_worker, compose_worker = main_window.activity_tabs[0].worker, main_window.activity_tabs[1].worker
+    jobs = [paint_worker.submit("Long painting", heavy_torch_job), compose_worker.submit("Long melody", heavy_torch_job)]
+    status = main_window.status
+    qtbot.waitUntil(lambda: len(status._running) == 2 and "step" in status.job_label.text(), timeout=10_000)
+    shown = status.current_job()
+    other = jobs[1] if shown is jobs[0] else jobs[0]
+    assert shown.title in status.job_label.text() and "+1 more" in status.job_label.text()
+    assert other.title in status.job_label.toolTip()
+    status.cancel_current_job()
+    qtbot.waitUntil(lambda: status.current_job() is other, timeout=2000)
+    qtbot.waitUntil(lambda: "more" not in status.job_label.text(), timeout=2000)
+    status.cancel_current_job()
+    qtbot.waitUntil(lambda: status.current_job() is None, timeout=2000)
