@@ -6,9 +6,18 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.worker import JobFactory, JobHandle, TabWorker
+
+
+def action_button(text: str, name: str, tip: str, on_click: Callable[[], Any]) -> QPushButton:
+    """A push button with its accessible name and tooltip (which says the shortcut)."""
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    button.setToolTip(tip)
+    button.clicked.connect(on_click)
+    return button
 
 
 class ActivityTab(QWidget):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.paths import data_dir, user_models_dir
 from app.settings import Settings
 from app.store import Store
-from app.tabs.activity_tab import ActivityTab
+from app.tabs.activity_tab import ActivityTab, action_button
 from app.tabs.compose import jobs
 from app.tabs.compose.controls import ComposeControls
 from app.tabs.compose.export import export_job, file_stem, write_midi
@@ -185,41 +185,34 @@ class ComposeTab(ActivityTab):
         self.variation_list = VariationList()
         self.variation_list.currentRowChanged.connect(self._on_variation_selected)
         transport = QHBoxLayout()
-        self.play_button = QPushButton("▶ Play")
-        self.play_button.setAccessibleName("Play")
-        self.play_button.setToolTip("Play or stop (Space)")
-        self.play_button.clicked.connect(self.toggle_play)
+        self.play_button = action_button("▶ Play", "Play", "Play or stop (Space)", self.toggle_play)
         self.loop_check = QCheckBox("Loop")
         self.loop_check.setAccessibleName("Loop")
         self.loop_check.setToolTip("Loop (L)")
         self.loop_check.toggled.connect(self.transport.set_loop)
-        self.keep_button = QPushButton("☆ Keep")
-        self.keep_button.setAccessibleName("Keep")
-        self.keep_button.setToolTip("Keep this melody in the history (Ctrl+S)")
-        self.keep_button.clicked.connect(self.keep_selected)
-        self.export_button = QPushButton("Export…")
-        self.export_button.setAccessibleName("Export")
-        self.export_button.setToolTip("Export as MIDI or WAV (Ctrl+E); or drag a variation into your DAW")
-        self.export_button.clicked.connect(self.export_selected)
+        self.keep_button = action_button("☆ Keep", "Keep", "Keep this melody in the history (Ctrl+S)",
+                                         self.keep_selected)
+        self.export_button = action_button("Export…", "Export",
+                                           "Export as MIDI or WAV (Ctrl+E); or drag a variation into your DAW",
+                                           self.export_selected)
         for widget in (self.play_button, self.loop_check, self.keep_button, self.export_button):
             transport.addWidget(widget)
         transport.addStretch(1)
 
         editing = QHBoxLayout()
         self.first_bar_spin, self.last_bar_spin = QSpinBox(), QSpinBox()
-        for spin, name in ((self.first_bar_spin, "First bar to regenerate"), (self.last_bar_spin, "Last bar to regenerate")):
-            spin.setAccessibleName(name)
+        for spin, which in ((self.first_bar_spin, "First"), (self.last_bar_spin, "Last")):
+            spin.setAccessibleName(f"{which} bar to regenerate")
             spin.setRange(1, 1)
-        self.first_bar_spin.valueChanged.connect(lambda v: self.last_bar_spin.setValue(max(v, self.last_bar_spin.value())))
-        self.last_bar_spin.valueChanged.connect(lambda v: self.first_bar_spin.setValue(min(v, self.first_bar_spin.value())))
-        self.regenerate_button = QPushButton("↻ Regenerate bars")
-        self.regenerate_button.setAccessibleName("Regenerate bars")
-        self.regenerate_button.setToolTip("Write these bars again and keep every other note (Ctrl+R)")
-        self.regenerate_button.clicked.connect(self.regenerate_bars)
-        self.undo_button = QPushButton("↶ Undo")
-        self.undo_button.setAccessibleName("Undo regenerate")
-        self.undo_button.setToolTip("Go back to the melody before the last regenerate (Ctrl+Z)")
-        self.undo_button.clicked.connect(self.undo_edit)
+        # The range stays a range: moving one end past the other drags it along.
+        first, last = self.first_bar_spin, self.last_bar_spin
+        first.valueChanged.connect(lambda value: last.setValue(max(value, last.value())))
+        last.valueChanged.connect(lambda value: first.setValue(min(value, first.value())))
+        self.regenerate_button = action_button("↻ Regenerate bars", "Regenerate bars",
+                                               "Write these bars again and keep every other note (Ctrl+R)",
+                                               self.regenerate_bars)
+        self.undo_button = action_button("↶ Undo", "Undo regenerate",
+                                         "Go back to the melody before the last regenerate (Ctrl+Z)", self.undo_edit)
         editing.addWidget(QLabel("Bars"))
         editing.addWidget(self.first_bar_spin)
         editing.addWidget(QLabel("to"))
@@ -235,11 +228,8 @@ class ComposeTab(ActivityTab):
         self.morph_count.setAccessibleName("In-between melodies")
         self.morph_count.setRange(1, 8)
         self.morph_count.setValue(3)
-        self.morph_button = QPushButton("⇝ Morph")
-        self.morph_button.setAccessibleName("Morph")
-        self.morph_button.setToolTip("Add melodies on the way from the selected variation to another one "
-                                     "(4/4 or 2/2, an even number of bars)")
-        self.morph_button.clicked.connect(self.morph_selected)
+        self.morph_button = action_button("⇝ Morph", "Morph", "Add melodies on the way from the selected variation "
+                                          "to another one (4/4 or 2/2, an even number of bars)", self.morph_selected)
         morphing.addWidget(QLabel("Morph into variation"))
         morphing.addWidget(self.morph_target)
         morphing.addWidget(QLabel("in"))
