@@ -203,7 +203,7 @@ def test_train_a_style_from_a_folder_with_bad_files(qtbot, compose, tmp_path):
     assert any(r.startswith("✗ empty.mid") for r in reports)
     dialog.name_edit.setText("my-tunes")
     with qtbot.waitSignal(dialog.trained, timeout=60_000):
-        dialog.train()
+        dialog.start()
     labels = [compose.controls.style_combo.itemText(i) for i in range(compose.controls.style_combo.count())]
     assert "my-tunes (yours)" in labels
     assert compose.controls.style_combo.currentText() == "my-tunes (yours)"
@@ -218,7 +218,7 @@ def test_cancelled_training_saves_nothing(qtbot, compose, tmp_path, data_dir):
         dialog.set_folder(folder)
     dialog.name_edit.setText("never")
     with qtbot.waitSignal(compose.worker.job_progress, timeout=30_000):
-        dialog.train()  # running, not just queued
+        dialog.start()  # running, not just queued
     with qtbot.waitSignal(compose.worker.job_cancelled, timeout=30_000):
         dialog.cancel()
     assert "cancelled" in dialog.summary_label.text()
