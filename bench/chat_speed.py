@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
+from bench.report import publish  # noqa: E402
 from models.jobs import run_job  # noqa: E402
 from models.text.chat import ChatModel, format_chat  # noqa: E402
 from models.text.gguf_file import find_smollm2_gguf  # noqa: E402
@@ -186,11 +187,7 @@ def main() -> None:
             result["engines"].append({"engine": name, "skipped": f"not installed ({error})"})
         print(json.dumps(result["engines"][-1]), file=sys.stderr, flush=True)
     result["load_average_after"] = os.getloadavg()
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
+    publish(result, args.out)
 
 
 if __name__ == "__main__":

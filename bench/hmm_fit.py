@@ -14,7 +14,6 @@ pomegranate is a benchmark-only dependency: `.venv/bin/pip install pomegranate` 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -30,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from bench.report import publish  # noqa: E402
 from models.hmm import CategoricalHMM, pack_sequences  # noqa: E402
 from models.hmm.baum_welch import em_step  # noqa: E402
 from models.hmm.inference import flush_denormals  # noqa: E402
@@ -159,11 +159,7 @@ def main() -> int:
         "configs": [bench_config(k, v, args.sequences, args.length, args.iterations, args.device, skip)
                     for k, v in configs],
     }
-    text = json.dumps(report, indent=2)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
-    print(text)
+    publish(report, args.out)
     return 0
 
 

@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from bench.report import publish  # noqa: E402
 from models.music import tokens  # noqa: E402
 from models.music.baselines import MarkovChain  # noqa: E402
 from models.music.corpus import encode, load_corpus, select  # noqa: E402
@@ -179,9 +180,7 @@ def main() -> int:
     chorales = [t for t in select(corpus, "bach", "test") if t.chords]
     report["harmonizer_test_chord_accuracy"] = chord_accuracy(load_harmonizer(), chorales)
     print(json.dumps({"harmonizer": report["harmonizer_test_chord_accuracy"]}), flush=True)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(report, indent=2) + "\n")
+    publish(report, args.out, echo=False)
     return 0
 
 

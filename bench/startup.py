@@ -15,7 +15,6 @@ without dropping all caches). Prints JSON.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -24,6 +23,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.report import publish  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHOWN_LINE_PREFIX = "atelier: window shown after"
@@ -123,10 +126,7 @@ def main() -> int:
         "cold": summary(cold),
         "warm": summary(warm),
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.json:
-        args.json.write_text(text + "\n")
+    publish(result, args.json)
     return 0
 
 

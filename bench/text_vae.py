@@ -12,7 +12,6 @@ sampled from the prior: the share that are not copies of training lines, and the
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
+from bench.report import publish  # noqa: E402
 from models.text.vae import PAD, batch_tensors, is_held_out  # noqa: E402
 from models.text.verse import VerseWriter, normalise  # noqa: E402
 
@@ -93,11 +93,7 @@ def main() -> None:
         },
         "blend_example": writer.blend("the sea is calm tonight", "my heart is on fire", steps=5),
     }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
+    publish(result, args.out)
 
 
 if __name__ == "__main__":
