@@ -323,3 +323,25 @@ def test_morph_in_six_eight_is_a_sentence(qtbot, compose):
     with qtbot.waitSignal(compose.worker.job_failed, timeout=20_000):
         compose.morph_selected()
     assert "4/4" in compose.error_label.text() and "Traceback" not in compose.error_label.text()
+
+
+def test_dragging_across_the_piano_roll_chooses_the_bars_to_regenerate(qtbot, compose):
+    from PySide6.QtCore import QPoint, Qt
+
+    generate(qtbot, compose, wait_for_sound=False)
+    roll = compose.piano_roll
+    roll.resize(800, 300)
+    grid = roll._grid()
+    bars = roll.content.bars
+
+    def x_of_bar(bar: int) -> int:  # the middle of a 1-based bar
+        return round(grid.left() + grid.width() * (bar - 0.5) / bars)
+
+    y = round(grid.center().y())
+    qtbot.mousePress(roll, Qt.MouseButton.LeftButton, pos=QPoint(x_of_bar(3), y))
+    qtbot.mouseMove(roll, QPoint(x_of_bar(2), y))
+    qtbot.mouseRelease(roll, Qt.MouseButton.LeftButton, pos=QPoint(x_of_bar(2), y))
+    assert (compose.first_bar_spin.value(), compose.last_bar_spin.value()) == (2, 3)
+    assert roll.selection == (2, 3)
+    compose.last_bar_spin.setValue(4)
+    assert roll.selection == (2, 4)

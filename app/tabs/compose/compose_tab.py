@@ -239,6 +239,10 @@ class ComposeTab(ActivityTab):
         morphing.addStretch(1)
 
         self.piano_roll = PianoRollView()
+        self.piano_roll.bars_selected.connect(self._set_bar_range)
+        for spin in (self.first_bar_spin, self.last_bar_spin):
+            spin.valueChanged.connect(
+                lambda _: self.piano_roll.set_selection(self.first_bar_spin.value(), self.last_bar_spin.value()))
         split = QSplitter(Qt.Orientation.Vertical)
         top = QWidget()
         top_layout = QVBoxLayout(top)
@@ -340,6 +344,15 @@ class ComposeTab(ActivityTab):
         for variation in variations:
             self._render(variation)
 
+    def _set_bar_range(self, first: int, last: int) -> None:
+        # Set the far end first, so that dragging one spin box never pushes the other.
+        if first > self.last_bar_spin.value():
+            self.last_bar_spin.setValue(last)
+            self.first_bar_spin.setValue(first)
+        else:
+            self.first_bar_spin.setValue(first)
+            self.last_bar_spin.setValue(last)
+
     def undo_edit(self) -> bool:
         variation = self.selected_variation()
         if variation is None or variation.previous is None:
@@ -422,6 +435,7 @@ class ComposeTab(ActivityTab):
             self.first_bar_spin.setValue(max(1, bars // 2))  # a first guess: the second half's opening bar
             self.last_bar_spin.setValue(max(1, bars // 2))
         self.piano_roll.set_content(roll_content(variation))
+        self.piano_roll.set_selection(self.first_bar_spin.value(), self.last_bar_spin.value())
         if self.transport.is_playing:  # A/B: the same beat in the other variation, as soon as its sound is there
             if self._audio_ready(variation):
                 self.transport.switch_to(variation)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 NOTE_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
@@ -42,17 +42,22 @@ class RollContent:
 
 
 class PianoRollView(QWidget):
-    """Draws one melody; `set_playhead(beats)` moves the playhead (None hides it)."""
+    """Draws one melody; `set_playhead(beats)` moves the playhead (None hides it). Dragging across the
+    roll selects whole bars (shaded) and emits `bars_selected(first, last)`, 1-based."""
 
     KEYS_WIDTH = 34
     CHORD_LANE = 22
+    bars_selected = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Piano roll")
+        self.setToolTip("Drag across bars to choose which ones Regenerate bars writes again")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.content: RollContent | None = None
         self.playhead: float | None = None
+        self.selection: tuple[int, int] | None = None  # first and last bar, 1-based
+        self._drag_from: int | None = None
         self.empty_text = "Press Generate (Ctrl+Enter) to write melodies; they appear here as notes on a grid."
 
     def sizeHint(self) -> QSize:
@@ -66,6 +71,39 @@ class PianoRollView(QWidget):
     def set_playhead(self, beats: float | None) -> None:
         self.playhead = beats
         self.update()
+
+    def set_selection(self, first: int, last: int) -> None:
+        self.selection = (min(first, last), max(first, last))
+        self.update()
+
+    def _grid(self) -> QRectF:
+        return QRectF(self.KEYS_WIDTH, self.CHORD_LANE, self.width() - self.KEYS_WIDTH - 4,
+                      self.height() - self.CHORD_LANE - 4)
+
+    def bar_at(self, x: float) -> int | None:
+        """The 1-based bar under the x coordinate, clamped to the melody."""
+        if self.content is None:
+            return None
+        grid = self._grid()
+        fraction = (x - grid.left()) / max(grid.width(), 1.0)
+        return min(max(int(fraction * self.content.bars) + 1, 1), self.content.bars)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = self.bar_at(event.position().x())
+        if self._drag_from is not None:
+            self._select_to(event.position().x())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            self._select_to(event.position().x())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = None
+
+    def _select_to(self, x: float) -> None:
+        bar = self.bar_at(x)
+        self.set_selection(self._drag_from, bar)
+        self.bars_selected.emit(*self.selection)
 
     def _pitch_span(self) -> tuple[int, int]:
         pitches = [n.pitch for n in self.content.notes] if self.content and self.content.notes else [60, 72]
@@ -89,8 +127,7 @@ class PianoRollView(QWidget):
         content = self.content
         low, high = self._pitch_span()
         rows = high - low + 1
-        grid = QRectF(self.KEYS_WIDTH, self.CHORD_LANE, self.width() - self.KEYS_WIDTH - 4,
-                      self.height() - self.CHORD_LANE - 4)
+        grid = self._grid()
         total_beats = max(content.bars * content.bar_beats, 1e-6)
         row_height = grid.height() / rows
 
@@ -115,6 +152,14 @@ class PianoRollView(QWidget):
                 painter.setPen(palette.placeholderText().color())
                 painter.drawText(QRectF(0, top - 2, self.KEYS_WIDTH - 4, row_height + 4),
                                  Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note_name(pitch))
+
+        # The bars chosen for Regenerate bars.
+        if self.selection is not None:
+            first, last = self.selection
+            chosen = QColor(palette.highlight().color())
+            chosen.setAlpha(40)
+            left, right = x_of((first - 1) * content.bar_beats), x_of(min(last, content.bars) * content.bar_beats)
+            painter.fillRect(QRectF(left, grid.top(), right - left, grid.height()), chosen)
 
         # Beat and bar lines.
         beat_pen = QPen(QColor(text.red(), text.green(), text.blue(), 30), 1)
