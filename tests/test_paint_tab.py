@@ -216,3 +216,18 @@ def test_ui_never_stalls_while_rendering(qtbot, paint):
     with event_loop_gaps() as gaps:
         wait_for_job(qtbot, paint, paint.render, timeout=60_000)
     assert_never_stalled(gaps)
+
+
+def test_a_full_render_shows_its_style_match(qtbot, paint, data_dir):
+    from models.paint.images import load_image
+    from models.paint.measure import match_path_for, measure_style_match
+    from models.paint.vgg import VGGFeatures, resources_dir
+
+    art = resources_dir() / "paint" / "art"
+    photos = resources_dir() / "paint" / "photos"
+    match = measure_style_match(VGGFeatures(), [load_image(art / "munch_the-scream.jpg", max_side=512).image],
+                                [load_image(photos / "astronaut.jpg", max_side=512).image])
+    match.save(match_path_for(paint.current_style().path))
+    wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    qtbot.waitUntil(lambda: "style match" in paint.result_view.caption, timeout=30_000)
+    assert paint.result_view.caption.endswith("/100")

@@ -111,7 +111,19 @@ def run_paint(args: argparse.Namespace) -> int:
     }
     save_png_with_recipe(image, output, recipe_out)
     print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {seed})")
+    _print_style_match(style_path, image)
     return 0
+
+
+def _print_style_match(style_path: Path, image) -> None:
+    """How close the brushwork came to the painter's (0 = a photograph, 100 = the painter's own), when the
+    style has a style-match file (shipped styles, and styles trained by this version)."""
+    from models.paint.measure import StyleMatch, match_path_for
+    from models.paint.vgg import VGGFeatures
+
+    match = StyleMatch.load(match_path_for(style_path))
+    if match is not None:
+        print(f"style match {match.score(VGGFeatures(), image)[1]:.0f}/100")
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -135,6 +147,9 @@ def run_train(args: argparse.Namespace) -> int:
             elif isinstance(event, Result) and event.value is not None:  # None: a torchrun worker other than 0
                 summary = event.value
                 print(f"\nwrote {summary.style_path}: {summary.steps} steps in {summary.seconds / 60:.1f} min")
+                from models.paint.measure import write_style_match
+
+                print(f"wrote {write_style_match(summary.style_path, args.folder)} (the style-match reference)")
     except JobError as error:
         print()
         return _fail(str(error))

@@ -141,6 +141,28 @@ def render(style_path: Path, source: np.ndarray, *, strength: float, palette: fl
     return job
 
 
+def style_match(style_path: Path, pixels: np.ndarray):
+    """How close a render's brushwork is to the painter's, 0-100 (None when the style has no match file)."""
+
+    def job(context: JobContext):
+        from PIL import Image
+
+        from models.paint.measure import StyleMatch, match_path_for
+        from models.paint.vgg import VGGFeatures
+
+        match = StyleMatch.load(match_path_for(style_path))
+        if match is None:
+            yield Result(None)
+            return
+        yield Progress(None, "measuring the style match")
+        vgg = context.cache.get("style_match_vgg")
+        if vgg is None:
+            vgg = context.cache["style_match_vgg"] = VGGFeatures()
+        yield Result(match.score(vgg, Image.fromarray(pixels))[1])
+
+    return job
+
+
 def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int], device_setting: str):
     """Several new paintings in the style, one per seed."""
 

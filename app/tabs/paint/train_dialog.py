@@ -32,11 +32,16 @@ def scan_folder(folder: Path):
 def train(folder: Path, out_path: Path, name: str, minutes: float, device_setting: str):
     def job(context: JobContext):
         from models.device import pick_device
+        from models.paint.measure import write_style_match
         from models.paint.training import TrainingConfig, train_style_from_folder
 
         config = TrainingConfig(name=name, minutes=minutes)
-        yield from train_style_from_folder(folder, out_path, config, device=pick_device(setting=device_setting).device,
-                                           cancel=context.cancel)
+        for event in train_style_from_folder(folder, out_path, config, device=pick_device(setting=device_setting).device,
+                                             cancel=context.cancel):
+            if isinstance(event, Result):
+                yield Progress(None, "measuring the style match")
+                write_style_match(out_path, folder)
+            yield event
 
     return job
 
