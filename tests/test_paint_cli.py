@@ -97,3 +97,29 @@ def test_train_style_from_an_unusable_folder_says_why(tmp_path, capsys):
     )
     assert "No usable image" in capsys.readouterr().err
     assert main(["train-style", str(folder), "--name", "bad name!"]) == 2
+
+
+def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatch, capsys):
+    from models.paint import gatys
+    from models.paint.images import load_image
+    from models.paint.style import find_style
+    from models.paint.vgg import resources_dir
+
+    monkeypatch.setattr(gatys, "BEST_STEPS", 6)
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    style_path = styles / "munch.safetensors"
+    style_path.write_bytes(find_style("munch").read_bytes())
+    style_path.with_suffix(".json").write_bytes(find_style("munch").with_suffix(".json").read_bytes())
+    art = resources_dir() / "paint" / "art"
+    gatys.write_gatys_targets(style_path, [load_image(art / "munch_the-scream.jpg", max_side=512).image])
+    picture = resources_dir() / "paint" / "photos" / "coffee.jpg"
+    out = tmp_path / "best.png"
+    assert main(["paint", "--style", str(style_path), "--input", str(picture), "--size", "96x64", "--best",
+                 "-o", str(out)]) == 0
+    again = tmp_path / "again.png"
+    assert main(["paint", "--replay", str(out), "--style", str(style_path), "-o", str(again)]) == 0
+    assert read_recipe(out)["params"]["best"] is True
+    assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(again)))
+    assert main(["paint", "--style", "munch", "--from-scratch", "--best", "-o", str(tmp_path / "x.png")]) == 2
+    assert "--from-scratch" in capsys.readouterr().err

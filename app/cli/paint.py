@@ -22,6 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     paint.add_argument("--strength", type=float, default=1.0, help="style strength, 0 (the input) to 1 (fully painted)")
     paint.add_argument("--palette", type=float, default=0.5, help="0 keeps your colours, 1 takes the painter's")
     paint.add_argument("--seed", type=int, default=0, help="brushwork (and composition) seed")
+    paint.add_argument("--best", action="store_true",
+                       help="best quality: paint the input by optimisation (minutes on a CPU instead of a second)")
     paint.set_defaults(handler=run_paint)
 
     train = subparsers.add_parser("train-style", help="train a painting style from a folder of 1 to 500 images")
@@ -53,6 +55,8 @@ def _fail(message: str) -> int:
 
 
 def run_paint(args: argparse.Namespace) -> int:
+    from PIL import Image
+
     from models.checkpoint import CheckpointError
     from models.device import pick_device
     from models.paint.images import ImageRejected, load_image
@@ -70,6 +74,7 @@ def run_paint(args: argparse.Namespace) -> int:
             from_scratch = recipe.get("from_scratch", False)
             size = tuple(params["size"]) if params.get("size") else None
             strength, palette, seed = params["strength"], params["palette"], params["seed"]
+            best = bool(params.get("best", False))
             output = args.output or args.replay.with_name(args.replay.stem + "-replay.png")
         else:
             if not args.style:
@@ -78,6 +83,9 @@ def run_paint(args: argparse.Namespace) -> int:
                 return _fail("give --input PICTURE, or --from-scratch, or --replay PNG")
             style_name, input_path, from_scratch = args.style, args.input, args.from_scratch
             size, strength, palette, seed = _parse_size(args.size), args.strength, args.palette, args.seed
+            best = args.best
+            if best and from_scratch:
+                return _fail("--best paints an input picture; it does not go with --from-scratch")
             output = args.output or Path("painting.png")
         device = pick_device()
         if device.notice:
@@ -96,8 +104,12 @@ def run_paint(args: argparse.Namespace) -> int:
             loaded = load_image(input_path, max_side=4096, min_side=8)
             for note in loaded.notes:
                 print(f"note: input {note}", file=sys.stderr)
-            params_obj = RenderParams(strength=strength, palette=palette, seed=seed, size=size)
-            image = render_in_style(style, loaded.image, params_obj, device=device.device)
+            if best:
+                picture = loaded.image.resize(size, Image.Resampling.LANCZOS) if size else loaded.image
+                image = _paint_best(style_path, picture, strength)
+            else:
+                params_obj = RenderParams(strength=strength, palette=palette, seed=seed, size=size)
+                image = render_in_style(style, loaded.image, params_obj, device=device.device)
             input_record = {"path": str(input_path.resolve()), "sha256": file_sha256(input_path)}
     except (CheckpointError, ImageRejected, ValueError, KeyError) as error:
         return _fail(str(error))
@@ -107,12 +119,34 @@ def run_paint(args: argparse.Namespace) -> int:
         "checkpoint_hash": style.checkpoint_hash,
         "from_scratch": bool(from_scratch),
         "input": input_record,
-        "params": {"strength": strength, "palette": palette, "seed": seed, "size": list(size) if size else None},
+        "params": {"strength": strength, "palette": palette, "seed": seed, "size": list(size) if size else None,
+                   **({"best": True} if best else {})},
     }
     save_png_with_recipe(image, output, recipe_out)
     print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {seed})")
     _print_style_match(style_path, image)
     return 0
+
+
+def _paint_best(style_path: Path, picture, strength: float):
+    """Best quality from the command line: the optimisation with a progress line, blended by strength."""
+    from PIL import Image
+
+    from models.jobs import Progress, Result
+    from models.paint.gatys import best_quality_job, load_gatys_targets
+    from models.paint.vgg import VGGFeatures
+
+    targets = load_gatys_targets(style_path)
+    if targets is None:
+        raise ValueError(f"the style {style_path.stem!r} has no best-quality data: train it again with this version")
+    painted = None
+    for event in best_quality_job(picture.convert("RGB"), targets, VGGFeatures()):
+        if isinstance(event, Progress):
+            print(f"\r{100 * (event.fraction or 0):5.1f}% {event.message}".ljust(60), end="", file=sys.stderr, flush=True)
+        elif isinstance(event, Result):
+            painted = event.value
+    print(file=sys.stderr)
+    return Image.blend(picture.convert("RGB"), painted, strength)
 
 
 def _print_style_match(style_path: Path, image) -> None:
@@ -147,9 +181,10 @@ def run_train(args: argparse.Namespace) -> int:
             elif isinstance(event, Result) and event.value is not None:  # None: a torchrun worker other than 0
                 summary = event.value
                 print(f"\nwrote {summary.style_path}: {summary.steps} steps in {summary.seconds / 60:.1f} min")
-                from models.paint.measure import write_style_match
+                from models.paint.references import write_style_references_from_folder
 
-                print(f"wrote {write_style_match(summary.style_path, args.folder)} (the style-match reference)")
+                for path in write_style_references_from_folder(summary.style_path, args.folder):
+                    print(f"wrote {path}")
     except JobError as error:
         print()
         return _fail(str(error))

@@ -98,9 +98,10 @@ MATCH_FORMAT = 1
 
 
 def match_path_for(style_path: str | os.PathLike) -> Path:
-    """The style-match file beside a style checkpoint: NAME.match.json."""
+    """The style-match file of a style checkpoint: references/NAME.match.json in the checkpoint's folder
+    (a sub-folder, so that nothing that lists the styles mistakes it for one)."""
     path = Path(style_path)
-    return path.with_name(path.stem + ".match.json")
+    return path.parent / "references" / f"{path.stem}.match.json"
 
 
 @dataclass
@@ -121,6 +122,7 @@ class StyleMatch:
         data = {"format": MATCH_FORMAT, "measure": "band-passed texture crops, VGG16 conv1_1-conv3_1 mean/std",
                 "mean": self.reference.mean.tolist(), "spread": self.reference.spread.tolist(),
                 "same_painter": self.same_painter, "photographs": self.photographs}
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(Path(path), json.dumps(data).encode())
 
     @classmethod
@@ -160,15 +162,3 @@ def measure_style_match(vgg: VGGFeatures, paintings: list[Image.Image], photogra
     photo_distance = float(np.median([reference.distance(vgg, photo) for photo in photographs]))
     return StyleMatch(reference, float(np.median(held_out)), photo_distance)
 
-
-def write_style_match(style_path: str | os.PathLike, folder: str | os.PathLike, vgg: VGGFeatures | None = None) -> Path:
-    """Measure a newly trained style's match from the paintings in its training folder and the shipped
-    photographs, and save it beside the checkpoint."""
-    from .images import load_image, load_image_folder
-    from .vgg import resources_dir
-
-    paintings = [image for _, image in load_image_folder(folder, max_side=1024).images]
-    photos = [load_image(p, max_side=1024).image for p in sorted((resources_dir() / "paint" / "photos").glob("*.jpg"))]
-    path = match_path_for(style_path)
-    measure_style_match(vgg or VGGFeatures(), paintings, photos).save(path)
-    return path

@@ -141,6 +141,47 @@ def render(style_path: Path, source: np.ndarray, *, strength: float, palette: fl
     return job
 
 
+def render_best(style_path: Path, source: np.ndarray, *, strength: float, seed: int):
+    """Best quality: optimise the canvas itself towards the painter's statistics (minutes on a CPU), with
+    a preview every few steps; style strength blends the result with the canvas as a render's does."""
+
+    def job(context: JobContext):
+        from PIL import Image
+
+        from models.paint.gatys import BEST_STEPS, best_quality_job, load_gatys_targets
+        from models.paint.style import file_hash
+
+        targets = load_gatys_targets(style_path)
+        if targets is None:
+            raise JobError("This style has no best-quality data yet: train it again with this version, "
+                           "or turn Best quality off.")
+        vgg = _vgg(context)
+        painted = None
+        for event in best_quality_job(Image.fromarray(source), targets, vgg, steps=BEST_STEPS, cancel=context.cancel):
+            if isinstance(event, Result):
+                painted = np.asarray(event.value.convert("RGB"), dtype=np.float32)
+            else:
+                yield event
+        pixels = np.clip(strength * painted + (1 - strength) * source.astype(np.float32), 0, 255).astype(np.uint8)
+        height, width = source.shape[:2]
+        recipe = {"engine": "paint", "quality": "best", "steps": BEST_STEPS, "style": style_path.stem,
+                  "checkpoint_hash": file_hash(style_path), "strength": strength, "palette": 0.0, "seed": seed,
+                  "size": [width, height], "style_path": str(style_path)}
+        yield Result(Painting(pixels, source, recipe))
+
+    return job
+
+
+def _vgg(context: JobContext):
+    """The VGG16 trunk, loaded once per worker (the style match and best quality look through it)."""
+    from models.paint.vgg import VGGFeatures
+
+    vgg = context.cache.get("vgg16")
+    if vgg is None:
+        vgg = context.cache["vgg16"] = VGGFeatures()
+    return vgg
+
+
 def style_match(style_path: Path, pixels: np.ndarray):
     """How close a render's brushwork is to the painter's, 0-100 (None when the style has no match file)."""
 
@@ -148,17 +189,13 @@ def style_match(style_path: Path, pixels: np.ndarray):
         from PIL import Image
 
         from models.paint.measure import StyleMatch, match_path_for
-        from models.paint.vgg import VGGFeatures
 
         match = StyleMatch.load(match_path_for(style_path))
         if match is None:
             yield Result(None)
             return
         yield Progress(None, "measuring the style match")
-        vgg = context.cache.get("style_match_vgg")
-        if vgg is None:
-            vgg = context.cache["style_match_vgg"] = VGGFeatures()
-        yield Result(match.score(vgg, Image.fromarray(pixels))[1])
+        yield Result(match.score(_vgg(context), Image.fromarray(pixels))[1])
 
     return job
 

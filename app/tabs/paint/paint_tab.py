@@ -109,6 +109,7 @@ class PaintTab(ActivityTab):
         self.controls.seed_spin.valueChanged.connect(self._on_settings_changed)
         self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
         self.worker.job_failed.connect(lambda handle, message: self.show_message(message, error=True))
+        self.worker.job_progress.connect(self._on_render_progress)
         self._build_shortcuts()
         self.refresh_history()
         self.reload_styles()
@@ -205,6 +206,10 @@ class PaintTab(ActivityTab):
 
     def _render_factory(self, preview: bool):
         style = self.current_style()
+        if not preview and self.controls.best_check.isChecked():
+            return jobs.render_best(style.path, self.canvas.pixels(),
+                                    strength=self.controls.strength_slider.value() / 100,
+                                    seed=self.controls.seed_spin.value())
         return jobs.render(style.path, self.canvas.pixels(), strength=self.controls.strength_slider.value() / 100,
                            palette=self.controls.palette_slider.value() / 100, seed=self.controls.seed_spin.value(),
                            device_setting=self.settings.get("device"), preview=preview)
@@ -238,10 +243,17 @@ class PaintTab(ActivityTab):
             if self._full_job is not None:
                 self._full_job.cancel()  # the user is still painting: that render is stale
             self._preview_timer.start()
-            self._full_timer.start()
+            if not self.controls.best_check.isChecked():  # minutes of work wait for an explicit Render
+                self._full_timer.start()
 
     def _on_settings_changed(self, *_: object) -> None:
         self._on_canvas_changed()
+
+    def _on_render_progress(self, handle: JobHandle, progress) -> None:
+        """Best quality shows the picture taking shape every few steps."""
+        if handle is self._full_job and progress.preview is not None:
+            self.result_view.show_image(array_to_image(np.asarray(progress.preview.convert("RGB"))),
+                                        f"painting… {progress.message}")
 
     def _on_preview(self, painting: Painting) -> None:
         if self._full_timer.isActive() or self._full_job is None:

@@ -32,7 +32,7 @@ def scan_folder(folder: Path):
 def train(folder: Path, out_path: Path, name: str, minutes: float, device_setting: str):
     def job(context: JobContext):
         from models.device import pick_device
-        from models.paint.measure import write_style_match
+        from models.paint.references import write_style_references_from_folder
         from models.paint.training import TrainingConfig, train_style_from_folder
 
         config = TrainingConfig(name=name, minutes=minutes)
@@ -40,7 +40,7 @@ def train(folder: Path, out_path: Path, name: str, minutes: float, device_settin
                                              cancel=context.cancel):
             if isinstance(event, Result):
                 yield Progress(None, "measuring the style match")
-                write_style_match(out_path, folder)
+                write_style_references_from_folder(out_path, folder)
             yield event
 
     return job

@@ -1,0 +1,54 @@
+"""Write what each shipped style keeps beside its checkpoint (models/paint/references.py).
+
+NAME.match.json: the Paint tab and `atelier paint` show how close a render's brushwork is to the
+painter's as a 0-100 "style match" (models/paint/measure.py; the measure is validated by
+bench/style_measure_validation.py). The reference comes from the paintings the style was trained on;
+0 is the median of the shipped photographs, 100 the median of each painting held out against the
+others. NAME.gatys.safetensors: the VGG16 statistics "best quality" painting optimises towards.
+
+    python build_scripts/make_style_references.py [--styles van-gogh hokusai]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "build_scripts"))
+
+from train_styles import ART, STYLES  # noqa: E402
+
+from models.paint.images import load_image  # noqa: E402
+from models.paint.measure import StyleMatch  # noqa: E402
+from models.paint.references import write_style_references  # noqa: E402
+from models.paint.vgg import VGGFeatures  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--styles", nargs="*", default=list(STYLES), choices=list(STYLES))
+    parser.add_argument("--output", type=Path, default=ROOT / "resources" / "styles")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    vgg = VGGFeatures()
+    for name in args.styles:
+        started = time.perf_counter()
+        paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
+        match_path, targets_path = write_style_references(args.output / f"{name}.safetensors", paintings, vgg)
+        match = StyleMatch.load(match_path)
+        print(json.dumps({"style": name, "paintings": len(paintings), "same_painter": round(match.same_painter, 3),
+                          "photographs": round(match.photographs, 3),
+                          "written": [str(p.relative_to(ROOT)) for p in (match_path, targets_path)],
+                          "seconds": round(time.perf_counter() - started, 1)}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
