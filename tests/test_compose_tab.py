@@ -291,6 +291,10 @@ def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compos
     assert not compose.undo_edit()
     assert compose.selected_variation().melody.events == original.melody.events
     assert not compose.undo_button.isEnabled()
+    for _ in range(steps):
+        assert compose.redo_edit()
+    assert not compose.redo_edit()
+    assert compose.selected_variation().melody.events == edited.melody.events
 
 
 def test_morph_adds_in_between_melodies_that_reopen_exactly(qtbot, compose):

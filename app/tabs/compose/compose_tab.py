@@ -100,6 +100,7 @@ class ComposeTab(ActivityTab):
         self._play_when_rendered = False
         self._renders_queued: set[tuple[int, float, bool]] = set()
         self._regenerations = 0  # seeds for Regenerate bars: a new one every time
+        self._redo: dict[int, Variation] = {}  # id of a melody Undo went back to -> the variation it undid
         self.transport = Transport(settings.get("audio_output"), self)
 
         self.splitter.addWidget(self._build_controls())
@@ -117,7 +118,7 @@ class ComposeTab(ActivityTab):
         self.controls.count_in_changed.connect(lambda _: self._rerender_selected())
         for keys, action in (("Space", self.toggle_play), ("L", self.loop_check.toggle), ("Ctrl+S", self.keep_selected),
                              ("Ctrl+E", self.export_selected), ("Ctrl+R", self.regenerate_bars),
-                             ("Ctrl+Z", self.undo_edit)):
+                             ("Ctrl+Z", self.undo_edit), ("Ctrl+Shift+Z", self.redo_edit)):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
@@ -212,7 +213,8 @@ class ComposeTab(ActivityTab):
                                                "Write these bars again and keep every other note (Ctrl+R)",
                                                self.regenerate_bars)
         self.undo_button = action_button("↶ Undo", "Undo regenerate",
-                                         "Go back to the melody before the last regenerate (Ctrl+Z)", self.undo_edit)
+                                         "Go back to the melody before the last regenerate (Ctrl+Z; "
+                                         "Ctrl+Shift+Z redoes it)", self.undo_edit)
         editing.addWidget(QLabel("Bars"))
         editing.addWidget(self.first_bar_spin)
         editing.addWidget(QLabel("to"))
@@ -320,6 +322,7 @@ class ComposeTab(ActivityTab):
         self._regenerations += 1
         seed = variation.request.seed * 1000 + self._regenerations
         edit = ((self.first_bar_spin.value(), self.last_bar_spin.value(), seed),)
+        self._redo.pop(id(variation.melody), None)  # a new edit ends what Redo could bring back
         self.hide_error()
         return self.run_job("Regenerating bars", jobs.regenerate(variation, edit, (melody_styles_dir(),)),
                             lambda edited: self._swap_variation(variation, edited))
@@ -357,7 +360,16 @@ class ComposeTab(ActivityTab):
         variation = self.selected_variation()
         if variation is None or variation.previous is None:
             return False
+        self._redo[id(variation.previous.melody)] = variation
         self._swap_variation(variation, variation.previous)
+        return True
+
+    def redo_edit(self) -> bool:
+        variation = self.selected_variation()
+        undone = self._redo.pop(id(variation.melody), None) if variation is not None else None
+        if undone is None:
+            return False
+        self._swap_variation(variation, undone)
         return True
 
     def _swap_variation(self, old: Variation, new: Variation) -> None:
