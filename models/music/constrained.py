@@ -195,22 +195,34 @@ class SpanSampler:
         self._log_scale = np.full(n + 1, NEG_INF)
         self._log_scale[n] = self.exit_log_scale
         self._next: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}  # kept for sampling
-        for i in range(n - 1, 0, -1):
-            durations, steps, weights, log = self._next[i] = self._next_notes(i)
-            if not len(durations):
+        # A note lasts at least `shortest` steps, so the steps of a block that long depend only on steps
+        # after the block: their pitch sums go through one matrix product instead of one each.
+        shortest = min(tokens.DURATIONS) // GRID
+        for last in range(n - 1, 0, -shortest):
+            block = range(last, max(last - shortest, 0), -1)
+            live, h, logs = [], [], []
+            for i in block:
+                durations, steps, weights, log = self._next[i] = self._next_notes(i)
+                if len(durations):
+                    # h(k, p) = sum_d P(d | k, position) g(end of d, k, p)
+                    duration = self.duration[:, self._position(self.start + i * GRID), durations]
+                    h.append(np.einsum("kd,dkp->kp", duration * weights.astype(self.dtype), self._g[steps]))
+                    live.append(i)
+                    logs.append(log)
+            if not live:
                 continue
-            # h(k, p) = sum_d P(d | k, position) g(end of d, k, p);  beta(k, q) = sum_p P(p | k, q) h(k, p)
-            duration = self.duration[:, self._position(self.start + i * GRID), durations] * weights.astype(self.dtype)
-            h = np.einsum("kd,dkp->kp", duration, self._g[steps])
-            beta = np.matmul(self.pitch, h[:, :, None])[:, :, 0]
-            top = beta.max()
-            if top <= 0.0:
-                continue
-            beta /= top
-            beta[beta < 1e-30] = 0.0
-            self._beta[i] = beta
-            np.matmul(self.trans, self._beta[i], out=self._g[i])
-            self._log_scale[i] = log + np.log(top)
+            # beta(k, q) = sum_p P(p | k, q) h(k, p), for every step of the block at once
+            betas = np.matmul(self.pitch, np.stack(h, axis=2))
+            for column, (i, log) in enumerate(zip(live, logs, strict=True)):
+                beta = betas[:, :, column]
+                top = beta.max()
+                if top <= 0.0:
+                    continue
+                beta = beta / top
+                beta[beta < 1e-30] = 0.0
+                self._beta[i] = beta
+                np.matmul(self.trans, beta, out=self._g[i])
+                self._log_scale[i] = log + np.log(top)
         self._next[0] = self._next_notes(0)
 
     def _first_weights(self, entry: Entry) -> tuple[np.ndarray, np.ndarray]:
