@@ -152,7 +152,8 @@ class SpanSampler:
         # float32 halves the time of the backward pass (two matrix products per tick); look-ahead values
         # below 1e-30 of a tick's largest are set to zero, which keeps float32 out of its slow subnormals.
         self.dtype = dtype
-        self.pitch = np.exp(tables.log_pitch[:, self.pitches][:, :, self.pitches]).astype(dtype)  # (K, M, M)
+        self.log_pitch = tables.log_pitch[:, self.pitches][:, :, self.pitches]  # (K, M, M), for sampling
+        self.pitch = np.exp(self.log_pitch).astype(dtype)
         self.duration = np.exp(tables.log_duration).astype(dtype)  # (K, P, D)
         self.trans = np.exp(tables.log_trans).astype(dtype)
         exit_full = np.zeros((tables.n_states, tokens.N_PITCH_SYMBOLS)) if exit_log is None else exit_log
@@ -259,8 +260,8 @@ class SpanSampler:
                 i = (t - self.start) // GRID
                 state = _draw(self.tables.log_trans[state] + np.log(self._beta[i][:, p]), rng)
                 durations, steps, weights, _ = self._next[i]
-                joint = (np.log(self.duration[state, self._position(t), durations])[:, None]
-                         + np.log(self._g[steps, state] * weights[:, None]) + np.log(self.pitch[state, p])[None, :])
+                joint = (self.tables.log_duration[state, self._position(t), durations][:, None]
+                         + np.log(self._g[steps, state] * weights[:, None]) + self.log_pitch[state, p][None, :])
                 choice, p = np.unravel_index(_draw(joint.reshape(-1), rng), joint.shape)
                 d = durations[choice]
 
