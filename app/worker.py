@@ -9,6 +9,8 @@ job ends in exactly one of `finished`, `failed` or `cancelled`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import itertools
 import threading
 import time
@@ -109,6 +111,9 @@ class _Throttle:
 
     def add(self, event: Any) -> None:
         if isinstance(event, Progress):
+            if event.preview is None and self.progress is not None and self.progress.preview is not None:
+                # A newer message must not drop a picture the user has not seen yet.
+                event = dataclasses.replace(event, preview=self.progress.preview)
             self.progress = event
         elif isinstance(event, Token):
             self.text.append(event.text)

@@ -227,3 +227,18 @@ def test_the_status_bar_says_how_many_other_jobs_run(qtbot, main_window):
     qtbot.waitUntil(lambda: "more" not in status.job_label.text(), timeout=2000)
     status.cancel_current_job()
     qtbot.waitUntil(lambda: status.current_job() is None, timeout=2000)
+
+
+def test_a_preview_is_never_lost_to_a_quicker_message(qtbot, worker):
+    def job(context):
+        yield Progress(0.0, "starting")  # sent at once; what follows within 50 ms is coalesced
+        yield Progress(0.1, "step 1", "a picture")
+        for step in range(2, 50):
+            yield Progress(step / 50, f"step {step}")  # faster than the 50 ms throttle
+        yield Result(None)
+
+    seen = []
+    worker.job_progress.connect(lambda handle, progress: seen.append(progress.preview))
+    with qtbot.waitSignal(worker.job_finished, timeout=5000):
+        worker.submit("Previews", job)
+    assert "a picture" in seen
