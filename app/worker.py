@@ -10,7 +10,6 @@ job ends in exactly one of `finished`, `failed` or `cancelled`.
 from __future__ import annotations
 
 import dataclasses
-
 import itertools
 import threading
 import time
