@@ -153,14 +153,14 @@ class SpanSampler:
         # below 1e-30 of a tick's largest are set to zero, which keeps float32 out of its slow subnormals.
         self.dtype = dtype
         self.log_pitch = tables.log_pitch[:, self.pitches][:, :, self.pitches]  # (K, M, M), for sampling
-        self.pitch = np.exp(self.log_pitch).astype(dtype)
+        self.pitch = np.ascontiguousarray(np.exp(self.log_pitch), dtype=dtype)  # the batched products need C order
         self.duration = np.exp(tables.log_duration).astype(dtype)  # (K, P, D)
         self.trans = np.exp(tables.log_trans).astype(dtype)
         exit_full = np.zeros((tables.n_states, tokens.N_PITCH_SYMBOLS)) if exit_log is None else exit_log
         exit_scaled, self.exit_log_scale = _scaled(exit_full[:, self.pitches])
         self.exit = (exit_scaled * self.final_mask).astype(dtype)  # (K, M): end the span on pitch p from state k
-        self.durations = np.array(tokens.DURATIONS)
         self._positions: dict[int, int] = {}
+        self._shapes: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._backward()
 
     def _position(self, t: int) -> int:
@@ -169,22 +169,36 @@ class SpanSampler:
             position = self._positions[t % self.meter.bar_ticks] = self.meter.position_class(t)
         return position
 
+    def _note_shapes(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """The durations a note starting at tick t may have (inside the span, not across a bar line) and how
+        many grid steps each lasts. The answer repeats bar after bar, so it is computed once per place."""
+        bar = self.meter.bar_ticks
+        key = (t % bar, min(self.end - t, bar))
+        shapes = self._shapes.get(key)
+        if shapes is None:
+            fits = [d for d, ticks in enumerate(tokens.DURATIONS) if ticks <= key[1] and key[0] + ticks <= bar]
+            shapes = self._shapes[key] = (np.array(fits, dtype=int),
+                                          np.array([tokens.DURATIONS[d] // GRID for d in fits], dtype=int))
+        return shapes
+
     def _next_notes(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """For a note starting at grid step i: the durations it may have (inside the span, not across a bar
         line, completable), the grid step each one ends on, their relative weights and the common log scale.
 
         Step n, the span's end, holds the exit values, so a closing note needs no special case.
         """
-        t = self.start + i * GRID
-        ends = t + self.durations
-        ok = (ends <= self.end) & ((t % self.meter.bar_ticks) + self.durations <= self.meter.bar_ticks)
-        steps = (ends[ok] - self.start) // GRID
+        durations, lengths = self._note_shapes(self.start + i * GRID)
+        steps = i + lengths
         logs = self._log_scale[steps]
-        completable = np.isfinite(logs)
+        completable = logs > NEG_INF
         if not completable.any():
-            return np.empty(0, int), np.empty(0, int), np.empty(0), NEG_INF
-        top = float(logs[completable].max())
-        return (np.flatnonzero(ok)[completable], steps[completable], np.exp(logs[completable] - top), top)
+            return durations[:0], steps[:0], logs[:0], NEG_INF
+        if not completable.all():
+            durations, steps, logs = durations[completable], steps[completable], logs[completable]
+        top = float(logs.max())
+        weights = np.exp(logs - top)
+        weights[weights < 1e-30] = 0.0  # as in the backward pass: float32 must not meet subnormals
+        return durations, steps, weights, top
 
     def _backward(self) -> None:
         n = (self.end - self.start) // GRID
