@@ -25,11 +25,23 @@ from app.theme import apply_theme
 from app.worker import JobContext, TabWorker
 from models.jobs import Result
 
+# Loading a native library holds the interpreter lock for tens of milliseconds (PIL's took ~80 ms), and the
+# UI thread waits for that lock: load the ones the tabs use here, once, during start-up, instead of in the
+# middle of someone's first job.
+NATIVE_MODULES = ("PIL.Image", "safetensors.torch", "soundfile", "fluidsynth")
+
 
 def _probe_device(setting: str):
     def job(context: JobContext):
+        import importlib
+
         from models.device import device_report  # torch loads here, on the worker thread
 
+        for name in NATIVE_MODULES:
+            try:
+                importlib.import_module(name)
+            except (ImportError, OSError):  # a missing one is reported where it is needed
+                pass
         yield Result(device_report(setting=setting))
 
     return job
