@@ -246,6 +246,10 @@ def test_an_impossible_request_is_a_sentence(qtbot, compose):
 
 def test_ui_never_stalls_while_composing_and_rendering(qtbot, main_window, compose):
     qtbot.waitUntil(lambda: main_window.device_info is not None, timeout=20_000)  # start-up done, as for a user
+    # ... the other tabs' start-up jobs included (the Paint tab loading its styles: in a fresh checkout its
+    # first imports also compile bytecode, which holds the interpreter lock). This test is about composing.
+    qtbot.waitUntil(lambda: not any(tab.worker.pending_jobs() for tab in main_window.activity_tabs
+                                    if tab is not compose), timeout=60_000)
     compose.controls.variations_spin.setValue(16)
     compose.controls.bars_spin.setValue(32)
     with event_loop_gaps() as gaps:
