@@ -30,20 +30,24 @@ class Tables:
     """Log-probabilities of the melody HMM after temperature.
 
     start (K,), trans (K, K), pitch (K, previous pitch incl. NO_PREVIOUS, pitch), duration (K, position, D).
+    `usable` marks the pitch symbols the style may write (every sampler keeps to them).
     """
 
     log_start: np.ndarray
     log_trans: np.ndarray
     log_pitch: np.ndarray
     log_duration: np.ndarray
+    usable: np.ndarray
 
     @classmethod
-    def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0) -> Tables:
+    def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0,
+                   usable: np.ndarray | None = None) -> Tables:
         def tempered(p) -> np.ndarray:
             logp = np.log(np.maximum(np.asarray(p, dtype=np.float64), 1e-300)) / temperature
             return logp - np.logaddexp.reduce(logp, axis=-1, keepdims=True)
 
-        return cls(tempered(start), tempered(trans), tempered(pitch), tempered(duration))
+        usable = np.ones(tokens.N_PITCH_SYMBOLS, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
+        return cls(tempered(start), tempered(trans), tempered(pitch), tempered(duration), usable)
 
     @property
     def n_states(self) -> int:
@@ -138,7 +142,7 @@ class SpanSampler:
         if (end - start) % GRID or start % GRID or end <= start:
             raise InfeasibleRequest("the span to fill must be a positive whole number of sixteenth-note triplets")
         self.tables, self.meter, self.start, self.end = tables, meter, start, end
-        symbols = np.asarray(pitch_allowed, dtype=bool).copy()
+        symbols = np.asarray(pitch_allowed, dtype=bool) & tables.usable
         symbols[tokens.REST] = rests
         tonic = np.array([tokens.is_tonic_symbol(s) for s in range(tokens.N_PITCH_SYMBOLS)])
         final = symbols & tonic if final_tonic else symbols & (np.arange(len(symbols)) != tokens.REST)

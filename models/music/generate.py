@@ -50,7 +50,7 @@ def load_style(style: str, search_dirs: tuple[Path, ...] = ()) -> MelodyModel:
 def _tables(path: str, mtime: float, temperature: float) -> Tables:
     model = _load(path, mtime)
     return Tables.from_model(model.startprob.numpy(), model.transmat.numpy(), model.pitch.numpy(),
-                             model.duration.numpy(), temperature)
+                             model.duration.numpy(), temperature, usable=model.pitch_mask())
 
 
 def parse_form(form: str | None, bars: int) -> list[tuple[str, bool]]:
@@ -147,13 +147,12 @@ def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: s
     tokens.scale_of(mode)
     path = style_path(style, search_dirs)
     tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature))
-    in_range = pitch_mask(tonic, mode, pitch_range)
-    allowed = in_range & _load(os.fspath(path), path.stat().st_mtime).pitch_mask()
+    allowed = pitch_mask(tonic, mode, pitch_range)
     sections = parse_form(form, bars)
     motif_ev = motif_events(motif, tonic, mode) if motif else []
     if motif_ev and sum(e.ticks for e in motif_ev) >= bars * parsed_meter.bar_ticks:
         raise ValueError("the motif is as long as the whole melody: ask for more bars")
-    if pitch_range is not None and any(not in_range[e.symbol] for e in motif_ev):
+    if pitch_range is not None and any(not allowed[e.symbol] for e in motif_ev):
         raise ValueError("the motif has notes outside the requested pitch range")
     melodies, cache = [], {}
     for variation in range(variations):
@@ -186,7 +185,7 @@ def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0
     tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature))
     prefix = [e for e in melody.events if e.onset < start]
     suffix = [e for e in melody.events if e.onset >= end]
-    allowed = pitch_mask(melody.tonic, melody.mode, pitch_range) & _load(os.fspath(path), path.stat().st_mtime).pitch_mask()
+    allowed = pitch_mask(melody.tonic, melody.mode, pitch_range)
     rng = np.random.default_rng([seed, 1_000_003])
     final = end_on_tonic and end == melody.total_ticks
     try:
