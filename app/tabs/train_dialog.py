@@ -158,7 +158,8 @@ class FolderTrainingDialog(QDialog):
         if not NAME_PATTERN.fullmatch(name) or self.folder is None:
             self.summary_label.setText("Choose a folder, and name the style with letters, digits, - and _ only.")
             return None
-        resuming = self.paused_progress() is not None and self.paused_progress().exists()
+        paused = self.paused_progress()
+        resuming = paused is not None and paused.exists()
         self.summary_label.setText("Resuming the paused training…" if resuming else "Training…")
         self.progress.setValue(0)
         self._set_running(True)

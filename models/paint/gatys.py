@@ -22,6 +22,7 @@ from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from ..jobs import Event, Progress, Result, check_cancelled
 from .images import pil_to_tensor, tensor_to_pil
 from .losses import StyleTargets, compute_style_targets, content_loss, style_loss
+from .style import reference_path
 from .vgg import VGGFeatures
 
 STYLE_LAYERS = ["conv1_1", "conv2_1", "conv3_1", "conv4_1"]
@@ -80,9 +81,7 @@ BEST_STEPS = 100
 
 
 def targets_path_for(style_path: str | os.PathLike) -> Path:
-    """The optimisation targets of a style checkpoint: references/NAME.gatys.safetensors in its folder."""
-    path = Path(style_path)
-    return path.parent / "references" / f"{path.stem}.gatys.safetensors"
+    return reference_path(style_path, ".gatys.safetensors")
 
 
 def write_gatys_targets(style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
@@ -108,10 +107,11 @@ def load_gatys_targets(style_path: str | os.PathLike) -> StyleTargets | None:
     return targets
 
 
-def best_quality_job(image: Image.Image, targets: StyleTargets, vgg: VGGFeatures, *, steps: int = BEST_STEPS,
+def best_quality_job(image: Image.Image, targets: StyleTargets, vgg: VGGFeatures, *, steps: int | None = None,
                      preview_every: int = 10, cancel: threading.Event | None = None) -> Iterator[Event]:
-    """Paint `image` by optimisation at up to WORK_SIDE px, with a preview every few steps; the Result is
-    the painting at the image's own size."""
+    """Paint `image` by optimisation at up to WORK_SIDE px (BEST_STEPS steps unless told), with a preview
+    every few steps; the Result is the painting at the image's own size."""
+    steps = steps or BEST_STEPS
     scale = min(1.0, WORK_SIDE / max(image.size))
     work = image.convert("RGB").resize((max(16, round(image.width * scale)), max(16, round(image.height * scale))),
                                        Image.Resampling.LANCZOS)

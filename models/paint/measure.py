@@ -23,6 +23,7 @@ from PIL import Image
 
 from ..files import atomic_write_bytes
 from .images import pil_to_tensor
+from .style import reference_path
 from .vgg import VGGFeatures, mean_std
 
 LAYERS = ["conv1_1", "conv2_1", "conv3_1"]
@@ -98,10 +99,7 @@ MATCH_FORMAT = 1
 
 
 def match_path_for(style_path: str | os.PathLike) -> Path:
-    """The style-match file of a style checkpoint: references/NAME.match.json in the checkpoint's folder
-    (a sub-folder, so that nothing that lists the styles mistakes it for one)."""
-    path = Path(style_path)
-    return path.parent / "references" / f"{path.stem}.match.json"
+    return reference_path(style_path, ".match.json")
 
 
 @dataclass

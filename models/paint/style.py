@@ -70,6 +70,13 @@ def save_style(
     )
 
 
+def reference_path(style_path: str | os.PathLike, suffix: str) -> Path:
+    """A file made from a style's paintings and kept with it: references/NAME<suffix> in the checkpoint's
+    folder (a sub-folder, so that nothing that lists the styles mistakes it for one)."""
+    path = Path(style_path)
+    return path.parent / "references" / f"{path.stem}{suffix}"
+
+
 def file_hash(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
