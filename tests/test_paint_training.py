@@ -11,6 +11,7 @@ from PIL import Image
 
 from models.checkpoint import load_checkpoint
 from models.jobs import JobCancelled, JobError, Progress, run_job
+from models.paint.network import StyleRenderer
 from models.paint.render import RenderParams, render_in_style
 from models.paint.style import load_style
 from models.paint.training import STATE_KIND, TrainingConfig, state_path_for, train_style, train_style_from_folder
@@ -97,8 +98,21 @@ def test_cancel_then_resume_gives_the_same_weights_as_an_uninterrupted_run(tmp_p
     straight = load_checkpoint(state_path_for(tmp_path / "straight.safetensors")).tensors
     resumed = load_checkpoint(state_path_for(resumed_path)).tensors
     for key, value in straight.items():
-        if key.startswith("G."):
+        if key.startswith(("G.", "A.")):  # the renderer and its running average
             assert torch.equal(value, resumed[key]), key
+
+
+def test_the_style_ships_the_running_average_of_the_renderer_weights(tmp_path):
+    run_job(train_style(PAINTINGS, PHOTOS, tmp_path / "s.safetensors", _tiny_config(max_steps=12)))
+    state = load_checkpoint(state_path_for(tmp_path / "s.safetensors")).tensors
+    shipped = load_checkpoint(tmp_path / "s.safetensors").tensors
+    weight = "head.weight"
+    assert torch.equal(shipped[f"renderer.{weight}"], state[f"A.{weight}"].half())
+    # The average trails the trained weights and lies between them and the starting weights.
+    assert not torch.equal(state[f"A.{weight}"], state[f"G.{weight}"])
+    torch.manual_seed(0)
+    start = StyleRenderer(8, 1).state_dict()[weight]
+    assert (state[f"A.{weight}"] - start).norm() < (state[f"G.{weight}"] - start).norm()
 
 
 def test_a_folder_with_no_usable_image_is_a_clear_error(tmp_path):

@@ -2,13 +2,17 @@
 
 `StyleTrainer.step()` runs one step: the discriminator on real painting crops against renders
 (DiffAugment on both), then the renderer on style (Gram + mean/std), content, adversarial, feature
-matching, reconstruction and total-variation losses. `save_state`/`load_state` keep everything a
-resumed run needs, so that it continues exactly as an uninterrupted one. The job around it is in
-training.py.
+matching, reconstruction and total-variation losses, then the running average of the renderer's
+weights. The average (`average_renderer`, an exponential moving average as in Karras et al.'s
+progressive GAN) is what previews, evaluations and the shipped style use: the GAN's weights keep
+moving from step to step and their renders with them, the average settles. `save_state`/`load_state`
+keep everything a resumed run needs, so that it continues exactly as an uninterrupted one. The job
+around it is in training.py.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -49,6 +53,7 @@ class TrainingConfig:
     tv_weight: float = 1.0
     learning_rate: float = 5e-4
     gradient_clip: float = 1.0
+    average_decay: float = 0.999  # of the renderer weights' moving average; 0 ships the last step's weights
     discriminator_learning_rate: float = 2e-4
     painting_size: int = 512
     work_size: int = 640
@@ -101,6 +106,7 @@ class StyleTrainer:
         self.discriminator = PatchDiscriminator(width=16).to(device)
         # What the training step calls: the networks themselves, or their DDP wrappers under torchrun.
         self.renderer_step = wrap(self.renderer, self.context)
+        self.average_renderer = copy.deepcopy(self.renderer).requires_grad_(False)
         self.discriminator_step = wrap(self.discriminator, self.context)
         self.vgg = (vgg or VGGFeatures()).to(device)
         self.opt_g = torch.optim.Adam(self.renderer.parameters(), lr=config.learning_rate, betas=(0.5, 0.99))
@@ -169,6 +175,7 @@ class StyleTrainer:
         torch.nn.utils.clip_grad_norm_(self.renderer.parameters(), cfg.gradient_clip)
         self.opt_g.step()
         self.step_count += 1
+        self._update_average()
         values = {
             "style": loss_style.item(),
             "content": loss_content.item(),
@@ -184,13 +191,20 @@ class StyleTrainer:
         return values
 
     @torch.no_grad()
+    def _update_average(self) -> None:
+        # Short runs (tests, a first minute) would otherwise ship mostly the random initial weights.
+        decay = min(self.config.average_decay, (1 + self.step_count) / (10 + self.step_count))
+        for average, current in zip(self.average_renderer.parameters(), self.renderer.parameters(), strict=True):
+            average.lerp_(current, 1 - decay)
+
+    @torch.no_grad()
     def evaluate(self, size: int = 8) -> dict[str, float]:
         """Style and content loss on one fixed batch, comparable across the run (training batches vary)."""
         batch = self.data.batch(self.config.seed, EVALUATION_STEP, size)
         noise = torch.randn(size, 1, *batch.inputs.shape[2:], generator=torch.Generator().manual_seed(1)).to(
             self.device
         )
-        painted = self.renderer(batch.inputs.to(self.device), noise)
+        painted = self.average_renderer(batch.inputs.to(self.device), noise)
         features = self.vgg(painted, self.layers)
         reference = self.vgg(batch.references.to(self.device), [self.config.content_layer])
         return {
@@ -201,6 +215,7 @@ class StyleTrainer:
     # -- resumable state -------------------------------------------------------------------
     def save_state(self, path: Path) -> None:
         tensors = {f"G.{k}": v for k, v in self.renderer.state_dict().items()}
+        tensors.update({f"A.{k}": v for k, v in self.average_renderer.state_dict().items()})
         tensors.update({f"D.{k}": v for k, v in self.discriminator.state_dict().items()})
         opt_g, groups_g = _flatten_optimizer("optG", self.opt_g)
         opt_d, groups_d = _flatten_optimizer("optD", self.opt_d)
@@ -231,6 +246,9 @@ class StyleTrainer:
                 )
         tensors = checkpoint.tensors
         self.renderer.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("G.")})
+        # A state saved before the average existed starts its average from the current weights.
+        average = {k[2:]: v for k, v in tensors.items() if k.startswith("A.")} or self.renderer.state_dict()
+        self.average_renderer.load_state_dict(average)
         self.discriminator.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("D.")})
         groups = checkpoint.metadata["optimizer_groups"]
         _restore_optimizer("optG", self.opt_g, tensors, groups["G"])

@@ -111,7 +111,7 @@ def train_style(
             fraction = min(1.0, max(trainer.step_count / config.max_steps, trainer.elapsed / budget))
             preview = None
             if context.is_main and trainer.step_count % config.preview_every == 0:
-                preview = _preview(trainer.renderer, preview_source, device)
+                preview = _preview(trainer.average_renderer, preview_source, device)
             message = f"step {trainer.step_count}: style {values['style']:.3f}, content {values['content']:.3f}"
             yield Progress(fraction, message, preview)
             if time.monotonic() - last_save >= config.checkpoint_seconds:
@@ -147,7 +147,7 @@ def train_style(
     save_style(
         output_path,
         config.name,
-        trainer.renderer,
+        trainer.average_renderer,
         palette,
         work_size=config.work_size,
         training=training,
@@ -155,7 +155,7 @@ def train_style(
         layout=LayoutModel.fit([image for _, image in paintings], seed=config.seed),
     )
     barrier(context)
-    yield Progress(1.0, f"saved {output_path.name}", _preview(trainer.renderer, preview_source, device))
+    yield Progress(1.0, f"saved {output_path.name}", _preview(trainer.average_renderer, preview_source, device))
     summary = TrainingSummary(
         output_path,
         trainer.step_count,
