@@ -84,14 +84,20 @@ def targets_path_for(style_path: str | os.PathLike) -> Path:
     return reference_path(style_path, ".gatys.safetensors")
 
 
-def write_gatys_targets(style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
-                        ) -> Path:
+def write_gatys_targets(
+    style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
+) -> Path:
     targets = painting_targets(vgg or VGGFeatures(), paintings)
     path = targets_path_for(style_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {name: value.to(torch.float16) for name, value in targets.to_tensors().items()}
-    save_checkpoint(path, tensors, kind=TARGETS_KIND, hyperparameters={"layers": STYLE_LAYERS},
-                    training={"paintings": len(paintings)})
+    save_checkpoint(
+        path,
+        tensors,
+        kind=TARGETS_KIND,
+        hyperparameters={"layers": STYLE_LAYERS},
+        training={"paintings": len(paintings)},
+    )
     return path
 
 
@@ -107,14 +113,22 @@ def load_gatys_targets(style_path: str | os.PathLike) -> StyleTargets | None:
     return targets
 
 
-def best_quality_job(image: Image.Image, targets: StyleTargets, vgg: VGGFeatures, *, steps: int | None = None,
-                     preview_every: int = 10, cancel: threading.Event | None = None) -> Iterator[Event]:
+def best_quality_job(
+    image: Image.Image,
+    targets: StyleTargets,
+    vgg: VGGFeatures,
+    *,
+    steps: int | None = None,
+    preview_every: int = 10,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
     """Paint `image` by optimisation at up to WORK_SIDE px (BEST_STEPS steps unless told), with a preview
     every few steps; the Result is the painting at the image's own size."""
     steps = steps or BEST_STEPS
     scale = min(1.0, WORK_SIDE / max(image.size))
-    work = image.convert("RGB").resize((max(16, round(image.width * scale)), max(16, round(image.height * scale))),
-                                       Image.Resampling.LANCZOS)
+    work = image.convert("RGB").resize(
+        (max(16, round(image.width * scale)), max(16, round(image.height * scale))), Image.Resampling.LANCZOS
+    )
     result = None
     for event in gatys_job(work, targets, vgg, steps=steps, cancel=cancel, preview_every=preview_every):
         if isinstance(event, Result):

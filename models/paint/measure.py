@@ -117,9 +117,14 @@ class StyleMatch:
         return distance, style_match_score(distance, self.same_painter, self.photographs)
 
     def save(self, path: str | os.PathLike) -> None:
-        data = {"format": MATCH_FORMAT, "measure": "band-passed texture crops, VGG16 conv1_1-conv3_1 mean/std",
-                "mean": self.reference.mean.tolist(), "spread": self.reference.spread.tolist(),
-                "same_painter": self.same_painter, "photographs": self.photographs}
+        data = {
+            "format": MATCH_FORMAT,
+            "measure": "band-passed texture crops, VGG16 conv1_1-conv3_1 mean/std",
+            "mean": self.reference.mean.tolist(),
+            "spread": self.reference.spread.tolist(),
+            "same_painter": self.same_painter,
+            "photographs": self.photographs,
+        }
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(Path(path), json.dumps(data).encode())
 
@@ -136,8 +141,13 @@ class StyleMatch:
             return None
 
 
-def measure_style_match(vgg: VGGFeatures, paintings: list[Image.Image], photographs: list[Image.Image],
-                        max_paintings: int = 40, max_held_out: int = 8) -> StyleMatch:
+def measure_style_match(
+    vgg: VGGFeatures,
+    paintings: list[Image.Image],
+    photographs: list[Image.Image],
+    max_paintings: int = 40,
+    max_held_out: int = 8,
+) -> StyleMatch:
     """Build a style's match from its paintings, calibrated the way bench/style_measure_validation.py
     validated the measure: each painting held out against the others (a single painting: its right half
     against its left), and photographs against all of them."""
@@ -159,4 +169,3 @@ def measure_style_match(vgg: VGGFeatures, paintings: list[Image.Image], photogra
     reference = StyleReference.from_pictures(vgg, paintings)
     photo_distance = float(np.median([reference.distance(vgg, photo) for photo in photographs]))
     return StyleMatch(reference, float(np.median(held_out)), photo_distance)
-

@@ -27,8 +27,9 @@ def shipped_photographs() -> list[Image.Image]:
     return [load_image(p, max_side=1024).image for p in sorted((resources_dir() / "paint" / "photos").glob("*.jpg"))]
 
 
-def write_style_references(style_path: str | os.PathLike, paintings: list[Image.Image],
-                           vgg: VGGFeatures | None = None) -> list[Path]:
+def write_style_references(
+    style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
+) -> list[Path]:
     vgg = vgg or VGGFeatures()
     match_path = match_path_for(style_path)
     measure_style_match(vgg, paintings, shipped_photographs()).save(match_path)
