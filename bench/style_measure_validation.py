@@ -6,10 +6,15 @@ painting is split in two (left half reference, right half held out). Prints JSON
 a plain whole-image Gram distance on VGG16 features (the measure that failed).
 
     python bench/style_measure_validation.py > bench/results/style_measure_validation.json
+    python bench/style_measure_validation.py --features random > bench/results/style_measure_validation_random.json
+
+--features random describes the crops with a random-weight CNN instead of VGG16 (bench/random_texture.py):
+the cross-check measure of bench/style_quality.py, validated the same way.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -21,6 +26,8 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from random_texture import RandomTextureFeatures  # noqa: E402
 
 from models.paint.images import pil_to_tensor  # noqa: E402
 from models.paint.measure import StyleReference  # noqa: E402
@@ -55,20 +62,25 @@ def ranking(same: list[float], others: list[float]) -> float:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--features", choices=["vgg", "random"], default="vgg", help="what describes the crops")
+    args = parser.parse_args()
     torch.set_num_threads(1)
     started = time.perf_counter()
     vgg = VGGFeatures()
+    describe = RandomTextureFeatures() if args.features == "random" else vgg
     paintings = {p.name: load(p) for p in sorted(ART.glob("*.jpg"))}
     photos = {p.name: load(p) for p in sorted(PHOTOS.glob("*.jpg"))}
     van_gogh = [n for n in paintings if n.startswith("van-gogh") and not n.endswith("_large.jpg")]
-    results: dict = {"measure": "band-passed texture crops, VGG conv1_1-conv3_1 mean/std, RMS z-score", "cases": []}
+    features = "VGG conv1_1-conv3_1" if args.features == "vgg" else "random-weight CNN (3 stages)"
+    results: dict = {"measure": f"band-passed texture crops, {features} mean/std, RMS z-score", "cases": []}
     measure_ranks, gram_ranks = [], []
 
     def evaluate(label: str, reference_images: list[Image.Image], held_out: Image.Image, excluded: set[str]) -> None:
-        reference = StyleReference.from_pictures(vgg, reference_images)
-        others_p = {n: reference.distance(vgg, im) for n, im in paintings.items() if n not in excluded}
-        others_f = {n: reference.distance(vgg, im) for n, im in photos.items()}
-        same = reference.distance(vgg, held_out)
+        reference = StyleReference.from_pictures(describe, reference_images)
+        others_p = {n: reference.distance(describe, im) for n, im in paintings.items() if n not in excluded}
+        others_f = {n: reference.distance(describe, im) for n, im in photos.items()}
+        same = reference.distance(describe, held_out)
         gram_ref = np.mean([gram_descriptor(vgg, im) for im in reference_images], axis=0)
         gram = lambda im: float(np.linalg.norm(gram_descriptor(vgg, im) - gram_ref))  # noqa: E731
         gram_same = gram(held_out)

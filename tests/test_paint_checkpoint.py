@@ -17,9 +17,9 @@ from models.paint.render import RenderParams, render_in_style
 from models.paint.style import Style, load_style, save_style
 
 
-def _saved_style(tmp_path) -> tuple[Style, object]:
+def _saved_style(tmp_path, fine_noise: bool = False) -> tuple[Style, object]:
     torch.manual_seed(0)
-    renderer = StyleRenderer(width=8, blocks=2)
+    renderer = StyleRenderer(width=8, blocks=2, fine_noise=fine_noise)
     for block in renderer.body:
         torch.nn.init.normal_(block.conv2.weight, std=0.05)
     # Round the weights to float16 first: the checkpoint stores float16, and the comparison is exact.
@@ -29,9 +29,11 @@ def _saved_style(tmp_path) -> tuple[Style, object]:
     return Style("test-style", renderer, palette, work_size=256), path
 
 
-def test_round_trip_renders_the_same_image(tmp_path):
-    style, path = _saved_style(tmp_path)
+@pytest.mark.parametrize("fine_noise", [False, True])
+def test_round_trip_renders_the_same_image(tmp_path, fine_noise):
+    style, path = _saved_style(tmp_path, fine_noise)
     loaded = load_style(path)
+    assert loaded.renderer.fine_noise == fine_noise
     picture = Image.fromarray((np.random.default_rng(1).random((90, 120, 3)) * 255).astype(np.uint8))
     params = RenderParams(seed=4, strength=0.9, palette=0.6)
     assert np.array_equal(

@@ -13,9 +13,9 @@ from models.paint.render import RenderParams, render_in_style, render_tiles, til
 from models.paint.style import Style
 
 
-def _random_renderer(width: int = 8, blocks: int = 2, seed: int = 0) -> StyleRenderer:
+def _random_renderer(width: int = 8, blocks: int = 2, seed: int = 0, fine_noise: bool = False) -> StyleRenderer:
     torch.manual_seed(seed)
-    renderer = StyleRenderer(width=width, blocks=blocks)
+    renderer = StyleRenderer(width=width, blocks=blocks, fine_noise=fine_noise)
     # Zero-initialised block outputs would hide the body from the tiling tests: give them weights.
     for block in renderer.body:
         torch.nn.init.normal_(block.conv2.weight, std=0.05)
@@ -52,8 +52,9 @@ def test_any_size_and_aspect_ratio_comes_back_at_that_size(size):
     assert result.size == size and result.mode == "RGB"
 
 
-def test_tiled_render_equals_whole_frame_render_so_there_are_no_seams():
-    renderer = _random_renderer()
+@pytest.mark.parametrize("fine_noise", [False, True])
+def test_tiled_render_equals_whole_frame_render_so_there_are_no_seams(fine_noise):
+    renderer = _random_renderer(fine_noise=fine_noise)
     rgb = torch.rand(1, 3, 200, 280)
     noise = make_noise(200, 280, seed=3)
     with torch.no_grad():

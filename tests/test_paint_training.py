@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from models.checkpoint import load_checkpoint
+from models.checkpoint import CheckpointError, load_checkpoint
 from models.jobs import JobCancelled, JobError, Progress, run_job
 from models.paint.network import StyleRenderer
 from models.paint.render import RenderParams, render_in_style
@@ -133,3 +133,10 @@ def test_a_folder_trains_on_what_it_can_use_and_reports_the_rest(tmp_path):
     assert "one.png: used" in report
     assert any(line.startswith("two.jpg: used") and "CMYK" in line for line in report)
     assert any(line.startswith("broken.png: skipped") for line in report)
+
+
+def test_resuming_with_another_renderer_design_is_a_clear_error(tmp_path):
+    output = tmp_path / "s.safetensors"
+    run_job(train_style(PAINTINGS, PHOTOS, output, _tiny_config(max_steps=1)))
+    with pytest.raises(CheckpointError, match="another fine_noise.*delete it to start over"):
+        run_job(train_style(PAINTINGS, PHOTOS, output, _tiny_config(max_steps=2, fine_noise=True)))

@@ -38,7 +38,7 @@ class ResidualBlock(nn.Module):
 class StyleRenderer(nn.Module):
     """RGB in [0, 1] plus a noise map -> painted RGB in [0, 1], same size (a multiple of 4 in each side)."""
 
-    def __init__(self, width: int = 16, blocks: int = 5, upsample: str = "bilinear"):
+    def __init__(self, width: int = 16, blocks: int = 5, upsample: str = "bilinear", fine_noise: bool = False):
         super().__init__()
         if upsample not in ("nearest", "bilinear"):
             raise ValueError(f"unknown upsampling {upsample!r}")
@@ -54,7 +54,12 @@ class StyleRenderer(nn.Module):
         self.up1 = _conv(width * 4, width * 2, 3)
         self.up2 = _conv(width * 2, width, 3)
         # The tail also sees the input itself: fine edges of the composition stay within easy reach.
-        self.tail = _conv(width + 3, 3, 9)
+        # With `fine_noise` it sees the noise map too. Without it, every detail finer than the stride-2
+        # features is a fixed function of them and of the input, so a render's grain can only be the
+        # input's own (a photograph's fur) or a pattern tied to the upsampling grid: the regular fine
+        # texture of the first styles. With it the grain can be as irregular as a painting's.
+        self.fine_noise = fine_noise
+        self.tail = _conv(width + 3 + int(fine_noise), 3, 9)
 
     def _double(self, x: torch.Tensor) -> torch.Tensor:
         if self.upsample == "nearest":
@@ -80,7 +85,8 @@ class StyleRenderer(nn.Module):
         x = self.body(x)
         x = F.leaky_relu(self.up1(self._double(x)), 0.2)
         x = F.leaky_relu(self.up2(self._double(x)), 0.2)
-        return (torch.tanh(self.tail(torch.cat([x, centred], dim=1))) + 1.0) / 2.0
+        last = [x, centred, noise] if self.fine_noise else [x, centred]
+        return (torch.tanh(self.tail(torch.cat(last, dim=1))) + 1.0) / 2.0
 
 
 class PatchDiscriminator(nn.Module):

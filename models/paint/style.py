@@ -63,6 +63,7 @@ def save_style(
             "width": renderer.width,
             "blocks": renderer.blocks,
             "upsample": renderer.upsample,
+            "fine_noise": renderer.fine_noise,
             "work_size": work_size,
         },
         training=training or {},
@@ -88,7 +89,10 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
     hyper = checkpoint.hyperparameters
     try:
         renderer = StyleRenderer(
-            width=int(hyper["width"]), blocks=int(hyper["blocks"]), upsample=str(hyper.get("upsample", "nearest"))
+            width=int(hyper["width"]),
+            blocks=int(hyper["blocks"]),
+            upsample=str(hyper.get("upsample", "nearest")),
+            fine_noise=bool(hyper.get("fine_noise", False)),  # styles saved before it existed have none
         )
     except (KeyError, TypeError, ValueError):
         raise CheckpointError(f"{path.name} does not describe its renderer's size: retrain the style.") from None

@@ -43,6 +43,7 @@ class TrainingConfig:
     width: int = 16
     blocks: int = 5
     upsample: str = "bilinear"
+    fine_noise: bool = False  # the noise map also reaches the renderer's full-resolution tail (network.py)
     style_layers: list[str] = field(default_factory=lambda: ["conv1_1", "conv2_1", "conv3_1"])
     content_layer: str = "conv2_2"
     style_weight: float = 3.0
@@ -102,7 +103,7 @@ class StyleTrainer:
         self.context = context or DistributedContext(device=device)
         self.config, self.data, self.device = config, data, device
         torch.manual_seed(config.seed)
-        self.renderer = StyleRenderer(config.width, config.blocks, config.upsample).to(device)
+        self.renderer = StyleRenderer(config.width, config.blocks, config.upsample, config.fine_noise).to(device)
         self.discriminator = PatchDiscriminator(width=16).to(device)
         # What the training step calls: the networks themselves, or their DDP wrappers under torchrun.
         self.renderer_step = wrap(self.renderer, self.context)
@@ -239,7 +240,8 @@ class StyleTrainer:
         checkpoint = load_checkpoint(path, kind=STATE_KIND)
         saved = dict(checkpoint.hyperparameters)
         current = asdict(self.config)
-        for key in ("width", "blocks", "crop", "style_layers", "content_layer", "seed"):
+        saved.setdefault("fine_noise", False)  # states saved before it existed
+        for key in ("width", "blocks", "fine_noise", "crop", "style_layers", "content_layer", "seed"):
             if saved.get(key) != current[key]:
                 raise CheckpointError(
                     f"{path.name} was trained with another {key} ({saved.get(key)!r}); delete it to start over."
