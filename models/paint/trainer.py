@@ -43,7 +43,7 @@ class TrainingConfig:
     width: int = 16
     blocks: int = 5
     upsample: str = "bilinear"
-    fine_noise: bool = False  # the noise map also reaches the renderer's full-resolution tail (network.py)
+    fine_noise: bool = True  # the noise map also reaches the renderer's full-resolution tail (network.py)
     style_layers: list[str] = field(default_factory=lambda: ["conv1_1", "conv2_1", "conv3_1"])
     content_layer: str = "conv2_2"
     style_weight: float = 3.0
