@@ -4,8 +4,8 @@ For each style: distance (texture z-score, lower is closer to the painter) to th
 (a) the unrendered inputs, (b) Gatys optimisation with the same VGG features, (ours) the renderer, and
 (c) half of the paintings against the other half (real vs real). Whole-image Gram distance beside it
 for reference. Inputs: a held-out photograph (chelsea) and a flat-colour sketch. The Gatys run is also
-measured after 5, 10 and 20 of its steps ("gatys_curve"), which says how many optimisation steps the
-renderer's one pass is worth ("ours_equals_gatys_steps"). The "random_*" fields are the cross-check:
+measured after 1, 2, 3, 5, 10 and 20 of its steps ("gatys_curve"; step 0 is the input), which says how
+many optimisation steps the renderer's one pass is worth ("ours_equals_gatys_steps"). The "random_*" fields are the cross-check:
 the same measure with a random-weight CNN in place of VGG16 (bench/random_texture.py), which Gatys
 does not optimise against.
 
@@ -40,14 +40,18 @@ from train_styles import ART, STYLES  # noqa: E402
 from models.jobs import Progress, run_job  # noqa: E402
 from models.paint.data import HELD_OUT_PHOTOS, shipped_photos  # noqa: E402
 from models.paint.gatys import gatys_job, painting_targets  # noqa: E402
-from models.paint.measure import StyleReference  # noqa: E402
+from models.paint.measure import SCALE_LONG_SIDE, StyleReference  # noqa: E402
 from models.paint.render import RenderParams, render_in_style  # noqa: E402
 from models.paint.selftest import sample_sketch  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 from models.paint.vgg import VGGFeatures  # noqa: E402
 
-SIZE = 384
-CURVE_STEPS = (5, 10, 20)
+# Inputs, renders and Gatys results are made at the measure's own scale, so the measure never resamples
+# the picture it judges. (An earlier version made them at 384 px, and the measure enlarged them to 512:
+# that smoothed away each picture's own fine texture and rewarded anything that added grain, so that one
+# Gatys step, a faint per-pixel pattern, already counted as painting.)
+SIZE = SCALE_LONG_SIDE
+CURVE_STEPS = (1, 2, 3, 5, 10, 20)
 
 
 def equal_steps(curve: dict[str, float], distance: float) -> int | str:
@@ -131,13 +135,14 @@ def main() -> int:
                     if event.preview is not None and step in CURVE_STEPS:
                         curve[str(step)] = round(reference.distance(vgg, event.preview), 3)
 
-                job = gatys_job(picture, targets, vgg, steps=args.gatys_steps, preview_every=5)
+                job = gatys_job(picture, targets, vgg, steps=args.gatys_steps, preview_every=1)
                 slow = run_job(job, lambda e: measure_preview(e) if isinstance(e, Progress) else None)
                 gatys_seconds = time.perf_counter() - started  # includes measuring the curve (~1 s a point)
                 gatys_row = {"gatys": round(reference.distance(vgg, slow), 3), "gram_gatys": gram(slow)}
                 gatys_row["random_gatys"] = random_distance(slow)
                 gatys_row["seconds_gatys"] = round(gatys_seconds, 1)
-                gatys_row["gatys_curve"] = {**curve, str(args.gatys_steps): gatys_row["gatys"]}
+                input_distance = round(reference.distance(vgg, picture), 3)
+                gatys_row["gatys_curve"] = {"0": input_distance, **curve, str(args.gatys_steps): gatys_row["gatys"]}
             else:
                 slow = None
                 gatys_row = {
