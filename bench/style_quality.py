@@ -123,25 +123,27 @@ def main() -> int:
             started = time.perf_counter()
             ours = render_in_style(style, picture, RenderParams(seed=0, palette=1.0))
             ours_seconds = time.perf_counter() - started
+            input_distance = round(reference.distance(vgg, picture), 3)
             old = earlier.get(name, {}).get("inputs", {}).get(label)
             if old is None or "gatys_curve" not in old:
                 started = time.perf_counter()
                 curve: dict[str, float] = {}
 
                 def measure_preview(
-                    event: Progress, curve: dict[str, float] = curve, reference: StyleReference = reference
+                    event: object, curve: dict[str, float] = curve, reference: StyleReference = reference
                 ) -> None:
-                    step = round(event.fraction * args.gatys_steps) if event.fraction is not None else 0
-                    if event.preview is not None and step in CURVE_STEPS:
+                    if not isinstance(event, Progress) or event.preview is None or event.fraction is None:
+                        return
+                    step = round(event.fraction * args.gatys_steps)
+                    if step in CURVE_STEPS:
                         curve[str(step)] = round(reference.distance(vgg, event.preview), 3)
 
                 job = gatys_job(picture, targets, vgg, steps=args.gatys_steps, preview_every=1)
-                slow = run_job(job, lambda e: measure_preview(e) if isinstance(e, Progress) else None)
+                slow = run_job(job, measure_preview)
                 gatys_seconds = time.perf_counter() - started  # includes measuring the curve (~1 s a point)
                 gatys_row = {"gatys": round(reference.distance(vgg, slow), 3), "gram_gatys": gram(slow)}
                 gatys_row["random_gatys"] = random_distance(slow)
                 gatys_row["seconds_gatys"] = round(gatys_seconds, 1)
-                input_distance = round(reference.distance(vgg, picture), 3)
                 gatys_row["gatys_curve"] = {"0": input_distance, **curve, str(args.gatys_steps): gatys_row["gatys"]}
             else:
                 slow = None
@@ -155,7 +157,7 @@ def main() -> int:
                     slow.save(args.save / f"{name}_{label}_gatys.png")
             ours_distance = round(reference.distance(vgg, ours), 3)
             rows[label] = {
-                "input": round(reference.distance(vgg, picture), 3),
+                "input": input_distance,
                 "gatys": gatys_row["gatys"],
                 "ours": ours_distance,
                 "gatys_curve": gatys_row["gatys_curve"],
