@@ -226,6 +226,8 @@ class PaintTab(ActivityTab):
         return self._full_job
 
     def render_preview(self) -> JobHandle | None:
+        """A small render of the canvas as it is now, for live preview."""
+        self._preview_timer.stop()  # this preview already shows the canvas the timer was waiting on
         if self.current_style() is None:
             return None
         if self._preview_job is not None:
