@@ -9,7 +9,7 @@ from PIL import Image
 
 from models.paint.network import StyleRenderer, make_noise
 from models.paint.palette import PaletteGMM, colour_statistics
-from models.paint.render import RenderParams, render_in_style, render_tiles, tile_origins
+from models.paint.render import RenderParams, border_margin, paint_frame, render_in_style, render_tiles, tile_origins
 from models.paint.style import Style
 
 
@@ -57,11 +57,25 @@ def test_tiled_render_equals_whole_frame_render_so_there_are_no_seams(fine_noise
     renderer = _random_renderer(fine_noise=fine_noise)
     rgb = torch.rand(1, 3, 200, 280)
     noise = make_noise(200, 280, seed=3)
-    with torch.no_grad():
-        whole = renderer(rgb, noise)
+    whole = paint_frame(renderer, rgb, noise)
     *_, (_, tiled) = list(render_tiles(renderer, rgb, noise, tile=64))
     assert len(tile_origins(280, 64)) > 3  # really tiled
     assert torch.allclose(whole, tiled, atol=1e-5)
+
+
+@pytest.mark.parametrize("size", [(200, 280), (20, 36)])
+def test_the_edges_are_painted_as_if_the_picture_went_on_in_its_mirror_image(size):
+    renderer = _random_renderer()
+    rgb, noise = torch.rand(1, 3, *size), make_noise(*size, seed=3)
+    margin = border_margin(renderer, *size)
+    mirrored = [torch.nn.functional.pad(t, (margin,) * 4, mode="reflect") for t in (rgb, noise)]
+    with torch.no_grad():
+        interior = renderer(*mirrored)[:, :, margin:-margin, margin:-margin]
+        bare = renderer(rgb, noise)
+    *_, (_, tiled) = list(render_tiles(renderer, rgb, noise, tile=64))
+    assert torch.allclose(tiled, interior, atol=1e-5)
+    assert (bare - interior).abs().max() > 1e-3  # the network's own padding paints the edges otherwise
+    assert margin == (renderer.receptive_radius if min(size) > renderer.receptive_radius else 16)
 
 
 def test_tiles_without_the_overlap_would_show_seams():
@@ -122,3 +136,24 @@ def test_palette_strength_moves_colours_to_the_painters():
 def test_out_of_range_controls_are_refused():
     with pytest.raises(ValueError):
         render_in_style(_style(), _picture(64, 64), RenderParams(strength=1.5))
+
+
+def _edge_detail_ratios(picture: Image.Image) -> list[float]:
+    """Detail (mean |Laplacian|) in the outer 8 px of each side, against the strip 24-64 px inside it."""
+    grey = np.asarray(picture.convert("L"), dtype=float)
+    detail = np.abs(4 * grey[1:-1, 1:-1] - grey[:-2, 1:-1] - grey[2:, 1:-1] - grey[1:-1, :-2] - grey[1:-1, 2:])
+    sides = [(detail[:8], detail[24:64]), (detail[-8:], detail[-64:-24]),
+             (detail[:, :8], detail[:, 24:64]), (detail[:, -8:], detail[:, -64:-24])]
+    return [edge.mean() / inside.mean() for edge, inside in sides]
+
+
+def test_shipped_styles_paint_no_band_along_the_edges():
+    # Every shipped style painted a band of pattern along some edge (3x the detail inside, Turner's
+    # and Hokusai's bottom) before the frame was extended by its mirror image.
+    from models.paint.data import shipped_photos
+    from models.paint.style import list_shipped_styles, load_style
+
+    photo = shipped_photos(("chelsea",))[0].resize((512, 340), Image.Resampling.LANCZOS)
+    for name, path in list_shipped_styles().items():
+        painted = render_in_style(load_style(path), photo, RenderParams(seed=1))
+        assert max(_edge_detail_ratios(painted)) < 1.3, name

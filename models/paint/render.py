@@ -4,6 +4,8 @@ The renderer paints at the style's working resolution (long side `style.work_siz
 strokes keep the size they were learned at) and the result is upscaled to the size asked for. Work
 is split into tiles that overlap by the network's receptive radius and whose origins sit on its
 stride, so a tiled render equals the whole-frame render (to float rounding) and shows no seams.
+The frame is first extended by its mirror image, as far as the radius, so that the pixels along its
+edges are painted as interior ones: the network's own padding painted a band along the borders.
 """
 
 from __future__ import annotations
@@ -59,6 +61,27 @@ def tile_origins(length: int, tile: int) -> list[int]:
     return origins
 
 
+def border_margin(renderer: StyleRenderer, height: int, width: int) -> int:
+    """How far to extend a frame by its mirror image before painting it: the receptive radius, so that
+    no output pixel sees the network's own padding; less (on the stride) where the frame is too small
+    to reflect that far."""
+    largest = (min(height, width) - 1) // TOTAL_STRIDE * TOTAL_STRIDE
+    return min(renderer.receptive_radius, largest)
+
+
+def _mirrored(tensor: torch.Tensor, margin: int) -> torch.Tensor:
+    return F.pad(tensor, (margin, margin, margin, margin), mode="reflect") if margin else tensor
+
+
+@torch.no_grad()
+def paint_frame(renderer: StyleRenderer, rgb: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+    """The renderer over a whole (N, 3, H, W) frame in one pass, edges painted as interior pixels."""
+    _, _, height, width = rgb.shape
+    margin = border_margin(renderer, height, width)
+    painted = renderer(_mirrored(rgb, margin), _mirrored(noise, margin))
+    return painted[:, :, margin : margin + height, margin : margin + width]
+
+
 @torch.no_grad()
 def render_tiles(
     renderer: StyleRenderer,
@@ -67,22 +90,27 @@ def render_tiles(
     tile: int = DEFAULT_TILE,
     cancel: threading.Event | None = None,
 ) -> Iterator[tuple[float, torch.Tensor | None]]:
-    """Run the renderer over (1, 3, H, W) in tiles; yields (fraction done, None) then (1.0, output)."""
+    """`paint_frame` in tiles over (1, 3, H, W); yields (fraction done, None) then (1.0, output)."""
     _, _, height, width = rgb.shape
     if height % TOTAL_STRIDE or width % TOTAL_STRIDE or tile % TOTAL_STRIDE:
         raise ValueError(f"image and tile sides must be multiples of {TOTAL_STRIDE}")
-    margin = renderer.receptive_radius
+    overlap = renderer.receptive_radius
+    border = border_margin(renderer, height, width)
     output = torch.empty_like(rgb)
+    rgb, noise = _mirrored(rgb, border), _mirrored(noise, border)
     rows, cols = tile_origins(height, tile), tile_origins(width, tile)
     total, done = len(rows) * len(cols), 0
     for y0 in rows:
         for x0 in cols:
             check_cancelled(cancel)
             y1, x1 = min(y0 + tile, height), min(x0 + tile, width)
-            top, left = max(0, y0 - margin), max(0, x0 - margin)
-            bottom, right = min(height, y1 + margin), min(width, x1 + margin)
+            # In the mirrored frame the tile starts `border` further in; it reads `overlap` around it.
+            top, left = max(0, y0 + border - overlap), max(0, x0 + border - overlap)
+            bottom, right = min(height + 2 * border, y1 + border + overlap), min(width + 2 * border, x1 + border + overlap)
             painted = renderer(rgb[:, :, top:bottom, left:right], noise[:, :, top:bottom, left:right])
-            output[:, :, y0:y1, x0:x1] = painted[:, :, y0 - top : y1 - top, x0 - left : x1 - left]
+            output[:, :, y0:y1, x0:x1] = painted[
+                :, :, y0 + border - top : y1 + border - top, x0 + border - left : x1 + border - left
+            ]
             done += 1
             yield done / total, None
     yield 1.0, output

@@ -25,6 +25,7 @@ from .distributed import all_agree, barrier, init_from_environment
 from .images import load_image_folder, pil_to_tensor, tensor_to_pil
 from .network import StyleRenderer, make_noise
 from .palette import PaletteGMM
+from .render import paint_frame
 from .scratch import LayoutModel
 from .style import save_style
 from .trainer import STATE_KIND, StyleTrainer, TrainingConfig, state_path_for
@@ -171,7 +172,7 @@ def train_style(
 @torch.no_grad()
 def _preview(renderer: StyleRenderer, source: torch.Tensor, device: torch.device) -> Image.Image:
     noise = make_noise(source.shape[1], source.shape[2], 0, device)
-    return tensor_to_pil(renderer(source[None].to(device), noise)[0])
+    return tensor_to_pil(paint_frame(renderer, source[None].to(device), noise)[0])
 
 
 def train_style_from_folder(
