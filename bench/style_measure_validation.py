@@ -10,6 +10,10 @@ a plain whole-image Gram distance on VGG16 features (the measure that failed).
 
 --features random describes the crops with a random-weight CNN instead of VGG16 (bench/random_texture.py):
 the cross-check measure of bench/style_quality.py, validated the same way.
+
+"perturbation" is the check that a faint per-pixel pattern does not count as painting: each photograph,
+at the measure's own scale, against each style's paintings, as it is and with Gaussian noise of 0.02
+added (about what one Gatys step adds, which fooled an earlier version of the quality bench).
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ sys.path.insert(0, str(ROOT))
 from random_texture import RandomTextureFeatures  # noqa: E402
 
 from models.paint.images import pil_to_tensor  # noqa: E402
-from models.paint.measure import StyleReference  # noqa: E402
+from models.paint.measure import SCALE_LONG_SIDE, StyleReference  # noqa: E402
 from models.paint.vgg import VGGFeatures, gram_matrix, resources_dir  # noqa: E402
 
 ART = resources_dir() / "paint" / "art"
 PHOTOS = resources_dir() / "paint" / "photos"
 SINGLE = ["hokusai_the-great-wave.jpg", "munch_the-scream.jpg", "turner_the-shipwreck.jpg"]
+PAINTERS = ("van-gogh", "hokusai", "munch", "turner")
+FAINT_NOISE = 0.02
 
 
 def load(path: Path) -> Image.Image:
@@ -54,6 +60,35 @@ def gram_descriptor(vgg: VGGFeatures, image: Image.Image) -> np.ndarray:
     picture = pil_to_tensor(image.resize((256, 256)))[None]
     features = vgg(picture, ["conv1_1", "conv2_1", "conv3_1", "conv4_1"])
     return np.concatenate([gram_matrix(f)[0].flatten().numpy() for f in features.values()])
+
+
+def at_measure_scale(image: Image.Image) -> torch.Tensor:
+    scale = SCALE_LONG_SIDE / max(image.size)
+    size = (round(image.size[0] * scale), round(image.size[1] * scale))
+    return pil_to_tensor(image.resize(size, Image.Resampling.LANCZOS))
+
+
+def with_faint_noise(picture: torch.Tensor, seed: int) -> torch.Tensor:
+    """A per-pixel pattern that leaves the picture looking unchanged."""
+    noise = torch.randn(picture.shape, generator=torch.Generator().manual_seed(seed)) * FAINT_NOISE
+    return (picture + noise).clamp(0, 1)
+
+
+def perturbation(describe, paintings: dict[str, Image.Image], photos: dict[str, Image.Image]) -> dict:
+    """Per painter: how far faint noise moves the photographs towards the paintings."""
+    pictures = [at_measure_scale(im) for im in photos.values()]
+    rows = {}
+    for painter in PAINTERS:
+        own = [im for n, im in paintings.items() if n.startswith(painter) and not n.endswith("_large.jpg")]
+        reference = StyleReference.from_pictures(describe, own)
+        clean = [reference.distance(describe, picture) for picture in pictures]
+        noisy = [reference.distance(describe, with_faint_noise(picture, i)) for i, picture in enumerate(pictures)]
+        rows[painter] = {
+            "photographs": [round(d, 3) for d in clean],
+            "with_faint_noise": [round(d, 3) for d in noisy],
+            "largest_drop": round(max((c - n) / c for c, n in zip(clean, noisy, strict=True)), 3),
+        }
+    return rows
 
 
 def ranking(same: list[float], others: list[float]) -> float:
@@ -112,6 +147,7 @@ def main() -> int:
     results["mean_ranking_whole_image_gram"] = round(float(np.mean(gram_ranks)), 3)
     results["perfect_cases_measure"] = int(sum(r == 1.0 for r in measure_ranks))
     results["cases_total"] = len(measure_ranks)
+    results["perturbation"] = perturbation(describe, paintings, photos)
     results["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(results, indent=2))
     return 0
