@@ -154,12 +154,14 @@ class TabWorker(QObject):
         self._runner = _JobRunner()
         self._runner.moveToThread(self._thread)
         self._submit.connect(self._runner.run)
-        self._runner.started.connect(lambda job_id: self._relay(job_id, self.job_started))
-        self._runner.progress.connect(lambda job_id, event: self._relay(job_id, self.job_progress, event))
-        self._runner.partial.connect(lambda job_id, event: self._relay(job_id, self.job_partial, event))
-        self._runner.finished.connect(lambda job_id, value: self._end(job_id, self.job_finished, value))
-        self._runner.failed.connect(lambda job_id, message: self._end(job_id, self.job_failed, message))
-        self._runner.cancelled.connect(lambda job_id: self._end(job_id, self.job_cancelled))
+        # Slots of this object, not lambdas: a lambda runs on the worker thread that emits, and so did
+        # the bookkeeping below and every signal this object sends; a slot runs on the UI thread.
+        self._runner.started.connect(self._on_started)
+        self._runner.progress.connect(self._on_progress)
+        self._runner.partial.connect(self._on_partial)
+        self._runner.finished.connect(self._on_finished)
+        self._runner.failed.connect(self._on_failed)
+        self._runner.cancelled.connect(self._on_cancelled)
         self._runner.notice.connect(self.notice)
         self._thread.start()
 
@@ -197,6 +199,30 @@ class TabWorker(QObject):
         if time.monotonic() - started > 1.0:
             logger.info("the %s worker took %.1f s to stop", self.name, time.monotonic() - started)
         return stopped
+
+    @Slot(int)
+    def _on_started(self, job_id: int) -> None:
+        self._relay(job_id, self.job_started)
+
+    @Slot(int, object)
+    def _on_progress(self, job_id: int, event: Progress) -> None:
+        self._relay(job_id, self.job_progress, event)
+
+    @Slot(int, object)
+    def _on_partial(self, job_id: int, event: Token | Preview) -> None:
+        self._relay(job_id, self.job_partial, event)
+
+    @Slot(int, object)
+    def _on_finished(self, job_id: int, value: Any) -> None:
+        self._end(job_id, self.job_finished, value)
+
+    @Slot(int, str)
+    def _on_failed(self, job_id: int, message: str) -> None:
+        self._end(job_id, self.job_failed, message)
+
+    @Slot(int)
+    def _on_cancelled(self, job_id: int) -> None:
+        self._end(job_id, self.job_cancelled)
 
     def _relay(self, job_id: int, signal: Signal, *payload: Any) -> None:
         handle = self._jobs.get(job_id)

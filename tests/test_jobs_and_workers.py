@@ -11,6 +11,7 @@ from PySide6.QtCore import QElapsedTimer, Qt
 
 from models.jobs import JobCancelled, JobError, Progress, Result, Token, check_cancelled, run_job
 from tests.support.event_loop import assert_never_stalled, event_loop_gaps
+from tests.support.jobs import wait_for_start_up
 
 
 def counting_job(steps: int, cancel: threading.Event | None = None):
@@ -139,6 +140,7 @@ def test_failing_job_reports_a_sentence_and_next_job_runs(qtbot, main_window, da
 
 
 def test_long_job_cancels_within_half_a_second_and_ui_stays_usable(qtbot, main_window):
+    wait_for_start_up(qtbot, main_window)  # the cancel button cancels the newest job: this test's
     worker = main_window.activity_tabs[1].worker
     with qtbot.waitSignal(worker.job_progress, timeout=10_000):
         handle = worker.submit("Long work", heavy_torch_job)
@@ -214,6 +216,7 @@ def test_escape_cancels_the_current_tabs_job_first(qtbot, main_window):
 
 
 def test_the_status_bar_says_how_many_other_jobs_run(qtbot, main_window):
+    wait_for_start_up(qtbot, main_window)
     paint_worker, compose_worker = main_window.activity_tabs[0].worker, main_window.activity_tabs[1].worker
     jobs = [paint_worker.submit("Long painting", heavy_torch_job), compose_worker.submit("Long melody", heavy_torch_job)]
     status = main_window.status

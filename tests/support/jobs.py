@@ -13,3 +13,10 @@ def wait_for_job(qtbot, tab, start, timeout: int = 30_000):
     outcome, value = ended[handle.id]
     assert outcome == "finished", value
     return value
+
+
+def wait_for_start_up(qtbot, main_window, timeout: int = 60_000) -> None:
+    """Wait until the window's start-up jobs (finding the device, loading each tab's models) have ended,
+    for tests about what the status bar shows or which job a click cancels."""
+    workers = [tab.worker for tab in main_window.activity_tabs] + [main_window.system_worker]
+    qtbot.waitUntil(lambda: not any(worker.pending_jobs() for worker in workers), timeout=timeout)
