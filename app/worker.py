@@ -154,8 +154,9 @@ class TabWorker(QObject):
         self._runner = _JobRunner()
         self._runner.moveToThread(self._thread)
         self._submit.connect(self._runner.run)
-        # Slots of this object, not lambdas: a lambda runs on the worker thread that emits, and so did
-        # the bookkeeping below and every signal this object sends; a slot runs on the UI thread.
+        # Slots of this object, not lambdas: a lambda would run on the worker thread that emits, and the
+        # job bookkeeping and every signal this object sends with it; a slot runs where this object
+        # lives, on the UI thread.
         self._runner.started.connect(self._on_started)
         self._runner.progress.connect(self._on_progress)
         self._runner.partial.connect(self._on_partial)

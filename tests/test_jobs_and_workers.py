@@ -140,7 +140,7 @@ def test_failing_job_reports_a_sentence_and_next_job_runs(qtbot, main_window, da
 
 
 def test_long_job_cancels_within_half_a_second_and_ui_stays_usable(qtbot, main_window):
-    wait_for_start_up(qtbot, main_window)  # the cancel button cancels the newest job: this test's
+    wait_for_start_up(qtbot, main_window)  # the cancel button cancels the newest job, which must be this test's
     worker = main_window.activity_tabs[1].worker
     with qtbot.waitSignal(worker.job_progress, timeout=10_000):
         handle = worker.submit("Long work", heavy_torch_job)
