@@ -1,6 +1,6 @@
 # Atelier: `make run` opens the app, `make test` runs the whole suite. Both set up first.
 .DEFAULT_GOAL := run
-.PHONY: setup setup-dev system-packages run test lint bench clean package package-test
+.PHONY: setup setup-dev qt-binding system-packages run test lint bench clean package package-test
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,13 +10,20 @@ BIN := $(VENV)/bin
 # Elsewhere, point pip at PyTorch's CPU wheel index: make TORCH_CPU_PIP_ARGS="--index-url URL"
 TORCH_CPU ?= torch==2.13.0
 TORCH_CPU_PIP_ARGS ?=
+# The Qt binding pyproject.toml asks for; `make setup` reinstalls it when the one installed leaks (qt-binding).
+QT_BINDING := PySide6-Essentials>=6.6,<6.12
 DEBIAN_PACKAGES := libportaudio2 libfluidsynth3 musescore-general-soundfont-small xvfb libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1
 TEST_ENV := QT_QPA_PLATFORM=offscreen ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$(CURDIR)/tests/alsa-null.conf \
 	ATELIER_DEVICE=cpu OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
 
-setup: system-packages $(VENV)/.installed
+setup: system-packages $(VENV)/.installed qt-binding
 
 setup-dev: setup $(VENV)/.installed-dev
+
+# A Qt binding installed earlier (or upgraded by hand) may be one that leaks references to None and
+# crashes the app after minutes (app/qt_binding.py measures it): reinstall what pyproject.toml allows.
+qt-binding: $(VENV)/.installed
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m app.qt_binding || $(BIN)/pip install -q "$(QT_BINDING)"
 
 # Installs the Debian packages the app uses when we are root with apt-get; otherwise says how.
 system-packages:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import platform
+import sys
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
@@ -13,6 +14,7 @@ from app import __version__
 from app.log import log_file_path, logger
 from app.paths import history_database_path
 from app.preferences import PreferencesDialog
+from app.qt_binding import binding_problem, give_back_lost_references
 from app.settings import Settings
 from app.status_bar import JobStatusBar
 from app.store import Store
@@ -84,7 +86,20 @@ class MainWindow(QMainWindow):
             logger.info("missing feature: %s", problem)
         if missing_features():
             QTimer.singleShot(0, lambda: self.status.show_notice("  ".join(missing_features())))
+        self._guard_against_a_leaking_binding()
         self.probe_device()
+
+    def _guard_against_a_leaking_binding(self) -> None:
+        """Say so when the Qt binding leaks references to None, and keep the count from reaching zero meanwhile."""
+        problem = binding_problem()
+        if problem is None:
+            return
+        logger.warning(problem)
+        QTimer.singleShot(0, lambda: self.status.show_notice(problem))
+        level = sys.getrefcount(None)
+        self.none_reference_guard = QTimer(self)
+        self.none_reference_guard.timeout.connect(lambda: give_back_lost_references(level))
+        self.none_reference_guard.start(250)
 
     # Device ------------------------------------------------------------------------------------
 

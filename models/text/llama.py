@@ -80,6 +80,11 @@ class LlamaRunner:
         self.k_cache = torch.zeros(shape, device=self.device, dtype=dtype)
         self.v_cache = torch.zeros(shape, device=self.device, dtype=dtype)
         self.cached_tokens: list[int] = []  # what the cache holds, so a conversation reuses its prefix
+        # Only whole prefill chunks are reused: a token's keys and values computed alone (by `step`) or in a
+        # shorter batch differ from a fresh prefill's in the last bits, and at a high temperature that can
+        # change the sampled answer. Reusing only what a fresh prefill would compute identically keeps
+        # "same seed, same answer" whatever the cache held before.
+        self._whole_chunks = (0, 0)  # (chunk size, tokens read in whole chunks of that size from position 0)
 
     @classmethod
     def from_gguf(cls, model: GGUFModel, **kwargs) -> LlamaRunner:
@@ -150,7 +155,7 @@ class LlamaRunner:
     def prefill(
         self, tokens: list[int], chunk: int = 256, between_chunks: Callable[[], None] | None = None
     ) -> torch.Tensor:
-        """Logits after `tokens`, reusing the cached prefix they share with the previous call.
+        """Logits after `tokens`, reusing the whole chunks of cached prefix they share with the previous call.
 
         A long prompt is read `chunk` tokens at a time and `between_chunks` is called between
         chunks (the reply job checks its cancel flag there, so Stop works while a long prompt is read).
@@ -162,12 +167,17 @@ class LlamaRunner:
             if a != b:
                 break
             shared += 1
-        self.cached_tokens = list(tokens[:shared])
-        position = shared
+        chunk_size, whole = self._whole_chunks
+        reusable = min(shared, whole, len(self.cached_tokens)) if chunk_size == chunk else 0
+        position = reusable - reusable % chunk
+        self.cached_tokens = list(tokens[:position])
+        self._whole_chunks = (chunk, position)
         while True:
             end = min(position + chunk, len(tokens))
             logits = self.forward(tokens[position:end], position)
             self.cached_tokens = list(tokens[:end])
+            if end - position == chunk:
+                self._whole_chunks = (chunk, end)
             position = end
             if position == len(tokens):
                 return logits
