@@ -9,10 +9,12 @@ job ends in exactly one of `finished`, `failed` or `cancelled`.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import itertools
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +29,16 @@ from models.jobs import JobCancelled, Preview, Progress, Result, Token
 EMIT_INTERVAL_S = 0.05
 
 _job_ids = itertools.count(1)
+
+# Every worker whose thread may still run. A script that builds the main window and leaves without
+# closing it would otherwise have Python destroy running QThreads at exit, which aborts the process.
+_live_workers: weakref.WeakSet[TabWorker] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_live_workers() -> None:
+    for worker in list(_live_workers):
+        worker.shutdown()
 
 
 @dataclass
@@ -93,6 +105,10 @@ class _JobRunner(QObject):
         except JobCancelled:
             self.cancelled.emit(handle.id)
         except Exception as error:  # a job's failure must never take the worker down
+            if handle.cancel_event.is_set():  # cancelled mid-step (e.g. the app is shutting down): not a fault
+                logger.info("job %r stopped while cancelled: %s", handle.title, error)
+                self.cancelled.emit(handle.id)
+                return
             logger.exception("job %r failed", handle.title)
             self.failed.emit(handle.id, user_message(error))
 
@@ -165,6 +181,7 @@ class TabWorker(QObject):
         self._runner.cancelled.connect(self._on_cancelled)
         self._runner.notice.connect(self.notice)
         self._thread.start()
+        _live_workers.add(self)
 
     def submit(self, title: str, factory: JobFactory) -> JobHandle:
         """Queue a job; it runs after the ones before it. Returns its handle at once."""
@@ -197,6 +214,7 @@ class TabWorker(QObject):
         self._thread.quit()
         started = time.monotonic()
         stopped = self._thread.wait()
+        _live_workers.discard(self)
         if time.monotonic() - started > 1.0:
             logger.info("the %s worker took %.1f s to stop", self.name, time.monotonic() - started)
         return stopped

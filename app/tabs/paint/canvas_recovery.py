@@ -1,0 +1,110 @@
+"""The canvas and the last steps of its undo history as a recovery snapshot, and back.
+
+The picture is saved whole; the history as the last few undo steps (each the rectangle a stroke
+changed, before and after), as far as a budget of pixels allows — a long session's strokes are
+small, an opened photo is one large step. Restored, the canvas shows the same picture and Ctrl+Z
+walks back through those steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect
+from PySide6.QtGui import QImage
+
+from app.recovery import Snapshot
+from app.tabs.paint.canvas import PaintCanvas, _PatchCommand, _ReplaceCommand
+
+HISTORY_STEPS = 20
+HISTORY_PIXEL_BUDGET = 8_000_000  # before and after pixels of the steps kept, in all
+
+
+def png_bytes(image: QImage) -> Callable[[], bytes]:
+    """PNG-encode a copy of `image` later, on whichever thread calls the result."""
+    copy = image.copy()
+
+    def encode() -> bytes:
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        copy.save(buffer, "PNG")
+        buffer.close()
+        return bytes(data.data())
+
+    return encode
+
+
+def image_from_png(data: bytes) -> QImage:
+    image = QImage.fromData(data, "PNG")
+    if image.isNull():
+        raise ValueError("a saved picture could not be read")
+    return image.convertToFormat(QImage.Format.Format_RGB32)
+
+
+def _undoable_steps(canvas: PaintCanvas) -> list[_PatchCommand | _ReplaceCommand]:
+    """The commands Ctrl+Z would undo, oldest first, as many as the budget allows."""
+    stack = canvas.undo_stack
+    steps: list[_PatchCommand | _ReplaceCommand] = []
+    pixels = 0
+    for index in range(stack.index() - 1, -1, -1):
+        command = stack.command(index)
+        if not isinstance(command, _PatchCommand | _ReplaceCommand) or len(steps) == HISTORY_STEPS:
+            break
+        size = command.before.width() * command.before.height() + command.after.width() * command.after.height()
+        if pixels + size > HISTORY_PIXEL_BUDGET:
+            break
+        pixels += size
+        steps.append(command)
+    return steps[::-1]
+
+
+def canvas_snapshot(canvas: PaintCanvas) -> Snapshot:
+    steps = _undoable_steps(canvas)
+    blobs: dict[str, bytes | Callable[[], bytes]] = {"canvas.png": png_bytes(canvas.image)}
+    saved_steps = []
+    for number, command in enumerate(steps):
+        blobs[f"step-{number:02d}-before.png"] = png_bytes(command.before)
+        blobs[f"step-{number:02d}-after.png"] = png_bytes(command.after)
+        if isinstance(command, _PatchCommand):
+            rect = command.rect
+            saved_steps.append({"text": command.text(), "rect": [rect.x(), rect.y(), rect.width(), rect.height()]})
+        else:
+            saved_steps.append({"text": command.text(), "rect": None})
+    return Snapshot(state={"steps": saved_steps}, blobs=blobs)
+
+
+def restore_canvas(canvas: PaintCanvas, snapshot: Snapshot) -> None:
+    """Show the saved picture, with its saved undo steps on a fresh history."""
+    final = image_from_png(snapshot.blobs["canvas.png"])
+    steps = []
+    for number, step in enumerate(snapshot.state.get("steps", [])):
+        before = image_from_png(snapshot.blobs[f"step-{number:02d}-before.png"])
+        after = image_from_png(snapshot.blobs[f"step-{number:02d}-after.png"])
+        rect = QRect(*step["rect"]) if step["rect"] is not None else None
+        steps.append((str(step["text"]), rect, before, after))
+    # Walk back from the saved picture to the state before the first step, then redo the steps on it.
+    base = final.copy()
+    for _, rect, before, _ in reversed(steps):
+        base = before.copy() if rect is None else _with_patch(base, rect.topLeft(), before)
+    canvas.undo_stack.clear()
+    canvas._set_image(base)
+    for text, rect, before, after in steps:
+        if rect is None:
+            canvas.undo_stack.push(_ReplaceCommand(canvas, before, after, text))
+        else:
+            command = _PatchCommand(canvas, rect, before, after, text)
+            command._first = False  # push() applies it, as it would a new stroke
+            canvas.undo_stack.push(command)
+    canvas._set_image(final)  # the saved picture exactly, whatever the steps could not bring back
+
+
+def _with_patch(image: QImage, top_left: QPoint, patch: QImage) -> QImage:
+    from PySide6.QtGui import QPainter
+
+    result = image.copy()
+    painter = QPainter(result)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+    painter.drawImage(top_left, patch)
+    painter.end()
+    return result

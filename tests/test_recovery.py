@@ -1,0 +1,60 @@
+"""A crash loses nothing: work in progress is saved every few seconds and offered back at the next start."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+from PySide6.QtCore import QPointF, QSize
+
+from app.recovery import RecoveryFolder, Snapshot
+from app.tabs.paint.canvas import PaintCanvas
+from app.tabs.paint.canvas_recovery import canvas_snapshot, restore_canvas
+
+
+def paint_strokes(canvas: PaintCanvas, count: int) -> None:
+    for i in range(count):
+        canvas.begin_stroke(QPointF(20 + 30 * i, 40))
+        canvas.stroke_to(QPointF(40 + 30 * i, 120))
+        canvas.end_stroke()
+
+
+def realised(snapshot: Snapshot) -> Snapshot:
+    """The snapshot as it comes back from disk: every blob encoded to bytes."""
+    return Snapshot(dict(snapshot.state), {k: v() if callable(v) else v for k, v in snapshot.blobs.items()})
+
+
+def test_canvas_and_its_undo_steps_come_back(qtbot):
+    canvas = PaintCanvas(QSize(320, 200))
+    qtbot.addWidget(canvas)
+    paint_strokes(canvas, 3)
+    states = [canvas.pixels().copy()]
+    for _ in range(3):
+        canvas.undo_stack.undo()
+        states.append(canvas.pixels().copy())
+    for _ in range(3):
+        canvas.undo_stack.redo()
+
+    snapshot = realised(canvas_snapshot(canvas))
+    restored = PaintCanvas(QSize(100, 100))
+    qtbot.addWidget(restored)
+    restore_canvas(restored, snapshot)
+    assert np.array_equal(restored.pixels(), states[0])
+    for expected in states[1:]:
+        restored.undo_stack.undo()
+        assert np.array_equal(restored.pixels(), expected)
+    assert not restored.undo_stack.canUndo()
+
+
+def test_a_process_that_is_gone_left_work_to_recover(tmp_path):
+    folder = RecoveryFolder(tmp_path)
+    folder.write("chat", Snapshot({"draft": "half a thought"}))
+    assert not folder.crashed_last_time()  # no marker: the last exit was clean
+    (tmp_path / "running.json").write_text(json.dumps({"pid": 2**22 + 12345}))  # no such process
+    assert folder.crashed_last_time()
+    (tmp_path / "running.json").write_text(json.dumps({"pid": os.getpid()}))
+    assert not folder.crashed_last_time() and not folder.other_instance_running()
+    assert folder.read("chat").state == {"draft": "half a thought"}
+    folder.clear()
+    assert folder.saved_parts() == [] and not (tmp_path / "running.json").exists()
