@@ -58,3 +58,23 @@ def test_a_process_that_is_gone_left_work_to_recover(tmp_path):
     assert folder.read("chat").state == {"draft": "half a thought"}
     folder.clear()
     assert folder.saved_parts() == [] and not (tmp_path / "running.json").exists()
+
+
+def test_a_script_that_never_closes_the_window_exits_cleanly(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "from PySide6.QtWidgets import QApplication\n"
+        "application = QApplication([])\n"
+        "from app.main_window import MainWindow\n"
+        "window = MainWindow()\n"
+        "window.show()\n"
+        "application.processEvents()\n"
+    )
+    environment = dict(os.environ, ATELIER_DATA_DIR=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    finished = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert "QThread: Destroyed" not in finished.stderr
+    assert finished.returncode == 0, finished.stderr[-2000:]
