@@ -20,7 +20,7 @@ SELF_TEST_CHECKS: list[tuple[str, str]] = [
     ("painting styles", "models.paint.selftest:self_test"),
     ("melody styles", "models.music.selftest:self_test"),
     ("chat model", "models.text.selftest:check_chat_model"),
-    ("text VAE", "models.text.selftest:check_text_vae"),
+    ("text VAE", "models.verse.selftest:check_text_vae"),
     ("melody audio", "app.app_checks:check_melody_audio"),
     ("main window", "app.app_checks:check_main_window"),
 ]

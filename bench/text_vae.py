@@ -23,8 +23,8 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from bench.report import publish  # noqa: E402
-from models.text.vae import PAD, batch_tensors, is_held_out  # noqa: E402
-from models.text.verse import VerseWriter, normalise  # noqa: E402
+from models.verse.vae import PAD, batch_tensors, is_held_out  # noqa: E402
+from models.verse.verse import VerseWriter, normalise  # noqa: E402
 
 
 @torch.no_grad()

@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.jobs import Progress, Result  # noqa: E402
-from models.text.vae import VAEConfig, is_held_out, train_text_vae  # noqa: E402
-from models.text.verse import read_corpus  # noqa: E402
+from models.verse.vae import VAEConfig, is_held_out, train_text_vae  # noqa: E402
+from models.verse.verse import read_corpus  # noqa: E402
 
 CORPUS = ROOT / "resources" / "text" / "fortune-lines.txt"
 OUTPUT = ROOT / "resources" / "text" / "text-vae.safetensors"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.text.requests import parse_request
+from models.assistant.requests import parse_request
 
 CASES = [
     (

@@ -121,9 +121,9 @@ def test_a_painting_request_writes_a_painting_or_says_why_not(capsys, tmp_path):
 def test_a_melody_request_writes_midi_and_its_lyrics_fit_the_notes(capsys, tmp_path):
     import pretty_midi
 
-    from models.text.creative import make_melody
-    from models.text.syllables import count_syllables
-    from models.text.verse import phrase_note_counts
+    from models.assistant.creative import make_melody
+    from models.verse.syllables import count_syllables
+    from models.verse.verse import phrase_note_counts
 
     assert main(["chat", "compose a sad Irish tune in D minor, 4 bars", "--out", str(tmp_path), "--seed", "2"]) == 0
     out = capsys.readouterr().out
@@ -149,7 +149,7 @@ def test_verse_requests_answer_with_lines(capsys, message):
     lines = [line for line in out.splitlines() if line.strip()]
     assert len(lines) >= 5  # what was understood, then the lines
     if message.startswith("lyrics"):
-        from models.text.syllables import count_syllables
+        from models.verse.syllables import count_syllables
 
         fitted = [line.split("   [")[0] for line in lines if "   [" in line]
         assert [count_syllables(line) for line in fitted] == [8, 6, 8, 6]  # no melody yet: a common verse

@@ -10,8 +10,8 @@ import torch
 
 from models.checkpoint import CheckpointError, save_checkpoint
 from models.jobs import JobCancelled, run_job
-from models.text.syllables import count_syllables, line_syllables, split_syllables
-from models.text.vae import (
+from models.verse.syllables import count_syllables, line_syllables, split_syllables
+from models.verse.vae import (
     PAD,
     UNK,
     TextVAE,
@@ -22,7 +22,7 @@ from models.text.vae import (
     train_text_vae,
     vae_loss,
 )
-from models.text.verse import DEFAULT_CHECKPOINT, VerseWriter, _fit_syllables, phrase_note_counts
+from models.verse.verse import DEFAULT_CHECKPOINT, VerseWriter, _fit_syllables, phrase_note_counts
 
 COLOURS = ["red", "blue", "green", "grey", "gold"]
 ANIMALS = ["cat", "dog", "bird", "fox"]
@@ -102,7 +102,7 @@ def test_kl_annealing_runs_from_near_zero_to_one():
 
 
 def test_free_bits_and_word_dropout_shape_the_loss():
-    from models.text.vae import SentenceVAE, Vocabulary
+    from models.verse.vae import SentenceVAE, Vocabulary
 
     vocabulary = Vocabulary.build(TINY, min_count=1)
     model = SentenceVAE(VAEConfig(vocab_size=len(vocabulary), embed=8, hidden=8, latent=4))

@@ -38,7 +38,7 @@ def _write(text: str) -> None:
 
 
 def _context(history) -> object:
-    from models.text.creative import CreativeContext
+    from models.assistant.creative import CreativeContext
 
     context = CreativeContext()
     for message in history:
@@ -57,11 +57,11 @@ def run(args: argparse.Namespace) -> int:
 
     from app.paths import history_database_path
     from app.store import Store
+    from models.assistant.creative import carry_out
+    from models.assistant.requests import parse_request
     from models.device import pick_device
     from models.jobs import JobCancelled, JobError, Result, Token
     from models.text.chat import MAX_MESSAGE_CHARACTERS, clean_message_text, shared_chat_model
-    from models.text.creative import carry_out
-    from models.text.requests import parse_request
     from models.text.sampling import SamplingSettings
 
     if args.message == "-":  # a pasted file may be anything: undecodable bytes become U+FFFD, never an error

@@ -1,2 +1,3 @@
-"""The Chat tab's engines: the built-in conversation model (SmolLM2 in torch), the sentence VAE, the
-creative-request parser and the optional local LLM server backend. No Qt here."""
+"""The built-in conversation model (SmolLM2 in torch, from its GGUF file) and the optional local LLM
+server backend. No Qt here; verse and the creative-request orchestration live in models.verse and
+models.assistant."""

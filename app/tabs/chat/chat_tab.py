@@ -272,7 +272,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         return True
 
     def _respond(self, text: str) -> None:
-        from models.text.requests import parse_request
+        from models.assistant.requests import parse_request
 
         request = parse_request(text)
         if request.kind == "chat":

@@ -64,7 +64,7 @@ class CreativeRequests:
                                  self._failed_answer(answer))
 
     def _write_verse(self, request) -> None:
-        from models.text.creative import CreativeContext
+        from models.assistant.creative import CreativeContext
 
         context = CreativeContext(last_melody=self._last_recipe("melody"), last_painting=self._last_recipe("painting"))
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000

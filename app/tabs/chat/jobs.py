@@ -50,7 +50,7 @@ def write_verse(request: Any, context: Any, seed: int = 0):
     """Lines, blends, riffs, similar lines, titles or lyrics from the text VAE (the engine's `carry_out`)."""
 
     def job(job_context: JobContext):
-        from models.text.creative import carry_out
+        from models.assistant.creative import carry_out
 
         yield Progress(None, "writing")
         for event in carry_out(request, context, seed=seed, cancel=job_context.cancel):
@@ -67,8 +67,8 @@ def paint_request(params: dict, seed: int, device_setting: str):
         import numpy as np
 
         from app.tabs.paint.jobs import Painting
+        from models.assistant.creative import make_painting
         from models.device import pick_device
-        from models.text.creative import make_painting
 
         yield Progress(None, "painting")
         image, title = make_painting(params, seed=seed, device=pick_device(setting=device_setting).device,

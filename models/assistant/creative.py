@@ -17,8 +17,8 @@ from typing import Any
 
 import torch
 
+from models.assistant.requests import CreativeRequest
 from models.jobs import Event, JobError, Preview, Result, Token, check_cancelled
-from models.text.requests import CreativeRequest
 
 
 @dataclass
@@ -43,7 +43,7 @@ _writer_cache: dict[str, Any] = {}
 
 def verse_writer():
     """The shipped VerseWriter, loaded once."""
-    from models.text.verse import VerseWriter
+    from models.verse.verse import VerseWriter
 
     if "writer" not in _writer_cache:
         _writer_cache["writer"] = VerseWriter.load()
@@ -179,7 +179,7 @@ def carry_out(
     check_cancelled(cancel)
     params = dict(request.params)
     if kind == "lyrics":
-        from models.text.verse import phrase_note_counts
+        from models.verse.verse import phrase_note_counts
 
         if context.last_melody is not None:
             counts = phrase_note_counts(make_melody(context.last_melody))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import torch
 
-from models.text.syllables import count_syllables, line_syllables, split_syllables
-from models.text.vae import TextVAE, words_of
+from models.verse.syllables import count_syllables, line_syllables, split_syllables
+from models.verse.vae import TextVAE, words_of
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "text"
 DEFAULT_CHECKPOINT = RESOURCES / "text-vae.safetensors"
