@@ -150,6 +150,16 @@ def test_huge_image_is_downscaled_with_a_note(tmp_path):
     assert any("downscaled from 1200x600" in note for note in loaded.notes)
 
 
+def test_a_jpeg_decoded_at_reduced_size_reports_its_own_size(tmp_path):
+    # A JPEG is decoded at a fraction of its size when that is enough: the note names the file's size.
+    path = tmp_path / "building.jpg"
+    _photo(868, 600).save(path)
+    loaded = load_image(path, max_side=256)
+    assert loaded.image.size == (256, 177)
+    assert loaded.notes == ["downscaled from 868x600 to 256x177"]
+    assert load_image(path, max_side=1024).notes == []
+
+
 def test_folder_report_names_every_file_with_its_reason(tmp_path):
     _photo().save(tmp_path / "good.png")
     _photo().convert("CMYK").save(tmp_path / "cmyk.jpg")

@@ -217,6 +217,26 @@ def test_train_a_style_from_a_folder_with_bad_files_pause_and_resume(qtbot, pain
                                 for i in range(paint.controls.style_list.count())), timeout=30_000)
 
 
+def test_train_dialog_reports_sizes_as_training_reads_them_and_names_each_folder(qtbot, paint, tmp_path):
+    first, second = tmp_path / "street photos", tmp_path / "harbour"
+    for folder in (first, second):
+        folder.mkdir()
+    painting_image(0, 128).resize((868, 600)).save(first / "building.jpg")
+    painting_image(1, 128).resize((2000, 1000)).save(first / "huge.png")
+    painting_image(2, 128).save(second / "boat.png")
+
+    dialog = paint.show_train_dialog()
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(first))
+    reports = [dialog.report_list.item(i).text() for i in range(dialog.report_list.count())]
+    assert reports == ["✓ building.jpg", "✓ huge.png: downscaled from 2000x1000 to 1024x512"]
+    assert dialog.name_edit.text() == "street-photos"
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(second))
+    assert dialog.name_edit.text() == "harbour"
+    dialog.name_edit.setText("my-own-name")
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(first))
+    assert dialog.name_edit.text() == "my-own-name"
+
+
 def _tiny_train(folder, out_path, name, minutes, device_setting):
     def job(context):
         from models.paint.training import train_style_from_folder

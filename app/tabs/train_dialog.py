@@ -35,14 +35,23 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 class FolderTrainingDialog(QDialog):
     trained = Signal(object)  # the new style's checkpoint path
 
-    def __init__(self, title: str, intro: str, folder_kind: str, styles_dir: Path, worker: TabWorker,
-                 parent: QWidget | None = None, can_pause: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        folder_kind: str,
+        styles_dir: Path,
+        worker: TabWorker,
+        parent: QWidget | None = None,
+        can_pause: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.styles_dir = styles_dir
         self.worker = worker
         self.folder_kind = folder_kind
         self.folder: Path | None = None
+        self._suggested_name = ""  # the name we filled in from the folder, replaced when the folder changes
         self._scan_job: JobHandle | None = None
         self._train_job: JobHandle | None = None
         self._discard_on_cancel = True
@@ -145,8 +154,9 @@ class FolderTrainingDialog(QDialog):
     def set_folder(self, folder: Path) -> JobHandle:
         self.folder = folder
         self.folder_edit.setText(str(folder))
-        if not self.name_edit.text():
-            self.name_edit.setText(re.sub(r"[^A-Za-z0-9_-]+", "-", folder.name).strip("-")[:64] or "my-style")
+        if self.name_edit.text().strip() in ("", self._suggested_name):
+            self._suggested_name = re.sub(r"[^A-Za-z0-9_-]+", "-", folder.name).strip("-")[:64] or "my-style"
+            self.name_edit.setText(self._suggested_name)
         self.summary_label.setText(f"Reading the {self.folder_kind} files…")
         self.report_list.clear()
         self.train_button.setEnabled(False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import struct
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -130,15 +131,18 @@ def load_image(
     rotated = ImageOps.exif_transpose(image)
     if rotated.size != image.size or _orientation(image) not in (None, 1):
         notes.append("rotated upright as its EXIF orientation says")
+    if rotated.size != image.size:
+        width, height = height, width
     image = _to_eight_bit_rgb(rotated, notes)
-    width, height = image.size
+    # The notes name the file's own size: a JPEG may have been decoded at a fraction of it already.
     if min(width, height) < min_side:
         raise ImageRejected(f"too small ({width}x{height} px; at least {min_side} px on each side is needed)")
-    if max_side is not None and max(width, height) > max_side:
-        scale = max_side / max(width, height)
-        new_size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if max_side is not None and max(image.size) > max_side:
+        scale = max_side / max(image.size)
+        new_size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         image = image.resize(new_size, Image.Resampling.LANCZOS)
-        notes.append(f"downscaled from {width}x{height} to {new_size[0]}x{new_size[1]}")
+    if image.size != (width, height):
+        notes.append(f"downscaled from {width}x{height} to {image.width}x{image.height}")
     return LoadedImage(image=image, notes=notes)
 
 
@@ -153,23 +157,38 @@ def load_image_folder(
     folder: str | os.PathLike, *, max_side: int | None = 1024, min_side: int = MIN_SIDE
 ) -> FolderImages:
     """Load every image in a folder (not recursive), with a per-file report of what was used and why not."""
+    images: list[tuple[str, Image.Image]] = []
+    report: list[FileReport] = []
+    for entry, image in _read_folder(folder, max_side, min_side):
+        report.append(entry)
+        if image is not None:
+            images.append((entry.name, image))
+    return FolderImages(images=images, report=report)
+
+
+def survey_image_folder(
+    folder: str | os.PathLike, *, max_side: int | None = 1024, min_side: int = MIN_SIDE
+) -> list[FileReport]:
+    """The report `load_image_folder` would give, without keeping 500 decoded pictures in memory."""
+    return [entry for entry, _ in _read_folder(folder, max_side, min_side)]
+
+
+def _read_folder(
+    folder: str | os.PathLike, max_side: int | None, min_side: int
+) -> Iterator[tuple[FileReport, Image.Image | None]]:
     folder = Path(folder)
     if not folder.is_dir():
         raise ImageRejected(f"{folder} is not a folder")
-    images: list[tuple[str, Image.Image]] = []
-    report: list[FileReport] = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         if path.suffix.lower() not in IMAGE_SUFFIXES and path.suffix.lower() not in ("", ".dat", ".bin"):
-            report.append(FileReport(path.name, False, f"not an image file ({path.suffix or 'no'} suffix)"))
+            yield FileReport(path.name, False, f"not an image file ({path.suffix or 'no'} suffix)"), None
             continue
         try:
             loaded = load_image(path, max_side=max_side, min_side=min_side)
         except ImageRejected as rejection:
-            report.append(FileReport(path.name, False, str(rejection)))
+            yield FileReport(path.name, False, str(rejection)), None
             continue
-        images.append((path.name, loaded.image))
-        report.append(FileReport(path.name, True, "; ".join(loaded.notes)))
-    return FolderImages(images=images, report=report)
+        yield FileReport(path.name, True, "; ".join(loaded.notes)), loaded.image
 
 
 def pil_to_tensor(image: Image.Image) -> torch.Tensor:

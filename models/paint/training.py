@@ -33,6 +33,8 @@ from .trainer import STATE_KIND, StyleTrainer, TrainingConfig, state_path_for
 __all__ = ["STATE_KIND", "StyleTrainer", "TrainingConfig", "TrainingSummary", "state_path_for", "train_style"]
 
 MAX_TRAINING_IMAGES = 500
+# Paintings are read at most this large (long side) for training; the dialog reports sizes at the same scale.
+TRAINING_MAX_SIDE = 1024
 
 
 @dataclass
@@ -184,7 +186,7 @@ def train_style_from_folder(
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
     """Train from a folder of 1 to 500 images; files that cannot be used are listed with the reason."""
-    found = load_image_folder(folder, max_side=1024)
+    found = load_image_folder(folder, max_side=TRAINING_MAX_SIDE)
     report = [
         f"{r.name}: {'used' if r.used else 'skipped'}{' — ' + r.reason if r.reason else ''}" for r in found.report
     ]

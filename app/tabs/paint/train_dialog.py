@@ -17,14 +17,15 @@ from models.jobs import JobError, Progress, Result
 
 def scan_folder(folder: Path):
     def job(context: JobContext):
-        from models.paint.images import ImageRejected, load_image_folder
+        from models.paint.images import ImageRejected, survey_image_folder
+        from models.paint.training import TRAINING_MAX_SIDE
 
         yield Progress(None, f"looking at the images in {folder.name}")
         try:
-            found = load_image_folder(folder, max_side=256)
+            report = survey_image_folder(folder, max_side=TRAINING_MAX_SIDE)
         except ImageRejected as error:
             raise JobError(f"{error}. Choose a folder of paintings.") from None
-        yield Result(found)
+        yield Result(report)
 
     return job
 
@@ -36,8 +37,9 @@ def train(folder: Path, out_path: Path, name: str, minutes: float, device_settin
         from models.paint.training import TrainingConfig, train_style_from_folder
 
         config = TrainingConfig(name=name, minutes=minutes)
-        for event in train_style_from_folder(folder, out_path, config, device=pick_device(setting=device_setting).device,
-                                             cancel=context.cancel):
+        for event in train_style_from_folder(
+            folder, out_path, config, device=pick_device(setting=device_setting).device, cancel=context.cancel
+        ):
             if isinstance(event, Result):
                 yield Progress(None, "measuring the style match")
                 write_style_references_from_folder(out_path, folder)
@@ -49,10 +51,16 @@ def train(folder: Path, out_path: Path, name: str, minutes: float, device_settin
 class TrainPaintStyleDialog(FolderTrainingDialog):
     def __init__(self, styles_dir: Path, worker: TabWorker, device_setting: str, parent: QWidget | None = None):
         self.device_setting = device_setting
-        super().__init__("Train a new painting style",
-                         "Pick a folder with 1 to 500 paintings in one style (yours, or a painter's). "
-                         "Training runs on this computer; you can pause and resume it later.",
-                         "image", styles_dir, worker, parent, can_pause=True)
+        super().__init__(
+            "Train a new painting style",
+            "Pick a folder with 1 to 500 paintings in one style (yours, or a painter's). "
+            "Training runs on this computer; you can pause and resume it later.",
+            "image",
+            styles_dir,
+            worker,
+            parent,
+            can_pause=True,
+        )
         self.minutes_spin = QDoubleSpinBox()
         self.minutes_spin.setAccessibleName("Training minutes")
         self.minutes_spin.setRange(0.05, 600)
@@ -78,10 +86,10 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
         return scan_folder(folder)
 
     def show_scan(self, result) -> bool:
-        usable = [r for r in result.report if r.used]
-        skipped = [r for r in result.report if not r.used]
+        usable = [r for r in result if r.used]
+        skipped = [r for r in result if not r.used]
         self.summary_label.setText(f"{len(usable)} image(s) usable; {len(skipped)} file(s) skipped.")
-        for report in result.report:
+        for report in result:
             mark = "✓" if report.used else "✗"
             self.report_list.addItem(f"{mark} {report.name}{': ' + report.reason if report.reason else ''}")
         return bool(usable)
@@ -91,9 +99,17 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
 
     def show_preview(self, progress: Progress) -> None:
         pixmap = pixmap_from_array(np.asarray(progress.preview.convert("RGB")))
-        self.preview_label.setPixmap(pixmap.scaled(self.preview_label.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                                   Qt.TransformationMode.SmoothTransformation))
+        self.preview_label.setPixmap(
+            pixmap.scaled(
+                self.preview_label.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
 
     def trained_message(self, result) -> tuple[str, Path]:
-        return (f"Trained “{self.name_edit.text()}”: {result.steps} steps in {result.seconds:.0f} s. "
-                "It is now in the style picker.", Path(result.style_path))
+        return (
+            f"Trained “{self.name_edit.text()}”: {result.steps} steps in {result.seconds:.0f} s. "
+            "It is now in the style picker.",
+            Path(result.style_path),
+        )
