@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "app.cli.melody",
     "app.cli.paint",
     "app.cli.chat",
+    "app.cli.soak",
 ]
 
 

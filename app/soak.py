@@ -1,0 +1,298 @@
+"""A long session in one process: drive every tab through the real window for minutes and record how it holds up.
+
+Short tests missed a crash that came after minutes of repainting, so this runs what a user does —
+strokes with live preview, renders, Surprise me, Best quality started and cancelled, melodies
+generated, played and looped on whatever audio device there is, bars regenerated, morphs, chat
+answers streamed and stopped, tab switches — in a loop, and samples memory, the largest UI stall,
+`None`'s reference count, threads and open files. `atelier soak` runs it (so the frozen bundle can be
+soaked too); `bench/soak.py` starts it, restarts it after a crash, and writes the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from app.log import logger
+
+TICK_MS = 10
+
+
+def resident_megabytes() -> float:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):  # not Linux: ru_maxrss is the best there is
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def thread_count() -> int:
+    """Every thread of the process (Qt's worker threads and OpenMP's included), not only Python's."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def open_files() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return -1
+
+
+class SoakSession:
+    """Runs the actions in a loop on the window's event loop; `report()` says how it went."""
+
+    def __init__(self, window, minutes: float, report_path: Path, seed: int = 0) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.window = window
+        self.deadline = time.monotonic() + minutes * 60
+        self.started = time.monotonic()
+        self.report_path = report_path
+        self.random = random.Random(seed)
+        self.actions: Counter[str] = Counter()
+        self.failures: Counter[str] = Counter()
+        self.samples: list[dict] = []
+        self.largest_stall_ms = 0
+        self.largest_stall_after_warm_up_ms = 0
+        self.none_at_start = sys.getrefcount(None)
+        self._clock = QElapsedTimer()
+        self._clock.start()
+        self._last_tick = self._clock.elapsed()
+        self._ticker = QTimer()
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
+
+    # Measuring ---------------------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self._clock.elapsed()
+        gap = now - self._last_tick
+        self._last_tick = now
+        self.largest_stall_ms = max(self.largest_stall_ms, gap)
+        if time.monotonic() - self.started > 60:  # start-up and first model loads are not the steady state
+            self.largest_stall_after_warm_up_ms = max(self.largest_stall_after_warm_up_ms, gap)
+
+    def sample(self) -> None:
+        self.samples.append(
+            {
+                "minute": round((time.monotonic() - self.started) / 60, 2),
+                "rss_mb": round(resident_megabytes(), 1),
+                "none_refcount_drift": sys.getrefcount(None) - self.none_at_start,
+                "threads": thread_count(),
+                "open_files": open_files(),
+            }
+        )
+        self.write_report()
+
+    def report(self) -> dict:
+        return {
+            "minutes": round((time.monotonic() - self.started) / 60, 2),
+            "actions": dict(sorted(self.actions.items())),
+            "failed_actions": dict(sorted(self.failures.items())),
+            "largest_stall_ms": self.largest_stall_ms,
+            "largest_stall_after_first_minute_ms": self.largest_stall_after_warm_up_ms,
+            "samples": self.samples,
+            "pid": os.getpid(),
+        }
+
+    def write_report(self) -> None:
+        self.report_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.report_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(self.report(), indent=1))
+        os.replace(temporary, self.report_path)
+
+    # Waiting on the event loop -----------------------------------------------------------------
+
+    def spin(self, seconds: float) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            QApplication.processEvents()
+            time.sleep(0.005)
+
+    def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        from PySide6.QtWidgets import QApplication
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            QApplication.processEvents()
+            if done():
+                return True
+            time.sleep(0.005)
+        return False
+
+    def wait_idle(self, tab, timeout: float = 300) -> bool:
+        return self.wait_until(lambda: not tab.worker.pending_jobs(), timeout)
+
+    # The actions -------------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        window = self.window
+        self.wait_until(lambda: window.device_info is not None, 120)
+        for tab in window.activity_tabs:
+            self.wait_idle(tab)
+        actions = self._actions()
+        next_sample = time.monotonic()
+        while time.monotonic() < self.deadline:
+            if time.monotonic() >= next_sample:
+                self.sample()
+                next_sample += 60
+            name, action = self.random.choice(actions)
+            try:
+                action()
+                self.actions[name] += 1
+            except Exception:  # an action that fails is counted and logged; only a crash ends the run
+                logger.exception("soak action %s failed", name)
+                self.failures[name] += 1
+        self.sample()
+        return self.report()
+
+    def _actions(self) -> list[tuple[str, Callable[[], None]]]:
+        return [
+            ("paint_strokes_live_preview", self.paint_strokes),
+            ("render", self.render),
+            ("surprise_me", self.surprise),
+            ("best_quality_cancelled", self.best_quality_cancelled),
+            ("generate", self.generate),
+            ("play_and_loop", self.play_and_loop),
+            ("regenerate_bars", self.regenerate_bars),
+            ("morph", self.morph),
+            ("chat_stream_and_stop", self.chat),
+            ("switch_tabs", self.switch_tabs),
+        ]
+
+    def _show(self, index: int):
+        self.window.tabs.setCurrentIndex(index)
+        return self.window.activity_tabs[index]
+
+    def paint_strokes(self) -> None:
+        from PySide6.QtCore import QPointF
+
+        paint = self._show(0)
+        canvas = paint.canvas
+        width, height = canvas.image.width(), canvas.image.height()
+        for _ in range(self.random.randint(3, 8)):
+            x, y = self.random.uniform(0, width), self.random.uniform(0, height)
+            canvas.begin_stroke(QPointF(x, y))
+            for _ in range(12):
+                x = min(max(x + self.random.uniform(-25, 25), 0), width - 1)
+                y = min(max(y + self.random.uniform(-25, 25), 0), height - 1)
+                canvas.stroke_to(QPointF(x, y))
+                self.spin(0.016)  # a hand moves at screen refresh rate, and the canvas repaints each time
+            canvas.end_stroke()
+        if self.random.random() < 0.3:
+            canvas.undo_stack.undo()
+        self.spin(1.0)
+        self.wait_idle(paint)
+
+    def render(self) -> None:
+        paint = self._show(0)
+        paint.render()
+        self.wait_idle(paint)
+
+    def surprise(self) -> None:
+        paint = self._show(0)
+        paint.surprise()
+        self.wait_idle(paint)
+        dialog = getattr(paint, "surprise_dialog", None)
+        if dialog is not None and dialog.isVisible():
+            dialog.close()
+
+    def best_quality_cancelled(self) -> None:
+        paint = self._show(0)
+        paint.controls.best_check.setChecked(True)
+        try:
+            paint.render()
+            self.spin(self.random.uniform(2, 6))
+            paint.cancel_running_job()
+            self.wait_idle(paint)
+        finally:
+            paint.controls.best_check.setChecked(False)
+
+    def generate(self) -> None:
+        compose = self._show(1)
+        compose.generate()
+        self.wait_idle(compose)
+
+    def _ensure_variations(self, compose) -> bool:
+        if compose.selected_variation() is None:
+            compose.generate()
+            self.wait_idle(compose)
+        return compose.selected_variation() is not None
+
+    def play_and_loop(self) -> None:
+        compose = self._show(1)
+        if not self._ensure_variations(compose):
+            return
+        compose.loop_check.setChecked(self.random.random() < 0.7)
+        compose.toggle_play()
+        self.spin(self.random.uniform(2, 8))  # the piano roll repaints its playhead all this time
+        if compose.variation_list.count() > 1:
+            compose.variation_list.setCurrentRow(self.random.randrange(compose.variation_list.count()))
+            self.spin(2)
+        if compose.transport.is_playing:
+            compose.toggle_play()
+        self.wait_until(lambda: not compose.transport.is_playing, 10)
+
+    def regenerate_bars(self) -> None:
+        compose = self._show(1)
+        if not self._ensure_variations(compose):
+            return
+        compose.regenerate_bars()
+        self.wait_idle(compose)
+        if self.random.random() < 0.5:
+            compose.undo_edit()
+
+    def morph(self) -> None:
+        compose = self._show(1)
+        if not self._ensure_variations(compose) or compose.morph_target.count() < 1:
+            return
+        compose.morph_target.setCurrentIndex(self.random.randrange(compose.morph_target.count()))
+        compose.morph_selected()
+        self.wait_idle(compose)
+
+    def chat(self) -> None:
+        chat = self._show(2)
+        prompts = ["Tell me about colour in painting.", "What can you do?", "Write two lines about the sea."]
+        chat.send(self.random.choice(prompts))
+        self.spin(self.random.uniform(1, 4))
+        if chat.worker.pending_jobs():
+            chat.stop()
+        self.wait_idle(chat)
+
+    def switch_tabs(self) -> None:
+        for _ in range(6):
+            self._show(self.random.randrange(3))
+            self.spin(0.3)
+
+
+def run_soak(minutes: float, report_path: Path, seed: int = 0) -> int:
+    """Open the window, drive it for `minutes`, write the report; 0 when the run lasted."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.main_window import MainWindow
+
+    application = QApplication.instance() or QApplication(["atelier-soak"])  # noqa: F841 (kept alive)
+    window = MainWindow()
+    window.show()
+    session = SoakSession(window, minutes, report_path, seed)
+    try:
+        session.run()
+    finally:
+        session.write_report()
+        window.close()
+    return 0
