@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    The file gets the permissions a plain `open(path, "wb")` would give it: an existing file keeps its
+    own, a new one follows the user's umask (0644 under 022), not the 0600 of `tempfile.mkstemp`.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp_name = _create_temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
@@ -22,6 +27,23 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     _fsync_directory(path.parent)
+
+
+def _create_temporary_beside(path: Path) -> tuple[int, str]:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666  # the kernel takes the umask off, as for any new file
+    for _ in range(100):
+        name = str(path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp"))
+        try:
+            fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        except FileExistsError:
+            continue
+        if os.name == "posix" and path.exists():
+            os.fchmod(fd, mode)  # an existing file's mode, which the umask may have narrowed
+        return fd, name
+    raise FileExistsError(f"could not create a temporary file beside {path}")
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -353,3 +353,19 @@ def test_dragging_across_the_piano_roll_chooses_the_bars_to_regenerate(qtbot, co
     assert roll.selection == (2, 3)
     compose.last_bar_spin.setValue(4)
     assert roll.selection == (2, 4)
+
+
+def test_exported_and_dragged_files_follow_the_umask(qtbot, compose, tmp_path):
+    import os
+    import stat
+
+    generate(qtbot, compose)
+    before = os.umask(0o022)
+    try:
+        wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "tune.mid"))
+        wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "tune.wav"))
+        dragged = compose.variation_list.mimeData([compose.variation_list.item(0)]).urls()[0].toLocalFile()
+    finally:
+        os.umask(before)
+    for path in (tmp_path / "tune.mid", tmp_path / "tune.wav", dragged):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o644, path
