@@ -149,7 +149,16 @@ class Store:
             cursor = connection.execute(
                 "INSERT INTO items (kind, title, model, params, seed, paths, starred, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (kind, title, model, json.dumps(params or {}), seed, json.dumps(paths or []), int(starred), time.time()),
+                (
+                    kind,
+                    title,
+                    model,
+                    json.dumps(params or {}),
+                    seed,
+                    json.dumps(paths or []),
+                    int(starred),
+                    time.time(),
+                ),
             )
             return int(cursor.lastrowid)
 
@@ -221,14 +230,41 @@ class Store:
             connection.execute("DELETE FROM messages WHERE id = ?", (message_id,))
 
     def add_message(self, conversation_id: int, role: str, content: str, meta: dict[str, Any] | None = None) -> int:
-        now = time.time()
         with self._transaction() as connection:
+            return _insert_message(connection, conversation_id, role, content, meta)
+
+    def add_to_conversation(
+        self,
+        conversation_id: int | None,
+        role: str,
+        content: str,
+        meta: dict[str, Any] | None = None,
+        *,
+        title: str = "",
+    ) -> tuple[int, int]:
+        """(conversation id, message id): one message, and its new conversation (titled `title`) when
+        `conversation_id` is None, in one transaction, so that no conversation is ever left empty."""
+        with self._transaction() as connection:
+            if conversation_id is None:
+                now = time.time()
+                cursor = connection.execute(
+                    "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)", (title, now, now)
+                )
+                conversation_id = int(cursor.lastrowid)
+            return conversation_id, _insert_message(connection, conversation_id, role, content, meta)
+
+    def restore_conversation(
+        self, title: str, messages: list[tuple[str, str, dict[str, Any]]]
+    ) -> tuple[int, list[int]]:
+        """A deleted conversation back (role, content, meta for each message), whole or not at all."""
+        with self._transaction() as connection:
+            now = time.time()
             cursor = connection.execute(
-                "INSERT INTO messages (conversation_id, role, content, meta, created_at) VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, role, content, json.dumps(meta or {}), now),
+                "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)", (title, now, now)
             )
-            connection.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
-            return int(cursor.lastrowid)
+            conversation_id = int(cursor.lastrowid)
+            ids = [_insert_message(connection, conversation_id, *message) for message in messages]
+        return conversation_id, ids
 
     def messages(self, conversation_id: int) -> list[Message]:
         with self._lock:
@@ -238,6 +274,18 @@ class Store:
                 (conversation_id,),
             ).fetchall()
         return [Message(int(i), int(c), r, t, json.loads(m), float(at)) for i, c, r, t, m, at in rows]
+
+
+def _insert_message(
+    connection: sqlite3.Connection, conversation_id: int, role: str, content: str, meta: dict[str, Any] | None
+) -> int:
+    now = time.time()
+    cursor = connection.execute(
+        "INSERT INTO messages (conversation_id, role, content, meta, created_at) VALUES (?, ?, ?, ?, ?)",
+        (conversation_id, role, content, json.dumps(meta or {}), now),
+    )
+    connection.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
+    return int(cursor.lastrowid)
 
 
 def _item_from_row(row: tuple) -> HistoryItem:

@@ -94,11 +94,15 @@ def run(args: argparse.Namespace) -> int:
             return 2
         conversation_id = args.conversation
         history = store.messages(conversation_id)
+    save = store is not None and not args.no_save
+    if save:  # the user's message at once, with its new conversation in the same transaction
+        conversation_id, _ = store.add_to_conversation(conversation_id, "user", message, title=message[:60])
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     cancel = threading.Event()
     request = parse_request(message)
     answer_meta: dict = {"seed": seed}
     pieces: list[str] = []
+    stop_on_terminate = _TerminateAsInterrupt()
     try:
         if request.kind != "chat":
             device = pick_device().device
@@ -120,21 +124,19 @@ def run(args: argparse.Namespace) -> int:
                 {"role": m.role, "content": m.content} for m in history if m.role in ("system", "user", "assistant")
             ]
             conversation.append({"role": "user", "content": message})
-            job = None
-            if args.server:
-                from models.text.server import ServerBackend, ServerUnavailable
 
-                backend = ServerBackend(args.server, model=args.server_model)
-                try:
-                    backend.detect()
-                    job = backend.reply(conversation, settings, cancel)
-                except ServerUnavailable as error:
-                    print(str(error), file=sys.stderr)
-            if job is None:
+            def built_in():
                 device = pick_device().device
                 print(f"(loading the built-in model on {device.type})", file=sys.stderr)
-                model = shared_chat_model(device=device)
-                job = model.reply(conversation, settings, cancel)
+                yield from shared_chat_model(device=device).reply(conversation, settings, cancel)
+
+            if args.server:
+                from models.text.server import ServerBackend, reply_or_fall_back
+
+                server_job = ServerBackend(args.server, model=args.server_model).reply(conversation, settings, cancel)
+                job = reply_or_fall_back(server_job, built_in, lambda notice: print(notice, file=sys.stderr))
+            else:
+                job = built_in()
             reply = None
             for event in job:
                 if isinstance(event, Token):
@@ -143,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
                 elif isinstance(event, Result):
                     reply = event.value
             _write("\n")
+            if reply.settings.get("notice"):
+                print(reply.settings["notice"], file=sys.stderr)
             answer_meta |= {
                 "tokens_per_second": round(reply.tokens_per_second, 1),
                 "first_token_seconds": round(reply.first_token_seconds, 3),
@@ -150,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
                 "settings": reply.settings,
             }
             print(
-                f"({len(reply.token_ids)} tokens, {reply.tokens_per_second:.1f} tokens/s, first token after {reply.first_token_seconds * 1000:.0f} ms)",
+                f"({max(len(reply.token_ids), reply.token_count)} tokens, {reply.tokens_per_second:.1f} tokens/s, first token after {reply.first_token_seconds * 1000:.0f} ms)",
                 file=sys.stderr,
             )
     except KeyboardInterrupt:
@@ -163,11 +167,32 @@ def run(args: argparse.Namespace) -> int:
     except JobError as error:
         print(str(error), file=sys.stderr)
         return 1
-    if store is not None:
-        if conversation_id is None:
-            conversation_id = store.add_conversation(message[:60])
-        store.add_message(conversation_id, "user", message)
+    finally:
+        stop_on_terminate.restore()
+    if save:
         store.add_message(conversation_id, "assistant", "".join(pieces).strip(), answer_meta)
         print(f"(conversation {conversation_id}; continue it with --conversation {conversation_id})", file=sys.stderr)
+    if store is not None:
         store.close()
     return 0
+
+
+class _TerminateAsInterrupt:
+    """While an answer streams, SIGTERM stops it as Ctrl-C does, so the part written so far is saved."""
+
+    def __init__(self) -> None:
+        import signal
+
+        self._installed = threading.current_thread() is threading.main_thread()
+        if self._installed:
+            self._previous = signal.signal(signal.SIGTERM, self._interrupt)
+
+    @staticmethod
+    def _interrupt(signum, frame) -> None:  # noqa: ANN001 - the signal module's signature
+        raise KeyboardInterrupt
+
+    def restore(self) -> None:
+        import signal
+
+        if self._installed:
+            signal.signal(signal.SIGTERM, self._previous if self._previous is not None else signal.SIG_DFL)

@@ -224,9 +224,11 @@ class ChatTab(CreativeRequests, ActivityTab):
             return
         title, messages = self._deleted
         self._deleted = None
-        self.conversation_id = self.store.add_conversation(title)
-        for message in messages:
-            message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
+        self.conversation_id, ids = self.store.restore_conversation(
+            title, [(m.role, m.content, m.meta) for m in messages]
+        )
+        for message, message_id in zip(messages, ids, strict=True):
+            message.id = message_id
         self.undo_row.hide()
         self.refresh_conversations()
         self.open_conversation(self.conversation_id)
@@ -234,11 +236,11 @@ class ChatTab(CreativeRequests, ActivityTab):
     def _save(self, message: ChatMessage) -> None:
         if self.private:
             return
-        if self.conversation_id is None:
-            first = message.content.replace("\n", " ")
-            title = first[:TITLE_LENGTH] + ("…" if len(first) > TITLE_LENGTH else "")
-            self.conversation_id = self.store.add_conversation(title)
-        message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
+        first = message.content.replace("\n", " ")  # titles a new conversation
+        title = first[:TITLE_LENGTH] + ("…" if len(first) > TITLE_LENGTH else "")
+        self.conversation_id, message.id = self.store.add_to_conversation(
+            self.conversation_id, message.role, message.content, message.meta, title=title
+        )
         self.refresh_conversations()
 
     # Sending -----------------------------------------------------------------------------------

@@ -25,23 +25,27 @@ def _chat_model(context: JobContext, device_setting: str):
 def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str, server_url: str = ""):
     """Stream the assistant's answer: Token events, then Result(ChatReply).
 
-    With a server address set, the server answers; when it is down, the user is told and the
-    built-in model answers instead.
+    With a server address set, the server answers; when it fails before answering, the user is told
+    and the built-in model answers instead; when it fails mid-answer, the part received is the answer.
     """
 
-    def job(context: JobContext):
-        if server_url:
-            from models.text.server import ServerBackend, ServerUnavailable
-
-            try:
-                yield from ServerBackend(server_url).reply(list(messages), settings, context.cancel)
-                return
-            except ServerUnavailable as error:
-                context.notify(str(error))
+    def built_in(context: JobContext):
         if "chat_model" not in context.cache:
             yield Progress(None, "loading the assistant (first message only)")
         model = _chat_model(context, device_setting)
         yield from model.reply(list(messages), settings, context.cancel)
+
+    def job(context: JobContext):
+        if not server_url:
+            yield from built_in(context)
+            return
+        from models.text.server import ServerBackend, reply_or_fall_back
+
+        server_job = ServerBackend(server_url).reply(list(messages), settings, context.cancel)
+        for event in reply_or_fall_back(server_job, lambda: built_in(context), context.notify):
+            if isinstance(event, Result) and event.value.settings.get("notice"):
+                context.notify(event.value.settings["notice"])
+            yield event
 
     return job
 
