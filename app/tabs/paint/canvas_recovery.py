@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, Signal
 from PySide6.QtGui import QImage
 
 from app.recovery import Snapshot
@@ -108,3 +108,22 @@ def _with_patch(image: QImage, top_left: QPoint, patch: QImage) -> QImage:
     painter.drawImage(top_left, patch)
     painter.end()
     return result
+
+
+class CanvasRecovery(QObject):
+    """The canvas as a part of the session that survives a crash (see app.recovery)."""
+
+    recovery_changed = Signal()
+
+    def __init__(self, canvas: PaintCanvas) -> None:
+        super().__init__(canvas)
+        self.canvas = canvas
+        canvas.changed.connect(self.recovery_changed)
+
+    def recovery_snapshot(self) -> Snapshot | None:
+        if self.canvas.undo_stack.index() == 0:  # nothing painted (or all of it undone): nothing to lose
+            return None
+        return canvas_snapshot(self.canvas)
+
+    def restore_recovery_snapshot(self, snapshot: Snapshot) -> None:
+        restore_canvas(self.canvas, snapshot)
