@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget
 
 from app import __version__
 from app.log import log_file_path, logger
-from app.paths import history_database_path
+from app.paths import data_dir, history_database_path
 from app.preferences import PreferencesDialog
 from app.qt_binding import binding_problem, give_back_lost_references
+from app.recovery import SessionAutosave
 from app.settings import Settings
 from app.status_bar import JobStatusBar
 from app.store import Store
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         if missing_features():
             QTimer.singleShot(0, lambda: self.status.show_notice("  ".join(missing_features())))
         self._guard_against_a_leaking_binding()
+        self.autosave = self._build_autosave()
         self.probe_device()
 
     def _guard_against_a_leaking_binding(self) -> None:
@@ -100,6 +102,55 @@ class MainWindow(QMainWindow):
         self.none_reference_guard = QTimer(self)
         self.none_reference_guard.timeout.connect(lambda: give_back_lost_references(level))
         self.none_reference_guard.start(250)
+
+    # Work that survives a crash ---------------------------------------------------------------
+
+    def _build_autosave(self) -> SessionAutosave:
+        from app.tabs.chat.draft_recovery import DraftRecovery
+        from app.tabs.compose.variations_recovery import VariationsRecovery
+        from app.tabs.paint.canvas_recovery import CanvasRecovery
+
+        paint, compose, chat = self.activity_tabs
+        parts = {
+            "canvas": CanvasRecovery(paint.canvas),
+            "compose": VariationsRecovery(compose),
+            "chat-draft": DraftRecovery(chat),
+        }
+        autosave = SessionAutosave(data_dir() / "recovery", parts, self)
+        if autosave.crashed_last_time:
+            QTimer.singleShot(0, self.offer_recovery)
+        else:
+            autosave.start()
+        return autosave
+
+    def offer_recovery(self) -> QMessageBox:
+        """After a crash: ask before putting the saved work back (the answer starts autosaving again)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Atelier",
+            "Atelier closed unexpectedly. Restore your canvas, melodies and the message you were writing?",
+            parent=self,
+        )
+        box.setObjectName("recovery-offer")
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is restore:
+                restored = self.autosave.restore()
+                logger.info("restored after a crash: %s", ", ".join(restored) or "nothing")
+                self.status.show_notice(
+                    "Your work from the last session is back."
+                    if restored
+                    else "The saved work could not be read; the details are in the log."
+                )
+            self.autosave.start()
+
+        box.finished.connect(answered)
+        box.open()
+        self.recovery_offer = box
+        return box
 
     # Device ------------------------------------------------------------------------------------
 
@@ -239,6 +290,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.autosave.stop(clean=True)
         for tab in self.activity_tabs:
             tab.shutdown()
         self.system_worker.shutdown()

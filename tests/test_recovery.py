@@ -78,3 +78,79 @@ def test_a_script_that_never_closes_the_window_exits_cleanly(tmp_path):
     )
     assert "QThread: Destroyed" not in finished.stderr
     assert finished.returncode == 0, finished.stderr[-2000:]
+
+
+CHILD_SESSION = """
+import json, sys, time
+import numpy as np
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QApplication
+application = QApplication([])
+from app.main_window import MainWindow
+window = MainWindow()
+paint, compose, chat = window.activity_tabs
+
+def wait(done, seconds=120):
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        application.processEvents(); time.sleep(0.01)
+
+for i in range(3):
+    paint.canvas.begin_stroke(QPointF(30 + 40 * i, 30)); paint.canvas.stroke_to(QPointF(60 + 40 * i, 150))
+    paint.canvas.end_stroke()
+wait(lambda: compose.controls.style_combo.count() > 0)
+compose.generate()
+wait(lambda: compose.variation_list.count() > 0 and not compose.worker.pending_jobs())
+chat.input.setPlainText("a half-written question about")
+window.autosave.save_now(); window.autosave.flush()
+np.save(sys.argv[1] + "/canvas.npy", paint.canvas.pixels())
+notes = [[n.pitch for n in compose.variation_list.variation(r).melody.notes()] for r in range(compose.variation_list.count())]
+json.dump(notes, open(sys.argv[1] + "/notes.json", "w"))
+print("saved", flush=True)
+time.sleep(600)
+"""
+
+
+def test_work_comes_back_after_the_app_is_killed(qtbot, data_dir, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    environment = dict(os.environ, ATELIER_DATA_DIR=str(data_dir), QT_QPA_PLATFORM="offscreen")
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD_SESSION, str(tmp_path)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "saved", child.stderr.read()[-3000:] if child.poll() is not None else line
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+
+    from app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        qtbot.waitUntil(lambda: getattr(window, "recovery_offer", None) is not None, timeout=5_000)
+        offer = window.recovery_offer
+        restore = next(b for b in offer.buttons() if b.text() == "Restore")
+        restore.click()
+        paint, compose, chat = window.activity_tabs
+        assert np.array_equal(paint.canvas.pixels(), np.load(tmp_path / "canvas.npy"))
+        assert paint.canvas.undo_stack.count() == 3  # the strokes can be undone one by one
+        expected = json.loads((tmp_path / "notes.json").read_text())
+        restored = [
+            [n.pitch for n in compose.variation_list.variation(r).melody.notes()]
+            for r in range(compose.variation_list.count())
+        ]
+        assert restored == expected and len(expected) >= 2
+        assert chat.input.toPlainText() == "a half-written question about"
+    finally:
+        window.shutdown()
+    # A clean exit leaves nothing to offer next time.
+    assert not RecoveryFolder(data_dir / "recovery").crashed_last_time()
