@@ -7,6 +7,7 @@ A summary with every validation and test number goes to resources/melody/trainin
 
     nice -n 10 .venv/bin/python build_scripts/train_melody_models.py            # ~15 minutes on 2 cores
     .venv/bin/python build_scripts/train_melody_models.py --styles bach --states 8,16
+    .venv/bin/python build_scripts/train_melody_models.py --facts-only   # relearn each style's facts, keep its weights
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import torch  # noqa: E402
 from models.jobs import run_job  # noqa: E402
 from models.music.corpus import RESOURCE_DIR, encode, load_corpus, select  # noqa: E402
 from models.music.harmonizer import FAMILY, beat_observations, fit_chord_hmms, save_harmonizer  # noqa: E402
-from models.music.model import train_job  # noqa: E402
+from models.music.model import MelodyModel, train_job  # noqa: E402
+from models.music.style_facts import StyleFacts  # noqa: E402
 
 STATE_CANDIDATES = {"bach": (16, 32), "irish": (32, 64), "fiddle": (32, 64), "scottish": (32, 64)}
 
@@ -60,6 +62,7 @@ def train_style(tunes, style: str, states: tuple[int, ...], priors: tuple[float,
     }
     model.info = {"meters": sorted({str(t.meter) for t in select(tunes, style, "train")}),
                   "modes": sorted({t.mode for t in select(tunes, style, "train")})}
+    model.facts = StyleFacts.learn(select(tunes, style, "train"))
     model.save(out_dir / f"{style}.safetensors", training={
         "corpus": "resources/melody/corpus.json.gz (music21 bundled corpus; see LICENSES.md)",
         "split": "train; state count and prior strength chosen on valid",
@@ -67,6 +70,18 @@ def train_style(tunes, style: str, states: tuple[int, ...], priors: tuple[float,
     })
     print(json.dumps(summary), flush=True)
     return summary
+
+
+def relearn_facts(tunes, style: str, out_dir: Path) -> dict:
+    """Learn a shipped style's facts (widest leap, ...) from its train split again; the weights stay as they are."""
+    from models.checkpoint import load_checkpoint
+
+    path = out_dir / f"{style}.safetensors"
+    model = MelodyModel.load(path)
+    model.facts = StyleFacts.learn(select(tunes, style, "train"))
+    model.save(path, training=load_checkpoint(path, kind="melody-hmm").metadata.get("training", {}))
+    print(json.dumps({style: model.facts.to_json()}), flush=True)
+    return model.facts.to_json()
 
 
 def train_harmonizer(tunes, out_dir: Path) -> dict:
@@ -109,9 +124,14 @@ def main() -> int:
     parser.add_argument("--out-dir", type=Path, default=RESOURCE_DIR)
     parser.add_argument("--skip-harmonizer", action="store_true")
     parser.add_argument("--vae-minutes", type=float, default=6.0, help="0 skips the interpolation VAE")
+    parser.add_argument("--facts-only", action="store_true", help="only relearn the styles' facts (see style_facts)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     tunes, _ = load_corpus()
+    if args.facts_only:
+        for style in [s for s in args.styles.split(",") if s]:
+            relearn_facts(tunes, style, args.out_dir)
+        return 0
     report_path = args.out_dir / "training_report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
     if not args.skip_harmonizer:

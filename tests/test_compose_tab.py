@@ -313,6 +313,9 @@ def test_morph_adds_in_between_melodies_that_reopen_exactly(qtbot, compose):
     assert "morph 1 → 3, 1 of 2" in compose.variation_list.currentItem().text()
     melody = compose.selected_variation().melody
     assert sum(e.ticks for e in melody.events) == melody.total_ticks
+    # "End on the tonic" is on: a morphed melody closes on the tonic too (it ended on F# in D major).
+    assert compose.selected_variation().request.end_on_tonic
+    assert all((m.melody.notes()[-1].pitch - m.melody.tonic) % 12 == 0 for m in between)
 
     compose.variation_list.setCurrentRow(count + 1)
     kept = compose.selected_variation()

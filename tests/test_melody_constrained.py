@@ -144,7 +144,7 @@ def test_the_float32_look_ahead_agrees_with_float64_on_a_shipped_style():
     from models.music.generate import _tables, pitch_mask, style_path
 
     path = style_path("scottish")
-    tables = _tables(str(path), path.stat().st_mtime, 1.0)
+    tables = _tables(str(path), path.stat().st_mtime, 1.0, "major")
     meter = tokens.Meter(4, 4)
     allowed = pitch_mask(2, "major", (55, 86))
     entry = Entry(tables.log_start)

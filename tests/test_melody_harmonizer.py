@@ -74,3 +74,29 @@ def test_the_shipped_harmonizer_beats_choosing_each_chord_by_its_note_alone():
     assert report["beats"] > 500
     assert accuracy["chord HMM (Viterbi)"] > accuracy["note by note (no transitions)"] + 0.05
     assert accuracy["note by note (no transitions)"] > accuracy["always the tonic"]
+
+
+def test_chords_stay_below_the_melody_notes_they_sound_with():
+    # The voicing used to sit at C4-B4 whatever the melody did: chords up to B4 under a melody at B3.
+    from models.music.generate import generate
+
+    checked = 0
+    for style, key, low in (("irish", "D", 55), ("bach", "G", 55), ("scottish", "A", 50)):
+        for melody in generate(style=style, key=key, bars=8, seed=2, variations=4, harmonize=True,
+                               pitch_range=(low, low + 26)):
+            notes = melody.notes()
+            for chord in melody.chords:
+                near = [n.pitch for n in notes if n.onset < chord.onset + chord.duration
+                        and n.onset + n.duration > chord.onset]
+                if near:
+                    assert max(chord.pitches) < min(near), (style, chord, near)
+                    checked += 1
+                assert len(chord.pitches) >= 2 and min(chord.pitches) >= 28
+    assert checked > 50
+
+
+def test_voicing_keeps_every_tone_at_or_below_the_ceiling():
+    for ceiling in range(51, 80):  # from E2 + 11 up: room for a whole close-position chord
+        pitches = voice(2, CHORDS["major"]["V7"], ceiling)
+        assert max(pitches) <= ceiling and pitches[0] % 12 == 9
+        assert {p % 12 for p in pitches[1:]} == {9, 1, 4, 7}

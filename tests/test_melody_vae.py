@@ -108,3 +108,14 @@ def test_morph_refuses_what_it_cannot_do():
     c, d = generate(style="irish", key="D", meter="4/4", bars=3, seed=1, variations=2)
     with pytest.raises(ValueError, match="even number"):
         morph(vae, c, d, 2)
+
+
+def test_morphs_close_on_the_tonic_inside_the_range_when_asked():
+    vae = load_vae()
+    a, b, *_ = generate(style="irish", key="D", meter="4/4", bars=4, seed=11, variations=4)
+    free = morph(vae, a, b, 9)
+    assert any((m.notes()[-1].pitch - 2) % 12 for m in free)  # the VAE alone ends anywhere
+    for m in morph(vae, a, b, 9, close_on_tonic=True, pitch_range=(57, 86)):
+        assert (m.notes()[-1].pitch - 2) % 12 == 0 and 57 <= m.notes()[-1].pitch <= 86
+        assert m.events[-1].symbol != tokens.REST
+        assert sum(e.ticks for e in m.events) == m.total_ticks

@@ -30,7 +30,9 @@ class Tables:
     """Log-probabilities of the melody HMM after temperature.
 
     start (K,), trans (K, K), pitch (K, previous pitch incl. NO_PREVIOUS, pitch), duration (K, position, D).
-    `usable` marks the pitch symbols the style may write (every sampler keeps to them).
+    `usable` marks the pitch symbols the style may write and `log_pair` (previous pitch, pitch) is 0 for
+    the pitch pairs it may write and -inf for the others (leaps wider than the style's): every sampler
+    keeps to both. Fixed notes (a motif) are scored without them.
     """
 
     log_start: np.ndarray
@@ -38,16 +40,19 @@ class Tables:
     log_pitch: np.ndarray
     log_duration: np.ndarray
     usable: np.ndarray
+    log_pair: np.ndarray
 
     @classmethod
     def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0,
-                   usable: np.ndarray | None = None) -> Tables:
+                   usable: np.ndarray | None = None, pairs: np.ndarray | None = None) -> Tables:
         def tempered(p) -> np.ndarray:
             logp = np.log(np.maximum(np.asarray(p, dtype=np.float64), 1e-300)) / temperature
             return logp - np.logaddexp.reduce(logp, axis=-1, keepdims=True)
 
         usable = np.ones(tokens.N_PITCH_SYMBOLS, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
-        return cls(tempered(start), tempered(trans), tempered(pitch), tempered(duration), usable)
+        pairs = np.ones((tokens.N_PITCH_SYMBOLS + 1, tokens.N_PITCH_SYMBOLS), dtype=bool) if pairs is None else pairs
+        log_pair = np.where(pairs, 0.0, NEG_INF)
+        return cls(tempered(start), tempered(trans), tempered(pitch), tempered(duration), usable, log_pair)
 
     @property
     def n_states(self) -> int:
@@ -117,8 +122,8 @@ def suffix_exit(tables: Tables, events: list[Event], meter: tokens.Meter) -> np.
     first = events[0]
     position = meter.position_class(first.onset)
     # (K_next, p): the first fixed note from state j after pitch p, then everything after it.
-    first_from = (tables.log_pitch[:, :n_symbols, first.symbol] + tables.log_duration[:, position, first.duration, None]
-                  + log_beta[:, None])
+    first_from = (tables.log_pitch[:, :n_symbols, first.symbol] + tables.log_pair[None, :n_symbols, first.symbol]
+                  + tables.log_duration[:, position, first.duration, None] + log_beta[:, None])
     return _logsumexp(tables.log_trans[:, :, None] + first_from[None], 1)
 
 
@@ -156,7 +161,8 @@ class SpanSampler:
         # float32 halves the time of the backward pass (two matrix products per tick); look-ahead values
         # below 1e-30 of a tick's largest are set to zero, which keeps float32 out of its slow subnormals.
         self.dtype = dtype
-        self.log_pitch = tables.log_pitch[:, self.pitches][:, :, self.pitches]  # (K, M, M), for sampling
+        self.log_pitch = (tables.log_pitch[:, self.pitches][:, :, self.pitches]  # (K, M, M), for sampling
+                          + tables.log_pair[self.pitches][:, self.pitches][None])
         self.pitch = np.ascontiguousarray(np.exp(self.log_pitch), dtype=dtype)  # the batched products need C order
         self.duration = np.exp(tables.log_duration).astype(dtype)  # (K, P, D)
         self.trans = np.exp(tables.log_trans).astype(dtype)
@@ -249,7 +255,8 @@ class SpanSampler:
         (K, d, M), and the possible durations."""
         durations, steps, weights, log = self._next[0]
         with np.errstate(divide="ignore"):
-            pitch = self.tables.log_pitch[:, entry.previous, self.pitches] + np.log(self.first_mask)
+            pitch = (self.tables.log_pitch[:, entry.previous, self.pitches] + np.log(self.first_mask)
+                     + self.tables.log_pair[entry.previous, self.pitches])
             duration = self.tables.log_duration[:, self._position(self.start), durations]
             after = np.log(self._g[steps].transpose(1, 0, 2) * weights[None, :, None]) + log
             return entry.log_state[:, None, None] + duration[:, :, None] + pitch[:, None, :] + after, durations

@@ -47,10 +47,11 @@ def load_style(style: str, search_dirs: tuple[Path, ...] = ()) -> MelodyModel:
 
 
 @lru_cache(maxsize=32)
-def _tables(path: str, mtime: float, temperature: float) -> Tables:
+def _tables(path: str, mtime: float, temperature: float, mode: str) -> Tables:
     model = _load(path, mtime)
     return Tables.from_model(model.startprob.numpy(), model.transmat.numpy(), model.pitch.numpy(),
-                             model.duration.numpy(), temperature, usable=model.pitch_mask())
+                             model.duration.numpy(), temperature, usable=model.pitch_mask(),
+                             pairs=model.facts.pair_mask(mode))
 
 
 def parse_form(form: str | None, bars: int) -> list[tuple[str, bool]]:
@@ -146,7 +147,7 @@ def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: s
     tonic, parsed_meter = tokens.parse_key(key), tokens.Meter.parse(meter)
     tokens.scale_of(mode)
     path = style_path(style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature))
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), mode)
     allowed = pitch_mask(tonic, mode, pitch_range)
     sections = parse_form(form, bars)
     motif_ev = motif_events(motif, tonic, mode) if motif else []
@@ -182,7 +183,7 @@ def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0
     if any(e.onset < start < e.onset + e.ticks or e.onset < end < e.onset + e.ticks for e in melody.events):
         raise ValueError("a kept note crosses the edge of the bars to regenerate")
     path = style_path(melody.style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature))
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), melody.mode)
     prefix = [e for e in melody.events if e.onset < start]
     suffix = [e for e in melody.events if e.onset >= end]
     allowed = pitch_mask(melody.tonic, melody.mode, pitch_range)

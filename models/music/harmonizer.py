@@ -5,7 +5,8 @@ time), so fitting is counting: chord-to-chord transitions and the soprano's pitc
 the tonic) on each beat under each chord, with add-half smoothing, one model for major keys and one for
 minor. For a new melody, Viterbi over chord spans (one chord per half bar, or per bar in triple time)
 gives the progression, with the last chord held to the tonic; each span scores all its notes,
-weighted by length. The chords are then voiced as block chords below the melody.
+weighted by length. The chords are then voiced as block chords below the melody, as a pianist's left
+hand would play them: every chord tone under the lowest melody note sounding with the chord.
 """
 
 from __future__ import annotations
@@ -149,11 +150,36 @@ def chord_span_ticks(meter: tokens.Meter) -> int:
     return meter.bar_ticks // 2 if beats in (2, 4) and meter.bar_ticks >= 48 else meter.bar_ticks
 
 
-def voice(tonic: int, tones: tuple[int, ...], low: int = 48) -> tuple[int, ...]:
-    """Close position above `low`, root in the bass an octave below."""
-    root = low + (tonic + tones[0] - low) % 12
-    upper = sorted(low + 12 + (tonic + tone - low) % 12 for tone in tones)
-    return (root - 12, *upper)
+HIGHEST_CHORD_TONE = 71  # B4: with the melody high, the chords stay in the middle of the keyboard
+LOWEST_CHORD_TONE = 40  # E2: under this an inner voice is mud; the chord is played thinner instead
+LOWEST_BASS = 28  # E1, the lowest note of a bass guitar
+
+
+def voice(tonic: int, tones: tuple[int, ...], ceiling: int = HIGHEST_CHORD_TONE) -> tuple[int, ...]:
+    """Close position with every tone at or below `ceiling`, the root doubled an octave below the chord."""
+    upper = sorted(ceiling - (ceiling - tonic - tone) % 12 for tone in tones)
+    root = ceiling - (ceiling - tonic - tones[0]) % 12 - 12
+    while root < LOWEST_BASS:
+        root += 12
+    return (root, *(pitch for pitch in upper if pitch >= LOWEST_CHORD_TONE))
+
+
+def chord_ceilings(melody: Melody, span: int, n_spans: int) -> list[int]:
+    """Per chord span: one semitone under the lowest melody note sounding in it (for a span of rests,
+    the nearest notes before and after it), never above HIGHEST_CHORD_TONE."""
+    sounding: list[list[int]] = [[] for _ in range(n_spans)]
+    for note in melody.events:
+        pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
+        if pitch is None:
+            continue
+        for s in range(note.onset // span, min((note.onset + note.ticks - 1) // span + 1, n_spans)):
+            sounding[s].append(pitch)
+    ceilings = []
+    for s in range(n_spans):
+        near = sounding[s] or next((sounding[t] for t in range(s - 1, -1, -1) if sounding[t]), []) + next(
+            (sounding[t] for t in range(s + 1, n_spans) if sounding[t]), [])
+        ceilings.append(min([HIGHEST_CHORD_TONE + 1, *near]) - 1)
+    return ceilings
 
 
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
@@ -170,7 +196,8 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
             scores[s] += model.log_emit[:, symbol] * overlap / melody.meter.beat_ticks
     path_ = model.viterbi(scores, final=0)
     chords = CHORDS[family]
-    return [Chord(s * span, span, model.names[c], voice(melody.tonic, chords[model.names[c]]))
+    ceilings = chord_ceilings(melody, span, n_spans)
+    return [Chord(s * span, span, model.names[c], voice(melody.tonic, chords[model.names[c]], ceilings[s]))
             for s, c in enumerate(path_)]
 
 

@@ -37,6 +37,7 @@ from models.hmm.sequences import PackedSequences, pack_batches
 from models.jobs import Job, Progress, Result, check_cancelled
 from models.music import tokens
 from models.music.corpus import EncodedTune
+from models.music.style_facts import StyleFacts
 
 KIND = "melody-hmm"
 DESIGN = "pitch | state, previous pitch; duration | state, position"
@@ -84,6 +85,8 @@ class MelodyModel:
     # The pitch symbols generation may write: every octave of each scale degree and alteration that the
     # training melodies used (see `usable_pitches`).
     pitches_used: list[int] = field(default_factory=lambda: list(range(S)))
+    # What the style's tunes say beyond likelihood (the widest leap); learned by whoever has the tunes.
+    facts: StyleFacts = field(default_factory=StyleFacts)
 
     @property
     def n_states(self) -> int:
@@ -97,7 +100,7 @@ class MelodyModel:
     def to(self, dtype: torch.dtype, device: torch.device | str = "cpu") -> MelodyModel:
         return MelodyModel(*(t.to(device=device, dtype=dtype) for t in (self.startprob, self.transmat, self.pitch,
                                                                          self.duration)),
-                           self.style, self.info, self.priors, self.pitches_used)
+                           self.style, self.info, self.priors, self.pitches_used, self.facts)
 
     def emission_columns(self, packed: PackedSequences) -> torch.Tensor:
         """b[t, n, k] = P(note t of row n | state k, its previous pitch and position), shape (T, N, K)."""
@@ -127,7 +130,8 @@ class MelodyModel:
                         hyperparameters={"n_states": self.n_states, "design": DESIGN, "pitch_symbols": S,
                                          "durations": list(tokens.DURATIONS), "position_classes": P,
                                          "pitches_used": [int(p) for p in self.pitches_used], **self.priors},
-                        training=training or {}, extra={"style": self.style, "info": self.info})
+                        training=training or {},
+                        extra={"style": self.style, "info": self.info, "facts": self.facts.to_json()})
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MelodyModel:
@@ -143,7 +147,8 @@ class MelodyModel:
         priors = {name: float(h[name]) for name in ("pitch_prior", "duration_prior") if name in h}
         used = [int(p) for p in h.get("pitches_used", range(S)) if 0 <= int(p) < S]
         return cls(t["startprob"], t["transmat"], t["pitch"], t["duration"], checkpoint.metadata.get("style", ""),
-                   checkpoint.metadata.get("info", {}), priors, used or list(range(S)))
+                   checkpoint.metadata.get("info", {}), priors, used or list(range(S)),
+                   StyleFacts.from_json(checkpoint.metadata.get("facts")))
 
 
 def usable_pitches(encoded: list[EncodedTune]) -> list[int]:

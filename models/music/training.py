@@ -11,6 +11,7 @@ from models.jobs import Job, JobError, Progress, Result, check_cancelled
 from models.music.corpus import encode
 from models.music.midi_folder import read_midi_folder
 from models.music.model import train_job
+from models.music.style_facts import StyleFacts
 
 
 def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.PathLike, *, track: str | None = None,
@@ -38,6 +39,7 @@ def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.Pat
             yield Progress(0.02 + 0.95 * (event.fraction or 0.0), event.message)
     check_cancelled(cancel)
     model.info = {"meters": sorted({str(t.meter) for t in tunes}), "modes": sorted({t.mode for t in tunes})}
+    model.facts = StyleFacts.learn(tunes)
     summary = {
         "name": name,
         "path": os.fspath(out_path),

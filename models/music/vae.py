@@ -175,11 +175,33 @@ def interpolate(vae: MelodyVAE, a: Melody, b: Melody, n: int) -> list[Melody]:
             for i, steps in enumerate(decoded)]
 
 
-def morph(vae: MelodyVAE, a: Melody, b: Melody, count: int) -> list[Melody]:
+def end_on_tonic(events: list[Event], tonic: int, mode: str, bar_ticks: int,
+                 pitch_range: tuple[int, int] | None = None) -> list[Event]:
+    """The same notes with the last one moved to the nearest tonic (inside `pitch_range` when one is),
+    held through any rests after it in its bar, so the melody closes on the tonic as a generated one does."""
+    notes = [i for i, e in enumerate(events) if e.symbol != tokens.REST]
+    if not notes:
+        return events
+    last = events[notes[-1]]
+    written = tokens.symbol_to_pitch(last.symbol, tonic, mode)
+    tonics = [tokens.REFERENCE_TONIC + tonic + 12 * octave for octave in range(-4, 5)]
+    inside = [p for p in tonics if pitch_range is None or pitch_range[0] <= p <= pitch_range[1]]
+    pitch = min(inside or tonics, key=lambda p: (abs(p - written), p))
+    end = events[-1].onset + events[-1].ticks
+    held = end - last.onset
+    fits = held in tokens.DURATIONS and last.onset // bar_ticks == (end - 1) // bar_ticks
+    closing = Event(last.onset, tokens.pitch_to_symbol(pitch, tonic, mode)[0],
+                    tokens.DURATIONS.index(held) if fits else last.duration)
+    return events[: notes[-1]] + [closing] + ([] if fits else events[notes[-1] + 1:])
+
+
+def morph(vae: MelodyVAE, a: Melody, b: Melody, count: int, close_on_tonic: bool = False,
+          pitch_range: tuple[int, int] | None = None) -> list[Melody]:
     """`count` melodies on the way from `a` to `b` (the two ends left out), each as long as `a`.
 
     Every two bars are morphed on their own (their codes interpolated spherically and decoded), so the
     in-between melodies follow both melodies phrase by phrase rather than only their first two bars.
+    With `close_on_tonic` (the request's "End on the tonic") each ends on the tonic like a generated one.
     """
     if not 1 <= count <= 16:
         raise ValueError("ask for between 1 and 16 in-between melodies")
@@ -194,10 +216,14 @@ def morph(vae: MelodyVAE, a: Melody, b: Melody, count: int) -> list[Melody]:
         codes = [vae.encode(torch.as_tensor(np.stack([melody_steps(m, start) for start in starts])))[0] for m in (a, b)]
         z = torch.stack([slerp(codes[0][w], codes[1][w], f) for f in fractions for w in range(len(starts))])
         decoded = vae.decode(z).numpy().reshape(count, len(starts), STEPS)
-    return [Melody([Event(e.onset + start, e.symbol, e.duration) for start, steps in zip(starts, windows, strict=True)
-                    for e in steps_to_events(steps, a.tonic, a.mode)],
-                   a.tonic, a.mode, a.meter, a.bars, a.tempo, a.style, a.seed, a.humanize)
-            for windows in decoded]
+    melodies = []
+    for windows in decoded:
+        events = [Event(e.onset + start, e.symbol, e.duration) for start, steps in zip(starts, windows, strict=True)
+                  for e in steps_to_events(steps, a.tonic, a.mode)]
+        if close_on_tonic:
+            events = end_on_tonic(events, a.tonic, a.mode, a.meter.bar_ticks, pitch_range)
+        melodies.append(Melody(events, a.tonic, a.mode, a.meter, a.bars, a.tempo, a.style, a.seed, a.humanize))
+    return melodies
 
 
 def save_vae(vae: MelodyVAE, path: str | os.PathLike = VAE_PATH, training: dict | None = None) -> None:

@@ -150,7 +150,8 @@ def morph(a: Variation, b: Variation, count: int, first_index: int):
         if vae is None:
             vae = context.cache["melody_vae"] = load_vae()
         try:
-            melodies = morph_melodies(vae, a.melody, b.melody, count)
+            melodies = morph_melodies(vae, a.melody, b.melody, count, close_on_tonic=a.request.end_on_tonic,
+                                      pitch_range=tuple(a.request.pitch_range) if a.request.pitch_range else None)
         except ValueError as error:
             raise JobError(_sentence(str(error))) from None
         if a.request.harmonize:
