@@ -23,5 +23,6 @@ def user_message(error: BaseException) -> str:
         if error.errno == errno.ENOENT:
             return f"{error.filename or 'A file'} does not exist any more. Choose another file."
         return f"A file could not be read or written ({error.strerror or error}). Check the disk and try again."
-    detail = str(error) or type(error).__name__
-    return f"Something went wrong ({detail}). The details are in the log file (Help ▸ Open Log Folder)."
+    # The exception's name means nothing to a user; its message may, and the log has the rest.
+    detail = f" ({error})" if str(error) else ""
+    return f"Something went wrong{detail}. The details are in the log file (Help ▸ Open Log Folder)."

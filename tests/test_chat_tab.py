@@ -226,3 +226,39 @@ def test_a_painting_from_an_earlier_session_is_made_again_from_its_recipe(qtbot,
     assert (chat.attachments[key].pixels == original).all()
     assert "<img" in chat.view.toHtml()
     assert paint.result_view.image is not None
+
+
+def test_an_answer_streams_in_the_body_style_below_its_header(qtbot, chat):
+    from PySide6.QtGui import QFont
+
+    def blocks():
+        block, found = chat.view.document().begin(), []
+        while block.isValid():
+            fragments = block.begin()
+            bold = False
+            while not fragments.atEnd():
+                bold |= fragments.fragment().charFormat().fontWeight() >= QFont.Weight.Bold
+                fragments += 1
+            found.append((block.text(), bold))
+            block = block.next()
+        return found
+
+    seen = []
+    chat.worker.job_partial.connect(lambda handle, event: seen.append(blocks()) if not seen else None)
+    send_and_wait(qtbot, chat, "Say hello.")
+    streaming = seen[0]
+    assert streaming[:2] == [("You", True), ("Say hello.", False)]
+    assert streaming[2] == ("Atelier", True)  # the header alone on its line
+    assert streaming[3][0].strip() and not streaming[3][1]  # the answer in the body style
+
+
+def test_deleting_a_chat_keeps_the_side_panel_width(qtbot, chat, main_window):
+    main_window.resize(1024, 700)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    send_and_wait(qtbot, chat, "Tell me about the lighthouse keeper and the storm that came in the night.")
+    before = chat.splitter.sizes()
+    chat.delete_current()
+    qtbot.wait(50)
+    assert chat.undo_row.isVisible() and "lighthouse keeper" in chat.undo_label.text()
+    assert chat.splitter.sizes() == before

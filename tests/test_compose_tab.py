@@ -132,6 +132,22 @@ def test_a_broken_motif_file_is_a_sentence(qtbot, compose, tmp_path):
     assert compose.motif == []
 
 
+def test_bad_midi_files_are_described_without_exception_names(qtbot, compose, tmp_path):
+    import re
+
+    fake, cut = tmp_path / "Fake.mid", tmp_path / "cut.mid"
+    fake.write_text("hello, I am a text file")
+    cut.write_bytes(b"MThd\x00\x00\x00\x06\x00\x01\x00\x02\x01\xe0MTrk\x00\x00\x00\x20\x00\x90")
+    sentences = []
+    for path in (fake, cut):
+        with qtbot.waitSignal(compose.worker.job_failed, timeout=10_000):
+            compose.open_motif_file(path)
+        sentences.append(compose.error_label.text())
+    assert sentences[0].startswith("Fake.mid cannot be used as a motif: not a readable MIDI file: it does not begin")
+    assert "damaged or cut short" in sentences[1]
+    assert not any(re.search(r"[A-Z][a-z]+(Error|Exception)\b|\(\w+\)", s) for s in sentences), sentences
+
+
 def test_export_midi_and_wav_read_back(qtbot, compose, tmp_path):
     compose.controls.harmonize_check.setChecked(True)
     generate(qtbot, compose)

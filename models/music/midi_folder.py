@@ -90,7 +90,10 @@ def read_midi_file(path: Path, track: str | None = None, min_notes: int = MIN_NO
             warnings.simplefilter("ignore")
             midi = pretty_midi.PrettyMIDI(str(path))
     except Exception as error:  # mido and pretty_midi raise many kinds on damaged files
-        return skip(f"not a readable MIDI file ({type(error).__name__})")
+        # A user reads this reason: say what is wrong with the file, never the exception's name.
+        if "MThd" in str(error):
+            return skip("not a readable MIDI file: it does not begin with a MIDI header")
+        return skip("not a readable MIDI file: it is damaged or cut short")
     pitched = [i for i in midi.instruments if not i.is_drum and i.notes]
     if not pitched:
         return skip("only drums" if any(i.is_drum and i.notes for i in midi.instruments) else "no notes")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -97,6 +98,9 @@ class ChatTab(CreativeRequests, ActivityTab):
         layout.addWidget(self.search_edit)
         self.conversation_list = QListWidget()
         self.conversation_list.setAccessibleName("Conversations")
+        # Long titles end in "…" (the whole title is the tooltip) rather than scrolling sideways.
+        self.conversation_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.conversation_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.conversation_list.itemClicked.connect(lambda item: self.open_conversation(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.conversation_list)
         row = QHBoxLayout()
@@ -110,6 +114,9 @@ class ChatTab(CreativeRequests, ActivityTab):
         undo_layout = QHBoxLayout(self.undo_row)
         undo_layout.setContentsMargins(0, 0, 0, 0)
         self.undo_label = QLabel()
+        # A long title wraps inside the panel instead of widening it.
+        self.undo_label.setWordWrap(True)
+        self.undo_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.undo_button = QPushButton("Undo")
         self.undo_button.setAccessibleName("Undo delete")
         self.undo_button.clicked.connect(self.undo_delete)
@@ -166,6 +173,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.conversation_list.clear()
         for conversation_id, title, _ in rows:
             item = QListWidgetItem(title or "Untitled")
+            item.setToolTip(title or "Untitled")
             item.setData(Qt.ItemDataRole.UserRole, conversation_id)
             self.conversation_list.addItem(item)
             if conversation_id == self.conversation_id:

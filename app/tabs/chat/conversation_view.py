@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QImage, QTextCursor, QTextDocument
+from PySide6.QtGui import QColor, QFont, QImage, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+USER_COLOUR = "#7aa7e0"
+ASSISTANT_COLOUR = "#9bd19b"
 EMPTY_STATE = """
 <h2>Chat</h2>
 <p>A small assistant that runs entirely on this computer (SmolLM2, 135 million parameters). It is quick
@@ -62,9 +64,11 @@ class ConversationView(QTextBrowser):
 
     def message_html(self, message: ChatMessage) -> str:
         who = "You" if message.role == "user" else "Atelier"
-        colour = "#7aa7e0" if message.role == "user" else "#9bd19b"
-        parts = [f'<p style="margin-top:14px"><b style="color:{colour}">{who}</b></p>',
-                 f"<p>{_paragraphs(message.content)}</p>"]
+        colour = USER_COLOUR if message.role == "user" else ASSISTANT_COLOUR
+        parts = [
+            f'<p style="margin-top:14px"><b style="color:{colour}">{who}</b></p>',
+            f"<p>{_paragraphs(message.content)}</p>",
+        ]
         attachment = message.meta.get("attachment")
         if attachment:
             parts.append(attachment_html(attachment, attachment["key"] in self._images))
@@ -90,10 +94,23 @@ class ConversationView(QTextBrowser):
         self.show_messages(messages)
         if not messages:
             self.clear()
+        # The header gets a block of its own and the answer the plain body style, as `message_html`
+        # draws them (inserted HTML would join the last paragraph and lend its bold green to the text).
         cursor = self.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertHtml('<p style="margin-top:14px"><b style="color:#9bd19b">Atelier</b></p>')
-        cursor.insertBlock()
+        header_block = QTextBlockFormat()
+        header_block.setTopMargin(14)
+        header = QTextCharFormat()
+        header.setFontWeight(QFont.Weight.Bold)
+        header.setForeground(QColor(ASSISTANT_COLOUR))
+        if messages:
+            cursor.insertBlock(header_block, header)
+        else:
+            cursor.setBlockFormat(header_block)
+        cursor.insertText("Atelier", header)
+        body = QTextBlockFormat()
+        body.setTopMargin(12)  # a <p>'s margin, so the answer does not move when the stream ends
+        cursor.insertBlock(body, QTextCharFormat())
         self._stream_cursor = cursor
         self.scroll_to_end()
 
@@ -101,7 +118,7 @@ class ConversationView(QTextBrowser):
         if self._stream_cursor is None:
             return
         self._stream_cursor.movePosition(QTextCursor.MoveOperation.End)
-        self._stream_cursor.insertText(text)
+        self._stream_cursor.insertText(text, QTextCharFormat())
         self.scroll_to_end()
 
     def streamed_text(self) -> str:
@@ -117,10 +134,14 @@ def attachment_html(attachment: dict[str, Any], picture_available: bool) -> str:
     key = html.escape(str(attachment["key"]))
     if attachment["kind"] == "painting":
         image = f'<img src="atelier-image:{key}" width="{attachment.get("width", 320)}">' if picture_available else ""
-        return (f'<p><a href="atelier:open-painting/{key}">{image}</a><br>'
-                f'<a href="atelier:open-painting/{key}">Open in Paint</a></p>')
+        return (
+            f'<p><a href="atelier:open-painting/{key}">{image}</a><br>'
+            f'<a href="atelier:open-painting/{key}">Open in Paint</a></p>'
+        )
     if attachment["kind"] == "melody":
-        return (f'<p>♪ {html.escape(attachment.get("title", "melody"))}<br>'
-                f'<a href="atelier:play-melody/{key}">▶ Play</a> · '
-                f'<a href="atelier:open-melody/{key}">Open in Compose</a></p>')
+        return (
+            f"<p>♪ {html.escape(attachment.get('title', 'melody'))}<br>"
+            f'<a href="atelier:play-melody/{key}">▶ Play</a> · '
+            f'<a href="atelier:open-melody/{key}">Open in Compose</a></p>'
+        )
     return ""
