@@ -47,16 +47,22 @@ def settings_path() -> Path:
 
 def data_dir() -> Path:
     """The user's data folder (created on first use)."""
-    override = os.environ.get(DATA_DIR_VARIABLE)
-    if override:
-        path = Path(override).expanduser()
-    else:
-        from app.settings import Settings
-
-        chosen = Settings().get("data_dir")
-        path = Path(chosen).expanduser() if chosen else default_data_dir()
+    path, _ = data_dir_in_use()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def data_dir_in_use() -> tuple[Path, str]:
+    """The data folder and, in words for Preferences, why it is that one."""
+    override = os.environ.get(DATA_DIR_VARIABLE)
+    if override:
+        return Path(override).expanduser(), f"set by the {DATA_DIR_VARIABLE} environment variable"
+    from app.settings import Settings
+
+    chosen = Settings().get("data_dir")
+    if chosen:
+        return Path(chosen).expanduser(), "chosen in Preferences"
+    return default_data_dir(), "the standard place for your system"
 
 
 def logs_dir() -> Path:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import os
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.paths import DATA_DIR_VARIABLE, data_dir_in_use, default_data_dir
 from app.settings import Settings
 from app.system_check import audio_outputs, portaudio_problem
 
@@ -28,6 +33,7 @@ class PreferencesDialog(QDialog):
     def __init__(self, settings: Settings, available_devices: dict[str, bool] | None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Preferences")
+        self.setMinimumWidth(640)  # room for a folder path and the notes under it
         self.settings = settings
         form = QFormLayout(self)
 
@@ -42,15 +48,26 @@ class PreferencesDialog(QDialog):
         form.addRow("Compute device:", self.device_combo)
 
         self.data_dir_edit = QLineEdit(settings.get("data_dir"))
-        self.data_dir_edit.setPlaceholderText("Standard place for your system")
+        self.data_dir_edit.setPlaceholderText(f"The standard place: {default_data_dir()}")
         self.data_dir_edit.setAccessibleName("Data folder")
+        self.data_dir_edit.setToolTip("Empty: the standard place for your system")
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_data_dir)
         row = QHBoxLayout()
         row.addWidget(self.data_dir_edit)
         row.addWidget(browse)
         form.addRow("Data folder:", row)
-        form.addRow("", QLabel("<small>History, your styles and logs live here. Takes effect after a restart.</small>"))
+        in_use, reason = data_dir_in_use()
+        note = f"In use now: {in_use} ({reason})."
+        if os.environ.get(DATA_DIR_VARIABLE):
+            note += f" The folder chosen here applies when {DATA_DIR_VARIABLE} is not set."
+        note += " History, your styles and logs live there; a change takes effect after a restart."
+        self.data_dir_note = QLabel(f"<small>{html.escape(note)}</small>")
+        self.data_dir_note.setAccessibleName("Data folder in use")
+        self.data_dir_note.setWordWrap(True)
+        self.data_dir_note.setMinimumWidth(480)  # a wrapped label otherwise asks for the height of a narrow one
+        self.data_dir_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("", self.data_dir_note)
 
         self.audio_combo = QComboBox()
         self.audio_combo.setAccessibleName("Audio output")
@@ -67,9 +84,11 @@ class PreferencesDialog(QDialog):
         self.server_edit.setAccessibleName("Chat server")
         self.server_edit.setPlaceholderText("Empty: the built-in model. E.g. http://127.0.0.1:11434 (Ollama)")
         form.addRow("Chat server:", self.server_edit)
-        self.server_note = QLabel("<small>Only the address you type is ever contacted. If it is down, the built-in "
-                                  "model answers.</small>")
+        self.server_note = QLabel(
+            "<small>Only the address you type is ever contacted. If it is down, the built-in model answers.</small>"
+        )
         self.server_note.setWordWrap(True)
+        self.server_note.setMinimumWidth(480)
         form.addRow("", self.server_note)
 
         self.dark_theme_check = QCheckBox("Dark theme")

@@ -154,3 +154,30 @@ def test_closing_waits_for_a_step_that_cannot_be_interrupted(qtbot, main_window)
     main_window.close()
     assert not main_window.isVisible()
     assert all(not tab.worker._thread.isRunning() for tab in main_window.activity_tabs)
+
+
+def test_preferences_show_the_data_folder_in_use_and_why(qtbot, main_window, data_dir, tmp_path, monkeypatch):
+    from app.preferences import PreferencesDialog
+
+    dialog = main_window.show_preferences()
+    note = dialog.data_dir_note.text()
+    assert f"In use now: {data_dir} (set by the ATELIER_DATA_DIR environment variable)" in note
+    assert "Standard place" not in dialog.data_dir_edit.placeholderText()
+    dialog.reject()
+
+    # Without the variable (and with the standard folders moved into tmp_path, not the user's own):
+    monkeypatch.delenv("ATELIER_DATA_DIR")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    from app.paths import default_data_dir
+
+    standard_folder = default_data_dir()
+    assert standard_folder.is_relative_to(tmp_path / "share")
+    settings = Settings()
+    standard = PreferencesDialog(settings, None)
+    assert f"In use now: {standard_folder} (the standard place for your system)" in standard.data_dir_note.text()
+    assert str(standard_folder) in standard.data_dir_edit.placeholderText()
+    settings.set("data_dir", str(tmp_path / "mine"))
+    settings.sync()
+    chosen = PreferencesDialog(settings, None)
+    assert f"In use now: {tmp_path / 'mine'} (chosen in Preferences)" in chosen.data_dir_note.text()
