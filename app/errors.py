@@ -6,8 +6,25 @@ The traceback goes to the log file; the user reads only the sentence.
 from __future__ import annotations
 
 import errno
+import os
+from pathlib import Path
 
 from models.jobs import JobError
+
+DATA_DIR_VARIABLE = "ATELIER_DATA_DIR"
+
+
+def read_only_sentence(folder: str | os.PathLike, consequence: str = "nothing can be saved there") -> str:
+    """A folder Atelier cannot write to: which, what that means, and where to point it instead."""
+    return (
+        f"The folder {folder} is read-only, so {consequence}. Point {DATA_DIR_VARIABLE} at a folder you can "
+        "write to (or choose another data folder in Preferences) and try again."
+    )
+
+
+def disk_full_sentence(kept: str = "nothing was lost") -> str:
+    """The disk is full: say so, and what was kept (e.g. "the old file is unchanged")."""
+    return f"The disk is full: {kept}. Free some space and try again."
 
 
 def user_message(error: BaseException) -> str:
@@ -17,7 +34,10 @@ def user_message(error: BaseException) -> str:
         return "The computer ran out of memory. Try a smaller size, or close other programs and try again."
     if isinstance(error, OSError):
         if error.errno == errno.ENOSPC:
-            return "The disk is full. Free some space and try again; nothing was lost."
+            return disk_full_sentence()
+        if error.errno == errno.EROFS:
+            folder = Path(error.filename).parent if error.filename else "that place"
+            return read_only_sentence(folder)
         if error.errno in (errno.EACCES, errno.EPERM):
             return f"Atelier may not write to {error.filename or 'that place'}. Choose another folder."
         if error.errno == errno.ENOENT:

@@ -2,12 +2,17 @@
 
 One database file in the data folder, in WAL mode so that a crash or a killed process never
 loses a committed item and never leaves a file that will not open. The schema carries a version
-(`PRAGMA user_version`); `MIGRATIONS[n]` takes a database from version n to n + 1.
+(`PRAGMA user_version`); `MIGRATIONS[n]` takes a database from version n to n + 1, inside one
+transaction that reads the version again, so that two processes opening a new history at once never
+both create it. Every SQLite failure reaches the caller as a StoreError whose sentence says what
+happened (busy, read-only, disk full, damaged); only a damaged file is ever worth moving aside.
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -17,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.errors import disk_full_sentence, read_only_sentence
 from models.jobs import JobError
+
+BUSY_SECONDS = 15.0  # how long to wait for another process's write before saying the history is busy
 
 MIGRATIONS: list[str] = [
     # 0 -> 1: history items and conversations.
     """
-    CREATE TABLE items (
+    CREATE TABLE IF NOT EXISTS items (
         id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL,                -- 'painting', 'melody', 'lyrics', ...
         title TEXT NOT NULL DEFAULT '',
@@ -33,14 +41,14 @@ MIGRATIONS: list[str] = [
         starred INTEGER NOT NULL DEFAULT 0,
         created_at REAL NOT NULL
     );
-    CREATE INDEX items_by_kind ON items (kind, created_at);
-    CREATE TABLE conversations (
+    CREATE INDEX IF NOT EXISTS items_by_kind ON items (kind, created_at);
+    CREATE TABLE IF NOT EXISTS conversations (
         id INTEGER PRIMARY KEY,
         title TEXT NOT NULL DEFAULT '',
         created_at REAL NOT NULL,
         updated_at REAL NOT NULL
     );
-    CREATE TABLE messages (
+    CREATE TABLE IF NOT EXISTS messages (
         id INTEGER PRIMARY KEY,
         conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
         role TEXT NOT NULL,                -- 'user', 'assistant', 'system'
@@ -48,7 +56,7 @@ MIGRATIONS: list[str] = [
         meta TEXT NOT NULL DEFAULT '{}',   -- JSON: tokens per second, attached items, ...
         created_at REAL NOT NULL
     );
-    CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+    CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages (conversation_id, id);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -86,51 +94,81 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
         try:
-            self._connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=NORMAL")
-            self._connection.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-        except sqlite3.DatabaseError as error:
-            raise StoreError(
-                f"The history file {self.path} cannot be opened ({error}). Move it aside and restart Atelier "
-                "to start a new history."
-            ) from None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(_os_sentence(self.path, error)) from None
+        # In a folder Atelier may not write to, SQLite cannot make the WAL's shared-memory file: open the
+        # history as it stands, read-only (writes then say the folder is read-only).
+        self.read_only = self.path.exists() and not os.access(self.path.parent, os.W_OK)
+        with self._guard():
+            target = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1" if self.read_only else self.path
+            self._connection = sqlite3.connect(
+                target, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None, uri=self.read_only
+            )
+            try:
+                if not self.read_only:
+                    self._connection.execute("PRAGMA journal_mode=WAL")
+                self._connection.execute("PRAGMA synchronous=NORMAL")
+                self._connection.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+            except BaseException:
+                self._connection.close()
+                raise
 
     def close(self) -> None:
         with self._lock:
             self._connection.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _guard(self) -> Iterator[None]:
+        """Hold the lock, and turn SQLite's and the disk's failures into a StoreError with a sentence."""
         with self._lock:
+            try:
+                yield
+            except sqlite3.Error as error:
+                raise StoreError(_sqlite_sentence(self.path, error)) from error
+            except OSError as error:
+                raise StoreError(_os_sentence(self.path, error)) from error
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._guard():
             self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._connection
+                self._connection.execute("COMMIT")
             except BaseException:
-                self._connection.execute("ROLLBACK")
+                if self._connection.in_transaction:  # a failed COMMIT may already have rolled back
+                    self._connection.execute("ROLLBACK")
                 raise
-            self._connection.execute("COMMIT")
+
+    def _read(self, query: str, args: Any = ()) -> list[tuple]:
+        with self._guard():
+            return self._connection.execute(query, args).fetchall()
 
     def schema_version(self) -> int:
-        return self._connection.execute("PRAGMA user_version").fetchone()[0]
+        return self._read("PRAGMA user_version")[0][0]
 
     def _migrate(self) -> None:
-        version = self.schema_version()
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"The history file {self.path} was written by a newer Atelier (schema {version}); "
-                "update Atelier to open it."
-            )
-        for target in range(version, SCHEMA_VERSION):
+        if self.schema_version() == SCHEMA_VERSION:  # the usual case needs no write (a read-only copy opens)
+            return
+        while True:
             with self._transaction() as connection:
-                for statement in MIGRATIONS[target].split(";"):
+                # read inside the transaction: another process may have migrated while this one waited
+                version = connection.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"The history file {self.path} was written by a newer Atelier (schema {version}); "
+                        "update Atelier to open it."
+                    )
+                if version == SCHEMA_VERSION:
+                    return
+                for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
                         connection.execute(statement)
-                connection.execute(f"PRAGMA user_version = {target + 1}")
+                connection.execute(f"PRAGMA user_version = {version + 1}")
 
     # History items -------------------------------------------------------------------------------
 
@@ -163,9 +201,8 @@ class Store:
             return int(cursor.lastrowid)
 
     def item(self, item_id: int) -> HistoryItem | None:
-        with self._lock:
-            row = self._connection.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
-        return _item_from_row(row) if row else None
+        rows = self._read("SELECT * FROM items WHERE id = ?", (item_id,))
+        return _item_from_row(rows[0]) if rows else None
 
     def items(self, kind: str | None = None, *, starred_only: bool = False, limit: int = 500) -> list[HistoryItem]:
         query = "SELECT * FROM items WHERE 1=1"
@@ -177,9 +214,7 @@ class Store:
             query += " AND starred = 1"
         query += " ORDER BY created_at DESC, id DESC LIMIT ?"
         args.append(limit)
-        with self._lock:
-            rows = self._connection.execute(query, args).fetchall()
-        return [_item_from_row(row) for row in rows]
+        return [_item_from_row(row) for row in self._read(query, args)]
 
     def set_starred(self, item_id: int, starred: bool) -> None:
         with self._transaction() as connection:
@@ -200,10 +235,7 @@ class Store:
             return int(cursor.lastrowid)
 
     def conversations(self) -> list[tuple[int, str, float]]:
-        with self._lock:
-            rows = self._connection.execute(
-                "SELECT id, title, updated_at FROM conversations ORDER BY updated_at DESC, id DESC"
-            ).fetchall()
+        rows = self._read("SELECT id, title, updated_at FROM conversations ORDER BY updated_at DESC, id DESC")
         return [(int(i), str(t), float(u)) for i, t, u in rows]
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
@@ -217,12 +249,11 @@ class Store:
     def search_conversations(self, text: str) -> list[tuple[int, str, float]]:
         """Conversations whose title or any message contains `text` (case-insensitive), newest first."""
         pattern = f"%{text}%"
-        with self._lock:
-            rows = self._connection.execute(
-                "SELECT id, title, updated_at FROM conversations WHERE title LIKE ? OR id IN"
-                " (SELECT conversation_id FROM messages WHERE content LIKE ?) ORDER BY updated_at DESC, id DESC",
-                (pattern, pattern),
-            ).fetchall()
+        rows = self._read(
+            "SELECT id, title, updated_at FROM conversations WHERE title LIKE ? OR id IN"
+            " (SELECT conversation_id FROM messages WHERE content LIKE ?) ORDER BY updated_at DESC, id DESC",
+            (pattern, pattern),
+        )
         return [(int(i), str(t), float(u)) for i, t, u in rows]
 
     def delete_message(self, message_id: int) -> None:
@@ -267,12 +298,11 @@ class Store:
         return conversation_id, ids
 
     def messages(self, conversation_id: int) -> list[Message]:
-        with self._lock:
-            rows = self._connection.execute(
-                "SELECT id, conversation_id, role, content, meta, created_at FROM messages"
-                " WHERE conversation_id = ? ORDER BY id",
-                (conversation_id,),
-            ).fetchall()
+        rows = self._read(
+            "SELECT id, conversation_id, role, content, meta, created_at FROM messages"
+            " WHERE conversation_id = ? ORDER BY id",
+            (conversation_id,),
+        )
         return [Message(int(i), int(c), r, t, json.loads(m), float(at)) for i, c, r, t, m, at in rows]
 
 
@@ -301,3 +331,31 @@ def _item_from_row(row: tuple) -> HistoryItem:
         starred=bool(starred),
         created_at=float(created_at),
     )
+
+
+def _sqlite_sentence(path: Path, error: sqlite3.Error) -> str:
+    """What went wrong with the history file, in words; only a damaged file is worth moving aside."""
+    name = getattr(error, "sqlite_errorname", "")  # Python 3.11+; the text below covers 3.10
+    text = str(error).lower()
+    if "READONLY" in name or "readonly" in text or "read-only" in text:
+        return read_only_sentence(path.parent, "the history cannot be saved")
+    if name == "SQLITE_FULL" or "disk is full" in text:
+        return disk_full_sentence("the history could not be saved; everything saved before is kept")
+    if name in ("SQLITE_BUSY", "SQLITE_LOCKED") or "locked" in text:
+        return f"The history file {path} is busy (another Atelier is writing to it). Try again in a moment."
+    if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or "not a database" in text or "malformed" in text:
+        return (
+            f"The history file {path} is damaged and cannot be opened ({error}). Move it aside and restart "
+            "Atelier to start a new history."
+        )
+    if (name == "SQLITE_CANTOPEN" or "unable to open" in text) and not os.access(path.parent, os.W_OK):
+        return read_only_sentence(path.parent, "the history cannot be saved")
+    return f"The history file {path} could not be read or written ({error}). Check the disk and try again."
+
+
+def _os_sentence(path: Path, error: OSError) -> str:
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return read_only_sentence(path.parent, "the history cannot be saved")
+    if error.errno == errno.ENOSPC:
+        return disk_full_sentence("the history could not be saved; everything saved before is kept")
+    return f"The history file {path} could not be read or written ({error.strerror or error}). Check the disk."
