@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import tempfile
 import time
+from pathlib import Path
 
-from app.paths import DATA_DIR_VARIABLE
+from app import paths
 
 
 def check_main_window() -> str:
@@ -20,10 +21,12 @@ def check_main_window() -> str:
     from PySide6.QtWidgets import QApplication
 
     application = QApplication.instance() or QApplication(["atelier"])
-    saved = os.environ.get(DATA_DIR_VARIABLE)
+    saved = os.environ.get(paths.DATA_DIR_VARIABLE)
+    saved_folder = paths.data_dir()
     with tempfile.TemporaryDirectory(prefix="atelier-window-check-") as folder:
         # A self-test must never change the user's history or settings.
-        os.environ[DATA_DIR_VARIABLE] = folder
+        os.environ[paths.DATA_DIR_VARIABLE] = folder
+        paths.use_data_dir(Path(folder))
         try:
             from app.main_window import MainWindow
 
@@ -37,10 +40,11 @@ def check_main_window() -> str:
             application.processEvents()
             seconds = time.perf_counter() - start
         finally:
+            paths.use_data_dir(saved_folder)
             if saved is None:
-                os.environ.pop(DATA_DIR_VARIABLE, None)
+                os.environ.pop(paths.DATA_DIR_VARIABLE, None)
             else:
-                os.environ[DATA_DIR_VARIABLE] = saved
+                os.environ[paths.DATA_DIR_VARIABLE] = saved
     if not shown:
         raise RuntimeError("the main window did not become visible")
     return f"window shown and closed in {seconds:.2f} s on {application.platformName()}; tabs: {', '.join(tabs)}"
@@ -48,10 +52,10 @@ def check_main_window() -> str:
 
 def check_melody_audio() -> str:
     """Write two bars in the first shipped style and render them with the same renderer the Compose tab uses."""
-    from app.paths import resources_dir
     from models.audio.notes import notes_from_midi
     from models.audio.render import AudioRenderer
     from models.music.generate import SHIPPED_STYLES, generate, style_path
+    from models.resources import resource
 
     styles = []
     for style in SHIPPED_STYLES:
@@ -63,7 +67,7 @@ def check_melody_audio() -> str:
     if not styles:
         raise RuntimeError("no melody styles are installed in resources/melody")
     (melody,) = generate(style=styles[0], key="G", mode="major", meter="4/4", bars=2, seed=1)
-    renderer = AudioRenderer(soundfont_folders=(resources_dir() / "soundfonts",))
+    renderer = AudioRenderer(soundfont_folders=(resource("soundfonts"),))
     audio = renderer.render(notes_from_midi(melody.to_pretty_midi()))
     if audio.seconds <= 0 or float(abs(audio.samples).max()) == 0.0:
         raise RuntimeError(f"the {renderer.synthesizer} rendered silence")

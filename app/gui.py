@@ -51,9 +51,9 @@ def set_application_icon(app) -> None:
     """The window icon, and the desktop entry's name so that Wayland docks match the window to it."""
     from PySide6.QtGui import QIcon
 
-    from app.paths import resources_dir
+    from models.resources import resource
 
-    icon = resources_dir() / "icons" / "atelier.png"
+    icon = resource("icons", "atelier.png")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     app.setDesktopFileName("atelier")  # build_scripts/atelier.desktop, installed as atelier.desktop

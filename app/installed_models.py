@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.paths import resources_dir, user_models_dir
+from app.paths import user_models_dir
+from models.resources import resources_dir
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.paths import settings_path
+from app.paths import DATA_DIR_SETTING, settings_path
 
 SETTINGS_VERSION = 1
 
@@ -30,7 +30,7 @@ REGISTRY: dict[str, Setting] = {
     for setting in [
         Setting("device", str, "auto", "Compute device: auto, cpu, cuda or mps"),
         Setting("audio_output", str, "", "Audio output device name; empty means the system default"),
-        Setting("data_dir", str, "", "Data folder chosen by the user; empty means the standard place"),
+        Setting(DATA_DIR_SETTING, str, "", "Data folder chosen by the user; empty means the standard place"),
         Setting("dark_theme", bool, True, "Use the dark palette"),
         Setting("chat_server_url", str, "", "A local LLM server the user runs (Ollama, OpenAI-compatible); empty: built-in"),
         Setting("last_tab", int, 0, "Tab shown when the window last closed"),

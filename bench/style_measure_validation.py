@@ -35,7 +35,8 @@ from random_texture import RandomTextureFeatures  # noqa: E402
 
 from models.paint.images import pil_to_tensor  # noqa: E402
 from models.paint.measure import SCALE_LONG_SIDE, StyleReference  # noqa: E402
-from models.paint.vgg import VGGFeatures, gram_matrix, resources_dir  # noqa: E402
+from models.paint.vgg import VGGFeatures, gram_matrix  # noqa: E402
+from models.resources import resources_dir  # noqa: E402
 
 ART = resources_dir() / "paint" / "art"
 PHOTOS = resources_dir() / "paint" / "photos"

@@ -45,9 +45,13 @@ def _cuda_available() -> bool:
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """A fresh data folder per test, so no test reads or writes a real user's files."""
+    from app import paths
+
     folder = tmp_path_factory.mktemp("atelier-data")
-    monkeypatch.setenv("ATELIER_DATA_DIR", str(folder))
-    return folder
+    monkeypatch.setenv(paths.DATA_DIR_VARIABLE, str(folder))
+    paths.use_data_dir(None)  # resolved again, from the variable, at its first use
+    yield folder
+    paths.use_data_dir(None)
 
 
 @pytest.fixture
@@ -98,7 +102,9 @@ def tiny_style(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def compose(qtbot, main_window, data_dir, tiny_style):
-    styles = install_checkpoint(tiny_style, data_dir / "models" / "melody", "tiny")
+    from app.paths import melody_styles_dir
+
+    styles = install_checkpoint(tiny_style, melody_styles_dir(), "tiny")
     tab = main_window.activity_tabs[1]
     tab.controls.refresh_styles(select=str(styles / "tiny.safetensors"))
     tab.controls.variations_spin.setValue(3)
@@ -122,7 +128,9 @@ def tiny_paint_style(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def paint(qtbot, main_window, data_dir, tiny_paint_style):
-    styles = install_checkpoint(tiny_paint_style, data_dir / "models" / "styles", "stripes")
+    from app.paths import paint_styles_dir
+
+    styles = install_checkpoint(tiny_paint_style, paint_styles_dir(), "stripes")
     tab = main_window.activity_tabs[0]
     from tests.support.jobs import wait_for_job
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from app.paths import melody_styles_dir
 from tests.conftest import install_checkpoint
 
 
@@ -21,7 +22,7 @@ def chat(qtbot, main_window, chat_model, data_dir, tiny_style):
     tab = main_window.activity_tabs[2]
     tab.worker.cache["chat_model"] = chat_model
     # Melody requests name shipped styles; the session's tiny style stands in for "irish".
-    install_checkpoint(tiny_style, data_dir / "models" / "melody", "irish")
+    install_checkpoint(tiny_style, melody_styles_dir(), "irish")
     tab.sampling.max_length_spin.setValue(16)
     tab.sampling.seed_spin.setValue(3)
     main_window.tabs.setCurrentWidget(tab)

@@ -9,6 +9,7 @@ import pretty_midi
 import pytest
 import soundfile
 
+from app.paths import melody_styles_dir
 from tests.support.event_loop import assert_never_stalled, event_loop_gaps
 from tests.support.jobs import wait_for_job
 from tests.support.midi_files import write_tune, write_tune_folder
@@ -238,7 +239,7 @@ def test_cancelled_training_saves_nothing(qtbot, compose, tmp_path, data_dir):
     with qtbot.waitSignal(compose.worker.job_cancelled, timeout=30_000):
         dialog.cancel()
     assert "cancelled" in dialog.summary_label.text()
-    assert not (data_dir / "models" / "melody" / "never.safetensors").exists()
+    assert not (melody_styles_dir() / "never.safetensors").exists()
 
 
 def test_no_sound_card_is_a_sentence_and_export_still_works(qtbot, compose, tmp_path, monkeypatch):

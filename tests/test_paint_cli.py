@@ -103,7 +103,7 @@ def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatc
     from models.paint import gatys
     from models.paint.images import load_image
     from models.paint.style import find_style
-    from models.paint.vgg import resources_dir
+    from models.resources import resources_dir
 
     monkeypatch.setattr(gatys, "BEST_STEPS", 6)
     styles = tmp_path / "styles"

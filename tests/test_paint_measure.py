@@ -9,7 +9,8 @@ from models.paint.gatys import load_gatys_targets
 from models.paint.images import load_image
 from models.paint.measure import StyleMatch, match_path_for, measure_style_match
 from models.paint.references import write_style_references_from_folder
-from models.paint.vgg import VGGFeatures, resources_dir
+from models.paint.vgg import VGGFeatures
+from models.resources import resources_dir
 
 ART = resources_dir() / "paint" / "art"
 PHOTOS = resources_dir() / "paint" / "photos"

@@ -256,7 +256,8 @@ def test_ui_never_stalls_while_rendering(qtbot, paint):
 def test_a_full_render_shows_its_style_match(qtbot, paint, data_dir):
     from models.paint.images import load_image
     from models.paint.measure import match_path_for, measure_style_match
-    from models.paint.vgg import VGGFeatures, resources_dir
+    from models.paint.vgg import VGGFeatures
+    from models.resources import resources_dir
 
     art = resources_dir() / "paint" / "art"
     photos = resources_dir() / "paint" / "photos"
@@ -271,7 +272,7 @@ def test_a_full_render_shows_its_style_match(qtbot, paint, data_dir):
 def test_best_quality_paints_by_optimisation_with_previews_and_cancels(qtbot, paint, monkeypatch):
     from models.paint import gatys
     from models.paint.images import load_image
-    from models.paint.vgg import resources_dir
+    from models.resources import resources_dir
 
     art = resources_dir() / "paint" / "art"
     gatys.write_gatys_targets(paint.current_style().path, [load_image(art / "munch_the-scream.jpg", max_side=512).image])

@@ -9,7 +9,8 @@ import torch
 from PIL import Image
 
 from models.paint.images import pil_to_tensor
-from models.paint.vgg import VGGFeatures, gram_matrix, resources_dir
+from models.paint.vgg import VGGFeatures, gram_matrix
+from models.resources import resources_dir
 
 PAINTINGS = [
     "van-gogh_the-starry-night.jpg",

@@ -169,15 +169,17 @@ def test_preferences_show_the_data_folder_in_use_and_why(qtbot, main_window, dat
     monkeypatch.delenv("ATELIER_DATA_DIR")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
-    from app.paths import default_data_dir
+    from app.paths import default_data_dir, use_data_dir
 
     standard_folder = default_data_dir()
     assert standard_folder.is_relative_to(tmp_path / "share")
     settings = Settings()
+    use_data_dir(None)  # the data folder is resolved once a run: start a new one
     standard = PreferencesDialog(settings, None)
     assert f"In use now: {standard_folder} (the standard place for your system)" in standard.data_dir_note.text()
     assert str(standard_folder) in standard.data_dir_edit.placeholderText()
     settings.set("data_dir", str(tmp_path / "mine"))
     settings.sync()
+    use_data_dir(None)
     chosen = PreferencesDialog(settings, None)
     assert f"In use now: {tmp_path / 'mine'} (chosen in Preferences)" in chosen.data_dir_note.text()

@@ -51,9 +51,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _style_dirs() -> tuple[Path, ...]:
-    from app.paths import user_models_dir
+    from app.paths import melody_styles_dir
 
-    return (user_models_dir() / "melody",)
+    return (melody_styles_dir(),)
 
 
 def _pitch_range(text: str | None) -> tuple[int, int] | None:

@@ -30,14 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("folder", type=Path)
     train.add_argument("--name", required=True, help="the style's name (letters, digits, - and _)")
     train.add_argument("--minutes", type=float, default=20.0, help="training time budget (resumes where it stopped)")
-    train.add_argument("-o", "--output", type=Path, help="checkpoint path (default: the data folder's models/paint)")
+    train.add_argument("-o", "--output", type=Path, help="checkpoint path (default: the data folder's models/styles, where the app finds it)")
     train.set_defaults(handler=run_train)
-
-
-def _user_style_dir() -> Path:
-    from app.paths import user_models_dir
-
-    return user_models_dir() / "paint"
 
 
 def _parse_size(text: str | None) -> tuple[int, int] | None:
@@ -57,6 +51,7 @@ def _fail(message: str) -> int:
 def run_paint(args: argparse.Namespace) -> int:
     from PIL import Image
 
+    from app.paths import paint_styles_dir
     from models.checkpoint import CheckpointError
     from models.device import pick_device
     from models.paint.images import ImageRejected, load_image
@@ -90,7 +85,7 @@ def run_paint(args: argparse.Namespace) -> int:
         device = pick_device()
         if device.notice:
             print(device.notice, file=sys.stderr)
-        style_path = find_style(style_name, [_user_style_dir()])
+        style_path = find_style(style_name, [paint_styles_dir()])
         style = load_style(style_path, device.device)
         if args.replay and recipe.get("checkpoint_hash") not in (None, style.checkpoint_hash):
             print(f"note: the style {style_name!r} has changed since this painting was made", file=sys.stderr)
@@ -161,13 +156,14 @@ def _print_style_match(style_path: Path, image) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from app.paths import paint_styles_dir
     from models.device import pick_device
     from models.jobs import JobCancelled, JobError, Progress, Result
     from models.paint.training import TrainingConfig, train_style_from_folder
 
     if not NAME_PATTERN.match(args.name):
         return _fail(f"the style name {args.name!r} may use only letters, digits, - and _")
-    output = args.output or _user_style_dir() / f"{args.name}.safetensors"
+    output = args.output or paint_styles_dir() / f"{args.name}.safetensors"
     device = pick_device()
     if device.notice:
         print(device.notice, file=sys.stderr)

@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from models.music import tokens
+from models.resources import resource
 
-RESOURCE_DIR = Path(__file__).resolve().parents[2] / "resources" / "melody"
+RESOURCE_DIR = resource("melody")
 CORPUS_PATH = RESOURCE_DIR / "corpus.json.gz"
 STYLE_COLLECTIONS = {"bach": ("bach",), "irish": ("irish",), "fiddle": ("fiddle",), "scottish": ("scottish",)}
 

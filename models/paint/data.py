@@ -133,7 +133,7 @@ HELD_OUT_PHOTOS = ("chelsea", "coffee")
 
 
 def shipped_photos(names: tuple[str, ...] = TRAINING_PHOTOS) -> list[Image.Image]:
-    from .vgg import resources_dir
+    from ..resources import resource
 
-    folder = resources_dir() / "paint" / "photos"
+    folder = resource("paint", "photos")
     return [Image.open(folder / f"{name}.jpg").convert("RGB") for name in names]

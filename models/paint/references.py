@@ -17,14 +17,15 @@ from pathlib import Path
 
 from PIL import Image
 
+from ..resources import resource
 from .gatys import write_gatys_targets
 from .images import load_image, load_image_folder
 from .measure import match_path_for, measure_style_match
-from .vgg import VGGFeatures, resources_dir
+from .vgg import VGGFeatures
 
 
 def shipped_photographs() -> list[Image.Image]:
-    return [load_image(p, max_side=1024).image for p in sorted((resources_dir() / "paint" / "photos").glob("*.jpg"))]
+    return [load_image(p, max_side=1024).image for p in sorted(resource("paint", "photos").glob("*.jpg"))]
 
 
 def write_style_references(

@@ -15,10 +15,10 @@ from typing import Any
 import torch
 
 from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from ..resources import resource
 from .network import StyleRenderer
 from .palette import PaletteGMM
 from .scratch import LayoutModel
-from .vgg import resources_dir
 
 STYLE_KIND = "paint-style"
 RENDERER_PREFIX = "renderer."
@@ -122,7 +122,7 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
 
 
 def shipped_styles_dir() -> Path:
-    return resources_dir() / "styles"
+    return resource("styles")
 
 
 def list_shipped_styles() -> dict[str, Path]:

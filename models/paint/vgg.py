@@ -7,13 +7,14 @@ Callers hand in RGB in [0, 1]; `VGGFeatures` converts.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file
 from torch import nn
+
+from ..resources import resource
 
 LAYER_ORDER = [
     "conv1_1",
@@ -32,23 +33,12 @@ BGR_MEANS = (103.939, 116.779, 123.68)
 WEIGHTS_NAME = "vgg16_conv1_1-conv4_1_fp16.safetensors"
 
 
-def resources_dir() -> Path:
-    """The shipped resources folder, from a checkout or from a frozen bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle) / "resources"
-    override = os.environ.get("ATELIER_RESOURCES_DIR")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "resources"
-
-
 class VGGFeatures(nn.Module):
     """Frozen VGG16 trunk that returns the ReLU outputs of the requested layers, by name."""
 
     def __init__(self, weights_path: str | os.PathLike | None = None, *, last_layer: str = "conv4_1"):
         super().__init__()
-        path = Path(weights_path) if weights_path else resources_dir() / "vgg16" / WEIGHTS_NAME
+        path = Path(weights_path) if weights_path else resource("vgg16", WEIGHTS_NAME)
         tensors = load_file(str(path))
         self.names: list[str] = []
         self.convs = nn.ModuleDict()

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import torch
 
+from models.resources import resource
 from models.verse.syllables import count_syllables, line_syllables, split_syllables
 from models.verse.vae import TextVAE, words_of
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources" / "text"
+RESOURCES = resource("text")
 DEFAULT_CHECKPOINT = RESOURCES / "text-vae.safetensors"
 DEFAULT_CORPUS = RESOURCES / "fortune-lines.txt"
 
@@ -28,18 +29,6 @@ def read_corpus(path: str | os.PathLike) -> list[str]:
     """The lines of a corpus file (one per line; `#` starts a comment line)."""
     text = Path(path).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-
-
-def resource_path(path: Path) -> Path:
-    """A shipped resource, from a checkout or from a frozen bundle (sys._MEIPASS)."""
-    import sys
-
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle is not None:
-        candidate = Path(bundle) / "resources" / "text" / path.name
-        if candidate.exists():
-            return candidate
-    return path
 
 
 @dataclass
@@ -57,8 +46,8 @@ class VerseWriter:
 
     @classmethod
     def load(cls, checkpoint: str | os.PathLike | None = None, corpus: str | os.PathLike | None = None) -> VerseWriter:
-        vae = TextVAE.load(checkpoint or resource_path(DEFAULT_CHECKPOINT))
-        lines = read_corpus(corpus or resource_path(DEFAULT_CORPUS))
+        vae = TextVAE.load(checkpoint or DEFAULT_CHECKPOINT)
+        lines = read_corpus(corpus or DEFAULT_CORPUS)
         return cls(vae, lines)
 
     # -- helpers ---------------------------------------------------------------------------------

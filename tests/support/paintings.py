@@ -15,7 +15,7 @@ def painting_image(seed: int, size: int = 96) -> Image.Image:
 
 
 def tiny_config(name: str, **changes):
-    from models.paint.training import TrainingConfig
+    from models.paint.trainer import TrainingConfig
 
     settings = dict(name=name, minutes=60, max_steps=6, batch=2, crop=32, width=8, blocks=1,
                     style_layers=["conv1_1", "conv2_1"], content_layer="conv1_2", painting_size=96, work_size=128,

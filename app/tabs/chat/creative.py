@@ -35,7 +35,7 @@ class CreativeRequests:
                                done, self._failed_answer(answer))
 
     def _compose(self, request) -> None:
-        from app.tabs.compose.compose_tab import melody_styles_dir
+        from app.paths import melody_styles_dir
         from app.tabs.compose.jobs import generate_melodies, rerender
         from app.tabs.compose.recipe import MelodyRequest
 
@@ -98,7 +98,7 @@ class CreativeRequests:
     def _make_again(self, url: QUrl, key: str) -> None:
         """A result from an earlier session: make it again from the recipe saved with the message (the
         engines are deterministic for a seed), then do what the link asked."""
-        from app.tabs.compose.compose_tab import melody_styles_dir
+        from app.paths import melody_styles_dir
         from app.tabs.compose.jobs import generate_melodies, rerender
         from app.tabs.compose.recipe import MelodyRequest
 

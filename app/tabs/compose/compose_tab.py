@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.paths import data_dir, user_models_dir
+from app.paths import drag_dir, melodies_dir, melody_styles_dir
 from app.settings import Settings
 from app.store import Store
 from app.tabs.activity_tab import ActivityTab, action_button
@@ -41,12 +41,6 @@ from app.worker import JobHandle
 
 MOTIF_LENGTHS = {"Sixteenth": 0.25, "Eighth": 0.5, "Dotted eighth": 0.75, "Quarter": 1.0, "Dotted quarter": 1.5,
                  "Half": 2.0}
-
-
-def melody_styles_dir() -> Path:
-    path = user_models_dir() / "melody"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def roll_content(variation: Variation) -> RollContent:
@@ -77,7 +71,7 @@ class VariationList(QListWidget):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
-        folder = data_dir() / "drag"
+        folder = drag_dir()
         urls = []
         for item in items:
             variation = item.data(Qt.ItemDataRole.UserRole)
@@ -545,7 +539,7 @@ class ComposeTab(ActivityTab):
         if variation is None:
             return None
         stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{file_stem(variation)}"
-        path = write_midi(data_dir() / "melodies" / f"{stem}.mid", variation, self.controls.tempo_spin.value())
+        path = write_midi(melodies_dir() / f"{stem}.mid", variation, self.controls.tempo_spin.value())
         params = {**variation.request.to_json(), "variation": variation.index,
                   "tempo": self.controls.tempo_spin.value(), "edits": [list(edit) for edit in variation.edits],
                   "morph": list(variation.morph) if variation.morph else None}

@@ -52,12 +52,12 @@ def style_label(style: str) -> str:
 
 def shared_renderer(context: JobContext):
     """The worker's audio renderer, created once (loading a SoundFont takes time)."""
-    from app.paths import resources_dir
     from models.audio.render import AudioRenderer
+    from models.resources import resource
 
     renderer = context.cache.get("audio_renderer")
     if renderer is None:
-        renderer = AudioRenderer(soundfont_folders=(resources_dir() / "soundfonts",))
+        renderer = AudioRenderer(soundfont_folders=(resource("soundfonts"),))
         context.cache["audio_renderer"] = renderer
         if renderer.notice:
             context.notify(renderer.notice)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.paths import data_dir, user_models_dir
+from app.paths import paint_styles_dir, paintings_dir, style_thumbnails_dir
 from app.settings import Settings
 from app.store import Store
 from app.tabs.activity_tab import ActivityTab
@@ -40,16 +40,6 @@ FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
 CANVAS_SIZES = {"768 × 512 (3:2)": (768, 512), "512 × 512 (square)": (512, 512), "1024 × 768 (4:3)": (1024, 768),
                 "1280 × 720 (16:9)": (1280, 720), "600 × 800 (portrait)": (600, 800)}
 EXPORT_SCALES = {"1× size": 1.0, "2× size": 2.0, "3× size": 3.0}
-
-
-def styles_dir() -> Path:
-    path = user_models_dir() / "styles"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def paintings_dir() -> Path:
-    return data_dir() / "paintings"
 
 
 def render_and_save(render_factory, folder: Path):
@@ -192,7 +182,7 @@ class PaintTab(ActivityTab):
     def reload_styles(self, select: Path | None = None) -> JobHandle:
         return self.run_job(
             "Loading styles",
-            jobs.load_styles(styles_dir(), data_dir() / "thumbnails", self.settings.get("device")),
+            jobs.load_styles(paint_styles_dir(), style_thumbnails_dir(), self.settings.get("device")),
             lambda entries: self.controls.set_styles(entries, select.as_posix() if select else None),
         )
 
@@ -421,7 +411,7 @@ class PaintTab(ActivityTab):
     def show_train_dialog(self):
         from app.tabs.paint.train_dialog import TrainPaintStyleDialog
 
-        dialog = TrainPaintStyleDialog(styles_dir(), self.worker, self.settings.get("device"), self)
+        dialog = TrainPaintStyleDialog(paint_styles_dir(), self.worker, self.settings.get("device"), self)
         dialog.trained.connect(lambda path: self.reload_styles(select=path))
         dialog.open()
         return dialog
