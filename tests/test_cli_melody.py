@@ -67,3 +67,22 @@ def test_train_melody_on_a_folder_without_melodies_fails_clearly(tmp_path, capsy
     (tmp_path / "drums.mid").write_bytes(b"")
     assert main(["train-melody", str(tmp_path), "--name", "nothing"]) == 2
     assert "No melody could be read" in capsys.readouterr().err
+
+
+def test_compose_writes_in_the_styles_own_form_unless_told_free(tmp_path, capsys):
+    # From the command line no generated tune used to repeat a bar (the default form was none).
+    assert main(["compose", "--style", "irish", "--key", "D", "--bars", "16", "--meter", "6/8", "--seed", "3",
+                 "--variations", "8", "-o", str(tmp_path / "tune.mid")]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count(", form ") == 8 and "A A" in printed
+
+    def bars(path):
+        notes = pretty_midi.PrettyMIDI(str(path)).instruments[0].notes
+        bar = 3 * 60 / 110  # a 6/8 bar at 110 quarter notes a minute
+        return [tuple(n.pitch for n in notes if b * bar - 0.02 <= n.start < (b + 1) * bar - 0.02) for b in range(16)]
+
+    repeated = sum(any(b[i] == b[j] for j in range(i) if b[i]) for b in (bars(tmp_path / f"tune-{k}.mid")
+                                                                         for k in range(1, 9)) for i in range(16))
+    assert repeated >= 4
+    assert main(["compose", "--style", "irish", "--bars", "16", "--form", "free", "-o", str(tmp_path / "f.mid")]) == 0
+    assert ", form " not in capsys.readouterr().out

@@ -185,3 +185,43 @@ def test_the_widest_leap_counts_only_leaps_two_tunes_make():
     c4, g4, c5 = (tokens.pitch_to_symbol(p, 0, "major")[0] for p in (60, 67, 72))
     assert mask[c4, g4] and not mask[c4, c5] and mask[tokens.REST, c5] and mask[tokens.NO_PREVIOUS, c5]
     assert StyleFacts.from_json(facts.to_json()) == facts and StyleFacts.from_json(None).widest_leap is None
+
+
+def _phrases(melody):
+    size = melody.total_ticks // 4
+    return [tuple((e.onset - i * size, e.symbol, e.duration) for e in melody.events if i * size <= e.onset < (i + 1) * size)
+            for i in range(4)]
+
+
+def test_a_generated_irish_tune_repeats_its_parts_as_often_as_the_styles_tunes_do():
+    facts = load_style("irish").facts
+    corpus_share = 1 - dict(facts.forms["16"])["A B C D"]  # share of 16-bar tunes with a repeated phrase: ~0.59
+    melodies = generate(style="irish", key="D", meter="6/8", bars=16, seed=3, variations=32)
+    repeating = 0
+    for melody in melodies:
+        assert melody.form in dict(facts.forms["16"])
+        labels = melody.form.split()
+        phrases = _phrases(melody)
+        for j, label in enumerate(labels):
+            first = labels.index(label.rstrip("'")) if label.rstrip("'") in labels else j
+            if first < j:
+                changed = label.endswith("'") or j == 3  # the closing phrase is re-sampled to end on the tonic
+                kept = [x for x in phrases[j] if not changed or x[0] < melody.total_ticks // 8]
+                assert kept and set(kept) <= set(phrases[first]), (melody.form, j)
+        repeating += len({label.rstrip("'") for label in labels}) < 4
+    assert repeating > 0 and abs(repeating / len(melodies) - corpus_share) < 0.25
+    (free,) = generate(style="irish", key="D", meter="6/8", bars=16, seed=3, form=None)
+    assert free.form == ""
+
+
+def test_phrases_end_on_the_styles_cadences():
+    from models.music.style_facts import degree_of
+
+    facts = load_style("bach").facts
+    meter = tokens.Meter(4, 4)
+    for melody in generate(style="bach", key="G", bars=8, seed=4, variations=8, pitch_range=(60, 79)):
+        size = melody.total_ticks // 4
+        for j in range(4):
+            last = [e for e in melody.events if e.onset < (j + 1) * size][-1]
+            allowed, shortest = facts.cadence(j, "major", meter)
+            assert allowed[last.symbol] and last.ticks >= shortest, (melody.form, j, degree_of(last.symbol))

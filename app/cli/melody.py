@@ -8,7 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-FORMS_HELP = "phrase form, e.g. AABA or \"A A' B A'\" (a prime varies a repeat); sections divide the bars evenly"
+FORMS_HELP = ("phrase form: 'style' (the default: forms and cadences learned from the style's tunes), 'free' (none), "
+              "or e.g. AABA or \"A A' B A'\" (a prime varies a repeat; sections divide the bars evenly)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     compose.add_argument("--temperature", type=float, default=1.0)
     compose.add_argument("--seed", type=int, default=0)
     compose.add_argument("--variations", type=int, default=1)
-    compose.add_argument("--form", help=FORMS_HELP)
+    compose.add_argument("--form", default="style", help=FORMS_HELP)
     compose.add_argument("--range", dest="pitch_range", help="lowest-highest MIDI pitch, e.g. 60-84")
     compose.add_argument("--no-tonic-ending", action="store_true", help="do not force the last note to the tonic")
     compose.add_argument("--no-humanize", action="store_true", help="no velocity jitter or timing offsets")
@@ -74,7 +75,8 @@ def run_compose(args: argparse.Namespace) -> int:
         melodies = generate(style=args.style, key=args.key, mode=args.mode, meter=args.meter, bars=args.bars,
                             tempo=args.tempo, temperature=args.temperature, seed=args.seed,
                             variations=args.variations, motif=motif, end_on_tonic=not args.no_tonic_ending,
-                            pitch_range=_pitch_range(args.pitch_range), harmonize=args.harmonize, form=args.form,
+                            pitch_range=_pitch_range(args.pitch_range), harmonize=args.harmonize,
+                            form=None if args.form.lower() in ("free", "none", "") else args.form,
                             humanize=not args.no_humanize, search_dirs=_style_dirs())
     except (ValueError, FileNotFoundError) as error:
         print(f"atelier compose: {error}", file=sys.stderr)
@@ -85,7 +87,8 @@ def run_compose(args: argparse.Namespace) -> int:
         path = output if len(melodies) == 1 else output.with_name(f"{output.stem}-{index + 1}{output.suffix or '.mid'}")
         melody.to_pretty_midi().write(str(path))
         chords = f", chords {' '.join(c.numeral for c in melody.chords)}" if melody.chords else ""
-        print(f"wrote {path}: {melody.bars} bars of {melody.meter} in {args.key} {args.mode}, "
+        form = f", form {melody.form}" if melody.form else ""
+        print(f"wrote {path}: {melody.bars} bars of {melody.meter} in {args.key} {args.mode}{form}, "
               f"{len(melody.notes())} notes, seed {args.seed} variation {index + 1}{chords}")
     return 0
 

@@ -143,7 +143,9 @@ class SpanSampler:
 
     def __init__(self, tables: Tables, meter: tokens.Meter, start: int, end: int, pitch_allowed: np.ndarray,
                  final_tonic: bool, exit_log: np.ndarray | None = None, rests: bool = True,
-                 opening: bool = True, dtype: type = np.float32) -> None:
+                 opening: bool = True, dtype: type = np.float32, cadence: tuple[np.ndarray, int] | None = None
+                 ) -> None:
+        """`cadence` = (pitch symbols the span's last note may have, the shortest it may last in ticks)."""
         if (end - start) % GRID or start % GRID or end <= start:
             raise InfeasibleRequest("the span to fill must be a positive whole number of sixteenth-note triplets")
         self.tables, self.meter, self.start, self.end = tables, meter, start, end
@@ -151,6 +153,9 @@ class SpanSampler:
         symbols[tokens.REST] = rests
         tonic = np.array([tokens.is_tonic_symbol(s) for s in range(tokens.N_PITCH_SYMBOLS)])
         final = symbols & tonic if final_tonic else symbols & (np.arange(len(symbols)) != tokens.REST)
+        if cadence is not None:
+            final &= cadence[0]
+        self.final_min_ticks = cadence[1] if cadence is not None else 0
         # The span's pitches: previous and next pitch of every inner note range over these M symbols.
         self.pitches = np.flatnonzero(symbols)
         self.final_mask = final[self.pitches].astype(float)
@@ -199,6 +204,9 @@ class SpanSampler:
         """
         durations, lengths = self._note_shapes(self.start + i * GRID)
         steps = i + lengths
+        if self.final_min_ticks:  # a cadence: the span's last note lasts at least this long
+            long_enough = (steps < len(self._log_scale) - 1) | (lengths * GRID >= self.final_min_ticks)
+            durations, lengths, steps = durations[long_enough], lengths[long_enough], steps[long_enough]
         logs = self._log_scale[steps]
         completable = logs > NEG_INF
         if not completable.any():

@@ -87,20 +87,35 @@ def motif_events(motif: list[tuple[int | None, float]], tonic: int, mode: str) -
 
 def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, end: int, allowed: np.ndarray,
           final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None,
-          cache: dict | None = None) -> list[Event]:
+          cache: dict | None = None, cadence: tuple[np.ndarray, int] | None = None) -> list[Event]:
     # The backward pass depends only on the span and its constraints, so variations share it.
-    key = (start, end, final_tonic, not prefix, allowed.tobytes())
+    key = (start, end, final_tonic, not prefix, allowed.tobytes(),
+           None if cadence is None else (cadence[0].tobytes(), cadence[1]))
     sampler = cache.get(key) if cache is not None and not suffix else None
     if sampler is None:
         sampler = SpanSampler(tables, meter, start, end, allowed, final_tonic,
-                              exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix)
+                              exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix,
+                              cadence=cadence)
         if cache is not None and not suffix:
             cache[key] = sampler
-    return sampler.sample(forward_filter(tables, prefix, meter), rng)
+    entry = forward_filter(tables, prefix, meter)
+    if cadence is not None and not sampler.feasible(entry):  # e.g. a pitch range without the cadence's degrees
+        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache)
+    return sampler.sample(entry, rng)
+
+
+def _joins(tables: Tables, events: list[Event], following: list[Event]) -> bool:
+    """Whether copied notes may follow the notes before them (no leap wider than the style's)."""
+    if not events or not following:
+        return True
+    return bool(np.isfinite(tables.log_pair[events[-1].symbol, following[0].symbol]))
 
 
 def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tuple[str, bool]], motif: list[Event],
-             allowed: np.ndarray, end_on_tonic: bool, rng: np.random.Generator, cache: dict) -> list[Event]:
+             allowed: np.ndarray, end_on_tonic: bool, rng: np.random.Generator, cache: dict,
+             cadences: list[tuple[np.ndarray, int] | None] | None = None) -> list[Event]:
+    """Fill the sections in order: a repeated letter copies its first section, a primed one copies its first
+    half, everything else is sampled given all the notes before it, ending on the section's cadence."""
     section_ticks = bars // len(sections) * meter.bar_ticks
     total = bars * meter.bar_ticks
     events = list(motif)
@@ -108,36 +123,49 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
     first_of: dict[str, int] = {}
     for index, (label, varied) in enumerate(sections):
         start, end = index * section_ticks, (index + 1) * section_ticks
+        cadence = cadences[index] if cadences else None
         if written >= end:  # the motif covers this section already
             first_of.setdefault(label, start)
             continue
         final = end_on_tonic and end == total
-        if label in first_of and not varied and not final and written <= start:
+        if label in first_of and written <= start:
+            # A repeat that must change (varied, or the last section that must close) keeps the first half
+            # of the earlier section and samples the rest conditioned on everything so far.
+            changes = varied or final
+            keep = section_ticks if not changes else (
+                max(section_ticks // 2 // meter.bar_ticks, 1) * meter.bar_ticks if section_ticks > meter.bar_ticks
+                else 0)
             shift = start - first_of[label]
-            events += [Event(e.onset + shift, e.symbol, e.duration) for e in events
-                       if first_of[label] <= e.onset < first_of[label] + section_ticks]
-        elif label in first_of and written <= start:
-            # A repeat that must change (varied, or the last section that must close): keep the first
-            # half of the earlier section, sample the rest conditioned on everything so far.
-            keep = max(section_ticks // 2 // meter.bar_ticks, 1) * meter.bar_ticks if section_ticks > meter.bar_ticks \
-                else 0
-            shift = start - first_of[label]
-            events += [Event(e.onset + shift, e.symbol, e.duration) for e in events
-                       if first_of[label] <= e.onset < first_of[label] + keep]
-            events += _fill(tables, meter, events, start + keep, end, allowed, final, rng, cache=cache)
-        else:
-            first_of.setdefault(label, start)
-            events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng, cache=cache)
+            copied = [Event(e.onset + shift, e.symbol, e.duration) for e in events
+                      if first_of[label] <= e.onset < first_of[label] + keep]
+            if _joins(tables, events, copied):
+                events += copied
+                if changes:
+                    events += _fill(tables, meter, events, start + keep, end, allowed, final, rng, cache=cache,
+                                    cadence=cadence)
+                written = end
+                continue
+        first_of.setdefault(label, start)
+        events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng, cache=cache,
+                        cadence=cadence)
         written = end
     return events
+
+
+STYLE_FORM = "style"  # the form argument that asks for the style's own forms (the default)
 
 
 def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: str = "4/4", bars: int = 8,
              tempo: float | None = None, temperature: float = 1.0, seed: int = 0, variations: int = 1,
              motif: list[tuple[int | None, float]] | None = None, end_on_tonic: bool = True,
-             pitch_range: tuple[int, int] | None = None, harmonize: bool = False, form: str | None = None,
+             pitch_range: tuple[int, int] | None = None, harmonize: bool = False, form: str | None = STYLE_FORM,
              humanize: bool = True, search_dirs: tuple[Path, ...] = ()) -> list[Melody]:
-    """Write `variations` melodies of exactly `bars` bars; raises ValueError with a reason when impossible."""
+    """Write `variations` melodies of exactly `bars` bars; raises ValueError with a reason when impossible.
+
+    `form` is "style" (each variation draws a form as often as the style's tunes have it, with the
+    style's cadences at the ends of its four phrases), a form such as "AABA", or None / "" for none
+    (through-composed).
+    """
     if bars < 1 or bars > 256:
         raise ValueError("bars must be between 1 and 256")
     if variations < 1 or variations > 64:
@@ -148,8 +176,10 @@ def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: s
     tokens.scale_of(mode)
     path = style_path(style, search_dirs)
     tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), mode)
+    facts = _load(os.fspath(path), path.stat().st_mtime).facts
     allowed = pitch_mask(tonic, mode, pitch_range)
-    sections = parse_form(form, bars)
+    style_form = form == STYLE_FORM
+    sections = None if style_form else parse_form(form, bars)
     motif_ev = motif_events(motif, tonic, mode) if motif else []
     if motif_ev and sum(e.ticks for e in motif_ev) >= bars * parsed_meter.bar_ticks:
         raise ValueError("the motif is as long as the whole melody: ask for more bars")
@@ -158,12 +188,19 @@ def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: s
     melodies, cache = [], {}
     for variation in range(variations):
         rng = np.random.default_rng([seed, variation])
+        drawn, cadences = form or "", None
+        if style_form:
+            drawn = facts.draw_form(bars, np.random.default_rng([seed, variation, 1])) or ""
+            cadences = [facts.cadence(i, mode, parsed_meter) for i in range(len(parse_form(drawn, bars)))] \
+                if drawn else None
+            sections = parse_form(drawn, bars)
         try:
-            events = _compose(tables, parsed_meter, bars, sections, motif_ev, allowed, end_on_tonic, rng, cache)
+            events = _compose(tables, parsed_meter, bars, sections, motif_ev, allowed, end_on_tonic, rng, cache,
+                              cadences)
         except InfeasibleRequest as error:
             raise ValueError(str(error)) from None
         melody = Melody(events, tonic, mode, parsed_meter, bars, float(tempo or DEFAULT_TEMPO.get(style, 100)),
-                        style=str(style), seed=seed * 1000 + variation, humanize=humanize)
+                        style=str(style), seed=seed * 1000 + variation, humanize=humanize, form=drawn)
         if harmonize:
             from models.music.harmonizer import harmonize_melody
 
@@ -194,4 +231,4 @@ def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0
     except InfeasibleRequest as error:
         raise ValueError(str(error)) from None
     return Melody(prefix + middle + suffix, melody.tonic, melody.mode, melody.meter, melody.bars, melody.tempo,
-                  melody.style, melody.seed, melody.humanize, [])
+                  melody.style, melody.seed, melody.humanize, [], melody.form)

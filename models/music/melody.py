@@ -55,6 +55,7 @@ class Melody:
     seed: int = 0
     humanize: bool = True
     chords: list[Chord] = field(default_factory=list)
+    form: str = ""  # the phrase form it was written in ("A A' B C"), "" when through-composed
 
     @property
     def total_ticks(self) -> int:

@@ -1,14 +1,20 @@
-"""What a style's tunes say beyond note-to-note likelihood: the widest leap they make.
+"""What a style's tunes say beyond note-to-note likelihood: its widest leap, its forms and its cadences.
 
 Learned from the style's training tunes when the style is trained and stored with its checkpoint, so
-generation can keep to it: the melody HMM gives every pitch pair a little probability (its prior), and
-without a limit it now and then writes a leap no tune of the style ever makes.
+generation can keep to them:
+- the widest leap: the melody HMM gives every pitch pair a little probability (its prior), and without
+  a limit it now and then writes a leap no tune of the style ever makes;
+- forms: each tune cut into four phrases and labelled by how its phrases repeat ("A B C D", "A A' B C":
+  a letter seen before is an exact repeat, a primed one repeats the first half), counted per tune
+  length, so a generated tune repeats its phrases as often as the style's tunes do;
+- cadences: at the end of each of the four phrases, the scale degrees the last note lands on (those
+  that end nine phrases in ten) and how long it lasts at least (in beats).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -19,6 +25,10 @@ from models.music.corpus import Tune
 # A leap counts as the style's own when at least this many different tunes make it: one odd tune (or one
 # transcription slip, such as a note an octave off) does not widen what the style allows.
 TUNES_PER_LEAP = 2
+PHRASES = 4  # forms and cadences are learned on tunes cut into four phrases of whole bars
+MIN_TUNES_PER_LENGTH = 20  # a tune length has its own forms when this many tunes have it
+CADENCE_SHARE = 0.9  # the degrees that end this share of the phrases at a place
+SHORTEST_CADENCE = 0.2  # the phrase-final note lasts at least what this share of them do (20th percentile)
 
 
 def leaps(tune: Tune) -> list[int]:
@@ -34,13 +44,99 @@ def widest_leap(tunes: list[Tune]) -> int:
     return max((leap for leap, count in made.items() if count >= needed), default=12)
 
 
+def tune_bars(tune: Tune) -> list[tuple]:
+    """Each bar's notes as (onset in the bar, duration, pitch above the tonic or -1), pickup left out."""
+    bar = tune.meter.bar_ticks
+    end = max(onset + duration for onset, duration, _ in tune.notes)
+    bars: list[list] = [[] for _ in range(max(0, -(-end // bar)))]
+    for onset, duration, pitch in tune.notes:
+        if onset >= 0:
+            bars[onset // bar].append((onset % bar, duration, pitch - tune.tonic if pitch >= 0 else -1))
+    return [tuple(b) for b in bars]
+
+
+def phrase_labels(bars: list[tuple], phrases: int = PHRASES) -> str:
+    """ "A B A' C": a phrase equal to an earlier one takes its letter, one whose first half is equal takes
+    the letter primed, any other a new letter."""
+    size = len(bars) // phrases
+    parts = [tuple(bars[i * size : (i + 1) * size]) for i in range(phrases)]
+    labels: list[str] = []
+    for j, part in enumerate(parts):
+        label = next((labels[i].rstrip("'") for i in range(j) if parts[i] == part), None)
+        if label is None and size >= 2:
+            half = size // 2
+            label = next((labels[i].rstrip("'") + "'" for i in range(j) if parts[i][:half] == part[:half]), None)
+        labels.append(label or "ABCDEFGH"[len({x.rstrip("'") for x in labels})])
+    return " ".join(labels)
+
+
+def _phrased(tunes: list[Tune]) -> list[tuple[Tune, list[tuple]]]:
+    out = []
+    for tune in tunes:
+        bars = tune_bars(tune)
+        if len(bars) >= 2 * PHRASES and len(bars) % PHRASES == 0:
+            out.append((tune, bars))
+    return out
+
+
+def learn_forms(tunes: list[Tune]) -> dict[str, list[list]]:
+    """{tune length in bars, or "any": [[form, share of tunes], ...] most common first}."""
+    phrased = _phrased(tunes)
+    by_length: dict[str, Counter] = {"any": Counter()}
+    for _, bars in phrased:
+        label = phrase_labels(bars)
+        by_length["any"][label] += 1
+        by_length.setdefault(str(len(bars)), Counter())[label] += 1
+    return {
+        length: [[form, round(n / sum(counts.values()), 4)] for form, n in counts.most_common()]
+        for length, counts in by_length.items()
+        if sum(counts.values()) >= MIN_TUNES_PER_LENGTH or (length == "any" and counts)
+    }
+
+
+def degree_of(symbol: int) -> tuple[int, int]:
+    """(scale degree 0-6, alteration -1/0/+1) of a pitch symbol."""
+    step_index, alteration = divmod(symbol, len(tokens.ALTERATIONS))
+    return (step_index + tokens.MIN_STEP) % 7, tokens.ALTERATIONS[alteration]
+
+
+def learn_cadences(tunes: list[Tune]) -> list[dict[str, Any]]:
+    """Per phrase end (1..PHRASES): the degrees its last note lands on, and its shortest usual length in beats."""
+    endings: list[Counter] = [Counter() for _ in range(PHRASES)]
+    lengths: list[list[float]] = [[] for _ in range(PHRASES)]
+    for tune, bars in _phrased(tunes):
+        mode = tune.mode if tune.mode in tokens.SCALES else "major"
+        size = len(bars) // PHRASES * tune.meter.bar_ticks
+        for j in range(PHRASES):
+            before = [n for n in tune.notes if n[2] >= 0 and n[0] < (j + 1) * size]
+            if not before:
+                continue
+            onset, duration, pitch = before[-1]
+            endings[j][degree_of(tokens.pitch_to_symbol(pitch, tune.tonic, mode)[0])] += 1
+            lengths[j].append(min(duration, (j + 1) * size - onset) / tune.meter.beat_ticks)
+    cadences = []
+    for counts, beats in zip(endings, lengths, strict=True):
+        total, kept, degrees = sum(counts.values()), 0, []
+        for degree, n in counts.most_common():
+            if total and kept >= CADENCE_SHARE * total:
+                break
+            degrees.append(list(degree))
+            kept += n
+        cadences.append(
+            {"degrees": degrees, "min_beats": round(float(np.quantile(beats, SHORTEST_CADENCE)), 3) if beats else 0.0}
+        )
+    return cadences
+
+
 @dataclass(frozen=True)
 class StyleFacts:
     widest_leap: int | None = None  # semitones; None: no limit (a checkpoint from before the facts)
+    forms: dict[str, list[list]] = field(default_factory=dict)
+    cadences: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def learn(cls, tunes: list[Tune]) -> StyleFacts:
-        return cls(widest_leap=widest_leap(tunes))
+        return cls(widest_leap=widest_leap(tunes), forms=learn_forms(tunes), cadences=learn_cadences(tunes))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +145,11 @@ class StyleFacts:
     def from_json(cls, data: dict[str, Any] | None) -> StyleFacts:
         data = data or {}
         leap = data.get("widest_leap")
-        return cls(widest_leap=int(leap) if leap is not None else None)
+        return cls(
+            widest_leap=int(leap) if leap is not None else None,
+            forms=dict(data.get("forms", {})),
+            cadences=list(data.get("cadences", [])),
+        )
 
     def pair_mask(self, mode: str) -> np.ndarray:
         """allowed[previous pitch symbol (or NO_PREVIOUS), pitch symbol]: no leap wider than the style's."""
@@ -64,3 +164,20 @@ class StyleFacts:
         wide = np.abs(pitch[:, None] - pitch[None, :]) > self.widest_leap
         allowed[: tokens.N_PITCH_SYMBOLS][np.outer(notes, notes) & wide] = False
         return allowed
+
+    def draw_form(self, bars: int, rng: np.random.Generator) -> str | None:
+        """A form for a tune of `bars` bars, drawn as often as the style's tunes of that length have it
+        (of any length when too few have it); None when the bars do not make four phrases of whole bars."""
+        forms = self.forms.get(str(bars)) or self.forms.get("any")
+        if not forms or bars < PHRASES or bars % PHRASES:
+            return None
+        shares = np.array([share for _, share in forms], dtype=float)
+        return str(forms[int(rng.choice(len(forms), p=shares / shares.sum()))][0])
+
+    def cadence(self, phrase: int, mode: str, meter: tokens.Meter) -> tuple[np.ndarray, int] | None:
+        """(allowed last pitch symbols, shortest last note in ticks) at the end of phrase 0..PHRASES-1."""
+        if phrase >= len(self.cadences):
+            return None
+        degrees = {tuple(d) for d in self.cadences[phrase]["degrees"]}
+        allowed = np.array([s != tokens.REST and degree_of(s) in degrees for s in range(tokens.N_PITCH_SYMBOLS)])
+        return allowed, int(self.cadences[phrase]["min_beats"] * meter.beat_ticks)

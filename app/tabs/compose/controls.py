@@ -32,7 +32,7 @@ SHIPPED_STYLES = {
 KEYS = ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 MODES = ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian")
 METERS = ("4/4", "3/4", "2/4", "6/8", "9/8", "12/8")
-FORMS = {"": "Free (through-composed)", "AABA": "AABA (song form)", "AABB": "AABB (dance tune)",
+FORMS = {"style": "The style's own (learned from its tunes)", "": "Free (through-composed)", "AABA": "AABA (song form)", "AABB": "AABB (dance tune)",
          "ABAB": "ABAB (verse and chorus)", "AA'BA'": "A A′ B A′ (varied repeats)", "AB": "AB (call and response)"}
 
 

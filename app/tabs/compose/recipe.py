@@ -20,7 +20,7 @@ class MelodyRequest:
     end_on_tonic: bool = True
     pitch_range: tuple[int, int] | None = (57, 86)
     harmonize: bool = False
-    form: str = ""
+    form: str = "style"  # the style's own forms and cadences; "" for through-composed
     humanize: bool = True
     program: int = 73  # General MIDI flute
     chord_program: int = 0  # acoustic grand piano
