@@ -389,3 +389,11 @@ def test_exported_and_dragged_files_follow_the_umask(qtbot, compose, tmp_path):
         os.umask(before)
     for path in (tmp_path / "tune.mid", tmp_path / "tune.wav", dragged):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o644, path
+
+
+def test_the_creativity_slider_shows_its_value(compose):
+    from PySide6.QtWidgets import QLabel
+
+    label = next(w for w in compose.controls.findChildren(QLabel) if w.accessibleName() == "Creativity value")
+    compose.controls.creativity_slider.setValue(135)
+    assert label.text() == "1.35" and label.isVisibleTo(compose.controls)

@@ -123,3 +123,22 @@ def test_dropping_files_reports_their_paths(qtbot, canvas, tmp_path):
     with qtbot.waitSignal(canvas.files_dropped) as dropped:
         canvas.dropEvent(event)
     assert dropped.args[0] == [str(tmp_path / "photo.jpg")]
+
+
+def test_a_white_canvas_has_a_visible_edge_in_the_light_theme(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    widget = PaintCanvas(QSize(200, 100))
+    widget.setPalette(QApplication.style().standardPalette())  # the light theme
+    widget.resize(300, 200)  # letterboxed: window background above and below the picture
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    shot = widget.grab().toImage()
+    column = [QColor(shot.pixel(150, y)).lightness() for y in range(shot.height())]
+    paper = max(column)
+    background = column[0]
+    top = next(y for y, value in enumerate(column) if value == paper)  # the picture's first row
+    edge = min(column[top - 3 : top])
+    # The outline stands out from both the paper and the window around it, not just the paper.
+    assert paper - edge >= 60 and background - edge >= 40, (paper, background, edge)

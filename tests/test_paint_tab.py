@@ -302,3 +302,20 @@ def test_best_quality_without_its_data_is_a_sentence(qtbot, paint):
     with qtbot.waitSignal(paint.worker.job_failed, timeout=30_000) as failed:
         paint.render()
     assert "best-quality data" in failed.args[1] and "Traceback" not in failed.args[1]
+
+
+def test_every_slider_shows_its_value_beside_it(qtbot, paint):
+    from PySide6.QtWidgets import QLabel, QSlider
+
+    labels = {label.accessibleName(): label for label in paint.controls.findChildren(QLabel)}
+    sliders = paint.controls.findChildren(QSlider)
+    assert {s.accessibleName() for s in sliders} >= {"Style strength", "Palette strength", "Brush size"}
+    for slider in sliders:
+        label = labels[f"{slider.accessibleName()} value"]
+        assert label.isVisible() and label.parentWidget() is slider.parentWidget()
+        slider.setValue(slider.minimum() + 1)
+        assert str(slider.minimum() + 1) in label.text()
+    paint.controls.strength_slider.setValue(60)
+    assert labels["Style strength value"].text() == "60"
+    qtbot.keyClick(paint.canvas, Qt.Key.Key_BracketRight)  # a bigger brush from the keyboard
+    assert labels["Brush size value"].text() == f"{paint.controls.size_slider.value()} px"

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.tabs.compose.piano_roll import note_name
 from app.tabs.compose.recipe import MelodyRequest
+from app.tabs.slider_value import with_value
 
 SHIPPED_STYLES = {
     "irish": "Irish (O'Neill's Music of Ireland)",
@@ -91,7 +92,7 @@ class ComposeControls(QWidget):
         self.creativity_slider.setRange(30, 200)  # temperature x 100
         self.creativity_slider.setValue(100)
         self.creativity_slider.setToolTip("Low: safe, typical phrases. High: surprising ones.")
-        form.addRow("Creativity:", self.creativity_slider)
+        form.addRow("Creativity:", with_value(self.creativity_slider, lambda value: f"{value / 100:.2f}"))
 
         range_row = QHBoxLayout()
         self.low_spin = self._pitch_spin("Lowest note", 57)

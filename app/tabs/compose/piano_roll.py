@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 NOTE_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
 BLACK_KEYS = {1, 3, 6, 8, 10}
@@ -43,21 +43,24 @@ class RollContent:
 
 class PianoRollView(QWidget):
     """Draws one melody; `set_playhead(beats)` moves the playhead (None hides it). Dragging across the
-    roll selects whole bars (shaded) and emits `bars_selected(first, last)`, 1-based."""
+    roll selects whole bars (shaded) and emits `bars_selected(first, last)`, 1-based. Bars are numbered
+    below the grid; the pitch under the mouse is named on the axis, and the tooltip names the note."""
 
     KEYS_WIDTH = 34
     CHORD_LANE = 22
+    BAR_LANE = 16
     bars_selected = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Piano roll")
-        self.setToolTip("Drag across bars to choose which ones Regenerate bars writes again")
+        self.setMouseTracking(True)  # to name the pitch under the mouse
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.content: RollContent | None = None
         self.playhead: float | None = None
         self.selection: tuple[int, int] | None = None  # first and last bar, 1-based
         self._drag_from: int | None = None
+        self.hovered_pitch: int | None = None
         self.empty_text = "Press Generate (Ctrl+Enter) to write melodies; they appear here as notes on a grid."
 
     def sizeHint(self) -> QSize:
@@ -77,8 +80,67 @@ class PianoRollView(QWidget):
         self.update()
 
     def _grid(self) -> QRectF:
-        return QRectF(self.KEYS_WIDTH, self.CHORD_LANE, self.width() - self.KEYS_WIDTH - 4,
-                      self.height() - self.CHORD_LANE - 4)
+        return QRectF(
+            self.KEYS_WIDTH,
+            self.CHORD_LANE,
+            self.width() - self.KEYS_WIDTH - 4,
+            self.height() - self.CHORD_LANE - self.BAR_LANE - 4,
+        )
+
+    def pitch_at(self, y: float) -> int | None:
+        if self.content is None:
+            return None
+        grid = self._grid()
+        if not grid.top() <= y < grid.bottom():
+            return None
+        low, high = self._pitch_span()
+        return high - int((y - grid.top()) / (grid.height() / (high - low + 1)))
+
+    def note_at(self, point: QPointF) -> RollNote | None:
+        pitch = self.pitch_at(point.y())
+        if pitch is None:
+            return None
+        grid = self._grid()
+        beats = (point.x() - grid.left()) / max(grid.width(), 1.0) * self.content.bars * self.content.bar_beats
+        return next((n for n in self.content.notes if n.pitch == pitch and n.start <= beats < n.start + n.length), None)
+
+    def describe_at(self, point: QPointF) -> str:
+        """What the tooltip says: the note under the mouse (or the pitch of its row) and the bar."""
+        pitch = self.pitch_at(point.y())
+        if pitch is None:
+            return "Drag across bars to choose which ones Regenerate bars writes again"
+        note = self.note_at(point)
+        bar = self.bar_at(point.x())
+        if note is None:
+            return f"{note_name(pitch)} · bar {bar}"
+        beat = note.start % self.content.bar_beats / self.content.beat_beats + 1
+        return f"{note_name(note.pitch)} · bar {bar}, beat {beat:g} · {note.length:g} beat{'s' if note.length != 1 else ''}"
+
+    def bar_number_rects(self) -> list[tuple[int, QRectF]]:
+        """Where each bar number is written, under the grid: every bar when there is room, else every 2nd, 4th…"""
+        if self.content is None:
+            return []
+        grid = self._grid()
+        bar_width = grid.width() / max(self.content.bars, 1)
+        widest = self.fontMetrics().horizontalAdvance(str(self.content.bars)) + 6
+        step = 1
+        while step * bar_width < widest and step < self.content.bars:
+            step *= 2
+        return [
+            (bar, QRectF(grid.left() + (bar - 1) * bar_width + 2, grid.bottom() + 1, widest, self.BAR_LANE))
+            for bar in range(1, self.content.bars + 1, step)
+        ]
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            QToolTip.showText(event.globalPos(), self.describe_at(QPointF(event.pos())), self)
+            return True
+        return super().event(event)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        self.hovered_pitch = None
+        self.update()
+        super().leaveEvent(event)
 
     def bar_at(self, x: float) -> int | None:
         """The 1-based bar under the x coordinate, clamped to the melody."""
@@ -94,6 +156,10 @@ class PianoRollView(QWidget):
             self._select_to(event.position().x())
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pitch = self.pitch_at(event.position().y())
+        if pitch != self.hovered_pitch:
+            self.hovered_pitch = pitch
+            self.update()
         if self._drag_from is not None:
             self._select_to(event.position().x())
 
@@ -121,8 +187,11 @@ class PianoRollView(QWidget):
         painter.fillRect(self.rect(), background)
         if self.content is None:
             painter.setPen(palette.placeholderText().color())
-            painter.drawText(self.rect().adjusted(24, 24, -24, -24), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.empty_text)
+            painter.drawText(
+                self.rect().adjusted(24, 24, -24, -24),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
             return
         content = self.content
         low, high = self._pitch_span()
@@ -137,21 +206,31 @@ class PianoRollView(QWidget):
         def y_of(pitch: int) -> float:
             return grid.top() + (high - pitch) * row_height
 
-        # Rows: black-key rows shaded, like a keyboard turned on its side; C rows labelled.
+        # Rows: black-key rows shaded, like a keyboard turned on its side; every row named when there is
+        # room (else the Cs), and the row under the mouse always.
         text = palette.text().color()
         shade = QColor(text)
         shade.setAlpha(14)
         small = QFont(self.font())
         small.setPointSizeF(max(self.font().pointSizeF() * 0.75, 6.0))
         painter.setFont(small)
+        name_every_row = row_height >= QFontMetrics(small).height()
         for pitch in range(low, high + 1):
             top = y_of(pitch)
             if pitch % 12 in BLACK_KEYS:
                 painter.fillRect(QRectF(grid.left(), top, grid.width(), row_height), shade)
-            if pitch % 12 == 0 and row_height >= 6:
-                painter.setPen(palette.placeholderText().color())
-                painter.drawText(QRectF(0, top - 2, self.KEYS_WIDTH - 4, row_height + 4),
-                                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, note_name(pitch))
+            if pitch == self.hovered_pitch:
+                painter.fillRect(QRectF(grid.left(), top, grid.width(), row_height), shade)
+            if pitch == self.hovered_pitch or name_every_row or (pitch % 12 == 0 and row_height >= 6):
+                painter.setPen(text if pitch == self.hovered_pitch else palette.placeholderText().color())
+                painter.drawText(
+                    QRectF(0, top - 2, self.KEYS_WIDTH - 4, row_height + 4),
+                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                    note_name(pitch),
+                )
+        painter.setPen(palette.placeholderText().color())
+        for bar, rect in self.bar_number_rects():
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, str(bar))
 
         # The bars chosen for Regenerate bars.
         if self.selection is not None:
@@ -174,9 +253,11 @@ class PianoRollView(QWidget):
         # Chord symbols above the grid.
         painter.setPen(text)
         for chord in content.chords:
-            painter.drawText(QRectF(x_of(chord.start) + 2, 0, x_of(chord.start + chord.length) - x_of(chord.start),
-                                    self.CHORD_LANE), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             chord.symbol)
+            painter.drawText(
+                QRectF(x_of(chord.start) + 2, 0, x_of(chord.start + chord.length) - x_of(chord.start), self.CHORD_LANE),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                chord.symbol,
+            )
 
         # Notes: brightness follows velocity.
         accent = palette.highlight().color()
@@ -184,8 +265,12 @@ class PianoRollView(QWidget):
         for note in content.notes:
             colour = QColor(motif_colour if note.is_motif else accent)
             colour.setAlphaF(0.45 + 0.55 * min(max(note.velocity, 1), 127) / 127)
-            rect = QRectF(x_of(note.start), y_of(note.pitch) + 1, max(x_of(note.start + note.length) - x_of(note.start) - 1, 2),
-                          max(row_height - 2, 2))
+            rect = QRectF(
+                x_of(note.start),
+                y_of(note.pitch) + 1,
+                max(x_of(note.start + note.length) - x_of(note.start) - 1, 2),
+                max(row_height - 2, 2),
+            )
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
             painter.drawRoundedRect(rect, 2, 2)

@@ -17,6 +17,8 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
+    QPen,
     QRadialGradient,
     QUndoCommand,
     QUndoStack,
@@ -27,6 +29,7 @@ UNDO_LIMIT = 300
 DEFAULT_SIZE = QSize(768, 512)
 PAPER = QColor(255, 255, 255)
 FILL_TOLERANCE = 24  # per channel, out of 255: fills across JPEG noise, stops at real edges
+EDGE = 2  # pixels around the picture, where its outline is drawn
 
 
 class Tool(Enum):
@@ -148,7 +151,9 @@ class PaintCanvas(QWidget):
         return QSize(640, 480)
 
     def _view_rect(self) -> QRectF:
-        scale = min(self.width() / self.image.width(), self.height() / self.image.height())
+        # EDGE pixels all round stay free for the canvas's outline.
+        room_x, room_y = self.width() - 2 * EDGE, self.height() - 2 * EDGE
+        scale = min(room_x / self.image.width(), room_y / self.image.height())
         width, height = self.image.width() * scale, self.image.height() * scale
         return QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)
 
@@ -304,7 +309,12 @@ class PaintCanvas(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), self.palette().window())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(self._view_rect(), self.image)
+        view = self._view_rect()
+        painter.drawImage(view, self.image)
+        # An outline, so a white canvas stays visible on a light window background.
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Dark), 1))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(view.adjusted(-0.5, -0.5, 0.5, 0.5))
         if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
             radius = self.brush_size / 2 * self._view_rect().width() / self.image.width()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)

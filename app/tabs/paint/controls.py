@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.tabs.paint.canvas import Tool
 from app.tabs.paint.jobs import StyleEntry
+from app.tabs.slider_value import with_value
 
 TOOL_LABELS = {Tool.BRUSH: ("Brush", "B"), Tool.ERASER: ("Eraser", "E"), Tool.FILL: ("Fill", "F"),
                Tool.EYEDROPPER: ("Pick colour", "I")}
@@ -75,8 +76,8 @@ class PaintControls(QWidget):
         form = QFormLayout()
         self.strength_slider = _slider("Style strength", 0, 100, 100, "How far the picture moves from your input")
         self.palette_slider = _slider("Palette strength", 0, 100, 50, "0: keep your colours; 100: the painter's")
-        form.addRow("Style strength:", self.strength_slider)
-        form.addRow("Palette:", self.palette_slider)
+        form.addRow("Style strength:", with_value(self.strength_slider))
+        form.addRow("Palette:", with_value(self.palette_slider))
         seed_row = QHBoxLayout()
         self.seed_spin = QSpinBox()
         self.seed_spin.setAccessibleName("Seed")
@@ -139,9 +140,9 @@ class PaintControls(QWidget):
         self.size_slider = _slider("Brush size", 1, 200, 24, "Brush size ([ and ])")
         self.hardness_slider = _slider("Hardness", 0, 100, 60)
         self.opacity_slider = _slider("Opacity", 1, 100, 100)
-        brush_form.addRow("Size:", self.size_slider)
-        brush_form.addRow("Hardness:", self.hardness_slider)
-        brush_form.addRow("Opacity:", self.opacity_slider)
+        brush_form.addRow("Size:", with_value(self.size_slider, lambda value: f"{value} px"))
+        brush_form.addRow("Hardness:", with_value(self.hardness_slider))
+        brush_form.addRow("Opacity:", with_value(self.opacity_slider, lambda value: f"{value}%"))
         brush.addLayout(brush_form)
         self.swatch_grid = QGridLayout()
         brush.addLayout(self.swatch_grid)

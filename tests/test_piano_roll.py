@@ -1,0 +1,67 @@
+"""The piano roll: bars are numbered, and the pitch and note under the mouse are named."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF
+from PySide6.QtGui import QColor, QHelpEvent
+from PySide6.QtWidgets import QToolTip
+
+from app.tabs.compose.piano_roll import PianoRollView, RollContent, RollNote
+
+
+@pytest.fixture
+def roll(qtbot):
+    notes = [RollNote(beat, 1.0, pitch) for beat, pitch in enumerate([62, 64, 66, 67, 69, 71, 73, 74] * 4)]
+    view = PianoRollView()
+    view.set_content(RollContent(notes, [], bar_beats=4.0, bars=8))
+    view.resize(700, 320)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def centre_of(roll, note: RollNote) -> QPoint:
+    grid = roll._grid()
+    low, high = roll._pitch_span()
+    row = grid.height() / (high - low + 1)
+    x = grid.left() + grid.width() * (note.start + note.length / 2) / (roll.content.bars * roll.content.bar_beats)
+    return QPoint(round(x), round(grid.top() + (high - note.pitch + 0.5) * row))
+
+
+def test_every_bar_is_numbered_below_the_grid(roll):
+    numbers = roll.bar_number_rects()
+    assert [bar for bar, _ in numbers] == list(range(1, 9))
+    shot = roll.grab().toImage()
+    background = roll.palette().base().color().rgb()
+    for bar, rect in numbers:
+        assert rect.top() >= roll._grid().bottom()
+        inked = [
+            QColor(shot.pixel(x, y)).rgb() != background
+            for x in range(int(rect.left()), int(rect.right()))
+            for y in range(int(rect.top()), min(int(rect.bottom()), shot.height()))
+        ]
+        assert sum(inked) >= 4, f"bar {bar} has no number drawn"
+
+
+def test_a_long_melody_numbers_every_second_or_fourth_bar_without_crowding(roll):
+    roll.set_content(RollContent([RollNote(0, 1, 60)], [], bar_beats=4.0, bars=64))
+    roll.resize(300, 200)
+    numbers = roll.bar_number_rects()
+    assert numbers[0][0] == 1 and numbers[1][0] in (3, 5, 9, 17)
+    assert all(a.right() <= b.left() for (_, a), (_, b) in zip(numbers, numbers[1:], strict=False))
+
+
+def test_the_note_under_the_mouse_is_named(qtbot, roll):
+    note = roll.content.notes[6]  # C♯5, bar 2, beat 3
+    point = centre_of(roll, note)
+    qtbot.mouseMove(roll, point)
+    assert roll.hovered_pitch == 73
+    assert roll.describe_at(QPointF(point)) == "C♯5 · bar 2, beat 3 · 1 beat"
+    roll.event(QHelpEvent(QEvent.Type.ToolTip, point, roll.mapToGlobal(point)))
+    assert QToolTip.text() == "C♯5 · bar 2, beat 3 · 1 beat"
+    # A row without a note under the mouse still names its pitch (the axis labels only the Cs).
+    low, high = roll._pitch_span()
+    empty = QPointF(point.x(), point.y() - 2 * roll._grid().height() / (high - low + 1))  # two rows up
+    assert roll.describe_at(empty).startswith("E♭5 · bar 2")
