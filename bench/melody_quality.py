@@ -10,6 +10,9 @@ Then the Yang & Lerch (2018) overlap areas between the intra-set distance distri
 melodies and the inter-set distances from held-out to generated melodies (one generated melody per
 held-out tune, same key, mode, metre and length): pitch-class histogram, pitch range, interval
 histogram, note-length histogram, mean inter-onset interval. 1.0 means indistinguishable.
+Then form, leaps and rhythm (bench/melody_form.py): self-similarity by distance, the leap distribution and
+rhythm variety of generated tunes (the style's default form, and through-composed) against the held-out
+tunes, each with the held-out spread; and the leap distribution of the training tunes.
 Then the time to generate 8 variations of 16 bars (median of 7 runs after one warm-up), and the
 harmonizer's chord accuracy on the held-out chorales against two simpler choices.
 
@@ -34,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from bench.melody_form import compare, tune_measures  # noqa: E402
 from bench.report import publish  # noqa: E402
 from models.music import tokens  # noqa: E402
 from models.music.baselines import MarkovChain  # noqa: E402
@@ -141,15 +145,27 @@ def bench_style(corpus, style: str, skip_hmmlearn: bool, hmmlearn_iterations: in
         bits[f"hmmlearn CategoricalHMM, {ours.n_states} states, plain tokens"] = reference["bits_per_note"]
         result["hmmlearn"] = reference
     test_tunes = select(corpus, style, "test")[:max_generated]
-    generated = []
+    generated = {"style": [], "free": []}
     for i, tune in enumerate(test_tunes):
         bars = max(1, math.ceil(max(o + d for o, d, _ in tune.notes) / tune.meter.bar_ticks))
         mode = tune.mode if tune.mode in tokens.SCALES else "major"
-        (melody,) = generate(style=style, key=_key_name(tune.tonic), mode=mode,
-                             meter=str(tune.meter), bars=min(bars, 64), seed=i)
-        generated.append([(n.onset, n.duration, n.pitch) for n in melody.notes()])
+        for form, made in generated.items():
+            (melody,) = generate(style=style, key=_key_name(tune.tonic), mode=mode, meter=str(tune.meter),
+                                 bars=min(bars, 64), seed=i, form=None if form == "free" else form)
+            made.append([(n.onset, n.duration, n.pitch) for n in melody.notes()])
     result["feature_overlap_area"] = feature_overlaps([features(tune_notes(t)) for t in test_tunes],
-                                                      [features(g) for g in generated])
+                                                      [features(g) for g in generated["style"]])
+    held_out = [tune_measures(tune_notes(t), t.meter.bar_ticks) for t in test_tunes]
+    result["form_leap_rhythm"] = {
+        "note": "per-tune measures (bench/melody_form.py); generated: one tune per held-out tune, same key, mode, "
+                "metre and length, seed = index; 'style' = the default form, 'free' = through-composed",
+        **{form: compare(held_out, [tune_measures(g, t.meter.bar_ticks) for g, t in zip(made, test_tunes,
+                                                                                      strict=True)])
+           for form, made in generated.items()}}
+    train_leaps = [tune_measures(tune_notes(t), t.meter.bar_ticks) for t in select(corpus, style, "train")]
+    result["leaps_in_training_tunes"] = {name: round(float(np.mean([m[name] for m in train_leaps])), 4)
+                                         for name in train_leaps[0] if name.startswith("leaps")}
+    result["leaps_in_training_tunes"]["widest leap (made by >= 2 tunes)"] = ours.facts.widest_leap
     common_meter = max({str(t.meter) for t in test_tunes}, key=lambda m: sum(str(t.meter) == m for t in test_tunes))
     result["generation_speed"] = generation_speed(style, common_meter)
     return result

@@ -86,3 +86,11 @@ def test_compose_writes_in_the_styles_own_form_unless_told_free(tmp_path, capsys
     assert repeated >= 4
     assert main(["compose", "--style", "irish", "--bars", "16", "--form", "free", "-o", str(tmp_path / "f.mid")]) == 0
     assert ", form " not in capsys.readouterr().out
+
+
+def test_eval_melody_cross_validation_asks_for_pitch_only_and_a_corpus_style(capsys):
+    assert main(["eval-melody", "--style", "bach", "--cross-validate", "10"]) == 2
+    assert "--pitch-only" in capsys.readouterr().err
+    assert main(["eval-melody", "--style", "bach", "--pitch-only"]) == 2
+    assert main(["eval-melody", "--style", "nonesuch", "--cross-validate", "3", "--pitch-only"]) == 2
+    assert "corpus" in capsys.readouterr().err

@@ -38,6 +38,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--midi", type=Path, metavar="DIR", help="score these MIDI files instead of the test split")
     evaluate.add_argument("--split", default="test", choices=("test", "valid", "train"))
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the Markov-chain baselines")
+    evaluate.add_argument("--cross-validate", type=int, metavar="K",
+                          help="train and score the model design by K-fold cross-validation on the style's corpus "
+                               "(with Markov and PPM-C baselines on the same folds; minutes per fold)")
+    evaluate.add_argument("--pitch-only", action="store_true",
+                          help="score the pitch of each note given everything before it (rhythm as context)")
+    evaluate.add_argument("--chorales", default="all", choices=("all", "bwv253-438"),
+                          help="with --style bach --cross-validate: all 371 chorales, or one per BWV 253-438")
+    evaluate.add_argument("--states", type=int, default=32, help="HMM states for --cross-validate")
     evaluate.set_defaults(handler=run_eval)
 
     train = subparsers.add_parser("train-melody", help="train a melody style from a folder of MIDI files")
@@ -96,11 +104,48 @@ def run_compose(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     from models.music.evaluation import evaluate_style
 
+    if args.cross_validate is not None:
+        return run_cross_validation(args)
+    if args.pitch_only:
+        print("atelier eval-melody: --pitch-only goes with --cross-validate K", file=sys.stderr)
+        return 2
     try:
         report = evaluate_style(args.style, args.midi, args.split, _style_dirs(), baselines=not args.no_baselines)
     except (ValueError, FileNotFoundError) as error:
         print(f"atelier eval-melody: {error}", file=sys.stderr)
         return 2
+    print(json.dumps(report, indent=2))
+    return 0
+
+
+def run_cross_validation(args: argparse.Namespace) -> int:
+    from models.jobs import JobError, Progress, run_job
+    from models.music.corpus import STYLE_COLLECTIONS, load_corpus
+    from models.music.crossval import PUBLISHED, Settings, chorale_set, cross_validate_job
+
+    if not args.pitch_only:
+        print("atelier eval-melody: --cross-validate scores pitch prediction only: add --pitch-only", file=sys.stderr)
+        return 2
+    if args.style not in STYLE_COLLECTIONS:
+        print(f"atelier eval-melody: --cross-validate needs a style with a corpus: {', '.join(STYLE_COLLECTIONS)}",
+              file=sys.stderr)
+        return 2
+    if not 2 <= args.cross_validate <= 20:
+        print("atelier eval-melody: --cross-validate takes 2 to 20 folds", file=sys.stderr)
+        return 2
+    try:
+        corpus, _ = load_corpus()
+        tunes = chorale_set(corpus, args.chorales) if args.style == "bach" else [
+            t for t in corpus if t.collection in STYLE_COLLECTIONS[args.style]]
+        report = run_job(cross_validate_job(tunes, args.cross_validate, Settings(states=args.states)),
+                         lambda event: print(event.message, file=sys.stderr, flush=True)
+                         if isinstance(event, Progress) else None)
+    except (ValueError, FileNotFoundError, JobError) as error:
+        print(f"atelier eval-melody: {error}", file=sys.stderr)
+        return 2
+    report = {"style": args.style, **({"chorales": args.chorales} if args.style == "bach" else {}), **report}
+    if args.style == "bach":
+        report["published"] = PUBLISHED
     print(json.dumps(report, indent=2))
     return 0
 

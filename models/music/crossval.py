@@ -1,0 +1,400 @@
+"""Cross-validated pitch prediction: the melody HMM against the published record on the Bach chorales.
+
+The task is the one of the melodic-expectation literature (Conklin & Witten 1995; Pearce 2005): read
+a melody note by note and, before each note, give a probability to every pitch it could have; the
+score is the average of -log2 P(the pitch it has), in bits per note, by k-fold cross-validation.
+Every model sees everything before the note; rhythm is context, never predicted: the melody HMM
+also knows the note's own duration and metric position (`hmm` rows; `hmm, rhythm unknown` without
+them), the n-gram and PPM models see only earlier pitches. Rests are context, never scored.
+
+Folds keep every harmonisation of one chorale tune together (the first 12 pitches relative to the
+tonic decide), so no tune is predicted from a copy of itself in another key.
+
+Models, each trained on the other folds only:
+- the melody HMM (models/music/model.py), on whole notes (pitch and duration), scored on pitch;
+- interpolated Markov chains of order 1 and 2 on pitch relative to the tonic;
+- PPM-C (see `ppm`) on absolute pitch, as Pearce's figure, and on pitch relative to the tonic;
+- the HMM extended: a mixture of its prediction with a PPM long-term model (trained on the other
+  folds) and a PPM short-term model (the melody read so far). Its weights, the PPM order bounds and
+  the Markov weights are chosen on an inner split of the training folds, never on the test fold.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.jobs import Job, Progress, Result, check_cancelled, run_job
+from models.music import tokens
+from models.music.corpus import EncodedTune, Tune, encode
+from models.music.model import MelodyModel, train_job
+from models.music.ppm import PPM
+
+N_MIDI = 128
+GROUP_NOTES = 12  # harmonisations of one chorale tune share their first notes
+PPM_ORDERS = (1, 2, 3, 4, 5, 6)
+FLOOR = 1e-12
+PUBLISHED = {
+    "Pearce (2005) PPM, pitch only, 185 chorales, 10-fold": 2.347,
+    "Conklin & Witten (1995) multiple viewpoints, 100 chorales (their test set)": 1.87,
+}
+
+
+@dataclass
+class Line:
+    """One melody prepared for pitch prediction."""
+
+    tune: Tune
+    encoded: EncodedTune
+    notes: np.ndarray  # indices of the events that are notes (not rests)
+    midi: np.ndarray  # their MIDI pitches
+
+    @classmethod
+    def of(cls, tune: Tune) -> Line:
+        encoded = encode(tune)
+        notes = np.flatnonzero(encoded.pitches != tokens.REST)
+        midi = np.array([tokens.symbol_to_pitch(int(s), tune.tonic, tune.mode) for s in encoded.pitches[notes]])
+        return cls(tune, encoded, notes, midi)
+
+    @property
+    def relative(self) -> np.ndarray:
+        """Pitches relative to the tonic's pitch class (so C4 in C is 60, D4 in D is 60)."""
+        return self.midi - self.tune.tonic
+
+    def group(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.relative[:GROUP_NOTES])
+
+
+def chorale_set(tunes: list[Tune], which: str) -> list[Tune]:
+    """ "all": every chorale music21 has (371); "bwv253-438": one per BWV number 253-438 (186), the range of
+    the Breitkopf/Riemenschneider chorale collection that Pearce's 185 chorale melodies come from."""
+    chorales = [t for t in tunes if t.collection == "bach"]
+    if which == "all":
+        return chorales
+    if which != "bwv253-438":
+        raise ValueError(f"unknown chorale set {which!r}: choose all or bwv253-438")
+    by_number: dict[int, Tune] = {}
+    for tune in sorted(chorales, key=lambda t: t.id):
+        match = re.search(r"bwv(\d+)", tune.id)
+        if match and 253 <= int(match.group(1)) <= 438:
+            by_number.setdefault(int(match.group(1)), tune)
+    return [by_number[n] for n in sorted(by_number)]
+
+
+def make_folds(lines: list[Line], k: int, seed: int = 0) -> list[list[int]]:
+    """k folds of line indices, each group of harmonisations in one fold, note counts balanced."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for i, line in enumerate(lines):
+        groups.setdefault(line.group(), []).append(i)
+    order = list(groups.values())
+    np.random.default_rng(seed).shuffle(order)
+    order.sort(key=lambda members: -sum(len(lines[i].notes) for i in members))  # stable: ties stay shuffled
+    folds: list[list[int]] = [[] for _ in range(k)]
+    sizes = [0] * k
+    for members in order:
+        smallest = int(np.argmin(sizes))
+        folds[smallest] += members
+        sizes[smallest] += sum(len(lines[i].notes) for i in members)
+    return [sorted(f) for f in folds]
+
+
+def hmm_distributions(model: MelodyModel, line: Line) -> tuple[np.ndarray, np.ndarray]:
+    """P(pitch of each note | everything before it), over MIDI pitches, shape (notes, 128): knowing the
+    note's duration and metric position, and not knowing them."""
+    start, trans = model.startprob.numpy(), model.transmat.numpy()
+    pitch, duration = model.pitch.numpy(), model.duration.numpy()
+    symbol_midi = np.array(
+        [tokens.symbol_to_pitch(s, line.tune.tonic, line.tune.mode) or 0 for s in range(tokens.N_PITCH_SYMBOLS)]
+    )
+    is_note = np.arange(tokens.N_PITCH_SYMBOLS) != tokens.REST
+    e = line.encoded
+    with_rhythm, without = [], []
+    predicted = start
+    for prev, symbol, position, d in zip(e.previous_pitches, e.pitches, e.positions, e.durations, strict=True):
+        weights = predicted * duration[:, position, d]
+        if symbol != tokens.REST:
+            for state_weights, out in ((weights, with_rhythm), (predicted, without)):
+                over_symbols = (state_weights @ pitch[:, prev, :]) * is_note
+                out.append(np.bincount(symbol_midi, over_symbols / over_symbols.sum(), minlength=N_MIDI))
+        alpha = weights * pitch[:, prev, symbol]
+        predicted = (alpha / alpha.sum()) @ trans
+    return np.array(with_rhythm), np.array(without)
+
+
+class PitchAlphabet:
+    """The pitch values a data set uses (as Pearce, the alphabet is the whole data set's)."""
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.values = np.unique(values)
+        self.index = {int(v): i for i, v in enumerate(self.values)}
+
+    def encode(self, values: np.ndarray) -> list[int]:
+        return [self.index[int(v)] for v in values]
+
+
+def ppm_distributions(
+    ltm: PPM | None,
+    stm_order: int | None,
+    alphabet: PitchAlphabet,
+    values: np.ndarray,
+    shift: int,
+    interpolated: bool = True,
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Per note, over MIDI pitches: the long-term model's prediction and the short-term model's (a PPM
+    that has read only this melody so far). `shift` turns an alphabet value into a MIDI pitch."""
+    symbols = alphabet.encode(values)
+    stm = PPM(len(alphabet.values), stm_order, interpolated) if stm_order is not None else None
+    midi = alphabet.values + shift
+    long_term, short_term = [], []
+    for i, symbol in enumerate(symbols):
+        history = symbols[:i]
+        for model, out in ((ltm, long_term), (stm, short_term)):
+            if model is not None:
+                row = np.zeros(N_MIDI)
+                row[midi] = model.distribution(history[max(0, len(history) - model.order) :])
+                out.append(row)
+        if stm is not None:
+            stm.update(history[max(0, i - stm.order) :], symbol)
+    return (np.array(long_term) if ltm else None), (np.array(short_term) if stm else None)
+
+
+def markov_distributions(
+    order: int, train: list[Line], inner: tuple[list[Line], list[Line]], lines: list[Line], alphabet: PitchAlphabet
+) -> list[np.ndarray]:
+    """Interpolated Markov chain (models/music/baselines.py) on pitch relative to the tonic: weights chosen
+    on the inner split, counts from the whole training folds."""
+    from models.music.baselines import BOS, MarkovChain
+
+    size = len(alphabet.values)
+    weights = MarkovChain(order, size).fit(*([alphabet.encode(x.relative) for x in part] for part in inner)).weights
+    chain = MarkovChain(order, size).fit([alphabet.encode(x.relative) for x in train])
+    chain.weights = weights
+    out = []
+    for line in lines:
+        history, rows = [BOS] * order, []
+        for symbol in alphabet.encode(line.relative):
+            p = chain.weights[0] * chain.unigram
+            for n in range(1, order + 1):
+                counter = chain.counts[n].get(tuple(history[-n:]))
+                ml = np.zeros(size)
+                if counter:
+                    ml[list(counter.keys())] = np.array(list(counter.values()), float) / counter.total()
+                else:
+                    ml = chain.unigram
+                p = p + chain.weights[n] * ml
+            row = np.zeros(N_MIDI)
+            row[alphabet.values + line.tune.tonic] = p
+            rows.append(row)
+            history.append(symbol)
+        out.append(np.array(rows))
+    return out
+
+
+def bits(distributions: list[np.ndarray], lines: list[Line]) -> np.ndarray:
+    """-log2 P(actual pitch) per note, all lines concatenated."""
+    return np.concatenate(
+        [
+            -np.log2(np.maximum(d[np.arange(len(x.midi)), x.midi], FLOOR))
+            for d, x in zip(distributions, lines, strict=True)
+        ]
+    )
+
+
+def mix(parts: list[np.ndarray], weights: tuple[float, ...], geometric: bool) -> np.ndarray:
+    if geometric:
+        log = sum(w * np.log(np.maximum(p, FLOOR)) for w, p in zip(weights, parts, strict=True))
+        p = np.exp(log - log.max(1, keepdims=True))
+        return p / p.sum(1, keepdims=True)
+    return sum(w * p for w, p in zip(weights, parts, strict=True))
+
+
+def simplex(n: int, step: float = 0.05) -> list[tuple[float, ...]]:
+    ticks = round(1 / step)
+    return [
+        tuple(c / ticks for c in (*combo, ticks - sum(combo)))
+        for combo in itertools.product(range(ticks + 1), repeat=n - 1)
+        if sum(combo) <= ticks
+    ]
+
+
+@dataclass
+class Settings:
+    states: int = 32
+    pitch_prior: float = 10.0
+    restarts: int = 2
+    iterations: int = 150
+    seed: int = 0
+
+
+def _fit_hmm(lines: list[Line], settings: Settings, seed: int, cancel: threading.Event | None) -> MelodyModel:
+    encoded = [x.encoded for x in lines]
+    return run_job(
+        train_job(
+            encoded,
+            [],
+            n_states=settings.states,
+            restarts=settings.restarts,
+            n_iter=settings.iterations,
+            pitch_prior=settings.pitch_prior,
+            seed=seed,
+            cancel=cancel,
+        )
+    )
+
+
+def _ppm_parts(
+    train: list[Line], lines: list[Line], alphabet: PitchAlphabet, order: int, stm_order: int, interpolated: bool
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    ltm = PPM(len(alphabet.values), order, interpolated).fit([alphabet.encode(x.relative) for x in train])
+    parts = [ppm_distributions(ltm, stm_order, alphabet, x.relative, x.tune.tonic, interpolated) for x in lines]
+    return [p[0] for p in parts], [p[1] for p in parts]
+
+
+def tune_fold(
+    inner_train: list[Line],
+    inner_valid: list[Line],
+    alphabets: dict[str, PitchAlphabet],
+    settings: Settings,
+    seed: int,
+    cancel: threading.Event | None,
+) -> dict:
+    """Everything chosen on an inner split of the training folds: PPM order bounds and kind, the mixture."""
+    relative = alphabets["relative"]
+    choice: dict = {}
+    for name, alphabet, values in (
+        ("ppm_absolute", alphabets["absolute"], lambda x: (x.midi, 0)),
+        ("ppm_relative", relative, lambda x: (x.relative, x.tune.tonic)),
+    ):
+        best = None
+        for order, interpolated in itertools.product(PPM_ORDERS, (True, False)):
+            ltm = PPM(len(alphabet.values), order, interpolated).fit(
+                [alphabet.encode(values(x)[0]) for x in inner_train]
+            )
+            score = bits(
+                [ppm_distributions(ltm, None, alphabet, *values(x), interpolated)[0] for x in inner_valid], inner_valid
+            ).mean()
+            if best is None or score < best[0]:
+                best = (score, order, interpolated)
+        choice[name] = {"order": best[1], "interpolated": best[2]}
+    check_cancelled(cancel)
+    model = _fit_hmm(inner_train, settings, seed, cancel)
+    hmm = [hmm_distributions(model, x)[0] for x in inner_valid]
+    order, interpolated = choice["ppm_relative"]["order"], choice["ppm_relative"]["interpolated"]
+    best = None
+    for stm_order in (2, 3, 4, 6):
+        long_term, short_term = _ppm_parts(inner_train, inner_valid, relative, order, stm_order, interpolated)
+        parts = [np.concatenate(p) for p in (hmm, long_term, short_term)]
+        for geometric in (False, True):
+            for weights in simplex(3, 0.1 if geometric else 0.05):
+                if geometric and weights[0] == 0:
+                    continue
+                mixed = mix(parts, weights, geometric)
+                score = float(
+                    -np.log2(
+                        np.maximum(mixed[np.arange(len(mixed)), np.concatenate([x.midi for x in inner_valid])], FLOOR)
+                    ).mean()
+                )
+                if best is None or score < best[0]:
+                    best = (score, stm_order, geometric, weights)
+    choice["mixture"] = {
+        "short_term_order": best[1],
+        "geometric": best[2],
+        "weights (hmm, ppm long-term, ppm short-term)": list(best[3]),
+        "inner_valid_bits": round(best[0], 4),
+    }
+    return choice
+
+
+def cross_validate_job(
+    tunes: list[Tune], k: int = 10, settings: Settings | None = None, cancel: threading.Event | None = None
+) -> Job:
+    """k-fold cross-validated bits per note for every model; Result is the report dict."""
+    settings = settings or Settings()
+    lines = [x for x in (Line.of(t) for t in tunes) if len(x.notes)]
+    if len(lines) < 2 * k:
+        raise ValueError(f"{len(lines)} melodies are too few for {k} folds")
+    folds = make_folds(lines, k, settings.seed)
+    alphabets = {
+        "absolute": PitchAlphabet(np.concatenate([x.midi for x in lines])),
+        "relative": PitchAlphabet(np.concatenate([x.relative for x in lines])),
+    }
+    names = (
+        "melody HMM (ours), rhythm known",
+        "melody HMM (ours), rhythm unknown",
+        "Markov chain order 1",
+        "Markov chain order 2",
+        "PPM-C, absolute pitch",
+        "PPM-C, pitch relative to the tonic",
+        "melody HMM + PPM long- and short-term (extension)",
+    )
+    per_note: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    fold_reports = []
+    for f, test_ids in enumerate(folds):
+        test = [lines[i] for i in test_ids]
+        train_ids = [i for g, fold in enumerate(folds) if g != f for i in fold]
+        inner = make_folds([lines[i] for i in train_ids], k - 1, settings.seed + 1 + f)[0]
+        inner_valid = [lines[train_ids[i]] for i in inner]
+        inner_train = [lines[train_ids[i]] for i in range(len(train_ids)) if i not in set(inner)]
+        train = [lines[i] for i in train_ids]
+        yield Progress(f / k, f"fold {f + 1}/{k}: choosing settings on an inner split")
+        choice = tune_fold(inner_train, inner_valid, alphabets, settings, settings.seed + 100 * f, cancel)
+        yield Progress((f + 0.5) / k, f"fold {f + 1}/{k}: training on {len(train)} melodies")
+        model = _fit_hmm(train, settings, settings.seed + 100 * f + 1, cancel)
+        hmm = [hmm_distributions(model, x) for x in test]
+        results = {names[0]: bits([h[0] for h in hmm], test), names[1]: bits([h[1] for h in hmm], test)}
+        for order, name in ((1, names[2]), (2, names[3])):
+            results[name] = bits(
+                markov_distributions(order, train, (inner_train, inner_valid), test, alphabets["relative"]), test
+            )
+        a = choice["ppm_absolute"]
+        ltm = PPM(len(alphabets["absolute"].values), a["order"], a["interpolated"]).fit(
+            [alphabets["absolute"].encode(x.midi) for x in train]
+        )
+        results[names[4]] = bits(
+            [ppm_distributions(ltm, None, alphabets["absolute"], x.midi, 0, a["interpolated"])[0] for x in test], test
+        )
+        r, m = choice["ppm_relative"], choice["mixture"]
+        long_term, short_term = _ppm_parts(
+            train, test, alphabets["relative"], r["order"], m["short_term_order"], r["interpolated"]
+        )
+        results[names[5]] = bits(long_term, test)
+        weights = tuple(m["weights (hmm, ppm long-term, ppm short-term)"])
+        mixed = [
+            mix([h[0], lt, st], weights, m["geometric"]) for h, lt, st in zip(hmm, long_term, short_term, strict=True)
+        ]
+        results[names[6]] = bits(mixed, test)
+        for name, values in results.items():
+            per_note[name].append(values)
+        fold_reports.append(
+            {
+                "melodies": len(test),
+                "notes": int(sum(len(x.notes) for x in test)),
+                "bits_per_note": {n: round(float(v.mean()), 4) for n, v in results.items()},
+                "chosen_on_inner_split": choice,
+            }
+        )
+        yield Progress(
+            (f + 1) / k,
+            f"fold {f + 1}/{k}: HMM {results[names[0]].mean():.3f}, "
+            f"extension {results[names[6]].mean():.3f} bits per note",
+        )
+    overall = {name: round(float(np.concatenate(v).mean()), 4) for name, v in per_note.items()}
+    mean_of_folds = {name: round(float(np.mean([x.mean() for x in v])), 4) for name, v in per_note.items()}
+    yield Result(
+        {
+            "task": "pitch of each note given everything before it (rhythm is context, never predicted; "
+            "rests are context, never scored); bits per note, lower is better",
+            "folds": k,
+            "melodies": len(lines),
+            "groups_of_harmonisations": len({x.group() for x in lines}),
+            "notes": int(sum(len(x.notes) for x in lines)),
+            "bits_per_note": overall,
+            "bits_per_note_mean_of_folds": mean_of_folds,
+            "hmm": {"states": settings.states, "pitch_prior": settings.pitch_prior, "restarts": settings.restarts},
+            "per_fold": fold_reports,
+        }
+    )
