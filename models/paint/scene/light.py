@@ -1,0 +1,140 @@
+"""Light and colour of a scene: a day palette, changed by each mood (season, then time of day, then weather).
+
+Colours are sRGB in [0, 1], named by what they paint. `Light.far(colour, nearness)` is aerial
+perspective: a thing fades toward the haze (the sky at the horizon) the farther away it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def rgb(r: float, g: float, b: float) -> np.ndarray:
+    return np.array([r, g, b], np.float32)
+
+
+DAY = {
+    "zenith": rgb(0.36, 0.55, 0.80),
+    "horizon": rgb(0.80, 0.85, 0.88),
+    "cloud": rgb(0.96, 0.95, 0.92),
+    "cloud shade": rgb(0.68, 0.71, 0.78),
+    "sun": rgb(1.00, 0.93, 0.62),
+    "moon": rgb(0.98, 0.93, 0.70),
+    "star": rgb(1.00, 0.95, 0.70),
+    "grass": rgb(0.43, 0.60, 0.28),
+    "wheat": rgb(0.88, 0.73, 0.30),
+    "wheat shade": rgb(0.74, 0.56, 0.22),
+    "earth": rgb(0.74, 0.63, 0.45),
+    "foliage": rgb(0.19, 0.37, 0.18),
+    "foliage light": rgb(0.40, 0.58, 0.25),
+    "cypress": rgb(0.09, 0.22, 0.13),
+    "trunk": rgb(0.33, 0.24, 0.17),
+    "blossom": rgb(0.97, 0.86, 0.88),
+    "hills": rgb(0.36, 0.52, 0.30),
+    "mountain": rgb(0.46, 0.52, 0.64),
+    "snow": rgb(0.95, 0.96, 0.98),
+    "snow shade": rgb(0.72, 0.78, 0.88),
+    "sea": rgb(0.13, 0.32, 0.50),
+    "foam": rgb(0.93, 0.95, 0.95),
+    "wall": rgb(0.90, 0.84, 0.70),
+    "wall shade": rgb(0.66, 0.58, 0.48),
+    "roof": rgb(0.68, 0.30, 0.20),
+    "slate": rgb(0.36, 0.38, 0.46),
+    "window": rgb(0.22, 0.21, 0.25),
+    "stone": rgb(0.58, 0.54, 0.48),
+    "stone shade": rgb(0.38, 0.36, 0.34),
+    "hull": rgb(0.33, 0.21, 0.14),
+    "sail": rgb(0.94, 0.89, 0.78),
+    "figure": rgb(0.16, 0.13, 0.16),
+}
+
+# Colours of the land and the things on it: dimmed and tinted together at dusk, at night and in a storm.
+LAND = ("grass", "wheat", "wheat shade", "earth", "foliage", "foliage light", "cypress", "trunk", "blossom", "hills",
+        "wall", "wall shade", "roof", "slate", "stone", "stone shade", "hull", "sail", "figure", "snow", "snow shade")
+
+
+@dataclass
+class Light:
+    colours: dict[str, np.ndarray] = field(default_factory=lambda: {k: v.copy() for k, v in DAY.items()})
+    haze: float = 0.45  # how far the farthest things fade toward the horizon colour
+    lit_windows: bool = False
+    snow: bool = False
+    blossom: bool = False
+    sun_low: bool = False  # the sun sits near the horizon (dawn, dusk)
+    cloudiness: float = 0.35  # how much of the sky clouds cover, 0 to 1
+    waves: float = 0.3  # how rough the water is, 0 to 1
+    moods: list[str] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.colours[name]
+
+    def far(self, colour: np.ndarray, nearness: float) -> np.ndarray:
+        """`colour` seen from afar: nearness 1 at the viewer's feet, 0 at the horizon."""
+        fade = self.haze * (1.0 - float(np.clip(nearness, 0, 1))) ** 1.6
+        return np.asarray(colour, np.float32) * (1 - fade) + self.colours["horizon"] * fade
+
+    def dim_land(self, factor: float, tint: np.ndarray, amount: float) -> None:
+        for name in LAND:
+            self.colours[name] = np.clip(self.colours[name] * factor * (1 - amount) + tint * amount, 0, 1)
+
+
+def light_for(moods: list[str]) -> Light:
+    light = Light(moods=list(moods))
+    c = light.colours
+    if "spring" in moods:
+        c["grass"], c["foliage light"], c["hills"] = rgb(0.52, 0.72, 0.32), rgb(0.55, 0.75, 0.33), rgb(0.45, 0.64, 0.34)
+        c["zenith"] = rgb(0.45, 0.65, 0.88)
+        light.blossom = True
+    if "summer" in moods:
+        c["zenith"], c["horizon"] = rgb(0.25, 0.50, 0.85), rgb(0.82, 0.88, 0.92)
+        c["grass"], c["hills"] = rgb(0.55, 0.62, 0.26), rgb(0.45, 0.55, 0.28)
+        light.cloudiness = 0.2
+    if "autumn" in moods:
+        c["foliage"], c["foliage light"] = rgb(0.62, 0.30, 0.12), rgb(0.88, 0.56, 0.20)
+        c["grass"], c["hills"] = rgb(0.62, 0.55, 0.28), rgb(0.55, 0.45, 0.26)
+    if "winter" in moods:
+        c["zenith"], c["horizon"] = rgb(0.58, 0.64, 0.74), rgb(0.86, 0.87, 0.88)
+        c["grass"], c["hills"], c["wheat"], c["wheat shade"] = c["snow"], rgb(0.86, 0.89, 0.94), c["snow"], c["snow shade"]
+        c["earth"] = rgb(0.70, 0.72, 0.78)
+        c["foliage"], c["foliage light"] = rgb(0.20, 0.22, 0.20), rgb(0.45, 0.44, 0.40)
+        c["sea"] = rgb(0.22, 0.30, 0.38)
+        light.snow, light.blossom = True, False
+        light.cloudiness = 0.5
+    if "dawn" in moods:
+        c["zenith"], c["horizon"], c["sun"] = rgb(0.52, 0.62, 0.80), rgb(0.98, 0.80, 0.62), rgb(1.0, 0.82, 0.55)
+        c["cloud"], c["cloud shade"] = rgb(0.99, 0.82, 0.74), rgb(0.70, 0.62, 0.72)
+        light.dim_land(0.9, rgb(0.95, 0.75, 0.65), 0.12)
+        light.sun_low = True
+    if "dusk" in moods:
+        c["zenith"], c["horizon"], c["sun"] = rgb(0.24, 0.24, 0.48), rgb(0.98, 0.58, 0.30), rgb(1.0, 0.55, 0.22)
+        c["cloud"], c["cloud shade"] = rgb(0.98, 0.62, 0.42), rgb(0.42, 0.30, 0.45)
+        c["sea"] = rgb(0.18, 0.20, 0.38)
+        light.dim_land(0.62, rgb(0.35, 0.22, 0.35), 0.22)
+        light.sun_low = light.lit_windows = True
+        light.haze = 0.55
+    if "night" in moods:
+        c["zenith"], c["horizon"] = rgb(0.03, 0.06, 0.22), rgb(0.12, 0.22, 0.45)
+        c["cloud"], c["cloud shade"] = rgb(0.35, 0.42, 0.62), rgb(0.10, 0.14, 0.30)
+        c["sea"] = rgb(0.05, 0.10, 0.26)
+        light.dim_land(0.38, rgb(0.05, 0.10, 0.25), 0.3)
+        light.lit_windows = True
+        light.haze = 0.35
+        light.cloudiness = min(light.cloudiness, 0.25)
+    if "storm" in moods:
+        c["zenith"], c["horizon"] = rgb(0.20, 0.22, 0.25), rgb(0.58, 0.56, 0.50)
+        c["cloud"], c["cloud shade"] = rgb(0.62, 0.60, 0.55), rgb(0.18, 0.19, 0.22)
+        c["sea"], c["foam"] = rgb(0.10, 0.20, 0.20), rgb(0.86, 0.88, 0.84)
+        light.dim_land(0.7, rgb(0.25, 0.27, 0.25), 0.25)
+        light.cloudiness, light.waves = 0.85, 1.0
+        if "night" in moods:
+            c["zenith"], c["horizon"] = rgb(0.06, 0.07, 0.10), rgb(0.25, 0.27, 0.30)
+    if "mist" in moods:
+        light.haze = 0.85
+        c["horizon"] = np.clip(c["horizon"] * 0.85 + 0.12, 0, 1)
+        c["zenith"] = c["zenith"] * 0.5 + c["horizon"] * 0.5
+    if "calm" in moods:
+        light.waves = min(light.waves, 0.1)
+        light.cloudiness = min(light.cloudiness, 0.25)
+    return light

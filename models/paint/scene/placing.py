@@ -1,0 +1,209 @@
+"""Where the things that stand on the ground or float on the water go.
+
+Rules of thumb painters use: the focal subject at the focal point (learned), a little way into the
+distance so it sits in its setting; heavy masses (cypresses, a forest edge, a harbour wall) on the
+heavy side (learned); trees gather round buildings; a road leads the eye to the subject; figures
+walk the road or cross the bridge; boats moor by the harbour wall or ride the sea, the nearest the
+biggest. Each item is queued with the row it stands on, and the composer draws them far to near.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from . import land, structures, things
+
+if TYPE_CHECKING:
+    from .composer import _Drawing
+
+
+def place_standing(d: _Drawing) -> None:
+    from .composer import _Item
+
+    stage, light, rng, plan, canvas = d.stage, d.light, d.rng, d.plan, d.canvas
+    w = stage.width
+
+    def add(y: float, draw) -> None:
+        d.items.append(_Item(y, draw))
+
+    def on_land(y: float, x: float, half: float) -> float | None:
+        return stage.land_x(y, x, half)
+
+    # Where the focal building stands: the learned focal point's column, a little into the distance.
+    focal_n = float(np.clip((plan.focal_y - plan.horizon) / max(1 - plan.horizon, 0.05), 0.08, 0.3))
+    focal_y = stage.y_at(focal_n * rng.uniform(0.8, 1.2))
+
+    if d.has("forest"):
+        y = stage.y_at(rng.uniform(0.08, 0.2))
+        reach = rng.uniform(0.35, 0.75) * w
+        x0, x1 = (-0.02 * w, reach) if plan.mass_side < 0 else (w - reach, 1.02 * w)
+        add(y, lambda y=y, x0=x0, x1=x1: land.draw_forest(canvas, stage, light, rng, y, x0, x1))
+        d.at("forest", (x0 + x1) / 2, y)
+
+    buildings: list[tuple[float, float]] = []
+    if d.has("village"):
+        y = stage.y_at(float(np.clip(focal_n, 0.12, 0.28)) * rng.uniform(0.85, 1.1))
+        x = on_land(y, d.focal_x, stage.eye(y) * 3) or d.focal_x
+        church = x + rng.normal(0, stage.eye(y) * 2) if d.has("church") else None
+        spread = w * rng.uniform(0.12, 0.22)
+        add(y, lambda x=x, y=y, church=church: structures.draw_village(canvas, stage, light, rng, x, y, spread, church,
+                                                                       d.light_side))
+        d.at("village", x, y)
+        buildings.append((x, y))
+        if church is not None:
+            d.at("church", church, y)
+    elif d.has("church"):
+        x = on_land(focal_y, d.focal_x, stage.eye(focal_y) * 3) or d.focal_x
+        add(focal_y, lambda x=x: structures.draw_church(canvas, stage, light, rng, x, focal_y, d.light_side))
+        d.at("church", x, focal_y)
+        buildings.append((x, focal_y))
+    if d.has("houses"):
+        count = int(rng.integers(1, 4))
+        base_x = d.focal_x if plan.focal == "houses" else (buildings[0][0] if buildings else d.focal_x)
+        for k in range(count):
+            y = focal_y * (1 + 0.04 * k) if plan.focal == "houses" else stage.y_at(focal_n * rng.uniform(1.1, 1.8))
+            preferred = base_x + (k - (count - 1) / 2) * stage.eye(y) * rng.uniform(2.5, 4.0)
+            x = on_land(y, preferred, stage.eye(y) * 1.5)
+            if x is None:
+                continue
+            side = 1 if x < w / 2 else -1
+            add(y, lambda x=x, y=y, side=side: structures.draw_house(canvas, stage, light, rng, x, y, side))
+            d.at("houses", x, y)
+            buildings.append((x, y))
+
+    if d.has("bridge") and d.river is not None:
+        centre, half = d.river
+        n = focal_n * rng.uniform(1.0, 1.6) if plan.focal == "bridge" else rng.uniform(0.12, 0.3)
+        y = stage.y_at(n)
+        i = int(np.argmin(np.abs(centre[:, 1] - y)))
+        cx, hw = centre[i, 0], half[i]
+        x0, x1 = cx - hw * 1.35, cx + hw * 1.35
+        arched = rng.random() < 0.45
+        add(y, lambda x0=x0, x1=x1, y=y: structures.draw_bridge(canvas, stage, light, rng, x0, x1, y, arched))
+        d.at("bridge", cx, y)
+        d.bridge = (x0, x1, y, arched)
+
+    wall_end = None
+    if d.has("harbour wall"):
+        end_holder: dict[str, tuple[float, float]] = {}
+        rows = stage.y_at(0.45)
+        add(rows, lambda: end_holder.setdefault("end", structures.draw_harbour_wall(canvas, stage, light, rng,
+                                                                                    plan.mass_side)))
+        wall_end = end_holder
+        d.at("harbour wall", w * (0.5 + plan.mass_side * 0.25), rows)
+
+    if d.has("boats"):
+        _boats(d, add, wall_end)
+    _trees(d, add, buildings)
+    if d.has("orchard"):
+        x0, x1 = -0.05 * w, 1.05 * w
+        add(stage.y_at(0.3), lambda: things.draw_orchard(canvas, stage, light, rng, x0, x1, d.light_side))
+        d.at("orchard", w / 2, stage.y_at(0.3))
+    if d.has("cypresses"):
+        _cypresses(d, add)
+    if d.has("figures"):
+        _figures(d, add)
+
+
+def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
+    stage, light, rng, canvas = d.stage, d.light, d.rng, d.canvas
+    if not d.has("trees"):
+        return
+    spots = []
+    for bx, by in buildings[:3]:  # beside the buildings, a little in front
+        for side in (-1, 1):
+            if rng.random() < 0.6:
+                spots.append((bx + side * stage.eye(by) * rng.uniform(2.5, 4.5), by + stage.eye(by) * 0.3))
+    for _ in range(int(rng.integers(1, 4))):  # and some in the open
+        y = stage.y_at(rng.uniform(0.12, 0.6))
+        spots.append((rng.uniform(0.05, 0.95) * stage.width, y))
+    if d.plan.focal == "trees":
+        spots.append((d.focal_x, stage.y_at(rng.uniform(0.35, 0.55))))
+    for x, y in spots:
+        x = stage.land_x(y, x, stage.eye(y) * 1.2)
+        if x is None or y >= stage.height:
+            continue
+        add(y, lambda x=x, y=y: things.draw_tree(canvas, stage, light, rng, x, y, d.light_side))
+        d.at("trees", x, y)
+
+
+def _cypresses(d: _Drawing, add) -> None:
+    stage, light, rng, canvas, plan = d.stage, d.light, d.rng, d.canvas, d.plan
+    big = stage.height * rng.uniform(0.7, 0.95)
+    y = stage.height * 1.02
+    x = stage.land_x(stage.height - 2, d.mass_x + rng.normal(0, stage.width * 0.04), big * 0.08)
+    if x is None:  # no foreground land: stand it in the middle distance on the shore
+        y = stage.y_at(0.35)
+        x = stage.land_x(y, d.mass_x, 4) or d.mass_x
+        big = stage.eye(y) * 9
+    add(y, lambda x=x, y=y, big=big: things.draw_cypress(canvas, stage, light, rng, x, y, d.light_side, big))
+    d.at("cypresses", x, y - big / 2)
+    if rng.random() < 0.5:
+        y2 = stage.y_at(rng.uniform(0.3, 0.6))
+        x2 = stage.land_x(y2, x - plan.mass_side * stage.width * rng.uniform(0.08, 0.2), 4)
+        if x2 is not None:
+            add(y2, lambda x2=x2, y2=y2: things.draw_cypress(canvas, stage, light, rng, x2, y2, d.light_side,
+                                                             stage.eye(y2) * 7))
+
+
+def _figures(d: _Drawing, add) -> None:
+    stage, light, rng, canvas = d.stage, d.light, d.rng, d.canvas
+    count = int(rng.integers(1, 4))
+    bridge = getattr(d, "bridge", None)
+    if bridge is not None and rng.random() < 0.6:
+        x0, x1, y, arched = bridge
+        for k in range(count):
+            x = x0 + (x1 - x0) * rng.uniform(0.2, 0.8)
+            rise = (x1 - x0) * (0.18 if arched else 0.0) * np.sin(np.pi * (x - x0) / (x1 - x0))
+            foot = y - stage.eye(y) * 2.05 - rise
+            add(y + 0.5 + k * 0.01, lambda x=x, foot=foot, y=y: _figure_on(d, x, foot, y))
+            d.at("figures", x, foot)
+        return
+    for _ in range(count):
+        if d.road is not None:
+            centre, half = d.road
+            i = int(rng.integers(len(centre) // 5, len(centre) * 4 // 5))
+            x, y = centre[i, 0] + half[i] * rng.uniform(-0.5, 0.5), centre[i, 1]
+        else:
+            y = stage.y_at(rng.uniform(0.25, 0.6))
+            x = stage.land_x(y, d.focal_x + rng.normal(0, stage.width * 0.1), 3)
+            if x is None:
+                continue
+        add(y, lambda x=x, y=y: things.draw_figure(canvas, stage, light, rng, x, y))
+        d.at("figures", x, y)
+
+
+def _figure_on(d: _Drawing, x: float, foot: float, ground: float) -> None:
+    """A figure standing on something raised (a bridge's deck): sized by where the bridge stands."""
+    stage = d.stage
+    saved = stage.horizon
+    stage.horizon = saved - (ground - foot)  # a person on the deck looks as tall as one at the bridge's foot
+    things.draw_figure(d.canvas, stage, d.light, d.rng, x, foot)
+    stage.horizon = saved
+
+
+def _boats(d: _Drawing, add, wall_end) -> None:
+    stage, light, rng, canvas, plan = d.stage, d.light, d.rng, d.canvas, d.plan
+    storm = "storm" in plan.moods
+    harbour = wall_end is not None
+    count = int(rng.integers(3, 6)) if harbour else int(rng.integers(1, 4))
+    for k in range(count):
+        if k == 0 and plan.focal == "boats":
+            n = float(np.clip((plan.focal_y - plan.horizon) / max(1 - plan.horizon, 0.05), 0.12, 0.3))
+            preferred = d.focal_x
+        else:
+            n = rng.uniform(0.06, 0.3) if not harbour else rng.uniform(0.12, 0.4)
+            preferred = rng.uniform(0.1, 0.9) * stage.width
+        if harbour:  # moored along the wall's open side
+            preferred = stage.width * (0.5 - plan.mass_side * rng.uniform(-0.1, 0.3))
+        y = stage.y_at(n)
+        x = stage.land_x(y, preferred, stage.eye(y) * 1.8, water=True)
+        if x is None:
+            continue
+        tilt = rng.uniform(-0.35, 0.35) if storm else rng.uniform(-0.04, 0.04)
+        sails = not harbour or rng.random() < 0.3
+        add(y + 0.25, lambda x=x, y=y, tilt=tilt, sails=sails: structures.draw_boat(canvas, stage, light, rng, x, y,
+                                                                                     tilt, sails))
+        d.at("boats", x, y)

@@ -1,0 +1,117 @@
+"""The sky and what is in it: a gradient from zenith to horizon, sun, moon, stars and clouds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .light import Light
+from .raster import SceneCanvas, blob, mix
+from .stage import Stage
+
+
+def draw_sky(canvas: SceneCanvas, stage: Stage, light: Light) -> None:
+    canvas.begin("sky")
+    zenith, horizon = light["zenith"], light["horizon"]
+    # The sky runs past the horizon a little: whatever stands on the horizon overlaps it.
+    canvas.vertical_gradient(0, stage.horizon + 2, [(0.0, zenith), (0.55, mix(zenith, horizon, 0.45)),
+                                                     (1.0, horizon)])
+    below = [(0.0, horizon), (1.0, horizon)]
+    canvas.vertical_gradient(stage.horizon + 2, stage.height, below)
+
+
+def draw_sun(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: float) -> tuple[float, float]:
+    canvas.begin("sun")
+    radius = stage.unit * (0.075 if light.sun_low else 0.05)
+    canvas.glow(x, y, radius * 2.6, mix(light["sun"], light["horizon"], 0.3), 0.9)
+    canvas.glow(x, y, radius * 1.3, light["sun"], 0.8)
+    canvas.ellipse(x, y, radius, radius, light["sun"])
+    return x, y
+
+
+def draw_moon(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: float, rng: np.random.Generator) -> None:
+    canvas.begin("moon")
+    radius = stage.unit * rng.uniform(0.04, 0.055)
+    canvas.glow(x, y, radius * 2.2, mix(light["moon"], light["zenith"], 0.4), 0.7)
+    canvas.ellipse(x, y, radius, radius, light["moon"])
+    if rng.random() < 0.5:  # a crescent: the sky's own colour bites the disc
+        side = rng.choice([-1, 1])
+        offset = radius * rng.uniform(0.45, 0.7)
+        sky = canvas.rgb[int(np.clip(y, 0, stage.height - 1)), int(np.clip(x + side * radius * 2.5, 0,
+                                                                            stage.width - 1))].copy()
+        canvas.current = canvas.names.index("sky")
+        canvas.ellipse(x + side * offset, y - radius * 0.15, radius * 0.92, radius * 0.92, sky)
+
+
+def draw_stars(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator,
+               avoid: list[tuple[float, float, float]]) -> None:
+    canvas.begin("stars")
+    count = int(rng.integers(14, 26) * (stage.width * stage.height) / (768 * 512) ** 1.0)
+    placed = 0
+    for _ in range(count * 4):
+        if placed >= count:
+            break
+        x = rng.uniform(0.03, 0.97) * stage.width
+        y = (rng.uniform(0.0, 1.0) ** 1.4) * (stage.horizon * 0.85)
+        if any((x - ax) ** 2 + (y - ay) ** 2 < (ar * 1.8) ** 2 for ax, ay, ar in avoid):
+            continue
+        size = stage.unit * rng.uniform(0.006, 0.013)
+        canvas.glow(x, y, size * 3.0, light["star"], 0.55)
+        canvas.ellipse(x, y, size, size, light["star"])
+        placed += 1
+
+
+def draw_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, storm: bool) -> None:
+    canvas.begin("clouds")
+    if storm:
+        _storm_clouds(canvas, stage, light, rng)
+        return
+    streaks = light.sun_low  # at dusk and dawn clouds lie in long lit streaks
+    count = int(2 + light.cloudiness * 6 + rng.integers(0, 3))
+    for _ in range(count):
+        depth = rng.uniform(0.15, 1.0)  # 1: high overhead (big), toward 0: near the horizon (small, flat)
+        y = stage.horizon * (1 - depth) * 0.85 + stage.horizon * 0.05
+        width = stage.width * (0.10 + 0.22 * depth) * (1.6 if streaks else 1.0)
+        height = width * (0.12 if streaks else rng.uniform(0.25, 0.4)) * (0.6 + 0.4 * depth)
+        x = rng.uniform(-0.05, 1.05) * stage.width
+        base = light.far(light["cloud"], 0.2 + 0.5 * depth)
+        shade = light.far(light["cloud shade"], 0.2 + 0.5 * depth)
+        _cloud(canvas, rng, x, y, width, height, shade, base)
+
+
+def _cloud(canvas: SceneCanvas, rng: np.random.Generator, x: float, y: float, width: float, height: float,
+           shade: np.ndarray, lit: np.ndarray) -> None:
+    """A cumulus: a few overlapping lumps on a flat base, shaded below and lit above."""
+    lumps = int(rng.integers(3, 6))
+    for k in range(lumps):
+        t = (k + 0.5) / lumps - 0.5
+        lx = x + t * width * 0.8 + rng.normal(0, width * 0.04)
+        rx = width / lumps * rng.uniform(0.7, 1.0)
+        ry = height * (1.0 - 1.4 * t * t) * rng.uniform(0.7, 1.0)
+        canvas.polygon(blob(lx, y - ry * 0.3, rx, ry, rng, 0.1, 7, flat_base=True), shade)
+    for k in range(lumps):
+        t = (k + 0.5) / lumps - 0.5
+        lx = x + t * width * 0.75 + rng.normal(0, width * 0.03)
+        rx = width / lumps * rng.uniform(0.55, 0.8)
+        ry = height * (1.0 - 1.4 * t * t) * rng.uniform(0.5, 0.75)
+        canvas.polygon(blob(lx, y - ry * 0.75, rx, ry, rng, 0.12, 7), lit)
+
+
+def _storm_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator) -> None:
+    """Heavy banks over most of the sky, darkest overhead, with one break where the light comes through."""
+    gap_x = rng.uniform(0.25, 0.75) * stage.width
+    gap_y = stage.horizon * rng.uniform(0.45, 0.7)
+    canvas.glow(gap_x, gap_y, stage.unit * 0.2, light["cloud"], 1.0)
+    for _ in range(int(rng.integers(9, 14))):  # heavy masses, the darkest high up
+        t = rng.uniform(0, 1) ** 0.8
+        x = rng.uniform(-0.1, 1.1) * stage.width
+        y = stage.horizon * (0.05 + 0.7 * t)
+        if abs(x - gap_x) < stage.unit * 0.18 and abs(y - gap_y) < stage.horizon * 0.18:
+            continue
+        rx = stage.width * rng.uniform(0.12, 0.28) * (1 - 0.4 * t)
+        ry = stage.horizon * rng.uniform(0.07, 0.13) * (1 - 0.4 * t)
+        dark = mix(light["cloud shade"], light["horizon"], 0.5 * t) * rng.uniform(0.85, 1.1)
+        canvas.polygon(blob(x, y, rx, ry, rng, 0.3, 9), dark)
+        for _ in range(int(rng.integers(1, 3))):  # light catching the tops
+            lx, ly = x + rng.normal(0, rx * 0.3), y - ry * rng.uniform(0.3, 0.6)
+            canvas.polygon(blob(lx, ly, rx * rng.uniform(0.3, 0.5), ry * rng.uniform(0.3, 0.5), rng, 0.3, 7),
+                           mix(dark, light["cloud"], rng.uniform(0.25, 0.45)))

@@ -1,0 +1,65 @@
+"""The stage of a scene: the horizon, the ground plane and where the water is, so that the composer
+knows where a thing can stand and how big it looks there.
+
+Perspective: the eye is at the horizon's height, so a thing standing on the ground at row y looks
+(y - horizon) times its height in eye-heights tall, and fades toward the haze with distance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .raster import polygon_mask
+
+
+@dataclass
+class Stage:
+    width: int
+    height: int
+    horizon: float  # row of the horizon, pixels from the top
+    water: np.ndarray = field(init=False)  # (H, W) bool: water, where nothing can stand
+    shore: np.ndarray | None = None  # (N, 2) the line between land and sea, from the horizon forward
+
+    def __post_init__(self) -> None:
+        self.water = np.zeros((self.height, self.width), bool)
+
+    @property
+    def unit(self) -> float:
+        """A length that does not depend on the aspect ratio: the shorter side."""
+        return float(min(self.width, self.height))
+
+    def nearness(self, y: float) -> float:
+        """0 at the horizon, 1 at the bottom edge."""
+        return float(np.clip((y - self.horizon) / max(self.height - self.horizon, 1.0), 0.0, 1.0))
+
+    def y_at(self, nearness: float) -> float:
+        return self.horizon + nearness * (self.height - self.horizon)
+
+    def eye(self, y: float) -> float:
+        """How many pixels one eye-height measures for a thing standing at row y."""
+        return max(1.0, y - self.horizon)
+
+    def add_water(self, points: np.ndarray) -> None:
+        mask, top, left = polygon_mask(points, self.width, self.height)
+        if mask is not None:
+            self.water[top : top + mask.shape[0], left : left + mask.shape[1]] |= mask > 0.5
+
+    def is_water(self, x: float, y: float) -> bool:
+        row, col = int(np.clip(y, 0, self.height - 1)), int(np.clip(x, 0, self.width - 1))
+        return bool(self.water[row, col])
+
+    def land_x(self, y: float, preferred: float, half_width: float, water: bool = False) -> float | None:
+        """The x nearest `preferred` where a thing `half_width` wide can stand at row y on land (or on
+        water when `water`), inside the frame; None when there is no such place."""
+        row = self.water[int(np.clip(y, 0, self.height - 1))]
+        ok = row if water else ~row
+        margin = int(max(1, half_width))
+        candidates = np.arange(margin, self.width - margin, max(1, margin // 3))
+        if not len(candidates):
+            return None
+        for x in candidates[np.argsort(np.abs(candidates - preferred))]:
+            if ok[max(0, x - margin) : x + margin].all():
+                return float(x)
+        return None

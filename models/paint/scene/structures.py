@@ -1,0 +1,205 @@
+"""Things people built: houses (alone or as a village), a church, a harbour wall, a bridge, boats.
+
+Buildings show a lit gable end and a side in shade receding toward the horizon, so they read as
+volumes; their windows glow at dusk and at night.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .light import Light
+from .raster import SceneCanvas, mix
+from .stage import Stage
+
+
+def draw_house(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
+               side: int, size_eyes: float = 3.2, name: str = "houses", roof: np.ndarray | None = None) -> None:
+    """A house with its gable toward the viewer and one side wall showing on `side` (-1 left, 1 right)."""
+    canvas.begin(name)
+    near = stage.nearness(y)
+    size = stage.eye(y) * size_eyes * rng.uniform(0.85, 1.15)
+    front = size * rng.uniform(0.5, 0.7)
+    wall_h = size * rng.uniform(0.5, 0.62)
+    depth = front * rng.uniform(0.7, 1.2)
+    rise = depth * 0.18  # the side recedes toward the horizon
+    left, right = x - front / 2, x + front / 2
+    edge = right if side > 0 else left
+    wall, shade = light.far(light["wall"], near), light.far(light["wall shade"], near)
+    if roof is None:
+        roof = [light["roof"], light["slate"], mix(light["roof"], light["wheat"], 0.4)][int(rng.integers(3))]
+    roof_colour = light.far(light["snow"] if light.snow else roof, near)
+    roof_shade = light.far((light["snow shade"] if light.snow else roof * 0.7), near)
+    back = edge + side * depth
+    canvas.polygon(np.array([(edge, y), (back, y - rise), (back, y - rise - wall_h), (edge, y - wall_h)]), shade)
+    canvas.polygon(np.array([(x, y - size), (x + side * depth, y - size - rise), (back, y - wall_h - rise),
+                             (edge, y - wall_h)]), roof_colour)
+    canvas.polygon(np.array([(left, y), (right, y), (right, y - wall_h), (x, y - size), (left, y - wall_h)]), wall)
+    canvas.polygon(np.array([(left - front * 0.04, y - wall_h + size * 0.02), (x, y - size - size * 0.04),
+                             (right + front * 0.04, y - wall_h + size * 0.02), (x, y - size + size * 0.05)]),
+                   roof_shade)
+    window = light.far(light["window"], near) if not light.lit_windows else mix(light["sun"], light["wall"], 0.2)
+    pane = front * 0.14
+    if size > 6:
+        canvas.polygon(_rect(x - pane * 0.6, y, pane * 1.2, wall_h * 0.45), light.far(light["window"], near))
+        for wx in (left + front * 0.18, right - front * 0.18 - pane):
+            if rng.random() < 0.8:
+                canvas.polygon(_rect(wx, y - wall_h * 0.5, pane, pane * 1.2), window)
+        for k in range(int(rng.integers(1, 3))):  # windows on the side wall
+            t = (k + 0.6) / 2.6
+            wx = edge + side * depth * t
+            canvas.polygon(np.array([(wx, y - wall_h * 0.42 - rise * t), (wx + side * pane, y - wall_h * 0.42 - rise *
+                                     (t + pane / depth)), (wx + side * pane, y - wall_h * 0.72 - rise *
+                                     (t + pane / depth)), (wx, y - wall_h * 0.72 - rise * t)]), window)
+    if light.lit_windows:
+        canvas.glow(x, y - wall_h * 0.5, size * 0.35, light["sun"], 0.25)
+
+
+def _rect(left: float, bottom: float, width: float, height: float) -> np.ndarray:
+    return np.array([(left, bottom), (left + width, bottom), (left + width, bottom - height), (left, bottom - height)])
+
+
+def draw_church(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
+                side: int, size_eyes: float = 4.5) -> None:
+    """A church: a long nave seen from the side and a tower with a tall spire at one end."""
+    canvas.begin("church")
+    near = stage.nearness(y)
+    size = stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1)
+    length, wall_h = size * 1.3, size * 0.45
+    stone, shade = light.far(mix(light["wall"], light["stone"], 0.5), near), light.far(light["stone shade"], near)
+    roof = light.far(light["snow"] if light.snow else light["slate"], near)
+    left = x - length / 2
+    canvas.polygon(_rect(left, y, length, wall_h), stone)
+    canvas.polygon(np.array([(left - size * 0.03, y - wall_h), (left + length + size * 0.03, y - wall_h),
+                             (left + length - size * 0.12, y - wall_h - size * 0.32),
+                             (left + size * 0.12, y - wall_h - size * 0.32)]), roof)
+    tower_w, tower_h = size * 0.32, size * 1.15
+    tx = x + side * (length / 2 - tower_w * 0.4)
+    canvas.polygon(_rect(tx - tower_w / 2, y, tower_w, tower_h), stone)
+    canvas.polygon(_rect(tx + (0 if side > 0 else -tower_w / 2), y, tower_w / 2, tower_h), shade, alpha=0.6)
+    canvas.polygon(np.array([(tx - tower_w * 0.6, y - tower_h), (tx + tower_w * 0.6, y - tower_h),
+                             (tx, y - tower_h - size * 0.95)]), roof)
+    window = mix(light["sun"], light["wall"], 0.2) if light.lit_windows else light.far(light["window"], near)
+    canvas.polygon(_rect(tx - tower_w * 0.15, y - tower_h * 0.72, tower_w * 0.3, tower_h * 0.14), window)
+    for k in range(3):
+        wx = left + length * (0.18 + 0.22 * k) if side > 0 else left + length * (0.38 + 0.22 * k)
+        canvas.polygon(_rect(wx, y - wall_h * 0.3, size * 0.08, wall_h * 0.45), window)
+
+
+def draw_village(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
+                 spread: float, church_at: float | None, side: int) -> list[tuple[str, float, float]]:
+    """Houses clustered around (x, y), far ones first; returns what stands where (for the depth order)."""
+    count = int(rng.integers(5, 10))
+    spots = []
+    for _ in range(count):
+        hx = x + rng.normal(0, spread * 0.45)
+        hy = y + stage.eye(y) * rng.normal(0, 0.6)
+        if stage.horizon + 2 < hy < stage.height and not stage.is_water(hx, hy):
+            spots.append(("house", hx, hy))
+    if church_at is not None:
+        spots.append(("church", church_at, y + stage.eye(y) * 0.25))
+    spots.sort(key=lambda s: s[2])
+    roofs = [light["roof"], light["slate"], mix(light["roof"], light["wheat"], 0.4), mix(light["roof"], light["wall"],
+                                                                                         0.3)]
+    for kind, hx, hy in spots:
+        if kind == "church":
+            draw_church(canvas, stage, light, rng, hx, hy, side)
+        else:
+            roof = roofs[int(rng.integers(len(roofs)))]
+            draw_house(canvas, stage, light, rng, hx, hy, 1 if hx < x else -1, 2.6, name="village", roof=roof)
+    return spots
+
+
+def draw_harbour_wall(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator,
+                      side: int) -> tuple[float, float]:
+    """A stone pier from the frame's edge on `side` out into the water, with a light tower at its end;
+    returns the end's foot point (boats moor near it)."""
+    canvas.begin("harbour wall")
+    w = stage.width
+    root_n, end_n = rng.uniform(0.45, 0.7), rng.uniform(0.12, 0.25)
+    root_y, end_y = stage.y_at(root_n), stage.y_at(end_n)
+    end_x = w * (0.5 + side * rng.uniform(-0.2, 0.05))
+    root_x = -0.02 * w if side < 0 else 1.02 * w
+    ts = np.linspace(0, 1, 24)
+    xs = root_x + (end_x - root_x) * ts
+    ys = root_y + (end_y - root_y) * (1 - (1 - ts) ** 1.3)
+    front_h = np.array([stage.eye(yy) * 0.55 for yy in ys])
+    top_h = np.array([stage.eye(yy) * 0.35 for yy in ys])
+    stone, shade = light["stone"], light["stone shade"]
+    face = np.concatenate([np.stack([xs, ys - front_h], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
+    canvas.polygon(face, shade=lambda yy, xx: _far_shade(stage, light, shade, yy))
+    top = np.concatenate([np.stack([xs, ys - front_h - top_h], 1), np.stack([xs[::-1], (ys - front_h)[::-1]], 1)])
+    canvas.polygon(top, shade=lambda yy, xx: _far_shade(stage, light, stone, yy))
+    eye = stage.eye(end_y)
+    tower = eye * 2.2
+    base = end_y - eye * 0.55
+    canvas.polygon(_rect(end_x - eye * 0.3, base, eye * 0.6, tower), light.far(light["wall"], end_n))
+    canvas.polygon(np.array([(end_x - eye * 0.4, base - tower), (end_x + eye * 0.4, base - tower),
+                             (end_x, base - tower - eye * 0.5)]), light.far(light["roof"], end_n))
+    if light.lit_windows:
+        canvas.glow(end_x, base - tower * 0.85, eye * 1.2, light["sun"], 0.8)
+    return end_x, end_y
+
+
+def _far_shade(stage: Stage, light: Light, colour: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    n = np.clip((ys - stage.horizon) / max(stage.height - stage.horizon, 1), 0, 1)[..., None]
+    fade = light.haze * (1 - n) ** 1.6
+    return colour * (1 - fade) + light["horizon"] * fade
+
+
+def draw_bridge(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x0: float, x1: float,
+                y: float, arched: bool) -> None:
+    """A stone bridge across the water between x0 and x1 at row y: a deck on arches (or one high arch)."""
+    canvas.begin("bridge")
+    near = stage.nearness(y)
+    eye = stage.eye(y)
+    span = x1 - x0
+    stone = light.far(light["stone"], near)
+    dark = light.far(light["sea"] * 0.5, near)
+    deck_h = eye * 0.35
+    hump = span * (0.18 if arched else 0.0)
+    xs = np.linspace(x0, x1, 40)
+    t = (xs - x0) / span
+    deck = y - eye * 1.7 - hump * np.sin(np.pi * t)
+    body = np.concatenate([np.stack([xs, deck - deck_h], 1), [[x1, y + 2], [x0, y + 2]]])
+    canvas.polygon(body, stone)
+    arches = 1 if arched else max(2, int(span / (eye * 2.2)))
+    for k in range(arches):
+        cx = x0 + span * (k + 0.5) / arches
+        rx = span / arches * 0.38
+        top = float(np.interp(cx, xs, deck)) + eye * 0.25
+        ry = y - top
+        angles = np.linspace(np.pi, 2 * np.pi, 20)
+        canvas.polygon(np.concatenate([np.stack([cx + rx * np.cos(angles), y + ry * np.sin(angles)], 1),
+                                       [[cx + rx, y + 2], [cx - rx, y + 2]]]), dark)
+    rail = np.concatenate([np.stack([xs, deck - deck_h], 1), np.stack([xs[::-1], (deck - deck_h * 1.4)[::-1]], 1)])
+    canvas.polygon(rail, light.far(light["stone shade"], near))
+
+
+def draw_boat(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
+              tilt: float = 0.0, sails: bool = True, length_eyes: float = 1.7) -> None:
+    """A boat afloat at (x, y): a curved hull, a mast and, under way, one or two sails."""
+    canvas.begin("boats")
+    near = stage.nearness(y)
+    length = stage.eye(y) * length_eyes * rng.uniform(0.8, 1.2)
+    facing = rng.choice([-1, 1])
+    u = np.linspace(-0.5, 0.5, 12)
+    deck = -length * 0.05 * (1 + 3 * (u * facing + 0.5) ** 3)  # the bow rises
+    keel = length * 0.16 * np.sqrt(np.clip(1 - (2 * u) ** 2, 0, 1))
+    hull = np.concatenate([np.stack([u * length, deck], 1), np.stack([u[::-1] * length, keel[::-1] * 0.9], 1)])
+    hull_colours = [light["hull"], mix(light["hull"], light["roof"], 0.5), mix(light["hull"], light["sea"], 0.6)]
+    parts = [(hull, hull_colours[int(rng.integers(len(hull_colours)))])]
+    mast_h = length * rng.uniform(0.9, 1.3)
+    mast_x = -facing * length * 0.05
+    parts.append((_rect(mast_x - length * 0.012, 0, length * 0.024, mast_h), light["trunk"]))
+    if sails:
+        sail = light["sail"] if not light.lit_windows else mix(light["sail"], light["sun"], 0.3)
+        parts.append((np.array([(mast_x, -mast_h * 0.95), (mast_x, -length * 0.12),
+                                (mast_x - facing * length * 0.42, -length * 0.1)]), sail))
+        if rng.random() < 0.6:
+            parts.append((np.array([(mast_x + facing * length * 0.02, -mast_h * 0.85),
+                                    (mast_x + facing * length * 0.02, -length * 0.12),
+                                    (mast_x + facing * length * 0.4, -length * 0.1)]), sail * 0.9))
+    rotation = np.array([[np.cos(tilt), -np.sin(tilt)], [np.sin(tilt), np.cos(tilt)]])
+    for points, colour in parts:
+        canvas.polygon(points @ rotation.T + [x, y], light.far(colour, near))

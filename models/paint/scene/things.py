@@ -1,0 +1,102 @@
+"""Living things standing on the ground: round trees, cypresses, an orchard in rows, figures.
+
+Each is drawn at the foot point (x, y) it stands on, sized by perspective (`Stage.eye`), faded by
+distance, lit from the side the light comes from (`light_side`: -1 from the left, 1 from the right).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .light import Light
+from .raster import SceneCanvas, blob, catmull_rom, mix
+from .stage import Stage
+
+
+def draw_tree(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
+              light_side: int, height_eyes: float = 4.0, blossom: bool = False, name: str = "trees") -> None:
+    """A round tree: a trunk and a crown of a few lumps, shaded on one side and lit on the other."""
+    canvas.begin(name)
+    near = stage.nearness(y)
+    height = stage.eye(y) * height_eyes * rng.uniform(0.8, 1.2)
+    trunk_w = height * 0.07
+    crown_y, crown_r = y - height * 0.62, height * 0.34
+    trunk = light.far(light["trunk"], near)
+    canvas.polygon(np.array([(x - trunk_w * 0.7, y), (x + trunk_w * 0.7, y), (x + trunk_w * 0.45, crown_y),
+                             (x - trunk_w * 0.45, crown_y)]), trunk)
+    if light.snow and not blossom:  # bare branches: a thin, see-through crown
+        for _ in range(5):
+            angle = rng.uniform(-2.4, -0.7)
+            tip = (x + np.cos(angle) * crown_r * 1.1, crown_y + np.sin(angle) * crown_r * 1.1)
+            canvas.polygon(np.array([(x - trunk_w * 0.3, crown_y + crown_r * 0.3), tip,
+                                     (x + trunk_w * 0.3, crown_y + crown_r * 0.3)]), trunk)
+        canvas.polygon(blob(x, crown_y, crown_r, crown_r * 0.9, rng, 0.15), light.far(light["snow shade"], near),
+                       alpha=0.3)
+        return
+    dark = light.far(light["blossom"] * 0.8 if blossom else light["foliage"], near)
+    lit = light.far(light["blossom"] if blossom else light["foliage light"], near)
+    canvas.polygon(blob(x, crown_y, crown_r, crown_r * 0.92, rng, 0.14, 8), dark)
+    for _ in range(int(rng.integers(2, 4))):
+        ox = light_side * crown_r * rng.uniform(0.15, 0.4) + rng.normal(0, crown_r * 0.1)
+        oy = -crown_r * rng.uniform(0.15, 0.4)
+        r = crown_r * rng.uniform(0.35, 0.55)
+        canvas.polygon(blob(x + ox, crown_y + oy, r, r * 0.9, rng, 0.15, 6), lit)
+
+
+def draw_cypress(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
+                 light_side: int, height: float) -> None:
+    """A cypress: a tall dark flame, widest a third of the way up, its edge wavering as it rises."""
+    canvas.begin("cypresses")
+    near = stage.nearness(y)
+    width = height * rng.uniform(0.13, 0.18)
+    levels = np.linspace(0, 1, 11)
+    profile = width / 2 * np.sin(np.clip(levels, 0.02, 1) ** 0.75 * np.pi) * (1 - levels) ** 0.35
+    profile[0] = width * 0.22
+    wobble = 1 + 0.12 * np.sin(levels * rng.uniform(14, 20) + rng.uniform(0, 6))
+    sway = height * 0.04 * np.sin(levels * 3 + rng.uniform(0, 6)) * levels
+    left = np.stack([x + sway - profile * wobble, y - levels * height], 1)
+    right = np.stack([x + sway + profile * wobble[::-1], y - levels * height], 1)
+    outline = np.concatenate([catmull_rom(left[::-1], 6), catmull_rom(right, 6)])
+    canvas.polygon(outline, light.far(light["cypress"], near))
+    inner = np.stack([x + sway + light_side * profile * 0.45, y - levels * height], 1)
+    streak = np.concatenate([catmull_rom(inner[1:-1], 6),
+                             catmull_rom((inner[1:-1] + [light_side * width * 0.16, 0])[::-1], 6)])
+    canvas.polygon(streak, light.far(mix(light["cypress"], light["foliage light"], 0.45), near))
+
+
+def draw_orchard(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x0: float, x1: float,
+                 light_side: int) -> None:
+    """Rows of small trees across the ground, spaced evenly on the ground (closer on screen far away)."""
+    blossom = light.blossom or rng.random() < 0.3
+    rows = []
+    n = rng.uniform(0.12, 0.2)
+    while n < 0.75:
+        rows.append(n)
+        n *= rng.uniform(1.45, 1.7)
+    for n in rows:  # far rows first
+        y = stage.y_at(n)
+        spacing = stage.eye(y) * rng.uniform(3.0, 3.8)
+        offset = rng.uniform(0, spacing)
+        x = x0 + offset
+        while x < x1:
+            if not stage.is_water(x, y):
+                draw_tree(canvas, stage, light, rng, x, y, light_side, 2.4, blossom, name="orchard")
+            x += spacing
+
+
+def draw_figure(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float) -> None:
+    """A person seen from afar: a coat, a head, perhaps a hat; about one eye-height tall."""
+    canvas.begin("figures")
+    near = stage.nearness(y)
+    height = stage.eye(y) * rng.uniform(1.0, 1.15)
+    coat_colours = [light["figure"], mix(light["figure"], light["slate"], 0.6), mix(light["figure"], light["roof"], 0.6)]
+    coat = light.far(coat_colours[int(rng.integers(len(coat_colours)))], near)
+    head = height * 0.12
+    shoulders = y - height * 0.8
+    canvas.polygon(np.array([(x - height * 0.16, y), (x + height * 0.16, y), (x + height * 0.12, shoulders),
+                             (x + height * 0.05, shoulders - head * 0.3), (x - height * 0.05, shoulders - head * 0.3),
+                             (x - height * 0.12, shoulders)]), coat)
+    canvas.ellipse(x, shoulders - head * 1.1, head * 0.8, head, light.far(mix(light["figure"], light["wall"], 0.4),
+                                                                            near))
+    if rng.random() < 0.4:
+        canvas.ellipse(x, shoulders - head * 1.8, head * 1.5, head * 0.35, coat)

@@ -1,0 +1,174 @@
+"""Water: the sea (to the horizon, or beside a shore), a lake that mirrors what stands behind it, a river,
+waves from ripples to a great breaking wave, and the path of light under a low sun or moon."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .land import ribbon
+from .light import Light
+from .raster import SceneCanvas, catmull_rom, mix, polygon_mask
+from .stage import Stage
+
+
+def _water_shade(stage: Stage, light: Light):
+    far = mix(light["sea"], light["horizon"], 0.55)
+    near = light["sea"] * 0.85
+
+    def shade(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        t = np.clip((ys - stage.horizon) / max(stage.height - stage.horizon, 1), 0, 1)[..., None] ** 0.6
+        return far * (1 - t) + near * t
+
+    return shade
+
+
+def sea_outline(stage: Stage, rng: np.random.Generator, shore_side: int) -> np.ndarray:
+    """The sea's polygon: everything below the horizon, less a shore on `shore_side` (-1, 1; 0: none)
+    that comes forward from the horizon to the bottom edge."""
+    w, h, hz = stage.width, stage.height, stage.horizon
+    if shore_side == 0:
+        return np.array([(-2, hz), (w + 2, hz), (w + 2, h + 2), (-2, h + 2)], float)
+    start = rng.uniform(0.05, 0.3)  # where the shore meets the horizon, from its side
+    end = rng.uniform(0.35, 0.6)  # where it meets the bottom edge
+    control = np.array([(start, hz), (start + (end - start) * 0.3 + rng.uniform(-0.05, 0.05), stage.y_at(0.25)),
+                        (end - rng.uniform(0.0, 0.1), stage.y_at(0.65)), (end, h + 4)])
+    shore = catmull_rom(control, 16)
+    xs = shore[:, 0] * w if shore_side < 0 else (1 - shore[:, 0]) * w
+    stage.shore = np.stack([xs, shore[:, 1]], 1)
+    corner = w + 2 if shore_side < 0 else -2  # the sea lies away from the land's side
+    return np.concatenate([stage.shore, [(corner, h + 4), (corner, hz)]])
+
+
+def draw_sea(canvas: SceneCanvas, stage: Stage, light: Light, outline: np.ndarray) -> None:
+    canvas.begin("sea")
+    stage.add_water(outline)
+    canvas.polygon(outline, shade=_water_shade(stage, light))
+
+
+def draw_lake(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, centre_x: float) -> None:
+    """A lake from just below the horizon forward, whose surface mirrors the rows above the horizon."""
+    canvas.begin("lake")
+    w, hz = stage.width, stage.horizon
+    near = stage.y_at(rng.uniform(0.25, 0.45))
+    half = w * rng.uniform(0.35, 0.6)
+    xs = np.linspace(-1, 1, 9)
+    shore = np.stack([centre_x + xs * half * (1 + 0.1 * rng.uniform(-1, 1, 9)),
+                      hz + 1 + (near - hz) * (1 - xs**2) ** 0.6 * (0.8 + 0.2 * rng.random(9))], 1)
+    outline = catmull_rom(shore, 10)
+    stage.add_water(outline)
+    mask, top, left = polygon_mask(outline, stage.width, stage.height)
+    if mask is None:
+        return
+    rows = np.arange(top, top + mask.shape[0])
+    mirrored = np.clip(2 * int(hz) - rows, 0, stage.height - 1)
+    reflection = canvas.rgb[mirrored, left : left + mask.shape[1]].copy()
+    ys = np.broadcast_to(rows[:, None], mask.shape).astype(np.float32)
+    surface = _water_shade(stage, light)(ys, ys)
+    colour = reflection * 0.8 * 0.45 + surface * 0.55
+    canvas.fill_mask(mask, top, left, colour)
+    _ripples(canvas, stage, light, rng, outline, 0.2)
+
+
+def draw_river(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, centre: np.ndarray,
+               half: np.ndarray) -> None:
+    canvas.begin("river")
+    outline = ribbon(centre, half)
+    stage.add_water(outline)
+    canvas.polygon(outline, shade=_water_shade(stage, light))
+    _ripples(canvas, stage, light, rng, outline, 0.25)
+
+
+def _ripples(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, outline: np.ndarray,
+             amount: float) -> None:
+    """Short light strokes across the water, longer near the viewer."""
+    top, bottom = outline[:, 1].min(), outline[:, 1].max()
+    colour = mix(light["horizon"], light["foam"], 0.3)
+    for _ in range(int(40 * amount * stage.width / 768)):
+        y = top + (bottom - top) * rng.uniform(0.05, 1.0) ** 0.7
+        x = rng.uniform(0, stage.width)
+        if not stage.is_water(x, y):
+            continue
+        length = stage.eye(y) * rng.uniform(0.8, 2.0)
+        thick = max(0.8, stage.eye(y) * 0.04)
+        canvas.polygon(np.array([(x - length / 2, y), (x, y - thick), (x + length / 2, y), (x, y + thick * 0.5)]),
+                       colour, alpha=0.55)
+
+
+def draw_waves(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, roughness: float) -> None:
+    """Rows of wave crests, small toward the horizon: on a calm sea thin lines a little lighter than the
+    water; on a rough one dark swells, each with a line of foam along its crest."""
+    canvas.begin("waves")
+    crest_colour = mix(light["sea"], light["horizon"], 0.45) if roughness < 0.5 else light["foam"]
+    swell = mix(light["sea"] * 0.7, light["zenith"], 0.15)
+    rows = int(6 + 8 * roughness)
+    for k in range(rows):
+        n = ((k + rng.uniform(0.2, 0.8)) / rows) ** 1.7
+        y = stage.y_at(n)
+        eye = stage.eye(y)
+        count = int(stage.width / (eye * (4.0 + 3 * roughness)) + 1)
+        for _ in range(min(count, 30)):
+            x = rng.uniform(-0.05, 1.05) * stage.width
+            if not stage.is_water(x, y):
+                continue
+            length = eye * rng.uniform(0.8, 1.6) * (1 + 1.5 * roughness)
+            height = eye * (0.06 + 0.4 * roughness) * rng.uniform(0.6, 1.2)
+            xs = np.linspace(-0.5, 0.5, 16)
+            crest = np.stack([x + xs * length, y - height * np.cos(xs * np.pi) ** 1.5], 1)
+            if roughness >= 0.5:
+                body = np.concatenate([crest, [(x + length / 2, y + height * 0.3), (x - length / 2, y + height * 0.3)]])
+                canvas.polygon(body, light.far(swell, n))
+                crest = crest[4 + int(rng.integers(0, 3)) : 12 - int(rng.integers(0, 3))]  # foam only on the top
+            thickness = max(0.8, eye * 0.04) + height * 0.1
+            lip = np.concatenate([crest, (crest + [0, thickness])[::-1]])
+            canvas.polygon(lip, light.far(crest_colour, n), alpha=0.85)
+
+
+def draw_great_wave(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, side: int) -> None:
+    """A breaking wave that rises from the bottom corner on `side` and curls over toward the middle."""
+    canvas.begin("waves")
+    w, h = stage.width, stage.height
+    height = (h - stage.horizon * rng.uniform(0.35, 0.6))
+    width = w * rng.uniform(0.5, 0.65)
+    # outline in wave units: u from the side edge (0) toward the middle (1), v down from the crest (0)
+    body = np.array([(-0.05, 1.05), (-0.05, 0.5), (0.1, 0.18), (0.32, 0.02), (0.55, 0.0), (0.75, 0.08),
+                     (0.9, 0.24), (0.86, 0.36), (0.76, 0.3), (0.68, 0.36), (0.64, 0.52), (0.7, 0.75),
+                     (0.85, 0.92), (1.05, 1.05)])
+    inner = np.array([(0.5, 0.12), (0.7, 0.16), (0.8, 0.28), (0.7, 0.26), (0.6, 0.34), (0.56, 0.55),
+                      (0.62, 0.78), (0.75, 0.95), (0.45, 0.95), (0.42, 0.5)])
+
+    def place(points: np.ndarray) -> np.ndarray:
+        u, v = points[:, 0], points[:, 1]
+        x = u * width if side < 0 else w - u * width
+        return np.stack([x, h - height + v * height], 1)
+
+    deep = light["sea"] * 0.75
+    canvas.polygon(place(catmull_rom(body, 10, closed=True)), deep)
+    canvas.polygon(place(catmull_rom(inner, 10, closed=True)), mix(light["sea"], light["foam"], 0.35))
+    # foam: a fringe of small claws along the crest and the lip
+    crest = catmull_rom(body[2:8], 12)
+    for u, v in crest[::2]:
+        r = height * rng.uniform(0.025, 0.045)
+        cx, cy = place(np.array([[u, v]]))[0]
+        canvas.ellipse(cx, cy, r * 1.3, r, light["foam"])
+    for _ in range(int(rng.integers(10, 18))):  # spray
+        u, v = rng.uniform(0.6, 1.0), rng.uniform(-0.05, 0.3)
+        cx, cy = place(np.array([[u, v]]))[0]
+        r = height * rng.uniform(0.01, 0.025)
+        canvas.ellipse(cx, cy, r, r, light["foam"])
+
+
+def draw_light_path(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float,
+                    colour: np.ndarray) -> None:
+    """Glitter on the water under a low sun or the moon: horizontal strokes that spread toward the viewer."""
+    canvas.begin("sea")
+    for _ in range(int(45 * stage.width / 768)):
+        n = rng.uniform(0.0, 1.0) ** 1.5
+        y = stage.y_at(n)
+        spread = stage.width * (0.02 + 0.1 * n)
+        sx = x + rng.normal(0, spread)
+        if not stage.is_water(sx, y):
+            continue
+        length = stage.eye(y) * rng.uniform(0.4, 1.0)
+        thick = max(0.8, stage.eye(y) * 0.05)
+        canvas.polygon(np.array([(sx - length / 2, y), (sx + length / 2, y - thick / 2),
+                                 (sx + length / 2, y + thick / 2)]), colour, alpha=0.7)

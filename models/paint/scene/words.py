@@ -1,0 +1,147 @@
+"""What a subject in words asks for: the elements of the scene and its moods (a table, not a model).
+
+"a stormy harbour" -> elements {sea, harbour wall, boats}, moods [storm]. The composer places every
+element the words name (a test holds it to that) and may add others to complete the picture.
+Without a subject, a painter's own subjects are drawn from PAINTER_SUBJECTS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Every element the composer can draw, far to near in no particular order.
+ELEMENTS = (
+    "sky", "clouds", "sun", "moon", "stars",
+    "mountains", "hills", "sea", "waves", "lake", "river", "bridge", "harbour wall", "boats",
+    "fields", "forest", "orchard", "trees", "cypresses", "village", "houses", "church", "road", "figures",
+)  # fmt: skip
+
+# word pattern -> elements it names
+ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    (r"harbou?rs?|ports?|quays?|docks?|piers?|marinas?|wharf", ("sea", "harbour wall", "boats")),
+    (r"seas?|oceans?|seascapes?|shores?|coasts?|beach(es)?|bays?|fjords?|seaside|marine", ("sea",)),
+    (r"waves?|surf|breakers?|swell|great wave", ("sea", "waves")),
+    (r"boats?|ships?|sail(s|ing)?|sailboats?|yachts?|fishing|fleet|shipwrecks?|wrecks?|vessels?|junks?",
+     ("boats",)),
+    (r"rivers?|streams?|canals?|brooks?|rh[oô]ne|thames|seine", ("river",)),
+    (r"bridges?", ("bridge",)),
+    (r"lakes?|ponds?|lochs?|lagoons?|mere", ("lake",)),
+    (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?",
+     ("fields",)),
+    (r"hills?|hillsides?|valleys?|downs|slopes?", ("hills",)),
+    (r"mountains?|peaks?|fuji|alps|volcano(es)?|summits?|ranges?", ("mountains",)),
+    (r"cypress(es)?", ("cypresses",)),
+    (r"trees?|oaks?|olives?|olive trees|woodland|park|garden|elms?|willows?|poplars?", ("trees",)),
+    (r"orchards?|blossoms?|blossoming|cherry|apple trees?|almond", ("orchard",)),
+    (r"forests?|woods|pines?|firs?", ("forest",)),
+    (r"houses?|cottages?|farmhouses?|farms?|homes?|cabins?|barns?|huts?|cafe|caf[eé]", ("houses",)),
+    (r"villages?|towns?|hamlets?|city|rooftops|streets?|auvers|arles", ("village",)),
+    (r"church(es)?|chapels?|steeples?|cathedrals?|spires?|temples?|pagodas?", ("church",)),
+    (r"roads?|paths?|lanes?|tracks?|avenues?|trails?", ("road",)),
+    (r"figures?|people|persons?|man|woman|men|women|walkers?|peasants?|travell?ers?|wanderers?|painter|"
+     r"fishermen|crowd|couple|child(ren)?|someone|pilgrims?|farmers?|sowers?|reapers?", ("figures",)),
+    (r"suns?|sunny|sunlit|sunlight|sunshine|sunset|sunrise", ("sun",)),
+    (r"moons?|moonlit|moonlight|moonrise", ("moon",)),
+    (r"stars?|starry|starlit", ("stars",)),
+    (r"clouds?|cloudy|overcast", ("clouds",)),
+]
+
+# mood -> word pattern; moods set the light and colour (see light.py), some also bring sky elements
+MOOD_WORDS: list[tuple[str, str]] = [
+    ("storm", r"storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?"),
+    ("night", r"night|nights|nocturnal|nocturne|midnight|moonlit|moonlight|starry|starlit|dark"),
+    ("dusk", r"dusk|evening|twilight|sunset|sundown|gloaming"),
+    ("dawn", r"dawn|sunrise|daybreak|morning"),
+    ("winter", r"winter|wintry|snow(y|s)?|icy|frost(y)?|cold"),
+    ("spring", r"spring|springtime|blossoms?|blossoming|april"),
+    ("autumn", r"autumn(al)?"),
+    ("summer", r"summer|sunny|bright|hot|noon|midday"),
+    ("mist", r"mist(y|s)?|fog(gy)?|haz(e|y)|dreamy"),
+    ("calm", r"calm|quiet|serene|peaceful|tranquil|still|gentle|sleepy"),
+]
+
+# Subjects the shipped painters painted: what "Surprise me" and a subject-less --from-scratch choose from.
+PAINTER_SUBJECTS: dict[str, tuple[str, ...]] = {
+    "van-gogh": (
+        "a starry night over a village with a cypress",
+        "a church in a village at dusk",
+        "a road through wheat fields with a walker",
+        "cypresses in a wheat field under a summer sun",
+        "an orchard in spring",
+        "a river with a bridge at night",
+        "a quiet village at dusk",
+        "houses among hills and trees",
+    ),
+    "hokusai": (
+        "a great wave with boats and a mountain",
+        "a snowy mountain over a lake",
+        "a bridge over a river with figures",
+        "a village under a mountain",
+        "boats on a calm sea with a mountain",
+        "a road through the hills to a mountain",
+    ),
+    "munch": (
+        "a road by a fjord at sunset with a figure",
+        "a moonlit sea at night",
+        "figures on a bridge at dusk",
+        "houses by the sea at dusk",
+        "trees on a hill at night",
+    ),
+    "turner": (
+        "a stormy sea with boats",
+        "a harbour at sunset",
+        "a river with a bridge in the mist",
+        "ships at sea at dusk",
+        "a stormy harbour",
+        "a lake and mountains in the mist",
+    ),
+}
+GENERIC_SUBJECTS = (
+    "a village in the hills",
+    "a harbour with boats",
+    "a river with a bridge",
+    "mountains over a lake",
+    "a road through fields",
+    "a church among trees",
+    "a starry night over a village",
+    "a stormy sea",
+)
+
+
+@dataclass
+class SubjectReading:
+    """What the words ask for: elements named (each must appear), moods, and the words themselves."""
+
+    subject: str
+    elements: set[str] = field(default_factory=set)
+    moods: list[str] = field(default_factory=list)
+    words: dict[str, str] = field(default_factory=dict)  # element or mood -> the word that named it
+    wheat: bool = False  # fields of wheat rather than grass
+    great_wave: bool = False
+
+
+def read_subject(subject: str) -> SubjectReading:
+    text = " ".join(subject.lower().split())
+    reading = SubjectReading(subject=subject.strip())
+    for pattern, elements in ELEMENT_WORDS:
+        match = re.search(rf"\b({pattern})\b", text)
+        if match:
+            for element in elements:
+                reading.elements.add(element)
+                reading.words.setdefault(element, match.group(0))
+    for mood, pattern in MOOD_WORDS:
+        match = re.search(rf"\b({pattern})\b", text)
+        if match:
+            reading.moods.append(mood)
+            reading.words.setdefault(mood, match.group(0))
+    # A sun is named by "sunset" but a starry or moonlit night has none.
+    if "night" in reading.moods and "sun" in reading.elements and not re.search(r"\bsuns?\b", text):
+        reading.elements.discard("sun")
+    reading.wheat = bool(re.search(r"\b(wheat|wheatfields?|harvest|hay|crops?|golden)\b", text))
+    reading.great_wave = bool(re.search(r"\bgreat waves?\b|\bbig waves?\b|\bhuge waves?\b", text))
+    return reading
+
+
+def subjects_for(style_name: str) -> tuple[str, ...]:
+    return PAINTER_SUBJECTS.get(style_name, GENERIC_SUBJECTS)
