@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import land, sky, structures, things, water
+from . import land, sky, water
 from .composition import CompositionModel, CompositionSample
 from .light import Light, light_for
 from .plan import ScenePlan, plan_scene
@@ -45,10 +45,12 @@ class Scene:
 
     def describe(self) -> list[str]:
         plan = self.plan
-        lines = [f"subject: {self.subject}" + (f" ({', '.join(plan.moods)})" if plan.moods else ""),
-                 f"horizon {plan.horizon:.2f} down, focal point ({plan.focal_x:.2f}, {plan.focal_y:.2f})"
-                 + (f" on the {plan.focal}" if plan.focal else "")
-                 + f", masses on the {'left' if plan.mass_side < 0 else 'right'}"]
+        lines = [
+            f"subject: {self.subject}" + (f" ({', '.join(plan.moods)})" if plan.moods else ""),
+            f"horizon {plan.horizon:.2f} down, focal point ({plan.focal_x:.2f}, {plan.focal_y:.2f})"
+            + (f" on the {plan.focal}" if plan.focal else "")
+            + f", masses on the {'left' if plan.mass_side < 0 else 'right'}",
+        ]
         for name in self.placed:
             where = self.positions.get(name)
             at = f" at ({where[0]:.2f}, {where[1]:.2f})" if where else ""
@@ -57,8 +59,7 @@ class Scene:
         return lines
 
 
-def compose_scene(subject: str, seed: int, size: tuple[int, int],
-                  composition: CompositionModel | None = None) -> Scene:
+def compose_scene(subject: str, seed: int, size: tuple[int, int], composition: CompositionModel | None = None) -> Scene:
     """The same subject, seed, size and composition model always give the same sketch."""
     width, height = size
     if width < MIN_SIDE or height < MIN_SIDE:
@@ -71,8 +72,15 @@ def compose_scene(subject: str, seed: int, size: tuple[int, int],
     total = float(width * height)
     visible = {name: count / total for name, count in drawing.canvas.visible_pixels().items()}
     order = [n for n in drawing.canvas.names if n in visible]
-    return Scene(subject, seed, plan, sample, drawing.canvas.to_uint8(), {n: visible[n] for n in order},
-                 {name: (x / width, y / height) for name, (x, y) in drawing.positions.items()})
+    return Scene(
+        subject,
+        seed,
+        plan,
+        sample,
+        drawing.canvas.to_uint8(),
+        {n: visible[n] for n in order},
+        {name: (x / width, y / height) for name, (x, y) in drawing.positions.items()},
+    )
 
 
 @dataclass
@@ -150,7 +158,9 @@ class _Drawing:
             if self.has("hills") and not self.has("sea") and rng.random() < 0.6:
                 land.draw_near_hill(self.canvas, stage, light, rng, plan.mass_side)
         if self.has("sea"):
-            water.draw_sea(self.canvas, stage, light, water.sea_outline(stage, rng, plan.mass_side if plan.shore else 0))
+            water.draw_sea(
+                self.canvas, stage, light, water.sea_outline(stage, rng, plan.mass_side if plan.shore else 0)
+            )
         if self.has("lake"):
             x = self.focal_x if plan.focal in ("lake", "mountains") else stage.width * (0.5 + self.light_side * 0.15)
             water.draw_lake(self.canvas, stage, light, rng, x)
@@ -159,14 +169,19 @@ class _Drawing:
         if self.has("sea") or self.has("lake"):
             if light.sun_low and self.has("sun") or self.has("moon"):
                 glitter = light["sun"] if self.has("sun") else light["moon"]
-                water.draw_light_path(self.canvas, stage, light, rng, getattr(self, "light_x", stage.width / 2),
-                                      glitter)
+                water.draw_light_path(
+                    self.canvas, stage, light, rng, getattr(self, "light_x", stage.width / 2), glitter
+                )
         if self.has("sea"):
             if plan.great_wave:
-                self.items.append(_Item(stage.height + 1, lambda: water.draw_great_wave(
-                    self.canvas, stage, light, rng, plan.mass_side)))
-            water.draw_waves(self.canvas, stage, light, rng, light.waves if not self.has("waves") else
-                             max(light.waves, 0.5))
+                self.items.append(
+                    _Item(
+                        stage.height + 1, lambda: water.draw_great_wave(self.canvas, stage, light, rng, plan.mass_side)
+                    )
+                )
+            water.draw_waves(
+                self.canvas, stage, light, rng, light.waves if not self.has("waves") else max(light.waves, 0.5)
+            )
         if self.has("road"):
             self._road()
 
@@ -182,9 +197,10 @@ class _Drawing:
         stage, rng, plan = self.stage, self.rng, self.plan
         if stage.shore is not None:  # beside the sea the road runs along the shore, on the land
             shore = stage.shore[stage.shore[:, 1] > stage.horizon + 2]
-            inland = np.array([stage.eye(y) * rng.uniform(2.5, 3.5) for y in shore[:, 1]])
+            land_width = shore[:, 0] if plan.mass_side < 0 else stage.width - shore[:, 0]
+            inland = land_width * rng.uniform(0.35, 0.5)  # midway through the strip of land
             centre = shore + np.stack([plan.mass_side * inland, np.zeros_like(inland)], 1)
-            half = inland / rng.uniform(2.2, 2.8)
+            half = np.minimum(inland * 0.6, np.array([stage.eye(y) * 1.3 for y in shore[:, 1]]))
         else:
             start = stage.width * (0.5 - plan.mass_side * rng.uniform(0.0, 0.3))
             target_y = stage.y_at(rng.uniform(0.08, 0.2))

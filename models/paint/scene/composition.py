@@ -33,8 +33,13 @@ from ..colour import srgb_to_oklab
 from ..images import pil_to_tensor
 
 FEATURES = ("horizon", "focal_x", "focal_y", "mass_side", "sky_lighter")
-LIMITS = {"horizon": (0.2, 0.85), "focal_x": (0.12, 0.88), "focal_y": (0.12, 0.88), "mass_side": (-1, 1),
-          "sky_lighter": (-0.5, 0.5)}
+LIMITS = {
+    "horizon": (0.2, 0.85),
+    "focal_x": (0.12, 0.88),
+    "focal_y": (0.12, 0.88),
+    "mass_side": (-1, 1),
+    "sky_lighter": (-0.5, 0.5),
+}
 JITTER = 0.35  # kernel width as a fraction of each feature's spread
 FORMAT = 1
 
@@ -73,8 +78,16 @@ class CompositionModel:
         thirds down, the focal point on a third, masses to either side."""
         rng = np.random.default_rng(0)
         n = 64
-        rows = np.stack([rng.uniform(0.35, 0.68, n), rng.choice([0.33, 0.67], n) + rng.normal(0, 0.05, n),
-                         rng.uniform(0.3, 0.6, n), rng.uniform(-0.6, 0.6, n), rng.uniform(0.0, 0.25, n)], 1)
+        rows = np.stack(
+            [
+                rng.uniform(0.35, 0.68, n),
+                rng.choice([0.33, 0.67], n) + rng.normal(0, 0.05, n),
+                rng.uniform(0.3, 0.6, n),
+                rng.uniform(-0.6, 0.6, n),
+                rng.uniform(0.0, 0.25, n),
+            ],
+            1,
+        )
         return cls(rows, "rule (no measurements)")
 
     def sample(self, rng: np.random.Generator) -> CompositionSample:
@@ -85,12 +98,23 @@ class CompositionModel:
         return CompositionSample(*clipped)
 
     def summary(self) -> dict[str, dict[str, float]]:
-        return {name: {"mean": round(float(self.measurements[:, k].mean()), 3),
-                       "std": round(float(self.measurements[:, k].std()), 3)} for k, name in enumerate(FEATURES)}
+        return {
+            name: {
+                "mean": round(float(self.measurements[:, k].mean()), 3),
+                "std": round(float(self.measurements[:, k].std()), 3),
+            }
+            for k, name in enumerate(FEATURES)
+        }
 
     def save(self, path: str | os.PathLike) -> Path:
-        document = {"format": FORMAT, "kind": "scene-composition", "features": list(FEATURES), "source": self.source,
-                    "summary": self.summary(), "measurements": np.round(self.measurements, 4).tolist()}
+        document = {
+            "format": FORMAT,
+            "kind": "scene-composition",
+            "features": list(FEATURES),
+            "source": self.source,
+            "summary": self.summary(),
+            "measurements": np.round(self.measurements, 4).tolist(),
+        }
         path = Path(path)
         atomic_write_bytes(path, json.dumps(document, indent=1).encode())
         return path
@@ -112,8 +136,9 @@ def _oklab(painting: Image.Image) -> torch.Tensor:
     """(3, H, W) OKLab of the painting at 160 px on the long side (composition lives at that scale)."""
     picture = painting.convert("RGB")
     scale = 160 / max(picture.size)
-    picture = picture.resize((max(16, round(picture.width * scale)), max(16, round(picture.height * scale))),
-                             Image.Resampling.BOX)
+    picture = picture.resize(
+        (max(16, round(picture.width * scale)), max(16, round(picture.height * scale))), Image.Resampling.BOX
+    )
     return srgb_to_oklab(pil_to_tensor(picture).permute(1, 2, 0).double()).permute(2, 0, 1).float()
 
 

@@ -9,11 +9,12 @@ from .raster import SceneCanvas, catmull_rom, mix, ridge
 from .stage import Stage
 
 
-def draw_mountains(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, peak_x: float,
-                   single_peak: bool) -> None:
+def draw_mountains(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, peak_x: float, single_peak: bool
+) -> None:
     """A pale far range and, in front, either a second range or one great cone (a Fuji) at `peak_x`."""
     canvas.begin("mountains")
-    w, h, hz = stage.width, stage.height, stage.horizon
+    w, hz = stage.width, stage.horizon
     xs = np.linspace(-0.02, 1.02, 160)
     far = hz - hz * (0.12 + 0.12 * rng.random()) * (0.6 + 0.4 * ridge(xs, rng, roughness=2.2, waves=6))
     far_colour = light.far(mix(light["mountain"], light["zenith"], 0.3), 0.0)
@@ -44,8 +45,10 @@ def draw_mountains(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.rand
             high = near < np.percentile(near, 30)
             if high.any():
                 sel = np.where(high)[0]
-                canvas.polygon(_closed(xs[sel] * w, near[sel], 0.0, top=np.minimum(snow[sel], near[sel] + hz * 0.06)),
-                               light.far(light["snow"], 0.1))
+                canvas.polygon(
+                    _closed(xs[sel] * w, near[sel], 0.0, top=np.minimum(snow[sel], near[sel] + hz * 0.06)),
+                    light.far(light["snow"], 0.1),
+                )
 
 
 def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None = None) -> np.ndarray:
@@ -93,14 +96,20 @@ def draw_ground(canvas: SceneCanvas, stage: Stage, light: Light) -> None:
     canvas.vertical_gradient(stage.horizon, stage.height, [(0.0, far), (0.4, mix(far, near, 0.7)), (1.0, near)])
 
 
-def draw_fields(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, wheat: bool,
-                vanishing_x: float) -> None:
+def draw_fields(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, wheat: bool, vanishing_x: float
+) -> None:
     """Fields in perspective: bands that widen toward the viewer, split by boundaries that meet at a
     vanishing point on the horizon; furrows in the nearest ones."""
     canvas.begin("fields")
-    w, hz = stage.width, stage.horizon
-    palette = [light["wheat"], light["wheat shade"], light["grass"], mix(light["grass"], light["wheat"], 0.5),
-               light["earth"]]
+    w = stage.width
+    palette = [
+        light["wheat"],
+        light["wheat shade"],
+        light["grass"],
+        mix(light["grass"], light["wheat"], 0.5),
+        light["earth"],
+    ]
     weights = np.array([4, 2, 1, 1, 1] if wheat else [1, 1, 3, 2, 1], float)
     edges = [0.0, *sorted(rng.uniform(0.02, 0.08, 1)), 0.16, 0.3, 0.52, 1.02]
     edges = [e * (0.85 + 0.3 * rng.random()) if 0 < e < 1 else e for e in edges]
@@ -124,9 +133,15 @@ def draw_fields(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
                 _furrows(canvas, stage, np.array(quad), colour, vanishing_x, rng)
 
 
-def _furrows(canvas: SceneCanvas, stage: Stage, quad: np.ndarray, colour: np.ndarray, vanishing_x: float,
-             rng: np.random.Generator) -> None:
-    dark = colour * 0.78
+def _furrows(
+    canvas: SceneCanvas,
+    stage: Stage,
+    quad: np.ndarray,
+    colour: np.ndarray,
+    vanishing_x: float,
+    rng: np.random.Generator,
+) -> None:
+    dark = colour * 0.85
     y0, y1 = quad[:, 1].min(), stage.height + 2
     x_lo, x_hi = quad[:, 0].min(), quad[:, 0].max()
     for u in np.linspace(-1.0, 2.0, 30):
@@ -135,12 +150,17 @@ def _furrows(canvas: SceneCanvas, stage: Stage, quad: np.ndarray, colour: np.nda
             continue
         n0 = stage.nearness(y0)
         width = stage.width * 0.012
-        pts = np.array([(vanishing_x + (bottom_x - vanishing_x) * n0 - width * n0 / 2, y0),
-                        (vanishing_x + (bottom_x - vanishing_x) * n0 + width * n0 / 2, y0),
-                        (bottom_x + width / 2, y1), (bottom_x - width / 2, y1)])
+        pts = np.array(
+            [
+                (vanishing_x + (bottom_x - vanishing_x) * n0 - width * n0 / 2, y0),
+                (vanishing_x + (bottom_x - vanishing_x) * n0 + width * n0 / 2, y0),
+                (bottom_x + width / 2, y1),
+                (bottom_x - width / 2, y1),
+            ]
+        )
         clipped = _clip_to_quad(pts, quad)
         if clipped is not None:
-            canvas.polygon(clipped, dark, alpha=0.8)
+            canvas.polygon(clipped, dark, alpha=0.5)
 
 
 def _clip_to_quad(points: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
@@ -154,8 +174,9 @@ def _clip_to_quad(points: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
     return out
 
 
-def road_outline(stage: Stage, rng: np.random.Generator, start_x: float, end: tuple[float, float],
-                 width_eyes: float) -> tuple[np.ndarray, np.ndarray]:
+def road_outline(
+    stage: Stage, rng: np.random.Generator, start_x: float, end: tuple[float, float], width_eyes: float
+) -> tuple[np.ndarray, np.ndarray]:
     """The centre line (rows from the bottom edge up to `end`) and half-widths of a winding road or river."""
     end_x, end_y = end
     bend = stage.width * rng.uniform(0.08, 0.2) * rng.choice([-1, 1])
@@ -193,8 +214,9 @@ def draw_road(canvas: SceneCanvas, stage: Stage, light: Light, centre: np.ndarra
         canvas.polygon(ribbon(line, np.maximum(half * 0.05, 0.6)), near * 0.8, alpha=0.6)
 
 
-def draw_forest(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, base_y: float,
-                x0: float, x1: float) -> None:
+def draw_forest(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, base_y: float, x0: float, x1: float
+) -> None:
     """A forest edge: a band of crowns whose bumpy top is the silhouette of the trees."""
     canvas.begin("forest")
     tree = stage.eye(base_y) * rng.uniform(3.5, 5.0)
@@ -213,5 +235,8 @@ def draw_forest(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
     top = base_y - (base_y - top) * np.sqrt(taper)
     canvas.polygon(np.concatenate([np.stack([xs, top], 1), [[x1, base_y + 2], [x0, base_y + 2]]]), colour)
     lit = light.far(light["foliage light"], 0.3 + stage.nearness(base_y))
-    canvas.polygon(np.concatenate([np.stack([xs, top + tree * 0.08], 1),
-                                   np.stack([xs[::-1], (top + tree * 0.3)[::-1]], 1)]), lit, alpha=0.55)
+    canvas.polygon(
+        np.concatenate([np.stack([xs, top + tree * 0.08], 1), np.stack([xs[::-1], (top + tree * 0.3)[::-1]], 1)]),
+        lit,
+        alpha=0.55,
+    )

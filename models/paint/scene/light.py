@@ -51,8 +51,29 @@ DAY = {
 }
 
 # Colours of the land and the things on it: dimmed and tinted together at dusk, at night and in a storm.
-LAND = ("grass", "wheat", "wheat shade", "earth", "foliage", "foliage light", "cypress", "trunk", "blossom", "hills",
-        "wall", "wall shade", "roof", "slate", "stone", "stone shade", "hull", "sail", "figure", "snow", "snow shade")
+LAND = (
+    "grass",
+    "wheat",
+    "wheat shade",
+    "earth",
+    "foliage",
+    "foliage light",
+    "cypress",
+    "trunk",
+    "blossom",
+    "hills",
+    "wall",
+    "wall shade",
+    "roof",
+    "slate",
+    "stone",
+    "stone shade",
+    "hull",
+    "sail",
+    "figure",
+    "snow",
+    "snow shade",
+)
 
 
 @dataclass
@@ -96,7 +117,12 @@ def light_for(moods: list[str]) -> Light:
         c["grass"], c["hills"] = rgb(0.62, 0.55, 0.28), rgb(0.55, 0.45, 0.26)
     if "winter" in moods:
         c["zenith"], c["horizon"] = rgb(0.58, 0.64, 0.74), rgb(0.86, 0.87, 0.88)
-        c["grass"], c["hills"], c["wheat"], c["wheat shade"] = c["snow"], rgb(0.86, 0.89, 0.94), c["snow"], c["snow shade"]
+        c["grass"], c["hills"], c["wheat"], c["wheat shade"] = (
+            c["snow"],
+            rgb(0.86, 0.89, 0.94),
+            c["snow"],
+            c["snow shade"],
+        )
         c["earth"] = rgb(0.70, 0.72, 0.78)
         c["foliage"], c["foliage light"] = rgb(0.20, 0.22, 0.20), rgb(0.45, 0.44, 0.40)
         c["sea"] = rgb(0.22, 0.30, 0.38)

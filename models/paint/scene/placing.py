@@ -46,10 +46,14 @@ def place_standing(d: _Drawing) -> None:
     if d.has("village"):
         y = stage.y_at(float(np.clip(focal_n, 0.12, 0.28)) * rng.uniform(0.85, 1.1))
         x = on_land(y, d.focal_x, stage.eye(y) * 3) or d.focal_x
-        church = x + rng.normal(0, stage.eye(y) * 2) if d.has("church") else None
-        spread = w * rng.uniform(0.12, 0.22)
-        add(y, lambda x=x, y=y, church=church: structures.draw_village(canvas, stage, light, rng, x, y, spread, church,
-                                                                       d.light_side))
+        church = x + rng.normal(0, stage.eye(y)) if d.has("church") else None
+        spread = w * rng.uniform(0.16, 0.28)
+        add(
+            y,
+            lambda x=x, y=y, church=church: structures.draw_village(
+                canvas, stage, light, rng, x, y, spread, church, d.light_side
+            ),
+        )
         d.at("village", x, y)
         buildings.append((x, y))
         if church is not None:
@@ -89,8 +93,12 @@ def place_standing(d: _Drawing) -> None:
     if d.has("harbour wall"):
         end_holder: dict[str, tuple[float, float]] = {}
         rows = stage.y_at(0.45)
-        add(rows, lambda: end_holder.setdefault("end", structures.draw_harbour_wall(canvas, stage, light, rng,
-                                                                                    plan.mass_side)))
+        add(
+            rows,
+            lambda: end_holder.setdefault(
+                "end", structures.draw_harbour_wall(canvas, stage, light, rng, plan.mass_side)
+            ),
+        )
         wall_end = end_holder
         d.at("harbour wall", w * (0.5 + plan.mass_side * 0.25), rows)
 
@@ -116,16 +124,19 @@ def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
         for side in (-1, 1):
             if rng.random() < 0.6:
                 spots.append((bx + side * stage.eye(by) * rng.uniform(2.5, 4.5), by + stage.eye(by) * 0.3))
-    for _ in range(int(rng.integers(1, 4))):  # and some in the open
-        y = stage.y_at(rng.uniform(0.12, 0.6))
-        spots.append((rng.uniform(0.05, 0.95) * stage.width, y))
+    for _ in range(int(rng.integers(1, 4))):  # and some in the open, clear of the subject
+        y = stage.y_at(rng.uniform(0.1, 0.4))
+        x = rng.uniform(0.05, 0.95) * stage.width
+        if abs(x - d.focal_x) < stage.eye(y) * 4 and d.plan.focal != "trees":
+            x = d.focal_x + np.sign(x - d.focal_x + 1e-3) * stage.eye(y) * rng.uniform(4, 6)
+        spots.append((x, y))
     if d.plan.focal == "trees":
-        spots.append((d.focal_x, stage.y_at(rng.uniform(0.35, 0.55))))
+        spots.append((d.focal_x, stage.y_at(rng.uniform(0.3, 0.45))))
     for x, y in spots:
         x = stage.land_x(y, x, stage.eye(y) * 1.2)
         if x is None or y >= stage.height:
             continue
-        add(y, lambda x=x, y=y: things.draw_tree(canvas, stage, light, rng, x, y, d.light_side))
+        add(y, lambda x=x, y=y: things.draw_tree(canvas, stage, light, rng, x, y, d.light_side, 3.2))
         d.at("trees", x, y)
 
 
@@ -144,8 +155,12 @@ def _cypresses(d: _Drawing, add) -> None:
         y2 = stage.y_at(rng.uniform(0.3, 0.6))
         x2 = stage.land_x(y2, x - plan.mass_side * stage.width * rng.uniform(0.08, 0.2), 4)
         if x2 is not None:
-            add(y2, lambda x2=x2, y2=y2: things.draw_cypress(canvas, stage, light, rng, x2, y2, d.light_side,
-                                                             stage.eye(y2) * 7))
+            add(
+                y2,
+                lambda x2=x2, y2=y2: things.draw_cypress(
+                    canvas, stage, light, rng, x2, y2, d.light_side, stage.eye(y2) * 7
+                ),
+            )
 
 
 def _figures(d: _Drawing, add) -> None:
@@ -162,9 +177,12 @@ def _figures(d: _Drawing, add) -> None:
             d.at("figures", x, foot)
         return
     for _ in range(count):
-        if d.road is not None:
+        if d.road is not None:  # walking the road, in the middle distance or nearer
             centre, half = d.road
-            i = int(rng.integers(len(centre) // 5, len(centre) * 4 // 5))
+            near = np.array([0.25 < stage.nearness(y) < 0.8 and 0.05 < x / stage.width < 0.95 for x, y in centre])
+            if not near.any():
+                continue
+            i = int(rng.choice(np.where(near)[0]))
             x, y = centre[i, 0] + half[i] * rng.uniform(-0.5, 0.5), centre[i, 1]
         else:
             y = stage.y_at(rng.uniform(0.25, 0.6))
@@ -204,6 +222,8 @@ def _boats(d: _Drawing, add, wall_end) -> None:
             continue
         tilt = rng.uniform(-0.35, 0.35) if storm else rng.uniform(-0.04, 0.04)
         sails = not harbour or rng.random() < 0.3
-        add(y + 0.25, lambda x=x, y=y, tilt=tilt, sails=sails: structures.draw_boat(canvas, stage, light, rng, x, y,
-                                                                                     tilt, sails))
+        add(
+            y + 0.25,
+            lambda x=x, y=y, tilt=tilt, sails=sails: structures.draw_boat(canvas, stage, light, rng, x, y, tilt, sails),
+        )
         d.at("boats", x, y)

@@ -16,10 +16,37 @@ import numpy as np
 from .composition import CompositionSample
 from .words import SubjectReading
 
-LAND_THINGS = {"village", "houses", "church", "trees", "cypresses", "orchard", "forest", "road", "fields", "hills",
-               "figures", "river", "bridge", "lake"}
-FOCAL_ORDER = ("church", "village", "houses", "bridge", "boats", "figures", "orchard", "cypresses", "trees",
-               "mountains", "lake", "sun", "moon")
+LAND_THINGS = {
+    "village",
+    "houses",
+    "church",
+    "trees",
+    "cypresses",
+    "orchard",
+    "forest",
+    "road",
+    "fields",
+    "hills",
+    "figures",
+    "river",
+    "bridge",
+    "lake",
+}
+FOCAL_ORDER = (
+    "church",
+    "village",
+    "houses",
+    "bridge",
+    "boats",
+    "figures",
+    "orchard",
+    "cypresses",
+    "trees",
+    "mountains",
+    "lake",
+    "sun",
+    "moon",
+)
 
 
 @dataclass

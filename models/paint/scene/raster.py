@@ -137,8 +137,16 @@ def ridge(xs: np.ndarray, rng: np.random.Generator, roughness: float = 1.0, wave
     return profile / total
 
 
-def blob(cx: float, cy: float, rx: float, ry: float, rng: np.random.Generator, wobble: float = 0.12,
-         lobes: int = 7, flat_base: bool = False) -> np.ndarray:
+def blob(
+    cx: float,
+    cy: float,
+    rx: float,
+    ry: float,
+    rng: np.random.Generator,
+    wobble: float = 0.12,
+    lobes: int = 7,
+    flat_base: bool = False,
+) -> np.ndarray:
     """A rounded irregular outline (a tree crown, a cloud): an ellipse whose radius wavers smoothly."""
     angles = np.linspace(0, 2 * np.pi, lobes, endpoint=False) + rng.uniform(0, 2 * np.pi)
     radii = 1.0 + wobble * rng.uniform(-1, 1, lobes)

@@ -13,8 +13,7 @@ def draw_sky(canvas: SceneCanvas, stage: Stage, light: Light) -> None:
     canvas.begin("sky")
     zenith, horizon = light["zenith"], light["horizon"]
     # The sky runs past the horizon a little: whatever stands on the horizon overlaps it.
-    canvas.vertical_gradient(0, stage.horizon + 2, [(0.0, zenith), (0.55, mix(zenith, horizon, 0.45)),
-                                                     (1.0, horizon)])
+    canvas.vertical_gradient(0, stage.horizon + 2, [(0.0, zenith), (0.55, mix(zenith, horizon, 0.45)), (1.0, horizon)])
     below = [(0.0, horizon), (1.0, horizon)]
     canvas.vertical_gradient(stage.horizon + 2, stage.height, below)
 
@@ -36,16 +35,18 @@ def draw_moon(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: floa
     if rng.random() < 0.5:  # a crescent: the sky's own colour bites the disc
         side = rng.choice([-1, 1])
         offset = radius * rng.uniform(0.45, 0.7)
-        sky = canvas.rgb[int(np.clip(y, 0, stage.height - 1)), int(np.clip(x + side * radius * 2.5, 0,
-                                                                            stage.width - 1))].copy()
+        sky = canvas.rgb[
+            int(np.clip(y, 0, stage.height - 1)), int(np.clip(x + side * radius * 2.5, 0, stage.width - 1))
+        ].copy()
         canvas.current = canvas.names.index("sky")
         canvas.ellipse(x + side * offset, y - radius * 0.15, radius * 0.92, radius * 0.92, sky)
 
 
-def draw_stars(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator,
-               avoid: list[tuple[float, float, float]]) -> None:
+def draw_stars(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, avoid: list[tuple[float, float, float]]
+) -> None:
     canvas.begin("stars")
-    count = int(rng.integers(14, 26) * (stage.width * stage.height) / (768 * 512) ** 1.0)
+    count = int(rng.integers(12, 22))
     placed = 0
     for _ in range(count * 4):
         if placed >= count:
@@ -54,7 +55,7 @@ def draw_stars(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.G
         y = (rng.uniform(0.0, 1.0) ** 1.4) * (stage.horizon * 0.85)
         if any((x - ax) ** 2 + (y - ay) ** 2 < (ar * 1.8) ** 2 for ax, ay, ar in avoid):
             continue
-        size = stage.unit * rng.uniform(0.006, 0.013)
+        size = stage.unit * rng.uniform(0.011, 0.02)
         canvas.glow(x, y, size * 3.0, light["star"], 0.55)
         canvas.ellipse(x, y, size, size, light["star"])
         placed += 1
@@ -78,8 +79,16 @@ def draw_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
         _cloud(canvas, rng, x, y, width, height, shade, base)
 
 
-def _cloud(canvas: SceneCanvas, rng: np.random.Generator, x: float, y: float, width: float, height: float,
-           shade: np.ndarray, lit: np.ndarray) -> None:
+def _cloud(
+    canvas: SceneCanvas,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    shade: np.ndarray,
+    lit: np.ndarray,
+) -> None:
     """A cumulus: a few overlapping lumps on a flat base, shaded below and lit above."""
     lumps = int(rng.integers(3, 6))
     for k in range(lumps):
@@ -113,5 +122,7 @@ def _storm_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.rando
         canvas.polygon(blob(x, y, rx, ry, rng, 0.3, 9), dark)
         for _ in range(int(rng.integers(1, 3))):  # light catching the tops
             lx, ly = x + rng.normal(0, rx * 0.3), y - ry * rng.uniform(0.3, 0.6)
-            canvas.polygon(blob(lx, ly, rx * rng.uniform(0.3, 0.5), ry * rng.uniform(0.3, 0.5), rng, 0.3, 7),
-                           mix(dark, light["cloud"], rng.uniform(0.25, 0.45)))
+            canvas.polygon(
+                blob(lx, ly, rx * rng.uniform(0.3, 0.5), ry * rng.uniform(0.3, 0.5), rng, 0.3, 7),
+                mix(dark, light["cloud"], rng.uniform(0.25, 0.45)),
+            )

@@ -13,8 +13,18 @@ from .raster import SceneCanvas, mix
 from .stage import Stage
 
 
-def draw_house(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
-               side: int, size_eyes: float = 3.2, name: str = "houses", roof: np.ndarray | None = None) -> None:
+def draw_house(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    side: int,
+    size_eyes: float = 3.2,
+    name: str = "houses",
+    roof: np.ndarray | None = None,
+) -> None:
     """A house with its gable toward the viewer and one side wall showing on `side` (-1 left, 1 right)."""
     canvas.begin(name)
     near = stage.nearness(y)
@@ -32,12 +42,22 @@ def draw_house(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.G
     roof_shade = light.far((light["snow shade"] if light.snow else roof * 0.7), near)
     back = edge + side * depth
     canvas.polygon(np.array([(edge, y), (back, y - rise), (back, y - rise - wall_h), (edge, y - wall_h)]), shade)
-    canvas.polygon(np.array([(x, y - size), (x + side * depth, y - size - rise), (back, y - wall_h - rise),
-                             (edge, y - wall_h)]), roof_colour)
+    canvas.polygon(
+        np.array([(x, y - size), (x + side * depth, y - size - rise), (back, y - wall_h - rise), (edge, y - wall_h)]),
+        roof_colour,
+    )
     canvas.polygon(np.array([(left, y), (right, y), (right, y - wall_h), (x, y - size), (left, y - wall_h)]), wall)
-    canvas.polygon(np.array([(left - front * 0.04, y - wall_h + size * 0.02), (x, y - size - size * 0.04),
-                             (right + front * 0.04, y - wall_h + size * 0.02), (x, y - size + size * 0.05)]),
-                   roof_shade)
+    canvas.polygon(
+        np.array(
+            [
+                (left - front * 0.04, y - wall_h + size * 0.02),
+                (x, y - size - size * 0.04),
+                (right + front * 0.04, y - wall_h + size * 0.02),
+                (x, y - size + size * 0.05),
+            ]
+        ),
+        roof_shade,
+    )
     window = light.far(light["window"], near) if not light.lit_windows else mix(light["sun"], light["wall"], 0.2)
     pane = front * 0.14
     if size > 6:
@@ -48,9 +68,17 @@ def draw_house(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.G
         for k in range(int(rng.integers(1, 3))):  # windows on the side wall
             t = (k + 0.6) / 2.6
             wx = edge + side * depth * t
-            canvas.polygon(np.array([(wx, y - wall_h * 0.42 - rise * t), (wx + side * pane, y - wall_h * 0.42 - rise *
-                                     (t + pane / depth)), (wx + side * pane, y - wall_h * 0.72 - rise *
-                                     (t + pane / depth)), (wx, y - wall_h * 0.72 - rise * t)]), window)
+            canvas.polygon(
+                np.array(
+                    [
+                        (wx, y - wall_h * 0.42 - rise * t),
+                        (wx + side * pane, y - wall_h * 0.42 - rise * (t + pane / depth)),
+                        (wx + side * pane, y - wall_h * 0.72 - rise * (t + pane / depth)),
+                        (wx, y - wall_h * 0.72 - rise * t),
+                    ]
+                ),
+                window,
+            )
     if light.lit_windows:
         canvas.glow(x, y - wall_h * 0.5, size * 0.35, light["sun"], 0.25)
 
@@ -59,8 +87,16 @@ def _rect(left: float, bottom: float, width: float, height: float) -> np.ndarray
     return np.array([(left, bottom), (left + width, bottom), (left + width, bottom - height), (left, bottom - height)])
 
 
-def draw_church(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
-                side: int, size_eyes: float = 4.5) -> None:
+def draw_church(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    side: int,
+    size_eyes: float = 4.5,
+) -> None:
     """A church: a long nave seen from the side and a tower with a tall spire at one end."""
     canvas.begin("church")
     near = stage.nearness(y)
@@ -70,15 +106,27 @@ def draw_church(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
     roof = light.far(light["snow"] if light.snow else light["slate"], near)
     left = x - length / 2
     canvas.polygon(_rect(left, y, length, wall_h), stone)
-    canvas.polygon(np.array([(left - size * 0.03, y - wall_h), (left + length + size * 0.03, y - wall_h),
-                             (left + length - size * 0.12, y - wall_h - size * 0.32),
-                             (left + size * 0.12, y - wall_h - size * 0.32)]), roof)
+    canvas.polygon(
+        np.array(
+            [
+                (left - size * 0.03, y - wall_h),
+                (left + length + size * 0.03, y - wall_h),
+                (left + length - size * 0.12, y - wall_h - size * 0.32),
+                (left + size * 0.12, y - wall_h - size * 0.32),
+            ]
+        ),
+        roof,
+    )
     tower_w, tower_h = size * 0.32, size * 1.15
     tx = x + side * (length / 2 - tower_w * 0.4)
     canvas.polygon(_rect(tx - tower_w / 2, y, tower_w, tower_h), stone)
     canvas.polygon(_rect(tx + (0 if side > 0 else -tower_w / 2), y, tower_w / 2, tower_h), shade, alpha=0.6)
-    canvas.polygon(np.array([(tx - tower_w * 0.6, y - tower_h), (tx + tower_w * 0.6, y - tower_h),
-                             (tx, y - tower_h - size * 0.95)]), roof)
+    canvas.polygon(
+        np.array(
+            [(tx - tower_w * 0.6, y - tower_h), (tx + tower_w * 0.6, y - tower_h), (tx, y - tower_h - size * 0.95)]
+        ),
+        roof,
+    )
     window = mix(light["sun"], light["wall"], 0.2) if light.lit_windows else light.far(light["window"], near)
     canvas.polygon(_rect(tx - tower_w * 0.15, y - tower_h * 0.72, tower_w * 0.3, tower_h * 0.14), window)
     for k in range(3):
@@ -86,21 +134,36 @@ def draw_church(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
         canvas.polygon(_rect(wx, y - wall_h * 0.3, size * 0.08, wall_h * 0.45), window)
 
 
-def draw_village(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
-                 spread: float, church_at: float | None, side: int) -> list[tuple[str, float, float]]:
+def draw_village(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    spread: float,
+    church_at: float | None,
+    side: int,
+) -> list[tuple[str, float, float]]:
     """Houses clustered around (x, y), far ones first; returns what stands where (for the depth order)."""
     count = int(rng.integers(5, 10))
-    spots = []
+    eye = stage.eye(y)
+    church_y = y - eye * 0.12
+    spots = [("church", church_at, church_y)] if church_at is not None else []
     for _ in range(count):
         hx = x + rng.normal(0, spread * 0.45)
-        hy = y + stage.eye(y) * rng.normal(0, 0.6)
+        hy = y + eye * rng.normal(0, 0.15)  # near the horizon a small step back is a big step smaller
+        if church_at is not None and abs(hx - church_at) < eye * 3.5 and hy > church_y:
+            hx = church_at + np.sign(hx - church_at + 1e-3) * eye * rng.uniform(3.5, 5.0)  # not in front of it
         if stage.horizon + 2 < hy < stage.height and not stage.is_water(hx, hy):
             spots.append(("house", hx, hy))
-    if church_at is not None:
-        spots.append(("church", church_at, y + stage.eye(y) * 0.25))
     spots.sort(key=lambda s: s[2])
-    roofs = [light["roof"], light["slate"], mix(light["roof"], light["wheat"], 0.4), mix(light["roof"], light["wall"],
-                                                                                         0.3)]
+    roofs = [
+        light["roof"],
+        light["slate"],
+        mix(light["roof"], light["wheat"], 0.4),
+        mix(light["roof"], light["wall"], 0.3),
+    ]
     for kind, hx, hy in spots:
         if kind == "church":
             draw_church(canvas, stage, light, rng, hx, hy, side)
@@ -110,8 +173,9 @@ def draw_village(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random
     return spots
 
 
-def draw_harbour_wall(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator,
-                      side: int) -> tuple[float, float]:
+def draw_harbour_wall(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, side: int
+) -> tuple[float, float]:
     """A stone pier from the frame's edge on `side` out into the water, with a light tower at its end;
     returns the end's foot point (boats moor near it)."""
     canvas.begin("harbour wall")
@@ -134,8 +198,12 @@ def draw_harbour_wall(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.r
     tower = eye * 2.2
     base = end_y - eye * 0.55
     canvas.polygon(_rect(end_x - eye * 0.3, base, eye * 0.6, tower), light.far(light["wall"], end_n))
-    canvas.polygon(np.array([(end_x - eye * 0.4, base - tower), (end_x + eye * 0.4, base - tower),
-                             (end_x, base - tower - eye * 0.5)]), light.far(light["roof"], end_n))
+    canvas.polygon(
+        np.array(
+            [(end_x - eye * 0.4, base - tower), (end_x + eye * 0.4, base - tower), (end_x, base - tower - eye * 0.5)]
+        ),
+        light.far(light["roof"], end_n),
+    )
     if light.lit_windows:
         canvas.glow(end_x, base - tower * 0.85, eye * 1.2, light["sun"], 0.8)
     return end_x, end_y
@@ -147,8 +215,16 @@ def _far_shade(stage: Stage, light: Light, colour: np.ndarray, ys: np.ndarray) -
     return colour * (1 - fade) + light["horizon"] * fade
 
 
-def draw_bridge(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x0: float, x1: float,
-                y: float, arched: bool) -> None:
+def draw_bridge(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x0: float,
+    x1: float,
+    y: float,
+    arched: bool,
+) -> None:
     """A stone bridge across the water between x0 and x1 at row y: a deck on arches (or one high arch)."""
     canvas.begin("bridge")
     near = stage.nearness(y)
@@ -170,14 +246,27 @@ def draw_bridge(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
         top = float(np.interp(cx, xs, deck)) + eye * 0.25
         ry = y - top
         angles = np.linspace(np.pi, 2 * np.pi, 20)
-        canvas.polygon(np.concatenate([np.stack([cx + rx * np.cos(angles), y + ry * np.sin(angles)], 1),
-                                       [[cx + rx, y + 2], [cx - rx, y + 2]]]), dark)
+        canvas.polygon(
+            np.concatenate(
+                [np.stack([cx + rx * np.cos(angles), y + ry * np.sin(angles)], 1), [[cx + rx, y + 2], [cx - rx, y + 2]]]
+            ),
+            dark,
+        )
     rail = np.concatenate([np.stack([xs, deck - deck_h], 1), np.stack([xs[::-1], (deck - deck_h * 1.4)[::-1]], 1)])
     canvas.polygon(rail, light.far(light["stone shade"], near))
 
 
-def draw_boat(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
-              tilt: float = 0.0, sails: bool = True, length_eyes: float = 1.7) -> None:
+def draw_boat(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    tilt: float = 0.0,
+    sails: bool = True,
+    length_eyes: float = 1.7,
+) -> None:
     """A boat afloat at (x, y): a curved hull, a mast and, under way, one or two sails."""
     canvas.begin("boats")
     near = stage.nearness(y)
@@ -194,12 +283,31 @@ def draw_boat(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Ge
     parts.append((_rect(mast_x - length * 0.012, 0, length * 0.024, mast_h), light["trunk"]))
     if sails:
         sail = light["sail"] if not light.lit_windows else mix(light["sail"], light["sun"], 0.3)
-        parts.append((np.array([(mast_x, -mast_h * 0.95), (mast_x, -length * 0.12),
-                                (mast_x - facing * length * 0.42, -length * 0.1)]), sail))
+        parts.append(
+            (
+                np.array(
+                    [
+                        (mast_x, -mast_h * 0.95),
+                        (mast_x, -length * 0.12),
+                        (mast_x - facing * length * 0.42, -length * 0.1),
+                    ]
+                ),
+                sail,
+            )
+        )
         if rng.random() < 0.6:
-            parts.append((np.array([(mast_x + facing * length * 0.02, -mast_h * 0.85),
-                                    (mast_x + facing * length * 0.02, -length * 0.12),
-                                    (mast_x + facing * length * 0.4, -length * 0.1)]), sail * 0.9))
+            parts.append(
+                (
+                    np.array(
+                        [
+                            (mast_x + facing * length * 0.02, -mast_h * 0.85),
+                            (mast_x + facing * length * 0.02, -length * 0.12),
+                            (mast_x + facing * length * 0.4, -length * 0.1),
+                        ]
+                    ),
+                    sail * 0.9,
+                )
+            )
     rotation = np.array([[np.cos(tilt), -np.sin(tilt)], [np.sin(tilt), np.cos(tilt)]])
     for points, colour in parts:
         canvas.polygon(points @ rotation.T + [x, y], light.far(colour, near))

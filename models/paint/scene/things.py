@@ -13,8 +13,18 @@ from .raster import SceneCanvas, blob, catmull_rom, mix
 from .stage import Stage
 
 
-def draw_tree(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
-              light_side: int, height_eyes: float = 4.0, blossom: bool = False, name: str = "trees") -> None:
+def draw_tree(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    light_side: int,
+    height_eyes: float = 4.0,
+    blossom: bool = False,
+    name: str = "trees",
+) -> None:
     """A round tree: a trunk and a crown of a few lumps, shaded on one side and lit on the other."""
     canvas.begin(name)
     near = stage.nearness(y)
@@ -22,16 +32,30 @@ def draw_tree(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Ge
     trunk_w = height * 0.07
     crown_y, crown_r = y - height * 0.62, height * 0.34
     trunk = light.far(light["trunk"], near)
-    canvas.polygon(np.array([(x - trunk_w * 0.7, y), (x + trunk_w * 0.7, y), (x + trunk_w * 0.45, crown_y),
-                             (x - trunk_w * 0.45, crown_y)]), trunk)
+    canvas.polygon(
+        np.array(
+            [
+                (x - trunk_w * 0.7, y),
+                (x + trunk_w * 0.7, y),
+                (x + trunk_w * 0.45, crown_y),
+                (x - trunk_w * 0.45, crown_y),
+            ]
+        ),
+        trunk,
+    )
     if light.snow and not blossom:  # bare branches: a thin, see-through crown
         for _ in range(5):
             angle = rng.uniform(-2.4, -0.7)
             tip = (x + np.cos(angle) * crown_r * 1.1, crown_y + np.sin(angle) * crown_r * 1.1)
-            canvas.polygon(np.array([(x - trunk_w * 0.3, crown_y + crown_r * 0.3), tip,
-                                     (x + trunk_w * 0.3, crown_y + crown_r * 0.3)]), trunk)
-        canvas.polygon(blob(x, crown_y, crown_r, crown_r * 0.9, rng, 0.15), light.far(light["snow shade"], near),
-                       alpha=0.3)
+            canvas.polygon(
+                np.array(
+                    [(x - trunk_w * 0.3, crown_y + crown_r * 0.3), tip, (x + trunk_w * 0.3, crown_y + crown_r * 0.3)]
+                ),
+                trunk,
+            )
+        canvas.polygon(
+            blob(x, crown_y, crown_r, crown_r * 0.9, rng, 0.15), light.far(light["snow shade"], near), alpha=0.3
+        )
         return
     dark = light.far(light["blossom"] * 0.8 if blossom else light["foliage"], near)
     lit = light.far(light["blossom"] if blossom else light["foliage light"], near)
@@ -43,8 +67,16 @@ def draw_tree(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Ge
         canvas.polygon(blob(x + ox, crown_y + oy, r, r * 0.9, rng, 0.15, 6), lit)
 
 
-def draw_cypress(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float,
-                 light_side: int, height: float) -> None:
+def draw_cypress(
+    canvas: SceneCanvas,
+    stage: Stage,
+    light: Light,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    light_side: int,
+    height: float,
+) -> None:
     """A cypress: a tall dark flame, widest a third of the way up, its edge wavering as it rises."""
     canvas.begin("cypresses")
     near = stage.nearness(y)
@@ -59,13 +91,15 @@ def draw_cypress(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random
     outline = np.concatenate([catmull_rom(left[::-1], 6), catmull_rom(right, 6)])
     canvas.polygon(outline, light.far(light["cypress"], near))
     inner = np.stack([x + sway + light_side * profile * 0.45, y - levels * height], 1)
-    streak = np.concatenate([catmull_rom(inner[1:-1], 6),
-                             catmull_rom((inner[1:-1] + [light_side * width * 0.16, 0])[::-1], 6)])
+    streak = np.concatenate(
+        [catmull_rom(inner[1:-1], 6), catmull_rom((inner[1:-1] + [light_side * width * 0.16, 0])[::-1], 6)]
+    )
     canvas.polygon(streak, light.far(mix(light["cypress"], light["foliage light"], 0.45), near))
 
 
-def draw_orchard(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x0: float, x1: float,
-                 light_side: int) -> None:
+def draw_orchard(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x0: float, x1: float, light_side: int
+) -> None:
     """Rows of small trees across the ground, spaced evenly on the ground (closer on screen far away)."""
     blossom = light.blossom or rng.random() < 0.3
     rows = []
@@ -89,14 +123,29 @@ def draw_figure(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
     canvas.begin("figures")
     near = stage.nearness(y)
     height = stage.eye(y) * rng.uniform(1.0, 1.15)
-    coat_colours = [light["figure"], mix(light["figure"], light["slate"], 0.6), mix(light["figure"], light["roof"], 0.6)]
+    coat_colours = [
+        light["figure"],
+        mix(light["figure"], light["slate"], 0.6),
+        mix(light["figure"], light["roof"], 0.6),
+    ]
     coat = light.far(coat_colours[int(rng.integers(len(coat_colours)))], near)
     head = height * 0.12
     shoulders = y - height * 0.8
-    canvas.polygon(np.array([(x - height * 0.16, y), (x + height * 0.16, y), (x + height * 0.12, shoulders),
-                             (x + height * 0.05, shoulders - head * 0.3), (x - height * 0.05, shoulders - head * 0.3),
-                             (x - height * 0.12, shoulders)]), coat)
-    canvas.ellipse(x, shoulders - head * 1.1, head * 0.8, head, light.far(mix(light["figure"], light["wall"], 0.4),
-                                                                            near))
+    canvas.polygon(
+        np.array(
+            [
+                (x - height * 0.16, y),
+                (x + height * 0.16, y),
+                (x + height * 0.12, shoulders),
+                (x + height * 0.05, shoulders - head * 0.3),
+                (x - height * 0.05, shoulders - head * 0.3),
+                (x - height * 0.12, shoulders),
+            ]
+        ),
+        coat,
+    )
+    canvas.ellipse(
+        x, shoulders - head * 1.1, head * 0.8, head, light.far(mix(light["figure"], light["wall"], 0.4), near)
+    )
     if rng.random() < 0.4:
         canvas.ellipse(x, shoulders - head * 1.8, head * 1.5, head * 0.35, coat)

@@ -30,8 +30,14 @@ def sea_outline(stage: Stage, rng: np.random.Generator, shore_side: int) -> np.n
         return np.array([(-2, hz), (w + 2, hz), (w + 2, h + 2), (-2, h + 2)], float)
     start = rng.uniform(0.05, 0.3)  # where the shore meets the horizon, from its side
     end = rng.uniform(0.35, 0.6)  # where it meets the bottom edge
-    control = np.array([(start, hz), (start + (end - start) * 0.3 + rng.uniform(-0.05, 0.05), stage.y_at(0.25)),
-                        (end - rng.uniform(0.0, 0.1), stage.y_at(0.65)), (end, h + 4)])
+    control = np.array(
+        [
+            (start, hz),
+            (start + (end - start) * 0.3 + rng.uniform(-0.05, 0.05), stage.y_at(0.25)),
+            (end - rng.uniform(0.0, 0.1), stage.y_at(0.65)),
+            (end, h + 4),
+        ]
+    )
     shore = catmull_rom(control, 16)
     xs = shore[:, 0] * w if shore_side < 0 else (1 - shore[:, 0]) * w
     stage.shore = np.stack([xs, shore[:, 1]], 1)
@@ -52,8 +58,13 @@ def draw_lake(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Ge
     near = stage.y_at(rng.uniform(0.25, 0.45))
     half = w * rng.uniform(0.35, 0.6)
     xs = np.linspace(-1, 1, 9)
-    shore = np.stack([centre_x + xs * half * (1 + 0.1 * rng.uniform(-1, 1, 9)),
-                      hz + 1 + (near - hz) * (1 - xs**2) ** 0.6 * (0.8 + 0.2 * rng.random(9))], 1)
+    shore = np.stack(
+        [
+            centre_x + xs * half * (1 + 0.1 * rng.uniform(-1, 1, 9)),
+            hz + 1 + (near - hz) * (1 - xs**2) ** 0.6 * (0.8 + 0.2 * rng.random(9)),
+        ],
+        1,
+    )
     outline = catmull_rom(shore, 10)
     stage.add_water(outline)
     mask, top, left = polygon_mask(outline, stage.width, stage.height)
@@ -69,8 +80,9 @@ def draw_lake(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Ge
     _ripples(canvas, stage, light, rng, outline, 0.2)
 
 
-def draw_river(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, centre: np.ndarray,
-               half: np.ndarray) -> None:
+def draw_river(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, centre: np.ndarray, half: np.ndarray
+) -> None:
     canvas.begin("river")
     outline = ribbon(centre, half)
     stage.add_water(outline)
@@ -78,20 +90,24 @@ def draw_river(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.G
     _ripples(canvas, stage, light, rng, outline, 0.25)
 
 
-def _ripples(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, outline: np.ndarray,
-             amount: float) -> None:
+def _ripples(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, outline: np.ndarray, amount: float
+) -> None:
     """Short light strokes across the water, longer near the viewer."""
     top, bottom = outline[:, 1].min(), outline[:, 1].max()
     colour = mix(light["horizon"], light["foam"], 0.3)
-    for _ in range(int(40 * amount * stage.width / 768)):
+    for _ in range(int(40 * amount)):
         y = top + (bottom - top) * rng.uniform(0.05, 1.0) ** 0.7
         x = rng.uniform(0, stage.width)
         if not stage.is_water(x, y):
             continue
         length = stage.eye(y) * rng.uniform(0.8, 2.0)
         thick = max(0.8, stage.eye(y) * 0.04)
-        canvas.polygon(np.array([(x - length / 2, y), (x, y - thick), (x + length / 2, y), (x, y + thick * 0.5)]),
-                       colour, alpha=0.55)
+        canvas.polygon(
+            np.array([(x - length / 2, y), (x, y - thick), (x + length / 2, y), (x, y + thick * 0.5)]),
+            colour,
+            alpha=0.55,
+        )
 
 
 def draw_waves(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, roughness: float) -> None:
@@ -127,14 +143,41 @@ def draw_great_wave(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.ran
     """A breaking wave that rises from the bottom corner on `side` and curls over toward the middle."""
     canvas.begin("waves")
     w, h = stage.width, stage.height
-    height = (h - stage.horizon * rng.uniform(0.35, 0.6))
+    height = h - stage.horizon * rng.uniform(0.35, 0.6)
     width = w * rng.uniform(0.5, 0.65)
     # outline in wave units: u from the side edge (0) toward the middle (1), v down from the crest (0)
-    body = np.array([(-0.05, 1.05), (-0.05, 0.5), (0.1, 0.18), (0.32, 0.02), (0.55, 0.0), (0.75, 0.08),
-                     (0.9, 0.24), (0.86, 0.36), (0.76, 0.3), (0.68, 0.36), (0.64, 0.52), (0.7, 0.75),
-                     (0.85, 0.92), (1.05, 1.05)])
-    inner = np.array([(0.5, 0.12), (0.7, 0.16), (0.8, 0.28), (0.7, 0.26), (0.6, 0.34), (0.56, 0.55),
-                      (0.62, 0.78), (0.75, 0.95), (0.45, 0.95), (0.42, 0.5)])
+    body = np.array(
+        [
+            (-0.05, 1.05),
+            (-0.05, 0.5),
+            (0.1, 0.18),
+            (0.32, 0.02),
+            (0.55, 0.0),
+            (0.75, 0.08),
+            (0.9, 0.24),
+            (0.86, 0.36),
+            (0.76, 0.3),
+            (0.68, 0.36),
+            (0.64, 0.52),
+            (0.7, 0.75),
+            (0.85, 0.92),
+            (1.05, 1.05),
+        ]
+    )
+    inner = np.array(
+        [
+            (0.5, 0.12),
+            (0.7, 0.16),
+            (0.8, 0.28),
+            (0.7, 0.26),
+            (0.6, 0.34),
+            (0.56, 0.55),
+            (0.62, 0.78),
+            (0.75, 0.95),
+            (0.45, 0.95),
+            (0.42, 0.5),
+        ]
+    )
 
     def place(points: np.ndarray) -> np.ndarray:
         u, v = points[:, 0], points[:, 1]
@@ -157,11 +200,12 @@ def draw_great_wave(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.ran
         canvas.ellipse(cx, cy, r, r, light["foam"])
 
 
-def draw_light_path(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float,
-                    colour: np.ndarray) -> None:
+def draw_light_path(
+    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, colour: np.ndarray
+) -> None:
     """Glitter on the water under a low sun or the moon: horizontal strokes that spread toward the viewer."""
     canvas.begin("sea")
-    for _ in range(int(45 * stage.width / 768)):
+    for _ in range(45):
         n = rng.uniform(0.0, 1.0) ** 1.5
         y = stage.y_at(n)
         spread = stage.width * (0.02 + 0.1 * n)
@@ -170,5 +214,8 @@ def draw_light_path(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.ran
             continue
         length = stage.eye(y) * rng.uniform(0.4, 1.0)
         thick = max(0.8, stage.eye(y) * 0.05)
-        canvas.polygon(np.array([(sx - length / 2, y), (sx + length / 2, y - thick / 2),
-                                 (sx + length / 2, y + thick / 2)]), colour, alpha=0.7)
+        canvas.polygon(
+            np.array([(sx - length / 2, y), (sx + length / 2, y - thick / 2), (sx + length / 2, y + thick / 2)]),
+            colour,
+            alpha=0.7,
+        )

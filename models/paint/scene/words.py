@@ -22,13 +22,11 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"harbou?rs?|ports?|quays?|docks?|piers?|marinas?|wharf", ("sea", "harbour wall", "boats")),
     (r"seas?|oceans?|seascapes?|shores?|coasts?|beach(es)?|bays?|fjords?|seaside|marine", ("sea",)),
     (r"waves?|surf|breakers?|swell|great wave", ("sea", "waves")),
-    (r"boats?|ships?|sail(s|ing)?|sailboats?|yachts?|fishing|fleet|shipwrecks?|wrecks?|vessels?|junks?",
-     ("boats",)),
+    (r"boats?|ships?|sail(s|ing)?|sailboats?|yachts?|fishing|fleet|shipwrecks?|wrecks?|vessels?|junks?", ("boats",)),
     (r"rivers?|streams?|canals?|brooks?|rh[oô]ne|thames|seine", ("river",)),
     (r"bridges?", ("bridge",)),
     (r"lakes?|ponds?|lochs?|lagoons?|mere", ("lake",)),
-    (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?",
-     ("fields",)),
+    (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?", ("fields",)),
     (r"hills?|hillsides?|valleys?|downs|slopes?", ("hills",)),
     (r"mountains?|peaks?|fuji|alps|volcano(es)?|summits?|ranges?", ("mountains",)),
     (r"cypress(es)?", ("cypresses",)),
@@ -39,8 +37,11 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"villages?|towns?|hamlets?|city|rooftops|streets?|auvers|arles", ("village",)),
     (r"church(es)?|chapels?|steeples?|cathedrals?|spires?|temples?|pagodas?", ("church",)),
     (r"roads?|paths?|lanes?|tracks?|avenues?|trails?", ("road",)),
-    (r"figures?|people|persons?|man|woman|men|women|walkers?|peasants?|travell?ers?|wanderers?|painter|"
-     r"fishermen|crowd|couple|child(ren)?|someone|pilgrims?|farmers?|sowers?|reapers?", ("figures",)),
+    (
+        r"figures?|people|persons?|man|woman|men|women|walkers?|peasants?|travell?ers?|wanderers?|painter|"
+        r"fishermen|crowd|couple|child(ren)?|someone|pilgrims?|farmers?|sowers?|reapers?",
+        ("figures",),
+    ),
     (r"suns?|sunny|sunlit|sunlight|sunshine|sunset|sunrise", ("sun",)),
     (r"moons?|moonlit|moonlight|moonrise", ("moon",)),
     (r"stars?|starry|starlit", ("stars",)),
@@ -49,7 +50,10 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
 
 # mood -> word pattern; moods set the light and colour (see light.py), some also bring sky elements
 MOOD_WORDS: list[tuple[str, str]] = [
-    ("storm", r"storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?"),
+    (
+        "storm",
+        r"storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?",
+    ),
     ("night", r"night|nights|nocturnal|nocturne|midnight|moonlit|moonlight|starry|starlit|dark"),
     ("dusk", r"dusk|evening|twilight|sunset|sundown|gloaming"),
     ("dawn", r"dawn|sunrise|daybreak|morning"),

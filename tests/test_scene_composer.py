@@ -1,0 +1,144 @@
+"""The scene composer: every element a subject names is in the sketch and shows; same seed, same sketch;
+other seeds, other layouts; moods change the light; composition measured on paintings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from models.paint.scene.composer import compose_scene
+from models.paint.scene.composition import CompositionModel, measure
+from models.paint.scene.words import ELEMENTS, PAINTER_SUBJECTS, read_subject
+
+SIZE = (320, 214)
+VISIBLE = 0.0005  # share of the picture an element must cover to count as shown (34 px here)
+
+# request -> the elements it names (each must be placed, and show)
+REQUESTS = [
+    ("a stormy harbour", {"sea", "harbour wall", "boats"}),
+    ("a quiet village at dusk", {"village"}),
+    ("a starry night over a village with a cypress", {"stars", "village", "cypresses"}),
+    ("a great wave with boats and a mountain", {"sea", "waves", "boats", "mountains"}),
+    ("a river with a bridge", {"river", "bridge"}),
+    ("a church in a village", {"church", "village"}),
+    ("a road through wheat fields with a walker", {"road", "fields", "figures"}),
+    ("a snowy mountain over a lake", {"mountains", "lake"}),
+    ("an orchard in spring", {"orchard"}),
+    ("houses by the sea at dusk", {"houses", "sea"}),
+    ("a forest edge below the hills", {"forest", "hills"}),
+    ("a moonlit sea at night", {"moon", "sea"}),
+    ("cypresses in a wheat field under a summer sun", {"cypresses", "fields", "sun"}),
+    ("boats on a lake under the moon", {"boats", "lake", "moon"}),
+    ("figures on a bridge at dusk", {"figures", "bridge"}),
+    ("a road by a fjord at sunset with a figure", {"road", "sea", "sun", "figures"}),
+    ("trees on a hill at night", {"trees", "hills"}),
+    ("a cloudy day over the fields", {"clouds", "fields"}),
+    ("a farmhouse among trees", {"houses", "trees"}),
+    ("ships in a storm", {"boats"}),
+]
+
+
+def test_the_vocabulary_table_covers_every_element():
+    named = set().union(*(expected for _, expected in REQUESTS))
+    assert named | {"sky"} == set(ELEMENTS)
+
+
+@pytest.mark.parametrize(("subject", "expected"), REQUESTS)
+def test_every_element_a_subject_names_is_placed_and_shows(subject, expected):
+    assert read_subject(subject).elements == expected
+    for seed in (1, 2):
+        scene = compose_scene(subject, seed, SIZE)
+        shown = {name for name, share in scene.visible.items() if share >= VISIBLE}
+        assert expected <= shown, f"{subject!r} seed {seed}: {expected - shown} not shown ({scene.visible})"
+        assert "sky" in shown
+
+
+def test_every_painter_subject_composes():
+    for subjects in PAINTER_SUBJECTS.values():
+        for subject in subjects:
+            scene = compose_scene(subject, 3, SIZE)
+            shown = {name for name, share in scene.visible.items() if share >= VISIBLE}
+            assert read_subject(subject).elements <= shown, subject
+
+
+def test_the_same_seed_gives_the_same_sketch_and_other_seeds_other_layouts():
+    first = compose_scene("a village in the hills", 5, SIZE)
+    again = compose_scene("a village in the hills", 5, SIZE)
+    assert np.array_equal(first.sketch, again.sketch)
+    layouts = {
+        (round(s.plan.horizon, 2), round(s.plan.focal_x, 2), s.plan.mass_side)
+        for s in (compose_scene("a village in the hills", seed, SIZE) for seed in range(8))
+    }
+    assert len(layouts) >= 6  # the layout moves with the seed, not only the colours
+
+
+def test_moods_change_the_light():
+    def sky_lightness(subject: str) -> float:
+        scene = compose_scene(subject, 4, SIZE)
+        top = scene.sketch[: int(scene.plan.horizon * SIZE[1] * 0.5)].astype(float) / 255
+        return float(top.mean())
+
+    day, night = sky_lightness("a village"), sky_lightness("a village at night")
+    assert night < day * 0.5
+    dusk = compose_scene("a village at dusk", 4, SIZE)
+    horizon_row = dusk.sketch[int(dusk.plan.horizon * SIZE[1]) - 3].astype(float)
+    assert horizon_row[:, 0].mean() > horizon_row[:, 2].mean() + 40  # a warm glow along the horizon
+    winter = compose_scene("a village in winter", 4, SIZE)
+    ground = winter.sketch[-10:].astype(float).mean()
+    assert ground > 180  # snow
+
+
+def test_a_subject_that_names_nothing_is_still_a_landscape():
+    scene = compose_scene("something nice", 0, SIZE)
+    assert {"sky", "hills", "fields"} <= set(scene.placed)
+
+
+def test_describe_lists_what_was_placed():
+    scene = compose_scene("a stormy harbour", 3, SIZE)
+    text = "\n".join(scene.describe())
+    assert "storm" in text and "harbour wall" in text and "(named)" in text
+
+
+def test_too_small_a_frame_is_refused_with_a_sentence():
+    with pytest.raises(ValueError, match="at least 64x64"):
+        compose_scene("a lake", 0, (40, 30))
+
+
+def _two_bands(horizon: float, bright_at: tuple[float, float], height: int = 120, width: int = 180) -> torch.Tensor:
+    picture = np.zeros((height, width, 3), np.float32)
+    picture[: int(horizon * height)] = (0.55, 0.7, 0.9)
+    picture[int(horizon * height) :] = (0.25, 0.4, 0.15)
+    y, x = int(bright_at[1] * height), int(bright_at[0] * width)
+    picture[y - 6 : y + 6, x - 6 : x + 6] = (1.0, 0.95, 0.3)
+    from models.paint.colour import srgb_to_oklab
+
+    return srgb_to_oklab(torch.from_numpy(picture).double()).permute(2, 0, 1).float()
+
+
+def test_measure_finds_the_horizon_and_the_focal_point():
+    horizon, focal_x, focal_y, _, sky_lighter = measure(_two_bands(0.3, (0.7, 0.2)))
+    assert abs(horizon - 0.3) < 0.03
+    assert abs(focal_x - 0.7) < 0.06 and abs(focal_y - 0.2) < 0.06
+    assert sky_lighter > 0.1
+
+
+def test_composition_follows_the_paintings_and_round_trips(tmp_path):
+    low = [Image.fromarray((_srgb(0.7, (0.25, 0.3)) * 255).astype(np.uint8))]
+    high = [Image.fromarray((_srgb(0.3, (0.75, 0.6)) * 255).astype(np.uint8))]
+    low_model, high_model = CompositionModel.fit(low, crops=30), CompositionModel.fit(high, crops=30)
+    assert low_model.summary()["horizon"]["mean"] > high_model.summary()["horizon"]["mean"] + 0.25
+    path = low_model.save(tmp_path / "x.composition.json")
+    assert np.allclose(CompositionModel.load(path).measurements, low_model.measurements, atol=1e-4)
+    (tmp_path / "junk.json").write_text("[1, 2")
+    assert CompositionModel.load(tmp_path / "junk.json") is None
+    rng = np.random.default_rng(0)
+    horizons = [low_model.sample(rng).horizon for _ in range(50)]
+    assert 0.6 < np.mean(horizons) < 0.8
+
+
+def _srgb(horizon: float, bright_at: tuple[float, float]) -> np.ndarray:
+    from models.paint.colour import oklab_to_srgb
+
+    return oklab_to_srgb(_two_bands(horizon, bright_at).permute(1, 2, 0).double()).numpy()
