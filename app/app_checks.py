@@ -55,6 +55,7 @@ def check_melody_audio() -> str:
     from models.audio.notes import notes_from_midi
     from models.audio.render import AudioRenderer
     from models.music.generate import SHIPPED_STYLES, generate, style_path
+    from models.music.request import MelodyRequest
     from models.resources import resource
 
     styles = []
@@ -66,7 +67,7 @@ def check_melody_audio() -> str:
         styles.append(style)
     if not styles:
         raise RuntimeError("no melody styles are installed in resources/melody")
-    (melody,) = generate(style=styles[0], key="G", mode="major", meter="4/4", bars=2, seed=1)
+    (melody,) = generate(MelodyRequest(style=styles[0], key="G", mode="major", meter="4/4", bars=2, seed=1))
     renderer = AudioRenderer(soundfont_folders=(resource("soundfonts"),))
     audio = renderer.render(notes_from_midi(melody.to_pretty_midi()))
     if audio.seconds <= 0 or float(abs(audio.samples).max()) == 0.0:

@@ -15,15 +15,20 @@ import itertools
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.errors import user_message
 from app.log import logger
 from models.jobs import JobCancelled, Preview, Progress, Result, Token
+
+if TYPE_CHECKING:
+    import torch
+
+    from models.device import DeviceChoice
 
 # Partial results reach the UI at most this often; the last one always arrives.
 EMIT_INTERVAL_S = 0.05
@@ -41,16 +46,43 @@ def _stop_live_workers() -> None:
         worker.shutdown()
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class JobContext:
-    """What a job factory receives: the cancel flag and the worker's cache of loaded models."""
+    """What a job factory receives: the cancel flag, the worker's cache of loaded models, a way to tell the
+    user something, and the compute device chosen in Preferences (or by --device / ATELIER_DEVICE)."""
 
     cancel: threading.Event
-    cache: dict[str, Any]
+    cache: dict[Any, Any]
     notify: Callable[[str], None]
+    device_setting: str = "auto"
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What `make()` returns, made once per worker: the cache holds it under `key` for later jobs.
+        Keys say what was loaded and on which device, e.g. ("style", path, mtime, "cpu")."""
+        if key not in self.cache:
+            self.cache[key] = make()
+        return self.cache[key]
+
+    @property
+    def device(self) -> torch.device:
+        """The torch device to run on, picked once per worker and setting; says so once when the choice
+        could not be honoured (no GPU, say)."""
+
+        def pick() -> DeviceChoice:
+            from models.device import pick_device
+
+            choice = pick_device(setting=self.device_setting)
+            if choice.notice:
+                self.notify(choice.notice)
+            return choice
+
+        return self.cached(("device", self.device_setting), pick).device
 
 
-JobFactory = Callable[[JobContext], Any]
+JobFactory = Callable[[JobContext], Iterator[Any]]  # a job: make_job(context) -> generator of engine events
 
 
 @dataclass
@@ -60,6 +92,7 @@ class JobHandle:
     id: int
     title: str
     cancel_event: threading.Event = field(default_factory=threading.Event)
+    device_setting: str = "auto"  # read on the UI thread when the job was submitted
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -86,7 +119,8 @@ class _JobRunner(QObject):
             self.cancelled.emit(handle.id)
             return
         self.started.emit(handle.id)
-        context = JobContext(cancel=handle.cancel_event, cache=self.cache, notify=self.notice.emit)
+        context = JobContext(cancel=handle.cancel_event, cache=self.cache, notify=self.notice.emit,
+                             device_setting=handle.device_setting)
         throttle = _Throttle(handle.id, self)
         try:
             for event in factory(context):
@@ -161,9 +195,11 @@ class TabWorker(QObject):
 
     _submit = Signal(object, object)
 
-    def __init__(self, name: str, parent: QObject | None = None) -> None:
+    def __init__(self, name: str, parent: QObject | None = None,
+                 device_setting: Callable[[], str] = lambda: "auto") -> None:
         super().__init__(parent)
         self.name = name
+        self.device_setting = device_setting  # the Preferences choice, read when a job is submitted
         self._jobs: dict[int, JobHandle] = {}
         self._thread = QThread()
         self._thread.setObjectName(f"{name}-worker")
@@ -185,7 +221,7 @@ class TabWorker(QObject):
 
     def submit(self, title: str, factory: JobFactory) -> JobHandle:
         """Queue a job; it runs after the ones before it. Returns its handle at once."""
-        handle = JobHandle(id=next(_job_ids), title=title)
+        handle = JobHandle(id=next(_job_ids), title=title, device_setting=self.device_setting())
         self._jobs[handle.id] = handle
         self._submit.emit(handle, factory)
         return handle

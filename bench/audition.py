@@ -31,19 +31,20 @@ def main() -> None:
 
     from app.audio_player import AudioPlayer
     from app.tabs.compose.jobs import Variation, render_variation
-    from app.tabs.compose.recipe import MelodyRequest
     from models.audio.render import AudioRenderer
     from models.music.generate import generate
+    from models.music.request import MelodyRequest
 
     app = QApplication.instance() or QApplication([])
-    request = MelodyRequest(style="irish", key="D", bars=16, variations=8, harmonize=True, seed=1)
+    request = MelodyRequest(style="irish", key="D", bars=16, tempo=110.0, variations=8, harmonize=True, seed=1,
+                            pitch_range=(57, 86))  # the Compose tab's defaults
     renderer = AudioRenderer()
-    generate(**{**request.generate_arguments(), "variations": 1})  # load the style once, as the tab's worker does
+    generate(request.replace(variations=1))  # load the style once, as the tab's worker does
 
     generate_ms, first_ms, all_ms = [], [], []
     for seed in range(3):
         start = time.perf_counter()
-        melodies = generate(**{**request.generate_arguments(), "seed": seed})
+        melodies = generate(request.replace(seed=seed))
         written = time.perf_counter()
         variations = [render_variation(Variation(0, melodies[0], request), request.tempo, False, renderer)]
         first = time.perf_counter()

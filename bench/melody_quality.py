@@ -44,6 +44,7 @@ from models.music.baselines import MarkovChain  # noqa: E402
 from models.music.corpus import encode, load_corpus, select  # noqa: E402
 from models.music.generate import generate, load_style  # noqa: E402
 from models.music.harmonizer import chord_accuracy, load_harmonizer  # noqa: E402
+from models.music.request import MelodyRequest  # noqa: E402
 
 SMOOTHING_GRID = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)  # unigram interpolation weights tried on valid
 
@@ -120,11 +121,11 @@ def tune_notes(tune) -> list[tuple[int, int, int]]:
 
 
 def generation_speed(style: str, meter: str) -> dict:
-    generate(style=style, key="D", meter=meter, bars=16, variations=8, seed=0)
+    generate(MelodyRequest(style=style, key="D", meter=meter, bars=16, variations=8, seed=0))
     times = []
     for seed in range(1, 8):
         began = time.perf_counter()
-        generate(style=style, key="D", meter=meter, bars=16, variations=8, seed=seed)
+        generate(MelodyRequest(style=style, key="D", meter=meter, bars=16, variations=8, seed=seed))
         times.append(time.perf_counter() - began)
     return {"median_ms_8_variations_16_bars": round(1000 * statistics.median(times), 1), "meter": meter}
 
@@ -150,8 +151,8 @@ def bench_style(corpus, style: str, skip_hmmlearn: bool, hmmlearn_iterations: in
         bars = max(1, math.ceil(max(o + d for o, d, _ in tune.notes) / tune.meter.bar_ticks))
         mode = tune.mode if tune.mode in tokens.SCALES else "major"
         for form, made in generated.items():
-            (melody,) = generate(style=style, key=_key_name(tune.tonic), mode=mode, meter=str(tune.meter),
-                                 bars=min(bars, 64), seed=i, form=None if form == "free" else form)
+            (melody,) = generate(MelodyRequest(style=style, key=_key_name(tune.tonic), mode=mode, meter=str(tune.meter),
+                                               bars=min(bars, 64), seed=i, form="" if form == "free" else form))
             made.append([(n.onset, n.duration, n.pitch) for n in melody.notes()])
     result["feature_overlap_area"] = feature_overlaps([features(tune_notes(t)) for t in test_tunes],
                                                       [features(g) for g in generated["style"]])

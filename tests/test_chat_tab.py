@@ -156,7 +156,7 @@ def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, ma
     chat._on_link(QUrl(f"atelier:open-painting/{key}"))
     assert main_window.tabs.currentWidget() is paint
     assert paint.result_view.image is not None
-    assert (paint.canvas.image.width(), paint.canvas.image.height()) == tuple(chat.attachments[key].recipe["size"])
+    assert (paint.canvas.image.width(), paint.canvas.image.height()) == chat.attachments[key].recipe.size
 
 
 def test_a_melody_request_plays_inline_and_opens_in_compose(qtbot, chat, main_window, compose):

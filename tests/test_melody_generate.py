@@ -1,4 +1,4 @@
-"""generate() with the shipped styles: every constraint on 200 random requests, determinism, forms, infilling, MIDI."""
+"""generate(MelodyRequest()) with the shipped styles: every constraint on 200 random requests, determinism, forms, infilling, MIDI."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 
 from models.music import tokens
 from models.music.generate import SHIPPED_STYLES, generate, load_style, regenerate_bars
+from models.music.request import MelodyRequest
 from models.music.selftest import self_test
 
 METERS = ("2/4", "3/4", "4/4", "6/8", "9/8", "12/8", "2/2", "3/8")
@@ -65,22 +66,22 @@ def test_200_random_requests_meet_every_constraint_and_repeat_exactly():
     rng = np.random.default_rng(2026)
     for i in range(200):
         request = random_request(rng)
-        melodies = generate(**request, variations=2 if i % 10 == 0 else 1)
+        melodies = generate(MelodyRequest(**request, variations=2 if i % 10 == 0 else 1))
         for melody in melodies:
             check_constraints(request, melody)
         if i % 5 == 0:
-            again = generate(**request, variations=len(melodies))
+            again = generate(MelodyRequest(**request, variations=len(melodies)))
             assert [m.events for m in again] == [m.events for m in melodies]
 
 
 def test_different_seeds_and_variations_give_different_melodies():
-    a, b = generate(style="irish", key="D", meter="6/8", bars=8, seed=1, variations=2)
-    (c,) = generate(style="irish", key="D", meter="6/8", bars=8, seed=2)
+    a, b = generate(MelodyRequest(style="irish", key="D", meter="6/8", bars=8, seed=1, variations=2))
+    (c,) = generate(MelodyRequest(style="irish", key="D", meter="6/8", bars=8, seed=2))
     assert a.events != b.events and a.events != c.events
 
 
 def test_forms_repeat_earlier_sections_and_vary_the_closing_one():
-    (melody,) = generate(style="fiddle", key="A", meter="4/4", bars=16, seed=4, form="AABA")
+    (melody,) = generate(MelodyRequest(style="fiddle", key="A", meter="4/4", bars=16, seed=4, form="AABA"))
     section = 4 * melody.meter.bar_ticks
 
     def part(index, length=section):
@@ -94,7 +95,7 @@ def test_forms_repeat_earlier_sections_and_vary_the_closing_one():
 
 
 def test_regenerating_bars_keeps_every_other_bar():
-    (melody,) = generate(style="scottish", key="G", meter="3/4", bars=8, seed=5)
+    (melody,) = generate(MelodyRequest(style="scottish", key="G", meter="3/4", bars=8, seed=5))
     new = regenerate_bars(melody, 3, 5, seed=9)
     bar = melody.meter.bar_ticks
     outside = [e for e in melody.events if not 2 * bar <= e.onset < 5 * bar]
@@ -105,8 +106,8 @@ def test_regenerating_bars_keeps_every_other_bar():
 
 
 def test_melodies_convert_to_pretty_midi_with_metric_dynamics_and_chords():
-    (melody,) = generate(style="bach", key="F", mode="major", meter="4/4", bars=4, seed=3, harmonize=True,
-                         humanize=False)
+    (melody,) = generate(MelodyRequest(style="bach", key="F", mode="major", meter="4/4", bars=4, seed=3, harmonize=True,
+                         humanize=False))
     midi = melody.to_pretty_midi()
     lead, chords = midi.instruments
     assert len(lead.notes) == len(melody.notes())
@@ -124,13 +125,13 @@ def test_melodies_convert_to_pretty_midi_with_metric_dynamics_and_chords():
 
 def test_impossible_or_bad_requests_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="pitch range|constraints"):
-        generate(style="irish", key="D", bars=4, pitch_range=(63, 68))  # no D in range, must end on D
+        generate(MelodyRequest(style="irish", key="D", bars=4, pitch_range=(63, 68)))  # no D in range, must end on D
     with pytest.raises(ValueError, match="unknown melody style"):
-        generate(style="polka-from-mars")
+        generate(MelodyRequest(style="polka-from-mars"))
     with pytest.raises(ValueError, match="meter"):
-        generate(meter="5/3")
+        generate(MelodyRequest(meter="5/3"))
     with pytest.raises(ValueError, match="form"):
-        generate(bars=6, form="AABA")
+        generate(MelodyRequest(bars=6, form="AABA"))
 
 
 def test_the_self_test_writes_a_melody_with_every_shipped_style():
@@ -142,8 +143,8 @@ def test_the_self_test_writes_a_melody_with_every_shipped_style():
 def test_humanized_notes_never_overlap_or_shorten_the_next_one(tempo):
     # Before the fix, 14 of 2,760 humanized irish notes started a few ms before the previous note ended,
     # and a synthesizer then cut that note to 2-9 ms.
-    melodies = generate(style="irish", key="D", meter="6/8", bars=16, tempo=tempo, seed=1, variations=8,
-                        harmonize=True)
+    melodies = generate(MelodyRequest(style="irish", key="D", meter="6/8", bars=16, tempo=tempo, seed=1, variations=8,
+                        harmonize=True))
     checked = 0
     for melody in melodies:
         midi = melody.to_pretty_midi()
@@ -164,8 +165,8 @@ def test_no_leap_is_wider_than_the_styles_training_tunes_make():
         widest = load_style(style).facts.widest_leap
         assert widest is not None and 12 <= widest <= 24
         for mode in ("major", "minor"):
-            for melody in generate(style=style, key="G", mode=mode, meter=meter, bars=16, seed=5, variations=40,
-                                   temperature=1.2):
+            for melody in generate(MelodyRequest(style=style, key="G", mode=mode, meter=meter, bars=16, seed=5, variations=40,
+                                   temperature=1.2)):
                 pitches = [tokens.symbol_to_pitch(e.symbol, melody.tonic, melody.mode) for e in melody.events]
                 widest_made = max(abs(b - a) for a, b in itertools.pairwise(pitches)
                                   if a is not None and b is not None)
@@ -196,7 +197,7 @@ def _phrases(melody):
 def test_a_generated_irish_tune_repeats_its_parts_as_often_as_the_styles_tunes_do():
     facts = load_style("irish").facts
     corpus_share = 1 - dict(facts.forms["16"])["A B C D"]  # share of 16-bar tunes with a repeated phrase: ~0.59
-    melodies = generate(style="irish", key="D", meter="6/8", bars=16, seed=3, variations=32)
+    melodies = generate(MelodyRequest(style="irish", key="D", meter="6/8", bars=16, seed=3, variations=32))
     repeating = 0
     for melody in melodies:
         assert melody.form in dict(facts.forms["16"])
@@ -210,7 +211,7 @@ def test_a_generated_irish_tune_repeats_its_parts_as_often_as_the_styles_tunes_d
                 assert kept and set(kept) <= set(phrases[first]), (melody.form, j)
         repeating += len({label.rstrip("'") for label in labels}) < 4
     assert repeating > 0 and abs(repeating / len(melodies) - corpus_share) < 0.25
-    (free,) = generate(style="irish", key="D", meter="6/8", bars=16, seed=3, form=None)
+    (free,) = generate(MelodyRequest(style="irish", key="D", meter="6/8", bars=16, seed=3, form=""))
     assert free.form == ""
 
 
@@ -219,7 +220,7 @@ def test_phrases_end_on_the_styles_cadences():
 
     facts = load_style("bach").facts
     meter = tokens.Meter(4, 4)
-    for melody in generate(style="bach", key="G", bars=8, seed=4, variations=8, pitch_range=(60, 79)):
+    for melody in generate(MelodyRequest(style="bach", key="G", bars=8, seed=4, variations=8, pitch_range=(60, 79))):
         size = melody.total_ticks // 4
         for j in range(4):
             last = [e for e in melody.events if e.onset < (j + 1) * size][-1]

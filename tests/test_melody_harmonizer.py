@@ -79,11 +79,12 @@ def test_the_shipped_harmonizer_beats_choosing_each_chord_by_its_note_alone():
 def test_chords_stay_below_the_melody_notes_they_sound_with():
     # The voicing used to sit at C4-B4 whatever the melody did: chords up to B4 under a melody at B3.
     from models.music.generate import generate
+    from models.music.request import MelodyRequest
 
     checked = 0
     for style, key, low in (("irish", "D", 55), ("bach", "G", 55), ("scottish", "A", 50)):
-        for melody in generate(style=style, key=key, bars=8, seed=2, variations=4, harmonize=True,
-                               pitch_range=(low, low + 26)):
+        for melody in generate(MelodyRequest(style=style, key=key, bars=8, seed=2, variations=4, harmonize=True,
+                               pitch_range=(low, low + 26))):
             notes = melody.notes()
             for chord in melody.chords:
                 near = [n.pitch for n in notes if n.onset < chord.onset + chord.duration

@@ -10,6 +10,7 @@ from models.music import tokens
 from models.music.corpus import Tune
 from models.music.generate import generate
 from models.music.melody import Melody
+from models.music.request import MelodyRequest
 from models.music.vae import (
     HOLD,
     REST,
@@ -65,7 +66,7 @@ def test_slerp_ends_at_its_two_points():
 
 def test_interpolation_gives_n_two_bar_melodies_from_the_shipped_vae():
     vae = load_vae()
-    a, b = generate(style="fiddle", key="G", meter="4/4", bars=2, seed=1, variations=2)
+    a, b = generate(MelodyRequest(style="fiddle", key="G", meter="4/4", bars=2, seed=1, variations=2))
     morph = interpolate(vae, a, b, 5)
     assert len(morph) == 5
     assert all(sum(e.ticks for e in m.events) == 192 and m.notes() for m in morph)
@@ -82,7 +83,7 @@ def test_interpolation_gives_n_two_bar_melodies_from_the_shipped_vae():
 
 def test_morph_writes_whole_melodies_between_two_variations_phrase_by_phrase():
     vae = load_vae()
-    a, b = generate(style="irish", key="D", meter="4/4", bars=8, seed=4, variations=2)
+    a, b = generate(MelodyRequest(style="irish", key="D", meter="4/4", bars=8, seed=4, variations=2))
     between = morph(vae, a, b, 3)
     assert len(between) == 3
     for melody in between:
@@ -102,17 +103,17 @@ def test_morph_writes_whole_melodies_between_two_variations_phrase_by_phrase():
 
 def test_morph_refuses_what_it_cannot_do():
     vae = load_vae()
-    (a,) = generate(style="irish", key="D", meter="6/8", bars=4, seed=1)
+    (a,) = generate(MelodyRequest(style="irish", key="D", meter="6/8", bars=4, seed=1))
     with pytest.raises(ValueError, match="4/4"):
         morph(vae, a, a, 2)
-    c, d = generate(style="irish", key="D", meter="4/4", bars=3, seed=1, variations=2)
+    c, d = generate(MelodyRequest(style="irish", key="D", meter="4/4", bars=3, seed=1, variations=2))
     with pytest.raises(ValueError, match="even number"):
         morph(vae, c, d, 2)
 
 
 def test_morphs_close_on_the_tonic_inside_the_range_when_asked():
     vae = load_vae()
-    a, b, *_ = generate(style="irish", key="D", meter="4/4", bars=4, seed=11, variations=4)
+    a, b, *_ = generate(MelodyRequest(style="irish", key="D", meter="4/4", bars=4, seed=11, variations=4))
     free = morph(vae, a, b, 9)
     assert any((m.notes()[-1].pitch - 2) % 12 for m in free)  # the VAE alone ends anywhere
     for m in morph(vae, a, b, 9, close_on_tonic=True, pitch_range=(57, 86)):

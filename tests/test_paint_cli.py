@@ -40,8 +40,9 @@ def test_paint_writes_a_png_with_its_recipe_and_replay_makes_the_same_image(tmp_
                  "--size", "160x120", "--strength", "0.8", "--palette", "0.3", "--seed", "7"])  # fmt: skip
     assert code == 0
     recipe = read_recipe(out)
-    assert recipe["style"] == "tiny" and recipe["checkpoint_hash"] == load_style(style_path).checkpoint_hash
-    assert recipe["params"] == {"strength": 0.8, "palette": 0.3, "seed": 7, "size": [160, 120]}
+    assert recipe.style == "tiny" and recipe.checkpoint_hash == load_style(style_path).checkpoint_hash
+    assert (recipe.strength, recipe.palette, recipe.seed, recipe.size) == (0.8, 0.3, 7, (160, 120))
+    assert recipe.input_path == str(sketch_path.resolve())
     assert Image.open(out).size == (160, 120)
 
     replay = tmp_path / "again.png"
@@ -71,7 +72,7 @@ def test_from_scratch_is_seeded_and_takes_any_aspect(tmp_path, style_path):
     assert a.shape == (96, 192, 3)
     assert np.array_equal(a, b)
     assert np.abs(a - c).mean() > 1.0
-    assert read_recipe(paths[0])["from_scratch"] is True
+    assert read_recipe(paths[0]).from_scratch is True
 
 
 def test_unknown_style_and_bad_input_are_sentences_not_tracebacks(tmp_path, style_path, capsys):
@@ -119,7 +120,7 @@ def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatc
                  "-o", str(out)]) == 0
     again = tmp_path / "again.png"
     assert main(["paint", "--replay", str(out), "--style", str(style_path), "-o", str(again)]) == 0
-    assert read_recipe(out)["params"]["best"] is True
+    assert read_recipe(out).quality == "best"
     assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(again)))
     assert main(["paint", "--style", "munch", "--from-scratch", "--best", "-o", str(tmp_path / "x.png")]) == 2
     assert "--from-scratch" in capsys.readouterr().err

@@ -73,7 +73,7 @@ def test_render_shows_result_keeps_history_and_recipe(qtbot, paint):
     assert painting.pixels.shape[:2] == (paint.canvas.image.height(), paint.canvas.image.width())
     assert paint.history_list.count() == 1
     recipe = read_recipe(painting.saved_path)
-    assert recipe["style"] == "stripes" and recipe["seed"] == paint.controls.seed_spin.value()
+    assert recipe.style == "stripes" and recipe.seed == paint.controls.seed_spin.value()
     again = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
     assert np.array_equal(again.pixels, painting.pixels)  # same seed, same canvas: same picture
     assert paint.result_view.mime_data().urls()[0].toLocalFile() == str(again.saved_path)  # drag out the PNG
@@ -174,7 +174,7 @@ def test_export_png_with_recipe_jpeg_and_bigger(qtbot, paint, tmp_path):
     assert paint.keep_current()
     assert paint.history_list.item(0).text().startswith("★")
     wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "out.png"), timeout=30_000)
-    assert read_recipe(tmp_path / "out.png")["checkpoint_hash"] == painting.recipe["checkpoint_hash"]
+    assert read_recipe(tmp_path / "out.png").checkpoint_hash == painting.recipe.checkpoint_hash
     wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "out.jpg"), timeout=30_000)
     assert Image.open(tmp_path / "out.jpg").format == "JPEG"
     wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "big.png", scale=2.0), timeout=60_000)
@@ -237,7 +237,7 @@ def test_train_dialog_reports_sizes_as_training_reads_them_and_names_each_folder
     assert dialog.name_edit.text() == "my-own-name"
 
 
-def _tiny_train(folder, out_path, name, minutes, device_setting):
+def _tiny_train(folder, out_path, name, minutes):
     def job(context):
         from models.paint.training import train_style_from_folder
 
@@ -284,7 +284,7 @@ def test_best_quality_paints_by_optimisation_with_previews_and_cancels(qtbot, pa
     captions = []
     paint.worker.job_progress.connect(lambda h, p: captions.append(paint.result_view.caption))
     painting = wait_for_job(qtbot, paint, paint.render, timeout=120_000)
-    assert painting.recipe["quality"] == "best" and painting.recipe["strength"] == 1.0
+    assert painting.recipe.quality == "best" and painting.recipe.strength == 1.0
     assert painting.pixels.shape == painting.source.shape and not np.array_equal(painting.pixels, painting.source)
     assert any(c.startswith("painting…") for c in captions)  # the picture shows while it is being painted
     assert paint.history_list.count() == 1

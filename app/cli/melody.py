@@ -77,15 +77,19 @@ def _pitch_range(text: str | None) -> tuple[int, int] | None:
 def run_compose(args: argparse.Namespace) -> int:
     from models.music.generate import generate
     from models.music.midi_folder import motif_from_midi
+    from models.music.request import MelodyRequest
 
     try:
-        motif = motif_from_midi(args.motif) if args.motif else None
-        melodies = generate(style=args.style, key=args.key, mode=args.mode, meter=args.meter, bars=args.bars,
-                            tempo=args.tempo, temperature=args.temperature, seed=args.seed,
-                            variations=args.variations, motif=motif, end_on_tonic=not args.no_tonic_ending,
-                            pitch_range=_pitch_range(args.pitch_range), harmonize=args.harmonize,
-                            form=None if args.form.lower() in ("free", "none", "") else args.form,
-                            humanize=not args.no_humanize, search_dirs=_style_dirs())
+        # The options are named after the request's fields; the few that say it the other way round are turned.
+        request = MelodyRequest.from_json({
+            **vars(args),
+            "pitch_range": _pitch_range(args.pitch_range),
+            "motif": motif_from_midi(args.motif) if args.motif else (),
+            "end_on_tonic": not args.no_tonic_ending,
+            "humanize": not args.no_humanize,
+            "form": "" if args.form.lower() in ("free", "none", "") else args.form,
+        })
+        melodies = generate(request, _style_dirs())
     except (ValueError, FileNotFoundError) as error:
         print(f"atelier compose: {error}", file=sys.stderr)
         return 2

@@ -13,8 +13,9 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 def register(subparsers: argparse._SubParsersAction) -> None:
     paint = subparsers.add_parser("paint", help="paint a sketch or a photo in an artist's style, or from scratch")
     paint.add_argument("--style", help="van-gogh, hokusai, munch, turner, a style you trained, or a .safetensors path")
+    paint.add_argument("--input", type=Path, help="your sketch or photo (PNG, JPEG, ...); with --replay, where the "
+                       "recipe's input is now")
     source = paint.add_mutually_exclusive_group()
-    source.add_argument("--input", type=Path, help="your sketch or photo (PNG, JPEG, ...)")
     source.add_argument("--from-scratch", action="store_true", help="paint a new composition in the style")
     source.add_argument("--replay", type=Path, metavar="PNG", help="make a painting again from the recipe in its PNG")
     paint.add_argument("-o", "--output", type=Path, help="PNG to write (default: painting.png)")
@@ -30,7 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("folder", type=Path)
     train.add_argument("--name", required=True, help="the style's name (letters, digits, - and _)")
     train.add_argument("--minutes", type=float, default=20.0, help="training time budget (resumes where it stopped)")
-    train.add_argument("-o", "--output", type=Path, help="checkpoint path (default: the data folder's models/styles, where the app finds it)")
+    train.add_argument("-o", "--output", type=Path,
+                       help="checkpoint path (default: the data folder's models/styles, where the app finds it)")
     train.set_defaults(handler=run_train)
 
 
@@ -49,99 +51,78 @@ def _fail(message: str) -> int:
 
 
 def run_paint(args: argparse.Namespace) -> int:
-    from PIL import Image
-
     from app.paths import paint_styles_dir
     from models.checkpoint import CheckpointError
     from models.device import pick_device
+    from models.jobs import JobError, run_job
     from models.paint.images import ImageRejected, load_image
-    from models.paint.recipe import file_sha256, read_recipe, save_png_with_recipe
-    from models.paint.render import RenderParams, render_in_style
-    from models.paint.scratch import paint_from_scratch
+    from models.paint.painting import DEFAULT_SCRATCH_SIZE, paint_job
+    from models.paint.recipe import PaintRecipe, file_sha256, read_recipe, save_png_with_recipe
     from models.paint.style import find_style, load_style
 
     try:
         if args.replay:
             recipe = read_recipe(args.replay)
-            # --style may point at where the style lives now (a path or another name for it).
-            style_name, params = args.style or recipe["style"], recipe["params"]
-            input_path = Path(recipe["input"]["path"]) if recipe.get("input") else None
-            from_scratch = recipe.get("from_scratch", False)
-            size = tuple(params["size"]) if params.get("size") else None
-            strength, palette, seed = params["strength"], params["palette"], params["seed"]
-            best = bool(params.get("best", False))
+            # --style and --input may say where the style and the picture live now.
+            style_name = args.style or _existing(recipe.style_path) or recipe.style
+            input_path = args.input or (Path(recipe.input_path) if recipe.input_path else None)
             output = args.output or args.replay.with_name(args.replay.stem + "-replay.png")
         else:
             if not args.style:
                 return _fail("say which style to paint in with --style (e.g. --style van-gogh)")
             if not args.input and not args.from_scratch:
                 return _fail("give --input PICTURE, or --from-scratch, or --replay PNG")
-            style_name, input_path, from_scratch = args.style, args.input, args.from_scratch
-            size, strength, palette, seed = _parse_size(args.size), args.strength, args.palette, args.seed
-            best = args.best
-            if best and from_scratch:
-                return _fail("--best paints an input picture; it does not go with --from-scratch")
+            if args.from_scratch and (args.best or args.input):
+                return _fail("--best and --input paint an input picture; they do not go with --from-scratch")
+            size = _parse_size(args.size) or (DEFAULT_SCRATCH_SIZE if args.from_scratch else None)
+            recipe = PaintRecipe(style=args.style, seed=args.seed, strength=args.strength, palette=args.palette,
+                                 size=size, quality="best" if args.best else "fast", from_scratch=args.from_scratch)
+            style_name, input_path = args.style, args.input
             output = args.output or Path("painting.png")
         device = pick_device()
         if device.notice:
             print(device.notice, file=sys.stderr)
         style_path = find_style(style_name, [paint_styles_dir()])
         style = load_style(style_path, device.device)
-        if args.replay and recipe.get("checkpoint_hash") not in (None, style.checkpoint_hash):
+        if args.replay and recipe.checkpoint_hash not in ("", style.checkpoint_hash):
             print(f"note: the style {style_name!r} has changed since this painting was made", file=sys.stderr)
-        if from_scratch:
-            image = paint_from_scratch(style, size or (1024, 768), seed=seed, strength=strength, device=device.device)
-            input_record = None
-        else:
-            assert input_path is not None
+        recipe = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash,
+                                style_path=str(style_path.resolve()))
+        picture = None
+        if not recipe.from_scratch:
+            if input_path is None:
+                return _fail("this recipe names no input picture: say where it is with --input")
             if args.replay and not input_path.exists():
-                return _fail(f"the input {input_path} of this recipe is gone; it cannot be replayed")
+                return _fail(f"the input {input_path} of this recipe is gone; give it with --input if it moved")
             loaded = load_image(input_path, max_side=4096, min_side=8)
             for note in loaded.notes:
                 print(f"note: input {note}", file=sys.stderr)
-            if best:
-                picture = loaded.image.resize(size, Image.Resampling.LANCZOS) if size else loaded.image
-                image = _paint_best(style_path, picture, strength)
-            else:
-                params_obj = RenderParams(strength=strength, palette=palette, seed=seed, size=size)
-                image = render_in_style(style, loaded.image, params_obj, device=device.device)
-            input_record = {"path": str(input_path.resolve()), "sha256": file_sha256(input_path)}
-    except (CheckpointError, ImageRejected, ValueError, KeyError) as error:
+            picture, sha256 = loaded.image, file_sha256(input_path)
+            if args.replay and recipe.input_sha256 not in ("", sha256):
+                print(f"note: the input {input_path.name} has changed since this painting was made", file=sys.stderr)
+            recipe = recipe.replace(input_path=str(input_path.resolve()), input_sha256=sha256)
+        best = recipe.quality == "best"
+        image = run_job(paint_job(recipe, style, picture, device=device.device), _show_progress if best else None)
+        if best:
+            print(file=sys.stderr)
+    except (CheckpointError, ImageRejected, JobError, ValueError) as error:
         return _fail(str(error))
-    recipe_out = {
-        "engine": "paint",
-        "style": style.name,
-        "checkpoint_hash": style.checkpoint_hash,
-        "from_scratch": bool(from_scratch),
-        "input": input_record,
-        "params": {"strength": strength, "palette": palette, "seed": seed, "size": list(size) if size else None,
-                   **({"best": True} if best else {})},
-    }
-    save_png_with_recipe(image, output, recipe_out)
-    print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {seed})")
+    save_png_with_recipe(image, output, recipe)
+    print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {recipe.seed})")
     _print_style_match(style_path, image)
     return 0
 
 
-def _paint_best(style_path: Path, picture, strength: float):
-    """Best quality from the command line: the optimisation with a progress line, blended by strength."""
-    from PIL import Image
+def _existing(path: str) -> str | None:
+    return path if path and Path(path).is_file() else None
 
-    from models.jobs import Progress, Result
-    from models.paint.gatys import best_quality_job, load_gatys_targets
-    from models.paint.vgg import VGGFeatures
 
-    targets = load_gatys_targets(style_path)
-    if targets is None:
-        raise ValueError(f"the style {style_path.stem!r} has no best-quality data: train it again with this version")
-    painted = None
-    for event in best_quality_job(picture.convert("RGB"), targets, VGGFeatures()):
-        if isinstance(event, Progress):
-            print(f"\r{100 * (event.fraction or 0):5.1f}% {event.message}".ljust(60), end="", file=sys.stderr, flush=True)
-        elif isinstance(event, Result):
-            painted = event.value
-    print(file=sys.stderr)
-    return Image.blend(picture.convert("RGB"), painted, strength)
+def _show_progress(event) -> None:
+    """Best quality takes minutes: a progress line."""
+    from models.jobs import Progress
+
+    if isinstance(event, Progress):
+        print(f"\r{100 * (event.fraction or 0):5.1f}% {event.message}".ljust(60), end="", file=sys.stderr, flush=True)
 
 
 def _print_style_match(style_path: Path, image) -> None:

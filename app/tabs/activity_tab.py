@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
+from app.settings import Settings
 from app.worker import JobFactory, JobHandle, TabWorker
 
 
@@ -26,10 +27,11 @@ class ActivityTab(QWidget):
     #: Shown in the tab bar and used to name the worker thread.
     title = ""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings
         self.setAccessibleName(f"{self.title} tab")
-        self.worker = TabWorker(self.title.lower(), self)
+        self.worker = TabWorker(self.title.lower(), self, device_setting=lambda: settings.get("device"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(True)
         layout = QVBoxLayout(self)

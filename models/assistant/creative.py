@@ -103,20 +103,12 @@ def make_painting(
 
 
 def make_melody(params: dict):
+    """The melody a chat request asks for: its parameters are a `MelodyRequest`'s fields (one variation)."""
     from models.music.generate import generate
+    from models.music.request import MelodyRequest
 
     try:
-        return generate(
-            style=params["style"],
-            key=params["key"],
-            mode=params["mode"],
-            meter=params["meter"],
-            bars=int(params["bars"]),
-            tempo=float(params["tempo"]),
-            temperature=float(params["temperature"]),
-            seed=int(params.get("seed", 0)),
-            variations=1,
-        )[0]
+        return generate(MelodyRequest.from_json({**params, "variations": 1}))[0]
     except ValueError as error:
         raise JobError(f"I could not write that melody: {error}.") from error
 
@@ -147,13 +139,13 @@ def carry_out(
         files = []
         text = f"Here is {params['subject']} in the style of {title} (seed {seed})."
         if out is not None:
-            from models.paint.recipe import save_png_with_recipe
+            from models.paint.recipe import PaintRecipe, save_png_with_recipe
 
             out.mkdir(parents=True, exist_ok=True)
             path = save_png_with_recipe(
                 image,
                 _unique(out / f"painting-{_slug(params['subject'])}-{seed}.png"),
-                {"request": params, "seed": seed, "engine": "atelier chat"},
+                PaintRecipe.for_request(params, seed).replace(size=image.size),
             )
             files.append(Path(path))
             text += f" Saved as {Path(path).name}."

@@ -1,4 +1,4 @@
-"""The melody engine's front door: `generate(style, key, mode, meter, bars, ...)` returns Melody objects.
+"""The melody engine's front door: `generate(MelodyRequest(style, key, mode, meter, bars, ...))` returns Melody objects.
 
 Styles are melody-HMM checkpoints: the shipped ones in resources/melody/, or any .safetensors file a
 user trained. Generation is exact constrained sampling (see `constrained`), so every request is
@@ -19,6 +19,7 @@ from models.music.constrained import Event, InfeasibleRequest, SpanSampler, Tabl
 from models.music.corpus import RESOURCE_DIR
 from models.music.melody import Melody
 from models.music.model import MelodyModel
+from models.music.request import MelodyRequest
 
 SHIPPED_STYLES = ("bach", "irish", "fiddle", "scottish")
 DEFAULT_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}
@@ -152,56 +153,54 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
     return events
 
 
-STYLE_FORM = "style"  # the form argument that asks for the style's own forms (the default)
+STYLE_FORM = "style"  # the form that asks for the style's own forms (the default)
 
 
-def generate(style: str = "irish", key: str = "C", mode: str = "major", meter: str = "4/4", bars: int = 8,
-             tempo: float | None = None, temperature: float = 1.0, seed: int = 0, variations: int = 1,
-             motif: list[tuple[int | None, float]] | None = None, end_on_tonic: bool = True,
-             pitch_range: tuple[int, int] | None = None, harmonize: bool = False, form: str | None = STYLE_FORM,
-             humanize: bool = True, search_dirs: tuple[Path, ...] = ()) -> list[Melody]:
-    """Write `variations` melodies of exactly `bars` bars; raises ValueError with a reason when impossible.
+def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list[Melody]:
+    """Write `request.variations` melodies of exactly `request.bars` bars; raises ValueError with a reason
+    when the request cannot be met. `search_dirs`: folders of the user's styles, looked in before the shipped ones.
 
-    `form` is "style" (each variation draws a form as often as the style's tunes have it, with the
-    style's cadences at the ends of its four phrases), a form such as "AABA", or None / "" for none
+    `request.form` is "style" (each variation draws a form as often as the style's tunes have it, with the
+    style's cadences at the ends of its four phrases), a form such as "AABA", or "" for none
     (through-composed).
     """
-    if bars < 1 or bars > 256:
+    r = request
+    if r.bars < 1 or r.bars > 256:
         raise ValueError("bars must be between 1 and 256")
-    if variations < 1 or variations > 64:
+    if r.variations < 1 or r.variations > 64:
         raise ValueError("variations must be between 1 and 64")
-    if not 0.05 <= temperature <= 5.0:
+    if not 0.05 <= r.temperature <= 5.0:
         raise ValueError("temperature must be between 0.05 and 5")
-    tonic, parsed_meter = tokens.parse_key(key), tokens.Meter.parse(meter)
-    tokens.scale_of(mode)
-    path = style_path(style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), mode)
+    tonic, parsed_meter = tokens.parse_key(r.key), tokens.Meter.parse(r.meter)
+    tokens.scale_of(r.mode)
+    path = style_path(r.style, search_dirs)
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(r.temperature), r.mode)
     facts = _load(os.fspath(path), path.stat().st_mtime).facts
-    allowed = pitch_mask(tonic, mode, pitch_range)
-    style_form = form == STYLE_FORM
-    sections = None if style_form else parse_form(form, bars)
-    motif_ev = motif_events(motif, tonic, mode) if motif else []
-    if motif_ev and sum(e.ticks for e in motif_ev) >= bars * parsed_meter.bar_ticks:
+    allowed = pitch_mask(tonic, r.mode, r.pitch_range)
+    style_form = r.form == STYLE_FORM
+    sections = None if style_form else parse_form(r.form, r.bars)
+    motif_ev = motif_events(list(r.motif), tonic, r.mode) if r.motif else []
+    if motif_ev and sum(e.ticks for e in motif_ev) >= r.bars * parsed_meter.bar_ticks:
         raise ValueError("the motif is as long as the whole melody: ask for more bars")
-    if pitch_range is not None and any(not allowed[e.symbol] for e in motif_ev):
+    if r.pitch_range is not None and any(not allowed[e.symbol] for e in motif_ev):
         raise ValueError("the motif has notes outside the requested pitch range")
     melodies, cache = [], {}
-    for variation in range(variations):
-        rng = np.random.default_rng([seed, variation])
-        drawn, cadences = form or "", None
+    for variation in range(r.variations):
+        rng = np.random.default_rng([r.seed, variation])
+        drawn, cadences = r.form or "", None
         if style_form:
-            drawn = facts.draw_form(bars, np.random.default_rng([seed, variation, 1])) or ""
-            cadences = [facts.cadence(i, mode, parsed_meter) for i in range(len(parse_form(drawn, bars)))] \
+            drawn = facts.draw_form(r.bars, np.random.default_rng([r.seed, variation, 1])) or ""
+            cadences = [facts.cadence(i, r.mode, parsed_meter) for i in range(len(parse_form(drawn, r.bars)))] \
                 if drawn else None
-            sections = parse_form(drawn, bars)
+            sections = parse_form(drawn, r.bars)
         try:
-            events = _compose(tables, parsed_meter, bars, sections, motif_ev, allowed, end_on_tonic, rng, cache,
+            events = _compose(tables, parsed_meter, r.bars, sections, motif_ev, allowed, r.end_on_tonic, rng, cache,
                               cadences)
         except InfeasibleRequest as error:
             raise ValueError(str(error)) from None
-        melody = Melody(events, tonic, mode, parsed_meter, bars, float(tempo or DEFAULT_TEMPO.get(style, 100)),
-                        style=str(style), seed=seed * 1000 + variation, humanize=humanize, form=drawn)
-        if harmonize:
+        melody = Melody(events, tonic, r.mode, parsed_meter, r.bars, float(r.tempo or DEFAULT_TEMPO.get(r.style, 100)),
+                        style=str(r.style), seed=r.seed * 1000 + variation, humanize=r.humanize, form=drawn)
+        if r.harmonize:
             from models.music.harmonizer import harmonize_melody
 
             melody.chords = harmonize_melody(melody)

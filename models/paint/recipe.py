@@ -1,50 +1,176 @@
-"""The recipe a painting was made with, carried in its PNG file so that `--replay` can make it again.
+"""The recipe of a painting: everything that makes it again, in one typed, versioned record.
 
-Stored as JSON in a PNG text chunk named "atelier-recipe": engine, style name and checkpoint hash,
-the render parameters, the seed and the input file (path and content hash).
+The app's renders, its history, its exports, Chat's paintings and `atelier paint` all write a
+`PaintRecipe` and read one back; PNGs carry it as JSON in a text chunk named "atelier-recipe", so that
+`atelier paint --replay` and the Paint tab can make the picture again. Recipes written before version
+2 (three layouts: the command line's nested one, the app's flat one, and `atelier chat`'s) still load.
+
+A new render setting is one new field with a default: recipes written without it load with the
+default, which must be what the engine did before the setting existed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, PngImagePlugin
 
+if TYPE_CHECKING:
+    from .render import RenderParams
+    from .style import Style
+
 RECIPE_KEY = "atelier-recipe"
+RECIPE_VERSION = 2
+QUALITIES = ("fast", "best")
+
+
+@dataclass(frozen=True)
+class PaintRecipe:
+    style: str  # the style's name
+    checkpoint_hash: str = ""  # hash of the style's checkpoint file when it painted
+    style_path: str = ""  # where that checkpoint was; the name is looked up again when it has moved
+    seed: int = 0  # brushwork (and composition) seed
+    strength: float = 1.0  # 0: the input as it is, 1: fully painted
+    palette: float = 0.5  # 0: the input's colours, 1: the painter's palette
+    size: tuple[int, int] | None = None  # (width, height) of the painting; None: the input's size
+    quality: str = "fast"  # "fast": the trained renderer; "best": the picture optimised towards the style
+    steps: int | None = None  # optimisation steps of best quality; None: the engine's default
+    from_scratch: bool = False  # a new composition from the style's layout model, with no input
+    input_path: str = ""  # the picture that was painted (empty when from scratch)
+    input_sha256: str = ""  # its content hash, when it was taken
+    subject: str = ""  # what a from-scratch painting shows, in words (Chat's requests)
+    brightness: float = 0.0  # mood applied to a from-scratch composition before painting, -1..1
+    contrast: float = 0.0
+    warmth: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.quality not in QUALITIES:
+            raise ValueError(f"unknown quality {self.quality!r}: choose one of {', '.join(QUALITIES)}")
+
+    @classmethod
+    def for_render(cls, style: Style, style_path: str | os.PathLike, params: RenderParams, **how: Any) -> PaintRecipe:
+        """The recipe of a render of `style` (loaded from `style_path`) with `params`; `how` sets the rest
+        (input_path, quality, from_scratch, subject, mood...)."""
+        return cls(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(style_path),
+                   seed=params.seed, strength=params.strength, palette=params.palette,
+                   size=tuple(params.size) if params.size else None, **how)
+
+    @classmethod
+    def for_request(cls, params: dict[str, Any], seed: int) -> PaintRecipe:
+        """A new painting asked for in words (Chat, `atelier chat`): the request's parameters (style, subject,
+        size, strength, palette, mood) are the recipe's own fields; an empty style means the first shipped one."""
+        return cls.from_json({**params, "engine": "paint", "version": RECIPE_VERSION, "seed": seed,
+                              "from_scratch": True, "style": params.get("style") or ""})
+
+    def render_params(self, size: tuple[int, int] | None = None) -> RenderParams:
+        """The renderer's parameters of this recipe (at `size` instead, for an export at another size)."""
+        from .render import RenderParams
+
+        return RenderParams(strength=self.strength, palette=self.palette, seed=self.seed, size=size or self.size)
+
+    def replace(self, **changes: Any) -> PaintRecipe:
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def mood(self) -> tuple[float, float, float]:
+        return self.brightness, self.contrast, self.warmth
+
+    def to_json(self) -> dict[str, Any]:
+        data = {field.name: getattr(self, field.name) for field in fields(self)}
+        data["size"] = list(self.size) if self.size else None
+        return {"engine": "paint", "version": RECIPE_VERSION, **data}
+
+    @classmethod
+    def from_json(cls, data: Any) -> PaintRecipe:
+        """Read a recipe of any version; ValueError (a sentence) when it is not one."""
+        if not isinstance(data, dict):
+            raise ValueError("this is not a painting recipe")
+        if data.get("engine") == "atelier chat" and isinstance(data.get("request"), dict):
+            data = _from_chat_v1(data)
+        elif data.get("engine") != "paint":
+            raise ValueError("this recipe was not made by the paint engine")
+        elif "version" not in data:
+            data = _from_command_line_v1(data) if isinstance(data.get("params"), dict) else _from_app_v1(data)
+        elif int(data["version"]) > RECIPE_VERSION:
+            raise ValueError("this recipe was written by a newer version of Atelier: update Atelier to replay it")
+        known = {field.name: field for field in fields(cls)}
+        values = {name: value for name, value in data.items() if name in known and value is not None}
+        try:
+            if "style" not in values:
+                raise ValueError("it names no style")
+            for name in ("seed", "steps"):
+                if name in values:
+                    values[name] = int(values[name])
+            for name in ("strength", "palette", "brightness", "contrast", "warmth"):
+                if name in values:
+                    values[name] = float(values[name])
+            for name in ("style", "checkpoint_hash", "style_path", "quality", "input_path", "input_sha256", "subject"):
+                if name in values:
+                    values[name] = str(values[name])
+            if "from_scratch" in values:
+                values["from_scratch"] = bool(values["from_scratch"])
+            if "size" in values:
+                width, height = values["size"]
+                values["size"] = (int(width), int(height))
+            return cls(**values)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"this painting recipe is damaged ({error})") from None
+
+
+def _from_command_line_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """`atelier paint` before version 2: render settings under "params", the input as {"path", "sha256"}."""
+    params, source = data["params"], data.get("input") or {}
+    return {**params, "style": data.get("style"), "checkpoint_hash": data.get("checkpoint_hash"),
+            "from_scratch": data.get("from_scratch", False), "quality": "best" if params.get("best") else "fast",
+            "input_path": source.get("path"), "input_sha256": source.get("sha256")}
+
+
+def _from_app_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """The Paint tab before version 2: flat keys; "input" the canvas PNG's path (kept renders only)."""
+    return {**data, "input_path": data.get("input"), "quality": data.get("quality", "fast")}
+
+
+def _from_chat_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """`atelier chat` before version 2: the chat request's parameters and the seed of a from-scratch painting."""
+    request = data["request"]
+    return {**request, "style": request.get("style"), "seed": data.get("seed", 0), "from_scratch": True}
 
 
 def file_sha256(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
-def save_png_with_recipe(image: Image.Image, path: str | os.PathLike, recipe: dict[str, Any]) -> Path:
+def save_png_with_recipe(image: Image.Image, path: str | os.PathLike, recipe: PaintRecipe) -> Path:
     """Write `image` as PNG with the recipe in a text chunk (written to a temp file, then renamed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     info = PngImagePlugin.PngInfo()
-    info.add_text(RECIPE_KEY, json.dumps(recipe, sort_keys=True))
+    info.add_text(RECIPE_KEY, json.dumps(recipe.to_json(), sort_keys=True))
     temporary = path.with_name(f".{path.name}.tmp")
     image.save(temporary, format="PNG", pnginfo=info)
     os.replace(temporary, path)
     return path
 
 
-def read_recipe(path: str | os.PathLike) -> dict[str, Any]:
+def read_recipe(path: str | os.PathLike) -> PaintRecipe:
     """The recipe stored in a PNG made by Atelier; ValueError with a sentence when there is none."""
-    with Image.open(path) as image:
-        text = getattr(image, "text", {}).get(RECIPE_KEY) if image.format == "PNG" else None
-    if not text:
-        raise ValueError(
-            f"{Path(path).name} has no Atelier recipe: only PNGs written by `atelier paint` can be replayed."
-        )
+    name = Path(path).name
     try:
-        recipe = json.loads(text)
+        with Image.open(path) as image:
+            text = getattr(image, "text", {}).get(RECIPE_KEY) if image.format == "PNG" else None
+    except OSError:
+        raise ValueError(f"{name} cannot be read as a picture.") from None
+    if not text:
+        raise ValueError(f"{name} has no Atelier recipe: only PNGs written by Atelier can be replayed.")
+    try:
+        return PaintRecipe.from_json(json.loads(text))
     except json.JSONDecodeError:
-        raise ValueError(f"The recipe in {Path(path).name} is damaged.") from None
-    if not isinstance(recipe, dict) or recipe.get("engine") != "paint":
-        raise ValueError(f"{Path(path).name} was not made by the paint engine.")
-    return recipe
+        raise ValueError(f"The recipe in {name} is damaged.") from None
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}.") from None

@@ -33,6 +33,7 @@ class Style:
     metadata: dict[str, Any] = field(default_factory=dict)
     checkpoint_hash: str = ""
     layout: LayoutModel | None = None  # composition model for painting from scratch
+    path: Path | None = None  # the checkpoint it was loaded from (its references/ folder sits beside it)
 
     @property
     def title(self) -> str:
@@ -118,6 +119,7 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
         work_size=int(hyper.get("work_size", 768)),
         metadata=checkpoint.metadata,
         checkpoint_hash=file_hash(path),
+        path=path,
     )
 
 

@@ -59,9 +59,8 @@ class ChatTab(CreativeRequests, ActivityTab):
     show_tab = Signal(object)  # the tab widget to bring forward
 
     def __init__(self, store: Store, settings: Settings, paint_tab, compose_tab, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(settings, parent)
         self.store = store
-        self.settings = settings
         self.paint_tab = paint_tab
         self.compose_tab = compose_tab
         self.conversation_id: int | None = None
@@ -298,7 +297,6 @@ class ChatTab(CreativeRequests, ActivityTab):
         history = [{"role": m.role, "content": m.content} for m in self.messages if m.role in ("user", "assistant")]
         self.view.begin_stream(self.messages)
         self._reply_job = self.run_job("Answering", jobs.reply(history, self.sampling.settings(),
-                                                             self.settings.get("device"),
                                                              self.settings.get("chat_server_url")), self._on_reply)
         self._set_busy(True)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QUrl
 
 from app.tabs.chat import jobs
 from app.tabs.chat.conversation_view import ChatMessage
+from models.paint.recipe import PaintRecipe
 
 
 class CreativeRequests:
@@ -19,6 +20,7 @@ class CreativeRequests:
     def _paint(self, request) -> None:
         params = dict(request.params)
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
+        recipe = PaintRecipe.for_request(params, seed)
         answer = self._add_answer(f"{request.understood}\nPainting…")
         key = uuid.uuid4().hex[:12]
 
@@ -26,24 +28,21 @@ class CreativeRequests:
             self.attachments[key] = painting
             answer.content = (f"{request.understood}\nHere is {params['subject']} in the style of "
                               f"{painting.extras['title']} (seed {seed}).")
-            answer.meta["attachment"] = {"kind": "painting", "key": key, "params": params | {"seed": seed}}
+            answer.meta["attachment"] = {"kind": "painting", "key": key, "recipe": painting.recipe.to_json()}
             self._update_saved(answer)
             self._show_attachments()
             self.view.show_messages(self.messages)
 
-        self.paint_tab.run_job("Painting for the chat", jobs.paint_request(params, seed, self.settings.get("device")),
-                               done, self._failed_answer(answer))
+        self.paint_tab.run_job("Painting for the chat", jobs.paint_request(recipe), done, self._failed_answer(answer))
 
     def _compose(self, request) -> None:
         from app.paths import melody_styles_dir
         from app.tabs.compose.jobs import generate_melodies, rerender
-        from app.tabs.compose.recipe import MelodyRequest
+        from models.music.request import MelodyRequest
 
         params = request.params
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
-        melody_request = MelodyRequest(style=params["style"], key=params["key"], mode=params["mode"],
-                                       meter=params["meter"], bars=params["bars"], tempo=params["tempo"],
-                                       temperature=params["temperature"], seed=seed, variations=1)
+        melody_request = MelodyRequest.from_json({**params, "seed": seed, "variations": 1})
         answer = self._add_answer(f"{request.understood}\nComposing…")
         key = uuid.uuid4().hex[:12]
 
@@ -56,7 +55,7 @@ class CreativeRequests:
             self._update_saved(answer)
             self.view.show_messages(self.messages)
             # Its sound, so that ▶ Play in the conversation starts at once.
-            self.compose_tab.run_job("Rendering for the chat", rerender(variation, melody_request.tempo, False),
+            self.compose_tab.run_job("Rendering for the chat", rerender(variation, variation.melody.tempo, False),
                                      lambda rendered: self.attachments.__setitem__(key, rendered))
 
         self.compose_tab.run_job("Composing for the chat",
@@ -100,7 +99,7 @@ class CreativeRequests:
         engines are deterministic for a seed), then do what the link asked."""
         from app.paths import melody_styles_dir
         from app.tabs.compose.jobs import generate_melodies, rerender
-        from app.tabs.compose.recipe import MelodyRequest
+        from models.music.request import MelodyRequest
 
         attachment = next((m.meta["attachment"] for m in self.messages
                            if m.meta.get("attachment", {}).get("key") == key), None)
@@ -116,18 +115,20 @@ class CreativeRequests:
 
         failed = lambda message: self.show_message(f"It could not be made again: {message}")  # noqa: E731
         if attachment["kind"] == "painting":
-            params = dict(attachment["params"])
-            seed = int(params.pop("seed"))
+            if "recipe" in attachment:
+                recipe = PaintRecipe.from_json(attachment["recipe"])
+            else:  # saved before paintings had a recipe: the request's parameters and the seed
+                params = dict(attachment["params"])
+                recipe = PaintRecipe.for_request(params, int(params.pop("seed")))
             self.show_message("Painting it again from its recipe…")
-            self.paint_tab.run_job("Painting for the chat", jobs.paint_request(params, seed, self.settings.get("device")),
-                                   arrived, failed)
+            self.paint_tab.run_job("Painting for the chat", jobs.paint_request(recipe), arrived, failed)
         elif attachment["kind"] == "melody":
             request = MelodyRequest.from_json(attachment["recipe"])
             self.show_message("Writing it again from its recipe…")
             self.compose_tab.run_job(
                 "Composing for the chat", generate_melodies(request, (melody_styles_dir(),)),
                 lambda variations: self.compose_tab.run_job("Rendering for the chat",
-                                                            rerender(variations[0], request.tempo, False),
+                                                            rerender(variations[0], variations[0].melody.tempo, False),
                                                             arrived, failed),
                 failed)
 

@@ -8,21 +8,16 @@ from typing import Any
 
 from app.worker import JobContext
 from models.jobs import Progress, Result
+from models.paint.recipe import PaintRecipe
 
 
-def _chat_model(context: JobContext, device_setting: str):
-    model = context.cache.get("chat_model")
-    if model is None:
-        from models.device import pick_device
-        from models.text.chat import ChatModel
+def _chat_model(context: JobContext):
+    from models.text.chat import ChatModel
 
-        choice = pick_device(setting=device_setting)
-        model = ChatModel.load(device=choice.device)
-        context.cache["chat_model"] = model
-    return model
+    return context.cached("chat_model", lambda: ChatModel.load(device=context.device))
 
 
-def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str, server_url: str = ""):
+def reply(messages: Sequence[dict[str, str]], settings: Any, server_url: str = ""):
     """Stream the assistant's answer: Token events, then Result(ChatReply).
 
     With a server address set, the server answers; when it fails before answering, the user is told
@@ -32,7 +27,7 @@ def reply(messages: Sequence[dict[str, str]], settings: Any, device_setting: str
     def built_in(context: JobContext):
         if "chat_model" not in context.cache:
             yield Progress(None, "loading the assistant (first message only)")
-        model = _chat_model(context, device_setting)
+        model = _chat_model(context)
         yield from model.reply(list(messages), settings, context.cancel)
 
     def job(context: JobContext):
@@ -64,7 +59,7 @@ def write_verse(request: Any, context: Any, seed: int = 0):
     return job
 
 
-def paint_request(params: dict, seed: int, device_setting: str):
+def paint_request(recipe: PaintRecipe):
     """A painting from scratch for a chat request, mood applied (the engine's `make_painting`), on the Paint worker."""
 
     def job(context: JobContext):
@@ -72,14 +67,11 @@ def paint_request(params: dict, seed: int, device_setting: str):
 
         from app.tabs.paint.jobs import Painting
         from models.assistant.creative import make_painting
-        from models.device import pick_device
 
         yield Progress(None, "painting")
-        image, title = make_painting(params, seed=seed, device=pick_device(setting=device_setting).device,
-                                     cancel=context.cancel)
+        params = {name: value for name, value in recipe.to_json().items() if value is not None}
+        image, title = make_painting(params, seed=recipe.seed, device=context.device, cancel=context.cancel)
         pixels = np.asarray(image.convert("RGB"))
-        recipe = {"engine": "paint", "from_scratch": True, "style": params.get("style") or title, "seed": seed,
-                  "size": [image.width, image.height], **params}
-        yield Result(Painting(pixels, pixels, recipe, extras={"title": title}))
+        yield Result(Painting(pixels, pixels, recipe.replace(size=image.size), extras={"title": title}))
 
     return job

@@ -35,9 +35,9 @@ from app.tabs.compose.export import export_job, file_stem, write_midi
 from app.tabs.compose.jobs import Variation
 from app.tabs.compose.keyboard import OnScreenKeyboard
 from app.tabs.compose.piano_roll import PianoRollView, RollChord, RollContent, RollNote, note_name
-from app.tabs.compose.recipe import MelodyRequest
 from app.tabs.compose.transport import Transport
 from app.worker import JobHandle
+from models.music.request import MelodyRequest
 
 MOTIF_LENGTHS = {"Sixteenth": 0.25, "Eighth": 0.5, "Dotted eighth": 0.75, "Quarter": 1.0, "Dotted quarter": 1.5,
                  "Half": 2.0}
@@ -86,9 +86,8 @@ class ComposeTab(ActivityTab):
     title = "Compose"
 
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(settings, parent)
         self.store = store
-        self.settings = settings
         self.motif: list[tuple[int | None, float]] = []
         self._generate_job: JobHandle | None = None
         self._play_when_rendered = False

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.tabs.compose.piano_roll import note_name
-from app.tabs.compose.recipe import MelodyRequest
 from app.tabs.slider_value import with_value
+from models.music.request import MelodyRequest
 
 SHIPPED_STYLES = {
     "irish": "Irish (O'Neill's Music of Ireland)",
@@ -218,9 +218,10 @@ class ComposeControls(QWidget):
         self.meter_combo.setCurrentText(request.meter)
         self.bars_spin.setValue(request.bars)
         self.form_combo.setCurrentIndex(max(self.form_combo.findData(request.form), 0))
-        self.tempo_spin.blockSignals(True)
-        self.tempo_spin.setValue(request.tempo)
-        self.tempo_spin.blockSignals(False)
+        if request.tempo is not None:
+            self.tempo_spin.blockSignals(True)
+            self.tempo_spin.setValue(request.tempo)
+            self.tempo_spin.blockSignals(False)
         self.creativity_slider.setValue(round(request.temperature * 100))
         if request.pitch_range:
             self.low_spin.setValue(request.pitch_range[0])

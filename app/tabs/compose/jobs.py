@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.tabs.compose.recipe import MelodyRequest
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
+from models.music.request import MelodyRequest
 
 COUNT_IN_PITCH = 37  # side stick on the General MIDI percussion channel
 
@@ -103,7 +103,7 @@ def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...]):
 
         yield Progress(None, "writing melodies")
         try:
-            melodies = generate(**request.generate_arguments(), search_dirs=style_dirs)
+            melodies = generate(request, style_dirs)
         except ValueError as error:
             raise JobError(_sentence(str(error))) from None
         yield Result([Variation(index, melody, request) for index, melody in enumerate(melodies)])

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QAbstractSlider, QCheckBox, QComboBox, QSpinBox
 
 from app.recovery import Snapshot
 from app.tabs.compose.jobs import Variation
-from app.tabs.compose.recipe import MelodyRequest
+from models.music.request import MelodyRequest
 
 
 def melody_to_json(melody) -> dict[str, Any]:

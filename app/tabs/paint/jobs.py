@@ -1,7 +1,8 @@
 """The Paint tab's jobs, run on its worker thread: load styles, render, paint from scratch, open, export, train.
 
 Pictures cross between threads as RGB uint8 numpy arrays (never QPixmap, which belongs to the UI
-thread). Loaded styles stay in the worker's cache, keyed by checkpoint path and modification time.
+thread). Loaded styles stay in the worker's cache, keyed by checkpoint path, modification time and device.
+Every picture is made through `models.paint.painting.paint_job` from a `PaintRecipe`.
 """
 
 from __future__ import annotations
@@ -9,12 +10,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from app.worker import JobContext
-from models.jobs import JobError, Progress, Result
+from models.jobs import JobError, Progress, Result, run_job
+from models.paint.recipe import PaintRecipe
+
+if TYPE_CHECKING:
+    from models.paint.style import Style
 
 PREVIEW_LONG_SIDE = 384
 HISTORY_THUMBNAIL_SIDE = 160
@@ -38,7 +43,7 @@ class Painting:
 
     pixels: np.ndarray
     source: np.ndarray
-    recipe: dict[str, Any]
+    recipe: PaintRecipe
     preview: bool = False
     saved_path: Path | None = None
     source_path: Path | None = None
@@ -46,27 +51,13 @@ class Painting:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def _device(context: JobContext, setting: str):
-    from models.device import pick_device
-
-    choice = context.cache.get(("device", setting))
-    if choice is None:
-        choice = pick_device(setting=setting)
-        context.cache[("device", setting)] = choice
-        if choice.notice:
-            context.notify(choice.notice)
-    return choice.device
-
-
-def cached_style(context: JobContext, path: Path, device_setting: str):
+def cached_style(context: JobContext, path: Path) -> Style:
+    """A style loaded on the job's device, kept in the worker's cache (keyed by checkpoint and its mtime)."""
     from models.paint.style import load_style
 
-    key = ("style", str(path), path.stat().st_mtime_ns, device_setting)
-    style = context.cache.get(key)
-    if style is None:
-        style = load_style(path, device=_device(context, device_setting))
-        context.cache[key] = style
-    return style
+    device = context.device
+    return context.cached(("style", str(path), path.stat().st_mtime_ns, str(device)),
+                          lambda: load_style(path, device=device))
 
 
 def style_paths(user_dir: Path) -> list[tuple[Path, bool]]:
@@ -77,7 +68,7 @@ def style_paths(user_dir: Path) -> list[tuple[Path, bool]]:
     return shipped + mine
 
 
-def load_styles(user_dir: Path, thumbnails_dir: Path, device_setting: str):
+def load_styles(user_dir: Path, thumbnails_dir: Path):
     """Every style with its palette and a thumbnail (rendered once, then read from the cache folder)."""
 
     def job(context: JobContext):
@@ -90,7 +81,7 @@ def load_styles(user_dir: Path, thumbnails_dir: Path, device_setting: str):
         for index, (path, shipped) in enumerate(paths):
             yield Progress(index / max(len(paths), 1), f"loading {path.stem}")
             try:
-                style = cached_style(context, path, device_setting)
+                style = cached_style(context, path)
             except JobError as error:  # a damaged or foreign file: say so, list the others
                 context.notify(str(error))
                 continue
@@ -112,62 +103,37 @@ def load_styles(user_dir: Path, thumbnails_dir: Path, device_setting: str):
     return job
 
 
-def render(style_path: Path, source: np.ndarray, *, strength: float, palette: float, seed: int, device_setting: str,
-           preview: bool = False, scale: float = 1.0):
-    """Render the canvas in a style; a preview is small and fast, a full render is saved by the caller."""
+def render_recipe(style_path: Path, *, strength: float, palette: float, seed: int, size: tuple[int, int],
+                  best: bool = False) -> PaintRecipe:
+    """The recipe of a render of the canvas with the Paint tab's settings (the style's name and hash are
+    filled in when it is loaded)."""
+    return PaintRecipe(style=style_path.stem, style_path=str(style_path), strength=strength,
+                       palette=0.0 if best else palette, seed=seed, size=size, quality="best" if best else "fast")
+
+
+def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False):
+    """Make the painting `recipe` describes from the canvas `source` (none when from scratch). A preview
+    is small and fast; a full render is saved by the caller."""
 
     def job(context: JobContext):
         from PIL import Image
 
-        from models.paint.render import RenderParams, render_job
+        from models.paint.painting import paint_job
 
-        style = cached_style(context, style_path, device_setting)
-        height, width = source.shape[:2]
-        if preview:
-            factor = min(1.0, PREVIEW_LONG_SIDE / max(width, height))
-        else:
-            factor = scale
-        size = (max(8, round(width * factor)), max(8, round(height * factor)))
-        params = RenderParams(strength=strength, palette=palette, seed=seed, size=size)
-        for event in render_job(style, Image.fromarray(source), params, cancel=context.cancel):
+        path = Path(recipe.style_path)
+        style = cached_style(context, path)
+        made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash)
+        if preview and made.size is not None:
+            factor = min(1.0, PREVIEW_LONG_SIDE / max(made.size))
+            made = made.replace(size=(max(8, round(made.size[0] * factor)), max(8, round(made.size[1] * factor))))
+        picture = Image.fromarray(source) if source is not None else None
+        vgg = _vgg(context) if made.quality == "best" else None
+        for event in paint_job(made, style, picture, vgg=vgg, device=context.device, cancel=context.cancel):
             if isinstance(event, Result):
-                recipe = {"engine": "paint", "style": style.name, "checkpoint_hash": style.checkpoint_hash,
-                          "strength": strength, "palette": palette, "seed": seed, "size": list(size),
-                          "style_path": str(style_path)}
-                yield Result(Painting(np.asarray(event.value.convert("RGB")), source, recipe, preview))
+                pixels = np.asarray(event.value.convert("RGB"))
+                yield Result(Painting(pixels, source if source is not None else pixels, made, preview))
             else:
                 yield event
-
-    return job
-
-
-def render_best(style_path: Path, source: np.ndarray, *, strength: float, seed: int):
-    """Best quality: optimise the canvas itself towards the painter's statistics (minutes on a CPU), with
-    a preview every few steps; style strength blends the result with the canvas as a render's does."""
-
-    def job(context: JobContext):
-        from PIL import Image
-
-        from models.paint.gatys import BEST_STEPS, best_quality_job, load_gatys_targets
-        from models.paint.style import file_hash
-
-        targets = load_gatys_targets(style_path)
-        if targets is None:
-            raise JobError("This style has no best-quality data yet: train it again with this version, "
-                           "or turn Best quality off.")
-        vgg = _vgg(context)
-        painted = None
-        for event in best_quality_job(Image.fromarray(source), targets, vgg, steps=BEST_STEPS, cancel=context.cancel):
-            if isinstance(event, Result):
-                painted = np.asarray(event.value.convert("RGB"), dtype=np.float32)
-            else:
-                yield event
-        pixels = np.clip(strength * painted + (1 - strength) * source.astype(np.float32), 0, 255).astype(np.uint8)
-        height, width = source.shape[:2]
-        recipe = {"engine": "paint", "quality": "best", "steps": BEST_STEPS, "style": style_path.stem,
-                  "checkpoint_hash": file_hash(style_path), "strength": strength, "palette": 0.0, "seed": seed,
-                  "size": [width, height], "style_path": str(style_path)}
-        yield Result(Painting(pixels, source, recipe))
 
     return job
 
@@ -176,10 +142,7 @@ def _vgg(context: JobContext):
     """The VGG16 trunk, loaded once per worker (the style match and best quality look through it)."""
     from models.paint.vgg import VGGFeatures
 
-    vgg = context.cache.get("vgg16")
-    if vgg is None:
-        vgg = context.cache["vgg16"] = VGGFeatures()
-    return vgg
+    return context.cached("vgg16", VGGFeatures)
 
 
 def style_match(style_path: Path, pixels: np.ndarray):
@@ -200,13 +163,13 @@ def style_match(style_path: Path, pixels: np.ndarray):
     return job
 
 
-def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int], device_setting: str):
+def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int]):
     """Several new paintings in the style, one per seed."""
 
     def job(context: JobContext):
-        from models.paint.scratch import paint_from_scratch as paint
+        from models.paint.painting import paint_job
 
-        style = cached_style(context, style_path, device_setting)
+        style = cached_style(context, style_path)
         if style.layout is None:
             raise JobError(f"The style {style.title} cannot paint from scratch: it was trained without a "
                            "composition model. Retrain it, or choose another style.")
@@ -215,9 +178,9 @@ def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int]
         paintings = []
         for index, seed in enumerate(seeds):
             yield Progress(index / len(seeds), f"painting {index + 1} of {len(seeds)}")
-            picture = np.asarray(paint(style, small, seed=seed).convert("RGB"))
-            recipe = {"engine": "paint", "style": style.name, "checkpoint_hash": style.checkpoint_hash,
-                      "from_scratch": True, "seed": seed, "size": list(small), "style_path": str(style_path)}
+            recipe = PaintRecipe(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(style_path),
+                                 from_scratch=True, seed=seed, size=small, palette=1.0)
+            picture = np.asarray(run_job(paint_job(recipe, style, device=context.device)).convert("RGB"))
             paintings.append(Painting(picture, picture, recipe))
             if context.cancel.is_set():
                 break
@@ -226,18 +189,42 @@ def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int]
     return job
 
 
+@dataclass(eq=False)
+class OpenedPicture:
+    pixels: np.ndarray  # the picture, for the canvas
+    painting: Painting | None = None  # when Atelier painted it: the painting, its recipe and its canvas
+
+
 def open_image(path: Path, max_side: int = 2048):
-    """Read a picture the user dropped or opened, robustly (corrupt, huge, EXIF-rotated, CMYK...)."""
+    """Read a picture the user dropped or opened, robustly (corrupt, huge, EXIF-rotated, CMYK...). A PNG
+    Atelier painted comes with its recipe, and the canvas it was painted from when that is still there."""
 
     def job(context: JobContext):
         from models.paint.images import ImageRejected, load_image
+        from models.paint.recipe import read_recipe
 
         yield Progress(None, f"opening {path.name}")
         try:
             loaded = load_image(path, max_side=max_side)
         except ImageRejected as error:
             raise JobError(f"{path.name} cannot be opened: {error}. Choose another image.") from None
-        yield Result(np.asarray(loaded.image.convert("RGB")))
+        pixels = np.asarray(loaded.image.convert("RGB"))
+        try:
+            recipe = read_recipe(path)
+        except ValueError:  # not a PNG Atelier painted (or its recipe is damaged): a picture like any other
+            recipe = None
+        if recipe is None:
+            yield Result(OpenedPicture(pixels))
+            return
+        source, canvas = (Path(recipe.input_path) if recipe.input_path else None), pixels
+        if source is not None and source.is_file():
+            try:
+                canvas = np.asarray(load_image(source, max_side=max_side).image.convert("RGB"))
+            except ImageRejected:
+                source = None
+        else:
+            source = None
+        yield Result(OpenedPicture(pixels, Painting(pixels, canvas, recipe, saved_path=path, source_path=source)))
 
     return job
 
@@ -254,12 +241,13 @@ def save_painting(painting: Painting, folder: Path):
 
         from models.paint.recipe import save_png_with_recipe
 
-        stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{painting.recipe['style']}-seed{painting.recipe['seed']}"
+        stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{painting.recipe.style}-seed{painting.recipe.seed}"
         source_path = folder / f"{stem}-canvas.png"
         folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(painting.source).save(source_path)
+        painting.recipe = painting.recipe.replace(input_path=str(source_path))
         picture = Image.fromarray(painting.pixels)
-        saved = save_png_with_recipe(picture, folder / f"{stem}.png", {**painting.recipe, "input": str(source_path)})
+        saved = save_png_with_recipe(picture, folder / f"{stem}.png", painting.recipe)
         # The history strip shows this small copy: decoding the full picture there would stall the UI.
         picture.thumbnail((HISTORY_THUMBNAIL_SIDE, HISTORY_THUMBNAIL_SIDE))
         picture.save(thumbnail_of(saved))
@@ -269,8 +257,8 @@ def save_painting(painting: Painting, folder: Path):
     return job
 
 
-def export(painting: Painting, path: Path, device_setting: str, scale: float = 1.0):
-    """Export as PNG (recipe embedded) or JPEG, at the rendered size or larger (re-rendered, not stretched)."""
+def export(painting: Painting, path: Path, scale: float = 1.0):
+    """Export as PNG (recipe embedded) or JPEG, at the rendered size or larger (painted again, not stretched)."""
 
     def job(context: JobContext):
         from PIL import Image
@@ -278,12 +266,11 @@ def export(painting: Painting, path: Path, device_setting: str, scale: float = 1
         from models.files import atomic_write_bytes
         from models.paint.recipe import save_png_with_recipe
 
-        pixels = painting.pixels
-        recipe = dict(painting.recipe)
-        if scale != 1.0 and not recipe.get("from_scratch"):
-            for event in render(Path(recipe["style_path"]), painting.source, strength=recipe["strength"],
-                                palette=recipe["palette"], seed=recipe["seed"], device_setting=device_setting,
-                                scale=scale * recipe["size"][0] / painting.source.shape[1])(context):
+        pixels, recipe = painting.pixels, painting.recipe
+        if scale != 1.0 and not recipe.from_scratch:
+            height, width = painting.pixels.shape[:2]
+            larger = recipe.replace(size=(round(width * scale), round(height * scale)))
+            for event in paint(larger, painting.source)(context):
                 if isinstance(event, Result):
                     pixels, recipe = event.value.pixels, event.value.recipe
                 else:

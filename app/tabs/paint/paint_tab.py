@@ -34,6 +34,7 @@ from app.tabs.paint.jobs import Painting, StyleEntry
 from app.tabs.paint.result_view import ResultView
 from app.worker import JobContext, JobHandle
 from models.jobs import Result
+from models.paint.recipe import PaintRecipe
 
 LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
 FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
@@ -61,9 +62,8 @@ class PaintTab(ActivityTab):
     title = "Paint"
 
     def __init__(self, store: Store, settings: Settings, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(settings, parent)
         self.store = store
-        self.settings = settings
         self.painting: Painting | None = None  # the result on show
         self.surprises: list[Painting] = []
         self._preview_job: JobHandle | None = None
@@ -182,7 +182,7 @@ class PaintTab(ActivityTab):
     def reload_styles(self, select: Path | None = None) -> JobHandle:
         return self.run_job(
             "Loading styles",
-            jobs.load_styles(paint_styles_dir(), style_thumbnails_dir(), self.settings.get("device")),
+            jobs.load_styles(paint_styles_dir(), style_thumbnails_dir()),
             lambda entries: self.controls.set_styles(entries, select.as_posix() if select else None),
         )
 
@@ -195,14 +195,12 @@ class PaintTab(ActivityTab):
         return self.render() is not None
 
     def _render_factory(self, preview: bool):
-        style = self.current_style()
-        if not preview and self.controls.best_check.isChecked():
-            return jobs.render_best(style.path, self.canvas.pixels(),
-                                    strength=self.controls.strength_slider.value() / 100,
-                                    seed=self.controls.seed_spin.value())
-        return jobs.render(style.path, self.canvas.pixels(), strength=self.controls.strength_slider.value() / 100,
-                           palette=self.controls.palette_slider.value() / 100, seed=self.controls.seed_spin.value(),
-                           device_setting=self.settings.get("device"), preview=preview)
+        recipe = jobs.render_recipe(self.current_style().path, strength=self.controls.strength_slider.value() / 100,
+                                    palette=self.controls.palette_slider.value() / 100,
+                                    seed=self.controls.seed_spin.value(),
+                                    size=(self.canvas.image.width(), self.canvas.image.height()),
+                                    best=not preview and self.controls.best_check.isChecked())
+        return jobs.paint(recipe, self.canvas.pixels(), preview)
 
     def render(self) -> JobHandle | None:
         """The full-size render of the canvas, kept in the history."""
@@ -253,13 +251,13 @@ class PaintTab(ActivityTab):
 
     def _on_full_render(self, painting: Painting) -> None:
         self._full_job = None
+        recipe = painting.recipe
         painting.history_id = self.store.add_item(
-            "painting", title=f"{painting.recipe['style']} · seed {painting.recipe['seed']}",
-            model=f"{painting.recipe['style']}@{painting.recipe['checkpoint_hash']}", params=painting.recipe,
-            seed=painting.recipe["seed"], paths=[str(painting.saved_path), str(painting.source_path)])
+            "painting", title=f"{recipe.style} · seed {recipe.seed}", model=f"{recipe.style}@{recipe.checkpoint_hash}",
+            params=recipe.to_json(), seed=recipe.seed, paths=[str(painting.saved_path), str(painting.source_path)])
         self._show_painting(painting)
         self.refresh_history()
-        self.run_job("Measuring style match", jobs.style_match(Path(painting.recipe["style_path"]), painting.pixels),
+        self.run_job("Measuring style match", jobs.style_match(Path(painting.recipe.style_path), painting.pixels),
                      lambda score: self._show_match(painting, score))
 
     def _show_match(self, painting: Painting, score: float | None) -> None:
@@ -290,7 +288,7 @@ class PaintTab(ActivityTab):
         seeds = [first + i for i in range(self.controls.surprise_count.value())]
         size = (self.canvas.image.width(), self.canvas.image.height())
         return self.run_job("Painting from scratch",
-                            jobs.paint_from_scratch(style.path, size, seeds, self.settings.get("device")),
+                            jobs.paint_from_scratch(style.path, size, seeds),
                             self._on_surprises)
 
     def _on_surprises(self, paintings: list[Painting]) -> None:
@@ -319,8 +317,16 @@ class PaintTab(ActivityTab):
             self.open_image(Path(path))
 
     def open_image(self, path: Path) -> JobHandle:
-        return self.run_job(f"Opening {path.name}", jobs.open_image(path),
-                            lambda pixels: self.canvas.replace_image(array_to_image(pixels), f"Open {path.name}"))
+        """Put a picture on the canvas; a painting Atelier made comes back as it was made (its canvas, its
+        settings, and the painting as the result)."""
+
+        def opened(picture: jobs.OpenedPicture) -> None:
+            if picture.painting is None:
+                self.canvas.replace_image(array_to_image(picture.pixels), f"Open {path.name}")
+            else:
+                self.show_painting_with_settings(picture.painting, f"Open {path.name}")
+
+        return self.run_job(f"Opening {path.name}", jobs.open_image(path), opened)
 
     def paste(self) -> bool:
         image = QApplication.clipboard().image()
@@ -358,24 +364,34 @@ class PaintTab(ActivityTab):
         item = self.store.item(entry.data(Qt.ItemDataRole.UserRole))
         if item is None:
             return None
-        recipe = item.params
+        try:
+            recipe = PaintRecipe.from_json(item.params)
+        except ValueError as error:
+            self.show_message(f"This history entry cannot be restored: {error}.", error=True)
+            return None
 
         def restored(pictures: list[np.ndarray]) -> None:
             result, canvas = pictures
-            self.canvas.replace_image(array_to_image(canvas), "Restore from history")
-            self.controls.strength_slider.setValue(round(recipe.get("strength", 1.0) * 100))
-            self.controls.palette_slider.setValue(round(recipe.get("palette", 0.5) * 100))
-            self.controls.seed_spin.setValue(int(recipe.get("seed", 0)))
-            for row in range(self.controls.style_list.count()):
-                if self.controls.style_list.item(row).data(Qt.ItemDataRole.UserRole).name == recipe.get("style"):
-                    self.controls.style_list.setCurrentRow(row)
-            self._preview_timer.stop()
-            self._full_timer.stop()
             painting = Painting(result, canvas, recipe, saved_path=Path(item.paths[0]), source_path=Path(item.paths[1]),
                                 history_id=item.id)
-            self._show_painting(painting)
+            self.show_painting_with_settings(painting, "Restore from history")
 
         return self.run_job("Restoring", jobs.read_pictures([Path(p) for p in item.paths[:2]]), restored)
+
+    def show_painting_with_settings(self, painting: Painting, undo_text: str) -> None:
+        """Its canvas on the canvas, its recipe's settings in the controls, the painting as the result."""
+        recipe = painting.recipe
+        self.canvas.replace_image(array_to_image(painting.source), undo_text)
+        self.controls.strength_slider.setValue(round(recipe.strength * 100))
+        self.controls.palette_slider.setValue(round(recipe.palette * 100))
+        self.controls.seed_spin.setValue(recipe.seed)
+        self.controls.best_check.setChecked(recipe.quality == "best")
+        for row in range(self.controls.style_list.count()):
+            if self.controls.style_list.item(row).data(Qt.ItemDataRole.UserRole).name == recipe.style:
+                self.controls.style_list.setCurrentRow(row)
+        self._preview_timer.stop()
+        self._full_timer.stop()
+        self._show_painting(painting)
 
     def keep_current(self) -> bool:
         if self.painting is None or self.painting.history_id is None:
@@ -388,7 +404,7 @@ class PaintTab(ActivityTab):
     def choose_export(self) -> None:
         if self.painting is None:
             return
-        name = f"{self.painting.recipe['style']}-seed{self.painting.recipe['seed']}.png"
+        name = f"{self.painting.recipe.style}-seed{self.painting.recipe.seed}.png"
         path, _ = QFileDialog.getSaveFileName(self, "Export painting", name, "PNG with recipe (*.png);;JPEG (*.jpg)")
         if path:
             self.export_to(Path(path), EXPORT_SCALES[self.export_scale.currentText()])
@@ -397,7 +413,7 @@ class PaintTab(ActivityTab):
         if self.painting is None:
             return None
         return self.run_job(f"Exporting {path.name}",
-                            jobs.export(self.painting, path, self.settings.get("device"), scale),
+                            jobs.export(self.painting, path, scale),
                             lambda written: self.show_message(f"Exported {written.name}."))
 
     def copy_result(self) -> bool:
@@ -411,7 +427,7 @@ class PaintTab(ActivityTab):
     def show_train_dialog(self):
         from app.tabs.paint.train_dialog import TrainPaintStyleDialog
 
-        dialog = TrainPaintStyleDialog(paint_styles_dir(), self.worker, self.settings.get("device"), self)
+        dialog = TrainPaintStyleDialog(paint_styles_dir(), self.worker, self)
         dialog.trained.connect(lambda path: self.reload_styles(select=path))
         dialog.open()
         return dialog

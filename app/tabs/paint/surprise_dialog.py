@@ -25,7 +25,7 @@ class SurpriseDialog(QDialog):
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
         for index, painting in enumerate(paintings):
-            item = QListWidgetItem(QIcon(pixmap_from_array(painting.pixels)), f"seed {painting.recipe['seed']}")
+            item = QListWidgetItem(QIcon(pixmap_from_array(painting.pixels)), f"seed {painting.recipe.seed}")
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.list.addItem(item)
         self.list.setCurrentRow(0)

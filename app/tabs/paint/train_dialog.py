@@ -30,16 +30,13 @@ def scan_folder(folder: Path):
     return job
 
 
-def train(folder: Path, out_path: Path, name: str, minutes: float, device_setting: str):
+def train(folder: Path, out_path: Path, name: str, minutes: float):
     def job(context: JobContext):
-        from models.device import pick_device
         from models.paint.references import write_style_references_from_folder
         from models.paint.training import TrainingConfig, train_style_from_folder
 
         config = TrainingConfig(name=name, minutes=minutes)
-        for event in train_style_from_folder(
-            folder, out_path, config, device=pick_device(setting=device_setting).device, cancel=context.cancel
-        ):
+        for event in train_style_from_folder(folder, out_path, config, device=context.device, cancel=context.cancel):
             if isinstance(event, Result):
                 yield Progress(None, "measuring the style match")
                 write_style_references_from_folder(out_path, folder)
@@ -49,8 +46,7 @@ def train(folder: Path, out_path: Path, name: str, minutes: float, device_settin
 
 
 class TrainPaintStyleDialog(FolderTrainingDialog):
-    def __init__(self, styles_dir: Path, worker: TabWorker, device_setting: str, parent: QWidget | None = None):
-        self.device_setting = device_setting
+    def __init__(self, styles_dir: Path, worker: TabWorker, parent: QWidget | None = None):
         super().__init__(
             "Train a new painting style",
             "Pick a folder with 1 to 500 paintings in one style (yours, or a painter's). "
@@ -95,7 +91,7 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
         return bool(usable)
 
     def training_job(self, name: str):
-        return train(self.folder, self.out_path, name, self.minutes_spin.value(), self.device_setting)
+        return train(self.folder, self.out_path, name, self.minutes_spin.value())
 
     def show_preview(self, progress: Progress) -> None:
         pixmap = pixmap_from_array(np.asarray(progress.preview.convert("RGB")))

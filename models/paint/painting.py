@@ -1,0 +1,74 @@
+"""Make the painting a recipe describes: the one way from a `PaintRecipe` to pixels.
+
+The Paint tab's renders and its exports at a larger size, `atelier paint` and its `--replay` all paint
+through `paint_job`, so that the same recipe gives the same picture wherever it is made.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+import torch
+from PIL import Image
+
+from ..jobs import Event, JobError, Progress, Result
+from .recipe import PaintRecipe
+from .render import render_job
+from .scratch import paint_from_scratch
+from .style import Style
+
+if TYPE_CHECKING:
+    from .vgg import VGGFeatures
+
+DEFAULT_SCRATCH_SIZE = (1024, 768)
+
+
+def paint_job(
+    recipe: PaintRecipe,
+    style: Style,
+    picture: Image.Image | None = None,
+    *,
+    vgg: VGGFeatures | None = None,
+    device: torch.device | str | None = None,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """Paint `picture` (or a new composition, for a from-scratch recipe) in `style` as `recipe` says:
+    Progress events, then Result(PIL RGB image). `vgg` is the VGG16 trunk best quality looks through
+    (loaded here when not given)."""
+    if recipe.from_scratch:
+        yield Progress(None, "painting from scratch")
+        size = recipe.size or DEFAULT_SCRATCH_SIZE
+        yield Result(paint_from_scratch(style, size, seed=recipe.seed, strength=recipe.strength, device=device))
+        return
+    if picture is None:
+        raise JobError("This painting needs the picture it was painted from.")
+    if recipe.quality == "best":
+        yield from _best_quality(recipe, style, picture.convert("RGB"), vgg, cancel)
+        return
+    yield from render_job(style, picture, recipe.render_params(), device=device, cancel=cancel)
+
+
+def _best_quality(
+    recipe: PaintRecipe, style: Style, picture: Image.Image, vgg: VGGFeatures | None, cancel: threading.Event | None
+) -> Iterator[Event]:
+    """The picture optimised towards the painter's statistics (minutes on a CPU), then blended with the
+    picture by the style strength, as a render's strength does."""
+    from .gatys import best_quality_job, load_gatys_targets
+    from .vgg import VGGFeatures
+
+    targets = load_gatys_targets(style.path) if style.path is not None else None
+    if targets is None:
+        raise JobError(f"The style {style.title} has no best-quality data yet: train it again with this version, "
+                       "or turn Best quality off.")
+    if recipe.size and picture.size != tuple(recipe.size):
+        picture = picture.resize(recipe.size, Image.Resampling.LANCZOS)
+    painted = None
+    for event in best_quality_job(picture, targets, vgg or VGGFeatures(), steps=recipe.steps, cancel=cancel):
+        if isinstance(event, Result):
+            painted = event.value.convert("RGB")
+        else:
+            yield event
+    assert painted is not None
+    yield Result(Image.blend(picture, painted, recipe.strength))
