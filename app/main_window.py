@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget
 
 from app import __version__
 from app.log import log_file_path, logger
-from app.paths import data_dir, history_database_path
+from app.paths import history_database_path, recovery_dir
 from app.preferences import PreferencesDialog
 from app.qt_binding import binding_problem, give_back_lost_references
 from app.recovery import SessionAutosave
@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
             "compose": VariationsRecovery(compose),
             "chat-draft": DraftRecovery(chat),
         }
-        autosave = SessionAutosave(data_dir() / "recovery", parts, self)
+        autosave = SessionAutosave(recovery_dir(), parts, self)
         if autosave.crashed_last_time:
             QTimer.singleShot(0, self.offer_recovery)
         else:

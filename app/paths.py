@@ -11,6 +11,7 @@ This module imports nothing from the rest of the app (app.settings imports it, n
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -32,8 +33,17 @@ def _standard_location(location_name: str) -> Path:
     return Path(QStandardPaths.writableLocation(location))
 
 
+# A folder that cannot be made (a read-only data folder, a full disk) is still named: asking where
+# things live must not fail; whatever writes there says so in a sentence.
+_CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC)
+
+
 def _folder(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        if error.errno not in _CANNOT_WRITE:
+            raise
     return path
 
 
@@ -80,8 +90,12 @@ def data_dir_in_use() -> tuple[Path, str]:
     global _data_dir
     if _data_dir is None:
         _data_dir = resolve_data_dir()
-        _data_dir[0].mkdir(parents=True, exist_ok=True)
-        _move_legacy_paint_styles(_data_dir[0] / "models")
+        _folder(_data_dir[0])
+        try:
+            _move_legacy_paint_styles(_data_dir[0] / "models")
+        except OSError as error:  # left where they are; moved at a start when the folder is writable
+            if error.errno not in _CANNOT_WRITE:
+                raise
     return _data_dir
 
 
@@ -130,6 +144,11 @@ def style_thumbnails_dir() -> Path:
 def melodies_dir() -> Path:
     """MIDI files of the melodies kept in the Compose tab."""
     return _folder(data_dir() / "melodies")
+
+
+def recovery_dir() -> Path:
+    """What the window saves while you work (canvas, variations, the chat draft), offered back after a crash."""
+    return _folder(data_dir() / "recovery")
 
 
 def drag_dir() -> Path:
