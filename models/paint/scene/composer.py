@@ -174,11 +174,9 @@ class _Drawing:
                 )
         if self.has("sea"):
             if plan.great_wave:
-                self.items.append(
-                    _Item(
-                        stage.height + 1, lambda: water.draw_great_wave(self.canvas, stage, light, rng, plan.mass_side)
-                    )
-                )
+                wave = water.great_wave_shape(stage, rng, plan.mass_side)
+                stage.block(wave.body)
+                self.items.append(_Item(stage.height + 1, lambda: water.draw_great_wave(self.canvas, light, rng, wave)))
             water.draw_waves(
                 self.canvas, stage, light, rng, light.waves if not self.has("waves") else max(light.waves, 0.5)
             )

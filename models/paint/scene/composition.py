@@ -161,12 +161,10 @@ def measure(lab: torch.Tensor) -> list[float]:
     rows = weighted.mean(2).T.double()  # (H, 3)
     cumulative = torch.cat([torch.zeros(1, 3, dtype=rows.dtype), rows.cumsum(0)])
     squares = torch.cat([torch.zeros(1, dtype=rows.dtype), (rows**2).sum(1).cumsum(0)])
-    best, horizon = None, height // 2
-    for split in range(int(0.15 * height), int(0.85 * height) + 1):
-        top_sum, bottom_sum = cumulative[split], cumulative[-1] - cumulative[split]
-        error = squares[-1] - (top_sum**2).sum() / split - (bottom_sum**2).sum() / (height - split)
-        if best is None or error < best:
-            best, horizon = error, split
+    splits = torch.arange(int(0.15 * height), int(0.85 * height) + 1)
+    top_sum, bottom_sum = cumulative[splits], cumulative[-1] - cumulative[splits]
+    errors = squares[-1] - (top_sum**2).sum(1) / splits - (bottom_sum**2).sum(1) / (height - splits)
+    horizon = int(splits[int(errors.argmin())])
     lightness = lab[0]
     sky_lighter = float(lightness[:horizon].mean() - lightness[horizon:].mean())
 

@@ -125,7 +125,7 @@ def light_for(moods: list[str]) -> Light:
         )
         c["earth"] = rgb(0.70, 0.72, 0.78)
         c["foliage"], c["foliage light"] = rgb(0.20, 0.22, 0.20), rgb(0.45, 0.44, 0.40)
-        c["sea"] = rgb(0.22, 0.30, 0.38)
+        c["sea"], c["mountain"] = rgb(0.22, 0.30, 0.40), rgb(0.36, 0.42, 0.55)
         light.snow, light.blossom = True, False
         light.cloudiness = 0.5
     if "dawn" in moods:

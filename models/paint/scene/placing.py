@@ -79,7 +79,12 @@ def place_standing(d: _Drawing) -> None:
 
     if d.has("bridge") and d.river is not None:
         centre, half = d.river
-        n = focal_n * rng.uniform(1.0, 1.6) if plan.focal == "bridge" else rng.uniform(0.12, 0.3)
+        lowest = 0.2 if d.has("figures") else 0.12  # near enough to see who crosses it
+        n = (
+            float(np.clip(focal_n * rng.uniform(1.0, 1.4), lowest, 0.35))
+            if plan.focal == "bridge"
+            else rng.uniform(lowest, 0.3)
+        )
         y = stage.y_at(n)
         i = int(np.argmin(np.abs(centre[:, 1] - y)))
         cx, hw = centre[i, 0], half[i]

@@ -156,7 +156,7 @@ def plan_scene(reading: SubjectReading, sample: CompositionSample, rng: np.rando
         focal_y=focal_y,
         mass_side=mass_side,
         great_wave=sea and (reading.great_wave or ("waves" in named and rng.random() < 0.5 + abs(sample.mass_side))),
-        single_peak="mountains" in chosen and rng.random() < 0.55,
+        single_peak="mountains" in chosen and (reading.one_mountain or rng.random() < 0.4),
         wheat=reading.wheat or ("fields" in chosen and rng.random() < 0.4),
         shore=sea and bool(chosen & (LAND_THINGS - {"river", "lake", "bridge"})),
         added=sorted(chosen - named),

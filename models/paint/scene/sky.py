@@ -66,17 +66,46 @@ def draw_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
     if storm:
         _storm_clouds(canvas, stage, light, rng)
         return
-    streaks = light.sun_low  # at dusk and dawn clouds lie in long lit streaks
     count = int(2 + light.cloudiness * 6 + rng.integers(0, 3))
     for _ in range(count):
         depth = rng.uniform(0.15, 1.0)  # 1: high overhead (big), toward 0: near the horizon (small, flat)
         y = stage.horizon * (1 - depth) * 0.85 + stage.horizon * 0.05
-        width = stage.width * (0.10 + 0.22 * depth) * (1.6 if streaks else 1.0)
-        height = width * (0.12 if streaks else rng.uniform(0.25, 0.4)) * (0.6 + 0.4 * depth)
         x = rng.uniform(-0.05, 1.05) * stage.width
         base = light.far(light["cloud"], 0.2 + 0.5 * depth)
         shade = light.far(light["cloud shade"], 0.2 + 0.5 * depth)
-        _cloud(canvas, rng, x, y, width, height, shade, base)
+        if light.sun_low:  # at dusk and dawn clouds lie in long thin streaks, lit from below
+            width = stage.width * (0.2 + 0.35 * depth)
+            _streak(canvas, rng, x, y, width, width * rng.uniform(0.03, 0.06), shade, base)
+        else:
+            width = stage.width * (0.10 + 0.22 * depth)
+            _cloud(canvas, rng, x, y, width, width * rng.uniform(0.25, 0.4) * (0.6 + 0.4 * depth), shade, base)
+
+
+def _streak(
+    canvas: SceneCanvas,
+    rng: np.random.Generator,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    shade: np.ndarray,
+    lit: np.ndarray,
+) -> None:
+    """A long cloud tapering at both ends: its body in shade, its underside catching the low sun."""
+    ts = np.linspace(-1, 1, 40)
+    wave = 1 + 0.25 * np.sin(ts * rng.uniform(4, 8) + rng.uniform(0, 6))
+    thickness = height * (1 - ts**2) ** 0.7 * wave
+    xs = x + ts * width / 2
+    top = y - thickness + height * 0.3 * ts * rng.uniform(-1, 1)
+    canvas.polygon(
+        np.concatenate([np.stack([xs, top], 1), np.stack([xs[::-1], (top + 1.6 * thickness)[::-1]], 1)]), shade
+    )
+    canvas.polygon(
+        np.concatenate(
+            [np.stack([xs, top + 1.0 * thickness], 1), np.stack([xs[::-1], (top + 1.6 * thickness)[::-1]], 1)]
+        ),
+        lit,
+    )
 
 
 def _cloud(
@@ -88,9 +117,10 @@ def _cloud(
     height: float,
     shade: np.ndarray,
     lit: np.ndarray,
+    lumps: int | None = None,
 ) -> None:
-    """A cumulus: a few overlapping lumps on a flat base, shaded below and lit above."""
-    lumps = int(rng.integers(3, 6))
+    """A cumulus: a row of overlapping lumps on a flat base, shaded below and lit above."""
+    lumps = lumps or int(rng.integers(3, 6))
     for k in range(lumps):
         t = (k + 0.5) / lumps - 0.5
         lx = x + t * width * 0.8 + rng.normal(0, width * 0.04)
@@ -106,23 +136,21 @@ def _cloud(
 
 
 def _storm_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator) -> None:
-    """Heavy banks over most of the sky, darkest overhead, with one break where the light comes through."""
+    """Heavy billowing banks over most of the sky, darkest overhead, with one break where light comes through."""
     gap_x = rng.uniform(0.25, 0.75) * stage.width
     gap_y = stage.horizon * rng.uniform(0.45, 0.7)
     canvas.glow(gap_x, gap_y, stage.unit * 0.2, light["cloud"], 1.0)
-    for _ in range(int(rng.integers(9, 14))):  # heavy masses, the darkest high up
-        t = rng.uniform(0, 1) ** 0.8
+    masses = []
+    for _ in range(int(rng.integers(8, 12))):
+        t = rng.uniform(0, 1) ** 0.8  # 0: overhead, 1: near the horizon
         x = rng.uniform(-0.1, 1.1) * stage.width
-        y = stage.horizon * (0.05 + 0.7 * t)
-        if abs(x - gap_x) < stage.unit * 0.18 and abs(y - gap_y) < stage.horizon * 0.18:
+        y = stage.horizon * (0.08 + 0.72 * t)
+        if abs(x - gap_x) < stage.unit * 0.2 and abs(y - gap_y) < stage.horizon * 0.2:
             continue
-        rx = stage.width * rng.uniform(0.12, 0.28) * (1 - 0.4 * t)
-        ry = stage.horizon * rng.uniform(0.07, 0.13) * (1 - 0.4 * t)
-        dark = mix(light["cloud shade"], light["horizon"], 0.5 * t) * rng.uniform(0.85, 1.1)
-        canvas.polygon(blob(x, y, rx, ry, rng, 0.3, 9), dark)
-        for _ in range(int(rng.integers(1, 3))):  # light catching the tops
-            lx, ly = x + rng.normal(0, rx * 0.3), y - ry * rng.uniform(0.3, 0.6)
-            canvas.polygon(
-                blob(lx, ly, rx * rng.uniform(0.3, 0.5), ry * rng.uniform(0.3, 0.5), rng, 0.3, 7),
-                mix(dark, light["cloud"], rng.uniform(0.25, 0.45)),
-            )
+        masses.append((t, x, y))
+    for t, x, y in sorted(masses, key=lambda m: -m[0]):  # the far, low banks first
+        width = stage.width * rng.uniform(0.3, 0.55) * (1 - 0.45 * t)
+        height = stage.horizon * rng.uniform(0.16, 0.26) * (1 - 0.45 * t)
+        dark = mix(light["cloud shade"], light["horizon"], 0.45 * t) * rng.uniform(0.9, 1.08)
+        lit = mix(dark, light["cloud"], rng.uniform(0.3, 0.5))
+        _cloud(canvas, rng, x, y, width, height, dark, lit, lumps=int(rng.integers(4, 8)))

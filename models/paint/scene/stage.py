@@ -1,8 +1,8 @@
 """The stage of a scene: the horizon, the ground plane and where the water is, so that the composer
 knows where a thing can stand and how big it looks there.
 
-Perspective: the eye is at the horizon's height, so a thing standing on the ground at row y looks
-(y - horizon) times its height in eye-heights tall, and fades toward the haze with distance.
+Perspective: the eye is at the horizon's height, so a thing standing on the ground looks taller the
+nearer it stands (its height in eye-heights times `eye(y)`), and fades toward the haze with distance.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .raster import polygon_mask
+
+EYE_SCALE = 0.45  # one eye-height at the bottom edge, as a share of the frame's height
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Stage:
 
     def __post_init__(self) -> None:
         self.water = np.zeros((self.height, self.width), bool)
+        self.blocked = np.zeros((self.height, self.width), bool)
 
     @property
     def unit(self) -> float:
@@ -38,13 +41,21 @@ class Stage:
         return self.horizon + nearness * (self.height - self.horizon)
 
     def eye(self, y: float) -> float:
-        """How many pixels one eye-height measures for a thing standing at row y."""
-        return max(1.0, y - self.horizon)
+        """How many pixels one eye-height measures for a thing standing at row y. A high horizon means a
+        raised viewpoint (the painter looks down on the land), a low one a viewer near the ground: the eye
+        is scaled so that a thing at a given nearness has the same size whatever the horizon."""
+        return max(1.0, (y - self.horizon) / max(self.height - self.horizon, 1.0) * EYE_SCALE * self.height)
 
     def add_water(self, points: np.ndarray) -> None:
         mask, top, left = polygon_mask(points, self.width, self.height)
         if mask is not None:
             self.water[top : top + mask.shape[0], left : left + mask.shape[1]] |= mask > 0.5
+
+    def block(self, points: np.ndarray) -> None:
+        """Nothing may stand or float inside this outline (something big will be drawn there)."""
+        mask, top, left = polygon_mask(points, self.width, self.height)
+        if mask is not None:
+            self.blocked[top : top + mask.shape[0], left : left + mask.shape[1]] |= mask > 0.5
 
     def is_water(self, x: float, y: float) -> bool:
         row, col = int(np.clip(y, 0, self.height - 1)), int(np.clip(x, 0, self.width - 1))
@@ -53,8 +64,9 @@ class Stage:
     def land_x(self, y: float, preferred: float, half_width: float, water: bool = False) -> float | None:
         """The x nearest `preferred` where a thing `half_width` wide can stand at row y on land (or on
         water when `water`), inside the frame; None when there is no such place."""
-        row = self.water[int(np.clip(y, 0, self.height - 1))]
-        ok = row if water else ~row
+        index = int(np.clip(y, 0, self.height - 1))
+        row = self.water[index]
+        ok = (row if water else ~row) & ~self.blocked[index]
         margin = int(max(1, half_width))
         candidates = np.arange(margin, self.width - margin, max(1, margin // 3))
         if not len(candidates):

@@ -194,6 +194,12 @@ def draw_harbour_wall(
     canvas.polygon(face, shade=lambda yy, xx: _far_shade(stage, light, shade, yy))
     top = np.concatenate([np.stack([xs, ys - front_h - top_h], 1), np.stack([xs[::-1], (ys - front_h)[::-1]], 1)])
     canvas.polygon(top, shade=lambda yy, xx: _far_shade(stage, light, stone, yy))
+    coping = np.concatenate(
+        [np.stack([xs, ys - front_h - top_h * 0.15], 1), np.stack([xs[::-1], (ys - front_h * 0.9)[::-1]], 1)]
+    )
+    canvas.polygon(coping, shade=lambda yy, xx: _far_shade(stage, light, mix(stone, light["wall"], 0.5), yy))
+    waterline = np.concatenate([np.stack([xs, ys - front_h * 0.25], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
+    canvas.polygon(waterline, shade=lambda yy, xx: _far_shade(stage, light, shade * 0.6, yy))
     eye = stage.eye(end_y)
     tower = eye * 2.2
     base = end_y - eye * 0.55

@@ -3,6 +3,8 @@ waves from ripples to a great breaking wave, and the path of light under a low s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .land import ribbon
@@ -130,18 +132,34 @@ def draw_waves(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.G
             height = eye * (0.06 + 0.4 * roughness) * rng.uniform(0.6, 1.2)
             xs = np.linspace(-0.5, 0.5, 16)
             crest = np.stack([x + xs * length, y - height * np.cos(xs * np.pi) ** 1.5], 1)
-            if roughness >= 0.5:
+            if roughness >= 0.5:  # a dark swell, whitecaps breaking along its top
                 body = np.concatenate([crest, [(x + length / 2, y + height * 0.3), (x - length / 2, y + height * 0.3)]])
                 canvas.polygon(body, light.far(swell, n))
-                crest = crest[4 + int(rng.integers(0, 3)) : 12 - int(rng.integers(0, 3))]  # foam only on the top
+                for _ in range(int(rng.integers(1, 3))):  # foam: a tapering streak along part of the crest
+                    start = int(rng.integers(2, 9))
+                    segment = crest[start : start + int(rng.integers(4, 8))]
+                    if len(segment) < 3:
+                        continue
+                    taper = np.sin(np.linspace(0, np.pi, len(segment))) * height * rng.uniform(0.12, 0.22)
+                    streak = np.concatenate([segment, (segment + np.stack([taper * 0, taper], 1))[::-1]])
+                    canvas.polygon(streak, light.far(crest_colour, n), alpha=0.9)
+                continue
             thickness = max(0.8, eye * 0.04) + height * 0.1
             lip = np.concatenate([crest, (crest + [0, thickness])[::-1]])
             canvas.polygon(lip, light.far(crest_colour, n), alpha=0.85)
 
 
-def draw_great_wave(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, side: int) -> None:
-    """A breaking wave that rises from the bottom corner on `side` and curls over toward the middle."""
-    canvas.begin("waves")
+@dataclass
+class GreatWave:
+    """A breaking wave rising from the bottom corner on one side and curling over toward the middle."""
+
+    body: np.ndarray  # outline of the whole wave (pixels)
+    hollow: np.ndarray  # the lighter water inside the curl
+    crest: np.ndarray  # points along the top, where the foam is
+    height: float
+
+
+def great_wave_shape(stage: Stage, rng: np.random.Generator, side: int) -> GreatWave:
     w, h = stage.width, stage.height
     height = h - stage.horizon * rng.uniform(0.35, 0.6)
     width = w * rng.uniform(0.5, 0.65)
@@ -164,39 +182,33 @@ def draw_great_wave(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.ran
             (1.05, 1.05),
         ]
     )
-    inner = np.array(
-        [
-            (0.5, 0.12),
-            (0.7, 0.16),
-            (0.8, 0.28),
-            (0.7, 0.26),
-            (0.6, 0.34),
-            (0.56, 0.55),
-            (0.62, 0.78),
-            (0.75, 0.95),
-            (0.45, 0.95),
-            (0.42, 0.5),
-        ]
-    )
+    hollow = np.array([(0.5, 0.12), (0.7, 0.16), (0.8, 0.28), (0.7, 0.26), (0.6, 0.34), (0.56, 0.55), (0.62, 0.78),
+                       (0.75, 0.95), (0.45, 0.95), (0.42, 0.5)])  # fmt: skip
 
     def place(points: np.ndarray) -> np.ndarray:
         u, v = points[:, 0], points[:, 1]
         x = u * width if side < 0 else w - u * width
         return np.stack([x, h - height + v * height], 1)
 
-    deep = light["sea"] * 0.75
-    canvas.polygon(place(catmull_rom(body, 10, closed=True)), deep)
-    canvas.polygon(place(catmull_rom(inner, 10, closed=True)), mix(light["sea"], light["foam"], 0.35))
-    # foam: a fringe of small claws along the crest and the lip
-    crest = catmull_rom(body[2:8], 12)
-    for u, v in crest[::2]:
-        r = height * rng.uniform(0.025, 0.045)
-        cx, cy = place(np.array([[u, v]]))[0]
+    return GreatWave(
+        place(catmull_rom(body, 10, closed=True)),
+        place(catmull_rom(hollow, 10, closed=True)),
+        place(catmull_rom(body[2:8], 12)),
+        height,
+    )
+
+
+def draw_great_wave(canvas: SceneCanvas, light: Light, rng: np.random.Generator, wave: GreatWave) -> None:
+    canvas.begin("waves")
+    canvas.polygon(wave.body, light["sea"] * 0.75)
+    canvas.polygon(wave.hollow, mix(light["sea"], light["foam"], 0.35))
+    for cx, cy in wave.crest[::2]:  # foam: a fringe of small claws along the crest
+        r = wave.height * rng.uniform(0.025, 0.045)
         canvas.ellipse(cx, cy, r * 1.3, r, light["foam"])
-    for _ in range(int(rng.integers(10, 18))):  # spray
-        u, v = rng.uniform(0.6, 1.0), rng.uniform(-0.05, 0.3)
-        cx, cy = place(np.array([[u, v]]))[0]
-        r = height * rng.uniform(0.01, 0.025)
+    tip = wave.crest[-1]
+    for _ in range(int(rng.integers(10, 18))):  # spray thrown off the lip
+        cx, cy = tip + rng.normal(0, wave.height * 0.08, 2) - [0, wave.height * 0.05]
+        r = wave.height * rng.uniform(0.01, 0.025)
         canvas.ellipse(cx, cy, r, r, light["foam"])
 
 

@@ -123,6 +123,7 @@ class SubjectReading:
     words: dict[str, str] = field(default_factory=dict)  # element or mood -> the word that named it
     wheat: bool = False  # fields of wheat rather than grass
     great_wave: bool = False
+    one_mountain: bool = False  # "a mountain", "Fuji": one great peak rather than a range
 
 
 def read_subject(subject: str) -> SubjectReading:
@@ -143,6 +144,9 @@ def read_subject(subject: str) -> SubjectReading:
     if "night" in reading.moods and "sun" in reading.elements and not re.search(r"\bsuns?\b", text):
         reading.elements.discard("sun")
     reading.wheat = bool(re.search(r"\b(wheat|wheatfields?|harvest|hay|crops?|golden)\b", text))
+    reading.one_mountain = bool(
+        re.search(r"\b(a|one|the|single|snowy|great|lone) mountain\b|\bfuji\b|\bvolcano\b|\bpeak\b", text)
+    )
     reading.great_wave = bool(re.search(r"\bgreat waves?\b|\bbig waves?\b|\bhuge waves?\b", text))
     return reading
 
