@@ -19,6 +19,7 @@ from ..resources import resource
 from .network import StyleRenderer
 from .palette import PaletteGMM
 from .scratch import LayoutModel
+from .strokes.stroke_style import StrokeStyle, stroke_style_from_palette
 
 STYLE_KIND = "paint-style"
 RENDERER_PREFIX = "renderer."
@@ -34,10 +35,19 @@ class Style:
     checkpoint_hash: str = ""
     layout: LayoutModel | None = None  # composition model for painting from scratch
     path: Path | None = None  # the checkpoint it was loaded from (its references/ folder sits beside it)
+    strokes: StrokeStyle | None = None  # what the stroke renderer learned from the paintings
 
     @property
     def title(self) -> str:
         return str(self.metadata.get("title", self.name))
+
+    @property
+    def stroke_style(self) -> StrokeStyle:
+        """The learned stroke style; a style saved before the stroke renderer existed paints with default
+        brushes and colour habits taken from its palette."""
+        if self.strokes is None:
+            self.strokes = stroke_style_from_palette(self.palette)
+        return self.strokes
 
 
 def renderer_tensors(renderer: StyleRenderer, dtype: torch.dtype = torch.float16) -> dict[str, torch.Tensor]:
@@ -54,8 +64,11 @@ def save_style(
     training: dict[str, Any] | None = None,
     title: str | None = None,
     layout: LayoutModel | None = None,
+    strokes: StrokeStyle | None = None,
 ) -> Path:
     tensors = {**renderer_tensors(renderer), **palette.to_tensors(), **(layout.to_tensors() if layout else {})}
+    if strokes is not None:
+        tensors.update(strokes.to_tensors())
     return save_checkpoint(
         path,
         tensors,
@@ -68,7 +81,11 @@ def save_style(
             "work_size": work_size,
         },
         training=training or {},
-        extra={"name": name, "title": title or name.replace("-", " ").title()},
+        extra={
+            "name": name,
+            "title": title or name.replace("-", " ").title(),
+            **({"strokes": strokes.to_json()} if strokes is not None else {}),
+        },
     )
 
 
@@ -111,7 +128,14 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
     except KeyError:
         raise CheckpointError(f"{path.name} has no palette: retrain the style.") from None
     layout = LayoutModel.from_tensors(checkpoint.tensors) if "layout.mean" in checkpoint.tensors else None
+    strokes = None
+    if "strokes" in checkpoint.metadata:
+        try:
+            strokes = StrokeStyle.from_checkpoint(checkpoint.tensors, checkpoint.metadata["strokes"])
+        except ValueError as error:
+            raise CheckpointError(f"{path.name} cannot be painted with strokes: {error}. Retrain the style.") from None
     return Style(
+        strokes=strokes,
         name=str(checkpoint.metadata.get("name", path.stem)),
         layout=layout,
         renderer=renderer,

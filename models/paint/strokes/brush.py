@@ -1,0 +1,257 @@
+"""Strokes as data: trace many strokes at once along a field, stamp them into an ownership map, read it back.
+
+A layer of strokes is a batch: all paths advance together, one `grid_sample` per step. Strokes are
+drawn as ribbons (capsules between consecutive path points, whose radius tapers along the stroke).
+Overlap is resolved without a loop over strokes: every covered pixel keeps the largest key of the
+strokes that cover it (`scatter_reduce` "amax"), and a key is the stroke's place in painting order
+(later layers and later strokes on top) times MAX_POINTS plus the segment index: the painter's
+algorithm, vectorised. Reading the map back gives each pixel its stroke, and where in the stroke it
+lies: `along` (0 at the start, 1 at the end) and `across` (-1 to 1 from one edge to the other).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from .filters import sample
+
+MAX_POINTS = 64  # points per stroke path at most (keys are stroke * MAX_POINTS + segment)
+_CANDIDATES_PER_CHUNK = 262_144  # candidate pixels per stamping step: bounded memory, cache-sized temporaries
+
+
+@dataclass
+class Strokes:
+    """A batch of strokes: paths (N, P, 2) in pixels, the first and last valid point of each, radius (N,)."""
+
+    paths: torch.Tensor
+    first: torch.Tensor
+    last: torch.Tensor
+    radius: torch.Tensor
+
+    @property
+    def count(self) -> int:
+        return self.paths.shape[0]
+
+
+def direction_at(field: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+    """Unit directions (N, 2) of a doubled-angle field at (N, 2) points (sign undetermined)."""
+    doubled = sample(field, points)
+    doubled = doubled / doubled.norm(dim=1, keepdim=True).clamp_min(1e-9)
+    # Half-angle formulas: cheaper than atan2, cos and sin.
+    cos = ((1 + doubled[:, 0]) / 2).clamp_min(0).sqrt()
+    sin = ((1 - doubled[:, 0]) / 2).clamp_min(0).sqrt() * torch.where(doubled[:, 1] < 0, -1.0, 1.0)
+    return torch.stack([cos, sin], dim=1)
+
+
+def _march(
+    start: torch.Tensor,
+    heading: torch.Tensor,
+    steps: int,
+    step_length: torch.Tensor,
+    field: torch.Tensor,
+    keeps_going,
+    smoothing: float,
+    min_steps: int,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Advance all strokes `steps` times along the field; returns points (N, steps, 2) and how many are valid."""
+    height, width = field.shape[-2:]
+    position, direction = start, heading
+    alive = torch.ones(start.shape[0], dtype=torch.bool, device=start.device)
+    valid = torch.zeros(start.shape[0], dtype=torch.long, device=start.device)
+    points = []
+    for step in range(steps):
+        new = direction_at(field, position)
+        new = torch.where(((new * direction).sum(1) < 0)[:, None], -new, new)
+        # A little inertia: a brush does not turn on the spot (Hertzmann's curvature filter).
+        new = smoothing * direction + (1 - smoothing) * new
+        new = new / new.norm(dim=1, keepdim=True).clamp_min(1e-9)
+        candidate = position + new * step_length[:, None]
+        inside = (candidate[:, 0] >= 0) & (candidate[:, 0] <= width - 1) & (candidate[:, 1] >= 0)
+        inside &= candidate[:, 1] <= height - 1
+        alive &= inside & ((step < min_steps) | keeps_going(candidate))
+        position = torch.where(alive[:, None], candidate, position)
+        direction = torch.where(alive[:, None], new, direction)
+        valid += alive.long()
+        points.append(position)
+    return torch.stack(points, dim=1), valid
+
+
+def trace(
+    seeds: torch.Tensor,
+    radius: torch.Tensor,
+    field: torch.Tensor,
+    keeps_going,
+    *,
+    max_steps: int,
+    min_steps: int = 1,
+    step: float = 1.0,
+    smoothing: float = 0.35,
+    generator: torch.Generator | None = None,
+) -> Strokes:
+    """Grow a stroke both ways from each seed along the field, `max_steps` at most each way.
+
+    `keeps_going(points) -> (N,) bool` says whether each stroke may extend to the new point."""
+    max_steps = min(max_steps, (MAX_POINTS - 2) // 2)
+    heading = direction_at(field, seeds)
+    if generator is not None:  # which way a stroke starts does not matter, but must be seeded
+        flip = torch.rand(seeds.shape[0], generator=generator).to(seeds) < 0.5
+        heading = torch.where(flip[:, None], -heading, heading)
+    step_length = radius * step
+    forward, forward_count = _march(seeds, heading, max_steps, step_length, field, keeps_going, smoothing, min_steps)
+    backward, backward_count = _march(seeds, -heading, max_steps, step_length, field, keeps_going, smoothing, min_steps)
+    paths = torch.cat([backward.flip(1), seeds[:, None], forward], dim=1)
+    first = max_steps - backward_count
+    last = max_steps + forward_count
+    return Strokes(paths=paths, first=first, last=last, radius=radius)
+
+
+def taper(along: torch.Tensor) -> torch.Tensor:
+    """Width profile of a stroke (0..1 along it): the brush lands, spreads, and lifts off thinner."""
+    landing = (along / 0.15).clamp(0, 1)
+    lifting = ((1 - along) / 0.3).clamp(0, 1)
+    return 0.45 + 0.55 * torch.sqrt(landing * lifting)
+
+
+@dataclass
+class KeyMap:
+    """The ownership map being painted: flat int64 keys, -1 where no stroke has been.
+
+    It has a margin on every side twice as wide as the widest brush, so that a disc centred up to a
+    radius outside the picture still lands inside the map and stamping needs no bounds checks."""
+
+    keys: torch.Tensor
+    height: int
+    width: int
+    margin: int
+
+    @classmethod
+    def empty(cls, height: int, width: int, widest_radius: float, device: torch.device | str = "cpu") -> KeyMap:
+        margin = 2 * int(math.ceil(widest_radius)) + 3
+        keys = torch.full(((height + 2 * margin) * (width + 2 * margin),), -1, dtype=torch.long, device=device)
+        return cls(keys, height, width, margin)
+
+    def inner(self) -> torch.Tensor:
+        """The (H, W) keys of the picture itself."""
+        padded = self.keys.view(self.height + 2 * self.margin, self.width + 2 * self.margin)
+        return padded[self.margin : self.margin + self.height, self.margin : self.margin + self.width]
+
+
+def _discs_along(strokes: Strokes, per_segment: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Disc centres (D, 2), radii (D,), stroke ids and segment indices along every stroke.
+
+    Discs half a radius apart cover a ribbon whose edges dip by 3% of its radius at most."""
+    lengths = (strokes.last - strokes.first).clamp_min(1)
+    index = torch.arange(strokes.paths.shape[1] - 1, device=strokes.paths.device)
+    real = (index[None] >= strokes.first[:, None]) & (index[None] < strokes.last[:, None])
+    # A stroke of a single point still gets one (zero-length) segment: a dab.
+    real |= (index[None] == strokes.first[:, None]) & (strokes.last == strokes.first)[:, None]
+    stroke_id, segment = real.nonzero(as_tuple=True)
+    a, b = strokes.paths[stroke_id, segment], strokes.paths[stroke_id, segment + 1]
+    # The last segment of each stroke also gets a disc at its far end.
+    is_last = (segment + 1 >= strokes.last[stroke_id])[:, None]
+    fractions = torch.arange(per_segment + 1, device=a.device, dtype=a.dtype) / per_segment
+    keep = torch.ones((a.shape[0], per_segment + 1), dtype=torch.bool, device=a.device)
+    keep[:, -1] = is_last[:, 0]
+    centres = a[:, None] + fractions[None, :, None] * (b - a)[:, None]
+    along = ((segment - strokes.first[stroke_id])[:, None].float() + fractions[None]) / lengths[stroke_id, None]
+    radii = strokes.radius[stroke_id, None] * taper(along.clamp(0, 1))
+    expand = keep.nonzero(as_tuple=True)
+    return centres[expand], radii[expand], stroke_id[expand[0]], segment[expand[0]]
+
+
+def stamp(
+    key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[int, int] = (0, 0), discs_per_segment: int = 2
+) -> None:
+    """Stamp strokes into the key map in place: stroke i gets key ids[i] * MAX_POINTS + segment.
+
+    The map covers the pixels from `origin` (x, y) on; discs that cannot reach it are skipped."""
+    if strokes.count == 0:
+        return
+    centres, radii, stroke_id, segment = _discs_along(strokes, discs_per_segment)
+    centres = centres - torch.tensor(origin, dtype=centres.dtype)
+    reaches = (centres[:, 0] > -radii - 1) & (centres[:, 0] < key_map.width + radii)
+    reaches &= (centres[:, 1] > -radii - 1) & (centres[:, 1] < key_map.height + radii)
+    if not reaches.all():
+        centres, radii, stroke_id, segment = centres[reaches], radii[reaches], stroke_id[reaches], segment[reaches]
+    if centres.shape[0] == 0:
+        return
+    widest = float(radii.max())
+    reach = int(math.ceil(widest)) + 1
+    span = torch.arange(-reach, reach + 1, device=centres.device, dtype=torch.float32)
+    oy, ox = (o.flatten() for o in torch.meshgrid(span, span, indexing="ij"))
+    within = ox * ox + oy * oy <= (widest + 1.0) ** 2
+    ox, oy = ox[within][None], oy[within][None]
+    stride = key_map.width + 2 * key_map.margin
+    offset_flat = (oy * stride + ox).long()
+    rounded = torch.round(centres)
+    # Each disc: its centre's pixel in the padded map, and how far its true centre lies from that pixel.
+    base = ((rounded[:, 1] + key_map.margin) * stride + rounded[:, 0] + key_map.margin).long()[:, None]
+    cx, cy = (rounded[:, 0] - centres[:, 0])[:, None], (rounded[:, 1] - centres[:, 1])[:, None]
+    limit = (radii * radii)[:, None]
+    key = (ids[stroke_id] * MAX_POINTS + segment)[:, None]
+    chunk = max(1, _CANDIDATES_PER_CHUNK // ox.shape[1])
+    for start in range(0, centres.shape[0], chunk):
+        part = slice(start, start + chunk)
+        rx, ry = cx[part] + ox, cy[part] + oy
+        inside = rx * rx + ry * ry <= limit[part]
+        flat = (base[part] + offset_flat)[inside]
+        key_map.keys.scatter_reduce_(0, flat, key[part].expand_as(inside)[inside], reduce="amax")
+
+
+@dataclass
+class Ownership:
+    """Per pixel: the stroke on top (-1 where none), and where in it the pixel lies."""
+
+    stroke: torch.Tensor  # (H, W) long
+    along: torch.Tensor  # (H, W) 0..1 from the stroke's start to its end
+    across: torch.Tensor  # (H, W) -1..1 from one edge to the other
+
+
+def _nearest_on(paths: torch.Tensor, stroke: torch.Tensor, segment: torch.Tensor, pixel: torch.Tensor):
+    a = paths[stroke, segment]
+    ab = paths[stroke, (segment + 1).clamp(max=paths.shape[1] - 1)] - a
+    relative = pixel - a
+    t = ((relative * ab).sum(1) / (ab * ab).sum(1).clamp_min(1e-9)).clamp(0, 1)
+    offset = relative - t[:, None] * ab
+    side = torch.sign(ab[:, 0] * relative[:, 1] - ab[:, 1] * relative[:, 0])
+    return t, offset.norm(dim=1), side
+
+
+def read_ownership(key_map: KeyMap, strokes: Strokes, origin: tuple[int, int] = (0, 0)) -> Ownership:
+    """Decode a key map whose keys index `strokes` (key // MAX_POINTS); the map starts at pixel `origin`.
+
+    A pixel's place in its stroke is measured from the nearest of the segment that claimed it and its
+    two neighbours: where a stroke bends, the later segment's disc claims pixels that lie beside the
+    earlier one, and measuring from it alone would put ribs across the stroke."""
+    paths, first, last, radius = strokes.paths, strokes.first, strokes.last, strokes.radius
+    keys, height, width = key_map.inner().flatten(), key_map.height, key_map.width
+    covered = keys >= 0
+    safe = keys.clamp_min(0)
+    stroke, claimed = safe // MAX_POINTS, safe % MAX_POINTS
+    ys, xs = torch.meshgrid(
+        torch.arange(height, device=keys.device), torch.arange(width, device=keys.device), indexing="ij"
+    )
+    pixel = torch.stack([xs.flatten() + origin[0], ys.flatten() + origin[1]], dim=1).float()
+    low, high = first[stroke], (last[stroke] - 1).clamp_min(first[stroke])
+    best = None
+    for shift in (-1, 0, 1):
+        segment = torch.minimum(torch.maximum(claimed + shift, low), high)
+        t, distance, side = _nearest_on(paths, stroke, segment, pixel)
+        if best is None:
+            best = [segment, t, distance, side]
+        else:
+            closer = distance < best[2]
+            best = [torch.where(closer, new, old) for new, old in zip((segment, t, distance, side), best, strict=True)]
+    segment, t, distance, side = best
+    length = (last - first).clamp_min(1).float()
+    along = ((segment - first[stroke]).float() + t) / length[stroke]
+    reach = radius[stroke] * taper(along.clamp(0, 1))
+    across = (side * distance / reach.clamp_min(1e-6)).clamp(-1, 1)
+    return Ownership(
+        stroke=torch.where(covered, stroke, -1).view(height, width),
+        along=torch.where(covered, along.clamp(0, 1), 0).view(height, width),
+        across=torch.where(covered, across, 0).view(height, width),
+    )

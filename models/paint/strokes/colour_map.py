@@ -1,0 +1,145 @@
+"""How a painter maps the world's colours to paint, learned from the paintings and applied to a picture.
+
+Measured from the paintings' pixels in OKLab (`ColourHabits.measure`):
+- the distributions of lightness and chroma (quantiles): how high or low the key, how saturated;
+- where the paint's hues gather (a chroma-weighted hue histogram);
+- warmth against lightness: how the lights and shadows lean in colour (Van Gogh's yellow lights and
+  blue shadows show as a slope of (a, b) against L).
+`map_colours` then moves a picture toward those habits by monotone maps: lightness and chroma by
+quantile mapping (the order of lights and darks and of dull and vivid areas is kept), each hue a
+limited way toward the nearest place the painter's hues gather (the order of hues around the circle
+is kept, an orange stays an orange), and the painter's warm/cool slope. Never nearest-colour snapping.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+QUANTILES = 21
+HUE_BINS = 36
+_MAX_HUE_SHIFT = math.radians(25)
+
+
+def _quantiles(values: torch.Tensor) -> torch.Tensor:
+    values = values.flatten()
+    if values.numel() > 200_000:
+        values = values[torch.linspace(0, values.numel() - 1, 200_000).long()]
+    return torch.quantile(values.float(), torch.linspace(0, 1, QUANTILES))
+
+
+def _hue_histogram(lab: torch.Tensor) -> torch.Tensor:
+    chroma = lab[1:].norm(dim=0).flatten()
+    hue = torch.atan2(lab[2], lab[1]).flatten()
+    bins = ((hue + math.pi) / (2 * math.pi) * HUE_BINS).long().clamp(0, HUE_BINS - 1)
+    histogram = torch.zeros(HUE_BINS).index_add_(0, bins, chroma.float())
+    # Smooth around the circle (about 20 degrees), so that a peak is a region of hue, not one bin.
+    kernel = torch.exp(-0.5 * (torch.arange(-4, 5).float() / 2.0) ** 2)
+    wrapped = torch.cat([histogram[-4:], histogram, histogram[:4]])
+    smooth = torch.nn.functional.conv1d(wrapped.view(1, 1, -1), (kernel / kernel.sum()).view(1, 1, -1)).flatten()
+    return smooth / smooth.sum().clamp_min(1e-9)
+
+
+def _warmth_slope(lab: torch.Tensor) -> torch.Tensor:
+    """Least-squares slope of (a, b) against L: the colour shift per unit of lightness."""
+    flat = lab.reshape(3, -1)
+    centred = flat - flat.mean(1, keepdim=True)
+    variance = (centred[0] ** 2).mean().clamp_min(1e-6)
+    return (centred[1:] * centred[0]).mean(1) / variance
+
+
+@dataclass
+class ColourHabits:
+    lightness: torch.Tensor  # (QUANTILES,) quantiles of L
+    chroma: torch.Tensor  # (QUANTILES,) quantiles of chroma
+    hues: torch.Tensor  # (HUE_BINS,) chroma-weighted hue histogram, sums to 1
+    warmth: torch.Tensor  # (2,) slope of (a, b) against L
+
+    @classmethod
+    def measure(cls, labs: list[torch.Tensor]) -> ColourHabits:
+        """From (3, H, W) OKLab images: every image counts equally, whatever its size."""
+        samples = [lab.reshape(3, -1)[:, torch.linspace(0, lab[0].numel() - 1, 40_000).long()] for lab in labs]
+        pooled = torch.cat(samples, dim=1).view(3, 1, -1)
+        return cls(
+            lightness=_quantiles(pooled[0]),
+            chroma=_quantiles(pooled[1:].norm(dim=0)),
+            hues=_hue_histogram(pooled),
+            warmth=torch.stack([_warmth_slope(lab) for lab in labs]).mean(0),
+        )
+
+    def to_tensors(self, prefix: str) -> dict[str, torch.Tensor]:
+        return {f"{prefix}{name}": getattr(self, name).float() for name in ("lightness", "chroma", "hues", "warmth")}
+
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, torch.Tensor], prefix: str) -> ColourHabits:
+        values = {name: tensors[f"{prefix}{name}"].float() for name in ("lightness", "chroma", "hues", "warmth")}
+        return cls(**values)
+
+    def hue_shift_table(self) -> torch.Tensor:
+        """(HUE_BINS,) how far (radians) each hue moves at full strength: one mean-shift step toward where the
+        painter's hues gather nearby (within about 25 degrees), nothing where he has no hues near it."""
+        centres = (torch.arange(HUE_BINS).float() + 0.5) / HUE_BINS * 2 * math.pi - math.pi
+        difference = torch.remainder(centres[None] - centres[:, None] + math.pi, 2 * math.pi) - math.pi
+        kernel = torch.exp(-0.5 * (difference / math.radians(25)) ** 2) * self.hues[None]
+        # The floor (a uniform share of hue) keeps a hue the painter barely uses where it is.
+        shift = (kernel * difference).sum(1) / (kernel.sum(1) + 0.4 / HUE_BINS)
+        return (0.8 * shift).clamp(-_MAX_HUE_SHIFT, _MAX_HUE_SHIFT)
+
+
+def smooth_transfer(values: torch.Tensor, target: torch.Tensor, top: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """A monotone map (grid, mapped) on [0, top] taking the values' distribution toward the target quantiles.
+
+    The source distribution is smoothed (a kernel estimate of its CDF), so that a flat-colour sketch,
+    whose values sit in a few spikes, gets a gentle map, and the map's slope is kept between 1/3 and
+    3, so that no small difference (JPEG noise, a soft gradient) is blown up into a band."""
+    grid = torch.linspace(0, top, 65)
+    flat = values.flatten()
+    if flat.numel() > 20_000:
+        flat = flat[torch.linspace(0, flat.numel() - 1, 20_000).long()]
+    cdf = torch.special.ndtr((grid[:, None] - flat[None]) / (0.04 * top)).mean(1)
+    levels = torch.linspace(0, 1, target.numel())
+    index = torch.searchsorted(levels, cdf.clamp(0, 1)).clamp(1, levels.numel() - 1)
+    fraction = (cdf - levels[index - 1]) / (levels[index] - levels[index - 1])
+    mapped = target[index - 1] + fraction * (target[index] - target[index - 1])
+    step = grid[1] - grid[0]
+    slope = (torch.diff(mapped) / step).clamp(1 / 3, 3)
+    rebuilt = torch.cat([torch.zeros(1), torch.cumsum(slope * step, 0)])
+    # Anchored where the values' median sits, so the overall level is the quantile map's.
+    middle = torch.searchsorted(grid, flat.median().clamp(0, top)).clamp(0, grid.numel() - 1)
+    return grid, rebuilt - rebuilt[middle] + mapped[middle]
+
+
+def _apply_transfer(values: torch.Tensor, grid: torch.Tensor, mapped: torch.Tensor) -> torch.Tensor:
+    flat = values.flatten().clamp(float(grid[0]), float(grid[-1]))
+    index = torch.searchsorted(grid, flat).clamp(1, grid.numel() - 1)
+    fraction = (flat - grid[index - 1]) / (grid[index] - grid[index - 1])
+    return (mapped[index - 1] + fraction * (mapped[index] - mapped[index - 1])).view_as(values)
+
+
+def _hue_shift(hue: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
+    position = (hue + math.pi) / (2 * math.pi) * HUE_BINS - 0.5
+    low = torch.floor(position)
+    fraction = position - low
+    low = low.long() % HUE_BINS
+    return table[low] * (1 - fraction) + table[(low + 1) % HUE_BINS] * fraction
+
+
+def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float) -> torch.Tensor:
+    """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits."""
+    if strength <= 0:
+        return lab
+    lightness, chroma = lab[0], lab[1:].norm(dim=0)
+    mapped_l = _apply_transfer(lightness, *smooth_transfer(lightness, habits.lightness, 1.0)).clamp(0, 1)
+    mapped_c = _apply_transfer(chroma, *smooth_transfer(chroma, habits.chroma, 0.4)).clamp_min(0)
+    mapped_l = lightness + strength * (mapped_l - lightness)
+    mapped_c = chroma + strength * (mapped_c - chroma)
+    hue = torch.atan2(lab[2], lab[1])
+    # Grey pixels have no hue worth moving; the shift fades in with chroma.
+    hue = hue + strength * _hue_shift(hue, habits.hue_shift_table()) * (chroma / 0.04).clamp(0, 1)
+    a, b = mapped_c * torch.cos(hue), mapped_c * torch.sin(hue)
+    # Lights and shadows lean the painter's way (half the difference in slope, bounded).
+    lean = (0.5 * strength * (habits.warmth - _warmth_slope(lab))).clamp(-0.15, 0.15)
+    offset = mapped_l - mapped_l.mean()
+    return torch.stack([mapped_l, a + lean[0] * offset, b + lean[1] * offset])

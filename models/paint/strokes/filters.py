@@ -1,0 +1,93 @@
+"""Small image filters the stroke painter is built from: Gaussian blur, gradients, box means, OKLab images.
+
+Images are (C, H, W) float tensors. Every filter pads by reflection, so a pixel near the border is
+treated like one inside and a picture's edges get no halo.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from ..colour import oklab_to_srgb, srgb_to_oklab
+
+
+def to_oklab(rgb: torch.Tensor) -> torch.Tensor:
+    """(3, H, W) sRGB in [0, 1] -> (3, H, W) OKLab."""
+    return srgb_to_oklab(rgb.permute(1, 2, 0)).permute(2, 0, 1).contiguous()
+
+
+def to_rgb(lab: torch.Tensor) -> torch.Tensor:
+    """(3, H, W) OKLab -> (3, H, W) sRGB in [0, 1]."""
+    return oklab_to_srgb(lab.permute(1, 2, 0)).permute(2, 0, 1).contiguous()
+
+
+def _pad(image: torch.Tensor, pad_x: int, pad_y: int) -> torch.Tensor:
+    # Reflection needs the pad to be smaller than the side; replicate covers tiny pictures.
+    mode = "reflect" if pad_x < image.shape[-1] and pad_y < image.shape[-2] else "replicate"
+    return F.pad(image[None], (pad_x, pad_x, pad_y, pad_y), mode=mode)[0]
+
+
+def gaussian_kernel(sigma: float) -> torch.Tensor:
+    radius = max(1, math.ceil(3.0 * sigma))
+    x = torch.arange(-radius, radius + 1, dtype=torch.float32)
+    kernel = torch.exp(-0.5 * (x / sigma) ** 2)
+    return kernel / kernel.sum()
+
+
+def blur(image: torch.Tensor, sigma: float, exact: bool = False) -> torch.Tensor:
+    """Separable Gaussian blur of a (C, H, W) image. Large sigmas run on a smaller copy (the same to the
+    eye, but it depends on where the copy's pixels fall: `exact` when tiles must agree to the bit)."""
+    if sigma < 0.3:
+        return image
+    if sigma > 8.0 and not exact:
+        # A wide Gaussian is smooth: blur a copy at 1/f the size and enlarge it, far cheaper than a wide kernel.
+        factor = int(sigma // 4)
+        height, width = image.shape[-2:]
+        small = F.interpolate(image[None], scale_factor=1 / factor, mode="area", recompute_scale_factor=False)[0]
+        small = blur(small, sigma / factor)
+        return F.interpolate(small[None], size=(height, width), mode="bilinear", align_corners=False)[0]
+    kernel = gaussian_kernel(sigma).to(image)
+    radius = kernel.numel() // 2
+    channels = image.shape[0]
+    padded = _pad(image, radius, radius)
+    horizontal = F.conv2d(padded[None], kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1), groups=channels)
+    return F.conv2d(horizontal, kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1), groups=channels)[0]
+
+
+def box_mean(image: torch.Tensor, radius: int) -> torch.Tensor:
+    """Mean over the (2r+1)^2 square around each pixel."""
+    if radius <= 0:
+        return image
+    padded = _pad(image, radius, radius)
+    return F.avg_pool2d(padded[None], 2 * radius + 1, stride=1)[0]
+
+
+def gradients(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sobel derivatives (d/dx, d/dy) of each channel of a (C, H, W) image."""
+    channels = image.shape[0]
+    sobel = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], device=image.device) / 8.0
+    weight = torch.stack([sobel, sobel.T])[:, None].repeat(channels, 1, 1, 1).to(image)
+    out = F.conv2d(_pad(image, 1, 1)[None], weight, groups=channels)[0]
+    return out[0::2], out[1::2]
+
+
+def resize(image: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """Resize a (C, H, W) image, averaging when it shrinks (no aliasing)."""
+    if image.shape[-2:] == (height, width):
+        return image
+    shrinking = height < image.shape[-2] or width < image.shape[-1]
+    mode = "bicubic" if not shrinking else "bilinear"
+    return F.interpolate(image[None], size=(height, width), mode=mode, antialias=shrinking, align_corners=False)[0]
+
+
+def sample(image: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
+    """Bilinear values of a (C, H, W) image at (N, 2) pixel positions (x, y); returns (N, C)."""
+    height, width = image.shape[-2:]
+    grid = torch.stack([(points[:, 0] + 0.5) / width * 2 - 1, (points[:, 1] + 0.5) / height * 2 - 1], dim=-1)
+    values = F.grid_sample(
+        image[None], grid.view(1, 1, -1, 2).to(image), mode="bilinear", padding_mode="border", align_corners=False
+    )
+    return values[0, :, 0].T

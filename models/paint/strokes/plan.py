@@ -1,0 +1,194 @@
+"""Plan a painting as strokes, coarse to fine (Hertzmann 1998, "Painterly rendering with curved brush strokes
+of multiple sizes"), vectorised: each layer's strokes are seeded, traced and stamped as one batch.
+
+The plan is vector data (paths, radii, colours, in painting order); raster.py draws it at any size.
+Steps: simplify the picture (simplify.py), map its colours to the painter's habits (colour_map.py),
+build the direction field (field.py); then for each brush from the largest to the smallest, blur the
+mapped picture to the brush's scale, seed a stroke in every grid cell where the canvas so far still
+differs from it by more than the threshold (at the cell's worst pixel), grow each stroke along the
+field while the picture keeps its colour, and stamp the layer to update the canvas. Outlines last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from .brush import MAX_POINTS, KeyMap, Strokes, stamp, trace
+from .colour_map import map_colours
+from .field import direction_field, region_memberships
+from .filters import blur, sample
+from .outline import outline_strokes
+from .simplify import simplify
+from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What the user turns: brush scale (0.25 to 4), detail (0 to 1), outline (0 to 2 times the
+    painter's), palette strength (0 to 1)."""
+
+    brush_scale: float = 1.0
+    detail: float = 0.5
+    outline: float = 1.0
+    palette: float = 0.7
+
+
+@dataclass
+class StrokePlan:
+    """A painting as strokes in painting order, in the coordinates of a (height, width) plan."""
+
+    height: int
+    width: int
+    paths: torch.Tensor  # (N, P, 2) x, y
+    first: torch.Tensor  # (N,) first valid point of each path
+    last: torch.Tensor  # (N,) last valid point
+    radius: torch.Tensor  # (N,)
+    colour: torch.Tensor  # (N, 3) OKLab
+    is_outline: torch.Tensor  # (N,) bool
+    base: torch.Tensor  # (3, H, W) OKLab: the picture at the largest brush's scale, under any gap
+
+    @property
+    def count(self) -> int:
+        return self.paths.shape[0]
+
+    def strokes(self) -> Strokes:
+        return Strokes(paths=self.paths, first=self.first, last=self.last, radius=self.radius)
+
+
+def _seeds_in_cells(
+    error: torch.Tensor, cell: int, threshold: float, generator: torch.Generator, everywhere: bool
+) -> torch.Tensor:
+    """(N, 2) seeds: one per grid cell whose mean error exceeds the threshold, at its worst pixel
+    (with `everywhere`, one per cell at a random place)."""
+    height, width = error.shape
+    rows, cols = -(-height // cell), -(-width // cell)
+    if everywhere:
+        ys, xs = torch.meshgrid(torch.arange(rows), torch.arange(cols), indexing="ij")
+        corner = torch.stack([xs.flatten(), ys.flatten()], dim=1).float() * cell
+        points = corner + torch.rand((rows * cols, 2), generator=generator) * cell
+    else:
+        padded = F.pad(error[None, None], (0, cols * cell - width, 0, rows * cell - height))
+        mean = F.avg_pool2d(padded, cell)[0, 0].flatten()
+        # A little noise breaks ties in flat cells, so seeds do not line up on the cells' corners.
+        _, where = F.max_pool2d(
+            padded + 1e-3 * torch.rand(padded.shape, generator=generator), cell, return_indices=True
+        )
+        where = where[0, 0].flatten()[mean > threshold]
+        points = torch.stack([where % (cols * cell), where // (cols * cell)], dim=1).float()
+        points = points + (torch.rand(points.shape, generator=generator) - 0.5) * (cell * 0.5)
+    points[:, 0].clamp_(0, width - 1)
+    points[:, 1].clamp_(0, height - 1)
+    return points
+
+
+def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """Turn a share of strokes to a complementary accent: the opposite hue where there is colour, and
+    on greys the painter's warm or cool lean (warm in the lights, cool in the shadows)."""
+    chosen = torch.rand(colours.shape[0], generator=generator) < share
+    chroma = colours[:, 1:].norm(dim=1, keepdim=True)
+    opposite = -colours[:, 1:] / chroma.clamp_min(1e-6) * chroma.clamp_min(0.05)
+    lean = warmth / warmth.norm().clamp_min(1e-6) * 0.05 * torch.sign(colours[:, :1] - 0.5)
+    accent = torch.where(chroma > 0.03, opposite, lean)
+    mixed = colours.clone()
+    mixed[:, 1:] = torch.where(chosen[:, None], 0.3 * colours[:, 1:] + 0.7 * accent, colours[:, 1:])
+    return mixed
+
+
+def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, generator: torch.Generator) -> StrokePlan:
+    """Plan the painting of a (3, H, W) OKLab picture."""
+    _, height, width = lab.shape
+    long_side = max(height, width)
+    unit = long_side / 512
+    coarseness = 1.5 - controls.detail  # 1.5 (broad) to 0.5 (detailed)
+    simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
+    mapped = map_colours(simplified, style.colours, controls.palette)
+    memberships = region_memberships(simplified, unit)
+    field = direction_field(
+        simplified,
+        memberships,
+        style.swirl,
+        unit=unit,
+        hatch_angle=style.hatch_angle,
+        hatch_pull=style.hatch_pull,
+        generator=generator,
+    )
+    layers = LAYERS + (1 if controls.detail > 0.75 else 0) - (1 if controls.detail < 0.25 else 0)
+    threshold = style.threshold * coarseness
+    widest = max(1.2, style.brush_size * long_side * controls.brush_scale)
+    key_map = KeyMap.empty(height, width, widest)
+    batches: list[tuple[Strokes, torch.Tensor]] = []
+    canvas, base = None, blur(mapped, 0.5 * widest)
+    for layer in range(layers):
+        radius = max(1.2, widest * LAYER_RATIO**layer)
+        reference = base if layer == 0 else blur(mapped, 0.5 * radius)
+        error = torch.full((height, width), 1.0) if canvas is None else (reference - canvas).norm(dim=0)
+        seeds = _seeds_in_cells(error, max(2, round(1.6 * radius)), threshold, generator, canvas is None)
+        if seeds.shape[0] == 0:
+            continue
+        seeds = seeds[torch.randperm(seeds.shape[0], generator=generator)]  # painting order within the layer
+        colours = sample(reference, seeds)
+        jitter = torch.randn(colours.shape, generator=generator) * style.jitter * torch.tensor([1.0, 0.6, 0.6])
+        colours = colours + jitter
+        if layer >= 2 and style.accents > 0:
+            colours = _accented(colours, style.accents, style.colours.warmth, generator)
+
+        def keeps_going(points: torch.Tensor, colours=colours, reference=reference, canvas=canvas) -> torch.Tensor:
+            # Stop where the picture changes colour, or where the canvas is already closer than this stroke.
+            off_reference = (sample(reference, points) - colours).norm(dim=1)
+            fits = off_reference < threshold * 2.5
+            if canvas is not None:
+                fits &= off_reference < (sample(canvas, points) - colours).norm(dim=1) + 0.01
+            return fits
+
+        strokes = trace(
+            seeds,
+            torch.full((seeds.shape[0],), radius),
+            field,
+            keeps_going,
+            max_steps=max(1, round(style.length)),
+            smoothing=style.smoothing,
+            generator=generator,
+        )
+        done = sum(s.count for s, _ in batches)
+        stamp(key_map, strokes, torch.arange(done, done + strokes.count))
+        batches.append((strokes, colours))
+        table = torch.cat([c for _, c in batches])
+        owner = key_map.inner().flatten() // MAX_POINTS
+        flat = table[owner.clamp_min(0)].T.reshape(3, height, width)
+        canvas = torch.where((owner >= 0).view(1, height, width), flat, base if canvas is None else canvas)
+    strength = style.outline * controls.outline
+    if strength > 0:
+        batches.append(outline_strokes(mapped, style, strength, unit, generator))
+    return _join(
+        batches, height, width, base, layers_count=len(batches) - (1 if strength > 0 else 0), outlined=strength > 0
+    )
+
+
+def _join(
+    batches: list[tuple[Strokes, torch.Tensor]],
+    height: int,
+    width: int,
+    base: torch.Tensor,
+    layers_count: int,
+    outlined: bool,
+) -> StrokePlan:
+    points = max(s.paths.shape[1] for s, _ in batches)
+
+    def padded(paths: torch.Tensor) -> torch.Tensor:
+        return F.pad(paths.permute(0, 2, 1), (0, points - paths.shape[1]), mode="replicate").permute(0, 2, 1)
+
+    is_outline = [torch.full((s.count,), outlined and index >= layers_count) for index, (s, _) in enumerate(batches)]
+    return StrokePlan(
+        height=height,
+        width=width,
+        paths=torch.cat([padded(s.paths) for s, _ in batches]),
+        first=torch.cat([s.first for s, _ in batches]),
+        last=torch.cat([s.last for s, _ in batches]),
+        radius=torch.cat([s.radius for s, _ in batches]),
+        colour=torch.cat([c for _, c in batches]),
+        is_outline=torch.cat(is_outline),
+        base=base,
+    )

@@ -1,0 +1,77 @@
+"""Draw a stroke plan at any size, in tiles: bounded memory, no seams.
+
+The plan's strokes are scaled to the output, and each tile stamps only the strokes that reach it
+(plus a halo as wide as the surface's filters reach) into its own ownership map. A pixel's owner is
+the largest key of the strokes covering it and the surface filters are local, so every tile computes
+exactly what the whole picture would have: tiles join without seams, whatever their size.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import torch
+import torch.nn.functional as F
+
+from ...jobs import check_cancelled
+from .brush import KeyMap, Strokes, read_ownership, stamp
+from .filters import to_rgb
+from .plan import StrokePlan
+from .surface import BRISTLES, finish_surface, surface_reach
+
+DEFAULT_TILE = 768
+
+
+def _base_colour(plan: StrokePlan, top: int, left: int, height: int, width: int, sx: float, sy: float) -> torch.Tensor:
+    """The plan's base picture at the output pixels of a tile (bilinear, pixel centres aligned)."""
+    ys = (torch.arange(top, top + height).float() + 0.5) / sy / plan.height * 2 - 1
+    xs = (torch.arange(left, left + width).float() + 0.5) / sx / plan.width * 2 - 1
+    grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1)[None]
+    return F.grid_sample(plan.base[None], grid, mode="bilinear", padding_mode="border", align_corners=False)[0]
+
+
+def rasterize(
+    plan: StrokePlan,
+    style,
+    height: int,
+    width: int,
+    seed: int,
+    tile: int = DEFAULT_TILE,
+    cancel: threading.Event | None = None,
+) -> Iterator[tuple[float, torch.Tensor | None]]:
+    """Yield (fraction done, None) per tile, then (1.0, (3, height, width) sRGB)."""
+    sx, sy = width / plan.width, height / plan.height
+    scale = (sx + sy) / 2
+    unit = max(height, width) / 512
+    paths = (plan.paths + 0.5) * torch.tensor([sx, sy]) - 0.5
+    strokes = Strokes(paths=paths, first=plan.first, last=plan.last, radius=plan.radius * scale)
+    profile = torch.rand((plan.count, BRISTLES + 1), generator=torch.Generator().manual_seed(seed + 7919))
+    # Each stroke's reach: the box around its valid points, widened by its radius.
+    index = torch.arange(paths.shape[1])[None, :, None]
+    valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])
+    low = torch.where(valid, paths, torch.full_like(paths, float("inf"))).amin(1) - strokes.radius[:, None] - 1
+    high = torch.where(valid, paths, torch.full_like(paths, float("-inf"))).amax(1) + strokes.radius[:, None] + 1
+    halo = surface_reach(unit, style.softness)
+    widest = float(strokes.radius.max()) if plan.count else 1.0
+    output = torch.empty((3, height, width))
+    rows, cols = list(range(0, height, tile)), list(range(0, width, tile))
+    total = len(rows) * len(cols)
+    for number, (y0, x0) in enumerate((y, x) for y in rows for x in cols):
+        check_cancelled(cancel)
+        y1, x1 = min(y0 + tile, height), min(x0 + tile, width)
+        top, left = max(0, y0 - halo), max(0, x0 - halo)
+        bottom, right = min(height, y1 + halo), min(width, x1 + halo)
+        near = (high[:, 0] >= left) & (low[:, 0] < right) & (high[:, 1] >= top) & (low[:, 1] < bottom)
+        ids = near.nonzero().flatten()
+        key_map = KeyMap.empty(bottom - top, right - left, widest)
+        stamp(key_map, Strokes(paths[ids], plan.first[ids], plan.last[ids], strokes.radius[ids]), ids, (left, top))
+        ownership = read_ownership(key_map, strokes, (left, top))
+        owner = ownership.stroke
+        flat = plan.colour[owner.clamp_min(0)].permute(2, 0, 1)
+        base = _base_colour(plan, top, left, bottom - top, right - left, sx, sy)
+        colour = torch.where((owner >= 0)[None], flat, base)
+        painted = finish_surface(colour, ownership, strokes.radius, plan.is_outline, profile, style, unit)
+        output[:, y0:y1, x0:x1] = to_rgb(painted[:, y0 - top : y1 - top, x0 - left : x1 - left])
+        yield (number + 1) / total, None
+    yield 1.0, output

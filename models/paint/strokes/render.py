@@ -1,0 +1,103 @@
+"""Paint a picture with strokes: the stroke renderer's public entry points.
+
+    render_strokes(image, stroke_style, StrokeParams(seed=3)) -> PIL image
+    stroke_render_job(...)  # the same as a job: Progress events, then Result(PIL image)
+
+The strokes are planned on a copy of the picture no larger than `plan_side` on its long side (the
+brush sizes are fractions of the picture, so the plan is the same painting at any size), then drawn
+at the size asked for, in tiles. Same seed, same parameters, same style: the same pixels.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import torch
+from PIL import Image
+
+from ...jobs import Event, Progress, Result, check_cancelled, run_job
+from ..images import pil_to_tensor, tensor_to_pil
+from .filters import resize, to_oklab
+from .plan import Controls, StrokePlan, plan_strokes
+from .raster import DEFAULT_TILE, rasterize
+from .stroke_style import StrokeStyle
+
+PLAN_SIDE = 1024  # long side of the plan at most (memory and time; brushes scale with the picture)
+
+
+@dataclass(frozen=True)
+class StrokeParams:
+    brush_scale: float = 1.0  # 0.25 to 4: the size of every brush
+    detail: float = 0.5  # 0 (broad, simplified) to 1 (fine detail, more strokes)
+    outline: float = 1.0  # 0 (none) to 2: times the painter's own outline strength
+    palette: float = 0.7  # 0 keeps the picture's colours, 1 takes the painter's colour habits fully
+    seed: int = 0
+    size: tuple[int, int] | None = None  # (width, height) of the output; None: the input's size
+    tile: int = DEFAULT_TILE  # output tile side (memory, not looks)
+    plan_side: int = PLAN_SIDE
+
+    def checked(self) -> StrokeParams:
+        if not 0.25 <= self.brush_scale <= 4.0:
+            raise ValueError("the brush scale must be between 0.25 and 4")
+        if not 0.0 <= self.detail <= 1.0 or not 0.0 <= self.palette <= 1.0:
+            raise ValueError("detail and palette strength must each be between 0 and 1")
+        if not 0.0 <= self.outline <= 2.0:
+            raise ValueError("the outline strength must be between 0 and 2")
+        if self.size is not None and (min(self.size) < 8 or max(self.size) > 16384):
+            raise ValueError("the output size must be between 8 and 16384 pixels on each side")
+        if self.tile < 64 or self.plan_side < 64:
+            raise ValueError("tiles and plans must be at least 64 pixels")
+        return self
+
+    def controls(self) -> Controls:
+        return Controls(brush_scale=self.brush_scale, detail=self.detail, outline=self.outline, palette=self.palette)
+
+
+def plan_size(width: int, height: int, plan_side: int) -> tuple[int, int]:
+    scale = min(1.0, plan_side / max(width, height))
+    return max(8, round(width * scale)), max(8, round(height * scale))
+
+
+def plan_for(style: StrokeStyle, source: torch.Tensor, params: StrokeParams, out_w: int, out_h: int) -> StrokePlan:
+    """The stroke plan for a (3, H, W) sRGB picture painted at (out_w, out_h)."""
+    plan_w, plan_h = plan_size(out_w, out_h, params.plan_side)
+    picture = resize(source, plan_h, plan_w).clamp(0, 1)
+    generator = torch.Generator().manual_seed(params.seed)
+    return plan_strokes(to_oklab(picture), style, params.controls(), generator)
+
+
+def stroke_render_job(
+    style: StrokeStyle,
+    image: Image.Image | torch.Tensor,
+    params: StrokeParams = StrokeParams(),
+    *,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """The render as a job: Progress while planning and per tile, then Result(PIL image)."""
+    params = params.checked()
+    source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1).cpu()
+    out_w, out_h = params.size or (source.shape[2], source.shape[1])
+    yield Progress(0.0, "planning strokes")
+    with torch.no_grad():
+        plan = plan_for(style, source, params, out_w, out_h)
+        check_cancelled(cancel)
+        yield Progress(0.5, f"painting {plan.count} strokes")
+        painted = None
+        for fraction, output in rasterize(plan, style, out_h, out_w, params.seed, params.tile, cancel):
+            yield Progress(0.5 + 0.5 * fraction, f"painting {plan.count} strokes")
+            painted = output
+    assert painted is not None
+    yield Result(tensor_to_pil(painted))
+
+
+def render_strokes(
+    image: Image.Image | torch.Tensor,
+    style: StrokeStyle,
+    params: StrokeParams = StrokeParams(),
+    *,
+    cancel: threading.Event | None = None,
+) -> Image.Image:
+    """Paint `image` with strokes in `style`; a PIL RGB image of the requested size."""
+    return run_job(stroke_render_job(style, image, params, cancel=cancel))

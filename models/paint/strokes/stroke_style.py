@@ -1,0 +1,132 @@
+"""`StrokeStyle`: everything the stroke painter knows about one painter, learned from the paintings.
+
+Stored inside the style checkpoint (models/paint/style.py): the colour habits and the outline colour
+as tensors (prefix "strokes."), the brush parameters as JSON in the checkpoint's description. Every
+value is checked on load, so a damaged or hand-edited file is a clear error, not a strange picture.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import torch
+
+from .colour_map import HUE_BINS, QUANTILES, ColourHabits
+
+TENSOR_PREFIX = "strokes."
+
+# name: (lowest, highest) for every learned brush parameter; the fitting searches inside these bounds.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "brush_size": (0.008, 0.05),  # radius of the coarsest brush / the picture's long side
+    "length": (1.0, 14.0),  # steps each way from a stroke's seed at most (a step is one radius)
+    "swirl_open_upper": (0.0, 1.0),  # how much strokes curl in open areas high in the picture (skies)
+    "swirl_open_lower": (0.0, 1.0),  # ... in open areas lower down (ground, walls, water)
+    "swirl_busy": (0.0, 1.0),  # ... in detailed areas (foliage, crowds)
+    "hatch_angle": (-math.pi / 2, math.pi / 2),  # which way parallel strokes lean in open areas
+    "hatch_pull": (0.0, 1.0),  # how strongly they keep that angle
+    "smoothing": (0.0, 0.85),  # a stroke's inertia: how little it turns from one step to the next
+    "simplify": (1.0, 10.0),  # Kuwahara radius at 512 px: how much the picture is flattened first
+    "threshold": (0.015, 0.12),  # OKLab difference that still asks for a finer stroke
+    "jitter": (0.0, 0.08),  # colour variation from stroke to stroke (broken colour)
+    "accents": (0.0, 0.3),  # share of fine strokes in the complementary colour
+    "bristles": (0.0, 0.25),  # contrast of the bristle streaks
+    "impasto": (0.0, 1.0),  # relief of the paint, lit from the upper left
+    "softness": (0.0, 3.0),  # blur across stroke edges at 512 px (blended, wet-in-wet paint)
+    "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
+    "outline_width": (0.5, 4.0),  # contour radius at 512 px
+}
+LAYERS = 4
+LAYER_RATIO = 0.55
+
+
+@dataclass
+class StrokeStyle:
+    colours: ColourHabits
+    outline_colour: torch.Tensor = field(default_factory=lambda: torch.tensor([0.25, 0.0, -0.05]))  # OKLab
+    brush_size: float = 0.022
+    length: float = 6.0
+    swirl_open_upper: float = 0.5
+    swirl_open_lower: float = 0.0
+    swirl_busy: float = 0.2
+    hatch_angle: float = 0.0
+    hatch_pull: float = 0.3
+    smoothing: float = 0.35
+    simplify: float = 4.0
+    threshold: float = 0.045
+    jitter: float = 0.02
+    accents: float = 0.05
+    bristles: float = 0.08
+    impasto: float = 0.3
+    softness: float = 0.3
+    outline: float = 0.3
+    outline_width: float = 1.5
+
+    @property
+    def swirl(self) -> torch.Tensor:
+        return torch.tensor([self.swirl_open_upper, self.swirl_open_lower, self.swirl_busy])
+
+    def brush_parameters(self) -> dict[str, float]:
+        return {name: float(getattr(self, name)) for name in BOUNDS}
+
+    def with_parameters(self, values: dict[str, float]) -> StrokeStyle:
+        """A copy with some brush parameters changed, each kept inside its bounds."""
+        clipped = {name: min(max(float(v), BOUNDS[name][0]), BOUNDS[name][1]) for name, v in values.items()}
+        return replace(self, **clipped)
+
+    def to_tensors(self) -> dict[str, torch.Tensor]:
+        return {**self.colours.to_tensors(TENSOR_PREFIX), f"{TENSOR_PREFIX}outline_colour": self.outline_colour.float()}
+
+    def to_json(self) -> dict[str, Any]:
+        return self.brush_parameters()
+
+    @classmethod
+    def from_checkpoint(cls, tensors: dict[str, torch.Tensor], description: dict[str, Any]) -> StrokeStyle:
+        """Rebuild from a checkpoint's tensors and its "strokes" JSON; ValueError says what is wrong."""
+        expected = {
+            "lightness": (QUANTILES,),
+            "chroma": (QUANTILES,),
+            "hues": (HUE_BINS,),
+            "warmth": (2,),
+            "outline_colour": (3,),
+        }
+        for name, shape in expected.items():
+            tensor = tensors.get(TENSOR_PREFIX + name)
+            if tensor is None or tuple(tensor.shape) != shape or not torch.isfinite(tensor).all():
+                raise ValueError(f"its stroke colours ({name}) are missing or damaged")
+        if not isinstance(description, dict):
+            raise ValueError("its stroke parameters are not a table")
+        values = {}
+        for name, (low, high) in BOUNDS.items():
+            value = description.get(name)
+            if (
+                not isinstance(value, (int, float))
+                or not math.isfinite(value)
+                or not low - 1e-6 <= value <= high + 1e-6
+            ):
+                raise ValueError(f"its stroke parameter {name!r} is missing or outside {low:g} to {high:g}")
+            values[name] = float(value)
+        return cls(
+            colours=ColourHabits.from_tensors(tensors, TENSOR_PREFIX),
+            outline_colour=tensors[TENSOR_PREFIX + "outline_colour"].float(),
+            **values,
+        )
+
+
+def stroke_style_from_palette(palette) -> StrokeStyle:
+    """Default brushes with colour habits measured on colours drawn from a palette mixture (a `PaletteGMM`):
+    for styles saved before the stroke renderer, which kept no other record of the paintings' colours."""
+    from ..colour import srgb_to_oklab
+
+    colours = torch.from_numpy(palette.sample(20_000, seed=0)).float()
+    lab = srgb_to_oklab(colours).T.reshape(3, 1, -1)
+    return StrokeStyle(colours=ColourHabits.measure([lab]))
+
+
+def describe(style: StrokeStyle) -> dict[str, Any]:
+    """Readable summary (for logs and the training report)."""
+    summary = asdict(style)
+    summary.pop("colours")
+    summary["outline_colour"] = [round(float(v), 3) for v in style.outline_colour]
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in summary.items()}

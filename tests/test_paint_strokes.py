@@ -1,0 +1,123 @@
+"""The stroke renderer: same seed same pixels, tiles that join without seams, bounded memory, checked checkpoints."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from models.checkpoint import CheckpointError
+from models.paint.palette import PaletteGMM
+from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
+from models.paint.strokes import raster as raster_module
+from models.paint.strokes.colour_map import ColourHabits, map_colours
+from models.paint.strokes.filters import to_oklab
+from models.paint.style import load_style, save_style
+
+
+def _picture(width: int = 96, height: int = 64) -> Image.Image:
+    """Flat shapes with edges, a gradient sky and some texture: every part of the renderer gets work."""
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:height, 0:width] / max(width, height)
+    image = np.stack([0.4 + 0.4 * y, 0.6 + 0.2 * y, 0.9 - 0.3 * y], axis=-1)
+    image[y > 0.45] = [0.3, 0.55, 0.2]
+    image[(x - 0.7) ** 2 + (y - 0.2) ** 2 < 0.01] = [0.95, 0.8, 0.2]
+    image[(x > 0.2) & (x < 0.4) & (y > 0.3) & (y < 0.55)] = [0.85, 0.8, 0.7]
+    image += rng.normal(0, 0.03, image.shape)
+    return Image.fromarray((image.clip(0, 1) * 255).astype(np.uint8))
+
+
+def _style(**brushes) -> StrokeStyle:
+    habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32))])
+    values = {"softness": 0.8, "outline": 0.6, "impasto": 0.4, "bristles": 0.1, "accents": 0.1, **brushes}
+    return StrokeStyle(colours=habits).with_parameters(values)
+
+
+def test_same_seed_same_pixels_and_another_seed_other_strokes():
+    picture, style = _picture(), _style()
+    first = np.asarray(render_strokes(picture, style, StrokeParams(seed=5)))
+    again = np.asarray(render_strokes(picture, style, StrokeParams(seed=5)))
+    other = np.asarray(render_strokes(picture, style, StrokeParams(seed=6)))
+    assert first.shape == (64, 96, 3)
+    assert np.array_equal(first, again)
+    assert (first != other).any(axis=-1).mean() > 0.3
+
+
+@pytest.mark.parametrize("softness", [0.0, 2.5])
+def test_tiles_join_without_seams(softness):
+    picture, style = _picture(), _style(softness=softness)
+    whole = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(300, 200), tile=4096)))
+    tiled = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(300, 200), tile=64)))
+    assert np.array_equal(whole, tiled)
+
+
+def test_memory_is_bounded_by_the_plan_and_the_tile(monkeypatch):
+    """A big output is planned at `plan_side` and drawn in tiles: no buffer grows with the output."""
+    areas = []
+    original = raster_module.KeyMap.empty
+
+    def recording(height, width, widest, device="cpu"):
+        areas.append(height * width)
+        return original(height, width, widest, device)
+
+    monkeypatch.setattr(raster_module.KeyMap, "empty", staticmethod(recording))
+    result = render_strokes(_picture(), _style(), StrokeParams(seed=1, size=(1200, 800), tile=128, plan_side=160))
+    assert result.size == (1200, 800)
+    halo = raster_module.surface_reach(1200 / 512, 0.8)
+    plan, tiles = areas[0], areas[1:]
+    assert plan == 160 * 107  # the plan's own ownership map, at plan_side
+    assert len(tiles) == 7 * 10 and max(tiles) <= (128 + 2 * halo) ** 2
+
+
+def test_colour_mapping_keeps_hue_order_and_lightness_order():
+    """The painter's habits move colours, but an orange stays warmer than a yellow-green and lights stay lighter."""
+    painter = ColourHabits.measure([to_oklab(torch.tensor([0.1, 0.2, 0.7])[:, None, None].expand(3, 8, 8).clone())])
+    swatches = torch.tensor([[0.9, 0.5, 0.1], [0.6, 0.8, 0.2], [0.2, 0.2, 0.2], [0.8, 0.8, 0.8]]).T[:, None, :]
+    before, after = to_oklab(swatches)[:, 0], map_colours(to_oklab(swatches), painter, 1.0)[:, 0]
+    hue = lambda lab: torch.atan2(lab[2], lab[1])  # noqa: E731
+    assert hue(after)[0] < hue(after)[1] and hue(before)[0] < hue(before)[1]
+    assert (hue(after) - hue(before)).abs()[:2].max() < 0.5  # an orange is not snapped to the painter's blue
+    assert after[0, 2] < after[0, 3]
+
+
+def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(tmp_path):
+    from models.paint.network import StyleRenderer
+
+    renderer = StyleRenderer(width=8, blocks=1)
+    palette = PaletteGMM.fit(np.random.default_rng(0).random((300, 3)), components=3)
+    strokes = _style(swirl_open_upper=0.9, outline=0.2)
+    path = save_style(tmp_path / "s.safetensors", "s", renderer, palette, work_size=256, strokes=strokes)
+    loaded = load_style(path)
+    assert loaded.strokes is not None and loaded.strokes.brush_parameters() == pytest.approx(strokes.brush_parameters())
+    picture = _picture()
+    assert np.array_equal(
+        np.asarray(render_strokes(picture, strokes, StrokeParams(seed=1))),
+        np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
+    )
+    description = json.loads(path.with_suffix(".json").read_text())
+    description["strokes"]["brush_size"] = 7.0
+    path.with_suffix(".json").write_text(json.dumps(description))
+    with pytest.raises(CheckpointError, match="brush_size"):
+        load_style(path)
+
+
+def test_a_style_without_strokes_paints_with_its_palette(tmp_path):
+    from models.paint.network import StyleRenderer
+
+    blue = np.tile([[0.1, 0.2, 0.8]], (300, 1)) + np.random.default_rng(0).normal(0, 0.02, (300, 3))
+    palette = PaletteGMM.fit(blue.clip(0, 1), components=2)
+    path = save_style(tmp_path / "old.safetensors", "old", StyleRenderer(width=8, blocks=1), palette, work_size=256)
+    style = load_style(path)
+    assert style.strokes is None
+    painted = np.asarray(render_strokes(_picture(), style.stroke_style, StrokeParams(seed=0, palette=1.0)), float)
+    assert painted[..., 2].mean() > painted[..., 0].mean()  # the palette's blue shows
+
+
+def test_bad_controls_are_clear_errors():
+    with pytest.raises(ValueError, match="brush scale"):
+        StrokeParams(brush_scale=9).checked()
+    with pytest.raises(ValueError, match="outline"):
+        StrokeParams(outline=-1).checked()
