@@ -11,7 +11,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ..colour import oklab_to_srgb, srgb_to_oklab
+from ..colour import _LMS_TO_LINEAR, _OKLAB_TO_LMS, linear_to_srgb, srgb_to_oklab
 
 
 def to_oklab(rgb: torch.Tensor) -> torch.Tensor:
@@ -19,9 +19,18 @@ def to_oklab(rgb: torch.Tensor) -> torch.Tensor:
     return srgb_to_oklab(rgb.permute(1, 2, 0)).permute(2, 0, 1).contiguous()
 
 
+def _mix(matrix: torch.Tensor, channels: torch.Tensor) -> list[torch.Tensor]:
+    # Written out per channel (not a matmul, whose summation order may depend on the image's shape),
+    # so that every pixel gets the same arithmetic in a tile as in the whole picture.
+    rows = matrix.tolist()
+    return [channels[0] * row[0] + channels[1] * row[1] + channels[2] * row[2] for row in rows]
+
+
 def to_rgb(lab: torch.Tensor) -> torch.Tensor:
-    """(3, H, W) OKLab -> (3, H, W) sRGB in [0, 1]."""
-    return oklab_to_srgb(lab.permute(1, 2, 0)).permute(2, 0, 1).contiguous()
+    """(3, H, W) OKLab -> (3, H, W) sRGB in [0, 1] (out-of-gamut colours clipped), the same as
+    `models.paint.colour.oklab_to_srgb`."""
+    lms = [channel**3 for channel in _mix(_OKLAB_TO_LMS, lab)]
+    return linear_to_srgb(torch.stack(_mix(_LMS_TO_LINEAR, lms)))
 
 
 def _pad(image: torch.Tensor, pad_x: int, pad_y: int) -> torch.Tensor:
@@ -37,12 +46,11 @@ def gaussian_kernel(sigma: float) -> torch.Tensor:
     return kernel / kernel.sum()
 
 
-def blur(image: torch.Tensor, sigma: float, exact: bool = False) -> torch.Tensor:
-    """Separable Gaussian blur of a (C, H, W) image. Large sigmas run on a smaller copy (the same to the
-    eye, but it depends on where the copy's pixels fall: `exact` when tiles must agree to the bit)."""
+def blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Separable Gaussian blur of a (C, H, W) image; large sigmas run on a smaller copy (the same to the eye)."""
     if sigma < 0.3:
         return image
-    if sigma > 8.0 and not exact:
+    if sigma > 8.0:
         # A wide Gaussian is smooth: blur a copy at 1/f the size and enlarge it, far cheaper than a wide kernel.
         factor = int(sigma // 4)
         height, width = image.shape[-2:]
@@ -55,6 +63,36 @@ def blur(image: torch.Tensor, sigma: float, exact: bool = False) -> torch.Tensor
     padded = _pad(image, radius, radius)
     horizontal = F.conv2d(padded[None], kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1), groups=channels)
     return F.conv2d(horizontal, kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1), groups=channels)[0]
+
+
+def _shifted_sum(image: torch.Tensor, weights: list[float], dim: int) -> torch.Tensor:
+    radius = len(weights) // 2
+    size = image.shape[dim] - 2 * radius
+    total = image.narrow(dim, 0, size) * weights[0]
+    for offset in range(1, len(weights)):
+        total = total + image.narrow(dim, offset, size) * weights[offset]
+    return total
+
+
+def tile_exact_blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
+    """`blur` as a sum of shifted copies: every pixel gets the same arithmetic whatever the image's size
+    (a convolution may add in another order for another shape), so tiles agree with the whole to the bit."""
+    if sigma < 0.3:
+        return image
+    weights = gaussian_kernel(sigma).tolist()
+    radius = len(weights) // 2
+    padded = _pad(image, radius, radius)
+    return _shifted_sum(_shifted_sum(padded, weights, 2), weights, 1)
+
+
+def tile_exact_gradients(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """`gradients` as sums of shifted copies (see `tile_exact_blur`)."""
+    padded = _pad(image, 1, 1)
+    smooth_x = _shifted_sum(padded, [0.25, 0.5, 0.25], 2)
+    smooth_y = _shifted_sum(padded, [0.25, 0.5, 0.25], 1)
+    dx = _shifted_sum(smooth_y, [-0.5, 0.0, 0.5], 2)
+    dy = _shifted_sum(smooth_x, [-0.5, 0.0, 0.5], 1)
+    return dx, dy
 
 
 def box_mean(image: torch.Tensor, radius: int) -> torch.Tensor:

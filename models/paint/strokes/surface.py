@@ -13,7 +13,7 @@ import math
 import torch
 
 from .brush import Ownership
-from .filters import blur, gradients
+from .filters import tile_exact_blur, tile_exact_gradients
 
 BRISTLES = 10
 
@@ -40,14 +40,14 @@ def finish_surface(
     outline = is_outline[stroke] & covered
     if style.softness > 0:
         # Wet-in-wet: neighbouring strokes blend where they meet (Turner's haze, a glazed look).
-        softened = blur(colour, style.softness * unit, exact=True)
+        softened = tile_exact_blur(colour, style.softness * unit)
         colour = torch.where(outline[None], colour, colour + 0.75 * (softened - colour))
     # Stroke edges: a fraction of a pixel of blending, so that edges are not stair-stepped.
     owner = ownership.stroke
     edge = torch.zeros_like(owner, dtype=torch.bool)
     edge[:, 1:] |= owner[:, 1:] != owner[:, :-1]
     edge[1:, :] |= owner[1:, :] != owner[:-1, :]
-    colour = torch.where(edge[None], blur(colour, 0.6), colour)
+    colour = torch.where(edge[None], tile_exact_blur(colour, 0.6), colour)
 
     position = (ownership.across + 1) / 2 * BRISTLES
     low = position.floor().long().clamp(0, BRISTLES - 1)
@@ -60,8 +60,8 @@ def finish_surface(
     dome = (1 - ownership.across**2).clamp_min(0) ** 0.25
     thickness = radius[stroke] * (1.15 - 0.6 * ownership.along)
     height = torch.where(covered & ~outline, thickness * (0.5 * dome + 0.5 * streak), torch.zeros_like(streak))
-    height = blur(height[None], max(0.7, 0.8 * unit))
-    gx, gy = gradients(height)
+    height = tile_exact_blur(height[None], max(0.7, 0.8 * unit))
+    gx, gy = tile_exact_gradients(height)
     light = (gx[0] + gy[0]) * 0.7071  # slope toward the upper-left light
     shade = light / (1 + light.abs())
     painted = colour.clone()
