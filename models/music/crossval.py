@@ -225,7 +225,7 @@ def simplex(n: int, step: float = 0.05) -> list[tuple[float, ...]]:
 class Settings:
     states: int = 32
     pitch_prior: float = 10.0
-    restarts: int = 2
+    restarts: int = 1
     iterations: int = 150
     seed: int = 0
 
@@ -285,7 +285,7 @@ def tune_fold(
     hmm = [hmm_distributions(model, x)[0] for x in inner_valid]
     order, interpolated = choice["ppm_relative"]["order"], choice["ppm_relative"]["interpolated"]
     best = None
-    for stm_order in (2, 3, 4, 6):
+    for stm_order in (2, 4):
         long_term, short_term = _ppm_parts(inner_train, inner_valid, relative, order, stm_order, interpolated)
         parts = [np.concatenate(p) for p in (hmm, long_term, short_term)]
         for geometric in (False, True):
