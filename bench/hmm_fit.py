@@ -155,6 +155,7 @@ def main() -> int:
     report = {
         "benchmark": "Baum-Welch EM iteration, same data and same initial parameters",
         "machine": {"platform": platform.platform(), "cpu_threads": int(THREADS), "torch": torch.__version__,
+                    "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
                     "device": torch.cuda.get_device_name(0) if args.device.startswith("cuda") else "cpu"},
         "configs": [bench_config(k, v, args.sequences, args.length, args.iterations, args.device, skip)
                     for k, v in configs],

@@ -96,17 +96,32 @@ def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
         return np.log(np.exp(x - top).sum(axis=axis)) + top.squeeze(axis)
 
 
+class ForwardFilter:
+    """The state distribution after a growing list of events: each call reads only the events added since
+    the last one (a melody written section by section is filtered once, not once per section)."""
+
+    def __init__(self, tables: Tables, meter: tokens.Meter) -> None:
+        self.tables, self.meter = tables, meter
+        self.log_alpha: np.ndarray | None = None
+        self.previous, self.count = tokens.NO_PREVIOUS, 0
+
+    def entry(self, events: list[Event]) -> Entry:
+        """The state distribution of the note after `events` (which must extend the events seen before)."""
+        tables = self.tables
+        for event in events[self.count :]:
+            prior = tables.log_start if self.log_alpha is None else _logsumexp(self.log_alpha[:, None] + tables.log_trans, 0)
+            log_alpha = prior + tables.note_column(event, self.previous, self.meter)
+            self.log_alpha = log_alpha - _logsumexp(log_alpha, 0)
+            self.previous = event.symbol
+        self.count = len(events)
+        if self.log_alpha is None:
+            return Entry(tables.log_start.copy())
+        return Entry(_logsumexp(self.log_alpha[:, None] + tables.log_trans, 0), self.previous)
+
+
 def forward_filter(tables: Tables, events: list[Event], meter: tokens.Meter) -> Entry:
     """The state distribution of the note after `events`, given them; the start distribution if empty."""
-    log_alpha, previous = None, tokens.NO_PREVIOUS
-    for event in events:
-        prior = tables.log_start if log_alpha is None else _logsumexp(log_alpha[:, None] + tables.log_trans, 0)
-        log_alpha = prior + tables.note_column(event, previous, meter)
-        log_alpha -= _logsumexp(log_alpha, 0)
-        previous = event.symbol
-    if log_alpha is None:
-        return Entry(tables.log_start.copy())
-    return Entry(_logsumexp(log_alpha[:, None] + tables.log_trans, 0), previous)
+    return ForwardFilter(tables, meter).entry(events)
 
 
 def suffix_exit(tables: Tables, events: list[Event], meter: tokens.Meter) -> np.ndarray:

@@ -15,7 +15,15 @@ from pathlib import Path
 import numpy as np
 
 from models.music import tokens
-from models.music.constrained import Event, InfeasibleRequest, SpanSampler, Tables, forward_filter, suffix_exit
+from models.music.constrained import (
+    Event,
+    ForwardFilter,
+    InfeasibleRequest,
+    SpanSampler,
+    Tables,
+    forward_filter,
+    suffix_exit,
+)
 from models.music.corpus import RESOURCE_DIR
 from models.music.melody import Melody
 from models.music.model import MelodyModel
@@ -88,7 +96,8 @@ def motif_events(motif: list[tuple[int | None, float]], tonic: int, mode: str) -
 
 def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, end: int, allowed: np.ndarray,
           final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None,
-          cache: dict | None = None, cadence: tuple[np.ndarray, int] | None = None) -> list[Event]:
+          cache: dict | None = None, cadence: tuple[np.ndarray, int] | None = None,
+          filtered: ForwardFilter | None = None) -> list[Event]:
     # The backward pass depends only on the span and its constraints, so variations share it.
     key = (start, end, final_tonic, not prefix, allowed.tobytes(),
            None if cadence is None else (cadence[0].tobytes(), cadence[1]))
@@ -99,9 +108,9 @@ def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, 
                               cadence=cadence)
         if cache is not None and not suffix:
             cache[key] = sampler
-    entry = forward_filter(tables, prefix, meter)
+    entry = filtered.entry(prefix) if filtered is not None else forward_filter(tables, prefix, meter)
     if cadence is not None and not sampler.feasible(entry):  # e.g. a pitch range without the cadence's degrees
-        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache)
+        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache, filtered=filtered)
     return sampler.sample(entry, rng)
 
 
@@ -122,6 +131,7 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
     events = list(motif)
     written = sum(e.ticks for e in motif)
     first_of: dict[str, int] = {}
+    filtered = ForwardFilter(tables, meter)
     for index, (label, varied) in enumerate(sections):
         start, end = index * section_ticks, (index + 1) * section_ticks
         cadence = cadences[index] if cadences else None
@@ -143,12 +153,12 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
                 events += copied
                 if changes:
                     events += _fill(tables, meter, events, start + keep, end, allowed, final, rng, cache=cache,
-                                    cadence=cadence)
+                                    cadence=cadence, filtered=filtered)
                 written = end
                 continue
         first_of.setdefault(label, start)
         events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng, cache=cache,
-                        cadence=cadence)
+                        cadence=cadence, filtered=filtered)
         written = end
     return events
 
