@@ -45,4 +45,4 @@ def user_message(error: BaseException) -> str:
         return f"A file could not be read or written ({error.strerror or error}). Check the disk and try again."
     # The exception's name means nothing to a user; its message may, and the log has the rest.
     detail = f" ({error})" if str(error) else ""
-    return f"Something went wrong{detail}. The details are in the log file (Help ▸ Open Log Folder)."
+    return f"Something went wrong{detail}. The details are in the log file (Help ▸ Open log folder)."

@@ -6,12 +6,13 @@ import gc
 import platform
 import sys
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from app import __version__
 from app.log import log_file_path, logger
+from app.menus import WindowMenus
 from app.paths import history_database_path, recovery_dir
 from app.preferences import PreferencesDialog
 from app.qt_binding import binding_problem, give_back_lost_references
@@ -80,8 +81,7 @@ class MainWindow(QMainWindow):
         self.system_worker.job_finished.connect(self._on_device_probed)
         self.system_worker.job_failed.connect(lambda _, message: self.status.set_device(f"Device unknown: {message}"))
 
-        self._build_menus()
-        self._build_shortcuts()
+        self.menus = WindowMenus(self)
         self._restore_state()
         for problem in missing_features():
             logger.info("missing feature: %s", problem)
@@ -169,47 +169,10 @@ class MainWindow(QMainWindow):
 
     # Menus and shortcuts -----------------------------------------------------------------------
 
-    def _build_menus(self) -> None:
-        menu_bar = self.menuBar()
-        file_menu = menu_bar.addMenu("&File")
-        quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-
-        edit_menu = menu_bar.addMenu("&Edit")
-        # Undo and redo act on the Paint canvas, the one place where the user edits by hand.
-        canvas_history = self.activity_tabs[0].canvas.undo_stack
-        # Ctrl+Z and Ctrl+Shift+Z are the Paint tab's own keys, so that they never change a hidden canvas.
-        edit_menu.addAction(canvas_history.createUndoAction(self, "&Undo"))
-        edit_menu.addAction(canvas_history.createRedoAction(self, "&Redo"))
-        edit_menu.addSeparator()
-        self.preferences_action = edit_menu.addAction("&Preferences…")
-        self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.preferences_action.triggered.connect(self.show_preferences)
-
-        view_menu = menu_bar.addMenu("&View")
-        for index, tab in enumerate(self.activity_tabs):
-            action = view_menu.addAction(tab.title)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
-        view_menu.addSeparator()
-        self.dark_theme_action = view_menu.addAction("&Dark Theme")
-        self.dark_theme_action.setCheckable(True)
-        self.dark_theme_action.setChecked(self.settings.get("dark_theme"))
-        self.dark_theme_action.toggled.connect(self.set_dark_theme)
-
-        help_menu = menu_bar.addMenu("&Help")
-        help_menu.addAction("Open &Log Folder", self.open_log_folder)
-        about_action = help_menu.addAction("&About Atelier", self.show_about)
-        about_action.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _build_shortcuts(self) -> None:
-        primary = QShortcut(QKeySequence("Ctrl+Return"), self)
-        primary.activated.connect(lambda: self.current_tab().primary_action())
-        cancel = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        # Esc stops what the user is looking at first, then whatever else runs.
-        cancel.activated.connect(lambda: self.current_tab().cancel_running_job() or self.status.cancel_current_job())
+    def cancel_job(self) -> None:
+        """Esc: stop what the user is looking at first, then whatever else runs."""
+        if not self.current_tab().cancel_running_job():
+            self.status.cancel_current_job()
 
     def current_tab(self) -> ActivityTab:
         return self.activity_tabs[self.tabs.currentIndex()]
@@ -223,7 +186,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _apply_preferences(self) -> None:
-        self.dark_theme_action.setChecked(self.settings.get("dark_theme"))
+        self.menus.dark_theme_action.setChecked(self.settings.get("dark_theme"))
         self.probe_device()
 
     def set_dark_theme(self, dark: bool) -> None:

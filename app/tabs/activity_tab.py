@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from app.settings import Settings
@@ -22,10 +22,13 @@ def action_button(text: str, name: str, tip: str, on_click: Callable[[], Any]) -
 
 
 class ActivityTab(QWidget):
-    """A tab with its own worker thread. Subclasses fill the three panes of `splitter`."""
+    """A tab with its own worker thread. Subclasses fill the three panes of `splitter`, and say what
+    the window's File and Edit menus do here (`export`, `undo`, `redo`, `copy`, `paste`)."""
 
     #: Shown in the tab bar and used to name the worker thread.
     title = ""
+    #: A file the user opened or exported here, for File ▸ Recent files.
+    file_used = Signal(object)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +92,23 @@ class ActivityTab(QWidget):
 
     def primary_action(self) -> bool:
         """Run the tab's primary action (Render, Generate, Send); False when it has none yet."""
+        return False
+
+    # What File and Edit do on this tab; each says whether there was anything to do.
+
+    def export(self) -> bool:
+        return False
+
+    def undo(self) -> bool:
+        return False
+
+    def redo(self) -> bool:
+        return False
+
+    def copy(self) -> bool:
+        return False
+
+    def paste(self) -> bool:
         return False
 
     def shutdown(self) -> None:

@@ -386,6 +386,28 @@ class ChatTab(CreativeRequests, ActivityTab):
         if path:
             self.export_to(Path(path))
 
+    # File and Edit menus (app/menus.py) ---------------------------------------------------------
+
+    def export(self) -> bool:
+        if not self.messages:
+            return False
+        self.choose_export()
+        return True
+
+    def undo(self) -> bool:
+        if self._deleted is None:
+            return False
+        self.undo_delete()
+        return True
+
+    def copy(self) -> bool:
+        return self.copy_last_answer()
+
+    def paste(self) -> bool:
+        self.input.setFocus()
+        self.input.paste()
+        return True
+
     def export_to(self, path: Path) -> Path:
         if path.suffix.lower() == ".json":
             data = [{"role": m.role, "content": m.content, "meta": m.meta} for m in self.messages]

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, Qt, QUrl
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -109,12 +108,6 @@ class ComposeTab(ActivityTab):
         self.transport.failed.connect(self.show_error)
         self.controls.tempo_changed.connect(self._rerender_selected)
         self.controls.count_in_changed.connect(lambda _: self._rerender_selected())
-        for keys, action in (("Space", self.toggle_play), ("L", self.loop_check.toggle), ("Ctrl+S", self.keep_selected),
-                             ("Ctrl+E", self.export_selected), ("Ctrl+R", self.regenerate_bars),
-                             ("Ctrl+Z", self.undo_edit), ("Ctrl+Shift+Z", self.redo_edit)):
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(action)
         self.refresh_history()
 
     # Layout ------------------------------------------------------------------------------------
@@ -529,7 +522,11 @@ class ComposeTab(ActivityTab):
             self.open_motif_file(Path(path))
 
     def open_motif_file(self, path: Path) -> JobHandle:
-        return self.run_job(f"Reading {path.name}", jobs.read_motif(path), lambda motif: self.set_motif(list(motif)))
+        def read(motif) -> None:
+            self.set_motif(list(motif))
+            self.file_used.emit(path)
+
+        return self.run_job(f"Reading {path.name}", jobs.read_motif(path), read)
 
     # Keep, reopen, export ----------------------------------------------------------------------
 
@@ -583,7 +580,22 @@ class ComposeTab(ActivityTab):
         if path.suffix.lower() not in (".mid", ".midi", ".wav"):
             path = path.with_suffix(".mid")
         return self.run_job(f"Exporting {path.name}", export_job(variation, path, self.controls.tempo_spin.value()),
-                            lambda written: self.show_info(f"Exported {written.name}."))
+                            self._exported)
+
+    def _exported(self, written: Path) -> None:
+        self.show_info(f"Exported {written.name}.")
+        self.file_used.emit(written)
+
+    # File and Edit menus (app/menus.py) ---------------------------------------------------------
+
+    def export(self) -> bool:
+        return self.export_selected() is not None
+
+    def undo(self) -> bool:
+        return self.undo_edit()
+
+    def redo(self) -> bool:
+        return self.redo_edit()
 
     # Training ----------------------------------------------------------------------------------
 

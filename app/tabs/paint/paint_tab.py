@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -100,7 +100,6 @@ class PaintTab(ActivityTab):
         self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
         self.worker.job_failed.connect(lambda handle, message: self.show_message(message, error=True))
         self.worker.job_progress.connect(self._on_render_progress)
-        self._build_shortcuts()
         self.refresh_history()
         self.reload_styles()
 
@@ -156,26 +155,6 @@ class PaintTab(ActivityTab):
         self.history_list.itemClicked.connect(self.restore)
         layout.addWidget(self.history_list)
         return panel
-
-    def _build_shortcuts(self) -> None:
-        bindings = {
-            "B": lambda: self.controls.choose_tool(Tool.BRUSH),
-            "E": lambda: self.controls.choose_tool(Tool.ERASER),
-            "I": lambda: self.controls.choose_tool(Tool.EYEDROPPER),
-            "F": lambda: self.controls.choose_tool(Tool.FILL),
-            "[": lambda: self.controls.size_slider.setValue(round(self.controls.size_slider.value() / 1.25)),
-            "]": lambda: self.controls.size_slider.setValue(round(self.controls.size_slider.value() * 1.25) + 1),
-            "Ctrl+Z": self.canvas.undo_stack.undo,
-            "Ctrl+Shift+Z": self.canvas.undo_stack.redo,
-            "Ctrl+S": self.keep_current,
-            "Ctrl+E": self.choose_export,
-            "Ctrl+V": self.paste,
-            "Ctrl+C": self.copy_result,
-        }
-        for keys, action in bindings.items():
-            shortcut = QShortcut(QKeySequence(keys), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(action)
 
     # Styles ------------------------------------------------------------------------------------
 
@@ -325,6 +304,7 @@ class PaintTab(ActivityTab):
                 self.canvas.replace_image(array_to_image(picture.pixels), f"Open {path.name}")
             else:
                 self.show_painting_with_settings(picture.painting, f"Open {path.name}")
+            self.file_used.emit(path)
 
         return self.run_job(f"Opening {path.name}", jobs.open_image(path), opened)
 
@@ -412,9 +392,36 @@ class PaintTab(ActivityTab):
     def export_to(self, path: Path, scale: float = 1.0) -> JobHandle | None:
         if self.painting is None:
             return None
+
+        def exported(written: Path) -> None:
+            self.show_message(f"Exported {written.name}.")
+            self.file_used.emit(written)
+
         return self.run_job(f"Exporting {path.name}",
-                            jobs.export(self.painting, path, scale),
-                            lambda written: self.show_message(f"Exported {written.name}."))
+                            jobs.export(self.painting, path, scale), exported)
+
+    # File and Edit menus (app/menus.py) ---------------------------------------------------------
+
+    def export(self) -> bool:
+        if self.painting is None:
+            return False
+        self.choose_export()
+        return True
+
+    def undo(self) -> bool:
+        if not self.canvas.undo_stack.canUndo():
+            return False
+        self.canvas.undo_stack.undo()
+        return True
+
+    def redo(self) -> bool:
+        if not self.canvas.undo_stack.canRedo():
+            return False
+        self.canvas.undo_stack.redo()
+        return True
+
+    def copy(self) -> bool:
+        return self.copy_result()
 
     def copy_result(self) -> bool:
         if self.result_view.image is None:
