@@ -9,6 +9,7 @@ import pytest
 from app.cli import main
 from app.paths import history_database_path
 from app.store import Store
+from models.verse.pronounce import Pronouncing
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -122,8 +123,7 @@ def test_a_melody_request_writes_midi_and_its_lyrics_fit_the_notes(capsys, tmp_p
     import pretty_midi
 
     from models.assistant.creative import make_melody
-    from models.verse.syllables import count_syllables
-    from models.verse.verse import phrase_note_counts
+    from models.verse.lyrics import melody_phrases
 
     assert main(["chat", "compose a sad Irish tune in D minor, 4 bars", "--out", str(tmp_path), "--seed", "2"]) == 0
     out = capsys.readouterr().out
@@ -138,8 +138,15 @@ def test_a_melody_request_writes_midi_and_its_lyrics_fit_the_notes(capsys, tmp_p
     assert main(["chat", "lyrics for my last melody", "--conversation", "1", "--seed", "4"]) == 0
     out = capsys.readouterr().out
     assert "your last melody" in out
-    fitted = [line.split("   [")[0] for line in out.splitlines() if "   [" in line]
-    assert [count_syllables(line) for line in fitted] == phrase_note_counts(make_melody(params))
+    assert [Pronouncing.shared().line_syllables(line) for line in _lyric_lines(out)] == [
+        len(notes) for notes in melody_phrases(make_melody(params))
+    ]
+
+
+def _lyric_lines(out: str) -> list[str]:
+    """The lyric lines of an answer: between the heading and "As sung, note by note"."""
+    body = out.split("one syllable per note:\n", 1)[1].split("As sung, note by note", 1)[0]
+    return [line for line in body.splitlines() if line.strip()]
 
 
 @pytest.mark.parametrize("message", ["write four lines about the autumn rain", "lyrics for my last melody"])
@@ -148,8 +155,5 @@ def test_verse_requests_answer_with_lines(capsys, message):
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.strip()]
     assert len(lines) >= 5  # what was understood, then the lines
-    if message.startswith("lyrics"):
-        from models.verse.syllables import count_syllables
-
-        fitted = [line.split("   [")[0] for line in lines if "   [" in line]
-        assert [count_syllables(line) for line in fitted] == [8, 6, 8, 6]  # no melody yet: a common verse
+    if message.startswith("lyrics"):  # no melody yet: a common 8-6-8-6 verse
+        assert [Pronouncing.shared().line_syllables(line) for line in _lyric_lines(out)] == [8, 6, 8, 6]

@@ -47,6 +47,8 @@ def _context(history) -> object:
             context.last_melody = message.meta.get("params")
         elif kind == "painting":
             context.last_painting = message.meta.get("params")
+            files = message.meta.get("files") or []
+            context.last_painting_file = Path(files[0]) if files else None
     return context
 
 

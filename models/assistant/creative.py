@@ -27,6 +27,7 @@ class CreativeContext:
 
     last_melody: dict | None = None  # the melody request's params (seeded: regenerating gives the same tune)
     last_painting: dict | None = None  # the painting request's params
+    last_painting_file: Path | None = None  # where it was saved, for its colours
 
 
 @dataclass
@@ -36,18 +37,6 @@ class CreativeAnswer:
     files: list[Path] = field(default_factory=list)
     value: Any = None  # the PIL image, the Melody, or the list of lines
     params: dict = field(default_factory=dict)  # what to store with the message to redo it
-
-
-_writer_cache: dict[str, Any] = {}
-
-
-def verse_writer():
-    """The shipped VerseWriter, loaded once."""
-    from models.verse.verse import VerseWriter
-
-    if "writer" not in _writer_cache:
-        _writer_cache["writer"] = VerseWriter.load()
-    return _writer_cache["writer"]
 
 
 def _slug(text: str) -> str:
@@ -167,52 +156,79 @@ def carry_out(
         yield Token(text + "\n")
         yield Result(CreativeAnswer(kind, request.understood + "\n" + text, files, melody, params))
         return
-    writer = verse_writer()
     check_cancelled(cancel)
     params = dict(request.params)
-    if kind == "lyrics":
-        from models.verse.verse import phrase_note_counts
+    if kind == "help":
+        from models.assistant.help import HELP_TEXT
 
-        if context.last_melody is not None:
-            counts = phrase_note_counts(make_melody(context.last_melody))
-            source = "your last melody"
-        else:
-            counts = [8, 6, 8, 6]
-            source = "a common 8-6-8-6 verse (no melody in this conversation yet)"
-        theme = params.get("theme") or (context.last_painting or {}).get("subject")
-        lines = writer.lyrics_for_phrases(counts, theme=theme, seed=seed)
-        text = f"One line per two-bar phrase of {source}, one syllable per note:\n" + "\n".join(
-            f"{line.text}   [{' '.join(line.syllables)}]" for line in lines
-        )
-        yield Token(text + "\n")
-        yield Result(
-            CreativeAnswer(
-                kind,
-                request.understood + "\n" + text,
-                value=lines,
-                params=params | {"seed": seed, "note_counts": counts},
-            )
-        )
+        yield Token(HELP_TEXT + "\n")
+        yield Result(CreativeAnswer(kind, request.understood + "\n" + HELP_TEXT, params=params))
         return
-    if kind == "titles":
-        theme = params.get("theme")
-        if params.get("for") == "painting" and context.last_painting:
-            theme = context.last_painting.get("subject")
-        elif params.get("for") == "melody" and context.last_melody:
-            theme = {"minor": "a sad song", "dorian": "an old mystery"}.get(
-                context.last_melody.get("mode"), "a bright dance"
-            )
-        lines = writer.titles(theme or "a quiet evening", n=params.get("n", 5), seed=seed)
+    if kind == "song":
+        from models.assistant.song import write_song
+
+        yield from write_song(params, seed, out, device, cancel)
+        return
+    from models.assistant import writing
+
+    value: Any
+    if kind == "lyrics":
+        melody = make_melody(context.last_melody) if context.last_melody is not None else None
+        source = (
+            "your last melody" if melody is not None else "a common 8-6-8-6 verse (no melody in this conversation yet)"
+        )
+        theme = params.get("theme") or (context.last_painting or {}).get("subject")
+        value, topic = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed)
+        text = writing.lyrics_text(value, source, melody)
+        params |= {"topic": topic, "note_counts": [len(line.syllables) for line in value]}
+    elif kind == "titles":
+        value = _titles(params, context, seed)
+        text = "\n".join(value)
+    elif kind in ("poem", "haiku"):
+        if kind == "poem":
+            value = writing.poem(params["theme"], params["scheme"], params["lines"], params["syllables"], seed)
+        else:
+            value = writing.haiku(params["theme"], seed)
+        text = "\n".join(value)
     elif kind == "lines":
-        lines = writer.lines_near(params["theme"], n=params.get("n", 4), seed=seed)
-    elif kind == "blend":
-        lines = writer.blend(params["first"], params["second"], steps=params.get("steps", 5))
-    elif kind == "riff":
-        lines = writer.riff(params["line"], n=params.get("n", 5), seed=seed)
-    elif kind == "similar":
-        lines = [text for text, _ in writer.similar(params["line"], k=params.get("n", 5))]
+        value = writing.lines_about(params["theme"], params.get("n", 4), seed)
+        text = "\n".join(value)
+    elif kind in ("blend", "riff", "similar"):
+        writer = writing.verse_writer()
+        if kind == "blend":
+            value = writer.blend(params["first"], params["second"], steps=params.get("steps", 5))
+        elif kind == "riff":
+            value = writer.riff(params["line"], n=params.get("n", 5), seed=seed)
+        else:
+            value = [line for line, _ in writer.similar(params["line"], k=params.get("n", 5))]
+        text = "\n".join(value)
     else:
         raise JobError(f"I do not know how to carry out a {kind!r} request.")
-    text = "\n".join(lines)
     yield Token(text + "\n")
-    yield Result(CreativeAnswer(kind, request.understood + "\n" + text, value=lines, params=params | {"seed": seed}))
+    yield Result(CreativeAnswer(kind, request.understood + "\n" + text, value=value, params=params | {"seed": seed}))
+
+
+def _titles(params: dict, context: CreativeContext, seed: int) -> list[str]:
+    """Titles from what the painting is (subject, style, colours) or from the melody's mood."""
+    from models.assistant import writing
+
+    painting = context.last_painting or {}
+    subject, style, colours = params.get("theme"), None, []
+    if params.get("for") == "painting" and not subject and painting:
+        subject = painting.get("subject")
+        style = painting.get("style_title") or painting.get("style")
+        if context.last_painting_file is not None and Path(context.last_painting_file).is_file():
+            from PIL import Image
+
+            from models.verse.titles import dominant_colours
+
+            with Image.open(context.last_painting_file) as image:
+                colours = dominant_colours(image, n=2)
+    elif params.get("for") == "melody" and context.last_melody:
+        from models.verse.lyrics import topic_for_mode
+
+        subject = topic_for_mode(context.last_melody.get("mode", "major"))
+    if style and style not in ("van-gogh", "turner", "hokusai", "munch"):
+        style = None
+    style = {"van-gogh": "Van Gogh"}.get(style, style.capitalize() if style else None)
+    return writing.titles_for(subject or "a quiet evening", style, colours, None, params.get("n", 5), seed)

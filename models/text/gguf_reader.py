@@ -33,6 +33,8 @@ class TensorEntry:
     shape: tuple[int, ...]  # GGUF order: the row length first
     type: int
     data: np.ndarray  # uint8 (rows, bytes per row) for block types, the element dtype otherwise
+    offset: int = 0  # where its bytes start in the file
+    nbytes: int = 0
 
 
 class GGUFFile:
@@ -80,7 +82,20 @@ class GGUFFile:
                 data = raw.view(np.float16).reshape(rows, row) if len(dims) > 1 else raw.view(np.float16)
             else:
                 data = raw.reshape(rows, row_bytes)
-            self.tensors.append(TensorEntry(name, dims, kind, data))
+            self.tensors.append(TensorEntry(name, dims, kind, data, first, rows * row_bytes))
+
+    def release(self, entry: TensorEntry) -> None:
+        """Drop a tensor's file pages from memory once it has been converted (they count as resident
+        while mapped; the loader reads each tensor once, so keeping them only raises the peak)."""
+        page = mmap.PAGESIZE
+        start = (entry.offset + page - 1) // page * page
+        end = (entry.offset + entry.nbytes) // page * page
+        if end > start and hasattr(self._map, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
+
+    def release_all(self) -> None:
+        if hasattr(self._map, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            self._map.madvise(mmap.MADV_DONTNEED)
 
     def _unpack(self, fmt: str) -> tuple:
         values = struct.unpack_from(fmt, self._map, self._pos)

@@ -8,13 +8,21 @@ from `start` and returns logits for the last position (or all positions, for tes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import torch
 import torch.nn.functional as F
 
 from models.text.gguf_file import GGUFModel, LlamaConfig
-from models.text.quantized import DenseLinear, Int4Linear, Int8Linear, dequantize_q4_1, int4_kernel_available
+from models.text.quantized import (
+    DenseLinear,
+    Int4Linear,
+    Int8Linear,
+    Q8Rows,
+    dequantize_q4_1,
+    int4_kernel_available,
+    return_freed_memory,
+)
 
 
 class LlamaRunner:
@@ -26,7 +34,8 @@ class LlamaRunner:
         dtype: torch.dtype = torch.float32,
         max_context: int = 2048,
         weights: str = "float32",
-        q4_1: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] | None = None,
+        q4_1: Mapping[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] | None = None,
+        q8_0: Mapping[str, Q8Rows] | None = None,
     ) -> None:
         """`weights`: "float32" (exact: dequantized once at load) or "int4" (the file's Q4_1 codes through
         torch's CPU int4 kernel, output matrix in int8; faster, bfloat16 activations in the products)."""
@@ -43,10 +52,24 @@ class LlamaRunner:
         if weights == "int4" and not (self.device.type == "cpu" and q4_1 and int4_kernel_available()):
             weights = "float32"  # the int4 kernel is CPU-only and needs the file's Q4_1 codes
         self.weights = weights
-        self.embedding = put(tensors["token_embd.weight"])
-        output = tensors.get("output.weight")
-        head = self.embedding if output is None else put(output)  # SmolLM2 ties them
-        self.lm_head = Int8Linear(head.float()) if weights == "int4" else DenseLinear(head)
+        q8_0 = q8_0 or {}
+
+        def matrix(name: str) -> torch.Tensor | Q8Rows | None:
+            if name in q8_0:
+                return q8_0[name]
+            return tensors.get(name)
+
+        embedding = matrix("token_embd.weight")
+        head = matrix("output.weight")
+        if head is None:
+            head = embedding  # SmolLM2 ties them
+        if weights == "int4":
+            # a compact read keeps the embedding as the file's int8 blocks (exact rows, a quarter of float32)
+            self.embedding = embedding if isinstance(embedding, Q8Rows) else put(embedding)
+            self.lm_head = Int8Linear(head)
+        else:
+            self.embedding = put(embedding.dense() if isinstance(embedding, Q8Rows) else embedding)
+            self.lm_head = DenseLinear(self.embedding if head is embedding else put(_dense(head)))
         self.output_norm = put(tensors["output_norm.weight"])
 
         def linear(*names: str) -> DenseLinear | Int4Linear:
@@ -70,15 +93,17 @@ class LlamaRunner:
                     "down": linear(p + "ffn_down.weight"),
                 }
             )
+            return_freed_memory()  # the layer's unpacked codes, before the next layer's are made
         hd = config.head_dim
         inv_freq = 1.0 / (config.rope_base ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
         angles = torch.outer(torch.arange(self.max_context, dtype=torch.float64), inv_freq)
         angles = torch.cat([angles, angles], dim=-1)
         self.cos = angles.cos().to(device=self.device, dtype=dtype)
         self.sin = angles.sin().to(device=self.device, dtype=dtype)
-        shape = (config.n_layers, config.n_kv_heads, self.max_context, hd)
-        self.k_cache = torch.zeros(shape, device=self.device, dtype=dtype)
-        self.v_cache = torch.zeros(shape, device=self.device, dtype=dtype)
+        # The key/value cache grows with the conversation (doubling): 2,048 float32 positions would take
+        # 94 MB that a short exchange never uses.
+        self.k_cache = torch.zeros((config.n_layers, config.n_kv_heads, 0, hd), device=self.device, dtype=dtype)
+        self.v_cache = torch.zeros_like(self.k_cache)
         self.cached_tokens: list[int] = []  # what the cache holds, so a conversation reuses its prefix
         # Only whole prefill chunks are reused: a token's keys and values computed alone (by `step`) or in a
         # shorter batch differ from a fresh prefill's in the last bits, and at a high temperature that can
@@ -88,7 +113,23 @@ class LlamaRunner:
 
     @classmethod
     def from_gguf(cls, model: GGUFModel, **kwargs) -> LlamaRunner:
-        return cls(model.config, model.tensors, q4_1=model.q4_1, **kwargs)
+        return cls(model.config, model.tensors, q4_1=model.q4_1, q8_0=model.q8_0, **kwargs)
+
+    def embed(self, ids: torch.Tensor) -> torch.Tensor:
+        if isinstance(self.embedding, Q8Rows):
+            return self.embedding.rows(ids).to(self.dtype)
+        return F.embedding(ids, self.embedding)
+
+    def _reserve(self, end: int) -> None:
+        capacity = self.k_cache.shape[2]
+        if end <= capacity:
+            return
+        size = min(self.max_context, max(end, 2 * capacity, 64))
+        grown = self.k_cache.new_zeros((*self.k_cache.shape[:2], size, self.k_cache.shape[3]))
+        k, v = grown, grown.clone()
+        k[:, :, :capacity] = self.k_cache
+        v[:, :, :capacity] = self.v_cache
+        self.k_cache, self.v_cache = k, v
 
     @staticmethod
     def _rotate_half(x: torch.Tensor) -> torch.Tensor:
@@ -129,7 +170,8 @@ class LlamaRunner:
             queries_at = torch.arange(start, end, device=self.device)
             mask = torch.zeros((n, end), device=self.device, dtype=self.dtype)
             mask.masked_fill_(keys_at.unsqueeze(0) > queries_at.unsqueeze(1), float("-inf"))
-        x = F.embedding(ids, self.embedding)
+        self._reserve(end)
+        x = self.embed(ids)
         eps = c.norm_eps
         for index, layer in enumerate(self.layers):
             h = F.rms_norm(x, (c.dim,), layer["attn_norm"], eps)
@@ -189,3 +231,7 @@ class LlamaRunner:
         logits = self.forward([token], len(self.cached_tokens))
         self.cached_tokens.append(token)
         return logits
+
+
+def _dense(matrix: torch.Tensor | Q8Rows) -> torch.Tensor:
+    return matrix.dense() if isinstance(matrix, Q8Rows) else matrix

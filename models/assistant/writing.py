@@ -1,0 +1,79 @@
+"""The words the assistant writes: lyrics fitted to a melody, titles, poems, haiku, and the line VAE's
+lines, blends and riffs. Each function returns (text for the conversation, value, extra params)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from models.verse.constrained import LineForm
+from models.verse.lyrics import SongWriter, phrase_forms, topic_for_mode
+
+_cache: dict[str, Any] = {}
+
+
+def chat_model():
+    """The conversation model the verse writers steer (the process's shared one: loaded once)."""
+    from models.text.chat import shared_chat_model
+
+    return shared_chat_model("cpu")
+
+
+def song_writer() -> SongWriter:
+    if "songs" not in _cache:
+        _cache["songs"] = SongWriter(chat_model())
+    return _cache["songs"]
+
+
+def title_writer():
+    from models.verse.titles import TitleWriter
+
+    if "titles" not in _cache:
+        _cache["titles"] = TitleWriter(chat_model(), song_writer().words)
+    return _cache["titles"]
+
+
+def verse_writer():
+    """The sentence VAE's writer (blends, riffs, similar lines)."""
+    from models.verse.verse import VerseWriter
+
+    if "vae" not in _cache:
+        _cache["vae"] = VerseWriter.load()
+    return _cache["vae"]
+
+
+def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int):
+    """Lines fitted to the melody's two-bar phrases, rhymed by `scheme`."""
+    forms = phrase_forms(melody) if melody is not None else [LineForm(syllables=n) for n in (8, 6, 8, 6)]
+    topic = theme or (topic_for_mode(melody.mode) if melody is not None else "a long journey home")
+    lines = song_writer().lyrics(forms, topic, scheme, seed)
+    return lines, topic
+
+
+def lyrics_text(lines, source: str, melody=None) -> str:
+    from models.verse.lyrics import phrase_bars
+
+    phrase = "bar" if melody is not None and phrase_bars(melody) == 1 else "two-bar phrase"
+    body = "\n".join(line.text for line in lines)
+    sung = "\n".join(" ".join(line.syllables) for line in lines)
+    return f"One line per {phrase} of {source}, one syllable per note:\n\n{body}\n\nAs sung, note by note:\n{sung}"
+
+
+def titles_for(subject: str, style: str | None, colours: list[str], topic: str | None, n: int, seed: int):
+    return title_writer().titles(subject, style=style, colours=colours, topic=topic, n=n, seed=seed)
+
+
+def poem(theme: str, scheme: str, lines: int, syllables: int, seed: int) -> list[str]:
+    return song_writer().poem(theme, lines=lines, syllables=syllables, scheme=scheme, seed=seed)
+
+
+def haiku(theme: str, seed: int) -> list[str]:
+    return song_writer().haiku(theme, seed=seed)
+
+
+def lines_about(theme: str, n: int, seed: int) -> list[str]:
+    """`n` lines of 6 to 10 syllables about the theme, unrhymed, each after the ones before."""
+    generator = torch.Generator().manual_seed(seed)
+    counts = torch.randint(6, 11, (n,), generator=generator).tolist()
+    return song_writer().write(f"Write a few lines about {theme}.", [LineForm(syllables=c) for c in counts], None, seed)

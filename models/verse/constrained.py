@@ -1,0 +1,354 @@
+"""Lines with a form, written by the chat model under constraints: exact syllables, stress on strong
+beats where the dictionary knows it, a rhyme, a word count, a subject word.
+
+Beam search over tokens: each beam expands into its most likely next tokens, and a token is kept only
+if the line can still meet the form (a finished word may not overflow the syllable count; the line may
+end only on the exact count, on a rhyming word). When a rhyme is needed, every beam may also finish at
+once on a rhyming word that fills the line (the model's own probability of that word decides). The
+finished lines are then scored exactly by the model and the most fluent is kept.
+
+    writer = FormWriter(chat_model)
+    writer.line(LineForm(syllables=8, rhyme_with="sea"), prompt_ids)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import torch
+
+from models.verse.lm_decoder import DecodeState, FrozenLM
+from models.verse.pronounce import Pronouncing, words_in
+
+_NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
+_WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
+_PUNCTUATION = re.compile(r"^[,.!?;]$")
+REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
+FUNCTION_WORDS = {
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "but",
+    "of",
+    "to",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "with",
+    "from",
+    "is",
+    "are",
+    "was",
+    "be",
+    "i",
+    "you",
+    "he",
+    "she",
+    "it",
+    "we",
+    "they",
+    "my",
+    "your",
+    "his",
+    "her",
+    "our",
+    "their",
+    "me",
+    "that",
+    "this",
+    "as",
+    "so",
+    "all",
+    "no",
+    "not",
+    "oh",
+}
+END_WORDS_TO_AVOID = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "by", "with", "my", "your", "for", "at"}
+
+
+@dataclass
+class LineForm:
+    syllables: int | None = None  # exact count, or None (then `words` bounds the line)
+    words: tuple[int, int] = (1, 14)
+    rhyme_with: str | None = None  # end on a word that rhymes with this one
+    rhyme_source: bool = False  # end on a word the dictionary can rhyme (the first line of a pair)
+    strong: list[bool] | None = None  # per syllable: a strong beat (stressed syllables belong there)
+    include_any: set[str] = field(default_factory=set)  # at least one of these words (lower case)
+    avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
+    penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
+
+
+@dataclass
+class _Beam:
+    tokens: list[int]
+    text: str
+    score: float
+    done_syllables: int = 0
+    partial: str = ""
+    words: list[str] = field(default_factory=list)
+    must_end: bool = False  # finished on a rhyming word: only the line end may follow
+
+
+def normalise(line: str) -> str:
+    return " ".join(words_in(line))
+
+
+class FormWriter:
+    def __init__(self, chat_model, words: Pronouncing | None = None, beams: int = 6, expand: int = 24) -> None:
+        self.tokenizer = chat_model.tokenizer
+        self.lm = FrozenLM(chat_model.runner)
+        self.words = words or Pronouncing.shared()
+        self.beams, self.expand = beams, expand
+        self.newline = self.tokenizer.encode("\n", allow_control=False)[0]
+        self.end_ids = {self.newline} | set(getattr(chat_model, "stop_ids", set()))
+        self.pieces = [self.tokenizer.decode([i]) for i in range(self.tokenizer.vocab_size)]
+        self._rhyme_cache: dict[str, list[tuple[str, int, int]]] = {}
+        self._prompt_cache: tuple[list[int], DecodeState | None] = ([], None)
+
+    # -- the form's checks --------------------------------------------------------------------------
+    def _word_fits(self, form: LineForm, word: str, start: int) -> bool:
+        """Whether a finished word may sit at syllables [start, start + n): stress on strong beats."""
+        if not form.strong or not self.words.knows(word):
+            return True
+        count = self.words.syllables(word)
+        if count < 2:
+            return True
+        for stress in self.words.stresses(word):
+            if len(stress) != count:
+                continue
+            beats = form.strong[start : start + count]
+            if len(beats) < count:
+                return True
+            stressed = [i for i, s in enumerate(stress) if s == "1"]
+            unstressed = [i for i, s in enumerate(stress) if s == "0"]
+            # the main stress may not fall on a weak beat while an unstressed syllable takes a strong one
+            if not (stressed and not beats[stressed[0]] and any(beats[i] for i in unstressed)):
+                return True
+        return False
+
+    def _finish_word(self, form: LineForm, beam: _Beam) -> tuple[int, list[str]] | None:
+        """Syllables and words once the beam's partial word is finished; None if that breaks the form."""
+        if not beam.partial:
+            return beam.done_syllables, beam.words
+        word = beam.partial.lower()
+        if word in beam.words and word not in FUNCTION_WORDS:  # "tail tail tail"
+            return None
+        count = self.words.syllables(word)
+        if form.syllables is not None and beam.done_syllables + count > form.syllables:
+            return None
+        if form.syllables is not None and not self._word_fits(form, word, beam.done_syllables):
+            return None
+        return beam.done_syllables + count, beam.words + [word]
+
+    def _may_end(self, form: LineForm, syllables: int, words: list[str], text: str) -> bool:
+        if not words or not (form.words[0] <= len(words) <= form.words[1]):
+            return False
+        if form.syllables is not None and syllables != form.syllables:
+            return False
+        last = words[-1]
+        if form.rhyme_with and self.words.knows(form.rhyme_with) and not self.words.rhymes(last, form.rhyme_with):
+            return False
+        if form.rhyme_source and len(self._rhymes_of(last)) < 4:
+            return False
+        if last in END_WORDS_TO_AVOID:
+            return False
+        if form.include_any and not form.include_any & set(words):
+            return False
+        if normalise(text) in form.avoid:
+            return False
+        # not the same line again in other words: at most a third of its content words from any earlier line
+        content = set(words) - FUNCTION_WORDS
+        return all(len(content & set(earlier.split())) * 3 <= max(len(content), 1) for earlier in form.avoid)
+
+    def _expand(self, form: LineForm, beam: _Beam, token: int, logprob: float) -> tuple[str, _Beam] | None:
+        """("open", beam), ("done", beam) or None when the token breaks the form."""
+        piece = self.pieces[token]
+        score = beam.score + logprob
+        if beam.must_end:
+            if token not in self.end_ids:
+                return None
+            return "done", _Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
+        if token in self.end_ids or piece.endswith("\n") and _PUNCTUATION.match(piece.rstrip("\n") or ","):
+            finished = self._finish_word(form, beam)
+            if finished is None or not self._may_end(form, *finished, beam.text):
+                return None
+            return "done", _Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
+        if _NEW_WORD.match(piece) or (not beam.text and _WORD_PIECE.match(piece)):
+            finished = self._finish_word(form, beam)
+            if finished is None or len(finished[1]) >= form.words[1]:
+                return None
+            if form.syllables is not None and finished[0] >= form.syllables:
+                return None
+            return "open", _Beam(
+                beam.tokens + [token], beam.text + piece, score, finished[0], piece.strip(), finished[1]
+            )
+        if _WORD_PIECE.match(piece) and beam.partial:
+            partial = beam.partial + piece
+            if form.syllables is not None and self.words.syllables(partial) > form.syllables - beam.done_syllables + 1:
+                return None
+            return "open", _Beam(
+                beam.tokens + [token], beam.text + piece, score, beam.done_syllables, partial, beam.words
+            )
+        if _PUNCTUATION.match(piece) and beam.partial:
+            finished = self._finish_word(form, beam)
+            if finished is None:
+                return None
+            return "open", _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
+        return None
+
+    def _rhymes_of(self, word: str) -> list[tuple[str, int, int]]:
+        """Common words (one token each) that rhyme with `word`: (word, token, syllables)."""
+        if word not in self._rhyme_cache:
+            found = []
+            for candidate in self.words.rhyming_words(word):
+                if candidate not in self.words.common or len(candidate) < 2:
+                    continue
+                ids = self.tokenizer.encode(" " + candidate, allow_control=False)
+                if len(ids) == 1:
+                    found.append((candidate, ids[0], self.words.syllables(candidate)))
+            self._rhyme_cache[word] = found
+        return self._rhyme_cache[word]
+
+    def _rhyme_endings(self, form: LineForm, beam: _Beam, logprobs: torch.Tensor) -> list[_Beam]:
+        """Finish the beam at once on a rhyming word that fills the line exactly (one token words)."""
+        if not form.rhyme_with or form.syllables is None or not beam.text:
+            return []
+        finished = self._finish_word(form, beam)
+        if finished is None:
+            return []
+        left = form.syllables - finished[0]
+        if not 1 <= left <= 3:
+            return []
+        out = []
+        for word, token, count in self._rhymes_of(form.rhyme_with):
+            if count != left or not self._word_fits(form, word, finished[0]):
+                continue
+            words = finished[1] + [word]
+            text = beam.text + " " + word
+            if self._may_end(form, form.syllables, words, text):
+                score = beam.score + float(logprobs[token])
+                out.append(_Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True))
+        return sorted(out, key=lambda b: -b.score)[:2]
+
+    # -- writing -----------------------------------------------------------------------------------
+    def _prompt_state(self, prompt: list[int]) -> DecodeState:
+        """The prompt read once: a song's next line reuses the state of the lines before it."""
+        head = list(prompt[:-1])
+        cached_prompt, cached = self._prompt_cache
+        if cached is not None and head[: len(cached_prompt)] == cached_prompt:
+            state = self.lm.expand(cached, 1)
+            if len(head) > len(cached_prompt):
+                x = self.lm.embed(torch.tensor([head[len(cached_prompt) :]]))
+                self.lm.layers(x, state.position, 0, self.lm.n_layers, keep=state)
+                state.position += x.shape[1]
+        else:
+            state = self.lm.start(head)
+        self._prompt_cache = (head, state)
+        return self.lm.expand(state, 1)
+
+    @torch.inference_mode()
+    def candidates(
+        self,
+        form: LineForm,
+        prompt: list[int],
+        memory: torch.Tensor | None = None,
+        max_tokens: int = 32,
+        generator: torch.Generator | None = None,
+        noise: float = 0.0,
+    ) -> list[_Beam]:
+        """Finished lines that keep the form, with their log-probabilities under the model."""
+        state = self._prompt_state(prompt)
+        logits = self.lm.step(state, torch.tensor([prompt[-1]]), memory)
+        beams = [_Beam([], "", 0.0)]
+        finished: list[_Beam] = []
+        penalty = torch.tensor(sorted(form.penalise), dtype=torch.long)
+        for _ in range(max_tokens):
+            logprobs = torch.log_softmax(logits.float(), dim=-1)
+            if penalty.numel():
+                logprobs[:, penalty] -= REPEAT_PENALTY
+            ranked = logprobs
+            if noise > 0:  # Gumbel noise: a seeded, varied search (stochastic beam search)
+                uniform = torch.rand(logprobs.shape, generator=generator).clamp(1e-9, 1 - 1e-9)
+                ranked = logprobs - noise * torch.log(-torch.log(uniform))
+            top = torch.topk(ranked, min(self.expand, ranked.shape[-1]), dim=-1).indices
+            grown: list[tuple[int, _Beam]] = []
+            for row, beam in enumerate(beams):
+                if beam.tokens:  # a word already in this line is less likely again ("glass, glass, glass")
+                    logprobs[row, torch.tensor(beam.tokens)] -= REPEAT_PENALTY
+                if beam.must_end:
+                    choices = [self.newline]
+                else:
+                    grown += [(row, child) for child in self._rhyme_endings(form, beam, logprobs[row])]
+                    choices = top[row].tolist()
+                for token in choices:
+                    result = self._expand(form, beam, token, float(logprobs[row, token]))
+                    if result is None:
+                        continue
+                    kind, child = result
+                    if kind == "done":
+                        finished.append(child)
+                    else:
+                        grown.append((row, child))
+            # beams that just ended on a rhyme keep two slots of their own: a rare rhyming word costs more
+            # than any open beam has paid so far, and would otherwise never survive the cut
+            grown.sort(key=lambda item: -item[1].score)
+            grown = [g for g in grown if not g[1].must_end][: self.beams] + [g for g in grown if g[1].must_end][:2]
+            if not grown or len(finished) >= 3 * self.beams:
+                break
+            rows = torch.tensor([row for row, _ in grown])
+            beams = [child for _, child in grown]
+            state = self.lm.select(state, rows)
+            step_memory = memory.expand(len(beams), *memory.shape[1:]) if memory is not None else None
+            logits = self.lm.step(state, torch.tensor([b.tokens[-1] for b in beams]), step_memory)
+        unique: dict[str, _Beam] = {}
+        for beam in finished:
+            key = normalise(beam.text)
+            if key not in unique or unique[key].score < beam.score:
+                unique[key] = beam
+        return list(unique.values())
+
+    def line(
+        self,
+        form: LineForm,
+        prompt: list[int],
+        memory: torch.Tensor | None = None,
+        seed: int = 0,
+        variety: float = 0.6,
+    ) -> str | None:
+        """The most fluent line that keeps the form, or None when the search found none."""
+        ranked = self.ranked(form, prompt, memory, seed, variety)
+        return ranked[0][0] if ranked else None
+
+    def ranked(
+        self,
+        form: LineForm,
+        prompt: list[int],
+        memory: torch.Tensor | None = None,
+        seed: int = 0,
+        variety: float = 0.6,
+    ) -> list[tuple[str, float]]:
+        generator = torch.Generator().manual_seed(seed)
+        found = self.candidates(form, prompt, memory, generator=generator, noise=variety)
+        if not found:  # a plainer search before giving up
+            found = self.candidates(form, prompt, memory, generator=generator, noise=0.0)
+        # mean log-probability per token: the line's fluency, whatever its length in tokens
+        out = sorted(((tidy(b.text), b.score / len(b.tokens)) for b in found), key=lambda item: -item[1])
+        return [(text, score) for text, score in out if text]
+
+
+def tidy(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,;")
+    return text[:1].upper() + text[1:] if text else text
+
+
+def perplexity(score: float) -> float:
+    return math.exp(-score)
+
+
+__all__ = ["FormWriter", "LineForm", "DecodeState", "normalise", "tidy"]

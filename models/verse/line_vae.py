@@ -1,0 +1,265 @@
+"""A sentence VAE whose decoder is the frozen chat model (after Optimus, Li et al. 2020).
+
+An encoder maps a line to a Gaussian code; the code becomes a small memory (key/value slots) that the
+chat model's top layers attend to while it writes the line. Only the encoder and the code-to-memory map
+are trained; the chat model keeps its fluency. The encoder reads the chat model's own hidden states of
+the line at the first memory layer (the frozen lower layers are the encoder's trunk), so a training set
+is read by the lower layers once and cached (`line_features`).
+
+    vae = LineVAE.load()                               # resources/text/line-vae.safetensors
+    codes = vae.encode(["The sea is calm tonight."])    # (1, latent) means
+    vae.decode(codes, temperature=0.0)                  # -> ["The sea is calm tonight."]-ish
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from models.checkpoint import load_checkpoint, save_checkpoint
+from models.verse.lm_decoder import DecodeState, FrozenLM
+
+KIND = "line-vae"
+PREAMBLE = "<|im_start|>user\nWrite one line of verse.<|im_end|>\n<|im_start|>assistant\n"
+END = "<|im_end|>"
+
+
+@dataclass(frozen=True)
+class LineVAEConfig:
+    dim: int = 576  # the chat model's width
+    kv_dim: int = 192  # its key/value width (kv heads x head dim)
+    head_dim: int = 64
+    memory_layers: int = 8  # the top layers that attend to the memory (and the encoder reads below them)
+    slots: int = 4  # key/value slots per memory layer
+    latent: int = 32
+    hidden: int = 512
+
+
+class LineCoder(nn.Module):
+    """The trained part: line features -> (mu, logvar); code -> memory slots for the top layers."""
+
+    def __init__(self, config: LineVAEConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.norm = nn.LayerNorm(2 * config.dim)
+        self.encoder = nn.Sequential(
+            nn.Linear(2 * config.dim, config.hidden), nn.GELU(), nn.Linear(config.hidden, 2 * config.latent)
+        )
+        out = config.memory_layers * 2 * config.slots * config.kv_dim
+        self.to_memory = nn.Sequential(
+            nn.Linear(config.latent, config.hidden), nn.GELU(), nn.Linear(config.hidden, out)
+        )
+        nn.init.normal_(self.to_memory[2].weight, std=0.02)
+        nn.init.zeros_(self.to_memory[2].bias)
+
+    def encode(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """features (batch, tokens, dim) right-padded; mean over the line and its last token's state."""
+        steps = torch.arange(features.shape[1], device=features.device)
+        valid = (steps.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1).to(features.dtype)
+        mean = (features * valid).sum(1) / lengths.clamp_min(1).unsqueeze(1).to(features.dtype)
+        last = features[torch.arange(features.shape[0]), (lengths - 1).clamp_min(0)]
+        mu, logvar = self.encoder(self.norm(torch.cat([mean, last], dim=-1))).chunk(2, dim=-1)
+        return mu, logvar.clamp(-8.0, 4.0)
+
+    def memory(self, z: torch.Tensor) -> torch.Tensor:
+        """(batch, memory layers, 2, kv heads, slots, head dim) keys and values."""
+        c = self.config
+        heads = c.kv_dim // c.head_dim
+        m = self.to_memory(z).view(z.shape[0], c.memory_layers, 2, c.slots, heads, c.head_dim)
+        return m.transpose(3, 4)
+
+
+def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(q(z|x) || N(0, I)) for each row and dimension, in nats."""
+    return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp())
+
+
+class LineVAE:
+    """The trained coder with the frozen chat model it steers: lines to codes and codes to lines."""
+
+    def __init__(self, coder: LineCoder, lm: FrozenLM, tokenizer, metadata: dict | None = None) -> None:
+        self.coder = coder.eval()
+        self.lm = lm
+        self.tokenizer = tokenizer
+        self.metadata = metadata or {}
+        self.preamble = tokenizer.encode(PREAMBLE)
+        self.end_id = tokenizer.token_to_id[END]
+        self._preamble_state: DecodeState | None = None
+
+    @property
+    def latent_size(self) -> int:
+        return self.coder.config.latent
+
+    @property
+    def first_memory_layer(self) -> int:
+        return self.lm.n_layers - self.coder.config.memory_layers
+
+    # -- lines to codes ---------------------------------------------------------------------------
+    def preamble_state(self) -> DecodeState:
+        """Every layer's keys/values for the preamble but its last token (which, like the line, sees the memory)."""
+        if self._preamble_state is None:
+            self._preamble_state = self.lm.start(self.preamble[:-1])
+        return self._preamble_state
+
+    @torch.inference_mode()
+    def line_features(self, lines: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """The frozen lower layers' hidden states of each line's tokens (read after the preamble)."""
+        state = self.preamble_state()
+        width = max(len(ids) for ids in lines)
+        ids = torch.full((len(lines), width + 1), self.end_id, dtype=torch.long)
+        ids[:, 0] = self.preamble[-1]
+        for row, line in enumerate(lines):
+            ids[row, 1 : len(line) + 1] = torch.tensor(line)
+        x = self.lm.embed(ids)
+        hidden = self.lm.layers(x, state.position, 0, self.first_memory_layer, past=state)
+        return hidden[:, 1:].float(), torch.tensor([len(line) for line in lines])
+
+    def encode(self, lines: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Mean and log-variance of each line's code."""
+        encoded = [
+            self.tokenizer.encode(" ".join(line.split()), allow_control=False)[:48] or [self.end_id] for line in lines
+        ]
+        features, lengths = self.line_features(encoded)
+        with torch.no_grad():
+            return self.coder.encode(features, lengths)
+
+    @torch.no_grad()
+    def memory(self, z: torch.Tensor) -> torch.Tensor:
+        return self.coder.memory(z.float()).to(self.lm.runner.dtype)
+
+    # -- codes to lines ---------------------------------------------------------------------------
+    def begin(self, z: torch.Tensor) -> tuple[DecodeState, torch.Tensor, torch.Tensor]:
+        """Start decoding one line per code: (state, memory, logits of each line's first token)."""
+        memory = self.memory(z)
+        state = self.lm.expand(self.preamble_state(), z.shape[0])
+        logits = self.lm.step(state, torch.full((z.shape[0],), self.preamble[-1]), memory)
+        return state, memory, logits
+
+    @torch.inference_mode()
+    def decode(
+        self,
+        z: torch.Tensor,
+        temperature: float = 0.0,
+        generator: torch.Generator | None = None,
+        max_tokens: int = 32,
+    ) -> list[str]:
+        """One line per code: greedy at temperature 0, else sampled (top-p 0.9)."""
+        state, memory, logits = self.begin(z)
+        batch = z.shape[0]
+        produced: list[list[int]] = [[] for _ in range(batch)]
+        done = torch.zeros(batch, dtype=torch.bool)
+        for _ in range(max_tokens):
+            chosen = sample_rows(logits, temperature, generator)
+            for row, token in enumerate(chosen.tolist()):
+                if not done[row]:
+                    if token == self.end_id or token in self.tokenizer.control_ids:
+                        done[row] = True
+                    else:
+                        produced[row].append(token)
+            if bool(done.all()):
+                break
+            logits = self.lm.step(state, chosen, memory)
+        return [" ".join(self.tokenizer.decode(ids, skip_control=True).split()) for ids in produced]
+
+    # -- the VAE's powers ---------------------------------------------------------------------------
+    def sample(self, n: int, seed: int = 0, temperature: float = 0.0) -> list[str]:
+        """New lines from codes drawn from the prior N(0, I)."""
+        generator = torch.Generator().manual_seed(seed)
+        return self.decode(torch.randn((n, self.latent_size), generator=generator), temperature, generator)
+
+    def blend(self, first: str, second: str, steps: int = 5) -> list[str]:
+        """Lines along the straight path from the first line's code to the second's (ends included)."""
+        mu, _ = self.encode([first, second])
+        weights = torch.linspace(0, 1, steps).unsqueeze(1)
+        return self.decode((1 - weights) * mu[0] + weights * mu[1])
+
+    def riff(self, line: str, n: int = 5, spread: float = 0.6, seed: int = 0) -> list[str]:
+        """Variations: codes near the line's own, decoded; the line itself and repeats left out."""
+        generator = torch.Generator().manual_seed(seed)
+        mu, _ = self.encode([line])
+        codes = mu + spread * torch.randn((3 * n, self.latent_size), generator=generator)
+        seen, out = {" ".join(line.lower().split())}, []
+        for text in self.decode(codes, 0.0):
+            key = " ".join(text.lower().split())
+            if text and key not in seen:
+                seen.add(key)
+                out.append(text)
+        return out[:n]
+
+    def direction(self, away_from: list[str], towards: list[str]) -> torch.Tensor:
+        """A direction in code space: the mean code of `towards` minus that of `away_from`."""
+        return self.encode(towards)[0].mean(0) - self.encode(away_from)[0].mean(0)
+
+    def move(self, line: str, direction: torch.Tensor, amounts: tuple[float, ...] = (0.5, 1.0, 1.5)) -> list[str]:
+        """The line decoded from its code moved along `direction` by each amount."""
+        mu, _ = self.encode([line])
+        return self.decode(torch.stack([mu[0] + a * direction for a in amounts]))
+
+    # -- save / load -----------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike, training: dict | None = None) -> Path:
+        return save_checkpoint(
+            path,
+            self.coder.state_dict(),
+            kind=KIND,
+            hyperparameters=asdict(self.coder.config),
+            training=training or {},
+            extra={"preamble": PREAMBLE, "decoder": "SmolLM2-135M-Instruct (frozen)"},
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, lm: FrozenLM, tokenizer) -> LineVAE:
+        checkpoint = load_checkpoint(path, kind=KIND)
+        coder = LineCoder(LineVAEConfig(**checkpoint.hyperparameters))
+        coder.load_state_dict(checkpoint.tensors)
+        return cls(coder, lm, tokenizer, checkpoint.metadata)
+
+
+def sample_rows(logits: torch.Tensor, temperature: float, generator: torch.Generator | None, top_p: float = 0.9):
+    """One token per row: argmax at temperature 0, else nucleus sampling."""
+    if temperature <= 0:
+        return logits.argmax(-1)
+    probabilities = torch.softmax(logits.float() / temperature, dim=-1)
+    sorted_p, order = torch.sort(probabilities, descending=True, dim=-1)
+    before = torch.cumsum(sorted_p, dim=-1) - sorted_p
+    sorted_p = sorted_p.masked_fill(before >= top_p, 0.0)
+    choice = torch.multinomial(sorted_p, 1, generator=generator)
+    return order.gather(-1, choice).squeeze(-1)
+
+
+def training_loss(
+    coder: LineCoder,
+    lm: FrozenLM,
+    features: torch.Tensor,
+    lengths: torch.Tensor,
+    start_features: torch.Tensor,
+    targets: torch.Tensor,
+    past: DecodeState,
+    start_position: int,
+    vocabulary: torch.Tensor,
+    free_bits: float,
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Reconstruction (summed per line), KL per line, and the free-bits KL term, averaged over the batch.
+
+    `features` (batch, tokens, dim): the lower layers' states of each line's tokens (cached);
+    `start_features` (dim,): the same for the preamble's last token; `targets` (batch, tokens + 1) in
+    `vocabulary`'s indices, -100 past the end. The softmax runs over `vocabulary` (the corpus's tokens)
+    only: the whole 49,152-row output matrix would cost as much as the top layers themselves.
+    """
+    mu, logvar = coder.encode(features, lengths)
+    noise = torch.randn(mu.shape, generator=generator)
+    z = mu + noise * torch.exp(0.5 * logvar)
+    memory = coder.memory(z)
+    batch = features.shape[0]
+    x = torch.cat([start_features.view(1, 1, -1).expand(batch, 1, -1), features], dim=1)
+    first = lm.n_layers - coder.config.memory_layers
+    hidden = lm.layers(x, start_position, first, lm.n_layers, memory=memory, past=past)
+    logits = lm.logits(hidden, vocabulary)
+    reconstruction = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="sum") / batch
+    per_dimension = kl_per_dimension(mu, logvar).mean(0)
+    return reconstruction, per_dimension.sum(), per_dimension.clamp_min(free_bits).sum()

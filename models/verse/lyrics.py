@@ -1,0 +1,195 @@
+"""Songs, poems and haiku with their forms kept, written by the chat model under constraints.
+
+Lyrics fit a melody: one line per phrase, one syllable per note, stressed syllables on strong beats
+where the pronouncing dictionary knows the word, an optional rhyme scheme (AABB, ABAB). Poems keep a
+syllable count and rhyme; haiku count 5-7-5. Each line is written in the context of the lines before
+it (the model sees the song so far), so the verse holds together.
+
+    writer = SongWriter(chat_model)
+    writer.lyrics([LineForm(8), LineForm(6), ...], topic="coming home", scheme="ABAB", seed=1)
+    lyrics_midi(melody, lines).write("song.mid")     # lyric events on the melody's notes
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from models.text.chat import format_chat
+from models.verse.constrained import FormWriter, LineForm, normalise
+from models.verse.pronounce import Pronouncing, words_in
+from models.verse.syllables import split_syllables
+
+SYSTEM = "You are a songwriter. You write short, plain, singable lines that make sense."
+# A worked example (written for Atelier) shows the model the register: plain words, one line per row.
+EXAMPLE_REQUEST = "Write a song about a winter morning."
+EXAMPLE_SONG = (
+    "The frost is white upon the hill,\nThe kettle sings, the house is still,\n"
+    "I hold your hand against the cold,\nAnd every word we say is gold."
+)
+FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "you", "my", "it", "we", "be", "with"}
+MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
+
+
+@dataclass
+class LyricLine:
+    text: str
+    syllables: list[str]  # one per note, hyphenated inside words ("mel-", "o-", "dy")
+
+
+def topic_for_mode(mode: str) -> str:
+    return MOOD_TOPICS.get(mode, "a bright day with friends")
+
+
+def syllable_pieces(text: str, words: Pronouncing) -> list[str]:
+    """The line cut into sung syllables, as many per word as the dictionary counts."""
+    out: list[str] = []
+    for word in re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)*", text):
+        count = words.syllables(word)
+        pieces = split_syllables(word) or [word]
+        pieces = [p for p in pieces if p]
+        while len(pieces) > count:  # the rules heard more syllables than the dictionary: join the last two
+            pieces[-2:] = [pieces[-2] + pieces[-1]]
+        while len(pieces) < count:  # fewer: split the longest piece
+            longest = max(range(len(pieces)), key=lambda i: len(pieces[i]))
+            piece = pieces[longest]
+            cut = max(1, len(piece) // 2)
+            pieces[longest : longest + 1] = [piece[:cut], piece[cut:] or piece]
+        # keep the word's own letters and case
+        position, cased = 0, []
+        for piece in pieces:
+            cased.append(word[position : position + len(piece)] or piece)
+            position += len(piece)
+        cased[-1] += word[position:]
+        out.extend(p + "-" for p in cased[:-1])
+        out.append(cased[-1])
+    return out
+
+
+class SongWriter:
+    def __init__(self, chat_model, words: Pronouncing | None = None, beams: int = 5) -> None:
+        self.model = chat_model
+        self.words = words or Pronouncing.shared()
+        self.forms = FormWriter(chat_model, self.words, beams=beams)
+
+    def _prompt(self, request: str, lines: Sequence[str]) -> list[int]:
+        messages = [
+            {"role": "system", "content": SYSTEM},
+            {"role": "user", "content": EXAMPLE_REQUEST},
+            {"role": "assistant", "content": EXAMPLE_SONG},
+            {"role": "user", "content": request},
+        ]
+        text = format_chat(messages) + "".join(line + "\n" for line in lines)
+        return self.model.tokenizer.encode(text)
+
+    def _repeated_tokens(self, lines: Sequence[str]) -> set[int]:
+        tokens: set[int] = set()
+        for word in {w for line in lines for w in words_in(line)} - FUNCTION_WORDS:
+            for variant in (" " + word, " " + word.capitalize(), word.capitalize()):
+                tokens.add(self.model.tokenizer.encode(variant, allow_control=False)[0])
+        return tokens
+
+    def write(self, request: str, forms: Sequence[LineForm], scheme: str | None = None, seed: int = 0) -> list[str]:
+        """One line per form, each in the context of those before it; `scheme` like "AABB" or "ABAB"."""
+        lines: list[str] = []
+        ends: dict[str, str] = {}
+        for index, form in enumerate(forms):
+            letter = scheme[index % len(scheme)] if scheme else None
+            rhyme_with = ends.get(letter) if letter else None
+            needs_partner = bool(letter and rhyme_with is None and scheme.count(letter) > 1)
+            form = replace(
+                form,
+                rhyme_with=rhyme_with or form.rhyme_with,
+                rhyme_source=form.rhyme_source or needs_partner,
+                avoid=form.avoid | {normalise(line) for line in lines},
+                penalise=form.penalise | self._repeated_tokens(lines),
+            )
+            prompt = self._prompt(request, lines)
+            line = self.forms.line(form, prompt, seed=seed * 101 + index)
+            if line is None and (form.rhyme_with or form.rhyme_source):
+                line = self.forms.line(replace(form, rhyme_with=None, rhyme_source=False), prompt, seed=seed)
+            if line is None:  # a wider search, then give up on this line (an empty line says so)
+                wide = FormWriter(self.model, self.words, beams=2 * self.forms.beams, expand=64)
+                wide.pieces, wide._rhyme_cache = self.forms.pieces, self.forms._rhyme_cache
+                # no rhyme, and only the exact earlier lines barred (not lines sharing their words)
+                plain = replace(form, rhyme_with=None, rhyme_source=False, avoid=set(), penalise=set())
+                line = wide.line(plain, prompt, seed=seed, variety=0.0)
+            line = line or ""
+            lines.append(line)
+            last = words_in(line)[-1] if words_in(line) else None
+            if letter and last and letter not in ends:
+                ends[letter] = last
+        return lines
+
+    def lyrics(
+        self,
+        forms: Sequence[LineForm],
+        topic: str,
+        scheme: str | None = None,
+        seed: int = 0,
+    ) -> list[LyricLine]:
+        lines = self.write(f"Write a song about {topic}.", forms, scheme, seed)
+        return [LyricLine(text, syllable_pieces(text, self.words)) for text in lines]
+
+    def poem(self, topic: str, lines: int = 4, syllables: int = 8, scheme: str = "AABB", seed: int = 0) -> list[str]:
+        forms = [LineForm(syllables=syllables) for _ in range(lines)]
+        return self.write(f"Write a short poem about {topic}.", forms, scheme, seed)
+
+    def haiku(self, topic: str, seed: int = 0) -> list[str]:
+        forms = [LineForm(syllables=5), LineForm(syllables=7), LineForm(syllables=5)]
+        return self.write(f"Write a haiku about {topic}.", forms, None, seed)
+
+
+# -- melodies ------------------------------------------------------------------------------------
+
+
+def strong_beat(meter, onset: int) -> bool:
+    """The downbeat, and the middle of the bar in even metres (beat 3 of 4/4, beat 2 of 6/8)."""
+    position = onset % meter.bar_ticks
+    if position == 0:
+        return True
+    beats = meter.bar_ticks // meter.beat_ticks
+    return beats % 2 == 0 and position == meter.bar_ticks // 2
+
+
+def phrase_bars(melody) -> int:
+    """Two bars a line, or one when two bars hold more notes than a sung line takes (about 12)."""
+    notes = melody.notes()
+    pairs = max(1, -(-melody.bars // 2))
+    return 1 if len(notes) / pairs > 12 else 2
+
+
+def melody_phrases(melody, bars_per_phrase: int | None = None) -> list[list]:
+    """The melody's notes grouped into phrases of whole bars (empty phrases dropped)."""
+    span = melody.meter.bar_ticks * (bars_per_phrase or phrase_bars(melody))
+    groups: dict[int, list] = {}
+    for note in melody.notes():
+        groups.setdefault(note.onset // span, []).append(note)
+    return [groups[k] for k in sorted(groups)]
+
+
+def phrase_forms(melody, bars_per_phrase: int | None = None) -> list[LineForm]:
+    """One line form per phrase: as many syllables as notes, strong beats marked."""
+    return [
+        LineForm(syllables=len(notes), words=(1, 20), strong=[strong_beat(melody.meter, n.onset) for n in notes])
+        for notes in melody_phrases(melody, bars_per_phrase)
+    ]
+
+
+def lyrics_midi(melody, lines: Sequence[LyricLine], bars_per_phrase: int | None = None):
+    """The melody as MIDI with one lyric event per note (the syllable sung on it), as karaoke files carry."""
+    import pretty_midi
+
+    midi = melody.to_pretty_midi()
+    for notes, line in zip(melody_phrases(melody, bars_per_phrase), lines, strict=False):
+        for note, syllable in zip(notes, line.syllables, strict=False):
+            start = max(0.0, melody.seconds(note.onset) + note.offset_ms / 1000.0)
+            midi.lyrics.append(pretty_midi.Lyric(syllable if syllable.endswith("-") else syllable + " ", start))
+    return midi
+
+
+def lyric_sheet(title: str, lines: Sequence[LyricLine]) -> str:
+    """A text sheet: each line, then its syllables as they fall on the notes."""
+    body = "\n\n".join(f"{line.text}\n  {' '.join(line.syllables)}" for line in lines)
+    return f"{title}\n\n{body}\n"

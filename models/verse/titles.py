@@ -1,0 +1,168 @@
+"""Titles for a painting from what it is: its subject, its style, its dominant colours named in words,
+and the user's topic. The chat model writes them under a form: two to six words, at least one of them
+the subject (or a near word for it) or one of the painting's colours, never ending on "and" or "the".
+
+    dominant_colours(image)                             # ["grey", "dark blue", "white"]
+    TitleWriter(chat_model).titles("a stormy sea", style="Turner", colours=["grey", "blue"], n=5)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.text.chat import format_chat
+from models.verse.constrained import FormWriter, LineForm, normalise
+from models.verse.pronounce import Pronouncing, words_in
+
+# Named colours (sRGB), plain words a reader knows; the nearest names a painting's main colours.
+COLOUR_NAMES = {
+    "black": (20, 20, 22),
+    "charcoal": (54, 54, 58),
+    "grey": (128, 128, 128),
+    "silver": (192, 192, 196),
+    "white": (240, 240, 236),
+    "ivory": (236, 228, 200),
+    "cream": (240, 224, 176),
+    "sand": (200, 176, 128),
+    "ochre": (204, 136, 34),
+    "gold": (220, 176, 40),
+    "yellow": (236, 216, 60),
+    "orange": (236, 128, 32),
+    "rust": (168, 72, 32),
+    "brown": (110, 70, 40),
+    "red": (200, 40, 36),
+    "crimson": (150, 20, 40),
+    "pink": (236, 150, 170),
+    "rose": (200, 100, 120),
+    "purple": (110, 50, 130),
+    "violet": (140, 110, 200),
+    "navy": (24, 34, 90),
+    "blue": (50, 90, 190),
+    "sky blue": (130, 180, 230),
+    "teal": (30, 120, 120),
+    "turquoise": (60, 190, 190),
+    "green": (50, 140, 60),
+    "olive": (110, 110, 40),
+    "sea green": (70, 140, 110),
+    "dark green": (24, 70, 40),
+}
+# Near words for common subjects: a title may name the subject another way and still be about it.
+NEAR_WORDS = {
+    "sea": {"ocean", "waves", "wave", "tide", "shore", "sea", "seas", "surf", "deep", "water", "waters"},
+    "storm": {"storm", "stormy", "tempest", "gale", "thunder", "squall", "storms"},
+    "harbour": {"harbour", "harbor", "port", "quay", "dock", "boats", "boat", "ships", "ship", "pier"},
+    "night": {"night", "midnight", "dark", "darkness", "moon", "moonlight", "stars", "evening"},
+    "forest": {"forest", "woods", "wood", "trees", "tree", "grove", "pines"},
+    "mountain": {"mountain", "mountains", "peak", "peaks", "hill", "hills", "summit"},
+    "city": {"city", "town", "streets", "street", "roofs", "houses"},
+    "garden": {"garden", "gardens", "flowers", "flower", "roses", "blossom"},
+    "river": {"river", "stream", "brook", "water", "banks", "current"},
+    "sky": {"sky", "skies", "clouds", "cloud", "heaven", "heavens"},
+    "sunset": {"sunset", "dusk", "evening", "twilight", "sundown", "sun"},
+    "field": {"field", "fields", "meadow", "meadows", "wheat", "pasture"},
+    "portrait": {"portrait", "face", "figure", "woman", "man", "girl", "boy"},
+    "landscape": {"landscape", "land", "country", "countryside", "view", "hills", "valley"},
+}
+STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
+
+
+def dominant_colours(image, n: int = 3, seed: int = 0) -> list[str]:
+    """The painting's main colours, named, most area first (k-means on a small copy)."""
+    from PIL import Image
+
+    small = np.asarray(image.convert("RGB").resize((48, 48), Image.Resampling.BILINEAR), dtype=np.float32)
+    pixels = small.reshape(-1, 3)
+    rng = np.random.default_rng(seed)
+    centres = pixels[rng.choice(len(pixels), 6, replace=False)]
+    for _ in range(12):
+        labels = np.argmin(((pixels[:, None] - centres[None]) ** 2).sum(-1), axis=1)
+        centres = np.stack([pixels[labels == k].mean(0) if (labels == k).any() else centres[k] for k in range(6)])
+    shares = np.bincount(labels, minlength=6)
+    names = np.array(list(COLOUR_NAMES.values()), dtype=np.float32)
+    out: list[str] = []
+    for k in np.argsort(-shares):
+        name = list(COLOUR_NAMES)[int(np.argmin(((names - centres[k]) ** 2).sum(-1)))]
+        if name not in out:
+            out.append(name)
+        if len(out) == n:
+            break
+    return out
+
+
+def subject_words(subject: str) -> set[str]:
+    """The subject's content words and their near words ("a stormy harbour" -> storm, harbour, port...)."""
+    words = {w for w in words_in(subject) if w not in STOP}
+    found = set(words)
+    for word in words:
+        for key, near in NEAR_WORDS.items():
+            if word in near or word.startswith(key) or key.startswith(word):
+                found |= near
+        if word.endswith("s"):
+            found.add(word[:-1])
+        else:
+            found.add(word + "s")
+    return found
+
+
+def title_case(text: str) -> str:
+    small = {"a", "an", "the", "of", "in", "on", "at", "by", "and", "to", "for", "with"}
+    words = [w.strip(",.;:!?\"'") for w in text.split()]
+    words = [w for w in words if w]
+    return " ".join(
+        w if (w.isupper() and len(w) > 1) else (w.lower() if i and w.lower() in small else w[:1].upper() + w[1:])
+        for i, w in enumerate(words)
+    )
+
+
+class TitleWriter:
+    def __init__(self, chat_model, words: Pronouncing | None = None) -> None:
+        self.model = chat_model
+        self.forms = FormWriter(chat_model, words, beams=6, expand=24)
+
+    def titles(
+        self,
+        subject: str,
+        style: str | None = None,
+        colours: list[str] | None = None,
+        topic: str | None = None,
+        n: int = 5,
+        seed: int = 0,
+    ) -> list[str]:
+        """Up to `n` distinct titles, each naming the subject (or a near word) or one of the colours."""
+        colours = colours or []
+        about = f"a painting of {subject}"
+        if style:
+            about += f" in the style of {style}"
+        if colours:
+            about += f", mostly {', '.join(colours[:-1]) + ' and ' + colours[-1] if len(colours) > 1 else colours[0]}"
+        if topic and topic != subject:
+            about += f", about {topic}"
+        request = f"Give one short title for {about}. Reply with the title only."
+        prompt = self.model.tokenizer.encode(format_chat([{"role": "user", "content": request}]), allow_control=True)
+        allowed = subject_words(subject) | subject_words(topic or "") | {w for c in colours for w in c.split()}
+        banned = {w for w in words_in(style or "")}
+        titles: list[str] = []
+        for attempt in range(2 * n):
+            used = [{w[:5] for w in set(words_in(t)) - STOP} for t in titles]
+            form = LineForm(
+                words=(2, 6),
+                include_any=allowed,
+                avoid={normalise(t) for t in titles},
+                penalise=self._tokens({w for t in titles for w in words_in(t)} - STOP | banned),
+            )
+            for text, _ in self.forms.ranked(form, prompt, seed=seed * 31 + attempt, variety=1.0):
+                content = {w[:5] for w in set(words_in(text)) - STOP}  # "tranquility" = "tranquillity"
+                # a new title says something new: not the painter's name, not another title's words again
+                if set(words_in(text)) & banned or any(content <= u or u <= content for u in used):
+                    continue
+                titles.append(title_case(text))
+                used.append(content)
+                if len(titles) >= n:
+                    break
+            if len(titles) >= n:
+                break
+        return titles[:n]
+
+    def _tokens(self, words: set[str]) -> set[int]:
+        encode = self.model.tokenizer.encode
+        return {encode(v, allow_control=False)[0] for w in words for v in (" " + w, " " + w.capitalize())}

@@ -1,0 +1,142 @@
+"""Words with a form: the pronouncing dictionary, lines that keep a syllable count and a rhyme (written by
+the real chat model under constraints), lyric events in exported MIDI, the song folder, help answers."""
+
+from __future__ import annotations
+
+import pretty_midi
+import pytest
+from PIL import Image
+
+from models.assistant.requests import parse_request
+from models.verse.constrained import FormWriter, LineForm
+from models.verse.lyrics import LyricLine, lyric_sheet, lyrics_midi, melody_phrases, strong_beat, syllable_pieces
+from models.verse.pronounce import Pronouncing, words_in
+from models.verse.titles import dominant_colours, subject_words, title_case
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+@pytest.fixture(scope="module")
+def words():
+    return Pronouncing.shared()
+
+
+@pytest.fixture(scope="module")
+def forms(words):
+    from models.text.chat import shared_chat_model
+
+    return FormWriter(shared_chat_model("cpu"), words, beams=4, expand=16)
+
+
+@pytest.fixture(scope="module")
+def tune():
+    from models.music.generate import generate
+
+    return generate(style="scottish", key="D", mode="minor", meter="4/4", bars=4, tempo=90, seed=2, variations=1)[0]
+
+
+def test_dictionary_counts_stress_and_rhyme(words):
+    assert words.syllables("melody") == 3 and words.stresses("melody") == ["100"]
+    assert words.syllables("fire") in words.syllable_options("fire") and {1, 2} <= words.syllable_options("fire")
+    assert words.rhymes("sea", "free") and words.rhymes("night", "light")
+    assert not words.rhymes("tale", "tail")  # one sound said twice
+    assert not words.rhymes("sea", "sea") and not words.rhymes("sea", "moon")
+    assert words.syllables("zorblax") >= 1  # not in the dictionary: counted by rule
+
+
+def test_syllable_pieces_follow_the_dictionary(words):
+    text = "Every melody remembered"
+    pieces = syllable_pieces(text, words)
+    assert len(pieces) == words.line_syllables(text) == 3 + 3 + 3
+    assert "".join(p.rstrip("-") for p in pieces) == text.replace(" ", "")
+
+
+@pytest.mark.parametrize(("syllables", "rhyme"), [(6, "day"), (7, None)])
+def test_a_written_line_keeps_its_syllables_and_rhyme(forms, words, syllables, rhyme):
+    from models.text.chat import format_chat
+
+    prompt = forms.tokenizer.encode(format_chat([{"role": "user", "content": "Write a song about the sea."}]))
+    line = forms.line(LineForm(syllables=syllables, rhyme_with=rhyme), prompt, seed=1)
+    assert line, "the search found no line"
+    assert words.line_syllables(line) == syllables, line
+    if rhyme:
+        assert words.rhymes(words_in(line)[-1], rhyme), line
+
+
+def test_stress_falls_on_strong_beats(forms, words):
+    # strong beats on syllables 1, 3, 5: "beautiful" (100) may start on a strong beat, never on a weak one
+    form = LineForm(syllables=6, strong=[True, False, True, False, True, False])
+    assert forms._word_fits(form, "beautiful", 0)
+    assert not forms._word_fits(form, "beautiful", 1)
+    assert forms._word_fits(form, "the", 1)  # one syllable: anywhere
+
+
+def test_exported_midi_carries_one_lyric_per_note(tune, tmp_path, words):
+    phrases = melody_phrases(tune)
+    lines = [LyricLine(f"line {i}", [f"s{i}-{k}" for k in range(len(notes))]) for i, notes in enumerate(phrases)]
+    path = tmp_path / "song.mid"
+    lyrics_midi(tune, lines).write(str(path))
+    back = pretty_midi.PrettyMIDI(str(path))
+    onsets = sorted(round(n.start, 2) for n in back.instruments[0].notes)
+    assert len(back.lyrics) == sum(len(p) for p in phrases) == len(onsets)
+    assert [round(lyric.time, 2) for lyric in back.lyrics] == pytest.approx(onsets, abs=0.02)
+    assert back.lyrics[0].text.strip() == "s0-0"
+    sheet = lyric_sheet("Title", lines)
+    assert sheet.startswith("Title") and "line 0" in sheet
+
+
+def test_strong_beats_are_downbeats_and_half_bars(tune):
+    bar = tune.meter.bar_ticks
+    assert strong_beat(tune.meter, 0) and strong_beat(tune.meter, bar // 2) and strong_beat(tune.meter, bar)
+    assert not strong_beat(tune.meter, tune.meter.beat_ticks)
+
+
+def test_song_sketch_saves_one_folder(tmp_path, monkeypatch, tune):
+    from models.assistant import creative, song, writing
+    from models.jobs import run_job
+
+    lines = [LyricLine("the sea is wide", ["the", "sea", "is", "wide"])]
+    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed: (lines, theme))
+    monkeypatch.setattr(creative, "make_melody", lambda params: tune)
+    monkeypatch.setattr(creative, "make_painting", lambda params, **kw: (Image.new("RGB", (64, 64), "navy"), "Hokusai"))
+    request = parse_request("write a song about the sea in D minor")
+    assert request.kind == "song" and request.params["key"] == "D" and request.params["mode"] == "minor"
+    answer = run_job(song.write_song(request.params, seed=4, out=tmp_path))
+    folder = answer.value.folder
+    assert sorted(p.name for p in folder.iterdir()) == ["cover.png", "lyrics.txt", "song.mid", "song.wav"]
+    assert pretty_midi.PrettyMIDI(str(folder / "song.mid")).lyrics
+    assert "the sea is wide" in (folder / "lyrics.txt").read_text()
+
+
+@pytest.mark.parametrize("message", ["what can you do?", "help", "Help!", "make something", "who are you"])
+def test_help_names_the_tabs_with_examples(message):
+    from models.assistant.help import HELP_TEXT
+
+    assert parse_request(message).kind == "help"
+    assert all(tab in HELP_TEXT for tab in ("Paint", "Compose", "Chat"))
+    assert HELP_TEXT.count('"') >= 6  # example requests, quoted
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "key", "value"),
+    [
+        ("write a haiku about autumn", "haiku", "theme", "autumn"),
+        ("write a poem about coming home", "poem", "scheme", "AABB"),
+        ("lyrics about coming home for my last melody, abab", "lyrics", "scheme", "ABAB"),
+        ("five titles for a painting of a stormy sea", "titles", "theme", "a stormy sea"),
+        ("hello there", "chat", None, None),
+    ],
+)
+def test_requests_for_forms(message, kind, key, value):
+    request = parse_request(message)
+    assert request.kind == kind
+    if key:
+        assert request.params[key] == value
+
+
+def test_titles_know_colours_and_subjects():
+    image = Image.new("RGB", (40, 40), (24, 34, 90))
+    image.paste((236, 216, 60), (0, 0, 40, 10))
+    assert dominant_colours(image, n=2) == ["navy", "yellow"]
+    assert {"ocean", "waves", "storm", "stormy"} <= subject_words("a stormy sea")
+    assert title_case("the storm of the sea") == "The Storm of the Sea"
