@@ -140,3 +140,42 @@ def test_titles_know_colours_and_subjects():
     assert dominant_colours(image, n=2) == ["navy", "yellow"]
     assert {"ocean", "waves", "storm", "stormy"} <= subject_words("a stormy sea")
     assert title_case("the storm of the sea") == "The Storm of the Sea"
+
+
+class FakeServer:
+    """Answers each request with the next of its lines, as a local LLM server's reply job would."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.answers, self.asked = list(answers), []
+
+    def reply(self, messages, settings, cancel=None):
+        from types import SimpleNamespace
+
+        from models.jobs import Result
+
+        self.asked.append(messages[-1]["content"])
+        yield Result(SimpleNamespace(text=self.answers.pop(0) if self.answers else ""))
+
+
+def test_server_lines_are_checked_and_the_form_enforced(words):
+    from models.assistant.server_verse import server_lines
+
+    server = FakeServer(
+        [
+            "Here is a line:\nThe sea is wide and free",  # 6 syllables: kept (the preamble line skipped)
+            "A line that is far too long to sing here",  # fails 6 syllables, rhyme with free
+            "The wind is cold",  # fails
+            "I sail away with thee",  # 6 syllables, rhymes with free: kept
+        ]
+    )
+    built_in = []
+
+    def fallback(form, previous):
+        built_in.append(form)
+        return "fallback line"
+
+    forms = [LineForm(syllables=6), LineForm(syllables=6), LineForm(syllables=5)]
+    lines, from_server = server_lines(server, "Write a song about the sea.", forms, "AAB", fallback, words, tries=3)
+    assert lines[:2] == ["The sea is wide and free", "I sail away with thee"]
+    assert "rhymes with 'free'" in server.asked[1]
+    assert from_server == 2 and lines[2] == "fallback line" and len(built_in) == 1  # the server ran dry

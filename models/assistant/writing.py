@@ -15,9 +15,10 @@ _cache: dict[str, Any] = {}
 
 def chat_model():
     """The conversation model the verse writers steer (the process's shared one: loaded once)."""
+    from models.device import pick_device
     from models.text.chat import shared_chat_model
 
-    return shared_chat_model("cpu")
+    return shared_chat_model(pick_device().device)
 
 
 def song_writer() -> SongWriter:

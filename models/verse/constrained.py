@@ -25,6 +25,7 @@ from models.verse.pronounce import Pronouncing, words_in
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
 _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
 _PUNCTUATION = re.compile(r"^[,.!?;]$")
+RHYME_FLOOR = -9.0  # a rhyming word less likely than this (log-probability) is not forced in
 REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
 FUNCTION_WORDS = {
     "the",
@@ -82,6 +83,7 @@ class LineForm:
     include_any: set[str] = field(default_factory=set)  # at least one of these words (lower case)
     avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
     penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
+    overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
 
 
 @dataclass
@@ -164,7 +166,7 @@ class FormWriter:
             return False
         # not the same line again in other words: at most a third of its content words from any earlier line
         content = set(words) - FUNCTION_WORDS
-        return all(len(content & set(earlier.split())) * 3 <= max(len(content), 1) for earlier in form.avoid)
+        return all(len(content & set(earlier.split())) <= form.overlap * max(len(content), 1) for earlier in form.avoid)
 
     def _expand(self, form: LineForm, beam: _Beam, token: int, logprob: float) -> tuple[str, _Beam] | None:
         """("open", beam), ("done", beam) or None when the token breaks the form."""
@@ -227,7 +229,7 @@ class FormWriter:
             return []
         out = []
         for word, token, count in self._rhymes_of(form.rhyme_with):
-            if count != left or not self._word_fits(form, word, finished[0]):
+            if count != left or logprobs[token] < RHYME_FLOOR or not self._word_fits(form, word, finished[0]):
                 continue
             words = finished[1] + [word]
             text = beam.text + " " + word

@@ -112,8 +112,8 @@ class SongWriter:
             if line is None:  # a wider search, then give up on this line (an empty line says so)
                 wide = FormWriter(self.model, self.words, beams=2 * self.forms.beams, expand=64)
                 wide.pieces, wide._rhyme_cache = self.forms.pieces, self.forms._rhyme_cache
-                # no rhyme, and only the exact earlier lines barred (not lines sharing their words)
-                plain = replace(form, rhyme_with=None, rhyme_source=False, avoid=set(), penalise=set())
+                # no rhyme, and only the exact earlier lines barred (not lines that share their words)
+                plain = replace(form, rhyme_with=None, rhyme_source=False, overlap=1.0, penalise=set())
                 line = wide.line(plain, prompt, seed=seed, variety=0.0)
             line = line or ""
             lines.append(line)

@@ -15,21 +15,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from models.resources import resource
 from models.verse.syllables import split_syllables
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "resources" / "text" / "pronouncing.txt.gz"
+DICTIONARY = "pronouncing.txt.gz"
+
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
-
-
-def resource_path(path: Path) -> Path:
-    import sys
-
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle is not None:
-        candidate = Path(bundle) / "resources" / "text" / path.name
-        if candidate.exists():
-            return candidate
-    return path
 
 
 def words_in(text: str) -> list[str]:
@@ -49,16 +40,15 @@ class Pronouncing:
         if self._common is None:
             from collections import Counter
 
-            from models.verse.verse import DEFAULT_CORPUS, read_corpus
-            from models.verse.verse import resource_path as corpus_path
+            from models.verse.verse import read_corpus
 
-            counts = Counter(w for line in read_corpus(corpus_path(DEFAULT_CORPUS)) for w in words_in(line))
+            counts = Counter(w for line in read_corpus(resource("text", "fortune-lines.txt")) for w in words_in(line))
             self._common = {w for w, n in counts.items() if n >= 2 and w in self.entries}
         return self._common
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Pronouncing:
-        text = gzip.decompress(Path(path or resource_path(DEFAULT_PATH)).read_bytes()).decode("utf-8")
+        text = gzip.decompress(Path(path or resource("text", DICTIONARY)).read_bytes()).decode("utf-8")
         entries = {}
         for line in text.splitlines():
             if line.startswith("#"):

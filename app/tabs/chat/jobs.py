@@ -12,9 +12,10 @@ from models.paint.recipe import PaintRecipe
 
 
 def _chat_model(context: JobContext):
-    from models.text.chat import ChatModel
+    from models.text.chat import shared_chat_model
 
-    return context.cached("chat_model", lambda: ChatModel.load(device=context.device))
+    # the process's one model: the verse writers (models.assistant.writing) steer this same one
+    return context.cached("chat_model", lambda: shared_chat_model(device=context.device))
 
 
 def reply(messages: Sequence[dict[str, str]], settings: Any, server_url: str = ""):

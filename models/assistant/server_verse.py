@@ -1,0 +1,74 @@
+"""Lines with a form from a local LLM server (Ollama / OpenAI-compatible): the server writes, the
+pronouncing dictionary checks (syllables, rhyme), and a line that fails every try is written by the
+built-in constrained writer instead. A bigger model's words, with the same form kept."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from models.jobs import run_job
+from models.text.sampling import SamplingSettings
+from models.verse.constrained import LineForm, tidy
+from models.verse.pronounce import Pronouncing, words_in
+
+
+def first_line(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().strip('"“”*').strip()
+        if line and not line.lower().startswith(("here", "sure", "line ")):
+            return tidy(line)
+    return ""
+
+
+def keeps_form(line: str, form: LineForm, words: Pronouncing) -> bool:
+    found = words_in(line)
+    if not found:
+        return False
+    if form.syllables is not None and words.line_syllables(line) != form.syllables:
+        return False
+    if form.rhyme_with and not words.rhymes(found[-1], form.rhyme_with):
+        return False
+    return True
+
+
+def server_lines(
+    backend,
+    request: str,
+    forms: Sequence[LineForm],
+    scheme: str | None,
+    fallback: Callable[[LineForm, list[str]], str],
+    words: Pronouncing | None = None,
+    tries: int = 3,
+    seed: int = 0,
+    cancel: threading.Event | None = None,
+) -> tuple[list[str], int]:
+    """One line per form; returns the lines and how many came from the server (the rest: `fallback`)."""
+    words = words or Pronouncing.shared()
+    lines: list[str] = []
+    ends: dict[str, str] = {}
+    from_server = 0
+    for index, form in enumerate(forms):
+        letter = scheme[index % len(scheme)] if scheme else None
+        if letter and letter in ends:
+            form = replace(form, rhyme_with=ends[letter])
+        ask = f"{request}\nThe song so far:\n" + "\n".join(lines) if lines else request
+        ask += f"\nWrite the next line only: exactly {form.syllables} syllables"
+        ask += f", ending on a word that rhymes with '{form.rhyme_with}'." if form.rhyme_with else "."
+        line = ""
+        for attempt in range(tries):
+            settings = SamplingSettings(temperature=0.9, max_new_tokens=40, seed=seed * 7 + index * tries + attempt)
+            reply = run_job(backend.reply([{"role": "user", "content": ask}], settings, cancel))
+            candidate = first_line(reply.text)
+            if keeps_form(candidate, form, words):
+                line = candidate
+                from_server += 1
+                break
+        if not line:
+            line = fallback(form, lines)
+        lines.append(line)
+        found = words_in(line)
+        if letter and found and letter not in ends:
+            ends[letter] = found[-1]
+    return lines, from_server
