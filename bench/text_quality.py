@@ -85,11 +85,11 @@ def summary(scorer: Scorer, lines: list[str], reference: float, corpus: set[str]
 
 def melodies() -> list:
     from models.music.generate import generate
+    from models.music.request import MelodyRequest
 
     specs = [("scottish", "D", "minor", 8, 1), ("irish", "G", "major", 8, 2), ("bach", "C", "major", 8, 3)]
     return [
-        generate(style=s, key=k, mode=m, meter="4/4", bars=b, tempo=90, temperature=1.0, seed=seed, variations=1)[0]
-        for s, k, m, b, seed in specs
+        generate(MelodyRequest(style=s, key=k, mode=m, bars=b, tempo=90, seed=seed))[0] for s, k, m, b, seed in specs
     ]
 
 

@@ -31,8 +31,9 @@ def forms(words):
 @pytest.fixture(scope="module")
 def tune():
     from models.music.generate import generate
+    from models.music.request import MelodyRequest
 
-    return generate(style="scottish", key="D", mode="minor", meter="4/4", bars=4, tempo=90, seed=2, variations=1)[0]
+    return generate(MelodyRequest(style="scottish", key="D", mode="minor", bars=4, tempo=90, seed=2))[0]
 
 
 def test_dictionary_counts_stress_and_rhyme(words):
