@@ -105,7 +105,10 @@ def test_live_preview_drops_stale_work(qtbot, paint):
     assert started.count("Preview") == 1  # the four superseded previews never ran
     final = image_to_array(paint.result_view.image)
     assert final.shape[0] <= 384 and final.shape[1] <= 384  # a small, fast preview
-    qtbot.waitUntil(lambda: paint.result_view.caption == "" and paint.history_list.count() == 1, timeout=60_000)
+    # Then the full-size render after the pause: shown, not put in the history (#14 item 1).
+    qtbot.waitUntil(lambda: paint.painting is not None and np.array_equal(paint.painting.source, paint.canvas.pixels()),
+                    timeout=60_000)
+    assert paint.painting is paint._unsaved and paint.history_list.count() == 0
 
 
 def test_open_an_image_by_drag_and_drop(qtbot, paint, tmp_path):
@@ -319,3 +322,60 @@ def test_every_slider_shows_its_value_beside_it(qtbot, paint):
     assert labels["Style strength value"].text() == "60"
     qtbot.keyClick(paint.canvas, Qt.Key.Key_BracketRight)  # a bigger brush from the keyboard
     assert labels["Brush size value"].text() == f"{paint.controls.size_slider.value()} px"
+
+
+def settle(qtbot, paint) -> None:
+    """Wait until no render is queued or waiting for a pause (start-up renders the first style)."""
+    qtbot.waitUntil(lambda: not paint.worker.pending_jobs() and not paint._full_timer.isActive()
+                    and not paint._preview_timer.isActive(), timeout=60_000)
+
+
+def test_only_what_the_user_made_on_purpose_reaches_the_history(qtbot, paint):
+    import re
+
+    from app.paths import paintings_dir
+
+    settle(qtbot, paint)
+    assert paint.history_list.count() == 0  # the start-up render of the blank canvas is not kept
+    paint.controls.strength_slider.setValue(60)
+    paint.controls.live_check.setChecked(True)
+    x, y = centre(paint.canvas)
+    for offset in (-30, 30):  # two pauses in painting: each shows a full render, neither is kept
+        before = paint._unsaved
+        stroke(qtbot, paint.canvas, (x - 50, y + offset), (x + 50, y + offset))
+        qtbot.waitUntil(lambda: paint._unsaved is not None and paint._unsaved is not before, timeout=60_000)
+        assert paint.painting is paint._unsaved and paint.history_list.count() == 0
+    assert before is not None and not before.saved_path.exists()  # the one it replaced left no files
+    assert len(list(paintings_dir().glob("*.png"))) == 3  # picture, canvas and thumbnail of the one on show
+    settle(qtbot, paint)
+    paint.controls.live_check.setChecked(False)
+
+    assert paint.keep_current()  # Keep puts the render on show in the history, starred
+    assert re.fullmatch(r"★ \d\d:\d\d · Stripes · strength 60", paint.history_list.item(0).text())
+    wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert paint.history_list.count() == 2
+    assert re.fullmatch(r"\d\d:\d\d · Stripes · strength 60", paint.history_list.item(0).text())
+
+
+def test_an_exported_render_after_a_pause_joins_the_history(qtbot, paint, tmp_path):
+    settle(qtbot, paint)
+    wait_for_job(qtbot, paint, paint._render_after_a_pause, timeout=60_000)
+    paint.controls.palette_slider.setValue(80)  # live preview is off: the render on show stays
+    assert paint.history_list.count() == 0
+    wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "mine.png"), timeout=60_000)
+    qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=10_000)
+    assert paint.history_list.item(0).text().endswith(" · Stripes · exported")
+
+
+def test_a_picked_surprise_is_kept_with_its_own_seed(qtbot, paint):
+    settle(qtbot, paint)
+    paint.controls.surprise_count.setValue(2)
+    paintings = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    assert [p.recipe.seed for p in paintings] == [7, 8]
+    paint.surprise_dialog.list.setCurrentRow(1)
+    paint.surprise_dialog.accept()
+    qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=30_000)
+    assert paint.history_list.item(0).text().endswith(" · Stripes · from scratch · seed 8")
+    assert paint.controls.seed_spin.value() == 8
+    item = paint.store.items("painting")[0]
+    assert item.seed == 8 and item.params["seed"] == 8

@@ -182,6 +182,9 @@ class PaintControls(QWidget):
         self.no_styles_label.setVisible(not entries)
         self.no_styles_label.setText("No styles are installed. Train one from a folder of paintings below.")
 
+    def style_entries(self) -> list[StyleEntry]:
+        return [self.style_list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.style_list.count())]
+
     def current_style(self) -> StyleEntry | None:
         item = self.style_list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None

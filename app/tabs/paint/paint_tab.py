@@ -27,7 +27,7 @@ from app.paths import paint_styles_dir, paintings_dir, style_thumbnails_dir
 from app.settings import Settings
 from app.store import Store
 from app.tabs.activity_tab import ActivityTab
-from app.tabs.paint import jobs
+from app.tabs.paint import history, jobs
 from app.tabs.paint.canvas import PaintCanvas, Tool, array_to_image
 from app.tabs.paint.controls import PaintControls
 from app.tabs.paint.jobs import Painting, StyleEntry
@@ -68,6 +68,7 @@ class PaintTab(ActivityTab):
         self.surprises: list[Painting] = []
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
+        self._unsaved: Painting | None = None  # the last render after a pause, not in the history
 
         self.controls = PaintControls()
         self.splitter.addWidget(self.scrolling(self.controls))
@@ -79,7 +80,7 @@ class PaintTab(ActivityTab):
         self._preview_timer = QTimer(self, singleShot=True, interval=LIVE_PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.render_preview)
         self._full_timer = QTimer(self, singleShot=True, interval=FULL_RENDER_DELAY_MS)
-        self._full_timer.timeout.connect(self.render)
+        self._full_timer.timeout.connect(self._render_after_a_pause)
 
         self.canvas.changed.connect(self._on_canvas_changed)
         self.canvas.colour_picked.connect(self.controls.show_colour)
@@ -183,13 +184,21 @@ class PaintTab(ActivityTab):
 
     def render(self) -> JobHandle | None:
         """The full-size render of the canvas, kept in the history."""
+        return self._render_full(on_purpose=True)
+
+    def _render_after_a_pause(self) -> JobHandle | None:
+        """The full-size render once the user stops painting: shown, kept only if they Keep or export it."""
+        return self._render_full(on_purpose=False)
+
+    def _render_full(self, on_purpose: bool) -> JobHandle | None:
         self._full_timer.stop()
         if self.current_style() is None:
-            self.show_message("Choose a style first (or train one from your paintings).", error=True)
+            if on_purpose:
+                self.show_message("Choose a style first (or train one from your paintings).", error=True)
             return None
         self._cancel_stale()
         self._full_job = self.run_job("Rendering", render_and_save(self._render_factory(False), paintings_dir()),
-                                      self._on_full_render)
+                                      lambda painting: self._on_full_render(painting, on_purpose))
         return self._full_job
 
     def render_preview(self) -> JobHandle | None:
@@ -228,14 +237,14 @@ class PaintTab(ActivityTab):
         if self._full_timer.isActive() or self._full_job is None:
             self.result_view.show_image(array_to_image(painting.pixels), "preview")
 
-    def _on_full_render(self, painting: Painting) -> None:
+    def _on_full_render(self, painting: Painting, on_purpose: bool) -> None:
         self._full_job = None
-        recipe = painting.recipe
-        painting.history_id = self.store.add_item(
-            "painting", title=f"{recipe.style} · seed {recipe.seed}", model=f"{recipe.style}@{recipe.checkpoint_hash}",
-            params=recipe.to_json(), seed=recipe.seed, paths=[str(painting.saved_path), str(painting.source_path)])
+        if on_purpose:
+            self._add_to_history(painting)
+        else:
+            history.delete_unsaved(self._unsaved)
+            self._unsaved = painting
         self._show_painting(painting)
-        self.refresh_history()
         self.run_job("Measuring style match", jobs.style_match(Path(painting.recipe.style_path), painting.pixels),
                      lambda score: self._show_match(painting, score))
 
@@ -280,7 +289,13 @@ class PaintTab(ActivityTab):
         self.surprise_dialog = dialog
 
     def use_surprise(self, index: int) -> None:
-        self.use_painting(self.surprises[index])
+        """The picked painting goes on the canvas and into the history, with its own seed."""
+        painting = self.surprises[index]
+        self.use_painting(painting)
+        self.controls.seed_spin.blockSignals(True)
+        self.controls.seed_spin.setValue(painting.recipe.seed)
+        self.controls.seed_spin.blockSignals(False)
+        self._add_to_history(painting)
 
     def use_painting(self, painting: Painting) -> None:
         """Load a from-scratch painting onto the canvas, to paint over."""
@@ -374,12 +389,31 @@ class PaintTab(ActivityTab):
         self._show_painting(painting)
 
     def keep_current(self) -> bool:
-        if self.painting is None or self.painting.history_id is None:
+        if self.painting is None:
             return False
-        self.store.set_starred(self.painting.history_id, True)
-        self.refresh_history()
+        if self.painting.history_id is None:
+            self._add_to_history(self.painting, starred=True)
+        else:
+            self.store.set_starred(self.painting.history_id, True)
+            self.refresh_history()
         self.show_message("Kept: starred in the history.")
         return True
+
+    def _add_to_history(self, painting: Painting, how: str = "", starred: bool = False) -> None:
+        """Into the history (saved to disk first when it is not yet, as a Surprise pick is not)."""
+
+        def add(saved: Painting) -> None:
+            names = {entry.name: entry.title for entry in self.controls.style_entries()}
+            label = history.painting_label(saved, names.get(saved.recipe.style, saved.recipe.style), how)
+            history.add_painting(self.store, saved, label, starred)
+            if saved is self._unsaved:
+                self._unsaved = None
+            self.refresh_history()
+
+        if painting.saved_path is None:
+            self.run_job("Keeping the painting", jobs.save_painting(painting, paintings_dir()), add)
+        else:
+            add(painting)
 
     def choose_export(self) -> None:
         if self.painting is None:
@@ -393,9 +427,13 @@ class PaintTab(ActivityTab):
         if self.painting is None:
             return None
 
+        painting = self.painting
+
         def exported(written: Path) -> None:
             self.show_message(f"Exported {written.name}.")
             self.file_used.emit(written)
+            if painting.history_id is None:
+                self._add_to_history(painting, "exported")
 
         return self.run_job(f"Exporting {path.name}",
                             jobs.export(self.painting, path, scale), exported)
@@ -422,6 +460,10 @@ class PaintTab(ActivityTab):
 
     def copy(self) -> bool:
         return self.copy_result()
+
+    def shutdown(self) -> None:
+        history.delete_unsaved(self._unsaved)
+        super().shutdown()
 
     def copy_result(self) -> bool:
         if self.result_view.image is None:
