@@ -343,7 +343,7 @@ def test_only_what_the_user_made_on_purpose_reaches_the_history(qtbot, paint):
     for offset in (-30, 30):  # two pauses in painting: each shows a full render, neither is kept
         before = paint._unsaved
         stroke(qtbot, paint.canvas, (x - 50, y + offset), (x + 50, y + offset))
-        qtbot.waitUntil(lambda: paint._unsaved is not None and paint._unsaved is not before, timeout=60_000)
+        qtbot.waitUntil(lambda b=before: paint._unsaved is not None and paint._unsaved is not b, timeout=60_000)
         assert paint.painting is paint._unsaved and paint.history_list.count() == 0
     assert before is not None and not before.saved_path.exists()  # the one it replaced left no files
     assert len(list(paintings_dir().glob("*.png"))) == 3  # picture, canvas and thumbnail of the one on show
