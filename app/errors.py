@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 from models.jobs import JobError
@@ -25,6 +26,33 @@ def read_only_sentence(folder: str | os.PathLike, consequence: str = "nothing ca
 def disk_full_sentence(kept: str = "nothing was lost") -> str:
     """The disk is full: say so, and what was kept (e.g. "the old file is unchanged")."""
     return f"The disk is full: {kept}. Free some space and try again."
+
+
+def cannot_write_to(folder: Path, consequence: str) -> str:
+    """ "" when a file can be written in `folder` (made if missing), else a sentence saying why not and what then.
+
+    Long jobs ask before they start, so that a read-only or full disk is said at once, not after an hour."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            return disk_full_sentence(f"{consequence}, so nothing was started")
+        if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return read_only_sentence(folder, consequence)
+        return f"Atelier cannot write in {folder} ({error.strerror or error}), so {consequence}."
+    return ""
+
+
+def not_written(path: Path, error: OSError, option: str = "-o") -> str:
+    """A file could not be written (atomically): why, and that nothing half-made was left in its place."""
+    kept = f"{path} was not written" + (" (the file already there is unchanged)" if path.exists() else "")
+    if error.errno == errno.ENOSPC:
+        return disk_full_sentence(kept)
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"Atelier may not write in {path.parent} (read-only, or not yours): {kept}. Choose another place with {option}."
+    return f"{kept} ({error.strerror or error}). Check the disk and try again."
 
 
 def user_message(error: BaseException) -> str:

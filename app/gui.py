@@ -73,8 +73,10 @@ def run_gui() -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
     set_application_icon(app)
-    log_path = setup_logging()
-    logger.info("Atelier starting; log at %s", log_path)
+    try:
+        logger.info("Atelier starting; log at %s", setup_logging())
+    except OSError as error:  # the window says so once it is up (a read-only or full data folder)
+        logger.warning("Atelier starting without a log file (%s)", error)
     sys.excepthook = handle_uncaught_exception
     window = MainWindow()
     apply_theme(app, window.settings.get("dark_theme"))

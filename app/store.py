@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -350,7 +351,16 @@ def _sqlite_sentence(path: Path, error: sqlite3.Error) -> str:
         )
     if (name == "SQLITE_CANTOPEN" or "unable to open" in text) and not os.access(path.parent, os.W_OK):
         return read_only_sentence(path.parent, "the history cannot be saved")
+    if _disk_nearly_full(path.parent):  # SQLite reports a full disk as an I/O error when the WAL index cannot grow
+        return disk_full_sentence("the history could not be saved; everything saved before is kept")
     return f"The history file {path} could not be read or written ({error}). Check the disk and try again."
+
+
+def _disk_nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < 1 << 20
+    except OSError:
+        return False
 
 
 def _os_sentence(path: Path, error: OSError) -> str:

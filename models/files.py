@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -14,12 +16,19 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     The file gets the permissions a plain `open(path, "wb")` would give it: an existing file keeps its
     own, a new one follows the user's umask (0644 under 022), not the 0600 of `tempfile.mkstemp`.
     """
+    atomic_write_with(path, lambda file: file.write(data))
+
+
+def atomic_write_with(path: str | os.PathLike, write: Callable[[BinaryIO], object]) -> None:
+    """`atomic_write_bytes` for a writer that streams into the file (a large PNG is never held as bytes).
+
+    On any failure (a full disk included) the temporary file is removed and `path` is as it was."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = _create_temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
+            write(tmp)
             tmp.flush()
             os.fsync(tmp.fileno())
         os.replace(tmp_name, path)

@@ -93,7 +93,7 @@ def test_an_empty_result_is_a_clear_error(tmp_path):
     empty.mkdir()
     with pytest.raises(ValueError, match="no .mid files"):
         read_midi_folder(empty)
-    with pytest.raises(ValueError, match="not a folder"):
+    with pytest.raises(ValueError, match="does not exist"):
         read_midi_folder(tmp_path / "missing")
 
 

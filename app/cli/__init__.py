@@ -52,7 +52,48 @@ def main(argv: list[str] | None = None) -> int:
         from app.gui import run_gui
 
         return run_gui()
-    return handler(args)
+    return run_command(handler, args)
+
+
+def run_command(handler, args: argparse.Namespace) -> int:  # noqa: ANN001 - a subcommand's handler
+    """Run a subcommand so that no traceback reaches the user: each command says what went wrong in its
+    own words; whatever still escapes it becomes a sentence here, and its traceback goes to the log file."""
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("\natelier: stopped", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last net under every command
+        from app.errors import user_message
+
+        if isinstance(error, (MemoryError, OSError)) or _is_sentence(error):
+            print(f"atelier: {user_message(error)}", file=sys.stderr)
+            return 1
+        where = _log_traceback(error)
+        print(
+            f"atelier: something unexpected went wrong ({type(error).__name__}: {str(error)[:200]}). This is a bug in "
+            f"Atelier{'; the details are in ' + where if where else ''}.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _is_sentence(error: BaseException) -> bool:
+    from models.jobs import JobError
+
+    return isinstance(error, JobError)
+
+
+def _log_traceback(error: BaseException) -> str:
+    """Write the traceback to the log file; its path, or "" when the log cannot be written (a read-only folder)."""
+    try:
+        from app.log import logger, setup_logging
+
+        path = setup_logging()
+        logger.error("uncaught in a command", exc_info=error)
+        return str(path)
+    except Exception:  # noqa: BLE001 - the sentence is said whether or not the log can be written
+        return ""
 
 
 if __name__ == "__main__":

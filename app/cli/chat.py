@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     import torch
 
     from app.paths import history_database_path
-    from app.store import Store
+    from app.store import Store, StoreError
     from models.assistant.creative import carry_out
     from models.assistant.requests import parse_request
     from models.device import pick_device
@@ -80,14 +80,23 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    problem = _bad_arguments(args)
+    if problem:
+        print(f"atelier chat: {problem}", file=sys.stderr)
+        return 2
     if args.threads:
         torch.set_num_threads(args.threads)
-    store = None if args.no_save else Store(history_database_path())
+    try:
+        store = None if args.no_save and args.conversation is None else Store(history_database_path())
+    except StoreError as error:  # read-only, full, busy or damaged: said; a new chat goes on without saving
+        if args.conversation is not None:
+            print(str(error), file=sys.stderr)
+            return 1
+        print(f"{error} This exchange is not saved.", file=sys.stderr)
+        store = None
     history = []
     conversation_id = None
     if args.conversation is not None:
-        if store is None:
-            store = Store(history_database_path())
         if args.conversation not in {cid for cid, _, _ in store.conversations()}:
             print(
                 f"There is no conversation {args.conversation}. Leave out --conversation to start a new one.",
@@ -98,7 +107,11 @@ def run(args: argparse.Namespace) -> int:
         history = store.messages(conversation_id)
     save = store is not None and not args.no_save
     if save:  # the user's message at once, with its new conversation in the same transaction
-        conversation_id, _ = store.add_to_conversation(conversation_id, "user", message, title=message[:60])
+        try:
+            conversation_id, _ = store.add_to_conversation(conversation_id, "user", message, title=message[:60])
+        except StoreError as error:  # e.g. a full disk: answer all the same, and say it is not saved
+            print(f"{error} This exchange is not saved.", file=sys.stderr)
+            save = False
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     cancel = threading.Event()
     request = parse_request(message)
@@ -172,11 +185,42 @@ def run(args: argparse.Namespace) -> int:
     finally:
         stop_on_terminate.restore()
     if save:
-        store.add_message(conversation_id, "assistant", "".join(pieces).strip(), answer_meta)
-        print(f"(conversation {conversation_id}; continue it with --conversation {conversation_id})", file=sys.stderr)
+        try:
+            store.add_message(conversation_id, "assistant", "".join(pieces).strip(), answer_meta)
+            print(
+                f"(conversation {conversation_id}; continue it with --conversation {conversation_id})", file=sys.stderr
+            )
+        except StoreError as error:
+            print(
+                f"{error} Your message is saved in conversation {conversation_id}; the answer is not.", file=sys.stderr
+            )
     if store is not None:
         store.close()
     return 0
+
+
+def _bad_arguments(args: argparse.Namespace) -> str:
+    """What is wrong with the sampling options or the server address, in a sentence; "" when nothing is."""
+    from models.jobs import JobError
+    from models.text.sampling import SamplingSettings
+
+    if args.seed is not None and not 0 <= args.seed < 2**63:
+        return "--seed must be a whole number from 0 to 2^63 - 1"
+    if args.threads is not None and not 1 <= args.threads <= 256:
+        return "--threads must be from 1 to 256"
+    if not 0 <= args.temperature <= 10:  # NaN and infinity fail too
+        return "--temperature must be from 0 (always the likeliest word) to 10"
+    if not args.max_tokens <= 32_768:
+        return "--max-tokens may be at most 32,768"
+    try:
+        SamplingSettings(temperature=args.temperature, top_p=args.top_p, max_new_tokens=args.max_tokens).validated()
+        if args.server:
+            from models.text.server import check_server_url
+
+            check_server_url(args.server)
+    except (ValueError, JobError) as error:
+        return str(error)
+    return ""
 
 
 class _TerminateAsInterrupt:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import re
 import sys
@@ -75,6 +76,9 @@ def _pitch_range(text: str | None) -> tuple[int, int] | None:
 
 
 def run_compose(args: argparse.Namespace) -> int:
+    from app.errors import not_written
+    from models.files import atomic_write_with
+    from models.jobs import JobError
     from models.music.generate import generate
     from models.music.midi_folder import motif_from_midi
     from models.music.request import MelodyRequest
@@ -90,14 +94,25 @@ def run_compose(args: argparse.Namespace) -> int:
             "form": "" if args.form.lower() in ("free", "none", "") else args.form,
         })
         melodies = generate(request, _style_dirs())
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, JobError) as error:  # a refused checkpoint is a JobError
         print(f"atelier compose: {error}", file=sys.stderr)
         return 2
+    except FileNotFoundError as error:
+        print(f"atelier compose: {error.filename or error} does not exist: choose a MIDI file", file=sys.stderr)
+        return 2
     output: Path = args.output
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.is_dir():
+        print(f"atelier compose: {output} is a folder: give -o a file name, e.g. {output / 'melody.mid'}",
+              file=sys.stderr)
+        return 2
     for index, melody in enumerate(melodies):
         path = output if len(melodies) == 1 else output.with_name(f"{output.stem}-{index + 1}{output.suffix or '.mid'}")
-        melody.to_pretty_midi().write(str(path))
+        try:  # whole files only: a full disk leaves the file that was there, or none
+            atomic_write_with(path, melody.to_pretty_midi().write)
+        except OSError as error:
+            written = f" {index} of {len(melodies)} variations were written before it." if index else ""
+            print(f"atelier compose: {not_written(path, error)}{written}", file=sys.stderr)
+            return 1
         chords = f", chords {' '.join(c.numeral for c in melody.chords)}" if melody.chords else ""
         form = f", form {melody.form}" if melody.form else ""
         print(f"wrote {path}: {melody.bars} bars of {melody.meter} in {args.key} {args.mode}{form}, "
@@ -106,6 +121,7 @@ def run_compose(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    from models.jobs import JobError
     from models.music.evaluation import evaluate_style
 
     if args.cross_validate is not None:
@@ -115,7 +131,7 @@ def run_eval(args: argparse.Namespace) -> int:
         return 2
     try:
         report = evaluate_style(args.style, args.midi, args.split, _style_dirs(), baselines=not args.no_baselines)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, JobError) as error:
         print(f"atelier eval-melody: {error}", file=sys.stderr)
         return 2
     print(json.dumps(report, indent=2))
@@ -155,13 +171,24 @@ def run_cross_validation(args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from app.errors import cannot_write_to, disk_full_sentence, user_message
     from models.jobs import JobError, Progress, run_job
+    from models.music.model import MAX_STATES
     from models.music.training import train_style_job
 
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", args.name):
         print("atelier train-melody: --name may use letters, digits, - and _ only", file=sys.stderr)
         return 2
+    for option, value, low, high in (("--states", args.states, 2, MAX_STATES), ("--restarts", args.restarts, 1, 20),
+                                     ("--iterations", args.iterations, 1, 10_000)):
+        if not low <= value <= high:
+            print(f"atelier train-melody: {option} must be from {low} to {high:,}", file=sys.stderr)
+            return 2
     out = args.output or _style_dirs()[0] / f"{args.name}.safetensors"
+    problem = cannot_write_to(out.parent, "the style cannot be saved there")
+    if problem:
+        print(f"atelier train-melody: {problem}", file=sys.stderr)
+        return 2
 
     def show(event) -> None:
         if isinstance(event, Progress):
@@ -175,6 +202,11 @@ def run_train(args: argparse.Namespace) -> int:
     except JobError as error:
         print(f"\natelier train-melody: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        kept = f"the style was not saved ({out} is as it was)"
+        message = disk_full_sentence(kept) if error.errno == errno.ENOSPC else f"{user_message(error)} ({kept})"
+        print(f"\natelier train-melody: {message}", file=sys.stderr)
+        return 1
     print(file=sys.stderr)
     for f in summary["files"]:
         print(f"{'used' if f['used'] else 'skipped'}: {f['file']}: {f['reason']}")

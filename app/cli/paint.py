@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import re
 import sys
 from pathlib import Path
@@ -19,7 +20,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--from-scratch", action="store_true", help="paint a new composition in the style")
     source.add_argument("--replay", type=Path, metavar="PNG", help="make a painting again from the recipe in its PNG")
     paint.add_argument("-o", "--output", type=Path, help="PNG to write (default: painting.png)")
-    paint.add_argument("--size", help="WIDTHxHEIGHT of the output, e.g. 1024x768 (default: the input's size)")
+    paint.add_argument(
+        "--size", help="WIDTHxHEIGHT of the output, e.g. 1024x768, 8 to 16,384 pixels a side (default: the input's size)"
+    )
     paint.add_argument("--strength", type=float, default=1.0, help="style strength, 0 (the input) to 1 (fully painted)")
     paint.add_argument("--palette", type=float, default=0.5, help="0 keeps your colours, 1 takes the painter's")
     paint.add_argument("--seed", type=int, default=0, help="brushwork (and composition) seed")
@@ -37,12 +40,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _parse_size(text: str | None) -> tuple[int, int] | None:
+    from models.paint.sizes import check_output_size
+
     if not text:
         return None
     match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not match:
         raise ValueError(f"--size {text!r} is not WIDTHxHEIGHT, e.g. 1024x768")
-    return int(match.group(1)), int(match.group(2))
+    return check_output_size((int(match.group(1)), int(match.group(2))))  # before anything is allocated
 
 
 def _fail(message: str) -> int:
@@ -51,6 +56,7 @@ def _fail(message: str) -> int:
 
 
 def run_paint(args: argparse.Namespace) -> int:
+    from app.errors import not_written
     from app.paths import paint_styles_dir
     from models.checkpoint import CheckpointError
     from models.device import pick_device
@@ -79,6 +85,8 @@ def run_paint(args: argparse.Namespace) -> int:
                                  size=size, quality="best" if args.best else "fast", from_scratch=args.from_scratch)
             style_name, input_path = args.style, args.input
             output = args.output or Path("painting.png")
+        if output.is_dir():
+            return _fail(f"{output} is a folder: give -o a file name, e.g. {output / 'painting.png'}")
         device = pick_device()
         if device.notice:
             print(device.notice, file=sys.stderr)
@@ -94,7 +102,10 @@ def run_paint(args: argparse.Namespace) -> int:
                 return _fail("this recipe names no input picture: say where it is with --input")
             if args.replay and not input_path.exists():
                 return _fail(f"the input {input_path} of this recipe is gone; give it with --input if it moved")
-            loaded = load_image(input_path, max_side=4096, min_side=8)
+            try:
+                loaded = load_image(input_path, max_side=4096, min_side=8)
+            except ImageRejected as rejection:
+                raise ImageRejected(f"{input_path}: {rejection}") from None
             for note in loaded.notes:
                 print(f"note: input {note}", file=sys.stderr)
             picture, sha256 = loaded.image, file_sha256(input_path)
@@ -107,7 +118,11 @@ def run_paint(args: argparse.Namespace) -> int:
             print(file=sys.stderr)
     except (CheckpointError, ImageRejected, JobError, ValueError) as error:
         return _fail(str(error))
-    save_png_with_recipe(image, output, recipe)
+    try:
+        save_png_with_recipe(image, output, recipe)
+    except OSError as error:
+        print(f"atelier: {not_written(output, error)}", file=sys.stderr)
+        return 1
     print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {recipe.seed})")
     _print_style_match(style_path, image)
     return 0
@@ -137,6 +152,7 @@ def _print_style_match(style_path: Path, image) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from app.errors import cannot_write_to, disk_full_sentence, user_message
     from app.paths import paint_styles_dir
     from models.device import pick_device
     from models.jobs import JobCancelled, JobError, Progress, Result
@@ -144,7 +160,12 @@ def run_train(args: argparse.Namespace) -> int:
 
     if not NAME_PATTERN.match(args.name):
         return _fail(f"the style name {args.name!r} may use only letters, digits, - and _")
+    if not 0 < args.minutes <= 7 * 24 * 60:  # NaN fails too
+        return _fail(f"--minutes {args.minutes:g}: give a training time of more than 0 minutes (at most a week)")
     output = args.output or paint_styles_dir() / f"{args.name}.safetensors"
+    problem = cannot_write_to(output.parent, "the style cannot be saved there")
+    if problem:
+        return _fail(problem)
     device = pick_device()
     if device.notice:
         print(device.notice, file=sys.stderr)
@@ -165,6 +186,10 @@ def run_train(args: argparse.Namespace) -> int:
     except JobError as error:
         print()
         return _fail(str(error))
+    except OSError as error:  # the disk filled up (or went away) during training
+        print()
+        kept = f"training stopped; the last checkpoint saved in {output.parent} is kept, and the same command continues from it"
+        return _fail(disk_full_sentence(kept) if error.errno == errno.ENOSPC else f"{user_message(error)} ({kept})")
     except (KeyboardInterrupt, JobCancelled):
         print("\nstopped; run the same command again to continue where it stopped")
         return 130

@@ -31,6 +31,7 @@ from models.music.request import MelodyRequest
 
 SHIPPED_STYLES = ("bach", "irish", "fiddle", "scottish")
 DEFAULT_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}
+MIN_TEMPO, MAX_TEMPO = 30, 260  # quarter notes per minute, as the Compose tab offers (melody.py relies on it)
 
 
 def style_path(style: str, search_dirs: tuple[Path, ...] = ()) -> Path:
@@ -181,6 +182,10 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
         raise ValueError("variations must be between 1 and 64")
     if not 0.05 <= r.temperature <= 5.0:
         raise ValueError("temperature must be between 0.05 and 5")
+    if r.tempo is not None and not MIN_TEMPO <= r.tempo <= MAX_TEMPO:  # NaN fails too
+        raise ValueError(f"tempo must be between {MIN_TEMPO} and {MAX_TEMPO} quarter notes per minute")
+    if r.seed < 0:
+        raise ValueError("the seed must be 0 or more")
     tonic, parsed_meter = tokens.parse_key(r.key), tokens.Meter.parse(r.meter)
     tokens.scale_of(r.mode)
     path = style_path(r.style, search_dirs)

@@ -137,8 +137,10 @@ def read_midi_file(path: Path, track: str | None = None, min_notes: int = MIN_NO
 def read_midi_folder(folder: str | Path, track: str | None = None) -> tuple[list[Tune], list[FileReport]]:
     """Every usable melody under `folder` (recursively) and a report line per MIDI file."""
     folder = Path(folder)
+    if not folder.exists():
+        raise ValueError(f"{folder} does not exist: choose a folder of MIDI files")
     if not folder.is_dir():
-        raise ValueError(f"{folder} is not a folder")
+        raise ValueError(f"{folder} is a file, not a folder: put the MIDI files in a folder and choose that")
     tunes, reports = [], []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in MIDI_SUFFIXES):
         tune, report = read_midi_file(path, track)

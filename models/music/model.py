@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from models.checkpoint import CheckpointError, check_shapes, load_checkpoint, save_checkpoint
+from models.checkpoint import CheckpointError, bounded, check_finite, check_shapes, load_checkpoint, save_checkpoint
 from models.hmm import inference
 from models.hmm.categorical import MAX_ELEMENTS, random_distribution
 from models.hmm.sequences import PackedSequences, pack_batches
@@ -43,6 +43,7 @@ KIND = "melody-hmm"
 DESIGN = "pitch | state, previous pitch; duration | state, position"
 S, P, D = tokens.N_PITCH_SYMBOLS, tokens.N_POSITION_CLASSES, len(tokens.DURATIONS)
 N_PREVIOUS = S + 1  # every pitch symbol, and NO_PREVIOUS
+MAX_STATES = 1024  # the shipped styles use 32; train-melody allows up to this
 
 
 def observations(encoded: EncodedTune) -> np.ndarray:
@@ -136,19 +137,29 @@ class MelodyModel:
     @classmethod
     def load(cls, path: str | os.PathLike) -> MelodyModel:
         checkpoint = load_checkpoint(path, kind=KIND)
-        h = checkpoint.hyperparameters
-        if h.get("design") != DESIGN or h.get("pitch_symbols") != S or h.get("durations") != list(tokens.DURATIONS):
-            raise CheckpointError(f"{os.fspath(path)} was trained by an earlier version of the melody engine: "
+        h, name = checkpoint.hyperparameters, os.fspath(path)
+        if not isinstance(h, dict) or h.get("design") != DESIGN or h.get("pitch_symbols") != S \
+                or h.get("durations") != list(tokens.DURATIONS):
+            raise CheckpointError(f"{name} was trained by an earlier version of the melody engine: "
                                   "train the style again from its MIDI folder.")
-        k = int(h["n_states"])
+        # Every number is read within bounds and every shape checked before anything is built from them.
+        k = bounded(h, "n_states", 1, MAX_STATES, name=name)
         check_shapes(checkpoint.tensors, {"startprob": (k,), "transmat": (k, k), "pitch": (k, N_PREVIOUS, S),
-                                          "duration": (k, P, D)}, os.fspath(path))
-        t = {name: value.to(torch.float64) for name, value in checkpoint.tensors.items()}
-        priors = {name: float(h[name]) for name in ("pitch_prior", "duration_prior") if name in h}
-        used = [int(p) for p in h.get("pitches_used", range(S)) if 0 <= int(p) < S]
-        return cls(t["startprob"], t["transmat"], t["pitch"], t["duration"], checkpoint.metadata.get("style", ""),
-                   checkpoint.metadata.get("info", {}), priors, used or list(range(S)),
-                   StyleFacts.from_json(checkpoint.metadata.get("facts")))
+                                          "duration": (k, P, D)}, name)
+        check_finite(checkpoint.tensors, name)
+        t = {key: value.to(torch.float64) for key, value in checkpoint.tensors.items()}
+        priors = {key: bounded(h, key, 0.0, 1e6, name=name) for key in ("pitch_prior", "duration_prior") if key in h}
+        used = h.get("pitches_used", list(range(S)))
+        if not isinstance(used, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in used):
+            raise CheckpointError(f"{name} lists the pitches it uses wrongly: train the style again.")
+        metadata = checkpoint.metadata
+        try:
+            facts = StyleFacts.from_json(metadata.get("facts"))
+        except (AttributeError, TypeError, ValueError, OverflowError):
+            raise CheckpointError(f"{name} describes its style's habits wrongly: train the style again.") from None
+        return cls(t["startprob"], t["transmat"], t["pitch"], t["duration"], str(metadata.get("style", "")),
+                   metadata.get("info") if isinstance(metadata.get("info"), dict) else {}, priors,
+                   [p for p in used if 0 <= p < S] or list(range(S)), facts)
 
 
 def usable_pitches(encoded: list[EncodedTune]) -> list[int]:

@@ -1,8 +1,9 @@
 """Reading the images users hand in: anything Pillow opens becomes 8-bit sRGB, or is refused with a reason.
 
-Every conversion is noted (CMYK, 16-bit, palette, transparency, EXIF rotation, downscaling) and every
-refusal says why (empty, not an image, damaged or truncated, too small, a decompression bomb), so the
-training report can list each file with what happened to it.
+Every conversion is noted (CMYK, 16-bit, palette, transparency, EXIF rotation, the first frame of an
+animation, downscaling) and every refusal says why (empty, a folder, not readable, not an image,
+damaged or truncated, too small, a decompression bomb), so the training report can list each file
+with what happened to it.
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ def load_image(
         size = path.stat().st_size
     except FileNotFoundError:
         raise ImageRejected("the file does not exist") from None
+    if path.is_dir():
+        raise ImageRejected("it is a folder, not an image file")
     if size == 0:
         raise ImageRejected("the file is empty (0 bytes)")
     notes: list[str] = []
@@ -112,12 +115,19 @@ def load_image(
                         f"the image claims {width}x{height} pixels, more than Atelier decodes "
                         f"({max_pixels // 1_000_000} megapixels): possibly a decompression bomb"
                     )
+                frames = getattr(opened, "n_frames", 1)
+                if frames > 1:
+                    notes.append(f"an animated image: its first frame (of {frames}) was used")
+                if opened.mode in ("RGB", "RGBA") and any("16" in str(tile[3]) for tile in opened.tile):
+                    notes.append("reduced from 16 to 8 bits per channel")
                 if max_side is not None and opened.format == "JPEG":
                     opened.draft("RGB", (max_side, max_side))  # decode a JPEG at reduced size: much faster
                 opened.load()
                 image = opened.copy()
     except ImageRejected:
         raise
+    except PermissionError:
+        raise ImageRejected("Atelier may not read this file (permission denied)") from None
     except UnidentifiedImageError:
         raise ImageRejected("not an image file Atelier can read") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -177,8 +187,10 @@ def _read_folder(
     folder: str | os.PathLike, max_side: int | None, min_side: int
 ) -> Iterator[tuple[FileReport, Image.Image | None]]:
     folder = Path(folder)
+    if not folder.exists():
+        raise ImageRejected(f"{folder} does not exist: choose a folder of images")
     if not folder.is_dir():
-        raise ImageRejected(f"{folder} is not a folder")
+        raise ImageRejected(f"{folder} is a file, not a folder: put the images in a folder and choose that")
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         if path.suffix.lower() not in IMAGE_SUFFIXES and path.suffix.lower() not in ("", ".dat", ".bin"):
             yield FileReport(path.name, False, f"not an image file ({path.suffix or 'no'} suffix)"), None

@@ -44,6 +44,10 @@ def _gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
 
 def band_passed_crops(image: Image.Image | torch.Tensor, count: int, seed: int, crop: int = CROP) -> torch.Tensor:
     """(count, 3, crop, crop) lightness texture of random crops, high-passed and contrast-normalised."""
+    if isinstance(image, Image.Image) and max(image.size) >= 4 * SCALE_LONG_SIDE:
+        # A huge painting (up to 16384 px a side) would take 3 GB as float pixels: shrink it first by a
+        # whole factor (a box filter, no more memory than the result) to 2-4x the scale measured at.
+        image = image.reduce(max(image.size) // (2 * SCALE_LONG_SIDE))
     picture = pil_to_tensor(image) if isinstance(image, Image.Image) else image
     scale = SCALE_LONG_SIDE / max(picture.shape[1:])
     picture = F.interpolate(picture[None], scale_factor=scale, mode="bilinear", antialias=True, align_corners=False)

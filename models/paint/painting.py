@@ -62,8 +62,6 @@ def _best_quality(
     if targets is None:
         raise JobError(f"The style {style.title} has no best-quality data yet: train it again with this version, "
                        "or turn Best quality off.")
-    if recipe.size and picture.size != tuple(recipe.size):
-        picture = picture.resize(recipe.size, Image.Resampling.LANCZOS)
     painted = None
     for event in best_quality_job(picture, targets, vgg or VGGFeatures(), steps=recipe.steps, cancel=cancel):
         if isinstance(event, Result):
@@ -71,4 +69,9 @@ def _best_quality(
         else:
             yield event
     assert painted is not None
-    yield Result(Image.blend(picture, painted, recipe.strength))
+    blended = Image.blend(picture, painted, recipe.strength)
+    # Blended at the picture's own size, then enlarged: at 16,384 px a side one RGB copy is 805 MB, and
+    # blending there would hold three.
+    if recipe.size and blended.size != tuple(recipe.size):
+        blended = blended.resize(recipe.size, Image.Resampling.LANCZOS)
+    yield Result(blended)

@@ -14,18 +14,24 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PIL import Image, PngImagePlugin
+from PIL import Image, PngImagePlugin, UnidentifiedImageError
+
+from ..files import atomic_write_with
+from .sizes import check_output_size
 
 if TYPE_CHECKING:
     from .render import RenderParams
     from .style import Style
 
 RECIPE_KEY = "atelier-recipe"
+MAX_SEED = 2**63 - 1
+MAX_STEPS = 10_000
 RECIPE_VERSION = 2
 QUALITIES = ("fast", "best")
 
@@ -50,8 +56,21 @@ class PaintRecipe:
     warmth: float = 0.0
 
     def __post_init__(self) -> None:
+        # A recipe may come from a file anyone can edit: every number is checked before it is painted.
         if self.quality not in QUALITIES:
             raise ValueError(f"unknown quality {self.quality!r}: choose one of {', '.join(QUALITIES)}")
+        for name in ("strength", "palette"):
+            if not _number_within(getattr(self, name), 0.0, 1.0):
+                raise ValueError(f"the {name} must be a number from 0 to 1, not {str(getattr(self, name))[:20]}")
+        for name in ("brightness", "contrast", "warmth"):
+            if not _number_within(getattr(self, name), -1.0, 1.0):
+                raise ValueError(f"the {name} must be a number from -1 to 1, not {str(getattr(self, name))[:20]}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {str(self.seed)[:30]}")
+        if self.steps is not None and not (isinstance(self.steps, int) and 1 <= self.steps <= MAX_STEPS):
+            raise ValueError(f"best quality takes 1 to {MAX_STEPS:,} steps, not {str(self.steps)[:20]}")
+        if self.size is not None:
+            check_output_size(self.size)
 
     @classmethod
     def for_render(cls, style: Style, style_path: str | os.PathLike, params: RenderParams, **how: Any) -> PaintRecipe:
@@ -91,14 +110,17 @@ class PaintRecipe:
         """Read a recipe of any version; ValueError (a sentence) when it is not one."""
         if not isinstance(data, dict):
             raise ValueError("this is not a painting recipe")
-        if data.get("engine") == "atelier chat" and isinstance(data.get("request"), dict):
-            data = _from_chat_v1(data)
-        elif data.get("engine") != "paint":
-            raise ValueError("this recipe was not made by the paint engine")
-        elif "version" not in data:
-            data = _from_command_line_v1(data) if isinstance(data.get("params"), dict) else _from_app_v1(data)
-        elif int(data["version"]) > RECIPE_VERSION:
-            raise ValueError("this recipe was written by a newer version of Atelier: update Atelier to replay it")
+        try:
+            if data.get("engine") == "atelier chat" and isinstance(data.get("request"), dict):
+                data = _from_chat_v1(data)
+            elif data.get("engine") != "paint":
+                raise ValueError("this recipe was not made by the paint engine")
+            elif "version" not in data:
+                data = _from_command_line_v1(data) if isinstance(data.get("params"), dict) else _from_app_v1(data)
+            elif _number_within(data["version"], -math.inf, math.inf) and data["version"] > RECIPE_VERSION:
+                raise ValueError("this recipe was written by a newer version of Atelier: update Atelier to replay it")
+        except (AttributeError, KeyError, TypeError) as error:  # fields of the wrong kind in an old layout
+            raise ValueError(f"this painting recipe is damaged ({type(error).__name__}: {error})") from None
         known = {field.name: field for field in fields(cls)}
         values = {name: value for name, value in data.items() if name in known and value is not None}
         try:
@@ -123,6 +145,10 @@ class PaintRecipe:
             raise ValueError(f"this painting recipe is damaged ({error})") from None
 
 
+def _number_within(value: object, low: float, high: float) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high  # NaN fails
+
+
 def _from_command_line_v1(data: dict[str, Any]) -> dict[str, Any]:
     """`atelier paint` before version 2: render settings under "params", the input as {"path", "sha256"}."""
     params, source = data["params"], data.get("input") or {}
@@ -143,18 +169,19 @@ def _from_chat_v1(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def file_sha256(path: str | os.PathLike) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        while block := file.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def save_png_with_recipe(image: Image.Image, path: str | os.PathLike, recipe: PaintRecipe) -> Path:
-    """Write `image` as PNG with the recipe in a text chunk (written to a temp file, then renamed)."""
+    """Write `image` as PNG with the recipe in a text chunk, atomically: a full disk leaves the old file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     info = PngImagePlugin.PngInfo()
     info.add_text(RECIPE_KEY, json.dumps(recipe.to_json(), sort_keys=True))
-    temporary = path.with_name(f".{path.name}.tmp")
-    image.save(temporary, format="PNG", pnginfo=info)
-    os.replace(temporary, path)
+    atomic_write_with(path, lambda file: image.save(file, format="PNG", pnginfo=info))
     return path
 
 
@@ -164,8 +191,16 @@ def read_recipe(path: str | os.PathLike) -> PaintRecipe:
     try:
         with Image.open(path) as image:
             text = getattr(image, "text", {}).get(RECIPE_KEY) if image.format == "PNG" else None
-    except OSError:
-        raise ValueError(f"{name} cannot be read as a picture.") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path} is a folder: replay a PNG written by Atelier.") from None
+    except FileNotFoundError:
+        raise ValueError(f"{path} does not exist: replay a PNG written by Atelier.") from None
+    except PermissionError:
+        raise ValueError(f"Atelier may not read {path} (permission denied).") from None
+    except UnidentifiedImageError:
+        raise ValueError(f"{name} is not an image: only PNGs written by Atelier can be replayed.") from None
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:  # Pillow: damaged
+        raise ValueError(f"{name} is a damaged image ({error}): it cannot be replayed.") from None
     if not text:
         raise ValueError(f"{name} has no Atelier recipe: only PNGs written by Atelier can be replayed.")
     try:

@@ -22,6 +22,7 @@ from ..jobs import Event, Progress, Result, check_cancelled, run_job
 from .images import pil_to_tensor, tensor_to_pil
 from .network import TOTAL_STRIDE, StyleRenderer, make_noise
 from .palette import blend_statistics, colour_statistics, transfer_colours
+from .sizes import check_output_size
 from .style import Style
 
 DEFAULT_TILE = 512
@@ -38,8 +39,8 @@ class RenderParams:
     def checked(self) -> RenderParams:
         if not 0.0 <= self.strength <= 1.0 or not 0.0 <= self.palette <= 1.0:
             raise ValueError("strength and palette must each be between 0 and 1")
-        if self.size is not None and (self.size[0] < 8 or self.size[1] < 8 or max(self.size) > 16384):
-            raise ValueError("the output size must be between 8 and 16384 pixels on each side")
+        if self.size is not None:
+            check_output_size(self.size)
         return self
 
 
@@ -106,7 +107,10 @@ def render_tiles(
             y1, x1 = min(y0 + tile, height), min(x0 + tile, width)
             # In the mirrored frame the tile starts `border` further in; it reads `overlap` around it.
             top, left = max(0, y0 + border - overlap), max(0, x0 + border - overlap)
-            bottom, right = min(height + 2 * border, y1 + border + overlap), min(width + 2 * border, x1 + border + overlap)
+            bottom, right = (
+                min(height + 2 * border, y1 + border + overlap),
+                min(width + 2 * border, x1 + border + overlap),
+            )
             painted = renderer(rgb[:, :, top:bottom, left:right], noise[:, :, top:bottom, left:right])
             output[:, :, y0:y1, x0:x1] = painted[
                 :, :, y0 + border - top : y1 + border - top, x0 + border - left : x1 + border - left

@@ -19,6 +19,7 @@ from PIL import Image
 
 from .colour import oklab_to_srgb, srgb_to_oklab
 from .images import pil_to_tensor
+from .sizes import check_output_size
 
 GRID = 8
 
@@ -120,14 +121,17 @@ def paint_from_scratch(
     device: torch.device | str | None = None,
 ) -> Image.Image:
     """A new painting in `style` of (width, height) pixels, the same for the same seed."""
-    from .render import RenderParams, render_in_style
+    from .render import RenderParams, render_in_style, working_size
 
     if style.layout is None:
         raise ValueError(
             f"The style {style.name!r} was trained without a composition model: retrain it to paint from scratch."
         )
-    width, height = size
-    canvas = layout_to_canvas(style.layout.sample(seed), width, height, seed, swatches=style.palette.means)
+    width, height = check_output_size(size)
+    # The canvas is made at the renderer's working size, not the output's: the renderer would shrink it
+    # to that size anyway, and only the finished picture is enlarged (memory bounded at any size).
+    work_width, work_height = working_size(width, height, style.work_size)
+    canvas = layout_to_canvas(style.layout.sample(seed), work_width, work_height, seed, swatches=style.palette.means)
     return render_in_style(
         style, canvas, RenderParams(strength=strength, palette=1.0, seed=seed, size=size), device=device
     )

@@ -14,11 +14,11 @@ from typing import Any
 
 import torch
 
-from ..checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from ..checkpoint import CheckpointError, bounded, check_finite, check_shapes, load_checkpoint, one_of, save_checkpoint
 from ..resources import resource
 from .network import StyleRenderer
 from .palette import PaletteGMM
-from .scratch import LayoutModel
+from .scratch import GRID, LayoutModel
 from .strokes.stroke_style import StrokeStyle, stroke_style_from_palette
 
 STYLE_KIND = "paint-style"
@@ -100,51 +100,74 @@ def file_hash(path: str | os.PathLike) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
+# What a style checkpoint may describe; anything outside is refused before a tensor is allocated.
+MAX_WIDTH = 128  # shipped styles use 16
+MAX_BLOCKS = 32  # shipped styles use 5
+WORK_SIZES = (64, 4096)  # shipped styles paint at 640-768
+MAX_SWATCHES = 256
+MAX_LAYOUT_COMPONENTS = 256
+MAX_LAYOUT_SAMPLES = 100_000
+
+
 def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> Style:
-    """Load a style checkpoint; raises `CheckpointError` with a user-facing sentence."""
+    """Load a style checkpoint; raises `CheckpointError` with a user-facing sentence.
+
+    Every hyperparameter is read within bounds and every tensor's shape checked before the renderer
+    is built, so a damaged or hostile description is refused instead of allocating what it asks for."""
     path = Path(path)
     checkpoint = load_checkpoint(path, kind=STYLE_KIND)
-    hyper = checkpoint.hyperparameters
-    try:
-        renderer = StyleRenderer(
-            width=int(hyper["width"]),
-            blocks=int(hyper["blocks"]),
-            upsample=str(hyper.get("upsample", "nearest")),
-            fine_noise=bool(hyper.get("fine_noise", False)),  # styles saved before it existed have none
-        )
-    except (KeyError, TypeError, ValueError):
-        raise CheckpointError(f"{path.name} does not describe its renderer's size: retrain the style.") from None
-    state = {
-        k[len(RENDERER_PREFIX) :]: v.float() for k, v in checkpoint.tensors.items() if k.startswith(RENDERER_PREFIX)
-    }
+    hyper, tensors, name = checkpoint.hyperparameters, checkpoint.tensors, path.name
+    if not isinstance(hyper, dict):
+        raise CheckpointError(f"{name} does not describe its renderer: retrain the style.")
+    width = bounded(hyper, "width", 1, MAX_WIDTH, name=name)
+    blocks = bounded(hyper, "blocks", 0, MAX_BLOCKS, name=name)
+    upsample = one_of(hyper, "upsample", ("nearest", "bilinear"), name=name, default="nearest")
+    fine_noise = one_of(hyper, "fine_noise", (True, False), name=name, default=False)  # older styles have none
+    work_size = bounded(hyper, "work_size", *WORK_SIZES, name=name, default=768)
+    _check_palette_and_layout(tensors, name)
+    check_finite(tensors, name)
+    renderer = StyleRenderer(width=width, blocks=blocks, upsample=upsample, fine_noise=fine_noise)
+    state = {k[len(RENDERER_PREFIX) :]: v.float() for k, v in tensors.items() if k.startswith(RENDERER_PREFIX)}
     expected = renderer.state_dict()
     for key, value in expected.items():
         if key not in state or tuple(state[key].shape) != tuple(value.shape):
-            raise CheckpointError(f"{path.name} does not match the renderer it describes ({key}): retrain the style.")
+            raise CheckpointError(f"{name} does not match the renderer it describes ({key}): retrain the style.")
     renderer.load_state_dict(state)
     renderer.eval().requires_grad_(False).to(device)
-    try:
-        palette = PaletteGMM.from_tensors(checkpoint.tensors)
-    except KeyError:
-        raise CheckpointError(f"{path.name} has no palette: retrain the style.") from None
-    layout = LayoutModel.from_tensors(checkpoint.tensors) if "layout.mean" in checkpoint.tensors else None
     strokes = None
     if "strokes" in checkpoint.metadata:
         try:
-            strokes = StrokeStyle.from_checkpoint(checkpoint.tensors, checkpoint.metadata["strokes"])
-        except ValueError as error:
-            raise CheckpointError(f"{path.name} cannot be painted with strokes: {error}. Retrain the style.") from None
+            strokes = StrokeStyle.from_checkpoint(tensors, checkpoint.metadata["strokes"])
+        except (ValueError, TypeError, KeyError) as error:
+            raise CheckpointError(f"{name} cannot be painted with strokes: {error}. Retrain the style.") from None
     return Style(
         strokes=strokes,
-        name=str(checkpoint.metadata.get("name", path.stem)),
-        layout=layout,
+        name=str(checkpoint.metadata.get("name", path.stem))[:100],
+        layout=LayoutModel.from_tensors(tensors) if "layout.mean" in tensors else None,
         renderer=renderer,
-        palette=palette,
-        work_size=int(hyper.get("work_size", 768)),
+        palette=PaletteGMM.from_tensors(tensors),
+        work_size=work_size,
         metadata=checkpoint.metadata,
         checkpoint_hash=file_hash(path),
         path=path,
     )
+
+
+def _check_palette_and_layout(tensors: dict[str, torch.Tensor], name: str) -> None:
+    if "palette.weights" not in tensors:
+        raise CheckpointError(f"{name} has no palette: retrain the style.")
+    check_shapes(tensors, {"palette.weights": (range(1, MAX_SWATCHES + 1),)}, name)
+    swatches = tensors["palette.weights"].shape[0]
+    check_shapes(tensors, {"palette.means": (swatches, 3), "palette.covariances": (swatches, 3, 3)}, name)
+    if "layout.mean" in tensors:
+        cells = GRID * GRID * 3
+        check_shapes(
+            tensors, {"layout.mean": (cells,), "layout.components": (range(1, MAX_LAYOUT_COMPONENTS + 1), cells)}, name
+        )
+        components = tensors["layout.components"].shape[0]
+        check_shapes(
+            tensors, {"layout.stds": (components,), "layout.training": (range(1, MAX_LAYOUT_SAMPLES + 1), cells)}, name
+        )
 
 
 def shipped_styles_dir() -> Path:

@@ -9,6 +9,7 @@ The training step itself is `StyleTrainer` in trainer.py.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from PIL import Image
 from ..jobs import Event, JobCancelled, JobError, Progress, Result, check_cancelled
 from .data import TrainingData, shipped_photos
 from .distributed import all_agree, barrier, init_from_environment
-from .images import load_image_folder, pil_to_tensor, tensor_to_pil
+from .images import ImageRejected, load_image_folder, pil_to_tensor, tensor_to_pil
 from .network import StyleRenderer, make_noise
 from .palette import PaletteGMM
 from .render import paint_frame
@@ -186,7 +187,12 @@ def train_style_from_folder(
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
     """Train from a folder of 1 to 500 images; files that cannot be used are listed with the reason."""
-    found = load_image_folder(folder, max_side=TRAINING_MAX_SIDE)
+    if not (isinstance(config.minutes, (int, float)) and math.isfinite(config.minutes) and config.minutes > 0):
+        raise JobError(f"The training time must be more than 0 minutes (it was {config.minutes}).")
+    try:
+        found = load_image_folder(folder, max_side=TRAINING_MAX_SIDE)
+    except ImageRejected as rejection:
+        raise JobError(f"Cannot train on {folder}: {rejection}.") from None
     report = [
         f"{r.name}: {'used' if r.used else 'skipped'}{' — ' + r.reason if r.reason else ''}" for r in found.report
     ]

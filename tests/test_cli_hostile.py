@@ -1,0 +1,165 @@
+"""No command crashes on a bad input: each case below runs the CLI in this process and expects a sentence
+on standard error (never a traceback, never the last net's "something unexpected"), the exit code it
+names, and no output file where the command failed. Only fast cases: the slow search is bench/fuzz_cli.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from tests.support import hostile_inputs as bad
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    made = {
+        "png": bad.good_png(folder),
+        "deep": bad.png_16_bit_rgb(folder),
+        "gif": bad.animated_gif(folder),
+        "text_png": bad.text_as(folder, "text.png"),
+        "text_mid": bad.text_as(folder, "text.mid"),
+        "empty_png": bad.empty(folder, "empty.png"),
+        "dir": folder / "a-folder",
+        "missing": folder / "missing.png",
+        "plain_png": bad.recipe_png(folder, "", "plain.png"),
+        "recipe-junk": bad.recipe_png(folder, "{not json", "junk.png"),
+        "recipe-list": bad.recipe_png(folder, [1, 2], "list.png"),
+        "recipe-params": bad.recipe_png(folder, {"engine": "paint", "style": "munch", "params": [1]}, "params.png"),
+        "recipe-size": bad.recipe_png(
+            folder,
+            {
+                "engine": "paint",
+                "style": "munch",
+                "from_scratch": True,
+                "params": {"size": [0, 0], "strength": 1, "palette": 0.5, "seed": 0},
+            },
+            "size.png",
+        ),
+        "recipe-seed": bad.recipe_png(
+            folder,
+            {
+                "engine": "paint",
+                "style": "munch",
+                "from_scratch": True,
+                "params": {"size": [64, 64], "strength": "x", "palette": 0.5, "seed": -1},
+            },
+            "seed.png",
+        ),
+        "recipe-no-input": bad.recipe_png(
+            folder,
+            {"engine": "paint", "style": "munch", "params": {"size": None, "strength": 1, "palette": 0.5, "seed": 0}},
+            "noinput.png",
+        ),
+    }
+    made["dir"].mkdir()
+    made["truncated_png"] = bad.truncated(made["png"], folder)
+    for name, path in bad.melody_checkpoints(folder).items():
+        made[f"melody-{name}"] = path
+    for name, path in bad.paint_checkpoints(folder).items():
+        made[f"style-{name}"] = path
+    return made
+
+
+BAD_MELODY_STYLES = [
+    "states-text", "states-huge", "states-missing", "prior-text", "pitches-number", "hyper-list", "facts-list",
+    "facts-leap-text",
+    "version-9", "kind-style", "transmat-shape", "transmat-nan", "truncated", "no-description",
+    "description-garbage", "pickle", "empty",
+]  # fmt: skip
+BAD_STYLES = ["width-40000", "blocks-huge", "work-size-huge", "layout-shape", "palette-nan", "pickle"]
+
+# (arguments with {name} standing for a made file, exit code, words the sentence must hold)
+CASES = [
+    ("paint --style munch --from-scratch --size 0x0", 2, "8 to 16,384 pixels"),
+    ("paint --style munch --from-scratch --size 20000x20000", 2, "16,384"),
+    ("paint --style munch --replay {text_png}", 2, "not an image"),
+    ("paint --style munch --replay {dir}", 2, "is a folder"),
+    ("paint --style munch --replay {missing}", 2, "does not exist"),
+    ("paint --replay {plain_png}", 2, "no Atelier recipe"),
+    ("paint --replay {recipe-junk}", 2, "damaged"),
+    ("paint --replay {recipe-list}", 2, "not made by the paint engine"),
+    ("paint --replay {recipe-params}", 2, "damaged"),
+    ("paint --replay {recipe-size}", 2, "16,384"),
+    ("paint --replay {recipe-seed}", 2, "strength must be a number"),
+    ("paint --replay {recipe-no-input}", 2, "names no input"),
+    ("paint --style munch --input {text_png}", 2, "not an image file"),
+    ("paint --style munch --input {dir}", 2, "a folder, not an image"),
+    ("paint --style munch --input {empty_png}", 2, "empty"),
+    ("paint --style munch --input {truncated_png}", 2, "truncated"),
+    ("paint --style munch --input {missing}", 2, "does not exist"),
+    ("paint --style munch --input {png} --strength nan", 2, "strength must be a number from 0 to 1"),
+    ("paint --style munch --input {png} --palette 7", 2, "palette must be a number from 0 to 1"),
+    ("paint --style munch --from-scratch --seed -1", 2, "seed must be a whole number"),
+    ("paint --style munch --from-scratch --seed 99999999999999999999999", 2, "seed must be a whole number"),
+    ("paint --style munch --from-scratch --size 64x64 -o {dir}", 2, "is a folder"),
+    ("paint --style nobody --from-scratch", 2, "no style called"),
+    ("paint --style {text_png} --from-scratch", 2, "no style called"),
+    ("train-style {png} --name x", 2, "is a file, not a folder"),
+    ("train-style {missing} --name x", 2, "does not exist"),
+    ("train-style {dir} --name x --minutes -1", 2, "more than 0 minutes"),
+    ("train-style {dir} --name x --minutes nan", 2, "more than 0 minutes"),
+    ("train-style {dir} --name ../x", 2, "letters, digits"),
+    ("compose --tempo -60", 2, "tempo must be between 30 and 260"),
+    ("compose --tempo nan", 2, "tempo must be between"),
+    ("compose --tempo 1e308", 2, "tempo must be between"),
+    ("compose --bars 0", 2, "bars must be between"),
+    ("compose --seed -5", 2, "seed must be 0 or more"),
+    ("compose --temperature inf", 2, "temperature"),
+    ("compose --key H", 2, "H"),
+    ("compose --meter 0/0", 2, "0/0"),
+    ("compose --range 90-10", 2, "lowest first"),
+    ("compose --continue {text_mid}", 2, "MIDI"),
+    ("compose --continue {dir}", 2, "folder"),
+    ("compose --continue {missing}", 2, "does not exist"),
+    ("compose --style nobody", 2, "unknown melody style"),
+    ("eval-melody --style irish --midi {png}", 2, "folder"),
+    ("eval-melody --style irish --midi {missing}", 2, "does not exist"),
+    ("train-melody {missing} --name x", 2, "does not exist"),
+    ("train-melody {png} --name x", 2, "folder"),
+    ("chat hi --no-save --max-tokens 0", 2, "max length"),
+    ("chat hi --no-save --temperature -1", 2, "temperature"),
+    ("chat hi --no-save --temperature nan", 2, "temperature"),
+    ("chat hi --no-save --seed -1", 2, "seed"),
+    ("train-melody {dir} --name x --restarts 1000000000", 2, "restarts must be from 1 to 20"),
+    ("chat hi --no-save --top-p 5", 2, "top"),
+    ("chat hi --no-save --server ftp://x", 2, "not a server address"),
+]
+CASES += [(f"compose --style {{melody-{name}}}", 2, "") for name in BAD_MELODY_STYLES]
+CASES += [(f"eval-melody --style {{melody-{name}}} --no-baselines", 2, "") for name in BAD_MELODY_STYLES[:4]]
+CASES += [(f"paint --style {{style-{name}}} --from-scratch --size 64x64", 2, "") for name in BAD_STYLES]
+
+
+@pytest.mark.parametrize("arguments, code, words", CASES, ids=[case[0] for case in CASES])
+def test_a_bad_input_gets_a_sentence_not_a_traceback(files, tmp_path, monkeypatch, capsys, arguments, code, words):
+    monkeypatch.chdir(tmp_path)  # default outputs (painting.png, melody.mid) land here, and must not appear
+    argv = [part.format(**files) for part in arguments.split()]
+    returned = main(argv)
+    err = capsys.readouterr().err
+    assert returned == code, err
+    assert words.lower() in err.lower() and "Traceback" not in err and "unexpected" not in err, err
+    assert len(err.strip()) > 20
+    assert not list(tmp_path.iterdir())  # nothing half-written
+    assert not (files["png"].parent / "PICKLE-WAS-LOADED").exists()
+
+
+@pytest.mark.parametrize("picture, note", [("gif", "first frame (of 3)"), ("deep", "16 to 8 bits")])
+def test_a_conversion_is_said(files, tmp_path, capsys, picture, note):
+    out = tmp_path / "out.png"
+    assert main(["paint", "--style", "munch", "--input", str(files[picture]), "-o", str(out)]) == 0
+    assert note in capsys.readouterr().err and out.exists()
+
+
+def test_the_last_net_turns_an_unforeseen_error_into_a_sentence(monkeypatch, capsys):
+    from app.cli import info
+
+    def broken(args):
+        raise RuntimeError("an engine bug")
+
+    monkeypatch.setattr(info, "run", broken)
+    assert main(["info"]) == 1
+    err = capsys.readouterr().err
+    assert "something unexpected went wrong (RuntimeError: an engine bug)" in err and "Traceback" not in err

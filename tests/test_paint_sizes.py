@@ -1,0 +1,102 @@
+"""Sizes are checked before anything is allocated, and memory stays bounded at any accepted size:
+painting from scratch makes its canvas at the renderer's working size, and the style match measures a
+huge painting on a reduced copy."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from app.cli import main
+from models.paint.sizes import MAX_SIDE, check_output_size
+
+PEAK = """
+import resource, sys
+import torch
+torch.set_num_threads(1)
+{setup}
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+{work}
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+
+
+def _peak_megabytes(setup: str, work: str) -> int:
+    """How far the peak memory of a fresh Python rises over `work` (after `setup`), in MB."""
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK.format(setup=setup, work=work)], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[-1])
+
+
+@pytest.mark.parametrize("size", ["0x0", "20000x20000", "7x100", "16385x8", "100x-5", "axb", "1e9x1e9"])
+def test_a_size_outside_the_range_is_refused_at_once_with_the_largest_said(tmp_path, capsys, size):
+    started = time.monotonic()
+    code = main(["paint", "--style", "munch", "--from-scratch", "--size", size, "-o", str(tmp_path / "p.png")])
+    assert code == 2 and time.monotonic() - started < 5
+    err = capsys.readouterr().err
+    assert "16,384" in err or "WIDTHxHEIGHT" in err
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_the_largest_size_is_said_up_front():
+    from app.cli import build_parser
+
+    assert f"{MAX_SIDE:,}" in build_parser()._subparsers._group_actions[0].choices["paint"].format_help()
+    assert check_output_size((MAX_SIDE, 8)) == (MAX_SIDE, 8)
+
+
+SCRATCH_SETUP = """
+from models.paint.style import find_style, load_style
+from models.paint.scratch import paint_from_scratch
+style = load_style(find_style("munch", []), "cpu")
+"""
+
+
+def test_painting_from_scratch_does_not_grow_with_the_output_beyond_the_picture_itself():
+    # 4096 x 1024: the picture is 12 MB; before, the canvas and its swatch distances at output size took ~1 GB
+    grown = _peak_megabytes(SCRATCH_SETUP, "paint_from_scratch(style, (4096, 1024), seed=1)")
+    assert grown < 300, f"{grown} MB"
+
+
+def test_the_style_match_of_a_huge_painting_is_measured_on_a_reduced_copy():
+    setup = """
+from PIL import Image
+from models.paint.measure import band_passed_crops
+picture = Image.new("RGB", (8192, 8192), "white")
+"""
+    grown = _peak_megabytes(setup, "band_passed_crops(picture, 24, seed=0)")
+    assert grown < 300, f"{grown} MB"  # before: 8192 x 8192 as float pixels, 805 MB per copy
+
+
+@pytest.mark.slow
+def test_the_largest_painting_from_scratch_stays_under_2_gb(tmp_path):
+    out = tmp_path / "huge.png"
+    script = (
+        "import resource, sys; from app.cli import main; code = main(sys.argv[1:]);"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024); sys.exit(code)"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "paint",
+            "--style",
+            "munch",
+            "--from-scratch",
+            "--size",
+            "16384x16384",
+            "-o",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) < 2048 and out.exists()
