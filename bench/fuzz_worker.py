@@ -1,0 +1,67 @@
+"""The process bench/fuzz_cli.py runs commands in: `atelier`'s own `main(argv)`, one trial after another.
+
+Reads one JSON line per trial on stdin ({"argv": [...], "cwd": "..."}); answers one JSON line on the
+file descriptor given as its argument: the exit code, the tail of standard error, the seconds taken and
+the peak resident memory of this process during the trial (Linux: VmHWM, reset before each trial through
+/proc/self/clear_refs). Loading torch and the models once keeps a trial to about a second; a trial that
+hangs or kills the process is the controller's to record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def _reset_peak() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:  # not Linux, or not allowed: the peak is then the process's lifetime peak
+        pass
+
+
+def _peak_megabytes() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    from app.cli import main as atelier
+
+    answers = os.fdopen(int(sys.argv[1]), "w", buffering=1)
+    for line in sys.stdin:
+        trial = json.loads(line)
+        os.chdir(trial["cwd"])
+        _reset_peak()
+        err, out = io.StringIO(), io.StringIO()
+        started = time.monotonic()
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            try:
+                code = atelier(trial["argv"])
+            except SystemExit as exit_:  # argparse's own refusals
+                code = exit_.code if isinstance(exit_.code, int) else 2
+            except BaseException as error:  # noqa: BLE001 - an escape past the CLI's own net is what we look for
+                import traceback
+
+                code = -1
+                err.write("Traceback (escaped main):\n" + "".join(traceback.format_exception(error)))
+        answers.write(json.dumps({"code": code, "stderr": err.getvalue()[-3000:], "seconds": time.monotonic() - started,
+                                  "peak_mb": round(_peak_megabytes(), 1)}) + "\n")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
