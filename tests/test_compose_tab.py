@@ -397,3 +397,34 @@ def test_the_creativity_slider_shows_its_value(compose):
     label = next(w for w in compose.controls.findChildren(QLabel) if w.accessibleName() == "Creativity value")
     compose.controls.creativity_slider.setValue(135)
     assert label.text() == "1.35" and label.isVisibleTo(compose.controls)
+
+
+def test_variations_and_kept_melodies_can_be_told_apart(qtbot, compose):
+    import re
+
+    compose.controls.variations_spin.setValue(4)
+    variations = generate(qtbot, compose)
+    labels = [compose.variation_list.item(row).text() for row in range(4)]
+    # Each label leads with its number and what sets it apart: a contour bar by bar and its first notes.
+    apart = [re.sub(r"^\d+\. ", "", label) for label in labels]
+    assert len(set(apart)) == 4, labels
+    for row, label in enumerate(labels):
+        assert label.startswith(f"{row + 1}. ") and re.search(r"[▁▂▃▄▅▆▇█ ]{4} · [A-G]", label), label
+        opening = [note.pitch for note in variations[row].melody.notes()[:3]]
+        names = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
+        assert " ".join(names[p % 12] for p in opening) in label
+    # What they share is said once, above them.
+    assert compose.recipe_label.text() == "tiny · D major · 4/4 · 4 bars · seed 5"
+    assert "seed" not in labels[0]
+
+    # An edited variation says so; kept melodies carry the label, the recipe and the time they were kept.
+    compose.first_bar_spin.setValue(2)
+    compose.last_bar_spin.setValue(2)
+    wait_for_job(qtbot, compose, compose.regenerate_bars, timeout=30_000)
+    assert compose.variation_list.item(0).text().endswith(" · 1 bar edit")
+    compose.keep_selected()
+    compose.variation_list.setCurrentRow(1)
+    compose.keep_selected()
+    kept = sorted(compose.history_list.item(row).text() for row in range(compose.history_list.count()))
+    assert len(set(kept)) == 2
+    assert all(re.match(r"\d\d:\d\d · [▁▂▃▄▅▆▇█ ]{4} · ", text) and "tiny · D major" in text for text in kept)

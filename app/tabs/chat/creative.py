@@ -50,7 +50,7 @@ class CreativeRequests:
             variation = variations[0]
             self.attachments[key] = variation
             answer.content = f"{request.understood}\nHere it is (seed {seed})."
-            answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.title,
+            answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.full_title,
                                          "recipe": melody_request.to_json()}
             self._update_saved(answer)
             self.view.show_messages(self.messages)

@@ -69,6 +69,17 @@ class VariationList(QListWidget):
         item = self.item(self.currentRow() if row is None else row)
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
+    def add_variation(self, variation: Variation) -> None:
+        item = QListWidgetItem()
+        self.addItem(item)
+        self.set_variation(self.count() - 1, variation)
+
+    def set_variation(self, row: int, variation: Variation) -> None:
+        item = self.item(row)
+        item.setData(Qt.ItemDataRole.UserRole, variation)
+        item.setText(variation.title)
+        item.setToolTip(variation.full_title)
+
     def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
         folder = drag_dir()
         urls = []
@@ -171,6 +182,9 @@ class ComposeTab(ActivityTab):
 
         self.variation_list = VariationList()
         self.variation_list.currentRowChanged.connect(self._on_variation_selected)
+        # What the variations share, said once above them; each list entry says what sets it apart.
+        self.recipe_label = QLabel()
+        self.recipe_label.setAccessibleName("Variations recipe")
         transport = QHBoxLayout()
         self.play_button = action_button("▶ Play", "Play", "Play or stop (Space)", self.toggle_play)
         self.loop_check = QCheckBox("Loop")
@@ -235,6 +249,7 @@ class ComposeTab(ActivityTab):
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.recipe_label)
         top_layout.addWidget(self.variation_list)
         top_layout.addLayout(transport)
         top_layout.addLayout(editing)
@@ -252,6 +267,7 @@ class ComposeTab(ActivityTab):
         layout.addWidget(QLabel("<b>Kept melodies</b>"))
         self.history_list = QListWidget()
         self.history_list.setAccessibleName("Kept melodies")
+        self.history_list.setWordWrap(True)  # a label's recipe part follows on the next line
         self.history_list.setToolTip("Double-click to reopen a kept melody exactly")
         self.history_list.itemActivated.connect(self.reopen)
         layout.addWidget(self.history_list)
@@ -326,9 +342,7 @@ class ComposeTab(ActivityTab):
     def _add_variations(self, variations: list[Variation]) -> None:
         first = self.variation_list.count()
         for variation in variations:
-            item = QListWidgetItem(variation.title)
-            item.setData(Qt.ItemDataRole.UserRole, variation)
-            self.variation_list.addItem(item)
+            self.variation_list.add_variation(variation)
         self.variation_list.setCurrentRow(first)
         for variation in variations:
             self._render(variation)
@@ -365,8 +379,7 @@ class ComposeTab(ActivityTab):
             if item.data(Qt.ItemDataRole.UserRole).melody is old.melody:  # its sound may have arrived since
                 if self.transport.is_playing:
                     self.transport.stop()
-                item.setData(Qt.ItemDataRole.UserRole, new)
-                item.setText(new.title)
+                self.variation_list.set_variation(row, new)
                 if self.variation_list.currentRow() == row:
                     self._on_variation_selected(row)
                 else:
@@ -388,9 +401,7 @@ class ComposeTab(ActivityTab):
     def show_variations(self, variations: list[Variation], select: int = 0) -> None:
         self.variation_list.clear()
         for variation in variations:
-            item = QListWidgetItem(variation.title)
-            item.setData(Qt.ItemDataRole.UserRole, variation)
-            self.variation_list.addItem(item)
+            self.variation_list.add_variation(variation)
         self.variation_list.tempo = self.controls.tempo_spin.value()
         self._set_transport_enabled(bool(variations))
         self.variation_list.setCurrentRow(min(select, len(variations) - 1))
@@ -419,6 +430,7 @@ class ComposeTab(ActivityTab):
     def _on_variation_selected(self, row: int) -> None:
         variation = self.variation_list.variation(row)
         self.undo_button.setEnabled(variation is not None and variation.previous is not None)
+        self.recipe_label.setText(variation.recipe_summary if variation is not None else "")
         if variation is None:
             self.piano_roll.set_content(None)
             return
@@ -539,16 +551,17 @@ class ComposeTab(ActivityTab):
         params = {**variation.request.to_json(), "variation": variation.index,
                   "tempo": self.controls.tempo_spin.value(), "edits": [list(edit) for edit in variation.edits],
                   "morph": list(variation.morph) if variation.morph else None}
-        item_id = self.store.add_item("melody", title=variation.title, model=variation.request.style, params=params,
-                                      seed=variation.request.seed, paths=[str(path)], starred=True)
+        item_id = self.store.add_item("melody", title=variation.full_title, model=variation.request.style,
+                                      params=params, seed=variation.request.seed, paths=[str(path)], starred=True)
         self.refresh_history()
-        self.show_info(f"Kept “{variation.title}”.")
+        self.show_info(f"Kept “{variation.full_title}”.")
         return item_id
 
     def refresh_history(self) -> None:
         self.history_list.clear()
         for item in self.store.items("melody", starred_only=True):
-            entry = QListWidgetItem(item.title)
+            # The time it was kept comes first: two keeps of one recipe differ in it at least.
+            entry = QListWidgetItem(f"{time.strftime('%H:%M', time.localtime(item.created_at))} · {item.title}")
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             entry.setToolTip(", ".join(f"{k}: {v}" for k, v in item.params.items() if k != "motif"))
             self.history_list.addItem(entry)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.tabs.compose.labels import edits_label, melody_label
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 from models.music.request import MelodyRequest
@@ -36,13 +37,24 @@ class Variation:
 
     @property
     def title(self) -> str:
-        r = self.request
-        edited = f" · {len(self.edits)} edit{'s' if len(self.edits) > 1 else ''}" if self.edits else ""
+        """The list's label: number, then what tells this variation from its siblings (labels.py)."""
+        parts = [melody_label(self.melody), edits_label(self.edits)]
         if self.morph is not None:
             a, b, count, which = self.morph
-            return f"{self.index + 1}. morph {a + 1} → {b + 1}, {which} of {count} · {r.key} {r.mode}{edited}"
-        return (f"{self.index + 1}. {style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · "
-                f"seed {r.seed}{edited}")
+            parts.insert(0, f"morph {a + 1} → {b + 1}, {which} of {count}")
+        return f"{self.index + 1}. " + " · ".join(part for part in parts if part)
+
+    @property
+    def full_title(self) -> str:
+        """A label that stands alone (kept melodies, the chat): what sets it apart, then the shared recipe."""
+        parts = (melody_label(self.melody), edits_label(self.edits), self.recipe_summary)
+        return " · ".join(part for part in parts if part)
+
+    @property
+    def recipe_summary(self) -> str:
+        """What all variations of one Generate share."""
+        r = self.request
+        return f"{style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · seed {r.seed}"
 
 
 def style_label(style: str) -> str:
