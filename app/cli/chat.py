@@ -123,7 +123,13 @@ def run(args: argparse.Namespace) -> int:
             device = pick_device().device
             result = None
             for event in carry_out(
-                request, _context(history), out_dir=args.out, seed=seed, device=device, cancel=cancel
+                request,
+                _context(history),
+                out_dir=args.out,
+                seed=seed,
+                device=device,
+                cancel=cancel,
+                server_url=args.server,
             ):
                 if isinstance(event, Token):
                     pieces.append(event.text)

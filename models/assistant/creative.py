@@ -109,8 +109,10 @@ def carry_out(
     seed: int = 0,
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
+    server_url: str | None = None,
 ) -> Iterator[Event]:
-    """A job that fulfils `request`; files (PNG, MIDI) go to `out_dir` when it is given."""
+    """A job that fulfils `request`; files (PNG, MIDI) go to `out_dir` when it is given. With `server_url`
+    (a local LLM server), lyrics, poems and haiku are written there and their form checked here."""
     context = context or CreativeContext()
     out = Path(out_dir) if out_dir is not None else None
     yield Token(request.understood + "\n")
@@ -178,18 +180,20 @@ def carry_out(
             "your last melody" if melody is not None else "a common 8-6-8-6 verse (no melody in this conversation yet)"
         )
         theme = params.get("theme") or (context.last_painting or {}).get("subject")
-        value, topic = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed)
-        text = writing.lyrics_text(value, source, melody)
+        value, topic, note = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed, server_url)
+        text = writing.lyrics_text(value, source, melody) + (f"\n{note}" if note else "")
         params |= {"topic": topic, "note_counts": [len(line.syllables) for line in value]}
     elif kind == "titles":
         value = _titles(params, context, seed)
         text = "\n".join(value)
     elif kind in ("poem", "haiku"):
         if kind == "poem":
-            value = writing.poem(params["theme"], params["scheme"], params["lines"], params["syllables"], seed)
+            value, note = writing.poem(
+                params["theme"], params["scheme"], params["lines"], params["syllables"], seed, server_url
+            )
         else:
-            value = writing.haiku(params["theme"], seed)
-        text = "\n".join(value)
+            value, note = writing.haiku(params["theme"], seed, server_url)
+        text = "\n".join(value) + (f"\n{note}" if note else "")
     elif kind == "lines":
         value = writing.lines_about(params["theme"], params.get("n", 4), seed)
         text = "\n".join(value)

@@ -62,7 +62,7 @@ def write_song(
     yield Preview(melody)
     yield Token(f"The tune: {params['bars']} bars in {params['key']} {params['mode']}, {params['tempo']:g} bpm.\n")
     check_cancelled(cancel)
-    lines, _ = writing.lyrics_for(melody, theme, "AABB", seed)
+    lines, _, _ = writing.lyrics_for(melody, theme, "AABB", seed)
     title = " ".join(w.capitalize() for w in theme.split() if w.lower() not in ("a", "an", "the")) or "Song"
     title = re.sub(r"[^\w' -]", "", title)[:48].strip() or "Song"
     yield Token("\n".join(line.text for line in lines) + "\n")

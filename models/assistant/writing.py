@@ -44,12 +44,40 @@ def verse_writer():
     return _cache["vae"]
 
 
-def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int):
-    """Lines fitted to the melody's two-bar phrases, rhymed by `scheme`."""
+def write_lines(request: str, forms, scheme: str | None, seed: int, server_url: str | None = None) -> tuple[list, str]:
+    """Lines in the given forms, and a note for the answer. With a server address the server writes
+    and the dictionary checks each line; a line that breaks its form is written by the built-in writer."""
+    writer = song_writer()
+    if server_url:
+        from models.assistant.server_verse import server_lines
+        from models.text.server import ServerBackend, ServerUnavailable
+
+        try:
+            backend = ServerBackend(server_url)
+            backend.detect()
+
+            def fallback(form, previous):
+                return (writer.write(request, [form], None, seed, previous=previous) or [""])[0]
+
+            lines, kept = server_lines(backend, request, forms, scheme, fallback, writer.words, seed=seed)
+            return (
+                lines,
+                f"({kept} of {len(lines)} lines from the server as written; the others broke the form and were rewritten here.)",
+            )
+        except ServerUnavailable as error:
+            return writer.write(request, forms, scheme, seed), f"({error} The built-in model wrote these.)"
+    return writer.write(request, forms, scheme, seed), ""
+
+
+def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int, server_url: str | None = None):
+    """Lines fitted to the melody's phrases, rhymed by `scheme`; (lines, topic, note)."""
+    from models.verse.lyrics import LyricLine, syllable_pieces
+
     forms = phrase_forms(melody) if melody is not None else [LineForm(syllables=n) for n in (8, 6, 8, 6)]
     topic = theme or (topic_for_mode(melody.mode) if melody is not None else "a long journey home")
-    lines = song_writer().lyrics(forms, topic, scheme, seed)
-    return lines, topic
+    texts, note = write_lines(f"Write a song about {topic}.", forms, scheme, seed, server_url)
+    words = song_writer().words
+    return [LyricLine(text, syllable_pieces(text, words)) for text in texts], topic, note
 
 
 def lyrics_text(lines, source: str, melody=None) -> str:
@@ -65,12 +93,14 @@ def titles_for(subject: str, style: str | None, colours: list[str], topic: str |
     return title_writer().titles(subject, style=style, colours=colours, topic=topic, n=n, seed=seed)
 
 
-def poem(theme: str, scheme: str, lines: int, syllables: int, seed: int) -> list[str]:
-    return song_writer().poem(theme, lines=lines, syllables=syllables, scheme=scheme, seed=seed)
+def poem(theme: str, scheme: str, lines: int, syllables: int, seed: int, server_url: str | None = None):
+    forms = [LineForm(syllables=syllables) for _ in range(lines)]
+    return write_lines(f"Write a short poem about {theme}.", forms, scheme, seed, server_url)
 
 
-def haiku(theme: str, seed: int) -> list[str]:
-    return song_writer().haiku(theme, seed=seed)
+def haiku(theme: str, seed: int, server_url: str | None = None):
+    forms = [LineForm(syllables=5), LineForm(syllables=7), LineForm(syllables=5)]
+    return write_lines(f"Write a haiku about {theme}.", forms, None, seed, server_url)
 
 
 def lines_about(theme: str, n: int, seed: int) -> list[str]:

@@ -90,11 +90,22 @@ class SongWriter:
                 tokens.add(self.model.tokenizer.encode(variant, allow_control=False)[0])
         return tokens
 
-    def write(self, request: str, forms: Sequence[LineForm], scheme: str | None = None, seed: int = 0) -> list[str]:
-        """One line per form, each in the context of those before it; `scheme` like "AABB" or "ABAB"."""
-        lines: list[str] = []
+    def write(
+        self,
+        request: str,
+        forms: Sequence[LineForm],
+        scheme: str | None = None,
+        seed: int = 0,
+        previous: Sequence[str] = (),
+    ) -> list[str]:
+        """One line per form, each in the context of those before it (`previous` lines first, not returned);
+        `scheme` like "AABB" or "ABAB"."""
+        lines: list[str] = list(previous)
+        forms = [*([None] * len(lines)), *forms]
         ends: dict[str, str] = {}
         for index, form in enumerate(forms):
+            if form is None:
+                continue
             letter = scheme[index % len(scheme)] if scheme else None
             rhyme_with = ends.get(letter) if letter else None
             needs_partner = bool(letter and rhyme_with is None and scheme.count(letter) > 1)
@@ -120,7 +131,7 @@ class SongWriter:
             last = words_in(line)[-1] if words_in(line) else None
             if letter and last and letter not in ends:
                 ends[letter] = last
-        return lines
+        return lines[len(previous) :]
 
     def lyrics(
         self,

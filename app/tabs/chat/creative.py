@@ -74,7 +74,13 @@ class CreativeRequests:
             self._update_saved(answer)
             self.view.show_messages(self.messages)
 
-        self.run_job("Writing", jobs.write_verse(request, context, seed), done, self._failed_answer(answer))
+        out_dir = None
+        if request.kind == "song":  # a song sketch is a folder: song.mid with lyrics, song.wav, cover.png, lyrics.txt
+            from app.paths import data_dir
+
+            out_dir = data_dir() / "songs"
+        self.run_job("Writing", jobs.write_verse(request, context, seed, out_dir, self.settings.get("chat_server_url")),
+                     done, self._failed_answer(answer))
 
     def _last_recipe(self, kind: str) -> dict | None:
         """What made the latest painting or melody of the conversation (saved with it, so earlier sessions count)."""

@@ -46,14 +46,18 @@ def reply(messages: Sequence[dict[str, str]], settings: Any, server_url: str = "
     return job
 
 
-def write_verse(request: Any, context: Any, seed: int = 0):
-    """Lines, blends, riffs, similar lines, titles or lyrics from the text VAE (the engine's `carry_out`)."""
+def write_verse(request: Any, context: Any, seed: int = 0, out_dir=None, server_url: str = ""):
+    """Lyrics, titles, poems, haiku, lines, blends, riffs, help, or a song sketch saved in `out_dir`
+    (the engine's `carry_out`); with a server address, the server writes and the form is checked."""
 
     def job(job_context: JobContext):
         from models.assistant.creative import carry_out
 
         yield Progress(None, "writing")
-        for event in carry_out(request, context, seed=seed, cancel=job_context.cancel):
+        events = carry_out(
+            request, context, out_dir=out_dir, seed=seed, cancel=job_context.cancel, server_url=server_url or None
+        )
+        for event in events:
             if isinstance(event, Result):
                 yield Result(event.value.text.split("\n", 1)[-1])
 
