@@ -198,13 +198,12 @@ def carry_out(
         value = writing.lines_about(params["theme"], params.get("n", 4), seed)
         text = "\n".join(value)
     elif kind in ("blend", "riff", "similar"):
-        writer = writing.verse_writer()
         if kind == "blend":
-            value = writer.blend(params["first"], params["second"], steps=params.get("steps", 5))
+            value = writing.blend(params["first"], params["second"], params.get("steps", 5))
         elif kind == "riff":
-            value = writer.riff(params["line"], n=params.get("n", 5), seed=seed)
+            value = writing.riff(params["line"], params.get("n", 5), seed)
         else:
-            value = [line for line, _ in writer.similar(params["line"], k=params.get("n", 5))]
+            value = [line for line, _ in writing.verse_writer().similar(params["line"], k=params.get("n", 5))]
         text = "\n".join(value)
     else:
         raise JobError(f"I do not know how to carry out a {kind!r} request.")

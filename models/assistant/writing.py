@@ -35,6 +35,37 @@ def title_writer():
     return _cache["titles"]
 
 
+def line_vae():
+    """The line VAE (its decoder is the chat model), or None when its checkpoint is not shipped."""
+    from models.resources import resource
+
+    if "line_vae" not in _cache:
+        path = resource("text", "line-vae.safetensors")
+        _cache["line_vae"] = None
+        if path.is_file():
+            from models.verse.line_vae import LineVAE
+            from models.verse.lm_decoder import FrozenLM
+
+            model = chat_model()
+            _cache["line_vae"] = LineVAE.load(path, FrozenLM(model.runner), model.tokenizer)
+    return _cache["line_vae"]
+
+
+def blend(first: str, second: str, steps: int) -> list[str]:
+    """From the first line to the second through codes between theirs. The line VAE writes fluent lines
+    but does not give a line back word for word (its code carries a few nats), so the ends are the
+    lines as typed and only the points between are decoded; without it, the GRU VAE blends."""
+    vae = line_vae()
+    if vae is None:
+        return verse_writer().blend(first, second, steps=steps)
+    return [first, *vae.blend(first, second, steps)[1:-1], second]
+
+
+def riff(line: str, n: int, seed: int) -> list[str]:
+    vae = line_vae()
+    return vae.riff(line, n=n, seed=seed) if vae is not None else verse_writer().riff(line, n=n, seed=seed)
+
+
 def verse_writer():
     """The sentence VAE's writer (blends, riffs, similar lines)."""
     from models.verse.verse import VerseWriter

@@ -146,7 +146,7 @@ class LineVAE:
         z: torch.Tensor,
         temperature: float = 0.0,
         generator: torch.Generator | None = None,
-        max_tokens: int = 32,
+        max_tokens: int = 24,  # the training lines have at most 18 tokens
     ) -> list[str]:
         """One line per code: greedy at temperature 0, else sampled (top-p 0.9)."""
         state, memory, logits = self.begin(z)
@@ -204,7 +204,7 @@ class LineVAE:
     def save(self, path: str | os.PathLike, training: dict | None = None) -> Path:
         return save_checkpoint(
             path,
-            self.coder.state_dict(),
+            {name: t.half() for name, t in self.coder.state_dict().items()},  # float16: half the bundle's bytes
             kind=KIND,
             hyperparameters=asdict(self.coder.config),
             training=training or {},
@@ -215,7 +215,7 @@ class LineVAE:
     def load(cls, path: str | os.PathLike, lm: FrozenLM, tokenizer) -> LineVAE:
         checkpoint = load_checkpoint(path, kind=KIND)
         coder = LineCoder(LineVAEConfig(**checkpoint.hyperparameters))
-        coder.load_state_dict(checkpoint.tensors)
+        coder.load_state_dict({name: t.float() for name, t in checkpoint.tensors.items()})
         return cls(coder, lm, tokenizer, checkpoint.metadata)
 
 

@@ -1,0 +1,75 @@
+"""The line VAE (the frozen chat model as its decoder): training reaches only the coder, and the shipped
+model's powers (encode, blend, riff, sample, move along a direction) run and keep their promises."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from models.resources import resource
+from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, training_loss
+from models.verse.lm_decoder import DecodeState, FrozenLM
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+LINES = ["The sea is calm tonight.", "I wandered lonely as a cloud", "The night is young and so are we"]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from models.text.chat import shared_chat_model
+
+    model = shared_chat_model("cpu")
+    path = resource("text", "line-vae.safetensors")
+    return LineVAE.load(path, FrozenLM(model.runner), model.tokenizer)
+
+
+def test_training_moves_only_the_coder():
+    from models.text.chat import ChatModel
+
+    model = ChatModel.load(weights="float32", max_context=64)
+    lm = FrozenLM(model.runner)
+    coder = LineCoder(LineVAEConfig(memory_layers=2, slots=2, latent=8, hidden=32))
+    vae = LineVAE(coder, lm, model.tokenizer)
+    ids = [model.tokenizer.encode(line, allow_control=False) for line in LINES]
+    features, lengths = vae.line_features(ids)
+    state = vae.preamble_state()
+    first = vae.first_memory_layer
+    past = DecodeState(
+        [k if i >= first else None for i, k in enumerate(state.keys)],
+        [v if i >= first else None for i, v in enumerate(state.values)],
+        state.position,
+    )
+    start = lm.layers(lm.embed(torch.tensor([[vae.preamble[-1]]])), state.position, 0, first, past=state)[0, 0]
+    vocabulary = torch.tensor(sorted({t for line in ids for t in line} | {vae.end_id}))
+    index = {int(t): k for k, t in enumerate(vocabulary)}
+    targets = torch.full((len(ids), features.shape[1] + 1), -100)
+    for row, line in enumerate(ids):
+        targets[row, : len(line) + 1] = torch.tensor([index[t] for t in line] + [index[vae.end_id]])
+    before = model.runner.layers[-1]["down"].weight.clone()
+    reconstruction, kl, kl_term = training_loss(
+        coder, lm, features, lengths, start.detach(), targets, past, state.position, vocabulary, 0.1
+    )
+    (reconstruction + kl_term).backward()
+    assert reconstruction.item() > 0 and kl.item() >= 0
+    assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in coder.to_memory.parameters())
+    assert torch.equal(model.runner.layers[-1]["down"].weight, before)  # the chat model stays frozen
+
+
+def test_codes_are_deterministic_and_not_collapsed(shipped):
+    mu, logvar = shipped.encode(LINES)
+    again, _ = shipped.encode(LINES)
+    assert torch.equal(mu, again) and mu.shape == (3, shipped.latent_size)
+    assert float(mu.std(0).mean()) > 0.05  # different lines, different codes
+    assert shipped.metadata["training"]["held_out"]["active_units"] >= shipped.latent_size // 2
+
+
+def test_blend_and_riff_paths(shipped):
+    from models.assistant import writing
+
+    path = writing.blend(LINES[0], LINES[1], 3)
+    assert len(path) == 3 and path[0] == LINES[0] and path[-1] == LINES[1] and all(path)
+    riffs = shipped.riff(LINES[2], n=2, seed=1)
+    assert riffs and all(r and r.lower() != LINES[2].lower() for r in riffs) and len(set(riffs)) == len(riffs)
+    direction = shipped.direction([LINES[0]], [LINES[2]])
+    assert len(shipped.move(LINES[1], direction, (1.0,))) == 1
+    assert len(shipped.sample(1, seed=3)) == 1
