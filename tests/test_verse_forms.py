@@ -99,7 +99,7 @@ def test_song_sketch_saves_one_folder(tmp_path, monkeypatch, tune):
     lines = [LyricLine("the sea is wide", ["the", "sea", "is", "wide"])]
     monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed: (lines, theme, ""))
     monkeypatch.setattr(creative, "make_melody", lambda params: tune)
-    monkeypatch.setattr(creative, "make_painting", lambda params, **kw: (Image.new("RGB", (64, 64), "navy"), "Hokusai"))
+    monkeypatch.setattr(song, "cover_painting", lambda *args, **kw: (Image.new("RGB", (64, 64), "navy"), "Hokusai"))
     request = parse_request("write a song about the sea in D minor")
     assert request.kind == "song" and request.params["key"] == "D" and request.params["mode"] == "minor"
     answer = run_job(song.write_song(request.params, seed=4, out=tmp_path))

@@ -54,7 +54,7 @@ def write_song(
 ) -> Iterator[Event]:
     """A job: melody, then lyrics, then the cover; Token events say each step; Result(CreativeAnswer)."""
     from models.assistant import writing
-    from models.assistant.creative import CreativeAnswer, make_melody, make_painting
+    from models.assistant.creative import CreativeAnswer, make_melody
     from models.verse.lyrics import lyric_sheet, lyrics_midi
 
     theme = params.get("theme") or "the open road"
@@ -68,13 +68,10 @@ def write_song(
     yield Token("\n".join(line.text for line in lines) + "\n")
     check_cancelled(cancel)
     style = cover_style(theme, params["mode"])
-    painting_params = {"style": style, "subject": theme, "size": (512, 512), "strength": 1.0, "palette": 0.7}
-    if params["mode"] in ("minor", "dorian", "phrygian", "aeolian"):
-        painting_params |= {"brightness": -0.15, "warmth": -0.15}
     try:
-        cover, style_title = make_painting(painting_params, seed=seed, device=device, cancel=cancel)
+        cover, style_title = cover_painting(theme, params["mode"], style, seed, device, cancel)
         yield Preview(cover)
-    except JobError as error:
+    except (JobError, ValueError, OSError) as error:
         cover, style_title = None, None
         yield Token(f"No cover painting: {error}\n")
     files: list[Path] = []
@@ -100,6 +97,25 @@ def write_song(
     sketch = SongSketch(title, folder, melody, lines, cover)
     answer_text = "\n".join(line.text for line in lines) + "\n" + text
     yield Result(CreativeAnswer("song", answer_text, files, sketch, params | {"seed": seed, "cover_style": style}))
+
+
+MODE_LIGHT = {"minor": "at dusk", "dorian": "in mist", "phrygian": "at night", "aeolian": "at dusk"}
+
+
+def cover_painting(theme: str, mode: str, style_name: str, seed: int, device=None, cancel=None, side: int = 512):
+    """The cover: the scene composer sketches the theme (lit by the mode: a minor song at dusk), and the
+    style paints it. Returns (image, the style's title)."""
+    from models.paint.render import RenderParams, render_in_style, working_size
+    from models.paint.scene.composer import compose_scene
+    from models.paint.style import find_style, load_style
+
+    style = load_style(find_style(style_name), device=device or "cpu")
+    width, height = working_size(side, side, style.work_size)
+    subject = f"{theme} {MODE_LIGHT.get(mode, '')}".strip()
+    sketch = compose_scene(subject, seed, (width, height)).sketch
+    canvas = torch.from_numpy(sketch).permute(2, 0, 1).float() / 255.0
+    params = RenderParams(strength=1.0, palette=0.8, seed=seed, size=(side, side))
+    return render_in_style(style, canvas, params, device=device, cancel=cancel), style.title
 
 
 def _unique_folder(path: Path) -> Path:
