@@ -263,3 +263,37 @@ def test_deleting_a_chat_keeps_the_side_panel_width(qtbot, chat, main_window):
     qtbot.wait(50)
     assert chat.undo_row.isVisible() and "lighthouse keeper" in chat.undo_label.text()
     assert chat.splitter.sizes() == before
+
+
+def test_open_in_compose_sets_the_recipe_keeps_the_tempo_and_the_variations(qtbot, chat, main_window, compose,
+                                                                               tmp_path):
+    import pretty_midi
+    from PySide6.QtCore import QUrl
+
+    from tests.support.jobs import wait_for_job
+
+    compose.controls.tempo_spin.setValue(110)
+    compose.controls.mode_combo.setCurrentText("major")
+    earlier = wait_for_job(qtbot, compose, compose.generate)  # three unkept variations
+    chat.send("compose a sad Irish tune in D minor, 8 bars at 88 bpm")
+    qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
+    key = chat.messages[-1].meta["attachment"]["key"]
+    qtbot.waitUntil(lambda: chat.attachments[key].audio is not None, timeout=60_000)
+    chat._on_link(QUrl(f"atelier:open-melody/{key}"))
+
+    controls = compose.controls
+    assert (controls.key_combo.currentText(), controls.mode_combo.currentText()) == ("D", "minor")
+    assert controls.bars_spin.value() == 8 and controls.tempo_spin.value() == 88
+    assert controls.style_combo.currentData() == "irish"
+    rows = [compose.variation_list.variation(row) for row in range(compose.variation_list.count())]
+    # Nothing unkept was replaced (their sound may have arrived since: the same melodies, re-wrapped).
+    assert len(rows) == 4 and all(a.melody is b.melody for a, b in zip(rows, earlier, strict=False))
+    assert rows[3].melody is chat.attachments[key].melody
+    assert compose.variation_list.currentRow() == 3 and compose.variation_list.item(3).text().startswith("4. ")
+    assert "the 3 above are still here" in compose.error_label.text()
+
+    wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "chat tune.mid"))
+    tempo = pretty_midi.PrettyMIDI(str(tmp_path / "chat tune.mid")).get_tempo_changes()[1][0]
+    assert abs(tempo - 88) < 0.5
+    chat._on_link(QUrl(f"atelier:open-melody/{key}"))  # opening it again selects it, no second copy
+    assert compose.variation_list.count() == 4

@@ -166,6 +166,6 @@ class CreativeRequests:
             else:
                 self.compose_tab.transport.play(item)
         elif action == "open-melody":
-            self.compose_tab.show_variations([item])
+            self.compose_tab.open_melody(item)
             self.show_tab.emit(self.compose_tab)
 

@@ -77,7 +77,7 @@ class VariationList(QListWidget):
     def set_variation(self, row: int, variation: Variation) -> None:
         item = self.item(row)
         item.setData(Qt.ItemDataRole.UserRole, variation)
-        item.setText(variation.title)
+        item.setText(f"{row + 1}. {variation.title}")  # its place in this list (a melody opened from Chat joins it)
         item.setToolTip(variation.full_title)
 
     def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
@@ -408,6 +408,23 @@ class ComposeTab(ActivityTab):
         selected = self.selected_variation()
         for variation in [selected] + [v for v in variations if v is not selected]:  # the selected one first
             self._render(variation)
+
+    def open_melody(self, variation: Variation) -> None:
+        """A melody made elsewhere (Chat): its recipe goes into the controls (its tempo too, so exports keep
+        it), and it joins the variations below the ones already there, which are not lost."""
+        self.controls.show_request(variation.request)
+        # Its sound may have been rendered again since it joined: the melody is what identifies it.
+        melodies = [self.variation_list.variation(row).melody for row in range(self.variation_list.count())]
+        present = any(melody is variation.melody for melody in melodies)
+        if not present:
+            self.variation_list.add_variation(variation)
+        self.variation_list.tempo = self.controls.tempo_spin.value()
+        self._set_transport_enabled(True)
+        row = next((row for row, melody in enumerate(melodies) if melody is variation.melody), len(melodies))
+        self.variation_list.setCurrentRow(row)
+        self._render(self.variation_list.variation(row))
+        if melodies and not present:
+            self.show_info(f"Opened as variation {row + 1}; the {len(melodies)} above are still here.")
 
     def _audio_ready(self, variation: Variation) -> bool:
         return variation.audio_ready(self.controls.tempo_spin.value(), self.controls.count_in_check.isChecked())

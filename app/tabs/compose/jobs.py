@@ -37,12 +37,12 @@ class Variation:
 
     @property
     def title(self) -> str:
-        """The list's label: number, then what tells this variation from its siblings (labels.py)."""
+        """What tells this variation from its siblings (labels.py); the list puts its number before it."""
         parts = [melody_label(self.melody), edits_label(self.edits)]
         if self.morph is not None:
             a, b, count, which = self.morph
             parts.insert(0, f"morph {a + 1} → {b + 1}, {which} of {count}")
-        return f"{self.index + 1}. " + " · ".join(part for part in parts if part)
+        return " · ".join(part for part in parts if part)
 
     @property
     def full_title(self) -> str:
