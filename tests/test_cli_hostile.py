@@ -169,3 +169,31 @@ def test_the_last_net_turns_an_unforeseen_error_into_a_sentence(monkeypatch, cap
     assert main(["info"]) == 1
     err = capsys.readouterr().err
     assert "something unexpected went wrong (RuntimeError: an engine bug)" in err and "Traceback" not in err
+
+
+def test_a_file_atelier_may_not_read_is_said_so(files, tmp_path, monkeypatch, capsys):
+    # As root every file is readable, so the refusal is made to happen where Pillow opens the file.
+    import PIL.Image
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(PIL.Image, "open", refuse)
+    assert main(["paint", "--style", "munch", "--input", str(files["png"]), "-o", str(tmp_path / "o.png")]) == 2
+    err = capsys.readouterr().err
+    assert "may not read this file (permission denied)" in err and "damaged" not in err
+
+
+def test_training_that_fills_the_disk_says_what_was_kept(files, tmp_path, monkeypatch, capsys):
+    import errno
+
+    from models.paint import training
+
+    def full(*args, **kwargs):
+        yield from ()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(training, "train_style_from_folder", full)
+    assert main(["train-style", str(files["dir"]), "--name", "mine", "--minutes", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "the last checkpoint saved" in err and "continues from it" in err
