@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.log import logger
+
 SELF_TEST_CHECKS: list[tuple[str, str]] = [
     ("device", "app.selftest:check_device"),
     ("checkpoints", "app.selftest:check_checkpoint_round_trip"),
@@ -78,8 +80,9 @@ def run_self_test(report: Callable[[CheckOutcome], None] | None = None) -> list[
         start = time.perf_counter()
         try:
             detail, ok = str(_resolve(target)()), True
-        except Exception as error:  # every check runs; the report names each failure
-            detail, ok = f"{type(error).__name__}: {error}", False
+        except Exception as error:  # every check runs; the report names each failure, the log has the traceback
+            logger.exception("self-test check %s failed", name)
+            detail, ok = str(error) or "it failed without a message (the details are in the log)", False
         outcome = CheckOutcome(name, ok, detail, time.perf_counter() - start)
         outcomes.append(outcome)
         if report is not None:

@@ -71,7 +71,7 @@ def run_command(handler, args: argparse.Namespace) -> int:  # noqa: ANN001 - a s
             return 1
         where = _log_traceback(error)
         print(
-            f"atelier: something unexpected went wrong ({type(error).__name__}: {str(error)[:200]}). This is a bug in "
+            f"atelier: something unexpected went wrong ({str(error)[:200] or 'no message'}). This is a bug in "
             f"Atelier{'; the details are in ' + where if where else ''}.",
             file=sys.stderr,
         )

@@ -120,7 +120,8 @@ class PaintRecipe:
             elif _number_within(data["version"], -math.inf, math.inf) and data["version"] > RECIPE_VERSION:
                 raise ValueError("this recipe was written by a newer version of Atelier: update Atelier to replay it")
         except (AttributeError, KeyError, TypeError) as error:  # fields of the wrong kind in an old layout
-            raise ValueError(f"this painting recipe is damaged ({type(error).__name__}: {error})") from None
+            missing = f"it has no {error.args[0]!r} field" if isinstance(error, KeyError) and error.args else str(error)
+            raise ValueError(f"this painting recipe is damaged ({missing})") from None
         known = {field.name: field for field in fields(cls)}
         values = {name: value for name, value in data.items() if name in known and value is not None}
         try:

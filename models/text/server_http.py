@@ -217,5 +217,5 @@ def _reason(error: BaseException) -> str:
         return "it timed out"
     if isinstance(error, ConnectionRefusedError):
         return "nothing listens there"
-    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    text = getattr(error, "strerror", None) or str(error) or "the connection failed"
     return text[:200]
