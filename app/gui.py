@@ -8,6 +8,7 @@ import traceback
 from types import TracebackType
 
 from app.log import logger, setup_logging
+from models.jobs import JobError
 
 NO_DISPLAY_MESSAGE = (
     "Atelier needs a display. On a machine without one run it as `xvfb-run -a atelier`, "
@@ -38,13 +39,31 @@ def handle_uncaught_exception(
 
     if QApplication.instance() is None:
         return
-    box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", user_message(exc_value))
+    message = user_message(exc_value)
+    # A failure of the world (a full or read-only disk, a refused file, memory) is said where the user is
+    # looking: the current tab's message bar. A bug gets the dialog below.
+    if isinstance(exc_value, (JobError, OSError, MemoryError)) and _show_in_current_tab(message):
+        return
+    box = QMessageBox(QMessageBox.Icon.Warning, "Atelier", message)
     box.setInformativeText("Atelier is still running; your work is kept. The details are in the log file.")
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.setObjectName("uncaught-exception-dialog")
     _open_error_dialogs.append(box)  # without a reference Python would delete the dialog at once
     box.finished.connect(lambda *_: _open_error_dialogs.remove(box))
     box.show()
+
+
+def _show_in_current_tab(message: str) -> bool:
+    """Put `message` in the message bar of the window's current tab; False when there is no such bar."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        current_tab = getattr(widget, "current_tab", None)
+        bar = getattr(current_tab(), "message_bar", None) if callable(current_tab) else None
+        if bar is not None:
+            bar.show_error(message)
+            return True
+    return False
 
 
 def set_application_icon(app) -> None:

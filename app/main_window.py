@@ -19,7 +19,7 @@ from app.qt_binding import binding_problem, give_back_lost_references
 from app.recovery import SessionAutosave
 from app.settings import Settings
 from app.status_bar import JobStatusBar
-from app.store import Store
+from app.store import IN_MEMORY, Store, StoreError
 from app.system_check import missing_features
 from app.tabs.activity_tab import ActivityTab
 from app.tabs.chat.chat_tab import ChatTab
@@ -51,13 +51,23 @@ def _probe_device(setting: str):
     return job
 
 
+def _open_history() -> tuple[Store, str]:
+    """The history, and "" ; or, when it cannot be opened (a read-only or full data folder, a damaged file),
+    an empty one in memory and the sentence that says why: the app still works, nothing is kept."""
+    try:
+        return Store(history_database_path()), ""
+    except StoreError as error:
+        logger.warning("history: %s", error)
+        return Store(IN_MEMORY), f"{error} What you make in this session is not kept in the history."
+
+
 class MainWindow(QMainWindow):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Atelier")
         self.setMinimumSize(720, 480)
         self.settings = Settings()
-        self.store = Store(history_database_path())
+        self.store, history_problem = _open_history()
         self.device_info: dict | None = None
         self._shut_down = False
 
@@ -88,6 +98,8 @@ class MainWindow(QMainWindow):
         if missing_features():
             QTimer.singleShot(0, lambda: self.status.show_notice("  ".join(missing_features())))
         self._guard_against_a_leaking_binding()
+        if history_problem:
+            QTimer.singleShot(0, lambda: self.say_in_every_tab(history_problem))
         self.autosave = self._build_autosave()
         self.probe_device()
 
@@ -102,6 +114,15 @@ class MainWindow(QMainWindow):
         self.none_reference_guard = QTimer(self)
         self.none_reference_guard.timeout.connect(lambda: give_back_lost_references(level))
         self.none_reference_guard.start(250)
+
+    def say_in_every_tab(self, problem: str) -> None:
+        """A problem that concerns every tab (the history cannot be saved), in each tab's message bar."""
+        for tab in self.activity_tabs:
+            bar = getattr(tab, "message_bar", None)
+            if bar is not None:
+                bar.show_error(problem)
+            else:
+                self.status.show_notice(problem)
 
     # Work that survives a crash ---------------------------------------------------------------
 

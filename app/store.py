@@ -26,6 +26,7 @@ from typing import Any
 from app.errors import disk_full_sentence, read_only_sentence
 from models.jobs import JobError
 
+IN_MEMORY = ":memory:"
 BUSY_SECONDS = 15.0  # how long to wait for another process's write before saying the history is busy
 
 MIGRATIONS: list[str] = [
@@ -94,15 +95,19 @@ class Store:
     """History and conversations. Safe to share between threads: one lock guards the connection."""
 
     def __init__(self, path: str | Path) -> None:
+        """The history in the SQLite file `path`, or an empty one kept in memory when `path` is IN_MEMORY
+        (the window falls back to it when the file cannot be opened)."""
         self.path = Path(path)
         self._lock = threading.RLock()
+        in_memory = str(path) == IN_MEMORY
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not in_memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(_os_sentence(self.path, error)) from None
         # In a folder Atelier may not write to, SQLite cannot make the WAL's shared-memory file: open the
         # history as it stands, read-only (writes then say the folder is read-only).
-        self.read_only = self.path.exists() and not os.access(self.path.parent, os.W_OK)
+        self.read_only = not in_memory and self.path.exists() and not os.access(self.path.parent, os.W_OK)
         with self._guard():
             target = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1" if self.read_only else self.path
             self._connection = sqlite3.connect(

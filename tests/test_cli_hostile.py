@@ -61,6 +61,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
         ),
     }
     made["dir"].mkdir()
+    made["meter-0"] = bad.midi_folder_with_huge_beat(folder / "meter-0")
     made["truncated_png"] = bad.truncated(made["png"], folder)
     for name, path in bad.melody_checkpoints(folder).items():
         made[f"melody-{name}"] = path
@@ -125,6 +126,7 @@ CASES = [
     ("eval-melody --style irish --midi {png}", 2, "folder"),
     ("eval-melody --style irish --midi {missing}", 2, "does not exist"),
     ("train-melody {missing} --name x", 2, "does not exist"),
+    ("train-melody {meter-0} --name x --iterations 2 --restarts 1 -o {meter-0}/x.safetensors", 0, "2 melodies"),
     ("train-melody {png} --name x", 2, "folder"),
     ("chat hi --no-save --max-tokens 0", 2, "max length"),
     ("chat hi --no-save --temperature -1", 2, "temperature"),

@@ -45,6 +45,7 @@ class ActivityTab(QWidget):
         self.worker.job_finished.connect(self._dispatch_finished)
         self.worker.job_failed.connect(self._dispatch_failed)
         self.worker.job_cancelled.connect(self._forget)
+        self.worker.notice.connect(self._say_notice)
 
     def run_job(self, title: str, factory: JobFactory, on_finished: Callable[[Any], None] | None = None,
                 on_failed: Callable[[str], None] | None = None) -> JobHandle:
@@ -67,6 +68,13 @@ class ActivityTab(QWidget):
         callback = self._failed_callbacks.pop(handle.id, None)
         if callback is not None:
             callback(message)
+
+    def _say_notice(self, text: str) -> None:
+        """A job's notice (the chat server stopped answering, the GPU ran out of memory...) in this tab's
+        message bar, where the user is looking; the status bar shows it too."""
+        bar = getattr(self, "message_bar", None)
+        if bar is not None:
+            bar.show_info(text)
 
     def _forget(self, handle: JobHandle) -> None:
         self._finished_callbacks.pop(handle.id, None)

@@ -120,10 +120,9 @@ def read_midi_file(path: Path, track: str | None = None, min_notes: int = MIN_NO
         weights = np.array([e[1] for e in events if e[2] >= 0], dtype=float)
         tonic, mode = estimate_key(pitches, weights)
     signature = midi.time_signature_changes[0] if midi.time_signature_changes else None
-    try:
-        meter = tokens.Meter(signature.numerator, signature.denominator) if signature else tokens.Meter(4, 4)
-        meter.bar_ticks  # noqa: B018 - validates the denominator
-    except (ValueError, ZeroDivisionError):
+    try:  # a damaged file may claim 0/4 or 3/0: a bar of no length; read such a tune in 4/4
+        meter = tokens.Meter.parse(f"{signature.numerator}/{signature.denominator}") if signature else tokens.Meter(4, 4)
+    except ValueError:
         meter = tokens.Meter(4, 4)
     tempo = float(midi.get_tempo_changes()[1][0]) if len(midi.get_tempo_changes()[1]) else None
     tune_id = f"user/{path.name}"

@@ -106,6 +106,19 @@ def with_tensor(path: Path, key: str, value) -> Path:  # noqa: ANN001 - a torch 
     return path
 
 
+def midi_folder_with_huge_beat(folder: Path, power: int = 130) -> Path:
+    """A folder of two tunes, one whose time signature claims beats of 1/2**power of a whole note (a bar
+    of no length: what a damaged byte made of a fuzzed file)."""
+    from tests.support.midi_files import write_tune
+
+    folder.mkdir(parents=True, exist_ok=True)
+    write_tune(folder / "good.mid", seed=1)
+    data = write_tune(folder / "odd.mid", seed=2).read_bytes()
+    denominator = data.index(b"\xff\x58\x04") + 4  # the meta event: numerator, denominator power, ...
+    (folder / "odd.mid").write_bytes(data[:denominator] + bytes([power]) + data[denominator + 1 :])
+    return folder
+
+
 def pickle_checkpoint(folder: Path, name: str) -> Path:
     """A pickle named .safetensors, whose loading would create a marker file (it must never appear)."""
     import pickle

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import Settings
-from app.store import Store
+from app.store import Store, StoreError
 from app.tabs.activity_tab import ActivityTab
 from app.tabs.chat import jobs
 from app.tabs.chat.conversation_view import ChatMessage, ConversationView
@@ -245,9 +245,13 @@ class ChatTab(CreativeRequests, ActivityTab):
             return
         first = message.content.replace("\n", " ")  # titles a new conversation
         title = first[:TITLE_LENGTH] + ("…" if len(first) > TITLE_LENGTH else "")
-        self.conversation_id, message.id = self.store.add_to_conversation(
-            self.conversation_id, message.role, message.content, message.meta, title=title
-        )
+        try:
+            self.conversation_id, message.id = self.store.add_to_conversation(
+                self.conversation_id, message.role, message.content, message.meta, title=title
+            )
+        except StoreError as error:  # a full or read-only disk: the message stays on screen, unsaved
+            self.show_message(f"{error} This message is not saved in the history.")
+            return
         self.refresh_conversations()
 
     # Sending -----------------------------------------------------------------------------------
@@ -331,7 +335,11 @@ class ChatTab(CreativeRequests, ActivityTab):
         if handle is self._reply_job:
             self._reply_job = None
             self._set_busy(False)
-            self.view.show_messages(self.messages)
+            written = self.view.streamed_text()
+            if written.strip():  # the part of the answer already shown is kept, as when it is stopped
+                self._add_answer(written, {"stopped": True})
+            else:
+                self.view.show_messages(self.messages)
         self.show_message(message)
 
     def _set_busy(self, busy: bool) -> None:
