@@ -113,16 +113,18 @@ class SongWriter:
                 form,
                 rhyme_with=rhyme_with or form.rhyme_with,
                 rhyme_source=form.rhyme_source or needs_partner,
-                avoid=form.avoid | {normalise(line) for line in lines},
+                avoid=form.avoid | {normalise(line) for line in [*lines, *EXAMPLE_SONG.splitlines()]},
                 penalise=form.penalise | self._repeated_tokens(lines),
             )
             prompt = self._prompt(request, lines)
             line = self.forms.line(form, prompt, seed=seed * 101 + index)
+            wide = FormWriter(self.model, self.words, beams=2 * self.forms.beams, expand=64)
+            wide.pieces, wide._rhyme_cache = self.forms.pieces, self.forms._rhyme_cache
+            if line is None and form.rhyme_with:  # a wider search that keeps the rhyme
+                line = wide.line(form, prompt, seed=seed, variety=0.3)
             if line is None and (form.rhyme_with or form.rhyme_source):
                 line = self.forms.line(replace(form, rhyme_with=None, rhyme_source=False), prompt, seed=seed)
             if line is None:  # a wider search, then give up on this line (an empty line says so)
-                wide = FormWriter(self.model, self.words, beams=2 * self.forms.beams, expand=64)
-                wide.pieces, wide._rhyme_cache = self.forms.pieces, self.forms._rhyme_cache
                 # no rhyme, and only the exact earlier lines barred (not lines that share their words)
                 plain = replace(form, rhyme_with=None, rhyme_source=False, overlap=1.0, penalise=set())
                 line = wide.line(plain, prompt, seed=seed, variety=0.0)
