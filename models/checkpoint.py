@@ -184,7 +184,10 @@ def load_checkpoint(
             f"reads format {FORMAT_VERSION}: retrain the model with this version."
         )
     if kind is not None and metadata.get("kind") != kind:
-        raise CheckpointError(f"{path.name} holds a {metadata.get('kind')!r} model, not a {kind!r} model.")
+        found = metadata.get("kind")
+        if not isinstance(found, str) or not found.isprintable() or len(found) > 40:
+            raise CheckpointError(f"{path.name} does not say what it holds: it is damaged or was not made by Atelier.")
+        raise CheckpointError(f"{path.name} holds a {found!r} model, not a {kind!r} model.")
     if expected_shapes is not None:
         check_shapes(tensors, expected_shapes, path.name)
     return Checkpoint(tensors=tensors, metadata=metadata)

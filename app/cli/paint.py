@@ -143,11 +143,13 @@ def _show_progress(event) -> None:
 def _print_style_match(style_path: Path, image) -> None:
     """How close the brushwork came to the painter's (0 = a photograph, 100 = the painter's own), when the
     style has a style-match file (shipped styles, and styles trained by this version)."""
-    from models.paint.measure import StyleMatch, match_path_for
+    from models.paint.measure import StyleMatch, match_path_for, measurable
     from models.paint.vgg import VGGFeatures
 
     match = StyleMatch.load(match_path_for(style_path))
-    if match is not None:
+    if match is not None and not measurable(image.size):
+        print("style match: not measured (the painting is too narrow to judge its brushwork)")
+    elif match is not None:
         print(f"style match {match.score(VGGFeatures(), image)[1]:.0f}/100")
 
 

@@ -42,8 +42,19 @@ def _gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.conv2d(x, kernel.view(1, 1, -1, 1).repeat(channels, 1, 1, 1), groups=channels)
 
 
+MIN_MEASURED_SIDE = 32  # px at the measuring scale: the high-pass blur needs room, and a crop some texture
+
+
+def measurable(size: tuple[int, int]) -> bool:
+    """Whether a picture of (width, height) is wide and tall enough to measure (16384 x 8 is not)."""
+    return min(size) * SCALE_LONG_SIDE / max(size) >= MIN_MEASURED_SIDE
+
+
 def band_passed_crops(image: Image.Image | torch.Tensor, count: int, seed: int, crop: int = CROP) -> torch.Tensor:
     """(count, 3, crop, crop) lightness texture of random crops, high-passed and contrast-normalised."""
+    size = image.size if isinstance(image, Image.Image) else (image.shape[2], image.shape[1])
+    if not measurable(size):
+        raise ValueError(f"a {size[0]}x{size[1]} picture is too narrow to measure its brushwork")
     if isinstance(image, Image.Image) and max(image.size) >= 4 * SCALE_LONG_SIDE:
         # A huge painting (up to 16384 px a side) would take 3 GB as float pixels: shrink it first by a
         # whole factor (a box filter, no more memory than the result) to 2-4x the scale measured at.

@@ -151,10 +151,10 @@ def style_match(style_path: Path, pixels: np.ndarray):
     def job(context: JobContext):
         from PIL import Image
 
-        from models.paint.measure import StyleMatch, match_path_for
+        from models.paint.measure import StyleMatch, match_path_for, measurable
 
         match = StyleMatch.load(match_path_for(style_path))
-        if match is None:
+        if match is None or not measurable((pixels.shape[1], pixels.shape[0])):  # none, or too narrow to judge
             yield Result(None)
             return
         yield Progress(None, "measuring the style match")
