@@ -1,10 +1,11 @@
 """Write what each shipped style keeps beside its checkpoint (models/paint/references.py).
 
-NAME.match.json: the Paint tab and `atelier paint` show how close a render's brushwork is to the
-painter's as a 0-100 "style match" (models/paint/measure.py; the measure is validated by
-bench/style_measure_validation.py). The reference comes from the paintings the style was trained on;
-0 is the median of the shipped photographs, 100 the median of each painting held out against the
-others. NAME.gatys.safetensors: the VGG16 statistics "best quality" painting optimises towards.
+NAME.match.json: the painter's range over picture statistics (models/paint/painting_match.py,
+validated by bench/painting_match_validation.py), what style work is measured against (the app shows
+no score from it yet: docs/style-engine.md). The range comes from the paintings the style was trained on; 100
+is the median of each painting held out against the others, 0 the median of the shipped photographs
+passed through the style's own feed-forward renderer (a texture filter). NAME.gatys.safetensors: the
+VGG16 statistics "best quality" painting optimises towards.
 
     python build_scripts/make_style_references.py [--styles van-gogh hokusai]
 """
@@ -26,8 +27,8 @@ sys.path.insert(0, str(ROOT / "build_scripts"))
 from train_styles import ART, STYLES  # noqa: E402
 
 from models.paint.images import load_image  # noqa: E402
-from models.paint.measure import StyleMatch  # noqa: E402
-from models.paint.references import write_style_references  # noqa: E402
+from models.paint.painting_match import PaintingMatch  # noqa: E402
+from models.paint.references import write_painting_match, write_style_references  # noqa: E402
 from models.paint.vgg import VGGFeatures  # noqa: E402
 
 
@@ -41,10 +42,13 @@ def main() -> int:
     for name in args.styles:
         started = time.perf_counter()
         paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
-        match_path, targets_path = write_style_references(args.output / f"{name}.safetensors", paintings, vgg)
-        match = StyleMatch.load(match_path)
-        print(json.dumps({"style": name, "paintings": len(paintings), "same_painter": round(match.same_painter, 3),
-                          "photographs": round(match.photographs, 3),
+        style_path = args.output / f"{name}.safetensors"
+        (targets_path,) = write_style_references(style_path, paintings, vgg)
+        match_path = write_painting_match(style_path, paintings)
+        match = PaintingMatch.load(match_path)
+        print(json.dumps({"style": name, "paintings": len(paintings), "own_paintings": round(match.own_paintings, 3),
+                          "filtered_photographs": round(match.filtered_photographs, 3),
+                          "separates": match.separates,
                           "written": [str(p.relative_to(ROOT)) for p in (match_path, targets_path)],
                           "seconds": round(time.perf_counter() - started, 1)}), flush=True)
     return 0

@@ -1,6 +1,6 @@
 """Sizes are checked before anything is allocated, and memory stays bounded at any accepted size:
-painting from scratch makes its canvas at the renderer's working size, and the style match measures a
-huge painting on a reduced copy."""
+painting from scratch makes its canvas at the renderer's working size, and the texture measure and the
+painter match measure a huge painting on a reduced copy."""
 
 from __future__ import annotations
 
@@ -71,6 +71,16 @@ picture = Image.new("RGB", (8192, 8192), "white")
 """
     grown = _peak_megabytes(setup, "band_passed_crops(picture, 24, seed=0)")
     assert grown < 300, f"{grown} MB"  # before: 8192 x 8192 as float pixels, 805 MB per copy
+
+
+def test_the_painter_match_of_a_huge_painting_is_measured_on_a_reduced_copy():
+    setup = """
+from PIL import Image
+from models.paint.picture_statistics import statistics_of_views
+picture = Image.new("RGB", (8192, 8192), "white")
+"""
+    grown = _peak_megabytes(setup, "statistics_of_views(picture)")
+    assert grown < 300, f"{grown} MB"
 
 
 @pytest.mark.slow

@@ -124,7 +124,6 @@ def run_paint(args: argparse.Namespace) -> int:
         print(f"atelier: {not_written(output, error)}", file=sys.stderr)
         return 1
     print(f"wrote {output} ({image.size[0]}x{image.size[1]}, style {style.name}, seed {recipe.seed})")
-    _print_style_match(style_path, image)
     return 0
 
 
@@ -138,19 +137,6 @@ def _show_progress(event) -> None:
 
     if isinstance(event, Progress):
         print(f"\r{100 * (event.fraction or 0):5.1f}% {event.message}".ljust(60), end="", file=sys.stderr, flush=True)
-
-
-def _print_style_match(style_path: Path, image) -> None:
-    """How close the brushwork came to the painter's (0 = a photograph, 100 = the painter's own), when the
-    style has a style-match file (shipped styles, and styles trained by this version)."""
-    from models.paint.measure import StyleMatch, match_path_for, measurable
-    from models.paint.vgg import VGGFeatures
-
-    match = StyleMatch.load(match_path_for(style_path))
-    if match is not None and not measurable(image.size):
-        print("style match: not measured (the painting is too narrow to judge its brushwork)")
-    elif match is not None:
-        print(f"style match {match.score(VGGFeatures(), image)[1]:.0f}/100")
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -1,4 +1,8 @@
-"""The "style match" measure: how close a picture's brushwork is to a painter's, with colour and content taken out.
+"""The texture measure of the training benches: how close a picture's band-passed texture is to a painter's.
+
+It is no longer shown to users: a texture filter trained on these very VGG statistics scores as a
+painting by it (issue 15), so the Paint tab's score is now the painter match of painting_match.py.
+The benches that pick training copies (bench/style_quality.py, bench/style_validation.py) still use it.
 
 Plain measures fail on our paintings (a sliced Wasserstein distance on Laplacian patches and a Gram
 distance on whole images put photographs as close to Van Gogh as his own paintings: colour and
@@ -11,19 +15,14 @@ bench/style_measure_validation.py checks the ranking leave-one-painting-out.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from ..files import atomic_write_bytes
 from .images import pil_to_tensor
-from .style import reference_path
 from .vgg import VGGFeatures, mean_std
 
 LAYERS = ["conv1_1", "conv2_1", "conv3_1"]
@@ -103,84 +102,3 @@ class StyleReference:
         """Root-mean-square z-score of the picture's mean crop descriptor: 0 is the painter's own average."""
         descriptor = crop_descriptors(vgg, picture, crops, seed).mean(0)
         return float(np.sqrt((((descriptor - self.mean) / self.spread) ** 2).mean()))
-
-
-def style_match_score(distance: float, same_painter: float, photographs: float) -> float:
-    """0-100 for users: 100 at the painter's own held-out paintings' distance, 0 at a photograph's."""
-    return float(np.clip(100.0 * (photographs - distance) / max(photographs - same_painter, 1e-6), 0.0, 100.0))
-
-
-MATCH_FORMAT = 1
-
-
-def match_path_for(style_path: str | os.PathLike) -> Path:
-    return reference_path(style_path, ".match.json")
-
-
-@dataclass
-class StyleMatch:
-    """A style's reference texture statistics and the two distances that anchor its 0-100 score: the
-    painter's own held-out paintings (100) and photographs (0)."""
-
-    reference: StyleReference
-    same_painter: float
-    photographs: float
-
-    def score(self, vgg: VGGFeatures, picture: Image.Image | torch.Tensor) -> tuple[float, float]:
-        """(distance, score) of a picture."""
-        distance = self.reference.distance(vgg, picture)
-        return distance, style_match_score(distance, self.same_painter, self.photographs)
-
-    def save(self, path: str | os.PathLike) -> None:
-        data = {
-            "format": MATCH_FORMAT,
-            "measure": "band-passed texture crops, VGG16 conv1_1-conv3_1 mean/std",
-            "mean": self.reference.mean.tolist(),
-            "spread": self.reference.spread.tolist(),
-            "same_painter": self.same_painter,
-            "photographs": self.photographs,
-        }
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(Path(path), json.dumps(data).encode())
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> StyleMatch | None:
-        """The saved style match, or None when there is none (or it is from another version)."""
-        try:
-            data = json.loads(Path(path).read_text())
-            if data.get("format") != MATCH_FORMAT:
-                return None
-            reference = StyleReference(np.asarray(data["mean"], float), np.asarray(data["spread"], float))
-            return cls(reference, float(data["same_painter"]), float(data["photographs"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-
-def measure_style_match(
-    vgg: VGGFeatures,
-    paintings: list[Image.Image],
-    photographs: list[Image.Image],
-    max_paintings: int = 40,
-    max_held_out: int = 8,
-) -> StyleMatch:
-    """Build a style's match from its paintings, calibrated the way bench/style_measure_validation.py
-    validated the measure: each painting held out against the others (a single painting: its right half
-    against its left), and photographs against all of them."""
-    paintings = paintings[:max_paintings]
-    if not paintings or not photographs:
-        raise ValueError("a style match needs at least one painting and one photograph")
-    if len(paintings) == 1:
-        (painting,) = paintings
-        width, height = painting.size
-        left, right = painting.crop((0, 0, width // 2, height)), painting.crop((width // 2, 0, width, height))
-        held_out = [StyleReference.from_pictures(vgg, [left]).distance(vgg, right)]
-    else:
-        descriptors = [crop_descriptors(vgg, p, 24, seed=i) for i, p in enumerate(paintings)]
-        held_out = []
-        for i in range(min(len(paintings), max_held_out)):
-            others = np.concatenate([d for j, d in enumerate(descriptors) if j != i])
-            reference = StyleReference(others.mean(0), others.std(0) + 1e-3)
-            held_out.append(reference.distance(vgg, paintings[i]))
-    reference = StyleReference.from_pictures(vgg, paintings)
-    photo_distance = float(np.median([reference.distance(vgg, photo) for photo in photographs]))
-    return StyleMatch(reference, float(np.median(held_out)), photo_distance)

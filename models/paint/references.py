@@ -1,8 +1,10 @@
 """What a style keeps beside its checkpoint (in a references/ sub-folder), made from the paintings it
 learned from:
 
-- NAME.match.json: the style-match reference and its calibration (`measure.StyleMatch`), for the
-  0-100 score shown with every full render;
+- NAME.match.json (shipped styles only, written by build_scripts/make_style_references.py): the
+  painter's range and its calibration (`painting_match.PaintingMatch`), what bench/painting_match_validation.py
+  validated and what style work is measured against. The app shows no score from it: on the stroke
+  renderer's pictures it does not agree with the eye yet (docs/style-engine.md);
 - NAME.gatys.safetensors: the VGG16 statistics that "best quality" painting optimises towards
   (`gatys.best_quality_job`).
 
@@ -20,8 +22,20 @@ from PIL import Image
 from ..resources import resource
 from .gatys import write_gatys_targets
 from .images import load_image, load_image_folder
-from .measure import match_path_for, measure_style_match
+from .painting_match import match_path_for, measure_painting_match
+from .render import RenderParams, render_in_style
+from .style import load_style
 from .vgg import VGGFeatures
+
+
+def write_painting_match(style_path: str | os.PathLike, paintings: list[Image.Image]) -> Path:
+    """The painter's range from `paintings`, anchored on the shipped photographs through the style's own
+    feed-forward renderer (so the style must already be saved)."""
+    style = load_style(style_path)
+    texture_filter = lambda photo: render_in_style(style, photo, RenderParams())  # noqa: E731
+    path = match_path_for(style_path)
+    measure_painting_match(paintings, shipped_photographs(), texture_filter).save(path)
+    return path
 
 
 def shipped_photographs() -> list[Image.Image]:
@@ -31,10 +45,8 @@ def shipped_photographs() -> list[Image.Image]:
 def write_style_references(
     style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
 ) -> list[Path]:
-    vgg = vgg or VGGFeatures()
-    match_path = match_path_for(style_path)
-    measure_style_match(vgg, paintings, shipped_photographs()).save(match_path)
-    return [match_path, write_gatys_targets(style_path, paintings, vgg)]
+    """What the app needs beside a style it trained: the best-quality targets."""
+    return [write_gatys_targets(style_path, paintings, vgg or VGGFeatures())]
 
 
 def write_style_references_from_folder(style_path: str | os.PathLike, folder: str | os.PathLike) -> list[Path]:

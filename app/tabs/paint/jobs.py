@@ -139,28 +139,10 @@ def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False)
 
 
 def _vgg(context: JobContext):
-    """The VGG16 trunk, loaded once per worker (the style match and best quality look through it)."""
+    """The VGG16 trunk, loaded once per worker (best quality looks through it)."""
     from models.paint.vgg import VGGFeatures
 
     return context.cached("vgg16", VGGFeatures)
-
-
-def style_match(style_path: Path, pixels: np.ndarray):
-    """How close a render's brushwork is to the painter's, 0-100 (None when the style has no match file)."""
-
-    def job(context: JobContext):
-        from PIL import Image
-
-        from models.paint.measure import StyleMatch, match_path_for, measurable
-
-        match = StyleMatch.load(match_path_for(style_path))
-        if match is None or not measurable((pixels.shape[1], pixels.shape[0])):  # none, or too narrow to judge
-            yield Result(None)
-            return
-        yield Progress(None, "measuring the style match")
-        yield Result(match.score(_vgg(context), Image.fromarray(pixels))[1])
-
-    return job
 
 
 def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int]):

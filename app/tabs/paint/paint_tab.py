@@ -245,16 +245,6 @@ class PaintTab(ActivityTab):
             history.delete_unsaved(self._unsaved)
             self._unsaved = painting
         self._show_painting(painting)
-        self.run_job("Measuring style match", jobs.style_match(Path(painting.recipe.style_path), painting.pixels),
-                     lambda score: self._show_match(painting, score))
-
-    def _show_match(self, painting: Painting, score: float | None) -> None:
-        if score is not None and painting is self.painting:
-            self.result_view.show_image(self.result_view.image, f"style match {score:.0f}/100",
-                                        self.result_view.file_path)
-            self.result_view.setToolTip("Style match: how close the brushwork's texture is to the painter's own, "
-                                        "colour and subject left out. 100: like the painter's paintings; "
-                                        "0: like a photograph.")
 
     def _show_painting(self, painting: Painting, caption: str = "") -> None:
         self.painting = painting

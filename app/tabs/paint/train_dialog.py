@@ -38,7 +38,7 @@ def train(folder: Path, out_path: Path, name: str, minutes: float):
         config = TrainingConfig(name=name, minutes=minutes)
         for event in train_style_from_folder(folder, out_path, config, device=context.device, cancel=context.cancel):
             if isinstance(event, Result):
-                yield Progress(None, "measuring the style match")
+                yield Progress(None, "writing the best-quality data")
                 write_style_references_from_folder(out_path, folder)
             yield event
 
