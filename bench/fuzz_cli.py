@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.fuzz_mutations import ServerPlan, mutate_bytes, mutate_json, mutate_png, mutate_safetensors, server_plan  # noqa: E402
-from bench.report import publish  # noqa: E402
+from models.files import atomic_write_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["png", "replay", "midi", "midi-folder", "melody-checkpoint", "style-checkpoint", "server"]
@@ -258,7 +258,7 @@ def run(minutes: float, out: Path, resume: bool, seed: int, keep: Path) -> dict:
             result["trials"] += 1
             result["minutes"] = round((already + time.monotonic() - started) / 60, 2)
             result["load_average"] = [round(x, 1) for x in os.getloadavg()]
-            publish(result, out, echo=False)
+            atomic_write_bytes(out, (json.dumps(result, indent=2) + "\n").encode())  # a kill leaves a whole file
     finally:
         for worker in workers.values():
             worker.stop()
