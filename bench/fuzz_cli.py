@@ -3,8 +3,8 @@
     nice python bench/fuzz_cli.py --minutes 30            # writes bench/results/fuzz.json
     nice python bench/fuzz_cli.py --minutes 10 --resume   # adds ten minutes to the last run
 
-Each trial mutates a valid input (bench/fuzz_mutations.py), runs one `atelier` command on it in a worker
-process (bench/fuzz_worker.py: `main(argv)` in-process, so a trial costs a second, not an import of
+Each trial mutates a valid input (bench/fuzz/mutations.py), runs one `atelier` command on it in a worker
+process (bench/fuzz/worker.py: `main(argv)` in-process, so a trial costs a second, not an import of
 torch) and records what came of it: accepted (exit 0), refused with a sentence, a traceback (anything on
 standard error that is not a sentence, or the CLI's last net saying "something unexpected"), a hang (no
 answer within the trial's time limit: the worker is killed and restarted), a crash (the worker died), and
@@ -33,7 +33,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.fuzz_mutations import ServerPlan, mutate_bytes, mutate_json, mutate_png, mutate_safetensors, server_plan  # noqa: E402
+from bench.fuzz.mutations import ServerPlan, mutate_bytes, mutate_json, mutate_png, mutate_safetensors, server_plan  # noqa: E402
 from models.files import atomic_write_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ class FakeChatServer:
 
 
 class Worker:
-    """A fuzz_worker.py process; restarted after a hang or a crash."""
+    """A bench/fuzz/worker.py process; restarted after a hang or a crash."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -98,7 +98,7 @@ class Worker:
     def _start(self) -> None:
         read_end, write_end = os.pipe()
         self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "fuzz_worker.py"), str(write_end)], stdin=subprocess.PIPE,
+            [sys.executable, str(ROOT / "bench" / "fuzz" / "worker.py"), str(write_end)], stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,), env=self.env, text=True,
         )  # fmt: skip
         os.close(write_end)

@@ -1,0 +1,1 @@
+"""Parts of bench/fuzz_cli.py: the mutations and the worker process (not benchmarks themselves)."""
