@@ -63,7 +63,7 @@ def test_painting_from_scratch_does_not_grow_with_the_output_beyond_the_picture_
     assert grown < 300, f"{grown} MB"
 
 
-def test_the_style_match_of_a_huge_painting_is_measured_on_a_reduced_copy():
+def test_the_texture_measure_of_a_huge_painting_is_measured_on_a_reduced_copy():
     setup = """
 from PIL import Image
 from models.paint.measure import band_passed_crops
