@@ -404,6 +404,7 @@ def test_variations_and_kept_melodies_can_be_told_apart(qtbot, compose):
 
     compose.controls.variations_spin.setValue(4)
     variations = generate(qtbot, compose)
+    assert all(v.label for v in variations)  # worked out by the job, off the UI thread
     labels = [compose.variation_list.item(row).text() for row in range(4)]
     # Each label leads with its number and what sets it apart: a contour bar by bar and its first notes.
     apart = [re.sub(r"^\d+\. ", "", label) for label in labels]

@@ -30,6 +30,8 @@ class Variation:
     edits: tuple[tuple[int, int, int], ...] = ()  # (first bar, last bar, seed) regenerated since Generate
     previous: Variation | None = None  # what Undo goes back to
     morph: tuple[int, int, int, int] | None = None  # (from variation, to variation, in-betweens, which one)
+    # Its contour and first notes (labels.py), worked out by the job that wrote it, off the UI thread.
+    label: str = ""
 
     def audio_ready(self, tempo: float, count_in: bool) -> bool:
         """Whether `audio` is this variation at `tempo` with (or without) the count-in bar."""
@@ -38,7 +40,7 @@ class Variation:
     @property
     def title(self) -> str:
         """What tells this variation from its siblings (labels.py); the list puts its number before it."""
-        parts = [melody_label(self.melody), edits_label(self.edits)]
+        parts = [self.label or melody_label(self.melody), edits_label(self.edits)]
         if self.morph is not None:
             a, b, count, which = self.morph
             parts.insert(0, f"morph {a + 1} → {b + 1}, {which} of {count}")
@@ -47,7 +49,7 @@ class Variation:
     @property
     def full_title(self) -> str:
         """A label that stands alone (kept melodies, the chat): what sets it apart, then the shared recipe."""
-        parts = (melody_label(self.melody), edits_label(self.edits), self.recipe_summary)
+        parts = (self.label or melody_label(self.melody), edits_label(self.edits), self.recipe_summary)
         return " · ".join(part for part in parts if part)
 
     @property
@@ -118,7 +120,7 @@ def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...]):
             melodies = generate(request, style_dirs)
         except ValueError as error:
             raise JobError(_sentence(str(error))) from None
-        yield Result([Variation(index, melody, request) for index, melody in enumerate(melodies)])
+        yield Result([Variation(index, melody, request, label=melody_label(melody)) for index, melody in enumerate(melodies)])
 
     return job
 
@@ -143,7 +145,7 @@ def regenerate(variation: Variation, edits: tuple[tuple[int, int, int], ...], st
             if request.harmonize:
                 melody.chords = harmonize_melody(melody)
             current = Variation(variation.index, melody, request, edits=current.edits + ((first, last, seed),),
-                                previous=current)
+                                previous=current, label=melody_label(melody))
         yield Result(current)
 
     return job
@@ -169,8 +171,8 @@ def morph(a: Variation, b: Variation, count: int, first_index: int):
         if a.request.harmonize:
             for melody in melodies:
                 melody.chords = harmonize_melody(melody)
-        yield Result([Variation(first_index + i, melody, a.request, morph=(a.index, b.index, count, i + 1))
-                      for i, melody in enumerate(melodies)])
+        yield Result([Variation(first_index + i, melody, a.request, morph=(a.index, b.index, count, i + 1),
+                                label=melody_label(melody)) for i, melody in enumerate(melodies)])
 
     return job
 

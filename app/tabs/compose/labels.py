@@ -14,16 +14,26 @@ SPARK = "▁▂▃▄▅▆▇█"
 OPENING_NOTES = 5
 
 
+def _pitched(melody: Any) -> list[tuple[int, int]]:
+    """(onset in ticks, MIDI pitch) of each note, read from the events (no humanizing: this is cheap)."""
+    from models.music import tokens
+
+    pitched = [(e.onset, tokens.symbol_to_pitch(e.symbol, melody.tonic, melody.mode)) for e in melody.events]
+    return [(onset, pitch) for onset, pitch in pitched if pitch is not None]
+
+
 def contour(melody: Any) -> str:
     """One block per bar, as high as the bar's mean pitch within the melody's range ("" without notes)."""
-    notes = melody.notes()
+    notes = _pitched(melody)
     if not notes:
         return ""
     bar_ticks = melody.meter.bar_ticks
-    means = []
-    for bar in range(melody.bars):
-        pitches = [n.pitch for n in notes if bar * bar_ticks <= n.onset < (bar + 1) * bar_ticks]
-        means.append(sum(pitches) / len(pitches) if pitches else None)
+    sums, counts = [0.0] * melody.bars, [0] * melody.bars
+    for onset, pitch in notes:
+        bar = min(onset // bar_ticks, melody.bars - 1)
+        sums[bar] += pitch
+        counts[bar] += 1
+    means = [total / count if count else None for total, count in zip(sums, counts, strict=True)]
     heard = [m for m in means if m is not None]
     low, high = min(heard), max(heard)
     steps = len(SPARK) - 1
@@ -35,8 +45,8 @@ def contour(melody: Any) -> str:
 
 def opening(melody: Any, count: int = OPENING_NOTES) -> str:
     """The first notes by name, without octaves ("D F♯ A B A…")."""
-    notes = melody.notes()
-    names = " ".join(NOTE_NAMES[n.pitch % 12] for n in notes[:count])
+    notes = _pitched(melody)
+    names = " ".join(NOTE_NAMES[pitch % 12] for _, pitch in notes[:count])
     return names + ("…" if len(notes) > count else "")
 
 
