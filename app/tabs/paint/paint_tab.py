@@ -152,7 +152,9 @@ class PaintTab(ActivityTab):
         self.history_list.setIconSize(QSize(120, 90))
         self.history_list.setResizeMode(QListView.ResizeMode.Adjust)
         self.history_list.setMovement(QListView.Movement.Static)
-        self.history_list.setToolTip("Click a render to restore its canvas, settings and result")
+        # Labels wrap under their thumbnails in cells of one width, so what differs is never cut off.
+        self.history_list.setWordWrap(True)
+        self.history_list.setGridSize(QSize(150, 150))
         self.history_list.itemClicked.connect(self.restore)
         layout.addWidget(self.history_list)
         return panel
@@ -343,6 +345,7 @@ class PaintTab(ActivityTab):
             entry = QListWidgetItem(QIcon(str(thumbnail if thumbnail.exists() else item.paths[0])),
                                     ("★ " if item.starred else "") + item.title)
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
+            entry.setToolTip(f"{item.title}. Click to bring back its canvas, settings and result.")
             self.history_list.addItem(entry)
 
     def restore(self, entry: QListWidgetItem) -> JobHandle | None:
