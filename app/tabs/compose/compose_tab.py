@@ -63,6 +63,7 @@ class VariationList(QListWidget):
         self.setAccessibleName("Variations")
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setSpacing(2)  # room between the labels' contour blocks, which are as tall as a line
         self.tempo = 110.0
 
     def variation(self, row: int | None = None) -> Variation | None:
