@@ -22,10 +22,11 @@ sys.path.insert(0, str(ROOT / "build_scripts"))
 
 from train_styles import ART, STYLES  # noqa: E402
 
+from models.jobs import run_job  # noqa: E402
 from models.paint.data import TrainingData, shipped_photos  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
 from models.paint.render import RenderParams, render_in_style  # noqa: E402
-from models.paint.scratch import paint_from_scratch  # noqa: E402
+from models.paint.scratch import paint_from_scratch_job  # noqa: E402
 from models.paint.selftest import sample_sketch  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 from models.paint.training import StyleTrainer, TrainingConfig  # noqa: E402
@@ -69,7 +70,7 @@ def main() -> int:
     )
     results["render_work_size_px"] = style.work_size
     results["from_scratch_1024x1024_s"] = best_of(
-        lambda: paint_from_scratch(style, (1024, 1024), seed=1, device=device), 2
+        lambda: run_job(paint_from_scratch_job(style, "", 1, (1024, 1024), device=device)), 2
     )
     paintings = [load_image(ART / f, max_side=1024).image for f in STYLES["van-gogh"]]
     throughput = {}

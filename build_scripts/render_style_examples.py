@@ -14,9 +14,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from models.jobs import run_job  # noqa: E402
 from models.paint.data import shipped_photos  # noqa: E402
 from models.paint.render import RenderParams, render_in_style  # noqa: E402
-from models.paint.scratch import paint_from_scratch  # noqa: E402
+from models.paint.scratch import paint_from_scratch_job  # noqa: E402
 from models.paint.selftest import sample_sketch  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 
@@ -39,7 +40,7 @@ def main() -> int:
         style = load_style(path)
         save(render_in_style(style, sketch, RenderParams(seed=1, palette=0.5)), f"style-{name}-sketch.jpg")
         save(render_in_style(style, photo, RenderParams(seed=1, palette=0.5)), f"style-{name}-photo.jpg")
-        save(paint_from_scratch(style, (512, 384), seed=3), f"style-{name}-scratch.jpg")
+        save(run_job(paint_from_scratch_job(style, "", 3, (512, 384))), f"style-{name}-scratch.jpg")
         print(f"rendered {name}", flush=True)
     return 0
 

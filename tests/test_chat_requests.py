@@ -11,19 +11,19 @@ CASES = [
         "paint a stormy harbour like Turner",
         "painting",
         {"style": "turner", "subject": "stormy harbour"},
-        "Turner, stormy: dark palette, strong contrast",
+        "Turner, stormy: heavy clouds, rough water",
     ),
     (
         "Paint me a calm misty lake in the style of Hokusai",
         "painting",
         {"style": "hokusai", "subject": "calm misty lake"},
-        "Hokusai, calm, misty",
+        "Hokusai, misty, calm",
     ),
     (
         "Could you draw sunflowers at sunset, Van Gogh style?",
         "painting",
         {"style": "van-gogh"},
-        "Van Gogh, sunset: warm golden palette",
+        "Van Gogh, sunset: a warm glow along the horizon",
     ),
     ("paint a portrait of my cat", "painting", {"style": None, "subject": "portrait of my cat"}, "no style named"),
     (
@@ -92,4 +92,5 @@ def test_parser_is_deterministic_and_keeps_parameters_in_range():
     assert first == parse_request("compose a wild sad wild tune, 900 bars, 999 bpm")
     assert 1 <= first.params["bars"] <= 256
     painting = parse_request("paint a stormy dark night sea, stormy and dramatic")
-    assert -0.6 <= painting.params["brightness"] <= 0.6 and -0.6 <= painting.params["contrast"] <= 0.6
+    assert 0 <= painting.params["palette"] <= 1 and 0 <= painting.params["strength"] <= 1
+    assert "storm" in painting.moods[0] and "(sea)" in painting.understood  # what the scene will hold

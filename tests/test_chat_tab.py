@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from app.paths import melody_styles_dir
@@ -149,14 +150,20 @@ def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, ma
     chat.send("paint a stormy harbour")
     qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
     answer = chat.messages[-1]
-    assert "stormy" in answer.content and "dark palette" in answer.content
+    assert "stormy" in answer.content and "heavy clouds" in answer.content and "harbour wall" in answer.content
     key = answer.meta["attachment"]["key"]
     from PySide6.QtCore import QUrl
 
+    blank = paint.canvas.pixels()
     chat._on_link(QUrl(f"atelier:open-painting/{key}"))
     assert main_window.tabs.currentWidget() is paint
     assert paint.result_view.image is not None
-    assert (paint.canvas.image.width(), paint.canvas.image.height()) == chat.attachments[key].recipe.size
+    painting = chat.attachments[key]
+    assert (paint.canvas.image.width(), paint.canvas.image.height()) == painting.recipe.size
+    # The scene's sketch goes onto the canvas as paint to work on (undoable); the painting is the result.
+    assert np.array_equal(paint.canvas.pixels(), painting.source) and not np.array_equal(painting.source, painting.pixels)
+    paint.canvas.undo_stack.undo()
+    assert np.array_equal(paint.canvas.pixels(), blank)
 
 
 def test_a_melody_request_plays_inline_and_opens_in_compose(qtbot, chat, main_window, compose):

@@ -106,7 +106,7 @@ def test_a_painting_request_writes_a_painting_or_says_why_not(capsys, tmp_path):
 
     code = main(["chat", "paint a stormy harbour like Turner", "--out", str(tmp_path), "--seed", "3"])
     out = capsys.readouterr().out
-    assert "Turner, stormy: dark palette, strong contrast" in out
+    assert "Turner, stormy: heavy clouds, rough water" in out
     if "turner" in list_shipped_styles():
         files = list(tmp_path.glob("*.png"))
         assert code == 0 and len(files) == 1 and files[0].name in out

@@ -11,7 +11,6 @@ from app.cli import main
 from models.paint.network import StyleRenderer
 from models.paint.palette import PaletteGMM
 from models.paint.recipe import read_recipe
-from models.paint.scratch import LayoutModel
 from models.paint.selftest import sample_sketch
 from models.paint.style import load_style, save_style
 
@@ -21,10 +20,8 @@ def style_path(tmp_path):
     torch.manual_seed(0)
     renderer = StyleRenderer(width=8, blocks=2)
     rng = np.random.default_rng(0)
-    paintings = [Image.fromarray((rng.random((96, 128, 3)) * 255).astype(np.uint8)) for _ in range(2)]
     palette = PaletteGMM.fit(rng.random((500, 3)), components=3)
-    layout = LayoutModel.fit(paintings, crops=60, components=4)
-    return save_style(tmp_path / "tiny.safetensors", "tiny", renderer, palette, work_size=256, layout=layout)
+    return save_style(tmp_path / "tiny.safetensors", "tiny", renderer, palette, work_size=256)
 
 
 @pytest.fixture()
@@ -53,26 +50,32 @@ def test_paint_writes_a_png_with_its_recipe_and_replay_makes_the_same_image(tmp_
 def test_from_scratch_is_seeded_and_takes_any_aspect(tmp_path, style_path):
     paths = [tmp_path / f"{name}.png" for name in ("a", "b", "c")]
     for path, seed in zip(paths, (3, 3, 4), strict=True):
-        code = main(
-            [
-                "paint",
-                "--style",
-                str(style_path),
-                "--from-scratch",
-                "--size",
-                "192x96",
-                "--seed",
-                str(seed),
-                "-o",
-                str(path),
-            ]
-        )
+        code = main(["paint", "--style", str(style_path), "--from-scratch", "--size", "192x96", "--seed", str(seed),
+                     "-o", str(path)])  # fmt: skip
         assert code == 0
     a, b, c = (np.asarray(Image.open(p), dtype=float) for p in paths)
     assert a.shape == (96, 192, 3)
     assert np.array_equal(a, b)
     assert np.abs(a - c).mean() > 1.0
-    assert read_recipe(paths[0]).from_scratch is True
+    recipe = read_recipe(paths[0])
+    assert recipe.from_scratch and recipe.subject  # without --subject: one the painter painted (the generic list)
+
+
+def test_from_scratch_paints_the_subject_prints_what_it_placed_and_saves_the_sketch(tmp_path, style_path, capsys):
+    out, sketch = tmp_path / "harbour.png", tmp_path / "sketch.png"
+    assert main(["paint", "--style", str(style_path), "--from-scratch", "--subject", "a stormy harbour", "--seed", "3",
+                 "--size", "256x170", "-o", str(out), "--save-sketch", str(sketch)]) == 0  # fmt: skip
+    printed = capsys.readouterr().out
+    for element in ("sea", "harbour wall", "boats"):
+        assert f"  {element}" in printed and "(named)" in printed
+    assert "(storm)" in printed
+    assert read_recipe(out).subject == "a stormy harbour"
+    assert Image.open(sketch).size == (256, 170)
+    again = tmp_path / "again.png"
+    assert main(["paint", "--replay", str(out), "--style", str(style_path), "-o", str(again)]) == 0
+    assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(again)))
+    assert main(["paint", "--style", str(style_path), "--subject", "a lake", "-o", str(tmp_path / "x.png")]) == 2
+    assert "--from-scratch" in capsys.readouterr().err
 
 
 def test_unknown_style_and_bad_input_are_sentences_not_tracebacks(tmp_path, style_path, capsys):

@@ -55,8 +55,8 @@ def test_command_line_recipes_of_before_and_chat_recipes_load():
     assert (cli.input_path, cli.input_sha256, cli.quality, cli.size, cli.seed) == ("/x/sketch.png", "cd", "best", None, 3)
     chat = PaintRecipe.from_json({"engine": "atelier chat", "seed": 9, "request": {
         "style": "turner", "subject": "a harbour", "size": [768, 512], "warmth": 0.3, "strength": 1.0, "palette": 0.6}})
-    assert chat.from_scratch and (chat.style, chat.subject, chat.size, chat.warmth, chat.seed) == (
-        "turner", "a harbour", (768, 512), 0.3, 9)
+    # The old mood settings (warmth, brightness, contrast) are read and left: the subject's words set the light now.
+    assert chat.from_scratch and (chat.style, chat.subject, chat.size, chat.seed) == ("turner", "a harbour", (768, 512), 9)
 
 
 def test_a_recipe_round_trips_and_refuses_what_it_cannot_read():

@@ -1,5 +1,5 @@
 """Sizes are checked before anything is allocated, and memory stays bounded at any accepted size:
-painting from scratch makes its canvas at the renderer's working size, and the texture measure and the
+painting from scratch draws its scene sketch no larger than 1536 px, and the texture measure and the
 painter match measure a huge painting on a reduced copy."""
 
 from __future__ import annotations
@@ -52,14 +52,15 @@ def test_the_largest_size_is_said_up_front():
 
 SCRATCH_SETUP = """
 from models.paint.style import find_style, load_style
-from models.paint.scratch import paint_from_scratch
+from models.jobs import run_job
+from models.paint.scratch import paint_from_scratch_job
 style = load_style(find_style("munch", []), "cpu")
 """
 
 
 def test_painting_from_scratch_does_not_grow_with_the_output_beyond_the_picture_itself():
     # 4096 x 1024: the picture is 12 MB; before, the canvas and its swatch distances at output size took ~1 GB
-    grown = _peak_megabytes(SCRATCH_SETUP, "paint_from_scratch(style, (4096, 1024), seed=1)")
+    grown = _peak_megabytes(SCRATCH_SETUP, "run_job(paint_from_scratch_job(style, '', 1, (4096, 1024)))")
     assert grown < 300, f"{grown} MB"
 
 

@@ -144,15 +144,32 @@ def test_paste_from_the_clipboard(qtbot, paint):
     assert (paint.canvas.image.width(), paint.canvas.image.height()) == (120, 80)
 
 
-def test_surprise_me_offers_paintings_and_loads_the_pick(qtbot, paint):
+def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketch_on_the_canvas(qtbot, paint):
+    blank = paint.canvas.pixels()
+    paint.controls.subject_edit.setText("a harbour with boats at dusk")
     paint.controls.surprise_count.setValue(2)
-    paintings = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
-    assert len(paintings) == 2
-    assert not np.array_equal(paintings[0].pixels, paintings[1].pixels)  # variety between seeds
-    assert paint.surprise_dialog.list.count() == 2
-    paint.surprise_dialog.list.setCurrentRow(1)
-    paint.surprise_dialog.accept()
-    assert np.array_equal(paint.canvas.pixels(), paintings[1].pixels)
+    shown = []
+    paint.worker.job_finished.connect(lambda handle, value: shown.append(paint.surprise_dialog.paintings.copy()))
+    last = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    dialog = paint.surprise_dialog
+    assert shown[0][0] is not None and shown[0][1] is None  # the first was on show before the second was painted
+    assert dialog.paintings[1] is last and dialog.list.count() == 2
+    first, second = dialog.paintings
+    assert not np.array_equal(first.source, second.source)  # another seed, another scene
+    assert "harbour" in dialog.list.item(1).text()
+    assert second.recipe.from_scratch and second.recipe.subject == "a harbour with boats at dusk"
+    assert {"sea", "harbour wall", "boats"} <= set(second.extras["placed"])
+    dialog.list.setCurrentRow(1)
+    dialog.accept()
+    qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=20_000)  # the pick is kept in the history
+    # The scene's sketch is on the canvas as ordinary paint, the painting is the result; undo takes it away.
+    assert np.array_equal(paint.canvas.pixels(), second.source)
+    assert paint.painting is second and paint.controls.seed_spin.value() == second.recipe.seed
+    assert paint.history_list.count() == 1
+    paint.canvas.undo_stack.undo()
+    assert np.array_equal(paint.canvas.pixels(), blank)
+    paint.canvas.undo_stack.redo()
+    assert np.array_equal(paint.canvas.pixels(), second.source)
 
 
 def test_history_restores_canvas_settings_and_result(qtbot, paint):
@@ -371,12 +388,13 @@ def test_an_exported_render_after_a_pause_joins_the_history(qtbot, paint, tmp_pa
 def test_a_picked_surprise_is_kept_with_its_own_seed(qtbot, paint):
     settle(qtbot, paint)
     paint.controls.surprise_count.setValue(2)
-    paintings = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    paintings = paint.surprise_dialog.paintings
     assert [p.recipe.seed for p in paintings] == [7, 8]
     paint.surprise_dialog.list.setCurrentRow(1)
     paint.surprise_dialog.accept()
     qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=30_000)
-    assert paint.history_list.item(0).text().endswith(" · Stripes · from scratch · seed 8")
+    assert paint.history_list.item(0).text().endswith(f" · Stripes · from scratch: {paintings[1].recipe.subject} · seed 8")
     assert paint.controls.seed_spin.value() == 8
     item = paint.store.items("painting")[0]
     assert item.seed == 8 and item.params["seed"] == 8

@@ -15,6 +15,7 @@ from models.paint.painting_match import PaintingMatch, match_path_for, measure_p
 from models.paint.picture_statistics import picture_statistics, statistic_names, views
 from models.paint.references import write_painting_match, write_style_references_from_folder
 from models.paint.render import RenderParams, render_in_style
+from models.paint.scene.composition import CompositionModel
 from models.paint.style import list_shipped_styles, load_style
 from models.resources import resources_dir
 
@@ -108,7 +109,9 @@ def test_a_trained_style_gets_its_best_quality_targets_from_the_training_folder(
     for name in ("turner_the-shipwreck.jpg", "turner_the-wreck-of-a-transport-ship.jpg"):
         picture(ART / name).save(folder / name)
     (folder / "notes.txt").write_text("not a picture")
-    (targets_path,) = write_style_references_from_folder(tmp_path / "mine.safetensors", folder)
+    targets_path, composition_path = write_style_references_from_folder(tmp_path / "mine.safetensors", folder)
+    assert composition_path == tmp_path / "references" / "mine.composition.json"
+    assert 0.45 < CompositionModel.load(composition_path).summary()["horizon"]["mean"] < 0.65  # Turner's sea line
     targets = load_gatys_targets(tmp_path / "mine.safetensors")
     assert targets_path == tmp_path / "references" / "mine.gatys.safetensors"
     assert set(targets.grams) == {"conv1_1", "conv2_1", "conv3_1", "conv4_1"}

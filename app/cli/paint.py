@@ -17,8 +17,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     paint.add_argument("--input", type=Path, help="your sketch or photo (PNG, JPEG, ...); with --replay, where the "
                        "recipe's input is now")
     source = paint.add_mutually_exclusive_group()
-    source.add_argument("--from-scratch", action="store_true", help="paint a new composition in the style")
+    source.add_argument("--from-scratch", action="store_true",
+                        help="paint a new scene: of --subject, or of something the painter painted")
     source.add_argument("--replay", type=Path, metavar="PNG", help="make a painting again from the recipe in its PNG")
+    paint.add_argument("--subject", help='with --from-scratch: what to paint, in words, e.g. "a stormy harbour", '
+                       '"a quiet village at dusk" (default: a subject the painter painted, chosen by the seed)')
+    paint.add_argument("--save-sketch", type=Path, metavar="PNG",
+                       help="with --from-scratch: also write the scene's sketch (rough colour shapes to paint over)")
     paint.add_argument("-o", "--output", type=Path, help="PNG to write (default: painting.png)")
     paint.add_argument(
         "--size", help="WIDTHxHEIGHT of the output, e.g. 1024x768, 8 to 16,384 pixels a side (default: the input's size)"
@@ -64,6 +69,7 @@ def run_paint(args: argparse.Namespace) -> int:
     from models.paint.images import ImageRejected, load_image
     from models.paint.painting import DEFAULT_SCRATCH_SIZE, paint_job
     from models.paint.recipe import PaintRecipe, file_sha256, read_recipe, save_png_with_recipe
+    from models.paint.scratch import subject_for
     from models.paint.style import find_style, load_style
 
     try:
@@ -80,9 +86,12 @@ def run_paint(args: argparse.Namespace) -> int:
                 return _fail("give --input PICTURE, or --from-scratch, or --replay PNG")
             if args.from_scratch and (args.best or args.input):
                 return _fail("--best and --input paint an input picture; they do not go with --from-scratch")
+            if not args.from_scratch and (args.subject or args.save_sketch):
+                return _fail("--subject and --save-sketch describe a painting from scratch: add --from-scratch")
             size = _parse_size(args.size) or (DEFAULT_SCRATCH_SIZE if args.from_scratch else None)
             recipe = PaintRecipe(style=args.style, seed=args.seed, strength=args.strength, palette=args.palette,
-                                 size=size, quality="best" if args.best else "fast", from_scratch=args.from_scratch)
+                                 size=size, quality="best" if args.best else "fast", from_scratch=args.from_scratch,
+                                 subject=args.subject or "")
             style_name, input_path = args.style, args.input
             output = args.output or Path("painting.png")
         if output.is_dir():
@@ -96,6 +105,8 @@ def run_paint(args: argparse.Namespace) -> int:
             print(f"note: the style {style_name!r} has changed since this painting was made", file=sys.stderr)
         recipe = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash,
                                 style_path=str(style_path.resolve()))
+        if recipe.from_scratch:
+            recipe = recipe.replace(subject=subject_for(style.name, recipe.subject, recipe.seed))
         picture = None
         if not recipe.from_scratch:
             if input_path is None:
@@ -113,7 +124,9 @@ def run_paint(args: argparse.Namespace) -> int:
                 print(f"note: the input {input_path.name} has changed since this painting was made", file=sys.stderr)
             recipe = recipe.replace(input_path=str(input_path.resolve()), input_sha256=sha256)
         best = recipe.quality == "best"
-        image = run_job(paint_job(recipe, style, picture, device=device.device), _show_progress if best else None)
+        sketch_to = args.save_sketch if not args.replay else None
+        image = run_job(paint_job(recipe, style, picture, device=device.device),
+                        lambda event: _on_event(event, best, sketch_to))
         if best:
             print(file=sys.stderr)
     except (CheckpointError, ImageRejected, JobError, ValueError) as error:
@@ -131,12 +144,26 @@ def _existing(path: str) -> str | None:
     return path if path and Path(path).is_file() else None
 
 
-def _show_progress(event) -> None:
-    """Best quality takes minutes: a progress line."""
-    from models.jobs import Progress
+def _on_event(event, best: bool, sketch_to: Path | None) -> None:
+    """Best quality takes minutes: a progress line. A painting from scratch says what its scene holds (and
+    writes the sketch when asked)."""
+    from models.jobs import Preview, Progress
 
-    if isinstance(event, Progress):
+    if isinstance(event, Progress) and best:
         print(f"\r{100 * (event.fraction or 0):5.1f}% {event.message}".ljust(60), end="", file=sys.stderr, flush=True)
+    elif isinstance(event, Preview) and hasattr(event.value, "describe"):
+        print("\n".join(event.value.describe()))
+        if sketch_to is not None:
+            import io
+
+            from PIL import Image
+
+            from models.files import atomic_write_bytes
+
+            buffer = io.BytesIO()
+            Image.fromarray(event.value.sketch).save(buffer, format="PNG")
+            atomic_write_bytes(sketch_to, buffer.getvalue())
+            print(f"wrote the sketch to {sketch_to}")
 
 
 def run_train(args: argparse.Namespace) -> int:

@@ -51,44 +51,28 @@ def _unique(path: Path) -> Path:
     return candidate
 
 
-def adjust_canvas(
-    canvas: torch.Tensor, brightness: float = 0.0, contrast: float = 0.0, warmth: float = 0.0
-) -> torch.Tensor:
-    """Mood applied to the composition before it is painted: (3, H, W) sRGB in [0, 1]."""
-    out = (canvas - 0.5) * (1.0 + contrast) + 0.5 + 0.5 * brightness
-    shift = torch.tensor([0.12, 0.0, -0.12]).view(3, 1, 1) * warmth
-    return (out + shift).clamp(0, 1)
-
-
-def make_painting(
-    params: dict, seed: int = 0, device: torch.device | str | None = None, cancel: threading.Event | None = None
-):
-    """A new painting in the requested style, its composition shifted by the mood; (image, style title)."""
-    from models.jobs import run_job
-    from models.paint.render import RenderParams, render_job
-    from models.paint.scratch import layout_to_canvas
+def make_painting(recipe, device: torch.device | str | None = None, cancel: threading.Event | None = None):
+    """The painting a chat request asks for, through the Paint tab's own path (`painting.paint_job`): the
+    scene its subject describes, painted in the style. (image, style title, the scene, the recipe as made)."""
+    from models.paint.painting import paint_job
+    from models.paint.scratch import subject_for
     from models.paint.style import find_style, list_shipped_styles, load_style
 
     installed = list_shipped_styles()
-    name = params.get("style") or (next(iter(installed)) if installed else None)
+    name = recipe.style or (next(iter(installed)) if installed else None)
     if name is None:
         raise JobError("Painting is not available yet: no painting styles are installed.")
-    style = load_style(find_style(name), device=device or "cpu")
-    if style.layout is None:
-        raise JobError(f"The style {style.title} cannot paint from scratch (it has no composition model); retrain it.")
-    width, height = params.get("size", (768, 512))
-    canvas = layout_to_canvas(style.layout.sample(seed), width, height, seed)
-    canvas = adjust_canvas(
-        canvas, params.get("brightness", 0.0), params.get("contrast", 0.0), params.get("warmth", 0.0)
-    )
-    render = RenderParams(
-        strength=float(params.get("strength", 1.0)),
-        palette=float(params.get("palette", 0.6)),
-        seed=seed,
-        size=(width, height),
-    )
-    image = run_job(render_job(style, canvas, render, device=device, cancel=cancel))
-    return image, style.title
+    path = find_style(name)
+    style = load_style(path, device=device or "cpu")
+    made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(path),
+                          subject=subject_for(style.name, recipe.subject, recipe.seed))
+    scene = None
+    for event in paint_job(made, style, device=device, cancel=cancel):
+        if isinstance(event, Preview):
+            scene = event.value
+        elif isinstance(event, Result):
+            return event.value, style.title, scene, made.replace(size=event.value.size)
+    raise JobError("The painting stopped before it was finished.")
 
 
 def make_melody(params: dict):
@@ -119,9 +103,11 @@ def carry_out(
     check_cancelled(cancel)
     kind = request.kind
     if kind == "painting":
+        from models.paint.recipe import PaintRecipe, save_png_with_recipe
+
         params = dict(request.params)
         try:
-            image, title = make_painting(params, seed=seed, device=device, cancel=cancel)
+            image, title, _, recipe = make_painting(PaintRecipe.for_request(params, seed), device=device, cancel=cancel)
         except JobError as error:
             yield Token(str(error) + "\n")
             yield Result(CreativeAnswer(kind, request.understood + "\n" + str(error), params=params))
@@ -130,14 +116,8 @@ def carry_out(
         files = []
         text = f"Here is {params['subject']} in the style of {title} (seed {seed})."
         if out is not None:
-            from models.paint.recipe import PaintRecipe, save_png_with_recipe
-
             out.mkdir(parents=True, exist_ok=True)
-            path = save_png_with_recipe(
-                image,
-                _unique(out / f"painting-{_slug(params['subject'])}-{seed}.png"),
-                PaintRecipe.for_request(params, seed).replace(size=image.size),
-            )
+            path = save_png_with_recipe(image, _unique(out / f"painting-{_slug(params['subject'])}-{seed}.png"), recipe)
             files.append(Path(path))
             text += f" Saved as {Path(path).name}."
         yield Token(text + "\n")

@@ -46,34 +46,11 @@ PAINTERS = [
     (r"matisse", "matisse", "Matisse"),
 ]
 
-# mood word -> (changes to the painting parameters, words for the user)
-PAINT_MOODS = [
-    (
-        r"storm(y|s)?|dramatic|wild|turbulent",
-        {"brightness": -0.25, "contrast": 0.35, "palette": 0.9, "strength": 1.0},
-        "dark palette, strong contrast",
-    ),
-    (r"night|nocturnal|dark|moonlit|midnight", {"brightness": -0.4, "contrast": 0.15, "palette": 0.8}, "dark palette"),
-    (
-        r"calm|serene|peaceful|quiet|gentle|tranquil",
-        {"contrast": -0.25, "palette": 0.5, "strength": 0.8},
-        "soft contrast, lighter brushwork",
-    ),
-    (
-        r"sunny|bright|summer|cheerful|happy",
-        {"brightness": 0.25, "warmth": 0.3, "palette": 0.6},
-        "bright, warm palette",
-    ),
-    (r"misty|foggy|hazy|dreamy", {"contrast": -0.35, "brightness": 0.1, "palette": 0.7}, "pale, low contrast"),
-    (r"sunset|dusk|golden|autumn(al)?", {"warmth": 0.45, "brightness": -0.05, "palette": 0.8}, "warm golden palette"),
-    (r"winter|icy|cold|snowy", {"warmth": -0.4, "brightness": 0.1}, "cool palette"),
-    (
-        r"vivid|bold|vibrant|intense|fiery",
-        {"palette": 1.0, "strength": 1.0, "contrast": 0.2},
-        "full painter's palette, bold strokes",
-    ),
+# words that change how strongly the style paints -> (changes to the painting parameters, words for the user);
+# the scene's light and weather come from the subject's own mood words (models/paint/scene/words.py)
+PAINT_TOUCH = [
+    (r"vivid|bold|vibrant|intense|fiery", {"palette": 1.0, "strength": 1.0}, "full painter's palette, bold strokes"),
     (r"subtle|faint|light touch", {"palette": 0.3, "strength": 0.6}, "a light touch of the style"),
-    (r"sad|melanchol(y|ic)|gloomy|lonely", {"brightness": -0.2, "warmth": -0.2, "palette": 0.7}, "muted, cool colours"),
 ]
 
 MELODY_STYLES = [
@@ -223,25 +200,29 @@ def _about(text: str) -> str | None:
 
 
 def _painting_request(text: str) -> CreativeRequest:
+    from models.paint.scene.words import MOOD_EFFECTS, read_subject
+
     style, painter = None, None
     for pattern, name, title in PAINTERS:
         if re.search(rf"\b({pattern})\b", text):
             style, painter = name, title
             break
-    changes, moods, effects = _moods(text, PAINT_MOODS)
-    params = {"style": style, "strength": 1.0, "palette": 0.6, "brightness": 0.0, "contrast": 0.0, "warmth": 0.0}
-    params.update(changes)
-    for key in ("brightness", "contrast", "warmth"):
-        params[key] = round(max(-0.6, min(0.6, params[key])), 2)
+    changes, touches, touch_effects = _moods(text, PAINT_TOUCH)
+    params = {"style": style, "strength": 1.0, "palette": 0.6, **changes}
     subject = re.search(
         r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:a|an|the|some)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
         text,
     )
     params["subject"] = (subject.group(1).strip(" .!?") if subject else "") or "a landscape"
     params["size"] = (768, 512)
+    # What the scene composer will read in the subject: its moods (light, weather) and the things it names.
+    reading = read_subject(params["subject"])
+    moods = [reading.words[mood] for mood in reading.moods] + touches
+    effects = [MOOD_EFFECTS[mood] for mood in reading.moods] + touch_effects
     who = painter or "no style named (the first installed style)"
     understood = f"{who}, {', '.join(moods)}: {'; '.join(effects)}" if moods else f"{who}: the painter's own palette"
-    return CreativeRequest("painting", params, moods, f"{understood} — painting {params['subject']}.")
+    things = f" ({', '.join(sorted(reading.elements))})" if reading.elements else ""
+    return CreativeRequest("painting", params, moods, f"{understood} — painting {params['subject']}{things}.")
 
 
 def _melody_request(text: str) -> CreativeRequest:

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import torch
 from PIL import Image
 
-from ..jobs import Event, JobError, Progress, Result
+from ..jobs import Event, JobError, Result
 from .recipe import PaintRecipe
 from .render import render_job
-from .scratch import paint_from_scratch
+from .scratch import paint_from_scratch_job
 from .style import Style
 
 if TYPE_CHECKING:
@@ -34,13 +34,13 @@ def paint_job(
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
-    """Paint `picture` (or a new composition, for a from-scratch recipe) in `style` as `recipe` says:
-    Progress events, then Result(PIL RGB image). `vgg` is the VGG16 trunk best quality looks through
+    """Paint `picture` (or a scene composed from the recipe's subject, for a from-scratch recipe) in `style`
+    as `recipe` says: Progress events, then Result(PIL RGB image). `vgg` is the VGG16 trunk best quality looks through
     (loaded here when not given)."""
-    if recipe.from_scratch:
-        yield Progress(None, "painting from scratch")
-        size = recipe.size or DEFAULT_SCRATCH_SIZE
-        yield Result(paint_from_scratch(style, size, seed=recipe.seed, strength=recipe.strength, device=device))
+    if recipe.from_scratch:  # yields Preview(Scene) first: the sketch it paints, for the canvas
+        yield from paint_from_scratch_job(style, recipe.subject, recipe.seed, recipe.size or DEFAULT_SCRATCH_SIZE,
+                                          strength=recipe.strength, palette=recipe.palette, device=device,
+                                          cancel=cancel)
         return
     if picture is None:
         raise JobError("This painting needs the picture it was painted from.")

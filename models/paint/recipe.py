@@ -47,13 +47,10 @@ class PaintRecipe:
     size: tuple[int, int] | None = None  # (width, height) of the painting; None: the input's size
     quality: str = "fast"  # "fast": the trained renderer; "best": the picture optimised towards the style
     steps: int | None = None  # optimisation steps of best quality; None: the engine's default
-    from_scratch: bool = False  # a new composition from the style's layout model, with no input
+    from_scratch: bool = False  # a scene composed from `subject` (models/paint/scratch.py), with no input
     input_path: str = ""  # the picture that was painted (empty when from scratch)
     input_sha256: str = ""  # its content hash, when it was taken
-    subject: str = ""  # what a from-scratch painting shows, in words (Chat's requests)
-    brightness: float = 0.0  # mood applied to a from-scratch composition before painting, -1..1
-    contrast: float = 0.0
-    warmth: float = 0.0
+    subject: str = ""  # what a from-scratch painting shows, in words; its mood words set the scene's light
 
     def __post_init__(self) -> None:
         # A recipe may come from a file anyone can edit: every number is checked before it is painted.
@@ -75,7 +72,7 @@ class PaintRecipe:
     @classmethod
     def for_render(cls, style: Style, style_path: str | os.PathLike, params: RenderParams, **how: Any) -> PaintRecipe:
         """The recipe of a render of `style` (loaded from `style_path`) with `params`; `how` sets the rest
-        (input_path, quality, from_scratch, subject, mood...)."""
+        (input_path, quality, from_scratch, subject...)."""
         return cls(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(style_path),
                    seed=params.seed, strength=params.strength, palette=params.palette,
                    size=tuple(params.size) if params.size else None, **how)
@@ -83,7 +80,7 @@ class PaintRecipe:
     @classmethod
     def for_request(cls, params: dict[str, Any], seed: int) -> PaintRecipe:
         """A new painting asked for in words (Chat, `atelier chat`): the request's parameters (style, subject,
-        size, strength, palette, mood) are the recipe's own fields; an empty style means the first shipped one."""
+        size, strength, palette) are the recipe's own fields; an empty style means the first shipped one."""
         return cls.from_json({**params, "engine": "paint", "version": RECIPE_VERSION, "seed": seed,
                               "from_scratch": True, "style": params.get("style") or ""})
 
@@ -95,10 +92,6 @@ class PaintRecipe:
 
     def replace(self, **changes: Any) -> PaintRecipe:
         return dataclasses.replace(self, **changes)
-
-    @property
-    def mood(self) -> tuple[float, float, float]:
-        return self.brightness, self.contrast, self.warmth
 
     def to_json(self) -> dict[str, Any]:
         data = {field.name: getattr(self, field.name) for field in fields(self)}
@@ -130,7 +123,7 @@ class PaintRecipe:
             for name in ("seed", "steps"):
                 if name in values:
                     values[name] = int(values[name])
-            for name in ("strength", "palette", "brightness", "contrast", "warmth"):
+            for name in ("strength", "palette"):
                 if name in values:
                     values[name] = float(values[name])
             for name in ("style", "checkpoint_hash", "style_path", "quality", "input_path", "input_sha256", "subject"):

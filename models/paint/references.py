@@ -6,7 +6,9 @@ learned from:
   validated and what style work is measured against. The app shows no score from it: on the stroke
   renderer's pictures it does not agree with the eye yet (docs/style-engine.md);
 - NAME.gatys.safetensors: the VGG16 statistics that "best quality" painting optimises towards
-  (`gatys.best_quality_job`).
+  (`gatys.best_quality_job`);
+- NAME.composition.json: how the painter composes (horizon, focal point, masses), which paintings from
+  scratch follow (`scene.composition`).
 
 Written by build_scripts/make_style_references.py for the shipped styles, and after training for a
 user's own.
@@ -45,8 +47,12 @@ def shipped_photographs() -> list[Image.Image]:
 def write_style_references(
     style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
 ) -> list[Path]:
-    """What the app needs beside a style it trained: the best-quality targets."""
-    return [write_gatys_targets(style_path, paintings, vgg or VGGFeatures())]
+    """What the app needs beside a style it trained: the best-quality targets, and how the painter composes."""
+    from .scene.composition import CompositionModel, composition_path_for
+
+    composition = CompositionModel.fit(paintings, source=f"{len(paintings)} painting(s)")
+    return [write_gatys_targets(style_path, paintings, vgg or VGGFeatures()),
+            composition.save(composition_path_for(style_path))]
 
 
 def write_style_references_from_folder(style_path: str | os.PathLike, folder: str | os.PathLike) -> list[Path]:

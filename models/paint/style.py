@@ -18,7 +18,6 @@ from ..checkpoint import CheckpointError, bounded, check_finite, check_shapes, l
 from ..resources import resource
 from .network import StyleRenderer
 from .palette import PaletteGMM
-from .scratch import GRID, LayoutModel
 from .strokes.stroke_style import StrokeStyle, stroke_style_from_palette
 
 STYLE_KIND = "paint-style"
@@ -33,7 +32,6 @@ class Style:
     work_size: int = 768  # long side the renderer paints at; bigger outputs are upscaled from it
     metadata: dict[str, Any] = field(default_factory=dict)
     checkpoint_hash: str = ""
-    layout: LayoutModel | None = None  # composition model for painting from scratch
     path: Path | None = None  # the checkpoint it was loaded from (its references/ folder sits beside it)
     strokes: StrokeStyle | None = None  # what the stroke renderer learned from the paintings
 
@@ -63,10 +61,9 @@ def save_style(
     work_size: int,
     training: dict[str, Any] | None = None,
     title: str | None = None,
-    layout: LayoutModel | None = None,
     strokes: StrokeStyle | None = None,
 ) -> Path:
-    tensors = {**renderer_tensors(renderer), **palette.to_tensors(), **(layout.to_tensors() if layout else {})}
+    tensors = {**renderer_tensors(renderer), **palette.to_tensors()}
     if strokes is not None:
         tensors.update(strokes.to_tensors())
     return save_checkpoint(
@@ -105,8 +102,6 @@ MAX_WIDTH = 128  # shipped styles use 16
 MAX_BLOCKS = 32  # shipped styles use 5
 WORK_SIZES = (64, 4096)  # shipped styles paint at 640-768
 MAX_SWATCHES = 256
-MAX_LAYOUT_COMPONENTS = 256
-MAX_LAYOUT_SAMPLES = 100_000
 
 
 def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> Style:
@@ -124,7 +119,7 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
     upsample = one_of(hyper, "upsample", ("nearest", "bilinear"), name=name, default="nearest")
     fine_noise = one_of(hyper, "fine_noise", (True, False), name=name, default=False)  # older styles have none
     work_size = bounded(hyper, "work_size", *WORK_SIZES, name=name, default=768)
-    _check_palette_and_layout(tensors, name)
+    _check_palette(tensors, name)
     check_finite(tensors, name)
     renderer = StyleRenderer(width=width, blocks=blocks, upsample=upsample, fine_noise=fine_noise)
     state = {k[len(RENDERER_PREFIX) :]: v.float() for k, v in tensors.items() if k.startswith(RENDERER_PREFIX)}
@@ -143,7 +138,6 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
     return Style(
         strokes=strokes,
         name=str(checkpoint.metadata.get("name", path.stem))[:100],
-        layout=LayoutModel.from_tensors(tensors) if "layout.mean" in tensors else None,
         renderer=renderer,
         palette=PaletteGMM.from_tensors(tensors),
         work_size=work_size,
@@ -153,21 +147,14 @@ def load_style(path: str | os.PathLike, device: torch.device | str = "cpu") -> S
     )
 
 
-def _check_palette_and_layout(tensors: dict[str, torch.Tensor], name: str) -> None:
+def _check_palette(tensors: dict[str, torch.Tensor], name: str) -> None:
+    # Checkpoints from before the scene composer also hold "layout.*" tensors (a composition model no
+    # longer used): they are left unread.
     if "palette.weights" not in tensors:
         raise CheckpointError(f"{name} has no palette: retrain the style.")
     check_shapes(tensors, {"palette.weights": (range(1, MAX_SWATCHES + 1),)}, name)
     swatches = tensors["palette.weights"].shape[0]
     check_shapes(tensors, {"palette.means": (swatches, 3), "palette.covariances": (swatches, 3, 3)}, name)
-    if "layout.mean" in tensors:
-        cells = GRID * GRID * 3
-        check_shapes(
-            tensors, {"layout.mean": (cells,), "layout.components": (range(1, MAX_LAYOUT_COMPONENTS + 1), cells)}, name
-        )
-        components = tensors["layout.components"].shape[0]
-        check_shapes(
-            tensors, {"layout.stds": (components,), "layout.training": (range(1, MAX_LAYOUT_SAMPLES + 1), cells)}, name
-        )
 
 
 def shipped_styles_dir() -> Path:

@@ -27,7 +27,6 @@ from .images import ImageRejected, load_image_folder, pil_to_tensor, tensor_to_p
 from .network import StyleRenderer, make_noise
 from .palette import PaletteGMM
 from .render import paint_frame
-from .scratch import LayoutModel
 from .style import save_style
 from .trainer import STATE_KIND, StyleTrainer, TrainingConfig, state_path_for
 
@@ -156,7 +155,6 @@ def train_style(
         work_size=config.work_size,
         training=training,
         title=config.title or None,
-        layout=LayoutModel.fit([image for _, image in paintings], seed=config.seed),
     )
     barrier(context)
     yield Progress(1.0, f"saved {output_path.name}", _preview(trainer.average_renderer, preview_source, device))

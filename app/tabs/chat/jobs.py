@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.worker import JobContext
-from models.jobs import Progress, Result
+from models.jobs import JobError, Progress, Result
 from models.paint.recipe import PaintRecipe
 
 
@@ -65,18 +65,21 @@ def write_verse(request: Any, context: Any, seed: int = 0, out_dir=None, server_
 
 
 def paint_request(recipe: PaintRecipe):
-    """A painting from scratch for a chat request, mood applied (the engine's `make_painting`), on the Paint worker."""
+    """A painting from scratch for a chat request, on the Paint worker, by the Paint tab's own job (the scene its
+    subject describes, painted in the style): "Open in Paint" puts the scene's sketch on the canvas."""
 
     def job(context: JobContext):
-        import numpy as np
+        from app.tabs.paint.jobs import cached_style, paint
+        from models.paint.style import find_style, list_shipped_styles
 
-        from app.tabs.paint.jobs import Painting
-        from models.assistant.creative import make_painting
-
-        yield Progress(None, "painting")
-        params = {name: value for name, value in recipe.to_json().items() if value is not None}
-        image, title = make_painting(params, seed=recipe.seed, device=context.device, cancel=context.cancel)
-        pixels = np.asarray(image.convert("RGB"))
-        yield Result(Painting(pixels, pixels, recipe.replace(size=image.size), extras={"title": title}))
+        installed = list_shipped_styles()
+        name = recipe.style or (next(iter(installed)) if installed else None)
+        if name is None:
+            raise JobError("Painting is not available yet: no painting styles are installed.")
+        path = find_style(name)
+        for event in paint(recipe.replace(style=path.stem, style_path=str(path)), None)(context):
+            if isinstance(event, Result):
+                event.value.extras["title"] = cached_style(context, path).title
+            yield event
 
     return job

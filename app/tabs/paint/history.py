@@ -20,13 +20,13 @@ DEFAULT_STRENGTH, DEFAULT_PALETTE, DEFAULT_SEED = 1.0, 0.5, 7
 
 
 def painting_label(painting: Painting, style_title: str, how: str = "", when: float | None = None) -> str:
-    """"14:02 · Munch · strength 60", "14:05 · Munch · from scratch · seed 8", "14:07 · Munch · exported"."""
+    """"14:02 · Munch · strength 60", "14:05 · Munch · from scratch: a stormy harbour · seed 8", "14:07 · Munch · exported"."""
     recipe = painting.recipe
     parts = [time.strftime("%H:%M", time.localtime(time.time() if when is None else when)), style_title]
     if recipe.quality == "best":
         parts.append("best quality")
     if recipe.from_scratch:
-        parts.append("from scratch")
+        parts.append(f"from scratch: {recipe.subject}" if recipe.subject else "from scratch")
     if how:
         parts.append(how)
     if round(recipe.strength * 100) != round(DEFAULT_STRENGTH * 100):

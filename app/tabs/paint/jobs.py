@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.worker import JobContext
-from models.jobs import JobError, Progress, Result, run_job
+from models.jobs import JobError, Progress, Result
 from models.paint.recipe import PaintRecipe
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 PREVIEW_LONG_SIDE = 384
 HISTORY_THUMBNAIL_SIDE = 160
-SURPRISE_LONG_SIDE = 512
 
 
 @dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
@@ -34,7 +33,6 @@ class StyleEntry:
     swatches: np.ndarray  # (n, 3) uint8 palette colours, most common first
     thumbnail: np.ndarray | None  # a small render of a sample photo
     shipped: bool
-    can_paint_from_scratch: bool
 
 
 @dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
@@ -96,8 +94,7 @@ def load_styles(user_dir: Path, thumbnails_dir: Path):
                 picture.save(cached)
                 thumbnail = np.asarray(picture)
             swatches = np.clip(np.round(style.palette.swatches() * 255), 0, 255).astype(np.uint8)
-            entries.append(StyleEntry(style.name, style.title, path, swatches, thumbnail, shipped,
-                                      style.layout is not None))
+            entries.append(StyleEntry(style.name, style.title, path, swatches, thumbnail, shipped))
         yield Result(entries)
 
     return job
@@ -111,27 +108,44 @@ def render_recipe(style_path: Path, *, strength: float, palette: float, seed: in
                        palette=0.0 if best else palette, seed=seed, size=size, quality="best" if best else "fast")
 
 
+def scratch_recipe(style_path: Path, subject: str, seed: int, size: tuple[int, int], *, strength: float,
+                   palette: float) -> PaintRecipe:
+    """The recipe of a painting from scratch of `subject` (empty: one the painter painted, chosen by the seed)."""
+    return PaintRecipe(style=style_path.stem, style_path=str(style_path), from_scratch=True, subject=subject.strip(),
+                       seed=seed, size=size, strength=strength, palette=palette)
+
+
 def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False):
-    """Make the painting `recipe` describes from the canvas `source` (none when from scratch). A preview
-    is small and fast; a full render is saved by the caller."""
+    """Make the painting `recipe` describes from the canvas `source`; a from-scratch recipe composes its
+    scene instead, and the painting keeps the scene's sketch as the canvas it came from (the Paint tab puts
+    it on the canvas to paint over). A preview is small and fast; a full render is saved by the caller."""
 
     def job(context: JobContext):
         from PIL import Image
 
+        from models.jobs import Preview
         from models.paint.painting import paint_job
+        from models.paint.scratch import subject_for
 
         path = Path(recipe.style_path)
         style = cached_style(context, path)
         made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash)
+        if made.from_scratch:
+            made = made.replace(subject=subject_for(style.name, made.subject, made.seed))
         if preview and made.size is not None:
             factor = min(1.0, PREVIEW_LONG_SIDE / max(made.size))
             made = made.replace(size=(max(8, round(made.size[0] * factor)), max(8, round(made.size[1] * factor))))
         picture = Image.fromarray(source) if source is not None else None
         vgg = _vgg(context) if made.quality == "best" else None
+        scene = None
         for event in paint_job(made, style, picture, vgg=vgg, device=context.device, cancel=context.cancel):
-            if isinstance(event, Result):
+            if isinstance(event, Preview) and made.from_scratch:
+                scene = event.value  # the composed scene: kept, not shown as a preview
+            elif isinstance(event, Result):
                 pixels = np.asarray(event.value.convert("RGB"))
-                yield Result(Painting(pixels, source if source is not None else pixels, made, preview))
+                canvas = scene.sketch if scene is not None else source if source is not None else pixels
+                extras = {"scene": scene.describe(), "placed": scene.placed} if scene is not None else {}
+                yield Result(Painting(pixels, canvas, made, preview, extras=extras))
             else:
                 yield event
 
@@ -143,32 +157,6 @@ def _vgg(context: JobContext):
     from models.paint.vgg import VGGFeatures
 
     return context.cached("vgg16", VGGFeatures)
-
-
-def paint_from_scratch(style_path: Path, size: tuple[int, int], seeds: list[int]):
-    """Several new paintings in the style, one per seed."""
-
-    def job(context: JobContext):
-        from models.paint.painting import paint_job
-
-        style = cached_style(context, style_path)
-        if style.layout is None:
-            raise JobError(f"The style {style.title} cannot paint from scratch: it was trained without a "
-                           "composition model. Retrain it, or choose another style.")
-        factor = min(1.0, SURPRISE_LONG_SIDE / max(size))
-        small = (max(64, round(size[0] * factor)), max(64, round(size[1] * factor)))
-        paintings = []
-        for index, seed in enumerate(seeds):
-            yield Progress(index / len(seeds), f"painting {index + 1} of {len(seeds)}")
-            recipe = PaintRecipe(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(style_path),
-                                 from_scratch=True, seed=seed, size=small, palette=1.0)
-            picture = np.asarray(run_job(paint_job(recipe, style, device=context.device)).convert("RGB"))
-            paintings.append(Painting(picture, picture, recipe))
-            if context.cancel.is_set():
-                break
-        yield Result(paintings)
-
-    return job
 
 
 @dataclass(eq=False)
@@ -249,7 +237,7 @@ def export(painting: Painting, path: Path, scale: float = 1.0):
         from models.paint.recipe import save_png_with_recipe
 
         pixels, recipe = painting.pixels, painting.recipe
-        if scale != 1.0 and not recipe.from_scratch:
+        if scale != 1.0:  # a from-scratch painting composes its scene again at the larger size
             height, width = painting.pixels.shape[:2]
             larger = recipe.replace(size=(round(width * scale), round(height * scale)))
             for event in paint(larger, painting.source)(context):

@@ -65,7 +65,7 @@ class PaintTab(ActivityTab):
         super().__init__(settings, parent)
         self.store = store
         self.painting: Painting | None = None  # the result on show
-        self.surprises: list[Painting] = []
+        self._surprise_jobs: list[JobHandle] = []
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
         self._unsaved: Painting | None = None  # the last render after a pause, not in the history
@@ -98,6 +98,7 @@ class PaintTab(ActivityTab):
         for slider in (self.controls.strength_slider, self.controls.palette_slider):
             slider.valueChanged.connect(self._on_settings_changed)
         self.controls.seed_spin.valueChanged.connect(self._on_settings_changed)
+        self.controls.live_check.toggled.connect(self._on_live_toggled)
         self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
         self.worker.job_failed.connect(lambda handle, message: self.show_message(message, error=True))
         self.worker.job_progress.connect(self._on_render_progress)
@@ -226,6 +227,11 @@ class PaintTab(ActivityTab):
             if not self.controls.best_check.isChecked():  # minutes of work wait for an explicit Render
                 self._full_timer.start()
 
+    def _on_live_toggled(self, live: bool) -> None:
+        if not live:  # no automatic render once the user has turned them off, not even one already due
+            self._preview_timer.stop()
+            self._full_timer.stop()
+
     def _on_settings_changed(self, *_: object) -> None:
         self._on_canvas_changed()
 
@@ -261,38 +267,41 @@ class PaintTab(ActivityTab):
     # Surprise me -------------------------------------------------------------------------------
 
     def surprise(self) -> JobHandle | None:
+        """New paintings from scratch of the subject in the box (or the painter's own subjects), one job each,
+        each shown in the dialog as soon as it is painted; returns the last one's job."""
+        from app.tabs.paint.surprise_dialog import SurpriseDialog
+
         style = self.current_style()
         if style is None:
             return None
-        first = self.controls.seed_spin.value()
-        seeds = [first + i for i in range(self.controls.surprise_count.value())]
+        for handle in self._surprise_jobs:
+            handle.cancel()
+        first, count = self.controls.seed_spin.value(), self.controls.surprise_count.value()
         size = (self.canvas.image.width(), self.canvas.image.height())
-        return self.run_job("Painting from scratch",
-                            jobs.paint_from_scratch(style.path, size, seeds),
-                            self._on_surprises)
-
-    def _on_surprises(self, paintings: list[Painting]) -> None:
-        from app.tabs.paint.surprise_dialog import SurpriseDialog
-
-        self.surprises = paintings
-        dialog = SurpriseDialog(paintings, self)
-        dialog.picked.connect(self.use_surprise)
-        dialog.open()
+        dialog = SurpriseDialog(count, self)
+        dialog.picked.connect(self.use_painting)
+        dialog.rejected.connect(lambda: [handle.cancel() for handle in self._surprise_jobs])
         self.surprise_dialog = dialog
-
-    def use_surprise(self, index: int) -> None:
-        """The picked painting goes on the canvas and into the history, with its own seed."""
-        painting = self.surprises[index]
-        self.use_painting(painting)
-        self.controls.seed_spin.blockSignals(True)
-        self.controls.seed_spin.setValue(painting.recipe.seed)
-        self.controls.seed_spin.blockSignals(False)
-        self._add_to_history(painting)
+        self._surprise_jobs = []
+        for index in range(count):
+            recipe = jobs.scratch_recipe(style.path, self.controls.subject_edit.text(), first + index, size,
+                                         strength=self.controls.strength_slider.value() / 100,
+                                         palette=self.controls.palette_slider.value() / 100)
+            self._surprise_jobs.append(self.run_job(f"Painting {index + 1} of {count} from scratch",
+                                                    jobs.paint(recipe, None),
+                                                    lambda painting, index=index: dialog.add_painting(index, painting)))
+        dialog.open()
+        return self._surprise_jobs[-1]
 
     def use_painting(self, painting: Painting) -> None:
-        """Load a from-scratch painting onto the canvas, to paint over."""
-        self.canvas.replace_image(array_to_image(painting.pixels), "Painting from scratch")
-        self._show_painting(painting, "from scratch")
+        """A painting from scratch (a Surprise pick, or one from the chat) onto the Paint tab: its scene sketch on
+        the canvas as ordinary, undoable paint, its settings (its own seed) in the controls, the painting as
+        the result, kept in the history."""
+        if painting.recipe.from_scratch:
+            self.controls.subject_edit.setText(painting.recipe.subject)
+        self.show_painting_with_settings(painting, f"Scene: {painting.recipe.subject}" if painting.recipe.subject
+                                         else "Painting from scratch")
+        self._add_to_history(painting)
 
     # Opening, pasting, new canvas --------------------------------------------------------------
 

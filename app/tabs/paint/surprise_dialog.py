@@ -1,44 +1,88 @@
-"""Pick one of several paintings made from scratch; the pick goes onto the canvas to paint over."""
+"""Pick one of several paintings made from scratch, each shown the moment it is painted; the pick's scene
+sketch goes onto the canvas to paint over, and its painting becomes the result."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
 
 from app.tabs.paint.controls import pixmap_from_array
 from app.tabs.paint.jobs import Painting
 
+ICON = QSize(240, 160)
+
 
 class SurpriseDialog(QDialog):
-    picked = Signal(int)
+    picked = Signal(object)  # the Painting chosen
 
-    def __init__(self, paintings: list[Painting], parent=None) -> None:
+    def __init__(self, count: int, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Paintings from scratch")
+        self.paintings: list[Painting | None] = [None] * count
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Pick one to load onto the canvas and paint over (double-click, or select and OK)."))
+        self.hint = QLabel(
+            "Painting… each picture appears as soon as it is ready. Pick one to paint over "
+            "(double-click, or select and OK): its sketch goes onto the canvas."
+        )
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
         self.list = QListWidget()
         self.list.setAccessibleName("Surprise paintings")
         self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(QSize(220, 165))
+        self.list.setIconSize(ICON)
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setMovement(QListView.Movement.Static)
-        for index, painting in enumerate(paintings):
-            item = QListWidgetItem(QIcon(pixmap_from_array(painting.pixels)), f"seed {painting.recipe.seed}")
+        self.list.setWordWrap(True)
+        waiting = QPixmap(ICON)
+        waiting.fill(QColor(128, 128, 128, 60))
+        for index in range(count):
+            item = QListWidgetItem(QIcon(waiting), f"painting {index + 1} of {count}…")
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.list.addItem(item)
-        self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _: self.accept())
+        self.list.currentRowChanged.connect(lambda _: self._update_ok())
         layout.addWidget(self.list)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.resize(760, 520)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._update_ok()
+        self.resize(820, 560)
+
+    def add_painting(self, index: int, painting: Painting) -> None:
+        """Show a finished painting in its place."""
+        self.paintings[index] = painting
+        item = self.list.item(index)
+        item.setIcon(QIcon(pixmap_from_array(painting.pixels)))
+        item.setText(f"{painting.recipe.subject} · seed {painting.recipe.seed}")
+        item.setToolTip("\n".join(painting.extras.get("scene", [])))
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(index)
+        if all(p is not None for p in self.paintings):
+            self.hint.setText(
+                "Pick one to paint over (double-click, or select and OK): its sketch goes onto the canvas."
+            )
+        self._update_ok()
+
+    def _current(self) -> Painting | None:
+        row = self.list.currentRow()
+        return self.paintings[row] if 0 <= row < len(self.paintings) else None
+
+    def _update_ok(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self._current() is not None)
 
     def accept(self) -> None:
-        item = self.list.currentItem()
-        if item is not None:
-            self.picked.emit(item.data(Qt.ItemDataRole.UserRole))
+        painting = self._current()
+        if painting is None:
+            return  # still being painted
+        self.picked.emit(painting)
         super().accept()

@@ -65,6 +65,20 @@ MOOD_WORDS: list[tuple[str, str]] = [
     ("calm", r"calm|quiet|serene|peaceful|tranquil|still|gentle|sleepy"),
 ]
 
+# mood -> what it does to the scene, in words for the user (the chat says what it understood)
+MOOD_EFFECTS = {
+    "storm": "heavy clouds, rough water",
+    "night": "a dark sky, lit windows",
+    "dusk": "a warm glow along the horizon",
+    "dawn": "pale warm light",
+    "winter": "snow on the land",
+    "spring": "fresh greens and blossom",
+    "autumn": "autumn leaves",
+    "summer": "bright summer light",
+    "mist": "a pale, soft distance",
+    "calm": "still water, few clouds",
+}
+
 # Subjects the shipped painters painted: what "Surprise me" and a subject-less --from-scratch choose from.
 PAINTER_SUBJECTS: dict[str, tuple[str, ...]] = {
     "van-gogh": (
