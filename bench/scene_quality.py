@@ -108,9 +108,9 @@ def main() -> int:
     results["painters"] = painters
 
     if args.renders:
-        from models.jobs import run_job
         from models.paint.painting import paint_job
         from models.paint.recipe import PaintRecipe
+        from models.paint.scratch import scene_and_painting
 
         keeps = {}
         for name, path in styles.items():
@@ -121,9 +121,7 @@ def main() -> int:
                     recipe = PaintRecipe(
                         style=name, seed=seed, size=size, from_scratch=True, subject=subject, palette=0.5
                     )
-                    sketch = []
-                    image = run_job(paint_job(recipe, style), lambda e: sketch.append(getattr(e, "value", None)))
-                    scene = next(v for v in sketch if hasattr(v, "sketch"))
+                    scene, image = scene_and_painting(paint_job(recipe, style))
                     values.append(
                         correlation(coarse_luminance(scene.sketch), coarse_luminance(np.asarray(image.convert("RGB"))))
                     )

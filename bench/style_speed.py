@@ -70,7 +70,7 @@ def main() -> int:
     )
     results["render_work_size_px"] = style.work_size
     results["from_scratch_1024x1024_s"] = best_of(
-        lambda: run_job(paint_from_scratch_job(style, "", 1, (1024, 1024), device=device)), 2
+        lambda: run_job(paint_from_scratch_job(style, "", RenderParams(seed=1, size=(1024, 1024)), device=device)), 2
     )
     paintings = [load_image(ART / f, max_side=1024).image for f in STYLES["van-gogh"]]
     throughput = {}

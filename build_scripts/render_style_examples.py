@@ -40,7 +40,8 @@ def main() -> int:
         style = load_style(path)
         save(render_in_style(style, sketch, RenderParams(seed=1, palette=0.5)), f"style-{name}-sketch.jpg")
         save(render_in_style(style, photo, RenderParams(seed=1, palette=0.5)), f"style-{name}-photo.jpg")
-        save(run_job(paint_from_scratch_job(style, "", 3, (512, 384))), f"style-{name}-scratch.jpg")
+        params = RenderParams(seed=3, palette=0.5, size=(512, 384))
+        save(run_job(paint_from_scratch_job(style, "", params)), f"style-{name}-scratch.jpg")
         print(f"rendered {name}", flush=True)
     return 0
 

@@ -16,9 +16,9 @@ from PIL import Image, ImageDraw
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from models.jobs import Preview, Result  # noqa: E402
 from models.paint.painting import paint_job  # noqa: E402
 from models.paint.recipe import PaintRecipe  # noqa: E402
+from models.paint.scratch import scene_and_painting  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 
 SUBJECTS = ("a stormy harbour", "a quiet village at dusk", "a river with a bridge",
@@ -44,12 +44,7 @@ def main() -> int:
         draw.text((2 * width * column + 4, 2), f"{style.title}: sketch | painting", fill=(0, 0, 0))
         for row, (subject, seed) in enumerate((s, seed) for s in SUBJECTS for seed in SEEDS):
             recipe = PaintRecipe(style=name, from_scratch=True, subject=subject, seed=seed, size=size)
-            scene = painting = None
-            for event in paint_job(recipe, style):
-                if isinstance(event, Preview):
-                    scene = event.value
-                elif isinstance(event, Result):
-                    painting = event.value
+            scene, painting = scene_and_painting(paint_job(recipe, style))
             top = label + row * height
             sheet.paste(Image.fromarray(scene.sketch).resize(TILE, Image.Resampling.LANCZOS), (2 * width * column, top))
             sheet.paste(painting.resize(TILE, Image.Resampling.LANCZOS), (2 * width * column + width, top))

@@ -76,7 +76,7 @@ BAD_MELODY_STYLES = [
     "version-9", "kind-style", "transmat-shape", "transmat-nan", "truncated", "no-description",
     "description-garbage", "pickle", "empty",
 ]  # fmt: skip
-BAD_STYLES = ["width-40000", "blocks-huge", "work-size-huge", "layout-shape", "palette-nan", "pickle"]
+BAD_STYLES = ["width-40000", "blocks-huge", "work-size-huge", "palette-nan", "pickle"]
 
 # (arguments with {name} standing for a made file, exit code, words the sentence must hold)
 CASES = [

@@ -53,6 +53,7 @@ def test_the_largest_size_is_said_up_front():
 SCRATCH_SETUP = """
 from models.paint.style import find_style, load_style
 from models.jobs import run_job
+from models.paint.render import RenderParams
 from models.paint.scratch import paint_from_scratch_job
 style = load_style(find_style("munch", []), "cpu")
 """
@@ -60,7 +61,7 @@ style = load_style(find_style("munch", []), "cpu")
 
 def test_painting_from_scratch_does_not_grow_with_the_output_beyond_the_picture_itself():
     # 4096 x 1024: the picture is 12 MB; before, the canvas and its swatch distances at output size took ~1 GB
-    grown = _peak_megabytes(SCRATCH_SETUP, "run_job(paint_from_scratch_job(style, '', 1, (4096, 1024)))")
+    grown = _peak_megabytes(SCRATCH_SETUP, "run_job(paint_from_scratch_job(style, '', RenderParams(seed=1, size=(4096, 1024))))")
     assert grown < 300, f"{grown} MB"
 
 

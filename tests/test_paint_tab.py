@@ -148,8 +148,10 @@ def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketc
     blank = paint.canvas.pixels()
     paint.controls.subject_edit.setText("a harbour with boats at dusk")
     paint.controls.surprise_count.setValue(2)
-    shown = []
-    paint.worker.job_finished.connect(lambda handle, value: shown.append(paint.surprise_dialog.paintings.copy()))
+    shown = []  # what the dialog held each time one of its paintings was finished
+    paint.worker.job_finished.connect(
+        lambda handle, value: shown.append(paint.surprise_dialog.paintings.copy())
+        if handle in paint._surprise_jobs else None)
     last = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
     dialog = paint.surprise_dialog
     assert shown[0][0] is not None and shown[0][1] is None  # the first was on show before the second was painted

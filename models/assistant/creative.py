@@ -55,7 +55,7 @@ def make_painting(recipe, device: torch.device | str | None = None, cancel: thre
     """The painting a chat request asks for, through the Paint tab's own path (`painting.paint_job`): the
     scene its subject describes, painted in the style. (image, style title, the scene, the recipe as made)."""
     from models.paint.painting import paint_job
-    from models.paint.scratch import subject_for
+    from models.paint.scratch import scene_and_painting, subject_for
     from models.paint.style import find_style, list_shipped_styles, load_style
 
     installed = list_shipped_styles()
@@ -66,13 +66,8 @@ def make_painting(recipe, device: torch.device | str | None = None, cancel: thre
     style = load_style(path, device=device or "cpu")
     made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(path),
                           subject=subject_for(style.name, recipe.subject, recipe.seed))
-    scene = None
-    for event in paint_job(made, style, device=device, cancel=cancel):
-        if isinstance(event, Preview):
-            scene = event.value
-        elif isinstance(event, Result):
-            return event.value, style.title, scene, made.replace(size=event.value.size)
-    raise JobError("The painting stopped before it was finished.")
+    scene, image = scene_and_painting(paint_job(made, style, device=device, cancel=cancel))
+    return image, style.title, scene, made.replace(size=image.size)
 
 
 def make_melody(params: dict):

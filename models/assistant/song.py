@@ -104,18 +104,17 @@ MODE_LIGHT = {"minor": "at dusk", "dorian": "in mist", "phrygian": "at night", "
 
 def cover_painting(theme: str, mode: str, style_name: str, seed: int, device=None, cancel=None, side: int = 512):
     """The cover: the scene composer sketches the theme (lit by the mode: a minor song at dusk), and the
-    style paints it. Returns (image, the style's title)."""
-    from models.paint.render import RenderParams, render_in_style, working_size
-    from models.paint.scene.composer import compose_scene
+    style paints it, through the one from-scratch path. Returns (image, the style's title)."""
+    from models.jobs import run_job
+    from models.paint.render import RenderParams
+    from models.paint.scratch import paint_from_scratch_job
     from models.paint.style import find_style, load_style
 
     style = load_style(find_style(style_name), device=device or "cpu")
-    width, height = working_size(side, side, style.work_size)
     subject = f"{theme} {MODE_LIGHT.get(mode, '')}".strip()
-    sketch = compose_scene(subject, seed, (width, height)).sketch
-    canvas = torch.from_numpy(sketch).permute(2, 0, 1).float() / 255.0
     params = RenderParams(strength=1.0, palette=0.8, seed=seed, size=(side, side))
-    return render_in_style(style, canvas, params, device=device, cancel=cancel), style.title
+    job = paint_from_scratch_job(style, subject, params, device=device, cancel=cancel)
+    return run_job(job), style.title
 
 
 def _unique_folder(path: Path) -> Path:

@@ -38,9 +38,8 @@ def paint_job(
     as `recipe` says: Progress events, then Result(PIL RGB image). `vgg` is the VGG16 trunk best quality looks through
     (loaded here when not given)."""
     if recipe.from_scratch:  # yields Preview(Scene) first: the sketch it paints, for the canvas
-        yield from paint_from_scratch_job(style, recipe.subject, recipe.seed, recipe.size or DEFAULT_SCRATCH_SIZE,
-                                          strength=recipe.strength, palette=recipe.palette, device=device,
-                                          cancel=cancel)
+        params = recipe.render_params(recipe.size or DEFAULT_SCRATCH_SIZE)
+        yield from paint_from_scratch_job(style, recipe.subject, params, device=device, cancel=cancel)
         return
     if picture is None:
         raise JobError("This painting needs the picture it was painted from.")

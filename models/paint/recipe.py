@@ -34,6 +34,7 @@ MAX_SEED = 2**63 - 1
 MAX_STEPS = 10_000
 RECIPE_VERSION = 2
 QUALITIES = ("fast", "best")
+MAX_SUBJECT = 500  # characters of a from-scratch painting's subject
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,8 @@ class PaintRecipe:
         for name in ("strength", "palette"):
             if not _number_within(getattr(self, name), 0.0, 1.0):
                 raise ValueError(f"the {name} must be a number from 0 to 1, not {str(getattr(self, name))[:20]}")
-        for name in ("brightness", "contrast", "warmth"):
-            if not _number_within(getattr(self, name), -1.0, 1.0):
-                raise ValueError(f"the {name} must be a number from -1 to 1, not {str(getattr(self, name))[:20]}")
+        if not isinstance(self.subject, str) or len(self.subject) > MAX_SUBJECT:
+            raise ValueError(f"the subject must be words, at most {MAX_SUBJECT} characters")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
             raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {str(self.seed)[:30]}")
         if self.steps is not None and not (isinstance(self.steps, int) and 1 <= self.steps <= MAX_STEPS):

@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
-from ..jobs import Event, Preview, Progress, check_cancelled
+from ..jobs import Event, JobError, Preview, Progress, Result, check_cancelled
 from .scene.composer import Scene, compose_scene
 from .scene.composition import load_composition
 from .scene.words import subjects_for
 from .sizes import check_output_size
+
+if TYPE_CHECKING:
+    from .render import RenderParams
 
 # The sketch is drawn at the painting's size up to this (its memory stays bounded at any output size); the
 # renderer paints at its working size and enlarges only the finished picture.
@@ -50,25 +54,39 @@ def compose_for(style, subject: str, seed: int, size: tuple[int, int]) -> Scene:
 def paint_from_scratch_job(
     style,
     subject: str,
-    seed: int,
-    size: tuple[int, int],
+    params: RenderParams,
     *,
-    strength: float = 1.0,
-    palette: float = 0.5,
     device=None,
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
-    """Compose, hand over the scene, paint it: Progress, Preview(Scene), Progress..., Result(PIL image)."""
-    from .render import RenderParams, render_job
+    """Compose the scene of `subject` at `params.size` with `params.seed`, hand it over, paint it with
+    `params` (strength, palette and whatever else the renderer takes): Progress, Preview(Scene),
+    Progress..., Result(PIL image)."""
+    from .render import render_job
 
-    size = check_output_size(size)  # before anything is allocated for it
+    if params.size is None:
+        raise ValueError("a painting from scratch needs a size")
+    size = check_output_size(params.size)  # before anything is allocated for it
     yield Progress(0.0, "composing the scene")
-    scene = compose_for(style, subject, seed, size)
+    scene = compose_for(style, subject, params.seed, size)
     yield Preview(scene)
     check_cancelled(cancel)
-    params = RenderParams(strength=strength, palette=palette, seed=seed, size=size)
     for event in render_job(style, Image.fromarray(scene.sketch), params, device=device, cancel=cancel):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)
         else:
             yield event
+
+
+def scene_and_painting(job: Iterator[Event]) -> tuple[Scene, Image.Image]:
+    """Drive a from-scratch job (this module's, or `painting.paint_job` with a from-scratch recipe) to its
+    end: the scene it composed and the painting it made."""
+    scene = None
+    for event in job:
+        if isinstance(event, Preview) and isinstance(event.value, Scene):
+            scene = event.value
+        elif isinstance(event, Result):
+            if scene is None:
+                raise JobError("That painting was not made from a scene.")
+            return scene, event.value
+    raise JobError("The painting stopped before it was finished.")

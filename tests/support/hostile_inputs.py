@@ -181,7 +181,6 @@ def paint_checkpoints(folder: Path) -> dict[str, Path]:
     with_description(copy("width-40000"), lambda m: m["hyperparameters"].update(width=40000))
     with_description(copy("blocks-huge"), lambda m: m["hyperparameters"].update(blocks=10**7))
     with_description(copy("work-size-huge"), lambda m: m["hyperparameters"].update(work_size=10**6))
-    with_tensor(copy("layout-shape"), "layout.components", torch.zeros(12, 100))
     with_description(copy("kind-true"), lambda m: m.update(kind=True))
     with_tensor(copy("palette-nan"), "palette.means", torch.full((8, 3), float("nan")))
     made["pickle"] = pickle_checkpoint(folder, "style-pickle")

@@ -108,18 +108,18 @@ class PaintControls(QWidget):
         self.render_button.setDefault(True)
         self.render_button.setToolTip("Render the canvas in the style at full size (Ctrl+Enter)")
         layout.addWidget(self.render_button)
+        self.surprise_button = QPushButton("Surprise me")
+        self.surprise_button.setAccessibleName("Surprise me")
+        self.surprise_button.setToolTip("New paintings from scratch in this style, of the subject above, to pick "
+                                        "from; the pick's sketch goes onto the canvas to paint over")
         self.subject_edit = QLineEdit()
         self.subject_edit.setAccessibleName("Subject")
         self.subject_edit.setPlaceholderText("Subject, e.g. a stormy harbour (empty: the painter's own)")
         self.subject_edit.setToolTip("What Surprise me paints: a scene in words, with its mood (at dusk, at night, "
                                      "stormy, in winter...). Leave it empty for subjects the painter painted.")
-        self.subject_edit.returnPressed.connect(lambda: self.surprise_button.click())
+        self.subject_edit.returnPressed.connect(self.surprise_button.click)
         layout.addWidget(self.subject_edit)
         surprise_row = QHBoxLayout()
-        self.surprise_button = QPushButton("Surprise me")
-        self.surprise_button.setAccessibleName("Surprise me")
-        self.surprise_button.setToolTip("New paintings from scratch in this style, of the subject above, to pick "
-                                        "from; the pick's sketch goes onto the canvas to paint over")
         self.surprise_count = QSpinBox()
         self.surprise_count.setAccessibleName("Surprise count")
         self.surprise_count.setRange(1, 8)

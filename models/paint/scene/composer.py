@@ -22,7 +22,7 @@ from .composition import CompositionModel, CompositionSample
 from .light import Light, light_for
 from .plan import ScenePlan, plan_scene
 from .raster import SceneCanvas
-from .stage import Stage
+from .stage import Pen, Stage
 from .words import read_subject
 
 MIN_SIDE = 64
@@ -93,6 +93,7 @@ class _Drawing:
     def __init__(self, plan: ScenePlan, stage: Stage, light: Light, rng: np.random.Generator) -> None:
         self.plan, self.stage, self.light, self.rng = plan, stage, light, rng
         self.canvas = SceneCanvas(stage.width, stage.height)
+        self.pen = Pen(self.canvas, stage, light, rng)
         self.items: list[_Item] = []
         self.positions: dict[str, tuple[float, float]] = {}
         self.has = plan.elements.__contains__
@@ -100,8 +101,10 @@ class _Drawing:
         self.focal_x = plan.focal_x * w
         self.mass_x = w * (0.12 if plan.mass_side < 0 else 0.88)
         self.light_side = -plan.mass_side  # light comes from the open side
-        self.road: tuple[np.ndarray, np.ndarray] | None = None
+        self.road: tuple[np.ndarray, np.ndarray] | None = None  # centre line and half-widths
         self.river: tuple[np.ndarray, np.ndarray] | None = None
+        self.bridge: tuple[float, float, float, bool] | None = None  # left, right, row, arched
+        self.light_x = stage.width / 2  # where the sun or moon is, for its path on the water
 
     def at(self, name: str, x: float, y: float) -> None:
         self.positions.setdefault(name, (x, y))
@@ -118,7 +121,7 @@ class _Drawing:
 
     def _sky(self) -> None:
         stage, light, rng, plan = self.stage, self.light, self.rng, self.plan
-        sky.draw_sky(self.canvas, stage, light)
+        sky.draw_sky(self.pen)
         avoid = []
         open_x = stage.width * (0.5 + self.light_side * rng.uniform(0.15, 0.35))
         for body in ("sun", "moon"):
@@ -129,57 +132,51 @@ class _Drawing:
             if body == "sun" and light.sun_low:
                 y = stage.horizon * rng.uniform(0.7, 0.85)
             if body == "sun":
-                sky.draw_sun(self.canvas, stage, light, x, y)
+                sky.draw_sun(self.pen, x, y)
             else:
-                sky.draw_moon(self.canvas, stage, light, x, y, rng)
+                sky.draw_moon(self.pen, x, y)
             self.at(body, x, y)
             avoid.append((x, y, stage.unit * 0.08))
             self.light_x = x
         if self.has("stars"):
-            sky.draw_stars(self.canvas, stage, light, rng, avoid)
+            sky.draw_stars(self.pen, avoid)
         if self.has("clouds"):
-            sky.draw_clouds(self.canvas, stage, light, rng, "storm" in plan.moods)
+            sky.draw_clouds(self.pen, "storm" in plan.moods)
 
     def _distance(self) -> None:
-        stage, light, rng, plan = self.stage, self.light, self.rng, self.plan
+        stage, plan = self.stage, self.plan
         if self.has("mountains"):
             peak = self.focal_x if plan.focal == "mountains" else stage.width * (0.5 + self.light_side * 0.2)
-            land.draw_mountains(self.canvas, stage, light, rng, peak, plan.single_peak)
+            land.draw_mountains(self.pen, peak, plan.single_peak)
             self.at("mountains", peak, stage.horizon * 0.7)
         if self.has("hills") or (not self.has("sea") and not self.has("mountains")):
-            land.draw_far_hills(self.canvas, stage, light, rng, layers=2 if self.has("hills") else 1)
+            land.draw_far_hills(self.pen, layers=2 if self.has("hills") else 1)
 
     def _ground_and_water(self) -> None:
         stage, light, rng, plan = self.stage, self.light, self.rng, self.plan
         if not self.has("sea") or plan.shore:
-            land.draw_ground(self.canvas, stage, light)
+            land.draw_ground(self.pen)
             if self.has("fields"):
-                land.draw_fields(self.canvas, stage, light, rng, plan.wheat, self.focal_x)
+                land.draw_fields(self.pen, plan.wheat, self.focal_x)
             if self.has("hills") and not self.has("sea") and rng.random() < 0.6:
-                land.draw_near_hill(self.canvas, stage, light, rng, plan.mass_side)
+                land.draw_near_hill(self.pen, plan.mass_side)
         if self.has("sea"):
-            water.draw_sea(
-                self.canvas, stage, light, water.sea_outline(stage, rng, plan.mass_side if plan.shore else 0)
-            )
+            water.draw_sea(self.pen, water.sea_outline(self.pen, plan.mass_side if plan.shore else 0))
         if self.has("lake"):
             x = self.focal_x if plan.focal in ("lake", "mountains") else stage.width * (0.5 + self.light_side * 0.15)
-            water.draw_lake(self.canvas, stage, light, rng, x)
+            water.draw_lake(self.pen, x)
         if self.has("river"):
             self._river()
         if self.has("sea") or self.has("lake"):
             if light.sun_low and self.has("sun") or self.has("moon"):
                 glitter = light["sun"] if self.has("sun") else light["moon"]
-                water.draw_light_path(
-                    self.canvas, stage, light, rng, getattr(self, "light_x", stage.width / 2), glitter
-                )
+                water.draw_light_path(self.pen, self.light_x, glitter)
         if self.has("sea"):
             if plan.great_wave:
-                wave = water.great_wave_shape(stage, rng, plan.mass_side)
+                wave = water.great_wave_shape(self.pen, plan.mass_side)
                 stage.block(wave.body)
-                self.items.append(_Item(stage.height + 1, lambda: water.draw_great_wave(self.canvas, light, rng, wave)))
-            water.draw_waves(
-                self.canvas, stage, light, rng, light.waves if not self.has("waves") else max(light.waves, 0.5)
-            )
+                self.items.append(_Item(stage.height + 1, lambda: water.draw_great_wave(self.pen, wave)))
+            water.draw_waves(self.pen, light.waves if not self.has("waves") else max(light.waves, 0.5))
         if self.has("road"):
             self._road()
 
@@ -187,8 +184,8 @@ class _Drawing:
         stage, rng = self.stage, self.rng
         start = stage.width * (0.5 + self.plan.mass_side * rng.uniform(-0.1, 0.25))
         end = (stage.width * (0.5 + self.light_side * rng.uniform(0.0, 0.3)), stage.horizon + 1)
-        centre, half = land.road_outline(stage, rng, start, end, rng.uniform(5.0, 8.0))
-        water.draw_river(self.canvas, stage, self.light, rng, centre, half)
+        centre, half = land.road_outline(self.pen, start, end, rng.uniform(5.0, 8.0))
+        water.draw_river(self.pen, centre, half)
         self.river = centre, half
 
     def _road(self) -> None:
@@ -203,10 +200,10 @@ class _Drawing:
             start = stage.width * (0.5 - plan.mass_side * rng.uniform(0.0, 0.3))
             target_y = stage.y_at(rng.uniform(0.08, 0.2))
             target = stage.land_x(target_y, self.focal_x, 2) or self.focal_x
-            centre, half = land.road_outline(stage, rng, start, (target, target_y), rng.uniform(2.2, 3.2))
+            centre, half = land.road_outline(self.pen, start, (target, target_y), rng.uniform(2.2, 3.2))
         if sum(not stage.is_water(x, y) for x, y in centre) < 4:
             return
-        land.draw_road(self.canvas, stage, self.light, centre, half)
+        land.draw_road(self.pen, centre, half)
         self.road = centre, half
         self.at("road", *centre[len(centre) // 2])
 

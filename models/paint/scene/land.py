@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .light import Light
-from .raster import SceneCanvas, catmull_rom, mix, ridge
-from .stage import Stage
+from .raster import catmull_rom, mix, ridge
+from .stage import Pen
 
 
-def draw_mountains(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, peak_x: float, single_peak: bool
-) -> None:
+def draw_mountains(pen: Pen, peak_x: float, single_peak: bool) -> None:
     """A pale far range and, in front, either a second range or one great cone (a Fuji) at `peak_x`."""
+    canvas, stage, light, rng = pen
     canvas.begin("mountains")
     w, hz = stage.width, stage.horizon
     xs = np.linspace(-0.02, 1.02, 160)
@@ -58,7 +56,8 @@ def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None 
     return np.concatenate([np.stack([xs, ys], 1), [[xs[-1], base], [xs[0], base]]])
 
 
-def draw_far_hills(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, layers: int = 2) -> None:
+def draw_far_hills(pen: Pen, layers: int = 2) -> None:
+    canvas, stage, light, rng = pen
     canvas.begin("hills")
     xs = np.linspace(-0.02, 1.02, 120)
     for k in range(layers):
@@ -68,9 +67,10 @@ def draw_far_hills(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.rand
         canvas.polygon(_closed(xs * stage.width, profile, stage.horizon + 3), colour)
 
 
-def draw_near_hill(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, side: int) -> float:
+def draw_near_hill(pen: Pen, side: int) -> float:
     """A slope in the middle distance rising toward `side` (-1 left, 1 right), with field strips along it;
     returns the row of its lowest ridge point (things beyond it are partly hidden)."""
+    canvas, stage, light, rng = pen
     canvas.begin("hills")
     w = stage.width
     xs = np.linspace(-0.02, 1.02, 140)
@@ -89,18 +89,18 @@ def draw_near_hill(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.rand
     return float(profile.max())
 
 
-def draw_ground(canvas: SceneCanvas, stage: Stage, light: Light) -> None:
+def draw_ground(pen: Pen) -> None:
+    canvas, stage, light = pen.canvas, pen.stage, pen.light
     canvas.begin("ground")
     far = light.far(light["grass"], 0.0)
     near = light["grass"] * 0.85
     canvas.vertical_gradient(stage.horizon, stage.height, [(0.0, far), (0.4, mix(far, near, 0.7)), (1.0, near)])
 
 
-def draw_fields(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, wheat: bool, vanishing_x: float
-) -> None:
+def draw_fields(pen: Pen, wheat: bool, vanishing_x: float) -> None:
     """Fields in perspective: bands that widen toward the viewer, split by boundaries that meet at a
     vanishing point on the horizon; furrows in the nearest ones."""
+    canvas, stage, light, rng = pen
     canvas.begin("fields")
     w = stage.width
     palette = [
@@ -130,17 +130,11 @@ def draw_fields(
             quad[1] = (quad[1][0], quad[1][1] - tilt)
             canvas.polygon(np.array(quad), colour)
             if bottom > 0.5:  # furrows in the nearest field
-                _furrows(canvas, stage, np.array(quad), colour, vanishing_x, rng)
+                _furrows(pen, np.array(quad), colour, vanishing_x, rng)
 
 
-def _furrows(
-    canvas: SceneCanvas,
-    stage: Stage,
-    quad: np.ndarray,
-    colour: np.ndarray,
-    vanishing_x: float,
-    rng: np.random.Generator,
-) -> None:
+def _furrows(pen: Pen, quad: np.ndarray, colour: np.ndarray, vanishing_x: float, rng: np.random.Generator) -> None:
+    canvas, stage = pen.canvas, pen.stage
     dark = colour * 0.85
     y0, y1 = quad[:, 1].min(), stage.height + 2
     x_lo, x_hi = quad[:, 0].min(), quad[:, 0].max()
@@ -175,9 +169,10 @@ def _clip_to_quad(points: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
 
 
 def road_outline(
-    stage: Stage, rng: np.random.Generator, start_x: float, end: tuple[float, float], width_eyes: float
+    pen: Pen, start_x: float, end: tuple[float, float], width_eyes: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """The centre line (rows from the bottom edge up to `end`) and half-widths of a winding road or river."""
+    stage, rng = pen.stage, pen.rng
     end_x, end_y = end
     bend = stage.width * rng.uniform(0.08, 0.2) * rng.choice([-1, 1])
     control = np.array([
@@ -198,7 +193,8 @@ def ribbon(centre: np.ndarray, half: np.ndarray) -> np.ndarray:
     return np.concatenate([left, right[::-1]])
 
 
-def draw_road(canvas: SceneCanvas, stage: Stage, light: Light, centre: np.ndarray, half: np.ndarray) -> None:
+def draw_road(pen: Pen, centre: np.ndarray, half: np.ndarray) -> None:
+    canvas, stage, light = pen.canvas, pen.stage, pen.light
     canvas.begin("road")
     near, far = light["earth"], light.far(light["earth"], 0.0)
     top, bottom = centre[:, 1].min(), stage.height
@@ -214,10 +210,9 @@ def draw_road(canvas: SceneCanvas, stage: Stage, light: Light, centre: np.ndarra
         canvas.polygon(ribbon(line, np.maximum(half * 0.05, 0.6)), near * 0.8, alpha=0.6)
 
 
-def draw_forest(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, base_y: float, x0: float, x1: float
-) -> None:
+def draw_forest(pen: Pen, base_y: float, x0: float, x1: float) -> None:
     """A forest edge: a band of crowns whose bumpy top is the silhouette of the trees."""
+    canvas, stage, light, rng = pen
     canvas.begin("forest")
     tree = stage.eye(base_y) * rng.uniform(3.5, 5.0)
     xs = np.linspace(x0, x1, max(40, int((x1 - x0) / 3)))

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def place_standing(d: _Drawing) -> None:
     from .composer import _Item
 
-    stage, light, rng, plan, canvas = d.stage, d.light, d.rng, d.plan, d.canvas
+    stage, rng, plan, pen = d.stage, d.rng, d.plan, d.pen
     w = stage.width
 
     def add(y: float, draw) -> None:
@@ -39,7 +39,7 @@ def place_standing(d: _Drawing) -> None:
         y = stage.y_at(rng.uniform(0.08, 0.2))
         reach = rng.uniform(0.35, 0.75) * w
         x0, x1 = (-0.02 * w, reach) if plan.mass_side < 0 else (w - reach, 1.02 * w)
-        add(y, lambda y=y, x0=x0, x1=x1: land.draw_forest(canvas, stage, light, rng, y, x0, x1))
+        add(y, lambda y=y, x0=x0, x1=x1: land.draw_forest(pen, y, x0, x1))
         d.at("forest", (x0 + x1) / 2, y)
 
     buildings: list[tuple[float, float]] = []
@@ -50,9 +50,7 @@ def place_standing(d: _Drawing) -> None:
         spread = w * rng.uniform(0.16, 0.28)
         add(
             y,
-            lambda x=x, y=y, church=church: structures.draw_village(
-                canvas, stage, light, rng, x, y, spread, church, d.light_side
-            ),
+            lambda x=x, y=y, church=church: structures.draw_village(pen, x, y, spread, church, d.light_side),
         )
         d.at("village", x, y)
         buildings.append((x, y))
@@ -60,7 +58,7 @@ def place_standing(d: _Drawing) -> None:
             d.at("church", church, y)
     elif d.has("church"):
         x = on_land(focal_y, d.focal_x, stage.eye(focal_y) * 3) or d.focal_x
-        add(focal_y, lambda x=x: structures.draw_church(canvas, stage, light, rng, x, focal_y, d.light_side))
+        add(focal_y, lambda x=x: structures.draw_church(pen, x, focal_y, d.light_side))
         d.at("church", x, focal_y)
         buildings.append((x, focal_y))
     if d.has("houses"):
@@ -69,13 +67,13 @@ def place_standing(d: _Drawing) -> None:
         for k in range(count):
             y = focal_y * (1 + 0.04 * k) if plan.focal == "houses" else stage.y_at(focal_n * rng.uniform(1.1, 1.8))
             preferred = base_x + (k - (count - 1) / 2) * stage.eye(y) * rng.uniform(2.5, 4.0)
-            x = on_land(y, preferred, stage.eye(y) * 1.5)
-            if x is None:
+            house_x = on_land(y, preferred, stage.eye(y) * 1.5)
+            if house_x is None:
                 continue
-            side = 1 if x < w / 2 else -1
-            add(y, lambda x=x, y=y, side=side: structures.draw_house(canvas, stage, light, rng, x, y, side))
-            d.at("houses", x, y)
-            buildings.append((x, y))
+            side = 1 if house_x < w / 2 else -1
+            add(y, lambda x=house_x, y=y, side=side: structures.draw_house(pen, x, y, side))
+            d.at("houses", house_x, y)
+            buildings.append((house_x, y))
 
     if d.has("bridge") and d.river is not None:
         centre, half = d.river
@@ -90,7 +88,7 @@ def place_standing(d: _Drawing) -> None:
         cx, hw = centre[i, 0], half[i]
         x0, x1 = cx - hw * 1.35, cx + hw * 1.35
         arched = rng.random() < 0.45
-        add(y, lambda x0=x0, x1=x1, y=y: structures.draw_bridge(canvas, stage, light, rng, x0, x1, y, arched))
+        add(y, lambda x0=x0, x1=x1, y=y: structures.draw_bridge(pen, x0, x1, y, arched))
         d.at("bridge", cx, y)
         d.bridge = (x0, x1, y, arched)
 
@@ -100,9 +98,7 @@ def place_standing(d: _Drawing) -> None:
         rows = stage.y_at(0.45)
         add(
             rows,
-            lambda: end_holder.setdefault(
-                "end", structures.draw_harbour_wall(canvas, stage, light, rng, plan.mass_side)
-            ),
+            lambda: end_holder.setdefault("end", structures.draw_harbour_wall(pen, plan.mass_side)),
         )
         wall_end = end_holder
         d.at("harbour wall", w * (0.5 + plan.mass_side * 0.25), rows)
@@ -112,7 +108,7 @@ def place_standing(d: _Drawing) -> None:
     _trees(d, add, buildings)
     if d.has("orchard"):
         x0, x1 = -0.05 * w, 1.05 * w
-        add(stage.y_at(0.3), lambda: things.draw_orchard(canvas, stage, light, rng, x0, x1, d.light_side))
+        add(stage.y_at(0.3), lambda: things.draw_orchard(pen, x0, x1, d.light_side))
         d.at("orchard", w / 2, stage.y_at(0.3))
     if d.has("cypresses"):
         _cypresses(d, add)
@@ -121,7 +117,7 @@ def place_standing(d: _Drawing) -> None:
 
 
 def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
-    stage, light, rng, canvas = d.stage, d.light, d.rng, d.canvas
+    stage, rng, pen = d.stage, d.rng, d.pen
     if not d.has("trees"):
         return
     spots = []
@@ -138,15 +134,15 @@ def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
     if d.plan.focal == "trees":
         spots.append((d.focal_x, stage.y_at(rng.uniform(0.3, 0.45))))
     for x, y in spots:
-        x = stage.land_x(y, x, stage.eye(y) * 1.2)
-        if x is None or y >= stage.height:
+        tree_x = stage.land_x(y, x, stage.eye(y) * 1.2)
+        if tree_x is None or y >= stage.height:
             continue
-        add(y, lambda x=x, y=y: things.draw_tree(canvas, stage, light, rng, x, y, d.light_side, 3.2))
-        d.at("trees", x, y)
+        add(y, lambda x=tree_x, y=y: things.draw_tree(pen, x, y, d.light_side, 3.2))
+        d.at("trees", tree_x, y)
 
 
 def _cypresses(d: _Drawing, add) -> None:
-    stage, light, rng, canvas, plan = d.stage, d.light, d.rng, d.canvas, d.plan
+    stage, rng, pen, plan = d.stage, d.rng, d.pen, d.plan
     big = stage.height * rng.uniform(0.7, 0.95)
     y = stage.height * 1.02
     x = stage.land_x(stage.height - 2, d.mass_x + rng.normal(0, stage.width * 0.04), big * 0.08)
@@ -154,7 +150,7 @@ def _cypresses(d: _Drawing, add) -> None:
         y = stage.y_at(0.35)
         x = stage.land_x(y, d.mass_x, 4) or d.mass_x
         big = stage.eye(y) * 9
-    add(y, lambda x=x, y=y, big=big: things.draw_cypress(canvas, stage, light, rng, x, y, d.light_side, big))
+    add(y, lambda x=x, y=y, big=big: things.draw_cypress(pen, x, y, d.light_side, big))
     d.at("cypresses", x, y - big / 2)
     if rng.random() < 0.5:
         y2 = stage.y_at(rng.uniform(0.3, 0.6))
@@ -162,16 +158,14 @@ def _cypresses(d: _Drawing, add) -> None:
         if x2 is not None:
             add(
                 y2,
-                lambda x2=x2, y2=y2: things.draw_cypress(
-                    canvas, stage, light, rng, x2, y2, d.light_side, stage.eye(y2) * 7
-                ),
+                lambda x2=x2, y2=y2: things.draw_cypress(pen, x2, y2, d.light_side, stage.eye(y2) * 7),
             )
 
 
 def _figures(d: _Drawing, add) -> None:
-    stage, light, rng, canvas = d.stage, d.light, d.rng, d.canvas
+    stage, rng, pen = d.stage, d.rng, d.pen
     count = int(rng.integers(1, 4))
-    bridge = getattr(d, "bridge", None)
+    bridge = d.bridge
     if bridge is not None and rng.random() < 0.6:
         x0, x1, y, arched = bridge
         for k in range(count):
@@ -191,10 +185,11 @@ def _figures(d: _Drawing, add) -> None:
             x, y = centre[i, 0] + half[i] * rng.uniform(-0.5, 0.5), centre[i, 1]
         else:
             y = stage.y_at(rng.uniform(0.25, 0.6))
-            x = stage.land_x(y, d.focal_x + rng.normal(0, stage.width * 0.1), 3)
-            if x is None:
+            found = stage.land_x(y, d.focal_x + rng.normal(0, stage.width * 0.1), 3)
+            if found is None:
                 continue
-        add(y, lambda x=x, y=y: things.draw_figure(canvas, stage, light, rng, x, y))
+            x = found
+        add(y, lambda x=x, y=y: things.draw_figure(pen, x, y))
         d.at("figures", x, y)
 
 
@@ -203,12 +198,12 @@ def _figure_on(d: _Drawing, x: float, foot: float, ground: float) -> None:
     stage = d.stage
     saved = stage.horizon
     stage.horizon = saved - (ground - foot)  # a person on the deck looks as tall as one at the bridge's foot
-    things.draw_figure(d.canvas, stage, d.light, d.rng, x, foot)
+    things.draw_figure(d.pen, x, foot)
     stage.horizon = saved
 
 
 def _boats(d: _Drawing, add, wall_end) -> None:
-    stage, light, rng, canvas, plan = d.stage, d.light, d.rng, d.canvas, d.plan
+    stage, rng, pen, plan = d.stage, d.rng, d.pen, d.plan
     storm = "storm" in plan.moods
     harbour = wall_end is not None
     count = int(rng.integers(3, 6)) if harbour else int(rng.integers(1, 4))
@@ -229,6 +224,6 @@ def _boats(d: _Drawing, add, wall_end) -> None:
         sails = not harbour or rng.random() < 0.3
         add(
             y + 0.25,
-            lambda x=x, y=y, tilt=tilt, sails=sails: structures.draw_boat(canvas, stage, light, rng, x, y, tilt, sails),
+            lambda x=x, y=y, tilt=tilt, sails=sails: structures.draw_boat(pen, x, y, tilt, sails),
         )
         d.at("boats", x, y)

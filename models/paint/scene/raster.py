@@ -60,6 +60,8 @@ class SceneCanvas:
         if shade is not None:
             ys, xs = np.mgrid[top : top + mask.shape[0], left : left + mask.shape[1]].astype(np.float32)
             colour = shade(ys, xs)
+        if colour is None:
+            raise ValueError("a polygon needs a colour or a shade")
         self.fill_mask(mask, top, left, colour, alpha)
 
     def ellipse(self, cx: float, cy: float, rx: float, ry: float, colour: Colour, alpha: float = 1.0) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .light import Light
-from .raster import SceneCanvas, blob, mix
-from .stage import Stage
+from .raster import blob, mix
+from .stage import Pen
 
 
-def draw_sky(canvas: SceneCanvas, stage: Stage, light: Light) -> None:
+def draw_sky(pen: Pen) -> None:
+    canvas, stage, light = pen.canvas, pen.stage, pen.light
     canvas.begin("sky")
     zenith, horizon = light["zenith"], light["horizon"]
     # The sky runs past the horizon a little: whatever stands on the horizon overlaps it.
@@ -18,7 +18,8 @@ def draw_sky(canvas: SceneCanvas, stage: Stage, light: Light) -> None:
     canvas.vertical_gradient(stage.horizon + 2, stage.height, below)
 
 
-def draw_sun(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: float) -> tuple[float, float]:
+def draw_sun(pen: Pen, x: float, y: float) -> tuple[float, float]:
+    canvas, stage, light = pen.canvas, pen.stage, pen.light
     canvas.begin("sun")
     radius = stage.unit * (0.075 if light.sun_low else 0.05)
     canvas.glow(x, y, radius * 2.6, mix(light["sun"], light["horizon"], 0.3), 0.9)
@@ -27,7 +28,8 @@ def draw_sun(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: float
     return x, y
 
 
-def draw_moon(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: float, rng: np.random.Generator) -> None:
+def draw_moon(pen: Pen, x: float, y: float) -> None:
+    canvas, stage, light, rng = pen
     canvas.begin("moon")
     radius = stage.unit * rng.uniform(0.04, 0.055)
     canvas.glow(x, y, radius * 2.2, mix(light["moon"], light["zenith"], 0.4), 0.7)
@@ -42,9 +44,8 @@ def draw_moon(canvas: SceneCanvas, stage: Stage, light: Light, x: float, y: floa
         canvas.ellipse(x + side * offset, y - radius * 0.15, radius * 0.92, radius * 0.92, sky)
 
 
-def draw_stars(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, avoid: list[tuple[float, float, float]]
-) -> None:
+def draw_stars(pen: Pen, avoid: list[tuple[float, float, float]]) -> None:
+    canvas, stage, light, rng = pen
     canvas.begin("stars")
     count = int(rng.integers(12, 22))
     placed = 0
@@ -61,10 +62,11 @@ def draw_stars(
         placed += 1
 
 
-def draw_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, storm: bool) -> None:
+def draw_clouds(pen: Pen, storm: bool) -> None:
+    canvas, stage, light, rng = pen
     canvas.begin("clouds")
     if storm:
-        _storm_clouds(canvas, stage, light, rng)
+        _storm_clouds(pen)
         return
     count = int(2 + light.cloudiness * 6 + rng.integers(0, 3))
     for _ in range(count):
@@ -75,23 +77,15 @@ def draw_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.
         shade = light.far(light["cloud shade"], 0.2 + 0.5 * depth)
         if light.sun_low:  # at dusk and dawn clouds lie in long thin streaks, lit from below
             width = stage.width * (0.2 + 0.35 * depth)
-            _streak(canvas, rng, x, y, width, width * rng.uniform(0.03, 0.06), shade, base)
+            _streak(pen, x, y, width, width * rng.uniform(0.03, 0.06), shade, base)
         else:
             width = stage.width * (0.10 + 0.22 * depth)
-            _cloud(canvas, rng, x, y, width, width * rng.uniform(0.25, 0.4) * (0.6 + 0.4 * depth), shade, base)
+            _cloud(pen, x, y, width, width * rng.uniform(0.25, 0.4) * (0.6 + 0.4 * depth), shade, base)
 
 
-def _streak(
-    canvas: SceneCanvas,
-    rng: np.random.Generator,
-    x: float,
-    y: float,
-    width: float,
-    height: float,
-    shade: np.ndarray,
-    lit: np.ndarray,
-) -> None:
+def _streak(pen: Pen, x: float, y: float, width: float, height: float, shade: np.ndarray, lit: np.ndarray) -> None:
     """A long cloud tapering at both ends: its body in shade, its underside catching the low sun."""
+    canvas, rng = pen.canvas, pen.rng
     ts = np.linspace(-1, 1, 40)
     wave = 1 + 0.25 * np.sin(ts * rng.uniform(4, 8) + rng.uniform(0, 6))
     thickness = height * (1 - ts**2) ** 0.7 * wave
@@ -109,8 +103,7 @@ def _streak(
 
 
 def _cloud(
-    canvas: SceneCanvas,
-    rng: np.random.Generator,
+    pen: Pen,
     x: float,
     y: float,
     width: float,
@@ -120,6 +113,7 @@ def _cloud(
     lumps: int | None = None,
 ) -> None:
     """A cumulus: a row of overlapping lumps on a flat base, shaded below and lit above."""
+    canvas, rng = pen.canvas, pen.rng
     lumps = lumps or int(rng.integers(3, 6))
     for k in range(lumps):
         t = (k + 0.5) / lumps - 0.5
@@ -135,8 +129,9 @@ def _cloud(
         canvas.polygon(blob(lx, y - ry * 0.75, rx, ry, rng, 0.12, 7), lit)
 
 
-def _storm_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator) -> None:
+def _storm_clouds(pen: Pen) -> None:
     """Heavy billowing banks over most of the sky, darkest overhead, with one break where light comes through."""
+    canvas, stage, light, rng = pen
     gap_x = rng.uniform(0.25, 0.75) * stage.width
     gap_y = stage.horizon * rng.uniform(0.45, 0.7)
     canvas.glow(gap_x, gap_y, stage.unit * 0.2, light["cloud"], 1.0)
@@ -153,4 +148,4 @@ def _storm_clouds(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.rando
         height = stage.horizon * rng.uniform(0.16, 0.26) * (1 - 0.45 * t)
         dark = mix(light["cloud shade"], light["horizon"], 0.45 * t) * rng.uniform(0.9, 1.08)
         lit = mix(dark, light["cloud"], rng.uniform(0.3, 0.5))
-        _cloud(canvas, rng, x, y, width, height, dark, lit, lumps=int(rng.integers(4, 8)))
+        _cloud(pen, x, y, width, height, dark, lit, lumps=int(rng.integers(4, 8)))

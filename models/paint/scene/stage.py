@@ -8,10 +8,12 @@ nearer it stands (its height in eye-heights times `eye(y)`), and fades toward th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
-from .raster import polygon_mask
+from .light import Light
+from .raster import SceneCanvas, polygon_mask
 
 EYE_SCALE = 0.45  # one eye-height at the bottom edge, as a share of the frame's height
 
@@ -75,3 +77,13 @@ class Stage:
             if ok[max(0, x - margin) : x + margin].all():
                 return float(x)
         return None
+
+
+class Pen(NamedTuple):
+    """What every drawing function draws with: the canvas, the stage (where things stand and how big
+    they look), the light (colours) and the scene's seeded random numbers."""
+
+    canvas: SceneCanvas
+    stage: Stage
+    light: Light
+    rng: np.random.Generator

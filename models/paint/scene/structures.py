@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .light import Light
-from .raster import SceneCanvas, mix
-from .stage import Stage
+from .raster import mix
+from .stage import Pen
 
 
 def draw_house(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
+    pen: Pen,
     x: float,
     y: float,
     side: int,
@@ -26,6 +22,7 @@ def draw_house(
     roof: np.ndarray | None = None,
 ) -> None:
     """A house with its gable toward the viewer and one side wall showing on `side` (-1 left, 1 right)."""
+    canvas, stage, light, rng = pen
     canvas.begin(name)
     near = stage.nearness(y)
     size = stage.eye(y) * size_eyes * rng.uniform(0.85, 1.15)
@@ -87,17 +84,9 @@ def _rect(left: float, bottom: float, width: float, height: float) -> np.ndarray
     return np.array([(left, bottom), (left + width, bottom), (left + width, bottom - height), (left, bottom - height)])
 
 
-def draw_church(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
-    x: float,
-    y: float,
-    side: int,
-    size_eyes: float = 4.5,
-) -> None:
+def draw_church(pen: Pen, x: float, y: float, side: int, size_eyes: float = 4.5) -> None:
     """A church: a long nave seen from the side and a tower with a tall spire at one end."""
+    canvas, stage, light, rng = pen
     canvas.begin("church")
     near = stage.nearness(y)
     size = stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1)
@@ -135,17 +124,10 @@ def draw_church(
 
 
 def draw_village(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
-    x: float,
-    y: float,
-    spread: float,
-    church_at: float | None,
-    side: int,
+    pen: Pen, x: float, y: float, spread: float, church_at: float | None, side: int
 ) -> list[tuple[str, float, float]]:
     """Houses clustered around (x, y), far ones first; returns what stands where (for the depth order)."""
+    canvas, stage, light, rng = pen
     count = int(rng.integers(5, 10))
     eye = stage.eye(y)
     church_y = y - eye * 0.12
@@ -166,18 +148,17 @@ def draw_village(
     ]
     for kind, hx, hy in spots:
         if kind == "church":
-            draw_church(canvas, stage, light, rng, hx, hy, side)
+            draw_church(pen, hx, hy, side)
         else:
             roof = roofs[int(rng.integers(len(roofs)))]
-            draw_house(canvas, stage, light, rng, hx, hy, 1 if hx < x else -1, 2.6, name="village", roof=roof)
+            draw_house(pen, hx, hy, 1 if hx < x else -1, 2.6, name="village", roof=roof)
     return spots
 
 
-def draw_harbour_wall(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, side: int
-) -> tuple[float, float]:
+def draw_harbour_wall(pen: Pen, side: int) -> tuple[float, float]:
     """A stone pier from the frame's edge on `side` out into the water, with a light tower at its end;
     returns the end's foot point (boats moor near it)."""
+    canvas, stage, light, rng = pen
     canvas.begin("harbour wall")
     w = stage.width
     root_n, end_n = rng.uniform(0.45, 0.7), rng.uniform(0.12, 0.25)
@@ -191,15 +172,15 @@ def draw_harbour_wall(
     top_h = np.array([stage.eye(yy) * 0.35 for yy in ys])
     stone, shade = light["stone"], light["stone shade"]
     face = np.concatenate([np.stack([xs, ys - front_h], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
-    canvas.polygon(face, shade=lambda yy, xx: _far_shade(stage, light, shade, yy))
+    canvas.polygon(face, shade=lambda yy, xx: _far_shade(pen, shade, yy))
     top = np.concatenate([np.stack([xs, ys - front_h - top_h], 1), np.stack([xs[::-1], (ys - front_h)[::-1]], 1)])
-    canvas.polygon(top, shade=lambda yy, xx: _far_shade(stage, light, stone, yy))
+    canvas.polygon(top, shade=lambda yy, xx: _far_shade(pen, stone, yy))
     coping = np.concatenate(
         [np.stack([xs, ys - front_h - top_h * 0.15], 1), np.stack([xs[::-1], (ys - front_h * 0.9)[::-1]], 1)]
     )
-    canvas.polygon(coping, shade=lambda yy, xx: _far_shade(stage, light, mix(stone, light["wall"], 0.5), yy))
+    canvas.polygon(coping, shade=lambda yy, xx: _far_shade(pen, mix(stone, light["wall"], 0.5), yy))
     waterline = np.concatenate([np.stack([xs, ys - front_h * 0.25], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
-    canvas.polygon(waterline, shade=lambda yy, xx: _far_shade(stage, light, shade * 0.6, yy))
+    canvas.polygon(waterline, shade=lambda yy, xx: _far_shade(pen, shade * 0.6, yy))
     eye = stage.eye(end_y)
     tower = eye * 2.2
     base = end_y - eye * 0.55
@@ -215,23 +196,16 @@ def draw_harbour_wall(
     return end_x, end_y
 
 
-def _far_shade(stage: Stage, light: Light, colour: np.ndarray, ys: np.ndarray) -> np.ndarray:
+def _far_shade(pen: Pen, colour: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    stage, light = pen.stage, pen.light
     n = np.clip((ys - stage.horizon) / max(stage.height - stage.horizon, 1), 0, 1)[..., None]
     fade = light.haze * (1 - n) ** 1.6
     return colour * (1 - fade) + light["horizon"] * fade
 
 
-def draw_bridge(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
-    x0: float,
-    x1: float,
-    y: float,
-    arched: bool,
-) -> None:
+def draw_bridge(pen: Pen, x0: float, x1: float, y: float, arched: bool) -> None:
     """A stone bridge across the water between x0 and x1 at row y: a deck on arches (or one high arch)."""
+    canvas, stage, light = pen.canvas, pen.stage, pen.light
     canvas.begin("bridge")
     near = stage.nearness(y)
     eye = stage.eye(y)
@@ -262,18 +236,9 @@ def draw_bridge(
     canvas.polygon(rail, light.far(light["stone shade"], near))
 
 
-def draw_boat(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
-    x: float,
-    y: float,
-    tilt: float = 0.0,
-    sails: bool = True,
-    length_eyes: float = 1.7,
-) -> None:
+def draw_boat(pen: Pen, x: float, y: float, tilt: float = 0.0, sails: bool = True, length_eyes: float = 1.7) -> None:
     """A boat afloat at (x, y): a curved hull, a mast and, under way, one or two sails."""
+    canvas, stage, light, rng = pen
     canvas.begin("boats")
     near = stage.nearness(y)
     length = stage.eye(y) * length_eyes * rng.uniform(0.8, 1.2)

@@ -8,24 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .light import Light
-from .raster import SceneCanvas, blob, catmull_rom, mix
-from .stage import Stage
+from .raster import blob, catmull_rom, mix
+from .stage import Pen
 
 
 def draw_tree(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
-    x: float,
-    y: float,
-    light_side: int,
-    height_eyes: float = 4.0,
-    blossom: bool = False,
-    name: str = "trees",
+    pen: Pen, x: float, y: float, light_side: int, height_eyes: float = 4.0, blossom: bool = False, name: str = "trees"
 ) -> None:
     """A round tree: a trunk and a crown of a few lumps, shaded on one side and lit on the other."""
+    canvas, stage, light, rng = pen
     canvas.begin(name)
     near = stage.nearness(y)
     height = stage.eye(y) * height_eyes * rng.uniform(0.8, 1.2)
@@ -67,17 +58,9 @@ def draw_tree(
         canvas.polygon(blob(x + ox, crown_y + oy, r, r * 0.9, rng, 0.15, 6), lit)
 
 
-def draw_cypress(
-    canvas: SceneCanvas,
-    stage: Stage,
-    light: Light,
-    rng: np.random.Generator,
-    x: float,
-    y: float,
-    light_side: int,
-    height: float,
-) -> None:
+def draw_cypress(pen: Pen, x: float, y: float, light_side: int, height: float) -> None:
     """A cypress: a tall dark flame, widest a third of the way up, its edge wavering as it rises."""
+    canvas, stage, light, rng = pen
     canvas.begin("cypresses")
     near = stage.nearness(y)
     width = height * rng.uniform(0.13, 0.18)
@@ -97,10 +80,9 @@ def draw_cypress(
     canvas.polygon(streak, light.far(mix(light["cypress"], light["foliage light"], 0.45), near))
 
 
-def draw_orchard(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x0: float, x1: float, light_side: int
-) -> None:
+def draw_orchard(pen: Pen, x0: float, x1: float, light_side: int) -> None:
     """Rows of small trees across the ground, spaced evenly on the ground (closer on screen far away)."""
+    canvas, stage, light, rng = pen
     blossom = light.blossom or rng.random() < 0.3
     rows = []
     n = rng.uniform(0.12, 0.2)
@@ -114,12 +96,13 @@ def draw_orchard(
         x = x0 + offset
         while x < x1:
             if not stage.is_water(x, y):
-                draw_tree(canvas, stage, light, rng, x, y, light_side, 2.4, blossom, name="orchard")
+                draw_tree(pen, x, y, light_side, 2.4, blossom, name="orchard")
             x += spacing
 
 
-def draw_figure(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, y: float) -> None:
+def draw_figure(pen: Pen, x: float, y: float) -> None:
     """A person seen from afar: a coat, a head, perhaps a hat; about one eye-height tall."""
+    canvas, stage, light, rng = pen
     canvas.begin("figures")
     near = stage.nearness(y)
     height = stage.eye(y) * rng.uniform(1.0, 1.15)

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .land import ribbon
-from .light import Light
-from .raster import SceneCanvas, catmull_rom, mix, polygon_mask
-from .stage import Stage
+from .raster import catmull_rom, mix, polygon_mask
+from .stage import Pen
 
 
-def _water_shade(stage: Stage, light: Light):
+def _water_shade(pen: Pen):
+    stage, light = pen.stage, pen.light
     far = mix(light["sea"], light["horizon"], 0.55)
     near = light["sea"] * 0.85
 
@@ -24,9 +24,10 @@ def _water_shade(stage: Stage, light: Light):
     return shade
 
 
-def sea_outline(stage: Stage, rng: np.random.Generator, shore_side: int) -> np.ndarray:
+def sea_outline(pen: Pen, shore_side: int) -> np.ndarray:
     """The sea's polygon: everything below the horizon, less a shore on `shore_side` (-1, 1; 0: none)
     that comes forward from the horizon to the bottom edge."""
+    stage, rng = pen.stage, pen.rng
     w, h, hz = stage.width, stage.height, stage.horizon
     if shore_side == 0:
         return np.array([(-2, hz), (w + 2, hz), (w + 2, h + 2), (-2, h + 2)], float)
@@ -47,14 +48,16 @@ def sea_outline(stage: Stage, rng: np.random.Generator, shore_side: int) -> np.n
     return np.concatenate([stage.shore, [(corner, h + 4), (corner, hz)]])
 
 
-def draw_sea(canvas: SceneCanvas, stage: Stage, light: Light, outline: np.ndarray) -> None:
+def draw_sea(pen: Pen, outline: np.ndarray) -> None:
+    canvas, stage = pen.canvas, pen.stage
     canvas.begin("sea")
     stage.add_water(outline)
-    canvas.polygon(outline, shade=_water_shade(stage, light))
+    canvas.polygon(outline, shade=_water_shade(pen))
 
 
-def draw_lake(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, centre_x: float) -> None:
+def draw_lake(pen: Pen, centre_x: float) -> None:
     """A lake from just below the horizon forward, whose surface mirrors the rows above the horizon."""
+    canvas, stage, light, rng = pen
     canvas.begin("lake")
     w, hz = stage.width, stage.horizon
     near = stage.y_at(rng.uniform(0.25, 0.45))
@@ -76,26 +79,24 @@ def draw_lake(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Ge
     mirrored = np.clip(2 * int(hz) - rows, 0, stage.height - 1)
     reflection = canvas.rgb[mirrored, left : left + mask.shape[1]].copy()
     ys = np.broadcast_to(rows[:, None], mask.shape).astype(np.float32)
-    surface = _water_shade(stage, light)(ys, ys)
+    surface = _water_shade(pen)(ys, ys)
     colour = reflection * 0.8 * 0.45 + surface * 0.55
     canvas.fill_mask(mask, top, left, colour)
-    _ripples(canvas, stage, light, rng, outline, 0.2)
+    _ripples(pen, outline, 0.2)
 
 
-def draw_river(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, centre: np.ndarray, half: np.ndarray
-) -> None:
+def draw_river(pen: Pen, centre: np.ndarray, half: np.ndarray) -> None:
+    canvas, stage, light, rng = pen
     canvas.begin("river")
     outline = ribbon(centre, half)
     stage.add_water(outline)
-    canvas.polygon(outline, shade=_water_shade(stage, light))
-    _ripples(canvas, stage, light, rng, outline, 0.25)
+    canvas.polygon(outline, shade=_water_shade(pen))
+    _ripples(pen, outline, 0.25)
 
 
-def _ripples(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, outline: np.ndarray, amount: float
-) -> None:
+def _ripples(pen: Pen, outline: np.ndarray, amount: float) -> None:
     """Short light strokes across the water, longer near the viewer."""
+    canvas, stage, light, rng = pen
     top, bottom = outline[:, 1].min(), outline[:, 1].max()
     colour = mix(light["horizon"], light["foam"], 0.3)
     for _ in range(int(40 * amount)):
@@ -112,9 +113,10 @@ def _ripples(
         )
 
 
-def draw_waves(canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, roughness: float) -> None:
+def draw_waves(pen: Pen, roughness: float) -> None:
     """Rows of wave crests, small toward the horizon: on a calm sea thin lines a little lighter than the
     water; on a rough one dark swells, each with a line of foam along its crest."""
+    canvas, stage, light, rng = pen
     canvas.begin("waves")
     crest_colour = mix(light["sea"], light["horizon"], 0.45) if roughness < 0.5 else light["foam"]
     swell = mix(light["sea"] * 0.7, light["zenith"], 0.15)
@@ -159,7 +161,8 @@ class GreatWave:
     height: float
 
 
-def great_wave_shape(stage: Stage, rng: np.random.Generator, side: int) -> GreatWave:
+def great_wave_shape(pen: Pen, side: int) -> GreatWave:
+    stage, rng = pen.stage, pen.rng
     w, h = stage.width, stage.height
     height = h - stage.horizon * rng.uniform(0.35, 0.6)
     width = w * rng.uniform(0.5, 0.65)
@@ -198,7 +201,8 @@ def great_wave_shape(stage: Stage, rng: np.random.Generator, side: int) -> Great
     )
 
 
-def draw_great_wave(canvas: SceneCanvas, light: Light, rng: np.random.Generator, wave: GreatWave) -> None:
+def draw_great_wave(pen: Pen, wave: GreatWave) -> None:
+    canvas, light, rng = pen.canvas, pen.light, pen.rng
     canvas.begin("waves")
     canvas.polygon(wave.body, light["sea"] * 0.75)
     canvas.polygon(wave.hollow, mix(light["sea"], light["foam"], 0.35))
@@ -212,10 +216,9 @@ def draw_great_wave(canvas: SceneCanvas, light: Light, rng: np.random.Generator,
         canvas.ellipse(cx, cy, r, r, light["foam"])
 
 
-def draw_light_path(
-    canvas: SceneCanvas, stage: Stage, light: Light, rng: np.random.Generator, x: float, colour: np.ndarray
-) -> None:
+def draw_light_path(pen: Pen, x: float, colour: np.ndarray) -> None:
     """Glitter on the water under a low sun or the moon: horizontal strokes that spread toward the viewer."""
+    canvas, stage, rng = pen.canvas, pen.stage, pen.rng
     canvas.begin("sea")
     for _ in range(45):
         n = rng.uniform(0.0, 1.0) ** 1.5
