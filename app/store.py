@@ -114,14 +114,30 @@ class Store:
                 target, timeout=BUSY_SECONDS, check_same_thread=False, isolation_level=None, uri=self.read_only
             )
             try:
+                self._prepare_while_busy()
+            except BaseException:
+                self._connection.close()
+                raise
+
+    def _prepare_while_busy(self) -> None:
+        """Switch to WAL, set the pragmas and migrate, retrying while another process does the same.
+        SQLite answers 'database is locked' at once, without waiting `timeout`, when two connections
+        switch a new file to WAL together (its busy handler is skipped to avoid a deadlock)."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
                 if not self.read_only:
                     self._connection.execute("PRAGMA journal_mode=WAL")
                 self._connection.execute("PRAGMA synchronous=NORMAL")
                 self._connection.execute("PRAGMA foreign_keys=ON")
                 self._migrate()
-            except BaseException:
-                self._connection.close()
-                raise
+                return
+            except (sqlite3.OperationalError, StoreError) as error:
+                cause = error.__cause__ if isinstance(error, StoreError) else error
+                busy = isinstance(cause, sqlite3.OperationalError) and "locked" in str(cause).lower()
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def close(self) -> None:
         with self._lock:
