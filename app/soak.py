@@ -218,7 +218,11 @@ class SoakSession:
         try:
             paint.render()
             self.spin(self.random.uniform(2, 6))
-            paint.cancel_running_job()
+            # Esc stops the running job; a user presses it again while anything is still going.
+            for _ in range(20):
+                if not paint.cancel_running_job():
+                    break
+                self.spin(0.5)
             self.wait_idle(paint)
         finally:
             paint.controls.best_check.setChecked(False)
