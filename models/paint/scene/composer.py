@@ -159,7 +159,7 @@ class _Drawing:
             if self.has("fields"):
                 land.draw_fields(self.pen, plan.wheat, self.focal_x)
             if self.has("hills") and not self.has("sea") and rng.random() < 0.6:
-                land.draw_near_hill(self.pen, plan.mass_side)
+                land.draw_near_hill(self.pen, plan.mass_side, fields=self.has("fields"))
         if self.has("sea"):
             water.draw_sea(self.pen, water.sea_outline(self.pen, plan.mass_side if plan.shore else 0))
         if self.has("lake"):

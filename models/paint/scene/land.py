@@ -67,9 +67,9 @@ def draw_far_hills(pen: Pen, layers: int = 2) -> None:
         canvas.polygon(_closed(xs * stage.width, profile, stage.horizon + 3), colour)
 
 
-def draw_near_hill(pen: Pen, side: int) -> float:
-    """A slope in the middle distance rising toward `side` (-1 left, 1 right), with field strips along it;
-    returns the row of its lowest ridge point (things beyond it are partly hidden)."""
+def draw_near_hill(pen: Pen, side: int, fields: bool = False) -> None:
+    """A slope in the middle distance rising toward `side` (-1 left, 1 right), with strips along it (fields,
+    when the scene has fields)."""
     canvas, stage, light, rng = pen
     canvas.begin("hills")
     w = stage.width
@@ -80,13 +80,14 @@ def draw_near_hill(pen: Pen, side: int) -> float:
     base = light.far(light["wheat"] if rng.random() < 0.35 and not light.snow else light["hills"], 0.45)
     canvas.polygon(_closed(xs * w, profile, stage.height + 2), base)
     strips = int(rng.integers(2, 4))
+    if fields:
+        canvas.begin("fields")
     for k in range(strips):  # field strips that follow the hill's shape
         offset = (stage.height - profile.min()) * (0.12 + 0.22 * k + 0.05 * rng.random())
         band = (stage.height - profile.min()) * 0.09 * (1 + k * 0.5)
         top = profile + offset
         colour = light.far(mix(base, light["grass"] if k % 2 else light["wheat"], 0.5), 0.5 + 0.15 * k)
         canvas.polygon(_closed(xs * w, top, 0.0, top=top + band), colour)
-    return float(profile.max())
 
 
 def draw_ground(pen: Pen) -> None:

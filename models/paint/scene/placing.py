@@ -28,9 +28,6 @@ def place_standing(d: _Drawing) -> None:
     def add(y: float, draw) -> None:
         d.items.append(_Item(y, draw))
 
-    def on_land(y: float, x: float, half: float) -> float | None:
-        return stage.land_x(y, x, half)
-
     # Where the focal building stands: the learned focal point's column, a little into the distance.
     focal_n = float(np.clip((plan.focal_y - plan.horizon) / max(1 - plan.horizon, 0.05), 0.08, 0.3))
     focal_y = stage.y_at(focal_n * rng.uniform(0.8, 1.2))
@@ -45,7 +42,7 @@ def place_standing(d: _Drawing) -> None:
     buildings: list[tuple[float, float]] = []
     if d.has("village"):
         y = stage.y_at(float(np.clip(focal_n, 0.12, 0.28)) * rng.uniform(0.85, 1.1))
-        x = on_land(y, d.focal_x, stage.eye(y) * 3) or d.focal_x
+        x, y = stage.spot(y, d.focal_x, 3) or (d.focal_x, y)
         church = x + rng.normal(0, stage.eye(y)) if d.has("church") else None
         spread = w * rng.uniform(0.16, 0.28)
         add(
@@ -57,19 +54,20 @@ def place_standing(d: _Drawing) -> None:
         if church is not None:
             d.at("church", church, y)
     elif d.has("church"):
-        x = on_land(focal_y, d.focal_x, stage.eye(focal_y) * 3) or d.focal_x
-        add(focal_y, lambda x=x: structures.draw_church(pen, x, focal_y, d.light_side))
-        d.at("church", x, focal_y)
-        buildings.append((x, focal_y))
+        x, y = stage.spot(focal_y, d.focal_x, 2) or (d.focal_x, focal_y)
+        add(y, lambda x=x, y=y: structures.draw_church(pen, x, y, d.light_side))
+        d.at("church", x, y)
+        buildings.append((x, y))
     if d.has("houses"):
         count = int(rng.integers(1, 4))
         base_x = d.focal_x if plan.focal == "houses" else (buildings[0][0] if buildings else d.focal_x)
         for k in range(count):
             y = focal_y * (1 + 0.04 * k) if plan.focal == "houses" else stage.y_at(focal_n * rng.uniform(1.1, 1.8))
             preferred = base_x + (k - (count - 1) / 2) * stage.eye(y) * rng.uniform(2.5, 4.0)
-            house_x = on_land(y, preferred, stage.eye(y) * 1.5)
-            if house_x is None:
+            found = stage.spot(y, preferred, 1.2)
+            if found is None:
                 continue
+            house_x, y = found
             side = 1 if house_x < w / 2 else -1
             add(y, lambda x=house_x, y=y, side=side: structures.draw_house(pen, x, y, side))
             d.at("houses", house_x, y)
@@ -77,7 +75,7 @@ def place_standing(d: _Drawing) -> None:
 
     if d.has("bridge") and d.river is not None:
         centre, half = d.river
-        lowest = 0.2 if d.has("figures") else 0.12  # near enough to see who crosses it
+        lowest = 0.25 if d.has("figures") else 0.12  # near enough to see who crosses it
         n = (
             float(np.clip(focal_n * rng.uniform(1.0, 1.4), lowest, 0.35))
             if plan.focal == "bridge"
@@ -134,9 +132,10 @@ def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
     if d.plan.focal == "trees":
         spots.append((d.focal_x, stage.y_at(rng.uniform(0.3, 0.45))))
     for x, y in spots:
-        tree_x = stage.land_x(y, x, stage.eye(y) * 1.2)
-        if tree_x is None or y >= stage.height:
+        found = stage.spot(y, x, 0.6)
+        if found is None or y >= stage.height:
             continue
+        tree_x, y = found
         add(y, lambda x=tree_x, y=y: things.draw_tree(pen, x, y, d.light_side, 3.2))
         d.at("trees", tree_x, y)
 
@@ -185,10 +184,10 @@ def _figures(d: _Drawing, add) -> None:
             x, y = centre[i, 0] + half[i] * rng.uniform(-0.5, 0.5), centre[i, 1]
         else:
             y = stage.y_at(rng.uniform(0.25, 0.6))
-            found = stage.land_x(y, d.focal_x + rng.normal(0, stage.width * 0.1), 3)
+            found = stage.spot(y, d.focal_x + rng.normal(0, stage.width * 0.1), 0.3)
             if found is None:
                 continue
-            x = found
+            x, y = found
         add(y, lambda x=x, y=y: things.draw_figure(pen, x, y))
         d.at("figures", x, y)
 
@@ -216,10 +215,10 @@ def _boats(d: _Drawing, add, wall_end) -> None:
             preferred = rng.uniform(0.1, 0.9) * stage.width
         if harbour:  # moored along the wall's open side
             preferred = stage.width * (0.5 - plan.mass_side * rng.uniform(-0.1, 0.3))
-        y = stage.y_at(n)
-        x = stage.land_x(y, preferred, stage.eye(y) * 1.8, water=True)
-        if x is None:
+        found = stage.spot(stage.y_at(n), preferred, 1.0, water=True)
+        if found is None:
             continue
+        x, y = found
         tilt = rng.uniform(-0.35, 0.35) if storm else rng.uniform(-0.04, 0.04)
         sails = not harbour or rng.random() < 0.3
         add(

@@ -79,6 +79,19 @@ class Stage:
         return None
 
 
+    def spot(self, y: float, x: float, half_eyes: float, water: bool = False) -> tuple[float, float] | None:
+        """Where a thing `half_eyes` eye-heights wide each side of its foot can stand (or float) near row y and
+        column x: that row if it fits, else a little farther or nearer (where it is smaller or the land
+        wider). (x, y), or None when nothing fits."""
+        near = self.nearness(y)
+        for factor in (1.0, 0.8, 1.25, 0.64, 1.5, 0.5, 1.8, 0.35):
+            row = self.y_at(float(np.clip(near * factor, 0.03, 0.95)))
+            found = self.land_x(row, x, self.eye(row) * half_eyes, water)
+            if found is not None:
+                return found, row
+        return None
+
+
 class Pen(NamedTuple):
     """What every drawing function draws with: the canvas, the stage (where things stand and how big
     they look), the light (colours) and the scene's seeded random numbers."""
