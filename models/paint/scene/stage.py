@@ -78,7 +78,6 @@ class Stage:
                 return float(x)
         return None
 
-
     def spot(self, y: float, x: float, half_eyes: float, water: bool = False) -> tuple[float, float] | None:
         """Where a thing `half_eyes` eye-heights wide each side of its foot can stand (or float) near row y and
         column x: that row if it fits, else a little farther or nearer (where it is smaller or the land
