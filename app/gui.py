@@ -57,11 +57,11 @@ def _show_in_current_tab(message: str) -> bool:
     """Put `message` in the message bar of the window's current tab; False when there is no such bar."""
     from PySide6.QtWidgets import QApplication
 
+    from app.tabs.activity_tab import say_in_tab
+
     for widget in QApplication.topLevelWidgets():
         current_tab = getattr(widget, "current_tab", None)
-        bar = getattr(current_tab(), "message_bar", None) if callable(current_tab) else None
-        if bar is not None:
-            bar.show_error(message)
+        if callable(current_tab) and say_in_tab(current_tab(), message, error=True):
             return True
     return False
 

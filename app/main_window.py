@@ -21,7 +21,7 @@ from app.settings import Settings
 from app.status_bar import JobStatusBar
 from app.store import IN_MEMORY, Store, StoreError
 from app.system_check import missing_features
-from app.tabs.activity_tab import ActivityTab
+from app.tabs.activity_tab import ActivityTab, say_in_tab
 from app.tabs.chat.chat_tab import ChatTab
 from app.tabs.compose.compose_tab import ComposeTab
 from app.tabs.paint.paint_tab import PaintTab
@@ -118,10 +118,7 @@ class MainWindow(QMainWindow):
     def say_in_every_tab(self, problem: str) -> None:
         """A problem that concerns every tab (the history cannot be saved), in each tab's message bar."""
         for tab in self.activity_tabs:
-            bar = getattr(tab, "message_bar", None)
-            if bar is not None:
-                bar.show_error(problem)
-            else:
+            if not say_in_tab(tab, problem, error=True):
                 self.status.show_notice(problem)
 
     # Work that survives a crash ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,24 @@ def action_button(text: str, name: str, tip: str, on_click: Callable[[], Any]) -
     button.setToolTip(tip)
     button.clicked.connect(on_click)
     return button
+
+
+def say_in_tab(tab: QWidget, text: str, error: bool = False) -> bool:
+    """Put a sentence in a tab's message bar; False when the tab has none.
+
+    The tabs show messages in three ways today (Paint `show_message(text, error)`, Compose `show_error` /
+    `show_info`, Chat `show_message(text)`); a shared `message_bar` is preferred once a tab has one."""
+    bar = getattr(tab, "message_bar", None)
+    if bar is not None:
+        (bar.show_error if error else bar.show_info)(text)
+    elif hasattr(tab, "show_error") and hasattr(tab, "show_info"):
+        (tab.show_error if error else tab.show_info)(text)
+    elif hasattr(tab, "show_message"):
+        takes_error = "error" in inspect.signature(tab.show_message).parameters
+        tab.show_message(text, error=error) if takes_error else tab.show_message(text)
+    else:
+        return False
+    return True
 
 
 class ActivityTab(QWidget):
@@ -72,9 +91,7 @@ class ActivityTab(QWidget):
     def _say_notice(self, text: str) -> None:
         """A job's notice (the chat server stopped answering, the GPU ran out of memory...) in this tab's
         message bar, where the user is looking; the status bar shows it too."""
-        bar = getattr(self, "message_bar", None)
-        if bar is not None:
-            bar.show_info(text)
+        say_in_tab(self, text)
 
     def _forget(self, handle: JobHandle) -> None:
         self._finished_callbacks.pop(handle.id, None)

@@ -1,0 +1,130 @@
+"""The same failures in the app: a read-only data folder, a full disk, a chat server that hangs mid-answer.
+Each shows as a sentence in the tab's message bar, and nothing typed or painted is lost."""
+
+from __future__ import annotations
+
+import errno
+
+from app.store import StoreError
+from tests.support.disks import read_only
+from tests.support.fake_server import fake_server, ollama_chunk
+
+
+def _said(tab) -> str:  # noqa: ANN001 - any activity tab
+    """What the tab's message bar says (the shared bar, or the label each tab has had until then)."""
+    for name in ("message_bar", "message_label", "error_label"):
+        bar = getattr(tab, name, None)
+        if bar is not None:
+            return bar.text() if bar.isVisibleTo(tab) else ""
+    raise AssertionError(f"{tab.title} has no message bar")
+
+
+def test_a_read_only_data_folder_opens_the_window_and_every_tab_says_so(qtbot, data_dir):
+    from app.main_window import MainWindow
+
+    with read_only(data_dir):
+        window = MainWindow()
+        qtbot.addWidget(window)
+        try:
+            for tab in window.activity_tabs:
+                qtbot.waitUntil(lambda tab=tab: "read-only" in _said(tab), timeout=5000)
+                assert "ATELIER_DATA_DIR" in _said(tab) and "not kept in the history" in _said(tab)
+            window.store.add_item("melody", title="made this session")  # the session's own history works
+            assert [item.title for item in window.store.items()] == ["made this session"]
+        finally:
+            window.shutdown()
+
+
+def test_a_full_disk_met_by_the_window_is_said_in_the_tab_not_a_dialog(qtbot, main_window):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.gui import handle_uncaught_exception
+
+    main_window.tabs.setCurrentIndex(1)
+    error = OSError(errno.ENOSPC, "No space left on device")
+    handle_uncaught_exception(OSError, error, None)
+    compose = main_window.activity_tabs[1]
+    assert "disk is full" in _said(compose)
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def test_a_chat_message_that_cannot_be_saved_stays_on_screen(qtbot, main_window, monkeypatch):
+    chat = main_window.activity_tabs[2]
+
+    def full(*args, **kwargs):
+        raise StoreError("The disk is full: the history could not be saved; everything saved before is kept.")
+
+    monkeypatch.setattr(chat.store, "add_to_conversation", full)
+    from app.tabs.chat.conversation_view import ChatMessage
+
+    message = ChatMessage("user", "a thought worth keeping")
+    chat.messages.append(message)
+    chat._save(message)
+    assert "disk is full" in _said(chat) and "not saved" in _said(chat)
+    assert chat.messages[-1].content == "a thought worth keeping" and chat.conversation_id is None
+
+
+def test_a_chat_server_that_hangs_mid_answer_keeps_the_part_received(qtbot, main_window, monkeypatch):
+    from models.text import server as server_module
+    from models.text.server_http import ServerLimits
+
+    quick = ServerLimits(connect_seconds=1.0, first_piece_seconds=1.0, silence_seconds=1.0)
+    monkeypatch.setattr(server_module, "ServerLimits", lambda: quick)
+
+    def two_then_hang(handler, server):
+        for word in ("Hello", " there"):
+            server.write(handler, ollama_chunk(word))
+        server.hang()
+
+    chat = main_window.activity_tabs[2]
+    with fake_server(two_then_hang) as (url, _):
+        chat.settings.set("chat_server_url", url)
+        chat.input.setPlainText("say hello")
+        chat.send()
+        qtbot.waitUntil(lambda: chat._reply_job is None, timeout=20000)  # noqa: SLF001
+    assert [m.content for m in chat.messages] == ["say hello", "Hello there"]
+    assert "sent nothing for 1 s" in _said(chat) and "kept" in _said(chat)
+    saved = chat.store.messages(chat.conversation_id)
+    assert [m.content for m in saved] == ["say hello", "Hello there"]
+
+
+def test_a_picture_that_is_not_one_is_said_and_the_canvas_kept(qtbot, main_window, tmp_path):
+    import numpy as np
+
+    from tests.test_paint_tab import centre, stroke
+
+    paint = main_window.activity_tabs[0]
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y - 10), (x + 40, y + 10))
+    painted = paint.canvas.pixels()
+    (tmp_path / "notes.png").write_text("not a picture")
+    for bad, said in ((tmp_path / "notes.png", "not an image"), (tmp_path, "a folder")):
+        paint.hide_message()
+        paint.open_image(bad)
+        qtbot.waitUntil(lambda said=said: said in _said(paint), timeout=20000)
+    assert np.array_equal(paint.canvas.pixels(), painted)
+
+
+def test_a_motif_that_is_not_midi_is_said(qtbot, main_window, tmp_path):
+    compose = main_window.activity_tabs[1]
+    bad = tmp_path / "motif.mid"
+    bad.write_bytes(b"MThd garbage")
+    compose.open_motif_file(bad)
+    qtbot.waitUntil(lambda: "MIDI" in _said(compose), timeout=20000)
+    assert "Traceback" not in _said(compose)
+
+
+def test_an_export_to_a_read_only_folder_is_said_and_nothing_is_lost(qtbot, main_window, tmp_path):
+    from tests.test_paint_tab import centre, stroke
+
+    paint = main_window.activity_tabs[0]
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y - 10), (x + 40, y + 10))
+    paint.render()
+    qtbot.waitUntil(lambda: paint.painting is not None, timeout=60000)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    with read_only(folder):
+        paint.export_to(folder / "out.png")
+        qtbot.waitUntil(lambda: "read-only" in _said(paint), timeout=60000)
+    assert not (folder / "out.png").exists() and paint.painting is not None  # still there to export elsewhere
