@@ -204,3 +204,19 @@ def test_training_that_fills_the_disk_says_what_was_kept(files, tmp_path, monkey
     assert main(["train-style", str(files["dir"]), "--name", "mine", "--minutes", "1"]) == 2
     err = capsys.readouterr().err
     assert "disk is full" in err and "the last checkpoint saved" in err and "continues from it" in err
+
+
+def test_words_that_are_not_utf8_are_written_back_as_they_came(tmp_path, monkeypatch):
+    # A file name or a subject typed in another encoding reaches Python as lone surrogates ('\udcff'); a
+    # desktop's UTF-8 locale writes standard output strictly, and printing them ended the command.
+    import io
+    import sys
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    monkeypatch.setattr(sys, "stdout", out)
+    painting = tmp_path / "caf\udce9.png"
+    argv = ["paint", "--style", "munch", "--from-scratch", "--subject", "a \udcff harbour", "--size", "32x24"]
+    assert main([*argv, "-o", str(painting)]) == 0
+    out.flush()
+    written = out.buffer.getvalue()
+    assert b"a \xff harbour" in written and b"caf\xe9.png" in written and painting.exists()

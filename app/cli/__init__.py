@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _write_back_undecodable_bytes()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.device:
@@ -53,6 +54,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui()
     return run_command(handler, args)
+
+
+def _write_back_undecodable_bytes() -> None:
+    """A file name or words in another encoding than UTF-8 reach Python as lone surrogates; a UTF-8 desktop
+    locale writes standard output strictly, so echoing them ("wrote café.png") would end the command after
+    its work was done. Write them back as the bytes they came as."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # not on a test's StringIO
+        if reconfigure is not None:
+            reconfigure(errors="surrogateescape")
 
 
 def run_command(handler, args: argparse.Namespace) -> int:  # noqa: ANN001 - a subcommand's handler
