@@ -61,6 +61,8 @@ def _show_in_current_tab(message: str) -> bool:
 
     for widget in QApplication.topLevelWidgets():
         current_tab = getattr(widget, "current_tab", None)
+        if getattr(widget, "is_shut_down", False):  # a window closed but not yet deleted
+            continue
         if callable(current_tab) and say_in_tab(current_tab(), message, error=True):
             return True
     return False

@@ -266,6 +266,10 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
+    @property
+    def is_shut_down(self) -> bool:
+        return self._shut_down
+
     def shutdown(self) -> None:
         """Cancel running jobs, join the worker threads, close the history. Safe to call twice."""
         if self._shut_down:
