@@ -66,6 +66,8 @@ class SoakSession:
         self.samples: list[dict] = []
         self.largest_stall_ms = 0
         self.largest_stall_after_warm_up_ms = 0
+        self.action_now = "starting"
+        self.stall_by_action: Counter[str] = Counter()  # after the first minute: which action the UI stalled in
         self.none_at_start = sys.getrefcount(None)
         self._clock = QElapsedTimer()
         self._clock.start()
@@ -84,6 +86,7 @@ class SoakSession:
         self.largest_stall_ms = max(self.largest_stall_ms, gap)
         if time.monotonic() - self.started > 60:  # start-up and first model loads are not the steady state
             self.largest_stall_after_warm_up_ms = max(self.largest_stall_after_warm_up_ms, gap)
+            self.stall_by_action[self.action_now] = max(self.stall_by_action[self.action_now], gap)
 
     def sample(self) -> None:
         self.samples.append(
@@ -93,6 +96,7 @@ class SoakSession:
                 "none_refcount_drift": sys.getrefcount(None) - self.none_at_start,
                 "threads": thread_count(),
                 "open_files": open_files(),
+                "load_average": round(os.getloadavg()[0], 1),  # stalls on a busy machine are the machine's
             }
         )
         self.write_report()
@@ -104,6 +108,7 @@ class SoakSession:
             "failed_actions": dict(sorted(self.failures.items())),
             "largest_stall_ms": self.largest_stall_ms,
             "largest_stall_after_first_minute_ms": self.largest_stall_after_warm_up_ms,
+            "largest_stall_by_action_ms": dict(sorted(self.stall_by_action.items())),
             "samples": self.samples,
             "pid": os.getpid(),
         }
@@ -152,6 +157,7 @@ class SoakSession:
                 self.sample()
                 next_sample += 60
             name, action = self.random.choice(actions)
+            self.action_now = name
             try:
                 action()
                 self.actions[name] += 1

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.errors import user_message
 from app.log import logger
+from app.memory import release_free_memory
 from models.jobs import JobCancelled, Preview, Progress, Result, Token
 
 if TYPE_CHECKING:
@@ -115,6 +116,10 @@ class _JobRunner(QObject):
 
     @Slot(object, object)
     def run(self, handle: JobHandle, factory: JobFactory) -> None:
+        self._run(handle, factory)
+        release_free_memory()  # the job's frames and tensors are gone now; give their pages back
+
+    def _run(self, handle: JobHandle, factory: JobFactory) -> None:
         if handle.cancel_event.is_set():
             self.cancelled.emit(handle.id)
             return

@@ -94,9 +94,12 @@ def main() -> int:
             )
     actions: Counter[str] = Counter()
     failed: Counter[str] = Counter()
+    stalls: Counter[str] = Counter()
     for run in runs:
         actions.update(run.get("actions", {}))
         failed.update(run.get("failed_actions", {}))
+        for name, stall in run.get("largest_stall_by_action_ms", {}).items():
+            stalls[name] = max(stalls[name], stall)
     longest = max(runs, key=lambda run: run.get("minutes", 0))
     samples = longest.get("samples", [])
     result = {
@@ -113,6 +116,10 @@ def main() -> int:
         "largest_stall_after_first_minute_ms": max(
             (run.get("largest_stall_after_first_minute_ms", 0) for run in runs), default=None
         ),
+        "largest_stall_by_action_ms": dict(sorted(stalls.items())),
+        "load_average_range": [min(loads), max(loads)]
+        if (loads := [s["load_average"] for s in samples if "load_average" in s])
+        else None,
         "none_refcount_drift": samples[-1]["none_refcount_drift"] if samples else None,
         "threads_at_end": samples[-1]["threads"] if samples else None,
         "open_files_at_end": samples[-1]["open_files"] if samples else None,
