@@ -9,6 +9,9 @@ finished lines are then scored exactly by the model and the most fluent is kept.
 
     writer = FormWriter(chat_model)
     writer.line(LineForm(syllables=8, rhyme_with="sea"), prompt_ids)
+
+Speed: the prompt is read once (and a song's next line reads only the line before it); every open beam
+then takes each step together, attending to the prompt's shared keys and values plus its own few tokens.
 """
 
 from __future__ import annotations
@@ -97,6 +100,18 @@ class _Beam:
     must_end: bool = False  # finished on a rhyming word: only the line end may follow
 
 
+_PIECES: dict[int, tuple[object, list[str]]] = {}
+
+
+def token_pieces(tokenizer) -> list[str]:
+    """Every token's text, decoded once per tokenizer (49,152 decodes take a few seconds)."""
+    kept = _PIECES.get(id(tokenizer))
+    if kept is None or kept[0] is not tokenizer:
+        kept = (tokenizer, [tokenizer.decode([i]) for i in range(tokenizer.vocab_size)])
+        _PIECES[id(tokenizer)] = kept
+    return kept[1]
+
+
 def normalise(line: str) -> str:
     return " ".join(words_in(line))
 
@@ -109,7 +124,7 @@ class FormWriter:
         self.beams, self.expand = beams, expand
         self.newline = self.tokenizer.encode("\n", allow_control=False)[0]
         self.end_ids = {self.newline} | set(getattr(chat_model, "stop_ids", set()))
-        self.pieces = [self.tokenizer.decode([i]) for i in range(self.tokenizer.vocab_size)]
+        self.pieces = token_pieces(self.tokenizer)
         self._rhyme_cache: dict[str, list[tuple[str, int, int]]] = {}
         self._prompt_cache: tuple[list[int], DecodeState | None] = ([], None)
 
@@ -240,56 +255,67 @@ class FormWriter:
 
     # -- writing -----------------------------------------------------------------------------------
     def _prompt_state(self, prompt: list[int]) -> DecodeState:
-        """The prompt read once: a song's next line reuses the state of the lines before it."""
+        """The prompt but its last token, read once: a song's next line reads only the line before it."""
         head = list(prompt[:-1])
         cached_prompt, cached = self._prompt_cache
         if cached is not None and head[: len(cached_prompt)] == cached_prompt:
-            state = self.lm.expand(cached, 1)
             if len(head) > len(cached_prompt):
                 x = self.lm.embed(torch.tensor([head[len(cached_prompt) :]]))
-                self.lm.layers(x, state.position, 0, self.lm.n_layers, keep=state)
-                state.position += x.shape[1]
+                self.lm.layers(x, cached.position, 0, self.lm.n_layers, keep=cached)
+                cached.position += x.shape[1]
+            state = cached
         else:
             state = self.lm.start(head)
         self._prompt_cache = (head, state)
-        return self.lm.expand(state, 1)
+        return state
+
+    def _choices(self, logprobs: torch.Tensor, expand: int, noise: float, generator) -> torch.Tensor:
+        """Each row's `expand` next tokens to try: the likeliest, or with Gumbel noise a seeded draw (stochastic
+        beam search). The noise is drawn for a row's 4 x `expand` likeliest tokens only: the rest of the
+        49,152 would need noise larger than the gap to reach the top, and drawing it cost as much as a layer."""
+        if noise <= 0:
+            return torch.topk(logprobs, min(expand, logprobs.shape[-1]), dim=-1).indices
+        pool = torch.topk(logprobs, min(4 * expand, logprobs.shape[-1]), dim=-1)
+        uniform = torch.rand(pool.values.shape, generator=generator).clamp(1e-9, 1 - 1e-9)
+        ranked = pool.values - noise * torch.log(-torch.log(uniform))
+        return pool.indices.gather(-1, torch.topk(ranked, min(expand, ranked.shape[-1]), dim=-1).indices)
 
     @torch.inference_mode()
     def candidates(
         self,
         form: LineForm,
         prompt: list[int],
-        memory: torch.Tensor | None = None,
         max_tokens: int = 32,
         generator: torch.Generator | None = None,
         noise: float = 0.0,
+        beams: int | None = None,
+        expand: int | None = None,
     ) -> list[_Beam]:
-        """Finished lines that keep the form, with their log-probabilities under the model."""
-        state = self._prompt_state(prompt)
-        logits = self.lm.step(state, torch.tensor([prompt[-1]]), memory)
-        beams = [_Beam([], "", 0.0)]
+        """Finished lines that keep the form, with their log-probabilities under the model. All open beams
+        take each step together, as one batch, after the prompt's keys and values (read once, shared)."""
+        beams, expand = beams or self.beams, expand or self.expand
+        state = self.lm.rows(self._prompt_state(prompt))
+        logits = self.lm.step(state, torch.tensor([prompt[-1]]))
+        open_beams = [_Beam([], "", 0.0)]
         finished: list[_Beam] = []
         penalty = torch.tensor(sorted(form.penalise), dtype=torch.long)
         for _ in range(max_tokens):
             logprobs = torch.log_softmax(logits.float(), dim=-1)
             if penalty.numel():
                 logprobs[:, penalty] -= REPEAT_PENALTY
-            ranked = logprobs
-            if noise > 0:  # Gumbel noise: a seeded, varied search (stochastic beam search)
-                uniform = torch.rand(logprobs.shape, generator=generator).clamp(1e-9, 1 - 1e-9)
-                ranked = logprobs - noise * torch.log(-torch.log(uniform))
-            top = torch.topk(ranked, min(self.expand, ranked.shape[-1]), dim=-1).indices
+            top = self._choices(logprobs, expand, noise, generator).tolist()
             grown: list[tuple[int, _Beam]] = []
-            for row, beam in enumerate(beams):
+            for row, beam in enumerate(open_beams):
                 if beam.tokens:  # a word already in this line is less likely again ("glass, glass, glass")
                     logprobs[row, torch.tensor(beam.tokens)] -= REPEAT_PENALTY
                 if beam.must_end:
                     choices = [self.newline]
                 else:
                     grown += [(row, child) for child in self._rhyme_endings(form, beam, logprobs[row])]
-                    choices = top[row].tolist()
+                    choices = top[row]
+                row_logprobs = logprobs[row]
                 for token in choices:
-                    result = self._expand(form, beam, token, float(logprobs[row, token]))
+                    result = self._expand(form, beam, token, float(row_logprobs[token]))
                     if result is None:
                         continue
                     kind, child = result
@@ -300,14 +326,12 @@ class FormWriter:
             # beams that just ended on a rhyme keep two slots of their own: a rare rhyming word costs more
             # than any open beam has paid so far, and would otherwise never survive the cut
             grown.sort(key=lambda item: -item[1].score)
-            grown = [g for g in grown if not g[1].must_end][: self.beams] + [g for g in grown if g[1].must_end][:2]
-            if not grown or len(finished) >= 3 * self.beams:
+            grown = [g for g in grown if not g[1].must_end][:beams] + [g for g in grown if g[1].must_end][:2]
+            if not grown or len(finished) >= 3 * beams:
                 break
-            rows = torch.tensor([row for row, _ in grown])
-            beams = [child for _, child in grown]
-            state = self.lm.select(state, rows)
-            step_memory = memory.expand(len(beams), *memory.shape[1:]) if memory is not None else None
-            logits = self.lm.step(state, torch.tensor([b.tokens[-1] for b in beams]), step_memory)
+            state = self.lm.select(state, torch.tensor([row for row, _ in grown]))
+            open_beams = [child for _, child in grown]
+            logits = self.lm.step(state, torch.tensor([b.tokens[-1] for b in open_beams]))
         unique: dict[str, _Beam] = {}
         for beam in finished:
             key = normalise(beam.text)
@@ -315,30 +339,19 @@ class FormWriter:
                 unique[key] = beam
         return list(unique.values())
 
-    def line(
-        self,
-        form: LineForm,
-        prompt: list[int],
-        memory: torch.Tensor | None = None,
-        seed: int = 0,
-        variety: float = 0.6,
-    ) -> str | None:
+    def line(self, form: LineForm, prompt: list[int], seed: int = 0, variety: float = 0.6, **search) -> str | None:
         """The most fluent line that keeps the form, or None when the search found none."""
-        ranked = self.ranked(form, prompt, memory, seed, variety)
+        ranked = self.ranked(form, prompt, seed, variety, **search)
         return ranked[0][0] if ranked else None
 
     def ranked(
-        self,
-        form: LineForm,
-        prompt: list[int],
-        memory: torch.Tensor | None = None,
-        seed: int = 0,
-        variety: float = 0.6,
+        self, form: LineForm, prompt: list[int], seed: int = 0, variety: float = 0.6, **search
     ) -> list[tuple[str, float]]:
+        """Lines that keep the form, most fluent first; `search` may widen it (beams=, expand=)."""
         generator = torch.Generator().manual_seed(seed)
-        found = self.candidates(form, prompt, memory, generator=generator, noise=variety)
+        found = self.candidates(form, prompt, generator=generator, noise=variety, **search)
         if not found:  # a plainer search before giving up
-            found = self.candidates(form, prompt, memory, generator=generator, noise=0.0)
+            found = self.candidates(form, prompt, generator=generator, noise=0.0, **search)
         # mean log-probability per token: the line's fluency, whatever its length in tokens
         out = sorted(((tidy(b.text), b.score / len(b.tokens)) for b in found), key=lambda item: -item[1])
         return [(text, score) for text, score in out if text]

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from models.checkpoint import load_checkpoint, save_checkpoint
-from models.verse.lm_decoder import DecodeState, FrozenLM
+from models.verse.lm_decoder import DecodeState, FrozenLM, RowsState
 
 KIND = "line-vae"
 PREAMBLE = "<|im_start|>user\nWrite one line of verse.<|im_end|>\n<|im_start|>assistant\n"
@@ -133,10 +133,10 @@ class LineVAE:
         return self.coder.memory(z.float()).to(self.lm.runner.dtype)
 
     # -- codes to lines ---------------------------------------------------------------------------
-    def begin(self, z: torch.Tensor) -> tuple[DecodeState, torch.Tensor, torch.Tensor]:
+    def begin(self, z: torch.Tensor) -> tuple[RowsState, torch.Tensor, torch.Tensor]:
         """Start decoding one line per code: (state, memory, logits of each line's first token)."""
         memory = self.memory(z)
-        state = self.lm.expand(self.preamble_state(), z.shape[0])
+        state = self.lm.rows(self.preamble_state())
         logits = self.lm.step(state, torch.full((z.shape[0],), self.preamble[-1]), memory)
         return state, memory, logits
 

@@ -7,8 +7,8 @@ memory, the lower layers' hidden states of a line do not depend on the code: tra
 and runs only the top layers (see `build_scripts/train_line_vae.py`).
 
     lm = FrozenLM(runner)
-    state = lm.start(preamble_ids, batch=8)             # the fixed preamble, read once, shared by the batch
-    logits = lm.step(state, next_ids, memory)           # (8, vocab) for one new token per sequence
+    rows = lm.rows(lm.start(preamble_ids))              # the fixed preamble, read once, shared by the rows
+    logits = lm.step(rows, next_ids, memory)            # (rows, vocab) for one new token per row
 """
 
 from __future__ import annotations
@@ -28,6 +28,21 @@ class DecodeState:
     keys: list[torch.Tensor]
     values: list[torch.Tensor]
     position: int
+
+
+@dataclass
+class RowsState:
+    """Rows decoding after one shared prefix: the prefix's keys and values once (batch 1), and per layer
+    each row's own tokens, (rows, kv heads, own tokens, head dim)."""
+
+    prefix: DecodeState
+    keys: list[torch.Tensor | None]
+    values: list[torch.Tensor | None]
+    length: int = 0
+
+    @property
+    def position(self) -> int:
+        return self.prefix.position + self.length
 
 
 class FrozenLM:
@@ -134,23 +149,60 @@ class FrozenLM:
         state.position = len(preamble)
         return state
 
-    @staticmethod
-    def expand(state: DecodeState, batch: int) -> DecodeState:
-        return DecodeState(
-            [k.expand(batch, -1, -1, -1).contiguous() for k in state.keys],
-            [v.expand(batch, -1, -1, -1).contiguous() for v in state.values],
-            state.position,
-        )
+    def rows(self, prefix: DecodeState) -> RowsState:
+        """Rows that will each write their own continuation of one prefix (read once by `start`)."""
+        return RowsState(prefix, [None] * self.n_layers, [None] * self.n_layers)
 
     @staticmethod
-    def select(state: DecodeState, rows: torch.Tensor) -> DecodeState:
-        """Keep (and reorder, duplicate) batch rows: beam search's bookkeeping."""
-        return DecodeState([k[rows] for k in state.keys], [v[rows] for v in state.values], state.position)
+    def select(state: RowsState, rows: torch.Tensor) -> RowsState:
+        """Keep (and reorder, duplicate) rows: beam search's bookkeeping. Only the rows' own tokens are
+        copied; the shared prefix stays where it is."""
+        keys = [k[rows] if k is not None else None for k in state.keys]
+        values = [v[rows] if v is not None else None for v in state.values]
+        return RowsState(state.prefix, keys, values, state.length)
 
     @torch.inference_mode()
-    def step(self, state: DecodeState, ids: torch.Tensor, memory: torch.Tensor | None = None) -> torch.Tensor:
-        """Append one token per sequence (ids: (batch,)); logits (batch, vocab) for the next."""
-        x = self.embed(ids.view(-1, 1))
-        x = self.layers(x, state.position, 0, self.n_layers, memory=memory, keep=state)
-        state.position += 1
-        return self.logits(x)[:, -1]
+    def step(self, state: RowsState, ids: torch.Tensor, memory: torch.Tensor | None = None) -> torch.Tensor:
+        """Append one token per row (ids: (rows,)); logits (rows, vocab) for the next.
+
+        `memory` (rows, memory layers, 2, kv heads, slots, head dim), as in `layers`. Attention is split in
+        two: the shared prefix's keys are read once for all rows and heads of a group (one batched product,
+        never copied per row), and each row's own few tokens (and memory slots) are read per row.
+        """
+        c = self.config
+        rows = ids.numel()
+        hd, nh, nkv = c.head_dim, c.n_heads, c.n_kv_heads
+        group, q_size = nh // nkv, nh * hd
+        position = state.position
+        first_memory_layer = self.n_layers - (memory.shape[1] if memory is not None else 0)
+        x = self.embed(ids.view(-1))
+        for index in range(self.n_layers):
+            layer = self.runner.layers[index]
+            h = F.rms_norm(x, (c.dim,), layer["attn_norm"], c.norm_eps)
+            qkv = layer["qkv"](h)
+            q = self._rope(qkv[:, :q_size].view(rows, nh, 1, hd), position)
+            k = self._rope(qkv[:, q_size : q_size + nkv * hd].view(rows, nkv, 1, hd), position)
+            v = qkv[:, q_size + nkv * hd :].view(rows, nkv, 1, hd)
+            own_k = k if state.keys[index] is None else torch.cat([state.keys[index], k], 2)
+            own_v = v if state.values[index] is None else torch.cat([state.values[index], v], 2)
+            state.keys[index], state.values[index] = own_k, own_v
+            if memory is not None and index >= first_memory_layer:
+                slot = memory[:, index - first_memory_layer]
+                own_k, own_v = torch.cat([slot[:, 0], own_k], 2), torch.cat([slot[:, 1], own_v], 2)
+            prefix_k, prefix_v = state.prefix.keys[index][0], state.prefix.values[index][0]  # (kv heads, n, hd)
+            q = q.view(rows, nkv, group, hd)
+            # the prefix: (kv heads, rows x group, hd) @ (kv heads, hd, n), no copy of its keys per row
+            q_by_head = q.transpose(0, 1).reshape(nkv, rows * group, hd)
+            to_prefix = torch.bmm(q_by_head, prefix_k.transpose(1, 2)).view(nkv, rows, group, -1).transpose(0, 1)
+            to_own = torch.matmul(q, own_k.transpose(2, 3))  # (rows, kv heads, group, own)
+            weights = torch.softmax(torch.cat([to_prefix, to_own], -1) * hd**-0.5, dim=-1)
+            split = prefix_k.shape[1]
+            from_prefix = torch.bmm(weights[..., :split].transpose(0, 1).reshape(nkv, rows * group, split), prefix_v)
+            from_own = torch.matmul(weights[..., split:], own_v)
+            attended = from_prefix.view(nkv, rows, group, hd).transpose(0, 1) + from_own
+            x = x + layer["out"](attended.reshape(rows, q_size))
+            h = F.rms_norm(x, (c.dim,), layer["ffn_norm"], c.norm_eps)
+            gate_up = layer["gate_up"](h)
+            x = x + layer["down"](F.silu(gate_up[:, : c.ffn_dim]) * gate_up[:, c.ffn_dim :])
+        state.length += 1
+        return self.logits(x)

@@ -13,7 +13,7 @@ it (the model sees the song so far), so the verse holds together.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from models.text.chat import format_chat
@@ -100,10 +100,22 @@ class SongWriter:
     ) -> list[str]:
         """One line per form, each in the context of those before it (`previous` lines first, not returned);
         `scheme` like "AABB" or "ABAB"."""
+        return list(self.each_line(request, forms, scheme, seed, previous))
+
+    def each_line(
+        self,
+        request: str,
+        forms: Sequence[LineForm],
+        scheme: str | None = None,
+        seed: int = 0,
+        previous: Sequence[str] = (),
+    ) -> Iterator[str]:
+        """`write`'s lines one at a time, as each is written: a caller shows them and may stop between lines."""
         lines: list[str] = list(previous)
-        forms = [*([None] * len(lines)), *forms]
+        all_forms = [*([None] * len(lines)), *forms]
         ends: dict[str, str] = {}
-        for index, form in enumerate(forms):
+        wide = {"beams": 2 * self.forms.beams, "expand": 64}
+        for index, form in enumerate(all_forms):
             if form is None:
                 continue
             letter = scheme[index % len(scheme)] if scheme else None
@@ -118,22 +130,20 @@ class SongWriter:
             )
             prompt = self._prompt(request, lines)
             line = self.forms.line(form, prompt, seed=seed * 101 + index)
-            wide = FormWriter(self.model, self.words, beams=2 * self.forms.beams, expand=64)
-            wide.pieces, wide._rhyme_cache = self.forms.pieces, self.forms._rhyme_cache
             if line is None and form.rhyme_with:  # a wider search that keeps the rhyme
-                line = wide.line(form, prompt, seed=seed, variety=0.3)
+                line = self.forms.line(form, prompt, seed=seed, variety=0.3, **wide)
             if line is None and (form.rhyme_with or form.rhyme_source):
                 line = self.forms.line(replace(form, rhyme_with=None, rhyme_source=False), prompt, seed=seed)
             if line is None:  # a wider search, then give up on this line (an empty line says so)
                 # no rhyme, and only the exact earlier lines barred (not lines that share their words)
                 plain = replace(form, rhyme_with=None, rhyme_source=False, overlap=1.0, penalise=set())
-                line = wide.line(plain, prompt, seed=seed, variety=0.0)
+                line = self.forms.line(plain, prompt, seed=seed, variety=0.0, **wide)
             line = line or ""
             lines.append(line)
             last = words_in(line)[-1] if words_in(line) else None
             if letter and last and letter not in ends:
                 ends[letter] = last
-        return lines[len(previous) :]
+            yield line
 
     def lyrics(
         self,
