@@ -142,3 +142,23 @@ def _srgb(horizon: float, bright_at: tuple[float, float]) -> np.ndarray:
     from models.paint.colour import oklab_to_srgb
 
     return oklab_to_srgb(_two_bands(horizon, bright_at).permute(1, 2, 0).double()).numpy()
+
+
+def test_a_surprise_preview_is_the_full_painting_small():
+    """Surprise me paints small copies to choose from, then the pick in full: both must be one picture. Where
+    things find room depends on the pixels, so a scene composed at the small size can differ (a boat moves);
+    the preview's scene is the full size's."""
+    from models.paint.painting import paint_job
+    from models.paint.recipe import PaintRecipe
+    from models.paint.scratch import scene_and_painting
+    from models.paint.style import find_style, load_style
+
+    style = load_style(find_style("turner", []), "cpu")
+    recipe = PaintRecipe(style="turner", from_scratch=True, subject="a stormy harbour", seed=2, size=(576, 384))
+    small_scene, small = scene_and_painting(paint_job(recipe, style, preview_side=192))
+    full_scene, full = scene_and_painting(paint_job(recipe, style))
+    assert small.size == (192, 128) and full.size == (576, 384)
+    assert np.array_equal(small_scene.sketch, full_scene.sketch)
+    assert small_scene.placed == full_scene.placed
+    coarse = [np.asarray(p.convert("L").resize((24, 16), Image.Resampling.BOX), float).ravel() for p in (small, full)]
+    assert np.corrcoef(*coarse)[0, 1] > 0.7  # the readability bar of #16 (render against sketch)

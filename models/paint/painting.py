@@ -30,16 +30,20 @@ def paint_job(
     style: Style,
     picture: Image.Image | None = None,
     *,
+    preview_side: int | None = None,
     vgg: VGGFeatures | None = None,
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
     """Paint `picture` (or a scene composed from the recipe's subject, for a from-scratch recipe) in `style`
     as `recipe` says: Progress events, then Result(PIL RGB image). `vgg` is the VGG16 trunk best quality looks through
-    (loaded here when not given)."""
+    (loaded here when not given). `preview_side` (from scratch only): paint a small copy of the same scene, long
+    side at most that, to choose among several quickly (Surprise me)."""
     if recipe.from_scratch:  # yields Preview(Scene) first: the sketch it paints, for the canvas
         params = recipe.render_params(recipe.size or DEFAULT_SCRATCH_SIZE)
-        yield from paint_from_scratch_job(style, recipe.subject, params, device=device, cancel=cancel)
+        yield from paint_from_scratch_job(
+            style, recipe.subject, params, preview_side=preview_side, device=device, cancel=cancel
+        )
         return
     if picture is None:
         raise JobError("This painting needs the picture it was painted from.")

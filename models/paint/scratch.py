@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 # The sketch is drawn at the painting's size up to this (its memory stays bounded at any output size); the
 # renderer paints at its working size and enlarges only the finished picture.
 SKETCH_MAX_SIDE = 1536
+# Surprise me paints its choices this small (long side), a few seconds each, and only the pick in full.
+PREVIEW_SIDE = 384
 
 
 def subject_for(style_name: str, subject: str, seed: int) -> str:
@@ -51,17 +54,30 @@ def compose_for(style, subject: str, seed: int, size: tuple[int, int]) -> Scene:
     return compose_scene(subject_for(style.name, subject, seed), seed, sketch_size(size), load_composition(style.path))
 
 
+def preview_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """`size` shrunk to at most `long_side` on its long side, its shape kept."""
+    width, height = size
+    scale = min(1.0, long_side / max(width, height))
+    return max(8, round(width * scale)), max(8, round(height * scale))
+
+
 def paint_from_scratch_job(
     style,
     subject: str,
     params: RenderParams,
     *,
+    preview_side: int | None = None,
     device=None,
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
     """Compose the scene of `subject` at `params.size` with `params.seed`, hand it over, paint it with
     `params` (strength, palette and whatever else the renderer takes): Progress, Preview(Scene),
-    Progress..., Result(PIL image)."""
+    Progress..., Result(PIL image).
+
+    With `preview_side`, the painting is a small copy (long side at most that), for choosing among several
+    quickly; the scene is composed at the painting's own size all the same, because where things find room
+    depends on the pixels they are drawn on: a scene composed small can differ from the full one (a boat
+    that fits at one size moves at another), and the picked preview must be the picture painted in full."""
     from .render import render_job
 
     if params.size is None:
@@ -71,7 +87,11 @@ def paint_from_scratch_job(
     scene = compose_for(style, subject, params.seed, size)
     yield Preview(scene)
     check_cancelled(cancel)
-    for event in render_job(style, Image.fromarray(scene.sketch), params, device=device, cancel=cancel):
+    sketch = Image.fromarray(scene.sketch)
+    if preview_side is not None:
+        params = replace(params, size=preview_size(size, preview_side))
+        sketch = sketch.resize(params.size, Image.Resampling.BOX)
+    for event in render_job(style, sketch, params, device=device, cancel=cancel):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)
         else:

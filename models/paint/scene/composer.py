@@ -104,7 +104,8 @@ class _Drawing:
         self.road: tuple[np.ndarray, np.ndarray] | None = None  # centre line and half-widths
         self.river: tuple[np.ndarray, np.ndarray] | None = None
         self.bridge: tuple[float, float, float, bool] | None = None  # left, right, row, arched
-        self.light_x = stage.width / 2  # where the sun or moon is, for its path on the water
+        self.light_x = stage.width / 2  # where the sun or moon (or a storm's break) is, for its light on the water
+        self.storm_break = False
 
     def at(self, name: str, x: float, y: float) -> None:
         self.positions.setdefault(name, (x, y))
@@ -141,7 +142,9 @@ class _Drawing:
         if self.has("stars"):
             sky.draw_stars(self.pen, avoid)
         if self.has("clouds"):
-            sky.draw_clouds(self.pen, "storm" in plan.moods)
+            storm_break = sky.draw_clouds(self.pen, "storm" in plan.moods)
+            if storm_break is not None and not (self.has("sun") or self.has("moon")):
+                self.light_x, self.storm_break = storm_break[0], True
 
     def _distance(self) -> None:
         stage, plan = self.stage, self.plan
@@ -171,6 +174,8 @@ class _Drawing:
             if light.sun_low and self.has("sun") or self.has("moon"):
                 glitter = light["sun"] if self.has("sun") else light["moon"]
                 water.draw_light_path(self.pen, self.light_x, glitter)
+            elif self.storm_break:
+                water.draw_break_light(self.pen, self.light_x)
         if self.has("sea"):
             if plan.great_wave:
                 wave = water.great_wave_shape(self.pen, plan.mass_side)

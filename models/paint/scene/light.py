@@ -21,6 +21,7 @@ DAY = {
     "cloud": rgb(0.96, 0.95, 0.92),
     "cloud shade": rgb(0.68, 0.71, 0.78),
     "sun": rgb(1.00, 0.93, 0.62),
+    "break": rgb(1.00, 0.90, 0.62),  # light through a break in storm clouds
     "moon": rgb(0.98, 0.93, 0.70),
     "star": rgb(1.00, 0.95, 0.70),
     "grass": rgb(0.43, 0.60, 0.28),
@@ -151,11 +152,12 @@ def light_for(moods: list[str]) -> Light:
     if "storm" in moods:
         c["zenith"], c["horizon"] = rgb(0.20, 0.22, 0.25), rgb(0.58, 0.56, 0.50)
         c["cloud"], c["cloud shade"] = rgb(0.62, 0.60, 0.55), rgb(0.18, 0.19, 0.22)
-        c["sea"], c["foam"] = rgb(0.10, 0.20, 0.20), rgb(0.86, 0.88, 0.84)
+        c["sea"], c["foam"] = rgb(0.10, 0.22, 0.20), rgb(0.93, 0.93, 0.86)
         light.dim_land(0.7, rgb(0.25, 0.27, 0.25), 0.25)
         light.cloudiness, light.waves = 0.85, 1.0
         if "night" in moods:
             c["zenith"], c["horizon"] = rgb(0.06, 0.07, 0.10), rgb(0.25, 0.27, 0.30)
+            c["break"] = rgb(0.70, 0.74, 0.82)  # moonlight
     if "mist" in moods:
         light.haze = 0.85
         c["horizon"] = np.clip(c["horizon"] * 0.85 + 0.12, 0, 1)

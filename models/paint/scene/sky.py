@@ -62,12 +62,12 @@ def draw_stars(pen: Pen, avoid: list[tuple[float, float, float]]) -> None:
         placed += 1
 
 
-def draw_clouds(pen: Pen, storm: bool) -> None:
+def draw_clouds(pen: Pen, storm: bool) -> tuple[float, float] | None:
+    """Clouds over the sky; in a storm, heavy banks with one break of light, whose place it returns."""
     canvas, stage, light, rng = pen
     canvas.begin("clouds")
     if storm:
-        _storm_clouds(pen)
-        return
+        return _storm_clouds(pen)
     count = int(2 + light.cloudiness * 6 + rng.integers(0, 3))
     for _ in range(count):
         depth = rng.uniform(0.15, 1.0)  # 1: high overhead (big), toward 0: near the horizon (small, flat)
@@ -81,6 +81,7 @@ def draw_clouds(pen: Pen, storm: bool) -> None:
         else:
             width = stage.width * (0.10 + 0.22 * depth)
             _cloud(pen, x, y, width, width * rng.uniform(0.25, 0.4) * (0.6 + 0.4 * depth), shade, base)
+    return None
 
 
 def _streak(pen: Pen, x: float, y: float, width: float, height: float, shade: np.ndarray, lit: np.ndarray) -> None:
@@ -129,23 +130,29 @@ def _cloud(
         canvas.polygon(blob(lx, y - ry * 0.75, rx, ry, rng, 0.12, 7), lit)
 
 
-def _storm_clouds(pen: Pen) -> None:
-    """Heavy billowing banks over most of the sky, darkest overhead, with one break where light comes through."""
+def _storm_clouds(pen: Pen) -> tuple[float, float]:
+    """Heavy billowing banks over most of the sky, darkest overhead, with one break where warm light comes
+    through and catches the edges of the banks around it (the contrast a painter of storms builds on: grey
+    all over reads as murk). Returns the break's place."""
     canvas, stage, light, rng = pen
     gap_x = rng.uniform(0.25, 0.75) * stage.width
     gap_y = stage.horizon * rng.uniform(0.45, 0.7)
-    canvas.glow(gap_x, gap_y, stage.unit * 0.2, light["cloud"], 1.0)
+    canvas.glow(gap_x, gap_y, stage.unit * 0.32, mix(light["break"], light["horizon"], 0.5), 1.0)
+    canvas.glow(gap_x, gap_y, stage.unit * 0.16, light["break"], 1.0)
     masses = []
-    for _ in range(int(rng.integers(8, 12))):
+    for _ in range(int(rng.integers(11, 16))):
         t = rng.uniform(0, 1) ** 0.8  # 0: overhead, 1: near the horizon
         x = rng.uniform(-0.1, 1.1) * stage.width
-        y = stage.horizon * (0.08 + 0.72 * t)
+        y = stage.horizon * (0.05 + 0.75 * t)
         if abs(x - gap_x) < stage.unit * 0.2 and abs(y - gap_y) < stage.horizon * 0.2:
             continue
         masses.append((t, x, y))
     for t, x, y in sorted(masses, key=lambda m: -m[0]):  # the far, low banks first
-        width = stage.width * rng.uniform(0.3, 0.55) * (1 - 0.45 * t)
-        height = stage.horizon * rng.uniform(0.16, 0.26) * (1 - 0.45 * t)
+        width = stage.width * rng.uniform(0.45, 0.8) * (1 - 0.45 * t)
+        height = stage.horizon * rng.uniform(0.28, 0.42) * (1 - 0.45 * t)
         dark = mix(light["cloud shade"], light["horizon"], 0.45 * t) * rng.uniform(0.9, 1.08)
         lit = mix(dark, light["cloud"], rng.uniform(0.3, 0.5))
+        near_break = float(np.exp(-((x - gap_x) ** 2 + (y - gap_y) ** 2) / (2 * (stage.unit * 0.4) ** 2)))
+        lit = mix(lit, light["break"], 0.75 * near_break)
         _cloud(pen, x, y, width, height, dark, lit, lumps=int(rng.integers(4, 8)))
+    return gap_x, gap_y

@@ -216,6 +216,13 @@ def draw_great_wave(pen: Pen, wave: GreatWave) -> None:
         canvas.ellipse(cx, cy, r, r, light["foam"])
 
 
+def draw_break_light(pen: Pen, x: float) -> None:
+    """The water under a break in storm clouds catches its light: a glow where it meets the horizon, and
+    glitter below it."""
+    pen.canvas.glow(x, pen.stage.horizon + pen.stage.unit * 0.02, pen.stage.unit * 0.12, pen.light["break"], 0.8)
+    draw_light_path(pen, x, mix(pen.light["break"], pen.light["foam"], 0.3))
+
+
 def draw_light_path(pen: Pen, x: float, colour: np.ndarray) -> None:
     """Glitter on the water under a low sun or the moon: horizontal strokes that spread toward the viewer."""
     canvas, stage, rng = pen.canvas, pen.stage, pen.rng
