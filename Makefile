@@ -65,6 +65,7 @@ run: setup
 
 lint: setup-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test: setup-dev lint
@@ -106,4 +107,4 @@ package-test:
 	build_scripts/smoke_test.sh dist/atelier dist/smoke-test.json
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

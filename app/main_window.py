@@ -76,11 +76,11 @@ class MainWindow(QMainWindow):
         self.tabs.setAccessibleName("Activities")
         paint = PaintTab(self.store, self.settings)
         compose = ComposeTab(self.store, self.settings)
-        chat = ChatTab(self.store, self.settings, paint, compose)
-        chat.show_tab.connect(self.tabs.setCurrentWidget)
+        chat = ChatTab(self.store, self.settings, painter=paint, composer=compose)  # the seams of app/tabs/studio.py
         self.activity_tabs: list[ActivityTab] = [paint, compose, chat]
         for tab in self.activity_tabs:
             self.tabs.addTab(tab, tab.title)
+            tab.show_me.connect(lambda tab=tab: self.tabs.setCurrentWidget(tab))
         self.setCentralWidget(self.tabs)
 
         self.status = JobStatusBar()

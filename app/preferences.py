@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.paths import DATA_DIR_VARIABLE, data_dir_in_use, default_data_dir
 from app.settings import Settings
 from app.system_check import audio_outputs, portaudio_problem
+from app.theme import ERROR_COLOUR
 
 DEVICE_LABELS = {"auto": "Auto (best available)", "cpu": "CPU", "cuda": "NVIDIA GPU (CUDA)", "mps": "Apple GPU (MPS)"}
 
@@ -120,7 +121,7 @@ class PreferencesDialog(QDialog):
             try:
                 server = check_server_url(server)
             except JobError as error:
-                self.server_note.setText(f"<small style='color:#e07a5f'>{error}</small>")
+                self.server_note.setText(f"<small style='color:{ERROR_COLOUR}'>{error}</small>")
                 return
         self.settings.set("chat_server_url", server)
         self.settings.set("device", self.device_combo.currentData())

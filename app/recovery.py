@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 from app.log import logger
 from models.files import atomic_write_bytes
@@ -42,7 +42,7 @@ class Snapshot:
 
 
 class RecoverablePart(Protocol):
-    recovery_changed: Signal  # emitted whenever the part's unsaved work changes
+    recovery_changed: SignalInstance  # emitted whenever the part's unsaved work changes
 
     def recovery_snapshot(self) -> Snapshot | None:
         """The work to keep, taken on the UI thread; None when there is nothing worth keeping."""

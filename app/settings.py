@@ -56,7 +56,7 @@ class Settings:
         self._upgrade()
 
     def _upgrade(self) -> None:
-        version = int(self._qsettings.value("settings_version", 0))
+        version = int(str(self._qsettings.value("settings_version", 0)))
         if version == 0 and not self._qsettings.allKeys():
             version = SETTINGS_VERSION  # a fresh file needs no upgrade
         while version < SETTINGS_VERSION:

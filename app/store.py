@@ -220,7 +220,7 @@ class Store:
                     time.time(),
                 ),
             )
-            return int(cursor.lastrowid)
+            return _row_id(cursor)
 
     def item(self, item_id: int) -> HistoryItem | None:
         rows = self._read("SELECT * FROM items WHERE id = ?", (item_id,))
@@ -254,7 +254,7 @@ class Store:
             cursor = connection.execute(
                 "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)", (title, now, now)
             )
-            return int(cursor.lastrowid)
+            return _row_id(cursor)
 
     def conversations(self) -> list[tuple[int, str, float]]:
         rows = self._read("SELECT id, title, updated_at FROM conversations ORDER BY updated_at DESC, id DESC")
@@ -303,7 +303,7 @@ class Store:
                 cursor = connection.execute(
                     "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)", (title, now, now)
                 )
-                conversation_id = int(cursor.lastrowid)
+                conversation_id = _row_id(cursor)
             return conversation_id, _insert_message(connection, conversation_id, role, content, meta)
 
     def restore_conversation(
@@ -315,7 +315,7 @@ class Store:
             cursor = connection.execute(
                 "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)", (title, now, now)
             )
-            conversation_id = int(cursor.lastrowid)
+            conversation_id = _row_id(cursor)
             ids = [_insert_message(connection, conversation_id, *message) for message in messages]
         return conversation_id, ids
 
@@ -337,7 +337,7 @@ def _insert_message(
         (conversation_id, role, content, json.dumps(meta or {}), now),
     )
     connection.execute("UPDATE conversations SET updated_at = ? WHERE id = ?", (now, conversation_id))
-    return int(cursor.lastrowid)
+    return _row_id(cursor)
 
 
 def _item_from_row(row: tuple) -> HistoryItem:
@@ -390,3 +390,9 @@ def _os_sentence(path: Path, error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return disk_full_sentence("the history could not be saved; everything saved before is kept")
     return f"The history file {path} could not be read or written ({error.strerror or error}). Check the disk."
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT just made (always set after an INSERT)."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+ERROR_COLOUR = "#e07a5f"  # the colour of a sentence that says something went wrong, on both palettes
+
 
 def dark_palette() -> QPalette:
     palette = QPalette()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from app.errors import user_message
 from app.log import logger
@@ -284,12 +284,12 @@ class TabWorker(QObject):
     def _on_cancelled(self, job_id: int) -> None:
         self._end(job_id, self.job_cancelled)
 
-    def _relay(self, job_id: int, signal: Signal, *payload: Any) -> None:
+    def _relay(self, job_id: int, signal: SignalInstance, *payload: Any) -> None:
         handle = self._jobs.get(job_id)
         if handle is not None:
             signal.emit(handle, *payload)
 
-    def _end(self, job_id: int, signal: Signal, *payload: Any) -> None:
+    def _end(self, job_id: int, signal: SignalInstance, *payload: Any) -> None:
         handle = self._jobs.pop(job_id, None)
         if handle is not None:
             signal.emit(handle, *payload)

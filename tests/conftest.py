@@ -22,18 +22,12 @@ def _small_soundfont() -> str:
 os.environ.setdefault("ATELIER_SOUNDFONT", _small_soundfont())
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow")
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    run_slow = config.getoption("--run-slow")
-    cuda = _cuda_available()
-    for item in items:
-        if "slow" in item.keywords and not run_slow:
-            item.add_marker(pytest.mark.skip(reason="slow: run with --run-slow"))
-        if "gpu" in item.keywords and not cuda:
-            item.add_marker(pytest.mark.skip(reason="needs a CUDA device"))
+    # Long work belongs in bench/, not here; only GPU tests are skipped, where there is no CUDA device.
+    if any("gpu" in item.keywords for item in items) and not _cuda_available():
+        for item in items:
+            if "gpu" in item.keywords:
+                item.add_marker(pytest.mark.skip(reason="needs a CUDA device"))
 
 
 def _cuda_available() -> bool:

@@ -17,11 +17,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_self_test_includes_the_window_and_melody_audio_checks():
-    from app.selftest import SELF_TEST_CHECKS
+    from app.selftest import SELF_TEST_CHECKS, check_main_window, check_melody_audio
 
-    targets = dict(SELF_TEST_CHECKS)
-    assert targets["main window"] == "app.app_checks:check_main_window"
-    assert targets["melody audio"] == "app.app_checks:check_melody_audio"
+    checks = dict(SELF_TEST_CHECKS)
+    assert checks["main window"] is check_main_window
+    assert checks["melody audio"] is check_melody_audio
 
 
 def test_window_check_shows_the_window_and_leaves_the_user_data_alone(qapp, data_dir):

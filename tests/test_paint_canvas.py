@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 
-from app.tabs.paint.canvas import PaintCanvas, Tool, array_to_image, flood_fill_mask, image_to_array
+from app.tabs.images import array_to_image, image_to_array
+from app.tabs.paint.canvas import PaintCanvas, Tool, flood_fill_mask
 
 
 @pytest.fixture

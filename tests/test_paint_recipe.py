@@ -89,7 +89,7 @@ def test_export_from_the_app_then_replay_with_the_cli_gives_the_same_pixels(qtbo
 
 
 def test_a_cli_painting_opened_in_the_app_shows_its_settings(qtbot, paint, tmp_path):
-    from app.tabs.paint.canvas import image_to_array
+    from app.tabs.images import image_to_array
     from models.paint.selftest import sample_sketch
 
     sketch = tmp_path / "sketch.png"

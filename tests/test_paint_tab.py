@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 
-from app.tabs.paint.canvas import image_to_array
+from app.tabs.images import image_to_array
 from models.jobs import Result
 from tests.support.event_loop import assert_never_stalled, event_loop_gaps
 from tests.support.jobs import wait_for_job
@@ -108,7 +108,7 @@ def test_live_preview_drops_stale_work(qtbot, paint):
     # Then the full-size render after the pause: shown, not put in the history (#14 item 1).
     qtbot.waitUntil(lambda: paint.painting is not None and np.array_equal(paint.painting.source, paint.canvas.pixels()),
                     timeout=60_000)
-    assert paint.painting is paint._unsaved and paint.history_list.count() == 0
+    assert paint.painting is paint.history_strip.unsaved and paint.history_list.count() == 0
 
 
 def test_open_an_image_by_drag_and_drop(qtbot, paint, tmp_path):
@@ -133,7 +133,7 @@ def test_a_broken_image_is_a_sentence(qtbot, paint, tmp_path):
     broken.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     with qtbot.waitSignal(paint.worker.job_failed, timeout=20_000):
         paint.open_image(broken)
-    assert "broken.jpg cannot be opened" in paint.message_label.text()
+    assert "broken.jpg cannot be opened" in paint.message_bar.text()
 
 
 def test_paste_from_the_clipboard(qtbot, paint):
@@ -151,7 +151,7 @@ def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketc
     shown = []  # what the dialog held each time one of its paintings was finished
     paint.worker.job_finished.connect(
         lambda handle, value: shown.append(paint.surprise_dialog.paintings.copy())
-        if handle in paint._surprise_jobs else None)
+        if handle in paint.surprise_dialog.jobs else None)
     last = wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
     dialog = paint.surprise_dialog
     assert shown[0][0] is not None and shown[0][1] is None  # the first was on show before the second was painted
@@ -361,10 +361,10 @@ def test_only_what_the_user_made_on_purpose_reaches_the_history(qtbot, paint):
     paint.controls.live_check.setChecked(True)
     x, y = centre(paint.canvas)
     for offset in (-30, 30):  # two pauses in painting: each shows a full render, neither is kept
-        before = paint._unsaved
+        before = paint.history_strip.unsaved
         stroke(qtbot, paint.canvas, (x - 50, y + offset), (x + 50, y + offset))
-        qtbot.waitUntil(lambda b=before: paint._unsaved is not None and paint._unsaved is not b, timeout=60_000)
-        assert paint.painting is paint._unsaved and paint.history_list.count() == 0
+        qtbot.waitUntil(lambda b=before: paint.history_strip.unsaved is not None and paint.history_strip.unsaved is not b, timeout=60_000)
+        assert paint.painting is paint.history_strip.unsaved and paint.history_list.count() == 0
     assert before is not None and not before.saved_path.exists()  # the one it replaced left no files
     assert len(list(paintings_dir().glob("*.png"))) == 3  # picture, canvas and thumbnail of the one on show
     settle(qtbot, paint)

@@ -48,6 +48,8 @@ class ActivityTab(QWidget):
     title = ""
     #: A file the user opened or exported here, for File ▸ Recent files.
     file_used = Signal(object)
+    #: Asks the window to bring this tab forward (another tab opened something in it).
+    show_me = Signal()
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -208,5 +208,5 @@ def _titles(params: dict, context: CreativeContext, seed: int) -> list[str]:
         subject = topic_for_mode(context.last_melody.get("mode", "major"))
     if style and style not in ("van-gogh", "turner", "hokusai", "munch"):
         style = None
-    style = {"van-gogh": "Van Gogh"}.get(style, style.capitalize() if style else None)
+    style = {"van-gogh": "Van Gogh"}.get(style, style.capitalize()) if style else None
     return writing.titles_for(subject or "a quiet evening", style, colours, None, params.get("n", 5), seed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from models.assistant.help import is_help, is_unclear
 
@@ -134,7 +135,7 @@ def parse_request(message: str) -> CreativeRequest:
         return CreativeRequest("haiku", {"theme": theme}, [], f"A haiku about “{theme}”: 5, 7 and 5 syllables.")
     if re.search(r"\bpoem\b|\bquatrain\b|\brhym(e|ing) (lines|verse)\b", text):
         theme = _about(text) or "the sea"
-        scheme = "ABAB" if re.search(r"\babab\b", text) else "AABB"
+        scheme: str | None = "ABAB" if re.search(r"\babab\b", text) else "AABB"
         return CreativeRequest(
             "poem",
             {"theme": theme, "scheme": scheme, "lines": 4, "syllables": 8},
@@ -186,8 +187,8 @@ def parse_request(message: str) -> CreativeRequest:
     ):
         return _melody_request(text)
     if re.search(r"\b(write|give me|make)\b.*\b(lines?|verses?|poem|couplet)\b", text):
-        theme = re.search(r"\b(?:about|on|of)\s+(.+?)[.?!]*$", text)
-        subject = theme.group(1) if theme else "life"
+        about = re.search(r"\b(?:about|on|of)\s+(.+?)[.?!]*$", text)
+        subject = about.group(1) if about else "life"
         n = _count(text, "lines?|verses?", 4)
         return CreativeRequest("lines", {"theme": subject, "n": n}, [], f"{n} lines near the theme “{subject}”.")
     return CreativeRequest("chat", {}, [], "")
@@ -208,7 +209,7 @@ def _painting_request(text: str) -> CreativeRequest:
             style, painter = name, title
             break
     changes, touches, touch_effects = _moods(text, PAINT_TOUCH)
-    params = {"style": style, "strength": 1.0, "palette": 0.6, **changes}
+    params: dict[str, Any] = {"style": style, "strength": 1.0, "palette": 0.6, **changes}
     subject = re.search(
         r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:a|an|the|some)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
         text,
@@ -300,7 +301,7 @@ def _lyrics_request(text: str, message: str) -> CreativeRequest:
     target = (
         "the last melody" if re.search(r"\b(my|the|this) (last |latest )?(melody|tune|song)\b", text) else "a melody"
     )
-    scheme = "ABAB" if re.search(r"\babab\b", text) else "AABB"
+    scheme: str | None = "ABAB" if re.search(r"\babab\b", text) else "AABB"
     if re.search(r"\b(no rhymes?|unrhymed|without rhym\w*|free verse|don't rhyme)\b", text):
         scheme = None
     params = {"theme": subject, "melody": "last" if target == "the last melody" else None, "scheme": scheme}

@@ -79,7 +79,8 @@ def pack_batches(sequences: Sequence[Sequence[int] | np.ndarray | torch.Tensor],
     """
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     order = np.argsort(-lengths, kind="stable")
-    batches, members, current = [], [], []
+    batches, members = [], []
+    current: list[int] = []
     for index in order:
         longest = lengths[current[0]] if current else lengths[index]
         if current and (len(current) + 1) * longest > max_cells:

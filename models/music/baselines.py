@@ -24,7 +24,7 @@ class MarkovChain:
         self.counts: list[dict[tuple[int, ...], Counter]] = [defaultdict(Counter) for _ in range(order + 1)]
         self.weights = (1.0,) + (0.0,) * order
 
-    def fit(self, sequences: Sequence[Sequence[int]], valid: Sequence[Sequence[int]] | None = None) -> MarkovChain:
+    def fit(self, sequences: Sequence[Sequence[int] | np.ndarray], valid: Sequence[Sequence[int] | np.ndarray] | None = None) -> MarkovChain:
         for seq in sequences:
             history = [BOS] * self.order + [int(x) for x in seq]
             for i in range(self.order, len(history)):
@@ -41,7 +41,7 @@ class MarkovChain:
             self.weights = tuple(float(w) for w in candidates[int(np.argmin(bits))])
         return self
 
-    def _components(self, sequences: Sequence[Sequence[int]]) -> np.ndarray:
+    def _components(self, sequences: Sequence[Sequence[int] | np.ndarray]) -> np.ndarray:
         """Per note: [unigram, ML given 1 previous, ML given 2 previous], unseen histories backed off."""
         rows = []
         for seq in sequences:
@@ -55,5 +55,5 @@ class MarkovChain:
                 history.append(x)
         return np.array(rows)
 
-    def bits_per_note(self, sequences: Sequence[Sequence[int]]) -> float:
+    def bits_per_note(self, sequences: Sequence[Sequence[int] | np.ndarray]) -> float:
         return float(-np.log2(self._components(sequences) @ np.array(self.weights)).mean())

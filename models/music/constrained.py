@@ -183,7 +183,7 @@ class SpanSampler:
         self.dtype = dtype
         self.log_pitch = (tables.log_pitch[:, self.pitches][:, :, self.pitches]  # (K, M, M), for sampling
                           + tables.log_pair[self.pitches][:, self.pitches][None])
-        self.pitch = np.ascontiguousarray(np.exp(self.log_pitch), dtype=dtype)  # the batched products need C order
+        self.pitch: np.ndarray = np.ascontiguousarray(np.exp(self.log_pitch), dtype=dtype)  # the batched products need C order
         self.duration = np.exp(tables.log_duration).astype(dtype)  # (K, P, D)
         self.trans = np.exp(tables.log_trans).astype(dtype)
         exit_full = np.zeros((tables.n_states, tokens.N_PITCH_SYMBOLS)) if exit_log is None else exit_log
@@ -236,9 +236,9 @@ class SpanSampler:
     def _backward(self) -> None:
         n = (self.end - self.start) // GRID
         k, m = self.tables.n_states, len(self.pitches)
-        self._beta = np.zeros((n + 1, k, m), dtype=self.dtype)  # beta(step, k, previous pitch), scaled per step
+        self._beta: np.ndarray = np.zeros((n + 1, k, m), dtype=self.dtype)  # beta(step, k, previous pitch), scaled per step
         # g(step, k, p) = sum_j A[k, j] beta(step, j, p): a note of pitch p from state k ends at that step.
-        self._g = np.zeros((n + 1, k, m), dtype=self.dtype)
+        self._g: np.ndarray = np.zeros((n + 1, k, m), dtype=self.dtype)
         self._g[n] = self.exit
         self._log_scale = np.full(n + 1, NEG_INF)
         self._log_scale[n] = self.exit_log_scale
@@ -297,7 +297,7 @@ class SpanSampler:
         weights, durations = self._first_weights(entry)
         if not weights.size or not np.isfinite(weights.max()):
             raise InfeasibleRequest("no melody satisfies these constraints: widen the pitch range or change the length")
-        state, choice, p = np.unravel_index(_draw(weights.reshape(-1), rng), weights.shape)
+        state, choice, p = (int(i) for i in np.unravel_index(_draw(weights.reshape(-1), rng), weights.shape))
         d, t, events = durations[choice], self.start, []
         with np.errstate(divide="ignore"):
             while True:
@@ -310,7 +310,7 @@ class SpanSampler:
                 durations, steps, weights, _ = self._next[i]
                 joint = (self.tables.log_duration[state, self._position(t), durations][:, None]
                          + np.log(self._g[steps, state] * weights[:, None]) + self.log_pitch[state, p][None, :])
-                choice, p = np.unravel_index(_draw(joint.reshape(-1), rng), joint.shape)
+                choice, p = (int(i) for i in np.unravel_index(_draw(joint.reshape(-1), rng), joint.shape))
                 d = durations[choice]
 
 

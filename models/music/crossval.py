@@ -25,6 +25,7 @@ import itertools
 import re
 import threading
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -112,7 +113,8 @@ def hmm_distributions(model: MelodyModel, line: Line) -> tuple[np.ndarray, np.nd
     )
     is_note = np.arange(tokens.N_PITCH_SYMBOLS) != tokens.REST
     e = line.encoded
-    with_rhythm, without = [], []
+    with_rhythm: list[np.ndarray] = []
+    without: list[np.ndarray] = []
     predicted = start
     for prev, symbol, position, d in zip(e.previous_pitches, e.pitches, e.positions, e.durations, strict=True):
         weights = predicted * duration[:, position, d]
@@ -149,7 +151,8 @@ def ppm_distributions(
     symbols = alphabet.encode(values)
     stm = PPM(len(alphabet.values), stm_order, interpolated) if stm_order is not None else None
     midi = alphabet.values + shift
-    long_term, short_term = [], []
+    long_term: list[np.ndarray] = []
+    short_term: list[np.ndarray] = []
     for i, symbol in enumerate(symbols):
         history = symbols[:i]
         for model, out in ((ltm, long_term), (stm, short_term)):
@@ -209,7 +212,7 @@ def mix(parts: list[np.ndarray], weights: tuple[float, ...], geometric: bool) ->
         log = sum(w * np.log(np.maximum(p, FLOOR)) for w, p in zip(weights, parts, strict=True))
         p = np.exp(log - log.max(1, keepdims=True))
         return p / p.sum(1, keepdims=True)
-    return sum(w * p for w, p in zip(weights, parts, strict=True))
+    return cast(np.ndarray, sum(w * p for w, p in zip(weights, parts, strict=True)))
 
 
 def simplex(n: int, step: float = 0.05) -> list[tuple[float, ...]]:
@@ -246,12 +249,18 @@ def _fit_hmm(lines: list[Line], settings: Settings, seed: int, cancel: threading
     )
 
 
+def _given(distributions: np.ndarray | None) -> np.ndarray:
+    """The distributions of a model that was given to `ppm_distributions`."""
+    assert distributions is not None
+    return distributions
+
+
 def _ppm_parts(
     train: list[Line], lines: list[Line], alphabet: PitchAlphabet, order: int, stm_order: int, interpolated: bool
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     ltm = PPM(len(alphabet.values), order, interpolated).fit([alphabet.encode(x.relative) for x in train])
     parts = [ppm_distributions(ltm, stm_order, alphabet, x.relative, x.tune.tonic, interpolated) for x in lines]
-    return [p[0] for p in parts], [p[1] for p in parts]
+    return [_given(p[0]) for p in parts], [_given(p[1]) for p in parts]
 
 
 def tune_fold(
@@ -274,17 +283,20 @@ def tune_fold(
             ltm = PPM(len(alphabet.values), order, interpolated).fit(
                 [alphabet.encode(values(x)[0]) for x in inner_train]
             )
-            score = bits(
-                [ppm_distributions(ltm, None, alphabet, *values(x), interpolated)[0] for x in inner_valid], inner_valid
-            ).mean()
+            distributions = []
+            for x in inner_valid:
+                line_values, shift = values(x)
+                distributions.append(_given(ppm_distributions(ltm, None, alphabet, line_values, shift, interpolated)[0]))
+            score = bits(distributions, inner_valid).mean()
             if best is None or score < best[0]:
                 best = (score, order, interpolated)
+        assert best is not None
         choice[name] = {"order": best[1], "interpolated": best[2]}
     check_cancelled(cancel)
     model = _fit_hmm(inner_train, settings, seed, cancel)
     hmm = [hmm_distributions(model, x)[0] for x in inner_valid]
     order, interpolated = choice["ppm_relative"]["order"], choice["ppm_relative"]["interpolated"]
-    best = None
+    mixture: tuple[float, int, bool, tuple[float, ...]] | None = None  # (bits, short-term order, geometric, weights)
     for stm_order in (2, 4):
         long_term, short_term = _ppm_parts(inner_train, inner_valid, relative, order, stm_order, interpolated)
         parts = [np.concatenate(p) for p in (hmm, long_term, short_term)]
@@ -298,13 +310,14 @@ def tune_fold(
                         np.maximum(mixed[np.arange(len(mixed)), np.concatenate([x.midi for x in inner_valid])], FLOOR)
                     ).mean()
                 )
-                if best is None or score < best[0]:
-                    best = (score, stm_order, geometric, weights)
+                if mixture is None or score < mixture[0]:
+                    mixture = (score, stm_order, geometric, weights)
+    assert mixture is not None
     choice["mixture"] = {
-        "short_term_order": best[1],
-        "geometric": best[2],
-        "weights (hmm, ppm long-term, ppm short-term)": list(best[3]),
-        "inner_valid_bits": round(best[0], 4),
+        "short_term_order": mixture[1],
+        "geometric": mixture[2],
+        "weights (hmm, ppm long-term, ppm short-term)": list(mixture[3]),
+        "inner_valid_bits": round(mixture[0], 4),
     }
     return choice
 
@@ -355,7 +368,8 @@ def cross_validate_job(
             [alphabets["absolute"].encode(x.midi) for x in train]
         )
         results[names[4]] = bits(
-            [ppm_distributions(ltm, None, alphabets["absolute"], x.midi, 0, a["interpolated"])[0] for x in test], test
+            [_given(ppm_distributions(ltm, None, alphabets["absolute"], x.midi, 0, a["interpolated"])[0]) for x in test],
+            test
         )
         r, m = choice["ppm_relative"], choice["mixture"]
         long_term, short_term = _ppm_parts(

@@ -199,7 +199,8 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
         raise ValueError("the motif is as long as the whole melody: ask for more bars")
     if r.pitch_range is not None and any(not allowed[e.symbol] for e in motif_ev):
         raise ValueError("the motif has notes outside the requested pitch range")
-    melodies, cache = [], {}
+    melodies: list[Melody] = []
+    cache: dict = {}  # span samplers shared by the variations
     for variation in range(r.variations):
         rng = np.random.default_rng([r.seed, variation])
         drawn, cadences = r.form or "", None
@@ -208,6 +209,7 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
             cadences = [facts.cadence(i, r.mode, parsed_meter) for i in range(len(parse_form(drawn, r.bars)))] \
                 if drawn else None
             sections = parse_form(drawn, r.bars)
+        assert sections is not None
         try:
             events = _compose(tables, parsed_meter, r.bars, sections, motif_ev, allowed, r.end_on_tonic, rng, cache,
                               cadences)

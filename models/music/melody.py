@@ -82,6 +82,7 @@ class Melody:
                 bound = min(MAX_OFFSET_MS, MAX_OFFSET_SHARE * length_ms, MAX_OFFSET_SHARE * previous_ms)
                 offset = float(np.clip(offset, -bound, bound))
             previous_ms = length_ms
+            assert pitch is not None  # a note event, not a rest
             out.append(Note(e.onset, e.ticks, int(pitch), int(np.clip(round(velocity), 30, 120)), offset))
         return out
 

@@ -99,8 +99,9 @@ class MelodyModel:
         return mask
 
     def to(self, dtype: torch.dtype, device: torch.device | str = "cpu") -> MelodyModel:
-        return MelodyModel(*(t.to(device=device, dtype=dtype) for t in (self.startprob, self.transmat, self.pitch,
-                                                                         self.duration)),
+        startprob, transmat, pitch, duration = (t.to(device=device, dtype=dtype) for t in (self.startprob, self.transmat,
+                                                                                          self.pitch, self.duration))
+        return MelodyModel(startprob, transmat, pitch, duration,
                            self.style, self.info, self.priors, self.pitches_used, self.facts)
 
     def emission_columns(self, packed: PackedSequences) -> torch.Tensor:
@@ -148,7 +149,8 @@ class MelodyModel:
                                           "duration": (k, P, D)}, name)
         check_finite(checkpoint.tensors, name)
         t = {key: value.to(torch.float64) for key, value in checkpoint.tensors.items()}
-        priors = {key: bounded(h, key, 0.0, 1e6, name=name) for key in ("pitch_prior", "duration_prior") if key in h}
+        priors: dict[str, float] = {key: bounded(h, key, 0.0, 1e6, name=name)
+                                    for key in ("pitch_prior", "duration_prior") if key in h}
         used = h.get("pitches_used", list(range(S)))
         if not isinstance(used, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in used):
             raise CheckpointError(f"{name} lists the pitches it uses wrongly: train the style again.")
@@ -158,7 +160,7 @@ class MelodyModel:
         except (AttributeError, TypeError, ValueError, OverflowError):
             raise CheckpointError(f"{name} describes its style's habits wrongly: train the style again.") from None
         return cls(t["startprob"], t["transmat"], t["pitch"], t["duration"], str(metadata.get("style", "")),
-                   metadata.get("info") if isinstance(metadata.get("info"), dict) else {}, priors,
+                   info if isinstance(info := metadata.get("info"), dict) else {}, priors,
                    [p for p in used if 0 <= p < S] or list(range(S)), facts)
 
 
@@ -276,6 +278,7 @@ def train_job(train: list[EncodedTune], valid: list[EncodedTune], *, n_states: i
             if best is None or bits < best[0]:
                 best = (bits, candidate)
     check_cancelled(cancel)
+    assert best is not None  # restarts >= 1
     bits, model = best
     model.style = style
     model.priors = {"pitch_prior": pitch_prior, "duration_prior": duration_prior}
@@ -287,4 +290,6 @@ def train_job(train: list[EncodedTune], valid: list[EncodedTune], *, n_states: i
 def _normalised(model: MelodyModel) -> MelodyModel:
     """Back in float64 on the CPU with every distribution summing to one."""
     m = model.to(torch.float64, "cpu")
-    return MelodyModel(*(t / t.sum(-1, keepdim=True) for t in (m.startprob, m.transmat, m.pitch, m.duration)))
+    startprob, transmat, pitch, duration = (t / t.sum(-1, keepdim=True)
+                                            for t in (m.startprob, m.transmat, m.pitch, m.duration))
+    return MelodyModel(startprob, transmat, pitch, duration)

@@ -21,7 +21,7 @@ def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.Pat
     began = time.time()
     yield Progress(0.0, f"reading MIDI files in {folder}")
     try:
-        tunes, reports = read_midi_folder(folder, track)
+        tunes, reports = read_midi_folder(Path(folder), track)
     except ValueError as error:
         raise JobError(str(error)) from None
     skipped = [r for r in reports if not r.used]
@@ -35,9 +35,10 @@ def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.Pat
                            cancel=cancel):
         if isinstance(event, Result):
             model = event.value
-        else:
+        elif isinstance(event, Progress):
             yield Progress(0.02 + 0.95 * (event.fraction or 0.0), event.message)
     check_cancelled(cancel)
+    assert model is not None  # train_job ends with its Result or raises
     model.info = {"meters": sorted({str(t.meter) for t in tunes}), "modes": sorted({t.mode for t in tunes})}
     model.facts = StyleFacts.learn(tunes)
     summary = {

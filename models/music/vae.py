@@ -184,6 +184,7 @@ def end_on_tonic(events: list[Event], tonic: int, mode: str, bar_ticks: int,
         return events
     last = events[notes[-1]]
     written = tokens.symbol_to_pitch(last.symbol, tonic, mode)
+    assert written is not None  # `notes` indexes note events, never rests
     tonics = [tokens.REFERENCE_TONIC + tonic + 12 * octave for octave in range(-4, 5)]
     inside = [p for p in tonics if pitch_range is None or pitch_range[0] <= p <= pitch_range[1]]
     pitch = min(inside or tonics, key=lambda p: (abs(p - written), p))

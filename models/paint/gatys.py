@@ -127,7 +127,7 @@ def _stages(image_size: tuple[int, int], steps: int) -> list[tuple[tuple[int, in
     """((width, height), steps, rate) per stage; `steps` scales the schedule's step counts."""
     width, height = image_size
     top = min(1.0, WORK_SIDE / max(width, height))
-    stages = []
+    stages: list[tuple[tuple[int, int], int, float]] = []
     for share, stage_steps, rate in SCHEDULE:
         scale = max(top * share, MIN_SIDE / min(width, height))
         size = (max(MIN_SIDE, round(width * scale)), max(MIN_SIDE, round(height * scale)))

@@ -8,6 +8,7 @@ trained on a handful of paintings cannot just memorise them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -80,19 +81,20 @@ def total_variation(images: torch.Tensor) -> torch.Tensor:
 
 def discriminator_hinge_loss(real_logits: list[torch.Tensor], fake_logits: list[torch.Tensor]) -> torch.Tensor:
     loss = sum(F.relu(1 - r).mean() + F.relu(1 + f).mean() for r, f in zip(real_logits, fake_logits, strict=True))
-    return loss / len(real_logits)
+    return cast(torch.Tensor, loss / len(real_logits))  # a sum of tensors is a tensor
 
 
 def generator_hinge_loss(fake_logits: list[torch.Tensor]) -> torch.Tensor:
-    return -sum(f.mean() for f in fake_logits) / len(fake_logits)
+    return cast(torch.Tensor, -sum(f.mean() for f in fake_logits) / len(fake_logits))
 
 
 def feature_matching_loss(real_features: list[torch.Tensor], fake_features: list[torch.Tensor]) -> torch.Tensor:
     """Match the discriminator's mean activations on paintings and on renders (Salimans et al., 2016)."""
-    return sum(
+    loss = sum(
         F.l1_loss(f.mean((0, 2, 3)), r.detach().mean((0, 2, 3)))
         for r, f in zip(real_features, fake_features, strict=True)
-    ) / len(real_features)
+    )
+    return cast(torch.Tensor, loss / len(real_features))
 
 
 def diff_augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -9,6 +9,8 @@ tiles that join without seams; without the shortcut the network cannot settle fo
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -29,6 +31,7 @@ class ResidualBlock(nn.Module):
         self.conv2 = _conv(channels, channels, 3)
         # Start each block near the identity so a deep stack without normalisation trains stably.
         nn.init.zeros_(self.conv2.weight)
+        assert self.conv2.bias is not None
         nn.init.zeros_(self.conv2.bias)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -117,7 +120,8 @@ class PatchDiscriminator(nn.Module):
         logits: list[torch.Tensor] = []
         features: list[torch.Tensor] = []
         x = rgb * 2.0 - 1.0
-        for index, layers in enumerate(self.nets):
+        for index, scale in enumerate(self.nets):
+            layers = cast(nn.ModuleList, scale)
             if index > 0:
                 x = F.avg_pool2d(x, 2)
             h = x

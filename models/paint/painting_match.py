@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +52,7 @@ class PainterRange:
         return cls(mean, np.linalg.inv(covariance))
 
     @classmethod
-    def from_pictures(cls, pictures: list[Picture]) -> PainterRange:
+    def from_pictures(cls, pictures: Sequence[Picture]) -> PainterRange:
         return cls.from_statistics(np.concatenate([statistics_of_views(p) for p in pictures]))
 
     def distance_of_statistics(self, statistics: np.ndarray) -> float:
@@ -121,7 +121,7 @@ class PaintingMatch:
             return None
 
 
-def held_out_distances(paintings: list[Picture]) -> list[float]:
+def held_out_distances(paintings: Sequence[Picture]) -> list[float]:
     """Each painting against the range of the others; a single painting: its right half against its left.
     Two paintings: each against the other."""
     if len(paintings) == 1:

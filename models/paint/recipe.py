@@ -75,7 +75,7 @@ class PaintRecipe:
         (input_path, quality, from_scratch, subject...)."""
         return cls(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(style_path),
                    seed=params.seed, strength=params.strength, palette=params.palette,
-                   size=tuple(params.size) if params.size else None, **how)
+                   size=params.size, **how)
 
     @classmethod
     def for_request(cls, params: dict[str, Any], seed: int) -> PaintRecipe:

@@ -132,6 +132,7 @@ def train_style(
     palette = fit_palette([image for _, image in paintings], seed=config.seed)
     seconds = trainer.elapsed
     losses = _recent_means(trainer.history)
+    end_evaluation = trainer.evaluate()
     training = {
         "paintings": [name for name, _ in paintings],
         "photos": len(photos),
@@ -143,7 +144,7 @@ def train_style(
         "threads": torch.get_num_threads(),
         "final_losses_mean_of_last_50_steps": losses,
         "fixed_batch_losses_at_start": trainer.start_evaluation,
-        "fixed_batch_losses_at_end": trainer.evaluate(),
+        "fixed_batch_losses_at_end": end_evaluation,
         "config": asdict(config),
         "report": report or [],
     }
@@ -164,8 +165,8 @@ def train_style(
         seconds,
         losses,
         trainer.history,
-        training["fixed_batch_losses_at_start"],
-        training["fixed_batch_losses_at_end"],
+        trainer.start_evaluation,
+        end_evaluation,
     )
     yield Result(summary)
 

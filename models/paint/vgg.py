@@ -48,10 +48,12 @@ class VGGFeatures(nn.Module):
                 weight = tensors[f"{name}.weight"].float()
                 conv = nn.Conv2d(weight.shape[1], weight.shape[0], 3, padding=1)
                 conv.weight.data.copy_(weight)
+                assert conv.bias is not None
                 conv.bias.data.copy_(tensors[f"{name}.bias"].float())
                 self.convs[name] = conv
             if name == last_layer:
                 break
+        self.means: torch.Tensor
         self.register_buffer("means", torch.tensor(BGR_MEANS).view(1, 3, 1, 1))
         self.requires_grad_(False)
         self.eval()

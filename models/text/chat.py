@@ -130,7 +130,8 @@ class ChatModel:
         gguf = read_gguf(path, keep_q4_1=weights == "int4", dense_q4_1=weights != "int4")
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
         runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
-        name = "SmolLM2-135M-Instruct" if path is None else str(gguf.metadata.get("general.name") or gguf.path.stem)
+        named = gguf.metadata.get("general.name") or (gguf.path.stem if gguf.path is not None else "")
+        name = "SmolLM2-135M-Instruct" if path is None else str(named)
         tokenizer = BPETokenizer.from_gguf_metadata(gguf.metadata)
         del gguf  # the file's metadata lists and mapping; what loading freed goes back to the system
         return_freed_memory()

@@ -95,7 +95,8 @@ class LazyQ4_1(Mapping):
         entry = self.entries[name]
         parts = unpack_q4_1(np.asarray(entry.data))
         if name in self.heads:
-            parts = tuple(_unpermute_rope_rows(part, self.heads[name]) for part in parts)
+            codes, scales, minima = (_unpermute_rope_rows(part, self.heads[name]) for part in parts)
+            parts = (codes, scales, minima)
         self.reader.release(entry)
         return parts
 
@@ -149,7 +150,7 @@ def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False, de
     )
     tensors: dict[str, torch.Tensor] = {}
     q4_1: dict[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = {}
-    q8_0: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
+    q8_0: dict[str, Q8Rows] = {}
     compact = keep_q4_1 and not dense_q4_1
     lazy_entries, lazy_heads = {}, {}
     for tensor in reader.tensors:
@@ -169,7 +170,8 @@ def read_gguf(path: str | os.PathLike | None = None, keep_q4_1: bool = False, de
         if tensor.type == Q4_1:
             parts = unpack_q4_1(np.asarray(tensor.data))
             if heads is not None:
-                parts = tuple(_unpermute_rope_rows(part, heads) for part in parts)
+                codes, scales, minima = (_unpermute_rope_rows(part, heads) for part in parts)
+                parts = (codes, scales, minima)
             if keep_q4_1:
                 q4_1[tensor.name] = parts
             if dense_q4_1 or not keep_q4_1:

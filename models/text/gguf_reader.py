@@ -76,6 +76,7 @@ class GGUFFile:
             raw = whole[first : first + rows * row_bytes]
             if raw.size != rows * row_bytes:
                 raise GGUFFormatError(f"the file is truncated inside tensor {name}")
+            data: np.ndarray
             if kind == F32:
                 data = raw.view(np.float32).reshape(rows, row) if len(dims) > 1 else raw.view(np.float32)
             elif kind == F16:

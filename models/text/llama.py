@@ -9,6 +9,7 @@ from `start` and returns logits for the last position (or all positions, for tes
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -60,9 +61,12 @@ class LlamaRunner:
             return tensors.get(name)
 
         embedding = matrix("token_embd.weight")
+        if embedding is None:
+            raise ValueError("the model file has no token embedding")
         head = matrix("output.weight")
         if head is None:
             head = embedding  # SmolLM2 ties them
+        self.lm_head: Int8Linear | DenseLinear
         if weights == "int4":
             # a compact read keeps the embedding as the file's int8 blocks (exact rows, a quarter of float32)
             self.embedding = embedding if isinstance(embedding, Q8Rows) else put(embedding)
@@ -72,15 +76,17 @@ class LlamaRunner:
             self.lm_head = DenseLinear(self.embedding if head is embedding else put(_dense(head)))
         self.output_norm = put(tensors["output_norm.weight"])
 
+        codes_of = q4_1 or {}  # the file's Q4_1 codes, by tensor name
+
         def linear(*names: str) -> DenseLinear | Int4Linear:
             if weights == "int4":
-                codes, d, m = (torch.cat(parts) for parts in zip(*(q4_1[n] for n in names), strict=True))
+                codes, d, m = (torch.cat(parts) for parts in zip(*(codes_of[n] for n in names), strict=True))
                 return Int4Linear(codes, d, m)
             # a file read without dense Q4_1 copies still works when the int4 kernel is unavailable
-            dense = [tensors[n] if n in tensors else dequantize_q4_1(*q4_1[n]) for n in names]
+            dense = [tensors[n] if n in tensors else dequantize_q4_1(*codes_of[n]) for n in names]
             return DenseLinear(put(torch.cat(dense)))
 
-        self.layers = []
+        self.layers: list[dict[str, Any]] = []  # per layer: norm weights and the linear maps
         for i in range(config.n_layers):
             p = f"blk.{i}."
             self.layers.append(

@@ -50,11 +50,11 @@ def return_freed_memory() -> None:
             _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
         except (OSError, AttributeError):
             _malloc_trim = False
-    if _malloc_trim:
+    if callable(_malloc_trim):
         _malloc_trim(0)
 
 
-_malloc_trim = None
+_malloc_trim: Callable[[int], int] | bool | None = None  # None: not looked up yet; False: none here
 
 
 def int4_kernel_available() -> bool:

@@ -51,6 +51,8 @@ class ServerFault(Exception):
 
 def _connection(url: str, timeout: float) -> http.client.HTTPConnection:
     parts = urlsplit(url)
+    if not parts.hostname:  # check_server_url refuses such an address before it gets here
+        raise ValueError(f"{url!r} names no host")
     if parts.scheme == "https":
         return http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -54,8 +55,9 @@ class LineCoder(nn.Module):
         self.to_memory = nn.Sequential(
             nn.Linear(config.latent, config.hidden), nn.GELU(), nn.Linear(config.hidden, out)
         )
-        nn.init.normal_(self.to_memory[2].weight, std=0.02)
-        nn.init.zeros_(self.to_memory[2].bias)
+        last = cast(nn.Linear, self.to_memory[2])
+        nn.init.normal_(last.weight, std=0.02)
+        nn.init.zeros_(last.bias)
 
     def encode(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """features (batch, tokens, dim) right-padded; mean over the line and its last token's state."""

@@ -138,7 +138,8 @@ class FrozenLM:
 
     # -- decoding -------------------------------------------------------------------------------
     def empty_state(self) -> DecodeState:
-        return DecodeState([None] * self.n_layers, [None] * self.n_layers, 0)
+        # No layer has keys yet: None until the first step (`past.keys[index] is not None` checks it).
+        return DecodeState([None] * self.n_layers, [None] * self.n_layers, 0)  # type: ignore[list-item]
 
     @torch.inference_mode()
     def start(self, preamble: list[int]) -> DecodeState:

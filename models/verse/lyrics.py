@@ -112,7 +112,7 @@ class SongWriter:
     ) -> Iterator[str]:
         """`write`'s lines one at a time, as each is written: a caller shows them and may stop between lines."""
         lines: list[str] = list(previous)
-        all_forms = [*([None] * len(lines)), *forms]
+        all_forms: list[LineForm | None] = [*([None] * len(lines)), *forms]
         ends: dict[str, str] = {}
         wide = {"beams": 2 * self.forms.beams, "expand": 64}
         for index, form in enumerate(all_forms):
@@ -120,7 +120,7 @@ class SongWriter:
                 continue
             letter = scheme[index % len(scheme)] if scheme else None
             rhyme_with = ends.get(letter) if letter else None
-            needs_partner = bool(letter and rhyme_with is None and scheme.count(letter) > 1)
+            needs_partner = bool(scheme and letter and rhyme_with is None and scheme.count(letter) > 1)
             form = replace(
                 form,
                 rhyme_with=rhyme_with or form.rhyme_with,

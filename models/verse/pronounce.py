@@ -27,8 +27,14 @@ def words_in(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text.replace("’", "'"))]
 
 
+def _pronunciation(field: str) -> tuple[str, str, str]:
+    """"stress:rhyme:onset" -> (stress digits, rhyme, phones before the rhyme)."""
+    stress, rhyme, onset = field.split(":", 2)
+    return stress, rhyme, onset
+
+
 class Pronouncing:
-    def __init__(self, entries: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(self, entries: dict[str, list[tuple[str, str, str]]]) -> None:
         self.entries = entries  # word -> [(stress digits, rhyme, phones before the rhyme)] per pronunciation
         self._by_rhyme: dict[str, list[str]] | None = None
         self._common: set[str] | None = None
@@ -49,12 +55,12 @@ class Pronouncing:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Pronouncing:
         text = gzip.decompress(Path(path or resource("text", DICTIONARY)).read_bytes()).decode("utf-8")
-        entries = {}
+        entries: dict[str, list[tuple[str, str, str]]] = {}
         for line in text.splitlines():
             if line.startswith("#"):
                 continue
             word, *fields = line.split("\t")
-            entries[word] = [tuple(field.split(":", 2)) for field in fields]
+            entries[word] = [_pronunciation(field) for field in fields]
         return cls(entries)
 
     @staticmethod

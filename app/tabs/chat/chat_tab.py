@@ -1,8 +1,9 @@
 """The Chat tab: conversations on the left, the conversation in the middle, sampling settings on the right.
 
 A message is either conversation (streamed from the built-in model) or a creative request, recognised
-by a deterministic parser: paintings run in the Paint tab's worker, melodies in the Compose tab's,
-lines and lyrics in this tab's verse writer; each comes back inline in the conversation.
+by a deterministic parser: paintings are asked of the `Painter`, melodies of the `Composer` (the Paint and
+Compose tabs, through app.tabs.studio), lines and lyrics of this tab's verse writer; each comes back
+inline in the conversation.
 """
 
 from __future__ import annotations
@@ -17,13 +18,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -33,8 +29,11 @@ from app.store import Store, StoreError
 from app.tabs.activity_tab import ActivityTab
 from app.tabs.chat import jobs
 from app.tabs.chat.conversation_view import ChatMessage, ConversationView
+from app.tabs.chat.conversations_panel import ConversationsPanel
 from app.tabs.chat.creative import CreativeRequests
 from app.tabs.chat.sampling_panel import SamplingPanel
+from app.tabs.message_bar import MessageBar
+from app.tabs.studio import Composer, Painter
 from app.worker import JobHandle
 from models.files import atomic_write_bytes
 from models.jobs import Token
@@ -56,13 +55,12 @@ class MessageInput(QPlainTextEdit):
 
 class ChatTab(CreativeRequests, ActivityTab):
     title = "Chat"
-    show_tab = Signal(object)  # the tab widget to bring forward
 
-    def __init__(self, store: Store, settings: Settings, paint_tab, compose_tab, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, settings: Settings, painter: Painter, composer: Composer,
+                 parent: QWidget | None = None) -> None:
         super().__init__(settings, parent)
         self.store = store
-        self.paint_tab = paint_tab
-        self.compose_tab = compose_tab
+        self.painter, self.composer = painter, composer  # the Paint and Compose tabs, as app.tabs.studio has them
         self.conversation_id: int | None = None
         self.messages: list[ChatMessage] = []
         self.attachments: dict[str, object] = {}  # key -> Painting or Variation made in this session
@@ -85,44 +83,13 @@ class ChatTab(CreativeRequests, ActivityTab):
     # Layout ------------------------------------------------------------------------------------
 
     def _build_conversations(self) -> QWidget:
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        self.new_button = QPushButton("New chat")
-        self.new_button.clicked.connect(self.new_conversation)
-        layout.addWidget(self.new_button)
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Search titles and messages")
-        self.search_edit.setAccessibleName("Search conversations")
-        self.search_edit.textChanged.connect(self.refresh_conversations)
-        layout.addWidget(self.search_edit)
-        self.conversation_list = QListWidget()
-        self.conversation_list.setAccessibleName("Conversations")
-        # Long titles end in "…" (the whole title is the tooltip) rather than scrolling sideways.
-        self.conversation_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.conversation_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.conversation_list.itemClicked.connect(lambda item: self.open_conversation(item.data(Qt.ItemDataRole.UserRole)))
-        layout.addWidget(self.conversation_list)
-        row = QHBoxLayout()
-        for text, slot in (("Rename", self.rename_current), ("Delete", self.delete_current), ("Export", self.choose_export)):
-            button = QPushButton(text)
-            button.setAccessibleName(f"{text} conversation")
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        layout.addLayout(row)
-        self.undo_row = QWidget()
-        undo_layout = QHBoxLayout(self.undo_row)
-        undo_layout.setContentsMargins(0, 0, 0, 0)
-        self.undo_label = QLabel()
-        # A long title wraps inside the panel instead of widening it.
-        self.undo_label.setWordWrap(True)
-        self.undo_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setAccessibleName("Undo delete")
-        self.undo_button.clicked.connect(self.undo_delete)
-        undo_layout.addWidget(self.undo_label, 1)
-        undo_layout.addWidget(self.undo_button)
-        self.undo_row.hide()
-        layout.addWidget(self.undo_row)
+        self.conversations = ConversationsPanel({
+            "new": self.new_conversation, "search": self.refresh_conversations, "rename": self.rename_current,
+            "delete": self.delete_current, "export": self.choose_export, "undo": self.undo_delete})
+        self.conversations.chosen.connect(self.open_conversation)
+        panel = self.conversations
+        self.conversation_list, self.search_edit, self.new_button = panel.list, panel.search_edit, panel.new_button
+        self.undo_row, self.undo_label, self.undo_button = panel.undo_row, panel.undo_label, panel.undo_button
         return panel
 
     def _build_conversation(self) -> QWidget:
@@ -131,12 +98,8 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.view = ConversationView()
         self.view.anchorClicked.connect(self._on_link)
         layout.addWidget(self.view, 1)
-        self.message_label = QLabel()
-        self.message_label.setAccessibleName("Chat message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("color: #e07a5f;")
-        self.message_label.hide()
-        layout.addWidget(self.message_label)
+        self.message_bar = MessageBar("Chat message")
+        layout.addWidget(self.message_bar)
         actions = QHBoxLayout()
         self.regenerate_button = QPushButton("Regenerate")
         self.regenerate_button.clicked.connect(self.regenerate)
@@ -167,16 +130,9 @@ class ChatTab(CreativeRequests, ActivityTab):
     # Conversations -----------------------------------------------------------------------------
 
     def refresh_conversations(self) -> None:
-        query = self.search_edit.text().strip()
+        query = self.conversations.query()
         rows = self.store.search_conversations(query) if query else self.store.conversations()
-        self.conversation_list.clear()
-        for conversation_id, title, _ in rows:
-            item = QListWidgetItem(title or "Untitled")
-            item.setToolTip(title or "Untitled")
-            item.setData(Qt.ItemDataRole.UserRole, conversation_id)
-            self.conversation_list.addItem(item)
-            if conversation_id == self.conversation_id:
-                self.conversation_list.setCurrentItem(item)
+        self.conversations.show_conversations(rows, self.conversation_id)
 
     def new_conversation(self) -> None:
         self.stop()
@@ -221,8 +177,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         titles = {c[0]: c[1] for c in self.store.conversations()}
         self._deleted = (titles.get(self.conversation_id, ""), list(self.messages))
         self.store.delete_conversation(self.conversation_id)
-        self.undo_label.setText(f"Deleted “{self._deleted[0]}”.")
-        self.undo_row.show()
+        self.conversations.offer_undo(self._deleted[0])
         self.new_conversation()
         self.refresh_conversations()
 
@@ -427,9 +382,8 @@ class ChatTab(CreativeRequests, ActivityTab):
 
     # Messages ----------------------------------------------------------------------------------
 
-    def show_message(self, text: str) -> None:
-        self.message_label.setText(text)
-        self.message_label.show()
+    def show_message(self, text: str, error: bool = True) -> None:
+        (self.message_bar.show_error if error else self.message_bar.show_info)(text)
 
     def hide_message(self) -> None:
-        self.message_label.hide()
+        self.message_bar.hide()

@@ -1,19 +1,52 @@
-"""What the Chat tab asks of the other tabs: paintings from the Paint worker, melodies from the Compose worker,
-lines and lyrics from its own verse writer; each result comes back inline in the conversation."""
+"""The Chat tab's creative requests: paintings from the `Painter`, melodies from the `Composer` (the Paint and
+Compose tabs, through app.tabs.studio), lines and lyrics from its own verse writer; each result comes back
+inline in the conversation, with the recipe that makes it again."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QUrl
 
+from app.settings import Settings
+from app.store import Store
 from app.tabs.chat import jobs
-from app.tabs.chat.conversation_view import ChatMessage
+from app.tabs.chat.conversation_view import ChatMessage, ConversationView
+from app.tabs.chat.sampling_panel import SamplingPanel
+from app.tabs.images import array_to_image
+from app.tabs.studio import Composer, Painter
+from app.worker import JobFactory, JobHandle
+from models.music.request import MelodyRequest
 from models.paint.recipe import PaintRecipe
 
 
 class CreativeRequests:
-    """Mixed into ChatTab: needs `messages`, `attachments`, `sampling`, `paint_tab`, `compose_tab`, `view`."""
+    """Mixed into ChatTab (its creative half). What it uses of the tab is declared here, the `painter` and
+    `composer` (the Paint and Compose tabs) included; nothing else of the other tabs is reachable."""
+
+    messages: list[ChatMessage]
+    attachments: dict[str, Any]  # key -> PaintingResult or MelodyResult made in this session
+    sampling: SamplingPanel
+    view: ConversationView
+    store: Store
+    conversation_id: int | None
+    painter: Painter
+    composer: Composer
+    settings: Settings
+
+    if TYPE_CHECKING:  # ChatTab's own methods, used here
+
+        @property
+        def private(self) -> bool: ...
+
+        def _add_answer(self, text: str, meta: dict | None = None) -> ChatMessage: ...
+
+        def show_message(self, text: str, error: bool = True) -> None: ...
+
+        def run_job(self, title: str, factory: JobFactory, on_finished: Callable[[Any], None] | None = None,
+                    on_failed: Callable[[str], None] | None = None) -> JobHandle: ...
 
     # Creative requests -------------------------------------------------------------------------
 
@@ -33,34 +66,26 @@ class CreativeRequests:
             self._show_attachments()
             self.view.show_messages(self.messages)
 
-        self.paint_tab.run_job("Painting for the chat", jobs.paint_request(recipe), done, self._failed_answer(answer))
+        self.painter.paint_for_request(recipe, done, self._failed_answer(answer))
 
     def _compose(self, request) -> None:
-        from app.paths import melody_styles_dir
-        from app.tabs.compose.jobs import generate_melodies, rerender
-        from models.music.request import MelodyRequest
-
         params = request.params
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         melody_request = MelodyRequest.from_json({**params, "seed": seed, "variations": 1})
         answer = self._add_answer(f"{request.understood}\nComposing…")
         key = uuid.uuid4().hex[:12]
 
-        def done(variations) -> None:
-            variation = variations[0]
+        def written(variation) -> None:
             self.attachments[key] = variation
             answer.content = f"{request.understood}\nHere it is (seed {seed})."
             answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.full_title,
                                          "recipe": melody_request.to_json()}
             self._update_saved(answer)
             self.view.show_messages(self.messages)
-            # Its sound, so that ▶ Play in the conversation starts at once.
-            self.compose_tab.run_job("Rendering for the chat", rerender(variation, variation.melody.tempo, False),
-                                     lambda rendered: self.attachments.__setitem__(key, rendered))
 
-        self.compose_tab.run_job("Composing for the chat",
-                                 generate_melodies(melody_request, (melody_styles_dir(),)), done,
-                                 self._failed_answer(answer))
+        # Its sound too, so that ▶ Play in the conversation starts at once.
+        self.composer.compose_for_request(melody_request, written, self._failed_answer(answer),
+                                          lambda rendered: self.attachments.__setitem__(key, rendered))
 
     def _write_verse(self, request) -> None:
         from models.assistant.creative import CreativeContext
@@ -103,10 +128,6 @@ class CreativeRequests:
     def _make_again(self, url: QUrl, key: str) -> None:
         """A result from an earlier session: make it again from the recipe saved with the message (the
         engines are deterministic for a seed), then do what the link asked."""
-        from app.paths import melody_styles_dir
-        from app.tabs.compose.jobs import generate_melodies, rerender
-        from models.music.request import MelodyRequest
-
         attachment = next((m.meta["attachment"] for m in self.messages
                            if m.meta.get("attachment", {}).get("key") == key), None)
         if attachment is None:
@@ -126,27 +147,20 @@ class CreativeRequests:
             else:  # saved before paintings had a recipe: the request's parameters and the seed
                 params = dict(attachment["params"])
                 recipe = PaintRecipe.for_request(params, int(params.pop("seed")))
-            self.show_message("Painting it again from its recipe…")
-            self.paint_tab.run_job("Painting for the chat", jobs.paint_request(recipe), arrived, failed)
+            self.show_message("Painting it again from its recipe…", error=False)
+            self.painter.paint_for_request(recipe, arrived, failed)
         elif attachment["kind"] == "melody":
             request = MelodyRequest.from_json(attachment["recipe"])
-            self.show_message("Writing it again from its recipe…")
-            self.compose_tab.run_job(
-                "Composing for the chat", generate_melodies(request, (melody_styles_dir(),)),
-                lambda variations: self.compose_tab.run_job("Rendering for the chat",
-                                                            rerender(variations[0], variations[0].melody.tempo, False),
-                                                            arrived, failed),
-                failed)
+            self.show_message("Writing it again from its recipe…", error=False)
+            self.composer.compose_for_request(request, None, failed, arrived)
 
     def _update_saved(self, message: ChatMessage) -> None:
         """Rewrite a saved assistant message once its inline result has arrived."""
-        if message.id is not None and not self.private:
+        if message.id is not None and self.conversation_id is not None and not self.private:
             self.store.delete_message(message.id)
             message.id = self.store.add_message(self.conversation_id, message.role, message.content, message.meta)
 
     def _show_attachments(self) -> None:
-        from app.tabs.paint.canvas import array_to_image
-
         for key, item in self.attachments.items():
             if hasattr(item, "pixels"):
                 self.view.add_image(key, array_to_image(item.pixels))
@@ -158,14 +172,9 @@ class CreativeRequests:
             self._make_again(url, key)
             return
         if action == "open-painting":
-            self.paint_tab.use_painting(item)
-            self.show_tab.emit(self.paint_tab)
-        elif action == "play-melody":
-            if item.audio is None:
-                self.show_message("The melody's sound is still being rendered; press Play again in a moment.")
-            else:
-                self.compose_tab.transport.play(item)
+            self.painter.open_painting(item)
+        elif action == "play-melody" and not self.composer.play_melody(item):
+            self.show_message("The melody's sound is still being rendered; press Play again in a moment.", error=False)
         elif action == "open-melody":
-            self.compose_tab.open_melody(item)
-            self.show_tab.emit(self.compose_tab)
+            self.composer.open_melody(item)
 

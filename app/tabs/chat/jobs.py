@@ -1,5 +1,6 @@
 """The Chat tab's jobs: the conversation model's streamed replies (loaded once, kept in the worker's cache),
-verse from the text VAE, and paintings for chat requests (run on the Paint tab's worker)."""
+and verse from the text VAE. Paintings and melodies for chat requests are the Paint and Compose tabs' own
+jobs, asked for through app/tabs/studio.py."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.worker import JobContext
-from models.jobs import JobError, Progress, Result
-from models.paint.recipe import PaintRecipe
+from models.jobs import Progress, Result
 
 
 def _chat_model(context: JobContext):
@@ -60,26 +60,5 @@ def write_verse(request: Any, context: Any, seed: int = 0, out_dir=None, server_
         for event in events:
             if isinstance(event, Result):
                 yield Result(event.value.text.split("\n", 1)[-1])
-
-    return job
-
-
-def paint_request(recipe: PaintRecipe):
-    """A painting from scratch for a chat request, on the Paint worker, by the Paint tab's own job (the scene its
-    subject describes, painted in the style): "Open in Paint" puts the scene's sketch on the canvas."""
-
-    def job(context: JobContext):
-        from app.tabs.paint.jobs import cached_style, paint
-        from models.paint.style import find_style, list_shipped_styles
-
-        installed = list_shipped_styles()
-        name = recipe.style or (next(iter(installed)) if installed else None)
-        if name is None:
-            raise JobError("Painting is not available yet: no painting styles are installed.")
-        path = find_style(name)
-        for event in paint(recipe.replace(style=path.stem, style_path=str(path)), None)(context):
-            if isinstance(event, Result):
-                event.value.extras["title"] = cached_style(context, path).title
-            yield event
 
     return job

@@ -42,6 +42,7 @@ def export_job(variation: Variation, path: Path, tempo: float):
 
             rendered = variation if variation.audio is not None and variation.audio_tempo == tempo \
                 and not variation.count_in_seconds else render_variation(variation, tempo, False, shared_renderer(context))
+            assert rendered.audio is not None  # rendered just now, or already at this tempo
             write_wav(path, rendered.audio)
         else:
             write_midi(path, variation, tempo)

@@ -9,27 +9,34 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.tabs.compose.labels import edits_label, melody_label
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 from models.music.request import MelodyRequest
 
+if TYPE_CHECKING:  # engine types, for the annotations only: the engines load on the worker
+    from models.audio.render import RenderedAudio
+    from models.music.melody import Melody
+
 COUNT_IN_PITCH = 37  # side stick on the General MIDI percussion channel
+
+Edit = tuple[int, int, int]  # (first bar, last bar, seed) of a Regenerate bars
+Morph = tuple[int, int, int, int]  # (from variation, to variation, in-betweens, which one)
 
 
 @dataclass(eq=False)  # identity: comparing by value would compare whole audio/pixel arrays
 class Variation:
     index: int
-    melody: Any  # models.music.melody.Melody
+    melody: Melody
     request: MelodyRequest
-    audio: Any = None  # models.audio.render.RenderedAudio at `audio_tempo`
+    audio: RenderedAudio | None = None  # at `audio_tempo`
     audio_tempo: float = 0.0
     count_in_seconds: float = 0.0  # length of the metronome bar at the start of `audio`
-    edits: tuple[tuple[int, int, int], ...] = ()  # (first bar, last bar, seed) regenerated since Generate
+    edits: tuple[Edit, ...] = ()  # regenerated since Generate
     previous: Variation | None = None  # what Undo goes back to
-    morph: tuple[int, int, int, int] | None = None  # (from variation, to variation, in-betweens, which one)
+    morph: Morph | None = None
     # Its contour and first notes (labels.py), worked out by the job that wrote it, off the UI thread.
     label: str = ""
 
@@ -57,6 +64,17 @@ class Variation:
         """What all variations of one Generate share."""
         r = self.request
         return f"{style_label(r.style)} · {r.key} {r.mode} · {r.meter} · {r.bars} bars · seed {r.seed}"
+
+
+def edits_from_json(data: list | None) -> tuple[Edit, ...]:
+    return tuple((int(first), int(last), int(seed)) for first, last, seed in data or [])
+
+
+def morph_from_json(data: list | None) -> Morph | None:
+    if not data:
+        return None
+    a, b, count, which = data
+    return int(a), int(b), int(count), int(which)
 
 
 def style_label(style: str) -> str:
@@ -138,7 +156,7 @@ def regenerate(variation: Variation, edits: tuple[tuple[int, int, int], ...], st
             yield Progress(None, f"writing bars {first}–{last} again")
             try:
                 melody = regenerate_bars(current.melody, first, last, seed=seed, temperature=request.temperature,
-                                         pitch_range=tuple(request.pitch_range) if request.pitch_range else None,
+                                         pitch_range=request.pitch_range,
                                          end_on_tonic=request.end_on_tonic, search_dirs=style_dirs)
             except ValueError as error:
                 raise JobError(_sentence(str(error))) from None
@@ -165,7 +183,7 @@ def morph(a: Variation, b: Variation, count: int, first_index: int):
             vae = context.cache["melody_vae"] = load_vae()
         try:
             melodies = morph_melodies(vae, a.melody, b.melody, count, close_on_tonic=a.request.end_on_tonic,
-                                      pitch_range=tuple(a.request.pitch_range) if a.request.pitch_range else None)
+                                      pitch_range=a.request.pitch_range)
         except ValueError as error:
             raise JobError(_sentence(str(error))) from None
         if a.request.harmonize:

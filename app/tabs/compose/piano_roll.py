@@ -98,7 +98,7 @@ class PianoRollView(QWidget):
 
     def note_at(self, point: QPointF) -> RollNote | None:
         pitch = self.pitch_at(point.y())
-        if pitch is None:
+        if pitch is None or self.content is None:
             return None
         grid = self._grid()
         beats = (point.x() - grid.left()) / max(grid.width(), 1.0) * self.content.bars * self.content.bar_beats
@@ -111,7 +111,7 @@ class PianoRollView(QWidget):
             return "Drag across bars to choose which ones Regenerate bars writes again"
         note = self.note_at(point)
         bar = self.bar_at(point.x())
-        if note is None:
+        if note is None or self.content is None:
             return f"{note_name(pitch)} · bar {bar}"
         beat = note.start % self.content.bar_beats / self.content.beat_beats + 1
         return f"{note_name(note.pitch)} · bar {bar}, beat {beat:g} · {note.length:g} beat{'s' if note.length != 1 else ''}"
@@ -168,8 +168,10 @@ class PianoRollView(QWidget):
 
     def _select_to(self, x: float) -> None:
         bar = self.bar_at(x)
+        if bar is None or self._drag_from is None:
+            return
         self.set_selection(self._drag_from, bar)
-        self.bars_selected.emit(*self.selection)
+        self.bars_selected.emit(min(self._drag_from, bar), max(self._drag_from, bar))
 
     def _pitch_span(self) -> tuple[int, int]:
         pitches = [n.pitch for n in self.content.notes] if self.content and self.content.notes else [60, 72]

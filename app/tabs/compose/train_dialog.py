@@ -35,11 +35,11 @@ def train_style(folder: Path, name: str, out_path: Path):
 
 
 class TrainMelodyStyleDialog(FolderTrainingDialog):
-    def __init__(self, styles_dir: Path, parent: QWidget | None = None, worker: TabWorker | None = None) -> None:
+    def __init__(self, styles_dir: Path, worker: TabWorker, parent: QWidget | None = None) -> None:
         super().__init__("Train your own melody style",
                          "Pick a folder of MIDI files with melodies in the style you want (a few dozen tunes is "
                          "plenty). Drums are skipped; the melody is the highest line of each file.",
-                         "MIDI", styles_dir, worker if worker is not None else parent.worker, parent)
+                         "MIDI", styles_dir, worker, parent)
         self.name_edit.setPlaceholderText("my-tunes")
 
     def scan_job(self, folder: Path):
@@ -54,6 +54,7 @@ class TrainMelodyStyleDialog(FolderTrainingDialog):
         return melodies > 0
 
     def training_job(self, name: str):
+        assert self.folder is not None  # training starts only once a folder is chosen
         return train_style(self.folder, name, self.out_path)
 
     def trained_message(self, result) -> tuple[str, Path]:

@@ -47,8 +47,10 @@ class Transport(QObject):
 
     def play(self, variation: Variation, from_beats: float = 0.0) -> bool:
         """Play `variation` (already rendered) from a position in beats; the count-in plays only from the start."""
-        self.variation = variation
         audio = variation.audio
+        if audio is None:  # its sound is not rendered yet: nothing to play
+            return False
+        self.variation = variation
         start = 0.0 if from_beats <= 0 else variation.count_in_seconds + from_beats * self._seconds_per_beat(variation)
         ok = self.player.play(audio.samples, audio.sample_rate, loop=self.loop, device=self.output_device,
                               start_seconds=start, loop_start_seconds=variation.count_in_seconds)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QAbstractSlider, QCheckBox, QComboBox, QSpinBox
 
 from app.recovery import Snapshot
-from app.tabs.compose.jobs import Variation
+from app.tabs.compose.jobs import Variation, edits_from_json, morph_from_json
 from models.music.request import MelodyRequest
 
 
@@ -51,8 +51,8 @@ def variation_from_json(state: dict[str, Any]) -> Variation:
         index=int(state["index"]),
         melody=melody_from_json(state["melody"]),
         request=MelodyRequest.from_json(state["request"]),
-        edits=tuple(tuple(int(x) for x in edit) for edit in state["edits"]),
-        morph=tuple(int(x) for x in state["morph"]) if state["morph"] else None,
+        edits=edits_from_json(state["edits"]),
+        morph=morph_from_json(state["morph"]),
     )
 
 

@@ -9,6 +9,7 @@ walks back through those steps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPoint, QRect, Signal
 from PySide6.QtGui import QImage
@@ -28,15 +29,16 @@ def png_bytes(image: QImage) -> Callable[[], bytes]:
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        copy.save(buffer, "PNG")
+        copy.save(buffer, "PNG")  # type: ignore[call-overload]  # the binding takes str (its stubs say bytes)
         buffer.close()
         return bytes(data.data())
 
     return encode
 
 
-def image_from_png(data: bytes) -> QImage:
-    image = QImage.fromData(data, "PNG")
+def image_from_png(data: bytes | Callable[[], bytes]) -> QImage:
+    data = data() if callable(data) else data  # read back from disk: bytes
+    image = QImage.fromData(data, "PNG")  # type: ignore[arg-type]  # likewise
     if image.isNull():
         raise ValueError("a saved picture could not be read")
     return image.convertToFormat(QImage.Format.Format_RGB32)
@@ -62,7 +64,7 @@ def _undoable_steps(canvas: PaintCanvas) -> list[_PatchCommand | _ReplaceCommand
 def canvas_snapshot(canvas: PaintCanvas) -> Snapshot:
     steps = _undoable_steps(canvas)
     blobs: dict[str, bytes | Callable[[], bytes]] = {"canvas.png": png_bytes(canvas.image)}
-    saved_steps = []
+    saved_steps: list[dict[str, Any]] = []
     for number, command in enumerate(steps):
         blobs[f"step-{number:02d}-before.png"] = png_bytes(command.before)
         blobs[f"step-{number:02d}-after.png"] = png_bytes(command.after)

@@ -28,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.tabs.paint.canvas import Tool
+from app.tabs.paint.canvas import PaintCanvas, Tool
 from app.tabs.paint.jobs import StyleEntry
 from app.tabs.slider_value import with_value
+from models.paint.recipe import PaintRecipe
 
 TOOL_LABELS = {Tool.BRUSH: ("Brush", "B"), Tool.ERASER: ("Eraser", "E"), Tool.FILL: ("Fill", "F"),
                Tool.EYEDROPPER: ("Pick colour", "I")}
@@ -166,16 +167,17 @@ class PaintControls(QWidget):
         self.new_canvas_button = QPushButton("New canvas…")
         self.open_button = QPushButton("Open image…")
         self.train_button = QPushButton("Train a new style…")
-        for button in (self.new_canvas_button, self.open_button, self.train_button):
-            button.setAccessibleName(button.text().rstrip("…"))
-            layout.addWidget(button)
+        for action in (self.new_canvas_button, self.open_button, self.train_button):
+            action.setAccessibleName(action.text().rstrip("…"))
+            layout.addWidget(action)
         layout.addStretch(1)
         self.show_colour(QColor(40, 90, 160))
 
     # Styles ------------------------------------------------------------------------------------
 
     def set_styles(self, entries: list[StyleEntry], select: str | None = None) -> None:
-        current = select or (self.current_style().path.as_posix() if self.current_style() else None)
+        style = self.current_style()
+        current = select or (style.path.as_posix() if style is not None else None)
         self.style_list.blockSignals(True)
         self.style_list.clear()
         for entry in entries:
@@ -194,9 +196,31 @@ class PaintControls(QWidget):
     def style_entries(self) -> list[StyleEntry]:
         return [self.style_list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.style_list.count())]
 
+    def drive(self, canvas: PaintCanvas) -> None:
+        """The brush controls set the canvas's tool, colour, size, hardness and opacity; the eyedropper's
+        colour comes back here."""
+        self.tool_chosen.connect(lambda tool: setattr(canvas, "tool", tool))
+        self.colour_chosen.connect(lambda colour: setattr(canvas, "colour", colour))
+        self.size_slider.valueChanged.connect(lambda v: setattr(canvas, "brush_size", float(v)))
+        self.hardness_slider.valueChanged.connect(lambda v: setattr(canvas, "hardness", v / 100))
+        self.opacity_slider.valueChanged.connect(lambda v: setattr(canvas, "opacity", v / 100))
+        canvas.colour_picked.connect(self.show_colour)
+
     def current_style(self) -> StyleEntry | None:
         item = self.style_list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def show_recipe(self, recipe: PaintRecipe) -> None:
+        """The settings a painting was made with (its style, when it is installed)."""
+        self.strength_slider.setValue(round(recipe.strength * 100))
+        self.palette_slider.setValue(round(recipe.palette * 100))
+        self.seed_spin.setValue(recipe.seed)
+        self.best_check.setChecked(recipe.quality == "best")
+        if recipe.from_scratch:
+            self.subject_edit.setText(recipe.subject)
+        for row in range(self.style_list.count()):
+            if self.style_list.item(row).data(Qt.ItemDataRole.UserRole).name == recipe.style:
+                self.style_list.setCurrentRow(row)
 
     def _on_style_changed(self, item: QListWidgetItem | None, _previous) -> None:
         entry = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
@@ -207,7 +231,8 @@ class PaintControls(QWidget):
 
     def _show_swatches(self, swatches: np.ndarray) -> None:
         while self.swatch_grid.count():
-            widget = self.swatch_grid.takeAt(0).widget()
+            item = self.swatch_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         for index, (r, g, b) in enumerate(swatches[:12]):

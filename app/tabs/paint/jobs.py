@@ -152,6 +152,22 @@ def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False)
     return job
 
 
+def paint_and_keep(recipe: PaintRecipe, source: np.ndarray, folder: Path):
+    """A full render, then kept on disk with its recipe: one job, so nothing half-saved is shown."""
+
+    def job(context: JobContext):
+        painting = None
+        for event in paint(recipe, source)(context):
+            if isinstance(event, Result):
+                painting = event.value
+            else:
+                yield event
+        assert painting is not None  # paint() ends with its Result or raises
+        yield from save_painting(painting, folder)(context)
+
+    return job
+
+
 def _vgg(context: JobContext):
     """The VGG16 trunk, loaded once per worker (best quality looks through it)."""
     from models.paint.vgg import VGGFeatures
@@ -163,6 +179,26 @@ def _vgg(context: JobContext):
 class OpenedPicture:
     pixels: np.ndarray  # the picture, for the canvas
     painting: Painting | None = None  # when Atelier painted it: the painting, its recipe and its canvas
+
+
+def paint_for_request(recipe: PaintRecipe):
+    """A painting from scratch asked for in words (Chat), by the tab's own job: the scene its subject describes,
+    painted in the style, so "Open in Paint" puts the scene's sketch on the canvas."""
+
+    def job(context: JobContext):
+        from models.paint.style import find_style, list_shipped_styles
+
+        installed = list_shipped_styles()
+        name = recipe.style or (next(iter(installed)) if installed else None)
+        if name is None:
+            raise JobError("Painting is not available yet: no painting styles are installed.")
+        path = find_style(name)
+        for event in paint(recipe.replace(style=path.stem, style_path=str(path)), None)(context):
+            if isinstance(event, Result):
+                event.value.extras["title"] = cached_style(context, path).title
+            yield event
+
+    return job
 
 
 def open_image(path: Path, max_side: int = 2048):

@@ -28,6 +28,7 @@ class ResultView(QWidget):
         self.update()
 
     def _view_rect(self) -> QRectF:
+        assert self.image is not None  # asked only while a picture is on show
         scale = min(self.width() / self.image.width(), self.height() / self.image.height())
         width, height = self.image.width() * scale, self.image.height() * scale
         return QRectF((self.width() - width) / 2, (self.height() - height) / 2, width, height)

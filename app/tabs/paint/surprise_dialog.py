@@ -3,6 +3,9 @@ sketch goes onto the canvas to paint over, and its painting becomes the result."
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
@@ -16,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.tabs.paint.controls import pixmap_from_array
-from app.tabs.paint.jobs import Painting
+from app.tabs.paint.jobs import Painting, paint
+from app.worker import JobHandle
+from models.paint.recipe import PaintRecipe
 
 ICON = QSize(240, 160)
 
@@ -28,6 +33,7 @@ class SurpriseDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Paintings from scratch")
         self.paintings: list[Painting | None] = [None] * count
+        self.jobs: list[JobHandle] = []
         layout = QVBoxLayout(self)
         self.hint = QLabel(
             "Painting… each picture appears as soon as it is ready. Pick one to paint over "
@@ -54,9 +60,22 @@ class SurpriseDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.rejected.connect(self.cancel_jobs)
         layout.addWidget(self.buttons)
         self._update_ok()
         self.resize(820, 560)
+
+    def paint(self, recipes: list[PaintRecipe], run_job: Callable[..., JobHandle]) -> JobHandle:
+        """Paint each recipe as a job of its own (`run_job`: the tab's), shown here as soon as it is finished;
+        returns the last one's job."""
+        for index, recipe in enumerate(recipes):
+            self.jobs.append(run_job(f"Painting {index + 1} of {len(recipes)} from scratch", paint(recipe, None),
+                                     partial(self.add_painting, index)))
+        return self.jobs[-1]
+
+    def cancel_jobs(self) -> None:
+        for handle in self.jobs:
+            handle.cancel()
 
     def add_painting(self, index: int, painting: Painting) -> None:
         """Show a finished painting in its place."""

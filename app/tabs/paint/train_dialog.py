@@ -91,6 +91,7 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
         return bool(usable)
 
     def training_job(self, name: str):
+        assert self.folder is not None  # training starts only once a folder is chosen
         return train(self.folder, self.out_path, name, self.minutes_spin.value())
 
     def show_preview(self, progress: Progress) -> None:

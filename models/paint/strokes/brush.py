@@ -245,6 +245,7 @@ def read_ownership(key_map: KeyMap, strokes: Strokes, origin: tuple[int, int] = 
         else:
             closer = distance < best[2]
             best = [torch.where(closer, new, old) for new, old in zip((segment, t, distance, side), best, strict=True)]
+    assert best is not None  # three shifts were tried
     segment, t, distance, side = best
     length = (last - first).clamp_min(1).float()
     along = ((segment - first[stroke]).float() + t) / length[stroke]

@@ -7,6 +7,7 @@ treated like one inside and a picture's edges get no halo.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
@@ -19,7 +20,7 @@ def to_oklab(rgb: torch.Tensor) -> torch.Tensor:
     return srgb_to_oklab(rgb.permute(1, 2, 0)).permute(2, 0, 1).contiguous()
 
 
-def _mix(matrix: torch.Tensor, channels: torch.Tensor) -> list[torch.Tensor]:
+def _mix(matrix: torch.Tensor, channels: torch.Tensor | Sequence[torch.Tensor]) -> list[torch.Tensor]:
     # Written out per channel (not a matmul, whose summation order may depend on the image's shape),
     # so that every pixel gets the same arithmetic in a tile as in the whole picture.
     rows = matrix.tolist()

@@ -1,0 +1,138 @@
+"""Editing the selected variation: regenerate a range of bars (with Undo / Redo), or morph it into another.
+
+Each regenerate is a command on a `QUndoStack` (as the Paint canvas's strokes are on its own):
+Undo puts the melody from before it back in its row, Redo the edited one again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+
+from app.tabs.activity_tab import action_button
+from app.tabs.compose.jobs import Variation
+
+Swap = Callable[[Variation, Variation], None]  # put the second variation where the first one is
+
+
+class RegenerateCommand(QUndoCommand):
+    def __init__(self, swap: Swap, before: Variation, after: Variation, done: bool = False) -> None:
+        super().__init__("Regenerate bars")
+        self.swap, self.before, self.after = swap, before, after
+        self._skip_redo = done  # pushed for an edit already shown (a kept melody's edits, replayed)
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self.swap(self.before, self.after)
+
+    def undo(self) -> None:
+        self.swap(self.after, self.before)
+
+
+class EditBar(QWidget):
+    """The rows under the variations: bars first..last to regenerate, Undo; morph into variation N in K steps.
+    It keeps the regenerates of the variations on show, for Undo and Redo; `swap` puts a variation in place of
+    another in the list."""
+
+    def __init__(self, regenerate: Callable[[], object], morph: Callable[[], object], swap: Swap,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.swap = swap
+        self.undo_stack = QUndoStack(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        editing = QHBoxLayout()
+        self.first_bar_spin, self.last_bar_spin = QSpinBox(), QSpinBox()
+        for spin, which in ((self.first_bar_spin, "First"), (self.last_bar_spin, "Last")):
+            spin.setAccessibleName(f"{which} bar to regenerate")
+            spin.setRange(1, 1)
+        # The range stays a range: moving one end past the other drags it along.
+        first, last = self.first_bar_spin, self.last_bar_spin
+        first.valueChanged.connect(lambda value: last.setValue(max(value, last.value())))
+        last.valueChanged.connect(lambda value: first.setValue(min(value, first.value())))
+        self.regenerate_button = action_button("↻ Regenerate bars", "Regenerate bars",
+                                               "Write these bars again and keep every other note (Ctrl+R)", regenerate)
+        self.undo_button = action_button("↶ Undo", "Undo regenerate",
+                                         "Go back to the melody before the last regenerate (Ctrl+Z; "
+                                         "Ctrl+Shift+Z redoes it)", self.undo)
+        widget: QWidget
+        for widget in (QLabel("Bars"), self.first_bar_spin, QLabel("to"), self.last_bar_spin, self.regenerate_button,
+                       self.undo_button):
+            editing.addWidget(widget)
+        editing.addStretch(1)
+        layout.addLayout(editing)
+
+        morphing = QHBoxLayout()
+        self.morph_target = QComboBox()
+        self.morph_target.setAccessibleName("Morph into variation")
+        self.morph_count = QSpinBox()
+        self.morph_count.setAccessibleName("In-between melodies")
+        self.morph_count.setRange(1, 8)
+        self.morph_count.setValue(3)
+        self.morph_button = action_button("⇝ Morph", "Morph", "Add melodies on the way from the selected variation "
+                                          "to another one (4/4 or 2/2, an even number of bars)", morph)
+        for widget in (QLabel("Morph into variation"), self.morph_target, QLabel("in"), self.morph_count,
+                       QLabel("steps"), self.morph_button):
+            morphing.addWidget(widget)
+        morphing.addStretch(1)
+        layout.addLayout(morphing)
+
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+
+    def edited(self, before: Variation, after: Variation) -> None:
+        """A regenerate has been written: put it in place, to be undone."""
+        self.undo_stack.push(RegenerateCommand(self.swap, before, after))
+
+    def replayed(self, edited: Variation) -> None:
+        """A kept melody reopened with its edits made again: each can be undone, as if just made."""
+        steps = []
+        while edited.previous is not None:
+            steps.append((edited.previous, edited))
+            edited = edited.previous
+        for before, after in reversed(steps):
+            self.undo_stack.push(RegenerateCommand(self.swap, before, after, done=True))
+
+    def undo(self) -> bool:
+        if not self.undo_stack.canUndo():
+            return False
+        self.undo_stack.undo()
+        return True
+
+    def redo(self) -> bool:
+        if not self.undo_stack.canRedo():
+            return False
+        self.undo_stack.redo()
+        return True
+
+    def bar_range(self) -> tuple[int, int]:
+        return self.first_bar_spin.value(), self.last_bar_spin.value()
+
+    def set_bar_range(self, first: int, last: int) -> None:
+        # Set the far end first, so that dragging one spin box never pushes the other.
+        if first > self.last_bar_spin.value():
+            self.last_bar_spin.setValue(last)
+            self.first_bar_spin.setValue(first)
+        else:
+            self.first_bar_spin.setValue(first)
+            self.last_bar_spin.setValue(last)
+
+    def show_variation(self, row: int, bars: int, count: int) -> None:
+        """The selected variation (row `row` of `count`, `bars` long): the morph targets and the bar range."""
+        self.morph_target.clear()
+        for other in range(count):
+            if other != row:
+                self.morph_target.addItem(str(other + 1), other)
+        for spin in (self.first_bar_spin, self.last_bar_spin):
+            spin.setMaximum(bars)
+        if self.bar_range() == (1, 1) and bars > 1:
+            self.set_bar_range(max(1, bars // 2), max(1, bars // 2))  # a first guess: the second half's opening bar
+
+    def set_enabled(self, enabled: bool) -> None:
+        for widget in (self.regenerate_button, self.first_bar_spin, self.last_bar_spin, self.morph_button,
+                       self.morph_target, self.morph_count):
+            widget.setEnabled(enabled)
+        self.undo_button.setEnabled(enabled and self.undo_stack.canUndo())

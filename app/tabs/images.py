@@ -1,0 +1,22 @@
+"""Pictures between numpy (how jobs hand them over) and Qt (how the tabs show them)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QImage
+
+
+def image_to_array(image: QImage) -> np.ndarray:
+    """An RGB uint8 copy (height, width, 3) of a QImage."""
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    buffer = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=stride * height).reshape(height, stride)
+    return buffer[:, : width * 3].reshape(height, width, 3).copy()
+
+
+def array_to_image(array: np.ndarray) -> QImage:
+    """A QImage (RGB32, owning its pixels) from an RGB uint8 array."""
+    array = np.ascontiguousarray(array[..., :3], dtype=np.uint8)
+    height, width, _ = array.shape
+    image = QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888)
+    return image.convertToFormat(QImage.Format.Format_RGB32)  # a deep copy: no tie to `array`

@@ -1,0 +1,87 @@
+"""The Paint tab's history strip: what was made on purpose (history.py says what and how it is labelled),
+newest first; ★ marks the kept ones. It also minds the one render after a pause that is shown but not kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from app.paths import paintings_dir
+from app.store import Store
+from app.tabs.paint import history, jobs
+from app.tabs.paint.jobs import Painting, thumbnail_of
+from models.paint.recipe import PaintRecipe
+
+SHOWN = 200  # the newest renders in the strip
+
+
+class HistoryStrip(QWidget):
+    def __init__(self, store: Store, run_job: Callable[..., Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.run_job = store, run_job
+        self.unsaved: Painting | None = None  # the last render after a pause, not in the history
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<b>History</b>"))
+        self.list = QListWidget()
+        self.list.setAccessibleName("Paint history")
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(QSize(120, 90))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        # Labels wrap under their thumbnails in cells of one width, so what differs is never cut off.
+        self.list.setWordWrap(True)
+        self.list.setGridSize(QSize(150, 150))
+        layout.addWidget(self.list)
+        self.refresh()
+
+    def add(self, painting: Painting, style_title: str, how: str = "", starred: bool = False) -> None:
+        """Into the history (saved to disk first when it is not yet, as a Surprise pick is not)."""
+
+        def add(saved: Painting) -> None:
+            history.add_painting(self.store, saved, history.painting_label(saved, style_title, how), starred)
+            if saved is self.unsaved:
+                self.unsaved = None
+            self.refresh()
+
+        if painting.saved_path is None:
+            self.run_job("Keeping the painting", jobs.save_painting(painting, paintings_dir()), add)
+        else:
+            add(painting)
+
+    def shown_unsaved(self, painting: Painting) -> None:
+        """A render after a pause is on show: it replaces the previous one, whose files go."""
+        history.delete_unsaved(self.unsaved)
+        self.unsaved = painting
+
+    def forget_unsaved(self) -> None:
+        history.delete_unsaved(self.unsaved)
+        self.unsaved = None
+
+    def star(self, item_id: int) -> None:
+        self.store.set_starred(item_id, True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        for item in self.store.items("painting", limit=SHOWN):
+            if not item.paths or not Path(item.paths[0]).exists():
+                continue
+            thumbnail = thumbnail_of(Path(item.paths[0]))
+            entry = QListWidgetItem(QIcon(str(thumbnail if thumbnail.exists() else item.paths[0])),
+                                    ("★ " if item.starred else "") + item.title)
+            entry.setData(Qt.ItemDataRole.UserRole, item.id)
+            entry.setToolTip(f"{item.title}. Click to bring back its canvas, settings and result.")
+            self.list.addItem(entry)
+
+    def entry(self, entry: QListWidgetItem) -> tuple[int, PaintRecipe, list[Path]] | None:
+        """The id, recipe and files (the painting, its canvas) of a history entry; ValueError with a
+        sentence when its recipe cannot be read; None when it is gone."""
+        item = self.store.item(entry.data(Qt.ItemDataRole.UserRole))
+        if item is None:
+            return None
+        return item.id, PaintRecipe.from_json(item.params), [Path(p) for p in item.paths[:2]]

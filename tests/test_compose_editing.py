@@ -1,0 +1,106 @@
+"""Editing variations in the Compose tab: regenerate bars (with Undo and Redo), morph, and choosing the
+bars on the piano roll."""
+
+from __future__ import annotations
+
+from tests.support.jobs import wait_for_job
+from tests.test_compose_tab import generate
+
+
+def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compose):
+    generate(qtbot, compose)
+    compose.variation_list.setCurrentRow(1)
+    original = compose.selected_variation()
+    bar = original.melody.meter.bar_ticks
+    compose.first_bar_spin.setValue(2)
+    compose.last_bar_spin.setValue(3)
+
+    def outside(melody):
+        return [e for e in melody.events if not bar <= e.onset < 3 * bar]
+
+    edited = None
+    for _ in range(5):  # a regenerate can, rarely, write the same notes again
+        edited = wait_for_job(qtbot, compose, compose.regenerate_bars)
+        if [e for e in edited.melody.events if bar <= e.onset < 3 * bar] != \
+                [e for e in original.melody.events if bar <= e.onset < 3 * bar]:
+            break
+    assert outside(edited.melody) == outside(original.melody)
+    assert sum(e.ticks for e in edited.melody.events) == original.melody.total_ticks
+    assert compose.selected_variation() is edited and "edit" in compose.variation_list.currentItem().text()
+    assert compose.undo_button.isEnabled()
+
+    item_id = compose.keep_selected()
+    assert compose.store.item(item_id).params["edits"]
+    compose.controls.seed_spin.setValue(999)
+    generate(qtbot, compose)
+    wait_for_job(qtbot, compose, lambda: compose.reopen(compose.history_list.item(0)))
+    qtbot.waitUntil(lambda: bool(compose.selected_variation().edits), timeout=10_000)
+    assert compose.selected_variation().melody.events == edited.melody.events
+
+    steps = len(compose.selected_variation().edits)
+    for _ in range(steps):
+        assert compose.undo_edit()
+    assert not compose.undo_edit()
+    assert compose.selected_variation().melody.events == original.melody.events
+    assert not compose.undo_button.isEnabled()
+    for _ in range(steps):
+        assert compose.redo_edit()
+    assert not compose.redo_edit()
+    assert compose.selected_variation().melody.events == edited.melody.events
+
+
+def test_morph_adds_in_between_melodies_that_reopen_exactly(qtbot, compose):
+    generate(qtbot, compose)
+    count = compose.variation_list.count()
+    compose.variation_list.setCurrentRow(0)
+    compose.morph_target.setCurrentIndex(compose.morph_target.findData(2))
+    compose.morph_count.setValue(2)
+    between = wait_for_job(qtbot, compose, compose.morph_selected)
+    assert len(between) == 2 and compose.variation_list.count() == count + 2
+    assert compose.variation_list.currentRow() == count
+    assert "morph 1 → 3, 1 of 2" in compose.variation_list.currentItem().text()
+    melody = compose.selected_variation().melody
+    assert sum(e.ticks for e in melody.events) == melody.total_ticks
+    # "End on the tonic" is on: a morphed melody closes on the tonic too (it ended on F# in D major).
+    assert compose.selected_variation().request.end_on_tonic
+    assert all((m.melody.notes()[-1].pitch - m.melody.tonic) % 12 == 0 for m in between)
+
+    compose.variation_list.setCurrentRow(count + 1)
+    kept = compose.selected_variation()
+    compose.keep_selected()
+    compose.controls.seed_spin.setValue(321)
+    generate(qtbot, compose)
+    wait_for_job(qtbot, compose, lambda: compose.reopen(compose.history_list.item(0)))
+    qtbot.waitUntil(lambda: compose.selected_variation().morph is not None, timeout=10_000)
+    assert compose.selected_variation().melody.events == kept.melody.events
+
+
+def test_morph_in_six_eight_is_a_sentence(qtbot, compose):
+    compose.controls.meter_combo.setCurrentText("6/8")
+    generate(qtbot, compose, wait_for_sound=False)
+    compose.morph_target.setCurrentIndex(0)
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=20_000):
+        compose.morph_selected()
+    assert "4/4" in compose.message_bar.text() and "Traceback" not in compose.message_bar.text()
+
+
+def test_dragging_across_the_piano_roll_chooses_the_bars_to_regenerate(qtbot, compose):
+    from PySide6.QtCore import QPoint, Qt
+
+    generate(qtbot, compose, wait_for_sound=False)
+    roll = compose.piano_roll
+    roll.resize(800, 300)
+    grid = roll._grid()
+    bars = roll.content.bars
+
+    def x_of_bar(bar: int) -> int:  # the middle of a 1-based bar
+        return round(grid.left() + grid.width() * (bar - 0.5) / bars)
+
+    y = round(grid.center().y())
+    qtbot.mousePress(roll, Qt.MouseButton.LeftButton, pos=QPoint(x_of_bar(3), y))
+    qtbot.mouseMove(roll, QPoint(x_of_bar(2), y))
+    qtbot.mouseRelease(roll, Qt.MouseButton.LeftButton, pos=QPoint(x_of_bar(2), y))
+    assert (compose.first_bar_spin.value(), compose.last_bar_spin.value()) == (2, 3)
+    assert roll.selection == (2, 3)
+    compose.last_bar_spin.setValue(4)
+    assert roll.selection == (2, 4)
