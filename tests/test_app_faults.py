@@ -11,12 +11,8 @@ from tests.support.fake_server import fake_server, ollama_chunk
 
 
 def _said(tab) -> str:  # noqa: ANN001 - any activity tab
-    """What the tab's message bar says (the shared bar, or the label each tab has had until then)."""
-    for name in ("message_bar", "message_label", "error_label"):
-        bar = getattr(tab, name, None)
-        if bar is not None:
-            return bar.text() if bar.isVisibleTo(tab) else ""
-    raise AssertionError(f"{tab.title} has no message bar")
+    """What the tab's message bar says."""
+    return tab.message_bar.text() if tab.message_bar.isVisibleTo(tab) else ""
 
 
 def test_a_read_only_data_folder_opens_the_window_and_every_tab_says_so(qtbot, data_dir):
@@ -99,7 +95,7 @@ def test_a_picture_that_is_not_one_is_said_and_the_canvas_kept(qtbot, main_windo
     painted = paint.canvas.pixels()
     (tmp_path / "notes.png").write_text("not a picture")
     for bad, said in ((tmp_path / "notes.png", "not an image"), (tmp_path, "a folder")):
-        paint.hide_message()
+        paint.message_bar.hide()
         paint.open_image(bad)
         qtbot.waitUntil(lambda said=said: said in _said(paint), timeout=20000)
     assert np.array_equal(paint.canvas.pixels(), painted)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -23,20 +22,11 @@ def action_button(text: str, name: str, tip: str, on_click: Callable[[], Any]) -
 
 
 def say_in_tab(tab: QWidget, text: str, error: bool = False) -> bool:
-    """Put a sentence in a tab's message bar; False when the tab has none.
-
-    The tabs show messages in three ways today (Paint `show_message(text, error)`, Compose `show_error` /
-    `show_info`, Chat `show_message(text)`); a shared `message_bar` is preferred once a tab has one."""
+    """Put a sentence in a tab's message bar (app/tabs/message_bar.py); False when the tab has none."""
     bar = getattr(tab, "message_bar", None)
-    if bar is not None:
-        (bar.show_error if error else bar.show_info)(text)
-    elif hasattr(tab, "show_error") and hasattr(tab, "show_info"):
-        (tab.show_error if error else tab.show_info)(text)
-    elif hasattr(tab, "show_message"):
-        takes_error = "error" in inspect.signature(tab.show_message).parameters
-        tab.show_message(text, error=error) if takes_error else tab.show_message(text)
-    else:
+    if bar is None:
         return False
+    (bar.show_error if error else bar.show_info)(text)
     return True
 
 

@@ -89,8 +89,9 @@ def paint_from_scratch_job(
     check_cancelled(cancel)
     sketch = Image.fromarray(scene.sketch)
     if preview_side is not None:
-        params = replace(params, size=preview_size(size, preview_side))
-        sketch = sketch.resize(params.size, Image.Resampling.BOX)
+        small = preview_size(size, preview_side)
+        params = replace(params, size=small)
+        sketch = sketch.resize(small, Image.Resampling.BOX)
     for event in render_job(style, sketch, params, device=device, cancel=cancel):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)

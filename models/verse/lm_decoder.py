@@ -184,8 +184,9 @@ class FrozenLM:
             q = self._rope(qkv[:, :q_size].view(rows, nh, 1, hd), position)
             k = self._rope(qkv[:, q_size : q_size + nkv * hd].view(rows, nkv, 1, hd), position)
             v = qkv[:, q_size + nkv * hd :].view(rows, nkv, 1, hd)
-            own_k = k if state.keys[index] is None else torch.cat([state.keys[index], k], 2)
-            own_v = v if state.values[index] is None else torch.cat([state.values[index], v], 2)
+            earlier_k, earlier_v = state.keys[index], state.values[index]
+            own_k = k if earlier_k is None else torch.cat([earlier_k, k], 2)
+            own_v = v if earlier_v is None else torch.cat([earlier_v, v], 2)
             state.keys[index], state.values[index] = own_k, own_v
             if memory is not None and index >= first_memory_layer:
                 slot = memory[:, index - first_memory_layer]
