@@ -8,8 +8,9 @@ import pytest
 from models.jobs import run_job
 from models.music import tokens
 from models.music.corpus import Tune, load_corpus, select
-from models.music.crossval import Line, Settings, cross_validate_job, hmm_distributions, make_folds
+from models.music.crossval import Settings, cross_validate_job, make_folds
 from models.music.generate import load_style
+from models.music.pitch_prediction import Line, hmm_distributions
 from models.music.ppm import PPM
 
 
