@@ -1,0 +1,67 @@
+"""The finish network: a stroke render in, the same painting with the painter's surface out.
+
+A small encoder / decoder in the family of the texture renderer (models/paint/network.py): no
+normalisation layer, so every output pixel depends on a fixed neighbourhood (`receptive_radius`) and
+render.py's seamless tiling applies unchanged. Unlike the texture renderer it is *residual*: it adds a
+learned surface to the stroke render (paint texture, the edges of strokes, the canvas) and its last
+layer starts at zero, so an untrained finish is exactly the stroke render and training can only move
+away from it as far as the losses ask.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+STRIDE = 4  # two stride-2 levels: tiles start on multiples of this (render.py's TOTAL_STRIDE)
+MAX_CHANGE = 0.5  # the finish moves a channel by at most this much (tanh-bounded)
+
+
+def _conv(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
+    return nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1, padding_mode="reflect")
+
+
+class FinishNetwork(nn.Module):
+    """(N, 3, H, W) stroke render in [0, 1] + (N, 1, H, W) noise -> finished (N, 3, H, W) in [0, 1].
+
+    Full resolution sees the stroke edges; the quarter-resolution blocks see which way the strokes
+    run (a few brush widths); U-Net skips carry both to the output."""
+
+    def __init__(self, width: int = 16, blocks: int = 2):
+        super().__init__()
+        self.width, self.blocks = width, blocks
+        self.head = _conv(4, width)
+        self.down1 = _conv(width, width * 2, stride=2)
+        self.down2 = _conv(width * 2, width * 2, stride=2)
+        self.body = nn.ModuleList(
+            nn.ModuleList([_conv(width * 2, width * 2), _conv(width * 2, width * 2)]) for _ in range(blocks)
+        )
+        self.up1 = _conv(width * 4, width)
+        self.up2 = _conv(width * 2, width)
+        self.tail = _conv(width + 4, 3)
+        nn.init.zeros_(self.tail.weight)
+        nn.init.zeros_(self.tail.bias)
+
+    @property
+    def receptive_radius(self) -> int:
+        """How far (pixels) an output pixel can see; a test checks that no change travels further.
+
+        head 1 + down1 1 + down2 2 + 2 convs per block at stride 4 (8 each) + upsampling (4) + up1 2 +
+        upsampling (2) + up2 1 + tail 1, rounded up to the stride."""
+        radius = 1 + 1 + 2 + 8 * self.blocks + 4 + 2 + 2 + 1 + 1
+        return -(-radius // STRIDE) * STRIDE
+
+    def forward(self, rgb: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
+        centred = rgb * 2.0 - 1.0
+        full = F.leaky_relu(self.head(torch.cat([centred, noise], dim=1)), 0.2)
+        half = F.leaky_relu(self.down1(full), 0.2)
+        x = F.leaky_relu(self.down2(half), 0.2)
+        for first, second in self.body:  # residual blocks
+            x = x + second(F.leaky_relu(first(x), 0.2))
+        x = F.interpolate(x, size=half.shape[-2:], mode="bilinear", align_corners=False)
+        x = F.leaky_relu(self.up1(torch.cat([x, half], dim=1)), 0.2)
+        x = F.interpolate(x, size=full.shape[-2:], mode="bilinear", align_corners=False)
+        x = F.leaky_relu(self.up2(torch.cat([x, full], dim=1)), 0.2)
+        change = MAX_CHANGE * torch.tanh(self.tail(torch.cat([x, centred, noise], dim=1)))
+        return (rgb + change).clamp(0, 1)

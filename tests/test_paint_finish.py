@@ -1,0 +1,116 @@
+"""The finish: a small trained network over the stroke render (models/paint/finish/)."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+import torch
+from PIL import Image
+
+from models.checkpoint import CheckpointError, load_checkpoint
+from models.jobs import JobCancelled, Progress, Result, run_job
+from models.paint.finish.apply import finish_for, finish_path_for, finish_tiles, load_finish_file, save_finish
+from models.paint.finish.network import FinishNetwork
+from models.paint.finish.training import FinishConfig, train_finish
+from tests.support.paintings import painting_image
+from tests.test_paint_strokes import _picture
+
+
+def _finished(network: FinishNetwork, picture: torch.Tensor, tile: int = 512, seed: int = 0) -> torch.Tensor:
+    result = None
+    for _, output in finish_tiles(network, picture, 1.0, seed, tile=tile):
+        result = output
+    assert result is not None
+    return result
+
+
+def _random_finish(seed: int = 0, std: float = 0.2) -> FinishNetwork:
+    torch.manual_seed(seed)
+    network = FinishNetwork(width=8, blocks=1)
+    for parameter in network.parameters():
+        torch.nn.init.normal_(parameter, std=std)
+    return network.eval().requires_grad_(False)
+
+
+def test_an_untrained_finish_is_exactly_the_stroke_render():
+    picture = torch.rand(3, 50, 70)
+    assert torch.equal(_finished(FinishNetwork(width=8, blocks=1).eval(), picture), picture)
+
+
+def test_same_seed_same_pixels_and_tiles_join_without_seams():
+    network, picture = _random_finish(), torch.rand(3, 200, 300)
+    whole = _finished(network, picture, tile=512)
+    assert torch.equal(whole, _finished(network, picture, tile=512))
+    assert torch.allclose(whole, _finished(network, picture, tile=64), atol=1e-5)
+    assert not torch.allclose(whole, picture, atol=1e-2)
+
+
+def test_a_large_painting_is_finished_at_the_working_size_and_keeps_its_own(monkeypatch):
+    from models.paint.finish import apply
+
+    monkeypatch.setattr(apply, "WORK_SIDE", 64)
+    network, picture = _random_finish(std=0.05), 0.3 + 0.4 * torch.rand(3, 150, 200)
+    finished = _finished(network, picture)
+    assert finished.shape == picture.shape
+    # The change is made at 64 px and enlarged: smooth at the picture's scale, the strokes' pixels kept.
+    change = finished - picture
+    picture_detail = (picture[:, :, 1:] - picture[:, :, :-1]).abs().mean()
+    assert change.abs().mean() > 1e-3 and (change[:, :, 1:] - change[:, :, :-1]).abs().mean() < picture_detail / 4
+    unchanged = None
+    for _, output in finish_tiles(network, picture, 0.0, 0):
+        unchanged = output
+    assert unchanged is not None and torch.equal(unchanged, picture)
+
+
+def test_save_load_and_a_damaged_file_is_a_sentence(tmp_path):
+    network = _random_finish()
+    path = save_finish(tmp_path / "x.finish.safetensors", network, {"steps": 1})
+    loaded = load_finish_file(path)
+    picture = torch.rand(3, 40, 60)
+    assert torch.allclose(_finished(network.half().float(), picture), _finished(loaded, picture), atol=1e-6)
+    path.write_bytes(b"not a checkpoint")
+    with pytest.raises(CheckpointError):
+        load_finish_file(path)
+
+
+def test_a_style_without_a_finish_has_none_and_one_with_it_loads_it(tmp_path):
+    style = SimpleNamespace(path=tmp_path / "mine.safetensors")
+    assert finish_path_for(style.path) == tmp_path / "references" / "mine.finish.safetensors"
+    assert finish_for(style) is None  # type: ignore[arg-type]
+    assert finish_for(SimpleNamespace(path=None)) is None  # type: ignore[arg-type]
+    finish_path_for(style.path).parent.mkdir()
+    save_finish(finish_path_for(style.path), _random_finish(), {"steps": 1})
+    assert isinstance(finish_for(style), FinishNetwork)  # type: ignore[arg-type]
+
+
+def test_training_runs_resumes_and_cancels(tmp_path):
+    renders = [_picture(96, 96), _picture(96, 96).transpose(Image.Transpose.FLIP_LEFT_RIGHT)]
+    paintings = [painting_image(seed, 96) for seed in range(2)]
+    config = FinishConfig(
+        minutes=60,
+        max_steps=3,
+        batch=2,
+        crop=32,
+        width=8,
+        blocks=1,
+        painting_size=96,
+        style_layers=["conv1_1", "conv2_1"],
+        content_layer="conv2_1",
+        target_crops=4,
+    )
+    output, state = tmp_path / "f.finish.safetensors", tmp_path / "state.safetensors"
+    written = run_job(train_finish(renders, paintings, output, state, config))
+    assert written == output and state.exists()
+    picture = torch.rand(3, 32, 32)
+    assert not torch.equal(_finished(load_finish_file(output), picture), picture)  # it learned something
+
+    cancel = threading.Event()
+    longer = FinishConfig(**{**config.__dict__, "max_steps": 50})
+    with pytest.raises(JobCancelled):
+        for event in train_finish(renders, paintings, output, state, longer, cancel=cancel):
+            if isinstance(event, Progress) and event.message.startswith("step 5:"):
+                cancel.set()
+            assert not isinstance(event, Result)
+    assert load_checkpoint(state, kind="paint-finish-training").metadata["training"]["step"] == 5
