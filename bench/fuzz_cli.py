@@ -33,11 +33,29 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.fuzz.mutations import ServerPlan, mutate_bytes, mutate_json, mutate_png, mutate_safetensors, server_plan  # noqa: E402
+from bench.fuzz.mutations import (  # noqa: E402
+    ServerPlan,
+    mutate_bytes,
+    mutate_json,
+    mutate_png,
+    mutate_safetensors,
+    mutate_words,
+    server_plan,
+)
 from models.files import atomic_write_bytes  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ["png", "replay", "midi", "midi-folder", "melody-checkpoint", "style-checkpoint", "server"]
+KINDS = [
+    "png",
+    "replay",
+    "midi",
+    "midi-folder",
+    "melody-checkpoint",
+    "style-checkpoint",
+    "server",
+    "subject",
+    "chat-words",
+]
 TIME_LIMIT = {"server": 150.0}  # seconds before a trial counts as a hang (chat may wait 30 s, then fall back)
 DEFAULT_TIME_LIMIT = 90.0
 EXAMPLES_KEPT = 20
@@ -198,6 +216,12 @@ def trial(kind: str, rng: random.Random, seed: dict, work: Path, server: FakeCha
         if kind == "melody-checkpoint":
             return "engine", ["compose", "--style", str(path), "--bars", "2", *out]
         return "engine", ["paint", "--style", str(path), "--from-scratch", "--size", "64x48", "-o", str(work / "o.png")]
+    if kind == "subject":
+        size = rng.choice(["64x48", "8x8", "300x17", "17x300"])
+        return "engine", ["paint", "--style", "munch", "--from-scratch", "--subject", mutate_words(rng), "--size", size,
+                          "-o", str(work / "o.png")]  # fmt: skip
+    if kind == "chat-words":  # the built-in model: what it makes of the words, and what it paints or composes
+        return "chat", ["chat", mutate_words(rng), "--no-save", "--max-tokens", "16", "--seed", "1"]
     server.plan = server_plan(rng)
     return "chat", ["chat", "hi", "--server", server.url, "--no-save", "--max-tokens", "4", "--seed", "1"]
 
@@ -218,8 +242,18 @@ def empty_result(seed: int) -> dict:
             "goal": {"tracebacks": 0, "hangs": 0, "crashes": 0, "peak_mb_under": GOAL_PEAK_MB}, "problems": []}  # fmt: skip
 
 
-def run(minutes: float, out: Path, resume: bool, seed: int, keep: Path) -> dict:
+def code_and_machine() -> dict:
+    """Which code was fuzzed, and on what: the numbers of a loaded machine are not a quiet one's."""
+    commit = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %cs"], capture_output=True, text=True)
+    changed = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+                             capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return {"code": f"{commit.stdout.strip() or 'not a git checkout'}{' with local changes' if changed else ''}",
+            "machine": f"{os.cpu_count()} cores, nice {os.nice(0)}, OMP_NUM_THREADS=1"}  # fmt: skip
+
+
+def run(minutes: float, out: Path, resume: bool, seed: int, keep: Path, kinds: list[str]) -> dict:
     result = json.loads(out.read_text()) if resume and out.exists() else empty_result(seed)
+    result.update(code_and_machine())
     rng = random.Random(f"{result['seed']}-{result['trials']}")
     base = Path(tempfile.mkdtemp(prefix="atelier-fuzz-"))
     env = dict(os.environ, ATELIER_DATA_DIR=str(base / "data"), QT_QPA_PLATFORM="offscreen", ATELIER_DEVICE="cpu",
@@ -230,7 +264,7 @@ def run(minutes: float, out: Path, resume: bool, seed: int, keep: Path) -> dict:
     started, already = time.monotonic(), result["minutes"] * 60
     try:
         while time.monotonic() - started < minutes * 60:
-            kind = rng.choice(KINDS)
+            kind = rng.choice(kinds)
             work = base / f"trial-{result['trials']}"
             work.mkdir()
             family, argv = trial(kind, rng, seed_inputs, work, server)
@@ -257,7 +291,9 @@ def run(minutes: float, out: Path, resume: bool, seed: int, keep: Path) -> dict:
             shutil.rmtree(work, ignore_errors=True)
             result["trials"] += 1
             result["minutes"] = round((already + time.monotonic() - started) / 60, 2)
-            result["load_average"] = [round(x, 1) for x in os.getloadavg()]
+            load = round(os.getloadavg()[0], 1)
+            low, high = result.get("load_average_range", [load, load])
+            result["load_average_range"] = [min(low, load), max(high, load)]
             atomic_write_bytes(out, (json.dumps(result, indent=2) + "\n").encode())  # a kill leaves a whole file
     finally:
         for worker in workers.values():
@@ -278,9 +314,13 @@ def main() -> None:
     )
     parser.add_argument("--resume", action="store_true", help="add to the result already in --out")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--kinds", default=",".join(KINDS), help=f"which inputs to mutate (default: {','.join(KINDS)})")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop cleanly: the result so far is saved
-    result = run(args.minutes, args.out, args.resume, args.seed, args.keep)
+    kinds = [kind for kind in args.kinds.split(",") if kind]
+    if not kinds or set(kinds) - set(KINDS):
+        parser.error(f"--kinds: choose from {', '.join(KINDS)}")
+    result = run(args.minutes, args.out, args.resume, args.seed, args.keep, kinds)
     print(json.dumps({k: result[k] for k in ("minutes", "trials", "outcomes", "peak_mb")}, indent=2))
 
 

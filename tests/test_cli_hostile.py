@@ -220,3 +220,30 @@ def test_words_that_are_not_utf8_are_written_back_as_they_came(tmp_path, monkeyp
     out.flush()
     written = out.buffer.getvalue()
     assert b"a \xff harbour" in written and b"caf\xe9.png" in written and painting.exists()
+
+
+@pytest.mark.parametrize(
+    "message, said",
+    [
+        ("write a poem about " + "the sea and " * 500, "topic is too long"),
+        ("write a haiku about " + "x" * 5000, "topic is too long"),
+        ("riff on '" + "the long road home " * 300 + "'", "line is too long"),
+        ("paint a harbour with " + "boats and " * 100, "at most 500 characters"),
+    ],
+    ids=["poem", "haiku", "riff", "painting"],
+)
+def test_a_creative_request_about_pages_of_words_is_refused_at_once(monkeypatch, capsys, tmp_path, message, said):
+    # Found by fuzzing: a poem about a 5,220-character topic read the whole topic as the verse model's prompt
+    # for every line and ran past five minutes; a painting subject over the recipe's bound was a bug report.
+    from models.assistant import writing
+
+    def no_writing(*args, **kwargs):
+        raise AssertionError("the writer was asked to write about pages of words")
+
+    for name in ("write_lines", "riff", "lines_about"):
+        monkeypatch.setattr(writing, name, no_writing)
+    monkeypatch.chdir(tmp_path)
+    assert main(["chat", message, "--no-save", "--seed", "1"]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "unexpected" not in err and "Traceback" not in err, err
+    assert not list(tmp_path.iterdir())

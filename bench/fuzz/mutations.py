@@ -203,3 +203,36 @@ def server_plan(rng: random.Random) -> ServerPlan:
         plan.answer = [pieces[0], json.dumps({"error": mutate_json({"message": "bad"}, rng)}, allow_nan=True).encode()
                        + b"\n"]  # fmt: skip
     return plan
+
+
+# Words ----------------------------------------------------------------------------------------------
+
+PHRASES = ["a stormy harbour at dusk", "paint me a quiet village", "write a poem about the sea", "hi",
+           "compose a waltz in D minor", "paint a mountain in the style of hokusai", "a song about rain"]  # fmt: skip
+ODD_TEXT = ["\udcff\udce9", "\u202e", "\u200b", "e\u0301\u0301\u0301", "\U0001f30a", "\x1b[31m", "\r", "\t", "\n",
+            "--size", "-o", "..", "/", "%s", "{}", "\\", "\"", "'", "0x0", "-1", "nan", "1e308", "ﬁ", "İ", "ß"]  # fmt: skip
+
+
+def mutate_words(rng: random.Random) -> str:
+    """Words as a user might type or paste them: a phrase with odd characters (bytes of another encoding
+    arrive as lone surrogates, control and direction marks, combining marks), repeated, cut or emptied."""
+    text = rng.choice(PHRASES)
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(["insert", "insert", "repeat", "cut", "empty", "code-points"])
+        where = rng.randrange(len(text) + 1)
+        if kind == "insert":
+            text = text[:where] + rng.choice(ODD_TEXT) + text[where:]
+        elif kind == "repeat":
+            text = text * rng.choice([2, 10, 100, 1000])
+        elif kind == "cut":
+            text = text[:where]
+        elif kind == "empty":
+            text = rng.choice(["", " ", "\n\n"])
+        else:  # any character a command line can carry: no NUL, and of the surrogates only the escaped bytes
+            text = text[:where] + "".join(_character(rng) for _ in range(rng.randint(1, 20)))
+    return text
+
+
+def _character(rng: random.Random) -> str:
+    code = rng.randrange(1, 0x30000)
+    return chr(0xDC80 + code % 128) if 0xD800 <= code < 0xE000 else chr(code)

@@ -47,7 +47,9 @@ def main() -> None:
         trial = json.loads(line)
         os.chdir(trial["cwd"])
         _reset_peak()
-        err, out = io.StringIO(), io.StringIO()
+        # As on a desktop with a UTF-8 locale: standard output encodes strictly, standard error replaces.
+        err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
         started = time.monotonic()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             try:
@@ -59,7 +61,9 @@ def main() -> None:
 
                 code = -1
                 err.write("Traceback (escaped main):\n" + "".join(traceback.format_exception(error)))
-        answers.write(json.dumps({"code": code, "stderr": err.getvalue()[-3000:], "seconds": time.monotonic() - started,
+        err.flush()
+        said = err.buffer.getvalue().decode("utf-8", "replace")
+        answers.write(json.dumps({"code": code, "stderr": said[-3000:], "seconds": time.monotonic() - started,
                                   "peak_mb": round(_peak_megabytes(), 1)}) + "\n")  # fmt: skip
 
 

@@ -64,8 +64,12 @@ def make_painting(recipe, device: torch.device | str | None = None, cancel: thre
         raise JobError("Painting is not available yet: no painting styles are installed.")
     path = find_style(name)
     style = load_style(path, device=device or "cpu")
-    made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(path),
-                          subject=subject_for(style.name, recipe.subject, recipe.seed))
+    made = recipe.replace(
+        style=style.name,
+        checkpoint_hash=style.checkpoint_hash,
+        style_path=str(path),
+        subject=subject_for(style.name, recipe.subject, recipe.seed),
+    )
     scene, image = scene_and_painting(paint_job(made, style, device=device, cancel=cancel))
     return image, style.title, scene, made.replace(size=image.size)
 
@@ -81,6 +85,22 @@ def make_melody(params: dict):
         raise JobError(f"I could not write that melody: {error}.") from error
 
 
+# A topic or a quoted line is a phrase: the verse model reads it as its prompt for every line it writes, so a
+# pasted page would take minutes per line. Longer ones are refused with a sentence before anything is written.
+MAX_TOPIC_CHARACTERS = 120
+WORDS_READ = {"theme": "topic", "line": "line", "first": "line", "second": "line"}
+
+
+def _check_lengths(params: dict) -> None:
+    for key, what in WORDS_READ.items():
+        words = params.get(key)
+        if isinstance(words, str) and len(words) > MAX_TOPIC_CHARACTERS:
+            raise JobError(
+                f"The {what} is too long ({len(words):,} characters; at most {MAX_TOPIC_CHARACTERS}): "
+                "say it in a few words."
+            )
+
+
 def carry_out(
     request: CreativeRequest,
     context: CreativeContext | None = None,
@@ -94,6 +114,7 @@ def carry_out(
     (a local LLM server), lyrics, poems and haiku are written there and their form checked here."""
     context = context or CreativeContext()
     out = Path(out_dir) if out_dir is not None else None
+    _check_lengths(request.params)
     yield Token(request.understood + "\n")
     check_cancelled(cancel)
     kind = request.kind
@@ -102,7 +123,11 @@ def carry_out(
 
         params = dict(request.params)
         try:
-            image, title, _, recipe = make_painting(PaintRecipe.for_request(params, seed), device=device, cancel=cancel)
+            recipe = PaintRecipe.for_request(params, seed)
+        except ValueError as error:  # e.g. a subject longer than a recipe holds
+            raise JobError(f"I cannot paint that: {error}.") from error
+        try:
+            image, title, _, recipe = make_painting(recipe, device=device, cancel=cancel)
         except JobError as error:
             yield Token(str(error) + "\n")
             yield Result(CreativeAnswer(kind, request.understood + "\n" + str(error), params=params))
