@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 import torch.nn.functional as F
@@ -106,7 +107,7 @@ class StrokeChanges:
     def applied(self, plan: StrokePlan) -> StrokePlan:
         """The plan with these changes, for the real rasteriser (its cached ownership map no longer holds)."""
         with torch.no_grad():
-            moved = {
+            moved: dict[str, Any] = {
                 "paths": plan.paths + self.shift[:, None, :],
                 "radius": plan.radius * torch.exp2(self.log_width),
                 "colour": plan.colour + self.colour,

@@ -10,6 +10,8 @@ away from it as far as the losses ask.
 
 from __future__ import annotations
 
+from typing import cast
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -41,7 +43,8 @@ class FinishNetwork(nn.Module):
         self.up2 = _conv(width * 2, width)
         self.tail = _conv(width + 4, 3)
         nn.init.zeros_(self.tail.weight)
-        nn.init.zeros_(self.tail.bias)
+        if self.tail.bias is not None:
+            nn.init.zeros_(self.tail.bias)
 
     @property
     def receptive_radius(self) -> int:
@@ -57,7 +60,8 @@ class FinishNetwork(nn.Module):
         full = F.leaky_relu(self.head(torch.cat([centred, noise], dim=1)), 0.2)
         half = F.leaky_relu(self.down1(full), 0.2)
         x = F.leaky_relu(self.down2(half), 0.2)
-        for first, second in self.body:  # residual blocks
+        for block in self.body:  # residual blocks: two convolutions each
+            first, second = cast(nn.ModuleList, block)
             x = x + second(F.leaky_relu(first(x), 0.2))
         x = F.interpolate(x, size=half.shape[-2:], mode="bilinear", align_corners=False)
         x = F.leaky_relu(self.up1(torch.cat([x, half], dim=1)), 0.2)
