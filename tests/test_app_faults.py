@@ -4,6 +4,10 @@ Each shows as a sentence in the tab's message bar, and nothing typed or painted 
 from __future__ import annotations
 
 import errno
+from pathlib import Path
+
+import PIL.Image
+import pytest
 
 from app.store import StoreError
 from tests.support.disks import read_only
@@ -124,3 +128,40 @@ def test_an_export_to_a_read_only_folder_is_said_and_nothing_is_lost(qtbot, main
         paint.export_to(folder / "out.png")
         qtbot.waitUntil(lambda: "read-only" in _said(paint), timeout=60000)
     assert not (folder / "out.png").exists() and paint.painting is not None  # still there to export elsewhere
+
+
+def _styles_listed(qtbot, paint) -> list[str]:  # noqa: ANN001 - the Paint tab
+    from tests.support.jobs import wait_for_job
+
+    wait_for_job(qtbot, paint, paint.reload_styles, timeout=60_000)
+    return [paint.controls.style_list.item(row).text() for row in range(paint.controls.style_list.count())]
+
+
+@pytest.fixture
+def own_style(data_dir, tiny_paint_style) -> Path:
+    from app.paths import paint_styles_dir
+    from tests.conftest import install_checkpoint
+
+    return install_checkpoint(tiny_paint_style, paint_styles_dir(), "stripes") / "stripes.safetensors"
+
+
+def test_a_damaged_thumbnail_in_the_cache_is_painted_again(qtbot, main_window, own_style):
+    from app.paths import style_thumbnails_dir
+    from models.paint.style import load_style
+
+    cached = style_thumbnails_dir() / f"{load_style(own_style, 'cpu').checkpoint_hash}.png"
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    cached.write_text("not a picture")  # cut short by a crash, or a full disk
+    listed = _styles_listed(qtbot, main_window.activity_tabs[0])
+    assert "Stripes (yours)" in listed and len(listed) > 1  # every style is listed, not none
+    assert PIL.Image.open(cached).size[0] > 0  # and the thumbnail kept again
+
+
+def test_thumbnails_that_cannot_be_kept_leave_the_styles_listed(qtbot, main_window, own_style):
+    from app.paths import style_thumbnails_dir
+
+    folder = style_thumbnails_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with read_only(folder):
+        listed = _styles_listed(qtbot, main_window.activity_tabs[0])
+    assert "Stripes (yours)" in listed and len(listed) > 1

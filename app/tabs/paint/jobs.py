@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from app.log import logger
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 from models.paint.recipe import PaintRecipe
@@ -70,10 +71,6 @@ def load_styles(user_dir: Path, thumbnails_dir: Path):
     """Every style with its palette and a thumbnail (rendered once, then read from the cache folder)."""
 
     def job(context: JobContext):
-        from PIL import Image
-
-        from models.paint.thumbnail import render_thumbnail, thumbnail_path
-
         entries = []
         paths = style_paths(user_dir)
         for index, (path, shipped) in enumerate(paths):
@@ -83,21 +80,42 @@ def load_styles(user_dir: Path, thumbnails_dir: Path):
             except JobError as error:  # a damaged or foreign file: say so, list the others
                 context.notify(str(error))
                 continue
-            # Shipped styles carry a ready thumbnail; the user's are rendered once and cached by checkpoint hash.
-            ready = thumbnail_path(path)
-            cached = thumbnails_dir / f"{style.checkpoint_hash}.png"
-            if ready.exists() or cached.exists():
-                thumbnail = np.asarray(Image.open(ready if ready.exists() else cached).convert("RGB"))
-            else:
-                picture = render_thumbnail(style, context.cancel)
-                thumbnails_dir.mkdir(parents=True, exist_ok=True)
-                picture.save(cached)
-                thumbnail = np.asarray(picture)
+            thumbnail = style_thumbnail(style, path, thumbnails_dir, context)
             swatches = np.clip(np.round(style.palette.swatches() * 255), 0, 255).astype(np.uint8)
             entries.append(StyleEntry(style.name, style.title, path, swatches, thumbnail, shipped))
         yield Result(entries)
 
     return job
+
+
+def style_thumbnail(style: Style, path: Path, thumbnails_dir: Path, context: JobContext) -> np.ndarray:
+    """Shipped styles carry a ready thumbnail; the user's are rendered once and cached by checkpoint hash.
+    A cached thumbnail that cannot be read (cut short by a crash) is rendered again, and one that cannot be
+    kept (a read-only or full disk) is shown all the same: neither costs the user the list of styles."""
+    import io
+
+    from PIL import Image
+
+    from models.files import atomic_write_bytes
+    from models.paint.thumbnail import render_thumbnail, thumbnail_path
+
+    cached = thumbnails_dir / f"{style.checkpoint_hash}.png"
+    for ready in (thumbnail_path(path), cached):
+        if ready.exists():
+            try:
+                with Image.open(ready) as kept:
+                    return np.asarray(kept.convert("RGB"))
+            except (OSError, ValueError, Image.DecompressionBombError):
+                logger.warning("the thumbnail %s cannot be read: rendered again", ready)
+    picture = render_thumbnail(style, context.cancel)
+    try:
+        thumbnails_dir.mkdir(parents=True, exist_ok=True)
+        png = io.BytesIO()
+        picture.save(png, format="PNG")
+        atomic_write_bytes(cached, png.getvalue())
+    except OSError as error:  # the window already says when the data folder is read-only or full
+        logger.warning("the thumbnail of %s was not kept: %s", path.name, error)
+    return np.asarray(picture)
 
 
 def render_recipe(style_path: Path, *, strength: float, palette: float, seed: int, size: tuple[int, int],
