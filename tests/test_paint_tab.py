@@ -160,12 +160,20 @@ def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketc
     assert "harbour" in dialog.list.item(1).text()
     assert second.recipe.from_scratch and second.recipe.subject == "a harbour with boats at dusk"
     assert {"sea", "harbour wall", "boats"} <= set(second.extras["placed"])
+    # The choices are painted small (a few seconds each), each the full painting's scene.
+    width, height = paint.canvas.image.width(), paint.canvas.image.height()
+    assert second.preview and second.pixels.shape[:2] == (height // 2, width // 2)
+    assert second.source.shape[:2] == (height, width) and second.recipe.size == (width, height)
     dialog.list.setCurrentRow(1)
     dialog.accept()
-    qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=20_000)  # the pick is kept in the history
-    # The scene's sketch is on the canvas as ordinary paint, the painting is the result; undo takes it away.
+    # At once: the scene's sketch on the canvas as ordinary paint, the small painting as the result...
     assert np.array_equal(paint.canvas.pixels(), second.source)
     assert paint.painting is second and paint.controls.seed_spin.value() == second.recipe.seed
+    # ... then the pick painted at full size, shown and kept in the history.
+    qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=30_000)
+    full = paint.painting
+    assert full is not second and not full.preview and full.pixels.shape[:2] == (height, width)
+    assert full.recipe.replace(input_path="") == second.recipe and np.array_equal(full.source, second.source)
     assert paint.history_list.count() == 1
     paint.canvas.undo_stack.undo()
     assert np.array_equal(paint.canvas.pixels(), blank)
@@ -335,3 +343,19 @@ def test_a_picked_surprise_is_kept_with_its_own_seed(qtbot, paint):
     assert paint.controls.seed_spin.value() == 8
     item = paint.store.items("painting")[0]
     assert item.seed == 8 and item.params["seed"] == 8
+
+
+def test_a_surprise_pick_being_painted_in_full_can_be_cancelled(qtbot, paint):
+    settle(qtbot, paint)
+    paint.controls.surprise_count.setValue(1)
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    pick = paint.surprise_dialog.paintings[0]
+    cancelled = []
+    paint.worker.job_cancelled.connect(cancelled.append)
+    paint.surprise_dialog.accept()
+    assert paint._pick_job is not None and paint.painting is pick
+    paint._pick_job.cancel()  # what the status bar's Cancel and Esc do
+    qtbot.waitUntil(lambda: bool(cancelled), timeout=30_000)
+    assert cancelled[0].title == "Painting the pick at full size"
+    assert paint.painting is pick and paint.history_list.count() == 0  # the small one stays on show, kept only if asked
+    assert np.array_equal(paint.canvas.pixels(), pick.source)

@@ -136,27 +136,32 @@ def scratch_recipe(style_path: Path, subject: str, seed: int, size: tuple[int, i
 def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False):
     """Make the painting `recipe` describes from the canvas `source`; a from-scratch recipe composes its
     scene instead, and the painting keeps the scene's sketch as the canvas it came from (the Paint tab puts
-    it on the canvas to paint over). A preview is small and fast; a full render is saved by the caller."""
+    it on the canvas to paint over). A preview is small and fast (from scratch: the scene of the full painting,
+    painted small, its recipe the full one's); a full render is saved by the caller."""
 
     def job(context: JobContext):
         from PIL import Image
 
         from models.jobs import Preview
         from models.paint.painting import paint_job
-        from models.paint.scratch import subject_for
+        from models.paint.scratch import PREVIEW_SIDE, subject_for
 
         path = Path(recipe.style_path)
         style = cached_style(context, path)
         made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash)
         if made.from_scratch:
             made = made.replace(subject=subject_for(style.name, made.subject, made.seed))
-        if preview and made.size is not None:
+        preview_side = None
+        if preview and made.from_scratch:  # the same scene as in full (its recipe keeps the full size), small
+            preview_side = PREVIEW_SIDE
+        elif preview and made.size is not None:
             factor = min(1.0, PREVIEW_LONG_SIDE / max(made.size))
             made = made.replace(size=(max(8, round(made.size[0] * factor)), max(8, round(made.size[1] * factor))))
         picture = Image.fromarray(source) if source is not None else None
         vgg = _vgg(context) if made.quality == "best" else None
         scene = None
-        for event in paint_job(made, style, picture, vgg=vgg, device=context.device, cancel=context.cancel):
+        for event in paint_job(made, style, picture, preview_side=preview_side, vgg=vgg, device=context.device,
+                               cancel=context.cancel):
             if isinstance(event, Preview) and made.from_scratch:
                 scene = event.value  # the composed scene: kept, not shown as a preview
             elif isinstance(event, Result):
@@ -170,7 +175,7 @@ def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False)
     return job
 
 
-def paint_and_keep(recipe: PaintRecipe, source: np.ndarray, folder: Path):
+def paint_and_keep(recipe: PaintRecipe, source: np.ndarray | None, folder: Path):
     """A full render, then kept on disk with its recipe: one job, so nothing half-saved is shown."""
 
     def job(context: JobContext):

@@ -50,6 +50,7 @@ class PaintTab(ActivityTab):
         self.store = store
         self.painting: Painting | None = None  # the result on show
         self.surprise_dialog: SurpriseDialog | None = None
+        self._pick_job: JobHandle | None = None  # a Surprise pick being painted at full size
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
 
@@ -214,7 +215,8 @@ class PaintTab(ActivityTab):
 
     def surprise(self) -> JobHandle | None:
         """New paintings from scratch of the subject in the box (or the painter's own subjects), one job each,
-        each shown in the dialog as soon as it is painted; returns the last one's job."""
+        painted small (a few seconds each) and shown in the dialog as soon as each is ready; the pick is then
+        painted at full size (`use_painting`). Returns the last one's job."""
         from app.tabs.paint.surprise_dialog import SurpriseDialog
 
         style = self.current_style()
@@ -245,10 +247,26 @@ class PaintTab(ActivityTab):
     def use_painting(self, painting: Painting) -> None:
         """A painting from scratch (a Surprise pick, or one from the chat) onto the Paint tab: its scene sketch on
         the canvas as ordinary, undoable paint, its settings (its own seed) in the controls, the painting as
-        the result, kept in the history."""
+        the result, kept in the history. A Surprise pick was painted small: it shows at once and is painted
+        again at full size (progress and Cancel in the status bar), and that one is kept."""
+        if self.surprise_dialog is not None:
+            self.surprise_dialog.cancel_jobs()  # the other choices are no longer wanted
         self.show_painting_with_settings(painting, f"Scene: {painting.recipe.subject}" if painting.recipe.subject
                                          else "Painting from scratch")
-        self._add_to_history(painting)
+        if not painting.preview:
+            self._add_to_history(painting)
+            return
+        self.result_view.show_image(array_to_image(painting.pixels), "painting it at full size…")
+        self._pick_job = self.run_job("Painting the pick at full size",
+                                      jobs.paint_and_keep(painting.recipe, None, paintings_dir()),
+                                      lambda full: self._on_pick_painted(painting, full))
+
+    def _on_pick_painted(self, preview: Painting, full: Painting) -> None:
+        """The pick at full size: kept in the history, and the result unless something else is on show now."""
+        self._pick_job = None
+        self._add_to_history(full)
+        if self.painting is preview:
+            self._show_painting(full)
 
     # Opening, pasting, new canvas --------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""Pick one of several paintings made from scratch, each shown the moment it is painted; the pick's scene
-sketch goes onto the canvas to paint over, and its painting becomes the result."""
+"""Pick one of several paintings made from scratch, painted small and each shown the moment it is ready; the
+pick's scene sketch goes onto the canvas to paint over, and the pick is painted at full size as the result."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ class SurpriseDialog(QDialog):
         self.jobs: list[JobHandle] = []
         layout = QVBoxLayout(self)
         self.hint = QLabel(
-            "Painting… each picture appears as soon as it is ready. Pick one to paint over "
-            "(double-click, or select and OK): its sketch goes onto the canvas."
+            "Painting small copies… each appears as soon as it is ready. Pick one (double-click, or select and "
+            "OK): its sketch goes onto the canvas to paint over, and it is painted at full size."
         )
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
@@ -66,11 +66,11 @@ class SurpriseDialog(QDialog):
         self.resize(820, 560)
 
     def paint(self, recipes: list[PaintRecipe], run_job: Callable[..., JobHandle]) -> JobHandle:
-        """Paint each recipe as a job of its own (`run_job`: the tab's), shown here as soon as it is finished;
-        returns the last one's job."""
+        """Paint each recipe small (the full painting's scene), as a job of its own (`run_job`: the tab's), shown
+        here as soon as it is finished; returns the last one's job. The pick is painted in full by the tab."""
         for index, recipe in enumerate(recipes):
-            self.jobs.append(run_job(f"Painting {index + 1} of {len(recipes)} from scratch", paint(recipe, None),
-                                     partial(self.add_painting, index)))
+            self.jobs.append(run_job(f"Painting {index + 1} of {len(recipes)} from scratch",
+                                     paint(recipe, None, preview=True), partial(self.add_painting, index)))
         return self.jobs[-1]
 
     def cancel_jobs(self) -> None:
@@ -88,7 +88,8 @@ class SurpriseDialog(QDialog):
             self.list.setCurrentRow(index)
         if all(p is not None for p in self.paintings):
             self.hint.setText(
-                "Pick one to paint over (double-click, or select and OK): its sketch goes onto the canvas."
+                "Pick one (double-click, or select and OK): its sketch goes onto the canvas to paint over, and "
+                "it is painted at full size."
             )
         self._update_ok()
 
