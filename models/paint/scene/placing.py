@@ -175,9 +175,9 @@ def _figures(d: _Drawing, add) -> None:
             d.at("figures", x, foot)
         return
     for _ in range(count):
-        if d.road is not None:  # walking the road, in the middle distance or nearer
+        if d.road is not None:  # walking the road, in the middle distance (nearer, a figure fills the frame)
             centre, half = d.road
-            near = np.array([0.25 < stage.nearness(y) < 0.8 and 0.05 < x / stage.width < 0.95 for x, y in centre])
+            near = np.array([0.2 < stage.nearness(y) < 0.55 and 0.05 < x / stage.width < 0.95 for x, y in centre])
             if not near.any():
                 continue
             i = int(rng.choice(np.where(near)[0]))
