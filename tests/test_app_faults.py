@@ -165,3 +165,19 @@ def test_thumbnails_that_cannot_be_kept_leave_the_styles_listed(qtbot, main_wind
     with read_only(folder):
         listed = _styles_listed(qtbot, main_window.activity_tabs[0])
     assert "Stripes (yours)" in listed and len(listed) > 1
+
+
+@pytest.mark.parametrize("fault, said", [("missing", "no longer in the data folder"), ("damaged", "is damaged")])
+def test_a_history_entry_whose_file_is_gone_or_damaged_says_which(qtbot, paint, fault, said):
+    from tests.support.jobs import wait_for_job
+
+    painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    before = paint.canvas.pixels()
+    if fault == "missing":
+        painting.saved_path.unlink()
+    else:
+        painting.saved_path.write_bytes(painting.saved_path.read_bytes()[:100])  # cut short
+    paint.restore(paint.history_list.item(0))
+    qtbot.waitUntil(lambda: said in _said(paint), timeout=20_000)
+    assert painting.saved_path.name in _said(paint)
+    assert (paint.canvas.pixels() == before).all()  # the canvas is as it was

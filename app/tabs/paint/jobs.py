@@ -329,8 +329,11 @@ def read_pictures(paths: list[Path]):
             try:
                 with Image.open(path) as image:
                     pictures.append(np.asarray(image.convert("RGB")))
-            except OSError:
+            except FileNotFoundError:
                 raise JobError(f"{path.name} is no longer in the data folder; this history entry cannot be "
+                               "restored.") from None
+            except (OSError, ValueError, Image.DecompressionBombError):  # cut short by a crash or a full disk
+                raise JobError(f"{path.name} in the data folder is damaged; this history entry cannot be "
                                "restored.") from None
         yield Result(pictures)
 
