@@ -56,7 +56,9 @@ KINDS = [
     "subject",
     "chat-words",
 ]
-TIME_LIMIT = {"server": 150.0}  # seconds before a trial counts as a hang (chat may wait 30 s, then fall back)
+# Seconds before a trial counts as a hang: chat may wait 30 s for a server, then fall back; the built-in
+# writers take minutes for a poem on a loaded machine (225 s for "write a poem about the sea", load 16).
+TIME_LIMIT = {"server": 150.0, "chat-words": 600.0}
 DEFAULT_TIME_LIMIT = 90.0
 EXAMPLES_KEPT = 20
 GOAL_PEAK_MB = 2048
@@ -273,7 +275,10 @@ def run(minutes: float, out: Path, resume: bool, seed: int, keep: Path, kinds: l
             stats = result["by_kind"].setdefault(kind, {"trials": 0, "outcomes": {}, "peak_mb": 0.0, "seconds": 0.0})
             stats["trials"] += 1
             stats["outcomes"] = dict(Counter(stats["outcomes"]) + Counter([came]))
-            stats["peak_mb"] = max(stats["peak_mb"], answer.get("peak_mb", 0.0))
+            if answer.get("peak_mb", 0.0) > stats["peak_mb"]:  # which trial, to measure it again on its own
+                stats["peak_mb"] = answer["peak_mb"]
+                stats["peak_trial"] = {"trial": result["trials"], "argv": argv,
+                                       "held_before_mb": answer.get("held_before_mb")}  # fmt: skip
             stats["seconds"] = round(stats["seconds"] + answer.get("seconds", 0.0), 1)
             result["outcomes"] = dict(Counter(result["outcomes"]) + Counter([came]))
             said = answer.get("stderr", "").strip().splitlines()[-1:] if came == "refused" else []

@@ -3,8 +3,9 @@
 Reads one JSON line per trial on stdin ({"argv": [...], "cwd": "..."}); answers one JSON line on the
 file descriptor given as its argument: the exit code, the tail of standard error, the seconds taken and
 the peak resident memory of this process during the trial (Linux: VmHWM, reset before each trial through
-/proc/self/clear_refs). Loading torch and the models once keeps a trial to about a second; a trial that
-hangs or kills the process is the controller's to record.
+/proc/self/clear_refs) and what it held before the trial (models earlier trials loaded stay loaded).
+Loading torch and the models once keeps a trial to about a second; a trial that hangs or kills the
+process is the controller's to record.
 """
 
 from __future__ import annotations
@@ -27,6 +28,17 @@ def _reset_peak() -> None:
         pass
 
 
+def _resident_megabytes() -> float:
+    """What this process holds now (models loaded by earlier trials stay loaded); 0 off Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _peak_megabytes() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -47,6 +59,7 @@ def main() -> None:
         trial = json.loads(line)
         os.chdir(trial["cwd"])
         _reset_peak()
+        held = _resident_megabytes()
         # As on a desktop with a UTF-8 locale: standard output encodes strictly, standard error replaces.
         err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace")
         out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
@@ -64,7 +77,7 @@ def main() -> None:
         err.flush()
         said = err.buffer.getvalue().decode("utf-8", "replace")
         answers.write(json.dumps({"code": code, "stderr": said[-3000:], "seconds": time.monotonic() - started,
-                                  "peak_mb": round(_peak_megabytes(), 1)}) + "\n")  # fmt: skip
+                                  "peak_mb": round(_peak_megabytes(), 1), "held_before_mb": round(held, 1)}) + "\n")  # fmt: skip
 
 
 if __name__ == "__main__":
