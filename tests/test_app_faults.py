@@ -181,3 +181,25 @@ def test_a_history_entry_whose_file_is_gone_or_damaged_says_which(qtbot, paint, 
     qtbot.waitUntil(lambda: said in _said(paint), timeout=20_000)
     assert painting.saved_path.name in _said(paint)
     assert (paint.canvas.pixels() == before).all()  # the canvas is as it was
+
+
+@pytest.mark.parametrize("bad", ["transmat-nan", "pickle", "truncated"])
+def test_a_damaged_melody_style_of_ones_own_is_said_and_the_tunes_kept(qtbot, compose, tmp_path, bad):
+    import shutil
+
+    from app.paths import melody_styles_dir
+    from tests.support.hostile_inputs import melody_checkpoints
+    from tests.support.jobs import wait_for_job
+
+    wait_for_job(qtbot, compose, compose.generate, timeout=60_000)
+    tunes = [variation.melody.events for variation in compose.variation_list.variations()]
+    made = melody_checkpoints(tmp_path)[bad]
+    path = melody_styles_dir() / "broken.safetensors"
+    shutil.copy(made, path)
+    if made.with_suffix(".json").exists():
+        shutil.copy(made.with_suffix(".json"), path.with_suffix(".json"))
+    compose.controls.refresh_styles(select=str(path))
+    compose.generate()
+    qtbot.waitUntil(lambda: _said(compose) != "", timeout=30_000)
+    assert "broken.safetensors" in _said(compose) and "Traceback" not in _said(compose), _said(compose)
+    assert [variation.melody.events for variation in compose.variation_list.variations()] == tunes  # still there
