@@ -102,7 +102,7 @@ def filtered(cache: Path, style_name: str, picture_name: str, picture: Image.Ima
     if not path.exists():
         cache.mkdir(parents=True, exist_ok=True)
         style = load_style(list_shipped_styles()[style_name])
-        fit(render_in_style(style, picture, RenderParams())).save(path)
+        fit(render_in_style(style, picture, RenderParams(look="texture"))).save(path)
     return Image.open(path).convert("RGB")
 
 

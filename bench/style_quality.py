@@ -121,7 +121,7 @@ def main() -> int:
         rows = {}
         for label, picture in inputs.items():
             started = time.perf_counter()
-            ours = render_in_style(style, picture, RenderParams(seed=0, palette=1.0))
+            ours = render_in_style(style, picture, RenderParams(seed=0, palette=1.0, look="texture"))
             ours_seconds = time.perf_counter() - started
             input_distance = round(reference.distance(vgg, picture), 3)
             old = earlier.get(name, {}).get("inputs", {}).get(label)

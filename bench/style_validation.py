@@ -56,7 +56,7 @@ def inputs() -> dict[str, Image.Image]:
 def distances(path: Path, reference: StyleReference, vgg: VGGFeatures, pictures: dict[str, Image.Image]) -> dict:
     style = load_style(path)
     row = {
-        label: round(reference.distance(vgg, render_in_style(style, picture, RenderParams(seed=0, palette=1.0))), 3)
+        label: round(reference.distance(vgg, render_in_style(style, picture, RenderParams(seed=0, palette=1.0, look="texture"))), 3)
         for label, picture in pictures.items()
     }
     row["validation"] = round(sum(row[label] for label in VALIDATION) / len(VALIDATION), 3)

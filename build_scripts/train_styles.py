@@ -1,6 +1,10 @@
 """Train the shipped painting styles into resources/styles/ from the public-domain paintings in resources/paint/art/.
 
     python build_scripts/train_styles.py [--styles van-gogh hokusai] [--minutes 10] [--threads 1]
+    python build_scripts/train_styles.py --strokes-only [--styles ...] [--minutes 40] [--evaluations 200]
+
+With --strokes-only, only the stroke renderer's brushwork and colour habits are fitted again (strokes/
+fitting.py) and written into the existing checkpoint; its texture network is left as it is.
 
 Each style trains for a fixed wall-clock budget (the checkpoint's JSON records steps, seconds and
 losses). The resumable training state goes to build/style-training/ (not shipped); running the
@@ -23,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 from models.jobs import Progress, Result  # noqa: E402
 from models.paint.data import HELD_OUT_PHOTOS, shipped_photos  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
+from models.paint.strokes.fitting import fit_stroke_style  # noqa: E402
+from models.paint.style import replace_stroke_style  # noqa: E402
 from models.paint.training import TrainingConfig, train_style  # noqa: E402
 
 ART = ROOT / "resources" / "paint" / "art"
@@ -76,6 +82,20 @@ def train_one(name: str, minutes: float, output_dir: Path, work_dir: Path, overr
     }
 
 
+def fit_strokes(name: str, minutes: float, evaluations: int, output_dir: Path) -> dict:
+    paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
+    result = None
+    for event in fit_stroke_style(paintings, shipped_photos(), seconds=minutes * 60, max_evaluations=evaluations):
+        if isinstance(event, Result):
+            result = event.value
+        elif event.fraction is not None and "tries" in event.message:
+            print(f"[{name}] {event.message}", flush=True)
+    assert result is not None
+    strokes, report = result
+    replace_stroke_style(output_dir / f"{name}.safetensors", strokes, report.to_json())
+    return {"style": name, **report.to_json(), "parameters": strokes.to_json()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--styles", nargs="*", default=list(STYLES), choices=list(STYLES))
@@ -84,8 +104,14 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "resources" / "styles")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "style-training")
     parser.add_argument("--config", default="{}", help="JSON of TrainingConfig fields to override")
+    parser.add_argument("--strokes-only", action="store_true", help="fit only the stroke renderer's style")
+    parser.add_argument("--evaluations", type=int, default=200, help="with --strokes-only: renders tried at most")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.strokes_only:
+        for name in args.styles:
+            print(json.dumps(fit_strokes(name, args.minutes, args.evaluations, args.output)), flush=True)
+        return 0
     for name in args.styles:
         print(json.dumps(train_one(name, args.minutes, args.output, args.work, json.loads(args.config))), flush=True)
     return 0

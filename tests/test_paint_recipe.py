@@ -26,6 +26,7 @@ def test_recipes_in_pngs_and_histories_written_by_the_app_before_still_load():
     assert (saved.style, saved.checkpoint_hash) == ("tiny", "4877c54c3206e184")
     assert (saved.strength, saved.palette, saved.seed, saved.size) == (0.8, 0.3, 7, (96, 64))
     assert saved.quality == "fast" and not saved.from_scratch
+    assert saved.look == "texture"  # painted by the texture network, as every painting before the strokes
     assert saved.input_path.endswith("-canvas.png")  # where the canvas was kept then
     exported = read_recipe(OLD / "app-exported.png")
     assert exported == saved.replace(input_path="")
@@ -61,7 +62,7 @@ def test_command_line_recipes_of_before_and_chat_recipes_load():
 
 def test_a_recipe_round_trips_and_refuses_what_it_cannot_read():
     recipe = PaintRecipe(style="hokusai", seed=4, strength=0.7, size=(640, 480), quality="best", steps=50,
-                         input_path="/a/b.png")
+                         input_path="/a/b.png", look="strokes", brush_scale=1.5, detail=0.2, outline=0.0)
     data = recipe.to_json()
     assert data["version"] == RECIPE_VERSION and data["engine"] == "paint"
     assert PaintRecipe.from_json(json.loads(json.dumps(data))) == recipe
@@ -71,6 +72,18 @@ def test_a_recipe_round_trips_and_refuses_what_it_cannot_read():
         PaintRecipe.from_json({**data, "seed": "seven"})
     with pytest.raises(ValueError, match="paint engine"):
         PaintRecipe.from_json({"engine": "compose"})
+    with pytest.raises(ValueError, match="look"):
+        PaintRecipe.from_json({**data, "look": "pastel"})
+
+
+def test_new_paintings_are_painted_with_strokes_and_their_recipe_says_so():
+    from models.paint.render import RenderParams
+
+    params = RenderParams(seed=2, brush_scale=2.0, detail=0.9, outline=0.5)
+    assert params.look == "strokes"
+    recipe = PaintRecipe(style="munch", seed=2, look="strokes", brush_scale=2.0, detail=0.9, outline=0.5)
+    assert recipe.render_params() == params
+    assert PaintRecipe.for_request({"style": "turner", "subject": "a harbour"}, seed=1).look == "strokes"
 
 
 def test_export_from_the_app_then_replay_with_the_cli_gives_the_same_pixels(qtbot, paint, tmp_path):

@@ -37,18 +37,20 @@ def _picture(width: int, height: int, seed: int = 0) -> Image.Image:
     return Image.fromarray((np.clip(base + rng.normal(0, 0.05, base.shape), 0, 1) * 255).astype(np.uint8))
 
 
-def test_same_seed_same_image_and_another_seed_another_brushwork():
+@pytest.mark.parametrize("look", ["strokes", "texture"])
+def test_same_seed_same_image_and_another_seed_another_brushwork(look):
     style, picture = _style(), _picture(160, 120)
-    first = np.asarray(render_in_style(style, picture, RenderParams(seed=7)))
-    again = np.asarray(render_in_style(style, picture, RenderParams(seed=7)))
-    other = np.asarray(render_in_style(style, picture, RenderParams(seed=8)))
+    first = np.asarray(render_in_style(style, picture, RenderParams(seed=7, look=look)))
+    again = np.asarray(render_in_style(style, picture, RenderParams(seed=7, look=look)))
+    other = np.asarray(render_in_style(style, picture, RenderParams(seed=8, look=look)))
     assert np.array_equal(first, again)
     assert np.abs(first.astype(int) - other.astype(int)).mean() > 0.1
 
 
+@pytest.mark.parametrize("look", ["strokes", "texture"])
 @pytest.mark.parametrize("size", [(97, 61), (300, 64), (64, 300), (255, 255)])
-def test_any_size_and_aspect_ratio_comes_back_at_that_size(size):
-    result = render_in_style(_style(), _picture(120, 90), RenderParams(size=size))
+def test_any_size_and_aspect_ratio_comes_back_at_that_size(size, look):
+    result = render_in_style(_style(), _picture(120, 90), RenderParams(size=size, look=look))
     assert result.size == size and result.mode == "RGB"
 
 
@@ -102,32 +104,36 @@ def test_receptive_radius_bounds_how_far_a_change_travels():
 
 def test_large_output_is_tiled_and_keeps_its_size():
     style = _style(work_size=512)
-    result = render_in_style(style, _picture(300, 200), RenderParams(size=(900, 600), tile=128))
+    result = render_in_style(style, _picture(300, 200), RenderParams(size=(900, 600), tile=128, look="texture"))
     assert result.size == (900, 600)
 
 
-def test_strength_zero_with_palette_zero_gives_back_the_input():
+@pytest.mark.parametrize("look", ["strokes", "texture"])
+def test_strength_zero_with_palette_zero_gives_back_the_input(look):
     picture = _picture(128, 96)
-    result = render_in_style(_style(), picture, RenderParams(strength=0.0, palette=0.0))
+    result = render_in_style(_style(), picture, RenderParams(strength=0.0, palette=0.0, look=look))
     difference = np.abs(np.asarray(result, dtype=float) - np.asarray(picture, dtype=float))
     assert difference.mean() < 3.0
 
 
-def test_strength_moves_the_result_away_from_the_input():
+@pytest.mark.parametrize("look", ["strokes", "texture"])
+def test_strength_moves_the_result_away_from_the_input(look):
     picture = _picture(128, 96)
     distances = []
     for strength in (0.0, 0.5, 1.0):
-        result = render_in_style(_style(), picture, RenderParams(strength=strength, palette=0.0))
+        result = render_in_style(_style(), picture, RenderParams(strength=strength, palette=0.0, look=look))
         distances.append(np.abs(np.asarray(result, dtype=float) - np.asarray(picture, dtype=float)).mean())
     assert distances[0] < distances[1] < distances[2]
 
 
 def test_palette_strength_moves_colours_to_the_painters():
+    """The texture look moves the picture's colour statistics onto the palette's (the stroke look maps
+    colours by the painter's habits instead: tests/test_paint_strokes.py)."""
     style, picture = _style(), _picture(128, 96)
     painter_mean = style.palette.moments()[0]
     gaps = []
     for amount in (0.0, 1.0):
-        result = render_in_style(style, picture, RenderParams(palette=amount))
+        result = render_in_style(style, picture, RenderParams(palette=amount, look="texture"))
         mean, _ = colour_statistics(torch.from_numpy(np.asarray(result, dtype=np.float32) / 255).permute(2, 0, 1))
         gaps.append(np.linalg.norm(mean - painter_mean))
     assert gaps[1] < 0.25 * gaps[0]
@@ -136,6 +142,18 @@ def test_palette_strength_moves_colours_to_the_painters():
 def test_out_of_range_controls_are_refused():
     with pytest.raises(ValueError):
         render_in_style(_style(), _picture(64, 64), RenderParams(strength=1.5))
+    with pytest.raises(ValueError, match="look"):
+        render_in_style(_style(), _picture(64, 64), RenderParams(look="watercolour"))
+    with pytest.raises(ValueError, match="detail"):
+        render_in_style(_style(), _picture(64, 64), RenderParams(detail=3.0))
+
+
+def test_strokes_are_the_default_look_and_texture_stays_available():
+    style, picture = _style(), _picture(128, 96)
+    default = np.asarray(render_in_style(style, picture, RenderParams(seed=2)))
+    strokes = np.asarray(render_in_style(style, picture, RenderParams(seed=2, look="strokes")))
+    texture = np.asarray(render_in_style(style, picture, RenderParams(seed=2, look="texture")))
+    assert np.array_equal(default, strokes) and not np.array_equal(default, texture)
 
 
 def _edge_detail_ratios(picture: Image.Image) -> list[float]:
@@ -148,12 +166,12 @@ def _edge_detail_ratios(picture: Image.Image) -> list[float]:
 
 
 def test_shipped_styles_paint_no_band_along_the_edges():
-    # Every shipped style painted a band of pattern along some edge (3x the detail inside, Turner's
-    # and Hokusai's bottom) before the frame was extended by its mirror image.
+    # Every shipped style's texture network painted a band of pattern along some edge (3x the detail
+    # inside, Turner's and Hokusai's bottom) before the frame was extended by its mirror image.
     from models.paint.data import shipped_photos
     from models.paint.style import list_shipped_styles, load_style
 
     photo = shipped_photos(("chelsea",))[0].resize((512, 340), Image.Resampling.LANCZOS)
     for name, path in list_shipped_styles().items():
-        painted = render_in_style(load_style(path), photo, RenderParams(seed=1))
+        painted = render_in_style(load_style(path), photo, RenderParams(seed=1, look="texture"))
         assert max(_edge_detail_ratios(painted)) < 1.3, name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 
 import numpy as np
@@ -50,6 +51,7 @@ def _tiny_config(**changes) -> TrainingConfig:
         checkpoint_seconds=3600,
         preview_every=10,
         target_crops=4,
+        stroke_evaluations=3,
     )
     settings.update(changes)
     return TrainingConfig(**settings)
@@ -72,6 +74,16 @@ def test_a_tiny_training_run_lowers_the_style_loss_and_writes_a_usable_style(tmp
     assert style.metadata["training"]["steps"] == 40
     assert style.metadata["training"]["paintings"] == ["a.png", "b.png"]
     assert render_in_style(style, _photo(9, 80), RenderParams(seed=1)).size == (80, 80)
+    # The stroke style was learned from the paintings: their diagonal strokes and their yellow and blue.
+    strokes, fit = style.strokes, style.metadata["training"]["strokes"]
+    assert strokes is not None and fit["evaluations"] == 3 and fit["distance_end"] <= fit["distance_start"]
+    assert abs(abs(strokes.hatch_angle) - math.pi / 4) < 0.15
+    hues = strokes.colours.hues
+    yellow, blue = (
+        hues[int((math.radians(88) + math.pi) / (2 * math.pi) * len(hues))],
+        hues[int((math.radians(-93) + math.pi) / (2 * math.pi) * len(hues))],
+    )
+    assert yellow > 2 / len(hues) and blue > 2 / len(hues)
 
 
 def _cancel_after(job, step: int, cancel: threading.Event) -> None:

@@ -31,6 +31,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     paint.add_argument("--strength", type=float, default=1.0, help="style strength, 0 (the input) to 1 (fully painted)")
     paint.add_argument("--palette", type=float, default=0.5, help="0 keeps your colours, 1 takes the painter's")
     paint.add_argument("--seed", type=int, default=0, help="brushwork (and composition) seed")
+    paint.add_argument("--look", choices=("strokes", "texture"), default="strokes",
+                       help="strokes: painted stroke by stroke (default); texture: the painter's texture laid over "
+                       "the picture by the trained network")
+    paint.add_argument("--brush-scale", type=float, default=1.0,
+                       help="strokes: brush size, 0.25 to 4 times the painter's own (default 1)")
+    paint.add_argument("--detail", type=float, default=0.5,
+                       help="strokes: 0 simplifies the picture into broad areas, 1 keeps fine detail (default 0.5)")
+    paint.add_argument("--outline", type=float, default=1.0,
+                       help="strokes: contours, 0 (none) to 2 times the painter's own (default 1)")
     paint.add_argument("--best", action="store_true",
                        help="best quality: paint the input by optimisation (minutes on a CPU instead of a second)")
     paint.set_defaults(handler=run_paint)
@@ -91,7 +100,9 @@ def run_paint(args: argparse.Namespace) -> int:
             size = _parse_size(args.size) or (DEFAULT_SCRATCH_SIZE if args.from_scratch else None)
             recipe = PaintRecipe(style=args.style, seed=args.seed, strength=args.strength, palette=args.palette,
                                  size=size, quality="best" if args.best else "fast", from_scratch=args.from_scratch,
-                                 subject=args.subject or "")
+                                 subject=args.subject or "", look=args.look, brush_scale=args.brush_scale,
+                                 detail=args.detail, outline=args.outline)
+            recipe.render_params().checked()  # a control out of its range is a sentence before any loading
             style_name, input_path = args.style, args.input
             output = args.output or Path("painting.png")
         if output.is_dir():

@@ -35,6 +35,7 @@ MAX_STEPS = 10_000
 RECIPE_VERSION = 2
 QUALITIES = ("fast", "best")
 MAX_SUBJECT = 500  # characters of a from-scratch painting's subject
+LOOKS = ("strokes", "texture")  # how a picture is painted: stroke by stroke, or by the texture network
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ class PaintRecipe:
     input_path: str = ""  # the picture that was painted (empty when from scratch)
     input_sha256: str = ""  # its content hash, when it was taken
     subject: str = ""  # what a from-scratch painting shows, in words; its mood words set the scene's light
+    # Recipes written before the stroke renderer were painted by the texture network: they load as "texture".
+    look: str = "texture"  # one of LOOKS
+    brush_scale: float = 1.0  # strokes: times the painter's brush sizes
+    detail: float = 0.5  # strokes: 0 broad to 1 fine
+    outline: float = 1.0  # strokes: times the painter's outlining
 
     def __post_init__(self) -> None:
         # A recipe may come from a file anyone can edit: every number is checked before it is painted.
@@ -68,6 +74,12 @@ class PaintRecipe:
             raise ValueError(f"best quality takes 1 to {MAX_STEPS:,} steps, not {str(self.steps)[:20]}")
         if self.size is not None:
             check_output_size(self.size)
+        if self.look not in LOOKS:
+            raise ValueError(f"unknown look {self.look!r}: choose one of {', '.join(LOOKS)}")
+        for name, low, high in (("brush_scale", 0.25, 4.0), ("detail", 0.0, 1.0), ("outline", 0.0, 2.0)):
+            if not _number_within(getattr(self, name), low, high):
+                raise ValueError(f"the {name} must be a number from {low:g} to {high:g}, "
+                                 f"not {str(getattr(self, name))[:20]}")
 
     @classmethod
     def for_render(cls, style: Style, style_path: str | os.PathLike, params: RenderParams, **how: Any) -> PaintRecipe:
@@ -75,20 +87,22 @@ class PaintRecipe:
         (input_path, quality, from_scratch, subject...)."""
         return cls(style=style.name, checkpoint_hash=style.checkpoint_hash, style_path=str(style_path),
                    seed=params.seed, strength=params.strength, palette=params.palette,
-                   size=params.size, **how)
+                   size=params.size, look=params.look, brush_scale=params.brush_scale,
+                   detail=params.detail, outline=params.outline, **how)
 
     @classmethod
     def for_request(cls, params: dict[str, Any], seed: int) -> PaintRecipe:
         """A new painting asked for in words (Chat, `atelier chat`): the request's parameters (style, subject,
         size, strength, palette) are the recipe's own fields; an empty style means the first shipped one."""
-        return cls.from_json({**params, "engine": "paint", "version": RECIPE_VERSION, "seed": seed,
-                              "from_scratch": True, "style": params.get("style") or ""})
+        return cls.from_json({"look": "strokes", **params, "engine": "paint", "version": RECIPE_VERSION,
+                              "seed": seed, "from_scratch": True, "style": params.get("style") or ""})
 
     def render_params(self, size: tuple[int, int] | None = None) -> RenderParams:
         """The renderer's parameters of this recipe (at `size` instead, for an export at another size)."""
         from .render import RenderParams
 
-        return RenderParams(strength=self.strength, palette=self.palette, seed=self.seed, size=size or self.size)
+        return RenderParams(strength=self.strength, palette=self.palette, seed=self.seed, size=size or self.size,
+                            look=self.look, brush_scale=self.brush_scale, detail=self.detail, outline=self.outline)
 
     def replace(self, **changes: Any) -> PaintRecipe:
         return dataclasses.replace(self, **changes)
@@ -123,10 +137,11 @@ class PaintRecipe:
             for name in ("seed", "steps"):
                 if name in values:
                     values[name] = int(values[name])
-            for name in ("strength", "palette"):
+            for name in ("strength", "palette", "brush_scale", "detail", "outline"):
                 if name in values:
                     values[name] = float(values[name])
-            for name in ("style", "checkpoint_hash", "style_path", "quality", "input_path", "input_sha256", "subject"):
+            for name in ("style", "checkpoint_hash", "style_path", "quality", "input_path", "input_sha256", "subject",
+                         "look"):
                 if name in values:
                     values[name] = str(values[name])
             if "from_scratch" in values:

@@ -34,7 +34,7 @@ def write_painting_match(style_path: str | os.PathLike, paintings: list[Image.Im
     """The painter's range from `paintings`, anchored on the shipped photographs through the style's own
     feed-forward renderer (so the style must already be saved)."""
     style = load_style(style_path)
-    texture_filter = lambda photo: render_in_style(style, photo, RenderParams())  # noqa: E731
+    texture_filter = lambda photo: render_in_style(style, photo, RenderParams(look="texture"))  # noqa: E731
     path = match_path_for(style_path)
     measure_painting_match(paintings, shipped_photographs(), texture_filter).save(path)
     return path

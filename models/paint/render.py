@@ -1,5 +1,9 @@
 """Render a picture in a style: any size, in tiles that join without seams, seeded, with strength controls.
 
+Two looks. "strokes" (the default) paints the picture stroke by stroke (models/paint/strokes/: the
+style's learned brushwork and colour habits). "texture" is the trained feed-forward network described
+below, which lays the painter's texture over the picture.
+
 The renderer paints at the style's working resolution (long side `style.work_size` at most, so the
 strokes keep the size they were learned at) and the result is upscaled to the size asked for. Work
 is split into tiles that overlap by the network's receptive radius and whose origins sit on its
@@ -22,7 +26,9 @@ from ..jobs import Event, Progress, Result, check_cancelled, run_job
 from .images import pil_to_tensor, tensor_to_pil
 from .network import TOTAL_STRIDE, StyleRenderer, make_noise
 from .palette import blend_statistics, colour_statistics, transfer_colours
+from .recipe import LOOKS
 from .sizes import check_output_size
+from .strokes import StrokeParams, stroke_render_job
 from .style import Style
 
 DEFAULT_TILE = 512
@@ -35,13 +41,30 @@ class RenderParams:
     seed: int = 0  # brushwork noise
     size: tuple[int, int] | None = None  # (width, height) of the output; None: the input's size
     tile: int = DEFAULT_TILE  # tile side at working resolution (memory, not looks)
+    look: str = "strokes"  # "strokes": painted stroke by stroke; "texture": the feed-forward network
+    brush_scale: float = 1.0  # strokes: 0.25 to 4 times the painter's brush sizes
+    detail: float = 0.5  # strokes: 0 (broad, simplified) to 1 (fine detail)
+    outline: float = 1.0  # strokes: 0 (none) to 2 times the painter's own outlining
 
     def checked(self) -> RenderParams:
         if not 0.0 <= self.strength <= 1.0 or not 0.0 <= self.palette <= 1.0:
             raise ValueError("strength and palette must each be between 0 and 1")
         if self.size is not None:
             check_output_size(self.size)
+        if self.look not in LOOKS:
+            raise ValueError(f"unknown look {self.look!r}: choose one of {', '.join(LOOKS)}")
+        self.stroke_params().checked()
         return self
+
+    def stroke_params(self) -> StrokeParams:
+        return StrokeParams(
+            brush_scale=self.brush_scale,
+            detail=self.detail,
+            outline=self.outline,
+            palette=self.palette,
+            seed=self.seed,
+            size=self.size,
+        )
 
 
 def working_size(width: int, height: int, work_size: int) -> tuple[int, int]:
@@ -130,6 +153,9 @@ def render_job(
 ) -> Iterator[Event]:
     """The render as a job: Progress per tile, then Result(PIL image)."""
     params = params.checked()
+    if params.look == "strokes":
+        yield from _stroke_job(style, image, params, cancel)
+        return
     device = torch.device(device) if device is not None else next(style.renderer.parameters()).device
     source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1)
     out_w, out_h = params.size or (source.shape[2], source.shape[1])
@@ -155,6 +181,24 @@ def render_job(
         result = result.resize((out_w, out_h), Image.Resampling.BICUBIC)
     yield Progress(1.0, "done")
     yield Result(result)
+
+
+def _stroke_job(
+    style: Style, image: Image.Image | torch.Tensor, params: RenderParams, cancel: threading.Event | None
+) -> Iterator[Event]:
+    """The stroke renderer (on the CPU; it is vectorised, not a network), blended with the input by strength."""
+    painted = None
+    for event in stroke_render_job(style.stroke_style, image, params.stroke_params(), cancel=cancel):
+        if isinstance(event, Result):
+            painted = event.value
+        else:
+            yield event
+    assert painted is not None
+    if params.strength < 1.0:
+        source = image if isinstance(image, Image.Image) else tensor_to_pil(image)
+        source = source.convert("RGB").resize(painted.size, Image.Resampling.LANCZOS)
+        painted = Image.blend(source, painted, params.strength)
+    yield Result(painted)
 
 
 def render_in_style(

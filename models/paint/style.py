@@ -18,6 +18,7 @@ from ..checkpoint import CheckpointError, bounded, check_finite, check_shapes, l
 from ..resources import resource
 from .network import StyleRenderer
 from .palette import PaletteGMM
+from .strokes.stroke_style import TENSOR_PREFIX as STROKES_PREFIX
 from .strokes.stroke_style import StrokeStyle, stroke_style_from_palette
 
 STYLE_KIND = "paint-style"
@@ -83,6 +84,25 @@ def save_style(
             "title": title or name.replace("-", " ").title(),
             **({"strokes": strokes.to_json()} if strokes is not None else {}),
         },
+    )
+
+
+def replace_stroke_style(path: str | os.PathLike, strokes: StrokeStyle, fit: dict[str, Any]) -> Path:
+    """Write a newly fitted stroke style into an existing style checkpoint; its texture network, palette
+    and description stay as they were (the fit's record joins its "training")."""
+    checkpoint = load_checkpoint(path, kind=STYLE_KIND)
+    tensors = {k: v for k, v in checkpoint.tensors.items() if not k.startswith(STROKES_PREFIX)}
+    tensors.update(strokes.to_tensors())
+    written_by_save = ("format_version", "kind", "hyperparameters", "training", "saved_at", "tensors")
+    extra = {k: v for k, v in checkpoint.metadata.items() if k not in written_by_save}
+    extra["strokes"] = strokes.to_json()
+    return save_checkpoint(
+        path,
+        tensors,
+        kind=STYLE_KIND,
+        hyperparameters=checkpoint.hyperparameters,
+        training={**checkpoint.metadata.get("training", {}), "strokes": fit},
+        extra=extra,
     )
 
 

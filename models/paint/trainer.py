@@ -64,6 +64,10 @@ class TrainingConfig:
     checkpoint_seconds: float = 60.0
     preview_every: int = 50
     target_crops: int = 48
+    # The stroke renderer's brushwork is fitted after the texture network, inside the same time budget.
+    stroke_share: float = 0.25  # share of `minutes` for it, at most `stroke_max_minutes`
+    stroke_max_minutes: float = 5.0
+    stroke_evaluations: int = 400  # renders of the search at most (strokes/fitting.py)
 
 
 def state_path_for(output_path: Path) -> Path:

@@ -27,6 +27,7 @@ from .images import ImageRejected, load_image_folder, pil_to_tensor, tensor_to_p
 from .network import StyleRenderer, make_noise
 from .palette import PaletteGMM
 from .render import paint_frame
+from .strokes.fitting import fit_stroke_style
 from .style import save_style
 from .trainer import STATE_KIND, StyleTrainer, TrainingConfig, state_path_for
 
@@ -95,7 +96,9 @@ def train_style(
         antialias=True,
     )[0]
     preview_source = preview_source[:, : preview_source.shape[1] // 4 * 4, : preview_source.shape[2] // 4 * 4]
-    budget = config.minutes * 60.0
+    stroke_budget = 60.0 * min(config.stroke_share * config.minutes, config.stroke_max_minutes)
+    budget = config.minutes * 60.0 - stroke_budget
+    network_share = budget / max(config.minutes * 60.0, 1e-6)
     last_save = time.monotonic()
     started = time.monotonic() - trainer.elapsed
 
@@ -111,7 +114,7 @@ def train_style(
                 break
             values = trainer.step()
             trainer.elapsed = time.monotonic() - started
-            fraction = min(1.0, max(trainer.step_count / config.max_steps, trainer.elapsed / budget))
+            fraction = network_share * min(1.0, max(trainer.step_count / config.max_steps, trainer.elapsed / budget))
             preview = None
             if context.is_main and trainer.step_count % config.preview_every == 0:
                 preview = _preview(trainer.average_renderer, preview_source, device)
@@ -130,6 +133,19 @@ def train_style(
         yield Result(None)  # process 0 writes the style and returns the summary
         return
     palette = fit_palette([image for _, image in paintings], seed=config.seed)
+    strokes, fit_report = None, None
+    for event in fit_stroke_style(
+        [image for _, image in paintings],
+        photos,
+        seconds=stroke_budget,
+        max_evaluations=config.stroke_evaluations,
+        seed=config.seed,
+        cancel=cancel,
+    ):
+        if isinstance(event, Result):
+            strokes, fit_report = event.value
+        else:
+            yield Progress(network_share + (1 - network_share) * (event.fraction or 0), event.message)
     seconds = trainer.elapsed
     losses = _recent_means(trainer.history)
     end_evaluation = trainer.evaluate()
@@ -147,6 +163,7 @@ def train_style(
         "fixed_batch_losses_at_end": end_evaluation,
         "config": asdict(config),
         "report": report or [],
+        "strokes": fit_report.to_json(),
     }
     save_style(
         output_path,
@@ -156,6 +173,7 @@ def train_style(
         work_size=config.work_size,
         training=training,
         title=config.title or None,
+        strokes=strokes,
     )
     barrier(context)
     yield Progress(1.0, f"saved {output_path.name}", _preview(trainer.average_renderer, preview_source, device))

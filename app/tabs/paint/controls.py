@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QColorDialog,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -80,6 +82,23 @@ class PaintControls(QWidget):
         self.palette_slider = _slider("Palette strength", 0, 100, 50, "0: keep your colours; 100: the painter's")
         form.addRow("Style strength:", with_value(self.strength_slider))
         form.addRow("Palette:", with_value(self.palette_slider))
+        self.look_combo = QComboBox()
+        self.look_combo.setAccessibleName("Look")
+        self.look_combo.addItem("Strokes", "strokes")
+        self.look_combo.addItem("Texture", "texture")
+        self.look_combo.setToolTip("Strokes: painted stroke by stroke in the painter's manner.\n"
+                                   "Texture: the painter's texture laid over your picture (the earlier renderer).")
+        form.addRow("Look:", self.look_combo)
+        self.stroke_size_slider = _slider("Stroke size", 25, 400, 100, "The size of every brush, in % of the "
+                                          "painter's own (Strokes look)")
+        self.detail_slider = _slider("Detail", 0, 100, 50, "0: the picture simplified into broad areas; "
+                                     "100: fine detail with more, smaller strokes (Strokes look)")
+        self.outline_slider = _slider("Outline", 0, 200, 100, "Contours, in % of the painter's own "
+                                      "(0: none; Strokes look)")
+        form.addRow("Stroke size:", with_value(self.stroke_size_slider, lambda value: f"{value}%"))
+        form.addRow("Detail:", with_value(self.detail_slider))
+        form.addRow("Outline:", with_value(self.outline_slider, lambda value: f"{value}%"))
+        self.look_combo.currentIndexChanged.connect(self._on_look_changed)
         seed_row = QHBoxLayout()
         self.seed_spin = QSpinBox()
         self.seed_spin.setAccessibleName("Seed")
@@ -216,11 +235,31 @@ class PaintControls(QWidget):
         self.palette_slider.setValue(round(recipe.palette * 100))
         self.seed_spin.setValue(recipe.seed)
         self.best_check.setChecked(recipe.quality == "best")
+        self.look_combo.setCurrentIndex(max(0, self.look_combo.findData(recipe.look)))
+        self.stroke_size_slider.setValue(round(recipe.brush_scale * 100))
+        self.detail_slider.setValue(round(recipe.detail * 100))
+        self.outline_slider.setValue(round(recipe.outline * 100))
         if recipe.from_scratch:
             self.subject_edit.setText(recipe.subject)
         for row in range(self.style_list.count()):
             if self.style_list.item(row).data(Qt.ItemDataRole.UserRole).name == recipe.style:
                 self.style_list.setCurrentRow(row)
+
+    @property
+    def setting_sliders(self) -> list[QSlider]:
+        """The sliders whose change calls for a new preview."""
+        return [self.strength_slider, self.palette_slider, self.stroke_size_slider, self.detail_slider,
+                self.outline_slider]
+
+    def render_settings(self) -> dict[str, Any]:
+        """The look and the stroke controls, as `render_recipe` and `scratch_recipe` take them."""
+        return {"look": self.look_combo.currentData(), "brush_scale": self.stroke_size_slider.value() / 100,
+                "detail": self.detail_slider.value() / 100, "outline": self.outline_slider.value() / 100}
+
+    def _on_look_changed(self) -> None:
+        strokes = self.look_combo.currentData() == "strokes"
+        for slider in (self.stroke_size_slider, self.detail_slider, self.outline_slider):
+            slider.setEnabled(strokes)
 
     def _on_style_changed(self, item: QListWidgetItem | None, _previous) -> None:
         entry = item.data(Qt.ItemDataRole.UserRole) if item is not None else None

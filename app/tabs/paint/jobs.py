@@ -119,18 +119,22 @@ def style_thumbnail(style: Style, path: Path, thumbnails_dir: Path, context: Job
 
 
 def render_recipe(style_path: Path, *, strength: float, palette: float, seed: int, size: tuple[int, int],
-                  best: bool = False) -> PaintRecipe:
+                  best: bool = False, look: str = "strokes", brush_scale: float = 1.0, detail: float = 0.5,
+                  outline: float = 1.0) -> PaintRecipe:
     """The recipe of a render of the canvas with the Paint tab's settings (the style's name and hash are
     filled in when it is loaded)."""
     return PaintRecipe(style=style_path.stem, style_path=str(style_path), strength=strength,
-                       palette=0.0 if best else palette, seed=seed, size=size, quality="best" if best else "fast")
+                       palette=0.0 if best else palette, seed=seed, size=size, quality="best" if best else "fast",
+                       look=look, brush_scale=brush_scale, detail=detail, outline=outline)
 
 
 def scratch_recipe(style_path: Path, subject: str, seed: int, size: tuple[int, int], *, strength: float,
-                   palette: float) -> PaintRecipe:
+                   palette: float, look: str = "strokes", brush_scale: float = 1.0, detail: float = 0.5,
+                   outline: float = 1.0) -> PaintRecipe:
     """The recipe of a painting from scratch of `subject` (empty: one the painter painted, chosen by the seed)."""
     return PaintRecipe(style=style_path.stem, style_path=str(style_path), from_scratch=True, subject=subject.strip(),
-                       seed=seed, size=size, strength=strength, palette=palette)
+                       seed=seed, size=size, strength=strength, palette=palette, look=look, brush_scale=brush_scale,
+                       detail=detail, outline=outline)
 
 
 def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False):

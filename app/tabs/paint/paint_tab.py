@@ -74,8 +74,9 @@ class PaintTab(ActivityTab):
         self.controls.new_canvas_button.clicked.connect(self.choose_new_canvas)
         self.controls.open_button.clicked.connect(self.choose_image)
         self.controls.train_button.clicked.connect(self.show_train_dialog)
-        for slider in (self.controls.strength_slider, self.controls.palette_slider):
+        for slider in self.controls.setting_sliders:
             slider.valueChanged.connect(self._on_settings_changed)
+        self.controls.look_combo.currentIndexChanged.connect(self._on_settings_changed)
         self.controls.seed_spin.valueChanged.connect(self._on_settings_changed)
         self.controls.live_check.toggled.connect(self._on_live_toggled)
         self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
@@ -133,7 +134,8 @@ class PaintTab(ActivityTab):
                                   palette=self.controls.palette_slider.value() / 100,
                                   seed=self.controls.seed_spin.value(),
                                   size=(self.canvas.image.width(), self.canvas.image.height()),
-                                  best=not preview and self.controls.best_check.isChecked())
+                                  best=not preview and self.controls.best_check.isChecked(),
+                                  **self.controls.render_settings())
 
     def render(self) -> JobHandle | None:  # type: ignore[override]  # (QWidget.render is never used on a tab)
         """The full-size render of the canvas, kept in the history."""
@@ -228,7 +230,8 @@ class PaintTab(ActivityTab):
         size = (self.canvas.image.width(), self.canvas.image.height())
         recipes = [jobs.scratch_recipe(style.path, self.controls.subject_edit.text(), first + index, size,
                                        strength=self.controls.strength_slider.value() / 100,
-                                       palette=self.controls.palette_slider.value() / 100) for index in range(count)]
+                                       palette=self.controls.palette_slider.value() / 100,
+                                       **self.controls.render_settings()) for index in range(count)]
         self.surprise_dialog = SurpriseDialog(count, self)
         self.surprise_dialog.picked.connect(self.use_painting)
         last = self.surprise_dialog.paint(recipes, self.run_job)

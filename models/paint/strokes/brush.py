@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import torch
 
-from .filters import sample
+from .filters import row_norm, sample
 
 MAX_POINTS = 64  # points per stroke path at most (keys are stroke * MAX_POINTS + segment)
+THIN_BRUSH = 2.5  # radius in pixels below which one disc per step is enough
 _CANDIDATES_PER_CHUNK = 262_144  # candidate pixels per stamping step: bounded memory, cache-sized temporaries
 
 
@@ -39,7 +40,7 @@ class Strokes:
 def direction_at(field: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
     """Unit directions (N, 2) of a doubled-angle field at (N, 2) points (sign undetermined)."""
     doubled = sample(field, points)
-    doubled = doubled / doubled.norm(dim=1, keepdim=True).clamp_min(1e-9)
+    doubled = doubled / row_norm(doubled)[:, None].clamp_min(1e-9)
     # Half-angle formulas: cheaper than atan2, cos and sin.
     cos = ((1 + doubled[:, 0]) / 2).clamp_min(0).sqrt()
     sin = ((1 - doubled[:, 0]) / 2).clamp_min(0).sqrt() * torch.where(doubled[:, 1] < 0, -1.0, 1.0)
@@ -67,7 +68,7 @@ def _march(
         new = torch.where(((new * direction).sum(1) < 0)[:, None], -new, new)
         # A little inertia: a brush does not turn on the spot (Hertzmann's curvature filter).
         new = smoothing * direction + (1 - smoothing) * new
-        new = new / new.norm(dim=1, keepdim=True).clamp_min(1e-9)
+        new = new / row_norm(new)[:, None].clamp_min(1e-9)
         candidate = position + new * step_length[:, None]
         inside = (candidate[:, 0] >= 0) & (candidate[:, 0] <= width - 1) & (candidate[:, 1] >= 0)
         inside &= candidate[:, 1] <= height - 1
@@ -139,10 +140,12 @@ class KeyMap:
         return padded[self.margin : self.margin + self.height, self.margin : self.margin + self.width]
 
 
-def _discs_along(strokes: Strokes, per_segment: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+def _discs_along(strokes: Strokes) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """Disc centres (D, 2), radii (D,), stroke ids and segment indices along every stroke.
 
-    Discs half a radius apart cover a ribbon whose edges dip by 3% of its radius at most."""
+    A step is one radius long; brushes wider than THIN_BRUSH get a second disc halfway, so that
+    neighbouring discs overlap enough that a ribbon's edge dips by 3% of its radius at most (13%,
+    a fraction of a pixel, for the thin ones)."""
     lengths = (strokes.last - strokes.first).clamp_min(1)
     index = torch.arange(strokes.paths.shape[1] - 1, device=strokes.paths.device)
     real = (index[None] >= strokes.first[:, None]) & (index[None] < strokes.last[:, None])
@@ -150,11 +153,11 @@ def _discs_along(strokes: Strokes, per_segment: int) -> tuple[torch.Tensor, torc
     real |= (index[None] == strokes.first[:, None]) & (strokes.last == strokes.first)[:, None]
     stroke_id, segment = real.nonzero(as_tuple=True)
     a, b = strokes.paths[stroke_id, segment], strokes.paths[stroke_id, segment + 1]
-    # The last segment of each stroke also gets a disc at its far end.
-    is_last = (segment + 1 >= strokes.last[stroke_id])[:, None]
-    fractions = torch.arange(per_segment + 1, device=a.device, dtype=a.dtype) / per_segment
-    keep = torch.ones((a.shape[0], per_segment + 1), dtype=torch.bool, device=a.device)
-    keep[:, -1] = is_last[:, 0]
+    # The last segment of each stroke also gets a disc at its far end; thin brushes skip the halfway one.
+    is_last = segment + 1 >= strokes.last[stroke_id]
+    thin = strokes.radius[stroke_id] < THIN_BRUSH
+    fractions = torch.tensor([0.0, 0.5, 1.0], device=a.device, dtype=a.dtype)
+    keep = torch.stack([torch.ones_like(is_last), ~thin, is_last], dim=1)
     centres = a[:, None] + fractions[None, :, None] * (b - a)[:, None]
     along = ((segment - strokes.first[stroke_id])[:, None].float() + fractions[None]) / lengths[stroke_id, None]
     radii = strokes.radius[stroke_id, None] * taper(along.clamp(0, 1))
@@ -162,15 +165,13 @@ def _discs_along(strokes: Strokes, per_segment: int) -> tuple[torch.Tensor, torc
     return centres[expand], radii[expand], stroke_id[expand[0]], segment[expand[0]]
 
 
-def stamp(
-    key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[int, int] = (0, 0), discs_per_segment: int = 2
-) -> None:
+def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[int, int] = (0, 0)) -> None:
     """Stamp strokes into the key map in place: stroke i gets key ids[i] * MAX_POINTS + segment.
 
     The map covers the pixels from `origin` (x, y) on; discs that cannot reach it are skipped."""
     if strokes.count == 0:
         return
-    centres, radii, stroke_id, segment = _discs_along(strokes, discs_per_segment)
+    centres, radii, stroke_id, segment = _discs_along(strokes)
     centres = centres - torch.tensor(origin, dtype=centres.dtype)
     reaches = (centres[:, 0] > -radii - 1) & (centres[:, 0] < key_map.width + radii)
     reaches &= (centres[:, 1] > -radii - 1) & (centres[:, 1] < key_map.height + radii)
@@ -178,27 +179,33 @@ def stamp(
         centres, radii, stroke_id, segment = centres[reaches], radii[reaches], stroke_id[reaches], segment[reaches]
     if centres.shape[0] == 0:
         return
-    widest = float(radii.max())
-    reach = int(math.ceil(widest)) + 1
-    span = torch.arange(-reach, reach + 1, device=centres.device, dtype=torch.float32)
-    oy, ox = (o.flatten() for o in torch.meshgrid(span, span, indexing="ij"))
-    within = ox * ox + oy * oy <= (widest + 1.0) ** 2
-    ox, oy = ox[within][None], oy[within][None]
     stride = key_map.width + 2 * key_map.margin
-    offset_flat = (oy * stride + ox).long()
     rounded = torch.round(centres)
     # Each disc: its centre's pixel in the padded map, and how far its true centre lies from that pixel.
-    base = ((rounded[:, 1] + key_map.margin) * stride + rounded[:, 0] + key_map.margin).long()[:, None]
-    cx, cy = (rounded[:, 0] - centres[:, 0])[:, None], (rounded[:, 1] - centres[:, 1])[:, None]
-    limit = (radii * radii)[:, None]
-    key = (ids[stroke_id] * MAX_POINTS + segment)[:, None]
-    chunk = max(1, _CANDIDATES_PER_CHUNK // ox.shape[1])
-    for start in range(0, centres.shape[0], chunk):
-        part = slice(start, start + chunk)
-        rx, ry = cx[part] + ox, cy[part] + oy
-        inside = rx * rx + ry * ry <= limit[part]
-        flat = (base[part] + offset_flat)[inside]
-        key_map.keys.scatter_reduce_(0, flat, key[part].expand_as(inside)[inside], reduce="amax")
+    base = ((rounded[:, 1] + key_map.margin) * stride + rounded[:, 0] + key_map.margin).long()
+    offset = rounded - centres
+    key = ids[stroke_id] * MAX_POINTS + segment
+    # Discs are stamped in groups of similar size (half a pixel apart), each with the offsets its largest
+    # member needs: a centre lies within 0.71 px of its rounded pixel, so those within reach + 0.71.
+    # One set sized for the widest brush would make every small disc test hundreds of pixels for nothing.
+    bucket = torch.ceil(radii * 2).long()
+    for halves in torch.unique(bucket).tolist():
+        members = (bucket == halves).nonzero().flatten()
+        reach = halves / 2 + 0.71
+        span = torch.arange(-math.floor(reach), math.floor(reach) + 1, device=centres.device, dtype=torch.float32)
+        oy, ox = (o.flatten() for o in torch.meshgrid(span, span, indexing="ij"))
+        within = ox * ox + oy * oy <= reach * reach
+        ox, oy = ox[within][None], oy[within][None]
+        offset_flat = (oy * stride + ox).long()
+        chunk = max(1, _CANDIDATES_PER_CHUNK // ox.shape[1])
+        for start in range(0, members.numel(), chunk):
+            part = members[start : start + chunk]
+            rx, ry = offset[part, 0:1] + ox, offset[part, 1:2] + oy
+            limit = (radii[part] * radii[part])[:, None]
+            inside = rx * rx + ry * ry <= limit
+            flat = (base[part, None] + offset_flat)[inside]
+            values = key[part, None].expand_as(inside)[inside]
+            key_map.keys.scatter_reduce_(0, flat, values, reduce="amax")
 
 
 @dataclass
@@ -217,7 +224,7 @@ def _nearest_on(paths: torch.Tensor, stroke: torch.Tensor, segment: torch.Tensor
     t = ((relative * ab).sum(1) / (ab * ab).sum(1).clamp_min(1e-9)).clamp(0, 1)
     offset = relative - t[:, None] * ab
     side = torch.sign(ab[:, 0] * relative[:, 1] - ab[:, 1] * relative[:, 0])
-    return t, offset.norm(dim=1), side
+    return t, row_norm(offset), side
 
 
 def read_ownership(key_map: KeyMap, strokes: Strokes, origin: tuple[int, int] = (0, 0)) -> Ownership:

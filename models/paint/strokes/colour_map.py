@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import torch
 
+from .filters import channel_norm
+
 QUANTILES = 21
 HUE_BINS = 36
 _MAX_HUE_SHIFT = math.radians(25)
@@ -31,7 +33,7 @@ def _quantiles(values: torch.Tensor) -> torch.Tensor:
 
 
 def _hue_histogram(lab: torch.Tensor) -> torch.Tensor:
-    chroma = lab[1:].norm(dim=0).flatten()
+    chroma = channel_norm(lab[1:]).flatten()
     hue = torch.atan2(lab[2], lab[1]).flatten()
     bins = ((hue + math.pi) / (2 * math.pi) * HUE_BINS).long().clamp(0, HUE_BINS - 1)
     histogram = torch.zeros(HUE_BINS).index_add_(0, bins, chroma.float())
@@ -64,7 +66,7 @@ class ColourHabits:
         pooled = torch.cat(samples, dim=1).view(3, 1, -1)
         return cls(
             lightness=_quantiles(pooled[0]),
-            chroma=_quantiles(pooled[1:].norm(dim=0)),
+            chroma=_quantiles(channel_norm(pooled[1:])),
             hues=_hue_histogram(pooled),
             warmth=torch.stack([_warmth_slope(lab) for lab in labs]).mean(0),
         )
@@ -130,7 +132,7 @@ def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float) -> tor
     """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits."""
     if strength <= 0:
         return lab
-    lightness, chroma = lab[0], lab[1:].norm(dim=0)
+    lightness, chroma = lab[0], channel_norm(lab[1:])
     mapped_l = _apply_transfer(lightness, *smooth_transfer(lightness, habits.lightness, 1.0)).clamp(0, 1)
     mapped_c = _apply_transfer(chroma, *smooth_transfer(chroma, habits.chroma, 0.4)).clamp_min(0)
     mapped_l = lightness + strength * (mapped_l - lightness)

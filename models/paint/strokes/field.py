@@ -18,7 +18,7 @@ import math
 
 import torch
 
-from .filters import blur, gradients
+from .filters import blur, channel_norm, gradients
 
 REGION_KINDS = ("open-upper", "open-lower", "busy")  # sky-like, ground/plane/water-like, detailed
 
@@ -35,7 +35,7 @@ def tangent_of(tensor: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     jxx, jxy, jyy = tensor
     # The edge normal's doubled angle is (Jxx - Jyy, 2 Jxy); the tangent's is its opposite.
     doubled = torch.stack([jyy - jxx, -2.0 * jxy])
-    anisotropy = doubled.norm(dim=0)
+    anisotropy = channel_norm(doubled)
     return doubled / anisotropy.clamp_min(1e-12), anisotropy
 
 
@@ -106,6 +106,6 @@ def direction_field(
 
     swirl_amount = (memberships * swirl.to(memberships)[:, None, None]).sum(0)
     swirling = swirl_field(simplified, unit, 30.0, generator)
-    free = hatch / hatch.norm(dim=0).clamp_min(1e-9) * (1 - swirl_amount) + swirling * swirl_amount
+    free = hatch / channel_norm(hatch).clamp_min(1e-9) * (1 - swirl_amount) + swirling * swirl_amount
     field = edge_tangent * edge_weight * 2.0 + free * (1 - edge_weight)
-    return field / field.norm(dim=0).clamp_min(1e-9)
+    return field / channel_norm(field).clamp_min(1e-9)

@@ -34,6 +34,16 @@ def to_rgb(lab: torch.Tensor) -> torch.Tensor:
     return linear_to_srgb(torch.stack(_mix(_LMS_TO_LINEAR, lms)))
 
 
+def channel_norm(image: torch.Tensor) -> torch.Tensor:
+    """Euclidean length over the first (channel) dimension; `norm(dim=0)` is far slower on CPU."""
+    return (image * image).sum(0).sqrt()
+
+
+def row_norm(points: torch.Tensor) -> torch.Tensor:
+    """Euclidean length of each row of an (N, C) tensor."""
+    return (points * points).sum(1).sqrt()
+
+
 def _pad(image: torch.Tensor, pad_x: int, pad_y: int) -> torch.Tensor:
     # Reflection needs the pad to be smaller than the side; replicate covers tiny pictures.
     mode = "reflect" if pad_x < image.shape[-1] and pad_y < image.shape[-2] else "replicate"

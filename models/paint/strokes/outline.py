@@ -12,7 +12,7 @@ import torch
 
 from .brush import Strokes, trace
 from .field import structure_tensor, tangent_of
-from .filters import blur, gradients, sample
+from .filters import blur, gradients, row_norm, sample
 from .stroke_style import StrokeStyle
 
 
@@ -83,7 +83,7 @@ def outline_strokes(
     # The darker side of the edge: sample a little way across it, both sides, keep the darker.
     gx, gy = gradients(blur(mapped[:1], 1.0 * unit))
     normal = sample(torch.cat([gx, gy]), seeds)
-    normal = normal / normal.norm(dim=1, keepdim=True).clamp_min(1e-9) * 3 * unit
+    normal = normal / row_norm(normal)[:, None].clamp_min(1e-9) * 3 * unit
     one, other = sample(mapped, seeds + normal), sample(mapped, seeds - normal)
     darker = torch.where((one[:, :1] < other[:, :1]), one, other)
     darker[:, 0] *= 0.6

@@ -19,10 +19,12 @@ import torch.nn.functional as F
 from .brush import MAX_POINTS, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
-from .filters import blur, sample
+from .filters import blur, channel_norm, row_norm, sample
 from .outline import outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
+
+FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class StrokePlan:
     colour: torch.Tensor  # (N, 3) OKLab
     is_outline: torch.Tensor  # (N,) bool
     base: torch.Tensor  # (3, H, W) OKLab: the picture at the largest brush's scale, under any gap
+    key_map: KeyMap | None = None  # the plan-size ownership of all its strokes (raster.py reuses it)
 
     @property
     def count(self) -> int:
@@ -88,7 +91,7 @@ def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generat
     """Turn a share of strokes to a complementary accent: the opposite hue where there is colour, and
     on greys the painter's warm or cool lean (warm in the lights, cool in the shadows)."""
     chosen = torch.rand(colours.shape[0], generator=generator) < share
-    chroma = colours[:, 1:].norm(dim=1, keepdim=True)
+    chroma = row_norm(colours[:, 1:])[:, None]
     opposite = -colours[:, 1:] / chroma.clamp_min(1e-6) * chroma.clamp_min(0.05)
     lean = warmth / warmth.norm().clamp_min(1e-6) * 0.05 * torch.sign(colours[:, :1] - 0.5)
     accent = torch.where(chroma > 0.03, opposite, lean)
@@ -121,10 +124,17 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     key_map = KeyMap.empty(height, width, widest)
     batches: list[tuple[Strokes, torch.Tensor]] = []
     canvas, base = None, blur(mapped, 0.5 * widest)
+    previous_radius = widest
+    # The finest brush: about 1% of the picture's width at middle detail (painters' strokes are 1-5%);
+    # more detail allows finer, less detail stops sooner.
+    finest = max(1.2, FINEST_BRUSH * long_side * coarseness)
     for layer in range(layers):
-        radius = max(1.2, widest * LAYER_RATIO**layer)
+        radius = max(finest, widest * LAYER_RATIO**layer)
+        if layer > 0 and radius >= previous_radius:
+            break
+        previous_radius = radius
         reference = base if layer == 0 else blur(mapped, 0.5 * radius)
-        error = torch.full((height, width), 1.0) if canvas is None else (reference - canvas).norm(dim=0)
+        error = torch.full((height, width), 1.0) if canvas is None else channel_norm(reference - canvas)
         seeds = _seeds_in_cells(error, max(2, round(1.6 * radius)), threshold, generator, canvas is None)
         if seeds.shape[0] == 0:
             continue
@@ -137,10 +147,10 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
 
         def keeps_going(points: torch.Tensor, colours=colours, reference=reference, canvas=canvas) -> torch.Tensor:
             # Stop where the picture changes colour, or where the canvas is already closer than this stroke.
-            off_reference = (sample(reference, points) - colours).norm(dim=1)
+            off_reference = row_norm(sample(reference, points) - colours)
             fits = off_reference < threshold * 2.5
             if canvas is not None:
-                fits &= off_reference < (sample(canvas, points) - colours).norm(dim=1) + 0.01
+                fits &= off_reference < row_norm(sample(canvas, points) - colours) + 0.01
             return fits
 
         strokes = trace(
@@ -161,10 +171,15 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         canvas = torch.where((owner >= 0).view(1, height, width), flat, base if canvas is None else canvas)
     strength = style.outline * controls.outline
     if strength > 0:
-        batches.append(outline_strokes(mapped, style, strength, unit, generator))
-    return _join(
+        contours, colours = outline_strokes(mapped, style, strength, unit, generator)
+        done = sum(s.count for s, _ in batches)
+        stamp(key_map, contours, torch.arange(done, done + contours.count))
+        batches.append((contours, colours))
+    plan = _join(
         batches, height, width, base, layers_count=len(batches) - (1 if strength > 0 else 0), outlined=strength > 0
     )
+    plan.key_map = key_map
+    return plan
 
 
 def _join(

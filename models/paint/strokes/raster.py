@@ -63,9 +63,15 @@ def rasterize(
         top, left = max(0, y0 - halo), max(0, x0 - halo)
         bottom, right = min(height, y1 + halo), min(width, x1 + halo)
         near = (high[:, 0] >= left) & (low[:, 0] < right) & (high[:, 1] >= top) & (low[:, 1] < bottom)
-        ids = near.nonzero().flatten()
-        key_map = KeyMap.empty(bottom - top, right - left, widest)
-        stamp(key_map, Strokes(paths[ids], plan.first[ids], plan.last[ids], strokes.radius[ids]), ids, (left, top))
+        if plan.key_map is not None and (plan.height, plan.width) == (height, width):
+            # Drawn at the plan's own size: its ownership map already holds every stroke (the same keys).
+            inner = plan.key_map.inner()[top:bottom, left:right]
+            key_map = KeyMap(inner.reshape(-1), bottom - top, right - left, 0)
+        else:
+            ids = near.nonzero().flatten()
+            key_map = KeyMap.empty(bottom - top, right - left, widest)
+            part = Strokes(paths[ids], plan.first[ids], plan.last[ids], strokes.radius[ids])
+            stamp(key_map, part, ids, (left, top))
         ownership = read_ownership(key_map, strokes, (left, top))
         owner = ownership.stroke
         flat = plan.colour[owner.clamp_min(0)].permute(2, 0, 1)

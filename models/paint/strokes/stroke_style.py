@@ -28,11 +28,12 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "hatch_pull": (0.0, 1.0),  # how strongly they keep that angle
     "smoothing": (0.0, 0.85),  # a stroke's inertia: how little it turns from one step to the next
     "simplify": (1.0, 10.0),  # Kuwahara radius at 512 px: how much the picture is flattened first
-    "threshold": (0.015, 0.12),  # OKLab difference that still asks for a finer stroke
-    "jitter": (0.0, 0.08),  # colour variation from stroke to stroke (broken colour)
-    "accents": (0.0, 0.3),  # share of fine strokes in the complementary colour
+    "threshold": (0.025, 0.12),  # OKLab difference that still asks for a finer stroke
+    "jitter": (0.0, 0.05),  # colour variation from stroke to stroke (broken colour)
+    "accents": (0.0, 0.15),  # share of fine strokes in the complementary colour
     "bristles": (0.0, 0.25),  # contrast of the bristle streaks
     "impasto": (0.0, 1.0),  # relief of the paint, lit from the upper left
+    "edges": (0.0, 1.0),  # how dark the seams between strokes are (paint ridges, the ground showing through)
     "softness": (0.0, 3.0),  # blur across stroke edges at 512 px (blended, wet-in-wet paint)
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
@@ -59,6 +60,7 @@ class StrokeStyle:
     accents: float = 0.05
     bristles: float = 0.08
     impasto: float = 0.3
+    edges: float = 0.2
     softness: float = 0.3
     outline: float = 0.3
     outline_width: float = 1.5

@@ -64,6 +64,10 @@ def finish_surface(
     gx, gy = tile_exact_gradients(height)
     light = (gx[0] + gy[0]) * 0.7071  # slope toward the upper-left light
     shade = light / (1 + light.abs())
+    # Seams: toward its edge a stroke thins and the darker ground or the ridge's shadow shows.
+    seam = ((ownership.across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2
+    seam = torch.where(covered & ~outline, seam, torch.zeros_like(seam))
     painted = colour.clone()
+    painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
     return painted

@@ -1,0 +1,185 @@
+"""Learn a painter's stroke style from the paintings: measured where it can be, searched where it cannot.
+
+Measured directly from the paintings: the colour habits (colour_map.py), the colour of the painter's
+dark lines, and the angle his strokes lean in open areas. Searched: the brush parameters
+(stroke_style.BOUNDS) that make renders of a few photographs show the paintings' brushwork
+statistics (statistics.py). The search is a (1 + λ) evolution strategy in the parameters scaled to
+[0, 1]: each round perturbs a few parameters of the best so far, keeps a better candidate, and widens
+or narrows its steps by Rechenberg's one-fifth rule. Renders use one seed throughout, so the
+objective is deterministic and the search repeatable; it stops at its time or evaluation budget.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import torch
+from PIL import Image
+
+from ...jobs import Event, Progress, Result, check_cancelled
+from ..images import pil_to_tensor
+from .colour_map import ColourHabits
+from .field import region_memberships, structure_tensor, tangent_of
+from .filters import resize, to_oklab
+from .render import StrokeParams, render_strokes
+from .simplify import simplify
+from .statistics import ANALYSIS_SIDE, analysis_size, describe, distance, measure_statistics, spread_of
+from .stroke_style import BOUNDS, StrokeStyle
+
+SEARCHED = [name for name in BOUNDS if name != "hatch_angle"]
+MAX_PAINTINGS = 200  # a larger folder is sampled evenly: the statistics settle long before
+MAX_PHOTOS = 2  # photographs rendered per try: the cost of the search is in these renders
+PRIOR_WEIGHT = 0.15  # pull toward the middle-of-the-road brush: a statistic is not worth any extreme
+
+
+@dataclass
+class FitReport:
+    evaluations: int
+    seconds: float
+    distance_start: float
+    distance_end: float
+    target: dict[str, float]
+    fitted: dict[str, float]
+    history: list[float] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """What a style's description records about the fit."""
+        return {
+            "evaluations": self.evaluations,
+            "seconds": round(self.seconds, 1),
+            "distance_start": round(self.distance_start, 4),
+            "distance_end": round(self.distance_end, 4),
+            "painter_statistics": self.target,
+            "render_statistics": self.fitted,
+        }
+
+
+def _analysis_lab(image: Image.Image) -> torch.Tensor:
+    rgb = pil_to_tensor(image)
+    height, width = analysis_size(*rgb.shape[-2:])
+    return to_oklab(resize(rgb, height, width).clamp(0, 1))
+
+
+def line_colour(labs: list[torch.Tensor]) -> torch.Tensor:
+    """The OKLab colour of the paintings' thin dark lines (a black top-hat), or of their darkest paint."""
+    picked = []
+    for lab in labs:
+        lightness = lab[0][None, None]
+        closed = -torch.nn.functional.max_pool2d(-torch.nn.functional.max_pool2d(lightness, 5, 1, 2), 5, 1, 2)
+        line = ((closed - lightness)[0, 0] > 0.08) & (lab[0] < 0.5)
+        picked.append(lab.reshape(3, -1)[:, line.flatten()])
+    lines = torch.cat(picked, dim=1)
+    if lines.shape[1] < 200:
+        pooled = torch.cat([lab.reshape(3, -1) for lab in labs], dim=1)
+        lines = pooled[:, pooled[0] <= torch.quantile(pooled[0], 0.05)]
+    return lines.median(dim=1).values
+
+
+def hatch_angle(labs: list[torch.Tensor]) -> tuple[float, float]:
+    """The angle (radians) strokes lean in the paintings' open areas, and how consistently (0 to 1)."""
+    total = torch.zeros(2)
+    weight_sum = torch.tensor(0.0)
+    for lab in labs:
+        tangent, anisotropy = tangent_of(structure_tensor(lab, 2.0))
+        kinds = region_memberships(simplify(lab, 3), 0.75)
+        weight = anisotropy * (kinds[0] + kinds[1])
+        total += (tangent * weight).reshape(2, -1).sum(1)
+        weight_sum += weight.sum()
+    mean = total / weight_sum.clamp_min(1e-9)
+    return 0.5 * math.atan2(float(mean[1]), float(mean[0])), float(mean.norm())
+
+
+def _to_unit(values: dict[str, float]) -> torch.Tensor:
+    return torch.tensor([(values[n] - BOUNDS[n][0]) / (BOUNDS[n][1] - BOUNDS[n][0]) for n in SEARCHED])
+
+
+def _from_unit(vector: torch.Tensor) -> dict[str, float]:
+    return {n: BOUNDS[n][0] + float(v) * (BOUNDS[n][1] - BOUNDS[n][0]) for n, v in zip(SEARCHED, vector, strict=True)}
+
+
+def fit_stroke_style(
+    paintings: list[Image.Image],
+    photos: list[Image.Image],
+    *,
+    seconds: float = 600.0,
+    max_evaluations: int = 400,
+    seed: int = 0,
+    cancel: threading.Event | None = None,
+) -> Iterator[Event]:
+    """The fitting job: Progress events, then Result((StrokeStyle, FitReport))."""
+    started = time.monotonic()
+    photos = photos[:MAX_PHOTOS]
+    if len(paintings) > MAX_PAINTINGS:
+        step = len(paintings) / MAX_PAINTINGS
+        paintings = [paintings[int(i * step)] for i in range(MAX_PAINTINGS)]
+    yield Progress(0.0, f"measuring {len(paintings)} paintings")
+    labs = []
+    for painting in paintings:
+        check_cancelled(cancel)
+        labs.append(_analysis_lab(painting))
+    painted_stats = torch.stack([measure_statistics(pil_to_tensor(p)) for p in paintings])
+    target = painted_stats.mean(0)
+    photo_stats = torch.stack([measure_statistics(pil_to_tensor(p)) for p in photos])
+    unit = spread_of(torch.cat([painted_stats, photo_stats]))
+    angle, consistency = hatch_angle(labs)
+    start = StrokeStyle(colours=ColourHabits.measure(labs), outline_colour=line_colour(labs))
+    start = start.with_parameters({"hatch_angle": angle, "hatch_pull": min(1.0, 2 * consistency)})
+    pictures = [p.copy() for p in photos]
+    for picture in pictures:
+        picture.thumbnail((ANALYSIS_SIDE, ANALYSIS_SIDE))
+
+    prior = _to_unit(start.brush_parameters())
+
+    def score(candidate: StrokeStyle) -> float:
+        renders = [render_strokes(p, candidate, StrokeParams(seed=seed, plan_side=ANALYSIS_SIDE)) for p in pictures]
+        stats = torch.stack([measure_statistics(pil_to_tensor(r)) for r in renders]).mean(0)
+        moved = float(((_to_unit(candidate.brush_parameters()) - prior) ** 2).mean())
+        return distance(stats, target, unit) + PRIOR_WEIGHT * moved
+
+    generator = torch.Generator().manual_seed(seed)
+    best_vector = _to_unit(start.brush_parameters())
+    best_style = start
+    best = first = score(start)
+    history, evaluations, sigma = [best], 1, 0.2
+    while evaluations < max_evaluations and time.monotonic() - started < seconds:
+        check_cancelled(cancel)
+        chosen = torch.randperm(len(SEARCHED), generator=generator)[:4]
+        step = torch.zeros(len(SEARCHED))
+        step[chosen] = torch.randn(4, generator=generator) * sigma
+        vector = (best_vector + step).clamp(0, 1)
+        candidate = start.with_parameters(_from_unit(vector))
+        value = score(candidate)
+        evaluations += 1
+        if value < best:
+            best, best_vector, best_style = value, vector, candidate
+            sigma = min(0.5, sigma * 1.5)
+        else:
+            sigma = max(0.02, sigma * 0.92)
+        history.append(best)
+        elapsed = time.monotonic() - started
+        yield Progress(
+            min(0.99, max(evaluations / max_evaluations, elapsed / seconds)),
+            f"fitting brushwork: distance {best:.3f} after {evaluations} tries",
+        )
+    final_stats = torch.stack(
+        [
+            measure_statistics(
+                pil_to_tensor(render_strokes(p, best_style, StrokeParams(seed=seed, plan_side=ANALYSIS_SIDE)))
+            )
+            for p in pictures
+        ]
+    ).mean(0)
+    report = FitReport(
+        evaluations=evaluations,
+        seconds=time.monotonic() - started,
+        distance_start=first,
+        distance_end=best,
+        target=describe(target),
+        fitted=describe(final_stats),
+        history=history,
+    )
+    yield Result((best_style, report))
