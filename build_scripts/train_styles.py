@@ -28,7 +28,7 @@ from models.jobs import Progress, Result  # noqa: E402
 from models.paint.data import HELD_OUT_PHOTOS, shipped_photos  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
 from models.paint.strokes.fitting import fit_stroke_style  # noqa: E402
-from models.paint.style import replace_stroke_style  # noqa: E402
+from models.paint.style import load_style, replace_stroke_style  # noqa: E402
 from models.paint.training import TrainingConfig, train_style  # noqa: E402
 
 ART = ROOT / "resources" / "paint" / "art"
@@ -83,9 +83,15 @@ def train_one(name: str, minutes: float, output_dir: Path, work_dir: Path, overr
 
 
 def fit_strokes(name: str, minutes: float, evaluations: int, output_dir: Path) -> dict:
+    """Fit the style's strokes, carrying on from the brush parameters its checkpoint already has."""
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
+    earlier = load_style(output_dir / f"{name}.safetensors").strokes
+    start_from = earlier.brush_parameters() if earlier is not None else None
     result = None
-    for event in fit_stroke_style(paintings, shipped_photos(), seconds=minutes * 60, max_evaluations=evaluations):
+    job = fit_stroke_style(
+        paintings, shipped_photos(), seconds=minutes * 60, max_evaluations=evaluations, start_from=start_from
+    )
+    for event in job:
         if isinstance(event, Result):
             result = event.value
         elif event.fraction is not None and "tries" in event.message:

@@ -98,7 +98,7 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    description["strokes"]["brush_size"] = 7.0
+    description["strokes"]["brush_size"] = 7.0  # far outside 0.008 to 0.05
     path.with_suffix(".json").write_text(json.dumps(description))
     with pytest.raises(CheckpointError, match="brush_size"):
         load_style(path)
@@ -121,3 +121,9 @@ def test_bad_controls_are_clear_errors():
         StrokeParams(brush_scale=9).checked()
     with pytest.raises(ValueError, match="outline"):
         StrokeParams(outline=-1).checked()
+
+
+@pytest.mark.parametrize("size", [(300, 9), (9, 300), (8, 8)])
+def test_very_thin_and_tiny_pictures_are_painted_at_their_size(size):
+    """A banner is planned undistorted, with brushes measured against its short side, not 34 times wider."""
+    assert render_strokes(_picture(), _style(), StrokeParams(seed=0, size=size)).size == size

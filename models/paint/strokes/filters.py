@@ -15,6 +15,12 @@ import torch.nn.functional as F
 from ..colour import _LMS_TO_LINEAR, _OKLAB_TO_LMS, linear_to_srgb, srgb_to_oklab
 
 
+def picture_size(height: int, width: int) -> float:
+    """The length brushes and filters are measured against: the long side, but no more than four times
+    the short one, so that a very thin picture (a banner) is not painted with brushes wider than itself."""
+    return float(min(max(height, width), 4 * min(height, width)))
+
+
 def to_oklab(rgb: torch.Tensor) -> torch.Tensor:
     """(3, H, W) sRGB in [0, 1] -> (3, H, W) OKLab."""
     return srgb_to_oklab(rgb.permute(1, 2, 0)).permute(2, 0, 1).contiguous()
@@ -61,10 +67,11 @@ def blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
     """Separable Gaussian blur of a (C, H, W) image; large sigmas run on a smaller copy (the same to the eye)."""
     if sigma < 0.3:
         return image
-    if sigma > 8.0:
-        # A wide Gaussian is smooth: blur a copy at 1/f the size and enlarge it, far cheaper than a wide kernel.
-        factor = int(sigma // 4)
-        height, width = image.shape[-2:]
+    height, width = image.shape[-2:]
+    # A wide Gaussian is smooth: blur a copy at 1/f the size and enlarge it, far cheaper than a wide kernel
+    # (not for a picture so thin that the copy would lose it).
+    factor = min(int(sigma // 4), min(height, width) // 4)
+    if sigma > 8.0 and factor >= 2:
         small = F.interpolate(image[None], scale_factor=1 / factor, mode="area", recompute_scale_factor=False)[0]
         small = blur(small, sigma / factor)
         return F.interpolate(small[None], size=(height, width), mode="bilinear", align_corners=False)[0]

@@ -109,8 +109,12 @@ def fit_stroke_style(
     max_evaluations: int = 400,
     seed: int = 0,
     cancel: threading.Event | None = None,
+    start_from: dict[str, float] | None = None,
 ) -> Iterator[Event]:
-    """The fitting job: Progress events, then Result((StrokeStyle, FitReport))."""
+    """The fitting job: Progress events, then Result((StrokeStyle, FitReport)).
+
+    `start_from`: brush parameters to start the search from (an earlier fit's, to carry on from it);
+    the measured ones (colours, line colour, hatch angle) are measured again."""
     started = time.monotonic()
     photos = photos[:MAX_PHOTOS]
     if len(paintings) > MAX_PAINTINGS:
@@ -128,11 +132,12 @@ def fit_stroke_style(
     angle, consistency = hatch_angle(labs)
     start = StrokeStyle(colours=ColourHabits.measure(labs), outline_colour=line_colour(labs))
     start = start.with_parameters({"hatch_angle": angle, "hatch_pull": min(1.0, 2 * consistency)})
+    prior = _to_unit(start.brush_parameters())  # the default brush, whatever the search starts from
+    if start_from:
+        start = start.with_parameters({k: v for k, v in start_from.items() if k in SEARCHED})
     pictures = [p.copy() for p in photos]
     for picture in pictures:
         picture.thumbnail((ANALYSIS_SIDE, ANALYSIS_SIDE))
-
-    prior = _to_unit(start.brush_parameters())
 
     def score(candidate: StrokeStyle) -> float:
         renders = [render_strokes(p, candidate, StrokeParams(seed=seed, plan_side=ANALYSIS_SIDE)) for p in pictures]

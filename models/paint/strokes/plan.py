@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from .brush import MAX_POINTS, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
-from .filters import blur, channel_norm, row_norm, sample
+from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .outline import outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
@@ -103,7 +103,7 @@ def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generat
 def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, generator: torch.Generator) -> StrokePlan:
     """Plan the painting of a (3, H, W) OKLab picture."""
     _, height, width = lab.shape
-    long_side = max(height, width)
+    long_side = picture_size(height, width)
     unit = long_side / 512
     coarseness = 1.5 - controls.detail  # 1.5 (broad) to 0.5 (detailed)
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from ...jobs import check_cancelled
 from .brush import KeyMap, Strokes, read_ownership, stamp
-from .filters import to_rgb
+from .filters import picture_size, to_rgb
 from .plan import StrokePlan
 from .surface import BRISTLES, finish_surface, surface_reach
 
@@ -43,7 +43,7 @@ def rasterize(
     """Yield (fraction done, None) per tile, then (1.0, (3, height, width) sRGB)."""
     sx, sy = width / plan.width, height / plan.height
     scale = (sx + sy) / 2
-    unit = max(height, width) / 512
+    unit = picture_size(height, width) / 512
     paths = (plan.paths + 0.5) * torch.tensor([sx, sy]) - 0.5
     strokes = Strokes(paths=paths, first=plan.first, last=plan.last, radius=plan.radius * scale)
     profile = torch.rand((plan.count, BRISTLES + 1), generator=torch.Generator().manual_seed(seed + 7919))

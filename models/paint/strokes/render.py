@@ -56,8 +56,11 @@ class StrokeParams:
 
 
 def plan_size(width: int, height: int, plan_side: int) -> tuple[int, int]:
-    scale = min(1.0, plan_side / max(width, height))
-    return max(8, round(width * scale)), max(8, round(height * scale))
+    """The plan's size: long side at most `plan_side`, the output's shape kept. A very thin output is
+    planned larger, so that its short side keeps 8 pixels (a plan squeezed to a few pixels across would
+    be stretched when drawn); that is still small: 16384 x 8 is planned at its own size."""
+    scale = min(1.0, max(plan_side / max(width, height), 8 / min(width, height)))
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def plan_for(style: StrokeStyle, source: torch.Tensor, params: StrokeParams, out_w: int, out_h: int) -> StrokePlan:

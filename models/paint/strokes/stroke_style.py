@@ -20,7 +20,9 @@ TENSOR_PREFIX = "strokes."
 # name: (lowest, highest) for every learned brush parameter; the fitting searches inside these bounds.
 BOUNDS: dict[str, tuple[float, float]] = {
     "brush_size": (0.008, 0.05),  # radius of the coarsest brush / the picture's long side
-    "length": (1.0, 14.0),  # steps each way from a stroke's seed at most (a step is one radius)
+    # A stroke is longer than it is wide: at least three steps each way (strokes still end early where the
+    # picture changes colour). Shorter, the search turned Van Gogh into a mosaic of pebbles.
+    "length": (3.0, 14.0),  # steps each way from a stroke's seed at most (a step is one radius)
     "swirl_open_upper": (0.0, 1.0),  # how much strokes curl in open areas high in the picture (skies)
     "swirl_open_lower": (0.0, 1.0),  # ... in open areas lower down (ground, walls, water)
     "swirl_busy": (0.0, 1.0),  # ... in detailed areas (foliage, crowds)
@@ -33,7 +35,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "accents": (0.0, 0.15),  # share of fine strokes in the complementary colour
     "bristles": (0.0, 0.25),  # contrast of the bristle streaks
     "impasto": (0.0, 1.0),  # relief of the paint, lit from the upper left
-    "edges": (0.0, 1.0),  # how dark the seams between strokes are (paint ridges, the ground showing through)
+    "edges": (0.0, 0.6),  # how dark the seams along strokes are (paint ridges, the ground showing through)
     "softness": (0.0, 3.0),  # blur across stroke edges at 512 px (blended, wet-in-wet paint)
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
@@ -103,13 +105,17 @@ class StrokeStyle:
         values = {}
         for name, (low, high) in BOUNDS.items():
             value = description.get(name)
+            # A value a little outside today's bounds (a style fitted when they were wider) is brought
+            # inside them; a wild one is refused.
+            span = high - low
             if (
-                not isinstance(value, (int, float))
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
                 or not math.isfinite(value)
-                or not low - 1e-6 <= value <= high + 1e-6
+                or not low - span <= value <= high + span
             ):
-                raise ValueError(f"its stroke parameter {name!r} is missing or outside {low:g} to {high:g}")
-            values[name] = float(value)
+                raise ValueError(f"its stroke parameter {name!r} is missing or far outside {low:g} to {high:g}")
+            values[name] = min(max(float(value), low), high)
         return cls(
             colours=ColourHabits.from_tensors(tensors, TENSOR_PREFIX),
             outline_colour=tensors[TENSOR_PREFIX + "outline_colour"].float(),

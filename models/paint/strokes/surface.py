@@ -64,8 +64,10 @@ def finish_surface(
     gx, gy = tile_exact_gradients(height)
     light = (gx[0] + gy[0]) * 0.7071  # slope toward the upper-left light
     shade = light / (1 + light.abs())
-    # Seams: toward its edge a stroke thins and the darker ground or the ridge's shadow shows.
-    seam = ((ownership.across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2
+    # Seams: along its sides a stroke thins and the darker ground or the ridge's shadow shows. Only along
+    # the sides: round the ends (where `along` is 0 or 1) a seam would outline each stroke like a pebble.
+    sides = ((ownership.along.clamp(0, 1) * (1 - ownership.along.clamp(0, 1))) / 0.05).clamp(0, 1)
+    seam = ((ownership.across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
     seam = torch.where(covered & ~outline, seam, torch.zeros_like(seam))
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
