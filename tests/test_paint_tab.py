@@ -159,6 +159,7 @@ def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketc
     assert not np.array_equal(first.source, second.source)  # another seed, another scene
     assert "harbour" in dialog.list.item(1).text()
     assert second.recipe.from_scratch and second.recipe.subject == "a harbour with boats at dusk"
+    assert second.recipe.look == "strokes"  # painted in the tab's look, stroke by stroke by default
     assert {"sea", "harbour wall", "boats"} <= set(second.extras["placed"])
     # The choices are painted small (a few seconds each), each the full painting's scene.
     width, height = paint.canvas.image.width(), paint.canvas.image.height()
@@ -268,6 +269,20 @@ def test_best_quality_without_its_data_is_a_sentence(qtbot, paint):
     with qtbot.waitSignal(paint.worker.job_failed, timeout=30_000) as failed:
         paint.render()
     assert "best-quality data" in failed.args[1] and "Traceback" not in failed.args[1]
+
+
+def test_renders_are_strokes_by_default_and_take_the_stroke_controls(paint):
+    recipe = paint._recipe(preview=False)
+    assert (recipe.look, recipe.brush_scale, recipe.detail, recipe.outline) == ("strokes", 1.0, 0.5, 1.0)
+    paint.controls.stroke_size_slider.setValue(200)
+    paint.controls.detail_slider.setValue(90)
+    paint.controls.outline_slider.setValue(0)
+    recipe = paint._recipe(preview=True)
+    assert (recipe.brush_scale, recipe.detail, recipe.outline) == (2.0, 0.9, 0.0)
+    paint.controls.look_combo.setCurrentIndex(paint.controls.look_combo.findData("texture"))
+    assert paint._recipe(preview=False).look == "texture" and not paint.controls.detail_slider.isEnabled()
+    paint.controls.show_recipe(recipe)  # a painting's settings come back with it
+    assert paint.controls.look_combo.currentData() == "strokes" and paint.controls.stroke_size_slider.value() == 200
 
 
 def test_every_slider_shows_its_value_beside_it(qtbot, paint):

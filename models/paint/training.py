@@ -144,8 +144,9 @@ def train_style(
     ):
         if isinstance(event, Result):
             strokes, fit_report = event.value
-        else:
+        elif isinstance(event, Progress):
             yield Progress(network_share + (1 - network_share) * (event.fraction or 0), event.message)
+    assert fit_report is not None  # the fitting job always ends with its Result
     seconds = trainer.elapsed
     losses = _recent_means(trainer.history)
     end_evaluation = trainer.evaluate()

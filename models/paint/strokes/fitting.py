@@ -118,8 +118,8 @@ def fit_stroke_style(
     started = time.monotonic()
     photos = photos[:MAX_PHOTOS]
     if len(paintings) > MAX_PAINTINGS:
-        step = len(paintings) / MAX_PAINTINGS
-        paintings = [paintings[int(i * step)] for i in range(MAX_PAINTINGS)]
+        stride = len(paintings) / MAX_PAINTINGS
+        paintings = [paintings[int(i * stride)] for i in range(MAX_PAINTINGS)]
     yield Progress(0.0, f"measuring {len(paintings)} paintings")
     labs = []
     for painting in paintings:
