@@ -368,8 +368,8 @@ def test_a_surprise_pick_being_painted_in_full_can_be_cancelled(qtbot, paint):
     cancelled = []
     paint.worker.job_cancelled.connect(cancelled.append)
     paint.surprise_dialog.accept()
-    assert paint._pick_job is not None and paint.painting is pick
-    paint._pick_job.cancel()  # what the status bar's Cancel and Esc do
+    assert paint.surprise_dialog.pick_job is not None and paint.painting is pick
+    paint.surprise_dialog.pick_job.cancel()  # what the status bar's Cancel and Esc do
     qtbot.waitUntil(lambda: bool(cancelled), timeout=30_000)
     assert cancelled[0].title == "Painting the pick at full size"
     assert paint.painting is pick and paint.history_list.count() == 0  # the small one stays on show, kept only if asked

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -30,11 +29,9 @@ from app.tabs.paint.history_strip import HistoryStrip
 from app.tabs.paint.jobs import Painting, StyleEntry
 from app.tabs.paint.result_actions import ResultActions
 from app.tabs.paint.result_view import ResultView
+from app.tabs.paint.surprise_dialog import SurpriseDialog
 from app.worker import JobHandle
 from models.paint.recipe import PaintRecipe
-
-if TYPE_CHECKING:
-    from app.tabs.paint.surprise_dialog import SurpriseDialog
 
 LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
 FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
@@ -50,7 +47,6 @@ class PaintTab(ActivityTab):
         self.store = store
         self.painting: Painting | None = None  # the result on show
         self.surprise_dialog: SurpriseDialog | None = None
-        self._pick_job: JobHandle | None = None  # a Surprise pick being painted at full size
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
 
@@ -216,11 +212,8 @@ class PaintTab(ActivityTab):
     # Surprise me -------------------------------------------------------------------------------
 
     def surprise(self) -> JobHandle | None:
-        """New paintings from scratch of the subject in the box (or the painter's own subjects), one job each,
-        painted small (a few seconds each) and shown in the dialog as soon as each is ready; the pick is then
-        painted at full size (`use_painting`). Returns the last one's job."""
-        from app.tabs.paint.surprise_dialog import SurpriseDialog
-
+        """New paintings from scratch of the subject in the box (or the painter's own subjects) to choose from,
+        painted small, each shown as soon as it is ready (SurpriseDialog); returns the last one's job."""
         style = self.current_style()
         if style is None:
             return None
@@ -234,9 +227,8 @@ class PaintTab(ActivityTab):
                                        **self.controls.render_settings()) for index in range(count)]
         self.surprise_dialog = SurpriseDialog(count, self)
         self.surprise_dialog.picked.connect(self.use_painting)
-        last = self.surprise_dialog.paint(recipes, self.run_job)
-        self.surprise_dialog.open()
-        return last
+        self.surprise_dialog.painted_in_full.connect(self._on_pick_painted)
+        return self.surprise_dialog.paint(recipes, self.run_job, paintings_dir())
 
     # For Chat (app.tabs.studio.Painter) ---------------------------------------------------------
 
@@ -250,25 +242,17 @@ class PaintTab(ActivityTab):
     def use_painting(self, painting: Painting) -> None:
         """A painting from scratch (a Surprise pick, or one from the chat) onto the Paint tab: its scene sketch on
         the canvas as ordinary, undoable paint, its settings (its own seed) in the controls, the painting as
-        the result, kept in the history. A Surprise pick was painted small: it shows at once and is painted
-        again at full size (progress and Cancel in the status bar), and that one is kept."""
-        if self.surprise_dialog is not None:
-            self.surprise_dialog.cancel_jobs()  # the other choices are no longer wanted
+        the result, kept in the history (a Surprise pick, painted small, once it is painted in full)."""
         self.show_painting_with_settings(painting, f"Scene: {painting.recipe.subject}" if painting.recipe.subject
                                          else "Painting from scratch")
-        if not painting.preview:
+        if painting.preview:
+            self.result_view.show_image(array_to_image(painting.pixels), "painting it at full size…")
+        else:
             self._add_to_history(painting)
-            return
-        self.result_view.show_image(array_to_image(painting.pixels), "painting it at full size…")
-        self._pick_job = self.run_job("Painting the pick at full size",
-                                      jobs.paint_and_keep(painting.recipe, None, paintings_dir()),
-                                      lambda full: self._on_pick_painted(painting, full))
 
-    def _on_pick_painted(self, preview: Painting, full: Painting) -> None:
-        """The pick at full size: kept in the history, and the result unless something else is on show now."""
-        self._pick_job = None
+    def _on_pick_painted(self, pick: Painting, full: Painting) -> None:
         self._add_to_history(full)
-        if self.painting is preview:
+        if self.painting is pick:  # nothing else has been put on show meanwhile
             self._show_painting(full)
 
     # Opening, pasting, new canvas --------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tabs.paint.controls import pixmap_from_array
-from app.tabs.paint.jobs import Painting, paint
+from app.tabs.paint.jobs import Painting, paint, paint_and_keep
 from app.worker import JobHandle
 from models.paint.recipe import PaintRecipe
 
@@ -27,13 +28,15 @@ ICON = QSize(240, 160)
 
 
 class SurpriseDialog(QDialog):
-    picked = Signal(object)  # the Painting chosen
+    picked = Signal(object)  # the Painting chosen (painted small)
+    painted_in_full = Signal(object, object)  # the pick, and the same painting at full size
 
     def __init__(self, count: int, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Paintings from scratch")
         self.paintings: list[Painting | None] = [None] * count
-        self.jobs: list[JobHandle] = []
+        self.jobs: list[JobHandle] = []  # the choices
+        self.pick_job: JobHandle | None = None
         layout = QVBoxLayout(self)
         self.hint = QLabel(
             "Painting small copies… each appears as soon as it is ready. Pick one (double-click, or select and "
@@ -65,13 +68,22 @@ class SurpriseDialog(QDialog):
         self._update_ok()
         self.resize(820, 560)
 
-    def paint(self, recipes: list[PaintRecipe], run_job: Callable[..., JobHandle]) -> JobHandle:
-        """Paint each recipe small (the full painting's scene), as a job of its own (`run_job`: the tab's), shown
-        here as soon as it is finished; returns the last one's job. The pick is painted in full by the tab."""
+    def paint(self, recipes: list[PaintRecipe], run_job: Callable[..., JobHandle], folder: Path) -> JobHandle:
+        """Open, and paint each recipe small (the full painting's scene) as a job of its own (`run_job`: the
+        tab's), shown here as soon as it is finished; the pick will be kept in `folder`. Returns the last job."""
+        self._run_job, self._folder = run_job, folder
         for index, recipe in enumerate(recipes):
             self.jobs.append(run_job(f"Painting {index + 1} of {len(recipes)} from scratch",
                                      paint(recipe, None, preview=True), partial(self.add_painting, index)))
+        self.open()
         return self.jobs[-1]
+
+    def _paint_in_full(self, pick: Painting) -> None:
+        """The pick painted again at full size and kept (the tab shows the small one meanwhile; the status bar
+        shows the job's progress, and its Cancel stops it): then `painted_in_full(pick, painting)`."""
+        self.pick_job = self._run_job("Painting the pick at full size",
+                                      paint_and_keep(pick.recipe, None, self._folder),
+                                      partial(self.painted_in_full.emit, pick))
 
     def cancel_jobs(self) -> None:
         for handle in self.jobs:
@@ -104,5 +116,7 @@ class SurpriseDialog(QDialog):
         painting = self._current()
         if painting is None:
             return  # still being painted
+        self.cancel_jobs()  # the other choices are no longer wanted
         self.picked.emit(painting)
+        self._paint_in_full(painting)
         super().accept()
