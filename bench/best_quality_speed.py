@@ -1,12 +1,15 @@
-"""Best quality: seconds to the first preview and to the finished picture, coarse to fine, at 512 px.
+"""Best quality: seconds to the first preview and to the finished picture, at 512 px.
 
-Paints the README's photograph in each chosen style with `gatys.best_quality_job` and prints JSON: the
-time of the first preview, the total, the style loss and content loss of the result measured at full
-size (as the one-scale optimisation defines them), and where the pictures were written, to be looked at.
-`--full-scale-steps N` also runs the earlier one-scale optimisation (N Adam steps at full size) for
-comparison.
+Paints the README's photograph in each chosen style with Best quality and prints JSON: the time of
+the first preview, the total, the style loss and content loss of the result measured at full size (as
+the one-scale optimisation defines them), and where the pictures were written, to be looked at.
+`--method strokes` (the stroke look's Best quality: the stroke plan optimised, models/paint/best/) also
+measures the plain stroke render's losses, for comparison; `--method pixels` is the texture look's
+(the pixels optimised coarse to fine, `gatys.best_quality_job`). `--full-scale-steps N` also runs the
+earlier one-scale pixel optimisation (N Adam steps at full size).
 
     python bench/best_quality_speed.py --threads 2 --styles munch van-gogh > bench/results/best_quality_speed.json
+    python bench/best_quality_speed.py --method strokes --threads 2 > bench/results/best_quality_strokes_speed.json
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from models.jobs import Progress, Result  # noqa: E402
 from models.paint import gatys  # noqa: E402
+from models.paint.best.strokes_job import STEPS as STROKE_STEPS  # noqa: E402
+from models.paint.best.strokes_job import best_strokes_job  # noqa: E402
 from models.paint.images import pil_to_tensor  # noqa: E402
 from models.paint.losses import content_loss, style_loss  # noqa: E402
-from models.paint.style import list_shipped_styles  # noqa: E402
+from models.paint.strokes import StrokeParams, render_strokes  # noqa: E402
+from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 from models.paint.vgg import VGGFeatures  # noqa: E402
 
 PHOTO = ROOT / "docs" / "images" / "style-input-photo.jpg"
@@ -59,6 +65,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--styles", nargs="*", default=["munch", "van-gogh"])
+    parser.add_argument("--method", choices=["pixels", "strokes"], default="pixels")
     parser.add_argument("--full-scale-steps", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("/tmp/atelier-best-quality"))
     args = parser.parse_args()
@@ -71,12 +78,22 @@ def main() -> int:
     rows = []
     for name in args.styles:
         targets = gatys.load_gatys_targets(list_shipped_styles()[name])
-        picture, first, total = timed(gatys.best_quality_job(photo, targets, vgg))
-        path = args.out / f"{name}-coarse-to-fine.png"
+        if args.method == "strokes":
+            strokes = load_style(list_shipped_styles()[name]).stroke_style
+            job = best_strokes_job(photo, strokes, StrokeParams(seed=1), targets, vgg)
+            picture, first, total = timed(job)
+            path = args.out / f"{name}-strokes.png"
+            row = {"style": name, "method": "strokes", "steps": STROKE_STEPS, "size": list(photo.size)}
+            plain = render_strokes(photo, strokes, StrokeParams(seed=1))
+            plain.save(args.out / f"{name}-plain-strokes.png")
+            row["plain_strokes"] = losses(vgg, targets, plain, photo)
+        else:
+            picture, first, total = timed(gatys.best_quality_job(photo, targets, vgg))
+            path = args.out / f"{name}-coarse-to-fine.png"
+            row = {"style": name, "method": "pixels", "schedule": gatys.SCHEDULE, "size": list(photo.size)}
         picture.save(path)
-        row = {"style": name, "size": list(photo.size), "schedule": gatys.SCHEDULE, "threads": args.threads}
-        row |= {"first_preview_s": round(first or 0, 1), "total_s": round(total, 1), "picture": str(path)}
-        row |= losses(vgg, targets, picture, photo)
+        row |= {"threads": args.threads, "first_preview_s": round(first or 0, 1), "total_s": round(total, 1)}
+        row |= {"picture": str(path)} | losses(vgg, targets, picture, photo)
         if args.full_scale_steps:
             job = gatys.gatys_job(photo, targets, vgg, steps=args.full_scale_steps, preview_every=10)
             picture, first, total = timed(job)

@@ -103,13 +103,17 @@ def test_train_style_from_an_unusable_folder_says_why(tmp_path, capsys):
     assert main(["train-style", str(folder), "--name", "bad name!"]) == 2
 
 
-def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("look", ["strokes", "texture"])
+def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatch, capsys, look):
     from models.paint import gatys
+    from models.paint.best import strokes_job
     from models.paint.images import load_image
     from models.paint.style import find_style
     from models.resources import resources_dir
 
     monkeypatch.setattr(gatys, "BEST_STEPS", 6)
+    monkeypatch.setattr(strokes_job, "STEPS", 3)
+    monkeypatch.setattr(strokes_job, "WORK_SIDE", 96)
     styles = tmp_path / "styles"
     styles.mkdir()
     style_path = styles / "munch.safetensors"
@@ -120,10 +124,10 @@ def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatc
     picture = resources_dir() / "paint" / "photos" / "coffee.jpg"
     out = tmp_path / "best.png"
     assert main(["paint", "--style", str(style_path), "--input", str(picture), "--size", "96x64", "--best",
-                 "-o", str(out)]) == 0
+                 "--look", look, "-o", str(out)]) == 0
     again = tmp_path / "again.png"
     assert main(["paint", "--replay", str(out), "--style", str(style_path), "-o", str(again)]) == 0
-    assert read_recipe(out).quality == "best"
+    assert read_recipe(out).quality == "best" and read_recipe(out).look == look
     assert np.array_equal(np.asarray(Image.open(out)), np.asarray(Image.open(again)))
     assert main(["paint", "--style", "munch", "--from-scratch", "--best", "-o", str(tmp_path / "x.png")]) == 2
     assert "--from-scratch" in capsys.readouterr().err

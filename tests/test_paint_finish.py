@@ -114,3 +114,15 @@ def test_training_runs_resumes_and_cancels(tmp_path):
                 cancel.set()
             assert not isinstance(event, Result)
     assert load_checkpoint(state, kind="paint-finish-training").metadata["training"]["step"] == 5
+
+
+def test_no_change_travels_further_than_the_receptive_radius():
+    network = _random_finish()
+    picture, noise = torch.rand(1, 3, 160, 160), torch.zeros(1, 1, 160, 160)
+    poked = picture.clone()
+    poked[:, :, 80, 80] += 0.5
+    with torch.no_grad():
+        moved = (network(poked, noise) - network(picture, noise)).abs().sum(1)[0] > 0
+    rows, cols = moved.nonzero(as_tuple=True)
+    reach = max(int((rows - 80).abs().max()), int((cols - 80).abs().max()))
+    assert 8 < reach <= network.receptive_radius

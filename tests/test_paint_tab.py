@@ -238,25 +238,27 @@ def test_a_full_render_shows_no_score_the_eye_would_not_agree_with(qtbot, paint,
 
 def test_best_quality_paints_by_optimisation_with_previews_and_cancels(qtbot, paint, monkeypatch):
     from models.paint import gatys
+    from models.paint.best import strokes_job
     from models.paint.images import load_image
     from models.resources import resources_dir
 
     art = resources_dir() / "paint" / "art"
     gatys.write_gatys_targets(paint.current_style().path, [load_image(art / "munch_the-scream.jpg", max_side=512).image])
-    monkeypatch.setattr(gatys, "BEST_STEPS", 12)
-    monkeypatch.setattr(gatys, "WORK_SIDE", 96)
+    monkeypatch.setattr(strokes_job, "STEPS", 3)  # the stroke look (the default) optimises its strokes
+    monkeypatch.setattr(strokes_job, "PREVIEW_EVERY", 1)
+    monkeypatch.setattr(strokes_job, "WORK_SIDE", 96)
     paint.controls.best_check.setChecked(True)
     x, y = centre(paint.canvas)
     stroke(qtbot, paint.canvas, (x - 50, y - 20), (x + 50, y + 20))
     captions = []
     paint.worker.job_progress.connect(lambda h, p: captions.append(paint.result_view.caption))
     painting = wait_for_job(qtbot, paint, paint.render, timeout=120_000)
-    assert painting.recipe.quality == "best" and painting.recipe.strength == 1.0
+    assert painting.recipe.quality == "best" and painting.recipe.strength == 1.0 and painting.recipe.look == "strokes"
     assert painting.pixels.shape == painting.source.shape and not np.array_equal(painting.pixels, painting.source)
     assert any(c.startswith("painting…") for c in captions)  # the picture shows while it is being painted
     assert paint.history_list.count() == 1
 
-    monkeypatch.setattr(gatys, "BEST_STEPS", 10_000)
+    monkeypatch.setattr(strokes_job, "STEPS", 10_000)
     with qtbot.waitSignal(paint.worker.job_progress, timeout=60_000):
         handle = paint.render()
     with qtbot.waitSignal(paint.worker.job_cancelled, timeout=5_000):

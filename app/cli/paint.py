@@ -41,7 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     paint.add_argument("--outline", type=float, default=1.0,
                        help="strokes: contours, 0 (none) to 2 times the painter's own (default 1)")
     paint.add_argument("--best", action="store_true",
-                       help="best quality: paint the input by optimisation (minutes on a CPU instead of a second)")
+                       help="best quality: optimise the painting toward the painter's own (strokes: each stroke's "
+                       "colour, place and width; texture: the pixels, minutes on a CPU)")
     paint.set_defaults(handler=run_paint)
 
     train = subparsers.add_parser("train-style", help="train a painting style from a folder of 1 to 500 images")

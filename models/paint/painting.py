@@ -56,25 +56,37 @@ def paint_job(
 def _best_quality(
     recipe: PaintRecipe, style: Style, picture: Image.Image, vgg: VGGFeatures | None, cancel: threading.Event | None
 ) -> Iterator[Event]:
-    """The picture optimised towards the painter's statistics (minutes on a CPU), then blended with the
-    picture by the style strength, as a render's strength does."""
+    """Best quality: the stroke look optimises its strokes (models/paint/best/: each stroke's colour,
+    position and width moved toward the painter's statistics, then drawn by the rasteriser); the texture
+    look optimises the pixels (gatys.py, minutes on a CPU). Then blended with the picture by the style
+    strength, as a render's strength does."""
+    from .best.strokes_job import best_strokes_job
     from .gatys import best_quality_job, load_gatys_targets
     from .vgg import VGGFeatures
 
     targets = load_gatys_targets(style.path) if style.path is not None else None
     if targets is None:
-        raise JobError(f"The style {style.title} has no best-quality data yet: train it again with this version, "
-                       "or turn Best quality off.")
+        raise JobError(
+            f"The style {style.title} has no best-quality data yet: train it again with this version, "
+            "or turn Best quality off."
+        )
+    vgg = vgg or VGGFeatures()
+    if recipe.look == "strokes":
+        params = recipe.render_params().stroke_params()
+        job = best_strokes_job(picture, style.stroke_style, params, targets, vgg, steps=recipe.steps, cancel=cancel)
+    else:
+        job = best_quality_job(picture, targets, vgg, steps=recipe.steps, cancel=cancel)
     painted = None
-    for event in best_quality_job(picture, targets, vgg or VGGFeatures(), steps=recipe.steps, cancel=cancel):
+    for event in job:
         if isinstance(event, Result):
             painted = event.value.convert("RGB")
         else:
             yield event
     assert painted is not None
-    blended = Image.blend(picture, painted, recipe.strength)
-    # Blended at the picture's own size, then enlarged: at 16,384 px a side one RGB copy is 805 MB, and
-    # blending there would hold three.
-    if recipe.size and blended.size != tuple(recipe.size):
-        blended = blended.resize(recipe.size, Image.Resampling.LANCZOS)
-    yield Result(blended)
+    if recipe.strength < 1.0:  # the strokes are drawn at the size asked for, the pixels at the picture's
+        painted = Image.blend(picture.resize(painted.size, Image.Resampling.LANCZOS), painted, recipe.strength)
+    # The pixels are optimised at the picture's own size and blended there, then enlarged: at 16,384 px a
+    # side one RGB copy is 805 MB, and blending there would hold three.
+    if recipe.size and painted.size != tuple(recipe.size):
+        painted = painted.resize(recipe.size, Image.Resampling.LANCZOS)
+    yield Result(painted)

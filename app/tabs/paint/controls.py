@@ -116,10 +116,11 @@ class PaintControls(QWidget):
         self.live_check.setAccessibleName("Live preview")
         self.live_check.setChecked(True)
         form.addRow("", self.live_check)
-        self.best_check = QCheckBox("Best quality (slow: minutes)")
+        self.best_check = QCheckBox("Best quality (slow: a minute or more)")
         self.best_check.setAccessibleName("Best quality")
-        self.best_check.setToolTip("Render paints the canvas by optimisation, closer to the painter's brushwork, "
-                                   "in a minute or more on a CPU; previews stay fast")
+        self.best_check.setToolTip("Render optimises the painting toward the painter's own: with Strokes, every "
+                                   "stroke's colour, place and width; with Texture, the pixels (minutes on a CPU). "
+                                   "Previews stay fast")
         form.addRow("", self.best_check)
         layout.addLayout(form)
 

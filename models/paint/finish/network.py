@@ -5,7 +5,10 @@ normalisation layer, so every output pixel depends on a fixed neighbourhood (`re
 render.py's seamless tiling applies unchanged. Unlike the texture renderer it is *residual*: it adds a
 learned surface to the stroke render (paint texture, the edges of strokes, the canvas) and its last
 layer starts at zero, so an untrained finish is exactly the stroke render and training can only move
-away from it as far as the losses ask.
+away from it as far as the losses ask. Its change is high-passed (zero mean over every 9-px square), so
+it can add paint texture, stroke edges and canvas but cannot recolour a region: left free, the first
+trial moved every colour toward the painter's average and turned the cat's oranges khaki (the palette
+is the stroke renderer's job).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from torch import nn
 
 STRIDE = 4  # two stride-2 levels: tiles start on multiples of this (render.py's TOTAL_STRIDE)
 MAX_CHANGE = 0.5  # the finish moves a channel by at most this much (tanh-bounded)
+KEEP_COLOUR = 9  # px: the change averages to zero over any square this wide (texture only, not colour)
 
 
 def _conv(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
@@ -51,8 +55,8 @@ class FinishNetwork(nn.Module):
         """How far (pixels) an output pixel can see; a test checks that no change travels further.
 
         head 1 + down1 1 + down2 2 + 2 convs per block at stride 4 (8 each) + upsampling (4) + up1 2 +
-        upsampling (2) + up2 1 + tail 1, rounded up to the stride."""
-        radius = 1 + 1 + 2 + 8 * self.blocks + 4 + 2 + 2 + 1 + 1
+        upsampling (2) + up2 1 + tail 1 + the high-pass's half width, rounded up to the stride."""
+        radius = 1 + 1 + 2 + 8 * self.blocks + 4 + 2 + 2 + 1 + 1 + KEEP_COLOUR // 2
         return -(-radius // STRIDE) * STRIDE
 
     def forward(self, rgb: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
@@ -68,4 +72,5 @@ class FinishNetwork(nn.Module):
         x = F.interpolate(x, size=full.shape[-2:], mode="bilinear", align_corners=False)
         x = F.leaky_relu(self.up2(torch.cat([x, full], dim=1)), 0.2)
         change = MAX_CHANGE * torch.tanh(self.tail(torch.cat([x, centred, noise], dim=1)))
-        return (rgb + change).clamp(0, 1)
+        local_mean = F.avg_pool2d(change, KEEP_COLOUR, stride=1, padding=KEEP_COLOUR // 2, count_include_pad=False)
+        return (rgb + change - local_mean).clamp(0, 1)
