@@ -247,3 +247,18 @@ def test_a_creative_request_about_pages_of_words_is_refused_at_once(monkeypatch,
     err = capsys.readouterr().err
     assert said in err and "unexpected" not in err and "Traceback" not in err, err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_chat_message_with_bytes_of_another_encoding_is_answered_and_saved(capsys, data_dir):
+    # Found by fuzzing: a lone surrogate (a byte that is not UTF-8, as the command line passes it on) reached
+    # the tokenizer, which encodes strictly: "something unexpected went wrong ('utf-8' codec can't encode...)".
+    from app.paths import history_database_path
+    from app.store import Store
+
+    assert main(["chat", "hello caf\udce9", "--max-tokens", "4", "--seed", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "unexpected" not in err and "Traceback" not in err, err
+    store = Store(history_database_path())
+    (conversation, *_), *_ = store.conversations()
+    assert store.messages(conversation)[0].content == "hello caf\ufffd"  # the byte that was not a letter, marked
+    store.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -74,8 +75,10 @@ def format_chat(messages: Sequence[Mapping[str, str]], add_generation_prompt: bo
 
 
 def clean_message_text(text: str) -> str:
-    """User text made safe for the template: no NULs or control characters, no forged ChatML markers."""
-    text = text.replace("\r\n", "\n")
+    """User text made safe for the template: no NULs or control characters, no forged ChatML markers, and
+    bytes that were not UTF-8 (lone surrogates, as the command line passes them on) marked U+FFFD, as a
+    pasted file's are: the tokenizer and the history both encode strictly."""
+    text = re.sub("[\ud800-\udfff]", "\ufffd", text.replace("\r\n", "\n"))
     text = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
     return (
         text.replace("<|im_start|>", "< |im_start| >")
