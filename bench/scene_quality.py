@@ -9,7 +9,7 @@
 - keeps scene (--renders): correlation between the coarse luminance (12 rows of cells, each about a twelfth
   of the height: heavily blurred) of each sketch and its painting, per style. #16 asks for >= 0.7.
 
-    python bench/scene_quality.py [--seeds 6] [--renders] [--size 768x512]
+    python bench/scene_quality.py [--seeds 6] [--renders [--look strokes]] [--size 768x512]
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ def main() -> int:
     parser.add_argument("--size", default="768x512")
     parser.add_argument("--renders", action="store_true", help="also paint the sheet's subjects (slow on a CPU)")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--look", default="strokes", help="the renderer's look for --renders (strokes, texture)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "scene_quality.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -119,7 +120,13 @@ def main() -> int:
             for subject in SHEET_SUBJECTS:
                 for seed in (1, 2):
                     recipe = PaintRecipe(
-                        style=name, seed=seed, size=size, from_scratch=True, subject=subject, palette=0.5
+                        style=name,
+                        seed=seed,
+                        size=size,
+                        from_scratch=True,
+                        subject=subject,
+                        palette=0.5,
+                        look=args.look,
                     )
                     scene, image = scene_and_painting(paint_job(recipe, style))
                     values.append(
@@ -130,7 +137,7 @@ def main() -> int:
                 "min": round(float(np.min(values)), 3),
                 "each": [round(v, 3) for v in values],
             }
-        results["render_keeps_scene"] = keeps
+        results["render_keeps_scene"] = {"look": args.look, **keeps}
     results["seconds"] = round(time.perf_counter() - started, 1)
     text = json.dumps(results, indent=1)
     print(text)

@@ -7,6 +7,7 @@ Wall-clock seconds to each picture, and the process's CPU seconds (on a machine 
 wall clock is longer than the work; CPU seconds / threads is a floor for an idle machine).
 
     python bench/surprise_speed.py [--style van-gogh] [--threads 2] [--count 4] [--size 768x512] [--look strokes]
+                                   [--full-size-choices]
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ import sys
 import time
 from pathlib import Path
 
-import torch
+# As the app runs (app/cli/__init__.py): OpenMP threads that spin while they wait take the cores from each other
+# on a busy machine (four previews: 95 s wall and 24 CPU-s spinning, against 8 s and 2.5 CPU-s sleeping).
+WAIT_POLICY = os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import torch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -48,26 +53,28 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--count", type=int, default=4)
     parser.add_argument("--size", default="768x512")
-    parser.add_argument("--look", default=None, help="the renderer's look (default: a new recipe's)")
+    parser.add_argument("--look", default="strokes", help="the renderer's look (strokes, the app's default; texture)")
     parser.add_argument("--subject", default="", help="default: each painter's own subjects, chosen by the seed")
+    parser.add_argument("--full-size-choices", action="store_true", help="paint the choices at full size (as before)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "surprise_speed.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     size = tuple(int(v) for v in args.size.split("x"))
-    look = {"look": args.look} if args.look else {}
     names = [args.style] if args.style else list(list_shipped_styles())
     results = {
         "threads": args.threads,
         "size": list(size),
-        "preview_side": PREVIEW_SIDE,
+        "preview_side": None if args.full_size_choices else PREVIEW_SIDE,
         "count": args.count,
+        "look": args.look,
+        "omp_wait_policy": WAIT_POLICY,
         "subject": args.subject or "(the painter's own)",
         "load_average_at_start": round(os.getloadavg()[0], 2),
         "styles": {},
     }
     for name in names:
         style = load_style(find_style(name))
-        recipes = [PaintRecipe(style=name, from_scratch=True, subject=args.subject, seed=seed, size=size, **look)
+        recipes = [PaintRecipe(style=name, from_scratch=True, subject=args.subject, seed=seed, size=size, look=args.look)
                    for seed in range(1, args.count + 1)]  # fmt: skip
         list(
             paint_job(recipes[0].replace(seed=999, size=(128, 96)), style)
@@ -75,7 +82,7 @@ def main() -> int:
         wall, cpu = time.perf_counter(), time.process_time()
         ready, compose = [], []
         for recipe in recipes:
-            composed, _ = timed(recipe, style, PREVIEW_SIDE)
+            composed, _ = timed(recipe, style, None if args.full_size_choices else PREVIEW_SIDE)
             compose.append(composed)
             ready.append(round(time.perf_counter() - wall, 2))
         previews_cpu = time.process_time() - cpu

@@ -1,7 +1,7 @@
 """The sheet of paintings from scratch in docs/: 4 subjects x the shipped styles x 2 seeds, each painting
 beside the scene sketch it was painted from (each painter composes the scene their own way).
 
-    python build_scripts/scene_sheet.py [-o docs/images/scenes-sheet.jpg]
+    python build_scripts/scene_sheet.py [-o docs/images/scenes-sheet.jpg] [--look strokes]
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "images" / "scenes-sheet.jpg")
     parser.add_argument("--size", default="768x512", help="size each painting is made at")
+    parser.add_argument("--look", default="strokes", help="the renderer's look (strokes, texture)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     size = tuple(int(v) for v in args.size.split("x"))
@@ -43,7 +44,7 @@ def main() -> int:
         style = load_style(path)
         draw.text((2 * width * column + 4, 2), f"{style.title}: sketch | painting", fill=(0, 0, 0))
         for row, (subject, seed) in enumerate((s, seed) for s in SUBJECTS for seed in SEEDS):
-            recipe = PaintRecipe(style=name, from_scratch=True, subject=subject, seed=seed, size=size)
+            recipe = PaintRecipe(style=name, from_scratch=True, subject=subject, seed=seed, size=size, look=args.look)
             scene, painting = scene_and_painting(paint_job(recipe, style))
             top = label + row * height
             sheet.paste(Image.fromarray(scene.sketch).resize(TILE, Image.Resampling.LANCZOS), (2 * width * column, top))
