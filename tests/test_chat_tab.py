@@ -304,3 +304,32 @@ def test_open_in_compose_sets_the_recipe_keeps_the_tempo_and_the_variations(qtbo
     assert abs(tempo - 88) < 0.5
     chat._on_link(QUrl(f"atelier:open-melody/{key}"))  # opening it again selects it, no second copy
     assert compose.variation_list.count() == 4
+
+
+def test_a_song_sketch_shows_its_tune_and_cover_inline(qtbot, chat, main_window, paint, compose, monkeypatch):
+    from PySide6.QtCore import QUrl
+
+    from models.assistant import writing
+    from models.verse.lyrics import LyricLine
+
+    # the lyrics are the verse tests' business (minutes of decoding here): two fixed lines stand in
+    lines = [LyricLine("the sea is wide", ["the", "sea", "is", "wide"]), LyricLine("and so am I", ["and"])]
+    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed, *rest: (lines, theme, ""))
+    chat.send("write a song about the sea in D minor, 4 bars")
+    qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment", {}).get("kind") == "painting", timeout=180_000)
+    song, cover = chat.messages[-2], chat.messages[-1]
+    assert "the sea is wide" in song.content and song.meta["attachment"]["kind"] == "melody"
+    assert "<img" in chat.view.toHtml() and "Open in Paint" in chat.view.toHtml() and "▶ Play" in chat.view.toHtml()
+    from app.paths import data_dir
+
+    (song_folder,) = (data_dir() / "songs").iterdir()
+    assert sorted(p.name for p in song_folder.iterdir()) == ["cover.png", "lyrics.txt", "song.mid", "song.wav"]
+
+    tune_key = song.meta["attachment"]["key"]
+    qtbot.waitUntil(lambda: getattr(chat.attachments.get(tune_key), "audio", None) is not None, timeout=60_000)
+    tune = chat.attachments[tune_key]
+    assert tune.melody.mode == "minor" and tune.melody.bars == 4
+    chat._on_link(QUrl(f"atelier:open-melody/{tune_key}"))
+    assert main_window.tabs.currentWidget() is compose
+    chat._on_link(QUrl(f"atelier:open-painting/{cover.meta['attachment']['key']}"))
+    assert main_window.tabs.currentWidget() is paint and paint.result_view.image is not None

@@ -109,6 +109,7 @@ def carry_out(
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
     server_url: str | None = None,
+    paint_cover: bool = True,
 ) -> Iterator[Event]:
     """A job that fulfils `request`; files (PNG, MIDI) go to `out_dir` when it is given. With `server_url`
     (a local LLM server), lyrics, poems and haiku are written there and their form checked here."""
@@ -169,7 +170,7 @@ def carry_out(
     if kind == "song":
         from models.assistant.song import write_song
 
-        yield from write_song(params, seed, out, device, cancel)
+        yield from write_song(params, seed, out, device, cancel, paint_cover)
         return
     from models.assistant import writing
 

@@ -51,10 +51,14 @@ def write_song(
     out: Path | None = None,
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
+    paint_cover: bool = True,
 ) -> Iterator[Event]:
-    """A job: melody, then lyrics, then the cover; Token events say each step; Result(CreativeAnswer)."""
+    """A job: melody, then lyrics, then the cover; Token events say each step; Result(CreativeAnswer) whose
+    params carry the recipes that make the tune ("melody") and the cover ("cover") again. Without
+    `paint_cover` the cover is left to the caller (the Chat tab asks the Paint tab for it)."""
     from models.assistant import writing
     from models.assistant.creative import CreativeAnswer, make_melody
+    from models.music.request import MelodyRequest
     from models.verse.lyrics import lyric_sheet, lyrics_midi
 
     theme = params.get("theme") or "the open road"
@@ -67,13 +71,14 @@ def write_song(
     title = re.sub(r"[^\w' -]", "", title)[:48].strip() or "Song"
     yield Token("\n".join(line.text for line in lines) + "\n")
     check_cancelled(cancel)
-    style = cover_style(theme, params["mode"])
-    try:
-        cover, style_title = cover_painting(theme, params["mode"], style, seed, device, cancel)
-        yield Preview(cover)
-    except (JobError, ValueError, OSError) as error:
-        cover, style_title = None, None
-        yield Token(f"No cover painting: {error}\n")
+    recipe = cover_recipe(theme, params["mode"], seed)
+    cover, style_title = None, None
+    if paint_cover:
+        try:
+            cover, style_title = cover_painting(recipe, device, cancel)
+            yield Preview(cover)
+        except (JobError, ValueError, OSError) as error:
+            yield Token(f"No cover painting: {error}\n")
     files: list[Path] = []
     folder = None
     if out is not None:
@@ -96,25 +101,34 @@ def write_song(
     yield Token(text + "\n")
     sketch = SongSketch(title, folder, melody, lines, cover)
     answer_text = "\n".join(line.text for line in lines) + "\n" + text
-    yield Result(CreativeAnswer("song", answer_text, files, sketch, params | {"seed": seed, "cover_style": style}))
+    made = {
+        "seed": seed,
+        "cover_style": recipe.style,
+        "melody": MelodyRequest.from_json({**params, "seed": seed, "variations": 1}).to_json(),
+        "cover": recipe.to_json(),
+    }
+    yield Result(CreativeAnswer("song", answer_text, files, sketch, params | made))
 
 
 MODE_LIGHT = {"minor": "at dusk", "dorian": "in mist", "phrygian": "at night", "aeolian": "at dusk"}
 
 
-def cover_painting(theme: str, mode: str, style_name: str, seed: int, device=None, cancel=None, side: int = 512):
-    """The cover: the scene composer sketches the theme (lit by the mode: a minor song at dusk), and the
-    style paints it, through the one from-scratch path. Returns (image, the style's title)."""
-    from models.jobs import run_job
-    from models.paint.render import RenderParams
-    from models.paint.scratch import paint_from_scratch_job
-    from models.paint.style import find_style, load_style
+def cover_recipe(theme: str, mode: str, seed: int, side: int = 512):
+    """The cover's recipe: the scene composer sketches the theme (lit by the mode: a minor song at dusk) and
+    the style chosen from the theme paints it, from scratch (the Paint tab can make it again)."""
+    from models.paint.recipe import PaintRecipe
 
-    style = load_style(find_style(style_name), device=device or "cpu")
     subject = f"{theme} {MODE_LIGHT.get(mode, '')}".strip()
-    params = RenderParams(strength=1.0, palette=0.8, seed=seed, size=(side, side))
-    job = paint_from_scratch_job(style, subject, params, device=device, cancel=cancel)
-    return run_job(job), style.title
+    style = cover_style(theme, mode)
+    return PaintRecipe(style, seed=seed, palette=0.8, size=(side, side), from_scratch=True, subject=subject)
+
+
+def cover_painting(recipe, device=None, cancel=None):
+    """The cover painted through the chat's painting path (the Paint tab's own job). (image, style title)"""
+    from models.assistant.creative import make_painting
+
+    image, style_title, _, _ = make_painting(recipe, device=device, cancel=cancel)
+    return image, style_title
 
 
 def _unique_folder(path: Path) -> Path:

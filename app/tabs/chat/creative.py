@@ -94,8 +94,10 @@ class CreativeRequests:
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         answer = self._add_answer(request.understood)
 
-        def done(text: str) -> None:
-            answer.content = f"{request.understood}\n\n{text}"
+        def done(made) -> None:
+            answer.content = f"{request.understood}\n\n{made.text}"
+            if made.kind == "song":
+                self._song_attachments(answer, made)
             self._update_saved(answer)
             self.view.show_messages(self.messages)
 
@@ -106,6 +108,38 @@ class CreativeRequests:
             out_dir = data_dir() / "songs"
         self.run_job("Writing", jobs.write_verse(request, context, seed, out_dir, self.settings.get("chat_server_url")),
                      done, self._failed_answer(answer))
+
+    def _song_attachments(self, answer: ChatMessage, made) -> None:
+        """A song sketch in the conversation: its tune on the lyrics' answer (▶ Play, Open in Compose), made
+        by the Compose tab from the song's melody request (the same tune: the engines are deterministic), and
+        its cover as the next answer, painted by the Paint tab (Open in Paint) and saved in the song's folder."""
+        key = uuid.uuid4().hex[:12]
+        title = f"{made.value.title} — the song's tune"
+        answer.meta["attachment"] = {"kind": "melody", "key": key, "title": title, "recipe": made.params["melody"]}
+        keep = lambda melody: self.attachments.__setitem__(key, melody)  # noqa: E731
+        failed = lambda message: self.show_message(f"The song's tune could not be opened: {message}")  # noqa: E731
+        self.composer.compose_for_request(MelodyRequest.from_json(made.params["melody"]), keep, failed, keep)
+
+        recipe = PaintRecipe.from_json(made.params["cover"])
+        cover = self._add_answer(f"The cover: painting {recipe.subject}…")
+        cover_key, folder = uuid.uuid4().hex[:12], made.value.folder
+
+        def painted(painting) -> None:
+            from PIL import Image
+
+            from models.paint.recipe import save_png_with_recipe
+
+            self.attachments[cover_key] = painting
+            cover.content = f"The cover: {recipe.subject}, in the style of {painting.extras['title']}."
+            if folder is not None:
+                save_png_with_recipe(Image.fromarray(painting.pixels), folder / "cover.png", painting.recipe)
+                cover.content += " Saved in the song's folder as cover.png."
+            cover.meta["attachment"] = {"kind": "painting", "key": cover_key, "recipe": painting.recipe.to_json()}
+            self._update_saved(cover)
+            self._show_attachments()
+            self.view.show_messages(self.messages)
+
+        self.painter.paint_for_request(recipe, painted, self._failed_answer(cover))
 
     def _last_recipe(self, kind: str) -> dict | None:
         """What made the latest painting or melody of the conversation (saved with it, so earlier sessions count)."""

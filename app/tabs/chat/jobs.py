@@ -5,6 +5,7 @@ jobs, asked for through app/tabs/studio.py."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from app.worker import JobContext
@@ -48,17 +49,21 @@ def reply(messages: Sequence[dict[str, str]], settings: Any, server_url: str = "
 
 def write_verse(request: Any, context: Any, seed: int = 0, out_dir=None, server_url: str = ""):
     """Lyrics, titles, poems, haiku, lines, blends, riffs, help, or a song sketch saved in `out_dir`
-    (the engine's `carry_out`); with a server address, the server writes and the form is checked."""
+    (the engine's `carry_out`); with a server address, the server writes and the form is checked.
+    Result(CreativeAnswer) without what was understood (the tab shows it already). A song's
+    cover is left to the Paint tab (the answer's params hold its recipe)."""
 
     def job(job_context: JobContext):
         from models.assistant.creative import carry_out
 
         yield Progress(None, "writing")
-        events = carry_out(
-            request, context, out_dir=out_dir, seed=seed, cancel=job_context.cancel, server_url=server_url or None
-        )
+        events = carry_out(request, context, out_dir=out_dir, seed=seed, cancel=job_context.cancel,
+                           server_url=server_url or None, paint_cover=False)
         for event in events:
             if isinstance(event, Result):
-                yield Result(event.value.text.split("\n", 1)[-1])
+                text = event.value.text  # a song's answer starts with its lyrics, not with the understood line
+                if text.startswith(request.understood):
+                    text = text[len(request.understood) :].lstrip("\n")
+                yield Result(replace(event.value, text=text))
 
     return job
