@@ -203,3 +203,17 @@ def test_a_damaged_melody_style_of_ones_own_is_said_and_the_tunes_kept(qtbot, co
     qtbot.waitUntil(lambda: _said(compose) != "", timeout=30_000)
     assert "broken.safetensors" in _said(compose) and "Traceback" not in _said(compose), _said(compose)
     assert [variation.melody.events for variation in compose.variation_list.variations()] == tunes  # still there
+
+
+def test_a_damaged_painting_style_of_ones_own_is_named_and_the_others_listed(qtbot, main_window, own_style, tmp_path):
+    import shutil
+
+    from tests.support.hostile_inputs import paint_checkpoints
+
+    made = paint_checkpoints(tmp_path)["pickle"]
+    shutil.copy(made, own_style.with_name("broken.safetensors"))
+    paint = main_window.activity_tabs[0]
+    listed = _styles_listed(qtbot, paint)
+    assert "Stripes (yours)" in listed and not [name for name in listed if "roken" in name]
+    qtbot.waitUntil(lambda: "broken.safetensors" in _said(paint), timeout=10_000)
+    assert "pickle" in _said(paint)
