@@ -81,9 +81,13 @@ def place_standing(d: _Drawing) -> None:
             if plan.focal == "bridge"
             else rng.uniform(lowest, 0.3)
         )
-        y = stage.y_at(n)
-        i = int(np.argmin(np.abs(centre[:, 1] - y)))
-        cx, hw = centre[i, 0], half[i]
+        while True:  # farther off until it spans at most 45% of the width (nearer, one arch filled the frame)
+            y = stage.y_at(n)
+            i = int(np.argmin(np.abs(centre[:, 1] - y)))
+            cx, hw = centre[i, 0], half[i]
+            if hw * 2.7 <= stage.width * 0.45 or n < 0.08:
+                break
+            n *= 0.85
         x0, x1 = cx - hw * 1.35, cx + hw * 1.35
         arched = rng.random() < 0.45
         add(y, lambda x0=x0, x1=x1, y=y: structures.draw_bridge(pen, x0, x1, y, arched))
