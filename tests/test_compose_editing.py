@@ -104,3 +104,31 @@ def test_dragging_across_the_piano_roll_chooses_the_bars_to_regenerate(qtbot, co
     assert roll.selection == (2, 3)
     compose.last_bar_spin.setValue(4)
     assert roll.selection == (2, 4)
+
+
+def test_sounds_are_kept_for_the_latest_variations_only_and_come_back_on_play(qtbot, compose, monkeypatch):
+    from app.tabs.compose import sound
+
+    monkeypatch.setattr(sound, "SOUNDS_KEPT", 3)
+    generate(qtbot, compose)  # three variations
+    compose.variation_list.setCurrentRow(0)
+    compose.morph_target.setCurrentIndex(compose.morph_target.findData(2))
+    compose.morph_count.setValue(2)
+    wait_for_job(qtbot, compose, compose.morph_selected)
+
+    def with_sound():
+        return [v for v in compose.variation_list.variations() if v.audio is not None]
+
+    qtbot.waitUntil(lambda: not compose.worker.pending_jobs(), timeout=60_000)
+    assert compose.variation_list.count() == 5 and len(with_sound()) == 3  # without the bound: 5
+
+    compose.variation_list.setCurrentRow(0)  # the first variation's sound was let go: Play renders it again
+    compose.toggle_play()
+    qtbot.waitUntil(lambda: compose.transport.is_playing, timeout=30_000)
+    assert compose.selected_variation().audio is not None
+    compose.toggle_play()
+
+    edited = wait_for_job(qtbot, compose, compose.regenerate_bars)
+    assert edited.previous is not None and edited.previous.audio is None  # Undo keeps notes, not sound
+    assert compose.undo_edit()
+    qtbot.waitUntil(lambda: compose.selected_variation().audio is not None, timeout=30_000)

@@ -85,7 +85,8 @@ class EditBar(QWidget):
 
     def edited(self, before: Variation, after: Variation) -> None:
         """A regenerate has been written: put it in place, to be undone."""
-        self.undo_stack.push(RegenerateCommand(self.swap, before, after))
+        # Undo keeps the notes, not the sound: a long session of edits would otherwise hold every version's audio.
+        self.undo_stack.push(RegenerateCommand(self.swap, before.without_sound(), after))
 
     def replayed(self, edited: Variation) -> None:
         """A kept melody reopened with its edits made again: each can be undone, as if just made."""

@@ -40,6 +40,10 @@ class Variation:
     # Its contour and first notes (labels.py), worked out by the job that wrote it, off the UI thread.
     label: str = ""
 
+    def without_sound(self) -> Variation:
+        """The same variation, its rendered audio let go (rendered again when it is played)."""
+        return dataclasses.replace(self, audio=None, audio_tempo=0.0, count_in_seconds=0.0)
+
     def audio_ready(self, tempo: float, count_in: bool) -> bool:
         """Whether `audio` is this variation at `tempo` with (or without) the count-in bar."""
         return self.audio is not None and self.audio_tempo == tempo and bool(self.count_in_seconds) == count_in
@@ -163,7 +167,7 @@ def regenerate(variation: Variation, edits: tuple[tuple[int, int, int], ...], st
             if request.harmonize:
                 melody.chords = harmonize_melody(melody)
             current = Variation(variation.index, melody, request, edits=current.edits + ((first, last, seed),),
-                                previous=current, label=melody_label(melody))
+                                previous=current.without_sound(), label=melody_label(melody))
         yield Result(current)
 
     return job

@@ -17,6 +17,10 @@ from app.tabs.compose.variation_list import VariationList
 
 RunJob = Callable[..., Any]  # ActivityTab.run_job
 
+# Variations whose rendered sound is kept (a whole Generate's worth, for A/B without waiting). Every morph and
+# edit adds variations, and each sound is 10-20 MB: the soak run grew ~19 MB a morph until this bound.
+SOUNDS_KEPT = 16
+
 
 class VariationSound(QObject):
     def __init__(self, run_job: RunJob, variation_list: VariationList, controls: ComposeControls,
@@ -25,6 +29,7 @@ class VariationSound(QObject):
         self.run_job, self.variation_list, self.controls, self.transport = run_job, variation_list, controls, transport
         self.play_when_rendered = False
         self._queued: set[tuple[int, float, bool]] = set()  # (melody id, tempo, count-in) being rendered
+        self._with_sound: list[object] = []  # melodies whose sound is kept, the most recently rendered last
 
     def wanted(self) -> tuple[float, bool]:
         return self.controls.tempo_spin.value(), self.controls.count_in_check.isChecked()
@@ -82,6 +87,7 @@ class VariationSound(QObject):
         row = self.variation_list.row_of(variation.melody)  # None: a variation of an older Generate
         if row is not None:
             self.variation_list.put(row, variation)
+            self._keep_sound_of(variation.melody)
         selected = self.variation_list.variation()
         if selected is None or selected.melody is not variation.melody or not self.ready(variation):
             return
@@ -91,3 +97,14 @@ class VariationSound(QObject):
         elif self.play_when_rendered:
             self.play_when_rendered = False
             self.transport.play(variation)
+
+    def _keep_sound_of(self, melody: object) -> None:
+        """Note that `melody` has its sound; let go of the sound of the least recently rendered beyond SOUNDS_KEPT."""
+        self._with_sound = [m for m in self._with_sound if m is not melody] + [melody]
+        while len(self._with_sound) > SOUNDS_KEPT:
+            oldest = self._with_sound.pop(0)
+            row = self.variation_list.row_of(oldest)
+            if row is not None:
+                evicted = self.variation_list.variation(row)
+                if evicted is not None:
+                    self.variation_list.put(row, evicted.without_sound())
