@@ -2,7 +2,8 @@
 
 Paints the README's photograph in each chosen style with Best quality and prints JSON: the time of
 the first preview, the total, the style loss and content loss of the result measured at full size (as
-the one-scale optimisation defines them), and where the pictures were written, to be looked at.
+the one-scale optimisation defines them), the painter match's distance (models/paint/painting_match.py:
+lower is nearer the painter's paintings), and where the pictures were written, to be looked at.
 `--method strokes` (the stroke look's Best quality: the stroke plan optimised, models/paint/best/) also
 measures the plain stroke render's losses, for comparison; `--method pixels` is the texture look's
 (the pixels optimised coarse to fine, `gatys.best_quality_job`). `--full-scale-steps N` also runs the
@@ -26,12 +27,14 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from build_scripts.train_styles import ART, STYLES  # noqa: E402
 from models.jobs import Progress, Result  # noqa: E402
 from models.paint import gatys  # noqa: E402
 from models.paint.best.strokes_job import STEPS as STROKE_STEPS  # noqa: E402
 from models.paint.best.strokes_job import best_strokes_job  # noqa: E402
-from models.paint.images import pil_to_tensor  # noqa: E402
+from models.paint.images import load_image, pil_to_tensor  # noqa: E402
 from models.paint.losses import content_loss, style_loss  # noqa: E402
+from models.paint.painting_match import PainterRange  # noqa: E402
 from models.paint.strokes import StrokeParams, render_strokes  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 from models.paint.vgg import VGGFeatures  # noqa: E402
@@ -48,6 +51,11 @@ def losses(vgg: VGGFeatures, targets, picture: Image.Image, source: Image.Image)
         "style_loss": round(style_loss(features, targets, gatys.STYLE_LAYERS).item(), 4),
         "content_loss": round(content_loss(features, reference, gatys.CONTENT_LAYER).item(), 4),
     }
+
+
+def painter_distance(painter: PainterRange, picture: Image.Image) -> float:
+    """The painter match's distance (models/paint/painting_match.py): lower is nearer the painter's own paintings."""
+    return round(painter.distance(picture), 3)
 
 
 def timed(job) -> tuple[Image.Image, float | None, float]:
@@ -78,6 +86,7 @@ def main() -> int:
     rows = []
     for name in args.styles:
         targets = gatys.load_gatys_targets(list_shipped_styles()[name])
+        painter = PainterRange.from_pictures([load_image(ART / file, max_side=1024).image for file in STYLES[name]])
         if args.method == "strokes":
             strokes = load_style(list_shipped_styles()[name]).stroke_style
             job = best_strokes_job(photo, strokes, StrokeParams(seed=1), targets, vgg)
@@ -86,7 +95,9 @@ def main() -> int:
             row = {"style": name, "method": "strokes", "steps": STROKE_STEPS, "size": list(photo.size)}
             plain = render_strokes(photo, strokes, StrokeParams(seed=1))
             plain.save(args.out / f"{name}-plain-strokes.png")
-            row["plain_strokes"] = losses(vgg, targets, plain, photo)
+            row["plain_strokes"] = losses(vgg, targets, plain, photo) | {
+                "painter_distance": painter_distance(painter, plain)
+            }
         else:
             picture, first, total = timed(gatys.best_quality_job(photo, targets, vgg))
             path = args.out / f"{name}-coarse-to-fine.png"
@@ -94,6 +105,7 @@ def main() -> int:
         picture.save(path)
         row |= {"threads": args.threads, "first_preview_s": round(first or 0, 1), "total_s": round(total, 1)}
         row |= {"picture": str(path)} | losses(vgg, targets, picture, photo)
+        row["painter_distance"] = painter_distance(painter, picture)
         if args.full_scale_steps:
             job = gatys.gatys_job(photo, targets, vgg, steps=args.full_scale_steps, preview_every=10)
             picture, first, total = timed(job)

@@ -91,13 +91,13 @@ def shared_renderer(context: JobContext):
     from models.audio.render import AudioRenderer
     from models.resources import resource
 
-    def make() -> AudioRenderer:
+    renderer = context.cache.get("audio_renderer")
+    if renderer is None:
         renderer = AudioRenderer(soundfont_folders=(resource("soundfonts"),))
-        if renderer.notice:  # said once, when it is made
+        context.cache["audio_renderer"] = renderer
+        if renderer.notice:
             context.notify(renderer.notice)
-        return renderer
-
-    return context.cached("audio_renderer", make)
+    return renderer
 
 
 def count_in_notes(meter: Any, tempo: float) -> list:
@@ -182,7 +182,9 @@ def morph(a: Variation, b: Variation, count: int, first_index: int):
         from models.music.vae import morph as morph_melodies
 
         yield Progress(None, f"morphing variation {a.index + 1} into {b.index + 1}")
-        vae = context.cached("melody_vae", load_vae)
+        vae = context.cache.get("melody_vae")
+        if vae is None:
+            vae = context.cache["melody_vae"] = load_vae()
         try:
             melodies = morph_melodies(vae, a.melody, b.melody, count, close_on_tonic=a.request.end_on_tonic,
                                       pitch_range=a.request.pitch_range)

@@ -93,7 +93,7 @@ class PaintTab(ActivityTab):
         pictures.addWidget(self.canvas)
         pictures.addWidget(self.result_view)
         layout.addWidget(pictures, 1)
-        actions = self.result_actions = ResultActions(self.keep_current, self.copy, self.choose_export)
+        actions = self.result_actions = ResultActions(self.keep_current, self.copy_result, self.choose_export)
         self.keep_button, self.copy_button = actions.keep_button, actions.copy_button
         self.export_scale, self.export_button = actions.export_scale, actions.export_button
         layout.addWidget(actions)
@@ -379,15 +379,17 @@ class PaintTab(ActivityTab):
         return True
 
     def copy(self) -> bool:
-        """The result (not the canvas) to the clipboard: Edit ▸ Copy and the Copy button."""
-        if self.result_view.image is None:
-            return False
-        QApplication.clipboard().setImage(self.result_view.image)
-        return True
+        return self.copy_result()
 
     def shutdown(self) -> None:
         self.history_strip.forget_unsaved()
         super().shutdown()
+
+    def copy_result(self) -> bool:
+        if self.result_view.image is None:
+            return False
+        QApplication.clipboard().setImage(self.result_view.image)
+        return True
 
     # Training ----------------------------------------------------------------------------------
 

@@ -154,9 +154,6 @@ def light_for(moods: list[str]) -> Light:
         c["cloud"], c["cloud shade"] = rgb(0.62, 0.60, 0.55), rgb(0.18, 0.19, 0.22)
         c["sea"], c["foam"] = rgb(0.10, 0.22, 0.20), rgb(0.93, 0.93, 0.86)
         light.dim_land(0.7, rgb(0.25, 0.27, 0.25), 0.25)
-        # What stands up catches the break's light: stone and sails read as light against the dark water.
-        for name in ("stone", "wall", "sail"):
-            c[name] = np.clip(c[name] * 0.6 + c["break"] * 0.45, 0, 1)
         light.cloudiness, light.waves = 0.85, 1.0
         if "night" in moods:
             c["zenith"], c["horizon"] = rgb(0.06, 0.07, 0.10), rgb(0.25, 0.27, 0.30)

@@ -224,7 +224,7 @@ def _boats(d: _Drawing, add, wall_end) -> None:
             continue
         x, y = found
         tilt = rng.uniform(-0.35, 0.35) if storm else rng.uniform(-0.04, 0.04)
-        sails = not harbour or storm or rng.random() < 0.3  # a storm's boats show their sails: light against dark
+        sails = not harbour or rng.random() < 0.3
         add(
             y + 0.25,
             lambda x=x, y=y, tilt=tilt, sails=sails: structures.draw_boat(pen, x, y, tilt, sails),

@@ -152,7 +152,7 @@ def _storm_clouds(pen: Pen) -> tuple[float, float]:
         height = stage.horizon * rng.uniform(0.28, 0.42) * (1 - 0.45 * t)
         dark = mix(light["cloud shade"], light["horizon"], 0.45 * t) * rng.uniform(0.9, 1.08)
         lit = mix(dark, light["cloud"], rng.uniform(0.3, 0.5))
-        near_break = float(np.exp(-((x - gap_x) ** 2 + (y - gap_y) ** 2) / (2 * (stage.unit * 0.25) ** 2)))
-        lit = mix(lit, light["break"], 0.6 * near_break)
+        near_break = float(np.exp(-((x - gap_x) ** 2 + (y - gap_y) ** 2) / (2 * (stage.unit * 0.4) ** 2)))
+        lit = mix(lit, light["break"], 0.75 * near_break)
         _cloud(pen, x, y, width, height, dark, lit, lumps=int(rng.integers(4, 8)))
     return gap_x, gap_y

@@ -191,7 +191,7 @@ def draw_harbour_wall(pen: Pen, side: int) -> tuple[float, float]:
         ),
         light.far(light["roof"], end_n),
     )
-    if light.lit_windows or "storm" in light.moods:  # its lamp is lit
+    if light.lit_windows:
         canvas.glow(end_x, base - tower * 0.85, eye * 1.2, light["sun"], 0.8)
     return end_x, end_y
 
