@@ -253,8 +253,9 @@ class PaintControls(QWidget):
                 self.outline_slider]
 
     def render_settings(self) -> dict[str, Any]:
-        """The look and the stroke controls, as `render_recipe` and `scratch_recipe` take them."""
-        return {"look": self.look_combo.currentData(), "brush_scale": self.stroke_size_slider.value() / 100,
+        """Strength, palette, the look and the stroke controls, as `render_recipe` and `scratch_recipe` take them."""
+        return {"strength": self.strength_slider.value() / 100, "palette": self.palette_slider.value() / 100,
+                "look": self.look_combo.currentData(), "brush_scale": self.stroke_size_slider.value() / 100,
                 "detail": self.detail_slider.value() / 100, "outline": self.outline_slider.value() / 100}
 
     def _on_look_changed(self) -> None:

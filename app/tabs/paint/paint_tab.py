@@ -126,9 +126,7 @@ class PaintTab(ActivityTab):
         """The recipe of a render of the canvas with the controls' settings (a style is chosen)."""
         style = self.current_style()
         assert style is not None
-        return jobs.render_recipe(style.path, strength=self.controls.strength_slider.value() / 100,
-                                  palette=self.controls.palette_slider.value() / 100,
-                                  seed=self.controls.seed_spin.value(),
+        return jobs.render_recipe(style.path, seed=self.controls.seed_spin.value(),
                                   size=(self.canvas.image.width(), self.canvas.image.height()),
                                   best=not preview and self.controls.best_check.isChecked(),
                                   **self.controls.render_settings())
@@ -222,8 +220,6 @@ class PaintTab(ActivityTab):
         first, count = self.controls.seed_spin.value(), self.controls.surprise_count.value()
         size = (self.canvas.image.width(), self.canvas.image.height())
         recipes = [jobs.scratch_recipe(style.path, self.controls.subject_edit.text(), first + index, size,
-                                       strength=self.controls.strength_slider.value() / 100,
-                                       palette=self.controls.palette_slider.value() / 100,
                                        **self.controls.render_settings()) for index in range(count)]
         self.surprise_dialog = SurpriseDialog(count, self)
         self.surprise_dialog.picked.connect(self.use_painting)
