@@ -127,3 +127,17 @@ def test_bad_controls_are_clear_errors():
 def test_very_thin_and_tiny_pictures_are_painted_at_their_size(size):
     """A banner is planned undistorted, with brushes measured against its short side, not 34 times wider."""
     assert render_strokes(_picture(), _style(), StrokeParams(seed=0, size=size)).size == size
+
+
+def test_fitting_measures_a_banner_painting_and_brings_renders_nearer_the_painters_range():
+    """The search's objective is the painter match's distance; a painting far longer than wide is measured
+    by its middle (at the measure's scale it would be a few pixels across, which the measure refuses)."""
+    from models.jobs import run_job
+    from models.paint.strokes.fitting import fit_stroke_style
+
+    banner = _picture(96, 64).resize((800, 40))
+    result = run_job(fit_stroke_style([banner, _picture(80, 80)], [_picture(64, 48)], max_evaluations=3))
+    strokes, report = result
+    assert isinstance(strokes, StrokeStyle) and report.evaluations == 3
+    assert report.distance_end <= report.distance_start
+    assert set(report.target) >= {"energy1", "coherence2", "flat_share3", "chroma_mean"}

@@ -1,0 +1,149 @@
+"""The stroke look's contact sheet: pictures the styles never saw (rows) painted in each shipped style
+(columns), under a crop of each painter's own painting, to judge by eye; and the painter match's
+distance of each render (models/paint/painting_match.py, lower is nearer the painter's paintings) beside
+the texture look's on the same pictures.
+
+    python build_scripts/stroke_sheet.py   # docs/images/stroke-sheet.jpg, bench/results/stroke_sheet.json
+
+The photographs: scikit-learn's two sample photographs and scikit-image's motorcycle (install the
+`bench` extras), the held-out shipped photograph *coffee* (no style trains or fits on it), a scene
+sketch of the from-scratch path and the README's sketch. No style's stroke fitting saw any of them
+(it renders astronaut, rocket: models/paint/data.TRAINING_PHOTOS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from build_scripts.train_styles import ART, STYLES  # noqa: E402
+from models.paint.data import shipped_photos  # noqa: E402
+from models.paint.painting_match import PaintingMatch, match_path_for  # noqa: E402
+from models.paint.render import RenderParams, render_in_style  # noqa: E402
+from models.paint.scene.composer import compose_scene  # noqa: E402
+from models.paint.selftest import sample_sketch  # noqa: E402
+from models.paint.style import list_shipped_styles, load_style  # noqa: E402
+
+SIDE = 512  # renders are made and measured at the measure's scale
+CELL = 300  # width of a cell on the sheet
+LABEL = 18  # height of a cell's caption
+
+
+def _fit(image: Image.Image, side: int = SIDE) -> Image.Image:
+    scale = side / max(image.size)
+    size = (round(image.width * scale), round(image.height * scale))
+    return image.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+
+
+def unseen_pictures() -> dict[str, Image.Image]:
+    pictures: dict[str, Image.Image] = {}
+    try:
+        import sklearn.datasets
+
+        for path in sorted((Path(sklearn.datasets.__file__).parent / "images").glob("*.jpg")):
+            pictures[path.stem] = _fit(Image.open(path))
+    except ImportError:
+        print("scikit-learn is not installed: fewer photographs", file=sys.stderr)
+    try:
+        import skimage.data
+
+        pictures["motorcycle"] = _fit(Image.open(Path(skimage.data.__file__).parent / "motorcycle_left.png"))
+    except ImportError:
+        print("scikit-image is not installed: fewer photographs", file=sys.stderr)
+    pictures["coffee"] = _fit(shipped_photos(("coffee",))[0])
+    scene = compose_scene("a quiet village at dusk", 1, (SIDE, 384)).sketch
+    pictures["village sketch"] = Image.fromarray(np.asarray(scene, dtype=np.uint8))
+    pictures["README sketch"] = _fit(sample_sketch(512, 384))
+    return pictures
+
+
+def painter_crop(name: str, height: int) -> Image.Image:
+    """The middle of the style's first painting, at the sheet's cell size."""
+    painting = Image.open(ART / STYLES[name][0]).convert("RGB")
+    scale = CELL / min(painting.size) * 1.6  # a detail: the strokes at about the size the renders show them
+    painting = painting.resize((round(painting.width * scale), round(painting.height * scale)), Image.LANCZOS)
+    left, top = (painting.width - CELL) // 2, (painting.height - height) // 2
+    return painting.crop((left, top, left + CELL, top + height))
+
+
+def _cell(image: Image.Image, caption: str, height: int) -> Image.Image:
+    cell = Image.new("RGB", (CELL, height + LABEL), "white")
+    image = image.resize((CELL, round(CELL * image.height / image.width)), Image.Resampling.LANCZOS)
+    cell.paste(image.crop((0, 0, CELL, min(height, image.height))), (0, LABEL))
+    ImageDraw.Draw(cell).text((4, 3), caption, fill="black")
+    return cell
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images" / "stroke-sheet.jpg")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "stroke_sheet.json")
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    pictures = unseen_pictures()
+    styles = {name: load_style(path) for name, path in list_shipped_styles().items()}
+    matches = {name: PaintingMatch.load(match_path_for(path)) for name, path in list_shipped_styles().items()}
+    height = round(CELL * 0.75)
+    rows = [[_cell(Image.new("RGB", (CELL, height), "white"), "the painter's own (detail)", height)]]
+    rows[0] += [_cell(painter_crop(name, height), style.title, height) for name, style in styles.items()]
+    results: dict[str, dict] = {}
+    for picture_name, picture in pictures.items():
+        row = [_cell(picture, picture_name, height)]
+        for name, style in styles.items():
+            match = matches[name]
+            started = time.process_time()
+            painted = render_in_style(style, picture, RenderParams(seed=1))
+            seconds = time.process_time() - started
+            texture = render_in_style(style, picture, RenderParams(seed=1, look="texture"))
+            entry = {"stroke_cpu_seconds": round(seconds, 2)}
+            if match is not None:
+                (distance, score), (texture_distance, texture_score) = match.score(painted), match.score(texture)
+                entry |= {
+                    "strokes": round(distance, 3),
+                    "strokes_score": round(score),
+                    "texture": round(texture_distance, 3),
+                    "texture_score": round(texture_score),
+                }
+            results.setdefault(name, {})[picture_name] = entry
+            caption = f"{style.title}" + (
+                f"  d {entry['strokes']:.2f} (texture {entry['texture']:.2f})" if match else ""
+            )
+            row.append(_cell(painted, caption, height))
+            print(picture_name, name, entry, flush=True)
+        rows.append(row)
+    sheet = Image.new("RGB", (CELL * len(rows[0]), (height + LABEL) * len(rows)), "white")
+    for y, row in enumerate(rows):
+        for x, cell in enumerate(row):
+            sheet.paste(cell, (x * CELL, y * (height + LABEL)))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(args.out, quality=88)
+    summary = {
+        name: {
+            "own_paintings": round(match.own_paintings, 3),
+            "filtered_photographs": round(match.filtered_photographs, 3),
+            "median_strokes": float(np.median([e["strokes"] for e in results[name].values()])),
+            "median_texture": float(np.median([e["texture"] for e in results[name].values()])),
+            "pictures": results[name],
+        }
+        for name, match in matches.items()
+        if match is not None
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(summary, indent=1) + "\n")
+    print(json.dumps({k: {x: v[x] for x in v if x != "pictures"} for k, v in summary.items()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
