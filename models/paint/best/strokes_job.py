@@ -79,7 +79,7 @@ def draw(plan: StrokePlan, style: StrokeStyle, size: tuple[int, int], seed: int)
     with torch.no_grad():
         for _, output in rasterize(plan, style, size[1], size[0], seed):
             painted = output
-    assert painted is not None
+    assert isinstance(painted, torch.Tensor)
     return painted
 
 

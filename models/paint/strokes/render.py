@@ -18,7 +18,7 @@ import torch
 from PIL import Image
 
 from ...jobs import Event, Progress, Result, check_cancelled, run_job
-from ..images import pil_to_tensor, tensor_to_pil
+from ..images import pil_to_tensor
 from .filters import resize, to_oklab
 from .plan import Controls, StrokePlan, plan_strokes
 from .raster import DEFAULT_TILE, rasterize
@@ -88,11 +88,12 @@ def stroke_render_job(
         check_cancelled(cancel)
         yield Progress(0.5, f"painting {plan.count} strokes")
         painted = None
-        for fraction, output in rasterize(plan, style, out_h, out_w, params.seed, params.tile, cancel):
+        drawn = rasterize(plan, style, out_h, out_w, params.seed, params.tile, cancel, as_picture=True)
+        for fraction, output in drawn:
             yield Progress(0.5 + 0.5 * fraction, f"painting {plan.count} strokes")
             painted = output
-    assert painted is not None
-    yield Result(tensor_to_pil(painted))
+    assert isinstance(painted, Image.Image)
+    yield Result(painted)
 
 
 def render_strokes(
