@@ -39,6 +39,7 @@ def test_paint_writes_a_png_with_its_recipe_and_replay_makes_the_same_image(tmp_
     recipe = read_recipe(out)
     assert recipe.style == "tiny" and recipe.checkpoint_hash == load_style(style_path).checkpoint_hash
     assert (recipe.strength, recipe.palette, recipe.seed, recipe.size) == (0.8, 0.3, 7, (160, 120))
+    assert (recipe.look, recipe.brush_scale, recipe.detail, recipe.outline) == ("strokes", 1.0, 0.5, 1.0)
     assert recipe.input_path == str(sketch_path.resolve())
     assert Image.open(out).size == (160, 120)
 
