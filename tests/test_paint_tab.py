@@ -376,3 +376,8 @@ def test_a_surprise_pick_being_painted_in_full_can_be_cancelled(qtbot, paint):
     assert cancelled[0].title == "Painting the pick at full size"
     assert paint.painting is pick and paint.history_list.count() == 0  # the small one stays on show, kept only if asked
     assert np.array_equal(paint.canvas.pixels(), pick.source)
+    first_dialog = paint.surprise_dialog
+    gone = []
+    first_dialog.destroyed.connect(lambda: gone.append(True))
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)  # a new Surprise lets the last dialog go
+    qtbot.waitUntil(lambda: bool(gone), timeout=10_000)

@@ -216,7 +216,7 @@ class PaintTab(ActivityTab):
         if style is None:
             return None
         if self.surprise_dialog is not None:
-            self.surprise_dialog.cancel_jobs()  # the last Surprise's pictures are no longer wanted
+            self.surprise_dialog.close_for_good()  # the last Surprise's pictures are no longer wanted
         first, count = self.controls.seed_spin.value(), self.controls.surprise_count.value()
         size = (self.canvas.image.width(), self.canvas.image.height())
         recipes = [jobs.scratch_recipe(style.path, self.controls.subject_edit.text(), first + index, size,

@@ -37,6 +37,7 @@ class SurpriseDialog(QDialog):
         self.paintings: list[Painting | None] = [None] * count
         self.jobs: list[JobHandle] = []  # the choices
         self.pick_job: JobHandle | None = None
+        self._pick_painted, self._go_when_painted = False, False
         layout = QVBoxLayout(self)
         self.hint = QLabel(
             "Painting small copies… each appears as soon as it is ready. Pick one (double-click, or select and "
@@ -83,11 +84,26 @@ class SurpriseDialog(QDialog):
         shows the job's progress, and its Cancel stops it): then `painted_in_full(pick, painting)`."""
         self.pick_job = self._run_job("Painting the pick at full size",
                                       paint_and_keep(pick.recipe, None, self._folder),
-                                      partial(self.painted_in_full.emit, pick))
+                                      partial(self._on_painted_in_full, pick))
+
+    def _on_painted_in_full(self, pick: Painting, painting: Painting) -> None:
+        self._pick_painted = True
+        self.painted_in_full.emit(pick, painting)
+        if self._go_when_painted:
+            self.deleteLater()
 
     def cancel_jobs(self) -> None:
         for handle in self.jobs:
             handle.cancel()
+
+    def close_for_good(self) -> None:
+        """Another Surprise has begun: stop painting the choices and let this dialog and its pictures go, once
+        the pick it is painting in full (if any) is done. Kept, each Surprise held on to ~10 MB (the soak)."""
+        self.cancel_jobs()
+        if self.pick_job is None or self._pick_painted or self.pick_job.cancel_event.is_set():
+            self.deleteLater()
+        else:
+            self._go_when_painted = True
 
     def add_painting(self, index: int, painting: Painting) -> None:
         """Show a finished painting in its place."""
