@@ -140,6 +140,8 @@ def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
         if found is None or y >= stage.height:
             continue
         tree_x, y = found
+        if any(y > by and abs(tree_x - bx) < stage.eye(y) * 1.5 + stage.eye(by) * 2 for bx, by in buildings):
+            continue  # it would stand in front of a building and hide it (Munch's far houses by the sea)
         add(y, lambda x=tree_x, y=y: things.draw_tree(pen, x, y, d.light_side, 3.2))
         d.at("trees", tree_x, y)
 
