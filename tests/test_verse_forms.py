@@ -64,6 +64,32 @@ def test_a_written_line_keeps_its_syllables_and_rhyme(forms, words, syllables, r
         assert words.rhymes(words_in(line)[-1], rhyme), line
 
 
+def test_a_line_is_dictionary_words_and_does_not_stop_on_a_word_asking_for_more(forms):
+    from models.verse.constrained import _Beam
+
+    form = LineForm(syllables=6, end_avoid={"tomorrow"})
+    assert forms._finish_word(form, _Beam([1], " Remnall", 0.0, 0, "Remnall")) is None  # made up
+    assert forms._finish_word(form, _Beam([1], " you's", 0.0, 0, "you's")) is None
+    assert forms._finish_word(form, _Beam([1], " night's", 0.0, 0, "night's")) == (1, ["night's"])
+    assert not forms._may_end(form, 6, ["the", "wind", "is", "the", "only"], "the wind is the only")
+    assert not forms._may_end(form, 6, ["i", "will", "see", "you", "will"], "i will see you will")
+    assert not forms._may_end(form, 6, ["i", "will", "see", "tomorrow"], "i will see tomorrow")  # an earlier end
+    assert forms._may_end(form, 6, ["i", "will", "see", "today"], "i will see today")
+
+
+def test_a_song_does_not_say_its_lines_again(words):
+    from models.text.chat import shared_chat_model
+    from models.verse.lyrics import SongWriter
+
+    writer = SongWriter(shared_chat_model("cpu"), words, beams=4)
+    forms = [LineForm(syllables=6), LineForm(syllables=6)]
+    first = writer.write("Write a song about the sea.", forms, "AA", seed=3)
+    again = writer.write("Write a song about the sea.", forms, "AA", seed=3)  # same seed, same writer
+    song = first + again
+    assert all(song) and len({" ".join(words_in(line)) for line in song}) == 4, song  # not the same lines again
+    assert len({words_in(line)[-1] for line in song}) == 4, song  # nor the same last word
+
+
 def test_stress_falls_on_strong_beats(forms, words):
     # strong beats on syllables 1, 3, 5: "beautiful" (100) may start on a strong beat, never on a weak one
     form = LineForm(syllables=6, strong=[True, False, True, False, True, False])

@@ -30,50 +30,15 @@ _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
 _PUNCTUATION = re.compile(r"^[,.!?;]$")
 RHYME_FLOOR = -9.0  # a rhyming word less likely than this (log-probability) is not forced in
 REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
-FUNCTION_WORDS = {
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "but",
-    "of",
-    "to",
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "with",
-    "from",
-    "is",
-    "are",
-    "was",
-    "be",
-    "i",
-    "you",
-    "he",
-    "she",
-    "it",
-    "we",
-    "they",
-    "my",
-    "your",
-    "his",
-    "her",
-    "our",
-    "their",
-    "me",
-    "that",
-    "this",
-    "as",
-    "so",
-    "all",
-    "no",
-    "not",
-    "oh",
-}
-END_WORDS_TO_AVOID = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "by", "with", "my", "your", "for", "at"}
+FUNCTION_WORDS = set(
+    "the a an and or but of to in on at by for with from is are was be i you he she it we they my your his her "
+    "our their me that this as so all no not oh".split()
+)
+# words a sung line cannot stop on: it would read as cut off ("The wind is the only", "I will always")
+END_WORDS_TO_AVOID = set(
+    "a an the and or of to in on by with my your for at from into than if when but our their its whose "
+    "will would shall should can could must only very every each".split()
+)
 
 
 @dataclass
@@ -87,6 +52,7 @@ class LineForm:
     avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
     penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
     overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
+    end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
 
 
 @dataclass
@@ -156,6 +122,8 @@ class FormWriter:
         word = beam.partial.lower()
         if word in beam.words and word not in FUNCTION_WORDS:  # "tail tail tail"
             return None
+        if not self.words.knows(word):  # a made-up word ("Remnall", "you's"): the dictionary's 125,000 only
+            return None
         count = self.words.syllables(word)
         if form.syllables is not None and beam.done_syllables + count > form.syllables:
             return None
@@ -169,6 +137,8 @@ class FormWriter:
         if form.syllables is not None and syllables != form.syllables:
             return False
         last = words[-1]
+        if last in form.end_avoid:  # "tomorrow / tomorrow": the same last word again reads as no rhyme at all
+            return False
         if form.rhyme_with and self.words.knows(form.rhyme_with) and not self.words.rhymes(last, form.rhyme_with):
             return False
         if form.rhyme_source and len(self._rhymes_of(last)) < 4:

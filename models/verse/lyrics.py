@@ -29,6 +29,7 @@ EXAMPLE_SONG = (
     "I hold your hand against the cold,\nAnd every word we say is gold."
 )
 FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "you", "my", "it", "we", "be", "with"}
+RECENT_LINES = 48
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
@@ -72,6 +73,9 @@ class SongWriter:
         self.model = chat_model
         self.words = words or Pronouncing.shared()
         self.forms = FormWriter(chat_model, self.words, beams=beams)
+        # the lines this writer wrote last: a new song does not say them again ("The wind whispers secrets
+        # in my ear" in every song), nor near copies (the overlap rule)
+        self.recent: list[str] = []
 
     def _prompt(self, request: str, lines: Sequence[str]) -> list[int]:
         messages = [
@@ -121,25 +125,31 @@ class SongWriter:
             letter = scheme[index % len(scheme)] if scheme else None
             rhyme_with = ends.get(letter) if letter else None
             needs_partner = bool(scheme and letter and rhyme_with is None and scheme.count(letter) > 1)
+            # not an earlier line of this song, of the worked example or of the writer's recent songs again
+            avoid = {normalise(line) for line in [*lines, *EXAMPLE_SONG.splitlines(), *self.recent]}
             form = replace(
                 form,
                 rhyme_with=rhyme_with or form.rhyme_with,
                 rhyme_source=form.rhyme_source or needs_partner,
-                avoid=form.avoid | {normalise(line) for line in [*lines, *EXAMPLE_SONG.splitlines()]},
+                avoid=form.avoid | avoid,
                 penalise=form.penalise | self._repeated_tokens(lines),
+                end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             )
             prompt = self._prompt(request, lines)
             line = self.forms.line(form, prompt, seed=seed * 101 + index)
-            if line is None and form.rhyme_with:  # a wider search that keeps the rhyme
+            if line is None and (form.rhyme_with or form.rhyme_source):  # a wider search that keeps the rhyme
                 line = self.forms.line(form, prompt, seed=seed, variety=0.3, **wide)
+            unrhymed = replace(form, rhyme_with=None, rhyme_source=False)
             if line is None and (form.rhyme_with or form.rhyme_source):
-                line = self.forms.line(replace(form, rhyme_with=None, rhyme_source=False), prompt, seed=seed)
-            if line is None:  # a wider search, then give up on this line (an empty line says so)
-                # no rhyme, and only the exact earlier lines barred (not lines that share their words)
-                plain = replace(form, rhyme_with=None, rhyme_source=False, overlap=1.0, penalise=set())
+                line = self.forms.line(unrhymed, prompt, seed=seed)
+            if line is None:  # a wider, noisier search that may share half its words with an earlier line
+                line = self.forms.line(replace(unrhymed, overlap=0.5), prompt, seed=seed, variety=1.0, **wide)
+            if line is None:  # then only the exact earlier lines barred, or give up (an empty line says so)
+                plain = replace(unrhymed, overlap=1.0, penalise=set())
                 line = self.forms.line(plain, prompt, seed=seed, variety=0.0, **wide)
             line = line or ""
             lines.append(line)
+            self.recent = [*self.recent, line][-RECENT_LINES:]
             last = words_in(line)[-1] if words_in(line) else None
             if letter and last and letter not in ends:
                 ends[letter] = last
