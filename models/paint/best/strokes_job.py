@@ -4,9 +4,13 @@ The stroke renderer plans a painting (models/paint/strokes/); here every stroke'
 and width become tensors, drawn by the soft stand-in (soft_strokes.py) at a working size, and Adam
 moves them so that the picture's VGG16 statistics come closer to the painter's (the Gram and mean/std
 targets saved beside the style, the ones the pixel optimisation in gatys.py uses) while its conv3_1
-features stay close to the input's. The painting is drawn by the real rasteriser from the moved plan:
-crisp strokes with their bristles and relief, never the soft stand-in. The first picture shown is the
-plain stroke render, a few seconds in; previews follow every few steps.
+features stay close to the input's. The losses are computed on the real rasteriser's picture of the
+moved plan and their gradients flow through the stand-in (straight through): the stand-in has no
+bristles, relief or crisp edges, and with the losses on it the optimiser gave it the painter's texture
+and the real strokes overshot (Van Gogh, the cat: the real picture's style loss rose 0.33 -> 0.61 at
+384 px while the stand-in's fell; straight through it falls 0.33 -> 0.09). The painting is drawn by the
+real rasteriser from the moved plan. The first picture shown is the plain stroke render, a few seconds
+in; previews follow every few steps.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from ..strokes import StrokeParams, StrokeStyle
 from ..strokes.plan import StrokePlan
 from ..strokes.raster import rasterize
 from ..strokes.render import plan_for
-from ..vgg import VGGFeatures, gram_matrix, mean_std
+from ..vgg import VGGFeatures
 from .soft_strokes import StrokeChanges, clamp_changes, layers_of, soft_render
 
 WORK_SIDE = 384  # long side of the soft render the losses look at
@@ -54,23 +58,6 @@ def _mirrored(picture: torch.Tensor) -> torch.Tensor:
 def _resized(picture: torch.Tensor, height: int, width: int) -> torch.Tensor:
     size = (height, width)
     return F.interpolate(picture[None], size=size, mode="bilinear", antialias=True, align_corners=False).clamp(0, 1)
-
-
-def corrected_targets(
-    targets: StyleTargets, soft: dict[str, torch.Tensor], real: dict[str, torch.Tensor]
-) -> StyleTargets:
-    """The painter's statistics shifted by the soft stand-in's own bias: what the soft render of the plan
-    has and the real rasteriser's picture of it has not (bristles, relief, crisp edges). Without this the
-    optimiser gave the smooth stand-in the painter's texture with extra contrast and colour, and the real
-    strokes, which have texture of their own, overshot: their style loss rose from 0.33 to 0.61 (Van
-    Gogh, the cat, at 384 px) while the stand-in's fell."""
-    grams, means, stds = {}, {}, {}
-    for layer in STYLE_LAYERS:
-        (soft_mean, soft_std), (real_mean, real_std) = mean_std(soft[layer]), mean_std(real[layer])
-        grams[layer] = targets.grams[layer] + gram_matrix(soft[layer])[0] - gram_matrix(real[layer])[0]
-        means[layer] = targets.means[layer] + soft_mean[0] - real_mean[0]
-        stds[layer] = targets.stds[layer] + soft_std[0] - real_std[0]
-    return StyleTargets(grams, means, stds)
 
 
 def draw(plan: StrokePlan, style: StrokeStyle, size: tuple[int, int], seed: int) -> torch.Tensor:
@@ -112,11 +99,7 @@ def best_strokes_job(
     layers = layers_of(plan)
     changes = StrokeChanges.none(plan.count)
     with torch.no_grad():
-        content = vgg(_mirrored(_resized(source, work_h, work_w)), [CONTENT_LAYER])
-        real = vgg(_mirrored(_resized(plain, work_h, work_w)), STYLE_LAYERS)
-        soft = vgg(_mirrored(soft_render(plan, layers, changes, work_h, work_w)[None]), STYLE_LAYERS)
-    targets = corrected_targets(targets, soft, real)
-    reference = {CONTENT_LAYER: content[CONTENT_LAYER] + soft[CONTENT_LAYER] - real[CONTENT_LAYER]}
+        reference = vgg(_mirrored(_resized(source, work_h, work_w)), [CONTENT_LAYER])
     for tensor in changes.parameters():
         tensor.requires_grad_(True)
     optimiser = torch.optim.Adam(
@@ -125,7 +108,10 @@ def best_strokes_job(
     for step in range(steps):
         check_cancelled(cancel)
         soft = soft_render(plan, layers, changes, work_h, work_w)
-        features = vgg(_mirrored(soft[None]), STYLE_LAYERS)
+        with torch.no_grad():
+            real = draw(changes.applied(plan), style, (work_w, work_h), params.seed)
+        # Straight through: the losses see the real strokes, the gradients come from the stand-in.
+        features = vgg(_mirrored((soft + (real - soft).detach())[None]), STYLE_LAYERS)
         loss = STYLE_WEIGHT * style_loss(features, targets, STYLE_LAYERS) + content_loss(
             features, reference, CONTENT_LAYER
         )
