@@ -116,6 +116,24 @@ def test_replacing_the_picture_is_undoable(qtbot, canvas):
     assert canvas.image.size() == QSize(64, 48) and tuple(canvas.pixels()[0, 0]) == (255, 255, 255)
 
 
+def test_undo_steps_keep_their_pictures_packed_and_give_them_back_exactly(qtbot, canvas):
+    sketch = np.full((512, 768, 3), 255, dtype=np.uint8)
+    sketch[100:300, 200:500] = (40, 90, 160)  # flat colour, as sketches and strokes are
+    noisy = np.random.default_rng(0).integers(0, 256, size=(512, 768, 3), dtype=np.uint8)
+    for picture in (sketch, noisy, sketch):
+        canvas.replace_image(array_to_image(picture))
+    steps = [canvas.undo_stack.command(i) for i in range(canvas.undo_stack.count())]
+    raw = (200 * 100 + 768 * 512) * 4  # the blank canvas before, the sketch after
+    assert steps[0].packed_bytes() < raw / 50
+    for expected in (noisy, sketch):
+        canvas.undo_stack.undo()
+        assert np.array_equal(canvas.pixels(), expected)
+    canvas.undo_stack.undo()
+    assert canvas.image.size() == QSize(200, 100)
+    canvas.undo_stack.redo()
+    assert np.array_equal(canvas.pixels(), sketch)
+
+
 def test_dropping_files_reports_their_paths(qtbot, canvas, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "photo.jpg"))])
