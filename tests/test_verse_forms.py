@@ -73,6 +73,7 @@ def test_a_line_is_dictionary_words_and_does_not_stop_on_a_word_asking_for_more(
     assert forms._finish_word(form, _Beam([1], " night's", 0.0, 0, "night's")) == (1, ["night's"])
     assert not forms._may_end(form, 6, ["the", "wind", "is", "the", "only"], "the wind is the only")
     assert not forms._may_end(form, 6, ["i", "will", "see", "you", "will"], "i will see you will")
+    assert not forms._may_end(form, 6, ["you", "are", "mine", "now", "i'm"], "you are mine now i'm")
     assert not forms._may_end(form, 6, ["i", "will", "see", "tomorrow"], "i will see tomorrow")  # an earlier end
     assert forms._may_end(form, 6, ["i", "will", "see", "today"], "i will see today")
 

@@ -37,7 +37,7 @@ FUNCTION_WORDS = set(
 # words a sung line cannot stop on: it would read as cut off ("The wind is the only", "I will always")
 END_WORDS_TO_AVOID = set(
     "a an the and or of to in on by with my your for at from into than if when but our their its whose "
-    "will would shall should can could must only very every each".split()
+    "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's".split()
 )
 
 
