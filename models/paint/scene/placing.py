@@ -171,7 +171,8 @@ def _figures(d: _Drawing, add) -> None:
     stage, rng, pen = d.stage, d.rng, d.pen
     count = int(rng.integers(1, 4))
     bridge = d.bridge
-    if bridge is not None and rng.random() < 0.6:
+    # On the bridge when it is near enough for them to show (a bridge kept narrow stands far off).
+    if bridge is not None and stage.nearness(bridge[2]) >= 0.18 and rng.random() < 0.6:
         x0, x1, y, arched = bridge
         for k in range(count):
             x = x0 + (x1 - x0) * rng.uniform(0.2, 0.8)
