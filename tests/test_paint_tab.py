@@ -117,10 +117,10 @@ def test_open_an_image_by_drag_and_drop(qtbot, paint, tmp_path):
     mime.setUrls([QUrl.fromLocalFile(str(photo))])
     event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    ended = {}
-    paint.worker.job_finished.connect(lambda handle, value: ended.setdefault("done", True))
+    opened = []  # the opening job's own end: a start-up job (loading styles) may finish first
+    paint.worker.job_finished.connect(lambda handle, value: opened.append(True) if "photo.png" in handle.title else None)
     paint.canvas.dropEvent(event)
-    qtbot.waitUntil(lambda: "done" in ended, timeout=20_000)
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
     assert (paint.canvas.image.width(), paint.canvas.image.height()) == (400, 300)
     assert tuple(paint.canvas.pixels()[150, 200]) == (200, 100, 50)
     paint.canvas.undo_stack.undo()
