@@ -129,6 +129,13 @@ class SoakSession:
             QApplication.processEvents()
             time.sleep(0.005)
 
+    def delete_what_was_let_go(self) -> None:
+        """Delete the objects given up with deleteLater(), as the app's event loop does when control returns to it;
+        processEvents() never does, so without this the soak would count them as a leak."""
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
     def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
         from PySide6.QtWidgets import QApplication
 
@@ -161,6 +168,7 @@ class SoakSession:
             try:
                 action()
                 self.actions[name] += 1
+                self.delete_what_was_let_go()
             except Exception:  # an action that fails is counted and logged; only a crash ends the run
                 logger.exception("soak action %s failed", name)
                 self.failures[name] += 1
