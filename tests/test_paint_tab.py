@@ -362,6 +362,35 @@ def test_a_picked_surprise_is_kept_with_its_own_seed(qtbot, paint):
     assert item.seed == 8 and item.params["seed"] == 8
 
 
+def test_a_new_surprise_lets_the_last_dialog_go_while_its_pick_waits_to_be_painted(qtbot, paint):
+    settle(qtbot, paint)
+    paint.controls.surprise_count.setValue(1)
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    first_dialog = paint.surprise_dialog
+    gone = []
+    first_dialog.destroyed.connect(lambda: gone.append(True))
+    gate = busy_worker(paint.worker)  # the pick's full painting waits behind another job
+    first_dialog.accept()
+    pick_job = first_dialog.pick_job
+    paint.surprise()
+    qtbot.waitUntil(lambda: bool(gone), timeout=10_000)  # let go at once, its pictures with it
+    pick_job.cancel()  # and a pick cancelled afterwards leaves nothing behind (it kept the dialog alive)
+    gate.set()
+    qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=60_000)
+    assert paint.history_list.count() == 0
+
+
+def test_a_pick_painted_after_its_dialog_is_gone_still_reaches_the_history(qtbot, paint):
+    settle(qtbot, paint)
+    paint.controls.surprise_count.setValue(1)
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    gate = busy_worker(paint.worker)
+    paint.surprise_dialog.accept()
+    paint.surprise()  # the first dialog goes while its pick waits
+    gate.set()
+    qtbot.waitUntil(lambda: paint.history_list.count() == 1, timeout=60_000)
+
+
 def test_a_surprise_pick_being_painted_in_full_can_be_cancelled(qtbot, paint):
     settle(qtbot, paint)
     paint.controls.surprise_count.setValue(1)

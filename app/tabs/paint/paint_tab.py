@@ -223,8 +223,7 @@ class PaintTab(ActivityTab):
                                        **self.controls.render_settings()) for index in range(count)]
         self.surprise_dialog = SurpriseDialog(count, self)
         self.surprise_dialog.picked.connect(self.use_painting)
-        self.surprise_dialog.painted_in_full.connect(self._on_pick_painted)
-        return self.surprise_dialog.paint(recipes, self.run_job, paintings_dir())
+        return self.surprise_dialog.paint(recipes, self.run_job, paintings_dir(), self._on_pick_painted)
 
     # For Chat (app.tabs.studio.Painter) ---------------------------------------------------------
 

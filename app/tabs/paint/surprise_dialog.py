@@ -29,7 +29,6 @@ ICON = QSize(240, 160)
 
 class SurpriseDialog(QDialog):
     picked = Signal(object)  # the Painting chosen (painted small)
-    painted_in_full = Signal(object, object)  # the pick, and the same painting at full size
 
     def __init__(self, count: int, parent=None) -> None:
         super().__init__(parent)
@@ -37,7 +36,6 @@ class SurpriseDialog(QDialog):
         self.paintings: list[Painting | None] = [None] * count
         self.jobs: list[JobHandle] = []  # the choices
         self.pick_job: JobHandle | None = None
-        self._pick_painted, self._go_when_painted = False, False
         layout = QVBoxLayout(self)
         self.hint = QLabel(
             "Painting small copies… each appears as soon as it is ready. Pick one (double-click, or select and "
@@ -69,10 +67,12 @@ class SurpriseDialog(QDialog):
         self._update_ok()
         self.resize(820, 560)
 
-    def paint(self, recipes: list[PaintRecipe], run_job: Callable[..., JobHandle], folder: Path) -> JobHandle:
+    def paint(self, recipes: list[PaintRecipe], run_job: Callable[..., JobHandle], folder: Path,
+              on_pick_painted: Callable[[Painting, Painting], None]) -> JobHandle:
         """Open, and paint each recipe small (the full painting's scene) as a job of its own (`run_job`: the
-        tab's), shown here as soon as it is finished; the pick will be kept in `folder`. Returns the last job."""
-        self._run_job, self._folder = run_job, folder
+        tab's), shown here as soon as it is finished; the pick will be kept in `folder` and handed to
+        `on_pick_painted(pick, painting)` (the tab's, so this dialog may go before it is done). Returns the last job."""
+        self._run_job, self._folder, self._on_pick_painted = run_job, folder, on_pick_painted
         for index, recipe in enumerate(recipes):
             self.jobs.append(run_job(f"Painting {index + 1} of {len(recipes)} from scratch",
                                      paint(recipe, None, preview=True), partial(self.add_painting, index)))
@@ -81,29 +81,20 @@ class SurpriseDialog(QDialog):
 
     def _paint_in_full(self, pick: Painting) -> None:
         """The pick painted again at full size and kept (the tab shows the small one meanwhile; the status bar
-        shows the job's progress, and its Cancel stops it): then `painted_in_full(pick, painting)`."""
+        shows the job's progress, and its Cancel stops it): then `on_pick_painted(pick, painting)`."""
         self.pick_job = self._run_job("Painting the pick at full size",
                                       paint_and_keep(pick.recipe, None, self._folder),
-                                      partial(self._on_painted_in_full, pick))
-
-    def _on_painted_in_full(self, pick: Painting, painting: Painting) -> None:
-        self._pick_painted = True
-        self.painted_in_full.emit(pick, painting)
-        if self._go_when_painted:
-            self.deleteLater()
+                                      partial(self._on_pick_painted, pick))
 
     def cancel_jobs(self) -> None:
         for handle in self.jobs:
             handle.cancel()
 
     def close_for_good(self) -> None:
-        """Another Surprise has begun: stop painting the choices and let this dialog and its pictures go, once
-        the pick it is painting in full (if any) is done. Kept, each Surprise held on to ~10 MB (the soak)."""
+        """Another Surprise has begun: stop painting the choices and let this dialog and its pictures go (a pick
+        still being painted in full goes on: its result goes to the tab). Kept, each Surprise held ~10 MB (the soak)."""
         self.cancel_jobs()
-        if self.pick_job is None or self._pick_painted or self.pick_job.cancel_event.is_set():
-            self.deleteLater()
-        else:
-            self._go_when_painted = True
+        self.deleteLater()
 
     def add_painting(self, index: int, painting: Painting) -> None:
         """Show a finished painting in its place."""
