@@ -8,13 +8,18 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from torch.overrides import TorchFunctionMode
+from torch.utils import _pytree as pytree
 
 from models.checkpoint import CheckpointError
+from models.paint.images import pil_to_tensor
 from models.paint.palette import PaletteGMM
 from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
+from models.paint.strokes import brush as brush_module
 from models.paint.strokes import raster as raster_module
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
+from models.paint.strokes.render import plan_for
 from models.paint.style import load_style, save_style
 
 
@@ -59,9 +64,9 @@ def test_memory_is_bounded_by_the_plan_and_the_tile(monkeypatch):
     areas = []
     original = raster_module.KeyMap.empty
 
-    def recording(height, width, widest, device="cpu"):
+    def recording(height, width, device="cpu"):
         areas.append(height * width)
-        return original(height, width, widest, device)
+        return original(height, width, device)
 
     monkeypatch.setattr(raster_module.KeyMap, "empty", staticmethod(recording))
     result = render_strokes(_picture(), _style(), StrokeParams(seed=1, size=(1200, 800), tile=128, plan_side=160))
@@ -70,6 +75,56 @@ def test_memory_is_bounded_by_the_plan_and_the_tile(monkeypatch):
     plan, tiles = areas[0], areas[1:]
     assert plan == 160 * 107  # the plan's own ownership map, at plan_side
     assert len(tiles) == 7 * 10 and max(tiles) <= (128 + 2 * halo) ** 2
+
+
+class _LargestTensor(TorchFunctionMode):
+    """Records the largest storage any torch function or tensor method returns while it is active (bytes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.largest = 0
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        result = func(*args, **(kwargs or {}))
+        for tensor in pytree.tree_leaves(result):
+            if isinstance(tensor, torch.Tensor):
+                self.largest = max(self.largest, tensor.untyped_storage().nbytes())
+        return result
+
+
+def test_a_tile_needs_no_more_memory_for_a_larger_picture_or_wider_brushes():
+    """Drawing a tile holds the tile with its halo and bounded stamping chunks, whatever the picture's size and
+    the brushes': the same plan drawn at 384 and at 1,536 px with brushes four times the painter's (radius 300 px
+    at 1,536) makes no tensor larger than that. (The key map had a margin twice the widest brush around every
+    tile: 13 MB for a 64-px tile here, 1 GB a tile at 16,384 px.)"""
+    style = _style(brush_size=0.05)
+    params = StrokeParams(seed=1, brush_scale=4.0, plan_side=64, tile=64)
+    plan = plan_for(style, pil_to_tensor(_picture()), params, 384, 384)
+    for side in (384, 1536):
+        with _LargestTensor() as recorder:
+            drawn = raster_module.rasterize(plan, style, side, side, 1, tile=64, as_picture=True)
+            for _ in range(2):  # the first tiles, which every wide brush of the corner reaches
+                next(drawn)
+        tile_area = (64 + 2 * raster_module.surface_reach(side / 512, style.softness)) ** 2
+        assert recorder.largest <= 8 * max(brush_module._CANDIDATES_PER_CHUNK, 2 * tile_area), side
+
+
+def test_a_disc_wider_than_a_chunk_is_stamped_as_the_grouped_discs_are(monkeypatch):
+    """A brush so wide that its offsets would overflow a chunk is stamped on its own, over the part of it that
+    meets the map: the same pixels as the grouped stamping gives it when the chunk is big enough."""
+    strokes = brush_module.Strokes(
+        paths=torch.tensor([[[40.3, -250.6], [70.8, 30.2]], [[10.0, 10.0], [90.0, 70.0]]]),
+        first=torch.tensor([0, 0]),
+        last=torch.tensor([1, 1]),
+        radius=torch.tensor([300.0, 6.0]),
+    )
+    wide = brush_module.KeyMap.empty(80, 100)
+    brush_module.stamp(wide, strokes, torch.tensor([0, 1]), origin=(5, 3))
+    monkeypatch.setattr(brush_module, "_CANDIDATES_PER_CHUNK", 1 << 22)
+    grouped = brush_module.KeyMap.empty(80, 100)
+    brush_module.stamp(grouped, strokes, torch.tensor([0, 1]), origin=(5, 3))
+    assert torch.equal(wide.keys, grouped.keys)
+    assert {0, brush_module.MAX_POINTS} <= set(wide.keys.unique().tolist())  # both strokes are in the map
 
 
 def test_colour_mapping_keeps_hue_order_and_lightness_order():

@@ -120,24 +120,21 @@ def taper(along: torch.Tensor) -> torch.Tensor:
 class KeyMap:
     """The ownership map being painted: flat int64 keys, -1 where no stroke has been.
 
-    It has a margin on every side twice as wide as the widest brush, so that a disc centred up to a
-    radius outside the picture still lands inside the map and stamping needs no bounds checks."""
+    It holds the picture's (or the tile's) own pixels and nothing more: stamping drops what falls
+    outside, so the map does not grow with the brushes (a margin as wide as the widest brush made a
+    16,384-px painting's tiles 11,000 px across, 1 GB each, at four times the painter's brush size)."""
 
     keys: torch.Tensor
     height: int
     width: int
-    margin: int
 
     @classmethod
-    def empty(cls, height: int, width: int, widest_radius: float, device: torch.device | str = "cpu") -> KeyMap:
-        margin = 2 * int(math.ceil(widest_radius)) + 3
-        keys = torch.full(((height + 2 * margin) * (width + 2 * margin),), -1, dtype=torch.long, device=device)
-        return cls(keys, height, width, margin)
+    def empty(cls, height: int, width: int, device: torch.device | str = "cpu") -> KeyMap:
+        return cls(torch.full((height * width,), -1, dtype=torch.long, device=device), height, width)
 
     def inner(self) -> torch.Tensor:
-        """The (H, W) keys of the picture itself."""
-        padded = self.keys.view(self.height + 2 * self.margin, self.width + 2 * self.margin)
-        return padded[self.margin : self.margin + self.height, self.margin : self.margin + self.width]
+        """The (H, W) keys."""
+        return self.keys.view(self.height, self.width)
 
 
 def _discs_along(strokes: Strokes) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -168,7 +165,7 @@ def _discs_along(strokes: Strokes) -> tuple[torch.Tensor, torch.Tensor, torch.Te
 def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[int, int] = (0, 0)) -> None:
     """Stamp strokes into the key map in place: stroke i gets key ids[i] * MAX_POINTS + segment.
 
-    The map covers the pixels from `origin` (x, y) on; discs that cannot reach it are skipped."""
+    The map covers the pixels from `origin` (x, y) on; what falls outside it is dropped."""
     if strokes.count == 0:
         return
     centres, radii, stroke_id, segment = _discs_along(strokes)
@@ -179,10 +176,9 @@ def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[in
         centres, radii, stroke_id, segment = centres[reaches], radii[reaches], stroke_id[reaches], segment[reaches]
     if centres.shape[0] == 0:
         return
-    stride = key_map.width + 2 * key_map.margin
     rounded = torch.round(centres)
-    # Each disc: its centre's pixel in the padded map, and how far its true centre lies from that pixel.
-    base = ((rounded[:, 1] + key_map.margin) * stride + rounded[:, 0] + key_map.margin).long()
+    # Each disc: its centre's pixel, and how far its true centre lies from that pixel.
+    pixel = rounded.long()
     offset = rounded - centres
     key = ids[stroke_id] * MAX_POINTS + segment
     # Discs are stamped in groups of similar size (half a pixel apart), each with the offsets its largest
@@ -192,20 +188,46 @@ def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[in
     for halves in torch.unique(bucket).tolist():
         members = (bucket == halves).nonzero().flatten()
         reach = halves / 2 + 0.71
+        if (2 * math.floor(reach) + 1) ** 2 > _CANDIDATES_PER_CHUNK:
+            # A disc wider than a whole chunk: each on its own, only where it meets the map.
+            for disc in members.tolist():
+                _stamp_wide_disc(key_map, pixel[disc], offset[disc], radii[disc], key[disc], math.floor(reach))
+            continue
         span = torch.arange(-math.floor(reach), math.floor(reach) + 1, device=centres.device, dtype=torch.float32)
         oy, ox = (o.flatten() for o in torch.meshgrid(span, span, indexing="ij"))
         within = ox * ox + oy * oy <= reach * reach
         ox, oy = ox[within][None], oy[within][None]
-        offset_flat = (oy * stride + ox).long()
         chunk = max(1, _CANDIDATES_PER_CHUNK // ox.shape[1])
         for start in range(0, members.numel(), chunk):
             part = members[start : start + chunk]
             rx, ry = offset[part, 0:1] + ox, offset[part, 1:2] + oy
             limit = (radii[part] * radii[part])[:, None]
-            inside = rx * rx + ry * ry <= limit
-            flat = (base[part, None] + offset_flat)[inside]
+            x, y = pixel[part, 0:1] + ox.long(), pixel[part, 1:2] + oy.long()
+            inside = (rx * rx + ry * ry <= limit) & (x >= 0) & (x < key_map.width) & (y >= 0) & (y < key_map.height)
+            flat = (y * key_map.width + x)[inside]
             values = key[part, None].expand_as(inside)[inside]
             key_map.keys.scatter_reduce_(0, flat, values, reduce="amax")
+
+
+def _stamp_wide_disc(
+    key_map: KeyMap, pixel: torch.Tensor, offset: torch.Tensor, radius: torch.Tensor, key: torch.Tensor, reach: int
+) -> None:
+    """One disc whose offsets alone would overflow a chunk: the same test as the grouped discs get, over the
+    part of its square that lies in the map, a band of rows at a time (bounded memory at any brush size)."""
+    cx, cy = int(pixel[0]), int(pixel[1])
+    x0, x1 = max(-reach, -cx), min(reach, key_map.width - 1 - cx)
+    y0, y1 = max(-reach, -cy), min(reach, key_map.height - 1 - cy)
+    if x0 > x1 or y0 > y1:
+        return
+    ox = torch.arange(x0, x1 + 1, dtype=torch.float32, device=offset.device)
+    limit = radius * radius
+    rows = max(1, _CANDIDATES_PER_CHUNK // ox.numel())
+    for top in range(y0, y1 + 1, rows):
+        oy = torch.arange(top, min(top + rows, y1 + 1), dtype=torch.float32, device=offset.device)
+        rx, ry = offset[0] + ox[None, :], offset[1] + oy[:, None]
+        inside = rx * rx + ry * ry <= limit
+        flat = ((cy + oy.long())[:, None] * key_map.width + (cx + ox.long())[None, :])[inside]
+        key_map.keys.scatter_reduce_(0, flat, key.expand(flat.shape), reduce="amax")
 
 
 @dataclass

@@ -121,7 +121,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     layers = LAYERS + (1 if controls.detail > 0.75 else 0) - (1 if controls.detail < 0.25 else 0)
     threshold = style.threshold * coarseness
     widest = max(1.2, style.brush_size * long_side * controls.brush_scale)
-    key_map = KeyMap.empty(height, width, widest)
+    key_map = KeyMap.empty(height, width)
     batches: list[tuple[Strokes, torch.Tensor]] = []
     canvas, base = None, blur(mapped, 0.5 * widest)
     previous_radius = widest
