@@ -6,6 +6,9 @@ Fluency: the median per-line perplexity under the chat model (SmolLM2-135M, exac
 line read after the same neutral context, against plain English verse lines (held-out lines of the shipped
 corpus); the goal is a ratio <= 1.3. Form: syllable fit (dictionary count == notes), rhyme where asked (by the
 dictionary), titles on the subject asked (a subject word or a near word), novelty (not a corpus line).
+Variety and topic of the lyrics: the share of lines naming the song's topic (a topic word or a near word),
+and the share of word pairs with a content word ("my arms", "the only") said already earlier in the run
+(the three songs in order, as one session would write them): the 135M model's stock phrases.
 Writers compared: the sentence VAE that shipped before (issue #17's "before"), the chat model sampled with
 no constraints, the constrained writer (what ships), and the line VAE (frozen chat model as decoder).
 """
@@ -131,11 +134,12 @@ def main() -> int:
             for m, topic in zip(tunes, TOPICS, strict=True)
             for line in writer.lyrics_for_phrases(phrase_note_counts(m), theme=topic, seed=1)
         ]
-        titles = [t for subject, _ in SUBJECTS for t in writer.titles(subject, n=5, seed=1)]
+        titles_per_subject = [writer.titles(subject, n=5, seed=1) for subject, _ in SUBJECTS]
+        titles = [t for group in titles_per_subject for t in group]
         results["before_sentence_vae"] = {
             "lyrics": summary(scorer, lyric_lines, reference, corpus, time.perf_counter() - start),
             "titles": summary(scorer, titles, reference, corpus, 0.0),
-            "titles_on_subject": on_subject(titles, [s for s, _ in SUBJECTS], 5),
+            "titles_on_subject": on_subject(titles_per_subject, [s for s, _ in SUBJECTS]),
         }
         log(results["before_sentence_vae"])
 
@@ -157,10 +161,11 @@ def main() -> int:
 
         songs = SongWriter(chat)
         start = time.perf_counter()
-        lyric_lines, fit, rhymed, pairs = [], 0, 0, 0
+        lyric_lines, fit, rhymed, pairs, on_topic = [], 0, 0, 0, 0
         for forms, topic in zip(forms_per_tune, TOPICS, strict=True):
             lines = songs.lyrics(forms, topic, "AABB", seed=1)
             lyric_lines += [line.text for line in lines]
+            on_topic += sum(bool(set(words_in(line.text)) & subject_words(topic)) for line in lines)
             fit += sum(
                 words.line_syllables(line.text) == form.syllables for line, form in zip(lines, forms, strict=True)
             )
@@ -174,6 +179,9 @@ def main() -> int:
             "lyrics": summary(scorer, lyric_lines, reference, corpus, lyric_time),
             "syllable_fit": round(fit / sum(len(f) for f in forms_per_tune), 3),
             "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
+            "rhymed_pairs": f"{rhymed} of {pairs}",
+            "lines_on_topic": round(on_topic / max(len(lyric_lines), 1), 3),
+            "word_pairs_said_before": said_before(lyric_lines),
         }
         log(results["constrained_chat_model"])
         if "titles" in skip:  # lyrics only (a quicker run)
@@ -187,7 +195,8 @@ def main() -> int:
         haiku_time = time.perf_counter() - start
         titles_writer = TitleWriter(chat, words)
         start = time.perf_counter()
-        titles = [t for subject, style in SUBJECTS for t in titles_writer.titles(subject, style=style, n=5, seed=1)]
+        titles_per_subject = [titles_writer.titles(subject, style=style, n=5, seed=1) for subject, style in SUBJECTS]
+        titles = [t for group in titles_per_subject for t in group]
         results["constrained_chat_model"] |= {
             "haiku": {
                 "poems": haiku,
@@ -195,7 +204,8 @@ def main() -> int:
                 "seconds_per_line": round(haiku_time / 6, 2),
             },
             "titles": summary(scorer, titles, reference, corpus, time.perf_counter() - start),
-            "titles_on_subject": on_subject(titles, [s for s, _ in SUBJECTS], 5),
+            "titles_on_subject": on_subject(titles_per_subject, [s for s, _ in SUBJECTS]),
+            "titles_written": f"{len(titles)} of {5 * len(SUBJECTS)}",
         }
         log(results["constrained_chat_model"])
 
@@ -219,12 +229,29 @@ def write(path: Path, results: dict) -> None:
     print(json.dumps(results, indent=2, ensure_ascii=False))
 
 
-def on_subject(titles: list[str], subjects: list[str], per_subject: int) -> float:
-    hits = 0
-    for index, title in enumerate(titles):
-        subject = subjects[min(index // per_subject, len(subjects) - 1)]
-        hits += bool(set(words_in(title)) & subject_words(subject))
-    return round(hits / max(len(titles), 1), 3)
+def on_subject(titles_per_subject: list[list[str]], subjects: list[str]) -> float:
+    """The share of titles naming their own subject (each subject's titles judged against it, however many
+    the writer gave)."""
+    hits = sum(
+        bool(set(words_in(title)) & subject_words(subject))
+        for titles, subject in zip(titles_per_subject, subjects, strict=True)
+        for title in titles
+    )
+    return round(hits / max(sum(len(t) for t in titles_per_subject), 1), 3)
+
+
+def said_before(lines: list[str]) -> float:
+    """The share of the lines' word pairs with a content word that an earlier line had said."""
+    from models.verse.constrained import word_pairs
+
+    seen: set[tuple[str, str]] = set()
+    repeated = total = 0
+    for line in lines:
+        pairs = word_pairs([line])
+        total += len(pairs)
+        repeated += len(pairs & seen)
+        seen |= pairs
+    return round(repeated / max(total, 1), 3)
 
 
 def run(job):

@@ -207,3 +207,67 @@ def test_server_lines_are_checked_and_the_form_enforced(words):
     assert lines[:2] == ["The sea is wide and free", "I sail away with thee"]
     assert "rhymes with 'free'" in server.asked[1]
     assert from_server == 2 and lines[2] == "fallback line" and len(built_in) == 1  # the server ran dry
+
+
+def test_each_stanza_has_its_own_rhymes(words):
+    """AABB over six lines rhymes AABB CC: the fifth line starts a new rhyme, it does not have to rhyme
+    with the first (which left the 135M model four lines on one sound and no rhyme at all for the last)."""
+    from models.assistant.server_verse import server_lines
+
+    song = [
+        "The sea is wide and free",
+        "I sail away with thee",
+        "The wind is cold tonight",
+        "The stars are burning bright",
+        "I walk along the shore",
+        "I hear the ocean roar",
+    ]
+    server = FakeServer(list(song))
+    lines, from_server = server_lines(server, "Write a song.", [LineForm()] * 6, "AABB", None, words, tries=1)
+    assert lines == song and from_server == 6
+    assert "rhymes" not in server.asked[4] and "rhymes with 'shore'" in server.asked[5]
+
+
+def test_a_word_pair_said_before_costs_the_line_unless_it_is_on_the_topic():
+    from models.verse.constrained import FormWriter, word_pairs
+
+    stale = word_pairs(["I hold you in my arms", "The sea is the only thing I know"])
+    assert {("my", "arms"), ("the", "only"), ("i", "know"), ("the", "sea")} <= stale
+    assert ("in", "my") not in stale  # function words only: every line says them
+    form = LineForm(stale=stale, topic={"sea"})
+    assert FormWriter._stale_cost(form, None, ["still", "in", "my", "arms"]) > 0
+    assert FormWriter._stale_cost(form, None, ["down", "to", "the", "sea"]) == 0  # the topic may come back
+    assert FormWriter._stale_cost(form, None, ["my", "heart"]) == 0
+
+
+def test_a_pairs_first_line_is_chosen_with_its_partner(monkeypatch, words):
+    """When no plain line rhymes with the best first line ("strand"), the next best first line whose partner
+    does rhyme is taken, before a rare rhyme is forced in or the pair is left unrhymed (scripted writer)."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    class ScriptedForms:
+        def __init__(self, model, words, beams):
+            self.beams = beams
+
+        def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+            if form.rhyme_source:
+                return [("I walk along the strand", -1.0), ("I walk along the shore", -1.2)]
+            line = self.line(form, prompt)
+            return [(line, -1.0)] if line else []
+
+        def line(self, form, prompt, seed=0, variety=0.6, **search):
+            if form.rhyme_source:
+                return self.ranked(form, prompt)[0][0]
+            if form.rhyme_with:
+                return "I hear the ocean roar" if form.rhyme_with == "shore" else None
+            return "A line that does not rhyme"
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", ScriptedForms)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    assert writer.write("Write a song.", [LineForm(), LineForm()], "AA") == [
+        "I walk along the shore",
+        "I hear the ocean roar",
+    ]

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from models.jobs import run_job
 from models.text.sampling import SamplingSettings
-from models.verse.constrained import LineForm, tidy
+from models.verse.constrained import LineForm, rhyme_group, tidy
 from models.verse.pronounce import Pronouncing, words_in
 
 
@@ -50,9 +50,9 @@ def server_lines(
     ends: dict[str, str] = {}
     from_server = 0
     for index, form in enumerate(forms):
-        letter = scheme[index % len(scheme)] if scheme else None
-        if letter and letter in ends:
-            form = replace(form, rhyme_with=ends[letter])
+        group = rhyme_group(scheme, index)
+        if group and group in ends:
+            form = replace(form, rhyme_with=ends[group])
         ask = f"{request}\nThe song so far:\n" + "\n".join(lines) if lines else request
         ask += f"\nWrite the next line only: exactly {form.syllables} syllables"
         ask += f", ending on a word that rhymes with '{form.rhyme_with}'." if form.rhyme_with else "."
@@ -69,6 +69,6 @@ def server_lines(
             line = fallback(form, lines)
         lines.append(line)
         found = words_in(line)
-        if letter and found and letter not in ends:
-            ends[letter] = found[-1]
+        if group and found and group not in ends:
+            ends[group] = found[-1]
     return lines, from_server

@@ -75,7 +75,9 @@ def verse_writer():
     return _cache["vae"]
 
 
-def write_lines(request: str, forms, scheme: str | None, seed: int, server_url: str | None = None) -> tuple[list, str]:
+def write_lines(
+    request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None
+) -> tuple[list, str]:
     """Lines in the given forms, and a note for the answer. With a server address the server writes
     and the dictionary checks each line; a line that breaks its form is written by the built-in writer."""
     writer = song_writer()
@@ -88,7 +90,7 @@ def write_lines(request: str, forms, scheme: str | None, seed: int, server_url: 
             backend.detect()
 
             def fallback(form, previous):
-                return (writer.write(request, [form], None, seed, previous=previous) or [""])[0]
+                return (writer.write(request, [form], None, seed, previous=previous, topic=topic) or [""])[0]
 
             lines, kept = server_lines(backend, request, forms, scheme, fallback, writer.words, seed=seed)
             return (
@@ -96,8 +98,8 @@ def write_lines(request: str, forms, scheme: str | None, seed: int, server_url: 
                 f"({kept} of {len(lines)} lines from the server as written; the others broke the form and were rewritten here.)",
             )
         except ServerUnavailable as error:
-            return writer.write(request, forms, scheme, seed), f"({error} The built-in model wrote these.)"
-    return writer.write(request, forms, scheme, seed), ""
+            return writer.write(request, forms, scheme, seed, topic=topic), f"({error} The built-in model wrote these.)"
+    return writer.write(request, forms, scheme, seed, topic=topic), ""
 
 
 def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int, server_url: str | None = None):
@@ -106,7 +108,7 @@ def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int, server_
 
     forms = phrase_forms(melody) if melody is not None else [LineForm(syllables=n) for n in (8, 6, 8, 6)]
     topic = theme or (topic_for_mode(melody.mode) if melody is not None else "a long journey home")
-    texts, note = write_lines(f"Write a song about {topic}.", forms, scheme, seed, server_url)
+    texts, note = write_lines(f"Write a song about {topic}.", forms, scheme, seed, server_url, topic)
     words = song_writer().words
     return [LyricLine(text, syllable_pieces(text, words)) for text in texts], topic, note
 
@@ -126,16 +128,17 @@ def titles_for(subject: str, style: str | None, colours: list[str], topic: str |
 
 def poem(theme: str, scheme: str, lines: int, syllables: int, seed: int, server_url: str | None = None):
     forms = [LineForm(syllables=syllables) for _ in range(lines)]
-    return write_lines(f"Write a short poem about {theme}.", forms, scheme, seed, server_url)
+    return write_lines(f"Write a short poem about {theme}.", forms, scheme, seed, server_url, theme)
 
 
 def haiku(theme: str, seed: int, server_url: str | None = None):
     forms = [LineForm(syllables=5), LineForm(syllables=7), LineForm(syllables=5)]
-    return write_lines(f"Write a haiku about {theme}.", forms, None, seed, server_url)
+    return write_lines(f"Write a haiku about {theme}.", forms, None, seed, server_url, theme)
 
 
 def lines_about(theme: str, n: int, seed: int) -> list[str]:
     """`n` lines of 6 to 10 syllables about the theme, unrhymed, each after the ones before."""
     generator = torch.Generator().manual_seed(seed)
     counts = torch.randint(6, 11, (n,), generator=generator).tolist()
-    return song_writer().write(f"Write a few lines about {theme}.", [LineForm(syllables=c) for c in counts], None, seed)
+    forms = [LineForm(syllables=c) for c in counts]
+    return song_writer().write(f"Write a few lines about {theme}.", forms, None, seed, topic=theme)

@@ -30,14 +30,20 @@ _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
 _PUNCTUATION = re.compile(r"^[,.!?;]$")
 RHYME_FLOOR = -9.0  # a rhyming word less likely than this (log-probability) is not forced in
 REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
+TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
+STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
+TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
 FUNCTION_WORDS = set(
     "the a an and or but of to in on at by for with from is are was be i you he she it we they my your his her "
     "our their me that this as so all no not oh".split()
 )
+# in the dictionary, but salad in a line ("I'll hold you in my arms, I's")
+NOT_WORDS = {"i's", "you's", "me's", "we's"}
 # words a sung line cannot stop on: it would read as cut off ("The wind is the only", "I will always")
 END_WORDS_TO_AVOID = set(
     "a an the and or of to in on by with my your for at from into than if when but our their its whose "
-    "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's".split()
+    "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's "
+    "we they he she you'll we'll".split()
 )
 
 
@@ -53,6 +59,26 @@ class LineForm:
     penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
     overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
     end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
+    topic: set[str] = field(default_factory=set)  # words on the topic: favoured, and never stale
+    stale: set[tuple[str, str]] = field(default_factory=set)  # word pairs said already (see `word_pairs`)
+
+
+def word_pairs(lines) -> set[tuple[str, str]]:
+    """The word pairs of these lines that carry a content word ("my arms", "the only", "i know"): said
+    again in a song, they are what makes it sound like the last one."""
+    pairs = set()
+    for line in lines:
+        found = words_in(line)
+        pairs |= {p for p in zip(found, found[1:], strict=False) if not set(p) <= FUNCTION_WORDS}
+    return pairs
+
+
+def rhyme_group(scheme: str | None, index: int) -> str | None:
+    """The rhyme a line belongs to: its letter in the scheme, new in each stanza (AABB over eight lines
+    rhymes AABB CCDD, not four lines on one sound)."""
+    if not scheme:
+        return None
+    return f"{index // len(scheme)}{scheme[index % len(scheme)]}"
 
 
 @dataclass
@@ -120,9 +146,9 @@ class FormWriter:
         if not beam.partial:
             return beam.done_syllables, beam.words
         word = beam.partial.lower()
-        if word in beam.words and word not in FUNCTION_WORDS:  # "tail tail tail"
+        if word in beam.words and (word not in FUNCTION_WORDS or beam.words.count(word) >= 2):  # "tail tail tail"
             return None
-        if not self.words.knows(word):  # a made-up word ("Remnall", "you's"): the dictionary's 125,000 only
+        if not self.words.knows(word) or word in NOT_WORDS:  # made up ("Remnall"): the dictionary's 125,000 only
             return None
         count = self.words.syllables(word)
         if form.syllables is not None and beam.done_syllables + count > form.syllables:
@@ -130,6 +156,15 @@ class FormWriter:
         if form.syllables is not None and not self._word_fits(form, word, beam.done_syllables):
             return None
         return beam.done_syllables + count, beam.words + [word]
+
+    @staticmethod
+    def _stale_cost(form: LineForm, beam: _Beam | None, words: list[str]) -> float:
+        """What the word just finished costs if it makes a word pair said before (none off the topic's).
+        `beam` None: the last word was just added; else only when the beam had a word to finish."""
+        if len(words) < 2 or (beam is not None and not beam.partial):
+            return 0.0
+        pair = (words[-2], words[-1])
+        return STALE_PENALTY if pair in form.stale and not set(pair) & form.topic else 0.0
 
     def _may_end(self, form: LineForm, syllables: int, words: list[str], text: str) -> bool:
         if not words or not (form.words[0] <= len(words) <= form.words[1]):
@@ -165,6 +200,7 @@ class FormWriter:
             finished = self._finish_word(form, beam)
             if finished is None or not self._may_end(form, *finished, beam.text):
                 return None
+            score -= self._stale_cost(form, beam, finished[1])
             return "done", _Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
         if _NEW_WORD.match(piece) or (not beam.text and _WORD_PIECE.match(piece)):
             finished = self._finish_word(form, beam)
@@ -172,6 +208,7 @@ class FormWriter:
                 return None
             if form.syllables is not None and finished[0] >= form.syllables:
                 return None
+            score -= self._stale_cost(form, beam, finished[1])
             return "open", _Beam(
                 beam.tokens + [token], beam.text + piece, score, finished[0], piece.strip(), finished[1]
             )
@@ -186,8 +223,19 @@ class FormWriter:
             finished = self._finish_word(form, beam)
             if finished is None:
                 return None
+            score -= self._stale_cost(form, beam, finished[1])
             return "open", _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
         return None
+
+    def _word_tokens(self, words: set[str]) -> set[int]:
+        """The tokens that say these words whole, as they start a word (" sea", " Sea", "Sea")."""
+        out = set()
+        for word in words:
+            for variant in (" " + word, " " + word.capitalize(), word.capitalize()):
+                ids = self.tokenizer.encode(variant, allow_control=False)
+                if len(ids) == 1:
+                    out.add(ids[0])
+        return out
 
     def _rhymes_of(self, word: str) -> list[tuple[str, int, int]]:
         """Common words (one token each) that rhyme with `word`: (word, token, syllables)."""
@@ -202,7 +250,9 @@ class FormWriter:
             self._rhyme_cache[word] = found
         return self._rhyme_cache[word]
 
-    def _rhyme_endings(self, form: LineForm, beam: _Beam, logprobs: torch.Tensor) -> list[_Beam]:
+    def _rhyme_endings(
+        self, form: LineForm, beam: _Beam, logprobs: torch.Tensor, floor: float = RHYME_FLOOR
+    ) -> list[_Beam]:
         """Finish the beam at once on a rhyming word that fills the line exactly (one token words)."""
         if not form.rhyme_with or form.syllables is None or not beam.text:
             return []
@@ -214,12 +264,13 @@ class FormWriter:
             return []
         out = []
         for word, token, count in self._rhymes_of(form.rhyme_with):
-            if count != left or logprobs[token] < RHYME_FLOOR or not self._word_fits(form, word, finished[0]):
+            if count != left or logprobs[token] < floor or not self._word_fits(form, word, finished[0]):
                 continue
             words = finished[1] + [word]
             text = beam.text + " " + word
             if self._may_end(form, form.syllables, words, text):
-                score = beam.score + float(logprobs[token])
+                stale = self._stale_cost(form, beam, finished[1]) + self._stale_cost(form, None, words)
+                score = beam.score + float(logprobs[token]) - stale
                 out.append(_Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True))
         return sorted(out, key=lambda b: -b.score)[:2]
 
@@ -260,19 +311,24 @@ class FormWriter:
         noise: float = 0.0,
         beams: int | None = None,
         expand: int | None = None,
+        rhyme_floor: float = RHYME_FLOOR,
     ) -> list[_Beam]:
-        """Finished lines that keep the form, with their log-probabilities under the model. All open beams
-        take each step together, as one batch, after the prompt's keys and values (read once, shared)."""
+        """Finished lines that keep the form, with their log-probabilities under the model (plus the topic's
+        bonus, less the stale pairs' cost). All open beams take each step together, as one batch, after the
+        prompt's keys and values (read once, shared). A lower `rhyme_floor` forces rarer rhymes in."""
         beams, expand = beams or self.beams, expand or self.expand
         state = self.lm.rows(self._prompt_state(prompt))
         logits = self.lm.step(state, torch.tensor([prompt[-1]]))
         open_beams = [_Beam([], "", 0.0)]
         finished: list[_Beam] = []
         penalty = torch.tensor(sorted(form.penalise), dtype=torch.long)
+        favour = torch.tensor(sorted(self._word_tokens(form.topic)), dtype=torch.long)
         for _ in range(max_tokens):
             logprobs = torch.log_softmax(logits.float(), dim=-1)
             if penalty.numel():
                 logprobs[:, penalty] -= REPEAT_PENALTY
+            if favour.numel():
+                logprobs[:, favour] += TOPIC_BONUS
             top = self._choices(logprobs, expand, noise, generator).tolist()
             grown: list[tuple[int, _Beam]] = []
             for row, beam in enumerate(open_beams):
@@ -281,7 +337,7 @@ class FormWriter:
                 if beam.must_end:
                     choices = [self.newline]
                 else:
-                    grown += [(row, child) for child in self._rhyme_endings(form, beam, logprobs[row])]
+                    grown += [(row, child) for child in self._rhyme_endings(form, beam, logprobs[row], rhyme_floor)]
                     choices = top[row]
                 row_logprobs = logprobs[row]
                 for token in choices:
@@ -322,8 +378,14 @@ class FormWriter:
         found = self.candidates(form, prompt, generator=generator, noise=variety, **search)
         if not found:  # a plainer search before giving up
             found = self.candidates(form, prompt, generator=generator, noise=0.0, **search)
-        # mean log-probability per token: the line's fluency, whatever its length in tokens
-        out = sorted(((tidy(b.text), b.score / len(b.tokens)) for b in found), key=lambda item: -item[1])
+        # mean log-probability per token: the line's fluency, whatever its length in tokens; and on its topic
+        out = sorted(
+            (
+                (tidy(b.text), b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)))
+                for b in found
+            ),
+            key=lambda item: -item[1],
+        )
         return [(text, score) for text, score in out if text]
 
 

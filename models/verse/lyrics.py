@@ -17,9 +17,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from models.text.chat import format_chat
-from models.verse.constrained import FormWriter, LineForm, normalise
+from models.verse.constrained import FormWriter, LineForm, normalise, rhyme_group, word_pairs
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
+from models.verse.titles import subject_words
 
 SYSTEM = "You are a songwriter. You write short, plain, singable lines that make sense."
 # A worked example (written for Atelier) shows the model the register: plain words, one line per row.
@@ -30,6 +31,8 @@ EXAMPLE_SONG = (
 )
 FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "you", "my", "it", "we", "be", "with"}
 RECENT_LINES = 48
+WIDE_RHYME_FLOOR = -12.0
+PAIR_TRIES = 3  # first lines (different last words) tried before the partner's wider search forces a rhyme in  # the wider search's rhyming words may be rarer (log-probability) than the first's
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
@@ -101,10 +104,11 @@ class SongWriter:
         scheme: str | None = None,
         seed: int = 0,
         previous: Sequence[str] = (),
+        topic: str | None = None,
     ) -> list[str]:
         """One line per form, each in the context of those before it (`previous` lines first, not returned);
-        `scheme` like "AABB" or "ABAB"."""
-        return list(self.each_line(request, forms, scheme, seed, previous))
+        `scheme` like "AABB" or "ABAB" (each stanza its own rhymes); `topic` ("the sea") favours its words."""
+        return list(self.each_line(request, forms, scheme, seed, previous, topic))
 
     def each_line(
         self,
@@ -113,47 +117,84 @@ class SongWriter:
         scheme: str | None = None,
         seed: int = 0,
         previous: Sequence[str] = (),
+        topic: str | None = None,
     ) -> Iterator[str]:
-        """`write`'s lines one at a time, as each is written: a caller shows them and may stop between lines."""
+        """`write`'s lines one at a time, as each is written: a caller shows them and may stop between lines
+        (a rhymed pair's two lines come together when its first line was chosen with its partner)."""
         lines: list[str] = list(previous)
         all_forms: list[LineForm | None] = [*([None] * len(lines)), *forms]
+        groups = [rhyme_group(scheme, index) for index in range(len(all_forms))]
         ends: dict[str, str] = {}
-        wide = {"beams": 2 * self.forms.beams, "expand": 64}
-        for index, form in enumerate(all_forms):
-            if form is None:
-                continue
-            letter = scheme[index % len(scheme)] if scheme else None
-            rhyme_with = ends.get(letter) if letter else None
-            needs_partner = bool(scheme and letter and rhyme_with is None and scheme.count(letter) > 1)
-            # not an earlier line of this song, of the worked example or of the writer's recent songs again
-            avoid = {normalise(line) for line in [*lines, *EXAMPLE_SONG.splitlines(), *self.recent]}
-            form = replace(
-                form,
-                rhyme_with=rhyme_with or form.rhyme_with,
-                rhyme_source=form.rhyme_source or needs_partner,
-                avoid=form.avoid | avoid,
-                penalise=form.penalise | self._repeated_tokens(lines),
-                end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
-            )
+        on_topic = subject_words(topic) if topic else set()
+        index = len(lines)
+        while index < len(all_forms):
+            group = groups[index]
+            rhyme_with = ends.get(group) if group else None
+            needs_partner = bool(group and rhyme_with is None and group in groups[index + 1 :])
+            form = self._form(all_forms[index], lines, rhyme_with, needs_partner, on_topic)
             prompt = self._prompt(request, lines)
-            line = self.forms.line(form, prompt, seed=seed * 101 + index)
-            if line is None and (form.rhyme_with or form.rhyme_source):  # a wider search that keeps the rhyme
-                line = self.forms.line(form, prompt, seed=seed, variety=0.3, **wide)
-            unrhymed = replace(form, rhyme_with=None, rhyme_source=False)
-            if line is None and (form.rhyme_with or form.rhyme_source):
-                line = self.forms.line(unrhymed, prompt, seed=seed)
-            if line is None:  # a wider, noisier search that may share half its words with an earlier line
-                line = self.forms.line(replace(unrhymed, overlap=0.5), prompt, seed=seed, variety=1.0, **wide)
-            if line is None:  # then only the exact earlier lines barred, or give up (an empty line says so)
-                plain = replace(unrhymed, overlap=1.0, penalise=set())
-                line = self.forms.line(plain, prompt, seed=seed, variety=0.0, **wide)
-            line = line or ""
-            lines.append(line)
-            self.recent = [*self.recent, line][-RECENT_LINES:]
-            last = words_in(line)[-1] if words_in(line) else None
-            if letter and last and letter not in ends:
-                ends[letter] = last
-            yield line
+            written = None
+            if needs_partner and groups[index + 1] == group:  # AABB: the partner is the next line
+                written = self._pair(request, form, all_forms[index + 1], lines, on_topic, seed, index)
+            for line in written or [self._search(form, prompt, seed, index)]:
+                lines.append(line)
+                self.recent = [*self.recent, line][-RECENT_LINES:]
+                found, its_group = words_in(line), groups[index]
+                if its_group and found and its_group not in ends:
+                    ends[its_group] = found[-1]
+                index += 1
+                yield line
+
+    def _form(self, form, lines: list[str], rhyme_with: str | None, needs_partner: bool, topic: set[str]):
+        """The line's form in the song so far: its rhyme, and not an earlier line of this song, of the worked
+        example or of the writer's recent songs again, and better not their word pairs ("in my arms")."""
+        said = [*lines, *EXAMPLE_SONG.splitlines(), *self.recent]
+        return replace(
+            form,
+            rhyme_with=rhyme_with or form.rhyme_with,
+            rhyme_source=form.rhyme_source or needs_partner,
+            avoid=form.avoid | {normalise(line) for line in said},
+            penalise=form.penalise | self._repeated_tokens(lines),
+            end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
+            topic=form.topic | topic,
+            stale=form.stale | word_pairs(said),
+        )
+
+    def _pair(self, request: str, form, partner, lines: list[str], topic: set[str], seed: int, index: int):
+        """A rhymed pair's first line chosen with its partner: of the first line's best candidates (different
+        last words), the first whose partner rhymes in a plain search. Both lines; or the best first line alone
+        (its partner then takes the wider searches); None when the first line needs them too."""
+        ranked = self.forms.ranked(form, self._prompt(request, lines), seed=seed * 101 + index)
+        tried: list[str] = []
+        for text, _ in ranked:
+            last = words_in(text)[-1]
+            if last in tried:
+                continue
+            tried.append(last)
+            with_first = [*lines, text]
+            second_form = self._form(partner, with_first, last, False, topic)
+            second = self.forms.line(second_form, self._prompt(request, with_first), seed=seed * 101 + index + 1)
+            if second is not None:
+                return [text, second]
+            if len(tried) == PAIR_TRIES:
+                break
+        return [ranked[0][0]] if ranked else None
+
+    def _search(self, form, prompt: list[int], seed: int, index: int) -> str:
+        """The line, by searches ever wider and looser; an empty line when all of them fail."""
+        wide = {"beams": 2 * self.forms.beams, "expand": 64}
+        line = self.forms.line(form, prompt, seed=seed * 101 + index)
+        if line is None and (form.rhyme_with or form.rhyme_source):  # wider, and rarer rhymes may be forced in
+            line = self.forms.line(form, prompt, seed=seed, variety=0.3, rhyme_floor=WIDE_RHYME_FLOOR, **wide)
+        unrhymed = replace(form, rhyme_with=None, rhyme_source=False)
+        if line is None and (form.rhyme_with or form.rhyme_source):
+            line = self.forms.line(unrhymed, prompt, seed=seed)
+        if line is None:  # a wider, noisier search that may share half its words with an earlier line
+            line = self.forms.line(replace(unrhymed, overlap=0.5), prompt, seed=seed, variety=1.0, **wide)
+        if line is None:  # then only the exact earlier lines barred, or give up (an empty line says so)
+            plain = replace(unrhymed, overlap=1.0, penalise=set())
+            line = self.forms.line(plain, prompt, seed=seed, variety=0.0, **wide)
+        return line or ""
 
     def lyrics(
         self,
@@ -162,16 +203,16 @@ class SongWriter:
         scheme: str | None = None,
         seed: int = 0,
     ) -> list[LyricLine]:
-        lines = self.write(f"Write a song about {topic}.", forms, scheme, seed)
+        lines = self.write(f"Write a song about {topic}.", forms, scheme, seed, topic=topic)
         return [LyricLine(text, syllable_pieces(text, self.words)) for text in lines]
 
     def poem(self, topic: str, lines: int = 4, syllables: int = 8, scheme: str = "AABB", seed: int = 0) -> list[str]:
         forms = [LineForm(syllables=syllables) for _ in range(lines)]
-        return self.write(f"Write a short poem about {topic}.", forms, scheme, seed)
+        return self.write(f"Write a short poem about {topic}.", forms, scheme, seed, topic=topic)
 
     def haiku(self, topic: str, seed: int = 0) -> list[str]:
         forms = [LineForm(syllables=5), LineForm(syllables=7), LineForm(syllables=5)]
-        return self.write(f"Write a haiku about {topic}.", forms, None, seed)
+        return self.write(f"Write a haiku about {topic}.", forms, None, seed, topic=topic)
 
 
 # -- melodies ------------------------------------------------------------------------------------

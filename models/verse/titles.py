@@ -62,6 +62,8 @@ NEAR_WORDS = {
     "field": {"field", "fields", "meadow", "meadows", "wheat", "pasture"},
     "portrait": {"portrait", "face", "figure", "woman", "man", "girl", "boy"},
     "landscape": {"landscape", "land", "country", "countryside", "view", "hills", "valley"},
+    "home": {"home", "homeward", "house", "door", "hearth", "return", "returning", "back"},
+    "winter": {"winter", "snow", "frost", "ice", "cold", "wintry", "snowflake", "snowflakes"},
 }
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
 
