@@ -23,8 +23,8 @@ from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
 from app.errors import user_message
 from app.log import logger
-from app.memory import release_free_memory
 from models.jobs import JobCancelled, Preview, Progress, Result, Token
+from models.memory import give_back_freed_memory
 
 if TYPE_CHECKING:
     import torch
@@ -117,7 +117,7 @@ class _JobRunner(QObject):
     @Slot(object, object)
     def run(self, handle: JobHandle, factory: JobFactory) -> None:
         self._run(handle, factory)
-        release_free_memory()  # the job's frames and tensors are gone now; give their pages back
+        give_back_freed_memory()  # the job's frames and tensors are gone now; give their pages back
 
     def _run(self, handle: JobHandle, factory: JobFactory) -> None:
         if handle.cancel_event.is_set():

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from app.memory import release_free_memory
 from app.soak import resident_megabytes
+from models.memory import give_back_freed_memory
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc_trim is Linux only")
@@ -18,7 +18,7 @@ def test_freed_heap_pages_are_given_back():
     pinned = blocks[-1]
     del blocks
     before = resident_megabytes()
-    assert release_free_memory()
+    assert give_back_freed_memory()
     after = resident_megabytes()
     assert before - after > 100, (before, after)
     assert len(pinned) == 2048
