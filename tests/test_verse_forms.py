@@ -240,34 +240,53 @@ def test_a_word_pair_said_before_costs_the_line_unless_it_is_on_the_topic():
     assert FormWriter._stale_cost(form, None, ["my", "heart"]) == 0
 
 
-def test_a_pairs_first_line_is_chosen_with_its_partner(monkeypatch, words):
-    """When no plain line rhymes with the best first line ("strand"), the next best first line whose partner
-    does rhyme is taken, before a rare rhyme is forced in or the pair is left unrhymed (scripted writer)."""
+class ScriptedForms:
+    """A stand-in for the FormWriter (no model): first lines end on "strand" or "shore", only "shore" has a
+    plain partner; it records each form it is asked for."""
+
+    def __init__(self, model, words, beams):
+        self.beams, self.asked = beams, []
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.asked.append(form)
+        if form.rhyme_source:
+            return [("The sea runs up the strand", -1.0), ("I walk along the shore", -1.2)]
+        line = self.line(form, prompt)
+        return [(line, -1.0)] if line else []
+
+    def line(self, form, prompt, seed=0, variety=0.6, **search):
+        if form.rhyme_source:
+            return self.ranked(form, prompt)[0][0]
+        self.asked.append(form)
+        if form.rhyme_with:
+            return "I hear the ocean roar" if form.rhyme_with == "shore" else None
+        return "A line that does not rhyme"
+
+
+@pytest.fixture
+def scripted_writer(monkeypatch, words):
     from types import SimpleNamespace
 
     from models.verse import lyrics
 
-    class ScriptedForms:
-        def __init__(self, model, words, beams):
-            self.beams = beams
-
-        def ranked(self, form, prompt, seed=0, variety=0.6, **search):
-            if form.rhyme_source:
-                return [("I walk along the strand", -1.0), ("I walk along the shore", -1.2)]
-            line = self.line(form, prompt)
-            return [(line, -1.0)] if line else []
-
-        def line(self, form, prompt, seed=0, variety=0.6, **search):
-            if form.rhyme_source:
-                return self.ranked(form, prompt)[0][0]
-            if form.rhyme_with:
-                return "I hear the ocean roar" if form.rhyme_with == "shore" else None
-            return "A line that does not rhyme"
-
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", ScriptedForms)
-    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
-    assert writer.write("Write a song.", [LineForm(), LineForm()], "AA") == [
+    return lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+
+
+def test_a_pairs_first_line_is_chosen_with_its_partner(scripted_writer):
+    """When no plain line rhymes with the best first line ("strand"), the next best first line whose partner
+    does rhyme is taken, before a rare rhyme is forced in or the pair is left unrhymed."""
+    assert scripted_writer.write("Write a song.", [LineForm(), LineForm()], "AA") == [
         "I walk along the shore",
         "I hear the ocean roar",
     ]
+
+
+def test_a_topic_word_once_said_is_favoured_no_more(scripted_writer):
+    """ "The sea is my home / The sea is my song / The sea is my..." came from favouring "sea" on every line."""
+    scripted_writer.write("Write a song about the sea.", [LineForm(), LineForm()], "AA", topic="the sea")
+    first, *later = scripted_writer.forms.asked
+    assert {"sea", "ocean", "shore"} <= first.topic
+    partner = later[-1]
+    assert partner.rhyme_with == "shore" and "shore" not in partner.topic and "sea" in partner.topic

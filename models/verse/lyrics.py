@@ -42,6 +42,12 @@ class LyricLine:
     syllables: list[str]  # one per note, hyphenated inside words ("mel-", "o-", "dy")
 
 
+def said(lines: Sequence[str]) -> set[str]:
+    """The words these lines said: a topic word once said is favoured no more ("The sea is my..." on every
+    line), and its word pairs count as said like any other."""
+    return {word for line in lines for word in words_in(line)}
+
+
 def topic_for_mode(mode: str) -> str:
     return MOOD_TOPICS.get(mode, "a bright day with friends")
 
@@ -131,11 +137,11 @@ class SongWriter:
             group = groups[index]
             rhyme_with = ends.get(group) if group else None
             needs_partner = bool(group and rhyme_with is None and group in groups[index + 1 :])
-            form = self._form(all_forms[index], lines, rhyme_with, needs_partner, on_topic)
+            form = self._form(all_forms[index], lines, rhyme_with, needs_partner, on_topic - said(lines))
             prompt = self._prompt(request, lines)
             written = None
             if needs_partner and groups[index + 1] == group:  # AABB: the partner is the next line
-                written = self._pair(request, form, all_forms[index + 1], lines, on_topic, seed, index)
+                written = self._pair(request, form, all_forms[index + 1], lines, on_topic - said(lines), seed, index)
             for line in written or [self._search(form, prompt, seed, index)]:
                 lines.append(line)
                 self.recent = [*self.recent, line][-RECENT_LINES:]
@@ -172,7 +178,7 @@ class SongWriter:
                 continue
             tried.append(last)
             with_first = [*lines, text]
-            second_form = self._form(partner, with_first, last, False, topic)
+            second_form = self._form(partner, with_first, last, False, topic - said([text]))
             second = self.forms.line(second_form, self._prompt(request, with_first), seed=seed * 101 + index + 1)
             if second is not None:
                 return [text, second]
