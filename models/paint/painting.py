@@ -14,6 +14,7 @@ import torch
 from PIL import Image
 
 from ..jobs import Event, JobError, Result
+from .blending import blend_over
 from .recipe import PaintRecipe
 from .render import render_job
 from .scratch import paint_from_scratch_job
@@ -79,12 +80,12 @@ def _best_quality(
     painted = None
     for event in job:
         if isinstance(event, Result):
-            painted = event.value.convert("RGB")
+            painted = event.value if event.value.mode == "RGB" else event.value.convert("RGB")
         else:
             yield event
     assert painted is not None
     if recipe.strength < 1.0:  # the strokes are drawn at the size asked for, the pixels at the picture's
-        painted = Image.blend(picture.resize(painted.size, Image.Resampling.LANCZOS), painted, recipe.strength)
+        painted = blend_over(picture, painted, recipe.strength)
     # The pixels are optimised at the picture's own size and blended there, then enlarged: at 16,384 px a
     # side one RGB copy is 805 MB, and blending there would hold three.
     if recipe.size and painted.size != tuple(recipe.size):

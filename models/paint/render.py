@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from ..jobs import Event, Progress, Result, check_cancelled, run_job
+from .blending import blend_over
 from .images import pil_to_tensor, tensor_to_pil
 from .network import TOTAL_STRIDE, StyleRenderer, make_noise
 from .palette import blend_statistics, colour_statistics, transfer_colours
@@ -196,8 +197,7 @@ def _stroke_job(
     assert painted is not None
     if params.strength < 1.0:
         source = image if isinstance(image, Image.Image) else tensor_to_pil(image)
-        source = source.convert("RGB").resize(painted.size, Image.Resampling.LANCZOS)
-        painted = Image.blend(source, painted, params.strength)
+        painted = blend_over(source, painted, params.strength)
     yield Result(painted)
 
 
