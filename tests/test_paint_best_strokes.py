@@ -16,11 +16,11 @@ from models.paint.best.soft_strokes import StrokeChanges, layers_of, soft_render
 from models.paint.best.strokes_job import best_strokes_job
 from models.paint.images import pil_to_tensor
 from models.paint.losses import compute_style_targets
-from models.paint.strokes import StrokeParams, render_strokes
+from models.paint.strokes import StrokeParams, brush, render_strokes
 from models.paint.strokes.render import plan_for
 from models.paint.vgg import VGGFeatures
 from tests.support.paintings import painting_image
-from tests.test_paint_strokes import _picture, _style
+from tests.test_paint_strokes import _LargestTensor, _picture, _style
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +59,18 @@ def test_same_seed_same_pixels_and_the_strokes_move_toward_the_painter(vgg, targ
 def test_the_painting_has_the_size_asked_for(vgg, targets):
     painted = run_job(best_strokes_job(_picture(), _style(), StrokeParams(size=(150, 100)), targets, vgg, steps=1))
     assert painted.size == (150, 100)
+
+
+def test_the_painting_is_drawn_in_tiles_not_held_as_floats(vgg, targets, monkeypatch):
+    """The optimised strokes are drawn at the size asked for tile by tile into one RGB picture: no tensor as
+    large as the painting's floats (at 16,384 px a side those were 3.2 GB, then more converting them)."""
+    monkeypatch.setattr(strokes_job, "PREVIEW_SIDE", 64)
+    monkeypatch.setattr(brush, "_CANDIDATES_PER_CHUNK", 16384)  # stamping's own bound, 2 MB, is larger than this
+    params = StrokeParams(size=(600, 400), tile=200, plan_side=64)
+    with _LargestTensor() as recorder:
+        painted = run_job(best_strokes_job(_picture(), _style(), params, targets, vgg, steps=1))
+    assert painted.size == (600, 400)
+    assert recorder.largest < 3 * 600 * 400 * 4  # the largest left is VGG's features of the small work copy
 
 
 def test_cancel_stops_it_mid_way(vgg, targets):

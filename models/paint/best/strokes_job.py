@@ -70,6 +70,18 @@ def draw(plan: StrokePlan, style: StrokeStyle, size: tuple[int, int], seed: int)
     return painted
 
 
+def draw_picture(plan: StrokePlan, style: StrokeStyle, size: tuple[int, int], seed: int, tile: int) -> Image.Image:
+    """The plan drawn at (width, height) as an RGB picture, each tile rounded as it is drawn (the same pixels
+    as `tensor_to_pil(draw(...))`): the largest painting, 16,384 px a side, holds one 1 GB picture, not
+    3.2 GB of floats and the copies converting them."""
+    painted = None
+    with torch.no_grad():
+        for _, output in rasterize(plan, style, size[1], size[0], seed, tile, as_picture=True):
+            painted = output
+    assert isinstance(painted, Image.Image)
+    return painted
+
+
 def best_strokes_job(
     picture: Image.Image,
     style: StrokeStyle,
@@ -125,4 +137,4 @@ def best_strokes_job(
         yield Progress(0.05 + 0.85 * (step + 1) / steps, f"step {step + 1}/{steps}: loss {loss.item():.3f}", preview)
     check_cancelled(cancel)
     yield Progress(0.9, "painting the optimised strokes")
-    yield Result(tensor_to_pil(draw(changes.applied(plan), style, (out_w, out_h), params.seed)))
+    yield Result(draw_picture(changes.applied(plan), style, (out_w, out_h), params.seed, params.tile))
