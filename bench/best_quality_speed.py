@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,7 +40,11 @@ from models.paint.strokes import StrokeParams, render_strokes  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 from models.paint.vgg import VGGFeatures  # noqa: E402
 
-PHOTO = ROOT / "docs" / "images" / "style-input-photo.jpg"
+PICTURES = {
+    "photo": ROOT / "docs" / "images" / "style-input-photo.jpg",  # the README's photograph
+    "coffee": ROOT / "resources" / "paint" / "photos" / "coffee.jpg",
+    "sketch": ROOT / "docs" / "images" / "style-input-sketch.jpg",
+}
 
 
 @torch.no_grad()
@@ -58,21 +63,42 @@ def painter_distance(painter: PainterRange, picture: Image.Image) -> float:
     return round(painter.distance(picture), 3)
 
 
-def timed(job) -> tuple[Image.Image, float | None, float]:
-    started = time.perf_counter()
-    first_preview, result = None, None
+def timed(job) -> tuple[Image.Image, dict]:
+    """The job's result and its times: wall seconds to the first preview and to the end, process CPU seconds
+    (user + sys, all threads: on a shared machine the wall time grows with the load, the CPU time much less),
+    the number of previews, and the 1-minute load average before and after."""
+    load_before = os.getloadavg()[0]
+    started, cpu_started = time.perf_counter(), time.process_time()
+    first_preview, result, previews = None, None, 0
     for event in job:
-        if isinstance(event, Progress) and event.preview is not None and first_preview is None:
-            first_preview = time.perf_counter() - started
+        if isinstance(event, Progress) and event.preview is not None:
+            previews += 1
+            if first_preview is None:
+                first_preview = time.perf_counter() - started
         elif isinstance(event, Result):
             result = event.value
-    return result, first_preview, time.perf_counter() - started
+    times = {
+        "first_preview_s": round(first_preview or 0, 1),
+        "total_s": round(time.perf_counter() - started, 1),
+        "cpu_s": round(time.process_time() - cpu_started, 1),
+        "previews": previews,
+        "load_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+    }
+    return result, times
+
+
+def open_picture(path: Path) -> Image.Image:
+    """The picture at the size Best quality paints at on a CPU (long side gatys.WORK_SIDE, 512 px)."""
+    picture = Image.open(path).convert("RGB")
+    scale = gatys.WORK_SIDE / max(picture.size)
+    return picture.resize((round(picture.width * scale), round(picture.height * scale)), Image.Resampling.LANCZOS)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--styles", nargs="*", default=["munch", "van-gogh"])
+    parser.add_argument("--pictures", nargs="*", choices=sorted(PICTURES), default=["photo"])
     parser.add_argument("--method", choices=["pixels", "strokes"], default="pixels")
     parser.add_argument("--full-scale-steps", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("/tmp/atelier-best-quality"))
@@ -80,45 +106,42 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     vgg = VGGFeatures()
-    photo = Image.open(PHOTO).convert("RGB")
-    scale = gatys.WORK_SIDE / max(photo.size)
-    photo = photo.resize((round(photo.width * scale), round(photo.height * scale)), Image.Resampling.LANCZOS)
     rows = []
     for name in args.styles:
         targets = gatys.load_gatys_targets(list_shipped_styles()[name])
         painter = PainterRange.from_pictures([load_image(ART / file, max_side=1024).image for file in STYLES[name]])
-        if args.method == "strokes":
-            strokes = load_style(list_shipped_styles()[name]).stroke_style
-            job = best_strokes_job(photo, strokes, StrokeParams(seed=1), targets, vgg)
-            picture, first, total = timed(job)
-            path = args.out / f"{name}-strokes.png"
-            row = {"style": name, "method": "strokes", "steps": STROKE_STEPS, "size": list(photo.size)}
-            plain = render_strokes(photo, strokes, StrokeParams(seed=1))
-            plain.save(args.out / f"{name}-plain-strokes.png")
-            row["plain_strokes"] = losses(vgg, targets, plain, photo) | {
-                "painter_distance": painter_distance(painter, plain)
-            }
-        else:
-            picture, first, total = timed(gatys.best_quality_job(photo, targets, vgg))
-            path = args.out / f"{name}-coarse-to-fine.png"
-            row = {"style": name, "method": "pixels", "schedule": gatys.SCHEDULE, "size": list(photo.size)}
-        picture.save(path)
-        row |= {"threads": args.threads, "first_preview_s": round(first or 0, 1), "total_s": round(total, 1)}
-        row |= {"picture": str(path)} | losses(vgg, targets, picture, photo)
-        row["painter_distance"] = painter_distance(painter, picture)
-        if args.full_scale_steps:
-            job = gatys.gatys_job(photo, targets, vgg, steps=args.full_scale_steps, preview_every=10)
-            picture, first, total = timed(job)
-            path = args.out / f"{name}-full-scale-{args.full_scale_steps}.png"
+        for picture_name in args.pictures:
+            photo = open_picture(PICTURES[picture_name])
+            row = {"style": name, "picture_name": picture_name, "size": list(photo.size), "method": args.method}
+            stem = name if picture_name == "photo" else f"{name}-{picture_name}"
+            if args.method == "strokes":
+                strokes = load_style(list_shipped_styles()[name]).stroke_style
+                job = best_strokes_job(photo, strokes, StrokeParams(seed=1), targets, vgg)
+                picture, times = timed(job)
+                path = args.out / f"{stem}-strokes.png"
+                row["steps"] = STROKE_STEPS
+                plain = render_strokes(photo, strokes, StrokeParams(seed=1))
+                plain.save(args.out / f"{stem}-plain-strokes.png")
+                row["plain_strokes"] = losses(vgg, targets, plain, photo) | {
+                    "painter_distance": painter_distance(painter, plain)
+                }
+            else:
+                picture, times = timed(gatys.best_quality_job(photo, targets, vgg))
+                path = args.out / f"{stem}-coarse-to-fine.png"
+                row["schedule"] = gatys.SCHEDULE
             picture.save(path)
-            row["full_scale"] = {"steps": args.full_scale_steps, "first_preview_s": round(first or 0, 1)}
-            row["full_scale"] |= {
-                "total_s": round(total, 1),
-                "picture": str(path),
-                **losses(vgg, targets, picture, photo),
-            }
-        rows.append(row)
-        print(json.dumps(row), file=sys.stderr, flush=True)
+            row |= {"threads": args.threads} | times
+            row |= {"picture": str(path)} | losses(vgg, targets, picture, photo)
+            row["painter_distance"] = painter_distance(painter, picture)
+            if args.full_scale_steps:
+                job = gatys.gatys_job(photo, targets, vgg, steps=args.full_scale_steps, preview_every=10)
+                picture, times = timed(job)
+                path = args.out / f"{stem}-full-scale-{args.full_scale_steps}.png"
+                picture.save(path)
+                row["full_scale"] = {"steps": args.full_scale_steps, **times, "picture": str(path)}
+                row["full_scale"] |= losses(vgg, targets, picture, photo)
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
     print(json.dumps({"device": "cpu", "rows": rows}, indent=2))
     return 0
 
