@@ -23,6 +23,8 @@ from .filters import channel_norm
 QUANTILES = 21
 HUE_BINS = 36
 _MAX_HUE_SHIFT = math.radians(25)
+# Gathering moves a hue this far at most: further, the search gathered skin into Turner's olive (green faces).
+_MAX_GATHER = math.radians(40)
 
 
 def _quantiles(values: torch.Tensor) -> torch.Tensor:
@@ -128,8 +130,47 @@ def _hue_shift(hue: torch.Tensor, table: torch.Tensor) -> torch.Tensor:
     return table[low] * (1 - fraction) + table[(low + 1) % HUE_BINS] * fraction
 
 
-def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float) -> torch.Tensor:
-    """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits."""
+def _cdf_at(angles: torch.Tensor, cdf: torch.Tensor) -> torch.Tensor:
+    """A histogram's cumulative share at angles in [0, 2 pi): `cdf` holds it at the HUE_BINS + 1 bin edges."""
+    position = (angles / (2 * math.pi) * HUE_BINS).clamp(0, HUE_BINS - 1e-4)
+    low = position.floor().long()
+    return cdf[low] + (position - low) * (cdf[low + 1] - cdf[low])
+
+
+def _inverse_cdf(shares: torch.Tensor, cdf: torch.Tensor) -> torch.Tensor:
+    """The angle in [0, 2 pi) below which `shares` of the histogram lies (the inverse of `_cdf_at`)."""
+    index = torch.searchsorted(cdf, shares.clamp(0, 1).contiguous()).clamp(1, HUE_BINS)
+    low, high = cdf[index - 1], cdf[index]
+    fraction = ((shares - low) / (high - low).clamp_min(1e-9)).clamp(0, 1)
+    return (index - 1 + fraction) * (2 * math.pi / HUE_BINS)
+
+
+def gathered_hues(lab: torch.Tensor, painter_hues: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, float]:
+    """The picture's hues quantile-mapped onto the painter's hue histogram, around the circle.
+
+    Returns (hue, gathered, cut): both unwrapped to [cut, cut + 2 pi), `cut` being the middle of the
+    painter's least-used hue bin; the circle is cut there, so no hue is carried across the painter's
+    main hues. Both histograms get a floor (a tenth spread evenly), so a hue the painter never uses still
+    keeps a little room and no two distinct hues of the picture collapse into one."""
+    floor = 0.1 / HUE_BINS
+    target = 0.9 * painter_hues / painter_hues.sum().clamp_min(1e-9) + floor
+    source = 0.9 * _hue_histogram(lab) + floor
+    cut_bin = int(torch.argmin(target))
+    cut = -math.pi + (cut_bin + 0.5) * 2 * math.pi / HUE_BINS
+    # Histograms re-binned to start at the cut (bin edges shift by half a bin: interpolate neighbours).
+    def rotated(histogram: torch.Tensor) -> torch.Tensor:
+        shifted = torch.roll(histogram, -cut_bin)
+        halves = 0.5 * (shifted + torch.roll(shifted, -1))
+        return torch.cat([torch.zeros(1), torch.cumsum(halves, 0) / halves.sum()])
+
+    hue = torch.remainder(torch.atan2(lab[2], lab[1]) - cut, 2 * math.pi)
+    gathered = _inverse_cdf(_cdf_at(hue, rotated(source)), rotated(target))
+    return hue + cut, gathered + cut, cut
+
+
+def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float, gather: float = 0.0) -> torch.Tensor:
+    """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits;
+    `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution."""
     if strength <= 0:
         return lab
     lightness, chroma = lab[0], channel_norm(lab[1:])
@@ -138,8 +179,14 @@ def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float) -> tor
     mapped_l = lightness + strength * (mapped_l - lightness)
     mapped_c = chroma + strength * (mapped_c - chroma)
     hue = torch.atan2(lab[2], lab[1])
+    shift = _hue_shift(hue, habits.hue_shift_table())
+    if gather > 0:
+        unwrapped, gathered, _ = gathered_hues(lab, habits.hues)
+        # Clamped about each hue, the map stays monotone (the median of three monotone maps).
+        moved = (gathered - unwrapped).clamp(-_MAX_GATHER, _MAX_GATHER)
+        shift = shift + gather * (moved - shift)
     # Grey pixels have no hue worth moving; the shift fades in with chroma.
-    hue = hue + strength * _hue_shift(hue, habits.hue_shift_table()) * (chroma / 0.04).clamp(0, 1)
+    hue = hue + strength * shift * (chroma / 0.04).clamp(0, 1)
     a, b = mapped_c * torch.cos(hue), mapped_c * torch.sin(hue)
     # Lights and shadows lean the painter's way (half the difference in slope, bounded).
     lean = (0.5 * strength * (habits.warmth - _warmth_slope(lab))).clamp(-0.15, 0.15)

@@ -107,7 +107,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     unit = long_side / 512
     coarseness = 1.5 - controls.detail  # 1.5 (broad) to 0.5 (detailed)
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
-    mapped = map_colours(simplified, style.colours, controls.palette)
+    mapped = map_colours(simplified, style.colours, controls.palette, style.hue_gather)
     memberships = region_memberships(simplified, unit)
     field = direction_field(
         simplified,

@@ -20,7 +20,7 @@ from ...memory import give_back_freed_memory
 from .brush import KeyMap, Strokes, read_ownership, stamp
 from .filters import picture_size, to_rgb
 from .plan import StrokePlan
-from .surface import BRISTLES, finish_surface, surface_reach
+from .surface import BRISTLES, finish_surface, grain_noise, surface_reach
 
 DEFAULT_TILE = 768
 
@@ -82,7 +82,8 @@ def rasterize(
         flat = plan.colour[owner.clamp_min(0)].permute(2, 0, 1)
         base = _base_colour(plan, top, left, bottom - top, right - left, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
-        painted = finish_surface(colour, ownership, strokes.radius, plan.is_outline, profile, style, unit)
+        grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
+        painted = finish_surface(colour, ownership, strokes.radius, plan.is_outline, profile, style, unit, grain)
         rgb = to_rgb(painted[:, y0 - top : y1 - top, x0 - left : x1 - left])
         if isinstance(output, Image.Image):  # rounded as images.tensor_to_pil rounds
             tile_bytes = (rgb.clamp(0, 1).permute(1, 2, 0) * 255.0 + 0.5).to(torch.uint8)

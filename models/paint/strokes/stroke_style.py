@@ -37,9 +37,13 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "impasto": (0.0, 1.0),  # relief of the paint, lit from the upper left
     "edges": (0.0, 0.6),  # how dark the seams along strokes are (paint ridges, the ground showing through)
     "softness": (0.0, 3.0),  # blur across stroke edges at 512 px (blended, wet-in-wet paint)
+    "hue_gather": (0.0, 1.0),  # how far the picture's hues are gathered into the painter's (colour_map.py)
+    "grain": (0.0, 0.06),  # lightness spread of the scumble grain (paint dragged thin over the canvas)
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
+# Parameters added after styles were first shipped: a style saved without them paints as before.
+ADDED_LATER = {"hue_gather": 0.0, "grain": 0.0}
 LAYERS = 4
 LAYER_RATIO = 0.55
 
@@ -64,6 +68,8 @@ class StrokeStyle:
     impasto: float = 0.3
     edges: float = 0.2
     softness: float = 0.3
+    hue_gather: float = 0.0
+    grain: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
@@ -104,7 +110,7 @@ class StrokeStyle:
             raise ValueError("its stroke parameters are not a table")
         values = {}
         for name, (low, high) in BOUNDS.items():
-            value = description.get(name)
+            value = description.get(name, ADDED_LATER.get(name))
             # A value a little outside today's bounds (a style fitted when they were wider) is brought
             # inside them; a wild one is refused.
             span = high - low

@@ -1,9 +1,12 @@
-"""The paint surface of a rendered tile: wet blending, bristle streaks, and a little relief lit from the upper left.
+"""The paint surface of a rendered tile: wet blending, bristle streaks, a little relief lit from the upper left,
+and the grain of paint dragged thin over the canvas's tooth.
 
 All of it is local (a few pixels at most, `SURFACE_REACH`), so tiles painted with that much halo join
 exactly. The relief is deliberately low: paint height is a slightly domed body with grooves where the
 bristles ran, thinning toward the stroke's end; lit from the upper left it shows the direction of
-each stroke and its edges without turning the picture into embossed metal.
+each stroke and its edges without turning the picture into embossed metal. The grain (a scumble: broken,
+undirected speckle a few pixels across, like paint dragged over canvas) is seeded by the output pixel's
+own position, so a tile draws the same grain as the whole picture.
 """
 
 from __future__ import annotations
@@ -13,14 +16,34 @@ import math
 import torch
 
 from .brush import Ownership
-from .filters import tile_exact_blur, tile_exact_gradients
+from .filters import gaussian_kernel, tile_exact_blur, tile_exact_gradients
 
 BRISTLES = 10
+GRAIN_SIZE = 0.7  # Gaussian sigma of the grain at 512 px: speckles about 2-4 px across
+
+
+def grain_noise(top: int, left: int, height: int, width: int, seed: int, unit: float) -> torch.Tensor:
+    """(height, width) undirected grain of unit spread for the output pixels from (left, top) on.
+
+    White noise from an integer hash of each pixel's position (the same for a pixel in any tile),
+    blurred to the grain's size and scaled back to a spread of 1 whatever that size."""
+    ys = torch.arange(top, top + height, dtype=torch.int64)[:, None]
+    xs = torch.arange(left, left + width, dtype=torch.int64)[None, :]
+    mask = 0x7FFFFFFF
+    value = (xs * 0x5BD1E995 + ys * 0x1B873593 + (seed * 0x27D4EB2F + 0x165667B1)) & mask
+    for multiplier in (0x2C1B3C6D, 0x297A2D39):  # integer mixing: neighbouring pixels get unrelated values
+        value = ((value ^ (value >> 15)) * multiplier) & mask
+    value = value ^ (value >> 13)
+    uniform = value.float() / float(mask) - 0.5
+    sigma = max(0.5, GRAIN_SIZE * unit)
+    kernel = gaussian_kernel(sigma)
+    spread = (1 / 12) ** 0.5 * float((kernel * kernel).sum())  # of white noise after this blur
+    return tile_exact_blur(uniform[None], sigma)[0] / spread
 
 
 def surface_reach(unit: float, softness: float) -> int:
     """How many pixels of halo a tile needs so that its surface equals the whole picture's."""
-    return int(math.ceil(3 * max(softness * unit, 0.8 * unit, 0.7))) + 4
+    return int(math.ceil(3 * max(softness * unit, 0.8 * unit, GRAIN_SIZE * unit, 0.7))) + 4
 
 
 def finish_surface(
@@ -31,10 +54,12 @@ def finish_surface(
     profile: torch.Tensor,
     style,
     unit: float,
+    grain: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(3, h, w) OKLab colours of the strokes on top -> the painted surface (3, h, w) OKLab.
 
-    `radius`, `is_outline`, `profile` (N, BRISTLES + 1) are per stroke, indexed by `ownership.stroke`."""
+    `radius`, `is_outline`, `profile` (N, BRISTLES + 1) are per stroke, indexed by `ownership.stroke`;
+    `grain` (h, w) is the tile's `grain_noise`, laid on as the style's `grain` says."""
     covered = ownership.stroke >= 0
     stroke = ownership.stroke.clamp_min(0)
     outline = is_outline[stroke] & covered
@@ -72,4 +97,6 @@ def finish_surface(
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
+    if grain is not None and style.grain > 0:
+        painted[0] = painted[0] + style.grain * grain
     return painted
