@@ -37,7 +37,8 @@ def _picture(width: int = 96, height: int = 64) -> Image.Image:
 
 def _style(**brushes) -> StrokeStyle:
     habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32))])
-    values = {"softness": 0.8, "outline": 0.6, "impasto": 0.4, "bristles": 0.1, "accents": 0.1, **brushes}
+    values = {"softness": 0.8, "outline": 0.6, "impasto": 0.4, "bristles": 0.1, "accents": 0.1, "grain": 0.03}
+    values |= {"hue_gather": 0.5, **brushes}
     return StrokeStyle(colours=habits).with_parameters(values)
 
 
@@ -138,6 +139,23 @@ def test_colour_mapping_keeps_hue_order_and_lightness_order():
     assert after[0, 2] < after[0, 3]
 
 
+def test_gathering_hues_keeps_their_order_and_narrows_them_toward_the_painters():
+    """Turner's golds: a rainbow's hues move toward gold, none crosses another, none moves more than 40 degrees."""
+    gold = to_oklab(torch.tensor([0.8, 0.6, 0.2])[:, None, None].expand(3, 8, 8).clone())
+    painter = ColourHabits.measure([gold + 0.02 * torch.randn(gold.shape, generator=torch.Generator().manual_seed(0))])
+    angles = torch.linspace(-3.0, 3.0, 61)
+    rainbow = torch.stack([torch.full_like(angles, 0.7), 0.12 * torch.cos(angles), 0.12 * torch.sin(angles)])[:, None]
+    after = map_colours(rainbow, painter, 1.0, gather=1.0)[:, 0]
+    hue_after = torch.atan2(after[2], after[1])
+    gold_hue = float(torch.atan2(gold[2, 0, 0], gold[1, 0, 0]))
+    turn = lambda hue: torch.remainder(hue + torch.pi, 2 * torch.pi) - torch.pi  # noqa: E731
+    assert turn(hue_after - gold_hue).abs().mean() < 0.7 * turn(angles - gold_hue).abs().mean()
+    assert turn(hue_after - angles).abs().max() < torch.deg2rad(torch.tensor(41.0))
+    # The order around the circle is kept: from one hue to the next the rainbow still climbs (a hue passing
+    # its neighbour would show as a step of nearly a full turn; where the painter has no hues, a gap opens).
+    assert (torch.remainder(torch.diff(hue_after), 2 * torch.pi) < torch.pi).all()
+
+
 def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(tmp_path):
     from models.paint.network import StyleRenderer
 
@@ -153,6 +171,10 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
+    for added_later in ("grain", "hue_gather"):  # a style saved before these existed paints without them
+        del description["strokes"][added_later]
+    path.with_suffix(".json").write_text(json.dumps(description))
+    assert load_style(path).strokes.grain == 0.0 and load_style(path).strokes.hue_gather == 0.0
     description["strokes"]["brush_size"] = 7.0  # far outside 0.008 to 0.05
     path.with_suffix(".json").write_text(json.dumps(description))
     with pytest.raises(CheckpointError, match="brush_size"):

@@ -149,13 +149,16 @@ def gathered_hues(lab: torch.Tensor, painter_hues: torch.Tensor) -> tuple[torch.
     """The picture's hues quantile-mapped onto the painter's hue histogram, around the circle.
 
     Returns (hue, gathered, cut): both unwrapped to [cut, cut + 2 pi), `cut` being the middle of the
-    painter's least-used hue bin; the circle is cut there, so no hue is carried across the painter's
-    main hues. Both histograms get a floor (a tenth spread evenly), so a hue the painter never uses still
+    painter's least-used stretch of the circle; the circle is cut there, so no hue is carried across the
+    painter's main hues, and hues on either side of an empty stretch move toward the nearer of them. Both histograms get a floor (a tenth spread evenly), so a hue the painter never uses still
     keeps a little room and no two distinct hues of the picture collapse into one."""
     floor = 0.1 / HUE_BINS
     target = 0.9 * painter_hues / painter_hues.sum().clamp_min(1e-9) + floor
     source = 0.9 * _hue_histogram(lab) + floor
-    cut_bin = int(torch.argmin(target))
+    # The least-used place, with the painter's hues smoothed widely (a von Mises window, about 60 degrees).
+    centres = torch.arange(HUE_BINS).float() * (2 * math.pi / HUE_BINS)
+    nearness = torch.exp(2.0 * torch.cos(centres[:, None] - centres[None]))
+    cut_bin = int(torch.argmin(nearness @ target))
     cut = -math.pi + (cut_bin + 0.5) * 2 * math.pi / HUE_BINS
     # Histograms re-binned to start at the cut (bin edges shift by half a bin: interpolate neighbours).
     def rotated(histogram: torch.Tensor) -> torch.Tensor:

@@ -11,7 +11,10 @@ made and measured at the measure's own scale (long side 512 px).
 The search is a (1 + 1) evolution strategy in the parameters scaled to [0, 1]: each round perturbs
 a few parameters of the best so far, keeps a better candidate, and widens or narrows its steps by
 Rechenberg's one-fifth rule. A mild prior pulls toward the middle-of-the-road brush, so that a
-statistic is never worth an extreme. Renders use one seed throughout, so the objective is
+statistic is never worth an extreme. A parameter the style has never fitted (one added to the renderer
+after the style was made, still at its "off" value) is first tried at a few values on its own, since
+the strategy's small random steps would rarely find it; and after many failures in a row the step
+size is widened again, so the search does not creep in ever smaller steps around one valley. Renders use one seed throughout, so the objective is
 deterministic and the search repeatable; it stops at its time or evaluation budget.
 """
 
@@ -37,7 +40,7 @@ from .field import region_memberships, structure_tensor, tangent_of
 from .filters import resize, to_oklab
 from .render import StrokeParams, render_strokes
 from .simplify import simplify
-from .stroke_style import BOUNDS, StrokeStyle
+from .stroke_style import ADDED_LATER, BOUNDS, StrokeStyle
 
 # Not searched: the outline. Against the painter match the search drew every edge with the widest, darkest
 # contour (the lines' energy and heavy tails are what the fill strokes lack), which the eye reads as a cartoon.
@@ -48,6 +51,8 @@ MAX_PAINTINGS = 200  # a larger folder is sampled evenly: the statistics settle 
 MAX_PHOTOS = 2  # photographs rendered per try: the cost of the search is in these renders
 PRIOR_WEIGHT = 0.15  # pull toward the middle-of-the-road brush: a statistic is not worth any extreme
 ANALYSIS_SIDE = 320  # long side (px) at which colours, lines and the hatch angle are measured
+SWEEP = (0.25, 0.6, 0.95)  # where a parameter the style has never fitted is tried first (of its range)
+STALL = 12  # failures in a row after which the step size is widened again (a restart out of a narrow valley)
 
 
 @dataclass
@@ -186,21 +191,29 @@ def fit_stroke_style(
     best_vector = _to_unit(start.brush_parameters())
     best_style = start
     best = first = score(start)
-    history, evaluations, sigma = [best], 1, 0.2
+    history, evaluations, sigma, failures = [best], 1, 0.2, 0
+    never_fitted = [n for n in SEARCHED if n in ADDED_LATER and getattr(start, n) == ADDED_LATER[n]]
+    sweep = [(SEARCHED.index(n), v) for n in never_fitted for v in SWEEP]
     while evaluations < max_evaluations and time.monotonic() - started < seconds:
         check_cancelled(cancel)
-        chosen = torch.randperm(len(SEARCHED), generator=generator)[:4]
-        step = torch.zeros(len(SEARCHED))
-        step[chosen] = torch.randn(4, generator=generator) * sigma
-        vector = (best_vector + step).clamp(0, 1)
+        if sweep:
+            index, value = sweep.pop(0)
+            vector = best_vector.clone()
+            vector[index] = value
+        else:
+            chosen = torch.randperm(len(SEARCHED), generator=generator)[:4]
+            step = torch.zeros(len(SEARCHED))
+            step[chosen] = torch.randn(4, generator=generator) * sigma
+            vector = (best_vector + step).clamp(0, 1)
         candidate = start.with_parameters(_from_unit(vector))
         value = score(candidate)
         evaluations += 1
         if value < best:
-            best, best_vector, best_style = value, vector, candidate
+            best, best_vector, best_style, failures = value, vector, candidate, 0
             sigma = min(0.5, sigma * 1.5)
         else:
-            sigma = max(0.02, sigma * 0.92)
+            failures += 1
+            sigma = 0.2 if failures % STALL == 0 else max(0.02, sigma * 0.92)
         history.append(best)
         elapsed = time.monotonic() - started
         yield Progress(
