@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from build_scripts.train_styles import ART, STYLES  # noqa: E402
 from models.paint.data import shipped_photos  # noqa: E402
 from models.paint.painting_match import PaintingMatch, match_path_for  # noqa: E402
+from models.paint.picture_statistics import statistic_names, statistics_of_views  # noqa: E402
 from models.paint.render import RenderParams, render_in_style  # noqa: E402
 from models.paint.scene.composer import compose_scene  # noqa: E402
 from models.paint.selftest import sample_sketch  # noqa: E402
@@ -84,6 +85,14 @@ def _cell(image: Image.Image, caption: str, height: int) -> Image.Image:
     return cell
 
 
+def farthest_statistics(match: PaintingMatch, offsets: list[np.ndarray], count: int = 8) -> dict[str, float]:
+    """The statistics on which the renders sit farthest from the painter's paintings, in the range's standard
+    deviations (+: the renders have more of it): what the measure says differs, to compare with the eye."""
+    spread = np.sqrt(np.diag(np.linalg.inv(match.range.precision)))
+    z = np.mean(offsets, axis=0) / spread
+    return {statistic_names()[i]: round(float(z[i]), 1) for i in np.argsort(-np.abs(z))[:count]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images" / "stroke-sheet.jpg")
@@ -98,6 +107,7 @@ def main() -> int:
     rows = [[_cell(Image.new("RGB", (CELL, height), "white"), "the painter's own (detail)", height)]]
     rows[0] += [_cell(painter_crop(name, height), style.title, height) for name, style in styles.items()]
     results: dict[str, dict] = {}
+    offsets: dict[str, list[np.ndarray]] = {}  # per style: each render's statistics less the painter's mean
     for picture_name, picture in pictures.items():
         row = [_cell(picture, picture_name, height)]
         for name, style in styles.items():
@@ -109,6 +119,7 @@ def main() -> int:
             entry = {"stroke_cpu_seconds": round(seconds, 2)}
             if match is not None:
                 (distance, score), (texture_distance, texture_score) = match.score(painted), match.score(texture)
+                offsets.setdefault(name, []).append(statistics_of_views(painted).mean(0) - match.range.mean)
                 entry |= {
                     "strokes": round(distance, 3),
                     "strokes_score": round(score),
@@ -134,6 +145,8 @@ def main() -> int:
             "filtered_photographs": round(match.filtered_photographs, 3),
             "median_strokes": float(np.median([e["strokes"] for e in results[name].values()])),
             "median_texture": float(np.median([e["texture"] for e in results[name].values()])),
+            "inside_range": sum(e["strokes"] <= match.own_paintings for e in results[name].values()),
+            "farthest_statistics": farthest_statistics(match, offsets[name]),
             "pictures": results[name],
         }
         for name, match in matches.items()

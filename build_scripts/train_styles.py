@@ -1,7 +1,7 @@
 """Train the shipped painting styles into resources/styles/ from the public-domain paintings in resources/paint/art/.
 
     python build_scripts/train_styles.py [--styles van-gogh hokusai] [--minutes 10] [--threads 1]
-    python build_scripts/train_styles.py --strokes-only [--styles ...] [--minutes 40] [--evaluations 200]
+    python build_scripts/train_styles.py --strokes-only [--styles ...] [--minutes 40] [--evaluations 200] [--sweep]
 
 With --strokes-only, only the stroke renderer's brushwork and colour habits are fitted again (strokes/
 fitting.py) and written into the existing checkpoint; its texture network is left as it is.
@@ -82,14 +82,19 @@ def train_one(name: str, minutes: float, output_dir: Path, work_dir: Path, overr
     }
 
 
-def fit_strokes(name: str, minutes: float, evaluations: int, output_dir: Path) -> dict:
+def fit_strokes(name: str, minutes: float, evaluations: int, output_dir: Path, sweep_all: bool = False) -> dict:
     """Fit the style's strokes, carrying on from the brush parameters its checkpoint already has."""
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
     earlier = load_style(output_dir / f"{name}.safetensors").strokes
     start_from = earlier.brush_parameters() if earlier is not None else None
     result = None
     job = fit_stroke_style(
-        paintings, shipped_photos(), seconds=minutes * 60, max_evaluations=evaluations, start_from=start_from
+        paintings,
+        shipped_photos(),
+        seconds=minutes * 60,
+        max_evaluations=evaluations,
+        start_from=start_from,
+        sweep_all=sweep_all,
     )
     for event in job:
         if isinstance(event, Result):
@@ -112,11 +117,12 @@ def main() -> int:
     parser.add_argument("--config", default="{}", help="JSON of TrainingConfig fields to override")
     parser.add_argument("--strokes-only", action="store_true", help="fit only the stroke renderer's style")
     parser.add_argument("--evaluations", type=int, default=200, help="with --strokes-only: renders tried at most")
+    parser.add_argument("--sweep", action="store_true", help="with --strokes-only: try each parameter alone first")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.strokes_only:
         for name in args.styles:
-            print(json.dumps(fit_strokes(name, args.minutes, args.evaluations, args.output)), flush=True)
+            print(json.dumps(fit_strokes(name, args.minutes, args.evaluations, args.output, args.sweep)), flush=True)
         return 0
     for name in args.styles:
         print(json.dumps(train_one(name, args.minutes, args.output, args.work, json.loads(args.config))), flush=True)

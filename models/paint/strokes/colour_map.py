@@ -160,6 +160,7 @@ def gathered_hues(lab: torch.Tensor, painter_hues: torch.Tensor) -> tuple[torch.
     nearness = torch.exp(2.0 * torch.cos(centres[:, None] - centres[None]))
     cut_bin = int(torch.argmin(nearness @ target))
     cut = -math.pi + (cut_bin + 0.5) * 2 * math.pi / HUE_BINS
+
     # Histograms re-binned to start at the cut (bin edges shift by half a bin: interpolate neighbours).
     def rotated(histogram: torch.Tensor) -> torch.Tensor:
         shifted = torch.roll(histogram, -cut_bin)

@@ -152,11 +152,14 @@ def fit_stroke_style(
     seed: int = 0,
     cancel: threading.Event | None = None,
     start_from: dict[str, float] | None = None,
+    sweep_all: bool = False,
 ) -> Iterator[Event]:
     """The fitting job: Progress events, then Result((StrokeStyle, FitReport)).
 
     `start_from`: brush parameters to start the search from (an earlier fit's, to carry on from it);
-    the measured ones (colours, line colour, hatch angle) are measured again."""
+    the measured ones (colours, line colour, hatch angle) are measured again. `sweep_all`: begin with one
+    pass of single-parameter tries (each parameter at the SWEEP values, keeping what helps), a coordinate
+    search that finds moves the random steps miss."""
     started = time.monotonic()
     photos = photos[:MAX_PHOTOS]
     if len(paintings) > MAX_PAINTINGS:
@@ -193,7 +196,8 @@ def fit_stroke_style(
     best = first = score(start)
     history, evaluations, sigma, failures = [best], 1, 0.2, 0
     never_fitted = [n for n in SEARCHED if n in ADDED_LATER and getattr(start, n) == ADDED_LATER[n]]
-    sweep = [(SEARCHED.index(n), v) for n in never_fitted for v in SWEEP]
+    swept = SEARCHED if sweep_all else never_fitted
+    sweep = [(SEARCHED.index(n), v) for n in swept for v in SWEEP]
     while evaluations < max_evaluations and time.monotonic() - started < seconds:
         check_cancelled(cancel)
         if sweep:

@@ -82,8 +82,9 @@ class StrokeStyle:
 
     def with_parameters(self, values: dict[str, float]) -> StrokeStyle:
         """A copy with some brush parameters changed, each kept inside its bounds."""
-        clipped: dict[str, Any] = {name: min(max(float(v), BOUNDS[name][0]), BOUNDS[name][1])
-                                   for name, v in values.items()}
+        clipped: dict[str, Any] = {
+            name: min(max(float(v), BOUNDS[name][0]), BOUNDS[name][1]) for name, v in values.items()
+        }
         return replace(self, **clipped)
 
     def to_tensors(self) -> dict[str, torch.Tensor]:
