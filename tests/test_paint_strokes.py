@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from models.paint.palette import PaletteGMM
 from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import brush as brush_module
 from models.paint.strokes import raster as raster_module
+from models.paint.strokes import render as render_module
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
@@ -108,6 +110,24 @@ def test_a_tile_needs_no_more_memory_for_a_larger_picture_or_wider_brushes():
                 next(drawn)
         tile_area = (64 + 2 * raster_module.surface_reach(side / 512, style.softness)) ** 2
         assert recorder.largest <= 8 * max(brush_module._CANDIDATES_PER_CHUNK, 2 * tile_area), side
+
+
+def test_the_pictures_floats_are_let_go_once_the_strokes_are_planned(monkeypatch):
+    """While the tiles are drawn only the plan is needed: a 4,096-px picture's floats (200 MB) were held beside
+    the largest painting's 1 GB picture until the end."""
+    planned_from = []
+
+    def planning(style, source, params, out_w, out_h):
+        planned_from.append(weakref.ref(source))
+        return plan_for(style, source, params, out_w, out_h)
+
+    monkeypatch.setattr(render_module, "plan_for", planning)
+    events = render_module.stroke_render_job(_style(), _picture(), StrokeParams(seed=1, size=(128, 96), tile=64))
+    while not planned_from:
+        next(events)
+    next(events)  # the first tile
+    assert planned_from[0]() is None
+    assert isinstance(list(events)[-1].value, Image.Image)
 
 
 def test_a_disc_wider_than_a_chunk_is_stamped_as_the_grouped_discs_are(monkeypatch):
