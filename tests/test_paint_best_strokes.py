@@ -102,3 +102,14 @@ def test_a_picture_too_small_for_strokes_is_still_painted(vgg, targets):
     tiny = Image.new("RGB", (20, 12), (200, 120, 40))
     painted = run_job(best_strokes_job(tiny, _style(), StrokeParams(), targets, vgg, steps=1))
     assert painted.size == (20, 12)
+
+
+def test_previews_keep_arriving_with_the_engine_defaults(vgg, targets, monkeypatch):
+    # The app and the CLI pass neither steps nor preview_every: both come from the module when the job starts.
+    monkeypatch.setattr(strokes_job, "STEPS", 5)
+    monkeypatch.setattr(strokes_job, "PREVIEW_EVERY", 2)
+    events = list(best_strokes_job(_picture(48, 32), _style(), StrokeParams(seed=1), targets, vgg))
+    steps = [e for e in events if isinstance(e, Progress) and e.message.startswith("step ")]
+    assert [e.message.split(":")[0] for e in steps] == [f"step {n}/5" for n in range(1, 6)]
+    assert [e.preview is not None for e in steps] == [False, True, False, True, False]  # the last one is the Result
+    assert isinstance(events[-1], Result)
