@@ -74,6 +74,8 @@ def test_a_line_is_dictionary_words_and_does_not_stop_on_a_word_asking_for_more(
     assert not forms._may_end(form, 6, ["the", "wind", "is", "the", "only"], "the wind is the only")
     assert not forms._may_end(form, 6, ["i", "will", "see", "you", "will"], "i will see you will")
     assert not forms._may_end(form, 6, ["you", "are", "mine", "now", "i'm"], "you are mine now i'm")
+    assert not forms._may_end(form, 6, ["for", "you", "my", "soul", "is"], "for you my soul is")
+    assert not forms._may_end(form, 6, ["in", "my", "arms", "we"], "in my arms we")
     assert not forms._may_end(form, 6, ["i", "will", "see", "tomorrow"], "i will see tomorrow")  # an earlier end
     assert forms._may_end(form, 6, ["i", "will", "see", "today"], "i will see today")
 

@@ -43,7 +43,7 @@ NOT_WORDS = {"i's", "you's", "me's", "we's"}
 END_WORDS_TO_AVOID = set(
     "a an the and or of to in on by with my your for at from into than if when but our their its whose "
     "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's "
-    "we they he she you'll we'll".split()
+    "we they he she you'll we'll is does has was".split()
 )
 
 
