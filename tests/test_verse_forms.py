@@ -153,6 +153,8 @@ def test_help_names_the_tabs_with_examples(message):
         ("write a haiku about autumn", "haiku", "theme", "autumn"),
         ("write a poem about coming home", "poem", "scheme", "AABB"),
         ("lyrics about coming home for my last melody, abab", "lyrics", "scheme", "ABAB"),
+        ("lyrics about coming home, ABAB", "lyrics", "theme", "coming home"),  # not "coming home, abab"
+        ("write a poem about the sea, rhymed abab", "poem", "theme", "the sea"),
         ("five titles for a painting of a stormy sea", "titles", "theme", "a stormy sea"),
         ("hello there", "chat", None, None),
     ],

@@ -123,6 +123,13 @@ def _count(text: str, nouns: str, default: int) -> int:
     return max(1, min(value or default, 20))
 
 
+# how a message names its rhyme scheme ("..., ABAB", "rhymed aabb", "no rhyme"): not part of the topic
+RHYME_WORDS = re.compile(
+    r",?\s*\b(?:(?:rhymed|rhyming|in|as)\s+)?(?:abab|aabb)\b"
+    r"|,?\s*\b(?:no rhymes?|unrhymed|without rhym\w*|free verse|don't rhyme)\b"
+)
+
+
 def parse_request(message: str) -> CreativeRequest:
     """What the message asks for, with parameters; kind "chat" when it is not a creative request."""
     text = " ".join(message.lower().split())
@@ -134,7 +141,7 @@ def parse_request(message: str) -> CreativeRequest:
         theme = _about(text) or "the seasons"
         return CreativeRequest("haiku", {"theme": theme}, [], f"A haiku about “{theme}”: 5, 7 and 5 syllables.")
     if re.search(r"\bpoem\b|\bquatrain\b|\brhym(e|ing) (lines|verse)\b", text):
-        theme = _about(text) or "the sea"
+        theme = _about(RHYME_WORDS.sub("", text)) or "the sea"
         scheme: str | None = "ABAB" if re.search(r"\babab\b", text) else "AABB"
         return CreativeRequest(
             "poem",
@@ -295,7 +302,7 @@ def _melody_request(text: str) -> CreativeRequest:
 def _lyrics_request(text: str, message: str) -> CreativeRequest:
     theme = re.search(
         r"\b(?:about|on the theme of|on)\s+(.+?)(?:\s+(?:for|to) (?:my|the|this|a) (?:last |latest )?(?:melody|tune|song)\b.*)?[.?!]*$",
-        text,
+        RHYME_WORDS.sub("", text),  # "about coming home, ABAB": the topic is "coming home"
     )
     subject = theme.group(1) if theme else None
     target = (
