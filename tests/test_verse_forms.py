@@ -294,3 +294,53 @@ def test_a_topic_word_once_said_is_favoured_no_more(scripted_writer):
     assert {"sea", "ocean", "shore"} <= first.topic
     partner = later[-1]
     assert partner.rhyme_with == "shore" and "shore" not in partner.topic and "sea" in partner.topic
+
+
+class RankedTitles:
+    """A stand-in for the FormWriter (no model): the same ranked titles for every search, less those the
+    form's own end rule refuses (the same line again, too many words of an earlier title)."""
+
+    def __init__(self, model, words, beams, expand):
+        self.rule, self.searches = FormWriter.__new__(FormWriter), []
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.searches.append(search)
+        titles = ("The Stormy Sea", "The Sea", "Stormy Sea at Dawn")
+        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+
+
+def test_titles_are_written_to_the_number_asked(monkeypatch):
+    """The full bench wrote 11 of the 15 titles asked: once a title said "sea", every later one naming the
+    sea shared too many words with it. The strict passes come first; then the rules relax."""
+    from types import SimpleNamespace
+
+    from models.verse import titles
+
+    monkeypatch.setattr(titles, "FormWriter", RankedTitles)
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    writer = titles.TitleWriter(SimpleNamespace(tokenizer=tokenizer))
+    written = writer.titles("a stormy sea", n=3)
+    assert written == ["The Stormy Sea", "Stormy Sea at Dawn", "The Sea"]
+    assert all(set(words_in(t)) & subject_words("a stormy sea") for t in written)
+    assert writer.forms.searches[:6] == [{}] * 6  # 2n strict searches before any rule is relaxed
+
+
+def test_a_title_does_not_end_cut_off_mid_word(words):
+    """ "The Sea of Tran": "tran" is in the dictionary, but the model would have gone on with "quility"."""
+    import torch
+
+    from models.verse.constrained import _Beam
+
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer.end_ids = words, {0}
+    writer.pieces = ["\n", " The", " Sea", " of", " Tran", "quility"]
+    writer.word_goes_on = torch.tensor([5])
+    form = LineForm(words=(2, 6))
+    cut = _Beam([1, 2, 3, 4], " The Sea of Tran", -4.0, 0, "Tran", ["the", "sea", "of"])
+    goes_on = torch.log(torch.tensor([0.02, 0.01, 0.01, 0.01, 0.01, 0.94]))
+    assert writer._cuts_a_word(cut, goes_on)
+    assert writer._expand(form, cut, 0, float(goes_on[0]), writer._cuts_a_word(cut, goes_on)) is None
+    whole = _Beam([1, 2], " The Sea", -2.0, 0, "Sea", ["the"])
+    ends = torch.log(torch.tensor([0.9, 0.02, 0.02, 0.02, 0.02, 0.02]))
+    assert not writer._cuts_a_word(whole, ends)
+    assert writer._expand(form, whole, 0, float(ends[0]), writer._cuts_a_word(whole, ends))[0] == "done"

@@ -28,6 +28,7 @@ from models.verse.pronounce import Pronouncing, words_in
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
 _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
 _PUNCTUATION = re.compile(r"^[,.!?;]$")
+_WORD_GOES_ON = re.compile(r"^[a-z]+$")  # a piece that carries on the word before it ("Tran" + "quility")
 RHYME_FLOOR = -9.0  # a rhyming word less likely than this (log-probability) is not forced in
 REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
@@ -117,6 +118,7 @@ class FormWriter:
         self.newline = self.tokenizer.encode("\n", allow_control=False)[0]
         self.end_ids = {self.newline} | set(getattr(chat_model, "stop_ids", set()))
         self.pieces = token_pieces(self.tokenizer)
+        self.word_goes_on = torch.tensor([i for i, p in enumerate(self.pieces) if _WORD_GOES_ON.match(p)])
         self._rhyme_cache: dict[str, list[tuple[str, int, int]]] = {}
         self._prompt_cache: tuple[list[int], DecodeState | None] = ([], None)
 
@@ -188,8 +190,19 @@ class FormWriter:
         content = set(words) - FUNCTION_WORDS
         return all(len(content & set(earlier.split())) <= form.overlap * max(len(content), 1) for earlier in form.avoid)
 
-    def _expand(self, form: LineForm, beam: _Beam, token: int, logprob: float) -> tuple[str, _Beam] | None:
-        """("open", beam), ("done", beam) or None when the token breaks the form."""
+    def _cuts_a_word(self, beam: _Beam, logprobs: torch.Tensor) -> bool:
+        """Whether ending the line now would cut its last word off ("The Sea of Tran", a dictionary word): the
+        model would rather carry on the word than end the line."""
+        if not beam.partial:
+            return False
+        goes_on = torch.logsumexp(logprobs[self.word_goes_on], dim=0)
+        return bool(goes_on > logprobs[sorted(self.end_ids)].max())
+
+    def _expand(
+        self, form: LineForm, beam: _Beam, token: int, logprob: float, cut: bool = False
+    ) -> tuple[str, _Beam] | None:
+        """("open", beam), ("done", beam) or None when the token breaks the form (`cut`: ending here would cut
+        the last word off)."""
         piece = self.pieces[token]
         score = beam.score + logprob
         if beam.must_end:
@@ -197,6 +210,8 @@ class FormWriter:
                 return None
             return "done", _Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
         if token in self.end_ids or piece.endswith("\n") and _PUNCTUATION.match(piece.rstrip("\n") or ","):
+            if cut:
+                return None
             finished = self._finish_word(form, beam)
             if finished is None or not self._may_end(form, *finished, beam.text):
                 return None
@@ -340,8 +355,10 @@ class FormWriter:
                     grown += [(row, child) for child in self._rhyme_endings(form, beam, logprobs[row], rhyme_floor)]
                     choices = top[row]
                 row_logprobs = logprobs[row]
+                # a line without a syllable count (a title) ends on a whole word; a counted line is held by its count
+                cut = form.syllables is None and self._cuts_a_word(beam, row_logprobs)
                 for token in choices:
-                    result = self._expand(form, beam, token, float(row_logprobs[token]))
+                    result = self._expand(form, beam, token, float(row_logprobs[token]), cut)
                     if result is None:
                         continue
                     kind, child = result

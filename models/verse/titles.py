@@ -65,6 +65,14 @@ NEAR_WORDS = {
     "home": {"home", "homeward", "house", "door", "hearth", "return", "returning", "back"},
     "winter": {"winter", "snow", "frost", "ice", "cold", "wintry", "snowflake", "snowflakes"},
 }
+# Each pass asks less of a new title, so that the number asked gets written: first its words unlike every
+# other title's (and those words made less likely), then only not the same words again nor the same line in
+# other words, then, with a wider search, any title not said yet. (penalise, distinct, overlap, search)
+PASSES = (
+    (True, "words", 1 / 3, {}),
+    (False, "same", 2 / 3, {}),
+    (False, "line", 1.0, {"beams": 12, "expand": 48}),
+)
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
 
 
@@ -116,6 +124,14 @@ def title_case(text: str) -> str:
     )
 
 
+def _alike(content: set[str], earlier: set[str], distinct: str) -> bool:
+    """Whether a title's content words are too like an earlier title's: "words" (one holds the other's),
+    "same" (the same words), "line" (never: only the same line is refused, by the form)."""
+    if distinct == "words":
+        return content <= earlier or earlier <= content
+    return distinct == "same" and content == earlier
+
+
 class TitleWriter:
     def __init__(self, chat_model, words: Pronouncing | None = None) -> None:
         self.model = chat_model
@@ -130,7 +146,8 @@ class TitleWriter:
         n: int = 5,
         seed: int = 0,
     ) -> list[str]:
-        """Up to `n` distinct titles, each naming the subject (or a near word) or one of the colours."""
+        """`n` distinct titles, each naming the subject (or a near word) or one of the colours; fewer only when
+        every pass of the search (see PASSES) found nothing new."""
         colours = colours or []
         about = f"a painting of {subject}"
         if style:
@@ -144,26 +161,31 @@ class TitleWriter:
         allowed = subject_words(subject) | subject_words(topic or "") | {w for c in colours for w in c.split()}
         banned = {w for w in words_in(style or "")}
         titles: list[str] = []
-        for attempt in range(2 * n):
-            used = [{w[:5] for w in set(words_in(t)) - STOP} for t in titles]
-            form = LineForm(
-                words=(2, 6),
-                include_any=allowed,
-                avoid={normalise(t) for t in titles},
-                penalise=self._tokens({w for t in titles for w in words_in(t)} - STOP | banned),
-            )
-            for text, _ in self.forms.ranked(form, prompt, seed=seed * 31 + attempt, variety=1.0):
-                content = {w[:5] for w in set(words_in(text)) - STOP}  # "tranquility" = "tranquillity"
-                # a new title says something new: not the painter's name, not another title's words again
-                if set(words_in(text)) & banned or any(content <= u or u <= content for u in used):
-                    continue
-                titles.append(title_case(text))
-                used.append(content)
+        used: list[set[str]] = []  # each title's content words ("tranquility" = "tranquillity": first 5 letters)
+        attempt = 0
+        for (penalise, distinct, overlap, search), tries in zip(PASSES, (2 * n, n, n), strict=True):
+            for _ in range(tries):
                 if len(titles) >= n:
-                    break
-            if len(titles) >= n:
-                break
-        return titles[:n]
+                    return titles
+                said = {w for t in titles for w in words_in(t)}
+                form = LineForm(
+                    words=(2, 6),
+                    include_any=allowed,
+                    avoid={normalise(t) for t in titles},
+                    overlap=overlap,
+                    penalise=self._tokens(banned | (said - STOP if penalise else set())),
+                )
+                attempt += 1
+                for text, _ in self.forms.ranked(form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search):
+                    content = {w[:5] for w in set(words_in(text)) - STOP}
+                    # not the painter's name; a new title says something new (how new: the pass decides)
+                    if set(words_in(text)) & banned or any(_alike(content, u, distinct) for u in used):
+                        continue
+                    titles.append(title_case(text))
+                    used.append(content)
+                    if len(titles) >= n:
+                        return titles
+        return titles  # fewer than asked only when every pass found nothing new
 
     def _tokens(self, words: set[str]) -> set[int]:
         encode = self.model.tokenizer.encode
