@@ -66,12 +66,14 @@ NEAR_WORDS = {
     "winter": {"winter", "snow", "frost", "ice", "cold", "wintry", "snowflake", "snowflakes"},
 }
 # Each pass asks less of a new title, so that the number asked gets written: first its words unlike every
-# other title's (and those words made less likely), then only not the same words again nor the same line in
-# other words, then, with a wider search, any title not said yet. (penalise, distinct, overlap, search)
+# other title's (none holding another's; those words made less likely), then only not the same words again
+# ("A Mountain Village" = "The Mountain Village") with up to 2/3 of an earlier title's, then, with a wider
+# search, any of them; the relaxed passes favour the subject's words (the model's own likeliest titles may not
+# name it). (penalise, strict, overlap, favour, search)
 PASSES = (
-    (True, "words", 1 / 3, {}),
-    (False, "same", 2 / 3, {}),
-    (False, "line", 1.0, {"beams": 12, "expand": 48}),
+    (True, True, 1 / 3, False, {}),
+    (False, False, 2 / 3, True, {}),
+    (False, False, 1.0, True, {"beams": 12, "expand": 48}),
 )
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
 
@@ -124,12 +126,10 @@ def title_case(text: str) -> str:
     )
 
 
-def _alike(content: set[str], earlier: set[str], distinct: str) -> bool:
-    """Whether a title's content words are too like an earlier title's: "words" (one holds the other's),
-    "same" (the same words), "line" (never: only the same line is refused, by the form)."""
-    if distinct == "words":
-        return content <= earlier or earlier <= content
-    return distinct == "same" and content == earlier
+def _alike(content: set[str], earlier: set[str], strict: bool) -> bool:
+    """Whether a title's content words are too like an earlier title's: strict, one holds the other's; else
+    the same words."""
+    return content <= earlier or earlier <= content if strict else content == earlier
 
 
 class TitleWriter:
@@ -163,7 +163,7 @@ class TitleWriter:
         titles: list[str] = []
         used: list[set[str]] = []  # each title's content words ("tranquility" = "tranquillity": first 5 letters)
         attempt = 0
-        for (penalise, distinct, overlap, search), tries in zip(PASSES, (2 * n, n, n), strict=True):
+        for (penalise, strict, overlap, favour, search), tries in zip(PASSES, (2 * n, n, n), strict=True):
             for _ in range(tries):
                 if len(titles) >= n:
                     return titles
@@ -173,13 +173,14 @@ class TitleWriter:
                     include_any=allowed,
                     avoid={normalise(t) for t in titles},
                     overlap=overlap,
+                    topic=allowed if favour else set(),
                     penalise=self._tokens(banned | (said - STOP if penalise else set())),
                 )
                 attempt += 1
                 for text, _ in self.forms.ranked(form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search):
                     content = {w[:5] for w in set(words_in(text)) - STOP}
                     # not the painter's name; a new title says something new (how new: the pass decides)
-                    if set(words_in(text)) & banned or any(_alike(content, u, distinct) for u in used):
+                    if set(words_in(text)) & banned or any(_alike(content, u, strict) for u in used):
                         continue
                     titles.append(title_case(text))
                     used.append(content)
