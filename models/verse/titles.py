@@ -70,7 +70,7 @@ NEAR_WORDS = {
 # ("A Mountain Village" = "The Mountain Village") with up to 2/3 of an earlier title's, then, with a wider
 # search, any of them; the relaxed passes favour the subject's words (the model's own likeliest titles may not
 # name it). (penalise, strict, overlap, favour, search)
-PASSES = (
+PASSES: tuple[tuple[bool, bool, float, bool, dict[str, int]], ...] = (
     (True, True, 1 / 3, False, {}),
     (False, False, 2 / 3, True, {}),
     (False, False, 1.0, True, {"beams": 12, "expand": 48}),
