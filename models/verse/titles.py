@@ -8,6 +8,8 @@ the subject (or a near word for it) or one of the painting's colours, never endi
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from models.text.chat import format_chat
@@ -65,15 +67,28 @@ NEAR_WORDS = {
     "home": {"home", "homeward", "house", "door", "hearth", "return", "returning", "back"},
     "winter": {"winter", "snow", "frost", "ice", "cold", "wintry", "snowflake", "snowflakes"},
 }
+
+
+@dataclass(frozen=True)
+class TitlePass:
+    """How much one pass of the title search asks of a new title."""
+
+    tries: int  # searches, as a multiple of the titles asked
+    penalise: bool  # earlier titles' words made less likely
+    strict: bool  # no title's content words may hold another's (else: only not the same words again)
+    overlap: float  # the share of an earlier title's words a new one may repeat
+    favour: bool  # the subject's words made more likely
+    search: dict[str, int] = field(default_factory=dict)  # wider beams for the last pass
+
+
 # Each pass asks less of a new title, so that the number asked gets written: first its words unlike every
-# other title's (none holding another's; those words made less likely), then only not the same words again
-# ("A Mountain Village" = "The Mountain Village") with up to 2/3 of an earlier title's, then, with a wider
-# search, any of them; the relaxed passes favour the subject's words (the model's own likeliest titles may not
-# name it). (penalise, strict, overlap, favour, search)
-PASSES: tuple[tuple[bool, bool, float, bool, dict[str, int]], ...] = (
-    (True, True, 1 / 3, False, {}),
-    (False, False, 2 / 3, True, {}),
-    (False, False, 1.0, True, {"beams": 12, "expand": 48}),
+# other title's, then only not the same words again ("A Mountain Village" = "The Mountain Village") with up
+# to 2/3 of an earlier title's, then, with a wider search, any of them; the relaxed passes favour the
+# subject's words (the model's own likeliest titles may not name it).
+PASSES = (
+    TitlePass(tries=2, penalise=True, strict=True, overlap=1 / 3, favour=False),
+    TitlePass(tries=1, penalise=False, strict=False, overlap=2 / 3, favour=True),
+    TitlePass(tries=1, penalise=False, strict=False, overlap=1.0, favour=True, search={"beams": 12, "expand": 48}),
 )
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
 
@@ -163,8 +178,8 @@ class TitleWriter:
         titles: list[str] = []
         used: list[set[str]] = []  # each title's content words ("tranquility" = "tranquillity": first 5 letters)
         attempt = 0
-        for (penalise, strict, overlap, favour, search), tries in zip(PASSES, (2 * n, n, n), strict=True):
-            for _ in range(tries):
+        for search_pass in PASSES:
+            for _ in range(search_pass.tries * n):
                 if len(titles) >= n:
                     return titles
                 said = {w for t in titles for w in words_in(t)}
@@ -172,15 +187,17 @@ class TitleWriter:
                     words=(2, 6),
                     include_any=allowed,
                     avoid={normalise(t) for t in titles},
-                    overlap=overlap,
-                    topic=allowed if favour else set(),
-                    penalise=self._tokens(banned | (said - STOP if penalise else set())),
+                    overlap=search_pass.overlap,
+                    topic=allowed if search_pass.favour else set(),
+                    penalise=self._tokens(banned | (said - STOP if search_pass.penalise else set())),
                 )
                 attempt += 1
-                for text, _ in self.forms.ranked(form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search):
+                for text, _ in self.forms.ranked(
+                    form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search_pass.search
+                ):
                     content = {w[:5] for w in set(words_in(text)) - STOP}
                     # not the painter's name; a new title says something new (how new: the pass decides)
-                    if set(words_in(text)) & banned or any(_alike(content, u, strict) for u in used):
+                    if set(words_in(text)) & banned or any(_alike(content, u, search_pass.strict) for u in used):
                         continue
                     titles.append(title_case(text))
                     used.append(content)
