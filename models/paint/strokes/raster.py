@@ -17,6 +17,7 @@ from PIL import Image
 
 from ...jobs import check_cancelled
 from ...memory import give_back_freed_memory
+from ..images import tensor_to_pil
 from .brush import KeyMap, Strokes, read_ownership, stamp
 from .filters import picture_size, to_rgb
 from .plan import StrokePlan
@@ -85,9 +86,8 @@ def rasterize(
         grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
         painted = finish_surface(colour, ownership, strokes.radius, plan.is_outline, profile, style, unit, grain)
         rgb = to_rgb(painted[:, y0 - top : y1 - top, x0 - left : x1 - left])
-        if isinstance(output, Image.Image):  # rounded as images.tensor_to_pil rounds
-            tile_bytes = (rgb.clamp(0, 1).permute(1, 2, 0) * 255.0 + 0.5).to(torch.uint8)
-            output.paste(Image.fromarray(tile_bytes.numpy()), (x0, y0))
+        if isinstance(output, Image.Image):
+            output.paste(tensor_to_pil(rgb), (x0, y0))
         else:
             output[:, y0:y1, x0:x1] = rgb
         yield (number + 1) / total, None
