@@ -30,9 +30,9 @@ EXAMPLE_SONG = (
     "I hold your hand against the cold,\nAnd every word we say is gold."
 )
 FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "you", "my", "it", "we", "be", "with"}
-RECENT_LINES = 48
-WIDE_RHYME_FLOOR = -12.0
-PAIR_TRIES = 3  # first lines (different last words) tried before the partner's wider search forces a rhyme in  # the wider search's rhyming words may be rarer (log-probability) than the first's
+RECENT_LINES = 48  # the writer's last lines that a new song does not say again
+WIDE_RHYME_FLOOR = -12.0  # the wider search's rhyming words may be rarer (log-probability) than the first's
+PAIR_TRIES = 3  # first lines (different last words) tried before the partner's wider search forces a rhyme in
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
