@@ -40,6 +40,13 @@ from models.verse.verse import DEFAULT_CORPUS, read_corpus  # noqa: E402
 CONTEXT = "<|im_start|>assistant\n"
 TOPICS = ["the sea", "coming home", "a winter night"]
 SUBJECTS = [("a stormy sea", "Turner"), ("a harbour at night", "Van Gogh"), ("a mountain village", "Hokusai")]
+# 16-line songs (one line per bar of a 16-bar tune), both schemes: in ABAB a pair's partner is two lines on
+SONGS = [
+    ("the sea", "AABB", 4),
+    ("coming home", "ABAB", 5),
+    ("a winter night", "ABAB", 6),
+    ("the open road", "AABB", 7),
+]
 
 
 class Scorer:
@@ -100,7 +107,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/text_quality.json")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: before,free,constrained,lyrics,titles,line_vae"
+        "--skip", default="", help="comma-separated parts to skip: before,free,constrained,lyrics,songs,titles,line_vae"
     )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -186,7 +193,10 @@ def main() -> int:
             "word_pairs_said_before": said_before(lyric_lines),
         }
         log(results["constrained_chat_model"])
-    if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,line_vae`: titles alone
+    if "constrained" not in skip and "songs" not in skip:
+        results["constrained_chat_model"]["long_songs"] = long_songs(songs, words)
+        log(results["constrained_chat_model"]["long_songs"])
+    if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,songs,line_vae`: titles
         start = time.perf_counter()
         haiku = [songs.haiku(topic, seed=2) for topic in ("autumn", "the sea")]
         haiku_fit = sum(
@@ -221,6 +231,42 @@ def main() -> int:
 
     write(args.out, results)
     return 0
+
+
+def long_songs(songs, words: Pronouncing) -> dict:
+    """16-line songs, AABB and ABAB: the share of pairs asked to rhyme that rhyme (by the dictionary), and fit."""
+    from models.music.generate import generate
+    from models.music.request import MelodyRequest
+    from models.verse.constrained import rhyme_group
+    from models.verse.lyrics import phrase_forms
+
+    start = time.perf_counter()
+    out: dict = {"songs": []}
+    rhymed = pairs = fit = lines_written = 0
+    for topic, scheme, seed in SONGS:
+        tune = generate(MelodyRequest(style="scottish", key="D", mode="minor", bars=16, tempo=90, seed=seed))[0]
+        forms = phrase_forms(tune, bars_per_phrase=1)
+        lines = [line.text for line in songs.lyrics(forms, topic, scheme, seed=1)]
+        ends = [words_in(line)[-1] if words_in(line) else "" for line in lines]
+        groups: dict[str, list[int]] = {}
+        for index in range(len(lines)):
+            groups.setdefault(str(rhyme_group(scheme, index)), []).append(index)
+        song_rhymed = sum(
+            len(group) == 2 and bool(ends[group[0]]) and words.rhymes(ends[group[0]], ends[group[1]])
+            for group in groups.values()
+        )
+        rhymed, pairs = rhymed + song_rhymed, pairs + len(groups)
+        fit += sum(words.line_syllables(line) == form.syllables for line, form in zip(lines, forms, strict=True))
+        lines_written += len(lines)
+        out["songs"].append(
+            {"topic": topic, "scheme": scheme, "rhymed_pairs": f"{song_rhymed} of {len(groups)}", "lines": lines}
+        )
+    return out | {
+        "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
+        "rhymed_pairs": f"{rhymed} of {pairs}",
+        "syllable_fit": round(fit / max(lines_written, 1), 3),
+        "seconds_per_line": round((time.perf_counter() - start) / max(lines_written, 1), 2),
+    }
 
 
 def write(path: Path, results: dict) -> None:
