@@ -91,6 +91,28 @@ PASSES = (
     TitlePass(tries=1, penalise=False, strict=False, overlap=1.0, favour=True, search={"beams": 12, "expand": 48}),
 )
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
+# Famous paintings' titles: the model knows them and borrows them ("The Starry Night" for any night sky). The
+# paintings the styles learn from (resources/paint/art/README.md) and other titles everyone knows.
+FAMOUS_TITLES = tuple(
+    title.strip()
+    for title in """The Starry Night; The Great Wave off Kanagawa; The Great Wave; The Scream; The Shipwreck;
+    The Wreck of a Transport Ship; The Church at Auvers; Cafe Terrace at Night; Portrait of Pere Tanguy;
+    The Night Cafe; Hospital Corridor at Saint Remy; The Painter on the Road to Tarascon; Udnie; Woman with a Hat;
+    Starry Night over the Rhone; Sunflowers; Irises; Wheatfield with Crows; The Bedroom; The Potato Eaters;
+    Almond Blossom; Water Lilies; Impression, Sunrise; The Kiss; Mona Lisa; The Last Supper; The Night Watch;
+    Girl with a Pearl Earring; The Birth of Venus; The Persistence of Memory; Guernica; The Fighting Temeraire;
+    Rain, Steam and Speed; Slave Ship; The Hay Wain; Wanderer above the Sea of Fog; Nighthawks; American Gothic;
+    Red Mount Fuji; Fine Wind, Clear Morning; Thirty-Six Views of Mount Fuji; Liberty Leading the People;
+    The Raft of the Medusa""".split(";")
+)
+# Words that speak of the painting instead of naming it ("A Mountain Village in the Style" from the prompt's
+# "in the style of Hokusai"), and painters' names ("The Starry Night by Rembrandt"): a title is neither.
+NOT_IN_TITLES = set(
+    "style styles painting paintings painter artist artwork canvas rembrandt vermeer monet manet renoir cezanne "
+    "gauguin picasso dali vinci leonardo michelangelo raphael turner constable hokusai hiroshige gogh munch "
+    "matisse klimt kandinsky picabia goya velazquez caravaggio botticelli degas pollock warhol hopper whistler "
+    "friedrich seurat magritte chagall modigliani titian durer bruegel bosch".split()
+)
 
 
 def dominant_colours(image, n: int = 3, seed: int = 0) -> list[str]:
@@ -129,6 +151,17 @@ def subject_words(subject: str) -> set[str]:
         else:
             found.add(word + "s")
     return found
+
+
+def borrowed(title: str) -> bool:
+    """Whether a title is a famous painting's ("Starry Night", "The Starry Night by Rembrandt"): it holds all
+    of a famous title's content words (a one-word title: is that word)."""
+    content = set(words_in(title)) - STOP
+    for famous in FAMOUS_TITLES:
+        theirs = set(words_in(famous)) - STOP
+        if theirs <= content and (len(theirs) > 1 or theirs == content):
+            return True
+    return False
 
 
 def title_case(text: str) -> str:
@@ -174,7 +207,7 @@ class TitleWriter:
         request = f"Give one short title for {about}. Reply with the title only."
         prompt = self.model.tokenizer.encode(format_chat([{"role": "user", "content": request}]), allow_control=True)
         allowed = subject_words(subject) | subject_words(topic or "") | {w for c in colours for w in c.split()}
-        banned = {w for w in words_in(style or "")}
+        banned = set(words_in(style or ""))
         titles: list[str] = []
         used: list[set[str]] = []  # each title's content words ("tranquility" = "tranquillity": first 5 letters)
         attempt = 0
@@ -192,12 +225,16 @@ class TitleWriter:
                     penalise=self._tokens(banned | (said - STOP if search_pass.penalise else set())),
                 )
                 attempt += 1
-                for text, _ in self.forms.ranked(
-                    form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search_pass.search
-                ):
+                found = self.forms.ranked(form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search_pass.search)
+                if not found:  # the search found no title at all: its rules ask too much, the next pass asks less
+                    break
+                for text, _ in found:
                     content = {w[:5] for w in set(words_in(text)) - STOP}
-                    # not the painter's name; a new title says something new (how new: the pass decides)
-                    if set(words_in(text)) & banned or any(_alike(content, u, search_pass.strict) for u in used):
+                    # not the painter's name, the style or a famous title; a new title says something new (how
+                    # new: the pass decides)
+                    if set(words_in(text)) & (banned | NOT_IN_TITLES) or borrowed(text):
+                        continue
+                    if any(_alike(content, u, search_pass.strict) for u in used):
                         continue
                     titles.append(title_case(text))
                     used.append(content)
