@@ -3,12 +3,14 @@ the real chat model under constraints), lyric events in exported MIDI, the song 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pretty_midi
 import pytest
 from PIL import Image
 
 from models.assistant.requests import parse_request
-from models.verse.constrained import FormWriter, LineForm
+from models.verse.constrained import FormWriter, LineForm, normalise
 from models.verse.lyrics import LyricLine, lyric_sheet, lyrics_midi, melody_phrases, strong_beat, syllable_pieces
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.titles import dominant_colours, subject_words, title_case
@@ -294,6 +296,68 @@ def test_a_topic_word_once_said_is_favoured_no_more(scripted_writer):
     assert {"sea", "ocean", "shore"} <= first.topic
     partner = later[-1]
     assert partner.rhyme_with == "shore" and "shore" not in partner.topic and "sea" in partner.topic
+
+
+class PlannedForms(ScriptedForms):
+    """A stand-in for ABAB: a line rhyming with "shore" is found right after its first line but not two lines
+    later (the line between leads elsewhere), where only a forced rare rhyme would come; "strand" has none."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        if form.rhyme_source:
+            firsts = ("The sea runs up the strand", "I walk along the shore", "The gulls are crying high")
+            return [(t, -1.0) for t in firsts if normalise(t) not in form.avoid]
+        line = self.line(form, prompt, **search)
+        return [(line, -1.0)] if line else []
+
+    def line(self, form, prompt, seed=0, variety=0.6, **search):
+        if form.rhyme_source:
+            return self.ranked(form, prompt)[0][0]
+        if form.rhyme_with == "shore" and "rhyme_floor" in search:
+            return "Forevermore and more"
+        if form.rhyme_with == "shore":
+            return "I hear the ocean roar" if len(form.end_avoid) == 1 else None
+        return {"high": "Above the clouds they fly", None: "A line that does not rhyme"}.get(form.rhyme_with)
+
+
+def test_abab_pairs_are_planned_too(monkeypatch, words):
+    """A 16-line sea song rhymed 6 of its 8 pairs: an ABAB pair's first line was never chosen with its partner
+    (two lines later). Now it is, and the partner found then is taken before a rare rhyme is forced in."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", PlannedForms)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    assert writer.write("Write a song.", [LineForm()] * 4, "ABAB") == [
+        "I walk along the shore",
+        "The gulls are crying high",
+        "I hear the ocean roar",
+        "Above the clouds they fly",
+    ]
+
+
+def test_a_sung_line_does_not_stop_mid_thought(words):
+    """ "The storm is a story, a true", "A smile on my lips, a be": the model gave the line's end e^-3 and e^-6
+    there. A sung line (a floor set) may not stop where its end is that unlikely; a title has no floor."""
+    import torch
+
+    from models.verse.constrained import DANGLING_FLOOR, _Beam
+
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer.end_ids = words, {0}
+    writer.pieces = ["\n", ",", " a", " true", " tale", "aming"]
+    writer.line_ends, writer.word_goes_on = torch.tensor([0, 1]), torch.tensor([5])
+    sung = LineForm(syllables=7, end_floor=DANGLING_FLOOR)
+    dangling = _Beam(
+        [2, 3], " The storm is a story, a true", -9.0, 7, "", ["the", "storm", "is", "a", "story", "a", "true"]
+    )
+    wants_more = torch.log(torch.tensor([0.02, 0.01, 0.02, 0.02, 0.9, 0.03]))
+    assert writer._stops_short(sung, dangling, wants_more, wants_more)
+    assert writer._expand(sung, replace(dangling, must_end=True), 0, float(wants_more[0]), True) is None
+    assert not writer._stops_short(LineForm(words=(2, 8)), dangling, wants_more, wants_more)  # a title: no floor
+    ends = torch.log(torch.tensor([0.6, 0.2, 0.05, 0.05, 0.05, 0.05]))
+    assert not writer._stops_short(sung, dangling, ends, ends)
 
 
 class RankedTitles:

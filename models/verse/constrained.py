@@ -34,6 +34,10 @@ REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
 TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
+# A sung line may not stop where the model gives its end (a stop, a comma, the line end) less than e^-2.3 = 10%:
+# "The storm is a story, a true" (e^-3.1), "Of longing for you, I'll always" (e^-3.2), "A smile on my lips, a be"
+# (e^-5.7); whole lines score e^-1.8 ("...and I'll not go") to e^-0.01.
+DANGLING_FLOOR = -2.3
 FUNCTION_WORDS = set(
     "the a an and or but of to in on at by for with from is are was be i you he she it we they my your his her "
     "our their me that this as so all no not oh".split()
@@ -62,6 +66,7 @@ class LineForm:
     end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
     topic: set[str] = field(default_factory=set)  # words on the topic: favoured, and never stale
     stale: set[tuple[str, str]] = field(default_factory=set)  # word pairs said already (see `word_pairs`)
+    end_floor: float | None = None  # the least log-probability of the line's end where it stops (None: any)
 
 
 def word_pairs(lines) -> set[tuple[str, str]]:
@@ -119,6 +124,9 @@ class FormWriter:
         self.end_ids = {self.newline} | set(getattr(chat_model, "stop_ids", set()))
         self.pieces = token_pieces(self.tokenizer)
         self.word_goes_on = torch.tensor([i for i, p in enumerate(self.pieces) if _WORD_GOES_ON.match(p)])
+        # what may come where a line ends: its end, a stop, a comma ("," ".\n")
+        stops = {i for i, p in enumerate(self.pieces) if _PUNCTUATION.match(p.rstrip("\n"))}
+        self.line_ends = torch.tensor(sorted(self.end_ids | stops))
         self._rhyme_cache: dict[str, list[tuple[str, int, int]]] = {}
         self._prompt_cache: tuple[list[int], DecodeState | None] = ([], None)
 
@@ -198,15 +206,23 @@ class FormWriter:
         goes_on = torch.logsumexp(logprobs[self.word_goes_on], dim=0)
         return bool(goes_on > logprobs[sorted(self.end_ids)].max())
 
+    def _stops_short(self, form: LineForm, beam: _Beam, logprobs: torch.Tensor, raw: torch.Tensor) -> bool:
+        """Whether ending the line now would cut it off: mid-word ("The Sea of Tran"), or, where the form sets a
+        floor (sung lines), mid-thought ("a story, a true": the model gives the line's end less than e^floor
+        in `raw`, its log-probabilities before any bonus or penalty)."""
+        if form.end_floor is not None and float(torch.logsumexp(raw[self.line_ends], dim=0)) < form.end_floor:
+            return True
+        return (form.syllables is None or form.end_floor is not None) and self._cuts_a_word(beam, logprobs)
+
     def _expand(
         self, form: LineForm, beam: _Beam, token: int, logprob: float, cut: bool = False
     ) -> tuple[str, _Beam] | None:
         """("open", beam), ("done", beam) or None when the token breaks the form (`cut`: ending here would cut
-        the last word off)."""
+        the line off, see `_stops_short`)."""
         piece = self.pieces[token]
         score = beam.score + logprob
         if beam.must_end:
-            if token not in self.end_ids:
+            if token not in self.end_ids or cut:
                 return None
             return "done", _Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
         if token in self.end_ids or piece.endswith("\n") and _PUNCTUATION.match(piece.rstrip("\n") or ","):
@@ -236,7 +252,7 @@ class FormWriter:
             )
         if _PUNCTUATION.match(piece) and beam.partial:
             finished = self._finish_word(form, beam)
-            if finished is None:
+            if finished is None or cut and form.end_floor is not None and finished[0] == form.syllables:
                 return None
             score -= self._stale_cost(form, beam, finished[1])
             return "open", _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
@@ -340,6 +356,7 @@ class FormWriter:
         favour = torch.tensor(sorted(self._word_tokens(form.topic)), dtype=torch.long)
         for _ in range(max_tokens):
             logprobs = torch.log_softmax(logits.float(), dim=-1)
+            raw = logprobs.clone() if form.end_floor is not None else logprobs
             if penalty.numel():
                 logprobs[:, penalty] -= REPEAT_PENALTY
             if favour.numel():
@@ -355,8 +372,7 @@ class FormWriter:
                     grown += [(row, child) for child in self._rhyme_endings(form, beam, logprobs[row], rhyme_floor)]
                     choices = top[row]
                 row_logprobs = logprobs[row]
-                # a line without a syllable count (a title) ends on a whole word; a counted line is held by its count
-                cut = form.syllables is None and self._cuts_a_word(beam, row_logprobs)
+                cut = self._stops_short(form, beam, row_logprobs, raw[row])
                 for token in choices:
                     result = self._expand(form, beam, token, float(row_logprobs[token]), cut)
                     if result is None:

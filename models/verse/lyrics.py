@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from models.text.chat import format_chat
-from models.verse.constrained import FormWriter, LineForm, normalise, rhyme_group, word_pairs
+from models.verse.constrained import DANGLING_FLOOR, FormWriter, LineForm, normalise, rhyme_group, word_pairs
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
@@ -131,6 +131,7 @@ class SongWriter:
         all_forms: list[LineForm | None] = [*([None] * len(lines)), *forms]
         groups = [rhyme_group(scheme, index) for index in range(len(all_forms))]
         ends: dict[str, str] = {}
+        spares: dict[str, str] = {}  # ABAB: a partner found when its pair's first line was chosen
         on_topic = subject_words(topic) if topic else set()
         index = len(lines)
         while index < len(all_forms):
@@ -140,9 +141,14 @@ class SongWriter:
             form = self._form(all_forms[index], lines, rhyme_with, needs_partner, on_topic - said(lines))
             prompt = self._prompt(request, lines)
             written = None
-            if needs_partner and groups[index + 1] == group:  # AABB: the partner is the next line
-                written = self._pair(request, form, all_forms[index + 1], lines, on_topic - said(lines), seed, index)
-            for line in written or [self._search(form, prompt, seed, index)]:
+            if needs_partner:
+                partner = groups.index(group, index + 1)
+                written = self._pair(request, form, all_forms[partner], lines, on_topic - said(lines), seed, index)
+                if written and partner > index + 1:  # ABAB: the partner comes after other lines; keep it spare
+                    spares[str(group)] = written[1] if len(written) == 2 else ""
+                    written = written[:1]
+            spare = spares.pop(str(group), "") if rhyme_with else ""
+            for line in written or [self._search(form, prompt, seed, index, spare)]:
                 lines.append(line)
                 self.recent = [*self.recent, line][-RECENT_LINES:]
                 found, its_group = words_in(line), groups[index]
@@ -164,12 +170,14 @@ class SongWriter:
             end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             topic=form.topic | topic,
             stale=form.stale | word_pairs(said),
+            end_floor=DANGLING_FLOOR if form.syllables is not None else form.end_floor,
         )
 
     def _pair(self, request: str, form, partner, lines: list[str], topic: set[str], seed: int, index: int):
         """A rhymed pair's first line chosen with its partner: of the first line's best candidates (different
-        last words), the first whose partner rhymes in a plain search. Both lines; or the best first line alone
-        (its partner then takes the wider searches); None when the first line needs them too."""
+        last words), the first whose partner rhymes in a plain search written right after it. Both lines; or the
+        best first line alone (its partner then takes the wider searches); None when the first line needs them
+        too. In ABAB the partner comes two lines later: it is written there again, and this one is its spare."""
         ranked = self.forms.ranked(form, self._prompt(request, lines), seed=seed * 101 + index)
         tried: list[str] = []
         for text, _ in ranked:
@@ -186,10 +194,13 @@ class SongWriter:
                 break
         return [ranked[0][0]] if ranked else None
 
-    def _search(self, form, prompt: list[int], seed: int, index: int) -> str:
-        """The line, by searches ever wider and looser; an empty line when all of them fail."""
+    def _search(self, form, prompt: list[int], seed: int, index: int, spare: str = "") -> str:
+        """The line, by searches ever wider and looser; an empty line when all of them fail. `spare`: a rhyming
+        line written earlier for this place (ABAB), taken before a rarer rhyme is forced in."""
         wide = {"beams": 2 * self.forms.beams, "expand": 64}
         line = self.forms.line(form, prompt, seed=seed * 101 + index)
+        if line is None and spare and normalise(spare) not in form.avoid and words_in(spare)[-1] not in form.end_avoid:
+            line = spare
         if line is None and (form.rhyme_with or form.rhyme_source):  # wider, and rarer rhymes may be forced in
             line = self.forms.line(form, prompt, seed=seed, variety=0.3, rhyme_floor=WIDE_RHYME_FLOOR, **wide)
         unrhymed = replace(form, rhyme_with=None, rhyme_source=False)
@@ -197,8 +208,8 @@ class SongWriter:
             line = self.forms.line(unrhymed, prompt, seed=seed)
         if line is None:  # a wider, noisier search that may share half its words with an earlier line
             line = self.forms.line(replace(unrhymed, overlap=0.5), prompt, seed=seed, variety=1.0, **wide)
-        if line is None:  # then only the exact earlier lines barred, or give up (an empty line says so)
-            plain = replace(unrhymed, overlap=1.0, penalise=set())
+        if line is None:  # then only the exact earlier lines barred, any end, or give up (an empty line says so)
+            plain = replace(unrhymed, overlap=1.0, penalise=set(), end_floor=None)
             line = self.forms.line(plain, prompt, seed=seed, variety=0.0, **wide)
         return line or ""
 
