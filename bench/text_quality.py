@@ -52,8 +52,8 @@ SONGS = [
 class Scorer:
     """Per-line perplexity under the chat model with exact weights, lines batched."""
 
-    def __init__(self) -> None:
-        model = ChatModel.load(weights="float32")
+    def __init__(self, model: ChatModel | None = None) -> None:
+        model = model or ChatModel.load(weights="float32")
         self.tokenizer = model.tokenizer
         self.lm = FrozenLM(model.runner)
         self.context = self.tokenizer.encode(CONTEXT)

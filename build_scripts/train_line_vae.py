@@ -99,6 +99,12 @@ def make_targets(ids: list[list[int]], rows: list[int], index: dict[int, int], e
     return targets
 
 
+def kl_weight(step: int, autoencoder_steps: int, warmup_steps: int, final: float) -> float:
+    """0 while the code learns to carry the line (the frozen model gives it nothing to lean on otherwise),
+    then rising linearly to `final`."""
+    return final * min(1.0, max(0, step - autoencoder_steps) / max(warmup_steps, 1))
+
+
 def save_state(path: Path, coder: LineCoder, optimiser: torch.optim.Adam, info: dict) -> None:
     tensors = {f"model.{k}": v.detach().contiguous() for k, v in coder.state_dict().items()}
     for name, parameter in coder.named_parameters():
@@ -124,6 +130,30 @@ def load_state(path: Path, coder: LineCoder, optimiser: torch.optim.Adam) -> dic
                 "exp_avg_sq": tensors[f"adam.{name}.exp_avg_sq"],
             }
     return info
+
+
+@torch.no_grad()
+def top_layer_inputs(vae: LineVAE) -> tuple[torch.Tensor, DecodeState, int]:
+    """What the top layers read besides a line: the preamble's last token's lower-layer state (it predicts
+    the line's first token, so it is read with the line and sees the memory) and the preamble's top-layer
+    keys and values."""
+    lm, first, state = vae.lm, vae.first_memory_layer, vae.preamble_state()
+    start = lm.layers(lm.embed(torch.tensor([[vae.preamble[-1]]])), state.position, 0, first, past=state)[0, 0]
+    past = DecodeState(
+        [k if i >= first else None for i, k in enumerate(state.keys)],
+        [v if i >= first else None for i, v in enumerate(state.values)],
+        state.position,
+    )
+    return start, past, state.position
+
+
+def held_out_inputs(vae: LineVAE, ids: list[list[int]], rows: list[int]):
+    """`evaluate`'s inputs for `rows` read afresh (no cache): per-line features, then `top_layer_inputs`."""
+    features: list[torch.Tensor] = []
+    for first in range(0, len(rows), 32):
+        hidden, lengths = vae.line_features([ids[i] for i in rows[first : first + 32]])
+        features += [hidden[k, : lengths[k]] for k in range(len(lengths))]
+    return (features, *top_layer_inputs(vae))
 
 
 @torch.no_grad()
@@ -173,9 +203,13 @@ def main() -> int:
     parser.add_argument("--memory-layers", type=int, default=6)
     parser.add_argument("--slots", type=int, default=4)
     parser.add_argument("--latent", type=int, default=32)
-    parser.add_argument("--free-bits", type=float, default=0.3, help="nats per latent dimension")
-    parser.add_argument("--warmup-steps", type=int, default=250, help="KL weight rises linearly from 0 to 1")
-    parser.add_argument("--lr", type=float, default=1e-3)
+    parser.add_argument("--free-bits", type=float, default=1.0, help="nats per latent dimension left unpenalised")
+    parser.add_argument("--autoencoder-steps", type=int, default=100, help="KL weight 0 at first")
+    parser.add_argument("--warmup-steps", type=int, default=300, help="then it rises to --kl-weight")
+    parser.add_argument("--kl-weight", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=2e-3, help="at the start; falls linearly with the time trained")
+    parser.add_argument("--lr-final", type=float, default=2e-4, help="reached at the end of --minutes")
+    parser.add_argument("--watch-every", type=int, default=4, help="checkpoints between held-out checks (64 lines)")
     parser.add_argument("--checkpoint-every", type=int, default=25)
     parser.add_argument("--max-tokens", type=int, default=18)
     parser.add_argument("--cache-limit", type=int, help="read only the shortest N lines (whole chunks of 64)")
@@ -199,16 +233,7 @@ def main() -> int:
     vocabulary = sorted({t for i in train for t in ids[i]} | {t for i in held for t in ids[i]} | {vae.end_id})
     index = {t: k for k, t in enumerate(vocabulary)}
     vocabulary_ids = torch.tensor(vocabulary)
-    state = vae.preamble_state()
-    # the preamble's last token is read with the line (it predicts the line's first token, so it sees the memory)
-    start_features = lm.layers(
-        lm.embed(torch.tensor([[vae.preamble[-1]]])), state.position, 0, vae.first_memory_layer, past=state
-    )[0, 0].detach()
-    past = DecodeState(
-        [k if i >= vae.first_memory_layer else None for i, k in enumerate(state.keys)],
-        [v if i >= vae.first_memory_layer else None for i, v in enumerate(state.values)],
-        state.position,
-    )
+    start_features, past, position = top_layer_inputs(vae)
     optimiser = torch.optim.Adam(coder.parameters(), lr=args.lr)
     checkpoint = args.work / "train.safetensors"
     info = {"step": 0, "seconds": 0.0, "history": [], "epoch": 0, "batch_in_epoch": 0}
@@ -230,9 +255,12 @@ def main() -> int:
         x, lengths = pad(features, rows)
         targets = make_targets(ids, rows, index, vae.end_id, x.shape[1])
         reconstruction, kl, kl_term = training_loss(
-            coder, lm, x, lengths, start_features, targets, past, state.position, vocabulary_ids, args.free_bits
+            coder, lm, x, lengths, start_features, targets, past, position, vocabulary_ids, args.free_bits
         )
-        weight = min(1.0, info["step"] / max(args.warmup_steps, 1))
+        weight = kl_weight(info["step"], args.autoencoder_steps, args.warmup_steps, args.kl_weight)
+        rate = args.lr + (args.lr_final - args.lr) * min(1.0, (time.perf_counter() - began) / (args.minutes * 60))
+        for group in optimiser.param_groups:
+            group["lr"] = rate
         optimiser.zero_grad()
         (reconstruction + weight * kl_term).backward()
         torch.nn.utils.clip_grad_norm_(coder.parameters(), 5.0)
@@ -251,7 +279,14 @@ def main() -> int:
                 "reconstruction": round(sums["rec"] / sums["n"], 3),
                 "kl": round(sums["kl"] / sums["n"], 3),
                 "kl_weight": round(weight, 3),
+                "lr": round(rate, 6),
             }
+            if info["step"] % (args.checkpoint_every * args.watch_every) == 0:
+                coder.eval()
+                watch = evaluate(vae, features, ids, held[:64], start_features, past, position)
+                coder.train()
+                record["held_out_kl"] = round(watch["kl_per_line"], 2)
+                record["held_out_gap"] = round(watch["nll_per_line_other_code"] - watch["nll_per_line_own_code"], 2)
             info["history"].append(record)
             log(json.dumps(record))
             sums = {"rec": 0.0, "kl": 0.0, "n": 0}
@@ -259,7 +294,7 @@ def main() -> int:
     info["seconds"] = time.perf_counter() - began
     save_state(checkpoint, coder, optimiser, info)
     coder.eval()
-    measures = evaluate(vae, features, ids, held[:256], start_features, past, state.position)
+    measures = evaluate(vae, features, ids, held[:256], start_features, past, position)
     log(json.dumps(measures))
     training = {
         "data": f"{args.corpus.name}: {len(train)} training lines, {len(held)} held out (1 in 20 by hash)",
@@ -269,7 +304,8 @@ def main() -> int:
         "minutes": round(info["seconds"] / 60, 1),
         "batch": args.batch,
         "free_bits": args.free_bits,
-        "learning_rate": args.lr,
+        "kl_schedule": f"0 for {args.autoencoder_steps} steps, then up to {args.kl_weight} over {args.warmup_steps}",
+        "learning_rate": f"{args.lr} falling linearly to {args.lr_final}",
         "held_out": measures,
         "history": info["history"],
         "machine": "2-core CPU shared with other jobs, one thread, nice 10",
