@@ -1,9 +1,9 @@
 """Validate the painter match before trusting it: held-out paintings against photographs, texture-filtered
 photographs and colour blobs the range never saw.
 
-Per painter, each case holds one painting out (Van Gogh: each of the seven against the other six;
-Turner: each of the two against the other; Hokusai and Munch, one painting each: the right half
-against the left) and asks how often the held-out painting is closer to the painter's range than:
+Per painter, each case holds one painting out (Van Gogh and Hokusai: each painting against the others;
+Munch and Turner, one painting each: the right half against the left) and asks how often the
+held-out painting is closer to the painter's range than:
 - photographs: the five shipped ones plus those scikit-image and scikit-learn ship (when installed:
   `pip install -e .[dev,bench]`), colour and grey;
 - filtered: every photograph passed through every shipped style's feed-forward renderer (the

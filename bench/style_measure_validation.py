@@ -40,7 +40,7 @@ from models.resources import resources_dir  # noqa: E402
 
 ART = resources_dir() / "paint" / "art"
 PHOTOS = resources_dir() / "paint" / "photos"
-SINGLE = ["hokusai_the-great-wave.jpg", "munch_the-scream.jpg", "turner_the-shipwreck.jpg"]
+SINGLE = ["hokusai_the-great-wave.jpg", "munch_the-scream.jpg", "turner_the-wreck-of-a-transport-ship.jpg"]
 PAINTERS = ("van-gogh", "hokusai", "munch", "turner")
 FAINT_NOISE = 0.02
 

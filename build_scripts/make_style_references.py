@@ -9,7 +9,7 @@ VGG16 statistics "best quality" painting optimises towards.
 NAME.composition.json: how the painter composes (horizon, focal point, heavy side; 160 crops of each
 painting), which paintings from scratch follow (models/paint/scene/composition.py).
 
-    python build_scripts/make_style_references.py [--styles van-gogh hokusai] [--only composition]
+    python build_scripts/make_style_references.py [--styles van-gogh hokusai] [--only composition|match]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--styles", nargs="*", default=list(STYLES), choices=list(STYLES))
     parser.add_argument("--output", type=Path, default=ROOT / "resources" / "styles")
-    parser.add_argument("--only", choices=["composition"], help="write only this reference (no VGG16 needed)")
+    parser.add_argument("--only", choices=["composition", "match"], help="write only this reference (no VGG16 needed)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     vgg = VGGFeatures() if args.only is None else None
@@ -52,13 +52,21 @@ def main() -> int:
             model = CompositionModel.fit(paintings, source=", ".join(STYLES[name]))
             written = [model.save(composition_path_for(style_path))]
             report["composition"] = model.summary()
+        elif args.only == "match":
+            written = [write_painting_match(style_path, paintings)]
         else:
             written = [*write_style_references(style_path, paintings, vgg), write_painting_match(style_path, paintings)]
+        if args.only != "composition":
             match = PaintingMatch.load(written[-1])
-            report |= {"own_paintings": round(match.own_paintings, 3),
-                       "filtered_photographs": round(match.filtered_photographs, 3), "separates": match.separates}
-        report |= {"written": [str(p.relative_to(ROOT)) for p in written],
-                   "seconds": round(time.perf_counter() - started, 1)}
+            report |= {
+                "own_paintings": round(match.own_paintings, 3),
+                "filtered_photographs": round(match.filtered_photographs, 3),
+                "separates": match.separates,
+            }
+        report |= {
+            "written": [str(p.relative_to(ROOT)) for p in written],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
         print(json.dumps(report), flush=True)
     return 0
 

@@ -41,10 +41,20 @@ STYLES = {
         "van-gogh_the-night-cafe.jpg",
         "van-gogh_hospital-corridor-at-saint-remy.jpg",
         "van-gogh_the-painter-on-the-road-to-tarascon.jpg",
+        "van-gogh_the-langlois-bridge-at-arles.jpg",
+        "van-gogh_the-harvest.jpg",
+        "van-gogh_village-street-in-auvers.jpg",
+        "van-gogh_the-bedroom.jpg",
     ],
-    "hokusai": ["hokusai_the-great-wave.jpg"],
+    "hokusai": [
+        "hokusai_the-great-wave.jpg",
+        "hokusai_ejiri-in-suruga-province.jpg",
+        "hokusai_the-kazusa-sea-route.jpg",
+        "hokusai_sunset-across-the-ryogoku-bridge.jpg",
+        "hokusai_poppies.jpg",
+    ],
     "munch": ["munch_the-scream.jpg"],
-    "turner": ["turner_the-shipwreck.jpg", "turner_the-wreck-of-a-transport-ship.jpg"],
+    "turner": ["turner_the-wreck-of-a-transport-ship.jpg"],  # the one Turner we have (README: no second one found)
 }
 TITLES = {"van-gogh": "Van Gogh", "hokusai": "Hokusai", "munch": "Munch", "turner": "Turner"}
 

@@ -16,7 +16,7 @@ PAINTINGS = [
     "van-gogh_the-starry-night.jpg",
     "hokusai_the-great-wave.jpg",
     "munch_the-scream.jpg",
-    "turner_the-shipwreck.jpg",
+    "turner_the-wreck-of-a-transport-ship.jpg",
 ]
 LAYERS = ["conv1_1", "conv2_1", "conv3_1", "conv4_1"]
 
