@@ -40,7 +40,7 @@ def _picture(width: int = 96, height: int = 64) -> Image.Image:
 def _style(**brushes) -> StrokeStyle:
     habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32))])
     values = {"softness": 0.8, "outline": 0.6, "impasto": 0.4, "bristles": 0.1, "accents": 0.1, "grain": 0.03}
-    values |= {"hue_gather": 0.5, **brushes}
+    values |= {"hue_gather": 0.5, "wash": 0.4, "glow": 0.5, **brushes}
     return StrokeStyle(colours=habits).with_parameters(values)
 
 
@@ -191,10 +191,11 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    for added_later in ("grain", "hue_gather"):  # a style saved before these existed paints without them
-        del description["strokes"][added_later]
+    added_later = ("grain", "hue_gather", "wash", "glow")
+    for name in added_later:  # a style saved before these existed paints without them
+        del description["strokes"][name]
     path.with_suffix(".json").write_text(json.dumps(description))
-    assert load_style(path).strokes.grain == 0.0 and load_style(path).strokes.hue_gather == 0.0
+    assert all(getattr(load_style(path).strokes, name) == 0.0 for name in added_later)
     description["strokes"]["brush_size"] = 7.0  # far outside 0.008 to 0.05
     path.with_suffix(".json").write_text(json.dumps(description))
     with pytest.raises(CheckpointError, match="brush_size"):
@@ -238,3 +239,48 @@ def test_fitting_measures_a_banner_painting_and_brings_renders_nearer_the_painte
     assert isinstance(strokes, StrokeStyle) and report.evaluations == 3
     assert report.distance_end <= report.distance_start
     assert set(report.target) >= {"energy1", "coherence2", "flat_share3", "chroma_mean"}
+
+
+@pytest.mark.parametrize("size", [(128, 96), (256, 192)])
+def test_paint_stops_at_a_strong_edge(size):
+    """A sketch keeps its shapes: on a green field beside brown ground, long wide strokes hatched straight across
+    the edge, by a painter who leaves coarse strokes alone (threshold 0.12: the worst case), leave no green more than 2 px (at 128 px) into the brown, nor brown in the green.
+    Drawn at the plan's size (its own ownership map) and at twice it (stamped again per tile). Before strokes
+    stopped at edges the README sketch's hill ran 30 px into its ground."""
+    width, height = 128, 96
+    green, brown = np.array([0.27, 0.55, 0.24]), np.array([0.59, 0.47, 0.27])  # 0.13 apart in OKLab, as the sketch's
+    boundary = 57
+    image = np.where(np.arange(width)[None, :, None] < boundary, green, brown) * np.ones((height, 1, 1))
+    picture = Image.fromarray((image * 255).round().astype(np.uint8))
+    style = _style(
+        brush_size=0.05, length=14.0, smoothing=0.85, threshold=0.12, hatch_angle=0.0, hatch_pull=1.0, swirl_open_upper=0.0,
+        swirl_open_lower=0.0, swirl_busy=0.0, outline=0.0, softness=0.0, grain=0.0, jitter=0.0, accents=0.0,
+        bristles=0.0, impasto=0.0, edges=0.0, hue_gather=0.0, wash=0.0, glow=0.0,
+    )  # fmt: skip
+    painted = np.asarray(render_strokes(picture, style, StrokeParams(seed=3, palette=0.0, size=size)), float) / 255
+    scale = size[0] / width
+    nearer_green = ((painted - green) ** 2).sum(-1) < ((painted - brown) ** 2).sum(-1)
+    columns = (np.arange(size[0]) + 0.5) / scale
+    assert not nearer_green[:, columns > boundary + 2].any()
+    assert nearer_green[:, columns < boundary - 2].all()
+
+
+def test_a_wash_calms_open_areas_and_the_light_glows_around_it():
+    """Turner's atmosphere: with a wash the strokes of an open sky dissolve (less fine variation, the same colour
+    on the whole), and with a glow the sky beside the sun is lighter than without; busy detail keeps its strokes."""
+    rng = np.random.default_rng(1)
+    image = np.ones((64, 96, 3)) * [0.45, 0.6, 0.85] + rng.normal(0, 0.04, (64, 96, 3))  # a sky, a little noise
+    image[8:20, 64:76] = [1.0, 0.9, 0.5]  # the sun
+    picture = Image.fromarray((image.clip(0, 1) * 255).astype(np.uint8))
+    dry = _style(wash=0.0, glow=0.0, outline=0.0, softness=0.0, grain=0.0)
+    params = StrokeParams(seed=4, palette=0.0)
+    plain = np.asarray(render_strokes(picture, dry, params), float) / 255
+    washed = np.asarray(render_strokes(picture, dry.with_parameters({"wash": 0.8}), params), float) / 255
+    glowing = np.asarray(render_strokes(picture, dry.with_parameters({"wash": 0.8, "glow": 1.0}), params), float) / 255
+    sky = np.s_[30:60, 4:50]
+    fine = lambda p: np.abs(np.diff(p[sky], axis=1)).mean()  # noqa: E731
+    assert fine(washed) < 0.7 * fine(plain)
+    assert np.abs(washed[sky].mean((0, 1)) - plain[sky].mean((0, 1))).max() < 0.03
+    near_sun = np.s_[22:34, 56:84]
+    assert glowing[near_sun].mean() > washed[near_sun].mean() + 0.02
+    assert glowing[sky].mean() < washed[sky].mean() + 0.5 * (glowing[near_sun].mean() - washed[near_sun].mean())

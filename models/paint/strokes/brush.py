@@ -117,6 +117,27 @@ def taper(along: torch.Tensor) -> torch.Tensor:
 
 
 @dataclass
+class Gate:
+    """Where a batch's strokes may paint: a stroke claims a pixel only if the simplified picture there is
+    within `limit` (OKLab) of the colour the stroke was seeded on, so paint stops at the strong edges of
+    the picture's shapes, as a painter cuts in along them, and a thin shape a stroke passes over is kept.
+
+    `picture` holds the simplified picture at the key map's pixels, flattened (3, H * W); `colour` (N, 3)
+    and `limit` (N,) belong to the strokes of the batch being stamped (an infinite limit: anywhere)."""
+
+    picture: torch.Tensor
+    colour: torch.Tensor
+    limit: torch.Tensor
+
+    def allows(self, flat: torch.Tensor, stroke: torch.Tensor) -> torch.Tensor:
+        """May the strokes paint the pixels? `flat` (..., K) pixel indices, `stroke` (...) the batch's strokes."""
+        distance = torch.zeros(flat.shape, dtype=self.picture.dtype, device=flat.device)
+        for channel in range(3):  # one channel at a time: three flat gathers, no (..., K, 3) temporaries
+            distance += (torch.take(self.picture[channel], flat) - self.colour[stroke, channel].unsqueeze(-1)) ** 2
+        return distance <= self.limit[stroke].unsqueeze(-1) ** 2
+
+
+@dataclass
 class KeyMap:
     """The ownership map being painted: flat int64 keys, -1 where no stroke has been.
 
@@ -162,10 +183,13 @@ def _discs_along(strokes: Strokes) -> tuple[torch.Tensor, torch.Tensor, torch.Te
     return centres[expand], radii[expand], stroke_id[expand[0]], segment[expand[0]]
 
 
-def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[int, int] = (0, 0)) -> None:
+def stamp(
+    key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[int, int] = (0, 0), gate: Gate | None = None
+) -> None:
     """Stamp strokes into the key map in place: stroke i gets key ids[i] * MAX_POINTS + segment.
 
-    The map covers the pixels from `origin` (x, y) on; what falls outside it is dropped."""
+    The map covers the pixels from `origin` (x, y) on; what falls outside it is dropped, and so is what
+    the `gate` (if any) does not allow."""
     if strokes.count == 0:
         return
     centres, radii, stroke_id, segment = _discs_along(strokes)
@@ -191,7 +215,9 @@ def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[in
         if (2 * math.floor(reach) + 1) ** 2 > _CANDIDATES_PER_CHUNK:
             # A disc wider than a whole chunk: each on its own, only where it meets the map.
             for disc in members.tolist():
-                _stamp_wide_disc(key_map, pixel[disc], offset[disc], radii[disc], key[disc], math.floor(reach))
+                _stamp_wide_disc(
+                    key_map, pixel[disc], offset[disc], radii[disc], key[disc], math.floor(reach), gate, stroke_id[disc]
+                )
             continue
         span = torch.arange(-math.floor(reach), math.floor(reach) + 1, device=centres.device, dtype=torch.float32)
         oy, ox = (o.flatten() for o in torch.meshgrid(span, span, indexing="ij"))
@@ -204,13 +230,23 @@ def stamp(key_map: KeyMap, strokes: Strokes, ids: torch.Tensor, origin: tuple[in
             limit = (radii[part] * radii[part])[:, None]
             x, y = pixel[part, 0:1] + ox.long(), pixel[part, 1:2] + oy.long()
             inside = (rx * rx + ry * ry <= limit) & (x >= 0) & (x < key_map.width) & (y >= 0) & (y < key_map.height)
-            flat = (y * key_map.width + x)[inside]
+            flat = y * key_map.width + x
+            if gate is not None:
+                inside &= gate.allows(flat.clamp(0, key_map.keys.numel() - 1), stroke_id[part])
+            flat = flat[inside]
             values = key[part, None].expand_as(inside)[inside]
             key_map.keys.scatter_reduce_(0, flat, values, reduce="amax")
 
 
 def _stamp_wide_disc(
-    key_map: KeyMap, pixel: torch.Tensor, offset: torch.Tensor, radius: torch.Tensor, key: torch.Tensor, reach: int
+    key_map: KeyMap,
+    pixel: torch.Tensor,
+    offset: torch.Tensor,
+    radius: torch.Tensor,
+    key: torch.Tensor,
+    reach: int,
+    gate: Gate | None,
+    stroke: torch.Tensor,
 ) -> None:
     """One disc whose offsets alone would overflow a chunk: the same test as the grouped discs get, over the
     part of its square that lies in the map, a band of rows at a time (bounded memory at any brush size)."""
@@ -226,7 +262,10 @@ def _stamp_wide_disc(
         oy = torch.arange(top, min(top + rows, y1 + 1), dtype=torch.float32, device=offset.device)
         rx, ry = offset[0] + ox[None, :], offset[1] + oy[:, None]
         inside = rx * rx + ry * ry <= limit
-        flat = ((cy + oy.long())[:, None] * key_map.width + (cx + ox.long())[None, :])[inside]
+        flat = (cy + oy.long())[:, None] * key_map.width + (cx + ox.long())[None, :]
+        if gate is not None:
+            inside &= gate.allows(flat, stroke)
+        flat = flat[inside]
         key_map.keys.scatter_reduce_(0, flat, key.expand(flat.shape), reduce="amax")
 
 

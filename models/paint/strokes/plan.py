@@ -16,15 +16,21 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .brush import MAX_POINTS, KeyMap, Strokes, stamp, trace
+from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .outline import outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
+from .wash import wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
+# OKLab distance from a stroke's seed colour at which its paint stops: below the step between a sketch's
+# neighbouring shapes (a green hill and brown ground differ by 0.13), above the drift of a soft gradient
+# along one stroke. Twice that in busy areas (foliage, crowds), where a painter lays strokes across small
+# details rather than around each.
+EDGE = 0.09
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,11 @@ class StrokePlan:
     radius: torch.Tensor  # (N,)
     colour: torch.Tensor  # (N, 3) OKLab
     is_outline: torch.Tensor  # (N,) bool
-    base: torch.Tensor  # (3, H, W) OKLab: the picture at the largest brush's scale, under any gap
+    base: torch.Tensor  # (3, H, W) OKLab: the simplified picture in the painter's colours, under any gap
+    guide: torch.Tensor  # (3, H, W) OKLab: the simplified picture, whose strong edges stop the paint
+    seed_colour: torch.Tensor  # (N, 3) the guide's colour under each stroke's seed
+    reach: torch.Tensor  # (N,) how far from its seed colour a stroke may paint (infinite for outlines)
+    wash: torch.Tensor | None = None  # (5, H, W) wash.wash_maps, where the style lays a wash or a glow
     key_map: KeyMap | None = None  # the plan-size ownership of all its strokes (raster.py reuses it)
 
     @property
@@ -59,6 +69,10 @@ class StrokePlan:
 
     def strokes(self) -> Strokes:
         return Strokes(paths=self.paths, first=self.first, last=self.last, radius=self.radius)
+
+    def gate(self, ids: torch.Tensor, guide: torch.Tensor) -> Gate:
+        """The gate of strokes `ids` over a (3, H, W) guide at the pixels of the map they are stamped into."""
+        return Gate(guide.reshape(3, -1), self.seed_colour[ids], self.reach[ids])
 
 
 def _seeds_in_cells(
@@ -100,6 +114,12 @@ def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generat
     return mixed
 
 
+def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor) -> torch.Tensor:
+    """Blurred colours (N, 3) kept within a fifth of an EDGE of the sharp picture's colours at the same points."""
+    offset = blurred - sharp
+    return sharp + offset * (0.2 * EDGE / row_norm(offset).clamp_min(1e-9)).clamp(max=1.0)[:, None]
+
+
 def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, generator: torch.Generator) -> StrokePlan:
     """Plan the painting of a (3, H, W) OKLab picture."""
     _, height, width = lab.shape
@@ -122,8 +142,13 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     threshold = style.threshold * coarseness
     widest = max(1.2, style.brush_size * long_side * controls.brush_scale)
     key_map = KeyMap.empty(height, width)
+    guide = simplified.reshape(3, -1)
     batches: list[tuple[Strokes, torch.Tensor]] = []
-    canvas, base = None, blur(mapped, 0.5 * widest)
+    seed_colours: list[torch.Tensor] = []
+    reaches: list[torch.Tensor] = []
+    # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped
+    # the paint, and a broad blur there would show the colour of the other side as a halo.
+    canvas, base = None, blur(mapped, unit)
     previous_radius = widest
     # The finest brush: about 1% of the picture's width at middle detail (painters' strokes are 1-5%);
     # more detail allows finer, less detail stops sooner.
@@ -133,22 +158,34 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         if layer > 0 and radius >= previous_radius:
             break
         previous_radius = radius
-        reference = base if layer == 0 else blur(mapped, 0.5 * radius)
+        reference = blur(mapped, 0.5 * radius)
         error = torch.full((height, width), 1.0) if canvas is None else channel_norm(reference - canvas)
         seeds = _seeds_in_cells(error, max(2, round(1.6 * radius)), threshold, generator, canvas is None)
         if seeds.shape[0] == 0:
             continue
         seeds = seeds[torch.randperm(seeds.shape[0], generator=generator)]  # painting order within the layer
-        colours = sample(reference, seeds)
+        seed_colour = sample(simplified, seeds)
+        reach = EDGE * (1 + sample(memberships[2:3], seeds)[:, 0])
+        # A stroke takes the picture's colour at its scale, but not the other side of a strong edge nearby.
+        colours = _within_edge(sample(reference, seeds), sample(mapped, seeds))
         jitter = torch.randn(colours.shape, generator=generator) * style.jitter * torch.tensor([1.0, 0.6, 0.6])
         colours = colours + jitter
         if layer >= 2 and style.accents > 0:
             colours = _accented(colours, style.accents, style.colours.warmth, generator)
 
-        def keeps_going(points: torch.Tensor, colours=colours, reference=reference, canvas=canvas) -> torch.Tensor:
-            # Stop where the picture changes colour, or where the canvas is already closer than this stroke.
+        def keeps_going(
+            points: torch.Tensor,
+            colours=colours,
+            reference=reference,
+            canvas=canvas,
+            seed_colour=seed_colour,
+            reach=reach,
+        ) -> torch.Tensor:
+            # Stop at a strong edge, where the picture changes colour, or where the canvas is already
+            # closer than this stroke.
             off_reference = row_norm(sample(reference, points) - colours)
             fits = off_reference < threshold * 2.5
+            fits &= row_norm(sample(simplified, points) - seed_colour) < reach
             if canvas is not None:
                 fits &= off_reference < row_norm(sample(canvas, points) - colours) + 0.01
             return fits
@@ -163,8 +200,10 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             generator=generator,
         )
         done = sum(s.count for s, _ in batches)
-        stamp(key_map, strokes, torch.arange(done, done + strokes.count))
+        stamp(key_map, strokes, torch.arange(done, done + strokes.count), gate=Gate(guide, seed_colour, reach))
         batches.append((strokes, colours))
+        seed_colours.append(seed_colour)
+        reaches.append(reach)
         table = torch.cat([c for _, c in batches])
         owner = key_map.inner().flatten() // MAX_POINTS
         flat = table[owner.clamp_min(0)].T.reshape(3, height, width)
@@ -175,18 +214,33 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         done = sum(s.count for s, _ in batches)
         stamp(key_map, contours, torch.arange(done, done + contours.count))
         batches.append((contours, colours))
+        seed_colours.append(torch.zeros((contours.count, 3)))
+        reaches.append(torch.full((contours.count,), float("inf")))  # a contour is drawn on the edge itself
     plan = _join(
-        batches, height, width, base, layers_count=len(batches) - (1 if strength > 0 else 0), outlined=strength > 0
+        batches,
+        seed_colours,
+        reaches,
+        height,
+        width,
+        base,
+        simplified,
+        layers_count=len(batches) - (1 if strength > 0 else 0),
+        outlined=strength > 0,
     )
     plan.key_map = key_map
+    if style.wash > 0 or style.glow > 0:
+        plan.wash = wash_maps(mapped, memberships, unit)
     return plan
 
 
 def _join(
     batches: list[tuple[Strokes, torch.Tensor]],
+    seed_colours: list[torch.Tensor],
+    reaches: list[torch.Tensor],
     height: int,
     width: int,
     base: torch.Tensor,
+    guide: torch.Tensor,
     layers_count: int,
     outlined: bool,
 ) -> StrokePlan:
@@ -195,7 +249,9 @@ def _join(
     def padded(paths: torch.Tensor) -> torch.Tensor:
         return F.pad(paths.permute(0, 2, 1), (0, points - paths.shape[1]), mode="replicate").permute(0, 2, 1)
 
-    is_outline = [torch.full((s.count,), outlined and index >= layers_count) for index, (s, _) in enumerate(batches)]
+    is_outline = torch.cat(
+        [torch.full((s.count,), outlined and index >= layers_count) for index, (s, _) in enumerate(batches)]
+    )
     return StrokePlan(
         height=height,
         width=width,
@@ -204,6 +260,9 @@ def _join(
         last=torch.cat([s.last for s, _ in batches]),
         radius=torch.cat([s.radius for s, _ in batches]),
         colour=torch.cat([c for _, c in batches]),
-        is_outline=torch.cat(is_outline),
+        is_outline=is_outline,
         base=base,
+        guide=guide,
+        seed_colour=torch.cat(seed_colours),
+        reach=torch.cat(reaches),
     )

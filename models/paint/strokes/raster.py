@@ -22,16 +22,19 @@ from .brush import KeyMap, Strokes, read_ownership, stamp
 from .filters import picture_size, to_rgb
 from .plan import StrokePlan
 from .surface import BRISTLES, finish_surface, grain_noise, surface_reach
+from .wash import apply_wash
 
 DEFAULT_TILE = 768
 
 
-def _base_colour(plan: StrokePlan, top: int, left: int, height: int, width: int, sx: float, sy: float) -> torch.Tensor:
-    """The plan's base picture at the output pixels of a tile (bilinear, pixel centres aligned)."""
+def _at_output(
+    picture: torch.Tensor, plan: StrokePlan, top: int, left: int, height: int, width: int, sx: float, sy: float
+) -> torch.Tensor:
+    """A plan-size (3, H, W) picture at the output pixels of a tile (bilinear, pixel centres aligned)."""
     ys = (torch.arange(top, top + height).float() + 0.5) / sy / plan.height * 2 - 1
     xs = (torch.arange(left, left + width).float() + 0.5) / sx / plan.width * 2 - 1
     grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1)[None]
-    return F.grid_sample(plan.base[None], grid, mode="bilinear", padding_mode="border", align_corners=False)[0]
+    return F.grid_sample(picture[None], grid, mode="bilinear", padding_mode="border", align_corners=False)[0]
 
 
 def rasterize(
@@ -77,14 +80,19 @@ def rasterize(
             ids = near.nonzero().flatten()
             key_map = KeyMap.empty(bottom - top, right - left)
             part = Strokes(paths[ids], plan.first[ids], plan.last[ids], strokes.radius[ids])
-            stamp(key_map, part, ids, (left, top))
+            guide = _at_output(plan.guide, plan, top, left, bottom - top, right - left, sx, sy)
+            stamp(key_map, part, ids, (left, top), plan.gate(ids, guide))
         ownership = read_ownership(key_map, strokes, (left, top))
         owner = ownership.stroke
         flat = plan.colour[owner.clamp_min(0)].permute(2, 0, 1)
-        base = _base_colour(plan, top, left, bottom - top, right - left, sx, sy)
+        base = _at_output(plan.base, plan, top, left, bottom - top, right - left, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
         grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
         painted = finish_surface(colour, ownership, strokes.radius, plan.is_outline, profile, style, unit, grain)
+        if plan.wash is not None:
+            painted = apply_wash(
+                painted, _at_output(plan.wash, plan, top, left, bottom - top, right - left, sx, sy), style
+            )
         rgb = to_rgb(painted[:, y0 - top : y1 - top, x0 - left : x1 - left])
         if isinstance(output, Image.Image):
             output.paste(tensor_to_pil(rgb), (x0, y0))

@@ -39,11 +39,13 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "softness": (0.0, 3.0),  # blur across stroke edges at 512 px (blended, wet-in-wet paint)
     "hue_gather": (0.0, 1.0),  # how far the picture's hues are gathered into the painter's (colour_map.py)
     "grain": (0.0, 0.06),  # lightness spread of the scumble grain (paint dragged thin over the canvas)
+    "wash": (0.0, 0.8),  # how far open areas are veiled by a soft wash of their colour (wash.py)
+    "glow": (0.0, 1.0),  # how far the picture's lights glow into their surroundings (wash.py)
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
 # Parameters added after styles were first shipped: a style saved without them paints as before.
-ADDED_LATER = {"hue_gather": 0.0, "grain": 0.0}
+ADDED_LATER = {"hue_gather": 0.0, "grain": 0.0, "wash": 0.0, "glow": 0.0}
 LAYERS = 4
 LAYER_RATIO = 0.55
 
@@ -70,6 +72,8 @@ class StrokeStyle:
     softness: float = 0.3
     hue_gather: float = 0.0
     grain: float = 0.0
+    wash: float = 0.0
+    glow: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -1,0 +1,50 @@
+"""A wash over the open areas and the glow of the light: the painting's atmosphere, laid over its strokes.
+
+Some painters lay open areas (skies, water, haze) as broad, soft washes in which single strokes dissolve,
+and let the light glow into what surrounds it (Turner's suns). Two learned amounts (stroke_style.BOUNDS):
+- `wash` (0 to 0.8): in open areas (few edges: field.region_memberships) the strokes are veiled by the
+  simplified picture barely softened, so the colour layout stays and a shape's edge stays where it was;
+  busy areas keep their strokes.
+- `glow` (0 to 1): the lights of the picture (its brightest quarter) spread far around them, lifting the
+  lightness and leaning the colour toward the painter's warm side (ColourHabits.warmth).
+Both are maps at the plan's size (`wash_maps`), drawn at any output size by bilinear sampling of each
+output pixel's own position, so tiles join exactly.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .filters import blur
+
+WASH_SOFTNESS = 3.0  # blur of the wash's colours at 512 px: soft, but not across a shape
+GLOW_REACH = 36.0  # how far the light spreads at 512 px (Gaussian sigma)
+LIGHTS = 0.75  # the lightness quantile above which the picture counts as light
+GLOW_LIFT = 0.6  # lightness added at full glow, as a share of what is left to white
+GLOW_WARMTH = 0.05  # OKLab a/b lean toward the painter's warm side at full glow
+
+
+def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float) -> torch.Tensor:
+    """(5, H, W): the wash colour (OKLab), the openness (0 busy to 1 open) and the light (0 to 1)."""
+    colour = blur(mapped, WASH_SOFTNESS * unit)
+    openness = 1 - memberships[2:3]
+    lightness = mapped[0]
+    cut = torch.quantile(lightness.flatten()[:: max(1, lightness.numel() // 65536)], LIGHTS)
+    bright = ((lightness - cut) / (1 - cut).clamp_min(0.05)).clamp(0, 1)
+    light = blur(bright[None], GLOW_REACH * unit)
+    light = light / light.max().clamp_min(0.05)
+    return torch.cat([colour, openness, light.clamp(0, 1).sqrt()])  # the square root: a long, soft falloff
+
+
+def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor:
+    """Lay the style's wash and glow over a (3, h, w) OKLab painted surface, given its (5, h, w) maps."""
+    colour, openness, light = maps[:3], maps[3:4], maps[4:5]
+    amount = style.wash * openness
+    washed = painted + amount * (colour - painted)
+    if style.glow > 0:
+        warmth = style.colours.warmth.to(washed)
+        lean = warmth / warmth.norm().clamp_min(1e-6) * GLOW_WARMTH
+        glow = style.glow * light
+        lifted = washed[:1] + glow * GLOW_LIFT * (1 - washed[:1]).clamp_min(0)
+        washed = torch.cat([lifted, washed[1:] + glow * lean[:, None, None]])
+    return washed
