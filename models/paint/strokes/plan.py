@@ -28,8 +28,9 @@ from .wash import wash_maps
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
 # OKLab distance from a stroke's seed colour at which its paint stops: below the step between a sketch's
 # neighbouring shapes (a green hill and brown ground differ by 0.13), above the drift of a soft gradient
-# along one stroke. Twice that in busy areas (foliage, crowds), where a painter lays strokes across small
-# details rather than around each.
+# along one stroke. Up to twice that in busy areas (foliage, crowds: by the square of how busy, so that
+# the edge of a shape beside a little detail still stops the paint), where a painter lays strokes across
+# small details rather than around each.
 EDGE = 0.09
 
 
@@ -165,7 +166,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             continue
         seeds = seeds[torch.randperm(seeds.shape[0], generator=generator)]  # painting order within the layer
         seed_colour = sample(simplified, seeds)
-        reach = EDGE * (1 + sample(memberships[2:3], seeds)[:, 0])
+        reach = EDGE * (1 + sample(memberships[2:3], seeds)[:, 0] ** 2)
         # A stroke takes the picture's colour at its scale, but not the other side of a strong edge nearby.
         colours = _within_edge(sample(reference, seeds), sample(mapped, seeds))
         jitter = torch.randn(colours.shape, generator=generator) * style.jitter * torch.tensor([1.0, 0.6, 0.6])
