@@ -216,6 +216,9 @@ def main() -> int:
             "titles": summary(scorer, titles, reference, corpus, time.perf_counter() - start),
             "titles_on_subject": on_subject(titles_per_subject, [s for s, _ in SUBJECTS]),
             "titles_written": f"{len(titles)} of {5 * len(SUBJECTS)}",
+            "titles_per_subject": {
+                subject: group for (subject, _), group in zip(SUBJECTS, titles_per_subject, strict=True)
+            },
         }
         log(results["constrained_chat_model"])
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from models.assistant.requests import parse_request
-from models.verse.constrained import FormWriter, LineForm, normalise
+from models.verse.constrained import FormWriter, LineForm, _Beam, normalise
 from models.verse.lyrics import LyricLine, lyric_sheet, lyrics_midi, melody_phrases, strong_beat, syllable_pieces
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.titles import dominant_colours, subject_words, title_case
@@ -441,7 +441,7 @@ class BorrowingTitles(RankedTitles):
     """A stand-in whose likeliest titles are a famous painting's, name a painter or say "in the style"."""
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
-        self.searches.append(search)
+        self.searches.append(form)
         titles = (
             "The Starry Night",
             "Starry Night by Rembrandt",
@@ -455,11 +455,20 @@ class BorrowingTitles(RankedTitles):
         return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
-def test_titles_are_not_borrowed_nor_speak_of_the_style(monkeypatch):
+def test_titles_are_not_borrowed_nor_speak_of_the_style(monkeypatch, words):
     """Seen on the bench: "The Starry Night", "The Starry Night by Rembrandt", "A Mountain Village in the Style"."""
     writer = _title_writer(monkeypatch, BorrowingTitles)
     written = writer.titles("a harbour at night", style="Van Gogh", n=3)
     assert written == ["Boats by the Quay", "Harbour Lights", "The Harbour at Midnight"]
+    # the rules work inside the search, as each word is finished, so that it looks for other titles: a beam
+    # that has said "The Starry Night" or "style" goes no further
+    refuse = writer.forms.searches[0].refuse
+    assert refuse(["the", "starry", "night"], False) and refuse(["a", "harbour", "in", "the", "style"], False)
+    assert not refuse(["the", "starry"], False) and not refuse(["the", "harbour"], False)
+    rule = FormWriter.__new__(FormWriter)
+    rule.words = words
+    beam = _Beam([1, 2, 3], " The Starry Night", -3.0, 3, "Night", ["the", "starry"])
+    assert rule._finish_word(writer.forms.searches[0], beam) is None
 
 
 def test_the_paintings_the_styles_learn_from_are_famous_titles():

@@ -106,9 +106,12 @@ FAMOUS_TITLES = tuple(
     The Raft of the Medusa""".split(";")
 )
 # Words that speak of the painting instead of naming it ("A Mountain Village in the Style" from the prompt's
-# "in the style of Hokusai"), and painters' names ("The Starry Night by Rembrandt"): a title is neither.
+# "in the style of Hokusai", "The Stormy Sea a Masterful Rendition"), and painters' names ("The Starry Night by
+# Rembrandt", "The Harbour at Night by Vincent"): a title is neither.
 NOT_IN_TITLES = set(
-    "style styles painting paintings painter artist artwork canvas rembrandt vermeer monet manet renoir cezanne "
+    "style styles painting paintings painter artist artwork canvas rendition masterpiece masterful depiction "
+    "vincent katsushika edvard henri pablo claude salvador gustav wassily leonardo "
+    "rembrandt vermeer monet manet renoir cezanne "
     "gauguin picasso dali vinci leonardo michelangelo raphael turner constable hokusai hiroshige gogh munch "
     "matisse klimt kandinsky picabia goya velazquez caravaggio botticelli degas pollock warhol hopper whistler "
     "friedrich seurat magritte chagall modigliani titian durer bruegel bosch".split()
@@ -153,13 +156,14 @@ def subject_words(subject: str) -> set[str]:
     return found
 
 
-def borrowed(title: str) -> bool:
-    """Whether a title is a famous painting's ("Starry Night", "The Starry Night by Rembrandt"): it holds all
-    of a famous title's content words (a one-word title: is that word)."""
-    content = set(words_in(title)) - STOP
+def borrowed(title: str | list[str], finished: bool = True) -> bool:
+    """Whether a title (its text, or its words so far) is a famous painting's ("Starry Night", "The Starry Night
+    by Rembrandt"): it holds all of a famous title's content words (a one-word title, finished: is that word).
+    Once true of a title's first words, it is true of every way to go on."""
+    content = set(words_in(title) if isinstance(title, str) else title) - STOP
     for famous in FAMOUS_TITLES:
         theirs = set(words_in(famous)) - STOP
-        if theirs <= content and (len(theirs) > 1 or theirs == content):
+        if theirs <= content and (len(theirs) > 1 or finished and theirs == content):
             return True
     return False
 
@@ -212,6 +216,16 @@ class TitleWriter:
         used: list[set[str]] = []  # each title's content words ("tranquility" = "tranquillity": first 5 letters)
         attempt = 0
         for search_pass in PASSES:
+
+            def refuse(words: list[str], finished: bool, strict: bool = search_pass.strict) -> bool:
+                """Not the painter's name, the style or a famous title; a new title says something new (how
+                new: the pass decides). Inside the search, so that it looks for other titles."""
+                checked = set(words) if finished else {words[-1]}  # as the search goes, each word once
+                if checked & (banned | NOT_IN_TITLES) or borrowed(words, finished):
+                    return True
+                content = {w[:5] for w in set(words) - STOP}
+                return finished and any(_alike(content, u, strict) for u in used)
+
             for _ in range(search_pass.tries * n):
                 if len(titles) >= n:
                     return titles
@@ -223,21 +237,17 @@ class TitleWriter:
                     overlap=search_pass.overlap,
                     topic=allowed if search_pass.favour else set(),
                     penalise=self._tokens(banned | (said - STOP if search_pass.penalise else set())),
+                    refuse=refuse,
                 )
                 attempt += 1
                 found = self.forms.ranked(form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search_pass.search)
-                if not found:  # the search found no title at all: its rules ask too much, the next pass asks less
+                if not found and search_pass.strict:  # no title at all: the strict rules ask too much here
                     break
                 for text, _ in found:
-                    content = {w[:5] for w in set(words_in(text)) - STOP}
-                    # not the painter's name, the style or a famous title; a new title says something new (how
-                    # new: the pass decides)
-                    if set(words_in(text)) & (banned | NOT_IN_TITLES) or borrowed(text):
-                        continue
-                    if any(_alike(content, u, search_pass.strict) for u in used):
+                    if refuse(words_in(text), True):  # two found in one search may be alike
                         continue
                     titles.append(title_case(text))
-                    used.append(content)
+                    used.append({w[:5] for w in set(words_in(text)) - STOP})
                     if len(titles) >= n:
                         return titles
         return titles  # fewer than asked only when every pass found nothing new
