@@ -98,6 +98,8 @@ FAMOUS_TITLES = tuple(
     for title in """The Starry Night; The Great Wave off Kanagawa; The Great Wave; The Scream; The Shipwreck;
     The Wreck of a Transport Ship; The Church at Auvers; Cafe Terrace at Night; Portrait of Pere Tanguy;
     The Night Cafe; Hospital Corridor at Saint Remy; The Painter on the Road to Tarascon; Udnie; Woman with a Hat;
+    The Langlois Bridge at Arles; The Harvest; Village Street in Auvers; Bedroom in Arles; Ejiri in Suruga Province;
+    The Kazusa Sea Route; Sunset across the Ryogoku Bridge; Poppies; The Shipwreck of the Minotaur;
     Starry Night over the Rhone; Sunflowers; Irises; Wheatfield with Crows; The Bedroom; The Potato Eaters;
     Almond Blossom; Water Lilies; Impression, Sunrise; The Kiss; Mona Lisa; The Last Supper; The Night Watch;
     Girl with a Pearl Earring; The Birth of Venus; The Persistence of Memory; Guernica; The Fighting Temeraire;
