@@ -437,6 +437,23 @@ def test_an_empty_strict_search_goes_straight_to_the_next_pass(monkeypatch):
     assert writer.forms.searches[:2] == [False, True]  # one empty strict search, then the favouring pass
 
 
+class SameTitleAgain(RankedTitles):
+    """A stand-in that says "The Mountain Village" unless asked for other words (as the model did)."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.searches.append(form)
+        titles = ("A Mountain Village", "The Village on the Hill") if "hill" in form.topic else ("A Mountain Village",)
+        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+
+
+def test_the_relaxed_passes_favour_the_subjects_words_not_said_yet(monkeypatch):
+    """ "a mountain village" got 2 of 5 titles: favoured, "mountain" and "village" came back every time."""
+    writer = _title_writer(monkeypatch, SameTitleAgain)
+    assert writer.titles("a mountain village", n=2) == ["A Mountain Village", "The Village on the Hill"]
+    favoured = [form.topic for form in writer.forms.searches if form.topic]
+    assert {"hill", "peak"} <= favoured[0] and not {"mountain", "village"} & favoured[0]
+
+
 class BorrowingTitles(RankedTitles):
     """A stand-in whose likeliest titles are a famous painting's, name a painter or say "in the style"."""
 
@@ -451,15 +468,17 @@ class BorrowingTitles(RankedTitles):
             "Boats by the Quay",
             "Harbour Lights",
             "The Harbour at Midnight",
+            "Lanterns on the Quay",
         )
         return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_titles_are_not_borrowed_nor_speak_of_the_style(monkeypatch, words):
-    """Seen on the bench: "The Starry Night", "The Starry Night by Rembrandt", "A Mountain Village in the Style"."""
+    """Seen on the bench: "The Starry Night", "The Starry Night by Rembrandt", "A Mountain Village in the Style",
+    and with names barred, made-up ones ("The Stormy Sea by Jasper Barnett"): no "by" in a title."""
     writer = _title_writer(monkeypatch, BorrowingTitles)
     written = writer.titles("a harbour at night", style="Van Gogh", n=3)
-    assert written == ["Boats by the Quay", "Harbour Lights", "The Harbour at Midnight"]
+    assert written == ["Harbour Lights", "The Harbour at Midnight", "Lanterns on the Quay"]
     # the rules work inside the search, as each word is finished, so that it looks for other titles: a beam
     # that has said "The Starry Night" or "style" goes no further
     refuse = writer.forms.searches[0].refuse

@@ -84,10 +84,11 @@ class TitlePass:
 # Each pass asks less of a new title, so that the number asked gets written: first its words unlike every
 # other title's, then only not the same words again ("A Mountain Village" = "The Mountain Village") with up
 # to 2/3 of an earlier title's, then, with a wider search, any of them; the relaxed passes favour the
-# subject's words (the model's own likeliest titles may not name it).
+# subject's words not said yet (the model's own likeliest titles may not name it, and for "a mountain village"
+# it says "Mountain Village" again and again unless "peak" or "hill" is favoured over the words said).
 PASSES = (
     TitlePass(tries=2, penalise=True, strict=True, overlap=1 / 3, favour=False),
-    TitlePass(tries=1, penalise=False, strict=False, overlap=2 / 3, favour=True),
+    TitlePass(tries=1, penalise=True, strict=False, overlap=2 / 3, favour=True),
     TitlePass(tries=1, penalise=False, strict=False, overlap=1.0, favour=True, search={"beams": 12, "expand": 48}),
 )
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
@@ -109,9 +110,11 @@ FAMOUS_TITLES = tuple(
 )
 # Words that speak of the painting instead of naming it ("A Mountain Village in the Style" from the prompt's
 # "in the style of Hokusai", "The Stormy Sea a Masterful Rendition"), and painters' names ("The Starry Night by
-# Rembrandt", "The Harbour at Night by Vincent"): a title is neither.
+# Rembrandt", "The Harbour at Night by Vincent"): a title is neither. "by" too: barred names, the model made one
+# up ("The Stormy Sea by Jasper Barnett", "The Harbour at Night by Remarks").
 NOT_IN_TITLES = set(
-    "style styles painting paintings painter artist artwork canvas rendition masterpiece masterful depiction "
+    "by style styles painting paintings painter artist artwork canvas rendition masterpiece masterful masterstroke "
+    "masterwork depiction "
     "vincent katsushika edvard henri pablo claude salvador gustav wassily leonardo "
     "rembrandt vermeer monet manet renoir cezanne "
     "gauguin picasso dali vinci leonardo michelangelo raphael turner constable hokusai hiroshige gogh munch "
@@ -237,7 +240,7 @@ class TitleWriter:
                     include_any=allowed,
                     avoid={normalise(t) for t in titles},
                     overlap=search_pass.overlap,
-                    topic=allowed if search_pass.favour else set(),
+                    topic=allowed - said if search_pass.favour else set(),
                     penalise=self._tokens(banned | (said - STOP if search_pass.penalise else set())),
                     refuse=refuse,
                 )
