@@ -279,6 +279,7 @@ def main() -> int:
                 "reconstruction": round(sums["rec"] / sums["n"], 3),
                 "kl": round(sums["kl"] / sums["n"], 3),
                 "kl_weight": round(weight, 3),
+                "free_bits": args.free_bits,
                 "lr": round(rate, 6),
             }
             if info["step"] % (args.checkpoint_every * args.watch_every) == 0:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from models.resources import resource
-from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, training_loss
+from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, repeating, training_loss
 from models.verse.lm_decoder import DecodeState, FrozenLM
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -73,3 +73,9 @@ def test_blend_and_riff_paths(shipped):
     direction = shipped.direction([LINES[0]], [LINES[2]])
     assert len(shipped.move(LINES[1], direction, (1.0,))) == 1
     assert len(shipped.sample(1, seed=3)) == 1
+
+
+def test_a_decoded_line_never_says_a_three_token_run_twice():
+    assert repeating([5, 6, 5, 6]) == {5}  # "This is This is" may not go on with "This"
+    assert repeating([7, 7, 7]) == {7}  # nor "extinction extinction extinction" with a fourth
+    assert repeating([1, 2, 3, 1, 2]) == {3} and repeating([1, 2, 3]) == set() and repeating([4]) == set()

@@ -156,6 +156,8 @@ class LineVAE:
         produced: list[list[int]] = [[] for _ in range(batch)]
         done = torch.zeros(batch, dtype=torch.bool)
         for _ in range(max_tokens):
+            for row, ids in enumerate(produced):
+                logits[row, list(repeating(ids))] = float("-inf")
             chosen = sample_rows(logits, temperature, generator)
             for row, token in enumerate(chosen.tolist()):
                 if not done[row]:
@@ -219,6 +221,15 @@ class LineVAE:
         coder = LineCoder(LineVAEConfig(**checkpoint.hyperparameters))
         coder.load_state_dict({name: t.float() for name, t in checkpoint.tensors.items()})
         return cls(coder, lm, tokenizer, checkpoint.metadata)
+
+
+def repeating(ids: list[int], n: int = 3) -> set[int]:
+    """Tokens that would say again an n-gram the line has said: a strongly steered model, decoded greedily,
+    can loop ("extinction extinction extinction ...", "This is This is This is")."""
+    if len(ids) < n - 1:
+        return set()
+    tail = tuple(ids[len(ids) - n + 1 :])
+    return {ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == tail}
 
 
 def sample_rows(logits: torch.Tensor, temperature: float, generator: torch.Generator | None, top_p: float = 0.9):
