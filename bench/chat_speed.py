@@ -120,24 +120,34 @@ def measure_transformers(tokens: int, repeats: int) -> dict:
 def measure_llama_cpp(tokens: int, repeats: int) -> dict:
     import llama_cpp
 
+    start = time.perf_counter()
     llm = llama_cpp.Llama(model_path=str(find_smollm2_gguf()), n_threads=int(THREADS), verbose=False)
+    load_seconds = time.perf_counter() - start
     prompt = format_chat(PROMPT)
     runs = []
+    text = ""
     for repeat in range(repeats + 1):
+        cpu = time.process_time()  # the whole process: llama.cpp's own threads count too
         t0 = time.perf_counter()
         first = None
         n = 0
-        for _ in llm(prompt, max_tokens=tokens, temperature=0.0, stream=True):
+        text = ""
+        for chunk in llm(prompt, max_tokens=tokens, temperature=0.0, stream=True):
             n += 1
+            text += chunk["choices"][0]["text"]
             if first is None:
                 first = time.perf_counter() - t0
         total = time.perf_counter() - t0
+        cpu = time.process_time() - cpu
         llm.reset()
         if repeat:
-            runs.append(
-                {"ttft": first, "tps": (n - 1) / max(total - first, 1e-9), "n": n, "cpu_per_token": float("nan")}
-            )
-    return summarise(runs) | {"engine": f"llama-cpp-python {llama_cpp.__version__}"}
+            runs.append({"ttft": first, "tps": (n - 1) / max(total - first, 1e-9), "n": n, "cpu_per_token": cpu / n})
+    return summarise(runs) | {
+        "engine": f"llama-cpp-python {llama_cpp.__version__} (the same Q4_1 GGUF)",
+        "load_seconds": round(load_seconds, 2),
+        "prompt_tokens": len(llm.tokenize(prompt.encode(), add_bos=False, special=True)),
+        "sample": text[:160],
+    }
 
 
 def summarise(runs: list[dict]) -> dict:
