@@ -337,6 +337,35 @@ def test_abab_pairs_are_planned_too(monkeypatch, words):
     ]
 
 
+class RhymesOnlyDangling(ScriptedForms):
+    """A stand-in where the only line rhyming with "shore" stops mid-thought (no dangling-end floor asked)."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        line = self.line(form, prompt, **search)
+        return [(line, -1.0)] if line else []
+
+    def line(self, form, prompt, seed=0, variety=0.6, **search):
+        if form.rhyme_source:
+            return "I walk along the shore"
+        if form.rhyme_with == "shore":
+            return "The waves and then the more" if form.end_floor is None else None
+        return "A line that does not rhyme"
+
+
+def test_a_rhyme_comes_before_a_whole_thought(monkeypatch, words):
+    """With the dangling-end rule four 16-line songs rhymed 24 of 32 pairs (32 before it): when no whole line
+    rhymes, the wider search without the rule runs before the rhyme is given up."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", RhymesOnlyDangling)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    lines = writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA")
+    assert lines == ["I walk along the shore", "The waves and then the more"]
+
+
 def test_a_sung_line_does_not_stop_mid_thought(words):
     """ "The storm is a story, a true", "A smile on my lips, a be": the model gave the line's end e^-3 and e^-6
     there. A sung line (a floor set) may not stop where its end is that unlikely; a title has no floor."""

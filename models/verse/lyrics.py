@@ -203,6 +203,10 @@ class SongWriter:
             line = spare
         if line is None and (form.rhyme_with or form.rhyme_source):  # wider, and rarer rhymes may be forced in
             line = self.forms.line(form, prompt, seed=seed, variety=0.3, rhyme_floor=WIDE_RHYME_FLOOR, **wide)
+        if line is None and (form.rhyme_with or form.rhyme_source):  # a rhyme comes before a whole thought: the
+            # dangling-end rule alone cost 8 of 32 pairs their rhyme in four 16-line songs
+            loose = replace(form, end_floor=None)
+            line = self.forms.line(loose, prompt, seed=seed, variety=0.3, rhyme_floor=WIDE_RHYME_FLOOR, **wide)
         unrhymed = replace(form, rhyme_with=None, rhyme_source=False)
         if line is None and (form.rhyme_with or form.rhyme_source):
             line = self.forms.line(unrhymed, prompt, seed=seed)

@@ -113,7 +113,7 @@ FAMOUS_TITLES = tuple(
 # Rembrandt", "The Harbour at Night by Vincent"): a title is neither. "by" too: barred names, the model made one
 # up ("The Stormy Sea by Jasper Barnett", "The Harbour at Night by Remarks").
 NOT_IN_TITLES = set(
-    "by style styles painting paintings painter artist artwork canvas rendition masterpiece masterful masterstroke "
+    "by style styles art painting paintings painter artist artwork canvas rendition masterpiece masterful masterstroke "
     "masterwork depiction "
     "vincent katsushika edvard henri pablo claude salvador gustav wassily leonardo "
     "rembrandt vermeer monet manet renoir cezanne "
@@ -225,7 +225,8 @@ class TitleWriter:
             def refuse(words: list[str], finished: bool, strict: bool = search_pass.strict) -> bool:
                 """Not the painter's name, the style or a famous title; a new title says something new (how
                 new: the pass decides). Inside the search, so that it looks for other titles."""
-                checked = set(words) if finished else {words[-1]}  # as the search goes, each word once
+                # as the search goes, each word once; "Turner's" is Turner
+                checked = {w.removesuffix("'s") for w in (words if finished else words[-1:])}
                 if checked & (banned | NOT_IN_TITLES) or borrowed(words, finished):
                     return True
                 content = {w[:5] for w in set(words) - STOP}
