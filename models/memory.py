@@ -1,11 +1,13 @@
 """Give memory that was freed back to the system.
 
 glibc keeps freed blocks in its heaps for reuse, so a process stays as large as its last peak, and peaks at
-different sizes fragment the heaps further. Two places ask for it back:
+different sizes fragment the heaps further. Three places ask for it back:
 - the workers, after each job: in the soak run the window's resident size crept up by about 12% an hour
   although, after `malloc_trim`, it did not (570 MB resident against 400 MB once the free pages were returned);
 - the stroke renderer, between planning and the painting's picture: planning leaves about 250 MB freed but
-  held, beside the 1 GB picture of the largest painting (16,384 px a side).
+  held, beside the 1 GB picture of the largest painting (16,384 px a side);
+- the chat model's loader, layer by layer: unpacking 4-bit weights frees megabyte-sized buffers, and
+  `atelier chat` would otherwise peak about 50 MB higher.
 Other C libraries (macOS, Windows, musl) return memory on their own terms: there is nothing to do there.
 """
 

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 import torch
 
 from models.jobs import Event, JobError, Progress, Result, Token, check_cancelled
+from models.memory import give_back_freed_memory
 from models.text.gguf_file import read_gguf
 from models.text.llama import LlamaRunner
-from models.text.quantized import return_freed_memory
 from models.text.sampling import SamplingSettings, choose_next_token
 from models.text.tokenizer import BPETokenizer, StreamDecoder
 
@@ -137,7 +137,7 @@ class ChatModel:
         name = "SmolLM2-135M-Instruct" if path is None else str(named)
         tokenizer = BPETokenizer.from_gguf_metadata(gguf.metadata)
         del gguf  # the file's metadata lists and mapping; what loading freed goes back to the system
-        return_freed_memory()
+        give_back_freed_memory()
         return cls(runner, tokenizer, name)
 
     @property

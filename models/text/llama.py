@@ -14,6 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from models.memory import give_back_freed_memory
 from models.text.gguf_file import GGUFModel, LlamaConfig
 from models.text.quantized import (
     DenseLinear,
@@ -22,7 +23,6 @@ from models.text.quantized import (
     Q8Rows,
     dequantize_q4_1,
     int4_kernel_available,
-    return_freed_memory,
 )
 
 
@@ -99,7 +99,7 @@ class LlamaRunner:
                     "down": linear(p + "ffn_down.weight"),
                 }
             )
-            return_freed_memory()  # the layer's unpacked codes, before the next layer's are made
+            give_back_freed_memory()  # the layer's unpacked codes, before the next layer's are made
         hd = config.head_dim
         inv_freq = 1.0 / (config.rope_base ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
         angles = torch.outer(torch.arange(self.max_context, dtype=torch.float64), inv_freq)

@@ -9,13 +9,13 @@ float32, which is what decoding one token at a time is bound by.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 from collections.abc import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from models.memory import give_back_freed_memory
 
 Q4_1_BLOCK = 32
 Q4_1_BYTES = 20  # float16 d, float16 m, 16 bytes of nibbles
@@ -39,22 +39,6 @@ def dequantize_q4_1(codes: torch.Tensor, d: torch.Tensor, m: torch.Tensor) -> to
     rows, cols = codes.shape
     blocks = codes.view(rows, cols // Q4_1_BLOCK, Q4_1_BLOCK).float()
     return (blocks * d.unsqueeze(-1) + m.unsqueeze(-1)).view(rows, cols)
-
-
-def return_freed_memory() -> None:
-    """Give the C heap's free pages back to the system (glibc's malloc_trim). Loading frees many
-    megabyte-sized buffers that the heap otherwise keeps, and `atelier chat` would peak 50 MB higher."""
-    global _malloc_trim
-    if _malloc_trim is None:
-        try:
-            _malloc_trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-        except (OSError, AttributeError):
-            _malloc_trim = False
-    if callable(_malloc_trim):
-        _malloc_trim(0)
-
-
-_malloc_trim: Callable[[int], int] | bool | None = None  # None: not looked up yet; False: none here
 
 
 def int4_kernel_available() -> bool:
@@ -119,7 +103,7 @@ class Int8Linear:
             if isinstance(weight, Q8Rows):
                 weight.drop_pages()  # the rows just read stay in the file, not in memory
             del block, scale
-            return_freed_memory()
+            give_back_freed_memory()  # the row block just scaled; an all-float32 copy would double the peak
         self.scale = scales.to(torch.bfloat16)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
