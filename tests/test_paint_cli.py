@@ -104,24 +104,35 @@ def test_train_style_from_an_unusable_folder_says_why(tmp_path, capsys):
     assert main(["train-style", str(folder), "--name", "bad name!"]) == 2
 
 
-@pytest.mark.parametrize("look", ["strokes", "texture"])
-def test_best_quality_from_the_command_line_replays_exactly(tmp_path, monkeypatch, capsys, look):
+@pytest.fixture(scope="module")
+def munch_with_best_quality_targets(tmp_path_factory):
+    """Munch's shipped style copied with the Best quality targets of its painting (7 s: made once for both looks)."""
     from models.paint import gatys
-    from models.paint.best import strokes_job
     from models.paint.images import load_image
     from models.paint.style import find_style
     from models.resources import resources_dir
 
-    monkeypatch.setattr(gatys, "BEST_STEPS", 6)
-    monkeypatch.setattr(strokes_job, "STEPS", 3)
-    monkeypatch.setattr(strokes_job, "WORK_SIDE", 96)
-    styles = tmp_path / "styles"
-    styles.mkdir()
-    style_path = styles / "munch.safetensors"
+    style_path = tmp_path_factory.mktemp("styles") / "munch.safetensors"
     style_path.write_bytes(find_style("munch").read_bytes())
     style_path.with_suffix(".json").write_bytes(find_style("munch").with_suffix(".json").read_bytes())
     art = resources_dir() / "paint" / "art"
     gatys.write_gatys_targets(style_path, [load_image(art / "munch_the-scream.jpg", max_side=512).image])
+    return style_path
+
+
+@pytest.mark.parametrize("look", ["strokes", "texture"])
+def test_best_quality_from_the_command_line_replays_exactly(
+    tmp_path, monkeypatch, capsys, look, munch_with_best_quality_targets
+):
+    from models.paint import gatys
+    from models.paint.best import strokes_job
+    from models.resources import resources_dir
+
+    monkeypatch.setattr(gatys, "BEST_STEPS", 6)
+    monkeypatch.setattr(gatys, "WORK_SIDE", 96)  # pixels are optimised at the picture's size, up to this side
+    monkeypatch.setattr(strokes_job, "STEPS", 3)
+    monkeypatch.setattr(strokes_job, "WORK_SIDE", 96)
+    style_path = munch_with_best_quality_targets
     picture = resources_dir() / "paint" / "photos" / "coffee.jpg"
     out = tmp_path / "best.png"
     assert main(["paint", "--style", str(style_path), "--input", str(picture), "--size", "96x64", "--best",
