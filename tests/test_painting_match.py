@@ -42,7 +42,7 @@ def munch():
     width, height = scream.size
     left, right = scream.crop((0, 0, width // 2, height)), scream.crop((width // 2, 0, width, height))
     style = load_style(list_shipped_styles()["munch"])
-    texture_filter = lambda photo: render_in_style(style, photo, RenderParams())  # noqa: E731
+    texture_filter = lambda photo: render_in_style(style, photo, RenderParams(look="texture"))  # noqa: E731
     photos = [picture(PHOTOS / "astronaut.jpg"), picture(PHOTOS / "rocket.jpg")]
     return measure_painting_match([left], photos, texture_filter), right, texture_filter
 
