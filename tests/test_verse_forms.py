@@ -345,6 +345,7 @@ class RhymesOnlyDangling(ScriptedForms):
         return [(line, -1.0)] if line else []
 
     def line(self, form, prompt, seed=0, variety=0.6, **search):
+        self.asked.append(form)
         if form.rhyme_source:
             return "I walk along the shore"
         if form.rhyme_with == "shore":
@@ -353,8 +354,8 @@ class RhymesOnlyDangling(ScriptedForms):
 
 
 def test_a_rhyme_comes_before_a_whole_thought(monkeypatch, words):
-    """With the dangling-end rule four 16-line songs rhymed 24 of 32 pairs (32 before it): when no whole line
-    rhymes, the wider search without the rule runs before the rhyme is given up."""
+    """With the dangling-end rule four 16-line songs rhymed 24 of 32 pairs (32 before it): a line that must
+    rhyme is not held to it (unrhymed lines are)."""
     from types import SimpleNamespace
 
     from models.verse import lyrics
@@ -362,8 +363,9 @@ def test_a_rhyme_comes_before_a_whole_thought(monkeypatch, words):
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", RhymesOnlyDangling)
     writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
-    lines = writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA")
-    assert lines == ["I walk along the shore", "The waves and then the more"]
+    lines = writer.write("Write a song.", [LineForm(syllables=6)] * 3, "AA")
+    assert lines == ["I walk along the shore", "The waves and then the more", "A line that does not rhyme"]
+    assert writer.forms.asked[-1].end_floor is not None  # the unrhymed third line keeps the rule
 
 
 def test_a_sung_line_does_not_stop_mid_thought(words):
