@@ -79,3 +79,10 @@ def test_a_decoded_line_never_says_a_three_token_run_twice():
     assert repeating([5, 6, 5, 6]) == {5}  # "This is This is" may not go on with "This"
     assert repeating([7, 7, 7]) == {7}  # nor "extinction extinction extinction" with a fourth
     assert repeating([1, 2, 3, 1, 2]) == {3} and repeating([1, 2, 3]) == set() and repeating([4]) == set()
+
+
+def test_a_lines_own_code_explains_it_better_than_another_lines(shipped):
+    mu, _ = shipped.encode(LINES)
+    own, other = shipped.nll(LINES, mu), shipped.nll(LINES, mu.roll(1, 0))
+    assert bool((own < other).all())
+    assert float((other - own).mean()) > 12  # nats the code carries (the 100-step model's: 5 on these lines)

@@ -108,27 +108,43 @@ class LineVAE:
             self._preamble_state = self.lm.start(self.preamble[:-1])
         return self._preamble_state
 
+    def tokens(self, line: str) -> list[int]:
+        return self.tokenizer.encode(" ".join(line.split()), allow_control=False)[:48] or [self.end_id]
+
     @torch.inference_mode()
-    def line_features(self, lines: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """The frozen lower layers' hidden states of each line's tokens (read after the preamble)."""
+    def lower_states(self, lines: list[list[int]]) -> torch.Tensor:
+        """The frozen lower layers' hidden states of the preamble's last token and each line's tokens."""
         state = self.preamble_state()
         width = max(len(ids) for ids in lines)
         ids = torch.full((len(lines), width + 1), self.end_id, dtype=torch.long)
         ids[:, 0] = self.preamble[-1]
         for row, line in enumerate(lines):
             ids[row, 1 : len(line) + 1] = torch.tensor(line)
-        x = self.lm.embed(ids)
-        hidden = self.lm.layers(x, state.position, 0, self.first_memory_layer, past=state)
-        return hidden[:, 1:].float(), torch.tensor([len(line) for line in lines])
+        return self.lm.layers(self.lm.embed(ids), state.position, 0, self.first_memory_layer, past=state)
+
+    def line_features(self, lines: list[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """The lower layers' states of each line's tokens (what the encoder reads), and the lines' lengths."""
+        return self.lower_states(lines)[:, 1:].float(), torch.tensor([len(line) for line in lines])
 
     def encode(self, lines: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of each line's code."""
-        encoded = [
-            self.tokenizer.encode(" ".join(line.split()), allow_control=False)[:48] or [self.end_id] for line in lines
-        ]
-        features, lengths = self.line_features(encoded)
+        features, lengths = self.line_features([self.tokens(line) for line in lines])
         with torch.no_grad():
             return self.coder.encode(features, lengths)
+
+    @torch.inference_mode()
+    def nll(self, lines: list[str], z: torch.Tensor) -> torch.Tensor:
+        """Each line's negative log-likelihood in nats (its end included) under the chat model steered by
+        its code in `z`: how well a code explains a line (its own code against another's: what it carries)."""
+        ids = [self.tokens(line) for line in lines]
+        state = self.preamble_state()
+        top = self.lm.layers(
+            self.lower_states(ids), state.position, self.first_memory_layer, self.lm.n_layers, self.memory(z), state
+        )
+        targets = torch.full(top.shape[:2], -100, dtype=torch.long)
+        for row, line in enumerate(ids):
+            targets[row, : len(line) + 1] = torch.tensor([*line, self.end_id])
+        return F.cross_entropy(self.lm.logits(top).transpose(1, 2), targets, ignore_index=-100, reduction="none").sum(1)
 
     @torch.no_grad()
     def memory(self, z: torch.Tensor) -> torch.Tensor:
