@@ -245,3 +245,23 @@ def test_a_preview_is_never_lost_to_a_quicker_message(qtbot, worker):
     with qtbot.waitSignal(worker.job_finished, timeout=5000):
         worker.submit("Previews", job)
     assert "a picture" in seen
+
+
+def test_a_job_that_ends_as_the_window_closes_calls_back_nothing(qtbot, main_window):
+    # The worker's "finished" signal is queued to the UI thread; a job that ended just before the window
+    # closed was delivered after, and its callback wrote to the closed history ("Cannot operate on a closed
+    # database" in the Qt event loop). A tab that has shut down calls nothing back.
+    tab = main_window.activity_tabs[1]  # Compose: no start-up job of its own
+    ended = threading.Event()
+    called: list[object] = []
+
+    def quick(context):
+        yield Progress(0.5, "working")
+        ended.set()
+        yield Result("done")
+
+    tab.run_job("Quick", quick, on_finished=called.append, on_failed=called.append)
+    assert ended.wait(5)  # the UI thread has not run its event loop since: the signal waits in its queue
+    main_window.shutdown()
+    qtbot.wait(50)
+    assert called == []

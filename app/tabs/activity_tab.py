@@ -130,3 +130,7 @@ class ActivityTab(QWidget):
 
     def shutdown(self) -> None:
         self.worker.shutdown()
+        # A job that ended just before this still has its "finished" signal queued to the UI thread; its
+        # callback would reach what the window has closed since (the history). Nothing is called back now.
+        self._finished_callbacks.clear()
+        self._failed_callbacks.clear()
