@@ -246,7 +246,7 @@ def test_paint_stops_at_a_strong_edge(size):
     """A sketch keeps its shapes: on a green field beside brown ground, long wide strokes hatched straight across
     the edge, by a painter who leaves coarse strokes alone (threshold 0.12: the worst case), leave no green more than 2 px (at 128 px) into the brown, nor brown in the green.
     Drawn at the plan's size (its own ownership map) and at twice it (stamped again per tile). Before strokes
-    stopped at edges the README sketch's hill ran 30 px into its ground."""
+    stopped at edges the README sketch's hill ran 76 px into its ground."""
     width, height = 128, 96
     green, brown = np.array([0.27, 0.55, 0.24]), np.array([0.59, 0.47, 0.27])  # 0.13 apart in OKLab, as the sketch's
     boundary = 57
