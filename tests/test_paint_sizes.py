@@ -14,14 +14,18 @@ import pytest
 from app.cli import main
 from models.paint.sizes import MAX_SIDE, check_output_size
 
+# VmHWM is this program's own peak: ru_maxrss carries the parent's across exec, so under a pytest process
+# already larger than the work's peak it measured no growth at all, whatever the work did.
 PEAK = """
-import resource, sys
 import torch
 torch.set_num_threads(1)
+def peak_kb():
+    with open("/proc/self/status") as lines:
+        return next(int(line.split()[1]) for line in lines if line.startswith("VmHWM"))
 {setup}
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 {work}
-print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+print((peak_kb() - before) // 1024)
 """
 
 
