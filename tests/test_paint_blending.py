@@ -35,12 +35,7 @@ def test_blending_a_band_at_a_time_gives_the_whole_blend(picture_size, painting_
 MEASURE = """
 from PIL import Image
 from models.paint.blending import blend_over
-
-
-def status(field):  # kB; VmHWM is this program's own peak (ru_maxrss may carry the parent's across exec)
-    with open("/proc/self/status") as lines:
-        return next(int(line.split()[1]) for line in lines if line.startswith(field))
-
+from tests.support.memory import status_kb as status
 
 painted = Image.new("RGB", (3000, 3000), (10, 20, 30))
 picture = Image.radial_gradient("L").convert("RGB").resize((64, 48))

@@ -14,18 +14,16 @@ import pytest
 from app.cli import main
 from models.paint.sizes import MAX_SIDE, check_output_size
 
-# VmHWM is this program's own peak: ru_maxrss carries the parent's across exec, so under a pytest process
+# The child's own peak (VmHWM): ru_maxrss carries the parent's across exec, so under a pytest process
 # already larger than the work's peak it measured no growth at all, whatever the work did.
 PEAK = """
 import torch
+from tests.support.memory import status_kb
 torch.set_num_threads(1)
-def peak_kb():
-    with open("/proc/self/status") as lines:
-        return next(int(line.split()[1]) for line in lines if line.startswith("VmHWM"))
 {setup}
-before = peak_kb()
+before = status_kb("VmHWM")
 {work}
-print((peak_kb() - before) // 1024)
+print((status_kb("VmHWM") - before) // 1024)
 """
 
 

@@ -13,6 +13,7 @@ from safetensors.torch import load_file, save_file
 
 from models.checkpoint import CheckpointError, bounded, check_shapes, one_of
 from models.paint.style import list_shipped_styles, load_style
+from tests.support.memory import reset_peak_kb, status_kb
 
 
 @pytest.fixture
@@ -37,19 +38,6 @@ def _edit_tensor(path, key, value):
     save_file(tensors, path, metadata={"kind": "paint-style"})
 
 
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status") as lines:
-        return next(int(line.split()[1]) for line in lines if line.startswith(field))
-
-
-def _reset_peak_kb() -> int:
-    """Start this process's peak (VmHWM) again from what it holds now, and return that, in kB. The process's
-    peak so far (ru_maxrss) is the whole suite's: no allocation under it would show."""
-    with open("/proc/self/clear_refs", "w") as clear:
-        clear.write("5")
-    return _status_kb("VmRSS")
-
-
 @pytest.mark.parametrize(
     "changes, said",
     [
@@ -68,11 +56,11 @@ def _reset_peak_kb() -> int:
 )
 def test_hyperparameters_out_of_bounds_are_refused_before_anything_is_built(style_copy, changes, said):
     _edit_hyper(style_copy, **changes)
-    before = _reset_peak_kb()
+    before = reset_peak_kb()
     with pytest.raises(CheckpointError) as refused:
         load_style(style_copy)
     assert said in str(refused.value) and style_copy.name in str(refused.value)
-    assert _status_kb("VmHWM") - before < 200_000  # nothing big was allocated
+    assert status_kb("VmHWM") - before < 200_000  # nothing big was allocated
 
 
 @pytest.mark.parametrize(
