@@ -145,7 +145,8 @@ class PaintTab(ActivityTab):
             if on_purpose:
                 self.message_bar.show_error("Choose a style first (or train one from your paintings).")
             return None
-        self._cancel_stale()
+        if self._full_job is not None:
+            self._full_job.cancel()  # stale: the settings or the canvas have changed since
         self._full_job = self.run_job("Rendering", jobs.paint_and_keep(self._recipe(False), self.canvas.pixels(),
                                                                        paintings_dir()),
                                       lambda painting: self._on_full_render(painting, on_purpose))
@@ -161,11 +162,6 @@ class PaintTab(ActivityTab):
         self._preview_job = self.run_job("Preview", jobs.paint(self._recipe(True), self.canvas.pixels(), preview=True),
                                          self._on_preview)
         return self._preview_job
-
-    def _cancel_stale(self) -> None:
-        for handle in (self._preview_job, self._full_job):
-            if handle is not None:
-                handle.cancel()
 
     def _on_canvas_changed(self) -> None:
         if self.controls.live_check.isChecked() and self.current_style() is not None:
@@ -190,11 +186,16 @@ class PaintTab(ActivityTab):
                                         f"painting… {progress.message}")
 
     def _on_preview(self, painting: Painting) -> None:
-        if self._full_timer.isActive() or self._full_job is None:
-            self.result_view.show_image(array_to_image(painting.pixels), "preview")
+        # One worker runs the jobs in order, so a preview always arrives before the full render queued
+        # after it: it is the newest picture of the canvas until that render replaces it. (An in-flight
+        # preview is not cancelled when the full render is queued: on a busy machine it may be all the
+        # user sees for a while.)
+        self.result_view.show_image(array_to_image(painting.pixels), "preview")
 
     def _on_full_render(self, painting: Painting, on_purpose: bool) -> None:
         self._full_job = None
+        if self._preview_job is not None:
+            self._preview_job.cancel()  # one queued after this render would show a smaller picture of the same canvas
         if on_purpose:
             self._add_to_history(painting)
         else:
