@@ -19,10 +19,25 @@ from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import brush as brush_module
 from models.paint.strokes import raster as raster_module
 from models.paint.strokes import render as render_module
+from models.paint.strokes.bands import measure_palette
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
 from models.paint.style import load_style, save_style
+
+# A painter's few paints (OKLab), darkest first: green-black, deep blue, blood orange, orange, yellow, ...
+PAINTS = torch.tensor(
+    [
+        [0.22, -0.03, 0.01],
+        [0.35, -0.02, -0.12],
+        [0.45, 0.02, 0.05],
+        [0.55, 0.16, 0.12],
+        [0.62, 0.1, 0.12],
+        [0.72, 0.03, 0.14],
+        [0.82, -0.01, 0.15],
+        [0.92, 0.0, 0.05],
+    ]
+)
 
 
 def _picture(width: int = 96, height: int = 64) -> Image.Image:
@@ -40,8 +55,8 @@ def _picture(width: int = 96, height: int = 64) -> Image.Image:
 def _style(**brushes) -> StrokeStyle:
     habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32))])
     values = {"softness": 0.8, "outline": 0.6, "impasto": 0.4, "bristles": 0.1, "accents": 0.1, "grain": 0.03}
-    values |= {"hue_gather": 0.5, "wash": 0.4, "glow": 0.5, **brushes}
-    return StrokeStyle(colours=habits).with_parameters(values)
+    values |= {"hue_gather": 0.5, "wash": 0.4, "glow": 0.5, "bands": 0.6, "band_hue": 0.3, **brushes}
+    return StrokeStyle(colours=habits, paints=PAINTS).with_parameters(values)
 
 
 def test_same_seed_same_pixels_and_another_seed_other_strokes():
@@ -191,7 +206,7 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    added_later = ("grain", "hue_gather", "wash", "glow")
+    added_later = ("grain", "hue_gather", "wash", "glow", "bands", "band_hue")
     for name in added_later:  # a style saved before these existed paints without them
         del description["strokes"][name]
     path.with_suffix(".json").write_text(json.dumps(description))
@@ -284,3 +299,59 @@ def test_a_wash_calms_open_areas_and_the_light_glows_around_it():
     near_sun = np.s_[22:34, 56:84]
     assert glowing[near_sun].mean() > washed[near_sun].mean() + 0.02
     assert glowing[sky].mean() < washed[sky].mean() + 0.5 * (glowing[near_sun].mean() - washed[near_sun].mean())
+
+
+def test_bands_lay_the_painters_paints_side_by_side_and_keep_each_areas_lightness():
+    """Munch's bands: in flat areas every fill stroke takes one of the painter's paints, at least two of them
+    side by side, and each area's mean lightness stays what it was without bands, so the lighter area stays
+    the lighter (the picture's shapes survive); the pixels show the alternation."""
+    image = np.zeros((64, 96, 3))
+    image[:, :48] = [0.35, 0.45, 0.6]  # a blue-grey area
+    image[:, 48:] = [0.75, 0.7, 0.55]  # a lighter, sandy one
+    picture = Image.fromarray((image * 255).astype(np.uint8))
+    quiet = {"outline": 0.0, "softness": 0.0, "grain": 0.0, "bristles": 0.0, "impasto": 0.0, "edges": 0.0}
+    quiet |= {"jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "band_hue": 0.0}
+    banded, plain = _style(**quiet, bands=1.0), _style(**quiet, bands=0.0)
+    params = StrokeParams(seed=3, palette=1.0)
+    source = pil_to_tensor(picture)
+    with_bands, without = plan_for(banded, source, params, 96, 64), plan_for(plain, source, params, 96, 64)
+    assert torch.equal(with_bands.paths, without.paths)  # the bands change colours, not strokes
+    to_paint = torch.cdist(with_bands.colour, PAINTS)
+    assert (to_paint.min(1).values < 1e-3).all()  # every stroke is one of the paints
+    left = with_bands.paths[:, 0, 0] < 44
+    right = with_bands.paths[:, 0, 0] > 52
+    for side in (left, right):
+        assert len(set(to_paint[side].argmin(1).tolist())) >= 2
+        assert abs(float(with_bands.colour[side, 0].mean() - without.colour[side, 0].mean())) < 0.04
+    assert with_bands.colour[left, 0].mean() + 0.1 < with_bands.colour[right, 0].mean()
+    painted = np.asarray(render_strokes(picture, banded, params), float) / 255
+    flat = np.asarray(render_strokes(picture, plain, params), float) / 255
+    assert painted[8:56, 52:92].std((0, 1)).mean() > 2 * flat[8:56, 52:92].std((0, 1)).mean() + 0.02
+
+
+def test_the_painters_paints_are_measured_vivid_from_the_paintings():
+    """The paints are the paintings' few colours at their own vividness, found even where a colour covers
+    a small share of the painting (Munch's yellow beside his dark ground), and are sorted darkest first."""
+    rng = np.random.default_rng(2)
+    shares = {(0.25, 0.0, 0.01): 0.45, (0.45, 0.02, 0.04): 0.2, (0.58, 0.16, 0.12): 0.2}
+    shares |= {(0.8, 0.0, 0.15): 0.1, (0.35, -0.02, -0.12): 0.05}
+    pixels = np.concatenate([np.tile(c, (int(4096 * share), 1)) for c, share in shares.items()])
+    pixels = pixels + rng.normal(0, 0.01, pixels.shape)
+    lab = torch.from_numpy(pixels.T[:, None]).float()  # (3, 1, N): a painting is any shape
+    paints = measure_palette([lab])
+    assert paints.shape == (8, 3) and (paints[1:, 0] >= paints[:-1, 0]).all()
+    for colour in shares:
+        assert float(torch.cdist(torch.tensor([colour]), paints).min()) < 0.035
+
+
+def test_a_style_that_paints_in_bands_needs_its_paints():
+    style = _style()
+    tensors, description = style.to_tensors(), style.to_json()
+    assert torch.equal(StrokeStyle.from_checkpoint(tensors, description).paints, PAINTS)
+    del tensors["strokes.paints"]
+    with pytest.raises(ValueError, match="paints"):
+        StrokeStyle.from_checkpoint(tensors, description)
+    assert StrokeStyle.from_checkpoint(tensors, {**description, "bands": 0.0}).paints is None
+    tensors["strokes.paints"] = torch.full((8, 3), float("nan"))
+    with pytest.raises(ValueError, match="paints"):
+        StrokeStyle.from_checkpoint(tensors, description)

@@ -1,7 +1,7 @@
 """Learn a painter's stroke style from the paintings: measured where it can be, searched where it cannot.
 
-Measured directly from the paintings: the colour habits (colour_map.py), the colour of the painter's
-dark lines, and the angle his strokes lean in open areas. Searched: the brush parameters
+Measured directly from the paintings: the colour habits (colour_map.py), the painter's few paints
+(bands.py), the colour of the painter's dark lines, and the angle his strokes lean in open areas. Searched: the brush parameters
 (stroke_style.BOUNDS) that bring renders of a few photographs into the painter's range: the
 distance of painting_match.py over the surface statistics of picture_statistics.py (marks by size,
 their boldness and evenness, flat areas, direction, colour), the measure validated against
@@ -35,6 +35,7 @@ from ..images import pil_to_tensor
 from ..painting_match import MAX_PAINTINGS as MAX_RANGE_PAINTINGS
 from ..painting_match import PainterRange
 from ..picture_statistics import LONG_SIDE, picture_statistics, statistic_names
+from .bands import measure_palette
 from .colour_map import ColourHabits
 from .field import region_memberships, structure_tensor, tangent_of
 from .filters import resize, to_oklab
@@ -157,7 +158,7 @@ def fit_stroke_style(
     """The fitting job: Progress events, then Result((StrokeStyle, FitReport)).
 
     `start_from`: brush parameters to start the search from (an earlier fit's, to carry on from it);
-    the measured ones (colours, line colour, hatch angle) are measured again. `sweep_all`: begin with one
+    the measured ones (colours, paints, line colour, hatch angle) are measured again. `sweep_all`: begin with one
     pass of single-parameter tries (each parameter at the SWEEP values, keeping what helps), a coordinate
     search that finds moves the random steps miss."""
     started = time.monotonic()
@@ -173,7 +174,9 @@ def fit_stroke_style(
     yield Progress(0.0, "measuring the painter's range")
     painter = PainterRange.from_pictures([_measurable(p) for p in paintings[:MAX_RANGE_PAINTINGS]])
     angle, consistency = hatch_angle(labs)
-    start = StrokeStyle(colours=ColourHabits.measure(labs), outline_colour=line_colour(labs))
+    start = StrokeStyle(
+        colours=ColourHabits.measure(labs), outline_colour=line_colour(labs), paints=measure_palette(labs)
+    )
     start = start.with_parameters({"hatch_angle": angle, "hatch_pull": min(1.0, 2 * consistency)})
     prior = _to_unit(start.brush_parameters())  # the default brush, whatever the search starts from
     if start_from:

@@ -6,7 +6,8 @@ Steps: simplify the picture (simplify.py), map its colours to the painter's habi
 build the direction field (field.py); then for each brush from the largest to the smallest, blur the
 mapped picture to the brush's scale, seed a stroke in every grid cell where the canvas so far still
 differs from it by more than the threshold (at the cell's worst pixel), grow each stroke along the
-field while the picture keeps its colour, and stamp the layer to update the canvas. Outlines last.
+field while the picture keeps its colour, and stamp the layer to update the canvas. Outlines last;
+then, for a painter who paints in bands of a few paints, each fill stroke takes one of them (bands.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from .bands import banded_colours
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
@@ -229,6 +231,11 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         outlined=strength > 0,
     )
     plan.key_map = key_map
+    if style.bands > 0 and style.paints is not None:
+        # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
+        # stroke takes one of the painter's paints, in bands that keep each area's lightness.
+        banded = banded_colours(plan.colour, style.paints, style.bands * controls.palette, style.band_hue, generator)
+        plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:
         plan.wash = wash_maps(mapped, memberships, unit)
     return plan

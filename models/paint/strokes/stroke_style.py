@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from .bands import PAINTS
 from .colour_map import HUE_BINS, QUANTILES, ColourHabits
 
 TENSOR_PREFIX = "strokes."
@@ -41,11 +42,13 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "grain": (0.0, 0.06),  # lightness spread of the scumble grain (paint dragged thin over the canvas)
     "wash": (0.0, 0.8),  # how far open areas are veiled by a soft wash of their colour (wash.py)
     "glow": (0.0, 1.0),  # how far the picture's lights glow into their surroundings (wash.py)
+    "bands": (0.0, 1.0),  # how far each stroke moves to one of the painter's few paints (bands.py)
+    "band_hue": (0.0, 1.0),  # how much a stroke's own colour, beside its lightness, chooses its paints
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
 # Parameters added after styles were first shipped: a style saved without them paints as before.
-ADDED_LATER = {"hue_gather": 0.0, "grain": 0.0, "wash": 0.0, "glow": 0.0}
+ADDED_LATER = {"hue_gather": 0.0, "grain": 0.0, "wash": 0.0, "glow": 0.0, "bands": 0.0, "band_hue": 0.0}
 LAYERS = 4
 LAYER_RATIO = 0.55
 
@@ -54,6 +57,7 @@ LAYER_RATIO = 0.55
 class StrokeStyle:
     colours: ColourHabits
     outline_colour: torch.Tensor = field(default_factory=lambda: torch.tensor([0.25, 0.0, -0.05]))  # OKLab
+    paints: torch.Tensor | None = None  # (PAINTS, 3) OKLab, the painter's few paints (bands.py); None: no bands
     brush_size: float = 0.022
     length: float = 6.0
     swirl_open_upper: float = 0.5
@@ -74,6 +78,8 @@ class StrokeStyle:
     grain: float = 0.0
     wash: float = 0.0
     glow: float = 0.0
+    bands: float = 0.0
+    band_hue: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
@@ -92,7 +98,13 @@ class StrokeStyle:
         return replace(self, **clipped)
 
     def to_tensors(self) -> dict[str, torch.Tensor]:
-        return {**self.colours.to_tensors(TENSOR_PREFIX), f"{TENSOR_PREFIX}outline_colour": self.outline_colour.float()}
+        tensors = {
+            **self.colours.to_tensors(TENSOR_PREFIX),
+            f"{TENSOR_PREFIX}outline_colour": self.outline_colour.float(),
+        }
+        if self.paints is not None:
+            tensors[f"{TENSOR_PREFIX}paints"] = self.paints.float()
+        return tensors
 
     def to_json(self) -> dict[str, Any]:
         return self.brush_parameters()
@@ -127,9 +139,16 @@ class StrokeStyle:
             ):
                 raise ValueError(f"its stroke parameter {name!r} is missing or far outside {low:g} to {high:g}")
             values[name] = min(max(float(value), low), high)
+        # The paints are optional: a style saved before bands has none, and paints no bands.
+        paints = tensors.get(TENSOR_PREFIX + "paints")
+        if paints is not None and (tuple(paints.shape) != (PAINTS, 3) or not torch.isfinite(paints).all()):
+            raise ValueError("its paints are damaged")
+        if paints is None and values["bands"] > 0:
+            raise ValueError("it paints in bands but its paints are missing")
         return cls(
             colours=ColourHabits.from_tensors(tensors, TENSOR_PREFIX),
             outline_colour=tensors[TENSOR_PREFIX + "outline_colour"].float(),
+            paints=None if paints is None else paints.float(),
             **values,
         )
 
@@ -148,5 +167,6 @@ def describe(style: StrokeStyle) -> dict[str, Any]:
     """Readable summary (for logs and the training report)."""
     summary = asdict(style)
     summary.pop("colours")
+    summary.pop("paints")
     summary["outline_colour"] = [round(float(v), 3) for v in style.outline_colour]
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in summary.items()}

@@ -1,0 +1,71 @@
+"""Bands of the painter's own colours: each stroke takes one of a few paint colours the painter mixed.
+
+Some painters do not follow the world's colours stroke by stroke: they lay a few strong paints side by
+side, in bands that run with the strokes (Munch's sky in The Scream: blood orange, yellow and red, stroke
+beside stroke; his water: deep blue and green-black). Two parts:
+- `measure_palette`: the painter's paints, a few colours clustered (k-means in OKLab) from the paintings;
+- `banded_colours`: each stroke moves toward one of two paints: the nearest paint lighter than the stroke
+  and the nearest darker one (nearest in lightness and, by `hue_weight`, in colour), chosen at random with
+  the odds that keep the stroke's lightness on average (dithering). Neighbouring strokes, which run
+  side by side along the flow, so alternate in bands, while each area's mean lightness, and so the order
+  of lights and darks that draws the picture's shapes, stays where it was.
+Two learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint) and `band_hue`.
+"""
+
+from __future__ import annotations
+
+import torch
+
+PAINTS = 8  # paints per painter: a few, as on a palette
+_AB_WEIGHT = 4.0  # colour counts four times lightness when paints are told apart (OKLab a, b span less than L)
+_VIVID = 0.8  # a paint's chroma: this quantile of its cluster's (the cluster's mean is dulled by mixing at edges)
+_SCALE = 0.1  # OKLab distance of one unit when a stroke's paints are chosen
+
+
+def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Tensor:
+    """(paints, 3) OKLab: the paintings' colours in `paints` clusters (k-means, every painting counting
+    equally), darkest first. Deterministic: started from the pooled colours' lightness quantiles."""
+    samples = [lab.reshape(3, -1)[:, torch.linspace(0, lab[0].numel() - 1, 20_000).long()] for lab in labs]
+    pooled = torch.cat(samples, dim=1).T.float()
+    weight = torch.tensor([1.0, _AB_WEIGHT, _AB_WEIGHT])
+    points = pooled * weight
+    order = pooled[:, 0].argsort()
+    centres = points[order[torch.linspace(0, len(order) - 1, paints + 2).long()[1:-1]]].clone()
+    for _ in range(20):
+        nearest = torch.cdist(points, centres).argmin(1)
+        for k in range(paints):
+            members = points[nearest == k]
+            if len(members):
+                centres[k] = members.mean(0)
+    palette = centres / weight
+    nearest = torch.cdist(points, centres).argmin(1)
+    for k in range(paints):
+        members = pooled[nearest == k]
+        chroma = palette[k, 1:].norm()
+        if len(members) and chroma > 1e-3:
+            palette[k, 1:] *= torch.quantile(members[:, 1:].norm(dim=1), _VIVID) / chroma
+    return palette[palette[:, 0].argsort()]
+
+
+def banded_colours(
+    colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float, generator: torch.Generator
+) -> torch.Tensor:
+    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
+    if strength <= 0 or colours.shape[0] == 0:
+        return colours
+    lightness = colours[:, :1]
+    apart = ((palette[None, :, 0] - lightness) / _SCALE) ** 2
+    apart = apart + hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
+    lighter = palette[None, :, 0] >= lightness
+    far = torch.tensor(float("inf"))
+    light_pick = torch.where(lighter, apart, far).argmin(1)
+    dark_pick = torch.where(~lighter, apart, far).argmin(1)
+    # Above the lightest paint or below the darkest, the one paint on the other side serves.
+    has_light, has_dark = lighter.any(1), (~lighter).any(1)
+    light_pick = torch.where(has_light, light_pick, dark_pick)
+    dark_pick = torch.where(has_dark, dark_pick, light_pick)
+    light, dark = palette[light_pick], palette[dark_pick]
+    span = (light[:, 0] - dark[:, 0]).clamp_min(1e-6)
+    odds = ((lightness[:, 0] - dark[:, 0]) / span).clamp(0, 1)
+    chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
+    return colours + strength * (chosen - colours)
