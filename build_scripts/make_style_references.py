@@ -55,7 +55,8 @@ def main() -> int:
         elif args.only == "match":
             written = [write_painting_match(style_path, paintings)]
         else:
-            written = [*write_style_references(style_path, paintings, vgg), write_painting_match(style_path, paintings)]
+            written = [*write_style_references(style_path, paintings, vgg, source=", ".join(STYLES[name])),
+                       write_painting_match(style_path, paintings)]
         if args.only != "composition":
             match = PaintingMatch.load(written[-1])
             report |= {

@@ -45,12 +45,14 @@ def shipped_photographs() -> list[Image.Image]:
 
 
 def write_style_references(
-    style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None
+    style_path: str | os.PathLike, paintings: list[Image.Image], vgg: VGGFeatures | None = None,
+    source: str | None = None,
 ) -> list[Path]:
-    """What the app needs beside a style it trained: the best-quality targets, and how the painter composes."""
+    """What the app needs beside a style it trained: the best-quality targets, and how the painter composes
+    (`source` names the paintings; by default, how many there were)."""
     from .scene.composition import CompositionModel, composition_path_for
 
-    composition = CompositionModel.fit(paintings, source=f"{len(paintings)} painting(s)")
+    composition = CompositionModel.fit(paintings, source=source or f"{len(paintings)} painting(s)")
     return [write_gatys_targets(style_path, paintings, vgg or VGGFeatures()),
             composition.save(composition_path_for(style_path))]
 
