@@ -60,6 +60,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e ".[dev]"
 	@touch $@
 
+# What the benches compare against (pomegranate) and measure on (scikit-image's sample photographs).
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/pip install -q -e ".[dev,bench]"
+	@touch $@
+
 run: setup
 	$(BIN)/atelier
 
@@ -71,7 +76,7 @@ lint: setup-dev
 test: setup-dev lint
 	$(TEST_ENV) $(BIN)/python -m pytest -q
 
-bench: setup-dev
+bench: setup-dev $(VENV)/.installed-bench
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 # The desktop bundle (docs/bundle.md): a PyInstaller one-folder app in dist/atelier/, built from a

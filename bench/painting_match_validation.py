@@ -64,15 +64,16 @@ def photographs() -> dict[str, Image.Image]:
             found = sorted(folder.glob(name + ".*"))
             if found:
                 photos[name] = fit(Image.open(found[0]))
-    except ImportError:
-        print("scikit-image is not installed: fewer photographs", file=sys.stderr)
+    except ImportError:  # the figures are only comparable on the same photographs
+        sys.exit("scikit-image is not installed, so some of the photographs are missing: make .venv/.installed-bench "
+                 "(or pip install -e '.[bench]')")
     try:
         import sklearn.datasets
 
         for path in sorted((Path(sklearn.datasets.__file__).parent / "images").glob("*.jpg")):
             photos[path.stem] = fit(Image.open(path))
-    except ImportError:
-        print("scikit-learn is not installed: fewer photographs", file=sys.stderr)
+    except ImportError:  # the figures are only comparable on the same photographs
+        sys.exit("scikit-learn is not installed, so some of the photographs are missing: make setup-dev")
     return photos
 
 
