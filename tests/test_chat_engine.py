@@ -186,6 +186,54 @@ def test_a_long_prompt_is_read_in_chunks_and_can_be_stopped_between_them(tokeniz
     exact_runner.cached_tokens = []
 
 
+# llama.cpp 0.3.36's greedy tokens for the lighthouse prompt of bench/chat_speed.py, same Q4_1 file
+LIGHTHOUSE = [{"role": "user", "content": "Write a short poem about a lighthouse in a storm."}]
+LLAMA_CPP_GREEDY = [788, 260, 16862, 282, 260, 3426, 28, 253, 33059, 6443, 28, 253, 37257, 282, 1420, 28, 253, 3573]
+
+
+def test_int4_tokens_give_the_same_bits_however_they_are_batched(tokenizer, chat_model):
+    # what lets a conversation reuse any cached prefix and still give "same seed, same answer"
+    runner = chat_model.runner
+    ids = tokenizer.encode(format_chat(CHAT) + "The capital of France")
+    whole = runner.forward(ids, 0)
+    keys, values = runner.k_cache[:, :, : len(ids)].clone(), runner.v_cache[:, :, : len(ids)].clone()
+    position = 0
+    for size in (1, 1, 3, 7, 2, 1, len(ids)):  # decoding steps and prompt chunks of several sizes
+        size = min(size, len(ids) - position)
+        pieces = runner.forward(ids[position : position + size], position)
+        position += size
+    runner.cached_tokens = []
+    assert torch.equal(pieces, whole)
+    assert torch.equal(runner.k_cache[:, :, : len(ids)], keys) and torch.equal(runner.v_cache[:, :, : len(ids)], values)
+
+
+def test_a_follow_up_reads_only_its_new_tokens_and_the_same_seed_gives_the_same_answer(chat_model, monkeypatch):
+    runner = chat_model.runner
+    settings = SamplingSettings(temperature=1.2, top_p=0.98, max_new_tokens=4, seed=11)
+    runner.cached_tokens = []
+    first = run_job(chat_model.reply(CHAT, settings))
+    follow_up = CHAT + [
+        {"role": "assistant", "content": first.text},
+        {"role": "user", "content": "And of Italy?"},
+    ]
+    starts: list[int] = []
+    forward = runner.forward
+    monkeypatch.setattr(
+        runner, "forward", lambda tokens, start, **kw: starts.append(start) or forward(tokens, start, **kw)
+    )
+    warm = run_job(chat_model.reply(follow_up, settings))
+    # the first message and the reply's tokens (all but the last, never fed back) are not read again
+    assert starts[0] >= first.prompt_tokens + len(first.token_ids) - 1, (starts[0], first.prompt_tokens)
+    runner.cached_tokens = []
+    cold = run_job(chat_model.reply(follow_up, settings))
+    assert warm.token_ids == cold.token_ids
+
+
+def test_greedy_text_is_llama_cpps(chat_model):
+    settings = SamplingSettings(temperature=0, repetition_penalty=1.0, max_new_tokens=len(LLAMA_CPP_GREEDY))
+    assert run_job(chat_model.reply(LIGHTHOUSE, settings)).token_ids == LLAMA_CPP_GREEDY
+
+
 def test_greedy_answer_is_sensible(chat_model):
     reply = run_job(chat_model.reply(CHAT, SamplingSettings(temperature=0, max_new_tokens=20)))
     assert "Paris" in reply.text

@@ -2,8 +2,9 @@
 
 Weights come from `read_gguf` (float32, Q/K rows in Hugging Face order). The query/key/value and
 the gate/up projections are fused into one matrix each, so a decoding step is five matrix products
-per layer. The key/value cache is preallocated for `max_context` positions; `forward` appends to it
-from `start` and returns logits for the last position (or all positions, for tests).
+per layer. The key/value cache grows up to `max_context` positions; `forward` appends to it from `start`
+and returns logits for the last position (or all positions, for tests). With int4 weights a token's
+numbers do not depend on how tokens are batched, so a conversation reuses all of its cached prefix.
 """
 
 from __future__ import annotations
@@ -111,10 +112,12 @@ class LlamaRunner:
         self.k_cache = torch.zeros((config.n_layers, config.n_kv_heads, 0, hd), device=self.device, dtype=dtype)
         self.v_cache = torch.zeros_like(self.k_cache)
         self.cached_tokens: list[int] = []  # what the cache holds, so a conversation reuses its prefix
-        # Only whole prefill chunks are reused: a token's keys and values computed alone (by `step`) or in a
-        # shorter batch differ from a fresh prefill's in the last bits, and at a high temperature that can
-        # change the sampled answer. Reusing only what a fresh prefill would compute identically keeps
-        # "same seed, same answer" whatever the cache held before.
+        # "Same seed, same answer" whatever the cache held before needs a reused prefix to hold the very bits
+        # a fresh read would compute. With int4 weights every token's numbers are independent of how tokens
+        # are batched (row-independent int4 products, attention one query at a time), so any cached prefix
+        # is reused, the reply's own tokens included. Float32 products are not: there a token computed alone
+        # (by `step`) or in a shorter batch differs in the last bits, so only whole prefill chunks are reused.
+        self.reuses_any_prefix = weights == "int4"
         self._whole_chunks = (0, 0)  # (chunk size, tokens read in whole chunks of that size from position 0)
 
     @classmethod
@@ -142,20 +145,27 @@ class LlamaRunner:
         half = x.shape[-1] // 2
         return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
 
-    def _attend(
-        self, q: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, mask: torch.Tensor | None
-    ) -> torch.Tensor:
-        # Grouped-query attention as two batched matmuls over the key/value heads: torch's CPU
-        # flash-attention kernel spends ~14 ms on a single query, this takes a few microseconds.
-        nkv, length, hd = keys.shape
-        nh, n, _ = q.shape
+    def _attend(self, q: torch.Tensor, layer: int, start: int) -> torch.Tensor:
+        """Each query at `start + i` attends to the cached keys and values at positions 0...start + i.
+
+        One query at a time, with the same shapes whether it comes alone (decoding) or in a prompt: a
+        query's numbers then do not depend on how the tokens were batched, so a cached prefix computes the
+        same bits as a fresh read of the whole conversation (the int4 products are row-independent too).
+        Grouped-query attention is two small batched matmuls per query; torch's CPU flash-attention kernel
+        spends ~14 ms on a single query, this takes a few microseconds.
+        """
+        nh, n, hd = q.shape
+        q = q * (hd**-0.5)  # here rather than on the scores: one product for all queries (exact for hd = 64)
+        keys, values = self.k_cache[layer], self.v_cache[layer]
+        nkv = keys.shape[0]
         group = nh // nkv
-        scores = torch.matmul(q.reshape(nkv, group * n, hd), keys.transpose(1, 2)) * (hd**-0.5)
-        scores = scores.view(nkv, group, n, length)
-        if mask is not None:
-            scores = scores + mask
-        weights = torch.softmax(scores, dim=-1).view(nkv, group * n, length)
-        return torch.matmul(weights, values).view(nh, n, hd)
+        out = q.new_empty((n, nh * hd))
+        for i in range(n):
+            length = start + i + 1
+            query = q[:, i : i + 1].contiguous().view(nkv, group, hd)
+            weights = torch.softmax(torch.matmul(query, keys[:, :length].transpose(1, 2)), dim=-1)
+            torch.matmul(weights, values[:, :length], out=out[i].view(nkv, group, hd))
+        return out
 
     @torch.inference_mode()
     def forward(self, tokens: list[int] | torch.Tensor, start: int, all_logits: bool = False) -> torch.Tensor:
@@ -170,12 +180,6 @@ class LlamaRunner:
         q_size, kv_size = nh * hd, nkv * hd
         cos = self.cos[start:end].unsqueeze(0)
         sin = self.sin[start:end].unsqueeze(0)
-        mask = None
-        if n > 1:  # a query sees the cached past and itself, never a later position
-            keys_at = torch.arange(end, device=self.device)
-            queries_at = torch.arange(start, end, device=self.device)
-            mask = torch.zeros((n, end), device=self.device, dtype=self.dtype)
-            mask.masked_fill_(keys_at.unsqueeze(0) > queries_at.unsqueeze(1), float("-inf"))
         self._reserve(end)
         x = self.embed(ids)
         eps = c.norm_eps
@@ -189,8 +193,7 @@ class LlamaRunner:
             k = k * cos + self._rotate_half(k) * sin
             self.k_cache[index, :, start:end] = k
             self.v_cache[index, :, start:end] = v
-            attended = self._attend(q, self.k_cache[index, :, :end], self.v_cache[index, :, :end], mask)
-            x = x + layer["out"](attended.transpose(0, 1).reshape(n, q_size))
+            x = x + layer["out"](self._attend(q, index, start))
             h = F.rms_norm(x, (c.dim,), layer["ffn_norm"], eps)
             gate_up = layer["gate_up"](h)
             x = x + layer["down"](F.silu(gate_up[:, : c.ffn_dim]) * gate_up[:, c.ffn_dim :])
@@ -203,7 +206,8 @@ class LlamaRunner:
     def prefill(
         self, tokens: list[int], chunk: int = 256, between_chunks: Callable[[], None] | None = None
     ) -> torch.Tensor:
-        """Logits after `tokens`, reusing the whole chunks of cached prefix they share with the previous call.
+        """Logits after `tokens`, reusing the cached prefix they share with what the cache holds (with float32
+        weights, only the whole chunks of it: see `reuses_any_prefix`).
 
         A long prompt is read `chunk` tokens at a time and `between_chunks` is called between
         chunks (the reply job checks its cancel flag there, so Stop works while a long prompt is read).
@@ -215,9 +219,12 @@ class LlamaRunner:
             if a != b:
                 break
             shared += 1
-        chunk_size, whole = self._whole_chunks
-        reusable = min(shared, whole, len(self.cached_tokens)) if chunk_size == chunk else 0
-        position = reusable - reusable % chunk
+        if self.reuses_any_prefix:
+            position = shared
+        else:
+            chunk_size, whole = self._whole_chunks
+            reusable = min(shared, whole, len(self.cached_tokens)) if chunk_size == chunk else 0
+            position = reusable - reusable % chunk
         self.cached_tokens = list(tokens[:position])
         self._whole_chunks = (chunk, position)
         while True:
