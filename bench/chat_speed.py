@@ -4,13 +4,16 @@ same GGUF weights and prompt, greedy, on N CPU threads (2 by default).
 Prints JSON (and writes it with --out): per engine, the median over --repeats runs of the time to
 first token (prompt read + first token chosen, cold cache) and the decoding speed in tokens/s (after
 the first token), plus CPU seconds per token, and the machine's load average, since the machine we
-measure on is shared and wall-clock numbers move with the load. OMP_WAIT_POLICY defaults to PASSIVE
+measure on is shared and wall-clock numbers move with the load. "Follow-up" is the next message of
+the same conversation with the engine's cache as the answer left it; "cold follow-up" the same
+message with an empty cache. Each engine's greedy text is compared with llama.cpp's. OMP_WAIT_POLICY defaults to PASSIVE
 here (set it to ACTIVE to see what spinning OpenMP threads cost on a busy machine).
 
     .venv/bin/python bench/chat_speed.py --out bench/results/chat_speed_cpu.json
     .venv/bin/python bench/chat_speed.py --threads 1 --skip transformers
 
-llama-cpp-python is measured when it is installed (`pip install llama-cpp-python` builds it).
+llama-cpp-python is measured when it is installed (`pip install llama-cpp-python` builds it, about an
+hour here): run the benchmark with an interpreter that has it, so both engines share one run.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ARGS_THREADS = next((a.split("=")[1] for a in sys.argv if a.startswith("--threads=")), None)
 if "--threads" in sys.argv:
@@ -45,42 +49,58 @@ from models.text.sampling import SamplingSettings  # noqa: E402
 PROMPT = [{"role": "user", "content": "Write a short poem about a lighthouse in a storm."}]
 
 
+def follow_up_of(answer: str) -> list[dict]:
+    """The next message of the conversation, after the engine's own answer."""
+    return PROMPT + [{"role": "assistant", "content": answer}, {"role": "user", "content": "Now make it rhyme."}]
+
+
+def timed(run, *args, **kwargs) -> tuple[float, float, Any]:
+    """(wall seconds, process CPU seconds, result) of `run(*args, **kwargs)`."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    result = run(*args, **kwargs)
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
 def measure_ours(weights: str, tokens: int, repeats: int) -> dict:
     start = time.perf_counter()
     model = ChatModel.load(weights=weights)
     load_seconds = time.perf_counter() - start
     settings = SamplingSettings(temperature=0, repetition_penalty=1.0, max_new_tokens=tokens)
+    one_token = SamplingSettings(temperature=0, repetition_penalty=1.0, max_new_tokens=1)
     runs = []
     for repeat in range(repeats + 1):
         model.runner.cached_tokens = []  # a cold cache: time to first token includes reading the whole prompt
-        cpu = time.process_time()
-        reply = run_job(model.reply(PROMPT, settings))
-        cpu = time.process_time() - cpu
+        _, first_cpu, _ = timed(run_job, model.reply(PROMPT, one_token))
+        model.runner.cached_tokens = []
+        _, cpu, reply = timed(run_job, model.reply(PROMPT, settings))
+        # the next message in the same conversation: the cache still holds the first message and the answer
+        follow_up = follow_up_of(reply.text)
+        _, warm_cpu, warm = timed(run_job, model.reply(follow_up, one_token))
+        model.runner.cached_tokens = []
+        _, cold_cpu, cold = timed(run_job, model.reply(follow_up, one_token))
         if repeat == 0:
             continue  # warm-up
         runs.append(
             {
                 "ttft": reply.first_token_seconds,
+                "ttft_cpu": first_cpu,
                 "tps": reply.tokens_per_second,
                 "n": len(reply.token_ids),
                 "cpu_per_token": cpu / max(len(reply.token_ids), 1),
+                "decode_cpu_per_token": (cpu - first_cpu) / max(len(reply.token_ids) - 1, 1),
+                "follow_up_ttft": warm.first_token_seconds,
+                "follow_up_ttft_cpu": warm_cpu,
+                "cold_follow_up_ttft": cold.first_token_seconds,
+                "cold_follow_up_ttft_cpu": cold_cpu,
             }
         )
-    # a follow-up in the same conversation: the cache still holds the earlier turns, so only the new
-    # message is read before the first token
-    follow_up = PROMPT + [
-        {"role": "assistant", "content": reply.text},
-        {"role": "user", "content": "Now make it rhyme."},
-    ]
-    second = run_job(model.reply(follow_up, settings))
     return summarise(runs) | {
         "engine": f"atelier ({weights} weights)",
-        "follow_up_time_to_first_token_ms": round(1000 * second.first_token_seconds, 1),
-        "follow_up_prompt_tokens": second.prompt_tokens,
+        "follow_up_prompt_tokens": cold.prompt_tokens,
         "load_seconds": round(load_seconds, 2),
         "weights_in_use": model.runner.weights,
         "prompt_tokens": reply.prompt_tokens,
-        "sample": reply.text[:160],
+        "text": reply.text,
     }
 
 
@@ -123,10 +143,19 @@ def measure_llama_cpp(tokens: int, repeats: int) -> dict:
     start = time.perf_counter()
     llm = llama_cpp.Llama(model_path=str(find_smollm2_gguf()), n_threads=int(THREADS), verbose=False)
     load_seconds = time.perf_counter() - start
+
+    def first_token(prompt: str) -> tuple[float, float]:
+        # llama-cpp-python keeps its KV cache between calls and reuses the longest shared prefix
+        wall, cpu, _ = timed(llm, prompt, max_tokens=1, temperature=0.0)
+        return wall, cpu
+
     prompt = format_chat(PROMPT)
     runs = []
     text = ""
     for repeat in range(repeats + 1):
+        llm.reset()
+        first_wall, first_cpu = first_token(prompt)
+        llm.reset()
         cpu = time.process_time()  # the whole process: llama.cpp's own threads count too
         t0 = time.perf_counter()
         first = None
@@ -139,25 +168,53 @@ def measure_llama_cpp(tokens: int, repeats: int) -> dict:
                 first = time.perf_counter() - t0
         total = time.perf_counter() - t0
         cpu = time.process_time() - cpu
+        follow_up = format_chat(follow_up_of(text))
+        warm_wall, warm_cpu = first_token(follow_up)
         llm.reset()
+        cold_wall, cold_cpu = first_token(follow_up)
         if repeat:
-            runs.append({"ttft": first, "tps": (n - 1) / max(total - first, 1e-9), "n": n, "cpu_per_token": cpu / n})
+            runs.append(
+                {
+                    "ttft": first,
+                    "ttft_cpu": first_cpu,
+                    "tps": (n - 1) / max(total - first, 1e-9),
+                    "n": n,
+                    "cpu_per_token": cpu / n,
+                    "decode_cpu_per_token": (cpu - first_cpu) / max(n - 1, 1),
+                    "follow_up_ttft": warm_wall,
+                    "follow_up_ttft_cpu": warm_cpu,
+                    "cold_follow_up_ttft": cold_wall,
+                    "cold_follow_up_ttft_cpu": cold_cpu,
+                }
+            )
     return summarise(runs) | {
         "engine": f"llama-cpp-python {llama_cpp.__version__} (the same Q4_1 GGUF)",
         "load_seconds": round(load_seconds, 2),
         "prompt_tokens": len(llm.tokenize(prompt.encode(), add_bos=False, special=True)),
-        "sample": text[:160],
+        "text": text,
     }
 
 
 def summarise(runs: list[dict]) -> dict:
-    return {
-        "time_to_first_token_ms": round(1000 * statistics.median(r["ttft"] for r in runs), 1),
+    def median_ms(key: str) -> float | None:
+        if key not in runs[0]:
+            return None
+        return round(1000 * statistics.median(r[key] for r in runs), 1)
+
+    summary = {
+        "time_to_first_token_ms": median_ms("ttft"),
+        "first_token_cpu_ms": median_ms("ttft_cpu"),
         "tokens_per_second": round(statistics.median(r["tps"] for r in runs), 1),
-        "cpu_ms_per_token": round(1000 * statistics.median(r["cpu_per_token"] for r in runs), 1),
+        "cpu_ms_per_token": median_ms("cpu_per_token"),
+        "decode_cpu_ms_per_token": median_ms("decode_cpu_per_token"),
+        "follow_up_time_to_first_token_ms": median_ms("follow_up_ttft"),
+        "follow_up_first_token_cpu_ms": median_ms("follow_up_ttft_cpu"),
+        "cold_follow_up_time_to_first_token_ms": median_ms("cold_follow_up_ttft"),
+        "cold_follow_up_first_token_cpu_ms": median_ms("cold_follow_up_ttft_cpu"),
         "tokens": runs[-1]["n"],
         "runs": len(runs),
     }
+    return {key: value for key, value in summary.items() if value is not None}
 
 
 def main() -> None:
@@ -197,6 +254,10 @@ def main() -> None:
             result["engines"].append({"engine": name, "skipped": f"not installed ({error})"})
         print(json.dumps(result["engines"][-1]), file=sys.stderr, flush=True)
     result["load_average_after"] = os.getloadavg()
+    reference = next((e["text"] for e in result["engines"] if e["engine"].startswith("llama-cpp-python")), None)
+    for engine in result["engines"]:
+        if reference is not None and "text" in engine:
+            engine["greedy_text_same_as_llama_cpp"] = engine["text"] == reference
     publish(result, args.out)
 
 

@@ -107,6 +107,14 @@ class LlamaRunner:
         angles = torch.cat([angles, angles], dim=-1)
         self.cos = angles.cos().to(device=self.device, dtype=dtype)
         self.sin = angles.sin().to(device=self.device, dtype=dtype)
+        # Rotating queries and keys together in four products: rotate_half's sign goes into sin (so a roll
+        # replaces the slices, negation and concatenation) and the attention's 1/sqrt(head_dim) into the
+        # queries' tables (a power of two for SmolLM2's 64: the same bits as scaling the scores).
+        sign = torch.ones(hd, dtype=torch.float64)
+        sign[: hd // 2] = -1
+        self._signed_sin = (angles.sin() * sign).to(device=self.device, dtype=dtype)
+        head_scale = [hd**-0.5] * config.n_heads + [1.0] * config.n_kv_heads
+        self._head_scale = torch.tensor(head_scale, device=self.device, dtype=dtype).view(1, -1, 1)
         # The key/value cache grows with the conversation (doubling): 2,048 float32 positions would take
         # 94 MB that a short exchange never uses.
         self.k_cache = torch.zeros((config.n_layers, config.n_kv_heads, 0, hd), device=self.device, dtype=dtype)
@@ -140,13 +148,8 @@ class LlamaRunner:
         v[:, :, :capacity] = self.v_cache
         self.k_cache, self.v_cache = k, v
 
-    @staticmethod
-    def _rotate_half(x: torch.Tensor) -> torch.Tensor:
-        half = x.shape[-1] // 2
-        return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
-
     def _attend(self, q: torch.Tensor, layer: int, start: int) -> torch.Tensor:
-        """Each query at `start + i` attends to the cached keys and values at positions 0...start + i.
+        """Each query `q[i]` (heads, head_dim) at `start + i` attends to the cached keys and values at positions 0...start + i.
 
         One query at a time, with the same shapes whether it comes alone (decoding) or in a prompt: a
         query's numbers then do not depend on how the tokens were batched, so a cached prefix computes the
@@ -154,15 +157,14 @@ class LlamaRunner:
         Grouped-query attention is two small batched matmuls per query; torch's CPU flash-attention kernel
         spends ~14 ms on a single query, this takes a few microseconds.
         """
-        nh, n, hd = q.shape
-        q = q * (hd**-0.5)  # here rather than on the scores: one product for all queries (exact for hd = 64)
+        n, nh, hd = q.shape
         keys, values = self.k_cache[layer], self.v_cache[layer]
         nkv = keys.shape[0]
         group = nh // nkv
         out = q.new_empty((n, nh * hd))
         for i in range(n):
             length = start + i + 1
-            query = q[:, i : i + 1].contiguous().view(nkv, group, hd)
+            query = q[i].view(nkv, group, hd)  # scaled by 1/sqrt(head_dim) with the rotation
             weights = torch.softmax(torch.matmul(query, keys[:, :length].transpose(1, 2)), dim=-1)
             torch.matmul(weights, values[:, :length], out=out[i].view(nkv, group, hd))
         return out
@@ -178,25 +180,24 @@ class LlamaRunner:
             raise ValueError(f"{end} positions do not fit the {self.max_context}-position cache")
         hd, nh, nkv = c.head_dim, c.n_heads, c.n_kv_heads
         q_size, kv_size = nh * hd, nkv * hd
-        cos = self.cos[start:end].unsqueeze(0)
-        sin = self.sin[start:end].unsqueeze(0)
+        cos = self.cos[start:end].unsqueeze(1) * self._head_scale  # (n, query and key heads, head_dim)
+        sin = self._signed_sin[start:end].unsqueeze(1) * self._head_scale
+        half = hd // 2
         self._reserve(end)
         x = self.embed(ids)
         eps = c.norm_eps
         for index, layer in enumerate(self.layers):
             h = F.rms_norm(x, (c.dim,), layer["attn_norm"], eps)
             qkv = layer["qkv"](h)
-            q = qkv[:, :q_size].view(n, nh, hd).transpose(0, 1)
-            k = qkv[:, q_size : q_size + kv_size].view(n, nkv, hd).transpose(0, 1)
-            v = qkv[:, q_size + kv_size :].view(n, nkv, hd).transpose(0, 1)
-            q = q * cos + self._rotate_half(q) * sin
-            k = k * cos + self._rotate_half(k) * sin
-            self.k_cache[index, :, start:end] = k
-            self.v_cache[index, :, start:end] = v
-            x = x + layer["out"](self._attend(q, index, start))
+            qk = qkv[:, : q_size + kv_size].view(n, nh + nkv, hd)
+            qk = qk * cos + qk.roll(half, -1) * sin
+            self.k_cache[index, :, start:end] = qk[:, nh:].transpose(0, 1)
+            self.v_cache[index, :, start:end] = qkv[:, q_size + kv_size :].view(n, nkv, hd).transpose(0, 1)
+            # the bfloat16 product is added to float32 x as it is (the same bits as casting it first)
+            x = x + layer["out"](self._attend(qk[:, :nh], index, start), cast_back=False)
             h = F.rms_norm(x, (c.dim,), layer["ffn_norm"], eps)
             gate_up = layer["gate_up"](h)
-            x = x + layer["down"](F.silu(gate_up[:, : c.ffn_dim]) * gate_up[:, c.ffn_dim :])
+            x = x + layer["down"](F.silu(gate_up[:, : c.ffn_dim]) * gate_up[:, c.ffn_dim :], cast_back=False)
         if not all_logits:
             x = x[-1:]
         x = F.rms_norm(x, (c.dim,), self.output_norm, eps)

@@ -55,11 +55,12 @@ class Int4Linear:
         scales_and_zeros = torch.stack([d.t(), (m + 8 * d).t()], dim=-1)  # (groups, out, 2)
         self.scales_and_zeros = scales_and_zeros.to(torch.bfloat16).contiguous()
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, cast_back: bool = True) -> torch.Tensor:
+        """`cast_back=False` leaves y in bfloat16 (for a sum with x, which promotes it exactly)."""
         y = torch.ops.aten._weight_int4pack_mm_for_cpu(
             x.to(torch.bfloat16), self.packed, Q4_1_BLOCK, self.scales_and_zeros
         )
-        return y.to(x.dtype)
+        return y.to(x.dtype) if cast_back else y
 
 
 class Q8Rows:
@@ -114,5 +115,5 @@ class DenseLinear:
     def __init__(self, weight: torch.Tensor) -> None:
         self.weight = weight
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
-        return F.linear(x, self.weight)
+    def __call__(self, x: torch.Tensor, cast_back: bool = True) -> torch.Tensor:
+        return F.linear(x, self.weight)  # already in x's type
