@@ -9,6 +9,9 @@ dictionary), titles on the subject asked (a subject word or a near word), novelt
 Variety and topic of the lyrics: the share of lines naming the song's topic (a topic word or a near word),
 and the share of word pairs with a content word ("my arms", "the only") said already earlier in the run
 (the three songs in order, as one session would write them): the 135M model's stock phrases.
+Hanging ends ("The storm is a story, a true", "I'll make my be"): a line hangs when the chat model, reading it
+alone after the same neutral context, gives its end (the line end, a stop or a comma) less than e^-2 after its
+last word (trailing punctuation taken off first): the threshold read off 49 lines in session 4 (docs/chat-engine.md).
 Writers compared: the sentence VAE that shipped before (issue #17's "before"), the chat model sampled with
 no constraints, the constrained writer (what ships), and the line VAE (frozen chat model as decoder).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import statistics
 import sys
 import time
@@ -30,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from models.text.chat import ChatModel  # noqa: E402
 from models.text.sampling import SamplingSettings  # noqa: E402
-from models.verse.constrained import normalise  # noqa: E402
+from models.verse.constrained import token_pieces  # noqa: E402
+from models.verse.line_form import normalise  # noqa: E402
 from models.verse.lm_decoder import FrozenLM  # noqa: E402
 from models.verse.pronounce import Pronouncing, words_in  # noqa: E402
 from models.verse.titles import subject_words  # noqa: E402
@@ -38,6 +43,7 @@ from models.verse.vae import is_held_out  # noqa: E402
 from models.verse.verse import DEFAULT_CORPUS, read_corpus  # noqa: E402
 
 CONTEXT = "<|im_start|>assistant\n"
+HANGING_FLOOR = -2.0  # a line whose end the model gives less than e^-2 hangs (see the module's doc)
 TOPICS = ["the sea", "coming home", "a winter night"]
 SUBJECTS = [("a stormy sea", "Turner"), ("a harbour at night", "Van Gogh"), ("a mountain village", "Hokusai")]
 # 16-line songs (one line per bar of a 16-bar tune), both schemes: in ABAB a pair's partner is two lines on
@@ -58,6 +64,7 @@ class Scorer:
         self.lm = FrozenLM(model.runner)
         self.context = self.tokenizer.encode(CONTEXT)
         self.state = self.lm.start(self.context[:-1])
+        self.line_ends: torch.Tensor | None = None
 
     @torch.inference_mode()
     def perplexities(self, lines: list[str]) -> list[float]:
@@ -77,6 +84,31 @@ class Scorer:
                 picked = logprobs[row, torch.arange(len(tokens)), torch.tensor(tokens)]
                 out.append(math.exp(-float(picked.mean())))
         return out
+
+    @torch.inference_mode()
+    def end_logprobs(self, lines: list[str]) -> list[float]:
+        """Each line's log-probability of ending after its last word (its end, a stop or a comma): low when the
+        last word leaves the phrase open."""
+        if self.line_ends is None:
+            pieces = token_pieces(self.tokenizer)
+            ends = {i for i, p in enumerate(pieces) if re.fullmatch(r"[,.!?;]?\n?", p) and p}
+            self.line_ends = torch.tensor(sorted(ends | {self.tokenizer.encode("<|im_end|>")[0]}))
+        out = []
+        for line in lines:
+            ids = self.tokenizer.encode(" ".join(line.split()).rstrip(",.;:!?"), allow_control=False)
+            x = self.lm.embed(torch.tensor([[self.context[-1], *ids]]))
+            hidden = self.lm.layers(x, self.state.position, 0, self.lm.n_layers, past=self.state)
+            logprobs = torch.log_softmax(self.lm.logits(hidden[:, -1]), dim=-1)[0]
+            out.append(float(torch.logsumexp(logprobs[self.line_ends], dim=0)))
+        return out
+
+
+def hanging(scorer: Scorer, lines: list[str]) -> dict:
+    """How many lines hang (see the module's doc), and which."""
+    lines = [line for line in lines if line.strip()]
+    ends = scorer.end_logprobs(lines)
+    hung = [f"{line} ({end:.1f})" for line, end in zip(lines, ends, strict=True) if end < HANGING_FLOOR]
+    return {"hanging_ends": f"{len(hung)} of {len(lines)}", "hanging": hung}
 
 
 def summary(scorer: Scorer, lines: list[str], reference: float, corpus: set[str], seconds: float) -> dict:
@@ -191,10 +223,14 @@ def main() -> int:
             "rhymed_pairs": f"{rhymed} of {pairs}",
             "lines_on_topic": round(on_topic / max(len(lyric_lines), 1), 3),
             "word_pairs_said_before": said_before(lyric_lines),
-        }
+        } | hanging(scorer, lyric_lines)
         log(results["constrained_chat_model"])
     if "constrained" not in skip and "songs" not in skip:
         results["constrained_chat_model"]["long_songs"] = long_songs(songs, words)
+        every_line = [
+            line for song in results["constrained_chat_model"]["long_songs"]["songs"] for line in song["lines"]
+        ]
+        results["constrained_chat_model"]["long_songs"] |= hanging(scorer, every_line)
         log(results["constrained_chat_model"]["long_songs"])
     if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,songs,line_vae`: titles
         start = time.perf_counter()
@@ -240,7 +276,7 @@ def long_songs(songs, words: Pronouncing) -> dict:
     """16-line songs, AABB and ABAB: the share of pairs asked to rhyme that rhyme (by the dictionary), and fit."""
     from models.music.generate import generate
     from models.music.request import MelodyRequest
-    from models.verse.constrained import rhyme_group
+    from models.verse.line_form import rhyme_group
     from models.verse.lyrics import phrase_forms
 
     start = time.perf_counter()
@@ -291,7 +327,7 @@ def on_subject(titles_per_subject: list[list[str]], subjects: list[str]) -> floa
 
 def said_before(lines: list[str]) -> float:
     """The share of the lines' word pairs with a content word that an earlier line had said."""
-    from models.verse.constrained import word_pairs
+    from models.verse.line_form import word_pairs
 
     seen: set[tuple[str, str]] = set()
     repeated = total = 0
