@@ -27,7 +27,7 @@ from models.music.request import MelodyRequest
 from models.paint.recipe import PaintRecipe
 from models.text.chat import shared_chat_model
 from models.text.sampling import SamplingSettings
-from models.verse.constrained import LineForm
+from models.verse.line_form import LineForm
 generate(MelodyRequest(style="irish", key="D", bars=16, seed=1, variations=4))
 make_painting(PaintRecipe.for_request({"style": "turner", "subject": "a stormy harbour", "size": (768, 512)}, 1))
 run_job(shared_chat_model("cpu").reply([{"role": "user", "content": "hi"}], SamplingSettings(max_new_tokens=16, seed=1)))

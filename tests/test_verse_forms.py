@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from models.assistant.requests import parse_request
-from models.verse.constrained import FormWriter, LineForm, _Beam, normalise
+from models.verse.constrained import FormWriter, _Beam
+from models.verse.line_form import LineForm, normalise
 from models.verse.lyrics import LyricLine, lyric_sheet, lyrics_midi, melody_phrases, strong_beat, syllable_pieces
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.titles import dominant_colours, subject_words, title_case
@@ -235,7 +236,8 @@ def test_each_stanza_has_its_own_rhymes(words):
 
 
 def test_a_word_pair_said_before_costs_the_line_unless_it_is_on_the_topic():
-    from models.verse.constrained import FormWriter, word_pairs
+    from models.verse.constrained import FormWriter
+    from models.verse.line_form import word_pairs
 
     stale = word_pairs(["I hold you in my arms", "The sea is the only thing I know"])
     assert {("my", "arms"), ("the", "only"), ("i", "know"), ("the", "sea")} <= stale
@@ -373,7 +375,8 @@ def test_a_sung_line_does_not_stop_mid_thought(words):
     there. A sung line (a floor set) may not stop where its end is that unlikely; a title has no floor."""
     import torch
 
-    from models.verse.constrained import DANGLING_FLOOR, _Beam
+    from models.verse.constrained import _Beam
+    from models.verse.line_form import DANGLING_FLOOR
 
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer.end_ids = words, {0}

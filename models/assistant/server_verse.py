@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from models.jobs import run_job
 from models.text.sampling import SamplingSettings
-from models.verse.constrained import LineForm, rhyme_group, tidy
+from models.verse.line_form import LineForm, rhyme_group, tidy
 from models.verse.pronounce import Pronouncing, words_in
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from models.verse.constrained import LineForm
+from models.verse.line_form import LineForm
 from models.verse.lyrics import SongWriter, phrase_forms, topic_for_mode
 
 _cache: dict[str, Any] = {}

@@ -10,21 +10,22 @@ finished lines are then scored exactly by the model and the most fluent is kept.
     writer = FormWriter(chat_model)
     writer.line(LineForm(syllables=8, rhyme_with="sea"), prompt_ids)
 
+The form itself (`LineForm`) and the word lists its checks use are in models/verse/line_form.py.
+
 Speed: the prompt is read once (and a song's next line reads only the line before it); every open beam
 then takes each step together, attending to the prompt's shared keys and values plus its own few tokens.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 
+from models.verse.line_form import END_WORDS_TO_AVOID, FUNCTION_WORDS, NOT_WORDS, LineForm, normalise, tidy
 from models.verse.lm_decoder import DecodeState, FrozenLM
-from models.verse.pronounce import Pronouncing, words_in
+from models.verse.pronounce import Pronouncing
 
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
 _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
@@ -35,60 +36,6 @@ REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
 TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
-# A sung line may not stop where the model gives its end (a stop, a comma, the line end) less than e^-2 = 14%:
-# "The storm is a story, a true" (e^-3.1), "A smile on my lips, a be" (e^-5.7), "I'll stay with no" (e^-2.01),
-# "In the waves, a lone" (e^-2.1); whole lines scored e^-1.84 ("...and I'll not go") to e^-0.01 (49 lines read).
-DANGLING_FLOOR = -2.0
-FUNCTION_WORDS = set(
-    "the a an and or but of to in on at by for with from is are was be i you he she it we they my your his her "
-    "our their me that this as so all no not oh".split()
-)
-# in the dictionary, but salad in a line ("I'll hold you in my arms, I's")
-NOT_WORDS = {"i's", "you's", "me's", "we's"}
-# words a sung line cannot stop on: it would read as cut off ("The wind is the only", "I will always")
-END_WORDS_TO_AVOID = set(
-    "a an the and or of to in on by with my your for at from into than if when but our their its whose "
-    "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's "
-    "we they he she you'll we'll is does has was".split()
-)
-
-
-@dataclass
-class LineForm:
-    syllables: int | None = None  # exact count, or None (then `words` bounds the line)
-    words: tuple[int, int] = (1, 14)
-    rhyme_with: str | None = None  # end on a word that rhymes with this one
-    rhyme_source: bool = False  # end on a word the dictionary can rhyme (the first line of a pair)
-    strong: list[bool] | None = None  # per syllable: a strong beat (stressed syllables belong there)
-    include_any: set[str] = field(default_factory=set)  # at least one of these words (lower case)
-    avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
-    penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
-    overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
-    end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
-    topic: set[str] = field(default_factory=set)  # words on the topic: favoured, and never stale
-    stale: set[tuple[str, str]] = field(default_factory=set)  # word pairs said already (see `word_pairs`)
-    end_floor: float | None = None  # the least log-probability of the line's end where it stops (None: any)
-    # a caller's rule on the words so far (finished: the whole line), checked as each word is finished, so that
-    # the search looks elsewhere instead of returning lines the caller would throw away (titles: a famous one)
-    refuse: Callable[[list[str], bool], bool] | None = None
-
-
-def word_pairs(lines) -> set[tuple[str, str]]:
-    """The word pairs of these lines that carry a content word ("my arms", "the only", "i know"): said
-    again in a song, they are what makes it sound like the last one."""
-    pairs = set()
-    for line in lines:
-        found = words_in(line)
-        pairs |= {p for p in zip(found, found[1:], strict=False) if not set(p) <= FUNCTION_WORDS}
-    return pairs
-
-
-def rhyme_group(scheme: str | None, index: int) -> str | None:
-    """The rhyme a line belongs to: its letter in the scheme, new in each stanza (AABB over eight lines
-    rhymes AABB CCDD, not four lines on one sound)."""
-    if not scheme:
-        return None
-    return f"{index // len(scheme)}{scheme[index % len(scheme)]}"
 
 
 @dataclass
@@ -112,10 +59,6 @@ def token_pieces(tokenizer) -> list[str]:
         kept = (tokenizer, [tokenizer.decode([i]) for i in range(tokenizer.vocab_size)])
         _PIECES[id(tokenizer)] = kept
     return kept[1]
-
-
-def normalise(line: str) -> str:
-    return " ".join(words_in(line))
 
 
 class FormWriter:
@@ -428,15 +371,3 @@ class FormWriter:
             key=lambda item: -item[1],
         )
         return [(text, score) for text, score in out if text]
-
-
-def tidy(text: str) -> str:
-    text = " ".join(text.split()).strip(" ,;")
-    return text[:1].upper() + text[1:] if text else text
-
-
-def perplexity(score: float) -> float:
-    return math.exp(-score)
-
-
-__all__ = ["FormWriter", "LineForm", "DecodeState", "normalise", "tidy"]

@@ -17,7 +17,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from models.text.chat import format_chat
-from models.verse.constrained import DANGLING_FLOOR, FormWriter, LineForm, normalise, rhyme_group, word_pairs
+from models.verse.constrained import FormWriter
+from models.verse.line_form import DANGLING_FLOOR, LineForm, normalise, rhyme_group, word_pairs
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words

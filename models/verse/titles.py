@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from models.text.chat import format_chat
-from models.verse.constrained import FormWriter, LineForm, normalise
+from models.verse.constrained import FormWriter
+from models.verse.line_form import LineForm, normalise
 from models.verse.pronounce import Pronouncing, words_in
 
 # Named colours (sRGB), plain words a reader knows; the nearest names a painting's main colours.

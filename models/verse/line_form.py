@@ -1,0 +1,82 @@
+"""What a line must be, and the words the rules about lines use.
+
+A `LineForm` says what one line must keep: its syllables (and which fall on strong beats), its word count,
+a rhyme, a subject word, what it may not repeat or end on, and how surely it must end where it stops.
+`FormWriter` (models/verse/constrained.py) writes lines that keep one; the song, poem and title writers
+build the forms. The small helpers on lines live here too: a line's words as a key (`normalise`), its word
+pairs (what makes one song sound like the last), a line's rhyme group in a scheme, and a tidy line.
+
+    LineForm(syllables=8, rhyme_with="sea", strong=[True, False] * 4)
+    rhyme_group("ABAB", 6)          # "1A": the second stanza's A rhyme
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from models.verse.pronounce import words_in
+
+# A sung line may not stop where the model gives its end (a stop, a comma, the line end) less than e^-2 = 14%:
+# "The storm is a story, a true" (e^-3.1), "A smile on my lips, a be" (e^-5.7), "I'll stay with no" (e^-2.01),
+# "In the waves, a lone" (e^-2.1); whole lines scored e^-1.84 ("...and I'll not go") to e^-0.01 (49 lines read).
+DANGLING_FLOOR = -2.0
+FUNCTION_WORDS = set(
+    "the a an and or but of to in on at by for with from is are was be i you he she it we they my your his her "
+    "our their me that this as so all no not oh".split()
+)
+# in the dictionary, but salad in a line ("I'll hold you in my arms, I's")
+NOT_WORDS = {"i's", "you's", "me's", "we's"}
+# words a sung line cannot stop on: it would read as cut off ("The wind is the only", "I will always")
+END_WORDS_TO_AVOID = set(
+    "a an the and or of to in on by with my your for at from into than if when but our their its whose "
+    "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's "
+    "we they he she you'll we'll is does has was".split()
+)
+
+
+@dataclass
+class LineForm:
+    syllables: int | None = None  # exact count, or None (then `words` bounds the line)
+    words: tuple[int, int] = (1, 14)
+    rhyme_with: str | None = None  # end on a word that rhymes with this one
+    rhyme_source: bool = False  # end on a word the dictionary can rhyme (the first line of a pair)
+    strong: list[bool] | None = None  # per syllable: a strong beat (stressed syllables belong there)
+    include_any: set[str] = field(default_factory=set)  # at least one of these words (lower case)
+    avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
+    penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
+    overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
+    end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
+    topic: set[str] = field(default_factory=set)  # words on the topic: favoured, and never stale
+    stale: set[tuple[str, str]] = field(default_factory=set)  # word pairs said already (see `word_pairs`)
+    end_floor: float | None = None  # the least log-probability of the line's end where it stops (None: any)
+    # a caller's rule on the words so far (finished: the whole line), checked as each word is finished, so that
+    # the search looks elsewhere instead of returning lines the caller would throw away (titles: a famous one)
+    refuse: Callable[[list[str], bool], bool] | None = None
+
+
+def word_pairs(lines) -> set[tuple[str, str]]:
+    """The word pairs of these lines that carry a content word ("my arms", "the only", "i know"): said
+    again in a song, they are what makes it sound like the last one."""
+    pairs = set()
+    for line in lines:
+        found = words_in(line)
+        pairs |= {p for p in zip(found, found[1:], strict=False) if not set(p) <= FUNCTION_WORDS}
+    return pairs
+
+
+def rhyme_group(scheme: str | None, index: int) -> str | None:
+    """The rhyme a line belongs to: its letter in the scheme, new in each stanza (AABB over eight lines
+    rhymes AABB CCDD, not four lines on one sound)."""
+    if not scheme:
+        return None
+    return f"{index // len(scheme)}{scheme[index % len(scheme)]}"
+
+
+def normalise(line: str) -> str:
+    return " ".join(words_in(line))
+
+
+def tidy(text: str) -> str:
+    text = " ".join(text.split()).strip(" ,;")
+    return text[:1].upper() + text[1:] if text else text
