@@ -6,8 +6,9 @@
 For each checkpoint, on held-out corpus lines (1 in 20 by hash, 3 to 18 tokens, as the training script
 holds them out): KL per line and active units (code variance > 0.01 across lines); the line's NLL under
 the chat model steered by its own code against another line's code (the gap is what the code carries);
-reconstruction: each line encoded to its mean code and decoded greedily, scored by the share of the
-input's content words the decoded line keeps (and the share of lines keeping at least half); prior samples
+and the prior's mean code z = 0 (what the code adds over knowing nothing of the line); reconstruction: each
+line encoded to its mean code and decoded greedily, scored by the share of the input's content words the
+decoded line keeps (and the share of lines keeping at least half), word-overlap F1 and corpus BLEU-4; prior samples
 decoded greedily: novelty (not a corpus line), distinct share, and fluency (median per-line perplexity
 under the chat model after a neutral context, against the held-out corpus lines, as bench/text_quality.py
 scores it). One float32 chat model serves all (the app decodes with its int4 weights: words may differ).
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import torch
@@ -55,6 +58,33 @@ def kept_words(source: str, decoded: str) -> float:
     return len(wanted & set(words_in(decoded))) / len(wanted) if wanted else 1.0
 
 
+def bleu(pairs: list[tuple[str, str]], n: int = 4) -> float:
+    """Corpus BLEU (Papineni et al. 2002) of the decoded lines against their sources, on lower-case words:
+    the geometric mean of 1- to n-gram precisions (counts clipped) times the brevity penalty."""
+    matched, total = [0] * n, [0] * n
+    source_length = decoded_length = 0
+    for source, decoded in pairs:
+        s, d = words_in(source), words_in(decoded)
+        source_length, decoded_length = source_length + len(s), decoded_length + len(d)
+        for k in range(1, n + 1):
+            wanted = Counter(tuple(s[i : i + k]) for i in range(len(s) - k + 1))
+            said = Counter(tuple(d[i : i + k]) for i in range(len(d) - k + 1))
+            matched[k - 1] += sum((wanted & said).values())
+            total[k - 1] += sum(said.values())
+    if min(matched) == 0 or decoded_length == 0:
+        return 0.0
+    precision = sum(math.log(m / t) for m, t in zip(matched, total, strict=True)) / n
+    brevity = min(0.0, 1 - source_length / decoded_length)
+    return math.exp(precision + brevity)
+
+
+def word_overlap(source: str, decoded: str) -> float:
+    """F1 of the two lines' words (as bags, lower case): 1.0 for the same words in any order."""
+    s, d = Counter(words_in(source)), Counter(words_in(decoded))
+    common = sum((s & d).values())
+    return 0.0 if common == 0 else 2 * common / (sum(s.values()) + sum(d.values()))
+
+
 def measure(vae: LineVAE, scorer: Scorer, lines: list[str], ids, held: list[int], corpus: set[str], args) -> dict:
     start = time.perf_counter()
     features, start_features, past, position = held_out_inputs(vae, ids, held)
@@ -73,11 +103,16 @@ def measure(vae: LineVAE, scorer: Scorer, lines: list[str], ids, held: list[int]
     return {
         "held_out": numbers,
         "code_carries_nats": round(numbers["nll_per_line_other_code"] - numbers["nll_per_line_own_code"], 2),
+        "code_adds_over_prior_mean_nats": round(
+            numbers["nll_per_line_prior_mean_code"] - numbers["nll_per_line_own_code"], 2
+        ),
         "reconstruction": {
             "lines": len(sources),
             "content_words_kept": round(statistics.mean(kept), 3),
             "lines_keeping_half": round(sum(k >= 0.5 for k in kept) / len(kept), 3),
             "exact": round(sum(normalise(s) == normalise(d) for s, d in pairs) / len(pairs), 3),
+            "word_overlap_f1": round(statistics.mean(word_overlap(s, d) for s, d in pairs), 3),
+            "bleu4": round(100 * bleu(pairs), 1),
             "examples": pairs[:10],
             "read_aloud": [[s, d] for s, d in zip(READ_ALOUD, own, strict=True)],
         },

@@ -158,11 +158,14 @@ def held_out_inputs(vae: LineVAE, ids: list[list[int]], rows: list[int]):
 
 @torch.no_grad()
 def evaluate(vae: LineVAE, features, ids, rows: list[int], start_features, past, position) -> dict:
-    """Held-out measures over the whole vocabulary: KL per line, active units, reconstruction NLL."""
+    """Held-out measures over the whole vocabulary: KL per line, active units, and each line's NLL under its
+    own code, another line's, and the prior's mean code z = 0 (no information: what the code adds is the
+    difference)."""
     lm, coder = vae.lm, vae.coder
     vocabulary = torch.arange(vae.lm.config.vocab_size)
     index = {t: t for t in range(vocabulary.numel())}
-    mus, kls, own, other, tokens = [], [], 0.0, 0.0, 0
+    mus, kls, tokens = [], [], 0
+    nll = {"own": 0.0, "other": 0.0, "prior_mean": 0.0}
     for first in range(0, len(rows), 32):
         chunk = rows[first : first + 32]
         x, lengths = pad(features, chunk)
@@ -170,27 +173,28 @@ def evaluate(vae: LineVAE, features, ids, rows: list[int], start_features, past,
         mus.append(mu)
         kls.append(kl_per_dimension(mu, logvar).sum(1))
         targets = make_targets(ids, chunk, index, vae.end_id, x.shape[1])
-        for codes, bucket in ((mu, "own"), (mu.roll(1, 0), "other")):
+        for codes, bucket in ((mu, "own"), (mu.roll(1, 0), "other"), (torch.zeros_like(mu), "prior_mean")):
             batch = x.shape[0]
             h = torch.cat([start_features.view(1, 1, -1).expand(batch, 1, -1), x], 1)
             hidden = lm.layers(h, position, vae.first_memory_layer, lm.n_layers, memory=coder.memory(codes), past=past)
-            nll = torch.nn.functional.cross_entropy(lm.logits(hidden).transpose(1, 2), targets, reduction="sum").item()
-            if bucket == "own":
-                own += nll
-            else:
-                other += nll
+            logits = lm.logits(hidden)
+            words = coder.word_scores(codes, lm.runner.lm_head.weight)
+            if words is not None:
+                logits = logits + words.unsqueeze(1)
+            nll[bucket] += torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="sum").item()
         tokens += int((targets != -100).sum())
     mu = torch.cat(mus)
-    return {
+    out = {
         "lines": len(rows),
         "kl_per_line": float(torch.cat(kls).mean()),
         "active_units": int((mu.var(0) > 0.01).sum()),
         "latent": mu.shape[1],
-        "nll_per_line_own_code": own / len(rows),
-        "nll_per_line_other_code": other / len(rows),
-        "perplexity_own_code": math.exp(own / tokens),
-        "perplexity_other_code": math.exp(other / tokens),
     }
+    for bucket, total in nll.items():
+        out[f"nll_per_line_{bucket}_code"] = total / len(rows)
+    for bucket, total in nll.items():
+        out[f"perplexity_{bucket}_code"] = math.exp(total / tokens)
+    return out
 
 
 def main() -> int:
@@ -203,6 +207,8 @@ def main() -> int:
     parser.add_argument("--memory-layers", type=int, default=6)
     parser.add_argument("--slots", type=int, default=4)
     parser.add_argument("--latent", type=int, default=32)
+    parser.add_argument("--memory-hidden", type=int, default=64, help="the code-to-memory map's width")
+    parser.add_argument("--no-word-bias", action="store_true", help="the code steers through the memory only")
     parser.add_argument("--free-bits", type=float, default=1.0, help="nats per latent dimension left unpenalised")
     parser.add_argument("--autoencoder-steps", type=int, default=100, help="KL weight 0 at first")
     parser.add_argument("--warmup-steps", type=int, default=300, help="then it rises to --kl-weight")
@@ -210,6 +216,9 @@ def main() -> int:
     parser.add_argument("--lr", type=float, default=2e-3, help="at the start; falls linearly with the time trained")
     parser.add_argument("--lr-final", type=float, default=2e-4, help="reached at the end of --minutes")
     parser.add_argument("--watch-every", type=int, default=4, help="checkpoints between held-out checks (64 lines)")
+    parser.add_argument(
+        "--patience", type=int, default=5, help="stop after this many checks with no better held-out NLL"
+    )
     parser.add_argument("--checkpoint-every", type=int, default=25)
     parser.add_argument("--max-tokens", type=int, default=18)
     parser.add_argument("--cache-limit", type=int, help="read only the shortest N lines (whole chunks of 64)")
@@ -221,7 +230,13 @@ def main() -> int:
         if isinstance(tensor, torch.Tensor):
             tensor.requires_grad_(False)
     lm = FrozenLM(model.runner)
-    config = LineVAEConfig(memory_layers=args.memory_layers, slots=args.slots, latent=args.latent)
+    config = LineVAEConfig(
+        memory_layers=args.memory_layers,
+        slots=args.slots,
+        latent=args.latent,
+        memory_hidden=args.memory_hidden,
+        word_bias=not args.no_word_bias,
+    )
     coder = LineCoder(config)
     vae = LineVAE(coder, lm, model.tokenizer)
     lines, ids = corpus_ids(model.tokenizer, args.corpus, 3, args.max_tokens)
@@ -230,22 +245,31 @@ def main() -> int:
     held = [i for i, line in enumerate(lines) if is_held_out(line) and features[i] is not None]
     train = [i for i, line in enumerate(lines) if not is_held_out(line) and features[i] is not None]
     log(f"training on {len(train)} lines, {len(held)} held out")
+    watched = held[-64:]  # early stopping watches these; the bench measures the first 256 held-out lines
     vocabulary = sorted({t for i in train for t in ids[i]} | {t for i in held for t in ids[i]} | {vae.end_id})
     index = {t: k for k, t in enumerate(vocabulary)}
     vocabulary_ids = torch.tensor(vocabulary)
     start_features, past, position = top_layer_inputs(vae)
     optimiser = torch.optim.Adam(coder.parameters(), lr=args.lr)
-    checkpoint = args.work / "train.safetensors"
-    info = {"step": 0, "seconds": 0.0, "history": [], "epoch": 0, "batch_in_epoch": 0}
+    checkpoint, best = args.work / "train.safetensors", args.work / "best.safetensors"
+    info = {
+        "step": 0,
+        "seconds": 0.0,
+        "history": [],
+        "epoch": 0,
+        "batch_in_epoch": 0,
+        "best": None,
+        "checks_since_best": 0,
+    }
     if checkpoint.exists():
-        info = load_state(checkpoint, coder, optimiser)
+        info = {"best": None, "checks_since_best": 0, **load_state(checkpoint, coder, optimiser)}
         log(f"resumed at step {info['step']} ({info['seconds'] / 60:.1f} min trained)")
     coder.train()
     generator = torch.Generator().manual_seed(1000 + info["epoch"])
     plan = batches([len(ids[i]) for i in train], args.batch, generator)
     sums = {"rec": 0.0, "kl": 0.0, "n": 0}
     began = time.perf_counter() - info["seconds"]
-    while time.perf_counter() - began < args.minutes * 60:
+    while time.perf_counter() - began < args.minutes * 60 and info["checks_since_best"] < args.patience:
         if info["batch_in_epoch"] >= len(plan):
             info["epoch"] += 1
             info["batch_in_epoch"] = 0
@@ -284,16 +308,30 @@ def main() -> int:
             }
             if info["step"] % (args.checkpoint_every * args.watch_every) == 0:
                 coder.eval()
-                watch = evaluate(vae, features, ids, held[:64], start_features, past, position)
+                watch = evaluate(vae, features, ids, watched, start_features, past, position)
                 coder.train()
                 record["held_out_kl"] = round(watch["kl_per_line"], 2)
-                record["held_out_gap"] = round(watch["nll_per_line_other_code"] - watch["nll_per_line_own_code"], 2)
+                record["held_out_nll"] = round(watch["nll_per_line_own_code"], 2)
+                record["held_out_nll_prior_mean"] = round(watch["nll_per_line_prior_mean_code"], 2)
+                # Early stopping: the weights with the lowest held-out NLL (once the KL weight is full) are kept.
+                if weight >= args.kl_weight and (
+                    info["best"] is None or watch["nll_per_line_own_code"] < info["best"]["nll"]
+                ):
+                    info["best"] = {"step": info["step"], "nll": watch["nll_per_line_own_code"]}
+                    info["checks_since_best"] = 0
+                    save_file({k: v.contiguous() for k, v in coder.state_dict().items()}, str(best.with_suffix(".tmp")))
+                    best.with_suffix(".tmp").rename(best)
+                elif weight >= args.kl_weight:
+                    info["checks_since_best"] += 1
             info["history"].append(record)
             log(json.dumps(record))
             sums = {"rec": 0.0, "kl": 0.0, "n": 0}
             save_state(checkpoint, coder, optimiser, info)
     info["seconds"] = time.perf_counter() - began
     save_state(checkpoint, coder, optimiser, info)
+    if info["best"] is not None:
+        coder.load_state_dict(load_file(str(best)))
+        log(f"kept the weights of step {info['best']['step']} (held-out NLL {info['best']['nll']:.2f})")
     coder.eval()
     measures = evaluate(vae, features, ids, held[:256], start_features, past, position)
     log(json.dumps(measures))
@@ -301,6 +339,7 @@ def main() -> int:
         "data": f"{args.corpus.name}: {len(train)} training lines, {len(held)} held out (1 in 20 by hash)",
         "licence": "Debian fortunes, BSD",
         "steps": info["step"],
+        "kept_step": info["best"]["step"] if info["best"] else info["step"],
         "epochs": round(info["step"] * args.batch / len(train), 2),
         "minutes": round(info["seconds"] / 60, 1),
         "batch": args.batch,

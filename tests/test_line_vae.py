@@ -86,3 +86,24 @@ def test_a_lines_own_code_explains_it_better_than_another_lines(shipped):
     own, other = shipped.nll(LINES, mu), shipped.nll(LINES, mu.roll(1, 0))
     assert bool((own < other).all())
     assert float((other - own).mean()) > 12  # nats the code carries (the 100-step model's: 5 on these lines)
+
+
+def test_the_codes_word_bias_names_words_in_decoding_and_in_the_likelihood(shipped):
+    """A coder with a word bias adds its words' scores at every position: pointed at " ocean", the decoded
+    line says it (less often once its favour is spent), and a line with it gains more likelihood than the
+    same line with another word."""
+    lm, tokenizer = shipped.lm, shipped.tokenizer
+    ocean = tokenizer.encode(" ocean", allow_control=False)
+    assert len(ocean) == 1
+    coder = LineCoder(LineVAEConfig(memory_layers=2, slots=1, latent=4, hidden=8, memory_hidden=8, word_bias=True))
+    steered = LineVAE(coder, lm, tokenizer)
+    z = torch.zeros((1, 4))
+    lines = ["The ocean is wide", "The river is wide"]
+    before = steered.nll(lines, z.expand(2, -1))  # the word map starts at zero: no bias yet
+    with torch.no_grad():
+        coder.words[2].bias.copy_(3.0 * lm.runner.embed(torch.tensor(ocean)).float()[0])  # type: ignore[index]
+    spent, kept = (steered.decode(z, max_tokens=5, spend=spend)[0].lower().split() for spend in (True, False))
+    # once said, its favour is spent: "ocean's ocean, a" against "ocean ocean oceans oceanocean oceans"
+    assert 1 <= sum("ocean" in word for word in spent) < sum("ocean" in word for word in kept), (spent, kept)
+    gained = before - steered.nll(lines, z.expand(2, -1))
+    assert float(gained[0]) > float(gained[1]) + 2

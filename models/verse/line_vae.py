@@ -39,6 +39,8 @@ class LineVAEConfig:
     slots: int = 4  # key/value slots per memory layer
     latent: int = 32
     hidden: int = 512
+    memory_hidden: int = 512  # the code-to-memory map's width: its output layer is this x the memory's size
+    word_bias: bool = False  # the code also adds a bias to the chat model's word scores (see `LineCoder.words`)
 
 
 class LineCoder(nn.Module):
@@ -53,11 +55,21 @@ class LineCoder(nn.Module):
         )
         out = config.memory_layers * 2 * config.slots * config.kv_dim
         self.to_memory = nn.Sequential(
-            nn.Linear(config.latent, config.hidden), nn.GELU(), nn.Linear(config.hidden, out)
+            nn.Linear(config.latent, config.memory_hidden), nn.GELU(), nn.Linear(config.memory_hidden, out)
         )
         last = cast(nn.Linear, self.to_memory[2])
         nn.init.normal_(last.weight, std=0.02)
         nn.init.zeros_(last.bias)
+        # The code's words: a vector in the chat model's output space whose scores (its dot product with each
+        # word's embedding) are added to every position's. The memory steers what the model attends to; this
+        # names the words outright, and a word unseen in training still has its embedding to be pointed at.
+        self.words: nn.Sequential | None = None
+        if config.word_bias:
+            self.words = nn.Sequential(
+                nn.Linear(config.latent, config.hidden), nn.GELU(), nn.Linear(config.hidden, config.dim)
+            )
+            nn.init.zeros_(cast(nn.Linear, self.words[2]).weight)
+            nn.init.zeros_(cast(nn.Linear, self.words[2]).bias)
 
     def encode(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """features (batch, tokens, dim) right-padded; mean over the line and its last token's state."""
@@ -74,6 +86,11 @@ class LineCoder(nn.Module):
         heads = c.kv_dim // c.head_dim
         m = self.to_memory(z).view(z.shape[0], c.memory_layers, 2, c.slots, heads, c.head_dim)
         return m.transpose(3, 4)
+
+    def word_scores(self, z: torch.Tensor, embeddings: torch.Tensor) -> torch.Tensor | None:
+        """(batch, words) added to the chat model's scores of the words whose embeddings are given; None
+        without a word bias."""
+        return None if self.words is None else F.linear(self.words(z), embeddings)
 
 
 def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -144,15 +161,31 @@ class LineVAE:
         targets = torch.full(top.shape[:2], -100, dtype=torch.long)
         for row, line in enumerate(ids):
             targets[row, : len(line) + 1] = torch.tensor([*line, self.end_id])
-        return F.cross_entropy(self.lm.logits(top).transpose(1, 2), targets, ignore_index=-100, reduction="none").sum(1)
+        logits = self.lm.logits(top) + self.word_bias(z).unsqueeze(1)
+        return F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="none").sum(1)
 
     @torch.no_grad()
     def memory(self, z: torch.Tensor) -> torch.Tensor:
         return self.coder.memory(z.float()).to(self.lm.runner.dtype)
 
+    @torch.no_grad()
+    def word_vector(self, z: torch.Tensor) -> torch.Tensor | None:
+        """(batch, dim): the code's words as a vector in the chat model's output space (None without a word bias)."""
+        return None if self.coder.words is None else self.coder.words(z.float())
+
+    def scores(self, vector: torch.Tensor | None, rows: int) -> torch.Tensor:
+        """(rows, vocabulary) added to the chat model's scores: each word's embedding dotted with the vector."""
+        if vector is None:
+            return torch.zeros((rows, self.lm.config.vocab_size))
+        return self.lm.runner.lm_head(vector.to(self.lm.runner.dtype)).float()
+
+    def word_bias(self, z: torch.Tensor) -> torch.Tensor:
+        """(batch, vocabulary) added to the chat model's scores at every position (zeros without a word bias)."""
+        return self.scores(self.word_vector(z), z.shape[0])
+
     # -- codes to lines ---------------------------------------------------------------------------
     def begin(self, z: torch.Tensor) -> tuple[RowsState, torch.Tensor, torch.Tensor]:
-        """Start decoding one line per code: (state, memory, logits of each line's first token)."""
+        """Start decoding one line per code: (state, memory, logits of each line's first token, bias unadded)."""
         memory = self.memory(z)
         state = self.lm.rows(self.preamble_state())
         logits = self.lm.step(state, torch.full((z.shape[0],), self.preamble[-1]), memory)
@@ -165,9 +198,17 @@ class LineVAE:
         temperature: float = 0.0,
         generator: torch.Generator | None = None,
         max_tokens: int = 24,  # the training lines have at most 18 tokens
+        spend: bool = True,
     ) -> list[str]:
-        """One line per code: greedy at temperature 0, else sampled (top-p 0.9)."""
+        """One line per code: greedy at temperature 0, else sampled (top-p 0.9).
+
+        With `spend`, a word once said loses the favour of the code's word bias, and so do its near kin
+        ("ocean" / "oceans"): the word vector's component along the said word's embedding is taken out. The
+        bias is a bag of words, the same at every position; kept whole, it says "night's night's night"."""
         state, memory, logits = self.begin(z)
+        vector = self.word_vector(z)
+        bias = self.scores(vector, z.shape[0])
+        logits = logits + bias
         batch = z.shape[0]
         produced: list[list[int]] = [[] for _ in range(batch)]
         done = torch.zeros(batch, dtype=torch.bool)
@@ -183,7 +224,11 @@ class LineVAE:
                         produced[row].append(token)
             if bool(done.all()):
                 break
-            logits = self.lm.step(state, chosen, memory)
+            if spend and vector is not None:
+                said = F.normalize(self.lm.runner.embed(chosen).float(), dim=-1)
+                vector = vector - (vector * said).sum(-1, keepdim=True).clamp_min(0.0) * said
+                bias = self.scores(vector, z.shape[0])
+            logits = self.lm.step(state, chosen, memory) + bias
         return [" ".join(self.tokenizer.decode(ids, skip_control=True).split()) for ids in produced]
 
     # -- the VAE's powers ---------------------------------------------------------------------------
@@ -289,6 +334,9 @@ def training_loss(
     first = lm.n_layers - coder.config.memory_layers
     hidden = lm.layers(x, start_position, first, lm.n_layers, memory=memory, past=past)
     logits = lm.logits(hidden, vocabulary)
+    words = coder.word_scores(z, lm.runner.lm_head.weight[vocabulary])
+    if words is not None:
+        logits = logits + words.unsqueeze(1)
     reconstruction = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="sum") / batch
     per_dimension = kl_per_dimension(mu, logvar).mean(0)
     return reconstruction, per_dimension.sum(), per_dimension.clamp_min(free_bits).sum()
