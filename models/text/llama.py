@@ -161,12 +161,13 @@ class LlamaRunner:
         keys, values = self.k_cache[layer], self.v_cache[layer]
         nkv = keys.shape[0]
         group = nh // nkv
+        keys_t = keys.transpose(1, 2)
         out = q.new_empty((n, nh * hd))
         for i in range(n):
             length = start + i + 1
             query = q[i].view(nkv, group, hd)  # scaled by 1/sqrt(head_dim) with the rotation
-            weights = torch.softmax(torch.matmul(query, keys[:, :length].transpose(1, 2)), dim=-1)
-            torch.matmul(weights, values[:, :length], out=out[i].view(nkv, group, hd))
+            weights = torch.softmax(torch.bmm(query, keys_t[:, :, :length]), dim=-1)
+            torch.bmm(weights, values[:, :length], out=out[i].view(nkv, group, hd))
         return out
 
     @torch.inference_mode()
