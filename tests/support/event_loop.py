@@ -9,21 +9,13 @@ on a lock) — the stalls the app can cause. Where the count is not kept, the wh
 from __future__ import annotations
 
 from contextlib import contextmanager
-from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QTimer
 
+from app.cpu_wait import runqueue_wait_ms
+
 TICK_MS = 10
 STALL_LIMIT_MS = 100
-SCHEDSTAT = Path("/proc/thread-self/schedstat")
-
-
-def runqueue_wait_ms() -> float:
-    """How long this thread has waited, runnable, for a CPU since it started (0 where Linux does not say)."""
-    try:
-        return int(SCHEDSTAT.read_text().split()[1]) / 1e6
-    except (OSError, IndexError, ValueError):
-        return 0.0
 
 
 @contextmanager

@@ -1,0 +1,19 @@
+"""How long the calling thread has waited, ready to run, for a CPU (Linux's per-thread scheduler count).
+
+On a shared machine a gap in the GUI thread's event loop is partly other processes' doing: the thread was
+ready but no core was free. Measures of the app's own stalls (the soak run, the UI tests) leave that out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SCHEDSTAT = Path("/proc/thread-self/schedstat")  # on-CPU ns, runqueue-wait ns, timeslices
+
+
+def runqueue_wait_ms() -> float:
+    """Milliseconds this thread has spent runnable but not running since it started (0 where Linux does not say)."""
+    try:
+        return int(SCHEDSTAT.read_text().split()[1]) / 1e6
+    except (OSError, IndexError, ValueError):
+        return 0.0
