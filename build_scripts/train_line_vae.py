@@ -249,6 +249,8 @@ def main() -> int:
     vocabulary = sorted({t for i in train for t in ids[i]} | {t for i in held for t in ids[i]} | {vae.end_id})
     index = {t: k for k, t in enumerate(vocabulary)}
     vocabulary_ids = torch.tensor(vocabulary)
+    # Decoding keeps to the training lines' words (the held-out lines' own words are not given to it).
+    vae.vocabulary = torch.tensor(sorted({t for i in train for t in ids[i]} | {vae.end_id}))
     start_features, past, position = top_layer_inputs(vae)
     optimiser = torch.optim.Adam(coder.parameters(), lr=args.lr)
     checkpoint, best = args.work / "train.safetensors", args.work / "best.safetensors"

@@ -107,3 +107,16 @@ def test_the_codes_word_bias_names_words_in_decoding_and_in_the_likelihood(shipp
     assert 1 <= sum("ocean" in word for word in spent) < sum("ocean" in word for word in kept), (spent, kept)
     gained = before - steered.nll(lines, z.expand(2, -1))
     assert float(gained[0]) > float(gained[1]) + 2
+
+
+def test_decoding_keeps_to_the_words_it_was_trained_on(shipped, tmp_path):
+    """The vocabulary saved with the checkpoint bounds what decoding may say (a strong steer reached tokens
+    the training softmax never held back: "FF%||FF"); a checkpoint without one decodes as before."""
+    lm, tokenizer = shipped.lm, shipped.tokenizer
+    words = tokenizer.encode(" sea calm night", allow_control=False)
+    config = LineVAEConfig(memory_layers=2, slots=1, latent=4, hidden=8, memory_hidden=8, word_bias=True)
+    vae = LineVAE(LineCoder(config), lm, tokenizer, vocabulary=torch.tensor(words))  # no end: it says 4 tokens
+    loaded = LineVAE.load(vae.save(tmp_path / "line-vae.safetensors"), lm, tokenizer)
+    assert loaded.vocabulary is not None and sorted(loaded.vocabulary.tolist()) == sorted(words)
+    said = loaded.decode(torch.zeros((1, 4)), max_tokens=4)[0].split()
+    assert len(said) == 4 and set(said) <= {"sea", "calm", "night"}, said

@@ -101,8 +101,19 @@ def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
 class LineVAE:
     """The trained coder with the frozen chat model it steers: lines to codes and codes to lines."""
 
-    def __init__(self, coder: LineCoder, lm: FrozenLM, tokenizer, metadata: dict | None = None) -> None:
+    def __init__(
+        self,
+        coder: LineCoder,
+        lm: FrozenLM,
+        tokenizer,
+        metadata: dict | None = None,
+        vocabulary: torch.Tensor | None = None,
+    ) -> None:
         self.coder = coder.eval()
+        # The words it was trained to choose among (its softmax ran over the corpus's tokens): decoding keeps
+        # to them, so a strong steer cannot reach tokens it never learned to hold back ("FF%||FF", "linewidth").
+        self.vocabulary = vocabulary
+        self._outside: torch.Tensor | None = None
         self.lm = lm
         self.tokenizer = tokenizer
         self.metadata = metadata or {}
@@ -184,6 +195,15 @@ class LineVAE:
         return self.scores(self.word_vector(z), z.shape[0])
 
     # -- codes to lines ---------------------------------------------------------------------------
+    def outside(self) -> torch.Tensor:
+        """(vocabulary,) 0 for the words decoding may choose, -inf for the others (all 0 without a vocabulary)."""
+        if self._outside is None:
+            self._outside = torch.zeros(self.lm.config.vocab_size)
+            if self.vocabulary is not None:
+                self._outside.fill_(float("-inf"))
+                self._outside[self.vocabulary.long()] = 0.0
+        return self._outside
+
     def begin(self, z: torch.Tensor) -> tuple[RowsState, torch.Tensor, torch.Tensor]:
         """Start decoding one line per code: (state, memory, logits of each line's first token, bias unadded)."""
         memory = self.memory(z)
@@ -207,7 +227,7 @@ class LineVAE:
         bias is a bag of words, the same at every position; kept whole, it says "night's night's night"."""
         state, memory, logits = self.begin(z)
         vector = self.word_vector(z)
-        bias = self.scores(vector, z.shape[0])
+        bias = self.scores(vector, z.shape[0]) + self.outside()
         logits = logits + bias
         batch = z.shape[0]
         produced: list[list[int]] = [[] for _ in range(batch)]
@@ -227,7 +247,7 @@ class LineVAE:
             if spend and vector is not None:
                 said = F.normalize(self.lm.runner.embed(chosen).float(), dim=-1)
                 vector = vector - (vector * said).sum(-1, keepdim=True).clamp_min(0.0) * said
-                bias = self.scores(vector, z.shape[0])
+                bias = self.scores(vector, z.shape[0]) + self.outside()
             logits = self.lm.step(state, chosen, memory) + bias
         return [" ".join(self.tokenizer.decode(ids, skip_control=True).split()) for ids in produced]
 
@@ -267,9 +287,12 @@ class LineVAE:
 
     # -- save / load -----------------------------------------------------------------------------
     def save(self, path: str | os.PathLike, training: dict | None = None) -> Path:
+        tensors = {name: t.half() for name, t in self.coder.state_dict().items()}  # float16: half the bytes
+        if self.vocabulary is not None:
+            tensors["vocabulary"] = self.vocabulary.int()
         return save_checkpoint(
             path,
-            {name: t.half() for name, t in self.coder.state_dict().items()},  # float16: half the bundle's bytes
+            tensors,
             kind=KIND,
             hyperparameters=asdict(self.coder.config),
             training=training or {},
@@ -280,8 +303,10 @@ class LineVAE:
     def load(cls, path: str | os.PathLike, lm: FrozenLM, tokenizer) -> LineVAE:
         checkpoint = load_checkpoint(path, kind=KIND)
         coder = LineCoder(LineVAEConfig(**checkpoint.hyperparameters))
-        coder.load_state_dict({name: t.float() for name, t in checkpoint.tensors.items()})
-        return cls(coder, lm, tokenizer, checkpoint.metadata)
+        tensors = dict(checkpoint.tensors)
+        vocabulary = tensors.pop("vocabulary", None)
+        coder.load_state_dict({name: t.float() for name, t in tensors.items()})
+        return cls(coder, lm, tokenizer, checkpoint.metadata, vocabulary)
 
 
 def repeating(ids: list[int], n: int = 3) -> set[int]:
