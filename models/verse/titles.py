@@ -8,13 +8,16 @@ the subject (or a near word for it) or one of the painting's colours, never endi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import torch
 
 from models.text.chat import format_chat
 from models.verse.constrained import FormWriter
 from models.verse.line_form import LineForm, normalise
+from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing, words_in
 
 # Named colours (sRGB), plain words a reader knows; the nearest names a painting's main colours.
@@ -78,7 +81,7 @@ class TitlePass:
     penalise: bool  # earlier titles' words made less likely
     strict: bool  # no title's content words may hold another's (else: only not the same words again)
     overlap: float  # the share of an earlier title's words a new one may repeat
-    favour: bool  # the subject's words made more likely
+    favour: str  # the subject's words made more likely: "" none, "unsaid" those no title has said yet, "all"
     search: dict[str, int] = field(default_factory=dict)  # wider beams for the last pass
 
 
@@ -86,11 +89,13 @@ class TitlePass:
 # other title's, then only not the same words again ("A Mountain Village" = "The Mountain Village") with up
 # to 2/3 of an earlier title's, then, with a wider search, any of them; the relaxed passes favour the
 # subject's words not said yet (the model's own likeliest titles may not name it, and for "a mountain village"
-# it says "Mountain Village" again and again unless "peak" or "hill" is favoured over the words said).
+# it says "Mountain Village" again and again unless "peak" or "hill" is favoured over the words said). The last
+# favours all of them again: for "a mountain village" the model would rather write "The City of Ember Tokyo
+# Japan" than "peak" or "summit", and every search of that pass came back empty (14 of 15 titles).
 PASSES = (
-    TitlePass(tries=2, penalise=True, strict=True, overlap=1 / 3, favour=False),
-    TitlePass(tries=1, penalise=True, strict=False, overlap=2 / 3, favour=True),
-    TitlePass(tries=1, penalise=False, strict=False, overlap=1.0, favour=True, search={"beams": 12, "expand": 48}),
+    TitlePass(tries=2, penalise=True, strict=True, overlap=1 / 3, favour=""),
+    TitlePass(tries=1, penalise=True, strict=False, overlap=2 / 3, favour="unsaid"),
+    TitlePass(tries=1, penalise=False, strict=False, overlap=1.0, favour="all", search={"beams": 12, "expand": 48}),
 )
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
 # Famous paintings' titles: the model knows them and borrows them ("The Starry Night" for any night sky). The
@@ -122,6 +127,42 @@ NOT_IN_TITLES = set(
     "matisse klimt kandinsky picabia goya velazquez caravaggio botticelli degas pollock warhol hopper whistler "
     "friedrich seurat magritte chagall modigliani titian durer bruegel bosch".split()
 )
+
+
+# A word is a name when the chat model, reading it mid-sentence, would rather write it with a capital letter by
+# more than this many nats: names the model made up or borrowed ("Portrait of a Starry Evening Amsterdam",
+# "Sakura No Miyazaki Tokyo's...") came +2.9 (Jasper) to +10.7 (Venice); common words -7.5 (whispers) to +0.4
+# (tempest). 37 words read; "Sakura" (+0.9) passes for a word.
+NAME_MARGIN = 2.0
+NAME_CONTEXT = "<|im_start|>assistant\nWe read a few lines about the"
+
+
+class ProperNames:
+    """Whether a word is a proper name ("amsterdam", "tokyo", "jasper"), by the chat model's own casing of it
+    mid-sentence (see NAME_MARGIN); each word asked once."""
+
+    def __init__(self, chat_model) -> None:
+        self.model = chat_model
+        self.read: tuple[FrozenLM, DecodeState, list[int]] | None = None  # the model and its context, read once
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        if word not in self.known:
+            lower, capital = self._logprob(" " + word), self._logprob(" " + word.capitalize())
+            self.known[word] = capital - lower > NAME_MARGIN
+        return self.known[word]
+
+    @torch.inference_mode()
+    def _logprob(self, text: str) -> float:
+        if self.read is None:
+            lm, context = FrozenLM(self.model.runner), self.model.tokenizer.encode(NAME_CONTEXT)
+            self.read = (lm, lm.start(context[:-1]), context)
+        lm, state, context = self.read
+        ids = self.model.tokenizer.encode(text, allow_control=False)
+        x = lm.embed(torch.tensor([[context[-1], *ids]]))
+        hidden = lm.layers(x, state.position, 0, lm.n_layers, past=state)
+        logprobs = torch.log_softmax(lm.logits(hidden[0, :-1]), dim=-1)
+        return float(logprobs[torch.arange(len(ids)), torch.tensor(ids)].sum())
 
 
 def dominant_colours(image, n: int = 3, seed: int = 0) -> list[str]:
@@ -184,6 +225,16 @@ def title_case(text: str) -> str:
     )
 
 
+def title_key(word: str) -> str:
+    """A content word as two titles are compared: plurals and "'s" off, then its first five letters ("Seas" =
+    "Sea", "tranquility" = "tranquillity"), so that "The Storm of the Sea" is not a new title after "The Storm
+    of the Seas"."""
+    word = word.removesuffix("'s")
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word[:5]
+
+
 def _alike(content: set[str], earlier: set[str], strict: bool) -> bool:
     """Whether a title's content words are too like an earlier title's: strict, one holds the other's; else
     the same words."""
@@ -191,9 +242,13 @@ def _alike(content: set[str], earlier: set[str], strict: bool) -> bool:
 
 
 class TitleWriter:
-    def __init__(self, chat_model, words: Pronouncing | None = None) -> None:
+    def __init__(
+        self, chat_model, words: Pronouncing | None = None, is_name: Callable[[str], bool] | None = None
+    ) -> None:
         self.model = chat_model
-        self.forms = FormWriter(chat_model, words, beams=6, expand=24)
+        self.words = words or Pronouncing.shared()
+        self.forms = FormWriter(chat_model, self.words, beams=6, expand=24)
+        self.is_name = is_name or ProperNames(chat_model)
 
     def titles(
         self,
@@ -218,8 +273,9 @@ class TitleWriter:
         prompt = self.model.tokenizer.encode(format_chat([{"role": "user", "content": request}]), allow_control=True)
         allowed = subject_words(subject) | subject_words(topic or "") | {w for c in colours for w in c.split()}
         banned = set(words_in(style or ""))
+        given = set(words_in(" ".join([subject, topic or "", *colours])))  # names the request gave may be said
         titles: list[str] = []
-        used: list[set[str]] = []  # each title's content words ("tranquility" = "tranquillity": first 5 letters)
+        used: list[set[str]] = []  # each title's content words, as `title_key` compares them
         attempt = 0
         for search_pass in PASSES:
 
@@ -230,7 +286,11 @@ class TitleWriter:
                 checked = {w.removesuffix("'s") for w in (words if finished else words[-1:])}
                 if checked & (banned | NOT_IN_TITLES) or borrowed(words, finished):
                     return True
-                content = {w[:5] for w in set(words) - STOP}
+                # no place or person the request did not name ("...Starry Evening Amsterdam"); the verse corpus's
+                # common words are not asked about
+                if any(self.is_name(w) for w in checked - given - STOP - self.words.common):
+                    return True
+                content = {title_key(w) for w in set(words) - STOP}
                 return finished and any(_alike(content, u, strict) for u in used)
 
             for _ in range(search_pass.tries * n):
@@ -242,7 +302,7 @@ class TitleWriter:
                     include_any=allowed,
                     avoid={normalise(t) for t in titles},
                     overlap=search_pass.overlap,
-                    topic=allowed - said if search_pass.favour else set(),
+                    topic={"": set(), "unsaid": allowed - said, "all": allowed}[search_pass.favour],
                     penalise=self._tokens(banned | (said - STOP if search_pass.penalise else set())),
                     refuse=refuse,
                 )
@@ -254,7 +314,7 @@ class TitleWriter:
                     if refuse(words_in(text), True):  # two found in one search may be alike
                         continue
                     titles.append(title_case(text))
-                    used.append({w[:5] for w in set(words_in(text)) - STOP})
+                    used.append({title_key(w) for w in set(words_in(text)) - STOP})
                     if len(titles) >= n:
                         return titles
         return titles  # fewer than asked only when every pass found nothing new
