@@ -117,10 +117,11 @@ FAMOUS_TITLES = tuple(
 # Words that speak of the painting instead of naming it ("A Mountain Village in the Style" from the prompt's
 # "in the style of Hokusai", "The Stormy Sea a Masterful Rendition"), and painters' names ("The Starry Night by
 # Rembrandt", "The Harbour at Night by Vincent"): a title is neither. "by" too: barred names, the model made one
-# up ("The Stormy Sea by Jasper Barnett", "The Harbour at Night by Remarks").
+# up ("The Stormy Sea by Jasper Barnett", "The Harbour at Night by Remarks"); "painted" ("Portrait of a Starry
+# Evening Painted").
 NOT_IN_TITLES = set(
-    "by style styles art painting paintings painter artist artwork canvas rendition masterpiece masterful masterstroke "
-    "masterwork depiction "
+    "by style styles art painting paintings painted painter artist artwork canvas rendition masterpiece masterful "
+    "masterstroke masterwork depiction "
     "vincent katsushika edvard henri pablo claude salvador gustav wassily leonardo "
     "rembrandt vermeer monet manet renoir cezanne "
     "gauguin picasso dali vinci leonardo michelangelo raphael turner constable hokusai hiroshige gogh munch "
