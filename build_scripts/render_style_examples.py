@@ -1,10 +1,11 @@
 """Render the README's examples: a sketch and a photograph in each shipped style, and one from-scratch painting each.
 
-    python build_scripts/render_style_examples.py   # writes docs/images/style-*.jpg
+python build_scripts/render_style_examples.py [--styles munch]   # docs/images/style-*.jpg
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -30,6 +31,9 @@ def save(image: Image.Image, name: str) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--styles", nargs="*", help="only these shipped styles (default: all)")
+    args = parser.parse_args()
     torch.set_num_threads(1)
     sketch = sample_sketch(512, 384)
     photo = shipped_photos(("chelsea",))[0]
@@ -37,6 +41,8 @@ def main() -> int:
     save(sketch, "style-input-sketch.jpg")
     save(photo, "style-input-photo.jpg")
     for name, path in list_shipped_styles().items():
+        if args.styles and name not in args.styles:
+            continue
         style = load_style(path)
         save(render_in_style(style, sketch, RenderParams(seed=1, palette=0.5)), f"style-{name}-sketch.jpg")
         save(render_in_style(style, photo, RenderParams(seed=1, palette=0.5)), f"style-{name}-photo.jpg")
