@@ -158,16 +158,15 @@ class LlamaRunner:
         spends ~14 ms on a single query, this takes a few microseconds.
         """
         n, nh, hd = q.shape
-        keys, values = self.k_cache[layer], self.v_cache[layer]
-        nkv = keys.shape[0]
+        keys_t, values = self.k_cache[layer].transpose(1, 2), self.v_cache[layer]
+        nkv = values.shape[0]
         group = nh // nkv
-        keys_t = keys.transpose(1, 2)
         out = q.new_empty((n, nh * hd))
         for i in range(n):
             length = start + i + 1
             query = q[i].view(nkv, group, hd)  # scaled by 1/sqrt(head_dim) with the rotation
-            weights = torch.softmax(torch.bmm(query, keys_t[:, :, :length]), dim=-1)
-            torch.bmm(weights, values[:, :length], out=out[i].view(nkv, group, hd))
+            weights = torch.softmax(torch.bmm(query, keys_t.narrow(2, 0, length)), dim=-1)
+            torch.bmm(weights, values.narrow(1, 0, length), out=out[i].view(nkv, group, hd))
         return out
 
     @torch.inference_mode()
@@ -189,16 +188,17 @@ class LlamaRunner:
         eps = c.norm_eps
         for index, layer in enumerate(self.layers):
             h = F.rms_norm(x, (c.dim,), layer["attn_norm"], eps)
-            qkv = layer["qkv"](h)
-            qk = qkv[:, : q_size + kv_size].view(n, nh + nkv, hd)
+            qk, v = layer["qkv"](h).split((q_size + kv_size, kv_size), dim=1)
+            qk = qk.view(n, nh + nkv, hd)
             qk = qk * cos + qk.roll(half, -1) * sin
-            self.k_cache[index, :, start:end] = qk[:, nh:].transpose(0, 1)
-            self.v_cache[index, :, start:end] = qkv[:, q_size + kv_size :].view(n, nkv, hd).transpose(0, 1)
+            q, k = qk.split((nh, nkv), dim=1)
+            self.k_cache[index].narrow(1, start, n).copy_(k.transpose(0, 1))
+            self.v_cache[index].narrow(1, start, n).copy_(v.view(n, nkv, hd).transpose(0, 1))
             # the bfloat16 product is added to float32 x as it is (the same bits as casting it first)
-            x = x + layer["out"](self._attend(qk[:, :nh], index, start), cast_back=False)
+            x = x + layer["out"](self._attend(q, index, start), cast_back=False)
             h = F.rms_norm(x, (c.dim,), layer["ffn_norm"], eps)
-            gate_up = layer["gate_up"](h)
-            x = x + layer["down"](F.silu(gate_up[:, : c.ffn_dim]) * gate_up[:, c.ffn_dim :], cast_back=False)
+            gate, up = layer["gate_up"](h).split(c.ffn_dim, dim=1)
+            x = x + layer["down"](F.silu(gate) * up, cast_back=False)
         if not all_logits:
             x = x[-1:]
         x = F.rms_norm(x, (c.dim,), self.output_norm, eps)
