@@ -394,6 +394,46 @@ def test_a_sung_line_does_not_stop_mid_thought(words):
     assert not writer._stops_short(sung, dangling, ends, ends)
 
 
+def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
+    """ "The storm is a story, a true" rhymes: refusing it cost the rhyme (24 of 32 pairs), so a rhymed line pays
+    instead, HANG_COST nats per nat its end falls below e^-2, and a rhyming line that finishes its phrase wins."""
+    from types import SimpleNamespace
+
+    import torch
+
+    from models.verse import lyrics
+    from models.verse.line_form import DANGLING_FLOOR, HANG_COST
+
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer.end_ids, writer.newline = words, {0}, 0
+    writer.pieces = ["\n", ",", " a", " true", " tale", "aming"]
+    writer.line_ends = torch.tensor([0, 1])
+    rhymed = LineForm(syllables=7, rhyme_with="blue", hang_cost=HANG_COST)
+    wants_more = torch.log(torch.tensor([0.02, 0.01, 0.02, 0.02, 0.9, 0.03]))  # the end: e^-3.5
+    ends = torch.log(torch.tensor([0.6, 0.2, 0.05, 0.05, 0.05, 0.05]))
+    assert writer._hang_cost(rhymed, wants_more) == pytest.approx(
+        HANG_COST * (DANGLING_FLOOR - float(wants_more[:2].logsumexp(0)))
+    )
+    assert writer._hang_cost(rhymed, ends) == 0.0
+    assert writer._hang_cost(LineForm(syllables=7), wants_more) == 0.0  # no cost asked: none paid
+    true = _Beam(
+        [2, 3], " The storm is a story, a true", -9.0, 7, "", ["the", "storm", "is", "a", "story", "a", "true"], True
+    )
+    kind, done = writer._expand(rhymed, true, 0, float(wants_more[0]), False, writer._hang_cost(rhymed, wants_more))
+    assert kind == "done" and done.score == pytest.approx(
+        -9.0 + float(wants_more[0]) - writer._hang_cost(rhymed, wants_more)
+    )
+    # the songwriter asks it of rhymed lines, and keeps the hard floor for the rest
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", RhymesOnlyDangling)
+    songs = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    songs.write("Write a song.", [LineForm(syllables=6)] * 3, "AA")
+    first, second, third = songs.forms.asked[0], songs.forms.asked[1], songs.forms.asked[-1]
+    assert first.rhyme_source and first.hang_cost == HANG_COST and first.end_floor is None
+    assert second.rhyme_with == "shore" and second.hang_cost == HANG_COST and second.end_floor is None
+    assert third.hang_cost == 0.0 and third.end_floor == DANGLING_FLOOR
+
+
 class RankedTitles:
     """A stand-in for the FormWriter (no model): the same ranked titles for every search, less those the
     form's own end rule refuses (the same line again, too many words of an earlier title)."""

@@ -23,7 +23,15 @@ from dataclasses import dataclass, field
 
 import torch
 
-from models.verse.line_form import END_WORDS_TO_AVOID, FUNCTION_WORDS, NOT_WORDS, LineForm, normalise, tidy
+from models.verse.line_form import (
+    DANGLING_FLOOR,
+    END_WORDS_TO_AVOID,
+    FUNCTION_WORDS,
+    NOT_WORDS,
+    LineForm,
+    normalise,
+    tidy,
+)
 from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing
 
@@ -165,24 +173,34 @@ class FormWriter:
             return True
         return (form.syllables is None or form.end_floor is not None) and self._cuts_a_word(beam, logprobs)
 
+    def _hang_cost(self, form: LineForm, raw: torch.Tensor) -> float:
+        """What ending the line now costs where the form asks it softly (`hang_cost`): so many nats for each nat
+        the model's probability of the line's end (in `raw`) falls short of e^DANGLING_FLOOR. A rhymed line
+        keeps its rhyme, but of the rhyming lines found, those whose last word finishes the phrase win
+        ("...a story, a true" ends at e^-4)."""
+        if not form.hang_cost:
+            return 0.0
+        end = float(torch.logsumexp(raw[self.line_ends], dim=0))
+        return form.hang_cost * max(0.0, DANGLING_FLOOR - end)
+
     def _expand(
-        self, form: LineForm, beam: _Beam, token: int, logprob: float, cut: bool = False
+        self, form: LineForm, beam: _Beam, token: int, logprob: float, cut: bool = False, hang: float = 0.0
     ) -> tuple[str, _Beam] | None:
         """("open", beam), ("done", beam) or None when the token breaks the form (`cut`: ending here would cut
-        the line off, see `_stops_short`)."""
+        the line off, see `_stops_short`; `hang`: what ending here costs, see `_hang_cost`)."""
         piece = self.pieces[token]
         score = beam.score + logprob
         if beam.must_end:
             if token not in self.end_ids or cut:
                 return None
-            return "done", _Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
+            return "done", _Beam(beam.tokens + [token], beam.text, score - hang, beam.done_syllables, "", beam.words)
         if token in self.end_ids or piece.endswith("\n") and _PUNCTUATION.match(piece.rstrip("\n") or ","):
             if cut:
                 return None
             finished = self._finish_word(form, beam)
             if finished is None or not self._may_end(form, *finished, beam.text):
                 return None
-            score -= self._stale_cost(form, beam, finished[1])
+            score -= self._stale_cost(form, beam, finished[1]) + hang
             return "done", _Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
         if _NEW_WORD.match(piece) or (not beam.text and _WORD_PIECE.match(piece)):
             finished = self._finish_word(form, beam)
@@ -205,7 +223,7 @@ class FormWriter:
             finished = self._finish_word(form, beam)
             if finished is None or cut and form.end_floor is not None and finished[0] == form.syllables:
                 return None
-            score -= self._stale_cost(form, beam, finished[1])
+            score -= self._stale_cost(form, beam, finished[1]) + (hang if finished[0] == form.syllables else 0.0)
             return "open", _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
         return None
 
@@ -307,7 +325,7 @@ class FormWriter:
         favour = torch.tensor(sorted(self._word_tokens(form.topic)), dtype=torch.long)
         for _ in range(max_tokens):
             logprobs = torch.log_softmax(logits.float(), dim=-1)
-            raw = logprobs.clone() if form.end_floor is not None else logprobs
+            raw = logprobs.clone() if form.end_floor is not None or form.hang_cost else logprobs
             if penalty.numel():
                 logprobs[:, penalty] -= REPEAT_PENALTY
             if favour.numel():
@@ -324,8 +342,9 @@ class FormWriter:
                     choices = top[row]
                 row_logprobs = logprobs[row]
                 cut = self._stops_short(form, beam, row_logprobs, raw[row])
+                hang = self._hang_cost(form, raw[row])
                 for token in choices:
-                    result = self._expand(form, beam, token, float(row_logprobs[token]), cut)
+                    result = self._expand(form, beam, token, float(row_logprobs[token]), cut, hang)
                     if result is None:
                         continue
                     kind, child = result

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from models.text.chat import format_chat
 from models.verse.constrained import FormWriter
-from models.verse.line_form import DANGLING_FLOOR, LineForm, normalise, rhyme_group, word_pairs
+from models.verse.line_form import DANGLING_FLOOR, HANG_COST, LineForm, normalise, rhyme_group, word_pairs
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
@@ -162,6 +162,7 @@ class SongWriter:
         """The line's form in the song so far: its rhyme, and not an earlier line of this song, of the worked
         example or of the writer's recent songs again, and better not their word pairs ("in my arms")."""
         said = [*lines, *EXAMPLE_SONG.splitlines(), *self.recent]
+        rhymed = bool(rhyme_with or needs_partner)
         return replace(
             form,
             rhyme_with=rhyme_with or form.rhyme_with,
@@ -172,8 +173,10 @@ class SongWriter:
             topic=form.topic | topic,
             stale=form.stale | word_pairs(said),
             # a rhyme comes before a whole thought: the floor on rhymed lines cost four 16-line songs 8 of 32
-            # pairs (4 with a last search without it, and its forced rhymes hung: "I'll make my be")
-            end_floor=DANGLING_FLOOR if form.syllables is not None and not (rhyme_with or needs_partner) else None,
+            # pairs (4 with a last search without it, and its forced rhymes hung: "I'll make my be"); there it is
+            # a cost, so that of the rhyming lines found the one that finishes its phrase wins
+            end_floor=DANGLING_FLOOR if form.syllables is not None and not rhymed else None,
+            hang_cost=HANG_COST if form.syllables is not None and rhymed else 0.0,
         )
 
     def _pair(self, request: str, form, partner, lines: list[str], topic: set[str], seed: int, index: int):
