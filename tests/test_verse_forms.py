@@ -396,7 +396,8 @@ def test_a_sung_line_does_not_stop_mid_thought(words):
 
 def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
     """ "The storm is a story, a true" rhymes: refusing it cost the rhyme (24 of 32 pairs), so a rhymed line pays
-    instead, HANG_COST nats per nat its end falls below e^-2, and a rhyming line that finishes its phrase wins."""
+    instead, HANG_COST off its rank per nat its end falls below e^-2, and a rhyming line that finishes its phrase
+    wins."""
     from types import SimpleNamespace
 
     import torch
@@ -420,9 +421,8 @@ def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
         [2, 3], " The storm is a story, a true", -9.0, 7, "", ["the", "storm", "is", "a", "story", "a", "true"], True
     )
     kind, done = writer._expand(rhymed, true, 0, float(wants_more[0]), False, writer._hang_cost(rhymed, wants_more))
-    assert kind == "done" and done.score == pytest.approx(
-        -9.0 + float(wants_more[0]) - writer._hang_cost(rhymed, wants_more)
-    )
+    assert kind == "done" and done.score == pytest.approx(-9.0 + float(wants_more[0]))
+    assert done.hang == writer._hang_cost(rhymed, wants_more) > 0  # taken off its rank (mean per token)
     # the songwriter asks it of rhymed lines, and keeps the hard floor for the rest
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", RhymesOnlyDangling)

@@ -55,6 +55,7 @@ class _Beam:
     partial: str = ""
     words: list[str] = field(default_factory=list)
     must_end: bool = False  # finished on a rhyming word: only the line end may follow
+    hang: float = 0.0  # what its end costs the finished line's rank (see `_hang_cost`)
 
 
 _PIECES: dict[int, tuple[object, list[str]]] = {}
@@ -174,10 +175,10 @@ class FormWriter:
         return (form.syllables is None or form.end_floor is not None) and self._cuts_a_word(beam, logprobs)
 
     def _hang_cost(self, form: LineForm, raw: torch.Tensor) -> float:
-        """What ending the line now costs where the form asks it softly (`hang_cost`): so many nats for each nat
-        the model's probability of the line's end (in `raw`) falls short of e^DANGLING_FLOOR. A rhymed line
-        keeps its rhyme, but of the rhyming lines found, those whose last word finishes the phrase win
-        ("...a story, a true" ends at e^-4)."""
+        """What ending the line now costs its rank where the form asks it softly (`hang_cost`): so much mean
+        log-probability per token for each nat the model's probability of the line's end (in `raw`) falls short
+        of e^DANGLING_FLOOR. A rhymed line keeps its rhyme, but of the rhyming lines found, those whose last word
+        finishes the phrase win ("...a story, a true" ends at e^-4)."""
         if not form.hang_cost:
             return 0.0
         end = float(torch.logsumexp(raw[self.line_ends], dim=0))
@@ -193,15 +194,19 @@ class FormWriter:
         if beam.must_end:
             if token not in self.end_ids or cut:
                 return None
-            return "done", _Beam(beam.tokens + [token], beam.text, score - hang, beam.done_syllables, "", beam.words)
+            done = _Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
+            done.hang = beam.hang + hang
+            return "done", done
         if token in self.end_ids or piece.endswith("\n") and _PUNCTUATION.match(piece.rstrip("\n") or ","):
             if cut:
                 return None
             finished = self._finish_word(form, beam)
             if finished is None or not self._may_end(form, *finished, beam.text):
                 return None
-            score -= self._stale_cost(form, beam, finished[1]) + hang
-            return "done", _Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
+            score -= self._stale_cost(form, beam, finished[1])
+            done = _Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
+            done.hang = beam.hang + hang
+            return "done", done
         if _NEW_WORD.match(piece) or (not beam.text and _WORD_PIECE.match(piece)):
             finished = self._finish_word(form, beam)
             if finished is None or len(finished[1]) >= form.words[1]:
@@ -223,8 +228,10 @@ class FormWriter:
             finished = self._finish_word(form, beam)
             if finished is None or cut and form.end_floor is not None and finished[0] == form.syllables:
                 return None
-            score -= self._stale_cost(form, beam, finished[1]) + (hang if finished[0] == form.syllables else 0.0)
-            return "open", _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
+            score -= self._stale_cost(form, beam, finished[1])
+            child = _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
+            child.hang = beam.hang + (hang if finished[0] == form.syllables else 0.0)  # the line's last word
+            return "open", child
         return None
 
     def _word_tokens(self, words: set[str]) -> set[int]:
@@ -384,7 +391,7 @@ class FormWriter:
         # mean log-probability per token: the line's fluency, whatever its length in tokens; and on its topic
         out = sorted(
             (
-                (tidy(b.text), b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)))
+                (tidy(b.text), b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - b.hang)
                 for b in found
             ),
             key=lambda item: -item[1],
