@@ -23,8 +23,8 @@ from models.verse.pronounce import words_in
 DANGLING_FLOOR = -2.0
 # On a rhymed line the floor is soft: a refusal cost four 16-line songs 8 of 32 rhymes, so a line's rank (its mean
 # log-probability per token) loses this much for each nat its end falls short of the floor, and the rhyming lines
-# that finish their phrase win. 2 nats off the line's sum (about 0.2 per token) changed 7 of 8 lines' ends
-# in no better way ("The storm is a story, a true" became "That's the sound of a storm, a long").
+# that finish their phrase win. Four 16-line songs: 26 of 64 lines hang (31 before), 9 badly (10), rhyme 31 of 32;
+# 2 nats off the line's sum instead (about 0.2 per token) rhymed only 27 of 32 and hung 16 badly.
 HANG_COST = 0.5
 FUNCTION_WORDS = set(
     "the a an and or but of to in on at by for with from is are was be i you he she it we they my your his her "
