@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from bench.text_quality import Scorer  # noqa: E402
 from build_scripts.train_line_vae import corpus_ids, evaluate, held_out_inputs  # noqa: E402
 from models.text.chat import ChatModel  # noqa: E402
-from models.verse.constrained import FUNCTION_WORDS, normalise  # noqa: E402
+from models.verse.line_form import FUNCTION_WORDS, normalise  # noqa: E402
 from models.verse.line_vae import LineVAE  # noqa: E402
 from models.verse.lm_decoder import FrozenLM  # noqa: E402
 from models.verse.pronounce import words_in  # noqa: E402
