@@ -6,6 +6,7 @@ ready but no core was free. Measures of the app's own stalls (the soak run, the 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 SCHEDSTAT = Path("/proc/thread-self/schedstat")  # on-CPU ns, runqueue-wait ns, timeslices
@@ -17,3 +18,21 @@ def runqueue_wait_ms() -> float:
         return int(SCHEDSTAT.read_text().split()[1]) / 1e6
     except (OSError, IndexError, ValueError):
         return 0.0
+
+
+class TickGaps:
+    """The time between successive calls on one thread (ms): by the clock, and less the thread's CPU waiting.
+
+    Made and called on the thread it measures (the count is per thread), e.g. from a timer's ticks.
+    """
+
+    def __init__(self) -> None:
+        self._last = (time.monotonic() * 1000, runqueue_wait_ms())
+
+    def next(self) -> tuple[float, float]:
+        """(gap, own gap) since the previous call, or since the object was made."""
+        now, waited = time.monotonic() * 1000, runqueue_wait_ms()
+        gap = now - self._last[0]
+        own = gap - (waited - self._last[1])
+        self._last = (now, waited)
+        return gap, own

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cpu_wait import runqueue_wait_ms
+from app.cpu_wait import TickGaps
 from app.log import logger
 
 TICK_MS = 10
@@ -55,7 +55,7 @@ class SoakSession:
     """Runs the actions in a loop on the window's event loop; `report()` says how it went."""
 
     def __init__(self, window, minutes: float, report_path: Path, seed: int = 0) -> None:
-        from PySide6.QtCore import QElapsedTimer, QTimer
+        from PySide6.QtCore import QTimer
 
         self.window = window
         self.deadline = time.monotonic() + minutes * 60
@@ -73,10 +73,7 @@ class SoakSession:
         self.largest_own_stall_ms = 0.0
         self.own_stall_by_action: Counter[str] = Counter()
         self.none_at_start = sys.getrefcount(None)
-        self._clock = QElapsedTimer()
-        self._clock.start()
-        self._last_tick = self._clock.elapsed()
-        self._last_wait = runqueue_wait_ms()
+        self._ticks = TickGaps()
         self._ticker = QTimer()
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
@@ -85,9 +82,7 @@ class SoakSession:
     # Measuring ---------------------------------------------------------------------------------
 
     def _tick(self) -> None:
-        now, waited = self._clock.elapsed(), runqueue_wait_ms()
-        gap, own = now - self._last_tick, round((now - self._last_tick) - (waited - self._last_wait))
-        self._last_tick, self._last_wait = now, waited
+        gap, own = (round(ms) for ms in self._ticks.next())
         self.largest_stall_ms = max(self.largest_stall_ms, gap)
         if time.monotonic() - self.started > 60:  # start-up and first model loads are not the steady state
             self.largest_stall_after_warm_up_ms = max(self.largest_stall_after_warm_up_ms, gap)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QTimer
 
-from app.cpu_wait import runqueue_wait_ms
+from app.cpu_wait import TickGaps
 
 TICK_MS = 10
 STALL_LIMIT_MS = 100
@@ -23,14 +23,10 @@ def event_loop_gaps():
     """Collect the gaps (ms) between timer ticks while the block runs, less the time the GUI thread waited
     for a CPU; the block must spin the event loop."""
     gaps: list[float] = []
-    clock = QElapsedTimer()
-    clock.start()
-    last = [clock.elapsed(), runqueue_wait_ms()]
+    ticks = TickGaps()
 
     def tick() -> None:
-        now, waited = clock.elapsed(), runqueue_wait_ms()
-        gaps.append((now - last[0]) - (waited - last[1]))
-        last[:] = [now, waited]
+        gaps.append(ticks.next()[1])
 
     timer = QTimer()
     timer.setInterval(TICK_MS)
