@@ -4,7 +4,10 @@
     python build_scripts/train_styles.py --strokes-only [--styles ...] [--minutes 40] [--evaluations 200] [--sweep]
 
 With --strokes-only, only the stroke renderer's brushwork and colour habits are fitted again (strokes/
-fitting.py) and written into the existing checkpoint; its texture network is left as it is.
+fitting.py) and written into the existing checkpoint; its texture network is left as it is. The fit renders
+two training photographs and, since session 6, one flat-colour scene sketch (FIT_SKETCH; `--photos-only`
+fits as before): the Paint tab paints sketches as often as photographs, and a fit on photographs alone laid
+a surface on flat areas that was nothing like the painter's.
 
 Each style trains for a fixed wall-clock budget (the checkpoint's JSON records steps, seconds and
 losses). The resumable training state goes to build/style-training/ (not shipped); running the
@@ -19,7 +22,9 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -27,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from models.jobs import Progress, Result  # noqa: E402
 from models.paint.data import HELD_OUT_PHOTOS, shipped_photos  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
+from models.paint.scene.composer import compose_scene  # noqa: E402
 from models.paint.strokes.fitting import fit_stroke_style  # noqa: E402
 from models.paint.style import load_style, replace_stroke_style  # noqa: E402
 from models.paint.training import TrainingConfig, train_style  # noqa: E402
@@ -56,6 +62,9 @@ STYLES = {
     "munch": ["munch_the-scream.jpg"],
     "turner": ["turner_the-wreck-of-a-transport-ship.jpg"],  # the one Turner we have (README: no second one found)
 }
+# The sketch the stroke fit renders beside the photographs: a plain landscape (hills, a lake, a morning sky),
+# unlike the stroke sheet's unseen village sketch and README sketch.
+FIT_SKETCH = ("a lake among hills in the morning", 3, (512, 384))
 TITLES = {"van-gogh": "Van Gogh", "hokusai": "Hokusai", "munch": "Munch", "turner": "Turner"}
 
 
@@ -92,7 +101,14 @@ def train_one(name: str, minutes: float, output_dir: Path, work_dir: Path, overr
     }
 
 
-def fit_strokes(name: str, minutes: float, evaluations: int, output_dir: Path, sweep_all: bool = False) -> dict:
+def fit_sketch() -> Image.Image:
+    subject, seed, size = FIT_SKETCH
+    return Image.fromarray(np.asarray(compose_scene(subject, seed, size).sketch, dtype=np.uint8))
+
+
+def fit_strokes(
+    name: str, minutes: float, evaluations: int, output_dir: Path, sweep_all: bool = False, sketch: bool = True
+) -> dict:
     """Fit the style's strokes, carrying on from the brush parameters its checkpoint already has."""
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
     earlier = load_style(output_dir / f"{name}.safetensors").strokes
@@ -105,6 +121,7 @@ def fit_strokes(name: str, minutes: float, evaluations: int, output_dir: Path, s
         max_evaluations=evaluations,
         start_from=start_from,
         sweep_all=sweep_all,
+        sketches=[fit_sketch()] if sketch else [],
     )
     for event in job:
         if isinstance(event, Result):
@@ -128,11 +145,13 @@ def main() -> int:
     parser.add_argument("--strokes-only", action="store_true", help="fit only the stroke renderer's style")
     parser.add_argument("--evaluations", type=int, default=200, help="with --strokes-only: renders tried at most")
     parser.add_argument("--sweep", action="store_true", help="with --strokes-only: try each parameter alone first")
+    parser.add_argument("--photos-only", action="store_true", help="with --strokes-only: fit without the sketch")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.strokes_only:
         for name in args.styles:
-            print(json.dumps(fit_strokes(name, args.minutes, args.evaluations, args.output, args.sweep)), flush=True)
+            fitted = fit_strokes(name, args.minutes, args.evaluations, args.output, args.sweep, not args.photos_only)
+            print(json.dumps(fitted), flush=True)
         return 0
     for name in args.styles:
         print(json.dumps(train_one(name, args.minutes, args.output, args.work, json.loads(args.config))), flush=True)

@@ -355,3 +355,20 @@ def test_a_style_that_paints_in_bands_needs_its_paints():
     tensors["strokes.paints"] = torch.full((8, 3), float("nan"))
     with pytest.raises(ValueError, match="paints"):
         StrokeStyle.from_checkpoint(tensors, description)
+
+
+def test_a_wash_over_bands_is_laid_in_the_painters_paints():
+    """A painter who paints in a few paints and washes open areas (Turner) washes them in those paints too:
+    a plain blue sky under a strong wash takes the warm paints of its lightness, as its strokes do, where a
+    wash of the picture's own colour brought the blue back over the strokes; its lightness stays."""
+    image = np.ones((64, 96, 3)) * [0.45, 0.62, 0.88]  # an open, plain blue sky
+    picture = Image.fromarray((image * 255).astype(np.uint8))
+    quiet = {"outline": 0.0, "softness": 0.0, "grain": 0.0, "bristles": 0.0, "impasto": 0.0, "edges": 0.0}
+    quiet |= {"jitter": 0.0, "accents": 0.0, "glow": 0.0, "band_hue": 0.0, "wash": 0.8}
+    params = StrokeParams(seed=2, palette=1.0)
+    lab = lambda style: to_oklab(pil_to_tensor(render_strokes(picture, style, params)))  # noqa: E731
+    banded, plain = lab(_style(**quiet, bands=1.0)), lab(_style(**quiet, bands=0.0))
+    # The sky's paints (L 0.62-0.72 in PAINTS) are warm: b +0.12 to +0.14; the picture's sky is blue (b < 0).
+    assert float(plain[2].mean()) < -0.03
+    assert float(banded[2].mean()) > 0.08
+    assert abs(float(banded[0].mean() - plain[0].mean())) < 0.04

@@ -47,12 +47,11 @@ def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Ten
     return palette[palette[:, 0].argsort()]
 
 
-def banded_colours(
-    colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float, generator: torch.Generator
-) -> torch.Tensor:
-    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
-    if strength <= 0 or colours.shape[0] == 0:
-        return colours
+def _paint_pairs(
+    colours: torch.Tensor, palette: torch.Tensor, hue_weight: float
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """For colours (N, 3): the nearest lighter paint, the nearest darker one (each (N, 3)), and the odds (N,)
+    of the lighter one that keep the colour's lightness on average."""
     lightness = colours[:, :1]
     apart = ((palette[None, :, 0] - lightness) / _SCALE) ** 2
     apart = apart + hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
@@ -67,5 +66,25 @@ def banded_colours(
     light, dark = palette[light_pick], palette[dark_pick]
     span = (light[:, 0] - dark[:, 0]).clamp_min(1e-6)
     odds = ((lightness[:, 0] - dark[:, 0]) / span).clamp(0, 1)
+    return light, dark, odds
+
+
+def banded_colours(
+    colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float, generator: torch.Generator
+) -> torch.Tensor:
+    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
+    if strength <= 0 or colours.shape[0] == 0:
+        return colours
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight)
     chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
     return colours + strength * (chosen - colours)
+
+
+def mixed_paints(colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float) -> torch.Tensor:
+    """Colours (N, 3) moved `strength` of the way to what their two paints give on average: the mean of many
+    banded strokes. For what is laid as one soft area rather than stroke by stroke (wash.py's wash), so that it
+    is in the painter's paints too, without the bands' alternation."""
+    if strength <= 0 or colours.shape[0] == 0:
+        return colours
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight)
+    return colours + strength * (odds[:, None] * light + (1 - odds[:, None]) * dark - colours)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +50,9 @@ KEPT = ("outline", "outline_width")
 SEARCHED = [name for name in BOUNDS if name != "hatch_angle" and name not in KEPT]
 MAX_PAINTINGS = 200  # a larger folder is sampled evenly: the statistics settle long before
 MAX_PHOTOS = 2  # photographs rendered per try: the cost of the search is in these renders
+# The palette strength the renders are fitted at: the Paint tab's, the CLI's and a recipe's default, so the
+# search judges what users see (it fitted at 0.7 until session 6, while every render showed 0.5).
+FIT_PALETTE = 0.5
 PRIOR_WEIGHT = 0.15  # pull toward the middle-of-the-road brush: a statistic is not worth any extreme
 ANALYSIS_SIDE = 320  # long side (px) at which colours, lines and the hatch angle are measured
 SWEEP = (0.25, 0.6, 0.95)  # where a parameter the style has never fitted is tried first (of its range)
@@ -154,13 +157,16 @@ def fit_stroke_style(
     cancel: threading.Event | None = None,
     start_from: dict[str, float] | None = None,
     sweep_all: bool = False,
+    sketches: Sequence[Image.Image] = (),
 ) -> Iterator[Event]:
     """The fitting job: Progress events, then Result((StrokeStyle, FitReport)).
 
     `start_from`: brush parameters to start the search from (an earlier fit's, to carry on from it);
     the measured ones (colours, paints, line colour, hatch angle) are measured again. `sweep_all`: begin with one
     pass of single-parameter tries (each parameter at the SWEEP values, keeping what helps), a coordinate
-    search that finds moves the random steps miss."""
+    search that finds moves the random steps miss. `sketches`: flat-colour pictures rendered beside the
+    photographs (a style fitted on photographs alone learns to hide a photograph's detail, and can lay a
+    surface on a flat sketch that is nothing like the painter's)."""
     started = time.monotonic()
     photos = photos[:MAX_PHOTOS]
     if len(paintings) > MAX_PAINTINGS:
@@ -181,11 +187,11 @@ def fit_stroke_style(
     prior = _to_unit(start.brush_parameters())  # the default brush, whatever the search starts from
     if start_from:
         start = start.with_parameters({k: v for k, v in start_from.items() if k in SEARCHED or k in KEPT})
-    pictures = [_at_measure_scale(p) for p in photos]
+    pictures = [_at_measure_scale(p) for p in [*photos, *sketches]]
 
     def statistics_of(candidate: StrokeStyle) -> np.ndarray:
-        """(photos, D): the statistics of the candidate's renders of the photographs."""
-        renders = [render_strokes(p, candidate, StrokeParams(seed=seed)) for p in pictures]
+        """(pictures, D): the statistics of the candidate's renders of the photographs and sketches."""
+        renders = [render_strokes(p, candidate, StrokeParams(seed=seed, palette=FIT_PALETTE)) for p in pictures]
         return np.stack([picture_statistics(pil_to_tensor(r)) for r in renders])
 
     def score(candidate: StrokeStyle) -> float:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .bands import banded_colours
+from .bands import banded_colours, mixed_paints
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
@@ -238,6 +238,15 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:
         plan.wash = wash_maps(mapped, memberships, unit)
+        if style.wash > 0 and style.bands > 0 and style.paints is not None:
+            # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would
+            # bring back the picture's own colours over every open area.
+            colour = plan.wash[:3].reshape(3, -1).T
+            mixed = [  # in chunks: a 1,024-px plan's pixels against eight paints would take ~100 MB at once
+                mixed_paints(part, style.paints, style.bands * controls.palette, style.band_hue)
+                for part in colour.split(65536)
+            ]
+            plan.wash[:3] = torch.cat(mixed).T.reshape(3, height, width)
     return plan
 
 
