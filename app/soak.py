@@ -4,7 +4,8 @@ Short tests missed a crash that came after minutes of repainting, so this runs w
 strokes with live preview, renders, Surprise me, Best quality started and cancelled, melodies
 generated, played and looped on whatever audio device there is, bars regenerated, morphs, chat
 answers streamed and stopped, tab switches — in a loop, and samples memory, the largest UI stall,
-`None`'s reference count, threads and open files. `atelier soak` runs it (so the frozen bundle can be
+`None`'s reference count, threads and open files, and which actions the private memory grew in (with
+`trace_python`, which source lines' Python objects grew). `atelier soak` runs it (so the frozen bundle can be
 soaked too); `bench/soak.py` starts it, restarts it after a crash, and writes the JSON.
 """
 
@@ -16,14 +17,17 @@ import random
 import sys
 import threading
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from app.cpu_wait import TickGaps
 from app.log import logger
+from app.memory_report import memory_breakdown, python_growth, status_megabytes
 
 TICK_MS = 10
+WARM_UP_MINUTES = 5.0  # the first models load and caches fill; growth after this is what a day of use adds
 
 
 def resident_megabytes() -> float:
@@ -34,6 +38,10 @@ def resident_megabytes() -> float:
         import resource
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def _anon_megabytes() -> float:
+    return status_megabytes("RssAnon").get("RssAnon", 0.0)
 
 
 def thread_count() -> int:
@@ -54,7 +62,7 @@ def open_files() -> int:
 class SoakSession:
     """Runs the actions in a loop on the window's event loop; `report()` says how it went."""
 
-    def __init__(self, window, minutes: float, report_path: Path, seed: int = 0) -> None:
+    def __init__(self, window, minutes: float, report_path: Path, seed: int = 0, trace_python: bool = False) -> None:
         from PySide6.QtCore import QTimer
 
         self.window = window
@@ -73,6 +81,14 @@ class SoakSession:
         self.largest_own_stall_ms = 0.0
         self.own_stall_by_action: Counter[str] = Counter()
         self.none_at_start = sys.getrefcount(None)
+        # After the warm-up: private memory (MB) each kind of action left behind, summed, and how many ran.
+        self.anon_change_by_action: Counter[str] = Counter()
+        self.counted_after_warm_up: Counter[str] = Counter()
+        self.trace_python = trace_python
+        self.python_after_warm_up: tracemalloc.Snapshot | None = None
+        self.python_growth: list[dict] = []
+        if trace_python:
+            tracemalloc.start()
         self._ticks = TickGaps()
         self._ticker = QTimer()
         self._ticker.setInterval(TICK_MS)
@@ -95,6 +111,7 @@ class SoakSession:
             {
                 "minute": round((time.monotonic() - self.started) / 60, 2),
                 "rss_mb": round(resident_megabytes(), 1),
+                **memory_breakdown(),
                 "none_refcount_drift": sys.getrefcount(None) - self.none_at_start,
                 "threads": thread_count(),
                 "open_files": open_files(),
@@ -113,6 +130,11 @@ class SoakSession:
             "largest_stall_by_action_ms": dict(sorted(self.stall_by_action.items())),
             "largest_stall_less_cpu_wait_ms": self.largest_own_stall_ms,
             "largest_stall_less_cpu_wait_by_action_ms": dict(sorted(self.own_stall_by_action.items())),
+            "anon_mb_change_by_action_after_warm_up": {
+                name: {"total": round(self.anon_change_by_action[name], 1), "runs": runs}
+                for name, runs in sorted(self.counted_after_warm_up.items())
+            },
+            "python_growth_after_warm_up": self.python_growth,
             "samples": self.samples,
             "pid": os.getpid(),
         }
@@ -169,6 +191,7 @@ class SoakSession:
                 next_sample += 60
             name, action = self.random.choice(actions)
             self.action_now = name
+            before = _anon_megabytes()
             try:
                 action()
                 self.actions[name] += 1
@@ -176,8 +199,20 @@ class SoakSession:
             except Exception:  # an action that fails is counted and logged; only a crash ends the run
                 logger.exception("soak action %s failed", name)
                 self.failures[name] += 1
+            self._count_memory(name, before)
         self.sample()
+        if self.python_after_warm_up is not None:
+            self.python_growth = python_growth(self.python_after_warm_up, tracemalloc.take_snapshot())
         return self.report()
+
+    def _count_memory(self, name: str, anon_before: float) -> None:
+        if time.monotonic() - self.started < WARM_UP_MINUTES * 60 or self.actions[name] < 2:
+            return  # a kind's first run loads what it needs (the chat model, the dictionary): not growth
+        if self.trace_python and self.python_after_warm_up is None:
+            self.python_after_warm_up = tracemalloc.take_snapshot()
+            return  # this action straddled the snapshot
+        self.anon_change_by_action[name] += _anon_megabytes() - anon_before
+        self.counted_after_warm_up[name] += 1
 
     def _actions(self) -> list[tuple[str, Callable[[], None]]]:
         return [
@@ -302,7 +337,7 @@ class SoakSession:
             self.spin(0.3)
 
 
-def run_soak(minutes: float, report_path: Path, seed: int = 0) -> int:
+def run_soak(minutes: float, report_path: Path, seed: int = 0, trace_python: bool = False) -> int:
     """Open the window, drive it for `minutes`, write the report; 0 when the run lasted."""
     from PySide6.QtWidgets import QApplication
 
@@ -311,7 +346,7 @@ def run_soak(minutes: float, report_path: Path, seed: int = 0) -> int:
     application = QApplication.instance() or QApplication(["atelier-soak"])  # noqa: F841 (kept alive)
     window = MainWindow()
     window.show()
-    session = SoakSession(window, minutes, report_path, seed)
+    session = SoakSession(window, minutes, report_path, seed, trace_python)
     try:
         session.run()
     finally:

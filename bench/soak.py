@@ -6,7 +6,9 @@
 Runs `atelier soak` in a child process (offscreen, sound to the ALSA null device, a fresh data folder),
 restarts it after a crash until the time is up, and writes bench/results/soak.json: minutes, crashes,
 actions per kind, peak and final RSS, RSS growth per hour after the first 5 minutes, the largest UI
-stall (as the clock saw it, and less the time the GUI thread waited for a CPU), None's reference-count drift, threads and open files at the end. Not part of `make test`.
+stall (as the clock saw it, and less the time the GUI thread waited for a CPU), None's reference-count drift, threads and open files at the end,
+and memory by kind: private (anon) and mapped-file growth per hour, the private memory each kind of action left
+behind after the warm-up and, with --trace-python, the source lines whose Python objects grew. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -28,20 +30,23 @@ ROOT = Path(__file__).resolve().parent.parent
 WARM_UP_MINUTES = 5.0
 
 
-def child_command(frozen: Path | None, minutes: float, report: Path, seed: int) -> list[str]:
+def child_command(
+    frozen: Path | None, minutes: float, report: Path, seed: int, trace_python: bool = False
+) -> list[str]:
     arguments = ["soak", "--minutes", f"{minutes:.2f}", "--report", str(report), "--seed", str(seed)]
+    arguments += ["--trace-python"] if trace_python else []
     if frozen is not None:
         return [str(frozen / "atelier"), *arguments]
     return [sys.executable, "-m", "app", *arguments]
 
 
-def growth_per_hour(samples: list[dict]) -> float | None:
-    """RSS growth after the warm-up, as a share of the RSS at the end of the warm-up, per hour (least squares)."""
-    steady = [s for s in samples if s["minute"] >= WARM_UP_MINUTES]
+def growth_per_hour(samples: list[dict], key: str = "rss_mb") -> float | None:
+    """Growth of `key` after the warm-up, as a share of its value at the end of the warm-up, per hour (least squares)."""
+    steady = [s for s in samples if s["minute"] >= WARM_UP_MINUTES and key in s]
     if len(steady) < 3:
         return None
     xs = [s["minute"] for s in steady]
-    ys = [s["rss_mb"] for s in steady]
+    ys = [s[key] for s in steady]
     mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum((x - mean_x) ** 2 for x in xs)
     return round(slope * 60 / ys[0], 4)
@@ -53,6 +58,9 @@ def main() -> int:
     parser.add_argument("--frozen", type=Path, help="a one-folder bundle (dist/atelier) to soak instead of the source")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "soak.json")
+    parser.add_argument(
+        "--trace-python", action="store_true", help="trace Python's objects (slower): name the lines whose objects grew"
+    )
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="atelier-soak-"))
@@ -73,7 +81,7 @@ def main() -> int:
         started = time.monotonic()
         with log.open("w") as output:
             child = subprocess.run(
-                child_command(args.frozen, left, report, args.seed + len(runs)),
+                child_command(args.frozen, left, report, args.seed + len(runs), args.trace_python),
                 cwd=ROOT,
                 env=environment,
                 stdout=output,
@@ -115,6 +123,11 @@ def main() -> int:
         "peak_rss_mb": max((s["rss_mb"] for s in samples), default=None),
         "final_rss_mb": samples[-1]["rss_mb"] if samples else None,
         "rss_growth_per_hour_after_5_min": growth_per_hour(samples),
+        # private memory (a leak grows it) apart from mapped file pages (library code, shared and droppable)
+        "anon_growth_per_hour_after_5_min": growth_per_hour(samples, "anon_mb"),
+        "file_growth_per_hour_after_5_min": growth_per_hour(samples, "file_mb"),
+        "anon_mb_change_by_action_after_warm_up": longest.get("anon_mb_change_by_action_after_warm_up"),
+        "python_growth_after_warm_up": longest.get("python_growth_after_warm_up"),
         "largest_stall_ms": max((run.get("largest_stall_ms", 0) for run in runs), default=None),
         "largest_stall_after_first_minute_ms": max(
             (run.get("largest_stall_after_first_minute_ms", 0) for run in runs), default=None

@@ -18,6 +18,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--minutes", type=float, default=5.0, help="how long to run (default 5)")
     parser.add_argument("--report", type=Path, required=True, help="where to write the JSON report")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random choice of actions")
+    parser.add_argument(
+        "--trace-python",
+        action="store_true",
+        help="trace Python's objects (tracemalloc, slower): the report names the lines whose objects grew",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -30,4 +35,4 @@ def run(args: argparse.Namespace) -> int:
     from app.soak import run_soak
 
     setup_logging()
-    return run_soak(args.minutes, args.report, args.seed)
+    return run_soak(args.minutes, args.report, args.seed, args.trace_python)

@@ -15,11 +15,12 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 
 from models.jobs import Event, JobError, Progress, Result, Token, check_cancelled
-from models.memory import give_back_freed_memory
+from models.memory import drop_library_pages, give_back_freed_memory
 from models.text.gguf_file import read_gguf
 from models.text.llama import LlamaRunner
 from models.text.sampling import SamplingSettings, choose_next_token
@@ -27,6 +28,7 @@ from models.text.tokenizer import BPETokenizer, StreamDecoder
 
 DEFAULT_SYSTEM_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 ROLES = ("system", "user", "assistant")
+TORCH_LIBRARIES = Path(torch.__file__).parent / "lib"
 MAX_MESSAGE_CHARACTERS = 100_000  # a longer paste is refused with a sentence, not tokenized for minutes
 
 
@@ -130,6 +132,7 @@ class ChatModel:
         device = torch.device(device)
         if weights == "auto":
             weights = "int4" if device.type == "cpu" else "float32"
+        drop_library_pages(TORCH_LIBRARIES)  # what `import torch` ran; loading maps back the little it needs
         gguf = read_gguf(path, keep_q4_1=weights == "int4", dense_q4_1=weights != "int4")
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
         runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
@@ -138,6 +141,7 @@ class ChatModel:
         tokenizer = BPETokenizer.from_gguf_metadata(gguf.metadata)
         del gguf  # the file's metadata lists and mapping; what loading freed goes back to the system
         give_back_freed_memory()
+        drop_library_pages(TORCH_LIBRARIES)
         return cls(runner, tokenizer, name)
 
     @property
