@@ -7,8 +7,8 @@ For each style: (1) stroke-render the training inputs at 512 px with varied seed
 detail (cached in build/finish/STYLE/renders/): the three training photographs, the other painters'
 paintings and scene sketches (never chelsea or coffee, which the comparison sheet uses); (2) train
 the finish against the painter's paintings (models/paint/finish/training.py), resumable from
-build/finish/STYLE/state.safetensors; running again continues up to the new budget; (3) write the
-trial to build/finish/STYLE/finish.safetensors. A trial ships (--ship) only after it looked better
+build/finish/STYLE/state.safetensors (or --work's); running again continues up to the new budget; (3) write
+the trial to build/finish/STYLE/finish.safetensors. A trial ships (--ship) only after it looked better
 by eye than the plain strokes on bench/finish_sheet.py's sheet.
 """
 
@@ -86,11 +86,11 @@ def make_renders(name: str, folder: Path, variants: int, max_inputs: int) -> lis
     return renders
 
 
-def train_one(name: str, minutes: float, variants: int, max_inputs: int) -> dict:
-    folder = WORK / name
-    renders = make_renders(name, folder / "renders", variants, max_inputs)
+def train_one(name: str, minutes: float, variants: int, max_inputs: int, style_weight: float, work: Path) -> dict:
+    folder = work / name
+    renders = make_renders(name, WORK / name / "renders", variants, max_inputs)
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
-    config = FinishConfig(minutes=minutes)
+    config = FinishConfig(minutes=minutes, style_weight=style_weight)
     started = time.monotonic()
     last_print = 0.0
     for event in train_finish(renders, paintings, folder / "finish.safetensors", folder / "state.safetensors", config):
@@ -103,8 +103,8 @@ def train_one(name: str, minutes: float, variants: int, max_inputs: int) -> dict
     return {"style": name, "this_run_seconds": round(time.monotonic() - started, 1), **training}
 
 
-def ship(name: str) -> None:
-    trial = WORK / name / "finish.safetensors"
+def ship(name: str, work: Path) -> None:
+    trial = work / name / "finish.safetensors"
     target = finish_path_for(list_shipped_styles()[name])
     shutil.copyfile(trial, target)
     shutil.copyfile(metadata_path(trial), metadata_path(target))
@@ -118,15 +118,23 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--variants", type=int, default=2, help="stroke renders per training input")
     parser.add_argument("--max-inputs", type=int, default=100, help="training inputs to render at most")
+    parser.add_argument(
+        "--style-weight",
+        type=float,
+        default=FinishConfig.style_weight,
+        help="0: the discriminator alone sets the surface",
+    )
+    parser.add_argument("--work", type=Path, default=WORK, help="where the trial and its resumable state are kept")
     parser.add_argument("--ship", nargs="+", default=[], help="copy these styles' trial finishes into resources/")
     args = parser.parse_args()
     if args.ship:
         for name in args.ship:
-            ship(name)
+            ship(name, args.work)
         return 0
     torch.set_num_threads(args.threads)
     for name in args.styles:
-        print(json.dumps(train_one(name, args.minutes, args.variants, args.max_inputs)), flush=True)
+        trial = train_one(name, args.minutes, args.variants, args.max_inputs, args.style_weight, args.work)
+        print(json.dumps(trial), flush=True)
     return 0
 
 
