@@ -53,6 +53,8 @@ SONGS = [
     ("a winter night", "ABAB", 6),
     ("the open road", "AABB", 7),
 ]
+# four-line poems as `atelier chat "write a poem about ..."` asks them: eight syllables a line, AABB
+POEMS = [("a lighthouse", 0), ("a lighthouse", 1), ("autumn leaves", 0), ("the moon", 0), ("an old house", 0)]
 
 
 class Scorer:
@@ -139,7 +141,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/text_quality.json")
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: before,free,constrained,lyrics,songs,titles,line_vae"
+        "--skip",
+        default="",
+        help="comma-separated parts to skip: before,free,constrained,lyrics,songs,poems,titles,line_vae",
     )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -232,6 +236,11 @@ def main() -> int:
         ]
         results["constrained_chat_model"]["long_songs"] |= hanging(scorer, every_line)
         log(results["constrained_chat_model"]["long_songs"])
+    if "constrained" not in skip and "poems" not in skip:
+        results["constrained_chat_model"]["poems"] = poems(songs, words)
+        every_line = [line for poem in results["constrained_chat_model"]["poems"]["poems"] for line in poem["lines"]]
+        results["constrained_chat_model"]["poems"] |= hanging(scorer, every_line)
+        log(results["constrained_chat_model"]["poems"])
     if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,songs,line_vae`: titles
         start = time.perf_counter()
         haiku = [songs.haiku(topic, seed=2) for topic in ("autumn", "the sea")]
@@ -303,6 +312,27 @@ def long_songs(songs, words: Pronouncing) -> dict:
     return out | {
         "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
         "rhymed_pairs": f"{rhymed} of {pairs}",
+        "syllable_fit": round(fit / max(lines_written, 1), 3),
+        "seconds_per_line": round((time.perf_counter() - start) / max(lines_written, 1), 2),
+    }
+
+
+def poems(songs, words: Pronouncing) -> dict:
+    """Four-line poems (8 syllables, AABB) as the chat's poem request writes them: rhyme and fit."""
+    start = time.perf_counter()
+    out: dict = {"poems": []}
+    rhymed = fit = lines_written = 0
+    for topic, seed in POEMS:
+        lines = songs.poem(topic, lines=4, syllables=8, scheme="AABB", seed=seed)
+        ends = [words_in(line)[-1] if words_in(line) else "" for line in lines]
+        poem_rhymed = sum(bool(a) and words.rhymes(a, b) for a, b in zip(ends[0::2], ends[1::2], strict=False))
+        rhymed += poem_rhymed
+        fit += sum(words.line_syllables(line) == 8 for line in lines)
+        lines_written += len(lines)
+        out["poems"].append({"topic": topic, "seed": seed, "rhymed_pairs": f"{poem_rhymed} of 2", "lines": lines})
+    return out | {
+        "rhyme_where_asked": round(rhymed / max(2 * len(POEMS), 1), 3),
+        "rhymed_pairs": f"{rhymed} of {2 * len(POEMS)}",
         "syllable_fit": round(fit / max(lines_written, 1), 3),
         "seconds_per_line": round((time.perf_counter() - start) / max(lines_written, 1), 2),
     }

@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from models.assistant.requests import parse_request
-from models.verse.constrained import FormWriter, _Beam
+from models.verse.beam import Beam, Ranked
+from models.verse.constrained import FormWriter
 from models.verse.line_form import LineForm, normalise
 from models.verse.lyrics import LyricLine, lyric_sheet, lyrics_midi, melody_phrases, strong_beat, syllable_pieces
 from models.verse.pronounce import Pronouncing, words_in
@@ -68,12 +69,10 @@ def test_a_written_line_keeps_its_syllables_and_rhyme(forms, words, syllables, r
 
 
 def test_a_line_is_dictionary_words_and_does_not_stop_on_a_word_asking_for_more(forms):
-    from models.verse.constrained import _Beam
-
     form = LineForm(syllables=6, end_avoid={"tomorrow"})
-    assert forms._finish_word(form, _Beam([1], " Remnall", 0.0, 0, "Remnall")) is None  # made up
-    assert forms._finish_word(form, _Beam([1], " you's", 0.0, 0, "you's")) is None
-    assert forms._finish_word(form, _Beam([1], " night's", 0.0, 0, "night's")) == (1, ["night's"])
+    assert forms._finish_word(form, Beam([1], " Remnall", 0.0, 0, "Remnall")) is None  # made up
+    assert forms._finish_word(form, Beam([1], " you's", 0.0, 0, "you's")) is None
+    assert forms._finish_word(form, Beam([1], " night's", 0.0, 0, "night's")) == (1, ["night's"])
     assert not forms._may_end(form, 6, ["the", "wind", "is", "the", "only"], "the wind is the only")
     assert not forms._may_end(form, 6, ["i", "will", "see", "you", "will"], "i will see you will")
     assert not forms._may_end(form, 6, ["you", "are", "mine", "now", "i'm"], "you are mine now i'm")
@@ -258,9 +257,9 @@ class ScriptedForms:
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         self.asked.append(form)
         if form.rhyme_source:
-            return [("The sea runs up the strand", -1.0), ("I walk along the shore", -1.2)]
+            return [Ranked("The sea runs up the strand", -1.0), Ranked("I walk along the shore", -1.2)]
         line = self.line(form, prompt)
-        return [(line, -1.0)] if line else []
+        return [Ranked(line, -1.0)] if line else []
 
     def line(self, form, prompt, seed=0, variety=0.6, **search):
         if form.rhyme_source:
@@ -307,9 +306,9 @@ class PlannedForms(ScriptedForms):
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         if form.rhyme_source:
             firsts = ("The sea runs up the strand", "I walk along the shore", "The gulls are crying high")
-            return [(t, -1.0) for t in firsts if normalise(t) not in form.avoid]
+            return [Ranked(t, -1.0) for t in firsts if normalise(t) not in form.avoid]
         line = self.line(form, prompt, **search)
-        return [(line, -1.0)] if line else []
+        return [Ranked(line, -1.0)] if line else []
 
     def line(self, form, prompt, seed=0, variety=0.6, **search):
         if form.rhyme_source:
@@ -344,7 +343,7 @@ class RhymesOnlyDangling(ScriptedForms):
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         line = self.line(form, prompt, **search)
-        return [(line, -1.0)] if line else []
+        return [Ranked(line, -1.0)] if line else []
 
     def line(self, form, prompt, seed=0, variety=0.6, **search):
         self.asked.append(form)
@@ -375,7 +374,6 @@ def test_a_sung_line_does_not_stop_mid_thought(words):
     there. A sung line (a floor set) may not stop where its end is that unlikely; a title has no floor."""
     import torch
 
-    from models.verse.constrained import _Beam
     from models.verse.line_form import DANGLING_FLOOR
 
     writer = FormWriter.__new__(FormWriter)
@@ -383,7 +381,7 @@ def test_a_sung_line_does_not_stop_mid_thought(words):
     writer.pieces = ["\n", ",", " a", " true", " tale", "aming"]
     writer.line_ends, writer.word_goes_on = torch.tensor([0, 1]), torch.tensor([5])
     sung = LineForm(syllables=7, end_floor=DANGLING_FLOOR)
-    dangling = _Beam(
+    dangling = Beam(
         [2, 3], " The storm is a story, a true", -9.0, 7, "", ["the", "storm", "is", "a", "story", "a", "true"]
     )
     wants_more = torch.log(torch.tensor([0.02, 0.01, 0.02, 0.02, 0.9, 0.03]))
@@ -417,7 +415,7 @@ def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
     )
     assert writer._hang_cost(rhymed, ends) == 0.0
     assert writer._hang_cost(LineForm(syllables=7), wants_more) == 0.0  # no cost asked: none paid
-    true = _Beam(
+    true = Beam(
         [2, 3], " The storm is a story, a true", -9.0, 7, "", ["the", "storm", "is", "a", "story", "a", "true"], True
     )
     kind, done = writer._expand(rhymed, true, 0, float(wants_more[0]), False, writer._hang_cost(rhymed, wants_more))
@@ -434,6 +432,68 @@ def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
     assert third.hang_cost == 0.0 and third.end_floor == DANGLING_FLOOR
 
 
+class HangingPartners(ScriptedForms):
+    """A stand-in where the best first line's only partner hangs ("strand": "And in my hand, a"), the second best
+    first line's does not ("shore": "I hear the ocean roar"); a line at the partner's own place (ABAB) hangs
+    unless the search is widened (`beams=`, when `widening_helps`)."""
+
+    widening_helps = True
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.asked.append((form, search))
+        if form.rhyme_source:
+            firsts = ("The sea runs up the strand", "I walk along the shore", "The gulls are crying high")
+            return [Ranked(t, -1.0 - i / 10) for i, t in enumerate(firsts) if normalise(t) not in form.avoid]
+        if form.rhyme_with == "strand":
+            return [Ranked("And in my hand, a", -1.5, 1.5)]
+        if form.rhyme_with == "shore" and len(form.end_avoid) == 1:  # right after its first line
+            return [Ranked("I hear the ocean roar", -1.4)]
+        if form.rhyme_with == "shore":  # two lines later
+            widened = "beams" in search and self.widening_helps
+            return (
+                [Ranked("I hear the breakers roar", -1.5)] if widened else [Ranked("The waves and then the", -1.6, 2.0)]
+            )
+        if form.rhyme_with == "high":
+            return [Ranked("Above the clouds they fly", -1.2)]
+        return [Ranked("A line that does not rhyme", -1.0)]
+
+
+def _hanging_partners(monkeypatch, words):
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", HangingPartners)
+    return lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+
+
+def test_a_rhymed_pair_is_planned_on_both_lines_ends(monkeypatch, words):
+    """ "That's the sound of a storm, a long": the first line was kept as soon as its partner rhymed, however
+    the partner ended. Now a pair that hangs sends the writer to the next first line (another rhyme sound),
+    and the pair where neither line hangs wins over a more fluent first line."""
+    writer = _hanging_partners(monkeypatch, words)
+    assert writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA") == [
+        "I walk along the shore",
+        "I hear the ocean roar",
+    ]
+    partners = [form.rhyme_with for form, _ in writer.forms.asked if form.rhyme_with]
+    assert partners == ["strand", "shore"]  # stops at the first pair that does not hang
+
+
+def test_a_rhymed_line_whose_best_hangs_is_searched_wider(monkeypatch, words):
+    """ABAB: the partner is written again at its place, where its best line hangs ("The waves and then the"): a
+    wider search finds one that does not (and only then is the search widened); failing that, the partner
+    found when the pair was planned (the spare) comes before a line that hangs."""
+    writer = _hanging_partners(monkeypatch, words)
+    lines = writer.write("Write a song.", [LineForm(syllables=6)] * 4, "ABAB")
+    assert lines[0] == "I walk along the shore" and lines[2] == "I hear the breakers roar"
+    assert [form.rhyme_with for form, search in writer.forms.asked if "beams" in search] == ["shore"]
+    monkeypatch.setattr(HangingPartners, "widening_helps", False)
+    writer = _hanging_partners(monkeypatch, words)
+    assert writer.write("Write a song.", [LineForm(syllables=6)] * 4, "ABAB")[2] == "I hear the ocean roar"
+
+
 class RankedTitles:
     """A stand-in for the FormWriter (no model): the same ranked titles for every search, less those the
     form's own end rule refuses (the same line again, too many words of an earlier title)."""
@@ -444,7 +504,7 @@ class RankedTitles:
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         self.searches.append(search)
         titles = ("The Stormy Sea", "A Stormy Sea", "The Sea", "Stormy Sea at Dawn")
-        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_titles_are_written_to_the_number_asked(monkeypatch):
@@ -468,18 +528,16 @@ def test_a_title_does_not_end_cut_off_mid_word(words):
     """ "The Sea of Tran": "tran" is in the dictionary, but the model would have gone on with "quility"."""
     import torch
 
-    from models.verse.constrained import _Beam
-
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer.end_ids = words, {0}
     writer.pieces = ["\n", " The", " Sea", " of", " Tran", "quility"]
     writer.word_goes_on = torch.tensor([5])
     form = LineForm(words=(2, 6))
-    cut = _Beam([1, 2, 3, 4], " The Sea of Tran", -4.0, 0, "Tran", ["the", "sea", "of"])
+    cut = Beam([1, 2, 3, 4], " The Sea of Tran", -4.0, 0, "Tran", ["the", "sea", "of"])
     goes_on = torch.log(torch.tensor([0.02, 0.01, 0.01, 0.01, 0.01, 0.94]))
     assert writer._cuts_a_word(cut, goes_on)
     assert writer._expand(form, cut, 0, float(goes_on[0]), writer._cuts_a_word(cut, goes_on)) is None
-    whole = _Beam([1, 2], " The Sea", -2.0, 0, "Sea", ["the"])
+    whole = Beam([1, 2], " The Sea", -2.0, 0, "Sea", ["the"])
     ends = torch.log(torch.tensor([0.9, 0.02, 0.02, 0.02, 0.02, 0.02]))
     assert not writer._cuts_a_word(whole, ends)
     assert writer._expand(form, whole, 0, float(ends[0]), writer._cuts_a_word(whole, ends))[0] == "done"
@@ -518,7 +576,7 @@ class SameTitleAgain(RankedTitles):
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         self.searches.append(form)
         titles = ("A Mountain Village", "The Village on the Hill") if "hill" in form.topic else ("A Mountain Village",)
-        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_the_relaxed_passes_favour_the_subjects_words_not_said_yet(monkeypatch):
@@ -545,7 +603,7 @@ class BorrowingTitles(RankedTitles):
             "The Harbour at Midnight",
             "Lanterns on the Quay",
         )
-        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_titles_are_not_borrowed_nor_speak_of_the_style(monkeypatch, words):
@@ -561,7 +619,7 @@ def test_titles_are_not_borrowed_nor_speak_of_the_style(monkeypatch, words):
     assert not refuse(["the", "starry"], False) and not refuse(["the", "harbour"], False)
     rule = FormWriter.__new__(FormWriter)
     rule.words = words
-    beam = _Beam([1, 2, 3], " The Starry Night", -3.0, 3, "Night", ["the", "starry"])
+    beam = Beam([1, 2, 3], " The Starry Night", -3.0, 3, "Night", ["the", "starry"])
     assert rule._finish_word(writer.forms.searches[0], beam) is None
 
 
@@ -587,7 +645,7 @@ class TwinTitles(RankedTitles):
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         titles = ("The Storm of the Seas", "The Storm of the Sea", "Stormy Waves at Dusk")
-        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_titles_that_differ_by_a_plural_are_one_title(monkeypatch):
@@ -600,13 +658,43 @@ def test_titles_that_differ_by_a_plural_are_one_title(monkeypatch):
     assert title_key("glass") == "glass" and title_key("waves") == title_key("wave") != title_key("waters")
 
 
+class NearTwinTitles(RankedTitles):
+    """A stand-in whose likeliest titles differ by one word ("Maelstrom the Unspeakable Tempest" / "Maelstrom
+    the Unforgiving Tempest"), and whose only others would be near twins of those too."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        titles = (
+            "Maelstrom the Unspeakable Tempest",
+            "Maelstrom the Unforgiving Tempest",
+            "The Unforgiving Tempest of the Maelstrom",
+            "Stormy Waves at Dawn",
+            "Stormy Waves at Dusk",
+            "The Stormy Sea",
+            "The Sea at Dawn",
+        )
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+
+
+def test_titles_one_word_apart_are_one_title(monkeypatch):
+    """The bench offered "Maelstrom the Unspeakable Tempest" and "Maelstrom the Unforgiving Tempest" in one list:
+    a title one word away from an earlier one (of three or more) is not new in any pass; of two words, one
+    swapped is a new title ("The Sea at Dawn" after "The Stormy Sea")."""
+    writer = _title_writer(monkeypatch, NearTwinTitles)
+    assert writer.titles("a stormy sea", n=4) == [
+        "Maelstrom the Unspeakable Tempest",
+        "Stormy Waves at Dawn",
+        "The Stormy Sea",
+        "The Sea at Dawn",
+    ]
+
+
 class TitlesWithNames(RankedTitles):
     """A stand-in whose likeliest titles name a city nobody asked for (as the bench's did)."""
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         self.searches.append(form)
         titles = ("Portrait of a Starry Evening Amsterdam", "Evening Harbour in Amsterdam", "Lanterns on the Quay")
-        return [(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_titles_name_no_place_the_request_did_not(monkeypatch):
@@ -635,7 +723,7 @@ class CityUnlessVillageFavoured(RankedTitles):
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         titles = ("The Mountain Village", "The Mountain Village at Dawn") if "village" in form.topic else ()
-        found = [(t, -1.0) for t in (*titles, "The City of Ember") if self.rule._may_end(form, 0, words_in(t), t)]
+        found = [Ranked(t, -1.0) for t in (*titles, "The City of Ember") if self.rule._may_end(form, 0, words_in(t), t)]
         return found[:1]
 
 

@@ -10,7 +10,8 @@ finished lines are then scored exactly by the model and the most fluent is kept.
     writer = FormWriter(chat_model)
     writer.line(LineForm(syllables=8, rhyme_with="sea"), prompt_ids)
 
-The form itself (`LineForm`) and the word lists its checks use are in models/verse/line_form.py.
+The form itself (`LineForm`) and the word lists its checks use are in models/verse/line_form.py; the search's
+records (`Beam`, `Ranked`) in models/verse/beam.py.
 
 Speed: the prompt is read once (and a song's next line reads only the line before it); every open beam
 then takes each step together, attending to the prompt's shared keys and values plus its own few tokens.
@@ -19,10 +20,10 @@ then takes each step together, attending to the prompt's shared keys and values 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import torch
 
+from models.verse.beam import Beam, Ranked, token_pieces
 from models.verse.line_form import (
     DANGLING_FLOOR,
     END_WORDS_TO_AVOID,
@@ -44,30 +45,6 @@ REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
 TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
-
-
-@dataclass
-class _Beam:
-    tokens: list[int]
-    text: str
-    score: float
-    done_syllables: int = 0
-    partial: str = ""
-    words: list[str] = field(default_factory=list)
-    must_end: bool = False  # finished on a rhyming word: only the line end may follow
-    hang: float = 0.0  # what its end costs the finished line's rank (see `_hang_cost`)
-
-
-_PIECES: dict[int, tuple[object, list[str]]] = {}
-
-
-def token_pieces(tokenizer) -> list[str]:
-    """Every token's text, decoded once per tokenizer (49,152 decodes take a few seconds)."""
-    kept = _PIECES.get(id(tokenizer))
-    if kept is None or kept[0] is not tokenizer:
-        kept = (tokenizer, [tokenizer.decode([i]) for i in range(tokenizer.vocab_size)])
-        _PIECES[id(tokenizer)] = kept
-    return kept[1]
 
 
 class FormWriter:
@@ -107,7 +84,7 @@ class FormWriter:
                 return True
         return False
 
-    def _finish_word(self, form: LineForm, beam: _Beam) -> tuple[int, list[str]] | None:
+    def _finish_word(self, form: LineForm, beam: Beam) -> tuple[int, list[str]] | None:
         """Syllables and words once the beam's partial word is finished; None if that breaks the form."""
         if not beam.partial:
             return beam.done_syllables, beam.words
@@ -126,7 +103,7 @@ class FormWriter:
         return beam.done_syllables + count, beam.words + [word]
 
     @staticmethod
-    def _stale_cost(form: LineForm, beam: _Beam | None, words: list[str]) -> float:
+    def _stale_cost(form: LineForm, beam: Beam | None, words: list[str]) -> float:
         """What the word just finished costs if it makes a word pair said before (none off the topic's).
         `beam` None: the last word was just added; else only when the beam had a word to finish."""
         if len(words) < 2 or (beam is not None and not beam.partial):
@@ -158,7 +135,7 @@ class FormWriter:
         content = set(words) - FUNCTION_WORDS
         return all(len(content & set(earlier.split())) <= form.overlap * max(len(content), 1) for earlier in form.avoid)
 
-    def _cuts_a_word(self, beam: _Beam, logprobs: torch.Tensor) -> bool:
+    def _cuts_a_word(self, beam: Beam, logprobs: torch.Tensor) -> bool:
         """Whether ending the line now would cut its last word off ("The Sea of Tran", a dictionary word): the
         model would rather carry on the word than end the line."""
         if not beam.partial:
@@ -166,7 +143,7 @@ class FormWriter:
         goes_on = torch.logsumexp(logprobs[self.word_goes_on], dim=0)
         return bool(goes_on > logprobs[sorted(self.end_ids)].max())
 
-    def _stops_short(self, form: LineForm, beam: _Beam, logprobs: torch.Tensor, raw: torch.Tensor) -> bool:
+    def _stops_short(self, form: LineForm, beam: Beam, logprobs: torch.Tensor, raw: torch.Tensor) -> bool:
         """Whether ending the line now would cut it off: mid-word ("The Sea of Tran"), or, where the form sets a
         floor (sung lines), mid-thought ("a story, a true": the model gives the line's end less than e^floor
         in `raw`, its log-probabilities before any bonus or penalty)."""
@@ -185,8 +162,8 @@ class FormWriter:
         return form.hang_cost * max(0.0, DANGLING_FLOOR - end)
 
     def _expand(
-        self, form: LineForm, beam: _Beam, token: int, logprob: float, cut: bool = False, hang: float = 0.0
-    ) -> tuple[str, _Beam] | None:
+        self, form: LineForm, beam: Beam, token: int, logprob: float, cut: bool = False, hang: float = 0.0
+    ) -> tuple[str, Beam] | None:
         """("open", beam), ("done", beam) or None when the token breaks the form (`cut`: ending here would cut
         the line off, see `_stops_short`; `hang`: what ending here costs, see `_hang_cost`)."""
         piece = self.pieces[token]
@@ -194,7 +171,7 @@ class FormWriter:
         if beam.must_end:
             if token not in self.end_ids or cut:
                 return None
-            done = _Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
+            done = Beam(beam.tokens + [token], beam.text, score, beam.done_syllables, "", beam.words)
             done.hang = beam.hang + hang
             return "done", done
         if token in self.end_ids or piece.endswith("\n") and _PUNCTUATION.match(piece.rstrip("\n") or ","):
@@ -204,7 +181,7 @@ class FormWriter:
             if finished is None or not self._may_end(form, *finished, beam.text):
                 return None
             score -= self._stale_cost(form, beam, finished[1])
-            done = _Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
+            done = Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
             done.hang = beam.hang + hang
             return "done", done
         if _NEW_WORD.match(piece) or (not beam.text and _WORD_PIECE.match(piece)):
@@ -214,14 +191,14 @@ class FormWriter:
             if form.syllables is not None and finished[0] >= form.syllables:
                 return None
             score -= self._stale_cost(form, beam, finished[1])
-            return "open", _Beam(
+            return "open", Beam(
                 beam.tokens + [token], beam.text + piece, score, finished[0], piece.strip(), finished[1]
             )
         if _WORD_PIECE.match(piece) and beam.partial:
             partial = beam.partial + piece
             if form.syllables is not None and self.words.syllables(partial) > form.syllables - beam.done_syllables + 1:
                 return None
-            return "open", _Beam(
+            return "open", Beam(
                 beam.tokens + [token], beam.text + piece, score, beam.done_syllables, partial, beam.words
             )
         if _PUNCTUATION.match(piece) and beam.partial:
@@ -229,7 +206,7 @@ class FormWriter:
             if finished is None or cut and form.end_floor is not None and finished[0] == form.syllables:
                 return None
             score -= self._stale_cost(form, beam, finished[1])
-            child = _Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
+            child = Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
             child.hang = beam.hang + (hang if finished[0] == form.syllables else 0.0)  # the line's last word
             return "open", child
         return None
@@ -258,8 +235,8 @@ class FormWriter:
         return self._rhyme_cache[word]
 
     def _rhyme_endings(
-        self, form: LineForm, beam: _Beam, logprobs: torch.Tensor, floor: float = RHYME_FLOOR
-    ) -> list[_Beam]:
+        self, form: LineForm, beam: Beam, logprobs: torch.Tensor, floor: float = RHYME_FLOOR
+    ) -> list[Beam]:
         """Finish the beam at once on a rhyming word that fills the line exactly (one token words)."""
         if not form.rhyme_with or form.syllables is None or not beam.text:
             return []
@@ -278,7 +255,7 @@ class FormWriter:
             if self._may_end(form, form.syllables, words, text):
                 stale = self._stale_cost(form, beam, finished[1]) + self._stale_cost(form, None, words)
                 score = beam.score + float(logprobs[token]) - stale
-                out.append(_Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True))
+                out.append(Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True))
         return sorted(out, key=lambda b: -b.score)[:2]
 
     # -- writing -----------------------------------------------------------------------------------
@@ -319,15 +296,15 @@ class FormWriter:
         beams: int | None = None,
         expand: int | None = None,
         rhyme_floor: float = RHYME_FLOOR,
-    ) -> list[_Beam]:
+    ) -> list[Beam]:
         """Finished lines that keep the form, with their log-probabilities under the model (plus the topic's
         bonus, less the stale pairs' cost). All open beams take each step together, as one batch, after the
         prompt's keys and values (read once, shared). A lower `rhyme_floor` forces rarer rhymes in."""
         beams, expand = beams or self.beams, expand or self.expand
         state = self.lm.rows(self._prompt_state(prompt))
         logits = self.lm.step(state, torch.tensor([prompt[-1]]))
-        open_beams = [_Beam([], "", 0.0)]
-        finished: list[_Beam] = []
+        open_beams = [Beam([], "", 0.0)]
+        finished: list[Beam] = []
         penalty = torch.tensor(sorted(form.penalise), dtype=torch.long)
         favour = torch.tensor(sorted(self._word_tokens(form.topic)), dtype=torch.long)
         for _ in range(max_tokens):
@@ -338,7 +315,7 @@ class FormWriter:
             if favour.numel():
                 logprobs[:, favour] += TOPIC_BONUS
             top = self._choices(logprobs, expand, noise, generator).tolist()
-            grown: list[tuple[int, _Beam]] = []
+            grown: list[tuple[int, Beam]] = []
             for row, beam in enumerate(open_beams):
                 if beam.tokens:  # a word already in this line is less likely again ("glass, glass, glass")
                     logprobs[row, torch.tensor(beam.tokens)] -= REPEAT_PENALTY
@@ -368,7 +345,7 @@ class FormWriter:
             state = self.lm.select(state, torch.tensor([row for row, _ in grown]))
             open_beams = [child for _, child in grown]
             logits = self.lm.step(state, torch.tensor([b.tokens[-1] for b in open_beams]))
-        unique: dict[str, _Beam] = {}
+        unique: dict[str, Beam] = {}
         for beam in finished:
             key = normalise(beam.text)
             if key not in unique or unique[key].score < beam.score:
@@ -378,22 +355,21 @@ class FormWriter:
     def line(self, form: LineForm, prompt: list[int], seed: int = 0, variety: float = 0.6, **search) -> str | None:
         """The most fluent line that keeps the form, or None when the search found none."""
         ranked = self.ranked(form, prompt, seed, variety, **search)
-        return ranked[0][0] if ranked else None
+        return ranked[0].text if ranked else None
 
-    def ranked(
-        self, form: LineForm, prompt: list[int], seed: int = 0, variety: float = 0.6, **search
-    ) -> list[tuple[str, float]]:
+    def ranked(self, form: LineForm, prompt: list[int], seed: int = 0, variety: float = 0.6, **search) -> list[Ranked]:
         """Lines that keep the form, most fluent first; `search` may widen it (beams=, expand=)."""
         generator = torch.Generator().manual_seed(seed)
         found = self.candidates(form, prompt, generator=generator, noise=variety, **search)
         if not found:  # a plainer search before giving up
             found = self.candidates(form, prompt, generator=generator, noise=0.0, **search)
         # mean log-probability per token: the line's fluency, whatever its length in tokens; and on its topic
-        out = sorted(
-            (
-                (tidy(b.text), b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - b.hang)
-                for b in found
-            ),
-            key=lambda item: -item[1],
-        )
-        return [(text, score) for text, score in out if text]
+        out = [
+            Ranked(
+                tidy(b.text),
+                b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - b.hang,
+                b.hang,
+            )
+            for b in found
+        ]
+        return sorted((line for line in out if line.text), key=lambda line: -line.score)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from models.text.chat import format_chat
+from models.verse.beam import Ranked
 from models.verse.constrained import FormWriter
 from models.verse.line_form import DANGLING_FLOOR, HANG_COST, LineForm, normalise, rhyme_group, word_pairs
 from models.verse.pronounce import Pronouncing, words_in
@@ -33,7 +34,7 @@ EXAMPLE_SONG = (
 FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "you", "my", "it", "we", "be", "with"}
 RECENT_LINES = 48  # the writer's last lines that a new song does not say again
 WIDE_RHYME_FLOOR = -12.0  # the wider search's rhyming words may be rarer (log-probability) than the first's
-PAIR_TRIES = 3  # first lines (different last words) tried before the partner's wider search forces a rhyme in
+PAIR_TRIES = 3  # first lines (different last words) tried with a partner while the pairs found hang
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
@@ -132,7 +133,7 @@ class SongWriter:
         all_forms: list[LineForm | None] = [*([None] * len(lines)), *forms]
         groups = [rhyme_group(scheme, index) for index in range(len(all_forms))]
         ends: dict[str, str] = {}
-        spares: dict[str, str] = {}  # ABAB: a partner found when its pair's first line was chosen
+        spares: dict[str, Ranked] = {}  # ABAB: a partner found when its pair's first line was chosen
         on_topic = subject_words(topic) if topic else set()
         index = len(lines)
         while index < len(all_forms):
@@ -146,10 +147,12 @@ class SongWriter:
                 partner = groups.index(group, index + 1)
                 written = self._pair(request, form, all_forms[partner], lines, on_topic - said(lines), seed, index)
                 if written and partner > index + 1:  # ABAB: the partner comes after other lines; keep it spare
-                    spares[str(group)] = written[1] if len(written) == 2 else ""
+                    if len(written) == 2:
+                        spares[str(group)] = written[1]
                     written = written[:1]
-            spare = spares.pop(str(group), "") if rhyme_with else ""
-            for line in written or [self._search(form, prompt, seed, index, spare)]:
+            spare = spares.pop(str(group), None) if rhyme_with else None
+            texts = [line.text for line in written] if written else [self._search(form, prompt, seed, index, spare)]
+            for line in texts:
                 lines.append(line)
                 self.recent = [*self.recent, line][-RECENT_LINES:]
                 found, its_group = words_in(line), groups[index]
@@ -179,38 +182,64 @@ class SongWriter:
             hang_cost=HANG_COST if form.syllables is not None and rhymed else 0.0,
         )
 
-    def _pair(self, request: str, form, partner, lines: list[str], topic: set[str], seed: int, index: int):
-        """A rhymed pair's first line chosen with its partner: of the first line's best candidates (different
-        last words), the first whose partner rhymes in a plain search written right after it. Both lines; or the
-        best first line alone (its partner then takes the wider searches); None when the first line needs them
-        too. In ABAB the partner comes two lines later: it is written there again, and this one is its spare."""
+    def _pair(
+        self, request: str, form, partner, lines: list[str], topic: set[str], seed: int, index: int
+    ) -> list[Ranked] | None:
+        """A rhymed pair planned on both lines' ends. Of the first line's best candidates (different last words,
+        so different rhyme sounds), each is tried with its partner written right after it (a plain search); the
+        first pair where neither line hangs is kept, else, after PAIR_TRIES first lines, the pair with fewer
+        hanging lines, then the more fluent ("That's the sound of a storm, a long" hangs because no partner of a
+        better first line was tried). Both lines; or the best first line alone (its partner then takes the wider
+        searches); None when the first line needs them too. In ABAB the partner comes two lines later: it is
+        written there again, and this one is its spare."""
         ranked = self.forms.ranked(form, self._prompt(request, lines), seed=seed * 101 + index)
+        best: tuple[tuple[int, float], list[Ranked]] | None = None
         tried: list[str] = []
-        for text, _ in ranked:
-            last = words_in(text)[-1]
+        for first in ranked:
+            last = words_in(first.text)[-1]
             if last in tried:
                 continue
             tried.append(last)
-            with_first = [*lines, text]
-            second_form = self._form(partner, with_first, last, False, topic - said([text]))
-            second = self.forms.line(second_form, self._prompt(request, with_first), seed=seed * 101 + index + 1)
-            if second is not None:
-                return [text, second]
+            with_first = [*lines, first.text]
+            second_form = self._form(partner, with_first, last, False, topic - said([first.text]))
+            found = self.forms.ranked(second_form, self._prompt(request, with_first), seed=seed * 101 + index + 1)
+            if found:
+                key = (first.hangs + found[0].hangs, -(first.score + found[0].score))
+                if best is None or key < best[0]:
+                    best = (key, [first, found[0]])
+                if not key[0]:
+                    break
             if len(tried) == PAIR_TRIES:
                 break
-        return [ranked[0][0]] if ranked else None
+        if best is not None:
+            return best[1]
+        return ranked[:1] or None
 
-    def _search(self, form, prompt: list[int], seed: int, index: int, spare: str = "") -> str:
-        """The line, by searches ever wider and looser; an empty line when all of them fail. `spare`: a rhyming
-        line written earlier for this place (ABAB), taken before a rarer rhyme is forced in."""
+    def _search(self, form, prompt: list[int], seed: int, index: int, spare: Ranked | None = None) -> str:
+        """The line, by searches ever wider and looser; an empty line when all of them fail. A rhymed line whose
+        best candidates all hang takes a wider search first, and the better of the two (fewer hanging, then
+        more fluent). `spare`: a rhyming line written earlier for this place (ABAB), taken before a rarer rhyme
+        is forced in, or before a line that hangs when it does not."""
         wide = {"beams": 2 * self.forms.beams, "expand": 64}
-        line = self.forms.line(form, prompt, seed=seed * 101 + index)
-        if line is None and spare and normalise(spare) not in form.avoid and words_in(spare)[-1] not in form.end_avoid:
-            line = spare
-        if line is None and (form.rhyme_with or form.rhyme_source):  # wider, and rarer rhymes may be forced in
+        rhymed = bool(form.rhyme_with or form.rhyme_source)
+        found = self.forms.ranked(form, prompt, seed=seed * 101 + index)
+        best = found[0] if found else None
+        if best is not None and best.hangs and rhymed:
+            wider = self.forms.ranked(form, prompt, seed=seed * 101 + index, **wide)
+            if wider and (wider[0].hangs, -wider[0].score) < (best.hangs, -best.score):
+                best = wider[0]
+        if (
+            spare is not None
+            and normalise(spare.text) not in form.avoid
+            and words_in(spare.text)[-1] not in form.end_avoid
+        ):
+            if best is None or best.hangs and not spare.hangs:
+                best = spare
+        line = best.text if best is not None else None
+        if line is None and rhymed:  # wider, and rarer rhymes may be forced in
             line = self.forms.line(form, prompt, seed=seed, variety=0.3, rhyme_floor=WIDE_RHYME_FLOOR, **wide)
         unrhymed = replace(form, rhyme_with=None, rhyme_source=False)
-        if line is None and (form.rhyme_with or form.rhyme_source):
+        if line is None and rhymed:
             line = self.forms.line(unrhymed, prompt, seed=seed)
         if line is None:  # a wider, noisier search that may share half its words with an earlier line
             line = self.forms.line(replace(unrhymed, overlap=0.5), prompt, seed=seed, variety=1.0, **wide)

@@ -238,7 +238,11 @@ def title_key(word: str) -> str:
 
 def _alike(content: set[str], earlier: set[str], strict: bool) -> bool:
     """Whether a title's content words are too like an earlier title's: strict, one holds the other's; else
-    the same words."""
+    the same words. In every pass, one word swapped in three or more is the same title ("Maelstrom the
+    Unforgiving Tempest" after "Maelstrom the Unspeakable Tempest", "Stormy Sea at Dusk" after "Stormy Sea at
+    Dawn"); of two, one is half the title ("The Village on the Hill" after "A Mountain Village")."""
+    if len(content) == len(earlier) >= 3 and len(content - earlier) == 1:
+        return True
     return content <= earlier or earlier <= content if strict else content == earlier
 
 
@@ -311,7 +315,7 @@ class TitleWriter:
                 found = self.forms.ranked(form, prompt, seed=seed * 31 + attempt - 1, variety=1.0, **search_pass.search)
                 if not found and search_pass.strict:  # no title at all: the strict rules ask too much here
                     break
-                for text, _ in found:
+                for text in (line.text for line in found):
                     if refuse(words_in(text), True):  # two found in one search may be alike
                         continue
                     titles.append(title_case(text))
