@@ -24,6 +24,7 @@ import re
 import torch
 
 from models.verse.beam import Beam, Ranked, token_pieces
+from models.verse.line_ends import LineEnds
 from models.verse.line_form import (
     DANGLING_FLOOR,
     END_WORDS_TO_AVOID,
@@ -45,6 +46,7 @@ REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
 TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
+READ_ALONE = 16  # a rhymed sung line's best candidates whose ends are also read alone (the rest are dropped)
 
 
 class FormWriter:
@@ -60,6 +62,7 @@ class FormWriter:
         # what may come where a line ends: its end, a stop, a comma ("," ".\n")
         stops = {i for i, p in enumerate(self.pieces) if _PUNCTUATION.match(p.rstrip("\n"))}
         self.line_ends = torch.tensor(sorted(self.end_ids | stops))
+        self.ends_alone = LineEnds(self.lm, self.tokenizer, self.line_ends)
         self._rhyme_cache: dict[str, list[tuple[str, int, int]]] = {}
         self._prompt_cache: tuple[list[int], DecodeState | None] = ([], None)
 
@@ -237,8 +240,10 @@ class FormWriter:
     def _rhyme_endings(
         self, form: LineForm, beam: Beam, logprobs: torch.Tensor, floor: float = RHYME_FLOOR
     ) -> list[Beam]:
-        """Finish the beam at once on a rhyming word that fills the line exactly (one token words)."""
-        if not form.rhyme_with or form.syllables is None or not beam.text:
+        """Finish the beam at once on a rhyming word that fills the line exactly (one token words); for a pair's
+        first line, on one of its likeliest words that has rhymes (else an 8-syllable first line must stop on
+        such a word by itself, and a lighthouse poem found one candidate in 10 beams)."""
+        if not (form.rhyme_with or form.rhyme_source) or form.syllables is None or not beam.text:
             return []
         finished = self._finish_word(form, beam)
         if finished is None:
@@ -247,7 +252,8 @@ class FormWriter:
         if not 1 <= left <= 3:
             return []
         out = []
-        for word, token, count in self._rhymes_of(form.rhyme_with):
+        endings = self._rhymes_of(form.rhyme_with) if form.rhyme_with else self._rhymable(logprobs)
+        for word, token, count in endings:
             if count != left or logprobs[token] < floor or not self._word_fits(form, word, finished[0]):
                 continue
             words = finished[1] + [word]
@@ -257,6 +263,15 @@ class FormWriter:
                 score = beam.score + float(logprobs[token]) - stale
                 out.append(Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True))
         return sorted(out, key=lambda b: -b.score)[:2]
+
+    def _rhymable(self, logprobs: torch.Tensor, top: int = 48) -> list[tuple[str, int, int]]:
+        """The likeliest next words (one token, common) that have rhymes enough to end a pair's first line."""
+        out = []
+        for token in torch.topk(logprobs, top).indices.tolist():
+            word = self.pieces[token].strip().lower()
+            if _NEW_WORD.match(self.pieces[token]) and word in self.words.common and len(self._rhymes_of(word)) >= 4:
+                out.append((word, token, self.words.syllables(word)))
+        return out
 
     # -- writing -----------------------------------------------------------------------------------
     def _prompt_state(self, prompt: list[int]) -> DecodeState:
@@ -364,12 +379,18 @@ class FormWriter:
         if not found:  # a plainer search before giving up
             found = self.candidates(form, prompt, generator=generator, noise=0.0, **search)
         # mean log-probability per token: the line's fluency, whatever its length in tokens; and on its topic
-        out = [
-            Ranked(
-                tidy(b.text),
-                b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - b.hang,
-                b.hang,
-            )
-            for b in found
-        ]
-        return sorted((line for line in out if line.text), key=lambda line: -line.score)
+        topical = [TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - b.hang for b in found]
+        out = [Ranked(tidy(b.text), b.score / len(b.tokens) + t, b.hang) for b, t in zip(found, topical, strict=True)]
+        out = sorted((line for line in out if line.text), key=lambda line: -line.score)
+        return self._read_alone(form, out[:READ_ALONE]) if form.hang_cost else out
+
+    def _read_alone(self, form: LineForm, lines: list[Ranked]) -> list[Ranked]:
+        """The lines' hang costs with their ends also read alone (see models/verse/line_ends.py): in its song a
+        line's end is likely after the usual count of syllables whatever the words ("...the sea, a far"), alone
+        only when its phrase is whole. A line pays for the less likely of the two ends."""
+        alone = self.ends_alone.logprobs([line.text for line in lines])
+        out = []
+        for line, end in zip(lines, alone, strict=True):
+            hang = max(line.hang, form.hang_cost * max(0.0, DANGLING_FLOOR - end))
+            out.append(Ranked(line.text, line.score + line.hang - hang, hang))
+        return sorted(out, key=lambda line: -line.score)

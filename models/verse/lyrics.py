@@ -84,6 +84,7 @@ class SongWriter:
         self.model = chat_model
         self.words = words or Pronouncing.shared()
         self.forms = FormWriter(chat_model, self.words, beams=beams)
+        self.wide = {"beams": 2 * beams, "expand": 64}  # the wider searches' beams and tokens tried per beam
         # the lines this writer wrote last: a new song does not say them again ("The wind whispers secrets
         # in my ear" in every song), nor near copies (the overlap rule)
         self.recent: list[str] = []
@@ -186,13 +187,19 @@ class SongWriter:
         self, request: str, form, partner, lines: list[str], topic: set[str], seed: int, index: int
     ) -> list[Ranked] | None:
         """A rhymed pair planned on both lines' ends. Of the first line's best candidates (different last words,
-        so different rhyme sounds), each is tried with its partner written right after it (a plain search); the
+        so different rhyme sounds; from a wider search too when the plain one finds none, or only lines that
+        hang), each is tried with its partner written right after it (a plain search); the
         first pair where neither line hangs is kept, else, after PAIR_TRIES first lines, the pair with fewer
         hanging lines, then the more fluent ("That's the sound of a storm, a long" hangs because no partner of a
         better first line was tried). Both lines; or the best first line alone (its partner then takes the wider
         searches); None when the first line needs them too. In ABAB the partner comes two lines later: it is
         written there again, and this one is its spare."""
-        ranked = self.forms.ranked(form, self._prompt(request, lines), seed=seed * 101 + index)
+        prompt = self._prompt(request, lines)
+        ranked = self.forms.ranked(form, prompt, seed=seed * 101 + index)
+        if not ranked or ranked[0].hangs:  # the plain search often finds no first line at all (an 8-syllable one
+            # ending on a word with rhymes), or only lines that hang: the wider one's join them
+            wider = self.forms.ranked(form, prompt, seed=seed, variety=0.3, **self.wide)
+            ranked = sorted({line.text: line for line in [*wider, *ranked]}.values(), key=lambda line: -line.score)
         best: tuple[tuple[int, float], list[Ranked]] | None = None
         tried: list[str] = []
         for first in ranked:
@@ -220,7 +227,7 @@ class SongWriter:
         best candidates all hang takes a wider search first, and the better of the two (fewer hanging, then
         more fluent). `spare`: a rhyming line written earlier for this place (ABAB), taken before a rarer rhyme
         is forced in, or before a line that hangs when it does not."""
-        wide = {"beams": 2 * self.forms.beams, "expand": 64}
+        wide = self.wide
         rhymed = bool(form.rhyme_with or form.rhyme_source)
         found = self.forms.ranked(form, prompt, seed=seed * 101 + index)
         best = found[0] if found else None
