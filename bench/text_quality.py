@@ -12,6 +12,8 @@ and the share of word pairs with a content word ("my arms", "the only") said alr
 Hanging ends ("The storm is a story, a true", "I'll make my be"): a line hangs when the chat model, reading it
 alone after the same neutral context, gives its end (the line end, a stop or a comma) less than e^-2 after its
 last word (trailing punctuation taken off first): the threshold read off 49 lines in session 4 (docs/chat-engine.md).
+Parts: `lyrics` (three 8-bar tunes, AABB), `songs` (four 16-line songs, AABB and ABAB), `poems` (five four-line
+poems as the chat's "write a poem about ..." asks them: 8 syllables, AABB), `titles` (with two haiku).
 Writers compared: the sentence VAE that shipped before (issue #17's "before"), the chat model sampled with
 no constraints, the constrained writer (what ships), and the line VAE (frozen chat model as decoder).
 """
