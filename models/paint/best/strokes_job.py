@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from ...adam import Adam
 from ...jobs import Event, Progress, Result, check_cancelled
 from ..images import pil_to_tensor, tensor_to_pil
 from ..losses import StyleTargets, content_loss, style_loss
@@ -119,7 +120,8 @@ def best_strokes_job(
         reference = vgg(_mirrored(_resized(source, work_h, work_w)), [CONTENT_LAYER])
     for tensor in changes.parameters():
         tensor.requires_grad_(True)
-    optimiser = torch.optim.Adam(
+    # not torch.optim.Adam: its first use imports torch._dynamo, 90 MB that would stay (models/adam.py)
+    optimiser = Adam(
         [{"params": [getattr(changes, name)], "lr": rate} for name, rate in RATES.items()], betas=(0.9, 0.99)
     )
     for step in range(steps):
