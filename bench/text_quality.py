@@ -241,7 +241,10 @@ def main() -> int:
     if "constrained" not in skip and "poems" not in skip:
         results["constrained_chat_model"]["poems"] = poems(songs, words)
         every_line = [line for poem in results["constrained_chat_model"]["poems"]["poems"] for line in poem["lines"]]
-        results["constrained_chat_model"]["poems"] |= hanging(scorer, every_line)
+        fluency = summary(scorer, every_line, reference, corpus, 0.0)
+        results["constrained_chat_model"]["poems"] |= hanging(scorer, every_line) | {
+            key: fluency[key] for key in ("median_perplexity", "ratio_to_verse", "novelty")
+        }
         log(results["constrained_chat_model"]["poems"])
     if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,songs,line_vae`: titles
         start = time.perf_counter()
