@@ -25,6 +25,7 @@ from pathlib import Path
 from app.cpu_wait import TickGaps
 from app.log import logger
 from app.memory_report import memory_breakdown, python_growth, status_megabytes
+from models.memory import give_back_freed_memory
 
 TICK_MS = 10
 WARM_UP_MINUTES = 5.0  # the first models load and caches fill; growth after this is what a day of use adds
@@ -107,6 +108,7 @@ class SoakSession:
             self.own_stall_by_action[self.action_now] = max(self.own_stall_by_action[self.action_now], own)
 
     def sample(self) -> None:
+        self._retained_anon_megabytes()
         self.samples.append(
             {
                 "minute": round((time.monotonic() - self.started) / 60, 2),
@@ -190,8 +192,8 @@ class SoakSession:
                 self.sample()
                 next_sample += 60
             name, action = self.random.choice(actions)
+            before = self._retained_anon_megabytes()
             self.action_now = name
-            before = _anon_megabytes()
             try:
                 action()
                 self.actions[name] += 1
@@ -199,19 +201,26 @@ class SoakSession:
             except Exception:  # an action that fails is counted and logged; only a crash ends the run
                 logger.exception("soak action %s failed", name)
                 self.failures[name] += 1
-            self._count_memory(name, before)
+            self._count_memory(name, before, self._retained_anon_megabytes())
         self.sample()
         if self.python_after_warm_up is not None:
             self.python_growth = python_growth(self.python_after_warm_up, tracemalloc.take_snapshot())
         return self.report()
 
-    def _count_memory(self, name: str, anon_before: float) -> None:
+    def _retained_anon_megabytes(self) -> float:
+        """Private memory still held, measured after the heap's free pages are given back: each worker gives them
+        back after its job, but the UI can see the job end before that, and a sample would count them."""
+        self.action_now = "measuring memory"  # a UI stall while the heap is trimmed is the soak's, not an action's
+        give_back_freed_memory()
+        return _anon_megabytes()
+
+    def _count_memory(self, name: str, anon_before: float, anon_after: float) -> None:
         if time.monotonic() - self.started < WARM_UP_MINUTES * 60 or self.actions[name] < 2:
             return  # a kind's first run loads what it needs (the chat model, the dictionary): not growth
         if self.trace_python and self.python_after_warm_up is None:
             self.python_after_warm_up = tracemalloc.take_snapshot()
             return  # this action straddled the snapshot
-        self.anon_change_by_action[name] += _anon_megabytes() - anon_before
+        self.anon_change_by_action[name] += anon_after - anon_before
         self.counted_after_warm_up[name] += 1
 
     def _actions(self) -> list[tuple[str, Callable[[], None]]]:

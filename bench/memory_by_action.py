@@ -5,7 +5,8 @@
 
 The soak run (`bench/soak.py`) mixes its ten kinds of action at random, so its memory curve cannot say
 which one grows. Here each kind runs once to load what it needs, then `--repeats` times more; after each run
-the private memory (anon), glibc's heap in use, Python's object count and (with --trace-python) Python's
+the private memory (anon), glibc's heap in use, Python's object count (objects made since the app froze its
+start-up objects, gc.freeze) and (with --trace-python) Python's
 traced memory are recorded, and the growth per run is fitted by least squares. A leak grows at a steady rate
 however long it runs; a cache grows and then stops. With --trace-python the lines whose Python objects grew
 between the second run and the last are named.
@@ -38,8 +39,12 @@ def slope(values: list[float]) -> float | None:
 
 
 def measure() -> dict:
+    """What is still held: the heap's free pages are given back first (the workers do it after each job, but
+    the UI can see a job end before that)."""
     from app.memory_report import memory_breakdown
+    from models.memory import give_back_freed_memory
 
+    give_back_freed_memory()
     return memory_breakdown() | {"python_objects": len(gc.get_objects())}
 
 
