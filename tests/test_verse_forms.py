@@ -432,6 +432,19 @@ def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
     assert third.hang_cost == 0.0 and third.end_floor == DANGLING_FLOOR
 
 
+def test_a_forced_rhyme_does_not_say_a_word_of_its_line_again(words):
+    """ "To the stars, I'll sail sail": a rhyme forced in at the line's end skipped the rule that a content word
+    is said once in a line."""
+    import torch
+
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer._rhyme_cache = words, {"tale": [("sail", 5, 1), ("mail", 6, 1)]}
+    form = LineForm(syllables=6, rhyme_with="tale")
+    beam = Beam([1, 2, 3, 4], " To the stars, I'll sail", -4.0, 4, "sail", ["to", "the", "stars", "i'll"])
+    ends = writer._rhyme_endings(form, beam, torch.full((8,), -1.0))
+    assert [b.text for b in ends] == [" To the stars, I'll sail mail"]
+
+
 class HangingPartners(ScriptedForms):
     """A stand-in where the best first line's only partner hangs ("strand": "And in my hand, a"), the second best
     first line's does not ("shore": "I hear the ocean roar"); a line at the partner's own place (ABAB) hangs

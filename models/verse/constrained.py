@@ -256,6 +256,8 @@ class FormWriter:
         for word, token, count in endings:
             if count != left or logprobs[token] < floor or not self._word_fits(form, word, finished[0]):
                 continue
+            if word in finished[1] and word not in FUNCTION_WORDS:  # "To the stars, I'll sail sail"
+                continue
             words = finished[1] + [word]
             text = beam.text + " " + word
             if self._may_end(form, form.syllables, words, text):
