@@ -8,7 +8,8 @@ holds them out): KL per line and active units (code variance > 0.01 across lines
 the chat model steered by its own code against another line's code (the gap is what the code carries);
 and the prior's mean code z = 0 (what the code adds over knowing nothing of the line); reconstruction: each
 line encoded to its mean code and decoded greedily, scored by the share of the input's content words the
-decoded line keeps (and the share of lines keeping at least half), word-overlap F1 and corpus BLEU-4; prior samples
+decoded line keeps (and the share of lines keeping at least half), word-overlap F1, corpus BLEU-4 and the decoded
+lines' median perplexity (with --word-weights, again with the code's word bias weighted so); prior samples
 decoded greedily: novelty (not a corpus line), distinct share, and fluency (median per-line perplexity
 under the chat model after a neutral context, against the held-out corpus lines, as bench/text_quality.py
 scores it). One float32 chat model serves all (the app decodes with its int4 weights: words may differ).
@@ -85,17 +86,36 @@ def word_overlap(source: str, decoded: str) -> float:
     return 0.0 if common == 0 else 2 * common / (sum(s.values()) + sum(d.values()))
 
 
+def reconstruct(vae: LineVAE, scorer: Scorer, sources: list[str], codes: torch.Tensor, weight: float) -> dict:
+    """Each source decoded greedily from its code with the word bias weighted by `weight` (as trained: 1.0):
+    the words it keeps, and its fluency (median perplexity of the decoded lines)."""
+    decoded: list[str] = []
+    for first in range(0, len(sources), 32):
+        decoded += vae.decode(codes[first : first + 32], word_weight=weight)
+    pairs = list(zip(sources, decoded, strict=True))
+    kept = [kept_words(s, d) for s, d in pairs]
+    fluency = scorer.perplexities([d for d in decoded if d])
+    return {
+        "lines": len(sources),
+        "word_weight": weight,
+        "content_words_kept": round(statistics.mean(kept), 3),
+        "lines_keeping_half": round(sum(k >= 0.5 for k in kept) / len(kept), 3),
+        "exact": round(sum(normalise(s) == normalise(d) for s, d in pairs) / len(pairs), 3),
+        "word_overlap_f1": round(statistics.mean(word_overlap(s, d) for s, d in pairs), 3),
+        "bleu4": round(100 * bleu(pairs), 1),
+        "median_perplexity": round(statistics.median(fluency), 1) if fluency else None,
+        "examples": pairs[:10],
+    }
+
+
 def measure(vae: LineVAE, scorer: Scorer, lines: list[str], ids, held: list[int], corpus: set[str], args) -> dict:
     start = time.perf_counter()
     features, start_features, past, position = held_out_inputs(vae, ids, held)
     held_ids = [ids[i] for i in held]
     numbers = evaluate(vae, features, held_ids, list(range(len(held))), start_features, past, position)
     sources = [lines[i] for i in held[: args.reconstruct]]
-    decoded: list[str] = []
-    for first in range(0, len(sources), 32):
-        decoded += vae.decode(vae.encode(sources[first : first + 32])[0])
-    pairs = list(zip(sources, decoded, strict=True))
-    kept = [kept_words(s, d) for s, d in pairs]
+    codes = torch.cat([vae.encode(sources[first : first + 32])[0] for first in range(0, len(sources), 32)])
+    by_weight = {str(w): reconstruct(vae, scorer, sources, codes, w) for w in args.word_weights}
     generator = torch.Generator().manual_seed(0)
     prior = [line for line in vae.decode(torch.randn((args.samples, vae.latent_size), generator=generator)) if line]
     fluency = scorer.perplexities(prior)
@@ -107,15 +127,10 @@ def measure(vae: LineVAE, scorer: Scorer, lines: list[str], ids, held: list[int]
             numbers["nll_per_line_prior_mean_code"] - numbers["nll_per_line_own_code"], 2
         ),
         "reconstruction": {
-            "lines": len(sources),
-            "content_words_kept": round(statistics.mean(kept), 3),
-            "lines_keeping_half": round(sum(k >= 0.5 for k in kept) / len(kept), 3),
-            "exact": round(sum(normalise(s) == normalise(d) for s, d in pairs) / len(pairs), 3),
-            "word_overlap_f1": round(statistics.mean(word_overlap(s, d) for s, d in pairs), 3),
-            "bleu4": round(100 * bleu(pairs), 1),
-            "examples": pairs[:10],
+            **reconstruct(vae, scorer, sources, codes, 1.0),
             "read_aloud": [[s, d] for s, d in zip(READ_ALOUD, own, strict=True)],
         },
+        "reconstruction_by_word_weight": by_weight,
         "prior_samples": {
             "lines": len(prior),
             "novelty": round(sum(normalise(line) not in corpus for line in prior) / max(len(prior), 1), 3),
@@ -137,6 +152,9 @@ def main() -> int:
     parser.add_argument("--held-out", type=int, default=256, help="held-out lines for KL, units and NLL")
     parser.add_argument("--reconstruct", type=int, default=64, help="held-out lines decoded from their codes")
     parser.add_argument("--samples", type=int, default=48, help="prior samples")
+    parser.add_argument(
+        "--word-weights", type=float, nargs="*", default=[], help="also reconstruct with the word bias weighted so"
+    )
     args = parser.parse_args()
     torch.manual_seed(0)
     model = ChatModel.load(weights="float32")

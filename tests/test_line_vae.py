@@ -107,6 +107,7 @@ def test_the_codes_word_bias_names_words_in_decoding_and_in_the_likelihood(shipp
     with torch.no_grad():
         coder.words[2].bias.copy_(3.0 * lm.runner.embed(torch.tensor(ocean)).float()[0])  # type: ignore[index]
     spent, kept = (steered.decode(z, max_tokens=5, spend=spend)[0].lower().split() for spend in (True, False))
+    assert "ocean" not in steered.decode(z, max_tokens=5, word_weight=0.0)[0].lower()  # weighed to nothing
     # once said, its favour is spent: "ocean's ocean, a" against "ocean ocean oceans oceanocean oceans"
     assert 1 <= sum("ocean" in word for word in spent) < sum("ocean" in word for word in kept), (spent, kept)
     gained = before - steered.nll(lines, z.expand(2, -1))

@@ -219,14 +219,18 @@ class LineVAE:
         generator: torch.Generator | None = None,
         max_tokens: int = 24,  # the training lines have at most 18 tokens
         spend: bool = True,
+        word_weight: float = 1.0,
     ) -> list[str]:
-        """One line per code: greedy at temperature 0, else sampled (top-p 0.9).
+        """One line per code: greedy at temperature 0, else sampled (top-p 0.9), the code's word bias
+        weighted by `word_weight` (as trained: 1.0; the bench tries others).
 
         With `spend`, a word once said loses the favour of the code's word bias, and so do its near kin
         ("ocean" / "oceans"): the word vector's component along the said word's embedding is taken out. The
         bias is a bag of words, the same at every position; kept whole, it says "night's night's night"."""
         state, memory, logits = self.begin(z)
         vector = self.word_vector(z)
+        if vector is not None:
+            vector = vector * word_weight
         bias = self.scores(vector, z.shape[0]) + self.outside()
         logits = logits + bias
         batch = z.shape[0]
