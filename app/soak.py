@@ -41,6 +41,14 @@ def resident_megabytes() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
 
 
+def _chat_cache_megabytes() -> float:
+    if "models.text.chat" not in sys.modules:  # not loaded yet: no cache, and no import of torch for it
+        return 0.0
+    from models.text.chat import cache_megabytes
+
+    return cache_megabytes()
+
+
 def _anon_megabytes() -> float:
     return status_megabytes("RssAnon").get("RssAnon", 0.0)
 
@@ -114,6 +122,7 @@ class SoakSession:
                 "minute": round((time.monotonic() - self.started) / 60, 2),
                 "rss_mb": round(resident_megabytes(), 1),
                 **memory_breakdown(),
+                "chat_cache_mb": round(_chat_cache_megabytes(), 1),
                 "none_refcount_drift": sys.getrefcount(None) - self.none_at_start,
                 "threads": thread_count(),
                 "open_files": open_files(),

@@ -103,6 +103,13 @@ def shared_chat_model(device: torch.device | str = "cpu", weights: str = "auto",
     return _shared[key]
 
 
+def cache_megabytes() -> float:
+    """The key/value caches of the loaded models, in MB (MiB): they grow with a conversation, by doubling, up to
+    94 MB each at 2,048 positions (the soak run reports it beside the process's memory)."""
+    caches = [(model.runner.k_cache, model.runner.v_cache) for model in _shared.values()]
+    return sum(k.numel() * k.element_size() + v.numel() * v.element_size() for k, v in caches) / 2**20
+
+
 class ChatModel:
     """One loaded conversation model. Not thread-safe: one worker owns it and runs one reply at a time."""
 
