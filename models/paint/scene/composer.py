@@ -119,6 +119,9 @@ class _Drawing:
         self._standing()
         for item in sorted(self.items, key=lambda item: item.depth):
             item.draw()
+        # Each item's closure holds this drawing: left in place, the cycle kept the canvas (5.5 MB at 768x512)
+        # until Python's cycle collector ran, a saw-tooth of about 12 MB a Surprise in the soak run.
+        self.items.clear()
 
     def _sky(self) -> None:
         stage, light, rng, plan = self.stage, self.light, self.rng, self.plan
