@@ -745,3 +745,18 @@ def test_the_last_pass_favours_the_words_already_said(monkeypatch):
     "village" had been said, as the passes favoured only the words not said yet."""
     writer = _title_writer(monkeypatch, CityUnlessVillageFavoured)
     assert writer.titles("a mountain village", n=2) == ["The Mountain Village", "The Mountain Village at Dawn"]
+
+
+class SameShapeTitles(RankedTitles):
+    """A stand-in whose likeliest titles are one word apart in the same words ("The Unyielding Wave" / "The
+    Unshakeable Wave", as `atelier chat` wrote for a stormy sea)."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        titles = ("The Unyielding Wave", "The Unshakeable Wave", "The Unyielding Tide", "The Calm Wave at Dusk")
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+
+
+def test_titles_one_word_apart_in_the_same_shape_are_one_title(monkeypatch):
+    """A modifier swapped before the same head is not a new title; a new head is ("The Unyielding Tide")."""
+    writer = _title_writer(monkeypatch, SameShapeTitles)
+    assert writer.titles("a stormy sea", n=3) == ["The Unyielding Wave", "The Unyielding Tide", "The Calm Wave at Dusk"]

@@ -236,14 +236,24 @@ def title_key(word: str) -> str:
     return word[:5]
 
 
-def _alike(content: set[str], earlier: set[str], strict: bool) -> bool:
-    """Whether a title's content words are too like an earlier title's: strict, one holds the other's; else
-    the same words. In every pass, one word swapped in three or more is the same title ("Maelstrom the
-    Unforgiving Tempest" after "Maelstrom the Unspeakable Tempest", "Stormy Sea at Dusk" after "Stormy Sea at
-    Dawn"); of two, one is half the title ("The Village on the Hill" after "A Mountain Village")."""
-    if len(content) == len(earlier) >= 3 and len(content - earlier) == 1:
+def _alike(title: list[str], earlier: list[str], strict: bool) -> bool:
+    """Whether a title (its words, as `title_key` compares them) is too like an earlier one's. Strict, one's
+    content words hold the other's; else the same content words. In every pass, one content word swapped in
+    three or more is the same title ("Maelstrom the Unforgiving Tempest" after "Maelstrom the Unspeakable
+    Tempest"), and so is a modifier swapped before the same last word, the title's head ("The Unshakeable Wave"
+    after "The Unyielding Wave"; "The Sea of Shadows" after "The Sea of Tranquility" names a new thing);
+    otherwise, of two content words, one is half the title ("The Village on the Hill" after "A Mountain
+    Village")."""
+    content, earlier_content = set(title) - STOP, set(earlier) - STOP
+    if len(content) == len(earlier_content) >= 3 and len(content - earlier_content) == 1:
         return True
-    return content <= earlier or earlier <= content if strict else content == earlier
+    if len(title) == len(earlier) >= 3:
+        swapped = [i for i, (a, b) in enumerate(zip(title, earlier, strict=True)) if a != b]
+        if len(swapped) == 1 and swapped[0] < len(title) - 1:
+            return True
+    if strict:
+        return content <= earlier_content or earlier_content <= content
+    return content == earlier_content
 
 
 class TitleWriter:
@@ -280,7 +290,7 @@ class TitleWriter:
         banned = set(words_in(style or ""))
         given = set(words_in(" ".join([subject, topic or "", *colours])))  # names the request gave may be said
         titles: list[str] = []
-        used: list[set[str]] = []  # each title's content words, as `title_key` compares them
+        used: list[list[str]] = []  # each title's words, as `title_key` compares them
         attempt = 0
         for search_pass in PASSES:
 
@@ -295,8 +305,8 @@ class TitleWriter:
                 # common words are not asked about
                 if any(self.is_name(w) for w in checked - given - STOP - self.words.common):
                     return True
-                content = {title_key(w) for w in set(words) - STOP}
-                return finished and any(_alike(content, u, strict) for u in used)
+                keys = [title_key(w) for w in words]
+                return finished and any(_alike(keys, u, strict) for u in used)
 
             for _ in range(search_pass.tries * n):
                 if len(titles) >= n:
@@ -319,7 +329,7 @@ class TitleWriter:
                     if refuse(words_in(text), True):  # two found in one search may be alike
                         continue
                     titles.append(title_case(text))
-                    used.append({title_key(w) for w in set(words_in(text)) - STOP})
+                    used.append([title_key(w) for w in words_in(text)])
                     if len(titles) >= n:
                         return titles
         return titles  # fewer than asked only when every pass found nothing new
