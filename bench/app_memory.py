@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench.report import publish  # noqa: E402
+from bench.window_environment import window_environment  # noqa: E402
 
 
 def measure(step: str) -> dict:
@@ -72,14 +73,7 @@ def main() -> int:
         print(json.dumps(use_the_app()))
         return 0
     with tempfile.TemporaryDirectory() as data:
-        alsa = Path(data) / "alsa-null.conf"
-        alsa.write_text("pcm.!default { type null }\nctl.!default { type null }\n")
-        environment = os.environ | {
-            "ATELIER_DATA_DIR": data,
-            "QT_QPA_PLATFORM": "offscreen",
-            "ALSA_CONFIG_PATH": f"/usr/share/alsa/alsa.conf:{alsa}",
-            "OMP_WAIT_POLICY": "PASSIVE",
-        }
+        environment = window_environment(Path(data))
         child = subprocess.run(
             ["/usr/bin/time", "-v", sys.executable, __file__, "--in-this-process"],
             capture_output=True,

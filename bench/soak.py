@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.report import publish  # noqa: E402
+from bench.window_environment import window_environment  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WARM_UP_MINUTES = 5.0
@@ -64,15 +64,7 @@ def main() -> int:
     args = parser.parse_args()
 
     data = Path(tempfile.mkdtemp(prefix="atelier-soak-"))
-    alsa = data / "alsa-null.conf"
-    alsa.write_text("pcm.!default { type null }\nctl.!default { type null }\n")
-    environment = dict(
-        os.environ,
-        ATELIER_DATA_DIR=str(data),
-        QT_QPA_PLATFORM="offscreen",
-        ALSA_CONFIG_PATH=f"/usr/share/alsa/alsa.conf:{alsa}",
-        OMP_WAIT_POLICY="PASSIVE",
-    )
+    environment = window_environment(data)
     deadline = time.monotonic() + args.minutes * 60
     runs, crashes = [], []
     while (left := (deadline - time.monotonic()) / 60) > 0.5:
