@@ -314,12 +314,34 @@ def long_songs(songs, words: Pronouncing) -> dict:
         out["songs"].append(
             {"topic": topic, "scheme": scheme, "rhymed_pairs": f"{song_rhymed} of {len(groups)}", "lines": lines}
         )
-    return out | {
-        "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
-        "rhymed_pairs": f"{rhymed} of {pairs}",
-        "syllable_fit": round(fit / max(lines_written, 1), 3),
-        "seconds_per_line": round((time.perf_counter() - start) / max(lines_written, 1), 2),
-    }
+    return (
+        out
+        | opening_again([song["lines"] for song in out["songs"]])
+        | {
+            "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
+            "rhymed_pairs": f"{rhymed} of {pairs}",
+            "syllable_fit": round(fit / max(lines_written, 1), 3),
+            "seconds_per_line": round((time.perf_counter() - start) / max(lines_written, 1), 2),
+        }
+    )
+
+
+def opening_again(songs: list[list[str]]) -> dict:
+    """Lines that open as an earlier line of their song did (the same first two words, or the same uncommon
+    first word: "In the end," six times, "Ain't" nine), and each song's most said opening."""
+    from collections import Counter
+
+    from models.verse.lyrics import openings
+
+    again, most = 0, []
+    for lines in songs:
+        said: Counter[str] = Counter()
+        for line in lines:
+            keys = openings(line)
+            again += any(said[key] for key in keys)
+            said.update(keys)
+        most.append(" ".join(f"{key!r} x{n}" for key, n in said.most_common(1)))
+    return {"lines_opening_again": f"{again} of {sum(map(len, songs))}", "most_said_opening": most}
 
 
 def poems(songs, words: Pronouncing) -> dict:

@@ -507,6 +507,34 @@ def test_a_rhymed_line_whose_best_hangs_is_searched_wider(monkeypatch, words):
     assert writer.write("Write a song.", [LineForm(syllables=6)] * 4, "ABAB")[2] == "I hear the ocean roar"
 
 
+class SameOpenings(ScriptedForms):
+    """A stand-in whose most fluent line always opens "In the end," (the coming-home song said it six times);
+    one opening "Then" comes a little after it. It records each form it is asked for."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.asked.append(form)
+        ends = ("we stay", "we go", "we sing", "we rest", "we roam")
+        lines = [Ranked(f"In the end, {w}", -1.0) for w in ends] + [Ranked(f"Then {w}", -1.3) for w in ends]
+        return [line for line in lines if normalise(line.text) not in form.avoid]
+
+
+def test_a_song_does_not_open_its_lines_the_same_way_again_and_again(monkeypatch, words):
+    """Long songs opened six lines with "In the end," and nine with "Ain't": an opening said twice in the song
+    costs each time it comes again, and its first token is made less likely at the start of the next lines."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", SameOpenings)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    lines = writer.write("Write a song.", [LineForm()] * 5)
+    assert [" ".join(words_in(line)[:2]) for line in lines] == ["in the", "in the", "then we", "then we", "in the"]
+    assert [len("In") + 1 in form.penalise for form in writer.forms.asked] == [False, False, True, True, True]
+    assert lyrics.openings("Ain't no road you can't ride") == {"ain't no", "ain't"}
+    assert lyrics.openings("In the dark") == {"in the"}  # common words alone are no opening
+
+
 class RankedTitles:
     """A stand-in for the FormWriter (no model): the same ranked titles for every search, less those the
     form's own end rule refuses (the same line again, too many words of an earlier title)."""

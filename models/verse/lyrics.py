@@ -13,6 +13,7 @@ it (the model sees the song so far), so the verse holds together.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,7 @@ from models.text.chat import format_chat
 from models.verse.beam import Ranked
 from models.verse.constrained import FormWriter
 from models.verse.line_form import DANGLING_FLOOR, HANG_COST, LineForm, normalise, rhyme_group, word_pairs
+from models.verse.line_form import FUNCTION_WORDS as COMMON_WORDS
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
@@ -35,6 +37,9 @@ FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "y
 RECENT_LINES = 48  # the writer's last lines that a new song does not say again
 WIDE_RHYME_FLOOR = -12.0  # the wider search's rhyming words may be rarer (log-probability) than the first's
 PAIR_TRIES = 3  # first lines (different last words) tried with a partner while the pairs found hang
+# off a line's rank (mean log-probability per token) for each time its opening was said before in the song,
+# past the first: long songs opened six lines with "In the end," and nine with "Ain't"
+OPENING_COST = 0.5
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
@@ -48,6 +53,23 @@ def said(lines: Sequence[str]) -> set[str]:
     """The words these lines said: a topic word once said is favoured no more ("The sea is my..." on every
     line), and its word pairs count as said like any other."""
     return {word for line in lines for word in words_in(line)}
+
+
+def openings(line: str) -> set[str]:
+    """How a line opens, as a listener hears it come back: its first two words, and its first word alone when
+    that is not a common word ("Ain't no place...", "Ain't nothing we...")."""
+    found = words_in(line)
+    return {" ".join(found[:2])} | ({found[0]} if found[0] not in COMMON_WORDS else set()) if found else set()
+
+
+def opening_cost(line: str, said_openings: Counter[str]) -> float:
+    """OPENING_COST for each earlier line of the song that opened the same way, past the first."""
+    times = max((said_openings[key] for key in openings(line)), default=0)
+    return OPENING_COST * max(0, times - 1)
+
+
+def said_openings(lines: Sequence[str]) -> Counter[str]:
+    return Counter(key for line in lines for key in openings(line))
 
 
 def topic_for_mode(mode: str) -> str:
@@ -98,6 +120,18 @@ class SongWriter:
         ]
         text = format_chat(messages) + "".join(line + "\n" for line in lines)
         return self.model.tokenizer.encode(text)
+
+    def _fresh(self, found: list[Ranked], lines: Sequence[str]) -> list[Ranked]:
+        """The candidates re-ranked with the cost of an opening said before in the song (`opening_cost`)."""
+        said = said_openings(lines)
+        out = [line._replace(score=line.score - opening_cost(line.text, said)) for line in found]
+        return sorted(out, key=lambda line: -line.score)
+
+    def _stale_openers(self, lines: Sequence[str]) -> set[int]:
+        """The first tokens of openings said twice already (no space before them, so only at a line's start):
+        made less likely in the search, so that its candidates do not all open the same way again."""
+        keys = [key for key, times in said_openings(lines).items() if times >= 2]
+        return {self.model.tokenizer.encode(key.split()[0].capitalize(), allow_control=False)[0] for key in keys}
 
     def _repeated_tokens(self, lines: Sequence[str]) -> set[int]:
         tokens: set[int] = set()
@@ -152,7 +186,9 @@ class SongWriter:
                         spares[str(group)] = written[1]
                     written = written[:1]
             spare = spares.pop(str(group), None) if rhyme_with else None
-            texts = [line.text for line in written] if written else [self._search(form, prompt, seed, index, spare)]
+            texts = (
+                [line.text for line in written] if written else [self._search(form, prompt, seed, index, spare, lines)]
+            )
             for line in texts:
                 lines.append(line)
                 self.recent = [*self.recent, line][-RECENT_LINES:]
@@ -172,7 +208,7 @@ class SongWriter:
             rhyme_with=rhyme_with or form.rhyme_with,
             rhyme_source=form.rhyme_source or needs_partner,
             avoid=form.avoid | {normalise(line) for line in said},
-            penalise=form.penalise | self._repeated_tokens(lines),
+            penalise=form.penalise | self._repeated_tokens(lines) | self._stale_openers(lines),
             end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             topic=form.topic | topic,
             stale=form.stale | word_pairs(said),
@@ -195,10 +231,11 @@ class SongWriter:
         searches); None when the first line needs them too. In ABAB the partner comes two lines later: it is
         written there again, and this one is its spare."""
         prompt = self._prompt(request, lines)
-        ranked = self.forms.ranked(form, prompt, seed=seed * 101 + index)
+        ranked = self._fresh(self.forms.ranked(form, prompt, seed=seed * 101 + index), lines)
         if not ranked or ranked[0].hangs:  # the plain search often finds no first line at all (an 8-syllable one
             # ending on a word with rhymes), or only lines that hang: the wider one's join them
             wider = self.forms.ranked(form, prompt, seed=seed, variety=0.3, **self.wide)
+            wider = self._fresh(wider, lines)
             ranked = sorted({line.text: line for line in [*wider, *ranked]}.values(), key=lambda line: -line.score)
         best: tuple[tuple[int, float], list[Ranked]] | None = None
         tried: list[str] = []
@@ -210,6 +247,7 @@ class SongWriter:
             with_first = [*lines, first.text]
             second_form = self._form(partner, with_first, last, False, topic - said([first.text]))
             found = self.forms.ranked(second_form, self._prompt(request, with_first), seed=seed * 101 + index + 1)
+            found = self._fresh(found, with_first)
             if found:
                 key = (first.hangs + found[0].hangs, -(first.score + found[0].score))
                 if best is None or key < best[0]:
@@ -222,17 +260,19 @@ class SongWriter:
             return best[1]
         return ranked[:1] or None
 
-    def _search(self, form, prompt: list[int], seed: int, index: int, spare: Ranked | None = None) -> str:
+    def _search(
+        self, form, prompt: list[int], seed: int, index: int, spare: Ranked | None = None, lines: Sequence[str] = ()
+    ) -> str:
         """The line, by searches ever wider and looser; an empty line when all of them fail. A rhymed line whose
         best candidates all hang takes a wider search first, and the better of the two (fewer hanging, then
         more fluent). `spare`: a rhyming line written earlier for this place (ABAB), taken before a rarer rhyme
         is forced in, or before a line that hangs when it does not."""
         wide = self.wide
         rhymed = bool(form.rhyme_with or form.rhyme_source)
-        found = self.forms.ranked(form, prompt, seed=seed * 101 + index)
+        found = self._fresh(self.forms.ranked(form, prompt, seed=seed * 101 + index), lines)
         best = found[0] if found else None
         if best is not None and best.hangs and rhymed:
-            wider = self.forms.ranked(form, prompt, seed=seed * 101 + index, **wide)
+            wider = self._fresh(self.forms.ranked(form, prompt, seed=seed * 101 + index, **wide), lines)
             if wider and (wider[0].hangs, -wider[0].score) < (best.hangs, -best.score):
                 best = wider[0]
         if (
