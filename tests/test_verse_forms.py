@@ -78,6 +78,7 @@ def test_a_line_is_dictionary_words_and_does_not_stop_on_a_word_asking_for_more(
     assert not forms._may_end(form, 6, ["you", "are", "mine", "now", "i'm"], "you are mine now i'm")
     assert not forms._may_end(form, 6, ["for", "you", "my", "soul", "is"], "for you my soul is")
     assert not forms._may_end(form, 6, ["in", "my", "arms", "we"], "in my arms we")
+    assert not forms._may_end(form, 6, ["a", "night", "of", "snow", "i"], "a night of snow i")  # a rhyme on "i"
     assert not forms._may_end(form, 6, ["i", "will", "see", "tomorrow"], "i will see tomorrow")  # an earlier end
     assert forms._may_end(form, 6, ["i", "will", "see", "today"], "i will see today")
 
@@ -788,3 +789,11 @@ def test_titles_one_word_apart_in_the_same_shape_are_one_title(monkeypatch):
     """A modifier swapped before the same head is not a new title; a new head is ("The Unyielding Tide")."""
     writer = _title_writer(monkeypatch, SameShapeTitles)
     assert writer.titles("a stormy sea", n=3) == ["The Unyielding Wave", "The Unyielding Tide", "The Calm Wave at Dusk"]
+
+
+def test_a_tidied_line_says_i_as_a_capital():
+    """The long-songs bench wrote "A night of ice and snow, i", then "i'll" and "i'm" in every later line."""
+    from models.verse.line_form import tidy
+
+    assert tidy(" in the darkness,  i'll die ,") == "In the darkness, I'll die"
+    assert tidy("i'm never icy, i said") == "I'm never icy, I said"

@@ -12,6 +12,7 @@ pairs (what makes one song sound like the last), a line's rhyme group in a schem
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,7 +37,7 @@ NOT_WORDS = {"i's", "you's", "me's", "we's"}
 END_WORDS_TO_AVOID = set(
     "a an the and or of to in on by with my your for at from into than if when but our their its whose "
     "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's "
-    "we they he she you'll we'll is does has was".split()
+    "we they he she you'll we'll is does has was i".split()
 )
 
 
@@ -84,5 +85,10 @@ def normalise(line: str) -> str:
 
 
 def tidy(text: str) -> str:
-    text = " ".join(text.split()).strip(" ,;")
+    """One space between words, no stray comma at the ends, a capital to start, and "I" as a capital (the model
+    copies a lower-case "i" it was once given: "In the darkness, i'll die")."""
+    text = _PRONOUN_I.sub("I", " ".join(text.split()).strip(" ,;"))
     return text[:1].upper() + text[1:] if text else text
+
+
+_PRONOUN_I = re.compile(r"\bi\b")  # "i", and the "i" of "i'll", "i'm"
