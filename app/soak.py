@@ -187,13 +187,16 @@ class SoakSession:
     def wait_idle(self, tab, timeout: float = 300) -> bool:
         return self.wait_until(lambda: not tab.worker.pending_jobs(), timeout)
 
+    def wait_ready(self) -> None:
+        """Until the window knows its device and every tab's start-up work is done."""
+        self.wait_until(lambda: self.window.device_info is not None, 120)
+        for tab in self.window.activity_tabs:
+            self.wait_idle(tab)
+
     # The actions -------------------------------------------------------------------------------
 
     def run(self) -> dict:
-        window = self.window
-        self.wait_until(lambda: window.device_info is not None, 120)
-        for tab in window.activity_tabs:
-            self.wait_idle(tab)
+        self.wait_ready()
         actions = self._actions()
         next_sample = time.monotonic()
         while time.monotonic() < self.deadline:

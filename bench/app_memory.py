@@ -45,9 +45,7 @@ def use_the_app() -> list[dict]:
     window = MainWindow()
     window.show()
     session = SoakSession(window, minutes=0, report_path=Path(tempfile.mkdtemp()) / "unused.json")
-    session.wait_until(lambda: window.device_info is not None, 120)
-    for tab in window.activity_tabs:
-        session.wait_idle(tab)
+    session.wait_ready()
     steps = [measure("window open")]
     chat = window.activity_tabs[2]
     for round_ in (1, 2):

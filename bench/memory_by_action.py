@@ -60,9 +60,7 @@ def repeat_each(kinds: list[str], repeats: int, trace_python: bool) -> dict:
     window = MainWindow()
     window.show()
     session = SoakSession(window, minutes=0, report_path=Path(tempfile.mkdtemp()) / "unused.json")
-    session.wait_until(lambda: window.device_info is not None, 120)
-    for tab in window.activity_tabs:
-        session.wait_idle(tab)
+    session.wait_ready()
     actions = dict(session._actions())
     if trace_python:
         tracemalloc.start()
