@@ -9,7 +9,6 @@ chat < 400 MB, the three engines < 1.2 GB.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import subprocess
@@ -18,6 +17,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from bench.report import publish  # noqa: E402
+
 THREE_ENGINES = """
 from models.assistant import writing
 from models.assistant.creative import make_painting
@@ -59,9 +61,7 @@ def main() -> int:
             "unit": "MB as issue #17 counts them: /usr/bin/time -v's 'Maximum resident set size (kbytes)' / 1000 "
             "(those kbytes are KiB: 1,000 MB here is 977 MiB)",
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+    publish(results, args.out)
     return 0
 
 

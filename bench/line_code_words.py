@@ -16,7 +16,6 @@ one vector for every line. An upper bound for what a K-number code, read so, can
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from safetensors.torch import load_file
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.report import publish  # noqa: E402
 from build_scripts.train_line_vae import corpus_ids  # noqa: E402
 from models.text.chat import ChatModel  # noqa: E402
 from models.verse.line_form import FUNCTION_WORDS  # noqa: E402
@@ -109,9 +109,7 @@ def main() -> int:
             results[f"{name}, K = {width}"] = probe(x, embeddings, bag, content, held, width, args.epochs)
             print(f"{name}, K = {width}:", results[f"{name}, K = {width}"], flush=True)
     results["cpu_seconds"] = round(time.process_time() - start)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=1))
+    publish(results, args.out)
     return 0
 
 
