@@ -206,7 +206,7 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    added_later = ("grain", "hue_gather", "wash", "glow", "bands", "band_hue")
+    added_later = ("grain", "hue_gather", "wash", "glow", "bands", "band_hue", "band_contrast")
     for name in added_later:  # a style saved before these existed paints without them
         del description["strokes"][name]
     path.with_suffix(".json").write_text(json.dumps(description))
@@ -372,3 +372,25 @@ def test_a_wash_over_bands_is_laid_in_the_painters_paints():
     assert float(plain[2].mean()) < -0.03
     assert float(banded[2].mean()) > 0.08
     assert abs(float(banded[0].mean() - plain[0].mean())) < 0.04
+
+
+def test_band_contrast_alternates_light_and_dark_paints_and_strong_bands_take_them_fully():
+    """Munch's light and dark bands: with band contrast a flat area's strokes alternate between paints far
+    apart in lightness (The Scream's nearest paints differ by only 0.03-0.1), its mean lightness kept; bands
+    above 1 take the paints all the way at the default palette strength 0.5, never past them."""
+    image = np.ones((48, 64, 3)) * [0.45, 0.45, 0.42]  # one flat middle-grey area
+    picture = Image.fromarray((image * 255).astype(np.uint8))
+    quiet = {"outline": 0.0, "softness": 0.0, "grain": 0.0, "bristles": 0.0, "impasto": 0.0, "edges": 0.0}
+    quiet |= {"jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "band_hue": 0.0}
+    source = pil_to_tensor(picture)
+    plans = {
+        contrast: plan_for(_style(**quiet, bands=2.0, band_contrast=contrast), source, StrokeParams(seed=3), 64, 48)
+        for contrast in (0.0, 1.0)
+    }
+    plain = plan_for(_style(**quiet, bands=0.0), source, StrokeParams(seed=3), 64, 48)
+    for plan in plans.values():
+        assert (torch.cdist(plan.colour, PAINTS).min(1).values < 1e-3).all()  # 2 x 0.5: all the way, not past
+        assert abs(float(plan.colour[:, 0].mean() - plain.colour[:, 0].mean())) < 0.04
+    near, far = plans[0.0].colour[:, 0], plans[1.0].colour[:, 0]
+    assert float(far.max() - far.min()) > 0.45 and float(near.max() - near.min()) < 0.15
+    assert float(far.std()) > 2.5 * float(near.std())

@@ -4,12 +4,15 @@ Some painters do not follow the world's colours stroke by stroke: they lay a few
 side, in bands that run with the strokes (Munch's sky in The Scream: blood orange, yellow and red, stroke
 beside stroke; his water: deep blue and green-black). Two parts:
 - `measure_palette`: the painter's paints, a few colours clustered (k-means in OKLab) from the paintings;
-- `banded_colours`: each stroke moves toward one of two paints: the nearest paint lighter than the stroke
-  and the nearest darker one (nearest in lightness and, by `hue_weight`, in colour), chosen at random with
-  the odds that keep the stroke's lightness on average (dithering). Neighbouring strokes, which run
-  side by side along the flow, so alternate in bands, while each area's mean lightness, and so the order
-  of lights and darks that draws the picture's shapes, stays where it was.
-Two learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint) and `band_hue`.
+- `banded_colours`: each stroke moves toward one of two paints: a paint lighter than the stroke and a darker
+  one (nearest in lightness and, by `hue_weight`, in colour), chosen at random with the odds that keep the
+  stroke's lightness on average (dithering). Neighbouring strokes, which run side by side along the flow,
+  so alternate in bands, while each area's mean lightness, and so the order of lights and darks that draws
+  the picture's shapes, stays where it was. With a `reach`, the two paints are sought that far above and
+  below the stroke's lightness instead of beside it, so the bands alternate light and dark more strongly
+  (Munch's light and dark bands in The Scream's sky and water, where the nearest paints differ by 0.03-0.1).
+Three learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue` and
+`band_contrast` (the reach, in REACH units of lightness).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ PAINTS = 8  # paints per painter: a few, as on a palette
 _AB_WEIGHT = 4.0  # colour counts four times lightness when paints are told apart (OKLab a, b span less than L)
 _VIVID = 0.8  # a paint's chroma: this quantile of its cluster's (the cluster's mean is dulled by mixing at edges)
 _SCALE = 0.1  # OKLab distance of one unit when a stroke's paints are chosen
+REACH = 0.3  # OKLab lightness above and below a stroke where its paints are sought at band contrast 1
 
 
 def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Tensor:
@@ -48,17 +52,19 @@ def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Ten
 
 
 def _paint_pairs(
-    colours: torch.Tensor, palette: torch.Tensor, hue_weight: float
+    colours: torch.Tensor, palette: torch.Tensor, hue_weight: float, reach: float = 0.0
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """For colours (N, 3): the nearest lighter paint, the nearest darker one (each (N, 3)), and the odds (N,)
-    of the lighter one that keep the colour's lightness on average."""
+    """For colours (N, 3): a lighter paint, a darker one (each (N, 3)), and the odds (N,) of the lighter one
+    that keep the colour's lightness on average. Each is the paint nearest to the colour's lightness `reach`
+    above (below) it and, by `hue_weight`, to its colour; at reach 0 the nearest lighter and darker paint."""
     lightness = colours[:, :1]
-    apart = ((palette[None, :, 0] - lightness) / _SCALE) ** 2
-    apart = apart + hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
+    hue_apart = hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
+    light_apart = ((palette[None, :, 0] - (lightness + reach)) / _SCALE) ** 2 + hue_apart
+    dark_apart = ((palette[None, :, 0] - (lightness - reach)) / _SCALE) ** 2 + hue_apart
     lighter = palette[None, :, 0] >= lightness
     far = torch.tensor(float("inf"))
-    light_pick = torch.where(lighter, apart, far).argmin(1)
-    dark_pick = torch.where(~lighter, apart, far).argmin(1)
+    light_pick = torch.where(lighter, light_apart, far).argmin(1)
+    dark_pick = torch.where(~lighter, dark_apart, far).argmin(1)
     # Above the lightest paint or below the darkest, the one paint on the other side serves.
     has_light, has_dark = lighter.any(1), (~lighter).any(1)
     light_pick = torch.where(has_light, light_pick, dark_pick)
@@ -70,21 +76,28 @@ def _paint_pairs(
 
 
 def banded_colours(
-    colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float, generator: torch.Generator
+    colours: torch.Tensor,
+    palette: torch.Tensor,
+    strength: float,
+    hue_weight: float,
+    generator: torch.Generator,
+    contrast: float = 0.0,
 ) -> torch.Tensor:
     """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
-    light, dark, odds = _paint_pairs(colours, palette, hue_weight)
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH)
     chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
     return colours + strength * (chosen - colours)
 
 
-def mixed_paints(colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float) -> torch.Tensor:
+def mixed_paints(
+    colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float, contrast: float = 0.0
+) -> torch.Tensor:
     """Colours (N, 3) moved `strength` of the way to what their two paints give on average: the mean of many
     banded strokes. For what is laid as one soft area rather than stroke by stroke (wash.py's wash), so that it
     is in the painter's paints too, without the bands' alternation."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
-    light, dark, odds = _paint_pairs(colours, palette, hue_weight)
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH)
     return colours + strength * (odds[:, None] * light + (1 - odds[:, None]) * dark - colours)

@@ -43,13 +43,16 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "grain": (0.0, 0.06),  # lightness spread of the scumble grain (paint dragged thin over the canvas)
     "wash": (0.0, 0.8),  # how far open areas are veiled by a soft wash of their colour (wash.py)
     "glow": (0.0, 1.0),  # how far the picture's lights glow into their surroundings (wash.py)
-    "bands": (0.0, 1.0),  # how far each stroke moves to one of the painter's few paints (bands.py)
+    # How far each stroke moves to one of the painter's few paints (bands.py), times the palette strength and at
+    # most all the way: above 1 (session 7) a painter's strokes take his paints fully at the default palette 0.5.
+    "bands": (0.0, 2.0),
     "band_hue": (0.0, 1.0),  # how much a stroke's own colour, beside its lightness, chooses its paints
+    "band_contrast": (0.0, 1.0),  # how far apart in lightness a stroke's two paints are sought (bands.REACH)
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
 # Parameters added after styles were first shipped: a style saved without them paints as before.
-ADDED_LATER = {"hue_gather": 0.0, "grain": 0.0, "wash": 0.0, "glow": 0.0, "bands": 0.0, "band_hue": 0.0}
+ADDED_LATER = dict.fromkeys(("hue_gather", "grain", "wash", "glow", "bands", "band_hue", "band_contrast"), 0.0)
 LAYERS = 4
 LAYER_RATIO = 0.55
 
@@ -81,6 +84,7 @@ class StrokeStyle:
     glow: float = 0.0
     bands: float = 0.0
     band_hue: float = 0.0
+    band_contrast: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
