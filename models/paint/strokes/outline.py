@@ -32,14 +32,22 @@ def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, pass
 
 
 def outline_strokes(
-    mapped: torch.Tensor, style: StrokeStyle, strength: float, unit: float, generator: torch.Generator
+    mapped: torch.Tensor,
+    style: StrokeStyle,
+    strength: float,
+    unit: float,
+    generator: torch.Generator,
+    lost: torch.Tensor | None = None,
 ) -> tuple[Strokes, torch.Tensor]:
-    """Contour strokes for a (3, H, W) OKLab picture, and their colours (N, 3)."""
+    """Contour strokes for a (3, H, W) OKLab picture, and their colours (N, 3). `lost` (H, W): where the
+    painter loses edges (lost_edges.py), their contours fade by as much."""
     _, height, width = mapped.shape
     edges = _edge_strength(mapped, unit)
     # Stronger outlining reaches weaker edges: the cut-off falls from the 99th to the 90th percentile.
     level = 0.99 - 0.09 * min(strength, 1.0)
     cut = torch.quantile(edges.flatten()[:: max(1, edges.numel() // 65536)], level).clamp_min(0.02)
+    if lost is not None:
+        edges = edges * (1 - lost)
     cell = max(4, round(14 * unit))
     rows, cols = -(-height // cell), -(-width // cell)
     padded = torch.nn.functional.pad(edges[None], (0, cols * cell - width, 0, rows * cell - height))

@@ -22,6 +22,7 @@ from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
+from .lost_edges import lost_map, reach_factor, softened
 from .outline import outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
@@ -122,10 +123,12 @@ def _band_strength(style: StrokeStyle, controls: Controls) -> float:
     return min(1.0, style.bands * controls.palette)
 
 
-def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor) -> torch.Tensor:
-    """Blurred colours (N, 3) kept within a fifth of an EDGE of the sharp picture's colours at the same points."""
+def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor, factor: torch.Tensor | None) -> torch.Tensor:
+    """Blurred colours (N, 3) kept within a fifth of an EDGE (times each stroke's reach `factor`, where edges
+    are lost) of the sharp picture's colours at the same points."""
     offset = blurred - sharp
-    return sharp + offset * (0.2 * EDGE / row_norm(offset).clamp_min(1e-9)).clamp(max=1.0)[:, None]
+    limit = 0.2 * EDGE if factor is None else 0.2 * EDGE * factor
+    return sharp + offset * (limit / row_norm(offset).clamp_min(1e-9)).clamp(max=1.0)[:, None]
 
 
 def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, generator: torch.Generator) -> StrokePlan:
@@ -137,6 +140,12 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
     mapped = map_colours(simplified, style.colours, controls.palette, style.hue_gather)
     memberships = region_memberships(simplified, unit)
+    # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There
+    # the strokes aim at a softened picture, whose softened edges no longer stop them, so the details are
+    # simplified away and the shapes dissolve.
+    lost = lost_map(mapped, style.lost_edges, unit) if style.lost_edges > 0 else None
+    aim = mapped if lost is None else softened(mapped, lost, unit)
+    stops = simplified if lost is None else softened(simplified, lost, unit)  # the picture whose edges stop paint
     field = direction_field(
         simplified,
         memberships,
@@ -150,13 +159,13 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     threshold = style.threshold * coarseness
     widest = max(1.2, style.brush_size * long_side * controls.brush_scale)
     key_map = KeyMap.empty(height, width)
-    guide = simplified.reshape(3, -1)
+    guide = stops.reshape(3, -1)
     batches: list[tuple[Strokes, torch.Tensor]] = []
     seed_colours: list[torch.Tensor] = []
     reaches: list[torch.Tensor] = []
     # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped
     # the paint, and a broad blur there would show the colour of the other side as a halo.
-    canvas, base = None, blur(mapped, unit)
+    canvas, base = None, blur(aim, unit)
     previous_radius = widest
     # The finest brush: about 1% of the picture's width at middle detail (painters' strokes are 1-5%);
     # more detail allows finer, less detail stops sooner.
@@ -166,16 +175,21 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         if layer > 0 and radius >= previous_radius:
             break
         previous_radius = radius
-        reference = blur(mapped, 0.5 * radius)
+        reference = blur(aim, 0.5 * radius)
         error = torch.full((height, width), 1.0) if canvas is None else channel_norm(reference - canvas)
+        if canvas is not None and lost is not None:
+            error = error * (1 - lost)  # fewer fine strokes where edges are lost: they bring the details back
         seeds = _seeds_in_cells(error, max(2, round(1.6 * radius)), threshold, generator, canvas is None)
         if seeds.shape[0] == 0:
             continue
         seeds = seeds[torch.randperm(seeds.shape[0], generator=generator)]  # painting order within the layer
-        seed_colour = sample(simplified, seeds)
+        seed_colour = sample(stops, seeds)
         reach = EDGE * (1 + sample(memberships[2:3], seeds)[:, 0] ** 2)
+        factor = None if lost is None else reach_factor(sample(lost[None], seeds)[:, 0])
+        if factor is not None:
+            reach = reach * factor
         # A stroke takes the picture's colour at its scale, but not the other side of a strong edge nearby.
-        colours = _within_edge(sample(reference, seeds), sample(mapped, seeds))
+        colours = _within_edge(sample(reference, seeds), sample(aim, seeds), factor)
         jitter = torch.randn(colours.shape, generator=generator) * style.jitter * torch.tensor([1.0, 0.6, 0.6])
         colours = colours + jitter
         if layer >= 2 and style.accents > 0:
@@ -188,12 +202,13 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             canvas=canvas,
             seed_colour=seed_colour,
             reach=reach,
+            factor=factor,
         ) -> torch.Tensor:
-            # Stop at a strong edge, where the picture changes colour, or where the canvas is already
-            # closer than this stroke.
+            # Stop at a strong edge, where the picture changes colour (farther where edges are lost), or
+            # where the canvas is already closer than this stroke.
             off_reference = row_norm(sample(reference, points) - colours)
-            fits = off_reference < threshold * 2.5
-            fits &= row_norm(sample(simplified, points) - seed_colour) < reach
+            fits = off_reference < (threshold * 2.5 if factor is None else threshold * 2.5 * factor)
+            fits &= row_norm(sample(stops, points) - seed_colour) < reach
             if canvas is not None:
                 fits &= off_reference < row_norm(sample(canvas, points) - colours) + 0.01
             return fits
@@ -218,7 +233,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         canvas = torch.where((owner >= 0).view(1, height, width), flat, base if canvas is None else canvas)
     strength = style.outline * controls.outline
     if strength > 0:
-        contours, colours = outline_strokes(mapped, style, strength, unit, generator)
+        contours, colours = outline_strokes(mapped, style, strength, unit, generator, lost)
         done = sum(s.count for s, _ in batches)
         stamp(key_map, contours, torch.arange(done, done + contours.count))
         batches.append((contours, colours))
@@ -231,7 +246,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         height,
         width,
         base,
-        simplified,
+        stops,
         layers_count=len(batches) - (1 if strength > 0 else 0),
         outlined=strength > 0,
     )
@@ -244,7 +259,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         )
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:
-        plan.wash = wash_maps(mapped, memberships, unit)
+        plan.wash = wash_maps(aim, memberships, unit)
         if style.wash > 0 and style.bands > 0 and style.paints is not None:
             # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would
             # bring back the picture's own colours over every open area.

@@ -1,0 +1,42 @@
+"""Lost edges: where a painter lets the paint carry across the edges of shapes, most of all in the light.
+
+Every style's strokes stop at strong edges (plan.EDGE), so a sketch keeps its shapes. Some painters lose
+edges on purpose: Turner's shapes dissolve into the light, a mast or a hill fading into the haze around
+it, while the darks keep theirs. One learned amount (stroke_style.BOUNDS, `lost_edges`, 0 to 1) sets
+how far; where, is the light: the picture's lightness broadly blurred, so that a small dark detail in a
+light area counts as in the light (and is lost), and a broad dark mass keeps its edges.
+
+`lost_map` gives 0 (edges kept, as every style paints them) to 1 (lost) per pixel. plan.py paints,
+there, toward the picture `softened` (blurred up to SPREAD), widens a stroke's reach over edges, lets
+its colour be the picture's at the brush's scale rather than the sharp one, seeds fewer fine strokes
+(fine strokes bring the details back) and fades the contours (outline.py); the wash, laid from the
+softened picture, no longer lays the shapes back over the strokes.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .filters import blur
+
+LIGHT_SPREAD = 12.0  # blur of the lightness at 512 px: a light spreads its loss about this far around it
+DARK, LIGHT = 0.4, 0.75  # OKLab lightness where edges start to be lost, and where fully (a mid grey is 0.6)
+REACH = 5.0  # a stroke's reach over edges at full loss, in EDGEs beyond its own (0.09 -> 0.54: nearly any edge)
+SPREAD = 16.0  # the blur of the picture painted where edges are fully lost, at 512 px: shapes dissolve
+
+
+def lost_map(mapped: torch.Tensor, amount: float, unit: float) -> torch.Tensor:
+    """(H, W): how far edges are lost at each pixel of a (3, H, W) OKLab picture, 0 to `amount`."""
+    lightness = blur(mapped[:1], LIGHT_SPREAD * unit)[0]
+    ramp = ((lightness - DARK) / (LIGHT - DARK)).clamp(0, 1)
+    return amount * ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible line where the loss begins
+
+
+def reach_factor(lost: torch.Tensor) -> torch.Tensor:
+    """How many times farther than EDGE a stroke may paint, for its seed's loss (N,)."""
+    return 1 + REACH * lost
+
+
+def softened(mapped: torch.Tensor, lost: torch.Tensor, unit: float) -> torch.Tensor:
+    """The (3, H, W) picture the strokes aim at: blurred by SPREAD where edges are lost, as far as they are."""
+    return mapped + lost * (blur(mapped, SPREAD * unit) - mapped)
