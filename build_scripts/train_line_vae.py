@@ -28,7 +28,14 @@ sys.path.insert(0, str(ROOT))
 
 from models.files import atomic_write_bytes  # noqa: E402
 from models.text.chat import ChatModel  # noqa: E402
-from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, kl_per_dimension, training_loss  # noqa: E402
+from models.verse.line_vae import (  # noqa: E402
+    LineCoder,
+    LineVAE,
+    LineVAEConfig,
+    bag_of_words,
+    kl_per_dimension,
+    training_loss,
+)
 from models.verse.lm_decoder import DecodeState, FrozenLM  # noqa: E402
 from models.verse.vae import is_held_out  # noqa: E402
 from models.verse.verse import read_corpus  # noqa: E402
@@ -156,20 +163,27 @@ def held_out_inputs(vae: LineVAE, ids: list[list[int]], rows: list[int]):
     return (features, *top_layer_inputs(vae))
 
 
+def embeddings(vae: LineVAE, ids: list[list[int]], rows: list[int]) -> torch.Tensor | None:
+    """The rows' input embeddings, padded as `pad` pads their features (None for a coder that does not read them)."""
+    return vae.line_embeddings([ids[i] for i in rows]) if vae.coder.config.reads_embeddings else None
+
+
 @torch.no_grad()
-def evaluate(vae: LineVAE, features, ids, rows: list[int], start_features, past, position) -> dict:
+def evaluate(
+    vae: LineVAE, features, ids, rows: list[int], start_features, past, position, sharpness: float | None = None
+) -> dict:
     """Held-out measures over the whole vocabulary: KL per line, active units, and each line's NLL under its
     own code, another line's, and the prior's mean code z = 0 (no information: what the code adds is the
-    difference)."""
+    difference); with `sharpness`, the bag-of-words loss of each line's own code too."""
     lm, coder = vae.lm, vae.coder
     vocabulary = torch.arange(vae.lm.config.vocab_size)
     index = {t: t for t in range(vocabulary.numel())}
-    mus, kls, tokens = [], [], 0
+    mus, kls, tokens, bag = [], [], 0, 0.0
     nll = {"own": 0.0, "other": 0.0, "prior_mean": 0.0}
     for first in range(0, len(rows), 32):
         chunk = rows[first : first + 32]
         x, lengths = pad(features, chunk)
-        mu, logvar = coder.encode(x, lengths)
+        mu, logvar = coder.encode(x, lengths, embeddings(vae, ids, chunk))
         mus.append(mu)
         kls.append(kl_per_dimension(mu, logvar).sum(1))
         targets = make_targets(ids, chunk, index, vae.end_id, x.shape[1])
@@ -181,6 +195,8 @@ def evaluate(vae: LineVAE, features, ids, rows: list[int], start_features, past,
             words = coder.word_scores(codes, lm.runner.lm_head.weight)
             if words is not None:
                 logits = logits + words.unsqueeze(1)
+                if bucket == "own" and sharpness is not None:
+                    bag += bag_of_words(words * sharpness, targets, lengths).item() * batch
             nll[bucket] += torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="sum").item()
         tokens += int((targets != -100).sum())
     mu = torch.cat(mus)
@@ -194,6 +210,8 @@ def evaluate(vae: LineVAE, features, ids, rows: list[int], start_features, past,
         out[f"nll_per_line_{bucket}_code"] = total / len(rows)
     for bucket, total in nll.items():
         out[f"perplexity_{bucket}_code"] = math.exp(total / tokens)
+    if sharpness is not None:
+        out["bag_of_words_per_line"] = bag / len(rows)
     return out
 
 
@@ -206,12 +224,18 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--memory-layers", type=int, default=6)
     parser.add_argument("--slots", type=int, default=4)
-    parser.add_argument("--latent", type=int, default=32)
+    parser.add_argument("--latent", type=int, default=128)
     parser.add_argument("--memory-hidden", type=int, default=64, help="the code-to-memory map's width")
     parser.add_argument("--no-word-bias", action="store_true", help="the code steers through the memory only")
-    parser.add_argument("--free-bits", type=float, default=1.0, help="nats per latent dimension left unpenalised")
-    parser.add_argument("--autoencoder-steps", type=int, default=100, help="KL weight 0 at first")
-    parser.add_argument("--warmup-steps", type=int, default=300, help="then it rises to --kl-weight")
+    parser.add_argument(
+        "--no-input-embeddings", action="store_true", help="the encoder reads the layer states only (session 5)"
+    )
+    parser.add_argument(
+        "--bag-of-words", type=float, default=1.0, help="the words-from-the-code loss's weight (0: none)"
+    )
+    parser.add_argument("--free-bits", type=float, default=0.5, help="nats per latent dimension left unpenalised")
+    parser.add_argument("--autoencoder-steps", type=int, default=50, help="KL weight 0 at first")
+    parser.add_argument("--warmup-steps", type=int, default=150, help="then it rises to --kl-weight")
     parser.add_argument("--kl-weight", type=float, default=1.0)
     parser.add_argument("--lr", type=float, default=2e-3, help="at the start; falls linearly with the time trained")
     parser.add_argument("--lr-final", type=float, default=2e-4, help="reached at the end of --minutes")
@@ -236,8 +260,12 @@ def main() -> int:
         latent=args.latent,
         memory_hidden=args.memory_hidden,
         word_bias=not args.no_word_bias,
+        reads_embeddings=not args.no_input_embeddings,
     )
     coder = LineCoder(config)
+    # The bag-of-words softmax's sharpness, learned (log scale, its own faster rate: one number): the loss then
+    # sets the word vector's direction, and the reconstruction its length.
+    log_sharpness = torch.zeros((), requires_grad=True)
     vae = LineVAE(coder, lm, model.tokenizer)
     lines, ids = corpus_ids(model.tokenizer, args.corpus, 3, args.max_tokens)
     log(f"{len(lines)} lines of 3 to {args.max_tokens} tokens")
@@ -252,7 +280,9 @@ def main() -> int:
     # Decoding keeps to the training lines' words (the held-out lines' own words are not given to it).
     vae.vocabulary = torch.tensor(sorted({t for i in train for t in ids[i]} | {vae.end_id}))
     start_features, past, position = top_layer_inputs(vae)
-    optimiser = torch.optim.Adam(coder.parameters(), lr=args.lr)
+    optimiser = torch.optim.Adam(
+        [{"params": list(coder.parameters())}, {"params": [log_sharpness], "faster": 10.0}], lr=args.lr
+    )
     checkpoint, best = args.work / "train.safetensors", args.work / "best.safetensors"
     info = {
         "step": 0,
@@ -265,11 +295,12 @@ def main() -> int:
     }
     if checkpoint.exists():
         info = {"best": None, "checks_since_best": 0, **load_state(checkpoint, coder, optimiser)}
+        log_sharpness.data.fill_(info.get("log_sharpness", 0.0))
         log(f"resumed at step {info['step']} ({info['seconds'] / 60:.1f} min trained)")
     coder.train()
     generator = torch.Generator().manual_seed(1000 + info["epoch"])
     plan = batches([len(ids[i]) for i in train], args.batch, generator)
-    sums = {"rec": 0.0, "kl": 0.0, "n": 0}
+    sums = {"rec": 0.0, "kl": 0.0, "bag": 0.0, "n": 0}
     began = time.perf_counter() - info["seconds"]
     while time.perf_counter() - began < args.minutes * 60 and info["checks_since_best"] < args.patience:
         if info["batch_in_epoch"] >= len(plan):
@@ -280,21 +311,33 @@ def main() -> int:
         rows = [train[k] for k in plan[info["batch_in_epoch"]]]
         x, lengths = pad(features, rows)
         targets = make_targets(ids, rows, index, vae.end_id, x.shape[1])
-        reconstruction, kl, kl_term = training_loss(
-            coder, lm, x, lengths, start_features, targets, past, position, vocabulary_ids, args.free_bits
+        reconstruction, kl, kl_term, bag = training_loss(
+            coder,
+            lm,
+            x,
+            lengths,
+            start_features,
+            targets,
+            past,
+            position,
+            vocabulary_ids,
+            args.free_bits,
+            embedded=embeddings(vae, ids, rows),
+            bag_sharpness=log_sharpness.exp() if args.bag_of_words > 0 else None,
         )
         weight = kl_weight(info["step"], args.autoencoder_steps, args.warmup_steps, args.kl_weight)
         rate = args.lr + (args.lr_final - args.lr) * min(1.0, (time.perf_counter() - began) / (args.minutes * 60))
         for group in optimiser.param_groups:
-            group["lr"] = rate
+            group["lr"] = rate * group.get("faster", 1.0)
         optimiser.zero_grad()
-        (reconstruction + weight * kl_term).backward()
+        (reconstruction + weight * kl_term + args.bag_of_words * bag).backward()
         torch.nn.utils.clip_grad_norm_(coder.parameters(), 5.0)
         optimiser.step()
         info["step"] += 1
         info["batch_in_epoch"] += 1
         sums["rec"] += reconstruction.item()
         sums["kl"] += kl.item()
+        sums["bag"] += bag.item()
         sums["n"] += 1
         if info["step"] % args.checkpoint_every == 0:
             info["seconds"] = time.perf_counter() - began
@@ -304,30 +347,35 @@ def main() -> int:
                 "minutes": round(info["seconds"] / 60, 2),
                 "reconstruction": round(sums["rec"] / sums["n"], 3),
                 "kl": round(sums["kl"] / sums["n"], 3),
+                "bag_of_words": round(sums["bag"] / sums["n"], 3),
+                "bag_sharpness": round(float(log_sharpness.detach().exp()), 3),
                 "kl_weight": round(weight, 3),
                 "free_bits": args.free_bits,
                 "lr": round(rate, 6),
             }
             if info["step"] % (args.checkpoint_every * args.watch_every) == 0:
                 coder.eval()
-                watch = evaluate(vae, features, ids, watched, start_features, past, position)
+                sharpness = float(log_sharpness.detach().exp())
+                watch = evaluate(vae, features, ids, watched, start_features, past, position, sharpness)
                 coder.train()
                 record["held_out_kl"] = round(watch["kl_per_line"], 2)
                 record["held_out_nll"] = round(watch["nll_per_line_own_code"], 2)
                 record["held_out_nll_prior_mean"] = round(watch["nll_per_line_prior_mean_code"], 2)
-                # Early stopping: the weights with the lowest held-out NLL (once the KL weight is full) are kept.
-                if weight >= args.kl_weight and (
-                    info["best"] is None or watch["nll_per_line_own_code"] < info["best"]["nll"]
-                ):
-                    info["best"] = {"step": info["step"], "nll": watch["nll_per_line_own_code"]}
+                record["held_out_bag_of_words"] = round(watch.get("bag_of_words_per_line", 0.0), 2)
+                # Early stopping: the weights with the lowest held-out loss (NLL + weighted bag of words, once the
+                # KL weight is full) are kept.
+                loss = watch["nll_per_line_own_code"] + args.bag_of_words * watch.get("bag_of_words_per_line", 0.0)
+                if weight >= args.kl_weight and (info["best"] is None or loss < info["best"]["loss"]):
+                    info["best"] = {"step": info["step"], "nll": watch["nll_per_line_own_code"], "loss": loss}
                     info["checks_since_best"] = 0
                     save_file({k: v.contiguous() for k, v in coder.state_dict().items()}, str(best.with_suffix(".tmp")))
                     best.with_suffix(".tmp").rename(best)
                 elif weight >= args.kl_weight:
                     info["checks_since_best"] += 1
             info["history"].append(record)
+            info["log_sharpness"] = float(log_sharpness.detach())
             log(json.dumps(record))
-            sums = {"rec": 0.0, "kl": 0.0, "n": 0}
+            sums = {"rec": 0.0, "kl": 0.0, "bag": 0.0, "n": 0}
             save_state(checkpoint, coder, optimiser, info)
     info["seconds"] = time.perf_counter() - began
     save_state(checkpoint, coder, optimiser, info)
@@ -335,7 +383,8 @@ def main() -> int:
         coder.load_state_dict(load_file(str(best)))
         log(f"kept the weights of step {info['best']['step']} (held-out NLL {info['best']['nll']:.2f})")
     coder.eval()
-    measures = evaluate(vae, features, ids, held[:256], start_features, past, position)
+    sharpness = float(log_sharpness.detach().exp()) if args.bag_of_words > 0 else None
+    measures = evaluate(vae, features, ids, held[:256], start_features, past, position, sharpness)
     log(json.dumps(measures))
     training = {
         "data": f"{args.corpus.name}: {len(train)} training lines, {len(held)} held out (1 in 20 by hash)",
@@ -346,6 +395,8 @@ def main() -> int:
         "minutes": round(info["seconds"] / 60, 1),
         "batch": args.batch,
         "free_bits": args.free_bits,
+        "bag_of_words": args.bag_of_words,
+        "bag_sharpness": sharpness,
         "kl_schedule": f"0 for {args.autoencoder_steps} steps, then up to {args.kl_weight} over {args.warmup_steps}",
         "learning_rate": f"{args.lr} falling linearly to {args.lr_final}",
         "held_out": measures,

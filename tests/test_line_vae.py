@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import torch
 
+from models.checkpoint import CheckpointError
 from models.resources import resource
-from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, repeating, training_loss
+from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, bag_of_words, repeating, training_loss
 from models.verse.lm_decoder import DecodeState, FrozenLM
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -28,7 +29,8 @@ def test_training_moves_only_the_coder():
 
     model = ChatModel.load(weights="float32", max_context=64)
     lm = FrozenLM(model.runner)
-    coder = LineCoder(LineVAEConfig(memory_layers=2, slots=2, latent=8, hidden=32))
+    config = LineVAEConfig(memory_layers=2, slots=2, latent=8, hidden=32, word_bias=True, reads_embeddings=True)
+    coder = LineCoder(config)
     vae = LineVAE(coder, lm, model.tokenizer)
     ids = [model.tokenizer.encode(line, allow_control=False) for line in LINES]
     features, lengths = vae.line_features(ids)
@@ -46,12 +48,18 @@ def test_training_moves_only_the_coder():
     for row, line in enumerate(ids):
         targets[row, : len(line) + 1] = torch.tensor([index[t] for t in line] + [index[vae.end_id]])
     before = model.runner.layers[-1]["down"].weight.clone()
-    reconstruction, kl, kl_term = training_loss(
-        coder, lm, features, lengths, start.detach(), targets, past, state.position, vocabulary, 0.1
-    )
-    (reconstruction + kl_term).backward()
-    assert reconstruction.item() > 0 and kl.item() >= 0
+    sharpness = torch.ones((), requires_grad=True)
+    embedded = vae.line_embeddings(ids)
+    reconstruction, kl, kl_term, bag = training_loss(
+        coder, lm, features, lengths, start.detach(), targets, past, state.position, vocabulary, 0.1,
+        embedded=embedded, bag_sharpness=sharpness,
+    )  # fmt: skip
+    (reconstruction + kl_term + bag).backward()
+    assert reconstruction.item() > 0 and kl.item() >= 0 and bag.item() > 0
     assert all(p.grad is not None and p.grad.abs().sum() > 0 for p in coder.to_memory.parameters())
+    assert coder.words is not None and coder.words[2].weight.grad.abs().sum() > 0  # type: ignore[union-attr]
+    assert coder.embedding_norm is not None and coder.embedding_norm.weight.grad.abs().sum() > 0  # it reads them
+    assert sharpness.grad is not None
     assert torch.equal(model.runner.layers[-1]["down"].weight, before)  # the chat model stays frozen
 
 
@@ -73,6 +81,61 @@ def test_blend_and_riff_paths(shipped):
     direction = shipped.direction([LINES[0]], [LINES[2]])
     assert len(shipped.move(LINES[1], direction, (1.0,))) == 1
     assert len(shipped.sample(1, seed=3)) == 1
+
+
+def test_the_bag_of_words_asks_the_code_for_each_of_the_lines_words_once():
+    """Each distinct word of the line (not its end, not the padding) costs its negative log-probability under
+    one softmax of the word scores: scores that favour the line's words cost less than flat ones."""
+    targets = torch.tensor([[2, 3, 2, 0], [1, 0, -100, -100]])  # line 1 says 2, 3, 2 then ends (0)
+    lengths = torch.tensor([3, 1])
+    flat = torch.zeros((2, 4))
+    log4 = torch.log(torch.tensor(4.0))
+    assert torch.isclose(bag_of_words(flat, targets, lengths), (2 * log4 + log4) / 2)  # 2 words, then 1
+    named = torch.tensor([[0.0, 0.0, 5.0, 5.0], [0.0, 5.0, 0.0, 0.0]])
+    assert bag_of_words(named, targets, lengths) < bag_of_words(flat, targets, lengths) - 1
+    ends = torch.tensor([[5.0, 0.0, 0.0, 0.0], [5.0, 0.0, 0.0, 0.0]])  # favouring the end does not pay
+    assert bag_of_words(ends, targets, lengths) > bag_of_words(flat, targets, lengths)
+
+
+def test_the_encoder_reads_the_lines_input_embeddings():
+    """Two lines the layer states cannot tell apart get different codes when their words differ; a coder
+    that reads the embeddings refuses to encode without them."""
+    torch.manual_seed(0)
+    coder = LineCoder(LineVAEConfig(dim=16, kv_dim=8, head_dim=4, memory_layers=1, slots=1, latent=4, hidden=8,
+                                    reads_embeddings=True))  # fmt: skip
+    features, lengths = torch.randn(1, 3, 16).expand(2, -1, -1), torch.tensor([3, 3])
+    embedded = torch.randn(2, 3, 16)
+    mu, _ = coder.encode(features, lengths, embedded)
+    assert not torch.allclose(mu[0], mu[1])
+    padded = torch.cat([embedded, torch.randn(2, 2, 16)], dim=1)  # what lies past a line's end is not read
+    assert torch.allclose(coder.encode(features, lengths, padded)[0], mu)
+    with pytest.raises(ValueError, match="embedded"):
+        coder.encode(features, lengths)
+
+
+def test_an_older_checkpoint_reads_as_trained_and_a_foreign_one_says_why(shipped, tmp_path):
+    """Settings a checkpoint lacks take their defaults, which are the older behaviour (session 5's line VAE
+    read only the layer states); settings this version does not know, or weights that do not fit, are refused
+    with a sentence."""
+    import json
+
+    lm, tokenizer = shipped.lm, shipped.tokenizer
+    small = {"memory_layers": 2, "slots": 1, "latent": 4, "hidden": 8, "memory_hidden": 8}
+    path = LineVAE(LineCoder(LineVAEConfig(**small)), lm, tokenizer).save(tmp_path / "old.safetensors")
+    meta = json.loads(path.with_suffix(".json").read_text())
+    del meta["hyperparameters"]["reads_embeddings"]  # as session 5 wrote it
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    old = LineVAE.load(path, lm, tokenizer)
+    assert not old.coder.config.reads_embeddings and old.encode(LINES[:1])[0].shape == (1, 4)
+    meta["hyperparameters"]["reads_tea_leaves"] = True
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(CheckpointError, match="newer version"):
+        LineVAE.load(path, lm, tokenizer)
+    del meta["hyperparameters"]["reads_tea_leaves"]
+    meta["hyperparameters"]["reads_embeddings"] = True  # the encoder's first layer then has the wrong shape
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    with pytest.raises(CheckpointError, match="does not hold the weights"):
+        LineVAE.load(path, lm, tokenizer)
 
 
 def test_a_decoded_line_never_says_a_three_token_run_twice():

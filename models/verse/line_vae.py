@@ -4,7 +4,9 @@ An encoder maps a line to a Gaussian code; the code becomes a small memory (key/
 chat model's top layers attend to while it writes the line. Only the encoder and the code-to-memory map
 are trained; the chat model keeps its fluency. The encoder reads the chat model's own hidden states of
 the line at the first memory layer (the frozen lower layers are the encoder's trunk), so a training set
-is read by the lower layers once and cached (`line_features`).
+is read by the lower layers once and cached (`line_features`). It reads the line's input embeddings too
+(their mean: which words, before any layer has mixed them), and the code names the line's words outright
+through a word bias, trained with a bag-of-words loss (`bag_of_words`).
 
     vae = LineVAE.load()                               # resources/text/line-vae.safetensors
     codes = vae.encode(["The sea is calm tonight."])    # (1, latent) means
@@ -22,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from models.checkpoint import load_checkpoint, save_checkpoint
+from models.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from models.verse.lm_decoder import DecodeState, FrozenLM, RowsState
 
 KIND = "line-vae"
@@ -41,6 +43,7 @@ class LineVAEConfig:
     hidden: int = 512
     memory_hidden: int = 512  # the code-to-memory map's width: its output layer is this x the memory's size
     word_bias: bool = False  # the code also adds a bias to the chat model's word scores (see `LineCoder.words`)
+    reads_embeddings: bool = False  # the encoder also reads the mean of the line's input embeddings
 
 
 class LineCoder(nn.Module):
@@ -50,8 +53,12 @@ class LineCoder(nn.Module):
         super().__init__()
         self.config = config
         self.norm = nn.LayerNorm(2 * config.dim)
+        # The layer-24 states name few of a line's words (a 32-number probe read from them finds 11% of a held-out
+        # line's content words, from the input embeddings' mean 20%; bench/line_code_words.py): read both.
+        self.embedding_norm = nn.LayerNorm(config.dim) if config.reads_embeddings else None
+        inputs = (3 if config.reads_embeddings else 2) * config.dim
         self.encoder = nn.Sequential(
-            nn.Linear(2 * config.dim, config.hidden), nn.GELU(), nn.Linear(config.hidden, 2 * config.latent)
+            nn.Linear(inputs, config.hidden), nn.GELU(), nn.Linear(config.hidden, 2 * config.latent)
         )
         out = config.memory_layers * 2 * config.slots * config.kv_dim
         self.to_memory = nn.Sequential(
@@ -71,13 +78,23 @@ class LineCoder(nn.Module):
             nn.init.zeros_(cast(nn.Linear, self.words[2]).weight)
             nn.init.zeros_(cast(nn.Linear, self.words[2]).bias)
 
-    def encode(self, features: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """features (batch, tokens, dim) right-padded; mean over the line and its last token's state."""
+    def encode(
+        self, features: torch.Tensor, lengths: torch.Tensor, embedded: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """features (batch, tokens, dim) right-padded: mean over the line and its last token's state; with
+        `reads_embeddings`, `embedded` (batch, tokens, dim), the line's input embeddings padded alike: their mean."""
         steps = torch.arange(features.shape[1], device=features.device)
         valid = (steps.unsqueeze(0) < lengths.unsqueeze(1)).unsqueeze(-1).to(features.dtype)
-        mean = (features * valid).sum(1) / lengths.clamp_min(1).unsqueeze(1).to(features.dtype)
+        count = lengths.clamp_min(1).unsqueeze(1).to(features.dtype)
+        mean = (features * valid).sum(1) / count
         last = features[torch.arange(features.shape[0]), (lengths - 1).clamp_min(0)]
-        mu, logvar = self.encoder(self.norm(torch.cat([mean, last], dim=-1))).chunk(2, dim=-1)
+        inputs = self.norm(torch.cat([mean, last], dim=-1))
+        if self.embedding_norm is not None:
+            if embedded is None:
+                raise ValueError("this line coder reads the line's input embeddings: pass `embedded`")
+            words = (embedded[:, : features.shape[1]].to(features.dtype) * valid).sum(1) / count
+            inputs = torch.cat([inputs, self.embedding_norm(words)], dim=-1)
+        mu, logvar = self.encoder(inputs).chunk(2, dim=-1)
         return mu, logvar.clamp(-8.0, 4.0)
 
     def memory(self, z: torch.Tensor) -> torch.Tensor:
@@ -154,11 +171,21 @@ class LineVAE:
         """The lower layers' states of each line's tokens (what the encoder reads), and the lines' lengths."""
         return self.lower_states(lines)[:, 1:].float(), torch.tensor([len(line) for line in lines])
 
+    @torch.no_grad()
+    def line_embeddings(self, lines: list[list[int]]) -> torch.Tensor:
+        """(batch, tokens, dim): each line's input embeddings, right-padded (the encoder reads their mean)."""
+        ids = torch.full((len(lines), max(len(ids) for ids in lines)), self.end_id, dtype=torch.long)
+        for row, line in enumerate(lines):
+            ids[row, : len(line)] = torch.tensor(line)
+        return self.lm.embed(ids).float()
+
     def encode(self, lines: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of each line's code."""
-        features, lengths = self.line_features([self.tokens(line) for line in lines])
+        ids = [self.tokens(line) for line in lines]
+        features, lengths = self.line_features(ids)
+        embedded = self.line_embeddings(ids) if self.coder.config.reads_embeddings else None
         with torch.no_grad():
-            return self.coder.encode(features, lengths)
+            return self.coder.encode(features, lengths, embedded)
 
     @torch.inference_mode()
     def nll(self, lines: list[str], z: torch.Tensor) -> torch.Tensor:
@@ -305,11 +332,26 @@ class LineVAE:
 
     @classmethod
     def load(cls, path: str | os.PathLike, lm: FrozenLM, tokenizer) -> LineVAE:
+        """A saved line VAE. An older checkpoint lacks the newer settings and reads as it was trained (their
+        defaults are the older behaviour); one this version cannot build says so."""
         checkpoint = load_checkpoint(path, kind=KIND)
+        known = set(LineVAEConfig.__dataclass_fields__)
+        unknown = sorted(set(checkpoint.hyperparameters) - known)
+        if unknown:
+            raise CheckpointError(
+                f"{path} is a line VAE from a newer version of Atelier (settings {', '.join(unknown)} are "
+                "unknown here): update Atelier, or use the line VAE this version ships."
+            )
         coder = LineCoder(LineVAEConfig(**checkpoint.hyperparameters))
         tensors = dict(checkpoint.tensors)
         vocabulary = tensors.pop("vocabulary", None)
-        coder.load_state_dict({name: t.float() for name, t in tensors.items()})
+        try:
+            coder.load_state_dict({name: t.float() for name, t in tensors.items()})
+        except RuntimeError as error:
+            raise CheckpointError(
+                f"{path} does not hold the weights its own settings describe (missing, extra or misshapen "
+                f"tensors): it is damaged or was not written by Atelier. ({str(error).splitlines()[0]})"
+            ) from error
         return cls(coder, lm, tokenizer, checkpoint.metadata, vocabulary)
 
 
@@ -346,15 +388,25 @@ def training_loss(
     vocabulary: torch.Tensor,
     free_bits: float,
     generator: torch.Generator | None = None,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Reconstruction (summed per line), KL per line, and the free-bits KL term, averaged over the batch.
+    embedded: torch.Tensor | None = None,
+    bag_sharpness: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Reconstruction (summed per line), KL per line, the free-bits KL term and the bag-of-words loss, averaged
+    over the batch.
 
-    `features` (batch, tokens, dim): the lower layers' states of each line's tokens (cached);
-    `start_features` (dim,): the same for the preamble's last token; `targets` (batch, tokens + 1) in
-    `vocabulary`'s indices, -100 past the end. The softmax runs over `vocabulary` (the corpus's tokens)
-    only: the whole 49,152-row output matrix would cost as much as the top layers themselves.
+    `features` (batch, tokens, dim): the lower layers' states of each line's tokens (cached); `embedded`: the
+    line's input embeddings (for a coder that reads them); `start_features` (dim,): the lower layers' state of
+    the preamble's last token; `targets` (batch, tokens + 1) in `vocabulary`'s indices, -100 past the end. The
+    softmax runs over `vocabulary` (the corpus's tokens) only: the whole 49,152-row output matrix would cost as
+    much as the top layers themselves.
+
+    The bag of words (Zhao et al. 2017): the line's words from the code's word vector alone, one softmax over
+    `vocabulary` of the word scores times `bag_sharpness` (a learned scale, so this loss sets the vector's
+    direction and the reconstruction its length). It makes the code name the line's words outright; trained
+    on the reconstruction alone, the code leans on the frozen model's likeliest path and names few of them.
+    Zero without a word bias or without `bag_sharpness`.
     """
-    mu, logvar = coder.encode(features, lengths)
+    mu, logvar = coder.encode(features, lengths, embedded)
     noise = torch.randn(mu.shape, generator=generator)
     z = mu + noise * torch.exp(0.5 * logvar)
     memory = coder.memory(z)
@@ -364,8 +416,20 @@ def training_loss(
     hidden = lm.layers(x, start_position, first, lm.n_layers, memory=memory, past=past)
     logits = lm.logits(hidden, vocabulary)
     words = coder.word_scores(z, lm.runner.lm_head.weight[vocabulary])
+    bag = torch.zeros(())
     if words is not None:
         logits = logits + words.unsqueeze(1)
+        if bag_sharpness is not None:
+            bag = bag_of_words(words * bag_sharpness, targets, lengths)
     reconstruction = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="sum") / batch
     per_dimension = kl_per_dimension(mu, logvar).mean(0)
-    return reconstruction, per_dimension.sum(), per_dimension.clamp_min(free_bits).sum()
+    return reconstruction, per_dimension.sum(), per_dimension.clamp_min(free_bits).sum(), bag
+
+
+def bag_of_words(scores: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Mean over lines of the summed negative log-probability of each distinct word of the line (not its end)
+    under one softmax of `scores` (batch, words); `targets` (batch, positions) are word indices."""
+    steps = torch.arange(targets.shape[1])
+    said = (steps.unsqueeze(0) < lengths.unsqueeze(1)) & (targets >= 0)
+    bag = torch.zeros_like(scores).scatter_add_(1, targets.clamp_min(0), said.to(scores.dtype)).clamp_max(1.0)
+    return -(torch.log_softmax(scores, dim=-1) * bag).sum(1).mean()
