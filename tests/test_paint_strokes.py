@@ -19,7 +19,7 @@ from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import brush as brush_module
 from models.paint.strokes import raster as raster_module
 from models.paint.strokes import render as render_module
-from models.paint.strokes.bands import measure_palette
+from models.paint.strokes.bands import banded_colours, measure_palette
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
@@ -206,7 +206,7 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    added_later = ("grain", "hue_gather", "wash", "glow", "bands", "band_hue", "band_contrast")
+    added_later = ("grain", "hue_gather", "wash", "glow", "bands", "band_hue", "band_contrast", "band_vivid")
     for name in added_later:  # a style saved before these existed paints without them
         del description["strokes"][name]
     path.with_suffix(".json").write_text(json.dumps(description))
@@ -394,3 +394,15 @@ def test_band_contrast_alternates_light_and_dark_paints_and_strong_bands_take_th
     near, far = plans[0.0].colour[:, 0], plans[1.0].colour[:, 0]
     assert float(far.max() - far.min()) > 0.45 and float(near.max() - near.min()) < 0.15
     assert float(far.std()) > 2.5 * float(near.std())
+
+
+def test_band_vivid_prefers_the_painters_vivid_paints_and_keeps_lightness():
+    """A grey between a dull paint and a vivid one takes the vivid one (Munch's blood orange over the khaki
+    beside it), and its lightness stays on average."""
+    grey = torch.tensor([[0.47, 0.0, 0.0]]).repeat(4000, 1)
+    chroma, lightness = {}, {}
+    for vivid in (0.0, 1.0):
+        banded = banded_colours(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(0), vivid=vivid)
+        chroma[vivid], lightness[vivid] = float(banded[:, 1:].norm(dim=1).mean()), float(banded[:, 0].mean())
+    assert chroma[1.0] > chroma[0.0] + 0.03
+    assert abs(lightness[1.0] - 0.47) < 0.01 and abs(lightness[0.0] - 0.47) < 0.01

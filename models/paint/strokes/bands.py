@@ -11,8 +11,10 @@ beside stroke; his water: deep blue and green-black). Two parts:
   the picture's shapes, stays where it was. With a `reach`, the two paints are sought that far above and
   below the stroke's lightness instead of beside it, so the bands alternate light and dark more strongly
   (Munch's light and dark bands in The Scream's sky and water, where the nearest paints differ by 0.03-0.1).
-Three learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue` and
-`band_contrast` (the reach, in REACH units of lightness).
+  With `vivid`, the painter's most vivid paints are preferred over his dull ones (his blood orange and orange
+  over the khaki beside them, so a light sky burns rather than greys).
+Four learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
+`band_contrast` (the reach, in REACH units of lightness) and `band_vivid`.
 """
 
 from __future__ import annotations
@@ -52,13 +54,17 @@ def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Ten
 
 
 def _paint_pairs(
-    colours: torch.Tensor, palette: torch.Tensor, hue_weight: float, reach: float = 0.0
+    colours: torch.Tensor, palette: torch.Tensor, hue_weight: float, reach: float = 0.0, vivid: float = 0.0
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For colours (N, 3): a lighter paint, a darker one (each (N, 3)), and the odds (N,) of the lighter one
     that keep the colour's lightness on average. Each is the paint nearest to the colour's lightness `reach`
-    above (below) it and, by `hue_weight`, to its colour; at reach 0 the nearest lighter and darker paint."""
+    above (below) it and, by `hue_weight`, to its colour, a paint counting `vivid` × its chroma short of the
+    most vivid paint's as further; at reach and vivid 0 the nearest lighter and darker paint."""
     lightness = colours[:, :1]
     hue_apart = hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
+    if vivid > 0:
+        chroma = palette[:, 1:].norm(dim=1)
+        hue_apart = hue_apart + vivid * ((chroma.max() - chroma) / _SCALE).pow(2)[None]
     light_apart = ((palette[None, :, 0] - (lightness + reach)) / _SCALE) ** 2 + hue_apart
     dark_apart = ((palette[None, :, 0] - (lightness - reach)) / _SCALE) ** 2 + hue_apart
     lighter = palette[None, :, 0] >= lightness
@@ -82,22 +88,28 @@ def banded_colours(
     hue_weight: float,
     generator: torch.Generator,
     contrast: float = 0.0,
+    vivid: float = 0.0,
 ) -> torch.Tensor:
     """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
-    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH)
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid)
     chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
     return colours + strength * (chosen - colours)
 
 
 def mixed_paints(
-    colours: torch.Tensor, palette: torch.Tensor, strength: float, hue_weight: float, contrast: float = 0.0
+    colours: torch.Tensor,
+    palette: torch.Tensor,
+    strength: float,
+    hue_weight: float,
+    contrast: float = 0.0,
+    vivid: float = 0.0,
 ) -> torch.Tensor:
     """Colours (N, 3) moved `strength` of the way to what their two paints give on average: the mean of many
     banded strokes. For what is laid as one soft area rather than stroke by stroke (wash.py's wash), so that it
     is in the painter's paints too, without the bands' alternation."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
-    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH)
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid)
     return colours + strength * (odds[:, None] * light + (1 - odds[:, None]) * dark - colours)

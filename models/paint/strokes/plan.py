@@ -118,9 +118,10 @@ def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generat
     return mixed
 
 
-def _band_strength(style: StrokeStyle, controls: Controls) -> float:
-    """How far a stroke moves to its paint: the style's bands times the palette strength, at most all the way."""
-    return min(1.0, style.bands * controls.palette)
+def _band_amounts(style: StrokeStyle, controls: Controls) -> tuple[float, float, float, float]:
+    """The bands' strength (the style's bands times the palette strength, at most all the way), hue weight,
+    contrast and preference for vivid paints (bands.py)."""
+    return min(1.0, style.bands * controls.palette), style.band_hue, style.band_contrast, style.band_vivid
 
 
 def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor, factor: torch.Tensor | None) -> torch.Tensor:
@@ -254,9 +255,8 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     if style.bands > 0 and style.paints is not None:
         # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
         # stroke takes one of the painter's paints, in bands that keep each area's lightness.
-        banded = banded_colours(
-            plan.colour, style.paints, _band_strength(style, controls), style.band_hue, generator, style.band_contrast
-        )
+        paints, amounts = style.paints, _band_amounts(style, controls)
+        banded = banded_colours(plan.colour, paints, amounts[0], amounts[1], generator, *amounts[2:])
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:
         plan.wash = wash_maps(aim, memberships, unit)
@@ -265,8 +265,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             # bring back the picture's own colours over every open area.
             colour = plan.wash[:3].reshape(3, -1).T
             mixed = [  # in chunks: a 1,024-px plan's pixels against eight paints would take ~100 MB at once
-                mixed_paints(part, style.paints, _band_strength(style, controls), style.band_hue, style.band_contrast)
-                for part in colour.split(65536)
+                mixed_paints(part, style.paints, *_band_amounts(style, controls)) for part in colour.split(65536)
             ]
             plan.wash[:3] = torch.cat(mixed).T.reshape(3, height, width)
     return plan
