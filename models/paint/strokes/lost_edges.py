@@ -6,11 +6,13 @@ it, while the darks keep theirs. One learned amount (stroke_style.BOUNDS, `lost_
 how far; where, is the light: the picture's lightness broadly blurred, so that a small dark detail in a
 light area counts as in the light (and is lost), and a broad dark mass keeps its edges.
 
-`lost_map` gives 0 (edges kept, as every style paints them) to 1 (lost) per pixel. plan.py paints,
-there, toward the picture `softened` (blurred up to SPREAD), widens a stroke's reach over edges, lets
-its colour be the picture's at the brush's scale rather than the sharp one, seeds fewer fine strokes
-(fine strokes bring the details back) and fades the contours (outline.py); the wash, laid from the
-softened picture, no longer lays the shapes back over the strokes.
+`lost_map` gives 0 (edges kept, as every style paints them) to 1 (lost) per pixel. There plan.py paints
+toward the picture `softened` (the light spread over its surroundings, up to SPREAD), gates the strokes
+by the softened picture too (so its softened edges no longer stop them), widens a stroke's reach over the
+edges left, lets its colour be the picture's at the brush's scale rather than the sharp one's, and fades
+the contours (outline.py); the wash, laid from the softened picture, no longer lays the shapes back over
+the strokes. Fine strokes still come (they aim at the softened picture, so they bring no detail back,
+only paint: without them a light area was one flat colour).
 """
 
 from __future__ import annotations
@@ -38,5 +40,9 @@ def reach_factor(lost: torch.Tensor) -> torch.Tensor:
 
 
 def softened(mapped: torch.Tensor, lost: torch.Tensor, unit: float) -> torch.Tensor:
-    """The (3, H, W) picture the strokes aim at: blurred by SPREAD where edges are lost, as far as they are."""
-    return mapped + lost * (blur(mapped, SPREAD * unit) - mapped)
+    """The (3, H, W) picture the strokes aim at: where edges are lost, as far as they are, the mean of the
+    picture within about SPREAD weighted by the loss, so the light spreads over the edges of what it meets and
+    a dark shape is not smeared out into the light as a dark halo (a plain blur would)."""
+    weight = lost[None] + 1e-3
+    spread = blur(mapped * weight, SPREAD * unit) / blur(weight, SPREAD * unit)
+    return mapped + lost * (spread - mapped)

@@ -178,8 +178,6 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         previous_radius = radius
         reference = blur(aim, 0.5 * radius)
         error = torch.full((height, width), 1.0) if canvas is None else channel_norm(reference - canvas)
-        if canvas is not None and lost is not None:
-            error = error * (1 - lost)  # fewer fine strokes where edges are lost: they bring the details back
         seeds = _seeds_in_cells(error, max(2, round(1.6 * radius)), threshold, generator, canvas is None)
         if seeds.shape[0] == 0:
             continue
