@@ -51,7 +51,9 @@ def _tiny_config(**changes) -> TrainingConfig:
         checkpoint_seconds=3600,
         preview_every=10,
         target_crops=4,
-        stroke_evaluations=3,
+        # One render of the stroke search (its starting point): the search itself is this file's first
+        # test's and test_paint_strokes', and each evaluation renders every photograph at the measure's scale.
+        stroke_evaluations=1,
     )
     settings.update(changes)
     return TrainingConfig(**settings)
@@ -63,7 +65,9 @@ PHOTOS = [_photo(3)]
 
 def test_a_tiny_training_run_lowers_the_style_loss_and_writes_a_usable_style(tmp_path):
     events: list = []
-    summary = run_job(train_style(PAINTINGS, PHOTOS, tmp_path / "tiny.safetensors", _tiny_config()), events.append)
+    summary = run_job(
+        train_style(PAINTINGS, PHOTOS, tmp_path / "tiny.safetensors", _tiny_config(stroke_evaluations=3)), events.append
+    )
     assert summary.steps == 40
     # Judged on one fixed batch: single training batches vary too much to compare.
     assert summary.evaluation_at_end["style"] < 0.85 * summary.evaluation_at_start["style"]

@@ -19,6 +19,6 @@ def tiny_config(name: str, **changes):
 
     settings = dict(name=name, minutes=60, max_steps=6, batch=2, crop=32, width=8, blocks=1,
                     style_layers=["conv1_1", "conv2_1"], content_layer="conv1_2", painting_size=96, work_size=128,
-                    checkpoint_seconds=3600, preview_every=2, target_crops=4, stroke_evaluations=2)
+                    checkpoint_seconds=3600, preview_every=2, target_crops=4, stroke_evaluations=1)
     settings.update(changes)
     return TrainingConfig(**settings)
