@@ -109,7 +109,7 @@ def reconstruct(vae: LineVAE, scorer: Scorer, sources: list[str], codes: torch.T
 
 
 def measure(vae: LineVAE, scorer: Scorer, lines: list[str], ids, held: list[int], corpus: set[str], args) -> dict:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     features, start_features, past, position = held_out_inputs(vae, ids, held)
     held_ids = [ids[i] for i in held]
     numbers = evaluate(vae, features, held_ids, list(range(len(held))), start_features, past, position)
@@ -142,6 +142,7 @@ def measure(vae: LineVAE, scorer: Scorer, lines: list[str], ids, held: list[int]
         "riffs": {line: vae.riff(line, n=4, seed=1) for line in READ_ALOUD[:2]},
         "training": {k: v for k, v in vae.metadata.get("training", {}).items() if k != "history"},
         "seconds": round(time.perf_counter() - start, 1),
+        "cpu_seconds": round(time.process_time() - cpu, 1),  # this process's, load-independent
     }
 
 

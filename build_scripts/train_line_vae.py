@@ -28,14 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from models.files import atomic_write_bytes  # noqa: E402
 from models.text.chat import ChatModel  # noqa: E402
-from models.verse.line_vae import (  # noqa: E402
-    LineCoder,
-    LineVAE,
-    LineVAEConfig,
-    bag_of_words,
-    kl_per_dimension,
-    training_loss,
-)
+from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig  # noqa: E402
+from models.verse.line_vae_training import bag_of_words, kl_per_dimension, training_loss  # noqa: E402
 from models.verse.lm_decoder import DecodeState, FrozenLM  # noqa: E402
 from models.verse.vae import is_held_out  # noqa: E402
 from models.verse.verse import read_corpus  # noqa: E402

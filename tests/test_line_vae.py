@@ -8,7 +8,8 @@ import torch
 
 from models.checkpoint import CheckpointError
 from models.resources import resource
-from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, bag_of_words, repeating, training_loss
+from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, repeating
+from models.verse.line_vae_training import bag_of_words, training_loss
 from models.verse.lm_decoder import DecodeState, FrozenLM
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")

@@ -6,7 +6,7 @@ are trained; the chat model keeps its fluency. The encoder reads the chat model'
 the line at the first memory layer (the frozen lower layers are the encoder's trunk), so a training set
 is read by the lower layers once and cached (`line_features`). It reads the line's input embeddings too
 (their mean: which words, before any layer has mixed them), and the code names the line's words outright
-through a word bias, trained with a bag-of-words loss (`bag_of_words`).
+through a word bias, trained with a bag-of-words loss (line_vae_training.py).
 
     vae = LineVAE.load()                               # resources/text/line-vae.safetensors
     codes = vae.encode(["The sea is calm tonight."])    # (1, latent) means
@@ -108,11 +108,6 @@ class LineCoder(nn.Module):
         """(batch, words) added to the chat model's scores of the words whose embeddings are given; None
         without a word bias."""
         return None if self.words is None else F.linear(self.words(z), embeddings)
-
-
-def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-    """KL(q(z|x) || N(0, I)) for each row and dimension, in nats."""
-    return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp())
 
 
 class LineVAE:
@@ -374,62 +369,3 @@ def sample_rows(logits: torch.Tensor, temperature: float, generator: torch.Gener
     sorted_p = sorted_p.masked_fill(before >= top_p, 0.0)
     choice = torch.multinomial(sorted_p, 1, generator=generator)
     return order.gather(-1, choice).squeeze(-1)
-
-
-def training_loss(
-    coder: LineCoder,
-    lm: FrozenLM,
-    features: torch.Tensor,
-    lengths: torch.Tensor,
-    start_features: torch.Tensor,
-    targets: torch.Tensor,
-    past: DecodeState,
-    start_position: int,
-    vocabulary: torch.Tensor,
-    free_bits: float,
-    generator: torch.Generator | None = None,
-    embedded: torch.Tensor | None = None,
-    bag_sharpness: torch.Tensor | None = None,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Reconstruction (summed per line), KL per line, the free-bits KL term and the bag-of-words loss, averaged
-    over the batch.
-
-    `features` (batch, tokens, dim): the lower layers' states of each line's tokens (cached); `embedded`: the
-    line's input embeddings (for a coder that reads them); `start_features` (dim,): the lower layers' state of
-    the preamble's last token; `targets` (batch, tokens + 1) in `vocabulary`'s indices, -100 past the end. The
-    softmax runs over `vocabulary` (the corpus's tokens) only: the whole 49,152-row output matrix would cost as
-    much as the top layers themselves.
-
-    The bag of words (Zhao et al. 2017): the line's words from the code's word vector alone, one softmax over
-    `vocabulary` of the word scores times `bag_sharpness` (a learned scale, so this loss sets the vector's
-    direction and the reconstruction its length). It makes the code name the line's words outright; trained
-    on the reconstruction alone, the code leans on the frozen model's likeliest path and names few of them.
-    Zero without a word bias or without `bag_sharpness`.
-    """
-    mu, logvar = coder.encode(features, lengths, embedded)
-    noise = torch.randn(mu.shape, generator=generator)
-    z = mu + noise * torch.exp(0.5 * logvar)
-    memory = coder.memory(z)
-    batch = features.shape[0]
-    x = torch.cat([start_features.view(1, 1, -1).expand(batch, 1, -1), features], dim=1)
-    first = lm.n_layers - coder.config.memory_layers
-    hidden = lm.layers(x, start_position, first, lm.n_layers, memory=memory, past=past)
-    logits = lm.logits(hidden, vocabulary)
-    words = coder.word_scores(z, lm.runner.lm_head.weight[vocabulary])
-    bag = torch.zeros(())
-    if words is not None:
-        logits = logits + words.unsqueeze(1)
-        if bag_sharpness is not None:
-            bag = bag_of_words(words * bag_sharpness, targets, lengths)
-    reconstruction = F.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="sum") / batch
-    per_dimension = kl_per_dimension(mu, logvar).mean(0)
-    return reconstruction, per_dimension.sum(), per_dimension.clamp_min(free_bits).sum(), bag
-
-
-def bag_of_words(scores: torch.Tensor, targets: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-    """Mean over lines of the summed negative log-probability of each distinct word of the line (not its end)
-    under one softmax of `scores` (batch, words); `targets` (batch, positions) are word indices."""
-    steps = torch.arange(targets.shape[1])
-    said = (steps.unsqueeze(0) < lengths.unsqueeze(1)) & (targets >= 0)
-    bag = torch.zeros_like(scores).scatter_add_(1, targets.clamp_min(0), said.to(scores.dtype)).clamp_max(1.0)
-    return -(torch.log_softmax(scores, dim=-1) * bag).sum(1).mean()
