@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from models.text.chat import ChatModel  # noqa: E402
 from models.text.sampling import SamplingSettings  # noqa: E402
 from models.verse.constrained import token_pieces  # noqa: E402
+from models.verse.end_words import needs_a_word_after  # noqa: E402
 from models.verse.line_form import normalise  # noqa: E402
 from models.verse.lm_decoder import FrozenLM  # noqa: E402
 from models.verse.pronounce import Pronouncing, words_in  # noqa: E402
@@ -108,11 +109,17 @@ class Scorer:
 
 
 def hanging(scorer: Scorer, lines: list[str]) -> dict:
-    """How many lines hang (see the module's doc), and which."""
+    """How many lines hang (see the module's doc), and which; and how many stop on a word that needs the word
+    after it by the writer's grammar rule (models/verse/end_words.py: "a long", which the model cannot hear)."""
     lines = [line for line in lines if line.strip()]
     ends = scorer.end_logprobs(lines)
     hung = [f"{line} ({end:.1f})" for line, end in zip(lines, ends, strict=True) if end < HANGING_FLOOR]
-    return {"hanging_ends": f"{len(hung)} of {len(lines)}", "hanging": hung}
+    cut_off = [line for line in lines if needs_a_word_after(words_in(line))]
+    return {
+        "hanging_ends": f"{len(hung)} of {len(lines)}",
+        "hanging": hung,
+        "ends_needing_a_word_after": f"{len(cut_off)} of {len(lines)}",
+    }
 
 
 def summary(scorer: Scorer, lines: list[str], reference: float, corpus: set[str], seconds: float) -> dict:

@@ -10,8 +10,8 @@ finished lines are then scored exactly by the model and the most fluent is kept.
     writer = FormWriter(chat_model)
     writer.line(LineForm(syllables=8, rhyme_with="sea"), prompt_ids)
 
-The form itself (`LineForm`) and the word lists its checks use are in models/verse/line_form.py; the search's
-records (`Beam`, `Ranked`) in models/verse/beam.py.
+The form itself (`LineForm`) and the word lists its checks use are in models/verse/line_form.py, the words a line
+cannot stop on in end_words.py, the stress check in stress.py; the search's records (`Beam`, `Ranked`) in beam.py.
 
 Speed: the prompt is read once (and a song's next line reads only the line before it); every open beam
 then takes each step together, attending to the prompt's shared keys and values plus its own few tokens.
@@ -24,10 +24,10 @@ import re
 import torch
 
 from models.verse.beam import Beam, Ranked, token_pieces
+from models.verse.end_words import needs_a_word_after
 from models.verse.line_ends import LineEnds
 from models.verse.line_form import (
     DANGLING_FLOOR,
-    END_WORDS_TO_AVOID,
     FUNCTION_WORDS,
     NOT_WORDS,
     LineForm,
@@ -36,6 +36,7 @@ from models.verse.line_form import (
 )
 from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing
+from models.verse.stress import stress_fits
 
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
 _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
@@ -67,26 +68,6 @@ class FormWriter:
         self._prompt_cache: tuple[list[int], DecodeState | None] = ([], None)
 
     # -- the form's checks --------------------------------------------------------------------------
-    def _word_fits(self, form: LineForm, word: str, start: int) -> bool:
-        """Whether a finished word may sit at syllables [start, start + n): stress on strong beats."""
-        if not form.strong or not self.words.knows(word):
-            return True
-        count = self.words.syllables(word)
-        if count < 2:
-            return True
-        for stress in self.words.stresses(word):
-            if len(stress) != count:
-                continue
-            beats = form.strong[start : start + count]
-            if len(beats) < count:
-                return True
-            stressed = [i for i, s in enumerate(stress) if s == "1"]
-            unstressed = [i for i, s in enumerate(stress) if s == "0"]
-            # the main stress may not fall on a weak beat while an unstressed syllable takes a strong one
-            if not (stressed and not beats[stressed[0]] and any(beats[i] for i in unstressed)):
-                return True
-        return False
-
     def _finish_word(self, form: LineForm, beam: Beam) -> tuple[int, list[str]] | None:
         """Syllables and words once the beam's partial word is finished; None if that breaks the form."""
         if not beam.partial:
@@ -99,7 +80,7 @@ class FormWriter:
         count = self.words.syllables(word)
         if form.syllables is not None and beam.done_syllables + count > form.syllables:
             return None
-        if form.syllables is not None and not self._word_fits(form, word, beam.done_syllables):
+        if form.syllables is not None and not stress_fits(self.words, form.strong, word, beam.done_syllables):
             return None
         if form.refuse is not None and form.refuse([*beam.words, word], False):
             return None
@@ -126,7 +107,7 @@ class FormWriter:
             return False
         if form.rhyme_source and len(self._rhymes_of(last)) < 4:
             return False
-        if last in END_WORDS_TO_AVOID:
+        if needs_a_word_after(words):  # "the only", "it's", "a long": cut off, however likely the model finds it
             return False
         if form.include_any and not form.include_any & set(words):
             return False
@@ -254,7 +235,7 @@ class FormWriter:
         out = []
         endings = self._rhymes_of(form.rhyme_with) if form.rhyme_with else self._rhymable(logprobs)
         for word, token, count in endings:
-            if count != left or logprobs[token] < floor or not self._word_fits(form, word, finished[0]):
+            if count != left or logprobs[token] < floor or not stress_fits(self.words, form.strong, word, finished[0]):
                 continue
             if word in finished[1] and word not in FUNCTION_WORDS:  # "To the stars, I'll sail sail"
                 continue

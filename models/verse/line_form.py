@@ -33,12 +33,6 @@ FUNCTION_WORDS = set(
 )
 # in the dictionary, but salad in a line ("I'll hold you in my arms, I's")
 NOT_WORDS = {"i's", "you's", "me's", "we's"}
-# words a sung line cannot stop on: it would read as cut off ("The wind is the only", "I will always")
-END_WORDS_TO_AVOID = set(
-    "a an the and or of to in on by with my your for at from into than if when but our their its whose "
-    "will would shall should can could must only very every each i'm i'll i'd i've you're we're they're it's "
-    "we they he she you'll we'll is does has was i".split()
-)
 
 
 @dataclass

@@ -121,9 +121,11 @@ class SongWriter:
         text = format_chat(messages) + "".join(line + "\n" for line in lines)
         return self.model.tokenizer.encode(text)
 
-    def _fresh(self, found: list[Ranked], lines: Sequence[str]) -> list[Ranked]:
-        """The candidates re-ranked with the cost of an opening said before in the song (`opening_cost`)."""
+    def _ranked(self, form, prompt: list[int], lines: Sequence[str], seed: int, **search) -> list[Ranked]:
+        """The form's lines in the song so far (`lines`), most fluent first, each less the cost of its opening
+        said before in the song (`opening_cost`); `search` as `FormWriter.ranked` takes it (variety=, beams=)."""
         said = said_openings(lines)
+        found = self.forms.ranked(form, prompt, seed=seed, **search)
         out = [line._replace(score=line.score - opening_cost(line.text, said)) for line in found]
         return sorted(out, key=lambda line: -line.score)
 
@@ -231,11 +233,10 @@ class SongWriter:
         searches); None when the first line needs them too. In ABAB the partner comes two lines later: it is
         written there again, and this one is its spare."""
         prompt = self._prompt(request, lines)
-        ranked = self._fresh(self.forms.ranked(form, prompt, seed=seed * 101 + index), lines)
+        ranked = self._ranked(form, prompt, lines, seed * 101 + index)
         if not ranked or ranked[0].hangs:  # the plain search often finds no first line at all (an 8-syllable one
             # ending on a word with rhymes), or only lines that hang: the wider one's join them
-            wider = self.forms.ranked(form, prompt, seed=seed, variety=0.3, **self.wide)
-            wider = self._fresh(wider, lines)
+            wider = self._ranked(form, prompt, lines, seed, variety=0.3, **self.wide)
             ranked = sorted({line.text: line for line in [*wider, *ranked]}.values(), key=lambda line: -line.score)
         best: tuple[tuple[int, float], list[Ranked]] | None = None
         tried: list[str] = []
@@ -246,8 +247,7 @@ class SongWriter:
             tried.append(last)
             with_first = [*lines, first.text]
             second_form = self._form(partner, with_first, last, False, topic - said([first.text]))
-            found = self.forms.ranked(second_form, self._prompt(request, with_first), seed=seed * 101 + index + 1)
-            found = self._fresh(found, with_first)
+            found = self._ranked(second_form, self._prompt(request, with_first), with_first, seed * 101 + index + 1)
             if found:
                 key = (first.hangs + found[0].hangs, -(first.score + found[0].score))
                 if best is None or key < best[0]:
@@ -269,10 +269,10 @@ class SongWriter:
         is forced in, or before a line that hangs when it does not."""
         wide = self.wide
         rhymed = bool(form.rhyme_with or form.rhyme_source)
-        found = self._fresh(self.forms.ranked(form, prompt, seed=seed * 101 + index), lines)
+        found = self._ranked(form, prompt, lines, seed * 101 + index)
         best = found[0] if found else None
         if best is not None and best.hangs and rhymed:
-            wider = self._fresh(self.forms.ranked(form, prompt, seed=seed * 101 + index, **wide), lines)
+            wider = self._ranked(form, prompt, lines, seed * 101 + index, **wide)
             if wider and (wider[0].hangs, -wider[0].score) < (best.hangs, -best.score):
                 best = wider[0]
         if (
