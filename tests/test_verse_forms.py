@@ -544,7 +544,8 @@ class SameOpenings(ScriptedForms):
 
 def test_a_song_does_not_open_its_lines_the_same_way_again_and_again(monkeypatch, words):
     """Long songs opened six lines with "In the end," and nine with "Ain't": an opening said twice in the song
-    costs each time it comes again, and its first token is made less likely at the start of the next lines."""
+    costs each time it comes again, and its first token is made much less likely as the next lines' first token
+    (`openers`, not the 1-nat `penalise` of words said before: "I'll" still opened eight lines with that)."""
     from types import SimpleNamespace
 
     from models.verse import lyrics
@@ -554,7 +555,7 @@ def test_a_song_does_not_open_its_lines_the_same_way_again_and_again(monkeypatch
     writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
     lines = writer.write("Write a song.", [LineForm()] * 5)
     assert [" ".join(words_in(line)[:2]) for line in lines] == ["in the", "in the", "then we", "then we", "in the"]
-    assert [len("In") + 1 in form.penalise for form in writer.forms.asked] == [False, False, True, True, True]
+    assert [len("In") + 1 in form.openers for form in writer.forms.asked] == [False, False, True, True, True]
     assert lyrics.openings("Ain't no road you can't ride") == {"ain't no", "ain't"}
     assert lyrics.openings("In the dark") == {"in the"}  # common words alone are no opening
 

@@ -44,6 +44,7 @@ _PUNCTUATION = re.compile(r"^[,.!?;]$")
 _WORD_GOES_ON = re.compile(r"^[a-z]+$")  # a piece that carries on the word before it ("Tran" + "quility")
 RHYME_FLOOR = -9.0  # a rhyming word less likely than this (log-probability) is not forced in
 REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
+OPENER_PENALTY = 3.0  # nats off a line's first token when its song opened lines so often (`LineForm.openers`)
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
 TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
@@ -304,12 +305,15 @@ class FormWriter:
         open_beams = [Beam([], "", 0.0)]
         finished: list[Beam] = []
         penalty = torch.tensor(sorted(form.penalise), dtype=torch.long)
+        openers = torch.tensor(sorted(form.openers), dtype=torch.long)
         favour = torch.tensor(sorted(self._word_tokens(form.topic)), dtype=torch.long)
-        for _ in range(max_tokens):
+        for step in range(max_tokens):
             logprobs = torch.log_softmax(logits.float(), dim=-1)
             raw = logprobs.clone() if form.end_floor is not None or form.hang_cost else logprobs
             if penalty.numel():
                 logprobs[:, penalty] -= REPEAT_PENALTY
+            if step == 0 and openers.numel():
+                logprobs[:, openers] -= OPENER_PENALTY
             if favour.numel():
                 logprobs[:, favour] += TOPIC_BONUS
             top = self._choices(logprobs, expand, noise, generator).tolist()

@@ -45,6 +45,7 @@ class LineForm:
     include_any: set[str] = field(default_factory=set)  # at least one of these words (lower case)
     avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
     penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
+    openers: set[int] = field(default_factory=set)  # first tokens made much less likely (openings said often)
     overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
     end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
     topic: set[str] = field(default_factory=set)  # words on the topic: favoured, and never stale

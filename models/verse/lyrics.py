@@ -130,8 +130,8 @@ class SongWriter:
         return sorted(out, key=lambda line: -line.score)
 
     def _stale_openers(self, lines: Sequence[str]) -> set[int]:
-        """The first tokens of openings said twice already (no space before them, so only at a line's start):
-        made less likely in the search, so that its candidates do not all open the same way again."""
+        """The first tokens of openings said twice already (no space before them: a line's first token): made
+        much less likely there (`LineForm.openers`), so that the candidates do not all open the same way again."""
         keys = [key for key, times in said_openings(lines).items() if times >= 2]
         return {self.model.tokenizer.encode(key.split()[0].capitalize(), allow_control=False)[0] for key in keys}
 
@@ -210,7 +210,8 @@ class SongWriter:
             rhyme_with=rhyme_with or form.rhyme_with,
             rhyme_source=form.rhyme_source or needs_partner,
             avoid=form.avoid | {normalise(line) for line in said},
-            penalise=form.penalise | self._repeated_tokens(lines) | self._stale_openers(lines),
+            penalise=form.penalise | self._repeated_tokens(lines),
+            openers=form.openers | self._stale_openers(lines),
             end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             topic=form.topic | topic,
             stale=form.stale | word_pairs(said),
