@@ -454,6 +454,7 @@ def test_a_line_does_not_stop_on_a_word_that_needs_the_next(words):
     A rhyme forced in at the line's end keeps the rule too."""
     import torch
 
+    from models.assistant.server_verse import keeps_form
     from models.verse.end_words import needs_a_word_after
 
     for cut_off in ("A stormy sea, a long", "In the heart of the sea, a far", "The wind is the only", "A storm's"):
@@ -467,6 +468,8 @@ def test_a_line_does_not_stop_on_a_word_that_needs_the_next(words):
     beam = Beam([1, 2, 3, 4], " A stormy sea, a", -4.0, 5, "", ["a", "stormy", "sea", "a"])
     ends = writer._rhyme_endings(form, beam, torch.full((8,), -1.0))
     assert [b.text for b in ends] == [" A stormy sea, a throng"]
+    assert not keeps_form("A stormy sea, a long", LineForm(syllables=6), words)  # a server's line, checked
+    assert keeps_form("A stormy sea, a throng", LineForm(syllables=6, rhyme_with="song"), words)
 
 
 class HangingPartners(ScriptedForms):

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from models.jobs import run_job
 from models.text.sampling import SamplingSettings
+from models.verse.end_words import needs_a_word_after
 from models.verse.line_form import LineForm, rhyme_group, tidy
 from models.verse.pronounce import Pronouncing, words_in
 
@@ -30,7 +31,7 @@ def keeps_form(line: str, form: LineForm, words: Pronouncing) -> bool:
         return False
     if form.rhyme_with and not words.rhymes(found[-1], form.rhyme_with):
         return False
-    return True
+    return not needs_a_word_after(found)  # "a long": the built-in writer's rule (models/verse/end_words.py)
 
 
 def server_lines(
