@@ -206,7 +206,17 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    added_later = ("grain", "hue_gather", "wash", "glow", "bands", "band_hue", "band_contrast", "band_vivid")
+    added_later = (
+        "grain",
+        "hue_gather",
+        "wash",
+        "glow",
+        "bands",
+        "band_hue",
+        "band_contrast",
+        "band_vivid",
+        "band_heat",
+    )
     for name in added_later:  # a style saved before these existed paints without them
         del description["strokes"][name]
     path.with_suffix(".json").write_text(json.dumps(description))
@@ -406,3 +416,21 @@ def test_band_vivid_prefers_the_painters_vivid_paints_and_keeps_lightness():
         chroma[vivid], lightness[vivid] = float(banded[:, 1:].norm(dim=1).mean()), float(banded[:, 0].mean())
     assert chroma[1.0] > chroma[0.0] + 0.03
     assert abs(lightness[1.0] - 0.47) < 0.01 and abs(lightness[0.0] - 0.47) < 0.01
+
+
+def test_band_heat_takes_the_painters_paints_in_the_lights_and_keeps_the_darks_colour():
+    """A hot sky: with band heat a light blue takes the painter's warm paints of its lightness where the band hue
+    kept it near his bluest ones, while a dark green's paints are the same as without heat."""
+    # dark greens, a blue-grey, blood orange, yellow, a pale blue
+    paints = torch.tensor([[0.25, -0.06, 0.03], [0.32, -0.08, 0.05], [0.6, -0.02, -0.08], [0.64, 0.14, 0.12]])
+    paints = torch.cat([paints, torch.tensor([[0.76, 0.03, 0.15], [0.86, -0.02, -0.06]])])
+    light_blue = torch.tensor([[0.7, -0.03, -0.1]]).repeat(2000, 1)
+    dark_green = torch.tensor([[0.3, -0.08, 0.04]]).repeat(2000, 1)
+    banded = {
+        (name, heat): banded_colours(colour, paints, 1.0, 1.0, torch.Generator().manual_seed(0), heat=heat)
+        for name, colour in (("sky", light_blue), ("hill", dark_green))
+        for heat in (0.0, 1.0)
+    }
+    assert float(banded["sky", 0.0][:, 2].mean()) < -0.05  # the blue-grey and the pale blue
+    assert float(banded["sky", 1.0][:, 2].mean()) > 0.1  # blood orange and yellow
+    assert torch.equal(banded["hill", 1.0], banded["hill", 0.0])

@@ -12,9 +12,11 @@ beside stroke; his water: deep blue and green-black). Two parts:
   below the stroke's lightness instead of beside it, so the bands alternate light and dark more strongly
   (Munch's light and dark bands in The Scream's sky and water, where the nearest paints differ by 0.03-0.1).
   With `vivid`, the painter's most vivid paints are preferred over his dull ones (his blood orange and orange
-  over the khaki beside them, so a light sky burns rather than greys).
-Four learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
-`band_contrast` (the reach, in REACH units of lightness) and `band_vivid`.
+  over the khaki beside them, so a light sky burns rather than greys). With `heat`, the stroke's own colour
+  counts less the lighter it is (none at all above HOT, at heat 1): the lights take the painter's paints
+  whatever their colour (The Scream's sky), while the darks keep their colour family (a green hill stays green).
+Five learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
+`band_contrast` (the reach, in REACH units of lightness), `band_vivid` and `band_heat`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ _AB_WEIGHT = 4.0  # colour counts four times lightness when paints are told apar
 _VIVID = 0.8  # a paint's chroma: this quantile of its cluster's (the cluster's mean is dulled by mixing at edges)
 _SCALE = 0.1  # OKLab distance of one unit when a stroke's paints are chosen
 REACH = 0.3  # OKLab lightness above and below a stroke where its paints are sought at band contrast 1
+COOL, HOT = 0.35, 0.6  # OKLab lightness where band heat begins to free a stroke from its colour, and where fully
 
 
 def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Tensor:
@@ -54,14 +57,22 @@ def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Ten
 
 
 def _paint_pairs(
-    colours: torch.Tensor, palette: torch.Tensor, hue_weight: float, reach: float = 0.0, vivid: float = 0.0
+    colours: torch.Tensor,
+    palette: torch.Tensor,
+    hue_weight: float,
+    reach: float = 0.0,
+    vivid: float = 0.0,
+    heat: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For colours (N, 3): a lighter paint, a darker one (each (N, 3)), and the odds (N,) of the lighter one
     that keep the colour's lightness on average. Each is the paint nearest to the colour's lightness `reach`
     above (below) it and, by `hue_weight`, to its colour, a paint counting `vivid` × its chroma short of the
-    most vivid paint's as further; at reach and vivid 0 the nearest lighter and darker paint."""
+    most vivid paint's as further, and the colour counting less in the lights by `heat`; at reach, vivid and
+    heat 0 the nearest lighter and darker paint."""
     lightness = colours[:, :1]
     hue_apart = hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
+    if heat > 0:
+        hue_apart = hue_apart * (1 - heat * ((lightness - COOL) / (HOT - COOL)).clamp(0, 1))
     if vivid > 0:
         chroma = palette[:, 1:].norm(dim=1)
         hue_apart = hue_apart + vivid * ((chroma.max() - chroma) / _SCALE).pow(2)[None]
@@ -89,11 +100,12 @@ def banded_colours(
     generator: torch.Generator,
     contrast: float = 0.0,
     vivid: float = 0.0,
+    heat: float = 0.0,
 ) -> torch.Tensor:
     """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
-    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid)
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
     chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
     return colours + strength * (chosen - colours)
 
@@ -105,11 +117,12 @@ def mixed_paints(
     hue_weight: float,
     contrast: float = 0.0,
     vivid: float = 0.0,
+    heat: float = 0.0,
 ) -> torch.Tensor:
     """Colours (N, 3) moved `strength` of the way to what their two paints give on average: the mean of many
     banded strokes. For what is laid as one soft area rather than stroke by stroke (wash.py's wash), so that it
     is in the painter's paints too, without the bands' alternation."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
-    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid)
+    light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
     return colours + strength * (odds[:, None] * light + (1 - odds[:, None]) * dark - colours)

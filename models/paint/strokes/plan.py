@@ -118,10 +118,11 @@ def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generat
     return mixed
 
 
-def _band_amounts(style: StrokeStyle, controls: Controls) -> tuple[float, float, float, float]:
+def _band_amounts(style: StrokeStyle, controls: Controls) -> tuple[float, float, float, float, float]:
     """The bands' strength (the style's bands times the palette strength, at most all the way), hue weight,
-    contrast and preference for vivid paints (bands.py)."""
-    return min(1.0, style.bands * controls.palette), style.band_hue, style.band_contrast, style.band_vivid
+    contrast, preference for vivid paints and heat in the lights (bands.py)."""
+    strength = min(1.0, style.bands * controls.palette)
+    return strength, style.band_hue, style.band_contrast, style.band_vivid, style.band_heat
 
 
 def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor, factor: torch.Tensor | None) -> torch.Tensor:

@@ -49,13 +49,26 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "band_hue": (0.0, 1.0),  # how much a stroke's own colour, beside its lightness, chooses its paints
     "band_contrast": (0.0, 1.0),  # how far apart in lightness a stroke's two paints are sought (bands.REACH)
     "band_vivid": (0.0, 1.0),  # how much the painter's most vivid paints are preferred to his dull ones
+    "band_heat": (0.0, 1.0),  # how far the lights take the painter's paints whatever their own colour (a hot sky)
     "lost_edges": (0.0, 1.0),  # how far strokes carry across edges in the lights (lost_edges.py); 0: stop at all
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
 # Parameters added after styles were first shipped: a style saved without them paints as before.
 ADDED_LATER = dict.fromkeys(
-    ("hue_gather", "grain", "wash", "glow", "bands", "band_hue", "band_contrast", "band_vivid", "lost_edges"), 0.0
+    (
+        "hue_gather",
+        "grain",
+        "wash",
+        "glow",
+        "bands",
+        "band_hue",
+        "band_contrast",
+        "band_vivid",
+        "band_heat",
+        "lost_edges",
+    ),
+    0.0,
 )
 LAYERS = 4
 LAYER_RATIO = 0.55
@@ -90,6 +103,7 @@ class StrokeStyle:
     band_hue: float = 0.0
     band_contrast: float = 0.0
     band_vivid: float = 0.0
+    band_heat: float = 0.0
     lost_edges: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
