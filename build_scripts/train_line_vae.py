@@ -1,6 +1,6 @@
 """Train the line VAE (encoder + code-to-memory map) on the frozen chat model; resumable, time-limited.
 
-    nice -n 10 env OMP_NUM_THREADS=1 .venv/bin/python build_scripts/train_line_vae.py --minutes 45
+    nice -n 10 env OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE .venv/bin/python build_scripts/train_line_vae.py --minutes 55
 
 1. Reads every corpus line once through the chat model's frozen lower layers and caches their hidden
    states (float16, in chunks under --work, so an interrupted run resumes where it stopped).
