@@ -139,10 +139,12 @@ def test_an_older_checkpoint_reads_as_trained_and_a_foreign_one_says_why(shipped
         LineVAE.load(path, lm, tokenizer)
 
 
-def test_a_decoded_line_never_says_a_three_token_run_twice():
-    assert repeating([5, 6, 5, 6]) == {5}  # "This is This is" may not go on with "This"
-    assert repeating([7, 7, 7]) == {7}  # nor "extinction extinction extinction" with a fourth
-    assert repeating([1, 2, 3, 1, 2]) == {3} and repeating([1, 2, 3]) == set() and repeating([4]) == set()
+def test_a_decoded_line_never_says_a_three_token_run_twice_nor_a_word_twice_in_a_row():
+    assert repeating([9, 7]) == {7}  # "plagiarism, plagiarism" may not go on with "plagiarism"
+    assert repeating([5, 6, 5]) == {5, 6}  # "This is This": not "is" (a run twice in a row), not "This" again
+    assert repeating([4, 8, 2, 4, 8]) == {8, 2}  # a three-token word twice in a row
+    assert repeating([1, 2, 3, 1, 2]) == {2, 3}  # "c": "a b c" said again (an n-gram); "b": "b b"
+    assert repeating([]) == set()
 
 
 def test_a_lines_own_code_explains_it_better_than_another_lines(shipped):
@@ -191,3 +193,17 @@ def test_decoding_keeps_to_the_words_it_was_trained_on(shipped, tmp_path):
     assert loaded.vocabulary is not None and sorted(loaded.vocabulary.tolist()) == sorted(words)
     said = loaded.decode(torch.zeros((1, 4)), max_tokens=4)[0].split()
     assert len(said) == 4 and set(said) <= {"sea", "calm", "night"}, said
+
+
+def test_a_riff_gives_lines_cut_off_on_a_word_that_needs_the_next_only_last():
+    class Decoded:  # a stand-in: the codes' lines as a riff would decode them
+        latent_size = 2
+
+        def encode(self, lines):
+            return torch.zeros(len(lines), 2), None
+
+        def decode(self, codes, temperature):
+            return ["I heard a knock as the", "the sea", "A song of the sea", "The wind is", "A song of the sea"]
+
+    assert LineVAE.riff(Decoded(), "The sea", n=1) == ["A song of the sea"]
+    assert LineVAE.riff(Decoded(), "The sea", n=3) == ["A song of the sea", "I heard a knock as the", "The wind is"]

@@ -25,7 +25,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from models.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from models.verse.end_words import needs_a_word_after
 from models.verse.lm_decoder import DecodeState, FrozenLM, RowsState
+from models.verse.pronounce import words_in
 
 KIND = "line-vae"
 PREAMBLE = "<|im_start|>user\nWrite one line of verse.<|im_end|>\n<|im_start|>assistant\n"
@@ -290,7 +292,8 @@ class LineVAE:
         return self.decode((1 - weights) * mu[0] + weights * mu[1])
 
     def riff(self, line: str, n: int = 5, spread: float = 0.6, seed: int = 0) -> list[str]:
-        """Variations: codes near the line's own, decoded; the line itself and repeats left out."""
+        """Variations: codes near the line's own, decoded; the line itself and repeats left out, and lines cut
+        off on a word that needs the next ("I heard a knock as the") only where too few others came."""
         generator = torch.Generator().manual_seed(seed)
         mu, _ = self.encode([line])
         codes = mu + spread * torch.randn((3 * n, self.latent_size), generator=generator)
@@ -300,7 +303,7 @@ class LineVAE:
             if text and key not in seen:
                 seen.add(key)
                 out.append(text)
-        return out[:n]
+        return sorted(out, key=lambda text: needs_a_word_after(words_in(text)))[:n]  # stable: else in order
 
     def direction(self, away_from: list[str], towards: list[str]) -> torch.Tensor:
         """A direction in code space: the mean code of `towards` minus that of `away_from`."""
@@ -350,13 +353,21 @@ class LineVAE:
         return cls(coder, lm, tokenizer, checkpoint.metadata, vocabulary)
 
 
-def repeating(ids: list[int], n: int = 3) -> set[int]:
-    """Tokens that would say again an n-gram the line has said: a strongly steered model, decoded greedily,
-    can loop ("extinction extinction extinction ...", "This is This is This is")."""
-    if len(ids) < n - 1:
-        return set()
-    tail = tuple(ids[len(ids) - n + 1 :])
-    return {ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == tail}
+def repeating(ids: list[int], n: int = 3, span: int = 4) -> set[int]:
+    """Tokens that would say again an n-gram the line has said, or say a run of up to `span` tokens twice
+    in a row: a strongly steered model, decoded greedily, can loop ("extinction extinction extinction ...",
+    "This is This is", "plagiarism, plagiarism plagiarism plagiarism": a one-token word after a comma is no
+    n-gram said before). A word said twice in a row is rare in verse and a loop in a decoded line; the cost is
+    a repeated digit ("1999": digits are one token each), which these lines do not use."""
+    banned = set()
+    if len(ids) >= n - 1:
+        tail = tuple(ids[len(ids) - n + 1 :])
+        banned |= {ids[i + n - 1] for i in range(len(ids) - n + 1) if tuple(ids[i : i + n - 1]) == tail}
+    for length in range(1, span + 1):
+        start = len(ids) - 2 * length + 1  # where a first copy of the run would begin
+        if start >= 0 and ids[start + length :] == ids[start : start + length - 1]:
+            banned.add(ids[start + length - 1])  # the token that would complete the second copy
+    return banned
 
 
 def sample_rows(logits: torch.Tensor, temperature: float, generator: torch.Generator | None, top_p: float = 0.9):
