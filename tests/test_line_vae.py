@@ -207,3 +207,18 @@ def test_a_riff_gives_lines_cut_off_on_a_word_that_needs_the_next_only_last():
 
     assert LineVAE.riff(Decoded(), "The sea", n=1) == ["A song of the sea"]
     assert LineVAE.riff(Decoded(), "The sea", n=3) == ["A song of the sea", "I heard a knock as the", "The wind is"]
+
+
+def test_the_chat_shows_blended_and_riffed_lines_without_a_trailing_comma(monkeypatch):
+    from models.assistant import writing
+
+    class Decoded:  # a stand-in line VAE: lines as the fortune-trained decoder ends them
+        def blend(self, first, second, steps):
+            return [first, "The night is waiting,", "I walked the stairs;", second]
+
+        def riff(self, line, n, seed):
+            return ["The morning is cloudy.", "I have heard a weary whisper,"]
+
+    monkeypatch.setattr(writing, "line_vae", Decoded)
+    assert writing.blend("Love, ", "Rain,", 4) == ["Love, ", "The night is waiting", "I walked the stairs", "Rain,"]
+    assert writing.riff("Love", 2, 0) == ["The morning is cloudy.", "I have heard a weary whisper"]

@@ -57,13 +57,20 @@ def blend(first: str, second: str, steps: int) -> list[str]:
     lines as typed and only the points between are decoded; without it, the GRU VAE blends."""
     vae = line_vae()
     if vae is None:
-        return verse_writer().blend(first, second, steps=steps)
-    return [first, *vae.blend(first, second, steps)[1:-1], second]
+        return [_shown(text) for text in verse_writer().blend(first, second, steps=steps)]
+    return [first, *(_shown(text) for text in vae.blend(first, second, steps)[1:-1]), second]
 
 
 def riff(line: str, n: int, seed: int) -> list[str]:
     vae = line_vae()
-    return vae.riff(line, n=n, seed=seed) if vae is not None else verse_writer().riff(line, n=n, seed=seed)
+    lines = vae.riff(line, n=n, seed=seed) if vae is not None else verse_writer().riff(line, n=n, seed=seed)
+    return [_shown(text) for text in lines]
+
+
+def _shown(line: str) -> str:
+    """A decoded line as the chat shows it: the VAEs learned from fortune lines, many of them the first half of a
+    sentence, and end a line on a comma or a semicolon ("The night is waiting,"); shown alone it reads as cut off."""
+    return line.rstrip(",;: ") or line
 
 
 def verse_writer():
