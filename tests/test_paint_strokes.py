@@ -23,6 +23,7 @@ from models.paint.strokes.bands import banded_colours, measure_palette
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
+from models.paint.strokes.stroke_style import ADDED_LATER
 from models.paint.style import load_style, save_style
 
 # A painter's few paints (OKLab), darkest first: green-black, deep blue, blood orange, orange, yellow, ...
@@ -207,21 +208,10 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
         np.asarray(render_strokes(picture, loaded.stroke_style, StrokeParams(seed=1))),
     )
     description = json.loads(path.with_suffix(".json").read_text())
-    added_later = (
-        "grain",
-        "hue_gather",
-        "wash",
-        "glow",
-        "bands",
-        "band_hue",
-        "band_contrast",
-        "band_vivid",
-        "band_heat",
-    )
-    for name in added_later:  # a style saved before these existed paints without them
+    for name in ADDED_LATER:  # a style saved before these existed paints without them
         del description["strokes"][name]
     path.with_suffix(".json").write_text(json.dumps(description))
-    assert all(getattr(load_style(path).strokes, name) == 0.0 for name in added_later)
+    assert all(getattr(load_style(path).strokes, name) == 0.0 for name in ADDED_LATER)
     description["strokes"]["brush_size"] = 7.0  # far outside 0.008 to 0.05
     path.with_suffix(".json").write_text(json.dumps(description))
     with pytest.raises(CheckpointError, match="brush_size"):
