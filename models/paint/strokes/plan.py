@@ -254,17 +254,19 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     if style.bands > 0 and style.paints is not None:
         # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
         # stroke takes one of the painter's paints, in bands that keep each area's lightness.
-        paints, amounts = style.paints, _band_amounts(style, controls)
-        banded = banded_colours(plan.colour, paints, amounts[0], amounts[1], generator, *amounts[2:])
+        band_strength, hue, contrast, vivid, heat = _band_amounts(style, controls)
+        banded = banded_colours(
+            plan.colour, style.paints, band_strength, hue, generator, contrast=contrast, vivid=vivid, heat=heat
+        )
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:
         plan.wash = wash_maps(aim, memberships, unit)
         if style.wash > 0 and style.bands > 0 and style.paints is not None:
             # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would
             # bring back the picture's own colours over every open area.
-            colour = plan.wash[:3].reshape(3, -1).T
+            colour, amounts = plan.wash[:3].reshape(3, -1).T, _band_amounts(style, controls)
             mixed = [  # in chunks: a 1,024-px plan's pixels against eight paints would take ~100 MB at once
-                mixed_paints(part, style.paints, *_band_amounts(style, controls)) for part in colour.split(65536)
+                mixed_paints(part, style.paints, *amounts) for part in colour.split(65536)
             ]
             plan.wash[:3] = torch.cat(mixed).T.reshape(3, height, width)
     return plan
