@@ -315,7 +315,7 @@ def _lyrics_request(text: str, message: str) -> CreativeRequest:
     about = f" about “{subject}”" if subject else ""
     rhyme = f", rhymed {scheme}" if scheme else ", unrhymed"
     return CreativeRequest(
-        "lyrics", params, [], f"Lyrics{about} for {target}: one syllable per note, one line per phrase{rhyme}."
+        "lyrics", params, [], f"Lyrics{about} for {target}{rhyme}."  # the answer says how lines fit the notes
     )
 
 
