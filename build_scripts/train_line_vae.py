@@ -29,7 +29,13 @@ sys.path.insert(0, str(ROOT))
 from models.files import atomic_write_bytes  # noqa: E402
 from models.text.chat import ChatModel  # noqa: E402
 from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig  # noqa: E402
-from models.verse.line_vae_training import bag_of_words, kl_per_dimension, training_loss  # noqa: E402
+from models.verse.line_vae_training import (  # noqa: E402
+    bag_of_words,
+    kl_per_dimension,
+    kl_weight,
+    learning_rate,
+    training_loss,
+)
 from models.verse.lm_decoder import DecodeState, FrozenLM  # noqa: E402
 from models.verse.vae import is_held_out  # noqa: E402
 from models.verse.verse import read_corpus  # noqa: E402
@@ -98,12 +104,6 @@ def make_targets(ids: list[list[int]], rows: list[int], index: dict[int, int], e
         line = [index[t] for t in ids[i]] + [index[end]]
         targets[k, : len(line)] = torch.tensor(line)
     return targets
-
-
-def kl_weight(step: int, autoencoder_steps: int, warmup_steps: int, final: float) -> float:
-    """0 while the code learns to carry the line (the frozen model gives it nothing to lean on otherwise),
-    then rising linearly to `final`."""
-    return final * min(1.0, max(0, step - autoencoder_steps) / max(warmup_steps, 1))
 
 
 def save_state(path: Path, coder: LineCoder, optimiser: torch.optim.Adam, info: dict) -> None:
@@ -231,8 +231,10 @@ def main() -> int:
     parser.add_argument("--autoencoder-steps", type=int, default=50, help="KL weight 0 at first")
     parser.add_argument("--warmup-steps", type=int, default=150, help="then it rises to --kl-weight")
     parser.add_argument("--kl-weight", type=float, default=1.0)
-    parser.add_argument("--lr", type=float, default=2e-3, help="at the start; falls linearly with the time trained")
-    parser.add_argument("--lr-final", type=float, default=2e-4, help="reached at the end of --minutes")
+    parser.add_argument(
+        "--lr", type=float, default=2e-3, help="at the start (a resumed run: the rate it had reached, if lower)"
+    )
+    parser.add_argument("--lr-final", type=float, default=2e-4, help="reached at the end of --minutes (all of it)")
     parser.add_argument("--watch-every", type=int, default=4, help="checkpoints between held-out checks (64 lines)")
     parser.add_argument(
         "--patience", type=int, default=5, help="stop after this many checks with no better held-out NLL"
@@ -291,6 +293,15 @@ def main() -> int:
         info = {"best": None, "checks_since_best": 0, **load_state(checkpoint, coder, optimiser)}
         log_sharpness.data.fill_(info.get("log_sharpness", 0.0))
         log(f"resumed at step {info['step']} ({info['seconds'] / 60:.1f} min trained)")
+    # A resumed run (--minutes counts the time already trained) carries the rate on from where it was.
+    resumed_at = info["seconds"]
+    first_rate = min([args.lr] + [record["lr"] for record in info["history"][-1:]])
+    if resumed_at and not info.get("schedule"):  # a state saved before the schedule was recorded
+        first, last = info["history"][0], info["history"][-1]
+        info["schedule"] = [f"{first['lr']:g} at step {first['step']} to {last['lr']:g} at minute {last['minutes']:g}"]
+    info.setdefault("schedule", []).append(
+        f"{first_rate:g} from minute {resumed_at / 60:.1f} falling linearly to {args.lr_final:g} at minute {args.minutes:g}"
+    )
     coder.train()
     generator = torch.Generator().manual_seed(1000 + info["epoch"])
     plan = batches([len(ids[i]) for i in train], args.batch, generator)
@@ -320,7 +331,7 @@ def main() -> int:
             bag_sharpness=log_sharpness.exp() if args.bag_of_words > 0 else None,
         )
         weight = kl_weight(info["step"], args.autoencoder_steps, args.warmup_steps, args.kl_weight)
-        rate = args.lr + (args.lr_final - args.lr) * min(1.0, (time.perf_counter() - began) / (args.minutes * 60))
+        rate = learning_rate(time.perf_counter() - began, args.minutes * 60, first_rate, args.lr_final, resumed_at)
         for group in optimiser.param_groups:
             group["lr"] = rate * group.get("faster", 1.0)
         optimiser.zero_grad()
@@ -392,7 +403,7 @@ def main() -> int:
         "bag_of_words": args.bag_of_words,
         "bag_sharpness": sharpness,
         "kl_schedule": f"0 for {args.autoencoder_steps} steps, then up to {args.kl_weight} over {args.warmup_steps}",
-        "learning_rate": f"{args.lr} falling linearly to {args.lr_final}",
+        "learning_rate": "; then ".join(info["schedule"]),
         "held_out": measures,
         "history": info["history"],
         "machine": "2-core CPU shared with other jobs, one thread, nice 10",

@@ -9,8 +9,9 @@ import torch
 from models.checkpoint import CheckpointError
 from models.resources import resource
 from models.verse.line_vae import LineCoder, LineVAE, LineVAEConfig, repeating
-from models.verse.line_vae_training import bag_of_words, training_loss
+from models.verse.line_vae_training import bag_of_words, kl_weight, learning_rate, training_loss
 from models.verse.lm_decoder import DecodeState, FrozenLM
+from models.verse.word_join import Spelling
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 LINES = ["The sea is calm tonight.", "I wandered lonely as a cloud", "The night is young and so are we"]
@@ -62,6 +63,53 @@ def test_training_moves_only_the_coder():
     assert coder.embedding_norm is not None and coder.embedding_norm.weight.grad.abs().sum() > 0  # it reads them
     assert sharpness.grad is not None
     assert torch.equal(model.runner.layers[-1]["down"].weight, before)  # the chat model stays frozen
+
+
+def test_a_resumed_run_carries_its_schedules_on_without_a_second_warm_up():
+    # First leg: 2e-3 -> 2e-4 over 55 minutes, stopped there; resumed with --minutes 135 (80 more).
+    first_leg = [learning_rate(minute * 60, 55 * 60, 2e-3, 2e-4) for minute in range(56)]
+    assert first_leg[0] == pytest.approx(2e-3) and first_leg[-1] == pytest.approx(2e-4)
+    reached = first_leg[-1]
+    second_leg = [learning_rate(minute * 60, 135 * 60, reached, 5e-5, resumed_at=55 * 60) for minute in range(55, 136)]
+    assert second_leg[0] == pytest.approx(reached)  # not back up to the start's 2e-3 (1.2e-3 by the old formula)
+    assert second_leg[-1] == pytest.approx(5e-5)
+    rates = first_leg + second_leg
+    assert all(later <= earlier for earlier, later in zip(rates, rates[1:], strict=False))
+    # The KL weight goes by the step, which the saved state keeps: full at step 1,410, as when the run stopped.
+    assert kl_weight(0, 50, 150, 1.0) == 0.0 and kl_weight(125, 50, 150, 1.0) == pytest.approx(0.5)
+    assert kl_weight(1410, 50, 150, 1.0) == 1.0
+
+
+class PieceTokenizer:
+    """A stand-in tokenizer: each token is one piece of text; token 0 ends the line."""
+
+    pieces = ["<|im_end|>", " whis", "pled", "per", " the", " seab", "aby", " sea", ",", "'s", " wind"]
+    control_ids = {0}
+
+    def token_bytes(self, token: int) -> bytes:
+        return self.pieces[token].encode()
+
+    def decode(self, ids, skip_control: bool = False) -> str:
+        return "".join(self.pieces[i] for i in ids if not (skip_control and i in self.control_ids))
+
+
+def test_word_pieces_join_only_into_known_words():
+    tokens = {piece.strip(): k for k, piece in enumerate(PieceTokenizer.pieces)}
+    spelling = Spelling(["whisper", "the", "sea", "wind"], PieceTokenizer())
+    assert not spelling.allows("whis", tokens["pled"]) and spelling.allows("whis", tokens["per"])
+    assert not spelling.allows("whis", tokens["<|im_end|>"]) and not spelling.allows("whis", tokens["the"])
+    assert spelling.allows("whisper", tokens["<|im_end|>"]) and spelling.allows("whisper", tokens[","])
+    assert not spelling.allows("", tokens["seab"]) and spelling.allows("", tokens["sea"])
+    assert spelling.allows("sea", tokens["'s"]) and spelling.allows("", tokens["'s"])  # the sea's; a quote
+    # Decoding " the whis": "pled" scores best, but only "per" (whisper) may follow. After " the", both of the two
+    # best ("thepled", "theper") are barred, and a wider look finds words that may follow. After " seab" (reached
+    # without the rule) nothing may follow: then nothing is barred, rather than leave a row with nothing to say.
+    logits = torch.zeros((3, len(PieceTokenizer.pieces)))
+    logits[:, tokens["pled"]], logits[:, tokens["per"]] = 5.0, 1.0
+    spelling.bar(logits, [[tokens["the"], tokens["whis"]], [tokens["the"]], [tokens["seab"]]], candidates=2)
+    assert logits[0].argmax() == tokens["per"]
+    assert logits[1, tokens["pled"]] == logits[1, tokens["per"]] == float("-inf") and logits[1].max() == 0.0
+    assert logits[2, tokens["pled"]] == 5.0
 
 
 def test_codes_are_deterministic_and_not_collapsed(shipped):

@@ -28,6 +28,7 @@ from models.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from models.verse.end_words import needs_a_word_after
 from models.verse.lm_decoder import DecodeState, FrozenLM, RowsState
 from models.verse.pronounce import words_in
+from models.verse.word_join import Spelling
 
 KIND = "line-vae"
 PREAMBLE = "<|im_start|>user\nWrite one line of verse.<|im_end|>\n<|im_start|>assistant\n"
@@ -244,13 +245,15 @@ class LineVAE:
         max_tokens: int = 24,  # the training lines have at most 18 tokens
         spend: bool = True,
         word_weight: float = 1.0,
+        known_words: bool = True,
     ) -> list[str]:
         """One line per code: greedy at temperature 0, else sampled (top-p 0.9), the code's word bias
         weighted by `word_weight` (as trained: 1.0; the bench tries others).
 
         With `spend`, a word once said loses the favour of the code's word bias, and so do its near kin
         ("ocean" / "oceans"): the word vector's component along the said word's embedding is taken out. The
-        bias is a bag of words, the same at every position; kept whole, it says "night's night's night"."""
+        bias is a bag of words, the same at every position; kept whole, it says "night's night's night".
+        With `known_words`, word pieces join only into words the dictionary or the corpus knows (word_join.py)."""
         state, memory, logits = self.begin(z)
         vector = self.word_vector(z)
         if vector is not None:
@@ -260,9 +263,12 @@ class LineVAE:
         batch = z.shape[0]
         produced: list[list[int]] = [[] for _ in range(batch)]
         done = torch.zeros(batch, dtype=torch.bool)
+        spelling = Spelling.shared(self.tokenizer) if known_words else None
         for _ in range(max_tokens):
             for row, ids in enumerate(produced):
                 logits[row, list(repeating(ids))] = float("-inf")
+            if spelling is not None:
+                spelling.bar(logits, produced)
             chosen = sample_rows(logits, temperature, generator)
             for row, token in enumerate(chosen.tolist()):
                 if not done[row]:

@@ -10,6 +10,20 @@ from models.verse.line_vae import LineCoder
 from models.verse.lm_decoder import DecodeState, FrozenLM
 
 
+def kl_weight(step: int, autoencoder_steps: int, warmup_steps: int, final: float) -> float:
+    """0 while the code learns to carry the line (the frozen model gives it nothing to lean on otherwise),
+    then rising linearly to `final`. It goes by the step, which a resumed run keeps: no second warm-up."""
+    return final * min(1.0, max(0, step - autoencoder_steps) / max(warmup_steps, 1))
+
+
+def learning_rate(seconds: float, total_seconds: float, first: float, final: float, resumed_at: float = 0.0) -> float:
+    """Falls linearly from `first` to `final` between `resumed_at` and `total_seconds` of training. A run
+    resumed for longer passes the rate it had reached as `first` and the time it had trained as `resumed_at`,
+    so the rate carries on falling from there instead of jumping back up to the start's."""
+    span = max(total_seconds - resumed_at, 1e-9)
+    return first + (final - first) * min(1.0, max(0.0, seconds - resumed_at) / span)
+
+
 def kl_per_dimension(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """KL(q(z|x) || N(0, I)) for each row and dimension, in nats."""
     return -0.5 * (1 + logvar - mu.pow(2) - logvar.exp())
