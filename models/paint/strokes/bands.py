@@ -15,13 +15,18 @@ beside stroke; his water: deep blue and green-black). Two parts:
   over the khaki beside them, so a light sky burns rather than greys). With `heat`, the stroke's own colour
   counts less the lighter it is (none at all above HOT, at heat 1): the lights take the painter's paints
   whatever their colour (The Scream's sky), while the darks keep their colour family (a green hill stays green).
-Five learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
-`band_contrast` (the reach, in REACH units of lightness), `band_vivid` and `band_heat`.
+  With `keep`, the strokes of the picture's subjects (`subject_map`: vivid colours that stand out from their
+  surroundings, a red motorcycle, a yellow sun) move less toward the paints: they keep that much of their own
+  colour against the banded sky, water and ground, as Munch kept a figure's colour.
+Six learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
+`band_contrast` (the reach, in REACH units of lightness), `band_vivid`, `band_heat` and `band_keep`.
 """
 
 from __future__ import annotations
 
 import torch
+
+from .filters import blur, channel_norm
 
 PAINTS = 8  # paints per painter: a few, as on a palette
 _AB_WEIGHT = 4.0  # colour counts four times lightness when paints are told apart (OKLab a, b span less than L)
@@ -29,6 +34,11 @@ _VIVID = 0.8  # a paint's chroma: this quantile of its cluster's (the cluster's 
 _SCALE = 0.1  # OKLab distance of one unit when a stroke's paints are chosen
 REACH = 0.3  # OKLab lightness above and below a stroke where its paints are sought at band contrast 1
 COOL, HOT = 0.35, 0.6  # OKLab lightness where band heat begins to free a stroke from its colour, and where fully
+# A subject: OKLab chroma from DULL (not at all) to VIVID (fully; a clear sky is ~0.1, a red motorcycle ~0.2), and
+# standing out from the colour of its surroundings (blurred SURROUND px at 512) by OFF_FROM to OFF_FULL in a, b.
+DULL, VIVID = 0.08, 0.16
+SURROUND = 96.0
+OFF_FROM, OFF_FULL = 0.03, 0.09
 
 
 def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Tensor:
@@ -54,6 +64,19 @@ def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Ten
         if len(members) and chroma > 1e-3:
             palette[k, 1:] *= torch.quantile(members[:, 1:].norm(dim=1), _VIVID) / chroma
     return palette[palette[:, 0].argsort()]
+
+
+def _ramp(values: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    return ((values - low) / (high - low)).clamp(0, 1)
+
+
+def subject_map(lab: torch.Tensor, unit: float) -> torch.Tensor:
+    """(H, W) from 0 to 1: how much each pixel of a (3, H, W) OKLab picture belongs to a subject, a vivid colour
+    that differs from its surroundings' (the sky around a sun, the street under a red motorcycle). An even sky,
+    however blue, is its own surroundings, and a dull area is no subject, so both take the painter's paints."""
+    chroma = channel_norm(lab[1:])
+    stands_out = channel_norm(lab[1:] - blur(lab[1:], SURROUND * unit))
+    return _ramp(chroma, DULL, VIVID) * _ramp(stands_out, OFF_FROM, OFF_FULL)
 
 
 def _paint_pairs(
@@ -101,12 +124,16 @@ def banded_colours(
     contrast: float = 0.0,
     vivid: float = 0.0,
     heat: float = 0.0,
+    kept: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above)."""
+    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above), less the
+    share `kept` (N,) of each stroke's own colour that a subject keeps."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
     light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
     chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
+    if kept is not None:
+        return colours + (strength * (1 - kept))[:, None] * (chosen - colours)
     return colours + strength * (chosen - colours)
 
 

@@ -9,7 +9,10 @@ are the same value and fields can be averaged (Kass & Witkin 1987). Three fields
 - swirls: the level lines of the heavily blurred lightness plus seeded smooth noise, so strokes
   circle bright and dark masses (a sun, a star) and curl through open areas.
 How much of the last two each pixel takes depends on its kind of region (`region_memberships`) and
-on the style's learned swirl amount for that kind.
+on the style's learned swirl amount for that kind. A painter who lays his paint in long bands along the
+landscape's contours (Munch's sky, fjord and shore in The Scream) has a learned `flow`: that much of the
+free field is replaced by `contour_flow`, the level lines of the lightness blurred at the scale of the
+scene's masses, smoothed until they run long and parallel across the picture.
 """
 
 from __future__ import annotations
@@ -78,6 +81,31 @@ def swirl_field(simplified: torch.Tensor, unit: float, scale: float, generator: 
     return _doubled(torch.atan2(gy[0], gx[0]) + math.pi / 2)
 
 
+FLOW_SCALE = 24.0  # blur (at 512 px) of the lightness whose level lines the contour flow follows: the scene's masses
+UNDULATION = 0.2  # radians: how far the bands turn (one standard deviation of the noise) as they undulate
+
+
+def contour_flow(simplified: torch.Tensor, unit: float, generator: torch.Generator) -> torch.Tensor:
+    """Doubled-angle unit tangent (2, H, W) of the level lines of the heavily blurred lightness, coherent everywhere.
+
+    Each pixel's level-line direction is weighted by the square of the lightness gradient (a structure tensor)
+    and averaged again at the same scale, so that where the lightness is nearly flat (an even sky) the bands
+    carry on from the nearest contours instead of turning at random; a faint horizontal lean decides a picture
+    with no contours at all (bands lie like the horizon). Seeded smooth noise then turns the direction by up to
+    about UNDULATION radians, so the bands undulate, as his do, without crossing."""
+    _, height, width = simplified.shape
+    sigma = FLOW_SCALE * unit
+    gx, gy = gradients(blur(simplified[:1], sigma))
+    doubled, strength = tangent_of(blur(torch.cat([gx * gx, gx * gy, gy * gy]), sigma))
+    lean = 1e-3 * strength.max().clamp_min(1e-12)
+    level = doubled * strength + torch.tensor([lean, 0.0], device=simplified.device)[:, None, None]
+    level = level / channel_norm(level).clamp_min(1e-12)
+    noise = blur(torch.randn((1, height, width), generator=generator).to(simplified), 2 * sigma)[0]
+    turn = 2 * UNDULATION * noise / noise.std().clamp_min(1e-8)  # doubled angles turn twice as far
+    cos, sin = torch.cos(turn), torch.sin(turn)
+    return torch.stack([level[0] * cos - level[1] * sin, level[0] * sin + level[1] * cos])
+
+
 def direction_field(
     simplified: torch.Tensor,
     memberships: torch.Tensor,
@@ -87,11 +115,13 @@ def direction_field(
     hatch_angle: float,
     hatch_pull: float,
     generator: torch.Generator,
+    flow: float = 0.0,
 ) -> torch.Tensor:
     """The field strokes follow: doubled-angle unit vectors (2, H, W).
 
     `swirl` holds the style's swirl amount (0 to 1) for each kind of region; `hatch_angle` (radians)
-    and `hatch_pull` (0 to 1) say which way parallel strokes lean in open areas and how strongly."""
+    and `hatch_pull` (0 to 1) say which way parallel strokes lean in open areas and how strongly; `flow` (0 to 1)
+    how much of the field away from edges runs along the contour flow instead."""
     fine = structure_tensor(simplified, 2.0 * unit)
     coarse = structure_tensor(simplified, 10.0 * unit)
     edge_tangent, edge_strength = tangent_of(fine + coarse)
@@ -107,5 +137,7 @@ def direction_field(
     swirl_amount = (memberships * swirl.to(memberships)[:, None, None]).sum(0)
     swirling = swirl_field(simplified, unit, 30.0, generator)
     free = hatch / channel_norm(hatch).clamp_min(1e-9) * (1 - swirl_amount) + swirling * swirl_amount
+    if flow > 0:
+        free = free / channel_norm(free).clamp_min(1e-9) * (1 - flow) + contour_flow(simplified, unit, generator) * flow
     field = edge_tangent * edge_weight * 2.0 + free * (1 - edge_weight)
     return field / channel_norm(field).clamp_min(1e-9)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .bands import banded_colours, mixed_paints
+from .bands import banded_colours, mixed_paints, subject_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, region_memberships
@@ -156,6 +156,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         hatch_angle=style.hatch_angle,
         hatch_pull=style.hatch_pull,
         generator=generator,
+        flow=style.band_flow,
     )
     layers = LAYERS + (1 if controls.detail > 0.75 else 0) - (1 if controls.detail < 0.25 else 0)
     threshold = style.threshold * coarseness
@@ -218,7 +219,8 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             torch.full((seeds.shape[0],), radius),
             field,
             keeps_going,
-            max_steps=max(1, round(style.length)),
+            # Along the contour flow a stroke may run up to twice as far: long bands (field.contour_flow).
+            max_steps=max(1, round(style.length * (1 + style.band_flow))),
             smoothing=style.smoothing,
             generator=generator,
         )
@@ -255,8 +257,20 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
         # stroke takes one of the painter's paints, in bands that keep each area's lightness.
         band_strength, hue, contrast, vivid, heat = _band_amounts(style, controls)
+        kept = None
+        if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
+            middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+            kept = style.band_keep * sample(subject_map(simplified, unit)[None], middle)[:, 0]
         banded = banded_colours(
-            plan.colour, style.paints, band_strength, hue, generator, contrast=contrast, vivid=vivid, heat=heat
+            plan.colour,
+            style.paints,
+            band_strength,
+            hue,
+            generator,
+            contrast=contrast,
+            vivid=vivid,
+            heat=heat,
+            kept=kept,
         )
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:

@@ -50,6 +50,12 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "band_contrast": (0.0, 1.0),  # how far apart in lightness a stroke's two paints are sought (bands.REACH)
     "band_vivid": (0.0, 1.0),  # how much the painter's most vivid paints are preferred to his dull ones
     "band_heat": (0.0, 1.0),  # how far the lights take the painter's paints whatever their own colour (a hot sky)
+    # How far strokes away from edges run along the level lines of the heavily blurred lightness, up to twice as
+    # long (field.contour_flow): long parallel bands along the landscape's contours (Munch's sky and fjord).
+    "band_flow": (0.0, 1.0),
+    # How much of their own colour the picture's subjects keep against the bands (bands.subject_map): a red
+    # motorcycle stays red on his orange and teal-black ground.
+    "band_keep": (0.0, 1.0),
     "lost_edges": (0.0, 1.0),  # how far strokes carry across edges in the lights (lost_edges.py); 0: stop at all
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
@@ -67,6 +73,8 @@ ADDED_LATER = dict.fromkeys(
         "band_vivid",
         "band_heat",
         "lost_edges",
+        "band_flow",
+        "band_keep",
     ),
     0.0,
 )
@@ -104,6 +112,8 @@ class StrokeStyle:
     band_contrast: float = 0.0
     band_vivid: float = 0.0
     band_heat: float = 0.0
+    band_flow: float = 0.0
+    band_keep: float = 0.0
     lost_edges: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
