@@ -1,4 +1,5 @@
-"""Munch's long bands along the contours (band_flow) and subjects that keep their colour (band_keep)."""
+"""Munch's long bands along the contours (band_flow), in streaks of one paint (band_rhythm), and subjects that keep
+their colour (band_keep)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from models.paint.images import pil_to_tensor
 from models.paint.strokes import StrokeParams, StrokeStyle
 from models.paint.strokes import field as field_module
 from models.paint.strokes import plan as plan_module
+from models.paint.strokes.bands import banded_colours
 from models.paint.strokes.colour_map import ColourHabits
-from models.paint.strokes.field import direction_field, region_memberships
-from models.paint.strokes.filters import to_oklab
+from models.paint.strokes.field import direction_field, flow_streaks, region_memberships
+from models.paint.strokes.filters import to_oklab, to_rgb
 from models.paint.strokes.render import plan_for
 
 # A painter's few paints (OKLab), darkest first, none of them red.
@@ -56,10 +58,11 @@ def test_at_zero_the_contour_flow_and_the_subjects_are_never_worked_out(monkeypa
 
     monkeypatch.setattr(field_module, "contour_flow", refused)
     monkeypatch.setattr(plan_module, "subject_map", refused)
+    monkeypatch.setattr(plan_module, "flow_streaks", refused)
     source = pil_to_tensor(Image.new("RGB", (48, 32), (200, 60, 50)))
     params = StrokeParams(seed=1, palette=1.0)
     plan_for(_style(), source, params, 48, 32)
-    for switched_on in ({"band_flow": 0.5}, {"band_keep": 0.5}):
+    for switched_on in ({"band_flow": 0.5}, {"band_keep": 0.5}, {"band_rhythm": 0.5}):
         with pytest.raises(AssertionError, match="worked out at 0"):
             plan_for(_style(**switched_on), source, params, 48, 32)
 
@@ -90,7 +93,7 @@ def test_with_band_flow_strokes_run_along_the_level_lines_of_a_smooth_gradient_a
     assert float(cosines(0.0).mean()) > 0.8  # the hatching climbs the gradient
     assert float(cosines(1.0).mean()) < 0.3  # the flow crosses it at right angles: along the level lines
 
-    picture = Image.fromarray((np.asarray(_to_rgb(lab)) * 255).astype(np.uint8))
+    picture = Image.fromarray((to_rgb(lab).clamp(0, 1).permute(1, 2, 0).numpy() * 255).astype(np.uint8))
     source = pil_to_tensor(picture)
     params = StrokeParams(seed=2, palette=1.0)
     lengths, steps = {}, {}
@@ -102,12 +105,6 @@ def test_with_band_flow_strokes_run_along_the_level_lines_of_a_smooth_gradient_a
         steps[flow] = int((plan.last - plan.first).max())
     assert lengths[1.0] > 1.5 * lengths[0.0]
     assert steps[0.0] <= 2 * 8 < steps[1.0]  # up to twice the style's length each way
-
-
-def _to_rgb(lab: torch.Tensor) -> np.ndarray:
-    from models.paint.strokes.filters import to_rgb
-
-    return to_rgb(lab).clamp(0, 1).permute(1, 2, 0).numpy()
 
 
 def test_band_keep_lets_a_vivid_subject_keep_its_colour_while_its_ground_takes_the_paints():
@@ -134,3 +131,27 @@ def test_band_keep_lets_a_vivid_subject_keep_its_colour_while_its_ground_takes_t
             assert float(reds.min()) > 0.15
         else:
             assert float(reds.max()) < 0.1
+
+
+def test_band_rhythm_chooses_paints_in_streaks_along_the_flow():
+    """Along a level field the streak values change slowly and across it quickly, spread evenly over 0 to 1 (so
+    the bands keep each area's lightness on average); strokes given them take the lighter paint exactly where
+    their value is below the odds, and draw at random where they have none (NaN)."""
+    height, width = 64, 96
+    level = torch.zeros(2, height, width)
+    level[0] = 1.0  # doubled angle 0: horizontal
+    streaks = flow_streaks(level, 0.5, torch.Generator().manual_seed(0))  # as in a 256-px plan: 6-px streaks
+    along = (streaks[:, 8:] - streaks[:, :-8]).abs()[4:-4, 4:-4].mean()
+    across = (streaks[8:] - streaks[:-8]).abs()[4:-4, 4:-4].mean()
+    assert float(across) > 3 * float(along)
+    assert abs(float(streaks.mean()) - 0.5) < 0.02 and float(streaks.min()) < 0.02 and float(streaks.max()) > 0.98
+
+    grey = torch.tensor([[0.55, 0.0, 0.0]]).repeat(6, 1)
+    given = torch.tensor([0.0, 0.1, 0.2, 0.8, 0.9, 0.99])
+    colours = banded_colours(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(0), streaks=given)
+    assert (colours[:3, 0] > 0.55).all() and (colours[3:, 0] < 0.55).all()
+    drawn = [
+        banded_colours(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(seed), streaks=torch.full((6,), np.nan))
+        for seed in range(4)
+    ]
+    assert len({tuple((c[:, 0] > 0.55).tolist()) for c in drawn}) > 1

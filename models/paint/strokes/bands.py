@@ -35,10 +35,9 @@ _SCALE = 0.1  # OKLab distance of one unit when a stroke's paints are chosen
 REACH = 0.3  # OKLab lightness above and below a stroke where its paints are sought at band contrast 1
 COOL, HOT = 0.35, 0.6  # OKLab lightness where band heat begins to free a stroke from its colour, and where fully
 # A subject: OKLab chroma from DULL (not at all) to VIVID (fully; a clear sky is ~0.1, a red motorcycle ~0.2), and
-# standing out from the colour of its surroundings (blurred SURROUND px at 512) by OFF_FROM to OFF_FULL in a, b.
+# more vivid than its surroundings (chroma blurred SURROUND px at 512) by up to ABOVE (fully).
 DULL, VIVID = 0.08, 0.16
-SURROUND = 96.0
-OFF_FROM, OFF_FULL = 0.03, 0.09
+SURROUND, ABOVE = 96.0, 0.04
 
 
 def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Tensor:
@@ -72,11 +71,11 @@ def _ramp(values: torch.Tensor, low: float, high: float) -> torch.Tensor:
 
 def subject_map(lab: torch.Tensor, unit: float) -> torch.Tensor:
     """(H, W) from 0 to 1: how much each pixel of a (3, H, W) OKLab picture belongs to a subject, a vivid colour
-    that differs from its surroundings' (the sky around a sun, the street under a red motorcycle). An even sky,
-    however blue, is its own surroundings, and a dull area is no subject, so both take the painter's paints."""
+    more vivid than its surroundings (a red motorcycle in a grey garage, a yellow sun in a blue sky). An even sky,
+    however blue, is as vivid as its surroundings, and a dull area is no subject: both take the painter's paints."""
     chroma = channel_norm(lab[1:])
-    stands_out = channel_norm(lab[1:] - blur(lab[1:], SURROUND * unit))
-    return _ramp(chroma, DULL, VIVID) * _ramp(stands_out, OFF_FROM, OFF_FULL)
+    above = chroma - blur(chroma[None], SURROUND * unit)[0]
+    return _ramp(chroma, DULL, VIVID) * _ramp(above, 0.0, ABOVE)
 
 
 def _paint_pairs(
@@ -125,13 +124,19 @@ def banded_colours(
     vivid: float = 0.0,
     heat: float = 0.0,
     kept: torch.Tensor | None = None,
+    streaks: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above), less the
-    share `kept` (N,) of each stroke's own colour that a subject keeps."""
+    share `kept` (N,) of each stroke's own colour that a subject keeps. `streaks` (N,): values spread evenly over
+    0 to 1 (field.flow_streaks) that choose the lighter paint where below the odds, instead of a random draw, or
+    NaN where a stroke draws at random."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours
     light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
-    chosen = torch.where((torch.rand(colours.shape[0], generator=generator) < odds)[:, None], light, dark)
+    draws = torch.rand(colours.shape[0], generator=generator)
+    if streaks is not None:
+        draws = torch.where(streaks.isnan(), draws, streaks)
+    chosen = torch.where((draws < odds)[:, None], light, dark)
     if kept is not None:
         return colours + (strength * (1 - kept))[:, None] * (chosen - colours)
     return colours + strength * (chosen - colours)

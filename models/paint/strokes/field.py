@@ -20,8 +20,10 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 
-from .filters import blur, channel_norm, gradients
+from .brush import direction_at
+from .filters import blur, channel_norm, gradients, sample
 
 REGION_KINDS = ("open-upper", "open-lower", "busy")  # sky-like, ground/plane/water-like, detailed
 
@@ -82,6 +84,8 @@ def swirl_field(simplified: torch.Tensor, unit: float, scale: float, generator: 
 
 
 FLOW_SCALE = 24.0  # blur (at 512 px) of the lightness whose level lines the contour flow follows: the scene's masses
+STREAK_WIDTH = 12.0  # px at 512: how wide a streak of one paint is across the flow (flow_streaks)
+STREAK_REACH, STREAK_STEPS = 96.0, 24  # px at 512 each way along the flow a streak averages over, in that many steps
 UNDULATION = 0.2  # radians: how far the bands turn (one standard deviation of the noise) as they undulate
 
 
@@ -141,3 +145,29 @@ def direction_field(
         free = free / channel_norm(free).clamp_min(1e-9) * (1 - flow) + contour_flow(simplified, unit, generator) * flow
     field = edge_tangent * edge_weight * 2.0 + free * (1 - edge_weight)
     return field / channel_norm(field).clamp_min(1e-9)
+
+
+def flow_streaks(field: torch.Tensor, unit: float, generator: torch.Generator) -> torch.Tensor:
+    """(H, W) values spread evenly over 0 to 1 that change slowly along the field and quickly across it: smooth
+    noise averaged along the flow lines (line integral convolution, Cabral & Leedom 1993), then ranked. Strokes
+    that choose their paints by it instead of at random lie in streaks of one paint, band beside band."""
+    _, height, width = field.shape
+    cell = max(1.0, STREAK_WIDTH * unit)
+    coarse = torch.rand((1, 1, math.ceil(height / cell) + 1, math.ceil(width / cell) + 1), generator=generator)
+    noise = F.interpolate(coarse, size=(height, width), mode="bilinear", align_corners=False)[0].to(field)
+    ys, xs = torch.meshgrid(torch.arange(0, height, 2), torch.arange(0, width, 2), indexing="ij")
+    points = torch.stack([xs.flatten(), ys.flatten()], dim=1).to(field)
+    total = sample(noise, points)[:, 0]
+    step = STREAK_REACH * unit / STREAK_STEPS
+    limit = torch.tensor([width - 1, height - 1], dtype=field.dtype)
+    for sign in (1.0, -1.0):
+        position, heading = points, sign * direction_at(field, points)
+        for _ in range(STREAK_STEPS):
+            new = direction_at(field, position)
+            new = torch.where(((new * heading).sum(1) < 0)[:, None], -new, new)
+            position, heading = torch.minimum(torch.maximum(position + step * new, torch.zeros(2)), limit), new
+            total = total + sample(noise, position)[:, 0]
+    ranked = torch.empty_like(total)
+    ranked[total.argsort()] = torch.arange(total.numel(), dtype=total.dtype) / total.numel()
+    shape = (1, 1, xs.shape[0], xs.shape[1])
+    return F.interpolate(ranked.view(shape), size=(height, width), mode="nearest")[0, 0]

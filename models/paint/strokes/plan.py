@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from .bands import banded_colours, mixed_paints, subject_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
-from .field import direction_field, region_memberships
+from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import outline_strokes
@@ -257,10 +257,14 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
         # stroke takes one of the painter's paints, in bands that keep each area's lightness.
         band_strength, hue, contrast, vivid, heat = _band_amounts(style, controls)
-        kept = None
+        middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+        kept, streaks = None, None
         if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
-            middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
             kept = style.band_keep * sample(subject_map(simplified, unit)[None], middle)[:, 0]
+        if style.band_rhythm > 0:  # that share of the strokes choose their paints in streaks along the flow
+            by_streak = torch.rand(plan.count, generator=generator) < style.band_rhythm
+            along = sample(flow_streaks(field, unit, generator)[None], middle)[:, 0]
+            streaks = torch.where(by_streak, along, torch.tensor(float("nan")))
         banded = banded_colours(
             plan.colour,
             style.paints,
@@ -271,6 +275,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             vivid=vivid,
             heat=heat,
             kept=kept,
+            streaks=streaks,
         )
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:

@@ -56,6 +56,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How much of their own colour the picture's subjects keep against the bands (bands.subject_map): a red
     # motorcycle stays red on his orange and teal-black ground.
     "band_keep": (0.0, 1.0),
+    # The share of strokes that choose their paint by where they lie across the flow rather than at random
+    # (field.flow_streaks): streaks of one paint, band beside band, as in his sky.
+    "band_rhythm": (0.0, 1.0),
     "lost_edges": (0.0, 1.0),  # how far strokes carry across edges in the lights (lost_edges.py); 0: stop at all
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
@@ -75,6 +78,7 @@ ADDED_LATER = dict.fromkeys(
         "lost_edges",
         "band_flow",
         "band_keep",
+        "band_rhythm",
     ),
     0.0,
 )
@@ -114,6 +118,7 @@ class StrokeStyle:
     band_heat: float = 0.0
     band_flow: float = 0.0
     band_keep: float = 0.0
+    band_rhythm: float = 0.0
     lost_edges: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
