@@ -110,6 +110,11 @@ def test_word_pieces_join_only_into_known_words():
     assert logits[0].argmax() == tokens["per"]
     assert logits[1, tokens["pled"]] == logits[1, tokens["per"]] == float("-inf") and logits[1].max() == 0.0
     assert logits[2, tokens["pled"]] == 5.0
+    # A sampler may draw from beyond the candidates looked at: a barred draw is drawn again.
+    draws = iter([torch.tensor([tokens["pled"]]), torch.tensor([tokens["aby"]])])
+    logits = torch.zeros((1, len(PieceTokenizer.pieces)))
+    chosen = spelling.choose(logits, [[tokens["the"], tokens["whis"]]], lambda scores: next(draws, scores.argmax(-1)))
+    assert chosen.tolist() == [tokens["per"]]
 
 
 def test_codes_are_deterministic_and_not_collapsed(shipped):

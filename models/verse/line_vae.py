@@ -267,9 +267,10 @@ class LineVAE:
         for _ in range(max_tokens):
             for row, ids in enumerate(produced):
                 logits[row, list(repeating(ids))] = float("-inf")
-            if spelling is not None:
-                spelling.bar(logits, produced)
-            chosen = sample_rows(logits, temperature, generator)
+            if spelling is None:
+                chosen = sample_rows(logits, temperature, generator)
+            else:
+                chosen = spelling.choose(logits, produced, lambda scores: sample_rows(scores, temperature, generator))
             for row, token in enumerate(chosen.tolist()):
                 if not done[row]:
                     if token == self.end_id or token in self.tokenizer.control_ids:

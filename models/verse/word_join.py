@@ -10,7 +10,7 @@ end only where it is one.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import torch
@@ -66,14 +66,31 @@ class Spelling:
                 word = ""
         return not word or self.begun(word)
 
+    def partial(self, ids: list[int]) -> str:
+        """The line's last word so far ("" after a space or a mark)."""
+        text = self.tokenizer.decode(ids, skip_control=True).lower().replace("’", "'")
+        word = text[len(text.rstrip("abcdefghijklmnopqrstuvwxyz'")) :]
+        return word if word.strip("'") else ""
+
+    def choose(self, logits: torch.Tensor, lines: list[list[int]], pick: Callable[[torch.Tensor], torch.Tensor]):
+        """One token per row by `pick` (argmax, or a sampler) among those that spell known words: the best
+        candidates are barred first (`bar`); a sampled token from further down that is barred is drawn again."""
+        self.bar(logits, lines)
+        chosen = pick(logits)
+        for _ in range(8):
+            wrong = [row for row, ids in enumerate(lines) if not self.allows(self.partial(ids), int(chosen[row]))]
+            if not wrong:
+                break
+            logits[wrong, chosen[wrong]] = float("-inf")
+            chosen[wrong] = pick(logits[wrong])
+        return chosen
+
     def bar(self, logits: torch.Tensor, lines: list[list[int]], candidates: int = 32) -> None:
         """Sets to -inf, in place, each row's scores of the tokens among its `candidates` best that would spell
         an unknown word (greedy decoding and top-p sampling choose among these). Should all be barred, the next
         16x as many are looked at; should all of those be barred too, none is (the row must say something)."""
         for row, ids in enumerate(lines):
-            text = self.tokenizer.decode(ids, skip_control=True).lower().replace("’", "'")
-            partial = text[len(text.rstrip("abcdefghijklmnopqrstuvwxyz'")) :]
-            partial = partial if partial.strip("'") else ""
+            partial = self.partial(ids)
             for width in (candidates, 16 * candidates):  # wider only when all the best would be barred
                 top = logits[row].topk(min(width, logits.shape[1])).indices.tolist()
                 barred = [t for t in top if not self.allows(partial, t)]
