@@ -85,7 +85,8 @@ def swirl_field(simplified: torch.Tensor, unit: float, scale: float, generator: 
 
 FLOW_SCALE = 24.0  # blur (at 512 px) of the lightness whose level lines the contour flow follows: the scene's masses
 STREAK_WIDTH = 12.0  # px at 512: how wide a streak of one paint is across the flow (flow_streaks)
-STREAK_REACH, STREAK_STEPS = 96.0, 24  # px at 512 each way along the flow a streak averages over, in that many steps
+STREAK_REACH, STREAK_STEPS = 96.0, 16  # px at 512 each way along the flow a streak averages over, in that many steps
+STREAK_GRID = 4  # streaks are worked out every this many px (a streak is three times wider) and enlarged
 UNDULATION = 0.2  # radians: how far the bands turn (one standard deviation of the noise) as they undulate
 
 
@@ -155,7 +156,7 @@ def flow_streaks(field: torch.Tensor, unit: float, generator: torch.Generator) -
     cell = max(1.0, STREAK_WIDTH * unit)
     coarse = torch.rand((1, 1, math.ceil(height / cell) + 1, math.ceil(width / cell) + 1), generator=generator)
     noise = F.interpolate(coarse, size=(height, width), mode="bilinear", align_corners=False)[0].to(field)
-    ys, xs = torch.meshgrid(torch.arange(0, height, 2), torch.arange(0, width, 2), indexing="ij")
+    ys, xs = torch.meshgrid(torch.arange(0, height, STREAK_GRID), torch.arange(0, width, STREAK_GRID), indexing="ij")
     points = torch.stack([xs.flatten(), ys.flatten()], dim=1).to(field)
     total = sample(noise, points)[:, 0]
     step = STREAK_REACH * unit / STREAK_STEPS
