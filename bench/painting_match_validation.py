@@ -12,9 +12,11 @@ held-out painting is closer to the painter's range than:
 - noisy photographs: each photograph with faint Gaussian noise (0.02), which looks unchanged.
 1.0 = always closer (perfect), 0.5 = chance. The same cases are scored with the earlier VGG texture
 measure (models/paint/measure.py) for comparison. Prints JSON; failure cases name the pictures that
-came closer than the held-out painting.
+came closer than the held-out painting. With --with-layout the painter match is the candidate that adds
+the colour-layout statistics (models/paint/colour_layout.py: hue by lightness, soft edges) to its 34.
 
     python bench/painting_match_validation.py > bench/results/painting_match_validation.json
+    python bench/painting_match_validation.py --skip-old --with-layout > bench/results/painting_match_validation_layout.json
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.paint import painting_match  # noqa: E402
+from models.paint.colour_layout import surface_and_layout_of_views  # noqa: E402
 from models.paint.images import pil_to_tensor, tensor_to_pil  # noqa: E402
 from models.paint.measure import StyleReference  # noqa: E402
 from models.paint.painting_match import PainterRange  # noqa: E402
@@ -125,15 +128,16 @@ def ranking(same: float, others: list[float]) -> float:
 class Measures:
     """The painter range (new) and the VGG texture distance (old), with every picture's statistics cached."""
 
-    def __init__(self, cache: Path) -> None:
+    def __init__(self, cache: Path, with_layout: bool) -> None:
         self.vgg = VGGFeatures()
-        self.cache = cache / "statistics"
+        self.cache = cache / ("statistics-layout" if with_layout else "statistics")
         self.cache.mkdir(parents=True, exist_ok=True)
+        self.of_views = surface_and_layout_of_views if with_layout else statistics_of_views
 
     def statistics(self, name: str, picture: Image.Image) -> np.ndarray:
         path = self.cache / f"{name}.npy"
         if not path.exists():
-            np.save(path, statistics_of_views(picture))
+            np.save(path, self.of_views(picture))
         return np.load(path)
 
     def new(self, references: dict[str, Image.Image]) -> callable:
@@ -165,6 +169,7 @@ def main() -> int:
         help="renders and statistics are kept here; empty it after changing the statistics",
     )
     parser.add_argument("--skip-old", action="store_true", help="leave out the VGG texture measure")
+    parser.add_argument("--with-layout", action="store_true", help="the candidate: + colour-layout statistics")
     args = parser.parse_args()
     torch.set_num_threads(1)
     started = time.perf_counter()
@@ -180,9 +185,10 @@ def main() -> int:
             negatives["blobs"][f"{s}__{n}"] = filtered(args.cache, s, n, blobs[n])
     negatives["noisy photographs"] = {f"noisy {n}": with_faint_noise(im, i) for i, (n, im) in enumerate(photos.items())}
     print(f"pictures ready after {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    measures = Measures(args.cache)
+    measures = Measures(args.cache, args.with_layout)
     results: dict = {
-        "measure": f"painter range over picture statistics, shrink to diagonal {painting_match.SHRINK_TO_DIAGONAL}",
+        "measure": f"painter range over picture statistics{' and colour layout' if args.with_layout else ''}, "
+        f"shrink to diagonal {painting_match.SHRINK_TO_DIAGONAL}",
         "counts": {kind: len(v) for kind, v in negatives.items()},
         "cases": [],
     }

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from build_scripts.train_styles import ART, STYLES  # noqa: E402
 from models.paint.data import shipped_photos  # noqa: E402
-from models.paint.painting_match import PaintingMatch, match_path_for  # noqa: E402
+from models.paint.painting_match import MATCH_FORMAT, PaintingMatch, match_path_for  # noqa: E402
 from models.paint.picture_statistics import statistic_names, statistics_of_views  # noqa: E402
 from models.paint.render import RenderParams, render_in_style  # noqa: E402
 from models.paint.scene.composer import compose_scene  # noqa: E402
@@ -60,8 +60,10 @@ def unseen_pictures() -> dict[str, Image.Image]:
 
         pictures["motorcycle"] = _fit(Image.open(Path(skimage.data.__file__).parent / "motorcycle_left.png"))
     except ImportError:  # the figures are only comparable on the same photographs
-        sys.exit("scikit-image is not installed, so some of the photographs are missing: make .venv/.installed-bench "
-                 "(or pip install -e '.[bench]')")
+        sys.exit(
+            "scikit-image is not installed, so some of the photographs are missing: make .venv/.installed-bench "
+            "(or pip install -e '.[bench]')"
+        )
     pictures["coffee"] = _fit(shipped_photos(("coffee",))[0])
     scene = compose_scene("a quiet village at dusk", 1, (SIDE, 384)).sketch
     pictures["village sketch"] = Image.fromarray(np.asarray(scene, dtype=np.uint8))
@@ -103,7 +105,13 @@ def main() -> int:
     torch.set_num_threads(args.threads)
     pictures = unseen_pictures()
     styles = {name: load_style(path) for name, path in list_shipped_styles().items()}
-    matches = {name: PaintingMatch.load(match_path_for(path)) for name, path in list_shipped_styles().items()}
+    loaded = {name: PaintingMatch.load(match_path_for(path)) for name, path in list_shipped_styles().items()}
+    if missing := [name for name, match in loaded.items() if match is None]:
+        sys.exit(
+            f"no painter match of this version (format {MATCH_FORMAT}) for {', '.join(missing)}: "
+            "python build_scripts/make_style_references.py --only match"
+        )
+    matches = {name: match for name, match in loaded.items() if match is not None}
     height = round(CELL * 0.75)
     rows = [[_cell(Image.new("RGB", (CELL, height), "white"), "the painter's own (detail)", height)]]
     rows[0] += [_cell(painter_crop(name, height), style.title, height) for name, style in styles.items()]
@@ -117,20 +125,17 @@ def main() -> int:
             painted = render_in_style(style, picture, RenderParams(seed=1))
             seconds = time.process_time() - started
             texture = render_in_style(style, picture, RenderParams(seed=1, look="texture"))
-            entry = {"stroke_cpu_seconds": round(seconds, 2)}
-            if match is not None:
-                (distance, score), (texture_distance, texture_score) = match.score(painted), match.score(texture)
-                offsets.setdefault(name, []).append(statistics_of_views(painted).mean(0) - match.range.mean)
-                entry |= {
-                    "strokes": round(distance, 3),
-                    "strokes_score": round(score),
-                    "texture": round(texture_distance, 3),
-                    "texture_score": round(texture_score),
-                }
+            (distance, score), (texture_distance, texture_score) = match.score(painted), match.score(texture)
+            offsets.setdefault(name, []).append(statistics_of_views(painted).mean(0) - match.range.mean)
+            entry = {
+                "stroke_cpu_seconds": round(seconds, 2),
+                "strokes": round(distance, 3),
+                "strokes_score": round(score),
+                "texture": round(texture_distance, 3),
+                "texture_score": round(texture_score),
+            }
             results.setdefault(name, {})[picture_name] = entry
-            caption = f"{style.title}" + (
-                f"  d {entry['strokes']:.2f} (texture {entry['texture']:.2f})" if match else ""
-            )
+            caption = f"{style.title}  d {entry['strokes']:.2f} (texture {entry['texture']:.2f})"
             row.append(_cell(painted, caption, height))
             print(picture_name, name, entry, flush=True)
         rows.append(row)
@@ -151,7 +156,6 @@ def main() -> int:
             "pictures": results[name],
         }
         for name, match in matches.items()
-        if match is not None
     }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(summary, indent=1) + "\n")
