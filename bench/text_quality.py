@@ -235,6 +235,7 @@ def main() -> int:
             "rhyme_where_asked": round(rhymed / max(pairs, 1), 3),
             "rhymed_pairs": f"{rhymed} of {pairs}",
             "lines_on_topic": round(on_topic / max(len(lyric_lines), 1), 3),
+            "all_lines": lyric_lines,  # `examples` holds the first 8 only
             "word_pairs_said_before": said_before(lyric_lines),
         } | hanging(scorer, lyric_lines)
         log(results["constrained_chat_model"])
@@ -243,7 +244,10 @@ def main() -> int:
         every_line = [
             line for song in results["constrained_chat_model"]["long_songs"]["songs"] for line in song["lines"]
         ]
-        results["constrained_chat_model"]["long_songs"] |= hanging(scorer, every_line)
+        fluency = summary(scorer, every_line, reference, corpus, 0.0)
+        results["constrained_chat_model"]["long_songs"] |= hanging(scorer, every_line) | {
+            key: fluency[key] for key in ("median_perplexity", "ratio_to_verse", "novelty")
+        }
         log(results["constrained_chat_model"]["long_songs"])
     if "constrained" not in skip and "poems" not in skip:
         results["constrained_chat_model"]["poems"] = poems(songs, words)

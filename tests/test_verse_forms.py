@@ -49,6 +49,15 @@ def test_dictionary_counts_stress_and_rhyme(words):
     assert words.syllables("zorblax") >= 1  # not in the dictionary: counted by rule
 
 
+def test_an_identical_rhyme_is_no_rhyme(words):
+    # the stressed syllable must start differently: the same syllable said twice is no rhyme to a songwriter
+    for first, second in [("night", "tonight"), ("light", "delight"), ("night", "midnight"), ("ever", "forever")]:
+        assert not words.rhymes(first, second) and not words.rhymes(second, first), (first, second)
+        assert second not in words.rhyming_words(first)
+    for first, second in [("bright", "right"), ("play", "lay"), ("day", "away"), ("fire", "desire")]:
+        assert words.rhymes(first, second), (first, second)
+
+
 def test_syllable_pieces_follow_the_dictionary(words):
     text = "Every melody remembered"
     pieces = syllable_pieces(text, words)
@@ -256,6 +265,9 @@ class ScriptedForms:
 
     def __init__(self, model, words, beams):
         self.beams, self.asked = beams, []
+        self.rule = FormWriter.__new__(FormWriter)  # the real end rules, for a spare kept for its place
+        self.rule.words = words
+        self.may_end_with = self.rule.may_end_with
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
         self.asked.append(form)
@@ -461,6 +473,11 @@ def test_a_line_does_not_stop_on_a_word_that_needs_the_next(words):
         assert needs_a_word_after(words_in(cut_off)), cut_off
     for whole in ("I walk into the dark", "A song that lasts so long", "I'll find my way on my own", "Hold each other"):
         assert not needs_a_word_after(words_in(whole)), whole
+    # a determiner's noun never came; a riff of the line VAE cut off on "as"
+    for cut_off in ("The road is the only ever", "The sea is my love, it's my how", "Till the day's me", "As free as"):
+        assert needs_a_word_after(words_in(cut_off)), cut_off
+    for whole in ("It's me", "That's how", "The night's here", "My only one", "I'll see you again"):
+        assert not needs_a_word_after(words_in(whole)), whole
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer._rhyme_cache = words, {"song": [("long", 5, 1), ("throng", 6, 1)]}
     form = LineForm(syllables=6, rhyme_with="song")
@@ -470,6 +487,69 @@ def test_a_line_does_not_stop_on_a_word_that_needs_the_next(words):
     assert [b.text for b in ends] == [" A stormy sea, a throng"]
     assert not keeps_form("A stormy sea, a long", LineForm(syllables=6), words)  # a server's line, checked
     assert keeps_form("A stormy sea, a throng", LineForm(syllables=6, rhyme_with="song"), words)
+
+
+def test_an_old_word_is_not_chosen_when_another_fits(words):
+    """ "I hold you in my arms, I'll be with ye": the model reaches for English no one speaks when the form leaves
+    it few words. A rhyme forced in takes the likeliest word the listener speaks, and no line says an old word."""
+    import torch
+
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer._rhyme_cache = words, {"sea": [("ye", 5, 1), ("thee", 6, 1), ("me", 7, 1)]}
+    form = LineForm(syllables=5, rhyme_with="sea")
+    beam = Beam([1, 2, 3, 4], " I'll stay here with", -3.0, 3, "with", ["i'll", "stay", "here"])
+    likely = torch.tensor([-9.0, -9.0, -9.0, -9.0, -9.0, -0.5, -0.7, -2.0])  # "ye" and "thee" likelier than "me"
+    assert [b.text for b in writer._rhyme_endings(form, beam, likely)] == [" I'll stay here with me"]
+    said = Beam([1, 2, 3], " I'll be with ye", -3.0, 3, "ye", ["i'll", "be", "with"])
+    assert writer._finish_word(form, said) is None
+    assert writer._finish_word(form, replace(said, text=" I'll be with you", partial="you")) == (
+        4,
+        ["i'll", "be", "with", "you"],
+    )
+
+
+def test_a_rhyme_glued_onto_a_whole_phrase_is_heard():
+    """ "I'm the one you need to know, brother": the model would have ended the line after "know" and finds "brother"
+    unlikely there; "I will not rest till I am whole": the rhyme the sentence was waiting for."""
+    from models.verse.glued_rhymes import glued_on
+
+    pieces = ["\n", ",", " know", " brother", " I", " am", " whole", "ly"]
+    # per token: its log-probability in the song, and a line end's in its place
+    brother = [4, 2, 1, 3, 0]  # " I know, brother\n"
+    assert glued_on(pieces, brother, [-1.0, -2.0, -0.5, -6.7, -0.1], [-9.0, -6.0, -0.2, -3.0, -0.1])
+    assert not glued_on(pieces, brother, [-1.0, -2.0, -0.5, -2.0, -0.1], [-9.0, -6.0, -0.2, -3.0, -0.1])  # likely
+    whole = [4, 5, 6, 0]  # " I am whole\n": the end before "whole" was unlikely
+    assert not glued_on(pieces, whole, [-1.0, -2.0, -7.6, -0.5], [-9.0, -6.0, -6.0, -0.5])
+    wholly = [4, 5, 6, 7, 0]  # a word of two tokens counts whole: " whole" + "ly"
+    assert glued_on(pieces, wholly, [-1.0, -2.0, -3.0, -2.0, -0.5], [-9.0, -6.0, -1.0, -8.0, -0.5])
+    assert not glued_on(pieces, [3, 0], [-9.0, -0.1], [-9.0, -0.1])  # one word: nothing before it
+
+
+def test_one_list_of_common_words_and_words_worn_by_the_song(words):
+    """The song writer's repeated-word penalty and its openings read one list of common words (line_form's: two
+    lists of one idea before, and "me", "so", "all" were penalised as content words); a word said in three lines
+    of the song is worn ("A night's evening, in a way / A night's evening, in the still / ...") and a spare written
+    before the lines between it and its place keeps the overlap rule with them."""
+    from types import SimpleNamespace
+
+    from models.verse import line_form, lyrics
+
+    assert not hasattr(lyrics, "COMMON_WORDS") and lyrics.FUNCTION_WORDS is line_form.FUNCTION_WORDS
+    tokenizer = SimpleNamespace(
+        encode=lambda text, allow_control=True: [sum(map(ord, text.strip().lower().split("'")[0]))]
+    )
+    writer = lyrics.SongWriter.__new__(lyrics.SongWriter)
+    writer.model = SimpleNamespace(tokenizer=tokenizer)
+    assert writer._repeated_tokens(["So all of me"]) == set()
+    lines = ["A night's evening, in a way", "The winter night is cold", "A night of snow", "The snow is white"]
+    night, snow = tokenizer.encode("night"), tokenizer.encode("snow")  # "night's" starts as "night" does
+    assert set(night) <= writer._repeated_tokens(lines, lyrics.WORN_LINES)
+    assert not set(snow) & writer._repeated_tokens(lines, lyrics.WORN_LINES)  # said in two lines only
+    forms = FormWriter.__new__(FormWriter)
+    forms.words = words
+    form = LineForm(avoid={normalise(lines[0])})
+    assert not forms.may_end_with(form, "A night's evening, in the still")
+    assert forms.may_end_with(form, "The moon is on the hill")
 
 
 class HangingPartners(ScriptedForms):

@@ -25,17 +25,19 @@ import torch
 
 from models.verse.beam import Beam, Ranked, token_pieces
 from models.verse.end_words import needs_a_word_after
+from models.verse.glued_rhymes import GLUED_RHYME_NATS, glued_on, read_in_song
 from models.verse.line_ends import LineEnds
 from models.verse.line_form import (
     DANGLING_FLOOR,
     FUNCTION_WORDS,
     NOT_WORDS,
+    OLD_WORDS,
     LineForm,
     normalise,
     tidy,
 )
 from models.verse.lm_decoder import DecodeState, FrozenLM
-from models.verse.pronounce import Pronouncing
+from models.verse.pronounce import Pronouncing, words_in
 from models.verse.stress import stress_fits
 
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
@@ -44,6 +46,7 @@ _PUNCTUATION = re.compile(r"^[,.!?;]$")
 _WORD_GOES_ON = re.compile(r"^[a-z]+$")  # a piece that carries on the word before it ("Tran" + "quility")
 RHYME_FLOOR = -9.0  # a rhyming word less likely than this (log-probability) is not forced in
 REPEAT_PENALTY = 1.0  # nats off the tokens of earlier lines' content words
+WORN_PENALTY = 2.0  # nats more off the tokens of words the song has said in many lines (`LineForm.worn`)
 OPENER_PENALTY = 3.0  # nats off a line's first token when its song opened lines so often (`LineForm.openers`)
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
@@ -76,7 +79,8 @@ class FormWriter:
         word = beam.partial.lower()
         if word in beam.words and (word not in FUNCTION_WORDS or beam.words.count(word) >= 2):  # "tail tail tail"
             return None
-        if not self.words.knows(word) or word in NOT_WORDS:  # made up ("Remnall"): the dictionary's 125,000 only
+        # made up ("Remnall": the dictionary's 125,000 only), or English no one speaks ("I'll be with ye")
+        if not self.words.knows(word) or word in NOT_WORDS or word in OLD_WORDS:
             return None
         count = self.words.syllables(word)
         if form.syllables is not None and beam.done_syllables + count > form.syllables:
@@ -119,6 +123,10 @@ class FormWriter:
         # not the same line again in other words: at most a third of its content words from any earlier line
         content = set(words) - FUNCTION_WORDS
         return all(len(content & set(earlier.split())) <= form.overlap * max(len(content), 1) for earlier in form.avoid)
+
+    def may_end_with(self, form: LineForm, text: str) -> bool:
+        """Whether a line written earlier (a spare) keeps the form: its count, rhyme, end and overlap rules."""
+        return self._may_end(form, self.words.line_syllables(text), words_in(text), text)
 
     def _cuts_a_word(self, beam: Beam, logprobs: torch.Tensor) -> bool:
         """Whether ending the line now would cut its last word off ("The Sea of Tran", a dictionary word): the
@@ -238,7 +246,7 @@ class FormWriter:
         for word, token, count in endings:
             if count != left or logprobs[token] < floor or not stress_fits(self.words, form.strong, word, finished[0]):
                 continue
-            if word in finished[1] and word not in FUNCTION_WORDS:  # "To the stars, I'll sail sail"
+            if word in finished[1] and word not in FUNCTION_WORDS or word in OLD_WORDS:  # "I'll sail sail", "ye"
                 continue
             words = finished[1] + [word]
             text = beam.text + " " + word
@@ -305,6 +313,7 @@ class FormWriter:
         open_beams = [Beam([], "", 0.0)]
         finished: list[Beam] = []
         penalty = torch.tensor(sorted(form.penalise), dtype=torch.long)
+        worn = torch.tensor(sorted(form.worn), dtype=torch.long)
         openers = torch.tensor(sorted(form.openers), dtype=torch.long)
         favour = torch.tensor(sorted(self._word_tokens(form.topic)), dtype=torch.long)
         for step in range(max_tokens):
@@ -312,6 +321,8 @@ class FormWriter:
             raw = logprobs.clone() if form.end_floor is not None or form.hang_cost else logprobs
             if penalty.numel():
                 logprobs[:, penalty] -= REPEAT_PENALTY
+            if worn.numel():
+                logprobs[:, worn] -= WORN_PENALTY
             if step == 0 and openers.numel():
                 logprobs[:, openers] -= OPENER_PENALTY
             if favour.numel():
@@ -366,8 +377,16 @@ class FormWriter:
         if not found:  # a plainer search before giving up
             found = self.candidates(form, prompt, generator=generator, noise=0.0, **search)
         # mean log-probability per token: the line's fluency, whatever its length in tokens; and on its topic
-        topical = [TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - b.hang for b in found]
-        out = [Ranked(tidy(b.text), b.score / len(b.tokens) + t, b.hang) for b, t in zip(found, topical, strict=True)]
+        glued = [False] * len(found)
+        if form.hang_cost and found:  # "..., brother": a rhyme glued onto a phrase already whole (glued_rhymes.py)
+            rows = [b.tokens for b in found]
+            read = read_in_song(self.lm, self._prompt_state(prompt), prompt[-1], rows, self.line_ends)
+            glued = [glued_on(self.pieces, b.tokens, *r) for b, r in zip(found, read, strict=True)]
+        hang = [b.hang + form.hang_cost * GLUED_RHYME_NATS * g for b, g in zip(found, glued, strict=True)]
+        out = [
+            Ranked(tidy(b.text), b.score / len(b.tokens) + TOPIC_LINE_BONUS * bool(form.topic & set(b.words)) - h, h)
+            for b, h in zip(found, hang, strict=True)
+        ]
         out = sorted((line for line in out if line.text), key=lambda line: -line.score)
         return self._read_alone(form, out[:READ_ALONE]) if form.hang_cost else out
 

@@ -13,7 +13,8 @@ so the rule is English grammar written down, class by class:
   ("we", "they"), and words that need more ("only", "every", "than");
 - a word with a contraction on its end needs the verb or noun it leads to ("it's", "you're", "I'll", "we'd",
   "the storm's");
-- an adjective right after a determiner needs its noun ("a long", "a far", "a lone", "the only", "my gentle").
+- an adjective right after a determiner needs its noun ("a long", "a far", "a lone", "the only", "my gentle"),
+  and so does a determiner followed by a word that is never a noun ("it's my how", "the only ever", "the day's me").
   Adjectives are an open class: `ADJECTIVES` holds the ones these songs and poems use (read off the benches'
   lines and the verse corpus), not every one; after "the" or a possessive some stand for a noun ("into the
   dark", "the deep", "on my own"), and those may end there.
@@ -34,7 +35,7 @@ CLOSED_CLASS_ENDS = set(
     # conjunctions that open a clause
     "and or nor but if when because although whether unless "
     # auxiliaries and clause-opening pronouns (cut off: "in my arms, we", "my soul is")
-    "will would shall should can could must is does has was we they he she i "
+    "will would shall should can could must is does has was we they he she i as "
     # words that ask for more ("The wind is the only", "I will always")
     "only very".split()
 )
@@ -53,6 +54,11 @@ ADJECTIVES = set(
     "mad narrow rare rich sad same sharp short slow solemn still strong subtle sudden tall thin wide wise wet dry "
     "next own".split()
 )
+# words that are never the noun a determiner waits for: "it's my how", "the road is the only ever", "the day's me"
+NEVER_NOUNS = set(
+    "how why where when what who whom which ever never so too also just even yet again here there now then "
+    "me him us them myself yourself himself herself ourselves themselves".split()
+)
 # adjectives that stand for a noun after "the" or a possessive: "into the dark", "the deep", "on my own"
 NOMINAL = set(
     "dark deep cold blue wild lost free brave young old open quiet calm unknown same best last first green "
@@ -68,6 +74,27 @@ def needs_a_word_after(words: list[str]) -> bool:
     last = words[-1]
     if last in CLOSED_CLASS_ENDS or _CONTRACTED.search(last):
         return True
+    if last in NEVER_NOUNS and _waits_for_a_noun(words[:-1], last):
+        return True
     if len(words) < 2 or last not in ADJECTIVES or words[-2] not in DETERMINERS:
         return False
     return words[-2] in ("a", "an", "every", "each", "another") or last not in NOMINAL
+
+
+def _waits_for_a_noun(words: list[str], last: str) -> bool:
+    """Whether these words end on a determiner with only adjectives (or "only", "very") after it, so that `last`
+    comes where its noun should; or on a noun's "'s" before a pronoun or a question word ("the day's me": the
+    "'s" may also be "is", and "the night's here" is whole)."""
+    while words and (words[-1] in ADJECTIVES or words[-1] in ("only", "very")):
+        words = words[:-1]
+    if not words:
+        return False
+    if words[-1] in DETERMINERS:
+        return True
+    return words[-1].endswith("'s") and words[-1] not in _NOT_POSSESSIVE and last in _NOT_AFTER_IS
+
+
+# "'s" as "is" or "us" after a pronoun: "it's me", "that's how", "let's go"
+_NOT_POSSESSIVE = set("it's that's there's here's he's she's what's who's where's how's let's".split())
+# what cannot follow a noun's "'s" read either way: "the day's me", "the storm's how"
+_NOT_AFTER_IS = set("how why where when what who whom which me him us them".split())

@@ -33,6 +33,12 @@ FUNCTION_WORDS = set(
 )
 # in the dictionary, but salad in a line ("I'll hold you in my arms, I's")
 NOT_WORDS = {"i's", "you's", "me's", "we's"}
+# English no one speaks any more: a songwriter does not reach for it to make a rhyme or a count ("I'll be with ye",
+# "I'm in the morn"); the model takes it from the old verse it has read when the form leaves it few words
+OLD_WORDS = set(
+    "ye thee thou thy thine hath doth dost shalt ere ne'er oft morn nay yea tis twas whence thence hither thither "
+    "yon yonder wherefore naught aught anon betwixt unto".split()
+)
 
 
 @dataclass
@@ -45,6 +51,7 @@ class LineForm:
     include_any: set[str] = field(default_factory=set)  # at least one of these words (lower case)
     avoid: set[str] = field(default_factory=set)  # normalised lines not to repeat
     penalise: set[int] = field(default_factory=set)  # tokens to make less likely (earlier lines' words)
+    worn: set[int] = field(default_factory=set)  # tokens of words said in many lines: less likely still
     openers: set[int] = field(default_factory=set)  # first tokens made much less likely (openings said often)
     overlap: float = 1 / 3  # the most of its content words a line may share with one earlier line
     end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)

@@ -20,8 +20,15 @@ from dataclasses import dataclass, replace
 from models.text.chat import format_chat
 from models.verse.beam import Ranked
 from models.verse.constrained import FormWriter
-from models.verse.line_form import DANGLING_FLOOR, HANG_COST, LineForm, normalise, rhyme_group, word_pairs
-from models.verse.line_form import FUNCTION_WORDS as COMMON_WORDS
+from models.verse.line_form import (
+    DANGLING_FLOOR,
+    FUNCTION_WORDS,
+    HANG_COST,
+    LineForm,
+    normalise,
+    rhyme_group,
+    word_pairs,
+)
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
@@ -33,13 +40,15 @@ EXAMPLE_SONG = (
     "The frost is white upon the hill,\nThe kettle sings, the house is still,\n"
     "I hold your hand against the cold,\nAnd every word we say is gold."
 )
-FUNCTION_WORDS = {"the", "a", "an", "and", "of", "to", "in", "on", "is", "i", "you", "my", "it", "we", "be", "with"}
 RECENT_LINES = 48  # the writer's last lines that a new song does not say again
 WIDE_RHYME_FLOOR = -12.0  # the wider search's rhyming words may be rarer (log-probability) than the first's
 PAIR_TRIES = 3  # first lines (different last words) tried with a partner while the pairs found hang
 # off a line's rank (mean log-probability per token) for each time its opening was said before in the song,
 # past the first: long songs opened six lines with "In the end," and nine with "Ain't"
 OPENING_COST = 0.5
+# a word said in this many lines of the song is worn (`LineForm.worn`): the winter night said "night's" in seven
+# of its last eight lines ("A night's evening, in a way / ... / The night's nighttime, in the dawn's eye")
+WORN_LINES = 3
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
@@ -59,7 +68,7 @@ def openings(line: str) -> set[str]:
     """How a line opens, as a listener hears it come back: its first two words, and its first word alone when
     that is not a common word ("Ain't no place...", "Ain't nothing we...")."""
     found = words_in(line)
-    return {" ".join(found[:2])} | ({found[0]} if found[0] not in COMMON_WORDS else set()) if found else set()
+    return {" ".join(found[:2])} | ({found[0]} if found[0] not in FUNCTION_WORDS else set()) if found else set()
 
 
 def opening_cost(line: str, said_openings: Counter[str]) -> float:
@@ -135,12 +144,21 @@ class SongWriter:
         keys = [key for key, times in said_openings(lines).items() if times >= 2]
         return {self.model.tokenizer.encode(key.split()[0].capitalize(), allow_control=False)[0] for key in keys}
 
-    def _repeated_tokens(self, lines: Sequence[str]) -> set[int]:
-        tokens: set[int] = set()
-        for word in {w for line in lines for w in words_in(line)} - FUNCTION_WORDS:
-            for variant in (" " + word, " " + word.capitalize(), word.capitalize()):
-                tokens.add(self.model.tokenizer.encode(variant, allow_control=False)[0])
-        return tokens
+    def _repeated_tokens(self, lines: Sequence[str], times: int = 1) -> set[int]:
+        """The tokens that start the content words said in at least `times` of these lines (by token: "night's"
+        and "night" start alike, and the listener hears one word)."""
+        counts: Counter[int] = Counter()
+        for line in lines:
+            counts.update({token for word in set(words_in(line)) - FUNCTION_WORDS for token in self._starts(word)})
+        return {token for token, n in counts.items() if n >= times}
+
+    def _starts(self, word: str) -> set[int]:
+        """The first token of the word as the model may write it: " sea", " Sea", "Sea"."""
+        encode = self.model.tokenizer.encode
+        return {
+            encode(variant, allow_control=False)[0]
+            for variant in (" " + word, " " + word.capitalize(), word.capitalize())
+        }
 
     def write(
         self,
@@ -211,6 +229,7 @@ class SongWriter:
             rhyme_source=form.rhyme_source or needs_partner,
             avoid=form.avoid | {normalise(line) for line in said},
             penalise=form.penalise | self._repeated_tokens(lines),
+            worn=form.worn | self._repeated_tokens(lines, WORN_LINES),
             openers=form.openers | self._stale_openers(lines),
             end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             topic=form.topic | topic,
@@ -276,11 +295,9 @@ class SongWriter:
             wider = self._ranked(form, prompt, lines, seed * 101 + index, **wide)
             if wider and (wider[0].hangs, -wider[0].score) < (best.hangs, -best.score):
                 best = wider[0]
-        if (
-            spare is not None
-            and normalise(spare.text) not in form.avoid
-            and words_in(spare.text)[-1] not in form.end_avoid
-        ):
+        # the spare was written before the lines between it and its place: it must keep the form as it is now
+        # (not the line before it in other words: "A night's evening, in a way / A night's evening, in the still")
+        if spare is not None and self.forms.may_end_with(form, spare.text):
             if best is None or best.hangs and not spare.hangs:
                 best = spare
         line = best.text if best is not None else None
@@ -292,7 +309,7 @@ class SongWriter:
         if line is None:  # a wider, noisier search that may share half its words with an earlier line
             line = self.forms.line(replace(unrhymed, overlap=0.5), prompt, seed=seed, variety=1.0, **wide)
         if line is None:  # then only the exact earlier lines barred, any end, or give up (an empty line says so)
-            plain = replace(unrhymed, overlap=1.0, penalise=set(), end_floor=None)
+            plain = replace(unrhymed, overlap=1.0, penalise=set(), worn=set(), end_floor=None)
             line = self.forms.line(plain, prompt, seed=seed, variety=0.0, **wide)
         return line or ""
 

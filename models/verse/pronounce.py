@@ -28,7 +28,7 @@ def words_in(text: str) -> list[str]:
 
 
 def _pronunciation(field: str) -> tuple[str, str, str]:
-    """"stress:rhyme:onset" -> (stress digits, rhyme, phones before the rhyme)."""
+    """ "stress:rhyme:onset" -> (stress digits, rhyme, phones before the rhyme)."""
     stress, rhyme, onset = field.split(":", 2)
     return stress, rhyme, onset
 
@@ -97,13 +97,15 @@ class Pronouncing:
         return known[0][1] if known else None  # the first pronunciation's rhyme part
 
     def rhymes(self, first: str, second: str) -> bool:
-        """Two words whose rhyme parts (last stressed vowel on) agree and whose sounds before it differ
-        ("sea"/"free" rhyme; "tale"/"tail" are one sound said twice)."""
+        """Two words whose rhyme parts (last stressed vowel on) agree and whose stressed syllables start with
+        different consonants: "sea"/"free", "bright"/"right" rhyme; "tale"/"tail", "night"/"tonight",
+        "light"/"delight", "ever"/"forever" say one syllable twice (an identical rhyme, which songwriters
+        do not count: the ear hears the same word)."""
         a, b = first.lower(), second.lower()
         if a == b or a not in self.entries or b not in self.entries:
             return False
-        ours = {(r, o) for _, r, o in self.entries[a]}
-        return any(r == mine and o != onset for _, r, o in self.entries[b] for mine, onset in ours)
+        ours = {(r, stressed_onset(o)) for _, r, o in self.entries[a]}
+        return any(r == mine and stressed_onset(o) != onset for _, r, o in self.entries[b] for mine, onset in ours)
 
     def rhyming_words(self, word: str) -> list[str]:
         """Every known word that rhymes with `word` (not itself)."""
@@ -117,6 +119,28 @@ class Pronouncing:
         for _, rhyme, _ in self.entries.get(word.lower(), []):
             found += [w for w in self._by_rhyme.get(rhyme, []) if w not in found and self.rhymes(word, w)]
         return found
+
+
+_VOWELS = set("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
+# the consonant clusters English may start a syllable with: the stressed syllable takes the longest of these at
+# the end of the consonants before its vowel ("midnight": D N -> "N", so it says "night" again; "display": S P L)
+_ONSETS = (
+    {(c,) for c in "P B T D K G F V TH DH S Z SH ZH HH CH JH M N L R W Y".split()}
+    | {(c, g) for c in "P B T D K G F TH SH".split() for g in "L R W Y".split()}
+    | {("S", c) for c in "P T K M N L W F".split()}
+    | {("S", c, g) for c in "P T K".split() for g in "L R W Y".split()}
+)
+
+
+def stressed_onset(before: str) -> tuple[str, ...]:
+    """The consonants that start the stressed syllable, from the phones before a word's rhyme part
+    ("T AH N" for "tonight" -> ("N",), the same as "night"'s; "" -> ())."""
+    phones = before.split()
+    start = len(phones)
+    while start and phones[start - 1] not in _VOWELS:
+        start -= 1
+    cluster = tuple(phones[start:])
+    return next((cluster[i:] for i in range(len(cluster)) if cluster[i:] in _ONSETS), ())
 
 
 def line_end_word(text: str) -> str | None:
