@@ -40,24 +40,31 @@ from models.paint.images import load_image  # noqa: E402
 from models.paint.painting_match import PainterRange, PaintingMatch, match_path_for  # noqa: E402
 from models.paint.picture_statistics import statistic_names, statistics_of_views  # noqa: E402
 from models.paint.render import RenderParams, render_in_style  # noqa: E402
+from models.paint.strokes.stroke_style import ADDED_LATER  # noqa: E402
 from models.paint.style import list_shipped_styles, load_style  # noqa: E402
 
 PAIRS = Path(__file__).with_name("painting_match_eye_pairs.json")
 
 
 def render(cache: Path, style_name: str, variant: dict, pictures: dict[str, Image.Image]) -> dict[str, Image.Image]:
-    """The variant's renders of the unseen pictures (cached: the renders do not change with the measure)."""
-    style = load_style(list_shipped_styles()[style_name])
-    style = replace(style, strokes=style.strokes.with_parameters(variant["parameters"]))
+    """The variant's renders of the unseen pictures (cached: the renders do not change with the measure).
+    A parameter added after the pair was judged, which the variant does not name, is off, as it was then."""
+    path = list_shipped_styles()[style_name]
+    style = load_style(path)
+    parameters = {name: off for name, off in ADDED_LATER.items() if name not in variant["parameters"]}
+    style = replace(style, strokes=style.strokes.with_parameters(parameters | variant["parameters"]))
+    key = hashlib.sha256(
+        path.with_suffix(".json").read_bytes() + json.dumps(variant["parameters"], sort_keys=True).encode()
+    )
+    folder = cache / f"{style_name}-{key.hexdigest()[:12]}"
     renders = {}
     for name, picture in pictures.items():
-        key = hashlib.sha256(json.dumps(variant["parameters"], sort_keys=True).encode()).hexdigest()[:12]
-        path = cache / f"{style_name}-{key}" / f"{name.replace(' ', '_')}.png"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            render_in_style(style, picture, RenderParams(seed=1)).save(path)
-            (path.parent / "variant.txt").write_text(variant["name"])
-        renders[name] = Image.open(path).convert("RGB")
+        file = folder / f"{name.replace(' ', '_')}.png"
+        if not file.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            render_in_style(style, picture, RenderParams(seed=1)).save(file)
+            (folder / "variant.txt").write_text(variant["name"])
+        renders[name] = Image.open(file).convert("RGB")
     return renders
 
 
