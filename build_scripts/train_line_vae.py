@@ -299,9 +299,11 @@ def main() -> int:
     if resumed_at and not info.get("schedule"):  # a state saved before the schedule was recorded
         first, last = info["history"][0], info["history"][-1]
         info["schedule"] = [f"{first['lr']:g} at step {first['step']} to {last['lr']:g} at minute {last['minutes']:g}"]
-    info.setdefault("schedule", []).append(
-        f"{first_rate:g} from minute {resumed_at / 60:.1f} falling linearly to {args.lr_final:g} at minute {args.minutes:g}"
-    )
+    if args.minutes * 60 > resumed_at:  # else it only writes the checkpoint of a run stopped by hand
+        info.setdefault("schedule", []).append(
+            f"{first_rate:g} from minute {resumed_at / 60:.1f} falling linearly to {args.lr_final:g} at minute "
+            f"{args.minutes:g}"
+        )
     coder.train()
     generator = torch.Generator().manual_seed(1000 + info["epoch"])
     plan = batches([len(ids[i]) for i in train], args.batch, generator)
@@ -403,7 +405,7 @@ def main() -> int:
         "bag_of_words": args.bag_of_words,
         "bag_sharpness": sharpness,
         "kl_schedule": f"0 for {args.autoencoder_steps} steps, then up to {args.kl_weight} over {args.warmup_steps}",
-        "learning_rate": "; then ".join(info["schedule"]),
+        "learning_rate": "; then ".join(info.get("schedule", [])),
         "held_out": measures,
         "history": info["history"],
         "machine": "2-core CPU shared with other jobs, one thread, nice 10",
