@@ -151,11 +151,13 @@ def render_job(
     *,
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
+    keep: torch.Tensor | None = None,
 ) -> Iterator[Event]:
-    """The render as a job: Progress per tile, then Result(PIL image)."""
+    """The render as a job: Progress per tile, then Result(PIL image). `keep`: shapes the strokes keep legible
+    (strokes/keep.py: an integer label map, a scene's elements; the texture look has no use for it)."""
     params = params.checked()
     if params.look == "strokes":
-        yield from _stroke_job(style, image, params, cancel)
+        yield from _stroke_job(style, image, params, cancel, keep)
         return
     device = torch.device(device) if device is not None else next(style.renderer.parameters()).device
     source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1)
@@ -185,11 +187,15 @@ def render_job(
 
 
 def _stroke_job(
-    style: Style, image: Image.Image | torch.Tensor, params: RenderParams, cancel: threading.Event | None
+    style: Style,
+    image: Image.Image | torch.Tensor,
+    params: RenderParams,
+    cancel: threading.Event | None,
+    keep: torch.Tensor | None = None,
 ) -> Iterator[Event]:
     """The stroke renderer (on the CPU; it is vectorised, not a network), blended with the input by strength."""
     painted = None
-    for event in stroke_render_job(style.stroke_style, image, params.stroke_params(), cancel=cancel):
+    for event in stroke_render_job(style.stroke_style, image, params.stroke_params(), keep=keep, cancel=cancel):
         if isinstance(event, Result):
             painted = event.value
         else:

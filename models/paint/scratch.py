@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+import torch
 from PIL import Image
 
 from ..jobs import Event, JobError, Preview, Progress, Result, check_cancelled
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 SKETCH_MAX_SIDE = 1536
 # Surprise me paints its choices this small (long side), a few seconds each, and only the pick in full.
 PREVIEW_SIDE = 384
+# The things a subject is read by: the renderer keeps their shapes (strokes/keep.py) while the style has its way
+# with the open areas around them (sky, clouds, water, ground: where Munch's bands and Turner's light live).
+KEPT = frozenset(("harbour wall", "boats", "houses", "village", "church", "bridge", "trees", "cypresses"))
+KEPT |= {"orchard", "figures", "moon"}
 
 
 def subject_for(style_name: str, subject: str, seed: int) -> str:
@@ -52,6 +57,18 @@ def compose_for(style, subject: str, seed: int, size: tuple[int, int]) -> Scene:
     """The scene, composed the way the style's painter composes (the measurements kept beside the style,
     or the rule when it has none; see scene/composition.py)."""
     return compose_scene(subject_for(style.name, subject, seed), seed, sketch_size(size), load_composition(style.path))
+
+
+def keep_labels(scene: Scene) -> torch.Tensor | None:
+    """(H, W) integer labels of the scene's KEPT elements, one number each (0 elsewhere), at the sketch's size;
+    None when it has none."""
+    if scene.labels is None:
+        return None
+    numbers = np.zeros(len(scene.label_names), np.int64)
+    kept = [index for index, name in enumerate(scene.label_names) if name in KEPT]
+    numbers[kept] = np.arange(1, len(kept) + 1)
+    labels = numbers[scene.labels]
+    return torch.from_numpy(labels) if kept and labels.any() else None
 
 
 def preview_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
@@ -92,7 +109,8 @@ def paint_from_scratch_job(
         small = preview_size(size, preview_side)
         params = replace(params, size=small)
         sketch = sketch.resize(small, Image.Resampling.BOX)
-    for event in render_job(style, sketch, params, device=device, cancel=cancel):
+    keep = keep_labels(scene)
+    for event in render_job(style, sketch, params, device=device, cancel=cancel, keep=keep):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)
         else:

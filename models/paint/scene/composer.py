@@ -37,6 +37,16 @@ class Scene:
     sketch: np.ndarray  # (H, W, 3) uint8
     visible: dict[str, float] = field(default_factory=dict)  # element -> share of the frame it shows in
     positions: dict[str, tuple[float, float]] = field(default_factory=dict)  # element -> (x, y) fractions
+    # Which element shows at each pixel (H, W): an index into `label_names` (0: none). The painter of a scene
+    # knows where its elements are, which a photograph cannot say (scratch.py keeps them legible with it).
+    labels: np.ndarray | None = None
+    label_names: list[str] = field(default_factory=list)
+
+    def mask(self, name: str) -> np.ndarray:
+        """(H, W) bool: where the element `name` shows (all False when it does not)."""
+        if self.labels is None or name not in self.label_names:
+            return np.zeros(self.sketch.shape[:2], bool)
+        return self.labels == self.label_names.index(name)
 
     @property
     def placed(self) -> list[str]:
@@ -80,6 +90,8 @@ def compose_scene(subject: str, seed: int, size: tuple[int, int], composition: C
         drawing.canvas.to_uint8(),
         {n: visible[n] for n in order},
         {name: (x / width, y / height) for name, (x, y) in drawing.positions.items()},
+        drawing.canvas.labels,
+        list(drawing.canvas.names),
     )
 
 

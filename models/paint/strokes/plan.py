@@ -22,6 +22,7 @@ from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
+from .keep import kept, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import outline_strokes
 from .simplify import simplify
@@ -133,8 +134,15 @@ def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor, factor: torch.Tenso
     return sharp + offset * (limit / row_norm(offset).clamp_min(1e-9)).clamp(max=1.0)[:, None]
 
 
-def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, generator: torch.Generator) -> StrokePlan:
-    """Plan the painting of a (3, H, W) OKLab picture."""
+def plan_strokes(
+    lab: torch.Tensor,
+    style: StrokeStyle,
+    controls: Controls,
+    generator: torch.Generator,
+    keep: torch.Tensor | None = None,
+) -> StrokePlan:
+    """Plan the painting of a (3, H, W) OKLab picture. `keep` (H, W) integer labels: shapes to keep legible
+    (keep.py; a scene's elements), 0 where the style is free; None for a photograph."""
     _, height, width = lab.shape
     long_side = picture_size(height, width)
     unit = long_side / 512
@@ -146,8 +154,14 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     # the strokes aim at a softened picture, whose softened edges no longer stop them, so the details are
     # simplified away and the shapes dissolve.
     lost = lost_map(mapped, style.lost_edges, unit) if style.lost_edges > 0 else None
+    keep = keep if keep is not None and bool(keep.any()) else None  # nothing to keep: the painting as before
+    inside = None if keep is None else kept(keep)
+    if lost is not None and inside is not None:
+        lost = lost * (1 - inside)  # the light dissolves what is around a kept shape, not the shape
     aim = mapped if lost is None else softened(mapped, lost, unit)
     stops = simplified if lost is None else softened(simplified, lost, unit)  # the picture whose edges stop paint
+    if keep is not None:
+        stops = marked(stops, keep)
     field = direction_field(
         simplified,
         memberships,
@@ -166,6 +180,7 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
     batches: list[tuple[Strokes, torch.Tensor]] = []
     seed_colours: list[torch.Tensor] = []
     reaches: list[torch.Tensor] = []
+    keeps: list[torch.Tensor] = []  # per stroke: 1 where it was seeded inside a kept shape
     # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped
     # the paint, and a broad blur there would show the colour of the other side as a halo.
     canvas, base = None, blur(aim, unit)
@@ -184,6 +199,8 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
         if seeds.shape[0] == 0:
             continue
         seeds = seeds[torch.randperm(seeds.shape[0], generator=generator)]  # painting order within the layer
+        if inside is not None:
+            keeps.append((sample(inside[None], seeds)[:, 0] > 0.5).float())
         seed_colour = sample(stops, seeds)
         reach = EDGE * (1 + sample(memberships[2:3], seeds)[:, 0] ** 2)
         factor = None if lost is None else reach_factor(sample(lost[None], seeds)[:, 0])
@@ -277,6 +294,9 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             kept=kept,
             streaks=streaks,
         )
+        if keeps:  # a kept shape's strokes keep their own colour
+            free = 1 - torch.cat(keeps + [torch.zeros(plan.count - sum(k.numel() for k in keeps))])
+            banded = plan.colour + free[:, None] * (banded - plan.colour)
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0:
         plan.wash = wash_maps(aim, memberships, unit)
@@ -287,7 +307,10 @@ def plan_strokes(lab: torch.Tensor, style: StrokeStyle, controls: Controls, gene
             mixed = [  # in chunks: a 1,024-px plan's pixels against eight paints would take ~100 MB at once
                 mixed_paints(part, style.paints, *amounts) for part in colour.split(65536)
             ]
-            plan.wash[:3] = torch.cat(mixed).T.reshape(3, height, width)
+            mixed_wash = torch.cat(mixed).T.reshape(3, height, width)
+            if inside is not None:
+                mixed_wash = mixed_wash + inside * (plan.wash[:3] - mixed_wash)
+            plan.wash[:3] = mixed_wash
     return plan
 
 

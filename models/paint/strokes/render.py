@@ -20,6 +20,7 @@ from PIL import Image
 from ...jobs import Event, Progress, Result, check_cancelled, run_job
 from ..images import pil_to_tensor
 from .filters import resize, to_oklab
+from .keep import keep_at
 from .plan import Controls, StrokePlan, plan_strokes
 from .raster import DEFAULT_TILE, rasterize
 from .stroke_style import StrokeStyle
@@ -63,12 +64,21 @@ def plan_size(width: int, height: int, plan_side: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def plan_for(style: StrokeStyle, source: torch.Tensor, params: StrokeParams, out_w: int, out_h: int) -> StrokePlan:
-    """The stroke plan for a (3, H, W) sRGB picture painted at (out_w, out_h)."""
+def plan_for(
+    style: StrokeStyle,
+    source: torch.Tensor,
+    params: StrokeParams,
+    out_w: int,
+    out_h: int,
+    keep: torch.Tensor | None = None,
+) -> StrokePlan:
+    """The stroke plan for a (3, H, W) sRGB picture painted at (out_w, out_h); `keep`: an integer label map
+    of shapes to keep legible (keep.py), any size, or None."""
     plan_w, plan_h = plan_size(out_w, out_h, params.plan_side)
     picture = resize(source, plan_h, plan_w).clamp(0, 1)
     generator = torch.Generator().manual_seed(params.seed)
-    return plan_strokes(to_oklab(picture), style, params.controls(), generator)
+    kept = None if keep is None else keep_at(keep, plan_h, plan_w)
+    return plan_strokes(to_oklab(picture), style, params.controls(), generator, kept)
 
 
 def stroke_render_job(
@@ -76,15 +86,17 @@ def stroke_render_job(
     image: Image.Image | torch.Tensor,
     params: StrokeParams = StrokeParams(),
     *,
+    keep: torch.Tensor | None = None,
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
-    """The render as a job: Progress while planning and per tile, then Result(PIL image)."""
+    """The render as a job: Progress while planning and per tile, then Result(PIL image). `keep`: shapes to
+    keep legible (keep.py: an integer label map, 0 where the style is free), or None."""
     params = params.checked()
     source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1).cpu()
     out_w, out_h = params.size or (source.shape[2], source.shape[1])
     yield Progress(0.0, "planning strokes")
     with torch.no_grad():
-        plan = plan_for(style, source, params, out_w, out_h)
+        plan = plan_for(style, source, params, out_w, out_h, keep=keep)
         del source  # the plan holds what the painting needs; a 4,096-px picture's floats are 200 MB
         check_cancelled(cancel)
         yield Progress(0.5, f"painting {plan.count} strokes")
