@@ -39,6 +39,6 @@ def marked(stops: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return torch.cat([stops[:1] + lift[None], stops[1:]])
 
 
-def kept(labels: torch.Tensor) -> torch.Tensor:
+def kept_shapes(labels: torch.Tensor) -> torch.Tensor:
     """(H, W) float: 1 inside a kept element, 0 elsewhere."""
     return (labels > 0).float()

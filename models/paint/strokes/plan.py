@@ -22,7 +22,7 @@ from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
-from .keep import kept, marked
+from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import outline_strokes
 from .simplify import simplify
@@ -155,7 +155,7 @@ def plan_strokes(
     # simplified away and the shapes dissolve.
     lost = lost_map(mapped, style.lost_edges, unit) if style.lost_edges > 0 else None
     keep = keep if keep is not None and bool(keep.any()) else None  # nothing to keep: the painting as before
-    inside = None if keep is None else kept(keep)
+    inside = None if keep is None else kept_shapes(keep)
     if lost is not None and inside is not None:
         lost = lost * (1 - inside)  # the light dissolves what is around a kept shape, not the shape
     aim = mapped if lost is None else softened(mapped, lost, unit)
