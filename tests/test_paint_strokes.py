@@ -58,6 +58,8 @@ def _style(**brushes) -> StrokeStyle:
     habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0)))])
     values = {"softness": 0.8, "outline": 0.6, "impasto": 0.4, "bristles": 0.1, "accents": 0.1, "grain": 0.03}
     values |= {"hue_gather": 0.5, "wash": 0.4, "glow": 0.5, "bands": 0.6, "band_hue": 0.3, **brushes}
+    # Session 8's long bands on too, so that determinism, tiling and memory are tested with them.
+    values = {"band_flow": 0.5, "band_rhythm": 0.5, "band_keep": 0.5} | values
     return StrokeStyle(colours=habits, paints=PAINTS).with_parameters(values)
 
 
