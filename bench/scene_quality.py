@@ -7,9 +7,13 @@
   (0: the same layout, 1: unrelated); the same figure between two different requests for comparison;
 - painters: each painter's composition as the sketches show it (mean horizon, focal point, heavy side);
 - keeps scene (--renders): correlation between the coarse luminance (12 rows of cells, each about a twelfth
-  of the height: heavily blurred) of each sketch and its painting, per style. #16 asks for >= 0.7.
+  of the height: heavily blurred) of each sketch and its painting, per style. #16 asks for >= 0.7;
+- legible (--renders): for each thing the subject is read by (scratch.KEPT: harbour wall, boats, houses...), the
+  share of its outline that shows as an edge in the painting, against in the sketch (scene/legibility.py), per
+  style: the mean, the lowest, and each element's. `--without-keep` paints without the keep map (as before
+  session 8), for comparison.
 
-    python bench/scene_quality.py [--seeds 6] [--renders [--look strokes]] [--size 768x512]
+    python bench/scene_quality.py [--seeds 6] [--renders [--look strokes] [--without-keep]] [--size 768x512]
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -36,6 +41,7 @@ from tests.test_scene_composer import REQUESTS, VISIBLE  # noqa: E402
 
 SHEET_SUBJECTS = ("a stormy harbour", "a quiet village at dusk", "a river with a bridge",
                   "a starry night over a village with a cypress")  # fmt: skip
+LEGIBLE_SUBJECTS = (*SHEET_SUBJECTS, "a stormy harbour at sunset")  # the last: the lead's session 7 example
 
 
 def coarse_luminance(pixels: np.ndarray, rows: int = 12) -> np.ndarray:
@@ -58,6 +64,7 @@ def main() -> int:
     parser.add_argument("--renders", action="store_true", help="also paint the sheet's subjects (slow on a CPU)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--look", default="strokes", help="the renderer's look for --renders (strokes, texture)")
+    parser.add_argument("--without-keep", action="store_true", help="--renders without the keep map (strokes/keep.py)")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "scene_quality.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -109,15 +116,19 @@ def main() -> int:
     results["painters"] = painters
 
     if args.renders:
+        from models.paint import scratch
         from models.paint.painting import paint_job
         from models.paint.recipe import PaintRecipe
-        from models.paint.scratch import scene_and_painting
+        from models.paint.scene.legibility import element_masks, legibility, outline_shown
+        from models.paint.scratch import KEPT, scene_and_painting
 
-        keeps = {}
+        if args.without_keep:
+            scratch.keep_labels = lambda scene: None  # type: ignore[assignment]
+        keeps, legible = {}, {}
         for name, path in styles.items():
             style = load_style(path)
-            values = []
-            for subject in SHEET_SUBJECTS:
+            values, shown = [], {}
+            for subject in LEGIBLE_SUBJECTS:
                 for seed in (1, 2):
                     recipe = PaintRecipe(
                         style=name,
@@ -129,15 +140,33 @@ def main() -> int:
                         look=args.look,
                     )
                     scene, image = scene_and_painting(paint_job(recipe, style))
-                    values.append(
-                        correlation(coarse_luminance(scene.sketch), coarse_luminance(np.asarray(image.convert("RGB"))))
-                    )
+                    painting = np.asarray(image.convert("RGB"))
+                    if subject in SHEET_SUBJECTS:
+                        values.append(correlation(coarse_luminance(scene.sketch), coarse_luminance(painting)))
+                    sketch = np.asarray(Image.fromarray(scene.sketch).resize(image.size, Image.Resampling.BOX))
+                    for element, mask in element_masks(scene.labels, scene.label_names, image.size).items():
+                        if element in KEPT:
+                            shown[f"{subject} / {seed} / {element}"] = (
+                                round(outline_shown(sketch, mask), 3),
+                                round(outline_shown(painting, mask), 3),
+                                round(legibility(sketch, painting, mask), 3),
+                            )
             keeps[name] = {
                 "mean": round(float(np.mean(values)), 3),
                 "min": round(float(np.min(values)), 3),
                 "each": [round(v, 3) for v in values],
             }
+            ratios = [ratio for _, _, ratio in shown.values()]
+            legible[name] = {
+                "mean": round(float(np.mean(ratios)), 3),
+                "min": round(float(np.min(ratios)), 3),
+                "shown_in_sketch_mean": round(float(np.mean([s for s, _, _ in shown.values()])), 3),
+                "shown_in_painting_mean": round(float(np.mean([p for _, p, _ in shown.values()])), 3),
+                "each (sketch, painting, legibility)": shown,
+            }
+            print(name, legible[name]["mean"], flush=True, file=sys.stderr)
         results["render_keeps_scene"] = {"look": args.look, **keeps}
+        results["legible"] = {"look": args.look, "keep_map": not args.without_keep, **legible}
     results["seconds"] = round(time.perf_counter() - started, 1)
     text = json.dumps(results, indent=1)
     print(text)
