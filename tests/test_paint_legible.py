@@ -40,16 +40,17 @@ def _scene(width=96, height=64):
     """A sea with a wall in it only a little lighter: too close for a stroke's reach to stop at its edge."""
     image = np.zeros((height, width, 3))
     image[:] = [0.25, 0.35, 0.33]
-    image[30:42, 10:80] = [0.33, 0.36, 0.36]
+    wall = np.s_[height * 15 // 32 : height * 21 // 32, width * 5 // 48 : width * 40 // 48]
+    image[wall] = [0.33, 0.36, 0.36]
     labels = torch.zeros((height, width), dtype=torch.long)
-    labels[30:42, 10:80] = 1
+    labels[wall] = 1
     return Image.fromarray((image * 255).astype(np.uint8)), labels
 
 
 def _seeded_inside(plan, style, labels) -> torch.Tensor:
     """(N,) bool: whether each stroke was seeded inside the kept shape (a fill stroke's path holds its seed at
-    index `length`, between the steps traced back and forth from it)."""
-    seed = plan.paths[:, max(1, round(style.length))].round().long()
+    the index of its most steps each way, between the steps traced back and forth from it)."""
+    seed = plan.paths[:, max(1, round(style.length * (1 + style.band_flow)))].round().long()
     return labels[seed[:, 1], seed[:, 0]] > 0
 
 
@@ -62,7 +63,8 @@ def _owners_outside(plan, style, labels) -> int:
 
 def test_a_kept_shape_is_painted_only_by_its_own_strokes_in_its_own_colour():
     picture, labels = _scene()
-    style = _style(bands=2.0, band_contrast=1.0, outline=0.0, accents=0.0, jitter=0.0)
+    quiet = {"outline": 0.0, "accents": 0.0, "jitter": 0.0, "band_keep": 0.0}
+    style = _style(**quiet, bands=2.0, band_contrast=1.0)
     params = StrokeParams(seed=2, palette=1.0)
     source = pil_to_tensor(picture)
     free, kept = plan_for(style, source, params, 96, 64), plan_for(style, source, params, 96, 64, keep=labels)
@@ -71,16 +73,16 @@ def test_a_kept_shape_is_painted_only_by_its_own_strokes_in_its_own_colour():
     in_wall = _seeded_inside(kept, style, labels)
     assert in_wall.any() and not in_wall.all()
     # The wall's strokes keep the colours the style gives them without bands; the sea's take the paints.
-    plain = plan_for(_style(bands=0.0, outline=0.0, accents=0.0, jitter=0.0), source, params, 96, 64, keep=labels)
+    plain = plan_for(_style(**quiet, bands=0.0), source, params, 96, 64, keep=labels)
     assert torch.equal(plain.paths, kept.paths)
     assert torch.allclose(kept.colour[in_wall], plain.colour[in_wall], atol=1e-5)
     assert not torch.allclose(kept.colour[~in_wall], plain.colour[~in_wall], atol=1e-2)
 
 
 def test_an_empty_keep_map_paints_exactly_as_none():
-    picture, labels = _scene()
+    picture, labels = _scene(48, 32)
     style = _style(bands=1.0, lost_edges=0.7)
     source = pil_to_tensor(picture)
     params = StrokeParams(seed=4)
-    plain, empty = plan_for(style, source, params, 96, 64), plan_for(style, source, params, 96, 64, keep=0 * labels)
+    plain, empty = plan_for(style, source, params, 48, 32), plan_for(style, source, params, 48, 32, keep=0 * labels)
     assert torch.equal(plain.paths, empty.paths) and torch.equal(plain.colour, empty.colour)
