@@ -1,6 +1,7 @@
 """The UI-stall measures leave out CPU waiting, and keep the thread's own time, sleeping included."""
 
 import time
+from types import SimpleNamespace
 
 from app import cpu_wait
 from app.cpu_wait import TickGaps
@@ -21,3 +22,24 @@ def test_without_the_schedulers_count_the_whole_gap_is_measured(monkeypatch, tmp
     time.sleep(0.01)
     gap, own = ticks.next()
     assert own == gap
+
+
+def test_a_wait_between_reading_the_clock_and_the_count_is_not_taken_from_the_gap(monkeypatch):
+    # A made-up thread: it sleeps 20 ms, then is put off the CPU for 10 ms right after the gap's end reads the
+    # clock. The gap must keep its 20 ms of own time (read the clock, then the count, and it came out as 10).
+    world = {"ms": 0.0, "waited": 0.0, "clock_reads": 0}
+
+    def monotonic() -> float:
+        world["clock_reads"] += 1
+        now = world["ms"]
+        if world["clock_reads"] == 2:
+            world["ms"] += 10
+            world["waited"] += 10
+        return now / 1000
+
+    monkeypatch.setattr(cpu_wait, "time", SimpleNamespace(monotonic=monotonic))
+    monkeypatch.setattr(cpu_wait, "runqueue_wait_ms", lambda: world["waited"])
+    ticks = TickGaps()
+    world["ms"] += 20
+    gap, own = ticks.next()
+    assert own == 20 and gap >= own
