@@ -69,3 +69,19 @@ def test_the_candidate_measure_adds_the_layout_to_the_painter_matchs_statistics_
     assert values.shape == (5, len(statistic_names()) + 8) and np.isfinite(values).all()
     assert surface_and_layout_names()[-8:] == layout_statistic_names()
     assert (values[:, -3] > 0.6).all() and values[0, -8] < -0.8  # orange lights in every view; the hill in the darks
+
+
+def test_hot_lights_over_cool_darks_are_more_vivid_and_further_apart_than_khaki_lights_over_khaki_darks():
+    def tones(sky: tuple[int, int, int], hill: tuple[int, int, int]) -> dict[str, float]:
+        image = Image.new("RGB", (384, 256), sky)
+        ImageDraw.Draw(image).polygon([(0, 140), (200, 110), (384, 150), (384, 256), (0, 256)], fill=hill)
+        lab = srgb_to_oklab(pil_to_tensor(image).permute(1, 2, 0)).permute(2, 0, 1)[None]
+        names = colour_layout.tone_chroma_names() + colour_layout.tone_contrast_names()
+        return dict(zip(names, colour_layout.tone_chroma(lab) + colour_layout.tone_contrast(lab), strict=True))
+
+    hot, khaki = tones((240, 120, 40), (20, 60, 70)), tones((190, 175, 130), (80, 75, 55))
+    assert hot["chroma_lights"] > khaki["chroma_lights"] + 0.08, (hot, khaki)
+    assert hot["colour_contrast"] > khaki["colour_contrast"] + 0.1, (hot, khaki)
+    assert hot["warmth_contrast"] > 0.1 and abs(khaki["warmth_contrast"]) < hot["warmth_contrast"] / 2, (hot, khaki)
+    grey = tones((200, 200, 200), (40, 40, 40))
+    assert max(grey["chroma_lights"], grey["chroma_darks"], grey["colour_contrast"]) < 0.01, grey

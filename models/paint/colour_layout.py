@@ -4,6 +4,8 @@ Not part of the painter match yet: added to its 34 statistics (`surface_and_layo
 narrowed the three choices the eye made against the match but reversed none, and held-out paintings
 ranked above texture-filtered photographs less often (bench/painting_match_eye.py,
 bench/painting_match_validation.py --with-layout; docs/style-engine.md). So the benches measure both.
+Session 9 added how vivid each tone is (`tone_chroma`) and how far the lights' colour is from the darks'
+(`tone_contrast`); bench/painting_match_candidates.py weighs them in candidate matches, none shipped.
 
 Two pictures can lay the same marks and still look nothing alike: Munch's lights are hot orange over
 dark blue-green where a photograph's sky is blue; Turner's lights melt the shapes they touch while his
@@ -88,6 +90,33 @@ def layout_statistics(lab: torch.Tensor) -> list[float]:
         mass = float((weight * side).sum())
         values.append((float((ratio * weight * side).sum()) + 1e-9 * SHARP) / (mass + 1e-9))
     return values
+
+
+def tone_chroma_names() -> list[str]:
+    return [f"chroma_{tone}" for tone in TONES]
+
+
+def tone_chroma(lab: torch.Tensor) -> list[float]:
+    """How vivid the darks, mid-tones and lights of a (1, 3, H, W) OKLab picture are: each tercile's mean
+    chroma. The hue statistics above say which way a tone leans, not how far; Munch's lights are hot."""
+    order = torch.argsort(lab[:, 0].flatten(), stable=True)
+    chroma = (lab[:, 1].flatten() ** 2 + lab[:, 2].flatten() ** 2).sqrt()
+    return [float(chroma[tone].mean()) for tone in order.tensor_split(3)]
+
+
+def tone_contrast_names() -> list[str]:
+    return ["colour_contrast", "warmth_contrast"]
+
+
+def tone_contrast(lab: torch.Tensor) -> list[float]:
+    """How far the lights' colour is from the darks' in a (1, 3, H, W) OKLab picture: the distance between
+    the two terciles' mean (a, b), and how much yellower (+b) the lights are than the darks. Hot orange
+    lights over blue-green darks (The Scream) are far apart; a khaki picture, lights and darks alike, is not."""
+    order = torch.argsort(lab[:, 0].flatten(), stable=True)
+    darks, _, lights = order.tensor_split(3)
+    a, b = lab[:, 1].flatten(), lab[:, 2].flatten()
+    gap = (float(a[lights].mean() - a[darks].mean()), float(b[lights].mean() - b[darks].mean()))
+    return [float(np.hypot(*gap)), gap[1]]
 
 
 def surface_and_layout_names() -> list[str]:

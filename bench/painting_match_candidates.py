@@ -1,0 +1,341 @@
+"""Candidate painter matches, each validated on both benches before any is trusted.
+
+Every candidate is a painter range over some of the statistics below, two-sided or with some statistics
+one-sided (a picture that has more of a painter's trait than his paintings — further from photographs in
+the direction his paintings already lie — is not counted further for it). For each candidate:
+
+- the validation bench (bench/painting_match_validation.py's cases and pictures): how often held-out
+  paintings are nearer their painter's range than photographs, texture-filtered photographs (all styles,
+  and this painter's own), colour blobs and noisy photographs;
+- the eye bench (bench/painting_match_eye.py's three pairs, rendered on the stroke sheet's six unseen
+  pictures): whether the variant the eye chose has the lower median distance.
+
+The statistics (all cached per picture, so a new candidate costs seconds): the shipped match's 34
+(picture_statistics.py), the colour layout's 8 (hue by tone, edge sharpness in darks and lights,
+colour_layout.py), the tones' chroma (3, colour_layout.tone_chroma) and regular rhythm (2, rhythm.py).
+
+A one-sided statistic's direction is the sign of (the painter's mean - the shipped photographs' mean), the
+five photographs the app's match is made with (models/paint/data.py), which are five of the validation
+bench's sixteen photographs; a statistic whose two means lie within SIDE_MARGIN of the painter's spread
+stays two-sided.
+
+    python bench/painting_match_candidates.py --cache DIR > bench/results/painting_match_candidates.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import painting_match_eye as eye_bench  # noqa: E402
+import painting_match_validation as validation_bench  # noqa: E402
+
+from build_scripts.stroke_sheet import unseen_pictures  # noqa: E402
+from build_scripts.train_styles import ART, STYLES  # noqa: E402
+from models.paint.colour import srgb_to_oklab  # noqa: E402
+from models.paint.colour_layout import (  # noqa: E402
+    layout_statistic_names,
+    layout_statistics,
+    tone_chroma,
+    tone_chroma_names,
+    tone_contrast,
+    tone_contrast_names,
+)
+from models.paint.data import HELD_OUT_PHOTOS, TRAINING_PHOTOS, shipped_photos  # noqa: E402
+from models.paint.images import load_image  # noqa: E402
+from models.paint.painting_match import SHRINK_TO_DIAGONAL  # noqa: E402
+from models.paint.picture_statistics import statistic_names, statistics_of_views, views  # noqa: E402
+from models.paint.rhythm import rhythm_statistic_names, rhythm_statistics  # noqa: E402
+
+NAMES = (
+    statistic_names()
+    + layout_statistic_names()
+    + tone_chroma_names()
+    + rhythm_statistic_names()
+    + tone_contrast_names()
+)
+BASE = statistic_names()
+COLOUR = (
+    ["chroma_mean", "chroma_spread", "lightness_spread", "colour_entropy", "smooth_colour_share", "colour_variation"]
+    + ["fine_colour_ratio"]
+    + layout_statistic_names()[:6]
+    + tone_chroma_names()
+    + tone_contrast_names()
+)
+SIDE_MARGIN = 1.0  # painter SDs between the painter's and the photographs' means for a statistic to be one-sided
+
+
+def _labs(picture: Image.Image | torch.Tensor) -> list[torch.Tensor]:
+    return [srgb_to_oklab(v.clamp(0, 1).permute(1, 2, 0)).permute(2, 0, 1)[None].float() for v in views(picture)]
+
+
+def first_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
+    """(5, 47): the match's 34, the colour layout's 8, the tones' chroma and the rhythm, per view."""
+    extra = [layout_statistics(lab) + tone_chroma(lab) + rhythm_statistics(lab[:, :1]) for lab in _labs(picture)]
+    return np.concatenate([statistics_of_views(picture), np.asarray(extra, dtype=np.float64)], axis=1)
+
+
+def second_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
+    """(5, 2): the light/dark colour contrast, per view (added after the first were cached)."""
+    return np.asarray([tone_contrast(lab) for lab in _labs(picture)], dtype=np.float64)
+
+
+class Cache:
+    """Each group of statistics in its own folder, so that adding a group does not recompute the others."""
+
+    GROUPS = (("statistics-all", first_statistics), ("statistics-contrast", second_statistics))
+
+    def __init__(self, folder: Path) -> None:
+        self.folders = [(folder / group, of_views) for group, of_views in self.GROUPS]
+        for group, _ in self.folders:
+            group.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str, picture: Image.Image) -> np.ndarray:
+        parts = []
+        for folder, of_views in self.folders:
+            path = folder / f"{name.replace(' ', '_').replace('/', '_')}.npy"
+            if not path.exists():
+                np.save(path, of_views(picture))
+            parts.append(np.load(path))
+        return np.concatenate(parts, axis=1)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    statistics: tuple[str, ...]
+    one_sided: tuple[str, ...] = ()
+    beyond: float = 0.0  # the weight of an offset beyond the painter's mean in his trait's direction
+    colour_weight: float | None = None  # the colour statistics' share of the distance (None: one share per statistic)
+
+    def columns(self) -> list[int]:
+        return [NAMES.index(n) for n in self.statistics]
+
+
+def one_sided_range(candidate: Candidate, paintings: np.ndarray, photographs: np.ndarray) -> Range:
+    columns = candidate.columns()
+    one_sided = [n in candidate.one_sided for n in candidate.statistics]
+    made = Range.make(columns, paintings[:, columns], photographs[:, columns], one_sided, candidate.beyond)
+    if candidate.colour_weight is not None:
+        colour = np.asarray([n in COLOUR for n in candidate.statistics])
+        share = np.where(
+            colour, candidate.colour_weight / colour.sum(), (1 - candidate.colour_weight) / (~colour).sum()
+        )
+        made.scale = np.sqrt(share * len(share))
+    return made
+
+
+@dataclass
+class Range:
+    columns: list[int]
+    mean: np.ndarray
+    precision: np.ndarray
+    toward: np.ndarray
+    beyond: float
+    scale: np.ndarray | float = 1.0
+
+    @classmethod
+    def make(
+        cls,
+        columns: list[int],
+        statistics: np.ndarray,
+        photographs: np.ndarray,
+        one_sided: Sequence[bool],
+        beyond: float,
+    ) -> Range:
+        mean = statistics.mean(0)
+        covariance = np.cov(statistics.T) if len(statistics) > 2 else np.diag(statistics.var(0))
+        covariance = (1 - SHRINK_TO_DIAGONAL) * covariance + SHRINK_TO_DIAGONAL * np.diag(np.diag(covariance))
+        covariance += 1e-4 * np.eye(len(mean))
+        gap = mean - photographs.mean(0)
+        spread = np.sqrt(np.diag(covariance))
+        toward = np.where(np.asarray(one_sided) & (np.abs(gap) > SIDE_MARGIN * spread), np.sign(gap), 0.0)
+        return cls(columns, mean, np.linalg.inv(covariance), toward, beyond)
+
+    def distance(self, statistics: np.ndarray) -> float:
+        offset = statistics[:, self.columns].mean(0) - self.mean
+        offset = np.where(offset * self.toward > 0, offset * self.beyond, offset) * self.scale
+        return float(np.sqrt(offset @ self.precision @ offset / len(offset)))
+
+
+def candidates() -> list[Candidate]:
+    base = tuple(BASE)
+    layout = tuple(layout_statistic_names())
+    chroma = tuple(tone_chroma_names())
+    rhythm = tuple(rhythm_statistic_names())
+    contrast = tuple(tone_contrast_names())
+    sharp = ("sharpness_darks", "sharpness_lights")
+    colour = ("chroma_mean", "chroma_spread", "colour_entropy") + chroma
+    return [
+        Candidate("shipped (34)", base),
+        Candidate("+ colour layout (42, session 8)", base + layout),
+        Candidate("+ rhythm", base + rhythm),
+        Candidate("+ tone chroma", base + chroma),
+        Candidate("+ edge sharpness", base + sharp),
+        Candidate("+ light/dark contrast", base + contrast),
+        Candidate("+ light/dark contrast one-sided", base + contrast, contrast),
+        Candidate("+ chroma, contrast, rhythm", base + chroma + contrast + rhythm),
+        Candidate("+ chroma, contrast, rhythm; colour one-sided", base + chroma + contrast + rhythm, colour + contrast),
+        Candidate("all 34 one-sided", base, base),
+        Candidate("shipped (34), colour half the distance", base, colour_weight=0.5),
+        Candidate("+ chroma, contrast; colour half", base + chroma + contrast, colour_weight=0.5),
+        Candidate(
+            "+ chroma, contrast; colour half, one-sided", base + chroma + contrast, colour + contrast, colour_weight=0.5
+        ),
+        Candidate("+ chroma, contrast, rhythm; colour half", base + chroma + contrast + rhythm, colour_weight=0.5),
+        Candidate("+ chroma, contrast; colour 0.35", base + chroma + contrast, colour_weight=0.35),
+    ]
+
+
+def validation(candidate: Candidate, data: dict) -> dict:
+    """The validation bench's summary for one candidate."""
+    rows = []
+    for painter, label, references, held, negatives in data["cases"]:
+        painter_range = one_sided_range(candidate, references, data["reference photographs"])
+        same = painter_range.distance(held)
+        row = {"painter": painter, "held_out": label, "distance": round(same, 3)}
+        for kind, pictures in negatives.items():
+            distances = {n: painter_range.distance(s) for n, s in pictures.items()}
+            row[kind] = validation_bench.ranking(same, list(distances.values()))
+            if kind == "filtered":
+                own = [v for n, v in distances.items() if n.startswith(painter + "__")]
+                row["filtered by this painter's style"] = validation_bench.ranking(same, own)
+        rows.append(row)
+    summary = {}
+    for key in ("photographs", "filtered", "filtered by this painter's style", "blobs", "noisy photographs"):
+        values = [r[key] for r in rows]
+        summary[key] = {"mean": round(float(np.mean(values)), 3), "perfect": int(sum(v == 1.0 for v in values))}
+    return {
+        "summary": summary,
+        "cases": [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in r.items()} for r in rows],
+    }
+
+
+def eye(candidate: Candidate, data: dict) -> list[dict]:
+    out = []
+    for pair in data["pairs"]:
+        painter_range = one_sided_range(candidate, data["paintings"][pair["style"]], data["reference photographs"])
+        d = {side: {n: painter_range.distance(s) for n, s in pair[side].items()} for side in ("eye", "other")}
+        median = {side: float(np.median(list(d[side].values()))) for side in d}
+        out.append(
+            {
+                "pair": pair["label"],
+                "median eye": round(median["eye"], 3),
+                "median other": round(median["other"], 3),
+                "agrees with the eye": median["eye"] < median["other"],
+                "pictures where the eye's is nearer": int(sum(d["eye"][n] < d["other"][n] for n in d["eye"])),
+            }
+        )
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/atelier-painting-match-cache"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    started = time.perf_counter()
+    statistics = Cache(args.cache)
+    fit = validation_bench.fit
+    paintings = {
+        p.stem: fit(Image.open(p)) for p in sorted(validation_bench.ART.glob("*.jpg")) if not p.stem.endswith("_large")
+    }
+    photos = validation_bench.photographs()
+    blobs = {f"flat{s}": validation_bench.blob(s, True) for s in range(6)}
+    blobs |= {f"soft{s}": validation_bench.blob(100 + s, False) for s in range(6)}
+    blobs["readme-sketch"] = fit(Image.open(ROOT / "docs" / "images" / "style-input-sketch.jpg"))
+    styles = sorted(validation_bench.list_shipped_styles())
+    negatives: dict[str, dict[str, np.ndarray]] = {
+        "photographs": {n: statistics(f"photo_{n}", im) for n, im in photos.items()},
+        "blobs": {n: statistics(f"blob_{n}", im) for n, im in blobs.items()},
+    }
+    negatives["filtered"] = {
+        f"{s}__{n}": statistics(f"filtered_{s}__{n}", validation_bench.filtered(args.cache, s, n, im))
+        for s in styles
+        for n, im in photos.items()
+    }
+    for s in styles:
+        for n in ("flat0", "soft0", "readme-sketch"):
+            negatives["blobs"][f"{s}__{n}"] = statistics(
+                f"blob_{s}__{n}", validation_bench.filtered(args.cache, s, n, blobs[n])
+            )
+    negatives["noisy photographs"] = {
+        f"noisy {n}": statistics(f"noisy_{n}", validation_bench.with_faint_noise(im, i))
+        for i, (n, im) in enumerate(photos.items())
+    }
+    print(f"validation pictures measured after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    reference_photographs = np.concatenate(
+        [
+            statistics(f"shipped_photo_{n}", p)
+            for n, p in zip(
+                TRAINING_PHOTOS + HELD_OUT_PHOTOS, shipped_photos(TRAINING_PHOTOS + HELD_OUT_PHOTOS), strict=True
+            )
+        ]
+    )
+    cases = []
+    for painter in validation_bench.PAINTERS:
+        for label, references, held_name, held in validation_bench.cases(paintings, painter):
+            ref = np.concatenate([statistics(f"painting_{n}", im) for n, im in references.items()])
+            cases.append((painter, label, ref, statistics(f"painting_{held_name}", held), negatives))
+    validation_data = {"cases": cases, "reference photographs": reference_photographs}
+    # The eye bench: the pairs' renders and the paintings at the size the app's match uses.
+    pictures = unseen_pictures()
+    pairs = []
+    for pair in json.loads(eye_bench.PAIRS.read_text())["pairs"]:
+        row = {"label": pair["label"], "style": pair["style"]}
+        for side in ("eye", "other"):
+            renders = eye_bench.render(args.cache / "eye", pair["style"], pair[side], pictures)
+            key = pair[side]["name"]
+            row[side] = {n: statistics(f"eye_{pair['style']}_{key}_{n}", r) for n, r in renders.items()}
+        pairs.append(row)
+    style_paintings = {
+        style: np.concatenate(
+            [statistics(f"style_{file}", load_image(ART / file, max_side=1024).image) for file in STYLES[style]]
+        )
+        for style in {p["style"] for p in pairs}
+    }
+    print(f"eye renders measured after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    eye_data = {"pairs": pairs, "paintings": style_paintings, "reference photographs": reference_photographs}
+    report: dict = {"statistics": NAMES, "candidates": []}
+    for candidate in candidates():
+        result = {
+            "candidate": candidate.name,
+            "statistics": len(candidate.statistics),
+            "one-sided": list(candidate.one_sided),
+            "validation": validation(candidate, validation_data),
+            "eye": eye(candidate, eye_data),
+        }
+        result["agrees with the eye"] = sum(p["agrees with the eye"] for p in result["eye"])
+        report["candidates"].append(result)
+        summary = result["validation"]["summary"]
+        print(
+            f"{candidate.name:55s} photos {summary['photographs']['mean']:.3f} filtered {summary['filtered']['mean']:.3f} "
+            f"own {summary['filtered by this painter' + chr(39) + 's style']['mean']:.3f} blobs {summary['blobs']['mean']:.3f} "
+            f"noisy {summary['noisy photographs']['mean']:.3f} | eye "
+            + " ".join(
+                f"{p['median eye']:.3f}/{p['median other']:.3f} ({p['pictures where the eye' + chr(39) + 's is nearer']})"
+                for p in result["eye"]
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
