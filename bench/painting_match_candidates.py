@@ -47,6 +47,8 @@ from build_scripts.stroke_sheet import unseen_pictures  # noqa: E402
 from build_scripts.train_styles import ART, STYLES  # noqa: E402
 from models.paint.colour import srgb_to_oklab  # noqa: E402
 from models.paint.colour_layout import (  # noqa: E402
+    colour_marks,
+    colour_marks_names,
     layout_statistic_names,
     layout_statistics,
     tone_chroma,
@@ -66,6 +68,7 @@ NAMES = (
     + tone_chroma_names()
     + rhythm_statistic_names()
     + tone_contrast_names()
+    + colour_marks_names()
 )
 BASE = statistic_names()
 COLOUR = (
@@ -74,6 +77,7 @@ COLOUR = (
     + layout_statistic_names()[:6]
     + tone_chroma_names()
     + tone_contrast_names()
+    + colour_marks_names()
 )
 SIDE_MARGIN = 1.0  # painter SDs between the painter's and the photographs' means for a statistic to be one-sided
 
@@ -93,10 +97,19 @@ def second_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
     return np.asarray([tone_contrast(lab) for lab in _labs(picture)], dtype=np.float64)
 
 
+def third_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
+    """(5, 2): the colour marks, per view."""
+    return np.asarray([colour_marks(lab) for lab in _labs(picture)], dtype=np.float64)
+
+
 class Cache:
     """Each group of statistics in its own folder, so that adding a group does not recompute the others."""
 
-    GROUPS = (("statistics-all", first_statistics), ("statistics-contrast", second_statistics))
+    GROUPS = (
+        ("statistics-all", first_statistics),
+        ("statistics-contrast", second_statistics),
+        ("statistics-colour-marks", third_statistics),
+    )
 
     def __init__(self, folder: Path) -> None:
         self.folders = [(folder / group, of_views) for group, of_views in self.GROUPS]
@@ -177,6 +190,7 @@ def candidates() -> list[Candidate]:
     chroma = tuple(tone_chroma_names())
     rhythm = tuple(rhythm_statistic_names())
     contrast = tuple(tone_contrast_names())
+    marks = tuple(colour_marks_names())
     sharp = ("sharpness_darks", "sharpness_lights")
     colour = ("chroma_mean", "chroma_spread", "colour_entropy") + chroma
     return [
@@ -197,6 +211,25 @@ def candidates() -> list[Candidate]:
         ),
         Candidate("+ chroma, contrast, rhythm; colour half", base + chroma + contrast + rhythm, colour_weight=0.5),
         Candidate("+ chroma, contrast; colour 0.35", base + chroma + contrast, colour_weight=0.35),
+        Candidate("+ colour marks", base + marks),
+        Candidate("+ colour marks one-sided", base + marks, marks),
+        Candidate("+ chroma, contrast, colour marks, rhythm", base + chroma + contrast + marks + rhythm),
+        Candidate(
+            "+ chroma, contrast, colour marks, rhythm; colour one-sided",
+            base + chroma + contrast + marks + rhythm,
+            colour + contrast + marks,
+        ),
+        Candidate(
+            "+ chroma, contrast, colour marks, rhythm; colour half",
+            base + chroma + contrast + marks + rhythm,
+            colour_weight=0.5,
+        ),
+        Candidate(
+            "+ chroma, contrast, colour marks, rhythm; colour half, one-sided",
+            base + chroma + contrast + marks + rhythm,
+            colour + contrast + marks,
+            colour_weight=0.5,
+        ),
     ]
 
 

@@ -85,3 +85,19 @@ def test_hot_lights_over_cool_darks_are_more_vivid_and_further_apart_than_khaki_
     assert hot["warmth_contrast"] > 0.1 and abs(khaki["warmth_contrast"]) < hot["warmth_contrast"] / 2, (hot, khaki)
     grey = tones((200, 200, 200), (40, 40, 40))
     assert max(grey["chroma_lights"], grey["chroma_darks"], grey["colour_contrast"]) < 0.01, grey
+
+
+def test_strokes_of_other_colours_side_by_side_are_colour_marks_and_strokes_of_one_colour_are_not():
+    # Stripes 16 px wide, alternating orange and blue, against the same stripes in two greys of the same
+    # lightness contrast: the lightness bands are alike, only the colour changes from mark to mark.
+    def stripes(first: tuple[int, int, int], second: tuple[int, int, int]) -> dict[str, float]:
+        image = Image.new("RGB", (256, 192), first)
+        draw = ImageDraw.Draw(image)
+        for x in range(16, 256, 32):
+            draw.rectangle([x, 0, x + 15, 191], fill=second)
+        lab = srgb_to_oklab(pil_to_tensor(image).permute(1, 2, 0)).permute(2, 0, 1)[None]
+        return dict(zip(colour_layout.colour_marks_names(), colour_layout.colour_marks(lab), strict=True))
+
+    coloured, grey = stripes((230, 120, 40), (60, 90, 200)), stripes((150, 150, 150), (110, 110, 110))
+    assert coloured["colour_marks"] > grey["colour_marks"] + 5, (coloured, grey)
+    assert coloured["colour_marks_ratio"] > grey["colour_marks_ratio"] + 5, (coloured, grey)

@@ -5,7 +5,8 @@ narrowed the three choices the eye made against the match but reversed none, and
 ranked above texture-filtered photographs less often (bench/painting_match_eye.py,
 bench/painting_match_validation.py --with-layout; docs/style-engine.md). So the benches measure both.
 Session 9 added how vivid each tone is (`tone_chroma`) and how far the lights' colour is from the darks'
-(`tone_contrast`); bench/painting_match_candidates.py weighs them in candidate matches, none shipped.
+(`tone_contrast`) and how much colour changes from mark to mark (`colour_marks`);
+bench/painting_match_candidates.py weighs them in candidate matches, none shipped.
 
 Two pictures can lay the same marks and still look nothing alike: Munch's lights are hot orange over
 dark blue-green where a photograph's sky is blue; Turner's lights melt the shapes they touch while his
@@ -117,6 +118,20 @@ def tone_contrast(lab: torch.Tensor) -> list[float]:
     a, b = lab[:, 1].flatten(), lab[:, 2].flatten()
     gap = (float(a[lights].mean() - a[darks].mean()), float(b[lights].mean() - b[darks].mean()))
     return [float(np.hypot(*gap)), gap[1]]
+
+
+def colour_marks_names() -> list[str]:
+    return ["colour_marks", "colour_marks_ratio"]
+
+
+def colour_marks(lab: torch.Tensor) -> list[float]:
+    """How much the colour changes from mark to mark in a (1, 3, H, W) OKLab picture: the log energy of
+    (a, b) band-passed to marks about 8-40 px across (a difference of Gaussians, sigma 1.5 and 8 px), and
+    its log ratio to the lightness's energy in the same band. Munch lays strokes of other colours side by
+    side; a muddied render changes lightness from stroke to stroke but hardly colour."""
+    bands = [_gaussian(lab[:, i : i + 1], 1.5) - _gaussian(lab[:, i : i + 1], 8.0) for i in range(3)]
+    colour = float(bands[1].pow(2).mean() + bands[2].pow(2).mean()) + 1e-9
+    return [math.log(colour), math.log(colour / (float(bands[0].pow(2).mean()) + 1e-9))]
 
 
 def surface_and_layout_names() -> list[str]:
