@@ -270,6 +270,7 @@ def eye(candidate: Candidate, data: dict) -> list[dict]:
                 "median other": round(median["other"], 3),
                 "agrees with the eye": median["eye"] < median["other"],
                 "pictures where the eye's is nearer": int(sum(d["eye"][n] < d["other"][n] for n in d["eye"])),
+                "pictures": {n: [round(d["eye"][n], 3), round(d["other"][n], 3)] for n in d["eye"]},
             }
         )
     return out
