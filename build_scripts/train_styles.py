@@ -2,6 +2,7 @@
 
     python build_scripts/train_styles.py [--styles van-gogh hokusai] [--minutes 10] [--threads 1]
     python build_scripts/train_styles.py --strokes-only [--styles ...] [--minutes 40] [--evaluations 200] [--sweep]
+    python build_scripts/train_styles.py --strokes-only --styles turner --only dark_keep calm   # those alone
 
 With --strokes-only, only the stroke renderer's brushwork and colour habits are fitted again (strokes/
 fitting.py) and written into the existing checkpoint; its texture network is left as it is. The fit renders
@@ -107,7 +108,13 @@ def fit_sketch() -> Image.Image:
 
 
 def fit_strokes(
-    name: str, minutes: float, evaluations: int, output_dir: Path, sweep_all: bool = False, sketch: bool = True
+    name: str,
+    minutes: float,
+    evaluations: int,
+    output_dir: Path,
+    sweep_all: bool = False,
+    sketch: bool = True,
+    only: list[str] | None = None,
 ) -> dict:
     """Fit the style's strokes, carrying on from the brush parameters its checkpoint already has."""
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
@@ -122,6 +129,7 @@ def fit_strokes(
         start_from=start_from,
         sweep_all=sweep_all,
         sketches=[fit_sketch()] if sketch else [],
+        only=only,
     )
     for event in job:
         if isinstance(event, Result):
@@ -146,11 +154,16 @@ def main() -> int:
     parser.add_argument("--evaluations", type=int, default=200, help="with --strokes-only: renders tried at most")
     parser.add_argument("--sweep", action="store_true", help="with --strokes-only: try each parameter alone first")
     parser.add_argument("--photos-only", action="store_true", help="with --strokes-only: fit without the sketch")
+    parser.add_argument(
+        "--only", nargs="+", metavar="PARAMETER", help="with --strokes-only: search these brush parameters alone"
+    )
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.strokes_only:
         for name in args.styles:
-            fitted = fit_strokes(name, args.minutes, args.evaluations, args.output, args.sweep, not args.photos_only)
+            fitted = fit_strokes(
+                name, args.minutes, args.evaluations, args.output, args.sweep, not args.photos_only, args.only
+            )
             print(json.dumps(fitted), flush=True)
         return 0
     for name in args.styles:

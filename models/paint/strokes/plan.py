@@ -65,7 +65,7 @@ class StrokePlan:
     guide: torch.Tensor  # (3, H, W) OKLab: the simplified picture, whose strong edges stop the paint
     seed_colour: torch.Tensor  # (N, 3) the guide's colour under each stroke's seed
     reach: torch.Tensor  # (N,) how far from its seed colour a stroke may paint (infinite for outlines)
-    wash: torch.Tensor | None = None  # (5, H, W) wash.wash_maps, where the style lays a wash or a glow
+    wash: torch.Tensor | None = None  # (5 or 6, H, W) wash.wash_maps, where the style lays a wash or a glow
     key_map: KeyMap | None = None  # the plan-size ownership of all its strokes (raster.py reuses it)
 
     @property
@@ -153,7 +153,7 @@ def plan_strokes(
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There
     # the strokes aim at a softened picture, whose softened edges no longer stop them, so the details are
     # simplified away and the shapes dissolve.
-    lost = lost_map(mapped, style.lost_edges, unit) if style.lost_edges > 0 else None
+    lost = lost_map(mapped, style.lost_edges, unit, style.dark_keep) if style.lost_edges > 0 else None
     keep = keep if keep is not None and bool(keep.any()) else None  # nothing to keep: the painting as before
     inside = None if keep is None else kept_shapes(keep)
     if lost is not None and inside is not None:
@@ -298,8 +298,8 @@ def plan_strokes(
             free = 1 - torch.cat(keeps + [torch.zeros(plan.count - sum(k.numel() for k in keeps))])
             banded = plan.colour + free[:, None] * (banded - plan.colour)
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
-    if style.wash > 0 or style.glow > 0:
-        plan.wash = wash_maps(aim, memberships, unit)
+    if style.wash > 0 or style.glow > 0 or style.calm > 0:  # the calm lies where the wash maps find open areas
+        plan.wash = wash_maps(aim, memberships, unit, style.dark_keep if style.glow > 0 else 0.0)
         if style.wash > 0 and style.bands > 0 and style.paints is not None:
             # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would
             # bring back the picture's own colours over every open area.

@@ -64,7 +64,8 @@ def rasterize(
     valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])
     low = torch.where(valid, paths, torch.full_like(paths, float("inf"))).amin(1) - strokes.radius[:, None] - 1
     high = torch.where(valid, paths, torch.full_like(paths, float("-inf"))).amax(1) + strokes.radius[:, None] + 1
-    halo = surface_reach(unit, style.softness)
+    calm = style.calm if plan.wash is not None else 0.0  # the calm lies in the open areas: the wash maps say where
+    halo = surface_reach(unit, style.softness, calm)
     give_back_freed_memory()  # what planning freed, before the picture's allocation (250 MB at 16,384 px)
     output = Image.new("RGB", (width, height)) if as_picture else torch.empty((3, height, width))
     rows, cols = list(range(0, height, tile)), list(range(0, width, tile))
@@ -91,11 +92,13 @@ def rasterize(
         base = _at_output(plan.base, plan, top, left, bottom - top, right - left, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
         grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
-        painted = finish_surface(colour, ownership, strokes.radius, plan.is_outline, profile, style, unit, grain)
-        if plan.wash is not None:
-            painted = apply_wash(
-                painted, _at_output(plan.wash, plan, top, left, bottom - top, right - left, sx, sy), style
-            )
+        maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, bottom - top, right - left, sx, sy)
+        smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
+        painted = finish_surface(
+            colour, ownership, strokes.radius, plan.is_outline, profile, style, unit, grain, calm=smooth
+        )
+        if maps is not None:
+            painted = apply_wash(painted, maps, style)
         rgb = to_rgb(painted[:, y0 - top : y1 - top, x0 - left : x1 - left])
         if isinstance(output, Image.Image):
             output.paste(tensor_to_pil(rgb), (x0, y0))

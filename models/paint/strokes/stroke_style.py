@@ -60,6 +60,12 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # (field.flow_streaks): streaks of one paint, band beside band, as in his sky.
     "band_rhythm": (0.0, 1.0),
     "lost_edges": (0.0, 1.0),  # how far strokes carry across edges in the lights (lost_edges.py); 0: stop at all
+    # How far the picture's own darks are spared the lost edges and the glow (lost_edges.py, wash.py): dark masses
+    # (a hull, a rock, a storm cloud) that stay dark and keep their edges against melting lights (Turner's).
+    "dark_keep": (0.0, 1.0),
+    # How far the open areas' strokes are laid thin and smooth (surface.py): their relief, seams and bristle streaks
+    # fade and neighbouring strokes blend over a few pixels, so a flat sky has no wood-grain ripples.
+    "calm": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -79,6 +85,8 @@ ADDED_LATER = dict.fromkeys(
         "band_flow",
         "band_keep",
         "band_rhythm",
+        "dark_keep",
+        "calm",
     ),
     0.0,
 )
@@ -120,6 +128,8 @@ class StrokeStyle:
     band_keep: float = 0.0
     band_rhythm: float = 0.0
     lost_edges: float = 0.0
+    dark_keep: float = 0.0
+    calm: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

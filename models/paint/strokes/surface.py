@@ -20,6 +20,13 @@ from .filters import gaussian_kernel, tile_exact_blur, tile_exact_gradients
 
 BRISTLES = 10
 GRAIN_SIZE = 0.7  # Gaussian sigma of the grain at 512 px: speckles about 2-4 px across
+# How far neighbouring strokes blend where the style's `calm` lays open areas thin and smooth, at 512 px: past the
+# width of the fine strokes (radius 2.5-7 px) whose light and dark sides ran through a flat sky as wood grain.
+CALM_BLUR = 4.0
+# ... but not across a shape's edge: a pixel blends less the further the blend would move it (OKLab), none from
+# CALM_EDGE on. Strokes beside each other differ by their jitter and their paints (0.02-0.05); the edge of a
+# sketch's shape, even blurred, moves a pixel beside it by half its step (0.13 / 2 for a hill against the sky).
+CALM_EDGE = 0.06
 
 
 def grain_noise(top: int, left: int, height: int, width: int, seed: int, unit: float) -> torch.Tensor:
@@ -41,9 +48,12 @@ def grain_noise(top: int, left: int, height: int, width: int, seed: int, unit: f
     return tile_exact_blur(uniform[None], sigma)[0] / spread
 
 
-def surface_reach(unit: float, softness: float) -> int:
+def surface_reach(unit: float, softness: float, calm: float = 0.0) -> int:
     """How many pixels of halo a tile needs so that its surface equals the whole picture's."""
-    return int(math.ceil(3 * max(softness * unit, 0.8 * unit, GRAIN_SIZE * unit, 0.7))) + 4
+    reach = int(math.ceil(3 * max(softness * unit, 0.8 * unit, GRAIN_SIZE * unit, 0.7))) + 4
+    if calm > 0:  # the calm's blur follows the softness's: their reaches add
+        reach += int(math.ceil(3 * CALM_BLUR * unit))
+    return reach
 
 
 def finish_surface(
@@ -55,11 +65,13 @@ def finish_surface(
     style,
     unit: float,
     grain: torch.Tensor | None = None,
+    calm: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(3, h, w) OKLab colours of the strokes on top -> the painted surface (3, h, w) OKLab.
 
     `radius`, `is_outline`, `profile` (N, BRISTLES + 1) are per stroke, indexed by `ownership.stroke`;
-    `grain` (h, w) is the tile's `grain_noise`, laid on as the style's `grain` says."""
+    `grain` (h, w) is the tile's `grain_noise`, laid on as the style's `grain` says; `calm` (h, w), 0 to 1: how
+    far the strokes are laid thin and smooth there (the style's `calm` times the openness: wash.wash_maps)."""
     covered = ownership.stroke >= 0
     stroke = ownership.stroke.clamp_min(0)
     outline = is_outline[stroke] & covered
@@ -67,6 +79,13 @@ def finish_surface(
         # Wet-in-wet: neighbouring strokes blend where they meet (Turner's haze, a glazed look).
         softened = tile_exact_blur(colour, style.softness * unit)
         colour = torch.where(outline[None], colour, colour + 0.75 * (softened - colour))
+    if calm is not None:
+        # Paint laid thin in the open areas: neighbouring strokes blend over a few pixels, so the colour of one
+        # thin stroke beside the next no longer draws lines; the broad changes of colour and the shapes' edges stay.
+        smoothed = tile_exact_blur(colour, CALM_BLUR * unit)
+        moved = ((smoothed - colour) ** 2).sum(0).sqrt()
+        blend = calm * (1 - moved / CALM_EDGE).clamp_min(0) ** 2
+        colour = torch.where(outline[None], colour, colour + blend[None] * (smoothed - colour))
     # Stroke edges: a fraction of a pixel of blending, so that edges are not stair-stepped.
     owner = ownership.stroke
     edge = torch.zeros_like(owner, dtype=torch.bool)
@@ -94,6 +113,8 @@ def finish_surface(
     sides = ((ownership.along.clamp(0, 1) * (1 - ownership.along.clamp(0, 1))) / 0.05).clamp(0, 1)
     seam = ((ownership.across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
     seam = torch.where(covered & ~outline, seam, torch.zeros_like(seam))
+    if calm is not None:  # ... and lie flat: no relief, seams or bristle streaks where the paint is thin
+        seam, streak, shade = seam * (1 - calm), streak * (1 - calm), shade * (1 - calm)
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade

@@ -7,6 +7,9 @@ and let the light glow into what surrounds it (Turner's suns). Two learned amoun
   busy areas keep their strokes.
 - `glow` (0 to 1): the lights of the picture (its brightest quarter) spread far around them, lifting the
   lightness and leaning the colour toward the painter's warm side (ColourHabits.warmth).
+- with the style's `dark_keep` (lost_edges.py), the glow spares the picture's own darks by as much: a dark
+  mass beside the light stays dark against its glow instead of being lifted toward the light (at glow 0.73
+  a dark green of L 0.3 beside a sun was lifted to 0.6, and a tree against the sky lost its edge in a halo).
 Both are maps at the plan's size (`wash_maps`), drawn at any output size by bilinear sampling of each
 output pixel's own position, so tiles join exactly.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import torch
 
 from .filters import blur
+from .lost_edges import darkness
 
 WASH_SOFTNESS = 3.0  # blur of the wash's colours at 512 px: soft, but not across a shape
 GLOW_REACH = 36.0  # how far the light spreads at 512 px (Gaussian sigma)
@@ -24,8 +28,9 @@ GLOW_LIFT = 0.6  # lightness added at full glow, as a share of what is left to w
 GLOW_WARMTH = 0.05  # OKLab a/b lean toward the painter's warm side at full glow
 
 
-def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float) -> torch.Tensor:
-    """(5, H, W): the wash colour (OKLab), the openness (0 busy to 1 open) and the light (0 to 1)."""
+def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
+    """(5, H, W): the wash colour (OKLab), the openness (0 busy to 1 open) and the light (0 to 1); with a
+    `dark_keep`, a sixth: how far the glow spares each pixel (0 to `dark_keep`, by its own darkness)."""
     colour = blur(mapped, WASH_SOFTNESS * unit)
     openness = 1 - memberships[2:3]
     lightness = mapped[0]
@@ -33,7 +38,10 @@ def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float) -> t
     bright = ((lightness - cut) / (1 - cut).clamp_min(0.05)).clamp(0, 1)
     light = blur(bright[None], GLOW_REACH * unit)
     light = light / light.max().clamp_min(0.05)
-    return torch.cat([colour, openness, light.clamp(0, 1).sqrt()])  # the square root: a long, soft falloff
+    maps = [colour, openness, light.clamp(0, 1).sqrt()]  # the square root: a long, soft falloff
+    if dark_keep > 0:
+        maps.append(dark_keep * darkness(mapped, unit)[None])
+    return torch.cat(maps)
 
 
 def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor:
@@ -45,6 +53,8 @@ def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor
         warmth = style.colours.warmth.to(washed)
         lean = warmth / warmth.norm().clamp_min(1e-6) * GLOW_WARMTH
         glow = style.glow * light
+        if maps.shape[0] > 5:  # the darks kept: the glow spares them
+            glow = glow * (1 - maps[5:6])
         lifted = washed[:1] + glow * GLOW_LIFT * (1 - washed[:1]).clamp_min(0)
         washed = torch.cat([lifted, washed[1:] + glow * lean[:, None, None]])
     return washed
