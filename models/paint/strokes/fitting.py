@@ -199,16 +199,19 @@ def fit_stroke_style(
         renders = [render_strokes(p, candidate, StrokeParams(seed=seed, palette=FIT_PALETTE)) for p in pictures]
         return np.stack([picture_statistics(pil_to_tensor(r)) for r in renders])
 
-    def score(candidate: StrokeStyle) -> float:
-        distances = [painter.distance_of_statistics(row[None]) for row in statistics_of(candidate)]
+    def score(candidate: StrokeStyle) -> tuple[float, np.ndarray]:
+        """The candidate's distance, and its renders' statistics (the report describes the best one's)."""
+        statistics = statistics_of(candidate)
+        distances = [painter.distance_of_statistics(row[None]) for row in statistics]
         moved = float(((_to_unit(candidate.brush_parameters()) - prior) ** 2).mean())
-        return float(np.mean(distances)) + PRIOR_WEIGHT * moved
+        return float(np.mean(distances)) + PRIOR_WEIGHT * moved, statistics
 
     free = torch.tensor([only is None or name in only for name in SEARCHED])  # the coordinates the search may move
     generator = torch.Generator().manual_seed(seed)
     best_vector = _to_unit(start.brush_parameters())
     best_style = start
-    best = first = score(start)
+    best, best_statistics = score(start)
+    first = best
     history, evaluations, sigma, failures = [best], 1, 0.2, 0
     never_fitted = [n for n in SEARCHED if n in ADDED_LATER and getattr(start, n) == ADDED_LATER[n]]
     swept = [n for n in (SEARCHED if sweep_all else never_fitted) if only is None or n in only]
@@ -226,10 +229,10 @@ def fit_stroke_style(
             step[chosen] = torch.randn(len(chosen), generator=generator) * sigma
             vector = (best_vector + step).clamp(0, 1)
         candidate = start.with_parameters(_from_unit(vector))
-        value = score(candidate)
+        value, statistics = score(candidate)
         evaluations += 1
         if value < best:
-            best, best_vector, best_style, failures = value, vector, candidate, 0
+            best, best_vector, best_style, best_statistics, failures = value, vector, candidate, statistics, 0
             sigma = min(0.5, sigma * 1.5)
         else:
             failures += 1
@@ -240,7 +243,7 @@ def fit_stroke_style(
             min(0.99, max(evaluations / max_evaluations, elapsed / seconds)),
             f"fitting brushwork: distance {best:.3f} after {evaluations} tries",
         )
-    final_stats = statistics_of(best_style).mean(0)
+    final_stats = best_statistics.mean(0)
     report = FitReport(
         evaluations=evaluations,
         seconds=time.monotonic() - started,
