@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
@@ -59,11 +60,18 @@ def chat_model(gguf, tokenizer):
 @pytest.fixture(scope="module")
 def reference_model():
     transformers = pytest.importorskip("transformers")
+    gguf = pytest.importorskip("gguf")
     path = find_smollm2_gguf()
-    model = transformers.AutoModelForCausalLM.from_pretrained(
-        str(path.parent), gguf_file=path.name, dtype=torch.float32
-    )
-    tok = transformers.AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
+    # transformers parses the file's 49k-token vocabulary once for the model and again for the tokenizer, and builds
+    # gguf's tensor-name map once per module (397 times): 34 CPU s, the suite's slowest fixture. One parse and one
+    # map serve both; what transformers computes from them is unchanged.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(gguf, "GGUFReader", functools.lru_cache(maxsize=1)(gguf.GGUFReader))
+        patch.setattr(gguf, "get_tensor_name_map", functools.lru_cache(maxsize=1)(gguf.get_tensor_name_map))
+        model = transformers.AutoModelForCausalLM.from_pretrained(
+            str(path.parent), gguf_file=path.name, dtype=torch.float32
+        )
+        tok = transformers.AutoTokenizer.from_pretrained(str(path.parent), gguf_file=path.name)
     return model.eval(), tok
 
 
