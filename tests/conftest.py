@@ -130,6 +130,12 @@ def paint(qtbot, main_window, data_dir, tiny_paint_style):
 
     wait_for_job(qtbot, tab, lambda: tab.reload_styles(select=styles / "stripes.safetensors"), timeout=60_000)
     tab.controls.live_check.setChecked(False)
+    # A quarter of the default canvas's pixels: each render these tests wait for costs about a quarter, and what they
+    # check does not depend on the size (a blank canvas is no edit: nothing to undo).
+    from PySide6.QtCore import QSize
+
+    tab.canvas.new_canvas(QSize(384, 256))
+    tab.canvas.undo_stack.clear()
     main_window.show()
     qtbot.waitExposed(main_window)
     return tab

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 
@@ -153,6 +153,7 @@ def test_paste_from_the_clipboard(qtbot, paint):
 
 
 def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketch_on_the_canvas(qtbot, paint):
+    paint.canvas.new_canvas(QSize(768, 512))  # the default canvas: twice the side of the choices painted small
     blank = paint.canvas.pixels()
     paint.controls.subject_edit.setText("a harbour with boats at dusk")
     paint.controls.surprise_count.setValue(2)
