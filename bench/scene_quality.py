@@ -13,7 +13,11 @@
   style: the mean, the lowest, and each element's. `--without-keep` paints without the keep map (as before
   session 8), for comparison.
 
-    python bench/scene_quality.py [--seeds 6] [--renders [--look strokes] [--without-keep]] [--size 768x512]
+    python bench/scene_quality.py [--seeds 6] [--renders [--look strokes] [--without-keep] [--styles munch,turner]
+        [--subjects "a stormy harbour|a stormy harbour at sunset"] [--save DIR]] [--size 768x512]
+
+`--styles` and `--subjects` (separated by |) render a subset; `--save DIR` writes each painting and its sketch
+as PNG, to look at.
 """
 
 from __future__ import annotations
@@ -65,6 +69,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--look", default="strokes", help="the renderer's look for --renders (strokes, texture)")
     parser.add_argument("--without-keep", action="store_true", help="--renders without the keep map (strokes/keep.py)")
+    parser.add_argument("--styles", help="--renders: only these styles (comma-separated)")
+    parser.add_argument("--subjects", help="--renders: only these subjects (separated by |)")
+    parser.add_argument("--save", type=Path, help="--renders: write each painting and its sketch here as PNG")
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "scene_quality.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -125,10 +132,14 @@ def main() -> int:
         if args.without_keep:
             scratch.keep_labels = lambda scene: None  # type: ignore[assignment]
         keeps, legible = {}, {}
-        for name, path in styles.items():
-            style = load_style(path)
+        chosen = args.styles.split(",") if args.styles else list(styles)
+        subjects = args.subjects.split("|") if args.subjects else LEGIBLE_SUBJECTS
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+        for name in chosen:
+            style = load_style(styles[name])
             values, shown = [], {}
-            for subject in LEGIBLE_SUBJECTS:
+            for subject in subjects:
                 for seed in (1, 2):
                     recipe = PaintRecipe(
                         style=name,
@@ -144,6 +155,10 @@ def main() -> int:
                     if subject in SHEET_SUBJECTS:
                         values.append(correlation(coarse_luminance(scene.sketch), coarse_luminance(painting)))
                     sketch = np.asarray(Image.fromarray(scene.sketch).resize(image.size, Image.Resampling.BOX))
+                    if args.save:
+                        stem = f"{name}_{'-'.join(subject.split())}_{seed}"
+                        image.save(args.save / f"{stem}.png")
+                        Image.fromarray(sketch).save(args.save / f"{stem}_sketch.png")
                     for element, mask in element_masks(scene.labels, scene.label_names, image.size).items():
                         if element in KEPT:
                             shown[f"{subject} / {seed} / {element}"] = (
@@ -151,11 +166,12 @@ def main() -> int:
                                 round(outline_shown(painting, mask), 3),
                                 round(legibility(sketch, painting, mask), 3),
                             )
-            keeps[name] = {
-                "mean": round(float(np.mean(values)), 3),
-                "min": round(float(np.min(values)), 3),
-                "each": [round(v, 3) for v in values],
-            }
+            if values:  # the sheet's subjects were among those painted
+                keeps[name] = {
+                    "mean": round(float(np.mean(values)), 3),
+                    "min": round(float(np.min(values)), 3),
+                    "each": [round(v, 3) for v in values],
+                }
             ratios = [ratio for _, _, ratio in shown.values()]
             legible[name] = {
                 "mean": round(float(np.mean(ratios)), 3),
@@ -166,7 +182,7 @@ def main() -> int:
             }
             print(name, legible[name]["mean"], flush=True, file=sys.stderr)
         results["render_keeps_scene"] = {"look": args.look, **keeps}
-        results["legible"] = {"look": args.look, "keep_map": not args.without_keep, **legible}
+        results["legible"] = {"look": args.look, "keep_map": not args.without_keep, "subjects": list(subjects), **legible}
     results["seconds"] = round(time.perf_counter() - started, 1)
     text = json.dumps(results, indent=1)
     print(text)

@@ -86,3 +86,61 @@ def test_an_empty_keep_map_paints_exactly_as_none():
     params = StrokeParams(seed=4)
     plain, empty = plan_for(style, source, params, 48, 32), plan_for(style, source, params, 48, 32, keep=0 * labels)
     assert torch.equal(plain.paths, empty.paths) and torch.equal(plain.colour, empty.colour)
+
+
+def _boundary_distance(points: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """Each (N, 2) point's distance in pixels to the kept shape's outline (the rectangle of `_scene`)."""
+    rows, cols = (labels > 0).nonzero(as_tuple=True)
+    top, bottom, left, right = rows.min().item(), rows.max().item() + 1, cols.min().item(), cols.max().item() + 1
+    x, y = points[:, 0] + 0.5, points[:, 1] + 0.5
+    outside_x = torch.clamp(torch.maximum(left - x, x - right), min=0)
+    outside_y = torch.clamp(torch.maximum(top - y, y - bottom), min=0)
+    inside = torch.minimum(torch.minimum(x - left, right - x), torch.minimum(y - top, bottom - y)).clamp(min=0)
+    return torch.where((outside_x > 0) | (outside_y > 0), torch.hypot(outside_x, outside_y), inside)
+
+
+def _contours_round(plan, labels, count) -> torch.Tensor:
+    """The points of the plan's last `count` strokes (those the keep map added), as (M, 2)."""
+    index = torch.arange(plan.paths.shape[1])
+    points = []
+    for stroke in range(plan.count - count, plan.count):
+        valid = (index >= plan.first[stroke]) & (index <= plan.last[stroke])
+        points.append(plan.paths[stroke][valid])
+    return torch.cat(points)
+
+
+def test_a_kept_shape_gets_contours_along_its_outline_and_nothing_else_changes(monkeypatch):
+    from models.paint.strokes import plan as planning
+
+    picture, labels = _scene(64, 44)
+    style = _style(outline=0.6, lost_edges=0.0)
+    source, params = pil_to_tensor(picture), StrokeParams(seed=3)
+    kept = plan_for(style, source, params, 64, 44, keep=labels)
+    monkeypatch.setattr(planning, "KEPT_CONTOURS", 0.0)
+    without = plan_for(style, source, params, 64, 44, keep=labels)
+    added = kept.count - without.count
+    assert added > 0 and bool(kept.is_outline[without.count :].all())
+    # Every other stroke is planned, coloured and owns its pixels as before: the contours are laid on top.
+    same = slice(0, without.count)
+    assert torch.equal(kept.colour[same], without.colour) and torch.equal(kept.radius[same], without.radius)
+    assert torch.equal(kept.paths[same, : without.paths.shape[1]], without.paths)
+    # They run along the wall's outline (a wall 0.08 lighter than the sea: no contour of the painter's own finds
+    # it), and go round most of it.
+    points = _contours_round(kept, labels, added)
+    assert float(_boundary_distance(points, labels).max()) < 2.5
+    rows, cols = (labels > 0).nonzero(as_tuple=True)
+    xs = torch.arange(int(cols.min()), int(cols.max()) + 1).float()
+    edge = torch.cat([torch.stack([xs, torch.full_like(xs, float(row))], 1) for row in (rows.min(), rows.max())])
+    near = torch.cdist(edge, points).min(1).values < 3
+    assert float(near.float().mean()) > 0.8
+
+
+def test_a_painter_who_loses_most_edges_draws_no_contours_round_kept_shapes(monkeypatch):
+    from models.paint.strokes import plan as planning
+
+    picture, labels = _scene(48, 32)
+    style = _style(outline=0.6, lost_edges=0.75)
+    source, params = pil_to_tensor(picture), StrokeParams(seed=3)
+    kept = plan_for(style, source, params, 48, 32, keep=labels)
+    monkeypatch.setattr(planning, "KEPT_CONTOURS", 0.0)
+    assert kept.count == plan_for(style, source, params, 48, 32, keep=labels).count

@@ -12,6 +12,7 @@ from PIL import Image
 
 from models.paint.scene.composer import compose_scene
 from models.paint.scene.composition import CompositionModel, measure
+from models.paint.scene.light import lightness, set_apart
 from models.paint.scene.words import ELEMENTS, PAINTER_SUBJECTS, read_subject
 
 SIZE = (320, 214)
@@ -176,3 +177,35 @@ def test_a_scene_leaves_no_reference_cycles():
     finally:
         gc.enable()
     assert unreachable == 0
+
+
+def test_set_apart_moves_a_colour_only_as_far_as_needed_and_keeps_its_hue():
+    stone, sea = np.array([0.26, 0.26, 0.24], np.float32), np.array([0.10, 0.22, 0.20], np.float32)
+    darker, lighter = set_apart(stone, sea, -0.1), set_apart(stone, sea, 0.15)
+    assert abs(lightness(darker) - (lightness(sea) - 0.1)) < 1e-3
+    assert abs(lightness(lighter) - (lightness(sea) + 0.15)) < 1e-3
+    assert np.allclose(set_apart(stone, sea, 0.02), stone, atol=1e-3)  # already that much lighter: unchanged
+    ratios = darker / stone
+    assert ratios.max() - ratios.min() < 0.05  # scaled together: the same hue
+
+
+def _rows_with_a_darker_part(value: np.ndarray, thing: np.ndarray, water: np.ndarray, step: float) -> float:
+    """The share of the rows crossing `thing` (and water) in which part of it is at least `step` darker than
+    the water's median in that row (the water darkens toward the viewer, so each row is its own ground)."""
+    darker = [
+        value[row, thing[row]].min() < np.median(value[row, water[row]]) - step
+        for row in range(thing.shape[0])
+        if thing[row].sum() >= 3 and water[row].sum() >= 3
+    ]
+    return float(np.mean(darker))
+
+
+def test_a_harbour_wall_and_its_boats_stand_apart_from_the_water_in_value():
+    """A grey pier in a grey-green sea must differ in value, or a painter's colours take it away: its face is
+    darker than the water beside it (before: in none of the rows), and so are the hulls (before: 0-24%)."""
+    for seed in (1, 2, 3):
+        scene = compose_scene("a stormy harbour at sunset", seed, SIZE)
+        value = lightness(scene.sketch.astype(np.float32) / 255)
+        water = scene.mask("sea") | scene.mask("waves")
+        assert _rows_with_a_darker_part(value, scene.mask("harbour wall"), water, 0.07) > 0.7, seed
+        assert _rows_with_a_darker_part(value, scene.mask("boats"), water, 0.07) > 0.6, seed

@@ -102,6 +102,44 @@ class Light:
             self.colours[name] = np.clip(self.colours[name] * factor * (1 - amount) + tint * amount, 0, 1)
 
 
+# OKLab (Ottosson 2020): linear sRGB to LMS, and the weights of the LMS cube roots that make the lightness L.
+_TO_LMS = np.array(
+    [
+        [0.4122214708, 0.5363325363, 0.0514459929],
+        [0.2119034982, 0.6806995451, 0.1073969566],
+        [0.0883024619, 0.2817188376, 0.6299787005],
+    ]
+)
+_LIGHTNESS = np.array([0.2104542553, 0.7936177850, -0.0040720468])
+
+
+def _linear(srgb: np.ndarray) -> np.ndarray:
+    srgb = np.clip(srgb, 0, 1)
+    return np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+
+
+def _encoded(linear: np.ndarray) -> np.ndarray:
+    linear = np.clip(linear, 0, 1)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055)
+
+
+def lightness(colour: np.ndarray) -> np.ndarray:
+    """OKLab lightness (0 black to 1 white) of sRGB colours (..., 3)."""
+    return np.cbrt(_linear(colour) @ _TO_LMS.T) @ _LIGHTNESS
+
+
+def set_apart(colour: np.ndarray, ground: np.ndarray, step: float) -> np.ndarray:
+    """`colour` (..., 3 sRGB), darkened (step < 0) or lightened (step > 0) only as far as needed for its OKLab
+    lightness to lie at least |step| below or above that of `ground` (what it stands in front of). Scaled in
+    linear light, so its hue stays; a light colour that cannot rise so far stops at white."""
+    have = lightness(colour)
+    want = lightness(ground) + step
+    target = np.minimum(have, want) if step < 0 else np.maximum(have, want)
+    # OKLab's lightness is a sum of cube roots of a linear mix: scaling the linear colour by k scales it by k^(1/3).
+    scale = (np.clip(target, 0, None) / np.maximum(have, 1e-6)) ** 3
+    return _encoded(_linear(colour) * np.asarray(scale)[..., None]).astype(np.float32)
+
+
 def light_for(moods: list[str]) -> Light:
     light = Light(moods=list(moods))
     c = light.colours

@@ -8,8 +8,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from .light import set_apart
 from .raster import mix
 from .stage import Pen
+from .water import water_darks, water_shade
+
+# How far a harbour wall's value is set off from the water it stands in (OKLab lightness): its face in shadow,
+# darker, and its walkway, lit, lighter (draw_harbour_wall).
+WALL_SHADOW = 0.10
+WALL_LIT = 0.15
+HULL_SHADOW = 0.12  # a boat's hull below the water's lightness (draw_boat)
+# A boat's length in eye-heights (a person's height where it floats): a fishing boat with a mast is 5-8 m long.
+# At 1.7 (a rowing boat) the far boats of a harbour were a few pixels high, narrower than the finest brush.
+BOAT_LENGTH = 2.4
 
 
 def draw_house(
@@ -171,16 +182,25 @@ def draw_harbour_wall(pen: Pen, side: int) -> tuple[float, float]:
     front_h = np.array([stage.eye(yy) * 0.55 for yy in ys])
     top_h = np.array([stage.eye(yy) * 0.35 for yy in ys])
     stone, shade = light["stone"], light["stone shade"]
+    water, darks = water_shade(pen), water_darks(pen)
+
+    def apart(colour: np.ndarray, step: float):
+        # Stone and sea are both greys in a storm or at dusk: the face is set darker than the darkest water at
+        # its row and the walkway lighter than the water, so the pier reads by its value as a painter sets it
+        # off, not by a hue the painter's colours may take away.
+        ground = darks if step < 0 else water
+        return lambda yy, xx: set_apart(_far_shade(pen, colour, yy), ground(yy, xx), step)
+
     face = np.concatenate([np.stack([xs, ys - front_h], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
-    canvas.polygon(face, shade=lambda yy, xx: _far_shade(pen, shade, yy))
+    canvas.polygon(face, shade=apart(shade, -WALL_SHADOW))
     top = np.concatenate([np.stack([xs, ys - front_h - top_h], 1), np.stack([xs[::-1], (ys - front_h)[::-1]], 1)])
-    canvas.polygon(top, shade=lambda yy, xx: _far_shade(pen, stone, yy))
+    canvas.polygon(top, shade=apart(stone, WALL_LIT))
     coping = np.concatenate(
         [np.stack([xs, ys - front_h - top_h * 0.15], 1), np.stack([xs[::-1], (ys - front_h * 0.9)[::-1]], 1)]
     )
-    canvas.polygon(coping, shade=lambda yy, xx: _far_shade(pen, mix(stone, light["wall"], 0.5), yy))
+    canvas.polygon(coping, shade=apart(mix(stone, light["wall"], 0.5), WALL_LIT * 1.3))
     waterline = np.concatenate([np.stack([xs, ys - front_h * 0.25], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
-    canvas.polygon(waterline, shade=lambda yy, xx: _far_shade(pen, shade * 0.6, yy))
+    canvas.polygon(waterline, shade=apart(shade * 0.6, -WALL_SHADOW * 1.5))
     eye = stage.eye(end_y)
     tower = eye * 2.2
     base = end_y - eye * 0.55
@@ -236,7 +256,9 @@ def draw_bridge(pen: Pen, x0: float, x1: float, y: float, arched: bool) -> None:
     canvas.polygon(rail, light.far(light["stone shade"], near))
 
 
-def draw_boat(pen: Pen, x: float, y: float, tilt: float = 0.0, sails: bool = True, length_eyes: float = 1.7) -> None:
+def draw_boat(
+    pen: Pen, x: float, y: float, tilt: float = 0.0, sails: bool = True, length_eyes: float = BOAT_LENGTH
+) -> None:
     """A boat afloat at (x, y): a curved hull, a mast and, under way, one or two sails."""
     canvas, stage, light, rng = pen
     canvas.begin("boats")
@@ -248,7 +270,11 @@ def draw_boat(pen: Pen, x: float, y: float, tilt: float = 0.0, sails: bool = Tru
     keel = length * 0.16 * np.sqrt(np.clip(1 - (2 * u) ** 2, 0, 1))
     hull = np.concatenate([np.stack([u * length, deck], 1), np.stack([u[::-1] * length, keel[::-1] * 0.9], 1)])
     hull_colours = [light["hull"], mix(light["hull"], light["roof"], 0.5), mix(light["hull"], light["sea"], 0.6)]
-    parts = [(hull, hull_colours[int(rng.integers(len(hull_colours)))])]
+    hull_colour = light.far(hull_colours[int(rng.integers(len(hull_colours)))], near)
+    # A hull is as dark as the storm sea it rides in, or partly the sea's own colour: set darker than the water
+    # at its row, it keeps its shape under the painter's strokes.
+    water = water_darks(pen)(np.array([[y]], np.float32), np.array([[x]], np.float32))[0, 0]
+    parts = [(hull, set_apart(hull_colour, water, -HULL_SHADOW))]
     mast_h = length * rng.uniform(0.9, 1.3)
     mast_x = -facing * length * 0.05
     parts.append((_rect(mast_x - length * 0.012, 0, length * 0.024, mast_h), light["trunk"]))
@@ -280,5 +306,5 @@ def draw_boat(pen: Pen, x: float, y: float, tilt: float = 0.0, sails: bool = Tru
                 )
             )
     rotation = np.array([[np.cos(tilt), -np.sin(tilt)], [np.sin(tilt), np.cos(tilt)]])
-    for points, colour in parts:
-        canvas.polygon(points @ rotation.T + [x, y], light.far(colour, near))
+    for number, (points, colour) in enumerate(parts):
+        canvas.polygon(points @ rotation.T + [x, y], colour if number == 0 else light.far(colour, near))

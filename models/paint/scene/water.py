@@ -8,11 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from .land import ribbon
+from .light import lightness
 from .raster import catmull_rom, mix, polygon_mask
 from .stage import Pen
 
 
-def _water_shade(pen: Pen):
+def water_shade(pen: Pen):
+    """The open water's colour by row, `shade(ys, xs) -> (h, w, 3)`: the horizon's haze far off, the sea's own
+    colour near (what a thing standing in the water must stand out of)."""
     stage, light = pen.stage, pen.light
     far = mix(light["sea"], light["horizon"], 0.55)
     near = light["sea"] * 0.85
@@ -22,6 +25,23 @@ def _water_shade(pen: Pen):
         return far * (1 - t) + near * t
 
     return shade
+
+
+def water_darks(pen: Pen):
+    """The darkest the open water gets by row, `darks(ys, xs) -> (h, w, 3)`: its own shade, or where darker the
+    swells of a rough sea (draw_waves). What a thing darker than the water must be darker than."""
+    stage, light = pen.stage, pen.light
+    own = water_shade(pen)
+    swell = mix(light["sea"] * 0.7, light["zenith"], 0.15)
+
+    def darks(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        base = own(ys, xs)
+        near = np.clip((ys - stage.horizon) / max(stage.height - stage.horizon, 1), 0, 1)[..., None]
+        fade = light.haze * (1 - near) ** 1.6  # Light.far, row by row
+        swells = swell * (1 - fade) + light["horizon"] * fade
+        return np.where((lightness(swells) < lightness(base))[..., None], swells, base)
+
+    return darks
 
 
 def sea_outline(pen: Pen, shore_side: int) -> np.ndarray:
@@ -52,7 +72,7 @@ def draw_sea(pen: Pen, outline: np.ndarray) -> None:
     canvas, stage = pen.canvas, pen.stage
     canvas.begin("sea")
     stage.add_water(outline)
-    canvas.polygon(outline, shade=_water_shade(pen))
+    canvas.polygon(outline, shade=water_shade(pen))
 
 
 def draw_lake(pen: Pen, centre_x: float) -> None:
@@ -79,7 +99,7 @@ def draw_lake(pen: Pen, centre_x: float) -> None:
     mirrored = np.clip(2 * int(hz) - rows, 0, stage.height - 1)
     reflection = canvas.rgb[mirrored, left : left + mask.shape[1]].copy()
     ys = np.broadcast_to(rows[:, None], mask.shape).astype(np.float32)
-    surface = _water_shade(pen)(ys, ys)
+    surface = water_shade(pen)(ys, ys)
     colour = reflection * 0.8 * 0.45 + surface * 0.55
     canvas.fill_mask(mask, top, left, colour)
     _ripples(pen, outline, 0.2)
@@ -90,7 +110,7 @@ def draw_river(pen: Pen, centre: np.ndarray, half: np.ndarray) -> None:
     canvas.begin("river")
     outline = ribbon(centre, half)
     stage.add_water(outline)
-    canvas.polygon(outline, shade=_water_shade(pen))
+    canvas.polygon(outline, shade=water_shade(pen))
     _ripples(pen, outline, 0.25)
 
 

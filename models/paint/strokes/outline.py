@@ -4,21 +4,42 @@ Seeds sit on the strongest edge pixel of each grid cell; each contour is traced 
 edge with a lot of inertia and ends where the edge fades. Short pieces are dropped; the path is smoothed (a calligrapher's line, not a wobble) and drawn thick in the middle
 and thin at the ends. Its colour is the painter's line colour (measured from the paintings) mixed
 with the darker side of the edge, darkened.
+
+On a scene's sketch the composer also says where its things are (keep.py): their outlines get contours too,
+however little their colours differ from their surroundings' (a grey harbour wall in a grey-green sea), as a
+painter who outlines draws the pier's edge whether or not the paint beside it happens to differ.
 """
 
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 from .brush import Strokes, trace
 from .field import structure_tensor, tangent_of
 from .filters import blur, gradients, row_norm, sample
+from .keep import marked
 from .stroke_style import StrokeStyle
 
 
 def _edge_strength(lab: torch.Tensor, unit: float) -> torch.Tensor:
     gx, gy = gradients(blur(lab, 1.0 * unit) * torch.tensor([2.0, 1.0, 1.0])[:, None, None])
     return (gx * gx + gy * gy).sum(0, keepdim=True).sqrt()
+
+
+def kept_outlines(labels: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W) 0 to 1: a ridge along every boundary of the (H, W) label map (between a kept thing and
+    anything else), 1 on the boundary and falling off over a few pixels, so that a contour traced along it
+    stays on it and its strongest pixel in each cell lies on the boundary itself."""
+    padded = labels[None, None].float()
+    high = F.max_pool2d(padded, 3, stride=1, padding=1)
+    low = -F.max_pool2d(-padded, 3, stride=1, padding=1)
+    boundary = (high != low)[0].float()
+    # A straight boundary marks a line two pixels wide; its peak after the blur is the ridge's 1.
+    line = torch.zeros((1, 1, 64))
+    line[..., 31:33] = 1
+    peak = blur(line, 1.5 * unit).amax().clamp_min(1e-6)
+    return (blur(boundary, 1.5 * unit) / peak).clamp(max=1.0)
 
 
 def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, passes: int = 3) -> torch.Tensor:
@@ -31,6 +52,12 @@ def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, pass
     return paths
 
 
+def _empty() -> tuple[Strokes, torch.Tensor]:
+    empty = torch.zeros((0, 3, 2))
+    none = torch.zeros(0, dtype=torch.long)
+    return Strokes(empty, none, none.clone(), torch.zeros(0)), torch.zeros((0, 3))
+
+
 def outline_strokes(
     mapped: torch.Tensor,
     style: StrokeStyle,
@@ -41,27 +68,59 @@ def outline_strokes(
 ) -> tuple[Strokes, torch.Tensor]:
     """Contour strokes for a (3, H, W) OKLab picture, and their colours (N, 3). `lost` (H, W): where the
     painter loses edges (lost_edges.py), their contours fade by as much."""
-    _, height, width = mapped.shape
     edges = _edge_strength(mapped, unit)
     # Stronger outlining reaches weaker edges: the cut-off falls from the 99th to the 90th percentile.
     level = 0.99 - 0.09 * min(strength, 1.0)
     cut = torch.quantile(edges.flatten()[:: max(1, edges.numel() // 65536)], level).clamp_min(0.02)
     if lost is not None:
         edges = edges * (1 - lost)
+    return _contours(edges, cut, mapped, mapped, style, strength, unit, generator)
+
+
+def kept_contours(
+    mapped: torch.Tensor,
+    kept: torch.Tensor,
+    style: StrokeStyle,
+    strength: float,
+    how_many: float,
+    unit: float,
+    generator: torch.Generator,
+) -> tuple[Strokes, torch.Tensor]:
+    """Contours along the outlines of a scene's things, (H, W) integer labels `kept` (keep.py), drawn like the
+    painter's other contours (`strength`: their width and darkness). `how_many`: how strongly an outline counts
+    as an edge, in the cut-off's units: from 1 every outline is traced, below 0.5 none."""
+    if how_many <= 0:
+        return _empty()
+    # The contour follows the outline, not the paint beside it: its direction and its sides are read from the
+    # picture with each thing lifted apart (keep.marked), whose gradients elsewhere are the mapped picture's.
+    guide = marked(mapped, kept)
+    return _contours(kept_outlines(kept, unit) * how_many, torch.tensor(1.0), guide, mapped, style, strength, unit, generator)
+
+
+def _contours(
+    edges: torch.Tensor,
+    cut: torch.Tensor,
+    guide: torch.Tensor,
+    mapped: torch.Tensor,
+    style: StrokeStyle,
+    strength: float,
+    unit: float,
+    generator: torch.Generator,
+) -> tuple[Strokes, torch.Tensor]:
+    """Contours seeded on the strongest pixel of `edges` (1, H, W) in each cell where it passes `cut`, traced while
+    it stays above half of that, along the edges of `guide`; coloured from `mapped`'s darker side."""
+    _, height, width = mapped.shape
     cell = max(4, round(14 * unit))
     rows, cols = -(-height // cell), -(-width // cell)
     padded = torch.nn.functional.pad(edges[None], (0, cols * cell - width, 0, rows * cell - height))
     best, where = torch.nn.functional.max_pool2d(padded, cell, return_indices=True)
     where = where.flatten()[best.flatten() > cut]
     if where.numel() == 0:
-        empty = torch.zeros((0, 3, 2))
-        return Strokes(
-            empty, torch.zeros(0, dtype=torch.long), torch.zeros(0, dtype=torch.long), torch.zeros(0)
-        ), torch.zeros((0, 3))
+        return _empty()
     seeds = torch.stack([where % (cols * cell), where // (cols * cell)], dim=1).float()
     seeds[:, 0].clamp_(0, width - 1)
     seeds[:, 1].clamp_(0, height - 1)
-    tangent, _ = tangent_of(structure_tensor(mapped, 1.5 * unit))
+    tangent, _ = tangent_of(structure_tensor(guide, 1.5 * unit))
 
     def keeps_going(points: torch.Tensor) -> torch.Tensor:
         return sample(edges, points)[:, 0] > 0.5 * cut
@@ -89,7 +148,7 @@ def outline_strokes(
     weight = (sample(edges, seeds)[:, 0] / cut).clamp(1, 2.5) ** 0.5
     strokes = Strokes(paths=paths, first=strokes.first, last=strokes.last, radius=radius * weight)
     # The darker side of the edge: sample a little way across it, both sides, keep the darker.
-    gx, gy = gradients(blur(mapped[:1], 1.0 * unit))
+    gx, gy = gradients(blur(guide[:1], 1.0 * unit))
     normal = sample(torch.cat([gx, gy]), seeds)
     normal = normal / row_norm(normal)[:, None].clamp_min(1e-9) * 3 * unit
     one, other = sample(mapped, seeds + normal), sample(mapped, seeds - normal)

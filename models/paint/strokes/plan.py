@@ -24,7 +24,7 @@ from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
-from .outline import outline_strokes
+from .outline import kept_contours, outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .wash import wash_maps
@@ -36,6 +36,9 @@ FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fracti
 # the edge of a shape beside a little detail still stops the paint), where a painter lays strokes across
 # small details rather than around each.
 EDGE = 0.09
+# How strongly a kept thing's outline counts as an edge to outline, in the outlines' cut-off (outline.py: from 1
+# every kept outline is traced, below 0.5 none), times the share of edges the painter keeps (1 - lost_edges).
+KEPT_CONTOURS = 2.0
 
 
 @dataclass(frozen=True)
@@ -311,7 +314,35 @@ def plan_strokes(
             if inside is not None:
                 mixed_wash = mixed_wash + inside * (plan.wash[:3] - mixed_wash)
             plan.wash[:3] = mixed_wash
+    if keep is not None and strength > 0:
+        # A scene's things get contours along their whole outlines (outline.py), as many as the painter's edges
+        # allow: all of them where no edge is lost (Munch, Hokusai, Van Gogh), none where the light dissolves
+        # three quarters of every edge (Turner: a contour there would be a line he never draws). Last, on top,
+        # so that every other stroke is planned and coloured as it would be without them.
+        how_many = KEPT_CONTOURS * (1 - style.lost_edges)
+        _add_contours(plan, *kept_contours(mapped, keep, style, strength, how_many, unit, generator))
     return plan
+
+
+def _add_contours(plan: StrokePlan, contours: Strokes, colours: torch.Tensor) -> None:
+    """Append contour strokes on top of a plan, and stamp them into its ownership map."""
+    if contours.count == 0:
+        return
+    assert plan.key_map is not None
+    stamp(plan.key_map, contours, torch.arange(plan.count, plan.count + contours.count))
+    points = max(plan.paths.shape[1], contours.paths.shape[1])
+
+    def padded(paths: torch.Tensor) -> torch.Tensor:
+        return F.pad(paths.permute(0, 2, 1), (0, points - paths.shape[1]), mode="replicate").permute(0, 2, 1)
+
+    plan.paths = torch.cat([padded(plan.paths), padded(contours.paths)])
+    plan.first = torch.cat([plan.first, contours.first])
+    plan.last = torch.cat([plan.last, contours.last])
+    plan.radius = torch.cat([plan.radius, contours.radius])
+    plan.colour = torch.cat([plan.colour, colours])
+    plan.is_outline = torch.cat([plan.is_outline, torch.ones(contours.count, dtype=torch.bool)])
+    plan.seed_colour = torch.cat([plan.seed_colour, torch.zeros((contours.count, 3))])
+    plan.reach = torch.cat([plan.reach, torch.full((contours.count,), float("inf"))])  # drawn on the edge itself
 
 
 def _join(
