@@ -14,7 +14,7 @@ from .stage import Pen
 from .water import water_darks, water_shade
 
 # How far a harbour wall's value is set off from the water it stands in (OKLab lightness): its face in shadow,
-# darker, and its walkway, lit, lighter (draw_harbour_wall).
+# darker, and its walkway, lit, lighter (draw_harbour_wall), but no nearer the sky at the horizon than WALL_SHADOW.
 WALL_SHADOW = 0.10
 WALL_LIT = 0.15
 HULL_SHADOW = 0.12  # a boat's hull below the water's lightness (draw_boat)
@@ -188,8 +188,13 @@ def draw_harbour_wall(pen: Pen, side: int) -> tuple[float, float]:
         # Stone and sea are both greys in a storm or at dusk: the face is set darker than the darkest water at
         # its row and the walkway lighter than the water, so the pier reads by its value as a painter sets it
         # off, not by a hue the painter's colours may take away.
-        ground = darks if step < 0 else water
-        return lambda yy, xx: set_apart(_far_shade(pen, colour, yy), ground(yy, xx), step)
+        if step < 0:
+            return lambda yy, xx: set_apart(_far_shade(pen, colour, yy), darks(yy, xx), step)
+        # Lit, but not into the sky behind it: a pier near the horizon is seen against the haze there, and
+        # lightened to it the walkway's top edge was lost (Hokusai's high horizons).
+        return lambda yy, xx: set_apart(
+            set_apart(_far_shade(pen, colour, yy), water(yy, xx), step), light["horizon"], -WALL_SHADOW
+        )
 
     face = np.concatenate([np.stack([xs, ys - front_h], 1), np.stack([xs[::-1], ys[::-1] + 2], 1)])
     canvas.polygon(face, shade=apart(shade, -WALL_SHADOW))

@@ -87,14 +87,17 @@ def kept_contours(
     generator: torch.Generator,
 ) -> tuple[Strokes, torch.Tensor]:
     """Contours along the outlines of a scene's things, (H, W) integer labels `kept` (keep.py), drawn like the
-    painter's other contours (`strength`: their width and darkness). `how_many`: how strongly an outline counts
-    as an edge, in the cut-off's units: from 1 every outline is traced, below 0.5 none."""
+    painter's other contours (`strength`: their width and darkness), at the width of those along his weakest
+    edges: outlined at the width of his strongest, every house of a village was ringed like a cartoon. `how_many`:
+    how strongly an outline counts as an edge, in the cut-off's units: from 1 every outline is traced, below 0.5
+    none."""
     if how_many <= 0:
         return _empty()
     # The contour follows the outline, not the paint beside it: its direction and its sides are read from the
     # picture with each thing lifted apart (keep.marked), whose gradients elsewhere are the mapped picture's.
     guide = marked(mapped, kept)
-    return _contours(kept_outlines(kept, unit) * how_many, torch.tensor(1.0), guide, mapped, style, strength, unit, generator)
+    edges = kept_outlines(kept, unit) * how_many
+    return _contours(edges, torch.tensor(1.0), guide, mapped, style, strength, unit, generator, pressure=False)
 
 
 def _contours(
@@ -106,9 +109,11 @@ def _contours(
     strength: float,
     unit: float,
     generator: torch.Generator,
+    pressure: bool = True,
 ) -> tuple[Strokes, torch.Tensor]:
     """Contours seeded on the strongest pixel of `edges` (1, H, W) in each cell where it passes `cut`, traced while
-    it stays above half of that, along the edges of `guide`; coloured from `mapped`'s darker side."""
+    it stays above half of that, along the edges of `guide`; coloured from `mapped`'s darker side. With
+    `pressure`, those along stronger edges are drawn wider."""
     _, height, width = mapped.shape
     cell = max(4, round(14 * unit))
     rows, cols = -(-height // cell), -(-width // cell)
@@ -144,9 +149,9 @@ def _contours(
     )
     radius = radius[long_enough]
     paths = _smoothed(strokes.paths, strokes.first, strokes.last)
-    # Pressure: a contour along a stronger edge is drawn a little wider.
-    weight = (sample(edges, seeds)[:, 0] / cut).clamp(1, 2.5) ** 0.5
-    strokes = Strokes(paths=paths, first=strokes.first, last=strokes.last, radius=radius * weight)
+    if pressure:  # a contour along a stronger edge is drawn a little wider
+        radius = radius * (sample(edges, seeds)[:, 0] / cut).clamp(1, 2.5) ** 0.5
+    strokes = Strokes(paths=paths, first=strokes.first, last=strokes.last, radius=radius)
     # The darker side of the edge: sample a little way across it, both sides, keep the darker.
     gx, gy = gradients(blur(guide[:1], 1.0 * unit))
     normal = sample(torch.cat([gx, gy]), seeds)
