@@ -246,6 +246,36 @@ def test_each_stanza_has_its_own_rhymes(words):
     assert "rhymes" not in server.asked[4] and "rhymes with 'shore'" in server.asked[5]
 
 
+def test_an_answer_says_which_lines_could_not_be_rhymed(monkeypatch, words):
+    """The README song's "I'll be with them / You're the only one left to come" counted as a rhyme by "them"'s weak
+    form (DH AH0 M), and where no rhyming line fits the search falls back to an unrhymed one while the request
+    line still says "rhymed AABB". A line's last word rhymes as it is sung, stressed, and the answer names the
+    pairs that do not rhyme."""
+    from models.assistant import creative, writing
+
+    assert not words.rhymes("them", "come") and words.rhymes("them", "gem") and not words.rhymes("for", "her")
+    assert words.rhymes("to", "blue") and words.rhymes("you", "blue")
+
+    song = [
+        "A stormy harbour waits for me",
+        "I hear the calling of the sea",
+        "I hold you in my arms, I'll be with them.",
+        "You're the only one left to come",
+        "To the edge of the waves, I'll take you",
+        "To the shore of the stormy blue",
+    ]
+    monkeypatch.setattr(writing, "_write_lines", lambda *args: (list(song), ""))
+    answer = [event for event in creative.carry_out(parse_request("lyrics about the harbour"))][-1].value
+    assert "Lines 3 and 4 (“them” / “come”) do not rhyme" in answer.text
+    assert "Lines 1 and 2" not in answer.text and "5 and 6" not in answer.text
+    assert writing.rhyme_note(song, "ABAB") == (  # 1/3 "me"/"them", 2/4 "sea"/"come"; "you" / "blue" rhyme
+        "(Lines 1 and 3 (“me” / “them”) and 2 and 4 (“sea” / “come”) do not rhyme: no rhyming line that fits was "
+        "found.)"
+    )
+    assert writing.rhyme_note(song, None) == "" and writing.rhyme_note([*song[:2], ""], "AABB") == ""
+    assert "an empty line" in writing.rhyme_note([*song[:3], ""], "AABB")
+
+
 def test_a_word_pair_said_before_costs_the_line_unless_it_is_on_the_topic():
     from models.verse.constrained import FormWriter
     from models.verse.line_form import word_pairs
@@ -487,6 +517,60 @@ def test_a_line_does_not_stop_on_a_word_that_needs_the_next(words):
     assert [b.text for b in ends] == [" A stormy sea, a throng"]
     assert not keeps_form("A stormy sea, a long", LineForm(syllables=6), words)  # a server's line, checked
     assert keeps_form("A stormy sea, a throng", LineForm(syllables=6, rhyme_with="song"), words)
+
+
+def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
+    """ "The road's ain't no place", "the love you've always know" (the open road, session 8): a contracted verb
+    followed by a finite one, and "have" followed by a verb's plain form where English takes its participle. A line
+    is refused as the word is finished, and a rhyme forced in keeps the rule."""
+    import torch
+
+    from models.verse.word_order import breaks_word_order
+
+    for words_so_far, word in ((["the", "road's"], "ain't"), (["you've", "always"], "know"), (["it's"], "is"),
+                               (["i'll"], "can"), (["she", "has", "never"], "see"), (["we", "had"], "go")):
+        assert breaks_word_order(words_so_far, word), (words_so_far, word)
+    for words_so_far, word in ((["you've", "always"], "known"), (["it's"], "been"), (["the", "king's"], "will"),
+                               (["i'll"], "know"), (["i", "have", "to"], "know"), (["we", "have"], "come"), ([], "is")):
+        assert not breaks_word_order(words_so_far, word), (words_so_far, word)
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}
+    form = LineForm(syllables=6, rhyme_with="snow")
+    said = Beam([1, 2, 3], " The road's ain't", -3.0, 2, "ain't", ["the", "road's"])
+    assert writer._finish_word(form, said) is None
+    beam = Beam([1, 2, 3, 4], " The love you've always", -4.0, 5, "", ["the", "love", "you've", "always"])
+    likely = torch.tensor([-9.0, -9.0, -9.0, -9.0, -9.0, -0.5, -3.0, -2.0])  # "know" likelier than "glow"
+    assert [b.text for b in writer._rhyme_endings(form, beam, likely)] == [" The love you've always glow"]
+
+
+def test_a_line_does_not_stop_on_a_copula_its_clause_did_not_put_last():
+    """A riff and a song stopped on "are" ("The days are", "With friends, we make it together. We are"): "is", "are",
+    "was"... end a line only after "where", "as", "who", "here" and the like ("where you are", "as it was")."""
+    from models.verse.end_words import needs_a_word_after
+
+    for cut_off in ("The days are", "With friends, we make it together. We are", "The sea is", "Their love is never"):
+        assert needs_a_word_after(words_in(cut_off)), cut_off
+    for whole in ("Stay as you are", "I know who you are", "Here we are", "That's how it is", "Where the wild things are"):
+        assert not needs_a_word_after(words_in(whole)), whole
+
+
+def test_a_song_that_falls_into_a_template_pays_from_its_third_line():
+    """The winter night's last stanza: "The star in the sky's a shadow / The ice in the lake's a rainbow / The
+    snowflakes in the snow's a snow / The frost on the hill's a low". Two lines of one shape are a figure; from the
+    third of the last lines on, a line of the same shape loses SHAPE_COST per line past the first."""
+    from models.verse.line_shapes import SHAPE_COST, shape, shape_cost
+
+    stanza = ["The winter moon's a power", "The star in the sky's a shadow", "The ice in the lake's a rainbow"]
+    assert shape(stanza[1]) == shape("The frost on the hill's a low") == ["the", "_", "P", "the", "_'s", "a", "_"]
+    assert shape_cost(stanza[2], stanza[:2]) == 0.0  # the first repeat: a figure
+    assert shape_cost("The snowflakes in the snow's a snow", stanza) == SHAPE_COST
+    assert shape_cost("The frost on the hill's a low", [*stanza[1:], "The snowflakes in the snow's a snow"]) == (
+        2 * SHAPE_COST
+    )
+    family = ["To be with me, to be alone", "With me, to be with my brother", "And me, to be with my mother"]
+    assert shape_cost("And me, to be with my father's ghost", family) == SHAPE_COST  # alike, not the same
+    assert shape_cost("A cottage by the sea", stanza) == 0.0  # another shape
+    assert shape_cost("I'll go", ["I'll sing", "I'll stay", "I'll go"]) == 0.0  # too few small words to be heard
 
 
 def test_an_old_word_is_not_chosen_when_another_fits(words):

@@ -66,7 +66,7 @@ def write_song(
     yield Preview(melody)
     yield Token(f"The tune: {params['bars']} bars in {params['key']} {params['mode']}, {params['tempo']:g} bpm.\n")
     check_cancelled(cancel)
-    lines, _, _ = writing.lyrics_for(melody, theme, "AABB", seed)
+    lines, _, rhyme_note = writing.lyrics_for(melody, theme, "AABB", seed)
     title = " ".join(w.capitalize() for w in theme.split() if w.lower() not in ("a", "an", "the")) or "Song"
     title = re.sub(r"[^\w' -]", "", title)[:48].strip() or "Song"
     yield Token("\n".join(line.text for line in lines) + "\n")
@@ -98,6 +98,7 @@ def write_song(
     text += f", and a cover in the style of {style_title}." if cover is not None else "."
     if folder is not None:
         text += f" Saved in {folder} (song.mid with the lyrics, song.wav, lyrics.txt{', cover.png' if cover else ''})."
+    text += f" {rhyme_note}" if rhyme_note else ""
     yield Token(text + "\n")
     sketch = SongSketch(title, folder, melody, lines, cover)
     answer_text = "\n".join(line.text for line in lines) + "\n" + text

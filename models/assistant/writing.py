@@ -7,8 +7,9 @@ from typing import Any
 
 import torch
 
-from models.verse.line_form import LineForm
+from models.verse.line_form import LineForm, unrhymed_pairs
 from models.verse.lyrics import SongWriter, phrase_forms, topic_for_mode
+from models.verse.pronounce import Pronouncing, words_in
 
 _cache: dict[str, Any] = {}
 
@@ -86,7 +87,31 @@ def write_lines(
     request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None
 ) -> tuple[list, str]:
     """Lines in the given forms, and a note for the answer. With a server address the server writes
-    and the dictionary checks each line; a line that breaks its form is written by the built-in writer."""
+    and the dictionary checks each line; a line that breaks its form is written by the built-in writer.
+    The note says which lines the scheme rhymes and the words do not (see `rhyme_note`)."""
+    lines, note = _write_lines(request, forms, scheme, seed, server_url, topic)
+    return lines, " ".join(part for part in (note, rhyme_note(lines, scheme)) if part)
+
+
+def rhyme_note(lines: list[str], scheme: str | None) -> str:
+    """What the answer says when a pair asked to rhyme does not: where no rhyming line fits, the writer falls back
+    to an unrhymed one, and the request line's "rhymed AABB" would say otherwise."""
+    pairs = unrhymed_pairs(lines, scheme, Pronouncing.shared())
+    if not pairs:
+        return ""
+
+    def last(index: int) -> str:
+        found = words_in(lines[index])
+        return f"“{found[-1]}”" if found else "an empty line"
+
+    named = [f"{a + 1} and {b + 1} ({last(a)} / {last(b)})" for a, b in pairs]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"(Lines {listed} do not rhyme: no rhyming line that fits was found.)"
+
+
+def _write_lines(
+    request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None
+) -> tuple[list, str]:
     writer = song_writer()
     if server_url:
         from models.assistant.server_verse import server_lines
@@ -116,7 +141,7 @@ def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int, server_
     forms = phrase_forms(melody) if melody is not None else [LineForm(syllables=n) for n in (8, 6, 8, 6)]
     topic = theme or (topic_for_mode(melody.mode) if melody is not None else "a long journey home")
     texts, note = write_lines(f"Write a song about {topic}.", forms, scheme, seed, server_url, topic)
-    words = song_writer().words
+    words = Pronouncing.shared()
     return [LyricLine(text, syllable_pieces(text, words)) for text in texts], topic, note
 
 

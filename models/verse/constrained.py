@@ -39,6 +39,7 @@ from models.verse.line_form import (
 from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.stress import stress_fits
+from models.verse.word_order import breaks_word_order
 
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
 _WORD_PIECE = re.compile(r"^[A-Za-z]+(?:'[a-z]*)?$|^'[a-z]+$")
@@ -81,6 +82,8 @@ class FormWriter:
             return None
         # made up ("Remnall": the dictionary's 125,000 only), or English no one speaks ("I'll be with ye")
         if not self.words.knows(word) or word in NOT_WORDS or word in OLD_WORDS:
+            return None
+        if breaks_word_order(beam.words, word):  # "The road's ain't", "you've always know"
             return None
         count = self.words.syllables(word)
         if form.syllables is not None and beam.done_syllables + count > form.syllables:
@@ -247,6 +250,8 @@ class FormWriter:
             if count != left or logprobs[token] < floor or not stress_fits(self.words, form.strong, word, finished[0]):
                 continue
             if word in finished[1] and word not in FUNCTION_WORDS or word in OLD_WORDS:  # "I'll sail sail", "ye"
+                continue
+            if breaks_word_order(finished[1], word):  # "you've always know"
                 continue
             words = finished[1] + [word]
             text = beam.text + " " + word

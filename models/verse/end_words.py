@@ -35,7 +35,7 @@ CLOSED_CLASS_ENDS = set(
     # conjunctions that open a clause
     "and or nor but if when because although whether unless "
     # auxiliaries and clause-opening pronouns (cut off: "in my arms, we", "my soul is")
-    "will would shall should can could must is does has was we they he she i as "
+    "will would shall should can could must does has we they he she i as "
     # words that ask for more ("The wind is the only", "I will always")
     "only very".split()
 )
@@ -66,13 +66,27 @@ NOMINAL = set(
 )
 
 
+# "is", "are", "am", "was", "were" end a line only where a clause that opened with one of these put the verb last:
+# "where you are", "as it was", "here we are", "that's how it is"; else the line waits for what the subject is
+# ("The days are", "With friends, we make it together. We are", riffs and songs of session 8)
+COPULAS = set("is are am was were".split())
+_VERB_LAST = set("where what who how as than here there wherever whatever whoever".split())
+# adverbs that leave a copula waiting as much as it waited alone: "They're my friends, their love is never"
+_COPULA_ADVERBS = set("never always ever just only so too very not".split())
+
+
 def needs_a_word_after(words: list[str]) -> bool:
     """Whether a line of these words (lower case, as `words_in` gives them) stops on a word that needs the word
-    after it: a closed-class word, a contraction, or an adjective right after a determiner."""
+    after it: a closed-class word, a contraction, a copula whose clause did not put it last, or an adjective
+    right after a determiner."""
     if not words:
         return False
     last = words[-1]
     if last in CLOSED_CLASS_ENDS or _CONTRACTED.search(last):
+        return True
+    if last in COPULAS:
+        return not _VERB_LAST & set(words[-5:-1])
+    if last in _COPULA_ADVERBS and len(words) > 1 and words[-2] in COPULAS:  # "their love is never"
         return True
     if last in NEVER_NOUNS and _waits_for_a_noun(words[:-1], last):
         return True

@@ -13,10 +13,10 @@ pairs (what makes one song sound like the last), a line's rhyme group in a schem
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from models.verse.pronounce import words_in
+from models.verse.pronounce import Pronouncing, words_in
 
 # A sung line may not stop where the model gives its end (a stop, a comma, the line end) less than e^-2 = 14%:
 # "The storm is a story, a true" (e^-3.1), "A smile on my lips, a be" (e^-5.7), "I'll stay with no" (e^-2.01),
@@ -80,6 +80,25 @@ def rhyme_group(scheme: str | None, index: int) -> str | None:
     if not scheme:
         return None
     return f"{index // len(scheme)}{scheme[index % len(scheme)]}"
+
+
+def unrhymed_pairs(lines: Sequence[str], scheme: str | None, words: Pronouncing) -> list[tuple[int, int]]:
+    """The pairs of lines (indices) that the scheme rhymes and the dictionary does not: each later line of a rhyme
+    group against the group's first line. The search falls back to an unrhymed line when no rhyming one fits
+    ("I'll be with them. / You're the only one left to come"), and the answer has to say so."""
+    first: dict[str, int] = {}
+    out = []
+    for index, line in enumerate(lines):
+        group = rhyme_group(scheme, index)
+        if group is None:
+            continue
+        if group not in first:
+            first[group] = index
+            continue
+        ends = [words_in(lines[first[group]])[-1:], words_in(line)[-1:]]
+        if not all(ends) or not words.rhymes(ends[0][0], ends[1][0]):
+            out.append((first[group], index))
+    return out
 
 
 def normalise(line: str) -> str:

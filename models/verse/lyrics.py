@@ -29,6 +29,7 @@ from models.verse.line_form import (
     rhyme_group,
     word_pairs,
 )
+from models.verse.line_shapes import shape_cost
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
@@ -132,10 +133,14 @@ class SongWriter:
 
     def _ranked(self, form, prompt: list[int], lines: Sequence[str], seed: int, **search) -> list[Ranked]:
         """The form's lines in the song so far (`lines`), most fluent first, each less the cost of its opening
-        said before in the song (`opening_cost`); `search` as `FormWriter.ranked` takes it (variety=, beams=)."""
+        said before in the song (`opening_cost`) and of a template's shape (`shape_cost`); `search` as
+        `FormWriter.ranked` takes it (variety=, beams=)."""
         said = said_openings(lines)
         found = self.forms.ranked(form, prompt, seed=seed, **search)
-        out = [line._replace(score=line.score - opening_cost(line.text, said)) for line in found]
+        out = [
+            line._replace(score=line.score - opening_cost(line.text, said) - shape_cost(line.text, lines))
+            for line in found
+        ]
         return sorted(out, key=lambda line: -line.score)
 
     def _stale_openers(self, lines: Sequence[str]) -> set[int]:

@@ -104,8 +104,16 @@ class Pronouncing:
         a, b = first.lower(), second.lower()
         if a == b or a not in self.entries or b not in self.entries:
             return False
-        ours = {(r, stressed_onset(o)) for _, r, o in self.entries[a]}
-        return any(r == mine and stressed_onset(o) != onset for _, r, o in self.entries[b] for mine, onset in ours)
+        ours = {(r, stressed_onset(o)) for _, r, o in self.sung(a)}
+        return any(r == mine and stressed_onset(o) != onset for _, r, o in self.sung(b) for mine, onset in ours)
+
+    def sung(self, word: str) -> list[tuple[str, str, str]]:
+        """The word's pronunciations as a line's last word is sung: stressed. The dictionary also gives 55 words a
+        weak form with no stressed vowel ("them" DH AH0 M, "for" F ER0, "was" W AH0 Z), and by "them"'s weak form
+        "I'll be with them / ... left to come" counted as a rhyme (the README song); a word said only weak (none
+        of the common ones) keeps it."""
+        known = self.entries.get(word.lower(), [])
+        return [entry for entry in known if entry[0].strip("0")] or known
 
     def rhyming_words(self, word: str) -> list[str]:
         """Every known word that rhymes with `word` (not itself)."""

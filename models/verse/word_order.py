@@ -1,0 +1,51 @@
+"""Word pairs English does not allow, heard as a line's words are finished.
+
+The chat model, steered to a count and a rhyme, writes a verb where a verb already stands: "The road's ain't no
+place" ("'s" is "is"), "you've always know" (after "have" a verb takes its past participle: "known"). Both came in
+the long songs of session 8 (bench/text_quality.py) and sound wrong to anyone who reads them aloud. The pronouncing
+dictionary has no parts of speech, so the rules name the few closed classes they need:
+
+- a contracted verb or auxiliary ("it's", "you're", "I'm", "we'll", "I'd", "we've", "the road's") is not followed
+  by a finite verb of the same closed class ("is", "ain't", "can", "will"...);
+- after "have", "has", "had" or "'ve", with only adverbs between ("always", "never"), a verb whose past participle
+  differs from its plain form must take the participle ("known", "gone", "seen", "been"...).
+
+    breaks_word_order(["the", "road's"], "ain't")             # True
+    breaks_word_order(["you've", "always"], "know")           # True
+    breaks_word_order(["you've", "always"], "known")          # False
+"""
+
+from __future__ import annotations
+
+# finite verbs: one of them after a contracted "is", "are", "am", "will", "would", "have" says the verb twice
+FINITE = set(
+    "is are am was were ain't isn't aren't wasn't weren't will won't would wouldn't can can't could couldn't "
+    "shall should shouldn't must does doesn't did didn't".split()
+)
+# "the king's will": after a noun's "'s" these may be a noun
+_NOUN_AFTER_POSSESSIVE = {"will", "must"}
+_CONTRACTIONS = ("'s", "'re", "'m", "'ll", "'ve", "'d")
+PERFECT = {"have", "has", "had", "haven't", "hasn't", "hadn't"}
+# what may stand between "have" and its participle
+ADVERBS = set("always never ever just already all only not so long since once truly really surely".split())
+# verbs whose plain form is not their past participle ("know" / "known"): after "have" the plain form is wrong
+PLAIN_NOT_PARTICIPLE = set(
+    "know go see take give be do write ride fly grow blow throw fall sing ring swim drink begin break choose speak "
+    "wake forget forgive hide drive eat steal freeze rise arise shake bite tear wear swear draw show sink shrink "
+    "get forbid am is are was were".split()
+)
+
+
+def breaks_word_order(words: list[str], word: str) -> bool:
+    """Whether `word` may not follow these words (lower case, as `words_in` gives them)."""
+    if not words:
+        return False
+    before = words[-1]
+    if before.endswith(_CONTRACTIONS) and word in FINITE:
+        return not (before.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
+    if word not in PLAIN_NOT_PARTICIPLE:
+        return False
+    index = len(words) - 1
+    while index > 0 and words[index] in ADVERBS:
+        index -= 1
+    return words[index] in PERFECT or words[index].endswith("'ve")
