@@ -545,11 +545,13 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
 
 def test_a_line_does_not_stop_on_a_copula_its_clause_did_not_put_last():
     """A riff and a song stopped on "are" ("The days are", "With friends, we make it together. We are"): "is", "are",
-    "was"... end a line only after "where", "as", "who", "here" and the like ("where you are", "as it was")."""
+    "was"... end a line only after "where", "as", "who", "here" and the like ("where you are", "as it was"); and
+    a clause about a noun must come once "where" or "which" opened it."""
     from models.verse.end_words import needs_a_word_after
 
     for cut_off in ("The days are", "With friends, we make it together. We are", "The sea is", "Their love is never"):
         assert needs_a_word_after(words_in(cut_off)), cut_off
+    assert needs_a_word_after(words_in("A storm on the shore where")) and not needs_a_word_after(words_in("Tell me where"))
     for whole in ("Stay as you are", "I know who you are", "Here we are", "That's how it is", "Where the wild things are"):
         assert not needs_a_word_after(words_in(whole)), whole
 

@@ -33,7 +33,9 @@ def shape(line: str) -> list[str]:
     kept: "_'s")."""
     out: list[str] = []
     for word in words_in(line):
-        slot = "P" if word in PREPOSITIONS else word if word in FUNCTION_WORDS else "_'s" if word.endswith("'s") else "_"
+        slot = (
+            "P" if word in PREPOSITIONS else word if word in FUNCTION_WORDS else "_'s" if word.endswith("'s") else "_"
+        )
         if slot.startswith("_") and out and out[-1] == "_":
             out[-1] = slot
         else:
