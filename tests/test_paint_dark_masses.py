@@ -7,28 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from models.jobs import run_job
 from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import plan as plan_module
-from models.paint.strokes.colour_map import ColourHabits
-from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.fitting import fit_stroke_style
+from tests.test_lost_edges import _style  # long wide strokes straight across the edge, nothing else
 
 WIDTH, HEIGHT, BOUNDARY = 96, 64, 43
 DARK, LIGHT = np.array([0.1, 0.2, 0.12]), np.array([0.95, 0.88, 0.66])  # a dark green hull, a pale gold sky
-
-
-def _style(**brushes) -> StrokeStyle:
-    habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0)))])
-    values = dict(
-        brush_size=0.05, length=14.0, smoothing=0.85, threshold=0.12, hatch_angle=0.0, hatch_pull=1.0,
-        swirl_open_upper=0.0, swirl_open_lower=0.0, swirl_busy=0.0, outline=0.0, softness=0.0, grain=0.0,
-        jitter=0.0, accents=0.0, bristles=0.0, impasto=0.0, edges=0.0, wash=0.0, glow=0.0,
-    )  # fmt: skip
-    return StrokeStyle(colours=habits).with_parameters(values | brushes)
 
 
 def _halves(left: np.ndarray, right: np.ndarray) -> Image.Image:

@@ -109,15 +109,20 @@ def _contours_round(plan, labels, count) -> torch.Tensor:
     return torch.cat(points)
 
 
-def test_a_kept_shape_gets_contours_along_its_outline_and_nothing_else_changes(monkeypatch):
+def _plans_with_and_without_kept_contours(monkeypatch, width: int, height: int, lost_edges: float):
+    """The plan of a scene with one kept wall, with the kept contours and without them; and the scene's labels."""
     from models.paint.strokes import plan as planning
 
-    picture, labels = _scene(64, 44)
-    style = _style(outline=0.6, lost_edges=0.0)
+    picture, labels = _scene(width, height)
+    style = _style(outline=0.6, lost_edges=lost_edges)
     source, params = pil_to_tensor(picture), StrokeParams(seed=3)
-    kept = plan_for(style, source, params, 64, 44, keep=labels)
+    kept = plan_for(style, source, params, width, height, keep=labels)
     monkeypatch.setattr(planning, "KEPT_CONTOURS", 0.0)
-    without = plan_for(style, source, params, 64, 44, keep=labels)
+    return kept, plan_for(style, source, params, width, height, keep=labels), labels
+
+
+def test_a_kept_shape_gets_contours_along_its_outline_and_nothing_else_changes(monkeypatch):
+    kept, without, labels = _plans_with_and_without_kept_contours(monkeypatch, 64, 44, lost_edges=0.0)
     added = kept.count - without.count
     assert added > 0 and bool(kept.is_outline[without.count :].all())
     # Every other stroke is planned, coloured and owns its pixels as before: the contours are laid on top.
@@ -136,11 +141,5 @@ def test_a_kept_shape_gets_contours_along_its_outline_and_nothing_else_changes(m
 
 
 def test_a_painter_who_loses_most_edges_draws_no_contours_round_kept_shapes(monkeypatch):
-    from models.paint.strokes import plan as planning
-
-    picture, labels = _scene(48, 32)
-    style = _style(outline=0.6, lost_edges=0.75)
-    source, params = pil_to_tensor(picture), StrokeParams(seed=3)
-    kept = plan_for(style, source, params, 48, 32, keep=labels)
-    monkeypatch.setattr(planning, "KEPT_CONTOURS", 0.0)
-    assert kept.count == plan_for(style, source, params, 48, 32, keep=labels).count
+    kept, without, _ = _plans_with_and_without_kept_contours(monkeypatch, 48, 32, lost_edges=0.75)
+    assert kept.count == without.count
