@@ -112,6 +112,8 @@ class StrokeChanges:
                 "radius": plan.radius * torch.exp2(self.log_width),
                 "colour": plan.colour + self.colour,
             }
+            if plan.strand is not None:  # a stroke's strands keep to its changed colour
+                moved["strand"] = plan.strand + self.colour
             if "key_map" in {field.name for field in dataclasses.fields(plan)}:
                 moved["key_map"] = None  # the plan's cached ownership: stale once strokes move
             return dataclasses.replace(plan, **moved)

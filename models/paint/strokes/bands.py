@@ -18,6 +18,8 @@ beside stroke; his water: deep blue and green-black). Two parts:
   With `keep`, the strokes of the picture's subjects (`subject_map`: vivid colours that stand out from their
   surroundings, a red motorcycle, a yellow sun) move less toward the paints: they keep that much of their own
   colour against the banded sky, water and ground, as Munch kept a figure's colour.
+- `banded_pairs`: the same, and beside each stroke's colour a second one, its paint's nearest neighbour among the
+  painter's paints at its own lightness: the colour of the thin strands laid inside it (strands.py).
 Six learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
 `band_contrast` (the reach, in REACH units of lightness), `band_vivid`, `band_heat` and `band_keep`.
 """
@@ -130,16 +132,41 @@ def banded_colours(
     share `kept` (N,) of each stroke's own colour that a subject keeps. `streaks` (N,): values spread evenly over
     0 to 1 (field.flow_streaks) that choose the lighter paint where below the odds, instead of a random draw, or
     NaN where a stroke draws at random."""
+    return banded_pairs(colours, palette, strength, hue_weight, generator, contrast, vivid, heat, kept, streaks)[0]
+
+
+def banded_pairs(
+    colours: torch.Tensor,
+    palette: torch.Tensor,
+    strength: float,
+    hue_weight: float,
+    generator: torch.Generator,
+    contrast: float = 0.0,
+    vivid: float = 0.0,
+    heat: float = 0.0,
+    kept: torch.Tensor | None = None,
+    streaks: torch.Tensor | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """`banded_colours`, and beside it each stroke's colour had it taken the colour of the paint nearest to its own
+    paint (in lightness and colour, as paints are told apart) at its own paint's lightness, moved as far: the second
+    colour of the thin strands inside a broad stroke (strands.py), a close colour (the blood orange's red in the
+    orange, the dark teal in the black), never a colour from nowhere."""
     if strength <= 0 or colours.shape[0] == 0:
-        return colours
+        return colours, colours
     light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
     draws = torch.rand(colours.shape[0], generator=generator)
     if streaks is not None:
         draws = torch.where(streaks.isnan(), draws, streaks)
-    chosen = torch.where((draws < odds)[:, None], light, dark)
-    if kept is not None:
-        return colours + (strength * (1 - kept))[:, None] * (chosen - colours)
-    return colours + strength * (chosen - colours)
+    lighter = (draws < odds)[:, None]
+    chosen = torch.where(lighter, light, dark)
+    weight = torch.tensor([1.0, _AB_WEIGHT, _AB_WEIGHT])
+    apart = torch.cdist(chosen * weight, palette * weight)
+    nearest = palette[torch.where(apart < 1e-6, torch.tensor(float("inf")), apart).argmin(1)]
+    # At the chosen paint's lightness: strands of the neighbour's lightness drew the light and dark bands toward
+    # each other (an ochre band's strands brown, a brown one's ochre), and the bands' contrast at 8-32 px fell.
+    other = torch.cat([chosen[:, :1], nearest[:, 1:]], dim=1)
+    moved = strength if kept is None else (strength * (1 - kept))[:, None]
+    return colours + moved * (chosen - colours), colours + moved * (other - colours)
 
 
 def mixed_paints(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .bands import banded_colours, mixed_paints, subject_map
+from .bands import banded_pairs, mixed_paints, subject_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
@@ -70,6 +70,8 @@ class StrokePlan:
     reach: torch.Tensor  # (N,) how far from its seed colour a stroke may paint (infinite for outlines)
     wash: torch.Tensor | None = None  # (5 or 6, H, W) wash.wash_maps, where the style lays a wash or a glow
     key_map: KeyMap | None = None  # the plan-size ownership of all its strokes (raster.py reuses it)
+    # (N, 3) OKLab: each stroke's second paint, toward which its thin strands move (strands.py); None: no strands
+    strand: torch.Tensor | None = None
 
     @property
     def count(self) -> int:
@@ -285,7 +287,7 @@ def plan_strokes(
             by_streak = torch.rand(plan.count, generator=generator) < style.band_rhythm
             along = sample(flow_streaks(field, unit, generator)[None], middle)[:, 0]
             streaks = torch.where(by_streak, along, torch.tensor(float("nan")))
-        banded = banded_colours(
+        banded, other = banded_pairs(
             plan.colour,
             style.paints,
             band_strength,
@@ -300,6 +302,9 @@ def plan_strokes(
         if keeps:  # a kept shape's strokes keep their own colour
             free = 1 - torch.cat(keeps + [torch.zeros(plan.count - sum(k.numel() for k in keeps))])
             banded = plan.colour + free[:, None] * (banded - plan.colour)
+            other = plan.colour + free[:, None] * (other - plan.colour)
+        if style.band_strands > 0:  # the strands inside a stroke lean to the other paint of its pair
+            plan.strand = torch.where(plan.is_outline[:, None], plan.colour, other)
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
     if style.wash > 0 or style.glow > 0 or style.calm > 0:  # the calm lies where the wash maps find open areas
         plan.wash = wash_maps(aim, memberships, unit, style.dark_keep if style.glow > 0 else 0.0)
@@ -340,6 +345,8 @@ def _add_contours(plan: StrokePlan, contours: Strokes, colours: torch.Tensor) ->
     plan.last = torch.cat([plan.last, contours.last])
     plan.radius = torch.cat([plan.radius, contours.radius])
     plan.colour = torch.cat([plan.colour, colours])
+    if plan.strand is not None:
+        plan.strand = torch.cat([plan.strand, colours])
     plan.is_outline = torch.cat([plan.is_outline, torch.ones(contours.count, dtype=torch.bool)])
     plan.seed_colour = torch.cat([plan.seed_colour, torch.zeros((contours.count, 3))])
     plan.reach = torch.cat([plan.reach, torch.full((contours.count,), float("inf"))])  # drawn on the edge itself

@@ -21,6 +21,7 @@ from ..images import tensor_to_pil
 from .brush import KeyMap, Strokes, read_ownership, stamp
 from .filters import picture_size, to_rgb
 from .plan import StrokePlan
+from .strands import strand_weights
 from .surface import BRISTLES, finish_surface, grain_noise, surface_reach
 from .wash import apply_wash
 
@@ -94,8 +95,21 @@ def rasterize(
         grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
         maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, bottom - top, right - left, sx, sy)
         smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
+        strands = None
+        if style.band_strands > 0 and plan.strand is not None:  # thin strands of the second paint in each stroke
+            weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.band_strands)
+            strands = (plan.strand[owner.clamp_min(0)].permute(2, 0, 1), weight)
         painted = finish_surface(
-            colour, ownership, strokes.radius, plan.is_outline, profile, style, unit, grain, calm=smooth
+            colour,
+            ownership,
+            strokes.radius,
+            plan.is_outline,
+            profile,
+            style,
+            unit,
+            grain,
+            calm=smooth,
+            strands=strands,
         )
         if maps is not None:
             painted = apply_wash(painted, maps, style)

@@ -59,6 +59,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of strokes that choose their paint by where they lie across the flow rather than at random
     # (field.flow_streaks): streaks of one paint, band beside band, as in his sky.
     "band_rhythm": (0.0, 1.0),
+    # How far the thin strands inside a stroke move toward the other paint of its pair (strands.py): a broad band
+    # made of many thin parallel strokes of close colours, as Munch's sky is, rather than one even stripe.
+    "band_strands": (0.0, 1.0),
     "lost_edges": (0.0, 1.0),  # how far strokes carry across edges in the lights (lost_edges.py); 0: stop at all
     # How far the picture's own darks are spared the lost edges and the glow (lost_edges.py, wash.py): dark masses
     # (a hull, a rock, a storm cloud) that stay dark and keep their edges against melting lights (Turner's).
@@ -87,6 +90,7 @@ ADDED_LATER = dict.fromkeys(
         "band_rhythm",
         "dark_keep",
         "calm",
+        "band_strands",
     ),
     0.0,
 )
@@ -127,6 +131,7 @@ class StrokeStyle:
     band_flow: float = 0.0
     band_keep: float = 0.0
     band_rhythm: float = 0.0
+    band_strands: float = 0.0
     lost_edges: float = 0.0
     dark_keep: float = 0.0
     calm: float = 0.0

@@ -66,12 +66,15 @@ def finish_surface(
     unit: float,
     grain: torch.Tensor | None = None,
     calm: torch.Tensor | None = None,
+    strands: tuple[torch.Tensor, torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """(3, h, w) OKLab colours of the strokes on top -> the painted surface (3, h, w) OKLab.
 
     `radius`, `is_outline`, `profile` (N, BRISTLES + 1) are per stroke, indexed by `ownership.stroke`;
     `grain` (h, w) is the tile's `grain_noise`, laid on as the style's `grain` says; `calm` (h, w), 0 to 1: how
-    far the strokes are laid thin and smooth there (the style's `calm` times the openness: wash.wash_maps)."""
+    far the strokes are laid thin and smooth there (the style's `calm` times the openness: wash.wash_maps);
+    `strands`: (3, h, w) OKLab the second paint of the stroke on top and (h, w) how far its thin strand there moves
+    to it (strands.py), laid over the wet blend so that the strands stay thin."""
     covered = ownership.stroke >= 0
     stroke = ownership.stroke.clamp_min(0)
     outline = is_outline[stroke] & covered
@@ -86,6 +89,9 @@ def finish_surface(
         moved = ((smoothed - colour) ** 2).sum(0).sqrt()
         blend = calm * (1 - moved / CALM_EDGE).clamp_min(0) ** 2
         colour = torch.where(outline[None], colour, colour + blend[None] * (smoothed - colour))
+    if strands is not None:
+        second, weight = strands
+        colour = colour + weight[None] * (second - colour)
     # Stroke edges: a fraction of a pixel of blending, so that edges are not stair-stepped.
     owner = ownership.stroke
     edge = torch.zeros_like(owner, dtype=torch.bool)
