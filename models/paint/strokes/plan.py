@@ -27,6 +27,7 @@ from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
+from .sweeps import sweep_field, swept
 from .wash import wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
@@ -319,6 +320,13 @@ def plan_strokes(
             if inside is not None:
                 mixed_wash = mixed_wash + inside * (plan.wash[:3] - mixed_wash)
             plan.wash[:3] = mixed_wash
+        if style.wash > 0 and style.sweep > 0:
+            # The wash laid in broad sweeps along the strokes' flow (sweeps.py), last, so that its lighter and darker,
+            # warmer and cooler paint is not mixed back to one tint; a kept shape keeps its own wash.
+            sweeps = sweep_field(field, memberships, unit, generator)
+            if inside is not None:
+                sweeps = sweeps * (1 - inside)
+            plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth)
     if keep is not None and strength > 0:
         # A scene's things get contours along their whole outlines (outline.py), as many as the painter's edges
         # allow: all of them where no edge is lost (Munch, Hokusai, Van Gogh), none where the light dissolves

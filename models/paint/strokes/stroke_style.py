@@ -69,6 +69,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the open areas' strokes are laid thin and smooth (surface.py): their relief, seams and bristle streaks
     # fade and neighbouring strokes blend over a few pixels, so a flat sky has no wood-grain ripples.
     "calm": (0.0, 1.0),
+    # How far the wash is laid in broad sweeps of lighter, warmer and darker, greyer paint along the strokes' flow
+    # (sweeps.py): a sketch's flat sky gets the energy of his broad brush instead of one even tint.
+    "sweep": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -91,6 +94,7 @@ ADDED_LATER = dict.fromkeys(
         "dark_keep",
         "calm",
         "band_strands",
+        "sweep",
     ),
     0.0,
 )
@@ -135,6 +139,7 @@ class StrokeStyle:
     lost_edges: float = 0.0
     dark_keep: float = 0.0
     calm: float = 0.0
+    sweep: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
