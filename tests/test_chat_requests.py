@@ -75,6 +75,13 @@ CASES = [
     ("What is a melody?", "chat", {}, ""),
     ("Who painted the Mona Lisa?", "chat", {}, ""),
     ("Explain the rules of chess.", "chat", {}, ""),
+    # questions about painting and music are talk; a question that asks for one is a request
+    ("Tell me about colour in painting.", "chat", {}, ""),
+    ("How do I paint clouds?", "chat", {}, ""),
+    ("Tell me about Irish music", "chat", {}, ""),
+    ("Do you like Turner's paintings?", "chat", {}, ""),
+    ("Can you paint me a stormy harbour?", "painting", {"subject": "stormy harbour"}, "stormy"),
+    ("Do a painting of a cat", "painting", {"style": None}, "no style named"),
 ]
 
 
@@ -94,3 +101,9 @@ def test_parser_is_deterministic_and_keeps_parameters_in_range():
     painting = parse_request("paint a stormy dark night sea, stormy and dramatic")
     assert 0 <= painting.params["palette"] <= 1 and 0 <= painting.params["strength"] <= 1
     assert "storm" in painting.moods[0] and "(sea)" in painting.understood  # what the scene will hold
+
+
+def test_the_soak_talks_to_every_part_of_the_chat():
+    from app.soak import CHAT_PROMPTS
+
+    assert {parse_request(prompt).kind for prompt in CHAT_PROMPTS} == {"chat", "help", "lines", "painting"}

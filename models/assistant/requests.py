@@ -183,14 +183,12 @@ def parse_request(message: str) -> CreativeRequest:
     if re.search(r"\b(similar|lines like|like the line)\b", text) and _quoted(message):
         line = _quoted(message)[0]
         return CreativeRequest("similar", {"line": line, "n": 5}, [], f"Lines from the collection close to “{line}”.")
-    if re.search(r"\b(paint|painting|picture|draw|sketch|canvas|landscape|portrait)\b", text) and not re.search(
-        r"\b(what|who|how|why) (is|was|are|were|did|do)\b", text
-    ):
+    if re.search(r"\b(paint|painting|picture|draw|sketch|canvas|landscape|portrait)\b", text) and not asks_about(text):
         return _painting_request(text)
     if (
         re.search(r"\b(compose|melody|tune|song|jig|reel|hornpipe|chorale|waltz|music)\b", text)
         and re.search(r"\b(compose|write|make|create|play|give|generate|new|a|an)\b", text)
-        and not re.search(r"\b(what|who|how|why) (is|was|are|were|did|do)\b", text)
+        and not asks_about(text)
     ):
         return _melody_request(text)
     if re.search(r"\b(write|give me|make)\b.*\b(lines?|verses?|poem|couplet)\b", text):
@@ -199,6 +197,23 @@ def parse_request(message: str) -> CreativeRequest:
         n = _count(text, "lines?|verses?", 4)
         return CreativeRequest("lines", {"theme": subject, "n": n}, [], f"{n} lines near the theme “{subject}”.")
     return CreativeRequest("chat", {}, [], "")
+
+
+# A question about painting or music is talk, not a request to make one: "Tell me about colour in painting."
+_QUESTION = re.compile(
+    r"^(tell me|explain|describe|teach me|what|what's|how|why|who|when|where|which|is|are|does|do|did|should)\b"
+    r"|\b(what|who|how|why) (is|was|are|were|did|do|does|makes|made)\b|\b(tell me about|tips (on|for)|advice on)\b"
+)
+# ...unless it asks for one all the same: "Can you paint me a harbour?", "Do a painting of a cat".
+_ASKS_TO_MAKE = re.compile(
+    r"\b(can|could|would|will) you (please )?(paint|draw|sketch|make|create|render|compose|write|play|give)\b"
+    r"|^do (me )?(a|an|some)\b"
+)
+
+
+def asks_about(text: str) -> bool:
+    """True for a question about painting or music ("how do I paint clouds?"), false for a request to make one."""
+    return bool(_QUESTION.search(text)) and not _ASKS_TO_MAKE.search(text)
 
 
 def _about(text: str) -> str | None:
