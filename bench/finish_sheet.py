@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from build_scripts.train_styles import ART, STYLES  # noqa: E402
 from models.paint.finish.apply import finish_for, finish_tiles, load_finish_file  # noqa: E402
+from models.paint.finish.training import finish_from_state  # noqa: E402
 from models.paint.images import load_image, pil_to_tensor, tensor_to_pil  # noqa: E402
 from models.paint.painting_match import PainterRange  # noqa: E402
 from models.paint.strokes import StrokeParams, render_strokes  # noqa: E402
@@ -48,13 +49,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--style", default="van-gogh")
     parser.add_argument("--finish", type=Path, help="a trial finish; default: the style's shipped one")
+    parser.add_argument("--state", type=Path, help="a training state (its weights' average) instead, mid-run")
     parser.add_argument("--out", type=Path, default=Path("/tmp/atelier-finish"))
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     style = load_style(list_shipped_styles()[args.style])
-    network = load_finish_file(args.finish) if args.finish else finish_for(style)
+    if args.state:
+        network = finish_from_state(args.state)
+    else:
+        network = load_finish_file(args.finish) if args.finish else finish_for(style)
     if network is None:
         print(f"{args.style} has no finish: train one with build_scripts/train_finish.py", file=sys.stderr)
         return 2

@@ -86,11 +86,10 @@ def make_renders(name: str, folder: Path, variants: int, max_inputs: int) -> lis
     return renders
 
 
-def train_one(name: str, minutes: float, variants: int, max_inputs: int, style_weight: float, work: Path) -> dict:
+def train_one(name: str, config: FinishConfig, variants: int, max_inputs: int, work: Path) -> dict:
     folder = work / name
     renders = make_renders(name, WORK / name / "renders", variants, max_inputs)
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[name]]
-    config = FinishConfig(minutes=minutes, style_weight=style_weight)
     started = time.monotonic()
     last_print = 0.0
     for event in train_finish(renders, paintings, folder / "finish.safetensors", folder / "state.safetensors", config):
@@ -124,6 +123,15 @@ def main() -> int:
         default=FinishConfig.style_weight,
         help="0: the discriminator alone sets the surface",
     )
+    parser.add_argument("--colour-lock", default=FinishConfig.colour_lock, choices=["highpass", "coarse"])
+    parser.add_argument("--structure-weight", type=float, default=FinishConfig.structure_weight)
+    parser.add_argument("--content-weight", type=float, default=FinishConfig.content_weight)
+    parser.add_argument(
+        "--discriminator-input", default=FinishConfig.discriminator_input, choices=["image", "detail"]
+    )
+    parser.add_argument(
+        "--tail-rate", type=float, default=FinishConfig.tail_learning_rate_scale, help="the output layer's rate scale"
+    )
     parser.add_argument("--work", type=Path, default=WORK, help="where the trial and its resumable state are kept")
     parser.add_argument("--ship", nargs="+", default=[], help="copy these styles' trial finishes into resources/")
     args = parser.parse_args()
@@ -133,7 +141,16 @@ def main() -> int:
         return 0
     torch.set_num_threads(args.threads)
     for name in args.styles:
-        trial = train_one(name, args.minutes, args.variants, args.max_inputs, args.style_weight, args.work)
+        config = FinishConfig(
+            minutes=args.minutes,
+            style_weight=args.style_weight,
+            colour_lock=args.colour_lock,
+            structure_weight=args.structure_weight,
+            content_weight=args.content_weight,
+            discriminator_input=args.discriminator_input,
+            tail_learning_rate_scale=args.tail_rate,
+        )
+        trial = train_one(name, config, args.variants, args.max_inputs, args.work)
         print(json.dumps(trial), flush=True)
     return 0
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 import torch
+import torch.nn.functional as F
 from PIL import Image
 
 from models.checkpoint import CheckpointError, load_checkpoint
@@ -26,9 +27,9 @@ def _finished(network: FinishNetwork, picture: torch.Tensor, tile: int = 512, se
     return result
 
 
-def _random_finish(seed: int = 0, std: float = 0.2) -> FinishNetwork:
+def _random_finish(seed: int = 0, std: float = 0.2, lock: str = "highpass") -> FinishNetwork:
     torch.manual_seed(seed)
-    network = FinishNetwork(width=8, blocks=1)
+    network = FinishNetwork(width=8, blocks=1, colour_lock=lock)
     for parameter in network.parameters():
         torch.nn.init.normal_(parameter, std=std)
     return network.eval().requires_grad_(False)
@@ -64,11 +65,54 @@ def test_a_large_painting_is_finished_at_the_working_size_and_keeps_its_own(monk
     assert unchanged is not None and torch.equal(unchanged, picture)
 
 
+def test_the_coarse_lock_keeps_each_region_s_colour_and_changes_the_strokes_within_it():
+    network, picture = _random_finish(std=0.05, lock="coarse"), 0.3 + 0.4 * torch.rand(1, 3, 96, 96)
+    with torch.no_grad():
+        network.tail.bias.copy_(torch.tensor([0.6, -0.6, 0.4]))  # left free, it would recolour by ~0.27
+        change = network(picture, torch.randn(1, 1, 96, 96)) - picture
+        unlocked_offset = 0.5 * torch.tanh(network.tail.bias).abs().mean()
+    assert change.abs().mean() > 1e-2  # it changes pixels at the scale of strokes...
+    tent = F.avg_pool2d(F.avg_pool2d(change, 17, stride=1, padding=8), 17, stride=1, padding=8)
+    assert tent[..., 16:-16, 16:-16].abs().mean() < 0.05 * unlocked_offset  # ...but not a region's colour
+
+
+def test_a_drifted_offset_does_not_saturate_the_coarse_finish():
+    # The lock hides a constant offset from every loss, so it can drift; it must not kill the finish.
+    network, picture = _random_finish(std=0.05, lock="coarse"), 0.3 + 0.4 * torch.rand(1, 3, 64, 64)
+    noise = torch.randn(1, 1, 64, 64)
+    with torch.no_grad():
+        before = network(picture, noise) - picture
+        network.tail.bias.fill_(22.0)  # what the first coarse run's output drifted to
+        after = network(picture, noise) - picture
+    assert torch.allclose(before, after, atol=1e-5) and after.abs().mean() > 1e-2
+
+
+def test_a_detail_discriminator_does_not_see_a_region_s_colour():
+    from models.paint.finish.training import judged
+    from models.paint.network import PatchDiscriminator
+
+    torch.manual_seed(0)
+    discriminator = PatchDiscriminator(width=8).eval()
+    images = 0.3 + 0.2 * torch.rand(2, 3, 64, 64)
+    recoloured = images + torch.tensor([0.2, -0.1, 0.1])[None, :, None, None]
+    sharper = images + 0.5 * (images - F.avg_pool2d(images, 3, stride=1, padding=1))
+    with torch.no_grad():
+        seen = {
+            (name, mode): discriminator(judged(x, mode))[0][0]
+            for name, x in [("plain", images), ("recoloured", recoloured), ("sharper", sharper)]
+            for mode in ("detail", "image")
+        }
+    assert torch.allclose(seen["plain", "detail"], seen["recoloured", "detail"], atol=1e-5)
+    assert not torch.allclose(seen["plain", "detail"], seen["sharper", "detail"], atol=1e-3)
+    assert not torch.allclose(seen["plain", "image"], seen["recoloured", "image"], atol=1e-3)
+
+
 def test_save_load_and_a_damaged_file_is_a_sentence(tmp_path):
-    network = _random_finish()
+    network = _random_finish(lock="coarse")
     path = save_finish(tmp_path / "x.finish.safetensors", network, {"steps": 1})
     loaded = load_finish_file(path)
     picture = torch.rand(3, 40, 60)
+    assert loaded.colour_lock == "coarse"
     assert torch.allclose(_finished(network.half().float(), picture), _finished(loaded, picture), atol=1e-6)
     path.write_bytes(b"not a checkpoint")
     with pytest.raises(CheckpointError):
@@ -99,6 +143,10 @@ def test_training_runs_resumes_and_cancels(tmp_path):
         style_layers=["conv1_1", "conv2_1"],
         content_layer="conv2_1",
         target_crops=4,
+        colour_lock="coarse",
+        discriminator_input="detail",
+        structure_weight=0.0,
+        tail_learning_rate_scale=4.0,
     )
     output, state = tmp_path / "f.finish.safetensors", tmp_path / "state.safetensors"
     written = run_job(train_finish(renders, paintings, output, state, config))
@@ -116,8 +164,9 @@ def test_training_runs_resumes_and_cancels(tmp_path):
     assert load_checkpoint(state, kind="paint-finish-training").metadata["training"]["step"] == 5
 
 
-def test_no_change_travels_further_than_the_receptive_radius():
-    network = _random_finish()
+@pytest.mark.parametrize("lock", ["highpass", "coarse"])
+def test_no_change_travels_further_than_the_receptive_radius(lock):
+    network = _random_finish(lock=lock)
     picture, noise = torch.rand(1, 3, 160, 160), torch.zeros(1, 1, 160, 160)
     poked = picture.clone()
     poked[:, :, 80, 80] += 0.5

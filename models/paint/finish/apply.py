@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from ...checkpoint import CheckpointError, bounded, check_finite, load_checkpoint, save_checkpoint
 from ..network import make_noise
 from ..style import Style, reference_path
-from .network import STRIDE, FinishNetwork
+from .network import COLOUR_LOCKS, STRIDE, FinishNetwork
 
 FINISH_KIND = "paint-finish"
 WORK_SIDE = 640  # the long side it finishes at; the paintings it learned from were seen at 512
@@ -38,7 +38,7 @@ def finish_path_for(style_path: str | os.PathLike) -> Path:
 def save_finish(path: str | os.PathLike, network: FinishNetwork, training: dict[str, Any]) -> Path:
     """The finish in float16 (about 0.1 MB), with what it was trained on."""
     tensors = {key: value.detach().to("cpu", torch.float16) for key, value in network.state_dict().items()}
-    hyper = {"width": network.width, "blocks": network.blocks, "work_side": WORK_SIDE}
+    hyper = {"width": network.width, "blocks": network.blocks, "colour_lock": network.colour_lock, "work_side": WORK_SIDE}
     return save_checkpoint(path, tensors, kind=FINISH_KIND, hyperparameters=hyper, training=training)
 
 
@@ -49,8 +49,11 @@ def load_finish_file(path: str | os.PathLike) -> FinishNetwork:
     hyper = checkpoint.hyperparameters if isinstance(checkpoint.hyperparameters, dict) else {}
     width = bounded(hyper, "width", 1, MAX_WIDTH, name=path.name)
     blocks = bounded(hyper, "blocks", 0, MAX_BLOCKS, name=path.name)
+    lock = hyper.get("colour_lock", "highpass")  # the first trials' files say nothing: they were high-passed
+    if lock not in COLOUR_LOCKS:
+        raise CheckpointError(f"{path.name} asks for a colour lock this version does not know ({lock!r}).")
     check_finite(checkpoint.tensors, path.name)
-    network = FinishNetwork(width, blocks)
+    network = FinishNetwork(width, blocks, lock)
     expected = network.state_dict()
     for key, value in expected.items():
         found = checkpoint.tensors.get(key)

@@ -22,6 +22,24 @@ from torch import nn
 STRIDE = 4  # two stride-2 levels: tiles start on multiples of this (render.py's TOTAL_STRIDE)
 MAX_CHANGE = 0.5  # the finish moves a channel by at most this much (tanh-bounded)
 KEEP_COLOUR = 9  # px: the change averages to zero over any square this wide (texture only, not colour)
+COARSE_COLOUR = 17  # px: "coarse" lock: only the change's mean over this square (twice: a 33-px tent) is removed
+COLOUR_LOCKS = ("highpass", "coarse")
+
+
+def lock_colour(change: torch.Tensor, lock: str) -> torch.Tensor:
+    """The part of a change the finish may make: its local mean removed, so it cannot recolour a region.
+
+    "highpass" removes the mean over every 9-px square (only texture finer than that is left);
+    "coarse" removes a 33-px tent-weighted mean (two 17-px boxes), so the colour of a region stays the
+    render's at that scale but a stroke's own colour, its edge and its relief (2-16 px) may change."""
+    if lock == "highpass":
+        return change - F.avg_pool2d(change, KEEP_COLOUR, stride=1, padding=KEEP_COLOUR // 2, count_include_pad=False)
+    if lock == "coarse":
+        mean = change
+        for _ in range(2):
+            mean = F.avg_pool2d(mean, COARSE_COLOUR, stride=1, padding=COARSE_COLOUR // 2, count_include_pad=False)
+        return change - mean
+    raise ValueError(f"unknown colour lock {lock!r}: one of {COLOUR_LOCKS}")
 
 
 def _conv(in_channels: int, out_channels: int, stride: int = 1) -> nn.Conv2d:
@@ -34,9 +52,11 @@ class FinishNetwork(nn.Module):
     Full resolution sees the stroke edges; the quarter-resolution blocks see which way the strokes
     run (a few brush widths); U-Net skips carry both to the output."""
 
-    def __init__(self, width: int = 16, blocks: int = 2):
+    def __init__(self, width: int = 16, blocks: int = 2, colour_lock: str = "highpass"):
         super().__init__()
-        self.width, self.blocks = width, blocks
+        if colour_lock not in COLOUR_LOCKS:
+            raise ValueError(f"unknown colour lock {colour_lock!r}: one of {COLOUR_LOCKS}")
+        self.width, self.blocks, self.colour_lock = width, blocks, colour_lock
         self.head = _conv(4, width)
         self.down1 = _conv(width, width * 2, stride=2)
         self.down2 = _conv(width * 2, width * 2, stride=2)
@@ -56,7 +76,8 @@ class FinishNetwork(nn.Module):
 
         head 1 + down1 1 + down2 2 + 2 convs per block at stride 4 (8 each) + upsampling (4) + up1 2 +
         upsampling (2) + up2 1 + tail 1 + the high-pass's half width, rounded up to the stride."""
-        radius = 1 + 1 + 2 + 8 * self.blocks + 4 + 2 + 2 + 1 + 1 + KEEP_COLOUR // 2
+        lock = KEEP_COLOUR // 2 if self.colour_lock == "highpass" else 4 * (COARSE_COLOUR // 2)  # locked twice
+        radius = 1 + 1 + 2 + 8 * self.blocks + 4 + 2 + 2 + 1 + 1 + lock
         return -(-radius // STRIDE) * STRIDE
 
     def forward(self, rgb: torch.Tensor, noise: torch.Tensor) -> torch.Tensor:
@@ -71,6 +92,11 @@ class FinishNetwork(nn.Module):
         x = F.leaky_relu(self.up1(torch.cat([x, half], dim=1)), 0.2)
         x = F.interpolate(x, size=full.shape[-2:], mode="bilinear", align_corners=False)
         x = F.leaky_relu(self.up2(torch.cat([x, full], dim=1)), 0.2)
-        change = MAX_CHANGE * torch.tanh(self.tail(torch.cat([x, centred, noise], dim=1)))
-        local_mean = F.avg_pool2d(change, KEEP_COLOUR, stride=1, padding=KEEP_COLOUR // 2, count_include_pad=False)
-        return (rgb + change - local_mean).clamp(0, 1)
+        raw = self.tail(torch.cat([x, centred, noise], dim=1))
+        if self.colour_lock == "coarse":
+            # Locked before the tanh as well: the lock makes a constant offset invisible, so nothing held the
+            # raw output's mean, it drifted to +22 and the tanh saturated everywhere (a dead finish after 90
+            # steps in session 10's first coarse run).
+            raw = lock_colour(raw, "coarse")
+        change = MAX_CHANGE * torch.tanh(raw)
+        return (rgb + lock_colour(change, self.colour_lock)).clamp(0, 1)

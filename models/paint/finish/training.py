@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -35,7 +36,7 @@ from ..network import PatchDiscriminator
 from ..trainer import _flatten_optimizer, _restore_optimizer
 from ..vgg import VGGFeatures
 from .apply import save_finish
-from .network import FinishNetwork
+from .network import FinishNetwork, lock_colour
 
 STATE_KIND = "paint-finish-training"
 
@@ -48,6 +49,7 @@ class FinishConfig:
     crop: int = 64
     width: int = 16
     blocks: int = 2
+    colour_lock: str = "highpass"  # network.py's lock_colour
     style_layers: list[str] = field(default_factory=lambda: ["conv1_1", "conv2_1", "conv3_1"])
     content_layer: str = "conv3_1"
     style_weight: float = 2.0
@@ -55,7 +57,9 @@ class FinishConfig:
     structure_weight: float = 10.0  # L1 between 4x4 block means of the finish and of the render
     adversarial_weight: float = 0.5
     feature_matching_weight: float = 1.0
+    discriminator_input: str = "image"  # "detail": it sees only what the finish can change (see judged())
     learning_rate: float = 5e-4
+    tail_learning_rate_scale: float = 1.0  # the zero-initialised output layer's rate, times learning_rate
     discriminator_learning_rate: float = 2e-4
     gradient_clip: float = 1.0
     average_decay: float = 0.995
@@ -84,15 +88,38 @@ def block_means(images: torch.Tensor) -> torch.Tensor:
     return F.avg_pool2d(images, 4)
 
 
+def judged(images: torch.Tensor, discriminator_input: str) -> torch.Tensor:
+    """What the discriminator is shown: the images, or with "detail" their detail alone (the image less its
+    coarse local mean, grey 0.5 where flat): the part the colour-locked finish can change. Shown whole,
+    the discriminator tells renders from paintings by palette and composition too, which the finish may
+    not change: a third to a half of its gradient on the finish asked for that (session 10,
+    bench/finish_gradients.py)."""
+    if discriminator_input == "detail":
+        return 0.5 + lock_colour(images, "coarse")
+    if discriminator_input == "image":
+        return images
+    raise ValueError(f"unknown discriminator input {discriminator_input!r}")
+
+
 class FinishTrainer:
     def __init__(self, config: FinishConfig, data: FinishData, vgg: VGGFeatures | None = None):
         self.config, self.data = config, data
         torch.manual_seed(config.seed)
-        self.network = FinishNetwork(config.width, config.blocks)
+        self.network = FinishNetwork(config.width, config.blocks, config.colour_lock)
         self.average = copy.deepcopy(self.network).requires_grad_(False)
         self.discriminator = PatchDiscriminator(width=16)
         self.vgg = vgg or VGGFeatures()
-        self.opt_g = torch.optim.Adam(self.network.parameters(), lr=config.learning_rate, betas=(0.5, 0.99))
+        tail = list(self.network.tail.parameters())
+        rest = [p for p in self.network.parameters() if all(p is not t for t in tail)]
+        groups: list[dict[str, Any]] = [
+            {"params": rest},
+            {"params": tail, "lr": config.learning_rate * config.tail_learning_rate_scale},
+        ]
+        self.opt_g = torch.optim.Adam(
+            groups,
+            lr=config.learning_rate,
+            betas=(0.5, 0.99),
+        )
         self.opt_d = torch.optim.Adam(
             self.discriminator.parameters(), lr=config.discriminator_learning_rate, betas=(0.0, 0.99)
         )
@@ -108,7 +135,7 @@ class FinishTrainer:
         noise = torch.randn(renders.shape[0], 1, *renders.shape[2:], generator=self._generator(1))
         finished = self.network(renders, noise)
 
-        logits, _ = self.discriminator(L.diff_augment(torch.cat([real, finished.detach()]), self._generator(2)))
+        logits, _ = self.judge(L.diff_augment(torch.cat([real, finished.detach()]), self._generator(2)))
         count = real.shape[0]
         loss_d = L.discriminator_hinge_loss([x[:count] for x in logits], [x[count:] for x in logits])
         self.opt_d.zero_grad(set_to_none=True)
@@ -119,8 +146,8 @@ class FinishTrainer:
         features = self.vgg(finished, self.layers)
         with torch.no_grad():
             reference = self.vgg(renders, [cfg.content_layer])
-            _, real_features = self.discriminator(L.diff_augment(real, self._generator(3)))
-        fake_logits, fake_features = self.discriminator(L.diff_augment(finished, self._generator(3)))
+            _, real_features = self.judge(L.diff_augment(real, self._generator(3)))
+        fake_logits, fake_features = self.judge(L.diff_augment(finished, self._generator(3)))
         values = {
             "style": L.style_loss(features, self.targets, cfg.style_layers),
             "content": L.content_loss(features, reference, cfg.content_layer),
@@ -147,6 +174,9 @@ class FinishTrainer:
             raise FloatingPointError(f"finish training diverged at step {self.step_count}: {numbers}")
         self.history.append({"step": float(self.step_count), **numbers})
         return numbers
+
+    def judge(self, images: torch.Tensor) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        return self.discriminator(judged(images, self.config.discriminator_input))
 
     def _generator(self, purpose: int) -> torch.Generator:
         # Every random draw is a function of (seed, step, purpose): a resumed run draws the same.
@@ -177,7 +207,7 @@ class FinishTrainer:
     def load_state(self, path: Path) -> None:
         checkpoint = load_checkpoint(path, kind=STATE_KIND)
         saved, current = checkpoint.hyperparameters, asdict(self.config)
-        for key in ("width", "blocks", "crop", "style_layers", "content_layer", "seed"):
+        for key in ("width", "blocks", "colour_lock", "discriminator_input", "crop", "style_layers", "content_layer", "seed"):
             if saved.get(key) != current[key]:
                 raise CheckpointError(f"{path.name} was trained with another {key}; delete it to start over.")
         tensors = checkpoint.tensors
@@ -191,6 +221,15 @@ class FinishTrainer:
         self.step_count = int(checkpoint.metadata["training"]["step"])
         self.elapsed = float(checkpoint.metadata["training"]["seconds"])
         self.history = list(checkpoint.metadata.get("history", []))
+
+
+def finish_from_state(path: str | Path) -> FinishNetwork:
+    """The finish a training state would write now (its weights' average): to look at a run before it ends."""
+    checkpoint = load_checkpoint(Path(path), kind=STATE_KIND)
+    hyper = checkpoint.hyperparameters
+    network = FinishNetwork(hyper["width"], hyper["blocks"], hyper.get("colour_lock", "highpass"))
+    network.load_state_dict({k[2:]: v for k, v in checkpoint.tensors.items() if k.startswith("A.")})
+    return network.eval().requires_grad_(False)
 
 
 def train_finish(
