@@ -132,6 +132,7 @@ def main() -> int:
     parser.add_argument(
         "--tail-rate", type=float, default=FinishConfig.tail_learning_rate_scale, help="the output layer's rate scale"
     )
+    parser.add_argument("--grey", action="store_true", help="the finish changes light and dark only")
     parser.add_argument("--work", type=Path, default=WORK, help="where the trial and its resumable state are kept")
     parser.add_argument("--ship", nargs="+", default=[], help="copy these styles' trial finishes into resources/")
     args = parser.parse_args()
@@ -149,6 +150,7 @@ def main() -> int:
             content_weight=args.content_weight,
             discriminator_input=args.discriminator_input,
             tail_learning_rate_scale=args.tail_rate,
+            grey=args.grey,
         )
         trial = train_one(name, config, args.variants, args.max_inputs, args.work)
         print(json.dumps(trial), flush=True)

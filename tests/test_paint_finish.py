@@ -76,6 +76,15 @@ def test_the_coarse_lock_keeps_each_region_s_colour_and_changes_the_strokes_with
     assert tent[..., 16:-16, 16:-16].abs().mean() < 0.05 * unlocked_offset  # ...but not a region's colour
 
 
+def test_a_grey_finish_changes_light_and_dark_and_not_hue():
+    network, picture = _random_finish(std=0.05, lock="coarse"), 0.3 + 0.4 * torch.rand(1, 3, 64, 64)
+    network.grey = True
+    with torch.no_grad():
+        change = network(picture, torch.randn(1, 1, 64, 64)) - picture
+    assert change.abs().mean() > 1e-2
+    assert torch.allclose(change[:, 0], change[:, 1], atol=1e-6) and torch.allclose(change[:, 1], change[:, 2], atol=1e-6)
+
+
 def test_a_drifted_offset_does_not_saturate_the_coarse_finish():
     # The lock hides a constant offset from every loss, so it can drift; it must not kill the finish.
     network, picture = _random_finish(std=0.05, lock="coarse"), 0.3 + 0.4 * torch.rand(1, 3, 64, 64)

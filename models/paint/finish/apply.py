@@ -38,7 +38,13 @@ def finish_path_for(style_path: str | os.PathLike) -> Path:
 def save_finish(path: str | os.PathLike, network: FinishNetwork, training: dict[str, Any]) -> Path:
     """The finish in float16 (about 0.1 MB), with what it was trained on."""
     tensors = {key: value.detach().to("cpu", torch.float16) for key, value in network.state_dict().items()}
-    hyper = {"width": network.width, "blocks": network.blocks, "colour_lock": network.colour_lock, "work_side": WORK_SIDE}
+    hyper = {
+        "width": network.width,
+        "blocks": network.blocks,
+        "colour_lock": network.colour_lock,
+        "grey": network.grey,
+        "work_side": WORK_SIDE,
+    }
     return save_checkpoint(path, tensors, kind=FINISH_KIND, hyperparameters=hyper, training=training)
 
 
@@ -53,7 +59,7 @@ def load_finish_file(path: str | os.PathLike) -> FinishNetwork:
     if lock not in COLOUR_LOCKS:
         raise CheckpointError(f"{path.name} asks for a colour lock this version does not know ({lock!r}).")
     check_finite(checkpoint.tensors, path.name)
-    network = FinishNetwork(width, blocks, lock)
+    network = FinishNetwork(width, blocks, lock, bool(hyper.get("grey", False)))
     expected = network.state_dict()
     for key, value in expected.items():
         found = checkpoint.tensors.get(key)

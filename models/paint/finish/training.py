@@ -50,6 +50,7 @@ class FinishConfig:
     width: int = 16
     blocks: int = 2
     colour_lock: str = "highpass"  # network.py's lock_colour
+    grey: bool = False  # the finish changes light and dark only, the same in the three channels
     style_layers: list[str] = field(default_factory=lambda: ["conv1_1", "conv2_1", "conv3_1"])
     content_layer: str = "conv3_1"
     style_weight: float = 2.0
@@ -105,7 +106,7 @@ class FinishTrainer:
     def __init__(self, config: FinishConfig, data: FinishData, vgg: VGGFeatures | None = None):
         self.config, self.data = config, data
         torch.manual_seed(config.seed)
-        self.network = FinishNetwork(config.width, config.blocks, config.colour_lock)
+        self.network = FinishNetwork(config.width, config.blocks, config.colour_lock, config.grey)
         self.average = copy.deepcopy(self.network).requires_grad_(False)
         self.discriminator = PatchDiscriminator(width=16)
         self.vgg = vgg or VGGFeatures()
@@ -207,8 +208,10 @@ class FinishTrainer:
     def load_state(self, path: Path) -> None:
         checkpoint = load_checkpoint(path, kind=STATE_KIND)
         saved, current = checkpoint.hyperparameters, asdict(self.config)
-        for key in ("width", "blocks", "colour_lock", "discriminator_input", "crop", "style_layers", "content_layer", "seed"):
-            if saved.get(key) != current[key]:
+        fixed = ("width", "blocks", "colour_lock", "grey", "discriminator_input", "crop", "style_layers")
+        for key in (*fixed, "content_layer", "seed"):
+            # A key an older state lacks had the old behaviour, which is still the default.
+            if saved.get(key, asdict(FinishConfig())[key]) != current[key]:
                 raise CheckpointError(f"{path.name} was trained with another {key}; delete it to start over.")
         tensors = checkpoint.tensors
         self.network.load_state_dict({k[2:]: v for k, v in tensors.items() if k.startswith("G.")})
@@ -227,7 +230,9 @@ def finish_from_state(path: str | Path) -> FinishNetwork:
     """The finish a training state would write now (its weights' average): to look at a run before it ends."""
     checkpoint = load_checkpoint(Path(path), kind=STATE_KIND)
     hyper = checkpoint.hyperparameters
-    network = FinishNetwork(hyper["width"], hyper["blocks"], hyper.get("colour_lock", "highpass"))
+    network = FinishNetwork(
+        hyper["width"], hyper["blocks"], hyper.get("colour_lock", "highpass"), bool(hyper.get("grey", False))
+    )
     network.load_state_dict({k[2:]: v for k, v in checkpoint.tensors.items() if k.startswith("A.")})
     return network.eval().requires_grad_(False)
 
