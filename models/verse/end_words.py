@@ -73,6 +73,9 @@ COPULAS = set("is are am was were".split())
 _VERB_LAST = set("where what who how as than here there wherever whatever whoever".split())
 # adverbs that leave a copula waiting as much as it waited alone: "They're my friends, their love is never"
 _COPULA_ADVERBS = set("never always ever just only so too very not".split())
+# after a subject these wait for its verb ("I love you too" is whole: "you" is the object there)
+_SUBJECT_ADVERBS = set("never always ever just".split())
+_SUBJECTS = set("i you we they he she".split())
 # after a determiner's noun these open a clause about it, which must come: "A storm on the shore where" (the README
 # song, session 9); "tell me where" may end
 _RELATIVES = set("where when which who whom whose".split())
@@ -90,6 +93,8 @@ def needs_a_word_after(words: list[str]) -> bool:
     if last in COPULAS:
         return not _VERB_LAST & set(words[-5:-1])
     if last in _COPULA_ADVERBS and len(words) > 1 and words[-2] in COPULAS:  # "their love is never"
+        return True
+    if last in _SUBJECT_ADVERBS and len(words) > 1 and words[-2] in _SUBJECTS:  # "You're mine, you never": no verb
         return True
     if last in _RELATIVES and len(words) > 2 and words[-3] in DETERMINERS:  # "A storm on the shore where"
         return True

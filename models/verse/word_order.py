@@ -8,7 +8,8 @@ dictionary has no parts of speech, so the rules name the few closed classes they
 - a contracted verb or auxiliary ("it's", "you're", "I'm", "we'll", "I'd", "we've", "the road's") is not followed
   by a finite verb of the same closed class ("is", "ain't", "can", "will"...);
 - after "have", "has", "had" or "'ve", with only adverbs between ("always", "never"), a verb whose past participle
-  differs from its plain form must take the participle ("known", "gone", "seen", "been"...).
+  differs from its plain form must take the participle ("known", "gone", "seen", "been"...); so must one whose
+  simple past differs from it, after those and after "be", "is", "was", "'m"... ("I'll never be forgot").
 
     breaks_word_order(["the", "road's"], "ain't")             # True
     breaks_word_order(["you've", "always"], "know")           # True
@@ -36,6 +37,14 @@ PLAIN_NOT_PARTICIPLE = set(
 )
 
 
+# simple pasts that are not the participle ("forgot" / "forgotten"): wrong after "have" or "be" ("rose" is a colour)
+PAST_NOT_PARTICIPLE = set(
+    "forgot knew went saw took gave wrote rode flew grew blew threw fell sang rang swam drank began broke chose spoke "
+    "woke drove ate stole froze shook tore wore swore drew sank shrank did".split()
+)
+BE = set("be been being am is are was were".split())
+
+
 def breaks_word_order(words: list[str], word: str) -> bool:
     """Whether `word` may not follow these words (lower case, as `words_in` gives them)."""
     if not words:
@@ -43,9 +52,11 @@ def breaks_word_order(words: list[str], word: str) -> bool:
     before = words[-1]
     if before.endswith(_CONTRACTIONS) and word in FINITE:
         return not (before.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
-    if word not in PLAIN_NOT_PARTICIPLE:
+    if word not in PLAIN_NOT_PARTICIPLE and word not in PAST_NOT_PARTICIPLE:
         return False
     index = len(words) - 1
     while index > 0 and words[index] in ADVERBS:
         index -= 1
-    return words[index] in PERFECT or words[index].endswith("'ve")
+    if words[index] in PERFECT or words[index].endswith("'ve"):
+        return True
+    return word in PAST_NOT_PARTICIPLE and (words[index] in BE or words[index].endswith(("'m", "'re")))
