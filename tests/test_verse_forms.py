@@ -58,6 +58,14 @@ def test_an_identical_rhyme_is_no_rhyme(words):
         assert words.rhymes(first, second), (first, second)
 
 
+def test_the_wind_rhymes_as_the_wind_blows(words):
+    """ "Ain't no rest for the wind / I'll hold you in my mind" (the README song of session 8): the dictionary also
+    says "wind" as the verb (W AY N D); a song means the noun, and rhymes by it. Heteronyms sung both ways keep both."""
+    assert not words.rhymes("wind", "mind") and "mind" not in words.rhyming_words("wind")
+    assert words.rhymes("wind", "sinned") and words.rhymes("mind", "find")
+    assert words.rhymes("tear", "fear") and words.rhymes("tear", "care")
+
+
 def test_syllable_pieces_follow_the_dictionary(words):
     text = "Every melody remembered"
     pieces = syllable_pieces(text, words)
@@ -529,11 +537,14 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
 
     for words_so_far, word in ((["the", "road's"], "ain't"), (["you've", "always"], "know"), (["it's"], "is"),
                                (["i'll"], "can"), (["she", "has", "never"], "see"), (["we", "had"], "go"),
-                               (["i'll", "never", "be"], "forgot"), (["you're"], "knew"), (["i've"], "went")):
+                               (["i'll", "never", "be"], "forgot"), (["you're"], "knew"), (["i've"], "went"),
+                               (["it"], "be"), (["and", "we", "never"], "be"), (["the", "sea", "and", "it"], "be")):
         assert breaks_word_order(words_so_far, word), (words_so_far, word)
     for words_so_far, word in ((["you've", "always"], "known"), (["it's"], "been"), (["the", "king's"], "will"),
                                (["i'll"], "know"), (["i", "have", "to"], "know"), (["we", "have"], "come"), ([], "is"),
-                               (["i'll", "never", "be"], "forgotten"), (["i"], "forgot"), (["the", "sky", "was"], "rose")):
+                               (["i'll", "never", "be"], "forgotten"), (["i"], "forgot"), (["the", "sky", "was"], "rose"),
+                               (["could", "it"], "be"), (["let", "it"], "be"), (["i", "need", "you"], "be"),
+                               (["it", "will"], "be")):
         assert not breaks_word_order(words_so_far, word), (words_so_far, word)
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}
@@ -575,6 +586,33 @@ def test_a_song_that_falls_into_a_template_pays_from_its_third_line():
     assert shape_cost("And me, to be with my father's ghost", family) == SHAPE_COST  # alike, not the same
     assert shape_cost("A cottage by the sea", stanza) == 0.0  # another shape
     assert shape_cost("I'll go", ["I'll sing", "I'll stay", "I'll go"]) == 0.0  # too few small words to be heard
+
+
+def test_an_opening_shape_said_twice_costs_from_its_third_line():
+    """The open road of session 9 said "The sun's on it / The wind's on it / The sky's on it" in twelve lines, the
+    winter night "To you, to me, I sing / To me, to you, I write": first words that differ, one opening shape (its
+    first three slots, pronouns one slot). From the third such line a line pays OPENING_COST per line past the first
+    when ranked, and STALE_OPENING_PENALTY nats in the search once its words settle that shape."""
+    from models.verse import lyrics
+    from models.verse.constrained import STALE_OPENING_PENALTY
+    from models.verse.line_shapes import opening_shape, settles_opening
+
+    road = ["The sun's on it, the stars are way", "The wind's on it, the sky's on it"]
+    assert opening_shape(road[0]) == opening_shape("The sky's on it, the sea's forever") == ("the", "_'s", "P")
+    assert opening_shape("To you, to me, I sing about") == opening_shape("To me, to you, I write")
+    assert opening_shape("I'm on it, I'll be there") == opening_shape("You're on it, you know") == ("PRON", "P", "PRON")
+    assert opening_shape("Ain't no road you can't ride") is None  # one small word: the opening's words hear it
+    assert opening_shape("The sea is wide") != opening_shape("The sea's a home")
+    said, shapes = lyrics.said_openings(road), lyrics.said_shapes(road)
+    assert lyrics.opening_cost("The sky's on it, the sea's forever", said, shapes) == lyrics.OPENING_COST
+    assert lyrics.opening_cost("The sky's on it", said, lyrics.said_shapes(road[:1])) == 0.0  # a figure
+    assert lyrics.opening_cost("Under the stars I roam", said, shapes) == 0.0
+    words = ["the", "sky's", "on", "it", "the"]
+    assert [settles_opening(words[:n]) for n in range(1, 6)] == [None, None, None, ("the", "_'s", "P"), None]
+    form = LineForm(stale_openings={("the", "_'s", "P")})
+    beam = Beam([1, 2, 3], " The sky's on", -3.0, 3, "it", ["the", "sky's", "on"])
+    assert FormWriter._stale_cost(form, beam, ["the", "sky's", "on", "it"]) == STALE_OPENING_PENALTY
+    assert FormWriter._stale_cost(LineForm(), beam, ["the", "sky's", "on", "it"]) == 0.0
 
 
 def test_an_old_word_is_not_chosen_when_another_fits(words):

@@ -36,6 +36,7 @@ from models.verse.line_form import (
     normalise,
     tidy,
 )
+from models.verse.line_shapes import settles_opening
 from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.stress import stress_fits
@@ -51,6 +52,9 @@ WORN_PENALTY = 2.0  # nats more off the tokens of words the song has said in man
 OPENER_PENALTY = 3.0  # nats off a line's first token when its song opened lines so often (`LineForm.openers`)
 TOPIC_BONUS = 1.5  # nats added to the tokens of the topic's words (the 135M model drifts to its stock lines)
 STALE_PENALTY = 2.0  # nats off a line each time it says a word pair said before ("in my arms", "the only")
+# nats off a line that opens in a shape its song said often (`LineForm.stale_openings`), once the shape is settled:
+# ranking alone did not stop the open road's twelve-line "The sun's on it / The wind's on it" (every candidate in it)
+STALE_OPENING_PENALTY = 3.0
 TOPIC_LINE_BONUS = 0.3  # added to a finished line's mean log-probability per token when it names the topic
 READ_ALONE = 16  # a rhymed sung line's best candidates whose ends are also read alone (the rest are dropped)
 
@@ -96,12 +100,16 @@ class FormWriter:
 
     @staticmethod
     def _stale_cost(form: LineForm, beam: Beam | None, words: list[str]) -> float:
-        """What the word just finished costs if it makes a word pair said before (none off the topic's).
+        """What the word just finished costs if it makes a word pair said before (none off the topic's), or settles
+        an opening shape said often.
         `beam` None: the last word was just added; else only when the beam had a word to finish."""
         if len(words) < 2 or (beam is not None and not beam.partial):
             return 0.0
         pair = (words[-2], words[-1])
-        return STALE_PENALTY if pair in form.stale and not set(pair) & form.topic else 0.0
+        cost = STALE_PENALTY if pair in form.stale and not set(pair) & form.topic else 0.0
+        if form.stale_openings and settles_opening(words) in form.stale_openings:
+            cost += STALE_OPENING_PENALTY
+        return cost
 
     def _may_end(self, form: LineForm, syllables: int, words: list[str], text: str) -> bool:
         if not words or not (form.words[0] <= len(words) <= form.words[1]):

@@ -57,6 +57,8 @@ class LineForm:
     end_avoid: set[str] = field(default_factory=set)  # words it may not end on (earlier lines' last words)
     topic: set[str] = field(default_factory=set)  # words on the topic: favoured, and never stale
     stale: set[tuple[str, str]] = field(default_factory=set)  # word pairs said already (see `word_pairs`)
+    # opening shapes said often in the song (line_shapes.opening_shape): a line costs more once it opens so again
+    stale_openings: set[tuple[str, ...]] = field(default_factory=set)
     end_floor: float | None = None  # the least log-probability of the line's end where it stops (None: any)
     hang_cost: float = 0.0  # off a line's rank per nat its end's log-probability falls below DANGLING_FLOOR
     # a caller's rule on the words so far (finished: the whole line), checked as each word is finished, so that

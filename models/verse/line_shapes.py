@@ -9,6 +9,14 @@ sunsets are pretty / And the stars are shining bright"); the third is a template
 
     shape("The star in the sky's a shadow")        # ['the', '_', 'P', 'the', "_'s", 'a', '_']
     shape_cost("The ice in the lake's a rainbow", ["The star in the sky's a shadow"])   # 0.0: the first repeat
+
+A template is also heard in how lines open, when the rest of each line differs: the open road of session 9 said
+"The sun's on it, the stars are way / The wind's on it, the sky's on it / ..." in twelve lines, and the winter night
+"To you, to me, I sing about / To me, to you, I write". Their first two words differ, so the openings' cost did not
+hear them; their opening shape (the first three slots, the pronouns one slot) is one.
+
+    opening_shape("The wind's on it, the sky's on it")     # ('the', "_'s", 'P')
+    opening_shape("To me, to you, I write")                # ('P', 'PRON', 'P')
 """
 
 from __future__ import annotations
@@ -41,6 +49,42 @@ def shape(line: str) -> list[str]:
         else:
             out.append(slot)
     return out
+
+
+# the pronouns, and their contractions ("I'm", "you're", "we'll"), are one slot: "I'm on it / You're on it" is one
+# opening heard twice
+PRONOUNS = set("i you he she it we they me him her us them".split())
+OPENING_SLOTS = 3
+
+
+def _slots(line: str) -> list[str]:
+    """The line's shape (`shape`) with each pronoun, or a pronoun's contraction, as "PRON"."""
+    out: list[str] = []
+    for word in words_in(line):
+        slot = "PRON" if word.split("'")[0] in PRONOUNS else shape(word)[0]
+        if slot.startswith("_") and out and out[-1] == "_":
+            out[-1] = slot
+        else:
+            out.append(slot)
+    return out
+
+
+def opening_shape(line: str) -> tuple[str, ...] | None:
+    """The shape of the line's first OPENING_SLOTS slots, or None when it has fewer, or says fewer than two small
+    words there (content words alone are no template: "Snow falls, bells ring")."""
+    found = tuple(_slots(line)[:OPENING_SLOTS])
+    if len(found) < OPENING_SLOTS or sum(not slot.startswith("_") for slot in found) < 2:
+        return None
+    return found
+
+
+def settles_opening(words: list[str]) -> tuple[str, ...] | None:
+    """The opening shape of these words (a line being written, lower case) when its last word just settled it
+    (the words before it had fewer than OPENING_SLOTS + 1 slots, these have more: the third slot can no longer
+    grow), else None."""
+    if len(_slots(" ".join(words))) <= OPENING_SLOTS or len(_slots(" ".join(words[:-1]))) > OPENING_SLOTS:
+        return None
+    return opening_shape(" ".join(words))
 
 
 def has_a_shape(found: list[str]) -> bool:

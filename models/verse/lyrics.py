@@ -29,7 +29,7 @@ from models.verse.line_form import (
     rhyme_group,
     word_pairs,
 )
-from models.verse.line_shapes import shape_cost
+from models.verse.line_shapes import opening_shape, shape_cost
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
@@ -72,14 +72,24 @@ def openings(line: str) -> set[str]:
     return {" ".join(found[:2])} | ({found[0]} if found[0] not in FUNCTION_WORDS else set()) if found else set()
 
 
-def opening_cost(line: str, said_openings: Counter[str]) -> float:
-    """OPENING_COST for each earlier line of the song that opened the same way, past the first."""
+def opening_cost(line: str, said_openings: Counter[str], said_shapes: Counter[tuple[str, ...]] | None = None) -> float:
+    """OPENING_COST for each earlier line of the song that opened the same way, past the first: by its words
+    (`openings`) or by its opening shape (`said_shapes`, line_shapes.opening_shape: "The sun's on it / The wind's
+    on it", "To you, to me / To me, to you")."""
     times = max((said_openings[key] for key in openings(line)), default=0)
+    found = opening_shape(line)
+    if said_shapes is not None and found is not None:
+        times = max(times, said_shapes[found])
     return OPENING_COST * max(0, times - 1)
 
 
 def said_openings(lines: Sequence[str]) -> Counter[str]:
     return Counter(key for line in lines for key in openings(line))
+
+
+def said_shapes(lines: Sequence[str]) -> Counter[tuple[str, ...]]:
+    """How many of these lines opened in each opening shape (line_shapes.opening_shape)."""
+    return Counter(found for found in map(opening_shape, lines) if found is not None)
 
 
 def topic_for_mode(mode: str) -> str:
@@ -135,10 +145,10 @@ class SongWriter:
         """The form's lines in the song so far (`lines`), most fluent first, each less the cost of its opening
         said before in the song (`opening_cost`) and of a template's shape (`shape_cost`); `search` as
         `FormWriter.ranked` takes it (variety=, beams=)."""
-        said = said_openings(lines)
+        said, shapes = said_openings(lines), said_shapes(lines)
         found = self.forms.ranked(form, prompt, seed=seed, **search)
         out = [
-            line._replace(score=line.score - opening_cost(line.text, said) - shape_cost(line.text, lines))
+            line._replace(score=line.score - opening_cost(line.text, said, shapes) - shape_cost(line.text, lines))
             for line in found
         ]
         return sorted(out, key=lambda line: -line.score)
@@ -239,6 +249,7 @@ class SongWriter:
             end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             topic=form.topic | topic,
             stale=form.stale | word_pairs(said),
+            stale_openings=form.stale_openings | {found for found, n in said_shapes(lines).items() if n >= 2},
             # a rhyme comes before a whole thought: the floor on rhymed lines cost four 16-line songs 8 of 32
             # pairs (4 with a last search without it, and its forced rhymes hung: "I'll make my be"); there it is
             # a cost, so that of the rhyming lines found the one that finishes its phrase wins

@@ -111,8 +111,11 @@ class Pronouncing:
         """The word's pronunciations as a line's last word is sung: stressed. The dictionary also gives 55 words a
         weak form with no stressed vowel ("them" DH AH0 M, "for" F ER0, "was" W AH0 Z), and by "them"'s weak form
         "I'll be with them / ... left to come" counted as a rhyme (the README song); a word said only weak (none
-        of the common ones) keeps it."""
+        of the common ones) keeps it. A heteronym a song all but always means in one sense rhymes by that sense
+        only (`SUNG_SENSE`: "Ain't no rest for the wind / I'll hold you in my mind", the README song of session 8)."""
         known = self.entries.get(word.lower(), [])
+        sense = SUNG_SENSE.get(word.lower())
+        known = [entry for entry in known if sense is None or entry[1] == sense] or known
         return [entry for entry in known if entry[0].strip("0")] or known
 
     def rhyming_words(self, word: str) -> list[str]:
@@ -128,6 +131,10 @@ class Pronouncing:
             found += [w for w in self._by_rhyme.get(rhyme, []) if w not in found and self.rhymes(word, w)]
         return found
 
+
+# heteronyms whose other sense a song's line end all but never means: the rhyme part of the one it does ("the wind"
+# blows; "roads that wind" is rare). "tear", "live", "read", "wound", "bow" are sung in both senses, and keep both.
+SUNG_SENSE = {"wind": "IH N D"}
 
 _VOWELS = set("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 # the consonant clusters English may start a syllable with: the stressed syllable takes the longest of these at

@@ -9,7 +9,10 @@ dictionary has no parts of speech, so the rules name the few closed classes they
   by a finite verb of the same closed class ("is", "ain't", "can", "will"...);
 - after "have", "has", "had" or "'ve", with only adverbs between ("always", "never"), a verb whose past participle
   differs from its plain form must take the participle ("known", "gone", "seen", "been"...); so must one whose
-  simple past differs from it, after those and after "be", "is", "was", "'m"... ("I'll never be forgot").
+  simple past differs from it, after those and after "be", "is", "was", "'m"... ("I'll never be forgot");
+- a subject pronoun takes no plain "be" ("it be", "we never be": the lyrics of session 9) unless a modal, "to" or a
+  verb like "let" stands before it ("could it be", "let it be", "to see it be"); "you" may be an object before an
+  order ("I need you, be mine"), and is left out.
 
     breaks_word_order(["the", "road's"], "ain't")             # True
     breaks_word_order(["you've", "always"], "know")           # True
@@ -45,6 +48,14 @@ PAST_NOT_PARTICIPLE = set(
 BE = set("be been being am is are was were".split())
 
 
+# a plain "be" after one of these needs what comes before them: "could it be", "let it be", "to see it be"
+# ("you" may be an object before an order: "I need you, be mine")
+SUBJECTS = set("i he she it we they".split())
+BEFORE_SUBJECT_BE = set(
+    "will would shall should can could may might must let make made see saw watch help have to let's bid".split()
+)
+
+
 def breaks_word_order(words: list[str], word: str) -> bool:
     """Whether `word` may not follow these words (lower case, as `words_in` gives them)."""
     if not words:
@@ -57,6 +68,8 @@ def breaks_word_order(words: list[str], word: str) -> bool:
     index = len(words) - 1
     while index > 0 and words[index] in ADVERBS:
         index -= 1
+    if word == "be" and words[index] in SUBJECTS:  # "it be", "we never be"
+        return index == 0 or words[index - 1] not in BEFORE_SUBJECT_BE
     if words[index] in PERFECT or words[index].endswith("'ve"):
         return True
     return word in PAST_NOT_PARTICIPLE and (words[index] in BE or words[index].endswith(("'m", "'re")))
