@@ -339,20 +339,31 @@ def long_songs(songs, words: Pronouncing) -> dict:
 
 def opening_again(songs: list[list[str]]) -> dict:
     """Lines that open as an earlier line of their song did (the same first two words, or the same uncommon
-    first word: "In the end," six times, "Ain't" nine), and each song's most said opening."""
+    first word: "In the end," six times, "Ain't" nine), each song's most said opening, and the lines that open in
+    a shape (line_shapes.opening_shape) said twice before in their song ("The sun's on it / The wind's on it / The
+    sky's on it": a template)."""
     from collections import Counter
 
+    from models.verse.line_shapes import opening_shape
     from models.verse.lyrics import openings
 
-    again, most = 0, []
+    again, templated, most = 0, 0, []
     for lines in songs:
         said: Counter[str] = Counter()
+        shapes: Counter[tuple[str, ...] | None] = Counter()
         for line in lines:
             keys = openings(line)
             again += any(said[key] for key in keys)
             said.update(keys)
+            found = opening_shape(line)
+            templated += found is not None and shapes[found] >= 2
+            shapes[found] += 1
         most.append(" ".join(f"{key!r} x{n}" for key, n in said.most_common(1)))
-    return {"lines_opening_again": f"{again} of {sum(map(len, songs))}", "most_said_opening": most}
+    return {
+        "lines_opening_again": f"{again} of {sum(map(len, songs))}",
+        "most_said_opening": most,
+        "lines_in_an_opening_shape_said_twice_before": f"{templated} of {sum(map(len, songs))}",
+    }
 
 
 def poems(songs, words: Pronouncing) -> dict:
