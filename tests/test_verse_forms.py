@@ -445,6 +445,25 @@ def test_a_sung_line_does_not_stop_mid_thought(words):
     assert not writer._stops_short(sung, dangling, ends, ends)
 
 
+def test_a_rhymed_line_that_hangs_badly_alone_is_refused():
+    """ "The moon is a mirror, meets" (its end read alone e^-6.9) won its place in the coming-home song of session 9:
+    it paid for hanging, and no other line rhymed. A rhymed line whose end alone is below e^BADLY_HANGING is
+    refused, so that the search tries another pair or a rarer rhyme; one that hangs a little pays as before."""
+    from types import SimpleNamespace
+
+    from models.verse.constrained import BADLY_HANGING
+    from models.verse.line_form import DANGLING_FLOOR, HANG_COST
+
+    alone = {"The moon is a mirror, meets": -6.9, "The lights are on in the streets": -2.5, "I walk the streets": -0.3}
+    writer = FormWriter.__new__(FormWriter)
+    writer.ends_alone = SimpleNamespace(logprobs=lambda lines: [alone[line] for line in lines])
+    found = [Ranked(text, -1.0 - 0.1 * n) for n, text in enumerate(alone)]
+    ranked = writer._read_alone(LineForm(syllables=7, rhyme_with="beats", hang_cost=HANG_COST), found)
+    assert [line.text for line in ranked] == ["The lights are on in the streets", "I walk the streets"]
+    assert ranked[0].hang == pytest.approx(HANG_COST * (DANGLING_FLOOR + 2.5)) and not ranked[1].hangs
+    assert alone["The moon is a mirror, meets"] < BADLY_HANGING < alone["The lights are on in the streets"]
+
+
 def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
     """ "The storm is a story, a true" rhymes: refusing it cost the rhyme (24 of 32 pairs), so a rhymed line pays
     instead, HANG_COST off its rank per nat its end falls below e^-2, and a rhyming line that finishes its phrase
