@@ -459,8 +459,8 @@ def test_a_rhymed_line_that_hangs_badly_alone_is_refused():
     writer.ends_alone = SimpleNamespace(logprobs=lambda lines: [alone[line] for line in lines])
     found = [Ranked(text, -1.0 - 0.1 * n) for n, text in enumerate(alone)]
     ranked = writer._read_alone(LineForm(syllables=7, rhyme_with="beats", hang_cost=HANG_COST), found)
-    assert [line.text for line in ranked] == ["The lights are on in the streets", "I walk the streets"]
-    assert ranked[0].hang == pytest.approx(HANG_COST * (DANGLING_FLOOR + 2.5)) and not ranked[1].hangs
+    assert [line.text for line in ranked] == ["I walk the streets", "The lights are on in the streets"]
+    assert ranked[1].hang == pytest.approx(HANG_COST * (DANGLING_FLOOR + 2.5)) and not ranked[0].hangs
     assert alone["The moon is a mirror, meets"] < BADLY_HANGING < alone["The lights are on in the streets"]
 
 
