@@ -156,6 +156,7 @@ def test_training_runs_resumes_and_cancels(tmp_path):
         discriminator_input="detail",
         structure_weight=0.0,
         tail_learning_rate_scale=4.0,
+        discriminator_width=8,
     )
     output, state = tmp_path / "f.finish.safetensors", tmp_path / "state.safetensors"
     written = run_job(train_finish(renders, paintings, output, state, config))

@@ -58,6 +58,7 @@ class FinishConfig:
     structure_weight: float = 10.0  # L1 between 4x4 block means of the finish and of the render
     adversarial_weight: float = 0.5
     feature_matching_weight: float = 1.0
+    discriminator_width: int = 16
     discriminator_input: str = "image"  # "detail": it sees only what the finish can change (see judged())
     learning_rate: float = 5e-4
     tail_learning_rate_scale: float = 1.0  # the zero-initialised output layer's rate, times learning_rate
@@ -108,7 +109,7 @@ class FinishTrainer:
         torch.manual_seed(config.seed)
         self.network = FinishNetwork(config.width, config.blocks, config.colour_lock, config.grey)
         self.average = copy.deepcopy(self.network).requires_grad_(False)
-        self.discriminator = PatchDiscriminator(width=16)
+        self.discriminator = PatchDiscriminator(width=config.discriminator_width)
         self.vgg = vgg or VGGFeatures()
         tail = list(self.network.tail.parameters())
         rest = [p for p in self.network.parameters() if all(p is not t for t in tail)]
@@ -208,8 +209,8 @@ class FinishTrainer:
     def load_state(self, path: Path) -> None:
         checkpoint = load_checkpoint(path, kind=STATE_KIND)
         saved, current = checkpoint.hyperparameters, asdict(self.config)
-        fixed = ("width", "blocks", "colour_lock", "grey", "discriminator_input", "crop", "style_layers")
-        for key in (*fixed, "content_layer", "seed"):
+        network_keys = ("width", "blocks", "colour_lock", "grey", "discriminator_input", "discriminator_width")
+        for key in (*network_keys, "crop", "style_layers", "content_layer", "seed"):
             # A key an older state lacks had the old behaviour, which is still the default.
             if saved.get(key, asdict(FinishConfig())[key]) != current[key]:
                 raise CheckpointError(f"{path.name} was trained with another {key}; delete it to start over.")
