@@ -148,6 +148,23 @@ def direction_field(
     return field / channel_norm(field).clamp_min(1e-9)
 
 
+def integrate_along(noise: torch.Tensor, field: torch.Tensor, points: torch.Tensor, step: float, steps: int):
+    """(P, C): `noise` (C, H, W) summed at each of `points` (P, 2) and at `steps` steps of `step` px both ways
+    along the field's flow line through it (line integral convolution, Cabral & Leedom 1993). The field is
+    doubled-angle, so each step keeps the heading of the last rather than turning back."""
+    _, height, width = field.shape
+    total = sample(noise, points)
+    limit = torch.tensor([width - 1, height - 1], dtype=field.dtype)
+    for sign in (1.0, -1.0):
+        position, heading = points, sign * direction_at(field, points)
+        for _ in range(steps):
+            new = direction_at(field, position)
+            new = torch.where(((new * heading).sum(1) < 0)[:, None], -new, new)
+            position, heading = torch.minimum(torch.maximum(position + step * new, torch.zeros(2)), limit), new
+            total = total + sample(noise, position)
+    return total
+
+
 def flow_streaks(field: torch.Tensor, unit: float, generator: torch.Generator) -> torch.Tensor:
     """(H, W) values spread evenly over 0 to 1 that change slowly along the field and quickly across it: smooth
     noise averaged along the flow lines (line integral convolution, Cabral & Leedom 1993), then ranked. Strokes
@@ -158,16 +175,7 @@ def flow_streaks(field: torch.Tensor, unit: float, generator: torch.Generator) -
     noise = F.interpolate(coarse, size=(height, width), mode="bilinear", align_corners=False)[0].to(field)
     ys, xs = torch.meshgrid(torch.arange(0, height, STREAK_GRID), torch.arange(0, width, STREAK_GRID), indexing="ij")
     points = torch.stack([xs.flatten(), ys.flatten()], dim=1).to(field)
-    total = sample(noise, points)[:, 0]
-    step = STREAK_REACH * unit / STREAK_STEPS
-    limit = torch.tensor([width - 1, height - 1], dtype=field.dtype)
-    for sign in (1.0, -1.0):
-        position, heading = points, sign * direction_at(field, points)
-        for _ in range(STREAK_STEPS):
-            new = direction_at(field, position)
-            new = torch.where(((new * heading).sum(1) < 0)[:, None], -new, new)
-            position, heading = torch.minimum(torch.maximum(position + step * new, torch.zeros(2)), limit), new
-            total = total + sample(noise, position)[:, 0]
+    total = integrate_along(noise, field, points, STREAK_REACH * unit / STREAK_STEPS, STREAK_STEPS)[:, 0]
     ranked = torch.empty_like(total)
     ranked[total.argsort()] = torch.arange(total.numel(), dtype=total.dtype) / total.numel()
     shape = (1, 1, xs.shape[0], xs.shape[1])

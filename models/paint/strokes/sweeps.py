@@ -21,8 +21,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .brush import direction_at
-from .filters import blur, sample
+from .field import integrate_along
+from .filters import blur
 
 SWEEP_WIDTH = 20.0  # px at 512: the broad noise's cell, so how wide a sweep is across the flow (a broad brush)
 STREAK_WIDTH = 4.0  # px at 512: the fine noise's cell: the streaks the bristles drag along each sweep
@@ -64,16 +64,7 @@ def sweep_field(
     y, x = torch.meshgrid(ys, xs, indexing="ij")
     points = torch.stack([x.flatten(), y.flatten()], dim=1)
     noise = torch.cat([broad, fine, masses])
-    total = sample(noise, points)
-    step = SWEEP_REACH * unit / SWEEP_STEPS
-    limit = torch.tensor([width - 1, height - 1], dtype=field.dtype)
-    for sign in (1.0, -1.0):
-        position, heading = points, sign * direction_at(flow, points)
-        for _ in range(SWEEP_STEPS):
-            new = direction_at(flow, position)
-            new = torch.where(((new * heading).sum(1) < 0)[:, None], -new, new)  # keep going the same way
-            position, heading = torch.minimum(torch.maximum(position + step * new, torch.zeros(2)), limit), new
-            total = total + sample(noise, position)
+    total = integrate_along(noise, flow, points, SWEEP_REACH * unit / SWEEP_STEPS, SWEEP_STEPS)
     total = total / total.std(0).clamp_min(1e-8)
     mixed = (1 - STREAK_SHARE - MASS_SHARE) * total[:, 0] + STREAK_SHARE * total[:, 1] + MASS_SHARE * total[:, 2]
     mixed = mixed.view(1, 1, len(ys), len(xs))
