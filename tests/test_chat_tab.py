@@ -153,7 +153,13 @@ def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, ma
     assert "stormy" in answer.content and "heavy clouds" in answer.content and "harbour wall" in answer.content
     key = answer.meta["attachment"]["key"]
     from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument
 
+    from app.tabs.chat.conversation_view import IMAGE_WIDTH
+
+    # The conversation holds the picture at twice the width it shows it at, not the painting's 768 px.
+    shown = chat.view.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(f"atelier-image:{key}"))
+    assert shown.width() == 2 * IMAGE_WIDTH < chat.attachments[key].pixels.shape[1]
     blank = paint.canvas.pixels()
     chat._on_link(QUrl(f"atelier:open-painting/{key}"))
     assert main_window.tabs.currentWidget() is paint
@@ -164,6 +170,17 @@ def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, ma
     assert np.array_equal(paint.canvas.pixels(), painting.source) and not np.array_equal(painting.source, painting.pixels)
     paint.canvas.undo_stack.undo()
     assert np.array_equal(paint.canvas.pixels(), blank)
+
+
+def test_the_chat_holds_only_its_most_recent_results():
+    from app.tabs.chat.creative import keep_recent
+
+    results: dict[str, int] = {}
+    for number in range(5):
+        keep_recent(results, f"r{number}", number, limit=3)
+    keep_recent(results, "r2", 20, limit=3)  # a melody's sound arriving later makes it the most recent again
+    keep_recent(results, "r5", 5, limit=3)
+    assert list(results.items()) == [("r4", 4), ("r2", 20), ("r5", 5)]
 
 
 def test_a_melody_request_plays_inline_and_opens_in_compose(qtbot, chat, main_window, compose):

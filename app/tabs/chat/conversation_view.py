@@ -11,10 +11,11 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+IMAGE_WIDTH = 320  # px a picture is shown at in the conversation
 USER_COLOUR = "#7aa7e0"
 ASSISTANT_COLOUR = "#9bd19b"
 EMPTY_STATE = """
@@ -56,11 +57,17 @@ class ConversationView(QTextBrowser):
         self.show_messages([])
 
     def add_image(self, key: str, image: QImage) -> str:
-        """Register a picture for inline display; returns the URL to put in an <img>."""
+        """Register a picture for inline display; returns the URL to put in an <img>. It is kept at twice the
+        width it is shown at (sharp on a high-density screen), not at the painting's own size."""
         url = f"atelier-image:{key}"
+        if image.width() > 2 * IMAGE_WIDTH:
+            image = image.scaledToWidth(2 * IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
         self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
         self._images.add(key)
         return url
+
+    def has_image(self, key: str) -> bool:
+        return key in self._images
 
     def message_html(self, message: ChatMessage) -> str:
         who = "You" if message.role == "user" else "Atelier"
@@ -93,7 +100,8 @@ class ConversationView(QTextBrowser):
         """Show `messages` and an empty answer that `append_stream` fills."""
         self.show_messages(messages)
         if not messages:
-            self.clear()
+            self.clear()  # which drops the document's pictures too
+            self._images.clear()
         # The header gets a block of its own and the answer the plain body style, as `message_html`
         # draws them (inserted HTML would join the last paragraph and lend its bold green to the text).
         cursor = self.textCursor()
@@ -133,7 +141,7 @@ def attachment_html(attachment: dict[str, Any], picture_available: bool) -> str:
     """Links (and the picture, when this session has it) for a painting or a melody made in the chat."""
     key = html.escape(str(attachment["key"]))
     if attachment["kind"] == "painting":
-        image = f'<img src="atelier-image:{key}" width="{attachment.get("width", 320)}">' if picture_available else ""
+        image = f'<img src="atelier-image:{key}" width="{attachment.get("width", IMAGE_WIDTH)}">' if picture_available else ""
         return (
             f'<p><a href="atelier:open-painting/{key}">{image}</a><br>'
             f'<a href="atelier:open-painting/{key}">Open in Paint</a></p>'

@@ -21,6 +21,19 @@ from app.worker import JobFactory, JobHandle
 from models.music.request import MelodyRequest
 from models.paint.recipe import PaintRecipe
 
+# A painting held for its links is 1.2 MB and a melody's rendered sound more: a day's conversation would hold
+# them all (the soak saw +3.8 MB a painting). Older results are made again from their recipe when a link asks
+# for them, as after a restart; their pictures stay in the conversation at display size.
+KEPT_RESULTS = 16
+
+
+def keep_recent(results: dict[str, Any], key: str, item: Any, limit: int = KEPT_RESULTS) -> None:
+    """Hold `item` under `key` as the most recent of `results`, dropping the oldest beyond `limit`."""
+    results.pop(key, None)
+    results[key] = item
+    while len(results) > limit:
+        del results[next(iter(results))]
+
 
 class CreativeRequests:
     """Mixed into ChatTab (its creative half). What it uses of the tab is declared here, the `painter` and
@@ -58,7 +71,7 @@ class CreativeRequests:
         key = uuid.uuid4().hex[:12]
 
         def done(painting) -> None:
-            self.attachments[key] = painting
+            keep_recent(self.attachments, key, painting)
             answer.content = (f"{request.understood}\nHere is {params['subject']} in the style of "
                               f"{painting.extras['title']} (seed {seed}).")
             answer.meta["attachment"] = {"kind": "painting", "key": key, "recipe": painting.recipe.to_json()}
@@ -76,7 +89,7 @@ class CreativeRequests:
         key = uuid.uuid4().hex[:12]
 
         def written(variation) -> None:
-            self.attachments[key] = variation
+            keep_recent(self.attachments, key, variation)
             answer.content = f"{request.understood}\nHere it is (seed {seed})."
             answer.meta["attachment"] = {"kind": "melody", "key": key, "title": variation.full_title,
                                          "recipe": melody_request.to_json()}
@@ -85,7 +98,7 @@ class CreativeRequests:
 
         # Its sound too, so that ▶ Play in the conversation starts at once.
         self.composer.compose_for_request(melody_request, written, self._failed_answer(answer),
-                                          lambda rendered: self.attachments.__setitem__(key, rendered))
+                                          lambda rendered: keep_recent(self.attachments, key, rendered))
 
     def _write_verse(self, request) -> None:
         from models.assistant.creative import CreativeContext
@@ -116,7 +129,7 @@ class CreativeRequests:
         key = uuid.uuid4().hex[:12]
         title = f"{made.value.title} — the song's tune"
         answer.meta["attachment"] = {"kind": "melody", "key": key, "title": title, "recipe": made.params["melody"]}
-        keep = lambda melody: self.attachments.__setitem__(key, melody)  # noqa: E731
+        keep = lambda melody: keep_recent(self.attachments, key, melody)  # noqa: E731
         failed = lambda message: self.show_message(f"The song's tune could not be opened: {message}")  # noqa: E731
         self.composer.compose_for_request(MelodyRequest.from_json(made.params["melody"]), keep, failed, keep)
 
@@ -129,7 +142,7 @@ class CreativeRequests:
 
             from models.paint.recipe import save_png_with_recipe
 
-            self.attachments[cover_key] = painting
+            keep_recent(self.attachments, cover_key, painting)
             cover.content = f"The cover: {recipe.subject}, in the style of {painting.extras['title']}."
             if folder is not None:
                 save_png_with_recipe(Image.fromarray(painting.pixels), folder / "cover.png", painting.recipe)
@@ -169,7 +182,7 @@ class CreativeRequests:
             return
 
         def arrived(item) -> None:
-            self.attachments[key] = item
+            keep_recent(self.attachments, key, item)
             self._show_attachments()
             self.view.show_messages(self.messages)
             self._on_link(url)
@@ -196,7 +209,7 @@ class CreativeRequests:
 
     def _show_attachments(self) -> None:
         for key, item in self.attachments.items():
-            if hasattr(item, "pixels"):
+            if hasattr(item, "pixels") and not self.view.has_image(key):
                 self.view.add_image(key, array_to_image(item.pixels))
 
     def _on_link(self, url: QUrl) -> None:
