@@ -12,7 +12,7 @@ from models.paint.images import pil_to_tensor
 from models.paint.strokes import StrokeParams, StrokeStyle
 from models.paint.strokes import field as field_module
 from models.paint.strokes import plan as plan_module
-from models.paint.strokes.bands import banded_colours
+from models.paint.strokes.bands import banded_pairs
 from models.paint.strokes.colour_map import ColourHabits
 from models.paint.strokes.field import direction_field, flow_streaks, region_memberships
 from models.paint.strokes.filters import to_oklab, to_rgb
@@ -148,10 +148,10 @@ def test_band_rhythm_chooses_paints_in_streaks_along_the_flow():
 
     grey = torch.tensor([[0.55, 0.0, 0.0]]).repeat(6, 1)
     given = torch.tensor([0.0, 0.1, 0.2, 0.8, 0.9, 0.99])
-    colours = banded_colours(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(0), streaks=given)
+    colours = banded_pairs(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(0), streaks=given)[0]
     assert (colours[:3, 0] > 0.55).all() and (colours[3:, 0] < 0.55).all()
     drawn = [
-        banded_colours(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(seed), streaks=torch.full((6,), np.nan))
+        banded_pairs(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(seed), streaks=torch.full((6,), np.nan))[0]
         for seed in range(4)
     ]
     assert len({tuple((c[:, 0] > 0.55).tolist()) for c in drawn}) > 1

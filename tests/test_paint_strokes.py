@@ -19,7 +19,7 @@ from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import brush as brush_module
 from models.paint.strokes import raster as raster_module
 from models.paint.strokes import render as render_module
-from models.paint.strokes.bands import banded_colours, measure_palette
+from models.paint.strokes.bands import banded_pairs, measure_palette
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
@@ -405,7 +405,7 @@ def test_band_vivid_prefers_the_painters_vivid_paints_and_keeps_lightness():
     grey = torch.tensor([[0.47, 0.0, 0.0]]).repeat(4000, 1)
     chroma, lightness = {}, {}
     for vivid in (0.0, 1.0):
-        banded = banded_colours(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(0), vivid=vivid)
+        banded = banded_pairs(grey, PAINTS, 1.0, 0.0, torch.Generator().manual_seed(0), vivid=vivid)[0]
         chroma[vivid], lightness[vivid] = float(banded[:, 1:].norm(dim=1).mean()), float(banded[:, 0].mean())
     assert chroma[1.0] > chroma[0.0] + 0.03
     assert abs(lightness[1.0] - 0.47) < 0.01 and abs(lightness[0.0] - 0.47) < 0.01
@@ -420,7 +420,7 @@ def test_band_heat_takes_the_painters_paints_in_the_lights_and_keeps_the_darks_c
     light_blue = torch.tensor([[0.7, -0.03, -0.1]]).repeat(2000, 1)
     dark_green = torch.tensor([[0.3, -0.08, 0.04]]).repeat(2000, 1)
     banded = {
-        (name, heat): banded_colours(colour, paints, 1.0, 1.0, torch.Generator().manual_seed(0), heat=heat)
+        (name, heat): banded_pairs(colour, paints, 1.0, 1.0, torch.Generator().manual_seed(0), heat=heat)[0]
         for name, colour in (("sky", light_blue), ("hill", dark_green))
         for heat in (0.0, 1.0)
     }

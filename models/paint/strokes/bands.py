@@ -4,7 +4,7 @@ Some painters do not follow the world's colours stroke by stroke: they lay a few
 side, in bands that run with the strokes (Munch's sky in The Scream: blood orange, yellow and red, stroke
 beside stroke; his water: deep blue and green-black). Two parts:
 - `measure_palette`: the painter's paints, a few colours clustered (k-means in OKLab) from the paintings;
-- `banded_colours`: each stroke moves toward one of two paints: a paint lighter than the stroke and a darker
+- `banded_pairs`: each stroke moves toward one of two paints: a paint lighter than the stroke and a darker
   one (nearest in lightness and, by `hue_weight`, in colour), chosen at random with the odds that keep the
   stroke's lightness on average (dithering). Neighbouring strokes, which run side by side along the flow,
   so alternate in bands, while each area's mean lightness, and so the order of lights and darks that draws
@@ -116,25 +116,6 @@ def _paint_pairs(
     return light, dark, odds
 
 
-def banded_colours(
-    colours: torch.Tensor,
-    palette: torch.Tensor,
-    strength: float,
-    hue_weight: float,
-    generator: torch.Generator,
-    contrast: float = 0.0,
-    vivid: float = 0.0,
-    heat: float = 0.0,
-    kept: torch.Tensor | None = None,
-    streaks: torch.Tensor | None = None,
-) -> torch.Tensor:
-    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above), less the
-    share `kept` (N,) of each stroke's own colour that a subject keeps. `streaks` (N,): values spread evenly over
-    0 to 1 (field.flow_streaks) that choose the lighter paint where below the odds, instead of a random draw, or
-    NaN where a stroke draws at random."""
-    return banded_pairs(colours, palette, strength, hue_weight, generator, contrast, vivid, heat, kept, streaks)[0]
-
-
 def banded_pairs(
     colours: torch.Tensor,
     palette: torch.Tensor,
@@ -147,8 +128,12 @@ def banded_pairs(
     kept: torch.Tensor | None = None,
     streaks: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """`banded_colours`, and beside it each stroke's colour had it taken the colour of the paint nearest to its own
-    paint (in lightness and colour, as paints are told apart) at its own paint's lightness, moved as far: the second
+    """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above), less the
+    share `kept` (N,) of each stroke's own colour that a subject keeps. `streaks` (N,): values spread evenly over
+    0 to 1 (field.flow_streaks) that choose the lighter paint where below the odds, instead of a random draw, or
+    NaN where a stroke draws at random. And beside them each stroke's colour had it taken the colour of the paint
+    nearest to its own paint (in lightness and colour, as paints are told apart) at its own paint's lightness, moved
+    as far: the second
     colour of the thin strands inside a broad stroke (strands.py), a close colour (the blood orange's red in the
     orange, the dark teal in the black), never a colour from nowhere."""
     if strength <= 0 or colours.shape[0] == 0:
