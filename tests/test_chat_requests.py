@@ -25,7 +25,7 @@ CASES = [
         {"style": "van-gogh"},
         "Van Gogh, sunset: a warm glow along the horizon",
     ),
-    ("paint a portrait of my cat", "painting", {"style": None, "subject": "portrait of my cat"}, "no style named"),
+    ("paint a portrait of my cat", "painting", {"style": None, "subject": "portrait of my cat"}, "No painter named"),
     (
         "compose a sad Irish tune in D minor, 16 bars",
         "melody",
@@ -81,7 +81,7 @@ CASES = [
     ("Tell me about Irish music", "chat", {}, ""),
     ("Do you like Turner's paintings?", "chat", {}, ""),
     ("Can you paint me a stormy harbour?", "painting", {"subject": "stormy harbour"}, "stormy"),
-    ("Do a painting of a cat", "painting", {"style": None}, "no style named"),
+    ("Do a painting of a cat", "painting", {"style": None}, "No painter named"),
 ]
 
 

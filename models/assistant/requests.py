@@ -242,7 +242,7 @@ def _painting_request(text: str) -> CreativeRequest:
     reading = read_subject(params["subject"])
     moods = [reading.words[mood] for mood in reading.moods] + touches
     effects = [MOOD_EFFECTS[mood] for mood in reading.moods] + touch_effects
-    who = painter or "no style named (the first installed style)"
+    who = painter or "No painter named, so the first style in the list"
     understood = f"{who}, {', '.join(moods)}: {'; '.join(effects)}" if moods else f"{who}: the painter's own palette"
     things = f" ({', '.join(sorted(reading.elements))})" if reading.elements else ""
     return CreativeRequest("painting", params, moods, f"{understood} — painting {params['subject']}{things}.")
