@@ -4,7 +4,6 @@ stop at them in the dark, and a style that does not lose edges paints exactly as
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 from PIL import Image
 
@@ -59,18 +58,6 @@ def test_an_edge_in_the_light_is_lost_and_one_in_the_dark_kept():
     assert _mixed_columns(LIGHT_PAIR, _paint(LIGHT_PAIR, lost)) >= 2 * _mixed_columns(LIGHT_PAIR, painted)
     # ... and the dark ones are painted exactly as by a painter who keeps every edge.
     assert (_paint(DARK_PAIR, lost) == _paint(DARK_PAIR, kept)).all()
-
-
-def test_a_style_saved_before_lost_edges_keeps_them_and_a_wild_value_is_refused():
-    """0 is the default and the value of a style saved before (its render is then exactly the old code path:
-    plan.py and wash.py skip the loss entirely); the test above shows 0 keeps every edge."""
-    style = _style()
-    description = style.to_json()
-    del description["lost_edges"]
-    loaded = StrokeStyle.from_checkpoint(style.to_tensors(), description)
-    assert loaded.lost_edges == 0.0
-    with pytest.raises(ValueError, match="lost_edges"):
-        StrokeStyle.from_checkpoint(style.to_tensors(), description | {"lost_edges": 2.5})
 
 
 def test_tiles_join_without_seams_where_edges_are_lost():

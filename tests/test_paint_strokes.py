@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import weakref
 
 import numpy as np
@@ -23,7 +24,7 @@ from models.paint.strokes.bands import banded_pairs, measure_palette
 from models.paint.strokes.colour_map import ColourHabits, map_colours
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
-from models.paint.strokes.stroke_style import ADDED_LATER
+from models.paint.strokes.stroke_style import ADDED_LATER, BOUNDS
 from models.paint.style import load_style, save_style
 
 # A painter's few paints (OKLab), darkest first: green-black, deep blue, blood orange, orange, yellow, ...
@@ -218,6 +219,19 @@ def test_style_checkpoint_keeps_the_stroke_style_and_refuses_damaged_parameters(
     path.with_suffix(".json").write_text(json.dumps(description))
     with pytest.raises(CheckpointError, match="brush_size"):
         load_style(path)
+
+
+def test_a_stroke_parameter_far_outside_its_bounds_is_refused_by_name():
+    """Every parameter, those added later included: a value a little outside is brought in (a style fitted
+    when the bounds were wider), a wild one or one that is not a number is refused, naming the parameter."""
+    style = _style()
+    tensors, description = style.to_tensors(), style.to_json()
+    for name, (low, high) in BOUNDS.items():
+        slightly = StrokeStyle.from_checkpoint(tensors, description | {name: high + 0.1 * (high - low)})
+        assert getattr(slightly, name) == pytest.approx(high), name
+        for wild in (high + 2 * (high - low), low - 2 * (high - low), math.inf, math.nan, "0.5", True, None):
+            with pytest.raises(ValueError, match=f"'{name}'"):
+                StrokeStyle.from_checkpoint(tensors, description | {name: wild})
 
 
 def test_a_style_without_strokes_paints_with_its_palette(tmp_path):

@@ -5,7 +5,6 @@ every style saved before, and 0 works nothing out."""
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 import pytest
@@ -97,14 +96,10 @@ def test_tiles_join_without_seams_with_sweeps():
     assert np.array_equal(whole, tiled)
 
 
-def test_off_in_a_style_saved_before_and_then_nothing_is_worked_out(monkeypatch):
-    style = _washed()
-    description = style.to_json()
-    del description["sweep"]
-    loaded = StrokeStyle.from_checkpoint(style.to_tensors(), description)
+def test_at_zero_nothing_is_worked_out(monkeypatch):
+    """0 is the default and the value in a style saved before sweeps (test_paint_strokes)."""
+    loaded = _washed()
     assert loaded.sweep == 0.0
-    with pytest.raises(ValueError, match="sweep"):
-        StrokeStyle.from_checkpoint(style.to_tensors(), description | {"sweep": math.inf})
 
     def refused(*args):
         raise AssertionError("the sweeps were worked out at sweep 0")
