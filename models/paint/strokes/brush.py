@@ -11,7 +11,7 @@ lies: `along` (0 at the start, 1 at the end) and `across` (-1 to 1 from one edge
 
 from __future__ import annotations
 
-import math
+import bisect
 from dataclasses import dataclass
 
 import torch
@@ -130,11 +130,11 @@ class Gate:
     limit: torch.Tensor
 
     def allows(self, flat: torch.Tensor, stroke: torch.Tensor) -> torch.Tensor:
-        """May the strokes paint the pixels? `flat` (..., K) pixel indices, `stroke` (...) the batch's strokes."""
+        """May the strokes paint the pixels? `flat` pixel indices, `stroke` the batch's stroke at each (or one for all)."""
         distance = torch.zeros(flat.shape, dtype=self.picture.dtype, device=flat.device)
         for channel in range(3):  # one channel at a time: three flat gathers, no (..., K, 3) temporaries
-            distance += (torch.take(self.picture[channel], flat) - self.colour[stroke, channel].unsqueeze(-1)) ** 2
-        return distance <= self.limit[stroke].unsqueeze(-1) ** 2
+            distance += (torch.take(self.picture[channel], flat) - self.colour[stroke, channel]) ** 2
+        return distance <= self.limit[stroke] ** 2
 
 
 @dataclass
@@ -189,53 +189,111 @@ def stamp(
     """Stamp strokes into the key map in place: stroke i gets key ids[i] * MAX_POINTS + segment.
 
     The map covers the pixels from `origin` (x, y) on; what falls outside it is dropped, and so is what
-    the `gate` (if any) does not allow."""
+    the `gate` (if any) does not allow.
+
+    Each disc is stamped as runs of pixels, one run per row (its pixels in a row are contiguous), and leaves
+    to the next disc of its stroke the pixels that disc covers too: the same stroke, so the same gate, and a
+    key at least as large, so the largest key still wins where it did. Neighbouring discs overlap so much
+    (a step is half a radius) that a pixel was tested, gated and scattered four times or more; now once."""
     if strokes.count == 0:
         return
     centres, radii, stroke_id, segment = _discs_along(strokes)
     centres = centres - torch.tensor(origin, dtype=centres.dtype)
-    reaches = (centres[:, 0] > -radii - 1) & (centres[:, 0] < key_map.width + radii)
-    reaches &= (centres[:, 1] > -radii - 1) & (centres[:, 1] < key_map.height + radii)
-    if not reaches.all():
-        centres, radii, stroke_id, segment = centres[reaches], radii[reaches], stroke_id[reaches], segment[reaches]
-    if centres.shape[0] == 0:
-        return
     rounded = torch.round(centres)
     # Each disc: its centre's pixel, and how far its true centre lies from that pixel.
     pixel = rounded.long()
     offset = rounded - centres
+    limit = radii * radii
     key = ids[stroke_id] * MAX_POINTS + segment
-    # Discs are stamped in groups of similar size (half a pixel apart), each with the offsets its largest
-    # member needs: a centre lies within 0.71 px of its rounded pixel, so those within reach + 0.71.
-    # One set sized for the widest brush would make every small disc test hundreds of pixels for nothing.
-    bucket = torch.ceil(radii * 2).long()
-    for halves in torch.unique(bucket).tolist():
-        members = (bucket == halves).nonzero().flatten()
-        reach = halves / 2 + 0.71
-        if (2 * math.floor(reach) + 1) ** 2 > _CANDIDATES_PER_CHUNK:
-            # A disc wider than a whole chunk: each on its own, only where it meets the map.
-            for disc in members.tolist():
-                _stamp_wide_disc(
-                    key_map, pixel[disc], offset[disc], radii[disc], key[disc], math.floor(reach), gate, stroke_id[disc]
-                )
-            continue
-        span = torch.arange(-math.floor(reach), math.floor(reach) + 1, device=centres.device, dtype=torch.float32)
-        oy, ox = (o.flatten() for o in torch.meshgrid(span, span, indexing="ij"))
-        within = ox * ox + oy * oy <= reach * reach
-        ox, oy = ox[within][None], oy[within][None]
-        chunk = max(1, _CANDIDATES_PER_CHUNK // ox.shape[1])
-        for start in range(0, members.numel(), chunk):
-            part = members[start : start + chunk]
-            rx, ry = offset[part, 0:1] + ox, offset[part, 1:2] + oy
-            limit = (radii[part] * radii[part])[:, None]
-            x, y = pixel[part, 0:1] + ox.long(), pixel[part, 1:2] + oy.long()
-            inside = (rx * rx + ry * ry <= limit) & (x >= 0) & (x < key_map.width) & (y >= 0) & (y < key_map.height)
-            flat = y * key_map.width + x
-            if gate is not None:
-                inside &= gate.allows(flat.clamp(0, key_map.keys.numel() - 1), stroke_id[part])
-            flat = flat[inside]
-            values = key[part, None].expand_as(inside)[inside]
-            key_map.keys.scatter_reduce_(0, flat, values, reduce="amax")
+    # The next disc along the same stroke (discs come in stroke order, then along it); -1 after a stroke's last.
+    following = torch.arange(1, stroke_id.numel() + 1)
+    following[:-1] = torch.where(stroke_id[1:] == stroke_id[:-1], following[:-1], -1)
+    following[-1] = -1
+    reaches = (centres[:, 0] > -radii - 1) & (centres[:, 0] < key_map.width + radii)
+    reaches &= (centres[:, 1] > -radii - 1) & (centres[:, 1] < key_map.height + radii)
+    # A disc's rows: its pixels lie within radius + 0.5 of its centre's pixel (the centre is within 0.5 of it).
+    half = radii.floor().long() + 1
+    area = (2 * half + 1) ** 2
+    wide = reaches & (area > _CANDIDATES_PER_CHUNK)
+    for disc in wide.nonzero().flatten().tolist():
+        # A disc wider than a whole chunk: on its own, only where it meets the map.
+        _stamp_wide_disc(
+            key_map, pixel[disc], offset[disc], radii[disc], key[disc], int(half[disc]), gate, stroke_id[disc]
+        )
+    discs = (reaches & ~wide).nonzero().flatten()
+    # Chunks of discs whose squares hold _CANDIDATES_PER_CHUNK pixels at most: bounded memory at any size.
+    ends = area[discs].cumsum(0).tolist()
+    start = 0
+    while start < len(ends):
+        end = max(start + 1, bisect.bisect_right(ends, (ends[start - 1] if start else 0) + _CANDIDATES_PER_CHUNK))
+        flat, disc = _runs(key_map, discs[start:end], half, pixel, offset, limit, following)
+        if gate is not None:
+            allowed = gate.allows(flat, stroke_id[disc])
+            flat, disc = flat[allowed], disc[allowed]
+        key_map.keys.scatter_reduce_(0, flat, key[disc], reduce="amax")
+        start = end
+
+
+def _row_span(offset_x: torch.Tensor, row_y: torch.Tensor, limit: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first and last pixel (offsets from the disc's centre pixel) of each disc's row that the disc covers;
+    first > last where it covers none. `row_y` is the row's distance from the true centre.
+
+    A pixel is covered where (offset_x + x)^2 + row_y^2 <= radius^2 in float32, the test every disc has always
+    had; along a row that holds for consecutive x. The square root finds the ends to within a pixel, and one
+    test on either side of each end makes them exact."""
+    row_squared = row_y * row_y
+
+    def covers(x: torch.Tensor) -> torch.Tensor:
+        across = offset_x + x.float()
+        return across * across + row_squared <= limit
+
+    reach = (limit.double() - row_squared.double()).clamp_min(0).sqrt()
+    first = torch.ceil(-offset_x.double() - reach).long()
+    last = torch.floor(-offset_x.double() + reach).long()
+    first = torch.where(covers(first - 1), first - 1, torch.where(covers(first), first, first + 1))
+    last = torch.where(covers(last + 1), last + 1, torch.where(covers(last), last, last - 1))
+    return first, last
+
+
+def _runs(
+    key_map: KeyMap,
+    discs: torch.Tensor,
+    half: torch.Tensor,
+    pixel: torch.Tensor,
+    offset: torch.Tensor,
+    limit: torch.Tensor,
+    following: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The map pixels (flat indices) that `discs` stamp, and the disc that stamps each: every row's run of the
+    disc, clipped to the map, less the run the next disc of its stroke has on that row (at most two pieces)."""
+    rows = 2 * half[discs] + 1
+    disc = discs.repeat_interleave(rows)
+    dy = torch.arange(disc.numel()) - (rows.cumsum(0) - rows + half[discs]).repeat_interleave(rows)  # -half..half
+    y = pixel[disc, 1] + dy
+    in_map = (y >= 0) & (y < key_map.height)
+    disc, dy, y = disc[in_map], dy[in_map], y[in_map]
+    first, last = _row_span(offset[disc, 0], offset[disc, 1] + dy.float(), limit[disc])
+    first = (first + pixel[disc, 0]).clamp_min(0)
+    last = (last + pixel[disc, 0]).clamp_max(key_map.width - 1)
+    # The next disc's run on the same row, found with the very arithmetic that disc is stamped with.
+    after = following[disc]
+    following_disc = after.clamp_min(0)
+    after_first, after_last = _row_span(
+        offset[following_disc, 0],
+        offset[following_disc, 1] + (y - pixel[following_disc, 1]).float(),
+        limit[following_disc],
+    )
+    after_first, after_last = after_first + pixel[following_disc, 0], after_last + pixel[following_disc, 0]
+    none = (after < 0) | (after_first > after_last)  # no run to leave: all of this disc's run is its own
+    after_first = torch.where(none, key_map.width, after_first)
+    after_last = torch.where(none, key_map.width - 1, after_last)
+    # The pieces left and right of the next disc's run.
+    starts = torch.cat([first, torch.maximum(first, after_last + 1)])
+    lengths = (torch.cat([torch.minimum(last, after_first - 1), last]) - starts + 1).clamp_min(0)
+    row_start = torch.cat([y, y]) * key_map.width + starts
+    run = torch.repeat_interleave(lengths)
+    flat = torch.arange(run.numel()) + (row_start - (lengths.cumsum(0) - lengths))[run]
+    return flat, torch.cat([disc, disc])[run]
 
 
 def _stamp_wide_disc(
