@@ -223,15 +223,22 @@ def stamp(
     discs = (reaches & ~wide).nonzero().flatten()
     # Chunks of discs whose squares hold _CANDIDATES_PER_CHUNK pixels at most: bounded memory at any size.
     ends = area[discs].cumsum(0).tolist()
-    start = 0
+    chunks, start = [], 0
     while start < len(ends):
         end = max(start + 1, bisect.bisect_right(ends, (ends[start - 1] if start else 0) + _CANDIDATES_PER_CHUNK))
-        flat, disc = _runs(key_map, discs[start:end], half, pixel, offset, limit, following)
-        if gate is not None:
-            allowed = gate.allows(flat, stroke_id[disc])
-            flat, disc = flat[allowed], disc[allowed]
-        key_map.keys.scatter_reduce_(0, flat, key[disc], reduce="amax")
+        chunks.append(discs[start:end])
         start = end
+    # The last strokes first: where a stroke with a larger key already lies, an earlier one has nothing to
+    # claim, and neither the gate nor the scatter need see the pixel (a wide brush's layer lies under many).
+    for chunk in reversed(chunks):
+        flat, disc = _runs(key_map, chunk, half, pixel, offset, limit, following)
+        keys = key[disc]
+        kept = (keys > key_map.keys[flat]).nonzero().flatten()
+        flat, disc, keys = flat[kept], disc[kept], keys[kept]
+        if gate is not None:
+            kept = gate.allows(flat, stroke_id[disc]).nonzero().flatten()
+            flat, keys = flat[kept], keys[kept]
+        key_map.keys.scatter_reduce_(0, flat, keys, reduce="amax")
 
 
 def _row_span(offset_x: torch.Tensor, row_y: torch.Tensor, limit: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
