@@ -83,12 +83,28 @@ def blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
     return F.conv2d(horizontal, kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1), groups=channels)[0]
 
 
+# Rows of output a shifted sum adds up at a time: its running total and each term then stay in the cache, where
+# whole-tile temporaries went out to memory and back once per term (Turner's wide blurs: 4x faster, the same sums).
+_BAND_ROWS = 64
+
+
 def _shifted_sum(image: torch.Tensor, weights: list[float], dim: int) -> torch.Tensor:
+    """Sum of the (C, H, W) image shifted by 0, 1, ... along `dim` (1: rows, 2: columns) times `weights`, added in
+    that order, a band of rows at a time, each term into one buffer used again for the next."""
     radius = len(weights) // 2
-    size = image.shape[dim] - 2 * radius
-    total = image.narrow(dim, 0, size) * weights[0]
-    for offset in range(1, len(weights)):
-        total = total + image.narrow(dim, offset, size) * weights[offset]
+    shape = list(image.shape)
+    shape[dim] -= 2 * radius
+    total = torch.empty(shape, dtype=image.dtype, device=image.device)
+    term = torch.empty((shape[0], min(_BAND_ROWS, shape[1]), shape[2]), dtype=image.dtype, device=image.device)
+    overlap = 2 * radius if dim == 1 else 0  # a band of rows summed down the picture reads the rows below it too
+    for top in range(0, shape[1], _BAND_ROWS):
+        rows = min(_BAND_ROWS, shape[1] - top)
+        band, out, part = image.narrow(1, top, rows + overlap), total.narrow(1, top, rows), term.narrow(1, 0, rows)
+        size = shape[dim] if dim == 2 else rows
+        torch.mul(band.narrow(dim, 0, size), weights[0], out=out)
+        for offset in range(1, len(weights)):
+            torch.mul(band.narrow(dim, offset, size), weights[offset], out=part)
+            out += part
     return total
 
 
