@@ -152,7 +152,7 @@ def test_the_pictures_floats_are_let_go_once_the_strokes_are_planned(monkeypatch
 
 def test_a_disc_wider_than_a_chunk_is_stamped_as_the_grouped_discs_are(monkeypatch):
     """A brush so wide that its offsets would overflow a chunk is stamped on its own, over the part of it that
-    meets the map: the same pixels as the grouped stamping gives it when the chunk is big enough."""
+    meets the map: the same pixels as its runs give it when the chunk is big enough."""
     strokes = brush_module.Strokes(
         paths=torch.tensor([[[40.3, -250.6], [70.8, 30.2]], [[10.0, 10.0], [90.0, 70.0]]]),
         first=torch.tensor([0, 0]),
@@ -166,6 +166,53 @@ def test_a_disc_wider_than_a_chunk_is_stamped_as_the_grouped_discs_are(monkeypat
     brush_module.stamp(grouped, strokes, torch.tensor([0, 1]), origin=(5, 3))
     assert torch.equal(wide.keys, grouped.keys)
     assert {0, brush_module.MAX_POINTS} <= set(wide.keys.unique().tolist())  # both strokes are in the map
+
+
+def _stamped_by_definition(height, width, strokes, ids, origin, gate):
+    """The key map as the brush defines it: every disc tests every pixel of the map (the same float32 test),
+    its gate too, and each pixel keeps the largest key that passed."""
+    centres, radii, stroke, segment = brush_module._discs_along(strokes)
+    rounded = torch.round(centres - torch.tensor(origin, dtype=centres.dtype))
+    offset, pixel = rounded - (centres - torch.tensor(origin, dtype=centres.dtype)), rounded.long()
+    ys, xs = (grid.flatten() for grid in torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij"))
+    keys = torch.full((height * width,), -1)
+    for disc in range(radii.numel()):
+        across, down = offset[disc, 0] + (xs - pixel[disc, 0]).float(), offset[disc, 1] + (ys - pixel[disc, 1]).float()
+        inside = across * across + down * down <= radii[disc] * radii[disc]
+        if gate is not None:
+            inside &= gate.allows(torch.arange(height * width), stroke[disc])
+        keys = torch.where(
+            inside, keys.clamp_min(int(ids[stroke[disc]]) * brush_module.MAX_POINTS + segment[disc]), keys
+        )
+    return keys
+
+
+@pytest.mark.parametrize("trial", range(4))
+def test_stamping_gives_each_pixel_the_largest_key_of_the_discs_and_gates_that_allow_it(trial):
+    """Stamping runs per row, leaving to the next disc what it covers too and passing over pixels where a
+    larger key already lies, gives every pixel what testing every disc against every pixel gives: strokes
+    thin (one disc a step) and wide, dabs, strokes running off the map, keys in any order, with and without a
+    gate, on maps whose width is no multiple of the blocks."""
+    generator = torch.Generator().manual_seed(trial)
+    count, points, height, width = (300, 120, 40, 30)[trial], 10, 37 + 11 * trial, 53 - 7 * trial
+    scale = (1.5, 4.0, 9.0, 20.0)[trial]
+    start = torch.rand(count, 1, 2, generator=generator) * torch.tensor([width * 1.4, height * 1.4]) - 8
+    paths = start + (torch.randn(count, points, 2, generator=generator) * scale * 0.5).cumsum(1)
+    first = torch.randint(0, 3, (count,), generator=generator)
+    last = (first + torch.randint(0, 7, (count,), generator=generator)).clamp(max=points - 1)
+    strokes = brush_module.Strokes(paths, first, last, torch.rand(count, generator=generator) * scale + 0.6)
+    ids = torch.randperm(count, generator=generator) + 3
+    gate = brush_module.Gate(
+        torch.rand(3, height * width, generator=generator),
+        torch.rand(count, 3, generator=generator),
+        torch.rand(count, generator=generator) * 0.8,
+    )
+    for maybe_gate in (None, gate):
+        key_map = brush_module.KeyMap.empty(height, width)
+        brush_module.stamp(key_map, strokes, ids, (2, -3), maybe_gate)
+        expected = _stamped_by_definition(height, width, strokes, ids, (2, -3), maybe_gate)
+        assert torch.equal(key_map.keys, expected)
+        assert (expected >= 0).float().mean() > 0.1 and expected.unique().numel() > 10  # strokes overlap
 
 
 def test_colour_mapping_keeps_hue_order_and_lightness_order():
