@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from app.cli import main
+from models.assistant.song import cover_recipe
 from models.paint.recipe import RECIPE_VERSION, PaintRecipe, read_recipe
 from tests.support.jobs import wait_for_job
 
@@ -81,9 +82,13 @@ def test_new_paintings_are_painted_with_strokes_and_their_recipe_says_so():
 
     params = RenderParams(seed=2, brush_scale=2.0, detail=0.9, outline=0.5)
     assert params.look == "strokes"
-    recipe = PaintRecipe(style="munch", seed=2, look="strokes", brush_scale=2.0, detail=0.9, outline=0.5)
+    recipe = PaintRecipe(style="munch", seed=2, brush_scale=2.0, detail=0.9, outline=0.5)
     assert recipe.render_params() == params
     assert PaintRecipe.for_request({"style": "turner", "subject": "a harbour"}, seed=1).look == "strokes"
+    # A song's cover too: it once came out in the texture look, the recipe's old default.
+    assert cover_recipe("the sea", "minor", seed=3).look == "strokes"
+    # What a recipe says is kept: a texture painting replays as one.
+    assert PaintRecipe.from_json(recipe.replace(look="texture").to_json()).look == "texture"
 
 
 def test_export_from_the_app_then_replay_with_the_cli_gives_the_same_pixels(qtbot, paint, tmp_path):

@@ -53,8 +53,9 @@ class PaintRecipe:
     input_path: str = ""  # the picture that was painted (empty when from scratch)
     input_sha256: str = ""  # its content hash, when it was taken
     subject: str = ""  # what a from-scratch painting shows, in words; its mood words set the scene's light
-    # Recipes written before the stroke renderer were painted by the texture network: they load as "texture".
-    look: str = "texture"  # one of LOOKS
+    # One of LOOKS. A new painting is laid in strokes; a recipe written before the stroke renderer has no
+    # look and was painted by the texture network: `from_json` reads it as "texture".
+    look: str = "strokes"
     brush_scale: float = 1.0  # strokes: times the painter's brush sizes
     detail: float = 0.5  # strokes: 0 broad to 1 fine
     outline: float = 1.0  # strokes: times the painter's outlining
@@ -130,7 +131,7 @@ class PaintRecipe:
             missing = f"it has no {error.args[0]!r} field" if isinstance(error, KeyError) and error.args else str(error)
             raise ValueError(f"this painting recipe is damaged ({missing})") from None
         known = {field.name: field for field in fields(cls)}
-        values = {name: value for name, value in data.items() if name in known and value is not None}
+        values = {"look": "texture"} | {name: value for name, value in data.items() if name in known and value is not None}
         try:
             if "style" not in values:
                 raise ValueError("it names no style")
