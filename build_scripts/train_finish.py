@@ -136,6 +136,12 @@ def main() -> int:
         "--tail-rate", type=float, default=FinishConfig.tail_learning_rate_scale, help="the output layer's rate scale"
     )
     parser.add_argument("--discriminator-width", type=int, default=FinishConfig.discriminator_width)
+    parser.add_argument(
+        "--crop-centres",
+        default=FinishConfig.crop_centres,
+        choices=["anywhere", "edges"],
+        help="edges: 1:1 crops of renders and paintings centred on edges",
+    )
     parser.add_argument("--grey", action="store_true", help="the finish changes light and dark only")
     parser.add_argument("--work", type=Path, default=WORK, help="where the trial and its resumable state are kept")
     parser.add_argument("--ship", nargs="+", default=[], help="copy these styles' trial finishes into resources/")
@@ -156,6 +162,7 @@ def main() -> int:
             tail_learning_rate_scale=args.tail_rate,
             grey=args.grey,
             discriminator_width=args.discriminator_width,
+            crop_centres=args.crop_centres,
         )
         trial = train_one(name, config, args.variants, args.max_inputs, args.work)
         print(json.dumps(trial), flush=True)

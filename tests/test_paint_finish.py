@@ -116,6 +116,28 @@ def test_a_detail_discriminator_does_not_see_a_region_s_colour():
     assert not torch.allclose(seen["plain", "image"], seen["recoloured", "image"], atol=1e-3)
 
 
+def test_edge_crops_are_centred_on_an_edge_at_one_to_one():
+    from models.paint.finish.training import FinishData
+
+    # A flat picture with one vertical edge at x = 70, and a "painting" with one at x = 30.
+    left, right = Image.new("RGB", (70, 96), (200, 60, 40)), Image.new("RGB", (130, 96), (40, 80, 200))
+    render = Image.new("RGB", (200, 96))
+    render.paste(left, (0, 0))
+    render.paste(right, (70, 0))
+    painting = render.crop((40, 0, 136, 96))
+    data = FinishData([render], [painting], crop=32, painting_size=96)
+    renders, paintings = data.finish_batch(seed=0, step=0, size=16, centres="edges")
+    for crop in torch.cat([renders, paintings]):
+        columns = crop.mean(1)  # (3, 32): the colour of each column
+        jumps = (columns[:, 1:] - columns[:, :-1]).abs().sum(0)
+        assert jumps.max() > 0.5 and 12 <= int(jumps.argmax()) <= 19  # the edge, within 4 px of the centre
+        assert set(crop.unique().tolist()) <= set(data.photos[0].unique().tolist())  # 1:1: no resampled pixel
+    anywhere, _ = data.finish_batch(seed=0, step=0, size=16)
+    assert sum(float((c.mean(1)[:, 1:] - c.mean(1)[:, :-1]).abs().sum(0).max()) < 0.5 for c in anywhere) >= 4
+    with pytest.raises(ValueError):
+        data.finish_batch(seed=0, step=0, size=2, centres="middle")
+
+
 def test_save_load_and_a_damaged_file_is_a_sentence(tmp_path):
     network = _random_finish(lock="coarse")
     path = save_finish(tmp_path / "x.finish.safetensors", network, {"steps": 1})
@@ -157,6 +179,7 @@ def test_training_runs_resumes_and_cancels(tmp_path):
         structure_weight=0.0,
         tail_learning_rate_scale=4.0,
         discriminator_width=8,
+        crop_centres="edges",
     )
     output, state = tmp_path / "f.finish.safetensors", tmp_path / "state.safetensors"
     written = run_job(train_finish(renders, paintings, output, state, config))

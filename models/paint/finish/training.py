@@ -60,6 +60,7 @@ class FinishConfig:
     feature_matching_weight: float = 1.0
     discriminator_width: int = 16
     discriminator_input: str = "image"  # "detail": it sees only what the finish can change (see judged())
+    crop_centres: str = "anywhere"  # "edges": 1:1 crops of renders and paintings centred on edges (FinishData)
     learning_rate: float = 5e-4
     tail_learning_rate_scale: float = 1.0  # the zero-initialised output layer's rate, times learning_rate
     discriminator_learning_rate: float = 2e-4
@@ -71,19 +72,58 @@ class FinishConfig:
     target_crops: int = 48
 
 
+CROP_CENTRES = ("anywhere", "edges")
+EDGE_SHARE = 0.1  # "edges" crops are centred on the pixels whose colour gradient is in an image's top tenth
+
+
+def edge_corners(image: torch.Tensor, crop: int, share: float = EDGE_SHARE) -> tuple[torch.Tensor, torch.Tensor]:
+    """Top-left corners (ys, xs) of the `crop`-px crops of a (3, H, W) image that are centred on an edge: on a
+    pixel whose colour gradient (summed over the channels, central differences) is in the image's top `share`."""
+    _, height, width = image.shape
+    strength = torch.zeros(height, width)
+    strength[:, 1:-1] += (image[:, :, 2:] - image[:, :, :-2]).abs().sum(0)
+    strength[1:-1, :] += (image[:, 2:, :] - image[:, :-2, :]).abs().sum(0)
+    half = crop // 2
+    centres = strength[half : height - crop + half + 1, half : width - crop + half + 1]  # those whose crop fits
+    threshold = torch.quantile(centres.flatten(), 1 - share).clamp_min(1e-3)  # a flat picture's 0 is no edge
+    keep = centres >= threshold
+    ys, xs = torch.nonzero(keep if keep.any() else torch.ones_like(keep), as_tuple=True)  # no edge: anywhere
+    return ys, xs
+
+
 class FinishData(TrainingData):
     """Crops of stroke renders (at their own pixel scale: the finish sees renders unresampled in use) and
-    of the paintings (at 0.8-1.25 of their 512-px scale)."""
+    of the paintings (at 0.8-1.25 of their 512-px scale; or, with `centres` "edges", both 1:1 and centred on
+    an edge, where a stroke render's surface and a painter's differ most: the strokes' sides and ends)."""
 
     def __init__(self, renders: list[Image.Image], paintings: list[Image.Image], crop: int, painting_size: int = 512):
         side = max(max(r.size) for r in renders)
         super().__init__(paintings, renders, crop=crop, painting_size=painting_size, photo_size=side)
+        self._corners: dict[tuple[str, int], tuple[torch.Tensor, torch.Tensor]] = {}
 
-    def finish_batch(self, seed: int, step: int, size: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def finish_batch(
+        self, seed: int, step: int, size: int, centres: str = "anywhere"
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         rng = np.random.default_rng([seed, step])
         picks = rng.integers(0, len(self.photos), size=size)
+        if centres == "edges":
+            painted = rng.integers(0, len(self.paintings), size=size)
+            renders = torch.stack([self._edge_crop("render", int(i), rng) for i in picks])
+            return renders, torch.stack([self._edge_crop("painting", int(i), rng) for i in painted])
+        if centres != "anywhere":
+            raise ValueError(f"unknown crop centres {centres!r}: one of {CROP_CENTRES}")
         renders = torch.stack([self._random_crop(self.photos[i], rng, (1.0, 1.0)) for i in picks])
         return renders, self.painting_crops(rng, size)
+
+    def _edge_crop(self, kind: str, index: int, rng: np.random.Generator) -> torch.Tensor:
+        image = (self.photos if kind == "render" else self.paintings)[index]
+        if (kind, index) not in self._corners:
+            self._corners[kind, index] = edge_corners(image, self.crop)
+        ys, xs = self._corners[kind, index]
+        pick = int(rng.integers(0, len(ys)))
+        y, x = int(ys[pick]), int(xs[pick])
+        patch = image[:, y : y + self.crop, x : x + self.crop]
+        return patch.flip(2) if rng.random() < 0.5 else patch
 
 
 def block_means(images: torch.Tensor) -> torch.Tensor:
@@ -133,7 +173,7 @@ class FinishTrainer:
 
     def step(self) -> dict[str, float]:
         cfg = self.config
-        renders, real = self.data.finish_batch(cfg.seed, self.step_count, cfg.batch)
+        renders, real = self.data.finish_batch(cfg.seed, self.step_count, cfg.batch, cfg.crop_centres)
         noise = torch.randn(renders.shape[0], 1, *renders.shape[2:], generator=self._generator(1))
         finished = self.network(renders, noise)
 
@@ -210,6 +250,7 @@ class FinishTrainer:
         checkpoint = load_checkpoint(path, kind=STATE_KIND)
         saved, current = checkpoint.hyperparameters, asdict(self.config)
         network_keys = ("width", "blocks", "colour_lock", "grey", "discriminator_input", "discriminator_width")
+        network_keys += ("crop_centres",)
         for key in (*network_keys, "crop", "style_layers", "content_layer", "seed"):
             # A key an older state lacks had the old behaviour, which is still the default.
             if saved.get(key, asdict(FinishConfig())[key]) != current[key]:
