@@ -5,6 +5,8 @@
     python build_scripts/train_finish.py --styles van-gogh --minutes 30 --style-weight 0 --colour-lock coarse \
         --structure-weight 0 --discriminator-input detail --tail-rate 4 [--grey] --work build/finish-c
         # session 10's third design (docs/style-engine.md, "The finish"): it moves, but only darkens outlines
+    ... --discriminator-width 32 --max-inputs 19 --crop-centres edges --work build/finish-e
+        # session 11's run E: crops centred on edges; nearer by the measure, by eye only sharper (not shipped)
 
 For each style: (1) stroke-render the training inputs at 512 px with varied seeds, brush sizes and
 detail (cached in build/finish/STYLE/renders/): the three training photographs, the other painters'

@@ -250,8 +250,7 @@ class FinishTrainer:
         checkpoint = load_checkpoint(path, kind=STATE_KIND)
         saved, current = checkpoint.hyperparameters, asdict(self.config)
         network_keys = ("width", "blocks", "colour_lock", "grey", "discriminator_input", "discriminator_width")
-        network_keys += ("crop_centres",)
-        for key in (*network_keys, "crop", "style_layers", "content_layer", "seed"):
+        for key in (*network_keys, "crop_centres", "crop", "style_layers", "content_layer", "seed"):
             # A key an older state lacks had the old behaviour, which is still the default.
             if saved.get(key, asdict(FinishConfig())[key]) != current[key]:
                 raise CheckpointError(f"{path.name} was trained with another {key}; delete it to start over.")
