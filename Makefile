@@ -74,7 +74,7 @@ lint: setup-dev
 	$(BIN)/lint-imports
 
 test: setup-dev lint
-	$(TEST_ENV) $(BIN)/python -m pytest -q
+	$(TEST_ENV) $(BIN)/python -m pytest -q --durations=15  # the slowest tests listed: the suite has a 10-minute budget
 
 bench: setup-dev $(VENV)/.installed-bench
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
