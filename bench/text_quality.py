@@ -341,14 +341,16 @@ def opening_again(songs: list[list[str]]) -> dict:
     """Lines that open as an earlier line of their song did (the same first two words, or the same uncommon
     first word: "In the end," six times, "Ain't" nine), each song's most said opening, and the lines that open in
     a shape (line_shapes.opening_shape) said twice before in their song ("The sun's on it / The wind's on it / The
-    sky's on it": a template)."""
+    sky's on it": a template), and those that close in a shape two of the song's last three lines closed in
+    (line_shapes.stale_closings: "To the sun's rays, to your bed / The world is yours, to your side / ...")."""
     from collections import Counter
 
-    from models.verse.line_shapes import opening_shape
+    from models.verse.line_shapes import closing_shape, opening_shape, stale_closings
     from models.verse.lyrics import openings
 
-    again, templated, most = 0, 0, []
+    again, templated, closed, most = 0, 0, 0, []
     for lines in songs:
+        closed += sum(closing_shape(line) in stale_closings(lines[:i]) for i, line in enumerate(lines))
         said: Counter[str] = Counter()
         shapes: Counter[tuple[str, ...] | None] = Counter()
         for line in lines:
@@ -363,6 +365,7 @@ def opening_again(songs: list[list[str]]) -> dict:
         "lines_opening_again": f"{again} of {sum(map(len, songs))}",
         "most_said_opening": most,
         "lines_in_an_opening_shape_said_twice_before": f"{templated} of {sum(map(len, songs))}",
+        "lines_closing_as_two_of_the_last_three_did": f"{closed} of {sum(map(len, songs))}",
     }
 
 

@@ -634,6 +634,32 @@ def test_an_opening_shape_said_twice_costs_from_its_third_line():
     assert FormWriter._stale_cost(LineForm(), beam, ["the", "sky's", "on", "it"]) == 0.0
 
 
+def test_a_closing_shape_two_of_the_last_three_lines_said_is_stale():
+    """Coming home of session 10 closed five lines ", to your X" ("To my doorstep, to your view / To the sun's rays, to
+    your bed / The world is yours, to your side / ..."): first words and whole shapes differ, the closing shape (the
+    last three slots) is one. The bench counts the lines that close in a shape two of the song's last three did."""
+    from models.verse.line_shapes import closing_shape, stale_closings
+
+    home = ["To the end of the road, it's lies", "To my doorstep, to your view", "To the sun's rays, to your bed"]
+    assert closing_shape(home[1]) == closing_shape("The fire is lit, to your head") == ("P", "your", "_")
+    assert closing_shape("Ain't no road you can't ride") is None  # one small word there: no shape to hear
+    assert stale_closings(home) == {("P", "your", "_")}
+    assert stale_closings(home[:2]) == set()  # two lines closing alike: a figure
+    assert stale_closings([home[1], "I am home", "The door is wide", home[2]]) == set()  # not in the last three
+
+
+def test_a_heteronym_rhymes_by_the_sense_a_song_means(words):
+    """ "A memory of laughter, tears / A home that never sleeps, no cares" (a poem of session 10) rhymed by the tearing
+    "tears" (T EH R Z); a song's "tears" are wept. "live" ends a line as the verb, "lead" as followed, "a dove" flies.
+    "tear" and "lives" are sung both ways, and keep both."""
+    assert not words.rhymes("tears", "cares") and words.rhymes("tears", "fears")
+    assert not words.rhymes("live", "five") and words.rhymes("live", "give")
+    assert not words.rhymes("lead", "bed") and words.rhymes("lead", "need")
+    assert not words.rhymes("dove", "stove") and words.rhymes("dove", "love")
+    assert not words.rhymes("wound", "sound") and words.rhymes("wound", "tuned")
+    assert words.rhymes("lives", "gives") and words.rhymes("lives", "knives")
+
+
 def test_an_old_word_is_not_chosen_when_another_fits(words):
     """ "I hold you in my arms, I'll be with ye": the model reaches for English no one speaks when the form leaves
     it few words. A rhyme forced in takes the likeliest word the listener speaks, and no line says an old word."""

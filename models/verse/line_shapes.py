@@ -17,6 +17,15 @@ hear them; their opening shape (the first three slots, the pronouns one slot) is
 
     opening_shape("The wind's on it, the sky's on it")     # ('the', "_'s", 'P')
     opening_shape("To me, to you, I write")                # ('P', 'PRON', 'P')
+
+And in how they close: coming home of session 10 ended its last five lines "To my doorstep, to your view / To the
+sun's rays, to your bed / The world is yours, to your side / The fire is lit, to your head / The moon's shining, to
+your ride". Each line differs in its opening and its whole shape; its closing shape (the last three slots) is one.
+Two lines in a row closing alike are a figure; a closing shape said in two of the song's last three lines is stale
+for the next (`stale_closings`): bench/text_quality.py counts the lines that close in one. (Charging it in the search,
+as an opening shape is, was tried in session 11 and did not move that song: its every candidate closed so.)
+
+    closing_shape("The fire is lit, to your head")        # ('P', 'your', '_')
 """
 
 from __future__ import annotations
@@ -76,6 +85,25 @@ def opening_shape(line: str) -> tuple[str, ...] | None:
     if len(found) < OPENING_SLOTS or sum(not slot.startswith("_") for slot in found) < 2:
         return None
     return found
+
+
+def closing_shape(line: str) -> tuple[str, ...] | None:
+    """The shape of the line's last OPENING_SLOTS slots, or None as `opening_shape`."""
+    return _closing(_slots(line))
+
+
+def _closing(slots: list[str]) -> tuple[str, ...] | None:
+    found = tuple(slots[-OPENING_SLOTS:])
+    if len(found) < OPENING_SLOTS or sum(not slot.startswith("_") for slot in found) < 2:
+        return None
+    return found
+
+
+def stale_closings(lines: Sequence[str]) -> set[tuple[str, ...]]:
+    """The closing shapes said in at least two of the song's last RECENT lines: a third line closing so makes a
+    template (the template came in consecutive lines, or every other line in ABAB)."""
+    found = [closing for closing in map(closing_shape, lines[-RECENT:]) if closing is not None]
+    return {closing for closing in found if found.count(closing) >= 2}
 
 
 def settles_opening(words: list[str]) -> tuple[str, ...] | None:

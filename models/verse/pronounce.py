@@ -133,8 +133,20 @@ class Pronouncing:
 
 
 # heteronyms whose other sense a song's line end all but never means: the rhyme part of the one it does ("the wind"
-# blows; "roads that wind" is rare). "tear", "live", "read", "wound", "bow" are sung in both senses, and keep both.
-SUNG_SENSE = {"wind": "IH N D"}
+# blows; "roads that wind" is rare). "tears" at a line's end are wept ("A memory of laughter, tears / A home that never
+# sleeps, no cares" rhymed by the tearing "tears", a poem of session 10); "live" ends a line as the verb ("the life we
+# live", not "a live wire"); "a wound" is a hurt, "lead" is followed ("follow your lead"), "a dove" flies, "a
+# minute" passes. "tear", "lives", "read", "close", "bow" are sung in both senses, and keep both.
+SUNG_SENSE = {
+    "wind": "IH N D",
+    "winds": "IH N D Z",
+    "tears": "IH R Z",
+    "live": "IH V",
+    "wound": "UW N D",
+    "lead": "IY D",
+    "dove": "AH V",
+    "minute": "IH N AH T",
+}
 
 _VOWELS = set("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
 # the consonant clusters English may start a syllable with: the stressed syllable takes the longest of these at
