@@ -307,7 +307,8 @@ def plan_strokes(
         if style.band_strands > 0:  # the strands inside a stroke lean to the other paint of its pair
             plan.strand = torch.where(plan.is_outline[:, None], plan.colour, other)
         plan.colour = torch.where(plan.is_outline[:, None], plan.colour, banded)
-    if style.wash > 0 or style.glow > 0 or style.calm > 0:  # the calm lies where the wash maps find open areas
+    if style.wash > 0 or style.glow > 0 or style.calm > 0 or style.busy_flat > 0:  # the wash maps' openness says
+        # where the open areas are (the calm) and so where the busy ones are (the flat paint)
         plan.wash = wash_maps(aim, memberships, unit, style.dark_keep if style.glow > 0 else 0.0)
         if style.wash > 0 and style.bands > 0 and style.paints is not None:
             # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would

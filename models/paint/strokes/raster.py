@@ -95,6 +95,7 @@ def rasterize(
         grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
         maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, bottom - top, right - left, sx, sy)
         smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
+        laid_flat = None if maps is None or style.busy_flat <= 0 else style.busy_flat * (1 - maps[3])  # busyness
         strands = None
         if style.band_strands > 0 and plan.strand is not None:  # thin strands of the second paint in each stroke
             weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.band_strands)
@@ -110,6 +111,7 @@ def rasterize(
             grain,
             calm=smooth,
             strands=strands,
+            flat=laid_flat,
         )
         if maps is not None:
             painted = apply_wash(painted, maps, style)

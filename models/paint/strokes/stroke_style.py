@@ -72,6 +72,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the wash is laid in broad sweeps of lighter, warmer and darker, greyer paint along the strokes' flow
     # (sweeps.py): a sketch's flat sky gets the energy of his broad brush instead of one even tint.
     "sweep": (0.0, 1.0),
+    # How far the relief and the seams fade in the busy areas (surface.py): a photograph's detail is painted in flat,
+    # thin strokes (his fjord and bridge), while open areas and flat sketches, which have no other fine texture,
+    # keep the style's relief. One relief for both took photographs or sketches away from Munch (session 11).
+    "busy_flat": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -95,6 +99,7 @@ ADDED_LATER = dict.fromkeys(
         "calm",
         "band_strands",
         "sweep",
+        "busy_flat",
     ),
     0.0,
 )
@@ -140,6 +145,7 @@ class StrokeStyle:
     dark_keep: float = 0.0
     calm: float = 0.0
     sweep: float = 0.0
+    busy_flat: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -67,6 +67,7 @@ def finish_surface(
     grain: torch.Tensor | None = None,
     calm: torch.Tensor | None = None,
     strands: tuple[torch.Tensor, torch.Tensor] | None = None,
+    flat: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(3, h, w) OKLab colours of the strokes on top -> the painted surface (3, h, w) OKLab.
 
@@ -74,7 +75,8 @@ def finish_surface(
     `grain` (h, w) is the tile's `grain_noise`, laid on as the style's `grain` says; `calm` (h, w), 0 to 1: how
     far the strokes are laid thin and smooth there (the style's `calm` times the openness: wash.wash_maps);
     `strands`: (3, h, w) OKLab the second paint of the stroke on top and (h, w) how far its thin strand there moves
-    to it (strands.py), laid over the wet blend so that the strands stay thin."""
+    to it (strands.py), laid over the wet blend so that the strands stay thin; `flat` (h, w), 0 to 1: how far the relief
+    and the seams fade there (the style's `busy_flat` times the busyness, 1 minus the wash maps' openness)."""
     covered = ownership.stroke >= 0
     stroke = ownership.stroke.clamp_min(0)
     outline = is_outline[stroke] & covered
@@ -121,6 +123,8 @@ def finish_surface(
     seam = torch.where(covered & ~outline, seam, torch.zeros_like(seam))
     if calm is not None:  # ... and lie flat: no relief, seams or bristle streaks where the paint is thin
         seam, streak, shade = seam * (1 - calm), streak * (1 - calm), shade * (1 - calm)
+    if flat is not None:  # ... and in busy areas the paint lies flat and thin: no relief, no seams
+        seam, shade = seam * (1 - flat), shade * (1 - flat)
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
