@@ -9,7 +9,7 @@ the texture look's on the same pictures.
 With several seeds the strokes are painted again at each further seed and the JSON gives each style's median
 at every seed and its mean over all renders (the sheet's picture and the per-picture entries stay the first
 seed's; the farthest statistics are over every render): a render's distance moves with the seed alone by as
-much as the changes a session tries (Munch's median at seeds 1, 2, 3: 2.69, 2.37, 2.69), so one seed cannot
+much as the changes a session tries (session 8's Munch's median at seeds 1, 2, 3: 2.69, 2.37, 2.69), so one seed cannot
 tell such a change from chance.
 
 The photographs: scikit-learn's two sample photographs and scikit-image's motorcycle (install the
