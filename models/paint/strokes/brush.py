@@ -22,6 +22,7 @@ MAX_POINTS = 64  # points per stroke path at most (keys are stroke * MAX_POINTS 
 THIN_BRUSH = 2.5  # radius in pixels below which one disc per step is enough
 _CANDIDATES_PER_CHUNK = 262_144  # candidate pixels per stamping step: bounded memory, cache-sized temporaries
 _BLOCK = 16  # pixels in a row of the key map asked at once whether a stroke could still claim any of them
+_SQUARE = 16  # side of the squares of the key map asked at once whether a disc could still claim any pixel
 
 
 @dataclass
@@ -234,8 +235,9 @@ def stamp(
         chunks.append(discs[begin:end])
         begin = end
     # The last strokes first (keys grow with painting order): a wide brush's layer lies under many.
-    lowest = _LowestKeys.of(key_map)
+    lowest, lowest_in_squares = _LowestKeys.of(key_map), _LowestInSquares.of(key_map)
     for chunk in reversed(chunks):
+        chunk = lowest_in_squares.open_discs(chunk, pixel, half, key)  # a disc wholly under later strokes: none of it
         start, length, disc = _runs(key_map, chunk, half, pixel, offset, limit, following)
         flat, run = lowest.unclaimed(start, length, key[disc])
         keys = key[disc[run]]
@@ -246,6 +248,7 @@ def stamp(
             flat, keys = flat[kept], keys[kept]
         key_map.keys.scatter_reduce_(0, flat, keys, reduce="amax")
         lowest.update(flat)
+        lowest_in_squares.update(flat)
 
 
 @dataclass
@@ -281,6 +284,56 @@ class _LowestKeys:
         changed = torch.unique(stamped // _BLOCK)
         changed = changed[changed < self.blocks.shape[0]]
         self.lowest[changed] = self.blocks[changed].amin(1)
+
+
+@dataclass
+class _LowestInSquares:
+    """The smallest key in each square of _SQUARE x _SQUARE pixels of a key map, kept up to date while it is
+    stamped: a disc whose key is no larger in every square its own square meets has nothing to claim at all,
+    and none of its rows need be found (the leaving to the next disc stays exact: that disc's pixels then
+    hold keys at least as large as its own, which are at least as large as this one's)."""
+
+    key_map: KeyMap
+    lowest: torch.Tensor  # (rows, columns) of squares
+
+    @classmethod
+    def of(cls, key_map: KeyMap) -> _LowestInSquares:
+        rows, columns = -(-key_map.height // _SQUARE), -(-key_map.width // _SQUARE)
+        squares = cls(key_map, torch.empty((rows, columns), dtype=key_map.keys.dtype))
+        squares.lowest.view(-1)[:] = squares._smallest(torch.arange(rows * columns))
+        return squares
+
+    def _smallest(self, squares: torch.Tensor) -> torch.Tensor:
+        """The smallest key in each of the squares (flat indices); a square at the map's edge holds its part."""
+        columns, side = self.lowest.shape[1], torch.arange(_SQUARE)
+        # Clamped to the map, a partial square's pixels repeat its own last row or column, never another's.
+        ys = ((squares // columns * _SQUARE)[:, None] + side).clamp_max(self.key_map.height - 1)
+        xs = ((squares % columns * _SQUARE)[:, None] + side).clamp_max(self.key_map.width - 1)
+        return self.key_map.keys[ys[:, :, None] * self.key_map.width + xs[:, None, :]].flatten(1).amin(1)
+
+    def open_discs(
+        self, discs: torch.Tensor, pixel: torch.Tensor, half: torch.Tensor, key: torch.Tensor
+    ) -> torch.Tensor:
+        """The discs (indices) that may still claim a pixel: their key is larger than the smallest in one of
+        the squares that meet their own square (the pixels within `half` of their centre's pixel)."""
+        height, width = self.key_map.height, self.key_map.width
+        y0 = (pixel[discs, 1] - half[discs]).clamp_min(0) // _SQUARE
+        y1 = (pixel[discs, 1] + half[discs]).clamp_max(height - 1) // _SQUARE
+        x0 = (pixel[discs, 0] - half[discs]).clamp_min(0) // _SQUARE
+        x1 = (pixel[discs, 0] + half[discs]).clamp_max(width - 1) // _SQUARE
+        across = (x1 - x0 + 1).clamp_min(0)
+        number, disc = _laid_out(torch.zeros_like(discs), (y1 - y0 + 1).clamp_min(0) * across)
+        square_y, square_x = y0[disc] + number // across[disc], x0[disc] + number % across[disc]
+        claims = key[discs[disc]] > self.lowest[square_y, square_x]
+        open_ = torch.zeros(discs.numel(), dtype=torch.bool)
+        open_[disc[claims]] = True
+        return discs[open_]
+
+    def update(self, stamped: torch.Tensor) -> None:
+        """Take in the pixels just stamped."""
+        width, columns = self.key_map.width, self.lowest.shape[1]
+        changed = torch.unique(stamped // width // _SQUARE * columns + stamped % width // _SQUARE)
+        self.lowest.view(-1)[changed] = self._smallest(changed)
 
 
 def _laid_out(starts: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
