@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import torch
 
 from .filters import row_norm, sample
+from .occlusion import LowestInBlocks, LowestInSquares
 
 MAX_POINTS = 64  # points per stroke path at most (keys are stroke * MAX_POINTS + segment)
 THIN_BRUSH = 2.5  # radius in pixels below which one disc per step is enough
 _CANDIDATES_PER_CHUNK = 262_144  # candidate pixels per stamping step: bounded memory, cache-sized temporaries
-_BLOCK = 16  # pixels in a row of the key map asked at once whether a stroke could still claim any of them
-_SQUARE = 16  # side of the squares of the key map asked at once whether a disc could still claim any pixel
 
 
 @dataclass
@@ -195,12 +194,13 @@ def stamp(
 
     A pixel keeps the largest key of the discs that cover it and whose gate allows it, as when every disc
     tested every pixel of its square; but a pixel is looked at far fewer times (Turner at 2048 px: 130 M
-    pixels stamped, each tested and gated four times or more before, now 6.5 M gated). A disc's pixels in a row
-    are consecutive, so it is stamped as one run per row, found without testing each pixel; a disc leaves to
-    the next disc of its stroke the pixels that one covers too (the same stroke, so the same gate, and a key
-    at least as large); and the last strokes are stamped first, so that where a larger key already lies an
-    earlier stroke has nothing to claim: such pixels are dropped before the gate sees them, a block of
-    _BLOCK pixels at a time where the smallest key in the block is larger."""
+    pixels stamped, each tested and gated four times or more before; now 6.5 M are gated). A disc's pixels in a
+    row are consecutive, so it is stamped as one run per row, found without testing each pixel; a disc leaves to
+    the next disc of its stroke the pixels that one covers too (the same stroke, so the same gate, and a key at
+    least as large); and the last strokes are stamped first, so that where a larger key already lies an earlier
+    stroke has nothing to claim (occlusion.py): a disc is passed over whole where every square of 16 x 16 pixels
+    that its own square meets holds only larger keys, and its runs' pixels 16 at a time, then one by one, before
+    the gate sees them."""
     if strokes.count == 0:
         return
     centres, radii, stroke_id, segment = _discs_along(strokes)
@@ -235,7 +235,8 @@ def stamp(
         chunks.append(discs[begin:end])
         begin = end
     # The last strokes first (keys grow with painting order): a wide brush's layer lies under many.
-    lowest, lowest_in_squares = _LowestKeys.of(key_map), _LowestInSquares.of(key_map)
+    lowest = LowestInBlocks.of(key_map.keys)
+    lowest_in_squares = LowestInSquares.of(key_map.keys, key_map.height, key_map.width)
     for chunk in reversed(chunks):
         chunk = lowest_in_squares.open_discs(chunk, pixel, half, key)  # a disc wholly under later strokes: none of it
         start, length, disc = _runs(key_map, chunk, half, pixel, offset, limit, following)
@@ -249,97 +250,6 @@ def stamp(
         key_map.keys.scatter_reduce_(0, flat, keys, reduce="amax")
         lowest.update(flat)
         lowest_in_squares.update(flat)
-
-
-@dataclass
-class _LowestKeys:
-    """The smallest key in each block of _BLOCK consecutive pixels of a key map, kept up to date while it is
-    stamped: a stroke whose key is no larger has nothing to claim in the block (keys only grow)."""
-
-    blocks: torch.Tensor  # (B, _BLOCK) the map's keys, a view
-    lowest: torch.Tensor  # (B + 1,) and -1 for a last, partial block, which is never passed over
-
-    @classmethod
-    def of(cls, key_map: KeyMap) -> _LowestKeys:
-        whole = key_map.keys.numel() // _BLOCK
-        blocks = key_map.keys[: whole * _BLOCK].view(whole, _BLOCK)
-        return cls(blocks, torch.cat([blocks.amin(1), key_map.keys.new_full((1,), -1)]))
-
-    def unclaimed(
-        self, start: torch.Tensor, length: torch.Tensor, key: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """The pixels (flat indices) of runs (first pixel, length, key) that lie in a block where the run's key
-        could still claim a pixel, and the run each belongs to."""
-        first_block = start // _BLOCK
-        block, run = _laid_out(first_block, (start + length - 1) // _BLOCK - first_block + 1)
-        open_block = (key[run] > self.lowest[block]).nonzero().flatten()
-        block, run = block[open_block], run[open_block]
-        piece_start = torch.maximum(start[run], block * _BLOCK)
-        piece_end = torch.minimum(start[run] + length[run], (block + 1) * _BLOCK)
-        flat, piece = _laid_out(piece_start, piece_end - piece_start)
-        return flat, run[piece]
-
-    def update(self, stamped: torch.Tensor) -> None:
-        """Take in the pixels just stamped."""
-        changed = torch.unique(stamped // _BLOCK)
-        changed = changed[changed < self.blocks.shape[0]]
-        self.lowest[changed] = self.blocks[changed].amin(1)
-
-
-@dataclass
-class _LowestInSquares:
-    """The smallest key in each square of _SQUARE x _SQUARE pixels of a key map, kept up to date while it is
-    stamped: a disc whose key is no larger in every square its own square meets has nothing to claim at all,
-    and none of its rows need be found (the leaving to the next disc stays exact: that disc's pixels then
-    hold keys at least as large as its own, which are at least as large as this one's)."""
-
-    key_map: KeyMap
-    lowest: torch.Tensor  # (rows, columns) of squares
-
-    @classmethod
-    def of(cls, key_map: KeyMap) -> _LowestInSquares:
-        rows, columns = -(-key_map.height // _SQUARE), -(-key_map.width // _SQUARE)
-        squares = cls(key_map, torch.empty((rows, columns), dtype=key_map.keys.dtype))
-        squares.lowest.view(-1)[:] = squares._smallest(torch.arange(rows * columns))
-        return squares
-
-    def _smallest(self, squares: torch.Tensor) -> torch.Tensor:
-        """The smallest key in each of the squares (flat indices); a square at the map's edge holds its part."""
-        columns, side = self.lowest.shape[1], torch.arange(_SQUARE)
-        # Clamped to the map, a partial square's pixels repeat its own last row or column, never another's.
-        ys = ((squares // columns * _SQUARE)[:, None] + side).clamp_max(self.key_map.height - 1)
-        xs = ((squares % columns * _SQUARE)[:, None] + side).clamp_max(self.key_map.width - 1)
-        return self.key_map.keys[ys[:, :, None] * self.key_map.width + xs[:, None, :]].flatten(1).amin(1)
-
-    def open_discs(
-        self, discs: torch.Tensor, pixel: torch.Tensor, half: torch.Tensor, key: torch.Tensor
-    ) -> torch.Tensor:
-        """The discs (indices) that may still claim a pixel: their key is larger than the smallest in one of
-        the squares that meet their own square (the pixels within `half` of their centre's pixel)."""
-        height, width = self.key_map.height, self.key_map.width
-        y0 = (pixel[discs, 1] - half[discs]).clamp_min(0) // _SQUARE
-        y1 = (pixel[discs, 1] + half[discs]).clamp_max(height - 1) // _SQUARE
-        x0 = (pixel[discs, 0] - half[discs]).clamp_min(0) // _SQUARE
-        x1 = (pixel[discs, 0] + half[discs]).clamp_max(width - 1) // _SQUARE
-        across = (x1 - x0 + 1).clamp_min(0)
-        number, disc = _laid_out(torch.zeros_like(discs), (y1 - y0 + 1).clamp_min(0) * across)
-        square_y, square_x = y0[disc] + number // across[disc], x0[disc] + number % across[disc]
-        claims = key[discs[disc]] > self.lowest[square_y, square_x]
-        open_ = torch.zeros(discs.numel(), dtype=torch.bool)
-        open_[disc[claims]] = True
-        return discs[open_]
-
-    def update(self, stamped: torch.Tensor) -> None:
-        """Take in the pixels just stamped."""
-        width, columns = self.key_map.width, self.lowest.shape[1]
-        changed = torch.unique(stamped // width // _SQUARE * columns + stamped % width // _SQUARE)
-        self.lowest.view(-1)[changed] = self._smallest(changed)
-
-
-def _laid_out(starts: torch.Tensor, lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """The integers of the ranges `starts` + 0 .. `lengths` - 1 laid end to end, and the range each came from."""
-    which = torch.repeat_interleave(lengths)
-    return torch.arange(which.numel()) + (starts - (lengths.cumsum(0) - lengths))[which], which
 
 
 def _row_span(offset_x: torch.Tensor, row_y: torch.Tensor, limit: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
