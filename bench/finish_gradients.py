@@ -22,11 +22,11 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_scripts.train_finish import WORK, make_renders  # noqa: E402
+from build_scripts.train_finish import WORK, add_config_options, config_from, make_renders  # noqa: E402
 from build_scripts.train_styles import ART, STYLES  # noqa: E402
 from models.paint import losses as L  # noqa: E402
 from models.paint.finish.network import lock_colour  # noqa: E402
-from models.paint.finish.training import FinishConfig, FinishData, FinishTrainer, block_means  # noqa: E402
+from models.paint.finish.training import FinishData, FinishTrainer, block_means  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
 
 
@@ -100,11 +100,8 @@ def main() -> int:
     parser.add_argument("--style", default="van-gogh")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--state", type=Path, help="a trainer state to diagnose instead of training")
-    parser.add_argument("--style-weight", type=float, default=0.0)
-    parser.add_argument("--colour-lock", default="highpass", choices=["highpass", "coarse"])
-    parser.add_argument("--structure-weight", type=float, default=FinishConfig.structure_weight)
-    parser.add_argument("--discriminator-input", default="image", choices=["image", "detail"])
-    parser.add_argument("--tail-rate", type=float, default=1.0, help="the output layer's learning rate scale")
+    add_config_options(parser)
+    parser.set_defaults(style_weight=0.0)  # the adversarial and structure gradients alone, unless asked
     parser.add_argument("--variants", type=int, default=2)
     parser.add_argument("--max-inputs", type=int, default=30)
     parser.add_argument("--every", type=int, default=50)
@@ -112,13 +109,7 @@ def main() -> int:
     torch.set_num_threads(1)
     renders = make_renders(args.style, WORK / args.style / "renders", args.variants, args.max_inputs)
     paintings = [load_image(ART / file, max_side=1024).image for file in STYLES[args.style]]
-    config = FinishConfig(
-        style_weight=args.style_weight,
-        colour_lock=args.colour_lock,
-        structure_weight=args.structure_weight,
-        discriminator_input=args.discriminator_input,
-        tail_learning_rate_scale=args.tail_rate,
-    )
+    config = config_from(args)
     trainer = FinishTrainer(config, FinishData(renders, paintings, config.crop, config.painting_size))
     if args.state:
         trainer.load_state(args.state)

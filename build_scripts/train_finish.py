@@ -25,6 +25,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -115,13 +116,8 @@ def ship(name: str, work: Path) -> None:
     print(f"shipped {target.relative_to(ROOT)}")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--styles", nargs="+", default=list(STYLES))
-    parser.add_argument("--minutes", type=float, default=20.0)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--variants", type=int, default=2, help="stroke renders per training input")
-    parser.add_argument("--max-inputs", type=int, default=100, help="training inputs to render at most")
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """The trainer's design options (FinishConfig's fields), shared with bench/finish_gradients.py."""
     parser.add_argument(
         "--style-weight",
         type=float,
@@ -145,6 +141,32 @@ def main() -> int:
         help="edges: 1:1 crops of renders and paintings centred on edges",
     )
     parser.add_argument("--grey", action="store_true", help="the finish changes light and dark only")
+
+
+def config_from(args: argparse.Namespace, **more: Any) -> FinishConfig:
+    """The FinishConfig of the options `add_config_options` added; `more` sets other fields (minutes...)."""
+    return FinishConfig(
+        style_weight=args.style_weight,
+        colour_lock=args.colour_lock,
+        structure_weight=args.structure_weight,
+        content_weight=args.content_weight,
+        discriminator_input=args.discriminator_input,
+        tail_learning_rate_scale=args.tail_rate,
+        grey=args.grey,
+        discriminator_width=args.discriminator_width,
+        crop_centres=args.crop_centres,
+        **more,
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--styles", nargs="+", default=list(STYLES))
+    parser.add_argument("--minutes", type=float, default=20.0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--variants", type=int, default=2, help="stroke renders per training input")
+    parser.add_argument("--max-inputs", type=int, default=100, help="training inputs to render at most")
+    add_config_options(parser)
     parser.add_argument("--work", type=Path, default=WORK, help="where the trial and its resumable state are kept")
     parser.add_argument("--ship", nargs="+", default=[], help="copy these styles' trial finishes into resources/")
     args = parser.parse_args()
@@ -154,18 +176,7 @@ def main() -> int:
         return 0
     torch.set_num_threads(args.threads)
     for name in args.styles:
-        config = FinishConfig(
-            minutes=args.minutes,
-            style_weight=args.style_weight,
-            colour_lock=args.colour_lock,
-            structure_weight=args.structure_weight,
-            content_weight=args.content_weight,
-            discriminator_input=args.discriminator_input,
-            tail_learning_rate_scale=args.tail_rate,
-            grey=args.grey,
-            discriminator_width=args.discriminator_width,
-            crop_centres=args.crop_centres,
-        )
+        config = config_from(args, minutes=args.minutes)
         trial = train_one(name, config, args.variants, args.max_inputs, args.work)
         print(json.dumps(trial), flush=True)
     return 0
