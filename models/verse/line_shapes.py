@@ -89,11 +89,7 @@ def opening_shape(line: str) -> tuple[str, ...] | None:
 
 def closing_shape(line: str) -> tuple[str, ...] | None:
     """The shape of the line's last OPENING_SLOTS slots, or None as `opening_shape`."""
-    return _closing(_slots(line))
-
-
-def _closing(slots: list[str]) -> tuple[str, ...] | None:
-    found = tuple(slots[-OPENING_SLOTS:])
+    found = tuple(_slots(line)[-OPENING_SLOTS:])
     if len(found) < OPENING_SLOTS or sum(not slot.startswith("_") for slot in found) < 2:
         return None
     return found
