@@ -39,7 +39,7 @@ from models.checkpoint import metadata_path  # noqa: E402
 from models.jobs import Progress, Result  # noqa: E402
 from models.paint.data import TRAINING_PHOTOS, shipped_photos  # noqa: E402
 from models.paint.finish.apply import finish_path_for  # noqa: E402
-from models.paint.finish.training import FinishConfig, train_finish  # noqa: E402
+from models.paint.finish.training import CROP_CENTRES, FinishConfig, train_finish  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
 from models.paint.scene.composer import compose_scene  # noqa: E402
 from models.paint.strokes import StrokeParams, render_strokes  # noqa: E402
@@ -137,7 +137,7 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--crop-centres",
         default=FinishConfig.crop_centres,
-        choices=["anywhere", "edges"],
+        choices=CROP_CENTRES,
         help="edges: 1:1 crops of renders and paintings centred on edges",
     )
     parser.add_argument("--grey", action="store_true", help="the finish changes light and dark only")
