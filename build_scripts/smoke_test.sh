@@ -12,6 +12,9 @@
 #   self-test   `atelier self-test --json`: device probe, every shipped model loaded and run once
 #               (a painting, a melody rendered to audio, a chat answer, a VAE line), the main window
 #               shown for one event-loop turn
+#   paint       `atelier paint --from-scratch`: a scene painted, its sketch saved
+#   best        `atelier paint --best` on that sketch: autograd and an optimiser, which the self-test does
+#               not reach
 #   startup     time from process start to the window shown (ATELIER_EXIT_AFTER_SHOW=1)
 #   read-only   nothing was written inside the bundle, and the user data went to ATELIER_DATA_DIR
 # The report (JSON) holds versions, device, per-check timings, stage timings and the bundle size.
@@ -93,6 +96,10 @@ PY
 }
 run_stage resources check_models_in_bundle
 run_stage self-test timeout 1200 ${offline[@]+"${offline[@]}"} "$exe" self-test --json "$work/out/self-test.json"
+run_stage paint timeout 300 ${offline[@]+"${offline[@]}"} "$exe" paint --from-scratch --style van-gogh \
+    --size 128x96 --save-sketch "$work/out/sketch.png" -o "$work/out/scratch.png"
+run_stage best timeout 600 ${offline[@]+"${offline[@]}"} "$exe" paint --input "$work/out/sketch.png" \
+    --style van-gogh --best -o "$work/out/best.png"
 run_stage startup timeout 300 ${offline[@]+"${offline[@]}"} env ATELIER_EXIT_AFTER_SHOW=1 "$exe"
 
 check_read_only() {
