@@ -22,6 +22,7 @@ from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
+from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
@@ -328,6 +329,9 @@ def plan_strokes(
             if inside is not None:
                 sweeps = sweeps * (1 - inside)
             plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth)
+    if style.line_hatch > 0:
+        # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
+        _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator))
     if keep is not None and strength > 0:
         # A scene's things get contours along their whole outlines (outline.py), as many as the painter's edges
         # allow: all of them where no edge is lost (Munch, Hokusai, Van Gogh), none where the light dissolves

@@ -76,6 +76,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # thin strokes (his fjord and bridge), while open areas and flat sketches, which have no other fine texture,
     # keep the style's relief. One relief for both took photographs or sketches away from Munch (session 11).
     "busy_flat": (0.0, 1.0),
+    # The share of the lower and busy areas' grid cells that get a thin dark line along the strokes' flow (hatching.py):
+    # the key block's fine lines that pattern a woodblock print's water, grass and ground (Hokusai's), over flat colour.
+    "line_hatch": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -100,6 +103,7 @@ ADDED_LATER = dict.fromkeys(
         "band_strands",
         "sweep",
         "busy_flat",
+        "line_hatch",
     ),
     0.0,
 )
@@ -146,6 +150,7 @@ class StrokeStyle:
     calm: float = 0.0
     sweep: float = 0.0
     busy_flat: float = 0.0
+    line_hatch: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
