@@ -126,6 +126,16 @@ def _accented(colours: torch.Tensor, share: float, warmth: torch.Tensor, generat
     return mixed
 
 
+def _hue_kept(offsets: torch.Tensor, ab: torch.Tensor, amount: float) -> torch.Tensor:
+    """(N, 2) colour offsets with `amount` of their part across each colour's own hue direction taken out: the
+    jitter then makes a stroke more or less vivid but not another hue. Greys (no hue to keep) keep their offsets."""
+    chroma = row_norm(ab)[:, None]
+    direction = ab / chroma.clamp_min(1e-6)
+    along = (offsets * direction).sum(1, keepdim=True) * direction
+    keep = amount * (chroma / 0.03).clamp(max=1.0)  # full for a colour of chroma 0.03 or more, fading to greys
+    return offsets + keep * (along - offsets)
+
+
 def _band_amounts(style: StrokeStyle, controls: Controls) -> tuple[float, float, float, float, float]:
     """The bands' strength (the style's bands times the palette strength, at most all the way), hue weight,
     contrast, preference for vivid paints and heat in the lights (bands.py)."""
@@ -216,6 +226,8 @@ def plan_strokes(
         # A stroke takes the picture's colour at its scale, but not the other side of a strong edge nearby.
         colours = _within_edge(sample(reference, seeds), sample(aim, seeds), factor)
         jitter = torch.randn(colours.shape, generator=generator) * style.jitter * torch.tensor([1.0, 0.6, 0.6])
+        if style.jitter_hue > 0:
+            jitter[:, 1:] = _hue_kept(jitter[:, 1:], colours[:, 1:], style.jitter_hue)
         colours = colours + jitter
         if layer >= 2 and style.accents > 0:
             colours = _accented(colours, style.accents, style.colours.warmth, generator)

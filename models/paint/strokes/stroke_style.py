@@ -79,6 +79,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of the lower and busy areas' grid cells that get a thin dark line along the strokes' flow (hatching.py):
     # the key block's fine lines that pattern a woodblock print's water, grass and ground (Hokusai's), over flat colour.
     "line_hatch": (0.0, 1.0),
+    # How far a stroke's colour jitter keeps the stroke's own hue (plan.py): the broken colour of one area stays in
+    # its colour family, lighter and darker, duller and more vivid strokes side by side (Van Gogh's blue sky of
+    # cobalt, pale and deep blue dashes), where a jitter in any direction scatters pink and lime dabs over it.
+    "jitter_hue": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -104,6 +108,7 @@ ADDED_LATER = dict.fromkeys(
         "sweep",
         "busy_flat",
         "line_hatch",
+        "jitter_hue",
     ),
     0.0,
 )
@@ -151,6 +156,7 @@ class StrokeStyle:
     sweep: float = 0.0
     busy_flat: float = 0.0
     line_hatch: float = 0.0
+    jitter_hue: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
