@@ -22,7 +22,7 @@ from models.paint.strokes import raster as raster_module
 from models.paint.strokes import render as render_module
 from models.paint.strokes.bands import banded_pairs, measure_palette
 from models.paint.strokes.colour_map import ColourHabits, map_colours
-from models.paint.strokes.filters import to_oklab
+from models.paint.strokes.filters import Box, tile_exact_blur, to_oklab
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER, BOUNDS
 from models.paint.style import load_style, save_style
@@ -80,6 +80,17 @@ def test_tiles_join_without_seams(softness):
     whole = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(300, 200), tile=4096)))
     tiled = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(300, 200), tile=64)))
     assert np.array_equal(whole, tiled)
+
+
+@pytest.mark.parametrize("sigma", [0.2, 0.6, 3.0, 16.0])
+def test_a_blur_kept_to_a_box_gives_the_whole_blurs_pixels_there_to_the_bit(sigma):
+    """The surface blurs each step only where the next reads it (surface.finish_surface): a box at the image's
+    edge, in its middle, and the whole image."""
+    image = torch.rand((3, 90, 70), generator=torch.Generator().manual_seed(1))
+    whole = tile_exact_blur(image, sigma)
+    for box in (Box(0, 90, 0, 70), Box(0, 17, 50, 70), Box(30, 61, 9, 40), Box(89, 90, 0, 1)):
+        kept = tile_exact_blur(image, sigma, keep=box)
+        assert torch.equal(kept, box.of(whole, Box(0, 90, 0, 70))), box
 
 
 def test_memory_is_bounded_by_the_plan_and_the_tile(monkeypatch):

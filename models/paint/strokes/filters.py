@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import torch
 import torch.nn.functional as F
@@ -108,14 +109,54 @@ def _shifted_sum(image: torch.Tensor, weights: list[float], dim: int) -> torch.T
     return total
 
 
-def tile_exact_blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
+class Box(NamedTuple):
+    """Rows top to bottom - 1 and columns left to right - 1 of an image (a tile's pixels, the margin a filter needs)."""
+
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+    def grown(self, margin: int, height: int, width: int) -> Box:
+        """`margin` more pixels on every side, within a (height, width) image."""
+        return Box(
+            max(0, self.top - margin),
+            min(height, self.bottom + margin),
+            max(0, self.left - margin),
+            min(width, self.right + margin),
+        )
+
+    def size(self) -> tuple[int, int]:
+        """(height, width)"""
+        return self.bottom - self.top, self.right - self.left
+
+    def inside(self, outer: Box) -> Box:
+        """This box counted from the corner of `outer`."""
+        return Box(self.top - outer.top, self.bottom - outer.top, self.left - outer.left, self.right - outer.left)
+
+    def of(self, image: torch.Tensor, within: Box) -> torch.Tensor:
+        """This box's part of an (..., H, W) image that holds the pixels of the box `within` (a view)."""
+        top, bottom, left, right = self.inside(within)
+        return image[..., top:bottom, left:right]
+
+
+def kernel_reach(sigma: float) -> int:
+    """How many pixels on each side `tile_exact_blur` reads (0: none, the image is returned as it is)."""
+    return 0 if sigma < 0.3 else gaussian_kernel(sigma).numel() // 2
+
+
+def tile_exact_blur(image: torch.Tensor, sigma: float, keep: Box | None = None) -> torch.Tensor:
     """`blur` as a sum of shifted copies: every pixel gets the same arithmetic whatever the image's size
-    (a convolution may add in another order for another shape), so tiles agree with the whole to the bit."""
+    (a convolution may add in another order for another shape), so tiles agree with the whole to the bit.
+    `keep`: only this box of the (C, H, W) image is blurred and returned, each of its pixels to the same bit."""
+    whole = Box(0, image.shape[-2], 0, image.shape[-1])
     if sigma < 0.3:
-        return image
+        return image if keep is None else keep.of(image, whole)
     weights = gaussian_kernel(sigma).tolist()
     radius = len(weights) // 2
     padded = _pad(image, radius, radius)
+    if keep is not None:  # the padded pixels the kept ones read: the box, widened by the radius on each side
+        padded = padded[..., keep.top : keep.bottom + 2 * radius, keep.left : keep.right + 2 * radius]
     return _shifted_sum(_shifted_sum(padded, weights, 2), weights, 1)
 
 

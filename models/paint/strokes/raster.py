@@ -18,11 +18,11 @@ from PIL import Image
 from ...jobs import check_cancelled
 from ...memory import give_back_freed_memory
 from ..images import tensor_to_pil
-from .brush import KeyMap, Strokes, read_ownership, stamp
-from .filters import picture_size, to_rgb
+from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
+from .filters import Box, picture_size, to_rgb
 from .plan import StrokePlan
 from .strands import strand_weights
-from .surface import BRISTLES, finish_surface, grain_noise, surface_reach
+from .surface import BRISTLES, finish_surface, grain_noise, relief_box, surface_reach
 from .wash import apply_wash
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
@@ -87,35 +87,47 @@ def rasterize(
             part = Strokes(paths[ids], plan.first[ids], plan.last[ids], strokes.radius[ids])
             guide = _at_output(plan.guide, plan, top, left, bottom - top, right - left, sx, sy)
             stamp(key_map, part, ids, (left, top), plan.gate(ids, guide))
-        ownership = read_ownership(key_map, strokes, (left, top))
-        owner = ownership.stroke
+        frame_height, frame_width = bottom - top, right - left
+        frame, tile_box = Box(0, frame_height, 0, frame_width), Box(y0 - top, y1 - top, x0 - left, x1 - left)
+        keys = key_map.inner()
+        owner = torch.where(keys >= 0, keys.clamp_min(0) // MAX_POINTS, -1)  # the stroke on top of each pixel
+        # Where in its stroke each pixel lies is worked out only where the surface reads it: the tile and the reach of
+        # its relief, not the whole halo (Turner at 2048 px: 534² of the frame's 636² pixels).
+        relief = relief_box(tile_box, frame_height, frame_width, unit)
+        ownership = read_ownership(
+            KeyMap(relief.of(keys, frame).reshape(-1), *relief.size()),
+            strokes,
+            (left + relief.left, top + relief.top),
+        )
         flat = plan.colour[owner.clamp_min(0)].permute(2, 0, 1)
-        base = _at_output(plan.base, plan, top, left, bottom - top, right - left, sx, sy)
+        base = _at_output(plan.base, plan, top, left, frame_height, frame_width, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
-        grain = grain_noise(top, left, bottom - top, right - left, seed, unit) if style.grain > 0 else None
-        maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, bottom - top, right - left, sx, sy)
+        grain = grain_noise(top, left, frame_height, frame_width, seed, unit, tile_box) if style.grain > 0 else None
+        maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, frame_height, frame_width, sx, sy)
         smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
         laid_flat = None if maps is None or style.busy_flat <= 0 else style.busy_flat * (1 - maps[3])  # busyness
         strands = None
         if style.band_strands > 0 and plan.strand is not None:  # thin strands of the second paint in each stroke
             weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.band_strands)
-            strands = (plan.strand[owner.clamp_min(0)].permute(2, 0, 1), weight)
+            strands = (plan.strand[ownership.stroke.clamp_min(0)].permute(2, 0, 1), weight)
         painted = finish_surface(
             colour,
+            owner,
             ownership,
             strokes.radius,
             plan.is_outline,
             profile,
             style,
             unit,
+            tile_box,
             grain,
             calm=smooth,
             strands=strands,
             flat=laid_flat,
         )
         if maps is not None:
-            painted = apply_wash(painted, maps, style)
-        rgb = to_rgb(painted[:, y0 - top : y1 - top, x0 - left : x1 - left])
+            painted = apply_wash(painted, tile_box.of(maps, frame), style)
+        rgb = to_rgb(painted)
         if isinstance(output, Image.Image):
             output.paste(tensor_to_pil(rgb), (x0, y0))
         else:

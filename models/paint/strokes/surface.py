@@ -16,7 +16,7 @@ import math
 import torch
 
 from .brush import Ownership
-from .filters import gaussian_kernel, tile_exact_blur, tile_exact_gradients
+from .filters import Box, gaussian_kernel, kernel_reach, tile_exact_blur, tile_exact_gradients
 
 BRISTLES = 10
 GRAIN_SIZE = 0.7  # Gaussian sigma of the grain at 512 px: speckles about 2-4 px across
@@ -29,8 +29,11 @@ CALM_BLUR = 4.0
 CALM_EDGE = 0.06
 
 
-def grain_noise(top: int, left: int, height: int, width: int, seed: int, unit: float) -> torch.Tensor:
-    """(height, width) undirected grain of unit spread for the output pixels from (left, top) on.
+def grain_noise(
+    top: int, left: int, height: int, width: int, seed: int, unit: float, keep: Box | None = None
+) -> torch.Tensor:
+    """(height, width) undirected grain of unit spread for the output pixels from (left, top) on (`keep`: only
+    that box of them).
 
     White noise from an integer hash of each pixel's position (the same for a pixel in any tile),
     blurred to the grain's size and scaled back to a spread of 1 whatever that size."""
@@ -45,7 +48,7 @@ def grain_noise(top: int, left: int, height: int, width: int, seed: int, unit: f
     sigma = max(0.5, GRAIN_SIZE * unit)
     kernel = gaussian_kernel(sigma)
     spread = (1 / 12) ** 0.5 * float((kernel * kernel).sum())  # of white noise after this blur
-    return tile_exact_blur(uniform[None], sigma)[0] / spread
+    return tile_exact_blur(uniform[None], sigma, keep)[0] / spread
 
 
 def surface_reach(unit: float, softness: float, calm: float = 0.0) -> int:
@@ -56,75 +59,118 @@ def surface_reach(unit: float, softness: float, calm: float = 0.0) -> int:
     return reach
 
 
+def relief_box(tile: Box, height: int, width: int, unit: float) -> Box:
+    """The pixels of a (height, width) frame whose place in their stroke (brush.Ownership) the surface of its
+    `tile` reads: the relief's blur and slope reach that far."""
+    return tile.grown(kernel_reach(_relief_sigma(unit)) + 1, height, width)
+
+
+def _relief_sigma(unit: float) -> float:
+    return max(0.7, 0.8 * unit)
+
+
 def finish_surface(
     colour: torch.Tensor,
+    owner: torch.Tensor,
     ownership: Ownership,
     radius: torch.Tensor,
     is_outline: torch.Tensor,
     profile: torch.Tensor,
     style,
     unit: float,
+    tile: Box,
     grain: torch.Tensor | None = None,
     calm: torch.Tensor | None = None,
     strands: tuple[torch.Tensor, torch.Tensor] | None = None,
     flat: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """(3, h, w) OKLab colours of the strokes on top -> the painted surface (3, h, w) OKLab.
+    """(3, h, w) OKLab colours of the strokes on top of a tile's frame -> the painted surface of the `tile` (a box
+    of the frame), (3, tile height, tile width) OKLab.
 
-    `radius`, `is_outline`, `profile` (N, BRISTLES + 1) are per stroke, indexed by `ownership.stroke`;
-    `grain` (h, w) is the tile's `grain_noise`, laid on as the style's `grain` says; `calm` (h, w), 0 to 1: how
-    far the strokes are laid thin and smooth there (the style's `calm` times the openness: wash.wash_maps);
-    `strands`: (3, h, w) OKLab the second paint of the stroke on top and (h, w) how far its thin strand there moves
-    to it (strands.py), laid over the wet blend so that the strands stay thin; `flat` (h, w), 0 to 1: how far the relief
-    and the seams fade there (the style's `busy_flat` times the busyness, 1 minus the wash maps' openness)."""
-    covered = ownership.stroke >= 0
-    stroke = ownership.stroke.clamp_min(0)
-    outline = is_outline[stroke] & covered
+    `owner` (h, w): the stroke on top of each pixel of the frame (-1 where none); `ownership`: the same strokes and
+    where in them each pixel of `relief_box(tile, ...)` lies; `radius`, `is_outline`, `profile` (N, BRISTLES + 1)
+    are per stroke, indexed by `owner`; `grain` is the tile's `grain_noise`, laid on as the style's `grain` says;
+    `calm` (h, w), 0 to 1: how far the strokes are laid thin and smooth there (the style's `calm` times the
+    openness: wash.wash_maps); `strands`: over the relief box, (3, ., .) OKLab the second paint of the stroke on
+    top and (., .) how far its thin strand there moves to it (strands.py), laid over the wet blend so that the
+    strands stay thin; `flat` (h, w), 0 to 1: how far the relief and the seams fade there (the style's
+    `busy_flat` times the busyness, 1 minus the wash maps' openness).
+
+    Each step is worked out only where a later one reads it, from the tile outward (the calm's blur alone reads
+    48 px around the tile at 2048 px), with the very arithmetic the whole frame would get: the tile's pixels are
+    the same to the bit."""
+    height, width = owner.shape
+    frame = Box(0, height, 0, width)
+    edges = tile.grown(kernel_reach(0.6), height, width)  # the colours the edges' blend reads
+    calm_reach = kernel_reach(CALM_BLUR * unit) if calm is not None else 0
+    wet = edges.grown(calm_reach, height, width)  # the colours the calm's blur reads
+    relief = relief_box(tile, height, width, unit)
+
+    def outline_in(box: Box) -> torch.Tensor:
+        stroke = box.of(owner, frame)
+        return is_outline[stroke.clamp_min(0)] & (stroke >= 0)
+
+    laid = wet.of(colour, frame)
     if style.softness > 0:
         # Wet-in-wet: neighbouring strokes blend where they meet (Turner's haze, a glazed look).
-        softened = tile_exact_blur(colour, style.softness * unit)
-        colour = torch.where(outline[None], colour, colour + 0.75 * (softened - colour))
+        softened = tile_exact_blur(colour, style.softness * unit, keep=wet)
+        laid = torch.where(outline_in(wet)[None], laid, laid + 0.75 * (softened - laid))
     if calm is not None:
         # Paint laid thin in the open areas: neighbouring strokes blend over a few pixels, so the colour of one
         # thin stroke beside the next no longer draws lines; the broad changes of colour and the shapes' edges stay.
-        smoothed = tile_exact_blur(colour, CALM_BLUR * unit)
-        moved = ((smoothed - colour) ** 2).sum(0).sqrt()
-        blend = calm * (1 - moved / CALM_EDGE).clamp_min(0) ** 2
-        colour = torch.where(outline[None], colour, colour + blend[None] * (smoothed - colour))
+        smoothed = tile_exact_blur(laid, CALM_BLUR * unit, keep=edges.inside(wet))
+        laid = edges.of(laid, wet)
+        moved = ((smoothed - laid) ** 2).sum(0).sqrt()
+        blend = edges.of(calm, frame) * (1 - moved / CALM_EDGE).clamp_min(0) ** 2
+        laid = torch.where(outline_in(edges)[None], laid, laid + blend[None] * (smoothed - laid))
+    else:
+        laid = edges.of(laid, wet)
     if strands is not None:
         second, weight = strands
-        colour = colour + weight[None] * (second - colour)
+        laid = laid + edges.of(weight, relief)[None] * (edges.of(second, relief) - laid)
     # Stroke edges: a fraction of a pixel of blending, so that edges are not stair-stepped.
-    owner = ownership.stroke
-    edge = torch.zeros_like(owner, dtype=torch.bool)
-    edge[:, 1:] |= owner[:, 1:] != owner[:, :-1]
-    edge[1:, :] |= owner[1:, :] != owner[:-1, :]
-    colour = torch.where(edge[None], tile_exact_blur(colour, 0.6), colour)
+    near = edges.of(owner, frame)
+    edge = torch.zeros_like(near, dtype=torch.bool)
+    edge[:, 1:] |= near[:, 1:] != near[:, :-1]
+    edge[1:, :] |= near[1:, :] != near[:-1, :]
+    colour = torch.where(
+        tile.of(edge, edges)[None], tile_exact_blur(laid, 0.6, keep=tile.inside(edges)), tile.of(laid, edges)
+    )
 
+    # The relief, over the pixels its blur and slope read.
+    stroke = relief.of(owner, frame)
+    covered = stroke >= 0
+    stroke = stroke.clamp_min(0)
+    painted_on = covered & ~is_outline[stroke]  # covered, not by an outline
     position = (ownership.across + 1) / 2 * BRISTLES
     low = position.floor().long().clamp(0, BRISTLES - 1)
     fraction = position - low
     streak = profile[stroke, low] * (1 - fraction) + profile[stroke, low + 1] * fraction - 0.5
-    streak = torch.where(covered & ~outline, streak, torch.zeros_like(streak))
+    streak = torch.where(painted_on, streak, torch.zeros_like(streak))
     # Dry brush: streaks show more toward the end of a stroke, where the brush runs out of paint.
     streak = streak * (0.5 + ownership.along)
 
     dome = (1 - ownership.across**2).clamp_min(0) ** 0.25
     thickness = radius[stroke] * (1.15 - 0.6 * ownership.along)
-    height = torch.where(covered & ~outline, thickness * (0.5 * dome + 0.5 * streak), torch.zeros_like(streak))
-    height = tile_exact_blur(height[None], max(0.7, 0.8 * unit))
-    gx, gy = tile_exact_gradients(height)
+    height_map = torch.where(painted_on, thickness * (0.5 * dome + 0.5 * streak), torch.zeros_like(streak))
+    slope = tile.grown(1, height, width)  # the heights the slope reads
+    height_map = tile_exact_blur(height_map[None], _relief_sigma(unit), keep=slope.inside(relief))
+    gx, gy = (tile.of(g, slope) for g in tile_exact_gradients(height_map))
     light = (gx[0] + gy[0]) * 0.7071  # slope toward the upper-left light
     shade = light / (1 + light.abs())
     # Seams: along its sides a stroke thins and the darker ground or the ridge's shadow shows. Only along
     # the sides: round the ends (where `along` is 0 or 1) a seam would outline each stroke like a pebble.
-    sides = ((ownership.along.clamp(0, 1) * (1 - ownership.along.clamp(0, 1))) / 0.05).clamp(0, 1)
-    seam = ((ownership.across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
-    seam = torch.where(covered & ~outline, seam, torch.zeros_like(seam))
+    along, across = tile.of(ownership.along, relief), tile.of(ownership.across, relief)
+    sides = ((along.clamp(0, 1) * (1 - along.clamp(0, 1))) / 0.05).clamp(0, 1)
+    seam = ((across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
+    seam = torch.where(tile.of(painted_on, relief), seam, torch.zeros_like(seam))
+    streak = tile.of(streak, relief)
     if calm is not None:  # ... and lie flat: no relief, seams or bristle streaks where the paint is thin
-        seam, streak, shade = seam * (1 - calm), streak * (1 - calm), shade * (1 - calm)
+        thin = tile.of(calm, frame)
+        seam, streak, shade = seam * (1 - thin), streak * (1 - thin), shade * (1 - thin)
     if flat is not None:  # ... and in busy areas the paint lies flat and thin: no relief, no seams
-        seam, shade = seam * (1 - flat), shade * (1 - flat)
+        busy = tile.of(flat, frame)
+        seam, shade = seam * (1 - busy), shade * (1 - busy)
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
