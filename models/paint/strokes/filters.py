@@ -79,9 +79,19 @@ def blur(image: torch.Tensor, sigma: float) -> torch.Tensor:
     kernel = gaussian_kernel(sigma).to(image)
     radius = kernel.numel() // 2
     channels = image.shape[0]
-    padded = _pad(image, radius, radius)
-    horizontal = F.conv2d(padded[None], kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1), groups=channels)
-    return F.conv2d(horizontal, kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1), groups=channels)[0]
+    padded = _channels_last(_pad(image, radius, radius)[None])
+    horizontal = F.conv2d(padded, _channels_last(kernel.view(1, 1, 1, -1).expand(channels, 1, 1, -1)), groups=channels)
+    vertical = F.conv2d(
+        horizontal, _channels_last(kernel.view(1, 1, -1, 1).expand(channels, 1, -1, 1)), groups=channels
+    )
+    return vertical[0].contiguous()
+
+
+def _channels_last(tensor: torch.Tensor) -> torch.Tensor:
+    # oneDNN's depthwise convolution of a channels-last image is 3-10x faster on CPU than of a planar one (a
+    # 1,024-px picture's 47-tap pass: 0.25 -> 0.04 s), and adds each pixel's taps in the same order: the same bits
+    # (300 random images, filters and sizes, 1 and 2 threads).
+    return tensor.contiguous(memory_format=torch.channels_last)
 
 
 # Rows of output a shifted sum adds up at a time: its running total and each term then stay in the cache, where
@@ -183,7 +193,7 @@ def gradients(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     channels = image.shape[0]
     sobel = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], device=image.device) / 8.0
     weight = torch.stack([sobel, sobel.T])[:, None].repeat(channels, 1, 1, 1).to(image)
-    out = F.conv2d(_pad(image, 1, 1)[None], weight, groups=channels)[0]
+    out = F.conv2d(_channels_last(_pad(image, 1, 1)[None]), _channels_last(weight), groups=channels)[0].contiguous()
     return out[0::2], out[1::2]
 
 
