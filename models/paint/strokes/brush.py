@@ -359,14 +359,21 @@ class Ownership:
     across: torch.Tensor  # (H, W) -1..1 from one edge to the other
 
 
-def _nearest_on(paths: torch.Tensor, stroke: torch.Tensor, segment: torch.Tensor, pixel: torch.Tensor):
-    a = paths[stroke, segment]
-    ab = paths[stroke, (segment + 1).clamp(max=paths.shape[1] - 1)] - a
-    relative = pixel - a
-    t = ((relative * ab).sum(1) / (ab * ab).sum(1).clamp_min(1e-9)).clamp(0, 1)
-    offset = relative - t[:, None] * ab
-    side = torch.sign(ab[:, 0] * relative[:, 1] - ab[:, 1] * relative[:, 0])
-    return t, row_norm(offset), side
+def _nearest_on(
+    paths: torch.Tensor, start: torch.Tensor, pixel_x: torch.Tensor, pixel_y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Where along each pixel's segment (0 to 1) its nearest point lies, how far it is, and on which side; `start`:
+    the flat index of the segment's first point in `paths` (N, P, 2). The x and y sums are written out, and the
+    points taken from the flat paths: the (n, 2) gathers and sums over two columns cost twice as much."""
+    flat = paths.reshape(-1)
+    end = torch.where(start % paths.shape[1] < paths.shape[1] - 1, start + 1, start)  # the path's last point: itself
+    a_x, a_y = flat.take(2 * start), flat.take(2 * start + 1)
+    ab_x, ab_y = flat.take(2 * end) - a_x, flat.take(2 * end + 1) - a_y
+    relative_x, relative_y = pixel_x - a_x, pixel_y - a_y
+    t = ((relative_x * ab_x + relative_y * ab_y) / (ab_x * ab_x + ab_y * ab_y).clamp_min(1e-9)).clamp(0, 1)
+    offset_x, offset_y = relative_x - t * ab_x, relative_y - t * ab_y
+    side = torch.sign(ab_x * relative_y - ab_y * relative_x)
+    return t, (offset_x * offset_x + offset_y * offset_y).sqrt(), side
 
 
 def read_ownership(key_map: KeyMap, strokes: Strokes, origin: tuple[int, int] = (0, 0)) -> Ownership:
@@ -383,12 +390,13 @@ def read_ownership(key_map: KeyMap, strokes: Strokes, origin: tuple[int, int] = 
     ys, xs = torch.meshgrid(
         torch.arange(height, device=keys.device), torch.arange(width, device=keys.device), indexing="ij"
     )
-    pixel = torch.stack([xs.flatten() + origin[0], ys.flatten() + origin[1]], dim=1).float()
+    pixel_x, pixel_y = (xs.flatten() + origin[0]).float(), (ys.flatten() + origin[1]).float()
     low, high = first[stroke], (last[stroke] - 1).clamp_min(first[stroke])
+    row = stroke * paths.shape[1]  # the flat index of each pixel's stroke's first point
     best = None
     for shift in (-1, 0, 1):
         segment = torch.minimum(torch.maximum(claimed + shift, low), high)
-        t, distance, side = _nearest_on(paths, stroke, segment, pixel)
+        t, distance, side = _nearest_on(paths, row + segment, pixel_x, pixel_y)
         if best is None:
             best = [segment, t, distance, side]
         else:
