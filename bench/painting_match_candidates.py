@@ -13,7 +13,9 @@ the direction his paintings already lie — is not counted further for it). For 
 
 The statistics (all cached per picture, so a new candidate costs seconds): the shipped match's 34
 (picture_statistics.py), the colour layout's 8 (hue by tone, edge sharpness in darks and lights,
-colour_layout.py), the tones' chroma (3, colour_layout.tone_chroma) and regular rhythm (2, rhythm.py).
+colour_layout.py), the tones' chroma (3, hue_statistics.tone_chroma), regular rhythm (2, rhythm.py), and
+(session 12) the hue moments (10, hue_statistics.py). The match shipped since session 12 (format 3) is the
+candidate "+ tone chroma, hue lights and contrast (7), spread >= 0.1"; "shipped (34)" is format 2.
 
 A one-sided statistic's direction is the sign of (the painter's mean - the shipped photographs' mean), the
 five photographs the app's match is made with (models/paint/data.py), which are five of the validation
@@ -52,26 +54,26 @@ from models.paint.colour_layout import (  # noqa: E402
     colour_marks_names,
     layout_statistic_names,
     layout_statistics,
-    tone_chroma,
-    tone_chroma_names,
     tone_contrast,
     tone_contrast_names,
 )
 from models.paint.data import HELD_OUT_PHOTOS, TRAINING_PHOTOS, shipped_photos  # noqa: E402
+from models.paint.hue_statistics import hue_statistic_names, hue_statistics, tone_chroma, tone_chroma_names  # noqa: E402
 from models.paint.images import load_image  # noqa: E402
 from models.paint.painting_match import SHRINK_TO_DIAGONAL  # noqa: E402
-from models.paint.picture_statistics import statistic_names, statistics_of_views, views  # noqa: E402
+from models.paint.picture_statistics import statistics_of_views, surface_statistic_names, views  # noqa: E402
 from models.paint.rhythm import rhythm_statistic_names, rhythm_statistics  # noqa: E402
 
 NAMES = (
-    statistic_names()
+    surface_statistic_names()
     + layout_statistic_names()
     + tone_chroma_names()
     + rhythm_statistic_names()
     + tone_contrast_names()
     + colour_marks_names()
+    + hue_statistic_names()
 )
-BASE = statistic_names()
+BASE = surface_statistic_names()  # match format 2's 34; format 3 (shipped since session 12) adds 7 of those below
 COLOUR = (
     ["chroma_mean", "chroma_spread", "lightness_spread", "colour_entropy", "smooth_colour_share", "colour_variation"]
     + ["fine_colour_ratio"]
@@ -79,7 +81,9 @@ COLOUR = (
     + tone_chroma_names()
     + tone_contrast_names()
     + colour_marks_names()
+    + hue_statistic_names()
 )
+HUE = hue_statistic_names()
 SIDE_MARGIN = 1.0  # painter SDs between the painter's and the photographs' means for a statistic to be one-sided
 
 
@@ -88,9 +92,10 @@ def _labs(picture: Image.Image | torch.Tensor) -> list[torch.Tensor]:
 
 
 def first_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
-    """(5, 47): the match's 34, the colour layout's 8, the tones' chroma and the rhythm, per view."""
+    """(5, 47): match format 2's 34, the colour layout's 8, the tones' chroma and the rhythm, per view."""
     extra = [layout_statistics(lab) + tone_chroma(lab) + rhythm_statistics(lab[:, :1]) for lab in _labs(picture)]
-    return np.concatenate([statistics_of_views(picture), np.asarray(extra, dtype=np.float64)], axis=1)
+    surface = statistics_of_views(picture)[:, : len(BASE)]
+    return np.concatenate([surface, np.asarray(extra, dtype=np.float64)], axis=1)
 
 
 def second_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
@@ -103,6 +108,11 @@ def third_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
     return np.asarray([colour_marks(lab) for lab in _labs(picture)], dtype=np.float64)
 
 
+def fourth_statistics(picture: Image.Image | torch.Tensor) -> np.ndarray:
+    """(5, 10): the hue moments (hue_statistics.py), per view (session 12)."""
+    return np.asarray([hue_statistics(lab) for lab in _labs(picture)], dtype=np.float64)
+
+
 class Cache:
     """Each group of statistics in its own folder, so that adding a group does not recompute the others."""
 
@@ -110,6 +120,7 @@ class Cache:
         ("statistics-all", first_statistics),
         ("statistics-contrast", second_statistics),
         ("statistics-colour-marks", third_statistics),
+        ("statistics-hue", fourth_statistics),
     )
 
     def __init__(self, folder: Path) -> None:
@@ -134,6 +145,7 @@ class Candidate:
     one_sided: tuple[str, ...] = ()
     beyond: float = 0.0  # the weight of an offset beyond the painter's mean in his trait's direction
     colour_weight: float | None = None  # the colour statistics' share of the distance (None: one share per statistic)
+    hue_floor: float = 0.0  # the least spread a hue statistic's range may have (a few views of one painting agree)
 
     def columns(self) -> list[int]:
         return [NAMES.index(n) for n in self.statistics]
@@ -142,7 +154,8 @@ class Candidate:
 def one_sided_range(candidate: Candidate, paintings: np.ndarray, photographs: np.ndarray) -> Range:
     columns = candidate.columns()
     one_sided = [n in candidate.one_sided for n in candidate.statistics]
-    made = Range.make(columns, paintings[:, columns], photographs[:, columns], one_sided, candidate.beyond)
+    floors = [candidate.hue_floor if n in HUE else 0.0 for n in candidate.statistics]
+    made = Range.make(columns, paintings[:, columns], photographs[:, columns], one_sided, candidate.beyond, floors)
     if candidate.colour_weight is not None:
         colour = np.asarray([n in COLOUR for n in candidate.statistics])
         share = np.where(
@@ -169,11 +182,14 @@ class Range:
         photographs: np.ndarray,
         one_sided: Sequence[bool],
         beyond: float,
+        floors: Sequence[float] = (),
     ) -> Range:
         mean = statistics.mean(0)
         covariance = np.cov(statistics.T) if len(statistics) > 2 else np.diag(statistics.var(0))
         covariance = (1 - SHRINK_TO_DIAGONAL) * covariance + SHRINK_TO_DIAGONAL * np.diag(np.diag(covariance))
         covariance += 1e-4 * np.eye(len(mean))
+        if len(floors):  # raise a spread below its floor; adding to the diagonal keeps the covariance positive
+            covariance += np.diag(np.maximum(np.square(floors) - np.diag(covariance), 0.0))
         gap = mean - photographs.mean(0)
         spread = np.sqrt(np.diag(covariance))
         toward = np.where(np.asarray(one_sided) & (np.abs(gap) > SIDE_MARGIN * spread), np.sign(gap), 0.0)
@@ -192,6 +208,7 @@ def candidates() -> list[Candidate]:
     rhythm = tuple(rhythm_statistic_names())
     contrast = tuple(tone_contrast_names())
     marks = tuple(colour_marks_names())
+    hue = tuple(hue_statistic_names())
     sharp = ("sharpness_darks", "sharpness_lights")
     colour = ("chroma_mean", "chroma_spread", "colour_entropy") + chroma
     return [
@@ -231,6 +248,32 @@ def candidates() -> list[Candidate]:
             colour + contrast + marks,
             colour_weight=0.5,
         ),
+        Candidate("+ hue (10)", base + hue),
+        Candidate("+ hue light/dark contrast (2)", base + hue[8:]),
+        Candidate("+ hue light/dark contrast (2), spread >= 0.2", base + hue[8:], hue_floor=0.2),
+        Candidate("+ hue lean and light/dark contrast (4)", base + hue[:2] + hue[8:]),
+        Candidate("+ hue lean and light/dark contrast (4), spread >= 0.3", base + hue[:2] + hue[8:], hue_floor=0.3),
+        Candidate("+ hue lights and contrast (4)", base + hue[4:6] + hue[8:]),
+        *(
+            Candidate(f"+ hue lights and contrast (4), spread >= {f}", base + hue[4:6] + hue[8:], hue_floor=f)
+            for f in (0.1, 0.15)
+        ),
+        Candidate("+ hue lights (2)", base + hue[4:6]),
+        Candidate("+ hue lights (2), spread >= 0.1", base + hue[4:6], hue_floor=0.1),
+        Candidate("+ tone chroma, hue lights and contrast (7)", base + chroma + hue[4:6] + hue[8:]),
+        Candidate("+ tone chroma, hue light/dark contrast (5), spread >= 0.1", base + chroma + hue[8:], hue_floor=0.1),
+        Candidate("+ tone chroma, hue lights (5), spread >= 0.1", base + chroma + hue[4:6], hue_floor=0.1),
+        Candidate(
+            "+ tone chroma, hue lights and contrast (7), spread >= 0.1",
+            base + chroma + hue[4:6] + hue[8:],
+            hue_floor=0.1,
+        ),
+        Candidate("+ hue moments, whole picture (4)", base + hue[:4]),
+        Candidate("+ hue lean, whole picture (2)", base + hue[:2]),
+        Candidate("+ hue lean of lights and darks (4)", base + hue[4:8]),
+        *(Candidate(f"+ hue (10), spread >= {f}", base + hue, hue_floor=f) for f in (0.05, 0.1, 0.2, 0.3)),
+        *(Candidate(f"+ hue moments (4), spread >= {f}", base + hue[:4], hue_floor=f) for f in (0.05, 0.1, 0.2)),
+        Candidate("+ hue (10), spread >= 0.1; colour half", base + hue, hue_floor=0.1, colour_weight=0.5),
     ]
 
 

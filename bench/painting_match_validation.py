@@ -13,7 +13,7 @@ held-out painting is closer to the painter's range than:
 1.0 = always closer (perfect), 0.5 = chance. The same cases are scored with the earlier VGG texture
 measure (models/paint/measure.py) for comparison. Prints JSON; failure cases name the pictures that
 came closer than the held-out painting. With --with-layout the painter match is the candidate that adds
-the colour-layout statistics (models/paint/colour_layout.py: hue by lightness, soft edges) to its 34.
+the colour-layout statistics (models/paint/colour_layout.py: hue by lightness, soft edges) to its 41 (34 before session 12).
 
     python bench/painting_match_validation.py > bench/results/painting_match_validation.json
     python bench/painting_match_validation.py --skip-old --with-layout > bench/results/painting_match_validation_layout.json

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from models.paint import colour_layout
+from models.paint import colour_layout, hue_statistics
 from models.paint.colour import srgb_to_oklab
 from models.paint.colour_layout import (
     layout_statistic_names,
@@ -76,8 +76,8 @@ def test_hot_lights_over_cool_darks_are_more_vivid_and_further_apart_than_khaki_
         image = Image.new("RGB", (384, 256), sky)
         ImageDraw.Draw(image).polygon([(0, 140), (200, 110), (384, 150), (384, 256), (0, 256)], fill=hill)
         lab = srgb_to_oklab(pil_to_tensor(image).permute(1, 2, 0)).permute(2, 0, 1)[None]
-        names = colour_layout.tone_chroma_names() + colour_layout.tone_contrast_names()
-        return dict(zip(names, colour_layout.tone_chroma(lab) + colour_layout.tone_contrast(lab), strict=True))
+        names = hue_statistics.tone_chroma_names() + colour_layout.tone_contrast_names()
+        return dict(zip(names, hue_statistics.tone_chroma(lab) + colour_layout.tone_contrast(lab), strict=True))
 
     hot, khaki = tones((240, 120, 40), (20, 60, 70)), tones((190, 175, 130), (80, 75, 55))
     assert hot["chroma_lights"] > khaki["chroma_lights"] + 0.08, (hot, khaki)

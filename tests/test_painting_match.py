@@ -3,6 +3,7 @@ photographs (0); photographs and colour blobs score 0. A trained style gets its 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -12,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from models.paint.gatys import load_gatys_targets
 from models.paint.images import load_image
 from models.paint.painting_match import PaintingMatch, match_path_for, measure_painting_match
-from models.paint.picture_statistics import picture_statistics, statistic_names, views
+from models.paint.picture_statistics import picture_statistics, statistic_names, surface_statistic_names, views
 from models.paint.references import write_painting_match, write_style_references_from_folder
 from models.paint.render import RenderParams, render_in_style
 from models.paint.scene.composition import CompositionModel
@@ -85,6 +86,12 @@ def test_a_saved_match_scores_the_same_and_a_missing_corrupt_or_foreign_one_mean
     assert PaintingMatch.load(tmp_path / "bad.match.json") is None
     (tmp_path / "old.match.json").write_text('{"format": 1, "mean": [], "spread": []}')
     assert PaintingMatch.load(tmp_path / "old.match.json") is None
+    # A match made before the hue statistics (format 2, 34 statistics) is another measure's: no score from it.
+    data = json.loads(path.read_text())
+    data["format"], data["statistics"] = 2, surface_statistic_names()
+    data["mean"], data["precision"] = data["mean"][:34], [row[:34] for row in data["precision"][:34]]
+    (tmp_path / "format2.match.json").write_text(json.dumps(data))
+    assert PaintingMatch.load(tmp_path / "format2.match.json") is None
 
 
 def test_a_match_that_cannot_tell_paintings_from_filtered_photographs_is_not_trusted(munch):

@@ -4,9 +4,9 @@ Not part of the painter match yet: added to its 34 statistics (`surface_and_layo
 narrowed the three choices the eye made against the match but reversed none, and held-out paintings
 ranked above texture-filtered photographs less often (bench/painting_match_eye.py,
 bench/painting_match_validation.py --with-layout; docs/style-engine.md). So the benches measure both.
-Session 9 added how vivid each tone is (`tone_chroma`) and how far the lights' colour is from the darks'
-(`tone_contrast`) and how much colour changes from mark to mark (`colour_marks`);
-bench/painting_match_candidates.py weighs them in candidate matches, none shipped.
+Session 9 added how vivid each tone is (`tone_chroma`, since session 12 in hue_statistics.py and in the
+match) and how far the lights' colour is from the darks' (`tone_contrast`) and how much colour changes from
+mark to mark (`colour_marks`); bench/painting_match_candidates.py weighs them in candidate matches.
 
 Two pictures can lay the same marks and still look nothing alike: Munch's lights are hot orange over
 dark blue-green where a photograph's sky is blue; Turner's lights melt the shapes they touch while his
@@ -91,18 +91,6 @@ def layout_statistics(lab: torch.Tensor) -> list[float]:
         mass = float((weight * side).sum())
         values.append((float((ratio * weight * side).sum()) + 1e-9 * SHARP) / (mass + 1e-9))
     return values
-
-
-def tone_chroma_names() -> list[str]:
-    return [f"chroma_{tone}" for tone in TONES]
-
-
-def tone_chroma(lab: torch.Tensor) -> list[float]:
-    """How vivid the darks, mid-tones and lights of a (1, 3, H, W) OKLab picture are: each tercile's mean
-    chroma. The hue statistics above say which way a tone leans, not how far; Munch's lights are hot."""
-    order = torch.argsort(lab[:, 0].flatten(), stable=True)
-    chroma = (lab[:, 1].flatten() ** 2 + lab[:, 2].flatten() ** 2).sqrt()
-    return [float(chroma[tone].mean()) for tone in order.tensor_split(3)]
 
 
 def tone_contrast_names() -> list[str]:

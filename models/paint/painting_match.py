@@ -1,8 +1,9 @@
 """The painter match: does a picture's surface fall in the range of the painter's own paintings?
 
 A painter's range is a Gaussian over `picture_statistics` of the paintings (their whole pictures and
-corner views), with the covariance shrunk most of the way to its diagonal (few paintings, 34
-statistics). A picture's distance is the root-mean-square Mahalanobis distance of its views' mean
+corner views), with the covariance shrunk most of the way to its diagonal (few paintings, 41
+statistics) and the hue statistics' spreads kept above a floor (the views of one painting agree on
+their hues more closely than a painter's paintings do). A picture's distance is the root-mean-square Mahalanobis distance of its views' mean
 statistics from the range. The 0-100 score users see is anchored on two distances measured when
 the style is made: 100 = the painter's own paintings, each held out from the range of the others (a
 single painting: its right half against its left); 0 = photographs passed through a texture
@@ -26,12 +27,14 @@ import torch
 from PIL import Image
 
 from ..files import atomic_write_bytes
-from .picture_statistics import statistic_names, statistics_of_views
+from .picture_statistics import least_spreads, statistic_names, statistics_of_views
 from .style import reference_path
 
 SEPARATION = 1.25  # filtered photographs must be this much further than the paintings for a score to mean anything
 SHRINK_TO_DIAGONAL = 0.8  # chosen by bench/painting_match_validation.py (0.2-1.0 tried)
-MATCH_FORMAT = 2  # format 1 was the VGG texture measure, which scored texture filters as paintings
+# Format 1 was the VGG texture measure, which scored texture filters as paintings; format 2 had the 34 statistics
+# without colour by tone (session 12 added 7: hue_statistics.py).
+MATCH_FORMAT = 3
 MAX_PAINTINGS = 24
 
 Picture = Image.Image | torch.Tensor
@@ -44,11 +47,16 @@ class PainterRange:
 
     @classmethod
     def from_statistics(cls, statistics: np.ndarray) -> PainterRange:
-        """The range of (N, D) statistics, N >= 2."""
+        """The range of (N, D) statistics, N >= 2: `statistic_names()`, then any a bench adds (no floor)."""
         mean = statistics.mean(0)
         covariance = np.cov(statistics.T) if len(statistics) > 2 else np.diag(statistics.var(0))
         covariance = (1 - SHRINK_TO_DIAGONAL) * covariance + SHRINK_TO_DIAGONAL * np.diag(np.diag(covariance))
         covariance += 1e-4 * np.eye(len(mean))
+        floors = np.zeros(len(mean))
+        known = min(len(mean), len(statistic_names()))
+        floors[:known] = least_spreads()[:known]
+        # A spread below its floor is raised; adding to the diagonal keeps the covariance positive definite.
+        covariance += np.diag(np.maximum(floors**2 - np.diag(covariance), 0.0))
         return cls(mean, np.linalg.inv(covariance))
 
     @classmethod

@@ -11,7 +11,9 @@ that, at a fixed scale (long side 512 px), on the picture's OKLab lightness and 
 - how the energy falls from one level to the next;
 - colour: mean and spread of chroma, lightness spread, how many colours (histogram entropy), the
   share of perfectly smooth colour (photographs' gradients) and how much colour varies at the finest
-  scale relative to lightness (filters add coloured grain).
+  scale relative to lightness (filters add coloured grain);
+- colour by tone (hue_statistics.py, since session 12): how vivid the darks, mid-tones and lights are,
+  which way the lights' hue leans, and how far the lights' lean is from the darks'.
 
 The finest level (single pixels) is left out on purpose: it holds sensor noise, JPEG blocks and
 canvas weave, and faint noise there would count as painting (see the perturbation check in
@@ -27,6 +29,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 from .colour import srgb_to_oklab
+from .hue_statistics import least_spreads as tone_colour_least_spreads
+from .hue_statistics import tone_colour, tone_colour_names
 from .images import pil_to_tensor
 
 LONG_SIDE = 512
@@ -77,7 +81,8 @@ def at_measure_scale(picture: Image.Image | torch.Tensor) -> torch.Tensor:
     return F.interpolate(tensor[None], scale_factor=scale, mode="bilinear", antialias=True, align_corners=False)[0]
 
 
-def statistic_names() -> list[str]:
+def surface_statistic_names() -> list[str]:
+    """The first 34 (match format 2): marks per pyramid level, the energy's fall-off and the first colour ones."""
     names = []
     for level in LEVELS:
         names += [f"energy{level}", f"tails{level}", f"unevenness{level}", f"flat_share{level}"]
@@ -86,6 +91,15 @@ def statistic_names() -> list[str]:
     names += ["chroma_mean", "chroma_spread", "lightness_spread", "colour_entropy", "smooth_colour_share"]
     names += ["colour_variation", "fine_colour_ratio"]
     return names
+
+
+def statistic_names() -> list[str]:
+    return surface_statistic_names() + tone_colour_names()
+
+
+def least_spreads() -> np.ndarray:
+    """Per statistic, the least spread a painter's range may give it (0: none; see hue_statistics.py)."""
+    return np.asarray([0.0] * len(surface_statistic_names()) + tone_colour_least_spreads())
 
 
 @torch.no_grad()
@@ -124,6 +138,7 @@ def picture_statistics(picture: torch.Tensor) -> np.ndarray:
     values += [float(chroma.mean()), float(chroma.std()), float(lightness.std())]
     values += [float(-(shares * shares.log()).sum()), float((local_variance < 1e-4).float().mean())]
     values += [float(np.log(float(local_variance.mean()) + 1e-9)), float(np.log((fine_colour + 1e-9) / energies[0]))]
+    values += tone_colour(lab)
     return np.asarray(values, dtype=np.float64)
 
 
