@@ -40,6 +40,12 @@ class Strokes:
     def count(self) -> int:
         return self.paths.shape[0]
 
+    @classmethod
+    def empty(cls) -> Strokes:
+        """No strokes (a layer or a kind of line that found nowhere to go)."""
+        none = torch.zeros(0, dtype=torch.long)
+        return cls(torch.zeros((0, 3, 2)), none, none.clone(), torch.zeros(0))
+
 
 def direction_at(field: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
     """Unit directions (N, 2) of a doubled-angle field at (N, 2) points (sign undetermined)."""

@@ -55,9 +55,7 @@ def hatch_lines(
     chosen = torch.rand(seeds.shape[0], generator=generator) < style.line_hatch * lower
     seeds = seeds[chosen]
     if seeds.shape[0] == 0:
-        empty = torch.zeros((0, 3, 2))
-        none = torch.zeros(0, dtype=torch.long)
-        return Strokes(empty, none, none.clone(), torch.zeros(0)), torch.zeros((0, 3))
+        return Strokes.empty(), torch.zeros((0, 3))
     seed_colour = sample(stops, seeds)
 
     def keeps_going(points: torch.Tensor) -> torch.Tensor:

@@ -53,9 +53,7 @@ def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, pass
 
 
 def _empty() -> tuple[Strokes, torch.Tensor]:
-    empty = torch.zeros((0, 3, 2))
-    none = torch.zeros(0, dtype=torch.long)
-    return Strokes(empty, none, none.clone(), torch.zeros(0)), torch.zeros((0, 3))
+    return Strokes.empty(), torch.zeros((0, 3))
 
 
 def outline_strokes(

@@ -76,8 +76,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # thin strokes (his fjord and bridge), while open areas and flat sketches, which have no other fine texture,
     # keep the style's relief. One relief for both took photographs or sketches away from Munch (session 11).
     "busy_flat": (0.0, 1.0),
-    # The share of the lower and busy areas' grid cells that get a thin dark line along the strokes' flow (hatching.py):
-    # the key block's fine lines that pattern a woodblock print's water, grass and ground (Hokusai's), over flat colour.
+    # The share of the grid cells in the open areas low in the picture that get a thin dark line along the strokes' flow
+    # (hatching.py; none in skies or busy areas): the key block's fine lines that pattern a woodblock print's water,
+    # grass and ground (Hokusai's), over flat colour.
     "line_hatch": (0.0, 1.0),
     # How far a stroke's colour jitter keeps the stroke's own hue (plan.py): the broken colour of one area stays in
     # its colour family, lighter and darker, duller and more vivid strokes side by side (Van Gogh's blue sky of
