@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from .bands import banded_pairs, mixed_paints, subject_map
+from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
@@ -74,6 +75,7 @@ class StrokePlan:
     key_map: KeyMap | None = None  # the plan-size ownership of all its strokes (raster.py reuses it)
     # (N, 3) OKLab: each stroke's second paint, toward which its thin strands move (strands.py); None: no strands
     strand: torch.Tensor | None = None
+    grade: torch.Tensor | None = None  # (1, H, W) how far each pixel's colour is deepened (bokashi.py); None: nowhere
 
     @property
     def count(self) -> int:
@@ -341,6 +343,8 @@ def plan_strokes(
             if inside is not None:
                 sweeps = sweeps * (1 - inside)
             plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth)
+    if style.bokashi > 0:
+        plan.grade = grade_map(aim, memberships, style.bokashi, unit)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator))

@@ -18,6 +18,7 @@ from PIL import Image
 from ...jobs import check_cancelled
 from ...memory import give_back_freed_memory
 from ..images import tensor_to_pil
+from .bokashi import apply_grade
 from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
 from .filters import Box, picture_size, to_rgb
 from .plan import StrokePlan
@@ -127,6 +128,8 @@ def rasterize(
         )
         if maps is not None:
             painted = apply_wash(painted, tile_box.of(maps, frame), style)
+        if plan.grade is not None:  # the graded sky, over the paint and its wash (bokashi.py)
+            painted = apply_grade(painted, _at_output(plan.grade, plan, y0, x0, y1 - y0, x1 - x0, sx, sy))
         rgb = to_rgb(painted)
         if isinstance(output, Image.Image):
             output.paste(tensor_to_pil(rgb), (x0, y0))

@@ -84,6 +84,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # its colour family, lighter and darker, duller and more vivid strokes side by side (Van Gogh's blue sky of
     # cobalt, pale and deep blue dashes), where a jitter in any direction scatters pink and lime dabs over it.
     "jitter_hue": (0.0, 1.0),
+    # How deep the top of the sky is graded (bokashi.py): a band of the sky's own colour, darker and more vivid, along
+    # the top of the picture's open areas, fading smoothly into the plain sky below (a woodblock print's graded sky).
+    "bokashi": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -110,6 +113,7 @@ ADDED_LATER = dict.fromkeys(
         "busy_flat",
         "line_hatch",
         "jitter_hue",
+        "bokashi",
     ),
     0.0,
 )
@@ -158,6 +162,7 @@ class StrokeStyle:
     busy_flat: float = 0.0
     line_hatch: float = 0.0
     jitter_hue: float = 0.0
+    bokashi: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -1,0 +1,71 @@
+"""The graded sky (session 13, for Hokusai): `bokashi` deepens the top of the sky in its own hue, fading down into the
+plain sky; a sun in the sky and the ground below keep their colours; tiles join exactly; 0 for every style saved
+before, and at 0 nothing is graded."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.paint.colour import srgb_to_oklab
+from models.paint.strokes import StrokeParams, render_strokes
+from models.paint.strokes.bokashi import DEPTH
+from models.paint.strokes.render import plan_for
+from tests.test_lost_edges import _style  # long wide strokes hatched level, nothing else on the canvas
+
+WIDTH, HEIGHT = 128, 96
+SKY, SUN, GROUND = [0.62, 0.76, 0.92], [0.98, 0.85, 0.15], [0.35, 0.55, 0.25]
+SUN_AT, SUN_RADIUS = (100, 12), 8
+
+
+def _landscape() -> Image.Image:
+    """A flat pale blue sky over the top half with a yellow sun near its top right; green ground below."""
+    ys, xs = np.mgrid[0:HEIGHT, 0:WIDTH]
+    image = np.where((ys < HEIGHT // 2)[..., None], SKY, GROUND)
+    sun = (xs - SUN_AT[0]) ** 2 + (ys - SUN_AT[1]) ** 2 < SUN_RADIUS**2
+    image = np.where(sun[..., None], SUN, image)
+    return Image.fromarray((image * 255).round().astype(np.uint8))
+
+
+def _paint(style, **params) -> np.ndarray:
+    return np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=3, palette=0.0, **params)), float) / 255
+
+
+def _oklab(picture: np.ndarray) -> np.ndarray:
+    return srgb_to_oklab(torch.from_numpy(picture).float().reshape(-1, 3)).reshape(picture.shape).numpy()
+
+
+def test_the_top_of_the_sky_is_deepened_in_its_own_hue_and_fades_downward():
+    plain, graded = _oklab(_paint(_style())), _oklab(_paint(_style(bokashi=1.0)))
+    left = slice(6, 70)  # the sky away from the sun
+    drop = (plain[..., 0] - graded[..., 0])[:, left].mean(1)  # lightness lost, by row
+    assert drop[:4].mean() > 0.2  # a deep band along the top ...
+    assert drop[:4].mean() > 2 * drop[int(0.12 * HEIGHT)] > 0  # ... fading fast ...
+    assert abs(drop[int(DEPTH * HEIGHT) + 2 :]).max() < 1e-3  # ... and gone by the grade's depth
+    blue = lambda lab: -lab[:4, left, 2].mean()  # noqa: E731  (OKLab b < 0: blue)
+    assert blue(graded) > blue(plain) + 0.03  # a more vivid blue, not a grey
+
+
+def test_a_sun_in_the_sky_and_the_ground_keep_their_colours():
+    plain, graded = _paint(_style()), _paint(_style(bokashi=1.0))
+    ys, xs = np.mgrid[0:HEIGHT, 0:WIDTH]
+    inside_sun = (xs - SUN_AT[0]) ** 2 + (ys - SUN_AT[1]) ** 2 < (SUN_RADIUS - 3) ** 2
+    assert np.abs(graded - plain)[inside_sun].max() < 0.04
+    assert np.array_equal(graded[HEIGHT // 2 :], plain[HEIGHT // 2 :])
+
+
+def test_tiles_join_without_seams_with_a_graded_sky():
+    style = _style(bokashi=0.8, bristles=0.1, softness=0.5)
+    whole = np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=2, size=(150, 112), tile=4096)))
+    tiled = np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=2, size=(150, 112), tile=64)))
+    assert np.array_equal(whole, tiled)
+
+
+def test_at_zero_nothing_is_graded():
+    """0 is its default and its value in a style saved before it (test_paint_strokes: ADDED_LATER)."""
+    style = _style()
+    assert style.bokashi == 0.0
+    source = torch.from_numpy(np.asarray(_landscape(), np.float32) / 255).permute(2, 0, 1)
+    assert plan_for(style, source, StrokeParams(seed=3), WIDTH, HEIGHT).grade is None
+    assert plan_for(style.with_parameters({"bokashi": 0.5}), source, StrokeParams(seed=3), WIDTH, HEIGHT).grade is not None
