@@ -68,4 +68,31 @@ def test_at_zero_nothing_is_graded():
     assert style.bokashi == 0.0
     source = torch.from_numpy(np.asarray(_landscape(), np.float32) / 255).permute(2, 0, 1)
     assert plan_for(style, source, StrokeParams(seed=3), WIDTH, HEIGHT).grade is None
-    assert plan_for(style.with_parameters({"bokashi": 0.5}), source, StrokeParams(seed=3), WIDTH, HEIGHT).grade is not None
+    graded = style.with_parameters({"bokashi": 0.5})
+    assert plan_for(graded, source, StrokeParams(seed=3), WIDTH, HEIGHT).grade is not None
+
+
+def test_a_warm_open_area_at_the_top_is_not_a_sky():
+    """The orange table-top at the top of a close-up photograph, deepened, would read as a burn: it is left as it is."""
+    ys = np.mgrid[0:HEIGHT, 0:WIDTH][0]
+    table = np.where((ys < HEIGHT // 2)[..., None], [0.85, 0.55, 0.30], GROUND)
+    picture = Image.fromarray((table * 255).round().astype(np.uint8))
+    plain, graded = (
+        np.asarray(render_strokes(picture, style, StrokeParams(seed=3, palette=0.0)), float) / 255
+        for style in (_style(), _style(bokashi=1.0))
+    )
+    assert np.abs(graded - plain).max() < 0.02
+
+
+def test_deepening_keeps_the_hue_and_stops_at_printable_chroma():
+    from models.paint.strokes.bokashi import CHROMA_CAP, apply_grade
+
+    pale, vivid = [0.85, -0.02, -0.035], [0.6, -0.1, -0.17]  # a pale sky blue; a blue already past the cap
+    painted = torch.tensor([pale, vivid]).T.reshape(3, 1, 2)
+    deep = apply_grade(painted, torch.ones(1, 1, 2))
+    chroma = lambda lab: lab[1:].norm(dim=0)[0]  # noqa: E731
+    assert float(deep[0, 0, 0]) < 0.3  # dark
+    assert 2.5 * float(chroma(painted)[0]) < float(chroma(deep)[0]) <= CHROMA_CAP + 1e-6  # more vivid, to the cap
+    assert torch.allclose(chroma(deep)[1], chroma(painted)[1])  # a colour past the cap keeps its own chroma
+    hue = lambda lab: torch.atan2(lab[2, 0], lab[1, 0])  # noqa: E731
+    assert torch.allclose(hue(deep), hue(painted), atol=1e-5)
