@@ -226,6 +226,12 @@ def candidates() -> dict[str, list[int]]:
     out["coherence1-2 of the colour bands, without oriented_share1, + colour energy and fall-off (7)"] = without(
         replaced(colour_coherence), "oriented_share1"
     ) + [column(n) for n in colour_all]
+    out["coherence1-2 of the colour bands, without oriented_share1, + colour_energy1"] = without(
+        replaced(colour_coherence), "oriented_share1"
+    ) + [column("colour_energy1")]
+    out["falloff1, coherence1-2 of the colour bands, without oriented_share1"] = without(
+        replaced(colour_coherence | {"falloff1": "colour_falloff1"}), "oriented_share1"
+    )
     out["energy1, falloff1, coherence1-2 of the colour bands, without oriented_share1"] = without(
         replaced(colour_coherence | colour_energy), "oriented_share1"
     )
