@@ -4,11 +4,15 @@ Measured from the paintings' pixels in OKLab (`ColourHabits.measure`):
 - the distributions of lightness and chroma (quantiles): how high or low the key, how saturated;
 - where the paint's hues gather (a chroma-weighted hue histogram);
 - warmth against lightness: how the lights and shadows lean in colour (Van Gogh's yellow lights and
-  blue shadows show as a slope of (a, b) against L).
+  blue shadows show as a slope of (a, b) against L);
+- the tint by tone (session 13): the mean (a, b) of each tone, from the darkest to the lightest by rank
+  (`tone_tints`): Munch's cold blue-green darks under hot lights, Hokusai's cream paper, which one slope
+  against L cannot say (his lights and darks need not lie on one line through the mid-tones).
 `map_colours` then moves a picture toward those habits by monotone maps: lightness and chroma by
 quantile mapping (the order of lights and darks and of dull and vivid areas is kept), each hue a
 limited way toward the nearest place the painter's hues gather (the order of hues around the circle
-is kept, an orange stays an orange), and the painter's warm/cool slope. Never nearest-colour snapping.
+is kept, an orange stays an orange), the painter's warm/cool slope, and each tone a share of the way toward
+the painter's tint of that tone (`tint_tones`). Never nearest-colour snapping.
 """
 
 from __future__ import annotations
@@ -25,6 +29,14 @@ HUE_BINS = 36
 _MAX_HUE_SHIFT = math.radians(25)
 # Gathering moves a hue this far at most: further, the search gathered skin into Turner's olive (green faces).
 _MAX_GATHER = math.radians(40)
+# The tint by tone: the mean (a, b) at TINT_LEVELS evenly spaced lightness ranks (0 the darkest pixel, 1 the lightest),
+# each a Gaussian window TINT_WIDTH of rank wide, so the tint runs smoothly from the darks to the lights (no bands).
+TINT_LEVELS = 9
+TINT_WIDTH = 0.12
+# How a pixel's share of its tone's shift falls with its chroma: a grey takes it fully, a colour this vivid half as
+# much (relative to its tone's mean share), so a dull brown dark turns blue-green while a vivid orange keeps its hue.
+_TINT_VIVID = 0.06
+_MAX_TINT = 0.08  # OKLab (a, b) distance a pixel is moved at most
 
 
 def _quantiles(values: torch.Tensor) -> torch.Tensor:
@@ -54,12 +66,74 @@ def _warmth_slope(lab: torch.Tensor) -> torch.Tensor:
     return (centred[1:] * centred[0]).mean(1) / variance
 
 
+def _lightness_ranks(lightness: torch.Tensor) -> torch.Tensor:
+    """Each value's rank among (a sample of) `lightness` (N,), from 0 (the darkest) to 1 (the lightest). Equal values
+    share the middle of their ranks, so a flat area (a sketch's sky) is one tone and takes one tint, not a gradient."""
+    sample = lightness[torch.linspace(0, lightness.numel() - 1, min(lightness.numel(), 40_000)).long()]
+    ordered = sample.float().sort().values.contiguous()
+    values = lightness.float().contiguous()
+    below = torch.searchsorted(ordered, values, right=False)
+    up_to = torch.searchsorted(ordered, values, right=True)
+    return (below + up_to).float() / (2 * ordered.numel())
+
+
+def _rank_windows(ranks: torch.Tensor) -> torch.Tensor:
+    """(TINT_LEVELS, N) Gaussian weights of N ranks about each tint level."""
+    levels = (torch.arange(TINT_LEVELS).float() + 0.5) / TINT_LEVELS
+    return torch.exp(-0.5 * ((ranks.flatten()[None] - levels[:, None]) / TINT_WIDTH) ** 2)
+
+
+def tone_tints(lab: torch.Tensor) -> torch.Tensor:
+    """(TINT_LEVELS, 2): the mean (a, b) of a (3, H, W) OKLab picture's tones, from its darks to its lights (by rank,
+    so a dark picture's darks are its own darkest third, as the painter match's thirds are). The mean (a, b) is the
+    chroma-weighted mean hue direction times the mean chroma: a tone of mixed hues has a short tint, a grey none."""
+    flat = lab.reshape(3, -1).float()
+    if flat.shape[1] > 40_000:
+        flat = flat[:, torch.linspace(0, flat.shape[1] - 1, 40_000).long()]
+    windows = _rank_windows(_lightness_ranks(flat[0]))
+    return (windows @ flat[1:].T) / windows.sum(1, keepdim=True)
+
+
+def _at_levels(table: torch.Tensor, ranks: torch.Tensor) -> torch.Tensor:
+    """A (TINT_LEVELS, C) table read at ranks (N,) in [0, 1], linearly between levels: (N, C)."""
+    position = (ranks * TINT_LEVELS - 0.5).clamp(0, TINT_LEVELS - 1)
+    low = position.floor().long().clamp(max=TINT_LEVELS - 2)
+    fraction = (position - low)[:, None]
+    return table[low] * (1 - fraction) + table[low + 1] * fraction
+
+
+def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float) -> torch.Tensor:
+    """A (3, H, W) OKLab picture with each tone moved `amount` (0 to 1) of the way from its own tint toward the
+    painter's tint of that tone (tones by rank). The shift is (a, b) added to the whole tone, so the colours of a
+    tone keep their places against one another (the order of its hues, a blue beside a green), more to its greys
+    than to its vivid colours (a dull brown dark takes the painter's blue-green, a vivid orange stays an orange);
+    lightness is untouched. Never nearest-colour snapping: every colour of a tone moves the same way."""
+    if amount <= 0:
+        return lab
+    flat = lab.reshape(3, -1)
+    ranks = _lightness_ranks(flat[0])
+    chroma = flat[1:].norm(dim=0)
+    share = 1 / (1 + chroma / _TINT_VIVID)
+    # Each tone's mean share, so that at amount 1 the tone's mean (a, b) lands on the painter's.
+    sample = torch.linspace(0, flat.shape[1] - 1, min(flat.shape[1], 40_000)).long()
+    windows = _rank_windows(ranks[sample])
+    mean_share = (windows @ share[sample]) / windows.sum(1)
+    wanted = (painter_tints - tone_tints(lab)) / mean_share[:, None].clamp_min(0.2)
+    shift = amount * _at_levels(wanted, ranks) * share[:, None]
+    length = shift.norm(dim=1, keepdim=True)
+    shift = shift * (_MAX_TINT / length.clamp_min(_MAX_TINT))
+    return torch.cat([flat[:1], flat[1:] + shift.T]).view_as(lab)
+
+
 @dataclass
 class ColourHabits:
     lightness: torch.Tensor  # (QUANTILES,) quantiles of L
     chroma: torch.Tensor  # (QUANTILES,) quantiles of chroma
     hues: torch.Tensor  # (HUE_BINS,) chroma-weighted hue histogram, sums to 1
     warmth: torch.Tensor  # (2,) slope of (a, b) against L
+    # (TINT_LEVELS, 2) the mean (a, b) of each tone (`tone_tints`, each painting counting equally); None in a style
+    # saved before session 13, which paints no tint by tone.
+    tints: torch.Tensor | None = None
 
     @classmethod
     def measure(cls, labs: list[torch.Tensor]) -> ColourHabits:
@@ -71,15 +145,18 @@ class ColourHabits:
             chroma=_quantiles(channel_norm(pooled[1:])),
             hues=_hue_histogram(pooled),
             warmth=torch.stack([_warmth_slope(lab) for lab in labs]).mean(0),
+            tints=torch.stack([tone_tints(lab) for lab in labs]).mean(0),
         )
 
     def to_tensors(self, prefix: str) -> dict[str, torch.Tensor]:
-        return {f"{prefix}{name}": getattr(self, name).float() for name in ("lightness", "chroma", "hues", "warmth")}
+        names = ("lightness", "chroma", "hues", "warmth") + (("tints",) if self.tints is not None else ())
+        return {f"{prefix}{name}": getattr(self, name).float() for name in names}
 
     @classmethod
     def from_tensors(cls, tensors: dict[str, torch.Tensor], prefix: str) -> ColourHabits:
         values = {name: tensors[f"{prefix}{name}"].float() for name in ("lightness", "chroma", "hues", "warmth")}
-        return cls(**values)
+        tints = tensors.get(f"{prefix}tints")
+        return cls(**values, tints=None if tints is None else tints.float())
 
     def hue_shift_table(self) -> torch.Tensor:
         """(HUE_BINS,) how far (radians) each hue moves at full strength: one mean-shift step toward where the
@@ -172,9 +249,12 @@ def gathered_hues(lab: torch.Tensor, painter_hues: torch.Tensor) -> tuple[torch.
     return hue + cut, gathered + cut, cut
 
 
-def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float, gather: float = 0.0) -> torch.Tensor:
+def map_colours(
+    lab: torch.Tensor, habits: ColourHabits, strength: float, gather: float = 0.0, tint: float = 0.0
+) -> torch.Tensor:
     """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits;
-    `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution."""
+    `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution; `tint` (0 to 2): how
+    far, times `strength` and at most all the way, each tone moves toward the painter's tint of that tone."""
     if strength <= 0:
         return lab
     lightness, chroma = lab[0], channel_norm(lab[1:])
@@ -195,4 +275,8 @@ def map_colours(lab: torch.Tensor, habits: ColourHabits, strength: float, gather
     # Lights and shadows lean the painter's way (half the difference in slope, bounded).
     lean = (0.5 * strength * (habits.warmth - _warmth_slope(lab))).clamp(-0.15, 0.15)
     offset = mapped_l - mapped_l.mean()
-    return torch.stack([mapped_l, a + lean[0] * offset, b + lean[1] * offset])
+    mapped = torch.stack([mapped_l, a + lean[0] * offset, b + lean[1] * offset])
+    if tint > 0 and habits.tints is not None:
+        # Last, on the picture as the other habits left it: the tones' tints are what is left to correct.
+        mapped = tint_tones(mapped, habits.tints, min(1.0, tint * strength))
+    return mapped

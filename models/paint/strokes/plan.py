@@ -167,7 +167,7 @@ def plan_strokes(
     unit = long_side / 512
     coarseness = 1.5 - controls.detail  # 1.5 (broad) to 0.5 (detailed)
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
-    mapped = map_colours(simplified, style.colours, controls.palette, style.hue_gather)
+    mapped = map_colours(simplified, style.colours, controls.palette, style.hue_gather, style.tone_tint)
     memberships = region_memberships(simplified, unit)
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There
     # the strokes aim at a softened picture, whose softened edges no longer stop them, so the details are

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 
 from .bands import PAINTS
-from .colour_map import HUE_BINS, QUANTILES, ColourHabits
+from .colour_map import HUE_BINS, QUANTILES, TINT_LEVELS, ColourHabits
 
 TENSOR_PREFIX = "strokes."
 
@@ -87,6 +87,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How deep the top of the sky is graded (bokashi.py): a band of the sky's own colour, darker and more vivid, along
     # the top of the picture's open areas, fading smoothly into the plain sky below (a woodblock print's graded sky).
     "bokashi": (0.0, 1.0),
+    # How far each tone of the picture moves toward the painter's tint of that tone (colour_map.tint_tones), times the
+    # palette strength and at most all the way: his cold blue-green darks, his chrome-yellow lights, his cream paper.
+    "tone_tint": (0.0, 2.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -114,6 +117,7 @@ ADDED_LATER = dict.fromkeys(
         "line_hatch",
         "jitter_hue",
         "bokashi",
+        "tone_tint",
     ),
     0.0,
 )
@@ -163,6 +167,7 @@ class StrokeStyle:
     line_hatch: float = 0.0
     jitter_hue: float = 0.0
     bokashi: float = 0.0
+    tone_tint: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
@@ -228,6 +233,12 @@ class StrokeStyle:
             raise ValueError("its paints are damaged")
         if paints is None and values["bands"] > 0:
             raise ValueError("it paints in bands but its paints are missing")
+        # The tints by tone are optional too: a style saved before session 13 has none, and tints no tone.
+        tints = tensors.get(TENSOR_PREFIX + "tints")
+        if tints is not None and (tuple(tints.shape) != (TINT_LEVELS, 2) or not torch.isfinite(tints).all()):
+            raise ValueError("its stroke colours (tints) are damaged")
+        if tints is None and values["tone_tint"] > 0:
+            raise ValueError("it tints its tones but its tints are missing")
         return cls(
             colours=ColourHabits.from_tensors(tensors, TENSOR_PREFIX),
             outline_colour=tensors[TENSOR_PREFIX + "outline_colour"].float(),
