@@ -40,10 +40,10 @@ def test_each_tone_moves_to_the_painters_tint_and_a_vivid_colour_keeps_its_hue()
     tinted = tint_tones(lab, PAINTER, 1.0)
     assert torch.equal(tinted[0], lab[0])  # lightness untouched
     before, after = tone_tints(lab), tone_tints(tinted)
-    # Every tone lands near the painter's: from 0.02-0.11 away to within 0.012.
+    # Every tone lands near the painter's: from 0.02-0.11 away to within 0.015.
     assert float((before - PAINTER).norm(dim=1).min()) > 0.02
-    assert float((after - PAINTER).norm(dim=1).max()) < 0.012
-    # The orange patch, among the darks that moved most, turns by under 6 degrees (10 if it took the tint as a grey does).
+    assert float((after - PAINTER).norm(dim=1).max()) < 0.015
+    # The orange patch, among the darks that moved most, turns by under 6 degrees (1 here; 10 if it took the tint as a grey does).
     turned = (_hue(tinted[1:, :8, 8:16]) - _hue(lab[1:, :8, 8:16])).abs().max()
     assert float(turned) < math.radians(6)
     # Half the amount, about half the way.

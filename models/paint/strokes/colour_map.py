@@ -34,8 +34,13 @@ _MAX_GATHER = math.radians(40)
 TINT_LEVELS = 9
 TINT_WIDTH = 0.12
 # How a pixel's share of its tone's shift falls with its chroma: a grey takes it fully, a colour this vivid half as
-# much (relative to its tone's mean share), so a dull brown dark turns blue-green while a vivid orange keeps its hue.
-_TINT_VIVID = 0.06
+# much and one twice as vivid a fifth (relative to its tone's mean share), so a dull brown dark turns blue-green while
+# a vivid orange keeps its hue. Half at 0.06 (session 13's first try) turned Van Gogh's blue skies teal and a green
+# tree violet-grey: the painter's mean light is yellow because his lights are yellow or white, not because he paints
+# a blue sky green.
+_TINT_VIVID = 0.04
+# A tone's shift is divided by its mean share (so that the tone's mean lands on the painter's), by at most 1 / this.
+_LEAST_SHARE = 0.35
 _MAX_TINT = 0.08  # OKLab (a, b) distance a pixel is moved at most
 
 
@@ -113,12 +118,12 @@ def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float) ->
     flat = lab.reshape(3, -1)
     ranks = _lightness_ranks(flat[0])
     chroma = flat[1:].norm(dim=0)
-    share = 1 / (1 + chroma / _TINT_VIVID)
+    share = 1 / (1 + (chroma / _TINT_VIVID) ** 2)
     # Each tone's mean share, so that at amount 1 the tone's mean (a, b) lands on the painter's.
     sample = torch.linspace(0, flat.shape[1] - 1, min(flat.shape[1], 40_000)).long()
     windows = _rank_windows(ranks[sample])
     mean_share = (windows @ share[sample]) / windows.sum(1)
-    wanted = (painter_tints - tone_tints(lab)) / mean_share[:, None].clamp_min(0.2)
+    wanted = (painter_tints - tone_tints(lab)) / mean_share[:, None].clamp_min(_LEAST_SHARE)
     shift = amount * _at_levels(wanted, ranks) * share[:, None]
     length = shift.norm(dim=1, keepdim=True)
     shift = shift * (_MAX_TINT / length.clamp_min(_MAX_TINT))
