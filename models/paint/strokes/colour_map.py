@@ -12,7 +12,8 @@ Measured from the paintings' pixels in OKLab (`ColourHabits.measure`):
 quantile mapping (the order of lights and darks and of dull and vivid areas is kept), each hue a
 limited way toward the nearest place the painter's hues gather (the order of hues around the circle
 is kept, an orange stays an orange), the painter's warm/cool slope, and each tone a share of the way toward
-the painter's tint of that tone (`tint_tones`). Never nearest-colour snapping.
+the painter's tint of that tone, its greys fully and its vivid colours far less (`tint_tones`). Never
+nearest-colour snapping.
 """
 
 from __future__ import annotations
@@ -33,15 +34,12 @@ _MAX_GATHER = math.radians(40)
 # each a Gaussian window TINT_WIDTH of rank wide, so the tint runs smoothly from the darks to the lights (no bands).
 TINT_LEVELS = 9
 TINT_WIDTH = 0.12
-# How a pixel's share of its tone's shift falls with its chroma: a grey takes it fully, a colour this vivid half as
-# much and one twice as vivid a fifth (relative to its tone's mean share), so a dull brown dark turns blue-green while
-# a vivid orange keeps its hue. Half at 0.06 (session 13's first try) turned Van Gogh's blue skies teal and a green
-# tree violet-grey: the painter's mean light is yellow because his lights are yellow or white, not because he paints
-# a blue sky green.
+# How far a colour moves to its tone's tint falls with the square of its chroma: a grey takes the tint fully, a colour
+# this vivid half as much, one twice as vivid a fifth, so a grey highlight turns the painter's chrome yellow or cream and
+# a grey dark his blue-green, while a blue sky stays blue and an orange an orange. Session 13 first added to each tone the
+# difference between the painter's mean and the picture's: that turned greys toward the complement of the picture's own
+# lean (a white cup rim mint in a warm photograph) and Van Gogh's blue skies teal.
 _TINT_VIVID = 0.04
-# A tone's shift is divided by its mean share (so that the tone's mean lands on the painter's), by at most 1 / this.
-_LEAST_SHARE = 0.35
-_MAX_TINT = 0.08  # OKLab (a, b) distance a pixel is moved at most
 
 
 def _quantiles(values: torch.Tensor) -> torch.Tensor:
@@ -108,26 +106,18 @@ def _at_levels(table: torch.Tensor, ranks: torch.Tensor) -> torch.Tensor:
 
 
 def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float) -> torch.Tensor:
-    """A (3, H, W) OKLab picture with each tone moved `amount` (0 to 1) of the way from its own tint toward the
-    painter's tint of that tone (tones by rank). The shift is (a, b) added to the whole tone, so the colours of a
-    tone keep their places against one another (the order of its hues, a blue beside a green), more to its greys
-    than to its vivid colours (a dull brown dark takes the painter's blue-green, a vivid orange stays an orange);
-    lightness is untouched. Never nearest-colour snapping: every colour of a tone moves the same way."""
+    """A (3, H, W) OKLab picture with each colour moved toward the painter's tint of its tone (tones by rank): a grey
+    `amount` (0 to 1) of the way, a vivid colour far less (see _TINT_VIVID), so the greys of each tone take his tint
+    and its colours keep their hues. Lightness is untouched. Never nearest-colour snapping: each tone has one tint,
+    smooth from tone to tone, and a colour moves a share of the way toward it, not onto a colour of a palette."""
     if amount <= 0:
         return lab
     flat = lab.reshape(3, -1)
-    ranks = _lightness_ranks(flat[0])
     chroma = flat[1:].norm(dim=0)
-    share = 1 / (1 + (chroma / _TINT_VIVID) ** 2)
-    # Each tone's mean share, so that at amount 1 the tone's mean (a, b) lands on the painter's.
-    sample = torch.linspace(0, flat.shape[1] - 1, min(flat.shape[1], 40_000)).long()
-    windows = _rank_windows(ranks[sample])
-    mean_share = (windows @ share[sample]) / windows.sum(1)
-    wanted = (painter_tints - tone_tints(lab)) / mean_share[:, None].clamp_min(_LEAST_SHARE)
-    shift = amount * _at_levels(wanted, ranks) * share[:, None]
-    length = shift.norm(dim=1, keepdim=True)
-    shift = shift * (_MAX_TINT / length.clamp_min(_MAX_TINT))
-    return torch.cat([flat[:1], flat[1:] + shift.T]).view_as(lab)
+    share = (amount / (1 + (chroma / _TINT_VIVID) ** 2))[:, None]
+    tint = _at_levels(painter_tints, _lightness_ranks(flat[0]))
+    ab = flat[1:].T
+    return torch.cat([flat[:1], (ab + share * (tint - ab)).T]).view_as(lab)
 
 
 @dataclass
