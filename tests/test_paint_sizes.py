@@ -92,11 +92,10 @@ picture = Image.new("RGB", (8192, 8192), "white")
     assert grown < 300, f"{grown} MB"
 
 
-def test_stroke_tiles_pasted_into_one_picture_are_the_float_painting_rounded():
+def test_stroke_tiles_pasted_into_one_picture_are_the_float_painting_rounded(one_torch_thread):
     # The stroke look pastes each tile into the picture as bytes (one 1.07 GB picture at 16,384 x 16,384,
     # where the floats and their conversion held over 8 GB); its pixels are the float painting's, rounded.
     import numpy as np
-    import torch
     from PIL import Image
 
     from models.paint.images import pil_to_tensor, tensor_to_pil
@@ -105,7 +104,6 @@ def test_stroke_tiles_pasted_into_one_picture_are_the_float_painting_rounded():
     from models.paint.strokes.render import plan_for
     from models.paint.style import find_style, load_style
 
-    torch.set_num_threads(1)
     style = load_style(find_style("munch", []), "cpu").stroke_style
     picture = pil_to_tensor(Image.radial_gradient("L").convert("RGB").resize((96, 64)))
     plan = plan_for(style, picture, StrokeParams(seed=3, plan_side=64).checked(), 200, 130)

@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from models.checkpoint import CheckpointError, load_checkpoint
-from models.jobs import JobCancelled, JobError, Progress, run_job
+from models.jobs import JobCancelled, JobError, Progress, check_cancelled, run_job
 from models.paint.network import StyleRenderer
 from models.paint.render import RenderParams, render_in_style
 from models.paint.style import load_style
@@ -61,6 +61,41 @@ def _tiny_config(**changes) -> TrainingConfig:
 
 PAINTINGS = [("a.png", _stripes(1)), ("b.png", _stripes(2))]
 PHOTOS = [_photo(3)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_stroke_fit_per_input():
+    """The stroke fit that ends a training run reads only the paintings, the photographs and its own settings, never
+    the network's weights, and it is deterministic; these tests train on the same tiny paintings again and again
+    (the fit was about 40% of the cancel-and-resume test's time). So each distinct fit runs once per module, for
+    real, and later runs with the same input replay its events (deep copies: no test can reach another's)."""
+    import copy
+
+    from models.paint import training
+
+    real_fit = training.fit_stroke_style
+    finished: dict[tuple, list] = {}
+
+    def fit_once(paintings, photos, *, cancel=None, **settings):
+        key = (
+            tuple((image.mode, image.size, image.tobytes()) for image in [*paintings, *photos]),
+            len(paintings),
+            tuple(sorted(settings.items())),
+        )
+        if key in finished:
+            for event in copy.deepcopy(finished[key]):
+                check_cancelled(cancel)
+                yield event
+            return
+        events = []
+        for event in real_fit(paintings, photos, cancel=cancel, **settings):
+            events.append(event)
+            yield event
+        finished[key] = copy.deepcopy(events)  # only a fit that ran to its end is kept
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(training, "fit_stroke_style", fit_once)
+        yield
 
 
 def test_a_tiny_training_run_lowers_the_style_loss_and_writes_a_usable_style(tmp_path):
