@@ -13,8 +13,13 @@ TORCH_CPU_PIP_ARGS ?=
 # The Qt binding pyproject.toml asks for; `make setup` reinstalls it when the one installed leaks (qt-binding).
 QT_BINDING := PySide6-Essentials>=6.6,<6.12
 DEBIAN_PACKAGES := libportaudio2 libfluidsynth3 musescore-general-soundfont-small xvfb libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libegl1
+# The suite runs on TEST_WORKERS processes (pytest-xdist; 0 runs it in this one), each torch on one thread:
+# in one process it used one core of CI's two (96% CPU). `make test TEST_WORKERS=4` on a bigger machine.
+# `--dist load` hands each test to whichever worker is free; a module split over both builds its module
+# fixtures twice, which cost 3% more CPU than one process (471 against 456 s user, the whole suite).
+TEST_WORKERS ?= 2
 TEST_ENV := QT_QPA_PLATFORM=offscreen ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$(CURDIR)/tests/alsa-null.conf \
-	ATELIER_DEVICE=cpu OMP_NUM_THREADS=2 OMP_WAIT_POLICY=PASSIVE
+	ATELIER_DEVICE=cpu OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
 
 setup: system-packages $(VENV)/.installed qt-binding
 
@@ -74,7 +79,7 @@ lint: setup-dev
 	$(BIN)/lint-imports
 
 test: setup-dev lint
-	$(TEST_ENV) $(BIN)/python -m pytest -q --durations=15  # the slowest tests listed: the suite has a 10-minute budget
+	$(TEST_ENV) $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist load --durations=15  # the slowest tests listed: the suite has a 10-minute budget
 
 bench: setup-dev $(VENV)/.installed-bench
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
