@@ -16,7 +16,8 @@ DEBIAN_PACKAGES := libportaudio2 libfluidsynth3 musescore-general-soundfont-smal
 # The suite runs on TEST_WORKERS processes (pytest-xdist; 0 runs it in this one), each torch on one thread:
 # in one process it used one core of CI's two (96% CPU). `make test TEST_WORKERS=4` on a bigger machine.
 # `--dist load` hands each test to whichever worker is free; a module split over both builds its module
-# fixtures twice, which cost 3% more CPU than one process (471 against 456 s user, the whole suite).
+# fixtures twice, yet the whole suite took less CPU than in one process (329 against 364 s user, 4:46 against 7:08
+# wall, back to back at load 3-4; at load 8-10, 471 against 456 s).
 TEST_WORKERS ?= 2
 TEST_ENV := QT_QPA_PLATFORM=offscreen ALSA_CONFIG_PATH=/usr/share/alsa/alsa.conf:$(CURDIR)/tests/alsa-null.conf \
 	ATELIER_DEVICE=cpu OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
