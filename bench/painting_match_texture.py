@@ -327,23 +327,7 @@ def main() -> int:
     # have their own (bench/painting_match_ranges.py reads every file in the validation bench's).
     statistics = Statistics(args.cache / "statistics", args.cache / "statistics-texture")
     eye_statistics = Statistics(args.cache / "statistics-eye", args.cache / "statistics-texture-eye")
-    fit = validation_bench.fit
-    paintings = {p.stem: fit(Image.open(p)) for p in sorted(ART.glob("*.jpg")) if not p.stem.endswith("_large")}
-    photos = validation_bench.photographs()
-    blobs = {f"flat{s}": validation_bench.blob(s, True) for s in range(6)}
-    blobs |= {f"soft{s}": validation_bench.blob(100 + s, False) for s in range(6)}
-    blobs["readme-sketch"] = fit(Image.open(ROOT / "docs" / "images" / "style-input-sketch.jpg"))
-    styles = sorted(validation_bench.list_shipped_styles())
-    pictures: dict[str, dict[str, Image.Image]] = {"photographs": photos, "blobs": dict(blobs)}
-    pictures["filtered"] = {
-        f"{s}__{n}": validation_bench.filtered(args.cache, s, n, im) for s in styles for n, im in photos.items()
-    }
-    for s in styles:
-        for n in ("flat0", "soft0", "readme-sketch"):
-            pictures["blobs"][f"{s}__{n}"] = validation_bench.filtered(args.cache, s, n, blobs[n])
-    pictures["noisy photographs"] = {
-        f"noisy {n}": validation_bench.with_faint_noise(im, i) for i, (n, im) in enumerate(photos.items())
-    }
+    paintings, pictures = validation_bench.bench_pictures(args.cache)
     negatives = {kind: {n: statistics(n, im) for n, im in group.items()} for kind, group in pictures.items()}
     cases = []
     for painter in validation_bench.PAINTERS:

@@ -160,6 +160,24 @@ def cases(paintings: dict[str, Image.Image], painter: str) -> list[tuple[str, di
     return [(f"{own[0]} (right half vs left)", {f"{own[0]}:left": left}, f"{own[0]}:right", right)]
 
 
+def bench_pictures(cache: Path) -> tuple[dict[str, Image.Image], dict[str, dict[str, Image.Image]]]:
+    """The painters' paintings (at 512 px, by name) and the kinds of picture a held-out painting must rank above:
+    photographs, the same through each style's texture look, colour blobs (three of them also filtered) and
+    photographs with faint noise. The filtered renders are kept in `cache`."""
+    paintings = {p.stem: fit(Image.open(p)) for p in sorted(ART.glob("*.jpg")) if not p.stem.endswith("_large")}
+    photos = photographs()
+    blobs = {f"flat{s}": blob(s, True) for s in range(6)} | {f"soft{s}": blob(100 + s, False) for s in range(6)}
+    blobs["readme-sketch"] = fit(Image.open(ROOT / "docs" / "images" / "style-input-sketch.jpg"))
+    styles = sorted(list_shipped_styles())
+    negatives: dict[str, dict[str, Image.Image]] = {"photographs": photos, "blobs": dict(blobs)}
+    negatives["filtered"] = {f"{s}__{n}": filtered(cache, s, n, im) for s in styles for n, im in photos.items()}
+    for s in styles:
+        for n in ("flat0", "soft0", "readme-sketch"):
+            negatives["blobs"][f"{s}__{n}"] = filtered(cache, s, n, blobs[n])
+    negatives["noisy photographs"] = {f"noisy {n}": with_faint_noise(im, i) for i, (n, im) in enumerate(photos.items())}
+    return paintings, negatives
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -173,17 +191,7 @@ def main() -> int:
     args = parser.parse_args()
     torch.set_num_threads(1)
     started = time.perf_counter()
-    paintings = {p.stem: fit(Image.open(p)) for p in sorted(ART.glob("*.jpg")) if not p.stem.endswith("_large")}
-    photos = photographs()
-    blobs = {f"flat{s}": blob(s, True) for s in range(6)} | {f"soft{s}": blob(100 + s, False) for s in range(6)}
-    blobs["readme-sketch"] = fit(Image.open(ROOT / "docs" / "images" / "style-input-sketch.jpg"))
-    styles = sorted(list_shipped_styles())
-    negatives: dict[str, dict[str, Image.Image]] = {"photographs": photos, "blobs": dict(blobs)}
-    negatives["filtered"] = {f"{s}__{n}": filtered(args.cache, s, n, im) for s in styles for n, im in photos.items()}
-    for s in styles:
-        for n in ("flat0", "soft0", "readme-sketch"):
-            negatives["blobs"][f"{s}__{n}"] = filtered(args.cache, s, n, blobs[n])
-    negatives["noisy photographs"] = {f"noisy {n}": with_faint_noise(im, i) for i, (n, im) in enumerate(photos.items())}
+    paintings, negatives = bench_pictures(args.cache)
     print(f"pictures ready after {time.perf_counter() - started:.0f} s", file=sys.stderr)
     measures = Measures(args.cache, args.with_layout)
     results: dict = {
