@@ -20,6 +20,14 @@ def make_handler(api: str, seen: list):
         def log_message(self, *args):  # keep pytest output clean
             pass
 
+        def handle(self):
+            # The stop test hangs up mid-answer, as the app does: the fake stops writing, as a real server would,
+            # rather than print a traceback (which, outside a test's capture, lands in the CI log under two workers).
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
         def _json(self, status: int, body: dict) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
