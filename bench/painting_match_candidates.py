@@ -307,17 +307,7 @@ def eye(candidate: Candidate, data: dict, pictures: Sequence[str]) -> list[dict]
     for pair in data["pairs"]:
         painter_range = one_sided_range(candidate, data["paintings"][pair["style"]], data["reference photographs"])
         d = {side: {n: painter_range.distance(pair[side][n]) for n in pictures} for side in ("eye", "other")}
-        median = {side: float(np.median(list(d[side].values()))) for side in d}
-        out.append(
-            {
-                "pair": pair["label"],
-                "median eye": round(median["eye"], 3),
-                "median other": round(median["other"], 3),
-                "agrees with the eye": median["eye"] < median["other"],
-                "pictures where the eye's is nearer": int(sum(d["eye"][n] < d["other"][n] for n in d["eye"])),
-                "pictures": {n: [round(d["eye"][n], 3), round(d["other"][n], 3)] for n in d["eye"]},
-            }
-        )
+        out.append({"pair": pair["label"], **eye_bench.verdict(d)})
     return out
 
 

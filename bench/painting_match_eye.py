@@ -144,12 +144,29 @@ def measures(style_name: str) -> dict[str, tuple[PainterRange, Callable, list[st
     }
 
 
+def verdict(distances: dict[str, dict[str, float]], per_picture: bool = True) -> dict:
+    """How a measure ranks a pair's two variants, from each side's distance per picture: the medians decide."""
+    eye, other = (float(np.median(list(distances[side].values()))) for side in ("eye", "other"))
+    result = {
+        "median eye": round(eye, 3),
+        "median other": round(other, 3),
+        "agrees with the eye": eye < other,
+        "pictures where the eye's is nearer": int(
+            sum(distances["eye"][n] < distances["other"][n] for n in distances["eye"])
+        ),
+    }
+    if per_picture:
+        result["pictures"] = {
+            n: [round(distances["eye"][n], 3), round(distances["other"][n], 3)] for n in distances["eye"]
+        }
+    return result
+
+
 def judge(painter: PainterRange, statistics: dict[str, dict[str, np.ndarray]], names: list[str]) -> dict:
-    """How one measure ranks a pair's two variants on the unseen pictures."""
+    """How one measure ranks a pair's two variants on the unseen pictures, and which statistics decide it."""
     distances = {
         side: {n: painter.distance_of_statistics(s[None]) for n, s in statistics[side].items()} for side in statistics
     }
-    eye, other = (float(np.median(list(distances[side].values()))) for side in ("eye", "other"))
     # Each statistic's part of the difference in squared distance, summed over the pictures (+ favours the eye's).
     parts = np.zeros(len(names))
     for picture in distances["eye"]:
@@ -157,15 +174,9 @@ def judge(painter: PainterRange, statistics: dict[str, dict[str, np.ndarray]], n
             offset = statistics[side][picture] - painter.mean
             parts += sign * offset * (painter.precision @ offset) / len(names)
     return {
-        "median eye": round(eye, 3),
-        "median other": round(other, 3),
+        **verdict(distances),
         "mean eye": round(float(np.mean(list(distances["eye"].values()))), 3),
         "mean other": round(float(np.mean(list(distances["other"].values()))), 3),
-        "agrees with the eye": eye < other,
-        "pictures where the eye's is nearer": sum(
-            distances["eye"][n] < distances["other"][n] for n in distances["eye"]
-        ),
-        "pictures": {n: [round(distances["eye"][n], 3), round(distances["other"][n], 3)] for n in distances["eye"]},
         "deciding statistics": {names[i]: round(float(parts[i]), 2) for i in np.argsort(-np.abs(parts))[:6]},
     }
 

@@ -302,18 +302,7 @@ def eye(columns: list[int], pairs: list[dict], paintings: dict[str, np.ndarray])
             side: {n: painter_range.distance_of_statistics(s[:, columns]) for n, s in pair[side].items()}
             for side in ("eye", "other")
         }
-        median = {side: float(np.median(list(d.values()))) for side, d in distances.items()}
-        out.append(
-            {
-                "pair": pair["label"],
-                "median eye": round(median["eye"], 3),
-                "median other": round(median["other"], 3),
-                "agrees with the eye": median["eye"] < median["other"],
-                "pictures where the eye's is nearer": int(
-                    sum(distances["eye"][n] < distances["other"][n] for n in distances["eye"])
-                ),
-            }
-        )
+        out.append({"pair": pair["label"], **eye_bench.verdict(distances, per_picture=False)})
     return out
 
 
