@@ -29,6 +29,7 @@ from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
+from .scumble import scumble_field
 from .sweeps import sweep_field, swept
 from .wash import wash_maps
 
@@ -343,6 +344,13 @@ def plan_strokes(
             if inside is not None:
                 sweeps = sweeps * (1 - inside)
             plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth)
+        if style.wash > 0 and style.scumble > 0:
+            # ... and scumbled (scumble.py): broken, undirected patches of lighter and darker paint over the sweeps,
+            # from their own generator (the plan's draws after this stay the same); a kept shape keeps its wash.
+            broken = scumble_field(memberships, unit, generator.initial_seed())
+            if inside is not None:
+                broken = broken * (1 - inside)
+            plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth)
     if style.bokashi > 0:
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
     if style.line_hatch > 0:

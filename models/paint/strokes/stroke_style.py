@@ -76,6 +76,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # thin strokes (his fjord and bridge), while open areas and flat sketches, which have no other fine texture,
     # keep the style's relief. One relief for both took photographs or sketches away from Munch (session 11).
     "busy_flat": (0.0, 1.0),
+    # How far the wash is scumbled (scumble.py): broken, undirected patches of lighter, warmer and darker, greyer paint
+    # a few to a few tens of pixels across, as a dry brush dragged over the open areas leaves them (Turner's).
+    "scumble": (0.0, 1.0),
     # The share of the grid cells in the open areas low in the picture that get a thin dark line along the strokes' flow
     # (hatching.py; none in skies or busy areas): the key block's fine lines that pattern a woodblock print's water,
     # grass and ground (Hokusai's), over flat colour.
@@ -118,6 +121,7 @@ ADDED_LATER = dict.fromkeys(
         "jitter_hue",
         "bokashi",
         "tone_tint",
+        "scumble",
     ),
     0.0,
 )
@@ -168,6 +172,7 @@ class StrokeStyle:
     jitter_hue: float = 0.0
     bokashi: float = 0.0
     tone_tint: float = 0.0
+    scumble: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
