@@ -27,9 +27,9 @@ from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
+from .scumble import scumble_field
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
-from .scumble import scumble_field
 from .sweeps import sweep_field, swept
 from .wash import wash_maps
 

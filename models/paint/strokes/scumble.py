@@ -42,7 +42,9 @@ def scumble_field(memberships: torch.Tensor, unit: float, seed: int) -> torch.Te
     (SCUMBLE_LOWER) in the open areas low in the picture (`memberships`: field.region_memberships)."""
     _, height, width = memberships.shape
     generator = torch.Generator().manual_seed(seed + SCUMBLE_SEED)
-    drag = sum(share * _smooth_noise(height, width, sigma * unit, generator) for sigma, share in DRAG)
+    drag = torch.zeros(height, width)
+    for sigma, share in DRAG:
+        drag = drag + share * _smooth_noise(height, width, sigma * unit, generator)
     drag = drag / drag.std().clamp_min(1e-8)
     tooth = _smooth_noise(height, width, TOOTH * unit, generator)
     broken = torch.tanh(CATCH * (drag + TOOTH_SHARE * tooth) / (1 + TOOTH_SHARE))
