@@ -31,7 +31,7 @@ from .scumble import scumble_field
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .sweeps import sweep_field, swept
-from .wash import wash_maps
+from .wash import cool_map, wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
 # OKLab distance from a stroke's seed colour at which its paint stops: below the step between a sketch's
@@ -77,6 +77,7 @@ class StrokePlan:
     # (N, 3) OKLab: each stroke's second paint, toward which its thin strands move (strands.py); None: no strands
     strand: torch.Tensor | None = None
     grade: torch.Tensor | None = None  # (1, H, W) how far each pixel's colour is deepened (bokashi.py); None: nowhere
+    cool: torch.Tensor | None = None  # (1, H, W) how far each pixel takes the painter's darkest tint (wash.cool_map)
 
     @property
     def count(self) -> int:
@@ -353,6 +354,8 @@ def plan_strokes(
             plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth)
     if style.bokashi > 0:
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
+    if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:
+        plan.cool = cool_map(aim, unit, min(1.0, style.cold_darks * controls.palette), inside)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator))

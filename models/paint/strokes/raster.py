@@ -24,7 +24,7 @@ from .filters import Box, picture_size, to_rgb
 from .plan import StrokePlan
 from .strands import strand_weights
 from .surface import BRISTLES, finish_surface, grain_noise, relief_box, surface_reach
-from .wash import apply_wash
+from .wash import apply_cool, apply_wash
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
 # transient is the painting's peak beyond its picture: 512 px holds 4096x1024 from scratch to 225 MB (371 at
@@ -128,6 +128,9 @@ def rasterize(
         )
         if maps is not None:
             painted = apply_wash(painted, tile_box.of(maps, frame), style)
+        if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
+            tint = style.colours.tints[0]
+            painted = apply_cool(painted, _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy), tint)
         if plan.grade is not None:  # the graded sky, over the paint and its wash (bokashi.py)
             painted = apply_grade(painted, _at_output(plan.grade, plan, y0, x0, y1 - y0, x1 - x0, sx, sy))
         rgb = to_rgb(painted)

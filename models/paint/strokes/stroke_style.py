@@ -93,6 +93,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far each tone of the picture moves toward the painter's tint of that tone (colour_map.tint_tones), times the
     # palette strength and at most all the way: his cold blue-green darks, his chrome-yellow lights, his cream paper.
     "tone_tint": (0.0, 2.0),
+    # How far the picture's dark areas take the painter's tint of his darkest tone, over the glow (wash.cool_map), times
+    # the palette strength and at most all the way: Munch's blue-green black beside his orange sky.
+    "cold_darks": (0.0, 2.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -122,6 +125,7 @@ ADDED_LATER = dict.fromkeys(
         "bokashi",
         "tone_tint",
         "scumble",
+        "cold_darks",
     ),
     0.0,
 )
@@ -173,6 +177,7 @@ class StrokeStyle:
     bokashi: float = 0.0
     tone_tint: float = 0.0
     scumble: float = 0.0
+    cold_darks: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
@@ -244,6 +249,8 @@ class StrokeStyle:
             raise ValueError("its stroke colours (tints) are damaged")
         if tints is None and values["tone_tint"] > 0:
             raise ValueError("it tints its tones but its tints are missing")
+        if tints is None and values["cold_darks"] > 0:
+            raise ValueError("it cools its darks but its tints are missing")
         return cls(
             colours=ColourHabits.from_tensors(tensors, TENSOR_PREFIX),
             outline_colour=tensors[TENSOR_PREFIX + "outline_colour"].float(),

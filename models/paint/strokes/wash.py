@@ -1,7 +1,8 @@
 """A wash over the open areas and the glow of the light: the painting's atmosphere, laid over its strokes.
 
 Some painters lay open areas (skies, water, haze) as broad, soft washes in which single strokes dissolve,
-and let the light glow into what surrounds it (Turner's suns). Two learned amounts (stroke_style.BOUNDS):
+and let the light glow into what surrounds it (Turner's suns). Two learned amounts (stroke_style.BOUNDS), and a
+third, their counterpart, below:
 - `wash` (0 to 0.8): in open areas (few edges: field.region_memberships) the strokes are veiled by the
   simplified picture barely softened, so the colour layout stays and a shape's edge stays where it was;
   busy areas keep their strokes.
@@ -12,13 +13,23 @@ and let the light glow into what surrounds it (Turner's suns). Two learned amoun
   a dark green of L 0.3 beside a sun was lifted to 0.6, and a tree against the sky lost its edge in a halo).
 Both are maps at the plan's size (`wash_maps`), drawn at any output size by bilinear sampling of each
 output pixel's own position, so tiles join exactly.
+
+And the glow's counterpart, `cold_darks` (0 to 2, times the palette strength, at most all the way): the picture's
+dark areas take the painter's tint of his darkest tone (`ColourHabits.tints`, Munch's blue-green black under his
+orange sky), laid last, over the glow, so that nothing after it warms them again. The share is a map at the plan's
+size (`cool_map`), of the area's own darkness (the picture the strokes aim at, softened as the wash is), not of
+each pixel's: neighbouring strokes of one area (a band's light and dark paints, a stroke and its seam) all move
+alike, so no colour edge is drawn between them (at first judged by each pixel's own lightness, which tinted every
+seam and dark bristle streak on its own: the measure's fine colour went from +1.4 to +6.4 of the painter's spreads).
+A vivid dark keeps most of its colour (a red saucer, a red roof: a half share at chroma COOL_VIVID) and a scene's
+kept shape all of it.
 """
 
 from __future__ import annotations
 
 import torch
 
-from .filters import blur
+from .filters import blur, channel_norm
 from .lost_edges import darkness
 
 WASH_SOFTNESS = 3.0  # blur of the wash's colours at 512 px: soft, but not across a shape
@@ -26,6 +37,11 @@ GLOW_REACH = 36.0  # how far the light spreads at 512 px (Gaussian sigma)
 LIGHTS = 0.75  # the lightness quantile above which the picture counts as light
 GLOW_LIFT = 0.6  # lightness added at full glow, as a share of what is left to white
 GLOW_WARMTH = 0.05  # OKLab a/b lean toward the painter's warm side at full glow
+# `cold_darks`: an area is fully dark to COOL_DARK (OKLab lightness) and not at all from COOL_MID, a smoothstep
+# between (The Scream's darkest third averages L 0.28; the renders' 0.34, with his brown and olive paints at 0.4, 0.52).
+COOL_DARK, COOL_MID = 0.3, 0.6
+# The OKLab chroma at which a dark area takes half its share: a brown-black (0.05) three fifths, a dark red (0.12) a fifth.
+COOL_VIVID = 0.06
 
 
 def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
@@ -58,3 +74,22 @@ def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor
         lifted = washed[:1] + glow * GLOW_LIFT * (1 - washed[:1]).clamp_min(0)
         washed = torch.cat([lifted, washed[1:] + glow * lean[:, None, None]])
     return washed
+
+
+def cool_map(aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor | None = None) -> torch.Tensor:
+    """(1, H, W): how far (0 to `amount`) each pixel of the (3, H, W) OKLab picture the strokes aim at takes the
+    painter's darkest tint (`cold_darks`), by its area's darkness and dullness; none inside a kept shape (keep.py)."""
+    area = blur(aim, WASH_SOFTNESS * unit)
+    ramp = ((area[0] - COOL_DARK) / (COOL_MID - COOL_DARK)).clamp(0, 1)
+    dark = 1 - ramp * ramp * (3 - 2 * ramp)
+    share = amount * dark / (1 + (channel_norm(area[1:]) / COOL_VIVID) ** 2)
+    if inside is not None:
+        share = share * (1 - inside)
+    return share[None]
+
+
+def apply_cool(painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor) -> torch.Tensor:
+    """A (3, h, w) OKLab painted surface with each pixel's colour (a, b) moved its (1, h, w) `share` of the way to the
+    painter's (2,) `tint`; lightness untouched."""
+    ab = painted[1:]
+    return torch.cat([painted[:1], ab + share * (tint.to(painted).view(2, 1, 1) - ab)])
