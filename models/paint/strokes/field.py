@@ -83,6 +83,11 @@ def swirl_field(simplified: torch.Tensor, unit: float, scale: float, generator: 
     return _doubled(torch.atan2(gy[0], gx[0]) + math.pi / 2)
 
 
+# Blur (at 512 px) of the lightness and noise whose level lines the swirls follow, times 1 + the style's
+# `swirl_breadth`. At 30 px the curls are about as wide as Van Gogh's coarsest strokes are long (60-100 px), so his
+# nearly straight strokes (smoothing 0.85) lay criss-cross like scattered rice wherever they swirled; at twice that
+# neighbouring strokes turn together and a sky circles in broad eddies, as his Starry Night's does (session 14).
+SWIRL_SCALE = 30.0
 FLOW_SCALE = 24.0  # blur (at 512 px) of the lightness whose level lines the contour flow follows: the scene's masses
 STREAK_WIDTH = 12.0  # px at 512: how wide a streak of one paint is across the flow (flow_streaks)
 STREAK_REACH, STREAK_STEPS = 96.0, 16  # px at 512 each way along the flow a streak averages over, in that many steps
@@ -121,12 +126,14 @@ def direction_field(
     hatch_pull: float,
     generator: torch.Generator,
     flow: float = 0.0,
+    swirl_breadth: float = 0.0,
 ) -> torch.Tensor:
     """The field strokes follow: doubled-angle unit vectors (2, H, W).
 
     `swirl` holds the style's swirl amount (0 to 1) for each kind of region; `hatch_angle` (radians)
     and `hatch_pull` (0 to 1) say which way parallel strokes lean in open areas and how strongly; `flow` (0 to 1)
-    how much of the field away from edges runs along the contour flow instead."""
+    how much of the field away from edges runs along the contour flow instead; `swirl_breadth` (0 to 2) how much
+    broader than SWIRL_SCALE the swirls are (1: twice)."""
     fine = structure_tensor(simplified, 2.0 * unit)
     coarse = structure_tensor(simplified, 10.0 * unit)
     edge_tangent, edge_strength = tangent_of(fine + coarse)
@@ -140,7 +147,7 @@ def direction_field(
     hatch = broad_tangent * broad_coherence.sqrt() * (1 - hatch_pull) + preferred * (hatch_pull + 0.05)
 
     swirl_amount = (memberships * swirl.to(memberships)[:, None, None]).sum(0)
-    swirling = swirl_field(simplified, unit, 30.0, generator)
+    swirling = swirl_field(simplified, unit, SWIRL_SCALE * (1 + swirl_breadth), generator)
     free = hatch / channel_norm(hatch).clamp_min(1e-9) * (1 - swirl_amount) + swirling * swirl_amount
     if flow > 0:
         free = free / channel_norm(free).clamp_min(1e-9) * (1 - flow) + contour_flow(simplified, unit, generator) * flow

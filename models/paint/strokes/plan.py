@@ -192,6 +192,7 @@ def plan_strokes(
         hatch_pull=style.hatch_pull,
         generator=generator,
         flow=style.band_flow,
+        swirl_breadth=style.swirl_breadth,
     )
     layers = LAYERS + (1 if controls.detail > 0.75 else 0) - (1 if controls.detail < 0.25 else 0)
     threshold = style.threshold * coarseness

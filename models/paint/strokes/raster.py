@@ -22,7 +22,7 @@ from .bokashi import apply_grade
 from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
 from .filters import Box, picture_size, to_rgb
 from .plan import StrokePlan
-from .strands import strand_weights
+from .strands import dash_colours, strand_weights
 from .surface import BRISTLES, finish_surface, grain_noise, relief_box, surface_reach
 from .wash import apply_cool, apply_wash
 
@@ -111,6 +111,9 @@ def rasterize(
         if style.band_strands > 0 and plan.strand is not None:  # thin strands of the second paint in each stroke
             weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.band_strands)
             strands = (plan.strand[ownership.stroke.clamp_min(0)].permute(2, 0, 1), weight)
+        elif style.dashes > 0:  # thin dashes of each stroke's own colour, lighter and paler or deeper (strands.py)
+            weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.dashes, signed=True)
+            strands = (dash_colours(plan.colour)[ownership.stroke.clamp_min(0)].permute(2, 0, 1), weight)
         painted = finish_surface(
             colour,
             owner,

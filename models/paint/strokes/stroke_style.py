@@ -96,6 +96,13 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture's dark areas take the painter's tint of his darkest tone, over the glow (wash.cool_map), times
     # the palette strength and at most all the way: Munch's blue-green black beside his orange sky.
     "cold_darks": (0.0, 2.0),
+    # How far the thin strands inside each stroke are laid lighter and paler or deeper and more vivid than the stroke
+    # (strands.dash_colours; for a style without band strands): his broken colour inside each stroke, pale-blue, white
+    # and cobalt dashes side by side along its curve (Van Gogh's skies), not one flat oval of paint.
+    "dashes": (0.0, 1.0),
+    # How much broader the swirls are than field.SWIRL_SCALE (1: twice): neighbouring strokes turn together and a sky
+    # circles in broad eddies (his Starry Night) instead of short straight strokes lying criss-cross.
+    "swirl_breadth": (0.0, 2.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -126,6 +133,8 @@ ADDED_LATER = dict.fromkeys(
         "tone_tint",
         "scumble",
         "cold_darks",
+        "dashes",
+        "swirl_breadth",
     ),
     0.0,
 )
@@ -178,6 +187,8 @@ class StrokeStyle:
     tone_tint: float = 0.0
     scumble: float = 0.0
     cold_darks: float = 0.0
+    dashes: float = 0.0
+    swirl_breadth: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
