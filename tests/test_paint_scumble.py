@@ -1,6 +1,6 @@
-"""Scumble in the wash (session 14, for Turner's open areas): `scumble` breaks the wash of the open areas into flecks and
-patches of lighter, warmer and darker, greyer paint, in broad passages, where the sweeps alone left them smooth and
-wet. 0 for every style saved before (test_paint_strokes: ADDED_LATER), and 0 works nothing out."""
+"""Scumble in the wash (session 14, for Turner's open areas): `scumble` lays the wash of the open areas in soft masses
+of lighter, warmer and darker, greyer paint, a little broken, in broad passages, where the sweeps alone left them
+smooth. 0 for every style saved before (test_paint_strokes: ADDED_LATER), and 0 works nothing out."""
 
 from __future__ import annotations
 
@@ -45,9 +45,10 @@ def test_the_scumble_is_broken_undirected_and_laid_in_passages():
     along_x = float((field[:, 1:] - field[:, :-1]).abs().mean())
     along_y = float((field[1:] - field[:-1]).abs().mean())
     assert 0.8 < along_x / along_y < 1.25
-    # Broken into flecks by the canvas's tooth: some of its spread is within a few pixels (8%; the drag alone, 0.6%).
+    # Soft masses a little broken by the canvas's tooth: of its spread 0.5% is within 2 px (the drag alone 0.1%, the
+    # patches' edges unblurred 1.2%, the crinkly edges tried first 5%).
     fine = field - blur(field[None], 2.0)[0]
-    assert float(fine.pow(2).mean() / field.pow(2).mean()) > 0.04
+    assert 0.002 < float(fine.pow(2).mean() / field.pow(2).mean()) < 0.008
     # In broad passages: some of the open area is scumbled hard, some hardly at all.
     local = blur(field[None].pow(2), 8.0)[0].sqrt()
     assert float((local < 0.25).float().mean()) > 0.05
@@ -56,13 +57,13 @@ def test_the_scumble_is_broken_undirected_and_laid_in_passages():
     assert torch.allclose(scumble_field(_open(False), 1.0, 5), SCUMBLE_LOWER * field)
 
 
-def test_a_flat_sky_is_scumbled_in_lighter_warmer_and_darker_greyer_flecks():
+def test_a_flat_sky_is_scumbled_in_soft_lighter_warmer_and_darker_greyer_masses():
     before, after = _painted(0.0)[:, 4:40, 4:-4], _painted(1.0)[:, 4:40, 4:-4]
     assert float(before[0].std()) < 0.01
     assert float(after[0].std()) > 0.02
-    # Flecks, not only broad changes: a good part of the change is within 2 px.
+    # Soft masses, not crinkly stains: under half of the change is within 2 px (0.44; the crinkly edges tried first 0.68).
     change = after[0] - before[0]
-    assert float((change - blur(change[None], 2.0)[0]).std()) > 0.008
+    assert float((change - blur(change[None], 2.0)[0]).std()) < 0.55 * float(change.std())
     # The lighter flecks lean to the painter's warm side more than the darker ones, which are greyer than the sky.
     habits = _washed().colours
     warmth = habits.warmth / habits.warmth.norm()

@@ -1,17 +1,18 @@
-"""Scumble in the wash: broken, undirected patches of lighter and darker paint dragged over the open areas.
+"""Scumble in the wash: soft, broken masses of lighter and darker paint over the open areas, in broad passages.
 
 Where a painter veils his open areas in a wash (wash.py) and lays it in sweeps along the flow (sweeps.py), the open
-areas were still smooth and wet: soft sweeps that follow the strokes, over a wash blurred to one tint per shape. His
-open areas are scumbled: a stiff brush dragged dry over the paint beneath leaves broken patches of lighter, warmer
-paint beside darker, greyer gaps, a few pixels to a few tens of pixels across, in no one direction (The Wreck's foam,
-its sea and the rags of its sky). The measure saw it too: the sketches' marks at 4-32 px were 6-10 standard
-deviations short of his, and too coherent (oriented) by 10-12.
+areas were still smooth: soft sweeps that follow the strokes, over a wash of one tint per shape. His sky is a vapour of
+soft masses, lighter grey over blue-green, a little broken by the dry brush dragged over the paint beneath (The
+Wreck's sky). The measure saw the smoothness too: the sketches' marks at 4-32 px were 6-10 standard deviations short of
+his, and too coherent (oriented) by 10-12.
 
-`scumble_field` is undirected noise at three sizes (BREAKS), broken by a soft threshold (TOOTH: the dry brush catches
-the canvas's tooth or misses it, so a patch has a crisp edge, not a soft one). `plan.py` lays it into the wash's colour
-with `sweeps.swept` (lighter and warmer where it is high, darker and greyer where low), by the style's learned
-`scumble` (0 to 1; 0 for every style saved before it, and then nothing here is worked out). It is made at the plan's
-size from its own generator (the plan's draws stay the same), so tiles join exactly.
+`scumble_field` is undirected noise at two sizes (DRAG), a little broken by the canvas's tooth (TOOTH) through a soft
+threshold (CATCH), its edges softened (SOFTEN), and laid only in broad passages (PASSAGE: about half the open area;
+the rest keeps its smooth sweeps). Crisp, crinkly patches everywhere were tried first: the measure liked them, and the
+open areas read as camouflage or lichen beside his vapour. `plan.py` lays it into the wash's colour with
+`sweeps.swept` (lighter and warmer where it is high, darker and greyer where low), by the style's learned `scumble`
+(0 to 1; 0 for every style saved before it, and then nothing here is worked out). It is made at the plan's size from
+its own generator (the plan's draws stay the same), so tiles join exactly.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ import torch
 
 from .filters import blur
 
-DRAG = ((6.0, 0.6), (16.0, 0.4))  # (blur sigma in px at 512, share): where the dry brush dragged more paint, and less
-TOOTH = 1.6  # blur sigma in px at 512 of the canvas's tooth, which breaks the dragged paint into flecks
-TOOTH_SHARE = 0.6  # the tooth's spread beside the drag's (1): how ragged a patch's edge is, how flecked its inside
-CATCH = 1.2  # slope of the soft threshold: the paint catches the tooth or misses it (a crisp fleck, not a soft blot)
+DRAG = ((8.0, 0.5), (20.0, 0.5))  # (blur sigma in px at 512, share): where the dry brush dragged more paint, and less
+TOOTH = 2.0  # blur sigma in px at 512 of the canvas's tooth, which breaks the dragged paint a little
+# The tooth's spread beside the drag's (1), and the slope of the soft threshold: a little broken, nearly linear. At 0.6
+# and 1.2 the patches' edges were crinkly and fractal and the open areas read as lichen or camouflage beside his vapour.
+TOOTH_SHARE = 0.25
+CATCH = 1.0
+SOFTEN = 1.5  # blur sigma in px at 512 of the patches' edges: soft masses of vapour, not stains
 # Blur sigma in px at 512 of the passages that are scumbled at all: about half the open area, in broad passages beside
 # smooth ones (one even mottle everywhere read as camouflage)
 PASSAGE = 40.0
@@ -38,7 +42,7 @@ def _smooth_noise(height: int, width: int, sigma: float, generator: torch.Genera
 
 
 def scumble_field(memberships: torch.Tensor, unit: float, seed: int) -> torch.Tensor:
-    """(H, W) broken, undirected flecks and patches of spread 1 (where scumbled) and mean 0, in broad passages, weaker
+    """(H, W) soft, undirected masses of spread 1 (where scumbled) and mean 0, in broad passages, weaker
     (SCUMBLE_LOWER) in the open areas low in the picture (`memberships`: field.region_memberships)."""
     _, height, width = memberships.shape
     generator = torch.Generator().manual_seed(seed + SCUMBLE_SEED)
@@ -48,6 +52,7 @@ def scumble_field(memberships: torch.Tensor, unit: float, seed: int) -> torch.Te
     drag = drag / drag.std().clamp_min(1e-8)
     tooth = _smooth_noise(height, width, TOOTH * unit, generator)
     broken = torch.tanh(CATCH * (drag + TOOTH_SHARE * tooth) / (1 + TOOTH_SHARE))
+    broken = blur(broken[None], SOFTEN * unit)[0]
     broken = (broken - broken.mean()) / broken.std().clamp_min(1e-8)
     passages = (0.5 + _smooth_noise(height, width, PASSAGE * unit, generator) / PASSAGE_RAMP).clamp(0, 1)
     upper = memberships[0] / (memberships[0] + memberships[1]).clamp_min(1e-6)
