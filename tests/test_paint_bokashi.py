@@ -96,3 +96,46 @@ def test_deepening_keeps_the_hue_and_stops_at_printable_chroma():
     assert torch.allclose(chroma(deep)[1], chroma(painted)[1])  # a colour past the cap keeps its own chroma
     hue = lambda lab: torch.atan2(lab[2, 0], lab[1, 0])  # noqa: E731
     assert torch.allclose(hue(deep), hue(painted), atol=1e-5)
+
+
+CREAM = [0.93, 0.92, 0.88]  # a pale cream-grey sky (OKLab L 0.94, b +0.014; warm enough to go olive, not a table-top)
+
+
+def test_his_ink_grades_a_cream_sky_in_prussian_blue_where_its_own_hue_goes_olive():
+    """Session 14: `bokashi_ink` prints his blue over the top of the sky (china's cream sky went olive-brown)."""
+    ys = np.mgrid[0:HEIGHT, 0:WIDTH][0]
+    cream = np.where((ys < HEIGHT // 2)[..., None], CREAM, GROUND)
+    picture = Image.fromarray((cream * 255).round().astype(np.uint8))
+    own, inked = (
+        _oklab(np.asarray(render_strokes(picture, style, StrokeParams(seed=3, palette=0.0)), float) / 255)
+        for style in (_style(bokashi=1.0), _style(bokashi=1.0, bokashi_ink=1.0))
+    )
+    top = slice(0, 3)
+    assert own[top, :, 2].mean() > 0.02  # its own hue deepened: olive
+    assert inked[top, :, 2].mean() < -0.05  # his ink: blue ...
+    assert inked[top, :, 0].mean() < 0.35  # ... and deep
+    assert np.abs(inked[HEIGHT // 2 :] - own[HEIGHT // 2 :]).max() < 1e-6  # the ground is not printed
+
+
+def test_the_full_ink_on_his_paper_is_his_prussian_blue_and_no_grade_changes_nothing():
+    from models.paint.strokes.bokashi import INK, PAPER, apply_grade
+
+    paper = torch.tensor(PAPER).reshape(3, 1, 1).expand(3, 1, 3).contiguous()
+    printed = apply_grade(paper, torch.tensor([1.0, 0.5, 0.0]).reshape(1, 1, 3), ink=1.0)
+    assert torch.allclose(printed[:, 0, 0], torch.tensor(INK), atol=0.01)  # the top of his Kazusa sky
+    assert 0.3 < float(printed[0, 0, 1]) < 0.6 and float(printed[2, 0, 1]) < -0.03  # halfway: a mid blue ...
+    assert torch.allclose(printed[:, 0, 2], paper[:, 0, 2], atol=1e-4)  # ... and bare paper where there is no grade
+
+
+def test_a_top_with_only_a_patch_of_open_wall_has_no_sky_to_grade():
+    """The motorcycle's garage: shelves along the top with a patch of pale wall between them is not a sky."""
+    from models.paint.strokes.bokashi import grade_map
+
+    picture = torch.tensor([0.9, -0.01, -0.02]).reshape(3, 1, 1).expand(3, 64, 96)  # one pale sky colour
+    memberships = torch.zeros(3, 64, 96)
+    memberships[2] = 1.0  # busy everywhere ...
+    memberships[0, :, 40:52] = 1.0  # ... but for a narrow open patch (12 of 96 columns)
+    memberships[2, :, 40:52] = 0.0
+    assert float(grade_map(picture, memberships, 1.0, 0.2).max()) == 0.0
+    memberships[0, :, 20:80], memberships[2, :, 20:80] = 1.0, 0.0  # open over most of the width: a sky
+    assert float(grade_map(picture, memberships, 1.0, 0.2).max()) > 0.5

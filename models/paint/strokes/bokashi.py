@@ -9,6 +9,11 @@ near the sky's own at the top of the picture (the colour of the open areas there
 or tower standing into the sky and a sun in it keep their colours, as the printer's graded block covered only the sky;
 and not on a warm colour there (a table-top or a wall: skies are blue, grey, pale or violet).
 
+A second learned amount (`bokashi_ink`, 0 to 1) says how far the grade is his Prussian blue printed over the paint
+(the pixel's colour multiplied by the ink's, as ink on paper) instead of the pixel's own colour deepened: a cream or
+grey sky deepened in its own hue goes olive-brown (session 13, china), where his cream-papered Kazusa sky is printed
+deep blue at its top, passing through a blue-green where the thin blue lies over the cream.
+
 The grade is a map at the plan's size (`grade_map`), drawn at any output size by bilinear sampling of each output
 pixel's own position (raster.py), so tiles join exactly.
 """
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import torch
 
+from ..colour import linear_to_srgb, oklab_to_srgb, srgb_to_linear, srgb_to_oklab
 from .filters import blur
 
 # Share of the picture's height the grade reaches down, and its power along that depth: dark at the top, fading fast,
@@ -39,6 +45,20 @@ SOFTNESS = 6.0  # blur of the openness at 512 px, which weighs the colours along
 # in it (a yellow sun in a pale blue sky: 0.2).
 SKY_COLOUR = 0.12
 SKY_SPAN = 24.0  # px at 512: how far along the top the sky's colour is averaged, and carried behind a tower in it
+# How much of the top of the picture must be open for it to have a sky to grade (the share of the grade's reach that is
+# open, weighted as the grade is): none below OPEN_TOP, fully from OPEN_TOP + OPEN_SPAN. A photograph of shelves with
+# a patch of pale wall between them (session 14, the motorcycle: 15% open) has no sky, and a blue patch printed on
+# the wall reads as a stain; the sheet's skies and the README sketch are 90-100% open, a close-up's bare wall 50-65%.
+OPEN_TOP, OPEN_SPAN = 0.2, 0.3
+# The ink (`bokashi_ink`): his Kazusa Sea Route at 512 px, OKLab, at the top of the sky (the ink at its fullest) and
+# the bare cream paper lower in the same sky; the ink lets through, of each linear-light channel, its share over the
+# paper's (red 0.07%, green 0.3%, blue 5.4%).
+INK, PAPER = (0.16, -0.005, -0.075), (0.92, 0.0, 0.06)
+# How much ink a grade of g lays (as a share of the ink at its fullest: the ink's transmittance to that power):
+# INK_GAIN * g ** INK_POWER, at most 1. Fitted to the same print: at the heights where the grade profile above is
+# 0.58, 0.42, 0.28, 0.16, 0.08 (5%, 7%, 9.5%, 12%, 14% of the height) his sky is L 0.21, 0.46, 0.65, 0.77, 0.86,
+# which needs the ink at 0.8, 0.37, 0.17, 0.09, 0.04 of its fullest; this curve gives 0.66, 0.40, 0.22, 0.10, 0.04.
+INK_GAIN, INK_POWER = 1.5, 1.5
 
 
 def grade_map(picture: torch.Tensor, memberships: torch.Tensor, amount: float, unit: float) -> torch.Tensor:
@@ -59,13 +79,32 @@ def grade_map(picture: torch.Tensor, memberships: torch.Tensor, amount: float, u
     closeness = (1 - (picture - sky).norm(dim=0, keepdim=True) / SKY_COLOUR).clamp_min(0)
     warmth = (sky[1:2] + sky[2:3]) / 2**0.5
     skylike = (1 - (warmth - WARM_SKY) / WARM_SPAN).clamp(0, 1)
-    return amount * profile * closeness * skylike
+    open_share = float(weight.sum() / profile.sum().clamp_min(1e-6))
+    has_sky = min(max((open_share - OPEN_TOP) / OPEN_SPAN, 0.0), 1.0)
+    return amount * has_sky * profile * closeness * skylike
 
 
-def apply_grade(painted: torch.Tensor, grade: torch.Tensor) -> torch.Tensor:
-    """A (3, h, w) OKLab painted surface with its graded pixels (`grade` (1, h, w), 0 to 1) deepened in their own hue."""
+def _transmittance() -> torch.Tensor:
+    """(3,) the share of each linear-light channel the ink lets through (INK over PAPER)."""
+    ink, paper = (srgb_to_linear(oklab_to_srgb(torch.tensor(c, dtype=torch.float64))) for c in (INK, PAPER))
+    return (ink / paper).float()
+
+
+TRANSMITTANCE = _transmittance()
+
+
+def apply_grade(painted: torch.Tensor, grade: torch.Tensor, ink: float = 0.0) -> torch.Tensor:
+    """A (3, h, w) OKLab painted surface with its graded pixels (`grade` (1, h, w), 0 to 1) deepened in their own hue,
+    or, as far as `ink` (0 to 1), printed over with his Prussian blue."""
     lightness = painted[:1] * (1 - DARKEN * grade)
     chroma = painted[1:].norm(dim=0, keepdim=True)
     deepened = chroma * (1 + DEEPEN * grade)
     deepened = torch.minimum(deepened, torch.maximum(chroma, torch.full_like(chroma, CHROMA_CAP)))
-    return torch.cat([lightness, painted[1:] * (deepened / chroma.clamp_min(1e-6))])
+    own = torch.cat([lightness, painted[1:] * (deepened / chroma.clamp_min(1e-6))])
+    if ink <= 0:
+        return own
+    share = (INK_GAIN * grade**INK_POWER).clamp(max=1)  # (1, h, w) how much of the full ink lies on each pixel
+    linear = srgb_to_linear(oklab_to_srgb(painted.permute(1, 2, 0)))  # (h, w, 3)
+    printed = linear * TRANSMITTANCE.to(linear) ** share.permute(1, 2, 0)
+    inked = srgb_to_oklab(linear_to_srgb(printed)).permute(2, 0, 1)
+    return own + ink * (inked - own)

@@ -135,7 +135,8 @@ def rasterize(
             tint = style.colours.tints[0]
             painted = apply_cool(painted, _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy), tint)
         if plan.grade is not None:  # the graded sky, over the paint and its wash (bokashi.py)
-            painted = apply_grade(painted, _at_output(plan.grade, plan, y0, x0, y1 - y0, x1 - x0, sx, sy))
+            grade = _at_output(plan.grade, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
+            painted = apply_grade(painted, grade, style.bokashi_ink)
         rgb = to_rgb(painted)
         if isinstance(output, Image.Image):
             output.paste(tensor_to_pil(rgb), (x0, y0))

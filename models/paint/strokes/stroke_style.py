@@ -90,6 +90,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How deep the top of the sky is graded (bokashi.py): a band of the sky's own colour, darker and more vivid, along
     # the top of the picture's open areas, fading smoothly into the plain sky below (a woodblock print's graded sky).
     "bokashi": (0.0, 1.0),
+    # How far that grade is his Prussian blue printed over the sky (bokashi.py) rather than the sky's own colour
+    # deepened: a cream sky graded in its own hue goes olive-brown, his cream skies grade into deep blue.
+    "bokashi_ink": (0.0, 1.0),
     # How far each tone of the picture moves toward the painter's tint of that tone (colour_map.tint_tones), times the
     # palette strength and at most all the way: his cold blue-green darks, his chrome-yellow lights, his cream paper.
     "tone_tint": (0.0, 2.0),
@@ -135,6 +138,7 @@ ADDED_LATER = dict.fromkeys(
         "cold_darks",
         "dashes",
         "swirl_breadth",
+        "bokashi_ink",
     ),
     0.0,
 )
@@ -184,6 +188,7 @@ class StrokeStyle:
     line_hatch: float = 0.0
     jitter_hue: float = 0.0
     bokashi: float = 0.0
+    bokashi_ink: float = 0.0
     tone_tint: float = 0.0
     scumble: float = 0.0
     cold_darks: float = 0.0
