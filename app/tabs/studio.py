@@ -27,6 +27,7 @@ class MelodyResult(Protocol):
     """A melody made for someone else (app.tabs.compose.jobs.Variation)."""
 
     full_title: str  # its label with everything that made it
+    melody: Any  # the notes (models.music.melody.Melody)
     request: MelodyRequest
     audio: Any  # its sound once rendered, else None
 
@@ -48,6 +49,10 @@ class Composer(Protocol):
                             on_sound: Callable[[MelodyResult], None] | None = None) -> JobHandle:
         """Write the first melody of `request` on the Compose tab's worker; `on_written` gets it at once,
         `on_sound` once its sound is rendered."""
+        ...
+
+    def selected_variation(self) -> MelodyResult | None:
+        """The melody selected in the Compose tab (None before anything is generated): "my last melody"."""
         ...
 
     def play_melody(self, melody: MelodyResult) -> bool:

@@ -28,6 +28,9 @@ class CreativeContext:
     last_melody: dict | None = None  # the melody request's params (seeded: regenerating gives the same tune)
     last_painting: dict | None = None  # the painting request's params
     last_painting_file: Path | None = None  # where it was saved, for its colours
+    # The Melody selected in the Compose tab: "my last melody" to someone who composed there, not in the chat.
+    # The conversation's own melody comes first (it is what the chat last made).
+    composed_melody: Any = None
 
 
 @dataclass
@@ -176,10 +179,13 @@ def carry_out(
 
     value: Any
     if kind == "lyrics":
-        melody = make_melody(context.last_melody) if context.last_melody is not None else None
-        source = (
-            "your last melody" if melody is not None else "a common 8-6-8-6 verse (no melody in this conversation yet)"
-        )
+        if context.last_melody is not None:
+            melody, source = make_melody(context.last_melody), "your last melody"
+        elif context.composed_melody is not None:
+            melody, source = context.composed_melody, "the melody selected in the Compose tab"
+        else:
+            melody = None
+            source = "a common 8-6-8-6 verse (no melody in this conversation or the Compose tab yet)"
         theme = params.get("theme") or (context.last_painting or {}).get("subject")
         value, topic, note = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed, server_url)
         text = writing.lyrics_text(value, source, melody) + (f"\n{note}" if note else "")

@@ -103,7 +103,9 @@ class CreativeRequests:
     def _write_verse(self, request) -> None:
         from models.assistant.creative import CreativeContext
 
-        context = CreativeContext(last_melody=self._last_recipe("melody"), last_painting=self._last_recipe("painting"))
+        composed = self.composer.selected_variation()
+        context = CreativeContext(last_melody=self._last_recipe("melody"), last_painting=self._last_recipe("painting"),
+                                  composed_melody=composed.melody if composed is not None else None)
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         answer = self._add_answer(request.understood)
 
