@@ -17,10 +17,12 @@ from app.tabs.paint.jobs import Painting, thumbnail_of
 
 # The controls' starting values: a label names a setting only when it differs from these.
 DEFAULT_STRENGTH, DEFAULT_PALETTE, DEFAULT_SEED = 1.0, 0.5, 7
+DEFAULT_BRUSH_SCALE, DEFAULT_DETAIL, DEFAULT_OUTLINE = 1.0, 0.5, 1.0  # Stroke size 100%, Detail 50, Outline 100%
 
 
 def painting_label(painting: Painting, style_title: str, how: str = "", when: float | None = None) -> str:
-    """"14:02 · Munch · strength 60", "14:05 · Munch · from scratch: a stormy harbour · seed 8", "14:07 · Munch · exported"."""
+    """"14:02 · Munch · strength 60", "14:05 · Munch · from scratch: a stormy harbour · seed 8", "14:07 · Munch · exported",
+    "14:09 · Munch · strokes 200% · detail 80"."""
     recipe = painting.recipe
     parts = [time.strftime("%H:%M", time.localtime(time.time() if when is None else when)), style_title]
     if recipe.quality == "best":
@@ -31,8 +33,19 @@ def painting_label(painting: Painting, style_title: str, how: str = "", when: fl
         parts.append(how)
     if round(recipe.strength * 100) != round(DEFAULT_STRENGTH * 100):
         parts.append(f"strength {round(recipe.strength * 100)}")
-    if round(recipe.palette * 100) != round(DEFAULT_PALETTE * 100) and not recipe.from_scratch:
+    # Best quality sets the palette aside (0), whatever the slider says: a "palette 0" there would mislead.
+    if round(recipe.palette * 100) != round(DEFAULT_PALETTE * 100) and not recipe.from_scratch \
+            and recipe.quality != "best":
         parts.append(f"palette {round(recipe.palette * 100)}")
+    if recipe.look != "strokes":
+        parts.append(recipe.look)  # the stroke controls below do nothing for the texture look
+    else:
+        if round(recipe.brush_scale * 100) != round(DEFAULT_BRUSH_SCALE * 100):
+            parts.append(f"strokes {round(recipe.brush_scale * 100)}%")
+        if round(recipe.detail * 100) != round(DEFAULT_DETAIL * 100):
+            parts.append(f"detail {round(recipe.detail * 100)}")
+        if round(recipe.outline * 100) != round(DEFAULT_OUTLINE * 100):
+            parts.append(f"outline {round(recipe.outline * 100)}%")
     if recipe.seed != DEFAULT_SEED or recipe.from_scratch:
         parts.append(f"seed {recipe.seed}")
     return " · ".join(parts)
