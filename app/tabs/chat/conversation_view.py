@@ -8,6 +8,7 @@ that the Chat tab turns into actions (open in Paint, play, open in Compose).
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,8 +43,14 @@ class ChatMessage:
     id: int | None = None  # the store's id, when saved
 
 
-def _paragraphs(text: str) -> str:
-    return "<br>".join(html.escape(line) for line in text.split("\n"))
+# **bold** as the chat model and the help text write it: a pair on one line around words that start and end
+# with a letter or sign, so that "2 ** 3" stays as written.
+BOLD = re.compile(r"\*\*(\S(?:[^*]*?\S)?)\*\*")
+
+
+def _paragraphs(text: str, bold: bool = False) -> str:
+    lines = (html.escape(line) for line in text.split("\n"))
+    return "<br>".join(BOLD.sub(r"<b>\1</b>", line) if bold else line for line in lines)
 
 
 class ConversationView(QTextBrowser):
@@ -74,7 +81,7 @@ class ConversationView(QTextBrowser):
         colour = USER_COLOUR if message.role == "user" else ASSISTANT_COLOUR
         parts = [
             f'<p style="margin-top:14px"><b style="color:{colour}">{who}</b></p>',
-            f"<p>{_paragraphs(message.content)}</p>",
+            f"<p>{_paragraphs(message.content, bold=message.role == 'assistant')}</p>",
         ]
         attachment = message.meta.get("attachment")
         if attachment:
