@@ -315,7 +315,7 @@ def test_every_slider_shows_its_value_beside_it(qtbot, paint):
 
 
 def settle(qtbot, paint) -> None:
-    """Wait until no render is queued or waiting for a pause (start-up renders the first style)."""
+    """Wait until no render is queued or waiting for a pause."""
     qtbot.waitUntil(lambda: not paint.worker.pending_jobs() and not paint._full_timer.isActive()
                     and not paint._preview_timer.isActive(), timeout=60_000)
 

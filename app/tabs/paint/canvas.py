@@ -287,6 +287,11 @@ class PaintCanvas(QWidget):
     def pixels(self) -> np.ndarray:
         return image_to_array(self.image)
 
+    def is_blank(self) -> bool:
+        """One colour all over, as a new canvas is: nothing to paint from yet."""
+        pixels = self.pixels()
+        return bool((pixels == pixels[0, 0]).all())
+
     # Events ------------------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

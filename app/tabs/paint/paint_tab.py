@@ -167,6 +167,12 @@ class PaintTab(ActivityTab):
         if self.controls.live_check.isChecked() and self.current_style() is not None:
             if self._full_job is not None:
                 self._full_job.cancel()  # the user is still painting: that render is stale
+            if self.canvas.is_blank():
+                # Nothing to paint from: at the first start a painting of the white canvas replaced the empty
+                # state's "Paint a few shapes, or drop a photo…" within seconds. Render still paints it.
+                self._preview_timer.stop()
+                self._full_timer.stop()
+                return
             self._preview_timer.start()
             if not self.controls.best_check.isChecked():  # minutes of work wait for an explicit Render
                 self._full_timer.start()
