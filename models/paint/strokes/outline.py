@@ -8,6 +8,11 @@ with the darker side of the edge, darkened.
 On a scene's sketch the composer also says where its things are (keep.py): their outlines get contours too,
 however little their colours differ from their surroundings' (a grey harbour wall in a grey-green sea), as a
 painter who outlines draws the pier's edge whether or not the paint beside it happens to differ.
+
+`unlined_lights` (stroke_style.BOUNDS, 0 to 1, learned; 0 for every style saved before it): how far the contours
+fade along an edge whose darker side is itself light: the rim of a light against a light sky or haze (a sun, a
+lit sail), which a painter of light leaves unlined, the blaze running into the vapour round it; a dark thing
+against the light (a hull, a tree) keeps its contour. Turner's sun kept a dark ring from the lost edges' 25%.
 """
 
 from __future__ import annotations
@@ -42,6 +47,22 @@ def kept_outlines(labels: torch.Tensor, unit: float) -> torch.Tensor:
     return (blur(boundary, 1.5 * unit) / peak).clamp(max=1.0)
 
 
+# OKLab lightness of an edge's darker side from which its contour starts to fade, and where fully (`unlined_lights`):
+# a light sky (the README sketch's, L 0.69 before the palette) is fully light, the green hill below the house (L 0.57)
+# half, a dark tree or hull (L under 0.5) not at all.
+LIT_FROM, LIT_FULL = 0.5, 0.65
+LIT_SIDE = 3.0  # how far across an edge its darker side is looked for, at 512 px (the contour's colour is read there)
+
+
+def lit_sides(mapped: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W) 0 to 1: how light the darker side of any edge through each pixel of a (3, H, W) OKLab picture is
+    (the least lightness within LIT_SIDE), from 0 (dark, up to LIT_FROM) to 1 (light, from LIT_FULL), a smoothstep."""
+    reach = max(1, round(LIT_SIDE * unit))
+    least = -F.max_pool2d(-blur(mapped[:1], 1.0 * unit)[None], 2 * reach + 1, stride=1, padding=reach)[0]
+    ramp = ((least - LIT_FROM) / (LIT_FULL - LIT_FROM)).clamp(0, 1)
+    return ramp * ramp * (3 - 2 * ramp)
+
+
 def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, passes: int = 3) -> torch.Tensor:
     """Average each inner point with its neighbours, a few times; the ends stay where they are."""
     index = torch.arange(paths.shape[1])[None]
@@ -72,6 +93,8 @@ def outline_strokes(
     cut = torch.quantile(edges.flatten()[:: max(1, edges.numel() // 65536)], level).clamp_min(0.02)
     if lost is not None:
         edges = edges * (1 - lost)
+    if style.unlined_lights > 0:  # a light's rim against light surroundings: no contour
+        edges = edges * (1 - style.unlined_lights * lit_sides(mapped, unit))
     return _contours(edges, cut, mapped, mapped, style, strength, unit, generator)
 
 

@@ -106,6 +106,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How much broader the swirls are than field.SWIRL_SCALE (1: twice): neighbouring strokes turn together and a sky
     # circles in broad eddies (his Starry Night) instead of short straight strokes lying criss-cross.
     "swirl_breadth": (0.0, 2.0),
+    # How far the contours fade along an edge whose darker side is itself light (outline.py): a sun or a lit sail
+    # against a light sky is left unlined, its blaze running into the haze (Turner's); a dark thing keeps its line.
+    "unlined_lights": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -139,6 +142,7 @@ ADDED_LATER = dict.fromkeys(
         "dashes",
         "swirl_breadth",
         "bokashi_ink",
+        "unlined_lights",
     ),
     0.0,
 )
@@ -194,6 +198,7 @@ class StrokeStyle:
     cold_darks: float = 0.0
     dashes: float = 0.0
     swirl_breadth: float = 0.0
+    unlined_lights: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
