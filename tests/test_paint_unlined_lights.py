@@ -24,9 +24,10 @@ def _disc(colour: tuple[int, int, int]) -> torch.Tensor:
     return to_oklab(picture.float() / 255)
 
 
-def _contours(picture: torch.Tensor, unlined: float) -> int:
+def _contours(picture: torch.Tensor, unlined: float, generator: torch.Generator | None = None) -> int:
     style = _style(outline=0.6, unlined_lights=unlined)
-    strokes, _ = outline_strokes(picture, style, style.outline, UNIT, torch.Generator().manual_seed(1))
+    generator = generator or torch.Generator().manual_seed(1)
+    strokes, _ = outline_strokes(picture, style, style.outline, UNIT, generator)
     return strokes.count
 
 
@@ -40,6 +41,16 @@ def test_a_dark_thing_against_the_same_sky_keeps_its_contour():
     tree = _disc(TREE)
     assert _contours(tree, 0.0) >= 4
     assert _contours(tree, 1.0) == _contours(tree, 0.0)
+
+
+def test_the_plan_draws_the_same_random_numbers_after_them():
+    """The sky's sweeps and the bands are drawn after the contours: unlining the sun must not re-roll them."""
+    draws = []
+    for unlined in (0.0, 1.0):
+        generator = torch.Generator().manual_seed(1)
+        _contours(_disc(SUN), unlined, generator)
+        draws.append(torch.rand(4, generator=generator))
+    assert torch.equal(draws[0], draws[1])
 
 
 def test_the_darker_side_of_the_edge_decides():

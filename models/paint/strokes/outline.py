@@ -12,7 +12,8 @@ painter who outlines draws the pier's edge whether or not the paint beside it ha
 `unlined_lights` (stroke_style.BOUNDS, 0 to 1, learned; 0 for every style saved before it): how far the contours
 fade along an edge whose darker side is itself light: the rim of a light against a light sky or haze (a sun, a
 lit sail), which a painter of light leaves unlined, the blaze running into the vapour round it; a dark thing
-against the light (a hull, a tree) keeps its contour. Turner's sun kept a dark ring from the lost edges' 25%.
+against the light (a hull, a tree) keeps its contour. Turner's sun kept a dark ring from the lost edges' 25%. The
+faded contours are traced and then dropped, so the plan draws the same random numbers as without them.
 """
 
 from __future__ import annotations
@@ -93,9 +94,10 @@ def outline_strokes(
     cut = torch.quantile(edges.flatten()[:: max(1, edges.numel() // 65536)], level).clamp_min(0.02)
     if lost is not None:
         edges = edges * (1 - lost)
-    if style.unlined_lights > 0:  # a light's rim against light surroundings: no contour
-        edges = edges * (1 - style.unlined_lights * lit_sides(mapped, unit))
-    return _contours(edges, cut, mapped, mapped, style, strength, unit, generator)
+    # A light's rim against light surroundings: its contours are dropped after they are traced, so the plan's
+    # generator is drawn from as without them and every other stroke is planned the same (the sky's sweeps, the bands).
+    fade = 1 - style.unlined_lights * lit_sides(mapped, unit) if style.unlined_lights > 0 else None
+    return _contours(edges, cut, mapped, mapped, style, strength, unit, generator, fade=fade)
 
 
 def kept_contours(
@@ -131,10 +133,12 @@ def _contours(
     unit: float,
     generator: torch.Generator,
     pressure: bool = True,
+    fade: torch.Tensor | None = None,
 ) -> tuple[Strokes, torch.Tensor]:
     """Contours seeded on the strongest pixel of `edges` (1, H, W) in each cell where it passes `cut`, traced while
     it stays above half of that, along the edges of `guide`; coloured from `mapped`'s darker side. With
-    `pressure`, those along stronger edges are drawn wider."""
+    `pressure`, those along stronger edges are drawn wider. `fade` (1, H, W): those whose seed's edge, times it, no
+    longer passes `cut` are dropped after the trace."""
     _, height, width = mapped.shape
     cell = max(4, round(14 * unit))
     rows, cols = -(-height // cell), -(-width // cell)
@@ -164,6 +168,8 @@ def _contours(
     )
     # A contour is a line, not a dash: keep those that run at least a few steps along their edge.
     long_enough = (strokes.last - strokes.first) >= 4
+    if fade is not None:  # (1, H, W): a contour whose seed's edge, faded, no longer passes the cut is not drawn
+        long_enough &= sample(edges * fade, seeds)[:, 0] > cut
     seeds = seeds[long_enough]
     strokes = Strokes(
         strokes.paths[long_enough], strokes.first[long_enough], strokes.last[long_enough], strokes.radius[long_enough]
