@@ -1,5 +1,6 @@
 """Unlined lights (strokes/outline.py, `unlined_lights`): a light against light surroundings (a sun in a pale sky) loses
-its contour, a dark thing against the same sky keeps its own, and 0 draws every contour as before."""
+its dark contour (painted in the light and the sky mixed), a dark thing against the same sky keeps its own, and 0
+draws every contour as before."""
 
 from __future__ import annotations
 
@@ -24,33 +25,40 @@ def _disc(colour: tuple[int, int, int]) -> torch.Tensor:
     return to_oklab(picture.float() / 255)
 
 
-def _contours(picture: torch.Tensor, unlined: float, generator: torch.Generator | None = None) -> int:
+def _contours(picture: torch.Tensor, unlined: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """The contours' colours (N, 3) OKLab."""
     style = _style(outline=0.6, unlined_lights=unlined)
     generator = generator or torch.Generator().manual_seed(1)
-    strokes, _ = outline_strokes(picture, style, style.outline, UNIT, generator)
-    return strokes.count
+    strokes, colours = outline_strokes(picture, style, style.outline, UNIT, generator)
+    assert strokes.count == colours.shape[0] >= 4  # every style rings a disc in the sky with a contour
+    return colours
 
 
 def test_a_light_in_a_light_sky_is_left_unlined():
-    sun = _disc(SUN)
-    assert _contours(sun, 0.0) >= 4  # every style rings the sun with a contour
-    assert _contours(sun, 1.0) == 0  # Turner's blaze has no outline
+    sun, sky, light = _disc(SUN), to_oklab(torch.tensor(SKY).float()[:, None, None] / 255)[0, 0, 0], 0.88
+    lined, unlined, half = _contours(sun, 0.0), _contours(sun, 1.0), _contours(sun, 0.5)
+    assert (lined[:, 0] < 0.5).all()  # a dark ring round the sun
+    # Turner's blaze has no outline: its rim is painted half in the sun, half in the sky (L 0.69 and 0.88) ...
+    assert ((unlined[:, 0] > sky) & (unlined[:, 0] < light)).all()
+    assert abs(unlined[:, 0].median() - (sky + light) / 2) < 0.02
+    # ... and half the amount goes half way.
+    assert torch.allclose(half, (lined + unlined) / 2, atol=0.02)
 
 
 def test_a_dark_thing_against_the_same_sky_keeps_its_contour():
     tree = _disc(TREE)
-    assert _contours(tree, 0.0) >= 4
-    assert _contours(tree, 1.0) == _contours(tree, 0.0)
+    assert torch.equal(_contours(tree, 1.0), _contours(tree, 0.0))
 
 
-def test_the_plan_draws_the_same_random_numbers_after_them():
-    """The sky's sweeps and the bands are drawn after the contours: unlining the sun must not re-roll them."""
-    draws = []
+def test_the_contours_are_traced_as_before():
+    """Only their colour changes: the plan's random draws after the contours, per stroke (the bands, the sky's
+    sweeps), stay the same."""
+    draws, counts = [], []
     for unlined in (0.0, 1.0):
         generator = torch.Generator().manual_seed(1)
-        _contours(_disc(SUN), unlined, generator)
+        counts.append(_contours(_disc(SUN), unlined, generator).shape[0])
         draws.append(torch.rand(4, generator=generator))
-    assert torch.equal(draws[0], draws[1])
+    assert torch.equal(draws[0], draws[1]) and counts[0] == counts[1]
 
 
 def test_the_darker_side_of_the_edge_decides():

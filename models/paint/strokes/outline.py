@@ -10,10 +10,10 @@ however little their colours differ from their surroundings' (a grey harbour wal
 painter who outlines draws the pier's edge whether or not the paint beside it happens to differ.
 
 `unlined_lights` (stroke_style.BOUNDS, 0 to 1, learned; 0 for every style saved before it): how far the contours
-fade along an edge whose darker side is itself light: the rim of a light against a light sky or haze (a sun, a
+lose their dark along an edge whose darker side is itself light: the rim of a light against a light sky or haze (a sun, a
 lit sail), which a painter of light leaves unlined, the blaze running into the vapour round it; a dark thing
-against the light (a hull, a tree) keeps its contour. Turner's sun kept a dark ring from the lost edges' 25%. The
-faded contours are traced and then dropped, so the plan draws the same random numbers as without them.
+against the light (a hull, a tree) keeps its contour. Turner's sun kept a dark ring from the lost edges' 25%. Such a
+contour is still drawn, in the mix of the light and the haze beside it: a soft band where the dark ring was.
 """
 
 from __future__ import annotations
@@ -48,10 +48,11 @@ def kept_outlines(labels: torch.Tensor, unit: float) -> torch.Tensor:
     return (blur(boundary, 1.5 * unit) / peak).clamp(max=1.0)
 
 
-# OKLab lightness of an edge's darker side from which its contour starts to fade, and where fully (`unlined_lights`):
+# OKLab lightness of an edge's darker side from which its contour starts to lose its dark, and where fully (`unlined_lights`):
 # a light sky (the README sketch's, L 0.69 before the palette) is fully light, the green hill below the house (L 0.57)
 # half, a dark tree or hull (L under 0.5) not at all.
 LIT_FROM, LIT_FULL = 0.5, 0.65
+LIT_MIX = 0.5  # an unlined contour's colour: this share of its lighter side, the rest of its darker
 LIT_SIDE = 3.0  # how far across an edge its darker side is looked for, at 512 px (the contour's colour is read there)
 
 
@@ -94,10 +95,10 @@ def outline_strokes(
     cut = torch.quantile(edges.flatten()[:: max(1, edges.numel() // 65536)], level).clamp_min(0.02)
     if lost is not None:
         edges = edges * (1 - lost)
-    # A light's rim against light surroundings: its contours are dropped after they are traced, so the plan's
-    # generator is drawn from as without them and every other stroke is planned the same (the sky's sweeps, the bands).
-    fade = 1 - style.unlined_lights * lit_sides(mapped, unit) if style.unlined_lights > 0 else None
-    return _contours(edges, cut, mapped, mapped, style, strength, unit, generator, fade=fade)
+    # A light's rim against light surroundings: its contours are painted in the light and the haze mixed, not in the
+    # line's dark (and not dropped: the plan's random draws after the contours, per stroke, would all shift).
+    unlined = style.unlined_lights * lit_sides(mapped, unit) if style.unlined_lights > 0 else None
+    return _contours(edges, cut, mapped, mapped, style, strength, unit, generator, unlined=unlined)
 
 
 def kept_contours(
@@ -133,12 +134,12 @@ def _contours(
     unit: float,
     generator: torch.Generator,
     pressure: bool = True,
-    fade: torch.Tensor | None = None,
+    unlined: torch.Tensor | None = None,
 ) -> tuple[Strokes, torch.Tensor]:
     """Contours seeded on the strongest pixel of `edges` (1, H, W) in each cell where it passes `cut`, traced while
     it stays above half of that, along the edges of `guide`; coloured from `mapped`'s darker side. With
-    `pressure`, those along stronger edges are drawn wider. `fade` (1, H, W): those whose seed's edge, times it, no
-    longer passes `cut` are dropped after the trace."""
+    `pressure`, those along stronger edges are drawn wider. `unlined` (1, H, W): how far each, at its seed, is painted in
+    the mix of its two sides (LIT_MIX) instead of the line's colour."""
     _, height, width = mapped.shape
     cell = max(4, round(14 * unit))
     rows, cols = -(-height // cell), -(-width // cell)
@@ -168,8 +169,6 @@ def _contours(
     )
     # A contour is a line, not a dash: keep those that run at least a few steps along their edge.
     long_enough = (strokes.last - strokes.first) >= 4
-    if fade is not None:  # (1, H, W): a contour whose seed's edge, faded, no longer passes the cut is not drawn
-        long_enough &= sample(edges * fade, seeds)[:, 0] > cut
     seeds = seeds[long_enough]
     strokes = Strokes(
         strokes.paths[long_enough], strokes.first[long_enough], strokes.last[long_enough], strokes.radius[long_enough]
@@ -184,8 +183,11 @@ def _contours(
     normal = sample(torch.cat([gx, gy]), seeds)
     normal = normal / row_norm(normal)[:, None].clamp_min(1e-9) * 3 * unit
     one, other = sample(mapped, seeds + normal), sample(mapped, seeds - normal)
-    darker = torch.where((one[:, :1] < other[:, :1]), one, other)
-    darker[:, 0] *= 0.6
+    one_darker = one[:, :1] < other[:, :1]
+    darker, lighter = torch.where(one_darker, one, other), torch.where(one_darker, other, one)
     mix = min(1.0, 0.4 + 0.4 * strength)
-    colours = (1 - mix) * darker + mix * style.outline_colour[None]
+    colours = (1 - mix) * darker * torch.tensor([0.6, 1.0, 1.0]) + mix * style.outline_colour[None]
+    if unlined is not None:  # a light's rim: the light running into the haze, no dark line
+        blend = LIT_MIX * lighter + (1 - LIT_MIX) * darker
+        colours = colours + sample(unlined, seeds) * (blend - colours)
     return strokes, colours
