@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtGui import QColor, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QColorDialog,
@@ -43,6 +44,18 @@ def pixmap_from_array(array: np.ndarray) -> QPixmap:
     array = np.ascontiguousarray(array[..., :3], dtype=np.uint8)
     height, width, _ = array.shape
     return QPixmap.fromImage(QImage(array.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy())
+
+
+def _show_in_use(button: QToolButton, in_use: bool) -> None:
+    """Fusion draws a checked button 10% darker, which cannot be seen on the dark theme's grey: the tool in use
+    takes the selection colour instead, as the chosen style does in the list (a palette, not a style sheet, so
+    the button keeps following the theme)."""
+    palette = QPalette()  # nothing set: the button inherits the window's palette again
+    if in_use:
+        colours = QApplication.palette()
+        palette.setColor(QPalette.ColorRole.Button, colours.color(QPalette.ColorRole.Highlight))
+        palette.setColor(QPalette.ColorRole.ButtonText, colours.color(QPalette.ColorRole.HighlightedText))
+    button.setPalette(palette)
 
 
 def _slider(name: str, low: int, high: int, value: int, tip: str = "") -> QSlider:
@@ -158,6 +171,7 @@ class PaintControls(QWidget):
             button = QToolButton()
             button.setText(label)
             button.setCheckable(True)
+            button.toggled.connect(lambda on, b=button: _show_in_use(b, on))
             button.setAccessibleName(label)
             button.setToolTip(f"{label} ({key})")
             button.clicked.connect(lambda _=False, t=tool: self.choose_tool(t))
