@@ -219,14 +219,17 @@ def read_motif(path: Path):
         try:
             motif = motif_from_midi(path)
         except (ValueError, OSError) as error:
-            raise JobError(f"{_sentence(str(error))} Choose another MIDI file, or play the motif on the keyboard.") \
+            raise JobError(f"{_sentence(str(error), path.name)} Choose another MIDI file, or play the motif on the "
+                           "keyboard.") \
                 from None
         yield Result(tuple(motif))
 
     return job
 
 
-def _sentence(text: str) -> str:
+def _sentence(text: str, file_name: str = "") -> str:
+    """A capital and a full stop; a file's name at the start keeps its spelling ("cut.mid", not "Cut.mid")."""
     text = text.strip()
-    text = text[:1].upper() + text[1:]
+    if not (file_name and text.startswith(file_name)):
+        text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
