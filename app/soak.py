@@ -129,6 +129,9 @@ class SoakSession:
         self.samples.append(
             {
                 "minute": round((time.monotonic() - self.started) / 60, 2),
+                # runs of the same seed do the same actions in order, at the speed the machine's load allows:
+                # two runs compare at the same count of actions, not the same minute
+                "actions_done": sum(self.actions.values()),
                 "rss_mb": round(resident_megabytes(), 1),
                 **memory_breakdown(),
                 "chat_cache_mb": round(_chat_cache_megabytes(), 1),

@@ -153,13 +153,13 @@ def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, ma
     assert "stormy" in answer.content and "heavy clouds" in answer.content and "harbour wall" in answer.content
     key = answer.meta["attachment"]["key"]
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QTextDocument
+    from PySide6.QtGui import QImage, QTextDocument
 
     from app.tabs.chat.conversation_view import IMAGE_WIDTH
 
-    # The conversation holds the picture at twice the width it shows it at, not the painting's 768 px.
-    shown = chat.view.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(f"atelier-image:{key}"))
-    assert shown.width() == 2 * IMAGE_WIDTH < chat.attachments[key].pixels.shape[1]
+    # The conversation holds the picture at twice the width it shows it at, not the painting's 768 px, as JPEG.
+    held = chat.view.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(f"atelier-image:{key}"))
+    assert QImage.fromData(held).width() == 2 * IMAGE_WIDTH < chat.attachments[key].pixels.shape[1]
     blank = paint.canvas.pixels()
     chat._on_link(QUrl(f"atelier:open-painting/{key}"))
     assert main_window.tabs.currentWidget() is paint

@@ -12,11 +12,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 IMAGE_WIDTH = 320  # px a picture is shown at in the conversation
+# The conversation keeps each picture as JPEG bytes, decoded when drawn (Qt's pixmap cache holds the few decoded
+# last, at most 10 MB): a 640 px picture is about 1.2 MB decoded and 80 KB as JPEG, and a conversation holds every
+# picture it showed. Held decoded, the pictures were about a third of the 100-minute soak's growth (session 14).
+IMAGE_QUALITY = 85
 USER_COLOUR = "#7aa7e0"
 ASSISTANT_COLOUR = "#9bd19b"
 EMPTY_STATE = """
@@ -60,7 +64,7 @@ class ConversationView(QTextBrowser):
         self.setOpenLinks(False)  # the Chat tab handles atelier: links
         self.setOpenExternalLinks(False)
         self._stream_cursor: QTextCursor | None = None
-        self._images: set[str] = set()  # keys of pictures registered with the document
+        self._images: dict[str, int] = {}  # key -> the height shown, of pictures registered with the document
         self.show_messages([])
 
     def add_image(self, key: str, image: QImage) -> str:
@@ -69,8 +73,14 @@ class ConversationView(QTextBrowser):
         url = f"atelier-image:{key}"
         if image.width() > 2 * IMAGE_WIDTH:
             image = image.scaledToWidth(2 * IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
-        self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
-        self._images.add(key)
+        encoded = QByteArray()
+        buffer = QBuffer(encoded)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "JPEG", IMAGE_QUALITY)
+        self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), encoded)
+        # Its height goes in the <img> tag with its width, so laying out the conversation decodes no picture
+        # (without it, each new message decoded every picture: 0.45 s with 40 of them).
+        self._images[key] = max(1, round(IMAGE_WIDTH * image.height() / max(1, image.width())))
         return url
 
     def has_image(self, key: str) -> bool:
@@ -85,7 +95,7 @@ class ConversationView(QTextBrowser):
         ]
         attachment = message.meta.get("attachment")
         if attachment:
-            parts.append(attachment_html(attachment, attachment["key"] in self._images))
+            parts.append(attachment_html(attachment, self._images.get(attachment["key"])))
         details = []
         if message.meta.get("tokens_per_second"):
             details.append(f"{message.meta['tokens_per_second']:.1f} tokens/s")
@@ -144,11 +154,16 @@ class ConversationView(QTextBrowser):
         bar.setValue(bar.maximum())
 
 
-def attachment_html(attachment: dict[str, Any], picture_available: bool) -> str:
-    """Links (and the picture, when this session has it) for a painting or a melody made in the chat."""
+def attachment_html(attachment: dict[str, Any], picture_height: int | None) -> str:
+    """Links (and the picture, shown `picture_height` px high, when this session has it) for a painting or a
+    melody made in the chat."""
     key = html.escape(str(attachment["key"]))
     if attachment["kind"] == "painting":
-        image = f'<img src="atelier-image:{key}" width="{attachment.get("width", IMAGE_WIDTH)}">' if picture_available else ""
+        image = (
+            f'<img src="atelier-image:{key}" width="{IMAGE_WIDTH}" height="{picture_height}">'
+            if picture_height is not None
+            else ""
+        )
         return (
             f'<p><a href="atelier:open-painting/{key}">{image}</a><br>'
             f'<a href="atelier:open-painting/{key}">Open in Paint</a></p>'
