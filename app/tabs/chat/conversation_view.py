@@ -76,7 +76,7 @@ class ConversationView(QTextBrowser):
         encoded = QByteArray()
         buffer = QBuffer(encoded)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "JPEG", IMAGE_QUALITY)
+        image.save(buffer, "JPEG", IMAGE_QUALITY)  # type: ignore[call-overload]  # the binding takes str (its stubs say bytes)
         self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), encoded)
         # Its height goes in the <img> tag with its width, so laying out the conversation decodes no picture
         # (without it, each new message decoded every picture: 0.45 s with 40 of them).
