@@ -65,6 +65,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.messages: list[ChatMessage] = []
         self.attachments: dict[str, object] = {}  # key -> Painting or Variation made in this session
         self._reply_job: JobHandle | None = None
+        self._answering = False  # Send reads Stop: an answer is on its way
         self._deleted: tuple[str, list[ChatMessage]] | None = None
 
         self.splitter.addWidget(self._build_conversations())
@@ -78,7 +79,10 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.worker.job_partial.connect(self._on_partial)
         self.worker.job_failed.connect(self._on_failed)
         self.worker.job_cancelled.connect(self._on_cancelled)
+        # Whatever changes the conversation shows it again: the answer actions follow what is shown.
+        self.view.textChanged.connect(self._update_answer_actions)
         self.refresh_conversations()
+        self._update_answer_actions()
 
     # Layout ------------------------------------------------------------------------------------
 
@@ -300,8 +304,16 @@ class ChatTab(CreativeRequests, ActivityTab):
     def _set_busy(self, busy: bool) -> None:
         self.send_button.setText("Stop" if busy else "Send")
         self.send_button.setAccessibleName("Stop" if busy else "Send")
-        for button in (self.regenerate_button, self.edit_button):
-            button.setEnabled(not busy)
+        self._answering = busy
+        self._update_answer_actions()
+
+    def _update_answer_actions(self) -> None:
+        """Regenerate and Edit last message need a message of the user's and no answer on its way, Copy answer an
+        answer: on a new chat all three were enabled and did nothing."""
+        asked = any(message.role == "user" for message in self.messages)
+        self.regenerate_button.setEnabled(asked and not self._answering)
+        self.edit_button.setEnabled(asked and not self._answering)
+        self.copy_button.setEnabled(any(message.role == "assistant" for message in self.messages))
 
     # Regenerate, edit, copy, export ------------------------------------------------------------
 
