@@ -49,6 +49,8 @@ class PaintTab(ActivityTab):
         self.surprise_dialog: SurpriseDialog | None = None
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
+        # New canvas's undo step and the painting it took off show, to bring back when it is undone.
+        self._new_canvas_step: tuple[object, Painting] | None = None
 
         self.controls = PaintControls()
         self.splitter.addWidget(self.scrolling(self.controls))
@@ -63,6 +65,7 @@ class PaintTab(ActivityTab):
         self._full_timer.timeout.connect(self._render_after_a_pause)
 
         self.canvas.changed.connect(self._on_canvas_changed)
+        self.canvas.undo_stack.indexChanged.connect(self._on_canvas_history_moved)
         self.canvas.files_dropped.connect(lambda paths: self.open_image(Path(paths[0])))
         self.controls.drive(self.canvas)
         self.controls.render_button.clicked.connect(self.render)
@@ -292,7 +295,35 @@ class PaintTab(ActivityTab):
     def choose_new_canvas(self) -> None:
         choice, ok = QInputDialog.getItem(self, "New canvas", "Size:", list(CANVAS_SIZES), 0, False)
         if ok:
-            self.canvas.new_canvas(QSize(*CANVAS_SIZES[choice]))
+            self.new_canvas(QSize(*CANVAS_SIZES[choice]))
+
+    def new_canvas(self, size: QSize) -> None:
+        """A blank canvas, and no result beside it: the painting on show was of the canvas before, and Keep and
+        Export acted on it (a user could export the old picture thinking it the new one's). Undoing New canvas
+        brings it back."""
+        for job in (self._preview_job, self._full_job):
+            if job is not None:
+                job.cancel()  # a render of the canvas before would put its painting back on show
+        previous = self.painting
+        self.canvas.new_canvas(size)
+        stack = self.canvas.undo_stack
+        self._new_canvas_step = (stack.command(stack.index() - 1), previous) if previous is not None else None
+        self._clear_result()
+
+    def _clear_result(self) -> None:
+        self.painting = None
+        self.result_view.show_image(None)
+        self.result_actions.setEnabled(False)
+
+    def _on_canvas_history_moved(self, index: int) -> None:
+        if self._new_canvas_step is None:
+            return
+        step, painting = self._new_canvas_step
+        stack = self.canvas.undo_stack
+        if index < stack.count() and stack.command(index) is step and self.painting is None:
+            self._show_painting(painting)  # New canvas undone, and nothing else put on show since
+        elif index > 0 and stack.command(index - 1) is step and self.painting is painting:
+            self._clear_result()  # and redone
 
     # History, keep, export ---------------------------------------------------------------------
 

@@ -1,0 +1,60 @@
+"""New canvas takes the result of the canvas before off show: Keep, Copy and Export no longer act on it.
+
+Session 14, used as a new user would: after New canvas the cat painted from the photo stayed beside the white
+canvas (/work/helpers/firsthour/shots/D1_after_new_canvas.png), and Keep/Export starred or wrote that earlier
+painting, which a user could take for the new canvas's. Undoing New canvas brings it back; redoing takes it off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QInputDialog
+
+from app.tabs.paint.jobs import Painting
+
+
+def show_a_painting(paint) -> Painting:
+    pixels = np.full((paint.canvas.image.height(), paint.canvas.image.width(), 3), 90, np.uint8)
+    painting = Painting(pixels, pixels.copy(), paint._recipe(False))
+    paint._show_painting(painting)
+    assert paint.keep_button.isEnabled() and paint.result_view.image is not None
+    return painting
+
+
+def choose_square(monkeypatch) -> None:
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *args: ("512 × 512 (square)", True)))
+
+
+def test_new_canvas_clears_the_result_and_its_actions(qtbot, paint, monkeypatch):
+    show_a_painting(paint)
+    choose_square(monkeypatch)
+    paint.choose_new_canvas()
+    assert (paint.canvas.image.width(), paint.canvas.image.height()) == (512, 512)
+    assert paint.result_view.image is None  # the empty state: "Paint a few shapes, or drop a photo…"
+    assert paint.painting is None
+    for button in (paint.keep_button, paint.copy_button, paint.export_button):
+        assert not button.isEnabled()
+    assert not paint.keep_current() and not paint.export() and not paint.copy_result()
+
+
+def test_undoing_new_canvas_brings_the_painting_back_and_redo_takes_it_off(qtbot, paint, monkeypatch):
+    painting = show_a_painting(paint)
+    choose_square(monkeypatch)
+    paint.choose_new_canvas()
+    assert paint.undo()
+    assert paint.painting is painting and paint.keep_button.isEnabled()
+    assert paint.result_view.image is not None
+    assert paint.redo()
+    assert paint.painting is None and not paint.keep_button.isEnabled()
+
+
+def test_a_stroke_after_undo_keeps_the_painting_brought_back(qtbot, paint, monkeypatch):
+    from tests.test_paint_tab import centre, stroke
+
+    painting = show_a_painting(paint)
+    choose_square(monkeypatch)
+    paint.choose_new_canvas()
+    paint.undo()
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 20, y), (x + 20, y))  # drops New canvas from the redo history
+    assert paint.painting is painting
