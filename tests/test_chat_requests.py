@@ -82,6 +82,15 @@ CASES = [
     ("Do you like Turner's paintings?", "chat", {}, ""),
     ("Can you paint me a stormy harbour?", "painting", {"subject": "stormy harbour"}, "stormy"),
     ("Do a painting of a cat", "painting", {"style": None}, "No painter named"),
+    # a question about a verse form is answered, not acted on (session 14: "What is a haiku?" wrote one)
+    ("What is a haiku?", "chat", {}, ""),
+    ("How do I write a poem?", "chat", {}, ""),
+    ("What's a quatrain?", "chat", {}, ""),
+    ("Can you write me a haiku about rain?", "haiku", {"theme": "rain"}, "5, 7 and 5"),
+    ("Tell me a haiku about the moon", "haiku", {"theme": "the moon"}, "5, 7 and 5"),
+    ("how about a haiku?", "haiku", {}, "5, 7 and 5"),
+    ("write a haiku about what is lost", "haiku", {"theme": "what is lost"}, "5, 7 and 5"),
+    ("Do a poem about the sea", "poem", {"theme": "the sea"}, "four-line poem"),
 ]
 
 

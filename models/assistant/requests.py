@@ -137,10 +137,10 @@ def parse_request(message: str) -> CreativeRequest:
         return CreativeRequest("help", {}, [], "What I can do:")
     if is_unclear(message):
         return CreativeRequest("help", {"unclear": True}, [], "I am not sure what to make from that. What I can do:")
-    if re.search(r"\bhaiku\b", text):
+    if re.search(r"\bhaiku\b", text) and not asks_about_a_form(text):
         theme = _about(text) or "the seasons"
         return CreativeRequest("haiku", {"theme": theme}, [], f"A haiku about “{theme}”: 5, 7 and 5 syllables.")
-    if re.search(r"\bpoem\b|\bquatrain\b|\brhym(e|ing) (lines|verse)\b", text):
+    if re.search(r"\bpoem\b|\bquatrain\b|\brhym(e|ing) (lines|verse)\b", text) and not asks_about_a_form(text):
         theme = _about(RHYME_WORDS.sub("", text)) or "the sea"
         scheme: str | None = "ABAB" if re.search(r"\babab\b", text) else "AABB"
         return CreativeRequest(
@@ -191,7 +191,7 @@ def parse_request(message: str) -> CreativeRequest:
         and not asks_about(text)
     ):
         return _melody_request(text)
-    if re.search(r"\b(write|give me|make)\b.*\b(lines?|verses?|poem|couplet)\b", text):
+    if re.search(r"\b(write|give me|make)\b.*\b(lines?|verses?|poem|couplet)\b", text) and not asks_about_a_form(text):
         about = re.search(r"\b(?:about|on|of)\s+(.+?)[.?!]*$", text)
         subject = about.group(1) if about else "life"
         n = _count(text, "lines?|verses?", 4)
@@ -214,6 +214,19 @@ _ASKS_TO_MAKE = re.compile(
 def asks_about(text: str) -> bool:
     """True for a question about painting or music ("how do I paint clouds?"), false for a request to make one."""
     return bool(_QUESTION.search(text)) and not _ASKS_TO_MAKE.search(text)
+
+
+# A question about a verse form is answered, not acted on: "What is a haiku?" wrote one (session 14). Only a message
+# that opens as a question counts, so "write a haiku about what is lost" is still a request, and so are "tell me
+# a haiku" and "how about a haiku?".
+_OPENS_AS_QUESTION = re.compile(
+    r"^(tell me about|explain|describe|what|what's|how(?! about)|why|who|when|where|which|is|are|does|do|did|should)\b"
+)
+
+
+def asks_about_a_form(text: str) -> bool:
+    """True for "what is a haiku?" or "how do I write a poem?", false for "can you write me a haiku?"."""
+    return bool(_OPENS_AS_QUESTION.match(text)) and not _ASKS_TO_MAKE.search(text)
 
 
 def _about(text: str) -> str | None:
