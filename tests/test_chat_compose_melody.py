@@ -48,4 +48,28 @@ def test_with_no_melody_anywhere_the_lyrics_say_so(qtbot, main_window, lyrics_me
     chat = main_window.activity_tabs[2]
     answer = ask_for_lyrics(qtbot, chat)
     assert lyrics_melody == [None]
-    assert "no melody in this conversation or the Compose tab yet" in answer
+    heading = answer.split("\n", 1)[0]
+    # Session 14: the heading said "Lyrics for the last melody, rhymed AABB." above a line saying there was none.
+    assert heading == ("Lyrics for a common 8-6-8-6 verse, rhymed AABB "
+                       "(no melody in this conversation or the Compose tab yet).")
+    assert "melody" not in answer.split("\n", 1)[1]  # said once
+
+
+def test_the_heading_names_the_last_melody_when_there_is_one(qtbot, main_window, compose, lyrics_melody):
+    compose.generate()
+    qtbot.waitUntil(lambda: compose.selected_variation() is not None, timeout=10_000)
+    answer = ask_for_lyrics(qtbot, main_window.activity_tabs[2])
+    assert answer.startswith("Lyrics for the last melody, rhymed AABB.\n")
+
+
+def test_the_engine_heading_follows_its_context(lyrics_melody):
+    from models.assistant.creative import CreativeContext, carry_out
+    from models.assistant.requests import parse_request
+    from models.jobs import Result, Token
+
+    request = parse_request("lyrics about the sea for my last melody")
+    events = list(carry_out(request, CreativeContext()))
+    assert events[0] == Token("Lyrics about “the sea” for a common 8-6-8-6 verse, rhymed AABB "
+                              "(no melody in this conversation or the Compose tab yet).\n")
+    answer = next(event.value for event in events if isinstance(event, Result))
+    assert answer.text.startswith(events[0].text.rstrip("\n") + "\n")

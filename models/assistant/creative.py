@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +104,20 @@ def _check_lengths(params: dict) -> None:
             )
 
 
+NO_MELODY = "no melody in this conversation or the Compose tab yet"
+
+
+def as_understood(request: CreativeRequest, context: CreativeContext) -> CreativeRequest:
+    """The request as it will be carried out here. The parser reads the message alone: "lyrics for my last
+    melody" became "Lyrics for the last melody" above a verse that says there is none (session 14); with no
+    melody anywhere the lyrics fit a common verse, and the line says so."""
+    if request.kind == "lyrics" and context.last_melody is None and context.composed_melody is None:
+        understood = re.sub(r" for (?:the last|a) melody(.*)\.$", rf" for a common 8-6-8-6 verse\1 ({NO_MELODY}).",
+                            request.understood)
+        return replace(request, understood=understood)
+    return request
+
+
 def carry_out(
     request: CreativeRequest,
     context: CreativeContext | None = None,
@@ -117,6 +131,7 @@ def carry_out(
     """A job that fulfils `request`; files (PNG, MIDI) go to `out_dir` when it is given. With `server_url`
     (a local LLM server), lyrics, poems and haiku are written there and their form checked here."""
     context = context or CreativeContext()
+    request = as_understood(request, context)
     out = Path(out_dir) if out_dir is not None else None
     _check_lengths(request.params)
     yield Token(request.understood + "\n")
@@ -185,7 +200,7 @@ def carry_out(
             melody, source = context.composed_melody, "the melody selected in the Compose tab"
         else:
             melody = None
-            source = "a common 8-6-8-6 verse (no melody in this conversation or the Compose tab yet)"
+            source = "a common 8-6-8-6 verse"  # the line above says there is no melody
         theme = params.get("theme") or (context.last_painting or {}).get("subject")
         value, topic, note = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed, server_url)
         text = writing.lyrics_text(value, source, melody) + (f"\n{note}" if note else "")

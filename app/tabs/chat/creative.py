@@ -101,11 +101,12 @@ class CreativeRequests:
                                           lambda rendered: keep_recent(self.attachments, key, rendered))
 
     def _write_verse(self, request) -> None:
-        from models.assistant.creative import CreativeContext
+        from models.assistant.creative import CreativeContext, as_understood
 
         composed = self.composer.selected_variation()
         context = CreativeContext(last_melody=self._last_recipe("melody"), last_painting=self._last_recipe("painting"),
                                   composed_melody=composed.melody if composed is not None else None)
+        request = as_understood(request, context)  # "Lyrics for the last melody" only when there is one
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         answer = self._add_answer(request.understood)
 
