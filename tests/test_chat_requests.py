@@ -83,9 +83,10 @@ CASES = [
     ("Can you paint me a stormy harbour?", "painting", {"subject": "stormy harbour"}, "stormy"),
     ("Do a painting of a cat", "painting", {"style": None}, "No painter named"),
     # a question about a verse form is answered, not acted on (session 14: "What is a haiku?" wrote one)
-    ("What is a haiku?", "chat", {}, ""),
+    # (the forms it writes it explains itself: the built-in chat model got a haiku's lines wrong at 3 seeds of 3)
+    ("What is a haiku?", "help", {"form": "haiku"}, "three lines of 5, 7 and 5 syllables"),
+    ("What's a quatrain?", "help", {"form": "quatrain"}, "a verse of four lines"),
     ("How do I write a poem?", "chat", {}, ""),
-    ("What's a quatrain?", "chat", {}, ""),
     ("Can you write me a haiku about rain?", "haiku", {"theme": "rain"}, "5, 7 and 5"),
     ("Tell me a haiku about the moon", "haiku", {"theme": "the moon"}, "5, 7 and 5"),
     ("how about a haiku?", "haiku", {}, "5, 7 and 5"),
@@ -116,3 +117,16 @@ def test_the_soak_talks_to_every_part_of_the_chat():
     from app.soak import CHAT_PROMPTS
 
     assert {parse_request(prompt).kind for prompt in CHAT_PROMPTS} == {"chat", "help", "lines", "painting"}
+
+
+def test_a_question_about_a_form_is_answered_with_the_form_not_a_poem():
+    from models.assistant.creative import carry_out
+    from models.jobs import Result
+
+    events = list(carry_out(parse_request("What is a haiku?")))
+    answer = next(event.value for event in events if isinstance(event, Result))
+    assert answer.kind == "help" and answer.value is None  # no lines written
+    assert answer.text == (
+        "A haiku is a short poem from Japan that catches one moment, often of nature or a season: in English, three "
+        "lines of 5, 7 and 5 syllables.\nAsk “write a haiku about the first snow” and I will write one."
+    )

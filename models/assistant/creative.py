@@ -180,10 +180,12 @@ def carry_out(
     check_cancelled(cancel)
     params = dict(request.params)
     if kind == "help":
-        from models.assistant.help import HELP_TEXT
+        from models.assistant.help import FORMS, HELP_TEXT
 
-        yield Token(HELP_TEXT + "\n")
-        yield Result(CreativeAnswer(kind, request.understood + "\n" + HELP_TEXT, params=params))
+        # A question about a verse form is answered by what was understood (the form), then how to ask for one.
+        text = FORMS[params["form"]][2] if params.get("form") in FORMS else HELP_TEXT
+        yield Token(text + "\n")
+        yield Result(CreativeAnswer(kind, request.understood + "\n" + text, params=params))
         return
     if kind == "song":
         from models.assistant.song import write_song

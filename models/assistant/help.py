@@ -36,3 +36,26 @@ def is_help(message: str) -> bool:
 
 def is_unclear(message: str) -> bool:
     return bool(UNCLEAR_PATTERN.match(message))
+
+
+# The verse forms the assistant writes, explained when asked about ("What is a haiku?", "what's a quatrain?"). Asked
+# as talk, the built-in chat model got them wrong at 3 seeds of 3 ("two lines of poetry", "three lines in 5
+# syllables each"; session 14), so the answer is written here: (how the form is named, the sentence, how to ask).
+FORMS = {
+    "haiku": (
+        r"\bhaikus?\b",
+        "A haiku is a short poem from Japan that catches one moment, often of nature or a season: in English, three "
+        "lines of 5, 7 and 5 syllables.",
+        "Ask “write a haiku about the first snow” and I will write one.",
+    ),
+    "quatrain": (
+        r"\bquatrains?\b",
+        "A quatrain is a verse of four lines, often rhymed AABB (two couplets) or ABAB (alternate lines).",
+        "Ask “write a poem about the sea, rhymed ABAB” and I will write one, eight syllables a line.",
+    ),
+}
+
+
+def form_named(text: str) -> str | None:
+    """The verse form a message names, of those in FORMS."""
+    return next((form for form, (pattern, _, _) in FORMS.items() if re.search(pattern, text, re.IGNORECASE)), None)

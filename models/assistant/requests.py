@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.assistant.help import is_help, is_unclear
+from models.assistant.help import FORMS, form_named, is_help, is_unclear
 
 NUMBER_WORDS = {
     "one": 1,
@@ -137,6 +137,8 @@ def parse_request(message: str) -> CreativeRequest:
         return CreativeRequest("help", {}, [], "What I can do:")
     if is_unclear(message):
         return CreativeRequest("help", {"unclear": True}, [], "I am not sure what to make from that. What I can do:")
+    if asks_about_a_form(text) and (form := form_named(text)) is not None:
+        return CreativeRequest("help", {"form": form}, [], FORMS[form][1])  # answered here: see FORMS
     if re.search(r"\bhaiku\b", text) and not asks_about_a_form(text):
         theme = _about(text) or "the seasons"
         return CreativeRequest("haiku", {"theme": theme}, [], f"A haiku about “{theme}”: 5, 7 and 5 syllables.")
