@@ -13,6 +13,7 @@ from models.paint.strokes import StrokeParams, render_strokes
 from models.paint.strokes.bokashi import DEPTH
 from models.paint.strokes.render import plan_for
 from tests.test_lost_edges import _style  # long wide strokes hatched level, nothing else on the canvas
+from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT = 128, 96
 SKY, SUN, GROUND = [0.62, 0.76, 0.92], [0.98, 0.85, 0.15], [0.35, 0.55, 0.25]
@@ -57,9 +58,7 @@ def test_a_sun_in_the_sky_and_the_ground_keep_their_colours():
 
 def test_tiles_join_without_seams_with_a_graded_sky():
     style = _style(bokashi=0.8, bristles=0.1, softness=0.5)
-    whole = np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=2, size=(150, 112), tile=4096)))
-    tiled = np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=2, size=(150, 112), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(_landscape(), style, (150, 112))
 
 
 def test_at_zero_nothing_is_graded():

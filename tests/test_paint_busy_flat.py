@@ -10,6 +10,7 @@ from PIL import Image
 from models.paint.strokes import StrokeParams, render_strokes
 from models.paint.strokes import plan as plan_module
 from tests.test_lost_edges import _style  # long wide strokes, nothing else on the canvas
+from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT = 128, 64
 
@@ -49,9 +50,7 @@ def test_busy_areas_lose_their_relief_and_open_areas_keep_it():
 def test_tiles_join_without_seams_with_busy_flat():
     style = _embossed(impasto=1.0, edges=0.6, bristles=0.2, busy_flat=0.7)
     picture = _busy_and_open()
-    whole = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(144, 72), tile=4096)))
-    tiled = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(144, 72), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(picture, style, (144, 72))
 
 
 def test_at_zero_nothing_is_worked_out(monkeypatch):

@@ -20,6 +20,7 @@ from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import TENSOR_PREFIX, StrokeStyle
 from models.paint.strokes.wash import cool_map
 from tests.test_lost_edges import _style as _plain_style  # long wide strokes hatched level, nothing else on the canvas
+from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT = 128, 96
 DARK, LIGHT, RED = [0.12, 0.12, 0.12], [1.0, 0.90, 0.75], [0.50, 0.03, 0.03]  # sRGB: grey-black, warm light, dark red
@@ -31,7 +32,9 @@ def _picture() -> Image.Image:
     """Dark grey on the left half with a dark red patch in it, a warm light on the right half, brightest beside the
     darks (whose glow reaches into them)."""
     fade = np.clip(1.15 - 0.5 * np.arange(WIDTH) / WIDTH, 0, 1)[None, :, None]  # 1 to 0.65 across the light half
-    image = np.where((np.arange(WIDTH) < WIDTH // 2)[None, :, None], DARK, np.array(LIGHT) * fade) * np.ones((HEIGHT, 1, 1))
+    image = np.where((np.arange(WIDTH) < WIDTH // 2)[None, :, None], DARK, np.array(LIGHT) * fade) * np.ones(
+        (HEIGHT, 1, 1)
+    )
     image[RED_BOX] = RED
     return Image.fromarray((image * 255).round().astype(np.uint8))
 
@@ -39,7 +42,9 @@ def _picture() -> Image.Image:
 def _style(**brushes) -> StrokeStyle:
     """A painter of nearly grey paint (a grey stays grey under his colour habits) whose darkest tint is TINT."""
     generator = torch.Generator().manual_seed(0)
-    painting = torch.cat([torch.rand(1, 32, 32, generator=generator), 0.005 * torch.randn(2, 32, 32, generator=generator)])
+    painting = torch.cat(
+        [torch.rand(1, 32, 32, generator=generator), 0.005 * torch.randn(2, 32, 32, generator=generator)]
+    )
     habits = ColourHabits.measure([painting])
     habits.tints[0] = TINT
     return dataclasses.replace(_plain_style(glow=1.0, **brushes), colours=habits)
@@ -93,9 +98,7 @@ def test_the_map_spares_lights_vivid_areas_and_kept_shapes():
 
 def test_tiles_join_without_seams_with_cold_darks():
     style = _style(cold_darks=1.5, bristles=0.1, softness=0.5)
-    whole = np.asarray(render_strokes(_picture(), style, StrokeParams(seed=2, palette=0.5, size=(150, 112), tile=4096)))
-    tiled = np.asarray(render_strokes(_picture(), style, StrokeParams(seed=2, palette=0.5, size=(150, 112), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(_picture(), style, (150, 112), palette=0.5)
 
 
 def test_at_zero_or_without_the_palette_no_map_is_made():

@@ -14,6 +14,7 @@ from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import plan as plan_module
 from models.paint.strokes.fitting import fit_stroke_style
 from tests.test_lost_edges import _style  # long wide strokes straight across the edge, nothing else
+from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT, BOUNDARY = 96, 64, 43
 DARK, LIGHT = np.array([0.1, 0.2, 0.12]), np.array([0.95, 0.88, 0.66])  # a dark green hull, a pale gold sky
@@ -85,9 +86,7 @@ def test_calm_open_areas_lose_their_ripples_and_keep_their_edges():
 def test_tiles_join_without_seams_with_dark_masses_and_calm():
     picture = _halves(DARK, LIGHT)
     style = _style(lost_edges=0.8, glow=0.7, wash=0.5, dark_keep=1.0, calm=1.0, softness=1.0, bristles=0.2)
-    whole = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(160, 96), tile=4096)))
-    tiled = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(160, 96), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(picture, style, (160, 96))
 
 
 def test_at_zero_nothing_is_worked_out(monkeypatch):

@@ -11,6 +11,7 @@ from PIL import Image
 from models.paint.strokes import StrokeParams, render_strokes
 from models.paint.strokes.render import plan_for
 from tests.test_lost_edges import _style  # long wide strokes hatched level, nothing else on the canvas
+from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT = 128, 96
 SKY, FIELD, WATER = [0.55, 0.70, 0.90], [0.35, 0.55, 0.25], [0.20, 0.40, 0.65]
@@ -61,9 +62,7 @@ def test_lines_stop_at_an_edge():
 
 def test_tiles_join_without_seams_with_lines():
     style = _style(line_hatch=0.8, bristles=0.1, softness=0.5)
-    whole = np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=2, size=(150, 112), tile=4096)))
-    tiled = np.asarray(render_strokes(_landscape(), style, StrokeParams(seed=2, size=(150, 112), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(_landscape(), style, (150, 112))
 
 
 def test_at_zero_no_lines_are_planned():

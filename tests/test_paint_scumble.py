@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 import torch
 
-from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
+from models.paint.strokes import StrokeParams, StrokeStyle
 from models.paint.strokes import plan as plan_module
 from models.paint.strokes.filters import blur
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.scumble import SCUMBLE_LOWER, scumble_field
 from tests.test_lost_edges import _style
 from tests.test_paint_sweeps import HILL, _flat_sky, _paint, _step
+from tests.tiling import assert_tiles_join
 
 SIDE = 160
 
@@ -99,9 +100,7 @@ def test_the_strokes_are_planned_as_without_it():
 
 def test_tiles_join_without_seams_with_the_scumble():
     style = _washed(scumble=1.0, sweep=1.0, glow=0.7, calm=1.0, softness=1.0, swirl_open_upper=0.9)
-    whole = np.asarray(render_strokes(_flat_sky(), style, StrokeParams(seed=2, size=(160, 96), tile=4096)))
-    tiled = np.asarray(render_strokes(_flat_sky(), style, StrokeParams(seed=2, size=(160, 96), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(_flat_sky(), style, (160, 96))
 
 
 def test_at_zero_nothing_is_worked_out(monkeypatch):

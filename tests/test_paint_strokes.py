@@ -26,6 +26,7 @@ from models.paint.strokes.filters import Box, tile_exact_blur, to_oklab
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER, BOUNDS
 from models.paint.style import load_style, save_style
+from tests.tiling import assert_tiles_join
 
 # A painter's few paints (OKLab), darkest first: green-black, deep blue, blood orange, orange, yellow, ...
 PAINTS = torch.tensor(
@@ -77,9 +78,7 @@ def test_same_seed_same_pixels_and_another_seed_other_strokes():
 @pytest.mark.parametrize("softness", [0.0, 2.5])
 def test_tiles_join_without_seams(softness):
     picture, style = _picture(), _style(softness=softness)
-    whole = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(300, 200), tile=4096)))
-    tiled = np.asarray(render_strokes(picture, style, StrokeParams(seed=2, size=(300, 200), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(picture, style, (300, 200))
 
 
 @pytest.mark.parametrize("sigma", [0.2, 0.6, 3.0, 16.0])

@@ -16,6 +16,7 @@ from models.paint.strokes import plan as plan_module
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.sweeps import sweep_field, swept
 from tests.test_lost_edges import _style
+from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT, HILL = 96, 64, 48
 
@@ -91,9 +92,7 @@ def test_the_hill_keeps_its_edge_under_the_sweeps():
 
 def test_tiles_join_without_seams_with_sweeps():
     style = _washed(sweep=1.0, glow=0.7, calm=1.0, softness=1.0, swirl_open_upper=0.9)
-    whole = np.asarray(render_strokes(_flat_sky(), style, StrokeParams(seed=2, size=(160, 96), tile=4096)))
-    tiled = np.asarray(render_strokes(_flat_sky(), style, StrokeParams(seed=2, size=(160, 96), tile=64)))
-    assert np.array_equal(whole, tiled)
+    assert_tiles_join(_flat_sky(), style, (160, 96))
 
 
 def test_at_zero_nothing_is_worked_out(monkeypatch):
