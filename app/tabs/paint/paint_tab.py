@@ -193,6 +193,7 @@ class PaintTab(ActivityTab):
         if handle is self._full_job and progress.preview is not None:
             self.result_view.show_image(array_to_image(np.asarray(progress.preview.convert("RGB"))),
                                         f"painting… {progress.message}")
+            self._painting_replaced_by_preview()
 
     def _on_preview(self, painting: Painting) -> None:
         # One worker runs the jobs in order, so a preview always arrives before the full render queued
@@ -200,6 +201,20 @@ class PaintTab(ActivityTab):
         # preview is not cancelled when the full render is queued: on a busy machine it may be all the
         # user sees for a while.)
         self.result_view.show_image(array_to_image(painting.pixels), "preview")
+        self._painting_replaced_by_preview()
+
+    def _painting_replaced_by_preview(self) -> None:
+        """Keep and Export act on a full render: once a preview shows the canvas as it is now, the painting they
+        would star or write is of the canvas before (seen: a preview of a newly opened photo beside Keep and Export
+        of the painting of the one before, with Best quality on for as long as the user waits). They come back
+        with the full render; Copy copies what is on show."""
+        self.painting = None
+        self._enable_actions(painting=False, picture=True)
+
+    def _enable_actions(self, painting: bool, picture: bool) -> None:
+        self.result_actions.setEnabled(picture)
+        for widget in (self.keep_button, self.export_scale, self.export_button):
+            widget.setEnabled(painting)
 
     def _on_full_render(self, painting: Painting, on_purpose: bool) -> None:
         self._full_job = None
@@ -214,7 +229,7 @@ class PaintTab(ActivityTab):
     def _show_painting(self, painting: Painting, caption: str = "") -> None:
         self.painting = painting
         self.result_view.show_image(array_to_image(painting.pixels), caption, painting.saved_path)
-        self.result_actions.setEnabled(True)
+        self._enable_actions(painting=True, picture=True)
         self.message_bar.hide()
 
     # Surprise me -------------------------------------------------------------------------------
@@ -313,7 +328,7 @@ class PaintTab(ActivityTab):
     def _clear_result(self) -> None:
         self.painting = None
         self.result_view.show_image(None)
-        self.result_actions.setEnabled(False)
+        self._enable_actions(painting=False, picture=False)
 
     def _on_canvas_history_moved(self, index: int) -> None:
         if self._new_canvas_step is None:
