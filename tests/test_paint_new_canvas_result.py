@@ -1,14 +1,17 @@
-"""New canvas takes the result of the canvas before off show: Keep, Copy and Export no longer act on it.
+"""A new picture on the canvas (New canvas, Open, Paste) takes the result of the canvas before off show: Keep, Copy
+and Export no longer act on it.
 
 Session 14, used as a new user would: after New canvas the cat painted from the photo stayed beside the white
 canvas (/work/helpers/firsthour/shots/D1_after_new_canvas.png), and Keep/Export starred or wrote that earlier
 painting, which a user could take for the new canvas's. Undoing New canvas brings it back; redoing takes it off.
+With live preview off, Open and Paste left it on show the same way until Render.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QInputDialog
 
 from app.tabs.paint.jobs import Painting
 
@@ -58,3 +61,29 @@ def test_a_stroke_after_undo_keeps_the_painting_brought_back(qtbot, paint, monke
     x, y = centre(paint.canvas)
     stroke(qtbot, paint.canvas, (x - 20, y), (x + 20, y))  # drops New canvas from the redo history
     assert paint.painting is painting
+
+
+def test_pasting_a_picture_clears_the_result_with_live_preview_off(qtbot, paint):
+    paint.controls.live_check.setChecked(False)
+    painting = show_a_painting(paint)
+    picture = QImage(320, 240, QImage.Format.Format_RGB32)
+    picture.fill(QColor(200, 120, 40))
+    QApplication.clipboard().setImage(picture)
+    assert paint.paste()
+    assert paint.painting is None and paint.result_view.image is None
+    assert not paint.keep_button.isEnabled() and not paint.export_button.isEnabled()
+    assert paint.undo()
+    assert paint.painting is painting and paint.keep_button.isEnabled()
+
+
+def test_opening_a_photo_clears_the_result_with_live_preview_off(qtbot, paint, tmp_path):
+    from PIL import Image
+
+    paint.controls.live_check.setChecked(False)
+    show_a_painting(paint)
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (320, 240), (40, 120, 200)).save(photo)
+    paint.open_image(photo)
+    qtbot.waitUntil(lambda: paint.canvas.image.width() == 320, timeout=20_000)
+    assert paint.painting is None and paint.result_view.image is None
+    assert not paint.keep_button.isEnabled()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -49,8 +50,9 @@ class PaintTab(ActivityTab):
         self.surprise_dialog: SurpriseDialog | None = None
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
-        # New canvas's undo step and the painting it took off show, to bring back when it is undone.
-        self._new_canvas_step: tuple[object, Painting] | None = None
+        # The undo step of the last new picture on the canvas (New canvas, Open, Paste) and the painting it took off
+        # show, to bring back when that step is undone.
+        self._replaced_step: tuple[object, Painting] | None = None
 
         self.controls = PaintControls()
         self.splitter.addWidget(self.scrolling(self.controls))
@@ -289,7 +291,8 @@ class PaintTab(ActivityTab):
 
         def opened(picture: jobs.OpenedPicture) -> None:
             if picture.painting is None:
-                self.canvas.replace_image(array_to_image(picture.pixels), f"Open {path.name}")
+                image = array_to_image(picture.pixels)
+                self._replace_canvas(lambda: self.canvas.replace_image(image, f"Open {path.name}"))
             else:
                 self.show_painting_with_settings(picture.painting, f"Open {path.name}")
             self.file_used.emit(path)
@@ -304,7 +307,7 @@ class PaintTab(ActivityTab):
         if max(image.width(), image.height()) > 2048:
             image = image.scaled(2048, 2048, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
-        self.canvas.replace_image(image, "Paste")
+        self._replace_canvas(lambda: self.canvas.replace_image(image, "Paste"))
         return True
 
     def choose_new_canvas(self) -> None:
@@ -313,16 +316,19 @@ class PaintTab(ActivityTab):
             self.new_canvas(QSize(*CANVAS_SIZES[choice]))
 
     def new_canvas(self, size: QSize) -> None:
-        """A blank canvas, and no result beside it: the painting on show was of the canvas before, and Keep and
-        Export acted on it (a user could export the old picture thinking it the new one's). Undoing New canvas
-        brings it back."""
+        self._replace_canvas(lambda: self.canvas.new_canvas(size))
+
+    def _replace_canvas(self, replace: Callable[[], None]) -> None:
+        """A new picture on the canvas (New canvas, Open, Paste), and no result beside it: the painting on show was
+        of the canvas before, and Keep and Export acted on it (a user could export the old picture thinking it the
+        new one's; with live preview off it stayed until Render). Undoing the new picture brings it back."""
         for job in (self._preview_job, self._full_job):
             if job is not None:
                 job.cancel()  # a render of the canvas before would put its painting back on show
         previous = self.painting
-        self.canvas.new_canvas(size)
+        replace()
         stack = self.canvas.undo_stack
-        self._new_canvas_step = (stack.command(stack.index() - 1), previous) if previous is not None else None
+        self._replaced_step = (stack.command(stack.index() - 1), previous) if previous is not None else None
         self._clear_result()
 
     def _clear_result(self) -> None:
@@ -331,12 +337,12 @@ class PaintTab(ActivityTab):
         self._enable_actions(painting=False, picture=False)
 
     def _on_canvas_history_moved(self, index: int) -> None:
-        if self._new_canvas_step is None:
+        if self._replaced_step is None:
             return
-        step, painting = self._new_canvas_step
+        step, painting = self._replaced_step
         stack = self.canvas.undo_stack
         if index < stack.count() and stack.command(index) is step and self.painting is None:
-            self._show_painting(painting)  # New canvas undone, and nothing else put on show since
+            self._show_painting(painting)  # the new picture undone, and nothing else put on show since
         elif index > 0 and stack.command(index - 1) is step and self.painting is painting:
             self._clear_result()  # and redone
 
