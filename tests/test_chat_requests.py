@@ -89,7 +89,8 @@ CASES = [
     ("How do I write a poem?", "chat", {}, ""),
     ("Can you write me a haiku about rain?", "haiku", {"theme": "rain"}, "5, 7 and 5"),
     ("Tell me a haiku about the moon", "haiku", {"theme": "the moon"}, "5, 7 and 5"),
-    ("how about a haiku?", "haiku", {}, "5, 7 and 5"),
+    ("how about a haiku?", "haiku", {"theme": "the seasons"}, "5, 7 and 5"),  # an offer, not a topic
+    ("how about a haiku about the tide?", "haiku", {"theme": "the tide"}, "5, 7 and 5"),
     ("write a haiku about what is lost", "haiku", {"theme": "what is lost"}, "5, 7 and 5"),
     ("Do a poem about the sea", "poem", {"theme": "the sea"}, "four-line poem"),
 ]

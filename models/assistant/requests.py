@@ -232,8 +232,9 @@ def asks_about_a_form(text: str) -> bool:
 
 
 def _about(text: str) -> str | None:
-    """The topic after "about" (up to a key, a style or the end): "a song about the sea in D minor" -> "the sea"."""
-    match = re.search(r"\babout\s+(.+?)(?:\s+(?:in [a-g]\b|in the style|like|with|,).*)?[.?!]*$", text)
+    """The topic after "about" (up to a key, a style or the end): "a song about the sea in D minor" -> "the sea";
+    "how about a haiku?" and "what about a song?" offer the thing, they name no topic."""
+    match = re.search(r"(?<!how )(?<!what )\babout\s+(.+?)(?:\s+(?:in [a-g]\b|in the style|like|with|,).*)?[.?!]*$", text)
     return match.group(1).strip(" .!?") if match else None
 
 
