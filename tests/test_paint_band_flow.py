@@ -4,7 +4,6 @@ their colour (band_keep)."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 from PIL import Image
 
@@ -17,6 +16,7 @@ from models.paint.strokes.colour_map import ColourHabits
 from models.paint.strokes.field import direction_field, flow_streaks, region_memberships
 from models.paint.strokes.filters import to_oklab, to_rgb
 from models.paint.strokes.render import plan_for
+from tests.learned_amounts import assert_reached_only_when_on
 
 # A painter's few paints (OKLab), darkest first, none of them red.
 PAINTS = torch.tensor(
@@ -53,18 +53,14 @@ def test_at_zero_the_contour_flow_and_the_subjects_are_never_worked_out(monkeypa
     """At 0 neither mechanism runs (nor draws from the generator), so a style without them paints as before;
     switched on, each does run (the stand-ins below are really reached)."""
 
-    def refused(*args, **kwargs):
-        raise AssertionError("worked out at 0")
-
-    monkeypatch.setattr(field_module, "contour_flow", refused)
-    monkeypatch.setattr(plan_module, "subject_map", refused)
-    monkeypatch.setattr(plan_module, "flow_streaks", refused)
     source = pil_to_tensor(Image.new("RGB", (48, 32), (200, 60, 50)))
     params = StrokeParams(seed=1, palette=1.0)
-    plan_for(_style(), source, params, 48, 32)
-    for switched_on in ({"band_flow": 0.5}, {"band_keep": 0.5}, {"band_rhythm": 0.5}):
-        with pytest.raises(AssertionError, match="worked out at 0"):
-            plan_for(_style(**switched_on), source, params, 48, 32)
+    mechanism = [(field_module, "contour_flow"), (plan_module, "subject_map"), (plan_module, "flow_streaks")]
+    switched_on = [
+        lambda amount=amount: plan_for(_style(**{amount: 0.5}), source, params, 48, 32)
+        for amount in ("band_flow", "band_keep", "band_rhythm")
+    ]
+    assert_reached_only_when_on(monkeypatch, mechanism, lambda: plan_for(_style(), source, params, 48, 32), switched_on)
 
 
 def test_with_band_flow_strokes_run_along_the_level_lines_of_a_smooth_gradient_and_farther():

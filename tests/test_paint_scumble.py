@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pytest
 import torch
 
 from models.paint.strokes import StrokeParams, StrokeStyle
@@ -15,6 +14,7 @@ from models.paint.strokes import plan as plan_module
 from models.paint.strokes.filters import blur
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.scumble import SCUMBLE_LOWER, scumble_field
+from tests.learned_amounts import assert_reached_only_when_on
 from tests.test_lost_edges import _style
 from tests.test_paint_sweeps import HILL, _flat_sky, _paint, _step
 from tests.tiling import assert_tiles_join
@@ -106,11 +106,7 @@ def test_tiles_join_without_seams_with_the_scumble():
 def test_at_zero_nothing_is_worked_out(monkeypatch):
     loaded = _washed()
     assert loaded.scumble == 0.0
-
-    def refused(*args):
-        raise AssertionError("the scumble was worked out at scumble 0")
-
-    monkeypatch.setattr(plan_module, "scumble_field", refused)
-    _paint(loaded)
-    with pytest.raises(AssertionError, match="worked out"):
-        _paint(loaded.with_parameters({"scumble": 0.5}))
+    switched_on = loaded.with_parameters({"scumble": 0.5})
+    assert_reached_only_when_on(
+        monkeypatch, [(plan_module, "scumble_field")], lambda: _paint(loaded), [lambda: _paint(switched_on)]
+    )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pytest
 import torch
 from PIL import Image
 
@@ -15,6 +14,7 @@ from models.paint.strokes import StrokeParams, StrokeStyle, render_strokes
 from models.paint.strokes import plan as plan_module
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.sweeps import sweep_field, swept
+from tests.learned_amounts import assert_reached_only_when_on
 from tests.test_lost_edges import _style
 from tests.tiling import assert_tiles_join
 
@@ -99,11 +99,7 @@ def test_at_zero_nothing_is_worked_out(monkeypatch):
     """0 is the default and the value in a style saved before sweeps (test_paint_strokes)."""
     loaded = _washed()
     assert loaded.sweep == 0.0
-
-    def refused(*args):
-        raise AssertionError("the sweeps were worked out at sweep 0")
-
-    monkeypatch.setattr(plan_module, "sweep_field", refused)
-    _paint(loaded)
-    with pytest.raises(AssertionError, match="worked out"):
-        _paint(loaded.with_parameters({"sweep": 0.5}))
+    switched_on = loaded.with_parameters({"sweep": 0.5})
+    assert_reached_only_when_on(
+        monkeypatch, [(plan_module, "sweep_field")], lambda: _paint(loaded), [lambda: _paint(switched_on)]
+    )
