@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
             layout = self.settings.get(f"{tab.title.lower()}_layout")
             if not layout.isEmpty():
                 tab.splitter.restoreState(layout)
+        self.menus.check_shown_panes()
 
     def save_state(self) -> None:
         self.settings.set("window_geometry", self.saveGeometry())

@@ -93,6 +93,19 @@ class WindowMenus:
                 _action(window, tab.title, lambda i=index: window.tabs.setCurrentIndex(i), f"Ctrl+{index + 1}")
             )
         view_menu.addSeparator()
+        # The side panes, folded or unfolded in every tab at once (one layout for the three): on a small screen
+        # the work gets their width.
+        self.pane_actions = {
+            ActivityTab.CONTROLS: _action(window, "&Controls", lambda: None, "Ctrl+Shift+L"),
+            ActivityTab.HISTORY: _action(window, "&History", lambda: None, "Ctrl+H"),
+        }
+        for pane, action in self.pane_actions.items():
+            action.setCheckable(True)
+            action.toggled.connect(lambda shown, p=pane: self._show_side_pane(p, shown))
+            view_menu.addAction(action)
+        for tab in window.activity_tabs:
+            tab.splitter.splitterMoved.connect(self.check_shown_panes)
+        view_menu.addSeparator()
         self.dark_theme_action = _action(window, "&Dark theme", lambda: None)
         self.dark_theme_action.setCheckable(True)
         self.dark_theme_action.setChecked(window.settings.get("dark_theme"))
@@ -200,6 +213,21 @@ class WindowMenus:
             for action in menu.actions():
                 if action is not self.cancel_action:
                     action.setEnabled(tab is current)
+        self.check_shown_panes()
+
+    # The side panes ----------------------------------------------------------------------------
+
+    def check_shown_panes(self, *_: object) -> None:
+        """Tick View ▸ Controls / History as the tab on show has them (after a drag, a restored layout)."""
+        current = self.window.current_tab()
+        for pane, action in self.pane_actions.items():
+            action.blockSignals(True)
+            action.setChecked(current.side_pane_shown(pane))
+            action.blockSignals(False)
+
+    def _show_side_pane(self, pane: int, shown: bool) -> None:
+        for tab in self.window.activity_tabs:
+            tab.show_side_pane(pane, shown)
 
     # File helpers ------------------------------------------------------------------------------
 

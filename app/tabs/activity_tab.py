@@ -36,6 +36,8 @@ class ActivityTab(QWidget):
 
     #: Shown in the tab bar and used to name the worker thread.
     title = ""
+    #: The side panes of `splitter` (the work is between them), which View ▸ Controls / History fold away.
+    CONTROLS, HISTORY = 0, 2
     #: A file the user opened or exported here, for File ▸ Recent files.
     file_used = Signal(object)
     #: Asks the window to bring this tab forward (another tab opened something in it).
@@ -48,6 +50,7 @@ class ActivityTab(QWidget):
         self.worker = TabWorker(self.title.lower(), self, device_setting=lambda: settings.get("device"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(True)
+        self._unfolded_widths: dict[int, int] = {}  # a folded side pane's width, to unfold it to
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -98,6 +101,26 @@ class ActivityTab(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(panel.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
         return scroll
+
+    def side_pane_shown(self, pane: int) -> bool:
+        """Whether a side pane is open (dragging the splitter to the edge folds it too)."""
+        return self.splitter.sizes()[pane] > 0
+
+    def show_side_pane(self, pane: int, shown: bool) -> None:
+        """Fold a side pane away, giving its width to the work, or unfold it to the width it had."""
+        sizes = self.splitter.sizes()
+        if (sizes[pane] > 0) == shown:
+            return
+        if shown:
+            side = self.splitter.widget(pane)
+            assert side is not None
+            width = max(self._unfolded_widths.pop(pane, 0) or side.sizeHint().width(), side.minimumWidth())
+        else:
+            self._unfolded_widths[pane] = sizes[pane]
+            width = 0
+        sizes[1] = max(sizes[1] + sizes[pane] - width, 1)
+        sizes[pane] = width
+        self.splitter.setSizes(sizes)
 
     def cancel_running_job(self) -> bool:
         """Cancel this tab's oldest unfinished job (the one running); False when it has none."""
