@@ -50,6 +50,10 @@ class PaintTab(ActivityTab):
         self.surprise_dialog: SurpriseDialog | None = None
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
+        self._full_on_purpose = False  # the user pressed Render (not a render after a pause)
+        # Renders the user pressed that were still running when a new picture replaced their canvas: job id -> the
+        # undo step that replaced it. They finish into the history (and come back with that step's undo).
+        self._outliving: dict[int, object] = {}
         # The undo step of the last new picture on the canvas (New canvas, Open, Paste) and the painting it took off
         # show, to bring back when that step is undone.
         self._replaced_step: tuple[object, Painting] | None = None
@@ -82,6 +86,8 @@ class PaintTab(ActivityTab):
         self.controls.live_check.toggled.connect(self._on_live_toggled)
         self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
         self.worker.job_failed.connect(lambda handle, message: self.message_bar.show_error(message))
+        for ended in (self.worker.job_failed, self.worker.job_cancelled):
+            ended.connect(lambda handle, *_: self._outliving.pop(handle.id, None))
         self.worker.job_progress.connect(self._on_render_progress)
         self.reload_styles()
 
@@ -152,10 +158,11 @@ class PaintTab(ActivityTab):
             return None
         if self._full_job is not None:
             self._full_job.cancel()  # stale: the settings or the canvas have changed since
-        self._full_job = self.run_job("Rendering", jobs.paint_and_keep(self._recipe(False), self.canvas.pixels(),
-                                                                       paintings_dir()),
-                                      lambda painting: self._on_full_render(painting, on_purpose))
-        return self._full_job
+        handle = self.run_job("Rendering", jobs.paint_and_keep(self._recipe(False), self.canvas.pixels(),
+                                                               paintings_dir()),
+                              lambda painting: self._on_full_render(painting, on_purpose, handle))
+        self._full_job, self._full_on_purpose = handle, on_purpose
+        return handle
 
     def render_preview(self) -> JobHandle | None:
         """A small render of the canvas as it is now, for live preview."""
@@ -218,7 +225,10 @@ class PaintTab(ActivityTab):
         for widget in (self.keep_button, self.export_scale, self.export_button):
             widget.setEnabled(painting)
 
-    def _on_full_render(self, painting: Painting, on_purpose: bool) -> None:
+    def _on_full_render(self, painting: Painting, on_purpose: bool, handle: JobHandle) -> None:
+        if handle.id in self._outliving:
+            self._outlived(painting, self._outliving.pop(handle.id))
+            return
         self._full_job = None
         if self._preview_job is not None:
             self._preview_job.cancel()  # one queued after this render would show a smaller picture of the same canvas
@@ -322,14 +332,45 @@ class PaintTab(ActivityTab):
         """A new picture on the canvas (New canvas, Open, Paste), and no result beside it: the painting on show was
         of the canvas before, and Keep and Export acted on it (a user could export the old picture thinking it the
         new one's; with live preview off it stayed until Render). Undoing the new picture brings it back."""
-        for job in (self._preview_job, self._full_job):
-            if job is not None:
-                job.cancel()  # a render of the canvas before would put its painting back on show
+        outliving = self._let_go_of_renders()
         previous = self.painting
         replace()
         stack = self.canvas.undo_stack
-        self._replaced_step = (stack.command(stack.index() - 1), previous) if previous is not None else None
+        step = stack.command(stack.index() - 1)
+        self._replaced_step = (step, previous) if previous is not None else None
+        if outliving is not None:
+            self._outliving[outliving.id] = step
         self._clear_result()
+
+    def _let_go_of_renders(self) -> JobHandle | None:
+        """Before a new picture replaces the canvas: a render of the canvas before would put its painting on show
+        beside the new one, so previews and renders after a pause are cancelled. A render the user pressed goes on
+        (minutes of Best quality were lost to New canvas or Open): it is returned, to finish into the history."""
+        if self._preview_job is not None:
+            self._preview_job.cancel()
+        full, self._full_job = self._full_job, None
+        if full is not None and not self._full_on_purpose:
+            full.cancel()
+            return None
+        return full
+
+    def _outlived(self, painting: Painting, step: object) -> None:
+        """A render the user pressed has finished after a new picture replaced its canvas (`step`, on the undo
+        stack): into the history, and on show only when that step is undone; its undo brings it back later."""
+        self._add_to_history(painting)
+        stack = self.canvas.undo_stack
+        position = next((i for i in range(stack.count()) if stack.command(i) is step), None)
+        if position is None:  # the new picture's step has left the undo history
+            self.message_bar.show_info("The render you started before the new picture has finished: it is in the "
+                                       "history.")
+            return
+        if self._replaced_step is None or self._replaced_step[0] is step:
+            self._replaced_step = (step, painting)
+        if stack.index() <= position and self.painting is None:  # its canvas is back already
+            self._show_painting(painting)
+            return
+        self.message_bar.show_info("The render you started before the new picture has finished: it is in the "
+                                   "history, and Undo brings back its canvas with it.")
 
     def _clear_result(self) -> None:
         self.painting = None
@@ -371,7 +412,11 @@ class PaintTab(ActivityTab):
 
     def show_painting_with_settings(self, painting: Painting, undo_text: str) -> None:
         """Its canvas on the canvas, its recipe's settings in the controls, the painting as the result."""
+        outliving = self._let_go_of_renders()  # a render of the canvas before would replace this painting
         self.canvas.replace_image(array_to_image(painting.source), undo_text)
+        if outliving is not None:
+            stack = self.canvas.undo_stack
+            self._outliving[outliving.id] = stack.command(stack.index() - 1)
         self.controls.show_recipe(painting.recipe)
         self._preview_timer.stop()
         self._full_timer.stop()
