@@ -131,6 +131,9 @@ def test_sounds_are_kept_for_the_latest_variations_only_and_come_back_on_play(qt
     compose.transport.stop()
 
     edited = wait_for_job(qtbot, compose, compose.regenerate_bars)
-    assert edited.previous is not None and edited.previous.audio is None  # Undo keeps notes, not sound
+    step = compose.undo_stack.command(compose.undo_stack.index() - 1)
+    assert step.after is edited and step.before.audio is None  # Undo keeps notes, not sound
+    assert edited.previous is None  # nor the versions before (test_compose_undo_limit.py)
     assert compose.undo_edit()
     qtbot.waitUntil(lambda: compose.selected_variation().audio is not None, timeout=30_000)
+

@@ -16,6 +16,10 @@ from app.tabs.compose.jobs import Variation
 
 Swap = Callable[[Variation, Variation], None]  # put the second variation where the first one is
 
+# Regenerates that Undo can go back through (the Paint canvas keeps 300 strokes). Each step holds a melody's notes
+# (no sound), a few kB; without a bound an afternoon of edits kept every version.
+UNDO_LIMIT = 100
+
 
 class RegenerateCommand(QUndoCommand):
     def __init__(self, swap: Swap, before: Variation, after: Variation, done: bool = False) -> None:
@@ -43,6 +47,7 @@ class EditBar(QWidget):
         super().__init__(parent)
         self.swap = swap
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         editing = QHBoxLayout()
@@ -87,6 +92,7 @@ class EditBar(QWidget):
         """A regenerate has been written: put it in place, to be undone."""
         # Undo keeps the notes, not the sound: a long session of edits would otherwise hold every version's audio.
         self.undo_stack.push(RegenerateCommand(self.swap, before.without_sound(), after))
+        _forget_previous(after)
 
     def replayed(self, edited: Variation) -> None:
         """A kept melody reopened with its edits made again: each can be undone, as if just made."""
@@ -96,6 +102,8 @@ class EditBar(QWidget):
             edited = edited.previous
         for before, after in reversed(steps):
             self.undo_stack.push(RegenerateCommand(self.swap, before, after, done=True))
+        for _, after in steps:
+            _forget_previous(after)
 
     def undo(self) -> bool:
         if not self.undo_stack.canUndo():
@@ -137,3 +145,10 @@ class EditBar(QWidget):
                        self.morph_target, self.morph_count):
             widget.setEnabled(enabled)
         self.undo_button.setEnabled(enabled and self.undo_stack.canUndo())
+
+
+def _forget_previous(variation: Variation) -> None:
+    """Let go of the melodies before `variation`: its `previous` links (each edit's to the one before) only tell
+    `replayed` the steps of a reopened melody, and once those steps are on the undo stack the stack holds what Undo
+    needs; kept, the links held every version ever written, whatever the stack's limit."""
+    variation.previous = None
