@@ -137,3 +137,19 @@ def test_sounds_are_kept_for_the_latest_variations_only_and_come_back_on_play(qt
     assert compose.undo_edit()
     qtbot.waitUntil(lambda: compose.selected_variation().audio is not None, timeout=30_000)
 
+
+def test_regenerating_bars_while_looping_goes_on_playing_the_new_bars(qtbot, compose):
+    # Session 15, used as a musician would under Xvfb: Ctrl+R while the loop played stopped the playback, so each edit
+    # meant pressing Play again and waiting for the bars edited (/work/helpers/firsthour3/shots/21_*.png).
+    generate(qtbot, compose)
+    compose.loop_check.setChecked(True)
+    compose.toggle_play()
+    original = compose.selected_variation().melody
+    edited = wait_for_job(qtbot, compose, compose.regenerate_bars)
+    assert compose.transport.is_playing
+    qtbot.waitUntil(lambda: compose.transport.variation.melody is edited.melody, timeout=20_000)  # once rendered
+    assert compose.transport.is_playing
+    assert compose.undo_edit()
+    qtbot.waitUntil(lambda: compose.transport.variation.melody is original, timeout=20_000)
+    assert compose.transport.is_playing
+    compose.transport.stop()

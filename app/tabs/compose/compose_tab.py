@@ -233,12 +233,12 @@ class ComposeTab(ActivityTab):
         self.sound.render_all(variations, None)
 
     def _swap_variation(self, old: Variation, new: Variation) -> None:
-        """Put `new` where `old` is in the list (if it is still there), select it and render its sound."""
+        """Put `new` where `old` is in the list (if it is still there), select it and render its sound. Playing goes
+        on (a loop is how a musician hears an edit): the new sound takes over at the same beat once rendered, as when
+        another variation is selected; until then the old one plays."""
         row = self.variation_list.row_of(old.melody)  # its sound may have arrived since: found by melody
         if row is None:
             return
-        if self.transport.is_playing:
-            self.transport.stop()
         self.variation_list.put(row, new)
         if self.variation_list.currentRow() == row:
             self._on_variation_selected(row)
