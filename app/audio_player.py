@@ -9,6 +9,7 @@ or the device goes away mid-play, `failed` carries a sentence and the rest of th
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -17,6 +18,12 @@ from app.log import logger
 from app.system_check import portaudio_problem
 
 BLOCK_FRAMES = 1024  # 23 ms at 44.1 kHz: short enough for a prompt start
+# How far playback may run ahead of the clock. A sound card takes frames at its own rate and never gets near it;
+# an output that is not paced (the ALSA null device of the tests and the soak, a file) takes them as fast as they
+# come: a loop ran ~500x faster than real time (140 M frames in 6 s), PortAudio's thread holding the GIL in `_fill`
+# all along, and the UI thread waited for it (the soak's "Play and loop" stall, 415 ms measured). Past this lead the
+# callback sleeps: such an output plays in real time after the first half minute.
+AHEAD_LIMIT_SECONDS = 30.0
 
 
 class AudioPlayer(QObject):
@@ -35,6 +42,7 @@ class AudioPlayer(QObject):
         self._loop_start = 0
         self.loop = False
         self.frames_written = 0  # counted for the tests and the level meter
+        self._started_at = 0.0  # time.monotonic() when play() began
 
     @property
     def is_playing(self) -> bool:
@@ -67,6 +75,7 @@ class AudioPlayer(QObject):
             self._loop_start = min(int(loop_start_seconds * sample_rate), max(len(self._samples) - 1, 0))
             self.loop = loop
             self.frames_written = 0
+            self._started_at = time.monotonic()
         try:
             stream = sounddevice.OutputStream(
                 samplerate=sample_rate,
@@ -120,6 +129,9 @@ class AudioPlayer(QObject):
                 self._position += take
                 written += take
             self.frames_written += written
+            ahead = self.frames_written / self._sample_rate - (time.monotonic() - self._started_at)
+        if ahead > AHEAD_LIMIT_SECONDS:  # an output that is not paced: wait (releasing the GIL), outside the lock
+            time.sleep(min(ahead - AHEAD_LIMIT_SECONDS, BLOCK_FRAMES / self._sample_rate))  # stop() waits for it
 
     def _on_stream_finished(self) -> None:
         # Runs on PortAudio's thread; a queued signal brings the news to the UI thread. A stream

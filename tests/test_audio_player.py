@@ -80,3 +80,24 @@ def test_loop_returns_to_the_loop_start_not_the_count_in(qtbot):
     qtbot.waitUntil(lambda: player.frames_written > 3 * len(samples), timeout=10_000)
     player.stop()
     assert player.position_seconds() >= 0.1 - 1e-3  # never back inside the count-in
+
+
+@needs_portaudio
+def test_an_output_that_is_not_paced_plays_a_loop_in_real_time_past_the_limit(qtbot, monkeypatch):
+    # The null device takes frames as fast as they come: a looped melody ran ~500x faster than real time, PortAudio's
+    # thread holding the GIL, and the UI stalled (the soak's "Play and loop" stall; session 15, firsthour3).
+    import time
+
+    from app import audio_player
+
+    monkeypatch.setattr(audio_player, "AHEAD_LIMIT_SECONDS", 1.0)
+    player = AudioPlayer()
+    samples = tone(0.25)
+    assert player.play(samples, 44100, loop=True)
+    qtbot.waitUntil(lambda: player.frames_written > 1.0 * 44100, timeout=10_000)
+    frames, started = player.frames_written, time.monotonic()
+    qtbot.wait(300)
+    played, elapsed = (player.frames_written - frames) / 44100, time.monotonic() - started
+    assert player.is_playing
+    player.stop()
+    assert played < elapsed + 0.5  # the clock's pace, give or take a few blocks (it ran ~500x faster)
