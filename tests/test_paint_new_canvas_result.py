@@ -87,3 +87,23 @@ def test_opening_a_photo_clears_the_result_with_live_preview_off(qtbot, paint, t
     qtbot.waitUntil(lambda: paint.canvas.image.width() == 320, timeout=20_000)
     assert paint.painting is None and paint.result_view.image is None
     assert not paint.keep_button.isEnabled()
+
+
+def test_with_live_preview_on_the_painting_brought_back_by_undo_stays(qtbot, paint, monkeypatch):
+    # Session 15 under Xvfb, live preview on as it ships, Best quality on: undoing New canvas brought the painting
+    # back, then the preview the undo set off replaced it and greyed Keep and Export until Render
+    # (/work/helpers/firsthour3/shots/44_undo_new_canvas.png: "Preview: planning strokes" under it).
+    from app.tabs.paint.paint_tab import LIVE_PREVIEW_DELAY_MS
+    from tests.test_paint_tab import centre, stroke
+
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y), (x + 40, y))  # a blank canvas sets off no preview
+    paint.controls.best_check.setChecked(True)
+    painting = show_a_painting(paint)
+    paint.controls.live_check.setChecked(True)
+    choose_square(monkeypatch)
+    paint.choose_new_canvas()
+    assert paint.undo()
+    qtbot.wait(LIVE_PREVIEW_DELAY_MS + 150)  # past the preview's timer
+    qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=20_000)
+    assert paint.painting is painting and paint.keep_button.isEnabled()

@@ -368,9 +368,19 @@ class PaintTab(ActivityTab):
             self._replaced_step = (step, painting)
         if stack.index() <= position and self.painting is None:  # its canvas is back already
             self._show_painting(painting)
+            self._no_live_render_of_the_painting_on_show()
             return
         self.message_bar.show_info("The render you started before the new picture has finished: it is in the "
                                    "history, and Undo brings back its canvas with it.")
+
+    def _no_live_render_of_the_painting_on_show(self) -> None:
+        """The painting brought back is of the canvas as it is: the live preview the undo set off (canvas.changed
+        comes first) would take it off show a moment later and grey Keep and Export (with Best quality on, until
+        Render). Seen under Xvfb after undoing New canvas, with live preview on as it ships."""
+        self._preview_timer.stop()
+        self._full_timer.stop()
+        if self._preview_job is not None:
+            self._preview_job.cancel()
 
     def _clear_result(self) -> None:
         self.painting = None
@@ -384,6 +394,7 @@ class PaintTab(ActivityTab):
         stack = self.canvas.undo_stack
         if index < stack.count() and stack.command(index) is step and self.painting is None:
             self._show_painting(painting)  # the new picture undone, and nothing else put on show since
+            self._no_live_render_of_the_painting_on_show()
         elif index > 0 and stack.command(index - 1) is step and self.painting is painting:
             self._clear_result()  # and redone
 
