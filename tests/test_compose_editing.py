@@ -40,9 +40,8 @@ def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compos
     steps = len(compose.selected_variation().edits)
     for _ in range(steps):
         assert compose.undo_edit()
-    assert not compose.undo_edit()
     assert compose.selected_variation().melody.events == original.melody.events
-    assert not compose.undo_button.isEnabled()
+    # (one more Undo goes back to the variations on show before the reopen: test_generate_is_undone_...)
     for _ in range(steps):
         assert compose.redo_edit()
     assert not compose.redo_edit()
@@ -153,3 +152,21 @@ def test_regenerating_bars_while_looping_goes_on_playing_the_new_bars(qtbot, com
     qtbot.waitUntil(lambda: compose.transport.variation.melody is original, timeout=20_000)
     assert compose.transport.is_playing
     compose.transport.stop()
+
+
+def test_generate_is_undone_with_the_edited_variations_it_replaced(qtbot, compose):
+    # Session 15, used as a musician would: bars regenerated, then Harmonize ticked and Generate pressed (the way to
+    # hear chords): the edited variation was gone for good, Undo greyed (the stack was cleared).
+    generate(qtbot, compose)
+    compose.variation_list.setCurrentRow(1)
+    edited = wait_for_job(qtbot, compose, compose.regenerate_bars)
+    compose.controls.harmonize_check.setChecked(True)
+    generate(qtbot, compose, wait_for_sound=False)
+    assert compose.variation_list.row_of(edited.melody) is None and compose.undo_button.isEnabled()
+    assert compose.undo_edit()
+    assert compose.variation_list.currentRow() == 1 and compose.selected_variation().melody is edited.melody
+    assert compose.undo_edit()  # and the regenerate before it, as before
+    assert compose.selected_variation().melody is not edited.melody and not compose.undo_edit()
+    assert compose.redo_edit() and compose.redo_edit()
+    assert compose.selected_variation().melody.chords  # the harmonized variations again
+    qtbot.waitUntil(lambda: compose.selected_variation().audio is not None, timeout=20_000)  # their sound too

@@ -27,7 +27,7 @@ from app.store import Store
 from app.tabs.activity_tab import ActivityTab, action_button
 from app.tabs.compose import jobs
 from app.tabs.compose.controls import ComposeControls
-from app.tabs.compose.edit_bar import EditBar
+from app.tabs.compose.edit_bar import EditBar, ReplaceVariationsCommand
 from app.tabs.compose.export import export_job, file_stem
 from app.tabs.compose.jobs import Edit, Morph, Variation
 from app.tabs.compose.kept_melodies import KeptMelodies
@@ -187,7 +187,16 @@ class ComposeTab(ActivityTab):
         self.edit_bar.replayed(edited)
 
     def show_variations(self, variations: list[Variation], select: int = 0) -> None:
-        self.undo_stack.clear()  # its edits were made on the variations this replaces
+        """Put new variations on show in place of the ones there, as a step Undo goes back through: a Generate
+        (say, after ticking Harmonize) wiped the variations on show with their regenerated bars, for good."""
+        before = self.variation_list.variations()
+        if not before:
+            self._put_variations(variations, select)
+            return
+        self.undo_stack.push(ReplaceVariationsCommand(self._put_variations, before, self.variation_list.currentRow(),
+                                                      variations, select))
+
+    def _put_variations(self, variations: list[Variation], select: int) -> None:
         self.variation_list.show_variations(variations)
         self.variation_list.tempo = self.controls.tempo_spin.value()
         self._set_transport_enabled(bool(variations))

@@ -37,6 +37,26 @@ class RegenerateCommand(QUndoCommand):
         self.swap(self.after, self.before)
 
 
+class ReplaceVariationsCommand(QUndoCommand):
+    """A Generate (or a kept melody reopened) put new variations in place of the ones on show: Undo brings those
+    back as they were, edits included, with the row that was selected (their sound is rendered again)."""
+
+    def __init__(self, show: Callable[[list[Variation], int], None], before: list[Variation], before_row: int,
+                 after: list[Variation], after_row: int) -> None:
+        super().__init__("Generate")
+        self.show = show
+        self.before = [variation.without_sound() for variation in before]  # 10-20 MB of audio each otherwise
+        self.before_row, self.after, self.after_row = before_row, after, after_row
+
+    def redo(self) -> None:
+        self.show(self.after, self.after_row)
+        # Redone later, the variations come back without the sound they have by then.
+        self.after = [variation.without_sound() for variation in self.after]
+
+    def undo(self) -> None:
+        self.show(self.before, self.before_row)
+
+
 class EditBar(QWidget):
     """The rows under the variations: bars first..last to regenerate, Undo; morph into variation N in K steps.
     It keeps the regenerates of the variations on show, for Undo and Redo; `swap` puts a variation in place of
@@ -62,8 +82,9 @@ class EditBar(QWidget):
         self.regenerate_button = action_button("↻ Regenerate bars", "Regenerate bars",
                                                "Write these bars again and keep every other note (Ctrl+R)", regenerate)
         self.undo_button = action_button("↶ Undo", "Undo regenerate",
-                                         "Go back to the melody before the last regenerate (Ctrl+Z; "
-                                         "Ctrl+Shift+Z redoes it)", self.undo)
+                                         "Go back to the melody before the last regenerate, or to the "
+                                         "variations before the last Generate (Ctrl+Z; Ctrl+Shift+Z redoes it)",
+                                         self.undo)
         widget: QWidget
         for widget in (QLabel("Bars"), self.first_bar_spin, QLabel("to"), self.last_bar_spin, self.regenerate_button,
                        self.undo_button):
