@@ -331,3 +331,23 @@ def test_variations_and_kept_melodies_can_be_told_apart(qtbot, compose):
     kept = sorted(compose.history_list.item(row).text() for row in range(compose.history_list.count()))
     assert len(set(kept)) == 2
     assert all(re.match(r"\d\d:\d\d · [▁▂▃▄▅▆▇█ ]{4} · ", text) and "tiny · D major" in text for text in kept)
+
+
+def test_the_playhead_runs_over_the_roll_only_for_the_melody_heard(qtbot, compose):
+    # Session 15 under Xvfb: the chat's ▶ Play plays its melody through this tab's transport, and the playhead ran
+    # over the notes of the variation on show, another melody (/work/helpers/firsthour3/shots/54_*.png).
+    generate(qtbot, compose)
+    compose.variation_list.setCurrentRow(0)
+    other = compose.variation_list.variation(1)
+    qtbot.waitUntil(lambda: compose.variation_list.variation(1).audio is not None, timeout=20_000)
+    compose.loop_check.setChecked(True)
+    heads: list = []
+    compose.transport.playhead_moved.connect(heads.append)
+    assert compose.play_melody(compose.variation_list.variation(1))  # as the chat's ▶ Play does
+    qtbot.waitUntil(lambda: any(beats is not None for beats in heads), timeout=5000)
+    assert compose.piano_roll.playhead is None
+    compose.variation_list.setCurrentRow(1)  # the melody heard on show: its playhead (A/B keeps it playing)
+    heads.clear()
+    qtbot.waitUntil(lambda: any(beats is not None for beats in heads), timeout=5000)
+    assert compose.selected_variation().melody is other.melody and compose.piano_roll.playhead is not None
+    compose.transport.stop()

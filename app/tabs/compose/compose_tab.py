@@ -60,7 +60,7 @@ class ComposeTab(ActivityTab):
 
         self.worker.job_failed.connect(self._on_job_failed)
         self.worker.job_cancelled.connect(self._on_job_cancelled)
-        self.transport.playhead_moved.connect(self.piano_roll.set_playhead)
+        self.transport.playhead_moved.connect(self._show_playhead)
         self.transport.playing_changed.connect(
             lambda playing: self.play_button.setText("■ Stop" if playing else "▶ Play"))
         self.transport.failed.connect(self.show_error)
@@ -314,6 +314,14 @@ class ComposeTab(ActivityTab):
         self.show_me.emit()
 
     # Playback ----------------------------------------------------------------------------------
+
+    def _show_playhead(self, beats: float | None) -> None:
+        """The playhead runs over the roll only while the melody on it is the one heard: the chat's ▶ Play plays its
+        melody through this tab's transport, and a playhead moved over the notes of another (seen under Xvfb: a sad
+        D minor tune heard, a D major variation's notes scrolled past)."""
+        shown, heard = self.selected_variation(), self.transport.variation
+        on_show = shown is not None and heard is not None and shown.melody is heard.melody
+        self.piano_roll.set_playhead(beats if on_show else None)
 
     def toggle_play(self) -> None:
         self.sound.toggle_play()
