@@ -351,3 +351,23 @@ def test_the_playhead_runs_over_the_roll_only_for_the_melody_heard(qtbot, compos
     qtbot.waitUntil(lambda: any(beats is not None for beats in heads), timeout=5000)
     assert compose.selected_variation().melody is other.melody and compose.piano_roll.playhead is not None
     compose.transport.stop()
+
+
+def test_a_midi_file_dropped_on_the_tab_is_the_motif(qtbot, compose, tmp_path):
+    # Session 15, used as a musician would: a MIDI file dragged from the file manager onto the Compose tab did nothing
+    # (the Paint canvas takes a dropped photo); Open MIDI motif… was the only way in.
+    from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    motif_file = write_tune(tmp_path / "motif.mid", seed=42, bars=1, tonic=62)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(motif_file))])
+    where, action = QPoint(20, 20), Qt.DropAction.CopyAction
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(where, action, mime, buttons, keys)
+    QApplication.sendEvent(compose, enter)
+    assert enter.isAccepted()
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
+        QApplication.sendEvent(compose, QDropEvent(where, action, mime, buttons, keys))
+    assert compose.motif and compose.motif[0][0] is not None

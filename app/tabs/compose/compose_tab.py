@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -66,6 +67,7 @@ class ComposeTab(ActivityTab):
         self.transport.failed.connect(self.show_error)
         self.controls.tempo_changed.connect(self.sound.render_selected)
         self.controls.count_in_changed.connect(self.sound.render_selected)
+        self.setAcceptDrops(True)  # a MIDI file dropped anywhere on the tab is a motif to continue
 
     # Layout ------------------------------------------------------------------------------------
 
@@ -338,6 +340,18 @@ class ComposeTab(ActivityTab):
     def choose_motif_file(self) -> None:
         self.motif_panel.choose_file()
 
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if _dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """A file dragged in from a file manager or a DAW: read as a motif, as Open MIDI motif… does (a file that is
+        not MIDI gets its sentence). Dropping had done nothing at all, where the Paint canvas takes a photo."""
+        path = _dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_motif_file(path)
+
     def open_motif_file(self, path: Path) -> JobHandle:
         def read(motif) -> None:
             self.motif_panel.set_motif(list(motif))
@@ -413,3 +427,12 @@ class ComposeTab(ActivityTab):
     def shutdown(self) -> None:
         self.transport.stop()
         super().shutdown()
+
+
+def _dropped_file(event: QDropEvent | QDragEnterEvent) -> Path | None:
+    """The first local file of a drag from outside Atelier; a variation dragged out of the list and let go over the
+    tab again is not a motif."""
+    if event.source() is not None:
+        return None
+    files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+    return Path(files[0]) if files else None

@@ -43,6 +43,7 @@ class MotifPanel(QGroupBox):
             row.addWidget(button)
         layout.addLayout(row)
         open_button = QPushButton("Open MIDI motif…")
+        open_button.setToolTip("Start the melodies with the first line of a MIDI file (or drop the file on this tab)")
         open_button.clicked.connect(self.choose_file)
         layout.addWidget(open_button)
 
