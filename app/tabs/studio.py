@@ -42,6 +42,10 @@ class Painter(Protocol):
         """Show `painting` in the Paint tab, on its canvas to paint over, and bring the tab forward."""
         ...
 
+    def busy_with(self) -> str | None:
+        """The title of the job the Paint tab's worker runs now (a painting asked for waits behind it), or None."""
+        ...
+
 
 class Composer(Protocol):
     def compose_for_request(self, request: MelodyRequest, on_written: Callable[[MelodyResult], None] | None,

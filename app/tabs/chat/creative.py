@@ -67,7 +67,11 @@ class CreativeRequests:
         params = dict(request.params)
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         recipe = PaintRecipe.for_request(params, seed)
-        answer = self._add_answer(f"{request.understood}\nPainting…")
+        # One worker paints for both tabs: behind a Best quality render the answer read "Painting…" for minutes, with
+        # the Paint tab's render in the status bar (seen under Xvfb). Say what it waits for.
+        busy = self.painter.busy_with()
+        waiting = f" It starts once the Paint tab's “{busy}” ends." if busy else ""
+        answer = self._add_answer(f"{request.understood}\nPainting…{waiting}")
         key = uuid.uuid4().hex[:12]
 
         def done(painting) -> None:

@@ -267,6 +267,10 @@ class PaintTab(ActivityTab):
     def paint_for_request(self, recipe: PaintRecipe, on_done, on_failed) -> JobHandle:
         return self.run_job("Painting for the chat", jobs.paint_for_request(recipe), on_done, on_failed)
 
+    def busy_with(self) -> str | None:
+        jobs_now = self.worker.pending_jobs()
+        return jobs_now[0].title if jobs_now else None
+
     def open_painting(self, painting: Painting) -> None:
         self.use_painting(painting)
         self.show_me.emit()
