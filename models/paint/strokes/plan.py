@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from .bands import banded_pairs, mixed_paints, subject_map
 from .bokashi import grade_map
+from .busy_flow import along_flow
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
@@ -169,6 +170,8 @@ def plan_strokes(
     unit = long_side / 512
     coarseness = 1.5 - controls.detail  # 1.5 (broad) to 0.5 (detailed)
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
+    if style.busy_flow > 0:  # busy detail drawn out along one flow, before anything reads the picture
+        simplified = along_flow(simplified, style.busy_flow, unit)
     mapped = map_colours(simplified, style.colours, controls.palette, style.hue_gather, style.tone_tint)
     memberships = region_memberships(simplified, unit)
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There

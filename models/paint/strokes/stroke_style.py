@@ -99,6 +99,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture's dark areas take the painter's tint of his darkest tone, over the glow (wash.cool_map), times
     # the palette strength and at most all the way: Munch's blue-green black beside his orange sky.
     "cold_darks": (0.0, 2.0),
+    # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
+    # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
+    "busy_flow": (0.0, 1.0),
     # How far the thin strands inside each stroke are laid lighter and paler or deeper and more vivid than the stroke
     # (strands.dash_colours; for a style without band strands): his broken colour inside each stroke, pale-blue, white
     # and cobalt dashes side by side along its curve (Van Gogh's skies), not one flat oval of paint.
@@ -139,6 +142,7 @@ ADDED_LATER = dict.fromkeys(
         "tone_tint",
         "scumble",
         "cold_darks",
+        "busy_flow",
         "dashes",
         "swirl_breadth",
         "bokashi_ink",
@@ -196,6 +200,7 @@ class StrokeStyle:
     tone_tint: float = 0.0
     scumble: float = 0.0
     cold_darks: float = 0.0
+    busy_flow: float = 0.0
     dashes: float = 0.0
     swirl_breadth: float = 0.0
     unlined_lights: float = 0.0

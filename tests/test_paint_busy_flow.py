@@ -1,0 +1,60 @@
+"""Busy detail drawn out along one flow (session 15, for Munch): `busy_flow` averages the simplified picture along its
+own local edge direction where the picture is busy, before any stroke is planned, so that detail running every way
+(a pagoda's, a garage's) lies along the edges as his shore and rail do; the edge itself stays, an open area stays
+as it was, and at 0 the plan is the one before (0 for every style saved before it: test_paint_strokes' ADDED_LATER)."""
+
+from __future__ import annotations
+
+import torch
+
+from models.paint.strokes.busy_flow import along_flow
+from models.paint.strokes.render import StrokeParams, plan_for
+from tests.test_lost_edges import _style
+
+HEIGHT, WIDTH = 96, 128
+EDGE_ROW = 48
+
+
+def _checker(height: int = HEIGHT, width: int = WIDTH, size: int = 4, depth: float = 0.08) -> torch.Tensor:
+    """(H, W) +-depth in squares of `size` px: detail that runs every way, busy at the 512-px scale."""
+    ys, xs = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
+    return depth * (((ys // size + xs // size) % 2) * 2 - 1).float()
+
+
+def _lab(lightness: torch.Tensor) -> torch.Tensor:
+    return torch.stack([lightness, torch.zeros_like(lightness), torch.zeros_like(lightness)])
+
+
+def test_busy_detail_is_drawn_out_along_an_edge_and_the_edge_stays():
+    """A dark top and a light bottom under a checker: beside the edge the checker's squares are averaged along the
+    edge (the rows lose most of their detail) while the step across it keeps nearly all its height."""
+    step = torch.where(torch.arange(HEIGHT)[:, None] < EDGE_ROW, 0.3, 0.7).expand(HEIGHT, WIDTH)
+    before = _lab(step + _checker())
+    after = along_flow(before, 1.0, unit=1.0)
+    beside = list(range(EDGE_ROW - 7, EDGE_ROW - 2)) + list(range(EDGE_ROW + 2, EDGE_ROW + 7))
+    middle = slice(24, WIDTH - 24)  # away from the sides, where the samples stop at the border
+    detail = lambda lab: float(lab[0, beside, middle].std(dim=1).mean())  # noqa: E731  along each row
+    assert detail(after) < 0.4 * detail(before)
+    height = lambda lab: float(lab[0, 56:64, middle].mean() - lab[0, 32:40, middle].mean())  # noqa: E731
+    assert height(after) > 0.9 * height(before) > 0.3
+
+
+def test_an_open_area_stays_as_it_was():
+    """The left half one flat colour, the right half busy: the flat half, away from the boundary, is not touched."""
+    lightness = torch.where(torch.arange(WIDTH)[None, :] < WIDTH // 2, 0.5, 0.5 + _checker())
+    before = _lab(lightness)
+    after = along_flow(before, 1.0, unit=1.0)
+    assert float((after[:, :, :20] - before[:, :, :20]).abs().max()) < 2e-3
+    assert float((after[:, :, 84:] - before[:, :, 84:]).abs().mean()) > 0.02  # the busy half changed
+
+
+def test_the_plan_reads_the_drawn_out_picture_and_at_zero_the_one_before():
+    lightness = 0.3 + 0.4 * (torch.arange(HEIGHT)[:, None] >= EDGE_ROW).float() + _checker()
+    source = torch.stack([lightness.clamp(0, 1)] * 3)  # sRGB greys
+    plan = lambda style: plan_for(style, source, StrokeParams(seed=3, palette=0.0), WIDTH, HEIGHT)  # noqa: E731
+    plain, flowing = plan(_style()), plan(_style(busy_flow=1.0))
+    assert _style().busy_flow == 0.0  # 0: along_flow returns the picture itself, the plan before
+    # The edges that stop the paint are the drawn-out picture's: beside the edge the rows' checker is mostly gone.
+    rows = list(range(EDGE_ROW - 7, EDGE_ROW - 2))
+    detail = lambda plan: float(plan.guide[0, rows, 24:-24].std(dim=1).mean())  # noqa: E731
+    assert detail(flowing) < 0.6 * detail(plain)
