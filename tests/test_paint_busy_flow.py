@@ -1,14 +1,16 @@
 """Busy detail drawn out along one flow (session 15, for Munch): `busy_flow` averages the simplified picture along its
 own local edge direction where the picture is busy, before any stroke is planned, so that detail running every way
 (a pagoda's, a garage's) lies along the edges as his shore and rail do; the edge itself stays, an open area stays
-as it was, and at 0 the plan is the one before (0 for every style saved before it: test_paint_strokes' ADDED_LATER)."""
+as it was, and at 0 it is never worked out (0 for every style saved before it: test_paint_strokes' ADDED_LATER)."""
 
 from __future__ import annotations
 
 import torch
 
+from models.paint.strokes import plan as plan_module
 from models.paint.strokes.busy_flow import along_flow
 from models.paint.strokes.render import StrokeParams, plan_for
+from tests.learned_amounts import assert_reached_only_when_on
 from tests.test_lost_edges import _style
 
 HEIGHT, WIDTH = 96, 128
@@ -51,13 +53,16 @@ def test_an_open_area_stays_as_it_was():
     assert float((after[:, :, 84:] - before[:, :, 84:]).abs().mean()) > 0.02  # the busy half changed
 
 
-def test_the_plan_reads_the_drawn_out_picture_and_at_zero_the_one_before():
+def test_the_plan_reads_the_drawn_out_picture_and_at_zero_never_works_it_out(monkeypatch):
     lightness = 0.3 + 0.4 * (torch.arange(HEIGHT)[:, None] >= EDGE_ROW).float() + _checker()
     source = torch.stack([lightness.clamp(0, 1)] * 3)  # sRGB greys
     plan = lambda style: plan_for(style, source, StrokeParams(seed=3, palette=0.0), WIDTH, HEIGHT)  # noqa: E731
-    plain, flowing = plan(_style()), plan(_style(busy_flow=1.0))
-    assert _style().busy_flow == 0.0  # 0: along_flow returns the picture itself, the plan before
+    flowing, plans = plan(_style(busy_flow=1.0)), []
+    assert _style().busy_flow == 0.0
+    assert_reached_only_when_on(
+        monkeypatch, [(plan_module, "along_flow")], lambda: plans.append(plan(_style())), [lambda: plan(_style(busy_flow=1.0))]
+    )
     # The edges that stop the paint are the drawn-out picture's: beside the edge the rows' checker is mostly gone.
     rows = list(range(EDGE_ROW - 7, EDGE_ROW - 2))
     detail = lambda plan: float(plan.guide[0, rows, 24:-24].std(dim=1).mean())  # noqa: E731
-    assert detail(flowing) < 0.6 * detail(plain)
+    assert detail(flowing) < 0.6 * detail(plans[0])
