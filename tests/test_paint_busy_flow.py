@@ -60,7 +60,10 @@ def test_the_plan_reads_the_drawn_out_picture_and_at_zero_never_works_it_out(mon
     flowing, plans = plan(_style(busy_flow=1.0)), []
     assert _style().busy_flow == 0.0
     assert_reached_only_when_on(
-        monkeypatch, [(plan_module, "along_flow")], lambda: plans.append(plan(_style())), [lambda: plan(_style(busy_flow=1.0))]
+        monkeypatch,
+        [(plan_module, "along_flow")],
+        lambda: plans.append(plan(_style())),
+        [lambda: plan(_style(busy_flow=1.0))],
     )
     # The edges that stop the paint are the drawn-out picture's: beside the edge the rows' checker is mostly gone.
     rows = list(range(EDGE_ROW - 7, EDGE_ROW - 2))

@@ -19,8 +19,8 @@ import torch.nn.functional as F
 
 from .bands import banded_pairs, mixed_paints, subject_map
 from .bokashi import grade_map
-from .busy_flow import along_flow
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
+from .busy_flow import along_flow
 from .colour_map import map_colours
 from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
