@@ -158,6 +158,8 @@ def test_song_sketch_saves_one_folder(tmp_path, monkeypatch, tune):
     assert sorted(p.name for p in folder.iterdir()) == ["cover.png", "lyrics.txt", "song.mid", "song.wav"]
     assert pretty_midi.PrettyMIDI(str(folder / "song.mid")).lyrics
     assert "the sea is wide" in (folder / "lyrics.txt").read_text()
+    # the note on what was made stands apart from the lyrics (it read as the song's last line in the chat)
+    assert answer.text.startswith("the sea is wide\n\n“")
 
 
 @pytest.mark.parametrize("message", ["what can you do?", "help", "Help!", "make something", "who are you"])

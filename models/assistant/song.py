@@ -101,7 +101,8 @@ def write_song(
     text += f" {rhyme_note}" if rhyme_note else ""
     yield Token(text + "\n")
     sketch = SongSketch(title, folder, melody, lines, cover)
-    answer_text = "\n".join(line.text for line in lines) + "\n" + text
+    # A blank line between the lyrics and what was made: the note read as the song's last line (seen in the chat).
+    answer_text = "\n".join(line.text for line in lines) + "\n\n" + text
     made = {
         "seed": seed,
         "cover_style": recipe.style,
