@@ -101,3 +101,22 @@ def test_an_output_that_is_not_paced_plays_a_loop_in_real_time_past_the_limit(qt
     assert player.is_playing
     player.stop()
     assert played < elapsed + 0.5  # the clock's pace, give or take a few blocks (it ran ~500x faster)
+
+
+@needs_portaudio
+def test_another_sound_while_playing_goes_on_the_open_stream(qtbot):
+    # A/B switching, a new tempo or regenerated bars each closed the stream and opened another: a gap in the sound,
+    # and 60-570 ms of the UI thread on a JACK output at load 13 (session 15, firsthour3).
+    player = AudioPlayer()
+    stopped: list[bool] = []
+    player.stopped.connect(lambda: stopped.append(True))
+    assert player.play(tone(0.5), 44100, loop=True)
+    stream = player._stream
+    qtbot.waitUntil(lambda: player.frames_written > 0, timeout=5000)
+    other = tone(0.3) * 0.5
+    assert player.play(other, 44100, loop=True, start_seconds=0.1)
+    assert player._stream is stream and not stopped and player.is_playing
+    qtbot.waitUntil(lambda: player.frames_written > len(other), timeout=5000)  # the new sound, looping
+    assert player.duration_seconds() == pytest.approx(0.3, abs=0.01)
+    player.stop()
+    assert stopped == [True]
