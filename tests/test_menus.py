@@ -183,3 +183,22 @@ def test_every_menu_path_in_the_readme_exists(window):
         menus = visible_menus(window)
         named = [(m, e) for m, e in named if not (m in menus and e.strip() in entries(menus[m]))]
     assert named == [], f"the README names menu entries the app does not have: {named}"
+
+
+def test_space_plays_with_the_focus_in_a_number_box(qtbot, window, compose):
+    # Session 15 under Xvfb: a musician set the tempo and pressed Space to hear it; the tempo box took the key and
+    # nothing played (so in every spin box of the tab; the list, buttons and piano roll passed it on).
+    window.tabs.setCurrentWidget(compose)
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=60_000):
+        compose.generate()
+    qtbot.waitUntil(lambda: compose.selected_variation() is not None and compose.selected_variation().audio is not None,
+                    timeout=60_000)
+    compose.loop_check.setChecked(True)
+    tempo = compose.controls.tempo_spin
+    before = tempo.value()
+    tempo.setFocus()
+    with qtbot.waitSignal(compose.transport.player.started, timeout=5000):
+        qtbot.keyClick(tempo, Qt.Key.Key_Space)
+    qtbot.keyClick(tempo, Qt.Key.Key_Space)
+    assert not compose.transport.is_playing
+    assert tempo.value() == before and tempo.hasFocus()  # nothing typed into the box, which keeps the focus

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
@@ -42,6 +43,18 @@ from app.worker import JobHandle
 from models.music.request import MelodyRequest
 
 
+class _SpacePlays(QObject):
+    """Space in a number box (tempo, bars, seed…) is Play / stop, not a character the box refuses: a musician sets
+    the tempo and presses Space to hear it, and nothing happened until they clicked elsewhere (seen under Xvfb)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            event.ignore()  # not taken by the box: the window's Space shortcut gets it
+            return True
+        return False
+
+
 class ComposeTab(ActivityTab):
     title = "Compose"
 
@@ -68,6 +81,9 @@ class ComposeTab(ActivityTab):
         self.controls.tempo_changed.connect(self.sound.render_selected)
         self.controls.count_in_changed.connect(self.sound.render_selected)
         self.setAcceptDrops(True)  # a MIDI file dropped anywhere on the tab is a motif to continue
+        self._space_plays = _SpacePlays(self)
+        for box in self.findChildren(QAbstractSpinBox):
+            box.installEventFilter(self._space_plays)
 
     # Layout ------------------------------------------------------------------------------------
 
