@@ -202,3 +202,5 @@ def test_space_plays_with_the_focus_in_a_number_box(qtbot, window, compose):
     qtbot.keyClick(tempo, Qt.Key.Key_Space)
     assert not compose.transport.is_playing
     assert tempo.value() == before and tempo.hasFocus()  # nothing typed into the box, which keeps the focus
+    qtbot.keyClick(tempo, Qt.Key.Key_L)
+    assert not compose.loop_check.isChecked()  # L is Loop there too

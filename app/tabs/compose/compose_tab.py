@@ -44,12 +44,14 @@ from models.music.request import MelodyRequest
 
 
 class _SpacePlays(QObject):
-    """Space in a number box (tempo, bars, seed…) is Play / stop, not a character the box refuses: a musician sets
-    the tempo and presses Space to hear it, and nothing happened until they clicked elsewhere (seen under Xvfb)."""
+    """Space in a number box (tempo, bars, seed…) is Play / stop, and L is Loop, not characters the box refuses: a
+    musician sets the tempo and presses Space to hear it, and nothing happened until they clicked elsewhere (seen
+    under Xvfb)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() == Qt.Key.Key_Space and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+                and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_L)
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier):
             event.ignore()  # not taken by the box: the window's Space shortcut gets it
             return True
         return False
