@@ -112,6 +112,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the contours fade along an edge whose darker side is itself light (outline.py): a sun or a lit sail
     # against a light sky is left unlined, its blaze running into the haze (Turner's); a dark thing keeps its line.
     "unlined_lights": (0.0, 1.0),
+    # How far the picture's hottest light blazes out into the wash round it (blaze.py): a pale core, and ragged tongues
+    # and veils of its gold breaking into the vapour, where a sun was a yellow disc with a soft rim (Turner's).
+    "blaze": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -147,6 +150,7 @@ ADDED_LATER = dict.fromkeys(
         "swirl_breadth",
         "bokashi_ink",
         "unlined_lights",
+        "blaze",
     ),
     0.0,
 )
@@ -204,6 +208,7 @@ class StrokeStyle:
     dashes: float = 0.0
     swirl_breadth: float = 0.0
     unlined_lights: float = 0.0
+    blaze: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
