@@ -22,7 +22,7 @@ from tests.tiling import assert_tiles_join
 
 WIDTH, HEIGHT = 256, 192
 SUN, SUN_RADIUS = (48, 170), 14  # (y, x) in the sky's top right
-TREE, TREE_RADIUS = (84, 120), 16  # a dark mass below it, within the blaze's reach
+TREE, TREE_RADIUS = (72, 136), 12  # a dark mass beside it, well within the blaze's reach
 
 
 def _sky(sun: tuple[float, float, float] = (1.0, 0.92, 0.4)) -> Image.Image:
