@@ -38,11 +38,11 @@ BREAK_SPREAD = 1.0  # the noise (spread 1) multiplies the radiance by exp(this t
 EDGE_SOFTNESS = 0.12  # half the soft threshold's width, in radiance
 SOFTEN = 6.0  # blur sigma in px at 512 of the blaze's edge: smoke, not a splash
 CORE_KEPT = 0.5  # how far the hot light itself is kept whole (1) or broken like its surroundings (0)
-GOLD = 0.03  # OKLab a/b lean of the blaze's outer gold toward the painter's warm side
+GOLD = 0.06  # OKLab a/b lean of the blaze's outer gold toward the painter's warm side
 VEIL = 0.6  # how far toward the light's colour the outer blaze goes (a veil of gold over the sky)
 CORE_FROM, CORE_TO = 0.35, 0.85  # the radiance over which the colour turns from the light's own to the pale core
 CORE_LIGHT = 0.94  # OKLab lightness of the core
-CORE_CHROMA = 0.6  # share of the light's chroma the core keeps (pale cream, not white)
+CORE_CHROMA = 0.4  # share of the light's chroma the core keeps (pale cream, not white)
 BLAZE_SEED = 0xB1A2  # added to the plan's seed: the blaze's own generator
 
 
@@ -72,7 +72,9 @@ def blaze_field(aim: torch.Tensor, unit: float, seed: int) -> tuple[torch.Tensor
     broken = radiance * torch.exp(BREAK_SPREAD * noise * (1 - CORE_KEPT * hot))
     edge = ((broken - EDGE) / (2 * EDGE_SOFTNESS) + 0.5).clamp(0, 1)  # a smoothstep: none at all far from the light
     share = blur((edge * edge * (3 - 2 * edge))[None], SOFTEN * unit)[0] * (1 - darkness(aim, unit))
-    ramp = ((radiance - CORE_FROM) / (CORE_TO - CORE_FROM)).clamp(0, 1)  # the core: smooth, at the heart
+    # The core follows the radiance unbroken: broken by the same noise, it blotched the sun with its own yellow and
+    # put cream blobs outside it.
+    ramp = ((radiance - CORE_FROM) / (CORE_TO - CORE_FROM)).clamp(0, 1)
     return share, ramp * ramp * (3 - 2 * ramp), light
 
 
