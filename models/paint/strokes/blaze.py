@@ -66,8 +66,8 @@ def blaze_field(aim: torch.Tensor, unit: float, seed: int) -> tuple[torch.Tensor
     radiance = torch.maximum(radiance / radiance.max().clamp_min(1e-6), hot)
     generator = torch.Generator().manual_seed(seed + BLAZE_SEED)
     noise = torch.zeros(height, width)
-    for sigma, share in BREAK:
-        noise = noise + share * _smooth_noise(height, width, sigma * unit, generator)
+    for sigma, weight in BREAK:
+        noise = noise + weight * _smooth_noise(height, width, sigma * unit, generator)
     noise = noise / noise.std().clamp_min(1e-8)
     broken = radiance * torch.exp(BREAK_SPREAD * noise * (1 - CORE_KEPT * hot))
     edge = ((broken - EDGE) / (2 * EDGE_SOFTNESS) + 0.5).clamp(0, 1)  # a smoothstep: none at all far from the light
