@@ -18,6 +18,8 @@ from models.paint.strokes.stroke_style import TENSOR_PREFIX, StrokeStyle
 PAINTER = torch.stack([torch.linspace(-0.03, -0.01, TINT_LEVELS), torch.linspace(0.0, 0.06, TINT_LEVELS)], dim=1)
 ORANGE = (0.14, 0.10)  # OKLab (a, b): chroma 0.17
 SKY = (-0.03, -0.08)  # a clear blue sky: chroma 0.085
+PALE_SKY = (-0.02, -0.04)  # a pale blue sky: chroma 0.045
+SUN = (0.0, 0.17)  # a yellow sun: chroma 0.17
 
 
 def _picture() -> torch.Tensor:
@@ -54,6 +56,34 @@ def test_greys_take_their_tones_tint_and_vivid_colours_keep_their_hue():
     # Half the amount, half the way.
     halfway = tint_tones(lab, PAINTER, 0.5)
     assert torch.allclose(halfway[1:][greys], 0.5 * (lab[1:] + tinted[1:])[greys], atol=0.002)
+
+
+def test_paper_gives_pale_lights_his_tint_and_leaves_vivid_lights_and_the_rest():
+    """`paper` (session 15, Hokusai): a print's pale lights are its bare paper, so a pale blue sky among the lights takes
+    the painter's lightest tint, where the tint by tone alone keeps it blue; a yellow sun there keeps its yellow; the
+    darks and mid-tones are as the tint by tone alone leaves them."""
+    lab = _picture()
+    lab[1:, 8:16, 40:] = torch.tensor(PALE_SKY).view(2, 1, 1)
+    lab[1:, 16:24, 52:] = torch.tensor(SUN).view(2, 1, 1)
+    tinted = tint_tones(lab, PAINTER, 1.0)
+    papered = tint_tones(lab, PAINTER, 1.0, paper=1.0)
+    assert torch.equal(papered[0], lab[0])  # lightness untouched
+    sky, sun = (slice(None), slice(8, 16), slice(52, 64)), (slice(None), slice(16, 24), slice(52, 64))  # ranks over 0.8
+    # The pale sky lands on his tint of its tone: within 0.01 (it was 0.1 from it, and stays 0.05 away without paper).
+    on_tint = (papered[1:][sky].mean(dim=(1, 2)) - PAINTER[-1]).norm()
+    kept_blue = (tinted[1:][sky].mean(dim=(1, 2)) - PAINTER[-1]).norm()
+    assert float(on_tint) < 0.01 < 0.05 < float(kept_blue)
+    # The sun moves a fifth of its way to the tint at most (0.2 of the way): a colour the printer cut a block for.
+    moved = (papered[1:][sun] - tinted[1:][sun]).norm(dim=0).max()
+    assert float(moved / (lab[1:][sun] - PAINTER[-1][:, None, None]).norm(dim=0).min()) < 0.21
+    # Below the lights' ranks (columns 0-31: ranks under 0.5) nothing changes, the orange patch included.
+    assert torch.equal(papered[:, :, :32], tinted[:, :, :32])
+    # Half the paper, half the way from where the tint leaves the sky.
+    half = tint_tones(lab, PAINTER, 1.0, paper=0.5)
+    assert torch.allclose(half[1:][sky], 0.5 * (tinted[1:] + papered[1:])[sky], atol=0.003)
+    # With no tint by tone the paper still works, and at 0 nothing moves.
+    assert float((tint_tones(lab, PAINTER, 0.0, paper=1.0)[1:][sky].mean(dim=(1, 2)) - PAINTER[-1]).norm()) < 0.01
+    assert torch.equal(tint_tones(lab, PAINTER, 0.0, paper=0.0), lab)
 
 
 def test_a_flat_area_takes_one_tint_not_a_gradient():

@@ -40,6 +40,17 @@ TINT_WIDTH = 0.12
 # difference between the painter's mean and the picture's: that turned greys toward the complement of the picture's own
 # lean (a white cup rim mint in a warm photograph) and Van Gogh's blue skies teal.
 _TINT_VIVID = 0.04
+# The paper (`paper`): a woodblock print's pale lights are its bare paper, one cream whatever the scene had there (his
+# Kazusa, Ejiri and Ryogoku skies are cream paper with the blue printed only along the top). From this lightness rank
+# the lights take their tone's tint, fully from PAPER_FROM + PAPER_SPAN, where the tint by tone moves only greys; the
+# painter match reads the lightest third (rank 2/3 up): his paper leans to OKLab hue 97 degrees at chroma 0.042, the
+# photographs' lights to peach (75 degrees) and the README sketch's to its blue sky.
+PAPER_FROM, PAPER_SPAN = 0.55, 0.2
+# ... but a vivid light is a colour the printer cut a block for (a yellow sun, an orange petal): the paper's share falls
+# with the fourth power of chroma, half at PAPER_VIVID, so a pale blue or grey sky (chroma 0.03-0.08) is paper and the
+# sun (0.17) moves a fifth of the way. With the paper whatever the chroma, the sheet's six measured nearer still (mean of 18
+# renders 1.122 against 1.159) but the README sketch's yellow sun went cream and the flower's orange heart white.
+PAPER_VIVID = 0.12
 
 
 def _quantiles(values: torch.Tensor) -> torch.Tensor:
@@ -105,17 +116,23 @@ def _at_levels(table: torch.Tensor, ranks: torch.Tensor) -> torch.Tensor:
     return table[low] * (1 - fraction) + table[low + 1] * fraction
 
 
-def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float) -> torch.Tensor:
+def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float, paper: float = 0.0) -> torch.Tensor:
     """A (3, H, W) OKLab picture with each colour moved toward the painter's tint of its tone (tones by rank): a grey
     `amount` (0 to 1) of the way, a vivid colour far less (see _TINT_VIVID), so the greys of each tone take his tint
     and its colours keep their hues. Lightness is untouched. Never nearest-colour snapping: each tone has one tint,
-    smooth from tone to tone, and a colour moves a share of the way toward it, not onto a colour of a palette."""
-    if amount <= 0:
+    smooth from tone to tone, and a colour moves a share of the way toward it, not onto a colour of a palette.
+    `paper` (0 to 1): how far the lights (by rank, from PAPER_FROM, fully from PAPER_FROM + PAPER_SPAN) take the tint
+    of their tone, up to a far higher chroma (PAPER_VIVID), as a print's pale lights are its bare paper."""
+    if amount <= 0 and paper <= 0:
         return lab
     flat = lab.reshape(3, -1)
     chroma = flat[1:].norm(dim=0)
     share = (amount / (1 + (chroma / _TINT_VIVID) ** 2))[:, None]
-    tint = _at_levels(painter_tints, _lightness_ranks(flat[0]))
+    ranks = _lightness_ranks(flat[0])
+    if paper > 0:
+        lights = ((ranks - PAPER_FROM) / PAPER_SPAN).clamp(0, 1) / (1 + (chroma / PAPER_VIVID) ** 4)
+        share = share + paper * lights[:, None] * (1 - share)
+    tint = _at_levels(painter_tints, ranks)
     ab = flat[1:].T
     return torch.cat([flat[:1], (ab + share * (tint - ab)).T]).view_as(lab)
 
@@ -245,11 +262,17 @@ def gathered_hues(lab: torch.Tensor, painter_hues: torch.Tensor) -> tuple[torch.
 
 
 def map_colours(
-    lab: torch.Tensor, habits: ColourHabits, strength: float, gather: float = 0.0, tint: float = 0.0
+    lab: torch.Tensor,
+    habits: ColourHabits,
+    strength: float,
+    gather: float = 0.0,
+    tint: float = 0.0,
+    paper: float = 0.0,
 ) -> torch.Tensor:
     """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits;
     `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution; `tint` (0 to 2): how
-    far, times `strength` and at most all the way, each tone moves toward the painter's tint of that tone."""
+    far, times `strength` and at most all the way, each tone moves toward the painter's tint of that tone; `paper` (0 to
+    2): how far, times `strength` and at most all the way, the lights take it whatever their chroma (`tint_tones`)."""
     if strength <= 0:
         return lab
     lightness, chroma = lab[0], channel_norm(lab[1:])
@@ -271,7 +294,7 @@ def map_colours(
     lean = (0.5 * strength * (habits.warmth - _warmth_slope(lab))).clamp(-0.15, 0.15)
     offset = mapped_l - mapped_l.mean()
     mapped = torch.stack([mapped_l, a + lean[0] * offset, b + lean[1] * offset])
-    if tint > 0 and habits.tints is not None:
+    if (tint > 0 or paper > 0) and habits.tints is not None:
         # Last, on the picture as the other habits left it: the tones' tints are what is left to correct.
-        mapped = tint_tones(mapped, habits.tints, min(1.0, tint * strength))
+        mapped = tint_tones(mapped, habits.tints, min(1.0, tint * strength), min(1.0, paper * strength))
     return mapped

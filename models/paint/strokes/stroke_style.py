@@ -96,6 +96,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far each tone of the picture moves toward the painter's tint of that tone (colour_map.tint_tones), times the
     # palette strength and at most all the way: his cold blue-green darks, his chrome-yellow lights, his cream paper.
     "tone_tint": (0.0, 2.0),
+    # How far the lights take the painter's tint of their tone whatever their own colour (colour_map.tint_tones), times
+    # the palette strength and at most all the way: a woodblock print's lights are its bare cream paper, a pale blue sky
+    # or a peach petal too.
+    "paper": (0.0, 2.0),
     # How far the picture's dark areas take the painter's tint of his darkest tone, over the glow (wash.cool_map), times
     # the palette strength and at most all the way: Munch's blue-green black beside his orange sky.
     "cold_darks": (0.0, 2.0),
@@ -151,6 +155,7 @@ ADDED_LATER = dict.fromkeys(
         "bokashi_ink",
         "unlined_lights",
         "blaze",
+        "paper",
     ),
     0.0,
 )
@@ -202,6 +207,7 @@ class StrokeStyle:
     bokashi: float = 0.0
     bokashi_ink: float = 0.0
     tone_tint: float = 0.0
+    paper: float = 0.0
     scumble: float = 0.0
     cold_darks: float = 0.0
     busy_flow: float = 0.0
