@@ -93,6 +93,13 @@ CASES = [
     ("how about a haiku about the tide?", "haiku", {"theme": "the tide"}, "5, 7 and 5"),
     ("write a haiku about what is lost", "haiku", {"theme": "what is lost"}, "5, 7 and 5"),
     ("Do a poem about the sea", "poem", {"theme": "the sea"}, "four-line poem"),
+    # the melody already made (session 15: "play the melody" wrote a new tune, "can you play it?" went to the model)
+    ("play it", "play", {}, "the last melody"),
+    ("Can you play it again?", "play", {}, "the last melody"),
+    ("play the melody", "play", {}, "the last melody"),
+    ("please play my last tune", "play", {}, "the last melody"),
+    ("play me a sad tune", "melody", {"mode": "minor"}, "sad"),  # a new one
+    ("play a jig", "melody", {}, "Irish"),
 ]
 
 

@@ -137,6 +137,11 @@ def carry_out(
     yield Token(request.understood + "\n")
     check_cancelled(cancel)
     kind = request.kind
+    if kind == "play":  # the app's Chat tab plays (app/tabs/chat/creative.py); the command line has no sound
+        text = "Playing is for the app's Chat tab; here, ask for a melody and play the MIDI file it writes (--out)."
+        yield Token(text + "\n")
+        yield Result(CreativeAnswer(kind, request.understood + "\n" + text, params={"seed": seed}))
+        return
     if kind == "painting":
         from models.paint.recipe import PaintRecipe, save_png_with_recipe
 

@@ -82,7 +82,7 @@ METER_WORDS = [(r"waltz", "3/4"), (r"\bjig\b", "6/8"), (r"\breel\b|\bhornpipe\b|
 
 @dataclass
 class CreativeRequest:
-    kind: str  # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, help or chat
+    kind: str  # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, play, help or chat
     params: dict = field(default_factory=dict)
     moods: list[str] = field(default_factory=list)
     understood: str = ""
@@ -130,6 +130,18 @@ RHYME_WORDS = re.compile(
 )
 
 
+_PLAY_AGAIN = re.compile(
+    r"^(?:(?:can|could|would|will) you |please |now )?(?:play|hear|listen to)(?: me)? "
+    r"(?:it|that|this(?: one)?|(?:the|that|this|my)(?: last| new)? (?:melody|tune|song|one))\b(?: again)?(?: please)?[.!?]*$"
+)
+
+
+def asks_to_play_again(text: str) -> bool:
+    """"play it", "play the melody", "can you play my last tune?": the melody already made, not a new one ("play the
+    melody" wrote a new Irish tune, "can you play it?" went to the chat model). "play me a sad tune" still composes."""
+    return bool(_PLAY_AGAIN.match(text))
+
+
 def parse_request(message: str) -> CreativeRequest:
     """What the message asks for, with parameters; kind "chat" when it is not a creative request."""
     text = " ".join(message.lower().split())
@@ -151,6 +163,8 @@ def parse_request(message: str) -> CreativeRequest:
             [],
             f"A four-line poem about “{theme}”, eight syllables a line, rhymed {scheme}.",
         )
+    if asks_to_play_again(text):
+        return CreativeRequest("play", {}, [], "Play the last melody.")
     if re.search(r"\b(write|make|compose|create|give me)\b.*\bsong\b", text) and not re.search(r"\blyrics?\b", text):
         # a sung tune: a Scottish air unless a style is named (reels and jigs have too many notes to sing)
         named = any(re.search(rf"\b({pattern})\b", text) for pattern, _, _ in MELODY_STYLES)

@@ -253,6 +253,8 @@ class ChatTab(CreativeRequests, ActivityTab):
             self._paint(request)
         elif request.kind == "melody":
             self._compose(request)
+        elif request.kind == "play":
+            self._play_last()
         else:
             self._write_verse(request)
 

@@ -104,6 +104,24 @@ class CreativeRequests:
         self.composer.compose_for_request(melody_request, written, self._failed_answer(answer),
                                           lambda rendered: keep_recent(self.attachments, key, rendered))
 
+    def _play_last(self) -> None:
+        """"play it", "play the melody": the conversation's last melody, else the one selected in the Compose tab
+        ("play the melody" wrote a new tune, "can you play it?" went to the chat model)."""
+        attachment = next((m.meta["attachment"] for m in reversed(self.messages)
+                           if m.meta.get("attachment", {}).get("kind") == "melody"), None)
+        if attachment is not None:
+            self._add_answer(f"Playing {attachment.get('title') or 'the last melody'} (▶ Play under it does too).")
+            self._on_link(QUrl(f"atelier:play-melody/{attachment['key']}"))
+            return
+        selected = self.composer.selected_variation()
+        if selected is None:
+            self._add_answer("There is no melody in this conversation or the Compose tab yet: ask for one "
+                             "(“compose a sad Irish tune in D minor”), then “play it”.")
+        elif self.composer.play_melody(selected):
+            self._add_answer(f"Playing the melody selected in the Compose tab: {selected.full_title}.")
+        else:
+            self._add_answer("The melody selected in the Compose tab is still being rendered; ask again in a moment.")
+
     def _write_verse(self, request) -> None:
         from models.assistant.creative import CreativeContext, as_understood
 
