@@ -100,6 +100,15 @@ CASES = [
     ("please play my last tune", "play", {}, "the last melody"),
     ("play me a sad tune", "melody", {"mode": "minor"}, "sad"),  # a new one
     ("play a jig", "melody", {}, "Irish"),
+    # a feeling is painted as its weather; "something" is not "some thing" (session 15: "paint me something sad" was
+    # "painting thing sad", the default landscape)
+    ("paint me something sad", "painting", {"subject": "something sad"}, "sad: a pale, soft distance"),
+    ("draw something happy", "painting", {"subject": "something happy"}, "happy: bright summer light"),
+    ("paint me some boats", "painting", {"subject": "boats"}, "(boats)"),
+    # a picture for a piece of music is a painting of its topic (session 15: a new song, or a new melody)
+    ("make a picture for my song", "painting", {"subject": "a landscape"}, "painting a landscape"),
+    ("a cover for this song", "painting", {}, "painting"),
+    ("paint a cover for my song about the sea", "painting", {"subject": "the sea"}, "painting the sea"),
 ]
 
 

@@ -130,6 +130,11 @@ RHYME_WORDS = re.compile(
 )
 
 
+# A picture asked for a piece of music ("a cover for this song", "make a picture for my tune") is a painting.
+_PICTURE_FOR_MUSIC = re.compile(
+    r"\b(picture|painting|cover|artwork|image|illustration|drawing)\b.*\bfor\b.*\b(song|melody|tune|music)\b"
+)
+
 _PLAY_AGAIN = re.compile(
     r"^(?:(?:can|could|would|will) you |please |now )?(?:play|hear|listen to)(?: me)? "
     r"(?:it|that|this(?: one)?|(?:the|that|this|my)(?: last| new)? (?:melody|tune|song|one))\b(?: again)?(?: please)?[.!?]*$"
@@ -165,6 +170,8 @@ def parse_request(message: str) -> CreativeRequest:
         )
     if asks_to_play_again(text):
         return CreativeRequest("play", {}, [], "Play the last melody.")
+    if _PICTURE_FOR_MUSIC.search(text) and not asks_about(text):  # "make a picture for my song" wrote a new song
+        return _painting_request(text)
     if re.search(r"\b(write|make|compose|create|give me)\b.*\bsong\b", text) and not re.search(r"\blyrics?\b", text):
         # a sung tune: a Scottish air unless a style is named (reels and jigs have too many notes to sing)
         named = any(re.search(rf"\b({pattern})\b", text) for pattern, _, _ in MELODY_STYLES)
@@ -263,10 +270,13 @@ def _painting_request(text: str) -> CreativeRequest:
     changes, touches, touch_effects = _moods(text, PAINT_TOUCH)
     params: dict[str, Any] = {"style": style, "strength": 1.0, "palette": 0.6, **changes}
     subject = re.search(
-        r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:a|an|the|some)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
+        r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:(?:a|an|the|some)\b)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
         text,
     )
-    params["subject"] = (subject.group(1).strip(" .!?") if subject else "") or "a landscape"
+    if _PICTURE_FOR_MUSIC.search(text):  # "a cover for my song about the sea": the song's topic, not the cover
+        params["subject"] = _about(text) or "a landscape"
+    else:
+        params["subject"] = (subject.group(1).strip(" .!?") if subject else "") or "a landscape"
     params["size"] = (768, 512)
     # What the scene composer will read in the subject: its moods (light, weather) and the things it names.
     reading = read_subject(params["subject"])

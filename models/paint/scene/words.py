@@ -48,11 +48,14 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"clouds?|cloudy|overcast", ("clouds",)),
 ]
 
-# mood -> word pattern; moods set the light and colour (see light.py), some also bring sky elements
+# mood -> word pattern; moods set the light and colour (see light.py), some also bring sky elements. A feeling is read
+# as the weather painters give it ("something sad" was painted as the default landscape): sorrow as mist, joy as
+# summer light, fear and anger as a storm.
 MOOD_WORDS: list[tuple[str, str]] = [
     (
         "storm",
-        r"storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?",
+        r"storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?"
+        r"|angry|furious|rage|fearful|frightening|scary|menacing",
     ),
     ("night", r"night|nights|nocturnal|nocturne|midnight|moonlit|moonlight|starry|starlit|dark"),
     ("dusk", r"dusk|evening|twilight|sunset|sundown|gloaming"),
@@ -60,8 +63,11 @@ MOOD_WORDS: list[tuple[str, str]] = [
     ("winter", r"winter|wintry|snow(y|s)?|icy|frost(y)?|cold"),
     ("spring", r"spring|springtime|blossoms?|blossoming|april"),
     ("autumn", r"autumn(al)?"),
-    ("summer", r"summer|sunny|bright|hot|noon|midday"),
-    ("mist", r"mist(y|s)?|fog(gy)?|haz(e|y)|dreamy"),
+    ("summer", r"summer|sunny|bright|hot|noon|midday|happy|cheerful|joyful|joyous|merry"),
+    (
+        "mist",
+        r"mist(y|s)?|fog(gy)?|haz(e|y)|dreamy|sad|sadness|sorrow(ful)?|melanchol(y|ic)|lonely|wistful|mournful|gloomy|somber|sombre",
+    ),
     ("calm", r"calm|quiet|serene|peaceful|tranquil|still|gentle|sleepy"),
 ]
 
