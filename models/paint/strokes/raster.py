@@ -23,7 +23,7 @@ from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
 from .filters import Box, picture_size, to_rgb
 from .plan import StrokePlan
 from .strands import dash_colours, strand_weights
-from .surface import BRISTLES, finish_surface, grain_noise, relief_box, surface_reach
+from .surface import BRISTLES, dry_strokes, finish_surface, grain_noise, relief_box, surface_reach
 from .wash import apply_cool, apply_wash
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
@@ -104,6 +104,8 @@ def rasterize(
         base = _at_output(plan.base, plan, top, left, frame_height, frame_width, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
         grain = grain_noise(top, left, frame_height, frame_width, seed, unit, tile_box) if style.grain > 0 else None
+        if grain is not None and style.smooth_strokes > 0:  # a share of the strokes laid smooth, the rest dry
+            grain = grain * dry_strokes(tile_box.of(owner, frame), seed, style.smooth_strokes)
         maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, frame_height, frame_width, sx, sy)
         smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
         laid_flat = None if maps is None or style.busy_flat <= 0 else style.busy_flat * (1 - maps[3])  # busyness

@@ -119,6 +119,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture's hottest light blazes out into the wash round it (blaze.py): a pale core, and ragged tongues
     # and veils of its gold breaking into the vapour, where a sun was a yellow disc with a soft rim (Turner's).
     "blaze": (0.0, 1.0),
+    # The share of the strokes laid smooth, with no grain (surface.dry_strokes); the rest drag the grain harder, so the
+    # picture holds as much of it: a loaded brush's crisp stroke beside a dry one's scumble, not felt over every stroke.
+    "smooth_strokes": (0.0, 0.9),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -156,6 +159,7 @@ ADDED_LATER = dict.fromkeys(
         "unlined_lights",
         "blaze",
         "paper",
+        "smooth_strokes",
     ),
     0.0,
 )
@@ -215,6 +219,7 @@ class StrokeStyle:
     swirl_breadth: float = 0.0
     unlined_lights: float = 0.0
     blaze: float = 0.0
+    smooth_strokes: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -17,6 +17,7 @@ import torch
 
 from .brush import Ownership
 from .filters import Box, gaussian_kernel, kernel_reach, tile_exact_blur, tile_exact_gradients
+from .strands import _hash
 
 BRISTLES = 10
 GRAIN_SIZE = 0.7  # Gaussian sigma of the grain at 512 px: speckles about 2-4 px across
@@ -49,6 +50,21 @@ def grain_noise(
     kernel = gaussian_kernel(sigma)
     spread = (1 / 12) ** 0.5 * float((kernel * kernel).sum())  # of white noise after this blur
     return tile_exact_blur(uniform[None], sigma, keep)[0] / spread
+
+
+def dry_strokes(owner: torch.Tensor, seed: int, smooth: float) -> torch.Tensor:
+    """(h, w) how much grain each pixel of a tile takes, given its `owner` (h, w; -1 where no stroke): 0 in the share
+    `smooth` of the strokes laid smooth, 1 / sqrt(1 - smooth) in the rest (the dry ones), so the picture's grain keeps
+    its energy; 1 where no stroke lies. Which strokes are smooth is a hash of their place in painting order: the
+    same in any tile.
+
+    Van Gogh's paintings are uneven at their finest scale: crisp strokes of loaded paint beside dry, broken ones and
+    flat passages, where grain laid evenly over every stroke reads as felt (and the measure finds the finest texture
+    too even: unevenness1 -1.8 SD, tails1 -1.2, smooth_colour_share -1.2; session 15)."""
+    stroke = owner.clamp_min(0)
+    dry = _hash(stroke, torch.zeros_like(stroke), seed + 4241) >= smooth
+    share = torch.where(dry, torch.full(owner.shape, (1 - smooth) ** -0.5), torch.zeros(owner.shape))
+    return torch.where(owner >= 0, share, torch.ones(owner.shape))
 
 
 def surface_reach(unit: float, softness: float, calm: float = 0.0) -> int:

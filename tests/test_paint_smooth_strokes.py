@@ -1,0 +1,72 @@
+"""A share of the strokes laid smooth, the rest dry (the style's `smooth_strokes`: surface.dry_strokes in raster.py)."""
+
+from __future__ import annotations
+
+import torch
+from PIL import Image
+
+from models.paint.images import pil_to_tensor
+from models.paint.strokes import StrokeParams, StrokeStyle
+from models.paint.strokes.brush import MAX_POINTS
+from models.paint.strokes.colour_map import ColourHabits
+from models.paint.strokes.filters import to_oklab
+from models.paint.strokes.raster import rasterize
+from models.paint.strokes.render import plan_for
+from models.paint.strokes.stroke_style import ADDED_LATER
+from models.paint.strokes.surface import dry_strokes
+
+QUIET = {"outline": 0.0, "jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "hue_gather": 0.0}
+QUIET |= {"bristles": 0.0, "impasto": 0.0, "edges": 0.0, "softness": 0.0, "brush_size": 0.02, "grain": 0.04}
+
+
+def _style(**brushes) -> StrokeStyle:
+    habits = ColourHabits.measure([to_oklab(torch.rand(3, 32, 32, generator=torch.Generator().manual_seed(0)))])
+    return StrokeStyle(colours=habits).with_parameters({**QUIET, **brushes})
+
+
+def test_a_share_of_the_strokes_is_smooth_and_the_rest_keep_the_grains_energy():
+    """Of 4,000 strokes about `smooth` take no grain and the rest 1 / sqrt(1 - smooth) of it (the mean square stays
+    1); where no stroke lies the grain stays; the same strokes and seed choose the same, another seed others."""
+    owner = torch.arange(4000).reshape(40, 100)
+    owner[0, :10] = -1
+    share = dry_strokes(owner, seed=3, smooth=0.7)
+    assert torch.equal(share, dry_strokes(owner, seed=3, smooth=0.7))
+    assert torch.equal(share[0, :10], torch.ones(10))
+    strokes = share[owner >= 0]
+    smooth = strokes == 0
+    assert 0.66 < float(smooth.float().mean()) < 0.74
+    assert torch.allclose(strokes[~smooth], torch.full_like(strokes[~smooth], 0.3**-0.5))
+    assert abs(float(strokes.pow(2).mean()) - 1.0) < 0.1
+    other = dry_strokes(owner, seed=4, smooth=0.7)[owner >= 0] == 0
+    assert 0.2 < float((other != smooth).float().mean()) < 0.6  # another seed, other strokes
+
+
+def test_smooth_strokes_are_flat_and_the_dry_ones_grainier_in_a_render():
+    """A flat grey picture, one plan drawn without and with smooth strokes: without, every stroke holds the grain;
+    with 0.7, about 70% of the strokes are perfectly flat and the rest hold about 1.8 times the grain, so the
+    picture's grain is about as strong; a style saved before it loads with none."""
+    assert ADDED_LATER["smooth_strokes"] == 0.0
+    source = pil_to_tensor(Image.new("RGB", (128, 96), (128, 128, 128)))
+    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 128, 96)
+    assert plan.key_map is not None
+    owner = (plan.key_map.inner() // MAX_POINTS).flatten()
+    covered = owner >= 0
+
+    def spread_per_stroke(amount: float) -> tuple[torch.Tensor, torch.Tensor]:
+        lightness = to_oklab(list(rasterize(plan, _style(smooth_strokes=amount), 96, 128, seed=2))[-1][1])[0]
+        values, ids = lightness.flatten()[covered].double(), owner[covered]  # float64: a flat stroke is exactly 0
+        count = torch.bincount(ids, minlength=plan.count).double()
+        mean = torch.bincount(ids, values, minlength=plan.count) / count.clamp_min(1)
+        square = torch.bincount(ids, values * values, minlength=plan.count) / count.clamp_min(1)
+        seen = count >= 12  # strokes with enough of their own pixels on top
+        return (square - mean * mean).clamp_min(0).sqrt()[seen], lightness.std()
+
+    plain, plain_spread = spread_per_stroke(0.0)
+    smooth, smooth_spread = spread_per_stroke(0.7)
+    assert plain.numel() > 40
+    assert float((plain < 1e-6).float().mean()) < 0.05  # without: every stroke grained
+    flat = smooth < 1e-6
+    assert 0.55 < float(flat.float().mean()) < 0.85
+    ratio = float(smooth[~flat].median() / plain.median())
+    assert 1.5 < ratio < 2.2  # 1 / sqrt(0.3) = 1.83
+    assert 0.75 < float(smooth_spread / plain_spread) < 1.3
