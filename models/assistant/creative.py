@@ -31,6 +31,8 @@ class CreativeContext:
     # The Melody selected in the Compose tab: "my last melody" to someone who composed there, not in the chat.
     # The conversation's own melody comes first (it is what the chat last made).
     composed_melody: Any = None
+    # "painting" or "melody": which of the two the conversation made last, for "five titles for it".
+    last_made: str | None = None
 
 
 @dataclass
@@ -115,6 +117,14 @@ def as_understood(request: CreativeRequest, context: CreativeContext) -> Creativ
         understood = re.sub(r" for (?:the last|a) melody(.*)\.$", rf" for a common 8-6-8-6 verse\1 ({NO_MELODY}).",
                             request.understood)
         return replace(request, understood=understood)
+    if request.kind == "titles" and request.params.get("for") is None and not request.params.get("theme"):
+        # "five titles for it": for what the conversation made last ("for the conversation" gave every one the
+        # same default topic, session 15)
+        n = request.params.get("n", 5)
+        if context.last_made is not None:
+            return replace(request, params=request.params | {"for": context.last_made},
+                           understood=f"{n} titles for the last {context.last_made}.")
+        return replace(request, understood=f"{n} titles for a quiet evening (nothing made in this conversation yet).")
     return request
 
 

@@ -127,7 +127,8 @@ class CreativeRequests:
 
         composed = self.composer.selected_variation()
         context = CreativeContext(last_melody=self._last_recipe("melody"), last_painting=self._last_recipe("painting"),
-                                  composed_melody=composed.melody if composed is not None else None)
+                                  composed_melody=composed.melody if composed is not None else None,
+                                  last_made=self._last_made())
         request = as_understood(request, context)  # "Lyrics for the last melody" only when there is one
         seed = self.sampling.seed_spin.value() or uuid.uuid4().int % 1_000_000
         answer = self._add_answer(request.understood)
@@ -179,13 +180,23 @@ class CreativeRequests:
 
         self.painter.paint_for_request(recipe, painted, self._failed_answer(cover))
 
-    def _last_recipe(self, kind: str) -> dict | None:
-        """What made the latest painting or melody of the conversation (saved with it, so earlier sessions count)."""
+    def _last_attachment(self, *kinds: str) -> dict | None:
+        """The latest painting or melody of the conversation (saved with it, so earlier sessions count)."""
         for message in reversed(self.messages):
             attachment = message.meta.get("attachment")
-            if attachment and attachment["kind"] == kind:
-                return attachment.get("params") or attachment.get("recipe")
+            if attachment and attachment["kind"] in kinds:
+                return attachment
         return None
+
+    def _last_recipe(self, kind: str) -> dict | None:
+        """What made the latest painting or melody of the conversation."""
+        attachment = self._last_attachment(kind)
+        return (attachment.get("params") or attachment.get("recipe")) if attachment else None
+
+    def _last_made(self) -> str | None:
+        """"painting" or "melody": which the conversation made last."""
+        attachment = self._last_attachment("painting", "melody")
+        return attachment["kind"] if attachment else None
 
     def _failed_answer(self, answer: ChatMessage):
         """When a creative job fails, the answer in the conversation says so (not only the message bar)."""
