@@ -333,6 +333,8 @@ def scripted_writer(monkeypatch, words):
 
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", ScriptedForms)
+    # no model to read a topic's words off: the table's near words only
+    monkeypatch.setattr(lyrics, "TopicWords", lambda *model: SimpleNamespace(near=lambda topic: set()))
     return lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
 
 
@@ -1077,3 +1079,62 @@ def test_a_tidied_line_says_i_as_a_capital():
 
     assert tidy(" in the darkness,  i'll die ,") == "In the darkness, I'll die"
     assert tidy("i'm never icy, i said") == "I'm never icy, I said"
+
+
+def test_a_beam_that_fills_its_count_on_a_word_no_line_ends_on_takes_no_place(words):
+    """ "In the twilight, the", "The seasons, they are": five syllables on a word that cannot end a five-syllable line;
+    it would take a place among the beams only to be refused at the next step."""
+    writer = FormWriter.__new__(FormWriter)
+    writer.words = words
+    form = LineForm(syllables=5, end_avoid={"snow"})
+    dead = [
+        Beam([1, 2], " In the twilight, the", -5.0, 4, "the", ["in", "the", "twilight"]),
+        Beam([1, 2], " The seasons, they are", -5.1, 4, "are", ["the", "seasons", "they"]),
+        Beam([1, 2], " In the dawn, the snow", -5.2, 4, "snow", ["in", "the", "dawn", "the"]),  # an earlier end
+    ]
+    alive = [
+        Beam([1, 2], " In the winter", -6.0, 3, "winter", ["in", "the"]),  # five once finished: may end
+        Beam([1, 2], " The seasons", -6.5, 1, "seasons", ["the"]),  # three: words may follow
+    ]
+    rhyme = Beam([1, 2], " The seasons go", -7.0, 5, "", ["the", "seasons", "go"], must_end=True)
+    kept = writer._keep(form, [(0, beam) for beam in [*dead, *alive, rhyme]], beams=2)
+    assert [beam.text for _, beam in kept] == [" In the winter", " The seasons", " The seasons go"]
+
+
+def test_a_short_line_is_found_where_the_likeliest_words_fill_its_count_too_soon(forms):
+    """Session 14: 2 haiku of 12 about "the seasons" came back with an empty line. Replayed, the widest search's ten
+    beams were all at five syllables on a word no line ends on ("In the twilight, the", "The seasons, they are",
+    "In the winter, I"): the next step refused every one and no line was found. The same third line here, with this
+    module's narrower search, found none before."""
+    from models.text.chat import format_chat
+    from models.verse.lyrics import EXAMPLE_REQUEST, EXAMPLE_SONG, SYSTEM
+
+    messages = [
+        {"role": "system", "content": SYSTEM},
+        {"role": "user", "content": EXAMPLE_REQUEST},
+        {"role": "assistant", "content": EXAMPLE_SONG},
+        {"role": "user", "content": "Write a haiku about the seasons."},
+    ]
+    prompt = forms.tokenizer.encode(format_chat(messages) + "In the dawn, the snow\nFrozen, I am the season\n")
+    found = forms.ranked(LineForm(syllables=5, end_avoid={"snow", "season"}), prompt, seed=1, variety=0.0)
+    assert found and all(words_in(line.text)[-1] not in {"snow", "season"} for line in found)
+
+
+def test_the_seasons_are_not_the_sea():
+    """ "seasons" starts with "sea": a haiku about the seasons was favoured towards "ocean" and "tide"."""
+    assert not subject_words("the seasons") & {"ocean", "tide", "shore"}
+    assert not subject_words("a port") & {"face", "woman"}  # nor is a port a portrait
+    assert {"storm", "tempest"} <= subject_words("stormy weather") and "peak" in subject_words("the mountains")
+
+
+def test_a_topic_brings_its_words_to_mind(forms, words):
+    """A rain song said "rain" in its first line and then "I hold you in my arms, it's sweet / And the night is
+    complete" (the titles' table has no near words for rain, a lost dog or a train). The words a song about the topic
+    would use are read off the chat model, against no topic; words about songs ("tune", "lines") are not a topic's."""
+    from models.verse.topic_words import SONG_WORDS, TopicWords
+
+    near = TopicWords(forms, words)
+    train, dog = near.near("a train"), near.near("a lost dog")
+    assert len(train & {"rail", "railroad", "freight", "tracks", "station", "wheels", "journey"}) >= 3, train
+    assert len(dog & {"dog", "dogs", "missing", "owner", "canine", "animal", "lost", "faithful"}) >= 3, dog
+    assert not (train | dog) & SONG_WORDS and not train & dog - {"lost"}

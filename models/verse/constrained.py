@@ -283,6 +283,30 @@ class FormWriter:
                 out.append((word, token, self.words.syllables(word)))
         return out
 
+    def _cannot_end(self, form: LineForm, beam: Beam) -> bool:
+        """Whether the beam's words already fill the syllable count on a word the line may not end on ("In the
+        twilight, the", "The seasons, they are" for five syllables): no word may follow, and no end is allowed."""
+        if form.syllables is None or beam.must_end:
+            return False
+        finished = self._finish_word(form, beam)
+        return finished is not None and finished[0] == form.syllables and not self._may_end(form, *finished, beam.text)
+
+    def _keep(self, form: LineForm, grown: list[tuple[int, Beam]], beams: int) -> list[tuple[int, Beam]]:
+        """The beams that go on: the `beams` best open ones that can still end, and two of those that just ended on a
+        rhyme (a rare rhyming word costs more than any open beam has paid so far, and would otherwise never
+        survive the cut). A beam that cannot end is dropped before it takes a place: the model's likeliest ways on
+        are short words ("the", "I", "are"), and for a five-syllable haiku line all ten places went to beams at five
+        syllables on such a word; the next step refused every one, and the widest search found no line at all
+        (session 14: 2 haiku of 12 had an empty line)."""
+        grown = sorted(grown, key=lambda item: -item[1].score)
+        kept: list[tuple[int, Beam]] = []
+        for item in grown:
+            if len(kept) == beams:
+                break
+            if not item[1].must_end and not self._cannot_end(form, item[1]):
+                kept.append(item)
+        return kept + [item for item in grown if item[1].must_end][:2]
+
     # -- writing -----------------------------------------------------------------------------------
     def _prompt_state(self, prompt: list[int]) -> DecodeState:
         """The prompt but its last token, read once: a song's next line reads only the line before it."""
@@ -367,10 +391,7 @@ class FormWriter:
                         finished.append(child)
                     else:
                         grown.append((row, child))
-            # beams that just ended on a rhyme keep two slots of their own: a rare rhyming word costs more
-            # than any open beam has paid so far, and would otherwise never survive the cut
-            grown.sort(key=lambda item: -item[1].score)
-            grown = [g for g in grown if not g[1].must_end][:beams] + [g for g in grown if g[1].must_end][:2]
+            grown = self._keep(form, grown, beams)
             if not grown or len(finished) >= 3 * beams:
                 break
             state = self.lm.select(state, torch.tensor([row for row, _ in grown]))

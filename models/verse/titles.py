@@ -195,7 +195,9 @@ def subject_words(subject: str) -> set[str]:
     found = set(words)
     for word in words:
         for key, near in NEAR_WORDS.items():
-            if word in near or word.startswith(key) or key.startswith(word):
+            # "stormy" is "storm", "mountains" "mountain"; but "seasons" is not "sea" (a haiku about the seasons was
+            # favoured towards "ocean" and "tide"), nor "port" "portrait"
+            if word in near or (word.startswith(key) or key.startswith(word)) and abs(len(word) - len(key)) <= 2:
                 found |= near
         if word.endswith("s"):
             found.add(word[:-1])
