@@ -132,7 +132,6 @@ class SongWriter:
         # the lines this writer wrote last: a new song does not say them again ("The wind whispers secrets
         # in my ear" in every song), nor near copies (the overlap rule)
         self.recent: list[str] = []
-        self._song_topic: set[str] = set()  # the topic's words for the song being written (`topic_words`)
 
     def _prompt(self, request: str, lines: Sequence[str]) -> list[int]:
         messages = [
@@ -208,7 +207,6 @@ class SongWriter:
         ends: dict[str, str] = {}
         spares: dict[str, Ranked] = {}  # ABAB: a partner found when its pair's first line was chosen
         on_topic = self.topic_words(topic) if topic else set()
-        self._song_topic = on_topic
         index = len(lines)
         while index < len(all_forms):
             group = groups[index]
@@ -250,21 +248,17 @@ class SongWriter:
         example or of the writer's recent songs again, and better not their word pairs ("in my arms")."""
         said = [*lines, *EXAMPLE_SONG.splitlines(), *self.recent]
         rhymed = bool(rhyme_with or needs_partner)
-        # a topic word said is favoured no more, but not made less likely either, nor its pairs stale: "rain" said in
-        # a rain song's first line cost it 3 nats on every later line, and the song went on "I hold you in my arms,
-        # it's sweet / And the night is complete"; worn (said in WORN_LINES lines), it pays as any word does
-        keep = {token for word in self._song_topic for token in self._starts(word)}
         return replace(
             form,
             rhyme_with=rhyme_with or form.rhyme_with,
             rhyme_source=form.rhyme_source or needs_partner,
             avoid=form.avoid | {normalise(line) for line in said},
-            penalise=form.penalise | self._repeated_tokens(lines) - keep,
+            penalise=form.penalise | self._repeated_tokens(lines),
             worn=form.worn | self._repeated_tokens(lines, WORN_LINES),
             openers=form.openers | self._stale_openers(lines),
             end_avoid=form.end_avoid | {words_in(line)[-1] for line in lines if words_in(line)},
             topic=form.topic | topic,
-            stale=form.stale | {pair for pair in word_pairs(said) if not set(pair) & self._song_topic},
+            stale=form.stale | word_pairs(said),
             stale_openings=form.stale_openings | {found for found, n in said_shapes(lines).items() if n >= 2},
             # a rhyme comes before a whole thought: the floor on rhymed lines cost four 16-line songs 8 of 32
             # pairs (4 with a last search without it, and its forced rhymes hung: "I'll make my be"); there it is
