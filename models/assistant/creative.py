@@ -2,8 +2,8 @@
 (models.music), or lines, titles and lyrics from the sentence VAE. Used by the CLI and the Chat tab.
 
 `carry_out(request, context, out_dir=..., seed=...)` is a job: it yields Token events with the
-answer's text (first the sentence saying what was understood), Preview(image or melody), and
-Result(CreativeAnswer). When an engine is missing it says so in the answer; it never fakes a result.
+answer's text (first the sentence saying what was understood), Preview(image or melody), Progress (a song
+sketch's steps), and Result(CreativeAnswer). When an engine is missing it says so in the answer; it never fakes a result.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from models.jobs import Event, JobError, Preview, Result, Token, check_cancelled
+from models.jobs import Event, JobError, Preview, Progress, Result, Token, check_cancelled
 from models.verse.pronounce import words_in
 
 # theme words -> the painter whose pictures they suggest (first match wins)
@@ -59,13 +59,17 @@ def write_song(
     from models.assistant import writing
     from models.assistant.creative import CreativeAnswer, make_melody
     from models.music.request import MelodyRequest
-    from models.verse.lyrics import lyric_sheet, lyrics_midi
+    from models.verse.lyrics import lyric_sheet, lyrics_midi, phrase_forms
 
     theme = params.get("theme") or "the open road"
+    # Each step says what it is doing: the lyrics take a minute or more on a laptop CPU (169 s at load 14), where
+    # the Chat tab showed only "writing".
+    yield Progress(0.0, "the tune")
     melody = make_melody(params | {"seed": seed})
     yield Preview(melody)
     yield Token(f"The tune: {params['bars']} bars in {params['key']} {params['mode']}, {params['tempo']:g} bpm.\n")
     check_cancelled(cancel)
+    yield Progress(0.1, f"the lyrics, {len(phrase_forms(melody))} lines fitted to the tune")
     lines, _, rhyme_note = writing.lyrics_for(melody, theme, "AABB", seed)
     title = " ".join(w.capitalize() for w in theme.split() if w.lower() not in ("a", "an", "the")) or "Song"
     title = re.sub(r"[^\w' -]", "", title)[:48].strip() or "Song"
@@ -74,6 +78,7 @@ def write_song(
     recipe = cover_recipe(theme, params["mode"], seed)
     cover, style_title = None, None
     if paint_cover:
+        yield Progress(0.8, "the cover")
         try:
             cover, style_title = cover_painting(recipe, device, cancel)
             yield Preview(cover)
@@ -82,6 +87,7 @@ def write_song(
     files: list[Path] = []
     folder = None
     if out is not None:
+        yield Progress(0.95, "saving the song")
         folder = _unique_folder(Path(out) / f"song-{re.sub(r'[^a-z0-9]+', '-', theme.lower()).strip('-')[:32]}-{seed}")
         folder.mkdir(parents=True)
         midi_path = folder / "song.mid"

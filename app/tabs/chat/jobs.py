@@ -60,7 +60,9 @@ def write_verse(request: Any, context: Any, seed: int = 0, out_dir=None, server_
         events = carry_out(request, context, out_dir=out_dir, seed=seed, cancel=job_context.cancel,
                            server_url=server_url or None, paint_cover=False)
         for event in events:
-            if isinstance(event, Result):
+            if isinstance(event, Progress):  # a song sketch's steps ("Writing: the lyrics, 16 lines..."), not "writing"
+                yield event
+            elif isinstance(event, Result):
                 text = event.value.text  # a song's answer starts with its lyrics, not with the understood line
                 if text.startswith(request.understood):
                     text = text[len(request.understood) :].lstrip("\n")
