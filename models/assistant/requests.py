@@ -269,13 +269,13 @@ def _painting_request(text: str) -> CreativeRequest:
             break
     changes, touches, touch_effects = _moods(text, PAINT_TOUCH)
     params: dict[str, Any] = {"style": style, "strength": 1.0, "palette": 0.6, **changes}
-    subject = re.search(
-        r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:(?:a|an|the|some)\b)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
-        text,
-    )
     if _PICTURE_FOR_MUSIC.search(text):  # "a cover for my song about the sea": the song's topic, not the cover
         params["subject"] = _about(text) or "a landscape"
     else:
+        subject = re.search(
+            r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:(?:a|an|the|some)\b)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
+            text,
+        )
         params["subject"] = (subject.group(1).strip(" .!?") if subject else "") or "a landscape"
     params["size"] = (768, 512)
     # What the scene composer will read in the subject: its moods (light, weather) and the things it names.

@@ -107,8 +107,7 @@ class CreativeRequests:
     def _play_last(self) -> None:
         """"play it", "play the melody": the conversation's last melody, else the one selected in the Compose tab
         ("play the melody" wrote a new tune, "can you play it?" went to the chat model)."""
-        attachment = next((m.meta["attachment"] for m in reversed(self.messages)
-                           if m.meta.get("attachment", {}).get("kind") == "melody"), None)
+        attachment = self._last_attachment("melody")
         if attachment is not None:
             self._add_answer(f"Playing {attachment.get('title') or 'the last melody'} (▶ Play under it does too).")
             self._on_link(QUrl(f"atelier:play-melody/{attachment['key']}"))
