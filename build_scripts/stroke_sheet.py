@@ -124,12 +124,20 @@ def main() -> int:
     parser.add_argument(
         "--seeds", type=int, nargs="+", default=[1], help="paint the strokes at each (the sheet: the first)"
     )
+    parser.add_argument("--styles", nargs="+", help="only these shipped styles (a style's lane measures its own)")
+    parser.add_argument(
+        "--strokes-only", action="store_true", help="skip the texture look's renders (their distances are left out)"
+    )
     args = parser.parse_args()
     first_seed = args.seeds[0]
     torch.set_num_threads(args.threads)
     pictures = unseen_pictures()
-    styles = {name: load_style(path) for name, path in list_shipped_styles().items()}
-    loaded = {name: PaintingMatch.load(match_path_for(path)) for name, path in list_shipped_styles().items()}
+    shipped = list_shipped_styles()
+    if unknown := set(args.styles or []) - set(shipped):
+        sys.exit(f"no shipped style {', '.join(sorted(unknown))}: the shipped ones are {', '.join(shipped)}")
+    chosen = {name: path for name, path in shipped.items() if not args.styles or name in args.styles}
+    styles = {name: load_style(path) for name, path in chosen.items()}
+    loaded = {name: PaintingMatch.load(match_path_for(path)) for name, path in chosen.items()}
     if missing := [name for name, match in loaded.items() if match is None]:
         sys.exit(
             f"no painter match of this version (format {MATCH_FORMAT}) for {', '.join(missing)}: "
@@ -149,23 +157,26 @@ def main() -> int:
             started = time.process_time()
             painted = render_in_style(style, picture, RenderParams(seed=first_seed))
             seconds = time.process_time() - started
-            texture = render_in_style(style, picture, RenderParams(seed=first_seed, look="texture"))
-            (distance, score), (texture_distance, texture_score) = match.score(painted), match.score(texture)
+            distance, score = match.score(painted)
             offsets.setdefault(name, []).append(statistics_of_views(painted).mean(0) - match.range.mean)
             entry = {
                 "stroke_cpu_seconds": round(seconds, 2),
                 "strokes": round(distance, 3),
                 "strokes_score": round(score),
-                "texture": round(texture_distance, 3),
-                "texture_score": round(texture_score),
             }
+            if not args.strokes_only:
+                texture = render_in_style(style, picture, RenderParams(seed=first_seed, look="texture"))
+                texture_distance, texture_score = match.score(texture)
+                entry |= {"texture": round(texture_distance, 3), "texture_score": round(texture_score)}
             results.setdefault(name, {})[picture_name] = entry
             by_seed.setdefault(name, {}).setdefault(first_seed, {})[picture_name] = entry["strokes"]
             for seed in args.seeds[1:]:
                 again = render_in_style(style, picture, RenderParams(seed=seed))
                 by_seed[name].setdefault(seed, {})[picture_name] = round(match.score(again)[0], 3)
                 offsets[name].append(statistics_of_views(again).mean(0) - match.range.mean)
-            caption = f"{style.title}  d {entry['strokes']:.2f} (texture {entry['texture']:.2f})"
+            caption = f"{style.title}  d {entry['strokes']:.2f}"
+            if not args.strokes_only:
+                caption += f" (texture {entry['texture']:.2f})"
             row.append(_cell(painted, caption, height))
             print(picture_name, name, entry, flush=True)
         rows.append(row)
@@ -180,7 +191,11 @@ def main() -> int:
             "own_paintings": round(match.own_paintings, 3),
             "filtered_photographs": round(match.filtered_photographs, 3),
             "median_strokes": float(np.median([e["strokes"] for e in results[name].values()])),
-            "median_texture": float(np.median([e["texture"] for e in results[name].values()])),
+            **(
+                {}
+                if args.strokes_only
+                else {"median_texture": float(np.median([e["texture"] for e in results[name].values()]))}
+            ),
             "inside_range": sum(e["strokes"] <= match.own_paintings for e in results[name].values()),
             "farthest_statistics": farthest_statistics(match, offsets[name]),
             "pictures": results[name],
