@@ -109,6 +109,24 @@ CASES = [
     ("make a picture for my song", "painting", {"subject": "a landscape"}, "painting a landscape"),
     ("a cover for this song", "painting", {}, "painting"),
     ("paint a cover for my song about the sea", "painting", {"subject": "the sea"}, "painting the sea"),
+    # session 16, a user's phrasings: titles for a song wrote a whole song; a chorus, "what should I call", "an image
+    # of", "play something happy" and "..., Van Gogh style" were talk or a wrong subject
+    ("give me three titles for a song about leaving home", "titles", {"n": 3, "theme": "leaving home"}, "3 titles for a song about “leaving home”"),
+    ("could you write a song title about rain", "titles", {"for": "melody", "theme": "rain"}, "titles"),
+    ("write a song and give it a title", "song", {}, "A song sketch"),
+    ("write a song called 'home'", "song", {"theme": "home"}, "about “home”"),
+    ("what should I call this painting?", "titles", {"for": "painting", "theme": None}, "titles for this painting"),
+    ("write a chorus about summer love", "lyrics", {"theme": "summer love"}, "Lyrics about “summer love”"),
+    ("what is a chorus?", "chat", {}, ""),
+    ("generate an image of a lighthouse", "painting", {"subject": "lighthouse"}, "painting lighthouse"),
+    ("paint a picture of a cat", "painting", {"subject": "cat"}, "painting cat"),
+    ("Could you draw sunflowers at sunset, Van Gogh style?", "painting", {"subject": "sunflowers at sunset"}, "sunset"),
+    ("paint a harbour in Turner style", "painting", {"style": "turner", "subject": "harbour"}, "painting harbour"),
+    ("play something happy", "melody", {"mode": "major"}, "happy"),
+    # the chat cannot see the user's photo: it says where to paint it (it painted a made-up landscape)
+    ("turn this photo into a Munch painting", "help", {"own_picture": True}, "Paint tab"),
+    ("can you paint my photo like van gogh?", "help", {"own_picture": True}, "Paint tab"),
+    ("paint a sketch of a harbour like Turner", "painting", {"subject": "harbour"}, "painting harbour"),
 ]
 
 
@@ -136,12 +154,20 @@ def test_the_soak_talks_to_every_part_of_the_chat():
     assert {parse_request(prompt).kind for prompt in CHAT_PROMPTS} == {"chat", "help", "lines", "painting"}
 
 
-def test_a_question_about_a_form_is_answered_with_the_form_not_a_poem():
+def _carried_out(message: str):
     from models.assistant.creative import carry_out
     from models.jobs import Result
 
-    events = list(carry_out(parse_request("What is a haiku?")))
-    answer = next(event.value for event in events if isinstance(event, Result))
+    return next(event.value for event in carry_out(parse_request(message)) if isinstance(event, Result))
+
+
+def test_a_photo_asked_for_in_the_chat_is_pointed_to_the_paint_tab():
+    answer = _carried_out("turn my photo into a Van Gogh")
+    assert answer.kind == "help" and "Ctrl+O" in answer.text and answer.files == []  # nothing painted
+
+
+def test_a_question_about_a_form_is_answered_with_the_form_not_a_poem():
+    answer = _carried_out("What is a haiku?")
     assert answer.kind == "help" and answer.value is None  # no lines written
     assert answer.text == (
         "A haiku is a short poem from Japan that catches one moment, often of nature or a season: in English, three "

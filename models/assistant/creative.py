@@ -198,7 +198,12 @@ def carry_out(
         from models.assistant.help import FORMS, HELP_TEXT
 
         # A question about a verse form is answered by what was understood (the form), then how to ask for one.
-        text = FORMS[params["form"]][2] if params.get("form") in FORMS else HELP_TEXT
+        from models.assistant.requests import OWN_PICTURE_HELP
+
+        if params.get("own_picture"):
+            text = OWN_PICTURE_HELP
+        else:
+            text = FORMS[params["form"]][2] if params.get("form") in FORMS else HELP_TEXT
         yield Token(text + "\n")
         yield Result(CreativeAnswer(kind, request.understood + "\n" + text, params=params))
         return

@@ -135,6 +135,22 @@ _PICTURE_FOR_MUSIC = re.compile(
     r"\b(picture|painting|cover|artwork|image|illustration|drawing)\b.*\bfor\b.*\b(song|melody|tune|music)\b"
 )
 
+# Titles asked for a song are titles, not a new song: "three titles for a song about leaving home", "a song title
+# about rain", "what should I call this painting?".
+_TITLES = re.compile(r"\btitles?\b|\bname (for|this)\b|\bwhat (should|shall|could|can|do) (i|we) (call|name)\b")
+_TITLES_FOR_SONG = re.compile(r"\btitles?\b.*\bsong\b|\bsong titles?\b")
+
+# The chat cannot see a photo: "turn this photo into a Munch painting" painted a made-up landscape. Say where to.
+_OWN_PICTURE = re.compile(
+    r"\b(this|my|our) (own )?(photo|photograph|snapshot|selfie|picture|image|sketch|drawing)\b"
+    r".*\b(into|in|as|like)\b.*\b(painting|style|van gogh|gogh|turner|hokusai|munch)\b"
+    r"|\b(turn|make|render|convert|transform) (this|my|our) (own )?(photo|photograph|snapshot|selfie|picture|image)\b"
+)
+OWN_PICTURE_HELP = (
+    "I cannot see pictures in the chat. To paint your own photo or sketch: open it in the Paint tab (File ▸ Open "
+    "image…, Ctrl+O, or drop the file on the canvas), pick the painter, and press Render (Ctrl+Enter)."
+)
+
 _PLAY_AGAIN = re.compile(
     r"^(?:(?:can|could|would|will) you |please |now )?(?:play|hear|listen to)(?: me)? "
     r"(?:it|that|this(?: one)?|(?:the|that|this|my)(?: last| new)? (?:melody|tune|song|one))\b(?: again)?(?: please)?[.!?]*$"
@@ -170,8 +186,12 @@ def parse_request(message: str) -> CreativeRequest:
         )
     if asks_to_play_again(text):
         return CreativeRequest("play", {}, [], "Play the last melody.")
+    if _OWN_PICTURE.search(text):
+        return CreativeRequest("help", {"own_picture": True}, [], "Your own picture is painted in the Paint tab.")
     if _PICTURE_FOR_MUSIC.search(text) and not asks_about(text):  # "make a picture for my song" wrote a new song
         return _painting_request(text)
+    if _TITLES_FOR_SONG.search(text):
+        return _titles_request(text, message)
     if re.search(r"\b(write|make|compose|create|give me)\b.*\bsong\b", text) and not re.search(r"\blyrics?\b", text):
         # a sung tune: a Scottish air unless a style is named (reels and jigs have too many notes to sing)
         named = any(re.search(rf"\b({pattern})\b", text) for pattern, _, _ in MELODY_STYLES)
@@ -179,7 +199,8 @@ def parse_request(message: str) -> CreativeRequest:
         if not re.search(rf"\b{_NUMBER}[\s-]+(?:bars?|measures?)\b", text):
             melody.params["bars"] = 16
             melody.understood = melody.understood.replace(", 8 bars of", ", 16 bars of")
-        theme = _about(text) or "the open road"
+        called = re.search(r"\b(?:called|titled|named)\s+[\"“']?(.+?)[\"”']?[.!?]*$", text)
+        theme = _about(text) or (called.group(1) if called else None) or "the open road"
         params = dict(melody.params) | {"theme": theme}
         return CreativeRequest(
             "song",
@@ -187,9 +208,10 @@ def parse_request(message: str) -> CreativeRequest:
             melody.moods,
             f"A song sketch about “{theme}”: {melody.understood[:-1]}, lyrics fitted to it, and a cover painting.",
         )
-    if re.search(r"\blyrics?\b|\bwords (for|to) (my|the|this|a) (melody|tune|song)\b|\bsing(able)? words\b", text):
+    lyrics = r"\blyrics?\b|\bchorus\b|\brefrain\b|\bwords (for|to) (my|the|this|a) (melody|tune|song)\b|\bsing(able)? words\b"
+    if re.search(lyrics, text) and not asks_about_a_form(text):
         return _lyrics_request(text, message)
-    if re.search(r"\btitles?\b|\bname (for|this)\b", text):
+    if _TITLES.search(text):
         return _titles_request(text, message)
     if re.search(r"\b(blend|mix|cross)\b", text) and len(_quoted(message)) >= 2:
         first, second = _quoted(message)[:2]
@@ -206,10 +228,12 @@ def parse_request(message: str) -> CreativeRequest:
     if re.search(r"\b(similar|lines like|like the line)\b", text) and _quoted(message):
         line = _quoted(message)[0]
         return CreativeRequest("similar", {"line": line, "n": 5}, [], f"Lines from the collection close to “{line}”.")
-    if re.search(r"\b(paint|painting|picture|draw|sketch|canvas|landscape|portrait)\b", text) and not asks_about(text):
+    painting_words = r"\b(paint|painting|picture|draw|sketch|canvas|landscape|portrait|image|illustration|artwork)\b"
+    if re.search(painting_words, text) and not asks_about(text):
         return _painting_request(text)
+    music_words = r"\b(compose|melody|tune|song|jig|reel|hornpipe|chorale|waltz|music)\b|^play (me )?(something|anything)\b"
     if (
-        re.search(r"\b(compose|melody|tune|song|jig|reel|hornpipe|chorale|waltz|music)\b", text)
+        re.search(music_words, text)
         and re.search(r"\b(compose|write|make|create|play|give|generate|new|a|an)\b", text)
         and not asks_about(text)
     ):
@@ -273,10 +297,13 @@ def _painting_request(text: str) -> CreativeRequest:
         params["subject"] = _about(text) or "a landscape"
     else:
         subject = re.search(
-            r"\b(?:paint|draw|sketch|picture of|painting of|image of)\s+(?:me\s+)?(?:(?:a|an|the|some)\b)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
+            r"\b(?:paint|draw|sketch|(?:picture|painting|image|illustration|drawing) of)\s+(?:me\s+)?(?:(?:a|an|the|some)\b)?\s*(.+?)(?:\s+(?:like|in the style of|by|as|after)\b.*)?$",
             text,
         )
-        params["subject"] = (subject.group(1).strip(" .!?") if subject else "") or "a landscape"
+        named = subject.group(1) if subject else ""
+        named = re.sub(r"^(?:picture|painting|image|sketch|drawing) of (?:(?:a|an|the)\s+)?", "", named)
+        named = re.sub(r",?\s*\b(?:in\s+)?(?:the\s+)?(?:[\w-]+\s+){1,2}style\b.*$", "", named)  # "..., Van Gogh style"
+        params["subject"] = named.strip(" .!?,") or "a landscape"
     params["size"] = (768, 512)
     # What the scene composer will read in the subject: its moods (light, weather) and the things it names.
     reading = read_subject(params["subject"])
@@ -393,7 +420,8 @@ def _titles_request(text: str, message: str) -> CreativeRequest:
         subject = None  # the one made earlier in the conversation
     params = {"n": n, "for": what, "theme": subject}
     if subject:
-        target = f"a {what} of “{subject}”" if what else f"“{subject}”"
+        noun = re.search(r"\b(painting|picture|image|melody|tune|song)\b", text)
+        target = f"a {noun.group(1)} about “{subject}”" if noun else f"“{subject}”"
     else:
         target = f"this {what}" if what else "the conversation"
     return CreativeRequest("titles", params, [], f"{n} titles for {target}.")
