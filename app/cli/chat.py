@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from app.paths import history_database_path
     from app.store import Store, StoreError
     from models.assistant.creative import carry_out
-    from models.assistant.requests import parse_request
+    from models.assistant.requests import NOTHING_TO_MAKE_AGAIN, last_creative_message, parse_request
     from models.device import pick_device
     from models.jobs import JobCancelled, JobError, Result, Token
     from models.text.chat import MAX_MESSAGE_CHARACTERS, clean_message_text, shared_chat_model
@@ -115,6 +115,12 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     cancel = threading.Event()
     request = parse_request(message)
+    if request.kind == "again":  # "another one": the conversation's last request, with this run's seed
+        earlier = last_creative_message([m.content for m in history if m.role == "user"])
+        if earlier is None:
+            print(NOTHING_TO_MAKE_AGAIN)
+            return 0
+        request = parse_request(earlier)
     answer_meta: dict = {"seed": seed}
     pieces: list[str] = []
     stop_on_terminate = _TerminateAsInterrupt()

@@ -82,7 +82,7 @@ METER_WORDS = [(r"waltz", "3/4"), (r"\bjig\b", "6/8"), (r"\breel\b|\bhornpipe\b|
 
 @dataclass
 class CreativeRequest:
-    kind: str  # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, play, help or chat
+    kind: str  # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, play, again, help, chat
     params: dict = field(default_factory=dict)
     moods: list[str] = field(default_factory=list)
     understood: str = ""
@@ -151,6 +151,28 @@ OWN_PICTURE_HELP = (
     "image…, Ctrl+O, or drop the file on the canvas), pick the painter, and press Render (Ctrl+Enter)."
 )
 
+# "another one", "again": what the conversation asked to be made last, made again with a new seed (the chat model
+# answered "another one" with talk).
+_MAKE_AGAIN = re.compile(
+    r"^(?:(?:ok|okay|great|nice|cool|thanks|please|now|and)[,!.]* )*"
+    r"(?:again|once more|one more(?: time)?|try again|do it again|(?:make |give me |write |paint |do )?another(?: one)?"
+    r"|(?:make |give me )?(?:another|a new|a different) (?:one|version|take)|(?:make |write |paint |compose )?(?:it|that) again)"
+    r"(?: please)?[.!?]*$"
+)
+NOTHING_TO_MAKE_AGAIN = (
+    "There is nothing to make again yet in this conversation: ask for a painting, a melody, lyrics or a poem first "
+    "(“paint a stormy harbour like Turner”), then “another one”."
+)
+
+
+def last_creative_message(user_messages: list[str]) -> str | None:
+    """The latest of the user's earlier messages that asked for something to be made ("another one" makes it again)."""
+    for text in reversed(user_messages):
+        if parse_request(text).kind not in ("chat", "help", "again", "play"):
+            return text
+    return None
+
+
 _PLAY_AGAIN = re.compile(
     r"^(?:(?:can|could|would|will) you |please |now )?(?:play|hear|listen to)(?: me)? "
     r"(?:it|that|this(?: one)?|(?:the|that|this|my)(?: last| new)? (?:melody|tune|song|one))\b(?: again)?(?: please)?[.!?]*$"
@@ -186,6 +208,8 @@ def parse_request(message: str) -> CreativeRequest:
         )
     if asks_to_play_again(text):
         return CreativeRequest("play", {}, [], "Play the last melody.")
+    if _MAKE_AGAIN.match(text):
+        return CreativeRequest("again", {}, [], "Again, with a new seed.")
     if _OWN_PICTURE.search(text):
         return CreativeRequest("help", {"own_picture": True}, [], "Your own picture is painted in the Paint tab.")
     if _PICTURE_FOR_MUSIC.search(text) and not asks_about(text):  # "make a picture for my song" wrote a new song

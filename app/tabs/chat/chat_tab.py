@@ -244,9 +244,15 @@ class ChatTab(CreativeRequests, ActivityTab):
         return True
 
     def _respond(self, text: str) -> None:
-        from models.assistant.requests import parse_request
+        from models.assistant.requests import NOTHING_TO_MAKE_AGAIN, last_creative_message, parse_request
 
         request = parse_request(text)
+        if request.kind == "again":  # "another one": the last thing asked for, with a new seed
+            earlier = last_creative_message([m.content for m in self.messages[:-1] if m.role == "user"])
+            if earlier is None:
+                self._add_answer(NOTHING_TO_MAKE_AGAIN)
+                return
+            request = parse_request(earlier)
         if request.kind == "chat":
             self._start_reply()
         elif request.kind == "painting":
