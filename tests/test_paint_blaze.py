@@ -14,7 +14,16 @@ from PIL import Image
 
 from models.paint.strokes import StrokeParams, StrokeStyle
 from models.paint.strokes import plan as plan_module
-from models.paint.strokes.blaze import CORE_LIGHT, VEIL, blaze_field, blazed
+from models.paint.strokes.blaze import (
+    CORE_CHROMA,
+    CORE_LIGHT,
+    GOLD_CHROMA,
+    VEIL,
+    VEIL_COLOUR,
+    blaze_field,
+    blaze_gold,
+    blazed,
+)
 from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.render import plan_for
 from tests.test_lost_edges import _style
@@ -75,22 +84,38 @@ def test_the_core_is_pale_and_the_veil_a_warm_gold():
     field = blaze_field(lab, 0.5, 7)
     share, heat, light = field
     wash = torch.cat([lab, torch.ones(1, HEIGHT, WIDTH), torch.zeros(1, HEIGHT, WIDTH)])  # colour, openness, light
-    warmth = torch.tensor([0.6, 0.8])
-    blazed_wash = blazed(wash, field, 1.0, warmth)
-    assert torch.equal(blazed(wash, field, 0.0, warmth), wash)
+    gold = torch.tensor([0.008, 0.135])
+    blazed_wash = blazed(wash, field, 1.0, gold)
+    assert torch.equal(blazed(wash, field, 0.0, gold), wash)
     assert torch.equal(blazed_wash[3:], wash[3:])  # the wash is not opened: busy areas keep their strokes
     core = blazed_wash[:, SUN[0], SUN[1]]
     assert abs(float(core[0]) - CORE_LIGHT) < 0.01
-    assert float(core[1:3].norm()) < 0.8 * float(light[1:].norm())  # pale: cream, not the sun's yellow
-    # In the veil (blazed, not hot) the sky went about VEIL of the way to a gold warmer than the sun.
+    assert torch.allclose(core[1:3], CORE_CHROMA * gold, atol=0.005)  # pale: a cream of the gold
+    # In the veil (blazed, not hot) the sky went about VEIL of the way to the light's lightness ...
     veil = (share > 0.98) & (heat < 0.02) & (wash[0] < 0.7)
     assert int(veil.sum()) > 50
     moved = (blazed_wash[0][veil] - wash[0][veil]) / (light[0] - wash[0][veil])
     assert abs(float(moved.mean()) - VEIL) < 0.05
-    # ... toward a gold warmer than the sun's own yellow (the painter's warm side).
-    towards = wash[1:3][:, veil] + (blazed_wash[1:3][:, veil] - wash[1:3][:, veil]) / moved
-    lean = warmth / warmth.norm()
-    assert float((towards * lean[:, None]).sum(0).mean()) > float((light[1:] * lean).sum()) + 0.02
+    # ... and further, VEIL_COLOUR of the way, to the gold: a darker gold, not the greenish mix of gold and blue-grey.
+    towards = wash[1:3][:, veil] + (blazed_wash[1:3][:, veil] - wash[1:3][:, veil]) / VEIL_COLOUR
+    assert float((towards - gold[:, None]).norm(dim=0).max()) < 0.005
+
+
+def test_the_gold_is_the_painters_lightest_paint_not_the_light_leaned_warmer():
+    # Turner's paints (session 6's fit) end in his lights' cream-gold, L 0.78, chroma 0.144, hue 87 degrees.
+    paints = torch.tensor([[0.2, -0.01, -0.02], [0.784, 0.0075, 0.1438], [0.63, -0.024, 0.096]])
+    warmth = torch.tensor([-0.0136, 0.2127])
+    assert torch.equal(blaze_gold(paints, warmth), paints[1, 1:])
+    without_paints = blaze_gold(None, warmth)  # his warm side at the chroma of The Wreck's lights
+    assert abs(float(without_paints.norm()) - GOLD_CHROMA) < 1e-6
+    assert float(torch.dot(without_paints, warmth)) > 0.99 * GOLD_CHROMA * float(warmth.norm())
+    # A sketch's lemon sun (chroma 0.17) blazes in his gold, no more vivid: leaning its own yellow warmer made 0.23.
+    lab = _lab(_sky(sun=(1.0, 0.88, 0.2)))
+    field = blaze_field(lab, 0.5, 7)
+    assert float(field[2][1:].norm()) > 0.16
+    wash = torch.cat([lab, torch.ones(1, HEIGHT, WIDTH), torch.zeros(1, HEIGHT, WIDTH)])
+    blazed_wash = blazed(wash, field, 1.0, blaze_gold(paints, warmth))
+    assert float(blazed_wash[1:3][:, field[0] > 0.5].norm(dim=0).max()) < 0.15
 
 
 def _washed(**brushes) -> StrokeStyle:

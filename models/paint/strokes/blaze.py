@@ -10,9 +10,10 @@ floor, HOT_FLOOR: a dim picture has none) and spreads it (REACH) into a radiance
 is broken by undirected noise (BREAK) through a soft threshold and then softened (SOFTEN), so the lit region is a
 ragged, smoky blaze reaching out past the light's own edge, and it spares the picture's darks (lost_edges.darkness:
 a hull or a tree in the light stays dark). `blazed` lays it into the wash's colour, before the sweeps and the
-scumble brush it: toward a gold a little warmer than the light (GOLD) in the outer blaze, a veil (VEIL of the way),
-and toward a pale cream (CORE_LIGHT, CORE_CHROMA) at its heart. By the style's learned `blaze` (0 to 1; 0 for every
-style saved before it, and then nothing here is worked out). It is made at the plan's size from its own generator
+scumble brush it: toward the painter's gold (`blaze_gold`: his lightest paint's hue and chroma) in the outer blaze, a
+veil (VEIL of the way in lightness, VEIL_COLOUR in colour), and toward a pale cream of that gold (CORE_LIGHT,
+CORE_CHROMA) at its heart. By the style's learned `blaze` (0 to 1; 0 for every style saved before it, and then nothing
+here is worked out). It is made at the plan's size from its own generator
 (the plan's draws stay the same), so tiles join exactly.
 
 Tried first (the README sketch's sun, by eye beside The Wreck): the noise added to the radiance, not multiplied,
@@ -38,11 +39,16 @@ BREAK_SPREAD = 1.0  # the noise (spread 1) multiplies the radiance by exp(this t
 EDGE_SOFTNESS = 0.12  # half the soft threshold's width, in radiance
 SOFTEN = 6.0  # blur sigma in px at 512 of the blaze's edge: smoke, not a splash
 CORE_KEPT = 0.5  # how far the hot light itself is kept whole (1) or broken like its surroundings (0)
-GOLD = 0.06  # OKLab a/b lean of the blaze's outer gold toward the painter's warm side
-VEIL = 0.6  # how far toward the light's colour the outer blaze goes (a veil of gold over the sky)
+# OKLab chroma of the gold of a painter without paints (bands.py), on his warm side: The Wreck's lights round its blaze
+# (L 0.8-0.9) have a median chroma of 0.135, hue 88 degrees (a cream-gold, sRGB about 242, 200, 91)
+GOLD_CHROMA = 0.135
+VEIL = 0.6  # how far toward the light's lightness the outer blaze goes (a veil of gold over the sky)
+# ... and toward its gold: further, so the veil is a darker gold (The Wreck's lights at L 0.7-0.8 round its blaze:
+# chroma 0.11, hue 90 degrees), where 0.6 left a blue-grey sky's veil greenish (hue 107 at L 0.7-0.8)
+VEIL_COLOUR = 0.85
 CORE_FROM, CORE_TO = 0.35, 0.85  # the radiance over which the colour turns from the light's own to the pale core
 CORE_LIGHT = 0.94  # OKLab lightness of the core
-CORE_CHROMA = 0.4  # share of the light's chroma the core keeps (pale cream, not white)
+CORE_CHROMA = 0.6  # share of the gold's chroma the core keeps (a pale cream, not white)
 BLAZE_SEED = 0xB1A2  # added to the plan's seed: the blaze's own generator
 
 
@@ -78,20 +84,32 @@ def blaze_field(aim: torch.Tensor, unit: float, seed: int) -> tuple[torch.Tensor
     return share, ramp * ramp * (3 - 2 * ramp), light
 
 
+def blaze_gold(paints: torch.Tensor | None, warmth: torch.Tensor) -> torch.Tensor:
+    """The blaze's gold (OKLab a/b, (2,)): the painter's lightest paint's (Turner's L 0.78, chroma 0.144, hue 87
+    degrees: his lights' cream-gold), or, for a painter without paints, GOLD_CHROMA on his `warmth` side (2,).
+
+    The light's own colour leaned 0.06 to the warm side was the gold before: a sketch's yellow sun (chroma 0.17)
+    blazed a lemon yellow (chroma 0.23, sRGB 251, 201, 0), with green where it veiled a blue-grey sky."""
+    if paints is not None:
+        return paints[int(paints[:, 0].argmax()), 1:].clone()
+    return GOLD_CHROMA * warmth / warmth.norm().clamp_min(1e-6)
+
+
 def blazed(
     wash: torch.Tensor,
     field: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
     amount: float,
-    warmth: torch.Tensor,
+    gold: torch.Tensor,
 ) -> torch.Tensor:
-    """The (5+, H, W) wash maps with the blaze laid into their colour (0:3), by `amount` (0 to 1); `warmth` (2,): the
-    painter's warm direction in OKLab a/b."""
+    """The (5+, H, W) wash maps with the blaze laid into their colour (0:3), by `amount` (0 to 1); `gold` (2,): its
+    colour in OKLab a/b (`blaze_gold`), at the light's own lightness."""
     share, heat, light = field
-    core = torch.stack([torch.tensor(CORE_LIGHT), light[1] * CORE_CHROMA, light[2] * CORE_CHROMA])
-    lean = warmth.to(light) / warmth.norm().clamp_min(1e-6)
-    light = torch.cat([light[:1], light[1:] + GOLD * lean])  # the blaze's gold, warmer than the light
+    gold = gold.to(light)
+    core = torch.cat([torch.tensor([CORE_LIGHT]), CORE_CHROMA * gold])
+    light = torch.cat([light[:1], gold])
     target = light[:, None, None] + heat[None] * (core - light)[:, None, None]
-    reach = amount * share * (VEIL + (1 - VEIL) * heat)
+    veil = torch.tensor([VEIL, VEIL_COLOUR, VEIL_COLOUR])[:, None, None]
+    reach = amount * share[None] * (veil + (1 - veil) * heat[None])
     # Only the wash's colour: it veils the strokes as far as the area is open, so a photograph's busy lights (a
     # flower's petals, a spoon's glint) keep their strokes. Opening the wash there too laid flat cream patches on them.
-    return torch.cat([wash[:3] + reach[None] * (target - wash[:3]), wash[3:]])
+    return torch.cat([wash[:3] + reach * (target - wash[:3]), wash[3:]])

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from .bands import banded_pairs, mixed_paints, subject_map
-from .blaze import blaze_field, blazed
+from .blaze import blaze_field, blaze_gold, blazed
 from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .busy_flow import along_flow
@@ -350,7 +350,7 @@ def plan_strokes(
             if hot is not None:
                 if inside is not None:
                     hot = (hot[0] * (1 - inside), hot[1], hot[2])
-                plan.wash = blazed(plan.wash, hot, style.blaze, style.colours.warmth)
+                plan.wash = blazed(plan.wash, hot, style.blaze, blaze_gold(style.paints, style.colours.warmth))
         if style.wash > 0 and style.sweep > 0:
             # The wash laid in broad sweeps along the strokes' flow (sweeps.py), last, so that its lighter and darker,
             # warmer and cooler paint is not mixed back to one tint; a kept shape keeps its own wash.
