@@ -43,3 +43,33 @@ def test_a_wait_between_reading_the_clock_and_the_count_is_not_taken_from_the_ga
     world["ms"] += 20
     gap, own = ticks.next()
     assert own == 20 and gap >= own
+
+
+def test_a_python_thread_put_off_the_cpu_holding_the_lock_is_left_out_but_not_a_new_one(monkeypatch):
+    # The GUI thread sleeps 40 ms on the interpreter lock while the worker holding it waits 30 ms for a CPU: 10 ms
+    # are the app's. A thread that started during the gap has no count to compare with and is not left out.
+    world = {"ms": 0.0, "others": {7: 100.0}}
+    monkeypatch.setattr(cpu_wait, "time", SimpleNamespace(monotonic=lambda: world["ms"] / 1000))
+    monkeypatch.setattr(cpu_wait, "runqueue_wait_ms", lambda: 5.0)
+    monkeypatch.setattr(cpu_wait.OtherPythonThreads, "wait_ms", lambda self: dict(world["others"]))
+    ticks = TickGaps()
+    world["ms"], world["others"] = 40.0, {7: 130.0, 8: 500.0}
+    assert ticks.next() == (40.0, 10.0)
+
+
+def test_the_other_threads_counts_are_read_for_live_python_threads_only():
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    worker = threading.Thread(target=lambda: (started.set(), release.wait()))
+    worker.start()
+    started.wait()
+    try:
+        others = cpu_wait.OtherPythonThreads()
+        waits = others.wait_ms()
+    finally:
+        release.set()
+        worker.join()
+    assert worker.native_id in waits and waits[worker.native_id] >= 0
+    assert threading.get_native_id() not in waits
+    assert worker.native_id not in others.wait_ms()  # its file closed once it has ended

@@ -2,7 +2,8 @@
 
 On a shared machine the GUI thread also waits for a CPU while other processes run, which is not the
 app's doing. Linux counts that wait per thread (/proc/thread-self/schedstat, runqueue time), so each gap
-leaves it out: what remains is the thread running its own work or sleeping (on the GIL held by a worker,
+leaves it out, and so does the wait of a worker put off the CPU while it holds the GIL the GUI thread waits on
+(app/cpu_wait.py): what remains is the thread running its own work or sleeping (on the GIL held by a running worker,
 on a lock) — the stalls the app can cause. Where the count is not kept, the whole gap is measured.
 """
 
