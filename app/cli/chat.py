@@ -115,12 +115,12 @@ def run(args: argparse.Namespace) -> int:
     seed = args.seed if args.seed is not None else random.randrange(2**31)
     cancel = threading.Event()
     request = parse_request(message)
-    if request.kind == "again":  # "another one": the conversation's last request, with this run's seed
-        earlier = last_creative_message([m.content for m in history if m.role == "user"])
-        if earlier is None:
+    if request.kind in ("again", "change"):  # "another one", "make it sadder": the last request, this run's seed
+        asked = last_creative_message([m.content for m in history if m.role == "user"] + [message])
+        if asked is None:
             print(NOTHING_TO_MAKE_AGAIN)
             return 0
-        request = parse_request(earlier)
+        request = parse_request(asked)
     answer_meta: dict = {"seed": seed}
     pieces: list[str] = []
     stop_on_terminate = _TerminateAsInterrupt()

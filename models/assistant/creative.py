@@ -182,7 +182,8 @@ def carry_out(
         melody = make_melody(params)
         yield Preview(melody)
         files = []
-        text = f"Here is a {params['bars']}-bar tune in {params['key']} {params['mode']} (seed {seed})."
+        article = "an" if str(params["bars"]).startswith(("8", "11", "18")) else "a"  # "an 8-bar tune"
+        text = f"Here is {article} {params['bars']}-bar tune in {params['key']} {params['mode']} (seed {seed})."
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             path = _unique(out / f"melody-{params['style']}-{params['key'].lower()}-{params['mode']}-{seed}.mid")

@@ -82,7 +82,8 @@ METER_WORDS = [(r"waltz", "3/4"), (r"\bjig\b", "6/8"), (r"\breel\b|\bhornpipe\b|
 
 @dataclass
 class CreativeRequest:
-    kind: str  # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, play, again, help, chat
+    # painting, melody, song, lyrics, titles, poem, haiku, lines, blend, riff, similar, play, again, change, help, chat
+    kind: str
     params: dict = field(default_factory=dict)
     moods: list[str] = field(default_factory=list)
     understood: str = ""
@@ -152,7 +153,7 @@ OWN_PICTURE_HELP = (
 )
 
 # "another one", "again": what the conversation asked to be made last, made again with a new seed (the chat model
-# answered "another one" with talk).
+# answered "another one" with talk). "make it sadder" changes it first (follow_up.py).
 _MAKE_AGAIN = re.compile(
     r"^(?:(?:ok|okay|great|nice|cool|thanks|please|now|and)[,!.]* )*"
     r"(?:again|once more|one more(?: time)?|try again|do it again|(?:make |give me |write |paint |do )?another(?: one)?"
@@ -161,16 +162,23 @@ _MAKE_AGAIN = re.compile(
 )
 NOTHING_TO_MAKE_AGAIN = (
     "There is nothing to make again yet in this conversation: ask for a painting, a melody, lyrics or a poem first "
-    "(“paint a stormy harbour like Turner”), then “another one”."
+    "(“paint a stormy harbour like Turner”), then “another one” or “make it calmer”."
 )
 
 
 def last_creative_message(user_messages: list[str]) -> str | None:
-    """The latest of the user's earlier messages that asked for something to be made ("another one" makes it again)."""
-    for text in reversed(user_messages):
-        if parse_request(text).kind not in ("chat", "help", "again", "play"):
-            return text
-    return None
+    """What the user's messages so far ask to be made: the last that asked for something, changed by the follow-ups
+    after it ("make it sadder", then "like Hokusai"). "another one" makes it again; None when nothing was asked."""
+    from models.assistant.follow_up import changed_message
+
+    current = None
+    for text in user_messages:
+        request = parse_request(text)
+        if request.kind == "change":
+            current = changed_message(current, request.params["change"]) if current is not None else None
+        elif request.kind not in ("chat", "help", "again", "play"):
+            current = text
+    return current
 
 
 _PLAY_AGAIN = re.compile(
@@ -210,6 +218,10 @@ def parse_request(message: str) -> CreativeRequest:
         return CreativeRequest("play", {}, [], "Play the last melody.")
     if _MAKE_AGAIN.match(text):
         return CreativeRequest("again", {}, [], "Again, with a new seed.")
+    from models.assistant.follow_up import follow_up_change
+
+    if change := follow_up_change(text):  # "make it sadder", "like Hokusai": the last request, changed
+        return CreativeRequest("change", {"change": change}, [], f"The last request, {change}.")
     if _OWN_PICTURE.search(text):
         return CreativeRequest("help", {"own_picture": True}, [], "Your own picture is painted in the Paint tab.")
     if _PICTURE_FOR_MUSIC.search(text) and not asks_about(text):  # "make a picture for my song" wrote a new song

@@ -247,12 +247,12 @@ class ChatTab(CreativeRequests, ActivityTab):
         from models.assistant.requests import NOTHING_TO_MAKE_AGAIN, last_creative_message, parse_request
 
         request = parse_request(text)
-        if request.kind == "again":  # "another one": the last thing asked for, with a new seed
-            earlier = last_creative_message([m.content for m in self.messages[:-1] if m.role == "user"])
-            if earlier is None:
+        if request.kind in ("again", "change"):  # "another one", "make it sadder": the last request, with a new seed
+            asked = last_creative_message([m.content for m in self.messages if m.role == "user"])
+            if asked is None:
                 self._add_answer(NOTHING_TO_MAKE_AGAIN)
                 return
-            request = parse_request(earlier)
+            request = parse_request(asked)
         if request.kind == "chat":
             self._start_reply()
         elif request.kind == "painting":
