@@ -34,7 +34,7 @@ and private, and it is <b>not</b> a large model: it chats and brainstorms, but i
 <li><b>Lyrics</b> — “lyrics for my last melody”: one syllable per note</li>
 <li><b>Titles and lines</b> — “five titles for this painting”, “write lines about the sea”,
 “riff on 'the night is young'”, “blend 'A' and 'B'”</li>
-<li><b>Another one</b> — “another one” makes the last request again with a new seed</li>
+<li><b>Another one</b> — “another one”, “make it sadder”, “like Hokusai”: the last request again</li>
 </ul>
 <p>Type below and press Enter. Esc stops an answer.</p>
 """
