@@ -46,7 +46,8 @@ from .stroke_style import ADDED_LATER, BOUNDS, StrokeStyle
 # Not searched: the outline. Against the painter match the search drew every edge with the widest, darkest
 # contour (the lines' energy and heavy tails are what the fill strokes lack), which the eye reads as a cartoon.
 # It keeps the value it starts from: an earlier fit's, or the default.
-KEPT = ("outline", "outline_width")
+# Nor whether the contours are joined: a look judged by eye beside the prints.
+KEPT = ("outline", "outline_width", "joined_line")
 SEARCHED = [name for name in BOUNDS if name != "hatch_angle" and name not in KEPT]
 MAX_PAINTINGS = 200  # a larger folder is sampled evenly: the statistics settle long before
 MAX_PHOTOS = 2  # photographs rendered per try: the cost of the search is in these renders

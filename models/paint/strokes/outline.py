@@ -21,7 +21,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .brush import Strokes, trace
+from .brush import MAX_POINTS, Strokes, trace
 from .field import structure_tensor, tangent_of
 from .filters import blur, gradients, row_norm, sample
 from .keep import marked
@@ -73,6 +73,29 @@ def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, pass
         neighbours = (torch.roll(paths, 1, dims=1) + torch.roll(paths, -1, dims=1)) / 2
         paths = torch.where(inner, 0.5 * paths + 0.5 * neighbours, paths)
     return paths
+
+
+def _joined(strokes: Strokes, share: float) -> Strokes:
+    """The contours with a point between each two, so that a thin line's discs (one per point, brush.THIN_BRUSH)
+    overlap into one line instead of a row of beads: a contour is traced in steps of 2.5 px at 512, wider than its
+    own 1-2 px width. The new point lies on a smooth curve through the old ones (the four-point interpolating
+    subdivision: 9/16 of each end of the step less 1/16 of the points beyond them). Only a `share` of the contours,
+    every (1 / share)-th as it comes, is joined; the others' new points sit on the point before (their beads as they were)."""
+    paths = strokes.paths
+    count = paths.shape[1]
+    if 2 * count - 1 > MAX_POINTS:
+        raise ValueError(f"a contour of {count} points cannot be joined within {MAX_POINTS} points")
+    # Outside a path's valid points every point repeats its end (brush.trace), so clamping at the array's ends is
+    # clamping at the path's own.
+    index = torch.arange(count - 1)
+    before, start, end, beyond = (paths[:, (index + k).clamp(0, count - 1)] for k in (-1, 0, 1, 2))
+    between = (9 * (start + end) - before - beyond) / 16
+    # The golden ratio's fractions spread any share evenly over the contours, in whatever order they come.
+    joined = (torch.arange(strokes.count) * 0.6180339887 % 1.0) < share
+    between = torch.where(joined[:, None, None], between, start)
+    dense = torch.empty((strokes.count, 2 * count - 1, 2), dtype=paths.dtype)
+    dense[:, 0::2], dense[:, 1::2] = paths, between
+    return Strokes(paths=dense, first=2 * strokes.first, last=2 * strokes.last, radius=strokes.radius)
 
 
 def _empty() -> tuple[Strokes, torch.Tensor]:
@@ -178,6 +201,8 @@ def _contours(
     if pressure:  # a contour along a stronger edge is drawn a little wider
         radius = radius * (sample(edges, seeds)[:, 0] / cut).clamp(1, 2.5) ** 0.5
     strokes = Strokes(paths=paths, first=strokes.first, last=strokes.last, radius=radius)
+    if style.joined_line > 0:
+        strokes = _joined(strokes, style.joined_line)
     # The darker side of the edge: sample a little way across it, both sides, keep the darker.
     gx, gy = gradients(blur(guide[:1], 1.0 * unit))
     normal = sample(torch.cat([gx, gy]), seeds)

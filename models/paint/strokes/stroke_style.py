@@ -122,6 +122,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of the strokes laid smooth, with no grain (surface.dry_strokes); the rest drag the grain harder, so the
     # picture holds as much of it: a loaded brush's crisp stroke beside a dry one's scumble, not felt over every stroke.
     "smooth_strokes": (0.0, 0.9),
+    # The share of the contours drawn as one joined line (outline._joined) rather than a row of beads: a contour is
+    # traced in 2.5 px steps and a thin one (1-2 px) stamped one disc a step, so its discs do not touch; a woodblock's
+    # key-block line is one unbroken cut line (Hokusai's).
+    "joined_line": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -160,6 +164,7 @@ ADDED_LATER = dict.fromkeys(
         "blaze",
         "paper",
         "smooth_strokes",
+        "joined_line",
     ),
     0.0,
 )
@@ -220,6 +225,7 @@ class StrokeStyle:
     unlined_lights: float = 0.0
     blaze: float = 0.0
     smooth_strokes: float = 0.0
+    joined_line: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
