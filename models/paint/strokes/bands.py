@@ -20,8 +20,9 @@ beside stroke; his water: deep blue and green-black). Two parts:
   colour against the banded sky, water and ground, as Munch kept a figure's colour.
 - `banded_pairs`: the same, and beside each stroke's colour a second one, its paint's nearest neighbour among the
   painter's paints at its own lightness: the colour of the thin strands laid inside it (strands.py).
-Six learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
-`band_contrast` (the reach, in REACH units of lightness), `band_vivid`, `band_heat` and `band_keep`.
+Seven learned amounts (stroke_style.BOUNDS): `bands` (how far a stroke moves to its paint), `band_hue`,
+`band_contrast` (the reach, in REACH units of lightness), `band_vivid`, `band_heat`, `sky_heat` (`sky_held_heat`:
+how far the heat is kept to the sky) and `band_keep`.
 """
 
 from __future__ import annotations
@@ -80,22 +81,30 @@ def subject_map(lab: torch.Tensor, unit: float) -> torch.Tensor:
     return _ramp(chroma, DULL, VIVID) * _ramp(above, 0.0, ABOVE)
 
 
+def sky_held_heat(heat: float, sky: torch.Tensor, amount: float) -> torch.Tensor:
+    """(N,) band heat of strokes whose membership of the sky (the open areas high in the picture) is `sky` (N,):
+    the whole heat in the sky and `amount` less of it elsewhere, so that the lights of a floor, a cup or a wall keep
+    their own hue family in the painter's paints while a light sky still burns (his blood orange is a sky's)."""
+    return heat * (1 - amount * (1 - sky))
+
+
 def _paint_pairs(
     colours: torch.Tensor,
     palette: torch.Tensor,
     hue_weight: float,
     reach: float = 0.0,
     vivid: float = 0.0,
-    heat: float = 0.0,
+    heat: float | torch.Tensor = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For colours (N, 3): a lighter paint, a darker one (each (N, 3)), and the odds (N,) of the lighter one
     that keep the colour's lightness on average. Each is the paint nearest to the colour's lightness `reach`
     above (below) it and, by `hue_weight`, to its colour, a paint counting `vivid` × its chroma short of the
-    most vivid paint's as further, and the colour counting less in the lights by `heat`; at reach, vivid and
-    heat 0 the nearest lighter and darker paint."""
+    most vivid paint's as further, and the colour counting less in the lights by `heat` (one amount, or one (N,)
+    per colour); at reach, vivid and heat 0 the nearest lighter and darker paint."""
     lightness = colours[:, :1]
     hue_apart = hue_weight * ((palette[None, :, 1:] - colours[:, None, 1:]) / _SCALE).pow(2).sum(-1)
-    if heat > 0:
+    if isinstance(heat, torch.Tensor) or heat > 0:
+        heat = heat[:, None] if isinstance(heat, torch.Tensor) else heat
         hue_apart = hue_apart * (1 - heat * ((lightness - COOL) / (HOT - COOL)).clamp(0, 1))
     if vivid > 0:
         chroma = palette[:, 1:].norm(dim=1)
@@ -124,7 +133,7 @@ def banded_pairs(
     generator: torch.Generator,
     contrast: float = 0.0,
     vivid: float = 0.0,
-    heat: float = 0.0,
+    heat: float | torch.Tensor = 0.0,
     kept: torch.Tensor | None = None,
     streaks: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .bands import banded_pairs, mixed_paints, subject_map
+from .bands import banded_pairs, mixed_paints, sky_held_heat, subject_map
 from .blaze import blaze_field, blaze_gold, blazed
 from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
@@ -310,6 +310,9 @@ def plan_strokes(
             by_streak = torch.rand(plan.count, generator=generator) < style.band_rhythm
             along = sample(flow_streaks(field, unit, generator)[None], middle)[:, 0]
             streaks = torch.where(by_streak, along, torch.tensor(float("nan")))
+        strokes_heat: float | torch.Tensor = heat
+        if style.sky_heat > 0 and heat > 0:  # the heat kept to the sky: elsewhere the lights keep their hue family
+            strokes_heat = sky_held_heat(heat, sample(memberships[:1], middle)[:, 0], style.sky_heat)
         banded, other = banded_pairs(
             plan.colour,
             style.paints,
@@ -318,7 +321,7 @@ def plan_strokes(
             generator,
             contrast=contrast,
             vivid=vivid,
-            heat=heat,
+            heat=strokes_heat,
             kept=kept,
             streaks=streaks,
         )

@@ -53,6 +53,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far strokes away from edges run along the level lines of the heavily blurred lightness, up to twice as
     # long (field.contour_flow): long parallel bands along the landscape's contours (Munch's sky and fjord).
     "band_flow": (0.0, 1.0),
+    # How far the band heat is kept to the sky (the open areas high in the picture, field.region_memberships): a hot
+    # sky, while a grey floor, a white cup or a wall keep their own hue family in the painter's paints.
+    "sky_heat": (0.0, 1.0),
     # How much of their own colour the picture's subjects keep against the bands (bands.subject_map): a red
     # motorcycle stays red on his orange and teal-black ground.
     "band_keep": (0.0, 1.0),
@@ -165,6 +168,7 @@ ADDED_LATER = dict.fromkeys(
         "paper",
         "smooth_strokes",
         "joined_line",
+        "sky_heat",
     ),
     0.0,
 )
@@ -202,6 +206,7 @@ class StrokeStyle:
     band_contrast: float = 0.0
     band_vivid: float = 0.0
     band_heat: float = 0.0
+    sky_heat: float = 0.0
     band_flow: float = 0.0
     band_keep: float = 0.0
     band_rhythm: float = 0.0
