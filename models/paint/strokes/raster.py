@@ -22,6 +22,7 @@ from .bokashi import apply_grade
 from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
 from .filters import Box, picture_size, to_rgb
 from .plan import StrokePlan
+from .ridges import ridge_noise, stroke_lengths
 from .strands import dash_colours, strand_weights
 from .surface import BRISTLES, dry_strokes, finish_surface, grain_noise, relief_box, surface_reach
 from .wash import apply_cool, apply_wash
@@ -61,6 +62,7 @@ def rasterize(
     paths = (plan.paths + 0.5) * torch.tensor([sx, sy]) - 0.5
     strokes = Strokes(paths=paths, first=plan.first, last=plan.last, radius=plan.radius * scale)
     profile = torch.rand((plan.count, BRISTLES + 1), generator=torch.Generator().manual_seed(seed + 7919))
+    lengths = stroke_lengths(strokes) if style.ridges > 0 and style.grain > 0 else None
     # Each stroke's reach: the box around its valid points, widened by its radius.
     index = torch.arange(paths.shape[1])[None, :, None]
     valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])
@@ -104,6 +106,11 @@ def rasterize(
         base = _at_output(plan.base, plan, top, left, frame_height, frame_width, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
         grain = grain_noise(top, left, frame_height, frame_width, seed, unit, tile_box) if style.grain > 0 else None
+        if grain is not None and lengths is not None:  # a share of the grain on the strokes runs along them (ridges.py)
+            ridged = tile_box.of(ridge_noise(ownership, strokes.radius, lengths, seed, unit), relief)
+            on_stroke = tile_box.of(owner, frame) >= 0
+            mixed = (1 - style.ridges) ** 0.5 * grain + style.ridges**0.5 * ridged  # as much grain, any mix
+            grain = torch.where(on_stroke, mixed, grain)
         if grain is not None and style.smooth_strokes > 0:  # a share of the strokes laid smooth, the rest dry
             grain = grain * dry_strokes(tile_box.of(owner, frame), seed, style.smooth_strokes)
         maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, frame_height, frame_width, sx, sy)

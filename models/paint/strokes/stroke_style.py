@@ -129,6 +129,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # traced in 2.5 px steps and a thin one (1-2 px) stamped one disc a step, so its discs do not touch; a woodblock's
     # key-block line is one unbroken cut line (Hokusai's).
     "joined_line": (0.0, 1.0),
+    # The share of the grain on a stroke that runs along it as bristle ridges (ridges.py), the rest undirected: a dry
+    # brush's streaks where the speckle glittered on it like sequins.
+    "ridges": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -169,6 +172,7 @@ ADDED_LATER = dict.fromkeys(
         "smooth_strokes",
         "joined_line",
         "sky_heat",
+        "ridges",
     ),
     0.0,
 )
@@ -231,6 +235,7 @@ class StrokeStyle:
     blaze: float = 0.0
     smooth_strokes: float = 0.0
     joined_line: float = 0.0
+    ridges: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
