@@ -21,10 +21,20 @@ from ..images import tensor_to_pil
 from .bokashi import apply_grade
 from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
 from .filters import Box, picture_size, to_rgb
+from .mottle import SIZE as MOTTLE_SIZE
+from .mottle import mottle_noise, mottled
 from .plan import StrokePlan
 from .ridges import ridge_noise, stroke_lengths
 from .strands import dash_colours, strand_weights
-from .surface import BRISTLES, dry_strokes, finish_surface, grain_noise, relief_box, surface_reach
+from .surface import (
+    BRISTLES,
+    GRAIN_SIZE,
+    dry_strokes,
+    finish_surface,
+    grain_noise,
+    relief_box,
+    surface_reach,
+)
 from .wash import apply_cool, apply_wash
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
@@ -69,7 +79,7 @@ def rasterize(
     low = torch.where(valid, paths, torch.full_like(paths, float("inf"))).amin(1) - strokes.radius[:, None] - 1
     high = torch.where(valid, paths, torch.full_like(paths, float("-inf"))).amax(1) + strokes.radius[:, None] + 1
     calm = style.calm if plan.wash is not None else 0.0  # the calm lies in the open areas: the wash maps say where
-    halo = surface_reach(unit, style.softness, calm)
+    halo = surface_reach(unit, style.softness, calm, max(GRAIN_SIZE, MOTTLE_SIZE) if style.mottle > 0 else GRAIN_SIZE)
     give_back_freed_memory()  # what planning freed, before the picture's allocation (250 MB at 16,384 px)
     output = Image.new("RGB", (width, height)) if as_picture else torch.empty((3, height, width))
     rows, cols = list(range(0, height, tile)), list(range(0, width, tile))
@@ -140,6 +150,9 @@ def rasterize(
         )
         if maps is not None:
             painted = apply_wash(painted, tile_box.of(maps, frame), style)
+        if style.mottle > 0:  # fine broken flecks over the paint and its wash (mottle.py)
+            flecks = mottle_noise(top, left, frame_height, frame_width, seed, unit, tile_box)
+            painted = mottled(painted, flecks, style.mottle, style.colours.warmth)
         if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
             tint = style.colours.tints[0]
             painted = apply_cool(painted, _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy), tint)

@@ -122,6 +122,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture's hottest light blazes out into the wash round it (blaze.py): a pale core, and ragged tongues
     # and veils of its gold breaking into the vapour, where a sun was a yellow disc with a soft rim (Turner's).
     "blaze": (0.0, 1.0),
+    # How far the whole picture is laid over, last, with fine broken flecks of lighter, warmer and darker, cooler paint
+    # a few pixels across (mottle.py): a dry brush's broken paint over his skies and seas (Turner's), where the wash
+    # left them smooth and the strokes' own streaks all ran one way.
+    "mottle": (0.0, 1.0),
     # The share of the strokes laid smooth, with no grain (surface.dry_strokes); the rest drag the grain harder, so the
     # picture holds as much of it: a loaded brush's crisp stroke beside a dry one's scumble, not felt over every stroke.
     "smooth_strokes": (0.0, 0.9),
@@ -173,6 +177,7 @@ ADDED_LATER = dict.fromkeys(
         "joined_line",
         "sky_heat",
         "ridges",
+        "mottle",
     ),
     0.0,
 )
@@ -236,6 +241,7 @@ class StrokeStyle:
     smooth_strokes: float = 0.0
     joined_line: float = 0.0
     ridges: float = 0.0
+    mottle: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -31,10 +31,17 @@ CALM_EDGE = 0.06
 
 
 def grain_noise(
-    top: int, left: int, height: int, width: int, seed: int, unit: float, keep: Box | None = None
+    top: int,
+    left: int,
+    height: int,
+    width: int,
+    seed: int,
+    unit: float,
+    keep: Box | None = None,
+    size: float = GRAIN_SIZE,
 ) -> torch.Tensor:
     """(height, width) undirected grain of unit spread for the output pixels from (left, top) on (`keep`: only
-    that box of them).
+    that box of them), blurred `size` px at 512 (the mottle's is larger: mottle.py).
 
     White noise from an integer hash of each pixel's position (the same for a pixel in any tile),
     blurred to the grain's size and scaled back to a spread of 1 whatever that size."""
@@ -46,7 +53,7 @@ def grain_noise(
         value = ((value ^ (value >> 15)) * multiplier) & mask
     value = value ^ (value >> 13)
     uniform = value.float() / float(mask) - 0.5
-    sigma = max(0.5, GRAIN_SIZE * unit)
+    sigma = max(0.5, size * unit)
     kernel = gaussian_kernel(sigma)
     spread = (1 / 12) ** 0.5 * float((kernel * kernel).sum())  # of white noise after this blur
     return tile_exact_blur(uniform[None], sigma, keep)[0] / spread
@@ -67,9 +74,10 @@ def dry_strokes(owner: torch.Tensor, seed: int, smooth: float) -> torch.Tensor:
     return torch.where(owner >= 0, share, torch.ones(owner.shape))
 
 
-def surface_reach(unit: float, softness: float, calm: float = 0.0) -> int:
-    """How many pixels of halo a tile needs so that its surface equals the whole picture's."""
-    reach = int(math.ceil(3 * max(softness * unit, 0.8 * unit, GRAIN_SIZE * unit, 0.7))) + 4
+def surface_reach(unit: float, softness: float, calm: float = 0.0, noise_size: float = GRAIN_SIZE) -> int:
+    """How many pixels of halo a tile needs so that its surface equals the whole picture's (`noise_size`: the
+    largest blur in px at 512 of the noise laid on it, the grain's or the mottle's)."""
+    reach = int(math.ceil(3 * max(softness * unit, 0.8 * unit, noise_size * unit, 0.7))) + 4
     if calm > 0:  # the calm's blur follows the softness's: their reaches add
         reach += int(math.ceil(3 * CALM_BLUR * unit))
     return reach
