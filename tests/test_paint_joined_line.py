@@ -20,7 +20,9 @@ def _ring_picture() -> torch.Tensor:
     """(3, H, W) OKLab: a dark green disc 120 px across in a blue sky (the README sketch's tree)."""
     y, x = torch.meshgrid(torch.arange(HEIGHT), torch.arange(WIDTH), indexing="ij")
     inside = ((x - WIDTH / 2) ** 2 + (y - HEIGHT / 2) ** 2) < 60**2
-    picture = torch.where(inside, torch.tensor((40, 100, 50))[:, None, None], torch.tensor((110, 160, 225))[:, None, None])
+    picture = torch.where(
+        inside, torch.tensor((40, 100, 50))[:, None, None], torch.tensor((110, 160, 225))[:, None, None]
+    )
     return to_oklab(picture.float() / 255)
 
 

@@ -152,12 +152,14 @@ def render_job(
     device: torch.device | str | None = None,
     cancel: threading.Event | None = None,
     keep: torch.Tensor | None = None,
+    water: torch.Tensor | None = None,
 ) -> Iterator[Event]:
     """The render as a job: Progress per tile, then Result(PIL image). `keep`: shapes the strokes keep legible
-    (strokes/keep.py: an integer label map, a scene's elements; the texture look has no use for it)."""
+    (strokes/keep.py: an integer label map, a scene's elements); `water`: a scene's sea, lake or river, 1 on it
+    (strokes/sea_grade.py). The texture look has no use for either."""
     params = params.checked()
     if params.look == "strokes":
-        yield from _stroke_job(style, image, params, cancel, keep)
+        yield from _stroke_job(style, image, params, cancel, keep, water)
         return
     device = torch.device(device) if device is not None else next(style.renderer.parameters()).device
     source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1)
@@ -192,10 +194,12 @@ def _stroke_job(
     params: RenderParams,
     cancel: threading.Event | None,
     keep: torch.Tensor | None = None,
+    water: torch.Tensor | None = None,
 ) -> Iterator[Event]:
     """The stroke renderer (on the CPU; it is vectorised, not a network), blended with the input by strength."""
     painted = None
-    for event in stroke_render_job(style.stroke_style, image, params.stroke_params(), keep=keep, cancel=cancel):
+    job = stroke_render_job(style.stroke_style, image, params.stroke_params(), keep=keep, water=water, cancel=cancel)
+    for event in job:
         if isinstance(event, Result):
             painted = event.value
         else:

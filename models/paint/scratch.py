@@ -71,6 +71,18 @@ def keep_labels(scene: Scene) -> torch.Tensor | None:
     return torch.from_numpy(labels) if kept and labels.any() else None
 
 
+# A scene's water, graded as a print's is (strokes/sea_grade.py); not its waves, whose foam is the bare paper.
+WATER = frozenset(("sea", "lake", "river"))
+
+
+def water_map(scene: Scene) -> torch.Tensor | None:
+    """(H, W) 1 on the scene's WATER, 0 elsewhere, at the sketch's size; None when it has none."""
+    if scene.labels is None:
+        return None
+    wet = np.isin(scene.labels, [index for index, name in enumerate(scene.label_names) if name in WATER])
+    return torch.from_numpy(wet.astype(np.float32)) if wet.any() else None
+
+
 def preview_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
     """`size` shrunk to at most `long_side` on its long side, its shape kept."""
     width, height = size
@@ -110,7 +122,7 @@ def paint_from_scratch_job(
         params = replace(params, size=small)
         sketch = sketch.resize(small, Image.Resampling.BOX)
     keep = keep_labels(scene)
-    for event in render_job(style, sketch, params, device=device, cancel=cancel, keep=keep):
+    for event in render_job(style, sketch, params, device=device, cancel=cancel, keep=keep, water=water_map(scene)):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)
         else:

@@ -30,6 +30,7 @@ from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
 from .scumble import scumble_field
+from .sea_grade import sea_paint
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .sweeps import sweep_field, swept
@@ -79,6 +80,7 @@ class StrokePlan:
     # (N, 3) OKLab: each stroke's second paint, toward which its thin strands move (strands.py); None: no strands
     strand: torch.Tensor | None = None
     grade: torch.Tensor | None = None  # (1, H, W) how far each pixel's colour is deepened (bokashi.py); None: nowhere
+    sea: torch.Tensor | None = None  # (4, H, W) a scene's water's printed colour and how far (sea_grade.py); None: none
     cool: torch.Tensor | None = None  # (1, H, W) how far each pixel takes the painter's darkest tint (wash.cool_map)
 
     @property
@@ -163,9 +165,11 @@ def plan_strokes(
     controls: Controls,
     generator: torch.Generator,
     keep: torch.Tensor | None = None,
+    water: torch.Tensor | None = None,
 ) -> StrokePlan:
     """Plan the painting of a (3, H, W) OKLab picture. `keep` (H, W) integer labels: shapes to keep legible
-    (keep.py; a scene's elements), 0 where the style is free; None for a photograph."""
+    (keep.py; a scene's elements), 0 where the style is free; None for a photograph. `water` (H, W), 0 to 1: a scene's
+    sea, lake or river (sea_grade.py); None for a photograph."""
     _, height, width = lab.shape
     long_side = picture_size(height, width)
     unit = long_side / 512
@@ -370,6 +374,8 @@ def plan_strokes(
             plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth)
     if style.bokashi > 0:
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
+    if style.sea_grade > 0 and water is not None:  # a scene's water in his printed sea's graded blue
+        plan.sea = sea_paint(water, style.sea_grade)
     if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:
         plan.cool = cool_map(aim, unit, min(1.0, style.cold_darks * controls.palette), inside)
     if style.line_hatch > 0:

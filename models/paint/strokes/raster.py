@@ -156,6 +156,11 @@ def rasterize(
         if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
             tint = style.colours.tints[0]
             painted = apply_cool(painted, _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy), tint)
+        if plan.sea is not None:  # a scene's water laid flat in his printed sea's colours, under its lines (sea_grade.py)
+            sea = _at_output(plan.sea, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
+            owner_here = tile_box.of(owner, frame)
+            lined = (owner_here >= 0) & plan.is_outline[owner_here.clamp_min(0)]
+            painted = painted + sea[3:] * (~lined)[None] * (sea[:3] - painted)
         if plan.grade is not None:  # the graded sky, over the paint and its wash (bokashi.py)
             grade = _at_output(plan.grade, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             painted = apply_grade(painted, grade, style.bokashi_ink)

@@ -129,6 +129,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of the strokes laid smooth, with no grain (surface.dry_strokes); the rest drag the grain harder, so the
     # picture holds as much of it: a loaded brush's crisp stroke beside a dry one's scumble, not felt over every stroke.
     "smooth_strokes": (0.0, 0.9),
+    # How deep a scene's water is graded in the sky's ink (sea_grade.py): a band under its horizon and the front deepening,
+    # as a print's sea is printed (Hokusai's Kazusa Sea Route); a photograph's water is not found, so not graded.
+    "sea_grade": (0.0, 1.0),
     # The share of the contours drawn as one joined line (outline._joined) rather than a row of beads: a contour is
     # traced in 2.5 px steps and a thin one (1-2 px) stamped one disc a step, so its discs do not touch; a woodblock's
     # key-block line is one unbroken cut line (Hokusai's).
@@ -178,6 +181,7 @@ ADDED_LATER = dict.fromkeys(
         "sky_heat",
         "ridges",
         "mottle",
+        "sea_grade",
     ),
     0.0,
 )
@@ -242,6 +246,7 @@ class StrokeStyle:
     joined_line: float = 0.0
     ridges: float = 0.0
     mottle: float = 0.0
+    sea_grade: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
