@@ -155,7 +155,8 @@ def rasterize(
             painted = mottled(painted, flecks, style.mottle, style.colours.warmth)
         if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
             tint = style.colours.tints[0]
-            painted = apply_cool(painted, _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy), tint)
+            cool = _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
+            painted = apply_cool(painted, cool, tint, style.lit_in_darks)
         if plan.sea is not None:  # a scene's water laid flat in his printed sea's colours, under its lines (sea_grade.py)
             sea = _at_output(plan.sea, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             owner_here = tile_box.of(owner, frame)

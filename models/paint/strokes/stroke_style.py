@@ -56,6 +56,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the band heat is kept to the sky (the open areas high in the picture, field.region_memberships): a hot
     # sky, while a grey floor, a white cup or a wall keep their own hue family in the painter's paints.
     "sky_heat": (0.0, 1.0),
+    # How far a light pixel in a dark area is spared the cold darks (wash.apply_cool): his light strokes there stay warm.
+    "lit_in_darks": (0.0, 1.0),
     # How much of their own colour the picture's subjects keep against the bands (bands.subject_map): a red
     # motorcycle stays red on his orange and teal-black ground.
     "band_keep": (0.0, 1.0),
@@ -182,6 +184,7 @@ ADDED_LATER = dict.fromkeys(
         "ridges",
         "mottle",
         "sea_grade",
+        "lit_in_darks",
     ),
     0.0,
 )
@@ -220,6 +223,7 @@ class StrokeStyle:
     band_vivid: float = 0.0
     band_heat: float = 0.0
     sky_heat: float = 0.0
+    lit_in_darks: float = 0.0
     band_flow: float = 0.0
     band_keep: float = 0.0
     band_rhythm: float = 0.0

@@ -42,6 +42,10 @@ GLOW_WARMTH = 0.05  # OKLab a/b lean toward the painter's warm side at full glow
 COOL_DARK, COOL_MID = 0.3, 0.6
 # The OKLab chroma at which a dark area takes half its share: a brown-black (0.05) three fifths, a dark red (0.12) a fifth.
 COOL_VIVID = 0.06
+# `lit_in_darks`: a painted pixel is spared the cooling not at all to LIT_FROM (OKLab lightness) and fully from LIT_TO, a
+# smoothstep between: the light strokes in his dark areas (The Scream's rail and planks, pixels 0.15 lighter than their
+# area where it is under L 0.42) are warm, (a 0.029, b 0.054), where the cooled renders' were pale grey-pink.
+LIT_FROM, LIT_TO = 0.45, 0.6
 
 
 def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
@@ -88,8 +92,11 @@ def cool_map(aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor
     return share[None]
 
 
-def apply_cool(painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor) -> torch.Tensor:
+def apply_cool(painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor, lit: float = 0.0) -> torch.Tensor:
     """A (3, h, w) OKLab painted surface with each pixel's colour (a, b) moved its (1, h, w) `share` of the way to the
-    painter's (2,) `tint`; lightness untouched."""
+    painter's (2,) `tint`, a light pixel (LIT_FROM to LIT_TO) `lit` less of it; lightness untouched."""
     ab = painted[1:]
+    if lit > 0:  # a light stroke laid in a dark area keeps its own (warm) paint; the area still decides the share
+        ramp = ((painted[:1] - LIT_FROM) / (LIT_TO - LIT_FROM)).clamp(0, 1)
+        share = share * (1 - lit * ramp * ramp * (3 - 2 * ramp))
     return torch.cat([painted[:1], ab + share * (tint.to(painted).view(2, 1, 1) - ab)])
