@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         """Esc: stop what the user is looking at first, then whatever else runs."""
         if not self.current_tab().cancel_running_job():
             self.status.cancel_current_job()
+        self.status.show_cancelling()
 
     def current_tab(self) -> ActivityTab:
         return self.activity_tabs[self.tabs.currentIndex()]

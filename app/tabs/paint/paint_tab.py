@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -51,6 +52,7 @@ class PaintTab(ActivityTab):
         self._preview_job: JobHandle | None = None
         self._full_job: JobHandle | None = None
         self._full_on_purpose = False  # the user pressed Render (not a render after a pause)
+        self._unfinished: tuple[JobHandle, QImage] | None = None  # a render's picture in progress, on show
         # Renders the user pressed that were still running when a new picture replaced their canvas: job id -> the
         # undo step that replaced it. They finish into the history (and come back with that step's undo).
         self._outliving: dict[int, object] = {}
@@ -88,6 +90,7 @@ class PaintTab(ActivityTab):
         self.worker.job_failed.connect(lambda handle, message: self.message_bar.show_error(message))
         for ended in (self.worker.job_failed, self.worker.job_cancelled):
             ended.connect(lambda handle, *_: self._outliving.pop(handle.id, None))
+            ended.connect(lambda handle, *_: self._on_render_stopped(handle))
         self.worker.job_progress.connect(self._on_render_progress)
         self.reload_styles()
 
@@ -200,9 +203,21 @@ class PaintTab(ActivityTab):
     def _on_render_progress(self, handle: JobHandle, progress) -> None:
         """Best quality shows the picture taking shape every few steps."""
         if handle is self._full_job and progress.preview is not None:
-            self.result_view.show_image(array_to_image(np.asarray(progress.preview.convert("RGB"))),
-                                        f"painting… {progress.message}")
+            picture = array_to_image(np.asarray(progress.preview.convert("RGB")))
+            self.result_view.show_image(picture, f"painting… {progress.message}")
             self._painting_replaced_by_preview()
+            self._unfinished = (handle, picture)
+
+    def _on_render_stopped(self, handle: JobHandle) -> None:
+        """A full render cancelled (Esc) or failed: its picture in progress, still on show, says it was not
+        finished. It said "painting… 1992 strokes planned" for good after Esc (seen under Xvfb)."""
+        if handle is self._full_job:
+            self._full_job = None
+        if self._unfinished is not None and self._unfinished[0] is handle:
+            picture = self._unfinished[1]
+            self._unfinished = None
+            if self.result_view.image is picture:
+                self.result_view.show_image(picture, "stopped before it was finished: not kept")
 
     def _on_preview(self, painting: Painting) -> None:
         # One worker runs the jobs in order, so a preview always arrives before the full render queued
