@@ -65,10 +65,11 @@ def test_train_dialog_reports_sizes_as_training_reads_them_and_names_each_folder
     assert dialog.name_edit.text() == "my-own-name"
 
 
-def _tiny_train(folder, out_path, name, minutes):
+def _tiny_train(folder, out_path, name, minutes, title=""):
     def job(context):
         from models.paint.training import train_style_from_folder
 
-        yield from train_style_from_folder(folder, out_path, tiny_config(name, max_steps=8), cancel=context.cancel)
+        config = tiny_config(name, max_steps=8, title=title)
+        yield from train_style_from_folder(folder, out_path, config, cancel=context.cancel)
 
     return job

@@ -8,6 +8,7 @@ and how to show their results.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,12 @@ from PySide6.QtWidgets import (
 from app.worker import JobFactory, JobHandle, TabWorker
 from models.jobs import Progress
 
-NAME_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+def file_stem(name: str) -> str:
+    """The style's file name for the name typed in the dialog: "Hokusai's waves" -> "Hokusais-waves", "Cézanne"
+    -> "Cezanne"; "" when no letter or digit is left. The name itself is the style's title where the tab shows one."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().replace("'", "")
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", plain).strip("-_")[:64]
 
 
 class FolderTrainingDialog(QDialog):
@@ -144,7 +150,7 @@ class FolderTrainingDialog(QDialog):
 
     @property
     def out_path(self) -> Path:
-        return self.styles_dir / f"{self.name_edit.text().strip()}.safetensors"
+        return self.styles_dir / f"{file_stem(self.name_edit.text())}.safetensors"
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, f"Choose a folder of {self.folder_kind} files")
@@ -155,7 +161,7 @@ class FolderTrainingDialog(QDialog):
         self.folder = folder
         self.folder_edit.setText(str(folder))
         if self.name_edit.text().strip() in ("", self._suggested_name):
-            self._suggested_name = re.sub(r"[^A-Za-z0-9_-]+", "-", folder.name).strip("-")[:64] or "my-style"
+            self._suggested_name = file_stem(folder.name) or "my-style"
             self.name_edit.setText(self._suggested_name)
         self.summary_label.setText(f"Reading the {self.folder_kind} files…")
         self.report_list.clear()
@@ -164,10 +170,14 @@ class FolderTrainingDialog(QDialog):
         return self._scan_job
 
     def start(self) -> JobHandle | None:
-        name = self.name_edit.text().strip()
-        if not NAME_PATTERN.fullmatch(name) or self.folder is None:
-            self.summary_label.setText("Choose a folder, and name the style with letters, digits, - and _ only.")
+        """Train on the folder, as a file named after the name typed (any name: "My waves" was refused, and the
+        refusal took the place of the folder's summary)."""
+        name = file_stem(self.name_edit.text())
+        if self.folder is None or not name:
+            self.progress_label.setText("Choose a folder first." if self.folder is None else
+                                        "Give the style a name with some letters or digits in it.")
             return None
+        self.progress_label.clear()
         paused = self.paused_progress()
         resuming = paused is not None and paused.exists()
         self.summary_label.setText("Resuming the paused training…" if resuming else "Training…")

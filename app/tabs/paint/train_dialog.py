@@ -30,12 +30,12 @@ def scan_folder(folder: Path):
     return job
 
 
-def train(folder: Path, out_path: Path, name: str, minutes: float):
+def train(folder: Path, out_path: Path, name: str, minutes: float, title: str = ""):
     def job(context: JobContext):
         from models.paint.references import write_style_references_from_folder
         from models.paint.training import TrainingConfig, train_style_from_folder
 
-        config = TrainingConfig(name=name, minutes=minutes)
+        config = TrainingConfig(name=name, minutes=minutes, title=title)
         for event in train_style_from_folder(folder, out_path, config, device=context.device, cancel=context.cancel):
             if isinstance(event, Result):
                 yield Progress(None, "writing the best-quality data")
@@ -92,7 +92,8 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
 
     def training_job(self, name: str):
         assert self.folder is not None  # training starts only once a folder is chosen
-        return train(self.folder, self.out_path, name, self.minutes_spin.value())
+        typed = self.name_edit.text().strip()  # shown in the style list as typed; a plain name as before
+        return train(self.folder, self.out_path, name, self.minutes_spin.value(), typed if typed != name else "")
 
     def show_preview(self, progress: Progress) -> None:
         pixmap = pixmap_from_array(np.asarray(progress.preview.convert("RGB")))
@@ -106,7 +107,7 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
 
     def trained_message(self, result) -> tuple[str, Path]:
         return (
-            f"Trained “{self.name_edit.text()}”: {result.steps} steps in {result.seconds:.0f} s. "
+            f"Trained “{self.name_edit.text().strip()}”: {result.steps} steps in {result.seconds:.0f} s. "
             "It is now in the style picker.",
             Path(result.style_path),
         )
