@@ -142,6 +142,20 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path):
         load_image(path)
 
 
+def test_a_108_megapixel_phone_photo_is_not_taken_for_a_bomb(tmp_path):
+    # Session 16 (firsthour4): a 12000x9000 photo, as 108-megapixel phone cameras take, was refused as "a possible
+    # decompression bomb" by Pillow's own 89.5-megapixel check, under MAX_PIXELS. This file claims that size and
+    # holds almost nothing: it gets past the size checks and fails only where it is decoded.
+    path = tmp_path / "phone.png"
+    path.write_bytes(_png_claiming_size(12_000, 9_000))
+    with pytest.raises(ImageRejected) as refused:
+        load_image(path, max_side=2048)
+    assert "bomb" not in str(refused.value) and "pixels" not in str(refused.value)
+    path.write_bytes(_png_claiming_size(17_000, 17_000))  # over MAX_PIXELS: still refused before decoding
+    with pytest.raises(ImageRejected, match="decompression bomb"):
+        load_image(path, max_side=2048)
+
+
 def test_huge_image_is_downscaled_with_a_note(tmp_path):
     path = tmp_path / "big.png"
     _photo(1200, 600).save(path)

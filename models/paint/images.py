@@ -23,6 +23,10 @@ MIN_SIDE = 64
 # Above this many pixels a file is refused before it is decoded: a small file that claims to be
 # huge is the classic decompression bomb (a 40 kB PNG can expand to gigabytes).
 MAX_PIXELS = 16384 * 16384
+# Pillow's own check refuses above 89.5 megapixels (a warning, made an error below), so a 108-megapixel phone photo
+# (12000x9000) was refused as "a possible decompression bomb" before the limit above was ever asked. Pillow's
+# limit is set to ours: a JPEG is decoded at a fraction of its size (draft) and such a photo opens in about 0.5 s.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm", ".tga"}
 
 
