@@ -297,6 +297,7 @@ def export(painting: Painting, path: Path, scale: float = 1.0):
         from PIL import Image
 
         from models.files import atomic_write_bytes
+        from models.paint.images import IMAGE_SUFFIXES
         from models.paint.recipe import save_png_with_recipe
 
         pixels, recipe = painting.pixels, painting.recipe
@@ -315,9 +316,16 @@ def export(painting: Painting, path: Path, scale: float = 1.0):
             buffer = io.BytesIO()
             picture.save(buffer, format="JPEG", quality=92)
             atomic_write_bytes(path, buffer.getvalue())
-        else:
-            save_png_with_recipe(picture, path.with_suffix(".png") if path.suffix.lower() != ".png" else path, recipe)
-        yield Result(path)
+            yield Result(path)
+            return
+        # Any other name is written as a PNG, and the result is the file written: "Exported e.tiff." was said of
+        # e.png, and "Exported c." of c.png. Another picture type's suffix gives way; any other stays in the name
+        # ("sunset v1.2" is not "sunset v1.png").
+        written = path
+        if path.suffix.lower() != ".png":
+            written = path.with_suffix(".png") if path.suffix.lower() in IMAGE_SUFFIXES else path.with_name(f"{path.name}.png")
+        save_png_with_recipe(picture, written, recipe)
+        yield Result(written)
 
     return job
 
