@@ -247,7 +247,9 @@ class PaintControls(QWidget):
     def show_recipe(self, recipe: PaintRecipe) -> None:
         """The settings a painting was made with (its style, when it is installed)."""
         self.strength_slider.setValue(round(recipe.strength * 100))
-        self.palette_slider.setValue(round(recipe.palette * 100))
+        if recipe.quality != "best":  # Best quality paints with the painter's colours and records palette 0: the
+            # slider kept that 0 after Best quality was turned off again, and every later render had "palette 0"
+            self.palette_slider.setValue(round(recipe.palette * 100))
         self.seed_spin.setValue(recipe.seed)
         self.best_check.setChecked(recipe.quality == "best")
         self.look_combo.setCurrentIndex(max(0, self.look_combo.findData(recipe.look)))
