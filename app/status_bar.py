@@ -93,7 +93,7 @@ class JobStatusBar(QStatusBar):
             # A step of Best quality takes seconds (more on a busy CPU) before the job sees its cancel flag: until
             # then the job says it is being cancelled, not still at work (seen under Xvfb at load 13: Esc, then
             # 7.5 s more of "Rendering: 1992 strokes planned 5%", as if Esc had not been pressed).
-            self._set_job_text(f"Cancelling {handle.title}…" if handle.cancel_event.is_set() else handle.title)
+            self._set_job_text(f"{handle.title}: cancelling…" if handle.cancel_event.is_set() else handle.title)
             self.progress_bar.setRange(0, 0)
 
     def _set_job_text(self, text: str) -> None:

@@ -36,10 +36,10 @@ def test_escape_says_cancelling_until_the_job_stops(qtbot, main_window, paint, m
     assert main_window.menus.cancel_action.shortcut().toString() == "Esc"
     main_window.menus.cancel_action.trigger()
     assert handle.cancel_event.is_set()
-    assert status.job_label.text() == "Cancelling Rendering…"
+    assert status.job_label.text() == "Rendering: cancelling…"
     with qtbot.waitSignal(worker.job_progress, timeout=10_000):
         escaped.set()
-    assert status.job_label.text() == "Cancelling Rendering…"  # the step's report does not take it back
+    assert status.job_label.text() == "Rendering: cancelling…"  # the step's report does not take it back
     with qtbot.waitSignal(worker.job_cancelled, timeout=10_000):
         reported.set()
     assert not status.job_label.isVisible()
