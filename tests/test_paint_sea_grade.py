@@ -15,6 +15,7 @@ from models.paint.scratch import water_map
 from models.paint.strokes import plan as plan_module
 from models.paint.strokes.bokashi import PAPER, apply_grade
 from models.paint.strokes.brush import MAX_POINTS
+from models.paint.strokes.hatching import STEPS as HATCH_STEPS
 from models.paint.strokes.render import StrokeParams, plan_for, stroke_render_job
 from models.paint.strokes.sea_grade import sea_grade_map, sea_paint
 from models.paint.strokes.stroke_style import ADDED_LATER
@@ -130,3 +131,23 @@ def test_tiles_join_with_a_graded_sea():
         return np.asarray(run_job(stroke_render_job(style, picture, params, water=water)))
 
     assert np.array_equal(painted(4096), painted(64))
+
+
+def test_a_scene_with_water_has_no_fine_lines_in_the_sky_above_it():
+    """The fine hatching takes open areas low in the picture for ground or water; over a scene's low horizon they are
+    its sky, which his prints leave plain. With the water known no line is seeded above its horizon."""
+    height, width, horizon = 96, 128, 72
+    picture = torch.zeros((3, height, width))
+    picture[:, :horizon] = torch.tensor([0.9, 0.85, 0.7])[:, None, None]  # a pale dawn sky down to the horizon
+    picture[:, horizon:] = torch.tensor([0.3, 0.4, 0.5])[:, None, None]  # the sea
+    water = torch.zeros((height, width))
+    water[horizon:] = 1
+    style = _style(line_hatch=1.0)  # no outline: every line of the plan is a hatch line
+
+    def line_seeds(wet: torch.Tensor | None) -> torch.Tensor:
+        plan = plan_for(style, picture, StrokeParams(seed=1), width, height, water=wet)
+        return plan.paths[plan.is_outline][:, HATCH_STEPS, 1]  # each line is traced both ways from its seed
+
+    assert (line_seeds(None) < horizon).any()  # the position alone lines the low sky
+    seeds = line_seeds(water)
+    assert seeds.numel() > 0 and (seeds >= horizon).all()

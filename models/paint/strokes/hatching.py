@@ -33,11 +33,13 @@ def hatch_lines(
     style: StrokeStyle,
     unit: float,
     generator: torch.Generator,
+    below: int = 0,
 ) -> tuple[Strokes, torch.Tensor]:
     """Thin lines (Strokes) and their OKLab colours (N, 3) for a (3, H, W) picture in the painter's colours `mapped`,
     stopping at the edges of `stops`, along the doubled-angle `field`; `memberships` (3, H, W): the region kinds
     (field.region_memberships), of which the second, the open areas low down, gets lines. The style's `line_hatch`
-    (0 to 1) is the share of the grid cells there that get one."""
+    (0 to 1) is the share of the grid cells there that get one. None is seeded above row `below` (a scene's horizon
+    over its water: the open areas above it are sky, which the position alone took for ground low in the picture)."""
     _, height, width = mapped.shape
     radius = max(0.5, WIDTH * unit)
     # The lines keep their share of the area at any size: where the radius stops shrinking (half a pixel, in a small
@@ -51,7 +53,7 @@ def hatch_lines(
     seeds[:, 1].clamp_(0, height - 1)
     # Clearly low and open only: half the membership is the middle of the picture's height, where a line would run on
     # into the sky.
-    lower = ((sample(memberships[1:2], seeds)[:, 0] - 0.5) * 2).clamp_min(0)
+    lower = ((sample(memberships[1:2], seeds)[:, 0] - 0.5) * 2).clamp_min(0) * (seeds[:, 1] >= below)
     chosen = torch.rand(seeds.shape[0], generator=generator) < style.line_hatch * lower
     seeds = seeds[chosen]
     if seeds.shape[0] == 0:

@@ -30,7 +30,7 @@ from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
 from .scumble import scumble_field
-from .sea_grade import sea_paint
+from .sea_grade import sea_paint, water_rows
 from .simplify import simplify
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .sweeps import sweep_field, swept
@@ -380,7 +380,10 @@ def plan_strokes(
         plan.cool = cool_map(aim, unit, min(1.0, style.cold_darks * controls.palette), inside)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
-        _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator))
+        # A scene with water: the open areas above the water's horizon are sky, not fields (his skies have no lines).
+        rows = None if water is None else water_rows(water)
+        horizon = 0 if rows is None else rows[0]
+        _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator, horizon))
     if keep is not None and strength > 0:
         # A scene's things get contours along their whole outlines (outline.py), as many as the painter's edges
         # allow: all of them where no edge is lost (Munch, Hokusai, Van Gogh), none where the light dissolves

@@ -30,16 +30,25 @@ FRONT_FROM, FRONT_INK = 0.3, 0.5
 HORIZON_SHARE = 0.25
 
 
+def water_rows(water: torch.Tensor) -> tuple[int, int] | None:
+    """The open water's first and past-last rows in a (H, W) map of the water (1 on it): the rows at least
+    HORIZON_SHARE as wide as its widest; None when there is no water."""
+    rows = water.float().mean(1)
+    widest = float(rows.max())
+    if widest <= 0:
+        return None
+    open_rows = (rows >= HORIZON_SHARE * widest).nonzero().flatten()
+    return int(open_rows[0]), int(open_rows[-1]) + 1
+
+
 def sea_grade_map(water: torch.Tensor, amount: float) -> torch.Tensor:
     """(1, H, W) how far each pixel of a (H, W) map of the water (1 on it, 0 off it, soft at its edges when resized) is
     graded (bokashi.apply_grade's grade over his paper, 0 to `amount`)."""
     height, width = water.shape
-    rows = water.float().mean(1)
-    widest = float(rows.max())
-    if widest <= 0:
+    found = water_rows(water)
+    if found is None:
         return torch.zeros((1, height, width))
-    open_rows = (rows >= HORIZON_SHARE * widest).nonzero().flatten()
-    horizon, front_edge = int(open_rows[0]), int(open_rows[-1]) + 1  # a lake deepens to its own front, not the frame's
+    horizon, front_edge = found  # a lake deepens to its own front, not the frame's
     # Water above that row (a river narrowing into the distance) is graded as the horizon is, not left bare paper.
     below = (torch.arange(height, dtype=torch.float32) + 0.5 - horizon).clamp_min(0)
     band = BAND_INK * (1 - below / (BAND * height)).clamp(0, 1) ** 2
