@@ -87,12 +87,15 @@ class PaintTab(ActivityTab):
         self.controls.seed_spin.valueChanged.connect(self._on_settings_changed)
         self.controls.live_check.toggled.connect(self._on_live_toggled)
         self.controls.style_chosen.connect(lambda _: self._on_settings_changed())
+        self.controls.style_chosen.connect(lambda entry: settings.set("paint_style", entry.path.as_posix()))
         self.worker.job_failed.connect(lambda handle, message: self.message_bar.show_error(message))
         for ended in (self.worker.job_failed, self.worker.job_cancelled):
             ended.connect(lambda handle, *_: self._outliving.pop(handle.id, None))
             ended.connect(lambda handle, *_: self._on_render_stopped(handle))
         self.worker.job_progress.connect(self._on_render_progress)
-        self.reload_styles()
+        # The style chosen last time (every start began with the first in the list, Hokusai, whatever one painted in)
+        chosen = settings.get("paint_style")
+        self.reload_styles(select=Path(chosen) if chosen else None)
 
     # Layout ------------------------------------------------------------------------------------
 
