@@ -35,6 +35,19 @@ FILL_TOLERANCE = 24  # per channel, out of 255: fills across JPEG noise, stops a
 EDGE = 2  # pixels around the picture, where its outline is drawn
 
 
+def _on_paper(image: QImage) -> QImage:
+    """The picture without transparency, its see-through parts white paper, as Open image makes them: a pasted
+    picture's transparent parts came out black (their colour with the alpha dropped), and were painted black."""
+    if not image.hasAlphaChannel():
+        return image.convertToFormat(QImage.Format.Format_RGB32)
+    flat = QImage(image.size(), QImage.Format.Format_RGB32)
+    flat.fill(PAPER)
+    painter = QPainter(flat)
+    painter.drawImage(0, 0, image)
+    painter.end()
+    return flat
+
+
 class Tool(Enum):
     BRUSH = "brush"
     ERASER = "eraser"
@@ -265,8 +278,7 @@ class PaintCanvas(QWidget):
     # Whole-picture changes (undoable) ----------------------------------------------------------
 
     def replace_image(self, image: QImage, text: str = "Open image") -> None:
-        self.undo_stack.push(_ReplaceCommand(self, self.image.copy(), image.convertToFormat(QImage.Format.Format_RGB32),
-                                             text))
+        self.undo_stack.push(_ReplaceCommand(self, self.image.copy(), _on_paper(image), text))
 
     def new_canvas(self, size: QSize) -> None:
         blank = QImage(size, QImage.Format.Format_RGB32)
