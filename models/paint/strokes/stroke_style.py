@@ -128,6 +128,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # a few pixels across (mottle.py): a dry brush's broken paint over his skies and seas (Turner's), where the wash
     # left them smooth and the strokes' own streaks all ran one way.
     "mottle": (0.0, 1.0),
+    # How far the wash mixes the painter's paints as if their pairs were sought without the band contrast (plan.py):
+    # strokes of paints far apart in lightness, over a wash that stays soft (no seam where its pair of paints changes).
+    "even_wash": (0.0, 1.0),
     # The share of the strokes laid smooth, with no grain (surface.dry_strokes); the rest drag the grain harder, so the
     # picture holds as much of it: a loaded brush's crisp stroke beside a dry one's scumble, not felt over every stroke.
     "smooth_strokes": (0.0, 0.9),
@@ -185,6 +188,7 @@ ADDED_LATER = dict.fromkeys(
         "mottle",
         "sea_grade",
         "lit_in_darks",
+        "even_wash",
     ),
     0.0,
 )
@@ -251,6 +255,7 @@ class StrokeStyle:
     ridges: float = 0.0
     mottle: float = 0.0
     sea_grade: float = 0.0
+    even_wash: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
