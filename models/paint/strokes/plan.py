@@ -23,6 +23,7 @@ from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .busy_flow import along_flow
 from .colour_map import map_colours
+from .dash_layer import dash_strokes
 from .field import direction_field, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .hatching import hatch_lines
@@ -282,6 +283,15 @@ def plan_strokes(
         owner = key_map.inner().flatten() // MAX_POINTS
         flat = table[owner.clamp_min(0)].T.reshape(3, height, width)
         canvas = torch.where((owner >= 0).view(1, height, width), flat, base if canvas is None else canvas)
+    if style.dash_layer > 0 and canvas is not None:  # small dashes of contrasting colour over patches (dash_layer.py)
+        cells = _seeds_in_cells(canvas[0], max(2, round(1.6 * finest)), 0.0, generator, True)
+        strokes, colours, seed_colour = dash_strokes(canvas, stops, field, cells, finest, style, generator)
+        reach = torch.full((strokes.count,), EDGE)
+        done = sum(s.count for s, _ in batches)
+        stamp(key_map, strokes, torch.arange(done, done + strokes.count), gate=Gate(guide, seed_colour, reach))
+        batches.append((strokes, colours))
+        seed_colours.append(seed_colour)
+        reaches.append(reach)
     strength = style.outline * controls.outline
     if strength > 0:
         contours, colours = outline_strokes(mapped, style, strength, unit, generator, lost)

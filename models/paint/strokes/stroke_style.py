@@ -144,6 +144,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of the grain on a stroke that runs along it as bristle ridges (ridges.py), the rest undirected: a dry
     # brush's streaks where the speckle glittered on it like sequins.
     "ridges": (0.0, 1.0),
+    # The share of the finest brush's cells, over patches of the picture, that take a last small dash in a strongly
+    # contrasting colour (dash_layer.py): his cobalt and pale yellow dashes side by side, where a flat sky was a few
+    # broad strokes of close colours.
+    "dash_layer": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -189,6 +193,7 @@ ADDED_LATER = dict.fromkeys(
         "sea_grade",
         "lit_in_darks",
         "even_wash",
+        "dash_layer",
     ),
     0.0,
 )
@@ -256,6 +261,7 @@ class StrokeStyle:
     mottle: float = 0.0
     sea_grade: float = 0.0
     even_wash: float = 0.0
+    dash_layer: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

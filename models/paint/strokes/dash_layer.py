@@ -1,0 +1,80 @@
+"""A last layer of small dashes in strongly contrasting colours, over patches of the painting (Van Gogh's).
+
+His skies and fields are dashes 3-6 px wide at 512 px laid side by side in strongly different colours: pale
+yellow-cream against cobalt in The Starry Night's sky. The layers before paint only where the canvas still differs
+from the picture, so a flat sky is left in a few broad strokes of close colours. This layer lays a dash of the finest
+brush in a share (the style's `dash_layer`) of the finest brush's cells, the dash taking the canvas's colour there
+moved a random share of the way lighter and toward the painter's light tint (his lights' hue, a pale yellow-green in a
+blue sky) or as far the other way (deeper, more vivid). Only over patches (a coarse random field's top PATCH_SHARE):
+his surface varies from place to place, and dashes everywhere made the finest texture far too even by the measure
+(`unevenness1` -1.9 SD; session 16).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from .brush import Strokes, trace
+from .filters import sample
+
+PATCH_SHARE = 0.4  # share of the picture whose cells may take a dash
+PATCH_SIZE = 40  # px at the plan's size between the patch field's random values
+DASH_LIGHT = 0.12  # OKLab lightness a dash moves at the whole share (as strands.DASH_LIGHT)
+DASH_PALE = 0.35  # share of its chroma a lighter dash loses toward the tint, as far gained by a deeper one
+DASH_TINT = 0.7  # how far a lighter dash's (a, b) goes to the painter's light tint
+
+
+def dash_colours(
+    canvas: torch.Tensor, seeds: torch.Tensor, light_tint: torch.Tensor | None, generator: torch.Generator
+) -> torch.Tensor:
+    """(N, 3) OKLab colours of dashes at `seeds` (N, 2) over the (3, H, W) OKLab `canvas`: each its canvas colour moved
+    a random share (0.5 to 1, either way) toward a lighter, paler colour leaning to `light_tint` (2,) (a, b)."""
+    colours = sample(canvas, seeds)
+    sign = torch.where(torch.rand(seeds.shape[0], generator=generator) < 0.5, -1.0, 1.0)
+    share = 0.5 + 0.5 * torch.rand(seeds.shape[0], generator=generator)
+    lighter = colours.clone()
+    lighter[:, 0] += DASH_LIGHT
+    lighter[:, 1:] *= 1 - DASH_PALE
+    if light_tint is not None:
+        lighter[:, 1:] = (1 - DASH_TINT) * lighter[:, 1:] + DASH_TINT * light_tint
+    return colours + (sign * share)[:, None] * (lighter - colours)
+
+
+def dash_seeds(cells: torch.Tensor, height: int, width: int, amount: float, generator: torch.Generator) -> torch.Tensor:
+    """The seeds (N, 2) of `cells` (one per cell of the finest brush) that take a dash: those in the patches, and of
+    them the share `amount`."""
+    coarse = torch.rand((1, 1, max(2, height // PATCH_SIZE), max(2, width // PATCH_SIZE)), generator=generator)
+    patches = F.interpolate(coarse, size=(height, width), mode="bicubic", align_corners=False)[0]
+    cells = cells[sample(patches, cells)[:, 0] > torch.quantile(patches.flatten()[::7], 1 - PATCH_SHARE)]
+    return cells[torch.rand(cells.shape[0], generator=generator) < amount]
+
+
+def dash_strokes(
+    canvas: torch.Tensor,
+    stops: torch.Tensor,
+    field: torch.Tensor,
+    cells: torch.Tensor,
+    radius: float,
+    style,
+    generator: torch.Generator,
+) -> tuple[Strokes, torch.Tensor, torch.Tensor]:
+    """The dashes over a (3, H, W) OKLab `canvas` (the layers so far), seeded in the finest brush's `cells` (N, 2):
+    their strokes (each `style.length` steps of `radius` both ways along the `field`: the plan's gate stops them at
+    strong edges), their colours and the colour of the simplified picture `stops` at their seeds, (n, 3) each."""
+    height, width = canvas.shape[-2:]
+    seeds = dash_seeds(cells, height, width, style.dash_layer, generator)
+    tints = style.colours.tints
+    colours = dash_colours(canvas, seeds, None if tints is None else tints[-1], generator)
+    steps = max(1, round(style.length))
+    strokes = trace(
+        seeds,
+        torch.full((seeds.shape[0],), radius),
+        field,
+        lambda points: torch.ones(points.shape[0], dtype=torch.bool),
+        max_steps=steps,
+        min_steps=steps,
+        smoothing=style.smoothing,
+        generator=generator,
+    )
+    return strokes, colours, sample(stops, seeds)

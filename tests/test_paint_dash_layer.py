@@ -1,0 +1,66 @@
+"""A last layer of small dashes in strongly contrasting colours over patches of the painting (the style's `dash_layer`:
+dash_layer.py, planned in plan.py; session 16, for Van Gogh's cobalt and pale yellow dashes side by side)."""
+
+from __future__ import annotations
+
+import torch
+from PIL import Image
+
+from models.paint.images import pil_to_tensor
+from models.paint.strokes import StrokeParams
+from models.paint.strokes import plan as plan_module
+from models.paint.strokes.dash_layer import PATCH_SHARE, dash_colours, dash_seeds
+from models.paint.strokes.render import plan_for
+from models.paint.strokes.stroke_style import ADDED_LATER
+from tests.learned_amounts import assert_reached_only_when_on
+from tests.test_paint_smooth_strokes import _style
+
+
+def test_a_dash_goes_lighter_toward_the_light_tint_or_as_far_deeper():
+    """Over a flat blue canvas, with a yellow-green light tint: about half the dashes are lighter and leave the blue
+    toward the tint's yellow, the rest darker and bluer, each at least half the way."""
+    canvas = torch.tensor([0.5, -0.02, -0.10])[:, None, None].expand(3, 40, 40)
+    seeds = torch.rand((400, 2), generator=torch.Generator().manual_seed(0)) * 39
+    colours = dash_colours(canvas, seeds, torch.tensor([-0.014, 0.069]), torch.Generator().manual_seed(1))
+    lighter = colours[:, 0] > 0.5
+    assert 0.4 < float(lighter.float().mean()) < 0.6
+    assert float(colours[lighter, 0].min()) >= 0.5 + 0.06 - 1e-6
+    assert float(colours[~lighter, 0].max()) <= 0.5 - 0.06 + 1e-6
+    assert float(colours[lighter, 2].mean()) > -0.02  # toward the yellow (without the tint: -0.074)
+    assert float(colours[~lighter, 2].mean()) < -0.12  # deeper blue
+
+
+def test_the_dashes_lie_in_patches_and_the_amount_is_their_share_there():
+    """Of a grid of cells the patches hold about PATCH_SHARE, in clumps (a kept cell's right neighbour mostly kept too),
+    and half the amount keeps about half of them."""
+    ys, xs = torch.meshgrid(torch.arange(0, 200, 4.0), torch.arange(0, 200, 4.0), indexing="ij")
+    cells = torch.stack([xs.flatten(), ys.flatten()], dim=1)
+    kept = dash_seeds(cells, 200, 200, 1.0, torch.Generator().manual_seed(3))
+    share = kept.shape[0] / cells.shape[0]
+    assert PATCH_SHARE - 0.15 < share < PATCH_SHARE + 0.15
+    taken = {(float(x), float(y)) for x, y in kept}
+    beside = sum((x + 4, y) in taken for x, y in taken) / len(taken)
+    assert beside > 0.7  # scattered at random: about PATCH_SHARE
+    half = dash_seeds(cells, 200, 200, 0.5, torch.Generator().manual_seed(3)).shape[0]
+    assert 0.35 < half / kept.shape[0] < 0.65
+
+
+def test_a_plan_lays_the_dashes_last_only_when_asked(monkeypatch):
+    """A flat blue picture: with the amount the plan holds more strokes, the last of them small dashes lighter and
+    darker than the blue; at 0 the dashes are never worked out (a style saved before them paints as before)."""
+    assert ADDED_LATER["dash_layer"] == 0.0
+    source = pil_to_tensor(Image.new("RGB", (128, 96), (70, 110, 200)))
+    plan = lambda amount: plan_for(_style(dash_layer=amount), source, StrokeParams(seed=2, palette=0.0), 128, 96)  # noqa: E731
+    plans = []
+    assert_reached_only_when_on(
+        monkeypatch, [(plan_module, "dash_strokes")], lambda: plans.append(plan(0.0)), [lambda: plan(1.0)]
+    )
+    monkeypatch.undo()
+    dashed = plan(1.0)
+    added = dashed.count - plans[0].count
+    assert added > 20
+    last = dashed.colour[plans[0].count : dashed.count]
+    middle = float(plans[0].colour[:, 0].median())
+    assert float((last[:, 0] > middle + 0.05).float().mean()) > 0.3
+    assert float((last[:, 0] < middle - 0.05).float().mean()) > 0.3
+    assert float(dashed.radius[plans[0].count : dashed.count].max()) < float(plans[0].radius.max())
