@@ -74,7 +74,7 @@ class PaintTab(ActivityTab):
 
         self.canvas.changed.connect(self._on_canvas_changed)
         self.canvas.undo_stack.indexChanged.connect(self._on_canvas_history_moved)
-        self.canvas.files_dropped.connect(lambda paths: self.open_image(Path(paths[0])))
+        self.canvas.files_dropped.connect(self._open_dropped)
         self.controls.drive(self.canvas)
         self.controls.render_button.clicked.connect(self.render)
         self.controls.surprise_button.clicked.connect(self.surprise)
@@ -316,6 +316,16 @@ class PaintTab(ActivityTab):
                                               "*.tiff *.webp *.gif)")
         if path:
             self.open_image(Path(path))
+
+    def _open_dropped(self, paths: list[str]) -> JobHandle:
+        """The canvas holds one picture: the first dropped. The others were left without a word (three photos
+        dropped, one opened, seen under Xvfb); now it says so."""
+        handle = self.open_image(Path(paths[0]))
+        if len(paths) > 1:
+            others = len(paths) - 1
+            self.message_bar.show_info(f"The canvas holds one picture: {Path(paths[0]).name} is opened, the other "
+                                       f"{others} file{'s' if others > 1 else ''} not.")
+        return handle
 
     def open_image(self, path: Path) -> JobHandle:
         """Put a picture on the canvas; a painting Atelier made comes back as it was made (its canvas, its
