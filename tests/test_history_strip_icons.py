@@ -49,7 +49,7 @@ def strip(tmp_path):
         array_to_image(pixels).save(str(thumbnail_of(painting)))
         items.append(Item(index, [str(painting)]))
     store = Store(items)
-    widget = HistoryStrip(store, run_job=None)  # type: ignore[arg-type]  # no job runs here
+    widget = HistoryStrip(store, run_job=None, remove=None)  # type: ignore[arg-type]  # no job runs, nothing removed
     yield widget, store
     widget.deleteLater()
 

@@ -1,5 +1,6 @@
 """The Paint tab's history strip: what was made on purpose (history.py says what and how it is labelled),
-newest first; ★ marks the kept ones. It also minds the one render after a pause that is shown but not kept."""
+newest first; ★ marks the kept ones. Right-click an entry to star or unstar it or to remove it (Delete does too).
+It also minds the one render after a pause that is shown but not kept."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtGui import QAction, QIcon, QImage, QKeySequence, QPixmap
+from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from app.paths import paintings_dir
 from app.store import Store
@@ -22,9 +23,11 @@ ICON_SIZE = QSize(120, 90)
 
 
 class HistoryStrip(QWidget):
-    def __init__(self, store: Store, run_job: Callable[..., Any], parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, run_job: Callable[..., Any], remove: Callable[[int], Any],
+                 parent: QWidget | None = None) -> None:
+        """`remove(item_id)` is asked to remove an entry (the tab confirms, and minds the painting on show)."""
         super().__init__(parent)
-        self.store, self.run_job = store, run_job
+        self.store, self.run_job, self._remove = store, run_job, remove
         self.unsaved: Painting | None = None  # the last render after a pause, not in the history
         # Each entry's picture, decoded once at the size it is shown and kept while it is in the strip. A QIcon of
         # the file decoded the whole thumbnail again at every refresh (after every render: 0.65 s with 200 entries
@@ -42,6 +45,13 @@ class HistoryStrip(QWidget):
         # Labels wrap under their thumbnails in cells of one width, so what differs is never cut off.
         self.list.setWordWrap(True)
         self.list.setGridSize(QSize(150, 150))
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_menu)
+        delete = QAction("Remove from history", self.list)
+        delete.setShortcuts([QKeySequence(QKeySequence.StandardKey.Delete), QKeySequence(Qt.Key.Key_Backspace)])
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self._remove_current)
+        self.list.addAction(delete)
         layout.addWidget(self.list)
         self.refresh()
 
@@ -68,8 +78,37 @@ class HistoryStrip(QWidget):
         history.delete_unsaved(self.unsaved)
         self.unsaved = None
 
-    def star(self, item_id: int) -> None:
-        self.store.set_starred(item_id, True)
+    def star(self, item_id: int, starred: bool = True) -> None:
+        self.store.set_starred(item_id, starred)
+        self.refresh()
+
+    def menu_for(self, entry: QListWidgetItem) -> QMenu:
+        """Star or unstar, and remove, for one entry."""
+        item_id = entry.data(Qt.ItemDataRole.UserRole)
+        item = self.store.item(item_id)
+        menu = QMenu(self.list)
+        starred = item is not None and item.starred
+        menu.addAction("Unstar" if starred else "Star (keep)", lambda: self.star(item_id, not starred))
+        menu.addAction("Remove from history…", lambda: self._remove(item_id))
+        return menu
+
+    def _show_menu(self, position: QPoint) -> None:
+        entry = self.list.itemAt(position)
+        if entry is not None:
+            self.menu_for(entry).exec(self.list.viewport().mapToGlobal(position))
+
+    def _remove_current(self) -> None:
+        entry = self.list.currentItem()
+        if entry is not None:
+            self._remove(entry.data(Qt.ItemDataRole.UserRole))
+
+    def remove(self, item_id: int) -> None:
+        """Out of the history, its picture, canvas and thumbnail deleted."""
+        item = self.store.item(item_id)
+        self.store.delete_item(item_id)
+        if item is not None:
+            for path in [Path(p) for p in item.paths[:2]] + [thumbnail_of(Path(item.paths[0]))] * bool(item.paths):
+                path.unlink(missing_ok=True)
         self.refresh()
 
     def refresh(self) -> None:

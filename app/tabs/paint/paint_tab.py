@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QListWidgetItem,
+    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -117,7 +118,7 @@ class PaintTab(ActivityTab):
         return area
 
     def _build_history(self) -> QWidget:
-        self.history_strip = HistoryStrip(self.store, self.run_job)
+        self.history_strip = HistoryStrip(self.store, self.run_job, self.remove_from_history)
         self.history_list = self.history_strip.list
         self.history_list.itemClicked.connect(self.restore)
         return self.history_strip
@@ -452,6 +453,22 @@ class PaintTab(ActivityTab):
             self.show_painting_with_settings(painting, "Restore from history")
 
         return self.run_job("Restoring", jobs.read_pictures([saved_path, source_path]), restored)
+
+    def remove_from_history(self, item_id: int) -> bool:
+        """Remove a history entry and its files, once the user confirms. The painting on show stays on show (it is
+        in memory), as a render not kept: Keep saves it again."""
+        item = self.store.item(item_id)
+        if item is None:
+            return False
+        answer = QMessageBox.question(self, "Remove from history",
+                                      f"Remove “{item.title}” from the history? Its picture and canvas are deleted.")
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.history_strip.remove(item_id)
+        if self.painting is not None and self.painting.history_id == item_id:
+            self.painting.history_id = None
+            self.painting.saved_path = self.painting.source_path = None
+        return True
 
     def show_painting_with_settings(self, painting: Painting, undo_text: str) -> None:
         """Its canvas on the canvas, its recipe's settings in the controls, the painting as the result."""
