@@ -18,7 +18,7 @@ Measures, per line:
 - fit (syllables by the dictionary), rhyme of each AABB pair, median perplexity (as text_quality.py reads it) and
   lines that hang (text_quality.hanging).
 The judge is the model the writer steers, so a writer that ranked lines by the judge's own reading would score well
-without being better; the writer does not (it favours words, see models/verse/topic_words.py), and the lines are
+without being better; the writer does not (it favours the topic's words, `subject_words`), and the lines are
 also read aloud.
 """
 

@@ -333,8 +333,6 @@ def scripted_writer(monkeypatch, words):
 
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", ScriptedForms)
-    # no model to read a topic's words off: the table's near words only
-    monkeypatch.setattr(lyrics, "TopicWords", lambda *model: SimpleNamespace(near=lambda topic: set()))
     return lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
 
 
@@ -1125,16 +1123,3 @@ def test_the_seasons_are_not_the_sea():
     assert not subject_words("the seasons") & {"ocean", "tide", "shore"}
     assert not subject_words("a port") & {"face", "woman"}  # nor is a port a portrait
     assert {"storm", "tempest"} <= subject_words("stormy weather") and "peak" in subject_words("the mountains")
-
-
-def test_a_topic_brings_its_words_to_mind(forms, words):
-    """A rain song said "rain" in its first line and then "I hold you in my arms, it's sweet / And the night is
-    complete" (the titles' table has no near words for rain, a lost dog or a train). The words a song about the topic
-    would use are read off the chat model, against no topic; words about songs ("tune", "lines") are not a topic's."""
-    from models.verse.topic_words import SONG_WORDS, TopicWords
-
-    near = TopicWords(forms, words)
-    train, dog = near.near("a train"), near.near("a lost dog")
-    assert len(train & {"rail", "railroad", "freight", "tracks", "station", "wheels", "journey"}) >= 3, train
-    assert len(dog & {"dog", "dogs", "missing", "owner", "canine", "animal", "lost", "faithful"}) >= 3, dog
-    assert not (train | dog) & SONG_WORDS and not train & dog - {"lost"}

@@ -33,7 +33,6 @@ from models.verse.line_shapes import opening_shape, shape_cost
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
-from models.verse.topic_words import TopicWords
 
 SYSTEM = "You are a songwriter. You write short, plain, singable lines that make sense."
 # A worked example (written for Atelier) shows the model the register: plain words, one line per row.
@@ -128,7 +127,6 @@ class SongWriter:
         self.words = words or Pronouncing.shared()
         self.forms = FormWriter(chat_model, self.words, beams=beams)
         self.wide = {"beams": 2 * beams, "expand": 64}  # the wider searches' beams and tokens tried per beam
-        self.topics: TopicWords | None = None  # read off the model on the first topic
         # the lines this writer wrote last: a new song does not say them again ("The wind whispers secrets
         # in my ear" in every song), nor near copies (the overlap rule)
         self.recent: list[str] = []
@@ -206,7 +204,7 @@ class SongWriter:
         groups = [rhyme_group(scheme, index) for index in range(len(all_forms))]
         ends: dict[str, str] = {}
         spares: dict[str, Ranked] = {}  # ABAB: a partner found when its pair's first line was chosen
-        on_topic = self.topic_words(topic) if topic else set()
+        on_topic = subject_words(topic) if topic else set()
         index = len(lines)
         while index < len(all_forms):
             group = groups[index]
@@ -234,14 +232,6 @@ class SongWriter:
                     ends[its_group] = found[-1]
                 index += 1
                 yield line
-
-    def topic_words(self, topic: str) -> set[str]:
-        """The topic's words and near words (the titles' table), and the words a song about it would use as the chat
-        model hears them (`TopicWords`): a sea song had said "sea", "ocean", "waves", "tide" and "shore" by its
-        twelfth line and ended "A song of love's desire / To be in the fire"."""
-        if self.topics is None:
-            self.topics = TopicWords(self.forms, self.words)
-        return subject_words(topic) | self.topics.near(topic)
 
     def _form(self, form, lines: list[str], rhyme_with: str | None, needs_partner: bool, topic: set[str]):
         """The line's form in the song so far: its rhyme, and not an earlier line of this song, of the worked
