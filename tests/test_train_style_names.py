@@ -53,3 +53,36 @@ def test_a_style_named_with_spaces_trains_under_that_title(qtbot, paint, tmp_pat
 
     dialog.name_edit.setText("モネ")  # nothing left to name a file by: said where it does not hide the summary
     assert dialog.start() is None and "letters or digits" in dialog.progress_label.text()
+
+
+def test_training_over_an_installed_style_asks_before_replacing_it(qtbot, paint, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.tabs.paint import train_dialog
+
+    trained = []
+
+    def recorded_train(folder, out_path, name, minutes, title=""):
+        trained.append(out_path)
+
+        def job(context):
+            yield Result(SimpleNamespace(steps=1, seconds=0.0, style_path=str(out_path)))
+
+        return job
+
+    monkeypatch.setattr(train_dialog, "train", recorded_train)
+    folder = tmp_path / "waves"
+    folder.mkdir()
+    painting_image(0, 96).save(folder / "wave.png")
+    dialog = paint.show_train_dialog()
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(folder))
+    dialog.name_edit.setText("stripes")  # the paint fixture's installed style
+    assert dialog.out_path.exists()
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: answers.pop(0))
+    assert dialog.start() is None and trained == []  # declined: the installed style is kept
+    assert "another name" in dialog.progress_label.text()
+    handle = dialog.start()
+    assert handle is not None
+    qtbot.waitUntil(lambda: handle not in paint.worker.pending_jobs(), timeout=10_000)
+    assert trained == [dialog.out_path]

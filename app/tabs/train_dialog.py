@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -180,11 +181,20 @@ class FolderTrainingDialog(QDialog):
         self.progress_label.clear()
         paused = self.paused_progress()
         resuming = paused is not None and paused.exists()
+        if self.out_path.exists() and not resuming and not self._replace_confirmed(name):
+            self.progress_label.setText("Give the new style another name, or replace the one there.")
+            return None
         self.summary_label.setText("Resuming the paused training…" if resuming else "Training…")
         self.progress.setValue(0)
         self._set_running(True)
         self._train_job = self.worker.submit(f"Training style {name}", self.training_job(name))
         return self._train_job
+
+    def _replace_confirmed(self, name: str) -> bool:
+        """A style of that name is installed: training over it would replace it without a word (session 16)."""
+        answer = QMessageBox.question(self, "Replace style", f"A style named “{name}” is already installed. Replace it "
+                                      "with the one trained now? The old one is lost.")
+        return answer == QMessageBox.StandardButton.Yes
 
     def pause(self) -> None:
         if self._train_job is not None:
