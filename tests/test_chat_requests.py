@@ -127,6 +127,9 @@ CASES = [
     ("turn this photo into a Munch painting", "help", {"own_picture": True}, "Paint tab"),
     ("can you paint my photo like van gogh?", "help", {"own_picture": True}, "Paint tab"),
     ("paint a sketch of a harbour like Turner", "painting", {"subject": "harbour"}, "painting harbour"),
+    # a night's lit windows are promised only where there are buildings (an open sea had them, session 16)
+    ("paint a stormy sea at night like Turner", "painting", {}, "rough water; a dark sky — painting stormy sea"),
+    ("paint a village at night", "painting", {}, "a dark sky, lit windows"),
 ]
 
 

@@ -320,7 +320,7 @@ def _about(text: str) -> str | None:
 
 
 def _painting_request(text: str) -> CreativeRequest:
-    from models.paint.scene.words import MOOD_EFFECTS, read_subject
+    from models.paint.scene.words import mood_effect, read_subject
 
     style, painter = None, None
     for pattern, name, title in PAINTERS:
@@ -344,7 +344,7 @@ def _painting_request(text: str) -> CreativeRequest:
     # What the scene composer will read in the subject: its moods (light, weather) and the things it names.
     reading = read_subject(params["subject"])
     moods = [reading.words[mood] for mood in reading.moods] + touches
-    effects = [MOOD_EFFECTS[mood] for mood in reading.moods] + touch_effects
+    effects = [mood_effect(mood, reading.elements) for mood in reading.moods] + touch_effects
     who = painter or "No painter named, so the first style in the list"
     understood = f"{who}, {', '.join(moods)}: {'; '.join(effects)}" if moods else f"{who}: the painter's own palette"
     things = f" ({', '.join(sorted(reading.elements))})" if reading.elements else ""

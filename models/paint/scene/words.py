@@ -85,6 +85,15 @@ MOOD_EFFECTS = {
     "calm": "still water, few clouds",
 }
 
+
+def mood_effect(mood: str, elements: set[str]) -> str:
+    """What a mood does to a scene of these elements, in words: a night's lit windows only where there are
+    buildings (the chat promised them over an open sea, session 16)."""
+    if mood == "night" and not elements & {"village", "houses", "church"}:
+        return "a dark sky"
+    return MOOD_EFFECTS[mood]
+
+
 # Subjects the shipped painters painted: what "Surprise me" and a subject-less --from-scratch choose from.
 PAINTER_SUBJECTS: dict[str, tuple[str, ...]] = {
     "van-gogh": (
