@@ -353,11 +353,12 @@ def plan_strokes(
             # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would
             # bring back the picture's own colours over every open area.
             colour = plan.wash[:3].reshape(3, -1).T
-            strength, hue, contrast, vivid, heat = _band_amounts(style, controls)
             # The strokes' pairs of paints far apart in lightness (band_contrast) mix a soft wash unevenly: which pair
             # a colour takes changes at a lightness, and the wash jumped there in a crisp seam across a sky. An even
-            # wash mixes its pairs as if they were sought without that contrast.
-            amounts = (strength, hue, contrast * (1 - style.even_wash), vivid, heat)
+            # wash mixes its pairs as if they were sought without that contrast. (Its own names: `strength` below is
+            # the outline's, and the kept contours took the bands' when this block shadowed it.)
+            wash_strength, wash_hue, wash_contrast, wash_vivid, wash_heat = _band_amounts(style, controls)
+            amounts = (wash_strength, wash_hue, wash_contrast * (1 - style.even_wash), wash_vivid, wash_heat)
             mixed = [  # in chunks: a 1,024-px plan's pixels against eight paints would take ~100 MB at once
                 mixed_paints(part, style.paints, *amounts) for part in colour.split(65536)
             ]
