@@ -24,13 +24,12 @@ def test_a_typed_name_becomes_a_file_name():
     assert file_stem("モネ") == "" and file_stem("   ") == ""
 
 
-def test_a_style_named_with_spaces_trains_under_that_title(qtbot, paint, tmp_path, monkeypatch):
+def _dialog_training_nothing(qtbot, paint, tmp_path, monkeypatch, asked: list[dict]):
+    """The Train dialog on a folder of one picture, its training a stand-in that records what it was asked."""
     from app.tabs.paint import train_dialog
 
-    asked = {}
-
     def recorded_train(folder, out_path, name, minutes, title=""):
-        asked.update(out_path=out_path, name=name, title=title)
+        asked.append({"out_path": out_path, "name": name, "title": title})
 
         def job(context):
             yield Result(SimpleNamespace(steps=1, seconds=0.0, style_path=str(out_path)))
@@ -43,12 +42,18 @@ def test_a_style_named_with_spaces_trains_under_that_title(qtbot, paint, tmp_pat
     painting_image(0, 96).save(folder / "wave.png")
     dialog = paint.show_train_dialog()
     wait_for_job(qtbot, paint, lambda: dialog.set_folder(folder))
+    return dialog
+
+
+def test_a_style_named_with_spaces_trains_under_that_title(qtbot, paint, tmp_path, monkeypatch):
+    asked: list[dict] = []
+    dialog = _dialog_training_nothing(qtbot, paint, tmp_path, monkeypatch, asked)
     dialog.name_edit.setText("Hokusai's waves")
     handle = dialog.start()
     assert handle is not None, dialog.progress_label.text()
     qtbot.waitUntil(lambda: handle not in paint.worker.pending_jobs(), timeout=10_000)
-    assert asked == {"out_path": dialog.styles_dir / "Hokusais-waves.safetensors", "name": "Hokusais-waves",
-                     "title": "Hokusai's waves"}
+    assert asked == [{"out_path": dialog.styles_dir / "Hokusais-waves.safetensors", "name": "Hokusais-waves",
+                      "title": "Hokusai's waves"}]
     assert "1 image(s) usable" in dialog.summary_label.text() or "Trained" in dialog.summary_label.text()
 
     dialog.name_edit.setText("モネ")  # nothing left to name a file by: said where it does not hide the summary
@@ -58,24 +63,8 @@ def test_a_style_named_with_spaces_trains_under_that_title(qtbot, paint, tmp_pat
 def test_training_over_an_installed_style_asks_before_replacing_it(qtbot, paint, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
-    from app.tabs.paint import train_dialog
-
-    trained = []
-
-    def recorded_train(folder, out_path, name, minutes, title=""):
-        trained.append(out_path)
-
-        def job(context):
-            yield Result(SimpleNamespace(steps=1, seconds=0.0, style_path=str(out_path)))
-
-        return job
-
-    monkeypatch.setattr(train_dialog, "train", recorded_train)
-    folder = tmp_path / "waves"
-    folder.mkdir()
-    painting_image(0, 96).save(folder / "wave.png")
-    dialog = paint.show_train_dialog()
-    wait_for_job(qtbot, paint, lambda: dialog.set_folder(folder))
+    trained: list[dict] = []
+    dialog = _dialog_training_nothing(qtbot, paint, tmp_path, monkeypatch, trained)
     dialog.name_edit.setText("stripes")  # the paint fixture's installed style
     assert dialog.out_path.exists()
     answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
@@ -85,4 +74,4 @@ def test_training_over_an_installed_style_asks_before_replacing_it(qtbot, paint,
     handle = dialog.start()
     assert handle is not None
     qtbot.waitUntil(lambda: handle not in paint.worker.pending_jobs(), timeout=10_000)
-    assert trained == [dialog.out_path]
+    assert [asked["out_path"] for asked in trained] == [dialog.out_path]
