@@ -34,7 +34,7 @@ FAMILIES = [
     {"stormy", "storm", "calm", "misty", "foggy", "sunny", "quiet", "serene", "wild"},
     {"simple", "plain", "wild", "adventurous", "strange"},
 ]
-MOOD_WORDS = set(COMPARATIVES.values()).union(*FAMILIES) | {"mysterious", "haunting", "eerie", "happy"}
+MOOD_WORDS = set(COMPARATIVES.values()).union(*FAMILIES) | {"mysterious", "haunting", "eerie"}
 _PAINTER = "|".join(pattern for pattern, _, _ in PAINTERS)
 _KEY = rf"\b(?:in|key of)\s+[a-g](?:\s*(?:#|♯|♭|sharp|flat|b\b))?(?:\s+(?:{'|'.join(MODES)}))?\b"
 _FOLLOW_UP = re.compile(

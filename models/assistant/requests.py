@@ -169,7 +169,7 @@ NOTHING_TO_MAKE_AGAIN = (
 def last_creative_message(user_messages: list[str]) -> str | None:
     """What the user's messages so far ask to be made: the last that asked for something, changed by the follow-ups
     after it ("make it sadder", then "like Hokusai"). "another one" makes it again; None when nothing was asked."""
-    from models.assistant.follow_up import changed_message
+    from models.assistant.follow_up import changed_message  # here: follow_up reads this module's tables
 
     current = None
     for text in user_messages:
@@ -218,7 +218,7 @@ def parse_request(message: str) -> CreativeRequest:
         return CreativeRequest("play", {}, [], "Play the last melody.")
     if _MAKE_AGAIN.match(text):
         return CreativeRequest("again", {}, [], "Again, with a new seed.")
-    from models.assistant.follow_up import follow_up_change
+    from models.assistant.follow_up import follow_up_change  # here: follow_up reads this module's tables
 
     if change := follow_up_change(text):  # "make it sadder", "like Hokusai": the last request, changed
         return CreativeRequest("change", {"change": change}, [], f"The last request, {change}.")
