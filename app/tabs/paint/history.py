@@ -70,6 +70,11 @@ def delete_unsaved(painting: Painting | None) -> None:
     """Remove the files of a painting that never reached the history."""
     if painting is None or painting.history_id is not None or painting.saved_path is None:
         return
-    for path in (painting.saved_path, painting.source_path, thumbnail_of(painting.saved_path)):
+    delete_painting_files(painting.saved_path, painting.source_path)
+
+
+def delete_painting_files(saved_path: Path | str, source_path: Path | str | None) -> None:
+    """A kept painting's files: the picture, the canvas it came from and the picture's thumbnail."""
+    for path in (saved_path, source_path, thumbnail_of(Path(saved_path))):
         if path is not None:
             Path(path).unlink(missing_ok=True)

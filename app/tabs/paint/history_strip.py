@@ -106,9 +106,8 @@ class HistoryStrip(QWidget):
         """Out of the history, its picture, canvas and thumbnail deleted."""
         item = self.store.item(item_id)
         self.store.delete_item(item_id)
-        if item is not None:
-            for path in [Path(p) for p in item.paths[:2]] + [thumbnail_of(Path(item.paths[0]))] * bool(item.paths):
-                path.unlink(missing_ok=True)
+        if item is not None and item.paths:
+            history.delete_painting_files(item.paths[0], item.paths[1] if len(item.paths) > 1 else None)
         self.refresh()
 
     def refresh(self) -> None:

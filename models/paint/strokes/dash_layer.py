@@ -17,10 +17,10 @@ import torch.nn.functional as F
 
 from .brush import Strokes, trace
 from .filters import sample
+from .strands import DASH_LIGHT  # a dash moves as far in lightness as a strand's
 
 PATCH_SHARE = 0.4  # share of the picture whose cells may take a dash
 PATCH_SIZE = 40  # px at the plan's size between the patch field's random values
-DASH_LIGHT = 0.12  # OKLab lightness a dash moves at the whole share (as strands.DASH_LIGHT)
 DASH_PALE = 0.35  # share of its chroma a lighter dash loses toward the tint, as far gained by a deeper one
 DASH_TINT = 0.7  # how far a lighter dash's (a, b) goes to the painter's light tint
 

@@ -212,6 +212,16 @@ def plan_strokes(
     seed_colours: list[torch.Tensor] = []
     reaches: list[torch.Tensor] = []
     keeps: list[torch.Tensor] = []  # per stroke: 1 where it was seeded inside a kept shape
+
+    def lay(strokes: Strokes, colours: torch.Tensor, seed_colour: torch.Tensor, reach: torch.Tensor) -> None:
+        """Stamp a batch of strokes after those laid so far, each stopped where the picture leaves its seed's colour
+        by more than its `reach`, and keep it with its colours for the plan."""
+        done = sum(s.count for s, _ in batches)
+        stamp(key_map, strokes, torch.arange(done, done + strokes.count), gate=Gate(guide, seed_colour, reach))
+        batches.append((strokes, colours))
+        seed_colours.append(seed_colour)
+        reaches.append(reach)
+
     # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped
     # the paint, and a broad blur there would show the colour of the other side as a halo.
     canvas, base = None, blur(aim, unit)
@@ -274,11 +284,7 @@ def plan_strokes(
             smoothing=style.smoothing,
             generator=generator,
         )
-        done = sum(s.count for s, _ in batches)
-        stamp(key_map, strokes, torch.arange(done, done + strokes.count), gate=Gate(guide, seed_colour, reach))
-        batches.append((strokes, colours))
-        seed_colours.append(seed_colour)
-        reaches.append(reach)
+        lay(strokes, colours, seed_colour, reach)
         table = torch.cat([c for _, c in batches])
         owner = key_map.inner().flatten() // MAX_POINTS
         flat = table[owner.clamp_min(0)].T.reshape(3, height, width)
@@ -286,12 +292,7 @@ def plan_strokes(
     if style.dash_layer > 0 and canvas is not None:  # small dashes of contrasting colour over patches (dash_layer.py)
         cells = _seeds_in_cells(canvas[0], max(2, round(1.6 * finest)), 0.0, generator, True)
         strokes, colours, seed_colour = dash_strokes(canvas, stops, field, cells, finest, style, generator)
-        reach = torch.full((strokes.count,), EDGE)
-        done = sum(s.count for s, _ in batches)
-        stamp(key_map, strokes, torch.arange(done, done + strokes.count), gate=Gate(guide, seed_colour, reach))
-        batches.append((strokes, colours))
-        seed_colours.append(seed_colour)
-        reaches.append(reach)
+        lay(strokes, colours, seed_colour, torch.full((strokes.count,), EDGE))
     strength = style.outline * controls.outline
     if strength > 0:
         contours, colours = outline_strokes(mapped, style, strength, unit, generator, lost)
