@@ -226,3 +226,23 @@ def test_phrases_end_on_the_styles_cadences():
             last = [e for e in melody.events if e.onset < (j + 1) * size][-1]
             allowed, shortest = facts.cadence(j, "major", meter)
             assert allowed[last.symbol] and last.ticks >= shortest, (melody.form, j, degree_of(last.symbol))
+
+
+@pytest.mark.parametrize("style", SHIPPED_STYLES)
+def test_a_tune_closes_on_the_tonic_held_from_a_strong_beat(style):
+    """The tonic as the last eighth of the bar stops a tune rather than ends it (24 of 36 Irish tunes ended so):
+    the last note starts on the downbeat or the middle of the bar (or, where no such note fits, on a beat, held for
+    half the bar or more) and lasts to the bar line; with "End on the tonic" off the ending stays free."""
+    for meter, closing in (("4/4", {0, 48}), ("2/2", {0, 48}), ("3/4", {0}), ("6/8", {0, 36}), ("9/8", {36}),
+                           ("5/4", {24, 48})):
+        assert tokens.Meter.parse(meter).closing_onsets() == closing
+        for melody in generate(MelodyRequest(style=style, key="D", mode="minor", meter=meter, bars=8, seed=3,
+                                             variations=3)):
+            last = melody.events[-1]
+            assert last.onset % melody.meter.bar_ticks in closing and last.onset + last.ticks == melody.total_ticks
+    (melody,) = generate(MelodyRequest(style=style, key="G", bars=8, seed=3))
+    assert any(regenerate_bars(melody, 8, 8, seed=s).events[-1].onset % 96 in (0, 48) for s in range(3))
+    # A motif that runs into the last half bar leaves no room for a closing note: the tune still ends on the tonic.
+    motif = tuple((62, 1.0) for _ in range(7)) + ((64, 0.5),)
+    (short,) = generate(MelodyRequest(style=style, key="D", bars=2, seed=1, motif=motif))
+    assert (short.notes()[-1].pitch - 2) % 12 == 0

@@ -158,9 +158,10 @@ class SpanSampler:
 
     def __init__(self, tables: Tables, meter: tokens.Meter, start: int, end: int, pitch_allowed: np.ndarray,
                  final_tonic: bool, exit_log: np.ndarray | None = None, rests: bool = True,
-                 opening: bool = True, dtype: type = np.float32, cadence: tuple[np.ndarray, int] | None = None
-                 ) -> None:
-        """`cadence` = (pitch symbols the span's last note may have, the shortest it may last in ticks)."""
+                 opening: bool = True, dtype: type = np.float32, cadence: tuple[np.ndarray, int] | None = None,
+                 closing: bool = False) -> None:
+        """`cadence` = (pitch symbols the span's last note may have, the shortest it may last in ticks); `closing`:
+        the span ends the tune, so its last note starts where a tune closes (`Meter.closing_onsets`)."""
         if (end - start) % GRID or start % GRID or end <= start:
             raise InfeasibleRequest("the span to fill must be a positive whole number of sixteenth-note triplets")
         self.tables, self.meter, self.start, self.end = tables, meter, start, end
@@ -171,6 +172,7 @@ class SpanSampler:
         if cadence is not None:
             final &= cadence[0]
         self.final_min_ticks = cadence[1] if cadence is not None else 0
+        self.closing_onsets = meter.closing_onsets() if closing else None
         # The span's pitches: previous and next pitch of every inner note range over these M symbols.
         self.pitches = np.flatnonzero(symbols)
         self.final_mask = final[self.pitches].astype(float)
@@ -222,6 +224,9 @@ class SpanSampler:
         if self.final_min_ticks:  # a cadence: the span's last note lasts at least this long
             long_enough = (steps < len(self._log_scale) - 1) | (lengths * GRID >= self.final_min_ticks)
             durations, lengths, steps = durations[long_enough], lengths[long_enough], steps[long_enough]
+        if self.closing_onsets is not None and (self.start + i * GRID) % self.meter.bar_ticks not in self.closing_onsets:
+            inner = steps < len(self._log_scale) - 1  # no closing note from here
+            durations, lengths, steps = durations[inner], lengths[inner], steps[inner]
         logs = self._log_scale[steps]
         completable = logs > NEG_INF
         if not completable.any():

@@ -98,20 +98,27 @@ def motif_events(motif: list[tuple[int | None, float]], tonic: int, mode: str) -
 def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, end: int, allowed: np.ndarray,
           final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None,
           cache: dict | None = None, cadence: tuple[np.ndarray, int] | None = None,
-          filtered: ForwardFilter | None = None) -> list[Event]:
+          filtered: ForwardFilter | None = None, closing: bool = True) -> list[Event]:
+    """The notes of ticks [start, end) after `prefix` (and before `suffix`). A span that ends the tune on the tonic
+    ends with a closing note (`closing`, unless no melody can: a motif running into the last half bar)."""
+    closing = closing and final_tonic
     # The backward pass depends only on the span and its constraints, so variations share it.
-    key = (start, end, final_tonic, not prefix, allowed.tobytes(),
+    key = (start, end, final_tonic, closing, not prefix, allowed.tobytes(),
            None if cadence is None else (cadence[0].tobytes(), cadence[1]))
     sampler = cache.get(key) if cache is not None and not suffix else None
     if sampler is None:
         sampler = SpanSampler(tables, meter, start, end, allowed, final_tonic,
                               exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix,
-                              cadence=cadence)
+                              cadence=cadence, closing=closing)
         if cache is not None and not suffix:
             cache[key] = sampler
     entry = filtered.entry(prefix) if filtered is not None else forward_filter(tables, prefix, meter)
     if cadence is not None and not sampler.feasible(entry):  # e.g. a pitch range without the cadence's degrees
-        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache, filtered=filtered)
+        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache, filtered=filtered,
+                     closing=closing)
+    if closing and not sampler.feasible(entry):
+        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache, filtered=filtered,
+                     closing=False)
     return sampler.sample(entry, rng)
 
 

@@ -142,6 +142,18 @@ class Meter:
     def beat_ticks(self) -> int:
         return 3 * TICKS_PER_QUARTER // 2 if self.compound else 4 * TICKS_PER_QUARTER // self.denominator
 
+    def closing_onsets(self) -> frozenset[int]:
+        """Where in its bar a melody's last note may start so that the tune closes: on the downbeat, or in the middle
+        of a bar of an even number of beats, held to the bar line. The style's tunes end there (their last bar is cut
+        short by the pickup); a note left to fill the whole last bar ended on the weakest place, the last eighth.
+        Where no such note fits one of the durations (a whole bar of 9/8 or 5/4), on a beat, held for half the bar
+        or more."""
+        bar, beat = self.bar_ticks, self.beat_ticks
+        beats = bar // beat if bar % beat == 0 else 0
+        strong = {0} | ({bar // 2} if beats % 2 == 0 and beats else set())
+        fits = frozenset(p for p in strong if bar - p in DURATIONS)
+        return fits or frozenset(p for p in range(0, bar, beat) if bar - p in DURATIONS and 2 * (bar - p) >= bar)
+
     def position_class(self, onset: int) -> int:
         """0 downbeat, 1 another beat, 2 a half-beat (an eighth in compound time), 3 anything finer."""
         position = onset % self.bar_ticks
