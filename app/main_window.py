@@ -260,6 +260,7 @@ class MainWindow(QMainWindow):
         self.settings.set("last_tab", self.tabs.currentIndex())
         for tab in self.activity_tabs:
             self.settings.set(f"{tab.title.lower()}_layout", tab.splitter.saveState())
+            tab.remember()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

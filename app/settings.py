@@ -35,6 +35,8 @@ REGISTRY: dict[str, Setting] = {
         Setting("chat_server_url", str, "", "A local LLM server the user runs (Ollama, OpenAI-compatible); empty: built-in"),
         Setting("last_tab", int, 0, "Tab shown when the window last closed"),
         Setting("paint_style", str, "", "The Paint tab's style last chosen (its checkpoint's path); empty: the first"),
+        Setting("compose_recipe", str, "", "The Compose tab's controls when the window last closed (a melody request "
+                "as JSON); empty: the defaults"),
         Setting("recent_files", str, "[]", "File ▸ Recent files: a JSON list of paths, newest first"),
         Setting("window_geometry", QByteArray, QByteArray(), "Main window position and size"),
         Setting("window_state", QByteArray, QByteArray(), "Dock and toolbar layout"),

@@ -371,3 +371,31 @@ def test_a_midi_file_dropped_on_the_tab_is_the_motif(qtbot, compose, tmp_path):
     with qtbot.waitSignal(compose.worker.job_finished, timeout=20_000):
         QApplication.sendEvent(compose, QDropEvent(where, action, mime, buttons, keys))
     assert compose.motif and compose.motif[0][0] is not None
+
+
+def test_the_controls_are_as_they_were_when_the_window_reopens(qtbot, main_window, compose):
+    """A musician who set D minor, 16 bars, 140 BPM and Harmonize found D major, 8 bars and 110 after closing and
+    opening Atelier again (seen under Xvfb); a damaged remembered recipe leaves the defaults."""
+    from app.main_window import MainWindow
+
+    controls = compose.controls
+    controls.mode_combo.setCurrentText("minor")
+    controls.bars_spin.setValue(16)
+    controls.tempo_spin.setValue(140)
+    controls.harmonize_check.setChecked(True)
+    controls.instrument_combo.setCurrentIndex(0)
+    wanted = controls.request()
+    main_window.close()
+    reopened = MainWindow()
+    qtbot.addWidget(reopened)
+    try:
+        assert reopened.activity_tabs[1].controls.request() == wanted
+    finally:
+        reopened.close()
+    reopened.settings.set("compose_recipe", '{"bars": "many"}')
+    again = MainWindow()
+    qtbot.addWidget(again)
+    try:
+        assert again.activity_tabs[1].controls.bars_spin.value() == 8
+    finally:
+        again.shutdown()

@@ -151,6 +151,9 @@ class ActivityTab(QWidget):
     def paste(self) -> bool:
         return False
 
+    def remember(self) -> None:
+        """Save in the settings what the tab shows again next time (the window is closing). Most remember nothing."""
+
     def shutdown(self) -> None:
         self.worker.shutdown()
         # A job that ended just before this still has its "finished" signal queued to the UI thread; its

@@ -7,6 +7,8 @@ and playing), `KeptMelodies` (the history).
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -42,6 +44,8 @@ from app.tabs.message_bar import MessageBar
 from app.worker import JobHandle
 from models.music.request import MelodyRequest
 
+logger = logging.getLogger(__name__)
+
 
 class _SpacePlays(QObject):
     """Space in a number box (tempo, bars, seed…) is Play / stop, and L is Loop, not characters the box refuses: a
@@ -72,6 +76,7 @@ class ComposeTab(ActivityTab):
         self.splitter.addWidget(self._build_history())
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 640, 220])
+        self._show_remembered_recipe()
         self.sound = VariationSound(self.run_job, self.variation_list, self.controls, self.transport, self)
 
         self.worker.job_failed.connect(self._on_job_failed)
@@ -86,6 +91,20 @@ class ComposeTab(ActivityTab):
         self._space_plays = _SpacePlays(self)
         for box in self.findChildren(QAbstractSpinBox):
             box.installEventFilter(self._space_plays)
+
+    def _show_remembered_recipe(self) -> None:
+        """The controls as the window last closed them: a musician who set D minor, 16 bars, 140 BPM and Harmonize
+        found the defaults (D major, 8 bars, 110) on opening Atelier again (seen under Xvfb)."""
+        remembered = self.settings.get("compose_recipe")
+        if not remembered:
+            return
+        try:
+            self.controls.show_request(MelodyRequest.from_json(json.loads(remembered)))
+        except (ValueError, TypeError, KeyError) as error:  # written by another version, or damaged: defaults stay
+            logger.warning("the Compose controls could not be restored: %s", error)
+
+    def remember(self) -> None:
+        self.settings.set("compose_recipe", json.dumps(self.controls.request().to_json()))
 
     # Layout ------------------------------------------------------------------------------------
 
