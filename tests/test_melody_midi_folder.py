@@ -102,3 +102,16 @@ def test_a_motif_file_becomes_pitch_and_length_pairs(tmp_path):
     motif = motif_from_midi(path)
     assert [p for p, _ in motif if p is not None] == [62, 66, 69]
     assert all(q > 0 for _, q in motif)
+
+
+def test_a_track_named_as_the_melody_is_the_melody_with_chords_above_it(tmp_path):
+    """A DAW's file: a 'Melody' track and a piano's chords above it. The skyline took the chords' top notes (a
+    type-1 file read as D major where its tune is in G); a track named Melody, Lead, Vocals... is the melody."""
+    for name in ("Melody", "Lead vocals", "SOPRANO"):
+        write_midi(tmp_path / f"{name}.mid", C_MAJOR_TUNE, name=name, extra_track=[84] * 12)
+    write_midi(tmp_path / "leader.mid", C_MAJOR_TUNE, name="Leader", extra_track=[84] * 12)  # no melody word in it
+    tunes, reports = read_midi_folder(tmp_path)
+    lines = {t.title: [p for _, _, p in t.notes if p >= 0] for t in tunes}
+    assert lines["Melody"] == lines["Lead vocals"] == lines["SOPRANO"] == C_MAJOR_TUNE
+    assert lines["leader"] == [84] * 12
+    assert "track 'Melody'" in next(r.reason for r in reports if r.path.endswith("Melody.mid"))

@@ -1,7 +1,9 @@
 """Read a user's folder of MIDI files into melodies for training, with a reason for every skipped file.
 
-The melody of a file is the track the user names, or else the skyline: the highest sounding note at
-every onset over all non-drum tracks, cut where the next note starts so the line is monophonic.
+The melody of a file is the track the user names, else the tracks whose names say they hold the melody
+("Melody", "Lead", "Vocals", "Soprano"...: a DAW's pad or chords often sound above it), or else the skyline:
+the highest sounding note at every onset over all non-drum tracks, cut where the next note starts so the
+line is monophonic.
 The key comes from the file's key signature or, when it has none, is estimated with the
 Krumhansl–Schmuckler profiles. Corrupt, empty, drum-only and huge files are skipped, each with its
 reason; a folder with nothing usable is a clear error.
@@ -9,6 +11,7 @@ reason; a folder with nothing usable is a clear error.
 
 from __future__ import annotations
 
+import re
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ MIDI_SUFFIXES = {".mid", ".midi", ".kar"}
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_NOTES = 50_000
 MIN_NOTES = 8
+MELODY_TRACK = re.compile(r"\b(melody|lead|vocals?|voice|tune|solo|theme|soprano)\b", re.IGNORECASE)
 # Krumhansl–Kessler key profiles (major, minor), tonic first.
 MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
@@ -104,6 +108,8 @@ def read_midi_file(path: Path, track: str | None = None, min_notes: int = MIN_NO
         if not chosen:
             return skip(f"no track named {track!r} (tracks: {', '.join(repr(i.name) for i in pitched)})")
         source = f"track {chosen[0].name!r}"
+    elif named := [i for i in pitched if MELODY_TRACK.search(i.name)]:
+        chosen, source = named, f"track {', '.join(repr(i.name.strip()) for i in named)}"
     else:
         chosen, source = pitched, "skyline of all non-drum tracks"
     scale = tokens.TICKS_PER_QUARTER / midi.resolution
