@@ -9,7 +9,7 @@ from PIL import Image
 from models.paint.images import pil_to_tensor
 from models.paint.strokes import StrokeParams
 from models.paint.strokes import plan as plan_module
-from models.paint.strokes.dash_layer import PATCH_SHARE, dash_colours, dash_seeds
+from models.paint.strokes.dash_layer import PATCH_SHARE, dash_seeds, layer_dash_colours
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
 from tests.learned_amounts import assert_reached_only_when_on
@@ -21,7 +21,7 @@ def test_a_dash_goes_lighter_toward_the_light_tint_or_as_far_deeper():
     toward the tint's yellow, the rest darker and bluer, each at least half the way."""
     canvas = torch.tensor([0.5, -0.02, -0.10])[:, None, None].expand(3, 40, 40)
     seeds = torch.rand((400, 2), generator=torch.Generator().manual_seed(0)) * 39
-    colours = dash_colours(canvas, seeds, torch.tensor([-0.014, 0.069]), torch.Generator().manual_seed(1))
+    colours = layer_dash_colours(canvas, seeds, torch.tensor([-0.014, 0.069]), torch.Generator().manual_seed(1))
     lighter = colours[:, 0] > 0.5
     assert 0.4 < float(lighter.float().mean()) < 0.6
     assert float(colours[lighter, 0].min()) >= 0.5 + 0.06 - 1e-6

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import torch
 
-from .filters import blur
+from .filters import blur, smoothstep
 from .lost_edges import darkness
 
 HOT_SHARE = 0.96  # the lightness quantile above which the picture is hot (a sun, a lit sail, the brightest sky)
@@ -80,8 +80,7 @@ def blaze_field(aim: torch.Tensor, unit: float, seed: int) -> tuple[torch.Tensor
     share = blur((edge * edge * (3 - 2 * edge))[None], SOFTEN * unit)[0] * (1 - darkness(aim, unit))
     # The core follows the radiance unbroken: broken by the same noise, it blotched the sun with its own yellow and
     # put cream blobs outside it.
-    ramp = ((radiance - CORE_FROM) / (CORE_TO - CORE_FROM)).clamp(0, 1)
-    return share, ramp * ramp * (3 - 2 * ramp), light
+    return share, smoothstep(radiance, CORE_FROM, CORE_TO), light
 
 
 def blaze_gold(paints: torch.Tensor | None, warmth: torch.Tensor) -> torch.Tensor:

@@ -25,7 +25,7 @@ DASH_PALE = 0.35  # share of its chroma a lighter dash loses toward the tint, as
 DASH_TINT = 0.7  # how far a lighter dash's (a, b) goes to the painter's light tint
 
 
-def dash_colours(
+def layer_dash_colours(
     canvas: torch.Tensor, seeds: torch.Tensor, light_tint: torch.Tensor | None, generator: torch.Generator
 ) -> torch.Tensor:
     """(N, 3) OKLab colours of dashes at `seeds` (N, 2) over the (3, H, W) OKLab `canvas`: each its canvas colour moved
@@ -65,7 +65,7 @@ def dash_strokes(
     height, width = canvas.shape[-2:]
     seeds = dash_seeds(cells, height, width, style.dash_layer, generator)
     tints = style.colours.tints
-    colours = dash_colours(canvas, seeds, None if tints is None else tints[-1], generator)
+    colours = layer_dash_colours(canvas, seeds, None if tints is None else tints[-1], generator)
     steps = max(1, round(style.length))
     strokes = trace(
         seeds,

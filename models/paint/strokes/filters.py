@@ -180,6 +180,13 @@ def tile_exact_gradients(image: torch.Tensor) -> tuple[torch.Tensor, torch.Tenso
     return dx, dy
 
 
+def smoothstep(value: torch.Tensor, low: float, high: float) -> torch.Tensor:
+    """0 up to `low`, 1 from `high`, the cubic 3t^2 - 2t^3 between: a ramp with no visible line where it starts or
+    ends (`high` below `low` gives the falling ramp)."""
+    ramp = ((value - low) / (high - low)).clamp(0, 1)
+    return ramp * ramp * (3 - 2 * ramp)
+
+
 def box_mean(image: torch.Tensor, radius: int) -> torch.Tensor:
     """Mean over the (2r+1)^2 square around each pixel."""
     if radius <= 0:

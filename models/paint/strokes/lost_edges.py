@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import torch
 
-from .filters import blur
+from .filters import blur, smoothstep
 
 LIGHT_SPREAD = 12.0  # blur of the lightness at 512 px: a light spreads its loss about this far around it
 DARK, LIGHT = 0.4, 0.75  # OKLab lightness where edges start to be lost, and where fully (a mid grey is 0.6)
@@ -42,16 +42,14 @@ KEPT_DARK, KEPT_MID = 0.3, 0.55
 def darkness(mapped: torch.Tensor, unit: float) -> torch.Tensor:
     """(H, W): 1 where a (3, H, W) OKLab picture's own pixel is dark (to KEPT_DARK), 0 from a mid-tone (KEPT_MID)
     on, a smoothstep between (`dark_keep`)."""
-    ramp = ((blur(mapped[:1], OWN_SPREAD * unit)[0] - KEPT_DARK) / (KEPT_MID - KEPT_DARK)).clamp(0, 1)
-    return 1 - ramp * ramp * (3 - 2 * ramp)
+    return 1 - smoothstep(blur(mapped[:1], OWN_SPREAD * unit)[0], KEPT_DARK, KEPT_MID)
 
 
 def lost_map(mapped: torch.Tensor, amount: float, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
     """(H, W): how far edges are lost at each pixel of a (3, H, W) OKLab picture, 0 to `amount`; `dark_keep`:
     how far a pixel's own darkness spares it."""
     lightness = blur(mapped[:1], LIGHT_SPREAD * unit)[0]
-    ramp = ((lightness - DARK) / (LIGHT - DARK)).clamp(0, 1)
-    lost = amount * ramp * ramp * (3 - 2 * ramp)  # smoothstep: no visible line where the loss begins
+    lost = amount * smoothstep(lightness, DARK, LIGHT)  # no visible line where the loss begins
     if dark_keep > 0:
         lost = lost * (1 - dark_keep * darkness(mapped, unit))
     return lost

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 from .brush import MAX_POINTS, Strokes, trace
 from .field import structure_tensor, tangent_of
-from .filters import blur, gradients, row_norm, sample
+from .filters import blur, gradients, row_norm, sample, smoothstep
 from .keep import marked
 from .stroke_style import StrokeStyle
 
@@ -61,8 +61,7 @@ def lit_sides(mapped: torch.Tensor, unit: float) -> torch.Tensor:
     (the least lightness within LIT_SIDE), from 0 (dark, up to LIT_FROM) to 1 (light, from LIT_FULL), a smoothstep."""
     reach = max(1, round(LIT_SIDE * unit))
     least = -F.max_pool2d(-blur(mapped[:1], 1.0 * unit)[None], 2 * reach + 1, stride=1, padding=reach)[0]
-    ramp = ((least - LIT_FROM) / (LIT_FULL - LIT_FROM)).clamp(0, 1)
-    return ramp * ramp * (3 - 2 * ramp)
+    return smoothstep(least, LIT_FROM, LIT_FULL)
 
 
 def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, passes: int = 3) -> torch.Tensor:

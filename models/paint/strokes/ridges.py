@@ -13,7 +13,8 @@ from __future__ import annotations
 import torch
 
 from .brush import Ownership, Strokes
-from .strands import _hash
+from .filters import smoothstep
+from .strands import stroke_hash
 
 RIDGE_PITCH = 2.5  # px at 512 from one ridge to the next (1-1.5: too fine to read, and too oriented by the measure)
 RIDGE_LENGTH = 6.0  # px at 512 over which a ridge thickens, thins or breaks (10: long even streaks, too oriented)
@@ -30,10 +31,6 @@ def stroke_lengths(strokes: Strokes) -> torch.Tensor:
     return (steps * real).sum(1)
 
 
-def _smoothstep(f: torch.Tensor) -> torch.Tensor:
-    return f * f * (3 - 2 * f)
-
-
 def ridge_noise(
     ownership: Ownership, radius: torch.Tensor, length: torch.Tensor, seed: int, unit: float
 ) -> torch.Tensor:
@@ -44,11 +41,11 @@ def ridge_noise(
     across = (ownership.across.clamp(-1, 1) + 1) * radius[stroke] / max(0.75, RIDGE_PITCH * unit)
     along = ownership.along.clamp(0, 1) * length[stroke] / (RIDGE_LENGTH * unit)
     ridge, run = across.floor(), along.floor()
-    wa, wr = _smoothstep(across - ridge), _smoothstep(along - run)
+    wa, wr = smoothstep(across - ridge, 0, 1), smoothstep(along - run, 0, 1)
     ridge, run = ridge.long(), run.long()
 
     def cell(i: torch.Tensor, j: torch.Tensor) -> torch.Tensor:
-        return _hash(stroke, i * 65_536 + j, seed + 6007) - 0.5
+        return stroke_hash(stroke, i * 65_536 + j, seed + 6007) - 0.5
 
     value = (1 - wa) * ((1 - wr) * cell(ridge, run) + wr * cell(ridge, run + 1))
     value = value + wa * ((1 - wr) * cell(ridge + 1, run) + wr * cell(ridge + 1, run + 1))

@@ -35,7 +35,7 @@ DASH_LIGHT = 0.12  # OKLab lightness a dash moves at the whole amount: pale blue
 DASH_PALE = 0.35  # share of its chroma a lighter dash loses at the whole amount (a deeper one gains as much)
 
 
-def _hash(stroke: torch.Tensor, strand: torch.Tensor, salt: int) -> torch.Tensor:
+def stroke_hash(stroke: torch.Tensor, strand: torch.Tensor, salt: int) -> torch.Tensor:
     """Uniform values in [0, 1) from integer keys: neighbouring strands and strokes get unrelated values."""
     mask = 0x7FFFFFFF
     value = (stroke * 0x5BD1E995 + strand * 0x1B873593 + (salt * 0x27D4EB2F + 0x165667B1)) & mask
@@ -71,11 +71,11 @@ def strand_weights(
     width = max(1.0, STRAND_WIDTH * unit)
     position = (ownership.across.clamp(-1, 1) + 1) * radius[stroke] / width  # in strands from one edge
     strand = position.floor().long()
-    share = amount * _hash(stroke, strand, seed)
+    share = amount * stroke_hash(stroke, strand, seed)
     if signed:
         share = 2 * share - amount
-    length = SHORTEST + (1 - SHORTEST) * _hash(stroke, strand, seed + 1)
-    start = (1 - length) * _hash(stroke, strand, seed + 2)
+    length = SHORTEST + (1 - SHORTEST) * stroke_hash(stroke, strand, seed + 1)
+    start = (1 - length) * stroke_hash(stroke, strand, seed + 2)
     along = ownership.along.clamp(0, 1)
     inside = ((along - start) / _END).clamp(0, 1) * ((start + length - along) / _END).clamp(0, 1)
     offset = position - strand

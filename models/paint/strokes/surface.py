@@ -17,7 +17,7 @@ import torch
 
 from .brush import Ownership
 from .filters import Box, gaussian_kernel, kernel_reach, tile_exact_blur, tile_exact_gradients
-from .strands import _hash
+from .strands import stroke_hash
 
 BRISTLES = 10
 GRAIN_SIZE = 0.7  # Gaussian sigma of the grain at 512 px: speckles about 2-4 px across
@@ -69,7 +69,7 @@ def dry_strokes(owner: torch.Tensor, seed: int, smooth: float) -> torch.Tensor:
     flat passages, where grain laid evenly over every stroke reads as felt (and the measure finds the finest texture
     too even: unevenness1 -1.8 SD, tails1 -1.2, smooth_colour_share -1.2; session 15)."""
     stroke = owner.clamp_min(0)
-    dry = _hash(stroke, torch.zeros_like(stroke), seed + 4241) >= smooth
+    dry = stroke_hash(stroke, torch.zeros_like(stroke), seed + 4241) >= smooth
     share = torch.where(dry, torch.full(owner.shape, (1 - smooth) ** -0.5), torch.zeros(owner.shape))
     return torch.where(owner >= 0, share, torch.ones(owner.shape))
 

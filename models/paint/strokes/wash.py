@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import torch
 
-from .filters import blur, channel_norm
+from .filters import blur, channel_norm, smoothstep
 from .lost_edges import darkness
 
 WASH_SOFTNESS = 3.0  # blur of the wash's colours at 512 px: soft, but not across a shape
@@ -84,8 +84,7 @@ def cool_map(aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor
     """(1, H, W): how far (0 to `amount`) each pixel of the (3, H, W) OKLab picture the strokes aim at takes the
     painter's darkest tint (`cold_darks`), by its area's darkness and dullness; none inside a kept shape (keep.py)."""
     area = blur(aim, WASH_SOFTNESS * unit)
-    ramp = ((area[0] - COOL_DARK) / (COOL_MID - COOL_DARK)).clamp(0, 1)
-    dark = 1 - ramp * ramp * (3 - 2 * ramp)
+    dark = 1 - smoothstep(area[0], COOL_DARK, COOL_MID)
     share = amount * dark / (1 + (channel_norm(area[1:]) / COOL_VIVID) ** 2)
     if inside is not None:
         share = share * (1 - inside)
@@ -97,6 +96,5 @@ def apply_cool(painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor, l
     painter's (2,) `tint`, a light pixel (LIT_FROM to LIT_TO) `lit` less of it; lightness untouched."""
     ab = painted[1:]
     if lit > 0:  # a light stroke laid in a dark area keeps its own (warm) paint; the area still decides the share
-        ramp = ((painted[:1] - LIT_FROM) / (LIT_TO - LIT_FROM)).clamp(0, 1)
-        share = share * (1 - lit * ramp * ramp * (3 - 2 * ramp))
+        share = share * (1 - lit * smoothstep(painted[:1], LIT_FROM, LIT_TO))
     return torch.cat([painted[:1], ab + share * (tint.to(painted).view(2, 1, 1) - ab)])
