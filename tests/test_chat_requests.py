@@ -123,6 +123,11 @@ CASES = [
     ("Could you draw sunflowers at sunset, Van Gogh style?", "painting", {"subject": "sunflowers at sunset"}, "sunset"),
     ("paint a harbour in Turner style", "painting", {"style": "turner", "subject": "harbour"}, "painting harbour"),
     ("play something happy", "melody", {"mode": "major"}, "happy"),
+    # the instrument named is the one it is played on (session 17: "for piano" played on the flute)
+    ("compose a slow waltz in E minor for piano", "melody", {"meter": "3/4", "program": 0}, "88 bpm, on piano"),
+    ("a sad tune in D minor on the violin", "melody", {"mode": "minor", "program": 40}, "on violin"),
+    ("a jig for tin whistle", "melody", {"meter": "6/8", "program": 78}, "on whistle"),
+    ("compose a hymn for organ", "melody", {"style": "bach", "program": 19}, "on organ"),
     # the chat cannot see the user's photo: it says where to paint it (it painted a made-up landscape)
     ("turn this photo into a Munch painting", "help", {"own_picture": True}, "Paint tab"),
     ("can you paint my photo like van gogh?", "help", {"own_picture": True}, "Paint tab"),
@@ -140,6 +145,13 @@ def test_parser_reads_the_request(message, kind, expected, understood):
     for key, value in expected.items():
         assert request.params[key] == value, (key, request.params)
     assert understood in request.understood
+
+
+def test_a_melody_with_no_instrument_named_keeps_the_compose_default():
+    from models.music.request import MelodyRequest
+
+    assert "program" not in parse_request("compose a happy tune for my mum").params
+    assert MelodyRequest.from_json(parse_request("a melody for solo cello in C minor").params).program == 42
 
 
 def test_parser_is_deterministic_and_keeps_parameters_in_range():

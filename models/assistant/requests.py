@@ -78,6 +78,36 @@ MUSIC_MOODS = [
 ]
 MODES = ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian", "aeolian", "ionian", "locrian")
 METER_WORDS = [(r"waltz", "3/4"), (r"\bjig\b", "6/8"), (r"\breel\b|\bhornpipe\b|\bmarch\b", "4/4")]
+# "for piano", "on the violin": the General MIDI instrument the melody is played on (flute when none is named).
+# "fiddle" names a style; "on the fiddle" is its instrument too.
+INSTRUMENTS = [
+    (r"(?:grand |acoustic )?piano", 0, "piano"),
+    (r"harpsichord", 6, "harpsichord"),
+    (r"(?:church |pipe )?organ", 19, "organ"),
+    (r"accordion", 21, "accordion"),
+    (r"(?:acoustic |classical |nylon )?guitar", 24, "guitar"),
+    (r"violin|fiddle", 40, "violin"),
+    (r"viola", 41, "viola"),
+    (r"cello", 42, "cello"),
+    (r"harp", 46, "harp"),
+    (r"strings|string quartet", 48, "strings"),
+    (r"choir|voices", 52, "choir"),
+    (r"trumpet", 56, "trumpet"),
+    (r"trombone", 57, "trombone"),
+    (r"(?:french )?horn", 60, "horn"),
+    (r"(?:alto |tenor )?sax(?:ophone)?", 65, "saxophone"),
+    (r"oboe", 68, "oboe"),
+    (r"bassoon", 70, "bassoon"),
+    (r"clarinet", 71, "clarinet"),
+    (r"flute", 73, "flute"),
+    (r"recorder", 74, "recorder"),
+    (r"(?:tin )?whistle", 78, "whistle"),
+    (r"banjo", 105, "banjo"),
+    (r"bagpipes?", 109, "bagpipes"),
+]
+_INSTRUMENT_NAMES = "|".join(f"(?:{pattern})" for pattern, _, _ in INSTRUMENTS)
+_INSTRUMENT = re.compile(rf"\b(?:for|on|with)\s+(?:an? |the |solo )?(?P<name>{_INSTRUMENT_NAMES})\b"
+                         rf"|\b(?P<before>{_INSTRUMENT_NAMES})\s+(?:tune|melody|piece|solo|air)\b")
 
 
 @dataclass
@@ -412,8 +442,16 @@ def _melody_request(text: str) -> CreativeRequest:
         "seed": 0,
         "variations": 1,
     }
+    played_on = ""
+    instrument_match = _INSTRUMENT.search(text)
+    if instrument_match:  # "a slow waltz in E minor for piano" was played on the flute
+        program, played_on = next((program, name) for pattern, program, name in INSTRUMENTS
+                                  if re.fullmatch(pattern, instrument_match.group("name") or
+                                                  instrument_match.group("before")))
+        params["program"] = program
+        played_on = f", on {played_on}"
     mood_part = f"; {', '.join(moods)}: {'; '.join(effects)}" if moods else ""
-    understood = f"{style_title} tune in {key} {mode}, {bars} bars of {meter}, {tempo:g} bpm{mood_part}."
+    understood = f"{style_title} tune in {key} {mode}, {bars} bars of {meter}, {tempo:g} bpm{played_on}{mood_part}."
     return CreativeRequest("melody", params, moods, understood)
 
 
