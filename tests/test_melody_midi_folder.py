@@ -115,3 +115,12 @@ def test_a_track_named_as_the_melody_is_the_melody_with_chords_above_it(tmp_path
     assert lines["Melody"] == lines["Lead vocals"] == lines["SOPRANO"] == C_MAJOR_TUNE
     assert lines["leader"] == [84] * 12
     assert "track 'Melody'" in next(r.reason for r in reports if r.path.endswith("Melody.mid"))
+
+
+def test_the_report_names_each_files_key_as_a_musician_reads_it(tmp_path):
+    """The Train dialog listed 'key 7 major' and 'key 4 minor' for tunes in G major and E minor."""
+    write_midi(tmp_path / "g.mid", [p + 7 for p in C_MAJOR_TUNE])
+    write_midi(tmp_path / "f-sharp-minor.mid", C_MAJOR_TUNE, key=18)  # pretty_midi's key number of F# minor
+    _, reports = read_midi_folder(tmp_path)
+    reasons = {Path(r.path).stem: r.reason for r in reports}
+    assert reasons["g"].endswith("in G major") and reasons["f-sharp-minor"].endswith("in F# minor")

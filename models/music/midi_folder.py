@@ -26,6 +26,9 @@ MIDI_SUFFIXES = {".mid", ".midi", ".kar"}
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_NOTES = 50_000
 MIN_NOTES = 8
+# A key as a musician reads it ("G major", "F# minor"), spelt as the Compose tab's Key list spells it.
+KEY_NAMES = {"major": ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B"),
+             "minor": ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "G#", "A", "Bb", "B")}
 MELODY_TRACK = re.compile(r"\b(melody|lead|vocals?|voice|tune|solo|theme|soprano)\b", re.IGNORECASE)
 # Krumhansl–Kessler key profiles (major, minor), tonic first.
 MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
@@ -136,7 +139,7 @@ def read_midi_file(path: Path, track: str | None = None, min_notes: int = MIN_NO
     split = "test" if bucket == 0 else "valid" if bucket == 1 else "train"
     tune = Tune(tune_id, "user", tonic, mode, meter, events, split, round(tempo) if tempo else None, path.stem)
     n_notes = sum(1 for e in events if e[2] >= 0)
-    return tune, FileReport(str(path), True, f"melody from {source}, {n_notes} notes, key {tonic} {mode}")
+    return tune, FileReport(str(path), True, f"melody from {source}, {n_notes} notes, in {KEY_NAMES[mode][tonic]} {mode}")
 
 
 def read_midi_folder(folder: str | Path, track: str | None = None) -> tuple[list[Tune], list[FileReport]]:

@@ -38,7 +38,8 @@ class TrainMelodyStyleDialog(FolderTrainingDialog):
     def __init__(self, styles_dir: Path, worker: TabWorker, parent: QWidget | None = None) -> None:
         super().__init__("Train your own melody style",
                          "Pick a folder of MIDI files with melodies in the style you want (a few dozen tunes is "
-                         "plenty). Drums are skipped; the melody is the highest line of each file.",
+                         "plenty). Drums are skipped; the melody is the track named Melody, Lead, Vocals… or else "
+                         "the highest line of each file.",
                          "MIDI", styles_dir, worker, parent)
         self.name_edit.setPlaceholderText("my-tunes")
 
