@@ -219,6 +219,9 @@ def test_train_a_style_from_a_folder_with_bad_files(qtbot, compose, tmp_path):
     assert any(r.startswith("✗ corrupt.mid") for r in reports)
     assert any(r.startswith("✗ drums-only.mid") and "drums" in r for r in reports)
     assert any(r.startswith("✗ empty.mid") for r in reports)
+    # every reason reads whole (the dialog opened 299 px wide and cut them off)
+    metrics, room = dialog.report_list.fontMetrics(), dialog.report_list.viewport().width()
+    assert all(metrics.horizontalAdvance(r) < room for r in reports), (room, max(reports, key=len))
     dialog.name_edit.setText("my-tunes")
     with qtbot.waitSignal(dialog.trained, timeout=60_000):
         dialog.start()

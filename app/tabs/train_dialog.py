@@ -39,6 +39,9 @@ def file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", plain).strip("-_")[:64]
 
 
+DIALOG_SIZE = (720, 560)  # pixels, or the screen where smaller
+
+
 class FolderTrainingDialog(QDialog):
     trained = Signal(object)  # the new style's checkpoint path
 
@@ -117,6 +120,10 @@ class FolderTrainingDialog(QDialog):
             buttons.addWidget(button)
         layout.addLayout(buttons)
         self._set_running(False)
+        # Wide enough to read why each file is skipped: sized by its wrapped intro, it opened 299 px wide, every
+        # reason cut off ("huge.mid: too large (5471 KiB; the…", under Xvfb) and the folder's path too.
+        available = self.screen().availableGeometry()
+        self.resize(min(DIALOG_SIZE[0], available.width()), min(DIALOG_SIZE[1], available.height()))
 
         self.worker.job_progress.connect(self._on_progress)
         self.worker.job_finished.connect(self._on_finished)
