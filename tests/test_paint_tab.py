@@ -372,6 +372,17 @@ def test_a_picked_surprise_is_kept_with_its_own_seed(qtbot, paint):
     assert item.seed == 8 and item.params["seed"] == 8
 
 
+def test_surprise_me_says_what_of_the_subject_it_cannot_draw(qtbot, paint):
+    settle(qtbot, paint)
+    paint.controls.surprise_count.setValue(1)
+    paint.controls.subject_edit.setText("a cat asleep on a chair by the sea")
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    assert paint.message_bar.isVisible() and "can't draw cats or chairs" in paint.message_bar.text()
+    paint.controls.subject_edit.setText("a harbour at dusk")
+    wait_for_job(qtbot, paint, paint.surprise, timeout=60_000)
+    assert "can't draw" not in paint.message_bar.text() or not paint.message_bar.isVisible()
+
+
 def test_a_new_surprise_lets_the_last_dialog_go_while_its_pick_waits_to_be_painted(qtbot, paint):
     settle(qtbot, paint)
     paint.controls.surprise_count.setValue(1)

@@ -350,7 +350,7 @@ def _about(text: str) -> str | None:
 
 
 def _painting_request(text: str) -> CreativeRequest:
-    from models.paint.scene.words import mood_effect, read_subject
+    from models.paint.scene.words import left_out, mood_effect, read_subject
 
     style, painter = None, None
     for pattern, name, title in PAINTERS:
@@ -378,7 +378,9 @@ def _painting_request(text: str) -> CreativeRequest:
     who = painter or "No painter named, so the first style in the list"
     understood = f"{who}, {', '.join(moods)}: {'; '.join(effects)}" if moods else f"{who}: the painter's own palette"
     things = f" ({', '.join(sorted(reading.elements))})" if reading.elements else ""
-    return CreativeRequest("painting", params, moods, f"{understood} — painting {params['subject']}{things}.")
+    return CreativeRequest(
+        "painting", params, moods, f"{understood} — painting {params['subject']}{things}.{left_out(params['subject'])}"
+    )
 
 
 def _melody_request(text: str) -> CreativeRequest:

@@ -35,6 +35,7 @@ from app.tabs.paint.result_view import ResultView
 from app.tabs.paint.surprise_dialog import SurpriseDialog
 from app.worker import JobHandle
 from models.paint.recipe import PaintRecipe
+from models.paint.scene import words as scene_words
 
 LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
 FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
@@ -277,6 +278,11 @@ class PaintTab(ActivityTab):
         size = (self.canvas.image.width(), self.canvas.image.height())
         recipes = [jobs.scratch_recipe(style.path, self.controls.subject_edit.text(), first + index, size,
                                        **self.controls.render_settings()) for index in range(count)]
+        left_out = scene_words.left_out(self.controls.subject_edit.text())
+        if left_out:
+            self.message_bar.show_info(left_out.strip())
+        elif "can't draw" in self.message_bar.text():  # the last subject's, no longer true
+            self.message_bar.hide()
         self.surprise_dialog = SurpriseDialog(count, self)
         self.surprise_dialog.picked.connect(self.use_painting)
         return self.surprise_dialog.paint(recipes, self.run_job, paintings_dir(), self._on_pick_painted)

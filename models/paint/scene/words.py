@@ -28,7 +28,7 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"lakes?|ponds?|lochs?|lagoons?|mere", ("lake",)),
     (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?", ("fields",)),
     (r"hills?|hillsides?|valleys?|downs|slopes?", ("hills",)),
-    (r"mountains?|peaks?|fuji|alps|volcano(es)?|summits?|ranges?", ("mountains",)),
+    (r"mountains?|mounts?|peaks?|fuji|alps|volcano(es)?|summits?|ranges?", ("mountains",)),
     (r"cypress(es)?", ("cypresses",)),
     (r"trees?|oaks?|olives?|olive trees|woodland|park|garden|elms?|willows?|poplars?", ("trees",)),
     (r"orchards?|blossoms?|blossoming|cherry|apple trees?|almond", ("orchard",)),
@@ -66,7 +66,7 @@ MOOD_WORDS: list[tuple[str, str]] = [
     ("summer", r"summer|sunny|bright|hot|noon|midday|happy|cheerful|joyful|joyous|merry"),
     (
         "mist",
-        r"mist(y|s)?|fog(gy)?|haz(e|y)|dreamy|sad|sadness|sorrow(ful)?|melanchol(y|ic)|lonely|wistful|mournful|gloomy|somber|sombre",
+        r"mist(y|s)?|fog(gy)?|haz(e|y)|rain(s|y|ing)?|drizzl(e|y)|showers?|dreamy|sad|sadness|sorrow(ful)?|melanchol(y|ic)|lonely|wistful|mournful|gloomy|somber|sombre",
     ),
     ("calm", r"calm|quiet|serene|peaceful|tranquil|still|gentle|sleepy"),
 ]
@@ -178,6 +178,66 @@ def read_subject(subject: str) -> SubjectReading:
     )
     reading.great_wave = bool(re.search(r"\bgreat waves?\b|\bbig waves?\b|\bhuge waves?\b", text))
     return reading
+
+
+# Words a subject may hold that ask for nothing to be drawn: grammar, size and colour, and words for a picture as such.
+# Any other word that names no element or mood is something the composer cannot draw ("a cat on a chair").
+QUIET_WORDS = frozenset(
+    """a an the some any this that these those my our your his her their its of on in at by with and or but under
+    over above below near beside behind before into onto through across along among between from to for as up down out
+    off around against beyond toward towards there here where when while all every each no not one two three four five
+    six seven eight nine ten many few several lots lot more most very so too just only also again
+    old new young little small big large tall tiny huge vast great grand long short wide narrow high low deep far
+    distant nearby open empty full lone single lonely beautiful lovely pretty fine nice grand ancient simple strange
+    quiet wild warm cool soft hard light dark pale bright deep rich vivid colourful colorful asleep awake alone afloat
+    adrift aglow ablaze red orange yellow green
+    blue purple violet pink brown white black grey gray golden gold silver
+    picture painting image scene view landscape landscapes scenery vista nature place places day days time weather
+    world somewhere something anything everything lots kind sort style""".split()
+)
+
+
+def unpainted_words(subject: str) -> list[str]:
+    """The words of `subject` that name something the composer does not draw, in order, each once: "a lighthouse
+    on a cliff at sunset" -> ["lighthouse", "cliff"]. Words that describe (-ing, -ly, -ed, -ful, -ous) are let be:
+    the thing they describe is the word that matters."""
+    text = " ".join(subject.lower().split())
+    named = [(m.start(), m.end()) for pattern, _ in ELEMENT_WORDS for m in re.finditer(rf"\b({pattern})\b", text)]
+    named += [(m.start(), m.end()) for _, pattern in MOOD_WORDS for m in re.finditer(rf"\b({pattern})\b", text)]
+    unpainted: list[str] = []
+    for match in re.finditer(r"[a-zà-ÿ]+(?:'[a-z]+)?", text):
+        word = match.group(0)
+        if any(start <= match.start() < end for start, end in named) or word in QUIET_WORDS or len(word) < 3:
+            continue
+        if re.search(r"(ing|ly|ed|ful|ous|'s)$", word) or word in unpainted:
+            continue
+        unpainted.append(word)
+    return unpainted
+
+
+def left_out(subject: str) -> str:
+    """What the composer will not draw of `subject`, in a sentence for the user ("" when it draws it all), said before
+    the picture comes: "a cat on a chair" came back as a field with a tree, and the chat said "Here is cat on a chair"."""
+    missing = [_plural(word) for word in unpainted_words(subject)]
+    if not missing:
+        return ""
+    listed = " or ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
+    if read_subject(subject).elements:
+        return f" I can't draw {listed} yet, so the picture leaves them out."
+    return (
+        f" I can't draw {listed} yet: I paint landscapes (skies, seas, hills, rivers, fields, trees, villages, boats,"
+        " figures), so here is a landscape instead."
+    )
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith(("ch", "sh", "x")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def subjects_for(style_name: str) -> tuple[str, ...]:
