@@ -40,6 +40,11 @@ class AudioPlayer(QObject):
         self._sample_rate = 44100
         self._position = 0
         self._loop_start = 0
+        self._loop_end = 0
+        # A loop's first frames with the sound's ring past its end mixed in, heard from the second time round: the
+        # loop repeats in time (at the melody's length, not the sound's) and the last note still rings into the first.
+        self._wrap_head = np.zeros((0, 2), dtype=np.float32)
+        self._repeating = False
         self.loop = False
         self.frames_written = 0  # counted for the tests and the level meter
         self._started_at = 0.0  # time.monotonic() when play() began
@@ -58,14 +63,18 @@ class AudioPlayer(QObject):
         return len(self._samples) / self._sample_rate
 
     def play(self, samples: np.ndarray, sample_rate: int, *, loop: bool = False, device: str = "",
-             start_seconds: float = 0.0, loop_start_seconds: float = 0.0) -> bool:
+             start_seconds: float = 0.0, loop_start_seconds: float = 0.0, loop_end_seconds: float | None = None
+             ) -> bool:
         """Start playing `samples` (frames x 2, float32) from `start_seconds`; False if it cannot.
 
-        A loop goes back to `loop_start_seconds`, so a count-in bar is heard only once. While a sound of the same
-        format plays, the new one takes its place on the open stream, from the next block.
+        A loop goes back to `loop_start_seconds`, so a count-in bar is heard only once, when it reaches
+        `loop_end_seconds` (the music's end; None: the sound's), and what sounds past that point rings on into the
+        next time round. While a sound of the same format plays, the new one takes its place on the open stream,
+        from the next block.
         """
         samples = np.ascontiguousarray(samples, dtype=np.float32)
-        if self._switch(samples, sample_rate, device, loop, start_seconds, loop_start_seconds):
+        loop_points = (loop_start_seconds, loop_end_seconds)
+        if self._switch(samples, sample_rate, device, loop, start_seconds, loop_points):
             self.started.emit()
             return True
         self.stop()
@@ -76,7 +85,7 @@ class AudioPlayer(QObject):
         import sounddevice
 
         with self._lock:
-            self._put(samples, sample_rate, loop, start_seconds, loop_start_seconds)
+            self._put(samples, sample_rate, loop, start_seconds, loop_points)
             self._ending = False
         try:
             stream = sounddevice.OutputStream(
@@ -100,7 +109,7 @@ class AudioPlayer(QObject):
         return True
 
     def _switch(self, samples: np.ndarray, sample_rate: int, device: str, loop: bool, start_seconds: float,
-                loop_start_seconds: float) -> bool:
+                loop_points: tuple[float, float | None]) -> bool:
         """Another sound on the stream already playing, if it can take it. Closing and opening a stream for each A/B
         switch, tempo change or regenerated bar left a gap in the sound and blocked the UI thread: 60-470 ms to open
         and 60-570 ms to close a JACK stream at load 13 (0-20 ms on the null device), every switch both."""
@@ -109,16 +118,22 @@ class AudioPlayer(QObject):
         with self._lock:
             if self._ending:  # played to its end: the stream is stopping
                 return False
-            self._put(samples, sample_rate, loop, start_seconds, loop_start_seconds)
+            self._put(samples, sample_rate, loop, start_seconds, loop_points)
         return True
 
     def _put(self, samples: np.ndarray, sample_rate: int, loop: bool, start_seconds: float,
-             loop_start_seconds: float) -> None:
+             loop_points: tuple[float, float | None]) -> None:
         # Under the lock.
+        start, end = loop_points
         self._samples = samples
         self._sample_rate = sample_rate
         self._position = min(int(start_seconds * sample_rate), len(self._samples))
-        self._loop_start = min(int(loop_start_seconds * sample_rate), max(len(self._samples) - 1, 0))
+        self._loop_start = min(int(start * sample_rate), max(len(self._samples) - 1, 0))
+        self._loop_end = len(samples) if end is None else min(max(round(end * sample_rate), self._loop_start + 1),
+                                                              len(samples))
+        ring = samples[self._loop_end :][: self._loop_end - self._loop_start]
+        self._wrap_head = samples[self._loop_start : self._loop_start + len(ring)] + ring
+        self._repeating = False
         self.loop = loop
         self.frames_written = 0
         self._started_at = time.monotonic()
@@ -142,17 +157,22 @@ class AudioPlayer(QObject):
         with self._lock:
             written = 0
             while written < frames:
-                remaining = len(self._samples) - self._position
+                remaining = (self._loop_end if self.loop else len(self._samples)) - self._position
                 if remaining <= 0:
                     if self.loop and len(self._samples):
-                        self._position = self._loop_start
+                        self._position, self._repeating = self._loop_start, True
                         continue
                     out[written:] = 0
                     self.frames_written += written
                     self._ending = True
                     raise sounddevice.CallbackStop()
                 take = min(frames - written, remaining)
-                out[written : written + take] = self._samples[self._position : self._position + take]
+                into_head = self._position - self._loop_start
+                if self._repeating and 0 <= into_head < len(self._wrap_head):
+                    take = min(take, len(self._wrap_head) - into_head)
+                    out[written : written + take] = self._wrap_head[into_head : into_head + take]
+                else:
+                    out[written : written + take] = self._samples[self._position : self._position + take]
                 self._position += take
                 written += take
             self.frames_written += written

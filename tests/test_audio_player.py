@@ -120,3 +120,27 @@ def test_another_sound_while_playing_goes_on_the_open_stream(qtbot):
     assert player.duration_seconds() == pytest.approx(0.3, abs=0.01)
     player.stop()
     assert stopped == [True]
+
+
+def test_a_loop_comes_round_at_the_musics_length_with_its_ring_mixed_in():
+    """A melody's sound rings on past its last bar (the release, 0.8 s of FluidSynth): looping the whole sound, a
+    16-bar loop at 110 BPM came round 0.8 s late, more than a beat. The loop goes back at the music's end, and the
+    ring sounds over the next time round's first notes."""
+    rate = 1000
+    music = np.full((1000, 2), 0.1, dtype=np.float32)  # one second of music
+    ring = np.full((200, 2), 0.01, dtype=np.float32)  # and what rings on after it
+    player = AudioPlayer()
+    player._put(np.concatenate([music, ring]), rate, True, 0.0, (0.0, 1.0))
+    out = np.zeros((2600, 2), dtype=np.float32)
+    for block in range(0, 2600, 100):
+        player._fill(out[block : block + 100], 100, None, None)
+    heard = out[:, 0]
+    np.testing.assert_allclose(heard[:1000], 0.1)  # the first time round, as rendered
+    np.testing.assert_allclose(heard[1000:1200], 0.11, rtol=1e-5)  # the music again, with the ring
+    np.testing.assert_allclose(heard[1200:2000], 0.1)
+    np.testing.assert_allclose(heard[2000:2200], 0.11, rtol=1e-5)  # and every time after
+    player.loop = False  # loop off: the sound plays to its end, ring and all
+    out = np.zeros((1000, 2), dtype=np.float32)
+    player._position = 900
+    player._fill(out[:300], 300, None, None)
+    np.testing.assert_allclose(out[100:300, 0], 0.01)

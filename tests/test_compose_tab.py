@@ -51,6 +51,9 @@ def test_play_loop_and_stop_on_the_null_device(qtbot, compose):
     compose.toggle_play()
     assert compose.transport.is_playing and compose.play_button.text() == "■ Stop"
     player = compose.transport.player
+    # the loop comes round at the melody's length, not the sound's (which rings on 0.8 s past the last bar)
+    melody_seconds = variation.melody.total_ticks / 24 * 60 / variation.audio_tempo
+    assert player._loop_end == round(melody_seconds * variation.audio.sample_rate) < len(variation.audio.samples)
     qtbot.waitUntil(lambda: player.frames_written > 2 * len(variation.audio.samples), timeout=20_000)
     assert compose.transport.is_playing  # looping past the end
     positions = []
