@@ -62,3 +62,30 @@ def test_a_render_after_a_pause_is_still_cancelled_by_new_canvas(qtbot, paint, m
     choose_square(monkeypatch)
     paint.choose_new_canvas()
     assert handle.cancel_event.is_set()
+
+
+def test_asking_for_a_picture_cancels_the_render_after_a_pause_at_once(qtbot, paint, tmp_path):
+    # The worker runs jobs in order: a 6000x4000 photo reached the canvas 22-30 s after Open, behind the render after
+    # a pause of the photo before (under Xvfb, load 10-12).
+    from PIL import Image
+
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y), (x + 40, y))
+    Image.new("RGB", (96, 64), (200, 30, 30)).save(tmp_path / "photo.png")
+    after_a_pause = paint._render_after_a_pause()
+    opening = paint.open_image(tmp_path / "photo.png")
+    assert after_a_pause.cancel_event.is_set() and not opening.cancel_event.is_set()
+    wait_for_job(qtbot, paint, lambda: opening)
+    assert paint.canvas.image.width() == 96
+
+
+def test_a_picture_that_does_not_open_leaves_the_live_renders_of_the_canvas(qtbot, paint, tmp_path):
+    paint.controls.live_check.setChecked(True)
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y), (x + 40, y))
+    (tmp_path / "notes.png").write_text("not a picture")
+    failed = []
+    paint.worker.job_failed.connect(lambda handle, message: failed.append(message))
+    paint.open_image(tmp_path / "notes.png")
+    qtbot.waitUntil(lambda: bool(failed), timeout=30_000)
+    assert paint._preview_timer.isActive() or paint._preview_job is not None
