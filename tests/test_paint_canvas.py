@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 
 from app.tabs.images import array_to_image, image_to_array
-from app.tabs.paint.canvas import PaintCanvas, Tool, flood_fill_mask
+from app.tabs.paint.canvas import EDGE, PaintCanvas, Tool, flood_fill_mask
 
 
 @pytest.fixture
@@ -161,3 +161,31 @@ def test_a_white_canvas_has_a_visible_edge_in_the_light_theme(qtbot):
     edge = min(column[top - 3 : top])
     # The outline stands out from both the paper and the window around it, not just the paper.
     assert paper - edge >= 60 and background - edge >= 40, (paper, background, edge)
+
+
+@pytest.mark.parametrize("picture", [QSize(200, 100), QSize(1600, 800)])
+def test_the_brush_is_as_wide_on_screen_whatever_the_picture_size(qtbot, picture):
+    # The size was in the picture's pixels: on an opened 2048-px photo the default brush painted 4 px on screen.
+    canvas = PaintCanvas(picture)
+    canvas.resize(400 + 2 * EDGE, 200 + 2 * EDGE)  # the picture shown 400 x 200
+    qtbot.addWidget(canvas)
+    canvas.show()
+    qtbot.waitExposed(canvas)
+    canvas.colour, canvas.hardness, canvas.brush_size = QColor(0, 0, 0), 1.0, 20
+    drag(qtbot, canvas, [(100, 100), (200, 100), (300, 100)])
+    painted_rows = np.flatnonzero((canvas.pixels()[:, picture.width() // 2] < 128).all(axis=1))
+    on_screen = len(painted_rows) * 400 / picture.width()
+    assert 18 <= on_screen <= 22
+    canvas.undo_stack.undo()
+    assert canvas.is_blank()
+
+
+def test_the_brush_outline_shows_on_mid_grey(qtbot, canvas):
+    # The outline was grey (128): on a photo's mid-tones the painter could not see where the brush was.
+    canvas.image.fill(QColor(128, 128, 128))
+    canvas.brush_size = 40
+    qtbot.mouseMove(canvas, QPoint(200, 100))
+    qtbot.waitUntil(lambda: canvas._hover is not None)
+    shown = image_to_array(canvas.grab().toImage())
+    ring = shown[100, 215:226].astype(int)  # across the outline, 20 px right of the pointer
+    assert ring.max() > 160 and ring.min() < 90  # light and dark, antialiased

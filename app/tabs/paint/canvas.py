@@ -159,10 +159,13 @@ class PaintCanvas(QWidget):
         self.undo_stack.indexChanged.connect(self._on_history_moved)
         self.tool = Tool.BRUSH
         self.colour = QColor(40, 90, 160)
-        self.brush_size = 24.0  # diameter in canvas pixels
+        # The brush's diameter on screen (the widget's pixels), as the painter sees it whatever the picture's size: in
+        # canvas pixels, the default brush was 4 px wide on screen on an opened 2048-px photo.
+        self.brush_size = 24.0
         self.hardness = 0.6  # 0 soft edge .. 1 hard edge
         self.opacity = 1.0
         self._stroke_before: QImage | None = None
+        self._stroke_size = self.brush_size  # the stroke's diameter in canvas pixels, fixed while it is painted
         self._stroke_rect = QRect()
         self._last_point: QPointF | None = None
         self._hover: QPointF | None = None
@@ -189,6 +192,13 @@ class PaintCanvas(QWidget):
         scale = self.image.width() / view.width()
         return QPointF((point.x() - view.left()) * scale, (point.y() - view.top()) * scale)
 
+    def canvas_brush_size(self) -> float:
+        """The brush's diameter in the picture's pixels, at the scale it is shown."""
+        view = self._view_rect()
+        if view.width() <= 0:  # not laid out yet
+            return self.brush_size
+        return max(self.brush_size * self.image.width() / view.width(), 1.0)
+
     def to_widget(self, point: QPointF) -> QPointF:
         view = self._view_rect()
         scale = view.width() / self.image.width()
@@ -197,7 +207,7 @@ class PaintCanvas(QWidget):
     # Painting ----------------------------------------------------------------------------------
 
     def _dab(self, painter: QPainter, centre: QPointF) -> None:
-        radius = self.brush_size / 2
+        radius = self._stroke_size / 2
         colour = PAPER if self.tool is Tool.ERASER else self.colour
         gradient = QRadialGradient(centre, radius)
         solid, edge = QColor(colour), QColor(colour)
@@ -214,14 +224,14 @@ class PaintCanvas(QWidget):
         """Paint dabs from the last point to `point` (canvas coordinates), spaced a quarter brush apart."""
         start = self._last_point or point
         distance = ((point.x() - start.x()) ** 2 + (point.y() - start.y()) ** 2) ** 0.5
-        steps = max(int(distance / max(self.brush_size / 4, 1.0)), 1)
+        steps = max(int(distance / max(self._stroke_size / 4, 1.0)), 1)
         painter = QPainter(self.image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for i in range(1, steps + 1):  # the first dab of a stroke lands on `point` itself
             t = i / steps
             self._dab(painter, QPointF(start.x() + (point.x() - start.x()) * t, start.y() + (point.y() - start.y()) * t))
         painter.end()
-        margin = int(self.brush_size / 2) + 2
+        margin = int(self._stroke_size / 2) + 2
         touched = QRect(QPoint(int(min(start.x(), point.x())) - margin, int(min(start.y(), point.y())) - margin),
                         QPoint(int(max(start.x(), point.x())) + margin, int(max(start.y(), point.y())) + margin))
         self._stroke_rect = self._stroke_rect.united(touched)
@@ -230,6 +240,7 @@ class PaintCanvas(QWidget):
 
     def begin_stroke(self, point: QPointF) -> None:
         self._stroke_before = self.image.copy()
+        self._stroke_size = self.canvas_brush_size()
         self._stroke_rect = QRect()
         self._last_point = None
         self.stroke_to(point)
@@ -349,8 +360,11 @@ class PaintCanvas(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(view.adjusted(-0.5, -0.5, 0.5, 0.5))
         if self._hover is not None and self.tool in (Tool.BRUSH, Tool.ERASER):
-            radius = self.brush_size / 2 * self._view_rect().width() / self.image.width()
+            # A dark ring inside a light one, seen on any picture: the grey ring vanished on a photo's mid-tones.
+            radius = self.brush_size / 2
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setPen(QColor(128, 128, 128))
             painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(0, 0, 0), 1))
             painter.drawEllipse(self._hover, radius, radius)
+            painter.setPen(QPen(QColor(255, 255, 255), 1))
+            painter.drawEllipse(self._hover, radius + 1, radius + 1)

@@ -181,7 +181,8 @@ class PaintControls(QWidget):
         self.tool_buttons[Tool.BRUSH].setChecked(True)
         brush.addLayout(tools)
         brush_form = QFormLayout()
-        self.size_slider = _slider("Brush size", 1, 200, 24, "Brush size ([ and ])")
+        self.size_slider = _slider("Brush size", 1, 200, 24, "Brush size on screen, whatever the picture's size "
+                                                                "([ and ])")
         self.hardness_slider = _slider("Hardness", 0, 100, 60)
         self.opacity_slider = _slider("Opacity", 1, 100, 100)
         brush_form.addRow("Size:", with_value(self.size_slider, lambda value: f"{value} px"))
