@@ -405,3 +405,17 @@ def test_the_controls_are_as_they_were_when_the_window_reopens(qtbot, main_windo
         assert again.activity_tabs[1].controls.bars_spin.value() == 8
     finally:
         again.shutdown()
+
+
+def test_a_style_brings_its_usual_tempo_unless_the_tempo_was_set_by_hand(qtbot, compose):
+    """Chosen in the tab, a Bach chorale played at the Irish 110 (the chat and `atelier compose` gave it 80)."""
+    controls = compose.controls
+    controls.refresh_styles(select="irish")
+    assert controls.tempo_spin.value() == 110
+    controls.style_combo.setCurrentIndex(controls.style_combo.findData("bach"))
+    assert controls.tempo_spin.value() == 80
+    controls.style_combo.setCurrentIndex(controls.style_combo.findData("scottish"))
+    assert controls.tempo_spin.value() == 90
+    controls.tempo_spin.setValue(72)  # the musician's own tempo stays
+    controls.style_combo.setCurrentIndex(controls.style_combo.findData("fiddle"))
+    assert controls.tempo_spin.value() == 72

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.assistant.help import FORMS, form_named, is_help, is_unclear
+from models.music.request import usual_tempo
 
 NUMBER_WORDS = {
     "one": 1,
@@ -60,7 +61,6 @@ MELODY_STYLES = [
     (r"fiddle|old-?time|bluegrass|american|appalachian", "fiddle", "fiddle"),
     (r"bach|chorale|baroque|hymn", "bach", "Bach chorale"),
 ]
-MELODY_DEFAULT_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}
 
 # mood word -> (changes to the melody parameters, words for the user)
 MUSIC_MOODS = [
@@ -427,7 +427,7 @@ def _melody_request(text: str) -> CreativeRequest:
     if meter_match:
         meter = meter_match.group(0)
     tempo_match = re.search(r"\b(\d{2,3})\s*(?:bpm|beats per minute)\b|\btempo\s+(?:of\s+)?(\d{2,3})\b", text)
-    base_tempo = MELODY_DEFAULT_TEMPO[style]
+    base_tempo = usual_tempo(style)
     tempo = (
         float(tempo_match.group(1) or tempo_match.group(2))
         if tempo_match

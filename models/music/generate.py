@@ -27,10 +27,9 @@ from models.music.constrained import (
 from models.music.corpus import RESOURCE_DIR
 from models.music.melody import Melody
 from models.music.model import MelodyModel
-from models.music.request import MelodyRequest
+from models.music.request import MelodyRequest, usual_tempo
 
 SHIPPED_STYLES = ("bach", "irish", "fiddle", "scottish")
-DEFAULT_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}
 MIN_TEMPO, MAX_TEMPO = 30, 260  # quarter notes per minute, as the Compose tab offers (melody.py relies on it)
 
 
@@ -222,7 +221,7 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
                               cadences)
         except InfeasibleRequest as error:
             raise ValueError(str(error)) from None
-        melody = Melody(events, tonic, r.mode, parsed_meter, r.bars, float(r.tempo or DEFAULT_TEMPO.get(r.style, 100)),
+        melody = Melody(events, tonic, r.mode, parsed_meter, r.bars, float(r.tempo or usual_tempo(r.style)),
                         style=str(r.style), seed=r.seed * 1000 + variation, humanize=r.humanize, form=drawn)
         if r.harmonize:
             from models.music.harmonizer import harmonize_melody

@@ -13,6 +13,13 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 Motif = tuple[tuple[int | None, float], ...]  # (MIDI pitch or None for a rest, length in quarter notes)
+USUAL_TEMPO = {"bach": 80, "irish": 110, "fiddle": 120, "scottish": 90}  # quarter notes per minute
+OWN_STYLE_TEMPO = 100  # a style the user trained
+
+
+def usual_tempo(style: str) -> float:
+    """The tempo a style's tunes are played at (a chorale 80, a Scottish air 90), in quarter notes per minute."""
+    return float(USUAL_TEMPO.get(style, OWN_STYLE_TEMPO))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from app.tabs.compose.piano_roll import note_name
 from app.tabs.slider_value import with_value
-from models.music.request import MelodyRequest
+from models.music.request import MelodyRequest, usual_tempo
 
 SHIPPED_STYLES = {
     "irish": "Irish (O'Neill's Music of Ireland)",
@@ -57,7 +57,9 @@ class ComposeControls(QWidget):
         outer.addLayout(form)
 
         self.style_combo = self._combo("Style")
+        self._style_tempo: float | None = None  # the chosen style's usual tempo (set by refresh_styles)
         self.refresh_styles()
+        self.style_combo.currentIndexChanged.connect(self._follow_style_tempo)
         form.addRow("Style:", self.style_combo)
 
         key_row = QHBoxLayout()
@@ -82,7 +84,7 @@ class ComposeControls(QWidget):
         self.tempo_spin.setRange(30, 260)
         self.tempo_spin.setDecimals(0)
         self.tempo_spin.setSuffix(" BPM")
-        self.tempo_spin.setValue(110)
+        self.tempo_spin.setValue(self._style_tempo or usual_tempo(""))
         self.tempo_spin.setKeyboardTracking(False)
         self.tempo_spin.valueChanged.connect(self.tempo_changed)
         form.addRow("Tempo:", self.tempo_spin)
@@ -182,6 +184,15 @@ class ComposeControls(QWidget):
         index = self.style_combo.findData(current) if current else -1
         self.style_combo.setCurrentIndex(max(index, 0))
         self.style_combo.blockSignals(False)
+        self._follow_style_tempo()
+
+    def _follow_style_tempo(self) -> None:
+        """Another style brings its usual tempo (a chorale 80, a Scottish air 90), unless the tempo was set by hand:
+        chosen in the tab, a Bach chorale played at the Irish 110 (the chat and the command line gave it 80)."""
+        usual = usual_tempo(self.style_combo.currentData() or "")
+        if self._style_tempo is not None and self.tempo_spin.value() == self._style_tempo:
+            self.tempo_spin.setValue(usual)
+        self._style_tempo = usual
 
     def roll_seed(self) -> None:
         self.seed_spin.setValue(random.randint(0, 999_999))
