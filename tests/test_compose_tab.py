@@ -153,7 +153,7 @@ def test_bad_midi_files_are_described_without_exception_names(qtbot, compose, tm
     assert not any(re.search(r"[A-Z][a-z]+(Error|Exception)\b|\(\w+\)", s) for s in sentences), sentences
 
 
-def test_export_midi_and_wav_read_back(qtbot, compose, tmp_path):
+def test_export_midi_and_wav_read_back(qtbot, compose, tmp_path, monkeypatch):
     compose.controls.harmonize_check.setChecked(True)
     generate(qtbot, compose)
     wait_for_job(qtbot, compose, lambda: compose.export_to(tmp_path / "tune.mid"))
@@ -169,6 +169,18 @@ def test_export_midi_and_wav_read_back(qtbot, compose, tmp_path):
     expected_seconds = 4 * 4 * 60.0 / compose.controls.tempo_spin.value()
     assert rate == 44100 and expected_seconds <= len(audio) / rate <= expected_seconds + 2.0
     assert np.sqrt(np.mean(audio**2)) > 0.01
+
+    # The dialog gives back a name typed without a suffix as typed, with the type chosen beside it (Qt's own dialog
+    # does): "WAV audio" and "my song" wrote the MIDI file "my song.mid".
+    from PySide6.QtWidgets import QFileDialog
+
+    for typed, chosen, written in (("my song", "WAV audio (*.wav)", "my song.wav"),
+                                   ("take 2.1", "MIDI file (*.mid)", "take 2.1.mid")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_, typed=typed, chosen=chosen: (
+            str(tmp_path / typed), chosen))
+        wait_for_job(qtbot, compose, compose.export_selected)
+        assert (tmp_path / written).is_file()
+    assert soundfile.info(tmp_path / "my song.wav").samplerate == 44100
 
 
 def test_the_list_appears_before_the_sound_and_the_selected_variation_renders_first(qtbot, compose):

@@ -421,16 +421,20 @@ class ComposeTab(ActivityTab):
         variation = self.selected_variation()
         if variation is None:
             return None
-        path, _ = QFileDialog.getSaveFileName(self, "Export melody", f"{file_stem(variation)}.mid",
-                                              "MIDI file (*.mid);;WAV audio (*.wav)")
-        return self.export_to(Path(path)) if path else None
+        path, chosen = QFileDialog.getSaveFileName(self, "Export melody", f"{file_stem(variation)}.mid",
+                                                   "MIDI file (*.mid);;WAV audio (*.wav)")
+        if not path:
+            return None
+        # A name typed without a suffix takes the chosen type's: "WAV audio" and "my song" wrote a MIDI file.
+        return self.export_to(Path(path), ".wav" if "*.wav" in chosen else ".mid")
 
-    def export_to(self, path: Path) -> JobHandle | None:
+    def export_to(self, path: Path, suffix: str = ".mid") -> JobHandle | None:
+        """Export the selected variation as MIDI or WAV by the file's suffix; a name without one gets `suffix`."""
         variation = self.selected_variation()
         if variation is None:
             return None
         if path.suffix.lower() not in (".mid", ".midi", ".wav"):
-            path = path.with_suffix(".mid")
+            path = path.with_name(path.name + suffix)  # "take 2.1" keeps its ".1"
         return self.run_job(f"Exporting {path.name}", export_job(variation, path, self.controls.tempo_spin.value()),
                             self._exported)
 
