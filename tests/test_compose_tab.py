@@ -431,3 +431,18 @@ def test_a_style_brings_its_usual_tempo_unless_the_tempo_was_set_by_hand(qtbot, 
     controls.tempo_spin.setValue(72)  # the musician's own tempo stays
     controls.style_combo.setCurrentIndex(controls.style_combo.findData("fiddle"))
     assert controls.tempo_spin.value() == 72
+
+
+def test_a_motif_that_leaves_the_key_sets_the_key_to_its_own(qtbot, compose):
+    """Played on the white keys under the default D major, a motif went on in D major: C sharps and F sharps against
+    its C and F naturals. A motif the chosen key holds leaves the key alone."""
+    compose.controls.key_combo.setCurrentText("D")
+    compose.controls.mode_combo.setCurrentText("major")
+    compose.motif_panel.set_motif([(62, 1.0), (64, 1.0), (66, 1.0), (69, 1.0)])  # D E F# A: D major holds it
+    generate(qtbot, compose, wait_for_sound=False)
+    assert (compose.controls.key_combo.currentText(), compose.controls.mode_combo.currentText()) == ("D", "major")
+    compose.motif_panel.set_motif([(60, 1.0), (62, 1.0), (64, 1.0), (65, 1.0), (67, 2.0), (64, 1.0), (60, 1.0)])
+    generate(qtbot, compose, wait_for_sound=False)
+    assert (compose.controls.key_combo.currentText(), compose.controls.mode_combo.currentText()) == ("C", "major")
+    assert compose.selected_variation().melody.tonic == 0
+    assert "The motif is in C major, not D major" in compose.message_bar.text()

@@ -124,3 +124,16 @@ def test_the_report_names_each_files_key_as_a_musician_reads_it(tmp_path):
     _, reports = read_midi_folder(tmp_path)
     reasons = {Path(r.path).stem: r.reason for r in reports}
     assert reasons["g"].endswith("in G major") and reasons["f-sharp-minor"].endswith("in F# minor")
+
+
+def test_the_key_of_a_motif_that_leaves_the_chosen_key():
+    from models.music.midi_folder import key_for_motif
+
+    white_keys = [(60, 1.0), (62, 1.0), (64, 1.0), (65, 1.0), (67, 2.0), (64, 1.0), (60, 1.0)]
+    assert key_for_motif(white_keys, 2, "major") == (0, "major")
+    e_minor = [(64, 1.0), (67, 1.0), (69, 1.0), (71, 1.0), (72, 0.5), (71, 0.5), (69, 1.0), (67, 1.0), (64, 1.0)]
+    assert key_for_motif(e_minor, 2, "major") == (4, "minor")
+    assert key_for_motif([(57, 1.0), (60, 1.0), (64, 1.0), (68, 1.0), (69, 2.0)], 2, "major") == (9, "minor")  # G#
+    assert key_for_motif([(62, 1.0), (64, 1.0), (66, 1.0), (69, 1.0)], 2, "major") is None  # D major holds it
+    assert key_for_motif([(62, 1.0), (65, 1.0), (71, 1.0)], 2, "dorian") is None  # so does D dorian (B natural)
+    assert key_for_motif([(None, 1.0)], 2, "major") is None

@@ -54,6 +54,33 @@ def estimate_key(pitches: np.ndarray, weights: np.ndarray) -> tuple[int, str]:
     return best
 
 
+def _holds(pitches: set[int], tonic: int, mode: str) -> bool:
+    """Whether the key holds every pitch class; a minor key its raised sixth and seventh too (melodic minor)."""
+    scale = set(tokens.scale_of(mode)) | ({9, 11} if mode in ("minor", "aeolian") else set())
+    return all((p - tonic) % 12 in scale for p in pitches)
+
+
+def key_for_motif(motif: list[tuple[int | None, float]], tonic: int, mode: str) -> tuple[int, str] | None:
+    """The key a motif is in when its notes leave the chosen key (tonic pitch class, mode), else None.
+
+    A new user plays a motif on the white keys under the default D major, and the melody went on in D major, its
+    C sharps and F sharps against the motif's C and F. Of the major and minor keys that hold every note of the
+    motif, the one whose Krumhansl-Kessler profile fits its notes best (weighted by length). None when the chosen
+    key holds them all, or when no major or minor key does (a chromatic motif: the chosen key stays)."""
+    notes = [(pitch, length) for pitch, length in motif if pitch is not None]
+    pitches = {pitch for pitch, _ in notes}
+    if not notes or _holds(pitches, tonic, mode):
+        return None
+    histogram = np.zeros(12)
+    for pitch, length in notes:
+        histogram[pitch % 12] += length
+    fits = [(np.corrcoef(histogram, np.roll(profile, key))[0, 1], key, name)
+            for name, profile in (("major", MAJOR_PROFILE), ("minor", MINOR_PROFILE)) for key in range(12)
+            if _holds(pitches, key, name)]
+    fits = [fit for fit in fits if np.isfinite(fit[0])]
+    return max(fits)[1:] if fits else None
+
+
 def skyline(notes: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """Highest note at each onset, each cut at the next onset: [(start_tick, end_tick, pitch)]."""
     by_onset: dict[int, tuple[int, int, int]] = {}

@@ -198,12 +198,31 @@ class ComposeTab(ActivityTab):
         """
         if self._generate_job is not None:
             self._generate_job.cancel()
-        request = request or self.controls.request(tuple(self.motif))
         self.message_bar.hide()
+        if request is None:
+            self._key_of_the_motif()
+            request = self.controls.request(tuple(self.motif))
         self._generate_job = self.run_job("Composing", jobs.generate_melodies(request, (melody_styles_dir(),)),
                                           lambda variations: self._on_generated(variations, select, edits, morph))
         self.generate_button.setText("Generating…")
         return self._generate_job
+
+    def _key_of_the_motif(self) -> None:
+        """A motif whose notes leave the chosen key sets the key to its own, and says so: played on the white keys
+        under the default D major, the melody went on in D major, C sharps against the motif's C naturals."""
+        from models.music import tokens
+        from models.music.midi_folder import KEY_NAMES, key_for_motif
+
+        controls = self.controls
+        chosen = controls.key_combo.currentText(), controls.mode_combo.currentText()
+        found = key_for_motif(list(self.motif), tokens.parse_key(chosen[0]), chosen[1])
+        if found is None:
+            return
+        key, mode = KEY_NAMES[found[1]][found[0]], found[1]
+        controls.key_combo.setCurrentText(key)
+        controls.mode_combo.setCurrentText(mode)
+        self.message_bar.show_info(f"The motif is in {key} {mode}, not {chosen[0]} {chosen[1]}: the key is set to "
+                                   f"{key} {mode}.")
 
     def _on_generated(self, variations: list[Variation], select: int, edits: tuple[Edit, ...] = (),
                       morph: Morph | None = None) -> None:
