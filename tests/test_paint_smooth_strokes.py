@@ -1,4 +1,5 @@
-"""A share of the strokes laid smooth, the rest dry (the style's `smooth_strokes`: surface.dry_strokes in raster.py)."""
+"""A share of the strokes laid smooth, the rest dry (the style's `smooth_strokes`: surface.dry_strokes in raster.py), and
+the dry ones gathered in patches (`dry_patches`: surface.dry_choice)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.raster import rasterize
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
-from models.paint.strokes.surface import dry_strokes
+from models.paint.strokes.surface import DRY_PATCH, dry_choice, dry_strokes
 
 QUIET = {"outline": 0.0, "jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "hue_gather": 0.0}
 QUIET |= {"bristles": 0.0, "impasto": 0.0, "edges": 0.0, "softness": 0.0, "brush_size": 0.02, "grain": 0.04}
@@ -29,15 +30,15 @@ def test_a_share_of_the_strokes_is_smooth_and_the_rest_keep_the_grains_energy():
     1); where no stroke lies the grain stays; the same strokes and seed choose the same, another seed others."""
     owner = torch.arange(4000).reshape(40, 100)
     owner[0, :10] = -1
-    share = dry_strokes(owner, seed=3, smooth=0.7)
-    assert torch.equal(share, dry_strokes(owner, seed=3, smooth=0.7))
+    share = dry_strokes(owner, dry_choice(4000, seed=3, smooth=0.7), smooth=0.7)
+    assert torch.equal(share, dry_strokes(owner, dry_choice(4000, seed=3, smooth=0.7), smooth=0.7))
     assert torch.equal(share[0, :10], torch.ones(10))
     strokes = share[owner >= 0]
     smooth = strokes == 0
     assert 0.66 < float(smooth.float().mean()) < 0.74
     assert torch.allclose(strokes[~smooth], torch.full_like(strokes[~smooth], 0.3**-0.5))
     assert abs(float(strokes.pow(2).mean()) - 1.0) < 0.1
-    other = dry_strokes(owner, seed=4, smooth=0.7)[owner >= 0] == 0
+    other = dry_strokes(owner, dry_choice(4000, seed=4, smooth=0.7), smooth=0.7)[owner >= 0] == 0
     assert 0.2 < float((other != smooth).float().mean()) < 0.6  # another seed, other strokes
 
 
@@ -70,3 +71,39 @@ def test_smooth_strokes_are_flat_and_the_dry_ones_grainier_in_a_render():
     ratio = float(smooth[~flat].median() / plain.median())
     assert 1.5 < ratio < 2.2  # 1 / sqrt(0.3) = 1.83
     assert 0.75 < float(smooth_spread / plain_spread) < 1.3
+
+
+def test_dry_strokes_gather_in_patches():
+    """With `dry_patches` 1 the dry strokes are still 30% of 4,000, but strokes whose middles lie within a tenth of
+    DRY_PATCH of each other are nearly always both dry or both smooth (chosen stroke by stroke: 0.58, as chance
+    gives); at 0 the choice is the one made stroke by stroke; half the amount gathers them half as much."""
+    middles = torch.rand(4000, 2, generator=torch.Generator().manual_seed(5)) * 8 * DRY_PATCH
+    apart = (middles[:, None] - middles[None]).norm(dim=-1)
+    near = (apart < DRY_PATCH / 10) & (apart > 0)
+
+    def agreement(dry: torch.Tensor) -> float:
+        return float((dry[:, None] == dry[None])[near].float().mean())
+
+    alone = dry_choice(4000, seed=3, smooth=0.7)
+    assert torch.equal(dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=0.0), alone)
+    assert agreement(alone) < 0.65
+    gathered = dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=1.0)
+    assert abs(float(gathered.float().mean()) - 0.3) < 0.01
+    assert agreement(gathered) > 0.9
+    assert 0.65 < agreement(dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=0.5)) < 0.85
+
+
+def test_a_render_with_dry_patches_is_grainy_in_places_and_smooth_in_others():
+    """A flat grey picture, one plan: with the dry strokes in patches the grain's energy varies far more from one
+    32-px block to the next than with them chosen stroke by stroke (the raster passes the style's amount on)."""
+    assert ADDED_LATER["dry_patches"] == 0.0
+    source = pil_to_tensor(Image.new("RGB", (256, 256), (128, 128, 128)))
+    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 256, 256)
+
+    def block_unevenness(patches: float) -> float:
+        style = _style(smooth_strokes=0.7, dry_patches=patches)
+        lightness = to_oklab(list(rasterize(plan, style, 256, 256, seed=2))[-1][1])[0]
+        energy = torch.nn.functional.avg_pool2d((lightness - lightness.mean())[None, None] ** 2, 32)
+        return float(torch.log(energy + 1e-6).std())
+
+    assert block_unevenness(1.0) > 1.5 * block_unevenness(0.0)

@@ -29,6 +29,7 @@ from .strands import dash_colours, strand_weights
 from .surface import (
     BRISTLES,
     GRAIN_SIZE,
+    dry_choice,
     dry_strokes,
     finish_surface,
     grain_noise,
@@ -73,6 +74,11 @@ def rasterize(
     strokes = Strokes(paths=paths, first=plan.first, last=plan.last, radius=plan.radius * scale)
     profile = torch.rand((plan.count, BRISTLES + 1), generator=torch.Generator().manual_seed(seed + 7919))
     lengths = stroke_lengths(strokes) if style.ridges > 0 and style.grain > 0 else None
+    dry = None
+    if style.smooth_strokes > 0 and style.grain > 0:  # which strokes are laid dry, the rest smooth (surface.py)
+        middles = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+        plan_unit = picture_size(plan.height, plan.width) / 512
+        dry = dry_choice(plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit)
     # Each stroke's reach: the box around its valid points, widened by its radius.
     index = torch.arange(paths.shape[1])[None, :, None]
     valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])
@@ -121,8 +127,8 @@ def rasterize(
             on_stroke = tile_box.of(owner, frame) >= 0
             mixed = (1 - style.ridges) ** 0.5 * grain + style.ridges**0.5 * ridged  # as much grain, any mix
             grain = torch.where(on_stroke, mixed, grain)
-        if grain is not None and style.smooth_strokes > 0:  # a share of the strokes laid smooth, the rest dry
-            grain = grain * dry_strokes(tile_box.of(owner, frame), seed, style.smooth_strokes)
+        if grain is not None and dry is not None:  # a share of the strokes laid smooth, the rest dry
+            grain = grain * dry_strokes(tile_box.of(owner, frame), dry, style.smooth_strokes)
         maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, frame_height, frame_width, sx, sy)
         smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
         laid_flat = None if maps is None or style.busy_flat <= 0 else style.busy_flat * (1 - maps[3])  # busyness

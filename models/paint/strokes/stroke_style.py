@@ -134,6 +134,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of the strokes laid smooth, with no grain (surface.dry_strokes); the rest drag the grain harder, so the
     # picture holds as much of it: a loaded brush's crisp stroke beside a dry one's scumble, not felt over every stroke.
     "smooth_strokes": (0.0, 0.9),
+    # How far the dry strokes gather in patches (surface.dry_choice), rather than being chosen stroke by stroke: whole
+    # places laid smooth beside dry, broken ones, as his surface varies from place to place.
+    "dry_patches": (0.0, 1.0),
     # How deep a scene's water is graded in the sky's ink (sea_grade.py): a band under its horizon and the front deepening,
     # as a print's sea is printed (Hokusai's Kazusa Sea Route); a photograph's water is not found, so not graded.
     "sea_grade": (0.0, 1.0),
@@ -194,6 +197,7 @@ ADDED_LATER = dict.fromkeys(
         "lit_in_darks",
         "even_wash",
         "dash_layer",
+        "dry_patches",
     ),
     0.0,
 )
@@ -262,6 +266,7 @@ class StrokeStyle:
     sea_grade: float = 0.0
     even_wash: float = 0.0
     dash_layer: float = 0.0
+    dry_patches: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -16,7 +16,7 @@ import math
 import torch
 
 from .brush import Ownership
-from .filters import Box, gaussian_kernel, kernel_reach, tile_exact_blur, tile_exact_gradients
+from .filters import Box, gaussian_kernel, kernel_reach, smoothstep, tile_exact_blur, tile_exact_gradients
 from .strands import stroke_hash
 
 BRISTLES = 10
@@ -28,6 +28,7 @@ CALM_BLUR = 4.0
 # CALM_EDGE on. Strokes beside each other differ by their jitter and their paints (0.02-0.05); the edge of a
 # sketch's shape, even blurred, moves a pixel beside it by half its step (0.13 / 2 for a hill against the sky).
 CALM_EDGE = 0.06
+DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry strokes gather (`dry_choice`)
 
 
 def grain_noise(
@@ -59,18 +60,47 @@ def grain_noise(
     return tile_exact_blur(uniform[None], sigma, keep)[0] / spread
 
 
-def dry_strokes(owner: torch.Tensor, seed: int, smooth: float) -> torch.Tensor:
-    """(h, w) how much grain each pixel of a tile takes, given its `owner` (h, w; -1 where no stroke): 0 in the share
-    `smooth` of the strokes laid smooth, 1 / sqrt(1 - smooth) in the rest (the dry ones), so the picture's grain keeps
-    its energy; 1 where no stroke lies. Which strokes are smooth is a hash of their place in painting order: the
-    same in any tile.
+def dry_choice(
+    count: int, seed: int, smooth: float, middles: torch.Tensor | None = None, patches: float = 0.0, unit: float = 1.0
+) -> torch.Tensor:
+    """(count,) which strokes are laid dry (the rest smooth, the share `smooth` of them): a hash of their place in
+    painting order, so the same in any tile. With `patches` (0 to 1) and the strokes' `middles` (count, 2) in px of
+    a picture `unit` times 512, that far the choice follows a value noise DRY_PATCH px across at the middles
+    instead: the dry strokes gather in patches and leave whole places smooth.
+
+    Van Gogh's paintings vary in texture from place to place: a smooth, loaded passage (Langlois Bridge's sky) beside
+    a dry, broken one. Chosen stroke by stroke, every 32-px block held a dry stroke or two and the finest texture was
+    even over the picture (unevenness1 -1.7 SD, session 16)."""
+    chance = stroke_hash(torch.arange(count), torch.zeros(count, dtype=torch.long), seed + 4241)
+    if patches <= 0 or middles is None or count == 0:
+        return chance >= smooth
+    place = middles / (DRY_PATCH * unit)
+    cell = place.floor()
+    weight = place - cell
+    weight = smoothstep(weight, 0.0, 1.0)  # no creases along the lattice
+    cell = cell.long()
+
+    def corner(dx: int, dy: int) -> torch.Tensor:
+        return stroke_hash((cell[:, 0] + dx) * 65_536 + cell[:, 1] + dy, torch.zeros(count, dtype=torch.long), seed + 4243)
+
+    wx, wy = weight[:, 0], weight[:, 1]
+    upper = (1 - wx) * corner(0, 0) + wx * corner(1, 0)
+    field = (1 - wy) * upper + wy * ((1 - wx) * corner(0, 1) + wx * corner(1, 1))
+    rank = field.argsort().argsort().float() / count  # uniform over the strokes, as the chance is
+    score = (1 - patches) * chance + patches * rank
+    return score.argsort().argsort().float() / count >= smooth
+
+
+def dry_strokes(owner: torch.Tensor, dry: torch.Tensor, smooth: float) -> torch.Tensor:
+    """(h, w) how much grain each pixel of a tile takes, given its `owner` (h, w; -1 where no stroke) and which
+    strokes are `dry` (N,) (`dry_choice`): 0 in the smooth strokes (the share `smooth`), 1 / sqrt(1 - smooth) in the
+    dry ones, so the picture's grain keeps its energy; 1 where no stroke lies.
 
     Van Gogh's paintings are uneven at their finest scale: crisp strokes of loaded paint beside dry, broken ones and
     flat passages, where grain laid evenly over every stroke reads as felt (and the measure finds the finest texture
     too even: unevenness1 -1.8 SD, tails1 -1.2, smooth_colour_share -1.2; session 15)."""
     stroke = owner.clamp_min(0)
-    dry = stroke_hash(stroke, torch.zeros_like(stroke), seed + 4241) >= smooth
-    share = torch.where(dry, torch.full(owner.shape, (1 - smooth) ** -0.5), torch.zeros(owner.shape))
+    share = torch.where(dry[stroke], torch.full(owner.shape, (1 - smooth) ** -0.5), torch.zeros(owner.shape))
     return torch.where(owner >= 0, share, torch.ones(owner.shape))
 
 
