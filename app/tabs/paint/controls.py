@@ -128,13 +128,13 @@ class PaintControls(QWidget):
         self.live_check = QCheckBox("Live preview while painting")
         self.live_check.setAccessibleName("Live preview")
         self.live_check.setChecked(True)
-        form.addRow("", self.live_check)
+        form.addRow(self.live_check)  # across both columns: the panel fits a narrow window
         self.best_check = QCheckBox("Best quality (slow: a minute or more)")
         self.best_check.setAccessibleName("Best quality")
         self.best_check.setToolTip("Render optimises the painting toward the painter's own: with Strokes, every "
                                    "stroke's colour, place and width; with Texture, the pixels (minutes on a CPU). "
                                    "Previews stay fast")
-        form.addRow("", self.best_check)
+        form.addRow(self.best_check)
         layout.addLayout(form)
 
         self.render_button = QPushButton("Render")

@@ -20,6 +20,27 @@ from models.paint.recipe import PaintRecipe
 
 SHOWN = 200  # the newest renders in the strip
 ICON_SIZE = QSize(120, 90)
+CELL = QSize(150, 150)  # an entry: its thumbnail and up to three lines of label
+LABEL_ROOM = CELL.height() - ICON_SIZE.height()
+
+
+class _EntryList(QListWidget):
+    """The entries in as many columns as fit; in a strip narrower than one cell, one column as wide as the strip, the
+    thumbnails smaller: at its narrowest (70 px, a 720-px window) the strip showed half a thumbnail and scrolled
+    sideways."""
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        width = self.viewport().width()
+        if width >= CELL.width():
+            cell, icon = CELL, ICON_SIZE
+        else:
+            icon = ICON_SIZE.scaled(max(width - (CELL.width() - ICON_SIZE.width()), 16), ICON_SIZE.height(),
+                                    Qt.AspectRatioMode.KeepAspectRatio)
+            cell = QSize(max(width, 1), icon.height() + LABEL_ROOM)
+        if cell != self.gridSize():
+            self.setIconSize(icon)
+            self.setGridSize(cell)
 
 
 class HistoryStrip(QWidget):
@@ -35,8 +56,9 @@ class HistoryStrip(QWidget):
         # fifth of the soak's hourly heap growth (session 15).
         self._icons: dict[tuple[str, int], QIcon] = {}  # by file and its modification time
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, layout.contentsMargins().top(), 0, layout.contentsMargins().bottom())
         layout.addWidget(QLabel("<b>History</b>"))
-        self.list = QListWidget()
+        self.list = _EntryList()
         self.list.setAccessibleName("Paint history")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(ICON_SIZE)
@@ -44,7 +66,7 @@ class HistoryStrip(QWidget):
         self.list.setMovement(QListView.Movement.Static)
         # Labels wrap under their thumbnails in cells of one width, so what differs is never cut off.
         self.list.setWordWrap(True)
-        self.list.setGridSize(QSize(150, 150))
+        self.list.setGridSize(CELL)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._show_menu)
         delete = QAction("Remove from history", self.list)

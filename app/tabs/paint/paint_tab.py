@@ -104,6 +104,9 @@ class PaintTab(ActivityTab):
     def _build_work_area(self) -> QWidget:
         area = QWidget()
         layout = QVBoxLayout(area)
+        # No margin at the sides, nor in the history strip: the splitter's handles part the panes, and the tab fits a
+        # 720-px window (its panes at their smallest needed 825 px: the controls were drawn over the canvas).
+        layout.setContentsMargins(0, layout.contentsMargins().top(), 0, layout.contentsMargins().bottom())
         self.message_bar = MessageBar("Paint message")
         layout.addWidget(self.message_bar)
         self.canvas = PaintCanvas()
