@@ -11,6 +11,7 @@ def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compos
     generate(qtbot, compose)
     compose.variation_list.setCurrentRow(1)
     original = compose.selected_variation()
+    assert compose.edit_bar.bar_range() == (3, 3)  # the second half's opening bar (it was 2, the first half's close)
     bar = original.melody.meter.bar_ticks
     compose.first_bar_spin.setValue(2)
     compose.last_bar_spin.setValue(3)
@@ -26,7 +27,8 @@ def test_regenerate_bars_keeps_the_rest_undoes_and_reopens_exactly(qtbot, compos
             break
     assert outside(edited.melody) == outside(original.melody)
     assert sum(e.ticks for e in edited.melody.events) == original.melody.total_ticks
-    assert compose.selected_variation() is edited and "edit" in compose.variation_list.currentItem().text()
+    assert compose.selected_variation() is edited
+    assert compose.variation_list.currentItem().text().endswith(" · new bars 2–3")  # it said "1 bar edit"
     assert compose.undo_button.isEnabled()
 
     item_id = compose.keep_selected()
@@ -170,3 +172,11 @@ def test_generate_is_undone_with_the_edited_variations_it_replaced(qtbot, compos
     assert compose.redo_edit() and compose.redo_edit()
     assert compose.selected_variation().melody.chords  # the harmonized variations again
     qtbot.waitUntil(lambda: compose.selected_variation().audio is not None, timeout=20_000)  # their sound too
+
+
+def test_an_edited_variation_names_the_bars_written_again():
+    from app.tabs.compose.labels import edits_label
+
+    assert edits_label(()) == ""
+    assert edits_label(((2, 2, 7),)) == "new bar 2"
+    assert edits_label(((5, 8, 7), (2, 2, 8), (5, 8, 9))) == "new bars 5–8, 2"

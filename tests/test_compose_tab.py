@@ -342,7 +342,7 @@ def test_variations_and_kept_melodies_can_be_told_apart(qtbot, compose):
     compose.first_bar_spin.setValue(2)
     compose.last_bar_spin.setValue(2)
     wait_for_job(qtbot, compose, compose.regenerate_bars, timeout=30_000)
-    assert compose.variation_list.item(0).text().endswith(" · 1 bar edit")
+    assert compose.variation_list.item(0).text().endswith(" · new bar 2")
     compose.keep_selected()
     compose.variation_list.setCurrentRow(1)
     compose.keep_selected()

@@ -159,7 +159,8 @@ class EditBar(QWidget):
         for spin in (self.first_bar_spin, self.last_bar_spin):
             spin.setMaximum(bars)
         if self.bar_range() == (1, 1) and bars > 1:
-            self.set_bar_range(max(1, bars // 2), max(1, bars // 2))  # a first guess: the second half's opening bar
+            # A first guess: the second half's opening bar (bar 5 of 8; it was bar 4, the first half's close).
+            self.set_bar_range(bars // 2 + 1, bars // 2 + 1)
 
     def set_enabled(self, enabled: bool) -> None:
         for widget in (self.regenerate_button, self.first_bar_spin, self.last_bar_spin, self.morph_button,

@@ -59,4 +59,8 @@ def melody_label(melody: Any) -> str:
 
 
 def edits_label(edits: tuple) -> str:
-    return f"{len(edits)} bar edit{'s' if len(edits) > 1 else ''}" if edits else ""
+    """The bars written again, in the order they were ("new bars 5–8, 2"; it said "1 bar edit" for four bars)."""
+    ranges = list(dict.fromkeys(str(first) if first == last else f"{first}–{last}" for first, last, _ in edits))
+    if not ranges:
+        return ""
+    return f"new bar{'s' if len(ranges) > 1 or '–' in ranges[0] else ''} {', '.join(ranges)}"
