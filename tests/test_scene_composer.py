@@ -40,6 +40,7 @@ REQUESTS = [
     ("a cloudy day over the fields", {"clouds", "fields"}),
     ("a farmhouse among trees", {"houses", "trees"}),
     ("ships in a storm", {"boats"}),
+    ("a lighthouse on a cliff", {"lighthouse", "sea", "hills"}),
 ]
 
 

@@ -9,7 +9,8 @@ from models.paint.scene.words import GENERIC_SUBJECTS, PAINTER_SUBJECTS, left_ou
 @pytest.mark.parametrize(
     "subject, unpainted",
     [
-        ("a lighthouse on a cliff at sunset", ["lighthouse", "cliff"]),
+        ("a castle on a hill with a dragon", ["castle", "dragon"]),
+        ("a lighthouse on a cliff at sunset", []),
         ("a cat sleeping on a chair", ["cat", "chair"]),
         ("my dog in the park", ["dog"]),
         ("sunflowers in a vase", ["sunflowers", "vase"]),
@@ -37,6 +38,6 @@ def test_rain_and_a_named_mount_are_read():
 def test_the_chat_says_what_a_painting_will_leave_out_before_it_is_painted():
     nothing_drawn = parse_request("paint a cat sleeping on a chair").understood
     assert "can't draw cats or chairs" in nothing_drawn and "landscape instead" in nothing_drawn
-    part_drawn = parse_request("paint a lighthouse on a cliff at sunset like Turner").understood
-    assert "can't draw lighthouses or cliffs yet, so the picture leaves them out" in part_drawn
+    part_drawn = parse_request("paint a castle on a hill at sunset like Turner").understood
+    assert "can't draw castles yet, so the picture leaves them out" in part_drawn
     assert "can't draw" not in parse_request("paint a stormy harbour like Turner").understood

@@ -20,6 +20,7 @@ LAND_THINGS = {
     "village",
     "houses",
     "church",
+    "lighthouse",
     "trees",
     "cypresses",
     "orchard",
@@ -33,6 +34,7 @@ LAND_THINGS = {
     "lake",
 }
 FOCAL_ORDER = (
+    "lighthouse",
     "church",
     "village",
     "houses",
@@ -137,7 +139,7 @@ def plan_scene(reading: SubjectReading, sample: CompositionSample, rng: np.rando
         horizon = max(horizon, 0.36)
     if "mountains" in chosen:
         horizon = max(horizon, 0.45)
-    if chosen & {"village", "church", "houses", "road", "orchard", "river", "lake", "bridge"}:
+    if chosen & {"village", "church", "lighthouse", "houses", "road", "orchard", "river", "lake", "bridge"}:
         horizon = min(horizon, 0.7)  # room on the ground for what stands on it
     horizon = float(np.clip(horizon, 0.28, 0.75))
 

@@ -1,4 +1,4 @@
-"""Things people built: houses (alone or as a village), a church, a harbour wall, a bridge, boats.
+"""Things people built: houses (alone or as a village), a church, a lighthouse, a harbour wall, a bridge, boats.
 
 Buildings show a lit gable end and a side in shade receding toward the horizon, so they read as
 volumes; their windows glow at dusk and at night.
@@ -132,6 +132,46 @@ def draw_church(pen: Pen, x: float, y: float, side: int, size_eyes: float = 4.5)
     for k in range(3):
         wx = left + length * (0.18 + 0.22 * k) if side > 0 else left + length * (0.38 + 0.22 * k)
         canvas.polygon(_rect(wx, y - wall_h * 0.3, size * 0.08, wall_h * 0.45), window)
+
+
+def _taper(x: float, y: float, width_at, bottom: float, top: float, half: int = 0) -> np.ndarray:
+    """The slice from `bottom` to `top` (shares of the height) of a tower standing at (x, y) whose width at a share
+    t is `width_at(t)` (a (t) -> (pixels, height) function); `half` -1 or 1 for its left or right half only."""
+    (wb, h), (wt, _) = width_at(bottom), width_at(top)
+    lo = (lambda w: x - w / 2) if half <= 0 else (lambda w: x)
+    hi = (lambda w: x + w / 2) if half >= 0 else (lambda w: x)
+    return np.array([(lo(wb), y - bottom * h), (hi(wb), y - bottom * h), (hi(wt), y - top * h), (lo(wt), y - top * h)])
+
+
+def draw_lighthouse(pen: Pen, x: float, y: float, side: int, size_eyes: float = 8.5) -> None:
+    """A lighthouse: a white tower narrowing upward, banded in the roofs' red, shaded on the side away from the
+    light (`side` -1 or 1, as a church's), a dark gallery round the lantern, which burns from dusk on."""
+    canvas, stage, light, rng = pen
+    canvas.begin("lighthouse")
+    near = stage.nearness(y)
+    # Where no land is found near the focal row the foot comes nearer, where an eye-height is larger: at 8.5 of them
+    # the tower left the frame. It keeps its lamp below the top tenth and stands at most half the picture high.
+    height = min(stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1), (y - 0.1 * stage.height) / 1.05, 0.5 * stage.height)
+    base, top = height * 0.26, height * 0.16
+
+    def width_at(t: float) -> tuple[float, float]:
+        return base + (top - base) * t, height
+
+    wall = light.far(light["snow"] if light.snow else mix(light["wall"], light["cloud"], 0.5), near)
+    band, iron = light.far(light["roof"], near), light.far(light["slate"] * 0.6, near)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 0.86), wall)
+    for low, high in ((0.22, 0.36), (0.58, 0.72)):
+        canvas.polygon(_taper(x, y, width_at, low, high), band)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 0.86, half=side), light.far(light["stone shade"], near), alpha=0.55)
+    canvas.polygon(_rect(x - top * 0.75, y - height * 0.86, top * 1.5, height * 0.035), iron)  # the gallery
+    lamp = mix(light["sun"], light["wall"], 0.2) if light.lit_windows else light.far(light["window"], near)
+    canvas.polygon(_rect(x - top * 0.36, y - height * 0.895, top * 0.72, height * 0.08), lamp)
+    canvas.polygon(
+        np.array([(x - top * 0.5, y - height * 0.975), (x + top * 0.5, y - height * 0.975), (x, y - height * 1.05)]),
+        band,
+    )
+    if light.lit_windows:
+        canvas.glow(x, y - height * 0.935, height * 0.3, light["sun"], 0.5)
 
 
 def draw_village(

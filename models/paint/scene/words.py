@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 ELEMENTS = (
     "sky", "clouds", "sun", "moon", "stars",
     "mountains", "hills", "sea", "waves", "lake", "river", "bridge", "harbour wall", "boats",
-    "fields", "forest", "orchard", "trees", "cypresses", "village", "houses", "church", "road", "figures",
+    "fields", "forest", "orchard", "trees", "cypresses", "village", "houses", "church", "lighthouse", "road", "figures",
 )  # fmt: skip
 
 # word pattern -> elements it names
@@ -25,6 +25,8 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"boats?|ships?|sail(s|ing)?|sailboats?|yachts?|fishing|fleet|shipwrecks?|wrecks?|vessels?|junks?", ("boats",)),
     (r"rivers?|streams?|canals?|brooks?|rh[oô]ne|thames|seine", ("river",)),
     (r"bridges?", ("bridge",)),
+    (r"lighthouses?|beacons?", ("sea", "lighthouse")),
+    (r"cliffs?|headlands?|bluffs?|promontor(y|ies)|capes?", ("sea", "hills")),  # hills that end at the sea
     (r"lakes?|ponds?|lochs?|lagoons?|mere", ("lake",)),
     (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?", ("fields",)),
     (r"hills?|hillsides?|valleys?|downs|slopes?", ("hills",)),
