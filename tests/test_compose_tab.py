@@ -37,6 +37,14 @@ def test_generate_fills_variations_and_piano_roll(qtbot, compose):
     assert compose.piano_roll.content is not content  # selecting shows that variation
 
 
+def test_the_generate_button_generates(qtbot, compose):
+    from PySide6.QtCore import Qt
+
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=30_000):
+        qtbot.mouseClick(compose.generate_button, Qt.MouseButton.LeftButton)
+    assert compose.variation_list.count() == 3
+
+
 def test_primary_shortcut_generates(qtbot, main_window, compose):
     with qtbot.waitSignal(compose.worker.job_finished, timeout=30_000):
         assert main_window.current_tab().primary_action()

@@ -17,7 +17,9 @@ def action_button(text: str, name: str, tip: str, on_click: Callable[[], Any]) -
     button = QPushButton(text)
     button.setAccessibleName(name)
     button.setToolTip(tip)
-    button.clicked.connect(on_click)
+    # Called with no arguments: clicked() passes `checked`, which a method with a first optional argument took for it
+    # (Compose's Generate button gave generate() False for its request).
+    button.clicked.connect(lambda: on_click())
     return button
 
 
