@@ -18,6 +18,8 @@ from models.paint.scene.words import GENERIC_SUBJECTS, PAINTER_SUBJECTS, left_ou
         ("a red barn in autumn", []),
         ("Mount Fuji at dawn", []),
         ("a beautiful quiet landscape", []),
+        ("dramatic sky over the water", []),
+        ("Venice at sunset", ["Venice"]),
     ],
 )
 def test_unpainted_words_are_the_things_named_that_the_composer_cannot_draw(subject, unpainted):
@@ -37,7 +39,7 @@ def test_rain_and_a_named_mount_are_read():
 
 def test_the_chat_says_what_a_painting_will_leave_out_before_it_is_painted():
     nothing_drawn = parse_request("paint a cat sleeping on a chair").understood
-    assert "can't draw cats or chairs" in nothing_drawn and "landscape instead" in nothing_drawn
+    assert "can't draw “cat” or “chair”" in nothing_drawn and "landscape instead" in nothing_drawn
     part_drawn = parse_request("paint a castle on a hill at sunset like Turner").understood
-    assert "can't draw castles yet, so the picture leaves them out" in part_drawn
+    assert "can't draw “castle” yet, so the picture leaves it out" in part_drawn
     assert "can't draw" not in parse_request("paint a stormy harbour like Turner").understood

@@ -194,8 +194,9 @@ QUIET_WORDS = frozenset(
     quiet wild warm cool soft hard light dark pale bright deep rich vivid colourful colorful asleep awake alone afloat
     adrift aglow ablaze red orange yellow green
     blue purple violet pink brown white black grey gray golden gold silver
+    cozy cosy busy abstract colours colors colour color
     picture painting image scene view landscape landscapes scenery vista nature place places day days time weather
-    world somewhere something anything everything lots kind sort style""".split()
+    world somewhere something anything everything lots kind sort style sky skies water waters air""".split()
 )
 
 
@@ -203,7 +204,8 @@ def unpainted_words(subject: str) -> list[str]:
     """The words of `subject` that name something the composer does not draw, in order, each once: "a lighthouse
     on a cliff at sunset" -> ["lighthouse", "cliff"]. Words that describe (-ing, -ly, -ed, -ful, -ous) are let be:
     the thing they describe is the word that matters."""
-    text = " ".join(subject.lower().split())
+    original = " ".join(subject.split())
+    text = original.lower()  # the same length: a match's place in one is its place in the other
     named = [(m.start(), m.end()) for pattern, _ in ELEMENT_WORDS for m in re.finditer(rf"\b({pattern})\b", text)]
     named += [(m.start(), m.end()) for _, pattern in MOOD_WORDS for m in re.finditer(rf"\b({pattern})\b", text)]
     unpainted: list[str] = []
@@ -211,35 +213,28 @@ def unpainted_words(subject: str) -> list[str]:
         word = match.group(0)
         if any(start <= match.start() < end for start, end in named) or word in QUIET_WORDS or len(word) < 3:
             continue
-        if re.search(r"(ing|ly|ed|ful|ous|'s)$", word) or word in unpainted:
+        if re.search(r"(ing|ly|ed|ful|ous|'s)$", word):
             continue
-        unpainted.append(word)
+        word = original[match.start() : match.end()]  # as written: "Venice"
+        if word not in unpainted:
+            unpainted.append(word)
     return unpainted
 
 
 def left_out(subject: str) -> str:
     """What the composer will not draw of `subject`, in a sentence for the user ("" when it draws it all), said before
-    the picture comes: "a cat on a chair" came back as a field with a tree, and the chat said "Here is cat on a chair"."""
-    missing = [_plural(word) for word in unpainted_words(subject)]
+    the picture comes: "a cat on a chair" came back as a field with a tree, and the chat said "Here is cat on a chair".
+    The words are quoted as written, not made plural or given an article ("Venice" is no "venices")."""
+    missing = [f"“{word}”" for word in unpainted_words(subject)]
     if not missing:
         return ""
     listed = " or ".join([", ".join(missing[:-1]), missing[-1]] if len(missing) > 1 else missing)
     if read_subject(subject).elements:
-        return f" I can't draw {listed} yet, so the picture leaves them out."
+        return f" I can't draw {listed} yet, so the picture leaves {'them' if len(missing) > 1 else 'it'} out."
     return (
         f" I can't draw {listed} yet: I paint landscapes (skies, seas, hills, rivers, fields, trees, villages, boats,"
         " figures), so here is a landscape instead."
     )
-
-
-def _plural(noun: str) -> str:
-    if noun.endswith("s"):
-        return noun
-    if noun.endswith(("ch", "sh", "x")):
-        return noun + "es"
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + "s"
 
 
 def subjects_for(style_name: str) -> tuple[str, ...]:
