@@ -1123,3 +1123,18 @@ def test_the_seasons_are_not_the_sea():
     assert not subject_words("the seasons") & {"ocean", "tide", "shore"}
     assert not subject_words("a port") & {"face", "woman"}  # nor is a port a portrait
     assert {"storm", "tempest"} <= subject_words("stormy weather") and "peak" in subject_words("the mountains")
+
+
+def test_a_closing_note_held_a_whole_bar_ends_the_line_before_it():
+    """A tune that closes on the tonic held a whole bar (session 17's endings) made a last line of one note: the song
+    about the sea ended 'Are my home, I'm your friend / Lad'."""
+    from models.music import tokens
+    from models.music.constrained import Event
+    from models.music.melody import Melody
+
+    eighth, whole = tokens.DURATIONS.index(12), tokens.DURATIONS.index(96)
+    tonic = tokens.pitch_to_symbol(62, 2, "major")[0]
+    events = [Event(12 * i, tonic, eighth) for i in range(56)] + [Event(7 * 96, tonic, whole)]
+    melody = Melody(events, 2, "major", tokens.Meter(4, 4), 8, 100.0)
+    phrases = melody_phrases(melody)
+    assert [len(p) for p in phrases] == [8] * 6 + [9]

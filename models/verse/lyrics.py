@@ -360,6 +360,9 @@ def strong_beat(meter, onset: int) -> bool:
     return beats % 2 == 0 and position == meter.bar_ticks // 2
 
 
+SHORTEST_LINE = 3  # notes
+
+
 def phrase_bars(melody) -> int:
     """Two bars a line, or one when two bars hold more notes than a sung line takes (about 12)."""
     notes = melody.notes()
@@ -368,12 +371,18 @@ def phrase_bars(melody) -> int:
 
 
 def melody_phrases(melody, bars_per_phrase: int | None = None) -> list[list]:
-    """The melody's notes grouped into phrases of whole bars (empty phrases dropped)."""
+    """The melody's notes grouped into phrases of whole bars (empty phrases dropped); a phrase of fewer than
+    SHORTEST_LINE notes is sung as the end of the line before it: a tune closing on the tonic held a whole bar
+    made a line of one note, sung 'Lad'."""
     span = melody.meter.bar_ticks * (bars_per_phrase or phrase_bars(melody))
     groups: dict[int, list] = {}
     for note in melody.notes():
         groups.setdefault(note.onset // span, []).append(note)
-    return [groups[k] for k in sorted(groups)]
+    phrases = [groups[k] for k in sorted(groups)]
+    for index in range(len(phrases) - 1, 0, -1):
+        if len(phrases[index]) < SHORTEST_LINE:
+            phrases[index - 1] += phrases.pop(index)
+    return phrases
 
 
 def phrase_forms(melody, bars_per_phrase: int | None = None) -> list[LineForm]:
