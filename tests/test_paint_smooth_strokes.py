@@ -107,3 +107,26 @@ def test_a_render_with_dry_patches_is_grainy_in_places_and_smooth_in_others():
         return float(torch.log(energy + 1e-6).std())
 
     assert block_unevenness(1.0) > 1.5 * block_unevenness(0.0)
+
+
+def test_smooth_strokes_with_clean_sides_lose_their_seams_and_the_dry_ones_keep_them():
+    """A flat grey picture, one plan, with dark seams (`edges` 0.6) or none: with `clean_sides` 1 a smooth stroke's
+    pixels are the same either way and a dry stroke's sides are darker with the seams; at 0 the smooth strokes'
+    sides are darkened too."""
+    assert ADDED_LATER["clean_sides"] == 0.0
+    source = pil_to_tensor(Image.new("RGB", (128, 96), (128, 128, 128)))
+    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 128, 96)
+    owner = (plan.key_map.inner() // MAX_POINTS).reshape(96, 128)
+    dry = dry_choice(plan.count, seed=2, smooth=0.7)
+    smooth_pixels = (owner >= 0) & ~dry[owner.clamp_min(0)]
+    dry_pixels = (owner >= 0) & dry[owner.clamp_min(0)]
+
+    def lightness(edges: float, clean: float) -> torch.Tensor:
+        style = _style(smooth_strokes=0.7, edges=edges, clean_sides=clean)
+        return to_oklab(list(rasterize(plan, style, 96, 128, seed=2))[-1][1])[0]
+
+    seamless = lightness(0.0, 1.0)
+    seamed = lightness(0.6, 1.0)
+    assert torch.allclose(seamed[smooth_pixels], seamless[smooth_pixels], atol=1e-5)
+    assert float((seamless - seamed)[dry_pixels].max()) > 0.02
+    assert float((lightness(0.0, 0.0) - lightness(0.6, 0.0))[smooth_pixels].max()) > 0.02

@@ -132,6 +132,9 @@ def rasterize(
         maps = None if plan.wash is None else _at_output(plan.wash, plan, top, left, frame_height, frame_width, sx, sy)
         smooth = None if maps is None or calm <= 0 else calm * maps[3]  # the openness
         laid_flat = None if maps is None or style.busy_flat <= 0 else style.busy_flat * (1 - maps[3])  # busyness
+        unseamed = None
+        if dry is not None and style.clean_sides > 0:  # the smooth strokes' sides without a seam (surface.py)
+            unseamed = style.clean_sides * ((owner >= 0) & ~dry[owner.clamp_min(0)]).float()
         strands = None
         if style.band_strands > 0 and plan.strand is not None:  # thin strands of the second paint in each stroke
             weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.band_strands)
@@ -153,6 +156,7 @@ def rasterize(
             calm=smooth,
             strands=strands,
             flat=laid_flat,
+            unseamed=unseamed,
         )
         if maps is not None:
             painted = apply_wash(painted, tile_box.of(maps, frame), style)

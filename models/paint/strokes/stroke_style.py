@@ -137,6 +137,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the dry strokes gather in patches (surface.dry_choice), rather than being chosen stroke by stroke: whole
     # places laid smooth beside dry, broken ones, as his surface varies from place to place.
     "dry_patches": (0.0, 1.0),
+    # How far the smooth strokes (`smooth_strokes`) are laid without the seam along their sides (surface.py): a loaded
+    # brush's stroke meets its neighbour in clean colour; only a dry brush thins at its sides and shows the ground.
+    "clean_sides": (0.0, 1.0),
     # How deep a scene's water is graded in the sky's ink (sea_grade.py): a band under its horizon and the front deepening,
     # as a print's sea is printed (Hokusai's Kazusa Sea Route); a photograph's water is not found, so not graded.
     "sea_grade": (0.0, 1.0),
@@ -198,6 +201,7 @@ ADDED_LATER = dict.fromkeys(
         "even_wash",
         "dash_layer",
         "dry_patches",
+        "clean_sides",
     ),
     0.0,
 )
@@ -267,6 +271,7 @@ class StrokeStyle:
     even_wash: float = 0.0
     dash_layer: float = 0.0
     dry_patches: float = 0.0
+    clean_sides: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

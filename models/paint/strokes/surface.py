@@ -137,6 +137,7 @@ def finish_surface(
     calm: torch.Tensor | None = None,
     strands: tuple[torch.Tensor, torch.Tensor] | None = None,
     flat: torch.Tensor | None = None,
+    unseamed: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(3, h, w) OKLab colours of the strokes on top of a tile's frame -> the painted surface of the `tile` (a box
     of the frame), (3, tile height, tile width) OKLab.
@@ -148,7 +149,8 @@ def finish_surface(
     openness: wash.wash_maps); `strands`: over the relief box, (3, ., .) OKLab the second paint of the stroke on
     top and (., .) how far its thin strand there moves to it (strands.py), laid over the wet blend so that the
     strands stay thin; `flat` (h, w), 0 to 1: how far the relief and the seams fade there (the style's
-    `busy_flat` times the busyness, 1 minus the wash maps' openness).
+    `busy_flat` times the busyness, 1 minus the wash maps' openness); `unseamed` (h, w), 0 to 1: how far the seams
+    alone fade there (the style's `clean_sides` on its smooth strokes).
 
     Each step is worked out only where a later one reads it, from the tile outward (the calm's blur alone reads
     48 px around the tile at 2048 px), with the very arithmetic the whole frame would get: the tile's pixels are
@@ -222,6 +224,8 @@ def finish_surface(
     if calm is not None:  # ... and lie flat: no relief, seams or bristle streaks where the paint is thin
         thin = tile.of(calm, frame)
         seam, streak, shade = seam * (1 - thin), streak * (1 - thin), shade * (1 - thin)
+    if unseamed is not None:  # ... and a loaded brush's stroke shows no ground along its sides
+        seam = seam * (1 - tile.of(unseamed, frame))
     if flat is not None:  # ... and in busy areas the paint lies flat and thin: no relief, no seams
         busy = tile.of(flat, frame)
         seam, shade = seam * (1 - busy), shade * (1 - busy)
