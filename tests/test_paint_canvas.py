@@ -189,3 +189,14 @@ def test_the_brush_outline_shows_on_mid_grey(qtbot, canvas):
     shown = image_to_array(canvas.grab().toImage())
     ring = shown[100, 215:226].astype(int)  # across the outline, 20 px right of the pointer
     assert ring.max() > 160 and ring.min() < 90  # light and dark, antialiased
+
+
+def test_the_fill_bucket_fills_a_large_canvas_at_once():
+    # Filling run by run, each walked pixel by pixel in Python, took 0.5 s of CPU (4-6 s at load 16) on the UI thread
+    # for a blank 2048-px canvas; row by row in numpy 0.09 s.
+    import time
+
+    blank = np.full((1365, 2048, 3), 255, dtype=np.uint8)
+    started = time.thread_time()
+    mask = flood_fill_mask(blank, 1000, 700)
+    assert mask.all() and time.thread_time() - started < 0.3

@@ -7,6 +7,7 @@ long history costs little memory.
 
 from __future__ import annotations
 
+from collections import deque
 from enum import Enum
 
 import numpy as np
@@ -56,29 +57,32 @@ class Tool(Enum):
 
 
 def flood_fill_mask(pixels: np.ndarray, x: int, y: int, tolerance: int = FILL_TOLERANCE) -> np.ndarray:
-    """The connected region around (x, y) whose colour is within `tolerance` of the seed's (scanline fill)."""
+    """The connected region around (x, y) whose colour is within `tolerance` of the seed's.
+
+    Row by row: what a row newly gained grows, in the rows above and below, every run of fillable pixels it touches,
+    all of a row's runs at once in numpy. Filling run by run, each walked pixel by pixel in Python, held the UI
+    thread 0.5 s of CPU for a blank 2048-px canvas and 0.9 s for a dark tree in a photo (4-6 s at load 16)."""
     height, width, _ = pixels.shape
     similar = np.all(np.abs(pixels.astype(np.int16) - pixels[y, x].astype(np.int16)) <= tolerance, axis=2)
     filled = np.zeros((height, width), dtype=bool)
-    stack = [(x, y)]
-    while stack:
-        sx, sy = stack.pop()
-        if filled[sy, sx] or not similar[sy, sx]:
-            continue
-        row = similar[sy]
-        left = sx
-        while left > 0 and row[left - 1] and not filled[sy, left - 1]:
-            left -= 1
-        right = sx
-        while right < width - 1 and row[right + 1] and not filled[sy, right + 1]:
-            right += 1
-        filled[sy, left : right + 1] = True
-        for ny in (sy - 1, sy + 1):
-            if 0 <= ny < height:
-                # Seed one point per run of fillable pixels in the neighbouring row.
-                candidates = similar[ny, left : right + 1] & ~filled[ny, left : right + 1]
-                starts = np.flatnonzero(candidates & ~np.concatenate(([False], candidates[:-1])))
-                stack.extend((left + int(s), ny) for s in starts)
+    seed = np.zeros(width, dtype=bool)
+    seed[x] = True
+    # A row, what it newly gained, and the rows to grow from that.
+    rows: deque[tuple[int, np.ndarray, tuple[int, ...]]] = deque([(y, seed, (y - 1, y, y + 1))])
+    while rows:
+        row, gained, neighbours = rows.popleft()
+        for grow in neighbours:
+            if not 0 <= grow < height:
+                continue
+            fillable = similar[grow] & ~filled[grow]
+            if not (fillable & gained).any():
+                continue
+            run = np.cumsum(fillable & ~np.concatenate(([False], fillable[:-1])))  # each run's number
+            touched = np.zeros(run[-1] + 1, dtype=bool)
+            touched[run[fillable & gained]] = True
+            grown = fillable & touched[run]
+            filled[grow] |= grown
+            rows.append((grow, grown, (grow - 1, grow + 1)))
     return filled
 
 
@@ -261,14 +265,15 @@ class PaintCanvas(QWidget):
             return
         pixels = image_to_array(self.image)
         mask = flood_fill_mask(pixels, x, y)
-        ys, xs = np.nonzero(mask)
-        rect = QRect(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
+        rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        rect = QRect(int(columns[0]), int(rows[0]), int(columns[-1] - columns[0] + 1), int(rows[-1] - rows[0] + 1))
         before = self.image.copy(rect)
         colour = np.array([self.colour.red(), self.colour.green(), self.colour.blue()], dtype=np.float32)
-        region = pixels[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1].astype(np.float32)
+        region = pixels[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
         inside = mask[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1, None]
-        blended = np.where(inside, region * (1 - self.opacity) + colour * self.opacity, region)
-        after = array_to_image(np.round(blended).astype(np.uint8))
+        paint = colour if self.opacity >= 1 else region * (1 - self.opacity) + colour * self.opacity
+        np.copyto(region, np.round(paint).astype(np.uint8), where=inside)
+        after = array_to_image(region)
         self._put_patch(rect.topLeft(), after)
         self.undo_stack.push(_PatchCommand(self, rect, before, after, "Fill"))
 
