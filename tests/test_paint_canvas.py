@@ -200,3 +200,24 @@ def test_the_fill_bucket_fills_a_large_canvas_at_once():
     started = time.thread_time()
     mask = flood_fill_mask(blank, 1000, 700)
     assert mask.all() and time.thread_time() - started < 0.3
+
+
+def test_the_brush_outline_follows_a_new_size_at_once(qtbot, canvas):
+    # After [ or ] the outline kept the old size until the mouse moved.
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    paints = Paints()
+    canvas.installEventFilter(paints)
+    qtbot.mouseMove(canvas, QPoint(170, 90))  # not where an earlier test left the pointer: no move
+    qtbot.waitUntil(lambda: canvas._hover is not None and paints.count > 0)
+    before = paints.count
+    canvas.brush_size = 60
+    qtbot.waitUntil(lambda: paints.count > before, timeout=2000)

@@ -163,16 +163,26 @@ class PaintCanvas(QWidget):
         self.undo_stack.indexChanged.connect(self._on_history_moved)
         self.tool = Tool.BRUSH
         self.colour = QColor(40, 90, 160)
-        # The brush's diameter on screen (the widget's pixels), as the painter sees it whatever the picture's size: in
-        # canvas pixels, the default brush was 4 px wide on screen on an opened 2048-px photo.
-        self.brush_size = 24.0
+        self._hover: QPointF | None = None
+        self._brush_size = 24.0
         self.hardness = 0.6  # 0 soft edge .. 1 hard edge
         self.opacity = 1.0
         self._stroke_before: QImage | None = None
         self._stroke_size = self.brush_size  # the stroke's diameter in canvas pixels, fixed while it is painted
         self._stroke_rect = QRect()
         self._last_point: QPointF | None = None
-        self._hover: QPointF | None = None
+
+    @property
+    def brush_size(self) -> float:
+        """The brush's diameter on screen (the widget's pixels), as the painter sees it whatever the picture's size:
+        in canvas pixels, the default brush was 4 px wide on screen on an opened 2048-px photo."""
+        return self._brush_size
+
+    @brush_size.setter
+    def brush_size(self, size: float) -> None:
+        self._brush_size = size
+        if self._hover is not None:
+            self.update()  # the outline at once: after [ or ] it kept the old size until the mouse moved
 
     @Slot(int)
     def _on_history_moved(self, _index: int) -> None:
