@@ -221,3 +221,14 @@ def test_the_brush_outline_follows_a_new_size_at_once(qtbot, canvas):
     before = paints.count
     canvas.brush_size = 60
     qtbot.waitUntil(lambda: paints.count > before, timeout=2000)
+
+
+def test_a_stroke_at_half_opacity_lays_half_the_colour(qtbot, canvas):
+    # Dab over dab, a 50% stroke came out 94% (four dabs on every point): a glaze could not be painted.
+    canvas.colour, canvas.hardness, canvas.opacity, canvas.brush_size = QColor(0, 0, 0), 1.0, 0.5, 40
+    drag(qtbot, canvas, [(60, 100), (100, 100), (140, 100), (180, 100), (220, 100), (260, 100), (300, 100)])
+    assert abs(int(canvas.pixels()[50, 90, 0]) - 128) <= 2
+    drag(qtbot, canvas, [(200, 40), (200, 100), (200, 160)])  # a second stroke over the first: a quarter left
+    assert abs(int(canvas.pixels()[50, 100, 0]) - 64) <= 2
+    canvas.undo_stack.undo()
+    assert abs(int(canvas.pixels()[50, 100, 0]) - 128) <= 2

@@ -168,6 +168,7 @@ class PaintCanvas(QWidget):
         self.hardness = 0.6  # 0 soft edge .. 1 hard edge
         self.opacity = 1.0
         self._stroke_before: QImage | None = None
+        self._stroke_mask: QImage | None = None  # how much of the colour the stroke lays where (grey: black none)
         self._stroke_size = self.brush_size  # the stroke's diameter in canvas pixels, fixed while it is painted
         self._stroke_rect = QRect()
         self._last_point: QPointF | None = None
@@ -221,26 +222,29 @@ class PaintCanvas(QWidget):
     # Painting ----------------------------------------------------------------------------------
 
     def _dab(self, painter: QPainter, centre: QPointF) -> None:
+        """One dab's cover into the stroke's mask (white: all of the colour), where it is more than the mask's."""
         radius = self._stroke_size / 2
-        colour = PAPER if self.tool is Tool.ERASER else self.colour
         gradient = QRadialGradient(centre, radius)
-        solid, edge = QColor(colour), QColor(colour)
-        solid.setAlphaF(self.opacity)
-        edge.setAlphaF(0.0)
-        gradient.setColorAt(0.0, solid)
-        gradient.setColorAt(min(max(self.hardness, 0.0), 0.99), solid)
-        gradient.setColorAt(1.0, edge)
+        gradient.setColorAt(0.0, Qt.GlobalColor.white)
+        gradient.setColorAt(min(max(self.hardness, 0.0), 0.99), Qt.GlobalColor.white)
+        gradient.setColorAt(1.0, Qt.GlobalColor.black)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(gradient)
         painter.drawEllipse(centre, radius, radius)
 
     def stroke_to(self, point: QPointF) -> None:
-        """Paint dabs from the last point to `point` (canvas coordinates), spaced a quarter brush apart."""
+        """Paint dabs from the last point to `point` (canvas coordinates), spaced a quarter brush apart.
+
+        The dabs go into the stroke's mask, each where it covers more than the others (opaque greys, lighten), and
+        the picture before the stroke takes the colour by that cover times the opacity: a stroke at 50% opacity is
+        half the colour, as in Krita or Photoshop. Laid dab over dab it came out 94% (four dabs on every point)."""
+        assert self._stroke_before is not None and self._stroke_mask is not None  # begin_stroke first
         start = self._last_point or point
         distance = ((point.x() - start.x()) ** 2 + (point.y() - start.y()) ** 2) ** 0.5
         steps = max(int(distance / max(self._stroke_size / 4, 1.0)), 1)
-        painter = QPainter(self.image)
+        painter = QPainter(self._stroke_mask)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Lighten)
         for i in range(1, steps + 1):  # the first dab of a stroke lands on `point` itself
             t = i / steps
             self._dab(painter, QPointF(start.x() + (point.x() - start.x()) * t, start.y() + (point.y() - start.y()) * t))
@@ -250,10 +254,35 @@ class PaintCanvas(QWidget):
                         QPoint(int(max(start.x(), point.x())) + margin, int(max(start.y(), point.y())) + margin))
         self._stroke_rect = self._stroke_rect.united(touched)
         self._last_point = point
+        self._lay_stroke(touched.intersected(self.image.rect()))
+
+    def _lay_stroke(self, rect: QRect) -> None:
+        """The picture before the stroke, in `rect`, with the stroke's colour laid on it by its mask (in Qt: by numpy,
+        a 200-px brush on a 2048-px photo took 140 ms a mouse move)."""
+        if rect.isEmpty():
+            return
+        assert self._stroke_before is not None and self._stroke_mask is not None
+        cover = self._stroke_mask.copy(rect)
+        cover.reinterpretAsFormat(QImage.Format.Format_Alpha8)  # the same bytes: grey becomes how opaque
+        layer = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
+        layer.fill(PAPER if self.tool is Tool.ERASER else self.colour)
+        painter = QPainter(layer)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
+        painter.drawImage(0, 0, cover)
+        painter.end()
+        painter = QPainter(self.image)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(rect.topLeft(), self._stroke_before, rect)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        painter.setOpacity(self.opacity)
+        painter.drawImage(rect.topLeft(), layer)
+        painter.end()
         self.update()
 
     def begin_stroke(self, point: QPointF) -> None:
         self._stroke_before = self.image.copy()
+        self._stroke_mask = QImage(self.image.size(), QImage.Format.Format_Grayscale8)
+        self._stroke_mask.fill(Qt.GlobalColor.black)
         self._stroke_size = self.canvas_brush_size()
         self._stroke_rect = QRect()
         self._last_point = None
@@ -267,7 +296,7 @@ class PaintCanvas(QWidget):
             before, after = self._stroke_before.copy(rect), self.image.copy(rect)
             name = "Erase" if self.tool is Tool.ERASER else "Brush stroke"
             self.undo_stack.push(_PatchCommand(self, rect, before, after, name))
-        self._stroke_before = None
+        self._stroke_before = self._stroke_mask = None
         self._last_point = None
 
     def fill_at(self, x: int, y: int) -> None:
