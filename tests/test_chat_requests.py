@@ -128,6 +128,13 @@ CASES = [
     ("a sad tune in D minor on the violin", "melody", {"mode": "minor", "program": 40}, "on violin"),
     ("a jig for tin whistle", "melody", {"meter": "6/8", "program": 78}, "on whistle"),
     ("compose a hymn for organ", "melody", {"style": "bach", "program": 19}, "on organ"),
+    # a musician's words (session 17: these went to the chat model, or came without their chords)
+    ("a tune in F minor with chords", "melody", {"mode": "minor", "harmonize": True}, "110 bpm, with chords."),
+    ("compose a harmonized melody in G", "melody", {"key": "G", "harmonize": True}, "with chords"),
+    ("a lullaby in G", "melody", {"key": "G", "tempo": 88.0}, "lullaby: slower, smoother"),
+    ("a slow air in D minor", "melody", {"style": "scottish", "mode": "minor"}, "Scottish tune in D minor"),
+    ("compose a happy tune in f sharp minor", "melody", {"key": "F#", "mode": "minor"}, "; happy: a little faster."),
+    ("write a lullaby about the moon", "song", {"theme": "the moon"}, "A song sketch about “the moon”"),
     # the chat cannot see the user's photo: it says where to paint it (it painted a made-up landscape)
     ("turn this photo into a Munch painting", "help", {"own_picture": True}, "Paint tab"),
     ("can you paint my photo like van gogh?", "help", {"own_picture": True}, "Paint tab"),

@@ -57,7 +57,7 @@ PAINT_TOUCH = [
 
 MELODY_STYLES = [
     (r"irish|celtic|jig|reel|hornpipe", "irish", "Irish"),
-    (r"scottish|scots|highland|strathspey", "scottish", "Scottish"),
+    (r"scottish|scots|highland|strathspey|slow air", "scottish", "Scottish"),
     (r"fiddle|old-?time|bluegrass|american|appalachian", "fiddle", "fiddle"),
     (r"bach|chorale|baroque|hymn", "bach", "Bach chorale"),
 ]
@@ -258,7 +258,8 @@ def parse_request(message: str) -> CreativeRequest:
         return _painting_request(text)
     if _TITLES_FOR_SONG.search(text):
         return _titles_request(text, message)
-    if re.search(r"\b(write|make|compose|create|give me)\b.*\bsong\b", text) and not re.search(r"\blyrics?\b", text):
+    if re.search(r"\b(write|make|compose|create|give me)\b.*\b(song|lullaby about)\b", text) and not re.search(
+            r"\blyrics?\b", text):
         # a sung tune: a Scottish air unless a style is named (reels and jigs have too many notes to sing)
         named = any(re.search(rf"\b({pattern})\b", text) for pattern, _, _ in MELODY_STYLES)
         melody = _melody_request(text if named else text + " scottish")
@@ -297,7 +298,8 @@ def parse_request(message: str) -> CreativeRequest:
     painting_words = r"\b(paint|painting|picture|draw|sketch|canvas|landscape|portrait|image|illustration|artwork)\b"
     if re.search(painting_words, text) and not asks_about(text):
         return _painting_request(text)
-    music_words = r"\b(compose|melody|tune|song|jig|reel|hornpipe|chorale|waltz|music)\b|^play (me )?(something|anything)\b"
+    music_words = (r"\b(compose|melody|tune|song|jig|reel|hornpipe|chorale|waltz|music|lullaby|slow air)\b"
+                   r"|^play (me )?(something|anything)\b")
     if (
         re.search(music_words, text)
         and re.search(r"\b(compose|write|make|create|play|give|generate|new|a|an)\b", text)
@@ -444,6 +446,10 @@ def _melody_request(text: str) -> CreativeRequest:
         "seed": 0,
         "variations": 1,
     }
+    if re.search(r"\b(?:with|and|plus) (?:the |some )?(?:chords|harmony|accompaniment)\b|\bharmoni[sz]ed\b", text):
+        params["harmonize"] = True  # "a tune in F minor with chords" came without them
+    if mode_named and changes.get("mode", mode) != mode:  # "a happy tune in F# minor" is minor: not "major mode"
+        effects = [re.sub(rf"{changes['mode']} mode(, )?", "", effect) or "as asked" for effect in effects]
     played_on = ""
     instrument_match = _INSTRUMENT.search(text)
     if instrument_match:  # "a slow waltz in E minor for piano" was played on the flute
@@ -453,7 +459,8 @@ def _melody_request(text: str) -> CreativeRequest:
         params["program"] = program
         played_on = f", on {played_on}"
     mood_part = f"; {', '.join(moods)}: {'; '.join(effects)}" if moods else ""
-    understood = f"{style_title} tune in {key} {mode}, {bars} bars of {meter}, {tempo:g} bpm{played_on}{mood_part}."
+    chords = ", with chords" if params.get("harmonize") else ""
+    understood = f"{style_title} tune in {key} {mode}, {bars} bars of {meter}, {tempo:g} bpm{played_on}{chords}{mood_part}."
     return CreativeRequest("melody", params, moods, understood)
 
 
