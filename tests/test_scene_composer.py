@@ -41,6 +41,7 @@ REQUESTS = [
     ("a farmhouse among trees", {"houses", "trees"}),
     ("ships in a storm", {"boats"}),
     ("a lighthouse on a cliff", {"lighthouse", "sea", "hills"}),
+    ("a windmill by a canal", {"windmill", "river"}),
 ]
 
 

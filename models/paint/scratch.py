@@ -36,7 +36,7 @@ PREVIEW_SIDE = 384
 # The things a subject is read by: the renderer keeps their shapes (strokes/keep.py) while the style has its way
 # with the open areas around them (sky, clouds, water, ground: where Munch's bands and Turner's light live).
 KEPT = frozenset(("harbour wall", "boats", "houses", "village", "church", "bridge", "trees", "cypresses"))
-KEPT |= {"orchard", "figures", "moon", "lighthouse"}
+KEPT |= {"orchard", "figures", "moon", "lighthouse", "windmill"}
 
 
 def subject_for(style_name: str, subject: str, seed: int) -> str:

@@ -63,6 +63,11 @@ def place_standing(d: _Drawing) -> None:
         add(y, lambda x=x, y=y: structures.draw_lighthouse(pen, x, y, d.light_side))
         d.at("lighthouse", x, y)
         buildings.append((x, y))
+    if d.has("windmill"):  # on open land, the subject wherever it stands
+        x, y = stage.spot(focal_y, d.focal_x, 2.0) or (d.focal_x, focal_y)
+        add(y, lambda x=x, y=y: structures.draw_windmill(pen, x, y, d.light_side))
+        d.at("windmill", x, y)
+        buildings.append((x, y))
     if d.has("houses"):
         count = int(rng.integers(1, 4))
         base_x = d.focal_x if plan.focal == "houses" else (buildings[0][0] if buildings else d.focal_x)

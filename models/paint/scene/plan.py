@@ -21,6 +21,7 @@ LAND_THINGS = {
     "houses",
     "church",
     "lighthouse",
+    "windmill",
     "trees",
     "cypresses",
     "orchard",
@@ -35,6 +36,7 @@ LAND_THINGS = {
 }
 FOCAL_ORDER = (
     "lighthouse",
+    "windmill",
     "church",
     "village",
     "houses",
@@ -139,7 +141,7 @@ def plan_scene(reading: SubjectReading, sample: CompositionSample, rng: np.rando
         horizon = max(horizon, 0.36)
     if "mountains" in chosen:
         horizon = max(horizon, 0.45)
-    if chosen & {"village", "church", "lighthouse", "houses", "road", "orchard", "river", "lake", "bridge"}:
+    if chosen & {"village", "church", "lighthouse", "windmill", "houses", "road", "orchard", "river", "lake", "bridge"}:
         horizon = min(horizon, 0.7)  # room on the ground for what stands on it
     horizon = float(np.clip(horizon, 0.28, 0.75))
 

@@ -1,4 +1,5 @@
-"""Things people built: houses (alone or as a village), a church, a lighthouse, a harbour wall, a bridge, boats.
+"""Things people built: houses (alone or as a village), a church, a lighthouse, a windmill, a harbour wall, a bridge,
+boats.
 
 Buildings show a lit gable end and a side in shade receding toward the horizon, so they read as
 volumes; their windows glow at dusk and at night.
@@ -172,6 +173,45 @@ def draw_lighthouse(pen: Pen, x: float, y: float, side: int, size_eyes: float = 
     )
     if light.lit_windows:
         canvas.glow(x, y - height * 0.935, height * 0.3, light["sun"], 0.5)
+
+
+def draw_windmill(pen: Pen, x: float, y: float, side: int, size_eyes: float = 5.0) -> None:
+    """A windmill: a tower narrowing upward under a cap, shaded away from the light, and four sails, a lattice
+    frame each (half-covered), turned a little from upright so it reads as a mill and not a cross."""
+    canvas, stage, light, rng = pen
+    canvas.begin("windmill")
+    near = stage.nearness(y)
+    height = min(stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1), (y - 0.12 * stage.height) / 1.5)
+    base, top = height * 0.5, height * 0.3
+
+    def width_at(t: float) -> tuple[float, float]:
+        return base + (top - base) * t, height
+
+    wall = light.far(mix(light["wall"], light["stone"], 0.6), near)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 1.0), wall)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 1.0, half=side), light.far(light["stone shade"], near), alpha=0.6)
+    roof = light.far(light["snow"] if light.snow else light["slate"], near)
+    canvas.polygon(
+        np.array([(x - top * 0.62, y - height), (x + top * 0.62, y - height), (x, y - height * 1.22)]), roof
+    )
+    door = light.far(light["window"], near)
+    canvas.polygon(_rect(x - base * 0.12, y, base * 0.24, height * 0.2), door)
+    hub = np.array([x, y - height * 1.02])
+    sail, frame = light.far(light["cloud"], near), light.far(light["slate"] * 0.6, near)
+    turn = rng.uniform(0.2, 0.6)
+    for k in range(4):
+        angle = turn + k * np.pi / 2
+        along = np.array([np.cos(angle), -np.sin(angle)])
+        across = np.array([-along[1], along[0]])
+        reach, width = height * 0.95, height * 0.16
+        spar = np.array([hub + across * 0.02 * height, hub + along * reach + across * 0.02 * height,
+                         hub + along * reach - across * 0.02 * height, hub - across * 0.02 * height])
+        cloth = np.array([hub + along * reach * 0.2, hub + along * reach, hub + along * reach + across * width,
+                          hub + along * reach * 0.2 + across * width])
+        canvas.polygon(cloth, sail, alpha=0.8)
+        canvas.polygon(spar, frame)
+    if light.lit_windows:
+        canvas.glow(x, y - height * 0.35, height * 0.2, light["sun"], 0.25)
 
 
 def draw_village(

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 ELEMENTS = (
     "sky", "clouds", "sun", "moon", "stars",
     "mountains", "hills", "sea", "waves", "lake", "river", "bridge", "harbour wall", "boats",
-    "fields", "forest", "orchard", "trees", "cypresses", "village", "houses", "church", "lighthouse", "road", "figures",
+    "fields", "forest", "orchard", "trees", "cypresses", "village", "houses", "church", "lighthouse", "windmill", "road",
+    "figures",
 )  # fmt: skip
 
 # word pattern -> elements it names
@@ -26,6 +27,7 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"rivers?|streams?|canals?|brooks?|rh[oô]ne|thames|seine", ("river",)),
     (r"bridges?", ("bridge",)),
     (r"lighthouses?|beacons?", ("sea", "lighthouse")),
+    (r"windmills?|mills?", ("windmill",)),
     (r"cliffs?|headlands?|bluffs?|promontor(y|ies)|capes?", ("sea", "hills")),  # hills that end at the sea
     (r"lakes?|ponds?|lochs?|lagoons?|mere", ("lake",)),
     (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?", ("fields",)),
@@ -232,8 +234,8 @@ def left_out(subject: str) -> str:
     if read_subject(subject).elements:
         return f" I can't draw {listed} yet, so the picture leaves {'them' if len(missing) > 1 else 'it'} out."
     return (
-        f" I can't draw {listed} yet: I paint landscapes (skies, seas, hills, rivers, fields, trees, villages, boats,"
-        " figures), so here is a landscape instead."
+        f" I can't draw {listed} yet: I paint landscapes (skies, seas, hills, rivers, fields, trees, villages, lighthouses, windmills,"
+        " boats, figures), so here is a landscape instead."
     )
 
 
