@@ -164,7 +164,9 @@ class WindowMenus:
                 _action(w, "&Eraser", tool(Tool.ERASER), "E"),
                 _action(w, "&Fill", tool(Tool.FILL), "F"),
                 _action(w, "Pick &colour", tool(Tool.EYEDROPPER), "I"),
-                _action(w, "Smaller brush", lambda: size.setValue(round(size.value() / 1.25)), "["),
+                # A fifth smaller, and at least a pixel: rounding alone stopped at 2 px.
+                _action(w, "Smaller brush", lambda: size.setValue(min(size.value() - 1, round(size.value() / 1.25))),
+                        "["),
                 _action(w, "Larger brush", lambda: size.setValue(round(size.value() * 1.25) + 1), "]"),
                 None,
                 _action(w, "&Train a new style…", paint.show_train_dialog),

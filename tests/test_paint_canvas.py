@@ -232,3 +232,8 @@ def test_a_stroke_at_half_opacity_lays_half_the_colour(qtbot, canvas):
     assert abs(int(canvas.pixels()[50, 100, 0]) - 64) <= 2
     canvas.undo_stack.undo()
     assert abs(int(canvas.pixels()[50, 100, 0]) - 128) <= 2
+
+
+def test_the_pointer_over_the_canvas_is_a_crosshair(canvas):
+    # The arrow's tip is not where a painter looks for the centre of the brush, the fill's start or the picked colour.
+    assert canvas.cursor().shape() == Qt.CursorShape.CrossCursor

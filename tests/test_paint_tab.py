@@ -62,6 +62,14 @@ def test_tool_shortcuts_and_brush_size_keys(qtbot, paint):
     assert paint.canvas.brush_size > size
 
 
+def test_the_smaller_brush_key_goes_down_to_one_pixel(qtbot, paint):
+    # A fifth smaller each time, rounded: it stopped at 2 px.
+    paint.canvas.setFocus()
+    for _ in range(20):
+        qtbot.keyClick(paint.canvas, Qt.Key.Key_BracketLeft)
+    assert paint.canvas.brush_size == 1
+
+
 def test_render_shows_result_keeps_history_and_recipe(qtbot, paint):
     from models.paint.recipe import read_recipe
 

@@ -155,6 +155,7 @@ class PaintCanvas(QWidget):
         self.setAccessibleName("Canvas")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(True)
+        self.setCursor(Qt.CursorShape.CrossCursor)  # where the dab lands, the fill starts, the colour is picked: exact
         self.setAcceptDrops(True)
         self.image = QImage(size or DEFAULT_SIZE, QImage.Format.Format_RGB32)
         self.image.fill(PAPER)
