@@ -236,7 +236,7 @@ def open_image(path: Path, max_side: int = 2048):
         from models.paint.images import ImageRejected, load_image
         from models.paint.recipe import read_recipe
 
-        yield Progress(None, f"opening {path.name}")
+        yield Progress(None, "reading the picture")  # after the title, "Opening photo.jpg": not its name again
         try:
             loaded = load_image(path, max_side=max_side)
         except ImageRejected as error:
