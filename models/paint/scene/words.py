@@ -109,6 +109,7 @@ PAINTER_SUBJECTS: dict[str, tuple[str, ...]] = {
         "a river with a bridge at night",
         "a quiet village at dusk",
         "houses among hills and trees",
+        "windmills on a hill above the village",  # Montmartre's, painted in 1886-87
     ),
     "hokusai": (
         "a great wave with boats and a mountain",
@@ -132,6 +133,7 @@ PAINTER_SUBJECTS: dict[str, tuple[str, ...]] = {
         "ships at sea at dusk",
         "a stormy harbour",
         "a lake and mountains in the mist",
+        "a lighthouse in a storm",  # the Bell Rock Lighthouse, 1819
     ),
 }
 GENERIC_SUBJECTS = (
@@ -234,8 +236,8 @@ def left_out(subject: str) -> str:
     if read_subject(subject).elements:
         return f" I can't draw {listed} yet, so the picture leaves {'them' if len(missing) > 1 else 'it'} out."
     return (
-        f" I can't draw {listed} yet: I paint landscapes (skies, seas, hills, rivers, fields, trees, villages, lighthouses, windmills,"
-        " boats, figures), so here is a landscape instead."
+        f" I can't draw {listed} yet: I paint landscapes (skies, seas, hills, rivers, fields, trees, villages,"
+        " lighthouses, windmills, boats, figures), so here is a landscape instead."
     )
 
 
