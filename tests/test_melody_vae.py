@@ -120,3 +120,6 @@ def test_morphs_close_on_the_tonic_inside_the_range_when_asked():
         assert (m.notes()[-1].pitch - 2) % 12 == 0 and 57 <= m.notes()[-1].pitch <= 86
         assert m.events[-1].symbol != tokens.REST
         assert sum(e.ticks for e in m.events) == m.total_ticks
+        assert all(left.onset + left.ticks == right.onset for left, right in zip(m.events, m.events[1:], strict=False))
+        # held from beat 1 or 3 to the bar line, as a generated tune closes (all nine ended on beat 4 or 4.5)
+        assert m.events[-1].onset % 96 in (0, 48) and m.events[-1].onset + m.events[-1].ticks == m.total_ticks

@@ -175,10 +175,14 @@ def interpolate(vae: MelodyVAE, a: Melody, b: Melody, n: int) -> list[Melody]:
             for i, steps in enumerate(decoded)]
 
 
-def end_on_tonic(events: list[Event], tonic: int, mode: str, bar_ticks: int,
+def end_on_tonic(events: list[Event], tonic: int, mode: str, meter: tokens.Meter,
                  pitch_range: tuple[int, int] | None = None) -> list[Event]:
     """The same notes with the last one moved to the nearest tonic (inside `pitch_range` when one is),
-    held through any rests after it in its bar, so the melody closes on the tonic as a generated one does."""
+    held through any rests after it in its bar, so the melody closes on the tonic as a generated one does:
+    from the last closing place of the bar at or before it (`Meter.closing_onsets`), the notes after that place
+    giving way. The VAE ends where the corpus's tunes do, before their pickup: all nine in-betweens of two
+    closing tunes ended on beat 4 or its last eighth."""
+    bar_ticks = meter.bar_ticks
     notes = [i for i, e in enumerate(events) if e.symbol != tokens.REST]
     if not notes:
         return events
@@ -191,8 +195,18 @@ def end_on_tonic(events: list[Event], tonic: int, mode: str, bar_ticks: int,
     end = events[-1].onset + events[-1].ticks
     held = end - last.onset
     fits = held in tokens.DURATIONS and last.onset // bar_ticks == (end - 1) // bar_ticks
-    closing = Event(last.onset, tokens.pitch_to_symbol(pitch, tonic, mode)[0],
-                    tokens.DURATIONS.index(held) if fits else last.duration)
+    symbol = tokens.pitch_to_symbol(pitch, tonic, mode)[0]
+    bar_start = end - bar_ticks
+    places = [bar_start + p for p in meter.closing_onsets() if bar_start + p <= last.onset]
+    if places and end - max(places) in tokens.DURATIONS:
+        place = max(places)
+        before = [e for e in events if e.onset < place]
+        crossing = before[-1].onset + before[-1].ticks - place if before else 0
+        if crossing <= 0 or place - before[-1].onset in tokens.DURATIONS:  # a note sounding at the place is cut there
+            if crossing > 0:
+                before[-1] = Event(before[-1].onset, before[-1].symbol, tokens.DURATIONS.index(place - before[-1].onset))
+            return before + [Event(place, symbol, tokens.DURATIONS.index(end - place))]
+    closing = Event(last.onset, symbol, tokens.DURATIONS.index(held) if fits else last.duration)
     return events[: notes[-1]] + [closing] + ([] if fits else events[notes[-1] + 1:])
 
 
@@ -222,7 +236,7 @@ def morph(vae: MelodyVAE, a: Melody, b: Melody, count: int, close_on_tonic: bool
         events = [Event(e.onset + start, e.symbol, e.duration) for start, steps in zip(starts, windows, strict=True)
                   for e in steps_to_events(steps, a.tonic, a.mode)]
         if close_on_tonic:
-            events = end_on_tonic(events, a.tonic, a.mode, a.meter.bar_ticks, pitch_range)
+            events = end_on_tonic(events, a.tonic, a.mode, a.meter, pitch_range)
         melodies.append(Melody(events, a.tonic, a.mode, a.meter, a.bars, a.tempo, a.style, a.seed, a.humanize))
     return melodies
 
