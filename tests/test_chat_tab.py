@@ -117,7 +117,7 @@ def test_delete_then_undo(qtbot, chat):
     assert [m.content for m in chat.store.messages(conversations[0][0])][0] == "Hello there."
 
 
-def test_search_and_export(qtbot, chat, tmp_path):
+def test_search_and_export(qtbot, chat, tmp_path, monkeypatch):
     send_and_wait(qtbot, chat, "Describe a harbour.")
     chat.search_edit.setText("harbour")
     assert chat.conversation_list.count() == 1
@@ -127,6 +127,12 @@ def test_search_and_export(qtbot, chat, tmp_path):
     assert "**You:**" in markdown and "Describe a harbour." in markdown
     data = json.loads(chat.export_to(tmp_path / "chat.json").read_text())
     assert [m["role"] for m in data["conversation"]] == ["user", "assistant"]
+    # Qt's save dialog gives a name typed without a suffix back as typed, the chosen type apart
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: (str(tmp_path / "notes"), "JSON (*.json)"))
+    chat.choose_export()
+    assert json.loads((tmp_path / "notes.json").read_text())["conversation"]
 
 
 def test_private_chat_is_never_saved(qtbot, chat):

@@ -364,10 +364,12 @@ class ChatTab(CreativeRequests, ActivityTab):
     def choose_export(self) -> None:
         if not self.messages:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export conversation", "conversation.md",
-                                              "Markdown (*.md);;JSON (*.json)")
+        path, chosen = QFileDialog.getSaveFileName(self, "Export conversation", "conversation.md",
+                                                   "Markdown (*.md);;JSON (*.json)")
         if path:
-            self.export_to(Path(path))
+            # A name typed without a suffix takes the chosen type's: "JSON" and "notes" wrote Markdown to "notes".
+            suffix = ".json" if "*.json" in chosen else ".md"
+            self.export_to(Path(path) if Path(path).suffix.lower() in (".md", ".json") else Path(path + suffix))
 
     # File and Edit menus (app/menus.py) ---------------------------------------------------------
 
