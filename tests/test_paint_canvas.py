@@ -237,3 +237,15 @@ def test_a_stroke_at_half_opacity_lays_half_the_colour(qtbot, canvas):
 def test_the_pointer_over_the_canvas_is_a_crosshair(canvas):
     # The arrow's tip is not where a painter looks for the centre of the brush, the fill's start or the picked colour.
     assert canvas.cursor().shape() == Qt.CursorShape.CrossCursor
+
+
+def test_ctrl_click_picks_a_colour_with_the_brush(qtbot, canvas):
+    # Picking a colour between strokes meant I, click, B: Ctrl+click with any tool picks it, as in Krita.
+    canvas.colour, canvas.hardness = QColor(250, 200, 10), 1.0
+    drag(qtbot, canvas, [(100, 100), (140, 100)])
+    canvas.colour = QColor(0, 0, 0)
+    painted = canvas.pixels()
+    with qtbot.waitSignal(canvas.colour_picked) as picked:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, QPoint(120, 100))
+    assert picked.args[0].getRgb()[:3] == (250, 200, 10) and canvas.tool is Tool.BRUSH
+    assert np.array_equal(canvas.pixels(), painted)  # nothing painted

@@ -362,9 +362,11 @@ class PaintCanvas(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         point = self.to_canvas(event.position())
-        if self.tool is Tool.FILL:
+        # Ctrl+click picks a colour with any tool, as in Krita: no trip to the eyedropper and back between strokes.
+        picking = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if self.tool is Tool.FILL and not picking:
             self.fill_at(int(point.x()), int(point.y()))
-        elif self.tool is Tool.EYEDROPPER:
+        elif self.tool is Tool.EYEDROPPER or picking:
             self.pick_colour_at(int(point.x()), int(point.y()))
         else:
             self.begin_stroke(point)

@@ -173,7 +173,8 @@ class PaintControls(QWidget):
             button.setCheckable(True)
             button.toggled.connect(lambda on, b=button: _show_in_use(b, on))
             button.setAccessibleName(label)
-            button.setToolTip(f"{label} ({key})")
+            button.setToolTip(f"{label} ({key}; or Ctrl+click with any tool)" if tool is Tool.EYEDROPPER
+                              else f"{label} ({key})")
             button.clicked.connect(lambda _=False, t=tool: self.choose_tool(t))
             self.tool_group.addButton(button)
             self.tool_buttons[tool] = button
