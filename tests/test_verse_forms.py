@@ -698,6 +698,22 @@ def test_a_rhyme_glued_onto_a_whole_phrase_is_heard():
     assert not glued_on(pieces, [3, 0], [-9.0, -0.1], [-9.0, -0.1])  # one word: nothing before it
 
 
+def test_a_rhyme_glued_on_as_a_clause_after_the_comma_is_heard():
+    """ "I'll hold you close, I'm sold": the line could have ended at its comma, and "sold" is far less likely after
+    "I'm" than any word the sentence wanted; the end right before "sold" is unlikely, so the one-word test misses it.
+    A whole tail with a rare word ("I'll be fine", e^-7.2) stays, and so does a rare last word after no comma."""
+    from models.verse.glued_rhymes import glued_on
+
+    pieces = ["\n", ",", " close", " I'm", " sold", " fine", " I"]
+    sold = [6, 2, 1, 3, 4, 0]  # " I close, I'm sold\n"
+    ends = [-9.0, -3.0, -0.3, -2.5, -6.0, -0.1]  # a line end in each token's place: at the comma likely, after "I'm" not
+    assert glued_on(pieces, sold, [-1.0, -2.0, -0.5, -1.0, -9.0, -0.1], ends)
+    fine = [6, 2, 1, 3, 5, 0]
+    assert not glued_on(pieces, fine, [-1.0, -2.0, -0.5, -1.0, -7.2, -0.1], ends)
+    no_comma = [6, 2, 3, 4, 0]  # " I close I'm sold\n"
+    assert not glued_on(pieces, no_comma, [-1.0, -2.0, -1.0, -9.0, -0.1], [-9.0, -3.0, -2.5, -6.0, -0.1])
+
+
 def test_one_list_of_common_words_and_words_worn_by_the_song(words):
     """The song writer's repeated-word penalty and its openings read one list of common words (line_form's: two
     lists of one idea before, and "me", "so", "all" were penalised as content words); a word said in three lines

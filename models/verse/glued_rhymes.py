@@ -9,6 +9,16 @@ together", "here to tell you live", "I find my home tonight", "A story of ice wh
 whole ("I am yours now", "you'll always be mine too", "The road is the way ahead"); a rhyme the sentence was
 waiting for is not flagged ("I will not rest till I am whole": the end before "whole" was e^-6).
 
+A rhyme is also glued on as a short clause after the phrase's comma (or stop): "I'll hold you close, I'm sold", "In
+the end, you're deep", "A song of love, it's a war", "The winter, I'm the one, in deep". There the end right before
+the last word is unlikely ("I'm" wants a word after it), so the test above misses it; the line could have ended at
+its last comma or stop, and its last word is far less likely where it came (at most e^GLUE_TAIL_WORD). Read off
+session 16's stored bench lines (four 16-line songs, 20 lyric lines) after judging them by ear: of the 84, 11 are
+flagged so, 10 of them wrong ("it's black", "I'm sold", "in the night below", "I am close", "to the moon's gone",
+"it's just me, see", "in the snow. The town"), one whole ("The seas are my home, they're everywhere", e^-8.3); whole
+tails with a rare word stay ("The sea's my home, I'll be fine" e^-7.2, "you're free" e^-7.2, "the moon is turning"
+e^-7.0). docs/chat-engine.md (session 17) measures it on the writer.
+
     glued_on(pieces, tokens, token_logprobs, end_logprobs)    # one line, read in its song by `read_in_song`
 """
 
@@ -25,6 +35,7 @@ from models.verse.lm_decoder import DecodeState, FrozenLM
 GLUED_RHYME_NATS = 2.0
 GLUE_END = -2.0  # the line could have ended a word earlier: its end at least this likely there
 GLUE_WORD = -4.5  # and its last word at most this likely where it came
+GLUE_TAIL_WORD = -7.5  # after a comma where the line could have ended, a last word this unlikely is glued on
 _LETTERS = re.compile("[A-Za-z]")
 _PUNCTUATION = re.compile(r"^[,.!?;:]$")
 
@@ -41,7 +52,11 @@ def glued_on(pieces: list[str], tokens: list[int], token_logprobs: list[float], 
     before = start - 1 if start > 0 and _PUNCTUATION.match(pieces[tokens[start - 1]].strip()) else start
     if last == 0 or before <= 0:  # one word: nothing before it to have ended
         return False
-    return end_logprobs[before] >= GLUE_END and sum(token_logprobs[start:last]) <= GLUE_WORD
+    word = sum(token_logprobs[start:last])
+    if end_logprobs[before] >= GLUE_END and word <= GLUE_WORD:
+        return True
+    commas = [j for j in range(1, start) if _PUNCTUATION.match(pieces[tokens[j]].strip())]
+    return bool(commas) and end_logprobs[commas[-1]] >= GLUE_END and word <= GLUE_TAIL_WORD
 
 
 @torch.inference_mode()
