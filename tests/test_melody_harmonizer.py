@@ -101,3 +101,33 @@ def test_voicing_keeps_every_tone_at_or_below_the_ceiling():
         pitches = voice(2, CHORDS["major"]["V7"], ceiling)
         assert max(pitches) <= ceiling and pitches[0] % 12 == 9
         assert {p % 12 for p in pitches[1:]} == {9, 1, 4, 7}
+
+
+def melody_in(notes, tonic=0, mode="major"):
+    """A melody in 4/4 from (MIDI pitch, ticks) pairs."""
+    from models.music.constrained import Event
+    from models.music.melody import Melody
+
+    events, onset = [], 0
+    for pitch, ticks in notes:
+        events.append(Event(onset, tokens.pitch_to_symbol(pitch, tonic, mode)[0], tokens.DURATIONS.index(ticks)))
+        onset += ticks
+    return Melody(events, tonic, mode, tokens.Meter(4, 4), onset // 96, 100.0)
+
+
+def test_a_phrase_ends_on_an_authentic_cadence_where_the_melody_fits_the_dominant():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | F E D F | C: F and D on the beats before the closing C are V7's tones. The beat-level HMM
+    # chose ii there (ii ii I I), a plagal-sounding close; Bach ends on V-I in about 73% of his chorales.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (64, 24), (62, 24), (65, 24), (60, 96)])
+    assert [chord.numeral for chord in harmonize_melody(melody)][-3:] == ["V7", "I", "I"]
+
+
+def test_the_cadence_never_puts_a_dominant_under_a_note_it_does_not_hold():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G F | D C E - | C: the melody holds E on the beats before the closing C; V or V7 would clash with it.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (65, 24), (62, 24), (60, 24), (64, 48), (60, 96)])
+    chords = harmonize_melody(melody)
+    assert chords[-3].numeral not in ("V", "V7") and chords[-1].numeral == "I"
