@@ -394,7 +394,7 @@ def plan_strokes(
     if style.sea_grade > 0 and water is not None:  # a scene's water in his printed sea's graded blue
         plan.sea = sea_paint(water, style.sea_grade)
     if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:
-        plan.cool = cool_map(aim, unit, min(1.0, style.cold_darks * controls.palette), inside)
+        plan.cool = cool_map(aim, unit, min(1.0, style.cold_darks * controls.palette), inside, style.cold_reach)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         # A scene with water: the open areas above the water's horizon are sky, not fields (his skies have no lines).

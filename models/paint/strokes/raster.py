@@ -36,7 +36,7 @@ from .surface import (
     relief_box,
     surface_reach,
 )
-from .wash import apply_cool, apply_wash
+from .wash import apply_cool, apply_wash, paint_lightness
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
 # transient is the painting's peak beyond its picture: 512 px holds 4096x1024 from scratch to 225 MB (371 at
@@ -166,7 +166,8 @@ def rasterize(
         if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
             tint = style.colours.tints[0]
             cool = _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
-            painted = apply_cool(painted, cool, tint, style.lit_in_darks)
+            paint = tile_box.of(paint_lightness(colour, unit), frame) if style.lit_in_darks > 0 else None
+            painted = apply_cool(painted, cool, tint, style.lit_in_darks, paint)
         if plan.sea is not None:  # a scene's water laid flat in his printed sea's colours, under its lines (sea_grade.py)
             sea = _at_output(plan.sea, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             owner_here = tile_box.of(owner, frame)

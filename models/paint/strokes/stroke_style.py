@@ -108,6 +108,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture's dark areas take the painter's tint of his darkest tone, over the glow (wash.cool_map), times
     # the palette strength and at most all the way: Munch's blue-green black beside his orange sky.
     "cold_darks": (0.0, 2.0),
+    # How far the cold darks reach into lighter and more vivid dark areas (wash.cool_map): his olive and brown dark
+    # bands turn blue-green black too, not only the greys; a dark red keeps half its colour.
+    "cold_reach": (0.0, 1.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -198,6 +201,7 @@ ADDED_LATER = dict.fromkeys(
         "mottle",
         "sea_grade",
         "lit_in_darks",
+        "cold_reach",
         "even_wash",
         "dash_layer",
         "dry_patches",
@@ -258,6 +262,7 @@ class StrokeStyle:
     paper: float = 0.0
     scumble: float = 0.0
     cold_darks: float = 0.0
+    cold_reach: float = 0.0
     busy_flow: float = 0.0
     dashes: float = 0.0
     swirl_breadth: float = 0.0

@@ -22,7 +22,14 @@ each pixel's: neighbouring strokes of one area (a band's light and dark paints, 
 alike, so no colour edge is drawn between them (at first judged by each pixel's own lightness, which tinted every
 seam and dark bristle streak on its own: the measure's fine colour went from +1.4 to +6.4 of the painter's spreads).
 A vivid dark keeps most of its colour (a red saucer, a red roof: a half share at chroma COOL_VIVID) and a scene's
-kept shape all of it.
+kept shape all of it. With `cold_reach` (0 to 1) the cooling reaches further: into lighter areas (the ramp up to
+COOL_REACH lighter) and into more vivid ones (the half share at up to twice the chroma), so that the olive and brown
+dark bands his paints give a dark area (his khaki, chroma 0.04) turn to his blue-green black too, not only the greys.
+
+`lit_in_darks` spares a light stroke laid in a dark area, judged by the lightness of the stroke's own paint (its flat
+colour, softened LIT_SOFTNESS px as the wet blend softens its edge), not by each pixel's: judged by the pixel, the
+bristle streaks, the relief and the seams of a stroke whose paint sits on the ramp were cooled one by one, speckling
+it with the tint (the measure's fine colour up by 1.5 of the painter's spreads with `cold_reach`).
 """
 
 from __future__ import annotations
@@ -42,10 +49,15 @@ GLOW_WARMTH = 0.05  # OKLab a/b lean toward the painter's warm side at full glow
 COOL_DARK, COOL_MID = 0.3, 0.6
 # The OKLab chroma at which a dark area takes half its share: a brown-black (0.05) three fifths, a dark red (0.12) a fifth.
 COOL_VIVID = 0.06
+# `cold_reach` at 1: the ramp COOL_REACH lighter (fully dark to L 0.4, none from 0.7) and the half share at twice the
+# chroma (a brown-black 0.05 nine tenths, a dark red 0.12 a half). The Scream's darkest third is L 0.29, the renders'
+# 0.33: the glow lifts them, and their dark olive bands (L 0.4, chroma 0.04) took two thirds of the share at most.
+COOL_REACH = 0.1
 # `lit_in_darks`: a painted pixel is spared the cooling not at all to LIT_FROM (OKLab lightness) and fully from LIT_TO, a
 # smoothstep between: the light strokes in his dark areas (The Scream's rail and planks, pixels 0.15 lighter than their
 # area where it is under L 0.42) are warm, (a 0.029, b 0.054), where the cooled renders' were pale grey-pink.
 LIT_FROM, LIT_TO = 0.45, 0.6
+LIT_SOFTNESS = 1.0  # px at 512: the blur of the strokes' flat colours whose lightness judges the sparing
 
 
 def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
@@ -80,21 +92,34 @@ def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor
     return washed
 
 
-def cool_map(aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor | None = None) -> torch.Tensor:
+def cool_map(
+    aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor | None = None, reach: float = 0.0
+) -> torch.Tensor:
     """(1, H, W): how far (0 to `amount`) each pixel of the (3, H, W) OKLab picture the strokes aim at takes the
-    painter's darkest tint (`cold_darks`), by its area's darkness and dullness; none inside a kept shape (keep.py)."""
+    painter's darkest tint (`cold_darks`), by its area's darkness and dullness, further into the lighter and more vivid
+    areas by `reach` (`cold_reach`, 0 to 1); none inside a kept shape (keep.py)."""
     area = blur(aim, WASH_SOFTNESS * unit)
-    dark = 1 - smoothstep(area[0], COOL_DARK, COOL_MID)
-    share = amount * dark / (1 + (channel_norm(area[1:]) / COOL_VIVID) ** 2)
+    lighter = reach * COOL_REACH
+    dark = 1 - smoothstep(area[0], COOL_DARK + lighter, COOL_MID + lighter)
+    share = amount * dark / (1 + (channel_norm(area[1:]) / (COOL_VIVID * (1 + reach))) ** 2)
     if inside is not None:
         share = share * (1 - inside)
     return share[None]
 
 
-def apply_cool(painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor, lit: float = 0.0) -> torch.Tensor:
+def apply_cool(
+    painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor, lit: float = 0.0, paint: torch.Tensor | None = None
+) -> torch.Tensor:
     """A (3, h, w) OKLab painted surface with each pixel's colour (a, b) moved its (1, h, w) `share` of the way to the
-    painter's (2,) `tint`, a light pixel (LIT_FROM to LIT_TO) `lit` less of it; lightness untouched."""
+    painter's (2,) `tint`, a pixel whose paint is light (LIT_FROM to LIT_TO) `lit` less of it; lightness untouched.
+    `paint` (1, h, w): the lightness of the paint laid at each pixel (`paint_lightness`); None: each pixel's own."""
     ab = painted[1:]
     if lit > 0:  # a light stroke laid in a dark area keeps its own (warm) paint; the area still decides the share
-        share = share * (1 - lit * smoothstep(painted[:1], LIT_FROM, LIT_TO))
+        share = share * (1 - lit * smoothstep(painted[:1] if paint is None else paint, LIT_FROM, LIT_TO))
     return torch.cat([painted[:1], ab + share * (tint.to(painted).view(2, 1, 1) - ab)])
+
+
+def paint_lightness(flat: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W): the lightness of the (3, H, W) OKLab flat colours of the strokes on top of each pixel (the paint
+    laid there, without its bristles, relief and seams), softened LIT_SOFTNESS px at 512: what `apply_cool` spares by."""
+    return blur(flat[:1], LIT_SOFTNESS * unit)
