@@ -57,6 +57,14 @@ def direction_at(field: torch.Tensor, points: torch.Tensor) -> torch.Tensor:
     return torch.stack([cos, sin], dim=1)
 
 
+def _turned(directions: torch.Tensor, rotation: torch.Tensor) -> torch.Tensor:
+    """(N, 2) directions each rotated by its angle, given as (N, 2) cosines and sines."""
+    cos, sin = rotation[:, 0], rotation[:, 1]
+    return torch.stack(
+        [cos * directions[:, 0] - sin * directions[:, 1], sin * directions[:, 0] + cos * directions[:, 1]], 1
+    )
+
+
 def _march(
     start: torch.Tensor,
     heading: torch.Tensor,
@@ -66,15 +74,17 @@ def _march(
     keeps_going,
     smoothing: float,
     min_steps: int,
+    rotation: torch.Tensor | None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Advance all strokes `steps` times along the field; returns points (N, steps, 2) and how many are valid."""
+    """Advance all strokes `steps` times along the field (each turned from it by `rotation`, (N, 2) cosines and
+    sines, where given); returns points (N, steps, 2) and how many are valid."""
     height, width = field.shape[-2:]
     position, direction = start, heading
     alive = torch.ones(start.shape[0], dtype=torch.bool, device=start.device)
     valid = torch.zeros(start.shape[0], dtype=torch.long, device=start.device)
     points = []
     for step in range(steps):
-        new = direction_at(field, position)
+        new = direction_at(field, position) if rotation is None else _turned(direction_at(field, position), rotation)
         new = torch.where(((new * direction).sum(1) < 0)[:, None], -new, new)
         # A little inertia: a brush does not turn on the spot (Hertzmann's curvature filter).
         new = smoothing * direction + (1 - smoothing) * new
@@ -101,18 +111,25 @@ def trace(
     step: float = 1.0,
     smoothing: float = 0.35,
     generator: torch.Generator | None = None,
+    turn: torch.Tensor | None = None,
 ) -> Strokes:
-    """Grow a stroke both ways from each seed along the field, `max_steps` at most each way.
+    """Grow a stroke both ways from each seed along the field, `max_steps` at most each way; with `turn` (N,),
+    each stroke along the field turned by its own angle (radians) all its length (scatter.py).
 
     `keeps_going(points) -> (N,) bool` says whether each stroke may extend to the new point."""
     max_steps = min(max_steps, (MAX_POINTS - 2) // 2)
-    heading = direction_at(field, seeds)
+    rotation = None if turn is None else torch.stack([torch.cos(turn), torch.sin(turn)], dim=1).to(seeds)
+    heading = direction_at(field, seeds) if rotation is None else _turned(direction_at(field, seeds), rotation)
     if generator is not None:  # which way a stroke starts does not matter, but must be seeded
         flip = torch.rand(seeds.shape[0], generator=generator).to(seeds) < 0.5
         heading = torch.where(flip[:, None], -heading, heading)
     step_length = radius * step
-    forward, forward_count = _march(seeds, heading, max_steps, step_length, field, keeps_going, smoothing, min_steps)
-    backward, backward_count = _march(seeds, -heading, max_steps, step_length, field, keeps_going, smoothing, min_steps)
+    forward, forward_count = _march(
+        seeds, heading, max_steps, step_length, field, keeps_going, smoothing, min_steps, rotation
+    )
+    backward, backward_count = _march(
+        seeds, -heading, max_steps, step_length, field, keeps_going, smoothing, min_steps, rotation
+    )
     paths = torch.cat([backward.flip(1), seeds[:, None], forward], dim=1)
     first = max_steps - backward_count
     last = max_steps + forward_count

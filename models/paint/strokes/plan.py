@@ -30,6 +30,7 @@ from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .outline import kept_contours, outline_strokes
+from .scatter import SCATTER_SEED, parallel_map, turns
 from .scumble import scumble_field
 from .sea_grade import sea_paint, water_rows
 from .simplify import simplify
@@ -222,6 +223,10 @@ def plan_strokes(
         seed_colours.append(seed_colour)
         reaches.append(reach)
 
+    # Where neighbouring strokes would all run one way, each is turned its own way (scatter.py), by angles from their
+    # own generator, so that the plan's other draws stay the same.
+    parallel = parallel_map(field, unit) if style.scatter > 0 else None
+    scatter_draws = torch.Generator().manual_seed(generator.initial_seed() + SCATTER_SEED)
     # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped
     # the paint, and a broad blur there would show the colour of the other side as a halo.
     canvas, base = None, blur(aim, unit)
@@ -283,6 +288,7 @@ def plan_strokes(
             max_steps=max(1, round(style.length * (1 + style.band_flow))),
             smoothing=style.smoothing,
             generator=generator,
+            turn=None if parallel is None else turns(seeds, parallel, style.scatter, scatter_draws),
         )
         lay(strokes, colours, seed_colour, reach)
         table = torch.cat([c for _, c in batches])

@@ -157,6 +157,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # contrasting colour (dash_layer.py): his cobalt and pale yellow dashes side by side, where a flat sky was a few
     # broad strokes of close colours.
     "dash_layer": (0.0, 1.0),
+    # How far each stroke is turned from the field by its own random angle (up to a right angle at 1), where the field
+    # runs one way over an area (scatter.py): strokes laid every which way across his dark masses, where neighbouring
+    # strokes along one flow drew parallel stripes (Turner's).
+    "scatter": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -206,6 +210,7 @@ ADDED_LATER = dict.fromkeys(
         "dash_layer",
         "dry_patches",
         "clean_sides",
+        "scatter",
     ),
     0.0,
 )
@@ -277,6 +282,7 @@ class StrokeStyle:
     dash_layer: float = 0.0
     dry_patches: float = 0.0
     clean_sides: float = 0.0
+    scatter: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
