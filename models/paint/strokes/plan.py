@@ -19,6 +19,7 @@ import torch.nn.functional as F
 
 from .bands import banded_pairs, mixed_paints, sky_held_heat, subject_map
 from .blaze import blaze_field, blaze_gold, blazed
+from .blocks import block_print
 from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .busy_flow import along_flow
@@ -84,6 +85,7 @@ class StrokePlan:
     grade: torch.Tensor | None = None  # (1, H, W) how far each pixel's colour is deepened (bokashi.py); None: nowhere
     sea: torch.Tensor | None = None  # (4, H, W) a scene's water's printed colour and how far (sea_grade.py); None: none
     cool: torch.Tensor | None = None  # (1, H, W) how far each pixel takes the painter's darkest tint (wash.cool_map)
+    blocks: torch.Tensor | None = None  # (3, H, W) OKLab: the picture printed in a few flat, graded areas (blocks.py)
 
     @property
     def count(self) -> int:
@@ -397,6 +399,8 @@ def plan_strokes(
             plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth)
     if style.bokashi > 0:
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
+    if style.blocks > 0:  # a woodblock's few flat, graded colour areas, printed over the paint
+        plan.blocks = block_print(aim, unit, float(style.colours.lightness.std()))
     if style.sea_grade > 0 and water is not None:  # a scene's water in his printed sea's graded blue
         plan.sea = sea_paint(water, style.sea_grade)
     if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:

@@ -121,6 +121,10 @@ def rasterize(
         flat = plan.colour[owner.clamp_min(0)].permute(2, 0, 1)
         base = _at_output(plan.base, plan, top, left, frame_height, frame_width, sx, sy)
         colour = torch.where((owner >= 0)[None], flat, base)
+        if plan.blocks is not None:  # the paint in a few flat, graded colour areas, under its lines (blocks.py)
+            printed = _at_output(plan.blocks, plan, top, left, frame_height, frame_width, sx, sy)
+            lined = (owner >= 0) & plan.is_outline[owner.clamp_min(0)]
+            colour = colour + style.blocks * (~lined)[None] * (printed - colour)
         grain = grain_noise(top, left, frame_height, frame_width, seed, unit, tile_box) if style.grain > 0 else None
         if grain is not None and lengths is not None:  # a share of the grain on the strokes runs along them (ridges.py)
             ridged = tile_box.of(ridge_noise(ownership, strokes.radius, lengths, seed, unit), relief)

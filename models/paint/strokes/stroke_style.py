@@ -161,6 +161,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # runs one way over an area (scatter.py): strokes laid every which way across his dark masses, where neighbouring
     # strokes along one flow drew parallel stripes (Turner's).
     "scatter": (0.0, 1.0),
+    # How far the picture the strokes aim at is reduced to a few flat colours (blocks.py), each area printed in one ink
+    # as a woodblock's are, where a photograph's areas are shaded (Hokusai's).
+    "blocks": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -211,6 +214,7 @@ ADDED_LATER = dict.fromkeys(
         "dry_patches",
         "clean_sides",
         "scatter",
+        "blocks",
     ),
     0.0,
 )
@@ -283,6 +287,7 @@ class StrokeStyle:
     dry_patches: float = 0.0
     clean_sides: float = 0.0
     scatter: float = 0.0
+    blocks: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
