@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.tabs.images import image_to_array
 from models.jobs import Result
@@ -215,7 +215,7 @@ def test_history_restores_canvas_settings_and_result(qtbot, paint):
     assert np.array_equal(image_to_array(paint.result_view.image), first.pixels)
 
 
-def test_export_png_with_recipe_jpeg_and_bigger(qtbot, paint, tmp_path):
+def test_export_png_with_recipe_jpeg_and_bigger(qtbot, paint, tmp_path, monkeypatch):
     from models.paint.recipe import read_recipe
 
     painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
@@ -226,6 +226,14 @@ def test_export_png_with_recipe_jpeg_and_bigger(qtbot, paint, tmp_path):
     wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "out.jpg"), timeout=30_000)
     assert Image.open(tmp_path / "out.jpg").format == "JPEG"
     wait_for_job(qtbot, paint, lambda: paint.export_to(tmp_path / "big.png", scale=2.0), timeout=60_000)
+    # Qt's dialog gives a name typed without a suffix back as typed, with the type chosen beside it.
+    for typed, chosen, written in (("sunset", "JPEG (*.jpg)", "sunset.jpg"),
+                                   ("sunset v1.2", "JPEG (*.jpg)", "sunset v1.2.jpg"),
+                                   ("dawn", "PNG with recipe (*.png)", "dawn.png")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_, typed=typed, chosen=chosen: (
+            str(tmp_path / typed), chosen))
+        wait_for_job(qtbot, paint, paint.choose_export, timeout=30_000)
+        assert Image.open(tmp_path / written).format == ("JPEG" if written.endswith(".jpg") else "PNG")
     width, height = Image.open(tmp_path / "big.png").size
     assert (width, height) == (2 * paint.canvas.image.width(), 2 * paint.canvas.image.height())
 

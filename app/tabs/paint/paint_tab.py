@@ -522,13 +522,19 @@ class PaintTab(ActivityTab):
         titles = {entry.name: entry.title for entry in self.controls.style_entries()}
         self.history_strip.add(painting, titles.get(painting.recipe.style, painting.recipe.style), how, starred)
 
-    def choose_export(self) -> None:
+    def choose_export(self) -> JobHandle | None:
         if self.painting is None:
-            return
+            return None
         name = f"{self.painting.recipe.style}-seed{self.painting.recipe.seed}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Export painting", name, "PNG with recipe (*.png);;JPEG (*.jpg)")
-        if path:
-            self.export_to(Path(path), self.result_actions.scale())
+        path, chosen = QFileDialog.getSaveFileName(self, "Export painting", name,
+                                                   "PNG with recipe (*.png);;JPEG (*.jpg)")
+        if not path:
+            return None
+        # Qt's dialog gives a name typed without a suffix back as typed, the type chosen beside it apart: "JPEG" and
+        # "sunset" wrote a PNG. A name without a picture suffix takes the chosen type's ("sunset v1.2.jpg").
+        if "*.jpg" in chosen and Path(path).suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            path = f"{path}.jpg"
+        return self.export_to(Path(path), self.result_actions.scale())
 
     def export_to(self, path: Path, scale: float = 1.0) -> JobHandle | None:
         if self.painting is None:
