@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QPlainTextEdit,
@@ -33,6 +32,7 @@ from app.tabs.chat.conversations_panel import ConversationsPanel
 from app.tabs.chat.creative import CreativeRequests
 from app.tabs.chat.sampling_panel import SamplingPanel
 from app.tabs.message_bar import MessageBar
+from app.tabs.save_dialog import ask_save_path
 from app.tabs.studio import Composer, Painter
 from app.worker import JobHandle
 from models.files import atomic_write_bytes
@@ -364,12 +364,10 @@ class ChatTab(CreativeRequests, ActivityTab):
     def choose_export(self) -> None:
         if not self.messages:
             return
-        path, chosen = QFileDialog.getSaveFileName(self, "Export conversation", "conversation.md",
-                                                   "Markdown (*.md);;JSON (*.json)")
+        path = ask_save_path(self, "Export conversation", "conversation.md",
+                             [("Markdown", (".md",)), ("JSON", (".json",))])
         if path:
-            # A name typed without a suffix takes the chosen type's: "JSON" and "notes" wrote Markdown to "notes".
-            suffix = ".json" if "*.json" in chosen else ".md"
-            self.export_to(Path(path) if Path(path).suffix.lower() in (".md", ".json") else Path(path + suffix))
+            self.export_to(path)
 
     # File and Edit menus (app/menus.py) ---------------------------------------------------------
 

@@ -16,7 +16,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
@@ -41,6 +40,7 @@ from app.tabs.compose.sound import VariationSound
 from app.tabs.compose.transport import Transport
 from app.tabs.compose.variation_list import VariationList, roll_content
 from app.tabs.message_bar import MessageBar
+from app.tabs.save_dialog import ask_save_path
 from app.worker import JobHandle
 from models.music.request import MelodyRequest
 
@@ -440,20 +440,17 @@ class ComposeTab(ActivityTab):
         variation = self.selected_variation()
         if variation is None:
             return None
-        path, chosen = QFileDialog.getSaveFileName(self, "Export melody", f"{file_stem(variation)}.mid",
-                                                   "MIDI file (*.mid);;WAV audio (*.wav)")
-        if not path:
-            return None
-        # A name typed without a suffix takes the chosen type's: "WAV audio" and "my song" wrote a MIDI file.
-        return self.export_to(Path(path), ".wav" if "*.wav" in chosen else ".mid")
+        path = ask_save_path(self, "Export melody", f"{file_stem(variation)}.mid",
+                             [("MIDI file", (".mid", ".midi")), ("WAV audio", (".wav",))])
+        return self.export_to(path) if path else None
 
-    def export_to(self, path: Path, suffix: str = ".mid") -> JobHandle | None:
-        """Export the selected variation as MIDI or WAV by the file's suffix; a name without one gets `suffix`."""
+    def export_to(self, path: Path) -> JobHandle | None:
+        """Export the selected variation as MIDI or WAV by the file's suffix; a name without one is MIDI."""
         variation = self.selected_variation()
         if variation is None:
             return None
         if path.suffix.lower() not in (".mid", ".midi", ".wav"):
-            path = path.with_name(path.name + suffix)  # "take 2.1" keeps its ".1"
+            path = path.with_name(path.name + ".mid")  # "take 2.1" keeps its ".1"
         return self.run_job(f"Exporting {path.name}", export_job(variation, path, self.controls.tempo_spin.value()),
                             self._exported)
 
