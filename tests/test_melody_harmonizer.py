@@ -131,3 +131,16 @@ def test_the_cadence_never_puts_a_dominant_under_a_note_it_does_not_hold():
     melody = melody_in([(60, 24), (64, 24), (67, 24), (65, 24), (62, 24), (60, 24), (64, 48), (60, 96)])
     chords = harmonize_melody(melody)
     assert chords[-3].numeral not in ("V", "V7") and chords[-1].numeral == "I"
+
+
+def test_a_melody_on_the_tonic_a_beat_early_gets_the_dominant_for_one_beat_then_the_tonic():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | F C C-: the melody steps onto the tonic on beat 2 of the last bar. A half-bar chord there held
+    # I under the F on the downbeat (the span could not hold V under the C); V7 on beat 1, I from beat 2 can.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (60, 24), (60, 48)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.duration, chord.numeral) for chord in chords[-3:]] == [
+        (96, 24, "V7"), (120, 24, "I"), (144, 48, "I")]
+    assert sum(chord.duration for chord in chords) == melody.total_ticks
+    assert max(chords[-3].pitches) < 65 and max(chords[-2].pitches) < 60  # each under its own melody note

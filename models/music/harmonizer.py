@@ -6,8 +6,9 @@ the tonic) on each beat under each chord, with add-half smoothing, one model for
 minor. For a new melody, Viterbi over chord spans (one chord per half bar, or per bar in triple time)
 gives the progression, with the last chord held to the tonic; each span scores all its notes,
 weighted by length. Where the melody allows it the tune ends on an authentic cadence: V or V7 in the
-span before the closing note, the tonic chord from it (the beat-level HMM's strong I-to-I otherwise
-ends many tunes on ii-I or I-I); the chords before the cadence stay as the Viterbi chose them. The
+span before the closing note (only its first beats where the melody reaches the tonic early), the tonic
+chord from it (the beat-level HMM's strong I-to-I otherwise ends many tunes on ii-I or I-I); the chords
+before the cadence stay as the Viterbi chose them. The
 chords are then voiced as block chords below the melody, as a pianist's left hand would play them:
 every chord tone under the lowest melody note sounding with the chord.
 """
@@ -167,20 +168,21 @@ def voice(tonic: int, tones: tuple[int, ...], ceiling: int = HIGHEST_CHORD_TONE)
     return (root, *(pitch for pitch in upper if pitch >= LOWEST_CHORD_TONE))
 
 
-def chord_ceilings(melody: Melody, span: int, n_spans: int) -> list[int]:
-    """Per chord span: one semitone under the lowest melody note sounding in it (for a span of rests,
-    the nearest notes before and after it), never above HIGHEST_CHORD_TONE."""
-    sounding: list[list[int]] = [[] for _ in range(n_spans)]
+def chord_ceilings(melody: Melody, stretches: list[tuple[int, int]]) -> list[int]:
+    """Per chord stretch (onset, end in ticks): one semitone under the lowest melody note sounding in it (for a
+    stretch of rests, the nearest notes before and after it), never above HIGHEST_CHORD_TONE."""
+    sounding: list[list[int]] = [[] for _ in stretches]
     for note in melody.events:
         pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
         if pitch is None:
             continue
-        for s in range(note.onset // span, min((note.onset + note.ticks - 1) // span + 1, n_spans)):
-            sounding[s].append(pitch)
+        for s, (onset, end) in enumerate(stretches):
+            if note.onset < end and note.onset + note.ticks > onset:
+                sounding[s].append(pitch)
     ceilings = []
-    for s in range(n_spans):
+    for s in range(len(stretches)):
         near = sounding[s] or next((sounding[t] for t in range(s - 1, -1, -1) if sounding[t]), []) + next(
-            (sounding[t] for t in range(s + 1, n_spans) if sounding[t]), [])
+            (sounding[t] for t in range(s + 1, len(stretches)) if sounding[t]), [])
         ceilings.append(min([HIGHEST_CHORD_TONE + 1, *near]) - 1)
     return ceilings
 
@@ -188,28 +190,47 @@ def chord_ceilings(melody: Melody, span: int, n_spans: int) -> list[int]:
 DOMINANTS = ("V", "V7")
 
 
-def cadence_chords(melody: Melody, span: int, n_spans: int) -> dict[int, tuple[str, ...]]:
-    """The chords allowed per span for an authentic cadence: the tonic chord in the span where the last note
-    starts and after it, V or V7 in the span before. Only chords that hold every melody note sounding on a beat
-    of their span (notes between beats pass); where the melody fits no dominant or not the tonic, nothing."""
+def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The chords allowed for an authentic cadence, as (onset, end in ticks, chords): V or V7 in the span before
+    the one where the last note starts, the tonic chord from there, one per span. Where the melody reaches the
+    tonic chord's tones inside that span (F C | C in C major: on the tonic a beat before the close), the dominant
+    takes the span's first beats and the tonic the rest. Only chords that hold every melody note sounding on a
+    beat of their stretch (notes between beats pass); where the melody fits no such split, nothing."""
     family = FAMILY.get(melody.mode, "major")
     notes = [(note.onset, note.onset + note.ticks, (pitch - melody.tonic) % 12) for note in melody.events
              if (pitch := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
     if not notes:
-        return {}
+        return []
     closing = notes[-1][0] // span
     if closing == 0:
-        return {}
+        return []
 
     def fits(first: int, last: int, tones: tuple[int, ...]) -> bool:
-        beats = range(first * span, min(last * span, melody.total_ticks), melody.meter.beat_ticks)
+        beats = range(first, min(last, melody.total_ticks), melody.meter.beat_ticks)
         return all(pc in tones for start, end, pc in notes for beat in beats if start <= beat < end)
 
     tonic = next(iter(CHORDS[family]))
-    dominants = tuple(name for name in DOMINANTS if fits(closing - 1, closing, CHORDS[family][name]))
-    if not dominants or not fits(closing, n_spans, CHORDS[family][tonic]):
-        return {}
-    return {closing - 1: dominants} | {s: (tonic,) for s in range(closing, n_spans)}
+    start, close = (closing - 1) * span, closing * span
+    # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
+    for split in range(close, start, -melody.meter.beat_ticks):
+        dominants = tuple(name for name in DOMINANTS if fits(start, split, CHORDS[family][name]))
+        if dominants and fits(split, n_spans * span, CHORDS[family][tonic]):
+            return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + [
+                (s * span, (s + 1) * span, (tonic,)) for s in range(closing, n_spans)]
+    return []
+
+
+def stretch_scores(melody: Melody, model: ChordHMM, onset: int, end: int) -> np.ndarray:
+    """log P(the notes sounding in onset..end | chord) for every chord, each note weighted by its beats there."""
+    scores = np.zeros(len(model.names))
+    for note in melody.events:
+        overlap = min(note.onset + note.ticks, end) - max(note.onset, onset)
+        if overlap <= 0:
+            continue
+        pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
+        symbol = REST_SYMBOL if pitch is None else (pitch - melody.tonic) % 12
+        scores += model.log_emit[:, symbol] * overlap / melody.meter.beat_ticks
+    return scores
 
 
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
@@ -217,24 +238,22 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
     model = load_harmonizer(os.fspath(path))[family]
     span = chord_span_ticks(melody.meter)
     n_spans = melody.total_ticks // span
-    scores = np.zeros((n_spans, len(model.names)))
-    for note in melody.events:
-        pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
-        symbol = REST_SYMBOL if pitch is None else (pitch - melody.tonic) % 12
-        for s in range(note.onset // span, min((note.onset + note.ticks - 1) // span + 1, n_spans)):
-            overlap = min(note.onset + note.ticks, (s + 1) * span) - max(note.onset, s * span)
-            scores[s] += model.log_emit[:, symbol] * overlap / melody.meter.beat_ticks
+    scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span) for s in range(n_spans)])
     path_ = model.viterbi(scores, final=0)
     # The cadence replaces the chords of its spans and leaves the rest as chosen: pinning it inside the Viterbi
     # moved earlier chords too, against their notes (strong-beat clashes 128 -> 135 over 40 tunes).
-    for s, allowed in cadence_chords(melody, span, n_spans).items():
-        choices = [model.names.index(name) for name in allowed]
-        if path_[s] not in choices:
-            path_[s] = max(choices, key=lambda c: scores[s, c])
-    chords = CHORDS[family]
-    ceilings = chord_ceilings(melody, span, n_spans)
-    return [Chord(s * span, span, model.names[c], voice(melody.tonic, chords[model.names[c]], ceilings[s]))
-            for s, c in enumerate(path_)]
+    cadence = cadence_chords(melody, span, n_spans)
+    first = cadence[0][0] // span if cadence else n_spans
+    stretches = [(s * span, (s + 1) * span, model.names[path_[s]]) for s in range(first)]
+    for onset, end, allowed in cadence:
+        chosen = model.names[path_[onset // span]]
+        if chosen not in allowed or end - onset < span:
+            stretch = stretch_scores(melody, model, onset, end)
+            chosen = max(allowed, key=lambda name: stretch[model.names.index(name)])
+        stretches.append((onset, end, chosen))
+    ceilings = chord_ceilings(melody, [(onset, end) for onset, end, _ in stretches])
+    return [Chord(onset, end - onset, name, voice(melody.tonic, CHORDS[family][name], ceiling))
+            for (onset, end, name), ceiling in zip(stretches, ceilings, strict=True)]
 
 
 def chord_accuracy(models: dict[str, ChordHMM], chorales: list[Tune]) -> dict:
