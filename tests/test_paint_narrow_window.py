@@ -1,28 +1,11 @@
-"""The Paint tab in a narrow window: its three panes side by side, none drawn over another, the history in one column.
-
-At the window's smallest (720 px) the panes at their smallest needed 825 px: the controls were drawn over the canvas
-and the history strip showed half a thumbnail and scrolled sideways (under Xvfb, session 17). Session 16 found the
-window needing 972 px to lay every tab out (Compose's panes need 968).
-"""
+"""The Paint tab's history strip in a narrow window: one column (it showed half a thumbnail and scrolled sideways,
+under Xvfb, session 17). The panes side by side: tests/test_narrow_window.py."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize
 
 from tests.test_history_strip_icons import strip  # noqa: F401  # the fixture
-
-
-def test_the_paint_tab_fits_the_narrowest_window(main_window, qtbot):
-    main_window.resize(720, 480)
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    paint = main_window.activity_tabs[0]
-    assert paint.minimumSizeHint().width() <= paint.width()
-    panes = [paint.splitter.widget(index) for index in range(paint.splitter.count())]
-    for left, right in zip(panes, panes[1:], strict=False):
-        assert left.geometry().right() < right.geometry().left()
-    for pane in panes:
-        assert pane.width() >= max(pane.minimumSizeHint().width(), pane.minimumWidth())
 
 
 def test_a_narrow_history_strip_shows_its_entries_in_one_column_that_fits(strip, qtbot):  # noqa: F811

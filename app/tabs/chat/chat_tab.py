@@ -32,6 +32,7 @@ from app.tabs.chat.conversations_panel import ConversationsPanel
 from app.tabs.chat.creative import CreativeRequests
 from app.tabs.chat.sampling_panel import SamplingPanel
 from app.tabs.message_bar import MessageBar
+from app.tabs.narrow import narrow_button
 from app.tabs.save_dialog import ask_save_path
 from app.tabs.studio import Composer, Painter
 from app.worker import JobHandle
@@ -99,6 +100,8 @@ class ChatTab(CreativeRequests, ActivityTab):
     def _build_conversation(self) -> QWidget:
         area = QWidget()
         layout = QVBoxLayout(area)
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(0, margins.top(), 0, margins.bottom())  # the splitter's handles part the panes
         self.view = ConversationView()
         self.view.anchorClicked.connect(self._on_link)
         layout.addWidget(self.view, 1)
@@ -113,7 +116,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.copy_button.clicked.connect(self.copy_last_answer)
         for button in (self.regenerate_button, self.edit_button, self.copy_button):
             button.setAccessibleName(button.text())
-            actions.addWidget(button)
+            actions.addWidget(narrow_button(button))
         actions.addStretch(1)
         layout.addLayout(actions)
         row = QHBoxLayout()

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.tabs.narrow import narrow_button
+
 
 class ConversationsPanel(QWidget):
     chosen = Signal(int)  # the id of a conversation clicked in the list
@@ -46,7 +48,7 @@ class ConversationsPanel(QWidget):
             button = QPushButton(text)
             button.setAccessibleName(f"{text} conversation")
             button.clicked.connect(actions[text.lower()])
-            row.addWidget(button)
+            row.addWidget(narrow_button(button))
         layout.addLayout(row)
         self.undo_row = QWidget()
         undo_layout = QHBoxLayout(self.undo_row)

@@ -41,7 +41,7 @@ class SamplingPanel(QWidget):
         self.private_check = QCheckBox("Don't save this chat")
         self.private_check.setAccessibleName("Don't save this chat")
         self.private_check.setToolTip("A private chat is never written to disk and is gone when you leave it")
-        form.addRow("", self.private_check)
+        form.addRow(self.private_check)  # across the form: under the numbers it made the panel 248 px wide
         self._apply_preset(self.preset_combo.currentText())
 
     def _apply_preset(self, name: str) -> None:

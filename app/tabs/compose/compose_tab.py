@@ -40,6 +40,7 @@ from app.tabs.compose.sound import VariationSound
 from app.tabs.compose.transport import Transport
 from app.tabs.compose.variation_list import VariationList, roll_content
 from app.tabs.message_bar import MessageBar
+from app.tabs.narrow import narrow_button
 from app.tabs.save_dialog import ask_save_path
 from app.worker import JobHandle
 from models.music.request import MelodyRequest
@@ -128,6 +129,8 @@ class ComposeTab(ActivityTab):
     def _build_work_area(self) -> QWidget:
         area = QWidget()
         layout = QVBoxLayout(area)
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(0, margins.top(), 0, margins.bottom())  # the splitter's handles part the panes
         self.message_bar = MessageBar("Compose message")
         layout.addWidget(self.message_bar)
 
@@ -148,7 +151,7 @@ class ComposeTab(ActivityTab):
                                            "Export as MIDI or WAV (Ctrl+E); or drag a variation into your DAW",
                                            self.export_selected)
         for widget in (self.play_button, self.loop_check, self.keep_button, self.export_button):
-            transport.addWidget(widget)
+            transport.addWidget(narrow_button(widget) if widget is not self.loop_check else widget)
         transport.addStretch(1)
 
         self.edit_bar = EditBar(self.regenerate_bars, self.morph_selected, self._swap_variation)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tabs.compose.piano_roll import note_name
+from app.tabs.narrow import NarrowComboBox
 from app.tabs.slider_value import with_value
 from models.music.request import MelodyRequest, usual_tempo
 
@@ -53,6 +54,7 @@ class ComposeControls(QWidget):
         super().__init__(parent)
         self.user_styles_dir = user_styles_dir
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)  # the panel around it has margins
         form = QFormLayout()
         outer.addLayout(form)
 
@@ -63,7 +65,7 @@ class ComposeControls(QWidget):
         form.addRow("Style:", self.style_combo)
 
         key_row = QHBoxLayout()
-        self.key_combo = self._combo("Key", KEYS, "D")
+        self.key_combo = self._combo("Key", KEYS, "D", narrow=False)
         self.mode_combo = self._combo("Mode", MODES, "major")
         key_row.addWidget(self.key_combo)
         key_row.addWidget(self.mode_combo)
@@ -73,7 +75,7 @@ class ComposeControls(QWidget):
         form.addRow("Metre:", self.meter_combo)
         self.bars_spin = self._spin("Bars", 1, 64, 8)
         form.addRow("Bars:", self.bars_spin)
-        self.form_combo = QComboBox()
+        self.form_combo = NarrowComboBox()
         self.form_combo.setAccessibleName("Form")
         for value, label in FORMS.items():
             self.form_combo.addItem(label, value)
@@ -105,7 +107,8 @@ class ComposeControls(QWidget):
         form.addRow("Range:", range_row)
 
         self.end_on_tonic_check = self._check("End on the tonic", True)
-        self.humanize_check = self._check("Humanize (accents and timing)", True)
+        self.humanize_check = self._check("Humanize", True)
+        self.humanize_check.setToolTip("Accents and timing as a player gives them, not a machine's even notes")
         form.addRow("", self.end_on_tonic_check)
         form.addRow("", self.humanize_check)
 
@@ -138,8 +141,9 @@ class ComposeControls(QWidget):
     # Building blocks ---------------------------------------------------------------------------
 
     @staticmethod
-    def _combo(name: str, items=(), current: str | None = None) -> QComboBox:
-        combo = QComboBox()
+    def _combo(name: str, items=(), current: str | None = None, narrow: bool = True) -> QComboBox:
+        """`narrow`: as wide as a few characters, for a list with long entries."""
+        combo = NarrowComboBox() if narrow else QComboBox()
         combo.setAccessibleName(name)
         combo.addItems(list(items))
         if current is not None:

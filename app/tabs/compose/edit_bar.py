@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLay
 
 from app.tabs.activity_tab import action_button
 from app.tabs.compose.jobs import Variation
+from app.tabs.narrow import narrow_button
 
 Swap = Callable[[Variation, Variation], None]  # put the second variation where the first one is
 
@@ -86,8 +87,8 @@ class EditBar(QWidget):
                                          "variations before the last Generate (Ctrl+Z; Ctrl+Shift+Z redoes it)",
                                          self.undo)
         widget: QWidget
-        for widget in (QLabel("Bars"), self.first_bar_spin, QLabel("to"), self.last_bar_spin, self.regenerate_button,
-                       self.undo_button):
+        for widget in (QLabel("Bars"), self.first_bar_spin, QLabel("to"), self.last_bar_spin,
+                       narrow_button(self.regenerate_button), narrow_button(self.undo_button)):
             editing.addWidget(widget)
         editing.addStretch(1)
         layout.addLayout(editing)
@@ -101,8 +102,8 @@ class EditBar(QWidget):
         self.morph_count.setValue(3)
         self.morph_button = action_button("⇝ Morph", "Morph", "Add melodies on the way from the selected variation "
                                           "to another one (4/4 or 2/2, an even number of bars)", morph)
-        for widget in (QLabel("Morph into variation"), self.morph_target, QLabel("in"), self.morph_count,
-                       QLabel("steps"), self.morph_button):
+        for widget in (QLabel("Morph into"), self.morph_target, QLabel("in"), self.morph_count,
+                       QLabel("steps"), narrow_button(self.morph_button)):
             morphing.addWidget(widget)
         morphing.addStretch(1)
         layout.addLayout(morphing)

@@ -31,6 +31,8 @@ class KeptMelodies(QWidget):
         super().__init__(parent)
         self.store = store
         layout = QVBoxLayout(self)
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(0, margins.top(), 0, margins.bottom())  # the splitter's handle parts it from the work
         layout.addWidget(QLabel("<b>Kept melodies</b>"))
         self.list = QListWidget()
         self.list.setAccessibleName("Kept melodies")

@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.tabs.compose.keyboard import OnScreenKeyboard
 from app.tabs.compose.piano_roll import note_name
+from app.tabs.narrow import NarrowComboBox
 
 MOTIF_LENGTHS = {"Sixteenth": 0.25, "Eighth": 0.5, "Dotted eighth": 0.75, "Quarter": 1.0, "Dotted quarter": 1.5,
                  "Half": 2.0}
@@ -31,13 +42,16 @@ class MotifPanel(QGroupBox):
         self.keyboard.note_played.connect(lambda pitch: self.add_note(pitch))
         layout.addWidget(self.keyboard)
         row = QHBoxLayout()
-        self.length_combo = QComboBox()
+        self.length_combo = NarrowComboBox(characters=5)
         self.length_combo.setAccessibleName("Motif note length")
         self.length_combo.addItems(list(MOTIF_LENGTHS))
         self.length_combo.setCurrentText("Quarter")
         row.addWidget(self.length_combo)
         for text, slot in (("Rest", lambda: self.add_note(None)), ("⌫", self.remove_last), ("Clear", self.clear)):
-            button = QPushButton(text)
+            # Tool buttons, as narrow as their text: three push buttons (80 px at least each) made the panel 401 px.
+            button = QToolButton()
+            button.setText(text)
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             button.setAccessibleName(f"Motif {text if text != '⌫' else 'remove last note'}")
             button.clicked.connect(slot)
             row.addWidget(button)

@@ -1,0 +1,40 @@
+"""Every tab in the narrowest window (720 x 480, the window's minimum; half of a 1440-px laptop screen): its three
+panes side by side, none drawn over another, each at least as wide as its controls need.
+
+Session 17 measured the panes at their smallest: Paint 825 px (then 708), Compose 968, Chat 853; at 720 the Compose
+controls were drawn over its variations and Chat's buttons over each other (under Xvfb).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["paint", "compose", "chat"])
+def test_every_tab_fits_the_narrowest_window(main_window, qtbot, index):
+    main_window.resize(main_window.minimumSize())
+    main_window.tabs.setCurrentIndex(index)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    tab = main_window.activity_tabs[index]
+    assert tab.minimumSizeHint().width() <= tab.width()
+    panes = [tab.splitter.widget(pane) for pane in range(tab.splitter.count())]
+    for left, right in zip(panes, panes[1:], strict=False):
+        assert left.geometry().right() < right.geometry().left()
+    for pane in panes:
+        assert pane.width() >= max(pane.minimumSizeHint().width(), pane.minimumWidth())
+
+
+def test_a_narrow_combo_box_opens_a_list_as_wide_as_its_longest_entry(qtbot):
+    from app.tabs.narrow import NarrowComboBox
+
+    combo = NarrowComboBox(characters=5)
+    qtbot.addWidget(combo)
+    combo.addItems(["Quarter", "Irish (O'Neill's Music of Ireland)"])
+    combo.show()
+    qtbot.waitExposed(combo)
+    longest = combo.fontMetrics().horizontalAdvance("Irish (O'Neill's Music of Ireland)")
+    assert combo.minimumSizeHint().width() < longest
+    combo.showPopup()
+    assert combo.view().width() >= longest
+    combo.hidePopup()
