@@ -83,6 +83,18 @@ def water_map(scene: Scene) -> torch.Tensor | None:
     return torch.from_numpy(wet.astype(np.float32)) if wet.any() else None
 
 
+# A scene's sky: where a painter's heat goes (Munch's burning sky) and the open masses end (strokes/plan.py).
+SKY = frozenset(("sky", "clouds", "sun", "moon", "stars"))
+
+
+def sky_map(scene: Scene) -> torch.Tensor | None:
+    """(H, W) 1 on the scene's SKY, 0 elsewhere, at the sketch's size (all 0 where none shows); None without labels."""
+    if scene.labels is None:
+        return None
+    open_sky = np.isin(scene.labels, [index for index, name in enumerate(scene.label_names) if name in SKY])
+    return torch.from_numpy(open_sky.astype(np.float32))
+
+
 def preview_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
     """`size` shrunk to at most `long_side` on its long side, its shape kept."""
     width, height = size
@@ -121,8 +133,8 @@ def paint_from_scratch_job(
         small = preview_size(size, preview_side)
         params = replace(params, size=small)
         sketch = sketch.resize(small, Image.Resampling.BOX)
-    keep = keep_labels(scene)
-    for event in render_job(style, sketch, params, device=device, cancel=cancel, keep=keep, water=water_map(scene)):
+    maps = {"keep": keep_labels(scene), "water": water_map(scene), "sky": sky_map(scene)}
+    for event in render_job(style, sketch, params, device=device, cancel=cancel, **maps):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)
         else:

@@ -170,10 +170,13 @@ def plan_strokes(
     generator: torch.Generator,
     keep: torch.Tensor | None = None,
     water: torch.Tensor | None = None,
+    sky: torch.Tensor | None = None,
 ) -> StrokePlan:
     """Plan the painting of a (3, H, W) OKLab picture. `keep` (H, W) integer labels: shapes to keep legible
     (keep.py; a scene's elements), 0 where the style is free; None for a photograph. `water` (H, W), 0 to 1: a scene's
-    sea, lake or river (sea_grade.py); None for a photograph."""
+    sea, lake or river (sea_grade.py); None for a photograph. `sky` (H, W), 0 to 1: a scene's sky (its clouds, sun,
+    moon and stars too), where the bands' heat goes; with it the bands keep a scene's flat masses apart in value. None
+    for a photograph."""
     _, height, width = lab.shape
     long_side = picture_size(height, width)
     unit = long_side / 512
@@ -325,6 +328,12 @@ def plan_strokes(
         # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
         # stroke takes one of the painter's paints, in bands that keep each area's lightness.
         band_strength, hue, contrast, vivid, heat = _band_amounts(style, controls)
+        if sky is not None:
+            # A scene's sketch is a few flat masses (sky, sea, hill), each of one colour. Paints sought a reach above
+            # and below each stroke striped every mass with the same far-apart light and dark paints (Munch's orange
+            # and black-green in sky, sea and land alike: no mass read). Sought beside its lightness, each mass's
+            # bands alternate its neighbouring paints and the masses keep their values apart.
+            contrast = 0.0
         middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
         kept, streaks = None, None
         if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
@@ -335,7 +344,8 @@ def plan_strokes(
             streaks = torch.where(by_streak, along, torch.tensor(float("nan")))
         strokes_heat: float | torch.Tensor = heat
         if style.sky_heat > 0 and heat > 0:  # the heat kept to the sky: elsewhere the lights keep their hue family
-            strokes_heat = sky_held_heat(heat, sample(memberships[:1], middle)[:, 0], style.sky_heat)
+            where_sky = memberships[:1] if sky is None else sky[None]  # a scene knows its sky
+            strokes_heat = sky_held_heat(heat, sample(where_sky, middle)[:, 0], style.sky_heat)
         banded, other = banded_pairs(
             plan.colour,
             style.paints,

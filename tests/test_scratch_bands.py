@@ -1,0 +1,72 @@
+"""A scene's sky in the stroke plan (scratch.sky_map -> plan_strokes' `sky`): a painting from scratch keeps its flat
+masses' values apart under a painter's bands, and his heat goes where the scene's sky is, not to the upper half."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PIL import Image
+
+from models.paint.images import pil_to_tensor
+from models.paint.scene.composer import compose_scene
+from models.paint.scratch import SKY, sky_map
+from models.paint.strokes import StrokeParams
+from models.paint.strokes.render import plan_for
+from tests.test_paint_sky_heat import HEIGHT, WIDTH, _light_blue, _mean_b
+from tests.test_paint_sky_heat import _style as _hot_style
+from tests.test_paint_strokes import _style
+
+QUIET = {"outline": 0.0, "softness": 0.0, "grain": 0.0, "bristles": 0.0, "impasto": 0.0, "edges": 0.0}
+QUIET |= {"jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "band_hue": 0.0}
+
+
+def _two_masses() -> torch.Tensor:
+    """(3, 48, 64) sRGB: a light flat sky over a middle-grey flat land, as a scene's sketch lays them."""
+    image = np.ones((48, 64, 3)) * [0.45, 0.45, 0.42]
+    image[:20] = [0.72, 0.72, 0.7]
+    return pil_to_tensor(Image.fromarray((image * 255).astype(np.uint8)))
+
+
+def test_a_scenes_masses_keep_their_values_apart_under_far_reaching_bands():
+    """With band contrast 1 a photograph's flat land alternates paints far apart in lightness, as light as the sky's
+    and darker (fails without the sky map's rule); a scene's land keeps to the paints beside its own lightness, so
+    none of its strokes is as light as the sky's mean, and the two masses' means stay apart."""
+    sky = torch.zeros(48, 64)
+    sky[:20] = 1
+    style = _style(**QUIET, bands=2.0, band_contrast=1.0)
+    params = StrokeParams(seed=3)
+    photo, scene = (plan_for(style, _two_masses(), params, 64, 48, sky=s) for s in (None, sky))
+    for plan, lands_far in ((photo, True), (scene, False)):
+        middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+        fill = ~plan.is_outline
+        upper, lower = fill & (middle[:, 1] < 14), fill & (middle[:, 1] > 26)
+        land = plan.colour[lower, 0]
+        spread = float(land.max() - land.min())
+        assert (spread > 0.4) == lands_far
+        assert float(plan.colour[upper, 0].mean() - land.mean()) > 0.15
+    assert float(scene.colour[lower, 0].max()) < float(scene.colour[upper, 0].mean())
+
+
+def test_the_heat_goes_to_the_scenes_sky_wherever_it_is():
+    """The same even light blue from top to bottom: told that its lower half is the sky (a scene whose horizon is
+    low), the heat kept to the sky warms the bottom's strokes and leaves the top's their blue, the other way round
+    from the upper-half guess a photograph gets (fails with the scene's sky ignored)."""
+    style = _hot_style(sky_heat=1.0)
+    guess_top, guess_bottom = _mean_b(style)
+    sky = torch.zeros(HEIGHT, WIDTH)
+    sky[HEIGHT // 2 :] = 1
+    plan = plan_for(style, _light_blue(), StrokeParams(seed=1, palette=1.0), WIDTH, HEIGHT, sky=sky)
+    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+    fill, row = ~plan.is_outline, middle[:, 1]
+    top, bottom = fill & (row < HEIGHT / 6), fill & (row > HEIGHT * 5 / 6)
+    assert guess_top > 0.05 and guess_bottom < -0.03
+    assert float(plan.colour[top, 2].mean()) < -0.03 and float(plan.colour[bottom, 2].mean()) > 0.05
+
+
+def test_a_scenes_sky_map_covers_its_sky_clouds_and_sun():
+    scene = compose_scene("a harbour at sunset", 2, (160, 120))
+    sky = sky_map(scene)
+    assert sky is not None and sky.shape == (120, 160)
+    for name in SKY & set(scene.visible):
+        assert bool(sky[torch.from_numpy(scene.mask(name))].eq(1).all())
+    assert bool(sky[torch.from_numpy(scene.mask("sea"))].eq(0).all()) and 0.1 < float(sky.mean()) < 0.9
