@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QListWidgetItem,
     QMessageBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +29,7 @@ from app.tabs.paint.canvas import PaintCanvas
 from app.tabs.paint.controls import PaintControls
 from app.tabs.paint.history_strip import HistoryStrip
 from app.tabs.paint.jobs import Painting, StyleEntry
+from app.tabs.paint.picture_split import PictureSplit
 from app.tabs.paint.result_actions import ResultActions
 from app.tabs.paint.result_view import ResultView
 from app.tabs.paint.surprise_dialog import SurpriseDialog
@@ -111,10 +111,8 @@ class PaintTab(ActivityTab):
         layout.addWidget(self.message_bar)
         self.canvas = PaintCanvas()
         self.result_view = ResultView()
-        pictures = QSplitter(Qt.Orientation.Horizontal)
-        pictures.addWidget(self.canvas)
-        pictures.addWidget(self.result_view)
-        layout.addWidget(pictures, 1)
+        self.pictures = PictureSplit(self.canvas, self.result_view)
+        layout.addWidget(self.pictures, 1)
         actions = self.result_actions = ResultActions(self.keep_current, self.copy_result, self.choose_export)
         self.keep_button, self.copy_button = actions.keep_button, actions.copy_button
         self.export_scale, self.export_button = actions.export_scale, actions.export_button
