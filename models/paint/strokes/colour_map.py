@@ -51,6 +51,12 @@ PAPER_FROM, PAPER_SPAN = 0.55, 0.2
 # sun (0.17) moves a fifth of the way. With the paper whatever the chroma, the sheet's six measured nearer still (mean of 18
 # renders 1.122 against 1.159) but the README sketch's yellow sun went cream and the flower's orange heart white.
 PAPER_VIVID = 0.12
+# The lights' hue turned toward the painter's (`turn_lights`): from this lightness rank, fully from LIGHTS_FROM +
+# LIGHTS_SPAN (the painter match's lights are the lightest third, rank 2/3 up), by at most LIGHTS_TURN radians times
+# 0.65 (below 1 radian, so the map of hues stays monotone). Van Gogh's lights lean to chrome yellow (OKLab hue 102
+# degrees, his lightest tint), a photograph's to peach and orange (75 degrees): `hue_green_lights` -1.3 SD.
+LIGHTS_FROM, LIGHTS_SPAN = 0.5, 0.25
+LIGHTS_TURN = 0.9
 
 
 def _quantiles(values: torch.Tensor) -> torch.Tensor:
@@ -135,6 +141,23 @@ def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float, pa
     tint = _at_levels(painter_tints, ranks)
     ab = flat[1:].T
     return torch.cat([flat[:1], (ab + share * (tint - ab)).T]).view_as(lab)
+
+
+def turn_lights(lab: torch.Tensor, hue: float, amount: float) -> torch.Tensor:
+    """A (3, H, W) OKLab picture with the hues of its lights (by lightness rank, from LIGHTS_FROM, fully from
+    LIGHTS_FROM + LIGHTS_SPAN) turned toward `hue` (radians) by up to `amount` (0 to 1) times LIGHTS_TURN: a hue
+    d away from it turns by LIGHTS_TURN * amount * sin(d) (1 + cos d) / 2, most (0.65 of it) at 60 degrees away and
+    nothing at the opposite hue, a map whose slope stays above 1 - LIGHTS_TURN, so the order of hues is kept (an
+    orange light turns toward his chrome yellow and stays warm; a blue sky, far round the circle, stays blue).
+    Lightness and chroma are untouched."""
+    if amount <= 0:
+        return lab
+    flat = lab.reshape(3, -1)
+    lights = ((_lightness_ranks(flat[0]) - LIGHTS_FROM) / LIGHTS_SPAN).clamp(0, 1)
+    chroma = flat[1:].norm(dim=0)
+    away = hue - torch.atan2(flat[2], flat[1])
+    turned = torch.atan2(flat[2], flat[1]) + LIGHTS_TURN * amount * lights * torch.sin(away) * (1 + torch.cos(away)) / 2
+    return torch.stack([flat[0], chroma * torch.cos(turned), chroma * torch.sin(turned)]).view_as(lab)
 
 
 @dataclass
@@ -268,11 +291,14 @@ def map_colours(
     gather: float = 0.0,
     tint: float = 0.0,
     paper: float = 0.0,
+    lights: float = 0.0,
 ) -> torch.Tensor:
     """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits;
     `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution; `tint` (0 to 2): how
     far, times `strength` and at most all the way, each tone moves toward the painter's tint of that tone; `paper` (0 to
-    2): how far, times `strength` and at most all the way, the lights take it whatever their chroma (`tint_tones`)."""
+    2): how far, times `strength` and at most all the way, the lights take it whatever their chroma (`tint_tones`);
+    `lights` (0 to 1): how far, times `strength`, the lights' hues turn toward the hue of the painter's lightest tint
+    (`turn_lights`)."""
     if strength <= 0:
         return lab
     lightness, chroma = lab[0], channel_norm(lab[1:])
@@ -297,4 +323,6 @@ def map_colours(
     if (tint > 0 or paper > 0) and habits.tints is not None:
         # Last, on the picture as the other habits left it: the tones' tints are what is left to correct.
         mapped = tint_tones(mapped, habits.tints, min(1.0, tint * strength), min(1.0, paper * strength))
+    if lights > 0 and habits.tints is not None:
+        mapped = turn_lights(mapped, float(torch.atan2(habits.tints[-1, 1], habits.tints[-1, 0])), lights * strength)
     return mapped

@@ -184,7 +184,9 @@ def plan_strokes(
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
     if style.busy_flow > 0:  # busy detail drawn out along one flow, before anything reads the picture
         simplified = along_flow(simplified, style.busy_flow, unit)
-    mapped = map_colours(simplified, style.colours, controls.palette, style.hue_gather, style.tone_tint, style.paper)
+    mapped = map_colours(
+        simplified, style.colours, controls.palette, style.hue_gather, style.tone_tint, style.paper, style.yellow_lights
+    )
     memberships = region_memberships(simplified, unit)
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There
     # the strokes aim at a softened picture, whose softened edges no longer stop them, so the details are

@@ -164,6 +164,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture the strokes aim at is reduced to a few flat colours (blocks.py), each area printed in one ink
     # as a woodblock's are, where a photograph's areas are shaded (Hokusai's).
     "blocks": (0.0, 1.0),
+    # How far the lights' hues turn toward the hue of the painter's lightest tint (colour_map.turn_lights), times the
+    # palette strength: a photograph's peach and orange lights lean to his chrome yellow, its blue sky stays blue.
+    "yellow_lights": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -215,6 +218,7 @@ ADDED_LATER = dict.fromkeys(
         "clean_sides",
         "scatter",
         "blocks",
+        "yellow_lights",
     ),
     0.0,
 )
@@ -288,6 +292,7 @@ class StrokeStyle:
     clean_sides: float = 0.0
     scatter: float = 0.0
     blocks: float = 0.0
+    yellow_lights: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
