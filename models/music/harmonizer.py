@@ -5,7 +5,8 @@ time), so fitting is counting: chord-to-chord transitions and the soprano's pitc
 the tonic) on each beat under each chord, with add-half smoothing, one model for major keys and one for
 minor. For a new melody, Viterbi over chord spans (one chord per half bar, or per bar in triple time)
 gives the progression, with the last chord held to the tonic; each span scores all its notes,
-weighted by length. Where the melody allows it the tune ends on an authentic cadence: V or V7 in the
+weighted by length, less a penalty for each beat whose melody note the chord holds in its other spelling
+(F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence: V or V7 in the
 span before the closing note (only its first beats where the melody reaches the tonic early), the tonic
 chord from it (the beat-level HMM's strong I-to-I otherwise ends many tunes on ii-I or I-I); the chords
 before the cadence stay as the Viterbi chose them. The
@@ -233,12 +234,39 @@ def stretch_scores(melody: Melody, model: ChordHMM, onset: int, end: int) -> np.
     return scores
 
 
+# The two spellings of one scale step, relative to the tonic: flat and natural second, minor and major third,
+# fourth and raised fourth, minor and major sixth, minor and leading-tone seventh.
+SAME_STEP = ({1, 2}, {3, 4}, {5, 6}, {8, 9}, {10, 11})
+CROSS_RELATION_PENALTY = 8.0  # log-probability per beat: about the cost of three notes the chord does not hold
+
+
+def cross_relations(melody: Melody, model: ChordHMM, onset: int, end: int) -> np.ndarray:
+    """Per chord: the beats in onset..end whose melody note (struck or held) is the other spelling of a step the
+    chord holds: F# in the melody over an F major chord (VI in A dorian), C over V's C# in D minor. Heard as a
+    wrong note in the accompaniment, unlike a note a semitone from a chord tone of another step (F over V's E
+    in D minor, the appoggiatura before a cadence), which the melody resolves."""
+    family = FAMILY.get(melody.mode, "major")
+    counts = np.zeros(len(model.names))
+    for beat in range(onset, end, melody.meter.beat_ticks):
+        note = next((n for n in melody.events if n.onset <= beat < n.onset + n.ticks), None)
+        pitch = None if note is None else tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
+        if pitch is None:
+            continue
+        pc = (pitch - melody.tonic) % 12
+        for c, name in enumerate(model.names):
+            tones = CHORDS[family][name]
+            counts[c] += pc not in tones and any({pc, tone} in SAME_STEP for tone in tones)
+    return counts
+
+
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
     family = FAMILY.get(melody.mode, "major")
     model = load_harmonizer(os.fspath(path))[family]
     span = chord_span_ticks(melody.meter)
     n_spans = melody.total_ticks // span
-    scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span) for s in range(n_spans)])
+    scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span)
+                       - CROSS_RELATION_PENALTY * cross_relations(melody, model, s * span, (s + 1) * span)
+                       for s in range(n_spans)])
     path_ = model.viterbi(scores, final=0)
     # The cadence replaces the chords of its spans and leaves the rest as chosen: pinning it inside the Viterbi
     # moved earlier chords too, against their notes (strong-beat clashes 128 -> 135 over 40 tunes).
