@@ -13,14 +13,24 @@ class MessageBar(QLabel):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.setWordWrap(True)
+        self.topic = ""  # what the message on show is about, for `withdraw`; "" for any other message
         self.hide()
 
-    def show_info(self, text: str) -> None:
+    def show_info(self, text: str, topic: str = "") -> None:
+        """`topic`: what the message is about, so that it can be withdrawn once no longer true (and only it)."""
         self.setStyleSheet("")
-        self.setText(text)
-        self.show()
+        self._show(text, topic)
 
     def show_error(self, text: str) -> None:
         self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self._show(text, "")
+
+    def _show(self, text: str, topic: str) -> None:
+        self.topic = topic
         self.setText(text)
         self.show()
+
+    def withdraw(self, topic: str) -> None:
+        """Hide the message on show if it is about `topic`; another message put up since stays."""
+        if self.topic == topic:
+            self.hide()

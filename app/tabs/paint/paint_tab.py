@@ -39,6 +39,7 @@ from models.paint.scene import words as scene_words
 
 LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
 FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
+UNDRAWN_WORDS = "undrawn words"  # the message bar's topic when it says which words of a subject are not drawn
 CANVAS_SIZES = {"768 × 512 (3:2)": (768, 512), "512 × 512 (square)": (512, 512), "1024 × 768 (4:3)": (1024, 768),
                 "1280 × 720 (16:9)": (1280, 720), "600 × 800 (portrait)": (600, 800)}
 
@@ -281,9 +282,9 @@ class PaintTab(ActivityTab):
                                        **self.controls.render_settings()) for index in range(count)]
         left_out = scene_words.left_out(self.controls.subject_edit.text())
         if left_out:
-            self.message_bar.show_info(left_out.strip())
-        elif "can't draw" in self.message_bar.text():  # the last subject's, no longer true
-            self.message_bar.hide()
+            self.message_bar.show_info(left_out.strip(), topic=UNDRAWN_WORDS)
+        else:
+            self.message_bar.withdraw(UNDRAWN_WORDS)  # the last subject's, no longer true
         self.surprise_dialog = SurpriseDialog(count, self)
         self.surprise_dialog.picked.connect(self.use_painting)
         return self.surprise_dialog.paint(recipes, self.run_job, paintings_dir(), self._on_pick_painted)
