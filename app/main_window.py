@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.store, history_problem = _open_history()
         self.device_info: dict | None = None
         self._shut_down = False
+        self._closing_answered = False  # the user said what to do with unsaved work (ask_to_keep)
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -264,10 +265,47 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        unsaved = [(tab, tab.unsaved_work()) for tab in self.activity_tabs]
+        unsaved = [(tab, what) for tab, what in unsaved if what]
+        if unsaved and not self._closing_answered:
+            event.ignore()  # closed again once answered
+            self.ask_to_keep(unsaved)
+            return
         self.save_state()
         self.hide()  # gone at once, even while a worker finishes a step it cannot interrupt
         self.shutdown()
         super().closeEvent(event)
+
+    def close_without_asking(self) -> None:
+        """Close, losing any work not kept (scripted sessions: the soak, the README's screenshots)."""
+        self._closing_answered = True
+        self.close()
+
+    def ask_to_keep(self, unsaved: list[tuple[ActivityTab, str]]) -> QMessageBox:
+        """Closing with work not kept (melodies on show, a painting not in the history): Save keeps it where Keep
+        would, Discard closes without it, Cancel leaves the window open. Asked without blocking: the window
+        closes when the answer comes."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Atelier", "Keep your work before closing?", parent=self)
+        box.setObjectName("keep-before-closing")
+        box.setInformativeText("\n".join(f"{tab.title}: {what}." for tab, what in unsaved)
+                               + "\nSave keeps it in the history (as Keep does).")
+        box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                               | QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+
+        def answered(_result: int) -> None:
+            answer = box.standardButton(box.clickedButton())
+            if answer == QMessageBox.StandardButton.Save:
+                for tab, _ in unsaved:
+                    tab.keep_unsaved_work()
+            if answer in (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard):
+                self._closing_answered = True
+                self.close()
+
+        box.finished.connect(answered)
+        box.open()
+        self.keep_question = box
+        return box
 
     @property
     def is_shut_down(self) -> bool:

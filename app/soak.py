@@ -383,5 +383,5 @@ def run_soak(minutes: float, report_path: Path, seed: int = 0, trace_python: boo
         session.run()
     finally:
         session.write_report()
-        window.close()
+        window.close_without_asking()
     return 0

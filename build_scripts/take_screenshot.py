@@ -48,7 +48,7 @@ def main() -> int:
         if picture.isNull() or not picture.save(args.output):
             window.grab().save(args.output)  # offscreen platforms cannot grab the screen
         print(f"wrote {args.output}")
-        window.close()
+        window.close_without_asking()
         app.quit()
 
     def when_idle(tab, then) -> None:

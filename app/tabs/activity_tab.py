@@ -154,6 +154,13 @@ class ActivityTab(QWidget):
     def paste(self) -> bool:
         return False
 
+    def unsaved_work(self) -> str:
+        """What closing the window now would lose, said short ("4 melodies not kept"); "" when nothing."""
+        return ""
+
+    def keep_unsaved_work(self) -> None:
+        """Keep what `unsaved_work` names, where Keep puts it (the window is closing)."""
+
     def remember(self) -> None:
         """Save in the settings what the tab shows again next time (the window is closing). Most remember nothing."""
 

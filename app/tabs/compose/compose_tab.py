@@ -425,8 +425,26 @@ class ComposeTab(ActivityTab):
         if variation is None:
             return None
         item_id = self.kept.keep(variation, self.controls.tempo_spin.value())
+        variation.kept = True
         self.message_bar.show_info(f"Kept “{variation.full_title}”.")
         return item_id
+
+    def _unkept_variations(self) -> list[Variation]:
+        """The melodies on show that closing would lose: all of them while none is kept (the musician has not chosen
+        yet), else those made since by Regenerate bars or Morph and not kept."""
+        variations = self.variation_list.variations()
+        if not any(variation.kept for variation in variations):
+            return variations
+        return [variation for variation in variations if not variation.kept and (variation.edits or variation.morph)]
+
+    def unsaved_work(self) -> str:
+        count = len(self._unkept_variations())
+        return f"{count} {'melody' if count == 1 else 'melodies'} not kept" if count else ""
+
+    def keep_unsaved_work(self) -> None:
+        for variation in self._unkept_variations():
+            self.kept.keep(variation, self.controls.tempo_spin.value())
+            variation.kept = True
 
     def refresh_history(self) -> None:
         self.kept.refresh()

@@ -39,6 +39,8 @@ class Variation:
     morph: Morph | None = None
     # Its contour and first notes (labels.py), worked out by the job that wrote it, off the UI thread.
     label: str = ""
+    # In the kept melodies (Keep): closing the window does not ask about it. Its copies with sound are kept too.
+    kept: bool = False
 
     def without_sound(self) -> Variation:
         """The same variation, its rendered audio let go (rendered again when it is played)."""

@@ -517,6 +517,16 @@ class PaintTab(ActivityTab):
         self.message_bar.show_info("Kept: starred in the history.")
         return True
 
+    def unsaved_work(self) -> str:
+        # A render after a pause is on show but not in the history until kept; closing deletes its files.
+        if self.painting is not None and self.painting is self.history_strip.unsaved:
+            return "the painting on show is not in the history"
+        return ""
+
+    def keep_unsaved_work(self) -> None:
+        if self.unsaved_work():
+            self.keep_current()
+
     def _add_to_history(self, painting: Painting, how: str = "", starred: bool = False) -> None:
         titles = {entry.name: entry.title for entry in self.controls.style_entries()}
         self.history_strip.add(painting, titles.get(painting.recipe.style, painting.recipe.style), how, starred)
