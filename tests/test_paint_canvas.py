@@ -249,3 +249,18 @@ def test_ctrl_click_picks_a_colour_with_the_brush(qtbot, canvas):
         qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, QPoint(120, 100))
     assert picked.args[0].getRgb()[:3] == (250, 200, 10) and canvas.tool is Tool.BRUSH
     assert np.array_equal(canvas.pixels(), painted)  # nothing painted
+
+
+def test_a_fill_below_full_opacity_lays_the_colour_over_each_pixel(qtbot, canvas):
+    # The colour over each pixel by the opacity, rounded, as the float blend of the whole rectangle gave it (280 of
+    # the 410 ms CPU of a 50% fill of a blank 2048-px canvas); now looked up per channel.
+    rng = np.random.default_rng(3)
+    picture = rng.integers(0, 256, size=(120, 160, 3), dtype=np.uint8)
+    picture[:, :80] = (200, 180, 40)  # the region to fill; noise to its right stops it
+    canvas.replace_image(array_to_image(picture))
+    canvas.colour, canvas.opacity = QColor(10, 120, 250), 0.37
+    canvas.fill_at(5, 5)
+    filled = image_to_array(canvas.image)
+    wanted = np.round(np.array([200, 180, 40]) * 0.63 + np.array([10, 120, 250]) * 0.37).astype(np.uint8)
+    assert (filled[:, :80] == wanted).all()
+    assert (filled[:, 81:] == picture[:, 81:]).all()
