@@ -20,11 +20,8 @@ TURN_GAIN = 1.05
 
 def picture_scale(room: QSize, picture: QSize, orientation: Qt.Orientation) -> float:
     """The scale two pictures of `picture`'s size are shown at, split `orientation`-wise in `room`."""
-    width, height = room.width(), room.height()
-    if orientation == Qt.Orientation.Horizontal:
-        width /= 2
-    else:
-        height /= 2
+    beside = orientation == Qt.Orientation.Horizontal
+    width, height = room.width() / (2 if beside else 1), room.height() / (1 if beside else 2)
     return min(width / picture.width(), height / picture.height())
 
 
