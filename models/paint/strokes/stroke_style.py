@@ -82,8 +82,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # keep the style's relief. One relief for both took photographs or sketches away from Munch (session 11).
     "busy_flat": (0.0, 1.0),
     # How far the wash is scumbled (scumble.py): broken, undirected patches of lighter, warmer and darker, greyer paint
-    # a few to a few tens of pixels across, as a dry brush dragged over the open areas leaves them (Turner's).
-    "scumble": (0.0, 1.0),
+    # a few to a few tens of pixels across, as a dry brush dragged over the open areas leaves them (Turner's). Up to 3:
+    # fitted in session 14 it stopped at 1, its old bound, and at 2 his skies' dark masses get their strength (session 18).
+    "scumble": (0.0, 3.0),
     # The share of the grid cells in the open areas low in the picture that get a thin dark line along the strokes' flow
     # (hatching.py; none in skies or busy areas): the key block's fine lines that pattern a woodblock print's water,
     # grass and ground (Hokusai's), over flat colour.
