@@ -166,3 +166,14 @@ def test_no_chord_holds_the_other_spelling_of_the_melody_note_on_a_beat():
                 assert degree in tones or not any({degree, tone} in same_step for tone in tones), (note, chord)
                 checked += 1
     assert checked > 100
+
+
+def test_mi_re_do_gets_the_dominant_on_the_re():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | E D C-: only the D before the closing C holds V's tones; the E on the downbeat holds I's.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (64, 24), (62, 24), (60, 48)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.duration) for chord in chords[-3:]] == [(96, 24), (120, 24), (144, 48)]
+    assert chords[-3].numeral not in ("V", "V7") and 4 in {p % 12 for p in chords[-3].pitches}
+    assert chords[-2].numeral in ("V", "V7") and chords[-1].numeral == "I"

@@ -5,13 +5,13 @@ time), so fitting is counting: chord-to-chord transitions and the soprano's pitc
 the tonic) on each beat under each chord, with add-half smoothing, one model for major keys and one for
 minor. For a new melody, Viterbi over chord spans (one chord per half bar, or per bar in triple time)
 gives the progression, with the last chord held to the tonic; each span scores all its notes,
-weighted by length, less a penalty for each beat whose melody note the chord holds in its other spelling
-(F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence: V or V7 in the
-span before the closing note (only its first beats where the melody reaches the tonic early), the tonic
-chord from it (the beat-level HMM's strong I-to-I otherwise ends many tunes on ii-I or I-I); the chords
-before the cadence stay as the Viterbi chose them. The
-chords are then voiced as block chords below the melody, as a pianist's left hand would play them:
-every chord tone under the lowest melody note sounding with the chord.
+weighted by length, less a penalty for each beat whose melody note the chord holds in its other
+spelling (F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence:
+V or V7 in the span before the closing note (only its first beats where the melody reaches the tonic
+early, only its last where it reaches V's tones late), the tonic chord from it (the beat-level HMM's
+strong I-to-I otherwise ends many tunes on ii-I or I-I); the chords before the cadence stay as the
+Viterbi chose them. The chords are then voiced as block chords below the melody, as a pianist's left
+hand would play them: every chord tone under the lowest melody note sounding with the chord.
 """
 
 from __future__ import annotations
@@ -195,8 +195,9 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     """The chords allowed for an authentic cadence, as (onset, end in ticks, chords): V or V7 in the span before
     the one where the last note starts, the tonic chord from there, one per span. Where the melody reaches the
     tonic chord's tones inside that span (F C | C in C major: on the tonic a beat before the close), the dominant
-    takes the span's first beats and the tonic the rest. Only chords that hold every melody note sounding on a
-    beat of their stretch (notes between beats pass); where the melody fits no such split, nothing."""
+    takes the span's first beats and the tonic the rest; where only its last beats hold the dominant's tones
+    (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Only chords that hold
+    every melody note sounding on a beat of their stretch (notes between beats pass); else nothing."""
     family = FAMILY.get(melody.mode, "major")
     notes = [(note.onset, note.onset + note.ticks, (pitch - melody.tonic) % 12) for note in melody.events
              if (pitch := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
@@ -210,14 +211,22 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         beats = range(first, min(last, melody.total_ticks), melody.meter.beat_ticks)
         return all(pc in tones for start, end, pc in notes for beat in beats if start <= beat < end)
 
+    def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
+        return tuple(name for name in names if fits(first, last, CHORDS[family][name]))
+
     tonic = next(iter(CHORDS[family]))
-    start, close = (closing - 1) * span, closing * span
+    start, close, beat = (closing - 1) * span, closing * span, melody.meter.beat_ticks
+    if not fits(close, n_spans * span, CHORDS[family][tonic]):
+        return []
+    closing_chords = [(s * span, (s + 1) * span, (tonic,)) for s in range(closing, n_spans)]
     # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
-    for split in range(close, start, -melody.meter.beat_ticks):
-        dominants = tuple(name for name in DOMINANTS if fits(start, split, CHORDS[family][name]))
-        if dominants and fits(split, n_spans * span, CHORDS[family][tonic]):
-            return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + [
-                (s * span, (s + 1) * span, (tonic,)) for s in range(closing, n_spans)]
+    for split in range(close, start, -beat):
+        if (dominants := holding(start, split, list(DOMINANTS))) and fits(split, close, CHORDS[family][tonic]):
+            return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + closing_chords
+    others = [name for name in CHORDS[family] if name not in DOMINANTS]
+    for split in range(start + beat, close, beat):
+        if (leading := holding(start, split, others)) and (dominants := holding(split, close, list(DOMINANTS))):
+            return [(start, split, leading), (split, close, dominants)] + closing_chords
     return []
 
 
@@ -272,6 +281,10 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
     # moved earlier chords too, against their notes (strong-beat clashes 128 -> 135 over 40 tunes).
     cadence = cadence_chords(melody, span, n_spans)
     first = cadence[0][0] // span if cadence else n_spans
+    if len(cadence) > 1 and model.names[path_[first]] in DOMINANTS and not set(cadence[0][2]) & set(DOMINANTS):
+        # A V or V7 the Viterbi chose for the whole span stays when the cadence would move it to the span's last
+        # beats: the first beat's note is then an appoggiatura (F over V's E before the D in D minor).
+        cadence = [(cadence[0][0], cadence[1][1], (model.names[path_[first]],)), *cadence[2:]]
     stretches = [(s * span, (s + 1) * span, model.names[path_[s]]) for s in range(first)]
     for onset, end, allowed in cadence:
         chosen = model.names[path_[onset // span]]
