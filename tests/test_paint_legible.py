@@ -143,3 +143,19 @@ def test_a_kept_shape_gets_contours_along_its_outline_and_nothing_else_changes(m
 def test_a_painter_who_loses_most_edges_draws_no_contours_round_kept_shapes(monkeypatch):
     kept, without, _ = _plans_with_and_without_kept_contours(monkeypatch, 48, 32, lost_edges=0.75)
     assert kept.count == without.count
+
+
+def test_the_glow_lights_round_a_kept_shape_not_over_it():
+    """Turner's glow lifted a kept lighthouse's dark silhouette into the sky's colour: inside a kept shape the glow's
+    light is 0, and outside it is what it was without the keep map."""
+    picture, labels = _scene()
+    image = np.asarray(picture).copy()
+    image[16:28] = 250  # a light just above the wall (a fifth of the picture), for the glow to spread from
+    source = pil_to_tensor(Image.fromarray(image))
+    style = _style(wash=0.8, glow=0.7)
+    params = StrokeParams(seed=2)
+    free, kept = plan_for(style, source, params, 96, 64), plan_for(style, source, params, 96, 64, keep=labels)
+    inside = labels > 0
+    assert float(free.wash[4][inside].mean()) > 0.1
+    assert float(kept.wash[4][inside].abs().max()) == 0.0
+    assert torch.allclose(kept.wash[4][~inside], free.wash[4][~inside])

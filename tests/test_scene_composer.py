@@ -211,3 +211,21 @@ def test_a_harbour_wall_and_its_boats_stand_apart_from_the_water_in_value():
         water = scene.mask("sea") | scene.mask("waves")
         assert _rows_with_a_darker_part(value, scene.mask("harbour wall"), water, 0.07) > 0.7, seed
         assert _rows_with_a_darker_part(value, scene.mask("boats"), water, 0.07) > 0.6, seed
+
+
+@pytest.mark.parametrize("subject", ["a lighthouse on a cliff at sunset", "a misty lighthouse", "a windmill at dusk"])
+def test_a_tower_stands_apart_in_value_from_the_sky_around_it(subject):
+    """A lighthouse or a windmill against its sky: its lit wall (the tower's lightest tenth) at least 0.1 lighter
+    than the sky beside it, or most of it at least 0.1 darker, a silhouette (a pale tower in a sunset's pale sky was
+    within 0.05 of it, and the styles' light took it away)."""
+    tower = "lighthouse" if "lighthouse" in subject else "windmill"
+    for seed in (1, 2, 3):
+        scene = compose_scene(subject, seed, SIZE)
+        value = lightness(scene.sketch.astype(np.float32) / 255)
+        mask = scene.mask(tower)
+        rows, cols = mask.nonzero()
+        near = np.zeros_like(mask)
+        near[rows.min() : rows.max() + 1, max(cols.min() - 12, 0) : cols.max() + 13] = True
+        sky = near & (scene.mask("sky") | scene.mask("clouds"))
+        around = float(np.median(value[sky]))
+        assert np.percentile(value[mask], 90) > around + 0.1 or np.median(value[mask]) < around - 0.1, seed

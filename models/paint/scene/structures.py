@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .light import set_apart
+from .light import lightness, set_apart
 from .raster import mix
 from .stage import Pen
 from .water import water_darks, water_shade
@@ -22,6 +22,12 @@ HULL_SHADOW = 0.12  # a boat's hull below the water's lightness (draw_boat)
 # A boat's length in eye-heights (a person's height where it floats): a fishing boat with a mast is 5-8 m long.
 # At 1.7 (a rowing boat) the far boats of a harbour were a few pixels high, narrower than the finest brush.
 BOAT_LENGTH = 2.4
+# How far a lighthouse's or a windmill's value is set off from the sky behind it (OKLab lightness), lighter where it
+# can rise to TOWER_LIGHTEST at most (a white tower before a blue sky), else darker: a silhouette (_apart_from_behind).
+TOWER_APART = 0.15
+TOWER_LIGHTEST = 0.97
+TOWER_DARKEST = 0.15  # and darker down to this at least, else lighter
+SKY = ("sky", "clouds", "sun", "moon", "stars")  # what a tower stands against
 
 
 def draw_house(
@@ -135,6 +141,28 @@ def draw_church(pen: Pen, x: float, y: float, side: int, size_eyes: float = 4.5)
         canvas.polygon(_rect(wx, y - wall_h * 0.3, size * 0.08, wall_h * 0.45), window)
 
 
+def _apart_from_behind(
+    pen: Pen, box: tuple[float, float, float, float], colours: list[np.ndarray], silhouette: bool = False
+) -> list[np.ndarray]:
+    """A tower's `colours` (the first its lit wall) set TOWER_APART in lightness from what is behind the `box` (left,
+    top, right, bottom): its sky, or where none shows there all that is drawn there so far. The wall alone lighter
+    where it is lighter than that and can rise so far (its bands and shade stay darker marks on it), else all of them
+    darker, a silhouette; with `silhouette`, darker unless what is behind is too dark for it (a night sky). A pale
+    tower in a sunset's or a mist's pale sky was within 0.05 of it, and the styles lost it in their light (Turner's
+    lighthouse a ghost in his glow, Munch's in his bands)."""
+    canvas = pen.canvas
+    left, right = (int(np.clip(v, 0, canvas.width - 1)) for v in box[::2])
+    top, bottom = (int(np.clip(v, 0, canvas.height - 1)) for v in box[1::2])
+    area = np.s_[top : bottom + 1, left : right + 1]
+    sky = np.isin(canvas.labels[area], [canvas.names.index(name) for name in SKY if name in canvas.names])
+    behind = canvas.rgb[area][sky].mean(0) if sky.any() else canvas.rgb[area].reshape(-1, 3).mean(0)
+    wall, ground = float(lightness(colours[0])), float(lightness(behind))
+    can_rise = ground + TOWER_APART <= TOWER_LIGHTEST
+    if can_rise and (ground - TOWER_APART < TOWER_DARKEST if silhouette else wall >= ground):
+        return [set_apart(colours[0], behind, TOWER_APART), *colours[1:]]
+    return [set_apart(colour, behind, -TOWER_APART) for colour in colours]
+
+
 def _taper(x: float, y: float, width_at, bottom: float, top: float, half: int = 0) -> np.ndarray:
     """The slice from `bottom` to `top` (shares of the height) of a tower standing at (x, y) whose width at a share
     t is `width_at(t)` (a (t) -> (pixels, height) function); `half` -1 or 1 for its left or right half only."""
@@ -160,10 +188,14 @@ def draw_lighthouse(pen: Pen, x: float, y: float, side: int, size_eyes: float = 
 
     wall = light.far(light["snow"] if light.snow else mix(light["wall"], light["cloud"], 0.5), near)
     band, iron = light.far(light["roof"], near), light.far(light["slate"] * 0.6, near)
+    shade = light.far(light["stone shade"], near)
+    box = (x - base, y - height * 1.05, x + base, y)
+    # Against a low sun it stands in its own shadow, a silhouette (as a windmill does in any light).
+    wall, band, shade = _apart_from_behind(pen, box, [wall, band, shade], silhouette=light.sun_low)
     canvas.polygon(_taper(x, y, width_at, 0.0, 0.86), wall)
     for low, high in ((0.22, 0.36), (0.58, 0.72)):
         canvas.polygon(_taper(x, y, width_at, low, high), band)
-    canvas.polygon(_taper(x, y, width_at, 0.0, 0.86, half=side), light.far(light["stone shade"], near), alpha=0.55)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 0.86, half=side), shade, alpha=0.55)
     canvas.polygon(_rect(x - top * 0.75, y - height * 0.86, top * 1.5, height * 0.035), iron)  # the gallery
     lamp = mix(light["sun"], light["wall"], 0.2) if light.lit_windows else light.far(light["window"], near)
     canvas.polygon(_rect(x - top * 0.36, y - height * 0.895, top * 0.72, height * 0.08), lamp)
@@ -187,17 +219,19 @@ def draw_windmill(pen: Pen, x: float, y: float, side: int, size_eyes: float = 5.
     def width_at(t: float) -> tuple[float, float]:
         return base + (top - base) * t, height
 
-    wall = light.far(mix(light["wall"], light["stone"], 0.6), near)
-    canvas.polygon(_taper(x, y, width_at, 0.0, 1.0), wall)
-    canvas.polygon(_taper(x, y, width_at, 0.0, 1.0, half=side), light.far(light["stone shade"], near), alpha=0.6)
+    wall, shade = light.far(mix(light["wall"], light["stone"], 0.6), near), light.far(light["stone shade"], near)
     roof = light.far(light["snow"] if light.snow else light["slate"], near)
+    sail, frame = light.far(light["cloud"], near), light.far(light["slate"] * 0.6, near)
+    box = (x - height * 0.95, y - height * 1.97, x + height * 0.95, y)  # the tower and the sails' sweep
+    wall, shade, roof, sail, frame = _apart_from_behind(pen, box, [wall, shade, roof, sail, frame], silhouette=True)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 1.0), wall)
+    canvas.polygon(_taper(x, y, width_at, 0.0, 1.0, half=side), shade, alpha=0.6)
     canvas.polygon(
         np.array([(x - top * 0.62, y - height), (x + top * 0.62, y - height), (x, y - height * 1.22)]), roof
     )
     door = light.far(light["window"], near)
     canvas.polygon(_rect(x - base * 0.12, y, base * 0.24, height * 0.2), door)
     hub = np.array([x, y - height * 1.02])
-    sail, frame = light.far(light["cloud"], near), light.far(light["slate"] * 0.6, near)
     turn = rng.uniform(0.2, 0.6)
     for k in range(4):
         angle = turn + k * np.pi / 2

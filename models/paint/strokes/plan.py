@@ -370,6 +370,10 @@ def plan_strokes(
     if style.wash > 0 or style.glow > 0 or style.calm > 0 or style.busy_flat > 0:  # the wash maps' openness says
         # where the open areas are (the calm) and so where the busy ones are (the flat paint)
         plan.wash = wash_maps(aim, memberships, unit, style.dark_keep if style.glow > 0 else 0.0)
+        if inside is not None and style.glow > 0:
+            # The light glows round a kept shape, not over it: Turner's glow lifted a lighthouse's dark silhouette
+            # against his sunset by up to 0.3 in lightness, into a ghost of the sky's own colour.
+            plan.wash[4] = plan.wash[4] * (1 - inside)
         if style.wash > 0 and style.bands > 0 and style.paints is not None:
             # The wash is laid in the same paints as the strokes it veils (mixed, not banded), or it would
             # bring back the picture's own colours over every open area.
