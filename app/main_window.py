@@ -6,7 +6,7 @@ import gc
 import platform
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QTabWidget, QWidget
 
@@ -33,6 +33,10 @@ from models.jobs import Result
 # UI thread waits for that lock: load the ones the tabs use here, once, during start-up, instead of in the
 # middle of someone's first job.
 NATIVE_MODULES = ("PIL.Image", "safetensors.torch", "soundfile", "fluidsynth")
+
+
+FIRST_WINDOW_SIZE = QSize(1200, 780)
+TITLE_BAR_ROOM = 32  # the window manager's title bar above the window, not known before it is shown
 
 
 def _probe_device(setting: str):
@@ -242,7 +246,7 @@ class MainWindow(QMainWindow):
     def _restore_state(self) -> None:
         geometry = self.settings.get("window_geometry")
         if geometry.isEmpty():
-            self.resize(1200, 780)
+            self._place_first_window()
         else:
             self.restoreGeometry(geometry)
         state = self.settings.get("window_state")
@@ -254,6 +258,15 @@ class MainWindow(QMainWindow):
             if not layout.isEmpty():
                 tab.splitter.restoreState(layout)
         self.menus.check_shown_panes()
+
+    def _place_first_window(self) -> None:
+        """The first window: 1200 x 780, or the screen's free area where that is smaller, centred on it. On a 1280 x 720
+        laptop the window's bottom (the status bar, the Generate button) opened below the screen's edge."""
+        free = self.screen().availableGeometry()
+        size = FIRST_WINDOW_SIZE.boundedTo(free.size() - QSize(0, TITLE_BAR_ROOM)).expandedTo(self.minimumSize())
+        self.resize(size)
+        self.move(free.left() + (free.width() - size.width()) // 2,
+                  free.top() + (free.height() - size.height() - TITLE_BAR_ROOM) // 2)  # the frame's corner
 
     def save_state(self) -> None:
         self.settings.set("window_geometry", self.saveGeometry())

@@ -38,3 +38,18 @@ def test_a_narrow_combo_box_opens_a_list_as_wide_as_its_longest_entry(qtbot):
     combo.showPopup()
     assert combo.view().width() >= longest
     combo.hidePopup()
+
+
+def test_the_first_window_fits_the_screen(qtbot, data_dir):
+    # On a 1280 x 720 laptop the first window (1200 x 780) opened with its bottom, the status bar and the Generate
+    # button, below the screen's edge. The offscreen screen here is 800 x 800.
+    from app.main_window import TITLE_BAR_ROOM, MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        free = window.screen().availableGeometry()
+        assert window.width() <= free.width() and window.height() + TITLE_BAR_ROOM <= free.height()
+        assert free.contains(window.geometry())
+    finally:
+        window.shutdown()
