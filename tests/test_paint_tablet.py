@@ -22,10 +22,19 @@ def canvas(qtbot):
     return widget
 
 
+def stylus(name: str, system_id: int, end: QPointingDevice.PointerType) -> QPointingDevice:
+    return QPointingDevice(name, system_id, QInputDevice.DeviceType.Stylus, end,
+                           QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 2)
+
+
 @pytest.fixture(scope="module")
 def pen():
-    return QPointingDevice("test pen", 1, QInputDevice.DeviceType.Stylus, QPointingDevice.PointerType.Pen,
-                           QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 2)
+    return stylus("test pen", 1, QPointingDevice.PointerType.Pen)
+
+
+@pytest.fixture(scope="module")
+def eraser_end():
+    return stylus("test pen's eraser", 2, QPointingDevice.PointerType.Eraser)
 
 
 def pen_event(pen, kind: QEvent.Type, x: float, y: float, pressure: float,
@@ -67,3 +76,11 @@ def test_the_pen_leaves_fill_and_ctrl_click_to_the_mouse_events_qt_makes_of_it(c
     picking = pen_event(pen, QEvent.Type.TabletPress, 100, 100, 0.5, Qt.KeyboardModifier.ControlModifier)
     QApplication.sendEvent(canvas, picking)
     assert not picking.isAccepted() and canvas.undo_stack.count() == 0
+
+
+def test_the_pens_eraser_end_erases_whatever_the_tool(canvas, pen, eraser_end):
+    pen_stroke(canvas, pen, 100, 1.0)
+    canvas.tool = Tool.FILL
+    assert all(pen_stroke(canvas, eraser_end, 100, 1.0))
+    assert canvas.pixels()[92:108, 50:150].min() == 255  # paper again (the line was 30 px wide, black)
+    assert canvas.undo_stack.undoText() == "Erase" and canvas.tool is Tool.FILL

@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QPointingDevice,
     QRadialGradient,
     QTabletEvent,
     QUndoCommand,
@@ -180,6 +181,7 @@ class PaintCanvas(QWidget):
         self._stroke_before: QImage | None = None
         self._stroke_mask: QImage | None = None  # how much of the colour the stroke lays where (grey: black none)
         self._stroke_size = self.brush_size  # the stroke's diameter in canvas pixels, fixed while it is painted
+        self._stroke_erases = False  # the stroke lays paper (the eraser, or a pen's eraser end)
         self._stroke_rect = QRect()
         self._last_point: QPointF | None = None
         self._last_pressure = 1.0  # the pen's at the last point (a mouse's is 1)
@@ -282,7 +284,7 @@ class PaintCanvas(QWidget):
         cover = self._stroke_mask.copy(rect)
         cover.reinterpretAsFormat(QImage.Format.Format_Alpha8)  # the same bytes: grey becomes how opaque
         layer = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
-        layer.fill(PAPER if self.tool is Tool.ERASER else self.colour)
+        layer.fill(PAPER if self._stroke_erases else self.colour)
         painter = QPainter(layer)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
         painter.drawImage(0, 0, cover)
@@ -296,7 +298,9 @@ class PaintCanvas(QWidget):
         painter.end()
         self.update()
 
-    def begin_stroke(self, point: QPointF, pressure: float = 1.0) -> None:
+    def begin_stroke(self, point: QPointF, pressure: float = 1.0, erase: bool | None = None) -> None:
+        """`erase`: lay paper, not the colour (by default when the eraser is the tool)."""
+        self._stroke_erases = self.tool is Tool.ERASER if erase is None else erase
         self._stroke_before = self.image.copy()
         self._stroke_mask = QImage(self.image.size(), QImage.Format.Format_Grayscale8)
         self._stroke_mask.fill(Qt.GlobalColor.black)
@@ -311,7 +315,7 @@ class PaintCanvas(QWidget):
         rect = self._stroke_rect.intersected(self.image.rect())
         if not rect.isEmpty():
             before, after = self._stroke_before.copy(rect), self.image.copy(rect)
-            name = "Erase" if self.tool is Tool.ERASER else "Brush stroke"
+            name = "Erase" if self._stroke_erases else "Brush stroke"
             self.undo_stack.push(_PatchCommand(self, rect, before, after, name))
         self._stroke_before = self._stroke_mask = None
         self._last_point = None
@@ -397,15 +401,17 @@ class PaintCanvas(QWidget):
             self.begin_stroke(point)
 
     def tabletEvent(self, event: QTabletEvent) -> None:
-        """A pen paints with its pressure (brush and eraser). What else it does (fill, pick a colour, Ctrl+click) is
-        left to the mouse event Qt makes of it."""
+        """A pen paints with its pressure (brush and eraser), and its eraser end erases whatever the tool, as in Krita.
+        What else it does (fill, pick a colour, Ctrl+click) is left to the mouse event Qt makes of it."""
         kind, point = event.type(), self.to_canvas(event.position())
         if kind == QEvent.Type.TabletPress:
-            if (event.button() != Qt.MouseButton.LeftButton or self.tool not in (Tool.BRUSH, Tool.ERASER)
+            eraser_end = event.pointerType() == QPointingDevice.PointerType.Eraser
+            if (event.button() != Qt.MouseButton.LeftButton
+                    or (self.tool not in (Tool.BRUSH, Tool.ERASER) and not eraser_end)
                     or event.modifiers() & Qt.KeyboardModifier.ControlModifier):
                 event.ignore()
                 return
-            self.begin_stroke(point, event.pressure())
+            self.begin_stroke(point, event.pressure(), erase=eraser_end or self.tool is Tool.ERASER)
         elif kind == QEvent.Type.TabletMove:
             self._hover = event.position()
             if self._stroke_before is None:
