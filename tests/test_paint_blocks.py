@@ -58,15 +58,17 @@ def test_the_shading_inside_an_area_goes_and_its_edge_stays():
 
 def test_a_slow_grade_is_kept_without_steps():
     """A sky that pales down the picture (0.15 over 96 px, as a photograph's sky pales 0.3 over 200-300 px): printed in
-    a few blocks, each graded, so it still pales all the way down and no block's edge is a visible step (the step grows
-    with the grade's slope: an area's colour is its mean over GRADE px)."""
+    a few blocks, each graded, so it still pales all the way down and no block's edge is a step: from one row to the
+    next the print changes at most a few times as much as the sky (its inks spread or not). A block's mean over GRADE
+    px, and each block's ink spread by its own amount, printed it in visible steps (up to 15 times the sky's)."""
     ramp = torch.linspace(0.7, 0.85, HEIGHT)
     picture = torch.stack(
         [ramp[:, None].expand(HEIGHT, WIDTH), torch.zeros(HEIGHT, WIDTH), torch.full((HEIGHT, WIDTH), -0.04)]
     )
-    printed = block_print(picture, unit=1.0, spread=0.0)[0, :, WIDTH // 2]
-    assert printed[-1] - printed[0] > 0.8 * (ramp[-1] - ramp[0])
-    assert printed.diff().abs().max() < 0.02
+    for spread in (0.0, 10.0):
+        printed = block_print(picture, unit=1.0, spread=spread)[0, :, WIDTH // 2]
+        assert printed[-1] - printed[0] > 0.8 * (ramp[-1] - ramp[0])
+        assert printed.diff().abs().max() < 3 * CONTRAST * ramp.diff().max()
 
 
 def test_the_inks_spread_toward_the_painters_lightness_and_no_further():
