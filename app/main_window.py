@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         box = QMessageBox(QMessageBox.Icon.Question, "Atelier", "Keep your work before closing?", parent=self)
         box.setObjectName("keep-before-closing")
         box.setInformativeText("\n".join(f"{tab.title}: {what}." for tab, what in unsaved)
-                               + "\nSave keeps it in the history (as Keep does).")
+                               + "\nSave puts this in the history, as Keep does.")
         box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                                | QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Save)
