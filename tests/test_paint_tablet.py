@@ -22,9 +22,11 @@ def canvas(qtbot):
     return widget
 
 
-def stylus(name: str, system_id: int, end: QPointingDevice.PointerType) -> QPointingDevice:
-    return QPointingDevice(name, system_id, QInputDevice.DeviceType.Stylus, end,
-                           QInputDevice.Capability.Position | QInputDevice.Capability.Pressure, 1, 2)
+def stylus(name: str, system_id: int, end: QPointingDevice.PointerType, pressure: bool = True) -> QPointingDevice:
+    capabilities = QInputDevice.Capability.Position
+    if pressure:
+        capabilities |= QInputDevice.Capability.Pressure
+    return QPointingDevice(name, system_id, QInputDevice.DeviceType.Stylus, end, capabilities, 1, 2)
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +86,9 @@ def test_the_pens_eraser_end_erases_whatever_the_tool(canvas, pen, eraser_end):
     assert all(pen_stroke(canvas, eraser_end, 100, 1.0))
     assert canvas.pixels()[92:108, 50:150].min() == 255  # paper again (the line was 30 px wide, black)
     assert canvas.undo_stack.undoText() == "Erase" and canvas.tool is Tool.FILL
+
+
+def test_a_pen_that_cannot_tell_pressure_paints_a_full_line(canvas):
+    pen = stylus("test pen without pressure", 3, QPointingDevice.PointerType.Pen, pressure=False)
+    assert all(pen_stroke(canvas, pen, 100, 0.0))
+    assert canvas.pixels()[100, 100, 0] < 10 and (canvas.pixels()[70:130, 100, 0] < 250).sum() >= 28

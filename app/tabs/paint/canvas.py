@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Si
 from PySide6.QtGui import (
     QColor,
     QImage,
+    QInputDevice,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -94,6 +95,14 @@ def flood_fill_mask(pixels: np.ndarray, x: int, y: int, tolerance: int = FILL_TO
 def _pressed(pressure: float) -> float:
     """How much of the brush's size and cover a pen's pressure gives: a tenth at the lightest touch, all at full."""
     return 0.1 + 0.9 * min(max(pressure, 0.0), 1.0)
+
+
+def _pen_pressure(event: QTabletEvent) -> float:
+    """The pen's pressure; full for a pen that cannot tell (a tablet PC's without pressure says 0, or nothing)."""
+    device = event.pointingDevice()
+    if device is None or not device.capabilities() & QInputDevice.Capability.Pressure:
+        return 1.0
+    return event.pressure()
 
 
 class _UndoStep(QUndoCommand):
@@ -411,13 +420,13 @@ class PaintCanvas(QWidget):
                     or event.modifiers() & Qt.KeyboardModifier.ControlModifier):
                 event.ignore()
                 return
-            self.begin_stroke(point, event.pressure(), erase=eraser_end or self.tool is Tool.ERASER)
+            self.begin_stroke(point, _pen_pressure(event), erase=eraser_end or self.tool is Tool.ERASER)
         elif kind == QEvent.Type.TabletMove:
             self._hover = event.position()
             if self._stroke_before is None:
                 event.ignore()  # hovering: the mouse move shows the outline
                 return
-            self.stroke_to(point, event.pressure())
+            self.stroke_to(point, _pen_pressure(event))
         elif kind == QEvent.Type.TabletRelease:
             if self._stroke_before is None:
                 event.ignore()
