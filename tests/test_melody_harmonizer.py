@@ -177,3 +177,12 @@ def test_mi_re_do_gets_the_dominant_on_the_re():
     assert [(chord.onset, chord.duration) for chord in chords[-3:]] == [(96, 24), (120, 24), (144, 48)]
     assert chords[-3].numeral not in ("V", "V7") and 4 in {p % 12 for p in chords[-3].pitches}
     assert chords[-2].numeral in ("V", "V7") and chords[-1].numeral == "I"
+
+
+def test_a_melody_on_the_tonic_chord_before_its_close_gets_the_dominant_a_span_earlier():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | F D E C | C---: E C before the closing C hold no V; F D before them do. V7 there, I from beat 3.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (62, 24), (64, 24), (60, 24), (60, 96)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.numeral) for chord in chords[-4:]] == [(96, "V7"), (144, "I"), (192, "I"), (240, "I")]

@@ -196,8 +196,9 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     the one where the last note starts, the tonic chord from there, one per span. Where the melody reaches the
     tonic chord's tones inside that span (F C | C in C major: on the tonic a beat before the close), the dominant
     takes the span's first beats and the tonic the rest; where only its last beats hold the dominant's tones
-    (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Only chords that hold
-    every melody note sounding on a beat of their stretch (notes between beats pass); else nothing."""
+    (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Where none of these fits
+    and the melody holds the tonic chord's tones from the span before, the same a span earlier. Only chords that
+    hold every melody note sounding on a beat of their stretch (notes between beats pass); else nothing."""
     family = FAMILY.get(melody.mode, "major")
     notes = [(note.onset, note.onset + note.ticks, (pitch - melody.tonic) % 12) for note in melody.events
              if (pitch := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
@@ -214,19 +215,23 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
         return tuple(name for name in names if fits(first, last, CHORDS[family][name]))
 
-    tonic = next(iter(CHORDS[family]))
-    start, close, beat = (closing - 1) * span, closing * span, melody.meter.beat_ticks
-    if not fits(close, n_spans * span, CHORDS[family][tonic]):
-        return []
-    closing_chords = [(s * span, (s + 1) * span, (tonic,)) for s in range(closing, n_spans)]
-    # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
-    for split in range(close, start, -beat):
-        if (dominants := holding(start, split, list(DOMINANTS))) and fits(split, close, CHORDS[family][tonic]):
-            return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + closing_chords
+    tonic, beat = next(iter(CHORDS[family])), melody.meter.beat_ticks
     others = [name for name in CHORDS[family] if name not in DOMINANTS]
-    for split in range(start + beat, close, beat):
-        if (leading := holding(start, split, others)) and (dominants := holding(split, close, list(DOMINANTS))):
-            return [(start, split, leading), (split, close, dominants)] + closing_chords
+    # The tonic from the closing note's span; where no dominant fits before it and the melody holds only the
+    # tonic chord's tones from the span before (D C | E C | C-), from that span, the dominant a span earlier.
+    for arrival in range(closing, max(closing - 2, 0), -1):
+        start, close = (arrival - 1) * span, arrival * span
+        if not fits(close, n_spans * span, CHORDS[family][tonic]):
+            return []
+        closing_chords = [(s * span, (s + 1) * span, (tonic,)) for s in range(arrival, n_spans)]
+        # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
+        for split in range(close, start, -beat):
+            if (dominants := holding(start, split, list(DOMINANTS))) and fits(split, close, CHORDS[family][tonic]):
+                return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + \
+                    closing_chords
+        for split in range(start + beat, close, beat):
+            if (leading := holding(start, split, others)) and (dominants := holding(split, close, list(DOMINANTS))):
+                return [(start, split, leading), (split, close, dominants)] + closing_chords
     return []
 
 
