@@ -229,3 +229,16 @@ def test_a_tower_stands_apart_in_value_from_the_sky_around_it(subject):
         sky = near & (scene.mask("sky") | scene.mask("clouds"))
         around = float(np.median(value[sky]))
         assert np.percentile(value[mask], 90) > around + 0.1 or np.median(value[mask]) < around - 0.1, seed
+
+
+def test_mountains_that_are_the_subject_rise_high_with_something_before_them():
+    """'mountains under snow' was a strip of peaks 16-30% of the sky's height over an empty snowfield: the range that
+    is the subject rises at least 0.38 of it, and trees or a village stand on the ground before it (2 seeds of 3)."""
+    stood = 0
+    for seed in (1, 2, 3):
+        scene = compose_scene("mountains under snow", seed, SIZE)
+        horizon = scene.plan.horizon * SIZE[1]
+        top = scene.mask("mountains").nonzero()[0].min()
+        assert (horizon - top) / horizon > 0.38, seed
+        stood += bool({"trees", "village"} & set(scene.placed))
+    assert stood >= 2

@@ -165,7 +165,7 @@ class _Drawing:
         stage, plan = self.stage, self.plan
         if self.has("mountains"):
             peak = self.focal_x if plan.focal == "mountains" else stage.width * (0.5 + self.light_side * 0.2)
-            land.draw_mountains(self.pen, peak, plan.single_peak)
+            land.draw_mountains(self.pen, peak, plan.single_peak, grand=plan.focal == "mountains")
             self.at("mountains", peak, stage.horizon * 0.7)
         if self.has("hills") or (not self.has("sea") and not self.has("mountains")):
             land.draw_far_hills(self.pen, layers=2 if self.has("hills") else 1)

@@ -8,8 +8,9 @@ from .raster import catmull_rom, mix, ridge
 from .stage import Pen
 
 
-def draw_mountains(pen: Pen, peak_x: float, single_peak: bool) -> None:
-    """A pale far range and, in front, either a second range or one great cone (a Fuji) at `peak_x`."""
+def draw_mountains(pen: Pen, peak_x: float, single_peak: bool, grand: bool = False) -> None:
+    """A pale far range and, in front, either a second range or one great cone (a Fuji) at `peak_x`; a range that is
+    the picture's subject (`grand`) rises higher, its snow capping every peak down from a snow line."""
     canvas, stage, light, rng = pen
     canvas.begin("mountains")
     w, hz = stage.width, stage.horizon
@@ -35,6 +36,15 @@ def draw_mountains(pen: Pen, peak_x: float, single_peak: bool) -> None:
             if above.any():
                 sel = np.where(above)[0]
                 canvas.polygon(_closed(xs[sel] * w, cap[sel], 0.0, top=zig[sel]), light.far(light["snow"], 0.1))
+    elif grand:
+        # The subject: at the old 9-40% of the sky's height the peaks were a strip along the horizon.
+        rise = hz * rng.uniform(0.4, 0.6)
+        crests = ridge(xs, rng, roughness=3.0, waves=9)  # jagged, not the rolling hills of 5 waves
+        crests = (crests - crests.min()) / max(float(np.ptp(crests)), 1e-6)  # the highest peak rises all the way
+        near = hz - rise * (0.3 + 0.7 * crests)
+        canvas.polygon(_closed(xs * w, near, hz + 3), colour)
+        if light.snow or rng.random() < 0.7:
+            _snow_caps(pen, xs * w, near, hz - rise * rng.uniform(0.55, 0.7), rise)
     else:
         near = hz - hz * (0.18 + 0.22 * rng.random()) * (0.5 + 0.5 * ridge(xs, rng, roughness=2.0, waves=5))
         canvas.polygon(_closed(xs * w, near, hz + 3), colour)
@@ -47,6 +57,26 @@ def draw_mountains(pen: Pen, peak_x: float, single_peak: bool) -> None:
                     _closed(xs[sel] * w, near[sel], 0.0, top=np.minimum(snow[sel], near[sel] + hz * 0.06)),
                     light.far(light["snow"], 0.1),
                 )
+
+
+def _snow_caps(pen: Pen, xs: np.ndarray, profile: np.ndarray, snow_line: float, rise: float) -> None:
+    """Snow on a range's `profile` (rows at `xs`) above a ragged `snow_line`, each peak its own cap, in shade on the
+    slopes that face one way (a white strip alone read as cloud against a pale sky)."""
+    canvas, _, light, rng = pen
+    zig = snow_line + rise * 0.06 * np.sin(xs / max(xs[-1], 1) * 90 + rng.uniform(0, 6))
+    lit, shade = light.far(light["snow"], 0.1), light.far(light["snow shade"], 0.1)
+    falling = np.gradient(profile) > 0  # rows grow downward: the slope falls to the right
+    shaded = falling if rng.random() < 0.5 else ~falling
+    above = profile < zig
+    for colour, where in ((lit, above), (shade, above & shaded)):
+        for run in _runs(where):  # one polygon a peak: joined across a gap, the caps drew a line through the sky
+            canvas.polygon(_closed(xs[run], profile[run], 0.0, top=zig[run]), colour)
+
+
+def _runs(mask: np.ndarray) -> list[np.ndarray]:
+    """The indices of each run of True in a 1-D mask, two or more long."""
+    where = np.where(mask)[0]
+    return [run for run in np.split(where, np.where(np.diff(where) > 1)[0] + 1) if len(run) > 1]
 
 
 def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None = None) -> np.ndarray:

@@ -107,6 +107,11 @@ def plan_scene(reading: SubjectReading, sample: CompositionSample, rng: np.rando
         maybe("boats", 0.4)
     if "mountains" in chosen and not chosen & {"sea", "lake", "river"}:
         maybe("lake", 0.3)
+    if "mountains" in chosen and not chosen & (LAND_THINGS | {"sea"}):
+        # Something on the ground before the range: without it the lower half was an empty field ("mountains under
+        # snow": a blank snowfield under a strip of peaks).
+        maybe("trees", 0.8)
+        maybe("village", 0.35)
     if "road" in chosen:
         maybe("figures", 0.4)
     on_land = chosen & LAND_THINGS
