@@ -1,8 +1,12 @@
 """The band heat kept to the sky (`sky_heat`, session 16, for Munch): his lights burn in his paints in a sky, while a
-floor or a wall of the same light colour keeps its own hue family; at 0 nothing of it is worked out."""
+floor or a wall of the same light colour keeps its own hue family; at 0 nothing of it is worked out. The sky is the one
+found by sky.sky_map (session 18; tests/test_paint_sky.py): here above a dark horizon line."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 import torch
 from PIL import Image
 
@@ -38,9 +42,12 @@ def _style(**brushes) -> StrokeStyle:
 
 
 def _light_blue() -> torch.Tensor:
-    """(3, H, W) sRGB: one even light blue, as high in the picture (a sky) as low (a floor, a wall)."""
+    """(3, H, W) sRGB: one even light blue, as high in the picture (a sky) as low (a floor, a wall), the two parted by
+    a dark horizon line across the middle."""
     blue = to_rgb(torch.tensor([0.7, -0.03, -0.1])[:, None, None])
-    return blue.expand(3, HEIGHT, WIDTH).clamp(0, 1)
+    picture = blue.expand(3, HEIGHT, WIDTH).clamp(0, 1).clone()
+    picture[:, HEIGHT // 2 - 2 : HEIGHT // 2 + 2] = 0.1
+    return picture
 
 
 def _mean_b(style: StrokeStyle) -> tuple[float, float]:
@@ -73,3 +80,45 @@ def test_at_zero_the_sky_is_never_worked_out(monkeypatch):
         lambda: plan_for(_style(), source, params, 48, 32),
         [lambda: plan_for(_style(sky_heat=0.5), source, params, 48, 32)],
     )
+
+
+def test_a_light_blue_wall_high_in_the_picture_but_not_open_to_the_top_keeps_its_hue():
+    """The same blue under a dark line close along the top (a wall below a ceiling's edge): high in the picture, so the
+    open upper half called it sky, but not reached from the top edge; its strokes keep to the blue paints (fails with
+    the sky taken as the open upper half)."""
+    picture = _light_blue()
+    picture[:, 3:6] = 0.1
+    style = _style(sky_heat=1.0)
+    plan = plan_for(style, picture, StrokeParams(seed=1, palette=1.0), WIDTH, HEIGHT)
+    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+    wall = ~plan.is_outline & (middle[:, 1] > 10) & (middle[:, 1] < HEIGHT / 2 - 6)
+    assert wall.sum() > 5
+    assert float(plan.colour[wall, 2].mean()) < -0.03
+
+
+def _sky_over_sand() -> torch.Tensor:
+    """(3, H, W) sRGB: the light blue sky above the dark horizon line, a light sand floor (L 0.72, chroma 0.06) below."""
+    picture = _light_blue()
+    picture[:, HEIGHT // 2 + 2 :] = to_rgb(torch.tensor([0.72, 0.02, 0.055])[:, None, None]).clamp(0, 1)
+    return picture
+
+
+def _mean_chroma(style: StrokeStyle) -> tuple[float, float]:
+    """The mean OKLab chroma of the fill strokes in the top and the bottom sixth of the sky over sand."""
+    plan = plan_for(style, _sky_over_sand(), StrokeParams(seed=1, palette=1.0), WIDTH, HEIGHT)
+    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+    fill, row = ~plan.is_outline, middle[:, 1]
+    top, bottom = fill & (row < HEIGHT / 6), fill & (row > HEIGHT * 5 / 6)
+    chroma = plan.colour[:, 1:].norm(dim=1)
+    return float(chroma[top].mean()), float(chroma[bottom].mean())
+
+
+def test_the_vivid_paints_kept_to_the_sky_leave_a_floor_duller():
+    """`sky_vivid` keeps the preference for the most vivid paints (`band_vivid`) to the sky as `sky_heat` keeps the
+    heat: the sand floor's strokes take duller paints, the sky's as vivid as before (fails with `sky_vivid` ignored)."""
+    paints = PAINTS.clone()
+    paints[6] = torch.tensor([0.72, 0.02, 0.07])  # a dull sand paint beside the yellow
+    vivid_top, vivid_bottom = _mean_chroma(replace(_style(sky_heat=1.0, band_vivid=1.0), paints=paints))
+    kept_top, kept_bottom = _mean_chroma(replace(_style(sky_heat=1.0, band_vivid=1.0, sky_vivid=1.0), paints=paints))
+    assert kept_top == pytest.approx(vivid_top, abs=0.01)
+    assert kept_bottom < vivid_bottom - 0.02

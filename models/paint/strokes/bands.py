@@ -82,7 +82,7 @@ def subject_map(lab: torch.Tensor, unit: float) -> torch.Tensor:
 
 
 def sky_held_heat(heat: float, sky: torch.Tensor, amount: float) -> torch.Tensor:
-    """(N,) band heat of strokes whose membership of the sky (the open areas high in the picture) is `sky` (N,):
+    """(N,) band heat of strokes whose membership of the sky (sky.sky_map, in the open areas) is `sky` (N,):
     the whole heat in the sky and `amount` less of it elsewhere, so that the lights of a floor, a cup or a wall keep
     their own hue family in the painter's paints while a light sky still burns (his blood orange is a sky's)."""
     return heat * (1 - amount * (1 - sky))
@@ -93,7 +93,7 @@ def _paint_pairs(
     palette: torch.Tensor,
     hue_weight: float,
     reach: float = 0.0,
-    vivid: float = 0.0,
+    vivid: float | torch.Tensor = 0.0,
     heat: float | torch.Tensor = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """For colours (N, 3): a lighter paint, a darker one (each (N, 3)), and the odds (N,) of the lighter one
@@ -106,8 +106,9 @@ def _paint_pairs(
     if isinstance(heat, torch.Tensor) or heat > 0:
         heat = heat[:, None] if isinstance(heat, torch.Tensor) else heat
         hue_apart = hue_apart * (1 - heat * ((lightness - COOL) / (HOT - COOL)).clamp(0, 1))
-    if vivid > 0:
+    if isinstance(vivid, torch.Tensor) or vivid > 0:
         chroma = palette[:, 1:].norm(dim=1)
+        vivid = vivid[:, None] if isinstance(vivid, torch.Tensor) else vivid
         hue_apart = hue_apart + vivid * ((chroma.max() - chroma) / _SCALE).pow(2)[None]
     light_apart = ((palette[None, :, 0] - (lightness + reach)) / _SCALE) ** 2 + hue_apart
     dark_apart = ((palette[None, :, 0] - (lightness - reach)) / _SCALE) ** 2 + hue_apart
@@ -132,7 +133,7 @@ def banded_pairs(
     hue_weight: float,
     generator: torch.Generator,
     contrast: float = 0.0,
-    vivid: float = 0.0,
+    vivid: float | torch.Tensor = 0.0,
     heat: float | torch.Tensor = 0.0,
     kept: torch.Tensor | None = None,
     streaks: torch.Tensor | None = None,

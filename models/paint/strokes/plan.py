@@ -35,6 +35,7 @@ from .scatter import SCATTER_SEED, parallel_map, turns
 from .scumble import scumble_field
 from .sea_grade import sea_paint, water_rows
 from .simplify import simplify
+from .sky import sky_map
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .sweeps import sweep_field, swept
 from .wash import cool_map, wash_maps
@@ -345,9 +346,16 @@ def plan_strokes(
             along = sample(flow_streaks(field, unit, generator)[None], middle)[:, 0]
             streaks = torch.where(by_streak, along, torch.tensor(float("nan")))
         strokes_heat: float | torch.Tensor = heat
+        strokes_vivid: float | torch.Tensor = vivid
         if style.sky_heat > 0 and heat > 0:  # the heat kept to the sky: elsewhere the lights keep their hue family
-            where_sky = memberships[:1] if sky is None else sky[None]  # a scene knows its sky
-            strokes_heat = sky_held_heat(heat, sample(where_sky, middle)[:, 0], style.sky_heat)
+            # A scene knows its sky; elsewhere it is found by its colour, its smoothness and its reach from the top
+            # (sky.py), in the open areas: not every open area in the upper half (a close-up's table top, a garage's
+            # wall), which burnt orange.
+            where_sky = sky if sky is not None else (1 - memberships[2]) * sky_map(simplified, memberships[2], unit)
+            in_sky = sample(where_sky[None], middle)[:, 0]
+            strokes_heat = sky_held_heat(heat, in_sky, style.sky_heat)
+            if style.sky_vivid > 0:  # and his vivid paints: a table top's lights in his ochres, not his blood orange
+                strokes_vivid = sky_held_heat(vivid, in_sky, style.sky_vivid)
         banded, other = banded_pairs(
             plan.colour,
             style.paints,
@@ -355,7 +363,7 @@ def plan_strokes(
             hue,
             generator,
             contrast=contrast,
-            vivid=vivid,
+            vivid=strokes_vivid,
             heat=strokes_heat,
             kept=kept,
             streaks=streaks,

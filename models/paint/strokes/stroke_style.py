@@ -112,6 +112,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the cold darks reach into lighter and more vivid dark areas (wash.cool_map): his olive and brown dark
     # bands turn blue-green black too, not only the greys; a dark red keeps half its colour.
     "cold_reach": (0.0, 1.0),
+    # How far the bands' preference for the painter's most vivid paints (`band_vivid`) is kept to the sky, as
+    # `sky_heat` keeps the heat: Munch's blood orange burns in a sky, a table top's lights take his ochres.
+    "sky_vivid": (0.0, 1.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -220,6 +223,7 @@ ADDED_LATER = dict.fromkeys(
         "scatter",
         "blocks",
         "yellow_lights",
+        "sky_vivid",
     ),
     0.0,
 )
@@ -294,6 +298,7 @@ class StrokeStyle:
     scatter: float = 0.0
     blocks: float = 0.0
     yellow_lights: float = 0.0
+    sky_vivid: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
