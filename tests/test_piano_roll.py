@@ -65,3 +65,21 @@ def test_the_note_under_the_mouse_is_named(qtbot, roll):
     low, high = roll._pitch_span()
     empty = QPointF(point.x(), point.y() - 2 * roll._grid().height() / (high - low + 1))  # two rows up
     assert roll.describe_at(empty).startswith("E♭5 · bar 2")
+
+
+def test_chord_symbols_are_written_where_the_chord_changes_and_never_run_together(roll):
+    from app.tabs.compose.piano_roll import RollChord
+
+    # A harmonized 16-bar tune: the tonic struck again every half bar, a one-beat V7 then I at the end.
+    chords = [RollChord(2.0 * i, 2.0, "i") for i in range(29)] + [RollChord(58.0, 2.0, "iio"), RollChord(60.0, 1.0, "V7"),
+                                                                   RollChord(61.0, 1.0, "i"), RollChord(62.0, 2.0, "i")]
+    roll.set_content(RollContent([RollNote(0, 1, 60)], chords, bar_beats=4.0, bars=16))
+    for width in (1400, 700, 400):
+        roll.resize(width, 320)
+        rects = roll.chord_symbol_rects()
+        assert [symbol for symbol, _ in rects][:1] == ["i"] and len(rects) <= 4
+        assert all(a.right() < b.left() for (_, a), (_, b) in zip(rects, rects[1:], strict=False))
+    roll.resize(1400, 320)
+    assert [symbol for symbol, _ in roll.chord_symbol_rects()] == ["i", "iio", "V7", "i"]
+    roll.resize(300, 320)  # no room for both: the closing chord's symbol stays, the one-beat V7's goes
+    assert [symbol for symbol, _ in roll.chord_symbol_rects()][-1] == "i"

@@ -131,6 +131,43 @@ class PianoRollView(QWidget):
             for bar in range(1, self.content.bars + 1, step)
         ]
 
+    def label_font(self) -> QFont:
+        """The small font of the note names, bar numbers and chord symbols."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(self.font().pointSizeF() * 0.75, 6.0))
+        return small
+
+    def chord_symbol_rects(self) -> list[tuple[str, QRectF]]:
+        """Where each chord symbol is written, above the grid: as a lead sheet writes them, where the chord
+        changes (a chord struck again each half bar is written once), moved right past the symbol before it
+        while still inside its own chord; where even that has no room, the shorter chord's symbol is left out
+        (a one-beat V7 then I in a 16-bar view read "V7i"; a 32-bar one "iioIII")."""
+        if self.content is None:
+            return []
+        grid = self._grid()
+        total_beats = max(self.content.bars * self.content.bar_beats, 1e-6)
+        runs: list[list] = []  # [start, end, symbol] of each stretch of one chord
+        for chord in self.content.chords:
+            if runs and runs[-1][2] == chord.symbol and abs(runs[-1][1] - chord.start) < 1e-6:
+                runs[-1][1] = chord.start + chord.length
+            else:
+                runs.append([chord.start, chord.start + chord.length, chord.symbol])
+        metrics = QFontMetrics(self.label_font())
+        placed: list[tuple[str, QRectF, float, float]] = []  # symbol, rect, its chord's beats, room before it
+
+        def x_of(beats: float) -> float:
+            return grid.left() + grid.width() * beats / total_beats
+
+        for start, end, symbol in runs:
+            free_from = placed[-1][1].right() + 4 if placed else grid.left()
+            if max(x_of(start) + 2, free_from) >= x_of(end) and placed and placed[-1][2] < end - start:
+                free_from = placed.pop()[3]  # no room: the longer chord keeps its symbol (the closing I, not a V7 beat)
+            left = max(x_of(start) + 2, free_from)
+            if left < x_of(end):
+                placed.append((symbol, QRectF(left, 0, metrics.horizontalAdvance(symbol) + 1, self.CHORD_LANE),
+                               end - start, free_from))
+        return [(symbol, rect) for symbol, rect, _, _ in placed]
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             QToolTip.showText(event.globalPos(), self.describe_at(QPointF(event.pos())), self)
@@ -213,8 +250,7 @@ class PianoRollView(QWidget):
         text = palette.text().color()
         shade = QColor(text)
         shade.setAlpha(14)
-        small = QFont(self.font())
-        small.setPointSizeF(max(self.font().pointSizeF() * 0.75, 6.0))
+        small = self.label_font()
         painter.setFont(small)
         name_every_row = row_height >= QFontMetrics(small).height()
         for pitch in range(low, high + 1):
@@ -254,12 +290,8 @@ class PianoRollView(QWidget):
 
         # Chord symbols above the grid.
         painter.setPen(text)
-        for chord in content.chords:
-            painter.drawText(
-                QRectF(x_of(chord.start) + 2, 0, x_of(chord.start + chord.length) - x_of(chord.start), self.CHORD_LANE),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                chord.symbol,
-            )
+        for symbol, rect in self.chord_symbol_rects():
+            painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, symbol)
 
         # Notes: brightness follows velocity.
         accent = palette.highlight().color()
