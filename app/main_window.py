@@ -26,7 +26,7 @@ from app.tabs.chat.chat_tab import ChatTab
 from app.tabs.compose.compose_tab import ComposeTab
 from app.tabs.paint.paint_tab import PaintTab
 from app.theme import apply_theme
-from app.worker import JobContext, TabWorker
+from app.worker import JobContext, JobHandle, TabWorker
 from models.jobs import Result
 
 # Loading a native library holds the interpreter lock for tens of milliseconds (PIL's took ~80 ms), and the
@@ -36,6 +36,7 @@ NATIVE_MODULES = ("PIL.Image", "safetensors.torch", "soundfile", "fluidsynth")
 
 
 FIRST_WINDOW_SIZE = QSize(1200, 780)
+NOT_KEPT = "Your work was not kept, so Atelier stays open."
 TITLE_BAR_ROOM = 32  # the window manager's title bar above the window, not known before it is shown
 
 
@@ -308,10 +309,18 @@ class MainWindow(QMainWindow):
 
         def answered(_result: int) -> None:
             answer = box.standardButton(box.clickedButton())
+            keeping: list[tuple[ActivityTab, JobHandle]] = []
             if answer == QMessageBox.StandardButton.Save:
                 for tab, _ in unsaved:
-                    tab.keep_unsaved_work()
-            if answer in (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard):
+                    handle = tab.keep_unsaved_work()
+                    if handle is not None:
+                        keeping.append((tab, handle))
+                    elif tab.unsaved_work():  # it could not be kept (Paint with no style to render in)
+                        self.status.show_notice(NOT_KEPT)
+                        return
+            if keeping:
+                self._close_once_kept(keeping)
+            elif answer in (QMessageBox.StandardButton.Save, QMessageBox.StandardButton.Discard):
                 self._closing_answered = True
                 self.close()
 
@@ -319,6 +328,30 @@ class MainWindow(QMainWindow):
         box.open()
         self.keep_question = box
         return box
+
+    def _close_once_kept(self, keeping: list[tuple[ActivityTab, JobHandle]]) -> None:
+        """Close when the jobs keeping the work (a render) have finished; if one fails or is cancelled (Esc), the
+        work is not kept: stay open and say so. Closing again meanwhile closes at once (the render is cancelled)."""
+        waiting = {handle.id for _, handle in keeping}
+        self._closing_answered = True
+        self.status.show_notice("Keeping your work, then closing…")
+
+        def ended(handle: JobHandle, kept: bool) -> None:
+            if handle.id not in waiting or self._shut_down:
+                return
+            if not kept:
+                waiting.clear()
+                self._closing_answered = False
+                self.status.show_notice(NOT_KEPT)
+                return
+            waiting.discard(handle.id)
+            if not waiting:
+                self.close()
+
+        for tab, _ in keeping:
+            tab.worker.job_finished.connect(lambda handle, _result: ended(handle, True))
+            tab.worker.job_failed.connect(lambda handle, _message: ended(handle, False))
+            tab.worker.job_cancelled.connect(lambda handle: ended(handle, False))
 
     @property
     def is_shut_down(self) -> bool:

@@ -72,3 +72,43 @@ def test_a_render_after_a_pause_not_in_the_history_is_asked_about(qtbot, main_wi
     answer(main_window, QMessageBox.StandardButton.Save)
     assert main_window.is_shut_down
     assert paint.painting.history_id is not None
+
+
+def paint_a_stroke(paint) -> None:
+    from PySide6.QtCore import QPointF
+
+    paint.canvas.begin_stroke(QPointF(50, 50))
+    paint.canvas.stroke_to(QPointF(150, 80))
+    paint.canvas.end_stroke()
+
+
+def test_strokes_not_rendered_are_rendered_into_the_history_before_the_window_closes(qtbot, main_window, paint):
+    settle(qtbot, paint)
+    paint_a_stroke(paint)
+    assert paint.unsaved_work() == "the canvas has changes not rendered yet"
+    main_window.show()
+    main_window.close()
+    with qtbot.waitSignal(paint.worker.job_finished, timeout=60_000):
+        answer(main_window, QMessageBox.StandardButton.Save)
+        assert main_window.isVisible()  # until the render is kept
+    qtbot.waitUntil(lambda: main_window.is_shut_down, timeout=10_000)
+    from app.paths import history_database_path
+    from app.store import Store
+
+    history = Store(history_database_path())  # the window's is closed
+    try:
+        assert [item.id for item in history.items("painting")] == [paint.painting.history_id]
+    finally:
+        history.close()
+
+
+def test_a_render_stopped_before_it_is_kept_leaves_the_window_open(qtbot, main_window, paint):
+    settle(qtbot, paint)
+    paint_a_stroke(paint)
+    main_window.show()
+    main_window.close()
+    with qtbot.waitSignal(paint.worker.job_cancelled, timeout=60_000):
+        answer(main_window, QMessageBox.StandardButton.Save)
+        main_window.cancel_job()  # Esc
+    assert main_window.isVisible() and not main_window.is_shut_down
+    assert paint.unsaved_work() == "the canvas has changes not rendered yet"

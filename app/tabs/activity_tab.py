@@ -158,8 +158,10 @@ class ActivityTab(QWidget):
         """What closing the window now would lose, said short ("4 melodies not kept"); "" when nothing."""
         return ""
 
-    def keep_unsaved_work(self) -> None:
-        """Keep what `unsaved_work` names, where Keep puts it (the window is closing)."""
+    def keep_unsaved_work(self) -> JobHandle | None:
+        """Keep what `unsaved_work` names, where Keep puts it (the window is closing); the job still keeping it (a
+        render), whose end the window waits for, or None when it is kept already."""
+        return None
 
     def remember(self) -> None:
         """Save in the settings what the tab shows again next time (the window is closing). Most remember nothing."""

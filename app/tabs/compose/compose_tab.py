@@ -445,6 +445,7 @@ class ComposeTab(ActivityTab):
         for variation in self._unkept_variations():
             self.kept.keep(variation, self.controls.tempo_spin.value())
             variation.kept = True
+        return None
 
     def refresh_history(self) -> None:
         self.kept.refresh()

@@ -517,15 +517,26 @@ class PaintTab(ActivityTab):
         self.message_bar.show_info("Kept: starred in the history.")
         return True
 
+    def _canvas_painted(self) -> bool:
+        """Whether the painting on show is of the canvas as it is now."""
+        return self.painting is not None and np.array_equal(self.painting.source, self.canvas.pixels())
+
     def unsaved_work(self) -> str:
-        # A render after a pause is on show but not in the history until kept; closing deletes its files.
-        if self.painting is not None and self.painting is self.history_strip.unsaved:
+        if not self._canvas_painted():
+            # Strokes (or a photo) since the last render, or none yet: closing lost them without a word.
+            return "" if self.canvas.is_blank() else "the canvas has changes not rendered yet"
+        if self.painting is self.history_strip.unsaved:
+            # A render after a pause is on show but not in the history until kept; closing deletes its files.
             return "the painting on show is not in the history"
         return ""
 
-    def keep_unsaved_work(self) -> None:
-        if self.unsaved_work():
+    def keep_unsaved_work(self) -> JobHandle | None:
+        """The painting on show into the history; or the canvas rendered into it first (Render)."""
+        if not self._canvas_painted():
+            return None if self.canvas.is_blank() else self.render()
+        if self.painting is self.history_strip.unsaved:
             self.keep_current()
+        return None
 
     def _add_to_history(self, painting: Painting, how: str = "", starred: bool = False) -> None:
         titles = {entry.name: entry.title for entry in self.controls.style_entries()}
