@@ -242,3 +242,10 @@ def test_mountains_that_are_the_subject_rise_high_with_something_before_them():
         assert (horizon - top) / horizon > 0.38, seed
         stood += bool({"trees", "village"} & set(scene.placed))
     assert stood >= 2
+
+
+def test_a_village_shows_its_houses_side_by_side():
+    """Scattered about one point, a village's five to nine houses stood over each other and it read as one or two
+    houses (3.2% of the picture on average over six seeds); side by side it shows more of them (4.4%)."""
+    shown = [compose_scene("a village by a river", seed, (768, 512)).visible["village"] for seed in range(1, 7)]
+    assert float(np.mean(shown)) > 0.038

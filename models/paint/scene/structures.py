@@ -257,9 +257,12 @@ def draw_village(
     eye = stage.eye(y)
     church_y = y - eye * 0.12
     spots = [("church", church_at, church_y)] if church_at is not None else []
-    for _ in range(count):
-        hx = x + rng.normal(0, spread * 0.45)
-        hy = y + eye * rng.normal(0, 0.15)  # near the horizon a small step back is a big step smaller
+    # Side by side across the spread, a little jostled, some a step nearer: scattered at random about one point, five
+    # to nine houses stood over each other in one row and a village read as one or two houses.
+    across = (np.arange(count) + rng.uniform(-0.3, 0.3, count)) / max(count - 1, 1) - 0.5
+    for offset in across:
+        hx = x + spread * offset
+        hy = y + eye * rng.uniform(-0.1, 0.5)  # near the horizon a small step back is a big step smaller
         if church_at is not None and abs(hx - church_at) < eye * 3.5 and hy > church_y:
             hx = church_at + np.sign(hx - church_at + 1e-3) * eye * rng.uniform(3.5, 5.0)  # not in front of it
         if stage.horizon + 2 < hy < stage.height and not stage.is_water(hx, hy):
