@@ -50,6 +50,7 @@ EDGE = 0.09
 # How strongly a kept thing's outline counts as an edge to outline, in the outlines' cut-off (outline.py: from 1
 # every kept outline is traced, below 0.5 none), times the share of edges the painter keeps (1 - lost_edges).
 KEPT_CONTOURS = 2.0
+SLENDER = 0.45  # the share of a broad stroke's width taken off in open areas at `slender` 1 (plan_strokes)
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,11 @@ def plan_strokes(
             generator=generator,
             turn=None if parallel is None else turns(seeds, parallel, style.scatter, scatter_draws),
         )
+        if style.slender > 0 and radius > finest:
+            # In the open areas the broad strokes keep their paths but are laid narrower (up to SLENDER of their width
+            # taken off): long dashes over the flat ground, not pebble-ovals side by side.
+            openness = 1 - sample(memberships[2:3], seeds)[:, 0]
+            strokes.radius = strokes.radius * (1 - SLENDER * style.slender * openness)
         lay(strokes, colours, seed_colour, reach)
         table = torch.cat([c for _, c in batches])
         owner = key_map.inner().flatten() // MAX_POINTS

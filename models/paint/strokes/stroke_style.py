@@ -171,6 +171,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the lights' hues turn toward the hue of the painter's lightest tint (colour_map.turn_lights), times the
     # palette strength: a photograph's peach and orange lights lean to his chrome yellow, its blue sky stays blue.
     "yellow_lights": (0.0, 1.0),
+    # How far the broad strokes in open areas are laid narrower along the same paths (plan.SLENDER): long dashes over
+    # the flat ground, as his skies are, where strokes as wide as the brush lay pebble-ovals side by side.
+    "slender": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -224,6 +227,7 @@ ADDED_LATER = dict.fromkeys(
         "blocks",
         "yellow_lights",
         "sky_vivid",
+        "slender",
     ),
     0.0,
 )
@@ -299,6 +303,7 @@ class StrokeStyle:
     blocks: float = 0.0
     yellow_lights: float = 0.0
     sky_vivid: float = 0.0
+    slender: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
