@@ -12,6 +12,13 @@ from .raster import blob, catmull_rom, mix
 from .stage import Pen
 
 
+def _branch(canvas, start: np.ndarray, tip: np.ndarray, half_width: float, colour: np.ndarray) -> None:
+    """A branch from `start` tapering to a point at `tip`."""
+    across = np.array([tip[1] - start[1], start[0] - tip[0]])
+    across = across / max(float(np.hypot(*across)), 1e-6) * half_width
+    canvas.polygon(np.array([start - across, tip, start + across]), colour)
+
+
 def draw_tree(
     pen: Pen, x: float, y: float, light_side: int, height_eyes: float = 4.0, blossom: bool = False, name: str = "trees"
 ) -> None:
@@ -34,19 +41,17 @@ def draw_tree(
         ),
         trunk,
     )
-    if light.snow and not blossom:  # bare branches: a thin, see-through crown
+    if light.snow and not blossom:  # bare branches, each forking into twigs
+        # (Its see-through crown, a pale disc at a third of the paint, was outlined by the renderers: a balloon.)
+        base = np.array([x, crown_y + crown_r * 0.3])
         for _ in range(5):
             angle = rng.uniform(-2.4, -0.7)
-            tip = (x + np.cos(angle) * crown_r * 1.1, crown_y + np.sin(angle) * crown_r * 1.1)
-            canvas.polygon(
-                np.array(
-                    [(x - trunk_w * 0.3, crown_y + crown_r * 0.3), tip, (x + trunk_w * 0.3, crown_y + crown_r * 0.3)]
-                ),
-                trunk,
-            )
-        canvas.polygon(
-            blob(x, crown_y, crown_r, crown_r * 0.9, rng, 0.15), light.far(light["snow shade"], near), alpha=0.3
-        )
+            tip = base + np.array([np.cos(angle), np.sin(angle)]) * crown_r * 1.2
+            _branch(canvas, base, tip, trunk_w * 0.3, trunk)
+            fork = base + (tip - base) * rng.uniform(0.45, 0.65)
+            for turn in (-0.5, 0.5):
+                twig = angle + turn + rng.normal(0, 0.15)
+                _branch(canvas, fork, fork + np.array([np.cos(twig), np.sin(twig)]) * crown_r * 0.5, trunk_w * 0.12, trunk)
         return
     dark = light.far(light["blossom"] * 0.8 if blossom else light["foliage"], near)
     lit = light.far(light["blossom"] if blossom else light["foliage light"], near)
