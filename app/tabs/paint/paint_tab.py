@@ -533,7 +533,12 @@ class PaintTab(ActivityTab):
     def keep_unsaved_work(self) -> JobHandle | None:
         """The painting on show into the history; or the canvas rendered into it first (Render)."""
         if not self._canvas_painted():
-            return None if self.canvas.is_blank() else self.render()
+            if self.canvas.is_blank():
+                return None
+            # The window waits for this render alone: a live preview queued before it held the close up for
+            # minutes at load 15 (under Xvfb).
+            self._stop_automatic_renders()
+            return self.render()
         if self.painting is self.history_strip.unsaved:
             self.keep_current()
         return None
