@@ -186,3 +186,17 @@ def test_a_melody_on_the_tonic_chord_before_its_close_gets_the_dominant_a_span_e
     melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (62, 24), (64, 24), (60, 24), (60, 96)])
     chords = harmonize_melody(melody)
     assert [(chord.onset, chord.numeral) for chord in chords[-4:]] == [(96, "V7"), (144, "I"), (192, "I"), (240, "I")]
+
+
+def test_a_tune_that_stops_on_re_stops_on_the_dominant():
+    from models.music.harmonizer import harmonize_melody
+
+    # "End on the tonic" unticked: C E G E | F E D-. The last chord was always the tonic, C E G under the D.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (64, 24), (62, 48)])
+    chords = harmonize_melody(melody)
+    assert chords[-1].numeral in ("V", "V7") and 62 % 12 in {p % 12 for p in chords[-1].pitches}
+    # one that stops on the tonic still stops on the tonic chord, and so does re held to an eighth of do
+    assert harmonize_melody(melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (62, 24), (60, 48)]))[
+        -1].numeral == "I"
+    assert harmonize_melody(melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (64, 24), (62, 36),
+                                       (60, 12)]))[-1].numeral == "I"

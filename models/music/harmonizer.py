@@ -273,6 +273,22 @@ def cross_relations(melody: Melody, model: ChordHMM, onset: int, end: int) -> np
     return counts
 
 
+def final_chord(melody: Melody, model: ChordHMM) -> int | None:
+    """The last chord: the tonic chord where it holds the note on the tune's last beat or its last note; else V
+    where V holds the note on the last beat (a tune that stops on re or ti, with "End on the tonic" off, stops
+    on a half cadence: I under it was heard as a wrong chord); else the Viterbi's choice."""
+    family = FAMILY.get(melody.mode, "major")
+    pitches = [(note.onset, (p - melody.tonic) % 12) for note in melody.events
+               if (p := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
+    if not pitches:
+        return 0
+    last_beat = melody.total_ticks - melody.meter.beat_ticks
+    on_last_beat = next((pc for onset, pc in reversed(pitches) if onset <= last_beat), pitches[-1][1])
+    if {on_last_beat, pitches[-1][1]} & set(CHORDS[family][model.names[0]]):
+        return 0
+    return model.names.index("V") if on_last_beat in CHORDS[family]["V"] else None
+
+
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
     family = FAMILY.get(melody.mode, "major")
     model = load_harmonizer(os.fspath(path))[family]
@@ -281,7 +297,7 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
     scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span)
                        - CROSS_RELATION_PENALTY * cross_relations(melody, model, s * span, (s + 1) * span)
                        for s in range(n_spans)])
-    path_ = model.viterbi(scores, final=0)
+    path_ = model.viterbi(scores, final=final_chord(melody, model))
     # The cadence replaces the chords of its spans and leaves the rest as chosen: pinning it inside the Viterbi
     # moved earlier chords too, against their notes (strong-beat clashes 128 -> 135 over 40 tunes).
     cadence = cadence_chords(melody, span, n_spans)
