@@ -30,6 +30,7 @@ from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
+from .low_key import lowered
 from .outline import kept_contours, outline_strokes
 from .scatter import SCATTER_SEED, parallel_map, turns
 from .scumble import scumble_field
@@ -199,6 +200,8 @@ def plan_strokes(
     if lost is not None and inside is not None:
         lost = lost * (1 - inside)  # the light dissolves what is around a kept shape, not the shape
     aim = mapped if lost is None else softened(mapped, lost, unit)
+    if style.low_key > 0 and controls.palette > 0:  # the painter's dark masses (low_key.py): the strokes aim darker
+        aim = lowered(aim, style.low_key * controls.palette)
     stops = simplified if lost is None else softened(simplified, lost, unit)  # the picture whose edges stop paint
     if keep is not None:
         stops = marked(stops, keep)

@@ -174,6 +174,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the broad strokes in open areas are laid narrower along the same paths (plan.SLENDER): long dashes over
     # the flat ground, as his skies are, where strokes as wide as the brush lay pebble-ovals side by side.
     "slender": (0.0, 1.0),
+    # How far the picture the strokes aim at is darkened in its mid-tones and darks (low_key.py: its lightness raised to
+    # the power 1 + this times the palette strength), its lights kept: his dark masses round a few bright lights.
+    "low_key": (0.0, 2.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -228,6 +231,7 @@ ADDED_LATER = dict.fromkeys(
         "yellow_lights",
         "sky_vivid",
         "slender",
+        "low_key",
     ),
     0.0,
 )
@@ -304,6 +308,7 @@ class StrokeStyle:
     yellow_lights: float = 0.0
     sky_vivid: float = 0.0
     slender: float = 0.0
+    low_key: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
