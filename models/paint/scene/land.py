@@ -126,6 +126,22 @@ def draw_ground(pen: Pen) -> None:
     far = light.far(light["grass"], 0.0)
     near = light["grass"] * 0.85
     canvas.vertical_gradient(stage.horizon, stage.height, [(0.0, far), (0.4, mix(far, near, 0.7)), (1.0, near)])
+    if light.snow:
+        _snow_drifts(pen)
+
+
+def _snow_drifts(pen: Pen) -> None:
+    """Long drifts across a snowfield, their lee in the snow's blue shade, wider toward the viewer: without them the
+    ground under 'mountains under snow' was an even pale plain with nothing for a painter's strokes to follow."""
+    canvas, stage, light, rng = pen
+    xs = np.linspace(-0.02, 1.02, 80)
+    for nearness in sorted(rng.uniform(0.08, 0.9, int(rng.integers(3, 6)))):
+        y = stage.y_at(float(nearness))
+        depth = stage.eye(y) * rng.uniform(0.15, 0.35)
+        crest = y + depth * 0.5 * ridge(xs, rng, roughness=1.2, waves=3)
+        lee = crest + depth * (0.6 + 0.4 * ridge(xs, rng, roughness=1.0, waves=3))
+        shade = light.far(light["snow shade"], float(nearness))
+        canvas.polygon(_closed(xs * stage.width, crest, 0.0, top=lee), shade, alpha=0.7)
 
 
 def draw_fields(pen: Pen, wheat: bool, vanishing_x: float) -> None:
