@@ -87,7 +87,8 @@ class StrokePlan:
     strand: torch.Tensor | None = None
     grade: torch.Tensor | None = None  # (1, H, W) how far each pixel's colour is deepened (bokashi.py); None: nowhere
     sea: torch.Tensor | None = None  # (4, H, W) a scene's water's printed colour and how far (sea_grade.py); None: none
-    cool: torch.Tensor | None = None  # (1, H, W) how far each pixel takes the painter's darkest tint (wash.cool_map)
+    cool: torch.Tensor | None = None  # (1, H, W) how far each pixel takes the painter's darkest tint (wash.cool_map);
+    # (3, H, W) with each pixel's tint after it, where the tint follows the area's hue (`dark_range`)
     blocks: torch.Tensor | None = None  # (3, H, W) OKLab: the picture printed in a few flat, graded areas (blocks.py)
 
     @property
@@ -437,7 +438,11 @@ def plan_strokes(
     if style.sea_grade > 0 and water is not None:  # a scene's water in his printed sea's graded blue
         plan.sea = sea_paint(water, style.sea_grade)
     if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:
-        plan.cool = cool_map(aim, unit, min(1.0, style.cold_darks * controls.palette), inside, style.cold_reach)
+        ranged = None
+        if style.dark_range > 0 and style.paints is not None:  # his darks run from olive to teal, in their hue order
+            ranged = (style.colours.tints[0], style.paints, style.dark_range)
+        amount = min(1.0, style.cold_darks * controls.palette)
+        plan.cool = cool_map(aim, unit, amount, inside, style.cold_reach, ranged)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         # A scene with water: the open areas above the water's horizon are sky, not fields (his skies have no lines).

@@ -170,6 +170,8 @@ def rasterize(
         if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
             tint = style.colours.tints[0]
             cool = _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
+            if cool.shape[0] == 3:  # a tint for each area (wash.dark_tints)
+                cool, tint = cool[:1], cool[1:]
             paint = tile_box.of(paint_lightness(colour, unit), frame) if style.lit_in_darks > 0 else None
             painted = apply_cool(painted, cool, tint, style.lit_in_darks, paint)
         if plan.sea is not None:  # a scene's water laid flat in his printed sea's colours, under its lines (sea_grade.py)

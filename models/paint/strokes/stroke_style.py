@@ -115,6 +115,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the bands' preference for the painter's most vivid paints (`band_vivid`) is kept to the sky, as
     # `sky_heat` keeps the heat: Munch's blood orange burns in a sky, a table top's lights take his ochres.
     "sky_vivid": (0.0, 1.0),
+    # How far the cold darks' tint runs through the hues of the painter's dark paints (wash.dark_tints), the areas in
+    # their own hue order, instead of being his one darkest tint: Munch's darks run from olive to teal.
+    "dark_range": (0.0, 1.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -232,6 +235,7 @@ ADDED_LATER = dict.fromkeys(
         "sky_vivid",
         "slender",
         "low_key",
+        "dark_range",
     ),
     0.0,
 )
@@ -309,6 +313,7 @@ class StrokeStyle:
     sky_vivid: float = 0.0
     slender: float = 0.0
     low_key: float = 0.0
+    dark_range: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

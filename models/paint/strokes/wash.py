@@ -30,6 +30,11 @@ dark bands his paints give a dark area (his khaki, chroma 0.04) turn to his blue
 colour, softened LIT_SOFTNESS px as the wet blend softens its edge), not by each pixel's: judged by the pixel, the
 bristle streaks, the relief and the seams of a stroke whose paint sits on the ramp were cooled one by one, speckling
 it with the tint (the measure's fine colour up by 1.5 of the painter's spreads with `cold_reach`).
+
+`dark_range` (0 to 1) runs the tint through his dark paints' hues and chroma instead (`dark_tints`): his darks run
+from olive to teal (The Scream's: green 0.45, yellow-olive 0.30, teal 0.18 of their chroma), where every dark took his
+one tint (hue 151); the dark areas keep their own hue order along that run, so a brown dark goes olive and a blue one
+teal. The tints are a map beside the share (`cool_map` gives (3, H, W)), drawn as the share is, so tiles join.
 """
 
 from __future__ import annotations
@@ -58,6 +63,9 @@ COOL_REACH = 0.1
 # area where it is under L 0.42) are warm, (a 0.029, b 0.054), where the cooled renders' were pale grey-pink.
 LIT_FROM, LIT_TO = 0.45, 0.6
 LIT_SOFTNESS = 1.0  # px at 512: the blur of the strokes' flat colours whose lightness judges the sparing
+# `dark_range`: his dark paints are those darker than DARK_PAINTS (The Scream's: L 0.24 hue 151, 0.37 hue 175, 0.40
+# hue 98: olive to teal); the areas ranked among those that take more than DARK_SHARE of the tint.
+DARK_PAINTS, DARK_SHARE = 0.45, 0.25
 
 
 def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
@@ -93,30 +101,77 @@ def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor
 
 
 def cool_map(
-    aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor | None = None, reach: float = 0.0
+    aim: torch.Tensor,
+    unit: float,
+    amount: float,
+    inside: torch.Tensor | None = None,
+    reach: float = 0.0,
+    ranged: tuple[torch.Tensor, torch.Tensor, float] | None = None,
 ) -> torch.Tensor:
     """(1, H, W): how far (0 to `amount`) each pixel of the (3, H, W) OKLab picture the strokes aim at takes the
     painter's darkest tint (`cold_darks`), by its area's darkness and dullness, further into the lighter and more vivid
-    areas by `reach` (`cold_reach`, 0 to 1); none inside a kept shape (keep.py)."""
+    areas by `reach` (`cold_reach`, 0 to 1); none inside a kept shape (keep.py). With `ranged` (his darkest tint (2,),
+    his paints (P, 3) and `dark_range`), (3, H, W): the share and each pixel's tint (`dark_tints`)."""
     area = blur(aim, WASH_SOFTNESS * unit)
     lighter = reach * COOL_REACH
     dark = 1 - smoothstep(area[0], COOL_DARK + lighter, COOL_MID + lighter)
     share = amount * dark / (1 + (channel_norm(area[1:]) / (COOL_VIVID * (1 + reach))) ** 2)
     if inside is not None:
         share = share * (1 - inside)
-    return share[None]
+    if ranged is None:
+        return share[None]
+    return torch.cat([share[None], dark_tints(area[1:], share, *ranged)])
+
+
+def dark_tints(
+    area: torch.Tensor, share: torch.Tensor, tint: torch.Tensor, paints: torch.Tensor, amount: float
+) -> torch.Tensor:
+    """(2, H, W): the tint each dark area takes: his darkest `tint` (2,) turned `amount` (0 to 1) of the way to a hue in
+    the run of his dark paints (those of `paints` (P, 3) darker than DARK_PAINTS: olive to teal), in their hue and
+    chroma (his one tint, a mean over his darkest tone, is greyer than any of them: the darks were slate, his are deep
+    blue-green). The areas keep their hue order: ranked from warm to cool by their own OKLab (a, b) `area` (2, H, W)
+    along his run, among the dark ones (`share` (H, W) over DARK_SHARE), the warmest take his olive, the coolest his
+    teal."""
+    dark = paints[paints[:, 0] < DARK_PAINTS, 1:].to(area)
+    hues, order = torch.atan2(dark[:, 1], dark[:, 0]).sort()  # (K,) radians, warm (olive) to cool (teal)
+    chromas = channel_norm(dark.T)[order]
+    if hues.numel() < 2:
+        return tint.to(area).view(2, 1, 1).expand_as(area)
+    axis = torch.stack([hues[-1].cos() - hues[0].cos(), hues[-1].sin() - hues[0].sin()])
+    coolness = (area * axis.view(2, 1, 1)).sum(0)
+    among = coolness[share > DARK_SHARE]
+    if among.numel() == 0:
+        return tint.to(area).view(2, 1, 1).expand_as(area)
+    # Each area's rank among the dark ones, 0 to 1 (ties, as a flat sketch's areas, at the middle of their ranks).
+    ordered, flat = among.sort().values, coolness.flatten().contiguous()
+    below = torch.searchsorted(ordered, flat).float()
+    ranked = ((below + torch.searchsorted(ordered, flat, right=True).float()) / 2).view_as(coolness)
+    place = ranked / among.numel() * (hues.numel() - 1)  # 0 to K - 1 along the sorted hues
+    low = place.floor().long().clamp(max=hues.numel() - 2)
+    along = place - low
+    hue = hues[low] + along * (hues[low + 1] - hues[low])
+    chroma = chromas[low] + along * (chromas[low + 1] - chromas[low])
+    turned = torch.stack([hue.cos(), hue.sin()]) * chroma
+    own = tint.to(area).view(2, 1, 1)
+    return own + amount * (turned - own)
 
 
 def apply_cool(
-    painted: torch.Tensor, share: torch.Tensor, tint: torch.Tensor, lit: float = 0.0, paint: torch.Tensor | None = None
+    painted: torch.Tensor,
+    share: torch.Tensor,
+    tint: torch.Tensor,
+    lit: float = 0.0,
+    paint: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """A (3, h, w) OKLab painted surface with each pixel's colour (a, b) moved its (1, h, w) `share` of the way to the
     painter's (2,) `tint`, a pixel whose paint is light (LIT_FROM to LIT_TO) `lit` less of it; lightness untouched.
-    `paint` (1, h, w): the lightness of the paint laid at each pixel (`paint_lightness`); None: each pixel's own."""
+    `paint` (1, h, w): the lightness of the paint laid at each pixel (`paint_lightness`); None: each pixel's own.
+    `tint` is one (2,) or one per pixel (2, h, w)."""
     ab = painted[1:]
     if lit > 0:  # a light stroke laid in a dark area keeps its own (warm) paint; the area still decides the share
         share = share * (1 - lit * smoothstep(painted[:1] if paint is None else paint, LIT_FROM, LIT_TO))
-    return torch.cat([painted[:1], ab + share * (tint.to(painted).view(2, 1, 1) - ab)])
+    tint = tint.to(painted).view(2, 1, 1) if tint.dim() == 1 else tint
+    return torch.cat([painted[:1], ab + share * (tint - ab)])
 
 
 def paint_lightness(flat: torch.Tensor, unit: float) -> torch.Tensor:
