@@ -200,3 +200,15 @@ def test_a_tune_that_stops_on_re_stops_on_the_dominant():
         -1].numeral == "I"
     assert harmonize_melody(melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (64, 24), (62, 36),
                                        (60, 12)]))[-1].numeral == "I"
+
+
+def test_la_la_do_closes_on_a_plagal_cadence():
+    from models.music.generate import generate
+    from models.music.harmonizer import harmonize_melody
+    from models.music.request import MelodyRequest
+
+    # An Irish tune in G ending C D D D | A A G-: no V holds the A A before the close, and the Viterbi's
+    # V | vi | I does not close; IV | I does.
+    melody = generate(MelodyRequest(style="irish", key="G", mode="major", bars=8, seed=11, variations=2))[1]
+    assert [(note.pitch - melody.tonic) % 12 for note in melody.notes() if note.onset in (672, 696, 720)] == [9, 9, 0]
+    assert [chord.numeral for chord in harmonize_melody(melody)][-2:] == ["IV", "I"]

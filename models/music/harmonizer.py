@@ -9,8 +9,8 @@ weighted by length, less a penalty for each beat whose melody note the chord hol
 spelling (F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence:
 V or V7 in the span before the closing note (only its first beats where the melody reaches the tonic
 early, only its last where it reaches V's tones late), the tonic chord from it (the beat-level HMM's
-strong I-to-I otherwise ends many tunes on ii-I or I-I); the chords before the cadence stay as the
-Viterbi chose them. The chords are then voiced as block chords below the melody, as a pianist's left
+strong I-to-I otherwise ends many tunes on ii-I or I-I), or where no V fits, IV-I; the chords before the
+cadence stay as the Viterbi chose them. The chords are then voiced as block chords below the melody, as a pianist's left
 hand would play them: every chord tone under the lowest melody note sounding with the chord.
 """
 
@@ -222,7 +222,7 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     for arrival in range(closing, max(closing - 2, 0), -1):
         start, close = (arrival - 1) * span, arrival * span
         if not fits(close, n_spans * span, CHORDS[family][tonic]):
-            return []
+            break
         closing_chords = [(s * span, (s + 1) * span, (tonic,)) for s in range(arrival, n_spans)]
         # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
         for split in range(close, start, -beat):
@@ -232,6 +232,13 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         for split in range(start + beat, close, beat):
             if (leading := holding(start, split, others)) and (dominants := holding(split, close, list(DOMINANTS))):
                 return [(start, split, leading), (split, close, dominants)] + closing_chords
+    # No dominant fits: IV (iv) before the close where it holds the span's notes and the tonic chord does not, a
+    # plagal cadence (la la | do got vi | I from the Viterbi, which does not close).
+    start, close, subdominant = (closing - 1) * span, closing * span, "IV" if family == "major" else "iv"
+    if fits(close, n_spans * span, CHORDS[family][tonic]) and fits(start, close, CHORDS[family][subdominant]) \
+            and not fits(start, close, CHORDS[family][tonic]):
+        plagal: list[tuple[int, int, tuple[str, ...]]] = [(start, close, (subdominant,))]
+        return plagal + [(s * span, (s + 1) * span, (tonic,)) for s in range(closing, n_spans)]
     return []
 
 
