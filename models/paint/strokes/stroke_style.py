@@ -174,6 +174,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the lights' hues turn toward the hue of the painter's lightest tint (colour_map.turn_lights), times the
     # palette strength: a photograph's peach and orange lights lean to his chrome yellow, its blue sky stays blue.
     "yellow_lights": (0.0, 1.0),
+    # How far the paper grain leaves the lights for the inks (surface.bare_lights): a woodblock's lights are the bare
+    # paper, smooth, and its grain lies in the inked mid-tones and darks (Hokusai's).
+    "bare_lights": (0.0, 1.0),
     # How far the broad strokes in open areas are laid narrower along the same paths (plan.SLENDER): long dashes over
     # the flat ground, as his skies are, where strokes as wide as the brush lay pebble-ovals side by side.
     "slender": (0.0, 1.0),
@@ -236,6 +239,7 @@ ADDED_LATER = dict.fromkeys(
         "slender",
         "low_key",
         "dark_range",
+        "bare_lights",
     ),
     0.0,
 )
@@ -310,6 +314,7 @@ class StrokeStyle:
     scatter: float = 0.0
     blocks: float = 0.0
     yellow_lights: float = 0.0
+    bare_lights: float = 0.0
     sky_vivid: float = 0.0
     slender: float = 0.0
     low_key: float = 0.0
