@@ -212,3 +212,14 @@ def test_la_la_do_closes_on_a_plagal_cadence():
     melody = generate(MelodyRequest(style="irish", key="G", mode="major", bars=8, seed=11, variations=2))[1]
     assert [(note.pitch - melody.tonic) % 12 for note in melody.notes() if note.onset in (672, 696, 720)] == [9, 9, 0]
     assert [chord.numeral for chord in harmonize_melody(melody)][-2:] == ["IV", "I"]
+
+
+def test_a_minor_tune_on_its_minor_seventh_before_the_close_ends_on_the_modal_cadence():
+    from models.music.harmonizer import harmonize_melody
+
+    # D F A F | C D D- in D minor: V's C# would clash with the melody's C; C major (VII) then D minor does not.
+    melody = melody_in([(62, 24), (65, 24), (69, 24), (65, 24), (72, 24), (74, 24), (74, 48)], tonic=2, mode="minor")
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.duration, chord.numeral) for chord in chords[-3:]] == [
+        (96, 24, "VII"), (120, 24, "i"), (144, 48, "i")]
+    assert {p % 12 for p in chords[-3].pitches} == {0, 4, 7} and max(chords[-3].pitches) < 72

@@ -9,8 +9,8 @@ weighted by length, less a penalty for each beat whose melody note the chord hol
 spelling (F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence:
 V or V7 in the span before the closing note (only its first beats where the melody reaches the tonic
 early, only its last where it reaches V's tones late), the tonic chord from it (the beat-level HMM's
-strong I-to-I otherwise ends many tunes on ii-I or I-I), or where no V fits, IV-I; the chords before the
-cadence stay as the Viterbi chose them. The chords are then voiced as block chords below the melody, as a pianist's left
+strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i where a minor tune's minor seventh rules V
+out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them. The chords are then voiced as block chords below the melody, as a pianist's left
 hand would play them: every chord tone under the lowest melody note sounding with the chord.
 """
 
@@ -189,6 +189,14 @@ def chord_ceilings(melody: Melody, stretches: list[tuple[int, int]]) -> list[int
 
 
 DOMINANTS = ("V", "V7")
+# The major chord on the minor seventh, for the modal cadence VII-i of a minor or dorian tune whose melody holds
+# the minor seventh before its close (C | D in D minor), where V's leading tone would clash. Not an HMM state
+# (the chorales' analysis has none): only the cadence uses it, where neither V nor V7 fits.
+SUBTONIC = {"major": {}, "minor": {"VII": (10, 2, 5)}}
+
+
+def chord_tones(family: str) -> dict[str, tuple[int, ...]]:
+    return {**CHORDS[family], **SUBTONIC[family]}
 
 
 def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -213,7 +221,10 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         return all(pc in tones for start, end, pc in notes for beat in beats if start <= beat < end)
 
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
-        return tuple(name for name in names if fits(first, last, CHORDS[family][name]))
+        return tuple(name for name in names if fits(first, last, chord_tones(family)[name]))
+
+    def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
+        return holding(first, last, list(DOMINANTS)) or (holding(first, last, list(SUBTONIC[family])) if modal else ())
 
     tonic, beat = next(iter(CHORDS[family])), melody.meter.beat_ticks
     others = [name for name in CHORDS[family] if name not in DOMINANTS]
@@ -224,13 +235,14 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         if not fits(close, n_spans * span, CHORDS[family][tonic]):
             break
         closing_chords = [(s * span, (s + 1) * span, (tonic,)) for s in range(arrival, n_spans)]
+        modal = arrival == closing  # VII only straight before the close: V VII i i had a V-i already, lost
         # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
         for split in range(close, start, -beat):
-            if (dominants := holding(start, split, list(DOMINANTS))) and fits(split, close, CHORDS[family][tonic]):
+            if (dominants := dominants_holding(start, split, modal)) and fits(split, close, CHORDS[family][tonic]):
                 return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + \
                     closing_chords
         for split in range(start + beat, close, beat):
-            if (leading := holding(start, split, others)) and (dominants := holding(split, close, list(DOMINANTS))):
+            if (leading := holding(start, split, others)) and (dominants := dominants_holding(split, close, modal)):
                 return [(start, split, leading), (split, close, dominants)] + closing_chords
     # No dominant fits: IV (iv) before the close where it holds the span's notes and the tonic chord does not, a
     # plagal cadence (la la | do got vi | I from the Viterbi, which does not close).
@@ -318,10 +330,10 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
         chosen = model.names[path_[onset // span]]
         if chosen not in allowed or end - onset < span:
             stretch = stretch_scores(melody, model, onset, end)
-            chosen = max(allowed, key=lambda name: stretch[model.names.index(name)])
+            chosen = max(allowed, key=lambda name: stretch[model.names.index(name)] if name in model.names else 0.0)
         stretches.append((onset, end, chosen))
     ceilings = chord_ceilings(melody, [(onset, end) for onset, end, _ in stretches])
-    return [Chord(onset, end - onset, name, voice(melody.tonic, CHORDS[family][name], ceiling))
+    return [Chord(onset, end - onset, name, voice(melody.tonic, chord_tones(family)[name], ceiling))
             for (onset, end, name), ceiling in zip(stretches, ceilings, strict=True)]
 
 
