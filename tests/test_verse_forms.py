@@ -832,6 +832,37 @@ def test_a_song_does_not_open_its_lines_the_same_way_again_and_again(monkeypatch
     assert lyrics.openings("In the dark") == {"in the"}  # common words alone are no opening
 
 
+class EmptyPieces(ScriptedForms):
+    """A stand-in whose most fluent lines hold a piece made only of small words ("You are me"), a little ahead of
+    lines that say something."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        lines = ["You are me, you are my dew", "In the darkness, it is me, I bow", "The road runs on into the night"]
+        return [Ranked(text, -1.0 - 0.2 * n) for n, text in enumerate(lines) if normalise(text) not in form.avoid]
+
+
+def test_a_line_with_a_piece_made_only_of_small_words_pays(monkeypatch, words):
+    """The open road of session 17: "You are me. You are the divine / The god of the gods. You are me"; 58 of the
+    63 stored bench lines with a piece of small words only ("it is me", "To me,", "to be me") are wrong read aloud.
+    Such a piece costs the line EMPTY_PIECE_COST, so a line that says something wins when it is near as fluent."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+    from models.verse.small_words import EMPTY_PIECE_COST, empty_piece_cost, empty_pieces
+
+    assert empty_pieces("You are me. You are the divine") == ["You are me"]
+    assert empty_pieces("To me, to you, I'll never stop") == ["To me", "to you"]
+    assert empty_pieces("In the darkness, it is me, I bow") == ["it is me"]
+    assert empty_pieces("To be the first, I'll not be the last") == []  # "first" and "last" say something
+    assert empty_pieces("Oh, the sea, I'll sail it, no") == []  # one small word alone: a call, or a tail
+    assert empty_pieces("And that's why I'm here, I'll be there") == []
+    assert empty_piece_cost("To me, to you, I'll never stop") == 2 * EMPTY_PIECE_COST
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", EmptyPieces)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    assert writer.write("Write a song about the open road.", [LineForm()]) == ["The road runs on into the night"]
+
+
 class RankedTitles:
     """A stand-in for the FormWriter (no model): the same ranked titles for every search, less those the
     form's own end rule refuses (the same line again, too many words of an earlier title)."""

@@ -31,6 +31,7 @@ from models.verse.line_form import (
 )
 from models.verse.line_shapes import opening_shape, shape_cost
 from models.verse.pronounce import Pronouncing, words_in
+from models.verse.small_words import empty_piece_cost
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
 
@@ -143,12 +144,18 @@ class SongWriter:
 
     def _ranked(self, form, prompt: list[int], lines: Sequence[str], seed: int, **search) -> list[Ranked]:
         """The form's lines in the song so far (`lines`), most fluent first, each less the cost of its opening
-        said before in the song (`opening_cost`) and of a template's shape (`shape_cost`); `search` as
-        `FormWriter.ranked` takes it (variety=, beams=)."""
+        said before in the song (`opening_cost`), of a template's shape (`shape_cost`) and of its pieces made only
+        of small words ("You are me", `empty_piece_cost`); `search` as `FormWriter.ranked` takes it (variety=,
+        beams=)."""
         said, shapes = said_openings(lines), said_shapes(lines)
         found = self.forms.ranked(form, prompt, seed=seed, **search)
         out = [
-            line._replace(score=line.score - opening_cost(line.text, said, shapes) - shape_cost(line.text, lines))
+            line._replace(
+                score=line.score
+                - opening_cost(line.text, said, shapes)
+                - shape_cost(line.text, lines)
+                - empty_piece_cost(line.text)
+            )
             for line in found
         ]
         return sorted(out, key=lambda line: -line.score)
