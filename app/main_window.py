@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         unsaved = [(tab, tab.unsaved_work()) for tab in self.activity_tabs]
         unsaved = [(tab, what) for tab, what in unsaved if what]
-        if unsaved and not self._closing_answered:
+        if unsaved and not self._closing_answered and not self._shut_down:  # shut down: nothing can be kept now
             event.ignore()  # closed again once answered
             self.ask_to_keep(unsaved)
             return

@@ -53,7 +53,9 @@ def main_window(qtbot):
     from app.main_window import MainWindow
 
     window = MainWindow()
-    qtbot.addWidget(window)
+    # A test that leaves work not kept (variations, strokes) would be asked Save / Discard / Cancel when qtbot closes
+    # the window, and the question, left open, took the next tests' mouse events.
+    qtbot.addWidget(window, before_close_func=lambda window: window.close_without_asking())
     yield window
     window.shutdown()
 

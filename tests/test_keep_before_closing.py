@@ -112,3 +112,12 @@ def test_a_render_stopped_before_it_is_kept_leaves_the_window_open(qtbot, main_w
         main_window.cancel_job()  # Esc
     assert main_window.isVisible() and not main_window.is_shut_down
     assert paint.unsaved_work() == "the canvas has changes not rendered yet"
+
+
+def test_a_window_already_shut_down_closes_without_asking(qtbot, main_window, compose):
+    # Nothing can be kept once the history is closed; the question, left open, took later tests' mouse events.
+    generate(qtbot, compose)
+    main_window.show()
+    main_window.shutdown()
+    main_window.close()
+    assert not main_window.isVisible() and getattr(main_window, "keep_question", None) is None
