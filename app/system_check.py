@@ -9,6 +9,8 @@ import ctypes.util
 from dataclasses import dataclass
 from functools import cache
 
+from app.jack_exit import guard_portaudio_exit
+
 
 @dataclass(frozen=True)
 class AudioOutput:
@@ -26,6 +28,7 @@ def portaudio_problem() -> str | None:
         return "Sound playback needs PortAudio: install it with `sudo apt-get install libportaudio2`."
     except ImportError:
         return "Sound playback needs the sounddevice package: reinstall Atelier."
+    guard_portaudio_exit()
     return None
 
 

@@ -1,0 +1,75 @@
+"""Quitting after the JACK server PortAudio joined was stopped: no abort in PortAudio's JACK host."""
+
+from __future__ import annotations
+
+import ctypes.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.jack_exit import jack_client_present
+from app.system_check import portaudio_problem
+
+REPO = Path(__file__).resolve().parent.parent
+needs_portaudio = pytest.mark.skipif(portaudio_problem() is not None, reason="PortAudio is not installed")
+# CI has no JACK server: the end-to-end test runs only where jackd is installed (Debian: jackd2).
+needs_jackd = pytest.mark.skipif(shutil.which("jackd") is None, reason="jackd is not installed")
+
+
+def run_python(code: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO),
+                            **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+
+
+EXIT_WITH_CLIENT = """
+import atexit, sounddevice
+from app.jack_exit import skip_portaudio_exit_if_gone
+def terminate():  # stands in for Pa_Terminate, which would abort if PortAudio's JACK server had gone
+    print("portaudio terminated")
+    sounddevice._initialized = 0
+sounddevice._terminate = terminate
+atexit.register(skip_portaudio_exit_if_gone, "PortAudio", lambda name: {present})
+"""
+
+
+@needs_portaudio
+@pytest.mark.parametrize("present", [True, False])
+def test_portaudio_is_ended_at_exit_only_while_its_jack_client_is_there(present):
+    output, _ = run_python(EXIT_WITH_CLIENT.format(present=present)).communicate(timeout=60)
+    assert ("portaudio terminated" in output) == present, output
+
+
+@pytest.mark.skipif(ctypes.util.find_library("jack") is None, reason="libjack is not installed")
+def test_no_jack_server_means_no_client(monkeypatch):
+    monkeypatch.setenv("JACK_DEFAULT_SERVER", f"atelier-test-none-{os.getpid()}")  # a server that is not running
+    assert not jack_client_present("PortAudio")  # and the look does not start one
+
+
+@needs_portaudio
+@needs_jackd
+def test_quitting_after_the_jack_server_stopped_does_not_abort():
+    server = f"atelier-test-{os.getpid()}"
+    jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "44100", "-p", "1024"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)  # the server's start
+        app = run_python(
+            "from app.system_check import portaudio_problem\n"
+            "from app.jack_exit import portaudio_jack_client_name\n"
+            "assert portaudio_problem() is None\n"
+            "print('joined', portaudio_jack_client_name(), flush=True)\n"
+            "input()\n",
+            env={"JACK_DEFAULT_SERVER": server}, stdin=subprocess.PIPE)
+        assert app.stdout is not None
+        joined = app.stdout.readline()
+        assert joined.startswith("joined PortAudio"), joined  # PortAudio's JACK host is in the server
+    finally:
+        jackd.terminate()
+        jackd.wait(timeout=30)
+    output, _ = app.communicate("quit\n", timeout=60)
+    assert app.returncode == 0, output  # was -6 (SIGABRT): pa_jack.c:820 Terminate: Assertion `err == 0' failed
