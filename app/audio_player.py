@@ -14,6 +14,7 @@ import time
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from app.jack_exit import JACK_HOST_API, portaudio_jack_gone
 from app.log import logger
 from app.system_check import portaudio_problem
 
@@ -50,6 +51,7 @@ class AudioPlayer(QObject):
         self._started_at = 0.0  # time.monotonic() when play() began
         self._stream_format: tuple[int, int, str] | None = None  # the open stream's rate, channels and device
         self._ending = False  # `_fill` has stopped the stream (the sound's end): no other sound can go on it
+        self._stream_on_jack = False  # the open stream plays through PortAudio's JACK host
 
     @property
     def is_playing(self) -> bool:
@@ -99,6 +101,8 @@ class AudioPlayer(QObject):
             )
             # Known before it starts: a short sound may finish before start() returns.
             self._stream, self._stream_format = stream, (sample_rate, samples.shape[1], device)
+            host_api = sounddevice.query_devices(stream.device)["hostapi"]
+            self._stream_on_jack = sounddevice.query_hostapis(host_api)["name"] == JACK_HOST_API
             self.started.emit()
             stream.start()
         except Exception as error:  # PortAudioError, ValueError for an unknown device name, ...
@@ -142,6 +146,11 @@ class AudioPlayer(QObject):
         self._close_finished_stream()
         stream, self._stream = self._stream, None
         if stream is None:
+            return
+        if self._stream_on_jack and portaudio_jack_gone():
+            # Pa_AbortStream would wait forever for the process thread of a JACK server that has gone: the UI froze.
+            logger.warning("the JACK server went while playing: its stream is left, not closed")
+            self.stopped.emit()
             return
         try:
             stream.abort()

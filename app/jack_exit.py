@@ -1,11 +1,12 @@
-"""Leaving PortAudio alone at exit when the JACK server it joined has gone.
+"""Leaving PortAudio alone when the JACK server it joined has gone: at exit, and a JACK stream on stop.
 
 `import sounddevice` starts PortAudio, and PortAudio's JACK host joins a running JACK server as a client (so JACK
 outputs can be chosen). If the user stops that server while Atelier runs, sounddevice's exit handler ends PortAudio,
 PortAudio's JACK host fails to close its client and asserts (`pa_jack.c:820`): the app aborts on quitting (exit 134).
 At exit, before sounddevice's own handler (atexit runs handlers last-registered first), this asks JACK whether
 PortAudio's client is still there; when it is not, sounddevice's handler is dropped. Nothing is lost: the process is
-ending and the system takes back what PortAudio held.
+ending and the system takes back what PortAudio held. A stream playing on JACK when the server went cannot be
+aborted either (Pa_AbortStream waits forever for JACK's process thread): `portaudio_jack_gone` tells the player so.
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ from app.log import logger
 
 JACK_NO_START_SERVER = 0x01  # JackOptions: never start a server just to look
 JACK_HOST_API = "JACK Audio Connection Kit"  # PortAudio's name for it
+_joined_as: str | None = None  # PortAudio's JACK client name, set once sounddevice is imported
 
 
 def guard_portaudio_exit() -> None:
     """Call once, after `import sounddevice` succeeded."""
-    client_name = portaudio_jack_client_name()
-    if client_name is not None:  # PortAudio joined a JACK server
-        atexit.register(skip_portaudio_exit_if_gone, client_name, jack_client_present)
+    global _joined_as
+    _joined_as = portaudio_jack_client_name()
+    if _joined_as is not None:  # PortAudio joined a JACK server
+        atexit.register(skip_portaudio_exit_if_gone, _joined_as, jack_client_present)
+
+
+def portaudio_jack_gone() -> bool:
+    """Whether PortAudio joined a JACK server at its start and its client is no longer in a running one."""
+    return _joined_as is not None and not jack_client_present(_joined_as)
 
 
 def portaudio_jack_client_name() -> str | None:

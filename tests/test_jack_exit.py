@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.audio_player import AudioPlayer
 from app.jack_exit import jack_client_present
 from app.system_check import portaudio_problem
 
@@ -73,3 +74,54 @@ def test_quitting_after_the_jack_server_stopped_does_not_abort():
         jackd.wait(timeout=30)
     output, _ = app.communicate("quit\n", timeout=60)
     assert app.returncode == 0, output  # was -6 (SIGABRT): pa_jack.c:820 Terminate: Assertion `err == 0' failed
+
+
+class StreamOnGoneJack:
+    touched = False
+
+    def abort(self) -> None:  # Pa_AbortStream on a JACK server that has gone waits forever
+        self.touched = True
+
+    close = abort
+
+
+def test_stop_leaves_a_jack_stream_whose_server_has_gone(monkeypatch, qtbot):
+    monkeypatch.setattr("app.audio_player.portaudio_jack_gone", lambda: True)
+    player = AudioPlayer()
+    stream = StreamOnGoneJack()
+    player._stream, player._stream_on_jack = stream, True  # as play() leaves a stream on JACK
+    with qtbot.waitSignal(player.stopped, timeout=1000):
+        player.stop()
+    assert not player.is_playing
+    assert not stream.touched
+
+
+PLAY_ON_JACK_THEN_STOP = """
+import os, signal, sys, time
+import numpy as np
+from app.audio_player import AudioPlayer
+player = AudioPlayer()
+assert player.play(np.zeros((44100, 2), np.float32), 44100, loop=True, device="system")
+time.sleep(1)
+assert player.frames_written > 0
+os.kill({jackd}, signal.SIGTERM)
+time.sleep(2)
+player.stop()
+print("stopped", flush=True)
+"""
+
+
+@needs_portaudio
+@needs_jackd
+def test_stopping_a_sound_after_the_jack_server_stopped_does_not_freeze():
+    server = f"atelier-test-play-{os.getpid()}"
+    jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "44100", "-p", "1024"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)  # the server's start
+        app = run_python(PLAY_ON_JACK_THEN_STOP.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
+        output, _ = app.communicate(timeout=30)  # stop() hung forever before (Pa_AbortStream)
+    finally:
+        jackd.terminate()
+        jackd.wait(timeout=30)
+    assert app.returncode == 0 and "stopped" in output, output
