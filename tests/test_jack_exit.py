@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,19 @@ needs_jackd = pytest.mark.skipif(shutil.which("jackd") is None, reason="jackd is
 def run_python(code: str, env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO),
                             **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kwargs)
+
+
+@contextmanager
+def dummy_jackd(server: str) -> Iterator[subprocess.Popen]:
+    """A JACK server of its own name (not the user's) on the dummy driver, stopped on leaving."""
+    jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "44100", "-p", "1024"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)  # the server's start
+        yield jackd
+    finally:
+        jackd.terminate()
+        jackd.wait(timeout=30)
 
 
 EXIT_WITH_CLIENT = """
@@ -55,10 +70,7 @@ def test_no_jack_server_means_no_client(monkeypatch):
 @needs_jackd
 def test_quitting_after_the_jack_server_stopped_does_not_abort():
     server = f"atelier-test-{os.getpid()}"
-    jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "44100", "-p", "1024"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        time.sleep(2)  # the server's start
+    with dummy_jackd(server):
         app = run_python(
             "from app.system_check import portaudio_problem\n"
             "from app.jack_exit import portaudio_jack_client_name\n"
@@ -69,9 +81,6 @@ def test_quitting_after_the_jack_server_stopped_does_not_abort():
         assert app.stdout is not None
         joined = app.stdout.readline()
         assert joined.startswith("joined PortAudio"), joined  # PortAudio's JACK host is in the server
-    finally:
-        jackd.terminate()
-        jackd.wait(timeout=30)
     output, _ = app.communicate("quit\n", timeout=60)
     assert app.returncode == 0, output  # was -6 (SIGABRT): pa_jack.c:820 Terminate: Assertion `err == 0' failed
 
@@ -115,13 +124,7 @@ print("stopped", flush=True)
 @needs_jackd
 def test_stopping_a_sound_after_the_jack_server_stopped_does_not_freeze():
     server = f"atelier-test-play-{os.getpid()}"
-    jackd = subprocess.Popen(["jackd", "-n", server, "--no-realtime", "-d", "dummy", "-r", "44100", "-p", "1024"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        time.sleep(2)  # the server's start
+    with dummy_jackd(server) as jackd:
         app = run_python(PLAY_ON_JACK_THEN_STOP.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
         output, _ = app.communicate(timeout=30)  # stop() hung forever before (Pa_AbortStream)
-    finally:
-        jackd.terminate()
-        jackd.wait(timeout=30)
     assert app.returncode == 0 and "stopped" in output, output

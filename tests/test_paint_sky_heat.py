@@ -50,14 +50,20 @@ def _light_blue() -> torch.Tensor:
     return picture
 
 
-def _mean_b(style: StrokeStyle) -> tuple[float, float]:
-    """The mean OKLab b (+ yellow-orange, - blue) of the fill strokes in the top and the bottom sixth of the picture."""
-    plan = plan_for(style, _light_blue(), StrokeParams(seed=1, palette=1.0), WIDTH, HEIGHT)
+def _top_and_bottom_colours(style: StrokeStyle, picture: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The OKLab colours of the fill strokes in the top and the bottom sixth of the picture, as planned."""
+    plan = plan_for(style, picture, StrokeParams(seed=1, palette=1.0), WIDTH, HEIGHT)
     middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
     fill, row = ~plan.is_outline, middle[:, 1]
     top, bottom = fill & (row < HEIGHT / 6), fill & (row > HEIGHT * 5 / 6)
     assert top.sum() > 5 and bottom.sum() > 5
-    return float(plan.colour[top, 2].mean()), float(plan.colour[bottom, 2].mean())
+    return plan.colour[top], plan.colour[bottom]
+
+
+def _mean_b(style: StrokeStyle) -> tuple[float, float]:
+    """The mean OKLab b (+ yellow-orange, - blue) of the fill strokes in the top and the bottom sixth of the picture."""
+    top, bottom = _top_and_bottom_colours(style, _light_blue())
+    return float(top[:, 2].mean()), float(bottom[:, 2].mean())
 
 
 def test_the_heat_kept_to_the_sky_leaves_a_light_floor_its_own_hue():
@@ -105,12 +111,8 @@ def _sky_over_sand() -> torch.Tensor:
 
 def _mean_chroma(style: StrokeStyle) -> tuple[float, float]:
     """The mean OKLab chroma of the fill strokes in the top and the bottom sixth of the sky over sand."""
-    plan = plan_for(style, _sky_over_sand(), StrokeParams(seed=1, palette=1.0), WIDTH, HEIGHT)
-    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
-    fill, row = ~plan.is_outline, middle[:, 1]
-    top, bottom = fill & (row < HEIGHT / 6), fill & (row > HEIGHT * 5 / 6)
-    chroma = plan.colour[:, 1:].norm(dim=1)
-    return float(chroma[top].mean()), float(chroma[bottom].mean())
+    top, bottom = _top_and_bottom_colours(style, _sky_over_sand())
+    return float(top[:, 1:].norm(dim=1).mean()), float(bottom[:, 1:].norm(dim=1).mean())
 
 
 def test_the_vivid_paints_kept_to_the_sky_leave_a_floor_duller():
