@@ -1007,6 +1007,8 @@ def test_the_paintings_the_styles_learn_from_are_famous_titles():
     assert not missing, f"add these paintings' titles to models/verse/titles.py FAMOUS_TITLES: {missing}"
     assert borrowed("Starry Night at the Harbour") and not borrowed("Night at the Harbour")
     assert borrowed("The Scream") and not borrowed("The Scream of the Gulls")  # one word: the title itself
+    assert borrowed("The Road Not Taken") and borrowed("Road Not Taken") and not borrowed("The Open Road")  # a poem
+    assert borrowed("Stairway to Heaven") and not borrowed("Heaven")  # a song; a word of it is not its title
 
 
 class TwinTitles(RankedTitles):

@@ -98,8 +98,9 @@ PASSES = (
     TitlePass(tries=1, penalise=False, strict=False, overlap=1.0, favour="all", search={"beams": 12, "expand": 48}),
 )
 STOP = {"a", "an", "the", "of", "in", "on", "at", "with", "and", "by", "for", "to", "some", "me", "my", "this", "that"}
-# Famous paintings' titles: the model knows them and borrows them ("The Starry Night" for any night sky). The
-# paintings the styles learn from (resources/paint/art/README.md) and other titles everyone knows.
+# Famous titles: the model knows them and borrows them ("The Starry Night" for any night sky, "The Road Not Taken"
+# for the open road). The paintings the styles learn from (resources/paint/art/README.md), other paintings everyone
+# knows, and the songs and poems a melody's or a lyric's title would borrow from.
 FAMOUS_TITLES = tuple(
     title.strip()
     for title in """The Starry Night; The Great Wave off Kanagawa; The Great Wave; The Scream; The Shipwreck;
@@ -112,7 +113,13 @@ FAMOUS_TITLES = tuple(
     Girl with a Pearl Earring; The Birth of Venus; The Persistence of Memory; Guernica; The Fighting Temeraire;
     Rain, Steam and Speed; Slave Ship; The Hay Wain; Wanderer above the Sea of Fog; Nighthawks; American Gothic;
     Red Mount Fuji; Fine Wind, Clear Morning; Thirty-Six Views of Mount Fuji; Liberty Leading the People;
-    The Raft of the Medusa""".split(";")
+    The Raft of the Medusa;
+    The Road Not Taken; Stopping by Woods on a Snowy Evening; Do Not Go Gentle into That Good Night; The Raven;
+    Ode to a Nightingale; I Wandered Lonely as a Cloud; The Waste Land; The Tyger; Stairway to Heaven;
+    Bohemian Rhapsody; Bridge over Troubled Water; The Sound of Silence; Hotel California; Like a Rolling Stone;
+    Let It Be; Yesterday; Imagine; Hallelujah; The Long and Winding Road; Take Me Home, Country Roads;
+    Fly Me to the Moon; What a Wonderful World; Here Comes the Sun; Purple Rain; Thunder Road; Road to Nowhere;
+    Highway to Hell; Candle in the Wind; Somewhere over the Rainbow; Unchained Melody""".split(";")
 )
 # Words that speak of the painting instead of naming it ("A Mountain Village in the Style" from the prompt's
 # "in the style of Hokusai", "The Stormy Sea a Masterful Rendition"), and painters' names ("The Starry Night by
