@@ -25,6 +25,9 @@ BLOCK_FRAMES = 1024  # 23 ms at 44.1 kHz: short enough for a prompt start
 # all along, and the UI thread waited for it (the soak's "Play and loop" stall, 415 ms measured). Past this lead the
 # callback sleeps: such an output plays in real time after the first half minute.
 AHEAD_LIMIT_SECONDS = 30.0
+# A playing stream whose callback has not run for this long has died (its JACK server stopped, its device pulled): a
+# new sound goes on a new stream, which plays or says why not, instead of on the dead one, in silence.
+STALLED_SECONDS = 1.0
 
 
 class AudioPlayer(QObject):
@@ -52,6 +55,7 @@ class AudioPlayer(QObject):
         self._stream_format: tuple[int, int, str] | None = None  # the open stream's rate, channels and device
         self._ending = False  # `_fill` has stopped the stream (the sound's end): no other sound can go on it
         self._stream_on_jack = False  # the open stream plays through PortAudio's JACK host
+        self._last_fill = 0.0  # time.monotonic() when the stream last asked for sound (or was given a new one)
 
     @property
     def is_playing(self) -> bool:
@@ -122,6 +126,9 @@ class AudioPlayer(QObject):
         with self._lock:
             if self._ending:  # played to its end: the stream is stopping
                 return False
+            if time.monotonic() - self._last_fill > STALLED_SECONDS:
+                logger.warning("the audio stream stopped asking for sound: a new one is opened")
+                return False
             self._put(samples, sample_rate, loop, start_seconds, loop_points)
         return True
 
@@ -140,7 +147,7 @@ class AudioPlayer(QObject):
         self._repeating = False
         self.loop = loop
         self.frames_written = 0
-        self._started_at = time.monotonic()
+        self._started_at = self._last_fill = time.monotonic()
 
     def stop(self) -> None:
         self._close_finished_stream()
@@ -164,6 +171,7 @@ class AudioPlayer(QObject):
         import sounddevice
 
         with self._lock:
+            self._last_fill = time.monotonic()
             written = 0
             while written < frames:
                 remaining = (self._loop_end if self.loop else len(self._samples)) - self._position

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -86,8 +88,6 @@ def test_loop_returns_to_the_loop_start_not_the_count_in(qtbot):
 def test_an_output_that_is_not_paced_plays_a_loop_in_real_time_past_the_limit(qtbot, monkeypatch):
     # The null device takes frames as fast as they come: a looped melody ran ~500x faster than real time, PortAudio's
     # thread holding the GIL, and the UI stalled (the soak's "Play and loop" stall; session 15, firsthour3).
-    import time
-
     from app import audio_player
 
     monkeypatch.setattr(audio_player, "AHEAD_LIMIT_SECONDS", 1.0)
@@ -120,6 +120,35 @@ def test_another_sound_while_playing_goes_on_the_open_stream(qtbot):
     assert player.duration_seconds() == pytest.approx(0.3, abs=0.01)
     player.stop()
     assert stopped == [True]
+
+
+class DeadStream:
+    """A stream that stopped asking for sound (its JACK server stopped): what is put on it is never heard."""
+
+    closed = False
+
+    def abort(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@needs_portaudio
+def test_a_sound_is_not_put_on_a_stream_that_stopped_asking_for_sound(qtbot):
+    """After the JACK server went, the next sound of the same format went on the dead stream: play() said it played
+    and nothing was heard. A stream silent for longer than STALLED_SECONDS is given up and a new one opened."""
+    player = AudioPlayer()
+    assert player.play(tone(0.5), 44100, loop=True)
+    qtbot.waitUntil(lambda: player.frames_written > 0, timeout=5000)
+    player.stop()
+    dead = DeadStream()
+    player._stream, player._stream_format = dead, (44100, 2, "")  # as if it were still open, playing
+    player._last_fill = time.monotonic() - 2.0  # its last call for sound 2 s ago
+    assert player.play(tone(0.3), 44100, loop=True)
+    assert dead.closed and player._stream is not dead  # a new stream, which plays
+    qtbot.waitUntil(lambda: player.frames_written > 0, timeout=5000)
+    player.stop()
 
 
 def test_a_loop_comes_round_at_the_musics_length_with_its_ring_mixed_in():

@@ -128,3 +128,29 @@ def test_stopping_a_sound_after_the_jack_server_stopped_does_not_freeze():
         app = run_python(PLAY_ON_JACK_THEN_STOP.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
         output, _ = app.communicate(timeout=30)  # stop() hung forever before (Pa_AbortStream)
     assert app.returncode == 0 and "stopped" in output, output
+
+
+PLAY_ON_JACK_THEN_AGAIN = """
+import os, signal, time
+import numpy as np
+from app.audio_player import AudioPlayer
+player = AudioPlayer()
+said = []
+player.failed.connect(said.append)
+sound = np.zeros((44100, 2), np.float32)
+assert player.play(sound, 44100, loop=True, device="system")
+time.sleep(1)
+os.kill({jackd}, signal.SIGTERM)
+time.sleep(2)
+print("played again" if player.play(sound, 44100, loop=True, device="system") else "said: " + said[-1], flush=True)
+"""
+
+
+@needs_portaudio
+@needs_jackd
+def test_a_sound_after_the_jack_server_stopped_is_not_played_into_silence():
+    server = f"atelier-test-again-{os.getpid()}"
+    with dummy_jackd(server) as jackd:
+        app = run_python(PLAY_ON_JACK_THEN_AGAIN.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
+        output, _ = app.communicate(timeout=30)
+    assert app.returncode == 0 and "said: Sound cannot be played" in output, output  # was "played again", unheard
