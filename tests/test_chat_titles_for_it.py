@@ -43,3 +43,12 @@ def test_with_nothing_made_the_heading_says_what_they_are_for(monkeypatch):
     heading, asked = _titles(monkeypatch, CreativeContext())
     assert heading == "5 titles for a quiet evening (nothing made in this conversation yet).\n"
     assert asked == ("a quiet evening", None)
+
+
+def test_fewer_titles_than_asked_are_said_to_be_fewer(monkeypatch):
+    """The writer gives fewer than asked when its search finds nothing new ("five titles for a song about the open
+    road": three, once "The Road Not Taken" was refused); the heading above them says five."""
+    monkeypatch.setattr(writing, "titles_for", lambda subject, style, colours, mood, n, seed: ["The Open Road"] * 3)
+    answer = [e for e in carry_out(parse_request("five titles for a song about the open road"), CreativeContext())
+              if isinstance(e, Result)][0].value
+    assert answer.text.endswith("(Only 3 came that are new: the others were too like these or a famous title.)")

@@ -231,6 +231,9 @@ def carry_out(
     elif kind == "titles":
         value = _titles(params, context, seed)
         text = "\n".join(value)
+        if len(value) < params.get("n", 5):  # the heading said how many were asked for
+            text += (f"\n(Only {len(value)} came that are new: the others were too like these or a famous title.)"
+                     if value else "\n(No title came that is new: every one was too like another or a famous title.)")
     elif kind in ("poem", "haiku"):
         if kind == "poem":
             value, note = writing.poem(
