@@ -105,6 +105,15 @@ def test_stop_leaves_a_jack_stream_whose_server_has_gone(monkeypatch, qtbot):
     assert not stream.touched
 
 
+def play_on_jack(script: str) -> tuple[int, str]:
+    """Runs a script that plays on a JACK server of its own and stops that server (its pid as {jackd})."""
+    server = f"atelier-test-play-{os.getpid()}"
+    with dummy_jackd(server) as jackd:
+        app = run_python(script.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
+        output, _ = app.communicate(timeout=30)
+    return app.returncode, output
+
+
 PLAY_ON_JACK_THEN_STOP = """
 import os, signal, sys, time
 import numpy as np
@@ -123,11 +132,8 @@ print("stopped", flush=True)
 @needs_portaudio
 @needs_jackd
 def test_stopping_a_sound_after_the_jack_server_stopped_does_not_freeze():
-    server = f"atelier-test-play-{os.getpid()}"
-    with dummy_jackd(server) as jackd:
-        app = run_python(PLAY_ON_JACK_THEN_STOP.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
-        output, _ = app.communicate(timeout=30)  # stop() hung forever before (Pa_AbortStream)
-    assert app.returncode == 0 and "stopped" in output, output
+    returncode, output = play_on_jack(PLAY_ON_JACK_THEN_STOP)  # stop() hung forever before (Pa_AbortStream)
+    assert returncode == 0 and "stopped" in output, output
 
 
 PLAY_ON_JACK_THEN_AGAIN = """
@@ -149,8 +155,5 @@ print("played again" if player.play(sound, 44100, loop=True, device="system") el
 @needs_portaudio
 @needs_jackd
 def test_a_sound_after_the_jack_server_stopped_is_not_played_into_silence():
-    server = f"atelier-test-again-{os.getpid()}"
-    with dummy_jackd(server) as jackd:
-        app = run_python(PLAY_ON_JACK_THEN_AGAIN.format(jackd=jackd.pid), env={"JACK_DEFAULT_SERVER": server})
-        output, _ = app.communicate(timeout=30)
-    assert app.returncode == 0 and "said: Sound cannot be played" in output, output  # was "played again", unheard
+    returncode, output = play_on_jack(PLAY_ON_JACK_THEN_AGAIN)
+    assert returncode == 0 and "said: Sound cannot be played" in output, output  # was "played again", unheard
