@@ -279,12 +279,14 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        unsaved = [(tab, tab.unsaved_work()) for tab in self.activity_tabs]
-        unsaved = [(tab, what) for tab, what in unsaved if what]
-        if unsaved and not self._closing_answered and not self._shut_down:  # shut down: nothing can be kept now
-            event.ignore()  # closed again once answered
-            self.ask_to_keep(unsaved)
-            return
+        if not self._closing_answered and not self._shut_down:  # shut down: nothing can be kept now
+            # asked only here: Paint's compares the canvas with the painting on show, pixel by pixel
+            unsaved = [(tab, tab.unsaved_work()) for tab in self.activity_tabs]
+            unsaved = [(tab, what) for tab, what in unsaved if what]
+            if unsaved:
+                event.ignore()  # closed again once answered
+                self.ask_to_keep(unsaved)
+                return
         self.save_state()
         self.hide()  # gone at once, even while a worker finishes a step it cannot interrupt
         self.shutdown()
