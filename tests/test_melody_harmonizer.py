@@ -223,3 +223,22 @@ def test_a_minor_tune_on_its_minor_seventh_before_the_close_ends_on_the_modal_ca
     assert [(chord.onset, chord.duration, chord.numeral) for chord in chords[-3:]] == [
         (96, 24, "VII"), (120, 24, "i"), (144, 48, "i")]
     assert {p % 12 for p in chords[-3].pitches} == {0, 4, 7} and max(chords[-3].pitches) < 72
+
+
+def test_a_tune_in_five_four_gets_its_cadence_inside_the_last_bar():
+    from models.music.constrained import Event
+    from models.music.harmonizer import harmonize_melody
+    from models.music.melody import Melody
+
+    # C E G E D | D B C--: in 5/4 the closing note falls on beat 3 (no note fills the whole bar) and one chord
+    # spans the bar, so the tonic chord sat under the D and B before it and no cadence fitted (12 of 54
+    # generated 5/4 tunes closed on V-I). V on beats 1-2, I from the closing note's beat.
+    events, onset = [], 0
+    for pitch, ticks in [(60, 24), (64, 24), (67, 24), (64, 24), (62, 24), (62, 24), (59, 24), (60, 72)]:
+        events.append(Event(onset, tokens.pitch_to_symbol(pitch, 0, "major")[0], tokens.DURATIONS.index(ticks)))
+        onset += ticks
+    melody = Melody(events, 0, "major", tokens.Meter(5, 4), 2, 100.0)
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.duration) for chord in chords[-2:]] == [(120, 48), (168, 72)]
+    assert chords[-2].numeral in ("V", "V7") and chords[-1].numeral == "I"
+    assert sum(chord.duration for chord in chords) == melody.total_ticks

@@ -16,6 +16,7 @@ hand would play them: every chord tone under the lowest melody note sounding wit
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -201,7 +202,8 @@ def chord_tones(family: str) -> dict[str, tuple[int, ...]]:
 
 def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, int, tuple[str, ...]]]:
     """The chords allowed for an authentic cadence, as (onset, end in ticks, chords): V or V7 in the span before
-    the one where the last note starts, the tonic chord from there, one per span. Where the melody reaches the
+    the last note's beat (the span holding it where the note starts inside a span, as in the bar-long spans of
+    5/4 and 9/8), the tonic chord from that beat, one per span. Where the melody reaches the
     tonic chord's tones inside that span (F C | C in C major: on the tonic a beat before the close), the dominant
     takes the span's first beats and the tonic the rest; where only its last beats hold the dominant's tones
     (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Where none of these fits
@@ -212,9 +214,7 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
              if (pitch := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
     if not notes:
         return []
-    closing = notes[-1][0] // span
-    if closing == 0:
-        return []
+    beat = melody.meter.beat_ticks
 
     def fits(first: int, last: int, tones: tuple[int, ...]) -> bool:
         beats = range(first, min(last, melody.total_ticks), melody.meter.beat_ticks)
@@ -226,16 +226,21 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
         return holding(first, last, list(DOMINANTS)) or (holding(first, last, list(SUBTONIC[family])) if modal else ())
 
-    tonic, beat = next(iter(CHORDS[family])), melody.meter.beat_ticks
+    tonic = next(iter(CHORDS[family]))
     others = [name for name in CHORDS[family] if name not in DOMINANTS]
-    # The tonic from the closing note's span; where no dominant fits before it and the melody holds only the
-    # tonic chord's tones from the span before (D C | E C | C-), from that span, the dominant a span earlier.
-    for arrival in range(closing, max(closing - 2, 0), -1):
-        start, close = (arrival - 1) * span, arrival * span
-        if not fits(close, n_spans * span, CHORDS[family][tonic]):
+    # The tonic from the closing note's beat: a span's start in 4/4 (the note on beat 1 or 3), inside the bar-long
+    # span of 5/4 or 9/8 (the note on beat 3 or 2: a bar of i under V's tones before it). Where no dominant fits
+    # before it and the melody holds only the tonic chord's tones from the span before (D C | E C | C-), from
+    # that span, the dominant a span earlier.
+    closing = notes[-1][0] - notes[-1][0] % beat
+    end = n_spans * span
+    for close in (closing, (closing - 1) // span * span):
+        start = (close - 1) // span * span
+        if close <= 0 or not fits(close, end, CHORDS[family][tonic]):
             break
-        closing_chords = [(s * span, (s + 1) * span, (tonic,)) for s in range(arrival, n_spans)]
-        modal = arrival == closing  # VII only straight before the close: V VII i i had a V-i already, lost
+        bounds = [close, *range(close // span * span + span, end, span), end]
+        closing_chords = [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
+        modal = close > closing - span  # VII only straight before the close: V VII i i had a V-i already, lost
         # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
         for split in range(close, start, -beat):
             if (dominants := dominants_holding(start, split, modal)) and fits(split, close, CHORDS[family][tonic]):
@@ -246,11 +251,12 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
                 return [(start, split, leading), (split, close, dominants)] + closing_chords
     # No dominant fits: IV (iv) before the close where it holds the span's notes and the tonic chord does not, a
     # plagal cadence (la la | do got vi | I from the Viterbi, which does not close).
-    start, close, subdominant = (closing - 1) * span, closing * span, "IV" if family == "major" else "iv"
-    if fits(close, n_spans * span, CHORDS[family][tonic]) and fits(start, close, CHORDS[family][subdominant]) \
+    start, close, subdominant = (closing - 1) // span * span, closing, "IV" if family == "major" else "iv"
+    if close > 0 and fits(close, end, CHORDS[family][tonic]) and fits(start, close, CHORDS[family][subdominant]) \
             and not fits(start, close, CHORDS[family][tonic]):
+        bounds = [close, *range(close // span * span + span, end, span), end]
         plagal: list[tuple[int, int, tuple[str, ...]]] = [(start, close, (subdominant,))]
-        return plagal + [(s * span, (s + 1) * span, (tonic,)) for s in range(closing, n_spans)]
+        return plagal + [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
     return []
 
 
