@@ -242,3 +242,16 @@ def test_a_tune_in_five_four_gets_its_cadence_inside_the_last_bar():
     assert [(chord.onset, chord.duration) for chord in chords[-2:]] == [(120, 48), (168, 72)]
     assert chords[-2].numeral in ("V", "V7") and chords[-1].numeral == "I"
     assert sum(chord.duration for chord in chords) == melody.total_ticks
+
+
+def test_a_dorian_tune_gets_the_major_four_under_its_sixth():
+    from models.music.harmonizer import harmonize_melody
+
+    # A C E C | D F# A F# | E C B D | A in A dorian: the minor-key chords are Bach's (iv is D minor, VI F major,
+    # both against the F#), so bar 2 got viio (G# B D) and then A minor under the F# and A. D major is the mode's
+    # own chord there.
+    melody = melody_in([(69, 24), (72, 24), (76, 24), (72, 24), (74, 24), (78, 24), (81, 24), (78, 24), (76, 24),
+                        (72, 24), (71, 24), (74, 24), (69, 96)], tonic=9, mode="dorian")
+    bar_two = [chord for chord in harmonize_melody(melody) if 96 <= chord.onset < 192]
+    assert [chord.numeral for chord in bar_two] == ["IV", "IV"]
+    assert all({(p - 9) % 12 for p in chord.pitches} == {5, 9, 0} for chord in bar_two)

@@ -196,8 +196,39 @@ DOMINANTS = ("V", "V7")
 SUBTONIC = {"major": {}, "minor": {"VII": (10, 2, 5)}}
 
 
-def chord_tones(family: str) -> dict[str, tuple[int, ...]]:
-    return {**CHORDS[family], **SUBTONIC[family]}
+# A dorian tune differs from Bach's minor in its sixth alone (F# in A dorian), so it is harmonized with the minor
+# model read as if its sixth were minor, and each chord that holds the minor sixth takes the dorian one: iv becomes
+# IV (D major in A dorian, the mode's own colour) and iio becomes ii (B minor); VI, which would become the
+# diminished chord on the sixth, is left out. Before, the dorian sixth found no chord of its own: i (Am6) or V/V.
+DORIAN = {"i": "i", "iio": "ii", "III": "III", "iv": "IV", "V": "V", "V7": "V7", "viio": "viio", "V/V": "V/V"}
+MINOR_SIXTH, MAJOR_SIXTH = 8, 9
+
+
+def chord_set(mode: str) -> dict[str, tuple[int, ...]]:
+    """The HMM's chords for a mode, by name: the tones of each, relative to the tonic."""
+    chords = CHORDS[FAMILY.get(mode, "major")]
+    if mode != "dorian":
+        return chords
+    raised = {MINOR_SIXTH: MAJOR_SIXTH}
+    return {DORIAN[name]: tuple(raised.get(tone, tone) for tone in chords[name]) for name in DORIAN}
+
+
+def chord_tones(mode: str) -> dict[str, tuple[int, ...]]:
+    return {**chord_set(mode), **SUBTONIC[FAMILY.get(mode, "major")]}
+
+
+def mode_model(models: dict[str, ChordHMM], mode: str) -> ChordHMM:
+    """The model for a mode's family; for dorian the minor one with DORIAN's chords, its emissions of the minor and
+    major sixth swapped (the dorian sixth scored as Bach's minor sixth) and VI's row and column left out."""
+    model = models[FAMILY.get(mode, "major")]
+    if mode != "dorian":
+        return model
+    keep = [model.names.index(name) for name in DORIAN]
+    columns = list(range(13))
+    columns[MINOR_SIXTH], columns[MAJOR_SIXTH] = MAJOR_SIXTH, MINOR_SIXTH
+    start, trans = model.log_start[keep], model.log_trans[np.ix_(keep, keep)]
+    return ChordHMM(list(DORIAN.values()), start - np.log(np.exp(start).sum()),
+                    trans - np.log(np.exp(trans).sum(1, keepdims=True)), model.log_emit[keep][:, columns])
 
 
 def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -221,13 +252,14 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         return all(pc in tones for start, end, pc in notes for beat in beats if start <= beat < end)
 
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
-        return tuple(name for name in names if fits(first, last, chord_tones(family)[name]))
+        return tuple(name for name in names if fits(first, last, chord_tones(melody.mode)[name]))
 
     def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
         return holding(first, last, list(DOMINANTS)) or (holding(first, last, list(SUBTONIC[family])) if modal else ())
 
-    tonic = next(iter(CHORDS[family]))
-    others = [name for name in CHORDS[family] if name not in DOMINANTS]
+    chords = chord_set(melody.mode)
+    tonic = next(iter(chords))
+    others = [name for name in chords if name not in DOMINANTS]
     # The tonic from the closing note's beat: a span's start in 4/4 (the note on beat 1 or 3), inside the bar-long
     # span of 5/4 or 9/8 (the note on beat 3 or 2: a bar of i under V's tones before it). Where no dominant fits
     # before it and the melody holds only the tonic chord's tones from the span before (D C | E C | C-), from
@@ -236,14 +268,14 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     end = n_spans * span
     for close in (closing, (closing - 1) // span * span):
         start = (close - 1) // span * span
-        if close <= 0 or not fits(close, end, CHORDS[family][tonic]):
+        if close <= 0 or not fits(close, end, chords[tonic]):
             break
         bounds = [close, *range(close // span * span + span, end, span), end]
         closing_chords = [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
         modal = close > closing - span  # VII only straight before the close: V VII i i had a V-i already, lost
         # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
         for split in range(close, start, -beat):
-            if (dominants := dominants_holding(start, split, modal)) and fits(split, close, CHORDS[family][tonic]):
+            if (dominants := dominants_holding(start, split, modal)) and fits(split, close, chords[tonic]):
                 return [(start, split, dominants)] + ([(split, close, (tonic,))] if split < close else []) + \
                     closing_chords
         for split in range(start + beat, close, beat):
@@ -251,9 +283,9 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
                 return [(start, split, leading), (split, close, dominants)] + closing_chords
     # No dominant fits: IV (iv) before the close where it holds the span's notes and the tonic chord does not, a
     # plagal cadence (la la | do got vi | I from the Viterbi, which does not close).
-    start, close, subdominant = (closing - 1) // span * span, closing, "IV" if family == "major" else "iv"
-    if close > 0 and fits(close, end, CHORDS[family][tonic]) and fits(start, close, CHORDS[family][subdominant]) \
-            and not fits(start, close, CHORDS[family][tonic]):
+    start, close, subdominant = (closing - 1) // span * span, closing, "IV" if "IV" in chords else "iv"
+    if close > 0 and fits(close, end, chords[tonic]) and fits(start, close, chords[subdominant]) \
+            and not fits(start, close, chords[tonic]):
         bounds = [close, *range(close // span * span + span, end, span), end]
         plagal: list[tuple[int, int, tuple[str, ...]]] = [(start, close, (subdominant,))]
         return plagal + [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
@@ -284,7 +316,7 @@ def cross_relations(melody: Melody, model: ChordHMM, onset: int, end: int) -> np
     chord holds: F# in the melody over an F major chord (VI in A dorian), C over V's C# in D minor. Heard as a
     wrong note in the accompaniment, unlike a note a semitone from a chord tone of another step (F over V's E
     in D minor, the appoggiatura before a cadence), which the melody resolves."""
-    family = FAMILY.get(melody.mode, "major")
+    chords = chord_set(melody.mode)
     counts = np.zeros(len(model.names))
     for beat in range(onset, end, melody.meter.beat_ticks):
         note = next((n for n in melody.events if n.onset <= beat < n.onset + n.ticks), None)
@@ -293,7 +325,7 @@ def cross_relations(melody: Melody, model: ChordHMM, onset: int, end: int) -> np
             continue
         pc = (pitch - melody.tonic) % 12
         for c, name in enumerate(model.names):
-            tones = CHORDS[family][name]
+            tones = chords[name]
             counts[c] += pc not in tones and any({pc, tone} in SAME_STEP for tone in tones)
     return counts
 
@@ -302,21 +334,20 @@ def final_chord(melody: Melody, model: ChordHMM) -> int | None:
     """The last chord: the tonic chord where it holds the note on the tune's last beat or its last note; else V
     where V holds the note on the last beat (a tune that stops on re or ti, with "End on the tonic" off, stops
     on a half cadence: I under it was heard as a wrong chord); else the Viterbi's choice."""
-    family = FAMILY.get(melody.mode, "major")
+    chords = chord_set(melody.mode)
     pitches = [(note.onset, (p - melody.tonic) % 12) for note in melody.events
                if (p := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
     if not pitches:
         return 0
     last_beat = melody.total_ticks - melody.meter.beat_ticks
     on_last_beat = next((pc for onset, pc in reversed(pitches) if onset <= last_beat), pitches[-1][1])
-    if {on_last_beat, pitches[-1][1]} & set(CHORDS[family][model.names[0]]):
+    if {on_last_beat, pitches[-1][1]} & set(chords[model.names[0]]):
         return 0
-    return model.names.index("V") if on_last_beat in CHORDS[family]["V"] else None
+    return model.names.index("V") if on_last_beat in chords["V"] else None
 
 
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
-    family = FAMILY.get(melody.mode, "major")
-    model = load_harmonizer(os.fspath(path))[family]
+    model = mode_model(load_harmonizer(os.fspath(path)), melody.mode)
     span = chord_span_ticks(melody.meter)
     n_spans = melody.total_ticks // span
     scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span)
@@ -339,7 +370,7 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
             chosen = max(allowed, key=lambda name: stretch[model.names.index(name)] if name in model.names else 0.0)
         stretches.append((onset, end, chosen))
     ceilings = chord_ceilings(melody, [(onset, end) for onset, end, _ in stretches])
-    return [Chord(onset, end - onset, name, voice(melody.tonic, chord_tones(family)[name], ceiling))
+    return [Chord(onset, end - onset, name, voice(melody.tonic, chord_tones(melody.mode)[name], ceiling))
             for (onset, end, name), ceiling in zip(stretches, ceilings, strict=True)]
 
 
