@@ -303,8 +303,8 @@ class MainWindow(QMainWindow):
         closes when the answer comes."""
         box = QMessageBox(QMessageBox.Icon.Question, "Atelier", "Keep your work before closing?", parent=self)
         box.setObjectName("keep-before-closing")
-        box.setInformativeText("\n".join(f"{tab.title}: {what}." for tab, what in unsaved)
-                               + "\nSave puts this in the history, as Keep does.")
+        how_save_keeps = list(dict.fromkeys(tab.how_save_keeps for tab, _ in unsaved))  # once each, in tab order
+        box.setInformativeText("\n".join([f"{tab.title}: {what}." for tab, what in unsaved] + how_save_keeps))
         box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
                                | QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Save)

@@ -37,6 +37,8 @@ REGISTRY: dict[str, Setting] = {
         Setting("paint_style", str, "", "The Paint tab's style last chosen (its checkpoint's path); empty: the first"),
         Setting("compose_recipe", str, "", "The Compose tab's controls when the window last closed (a melody request "
                 "as JSON); empty: the defaults"),
+        Setting("chat_draft", str, "", "The Chat message typed but not sent, kept by Save on closing (JSON: draft and "
+                "conversation); empty: none"),
         Setting("recent_files", str, "[]", "File ▸ Recent files: a JSON list of paths, newest first"),
         Setting("window_geometry", QByteArray, QByteArray(), "Main window position and size"),
         Setting("window_state", QByteArray, QByteArray(), "Dock and toolbar layout"),

@@ -121,3 +121,77 @@ def test_a_window_already_shut_down_closes_without_asking(qtbot, main_window, co
     main_window.shutdown()
     main_window.close()
     assert not main_window.isVisible() and getattr(main_window, "keep_question", None) is None
+
+
+def open_again(qtbot):
+    from app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda window: window.close_without_asking())
+    return window
+
+
+def test_a_chat_message_not_sent_is_asked_about_and_save_keeps_it_for_next_time(qtbot, main_window):
+    chat = main_window.activity_tabs[2]
+    chat.input.setPlainText("What colours did Turner")
+    main_window.show()
+    main_window.close()
+    text = main_window.keep_question.informativeText()
+    assert "Chat: a message not sent." in text and "for the next time Atelier opens" in text
+    assert "history" not in text  # nothing goes into the history
+    answer(main_window, QMessageBox.StandardButton.Save)
+    assert main_window.is_shut_down
+
+    again = open_again(qtbot)
+    try:
+        chat = again.activity_tabs[2]
+        assert chat.input.toPlainText() == "What colours did Turner"
+        assert chat.unsaved_work() == ""  # kept: not asked about again until it changes
+        chat.input.insertPlainText(" paint")
+        assert chat.unsaved_work() == "a message not sent"
+        chat.input.clear()
+    finally:
+        again.close()  # nothing to ask: the input is empty
+    assert again.is_shut_down
+    third = open_again(qtbot)  # cleared: not brought back
+    try:
+        assert third.activity_tabs[2].input.toPlainText() == ""
+    finally:
+        third.shutdown()
+
+
+def test_a_chat_message_discarded_on_closing_is_gone_next_time(qtbot, main_window):
+    main_window.activity_tabs[2].input.setPlainText("What colours did Turner")
+    main_window.show()
+    main_window.close()
+    answer(main_window, QMessageBox.StandardButton.Discard)
+    again = open_again(qtbot)
+    try:
+        assert again.activity_tabs[2].input.toPlainText() == ""
+    finally:
+        again.shutdown()
+
+
+def test_a_private_chat_message_is_neither_asked_about_nor_saved(qtbot, main_window):
+    chat = main_window.activity_tabs[2]
+    chat.input.setPlainText("What colours did Turner")
+    assert main_window.autosave.parts["chat-draft"].recovery_snapshot() is not None
+    chat.sampling.private_check.setChecked(True)  # "Don't save this chat": never written to disk
+    assert chat.unsaved_work() == ""
+    assert main_window.autosave.parts["chat-draft"].recovery_snapshot() is None
+
+
+def test_variations_restored_after_a_crash_remember_which_were_kept(qtbot, main_window, compose):
+    import json
+
+    from app.recovery import Snapshot
+
+    generate(qtbot, compose)
+    part = main_window.autosave.parts["compose"]
+    with qtbot.waitSignal(part.recovery_changed, timeout=1_000):  # saved again once a variation is kept
+        compose.keep_selected()
+    saved = Snapshot(json.loads(json.dumps(part.recovery_snapshot().state)))  # as written to disk and read back
+    part.restore_recovery_snapshot(saved)
+    assert compose.variation_list.count() == 3
+    assert compose.unsaved_work() == ""  # before: "3 melodies not kept", the kept flag was not saved
+

@@ -158,6 +158,9 @@ class ActivityTab(QWidget):
         """What closing the window now would lose, said short ("4 melodies not kept"); "" when nothing."""
         return ""
 
+    # What the close question says Save does with this tab's unsaved work.
+    how_save_keeps = "Save puts melodies and paintings in the history, as Keep does."
+
     def keep_unsaved_work(self) -> JobHandle | None:
         """Keep what `unsaved_work` names, where Keep puts it (the window is closing); the job still keeping it (a
         render), whose end the window waits for, or None when it is kept already."""

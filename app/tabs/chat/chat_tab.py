@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.log import logger
 from app.settings import Settings
 from app.store import Store, StoreError
 from app.tabs.activity_tab import ActivityTab
@@ -68,6 +69,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         self._reply_job: JobHandle | None = None
         self._answering = False  # Send reads Stop: an answer is on its way
         self._deleted: tuple[str, list[ChatMessage]] | None = None
+        self._kept_draft = ""  # the message typed but not sent that Save kept on closing, for the next start
 
         self.splitter.addWidget(self._build_conversations())
         self.splitter.addWidget(self._build_conversation())
@@ -84,6 +86,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.view.textChanged.connect(self._update_answer_actions)
         self.refresh_conversations()
         self._update_answer_actions()
+        self._restore_kept_draft()
 
     # Layout ------------------------------------------------------------------------------------
 
@@ -402,6 +405,50 @@ class ChatTab(CreativeRequests, ActivityTab):
             text = "\n\n".join(f"**{'You' if m.role == 'user' else 'Atelier'}:**\n\n{m.content}" for m in self.messages)
         atomic_write_bytes(path, (text + "\n").encode("utf-8"))
         return path
+
+    # The message typed but not sent ---------------------------------------------------------------
+
+    how_save_keeps = "Save keeps the message you were writing for the next time Atelier opens."
+
+    def unsaved_work(self) -> str:
+        if self._draft() in ("", self._kept_draft):
+            return ""
+        return "a message not sent"
+
+    def keep_unsaved_work(self) -> None:
+        self._kept_draft = self._draft()  # written by remember() as the window closes
+        return None
+
+    def remember(self) -> None:
+        kept = self._draft() == self._kept_draft != ""
+        self.settings.set("chat_draft", json.dumps({"draft": self._kept_draft, "conversation_id": self.conversation_id})
+                          if kept else "")
+
+    def _draft(self) -> str:
+        """The message being typed; "" in a private chat, which is never written to disk (its draft goes with it)."""
+        text = self.input.toPlainText()
+        return "" if self.private or not text.strip() else text
+
+    def _restore_kept_draft(self) -> None:
+        """The message Save kept when the window last closed, back where it was typed; kept still (closing does not
+        ask about it again) until it is changed, sent or cleared."""
+        kept = self.settings.get("chat_draft")
+        if not kept:
+            return
+        try:
+            state = json.loads(kept)
+            self.show_draft(str(state["draft"]), state.get("conversation_id"))
+        except (ValueError, TypeError, KeyError) as error:  # written by another version, or damaged
+            logger.warning("the kept chat message could not be restored: %s", error)
+            return
+        self._kept_draft = self._draft()
+
+    def show_draft(self, draft: str, conversation_id: object) -> None:
+        """Put a message being typed back in the input, in its conversation if that still exists."""
+        known = {row[0] for row in self.store.conversations()}
+        if isinstance(conversation_id, int) and conversation_id in known:
+            self.open_conversation(conversation_id)
+        self.input.setPlainText(draft)
 
     # Messages ----------------------------------------------------------------------------------
 

@@ -17,16 +17,13 @@ class DraftRecovery(QObject):
         super().__init__(chat_tab)
         self.chat = chat_tab
         chat_tab.input.textChanged.connect(self.recovery_changed)
+        chat_tab.sampling.private_check.toggled.connect(self.recovery_changed)  # private: the saved draft goes
 
     def recovery_snapshot(self) -> Snapshot | None:
         draft = self.chat.input.toPlainText()
-        if not draft.strip():
+        if not draft.strip() or self.chat.private:  # a private chat is never written to disk
             return None
         return Snapshot({"draft": draft, "conversation_id": self.chat.conversation_id})
 
     def restore_recovery_snapshot(self, snapshot: Snapshot) -> None:
-        conversation_id = snapshot.state.get("conversation_id")
-        known = {row[0] for row in self.chat.store.conversations()}
-        if isinstance(conversation_id, int) and conversation_id in known:
-            self.chat.open_conversation(conversation_id)
-        self.chat.input.setPlainText(str(snapshot.state["draft"]))
+        self.chat.show_draft(str(snapshot.state["draft"]), snapshot.state.get("conversation_id"))

@@ -43,6 +43,7 @@ def variation_to_json(variation: Variation) -> dict[str, Any]:
         "edits": [list(edit) for edit in variation.edits],
         "morph": list(variation.morph) if variation.morph else None,
         "melody": melody_to_json(variation.melody),
+        "kept": variation.kept,
     }
 
 
@@ -53,6 +54,7 @@ def variation_from_json(state: dict[str, Any]) -> Variation:
         request=MelodyRequest.from_json(state["request"]),
         edits=edits_from_json(state["edits"]),
         morph=morph_from_json(state["morph"]),
+        kept=bool(state.get("kept", False)),  # absent from older snapshots: asked about on closing
     )
 
 
@@ -66,6 +68,7 @@ class VariationsRecovery(QObject):
         for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
             signal.connect(self.recovery_changed)
         compose_tab.variation_list.currentRowChanged.connect(self.recovery_changed)
+        compose_tab.kept.list.model().rowsInserted.connect(self.recovery_changed)  # a variation kept: saved as kept
         # Every control, whatever the form's layout: any change is worth saving.
         controls = compose_tab.controls
         for combo in controls.findChildren(QComboBox):
