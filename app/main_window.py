@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.device_info: dict | None = None
         self._shut_down = False
         self._closing_answered = False  # the user said what to do with unsaved work (ask_to_keep)
+        self._keeping: set[int] = set()  # the jobs keeping unsaved work (a Save's render), the window closing after
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -87,6 +88,10 @@ class MainWindow(QMainWindow):
         for tab in self.activity_tabs:
             self.tabs.addTab(tab, tab.title)
             tab.show_me.connect(lambda tab=tab: self.tabs.setCurrentWidget(tab))
+            # Connected once, not at each Save: a job's end only matters while it is in self._keeping.
+            tab.worker.job_finished.connect(lambda handle, _result: self._keeping_ended(handle, True))
+            tab.worker.job_failed.connect(lambda handle, _message: self._keeping_ended(handle, False))
+            tab.worker.job_cancelled.connect(lambda handle: self._keeping_ended(handle, False))
         self.setCentralWidget(self.tabs)
 
         self.status = JobStatusBar()
@@ -334,26 +339,21 @@ class MainWindow(QMainWindow):
     def _close_once_kept(self, keeping: list[tuple[ActivityTab, JobHandle]]) -> None:
         """Close when the jobs keeping the work (a render) have finished; if one fails or is cancelled (Esc), the
         work is not kept: stay open and say so. Closing again meanwhile closes at once (the render is cancelled)."""
-        waiting = {handle.id for _, handle in keeping}
+        self._keeping = {handle.id for _, handle in keeping}
         self._closing_answered = True
         self.status.show_notice("Keeping your work, then closing…")
 
-        def ended(handle: JobHandle, kept: bool) -> None:
-            if handle.id not in waiting or self._shut_down:
-                return
-            if not kept:
-                waiting.clear()
-                self._closing_answered = False
-                self.status.show_notice(NOT_KEPT)
-                return
-            waiting.discard(handle.id)
-            if not waiting:
-                self.close()
-
-        for tab, _ in keeping:
-            tab.worker.job_finished.connect(lambda handle, _result: ended(handle, True))
-            tab.worker.job_failed.connect(lambda handle, _message: ended(handle, False))
-            tab.worker.job_cancelled.connect(lambda handle: ended(handle, False))
+    def _keeping_ended(self, handle: JobHandle, kept: bool) -> None:
+        if handle.id not in self._keeping or self._shut_down:
+            return
+        if not kept:
+            self._keeping.clear()
+            self._closing_answered = False
+            self.status.show_notice(NOT_KEPT)
+            return
+        self._keeping.discard(handle.id)
+        if not self._keeping:
+            self.close()
 
     @property
     def is_shut_down(self) -> bool:

@@ -195,3 +195,25 @@ def test_variations_restored_after_a_crash_remember_which_were_kept(qtbot, main_
     assert compose.variation_list.count() == 3
     assert compose.unsaved_work() == ""  # before: "3 melodies not kept", the kept flag was not saved
 
+
+def job_end_receivers(worker) -> int:
+    from PySide6.QtCore import SIGNAL
+
+    signals = ("job_finished(PyObject,PyObject)", "job_failed(PyObject,QString)", "job_cancelled(PyObject)")
+    return sum(worker.receivers(SIGNAL(signal)) for signal in signals)
+
+
+def test_saving_again_after_a_stopped_render_connects_nothing_more(qtbot, main_window, paint):
+    # Each Save connected three more callbacks to the worker, kept for the rest of the session.
+    settle(qtbot, paint)
+    paint_a_stroke(paint)
+    main_window.show()
+    counts = []
+    for _ in range(3):
+        main_window.close()
+        with qtbot.waitSignal(paint.worker.job_cancelled, timeout=60_000):
+            answer(main_window, QMessageBox.StandardButton.Save)
+            main_window.cancel_job()  # Esc
+        assert main_window.isVisible()
+        counts.append(job_end_receivers(paint.worker))
+    assert counts[0] == counts[1] == counts[2]
