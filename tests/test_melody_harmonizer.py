@@ -44,6 +44,7 @@ def test_viterbi_equals_brute_force_over_every_progression():
     paths = list(itertools.product(range(c), repeat=5))
     assert model.viterbi(scores) == list(max(paths, key=total))
     assert model.viterbi(scores, final=2) == list(max((p for p in paths if p[-1] == 2), key=total))
+    assert model.viterbi(scores, final=2, first=1) == list(max((p for p in paths if p[0] == 1 and p[-1] == 2), key=total))
 
 
 def test_fitting_counts_transitions_and_the_notes_under_each_chord():
@@ -255,3 +256,16 @@ def test_a_dorian_tune_gets_the_major_four_under_its_sixth():
     bar_two = [chord for chord in harmonize_melody(melody) if 96 <= chord.onset < 192]
     assert [chord.numeral for chord in bar_two] == ["IV", "IV"]
     assert all({(p - 9) % 12 for p in chord.pitches} == {5, 9, 0} for chord in bar_two)
+
+
+def test_a_tune_that_starts_on_the_tonic_starts_on_the_tonic_chord():
+    from models.music.harmonizer import harmonize_melody
+
+    # C C' A C' | C D D B | D B C- in C major: the chorales' start probabilities and vi's liking for the tonic
+    # note put A minor under the opening C C' (18 of 48 generated major tunes starting on do began on vi).
+    melody = melody_in([(60, 24), (72, 24), (69, 24), (72, 24), (60, 24), (62, 24), (62, 24), (71, 24), (62, 24),
+                        (59, 24), (60, 48)])
+    assert harmonize_melody(melody)[0].numeral == "I"
+    # where another chord holds more of the opening's notes on beats (C F: F major), the Viterbi still chooses
+    assert harmonize_melody(melody_in([(60, 24), (65, 24), (69, 24), (65, 24), (64, 24), (62, 24), (67, 24),
+                                       (71, 24), (62, 24), (59, 24), (60, 48)]))[0].numeral == "IV"
