@@ -269,3 +269,17 @@ def test_a_tune_that_starts_on_the_tonic_starts_on_the_tonic_chord():
     # where another chord holds more of the opening's notes on beats (C F: F major), the Viterbi still chooses
     assert harmonize_melody(melody_in([(60, 24), (65, 24), (69, 24), (65, 24), (64, 24), (62, 24), (67, 24),
                                        (71, 24), (62, 24), (59, 24), (60, 48)]))[0].numeral == "IV"
+
+
+def test_a_dorian_tune_on_its_minor_seventh_gets_the_major_seven_mid_tune():
+    from models.music.harmonizer import harmonize_melody
+
+    # A C E C | G B D B | A C E C | D B A- in A dorian: the fiddler's i-VII-i. VII was a cadence chord only, so
+    # bar 2 got A minor under the G and G# B D (viio) under D B; and A E A E | G D G D got D major under the G's.
+    for notes in ([(69, 24), (72, 24), (76, 24), (72, 24), (67, 24), (71, 24), (74, 24), (71, 24)],
+                  [(69, 24), (76, 24), (69, 24), (76, 24), (67, 24), (74, 24), (67, 24), (74, 24)]):
+        melody = melody_in([*notes, (69, 24), (72, 24), (76, 24), (72, 24), (74, 24), (71, 24), (69, 48)],
+                           tonic=9, mode="dorian")
+        bar_two = [chord for chord in harmonize_melody(melody) if 96 <= chord.onset < 192]
+        assert [chord.numeral for chord in bar_two] == ["VII", "VII"]
+        assert all({(p - 9) % 12 for p in chord.pitches} == {10, 2, 5} for chord in bar_two)
