@@ -18,10 +18,13 @@ CALLS = 3000
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="None is immortal from Python 3.12: its count never moves")
 def test_paint_calls_keep_none_references_flat(qapp):
     drift = none_reference_drift(CALLS)
-    assert len(drift) >= 15, "every paint call the app makes is measured"
+    assert len(drift) >= 17, "every paint call the app makes is measured"
     # A clean binding moves a handful of references as caches fill; the bad one loses one per call.
-    leaking = {name: change for name, change in drift.items() if abs(change) > CALLS // 20}
+    leaking = {name: change for name, change in drift.items() if change < -CALLS // 20}
     assert not leaking, f"PySide6 leaks references to None (per {CALLS} calls): {leaking}"
+    # Gains cannot end a session, but were unexplained (the soak's ~85 an action): only the one known stays.
+    gaining = {name: change for name, change in drift.items() if change > CALLS // 20}
+    assert set(gaining) <= {"QPainter(a new QImage)"}, f"references to None gained (per {CALLS} calls): {gaining}"
 
 
 def test_start_up_check_finds_nothing_on_the_installed_binding(qapp):
