@@ -283,3 +283,18 @@ def test_a_dorian_tune_on_its_minor_seventh_gets_the_major_seven_mid_tune():
         bar_two = [chord for chord in harmonize_melody(melody) if 96 <= chord.onset < 192]
         assert [chord.numeral for chord in bar_two] == ["VII", "VII"]
         assert all({(p - 9) % 12 for p in chord.pitches} == {10, 2, 5} for chord in bar_two)
+
+
+@pytest.mark.parametrize("bar_two", [[64, 65, 64, 62, 60, 62, 64, 65], [67, 65, 64, 65, 67, 69, 67, 65]])
+def test_notes_between_the_beats_do_not_outvote_the_notes_on_them(bar_two):
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | E F E D C D E F (or G F E F G A G F) | F D C-: the eighths between the beats (F D D F) outvoted
+    # the ones on them (E E C E), and D minor (ii) or F major (IV) sat under four beat notes it does not hold. The
+    # chord model learned one note a beat; a note between the beats now counts half.
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), *((pitch, 12) for pitch in bar_two), (65, 24),
+                        (62, 24), (60, 48)])
+    chords = harmonize_melody(melody)
+    for beat, pitch in zip(range(96, 192, 24), bar_two[::2], strict=True):
+        chord = next(chord for chord in chords if chord.onset <= beat < chord.onset + chord.duration)
+        assert pitch % 12 in {p % 12 for p in chord.pitches}, (beat, chord)
