@@ -264,3 +264,48 @@ def test_a_fill_below_full_opacity_lays_the_colour_over_each_pixel(qtbot, canvas
     wanted = np.round(np.array([200, 180, 40]) * 0.63 + np.array([10, 120, 250]) * 0.37).astype(np.uint8)
     assert (filled[:, :80] == wanted).all()
     assert (filled[:, 81:] == picture[:, 81:]).all()
+
+
+def _flood_fill_by_pixel(pixels: np.ndarray, x: int, y: int, tolerance: int) -> np.ndarray:
+    """The plain definition, pixel by pixel: what flood_fill_mask must agree with."""
+    height, width, _ = pixels.shape
+    seed = pixels[y, x].astype(int)
+    similar = (np.abs(pixels.astype(int) - seed) <= tolerance).all(axis=-1)
+    mask = np.zeros((height, width), dtype=bool)
+    todo = [(y, x)]
+    while todo:
+        row, column = todo.pop()
+        if 0 <= row < height and 0 <= column < width and similar[row, column] and not mask[row, column]:
+            mask[row, column] = True
+            todo += [(row - 1, column), (row + 1, column), (row, column - 1), (row, column + 1)]
+    return mask
+
+
+def test_flood_fill_mask_agrees_with_the_plain_definition_whole_rows_and_all():
+    # Rows that are one run across (a blank band: the quick path) beside rows of several runs, walls with gaps.
+    rng = np.random.default_rng(7)
+    for _ in range(12):
+        pixels = np.full((40, 50, 3), 255, dtype=np.uint8)
+        walls = rng.random((40, 50)) < 0.35
+        walls[rng.integers(0, 40, size=8)] = False  # some rows open from edge to edge
+        pixels[walls] = (20, 40, 60)
+        y, x = map(int, np.argwhere(~walls)[rng.integers(0, (~walls).sum())])
+        assert np.array_equal(flood_fill_mask(pixels, x, y, 24), _flood_fill_by_pixel(pixels, x, y, 24))
+
+
+def test_a_fill_changes_only_the_region_and_undoes_and_redoes_exactly(qtbot, canvas):
+    # The fill paints the canvas's own pixels in place (not a converted copy drawn back over it).
+    rng = np.random.default_rng(5)
+    picture = rng.integers(0, 256, size=(100, 200, 3), dtype=np.uint8)
+    picture[:40] = (250, 250, 250)  # whole rows of one colour
+    picture[40:, 60:90] = (250, 250, 250)  # and a column below them
+    canvas.replace_image(array_to_image(picture))
+    canvas.colour, canvas.opacity = QColor(200, 30, 90), 1.0
+    canvas.fill_at(100, 10)
+    filled = canvas.pixels()
+    region = _flood_fill_by_pixel(picture, 100, 10, 24)
+    assert (filled[region] == (200, 30, 90)).all() and np.array_equal(filled[~region], picture[~region])
+    canvas.undo_stack.undo()
+    assert np.array_equal(canvas.pixels(), picture)
+    canvas.undo_stack.redo()
+    assert np.array_equal(canvas.pixels(), filled)
