@@ -249,3 +249,16 @@ def test_a_village_shows_its_houses_side_by_side():
     houses (3.2% of the picture on average over six seeds); side by side it shows more of them (4.4%)."""
     shown = [compose_scene("a village by a river", seed, (768, 512)).visible["village"] for seed in range(1, 7)]
     assert float(np.mean(shown)) > 0.038
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_lighthouse_on_a_cliff_stands_on_a_rock_face_above_the_sea(seed):
+    """'On a cliff' drew a green slope down to the water: now the shore is a rock face, and the tower stands on its top
+    (the rows just under its foot are cliff, not sea). A lighthouse by the sea has no cliff."""
+    scene = compose_scene("a lighthouse on a cliff", seed, (384, 256))
+    assert scene.visible.get("cliff", 0.0) > 0.05
+    rows, cols = np.nonzero(scene.mask("lighthouse"))
+    foot = rows.max()
+    under = scene.labels[foot + 1 : foot + 4, cols[rows == foot]]
+    assert np.mean(under == scene.label_names.index("cliff")) > 0.5
+    assert "cliff" not in compose_scene("a lighthouse by the sea", seed, (384, 256)).visible

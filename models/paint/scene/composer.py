@@ -179,7 +179,9 @@ class _Drawing:
             if self.has("hills") and not self.has("sea") and rng.random() < 0.6:
                 land.draw_near_hill(self.pen, plan.mass_side, fields=self.has("fields"))
         if self.has("sea"):
-            water.draw_sea(self.pen, water.sea_outline(self.pen, plan.mass_side if plan.shore else 0))
+            water.draw_sea(self.pen, water.sea_outline(self.pen, plan.mass_side if plan.shore else 0, plan.cliff))
+            if plan.cliff:
+                land.draw_cliff(self.pen)
         if self.has("lake"):
             x = self.focal_x if plan.focal in ("lake", "mountains") else stage.width * (0.5 + self.light_side * 0.15)
             water.draw_lake(self.pen, x)

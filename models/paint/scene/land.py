@@ -86,6 +86,49 @@ def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None 
     return np.concatenate([np.stack([xs, ys], 1), [[xs[-1], base], [xs[0], base]]])
 
 
+# A cliff's height in eye-heights (a person's height where it stands; the tower on it is 8.5): from about 1 its top
+# rises above the horizon as it comes nearer, as a cliff seen from the sea does.
+CLIFF_EYES = 1.3
+
+
+def draw_cliff(pen: Pen) -> None:
+    """The shore (stage.shore, the waterline from the horizon forward) as the foot of a cliff: a rock face rising
+    CLIFF_EYES above it (in the haze far off, scored down its height, a strip of grass along its top) and foam at its
+    foot; stage.cliff says where its top edge runs, for what stands on it. Without it "a lighthouse on a cliff" stood
+    on a green slope down to the water."""
+    canvas, stage, light, rng = pen
+    if stage.shore is None:
+        return
+    canvas.begin("cliff")
+    foot = stage.shore
+    drop = np.array([stage.eye(y) * CLIFF_EYES for y in foot[:, 1]])
+    top = foot - np.stack([np.zeros_like(drop), drop], 1)
+    side = -2.0 if foot[-1, 0] < stage.width / 2 else stage.width + 2.0
+    rock = np.concatenate([foot, [(side, stage.height + 4), (side, top[:, 1].min())], top[::-1]])
+    far, near = light.far(light["stone"], 0.0), light.far(light["stone"], 0.7)
+    high, low = top[:, 1].min(), stage.height
+
+    def shade(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+        t = np.clip((ys - high) / max(low - high, 1), 0, 1)[..., None]
+        return far * (1 - t) + near * t
+
+    canvas.polygon(rock, shade=shade)
+    stage.block(rock)
+    stage.dry(rock)
+    scores = light.far(light["stone shade"], 0.6)
+    for k in sorted(rng.choice(len(foot) - 1, size=min(len(foot) - 1, int(rng.integers(7, 11))), replace=False)):
+        x, y = top[k]
+        width = max(1.0, stage.eye(foot[k, 1]) * rng.uniform(0.15, 0.35))
+        length = drop[k] * rng.uniform(0.5, 1.0)
+        scar = [(x, y), (x + width, y), (x + width * 0.6, y + length), (x + width * 0.2, y + length)]
+        canvas.polygon(np.array(scar), scores, alpha=0.6)
+    lip = np.maximum(drop * 0.07, 1.0)
+    grass = light.far(light["hills"], 0.5)
+    canvas.polygon(np.concatenate([top, (top + np.stack([np.zeros_like(lip), lip], 1))[::-1]]), grass)
+    canvas.polygon(ribbon(foot, np.maximum(drop * 0.06, 1.0)), light.far(light["foam"], 0.5), alpha=0.7)
+    stage.cliff = np.stack([top[:, 0], foot[:, 1], drop], 1)
+
+
 def draw_far_hills(pen: Pen, layers: int = 2) -> None:
     canvas, stage, light, rng = pen
     canvas.begin("hills")

@@ -67,6 +67,7 @@ class ScenePlan:
     single_peak: bool = False
     wheat: bool = False
     shore: bool = False  # sea with land beside it (on the mass side)
+    cliff: bool = False  # that land a headland, ending in a rock face above the sea
     added: list[str] = field(default_factory=list)  # elements added to complete the picture
 
 
@@ -168,5 +169,6 @@ def plan_scene(reading: SubjectReading, sample: CompositionSample, rng: np.rando
         single_peak="mountains" in chosen and (reading.one_mountain or rng.random() < 0.4),
         wheat=reading.wheat or ("fields" in chosen and rng.random() < 0.4),
         shore=sea and bool(chosen & (LAND_THINGS - {"river", "lake", "bridge"})),
+        cliff=sea and reading.cliff,
         added=sorted(chosen - named),
     )

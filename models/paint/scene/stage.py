@@ -25,6 +25,9 @@ class Stage:
     horizon: float  # row of the horizon, pixels from the top
     water: np.ndarray = field(init=False)  # (H, W) bool: water, where nothing can stand
     shore: np.ndarray | None = None  # (N, 2) the line between land and sea, from the horizon forward
+    # (N, 3) a cliff's top edge: its column, the row of the waterline below it (where a thing standing on it takes
+    # its size) and how far above that row it runs (land.draw_cliff); None without a cliff
+    cliff: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.water = np.zeros((self.height, self.width), bool)
@@ -58,6 +61,22 @@ class Stage:
         mask, top, left = polygon_mask(points, self.width, self.height)
         if mask is not None:
             self.blocked[top : top + mask.shape[0], left : left + mask.shape[1]] |= mask > 0.5
+
+    def dry(self, points: np.ndarray) -> None:
+        """No water inside this outline (a cliff's face drawn over the sea): no waves or glitter are drawn there."""
+        mask, top, left = polygon_mask(points, self.width, self.height)
+        if mask is not None:
+            self.water[top : top + mask.shape[0], left : left + mask.shape[1]] &= mask <= 0.5
+
+    def cliff_spot(self, y: float, back_eyes: float) -> tuple[float, float, float] | None:
+        """Where a thing stands on a cliff's top (land.draw_cliff), near the waterline row y, `back_eyes` eye-heights
+        back from its edge: (x, the row that gives its size, how far above that row its foot is); None without a
+        cliff."""
+        if self.cliff is None or self.shore is None:
+            return None
+        x, row, lift = self.cliff[int(np.abs(self.cliff[:, 1] - y).argmin())]
+        inland = -1 if self.shore[-1, 0] < self.width / 2 else 1
+        return float(x + inland * self.eye(row) * back_eyes), float(row), float(lift)
 
     def is_water(self, x: float, y: float) -> bool:
         row, col = int(np.clip(y, 0, self.height - 1)), int(np.clip(x, 0, self.width - 1))

@@ -38,12 +38,15 @@ def draw_house(
     size_eyes: float = 3.2,
     name: str = "houses",
     roof: np.ndarray | None = None,
+    lift: float = 0.0,
 ) -> None:
-    """A house with its gable toward the viewer and one side wall showing on `side` (-1 left, 1 right)."""
+    """A house with its gable toward the viewer and one side wall showing on `side` (-1 left, 1 right); its size
+    and haze those of row `y`, its foot `lift` pixels above it (on a cliff's top)."""
     canvas, stage, light, rng = pen
     canvas.begin(name)
     near = stage.nearness(y)
     size = stage.eye(y) * size_eyes * rng.uniform(0.85, 1.15)
+    y -= lift
     front = size * rng.uniform(0.5, 0.7)
     wall_h = size * rng.uniform(0.5, 0.62)
     depth = front * rng.uniform(0.7, 1.2)
@@ -102,12 +105,14 @@ def _rect(left: float, bottom: float, width: float, height: float) -> np.ndarray
     return np.array([(left, bottom), (left + width, bottom), (left + width, bottom - height), (left, bottom - height)])
 
 
-def draw_church(pen: Pen, x: float, y: float, side: int, size_eyes: float = 4.5) -> None:
-    """A church: a long nave seen from the side and a tower with a tall spire at one end."""
+def draw_church(pen: Pen, x: float, y: float, side: int, size_eyes: float = 4.5, lift: float = 0.0) -> None:
+    """A church: a long nave seen from the side and a tower with a tall spire at one end (the size and haze of row
+    `y`, standing `lift` above it)."""
     canvas, stage, light, rng = pen
     canvas.begin("church")
     near = stage.nearness(y)
     size = stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1)
+    y -= lift
     length, wall_h = size * 1.3, size * 0.45
     stone, shade = light.far(mix(light["wall"], light["stone"], 0.5), near), light.far(light["stone shade"], near)
     roof = light.far(light["snow"] if light.snow else light["slate"], near)
@@ -172,15 +177,18 @@ def _taper(x: float, y: float, width_at, bottom: float, top: float, half: int = 
     return np.array([(lo(wb), y - bottom * h), (hi(wb), y - bottom * h), (hi(wt), y - top * h), (lo(wt), y - top * h)])
 
 
-def draw_lighthouse(pen: Pen, x: float, y: float, side: int, size_eyes: float = 8.5) -> None:
+def draw_lighthouse(pen: Pen, x: float, y: float, side: int, size_eyes: float = 8.5, lift: float = 0.0) -> None:
     """A lighthouse: a white tower narrowing upward, banded in the roofs' red, shaded on the side away from the
-    light (`side` -1 or 1, as a church's), a dark gallery round the lantern, which burns from dusk on."""
+    light (`side` -1 or 1, as a church's), a dark gallery round the lantern, which burns from dusk on. Its size and
+    haze are those of row `y`; it stands `lift` pixels above it (on a cliff's top)."""
     canvas, stage, light, rng = pen
     canvas.begin("lighthouse")
     near = stage.nearness(y)
+    scale = stage.eye(y)
+    y -= lift
     # Where no land is found near the focal row the foot comes nearer, where an eye-height is larger: at 8.5 of them
     # the tower left the frame. It keeps its lamp below the top tenth and stands at most half the picture high.
-    height = min(stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1), (y - 0.1 * stage.height) / 1.05, 0.5 * stage.height)
+    height = min(scale * size_eyes * rng.uniform(0.9, 1.1), (y - 0.1 * stage.height) / 1.05, 0.5 * stage.height)
     base, top = height * 0.26, height * 0.16
 
     def width_at(t: float) -> tuple[float, float]:
@@ -249,9 +257,10 @@ def draw_windmill(pen: Pen, x: float, y: float, side: int, size_eyes: float = 5.
 
 
 def draw_village(
-    pen: Pen, x: float, y: float, spread: float, church_at: float | None, side: int
+    pen: Pen, x: float, y: float, spread: float, church_at: float | None, side: int, lift: float = 0.0
 ) -> list[tuple[str, float, float]]:
-    """Houses clustered around (x, y), far ones first; returns what stands where (for the depth order)."""
+    """Houses clustered around (x, y), far ones first, standing `lift` above their rows (on a cliff's top); returns
+    what stands where (for the depth order)."""
     canvas, stage, light, rng = pen
     count = int(rng.integers(5, 10))
     eye = stage.eye(y)
@@ -276,10 +285,10 @@ def draw_village(
     ]
     for kind, hx, hy in spots:
         if kind == "church":
-            draw_church(pen, hx, hy, side)
+            draw_church(pen, hx, hy, side, lift=lift)
         else:
             roof = roofs[int(rng.integers(len(roofs)))]
-            draw_house(pen, hx, hy, 1 if hx < x else -1, 2.6, name="village", roof=roof)
+            draw_house(pen, hx, hy, 1 if hx < x else -1, 2.6, name="village", roof=roof, lift=lift)
     return spots
 
 

@@ -44,20 +44,26 @@ def water_darks(pen: Pen):
     return darks
 
 
-def sea_outline(pen: Pen, shore_side: int) -> np.ndarray:
+def sea_outline(pen: Pen, shore_side: int, headland: bool = False) -> np.ndarray:
     """The sea's polygon: everything below the horizon, less a shore on `shore_side` (-1, 1; 0: none)
-    that comes forward from the horizon to the bottom edge."""
+    that comes forward from the horizon to the bottom edge: a shore that widens toward the viewer, or with
+    `headland` one that juts out toward the horizon (its face toward the viewer: land.draw_cliff)."""
     stage, rng = pen.stage, pen.rng
     w, h, hz = stage.width, stage.height, stage.horizon
     if shore_side == 0:
         return np.array([(-2, hz), (w + 2, hz), (w + 2, h + 2), (-2, h + 2)], float)
-    start = rng.uniform(0.05, 0.3)  # where the shore meets the horizon, from its side
-    end = rng.uniform(0.35, 0.6)  # where it meets the bottom edge
+    if headland:
+        start, end = rng.uniform(0.35, 0.5), rng.uniform(0.04, 0.14)
+        middle = end + rng.uniform(0.0, 0.06)
+    else:
+        start = rng.uniform(0.05, 0.3)  # where the shore meets the horizon, from its side
+        end = rng.uniform(0.35, 0.6)  # where it meets the bottom edge
+        middle = end - rng.uniform(0.0, 0.1)
     control = np.array(
         [
             (start, hz),
             (start + (end - start) * 0.3 + rng.uniform(-0.05, 0.05), stage.y_at(0.25)),
-            (end - rng.uniform(0.0, 0.1), stage.y_at(0.65)),
+            (middle, stage.y_at(0.65)),
             (end, h + 4),
         ]
     )
