@@ -147,9 +147,9 @@ def test_the_pictures_floats_are_let_go_once_the_strokes_are_planned(monkeypatch
     the largest painting's 1 GB picture until the end."""
     planned_from = []
 
-    def planning(style, source, params, out_w, out_h, keep=None, water=None, sky=None):
+    def planning(style, source, params, out_w, out_h, keep=None, water=None, sky=None, glow=None):
         planned_from.append(weakref.ref(source))
-        return plan_for(style, source, params, out_w, out_h, keep, water, sky)
+        return plan_for(style, source, params, out_w, out_h, keep, water, sky, glow)
 
     monkeypatch.setattr(render_module, "plan_for", planning)
     events = render_module.stroke_render_job(_style(), _picture(), StrokeParams(seed=1, size=(128, 96), tile=64))

@@ -154,13 +154,15 @@ def render_job(
     keep: torch.Tensor | None = None,
     water: torch.Tensor | None = None,
     sky: torch.Tensor | None = None,
+    glow: torch.Tensor | None = None,
 ) -> Iterator[Event]:
     """The render as a job: Progress per tile, then Result(PIL image). `keep`: shapes the strokes keep legible
     (strokes/keep.py: an integer label map, a scene's elements); `water`: a scene's sea, lake or river, 1 on it
-    (strokes/sea_grade.py); `sky`: a scene's sky, 1 on it (strokes/plan.py). The texture look has no use for them."""
+    (strokes/sea_grade.py); `sky`: a scene's sky, 1 on it, and `glow`: its halos, 0 to 1 (strokes/plan.py). The
+    texture look has no use for them."""
     params = params.checked()
     if params.look == "strokes":
-        yield from _stroke_job(style, image, params, cancel, keep, water, sky)
+        yield from _stroke_job(style, image, params, cancel, keep, water, sky, glow)
         return
     device = torch.device(device) if device is not None else next(style.renderer.parameters()).device
     source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1)
@@ -197,11 +199,13 @@ def _stroke_job(
     keep: torch.Tensor | None = None,
     water: torch.Tensor | None = None,
     sky: torch.Tensor | None = None,
+    glow: torch.Tensor | None = None,
 ) -> Iterator[Event]:
     """The stroke renderer (on the CPU; it is vectorised, not a network), blended with the input by strength."""
     painted = None
     stroke_params = params.stroke_params()
-    job = stroke_render_job(style.stroke_style, image, stroke_params, keep=keep, water=water, sky=sky, cancel=cancel)
+    maps = {"keep": keep, "water": water, "sky": sky, "glow": glow}
+    job = stroke_render_job(style.stroke_style, image, stroke_params, **maps, cancel=cancel)
     for event in job:
         if isinstance(event, Result):
             painted = event.value

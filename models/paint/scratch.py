@@ -95,6 +95,11 @@ def sky_map(scene: Scene) -> torch.Tensor | None:
     return torch.from_numpy(open_sky.astype(np.float32))
 
 
+def glow_map(scene: Scene) -> torch.Tensor | None:
+    """(H, W) 0 to 1: the scene's halos (Scene.glow), at the sketch's size; None when it has none."""
+    return None if scene.glow is None else torch.from_numpy(scene.glow)
+
+
 def preview_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
     """`size` shrunk to at most `long_side` on its long side, its shape kept."""
     width, height = size
@@ -133,7 +138,7 @@ def paint_from_scratch_job(
         small = preview_size(size, preview_side)
         params = replace(params, size=small)
         sketch = sketch.resize(small, Image.Resampling.BOX)
-    maps = {"keep": keep_labels(scene), "water": water_map(scene), "sky": sky_map(scene)}
+    maps = {"keep": keep_labels(scene), "water": water_map(scene), "sky": sky_map(scene), "glow": glow_map(scene)}
     for event in render_job(style, sketch, params, device=device, cancel=cancel, **maps):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)

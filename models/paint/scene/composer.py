@@ -41,6 +41,9 @@ class Scene:
     # knows where its elements are, which a photograph cannot say (scratch.py keeps them legible with it).
     labels: np.ndarray | None = None
     label_names: list[str] = field(default_factory=list)
+    # (H, W) 0 to 1: the soft light of its suns, moons, stars and lamps (raster.SceneCanvas.glow), where a painter
+    # who outlines draws no line (a halo has no edge); None for none.
+    glow: np.ndarray | None = None
 
     def mask(self, name: str) -> np.ndarray:
         """(H, W) bool: where the element `name` shows (all False when it does not)."""
@@ -92,6 +95,7 @@ def compose_scene(subject: str, seed: int, size: tuple[int, int], composition: C
         {name: (x / width, y / height) for name, (x, y) in drawing.positions.items()},
         drawing.canvas.labels,
         list(drawing.canvas.names),
+        drawing.canvas.glows if drawing.canvas.glows.any() else None,
     )
 
 

@@ -23,6 +23,8 @@ class SceneCanvas:
         self.labels = np.zeros((height, width), np.int16)  # 0: nothing; k: the k-th element's name
         self.names: list[str] = ["(none)"]
         self.current = 0
+        # How much soft light (glow) lies over each pixel, 0 to 1: a halo has no edge a painter would draw.
+        self.glows = np.zeros((height, width), np.float32)
 
     def begin(self, name: str) -> None:
         """Every shape drawn from now on belongs to the element `name` (until the next begin)."""
@@ -50,6 +52,7 @@ class SceneCanvas:
         region += (c - region) * m[..., None]
         if alpha >= 0.5:
             self.labels[y0:y1, x0:x1][m > 0.5] = self.current
+            self.glows[y0:y1, x0:x1][m > 0.5] = 0.0  # a shape drawn over a halo hides it
 
     def polygon(self, points: np.ndarray, colour: Colour | None = None, alpha: float = 1.0, shade=None) -> None:
         """Fill a polygon given as (N, 2) pixel coordinates (x, y). `shade(ys, xs)` -> (h, w, 3) colours
@@ -73,11 +76,23 @@ class SceneCanvas:
         r = int(radius * 2.5)
         top, left = int(cy) - r, int(cx) - r
         ys, xs = np.mgrid[top : top + 2 * r + 1, left : left + 2 * r + 1].astype(np.float32)
-        falloff = np.exp(-(((ys - cy) ** 2 + (xs - cx) ** 2) / (2 * radius**2))) * strength
+        shape = np.exp(-(((ys - cy) ** 2 + (xs - cx) ** 2) / (2 * radius**2)))
         saved = self.current
         self.current = 0
-        self.fill_mask(np.clip(falloff, 0, 1), top, left, colour, alpha=0.49)  # below 0.5: no label
+        self.fill_mask(np.clip(shape * strength, 0, 1), top, left, colour, alpha=0.49)  # below 0.5: no label
         self.current = saved
+        # The halo in the glow map: all of it out to its radius (where its light falls fastest, the edge an outline
+        # would trace), fading beyond, however faint its light.
+        halo = np.clip(2 * shape - 0.1, 0, 1)
+        y0, x0, y1, x1 = (
+            max(top, 0),
+            max(left, 0),
+            min(top + halo.shape[0], self.height),
+            min(left + halo.shape[1], self.width),
+        )
+        if y0 < y1 and x0 < x1:
+            region = self.glows[y0:y1, x0:x1]
+            np.maximum(region, halo[y0 - top : y1 - top, x0 - left : x1 - left], out=region)
 
     def vertical_gradient(self, y0: float, y1: float, stops: list[tuple[float, np.ndarray]]) -> None:
         """Fill rows y0..y1 with colours interpolated between (fraction, colour) stops."""

@@ -175,12 +175,14 @@ def plan_strokes(
     keep: torch.Tensor | None = None,
     water: torch.Tensor | None = None,
     sky: torch.Tensor | None = None,
+    glow: torch.Tensor | None = None,
 ) -> StrokePlan:
     """Plan the painting of a (3, H, W) OKLab picture. `keep` (H, W) integer labels: shapes to keep legible
     (keep.py; a scene's elements), 0 where the style is free; None for a photograph. `water` (H, W), 0 to 1: a scene's
     sea, lake or river (sea_grade.py); None for a photograph. `sky` (H, W), 0 to 1: a scene's sky (its clouds, sun,
     moon and stars too), where the bands' heat goes; with it the bands keep a scene's flat masses apart in value. None
-    for a photograph."""
+    for a photograph. `glow` (H, W), 0 to 1: a scene's halos (its suns', moons', stars' and lamps' soft light), where
+    no contour is drawn; None for a photograph or a scene without them."""
     _, height, width = lab.shape
     long_side = picture_size(height, width)
     unit = long_side / 512
@@ -319,7 +321,9 @@ def plan_strokes(
         lay(strokes, colours, seed_colour, torch.full((strokes.count,), EDGE))
     strength = style.outline * controls.outline
     if strength > 0:
-        contours, colours = outline_strokes(mapped, style, strength, unit, generator, lost)
+        # A halo has no edge: outlined, a night's stars' soft light became ringed blobs, joined in pairs into peanuts.
+        unlined = lost if glow is None else glow if lost is None else torch.maximum(lost, glow)
+        contours, colours = outline_strokes(mapped, style, strength, unit, generator, unlined)
         done = sum(s.count for s, _ in batches)
         stamp(key_map, contours, torch.arange(done, done + contours.count))
         batches.append((contours, colours))

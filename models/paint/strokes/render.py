@@ -73,17 +73,19 @@ def plan_for(
     keep: torch.Tensor | None = None,
     water: torch.Tensor | None = None,
     sky: torch.Tensor | None = None,
+    glow: torch.Tensor | None = None,
 ) -> StrokePlan:
     """The stroke plan for a (3, H, W) sRGB picture painted at (out_w, out_h); `keep`: an integer label map
     of shapes to keep legible (keep.py), any size, or None; `water`: a scene's water (sea_grade.py), 1 on it and
-    0 off it, any size, or None; `sky`: a scene's sky, the same way (plan.py)."""
+    0 off it, any size, or None; `sky`: a scene's sky, the same way, and `glow` its halos, 0 to 1 (plan.py)."""
     plan_w, plan_h = plan_size(out_w, out_h, params.plan_side)
     picture = resize(source, plan_h, plan_w).clamp(0, 1)
     generator = torch.Generator().manual_seed(params.seed)
     kept = None if keep is None else keep_at(keep, plan_h, plan_w)
     wet = None if water is None else resize(water[None].float(), plan_h, plan_w)[0].clamp(0, 1)
     open_sky = None if sky is None else resize(sky[None].float(), plan_h, plan_w)[0].clamp(0, 1)
-    return plan_strokes(to_oklab(picture), style, params.controls(), generator, kept, wet, open_sky)
+    halos = None if glow is None else resize(glow[None].float(), plan_h, plan_w)[0].clamp(0, 1)
+    return plan_strokes(to_oklab(picture), style, params.controls(), generator, kept, wet, open_sky, halos)
 
 
 def stroke_render_job(
@@ -94,17 +96,18 @@ def stroke_render_job(
     keep: torch.Tensor | None = None,
     water: torch.Tensor | None = None,
     sky: torch.Tensor | None = None,
+    glow: torch.Tensor | None = None,
     cancel: threading.Event | None = None,
 ) -> Iterator[Event]:
     """The render as a job: Progress while planning and per tile, then Result(PIL image). `keep`: shapes to
-    keep legible (keep.py: an integer label map, 0 where the style is free), or None; `water`, `sky`: a scene's
-    water (sea_grade.py) and sky (plan.py), or None."""
+    keep legible (keep.py: an integer label map, 0 where the style is free), or None; `water`, `sky`, `glow`: a
+    scene's water (sea_grade.py), sky and halos (plan.py), or None."""
     params = params.checked()
     source = pil_to_tensor(image) if isinstance(image, Image.Image) else image.float().clamp(0, 1).cpu()
     out_w, out_h = params.size or (source.shape[2], source.shape[1])
     yield Progress(0.0, "planning strokes")
     with torch.no_grad():
-        plan = plan_for(style, source, params, out_w, out_h, keep=keep, water=water, sky=sky)
+        plan = plan_for(style, source, params, out_w, out_h, keep=keep, water=water, sky=sky, glow=glow)
         del source  # the plan holds what the painting needs; a 4,096-px picture's floats are 200 MB
         check_cancelled(cancel)
         yield Progress(0.5, f"painting {plan.count} strokes")

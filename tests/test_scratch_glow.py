@@ -1,0 +1,46 @@
+"""A scene's halos (Scene.glow -> scratch.glow_map -> plan_strokes' `glow`): the soft light round its stars, moon, sun
+and lamps is not outlined (Hokusai ringed a night's star halos into blobs, joined in pairs into peanuts)."""
+
+from __future__ import annotations
+
+import torch
+
+from models.paint.scene.composer import compose_scene
+from models.paint.scratch import glow_map
+from models.paint.strokes import StrokeParams
+from models.paint.strokes.render import plan_for
+from tests.test_paint_strokes import _style
+
+WIDTH, HEIGHT = 96, 64
+
+
+def _halo() -> tuple[torch.Tensor, torch.Tensor]:
+    """(3, H, W) sRGB: a night sky with two soft halos side by side, and their glow map (1 out to the radius)."""
+    ys, xs = torch.meshgrid(torch.arange(HEIGHT).float(), torch.arange(WIDTH).float(), indexing="ij")
+    shape = sum(torch.exp(-((ys - 32) ** 2 + (xs - cx) ** 2) / (2 * 9.0**2)) for cx in (36.0, 60.0))
+    night, light = torch.tensor([0.05, 0.08, 0.25]), torch.tensor([0.95, 0.9, 0.6])
+    picture = night[:, None, None] + (light - night)[:, None, None] * (0.6 * shape).clamp(0, 1)[None]
+    return picture, (2 * shape - 0.1).clamp(0, 1)
+
+
+def test_a_halo_is_not_outlined():
+    """Outlined as a photograph's light would be, the two halos get contours round them (fails if the glow map is
+    ignored); told where the halos are, none is drawn there."""
+    picture, glow = _halo()
+    style = _style(outline=1.0, wash=0.0, glow=0.0)
+    for halos, outlined in ((None, True), (glow, False)):
+        plan = plan_for(style, picture, StrokeParams(seed=2), WIDTH, HEIGHT, glow=halos)
+        contours = plan.is_outline
+        middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2][contours].round().long()
+        in_halo = glow[middle[:, 1].clamp(0, HEIGHT - 1), middle[:, 0].clamp(0, WIDTH - 1)] > 0.5
+        assert bool(in_halo.any()) == outlined
+
+
+def test_a_starry_scenes_glow_map_covers_its_halos_not_the_land():
+    scene = compose_scene("a wheat field under stars", 1, (192, 128))
+    glow = glow_map(scene)
+    assert glow is not None and glow.shape == (128, 192)
+    assert float(glow.max()) == 1.0
+    for name in ("fields", "ground"):  # drawn over the halos' lower parts, which they hide
+        if name in scene.visible:
+            assert float(glow[torch.from_numpy(scene.mask(name))].max()) == 0.0
