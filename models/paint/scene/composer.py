@@ -210,7 +210,10 @@ class _Drawing:
         stage, rng = self.stage, self.rng
         start = stage.width * (0.5 + self.plan.mass_side * rng.uniform(-0.1, 0.25))
         end = (stage.width * (0.5 + self.light_side * rng.uniform(0.0, 0.3)), stage.horizon + 1)
-        centre, half = land.road_outline(self.pen, start, end, rng.uniform(5.0, 8.0))
+        if self.plan.canal:  # dug straight, and narrow enough that both its banks show near the viewer
+            centre, half = land.road_outline(self.pen, start, end, rng.uniform(2.2, 3.0), bend=0.2)
+        else:
+            centre, half = land.road_outline(self.pen, start, end, rng.uniform(5.0, 8.0))
         water.draw_river(self.pen, centre, half)
         self.river = centre, half
 

@@ -259,12 +259,13 @@ def _clip_to_quad(points: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
 
 
 def road_outline(
-    pen: Pen, start_x: float, end: tuple[float, float], width_eyes: float
+    pen: Pen, start_x: float, end: tuple[float, float], width_eyes: float, bend: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The centre line (rows from the bottom edge up to `end`) and half-widths of a winding road or river."""
+    """The centre line (rows from the bottom edge up to `end`) and half-widths of a winding road or river (that much
+    of its usual `bend`: a canal's is small)."""
     stage, rng = pen.stage, pen.rng
     end_x, end_y = end
-    bend = stage.width * rng.uniform(0.08, 0.2) * rng.choice([-1, 1])
+    bend = stage.width * rng.uniform(0.08, 0.2) * rng.choice([-1, 1]) * bend
     control = np.array([
         (start_x, stage.height + 4),
         (start_x + bend * 0.6, stage.y_at(0.55)),

@@ -68,6 +68,7 @@ class ScenePlan:
     wheat: bool = False
     shore: bool = False  # sea with land beside it (on the mass side)
     cliff: bool = False  # that land a headland, ending in a rock face above the sea
+    canal: bool = False  # the river a canal
     added: list[str] = field(default_factory=list)  # elements added to complete the picture
 
 
@@ -170,5 +171,6 @@ def plan_scene(reading: SubjectReading, sample: CompositionSample, rng: np.rando
         wheat=reading.wheat or ("fields" in chosen and rng.random() < 0.4),
         shore=sea and bool(chosen & (LAND_THINGS - {"river", "lake", "bridge"})),
         cliff=sea and reading.cliff,
+        canal="river" in chosen and reading.canal,
         added=sorted(chosen - named),
     )

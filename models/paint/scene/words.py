@@ -160,6 +160,7 @@ class SubjectReading:
     great_wave: bool = False
     one_mountain: bool = False  # "a mountain", "Fuji": one great peak rather than a range
     cliff: bool = False  # the shore a cliff: "on a cliff", "a headland"
+    canal: bool = False  # the river a canal: straight and narrow
 
 
 def read_subject(subject: str) -> SubjectReading:
@@ -184,6 +185,7 @@ def read_subject(subject: str) -> SubjectReading:
         re.search(r"\b(a|one|the|single|snowy|great|lone) mountain\b|\bfuji\b|\bvolcano\b|\bpeak\b", text)
     )
     reading.great_wave = bool(re.search(r"\bgreat waves?\b|\bbig waves?\b|\bhuge waves?\b", text))
+    reading.canal = bool(re.search(r"\bcanals?\b", text))
     reading.cliff = bool(re.search(r"\b(cliffs?|headlands?|bluffs?|promontor(y|ies)|capes?)\b", text))
     return reading
 
