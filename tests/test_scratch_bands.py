@@ -3,6 +3,8 @@ masses' values apart under a painter's bands, and his heat goes where the scene'
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 from PIL import Image
@@ -11,6 +13,7 @@ from models.paint.images import pil_to_tensor
 from models.paint.scene.composer import compose_scene
 from models.paint.scratch import SKY, sky_map
 from models.paint.strokes import StrokeParams
+from models.paint.strokes.filters import to_rgb
 from models.paint.strokes.render import plan_for
 from tests.test_paint_sky_heat import HEIGHT, WIDTH, _light_blue, _mean_b
 from tests.test_paint_sky_heat import _style as _hot_style
@@ -70,3 +73,41 @@ def test_a_scenes_sky_map_covers_its_sky_clouds_and_sun():
     for name in SKY & set(scene.visible):
         assert bool(sky[torch.from_numpy(scene.mask(name))].eq(1).all())
     assert bool(sky[torch.from_numpy(scene.mask("sea"))].eq(0).all()) and 0.1 < float(sky.mean()) < 0.9
+
+
+# Munch's eight paints (OKLab, darkest first): ochres, oranges, olives and a dark teal; none blue, none above L 0.69.
+WARM = torch.tensor(
+    [
+        [0.24, -0.021, 0.012],
+        [0.37, -0.031, 0.002],
+        [0.40, -0.005, 0.039],
+        [0.52, 0.024, 0.068],
+        [0.55, -0.010, 0.048],
+        [0.58, 0.141, 0.117],
+        [0.62, 0.089, 0.111],
+        [0.69, 0.033, 0.101],
+    ]
+)
+
+
+def _sky_over_snow() -> torch.Tensor:
+    """(3, 48, 64) sRGB: a blue sky over a white snowfield, as a scene's sketch lays them."""
+    picture = torch.empty(3, 48, 64)
+    picture[:, :20] = to_rgb(torch.tensor([0.72, -0.03, -0.10])[:, None, None])
+    picture[:, 20:] = to_rgb(torch.tensor([0.95, 0.0, -0.01])[:, None, None])
+    return picture.clamp(0, 1)
+
+
+def test_a_scenes_masses_in_colours_the_painter_has_no_paint_for_keep_their_own():
+    """In Munch's paints a photograph's blue sky and white snow take his warm, darker paints (fails if the rule reached
+    photographs); a scene's keep their blue and their white, banded (fails without it: an ochre sky over ochre snow)."""
+    sky = torch.zeros(48, 64)
+    sky[:20] = 1
+    style = replace(_style(**QUIET, bands=2.0, band_heat=1.0, band_vivid=0.8), paints=WARM)
+    for given, own in ((None, False), (sky, True)):
+        plan = plan_for(style, _sky_over_snow(), StrokeParams(seed=3), 64, 48, sky=given)
+        middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+        fill = ~plan.is_outline
+        upper, lower = fill & (middle[:, 1] < 16), fill & (middle[:, 1] > 24)
+        assert (float(plan.colour[upper, 2].mean()) < -0.03) == own  # blue
+        assert (float(plan.colour[lower, 0].mean()) > 0.8) == own  # white (his lightest paint 0.69)

@@ -41,6 +41,11 @@ COOL, HOT = 0.35, 0.6  # OKLab lightness where band heat begins to free a stroke
 # more vivid than its surroundings (chroma blurred SURROUND px at 512) by up to ABOVE (fully).
 DULL, VIVID = 0.08, 0.16
 SURROUND, ABOVE = 96.0, 0.04
+# A colour the painter has no paint for (foreign_share): OKLab chroma from which its hue counts (not at all, fully),
+# degrees from the nearest vivid paint's hue (not at all, fully), and lightness above his lightest paint (the same).
+FOREIGN_CHROMA = (0.03, 0.06)
+FOREIGN_HUE = (30.0, 60.0)
+FOREIGN_LIGHT = (0.05, 0.15)
 
 
 def measure_palette(labs: list[torch.Tensor], paints: int = PAINTS) -> torch.Tensor:
@@ -162,6 +167,40 @@ def banded_pairs(
     other = torch.cat([chosen[:, :1], nearest[:, 1:]], dim=1)
     moved = strength if kept is None else (strength * (1 - kept))[:, None]
     return colours + moved * (chosen - colours), colours + moved * (other - colours)
+
+
+def foreign_share(colours: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:
+    """(N,) 0 to 1: how far each colour (N, 3) OKLab is one the painter has no paint for: a vivid colour (chroma from
+    FOREIGN_CHROMA) whose hue is FOREIGN_HUE degrees from every vivid paint's (a blue sky among Munch's ochres, oranges
+    and olives), or a light one above his lightest paint by FOREIGN_LIGHT (a snowfield over his L 0.69)."""
+    chroma = colours[:, 1:].norm(dim=1)
+    hue = torch.atan2(colours[:, 2], colours[:, 1])
+    vivid = palette[palette[:, 1:].norm(dim=1) >= FOREIGN_CHROMA[0]]
+    if len(vivid):
+        apart = (hue[:, None] - torch.atan2(vivid[None, :, 2], vivid[None, :, 1])).remainder(2 * torch.pi)
+        nearest = torch.minimum(apart, 2 * torch.pi - apart).amin(1).rad2deg()
+        by_hue = _ramp(chroma, *FOREIGN_CHROMA) * _ramp(nearest, *FOREIGN_HUE)
+    else:
+        by_hue = _ramp(chroma, *FOREIGN_CHROMA)
+    by_light = _ramp(colours[:, 0] - palette[:, 0].max(), *FOREIGN_LIGHT)
+    return torch.maximum(by_hue, by_light)
+
+
+def within_paints(colours: torch.Tensor, palette: torch.Tensor, share: torch.Tensor) -> torch.Tensor:
+    """Colours (N, 3) whose lightness is kept inside the paints' span where `share` (N,) is above 0 (so that their
+    bands alternate two paints there), as they were elsewhere."""
+    lowest, highest = float(palette[:, 0].min()), float(palette[:, 0].max())
+    inside = colours[:, 0].clamp(lowest + 0.02, max(lowest + 0.02, highest - 0.02))
+    return torch.cat([torch.where(share > 0, inside, colours[:, 0])[:, None], colours[:, 1:]], dim=1)
+
+
+def in_own_colour(own: torch.Tensor, sought: torch.Tensor, banded: torch.Tensor, share: torch.Tensor) -> torch.Tensor:
+    """Banded colours (N, 3), from colours `sought` (within_paints of their `own`), taken `share` (N,) of the way to
+    their own colour swung as far in lightness as the bands swung them: the painter's light and dark bands laid in
+    the colour of the thing they paint."""
+    swung = own.clone()
+    swung[:, 0] = own[:, 0] + banded[:, 0] - sought[:, 0]
+    return banded + share[:, None] * (swung - banded)
 
 
 def mixed_paints(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .bands import banded_pairs, mixed_paints, sky_held_heat, subject_map
+from .bands import banded_pairs, foreign_share, in_own_colour, mixed_paints, sky_held_heat, subject_map, within_paints
 from .blaze import blaze_field, blaze_gold, blazed
 from .blocks import block_print
 from .bokashi import grade_map
@@ -51,6 +51,10 @@ EDGE = 0.09
 # How strongly a kept thing's outline counts as an edge to outline, in the outlines' cut-off (outline.py: from 1
 # every kept outline is traced, below 0.5 none), times the share of edges the painter keeps (1 - lost_edges).
 KEPT_CONTOURS = 2.0
+# How much of its own colour a scene's mass keeps where the painter has no paint for it (bands.foreign_share): the
+# rest is his, so that a blue sky keeps a tint of his warm paints (0.7 and 0.6 chosen by eye on Munch's from-scratch
+# sky, snowfield and canal; at 0.6 the canal still read as water among his ochres).
+SCENE_OWN = 0.6
 SLENDER = 0.45  # the share of a broad stroke's width taken off in open areas at `slender` 1 (plan_strokes)
 
 
@@ -345,13 +349,21 @@ def plan_strokes(
         # After the plan is laid (the canvas it compared against is the picture's own colours): each fill
         # stroke takes one of the painter's paints, in bands that keep each area's lightness.
         band_strength, hue, contrast, vivid, heat = _band_amounts(style, controls)
+        middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+        sketched, own_share = plan.colour, None
         if sky is not None:
             # A scene's sketch is a few flat masses (sky, sea, hill), each of one colour. Paints sought a reach above
             # and below each stroke striped every mass with the same far-apart light and dark paints (Munch's orange
             # and black-green in sky, sea and land alike: no mass read). Sought beside its lightness, each mass's
             # bands alternate its neighbouring paints and the masses keep their values apart.
             contrast = 0.0
-        middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+            # And a mass in a colour the painter has no paint for (a blue sky, a canal, a snowfield among Munch's
+            # ochres, oranges and olives, none lighter than L 0.69) keeps SCENE_OWN of its own colour, the sketch's,
+            # banded in his light and dark: in his paints a day's sky and a snowfield came out the same ochre as the
+            # land, and a canal the black-green of its banks. (The sketch's: the palette's colours took the snow's
+            # white to his ochre already.)
+            sketched = sample(simplified, middle)
+            own_share = SCENE_OWN * foreign_share(sketched, style.paints)
         kept, streaks = None, None
         if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
             kept = style.band_keep * sample(subject_map(simplified, unit)[None], middle)[:, 0]
@@ -370,8 +382,9 @@ def plan_strokes(
             strokes_heat = sky_held_heat(heat, in_sky, style.sky_heat)
             if style.sky_vivid > 0:  # and his vivid paints: a table top's lights in his ochres, not his blood orange
                 strokes_vivid = sky_held_heat(vivid, in_sky, style.sky_vivid)
+        sought = plan.colour if own_share is None else within_paints(plan.colour, style.paints, own_share)
         banded, other = banded_pairs(
-            plan.colour,
+            sought,
             style.paints,
             band_strength,
             hue,
@@ -382,6 +395,9 @@ def plan_strokes(
             kept=kept,
             streaks=streaks,
         )
+        if own_share is not None:
+            banded = in_own_colour(sketched, sought, banded, own_share)
+            other = in_own_colour(sketched, sought, other, own_share)
         if keeps:  # a kept shape's strokes keep their own colour
             free = 1 - torch.cat(keeps + [torch.zeros(plan.count - sum(k.numel() for k in keeps))])
             banded = plan.colour + free[:, None] * (banded - plan.colour)
