@@ -298,3 +298,14 @@ def test_notes_between_the_beats_do_not_outvote_the_notes_on_them(bar_two):
     for beat, pitch in zip(range(96, 192, 24), bar_two[::2], strict=True):
         chord = next(chord for chord in chords if chord.onset <= beat < chord.onset + chord.duration)
         assert pitch % 12 in {p % 12 for p in chord.pitches}, (beat, chord)
+
+
+def test_a_dorian_tune_on_the_fifth_and_minor_seventh_gets_the_minor_five():
+    from models.music.harmonizer import harmonize_melody
+
+    # A C E C | B G E G | A C E C | D B A- in A dorian: E G on beats 3-4 of bar 2 are E minor's (v), which the
+    # minor chords lacked: A minor sat under them, against the G.
+    melody = melody_in([(69, 24), (72, 24), (76, 24), (72, 24), (71, 24), (67, 24), (64, 24), (67, 24), (69, 24),
+                        (72, 24), (76, 24), (72, 24), (74, 24), (71, 24), (69, 48)], tonic=9, mode="dorian")
+    chord = next(chord for chord in harmonize_melody(melody) if chord.onset == 144)
+    assert chord.numeral == "v" and {(p - 9) % 12 for p in chord.pitches} == {7, 10, 2}

@@ -206,9 +206,11 @@ SUBTONIC = {"major": {}, "minor": {"VII": (10, 2, 5)}}
 # model read as if its sixth were minor, and each chord that holds the minor sixth takes the dorian one: iv becomes
 # IV (D major in A dorian, the mode's own colour) and iio becomes ii (B minor); VI, which would become the
 # diminished chord on the sixth, is left out. Before, the dorian sixth found no chord of its own: i (Am6) or V/V.
-# VII is the minor seventh's own chord (see SUBTONIC).
+# VII is the minor seventh's own chord (see SUBTONIC), and v (E minor in A dorian) the chord on the fifth that
+# holds it, as i-v-i tunes want; its state is V's, the emissions of the minor and major seventh swapped.
 DORIAN = {"i": "i", "iio": "ii", "III": "III", "iv": "IV", "V": "V", "V7": "V7", "viio": "viio", "V/V": "V/V",
-          "VII": "VII"}
+          "VII": "VII", "v": "v"}
+MINOR_DOMINANT = {"v": (7, 10, 2)}
 MINOR_SIXTH, MAJOR_SIXTH = 8, 9
 
 
@@ -218,7 +220,7 @@ def chord_set(mode: str) -> dict[str, tuple[int, ...]]:
     chords = CHORDS[family]
     if mode != "dorian":
         return chords
-    chords = {**chords, **SUBTONIC[family]}
+    chords = {**chords, **SUBTONIC[family], **MINOR_DOMINANT}
     raised = {MINOR_SIXTH: MAJOR_SIXTH}
     return {DORIAN[name]: tuple(raised.get(tone, tone) for tone in chords[name]) for name in DORIAN}
 
@@ -233,18 +235,22 @@ def normalized(log_p: np.ndarray) -> np.ndarray:
 
 
 def mode_model(models: dict[str, ChordHMM], mode: str) -> ChordHMM:
-    """The model for a mode's family; for dorian the minor one with DORIAN's chords: VII added (see SUBTONIC), the
-    emissions of the minor and major sixth swapped (the dorian sixth scored as Bach's minor sixth) and VI's row
-    and column left out."""
+    """The model for a mode's family; for dorian the minor one with DORIAN's chords: VII and v added (see SUBTONIC
+    and DORIAN), the emissions of the minor and major sixth swapped (the dorian sixth scored as Bach's minor sixth)
+    and VI's row and column left out."""
     model = models[FAMILY.get(mode, "major")]
     if mode != "dorian":
         return model
     third, dominant = model.names.index("III"), model.names.index("V")
-    emit = np.vstack([model.log_emit, np.append(np.roll(model.log_emit[third, :12], 7), model.log_emit[third, 12])])
-    trans = np.vstack([model.log_trans, model.log_trans[dominant]])
-    trans = np.hstack([trans, trans[:, dominant:dominant + 1]])
-    start = np.append(model.log_start, model.log_start[dominant])
-    names = [*model.names, "VII"]
+    sevenths = list(range(13))
+    sevenths[10], sevenths[11] = 11, 10
+    borrowed = {"VII": np.append(np.roll(model.log_emit[third, :12], 7), model.log_emit[third, 12]),
+                "v": model.log_emit[dominant, sevenths]}
+    emit = np.vstack([model.log_emit, *borrowed.values()])
+    trans = np.vstack([model.log_trans, *[model.log_trans[dominant]] * len(borrowed)])
+    trans = np.hstack([trans, *[trans[:, dominant:dominant + 1]] * len(borrowed)])
+    start = np.append(model.log_start, [model.log_start[dominant]] * len(borrowed))
+    names = [*model.names, *borrowed]
     keep = [names.index(name) for name in DORIAN]
     columns = list(range(13))
     columns[MINOR_SIXTH], columns[MAJOR_SIXTH] = MAJOR_SIXTH, MINOR_SIXTH
