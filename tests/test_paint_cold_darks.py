@@ -1,7 +1,7 @@
 """The cold darks (session 14, for Munch): `cold_darks` moves the picture's dark, dull areas to the painter's tint of his
 darkest tone, over the glow, so that his blue-green black stays beside his hot lights; the lights, the lightness and a
 vivid dark (a red saucer) keep theirs, a scene's kept shape all of its colour; tiles join exactly; 0 for every style
-saved before, and at 0 no map is made."""
+saved before, and at 0 no map is made. `deep_darks` (session 19, for Hokusai) lays that tint deeper in its own hue."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from models.paint.strokes import StrokeParams, render_strokes
 from models.paint.strokes.colour_map import ColourHabits
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import TENSOR_PREFIX, StrokeStyle
-from models.paint.strokes.wash import cool_map
+from models.paint.strokes.wash import cool_map, deepened
 from tests.test_lost_edges import _style as _plain_style  # long wide strokes hatched level, nothing else on the canvas
 from tests.tiling import assert_tiles_join
 
@@ -70,6 +70,19 @@ def test_the_dark_area_takes_the_painters_tint_over_the_glow_and_the_lights_stay
     assert float(np.abs(cold[..., 0] - plain[..., 0]).max()) < 0.01  # lightness as it was (sRGB rounding)
     lights = (slice(None), slice(WIDTH // 2 + 16, None))
     assert np.array_equal(cold[lights], plain[lights])  # the lights untouched, to the bit
+
+
+def test_deep_darks_lay_the_tint_deeper_in_its_own_hue():
+    """`deep_darks` (Hokusai's): the dark area takes his tint times 1 + the amount, its hue and lightness kept; 0 (its
+    default and its value in a style saved before it) is the tint as it was."""
+    assert _style().deep_darks == 0.0 and torch.equal(deepened(TINT, 0.0), TINT)
+    _, cold = _plain_and_cold()
+    deep = _paint(_style(cold_darks=2.0, deep_darks=0.5))
+    darks = (slice(4, 26), slice(4, 56))
+    assert float(np.abs(deep[darks][..., 1:] - 1.5 * TINT.numpy()).max()) < 0.008  # every pixel 1.5 times the tint
+    assert float(np.abs(deep[..., 0] - cold[..., 0]).max()) < 0.01  # lightness as it was (sRGB rounding)
+    lights = (slice(None), slice(WIDTH // 2 + 16, None))
+    assert np.array_equal(deep[lights], cold[lights])  # the lights untouched, to the bit
 
 
 def test_a_vivid_dark_keeps_most_of_its_colour():

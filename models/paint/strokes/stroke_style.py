@@ -118,6 +118,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the cold darks' tint runs through the hues of the painter's dark paints (wash.dark_tints), the areas in
     # their own hue order, instead of being his one darkest tint: Munch's darks run from olive to teal.
     "dark_range": (0.0, 1.0),
+    # How much deeper in chroma the cold darks' one tint is laid than the painter's darkest tint (times 1 + this;
+    # wash.deepened): that tint is the mean (a, b) of darks of several hues, greyer than any of them (Hokusai's 0.033,
+    # his darks' own chroma 0.04-0.07 print by print: Prussian blue, teal, indigo black).
+    "deep_darks": (0.0, 2.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -240,6 +244,7 @@ ADDED_LATER = dict.fromkeys(
         "low_key",
         "dark_range",
         "bare_lights",
+        "deep_darks",
     ),
     0.0,
 )
@@ -319,6 +324,7 @@ class StrokeStyle:
     slender: float = 0.0
     low_key: float = 0.0
     dark_range: float = 0.0
+    deep_darks: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
