@@ -8,7 +8,6 @@ long history costs little memory.
 from __future__ import annotations
 
 import sys
-from collections import deque
 from enum import Enum
 
 import numpy as np
@@ -65,37 +64,55 @@ class Tool(Enum):
 def flood_fill_mask(pixels: np.ndarray, x: int, y: int, tolerance: int = FILL_TOLERANCE) -> np.ndarray:
     """The connected region around (x, y) whose colour is within `tolerance` of the seed's.
 
-    Row by row: what a row newly gained grows, in the rows above and below, every run of fillable pixels it touches,
-    all of a row's runs at once in numpy. Filling run by run, each walked pixel by pixel in Python, held the UI
-    thread 0.5 s of CPU for a blank 2048-px canvas and 0.9 s for a dark tree in a photo (4-6 s at load 16)."""
+    Row by row, in sweeps down and up the picture: what a row gains grows, in the next row of the sweep and (in the
+    next sweep) the row behind, every run of fillable pixels it touches, all of a row's runs at once in numpy. Filling
+    run by run, each walked pixel by pixel in Python, held the UI thread 0.5 s of CPU for a blank 2048-px canvas and
+    0.9 s for a dark tree in a photo (4-6 s at load 16); breadth first, row by row, a ragged region in a photo reached
+    each of its rows about six times (57 ms for 84,000 px of a noisy 2048-px picture; in sweeps 39)."""
     height, width, _ = pixels.shape
     similar = np.ones((height, width), dtype=bool)
     for channel, value in enumerate(pixels[y, x].tolist()):  # plane by plane in uint8: 12 ms at 2048 px, not 62
         plane = pixels[..., channel]
         similar &= (plane >= max(value - tolerance, 0)) & (plane <= min(value + tolerance, 255))
     filled = np.zeros((height, width), dtype=bool)
-    seed = np.zeros(width, dtype=bool)
-    seed[x] = True
-    # A row, what it newly gained, and the rows to grow from that.
-    rows: deque[tuple[int, np.ndarray, tuple[int, ...]]] = deque([(y, seed, (y - 1, y, y + 1))])
-    while rows:
-        row, gained, neighbours = rows.popleft()
-        for grow in neighbours:
-            if not 0 <= grow < height:
-                continue
-            fillable = similar[grow] & ~filled[grow]
-            if not (fillable & gained).any():
-                continue
-            if fillable.all():  # one run across the row (a blank canvas's rows): nothing to tell apart
-                grown = fillable
-            else:
-                run = np.cumsum(fillable & ~np.concatenate(([False], fillable[:-1])))  # each run's number
-                touched = np.zeros(run[-1] + 1, dtype=bool)
-                touched[run[fillable & gained]] = True
-                grown = fillable & touched[run]
-            filled[grow] |= grown
-            rows.append((grow, grown, (grow - 1, grow + 1)))
+    touching = {y: np.zeros(width, dtype=bool)}  # rows to grow: what the rows beside them gained since
+    touching[y][x] = True
+    step = 1  # the sweep's direction: down the picture, then up
+
+    def grow(row: int, gained: np.ndarray) -> bool:
+        """Fill the runs of `row` that `gained` touches and hand what they add to the rows beside it."""
+        fillable = similar[row] & ~filled[row]
+        if not (fillable & gained).any():
+            return False
+        grown = _runs_touched(fillable, gained)
+        filled[row] |= grown
+        for neighbour, gain in ((row + step, grown), (row - step, grown.copy())):  # each its own, to add to
+            if 0 <= neighbour < height:
+                if neighbour in touching:
+                    touching[neighbour] |= gain
+                else:
+                    touching[neighbour] = gain
+        return True
+
+    while touching:
+        row, last = (min(touching), max(touching)) if step > 0 else (max(touching), min(touching))
+        while (row - last) * step <= 0:
+            gained = touching.pop(row, None)
+            if gained is not None and grow(row, gained) and row == last and 0 <= row + step < height:
+                last += step  # the sweep goes on into the row it just reached
+            row += step
+        step = -step
     return filled
+
+
+def _runs_touched(fillable: np.ndarray, gained: np.ndarray) -> np.ndarray:
+    """The runs of a row's `fillable` pixels that `gained` touches."""
+    if fillable.all():  # one run across the row (a blank canvas's rows): nothing to tell apart
+        return fillable
+    run = np.cumsum(fillable & ~np.concatenate(([False], fillable[:-1])))  # each run's number
+    touched = np.zeros(run[-1] + 1, dtype=bool)
+    touched[run[fillable & gained]] = True
+    return fillable & touched[run]
 
 
 def _pressed(pressure: float) -> float:
