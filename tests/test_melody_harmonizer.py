@@ -309,3 +309,18 @@ def test_a_dorian_tune_on_the_fifth_and_minor_seventh_gets_the_minor_five():
                         (72, 24), (76, 24), (72, 24), (74, 24), (71, 24), (69, 48)], tonic=9, mode="dorian")
     chord = next(chord for chord in harmonize_melody(melody) if chord.onset == 144)
     assert chord.numeral == "v" and {(p - 9) % 12 for p in chord.pitches} == {7, 10, 2}
+
+
+def test_a_folk_tune_in_minor_gets_the_modal_chords_and_a_chorale_keeps_bachs():
+    import dataclasses
+
+    from models.music.harmonizer import harmonize_melody
+
+    # D F A F | C E G E | D F A F | E C D- in D minor: bar 2 is C major's. An Irish accompanist plays VII there;
+    # Bach's minor has no VII, and a chorale in this style keeps his chords (VII everywhere cost 25 of 1,337
+    # held-out chorale beats).
+    melody = melody_in([(62, 24), (65, 24), (69, 24), (65, 24), (72, 24), (76, 24), (79, 24), (76, 24), (62, 24),
+                        (65, 24), (69, 24), (65, 24), (64, 24), (60, 24), (62, 48)], tonic=2, mode="minor")
+    irish = harmonize_melody(dataclasses.replace(melody, style="irish"))
+    assert [chord.numeral for chord in irish if 96 <= chord.onset < 192] == ["VII", "VII"]
+    assert "VII" not in [chord.numeral for chord in harmonize_melody(dataclasses.replace(melody, style="bach"))][:-2]

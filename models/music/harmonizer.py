@@ -195,10 +195,10 @@ def chord_ceilings(melody: Melody, stretches: list[tuple[int, int]]) -> list[int
 DOMINANTS = ("V", "V7")
 # The major chord on the minor seventh (C major in D minor, G major in A dorian): the modal cadence VII-i where the
 # melody holds the minor seventh before its close (C | D in D minor) and V's leading tone would clash; and inside
-# a dorian tune, the fiddler's and piper's i-VII-i where the melody sits on the minor seventh. The chorales'
-# analysis has no VII, so its dorian state is borrowed (`mode_model`): III's emissions a fifth higher (the same
+# a dorian or folk minor tune, the fiddler's and piper's i-VII-i where the melody sits on the minor seventh. The
+# chorales' analysis has no VII, so its state is borrowed (`mode_model`): III's emissions a fifth higher (the same
 # major triad's notes, relative to its root) and V's transitions (it leads back to i as V does). Not a state for
-# minor tunes: Bach's minor has none, and the held-out chorales' agreement fell 582 -> 557 of 1,337 beats.
+# other minor tunes: Bach's minor has none, and the held-out chorales' agreement fell 582 -> 557 of 1,337 beats.
 SUBTONIC = {"major": {}, "minor": {"VII": (10, 2, 5)}}
 
 
@@ -214,10 +214,26 @@ MINOR_DOMINANT = {"v": (7, 10, 2)}
 MINOR_SIXTH, MAJOR_SIXTH = 8, 9
 
 
+FOLK_STYLES = ("irish", "scottish", "fiddle")
+MODAL_MINOR = "modal minor"
+
+
+def harmony(melody: Melody) -> str:
+    """Which chords harmonize the melody: its mode's, and for a minor tune in a folk style the modal minor's (Bach's
+    minor chords with VII and v, the chords a fiddler's accompanist plays under a natural-minor tune). By style, not
+    by the melody: the chorales' sopranos hold the minor seventh more than the leading tone in 12 of 16 held-out
+    minor chorales, as the folk tunes do."""
+    if FAMILY.get(melody.mode, "major") == "minor" and melody.mode != "dorian" and melody.style in FOLK_STYLES:
+        return MODAL_MINOR
+    return melody.mode
+
+
 def chord_set(mode: str) -> dict[str, tuple[int, ...]]:
     """The Viterbi's chords for a mode, by name: the tones of each, relative to the tonic."""
-    family = FAMILY.get(mode, "major")
+    family = FAMILY.get(mode, "minor" if mode == MODAL_MINOR else "major")
     chords = CHORDS[family]
+    if mode == MODAL_MINOR:
+        return {**chords, **SUBTONIC[family], **MINOR_DOMINANT}
     if mode != "dorian":
         return chords
     chords = {**chords, **SUBTONIC[family], **MINOR_DOMINANT}
@@ -227,7 +243,7 @@ def chord_set(mode: str) -> dict[str, tuple[int, ...]]:
 
 def chord_tones(mode: str) -> dict[str, tuple[int, ...]]:
     """The Viterbi's chords and the cadence's."""
-    return {**chord_set(mode), **SUBTONIC[FAMILY.get(mode, "major")]}
+    return {**chord_set(mode), **SUBTONIC[FAMILY.get(mode, "minor" if mode == MODAL_MINOR else "major")]}
 
 
 def normalized(log_p: np.ndarray) -> np.ndarray:
@@ -235,11 +251,11 @@ def normalized(log_p: np.ndarray) -> np.ndarray:
 
 
 def mode_model(models: dict[str, ChordHMM], mode: str) -> ChordHMM:
-    """The model for a mode's family; for dorian the minor one with DORIAN's chords: VII and v added (see SUBTONIC
-    and DORIAN), the emissions of the minor and major sixth swapped (the dorian sixth scored as Bach's minor sixth)
-    and VI's row and column left out."""
-    model = models[FAMILY.get(mode, "major")]
-    if mode != "dorian":
+    """The model for a mode's family (or `harmony`'s modal minor). Modal minor and dorian: the minor one with VII
+    and v added (see SUBTONIC and DORIAN); dorian's chords are DORIAN's, the emissions of the minor and major sixth
+    swapped (the dorian sixth scored as Bach's minor sixth), VI's row and column left out."""
+    model = models[FAMILY.get(mode, "minor" if mode == MODAL_MINOR else "major")]
+    if mode not in ("dorian", MODAL_MINOR):
         return model
     third, dominant = model.names.index("III"), model.names.index("V")
     sevenths = list(range(13))
@@ -251,6 +267,8 @@ def mode_model(models: dict[str, ChordHMM], mode: str) -> ChordHMM:
     trans = np.hstack([trans, *[trans[:, dominant:dominant + 1]] * len(borrowed)])
     start = np.append(model.log_start, [model.log_start[dominant]] * len(borrowed))
     names = [*model.names, *borrowed]
+    if mode == MODAL_MINOR:
+        return ChordHMM(names, normalized(start), normalized(trans), emit)
     keep = [names.index(name) for name in DORIAN]
     columns = list(range(13))
     columns[MINOR_SIXTH], columns[MAJOR_SIXTH] = MAJOR_SIXTH, MINOR_SIXTH
@@ -279,12 +297,12 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         return all(pc in tones for start, end, pc in notes for beat in beats if start <= beat < end)
 
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
-        return tuple(name for name in names if fits(first, last, chord_tones(melody.mode)[name]))
+        return tuple(name for name in names if fits(first, last, chord_tones(harmony(melody))[name]))
 
     def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
         return holding(first, last, list(DOMINANTS)) or (holding(first, last, list(SUBTONIC[family])) if modal else ())
 
-    chords = chord_set(melody.mode)
+    chords = chord_set(harmony(melody))
     tonic = next(iter(chords))
     others = [name for name in chords if name not in DOMINANTS]
     # The tonic from the closing note's beat: a span's start in 4/4 (the note on beat 1 or 3), inside the bar-long
@@ -353,7 +371,7 @@ def cross_relations(melody: Melody, model: ChordHMM, onset: int, end: int) -> np
     chord holds: F# in the melody over an F major chord (VI in A dorian), C over V's C# in D minor. Heard as a
     wrong note in the accompaniment, unlike a note a semitone from a chord tone of another step (F over V's E
     in D minor, the appoggiatura before a cadence), which the melody resolves."""
-    chords = chord_set(melody.mode)
+    chords = chord_set(harmony(melody))
     counts = np.zeros(len(model.names))
     for beat in range(onset, end, melody.meter.beat_ticks):
         note = next((n for n in melody.events if n.onset <= beat < n.onset + n.ticks), None)
@@ -371,7 +389,7 @@ def final_chord(melody: Melody, model: ChordHMM) -> int | None:
     """The last chord: the tonic chord where it holds the note on the tune's last beat or its last note; else V
     where V holds the note on the last beat (a tune that stops on re or ti, with "End on the tonic" off, stops
     on a half cadence: I under it was heard as a wrong chord); else the Viterbi's choice."""
-    chords = chord_set(melody.mode)
+    chords = chord_set(harmony(melody))
     pitches = [(note.onset, (p - melody.tonic) % 12) for note in melody.events
                if (p := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
     if not pitches:
@@ -388,7 +406,7 @@ def first_chord(melody: Melody, model: ChordHMM, span: int) -> int | None:
     first span's notes on beats; else the Viterbi's choice. The chorales' start probabilities and vi's liking for
     the tonic note put vi (or IV) first under a major tune starting on do, C E over A minor: heard as a tune that
     starts in the relative minor (18 of 48 major tunes starting on do)."""
-    chords = chord_set(melody.mode)
+    chords = chord_set(harmony(melody))
     on_beats = [(pitch - melody.tonic) % 12 for beat in range(0, min(span, melody.total_ticks), melody.meter.beat_ticks)
                 for note in melody.events if note.onset <= beat < note.onset + note.ticks
                 and (pitch := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
@@ -399,7 +417,7 @@ def first_chord(melody: Melody, model: ChordHMM, span: int) -> int | None:
 
 
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
-    model = mode_model(load_harmonizer(os.fspath(path)), melody.mode)
+    model = mode_model(load_harmonizer(os.fspath(path)), harmony(melody))
     span = chord_span_ticks(melody.meter)
     n_spans = melody.total_ticks // span
     scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span)
@@ -422,7 +440,7 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
             chosen = max(allowed, key=lambda name: stretch[model.names.index(name)] if name in model.names else 0.0)
         stretches.append((onset, end, chosen))
     ceilings = chord_ceilings(melody, [(onset, end) for onset, end, _ in stretches])
-    return [Chord(onset, end - onset, name, voice(melody.tonic, chord_tones(melody.mode)[name], ceiling))
+    return [Chord(onset, end - onset, name, voice(melody.tonic, chord_tones(harmony(melody))[name], ceiling))
             for (onset, end, name), ceiling in zip(stretches, ceilings, strict=True)]
 
 
