@@ -89,3 +89,18 @@ def test_each_dash_is_laid_whole():
         alone.append(float((key_map.inner() >= 0).sum()))
     assert shown.numel() > 20
     assert float((shown / torch.tensor(alone)).median()) > 0.5
+
+
+def test_dash_width_widens_only_the_dashes():
+    """`dash_width` 1 lays the dashes twice the finest brush's width (Munch's streaks, session 19); the strokes before
+    them are the same, and a style saved before it (0) lays the finest brush's dashes as before."""
+    assert ADDED_LATER["dash_width"] == 0.0
+    source = pil_to_tensor(Image.new("RGB", (256, 192), (70, 110, 200)))
+    plain = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 256, 192)
+    narrow = plan_for(_style(dash_layer=1.0), source, StrokeParams(seed=2, palette=0.0), 256, 192)
+    wide = plan_for(_style(dash_layer=1.0, dash_width=1.0), source, StrokeParams(seed=2, palette=0.0), 256, 192)
+    assert torch.equal(wide.radius[: plain.count], narrow.radius[: plain.count])
+    assert torch.equal(wide.colour[: plain.count], narrow.colour[: plain.count])
+    narrow_dashes, wide_dashes = narrow.radius[plain.count :], wide.radius[plain.count :]
+    assert narrow_dashes.numel() > 10 and wide_dashes.numel() > 10
+    assert torch.allclose(wide_dashes, 2 * narrow_dashes[0].expand_as(wide_dashes))

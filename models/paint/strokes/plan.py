@@ -321,7 +321,8 @@ def plan_strokes(
         canvas = torch.where((owner >= 0).view(1, height, width), flat, base if canvas is None else canvas)
     if style.dash_layer > 0 and canvas is not None:  # small dashes of contrasting colour over patches (dash_layer.py)
         cells = _seeds_in_cells(canvas[0], max(2, round(1.6 * finest)), 0.0, generator, True)
-        strokes, colours, seed_colour = dash_strokes(canvas, stops, field, cells, finest, style, generator)
+        dash_radius = finest * (1 + style.dash_width)  # Munch's streaks are wider than the finest brush
+        strokes, colours, seed_colour = dash_strokes(canvas, stops, field, cells, dash_radius, style, generator)
         lay(strokes, colours, seed_colour, torch.full((strokes.count,), EDGE))
     strength = style.outline * controls.outline
     if strength > 0:

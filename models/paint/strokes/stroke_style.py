@@ -187,6 +187,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture the strokes aim at is darkened in its mid-tones and darks (low_key.py: its lightness raised to
     # the power 1 + this times the palette strength), its lights kept: his dark masses round a few bright lights.
     "low_key": (0.0, 2.0),
+    # How much wider the last layer's dashes (`dash_layer`) are than the finest brush (1: twice): his streaks of
+    # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
+    # dashes were Van Gogh's grains.
+    "dash_width": (0.0, 2.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -245,6 +249,7 @@ ADDED_LATER = dict.fromkeys(
         "dark_range",
         "bare_lights",
         "deep_darks",
+        "dash_width",
     ),
     0.0,
 )
@@ -325,6 +330,7 @@ class StrokeStyle:
     low_key: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
+    dash_width: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
