@@ -893,6 +893,29 @@ def test_titles_are_written_to_the_number_asked(monkeypatch):
     assert writer.forms.searches[0] == {}  # the strict pass first; it gives way when a search finds nothing
 
 
+class RoadTitles(RankedTitles):
+    """The model's titles for the open road: one names it, the others name a road another way, or nothing of it."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        titles = ("The Open Road", "The Endless Highway", "The Long Journey", "The City of Angels", "Miles to Go")
+        return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
+
+
+def test_five_titles_for_the_open_road(monkeypatch):
+    """Five titles for a song about the open road came back three: every title must name the subject, and "open"
+    and "road" were its only words, so once "The Open Road" was said the searches found nothing new ("The City of
+    Angels"). The road has near words as the sea and the night have."""
+    from types import SimpleNamespace
+
+    from models.verse import titles
+
+    monkeypatch.setattr(titles, "FormWriter", RoadTitles)
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    writer = titles.TitleWriter(SimpleNamespace(tokenizer=tokenizer), is_name=lambda word: False)
+    written = writer.titles("the open road", n=4)
+    assert written == ["The Open Road", "The Endless Highway", "The Long Journey", "Miles to Go"]
+
+
 def test_a_title_does_not_end_cut_off_mid_word(words):
     """ "The Sea of Tran": "tran" is in the dictionary, but the model would have gone on with "quility"."""
     import torch

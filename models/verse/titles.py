@@ -70,6 +70,9 @@ NEAR_WORDS = {
     "landscape": {"landscape", "land", "country", "countryside", "view", "hills", "valley"},
     "home": {"home", "homeward", "house", "door", "hearth", "return", "returning", "back"},
     "winter": {"winter", "snow", "frost", "ice", "cold", "wintry", "snowflake", "snowflakes"},
+    # "the open road" had only "open" and "road": once one title said them, the searches ended on the model's own
+    # titles that name neither ("The City of Angels", "The Red Door") and five titles came back three or four
+    "road": {"road", "roads", "highway", "street", "path", "lane", "trail", "journey", "miles", "horizon", "wheels"},
 }
 
 
