@@ -39,7 +39,7 @@ from .simplify import simplify
 from .sky import sky_map
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .sweeps import sweep_field, swept
-from .wash import cool_map, wash_maps
+from .wash import cool_map, rough_ground, wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
 # OKLab distance from a stroke's seed colour at which its paint stops: below the step between a sketch's
@@ -409,6 +409,8 @@ def plan_strokes(
     if style.wash > 0 or style.glow > 0 or style.calm > 0 or style.busy_flat > 0:  # the wash maps' openness says
         # where the open areas are (the calm) and so where the busy ones are (the flat paint)
         plan.wash = wash_maps(aim, memberships, unit, style.dark_keep if style.glow > 0 else 0.0)
+        if style.rough_ground > 0:  # the open ground low in the picture less veiled and smoothed (wash.rough_ground)
+            plan.wash[3:4] = rough_ground(plan.wash[3:4], memberships, style.rough_ground)
         if inside is not None and style.glow > 0:
             # The light glows round a kept shape, not over it: Turner's glow lifted a lighthouse's dark silhouette
             # against his sunset by up to 0.3 in lightness, into a ghost of the sky's own colour.

@@ -191,6 +191,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
     # dashes were Van Gogh's grains.
     "dash_width": (0.0, 2.0),
+    # How far the wash and the calm spare the open areas low in the picture (wash.rough_ground): his foreground sea in
+    # rough, broken strokes under a veiled sky, where a sketch's flat ground was veiled and smoothed like its sky.
+    "rough_ground": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -250,6 +253,7 @@ ADDED_LATER = dict.fromkeys(
         "bare_lights",
         "deep_darks",
         "dash_width",
+        "rough_ground",
     ),
     0.0,
 )
@@ -331,6 +335,7 @@ class StrokeStyle:
     dark_range: float = 0.0
     deep_darks: float = 0.0
     dash_width: float = 0.0
+    rough_ground: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -89,6 +89,14 @@ def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark
     return torch.cat(maps)
 
 
+def rough_ground(openness: torch.Tensor, memberships: torch.Tensor, amount: float) -> torch.Tensor:
+    """The wash maps' (1, H, W) openness taken down by `amount` (0 to 1) in the open areas low in the picture
+    (`memberships`: field.region_memberships), by how low an area is: the wash and the calm follow the openness, so a
+    flat ground keeps its strokes' lights and darks (Turner's foreground sea) while the sky stays veiled and smooth."""
+    lower = memberships[1:2] / (memberships[0:1] + memberships[1:2]).clamp_min(1e-6)
+    return openness * (1 - amount * lower)
+
+
 def apply_wash(painted: torch.Tensor, maps: torch.Tensor, style) -> torch.Tensor:
     """Lay the style's wash and glow over a (3, h, w) OKLab painted surface, given its (5, h, w) maps."""
     colour, openness, light = maps[:3], maps[3:4], maps[4:5]
