@@ -27,8 +27,10 @@ from .plan import StrokePlan
 from .ridges import ridge_noise, stroke_lengths
 from .strands import dash_colours, strand_weights
 from .surface import (
+    BAREN_SIZE,
     BRISTLES,
     GRAIN_SIZE,
+    baren_grain,
     dry_choice,
     dry_strokes,
     finish_surface,
@@ -85,7 +87,10 @@ def rasterize(
     low = torch.where(valid, paths, torch.full_like(paths, float("inf"))).amin(1) - strokes.radius[:, None] - 1
     high = torch.where(valid, paths, torch.full_like(paths, float("-inf"))).amax(1) + strokes.radius[:, None] + 1
     calm = style.calm if plan.wash is not None else 0.0  # the calm lies in the open areas: the wash maps say where
-    halo = surface_reach(unit, style.softness, calm, max(GRAIN_SIZE, MOTTLE_SIZE) if style.mottle > 0 else GRAIN_SIZE)
+    noise_size = max(GRAIN_SIZE, MOTTLE_SIZE) if style.mottle > 0 else GRAIN_SIZE
+    if style.baren > 0 and style.grain > 0:
+        noise_size = max(noise_size, BAREN_SIZE)
+    halo = surface_reach(unit, style.softness, calm, noise_size)
     give_back_freed_memory()  # what planning freed, before the picture's allocation (250 MB at 16,384 px)
     output = Image.new("RGB", (width, height)) if as_picture else torch.empty((3, height, width))
     rows, cols = list(range(0, height, tile)), list(range(0, width, tile))
@@ -126,6 +131,8 @@ def rasterize(
             lined = (owner >= 0) & plan.is_outline[owner.clamp_min(0)]
             colour = colour + style.blocks * (~lined)[None] * (printed - colour)
         grain = grain_noise(top, left, frame_height, frame_width, seed, unit, tile_box) if style.grain > 0 else None
+        if grain is not None and style.baren > 0:  # a print's broad, soft blotches in its inks (surface.baren_grain)
+            grain = baren_grain(grain, top, left, frame_height, frame_width, seed, unit, tile_box, style.baren)
         if grain is not None and lengths is not None:  # a share of the grain on the strokes runs along them (ridges.py)
             ridged = tile_box.of(ridge_noise(ownership, strokes.radius, lengths, seed, unit), relief)
             on_stroke = tile_box.of(owner, frame) >= 0

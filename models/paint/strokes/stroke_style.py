@@ -122,6 +122,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # wash.deepened): that tint is the mean (a, b) of darks of several hues, greyer than any of them (Hokusai's 0.033,
     # his darks' own chroma 0.04-0.07 print by print: Prussian blue, teal, indigo black).
     "deep_darks": (0.0, 2.0),
+    # How strongly the paper grain carries broad, soft blotches 8-16 px across (surface.baren_grain), times the grain:
+    # a woodblock's inked areas printed unevenly by the baren (Hokusai's skies and seas), where the grain was a fine
+    # speckle only.
+    "baren": (0.0, 2.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -252,6 +256,7 @@ ADDED_LATER = dict.fromkeys(
         "dark_range",
         "bare_lights",
         "deep_darks",
+        "baren",
         "dash_width",
         "rough_ground",
     ),
@@ -334,6 +339,7 @@ class StrokeStyle:
     low_key: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
+    baren: float = 0.0
     dash_width: float = 0.0
     rough_ground: float = 0.0
     outline: float = 0.3

@@ -21,6 +21,10 @@ from .strands import stroke_hash
 
 BRISTLES = 10
 GRAIN_SIZE = 0.7  # Gaussian sigma of the grain at 512 px: speckles about 2-4 px across
+# The broad, soft blotches a woodblock's printing leaves in its inked areas (`baren`): the baren's uneven pressure and
+# the ink's uneven take, 8-16 px across at 512 (Gaussian sigma in px), over the fine grain, from its own noise.
+BAREN_SIZE = 3.0
+BAREN_SEED = 0x6A12  # added to the render's seed: its own noise, not the grain's
 # How far neighbouring strokes blend where the style's `calm` lays open areas thin and smooth, at 512 px: past the
 # width of the fine strokes (radius 2.5-7 px) whose light and dark sides ran through a flat sky as wood grain.
 CALM_BLUR = 4.0
@@ -102,6 +106,14 @@ def dry_strokes(owner: torch.Tensor, dry: torch.Tensor, smooth: float) -> torch.
     stroke = owner.clamp_min(0)
     share = torch.where(dry[stroke], torch.full(owner.shape, (1 - smooth) ** -0.5), torch.zeros(owner.shape))
     return torch.where(owner >= 0, share, torch.ones(owner.shape))
+
+
+def baren_grain(
+    grain: torch.Tensor, top: int, left: int, height: int, width: int, seed: int, unit: float, keep: Box, amount: float
+) -> torch.Tensor:
+    """The (keep's height, width) `grain` with `amount` times broad, soft blotches (BAREN_SIZE) added: under
+    `bare_lights` they lie in the inks, as a print's are, and leave the bare paper of its lights."""
+    return grain + amount * grain_noise(top, left, height, width, seed + BAREN_SEED, unit, keep, size=BAREN_SIZE)
 
 
 def surface_reach(unit: float, softness: float, calm: float = 0.0, noise_size: float = GRAIN_SIZE) -> int:
