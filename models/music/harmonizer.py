@@ -228,9 +228,14 @@ def harmony(melody: Melody) -> str:
     return melody.mode
 
 
+def family_of(mode: str) -> str:
+    """The chord family ("major" or "minor") a mode, or `harmony`'s modal minor, is harmonized from."""
+    return "minor" if mode == MODAL_MINOR else FAMILY.get(mode, "major")
+
+
 def chord_set(mode: str) -> dict[str, tuple[int, ...]]:
     """The Viterbi's chords for a mode, by name: the tones of each, relative to the tonic."""
-    family = FAMILY.get(mode, "minor" if mode == MODAL_MINOR else "major")
+    family = family_of(mode)
     chords = CHORDS[family]
     if mode == MODAL_MINOR:
         return {**chords, **SUBTONIC[family], **MINOR_DOMINANT}
@@ -243,7 +248,7 @@ def chord_set(mode: str) -> dict[str, tuple[int, ...]]:
 
 def chord_tones(mode: str) -> dict[str, tuple[int, ...]]:
     """The Viterbi's chords and the cadence's."""
-    return {**chord_set(mode), **SUBTONIC[FAMILY.get(mode, "minor" if mode == MODAL_MINOR else "major")]}
+    return {**chord_set(mode), **SUBTONIC[family_of(mode)]}
 
 
 def normalized(log_p: np.ndarray) -> np.ndarray:
@@ -254,7 +259,7 @@ def mode_model(models: dict[str, ChordHMM], mode: str) -> ChordHMM:
     """The model for a mode's family (or `harmony`'s modal minor). Modal minor and dorian: the minor one with VII
     and v added (see SUBTONIC and DORIAN); dorian's chords are DORIAN's, the emissions of the minor and major sixth
     swapped (the dorian sixth scored as Bach's minor sixth), VI's row and column left out."""
-    model = models[FAMILY.get(mode, "minor" if mode == MODAL_MINOR else "major")]
+    model = models[family_of(mode)]
     if mode not in ("dorian", MODAL_MINOR):
         return model
     third, dominant = model.names.index("III"), model.names.index("V")
