@@ -43,9 +43,8 @@ def place_standing(d: _Drawing) -> None:
     if d.has("village"):
         y = stage.y_at(float(np.clip(focal_n, 0.12, 0.28)) * rng.uniform(0.85, 1.1))
         spread = w * rng.uniform(0.16, 0.28)
-        on_top = stage.cliff_spot(y, 1.5 + 0.5 * spread / stage.eye(y))  # on a cliff, back from its edge
-        x, y = (stage.spot(y, d.focal_x, 3) or (d.focal_x, y)) if on_top is None else on_top[:2]
-        lift = 0.0 if on_top is None else on_top[2]
+        # on a cliff, back from its edge
+        x, y, lift = stage.standing(y, d.focal_x, 3, 1.5 + 0.5 * spread / stage.eye(y)) or (d.focal_x, y, 0.0)
         church = x + rng.normal(0, stage.eye(y)) if d.has("church") else None
         add(
             y,
@@ -58,22 +57,14 @@ def place_standing(d: _Drawing) -> None:
         if church is not None:
             d.at("church", church, y)
     elif d.has("church"):
-        on_top = stage.cliff_spot(focal_y, 2.5)
-        x, y = (stage.spot(focal_y, d.focal_x, 2) or (d.focal_x, focal_y)) if on_top is None else on_top[:2]
-        lift = 0.0 if on_top is None else on_top[2]
+        x, y, lift = stage.standing(focal_y, d.focal_x, 2, 2.5) or (d.focal_x, focal_y, 0.0)
         add(y, lambda x=x, y=y, lift=lift: structures.draw_church(pen, x, y, d.light_side, lift=lift))
         d.at("church", x, y - lift)
         buildings.append((x, y))
-    on_cliff = stage.cliff_spot(focal_y, 0.6)
-    if d.has("lighthouse") and on_cliff is not None:  # on the cliff's top, a little back from its edge
-        x, y, lift = on_cliff
+    if d.has("lighthouse"):  # on the shore, or a cliff's top a little back from its edge: the subject wherever it stands
+        x, y, lift = stage.standing(focal_y, d.focal_x, 1.2, 0.6) or (d.focal_x, focal_y, 0.0)
         add(y, lambda x=x, y=y, lift=lift: structures.draw_lighthouse(pen, x, y, d.light_side, lift=lift))
         d.at("lighthouse", x, y - lift)
-        buildings.append((x, y))
-    elif d.has("lighthouse"):  # on the shore, the subject wherever it stands
-        x, y = stage.spot(focal_y, d.focal_x, 1.2) or (d.focal_x, focal_y)
-        add(y, lambda x=x, y=y: structures.draw_lighthouse(pen, x, y, d.light_side))
-        d.at("lighthouse", x, y)
         buildings.append((x, y))
     if d.has("windmill"):  # on open land, the subject wherever it stands
         x, y = stage.spot(focal_y, d.focal_x, 2.0) or (d.focal_x, focal_y)
@@ -86,12 +77,10 @@ def place_standing(d: _Drawing) -> None:
         for k in range(count):
             y = focal_y * (1 + 0.04 * k) if plan.focal == "houses" else stage.y_at(focal_n * rng.uniform(1.1, 1.8))
             preferred = base_x + (k - (count - 1) / 2) * stage.eye(y) * rng.uniform(2.5, 4.0)
-            on_top = stage.cliff_spot(y, 1.2 + 1.5 * k)  # on a cliff, along its edge, each farther back
-            found = stage.spot(y, preferred, 1.2) if on_top is None else on_top[:2]
+            found = stage.standing(y, preferred, 1.2, 1.2 + 1.5 * k)  # on a cliff, along its edge, each farther back
             if found is None:
                 continue
-            house_x, y = found
-            lift = 0.0 if on_top is None else on_top[2]
+            house_x, y, lift = found
             side = 1 if house_x < w / 2 else -1
             add(y, lambda x=house_x, y=y, side=side, lift=lift: structures.draw_house(pen, x, y, side, lift=lift))
             d.at("houses", house_x, y - lift)

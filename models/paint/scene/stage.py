@@ -68,6 +68,16 @@ class Stage:
         if mask is not None:
             self.water[top : top + mask.shape[0], left : left + mask.shape[1]] &= mask <= 0.5
 
+    def standing(self, y: float, x: float, half_eyes: float, back_eyes: float) -> tuple[float, float, float] | None:
+        """Where a building stands near row y: on a cliff's top, `back_eyes` eye-heights back from its edge, when the
+        scene has one (cliff_spot), else where `spot` finds room near column x on the ground. (x, the row that gives
+        its size, how far above that row its foot is), or None when nothing fits."""
+        on_top = self.cliff_spot(y, back_eyes)
+        if on_top is not None:
+            return on_top
+        found = self.spot(y, x, half_eyes)
+        return None if found is None else (*found, 0.0)
+
     def cliff_spot(self, y: float, back_eyes: float) -> tuple[float, float, float] | None:
         """Where a thing stands on a cliff's top (land.draw_cliff), near the waterline row y, `back_eyes` eye-heights
         back from its edge: (x, the row that gives its size, how far above that row its foot is); None without a
