@@ -324,3 +324,44 @@ def test_a_folk_tune_in_minor_gets_the_modal_chords_and_a_chorale_keeps_bachs():
     irish = harmonize_melody(dataclasses.replace(melody, style="irish"))
     assert [chord.numeral for chord in irish if 96 <= chord.onset < 192] == ["VII", "VII"]
     assert "VII" not in [chord.numeral for chord in harmonize_melody(dataclasses.replace(melody, style="bach"))][:-2]
+
+
+def test_a_style_trained_on_natural_minor_tunes_learns_the_modal_chords_and_one_on_harmonic_minor_does_not(
+        tmp_path):
+    import dataclasses
+    import json
+
+    from models.checkpoint import metadata_path
+    from models.jobs import run_job
+    from models.music.harmonizer import harmonize_melody
+    from models.music.training import train_style_job
+    from tests.support.midi_files import HARMONIC_MINOR, NATURAL_MINOR, write_tune_folder
+
+    styles = {}
+    for name, scale in (("reels", NATURAL_MINOR), ("chorales", HARMONIC_MINOR)):
+        folder = write_tune_folder(tmp_path / name, with_bad_files=False, scale=scale)
+        styles[name] = tmp_path / f"{name}.safetensors"
+        run_job(train_style_job(folder, name, styles[name], n_states=4, restarts=1, n_iter=5))
+    # A style saved before the flag was learned: as a trained style was then, Bach's minor chords.
+    older = json.loads(metadata_path(styles["reels"]).read_text())
+    del older["facts"]["modal_minor"]
+    styles["older"] = tmp_path / "older.safetensors"
+    styles["older"].write_bytes(styles["reels"].read_bytes())
+    metadata_path(styles["older"]).write_text(json.dumps(older))
+
+    # D F A F | C E G E | D F A F | E C D-, as in the test above: bar 2 is C major's.
+    melody = melody_in([(62, 24), (65, 24), (69, 24), (65, 24), (72, 24), (76, 24), (79, 24), (76, 24), (62, 24),
+                        (65, 24), (69, 24), (65, 24), (64, 24), (60, 24), (62, 48)], tonic=2, mode="minor")
+    bar_2 = {name: [chord.numeral for chord in harmonize_melody(dataclasses.replace(melody, style=str(path)))
+                    if 96 <= chord.onset < 192] for name, path in styles.items()}
+    assert bar_2["reels"] == ["VII", "VII"]
+    assert "VII" not in bar_2["chorales"] and "VII" not in bar_2["older"]
+    # Generated from the style by name, found among the user's styles (the command line's way): its modal chords,
+    # which the style's name alone does not find (Bach's chords, VII only in a cadence).
+    from models.music.generate import generate
+    from models.music.request import MelodyRequest
+
+    tunes = generate(MelodyRequest(style="reels", key="D", mode="minor", bars=8, seed=1, variations=4, harmonize=True),
+                     search_dirs=(tmp_path,))
+    assert all(tune.chords == harmonize_melody(dataclasses.replace(tune, style=str(styles["reels"]))) for tune in tunes)
+    assert any(tune.chords != harmonize_melody(tune) for tune in tunes)

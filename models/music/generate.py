@@ -7,6 +7,7 @@ met or refused with a reason; the same seed gives the same melodies.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from functools import lru_cache
@@ -226,7 +227,9 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
         if r.harmonize:
             from models.music.harmonizer import harmonize_melody
 
-            melody.chords = harmonize_melody(melody)
+            # By the checkpoint's path: the harmonizer finds a style by it (a user's style named here is found in
+            # search_dirs, which the harmonizer does not know) and reads whether its minor is modal.
+            melody.chords = harmonize_melody(dataclasses.replace(melody, style=os.fspath(path)))
         melodies.append(melody)
     return melodies
 
