@@ -365,3 +365,29 @@ def test_a_style_trained_on_natural_minor_tunes_learns_the_modal_chords_and_one_
                      search_dirs=(tmp_path,))
     assert all(tune.chords == harmonize_melody(dataclasses.replace(tune, style=str(styles["reels"]))) for tune in tunes)
     assert any(tune.chords != harmonize_melody(tune) for tune in tunes)
+
+
+def test_in_compound_time_the_eighths_after_the_beat_rule_out_a_dominant_whose_leading_tone_they_contradict():
+    from models.music.constrained import Event
+    from models.music.harmonizer import harmonize_melody
+    from models.music.melody import Melody
+
+    def melody(pitches, last, meter):
+        """Eighth notes, then the last note held `last` ticks."""
+        events = [Event(12 * i, tokens.pitch_to_symbol(pitch, 2, "minor")[0], tokens.DURATIONS.index(12))
+                  for i, pitch in enumerate(pitches[:-1])]
+        onset = 12 * len(events)
+        events.append(Event(onset, tokens.pitch_to_symbol(pitches[-1], 2, "minor")[0], tokens.DURATIONS.index(last)))
+        return Melody(events, 2, "minor", meter, (onset + last) // meter.bar_ticks, 100.0)
+
+    # D F A F E D (F E D) | A G E E D C | D in D minor: the beat before the close is E D C, the C natural on its
+    # last eighth. Checked on the beat alone, A7 fitted there and sounded its C# against the melody's C.
+    for meter, opening, last in ((tokens.Meter(6, 8), [62, 65, 69, 65, 64, 62], 72),
+                                 (tokens.Meter(9, 8), [62, 65, 69, 65, 64, 62, 65, 64, 62], 36)):
+        for seventh, dominant in ((60, False), (61, True)):
+            tune = melody([*opening, 69, 67, 64, 64, 62, seventh, 62], last, meter)
+            under = next(c for c in harmonize_melody(tune) if c.onset <= tune.events[-2].onset < c.onset + c.duration)
+            if dominant:
+                assert under.numeral in ("V", "V7"), (meter, under)
+            else:
+                assert 1 not in {p % 12 for p in under.pitches}, (meter, under)

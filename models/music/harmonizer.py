@@ -302,17 +302,27 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
     takes the span's first beats and the tonic the rest; where only its last beats hold the dominant's tones
     (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Where none of these fits
     and the melody holds the tonic chord's tones from the span before, the same a span earlier. Only chords that
-    hold every melody note sounding on a beat of their stretch (notes between beats pass); else nothing."""
+    hold every melody note sounding on a beat of their stretch (notes between beats pass; in 6/8, 9/8 and 12/8
+    the two eighths after each beat only where the chord holds no other spelling of their step); else nothing."""
     family = FAMILY.get(melody.mode, "major")
     notes = [(note.onset, note.onset + note.ticks, (pitch - melody.tonic) % 12) for note in melody.events
              if (pitch := tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)) is not None]
     if not notes:
         return []
     beat = melody.meter.beat_ticks
+    # A beat of 6/8 or 9/8 holds three eighths, and a musician hears all three against the chord: A C C under A7 in
+    # D minor puts the melody's C naturals against its C#. The note on the beat must be the chord's, as in simple
+    # time; one on the eighths after it may be another (a passing or neighbour note), but not the other spelling
+    # of one of the chord's steps. Asking the eighths for a step to or from the note as well lost 9/8 cadences
+    # (E D F | D under V: a double neighbour) to the Viterbi's chords, which clashed worse (`measure.py odd`).
+    pulse = beat // 3 if melody.meter.compound else beat
+
+    def heard(pc: int, tick: int, tones: tuple[int, ...]) -> bool:
+        return pc in tones or (tick % beat != 0 and not any({pc, tone} in SAME_STEP for tone in tones))
 
     def fits(first: int, last: int, tones: tuple[int, ...]) -> bool:
-        beats = range(first, min(last, melody.total_ticks), melody.meter.beat_ticks)
-        return all(pc in tones for start, end, pc in notes for beat in beats if start <= beat < end)
+        ticks = range(first, min(last, melody.total_ticks), pulse)
+        return all(heard(pc, tick, tones) for start, end, pc in notes for tick in ticks if start <= tick < end)
 
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
         return tuple(name for name in names if fits(first, last, chord_tones(harmony(melody))[name]))
