@@ -209,12 +209,13 @@ class _Drawing:
     def _river(self) -> None:
         stage, rng = self.stage, self.rng
         start = stage.width * (0.5 + self.plan.mass_side * rng.uniform(-0.1, 0.25))
-        end = (stage.width * (0.5 + self.light_side * rng.uniform(0.0, 0.3)), stage.horizon + 1)
+        end_x = stage.width * (0.5 + self.light_side * rng.uniform(0.0, 0.3))
         if self.plan.canal:  # dug straight, and narrow enough that both its banks show near the viewer
-            centre, half = land.road_outline(self.pen, start, end, rng.uniform(2.2, 3.0), bend=0.2)
-        else:
-            centre, half = land.road_outline(self.pen, start, end, rng.uniform(5.0, 8.0))
-        water.draw_river(self.pen, centre, half)
+            centre, half = land.road_outline(self.pen, start, (end_x, stage.horizon + 1), rng.uniform(2.2, 3.0), 0.2)
+            outline = land.ribbon(centre, half)
+        else:  # in from the heavy side across the foreground, then away to the horizon
+            outline, centre, half = water.river_course(self.pen, self.plan.mass_side, end_x, rng.uniform(5.0, 8.0))
+        water.draw_river(self.pen, outline)
         self.river = centre, half
 
     def _road(self) -> None:

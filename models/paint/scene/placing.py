@@ -94,13 +94,13 @@ def place_standing(d: _Drawing) -> None:
             if plan.focal == "bridge"
             else rng.uniform(lowest, 0.3)
         )
-        while True:  # farther off until it spans at most 45% of the width (nearer, one arch filled the frame)
-            y = stage.y_at(n)
-            i = int(np.argmin(np.abs(centre[:, 1] - y)))
-            cx, hw = centre[i, 0], half[i]
-            if hw * 2.7 <= stage.width * 0.45 or n < 0.08:
-                break
-            n *= 0.85
+        # Where the river flows away from the viewer and a bridge across it spans at most 45% of the width (nearer,
+        # one arch filled the frame; where it flows across the view, the bridge would run along it), nearest n.
+        xs, ys = centre[:, 0], centre[:, 1]
+        fits = (half * 2.7 <= w * 0.45) & (ys > stage.horizon + 2) & (xs > 0) & (xs < w)
+        off = np.abs((ys - stage.horizon) / max(stage.height - stage.horizon, 1) - n) + 2.0 * ~fits
+        i = int(np.argmin(off))
+        cx, hw, y = xs[i], half[i], float(ys[i])
         x0, x1 = cx - hw * 1.35, cx + hw * 1.35
         arched = rng.random() < 0.45
         add(y, lambda x0=x0, x1=x1, y=y: structures.draw_bridge(pen, x0, x1, y, arched))

@@ -16,6 +16,9 @@ from .light import Light
 from .raster import SceneCanvas, polygon_mask
 
 EYE_SCALE = 0.45  # one eye-height at the bottom edge, as a share of the frame's height
+# The focal length over the frame's width: a normal lens (about 53 degrees across). It sets how deep the ground runs
+# (how far off, in eye-heights, a row is), which a thing lying on the ground, a river crossing the view, needs.
+FOCAL = 1.0
 
 
 @dataclass
@@ -50,6 +53,24 @@ class Stage:
         raised viewpoint (the painter looks down on the land), a low one a viewer near the ground: the eye
         is scaled so that a thing at a given nearness has the same size whatever the horizon."""
         return max(1.0, (y - self.horizon) / max(self.height - self.horizon, 1.0) * EYE_SCALE * self.height)
+
+    def depth(self, y: np.ndarray | float) -> np.ndarray:
+        """How far off the ground at rows `y` lies, in eye-heights (the rows' pixels per eye-height, unclamped, is the
+        focal length over it)."""
+        eye = (np.asarray(y, float) - self.horizon) / max(self.height - self.horizon, 1.0) * EYE_SCALE * self.height
+        return FOCAL * self.width / np.maximum(eye, 1e-3)
+
+    def on_ground(self, points: np.ndarray) -> np.ndarray:
+        """(N, 2) pixels below the horizon -> (N, 2) ground points: eye-heights across from the frame's middle, and
+        depth (`depth`)."""
+        depth = self.depth(points[:, 1])
+        return np.stack([(points[:, 0] - self.width / 2) * depth / (FOCAL * self.width), depth], 1)
+
+    def on_screen(self, ground: np.ndarray) -> np.ndarray:
+        """(N, 2) ground points (on_ground) -> (N, 2) pixels."""
+        eye = FOCAL * self.width / np.maximum(ground[:, 1], 1e-3)
+        rows = self.horizon + eye / (EYE_SCALE * self.height) * max(self.height - self.horizon, 1.0)
+        return np.stack([self.width / 2 + ground[:, 0] * eye, rows], 1)
 
     def add_water(self, points: np.ndarray) -> None:
         mask, top, left = polygon_mask(points, self.width, self.height)

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .land import ribbon
 from .light import lightness
 from .raster import catmull_rom, mix, polygon_mask
-from .stage import Pen
+from .stage import FOCAL, Pen
 
 
 def water_shade(pen: Pen):
@@ -111,10 +110,46 @@ def draw_lake(pen: Pen, centre_x: float) -> None:
     _ripples(pen, outline, 0.2)
 
 
-def draw_river(pen: Pen, centre: np.ndarray, half: np.ndarray) -> None:
+def river_course(pen: Pen, side: int, end_x: float, width_eyes: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A river `width_eyes` wide, laid on the ground: it comes in from the frame's `side` (-1, 1) across the
+    foreground, its near bank 0.65-0.85 of the way down the land, bends away from the viewer and winds to the horizon
+    at `end_x`. Flowing across the view it is foreshortened to a strip, flowing away it narrows to a point.
+    Its outline, its centre line, and how wide it is along the row at each centre point (pixels each side, for a
+    bridge across it; infinite where it flows across the view, where a bridge along the row would run along it). Drawn as a ribbon on the picture (as a canal still is), a river 5-8 eye-heights wide near the
+    viewer was wider than the frame and no bank showed: Munch's dark water read as land."""
+    stage, rng = pen.stage, pen.rng
+    near_bank = float(stage.depth(stage.y_at(rng.uniform(0.65, 0.85))))
+    depth = near_bank + width_eyes / 2  # of its middle where it comes in
+    frame = 0.5 / FOCAL  # half the frame's width at a depth, over the depth
+    away = (end_x / stage.width - 0.5) / FOCAL  # across per depth toward its vanishing point at end_x
+    bend = depth * rng.uniform(1.25, 1.45)
+    turn = depth * rng.uniform(1.8, 2.3)
+    control = np.array([
+        (side * (depth * frame + width_eyes), depth),  # outside the frame
+        (side * bend * frame * rng.uniform(-0.1, 0.4), bend),
+        (-side * turn * frame * rng.uniform(0.0, 0.5), turn),
+    ])  # fmt: skip
+    control = np.concatenate([control, control[-1:] + (away * turn, turn)])
+    last = control[-1]
+    far = last[1] * np.geomspace(1, 300, 60)[1:]
+    # it meanders 4-8% of the frame's width either way (run straight, it was a wedge to the horizon)
+    wind = rng.uniform(0.04, 0.08) * far * frame * 2 * np.sin(rng.uniform(1.2, 1.8) * np.log(far / last[1]))
+    tail = np.stack([last[0] + away * (far - last[1]) + wind, far], 1)
+    ground = np.concatenate([catmull_rom(control, 30), tail])
+    along = np.gradient(ground, axis=0)
+    along /= np.maximum(np.linalg.norm(along, axis=1, keepdims=True), 1e-9)
+    across = np.stack([-along[:, 1], along[:, 0]], 1) * width_eyes / 2
+    outline = np.concatenate([stage.on_screen(ground - across), stage.on_screen(ground + across)[::-1]])
+    centre = stage.on_screen(ground)
+    # along a row the river is as wide as its width over how squarely it flows away from the viewer
+    squarely = np.abs(along[:, 1])
+    half = np.where(squarely > 0.7, FOCAL * stage.width / ground[:, 1] * width_eyes / 2 / squarely, np.inf)
+    return outline, centre, half
+
+
+def draw_river(pen: Pen, outline: np.ndarray) -> None:
     canvas, stage, light, rng = pen
     canvas.begin("river")
-    outline = ribbon(centre, half)
     stage.add_water(outline)
     canvas.polygon(outline, shade=water_shade(pen))
     _ripples(pen, outline, 0.25)
