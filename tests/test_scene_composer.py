@@ -264,6 +264,21 @@ def test_a_lighthouse_on_a_cliff_stands_on_a_rock_face_above_the_sea(seed):
     assert "cliff" not in compose_scene("a lighthouse by the sea", seed, (384, 256)).visible
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_trees_a_windmill_and_figures_named_with_a_cliff_stand_on_its_top(seed):
+    """Trees and figures named with a cliff found no land to stand on (the rock face is kept clear) and were left
+    out; a windmill stood on the land beyond. Now each stands on the cliff's top (the rows under the foot of the
+    windmill and the figures are rock), its foot hidden where the face nearer the viewer rises in front of it."""
+    assert compose_scene("trees on a cliff", seed, (384, 256)).visible.get("trees", 0.0) > VISIBLE
+    for subject, name in (("a windmill on a cliff", "windmill"), ("a figure on a cliff", "figures")):
+        scene = compose_scene(subject, seed, (384, 256))
+        assert scene.visible.get(name, 0.0) > VISIBLE, subject
+        rows, cols = np.nonzero(scene.mask(name))
+        foot = rows.max()
+        under = scene.labels[foot + 1 : foot + 4, cols[rows == foot]]
+        assert np.mean(under == scene.label_names.index("cliff")) > 0.5, subject
+
+
 def test_a_river_leaves_a_near_bank_and_a_canal_both_banks():
     """A river 5-8 eye-heights wide drawn from the bottom edge to the horizon was wider than the frame near the viewer
     (the bottom 15% of the frame 97-100% water, seeds 1-6) and Munch's dark water read as land: now it comes in from

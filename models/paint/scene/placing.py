@@ -25,8 +25,8 @@ def place_standing(d: _Drawing) -> None:
     stage, rng, plan, pen = d.stage, d.rng, d.plan, d.pen
     w = stage.width
 
-    def add(y: float, draw) -> None:
-        d.items.append(_Item(y, draw))
+    def add(y: float, draw, lift: float = 0.0) -> None:
+        d.items.append(_Item(y, _behind_the_edge(d, y, lift, draw)))
 
     # Where the focal building stands: the learned focal point's column, a little into the distance.
     focal_n = float(np.clip((plan.focal_y - plan.horizon) / max(1 - plan.horizon, 0.05), 0.08, 0.3))
@@ -51,6 +51,7 @@ def place_standing(d: _Drawing) -> None:
             lambda x=x, y=y, church=church, lift=lift: structures.draw_village(
                 pen, x, y, spread, church, d.light_side, lift
             ),
+            lift,
         )
         d.at("village", x, y - lift)
         buildings.append((x, y))
@@ -58,18 +59,18 @@ def place_standing(d: _Drawing) -> None:
             d.at("church", church, y)
     elif d.has("church"):
         x, y, lift = stage.standing(focal_y, d.focal_x, 2, 2.5) or (d.focal_x, focal_y, 0.0)
-        add(y, lambda x=x, y=y, lift=lift: structures.draw_church(pen, x, y, d.light_side, lift=lift))
+        add(y, lambda x=x, y=y, lift=lift: structures.draw_church(pen, x, y, d.light_side, lift=lift), lift)
         d.at("church", x, y - lift)
         buildings.append((x, y))
     if d.has("lighthouse"):  # on the shore, or a cliff's top a little back from its edge: the subject wherever it stands
         x, y, lift = stage.standing(focal_y, d.focal_x, 1.2, 0.6) or (d.focal_x, focal_y, 0.0)
-        add(y, lambda x=x, y=y, lift=lift: structures.draw_lighthouse(pen, x, y, d.light_side, lift=lift))
+        add(y, lambda x=x, y=y, lift=lift: structures.draw_lighthouse(pen, x, y, d.light_side, lift=lift), lift)
         d.at("lighthouse", x, y - lift)
         buildings.append((x, y))
-    if d.has("windmill"):  # on open land, the subject wherever it stands
-        x, y = stage.spot(focal_y, d.focal_x, 2.0) or (d.focal_x, focal_y)
-        add(y, lambda x=x, y=y: structures.draw_windmill(pen, x, y, d.light_side))
-        d.at("windmill", x, y)
+    if d.has("windmill"):  # on open land or a cliff's top, the subject wherever it stands
+        x, y, lift = stage.standing(focal_y, d.focal_x, 2.0, 1.5) or (d.focal_x, focal_y, 0.0)
+        add(y, lambda x=x, y=y, lift=lift: structures.draw_windmill(pen, x, y, d.light_side, lift=lift), lift)
+        d.at("windmill", x, y - lift)
         buildings.append((x, y))
     if d.has("houses"):
         count = int(rng.integers(1, 4))
@@ -82,7 +83,7 @@ def place_standing(d: _Drawing) -> None:
                 continue
             house_x, y, lift = found
             side = 1 if house_x < w / 2 else -1
-            add(y, lambda x=house_x, y=y, side=side, lift=lift: structures.draw_house(pen, x, y, side, lift=lift))
+            add(y, lambda x=house_x, y=y, side=side, lift=lift: structures.draw_house(pen, x, y, side, lift=lift), lift)
             d.at("houses", house_x, y - lift)
             buildings.append((house_x, y))
 
@@ -131,6 +132,28 @@ def place_standing(d: _Drawing) -> None:
         _figures(d, add)
 
 
+def _behind_the_edge(d: _Drawing, row: float, lift: float, draw):
+    """`draw`, for a thing standing `lift` pixels above `row` on a cliff's top: where the viewer is below the top, the
+    rock face nearer than the thing (its waterline further down the picture) hides its foot. Drawn over the face, a
+    tree's trunk or a tower's foot ran down the rock."""
+    canvas, stage = d.canvas, d.stage
+    if lift <= 0 or stage.shore is None or "cliff" not in canvas.names:
+        return draw
+
+    shore = stage.shore
+
+    def hidden() -> None:
+        order = np.argsort(shore[:, 0])
+        waterline = np.interp(np.arange(stage.width), shore[order, 0], shore[order, 1])
+        canvas.hidden = (canvas.labels == canvas.names.index("cliff")) & (waterline > row)[None, :]
+        try:
+            draw()
+        finally:
+            canvas.hidden = None
+
+    return hidden
+
+
 def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
     stage, rng, pen = d.stage, d.rng, d.pen
     if not d.has("trees"):
@@ -149,14 +172,15 @@ def _trees(d: _Drawing, add, buildings: list[tuple[float, float]]) -> None:
     if d.plan.focal == "trees":
         spots.append((d.focal_x, stage.y_at(rng.uniform(0.3, 0.45))))
     for x, y in spots:
-        found = stage.spot(y, x, 0.6)
+        back = rng.uniform(0.8, 4.0) if stage.cliff is not None else 0.0  # on a cliff's top, back from its edge
+        found = stage.standing(y, x, 0.6, back)
         if found is None or y >= stage.height:
             continue
-        tree_x, y = found
+        tree_x, y, lift = found
         if any(y > by and abs(tree_x - bx) < stage.eye(y) * 1.5 + stage.eye(by) * 2 for bx, by in buildings):
             continue  # it would stand in front of a building and hide it (Munch's far houses by the sea)
-        add(y, lambda x=tree_x, y=y: things.draw_tree(pen, x, y, d.light_side, 3.2))
-        d.at("trees", tree_x, y)
+        add(y, lambda x=tree_x, y=y, lift=lift: things.draw_tree(pen, x, y, d.light_side, 3.2, lift=lift), lift)
+        d.at("trees", tree_x, y - lift)
 
 
 def _cypresses(d: _Drawing, add) -> None:
@@ -164,19 +188,24 @@ def _cypresses(d: _Drawing, add) -> None:
     big = stage.height * rng.uniform(0.7, 0.95)
     y = stage.height * 1.02
     x = stage.land_x(stage.height - 2, d.mass_x + rng.normal(0, stage.width * 0.04), big * 0.08)
-    if x is None:  # no foreground land: stand it in the middle distance on the shore
+    lift = 0.0
+    if x is None:  # no foreground land: stand it in the middle distance on the shore, or on a cliff's top
         y = stage.y_at(0.35)
-        x = stage.land_x(y, d.mass_x, 4) or d.mass_x
+        x, y, lift = stage.cliff_spot(y, 1.0) or (stage.land_x(y, d.mass_x, 4) or d.mass_x, y, 0.0)
         big = stage.eye(y) * 9
-    add(y, lambda x=x, y=y, big=big: things.draw_cypress(pen, x, y, d.light_side, big))
-    d.at("cypresses", x, y - big / 2)
+    add(y, lambda x=x, y=y, big=big, lift=lift: things.draw_cypress(pen, x, y, d.light_side, big, lift), lift)
+    d.at("cypresses", x, y - lift - big / 2)
     if rng.random() < 0.5:
         y2 = stage.y_at(rng.uniform(0.3, 0.6))
         x2 = stage.land_x(y2, x - plan.mass_side * stage.width * rng.uniform(0.08, 0.2), 4)
+        x2, y2, lift2 = stage.cliff_spot(y2, 2.5) or (x2, y2, 0.0)
         if x2 is not None:
             add(
                 y2,
-                lambda x2=x2, y2=y2: things.draw_cypress(pen, x2, y2, d.light_side, stage.eye(y2) * 7),
+                lambda x2=x2, y2=y2, lift2=lift2: things.draw_cypress(
+                    pen, x2, y2, d.light_side, stage.eye(y2) * 7, lift2
+                ),
+                lift2,
             )
 
 
@@ -201,15 +230,18 @@ def _figures(d: _Drawing, add) -> None:
             if not near.any():
                 continue
             i = int(rng.choice(np.where(near)[0]))
-            x, y = centre[i, 0] + half[i] * rng.uniform(-0.5, 0.5), centre[i, 1]
+            x, y, lift = centre[i, 0] + half[i] * rng.uniform(-0.5, 0.5), centre[i, 1], 0.0
         else:
             y = stage.y_at(rng.uniform(0.25, 0.6))
-            found = stage.spot(y, d.focal_x + rng.normal(0, stage.width * 0.1), 0.3)
+            back = 0.0
+            if stage.cliff is not None:  # on a cliff's top near its edge, farther off (near, one stood as tall as it)
+                y, back = stage.y_at(stage.nearness(y) * 0.4), rng.uniform(0.0, 0.4)
+            found = stage.standing(y, d.focal_x + rng.normal(0, stage.width * 0.1), 0.3, back)
             if found is None:
                 continue
-            x, y = found
-        add(y, lambda x=x, y=y: things.draw_figure(pen, x, y))
-        d.at("figures", x, y)
+            x, y, lift = found
+        add(y, lambda x=x, y=y, lift=lift: things.draw_figure(pen, x, y, lift), lift)
+        d.at("figures", x, y - lift)
 
 
 def _figure_on(d: _Drawing, x: float, foot: float, ground: float) -> None:

@@ -25,6 +25,8 @@ class SceneCanvas:
         self.current = 0
         # How much soft light (glow) lies over each pixel, 0 to 1: a halo has no edge a painter would draw.
         self.glows = np.zeros((height, width), np.float32)
+        # (H, W) bool or None: where no shape may paint for now (the nearer rock face in front of what is drawn)
+        self.hidden: np.ndarray | None = None
 
     def begin(self, name: str) -> None:
         """Every shape drawn from now on belongs to the element `name` (until the next begin)."""
@@ -45,6 +47,8 @@ class SceneCanvas:
         if y0 >= y1 or x0 >= x1:
             return
         m = mask[y0 - top : y1 - top, x0 - left : x1 - left] * alpha
+        if self.hidden is not None:
+            m = m * ~self.hidden[y0:y1, x0:x1]
         c = np.asarray(colour, np.float32)
         if c.ndim == 3:
             c = c[y0 - top : y1 - top, x0 - left : x1 - left]

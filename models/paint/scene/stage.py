@@ -105,9 +105,13 @@ class Stage:
         cliff."""
         if self.cliff is None or self.shore is None:
             return None
-        x, row, lift = self.cliff[int(np.abs(self.cliff[:, 1] - y).argmin())]
         inland = -1 if self.shore[-1, 0] < self.width / 2 else 1
-        return float(x + inland * self.eye(row) * back_eyes), float(row), float(lift)
+        eyes = np.array([self.eye(row) for row in self.cliff[:, 1]])
+        xs = self.cliff[:, 0] + inland * eyes * back_eyes
+        # Near the viewer the top runs out of the frame's side: there, the nearest row where it stands inside
+        off = np.abs(self.cliff[:, 1] - y) + self.height * ((xs < eyes) | (xs > self.width - eyes))
+        k = int(off.argmin())
+        return float(xs[k]), float(self.cliff[k, 1]), float(self.cliff[k, 2])
 
     def is_water(self, x: float, y: float) -> bool:
         row, col = int(np.clip(y, 0, self.height - 1)), int(np.clip(x, 0, self.width - 1))

@@ -215,13 +215,16 @@ def draw_lighthouse(pen: Pen, x: float, y: float, side: int, size_eyes: float = 
         canvas.glow(x, y - height * 0.935, height * 0.3, light["sun"], 0.5)
 
 
-def draw_windmill(pen: Pen, x: float, y: float, side: int, size_eyes: float = 5.0) -> None:
+def draw_windmill(pen: Pen, x: float, y: float, side: int, size_eyes: float = 5.0, lift: float = 0.0) -> None:
     """A windmill: a tower narrowing upward under a cap, shaded away from the light, and four sails, a lattice
-    frame each (half-covered), turned a little from upright so it reads as a mill and not a cross."""
+    frame each (half-covered), turned a little from upright so it reads as a mill and not a cross. Its size and haze
+    are those of row `y`; it stands `lift` pixels above it (on a cliff's top)."""
     canvas, stage, light, rng = pen
     canvas.begin("windmill")
     near = stage.nearness(y)
-    height = min(stage.eye(y) * size_eyes * rng.uniform(0.9, 1.1), (y - 0.12 * stage.height) / 1.5)
+    scale = stage.eye(y)
+    y -= lift
+    height = min(scale * size_eyes * rng.uniform(0.9, 1.1), (y - 0.12 * stage.height) / 1.5)
     base, top = height * 0.5, height * 0.3
 
     def width_at(t: float) -> tuple[float, float]:

@@ -20,13 +20,22 @@ def _branch(canvas, start: np.ndarray, tip: np.ndarray, half_width: float, colou
 
 
 def draw_tree(
-    pen: Pen, x: float, y: float, light_side: int, height_eyes: float = 4.0, blossom: bool = False, name: str = "trees"
+    pen: Pen,
+    x: float,
+    y: float,
+    light_side: int,
+    height_eyes: float = 4.0,
+    blossom: bool = False,
+    name: str = "trees",
+    lift: float = 0.0,
 ) -> None:
-    """A round tree: a trunk and a crown of a few lumps, shaded on one side and lit on the other."""
+    """A round tree: a trunk and a crown of a few lumps, shaded on one side and lit on the other. Its size and haze
+    are those of row `y`; it stands `lift` pixels above it (on a cliff's top)."""
     canvas, stage, light, rng = pen
     canvas.begin(name)
     near = stage.nearness(y)
     height = stage.eye(y) * height_eyes * rng.uniform(0.8, 1.2)
+    y -= lift
     trunk_w = height * 0.07
     crown_y, crown_r = y - height * 0.62, height * 0.34
     trunk = light.far(light["trunk"], near)
@@ -63,11 +72,13 @@ def draw_tree(
         canvas.polygon(blob(x + ox, crown_y + oy, r, r * 0.9, rng, 0.15, 6), lit)
 
 
-def draw_cypress(pen: Pen, x: float, y: float, light_side: int, height: float) -> None:
-    """A cypress: a tall dark flame, widest a third of the way up, its edge wavering as it rises."""
+def draw_cypress(pen: Pen, x: float, y: float, light_side: int, height: float, lift: float = 0.0) -> None:
+    """A cypress: a tall dark flame, widest a third of the way up, its edge wavering as it rises; hazed as at row
+    `y`, standing `lift` pixels above it (on a cliff's top)."""
     canvas, stage, light, rng = pen
     canvas.begin("cypresses")
     near = stage.nearness(y)
+    y -= lift
     width = height * rng.uniform(0.13, 0.18)
     levels = np.linspace(0, 1, 11)
     profile = width / 2 * np.sin(np.clip(levels, 0.02, 1) ** 0.75 * np.pi) * (1 - levels) ** 0.35
@@ -105,12 +116,14 @@ def draw_orchard(pen: Pen, x0: float, x1: float, light_side: int) -> None:
             x += spacing
 
 
-def draw_figure(pen: Pen, x: float, y: float) -> None:
-    """A person seen from afar: a coat, a head, perhaps a hat; about one eye-height tall."""
+def draw_figure(pen: Pen, x: float, y: float, lift: float = 0.0) -> None:
+    """A person seen from afar: a coat, a head, perhaps a hat; about one eye-height tall (as at row `y`, standing
+    `lift` pixels above it: on a cliff's top)."""
     canvas, stage, light, rng = pen
     canvas.begin("figures")
     near = stage.nearness(y)
     height = stage.eye(y) * rng.uniform(1.0, 1.15)
+    y -= lift
     coat_colours = [
         light["figure"],
         mix(light["figure"], light["slate"], 0.6),
