@@ -391,3 +391,20 @@ def test_in_compound_time_the_eighths_after_the_beat_rule_out_a_dominant_whose_l
                 assert under.numeral in ("V", "V7"), (meter, under)
             else:
                 assert 1 not in {p % 12 for p in under.pitches}, (meter, under)
+
+
+def test_a_tune_closing_plagally_after_a_span_the_viterbi_gave_to_v_ends_on_the_tonic():
+    from models.music.constrained import Event
+    from models.music.harmonizer import harmonize_melody
+    from models.music.melody import Melody
+
+    # D F A F E D | Bb E E D in 6/8, D minor: the Viterbi puts V under Bb E E, the cadence iv (iv-i, as no V fits
+    # the Bb). The merge meant for V's appoggiatura (F over V before the D) took the Viterbi's V across both spans,
+    # and the tune ended on V under its closing D.
+    pitches = [62, 65, 69, 65, 64, 62, 70, 64, 64]
+    events = [Event(12 * i, tokens.pitch_to_symbol(p, 2, "minor")[0], tokens.DURATIONS.index(12))
+              for i, p in enumerate(pitches)]
+    events.append(Event(108, tokens.pitch_to_symbol(62, 2, "minor")[0], tokens.DURATIONS.index(36)))
+    chords = harmonize_melody(Melody(events, 2, "minor", tokens.Meter(6, 8), 2, 100.0))
+    assert chords[-1].numeral == "i" and chords[-1].onset == 108
+    assert next(c for c in chords if c.onset <= 72 < c.onset + c.duration).numeral == "iv"

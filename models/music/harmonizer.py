@@ -456,9 +456,12 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
     # moved earlier chords too, against their notes (strong-beat clashes 128 -> 135 over 40 tunes).
     cadence = cadence_chords(melody, span, n_spans)
     first = cadence[0][0] // span if cadence else n_spans
-    if len(cadence) > 1 and model.names[path_[first]] in DOMINANTS and not set(cadence[0][2]) & set(DOMINANTS):
+    if len(cadence) > 1 and model.names[path_[first]] in DOMINANTS and not set(cadence[0][2]) & set(DOMINANTS) \
+            and set(cadence[1][2]) <= set(DOMINANTS):
         # A V or V7 the Viterbi chose for the whole span stays when the cadence would move it to the span's last
-        # beats: the first beat's note is then an appoggiatura (F over V's E before the D in D minor).
+        # beats: the first beat's note is then an appoggiatura (F over V's E before the D in D minor). Only then:
+        # before a plagal or VII close, whose next stretch is the tonic's, it held V over the closing note and the
+        # tune ended on V (D F A F E D | Bb E E D in 6/8).
         cadence = [(cadence[0][0], cadence[1][1], (model.names[path_[first]],)), *cadence[2:]]
     stretches = [(s * span, (s + 1) * span, model.names[path_[s]]) for s in range(first)]
     for onset, end, allowed in cadence:
