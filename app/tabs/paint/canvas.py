@@ -29,7 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.tabs.images import image_to_array
+from app.tabs.images import Snapshot, image_to_array
 from app.tabs.paint.packed_image import PackedImage
 
 UNDO_LIMIT = 300
@@ -414,6 +414,10 @@ class PaintCanvas(QWidget):
 
     def pixels(self) -> np.ndarray:
         return image_to_array(self.image)
+
+    def snapshot(self) -> Snapshot:
+        """The canvas as it is now, for a job to read on its worker (see Snapshot)."""
+        return Snapshot(self.image)
 
     def is_blank(self) -> bool:
         """One colour all over, as a new canvas is: nothing to paint from yet. Read in place, first row first (a

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.log import logger
+from app.tabs.images import Snapshot
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 from models.paint.recipe import PaintRecipe
@@ -137,11 +138,11 @@ def scratch_recipe(style_path: Path, subject: str, seed: int, size: tuple[int, i
                        detail=detail, outline=outline)
 
 
-def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False):
-    """Make the painting `recipe` describes from the canvas `source`; a from-scratch recipe composes its
-    scene instead, and the painting keeps the scene's sketch as the canvas it came from (the Paint tab puts
-    it on the canvas to paint over). A preview is small and fast (from scratch: the scene of the full painting,
-    painted small, its recipe the full one's); a full render is saved by the caller."""
+def paint(recipe: PaintRecipe, source: np.ndarray | Snapshot | None, preview: bool = False):
+    """Make the painting `recipe` describes from the canvas `source` (a snapshot is read here, on the worker); a
+    from-scratch recipe composes its scene instead, and the painting keeps the scene's sketch as the canvas it came
+    from (the Paint tab puts it on the canvas to paint over). A preview is small and fast (from scratch: the scene of
+    the full painting, painted small, its recipe the full one's); a full render is saved by the caller."""
 
     def job(context: JobContext):
         from PIL import Image
@@ -150,6 +151,7 @@ def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False)
         from models.paint.painting import paint_job
         from models.paint.scratch import PREVIEW_SIDE, subject_for
 
+        pixels = source.pixels() if isinstance(source, Snapshot) else source
         path = Path(recipe.style_path)
         style = cached_style(context, path)
         made = recipe.replace(style=style.name, checkpoint_hash=style.checkpoint_hash)
@@ -161,7 +163,7 @@ def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False)
         elif preview and made.size is not None:
             factor = min(1.0, PREVIEW_LONG_SIDE / max(made.size))
             made = made.replace(size=(max(8, round(made.size[0] * factor)), max(8, round(made.size[1] * factor))))
-        picture = Image.fromarray(source) if source is not None else None
+        picture = Image.fromarray(pixels) if pixels is not None else None
         vgg = _vgg(context) if made.quality == "best" else None
         scene = None
         for event in paint_job(made, style, picture, preview_side=preview_side, vgg=vgg, device=context.device,
@@ -169,17 +171,17 @@ def paint(recipe: PaintRecipe, source: np.ndarray | None, preview: bool = False)
             if isinstance(event, Preview) and made.from_scratch:
                 scene = event.value  # the composed scene: kept, not shown as a preview
             elif isinstance(event, Result):
-                pixels = np.asarray(event.value.convert("RGB"))
-                canvas = scene.sketch if scene is not None else source if source is not None else pixels
+                painted = np.asarray(event.value.convert("RGB"))
+                canvas = scene.sketch if scene is not None else pixels if pixels is not None else painted
                 extras = {"scene": scene.describe(), "placed": scene.placed} if scene is not None else {}
-                yield Result(Painting(pixels, canvas, made, preview, extras=extras))
+                yield Result(Painting(painted, canvas, made, preview, extras=extras))
             else:
                 yield event
 
     return job
 
 
-def paint_and_keep(recipe: PaintRecipe, source: np.ndarray | None, folder: Path):
+def paint_and_keep(recipe: PaintRecipe, source: np.ndarray | Snapshot | None, folder: Path):
     """A full render, then kept on disk with its recipe: one job, so nothing half-saved is shown."""
 
     def job(context: JobContext):

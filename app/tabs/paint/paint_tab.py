@@ -168,7 +168,7 @@ class PaintTab(ActivityTab):
             return None
         if self._full_job is not None:
             self._full_job.cancel()  # stale: the settings or the canvas have changed since
-        handle = self.run_job("Rendering", jobs.paint_and_keep(self._recipe(False), self.canvas.pixels(),
+        handle = self.run_job("Rendering", jobs.paint_and_keep(self._recipe(False), self.canvas.snapshot(),
                                                                paintings_dir()),
                               lambda painting: self._on_full_render(painting, on_purpose, handle))
         self._full_job, self._full_on_purpose = handle, on_purpose
@@ -181,7 +181,7 @@ class PaintTab(ActivityTab):
             return None
         if self._preview_job is not None:
             self._preview_job.cancel()  # stale: the canvas has changed since
-        self._preview_job = self.run_job("Preview", jobs.paint(self._recipe(True), self.canvas.pixels(), preview=True),
+        self._preview_job = self.run_job("Preview", jobs.paint(self._recipe(True), self.canvas.snapshot(), preview=True),
                                          self._on_preview)
         return self._preview_job
 
