@@ -37,6 +37,9 @@ REGISTRY: dict[str, Setting] = {
         Setting("paint_style", str, "", "The Paint tab's style last chosen (its checkpoint's path); empty: the first"),
         Setting("compose_recipe", str, "", "The Compose tab's controls when the window last closed (a melody request "
                 "as JSON); empty: the defaults"),
+        Setting("compose_loop", bool, False, "Whether Compose's Loop was on when the window last closed"),
+        Setting("compose_bars", str, "", "The bars Compose had chosen to regenerate when the window last closed "
+                "('first-last', the first guess for the next melodies); empty: the second half's opening bar"),
         Setting("chat_draft", str, "", "The Chat message typed but not sent, kept by Save on closing (JSON: draft and "
                 "conversation); empty: none"),
         Setting("recent_files", str, "[]", "File ▸ Recent files: a JSON list of paths, newest first"),

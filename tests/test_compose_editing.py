@@ -180,3 +180,28 @@ def test_an_edited_variation_names_the_bars_written_again():
     assert edits_label(()) == ""
     assert edits_label(((2, 2, 7),)) == "new bar 2"
     assert edits_label(((5, 8, 7), (2, 2, 8), (5, 8, 9))) == "new bars 5–8, 2"
+
+
+def test_loop_and_the_chosen_bars_come_back_when_the_window_reopens(qtbot, main_window, compose):
+    """A musician looping and regenerating bars 2-3 found Loop off and one bar chosen after closing; they are not
+    work to ask about, only a way of working to carry on. A window closed before any melody was shown keeps them."""
+    from app.main_window import MainWindow
+
+    generate(qtbot, compose, wait_for_sound=False)
+    compose.loop_check.setChecked(True)
+    compose.edit_bar.set_bar_range(2, 3)
+    main_window.close_without_asking()
+    for _ in range(2):  # the second window is closed with no melody shown
+        reopened = MainWindow()
+        qtbot.addWidget(reopened)
+        tab = reopened.activity_tabs[1]
+        assert tab.loop_check.isChecked() and tab.transport.loop
+        reopened.close_without_asking()
+    reopened = MainWindow()
+    qtbot.addWidget(reopened, before_close_func=lambda window: window.close_without_asking())
+    tab = reopened.activity_tabs[1]
+    generate(qtbot, tab, wait_for_sound=False)
+    assert tab.edit_bar.bar_range() == (2, 3)
+    tab.edit_bar.set_bar_range(1, 1)  # bar 1 chosen by hand stays when another variation is selected
+    tab.variation_list.setCurrentRow(2)
+    assert tab.edit_bar.bar_range() == (1, 1)

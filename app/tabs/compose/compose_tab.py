@@ -78,6 +78,7 @@ class ComposeTab(ActivityTab):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([360, 640, 220])
         self._show_remembered_recipe()
+        self._restore_loop_and_bars()
         self.sound = VariationSound(self.run_job, self.variation_list, self.controls, self.transport, self)
 
         self.worker.job_failed.connect(self._on_job_failed)
@@ -104,8 +105,20 @@ class ComposeTab(ActivityTab):
         except (ValueError, TypeError, KeyError) as error:  # written by another version, or damaged: defaults stay
             logger.warning("the Compose controls could not be restored: %s", error)
 
+    def _restore_loop_and_bars(self) -> None:
+        """Loop as the window last closed it, and the bars chosen then as the first guess for the next melodies: a
+        musician looping and regenerating bars 5-8 found Loop off and bar 5 alone after closing. Not asked about
+        on closing: neither is work to lose, only a way of working to carry on."""
+        self.loop_check.setChecked(self.settings.get("compose_loop"))
+        first, _, last = self.settings.get("compose_bars").partition("-")
+        if first.isdigit() and last.isdigit() and 1 <= int(first) <= int(last):
+            self.edit_bar.first_guess = (int(first), int(last))
+
     def remember(self) -> None:
         self.settings.set("compose_recipe", json.dumps(self.controls.request().to_json()))
+        self.settings.set("compose_loop", self.loop_check.isChecked())
+        bars = self.edit_bar.bars_to_remember()
+        self.settings.set("compose_bars", f"{bars[0]}-{bars[1]}" if bars else "")
 
     # Layout ------------------------------------------------------------------------------------
 

@@ -69,6 +69,8 @@ class EditBar(QWidget):
         self.swap = swap
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
+        self.first_guess: tuple[int, int] | None = None  # the bars chosen when Atelier last closed
+        self._guessed = False  # the range is the musician's (or the first guess) once a melody has been shown
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         editing = QHBoxLayout()
@@ -159,9 +161,17 @@ class EditBar(QWidget):
                 self.morph_target.addItem(str(other + 1), other)
         for spin in (self.first_bar_spin, self.last_bar_spin):
             spin.setMaximum(bars)
-        if self.bar_range() == (1, 1) and bars > 1:
-            # A first guess: the second half's opening bar (bar 5 of 8; it was bar 4, the first half's close).
-            self.set_bar_range(bars // 2 + 1, bars // 2 + 1)
+        if not self._guessed and bars > 1:
+            # A first guess: the bars chosen when Atelier last closed, where they fit, else the second half's opening
+            # bar (bar 5 of 8; it was bar 4, the first half's close). Bar 1 chosen by hand stays (it was taken for
+            # no choice, and moved to bar 5 at the next variation).
+            guess = self.first_guess
+            self.set_bar_range(*(guess if guess is not None and guess[1] <= bars else (bars // 2 + 1, bars // 2 + 1)))
+            self._guessed = True
+
+    def bars_to_remember(self) -> tuple[int, int] | None:
+        """The bars chosen now, or, before any melody has been shown, the ones remembered from before."""
+        return self.bar_range() if self._guessed else self.first_guess
 
     def set_enabled(self, enabled: bool) -> None:
         for widget in (self.regenerate_button, self.first_bar_spin, self.last_bar_spin, self.morph_button,
