@@ -408,3 +408,18 @@ def test_a_tune_closing_plagally_after_a_span_the_viterbi_gave_to_v_ends_on_the_
     chords = harmonize_melody(Melody(events, 2, "minor", tokens.Meter(6, 8), 2, 100.0))
     assert chords[-1].numeral == "i" and chords[-1].onset == 108
     assert next(c for c in chords if c.onset <= 72 < c.onset + c.duration).numeral == "iv"
+
+
+def test_a_bar_long_v_whose_first_beat_it_does_not_hold_gets_another_chord_there_then_v():
+    from models.music.constrained import Event
+    from models.music.harmonizer import harmonize_melody
+    from models.music.melody import Melody
+
+    # D F A | Bb A E | F E D | E C# E | D- in 3/4, D minor: the Viterbi's V for the whole of bar 2 put A major under
+    # the Bb on its downbeat (a minor ninth over the bass). Now iv there (G minor holds the Bb), V from the A.
+    notes = [62, 65, 69, 70, 69, 64, 65, 64, 62, 64, 61, 64]
+    events = [Event(24 * i, tokens.pitch_to_symbol(p, 2, "minor")[0], tokens.DURATIONS.index(24))
+              for i, p in enumerate(notes)]
+    events.append(Event(288, tokens.pitch_to_symbol(62, 2, "minor")[0], tokens.DURATIONS.index(72)))
+    chords = harmonize_melody(Melody(events, 2, "minor", tokens.Meter(3, 4), 5, 100.0))
+    assert [(c.onset, c.numeral) for c in chords if 72 <= c.onset < 144] == [(72, "iv"), (96, "V")]

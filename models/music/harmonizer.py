@@ -10,8 +10,10 @@ spelling (F major under a dorian F#). Where the melody allows it the tune ends o
 V or V7 in the span before the closing note (only its first beats where the melody reaches the tonic
 early, only its last where it reaches V's tones late), the tonic chord from it (the beat-level HMM's
 strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i where a minor tune's minor seventh rules V
-out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them. The chords are then voiced as block chords below the melody, as a pianist's left
-hand would play them: every chord tone under the lowest melody note sounding with the chord.
+out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them, but for a bar-long V
+that does not hold the bar's first beats, which gets another chord there. The chords are then voiced as block chords
+below the melody, as a pianist's left hand would play them: every chord tone under the lowest melody note sounding
+with the chord.
 """
 
 from __future__ import annotations
@@ -444,6 +446,38 @@ def first_chord(melody: Melody, model: ChordHMM, span: int) -> int | None:
     return 0 if held[0] == max(held) else None
 
 
+def split_dominant(melody: Melody, model: ChordHMM, onset: int, end: int,
+                   name: str) -> list[tuple[int, int, str]]:
+    """A V or V7 the Viterbi chose for a span of three beats or more (a bar of 3/4, 9/8 or 5/4) whose notes on the
+    beats it does not all hold: V from the first beat from which it holds them to the span's end, and before it the
+    chord that holds the earlier beats' notes and the melody likes best (IV V, ii V, i V under the bar); as it was
+    where no such split exists. Not V first and another chord after it: V iio, V vi, V V/V inside a bar read as the
+    harmony going backwards, mostly for a ninth over V on the later beat (V7 with b6, idiomatic)."""
+    beat = melody.meter.beat_ticks
+    if end - onset < 3 * beat:
+        return [(onset, end, name)]
+    chords = chord_set(harmony(melody))
+    on_beats = []
+    for tick in range(onset, end, beat):
+        note = next((n for n in melody.events if n.onset <= tick < n.onset + n.ticks), None)
+        pitch = None if note is None else tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
+        on_beats.append(None if pitch is None else (pitch - melody.tonic) % 12)
+
+    def holds(tones: tuple[int, ...], first: int, last: int) -> bool:
+        return all(pc is None or pc in tones for pc in on_beats[first:last])
+
+    # V from the earliest beat from which it holds every beat's note (V on as many beats as it can), if any.
+    split = next((s for s in range(1, len(on_beats)) if holds(chords[name], s, len(on_beats))), None)
+    if holds(chords[name], 0, len(on_beats)) or split is None:
+        return [(onset, end, name)]
+    fitting = [c for c, other in enumerate(model.names) if other not in DOMINANTS and holds(chords[other], 0, split)]
+    if not fitting:
+        return [(onset, end, name)]
+    scores = stretch_scores(melody, model, onset, onset + split * beat)
+    before = model.names[max(fitting, key=lambda c: scores[c])]
+    return [(onset, onset + split * beat, before), (onset + split * beat, end, name)]
+
+
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
     model = mode_model(load_harmonizer(os.fspath(path)), harmony(melody))
     span = chord_span_ticks(melody.meter)
@@ -463,7 +497,9 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
         # before a plagal or VII close, whose next stretch is the tonic's, it held V over the closing note and the
         # tune ended on V (D F A F E D | Bb E E D in 6/8).
         cadence = [(cadence[0][0], cadence[1][1], (model.names[path_[first]],)), *cadence[2:]]
-    stretches = [(s * span, (s + 1) * span, model.names[path_[s]]) for s in range(first)]
+    stretches = [stretch for s in range(first) for stretch in (
+        split_dominant(melody, model, s * span, (s + 1) * span, model.names[path_[s]])
+        if model.names[path_[s]] in DOMINANTS else [(s * span, (s + 1) * span, model.names[path_[s]])])]
     for onset, end, allowed in cadence:
         chosen = model.names[path_[onset // span]]
         if chosen not in allowed or end - onset < span:
