@@ -198,6 +198,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the wash and the calm spare the open areas low in the picture (wash.rough_ground): his foreground sea in
     # rough, broken strokes under a veiled sky, where a sketch's flat ground was veiled and smoothed like its sky.
     "rough_ground": (0.0, 1.0),
+    # How far the grain breaks the paint to show the ground (surface.ground_gaps) rather than lightening and darkening it
+    # both ways: a dry brush's paint catches on the canvas's tooth and leaves gaps of the ground between (Van Gogh's dry
+    # strokes), where an even grain glittered white and grey over pale paint.
+    "ground_gaps": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -259,6 +263,7 @@ ADDED_LATER = dict.fromkeys(
         "baren",
         "dash_width",
         "rough_ground",
+        "ground_gaps",
     ),
     0.0,
 )
@@ -342,6 +347,7 @@ class StrokeStyle:
     baren: float = 0.0
     dash_width: float = 0.0
     rough_ground: float = 0.0
+    ground_gaps: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

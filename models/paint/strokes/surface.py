@@ -33,6 +33,10 @@ CALM_BLUR = 4.0
 # sketch's shape, even blurred, moves a pixel beside it by half its step (0.13 / 2 for a hill against the sky).
 CALM_EDGE = 0.06
 DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry strokes gather (`dry_choice`)
+# The lightness of the ground that gaps in broken paint show (`ground_gaps`): paint paler than it shows darker gaps,
+# paint darker than it lighter ones; the gaps' side turns over GROUND_TURN of lightness round it.
+GROUND_LIGHTNESS = 0.5
+GROUND_TURN = 0.1
 
 
 def grain_noise(
@@ -247,8 +251,27 @@ def finish_surface(
     if grain is not None and style.grain > 0:
         if style.bare_lights > 0:
             grain = bare_lights(grain, colour[0], style.bare_lights)
-        painted[0] = painted[0] + style.grain * grain
+        shift = style.grain * grain
+        if style.ground_gaps > 0:
+            shift = ground_gaps(shift, colour[0], style.ground_gaps)
+        painted[0] = painted[0] + shift
     return painted
+
+
+def ground_gaps(shift: torch.Tensor, lightness: torch.Tensor, amount: float) -> torch.Tensor:
+    """The grain's lightness `shift` (H, W) over paint of OKLab `lightness` (H, W) turned, by `amount` (0 to 1), into
+    gaps that show the ground: the side of the noise that moves the paint toward GROUND_LIGHTNESS (darker on pale
+    paint, lighter on dark) is kept, the other side shrinks by the amount (none left at 1), and the whole is scaled
+    back to the grain's spread. Paint within GROUND_TURN of the ground's lightness keeps more of both sides.
+
+    A dry brush's paint catches on the canvas's tooth and leaves the ground showing between; a grain that lightened
+    and darkened the paint alike glittered white and grey over pale paint (Van Gogh's dry strokes at 2x)."""
+    side = torch.tanh((GROUND_LIGHTNESS - lightness) / GROUND_TURN)  # + where the gaps are lighter, - darker
+    lean = amount * side.abs()
+    kept = torch.where(shift * side >= 0, shift, (1 - lean) * shift)
+    # The spread of unit normal noise with one side times (1 - lean): its mean square less its squared mean.
+    spread = (0.5 * (1 + (1 - lean) ** 2) - lean**2 / (2 * math.pi)).sqrt()
+    return kept / spread
 
 
 def bare_lights(grain: torch.Tensor, lightness: torch.Tensor, amount: float) -> torch.Tensor:
