@@ -245,20 +245,30 @@ def test_ui_never_stalls_while_rendering(qtbot, paint):
     assert_never_stalled(gaps)
 
 
-def test_a_render_reads_the_canvas_on_its_worker_as_it_was_when_pressed(qtbot, paint, monkeypatch):
+def test_a_render_converts_its_pictures_on_its_worker_the_canvas_as_it_was_when_pressed(qtbot, paint, monkeypatch):
     # Converting the canvas to an array held up the UI thread 24-70 ms at 2048 px (load 15) at each Render and each
-    # live preview: the job now reads a snapshot on its worker, and a fill or a stroke made meanwhile is not in it.
+    # live preview, and the painting to a QImage 60-100 ms (load 30) as it came: the jobs now do both on the worker,
+    # and a fill or a stroke made while the job starts is not in its canvas.
     from app.tabs import images
+    from app.tabs.paint import jobs, paint_tab
     from app.tabs.paint.canvas import Tool
 
     converted_on_ui_thread = []
-    convert = images.image_to_array
+    to_array, to_image = images.image_to_array, images.array_to_image
 
     def converting(image):
         converted_on_ui_thread.append(threading.current_thread() is threading.main_thread())
-        return convert(image)
+        return to_array(image)
 
+    def making(pixels):
+        if pixels.shape[:2] == (512, 768):
+            converted_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return to_image(pixels)
+
+    paint.canvas.new_canvas(QSize(768, 512))
     monkeypatch.setattr(images, "image_to_array", converting)
+    monkeypatch.setattr(jobs, "array_to_image", making)
+    monkeypatch.setattr(paint_tab, "array_to_image", making)
     pressed = paint.canvas.pixels()
     x, y = centre(paint.canvas)
     ended = {}
@@ -271,9 +281,10 @@ def test_a_render_reads_the_canvas_on_its_worker_as_it_was_when_pressed(qtbot, p
     qtbot.waitUntil(lambda: handle.id in ended, timeout=60_000)
     assert np.array_equal(ended[handle.id].source, pressed)
     assert not np.array_equal(paint.canvas.pixels(), pressed)
-    assert converted_on_ui_thread == [False]
+    assert image_to_array(paint.result_view.image).shape == (512, 768, 3)  # the full render on show
+    assert converted_on_ui_thread == [False, False]  # the canvas read, the painting made
     preview = wait_for_job(qtbot, paint, paint.render_preview)
-    assert np.array_equal(preview.source, paint.canvas.pixels()) and converted_on_ui_thread == [False, False]
+    assert np.array_equal(preview.source, paint.canvas.pixels()) and converted_on_ui_thread == [False] * 3
 
 
 def test_a_full_render_shows_no_score_the_eye_would_not_agree_with(qtbot, paint, data_dir):

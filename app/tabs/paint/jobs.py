@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from app.log import logger
-from app.tabs.images import Snapshot
+from app.tabs.images import Snapshot, array_to_image
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 from models.paint.recipe import PaintRecipe
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+
     from models.paint.style import Style
 
 PREVIEW_LONG_SIDE = 384
@@ -49,6 +51,8 @@ class Painting:
     source_path: Path | None = None
     history_id: int | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    # A full render's pixels as the view shows them, made on the worker (see PaintTab._picture); handed over once.
+    picture: QImage | None = None
 
 
 def cached_style(context: JobContext, path: Path) -> Style:
@@ -192,6 +196,7 @@ def paint_and_keep(recipe: PaintRecipe, source: np.ndarray | Snapshot | None, fo
             else:
                 yield event
         assert painting is not None  # paint() ends with its Result or raises
+        painting.picture = array_to_image(painting.pixels)  # for the view, made here (see PaintTab._picture)
         yield from save_painting(painting, folder)(context)
 
     return job
