@@ -102,6 +102,12 @@ def place_standing(d: _Drawing) -> None:
         off = np.abs((ys - stage.horizon) / max(stage.height - stage.horizon, 1) - n) + 2.0 * ~fits
         i = int(np.argmin(off))
         cx, hw, y = xs[i], half[i], float(ys[i])
+        wet = stage.water[int(np.clip(y, 0, stage.height - 1))]
+        col = int(np.clip(cx, 0, w - 1))
+        if wet[col]:  # from bank to bank as the water runs along its row, and a little onto each bank
+            left = col - int(np.argmin(wet[col::-1]) or col + 1)
+            right = col + int(np.argmin(wet[col:]) or w - col)
+            hw, cx = (right - left) / 2, (left + right) / 2
         x0, x1 = cx - hw * 1.35, cx + hw * 1.35
         arched = rng.random() < 0.45
         add(y, lambda x0=x0, x1=x1, y=y: structures.draw_bridge(pen, x0, x1, y, arched))
@@ -213,8 +219,9 @@ def _figures(d: _Drawing, add) -> None:
     stage, rng, pen = d.stage, d.rng, d.pen
     count = int(rng.integers(1, 4))
     bridge = d.bridge
-    # On the bridge when it is near enough for them to show (a bridge kept narrow stands far off).
-    if bridge is not None and stage.nearness(bridge[2]) >= 0.18 and rng.random() < 0.6:
+    # On the bridge when it is near enough for them to show (a bridge kept narrow stands far off; one over a river that
+    # flows away from the viewer only where it has turned, 0.12-0.2 of the way down the land).
+    if bridge is not None and stage.nearness(bridge[2]) >= 0.12 and rng.random() < 0.6:
         x0, x1, y, arched = bridge
         for k in range(count):
             x = x0 + (x1 - x0) * rng.uniform(0.2, 0.8)
