@@ -155,7 +155,9 @@ def light_for(moods: list[str]) -> Light:
         c["foliage"], c["foliage light"] = rgb(0.62, 0.30, 0.12), rgb(0.88, 0.56, 0.20)
         c["grass"], c["hills"] = rgb(0.62, 0.55, 0.28), rgb(0.55, 0.45, 0.26)
     if "winter" in moods:
-        c["zenith"], c["horizon"] = rgb(0.58, 0.64, 0.74), rgb(0.86, 0.87, 0.88)
+        # A cold blue overhead (OKLab chroma 0.07): at 0.04, grey-blue, it was no colour a painter without a blue lacks
+        # (bands.foreign_share), and Munch's heat burnt the sky over a snowfield salmon.
+        c["zenith"], c["horizon"] = rgb(0.55, 0.64, 0.82), rgb(0.86, 0.87, 0.88)
         c["grass"], c["hills"], c["wheat"], c["wheat shade"] = (
             c["snow"],
             rgb(0.86, 0.89, 0.94),
