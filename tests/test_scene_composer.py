@@ -265,6 +265,21 @@ def test_a_lighthouse_on_a_cliff_stands_on_a_rock_face_above_the_sea(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_night_land_is_moonlit_blue_and_darker_than_the_sky_at_the_horizon(seed):
+    """A night's land was near-black green (OKLab L 0.29-0.30, as green as blue): Munch painted it his black-green and
+    Turner's wash lifted it to an olive lighter than his sky. Now it is a moonlit blue, still darker than the sky
+    along the horizon."""
+    scene = compose_scene("a village at night", seed, SIZE)
+    land = scene.sketch[scene.mask("ground")].astype(np.float32) / 255
+    red, green, blue = land.mean(0)
+    assert float(lightness(land).mean()) > 0.32
+    assert blue > green + 0.05 and green > red
+    row = int(scene.plan.horizon * SIZE[1])
+    band = scene.sketch[row - 8 : row - 2][scene.mask("sky")[row - 8 : row - 2]].astype(np.float32) / 255
+    assert float(lightness(band).mean()) > float(lightness(land).mean())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_trees_a_windmill_and_figures_named_with_a_cliff_stand_on_its_top(seed):
     """Trees and figures named with a cliff found no land to stand on (the rock face is kept clear) and were left
     out; a windmill stood on the land beyond. Now each stands on the cliff's top (the rows under the foot of the

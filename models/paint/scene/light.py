@@ -182,10 +182,14 @@ def light_for(moods: list[str]) -> Light:
         light.sun_low = light.lit_windows = True
         light.haze = 0.55
     if "night" in moods:
-        c["zenith"], c["horizon"] = rgb(0.03, 0.06, 0.22), rgb(0.12, 0.22, 0.45)
+        # Moonlit blue, the land a little darker than the sky along the horizon (OKLab L: land 0.29-0.40, the sky
+        # 0.25 overhead to 0.42). Dimmed to 0.38 and barely tinted, the land was near-black green (grass L 0.29 under a
+        # horizon of 0.36): Munch painted it his black-green, Turner's wash lifted it to an olive lighter than his sky.
+        # Blue enough (chroma 0.04-0.05) to count as a colour they have no paint for (bands.foreign_share).
+        c["zenith"], c["horizon"] = rgb(0.05, 0.10, 0.32), rgb(0.16, 0.28, 0.55)
         c["cloud"], c["cloud shade"] = rgb(0.35, 0.42, 0.62), rgb(0.10, 0.14, 0.30)
         c["sea"] = rgb(0.05, 0.10, 0.26)
-        light.dim_land(0.38, rgb(0.05, 0.10, 0.25), 0.3)
+        light.dim_land(0.5, rgb(0.10, 0.17, 0.40), 0.6)
         light.lit_windows = True
         light.haze = 0.35
         light.cloudiness = min(light.cloudiness, 0.25)
