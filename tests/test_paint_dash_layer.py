@@ -10,7 +10,7 @@ from models.paint.images import pil_to_tensor
 from models.paint.strokes import StrokeParams
 from models.paint.strokes import plan as plan_module
 from models.paint.strokes.brush import MAX_POINTS, KeyMap, Strokes, stamp
-from models.paint.strokes.dash_layer import PATCH_SHARE, dash_seeds, layer_dash_colours
+from models.paint.strokes.dash_layer import PATCH_SHARE, dash_seeds, layer_dash_colours, straightness
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
 from tests.learned_amounts import assert_reached_only_when_on
@@ -104,3 +104,39 @@ def test_dash_width_widens_only_the_dashes():
     narrow_dashes, wide_dashes = narrow.radius[plain.count :], wide.radius[plain.count :]
     assert narrow_dashes.numel() > 10 and wide_dashes.numel() > 10
     assert torch.allclose(wide_dashes, 2 * narrow_dashes[0].expand_as(wide_dashes))
+
+
+def test_straightness_is_span_over_length():
+    """A straight path 1, a half circle 2 / pi, a closed ring nearly 0; the points outside first..last do not count."""
+    turn = torch.linspace(0, torch.pi, 21)
+    half = torch.stack([torch.cos(turn), torch.sin(turn)], dim=1) * 10
+    ring = torch.stack([torch.cos(2 * turn), torch.sin(2 * turn)], dim=1) * 10
+    line = torch.stack([torch.arange(21.0), torch.zeros(21)], dim=1)
+    line[:3] = 50.0  # before `first`: left out
+    strokes = Strokes(
+        torch.stack([line, half, ring]), torch.tensor([3, 0, 0]), torch.tensor([20, 20, 20]), torch.ones(3)
+    )
+    assert torch.allclose(straightness(strokes), torch.tensor([1.0, 2 / torch.pi, 0.0]), atol=0.01)
+
+
+def test_dash_straight_leaves_out_the_dashes_that_curl():
+    """A small dark disc on a light ground, the field circling it: at 0 some dashes curl round it; with `dash_straight`
+    0.9 none laid is less straight than that, the strokes before them are the same, and it is 0 in a style saved
+    before it."""
+    assert ADDED_LATER["dash_straight"] == 0.0
+    ys, xs = torch.meshgrid(torch.arange(96.0), torch.arange(128.0), indexing="ij")
+    disc = ((xs - 64) ** 2 + (ys - 48) ** 2 < 30**2).float()
+    source = (0.85 - 0.7 * disc).expand(3, 96, 128).clone()
+    plain = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 128, 96)
+
+    def plan(**amounts):
+        return plan_for(_style(dash_layer=1.0, **amounts), source, StrokeParams(seed=2, palette=0.0), 128, 96)
+
+    curling, straight = plan(), plan(dash_straight=0.9)
+
+    def dashes(plan):
+        return Strokes(*(part[plain.count :] for part in (plan.paths, plan.first, plan.last, plan.radius)))
+
+    assert bool((straightness(dashes(curling)) < 0.9).any())
+    assert dashes(straight).count > 5 and float(straightness(dashes(straight)).min()) >= 0.9
+    assert torch.equal(straight.colour[: plain.count], curling.colour[: plain.count])

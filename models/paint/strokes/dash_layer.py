@@ -86,6 +86,16 @@ def whole_dashes(strokes: Strokes, height: int, width: int, overlap: float) -> t
     return torch.from_numpy(keep)
 
 
+def straightness(strokes: Strokes) -> torch.Tensor:
+    """(N,) each stroke's straight-line span over the length of its path, from 1 (straight) to 0 (a closed ring)."""
+    index = torch.arange(strokes.count)
+    span = (strokes.paths[index, strokes.last] - strokes.paths[index, strokes.first]).norm(dim=1)
+    steps = (strokes.paths[:, 1:] - strokes.paths[:, :-1]).norm(dim=2)
+    along = torch.arange(steps.shape[1])[None]
+    on_path = (along >= strokes.first[:, None]) & (along < strokes.last[:, None])
+    return span / (steps * on_path).sum(1).clamp_min(1e-6)
+
+
 def dash_strokes(
     canvas: torch.Tensor,
     stops: torch.Tensor,
@@ -113,6 +123,14 @@ def dash_strokes(
         smoothing=style.smoothing,
         generator=generator,
     )
+    if style.dash_straight > 0:
+        # Inside a small shape (a tree's round crown, the sun) the field circles its outline and a dash there curled
+        # into a ring round it: left out, the shape keeps its own paint, as his figure and sun do.
+        straight = straightness(strokes) >= style.dash_straight
+        strokes = Strokes(
+            strokes.paths[straight], strokes.first[straight], strokes.last[straight], strokes.radius[straight]
+        )
+        colours, seeds = colours[straight], seeds[straight]
     keep = whole_dashes(strokes, height, width, DASH_OVERLAP)
     strokes = Strokes(strokes.paths[keep], strokes.first[keep], strokes.last[keep], strokes.radius[keep])
     return strokes, colours[keep], sample(stops, seeds[keep])

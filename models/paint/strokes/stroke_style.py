@@ -202,6 +202,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # both ways: a dry brush's paint catches on the canvas's tooth and leaves gaps of the ground between (Van Gogh's dry
     # strokes), where an even grain glittered white and grey over pale paint.
     "ground_gaps": (0.0, 1.0),
+    # The least straight-line span over path length a last-layer dash (`dash_layer`) needs to be laid (dash_layer.py):
+    # 0 lays every dash; higher leaves out the dashes that curl into rings round a small shape (a tree's crown, the sun).
+    "dash_straight": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -264,6 +267,7 @@ ADDED_LATER = dict.fromkeys(
         "dash_width",
         "rough_ground",
         "ground_gaps",
+        "dash_straight",
     ),
     0.0,
 )
@@ -348,6 +352,7 @@ class StrokeStyle:
     dash_width: float = 0.0
     rough_ground: float = 0.0
     ground_gaps: float = 0.0
+    dash_straight: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
