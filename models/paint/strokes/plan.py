@@ -38,6 +38,7 @@ from .sea_grade import sea_paint, water_rows
 from .simplify import simplify
 from .sky import sky_map
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
+from .surface import baren_areas
 from .sweeps import sweep_field, swept
 from .wash import cool_map, rough_ground, wash_maps
 
@@ -94,6 +95,7 @@ class StrokePlan:
     cool: torch.Tensor | None = None  # (1, H, W) how far each pixel takes the painter's darkest tint (wash.cool_map);
     # (3, H, W) with each pixel's tint after it, where the tint follows the area's hue (`dark_range`)
     blocks: torch.Tensor | None = None  # (3, H, W) OKLab: the picture printed in a few flat, graded areas (blocks.py)
+    baren: torch.Tensor | None = None  # (1, H, W) how strongly the blotches print (surface.baren_areas); None: evenly
 
     @property
     def count(self) -> int:
@@ -458,6 +460,8 @@ def plan_strokes(
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
     if style.blocks > 0:  # a woodblock's few flat, graded colour areas, printed over the paint
         plan.blocks = block_print(aim, unit, float(style.colours.lightness.std()))
+    if style.baren > 0 and (style.flat_sky > 0 or style.baren_ground > 0):  # his skies flat, his grounds printed
+        plan.baren = baren_areas(memberships, style.flat_sky, style.baren_ground)
     if style.sea_grade > 0 and water is not None:  # a scene's water in his printed sea's graded blue
         plan.sea = sea_paint(water, style.sea_grade)
     if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:

@@ -132,7 +132,8 @@ def rasterize(
             colour = colour + style.blocks * (~lined)[None] * (printed - colour)
         grain = grain_noise(top, left, frame_height, frame_width, seed, unit, tile_box) if style.grain > 0 else None
         if grain is not None and style.baren > 0:  # a print's broad, soft blotches in its inks (surface.baren_grain)
-            grain = baren_grain(grain, top, left, frame_height, frame_width, seed, unit, tile_box, style.baren)
+            areas = None if plan.baren is None else _at_output(plan.baren, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)[0]
+            grain = baren_grain(grain, top, left, frame_height, frame_width, seed, unit, tile_box, style.baren, areas)
         if grain is not None and lengths is not None:  # a share of the grain on the strokes runs along them (ridges.py)
             ridged = tile_box.of(ridge_noise(ownership, strokes.radius, lengths, seed, unit), relief)
             on_stroke = tile_box.of(owner, frame) >= 0

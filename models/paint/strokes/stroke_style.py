@@ -126,6 +126,12 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # a woodblock's inked areas printed unevenly by the baren (Hokusai's skies and seas), where the grain was a fine
     # speckle only.
     "baren": (0.0, 2.0),
+    # How far the baren's blotches leave the open areas high in the picture (surface.baren_areas): his skies are printed
+    # flat or in a smooth grade (bokashi), where an even blotch clouded a mid-tone dusk sky.
+    "flat_sky": (0.0, 1.0),
+    # How many more of the baren's blotches the clearly open areas low in the picture take (times 1 + this;
+    # surface.baren_areas): his seas and grounds carry the printing's texture his skies do not.
+    "baren_ground": (0.0, 2.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -264,6 +270,8 @@ ADDED_LATER = dict.fromkeys(
         "bare_lights",
         "deep_darks",
         "baren",
+        "flat_sky",
+        "baren_ground",
         "dash_width",
         "rough_ground",
         "ground_gaps",
@@ -349,6 +357,8 @@ class StrokeStyle:
     dark_range: float = 0.0
     deep_darks: float = 0.0
     baren: float = 0.0
+    flat_sky: float = 0.0
+    baren_ground: float = 0.0
     dash_width: float = 0.0
     rough_ground: float = 0.0
     ground_gaps: float = 0.0

@@ -113,11 +113,37 @@ def dry_strokes(owner: torch.Tensor, dry: torch.Tensor, smooth: float) -> torch.
 
 
 def baren_grain(
-    grain: torch.Tensor, top: int, left: int, height: int, width: int, seed: int, unit: float, keep: Box, amount: float
+    grain: torch.Tensor,
+    top: int,
+    left: int,
+    height: int,
+    width: int,
+    seed: int,
+    unit: float,
+    keep: Box,
+    amount: float,
+    areas: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """The (keep's height, width) `grain` with `amount` times broad, soft blotches (BAREN_SIZE) added: under
-    `bare_lights` they lie in the inks, as a print's are, and leave the bare paper of its lights."""
-    return grain + amount * grain_noise(top, left, height, width, seed + BAREN_SEED, unit, keep, size=BAREN_SIZE)
+    `bare_lights` they lie in the inks, as a print's are, and leave the bare paper of its lights. `areas` (keep's
+    height, width): how strongly they print at each pixel (`baren_areas`); None: evenly."""
+    blotches = grain_noise(top, left, height, width, seed + BAREN_SEED, unit, keep, size=BAREN_SIZE)
+    if areas is not None:
+        blotches = blotches * areas
+    return grain + amount * blotches
+
+
+def baren_areas(memberships: torch.Tensor, flat_sky: float, ground: float) -> torch.Tensor:
+    """(1, H, W) how strongly the baren's blotches print at each pixel of a plan, from its (3, H, W) region
+    memberships (field.region_memberships: open high, open low, busy): 1 - `flat_sky` in the open areas high in the
+    picture, 1 + `ground` in those clearly low in it (over half their membership, as the key block's lines are laid:
+    hatching.py), 1 in busy areas.
+
+    His skies are bare paper, a flat tint or a smooth grade (bokashi): the level-3 band (8-16 px) of his printed skies
+    is a hundredth of his busy areas' (Ryogoku, Kazusa at 512 px), where an even blotch clouded the village sketch's
+    mid-tone dusk sky; his seas and grounds carry the printing's texture."""
+    low = ((memberships[1:2] - 0.5) * 2).clamp_min(0)
+    return (1 - flat_sky * memberships[0:1]).clamp_min(0) + ground * low
 
 
 def surface_reach(unit: float, softness: float, calm: float = 0.0, noise_size: float = GRAIN_SIZE) -> int:
