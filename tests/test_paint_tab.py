@@ -144,6 +144,32 @@ def test_open_an_image_by_drag_and_drop(qtbot, paint, tmp_path):
     assert paint.canvas.image.width() != 400
 
 
+def test_opening_a_photo_or_a_painting_converts_it_on_the_worker(qtbot, paint, tmp_path, monkeypatch):
+    # As at the end of a render, turning the opened picture into a QImage on the UI thread held it up most at 2048 px.
+    from app.tabs.paint import jobs, paint_tab
+
+    converted_on_ui_thread = []
+    to_image = paint_tab.array_to_image
+
+    def making(pixels):
+        converted_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return to_image(pixels)
+
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 50, y - 20), (x + 50, y + 20))
+    painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    photo = tmp_path / "photo.png"
+    Image.fromarray(np.full((300, 400, 3), (200, 100, 50), dtype=np.uint8)).save(photo)
+    monkeypatch.setattr(jobs, "array_to_image", making)
+    monkeypatch.setattr(paint_tab, "array_to_image", making)
+    wait_for_job(qtbot, paint, lambda: paint.open_image(photo))
+    assert tuple(paint.canvas.pixels()[150, 200]) == (200, 100, 50)
+    reopened = wait_for_job(qtbot, paint, lambda: paint.open_image(painting.saved_path))
+    assert np.array_equal(paint.canvas.pixels(), painting.source)
+    assert reopened.painting is not None and np.array_equal(image_to_array(paint.result_view.image), painting.pixels)
+    assert converted_on_ui_thread and not any(converted_on_ui_thread)
+
+
 def test_a_broken_image_is_a_sentence(qtbot, paint, tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")

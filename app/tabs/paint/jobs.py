@@ -211,7 +211,8 @@ def _vgg(context: JobContext):
 
 @dataclass(eq=False)
 class OpenedPicture:
-    pixels: np.ndarray  # the picture, for the canvas
+    pixels: np.ndarray  # the picture
+    canvas: QImage  # what goes on the canvas (the picture, or a painting's own canvas), made here, off the UI thread
     painting: Painting | None = None  # when Atelier painted it: the painting, its recipe and its canvas
 
 
@@ -254,7 +255,7 @@ def open_image(path: Path, max_side: int = 2048):
         except ValueError:  # not a PNG Atelier painted (or its recipe is damaged): a picture like any other
             recipe = None
         if recipe is None:
-            yield Result(OpenedPicture(pixels))
+            yield Result(OpenedPicture(pixels, array_to_image(pixels)))
             return
         source, canvas = (Path(recipe.input_path) if recipe.input_path else None), pixels
         if source is not None and source.is_file():
@@ -264,7 +265,8 @@ def open_image(path: Path, max_side: int = 2048):
                 source = None
         else:
             source = None
-        yield Result(OpenedPicture(pixels, Painting(pixels, canvas, recipe, saved_path=path, source_path=source)))
+        painting = Painting(pixels, canvas, recipe, saved_path=path, source_path=source, picture=array_to_image(pixels))
+        yield Result(OpenedPicture(pixels, array_to_image(canvas), painting))
 
     return job
 

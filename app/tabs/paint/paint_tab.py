@@ -350,10 +350,9 @@ class PaintTab(ActivityTab):
 
         def opened(picture: jobs.OpenedPicture) -> None:
             if picture.painting is None:
-                image = array_to_image(picture.pixels)
-                self._replace_canvas(lambda: self.canvas.replace_image(image, f"Open {path.name}"))
+                self._replace_canvas(lambda: self.canvas.replace_image(picture.canvas, f"Open {path.name}"))
             else:
-                self.show_painting_with_settings(picture.painting, f"Open {path.name}")
+                self.show_painting_with_settings(picture.painting, f"Open {path.name}", picture.canvas)
             self.file_used.emit(path)
 
         self._stop_automatic_renders()
@@ -503,10 +502,11 @@ class PaintTab(ActivityTab):
             self.painting.saved_path = self.painting.source_path = None
         return True
 
-    def show_painting_with_settings(self, painting: Painting, undo_text: str) -> None:
-        """Its canvas on the canvas, its recipe's settings in the controls, the painting as the result."""
+    def show_painting_with_settings(self, painting: Painting, undo_text: str, canvas: QImage | None = None) -> None:
+        """Its canvas on the canvas (`canvas` when a job has made it already), its recipe's settings in the
+        controls, the painting as the result."""
         outliving = self._let_go_of_renders()  # a render of the canvas before would replace this painting
-        self.canvas.replace_image(array_to_image(painting.source), undo_text)
+        self.canvas.replace_image(canvas if canvas is not None else array_to_image(painting.source), undo_text)
         if outliving is not None:
             stack = self.canvas.undo_stack
             self._outliving[outliving.id] = stack.command(stack.index() - 1)
