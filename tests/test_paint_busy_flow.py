@@ -10,6 +10,7 @@ import torch
 from models.paint.strokes import plan as plan_module
 from models.paint.strokes.busy_flow import along_flow
 from models.paint.strokes.render import StrokeParams, plan_for
+from models.paint.strokes.stroke_style import ADDED_LATER
 from tests.learned_amounts import assert_reached_only_when_on
 from tests.test_lost_edges import _style
 
@@ -69,3 +70,17 @@ def test_the_plan_reads_the_drawn_out_picture_and_at_zero_never_works_it_out(mon
     rows = list(range(EDGE_ROW - 7, EDGE_ROW - 2))
     detail = lambda plan: float(plan.guide[0, rows, 24:-24].std(dim=1).mean())  # noqa: E731
     assert detail(flowing) < 0.6 * detail(plans[0])
+
+
+def test_flow_reach_draws_every_way_detail_out_farther_and_spares_what_runs_one_way():
+    """`flow_reach` (Munch's, session 20): a checker (detail running every way) is drawn out farther, to less of its
+    detail, at 2 than at 0; stripes that already run one way keep as much of their detail as at 0; 0 in a style saved
+    before it."""
+    assert ADDED_LATER["flow_reach"] == 0.0
+    checker = _lab(0.5 + _checker(size=6))
+    detail = lambda lab: float(lab[0, 24:-24, 24:-24].std())  # noqa: E731
+    assert detail(along_flow(checker, 1.0, unit=1.0, reach=2.0)) < 0.8 * detail(along_flow(checker, 1.0, unit=1.0))
+    xs = torch.arange(WIDTH)[None, :].expand(HEIGHT, WIDTH)
+    stripes = _lab(0.5 + 0.08 * (((xs // 6) % 2) * 2 - 1).float())
+    near = along_flow(stripes, 1.0, unit=1.0)
+    assert detail(along_flow(stripes, 1.0, unit=1.0, reach=2.0)) > 0.95 * detail(near) > 0.05

@@ -19,22 +19,36 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .field import region_memberships, structure_tensor, tangent_of
+from .bands import subject_map
+from .field import coherence_of, region_memberships, structure_tensor, tangent_of
 
 REACH = 16.0  # px at 512 each way: about a stroke's width at his brush (0.05 of the long side is 26 px across)
 DIRECTION_SCALE = 8.0  # px at 512: the structure tensor's blur, fine enough that a wheel's rim is followed round
 TAPS = 6  # samples each way along the direction, Gaussian-weighted (the ends count e^-2 of the middle)
 
 
-def along_flow(picture: torch.Tensor, amount: float, unit: float) -> torch.Tensor:
+def along_flow(picture: torch.Tensor, amount: float, unit: float, reach: float = 0.0) -> torch.Tensor:
     """A (3, H, W) picture with its busy areas averaged along their local edge direction, by `amount` (0 to 1)
-    times how busy each area is; `unit` is the picture's long side / 512."""
+    times how busy each area is; `unit` is the picture's long side / 512. `reach` (0 to 2): how much farther than
+    REACH, along a direction how much broader than DIRECTION_SCALE, the busiest areas are drawn out (1: twice), by the
+    square of how busy and not on a subject (bands.subject_map)."""
     if amount <= 0:
         return picture
     _, height, width = picture.shape
-    doubled, _ = tangent_of(structure_tensor(picture, DIRECTION_SCALE * unit))
+    busy = region_memberships(picture, unit)[2]
+    tensor = structure_tensor(picture, DIRECTION_SCALE * unit)
+    stretch = torch.ones_like(busy)
+    if reach > 0:
+        # The busiest areas follow their direction at a broader scale and farther, so that one way holds over more of
+        # them, by how far their detail runs every way there (a pagoda's roofs and pillars, a garage's shelves; a
+        # table's grain already runs one way); a subject (a flower's radial petals, a red tank) keeps its own shape.
+        broad = structure_tensor(picture, DIRECTION_SCALE * unit * (1 + reach))
+        broader = busy**2 * (1 - subject_map(picture, unit)) * (1 - coherence_of(broad)) ** 2
+        tensor = tensor + broader * (broad - tensor)
+        stretch = 1 + reach * broader
+    doubled, _ = tangent_of(tensor)
     angle = torch.atan2(doubled[1], doubled[0]) / 2  # doubled angles: the tangent's own angle is half
-    step_x, step_y = torch.cos(angle) * REACH * unit / TAPS, torch.sin(angle) * REACH * unit / TAPS
+    step_x, step_y = torch.cos(angle) * REACH * unit / TAPS * stretch, torch.sin(angle) * REACH * unit / TAPS * stretch
     ys, xs = torch.meshgrid(
         torch.arange(height, dtype=picture.dtype), torch.arange(width, dtype=picture.dtype), indexing="ij"
     )
@@ -46,5 +60,5 @@ def along_flow(picture: torch.Tensor, amount: float, unit: float) -> torch.Tenso
         sampled = F.grid_sample(picture[None], grid, mode="bilinear", padding_mode="border", align_corners=True)
         total += weight * sampled[0]
         weights += weight
-    share = min(1.0, amount) * region_memberships(picture, unit)[2]
+    share = min(1.0, amount) * busy
     return picture + share * (total / weights - picture)

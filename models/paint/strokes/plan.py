@@ -195,7 +195,7 @@ def plan_strokes(
     coarseness = 1.5 - controls.detail  # 1.5 (broad) to 0.5 (detailed)
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
     if style.busy_flow > 0:  # busy detail drawn out along one flow, before anything reads the picture
-        simplified = along_flow(simplified, style.busy_flow, unit)
+        simplified = along_flow(simplified, style.busy_flow, unit, style.flow_reach)
     mapped = map_colours(
         simplified, style.colours, controls.palette, style.hue_gather, style.tone_tint, style.paper, style.yellow_lights
     )

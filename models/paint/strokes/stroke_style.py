@@ -208,6 +208,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # both ways: a dry brush's paint catches on the canvas's tooth and leaves gaps of the ground between (Van Gogh's dry
     # strokes), where an even grain glittered white and grey over pale paint.
     "ground_gaps": (0.0, 1.0),
+    # How much farther the busiest areas are drawn out along a broader flow (`busy_flow`; 1: twice as far and broad, by
+    # the square of how busy, where their detail runs every way, a subject spared): a pagoda's or a garage's every-way
+    # detail at 8-16 px into his long parallel streaks.
+    "flow_reach": (0.0, 2.0),
     # The least straight-line span over path length a last-layer dash (`dash_layer`) needs to be laid (dash_layer.py):
     # 0 lays every dash; higher leaves out the dashes that curl into rings round a small shape (a tree's crown, the sun).
     "dash_straight": (0.0, 1.0),
@@ -276,6 +280,7 @@ ADDED_LATER = dict.fromkeys(
         "rough_ground",
         "ground_gaps",
         "dash_straight",
+        "flow_reach",
     ),
     0.0,
 )
@@ -363,6 +368,7 @@ class StrokeStyle:
     rough_ground: float = 0.0
     ground_gaps: float = 0.0
     dash_straight: float = 0.0
+    flow_reach: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
