@@ -75,15 +75,21 @@ def _march(
     smoothing: float,
     min_steps: int,
     rotation: torch.Tensor | None,
+    turn: torch.Tensor | None = None,
+    bend: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Advance all strokes `steps` times along the field (each turned from it by `rotation`, (N, 2) cosines and
-    sines, where given); returns points (N, steps, 2) and how many are valid."""
+    sines, where given; or, with a `bend` (N,) radians a step, by its `turn` (N,) plus the bend times the steps taken,
+    so that it curls); returns points (N, steps, 2) and how many are valid."""
     height, width = field.shape[-2:]
     position, direction = start, heading
     alive = torch.ones(start.shape[0], dtype=torch.bool, device=start.device)
     valid = torch.zeros(start.shape[0], dtype=torch.long, device=start.device)
     points = []
     for step in range(steps):
+        if bend is not None and turn is not None:
+            angle = turn + bend * (step + 1)
+            rotation = torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
         new = direction_at(field, position) if rotation is None else _turned(direction_at(field, position), rotation)
         new = torch.where(((new * direction).sum(1) < 0)[:, None], -new, new)
         # A little inertia: a brush does not turn on the spot (Hertzmann's curvature filter).
@@ -112,9 +118,11 @@ def trace(
     smoothing: float = 0.35,
     generator: torch.Generator | None = None,
     turn: torch.Tensor | None = None,
+    bend: torch.Tensor | None = None,
 ) -> Strokes:
     """Grow a stroke both ways from each seed along the field, `max_steps` at most each way; with `turn` (N,),
-    each stroke along the field turned by its own angle (radians) all its length (scatter.py).
+    each stroke along the field turned by its own angle (radians) all its length (scatter.py), and with `bend` (N,)
+    turned further by that many radians a step away from its seed, one way round, so that it curls in an arc.
 
     `keeps_going(points) -> (N,) bool` says whether each stroke may extend to the new point."""
     max_steps = min(max_steps, (MAX_POINTS - 2) // 2)
@@ -125,10 +133,20 @@ def trace(
         heading = torch.where(flip[:, None], -heading, heading)
     step_length = radius * step
     forward, forward_count = _march(
-        seeds, heading, max_steps, step_length, field, keeps_going, smoothing, min_steps, rotation
+        seeds, heading, max_steps, step_length, field, keeps_going, smoothing, min_steps, rotation, turn, bend
     )
     backward, backward_count = _march(
-        seeds, -heading, max_steps, step_length, field, keeps_going, smoothing, min_steps, rotation
+        seeds,
+        -heading,
+        max_steps,
+        step_length,
+        field,
+        keeps_going,
+        smoothing,
+        min_steps,
+        rotation,
+        turn,
+        None if bend is None else -bend,
     )
     paths = torch.cat([backward.flip(1), seeds[:, None], forward], dim=1)
     first = max_steps - backward_count

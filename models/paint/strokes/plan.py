@@ -32,7 +32,7 @@ from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .low_key import lowered
 from .outline import kept_contours, outline_strokes
-from .scatter import SCATTER_SEED, parallel_map, turns
+from .scatter import CURL_SEED, SCATTER_SEED, bends, parallel_map, turns
 from .scumble import scumble_field
 from .sea_grade import sea_paint, water_rows
 from .simplify import simplify
@@ -248,6 +248,7 @@ def plan_strokes(
     # own generator, so that the plan's other draws stay the same.
     parallel = parallel_map(field, unit) if style.scatter > 0 else None
     scatter_draws = torch.Generator().manual_seed(generator.initial_seed() + SCATTER_SEED)
+    curl_draws = torch.Generator().manual_seed(generator.initial_seed() + CURL_SEED)
     # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped
     # the paint, and a broad blur there would show the colour of the other side as a halo.
     canvas, base = None, blur(aim, unit)
@@ -300,16 +301,23 @@ def plan_strokes(
                 fits &= off_reference < row_norm(sample(canvas, points) - colours) + 0.01
             return fits
 
+        # Along the contour flow a stroke may run up to twice as far: long bands (field.contour_flow).
+        max_steps = max(1, round(style.length * (1 + style.band_flow)))
+        turn, bend = None, None
+        if parallel is not None:
+            turn = turns(seeds, parallel, style.scatter, scatter_draws)
+            if style.curl > 0:  # and curled, each one way round (scatter.bends)
+                bend = bends(seeds, parallel, style.curl, max_steps, curl_draws)
         strokes = trace(
             seeds,
             torch.full((seeds.shape[0],), radius),
             field,
             keeps_going,
-            # Along the contour flow a stroke may run up to twice as far: long bands (field.contour_flow).
-            max_steps=max(1, round(style.length * (1 + style.band_flow))),
+            max_steps=max_steps,
             smoothing=style.smoothing,
             generator=generator,
-            turn=None if parallel is None else turns(seeds, parallel, style.scatter, scatter_draws),
+            turn=turn,
+            bend=bend,
         )
         if style.slender > 0 and radius > finest:
             # In the open areas the broad strokes keep their paths but are laid narrower (up to SLENDER of their width

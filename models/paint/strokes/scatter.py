@@ -22,6 +22,7 @@ from .filters import blur, channel_norm, sample
 
 SPAN = 12.0  # px at 512: the blur over which the field's directions are averaged (a few of the finer strokes' widths)
 SCATTER_SEED = 0x5CA7  # added to the plan's seed: the turns' own generator
+CURL_SEED = 0xC0A1  # added to the plan's seed: the bends' own generator
 
 
 def parallel_map(field: torch.Tensor, unit: float) -> torch.Tensor:
@@ -35,3 +36,13 @@ def turns(seeds: torch.Tensor, parallel: torch.Tensor, amount: float, generator:
     to `amount` times a right angle either way, times the `parallel_map` at each seed."""
     spread = torch.rand(seeds.shape[0], generator=generator) * 2 - 1
     return spread * amount * (math.pi / 2) * sample(parallel[None], seeds)[:, 0]
+
+
+def bends(
+    seeds: torch.Tensor, parallel: torch.Tensor, amount: float, steps: int, generator: torch.Generator
+) -> torch.Tensor:
+    """(N,) radians a step by which the strokes seeded at `seeds` (N, 2) curl (brush.trace's `bend`): uniform up to
+    `amount` times a right angle over `steps` either way, times the `parallel_map` at each seed, so that a stroke
+    grown `steps` each way from its seed sweeps an arc of up to twice that."""
+    spread = torch.rand(seeds.shape[0], generator=generator) * 2 - 1
+    return spread * amount * (math.pi / 2) / max(1, steps) * sample(parallel[None], seeds)[:, 0]

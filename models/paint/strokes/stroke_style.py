@@ -215,6 +215,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The least straight-line span over path length a last-layer dash (`dash_layer`) needs to be laid (dash_layer.py):
     # 0 lays every dash; higher leaves out the dashes that curl into rings round a small shape (a tree's crown, the sun).
     "dash_straight": (0.0, 1.0),
+    # How far the scattered strokes (`scatter`) curl, each one way round along its length (scatter.bends: up to a right
+    # angle from its seed to each end at 1): his sea's strokes sweep round with the waves, where turned straight they
+    # crossed as sticks (Turner's).
+    "curl": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -281,6 +285,7 @@ ADDED_LATER = dict.fromkeys(
         "ground_gaps",
         "dash_straight",
         "flow_reach",
+        "curl",
     ),
     0.0,
 )
@@ -369,6 +374,7 @@ class StrokeStyle:
     ground_gaps: float = 0.0
     dash_straight: float = 0.0
     flow_reach: float = 0.0
+    curl: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
