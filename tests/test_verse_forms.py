@@ -863,6 +863,51 @@ def test_a_line_with_a_piece_made_only_of_small_words_pays(monkeypatch, words):
     assert writer.write("Write a song about the open road.", [LineForm()]) == ["The road runs on into the night"]
 
 
+def test_a_pronouns_contraction_is_a_small_word():
+    """The open road of session 19: "You're on it, you'll never get away. / You're on it, you'll always be there";
+    the sea "I am the sea, I'm you"; "A fire, a light, I'll be me". A pronoun's contraction says as little as the
+    pronoun and its verb apart ("you are me" paid)."""
+    from models.verse.small_words import empty_pieces
+
+    assert empty_pieces("You're on it, you'll never get away") == ["You're on it"]
+    assert empty_pieces("A fire, a light, I'll be me") == ["I'll be me"]
+    assert empty_pieces("I am the sea, I'm you") == ["I'm you"]
+    assert empty_pieces("I'll hold you close, it's cold") == []  # "hold", "cold" say something
+
+
+def test_a_beam_stringing_nouns_pays_until_a_verb_comes(words):
+    """The rain of session 18 ("In the night, in the spring / ... / In the dawn, in the day") and the winter night of
+    session 19 ("A snowflake, in the sky's dream"): a cost in the ranking had no line with a verb to choose, so the
+    search pays instead, from the comma that ends a piece with no verb until a verb comes; "to X" is no verb."""
+    from models.verse.verbs import string_of_nouns, verbs_in
+
+    assert verbs_in("In the night, in the spring") == []
+    assert verbs_in("A cold winter's light, a midnight moon") == []  # "'s" before a noun: whose, not "is"
+    assert verbs_in("The sun shines, and the sea's cold") == ["shines", "sea's"]
+    assert verbs_in("In my dreams, I soar") == ["soar"]  # "dreams" after "my" is a noun; after "I", a verb
+    assert verbs_in("A song, a tale, to die") == [] and verbs_in("To be free, to be me") == []
+    assert string_of_nouns("In the night,") and not string_of_nouns("In the night of spring")
+    writer = FormWriter.__new__(FormWriter)
+    writer.words, writer.end_ids = words, {0}
+    writer.pieces = ["\n", " In", " the", " night", ",", " I", " soar", " in", " spring", "."]
+    form = LineForm(verbless_cost=2.0)
+
+    def write(tokens):
+        beam = Beam([], "", 0.0)
+        for token in tokens:
+            kind, beam = writer._expand(form, beam, token, -1.0)
+        return kind, beam
+
+    assert write([1, 2, 3])[1].score == -3.0
+    assert write([1, 2, 3, 4, 5])[1].score == -7.0  # the comma after "In the night" pays 2
+    kind, sung = write([1, 2, 3, 4, 5, 6, 0])
+    assert kind == "done" and sung.score == -7.0 and sung.owed == 0  # "I soar": given back
+    kind, nouns = write([1, 2, 3, 4, 7, 2, 8, 0])
+    assert kind == "done" and nouns.score == -10.0  # "In the night, in the spring" keeps it
+    kind, image = write([1, 2, 3, 9, 0])
+    assert kind == "done" and image.score == -5.0  # "In the night." is one piece: its stop is given back
+
+
 class RankedTitles:
     """A stand-in for the FormWriter (no model): the same ranked titles for every search, less those the
     form's own end rule refuses (the same line again, too many words of an earlier title)."""
@@ -1130,17 +1175,42 @@ def test_the_last_pass_favours_the_words_already_said(monkeypatch):
 
 class SameShapeTitles(RankedTitles):
     """A stand-in whose likeliest titles are one word apart in the same words ("The Unyielding Wave" / "The
-    Unshakeable Wave", as `atelier chat` wrote for a stormy sea)."""
+    Unshakeable Wave", as `atelier chat` wrote for a stormy sea; "The End of the Street" / "The End of the
+    Highway" / "The End of the Road", five titles for the open road in session 19: here the sea's)."""
 
     def ranked(self, form, prompt, seed=0, variety=0.6, **search):
-        titles = ("The Unyielding Wave", "The Unshakeable Wave", "The Unyielding Tide", "The Calm Wave at Dusk")
+        titles = (
+            "The Unyielding Wave",
+            "The Unshakeable Wave",
+            "The Unyielding Tide",
+            "The Calm Wave at Dusk",
+            "The End of the Shore",
+            "The End of the Tide",
+            "The End of the Sea",
+            "Miles of Sea Ahead",
+        )
         return [Ranked(t, -1.0) for t in titles if self.rule._may_end(form, 0, words_in(t), t)]
 
 
 def test_titles_one_word_apart_in_the_same_shape_are_one_title(monkeypatch):
-    """A modifier swapped before the same head is not a new title; a new head is ("The Unyielding Tide")."""
+    """A word swapped in the same frame is not a new title: a modifier before the same head ("The Unshakeable
+    Wave") or the head itself ("The Unyielding Tide", "The End of the Sea" after "The End of the Shore")."""
     writer = _title_writer(monkeypatch, SameShapeTitles)
-    assert writer.titles("a stormy sea", n=3) == ["The Unyielding Wave", "The Unyielding Tide", "The Calm Wave at Dusk"]
+    assert writer.titles("a stormy sea", n=4) == [
+        "The Unyielding Wave",
+        "The Calm Wave at Dusk",
+        "The End of the Shore",
+        "Miles of Sea Ahead",
+    ]
+
+
+def test_a_title_does_not_run_on_into_a_second():
+    """The wide last pass's "The Open Road a Journey Through", "The Open Road a Bold Unadorned": "a" after a noun
+    starts a second title; after a verb or a preposition it does not."""
+    from models.verse.titles import runs_on
+
+    assert runs_on(words_in("The Open Road a Journey Through"))
+    assert not runs_on(words_in("Catch a Falling Star")) and not runs_on(words_in("The City of a Thousand Lights"))
 
 
 def test_a_tidied_line_says_i_as_a_capital():

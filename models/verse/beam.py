@@ -20,6 +20,7 @@ class Beam:
     words: list[str] = field(default_factory=list)
     must_end: bool = False  # finished on a rhyming word: only the line end may follow
     hang: float = 0.0  # what its end costs the finished line's rank (see `FormWriter._hang_cost`)
+    owed: float = 0.0  # what its words so far cost while they are a string of nouns (see `FormWriter._owed`)
 
 
 class Ranked(NamedTuple):

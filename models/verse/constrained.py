@@ -40,6 +40,7 @@ from models.verse.line_shapes import settles_opening
 from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing, words_in
 from models.verse.stress import stress_fits
+from models.verse.verbs import string_of_nouns
 from models.verse.word_order import breaks_word_order
 
 _NEW_WORD = re.compile(r"^ [A-Za-z]+(?:'[a-z]+)?$")
@@ -170,6 +171,14 @@ class FormWriter:
         end = float(torch.logsumexp(raw[self.line_ends], dim=0))
         return form.hang_cost * max(0.0, DANGLING_FLOOR - end)
 
+    @staticmethod
+    def _owed(form: LineForm, beam: Beam, text: str) -> tuple[float, float]:
+        """What the words `text` (the beam's, one step on) cost where the form asks it (`verbless_cost`): the cost
+        while they are a string of nouns, given back once a verb comes ("In the night," pays, "In the night, I
+        soar" does not). The change to the beam's score, and what the new beam owes."""
+        owed = form.verbless_cost if form.verbless_cost and string_of_nouns(text) else 0.0
+        return beam.owed - owed, owed
+
     def _expand(
         self, form: LineForm, beam: Beam, token: int, logprob: float, cut: bool = False, hang: float = 0.0
     ) -> tuple[str, Beam] | None:
@@ -190,8 +199,10 @@ class FormWriter:
             if finished is None or not self._may_end(form, *finished, beam.text):
                 return None
             score -= self._stale_cost(form, beam, finished[1])
-            done = Beam(beam.tokens + [token], beam.text, score, finished[0], "", finished[1])
-            done.hang = beam.hang + hang
+            # a stop at the line's end finishes no piece ("In the moonlight." is one)
+            change, owed = self._owed(form, beam, beam.text.rstrip(",.;:!? "))
+            done = Beam(beam.tokens + [token], beam.text, score + change, finished[0], "", finished[1])
+            done.hang, done.owed = beam.hang + hang, owed
             return "done", done
         if _NEW_WORD.match(piece) or (not beam.text and _WORD_PIECE.match(piece)):
             finished = self._finish_word(form, beam)
@@ -200,23 +211,28 @@ class FormWriter:
             if form.syllables is not None and finished[0] >= form.syllables:
                 return None
             score -= self._stale_cost(form, beam, finished[1])
-            return "open", Beam(
-                beam.tokens + [token], beam.text + piece, score, finished[0], piece.strip(), finished[1]
+            change, owed = self._owed(form, beam, beam.text)
+            child = Beam(
+                beam.tokens + [token], beam.text + piece, score + change, finished[0], piece.strip(), finished[1]
             )
+            child.owed = owed
+            return "open", child
         if _WORD_PIECE.match(piece) and beam.partial:
             partial = beam.partial + piece
             if form.syllables is not None and self.words.syllables(partial) > form.syllables - beam.done_syllables + 1:
                 return None
-            return "open", Beam(
-                beam.tokens + [token], beam.text + piece, score, beam.done_syllables, partial, beam.words
-            )
+            child = Beam(beam.tokens + [token], beam.text + piece, score, beam.done_syllables, partial, beam.words)
+            child.owed = beam.owed
+            return "open", child
         if _PUNCTUATION.match(piece) and beam.partial:
             finished = self._finish_word(form, beam)
             if finished is None or cut and form.end_floor is not None and finished[0] == form.syllables:
                 return None
             score -= self._stale_cost(form, beam, finished[1])
-            child = Beam(beam.tokens + [token], beam.text + piece, score, finished[0], "", finished[1])
+            change, owed = self._owed(form, beam, beam.text + piece)
+            child = Beam(beam.tokens + [token], beam.text + piece, score + change, finished[0], "", finished[1])
             child.hang = beam.hang + (hang if finished[0] == form.syllables else 0.0)  # the line's last word
+            child.owed = owed
             return "open", child
         return None
 
@@ -270,8 +286,11 @@ class FormWriter:
             text = beam.text + " " + word
             if self._may_end(form, form.syllables, words, text):
                 stale = self._stale_cost(form, beam, finished[1]) + self._stale_cost(form, None, words)
-                score = beam.score + float(logprobs[token]) - stale
-                out.append(Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True))
+                change, owed = self._owed(form, beam, text)
+                score = beam.score + float(logprobs[token]) - stale + change
+                ending = Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True)
+                ending.owed = owed
+                out.append(ending)
         return sorted(out, key=lambda b: -b.score)[:2]
 
     def _rhymable(self, logprobs: torch.Tensor, top: int = 48) -> list[tuple[str, int, int]]:

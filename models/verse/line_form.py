@@ -61,6 +61,8 @@ class LineForm:
     stale_openings: set[tuple[str, ...]] = field(default_factory=set)
     end_floor: float | None = None  # the least log-probability of the line's end where it stops (None: any)
     hang_cost: float = 0.0  # off a line's rank per nat its end's log-probability falls below DANGLING_FLOOR
+    # nats off a beam while its line has a finished piece and no verb (verbs.string_of_nouns: "In the night, in the")
+    verbless_cost: float = 0.0
     # a caller's rule on the words so far (finished: the whole line), checked as each word is finished, so that
     # the search looks elsewhere instead of returning lines the caller would throw away (titles: a famous one)
     refuse: Callable[[list[str], bool], bool] | None = None

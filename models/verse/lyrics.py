@@ -34,6 +34,7 @@ from models.verse.pronounce import Pronouncing, words_in
 from models.verse.small_words import empty_piece_cost
 from models.verse.syllables import split_syllables
 from models.verse.titles import subject_words
+from models.verse.verbs import VERBLESS_NATS
 
 SYSTEM = "You are a songwriter. You write short, plain, singable lines that make sense."
 # A worked example (written for Atelier) shows the model the register: plain words, one line per row.
@@ -262,6 +263,9 @@ class SongWriter:
             # a cost, so that of the rhyming lines found the one that finishes its phrase wins
             end_floor=DANGLING_FLOOR if form.syllables is not None and not rhymed else None,
             hang_cost=HANG_COST if form.syllables is not None and rhymed else 0.0,
+            # a sung line that strings nouns ("In the dawn, in the day") loses its place in the search to one with a
+            # verb; not a haiku's (unrhymed) lines, where one image a line is the form ("A winter night, in the cold")
+            verbless_cost=VERBLESS_NATS if form.syllables is not None and rhymed else 0.0,
         )
 
     def _pair(

@@ -19,6 +19,7 @@ from models.verse.constrained import FormWriter
 from models.verse.line_form import LineForm, normalise
 from models.verse.lm_decoder import DecodeState, FrozenLM
 from models.verse.pronounce import Pronouncing, words_in
+from models.verse.verbs import corpus_verbs
 
 # Named colours (sRGB), plain words a reader knows; the nearest names a painting's main colours.
 COLOUR_NAMES = {
@@ -228,6 +229,17 @@ def borrowed(title: str | list[str], finished: bool = True) -> bool:
     return False
 
 
+def runs_on(words: list[str]) -> bool:
+    """Whether a title runs on into a second one: "a" or "an" right after a noun ("The Open Road a Journey Through",
+    "The Open Road a Bold Unadorned", "The Stormy Sea a Masterful Rendition"); after a verb it is the verb's object
+    ("Catch a Falling Star"). The wide last pass wrote them once the frames it likes were one title ("The End of the
+    Street / Highway / Road")."""
+    return any(
+        word in ("a", "an") and before not in STOP and before not in corpus_verbs()
+        for before, word in zip(words, words[1:], strict=False)
+    )
+
+
 def title_case(text: str) -> str:
     small = {"a", "an", "the", "of", "in", "on", "at", "by", "and", "to", "for", "with"}
     words = [w.strip(",.;:!?\"'") for w in text.split()]
@@ -252,16 +264,15 @@ def _alike(title: list[str], earlier: list[str], strict: bool) -> bool:
     """Whether a title (its words, as `title_key` compares them) is too like an earlier one's. Strict, one's
     content words hold the other's; else the same content words. In every pass, one content word swapped in
     three or more is the same title ("Maelstrom the Unforgiving Tempest" after "Maelstrom the Unspeakable
-    Tempest"), and so is a modifier swapped before the same last word, the title's head ("The Unshakeable Wave"
-    after "The Unyielding Wave"; "The Sea of Shadows" after "The Sea of Tranquility" names a new thing);
-    otherwise, of two content words, one is half the title ("The Village on the Hill" after "A Mountain
-    Village")."""
+    Tempest"), and so is one word swapped in the same frame: a modifier before the same head ("The Unshakeable
+    Wave" after "The Unyielding Wave"), or the head itself ("The End of the Highway", "The End of the Road" after
+    "The End of the Street": five titles for the open road read as three); otherwise, of two content words, one is
+    half the title ("The Village on the Hill" after "A Mountain Village")."""
     content, earlier_content = set(title) - STOP, set(earlier) - STOP
     if len(content) == len(earlier_content) >= 3 and len(content - earlier_content) == 1:
         return True
     if len(title) == len(earlier) >= 3:
-        swapped = [i for i, (a, b) in enumerate(zip(title, earlier, strict=True)) if a != b]
-        if len(swapped) == 1 and swapped[0] < len(title) - 1:
+        if sum(a != b for a, b in zip(title, earlier, strict=True)) == 1:
             return True
     if strict:
         return content <= earlier_content or earlier_content <= content
@@ -311,7 +322,9 @@ class TitleWriter:
                 new: the pass decides). Inside the search, so that it looks for other titles."""
                 # as the search goes, each word once; "Turner's" is Turner
                 checked = {w.removesuffix("'s") for w in (words if finished else words[-1:])}
-                if checked & (banned | NOT_IN_TITLES) or borrowed(words, finished):
+                # a title that runs on is refused once finished: refused as it is written, its beams' places went
+                # to other run-on sentences ("The open road is the unforgivable")
+                if checked & (banned | NOT_IN_TITLES) or borrowed(words, finished) or finished and runs_on(words):
                     return True
                 # no place or person the request did not name ("...Starry Evening Amsterdam"); the verse corpus's
                 # common words are not asked about
