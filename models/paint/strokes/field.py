@@ -116,6 +116,16 @@ def contour_flow(simplified: torch.Tensor, unit: float, generator: torch.Generat
     return torch.stack([level[0] * cos - level[1] * sin, level[0] * sin + level[1] * cos])
 
 
+def edges_of(simplified: torch.Tensor, unit: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """The doubled-angle unit tangent (2, H, W) of the picture's edges, and how clear an edge each pixel lies on
+    (H, W), 0 to 1, relative to this picture's own edges: near a clear edge the strokes follow it."""
+    fine = structure_tensor(simplified, 2.0 * unit)
+    coarse = structure_tensor(simplified, 10.0 * unit)
+    edge_tangent, edge_strength = tangent_of(fine + coarse)
+    reference = torch.quantile(edge_strength.flatten()[:: max(1, edge_strength.numel() // 65536)], 0.6)
+    return edge_tangent, edge_strength / (edge_strength + reference.clamp_min(1e-9))
+
+
 def direction_field(
     simplified: torch.Tensor,
     memberships: torch.Tensor,
@@ -134,13 +144,7 @@ def direction_field(
     and `hatch_pull` (0 to 1) say which way parallel strokes lean in open areas and how strongly; `flow` (0 to 1)
     how much of the field away from edges runs along the contour flow instead; `swirl_breadth` (0 to 2) how much
     broader than SWIRL_SCALE the swirls are (1: twice)."""
-    fine = structure_tensor(simplified, 2.0 * unit)
-    coarse = structure_tensor(simplified, 10.0 * unit)
-    edge_tangent, edge_strength = tangent_of(fine + coarse)
-    # Near a clear edge the strokes follow it; the cut-off is relative to this picture's own edges.
-    reference = torch.quantile(edge_strength.flatten()[:: max(1, edge_strength.numel() // 65536)], 0.6)
-    edge_weight = edge_strength / (edge_strength + reference.clamp_min(1e-9))
-
+    edge_tangent, edge_weight = edges_of(simplified, unit)
     broad_tangent, broad_strength = tangent_of(structure_tensor(simplified, 40.0 * unit))
     broad_coherence = broad_strength / (broad_strength.max().clamp_min(1e-12))
     preferred = _doubled(torch.tensor(hatch_angle, device=simplified.device))[:, None, None]

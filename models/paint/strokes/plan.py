@@ -25,7 +25,7 @@ from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .busy_flow import along_flow
 from .colour_map import map_colours
 from .dash_layer import dash_strokes
-from .field import direction_field, flow_streaks, region_memberships
+from .field import direction_field, edges_of, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
@@ -247,6 +247,10 @@ def plan_strokes(
     # Where neighbouring strokes would all run one way, each is turned its own way (scatter.py), by angles from their
     # own generator, so that the plan's other draws stay the same.
     parallel = parallel_map(field, unit) if style.scatter > 0 else None
+    if parallel is not None and style.scatter_edges > 0:
+        # ... but not on a drawn subject's clear outline in an open area (a house against the sky), where turned
+        # strokes crossed it and it dissolved into sticks; a busy area's many edges (a table's grain) stay scattered.
+        parallel = parallel * (1 - style.scatter_edges * edges_of(simplified, unit)[1] * (1 - memberships[2]))
     scatter_draws = torch.Generator().manual_seed(generator.initial_seed() + SCATTER_SEED)
     curl_draws = torch.Generator().manual_seed(generator.initial_seed() + CURL_SEED)
     # Under any gap the simplified picture shows, barely softened: a gap lies along an edge that stopped

@@ -219,6 +219,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # angle from its seed to each end at 1): his sea's strokes sweep round with the waves, where turned straight they
     # crossed as sticks (Turner's).
     "curl": (0.0, 1.0),
+    # How far the `scatter` spares the strokes on a drawn subject's clear outline in an open area (field.edges_of): the
+    # strokes keep along a house against the sky, where turned across it they dissolved it into sticks (Turner's).
+    "scatter_edges": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -286,6 +289,7 @@ ADDED_LATER = dict.fromkeys(
         "dash_straight",
         "flow_reach",
         "curl",
+        "scatter_edges",
     ),
     0.0,
 )
@@ -375,6 +379,7 @@ class StrokeStyle:
     dash_straight: float = 0.0
     flow_reach: float = 0.0
     curl: float = 0.0
+    scatter_edges: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
