@@ -150,6 +150,9 @@ class _Writer:
             except OSError as error:  # a full or read-only disk: the work itself is still in the window
                 logger.warning("could not save %s for recovery: %s", name, error)
             finally:
+                # Let the snapshot go now, not at the next save: a canvas sharing its pixels with it (see
+                # canvas_recovery.png_bytes) would copy them away at the next stroke.
+                item = snapshot = None
                 self._queue.task_done()
 
     def flush(self) -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from PySide6.QtCore import QPointF, QSize
+from PySide6.QtGui import QImage
 
-from app.recovery import RecoveryFolder, Snapshot
+from app.recovery import RecoveryFolder, SessionAutosave, Snapshot
+from app.tabs.images import image_to_array
 from app.tabs.paint.canvas import PaintCanvas
-from app.tabs.paint.canvas_recovery import canvas_snapshot, restore_canvas
+from app.tabs.paint.canvas_recovery import CanvasRecovery, canvas_snapshot, image_from_png, restore_canvas
 
 
 def paint_strokes(canvas: PaintCanvas, count: int) -> None:
@@ -158,3 +161,46 @@ def test_work_comes_back_after_the_app_is_killed(qtbot, data_dir, tmp_path):
         window.shutdown()
     # A clean exit leaves nothing to offer next time.
     assert not RecoveryFolder(data_dir / "recovery").crashed_last_time()
+
+
+def test_an_autosave_shares_the_canvas_picture_and_keeps_it_as_it_was(qtbot, monkeypatch):
+    """The saved picture is the canvas's own, not a copy made on the UI thread at each autosave; a stroke or a fill
+    made before the writer encodes it does not reach it."""
+    canvas = PaintCanvas(QSize(320, 200))
+    qtbot.addWidget(canvas)
+    paint_strokes(canvas, 2)
+    saved = canvas.pixels().copy()
+
+    copies, copy = [], QImage.copy
+    with monkeypatch.context() as patched:
+        patched.setattr(QImage, "copy", lambda image, *rect: copies.append(rect) or copy(image, *rect))
+        snapshot = canvas_snapshot(canvas)
+    assert copies == []
+    canvas.begin_stroke(QPointF(200, 30))  # QPainter on the canvas
+    canvas.stroke_to(QPointF(260, 90))
+    canvas.end_stroke()
+    stroked = canvas.pixels().copy()
+    canvas.fill_at(300, 190)  # in place, through bits()
+    painted = canvas.pixels().copy()
+    assert not np.array_equal(stroked, saved) and not np.array_equal(painted, stroked)
+    with ThreadPoolExecutor(1) as writer:  # as the recovery writer encodes it
+        encoded = writer.submit(snapshot.blobs["canvas.png"]).result()
+    assert np.array_equal(image_to_array(image_from_png(encoded)), saved)
+    assert np.array_equal(canvas.pixels(), painted)
+
+
+def test_the_writer_lets_the_canvas_picture_go_once_written(qtbot, tmp_path):
+    """Held until the next save, the shared picture would be copied away at the user's next stroke instead."""
+    canvas = PaintCanvas(QSize(320, 200))
+    qtbot.addWidget(canvas)
+    autosave = SessionAutosave(tmp_path, {"paint": CanvasRecovery(canvas)})
+    autosave.start()
+    paint_strokes(canvas, 1)
+    autosave.save_now()
+    autosave.flush()
+    pixels = canvas.image.cacheKey() >> 32  # Qt's number for the pixel data; a copy gets a new one
+    canvas.begin_stroke(QPointF(200, 30))
+    canvas.stroke_to(QPointF(260, 90))
+    canvas.end_stroke()
+    assert canvas.image.cacheKey() >> 32 == pixels
+    autosave.stop()

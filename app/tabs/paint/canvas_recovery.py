@@ -23,9 +23,11 @@ HISTORY_PIXEL_BUDGET = 8_000_000  # before and after pixels of the steps kept, i
 
 
 def png_bytes(image: QImage | PackedImage) -> Callable[[], bytes]:
-    """PNG-encode a copy of `image` later, on whichever thread calls the result; a packed one is unpacked there too
-    (unpacking an opened photo's step took 0.25 s of the UI thread at each autosave)."""
-    picture = image.copy() if isinstance(image, QImage) else image
+    """PNG-encode `image` as it is now later, on whichever thread calls the result; a packed one is unpacked there too
+    (unpacking an opened photo's step took 0.25 s of the UI thread at each autosave). A QImage is shared, not copied
+    (a 2048-px canvas's copy at each autosave was UI-thread work): painting on the canvas copies its pixels away
+    first (QPainter, fill_at's bits()), as with the undo steps' packing (see PaintCanvas._set_image)."""
+    picture = QImage(image) if isinstance(image, QImage) else image
 
     def encode() -> bytes:
         copy = picture if isinstance(picture, QImage) else picture.image()
