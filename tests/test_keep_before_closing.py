@@ -196,6 +196,29 @@ def test_variations_restored_after_a_crash_remember_which_were_kept(qtbot, main_
     assert compose.unsaved_work() == ""  # before: "3 melodies not kept", the kept flag was not saved
 
 
+def test_loop_and_the_chosen_bars_come_back_after_a_crash(qtbot, main_window, compose):
+    """A normal close remembers them in the settings; a crash left Loop off and the second half's opening bar."""
+    import json
+
+    from app.main_window import MainWindow
+    from app.recovery import Snapshot
+
+    generate(qtbot, compose)
+    part = main_window.autosave.parts["compose"]
+    compose.loop_check.setChecked(True)
+    with qtbot.waitSignal(part.recovery_changed, timeout=1_000):  # saved again when the bars change
+        compose.edit_bar.set_bar_range(2, 3)
+    saved = Snapshot(json.loads(json.dumps(part.recovery_snapshot().state)))  # as written to disk and read back
+    after_crash = MainWindow()  # the settings as before: the crashed window never closed
+    qtbot.addWidget(after_crash)
+    tab = after_crash.activity_tabs[1]
+    assert not tab.loop_check.isChecked()
+    after_crash.autosave.parts["compose"].restore_recovery_snapshot(saved)
+    assert tab.loop_check.isChecked() and tab.transport.loop
+    assert tab.variation_list.count() == 3 and tab.edit_bar.bar_range() == (2, 3)
+    after_crash.close_without_asking()
+
+
 def job_end_receivers(worker) -> int:
     from PySide6.QtCore import SIGNAL
 

@@ -79,21 +79,33 @@ class VariationsRecovery(QObject):
             slider.valueChanged.connect(self.recovery_changed)
         for check in controls.findChildren(QCheckBox):
             check.toggled.connect(self.recovery_changed)
+        compose_tab.loop_check.toggled.connect(self.recovery_changed)
+        for spin in (compose_tab.edit_bar.first_bar_spin, compose_tab.edit_bar.last_bar_spin):
+            spin.valueChanged.connect(self.recovery_changed)
 
     def recovery_snapshot(self) -> Snapshot | None:
         variation_list = self.compose.variation_list
         variations = [variation_list.variation(row) for row in range(variation_list.count())]
+        bars = self.compose.edit_bar.bars_to_remember()
         return Snapshot(
             {
                 "request": self.compose.controls.request().to_json(),
                 "selected": variation_list.currentRow(),
                 "variations": [variation_to_json(v) for v in variations if v is not None],
+                # Loop and the bars chosen, as a normal close remembers them (settings compose_loop, compose_bars).
+                "loop": self.compose.loop_check.isChecked(),
+                "bars": list(bars) if bars else None,
             }
         )
 
     def restore_recovery_snapshot(self, snapshot: Snapshot) -> None:
         state = snapshot.state
         self.compose.controls.show_request(MelodyRequest.from_json(state["request"]))
+        if "loop" in state:  # absent from older snapshots
+            self.compose.loop_check.setChecked(bool(state["loop"]))
+        if state.get("bars"):
+            first, last = state["bars"]
+            self.compose.edit_bar.first_guess = (int(first), int(last))  # taken up as the variations are shown
         variations = [variation_from_json(v) for v in state["variations"]]
         if variations:
             self.compose.show_variations(variations, select=max(int(state.get("selected", 0)), 0))
