@@ -241,6 +241,30 @@ def test_history_restores_canvas_settings_and_result(qtbot, paint):
     assert np.array_equal(image_to_array(paint.result_view.image), first.pixels)
 
 
+def test_a_history_entry_reopened_is_converted_on_the_worker(qtbot, paint, monkeypatch):
+    # As an opened painting: its canvas and result turned into QImages on the UI thread held it up at 2048 px.
+    from app.tabs.paint import jobs, paint_tab
+
+    converted_on_ui_thread = []
+    to_image = paint_tab.array_to_image
+
+    def making(pixels):
+        converted_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        return to_image(pixels)
+
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 50, y), (x + 50, y))
+    first = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    paint.canvas.new_canvas(paint.canvas.image.size())
+    monkeypatch.setattr(jobs, "array_to_image", making)
+    monkeypatch.setattr(paint_tab, "array_to_image", making)
+    wait_for_job(qtbot, paint, lambda: paint.restore(paint.history_list.item(0)), timeout=20_000)
+    assert np.array_equal(paint.canvas.pixels(), first.source)
+    assert np.array_equal(image_to_array(paint.result_view.image), first.pixels)
+    assert paint.painting is not None and paint.painting.history_id is not None
+    assert converted_on_ui_thread and not any(converted_on_ui_thread)
+
+
 def test_export_png_with_recipe_jpeg_and_bigger(qtbot, paint, tmp_path, monkeypatch):
     from models.paint.recipe import read_recipe
 

@@ -339,14 +339,15 @@ def export(painting: Painting, path: Path, scale: float = 1.0):
     return job
 
 
-def read_pictures(paths: list[Path]):
-    """Load several saved PNGs (a history entry's canvas and result)."""
+def read_history_entry(item_id: int, recipe: PaintRecipe, saved_path: Path, source_path: Path):
+    """A history entry's painting and canvas read back, as an opened painting is: with its QImages made here, not on
+    the UI thread."""
 
     def job(context: JobContext):
         from PIL import Image
 
         pictures = []
-        for path in paths:
+        for path in (saved_path, source_path):
             try:
                 with Image.open(path) as image:
                     pictures.append(np.asarray(image.convert("RGB")))
@@ -356,6 +357,9 @@ def read_pictures(paths: list[Path]):
             except (OSError, ValueError, Image.DecompressionBombError):  # cut short by a crash or a full disk
                 raise JobError(f"{path.name} in the data folder is damaged; this history entry cannot be "
                                "restored.") from None
-        yield Result(pictures)
+        result, canvas = pictures
+        painting = Painting(result, canvas, recipe, saved_path=saved_path, source_path=source_path,
+                            history_id=item_id, picture=array_to_image(result))
+        yield Result(OpenedPicture(result, array_to_image(canvas), painting))
 
     return job

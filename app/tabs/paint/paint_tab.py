@@ -476,14 +476,12 @@ class PaintTab(ActivityTab):
             return None
         item_id, recipe, (saved_path, source_path) = found
 
-        def restored(pictures: list[np.ndarray]) -> None:
-            result, canvas = pictures
-            painting = Painting(result, canvas, recipe, saved_path=saved_path, source_path=source_path,
-                                history_id=item_id)
-            self.show_painting_with_settings(painting, "Restore from history")
+        def restored(entry: jobs.OpenedPicture) -> None:
+            assert entry.painting is not None  # a history entry is always a painting
+            self.show_painting_with_settings(entry.painting, "Restore from history", entry.canvas)
 
         self._stop_automatic_renders()
-        return self.run_job("Restoring", jobs.read_pictures([saved_path, source_path]), restored,
+        return self.run_job("Restoring", jobs.read_history_entry(item_id, recipe, saved_path, source_path), restored,
                             lambda _message: self._on_canvas_changed())
 
     def remove_from_history(self, item_id: int) -> bool:
