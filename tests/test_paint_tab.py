@@ -144,24 +144,30 @@ def test_open_an_image_by_drag_and_drop(qtbot, paint, tmp_path):
     assert paint.canvas.image.width() != 400
 
 
-def test_opening_a_photo_or_a_painting_converts_it_on_the_worker(qtbot, paint, tmp_path, monkeypatch):
-    # As at the end of a render, turning the opened picture into a QImage on the UI thread held it up most at 2048 px.
+def record_conversions(monkeypatch) -> list[bool]:
+    """From now on, each picture the Paint tab turns into a QImage says whether it was on the UI thread."""
     from app.tabs.paint import jobs, paint_tab
 
-    converted_on_ui_thread = []
+    on_ui_thread: list[bool] = []
     to_image = paint_tab.array_to_image
 
     def making(pixels):
-        converted_on_ui_thread.append(threading.current_thread() is threading.main_thread())
+        on_ui_thread.append(threading.current_thread() is threading.main_thread())
         return to_image(pixels)
 
+    monkeypatch.setattr(jobs, "array_to_image", making)
+    monkeypatch.setattr(paint_tab, "array_to_image", making)
+    return on_ui_thread
+
+
+def test_opening_a_photo_or_a_painting_converts_it_on_the_worker(qtbot, paint, tmp_path, monkeypatch):
+    # As at the end of a render, turning the opened picture into a QImage on the UI thread held it up most at 2048 px.
     x, y = centre(paint.canvas)
     stroke(qtbot, paint.canvas, (x - 50, y - 20), (x + 50, y + 20))
     painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
     photo = tmp_path / "photo.png"
     Image.fromarray(np.full((300, 400, 3), (200, 100, 50), dtype=np.uint8)).save(photo)
-    monkeypatch.setattr(jobs, "array_to_image", making)
-    monkeypatch.setattr(paint_tab, "array_to_image", making)
+    converted_on_ui_thread = record_conversions(monkeypatch)
     wait_for_job(qtbot, paint, lambda: paint.open_image(photo))
     assert tuple(paint.canvas.pixels()[150, 200]) == (200, 100, 50)
     reopened = wait_for_job(qtbot, paint, lambda: paint.open_image(painting.saved_path))
@@ -243,21 +249,11 @@ def test_history_restores_canvas_settings_and_result(qtbot, paint):
 
 def test_a_history_entry_reopened_is_converted_on_the_worker(qtbot, paint, monkeypatch):
     # As an opened painting: its canvas and result turned into QImages on the UI thread held it up at 2048 px.
-    from app.tabs.paint import jobs, paint_tab
-
-    converted_on_ui_thread = []
-    to_image = paint_tab.array_to_image
-
-    def making(pixels):
-        converted_on_ui_thread.append(threading.current_thread() is threading.main_thread())
-        return to_image(pixels)
-
     x, y = centre(paint.canvas)
     stroke(qtbot, paint.canvas, (x - 50, y), (x + 50, y))
     first = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
     paint.canvas.new_canvas(paint.canvas.image.size())
-    monkeypatch.setattr(jobs, "array_to_image", making)
-    monkeypatch.setattr(paint_tab, "array_to_image", making)
+    converted_on_ui_thread = record_conversions(monkeypatch)
     wait_for_job(qtbot, paint, lambda: paint.restore(paint.history_list.item(0)), timeout=20_000)
     assert np.array_equal(paint.canvas.pixels(), first.source)
     assert np.array_equal(image_to_array(paint.result_view.image), first.pixels)
