@@ -559,13 +559,15 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
     for words_so_far, word in ((["the", "road's"], "ain't"), (["you've", "always"], "know"), (["it's"], "is"),
                                (["i'll"], "can"), (["she", "has", "never"], "see"), (["we", "had"], "go"),
                                (["i'll", "never", "be"], "forgot"), (["you're"], "knew"), (["i've"], "went"),
-                               (["it"], "be"), (["and", "we", "never"], "be"), (["the", "sea", "and", "it"], "be")):
+                               (["it"], "be"), (["and", "we", "never"], "be"), (["the", "sea", "and", "it"], "be"),
+                               (["where", "the"], "be"), (["a"], "is"), (["my"], "would"),
+                               (["the", "stars", "are"], "ain't"), (["it", "is"], "can't")):
         assert breaks_word_order(words_so_far, word), (words_so_far, word)
     for words_so_far, word in ((["you've", "always"], "known"), (["it's"], "been"), (["the", "king's"], "will"),
                                (["i'll"], "know"), (["i", "have", "to"], "know"), (["we", "have"], "come"), ([], "is"),
                                (["i'll", "never", "be"], "forgotten"), (["i"], "forgot"), (["the", "sky", "was"], "rose"),
                                (["could", "it"], "be"), (["let", "it"], "be"), (["i", "need", "you"], "be"),
-                               (["it", "will"], "be")):
+                               (["it", "will"], "be"), (["the"], "will"), (["the", "sea's"], "might"), (["his"], "is")):
         assert not breaks_word_order(words_so_far, word), (words_so_far, word)
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}

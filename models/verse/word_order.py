@@ -6,17 +6,22 @@ the long songs of session 8 (bench/text_quality.py) and sound wrong to anyone wh
 dictionary has no parts of speech, so the rules name the few closed classes they need:
 
 - a contracted verb or auxiliary ("it's", "you're", "I'm", "we'll", "I'd", "we've", "the road's") is not followed
-  by a finite verb of the same closed class ("is", "ain't", "can", "will"...);
+  by a finite verb of the same closed class ("is", "ain't", "can", "will"...), nor is such a verb itself ("The stars
+  are ain't there", session 20's winter night);
 - after "have", "has", "had" or "'ve", with only adverbs between ("always", "never"), a verb whose past participle
   differs from its plain form must take the participle ("known", "gone", "seen", "been"...); so must one whose
   simple past differs from it, after those and after "be", "is", "was", "'m"... ("I'll never be forgot");
 - a subject pronoun takes no plain "be" ("it be", "we never be": the lyrics of session 9) unless a modal, "to" or a
   verb like "let" stands before it ("could it be", "let it be", "to see it be"); "you" may be an object before an
-  order ("I need you, be mine"), and is left out.
+  order ("I need you, be mine"), and is left out;
+- an article or a possessive ("the", "a", "my", "their"...) is followed by a noun or an adjective, never by "be",
+  "is" or an auxiliary ("Where the be", session 20's demo song, forced in for a rhyme on "sea"). Auxiliaries that
+  are also nouns ("the will", "the sea's might", "a can") are left out.
 
     breaks_word_order(["the", "road's"], "ain't")             # True
     breaks_word_order(["you've", "always"], "know")           # True
     breaks_word_order(["you've", "always"], "known")          # False
+    breaks_word_order(["where", "the"], "be")                 # True
 """
 
 from __future__ import annotations
@@ -55,12 +60,23 @@ BEFORE_SUBJECT_BE = set(
     "will would shall should can could may might must let make made see saw watch help have to let's bid".split()
 )
 
+# a noun or an adjective follows these; so none of NOT_AFTER_DETERMINER ("his" and "her" stand alone too: "his is")
+DETERMINERS = set("the a an my your our their its every".split())
+NOT_AFTER_DETERMINER = set(
+    "be am is are was were been ain't isn't aren't wasn't weren't don't doesn't didn't won't wouldn't can't "
+    "couldn't shouldn't shall would should could".split()
+)
+
 
 def breaks_word_order(words: list[str], word: str) -> bool:
     """Whether `word` may not follow these words (lower case, as `words_in` gives them)."""
     if not words:
         return False
     before = words[-1]
+    if before in DETERMINERS and word in NOT_AFTER_DETERMINER:  # "where the be"
+        return True
+    if before in FINITE and word in FINITE:  # "the stars are ain't there"
+        return True
     if before.endswith(_CONTRACTIONS) and word in FINITE:
         return not (before.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
     if word not in PLAIN_NOT_PARTICIPLE and word not in PAST_NOT_PARTICIPLE:
