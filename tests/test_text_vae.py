@@ -92,6 +92,9 @@ def test_syllable_counter(word, syllables):
 
 def test_line_syllables_hyphenate_inside_words():
     assert line_syllables("A table by the sea") == ["a", "ta-", "ble", "by", "the", "sea"]
+    # a sound written with two letters is not cut ("weat- her" under the notes of the Chat demo, session 20)
+    assert line_syllables("Together in the weather") == ["to-", "geth-", "er", "in", "the", "weath-", "er"]
+    assert split_syllables("laughing") == ["laugh", "ing"] and split_syllables("rocket") == ["rock", "et"]
     assert count_syllables("Shall I compare thee to a summer's day?") == 10
 
 

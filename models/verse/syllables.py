@@ -2,8 +2,9 @@
 
 Vowel groups make syllables; a silent final "e", a silent "-ed" (not after t/d) and a silent "-es"
 (not after s, x, z, ch, sh, g, c) do not; a consonant "-le" ending does ("ta-ble"). Between two
-vowel groups a single consonant starts the next syllable and a cluster is split after its first
-letter. Good for most words, wrong on some ("fire" counts one); tests pin what it does.
+vowel groups a single consonant starts the next syllable, two letters that make one sound stay with
+the syllable before ("weath-er", "to-geth-er", not "weat-her"), and any other cluster is split after
+its first letter. Good for most words, wrong on some ("fire" counts one); tests pin what it does.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 VOWELS = "aeiouy"
+DIGRAPHS = {"th", "sh", "ch", "ph", "gh", "ck"}  # one consonant sound: not cut between its letters
 _EXCEPTIONS = {
     "the": ["the"],
     "every": ["ev", "ery"],
@@ -86,6 +88,8 @@ def split_syllables(word: str) -> list[str]:
         gap_start, gap_end = groups[index][1], groups[index + 1][0]
         consonants = gap_end - gap_start
         boundary = gap_start if consonants <= 1 else gap_start + 1
+        if clean[gap_start:gap_end] in DIGRAPHS:
+            boundary = gap_end  # "weath-er", "to-geth-er", "laugh-ing"
         if clean.endswith("le") and index == len(groups) - 2 and gap_end == len(clean) - 1 and consonants >= 1:
             boundary = max(gap_start, gap_end - 2)  # "ta-ble", "lit-tle"
         pieces.append(clean[cut:boundary])
