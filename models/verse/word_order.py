@@ -26,6 +26,8 @@ dictionary has no parts of speech, so the rules name the few closed classes they
 
 from __future__ import annotations
 
+from models.verse.end_words import DETERMINERS
+
 # finite verbs: one of them after a contracted "is", "are", "am", "will", "would", "have" says the verb twice
 FINITE = set(
     "is are am was were ain't isn't aren't wasn't weren't will won't would wouldn't can can't could couldn't "
@@ -60,8 +62,9 @@ BEFORE_SUBJECT_BE = set(
     "will would shall should can could may might must let make made see saw watch help have to let's bid".split()
 )
 
-# a noun or an adjective follows these; so none of NOT_AFTER_DETERMINER ("his" and "her" stand alone too: "his is")
-DETERMINERS = set("the a an my your our their its every".split())
+# a noun or an adjective follows these, so none of NOT_AFTER_DETERMINER: end_words' determiners but those that
+# also stand alone ("his is the voice", "each is a star", "another is")
+NOUN_FOLLOWS = DETERMINERS - {"his", "each", "another"}
 NOT_AFTER_DETERMINER = set(
     "be am is are was were been ain't isn't aren't wasn't weren't don't doesn't didn't won't wouldn't can't "
     "couldn't shouldn't shall would should could".split()
@@ -73,7 +76,7 @@ def breaks_word_order(words: list[str], word: str) -> bool:
     if not words:
         return False
     before = words[-1]
-    if before in DETERMINERS and word in NOT_AFTER_DETERMINER:  # "where the be"
+    if before in NOUN_FOLLOWS and word in NOT_AFTER_DETERMINER:  # "where the be"
         return True
     if before in FINITE and word in FINITE:  # "the stars are ain't there"
         return True
