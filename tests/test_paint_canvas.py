@@ -367,3 +367,76 @@ def test_a_picture_put_on_the_canvas_is_shared_not_copied_and_painting_leaves_it
     for _ in range(3):
         canvas.undo_stack.redo()
     assert np.array_equal(canvas.pixels(), painted)
+
+
+class _WholeBeforeCanvas(PaintCanvas):
+    """A stroke keeps the whole picture before it at its first dab, as every stroke did until session 21."""
+
+    def _keep_before(self, rect):
+        super()._keep_before(self.image.rect())
+
+
+def test_a_stroke_keeps_only_the_squares_it_reaches_and_paints_and_undoes_exactly_as_with_the_whole_picture(qtbot):
+    # 300 x 170: neither side a whole number of the squares kept, so the last row and column are partial.
+    photo = array_to_image(np.random.default_rng(3).integers(0, 256, size=(170, 300, 3), dtype=np.uint8))
+    canvases = [_WholeBeforeCanvas(QSize(10, 10)), PaintCanvas(QSize(10, 10))]
+    for canvas in canvases:
+        qtbot.addWidget(canvas)
+        canvas.replace_image(photo)
+    rng = np.random.default_rng(4)
+    states = [canvases[1].pixels()]
+    for index in range(10):
+        # Long strokes that cross themselves and the picture's edges, soft and hard, see-through, and erasing.
+        points = [QPointF(*xy) for xy in rng.uniform((-20, -20), (320, 190), size=(int(rng.integers(1, 8)), 2))]
+        pressures = rng.uniform(0.2, 1.0, size=len(points))
+        colour = QColor(*rng.integers(0, 256, size=3).tolist())
+        for canvas in canvases:
+            canvas.tool = Tool.ERASER if index % 4 == 3 else Tool.BRUSH
+            canvas.colour = colour
+            canvas._brush_size = [4.0, 30.0, 90.0][index % 3]
+            canvas.opacity, canvas.hardness = [1.0, 0.5, 0.8][index % 3], [0.6, 1.0, 0.0][index % 3]
+            canvas.begin_stroke(points[0], float(pressures[0]))
+            for point, pressure in zip(points[1:], pressures[1:], strict=True):
+                canvas.stroke_to(point, float(pressure))
+            canvas.end_stroke()
+        assert np.array_equal(canvases[1].pixels(), canvases[0].pixels()), index
+        states.append(canvases[1].pixels())
+    kept = canvases[1]
+    assert kept.undo_stack.count() == 11  # the photo and ten strokes
+    for expected in reversed(states[:-1]):
+        kept.undo_stack.undo()
+        assert np.array_equal(kept.pixels(), expected)
+    for expected in states[1:]:
+        kept.undo_stack.redo()
+        assert np.array_equal(kept.pixels(), expected)
+
+
+def test_a_small_stroke_on_a_large_picture_does_not_copy_the_picture(qtbot, monkeypatch):
+    canvas = PaintCanvas(QSize(2048, 2048))
+    qtbot.addWidget(canvas)
+    copied = []
+    real_copy = QImage.copy
+
+    def copy(image, *rect):
+        result = real_copy(image, *rect)
+        copied.append(result.width() * result.height())
+        return result
+
+    monkeypatch.setattr(QImage, "copy", copy)
+    canvas._brush_size = 20.0
+    canvas.begin_stroke(QPointF(1000, 1000))
+    canvas.stroke_to(QPointF(1040, 1010))
+    canvas.end_stroke()
+    assert canvas.undo_stack.count() == 1
+    assert copied and max(copied) < 200 * 200  # the stroke's rectangle and its cover, not 2048 x 2048
+
+
+def test_a_picture_opened_during_a_stroke_ends_the_stroke(qtbot, canvas):
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(300, 150))
+    opened = QImage(QSize(100, 60), QImage.Format.Format_RGB32)
+    opened.fill(QColor(10, 200, 30))
+    canvas.replace_image(opened)  # an Open that arrived while the mouse was down
+    qtbot.mouseMove(canvas, QPoint(40, 40))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(40, 40))
+    assert (canvas.pixels() == (10, 200, 30)).all()
+    assert [canvas.undo_stack.text(i) for i in range(canvas.undo_stack.count())] == ["Open image"]

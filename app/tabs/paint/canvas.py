@@ -39,6 +39,7 @@ PAPER = QColor(255, 255, 255)
 RGB32_COLOUR_BYTES = slice(0, 3) if sys.byteorder == "little" else slice(1, 4)
 FILL_TOLERANCE = 24  # per channel, out of 255: fills across JPEG noise, stops at real edges
 EDGE = 2  # pixels around the picture, where its outline is drawn
+BEFORE_TILE = 64  # pixels: a stroke keeps the picture before it in squares of this side, as it reaches each
 
 
 def _on_paper(image: QImage) -> QImage:
@@ -154,6 +155,18 @@ def _runs_touched(fillable: np.ndarray, gained: np.ndarray) -> np.ndarray:
     return fillable & touched[run]
 
 
+def _pixel_rows(image: QImage, writable: bool = False) -> np.ndarray:
+    """The picture's bytes as rows (bytesPerLine wide), in place: writable only for a picture no one shares."""
+    bits = image.bits() if writable else image.constBits()
+    return np.frombuffer(bits, dtype=np.uint8, count=image.sizeInBytes()).reshape(image.height(), image.bytesPerLine())
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) index of each run of True in `flags`."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True))
+
+
 def _pressed(pressure: float) -> float:
     """How much of the brush's size and cover a pen's pressure gives: a tenth at the lightest touch, all at full."""
     return 0.1 + 0.9 * min(max(pressure, 0.0), 1.0)
@@ -249,7 +262,8 @@ class PaintCanvas(QWidget):
         self._brush_size = 24.0
         self.hardness = 0.6  # 0 soft edge .. 1 hard edge
         self.opacity = 1.0
-        self._stroke_before: QImage | None = None
+        self._stroke_before: QImage | None = None  # the picture before the stroke, where _before_kept says
+        self._before_kept = np.zeros((0, 0), dtype=bool)  # which BEFORE_TILE squares of it are kept
         self._stroke_mask: QImage | None = None  # how much of the colour the stroke lays where (grey: black none)
         self._stroke_size = self.brush_size  # the stroke's diameter in canvas pixels, fixed while it is painted
         self._stroke_erases = False  # the stroke lays paper (the eraser, or a pen's eraser end)
@@ -352,6 +366,7 @@ class PaintCanvas(QWidget):
         if rect.isEmpty():
             return
         assert self._stroke_before is not None and self._stroke_mask is not None
+        self._keep_before(rect)
         cover = self._stroke_mask.copy(rect)
         cover.reinterpretAsFormat(QImage.Format.Format_Alpha8)  # the same bytes: grey becomes how opaque
         layer = QImage(rect.size(), QImage.Format.Format_ARGB32_Premultiplied)
@@ -369,10 +384,32 @@ class PaintCanvas(QWidget):
         painter.end()
         self.update()
 
+    def _keep_before(self, rect: QRect) -> None:
+        """Keep in the stroke's before the picture's squares in `rect` it has not kept yet: the stroke has not
+        painted them, so they are as they were when it began. Read in place (constBits: a picture shared with an
+        undo step or a render's snapshot is not copied for it)."""
+        assert self._stroke_before is not None
+        left, top = rect.left() // BEFORE_TILE, rect.top() // BEFORE_TILE
+        kept = self._before_kept[top : rect.bottom() // BEFORE_TILE + 1, left : rect.right() // BEFORE_TILE + 1]
+        if kept.all():
+            return
+        source, target = _pixel_rows(self.image), _pixel_rows(self._stroke_before, writable=True)
+        depth = self.image.depth() // 8
+        for row, columns in enumerate(~kept):
+            for first, last in _runs(columns):  # a run of squares not kept yet, copied at once
+                y0, x0 = (top + row) * BEFORE_TILE, (left + first) * BEFORE_TILE * depth
+                y1, x1 = y0 + BEFORE_TILE, min((left + last + 1) * BEFORE_TILE, self.image.width()) * depth
+                target[y0:y1, x0:x1] = source[y0:y1, x0:x1]
+        kept[:] = True
+
     def begin_stroke(self, point: QPointF, pressure: float = 1.0, erase: bool | None = None) -> None:
         """`erase`: lay paper, not the colour (by default when the eraser is the tool)."""
         self._stroke_erases = self.tool is Tool.ERASER if erase is None else erase
-        self._stroke_before = self.image.copy()
+        # Not filled: the stroke keeps the picture's squares here as it first reaches each (_keep_before). A copy of
+        # the whole picture cost every stroke's first dab ~2 ms of the UI thread at 2048 px.
+        self._stroke_before = QImage(self.image.size(), self.image.format())
+        self._before_kept = np.zeros((-(-self.image.height() // BEFORE_TILE), -(-self.image.width() // BEFORE_TILE)),
+                                     dtype=bool)
         self._stroke_mask = QImage(self.image.size(), QImage.Format.Format_Grayscale8)
         self._stroke_mask.fill(Qt.GlobalColor.black)
         self._stroke_size = self.canvas_brush_size()
@@ -385,6 +422,7 @@ class PaintCanvas(QWidget):
             return
         rect = self._stroke_rect.intersected(self.image.rect())
         if not rect.isEmpty():
+            self._keep_before(rect)  # the squares between the stroke's dabs, unpainted, are still as they were
             before, after = self._stroke_before.copy(rect), self.image.copy(rect)
             name = "Erase" if self._stroke_erases else "Brush stroke"
             self.undo_stack.push(_PatchCommand(self, rect, before, after, name))
@@ -446,6 +484,9 @@ class PaintCanvas(QWidget):
         # only while the step still holds it. Two copies of a 2048-px picture cost 12-19 ms of the UI thread at
         # each Open, paste and new canvas (and freeing the old picture here 19 ms more, at load 27).
         self.image = QImage(image)
+        # A stroke still being painted (an Open arrived meanwhile, an undo) has lost its picture: it ends here.
+        self._stroke_before = self._stroke_mask = None
+        self._last_point = None
         self.update()
 
     def _put_patch(self, top_left: QPoint, patch: QImage) -> None:
