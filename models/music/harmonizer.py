@@ -3,10 +3,10 @@
 Trained on the Bach chorales with the chords observed (music21's Roman-numeral analysis at build
 time), so fitting is counting: chord-to-chord transitions and the soprano's pitch class (relative to
 the tonic) on each beat under each chord, with add-half smoothing, one model for major keys and one for
-minor. For a new melody, Viterbi over chord spans (one chord per half bar, or per bar in triple time)
-gives the progression, with the last chord held to the tonic; each span scores all its notes,
-weighted by length, less a penalty for each beat whose melody note the chord holds in its other
-spelling (F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence:
+minor. For a new melody, Viterbi over chord spans (one chord per half bar, per bar in 3/4, per dotted beat in
+6/8 and 9/8, three beats then two in 5/4) gives the progression, with the last chord held to the tonic; each span
+scores all its notes, weighted by length, less a penalty for each beat whose melody note the chord holds in its
+other spelling (F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence:
 V or V7 in the span before the closing note (only its first beats where the melody reaches the tonic
 early, only its last where it reaches V's tones late), the tonic chord from it (the beat-level HMM's
 strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i where a minor tune's minor seventh rules V
@@ -18,6 +18,7 @@ with the chord.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import os
 import re
@@ -155,10 +156,25 @@ def load_harmonizer(path: str = os.fspath(HARMONIZER_PATH)) -> dict[str, ChordHM
             for family, names in checkpoint.metadata["chords"].items()}
 
 
-def chord_span_ticks(meter: tokens.Meter) -> int:
-    """One chord per half bar in duple and quadruple time, per bar in triple time and in short bars."""
-    beats = meter.bar_ticks // meter.beat_ticks
-    return meter.bar_ticks // 2 if beats in (2, 4) and meter.bar_ticks >= 48 else meter.bar_ticks
+def chord_spans(meter: tokens.Meter) -> tuple[int, ...]:
+    """The lengths (ticks) of one bar's chord spans: one chord per half bar in duple and quadruple time, per bar in
+    triple time and in short bars; a bar of five or seven beats as three and two (four and three), the longer part
+    first; 9/8 one chord per dotted beat, as 6/8. Bar-long chords in 5/4 and 9/8 held V7 over later beats whose
+    notes it does not hold."""
+    bar, beat = meter.bar_ticks, meter.beat_ticks
+    beats = bar // beat if bar % beat == 0 else 0
+    if beats in (5, 7):
+        return ((beats + 1) // 2 * beat, beats // 2 * beat)
+    if meter.compound and beats == 3:
+        return (beat,) * 3
+    return (bar // 2,) * 2 if beats in (2, 4) and bar >= 48 else (bar,)
+
+
+def span_bounds(melody: Melody) -> list[tuple[int, int]]:
+    """(onset, end) in ticks of every chord span of the tune, bar by bar."""
+    bar, lengths = melody.meter.bar_ticks, chord_spans(melody.meter)
+    return [(b * bar + end - length, b * bar + end) for b in range(melody.bars)
+            for end, length in zip(itertools.accumulate(lengths), lengths, strict=True)]
 
 
 HIGHEST_CHORD_TONE = 71  # B4: with the melody high, the chords stay in the middle of the keyboard
@@ -175,17 +191,12 @@ def voice(tonic: int, tones: tuple[int, ...], ceiling: int = HIGHEST_CHORD_TONE)
     return (root, *(pitch for pitch in upper if pitch >= LOWEST_CHORD_TONE))
 
 
-def chord_ceilings(melody: Melody, stretches: list[tuple[int, int]]) -> list[int]:
+def chord_ceilings(notes: TuneNotes, stretches: list[tuple[int, int]]) -> list[int]:
     """Per chord stretch (onset, end in ticks): one semitone under the lowest melody note sounding in it (for a
     stretch of rests, the nearest notes before and after it), never above HIGHEST_CHORD_TONE."""
-    sounding: list[list[int]] = [[] for _ in stretches]
-    for note in melody.events:
-        pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
-        if pitch is None:
-            continue
-        for s, (onset, end) in enumerate(stretches):
-            if note.onset < end and note.onset + note.ticks > onset:
-                sounding[s].append(pitch)
+    pitched = notes.pitches >= 0
+    sounding = [notes.pitches[pitched & (notes.onsets < end) & (notes.ends > onset)].tolist()
+                for onset, end in stretches]
     ceilings = []
     for s in range(len(stretches)):
         near = sounding[s] or next((sounding[t] for t in range(s - 1, -1, -1) if sounding[t]), []) + next(
@@ -243,6 +254,38 @@ def harmony(melody: Melody) -> str:
     return melody.mode
 
 
+@dataclass(frozen=True)
+class TuneNotes:
+    """The melody as the harmonizer reads it, once per tune: each note's onset and end (ticks, in order), MIDI pitch
+    (-1 for a rest) and symbol (pitch class relative to the tonic, REST_SYMBOL for a rest); the beat (ticks); and
+    which chords harmonize it (`harmony`)."""
+
+    onsets: np.ndarray
+    ends: np.ndarray
+    pitches: np.ndarray
+    symbols: np.ndarray
+    beat: int
+    harmony: str
+
+    @classmethod
+    def of(cls, melody: Melody) -> TuneNotes:
+        events = sorted(melody.events, key=lambda note: note.onset)
+        pitches = [tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode) for note in events]
+        return cls(np.array([note.onset for note in events], dtype=np.int64),
+                   np.array([note.onset + note.ticks for note in events], dtype=np.int64),
+                   np.array([-1 if pitch is None else pitch for pitch in pitches], dtype=np.int64),
+                   np.array([REST_SYMBOL if pitch is None else (pitch - melody.tonic) % 12 for pitch in pitches],
+                            dtype=np.int64),
+                   melody.meter.beat_ticks, harmony(melody))
+
+    def on_beats(self, onset: int, end: int) -> np.ndarray:
+        """The symbol sounding on each beat of onset..end (REST_SYMBOL where nothing sounds)."""
+        beats = np.arange(onset, end, self.beat)
+        index = np.searchsorted(self.onsets, beats, side="right") - 1
+        sounding = (index >= 0) & (self.ends[np.maximum(index, 0)] > beats)
+        return np.where(sounding, self.symbols[np.maximum(index, 0)], REST_SYMBOL)
+
+
 def family_of(mode: str) -> str:
     """The chord family ("major" or "minor") a mode, or `harmony`'s modal minor, is harmonized from."""
     return "minor" if mode == MODAL_MINOR else FAMILY.get(mode, "major")
@@ -296,10 +339,10 @@ def mode_model(models: dict[str, ChordHMM], mode: str) -> ChordHMM:
                     emit[keep][:, columns])
 
 
-def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, int, tuple[str, ...]]]:
+def cadence_chords(melody: Melody, spans: list[tuple[int, int]]) -> list[tuple[int, int, tuple[str, ...]]]:
     """The chords allowed for an authentic cadence, as (onset, end in ticks, chords): V or V7 in the span before
     the last note's beat (the span holding it where the note starts inside a span, as in the bar-long spans of
-    5/4 and 9/8), the tonic chord from that beat, one per span. Where the melody reaches the
+    3/4), the tonic chord from that beat, one per span. Where the melody reaches the
     tonic chord's tones inside that span (F C | C in C major: on the tonic a beat before the close), the dominant
     takes the span's first beats and the tonic the rest; where only its last beats hold the dominant's tones
     (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Where none of these fits
@@ -326,28 +369,39 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
         ticks = range(first, min(last, melody.total_ticks), pulse)
         return all(heard(pc, tick, tones) for start, end, pc in notes for tick in ticks if start <= tick < end)
 
+    mode = harmony(melody)
+
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
-        return tuple(name for name in names if fits(first, last, chord_tones(harmony(melody))[name]))
+        return tuple(name for name in names if fits(first, last, chord_tones(mode)[name]))
 
     def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
         return holding(first, last, list(DOMINANTS)) or (holding(first, last, list(SUBTONIC[family])) if modal else ())
 
-    chords = chord_set(harmony(melody))
+    chords = chord_set(mode)
     tonic = next(iter(chords))
     others = [name for name in chords if name not in DOMINANTS]
-    # The tonic from the closing note's beat: a span's start in 4/4 (the note on beat 1 or 3), inside the bar-long
-    # span of 5/4 or 9/8 (the note on beat 3 or 2: a bar of i under V's tones before it). Where no dominant fits
+    # The tonic from the closing note's beat: a span's start in 4/4 (the note on beat 1 or 3), inside a longer
+    # span (5/4's first three beats, the note on beat 3: i under V's tones before it). Where no dominant fits
     # before it and the melody holds only the tonic chord's tones from the span before (D C | E C | C-), from
     # that span, the dominant a span earlier.
+    starts = [onset for onset, _ in spans]
+    end = spans[-1][1]
+
+    def span_start(tick: int) -> int:
+        return starts[max(bisect.bisect_right(starts, tick) - 1, 0)]
+
+    def from_close(close: int) -> list[tuple[int, int, tuple[str, ...]]]:
+        bounds = [close, *(onset for onset in starts if onset > close), end]
+        return [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
+
     closing = notes[-1][0] - notes[-1][0] % beat
-    end = n_spans * span
-    for close in (closing, (closing - 1) // span * span):
-        start = (close - 1) // span * span
+    for close in (closing, span_start(closing - 1)):
+        start = span_start(close - 1)
         if close <= 0 or not fits(close, end, chords[tonic]):
             break
-        bounds = [close, *range(close // span * span + span, end, span), end]
-        closing_chords = [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
-        modal = close > closing - span  # VII only straight before the close: V VII i i had a V-i already, lost
+        closing_chords = from_close(close)
+        # VII only straight before the close: V VII i i had a V-i already, lost
+        modal = span_start(close) == span_start(closing)
         # The whole span first (the dominant on as many beats as the melody allows), then a beat shorter at a time.
         for split in range(close, start, -beat):
             if (dominants := dominants_holding(start, split, modal)) and fits(split, close, chords[tonic]):
@@ -358,12 +412,10 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
                 return [(start, split, leading), (split, close, dominants)] + closing_chords
     # No dominant fits: IV (iv) before the close where it holds the span's notes and the tonic chord does not, a
     # plagal cadence (la la | do got vi | I from the Viterbi, which does not close).
-    start, close, subdominant = (closing - 1) // span * span, closing, "IV" if "IV" in chords else "iv"
-    if close > 0 and fits(close, end, chords[tonic]) and fits(start, close, chords[subdominant]) \
-            and not fits(start, close, chords[tonic]):
-        bounds = [close, *range(close // span * span + span, end, span), end]
-        plagal: list[tuple[int, int, tuple[str, ...]]] = [(start, close, (subdominant,))]
-        return plagal + [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
+    start, subdominant = span_start(closing - 1), "IV" if "IV" in chords else "iv"
+    if closing > 0 and fits(closing, end, chords[tonic]) and fits(start, closing, chords[subdominant]) \
+            and not fits(start, closing, chords[tonic]):
+        return [(start, closing, (subdominant,)), *from_close(closing)]
     return []
 
 
@@ -374,20 +426,13 @@ def cadence_chords(melody: Melody, span: int, n_spans: int) -> list[tuple[int, i
 OFF_BEAT = 0.5
 
 
-def stretch_scores(melody: Melody, model: ChordHMM, onset: int, end: int) -> np.ndarray:
+def stretch_scores(notes: TuneNotes, model: ChordHMM, onset: int, end: int) -> np.ndarray:
     """log P(the notes sounding in onset..end | chord) for every chord, each note weighted by its beats there, a
     note on no beat by OFF_BEAT of them."""
-    scores = np.zeros(len(model.names))
-    beats = range(onset, end, melody.meter.beat_ticks)
-    for note in melody.events:
-        overlap = min(note.onset + note.ticks, end) - max(note.onset, onset)
-        if overlap <= 0:
-            continue
-        pitch = tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
-        symbol = REST_SYMBOL if pitch is None else (pitch - melody.tonic) % 12
-        on_beat = any(note.onset <= beat < note.onset + note.ticks for beat in beats)
-        scores += model.log_emit[:, symbol] * overlap / melody.meter.beat_ticks * (1.0 if on_beat else OFF_BEAT)
-    return scores
+    start, stop = np.maximum(notes.onsets, onset), np.minimum(notes.ends, end)
+    first_beat = onset + -(-(start - onset) // notes.beat) * notes.beat  # the stretch's first beat in the note
+    weights = np.where(stop > start, (stop - start) / notes.beat * np.where(first_beat < stop, 1.0, OFF_BEAT), 0.0)
+    return model.log_emit[:, notes.symbols] @ weights
 
 
 # The two spellings of one scale step, relative to the tonic: flat and natural second, minor and major third,
@@ -396,23 +441,21 @@ SAME_STEP = ({1, 2}, {3, 4}, {5, 6}, {8, 9}, {10, 11})
 CROSS_RELATION_PENALTY = 8.0  # log-probability per beat: about the cost of three notes the chord does not hold
 
 
-def cross_relations(melody: Melody, model: ChordHMM, onset: int, end: int) -> np.ndarray:
+@lru_cache(maxsize=8)
+def other_spellings(mode: str, names: tuple[str, ...]) -> np.ndarray:
+    """(chords, 13): 1 where the pitch class (relative to the tonic; the last column a rest) is not the chord's but
+    the other spelling of one of its steps."""
+    chords = chord_set(mode)
+    return np.array([[pc not in chords[name] and any({pc, tone} in SAME_STEP for tone in chords[name])
+                      for pc in range(13)] for name in names], dtype=float)
+
+
+def cross_relations(notes: TuneNotes, model: ChordHMM, onset: int, end: int) -> np.ndarray:
     """Per chord: the beats in onset..end whose melody note (struck or held) is the other spelling of a step the
     chord holds: F# in the melody over an F major chord (VI in A dorian), C over V's C# in D minor. Heard as a
     wrong note in the accompaniment, unlike a note a semitone from a chord tone of another step (F over V's E
     in D minor, the appoggiatura before a cadence), which the melody resolves."""
-    chords = chord_set(harmony(melody))
-    counts = np.zeros(len(model.names))
-    for beat in range(onset, end, melody.meter.beat_ticks):
-        note = next((n for n in melody.events if n.onset <= beat < n.onset + n.ticks), None)
-        pitch = None if note is None else tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
-        if pitch is None:
-            continue
-        pc = (pitch - melody.tonic) % 12
-        for c, name in enumerate(model.names):
-            tones = chords[name]
-            counts[c] += pc not in tones and any({pc, tone} in SAME_STEP for tone in tones)
-    return counts
+    return other_spellings(notes.harmony, tuple(model.names))[:, notes.on_beats(onset, end)].sum(1)
 
 
 def final_chord(melody: Melody, model: ChordHMM) -> int | None:
@@ -446,25 +489,21 @@ def first_chord(melody: Melody, model: ChordHMM, span: int) -> int | None:
     return 0 if held[0] == max(held) else None
 
 
-def split_dominant(melody: Melody, model: ChordHMM, onset: int, end: int,
+def split_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int,
                    name: str) -> list[tuple[int, int, str]]:
-    """A V or V7 the Viterbi chose for a span of three beats or more (a bar of 3/4, 9/8 or 5/4) whose notes on the
-    beats it does not all hold: V from the first beat from which it holds them to the span's end, and before it the
-    chord that holds the earlier beats' notes and the melody likes best (IV V, ii V, i V under the bar); as it was
-    where no such split exists. Not V first and another chord after it: V iio, V vi, V V/V inside a bar read as the
+    """A V or V7 the Viterbi chose for a span of three beats or more (a bar of 3/4, the first three beats of 5/4)
+    whose notes on the beats it does not all hold: V from the first beat from which it holds them to the span's end,
+    and before it the chord that holds the earlier beats' notes and the melody likes best (IV V, ii V, i V under the
+    bar); as it was where no such split exists. Not V first and another chord after it: V iio, V vi, V V/V inside a bar read as the
     harmony going backwards, mostly for a ninth over V on the later beat (V7 with b6, idiomatic)."""
-    beat = melody.meter.beat_ticks
+    beat = notes.beat
     if end - onset < 3 * beat:
         return [(onset, end, name)]
-    chords = chord_set(harmony(melody))
-    on_beats = []
-    for tick in range(onset, end, beat):
-        note = next((n for n in melody.events if n.onset <= tick < n.onset + n.ticks), None)
-        pitch = None if note is None else tokens.symbol_to_pitch(note.symbol, melody.tonic, melody.mode)
-        on_beats.append(None if pitch is None else (pitch - melody.tonic) % 12)
+    chords = chord_set(notes.harmony)
+    on_beats = notes.on_beats(onset, end).tolist()
 
     def holds(tones: tuple[int, ...], first: int, last: int) -> bool:
-        return all(pc is None or pc in tones for pc in on_beats[first:last])
+        return all(pc == REST_SYMBOL or pc in tones for pc in on_beats[first:last])
 
     # V from the earliest beat from which it holds every beat's note (V on as many beats as it can), if any.
     split = next((s for s in range(1, len(on_beats)) if holds(chords[name], s, len(on_beats))), None)
@@ -473,23 +512,23 @@ def split_dominant(melody: Melody, model: ChordHMM, onset: int, end: int,
     fitting = [c for c, other in enumerate(model.names) if other not in DOMINANTS and holds(chords[other], 0, split)]
     if not fitting:
         return [(onset, end, name)]
-    scores = stretch_scores(melody, model, onset, onset + split * beat)
+    scores = stretch_scores(notes, model, onset, onset + split * beat)
     before = model.names[max(fitting, key=lambda c: scores[c])]
     return [(onset, onset + split * beat, before), (onset + split * beat, end, name)]
 
 
 def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) -> list[Chord]:
-    model = mode_model(load_harmonizer(os.fspath(path)), harmony(melody))
-    span = chord_span_ticks(melody.meter)
-    n_spans = melody.total_ticks // span
-    scores = np.array([stretch_scores(melody, model, s * span, (s + 1) * span)
-                       - CROSS_RELATION_PENALTY * cross_relations(melody, model, s * span, (s + 1) * span)
-                       for s in range(n_spans)])
-    path_ = model.viterbi(scores, final=final_chord(melody, model), first=first_chord(melody, model, span))
+    notes = TuneNotes.of(melody)
+    model = mode_model(load_harmonizer(os.fspath(path)), notes.harmony)
+    spans = span_bounds(melody)
+    starts = [onset for onset, _ in spans]
+    scores = np.array([stretch_scores(notes, model, onset, end)
+                       - CROSS_RELATION_PENALTY * cross_relations(notes, model, onset, end) for onset, end in spans])
+    path_ = model.viterbi(scores, final=final_chord(melody, model), first=first_chord(melody, model, spans[0][1]))
     # The cadence replaces the chords of its spans and leaves the rest as chosen: pinning it inside the Viterbi
     # moved earlier chords too, against their notes (strong-beat clashes 128 -> 135 over 40 tunes).
-    cadence = cadence_chords(melody, span, n_spans)
-    first = cadence[0][0] // span if cadence else n_spans
+    cadence = cadence_chords(melody, spans)
+    first = bisect.bisect_right(starts, cadence[0][0]) - 1 if cadence else len(spans)
     if len(cadence) > 1 and model.names[path_[first]] in DOMINANTS and not set(cadence[0][2]) & set(DOMINANTS) \
             and set(cadence[1][2]) <= set(DOMINANTS):
         # A V or V7 the Viterbi chose for the whole span stays when the cadence would move it to the span's last
@@ -497,17 +536,19 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
         # before a plagal or VII close, whose next stretch is the tonic's, it held V over the closing note and the
         # tune ended on V (D F A F E D | Bb E E D in 6/8).
         cadence = [(cadence[0][0], cadence[1][1], (model.names[path_[first]],)), *cadence[2:]]
-    stretches = [stretch for s in range(first) for stretch in (
-        split_dominant(melody, model, s * span, (s + 1) * span, model.names[path_[s]])
-        if model.names[path_[s]] in DOMINANTS else [(s * span, (s + 1) * span, model.names[path_[s]])])]
+    stretches = [stretch for (onset, end), s in zip(spans[:first], path_, strict=False) for stretch in (
+        split_dominant(notes, model, onset, end, model.names[s])
+        if model.names[s] in DOMINANTS else [(onset, end, model.names[s])])]
     for onset, end, allowed in cadence:
-        chosen = model.names[path_[onset // span]]
-        if chosen not in allowed or end - onset < span:
-            stretch = stretch_scores(melody, model, onset, end)
+        s = bisect.bisect_right(starts, onset) - 1
+        chosen = model.names[path_[s]]
+        if chosen not in allowed or end - onset < spans[s][1] - spans[s][0]:
+            stretch = stretch_scores(notes, model, onset, end)
             chosen = max(allowed, key=lambda name: stretch[model.names.index(name)] if name in model.names else 0.0)
         stretches.append((onset, end, chosen))
-    ceilings = chord_ceilings(melody, [(onset, end) for onset, end, _ in stretches])
-    return [Chord(onset, end - onset, name, voice(melody.tonic, chord_tones(harmony(melody))[name], ceiling))
+    ceilings = chord_ceilings(notes, [(onset, end) for onset, end, _ in stretches])
+    tones = chord_tones(notes.harmony)
+    return [Chord(onset, end - onset, name, voice(melody.tonic, tones[name], ceiling))
             for (onset, end, name), ceiling in zip(stretches, ceilings, strict=True)]
 
 
