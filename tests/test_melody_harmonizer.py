@@ -445,3 +445,18 @@ def test_five_four_and_nine_eight_change_chord_inside_the_bar(meter, notes):
         note = next(n for n in melody.notes() if n.onset <= tick < n.onset + n.duration)
         chord = next(c for c in chords if c.onset <= tick < c.onset + c.duration)
         assert note.pitch % 12 in {p % 12 for p in chord.pitches}, (tick, chord.numeral)
+
+
+def test_a_modal_minor_tune_closes_v_i_where_its_minor_seventh_rules_v_out():
+    import dataclasses
+
+    from models.music.harmonizer import harmonize_melody
+
+    # D F A F | E D C D | E F C A | D in D minor: the C A before the close fit neither V (C#) nor VII (C E G, not the
+    # A), so the Viterbi's chords stood (VII for the C, then i under the A: the tonic a beat early). In a modal-minor
+    # style A minor holds both: v-i.
+    melody = melody_in([(62, 24), (65, 24), (69, 24), (65, 24), (64, 24), (62, 24), (60, 24), (62, 24), (64, 24),
+                        (65, 24), (72, 24), (69, 24), (74, 96)], tonic=2, mode="minor")
+    chords = harmonize_melody(dataclasses.replace(melody, style="irish"))
+    assert [(c.onset, c.numeral) for c in chords if c.onset >= 240] == [(240, "v"), (288, "i"), (336, "i")]
+    assert "v" not in [c.numeral for c in harmonize_melody(dataclasses.replace(melody, style="bach"))]

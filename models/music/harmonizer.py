@@ -9,8 +9,8 @@ scores all its notes, weighted by length, less a penalty for each beat whose mel
 other spelling (F major under a dorian F#). Where the melody allows it the tune ends on an authentic cadence:
 V or V7 in the span before the closing note (only its first beats where the melody reaches the tonic
 early, only its last where it reaches V's tones late), the tonic chord from it (the beat-level HMM's
-strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i where a minor tune's minor seventh rules V
-out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them, but for a bar-long V
+strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i or (in a modal minor or dorian tune) v-i where a
+minor tune's minor seventh rules V out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them, but for a bar-long V
 that does not hold the bar's first beats, which gets another chord there. The chords are then voiced as block chords
 below the melody, as a pianist's left hand would play them: every chord tone under the lowest melody note sounding
 with the chord.
@@ -374,10 +374,14 @@ def cadence_chords(melody: Melody, spans: list[tuple[int, int]]) -> list[tuple[i
     def holding(first: int, last: int, names: list[str]) -> tuple[str, ...]:
         return tuple(name for name in names if fits(first, last, chord_tones(mode)[name]))
 
-    def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
-        return holding(first, last, list(DOMINANTS)) or (holding(first, last, list(SUBTONIC[family])) if modal else ())
-
     chords = chord_set(mode)
+    # A modal minor or dorian tune may close v-i as well as VII-i where its minor seventh rules V out: C E under
+    # A minor before D in D minor (the Viterbi's chords stood there and could put v under a Bb).
+    modal_dominants = [name for name in ("v", *SUBTONIC[family]) if name in chord_tones(mode)]
+
+    def dominants_holding(first: int, last: int, modal: bool) -> tuple[str, ...]:
+        return holding(first, last, list(DOMINANTS)) or (holding(first, last, modal_dominants) if modal else ())
+
     tonic = next(iter(chords))
     others = [name for name in chords if name not in DOMINANTS]
     # The tonic from the closing note's beat: a span's start in 4/4 (the note on beat 1 or 3), inside a longer
