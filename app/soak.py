@@ -25,6 +25,7 @@ from pathlib import Path
 from app.cpu_wait import TickGaps
 from app.log import logger
 from app.memory_report import memory_breakdown, python_growth, status_megabytes
+from app.stall_watch import StallWatch
 from models.memory import give_back_freed_memory
 
 TICK_MS = 10
@@ -108,6 +109,7 @@ class SoakSession:
         if trace_python:
             tracemalloc.start()
         self._ticks = TickGaps()
+        self.stall_watch = StallWatch()
         self._ticker = QTimer()
         self._ticker.setInterval(TICK_MS)
         self._ticker.timeout.connect(self._tick)
@@ -117,8 +119,10 @@ class SoakSession:
 
     def _tick(self) -> None:
         gap, own = (round(ms) for ms in self._ticks.next())
+        warm = time.monotonic() - self.started > 60  # start-up and first model loads are not the steady state
+        self.stall_watch.tick(gap, own, self.action_now if warm else None)
         self.largest_stall_ms = max(self.largest_stall_ms, gap)
-        if time.monotonic() - self.started > 60:  # start-up and first model loads are not the steady state
+        if warm:
             self.largest_stall_after_warm_up_ms = max(self.largest_stall_after_warm_up_ms, gap)
             self.stall_by_action[self.action_now] = max(self.stall_by_action[self.action_now], gap)
             self.largest_own_stall_ms = max(self.largest_own_stall_ms, own)
@@ -153,6 +157,7 @@ class SoakSession:
             "largest_stall_by_action_ms": dict(sorted(self.stall_by_action.items())),
             "largest_stall_less_cpu_wait_ms": self.largest_own_stall_ms,
             "largest_stall_less_cpu_wait_by_action_ms": dict(sorted(self.own_stall_by_action.items())),
+            "stalls_with_stacks": self.stall_watch.stalls,
             "anon_mb_change_by_action_after_warm_up": {
                 name: {"total": round(self.anon_change_by_action[name], 1), "runs": runs}
                 for name, runs in sorted(self.counted_after_warm_up.items())
@@ -209,6 +214,7 @@ class SoakSession:
 
     def run(self) -> dict:
         self.wait_ready()
+        self.stall_watch.start()
         actions = self._actions()
         next_sample = time.monotonic()
         while time.monotonic() < self.deadline:
@@ -226,6 +232,7 @@ class SoakSession:
                 logger.exception("soak action %s failed", name)
                 self.failures[name] += 1
             self._count_memory(name, before, self._retained_anon_megabytes())
+        self.stall_watch.stop()
         self.sample()
         if self.python_after_warm_up is not None:
             self.python_growth = python_growth(self.python_after_warm_up, tracemalloc.take_snapshot())

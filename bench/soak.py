@@ -127,6 +127,10 @@ def main() -> int:
         "largest_stall_by_action_ms": dict(sorted(stalls.items())),
         "largest_stall_less_cpu_wait_ms": max(own_stalls.values(), default=None),
         "largest_stall_less_cpu_wait_by_action_ms": dict(sorted(own_stalls.items())),
+        # the longest stalls of every run, with the stacks seen while each lasted (app/stall_watch.py)
+        "stalls_with_stacks": sorted(
+            (stall for run in runs for stall in run.get("stalls_with_stacks", [])), key=lambda s: -s["own_ms"]
+        )[:12],
         "load_average_range": [min(loads), max(loads)]
         if (loads := [s["load_average"] for s in samples if "load_average" in s])
         else None,

@@ -1,0 +1,67 @@
+"""The soak's stall watch (app/stall_watch.py) keeps a long stall with the GUI thread's stack while it lasted."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+
+from app.stall_watch import StallWatch
+
+
+def _busy_in_the_app(watch: StallWatch) -> None:
+    watch.sample()  # the watch thread's step, taken here while this function is on the GUI thread's stack
+
+
+def test_a_stall_is_kept_with_the_line_the_gui_thread_was_on():
+    watch = StallWatch(threshold_ms=100)
+    watch._last_tick = time.monotonic() - 1  # the timer is a second overdue
+    _busy_in_the_app(watch)
+    watch.tick(gap_ms=1000, own_ms=900, action="surprise_me")
+    [stall] = watch.stalls
+    assert stall["action"] == "surprise_me" and stall["own_ms"] == 900 and stall["samples"] == 1
+    assert "_busy_in_the_app" in stall["gui_thread"][0]["stack"]
+    assert "test_stall_watch.py" in stall["gui_thread"][0]["stack"]
+
+
+def _waiting_in_the_app(watch: StallWatch) -> None:
+    reader = threading.Thread(target=watch.sample)  # as the watch thread reads it, while this waits
+    reader.start()
+    reader.join()
+
+
+def test_the_watch_reads_the_gui_threads_stack_from_its_own_thread():
+    watch = StallWatch(threshold_ms=100)
+    watch._last_tick = time.monotonic() - 1
+    _waiting_in_the_app(watch)
+    watch.tick(gap_ms=1000, own_ms=900, action="render")
+    [stall] = watch.stalls
+    assert "_waiting_in_the_app" in stall["gui_thread"][0]["stack"]
+
+
+def test_short_gaps_start_up_and_timely_ticks_are_not_kept():
+    watch = StallWatch(threshold_ms=100)
+    watch.sample()  # not overdue: nothing read
+    watch.tick(gap_ms=1000, own_ms=900, action="render")
+    watch._last_tick = time.monotonic() - 1
+    watch.sample()
+    watch.tick(gap_ms=50, own_ms=50, action="render")  # under the threshold
+    watch._last_tick = time.monotonic() - 1
+    watch.sample()
+    watch.tick(gap_ms=1000, own_ms=900, action=None)  # while the app starts
+    assert watch.stalls == []
+
+
+def test_only_the_longest_are_kept_longest_first_with_their_garbage_collections():
+    watch = StallWatch(threshold_ms=100, keep=2)
+    watch.start()
+    try:
+        for own in (300, 100, 500, 200):
+            watch._last_tick = time.monotonic() - 1
+            watch.sample()
+            gc.collect()
+            watch.tick(gap_ms=own + 50, own_ms=own, action=f"action {own}")
+    finally:
+        watch.stop()
+    assert [stall["own_ms"] for stall in watch.stalls] == [500, 300]
+    assert all(stall["garbage_collection_ms"] > 0 for stall in watch.stalls)
