@@ -135,6 +135,33 @@ def test_motif_from_the_on_screen_keyboard(qtbot, compose):
     assert len(compose.motif) == 2
 
 
+def test_a_motif_outside_the_range_says_which_notes_and_what_to_do(qtbot, compose):
+    # A bass line read from a MIDI file, below the Range A3-D6: Generate said only "The motif has notes outside the
+    # requested pitch range." (seen under Xvfb).
+    compose.controls.low_spin.setValue(57)
+    compose.controls.high_spin.setValue(86)
+    compose.motif_panel.set_motif([(43, 1.0), (None, 0.5), (50, 1.0)])
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=20_000):
+        compose.generate()
+    assert compose.message_bar.text() == ("The motif's notes go from G2 to D3, outside the Range (A3 to D6): set the "
+                                          "Range to G2 to D6 to take them in, or clear the motif.")
+    compose.controls.low_spin.setValue(43)  # as it says
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=60_000):
+        compose.generate()
+    assert compose.variation_list.count() > 0
+
+    compose.motif_panel.set_motif([(20, 1.0), (62, 1.0)])  # lower than the Range can go
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=20_000):
+        compose.generate()
+    assert compose.message_bar.text() == ("The motif's notes go from A♭0 to D4, beyond the notes a melody here can "
+                                          "have (C2 to C7): open another MIDI file, or play the motif on the keyboard.")
+
+
+def test_a_motifs_lengths_read_as_quarters_and_fractions_of_one(compose):
+    compose.motif_panel.set_motif([(62, 1.0), (64, 1.5), (66, 0.125), (67, 1 / 12), (None, 1 / 3)])
+    assert compose.motif_label.text() == "Motif, 5 notes: D4 (1) E4 (1.5) F♯4 (0.125) G4 (1/12) rest (1/3)"
+
+
 def test_a_broken_motif_file_is_a_sentence(qtbot, compose, tmp_path):
     broken = tmp_path / "broken.mid"
     broken.write_bytes(b"not midi at all")

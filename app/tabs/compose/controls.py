@@ -25,6 +25,8 @@ from app.tabs.narrow import NarrowComboBox
 from app.tabs.slider_value import with_value
 from models.music.request import MelodyRequest, usual_tempo
 
+RANGE_LIMITS = (36, 96)  # the lowest and highest notes the Range can be set to: C2 and C7
+
 SHIPPED_STYLES = {
     "irish": "Irish (O'Neill's Music of Ireland)",
     "fiddle": "American fiddle (Ryan's Mammoth)",
@@ -162,7 +164,7 @@ class ComposeControls(QWidget):
     def _pitch_spin(name: str, value: int) -> QSpinBox:
         spin = _PitchSpinBox()
         spin.setAccessibleName(name)
-        spin.setRange(36, 96)
+        spin.setRange(*RANGE_LIMITS)
         spin.setValue(value)
         return spin
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.tabs.compose.controls import RANGE_LIMITS
 from app.tabs.compose.labels import edits_label, melody_label
+from app.tabs.compose.piano_roll import note_name
 from app.worker import JobContext
 from models.jobs import JobError, Progress, Result
 from models.music.request import MelodyRequest
@@ -132,6 +134,24 @@ def render_variation(variation: Variation, tempo: float, count_in: bool, rendere
     return dataclasses.replace(variation, audio=audio, audio_tempo=float(tempo), count_in_seconds=lead_in)
 
 
+def motif_outside_the_range(request: MelodyRequest) -> str:
+    """What to do about a motif with notes outside the Range ("" when it fits). Generate refused it with "The motif
+    has notes outside the requested pitch range.", which named neither the notes nor the way out: a motif read from
+    a MIDI file in another octave (a bass line, a piccolo part) met it on the first Generate (seen under Xvfb)."""
+    pitches = [pitch for pitch, _ in request.motif if pitch is not None]
+    if not pitches or request.pitch_range is None:
+        return ""
+    (low, high), lowest, highest = request.pitch_range, min(pitches), max(pitches)
+    if low <= lowest and highest <= high:
+        return ""
+    notes = f"The motif's notes go from {note_name(lowest)} to {note_name(highest)}"
+    if lowest < RANGE_LIMITS[0] or highest > RANGE_LIMITS[1]:
+        return (f"{notes}, beyond the notes a melody here can have ({note_name(RANGE_LIMITS[0])} to "
+                f"{note_name(RANGE_LIMITS[1])}): open another MIDI file, or play the motif on the keyboard.")
+    return (f"{notes}, outside the Range ({note_name(low)} to {note_name(high)}): set the Range to "
+            f"{note_name(min(low, lowest))} to {note_name(max(high, highest))} to take them in, or clear the motif.")
+
+
 def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...]):
     """Write the variations (a few hundred ms); their sound is rendered by separate jobs, the selected
     one first, so the list and the piano roll appear without waiting for audio."""
@@ -140,6 +160,9 @@ def generate_melodies(request: MelodyRequest, style_dirs: tuple[Path, ...]):
         from models.music.generate import generate
 
         yield Progress(None, "writing melodies")
+        outside = motif_outside_the_range(request)
+        if outside:
+            raise JobError(outside)
         try:
             melodies = generate(request, style_dirs)
         except ValueError as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -81,10 +82,17 @@ class MotifPanel(QGroupBox):
         if not self.motif:
             self.label.setText("No motif: melodies start fresh.")
             return
-        names = [("rest" if pitch is None else note_name(pitch)) + f" ({length:g})" for pitch, length in self.motif]
+        names = [("rest" if pitch is None else note_name(pitch)) + f" ({_quarters(length)})" for pitch, length in self.motif]
         self.label.setText(f"Motif, {len(self.motif)} notes: " + " ".join(names))
 
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a MIDI motif", "", "MIDI files (*.mid *.midi *.kar)")
         if path:
             self.file_chosen.emit(Path(path))
+
+
+def _quarters(length: float) -> str:
+    """A length in quarter notes as the musician reads it: 1, 0.5, 1.5, and a triplet's 1/3, not 0.333333 (a MIDI
+    file's motif showed "A♭0 (0.0833333)" for each twelfth of a quarter, seen under Xvfb)."""
+    plain = f"{length:g}"
+    return plain if len(plain) <= 5 else str(Fraction(length).limit_denominator(96))
