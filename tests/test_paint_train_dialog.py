@@ -73,3 +73,19 @@ def _tiny_train(folder, out_path, name, minutes, title=""):
         yield from train_style_from_folder(folder, out_path, config, cancel=context.cancel)
 
     return job
+
+
+def test_a_folder_without_pictures_says_what_to_choose(qtbot, paint, tmp_path):
+    empty, notes = tmp_path / "empty", tmp_path / "notes"
+    empty.mkdir()
+    notes.mkdir()
+    (notes / "readme.txt").write_text("not an image")
+    dialog = paint.show_train_dialog()
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(empty))
+    assert dialog.summary_label.text() == ("empty has no pictures to learn from: choose a folder with 1 to 500 "
+                                           "paintings (PNG, JPEG, WebP, TIFF…).")
+    assert not dialog.train_button.isEnabled()
+    wait_for_job(qtbot, paint, lambda: dialog.set_folder(notes))
+    assert dialog.summary_label.text().startswith("notes has no pictures to learn from (1 file could not be used, "
+                                                  "listed below): choose a folder")
+    dialog.reject()

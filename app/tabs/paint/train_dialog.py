@@ -84,7 +84,14 @@ class TrainPaintStyleDialog(FolderTrainingDialog):
     def show_scan(self, result) -> bool:
         usable = [r for r in result if r.used]
         skipped = [r for r in result if not r.used]
-        self.summary_label.setText(f"{len(usable)} image(s) usable; {len(skipped)} file(s) skipped.")
+        if usable:
+            self.summary_label.setText(f"{len(usable)} image(s) usable; {len(skipped)} file(s) skipped.")
+        else:  # "0 image(s) usable; 0 file(s) skipped." and Train greyed out said nothing of what to do next
+            name = self.folder.name if self.folder is not None else "The folder"
+            listed = (f" ({len(skipped)} file{' could' if len(skipped) == 1 else 's could'} not be used, listed below)"
+                      if skipped else "")
+            self.summary_label.setText(f"{name} has no pictures to learn from{listed}: choose a folder with 1 to 500 "
+                                       "paintings (PNG, JPEG, WebP, TIFF…).")
         for report in result:
             mark = "✓" if report.used else "✗"
             self.report_list.addItem(f"{mark} {report.name}{': ' + report.reason if report.reason else ''}")
