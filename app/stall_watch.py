@@ -61,6 +61,7 @@ class StallWatch:
         self._gui = threading.get_ident()
         self._lock = threading.RLock()  # re-entered by a collection that starts while the watch holds it
         self._last_tick = time.monotonic()
+        self._gui_cpu, self._process_cpu = time.thread_time(), time.process_time()
         self._gui_stacks: Counter[str] = Counter()
         self._other_stacks: Counter[str] = Counter()
         self._watch_late_ms = 0.0  # the longest the watch waited past its interval, during this stall
@@ -84,6 +85,9 @@ class StallWatch:
     def tick(self, gap_ms: float, own_ms: float, action: str | None) -> None:
         """The GUI thread's timer ticked, `gap_ms` after the last (`own_ms` less CPU wait), during `action` (None:
         a stall not to keep, e.g. while the app starts)."""
+        gui_cpu, process_cpu = time.thread_time(), time.process_time()
+        gui_cpu_ms, process_cpu_ms = (gui_cpu - self._gui_cpu) * 1000, (process_cpu - self._process_cpu) * 1000
+        self._gui_cpu, self._process_cpu = gui_cpu, process_cpu
         with self._lock:
             gui, others, late, gc_ms = self._gui_stacks, self._other_stacks, self._watch_late_ms, self._gc_ms
             self._gui_stacks, self._other_stacks, self._watch_late_ms, self._gc_ms = Counter(), Counter(), 0.0, 0.0
@@ -97,6 +101,10 @@ class StallWatch:
             "gap_ms": round(gap_ms),
             "own_ms": round(own_ms),
             "samples": sum(gui.values()),
+            # CPU time over the gap: the GUI thread's, and the whole process's (every thread's, torch's included).
+            # A process that ran far less than the gap was kept off the CPUs: the machine's stall, not the app's.
+            "gui_cpu_ms": round(gui_cpu_ms),
+            "process_cpu_ms": round(process_cpu_ms),
             "watch_waited_ms": round(late),
             "garbage_collection_ms": round(gc_ms, 1),
             "gui_thread": [{"count": count, "stack": stack} for stack, count in gui.most_common(4)],

@@ -22,6 +22,7 @@ def test_a_stall_is_kept_with_the_line_the_gui_thread_was_on():
     assert stall["action"] == "surprise_me" and stall["own_ms"] == 900 and stall["samples"] == 1
     assert "_busy_in_the_app" in stall["gui_thread"][0]["stack"]
     assert "test_stall_watch.py" in stall["gui_thread"][0]["stack"]
+    assert 0 <= stall["gui_cpu_ms"] <= stall["process_cpu_ms"]  # the process's CPU counts the GUI thread's
 
 
 def _waiting_in_the_app(watch: StallWatch) -> None:
