@@ -111,3 +111,14 @@ def test_a_scenes_masses_in_colours_the_painter_has_no_paint_for_keep_their_own(
         upper, lower = fill & (middle[:, 1] < 16), fill & (middle[:, 1] > 24)
         assert (float(plan.colour[upper, 2].mean()) < -0.03) == own  # blue
         assert (float(plan.colour[lower, 0].mean()) > 0.8) == own  # white (his lightest paint 0.69)
+
+
+def test_a_pale_blue_a_little_too_light_and_a_little_too_blue_is_as_foreign_as_either():
+    """A winter sky's pale blue between its blue top and its grey horizon (fails counted by the larger part alone: 0.62
+    and 0.68, where the blue top and the grey horizon are 1, and Munch's heat burnt that band salmon)."""
+    from models.paint.colour import srgb_to_oklab
+    from models.paint.strokes.bands import foreign_share
+
+    sky = srgb_to_oklab(torch.tensor([[0.55, 0.64, 0.82], [0.65, 0.71, 0.84], [0.70, 0.75, 0.85], [0.86, 0.87, 0.88]]))
+    assert foreign_share(sky, WARM).min() > 0.9
+    assert foreign_share(WARM, WARM).max() == 0  # his own paints are not foreign

@@ -172,7 +172,10 @@ def banded_pairs(
 def foreign_share(colours: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:
     """(N,) 0 to 1: how far each colour (N, 3) OKLab is one the painter has no paint for: a vivid colour (chroma from
     FOREIGN_CHROMA) whose hue is FOREIGN_HUE degrees from every vivid paint's (a blue sky among Munch's ochres, oranges
-    and olives), or a light one above his lightest paint by FOREIGN_LIGHT (a snowfield over his L 0.69)."""
+    and olives), or a light one above his lightest paint by FOREIGN_LIGHT (a snowfield over his L 0.69), or partly
+    each (the two added): a winter sky's pale blue between its blue top and its grey horizon (L 0.77-0.80, chroma
+    0.04-0.05) is both, and counted by the larger alone it was the least foreign of its sky (0.62-0.68), a band of
+    Munch's burnt salmon low over the snowfield."""
     chroma = colours[:, 1:].norm(dim=1)
     hue = torch.atan2(colours[:, 2], colours[:, 1])
     vivid = palette[palette[:, 1:].norm(dim=1) >= FOREIGN_CHROMA[0]]
@@ -183,7 +186,7 @@ def foreign_share(colours: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:
     else:
         by_hue = _ramp(chroma, *FOREIGN_CHROMA)
     by_light = _ramp(colours[:, 0] - palette[:, 0].max(), *FOREIGN_LIGHT)
-    return torch.maximum(by_hue, by_light)
+    return (by_hue + by_light).clamp(max=1.0)
 
 
 def within_paints(colours: torch.Tensor, palette: torch.Tensor, share: torch.Tensor) -> torch.Tensor:
