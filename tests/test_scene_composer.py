@@ -307,3 +307,30 @@ def test_a_river_leaves_a_near_bank_and_a_canal_both_banks():
             assert scene.visible["river"] > 0.04, (subject, seed)
         canal = compose_scene("a windmill by a canal", seed, (384, 256)).mask("river")
         assert 0.2 < canal[-1].mean() < 0.95, seed
+
+
+def _reach_under(scene) -> float:
+    """How far (a share of the land's depth) the water below a bridge's middle stays narrower than the bridge."""
+    rows, cols = np.nonzero(scene.mask("bridge"))
+    height, width = scene.labels.shape
+    foot, middle, span = rows.max(), (cols.min() + cols.max()) // 2, cols.max() - cols.min()
+    river = scene.mask("river")
+    reach = 0
+    while foot + 1 + reach < height and river[foot + 1 + reach, middle]:
+        row = river[foot + 1 + reach]
+        left = middle - (np.argmin(row[middle::-1]) if not row[middle::-1].all() else middle)
+        right = middle + (np.argmin(row[middle:]) if not row[middle:].all() else width - middle)
+        if right - left > span:
+            break
+        reach += 1
+    return reach / (height * (1 - scene.plan.horizon))
+
+
+def test_a_river_flows_from_under_its_bridge_toward_the_viewer():
+    """A bridge stood where the river turned, on the bend's far bank like a wall at the river's end (the water under it
+    at once as wide as the bridge: 3.0-4.8% of the land's depth, seeds 1-6, a raised viewpoint). Now the river is
+    narrower and turns sooner when a bridge is named, and a reach comes from under the bridge toward the viewer."""
+    raised = CompositionModel(np.array([[0.35, 0.5, 0.45, 0.3, 0.1]] * 4), "a raised viewpoint")
+    for subject in ("a river with a bridge", "figures on a bridge at dusk"):
+        for seed in range(1, 7):
+            assert _reach_under(compose_scene(subject, seed, (384, 256), raised)) > 0.045, (subject, seed)

@@ -214,7 +214,14 @@ class _Drawing:
             centre, half = land.road_outline(self.pen, start, (end_x, stage.horizon + 1), rng.uniform(2.2, 3.0), 0.2)
             outline = land.ribbon(centre, half)
         else:  # in from the heavy side across the foreground, then away to the horizon
-            outline, centre, half = water.river_course(self.pen, self.plan.mass_side, end_x, rng.uniform(5.0, 8.0))
+            width, near_bank_at, turn_at = rng.uniform(5.0, 8.0), (0.65, 0.85), (1.8, 2.3)
+            if self.has("bridge"):
+                # Narrower and turned sooner, so that a reach flows from under the bridge toward the viewer: turning where
+                # it fits, the bridge stood on the bend's far bank like a wall at the river's end.
+                width, near_bank_at, turn_at = width * 0.6, (0.55, 0.75), (1.3, 1.5)
+            outline, centre, half = water.river_course(
+                self.pen, self.plan.mass_side, end_x, width, near_bank_at, turn_at
+            )
         water.draw_river(self.pen, outline)
         self.river = centre, half
 

@@ -89,7 +89,7 @@ def place_standing(d: _Drawing) -> None:
 
     if d.has("bridge") and d.river is not None:
         centre, half = d.river
-        lowest = 0.25 if d.has("figures") else 0.12  # near enough to see who crosses it
+        lowest = 0.25 if d.has("figures") else 0.18  # near enough to see who crosses it, or what it is
         n = (
             float(np.clip(focal_n * rng.uniform(1.0, 1.4), lowest, 0.35))
             if plan.focal == "bridge"
@@ -225,7 +225,7 @@ def _figures(d: _Drawing, add) -> None:
         x0, x1, y, arched = bridge
         for k in range(count):
             x = x0 + (x1 - x0) * rng.uniform(0.2, 0.8)
-            rise = (x1 - x0) * (0.18 if arched else 0.0) * np.sin(np.pi * (x - x0) / (x1 - x0))
+            rise = (x1 - x0) * (structures.HUMP if arched else 0.0) * np.sin(np.pi * (x - x0) / (x1 - x0))
             foot = y - stage.eye(y) * 2.05 - rise
             add(y + 0.5 + k * 0.01, lambda x=x, foot=foot, y=y: _figure_on(d, x, foot, y))
             d.at("figures", x, foot)

@@ -357,6 +357,10 @@ def _far_shade(pen: Pen, colour: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return colour * (1 - fade) + light["horizon"] * fade
 
 
+# How high a one-arched bridge's deck rises in its middle, over its span (0.18 stood it up like a gateway).
+HUMP = 0.07
+
+
 def draw_bridge(pen: Pen, x0: float, x1: float, y: float, arched: bool) -> None:
     """A stone bridge across the water between x0 and x1 at row y: a deck on arches (or one high arch)."""
     canvas, stage, light = pen.canvas, pen.stage, pen.light
@@ -367,7 +371,7 @@ def draw_bridge(pen: Pen, x0: float, x1: float, y: float, arched: bool) -> None:
     stone = light.far(light["stone"], near)
     dark = light.far(light["sea"] * 0.5, near)
     deck_h = eye * 0.35
-    hump = span * (0.18 if arched else 0.0)
+    hump = span * (HUMP if arched else 0.0)
     xs = np.linspace(x0, x1, 40)
     t = (xs - x0) / span
     deck = y - eye * 1.7 - hump * np.sin(np.pi * t)
@@ -378,7 +382,8 @@ def draw_bridge(pen: Pen, x0: float, x1: float, y: float, arched: bool) -> None:
         cx = x0 + span * (k + 0.5) / arches
         rx = span / arches * 0.38
         top = float(np.interp(cx, xs, deck)) + eye * 0.25
-        ry = y - top
+        # one arch over the whole river is a low segment; as high as the deck it was a tunnel's mouth
+        ry = min(y - top, rx * 0.6) if arched else y - top
         angles = np.linspace(np.pi, 2 * np.pi, 20)
         canvas.polygon(
             np.concatenate(

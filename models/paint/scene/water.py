@@ -110,20 +110,27 @@ def draw_lake(pen: Pen, centre_x: float) -> None:
     _ripples(pen, outline, 0.2)
 
 
-def river_course(pen: Pen, side: int, end_x: float, width_eyes: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def river_course(
+    pen: Pen,
+    side: int,
+    end_x: float,
+    width_eyes: float,
+    near_bank_at: tuple[float, float] = (0.65, 0.85),
+    turn_at: tuple[float, float] = (1.8, 2.3),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A river `width_eyes` wide, laid on the ground: it comes in from the frame's `side` (-1, 1) across the
-    foreground, its near bank 0.65-0.85 of the way down the land, bends away from the viewer and winds to the horizon
-    at `end_x`. Flowing across the view it is foreshortened to a strip, flowing away it narrows to a point.
+    foreground, its near bank `near_bank_at` of the way down the land, bends away from the viewer (done turning at
+    `turn_at` times its depth where it comes in) and winds to the horizon at `end_x`. Flowing across the view it is foreshortened to a strip, flowing away it narrows to a point.
     Its outline, its centre line, and how wide it is along the row at each centre point (pixels each side, for a
     bridge across it; infinite where it flows across the view, where a bridge along the row would run along it). Drawn as a ribbon on the picture (as a canal still is), a river 5-8 eye-heights wide near the
     viewer was wider than the frame and no bank showed: Munch's dark water read as land."""
     stage, rng = pen.stage, pen.rng
-    near_bank = float(stage.depth(stage.y_at(rng.uniform(0.65, 0.85))))
+    near_bank = float(stage.depth(stage.y_at(rng.uniform(*near_bank_at))))
     depth = near_bank + width_eyes / 2  # of its middle where it comes in
     frame = 0.5 / FOCAL  # half the frame's width at a depth, over the depth
     away = (end_x / stage.width - 0.5) / FOCAL  # across per depth toward its vanishing point at end_x
-    bend = depth * rng.uniform(1.25, 1.45)
-    turn = depth * rng.uniform(1.8, 2.3)
+    bend = depth * (1 + (rng.uniform(1.25, 1.45) - 1) * (turn_at[0] - 1) / 0.8)  # as far on the way to the turn
+    turn = depth * rng.uniform(*turn_at)
     control = np.array([
         (side * (depth * frame + width_eyes), depth),  # outside the frame
         (side * bend * frame * rng.uniform(-0.1, 0.4), bend),
