@@ -259,6 +259,15 @@ def test_keep_and_reopen_exactly(qtbot, compose):
     assert compose.controls.seed_spin.value() == 5
 
 
+def test_a_folder_the_train_dialog_cannot_use_is_said_in_the_dialog_not_left_in_the_tab(qtbot, compose, tmp_path):
+    dialog = compose.show_train_dialog()
+    with qtbot.waitSignal(compose.worker.job_failed, timeout=30_000):
+        dialog.set_folder(tmp_path)  # no MIDI files in it
+    assert dialog.summary_label.text().startswith("No melody could be read from")
+    assert compose.message_bar.isHidden()  # not left behind the dialog, and after it
+    dialog.reject()
+
+
 def test_train_a_style_from_a_folder_with_bad_files(qtbot, compose, tmp_path):
     folder = write_tune_folder(tmp_path / "my tunes")
     dialog = compose.show_train_dialog()

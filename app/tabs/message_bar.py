@@ -34,3 +34,8 @@ class MessageBar(QLabel):
         """Hide the message on show if it is about `topic`; another message put up since stays."""
         if self.topic == topic:
             self.hide()
+
+    def take_back(self, text: str) -> None:
+        """Hide `text` if it is the message on show: it is said where the user is looking instead (a dialog)."""
+        if self.text() == text:
+            self.hide()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.tabs.message_bar import MessageBar
 from app.worker import JobFactory, JobHandle, TabWorker
 from models.jobs import Progress
 
@@ -246,6 +247,11 @@ class FolderTrainingDialog(QDialog):
             self._scan_job = self._train_job = None
             self.summary_label.setText(message)
             self._set_running(False, can_train=False)
+            # Said here: the tab behind shows each failure of its worker's jobs, and this one stayed in its message
+            # bar after the dialog was closed ("No melody could be read from …", seen under Xvfb).
+            tab_message_bar = getattr(self.parentWidget(), "message_bar", None)
+            if isinstance(tab_message_bar, MessageBar):
+                tab_message_bar.take_back(message)
 
     def _on_cancelled(self, handle: JobHandle) -> None:
         if handle is not self._train_job:
