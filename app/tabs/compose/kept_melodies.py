@@ -7,12 +7,13 @@ import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.paths import melodies_dir
 from app.store import Store
 from app.tabs.compose.export import file_stem, write_midi
 from app.tabs.compose.jobs import Edit, Morph, Variation, edits_from_json, morph_from_json
+from app.tabs.hint_list import HintList
 from models.music.request import MelodyRequest
 
 
@@ -34,7 +35,8 @@ class KeptMelodies(QWidget):
         margins = layout.contentsMargins()
         layout.setContentsMargins(0, margins.top(), 0, margins.bottom())  # the splitter's handle parts it from the work
         layout.addWidget(QLabel("<b>Kept melodies</b>"))
-        self.list = QListWidget()
+        self.list = HintList("Melodies you keep (☆ Keep, Ctrl+S) are listed here; double-click one to reopen it "
+                             "exactly.")
         self.list.setAccessibleName("Kept melodies")
         self.list.setWordWrap(True)  # a label's recipe part follows on the next line
         self.list.setToolTip("Double-click to reopen a kept melody exactly")

@@ -10,10 +10,11 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QImage, QKeySequence, QPixmap
-from PySide6.QtWidgets import QLabel, QListView, QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListView, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from app.paths import paintings_dir
 from app.store import Store
+from app.tabs.hint_list import HintList
 from app.tabs.paint import history, jobs
 from app.tabs.paint.jobs import Painting, thumbnail_of
 from models.paint.recipe import PaintRecipe
@@ -24,7 +25,7 @@ CELL = QSize(150, 150)  # an entry: its thumbnail and up to three lines of label
 LABEL_ROOM = CELL.height() - ICON_SIZE.height()
 
 
-class _EntryList(QListWidget):
+class _EntryList(HintList):
     """The entries in as many columns as fit; in a strip narrower than one cell, one column as wide as the strip, the
     thumbnails smaller: at its narrowest (70 px, a 720-px window) the strip showed half a thumbnail and scrolled
     sideways."""
@@ -58,7 +59,8 @@ class HistoryStrip(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, layout.contentsMargins().top(), 0, layout.contentsMargins().bottom())
         layout.addWidget(QLabel("<b>History</b>"))
-        self.list = _EntryList()
+        self.list = _EntryList("Each Render appears here, newest first. Click one to bring it back; ☆ Keep (Ctrl+S) "
+                               "stars the ones to keep.")
         self.list.setAccessibleName("Paint history")
         self.list.setViewMode(QListView.ViewMode.IconMode)
         self.list.setIconSize(ICON_SIZE)
