@@ -241,9 +241,13 @@ def _figures(d: _Drawing, add) -> None:
         else:
             y = stage.y_at(rng.uniform(0.25, 0.6))
             back = 0.0
-            if stage.cliff is not None:  # on a cliff's top near its edge, farther off (near, one stood as tall as it)
-                y, back = stage.y_at(stage.nearness(y) * 0.4), rng.uniform(0.0, 0.4)
-            found = stage.standing(y, d.focal_x + rng.normal(0, stage.width * 0.1), 0.3, back)
+            if stage.cliff is not None:
+                # On a cliff's top at its edge, looking out, a little farther off (near, one stood as tall as the face).
+                # Back from the edge, the nearer edge (seen from below) hid all but their heads; kept a whole eye-height
+                # in from the frame's side like a house, they stood only where the top reached the horizon, tiny.
+                y, back = stage.y_at(stage.nearness(y) * 0.7), rng.uniform(0.0, 0.1)
+            x = d.focal_x + rng.normal(0, stage.width * 0.1)
+            found = stage.standing(y, x, 0.3, back) if stage.cliff is None else stage.cliff_spot(y, back, 0.3)
             if found is None:
                 continue
             x, y, lift = found

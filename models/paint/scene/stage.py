@@ -99,17 +99,18 @@ class Stage:
         found = self.spot(y, x, half_eyes)
         return None if found is None else (*found, 0.0)
 
-    def cliff_spot(self, y: float, back_eyes: float) -> tuple[float, float, float] | None:
-        """Where a thing stands on a cliff's top (land.draw_cliff), near the waterline row y, `back_eyes` eye-heights
-        back from its edge: (x, the row that gives its size, how far above that row its foot is); None without a
-        cliff."""
+    def cliff_spot(self, y: float, back_eyes: float, half_eyes: float = 1.0) -> tuple[float, float, float] | None:
+        """Where a thing `half_eyes` wide each side stands on a cliff's top (land.draw_cliff), near the waterline row y,
+        `back_eyes` eye-heights back from its edge: (x, the row that gives its size, how far above that row its foot
+        is); None without a cliff."""
         if self.cliff is None or self.shore is None:
             return None
         inland = -1 if self.shore[-1, 0] < self.width / 2 else 1
         eyes = np.array([self.eye(row) for row in self.cliff[:, 1]])
         xs = self.cliff[:, 0] + inland * eyes * back_eyes
         # Near the viewer the top runs out of the frame's side: there, the nearest row where it stands inside
-        off = np.abs(self.cliff[:, 1] - y) + self.height * ((xs < eyes) | (xs > self.width - eyes))
+        inside = half_eyes * eyes
+        off = np.abs(self.cliff[:, 1] - y) + self.height * ((xs < inside) | (xs > self.width - inside))
         k = int(off.argmin())
         return float(xs[k]), float(self.cliff[k, 1]), float(self.cliff[k, 2])
 
