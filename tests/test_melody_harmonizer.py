@@ -460,3 +460,15 @@ def test_a_modal_minor_tune_closes_v_i_where_its_minor_seventh_rules_v_out():
     chords = harmonize_melody(dataclasses.replace(melody, style="irish"))
     assert [(c.onset, c.numeral) for c in chords if c.onset >= 240] == [(240, "v"), (288, "i"), (336, "i")]
     assert "v" not in [c.numeral for c in harmonize_melody(dataclasses.replace(melody, style="bach"))]
+
+
+def test_a_chord_that_holds_fewer_beat_notes_than_the_tonic_does_not_stay_for_them():
+    from models.music.harmonizer import harmonize_melody
+
+    # G F# G A G F# E F# twice | G D C F# | G in G major: E minor (vi) stayed from bar 1 into bar 3 under its G and D,
+    # which G major holds both of. Bach's soprano sits on ti or re over vi far more often than over I, so their
+    # emissions alone let vi through; a beat outside the chord now costs every chord alike.
+    melody = melody_in([(67, 12), (66, 12), (67, 12), (69, 12), (67, 12), (66, 12), (64, 12), (66, 12)] * 2
+                       + [(67, 24), (74, 24), (72, 24), (66, 24), (67, 96)], tonic=7)
+    chord = next(c for c in harmonize_melody(melody) if c.onset == 192)
+    assert chord.numeral == "I"
