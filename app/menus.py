@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QMenu
 
+from app.file_kinds import MIDI_SUFFIXES
 from app.recent_files import RecentFiles
 from app.tabs.activity_tab import ActivityTab
 from app.tabs.paint.canvas import Tool
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from app.main_window import MainWindow
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif"}
-MIDI_SUFFIXES = {".mid", ".midi", ".kar"}
 
 
 def _action(
@@ -129,6 +129,7 @@ class WindowMenus:
 
         for tab in window.activity_tabs:
             tab.file_used.connect(self.recent.add)
+            tab.open_elsewhere.connect(self.open_file)
         window.tabs.currentChanged.connect(self._show_current_tab_menu)
         self._show_current_tab_menu()
 
@@ -250,11 +251,16 @@ class WindowMenus:
             self.recent_menu.addAction("Clear recent files", self.recent.clear)
 
     def open_recent(self, path: Path) -> None:
-        paint, compose, _ = self.window.activity_tabs
         if not path.exists():
             self.recent.remove(path)
             self.window.status.show_notice(f"{path.name} is no longer there; it was taken off Recent files.")
-        elif path.suffix.lower() in MIDI_SUFFIXES:
+        else:
+            self.open_file(path)
+
+    def open_file(self, path: Path) -> None:
+        """A MIDI file as Compose's motif, anything else as a picture on the Paint canvas, on its tab brought forward."""
+        paint, compose, _ = self.window.activity_tabs
+        if path.suffix.lower() in MIDI_SUFFIXES:
             self._on(compose).open_motif_file(path)
         else:
             self._on(paint).open_image(path)

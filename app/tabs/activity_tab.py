@@ -44,6 +44,9 @@ class ActivityTab(QWidget):
     file_used = Signal(object)
     #: Asks the window to bring this tab forward (another tab opened something in it).
     show_me = Signal()
+    #: A file dropped here that another tab opens (a MIDI file on the canvas, a photo on Compose): the window opens it
+    #: there, as File ▸ Recent files does.
+    open_elsewhere = Signal(object)
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)

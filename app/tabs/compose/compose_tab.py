@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.file_kinds import PICTURE_SUFFIXES
 from app.paths import melody_styles_dir
 from app.settings import Settings
 from app.store import Store
@@ -420,8 +421,12 @@ class ComposeTab(ActivityTab):
         """A file dragged in from a file manager or a DAW: read as a motif, as Open MIDI motif… does (a file that is
         not MIDI gets its sentence). Dropping had done nothing at all, where the Paint canvas takes a photo."""
         path = _dropped_file(event)
-        if path is not None:
-            event.acceptProposedAction()
+        if path is None:
+            return
+        event.acceptProposedAction()
+        if path.suffix.lower() in PICTURE_SUFFIXES:  # a photo dropped here went to be read as MIDI, and failed
+            self.open_elsewhere.emit(path)
+        else:
             self.open_motif_file(path)
 
     def open_motif_file(self, path: Path) -> JobHandle:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.file_kinds import MIDI_SUFFIXES, PICTURE_SUFFIXES
 from app.paths import paint_styles_dir, paintings_dir, style_thumbnails_dir
 from app.settings import Settings
 from app.store import Store
@@ -329,14 +330,18 @@ class PaintTab(ActivityTab):
     # Opening, pasting, new canvas --------------------------------------------------------------
 
     def choose_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "", "Images (*.png *.jpg *.jpeg *.bmp *.tif "
-                                              "*.tiff *.webp *.gif)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "",
+                                              f"Images ({' '.join('*' + suffix for suffix in PICTURE_SUFFIXES)})")
         if path:
             self.open_image(Path(path))
 
-    def _open_dropped(self, paths: list[str]) -> JobHandle:
+    def _open_dropped(self, paths: list[str]) -> JobHandle | None:
         """The canvas holds one picture: the first dropped. The others were left without a word (three photos
-        dropped, one opened, seen under Xvfb); now it says so."""
+        dropped, one opened, seen under Xvfb); now it says so. A MIDI file goes to Compose as its motif: it was read
+        as a picture and refused ("not an image file Atelier can read")."""
+        if Path(paths[0]).suffix.lower() in MIDI_SUFFIXES:
+            self.open_elsewhere.emit(Path(paths[0]))
+            return None
         handle = self.open_image(Path(paths[0]))
         if len(paths) > 1:
             others = len(paths) - 1
