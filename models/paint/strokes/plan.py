@@ -27,6 +27,7 @@ from .colour_map import map_colours
 from .dash_layer import dash_strokes
 from .field import direction_field, edges_of, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
+from .grass import grass_blades
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
@@ -488,6 +489,8 @@ def plan_strokes(
         rows = None if water is None else water_rows(water)
         horizon = 0 if rows is None else rows[0]
         _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator, horizon))
+    if style.grass > 0:  # a green ground drawn as his grass (grass.py), over the paint like the key block's lines
+        _add_contours(plan, *grass_blades(mapped, simplified, stops, memberships, style, unit, generator))
     if keep is not None and strength > 0:
         # A scene's things get contours along their whole outlines (outline.py), as many as the painter's edges
         # allow: all of them where no edge is lost (Munch, Hokusai, Van Gogh), none where the light dissolves

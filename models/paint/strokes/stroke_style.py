@@ -222,6 +222,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the `scatter` spares the strokes on a drawn subject's clear outline in an open area (field.edges_of): the
     # strokes keep along a house against the sky, where turned across it they dissolved it into sticks (Turner's).
     "scatter_edges": (0.0, 1.0),
+    # The share of a green ground's grid cells that get a tuft of grass (tufts.py): small fans of dark blades 8-16 px
+    # across, his fields drawn as shapes (Hokusai's Ejiri), where a sketch's green ground was one flat area.
+    "grass": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -290,6 +293,7 @@ ADDED_LATER = dict.fromkeys(
         "flow_reach",
         "curl",
         "scatter_edges",
+        "grass",
     ),
     0.0,
 )
@@ -380,6 +384,7 @@ class StrokeStyle:
     flow_reach: float = 0.0
     curl: float = 0.0
     scatter_edges: float = 0.0
+    grass: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
