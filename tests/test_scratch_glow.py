@@ -44,3 +44,26 @@ def test_a_starry_scenes_glow_map_covers_its_halos_not_the_land():
     for name in ("fields", "ground"):  # drawn over the halos' lower parts, which they hide
         if name in scene.visible:
             assert float(glow[torch.from_numpy(scene.mask(name))].max()) == 0.0
+
+
+def test_a_painter_who_prints_his_skies_flat_gets_a_sketch_without_halos():
+    """Hokusai (flat_sky) printed each star's halo as a pale flat blob and the moon's as a cream mound: his sketch's
+    stars and moon shed no light round them (fails when his sketch is the lit one), the rest of the scene as it was."""
+    import numpy as np
+
+    from models.paint.scene.composition import load_composition
+    from models.paint.scratch import compose_for
+    from models.paint.style import list_shipped_styles, load_style
+
+    hokusai = load_style(list_shipped_styles()["hokusai"])
+    assert hokusai.strokes is not None and hokusai.strokes.flat_sky > 0
+    scene = compose_for(hokusai, "a wheat field under stars", 1, (192, 128))
+    lit = compose_scene(scene.subject, 1, (192, 128), load_composition(hokusai.path))
+    assert np.array_equal(scene.labels, lit.labels) and np.array_equal(scene.glow, lit.glow)
+    assert scene.glow is not None
+    bodies = np.isin(scene.labels, [scene.label_names.index(n) for n in ("stars", "moon") if n in scene.label_names])
+    halo = (scene.glow > 0.3) & ~bodies
+    lighter = lit.sketch[halo].astype(float).mean() - scene.sketch[halo].astype(float).mean()
+    assert lighter > 10  # out of 255
+    outside = scene.glow == 0  # (a halo's faintest light reaches a little beyond its glow map)
+    assert np.abs(scene.sketch[outside].astype(float) - lit.sketch[outside]).mean() < 1

@@ -55,8 +55,12 @@ def sketch_size(size: tuple[int, int]) -> tuple[int, int]:
 
 def compose_for(style, subject: str, seed: int, size: tuple[int, int]) -> Scene:
     """The scene, composed the way the style's painter composes (the measurements kept beside the style,
-    or the rule when it has none; see scene/composition.py)."""
-    return compose_scene(subject_for(style.name, subject, seed), seed, sketch_size(size), load_composition(style.path))
+    or the rule when it has none; see scene/composition.py). A painter who prints his skies flat (Hokusai's
+    `flat_sky`) gets a sketch whose stars, moon and sun shed no halo: his blocks printed each halo as a pale flat
+    blob, the stars' joined in pairs, round a night sky that his prints keep one graded blue."""
+    flat_sky = style.strokes is not None and style.strokes.flat_sky > 0
+    subject = subject_for(style.name, subject, seed)
+    return compose_scene(subject, seed, sketch_size(size), load_composition(style.path), halos=not flat_sky)
 
 
 def keep_labels(scene: Scene) -> torch.Tensor | None:

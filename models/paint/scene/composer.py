@@ -72,15 +72,18 @@ class Scene:
         return lines
 
 
-def compose_scene(subject: str, seed: int, size: tuple[int, int], composition: CompositionModel | None = None) -> Scene:
-    """The same subject, seed, size and composition model always give the same sketch."""
+def compose_scene(
+    subject: str, seed: int, size: tuple[int, int], composition: CompositionModel | None = None, halos: bool = True
+) -> Scene:
+    """The same subject, seed, size and composition model always give the same sketch. Without `halos`, its suns,
+    moons, stars and lamps shed no soft light on the sketch (Scene.glow still says where it would fall)."""
     width, height = size
     if width < MIN_SIDE or height < MIN_SIDE:
         raise ValueError(f"a scene needs at least {MIN_SIDE}x{MIN_SIDE} pixels (asked for {width}x{height})")
     rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, 16])
     sample = (composition or CompositionModel.default()).sample(rng)
     plan = plan_scene(read_subject(subject), sample, rng)
-    drawing = _Drawing(plan, Stage(width, height, plan.horizon * height), light_for(plan.moods), rng)
+    drawing = _Drawing(plan, Stage(width, height, plan.horizon * height), light_for(plan.moods), rng, halos)
     drawing.draw()
     total = float(width * height)
     visible = {name: count / total for name, count in drawing.canvas.visible_pixels().items()}
@@ -106,9 +109,9 @@ class _Item:
 
 
 class _Drawing:
-    def __init__(self, plan: ScenePlan, stage: Stage, light: Light, rng: np.random.Generator) -> None:
+    def __init__(self, plan: ScenePlan, stage: Stage, light: Light, rng: np.random.Generator, halos: bool) -> None:
         self.plan, self.stage, self.light, self.rng = plan, stage, light, rng
-        self.canvas = SceneCanvas(stage.width, stage.height)
+        self.canvas = SceneCanvas(stage.width, stage.height, halos)
         self.pen = Pen(self.canvas, stage, light, rng)
         self.items: list[_Item] = []
         self.positions: dict[str, tuple[float, float]] = {}

@@ -17,8 +17,9 @@ Colour = np.ndarray  # (3,) sRGB in [0, 1], or (h, w, 3) over the shape's boundi
 
 
 class SceneCanvas:
-    def __init__(self, width: int, height: int) -> None:
+    def __init__(self, width: int, height: int, halos: bool = True) -> None:
         self.width, self.height = width, height
+        self.halos = halos  # whether a glow lightens the picture (its place goes to `glows` either way)
         self.rgb = np.zeros((height, width, 3), np.float32)
         self.labels = np.zeros((height, width), np.int16)  # 0: nothing; k: the k-th element's name
         self.names: list[str] = ["(none)"]
@@ -81,10 +82,11 @@ class SceneCanvas:
         top, left = int(cy) - r, int(cx) - r
         ys, xs = np.mgrid[top : top + 2 * r + 1, left : left + 2 * r + 1].astype(np.float32)
         shape = np.exp(-(((ys - cy) ** 2 + (xs - cx) ** 2) / (2 * radius**2)))
-        saved = self.current
-        self.current = 0
-        self.fill_mask(np.clip(shape * strength, 0, 1), top, left, colour, alpha=0.49)  # below 0.5: no label
-        self.current = saved
+        if self.halos:
+            saved = self.current
+            self.current = 0
+            self.fill_mask(np.clip(shape * strength, 0, 1), top, left, colour, alpha=0.49)  # below 0.5: no label
+            self.current = saved
         # The halo in the glow map: all of it out to its radius (where its light falls fastest, the edge an outline
         # would trace), fading beyond, however faint its light.
         halo = np.clip(2 * shape - 0.1, 0, 1)
