@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
@@ -18,7 +17,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.tabs.hint_list import HintList
 from app.tabs.narrow import narrow_button
+
+CONVERSATIONS_HINT = "Each chat is kept here (unless Don't save this chat is ticked); click one to go on with it."
 
 
 class ConversationsPanel(QWidget):
@@ -36,7 +38,7 @@ class ConversationsPanel(QWidget):
         self.search_edit.setAccessibleName("Search conversations")
         self.search_edit.textChanged.connect(actions["search"])
         layout.addWidget(self.search_edit)
-        self.list = QListWidget()
+        self.list = HintList(CONVERSATIONS_HINT)
         self.list.setAccessibleName("Conversations")
         # Long titles end in "…" (the whole title is the tooltip) rather than scrolling sideways.
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -71,6 +73,7 @@ class ConversationsPanel(QWidget):
     def show_conversations(self, rows: Sequence[tuple[int, str, float]], current: int | None) -> None:
         """(id, title, ...) rows, newest first; the current conversation selected."""
         self.list.clear()
+        self.list.hint = f"No chat has “{self.query()}” in it." if self.query() else CONVERSATIONS_HINT
         for conversation_id, title, *_ in rows:
             item = QListWidgetItem(title or "Untitled")
             item.setToolTip(title or "Untitled")
