@@ -158,6 +158,8 @@ class SoakSession:
             "largest_stall_less_cpu_wait_ms": self.largest_own_stall_ms,
             "largest_stall_less_cpu_wait_by_action_ms": dict(sorted(self.own_stall_by_action.items())),
             "stalls_with_stacks": self.stall_watch.stalls,
+            "largest_stall_with_the_process_running_ms": dict(
+                sorted(self.stall_watch.largest_with_the_process_running_ms.items())),
             "anon_mb_change_by_action_after_warm_up": {
                 name: {"total": round(self.anon_change_by_action[name], 1), "runs": runs}
                 for name, runs in sorted(self.counted_after_warm_up.items())

@@ -58,6 +58,9 @@ class StallWatch:
     def __init__(self, threshold_ms: float = 100.0, interval_s: float = 0.005, keep: int = 12) -> None:
         self.threshold_ms, self.interval_s, self.keep = threshold_ms, interval_s, keep
         self.stalls: list[dict] = []
+        # By action, the longest gap in which the process ran at least half the gap's length of CPU (on any of its
+        # threads): a stall of the app's own, not of a machine that kept the whole process waiting.
+        self.largest_with_the_process_running_ms: Counter[str] = Counter()
         self._gui = threading.get_ident()
         self._lock = threading.RLock()  # re-entered by a collection that starts while the watch holds it
         self._last_tick = time.monotonic()
@@ -92,6 +95,9 @@ class StallWatch:
             gui, others, late, gc_ms = self._gui_stacks, self._other_stacks, self._watch_late_ms, self._gc_ms
             self._gui_stacks, self._other_stacks, self._watch_late_ms, self._gc_ms = Counter(), Counter(), 0.0, 0.0
             self._last_tick = time.monotonic()
+        if action is not None and process_cpu_ms >= gap_ms / 2:
+            self.largest_with_the_process_running_ms[action] = max(
+                self.largest_with_the_process_running_ms[action], round(gap_ms))
         if action is None or gap_ms < self.threshold_ms or not gui:
             return
         if len(self.stalls) >= self.keep and own_ms <= self.stalls[-1]["own_ms"]:

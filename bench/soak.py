@@ -96,6 +96,7 @@ def main() -> int:
     failed: Counter[str] = Counter()
     stalls: Counter[str] = Counter()
     own_stalls: Counter[str] = Counter()  # less the time the GUI thread waited for a CPU
+    running_stalls: Counter[str] = Counter()  # in which the process ran at least half the gap (app/stall_watch.py)
     for run in runs:
         actions.update(run.get("actions", {}))
         failed.update(run.get("failed_actions", {}))
@@ -103,6 +104,8 @@ def main() -> int:
             stalls[name] = max(stalls[name], stall)
         for name, stall in run.get("largest_stall_less_cpu_wait_by_action_ms", {}).items():
             own_stalls[name] = max(own_stalls[name], stall)
+        for name, stall in run.get("largest_stall_with_the_process_running_ms", {}).items():
+            running_stalls[name] = max(running_stalls[name], stall)
     longest = max(runs, key=lambda run: run.get("minutes", 0))
     samples = longest.get("samples", [])
     result = {
@@ -127,6 +130,9 @@ def main() -> int:
         "largest_stall_by_action_ms": dict(sorted(stalls.items())),
         "largest_stall_less_cpu_wait_ms": max(own_stalls.values(), default=None),
         "largest_stall_less_cpu_wait_by_action_ms": dict(sorted(own_stalls.items())),
+        # A gap in which the process ran at least half its length of CPU: the app's own, whatever the machine's load
+        "largest_stall_with_the_process_running_ms": max(running_stalls.values(), default=None),
+        "largest_stall_with_the_process_running_by_action_ms": dict(sorted(running_stalls.items())),
         # the longest stalls of every run, with the stacks seen while each lasted (app/stall_watch.py)
         "stalls_with_stacks": sorted(
             (stall for run in runs for stall in run.get("stalls_with_stacks", [])), key=lambda s: -s["own_ms"]

@@ -66,3 +66,13 @@ def test_only_the_longest_are_kept_longest_first_with_their_garbage_collections(
         watch.stop()
     assert [stall["own_ms"] for stall in watch.stalls] == [500, 300]
     assert all(stall["garbage_collection_ms"] > 0 for stall in watch.stalls)
+
+
+def test_a_gap_counts_as_the_apps_own_where_the_process_ran_through_half_of_it():
+    watch = StallWatch(threshold_ms=100)
+    watch.tick(gap_ms=5000, own_ms=4000, action="render")  # the process ran a few ms in 5 s: the machine's
+    busy_until = time.process_time() + 0.03
+    while time.process_time() < busy_until:  # 30 ms of CPU...
+        pass
+    watch.tick(gap_ms=40, own_ms=40, action="render")  # ... in a 40-ms gap: the app's
+    assert watch.largest_with_the_process_running_ms == {"render": 40}
