@@ -35,6 +35,7 @@ from .surface import (
     dry_strokes,
     finish_surface,
     grain_noise,
+    load_map,
     relief_box,
     surface_reach,
 )
@@ -154,6 +155,9 @@ def rasterize(
         elif style.dashes > 0:  # thin dashes of each stroke's own colour, lighter and paler or deeper (strands.py)
             weight = strand_weights(ownership, strokes.radius, plan.is_outline, unit, seed, style.dashes, signed=True)
             strands = (dash_colours(plan.colour)[ownership.stroke.clamp_min(0)].permute(2, 0, 1), weight)
+        load = None
+        if style.uneven_surface > 0:  # thin, smooth patches beside loaded ones (surface.load_map)
+            load = load_map(y0, x0, y1 - y0, x1 - x0, seed, unit, style.uneven_surface)
         painted = finish_surface(
             colour,
             owner,
@@ -169,6 +173,7 @@ def rasterize(
             strands=strands,
             flat=laid_flat,
             unseamed=unseamed,
+            load=load,
         )
         if maps is not None:
             painted = apply_wash(painted, tile_box.of(maps, frame), style)

@@ -225,6 +225,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # The share of a green ground's grid cells that get a tuft of grass (tufts.py): small fans of dark blades 8-16 px
     # across, his fields drawn as shapes (Hokusai's Ejiri), where a sketch's green ground was one flat area.
     "grass": (0.0, 1.0),
+    # How far the surface's finest texture (bristle streaks, grain) is laid unevenly from place to place
+    # (surface.load_map): thin, smooth patches beside loaded ones, as much texture on the whole; his finest texture
+    # is blotchy, where every stroke's even bristle streaks made it an even grey (Munch's).
+    "uneven_surface": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -294,6 +298,7 @@ ADDED_LATER = dict.fromkeys(
         "curl",
         "scatter_edges",
         "grass",
+        "uneven_surface",
     ),
     0.0,
 )
@@ -385,6 +390,7 @@ class StrokeStyle:
     curl: float = 0.0
     scatter_edges: float = 0.0
     grass: float = 0.0
+    uneven_surface: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

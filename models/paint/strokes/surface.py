@@ -37,6 +37,15 @@ DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry st
 # paint darker than it lighter ones; the gaps' side turns over GROUND_TURN of lightness round it.
 GROUND_LIGHTNESS = 0.5
 GROUND_TURN = 0.1
+# How the paint's load varies from place to place (`uneven_surface`, `load_map`): a value noise with a value every
+# LOAD_CELL px at 512 (patches of thin and of loaded paint 20-40 px across), its own seed, on a lattice turned LOAD_TURN
+# radians from the axes; the texture is gone below LOAD_THIN of the noise and full from LOAD_FULL, and LOAD_RMS is the
+# root mean square of that ramp over the noise (measured on 4096² px), so the picture keeps its texture's energy.
+LOAD_CELL = 40.0
+LOAD_SEED = 0x3C57
+LOAD_TURN = 0.5
+LOAD_THIN, LOAD_FULL = 0.3, 0.7
+LOAD_RMS = 0.645
 
 
 def grain_noise(
@@ -56,16 +65,49 @@ def grain_noise(
     blurred to the grain's size and scaled back to a spread of 1 whatever that size."""
     ys = torch.arange(top, top + height, dtype=torch.int64)[:, None]
     xs = torch.arange(left, left + width, dtype=torch.int64)[None, :]
+    uniform = _position_hash(xs, ys, seed)
+    sigma = max(0.5, size * unit)
+    kernel = gaussian_kernel(sigma)
+    spread = (1 / 12) ** 0.5 * float((kernel * kernel).sum())  # of white noise after this blur
+    return tile_exact_blur(uniform[None], sigma, keep)[0] / spread
+
+
+def _position_hash(xs: torch.Tensor, ys: torch.Tensor, seed: int) -> torch.Tensor:
+    """Uniform values in [-0.5, 0.5) from an integer hash of integer positions (broadcast `xs`, `ys`): the same for a
+    position in any tile, unrelated between neighbours."""
     mask = 0x7FFFFFFF
     value = (xs * 0x5BD1E995 + ys * 0x1B873593 + (seed * 0x27D4EB2F + 0x165667B1)) & mask
     for multiplier in (0x2C1B3C6D, 0x297A2D39):  # integer mixing: neighbouring pixels get unrelated values
         value = ((value ^ (value >> 15)) * multiplier) & mask
     value = value ^ (value >> 13)
-    uniform = value.float() / float(mask) - 0.5
-    sigma = max(0.5, size * unit)
-    kernel = gaussian_kernel(sigma)
-    spread = (1 / 12) ** 0.5 * float((kernel * kernel).sum())  # of white noise after this blur
-    return tile_exact_blur(uniform[None], sigma, keep)[0] / spread
+    return value.float() / float(mask) - 0.5
+
+
+def load_map(top: int, left: int, height: int, width: int, seed: int, unit: float, amount: float) -> torch.Tensor:
+    """(height, width) how loaded the paint is at the output pixels from (left, top), for `uneven_surface` = `amount`
+    (0 to 1): 1 everywhere at 0; at 1 none (thin, smooth paint) where a smooth noise LOAD_CELL px across is low and
+    up to 1 / LOAD_RMS where it is high, as much texture over the picture on the whole. The noise is a value noise
+    on a lattice turned LOAD_TURN from the axes, read at each pixel's own position: a tile reads the same.
+
+    His finest texture (2-4 px) is blotchy from 16 to 30 px: bristle-marked, loaded passages beside thin, smooth
+    spots in his sky and fjord (The Scream); ours was an even grey of bristles, relief and seams on every stroke
+    (unevenness1 -2.8 SD, tails1 -2.3 on the sheet's photographs, session 20)."""
+    # float64 positions: a pixel's place in its cell is the same whichever tile it is read from.
+    ys = (torch.arange(top, top + height, dtype=torch.float64)[:, None] + 0.5) / (LOAD_CELL * unit)
+    xs = (torch.arange(left, left + width, dtype=torch.float64)[None, :] + 0.5) / (LOAD_CELL * unit)
+    cos, sin = math.cos(LOAD_TURN), math.sin(LOAD_TURN)
+    u, v = cos * xs - sin * ys, sin * xs + cos * ys  # the lattice's axes: no row or column of patches
+    cell_u, cell_v = u.floor(), v.floor()
+    wu, wv = smoothstep((u - cell_u).float(), 0.0, 1.0), smoothstep((v - cell_v).float(), 0.0, 1.0)
+    cu, cv = cell_u.long(), cell_v.long()
+
+    def corner(du: int, dv: int) -> torch.Tensor:
+        return _position_hash(cu + du, cv + dv, seed + LOAD_SEED) + 0.5
+
+    upper = (1 - wu) * corner(0, 0) + wu * corner(1, 0)
+    noise = (1 - wv) * upper + wv * ((1 - wu) * corner(0, 1) + wu * corner(1, 1))
+    loaded = smoothstep(noise, LOAD_THIN, LOAD_FULL) / LOAD_RMS
+    return 1 + amount * (loaded - 1)
 
 
 def dry_choice(
@@ -180,6 +222,7 @@ def finish_surface(
     strands: tuple[torch.Tensor, torch.Tensor] | None = None,
     flat: torch.Tensor | None = None,
     unseamed: torch.Tensor | None = None,
+    load: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(3, h, w) OKLab colours of the strokes on top of a tile's frame -> the painted surface of the `tile` (a box
     of the frame), (3, tile height, tile width) OKLab.
@@ -192,7 +235,8 @@ def finish_surface(
     top and (., .) how far its thin strand there moves to it (strands.py), laid over the wet blend so that the
     strands stay thin; `flat` (h, w), 0 to 1: how far the relief and the seams fade there (the style's
     `busy_flat` times the busyness, 1 minus the wash maps' openness); `unseamed` (h, w), 0 to 1: how far the seams
-    alone fade there (the style's `clean_sides` on its smooth strokes).
+    alone fade there (the style's `clean_sides` on its smooth strokes); `load` (tile height, tile width): how loaded
+    the paint is there (`load_map`), times its bristle streaks and grain (the finest texture).
 
     Each step is worked out only where a later one reads it, from the tile outward (the calm's blur alone reads
     48 px around the tile at 2048 px), with the very arithmetic the whole frame would get: the tile's pixels are
@@ -271,6 +315,9 @@ def finish_surface(
     if flat is not None:  # ... and in busy areas the paint lies flat and thin: no relief, no seams
         busy = tile.of(flat, frame)
         seam, shade = seam * (1 - busy), shade * (1 - busy)
+    if load is not None:  # ... and the finest texture thin in some places, loaded in others
+        streak = streak * load
+        grain = None if grain is None else grain * load
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
