@@ -38,6 +38,9 @@ FIELD = 24.0  # px at 512: grass is green over most of this far around (FIELD_SH
 FIELD_SHARE = 0.6
 DARK_GROUND = 0.45  # OKLab lightness of the paint below which the blades are drawn lighter than it, not darker
 LIFT = 0.35  # how much lighter they are there
+# The share of the roots kept on a dark ground: with all of them the pale blades merged into solid patches, where his
+# pale blades (Ejiri's foreground) stand apart.
+DARK_SPARSE = 0.5
 # OKLab distance from its root's colour at which a blade stops: as a key-block line's (hatching.STOP).
 STOP = 0.06
 GRASS_SEED = 4441  # the grass's own draws, so the plan's other draws stay the same
@@ -85,7 +88,8 @@ def grass_blades(
     wander = WAVE * torch.sin(roots[:, 0] / (WAVELENGTH * unit) * 2 * math.pi + phase)
     depth = torch.frac(roots[:, 1] / (BAND * unit) + wander)
     grass = sample(grass_map(simplified, memberships, unit), roots)[:, 0]
-    roots = roots[torch.rand(roots.shape[0], generator=draws) < style.grass * grass * depth**POWER]
+    sparse = torch.where(sample(mapped[:1], roots)[:, 0] < DARK_GROUND, DARK_SPARSE, 1.0)
+    roots = roots[torch.rand(roots.shape[0], generator=draws) < style.grass * grass * depth**POWER * sparse]
     count = roots.shape[0]
     if count == 0:
         return Strokes.empty(), torch.zeros((0, 3))
