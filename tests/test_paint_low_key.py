@@ -1,5 +1,6 @@
 """A low key: the picture the strokes aim at darkened in its mid-tones and darks, its lights kept (the style's
-`low_key`: low_key.py, applied in plan.py; session 18, for Turner's dark masses round a few bright lights)."""
+`low_key`: low_key.py, applied in plan.py; session 18, for Turner's dark masses round a few bright lights), and his
+few lights: a picture's lights beyond its lightest share sunk (`dim_lights`: low_key.dimmed; session 21)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import torch
 
 from models.paint.strokes import StrokeParams
 from models.paint.strokes import plan as plan_module
-from models.paint.strokes.low_key import lowered
+from models.paint.strokes.low_key import LIGHT_SHARE, dimmed, lowered
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
 from tests.learned_amounts import assert_reached_only_when_on
@@ -49,3 +50,42 @@ def test_a_plan_aims_darker_only_when_asked_and_not_at_palette_zero(monkeypatch)
     assert torch.equal(plans[1].colour, plans[2].colour)
     low = plan(1.0)
     assert float(low.colour[:, 0].mean()) < float(plans[0].colour[:, 0].mean()) - 0.03
+
+
+def test_the_lights_beyond_the_lightest_share_sink_in_order_and_the_darks_and_colour_stay():
+    """Lightness evenly from 0 to 1 with a colour: at 0.5 the darks (to 0.4) and the lightest LIGHT_SHARE keep their
+    lightness, the lights between sink (by up to 0.15: L 0.68, twice the share from the top, by most of it), every tone
+    keeps its order;
+    a and b are untouched; 0 changes nothing."""
+    lightness = torch.linspace(0, 1, 1001)
+    lab = torch.stack([lightness, torch.full_like(lightness, 0.03), torch.full_like(lightness, 0.08)])[:, None]
+    dim = dimmed(lab, 0.5)
+    assert torch.equal(dim[1:], lab[1:])
+    drop = lab[0, 0] - dim[0, 0]
+    assert float(drop[:401].abs().max()) == 0.0
+    assert float(drop[round(1000 * (1 - LIGHT_SHARE)) + 2 :].abs().max()) == 0.0
+    assert float(drop[680]) > 0.12 and float(drop.max()) <= 0.15 + 1e-6
+    assert bool((dim[0, 0, 1:] > dim[0, 0, :-1]).all())
+    assert torch.equal(dimmed(lab, 0.0), lab)
+
+
+def test_a_plan_dims_its_lights_only_when_asked_and_not_at_palette_zero(monkeypatch):
+    """A picture grading from dark to light: at dim_lights 1 fewer of the strokes' paints are lighter than 0.6 than at
+    0; at palette 0 (the picture's own colours) and at 0 it is never worked out."""
+    assert ADDED_LATER["dim_lights"] == 0.0
+    rows = torch.linspace(0.1, 0.9, 96)[:, None].expand(96, 128)
+    source = torch.stack([rows, rows * 0.9, rows * 0.7])
+    plan = lambda amount, palette=0.5: plan_for(  # noqa: E731
+        _style(dim_lights=amount), source, StrokeParams(seed=2, palette=palette), 128, 96
+    )
+    plans = []
+    assert_reached_only_when_on(
+        monkeypatch,
+        [(plan_module, "dimmed")],
+        lambda: plans.extend([plan(0.0), plan(1.0, palette=0.0), plan(0.0, palette=0.0)]),
+        [lambda: plan(1.0)],
+    )
+    monkeypatch.undo()
+    assert torch.equal(plans[1].colour, plans[2].colour)
+    light_share = lambda p: float((p.colour[:, 0] > 0.6).float().mean())  # noqa: E731
+    assert light_share(plan(1.0)) < light_share(plans[0]) - 0.05

@@ -86,7 +86,7 @@ def _warmth_slope(lab: torch.Tensor) -> torch.Tensor:
     return (centred[1:] * centred[0]).mean(1) / variance
 
 
-def _lightness_ranks(lightness: torch.Tensor) -> torch.Tensor:
+def lightness_ranks(lightness: torch.Tensor) -> torch.Tensor:
     """Each value's rank among (a sample of) `lightness` (N,), from 0 (the darkest) to 1 (the lightest). Equal values
     share the middle of their ranks, so a flat area (a sketch's sky) is one tone and takes one tint, not a gradient."""
     sample = lightness[torch.linspace(0, lightness.numel() - 1, min(lightness.numel(), 40_000)).long()]
@@ -110,7 +110,7 @@ def tone_tints(lab: torch.Tensor) -> torch.Tensor:
     flat = lab.reshape(3, -1).float()
     if flat.shape[1] > 40_000:
         flat = flat[:, torch.linspace(0, flat.shape[1] - 1, 40_000).long()]
-    windows = _rank_windows(_lightness_ranks(flat[0]))
+    windows = _rank_windows(lightness_ranks(flat[0]))
     return (windows @ flat[1:].T) / windows.sum(1, keepdim=True)
 
 
@@ -134,7 +134,7 @@ def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float, pa
     flat = lab.reshape(3, -1)
     chroma = flat[1:].norm(dim=0)
     share = (amount / (1 + (chroma / _TINT_VIVID) ** 2))[:, None]
-    ranks = _lightness_ranks(flat[0])
+    ranks = lightness_ranks(flat[0])
     if paper > 0:
         lights = ((ranks - PAPER_FROM) / PAPER_SPAN).clamp(0, 1) / (1 + (chroma / PAPER_VIVID) ** 4)
         share = share + paper * lights[:, None] * (1 - share)
@@ -153,7 +153,7 @@ def turn_lights(lab: torch.Tensor, hue: float, amount: float) -> torch.Tensor:
     if amount <= 0:
         return lab
     flat = lab.reshape(3, -1)
-    lights = ((_lightness_ranks(flat[0]) - LIGHTS_FROM) / LIGHTS_SPAN).clamp(0, 1)
+    lights = ((lightness_ranks(flat[0]) - LIGHTS_FROM) / LIGHTS_SPAN).clamp(0, 1)
     chroma = flat[1:].norm(dim=0)
     away = hue - torch.atan2(flat[2], flat[1])
     turned = torch.atan2(flat[2], flat[1]) + LIGHTS_TURN * amount * lights * torch.sin(away) * (1 + torch.cos(away)) / 2

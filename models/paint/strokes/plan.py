@@ -31,7 +31,7 @@ from .grass import grass_blades
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
-from .low_key import lowered
+from .low_key import dimmed, lowered
 from .outline import kept_contours, outline_strokes
 from .scatter import CURL_SEED, SCATTER_SEED, bends, parallel_map, turns
 from .scumble import scumble_field
@@ -212,6 +212,8 @@ def plan_strokes(
     aim = mapped if lost is None else softened(mapped, lost, unit)
     if style.low_key > 0 and controls.palette > 0:  # the painter's dark masses (low_key.py): the strokes aim darker
         aim = lowered(aim, style.low_key * controls.palette)
+    if style.dim_lights > 0 and controls.palette > 0:  # ... and only his share of it light (low_key.dimmed)
+        aim = dimmed(aim, style.dim_lights * controls.palette)
     stops = simplified if lost is None else softened(simplified, lost, unit)  # the picture whose edges stop paint
     if keep is not None:
         stops = marked(stops, keep)

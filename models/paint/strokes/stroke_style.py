@@ -197,6 +197,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture the strokes aim at is darkened in its mid-tones and darks (low_key.py: its lightness raised to
     # the power 1 + this times the palette strength), its lights kept: his dark masses round a few bright lights.
     "low_key": (0.0, 2.0),
+    # How far the picture's lights beyond the painter's share of them sink (low_key.dimmed): his few bright lights,
+    # where a photograph's sky or wall was light over a third of the picture (Turner's).
+    "dim_lights": (0.0, 2.0),
     # How much wider the last layer's dashes (`dash_layer`) are than the finest brush (1: twice): his streaks of
     # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
     # dashes were Van Gogh's grains.
@@ -299,6 +302,7 @@ ADDED_LATER = dict.fromkeys(
         "scatter_edges",
         "grass",
         "uneven_surface",
+        "dim_lights",
     ),
     0.0,
 )
@@ -377,6 +381,7 @@ class StrokeStyle:
     sky_vivid: float = 0.0
     slender: float = 0.0
     low_key: float = 0.0
+    dim_lights: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
     baren: float = 0.0
