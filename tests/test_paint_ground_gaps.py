@@ -1,6 +1,6 @@
 """The grain as gaps that show the ground (strokes/surface.py, `ground_gaps`): a dry brush's paint breaks over the
-canvas's tooth, so on pale paint the grain opens darker gaps and never lightens it; at 0 the grain shifts both ways, as
-before; tiles join."""
+canvas's tooth, so on pale paint the grain opens darker gaps and never lightens it, and on the palest paint (a snowfield)
+neither; at 0 the grain shifts both ways, as before; tiles join."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from models.jobs import run_job
 from models.paint.strokes import surface as surface_module
 from models.paint.strokes.render import StrokeParams, stroke_render_job
 from models.paint.strokes.stroke_style import ADDED_LATER
-from models.paint.strokes.surface import GROUND_LIGHTNESS, ground_gaps
+from models.paint.strokes.surface import GROUND_LIGHTNESS, PALE_GROUND, PALE_TURN, ground_gaps
 from tests.learned_amounts import assert_reached_only_when_on
 from tests.test_lost_edges import _style
 from tests.test_paint_bare_lights import WIDTH, _two_halves
 from tests.tiling import assert_tiles_join
 
 
-def test_the_gaps_move_toward_the_ground_and_the_paint_stays():
+def test_the_gaps_move_toward_the_ground_and_the_paint_stays(monkeypatch):
+    monkeypatch.setattr(surface_module, "PALE_GROUND", 1.0)  # the lean alone: no pale ground under the palest paint
     shift = torch.tensor([-0.1, 0.0, 0.1]).expand(2, 3)
     lightness = torch.tensor([[0.98], [0.02]]).expand(2, 3)  # pale paint, dark paint: far from the ground's
     gaps = ground_gaps(shift, lightness, 1.0)
@@ -34,7 +35,8 @@ def test_the_gaps_move_toward_the_ground_and_the_paint_stays():
     assert torch.equal(ground_gaps(shift, torch.full((2, 3), GROUND_LIGHTNESS), 1.0), shift)
 
 
-def test_a_render_keeps_its_pale_paint_from_glittering_lighter():
+def test_a_render_keeps_its_pale_paint_from_glittering_lighter(monkeypatch):
+    monkeypatch.setattr(surface_module, "PALE_GROUND", 1.0)
     params = StrokeParams(seed=1, size=(WIDTH, 64), palette=0.0)
 
     def pale_half(amount: float) -> tuple[float, float]:
@@ -46,6 +48,28 @@ def test_a_render_keeps_its_pale_paint_from_glittering_lighter():
 
     (lighter, darker), (lighter_gaps, darker_gaps) = pale_half(0.0), pale_half(1.0)
     assert lighter_gaps < 0.3 * lighter and darker_gaps > 1.3 * darker
+
+
+def test_over_the_palest_paint_the_gaps_fade(monkeypatch):
+    shift = torch.tensor([-0.1, 0.1]).expand(3, 2)
+    lightness = torch.tensor([[PALE_GROUND], [PALE_GROUND + PALE_TURN / 2], [PALE_GROUND + PALE_TURN]]).expand(3, 2)
+    gaps = ground_gaps(shift, lightness, 1.0)
+    monkeypatch.setattr(surface_module, "PALE_GROUND", 1.0)
+    lean_alone = ground_gaps(shift, lightness, 1.0)
+    assert torch.equal(gaps[0], lean_alone[0]) and torch.allclose(gaps[1], lean_alone[1] / 2)
+    assert bool(gaps[2].abs().max() < 1e-6) and bool(lean_alone[2].abs().max() > 0.1)  # a snowfield: no dark grit
+
+
+def test_a_render_of_the_palest_paint_shows_neither_glitter_nor_grit():
+    params = StrokeParams(seed=1, size=(WIDTH, 64), palette=0.0)
+
+    def spread(amount: float) -> float:
+        job = stroke_render_job(_style(grain=0.03, ground_gaps=amount), _two_halves(), params)
+        pale = np.asarray(run_job(job), float).mean(2)[4:-4, 4 : WIDTH // 2 - 8]  # paper cream, OKLab L 0.95
+        low, high = np.percentile(pale, [5, 95])
+        return float(high - low)
+
+    assert spread(1.0) < 0.5 * spread(0.0)
 
 
 def test_tiles_join_with_the_gaps():

@@ -33,6 +33,7 @@ from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .low_key import dimmed, lowered
 from .outline import kept_contours, outline_strokes
+from .patches import place_noise
 from .scatter import CURL_SEED, SCATTER_SEED, bends, parallel_map, turns
 from .scumble import scumble_field
 from .sea_grade import sea_paint, water_rows
@@ -58,6 +59,10 @@ KEPT_CONTOURS = 2.0
 # sky, snowfield and canal; at 0.6 the canal still read as water among his ochres).
 SCENE_OWN = 0.6
 SLENDER = 0.45  # the share of a broad stroke's width taken off in open areas at `slender` 1 (plan_strokes)
+# px at 512 between the values of the noise by which the strokes' colour jitter varies from place to place
+# (`jitter_patches`): past the measure's 32-px blocks, so that one block differs from the next
+JITTER_PATCH = 64.0
+JITTER_PATCH_SEED = 0x51A7  # added to the render's seed: the jitter's patches are not the dry strokes'
 
 
 @dataclass(frozen=True)
@@ -284,6 +289,11 @@ def plan_strokes(
         # A stroke takes the picture's colour at its scale, but not the other side of a strong edge nearby.
         colours = _within_edge(sample(reference, seeds), sample(aim, seeds), factor)
         jitter = torch.randn(colours.shape, generator=generator) * style.jitter * torch.tensor([1.0, 0.6, 0.6])
+        if style.jitter_patches > 0:
+            # Passages of flat colour beside passages of contrasting strokes: his 8-16 px texture changes from place
+            # to place, where an even jitter broke every block of the picture alike (unevenness3 -1.0 SD).
+            noise = place_noise(seeds, JITTER_PATCH * unit, generator.initial_seed() + JITTER_PATCH_SEED)
+            jitter = jitter * (1 + style.jitter_patches * (4 * noise - 2)).clamp_min(0)[:, None]
         if style.jitter_hue > 0:
             jitter[:, 1:] = _hue_kept(jitter[:, 1:], colours[:, 1:], style.jitter_hue)
         colours = colours + jitter

@@ -211,6 +211,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # both ways: a dry brush's paint catches on the canvas's tooth and leaves gaps of the ground between (Van Gogh's dry
     # strokes), where an even grain glittered white and grey over pale paint.
     "ground_gaps": (0.0, 1.0),
+    # How far the strokes' colour jitter varies from place to place (plan.JITTER_PATCH; at 1 from none to three times):
+    # passages of flat colour beside passages of contrasting strokes, where an even jitter broke every part alike
+    "jitter_patches": (0.0, 1.0),
     # How much farther the busiest areas are drawn out along a broader flow (`busy_flow`; 1: twice as far and broad, by
     # the square of how busy, where their detail runs every way, a subject spared): a pagoda's or a garage's every-way
     # detail at 8-16 px into his long parallel streaks.
@@ -303,6 +306,7 @@ ADDED_LATER = dict.fromkeys(
         "grass",
         "uneven_surface",
         "dim_lights",
+        "jitter_patches",
     ),
     0.0,
 )
@@ -396,6 +400,7 @@ class StrokeStyle:
     scatter_edges: float = 0.0
     grass: float = 0.0
     uneven_surface: float = 0.0
+    jitter_patches: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

@@ -17,6 +17,7 @@ import torch
 
 from .brush import Ownership
 from .filters import Box, gaussian_kernel, kernel_reach, smoothstep, tile_exact_blur, tile_exact_gradients
+from .patches import place_noise
 from .strands import stroke_hash
 
 BRISTLES = 10
@@ -37,6 +38,10 @@ DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry st
 # paint darker than it lighter ones; the gaps' side turns over GROUND_TURN of lightness round it.
 GROUND_LIGHTNESS = 0.5
 GROUND_TURN = 0.1
+# ... but under the palest paint the ground is pale too (his snow and pale skies lie over a light ground): the gaps
+# fade from paint of lightness PALE_GROUND to none PALE_TURN above it, where dark gaps read as grit and dirtied a snowfield.
+PALE_GROUND = 0.7
+PALE_TURN = 0.2
 # How the paint's load varies from place to place (`uneven_surface`, `load_map`): a value noise with a value every
 # LOAD_CELL px at 512 (patches of thin and of loaded paint 20-40 px across), its own seed, on a lattice turned LOAD_TURN
 # radians from the axes; the texture is gone below LOAD_THIN of the noise and full from LOAD_FULL, and LOAD_RMS is the
@@ -124,18 +129,7 @@ def dry_choice(
     chance = stroke_hash(torch.arange(count), torch.zeros(count, dtype=torch.long), seed + 4241)
     if patches <= 0 or middles is None or count == 0:
         return chance >= smooth
-    place = middles / (DRY_PATCH * unit)
-    cell = place.floor()
-    weight = place - cell
-    weight = smoothstep(weight, 0.0, 1.0)  # no creases along the lattice
-    cell = cell.long()
-
-    def corner(dx: int, dy: int) -> torch.Tensor:
-        return stroke_hash((cell[:, 0] + dx) * 65_536 + cell[:, 1] + dy, torch.zeros(count, dtype=torch.long), seed + 4243)
-
-    wx, wy = weight[:, 0], weight[:, 1]
-    upper = (1 - wx) * corner(0, 0) + wx * corner(1, 0)
-    field = (1 - wy) * upper + wy * ((1 - wx) * corner(0, 1) + wx * corner(1, 1))
+    field = place_noise(middles, DRY_PATCH * unit, seed + 4243)
     rank = field.argsort().argsort().float() / count  # uniform over the strokes, as the chance is
     score = (1 - patches) * chance + patches * rank
     return score.argsort().argsort().float() / count >= smooth
@@ -335,7 +329,8 @@ def ground_gaps(shift: torch.Tensor, lightness: torch.Tensor, amount: float) -> 
     """The grain's lightness `shift` (H, W) over paint of OKLab `lightness` (H, W) turned, by `amount` (0 to 1), into
     gaps that show the ground: the side of the noise that moves the paint toward GROUND_LIGHTNESS (darker on pale
     paint, lighter on dark) is kept, the other side shrinks by the amount (none left at 1), and the whole is scaled
-    back to the grain's spread. Paint within GROUND_TURN of the ground's lightness keeps more of both sides.
+    back to the grain's spread. Paint within GROUND_TURN of the ground's lightness keeps more of both sides. Over the
+    palest paint the ground is pale too: the gaps fade from PALE_GROUND to none PALE_TURN above it (by the amount).
 
     A dry brush's paint catches on the canvas's tooth and leaves the ground showing between; a grain that lightened
     and darkened the paint alike glittered white and grey over pale paint (Van Gogh's dry strokes at 2x)."""
@@ -344,7 +339,8 @@ def ground_gaps(shift: torch.Tensor, lightness: torch.Tensor, amount: float) -> 
     kept = torch.where(shift * side >= 0, shift, (1 - lean) * shift)
     # The spread of unit normal noise with one side times (1 - lean): its mean square less its squared mean.
     spread = (0.5 * (1 + (1 - lean) ** 2) - lean**2 / (2 * math.pi)).sqrt()
-    return kept / spread
+    pale = ((lightness - PALE_GROUND) / PALE_TURN).clamp(0, 1)
+    return kept / spread * (1 - amount * pale)
 
 
 def bare_lights(grain: torch.Tensor, lightness: torch.Tensor, amount: float) -> torch.Tensor:
