@@ -159,9 +159,11 @@ class SpanSampler:
     def __init__(self, tables: Tables, meter: tokens.Meter, start: int, end: int, pitch_allowed: np.ndarray,
                  final_tonic: bool, exit_log: np.ndarray | None = None, rests: bool = True,
                  opening: bool = True, dtype: type = np.float32, cadence: tuple[np.ndarray, int] | None = None,
-                 closing: bool = False) -> None:
+                 closing: bool = False, first_shares: np.ndarray | None = None) -> None:
         """`cadence` = (pitch symbols the span's last note may have, the shortest it may last in ticks); `closing`:
-        the span ends the tune, so its last note starts where a tune closes (`Meter.closing_onsets`)."""
+        the span ends the tune, so its last note starts where a tune closes (`Meter.closing_onsets`);
+        `first_shares`: per pitch symbol, the share of the style's tunes whose first downbeat has its degree (0: none
+        may); an opening span's first note is drawn with its degree at that share (`StyleFacts.opening`)."""
         if (end - start) % GRID or start % GRID or end <= start:
             raise InfeasibleRequest("the span to fill must be a positive whole number of sixteenth-note triplets")
         self.tables, self.meter, self.start, self.end = tables, meter, start, end
@@ -179,7 +181,17 @@ class SpanSampler:
         first = symbols.copy()
         if opening:
             first[tokens.REST] = False
+            if first_shares is not None:
+                first &= first_shares > 0
         self.first_mask = first[self.pitches].astype(float)
+        # The first note's degree (index into the span's pitches -> a group per degree) and the degree's share.
+        self.first_groups: list[tuple[np.ndarray, float]] = []
+        if opening and first_shares is not None:
+            degree = (self.pitches // len(tokens.ALTERATIONS)) % 7 * len(tokens.ALTERATIONS) + self.pitches % len(
+                tokens.ALTERATIONS)
+            shares = np.asarray(first_shares, dtype=float)[self.pitches]
+            self.first_groups = [(np.flatnonzero((degree == d) & (shares > 0)), float(shares[degree == d].max()))
+                                 for d in np.unique(degree[shares > 0])]
         # float32 halves the time of the backward pass (two matrix products per tick); look-ahead values
         # below 1e-30 of a tick's largest are set to zero, which keeps float32 out of its slow subnormals.
         self.dtype = dtype
@@ -297,9 +309,23 @@ class SpanSampler:
     def feasible(self, entry: Entry) -> bool:
         return bool(np.isfinite(self.log_probability(entry)))
 
+    def _at_opening_shares(self, weights: np.ndarray) -> np.ndarray:
+        """The first note's weights (K, d, M) rescaled so that each opening degree comes at its share of the style's
+        tunes (among the degrees the span can start on): the start distribution learned the tunes' first notes,
+        mostly upbeats, and gave the fifth 70% of the fiddle's first downbeats (26% in its tunes)."""
+        by_pitch = _logsumexp(weights.reshape(-1, weights.shape[2]), 0)
+        out = np.full_like(weights, NEG_INF)
+        for members, share in self.first_groups:
+            total = float(_logsumexp(by_pitch[members], 0)) if len(members) else NEG_INF
+            if np.isfinite(total):
+                out[:, :, members] = weights[:, :, members] - total + np.log(share)
+        return out
+
     def sample(self, entry: Entry, rng: np.random.Generator) -> list[Event]:
         """Draw one span given the state distribution and previous pitch that whatever came before left."""
         weights, durations = self._first_weights(entry)
+        if self.first_groups and weights.size:
+            weights = self._at_opening_shares(weights)
         if not weights.size or not np.isfinite(weights.max()):
             raise InfeasibleRequest("no melody satisfies these constraints: widen the pitch range or change the length")
         state, choice, p = (int(i) for i in np.unravel_index(_draw(weights.reshape(-1), rng), weights.shape))

@@ -98,22 +98,29 @@ def motif_events(motif: list[tuple[int | None, float]], tonic: int, mode: str) -
 def _fill(tables: Tables, meter: tokens.Meter, prefix: list[Event], start: int, end: int, allowed: np.ndarray,
           final_tonic: bool, rng: np.random.Generator, suffix: list[Event] | None = None,
           cache: dict | None = None, cadence: tuple[np.ndarray, int] | None = None,
-          filtered: ForwardFilter | None = None, closing: bool = True) -> list[Event]:
+          filtered: ForwardFilter | None = None, closing: bool = True,
+          opening: np.ndarray | None = None) -> list[Event]:
     """The notes of ticks [start, end) after `prefix` (and before `suffix`). A span that ends the tune on the tonic
-    ends with a closing note (`closing`, unless no melody can: a motif running into the last half bar)."""
+    ends with a closing note (`closing`, unless no melody can: a motif running into the last half bar). A tune's
+    first span starts on the `opening` degrees, each at its share, where the pitch range allows one."""
     closing = closing and final_tonic
+    opening = opening if not prefix else None
     # The backward pass depends only on the span and its constraints, so variations share it.
     key = (start, end, final_tonic, closing, not prefix, allowed.tobytes(),
-           None if cadence is None else (cadence[0].tobytes(), cadence[1]))
+           None if cadence is None else (cadence[0].tobytes(), cadence[1]),
+           None if opening is None else opening.tobytes())
     sampler = cache.get(key) if cache is not None and not suffix else None
     if sampler is None:
         sampler = SpanSampler(tables, meter, start, end, allowed, final_tonic,
                               exit_log=suffix_exit(tables, suffix, meter) if suffix else None, opening=not prefix,
-                              cadence=cadence, closing=closing)
+                              cadence=cadence, closing=closing, first_shares=opening)
         if cache is not None and not suffix:
             cache[key] = sampler
     entry = filtered.entry(prefix) if filtered is not None else forward_filter(tables, prefix, meter)
     if cadence is not None and not sampler.feasible(entry):  # e.g. a pitch range without the cadence's degrees
+        return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache, filtered=filtered,
+                     closing=closing, opening=opening)
+    if opening is not None and not sampler.feasible(entry):  # e.g. a range holding none of the opening degrees
         return _fill(tables, meter, prefix, start, end, allowed, final_tonic, rng, suffix, cache, filtered=filtered,
                      closing=closing)
     if closing and not sampler.feasible(entry):
@@ -131,7 +138,8 @@ def _joins(tables: Tables, events: list[Event], following: list[Event]) -> bool:
 
 def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tuple[str, bool]], motif: list[Event],
              allowed: np.ndarray, end_on_tonic: bool, rng: np.random.Generator, cache: dict,
-             cadences: list[tuple[np.ndarray, int] | None] | None = None) -> list[Event]:
+             cadences: list[tuple[np.ndarray, int] | None] | None = None,
+             opening: np.ndarray | None = None) -> list[Event]:
     """Fill the sections in order: a repeated letter copies its first section, a primed one copies its first
     half, everything else is sampled given all the notes before it, ending on the section's cadence."""
     section_ticks = bars // len(sections) * meter.bar_ticks
@@ -166,7 +174,7 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
                 continue
         first_of.setdefault(label, start)
         events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng, cache=cache,
-                        cadence=cadence, filtered=filtered)
+                        cadence=cadence, filtered=filtered, opening=opening)
         written = end
     return events
 
@@ -219,7 +227,7 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
         assert sections is not None
         try:
             events = _compose(tables, parsed_meter, r.bars, sections, motif_ev, allowed, r.end_on_tonic, rng, cache,
-                              cadences)
+                              cadences, facts.opening())
         except InfeasibleRequest as error:
             raise ValueError(str(error)) from None
         melody = Melody(events, tonic, r.mode, parsed_meter, r.bars, float(r.tempo or usual_tempo(r.style)),

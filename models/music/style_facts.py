@@ -9,6 +9,10 @@ generation can keep to them:
   length, so a generated tune repeats its phrases as often as the style's tunes do;
 - cadences: at the end of each of the four phrases, the scale degrees the last note lands on (those
   that end nine phrases in ten) and how long it lasts at least (in beats);
+- openings: the scale degrees the note on a tune's first downbeat has (those of nine tunes in ten: the
+  tonic triad in every shipped style, and Bach's seventh degree). The model's start distribution learned
+  the tunes' first notes, mostly an upbeat's (the fifth starts 44% of the Irish major tunes, but is on the
+  first downbeat of 26%), and a generated tune has no upbeat: its first note is on the downbeat;
 - modal minor: whether its minor tunes keep the minor seventh on the beats (a fiddler's or a piper's natural
   minor, C in D minor) rather than the raised leading tone (C#, Bach's), so the harmonizer gives them the
   chords on the minor seventh (VII and v).
@@ -137,6 +141,24 @@ def learn_cadences(tunes: list[Tune]) -> list[dict[str, Any]]:
     return cadences
 
 
+def learn_openings(tunes: list[Tune]) -> list[list]:
+    """[degree, alteration, share of the tunes] of the note struck on the first downbeat, the most common degrees
+    until CADENCE_SHARE of the tunes are covered (a tune whose upbeat is held over the bar line has none)."""
+    counts: Counter = Counter()
+    for tune in tunes:
+        first = next((n for n in tune.notes if n[0] == 0 and n[2] >= 0), None)
+        if first is not None:
+            mode = tune.mode if tune.mode in tokens.SCALES else "major"
+            counts[degree_of(tokens.pitch_to_symbol(first[2], tune.tonic, mode)[0])] += 1
+    total, kept, degrees = sum(counts.values()), 0, []
+    for degree, n in counts.most_common():
+        if kept >= CADENCE_SHARE * total:
+            break
+        degrees.append([*degree, round(n / total, 4)])
+        kept += n
+    return degrees
+
+
 def beat_sevenths(tune: Tune) -> tuple[int, int]:
     """(minor sevenths, leading tones) sounding on a beat of the tune: struck on it or held through it."""
     beat, counts = tune.meter.beat_ticks, [0, 0]
@@ -161,11 +183,12 @@ class StyleFacts:
     forms: dict[str, list[list]] = field(default_factory=dict)
     cadences: list[dict[str, Any]] = field(default_factory=list)
     modal_minor: bool = False  # False too for a checkpoint from before it was learned: Bach's minor chords, as then
+    openings: list[list] = field(default_factory=list)  # [degree, alteration, share]; empty before it was learned
 
     @classmethod
     def learn(cls, tunes: list[Tune]) -> StyleFacts:
         return cls(widest_leap=widest_leap(tunes), forms=learn_forms(tunes), cadences=learn_cadences(tunes),
-                   modal_minor=learn_modal_minor(tunes))
+                   modal_minor=learn_modal_minor(tunes), openings=learn_openings(tunes))
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -179,6 +202,7 @@ class StyleFacts:
             forms=dict(data.get("forms", {})),
             cadences=list(data.get("cadences", [])),
             modal_minor=data.get("modal_minor") is True,
+            openings=list(data.get("openings", [])),
         )
 
     def pair_mask(self, mode: str) -> np.ndarray:
@@ -203,6 +227,15 @@ class StyleFacts:
             return None
         shares = np.array([share for _, share in forms], dtype=float)
         return str(forms[int(rng.choice(len(forms), p=shares / shares.sum()))][0])
+
+    def opening(self) -> np.ndarray | None:
+        """Per pitch symbol, the share of the style's tunes whose first downbeat note has its degree (0 for the
+        degrees outside the openings and the rest); None when the style has not learned them."""
+        if not self.openings:
+            return None
+        shares = {(degree, alteration): share for degree, alteration, share in self.openings}
+        return np.array([0.0 if s == tokens.REST else shares.get(degree_of(s), 0.0)
+                         for s in range(tokens.N_PITCH_SYMBOLS)])
 
     def cadence(self, phrase: int, mode: str, meter: tokens.Meter) -> tuple[np.ndarray, int] | None:
         """(allowed last pitch symbols, shortest last note in ticks) at the end of phrase 0..PHRASES-1."""
