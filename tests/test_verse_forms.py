@@ -1213,6 +1213,9 @@ def test_a_title_does_not_run_on_into_a_second():
 
     assert runs_on(words_in("The Open Road a Journey Through"))
     assert not runs_on(words_in("Catch a Falling Star")) and not runs_on(words_in("The City of a Thousand Lights"))
+    # "the" after a noun past the first word (the titles bench of session 20); after the first word it names it
+    assert runs_on(words_in("The City of Emptiness the Mountains"))
+    assert not runs_on(words_in("Maelstrom the Unforgiving Tempest")) and not runs_on(words_in("Beyond the Sea"))
 
 
 def test_a_tidied_line_says_i_as_a_capital():

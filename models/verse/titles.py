@@ -233,10 +233,11 @@ def runs_on(words: list[str]) -> bool:
     """Whether a title runs on into a second one: "a" or "an" right after a noun ("The Open Road a Journey Through",
     "The Open Road a Bold Unadorned", "The Stormy Sea a Masterful Rendition"); after a verb it is the verb's object
     ("Catch a Falling Star"). The wide last pass wrote them once the frames it likes were one title ("The End of the
-    Street / Highway / Road")."""
+    Street / Highway / Road"). So does "the" after a noun past the title's first word ("The City of Emptiness the
+    Mountains", the titles bench of session 20); after the first it names it ("Maelstrom the Unforgiving Tempest")."""
     return any(
-        word in ("a", "an") and before not in STOP and before not in corpus_verbs()
-        for before, word in zip(words, words[1:], strict=False)
+        (word in ("a", "an") or word == "the" and index > 0) and before not in STOP and before not in corpus_verbs()
+        for index, (before, word) in enumerate(zip(words, words[1:], strict=False))
     )
 
 
