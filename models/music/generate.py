@@ -148,6 +148,25 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
     written = sum(e.ticks for e in motif)
     first_of: dict[str, int] = {}
     filtered = ForwardFilter(tables, meter)
+
+    def kept(index: int) -> int:
+        """How much of its letter's first section section `index` copies, in ticks: a repeat that must change
+        (varied, or the last section that must close) keeps the first half."""
+        if not (sections[index][1] or (end_on_tonic and (index + 1) * section_ticks == total)):
+            return section_ticks
+        return max(section_ticks // 2 // meter.bar_ticks, 1) * meter.bar_ticks if section_ticks > meter.bar_ticks else 0
+
+    def copied_next(index: int, before: int) -> list[Event] | None:
+        """The notes section index + 1 will copy, where they are written before tick `before`: the span sampled before
+        them leads into them (it leapt into them as far as the style's widest leap, 24 semitones in fiddle tunes)."""
+        if index + 1 >= len(sections) or sections[index + 1][0] not in first_of:
+            return None
+        source, keep = first_of[sections[index + 1][0]], kept(index + 1)
+        if not keep or source + keep > before:
+            return None
+        shift = (index + 1) * section_ticks - source
+        return [Event(e.onset + shift, e.symbol, e.duration) for e in events if source <= e.onset < source + keep]
+
     for index, (label, varied) in enumerate(sections):
         start, end = index * section_ticks, (index + 1) * section_ticks
         cadence = cadences[index] if cadences else None
@@ -159,9 +178,7 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
             # A repeat that must change (varied, or the last section that must close) keeps the first half
             # of the earlier section and samples the rest conditioned on everything so far.
             changes = varied or final
-            keep = section_ticks if not changes else (
-                max(section_ticks // 2 // meter.bar_ticks, 1) * meter.bar_ticks if section_ticks > meter.bar_ticks
-                else 0)
+            keep = kept(index)
             shift = start - first_of[label]
             copied = [Event(e.onset + shift, e.symbol, e.duration) for e in events
                       if first_of[label] <= e.onset < first_of[label] + keep]
@@ -169,12 +186,22 @@ def _compose(tables: Tables, meter: tokens.Meter, bars: int, sections: list[tupl
                 events += copied
                 if changes:
                     events += _fill(tables, meter, events, start + keep, end, allowed, final, rng, cache=cache,
-                                    cadence=cadence, filtered=filtered)
+                                    cadence=cadence, filtered=filtered, suffix=copied_next(index, start))
                 written = end
                 continue
+        following = copied_next(index, max(start, written))
         first_of.setdefault(label, start)
+        middle = start + section_ticks // 2 // meter.bar_ticks * meter.bar_ticks
+        if following is None and index + 1 < len(sections) and sections[index + 1][0] == label and written <= start \
+                and start < middle and kept(index + 1):
+            # The next section repeats this one: its first half is written first, so that the second half leads
+            # back into it.
+            events += _fill(tables, meter, events, start, middle, allowed, False, rng, cache=cache,
+                            filtered=filtered, opening=opening)
+            following = copied_next(index, middle)
+            written = middle
         events += _fill(tables, meter, events, max(start, written), end, allowed, final, rng, cache=cache,
-                        cadence=cadence, filtered=filtered, opening=opening)
+                        cadence=cadence, filtered=filtered, opening=opening, suffix=following)
         written = end
     return events
 
