@@ -17,6 +17,7 @@ import torch
 
 from .brush import Strokes
 from .filters import blur, sample
+from .hatching import jittered_grid
 from .stroke_style import StrokeStyle
 
 CELL = 2.0  # px at 512 between neighbouring roots (a grid cell per blade)
@@ -76,13 +77,7 @@ def grass_blades(
     blade. The style's `grass` (0 to 1) is the share of the roots at the foot of a band that get a blade."""
     _, height, width = mapped.shape
     draws = torch.Generator().manual_seed(generator.initial_seed() + GRASS_SEED)
-    cell = CELL * unit
-    rows, cols = int(height // cell) + 1, int(width // cell) + 1
-    ys, xs = torch.meshgrid(torch.arange(rows), torch.arange(cols), indexing="ij")
-    corner = torch.stack([xs.flatten(), ys.flatten()], dim=1).float() * cell
-    roots = corner + torch.rand((rows * cols, 2), generator=draws) * cell
-    roots[:, 0].clamp_(0, width - 1)
-    roots[:, 1].clamp_(0, height - 1)
+    roots = jittered_grid(width, height, CELL * unit, draws)
     # Where each root lies in its band: 0 at the band's top (the tips' fringe), 1 at its foot (the roots' dark edge).
     phase = float(torch.rand((), generator=draws)) * 2 * math.pi
     wander = WAVE * torch.sin(roots[:, 0] / (WAVELENGTH * unit) * 2 * math.pi + phase)

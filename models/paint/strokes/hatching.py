@@ -25,6 +25,18 @@ STEPS = 30
 STOP = 0.06
 
 
+def jittered_grid(width: int, height: int, cell: float, generator: torch.Generator) -> torch.Tensor:
+    """(N, 2) points (x, y), one at a random place in each `cell`-wide square of a grid over the picture (the squares
+    on its far edges included), clamped inside it: spread evenly, never in rows."""
+    rows, cols = int(height // cell) + 1, int(width // cell) + 1
+    ys, xs = torch.meshgrid(torch.arange(rows), torch.arange(cols), indexing="ij")
+    corner = torch.stack([xs.flatten(), ys.flatten()], dim=1).float() * cell
+    points = corner + torch.rand((rows * cols, 2), generator=generator) * cell
+    points[:, 0].clamp_(0, width - 1)
+    points[:, 1].clamp_(0, height - 1)
+    return points
+
+
 def hatch_lines(
     mapped: torch.Tensor,
     stops: torch.Tensor,
@@ -45,12 +57,7 @@ def hatch_lines(
     # The lines keep their share of the area at any size: where the radius stops shrinking (half a pixel, in a small
     # preview) they lie further apart, or they would merge into a dark fill.
     cell = SPACING / WIDTH * radius
-    rows, cols = int(height // cell) + 1, int(width // cell) + 1
-    ys, xs = torch.meshgrid(torch.arange(rows), torch.arange(cols), indexing="ij")
-    corner = torch.stack([xs.flatten(), ys.flatten()], dim=1).float() * cell
-    seeds = corner + torch.rand((rows * cols, 2), generator=generator) * cell
-    seeds[:, 0].clamp_(0, width - 1)
-    seeds[:, 1].clamp_(0, height - 1)
+    seeds = jittered_grid(width, height, cell, generator)
     # Clearly low and open only: half the membership is the middle of the picture's height, where a line would run on
     # into the sky.
     lower = ((sample(memberships[1:2], seeds)[:, 0] - 0.5) * 2).clamp_min(0) * (seeds[:, 1] >= below)
