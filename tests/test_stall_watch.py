@@ -53,6 +53,12 @@ def test_short_gaps_start_up_and_timely_ticks_are_not_kept():
     assert watch.stalls == []
 
 
+def _make_cyclic_garbage(count: int = 20_000) -> None:
+    for _ in range(count):
+        cycle: list = []
+        cycle.append(cycle)
+
+
 def test_only_the_longest_are_kept_longest_first_with_their_garbage_collections():
     watch = StallWatch(threshold_ms=100, keep=2)
     watch.start()
@@ -60,6 +66,7 @@ def test_only_the_longest_are_kept_longest_first_with_their_garbage_collections(
         for own in (300, 100, 500, 200):
             watch._last_tick = time.monotonic() - 1
             watch.sample()
+            _make_cyclic_garbage()  # a collection long enough to be counted at 0.1 ms (an empty one may round to 0)
             gc.collect()
             watch.tick(gap_ms=own + 50, own_ms=own, action=f"action {own}")
     finally:
