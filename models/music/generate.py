@@ -272,7 +272,8 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
 def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0, temperature: float = 1.0,
                     pitch_range: tuple[int, int] | None = None, end_on_tonic: bool = True,
                     search_dirs: tuple[Path, ...] = ()) -> Melody:
-    """Resample bars first_bar..last_bar (1-based, inclusive), keeping every other note: exact infilling."""
+    """Resample bars first_bar..last_bar (1-based, inclusive), keeping every other note: exact infilling. From bar 1
+    the first note takes the style's opening degrees at their shares, as `generate` gives it."""
     if not 1 <= first_bar <= last_bar <= melody.bars:
         raise ValueError(f"choose bars between 1 and {melody.bars}")
     bar = melody.meter.bar_ticks
@@ -281,13 +282,15 @@ def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0
         raise ValueError("a kept note crosses the edge of the bars to regenerate")
     path = style_path(melody.style, search_dirs)
     tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), melody.mode)
+    facts = _load(os.fspath(path), path.stat().st_mtime).facts
     prefix = [e for e in melody.events if e.onset < start]
     suffix = [e for e in melody.events if e.onset >= end]
     allowed = pitch_mask(melody.tonic, melody.mode, pitch_range)
     rng = np.random.default_rng([seed, 1_000_003])
     final = end_on_tonic and end == melody.total_ticks
     try:
-        middle = _fill(tables, melody.meter, prefix, start, end, allowed, final, rng, suffix=suffix)
+        middle = _fill(tables, melody.meter, prefix, start, end, allowed, final, rng, suffix=suffix,
+                       opening=facts.opening())  # used from bar 1 only: a tune starts as the style's tunes do
     except InfeasibleRequest as error:
         raise ValueError(str(error)) from None
     return Melody(prefix + middle + suffix, melody.tonic, melody.mode, melody.meter, melody.bars, melody.tempo,
