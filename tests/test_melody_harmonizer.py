@@ -473,3 +473,22 @@ def test_a_chord_that_holds_fewer_beat_notes_than_the_tonic_does_not_stay_for_th
                        + [(67, 24), (74, 24), (72, 24), (66, 24), (67, 96)], tonic=7)
     chord = next(c for c in harmonize_melody(melody) if c.onset == 192)
     assert chord.numeral == "I"
+
+
+def test_a_repeated_phrase_is_harmonized_alike():
+    # The Compose demo's first tune (irish, D major, 4/4, AABA, seed 1): bars 1-2 come back as bars 3-4 and bar 7,
+    # and took I ii, then ii ii, then ii ii under the same notes; a musician plays a repeated phrase the same way.
+    from models.music.harmonizer import harmonize_melody
+
+    phrase = [(62, 6), (64, 6), (66, 12), (64, 12), (62, 12), (64, 12), (66, 12), (64, 6), (62, 6), (59, 12),
+              (61, 18), (62, 6), (64, 24), (66, 12), (62, 12), (66, 24)]
+    middle = [(62, 18), (64, 6), (66, 12), (62, 12), (64, 12), (66, 12), (67, 12), (69, 12), (67, 12), (64, 12),
+              (62, 36), (61, 12), (59, 12), (62, 12)]
+    melody = melody_in(phrase + phrase + middle + phrase[:10] + [(57, 24), (57, 24), (62, 48)], tonic=2)
+    chords = harmonize_melody(melody)
+
+    def bar(number):
+        return [(chord.onset - (number - 1) * 96, chord.numeral) for chord in chords
+                if (number - 1) * 96 <= chord.onset < number * 96]
+
+    assert bar(1) == bar(3) == bar(7) and bar(2) == bar(4)
