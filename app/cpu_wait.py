@@ -1,13 +1,19 @@
-"""How long the calling thread has waited, ready to run, for a CPU (Linux's per-thread scheduler count).
+"""How long a thread has waited, ready to run, for a CPU (Linux's per-thread scheduler count), and what of a gap
+between two of its timer ticks was the app's own doing.
 
 On a shared machine a gap in the GUI thread's event loop is partly other processes' doing: the thread was
 ready but no core was free. Measures of the app's own stalls (the soak run, the UI tests) leave that out.
 
-The GUI thread also waits for the interpreter lock, and a worker holding the lock can be put off the CPU with it
-(at load 12 on two cores `test_ui_never_stalls_while_composing_and_rendering` failed once in five runs): the GUI
-thread then sleeps on the lock, which its own count does not show. So a gap leaves out the longest CPU wait of the
-thread or of any other Python thread (the ones that can hold the lock) over the gap. A worker that holds the lock
-while it runs is not waiting for a CPU, and still counts as the app's stall.
+The GUI thread also waits for the interpreter lock, and a worker holding the lock can be put off the CPU with it: the
+GUI thread then sleeps on the lock, which its own count does not show. So the part of a gap the GUI thread slept (not
+on a CPU, not waiting for one) is taken down by the longest CPU wait of any other thread of the process over the gap.
+The two waits add up (the GUI waits for a CPU, then for the lock of a worker that waits for a CPU; at load 24-30
+`test_ui_never_stalls_while_rendering` read 118 ms when the larger of the two was left out), and the other threads'
+wait never takes away the GUI thread's own running time. Every thread of the process is read, not only those Python
+knows of: a tab's worker is a QThread, missing from `threading.enumerate()` unless something on it asked for
+`threading.current_thread()`. A worker that holds the lock while it runs still counts, and so does the GUI thread's
+own work. What cannot be told apart: a sleep on the GUI thread while a worker waits for a CPU reads as a wait on the
+worker's lock, so under heavy load part of such a sleep is left out.
 """
 
 from __future__ import annotations
@@ -22,16 +28,18 @@ SCHEDSTAT = Path("/proc/thread-self/schedstat")  # on-CPU ns, runqueue-wait ns, 
 TASKS = Path("/proc/self/task")  # each thread's own schedstat, by its native id
 
 
-def runqueue_wait_ms() -> float:
-    """Milliseconds this thread has spent runnable but not running since it started (0 where Linux does not say)."""
+def thread_times_ms() -> tuple[float, float] | None:
+    """This thread's time on a CPU and its time runnable but not running, in ms since it started (None where Linux
+    does not say)."""
     try:
-        return int(SCHEDSTAT.read_text().split()[1]) / 1e6
-    except (OSError, IndexError, ValueError):
-        return 0.0
+        on_cpu, waited = SCHEDSTAT.read_text().split()[:2]
+        return int(on_cpu) / 1e6, int(waited) / 1e6
+    except (OSError, ValueError):
+        return None
 
 
-class OtherPythonThreads:
-    """The CPU waiting so far (ms) of each other live Python thread, by native id; none where Linux does not say.
+class OtherThreads:
+    """The CPU waiting so far (ms) of each other thread of this process, by native id; none where Linux does not say.
 
     Read every tick of a 10 ms timer, so each thread's count file is kept open and read again in one call (opening
     them each time took 0.4 ms of the GUI thread's 10 at load 12); a file is closed when its thread is gone."""
@@ -41,8 +49,10 @@ class OtherPythonThreads:
         weakref.finalize(self, _close_all, self._files)
 
     def wait_ms(self) -> dict[int, float]:
-        me = threading.get_native_id()
-        alive = {thread.native_id for thread in threading.enumerate()} - {None, me}
+        try:
+            alive = {int(name) for name in os.listdir(TASKS)} - {threading.get_native_id()}
+        except OSError:
+            alive = set()
         for gone in set(self._files) - alive:
             os.close(self._files.pop(gone))
         waits = {}
@@ -62,39 +72,43 @@ def _close_all(files: dict[int, int]) -> None:
     files.clear()
 
 
-def _clock_and_wait() -> tuple[float, float]:
-    """The clock (ms) and the CPU waiting so far, read with no wait between them.
+def _clock_and_times() -> tuple[float, tuple[float, float] | None]:
+    """The clock (ms) and the thread's CPU and CPU-wait times so far, read with no wait between them.
 
     A thread put off the CPU between the two reads would have that wait subtracted from a gap that does not hold
-    it (at load 8 a 20 ms sleep measured 8.5 ms). The count only grows when the thread gets a CPU back, so an
+    it (at load 8 a 20 ms sleep measured 8.5 ms). The wait only grows when the thread gets a CPU back, so an
     unchanged count on both sides of the clock read means no wait came between."""
-    waited = runqueue_wait_ms()
+    times = thread_times_ms()
     while True:
         now = time.monotonic() * 1000
-        again = runqueue_wait_ms()
-        if again == waited:
-            return now, waited
-        waited = again
+        again = thread_times_ms()
+        if again is None or times is None or again[1] == times[1]:
+            return now, again
+        times = again
 
 
 class TickGaps:
-    """The time between successive calls on one thread (ms): by the clock, and less CPU waiting (the thread's own,
-    or another Python thread's if that was longer: see the module's docstring).
+    """The time between successive calls on one thread (ms): by the clock, and the app's own part of it (less the
+    thread's CPU waiting, and its sleep less the longest CPU wait of another thread: see the module's docstring).
 
     Made and called on the thread it measures (the count is per thread), e.g. from a timer's ticks.
     """
 
     def __init__(self) -> None:
-        self._other_threads = OtherPythonThreads()
-        self._last = _clock_and_wait()
+        self._other_threads = OtherThreads()
+        self._last = _clock_and_times()
         self._others = self._other_threads.wait_ms()
 
     def next(self) -> tuple[float, float]:
         """(gap, own gap) since the previous call, or since the object was made."""
-        now, waited = _clock_and_wait()
+        now, times = _clock_and_times()
         others = self._other_threads.wait_ms()
         others_waited = max((ms - self._others[tid] for tid, ms in others.items() if tid in self._others), default=0.0)
         gap = now - self._last[0]
-        own = max(0.0, gap - max(waited - self._last[1], others_waited))
-        self._last, self._others = (now, waited), others
+        own = gap
+        if times is not None and self._last[1] is not None:
+            on_cpu, waited = times[0] - self._last[1][0], times[1] - self._last[1][1]
+            asleep = max(0.0, gap - on_cpu - waited)
+            own = max(0.0, gap - waited - min(asleep, others_waited))
+        self._last, self._others = (now, times), others
         return gap, own

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 from PIL import Image
@@ -12,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.tabs.images import image_to_array
 from models.jobs import Result
-from tests.support.event_loop import assert_never_stalled, event_loop_gaps
-from tests.support.jobs import wait_for_job
+from tests.support.event_loop import STALL_LIMIT_MS, assert_never_stalled, event_loop_gaps
+from tests.support.jobs import wait_for_job, wait_for_start_up
 
 
 def stroke(qtbot, canvas, start, end, steps=6):
@@ -289,6 +290,33 @@ def test_ui_never_stalls_while_rendering(qtbot, paint):
     with event_loop_gaps() as gaps:
         wait_for_job(qtbot, paint, paint.render, timeout=60_000)
     assert_never_stalled(gaps)
+
+
+def test_the_stall_measure_sees_the_gui_thread_kept_running_by_the_app_while_rendering(qtbot, paint):
+    # The measure leaves out the waits of a loaded machine (tests/support/event_loop.py), not the app's own work:
+    # 150 ms of the GUI thread's CPU, spent as the render's first progress arrives, is a stall at any load.
+    def block_once(*_) -> None:
+        paint.worker.job_progress.disconnect(block_once)
+        until = time.thread_time() + 0.15
+        while time.thread_time() < until:
+            pass
+
+    paint.canvas.new_canvas(paint.canvas.image.size() * 2)
+    paint.worker.job_progress.connect(block_once)
+    with event_loop_gaps() as gaps:
+        wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert max(gaps) >= STALL_LIMIT_MS
+
+
+def test_the_stall_measure_sees_the_gui_thread_asleep_in_the_apps_code(qtbot, main_window, paint):
+    # A sleep (a lock, a file read) on the GUI thread is the app's stall; with no worker waiting for a CPU none of
+    # it can be a wait on a worker's lock (during a render, see app/cpu_wait.py for what cannot be told apart).
+    wait_for_start_up(qtbot, main_window)
+    with event_loop_gaps() as gaps:
+        qtbot.wait(30)
+        time.sleep(0.15)
+        qtbot.wait(30)
+    assert max(gaps) >= STALL_LIMIT_MS
 
 
 def test_a_render_converts_its_pictures_on_its_worker_the_canvas_as_it_was_when_pressed(qtbot, paint, monkeypatch):

@@ -2,9 +2,10 @@
 
 On a shared machine the GUI thread also waits for a CPU while other processes run, which is not the
 app's doing. Linux counts that wait per thread (/proc/thread-self/schedstat, runqueue time), so each gap
-leaves it out, and so does the wait of a worker put off the CPU while it holds the GIL the GUI thread waits on
-(app/cpu_wait.py): what remains is the thread running its own work or sleeping (on the GIL held by a running worker,
-on a lock) — the stalls the app can cause. Where the count is not kept, the whole gap is measured.
+leaves it out, and, of the time the GUI thread slept, the wait of a worker put off the CPU while it holds the
+lock the GUI thread waits on (app/cpu_wait.py): what remains is the GUI thread running the app's code or kept
+asleep by it (a sleep, a lock, the interpreter lock held by a running worker) — the stalls the app can cause.
+Where the count is not kept, the whole gap is measured.
 """
 
 from __future__ import annotations
