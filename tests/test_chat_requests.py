@@ -29,7 +29,7 @@ CASES = [
     (
         "compose a sad Irish tune in D minor, 16 bars",
         "melody",
-        {"style": "irish", "key": "D", "mode": "minor", "bars": 16, "tempo": 88.0},
+        {"style": "irish", "key": "D", "mode": "minor", "bars": 16, "tempo": 88.0, "note_length": 4.0},
         "Irish tune in D minor, 16 bars of 4/4",
     ),
     (

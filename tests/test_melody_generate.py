@@ -276,6 +276,22 @@ def test_regenerating_from_bar_1_opens_on_the_styles_opening_degrees():
             assert regenerated.events[0].onset == 0 and opening[regenerated.events[0].symbol] > 0, (style, seed)
 
 
+def test_a_longer_note_length_writes_fewer_notes_on_the_beats_not_syncopations():
+    # "compose a sad Irish tune" gave a reel at 88 bpm: 1.7 notes a quarter, mostly eighths. note_length 4 (what a
+    # sad request sets) keeps the style but tilts the notes on the beats from eighths to quarters and longer.
+    request = MelodyRequest(style="irish", key="D", mode="minor", bars=16, seed=3, variations=4, pitch_range=(57, 86))
+    plain, sad = generate(request), generate(request.replace(note_length=4.0))
+
+    def notes(melodies):
+        return sum(len(melody.notes()) for melody in melodies)
+
+    assert notes(sad) < 0.85 * notes(plain)
+    assert all(note.duration <= 24 for melody in sad for note in melody.notes() if note.onset % 24)
+    for bad in (-1.0, 9.0, float("nan")):
+        with pytest.raises(ValueError, match="note_length"):
+            generate(request.replace(note_length=bad))
+
+
 def test_the_openings_are_the_first_downbeats_of_nine_tunes_in_ten():
     from models.music.corpus import Tune
     from models.music.style_facts import StyleFacts

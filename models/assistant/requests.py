@@ -66,8 +66,8 @@ MELODY_STYLES = [
 MUSIC_MOODS = [
     (
         r"sad|melanchol(y|ic)|mournful|sorrowful|lament|gloomy|lonely|dark",
-        {"mode": "minor", "tempo_scale": 0.8},
-        "minor mode, slower",
+        {"mode": "minor", "tempo_scale": 0.8, "note_length": 4.0},
+        "minor mode, slower, longer notes",
     ),
     (r"happy|joyful|cheerful|bright|sunny", {"mode": "major", "tempo_scale": 1.1}, "major mode, a little faster"),
     (r"lively|dance|energetic|fast|quick|upbeat", {"tempo_scale": 1.25}, "faster"),
@@ -446,6 +446,8 @@ def _melody_request(text: str) -> CreativeRequest:
         "seed": 0,
         "variations": 1,
     }
+    if changes.get("note_length"):
+        params["note_length"] = changes["note_length"]  # a sad tune: a reel's eighths were still a reel at 88 bpm
     if re.search(r"\b(?:with|and|plus) (?:the |some )?(?:chords|harmony|accompaniment)\b|\bharmoni[sz]ed\b", text):
         params["harmonize"] = True  # "a tune in F minor with chords" came without them
     if mode_named and changes.get("mode", mode) != mode:  # "a happy tune in F# minor" is minor: not "major mode"

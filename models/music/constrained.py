@@ -23,6 +23,7 @@ from models.music import tokens
 
 NEG_INF = -np.inf
 GRID = 2  # ticks: gcd of all token durations
+ON_BEATS = [0, 1]  # the position classes of the downbeat and the other beats (tokens.Meter.position_class)
 
 
 @dataclass
@@ -44,7 +45,12 @@ class Tables:
 
     @classmethod
     def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0,
-                   usable: np.ndarray | None = None, pairs: np.ndarray | None = None) -> Tables:
+                   usable: np.ndarray | None = None, pairs: np.ndarray | None = None,
+                   longer: float = 0.0) -> Tables:
+        """`longer` > 0 tilts the lengths of the notes starting on a beat away from the ones shorter than a quarter:
+        each length's probability times (its ticks, at most a quarter's) ** longer, renormalized, so a quarter and a
+        half note keep their odds (tilting towards ever longer ones filled bars with whole notes). Notes between the
+        beats keep the style's lengths (a long one there is a syncopation)."""
         def tempered(p) -> np.ndarray:
             logp = np.log(np.maximum(np.asarray(p, dtype=np.float64), 1e-300)) / temperature
             return logp - np.logaddexp.reduce(logp, axis=-1, keepdims=True)
@@ -52,7 +58,11 @@ class Tables:
         usable = np.ones(tokens.N_PITCH_SYMBOLS, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
         pairs = np.ones((tokens.N_PITCH_SYMBOLS + 1, tokens.N_PITCH_SYMBOLS), dtype=bool) if pairs is None else pairs
         log_pair = np.where(pairs, 0.0, NEG_INF)
-        return cls(tempered(start), tempered(trans), tempered(pitch), tempered(duration), usable, log_pair)
+        log_duration = tempered(duration)
+        if longer:
+            log_duration[:, ON_BEATS] += longer * np.log(np.minimum(tokens.DURATIONS, tokens.TICKS_PER_QUARTER))
+            log_duration -= np.logaddexp.reduce(log_duration, axis=-1, keepdims=True)
+        return cls(tempered(start), tempered(trans), tempered(pitch), log_duration, usable, log_pair)
 
     @property
     def n_states(self) -> int:

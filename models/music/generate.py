@@ -31,6 +31,7 @@ from models.music.model import MelodyModel
 from models.music.request import MelodyRequest, usual_tempo
 
 SHIPPED_STYLES = ("bach", "irish", "fiddle", "scottish")
+MAX_NOTE_LENGTH = 8.0  # MelodyRequest.note_length
 MIN_TEMPO, MAX_TEMPO = 30, 260  # quarter notes per minute, as the Compose tab offers (melody.py relies on it)
 
 
@@ -57,11 +58,11 @@ def load_style(style: str, search_dirs: tuple[Path, ...] = ()) -> MelodyModel:
 
 
 @lru_cache(maxsize=32)
-def _tables(path: str, mtime: float, temperature: float, mode: str) -> Tables:
+def _tables(path: str, mtime: float, temperature: float, mode: str, note_length: float = 0.0) -> Tables:
     model = _load(path, mtime)
     return Tables.from_model(model.startprob.numpy(), model.transmat.numpy(), model.pitch.numpy(),
                              model.duration.numpy(), temperature, usable=model.pitch_mask(),
-                             pairs=model.facts.pair_mask(mode))
+                             pairs=model.facts.pair_mask(mode), longer=note_length)
 
 
 def parse_form(form: str | None, bars: int) -> list[tuple[str, bool]]:
@@ -226,12 +227,14 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
         raise ValueError("temperature must be between 0.05 and 5")
     if r.tempo is not None and not MIN_TEMPO <= r.tempo <= MAX_TEMPO:  # NaN fails too
         raise ValueError(f"tempo must be between {MIN_TEMPO} and {MAX_TEMPO} quarter notes per minute")
+    if not 0.0 <= r.note_length <= MAX_NOTE_LENGTH:  # NaN fails too
+        raise ValueError(f"note_length must be between 0 and {MAX_NOTE_LENGTH:g}")
     if r.seed < 0:
         raise ValueError("the seed must be 0 or more")
     tonic, parsed_meter = tokens.parse_key(r.key), tokens.Meter.parse(r.meter)
     tokens.scale_of(r.mode)
     path = style_path(r.style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(r.temperature), r.mode)
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(r.temperature), r.mode, float(r.note_length))
     facts = _load(os.fspath(path), path.stat().st_mtime).facts
     allowed = pitch_mask(tonic, r.mode, r.pitch_range)
     style_form = r.form == STYLE_FORM
@@ -271,9 +274,10 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
 
 def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0, temperature: float = 1.0,
                     pitch_range: tuple[int, int] | None = None, end_on_tonic: bool = True,
-                    search_dirs: tuple[Path, ...] = ()) -> Melody:
+                    search_dirs: tuple[Path, ...] = (), note_length: float = 0.0) -> Melody:
     """Resample bars first_bar..last_bar (1-based, inclusive), keeping every other note: exact infilling. From bar 1
-    the first note takes the style's opening degrees at their shares, as `generate` gives it."""
+    the first note takes the style's opening degrees at their shares, as `generate` gives it; `note_length` as the
+    request's (MelodyRequest.note_length)."""
     if not 1 <= first_bar <= last_bar <= melody.bars:
         raise ValueError(f"choose bars between 1 and {melody.bars}")
     bar = melody.meter.bar_ticks
@@ -281,7 +285,7 @@ def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0
     if any(e.onset < start < e.onset + e.ticks or e.onset < end < e.onset + e.ticks for e in melody.events):
         raise ValueError("a kept note crosses the edge of the bars to regenerate")
     path = style_path(melody.style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), melody.mode)
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), melody.mode, float(note_length))
     facts = _load(os.fspath(path), path.stat().st_mtime).facts
     prefix = [e for e in melody.events if e.onset < start]
     suffix = [e for e in melody.events if e.onset >= end]

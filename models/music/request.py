@@ -38,6 +38,9 @@ class MelodyRequest:
     harmonize: bool = False
     form: str = "style"  # "style": the style's own forms and cadences; "AABA", "A A' B A'"...; "": through-composed
     humanize: bool = True
+    # 0: the style's note lengths; more: the notes starting on a beat tilted from shorter ones towards a beat or
+    # longer (constrained.Tables.from_model): 4 takes an Irish reel from 1.7 to 1.3 notes a quarter (a sad tune)
+    note_length: float = 0.0
     program: int = 73  # General MIDI instrument of the melody (flute)
     chord_program: int = 0  # and of the chords (acoustic grand piano)
     motif: Motif = field(default_factory=tuple)  # the opening the melodies continue

@@ -186,7 +186,8 @@ def regenerate(variation: Variation, edits: tuple[tuple[int, int, int], ...], st
             try:
                 melody = regenerate_bars(current.melody, first, last, seed=seed, temperature=request.temperature,
                                          pitch_range=request.pitch_range,
-                                         end_on_tonic=request.end_on_tonic, search_dirs=style_dirs)
+                                         end_on_tonic=request.end_on_tonic, search_dirs=style_dirs,
+                                         note_length=request.note_length)
             except ValueError as error:
                 raise JobError(_sentence(str(error))) from None
             if request.harmonize:
