@@ -550,7 +550,8 @@ def test_a_line_does_not_stop_on_a_word_that_needs_the_next(words):
 
 def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
     """ "The road's ain't no place", "the love you've always know" (the open road, session 8): a contracted verb
-    followed by a finite one, and "have" followed by a verb's plain form where English takes its participle. A line
+    followed by a finite one, and "have" followed by a verb's plain form where English takes its participle; "be"
+    by "be" or a plain verb, "it's" after a preposition, a noun's "'s" by its noun or another "'s". A line
     is refused as the word is finished, and a rhyme forced in keeps the rule."""
     import torch
 
@@ -561,13 +562,21 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
                                (["i'll", "never", "be"], "forgot"), (["you're"], "knew"), (["i've"], "went"),
                                (["it"], "be"), (["and", "we", "never"], "be"), (["the", "sea", "and", "it"], "be"),
                                (["where", "the"], "be"), (["a"], "is"), (["my"], "would"),
-                               (["the", "stars", "are"], "ain't"), (["it", "is"], "can't")):
+                               (["the", "stars", "are"], "ain't"), (["it", "is"], "can't"),
+                               # session 21: "The fire will be burn", "Where the wind is be", "the end of it's nose",
+                               # "The door's door", "A winter's night's evening's white"
+                               (["the", "fire", "will", "be"], "burn"), (["the", "wind", "is"], "be"),
+                               (["you're"], "be"), (["the", "end", "of"], "it's"), (["the", "door's"], "door"),
+                               (["the", "moon's"], "moons"), (["a", "winter's", "night's"], "evening's")):
         assert breaks_word_order(words_so_far, word), (words_so_far, word)
     for words_so_far, word in ((["you've", "always"], "known"), (["it's"], "been"), (["the", "king's"], "will"),
                                (["i'll"], "know"), (["i", "have", "to"], "know"), (["we", "have"], "come"), ([], "is"),
                                (["i'll", "never", "be"], "forgotten"), (["i"], "forgot"), (["the", "sky", "was"], "rose"),
                                (["could", "it"], "be"), (["let", "it"], "be"), (["i", "need", "you"], "be"),
-                               (["it", "will"], "be"), (["the"], "will"), (["the", "sea's"], "might"), (["his"], "is")):
+                               (["it", "will"], "be"), (["the"], "will"), (["the", "sea's"], "might"), (["his"], "is"),
+                               (["let's"], "be"), (["i'll"], "be"), (["to", "be"], "free"), (["to", "be"], "read"),
+                               (["it", "is"], "done"), (["it", "will", "be"], "home"), (["feels", "like"], "it's"),
+                               (["the", "sea's"], "own"), (["a", "winter's"], "night"), (["it's"], "it")):
         assert not breaks_word_order(words_so_far, word), (words_so_far, word)
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}

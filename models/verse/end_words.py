@@ -115,10 +115,10 @@ def _waits_for_a_noun(words: list[str], last: str) -> bool:
         return False
     if words[-1] in DETERMINERS:
         return True
-    return words[-1].endswith("'s") and words[-1] not in _NOT_POSSESSIVE and last in _NOT_AFTER_IS
+    return words[-1].endswith("'s") and words[-1] not in NOT_POSSESSIVE and last in _NOT_AFTER_IS
 
 
 # "'s" as "is" or "us" after a pronoun: "it's me", "that's how", "let's go"
-_NOT_POSSESSIVE = set("it's that's there's here's he's she's what's who's where's how's let's".split())
+NOT_POSSESSIVE = set("it's that's there's here's he's she's what's who's where's how's let's".split())
 # what cannot follow a noun's "'s" read either way: "the day's me", "the storm's how"
 _NOT_AFTER_IS = set("how why where when what who whom which me him us them".split())

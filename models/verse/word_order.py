@@ -17,16 +17,24 @@ dictionary has no parts of speech, so the rules name the few closed classes they
 - an article or a possessive ("the", "a", "my", "their"...) is followed by a noun or an adjective, never by "be",
   "is" or an auxiliary ("Where the be", session 20's demo song, forced in for a rhyme on "sea"). Auxiliaries that
   are also nouns ("the will", "the sea's might", "a can") are left out.
+- "be" and its finite forms are not followed by "be" ("Where the wind is be", session 21's open road) nor by a
+  verb's plain form ("The fire will be burn": `PLAIN_VERBS`);
+- "it's" is "it is", never "its": no preposition comes before it ("To the end of it's nose", session 21);
+- a noun's "'s" is not followed by the same noun ("The door's door", "In the dark moon's moon") nor by a second
+  noun's "'s" ("A winter's night's evening's white", "In the night's evening's rain": session 21's winter night).
 
     breaks_word_order(["the", "road's"], "ain't")             # True
     breaks_word_order(["you've", "always"], "know")           # True
     breaks_word_order(["you've", "always"], "known")          # False
     breaks_word_order(["where", "the"], "be")                 # True
+    breaks_word_order(["will", "be"], "burn")                 # True
+    breaks_word_order(["of"], "it's")                         # True
 """
 
 from __future__ import annotations
 
-from models.verse.end_words import DETERMINERS
+from models.verse.end_words import DETERMINERS, NOT_POSSESSIVE
+from models.verse.line_shapes import PREPOSITIONS
 
 # finite verbs: one of them after a contracted "is", "are", "am", "will", "would", "have" says the verb twice
 FINITE = set(
@@ -71,11 +79,37 @@ NOT_AFTER_DETERMINER = set(
 )
 
 
+# verbs' plain forms that never follow "be" or "is": the verse corpus's verbs (models/verse/verbs.py) that it shows
+# after "to" but never after a determiner (not also nouns: "be home", "be love") nor after "be", less the
+# adjectives and those whose participle is the plain form ("to be read", "be let", "be overcome")
+PLAIN_VERBS = set(
+    "accept ask avoid bathe bear believe bend bind bite bother build burn care chew collect come communicate compare "
+    "create cry defend deserve destroy die dine divide dread drive drop earn ease eat endure enjoy escape exist fade "
+    "fear feel fetch find follow give go grow handle hang have hear hold keep kick kill know laugh lay learn leave "
+    "lose make meet melt mention mix mourn pay perceive perform plant please pray prove push realize recall remember "
+    "remain repeat retain roam save see seem send serve shine sit soar speak spend stay stick stop survive suspect "
+    "take tell think throw tread treat trifle understand undo wake wash wear weep write".split()
+)
+_BE_FORMS = set("be been being is are am was were".split())
+
+
+def _possessive(word: str) -> bool:
+    return word.endswith("'s") and word not in NOT_POSSESSIVE
+
+
 def breaks_word_order(words: list[str], word: str) -> bool:
     """Whether `word` may not follow these words (lower case, as `words_in` gives them)."""
     if not words:
         return False
     before = words[-1]
+    if word == "be" and (before in _BE_FORMS or before.endswith(("'s", "'re", "'m")) and before != "let's"):
+        return True  # "where the wind is be" ("let's be friends" is whole)
+    if before in _BE_FORMS and word in PLAIN_VERBS:  # "the fire will be burn"
+        return True
+    if word == "it's" and before in PREPOSITIONS:  # "to the end of it's nose"
+        return True
+    if _possessive(before) and (word in (before[:-2], before[:-2] + "s") or _possessive(word)):  # "the door's door"
+        return True
     if before in NOUN_FOLLOWS and word in NOT_AFTER_DETERMINER:  # "where the be"
         return True
     if before in FINITE and word in FINITE:  # "the stars are ain't there"
