@@ -370,14 +370,33 @@ def test_a_picture_put_on_the_canvas_is_shared_not_copied_and_painting_leaves_it
 
 
 class _WholeBeforeCanvas(PaintCanvas):
-    """A stroke keeps the whole picture before it at its first dab, as every stroke did until session 21."""
+    """A stroke keeps the whole picture before it at its first dab, as every stroke did until session 21, and clears
+    its whole mask, as every stroke did until session 22."""
 
     def _keep_before(self, rect):
         super()._keep_before(self.image.rect())
 
+    def _clear_mask(self, rect):
+        if not self._mask_cleared.all():
+            self._stroke_mask.fill(Qt.GlobalColor.black)
+            self._mask_cleared[:] = True
 
-def test_a_stroke_keeps_only_the_squares_it_reaches_and_paints_and_undoes_exactly_as_with_the_whole_picture(qtbot):
+
+class _UnclearedImage(QImage):
+    """A new stroke mask full of cover where nothing cleared it (new memory may hold anything)."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        if args[1:] == (QImage.Format.Format_Grayscale8,):
+            self.fill(255)
+
+
+def test_a_stroke_keeps_only_the_squares_it_reaches_and_paints_and_undoes_exactly_as_with_the_whole_picture(
+        qtbot, monkeypatch):
     # 300 x 170: neither side a whole number of the squares kept, so the last row and column are partial.
+    from app.tabs.paint import canvas as canvas_module
+
+    monkeypatch.setattr(canvas_module, "QImage", _UnclearedImage)
     photo = array_to_image(np.random.default_rng(3).integers(0, 256, size=(170, 300, 3), dtype=np.uint8))
     canvases = [_WholeBeforeCanvas(QSize(10, 10)), PaintCanvas(QSize(10, 10))]
     for canvas in canvases:
@@ -429,6 +448,26 @@ def test_a_small_stroke_on_a_large_picture_does_not_copy_the_picture(qtbot, monk
     canvas.end_stroke()
     assert canvas.undo_stack.count() == 1
     assert copied and max(copied) < 200 * 200  # the stroke's rectangle and its cover, not 2048 x 2048
+
+
+def test_a_small_stroke_on_a_large_picture_clears_only_the_mask_it_reaches(qtbot, monkeypatch):
+    # The stroke's start filled a 2048 x 2048 mask (4 MB) black; its squares are cleared as the dabs reach them.
+    canvas = PaintCanvas(QSize(2048, 2048))
+    qtbot.addWidget(canvas)
+    filled = []
+    real_fill = QImage.fill
+
+    def fill(image, colour):
+        filled.append(image.width() * image.height())
+        return real_fill(image, colour)
+
+    monkeypatch.setattr(QImage, "fill", fill)
+    canvas._brush_size = 20.0
+    canvas.begin_stroke(QPointF(1000, 1000))
+    canvas.stroke_to(QPointF(1040, 1010))
+    canvas.end_stroke()
+    assert filled and max(filled) < 200 * 200
+    assert 0 < canvas._mask_cleared.sum() <= 12  # of 1024 64-px squares: those under the stroke and its brush
 
 
 def test_a_picture_opened_during_a_stroke_ends_the_stroke(qtbot, canvas):

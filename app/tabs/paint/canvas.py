@@ -39,7 +39,7 @@ PAPER = QColor(255, 255, 255)
 RGB32_COLOUR_BYTES = slice(0, 3) if sys.byteorder == "little" else slice(1, 4)
 FILL_TOLERANCE = 24  # per channel, out of 255: fills across JPEG noise, stops at real edges
 EDGE = 2  # pixels around the picture, where its outline is drawn
-BEFORE_TILE = 64  # pixels: a stroke keeps the picture before it in squares of this side, as it reaches each
+STROKE_TILE = 64  # pixels: a stroke keeps the picture before it, and clears its mask, in squares as it reaches each
 
 
 def _on_paper(image: QImage) -> QImage:
@@ -161,6 +161,18 @@ def _pixel_rows(image: QImage, writable: bool = False) -> np.ndarray:
     return np.frombuffer(bits, dtype=np.uint8, count=image.sizeInBytes()).reshape(image.height(), image.bytesPerLine())
 
 
+def _new_squares(done: np.ndarray, rect: QRect, width: int) -> list[tuple[int, int, int, int]]:
+    """The pixel rows and columns (top, bottom, left, right; ends excluded, right at most `width`) of each run of
+    STROKE_TILE squares in `rect` that `done` (one flag a square) does not mark yet; they are marked done."""
+    left, top = rect.left() // STROKE_TILE, rect.top() // STROKE_TILE
+    squares = done[top : rect.bottom() // STROKE_TILE + 1, left : rect.right() // STROKE_TILE + 1]
+    found = [((top + row) * STROKE_TILE, (top + row + 1) * STROKE_TILE,
+              (left + first) * STROKE_TILE, min((left + last + 1) * STROKE_TILE, width))
+             for row, columns in enumerate(~squares) for first, last in _runs(columns)]
+    squares[:] = True
+    return found
+
+
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """(first, last) index of each run of True in `flags`."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
@@ -263,8 +275,9 @@ class PaintCanvas(QWidget):
         self.hardness = 0.6  # 0 soft edge .. 1 hard edge
         self.opacity = 1.0
         self._stroke_before: QImage | None = None  # the picture before the stroke, where _before_kept says
-        self._before_kept = np.zeros((0, 0), dtype=bool)  # which BEFORE_TILE squares of it are kept
+        self._before_kept = np.zeros((0, 0), dtype=bool)  # which STROKE_TILE squares of it are kept
         self._stroke_mask: QImage | None = None  # how much of the colour the stroke lays where (grey: black none)
+        self._mask_cleared = np.zeros((0, 0), dtype=bool)  # which STROKE_TILE squares of the mask are black yet
         self._stroke_size = self.brush_size  # the stroke's diameter in canvas pixels, fixed while it is painted
         self._stroke_erases = False  # the stroke lays paper (the eraser, or a pen's eraser end)
         self._stroke_rect = QRect()
@@ -345,6 +358,10 @@ class PaintCanvas(QWidget):
         distance = ((point.x() - start.x()) ** 2 + (point.y() - start.y()) ** 2) ** 0.5
         smallest = self._stroke_size * _pressed(min(start_pressure, pressure))
         steps = max(int(distance / max(smallest / 4, 1.0)), 1)
+        margin = int(self._stroke_size / 2) + 2
+        touched = QRect(QPoint(int(min(start.x(), point.x())) - margin, int(min(start.y(), point.y())) - margin),
+                        QPoint(int(max(start.x(), point.x())) + margin, int(max(start.y(), point.y())) + margin))
+        self._clear_mask(touched.intersected(self.image.rect()))
         painter = QPainter(self._stroke_mask)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Lighten)
@@ -353,9 +370,6 @@ class PaintCanvas(QWidget):
             self._dab(painter, QPointF(start.x() + (point.x() - start.x()) * t, start.y() + (point.y() - start.y()) * t),
                       start_pressure + (pressure - start_pressure) * t)
         painter.end()
-        margin = int(self._stroke_size / 2) + 2
-        touched = QRect(QPoint(int(min(start.x(), point.x())) - margin, int(min(start.y(), point.y())) - margin),
-                        QPoint(int(max(start.x(), point.x())) + margin, int(max(start.y(), point.y())) + margin))
         self._stroke_rect = self._stroke_rect.united(touched)
         self._last_point, self._last_pressure = point, pressure
         self._lay_stroke(touched.intersected(self.image.rect()))
@@ -389,18 +403,23 @@ class PaintCanvas(QWidget):
         painted them, so they are as they were when it began. Read in place (constBits: a picture shared with an
         undo step or a render's snapshot is not copied for it)."""
         assert self._stroke_before is not None
-        left, top = rect.left() // BEFORE_TILE, rect.top() // BEFORE_TILE
-        kept = self._before_kept[top : rect.bottom() // BEFORE_TILE + 1, left : rect.right() // BEFORE_TILE + 1]
-        if kept.all():
+        squares = _new_squares(self._before_kept, rect, self.image.width())
+        if not squares:
             return
         source, target = _pixel_rows(self.image), _pixel_rows(self._stroke_before, writable=True)
         depth = self.image.depth() // 8
-        for row, columns in enumerate(~kept):
-            for first, last in _runs(columns):  # a run of squares not kept yet, copied at once
-                y0, x0 = (top + row) * BEFORE_TILE, (left + first) * BEFORE_TILE * depth
-                y1, x1 = y0 + BEFORE_TILE, min((left + last + 1) * BEFORE_TILE, self.image.width()) * depth
-                target[y0:y1, x0:x1] = source[y0:y1, x0:x1]
-        kept[:] = True
+        for top, bottom, left, right in squares:  # a run of squares, copied at once
+            target[top:bottom, left * depth : right * depth] = source[top:bottom, left * depth : right * depth]
+
+    def _clear_mask(self, rect: QRect) -> None:
+        """Make black the squares of the stroke's mask in `rect` it has not reached before, so the dabs about to be
+        painted there cover nothing else (clearing the whole mask at a stroke's start was a 4 MB fill at 2048 px)."""
+        assert self._stroke_mask is not None
+        squares = _new_squares(self._mask_cleared, rect, self._stroke_mask.width())
+        if squares:
+            rows = _pixel_rows(self._stroke_mask, writable=True)
+            for top, bottom, left, right in squares:
+                rows[top:bottom, left:right] = 0
 
     def begin_stroke(self, point: QPointF, pressure: float = 1.0, erase: bool | None = None) -> None:
         """`erase`: lay paper, not the colour (by default when the eraser is the tool)."""
@@ -408,10 +427,10 @@ class PaintCanvas(QWidget):
         # Not filled: the stroke keeps the picture's squares here as it first reaches each (_keep_before). A copy of
         # the whole picture cost every stroke's first dab ~2 ms of the UI thread at 2048 px.
         self._stroke_before = QImage(self.image.size(), self.image.format())
-        self._before_kept = np.zeros((-(-self.image.height() // BEFORE_TILE), -(-self.image.width() // BEFORE_TILE)),
-                                     dtype=bool)
-        self._stroke_mask = QImage(self.image.size(), QImage.Format.Format_Grayscale8)
-        self._stroke_mask.fill(Qt.GlobalColor.black)
+        squares = (-(-self.image.height() // STROKE_TILE), -(-self.image.width() // STROKE_TILE))
+        self._before_kept = np.zeros(squares, dtype=bool)
+        self._stroke_mask = QImage(self.image.size(), QImage.Format.Format_Grayscale8)  # cleared as reached, the same
+        self._mask_cleared = np.zeros(squares, dtype=bool)
         self._stroke_size = self.canvas_brush_size()
         self._stroke_rect = QRect()
         self._last_point = None
