@@ -10,6 +10,15 @@ from models.jobs import Progress
 NOTICE_TIMEOUT_MS = 10_000
 
 
+def failure_notice(title: str, message: str) -> str:
+    """What the status bar says of a failed job: its sentence, after the job's title unless the sentence already
+    names what the title does ("Opening corrupt.png failed: corrupt.png cannot be opened: …" said the name twice)."""
+    what = title.partition(" ")[2]  # the title less its verb: "corrupt.png" of "Opening corrupt.png"
+    if what and what.casefold() in message.casefold():
+        return message
+    return f"{title} failed: {message}"
+
+
 class JobStatusBar(QStatusBar):
     """Shows the latest running job of any tab, and how many others run; Cancel (or Esc) cancels the latest."""
 
@@ -46,7 +55,7 @@ class JobStatusBar(QStatusBar):
         worker.job_progress.connect(self._on_progress)
         for ended in (worker.job_finished, worker.job_failed, worker.job_cancelled):
             ended.connect(self._on_ended)
-        worker.job_failed.connect(lambda handle, message: self.show_notice(f"{handle.title} failed: {message}"))
+        worker.job_failed.connect(lambda handle, message: self.show_notice(failure_notice(handle.title, message)))
         worker.notice.connect(self.show_notice)
 
     def current_job(self) -> JobHandle | None:
