@@ -18,3 +18,28 @@ def test_withdraw_hides_only_a_message_about_its_topic(qtbot):
     bar.show_error("The render failed: the model can't draw at this size.")  # another message since
     bar.withdraw("undrawn words")
     assert not bar.isHidden() and "failed" in bar.text()
+
+
+def test_a_message_appearing_or_going_does_not_move_the_work_below_it(qtbot):
+    # It pushed the canvas down a line (and shrank it) as it appeared, under a stroke in progress too.
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+    from app.tabs.message_bar import MessageBar
+
+    area = QWidget()
+    qtbot.addWidget(area)
+    layout = QVBoxLayout(area)
+    bar, work = MessageBar("Message"), QWidget()
+    layout.addWidget(bar)
+    layout.addWidget(work, 1)
+    area.resize(600, 400)
+    area.show()
+    qtbot.waitExposed(area)
+    QApplication.processEvents()
+    placed = work.geometry()
+    bar.show_error("corrupt.png cannot be opened: broken data stream. Choose another image.")
+    QApplication.processEvents()
+    assert work.geometry() == placed
+    bar.hide()
+    QApplication.processEvents()
+    assert work.geometry() == placed and bar.isHidden()
