@@ -1,6 +1,7 @@
 """The grain as gaps that show the ground (strokes/surface.py, `ground_gaps`): a dry brush's paint breaks over the
 canvas's tooth, so on pale paint the grain opens darker gaps and never lightens it, and on the palest paint (a snowfield)
-neither; at 0 the grain shifts both ways, as before; tiles join."""
+neither, nor do the seams along the strokes' sides show a dark ground there; at 0 the grain shifts both ways, as
+before; tiles join."""
 
 from __future__ import annotations
 
@@ -72,6 +73,25 @@ def test_a_render_of_the_palest_paint_shows_neither_glitter_nor_grit():
     assert spread(1.0) < 0.5 * spread(0.0)
 
 
+def test_over_the_palest_paint_the_seams_fade_and_elsewhere_stay():
+    """The seams (`edges`) along the strokes' sides drew thin dark stitching through Van Gogh's pale skies at 2-3x."""
+    params = StrokeParams(seed=1, size=(WIDTH, 64), palette=0.0)
+
+    def halves(amount: float) -> tuple[np.ndarray, np.ndarray]:
+        job = stroke_render_job(_style(edges=1.0, ground_gaps=amount), _two_halves(), params)
+        painted = np.asarray(run_job(job), float).mean(2)[4:-4]  # no grain: the seams alone
+        return painted[:, 4 : WIDTH // 2 - 8], painted[:, WIDTH // 2 + 8 : -4]
+
+    def darker(pale: np.ndarray) -> float:
+        """How far the darkest twentieth lies below the middle."""
+        low, middle = np.percentile(pale, [5, 50])
+        return float(middle - low)
+
+    (pale, dark), (pale_gaps, dark_gaps) = halves(0.0), halves(1.0)
+    assert darker(pale) > 0.05 * 255 and darker(pale_gaps) < 0.1 * darker(pale)
+    assert np.array_equal(dark, dark_gaps)  # dark blue paint: the ground the seams show is dark
+
+
 def test_tiles_join_with_the_gaps():
     assert_tiles_join(_two_halves(), _style(grain=0.03, ground_gaps=1.0), (150, 100), palette=0.0)
 
@@ -82,7 +102,7 @@ def test_at_0_the_grain_shifts_both_ways(monkeypatch):
     params = StrokeParams(seed=1, size=(WIDTH, 64), palette=0.0)
     assert_reached_only_when_on(
         monkeypatch,
-        [(surface_module, "ground_gaps")],
+        [(surface_module, "ground_gaps"), (surface_module, "pale_ground")],
         at_zero=lambda: run_job(stroke_render_job(_style(grain=0.03), _two_halves(), params)),
         switched_on=[lambda: run_job(stroke_render_job(_style(grain=0.03, ground_gaps=1.0), _two_halves(), params))],
     )

@@ -39,7 +39,8 @@ DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry st
 GROUND_LIGHTNESS = 0.5
 GROUND_TURN = 0.1
 # ... but under the palest paint the ground is pale too (his snow and pale skies lie over a light ground): the gaps
-# fade from paint of lightness PALE_GROUND to none PALE_TURN above it, where dark gaps read as grit and dirtied a snowfield.
+# fade from paint of lightness PALE_GROUND to none PALE_TURN above it, where dark gaps read as grit and dirtied a snowfield;
+# so do the seams along the strokes' sides, which drew thin dark stitching through his pale skies (`pale_ground`).
 PALE_GROUND = 0.7
 PALE_TURN = 0.2
 # How the paint's load varies from place to place (`uneven_surface`, `load_map`): a value noise with a value every
@@ -309,6 +310,8 @@ def finish_surface(
     if flat is not None:  # ... and in busy areas the paint lies flat and thin: no relief, no seams
         busy = tile.of(flat, frame)
         seam, shade = seam * (1 - busy), shade * (1 - busy)
+    if style.ground_gaps > 0:  # ... and over the palest paint the ground the seams show is pale too
+        seam = seam * (1 - style.ground_gaps * pale_ground(colour[0]))
     if load is not None:  # ... and the finest texture thin in some places, loaded in others
         streak = streak * load
         grain = None if grain is None else grain * load
@@ -339,8 +342,14 @@ def ground_gaps(shift: torch.Tensor, lightness: torch.Tensor, amount: float) -> 
     kept = torch.where(shift * side >= 0, shift, (1 - lean) * shift)
     # The spread of unit normal noise with one side times (1 - lean): its mean square less its squared mean.
     spread = (0.5 * (1 + (1 - lean) ** 2) - lean**2 / (2 * math.pi)).sqrt()
-    pale = ((lightness - PALE_GROUND) / PALE_TURN).clamp(0, 1)
-    return kept / spread * (1 - amount * pale)
+    return kept / spread * (1 - amount * pale_ground(lightness))
+
+
+def pale_ground(lightness: torch.Tensor) -> torch.Tensor:
+    """How far the ground lies pale under paint of OKLab `lightness` (any shape): 0 up to PALE_GROUND, 1 from
+    PALE_GROUND + PALE_TURN. His snow and pale skies lie over a light ground, so neither the gaps nor the seams
+    along the strokes' sides show a dark one there."""
+    return ((lightness - PALE_GROUND) / PALE_TURN).clamp(0, 1)
 
 
 def bare_lights(grain: torch.Tensor, lightness: torch.Tensor, amount: float) -> torch.Tensor:
