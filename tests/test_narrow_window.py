@@ -53,3 +53,15 @@ def test_the_first_window_fits_the_screen(qtbot, data_dir):
         assert free.contains(window.geometry())
     finally:
         window.shutdown()
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["paint", "compose"])
+def test_the_primary_button_is_in_sight_in_the_smallest_window(main_window, qtbot, index):
+    # Render and Generate sat in their scrolling panels, below the fold of a 760 x 520 window (under Xvfb).
+    main_window.resize(main_window.minimumSize())
+    main_window.tabs.setCurrentIndex(index)
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    tab = main_window.activity_tabs[index]
+    button = tab.controls.render_button if index == 0 else tab.generate_button
+    assert button.visibleRegion().boundingRect() == button.rect()

@@ -98,15 +98,22 @@ class ActivityTab(QWidget):
         self._failed_callbacks.pop(handle.id, None)
 
     @staticmethod
-    def scrolling(panel: QWidget) -> QScrollArea:
+    def scrolling(panel: QWidget, primary: QWidget) -> QWidget:
         """A controls panel that scrolls up and down, never sideways: wide enough for every control at its smallest
-        (at the width each prefers, the Compose controls alone took 437 px of a 720-px window)."""
+        (at the width each prefers, the Compose controls alone took 437 px of a 720-px window); the tab's `primary`
+        button stays under it, in sight at any height (in a 760 x 520 window Render and Generate had scrolled out of
+        sight below the panel's fold)."""
         scroll = QScrollArea()
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(panel.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
-        return scroll
+        side = QWidget()
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(primary)
+        return side
 
     def side_pane_shown(self, pane: int) -> bool:
         """Whether a side pane is open (dragging the splitter to the edge folds it too)."""

@@ -130,7 +130,6 @@ class ComposeTab(ActivityTab):
         layout.addWidget(self.controls)
         self.generate_button = action_button("Generate", "Generate", "Write new melodies (Ctrl+Enter)", self.generate)
         self.generate_button.setDefault(True)
-        layout.addWidget(self.generate_button)
         self.motif_panel = MotifPanel()
         self.motif_panel.file_chosen.connect(self.open_motif_file)
         self.keyboard, self.motif_label = self.motif_panel.keyboard, self.motif_panel.label
@@ -138,7 +137,7 @@ class ComposeTab(ActivityTab):
         layout.addWidget(action_button("Train your own style…", "Train your own style",
                                        "Train a melody style from a folder of MIDI files", self.show_train_dialog))
         layout.addStretch(1)
-        return self.scrolling(panel)
+        return self.scrolling(panel, self.generate_button)
 
     def _build_work_area(self) -> QWidget:
         area = QWidget()

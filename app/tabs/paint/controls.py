@@ -140,8 +140,7 @@ class PaintControls(QWidget):
         self.render_button = QPushButton("Render")
         self.render_button.setAccessibleName("Render")
         self.render_button.setDefault(True)
-        self.render_button.setToolTip("Render the canvas in the style at full size (Ctrl+Enter)")
-        layout.addWidget(self.render_button)
+        self.render_button.setToolTip("Render the canvas in the style at full size (Ctrl+Enter)")  # under the panel
         self.surprise_button = QPushButton("Surprise me")
         self.surprise_button.setAccessibleName("Surprise me")
         self.surprise_button.setToolTip("New paintings from scratch in this style, of the subject above, to pick "

@@ -65,7 +65,7 @@ class PaintTab(ActivityTab):
         self._replaced_step: tuple[object, Painting] | None = None
 
         self.controls = PaintControls()
-        self.splitter.addWidget(self.scrolling(self.controls))
+        self.splitter.addWidget(self.scrolling(self.controls, self.controls.render_button))
         self.splitter.addWidget(self._build_work_area())
         self.splitter.addWidget(self._build_history())
         self.splitter.setStretchFactor(1, 1)
