@@ -157,6 +157,7 @@ def test_a_painting_request_comes_back_inline_and_opens_in_paint(qtbot, chat, ma
     qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment") is not None, timeout=120_000)
     answer = chat.messages[-1]
     assert "stormy" in answer.content and "heavy clouds" in answer.content and "harbour wall" in answer.content
+    assert "Here it is, in the style of" in answer.content  # it said "Here is stormy harbour in the style of"
     key = answer.meta["attachment"]["key"]
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QImage, QTextDocument

@@ -168,7 +168,7 @@ def carry_out(
             return
         yield Preview(image)
         files = []
-        text = f"Here is {params['subject']} in the style of {title} (seed {seed})."
+        text = f"Here it is, in the style of {title} (seed {seed})."  # the subject, less its article, said above
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             path = save_png_with_recipe(image, _unique(out / f"painting-{_slug(params['subject'])}-{seed}.png"), recipe)

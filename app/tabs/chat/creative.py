@@ -76,8 +76,9 @@ class CreativeRequests:
 
         def done(painting) -> None:
             keep_recent(self.attachments, key, painting)
-            answer.content = (f"{request.understood}\nHere is {params['subject']} in the style of "
-                              f"{painting.extras['title']} (seed {seed}).")
+            # The subject is said in the line above, as the user's words less their article: "Here is stormy
+            # harbour" read wrong.
+            answer.content = f"{request.understood}\nHere it is, in the style of {painting.extras['title']} (seed {seed})."
             answer.meta["attachment"] = {"kind": "painting", "key": key, "recipe": painting.recipe.to_json()}
             self._update_saved(answer)
             self._show_attachments()
