@@ -65,3 +65,13 @@ def test_the_primary_button_is_in_sight_in_the_smallest_window(main_window, qtbo
     tab = main_window.activity_tabs[index]
     button = tab.controls.render_button if index == 0 else tab.generate_button
     assert button.visibleRegion().boundingRect() == button.rect()
+
+
+def test_the_subject_hint_is_read_whole_in_the_smallest_window(main_window, qtbot):
+    # "Subject, e.g. a stormy harbour (empty: the p…" was cut short even at 1260 px; its tooltip says what empty does.
+    main_window.resize(main_window.minimumSize())
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    edit = main_window.activity_tabs[0].controls.subject_edit
+    assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) < edit.contentsRect().width() - 8
+    assert "empty" in edit.toolTip().lower()

@@ -147,7 +147,7 @@ class PaintControls(QWidget):
                                         "from; the pick's sketch goes onto the canvas to paint over")
         self.subject_edit = QLineEdit()
         self.subject_edit.setAccessibleName("Subject")
-        self.subject_edit.setPlaceholderText("Subject, e.g. a stormy harbour (empty: the painter's own)")
+        self.subject_edit.setPlaceholderText("Subject, e.g. a stormy harbour")  # empty: the tooltip says
         self.subject_edit.setToolTip("What Surprise me paints: a scene in words, with its mood (at dusk, at night, "
                                      "stormy, in winter...). Leave it empty for subjects the painter painted.")
         self.subject_edit.returnPressed.connect(self.surprise_button.click)
