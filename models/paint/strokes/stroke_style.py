@@ -235,6 +235,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # (surface.load_map): thin, smooth patches beside loaded ones, as much texture on the whole; his finest texture
     # is blotchy, where every stroke's even bristle streaks made it an even grey (Munch's).
     "uneven_surface": (0.0, 1.0),
+    # How far the bristle streaks vary the paint's chroma along with its lightness (surface.finish_surface): each
+    # bristle carries its own mix, so the finest texture is coloured; lightness-only streaks left the finest colour
+    # too even against the finest lightness (Munch's fine_colour_ratio -0.7 SD).
+    "streak_colour": (0.0, 2.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -307,6 +311,7 @@ ADDED_LATER = dict.fromkeys(
         "uneven_surface",
         "dim_lights",
         "jitter_patches",
+        "streak_colour",
     ),
     0.0,
 )
@@ -401,6 +406,7 @@ class StrokeStyle:
     grass: float = 0.0
     uneven_surface: float = 0.0
     jitter_patches: float = 0.0
+    streak_colour: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

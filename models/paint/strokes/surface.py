@@ -318,6 +318,10 @@ def finish_surface(
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
+    if style.streak_colour > 0:
+        # Each bristle carries its own mix: its streak moves the chroma as far, relatively, as the lightness.
+        relative = style.bristles * streak * 0.6 / painted[0].clamp_min(0.2)
+        painted[1:] = painted[1:] * (1 + style.streak_colour * relative)
     if grain is not None and style.grain > 0:
         if style.bare_lights > 0:
             grain = bare_lights(grain, colour[0], style.bare_lights)
