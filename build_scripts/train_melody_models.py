@@ -13,6 +13,7 @@ A summary with every validation and test number goes to resources/melody/trainin
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -25,6 +26,7 @@ import torch  # noqa: E402
 from models.jobs import run_job  # noqa: E402
 from models.music.corpus import RESOURCE_DIR, encode, load_corpus, select  # noqa: E402
 from models.music.harmonizer import FAMILY, beat_observations, fit_chord_hmms, save_harmonizer  # noqa: E402
+from models.music.leap_weights import learn_leap_weights  # noqa: E402
 from models.music.model import MelodyModel, train_job  # noqa: E402
 from models.music.style_facts import StyleFacts  # noqa: E402
 
@@ -79,7 +81,11 @@ def relearn_facts(tunes, style: str, out_dir: Path) -> dict:
     path = out_dir / f"{style}.safetensors"
     model = MelodyModel.load(path)
     model.facts = StyleFacts.learn(select(tunes, style, "train"))
-    model.save(path, training=load_checkpoint(path, kind="melody-hmm").metadata.get("training", {}))
+    training = load_checkpoint(path, kind="melody-hmm").metadata.get("training", {})
+    model.save(path, training=training)
+    # from tunes written with the facts above, without leap weights
+    model.facts = dataclasses.replace(model.facts, leap_weights=learn_leap_weights(path, select(tunes, style, "train")))
+    model.save(path, training=training)
     print(json.dumps({style: model.facts.to_json()}), flush=True)
     return model.facts.to_json()
 

@@ -46,18 +46,19 @@ class Tables:
     @classmethod
     def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0,
                    usable: np.ndarray | None = None, pairs: np.ndarray | None = None,
-                   longer: float = 0.0) -> Tables:
+                   longer: float = 0.0, pair_weights: np.ndarray | None = None) -> Tables:
         """`longer` > 0 tilts the lengths of the notes starting on a beat away from the ones shorter than a quarter:
         each length's probability times (its ticks, at most a quarter's) ** longer, renormalized, so a quarter and a
         half note keep their odds (tilting towards ever longer ones filled bars with whole notes). Notes between the
-        beats keep the style's lengths (a long one there is a syncopation)."""
+        beats keep the style's lengths (a long one there is a syncopation). `pair_weights` (previous pitch, pitch)
+        multiply the pitch probabilities of the pairs `pairs` allows (StyleFacts.pair_weights)."""
         def tempered(p) -> np.ndarray:
             logp = np.log(np.maximum(np.asarray(p, dtype=np.float64), 1e-300)) / temperature
             return logp - np.logaddexp.reduce(logp, axis=-1, keepdims=True)
 
         usable = np.ones(tokens.N_PITCH_SYMBOLS, dtype=bool) if usable is None else np.asarray(usable, dtype=bool)
         pairs = np.ones((tokens.N_PITCH_SYMBOLS + 1, tokens.N_PITCH_SYMBOLS), dtype=bool) if pairs is None else pairs
-        log_pair = np.where(pairs, 0.0, NEG_INF)
+        log_pair = np.where(pairs, 0.0 if pair_weights is None else np.log(pair_weights), NEG_INF)
         log_duration = tempered(duration)
         if longer:
             log_duration[:, ON_BEATS] += longer * np.log(np.minimum(tokens.DURATIONS, tokens.TICKS_PER_QUARTER))

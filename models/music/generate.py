@@ -58,11 +58,13 @@ def load_style(style: str, search_dirs: tuple[Path, ...] = ()) -> MelodyModel:
 
 
 @lru_cache(maxsize=32)
-def _tables(path: str, mtime: float, temperature: float, mode: str, note_length: float = 0.0) -> Tables:
+def _tables(path: str, mtime: float, temperature: float, mode: str, note_length: float = 0.0,
+            meter: str = "") -> Tables:
     model = _load(path, mtime)
     return Tables.from_model(model.startprob.numpy(), model.transmat.numpy(), model.pitch.numpy(),
                              model.duration.numpy(), temperature, usable=model.pitch_mask(),
-                             pairs=model.facts.pair_mask(mode), longer=note_length)
+                             pairs=model.facts.pair_mask(mode), longer=note_length,
+                             pair_weights=model.facts.pair_weights(mode, meter))
 
 
 def parse_form(form: str | None, bars: int) -> list[tuple[str, bool]]:
@@ -234,7 +236,8 @@ def generate(request: MelodyRequest, search_dirs: tuple[Path, ...] = ()) -> list
     tonic, parsed_meter = tokens.parse_key(r.key), tokens.Meter.parse(r.meter)
     tokens.scale_of(r.mode)
     path = style_path(r.style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(r.temperature), r.mode, float(r.note_length))
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(r.temperature), r.mode, float(r.note_length),
+                     str(parsed_meter))
     facts = _load(os.fspath(path), path.stat().st_mtime).facts
     allowed = pitch_mask(tonic, r.mode, r.pitch_range)
     style_form = r.form == STYLE_FORM
@@ -285,7 +288,8 @@ def regenerate_bars(melody: Melody, first_bar: int, last_bar: int, seed: int = 0
     if any(e.onset < start < e.onset + e.ticks or e.onset < end < e.onset + e.ticks for e in melody.events):
         raise ValueError("a kept note crosses the edge of the bars to regenerate")
     path = style_path(melody.style, search_dirs)
-    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), melody.mode, float(note_length))
+    tables = _tables(os.fspath(path), path.stat().st_mtime, float(temperature), melody.mode, float(note_length),
+                     str(melody.meter))
     facts = _load(os.fspath(path), path.stat().st_mtime).facts
     prefix = [e for e in melody.events if e.onset < start]
     suffix = [e for e in melody.events if e.onset >= end]

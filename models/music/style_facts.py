@@ -184,6 +184,9 @@ class StyleFacts:
     cadences: list[dict[str, Any]] = field(default_factory=list)
     modal_minor: bool = False  # False too for a checkpoint from before it was learned: Bach's minor chords, as then
     openings: list[list] = field(default_factory=list)  # [degree, alteration, share]; empty before it was learned
+    # metre (or "any") -> [least semitones, weight]: a leap at least that wide (the widest class it reaches) is
+    # sampled at this weight times the model's probability (leap_weights.learn_leap_weights); empty: the model's own
+    leap_weights: dict[str, list[list]] = field(default_factory=dict)
 
     @classmethod
     def learn(cls, tunes: list[Tune]) -> StyleFacts:
@@ -203,6 +206,7 @@ class StyleFacts:
             cadences=list(data.get("cadences", [])),
             modal_minor=data.get("modal_minor") is True,
             openings=list(data.get("openings", [])),
+            leap_weights=dict(data.get("leap_weights", {})),
         )
 
     def pair_mask(self, mode: str) -> np.ndarray:
@@ -218,6 +222,19 @@ class StyleFacts:
         wide = np.abs(pitch[:, None] - pitch[None, :]) > self.widest_leap
         allowed[: tokens.N_PITCH_SYMBOLS][np.outer(notes, notes) & wide] = False
         return allowed
+
+    def pair_weights(self, mode: str, meter: str) -> np.ndarray:
+        """weight[previous pitch symbol (or NO_PREVIOUS), pitch symbol]: the metre's `leap_weights` (or any metre's)
+        by the leap's size, 1 for the rest (a rest, no previous note, a leap narrower than every class)."""
+        weights = np.ones((tokens.N_PITCH_SYMBOLS + 1, tokens.N_PITCH_SYMBOLS))
+        pitch = np.array(
+            [tokens.symbol_to_pitch(s, 0, mode) if s != tokens.REST else -1000 for s in range(tokens.N_PITCH_SYMBOLS)]
+        )
+        notes = pitch > -1000
+        leap = np.abs(pitch[:, None] - pitch[None, :])
+        for least, weight in sorted(self.leap_weights.get(meter) or self.leap_weights.get("any", [])):
+            weights[: tokens.N_PITCH_SYMBOLS][np.outer(notes, notes) & (leap >= least)] = weight
+        return weights
 
     def draw_form(self, bars: int, rng: np.random.Generator) -> str | None:
         """A form for a tune of `bars` bars, drawn as often as the style's tunes of that length have it
