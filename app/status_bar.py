@@ -19,6 +19,14 @@ def failure_notice(title: str, message: str) -> str:
     return f"{title} failed: {message}"
 
 
+def progress_text(title: str, message: str) -> str:
+    """A running job in the status bar: its title and how far it is, unless that only says the title again
+    ("Rendering for the chat: rendering")."""
+    if not message or message.casefold() in title.casefold():
+        return title
+    return f"{title}: {message}"
+
+
 class JobStatusBar(QStatusBar):
     """Shows the latest running job of any tab, and how many others run; Cancel (or Esc) cancels the latest."""
 
@@ -82,7 +90,7 @@ class JobStatusBar(QStatusBar):
     def _on_progress(self, handle: JobHandle, progress: Progress) -> None:
         if handle is not self.current_job() or handle.cancel_event.is_set():
             return  # a cancelled job's last steps still report: it keeps saying it is being cancelled
-        self._set_job_text(f"{handle.title}: {progress.message}" if progress.message else handle.title)
+        self._set_job_text(progress_text(handle.title, progress.message))
         if progress.fraction is None:
             self.progress_bar.setRange(0, 0)  # busy indicator
         else:

@@ -22,3 +22,24 @@ def test_opening_a_damaged_picture_says_its_name_once(qtbot, main_window, paint,
         paint.open_image(path)
     notice = main_window.status.currentMessage()
     assert "cannot be opened" in notice and notice.count("corrupt.png") == 1, notice
+
+
+def test_a_jobs_progress_that_only_repeats_its_title_is_not_said_twice():
+    from app.status_bar import progress_text
+
+    assert progress_text("Rendering for the chat", "rendering") == "Rendering for the chat"
+    assert progress_text("Rendering", "") == "Rendering"
+    assert progress_text("Opening photo.jpg", "reading the picture") == "Opening photo.jpg: reading the picture"
+
+
+def test_the_status_bar_shows_a_running_job_without_repeating_it(qtbot):
+    from app.status_bar import JobStatusBar
+    from app.worker import JobHandle
+    from models.jobs import Progress
+
+    bar = JobStatusBar()
+    qtbot.addWidget(bar)
+    handle = JobHandle(id=1, title="Rendering for the chat")
+    bar._on_started(handle)
+    bar._on_progress(handle, Progress(None, "rendering"))
+    assert bar.job_label.text() == "Rendering for the chat"
