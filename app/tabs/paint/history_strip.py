@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QImage, QKeySequence, QPixmap
 from PySide6.QtWidgets import QLabel, QListView, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
@@ -45,6 +45,8 @@ class _EntryList(HintList):
 
 
 class HistoryStrip(QWidget):
+    refreshed = Signal()  # the entries were read again (one added, starred, unstarred or removed)
+
     def __init__(self, store: Store, run_job: Callable[..., Any], remove: Callable[[int], Any],
                  parent: QWidget | None = None) -> None:
         """`remove(item_id)` is asked to remove an entry (the tab confirms, and minds the painting on show)."""
@@ -152,6 +154,7 @@ class HistoryStrip(QWidget):
             entry.setToolTip(f"{item.title}. Click to bring back its canvas, settings and result.")
             self.list.addItem(entry)
         self._icons = icons  # those no longer shown go
+        self.refreshed.emit()
 
     def _icon(self, path: str) -> QIcon:
         """The picture at `path` no larger than the strip shows it (on this screen's pixel density)."""

@@ -123,6 +123,7 @@ class PaintTab(ActivityTab):
 
     def _build_history(self) -> QWidget:
         self.history_strip = HistoryStrip(self.store, self.run_job, self.remove_from_history)
+        self.history_strip.refreshed.connect(self._show_kept)
         self.history_list = self.history_strip.list
         self.history_list.itemClicked.connect(self.restore)
         return self.history_strip
@@ -255,6 +256,18 @@ class PaintTab(ActivityTab):
         self.result_actions.setEnabled(picture)
         for widget in (self.keep_button, self.export_scale, self.export_button):
             widget.setEnabled(painting)
+        self._show_kept()
+
+    def _show_kept(self) -> None:
+        """Keep says whether the painting on show is kept: after a Keep, and for a starred entry brought back, it
+        still read "☆ Keep" (only the history's ★ and a message said so)."""
+        item = None
+        if self.painting is not None and self.painting.history_id is not None:
+            item = self.store.item(self.painting.history_id)
+        kept = item is not None and item.starred
+        self.keep_button.setText("★ Kept" if kept else "☆ Keep")
+        self.keep_button.setToolTip("Starred in the history (right-click it there to unstar)" if kept
+                                    else "Star this render in the history (Ctrl+S)")
 
     def _on_full_render(self, painting: Painting, on_purpose: bool, handle: JobHandle) -> None:
         if handle.id in self._outliving:
