@@ -10,9 +10,9 @@ import math
 import pytest
 import torch
 
-from models.paint.strokes.colour_map import TINT_LEVELS, ColourHabits, tint_tones
+from models.paint.strokes.colour_map import TINT_LEVELS, TONE_TOLERANCE, ColourHabits, lightness_ranks, tint_tones
 from models.paint.strokes.plan import Controls, plan_strokes
-from models.paint.strokes.stroke_style import TENSOR_PREFIX, StrokeStyle
+from models.paint.strokes.stroke_style import ADDED_LATER, TENSOR_PREFIX, StrokeStyle
 
 # The painter: blue-green darks, yellow lights (OKLab a, b), from darkest to lightest.
 PAINTER = torch.stack([torch.linspace(-0.03, -0.01, TINT_LEVELS), torch.linspace(0.0, 0.06, TINT_LEVELS)], dim=1)
@@ -139,3 +139,29 @@ def test_damaged_or_missing_tints_are_a_clear_error(tints, description, said):
         tensors[TENSOR_PREFIX + "tints"] = tints
     with pytest.raises(ValueError, match=said):
         StrokeStyle.from_checkpoint(tensors, style.to_json() | description)
+
+
+def test_a_hair_off_a_flat_area_takes_its_tone_within_the_tolerance():
+    """`tone_tolerance` (session 22, Hokusai): a JPEG's ringing beside a sun in a flat sky strays a hair from the sky's
+    lightness; ranked alone, the darker stray fell to the bottom of the sky's ranks, out of the paper, and kept the
+    sky's blue among its cream: a ring of pale specks. Within the tolerance it takes about the sky's rank and tint."""
+    lab = _picture()
+    lab[:, 16:, 32:] = torch.tensor([0.8, -0.02, -0.04]).view(3, 1, 1)
+    lab[0, 30:34, 40:48] = 0.795  # a hair darker than the sky
+    lab[0, 36:40, 40:48] = 0.805  # a hair lighter
+
+    def off_the_sky(tolerance: float) -> tuple[float, float]:
+        papered = tint_tones(lab, PAINTER, 1.0, paper=1.0, tolerance=tolerance)[1:]
+        sky = papered[:, 20:28, 50:60].mean(dim=(1, 2))
+        darker, lighter = (papered[:, rows, 40:48].mean(dim=(1, 2)) for rows in (slice(30, 34), slice(36, 40)))
+        return float((darker - sky).norm()), float((lighter - sky).norm())
+
+    darker, lighter = off_the_sky(0.0)
+    assert darker > 0.03  # 0.039: the stray kept most of its blue
+    darker, lighter = off_the_sky(TONE_TOLERANCE)
+    assert darker < 0.01 and lighter < 0.01  # 0.005, 0.003
+    # The ranks run smoothly through the sky's tone and are the old ones at 0.
+    ranks = lightness_ranks(lab[0].flatten(), TONE_TOLERANCE).view(48, 64)
+    assert float(ranks[30, 40]) < float(ranks[20, 50]) < float(ranks[36, 40])
+    assert torch.equal(lightness_ranks(lab[0].flatten(), 0.0), lightness_ranks(lab[0].flatten()))
+    assert ADDED_LATER["tone_tolerance"] == 0.0 and _style().tone_tolerance == 0.0

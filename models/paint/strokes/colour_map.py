@@ -56,6 +56,9 @@ PAPER_VIVID = 0.12
 # 0.65 (below 1 radian, so the map of hues stays monotone). Van Gogh's lights lean to chrome yellow (OKLab hue 102
 # degrees, his lightest tint), a photograph's to peach and orange (75 degrees): `hue_green_lights` -1.3 SD.
 LIGHTS_FROM, LIGHTS_SPAN = 0.5, 0.25
+# The lightness within which colours count as one tone at `tone_tolerance` 1 (`lightness_ranks`): a JPEG's ringing
+# along a sun's edge in a flat sky strays by up to about 0.02 in OKLab L.
+TONE_TOLERANCE = 0.02
 LIGHTS_TURN = 0.9
 
 
@@ -86,12 +89,23 @@ def _warmth_slope(lab: torch.Tensor) -> torch.Tensor:
     return (centred[1:] * centred[0]).mean(1) / variance
 
 
-def lightness_ranks(lightness: torch.Tensor) -> torch.Tensor:
+def lightness_ranks(lightness: torch.Tensor, tolerance: float = 0.0) -> torch.Tensor:
     """Each value's rank among (a sample of) `lightness` (N,), from 0 (the darkest) to 1 (the lightest). Equal values
-    share the middle of their ranks, so a flat area (a sketch's sky) is one tone and takes one tint, not a gradient."""
+    share the middle of their ranks, so a flat area (a sketch's sky) is one tone and takes one tint, not a gradient.
+    `tolerance` (lightness): each rank is the mean rank over values within that of its own, so the ranks run smoothly
+    through a flat area's many equal values, and a value a hair off the area's (a JPEG's ringing beside its edges)
+    takes about the area's rank, not the rank of the area's darkest or lightest end."""
     sample = lightness[torch.linspace(0, lightness.numel() - 1, min(lightness.numel(), 40_000)).long()]
     ordered = sample.float().sort().values.contiguous()
     values = lightness.float().contiguous()
+    if tolerance > 0:
+        # The empirical CDF's mean over [v - t, v + t]: sum over the sample of clamp(v + t - s, 0, 2t), over 2t n,
+        # from the counts below each end and the sum of the sample values between them.
+        low, high = values - tolerance, values + tolerance
+        below, up_to = torch.searchsorted(ordered, low), torch.searchsorted(ordered, high)
+        sums = torch.cat([torch.zeros(1, dtype=torch.float64), ordered.double().cumsum(0)])
+        between = high.double() * (up_to - below) - (sums[up_to] - sums[below])
+        return ((2 * tolerance * below + between) / (2 * tolerance * ordered.numel())).float()
     below = torch.searchsorted(ordered, values, right=False)
     up_to = torch.searchsorted(ordered, values, right=True)
     return (below + up_to).float() / (2 * ordered.numel())
@@ -122,19 +136,22 @@ def _at_levels(table: torch.Tensor, ranks: torch.Tensor) -> torch.Tensor:
     return table[low] * (1 - fraction) + table[low + 1] * fraction
 
 
-def tint_tones(lab: torch.Tensor, painter_tints: torch.Tensor, amount: float, paper: float = 0.0) -> torch.Tensor:
+def tint_tones(
+    lab: torch.Tensor, painter_tints: torch.Tensor, amount: float, paper: float = 0.0, tolerance: float = 0.0
+) -> torch.Tensor:
     """A (3, H, W) OKLab picture with each colour moved toward the painter's tint of its tone (tones by rank): a grey
     `amount` (0 to 1) of the way, a vivid colour far less (see _TINT_VIVID), so the greys of each tone take his tint
     and its colours keep their hues. Lightness is untouched. Never nearest-colour snapping: each tone has one tint,
     smooth from tone to tone, and a colour moves a share of the way toward it, not onto a colour of a palette.
     `paper` (0 to 1): how far the lights (by rank, from PAPER_FROM, fully from PAPER_FROM + PAPER_SPAN) take the tint
-    of their tone, up to a far higher chroma (PAPER_VIVID), as a print's pale lights are its bare paper."""
+    of their tone, up to a far higher chroma (PAPER_VIVID), as a print's pale lights are its bare paper.
+    `tolerance` (lightness): how far apart lightness counts as one tone (`lightness_ranks`)."""
     if amount <= 0 and paper <= 0:
         return lab
     flat = lab.reshape(3, -1)
     chroma = flat[1:].norm(dim=0)
     share = (amount / (1 + (chroma / _TINT_VIVID) ** 2))[:, None]
-    ranks = lightness_ranks(flat[0])
+    ranks = lightness_ranks(flat[0], tolerance)
     if paper > 0:
         lights = ((ranks - PAPER_FROM) / PAPER_SPAN).clamp(0, 1) / (1 + (chroma / PAPER_VIVID) ** 4)
         share = share + paper * lights[:, None] * (1 - share)
@@ -292,13 +309,15 @@ def map_colours(
     tint: float = 0.0,
     paper: float = 0.0,
     lights: float = 0.0,
+    tolerance: float = 0.0,
 ) -> torch.Tensor:
     """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits;
     `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution; `tint` (0 to 2): how
     far, times `strength` and at most all the way, each tone moves toward the painter's tint of that tone; `paper` (0 to
     2): how far, times `strength` and at most all the way, the lights take it whatever their chroma (`tint_tones`);
     `lights` (0 to 1): how far, times `strength`, the lights' hues turn toward the hue of the painter's lightest tint
-    (`turn_lights`)."""
+    (`turn_lights`); `tolerance` (0 to 1): how far apart in lightness, in TONE_TOLERANCE, the tints and the paper count
+    colours as one tone (`lightness_ranks`)."""
     if strength <= 0:
         return lab
     lightness, chroma = lab[0], channel_norm(lab[1:])
@@ -322,7 +341,9 @@ def map_colours(
     mapped = torch.stack([mapped_l, a + lean[0] * offset, b + lean[1] * offset])
     if (tint > 0 or paper > 0) and habits.tints is not None:
         # Last, on the picture as the other habits left it: the tones' tints are what is left to correct.
-        mapped = tint_tones(mapped, habits.tints, min(1.0, tint * strength), min(1.0, paper * strength))
+        mapped = tint_tones(
+            mapped, habits.tints, min(1.0, tint * strength), min(1.0, paper * strength), tolerance * TONE_TOLERANCE
+        )
     if lights > 0 and habits.tints is not None:
         mapped = turn_lights(mapped, float(torch.atan2(habits.tints[-1, 1], habits.tints[-1, 0])), lights * strength)
     return mapped

@@ -203,7 +203,14 @@ def plan_strokes(
     if style.busy_flow > 0:  # busy detail drawn out along one flow, before anything reads the picture
         simplified = along_flow(simplified, style.busy_flow, unit, style.flow_reach)
     mapped = map_colours(
-        simplified, style.colours, controls.palette, style.hue_gather, style.tone_tint, style.paper, style.yellow_lights
+        simplified,
+        style.colours,
+        controls.palette,
+        style.hue_gather,
+        style.tone_tint,
+        style.paper,
+        style.yellow_lights,
+        style.tone_tolerance,
     )
     memberships = region_memberships(simplified, unit)
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There

@@ -228,8 +228,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the `scatter` spares the strokes on a drawn subject's clear outline in an open area (field.edges_of): the
     # strokes keep along a house against the sky, where turned across it they dissolved it into sticks (Turner's).
     "scatter_edges": (0.0, 1.0),
-    # The share of a green ground's grid cells that get a tuft of grass (tufts.py): small fans of dark blades 8-16 px
-    # across, his fields drawn as shapes (Hokusai's Ejiri), where a sketch's green ground was one flat area.
+    # How densely a green field is drawn as bands of thin blades (grass.py): his fields drawn as grass (Hokusai's
+    # Ejiri), where a sketch's green ground was one flat area.
     "grass": (0.0, 1.0),
     # How far the surface's finest texture (bristle streaks, grain) is laid unevenly from place to place
     # (surface.load_map): thin, smooth patches beside loaded ones, as much texture on the whole; his finest texture
@@ -239,6 +239,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # bristle carries its own mix, so the finest texture is coloured; lightness-only streaks left the finest colour
     # too even against the finest lightness (Munch's fine_colour_ratio -0.7 SD).
     "streak_colour": (0.0, 2.0),
+    # How far apart in lightness, in colour_map.TONE_TOLERANCE, two colours count as one tone when the tones' tints and
+    # the paper are given out by lightness rank (colour_map.lightness_ranks): a flat sky's JPEG ringing beside a sun or
+    # a roof, a hair darker than the sky, kept its own blue among the sky's cream paper, a ring of pale specks (Hokusai's).
+    "tone_tolerance": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -312,6 +316,7 @@ ADDED_LATER = dict.fromkeys(
         "dim_lights",
         "jitter_patches",
         "streak_colour",
+        "tone_tolerance",
     ),
     0.0,
 )
@@ -407,6 +412,7 @@ class StrokeStyle:
     uneven_surface: float = 0.0
     jitter_patches: float = 0.0
     streak_colour: float = 0.0
+    tone_tolerance: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
