@@ -169,6 +169,10 @@ def test_a_broken_motif_file_is_a_sentence(qtbot, compose, tmp_path):
         compose.open_motif_file(broken)
     assert "Choose another MIDI file" in compose.message_bar.text()
     assert compose.motif == []
+    # A good file next gives the motif, and the broken one's sentence goes (it stayed up over the new motif).
+    with qtbot.waitSignal(compose.worker.job_finished, timeout=10_000):
+        compose.open_motif_file(write_tune(tmp_path / "motif.mid", seed=42, bars=1, tonic=62))
+    assert compose.motif and compose.message_bar.isHidden()
 
 
 def test_bad_midi_files_are_described_without_exception_names(qtbot, compose, tmp_path):

@@ -71,6 +71,7 @@ class ComposeTab(ActivityTab):
         self.store = store
         self._generate_job: JobHandle | None = None
         self._regenerations = 0  # seeds for Regenerate bars: a new one every time
+        self._motif_failure = ""  # what the last motif file that could not be read said, while it may be on show
         self.transport = Transport(settings.get("audio_output"), self)
 
         self.splitter.addWidget(self._build_controls())
@@ -431,9 +432,14 @@ class ComposeTab(ActivityTab):
     def open_motif_file(self, path: Path) -> JobHandle:
         def read(motif) -> None:
             self.motif_panel.set_motif(list(motif))
+            # An earlier file's failure is no longer the news: it stayed up over the motif this file gave (Xvfb).
+            self.message_bar.take_back(self._motif_failure)
             self.file_used.emit(path)
 
-        return self.run_job(f"Reading {path.name}", jobs.read_motif(path), read)
+        def failed(message: str) -> None:
+            self._motif_failure = message
+
+        return self.run_job(f"Reading {path.name}", jobs.read_motif(path), read, failed)
 
     # Keep, reopen, export ----------------------------------------------------------------------
 
