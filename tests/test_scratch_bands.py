@@ -122,3 +122,19 @@ def test_a_pale_blue_a_little_too_light_and_a_little_too_blue_is_as_foreign_as_e
     sky = srgb_to_oklab(torch.tensor([[0.55, 0.64, 0.82], [0.65, 0.71, 0.84], [0.70, 0.75, 0.85], [0.86, 0.87, 0.88]]))
     assert foreign_share(sky, WARM).min() > 0.9
     assert foreign_share(WARM, WARM).max() == 0  # his own paints are not foreign
+
+
+def test_a_snowfield_under_his_sky_stays_white_not_his_ochre_thinned():
+    """Snow on the land, lighter than all his paints, keeps nearly its own white: at the sky's share of its own colour
+    it was his ochre thinned to cream (L 0.84, chroma 0.040: sand more than snow; fails so), now L 0.91, chroma 0.010.
+    The sky keeps the share it had, his heat's."""
+    sky = torch.zeros(48, 64)
+    sky[:20] = 1
+    style = replace(_style(**QUIET, bands=2.0, band_heat=1.0, band_vivid=0.8), paints=WARM)
+    plan = plan_for(style, _sky_over_snow(), StrokeParams(seed=3), 64, 48, sky=sky)
+    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+    fill = ~plan.is_outline
+    upper, lower = fill & (middle[:, 1] < 16), fill & (middle[:, 1] > 24)
+    snow = plan.colour[lower]
+    assert float(snow[:, 0].mean()) > 0.88 and float(snow[:, 1:].norm(dim=1).mean()) < 0.02
+    assert float(plan.colour[upper, 1:].norm(dim=1).mean()) > 0.03  # the sky still his tint over its blue

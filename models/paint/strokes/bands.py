@@ -185,8 +185,12 @@ def foreign_share(colours: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:
         by_hue = _ramp(chroma, *FOREIGN_CHROMA) * _ramp(nearest, *FOREIGN_HUE)
     else:
         by_hue = _ramp(chroma, *FOREIGN_CHROMA)
-    by_light = _ramp(colours[:, 0] - palette[:, 0].max(), *FOREIGN_LIGHT)
-    return (by_hue + by_light).clamp(max=1.0)
+    return (by_hue + too_light(colours, palette)).clamp(max=1.0)
+
+
+def too_light(colours: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:
+    """(N,) 0 to 1: how far each colour (N, 3) OKLab lies above the painter's lightest paint (by FOREIGN_LIGHT)."""
+    return _ramp(colours[:, 0] - palette[:, 0].max(), *FOREIGN_LIGHT)
 
 
 def within_paints(colours: torch.Tensor, palette: torch.Tensor, share: torch.Tensor) -> torch.Tensor:

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .bands import banded_pairs, foreign_share, in_own_colour, mixed_paints, sky_held_heat, subject_map, within_paints
+from .bands import (
+    banded_pairs,
+    foreign_share,
+    in_own_colour,
+    mixed_paints,
+    sky_held_heat,
+    subject_map,
+    too_light,
+    within_paints,
+)
 from .blaze import blaze_field, blaze_gold, blazed
 from .blocks import block_print
 from .bokashi import grade_map
@@ -58,6 +67,10 @@ KEPT_CONTOURS = 2.0
 # rest is his, so that a blue sky keeps a tint of his warm paints (0.7 and 0.6 chosen by eye on Munch's from-scratch
 # sky, snowfield and canal; at 0.6 the canal still read as water among his ochres).
 SCENE_OWN = 0.6
+# And a colour on the land lighter than all his paints (bands.too_light: snow, a white wall or sail) keeps up to this
+# much: the white he mixed for it is no cluster of his paintings' colours, and at SCENE_OWN Munch's snowfield was his
+# ochre thinned to a cream-peach (OKLab chroma 0.04 at hue 72), sand more than snow. Not in the sky: that is his heat's.
+LAND_WHITE_OWN = 0.85
 SLENDER = 0.45  # the share of a broad stroke's width taken off in open areas at `slender` 1 (plan_strokes)
 # px at 512 between the values of the noise by which the strokes' colour jitter varies from place to place
 # (`jitter_patches`): past the measure's 32-px blocks, so that one block differs from the next
@@ -399,6 +412,8 @@ def plan_strokes(
             # white to his ochre already.)
             sketched = sample(simplified, middle)
             own_share = SCENE_OWN * foreign_share(sketched, style.paints)
+            on_land = 1 - sample(sky[None], middle)[:, 0]
+            own_share = torch.maximum(own_share, LAND_WHITE_OWN * on_land * too_light(sketched, style.paints))
         kept, streaks = None, None
         if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
             kept = style.band_keep * sample(subject_map(simplified, unit)[None], middle)[:, 0]
