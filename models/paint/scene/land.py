@@ -87,8 +87,9 @@ def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None 
 
 
 # A cliff's height in eye-heights (a person's height where it stands; the tower on it is 8.5): from about 1 its top
-# rises above the horizon as it comes nearer, as a cliff seen from the sea does.
-CLIFF_EYES = 1.3
+# rises above the horizon as it comes nearer, as a cliff seen from the sea does. At 1.3 a figure at its edge stood
+# about as tall as the rock face under it (a low bluff); at 2 the face rose out of the frame where a lighthouse stands.
+CLIFF_EYES = 1.7
 
 
 def draw_cliff(pen: Pen) -> None:
