@@ -37,6 +37,15 @@ def test_rain_and_a_named_mount_are_read():
     assert "mountains" in read_subject("Mount Fuji").elements
 
 
+def test_one_word_with_snow_in_it_is_winter():
+    """'a snowfield' was read as nothing (no mood, no element) and painted as a green summer field with trees."""
+    field = read_subject("a snowfield")
+    assert field.moods == ["winter"] and "fields" in field.elements
+    assert {"storm", "winter"} <= set(read_subject("a snowstorm at sea").moods)
+    assert "winter" in read_subject("a frozen lake").moods
+    assert unpainted_words("a snowfield") == []
+
+
 def test_the_chat_says_what_a_painting_will_leave_out_before_it_is_painted():
     nothing_drawn = parse_request("paint a cat sleeping on a chair").understood
     assert "can't draw “cat” or “chair”" in nothing_drawn and "landscape instead" in nothing_drawn

@@ -30,7 +30,10 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
     (r"windmills?|mills?", ("windmill",)),
     (r"cliffs?|headlands?|bluffs?|promontor(y|ies)|capes?", ("sea", "hills")),  # hills that end at the sea
     (r"lakes?|ponds?|lochs?|lagoons?|mere", ("lake",)),
-    (r"fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?", ("fields",)),
+    (
+        r"(snow)?fields?|wheat|wheatfields?|meadows?|farmland|harvest|countryside|hay|grass|pastures?|crops?",
+        ("fields",),
+    ),
     (r"hills?|hillsides?|valleys?|downs|slopes?", ("hills",)),
     (r"mountains?|mounts?|peaks?|fuji|alps|volcano(es)?|summits?|ranges?", ("mountains",)),
     (r"cypress(es)?", ("cypresses",)),
@@ -58,13 +61,17 @@ ELEMENT_WORDS: list[tuple[str, tuple[str, ...]]] = [
 MOOD_WORDS: list[tuple[str, str]] = [
     (
         "storm",
-        r"storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?"
+        r"(snow)?storm(y|s)?|tempests?|gales?|thunder(storm)?s?|squalls?|rough|turbulent|wild|dramatic|shipwrecks?|wrecks?"
         r"|angry|furious|rage|fearful|frightening|scary|menacing",
     ),
     ("night", r"night|nights|nocturnal|nocturne|midnight|moonlit|moonlight|starry|starlit|dark"),
     ("dusk", r"dusk|evening|twilight|sunset|sundown|gloaming"),
     ("dawn", r"dawn|sunrise|daybreak|morning"),
-    ("winter", r"winter|wintry|snow(y|s)?|icy|frost(y)?|cold"),
+    # One word with snow in it is winter too: "a snowfield" was read as nothing and painted as a green summer field.
+    (
+        "winter",
+        r"winter|wintry|snow(y|s)?|snow(fields?|drifts?|bound|storms?|falls?|scapes?)|frozen|icy|frost(y)?|cold",
+    ),
     ("spring", r"spring|springtime|blossoms?|blossoming|april"),
     ("autumn", r"autumn(al)?"),
     ("summer", r"summer|sunny|bright|hot|noon|midday|happy|cheerful|joyful|joyous|merry"),
