@@ -482,6 +482,18 @@ def test_a_chord_that_holds_fewer_beat_notes_than_the_tonic_does_not_stay_for_th
     assert chord.numeral == "I"
 
 
+def test_a_half_bar_whose_beat_notes_the_dominant_holds_does_not_keep_the_tonic():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | D C G E in C major: the second half's beats are D and G, both V's, and the tonic held on under them
+    # (a span's chord paid one beat's step in the chorales' transitions for two beats, and a beat outside it 1.0).
+    melody = melody_in([(60, 12), (64, 12), (67, 12), (64, 12), (62, 12), (60, 12), (67, 12), (64, 12),
+                        (60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (69, 24), (67, 12), (64, 12), (62, 12),
+                        (59, 12), (60, 96)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.numeral) for chord in chords[:3]] == [(0, "I"), (48, "V"), (96, "I")]
+
+
 def test_a_repeated_phrase_is_harmonized_alike():
     # The Compose demo's first tune (irish, D major, 4/4, AABA, seed 1): bars 1-2 come back as bars 3-4 and bar 7,
     # and took I ii, then ii ii, then ii ii under the same notes; a musician plays a repeated phrase the same way.
