@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from models.music.corpus import Tune
+from models.music.style_facts import ANY_METRE, leaps
 
 LEAP_CLASSES = (10, 13)  # semitones: from a minor seventh to an octave, and wider
 METRE_TUNES = 40  # a metre at least this many training tunes have gets weights of its own
 TUNES_PER_METRE = 60  # generated tunes of 8 bars per metre (seeds x major/minor x variations)
 LEAST_LEAPS = 20  # a class the generated tunes leapt fewer times than this keeps weight 1 (too few to tell)
-ANY_METRE = "any"
 
 
 def leap_rates(intervals: np.ndarray) -> list[float]:
@@ -32,7 +32,7 @@ def leap_rates(intervals: np.ndarray) -> list[float]:
 
 
 def tune_intervals(tunes: list[Tune]) -> np.ndarray:
-    return np.array([abs(b[2] - a[2]) for t in tunes for a, b in itertools.pairwise(t.notes) if a[2] >= 0 and b[2] >= 0])
+    return np.array([leap for tune in tunes for leap in leaps(tune)])
 
 
 def class_weights(own: np.ndarray, written: np.ndarray) -> list[list]:

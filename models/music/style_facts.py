@@ -42,12 +42,23 @@ SHORTEST_CADENCE = 0.2  # the phrase-final note lasts at least what this share o
 # 100%; of 10 tunes 13%, 85%, 91%, 99% (1,000 draws each). 0.15 read 10 Bach tunes modal 22% of the time.
 MODAL_LEADING_TONE_SHARE = 0.12
 MIN_BEAT_SEVENTHS = 10  # fewer sevenths on beats than this say nothing: the minor tunes get Bach's chords
+ANY_METRE = "any"  # the leap weights of a metre too few training tunes have (leap_weights.py)
 
 
 def leaps(tune: Tune) -> list[int]:
     """Semitones between consecutive notes (a rest breaks the line: no leap across it)."""
     pitches = [n[2] for n in tune.notes]
     return [abs(b - a) for a, b in zip(pitches, pitches[1:], strict=False) if a >= 0 and b >= 0]
+
+
+def symbol_leaps(mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per (previous pitch symbol, pitch symbol): whether both are notes (not rests), and the leap between them in
+    semitones (meaningless where one is a rest). The interval between two symbols does not depend on the tonic, only
+    on the mode's scale."""
+    is_note = np.array([s != tokens.REST for s in range(tokens.N_PITCH_SYMBOLS)])
+    pitch = np.array([tokens.symbol_to_pitch(s, 0, mode) if s != tokens.REST else 0
+                      for s in range(tokens.N_PITCH_SYMBOLS)])
+    return np.outer(is_note, is_note), np.abs(pitch[:, None] - pitch[None, :])
 
 
 def widest_leap(tunes: list[Tune]) -> int:
@@ -214,26 +225,17 @@ class StyleFacts:
         allowed = np.ones((tokens.N_PITCH_SYMBOLS + 1, tokens.N_PITCH_SYMBOLS), dtype=bool)
         if self.widest_leap is None:
             return allowed
-        # The interval between two symbols does not depend on the tonic, only on the mode's scale.
-        pitch = np.array(
-            [tokens.symbol_to_pitch(s, 0, mode) if s != tokens.REST else -1000 for s in range(tokens.N_PITCH_SYMBOLS)]
-        )
-        notes = pitch > -1000
-        wide = np.abs(pitch[:, None] - pitch[None, :]) > self.widest_leap
-        allowed[: tokens.N_PITCH_SYMBOLS][np.outer(notes, notes) & wide] = False
+        both_notes, leap = symbol_leaps(mode)
+        allowed[: tokens.N_PITCH_SYMBOLS][both_notes & (leap > self.widest_leap)] = False
         return allowed
 
     def pair_weights(self, mode: str, meter: str) -> np.ndarray:
         """weight[previous pitch symbol (or NO_PREVIOUS), pitch symbol]: the metre's `leap_weights` (or any metre's)
         by the leap's size, 1 for the rest (a rest, no previous note, a leap narrower than every class)."""
         weights = np.ones((tokens.N_PITCH_SYMBOLS + 1, tokens.N_PITCH_SYMBOLS))
-        pitch = np.array(
-            [tokens.symbol_to_pitch(s, 0, mode) if s != tokens.REST else -1000 for s in range(tokens.N_PITCH_SYMBOLS)]
-        )
-        notes = pitch > -1000
-        leap = np.abs(pitch[:, None] - pitch[None, :])
-        for least, weight in sorted(self.leap_weights.get(meter) or self.leap_weights.get("any", [])):
-            weights[: tokens.N_PITCH_SYMBOLS][np.outer(notes, notes) & (leap >= least)] = weight
+        both_notes, leap = symbol_leaps(mode)
+        for least, weight in sorted(self.leap_weights.get(meter) or self.leap_weights.get(ANY_METRE, [])):
+            weights[: tokens.N_PITCH_SYMBOLS][both_notes & (leap >= least)] = weight
         return weights
 
     def draw_form(self, bars: int, rng: np.random.Generator) -> str | None:
