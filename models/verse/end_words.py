@@ -115,10 +115,15 @@ def _waits_for_a_noun(words: list[str], last: str) -> bool:
         return False
     if words[-1] in DETERMINERS:
         return True
-    return words[-1].endswith("'s") and words[-1] not in NOT_POSSESSIVE and last in _NOT_AFTER_IS
+    return is_possessive(words[-1]) and last in _NOT_AFTER_IS
+
+
+def is_possessive(word: str) -> bool:
+    """Whether a word's "'s" is a noun's ("the sea's"), not "is" or "us" after a pronoun ("it's", "let's")."""
+    return word.endswith("'s") and word not in _NOT_POSSESSIVE
 
 
 # "'s" as "is" or "us" after a pronoun: "it's me", "that's how", "let's go"
-NOT_POSSESSIVE = set("it's that's there's here's he's she's what's who's where's how's let's".split())
+_NOT_POSSESSIVE = set("it's that's there's here's he's she's what's who's where's how's let's".split())
 # what cannot follow a noun's "'s" read either way: "the day's me", "the storm's how"
 _NOT_AFTER_IS = set("how why where when what who whom which me him us them".split())

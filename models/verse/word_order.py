@@ -33,7 +33,7 @@ dictionary has no parts of speech, so the rules name the few closed classes they
 
 from __future__ import annotations
 
-from models.verse.end_words import DETERMINERS, NOT_POSSESSIVE
+from models.verse.end_words import DETERMINERS, is_possessive
 from models.verse.line_shapes import PREPOSITIONS
 
 # finite verbs: one of them after a contracted "is", "are", "am", "will", "would", "have" says the verb twice
@@ -93,10 +93,6 @@ PLAIN_VERBS = set(
 _BE_FORMS = set("be been being is are am was were".split())
 
 
-def _possessive(word: str) -> bool:
-    return word.endswith("'s") and word not in NOT_POSSESSIVE
-
-
 def breaks_word_order(words: list[str], word: str) -> bool:
     """Whether `word` may not follow these words (lower case, as `words_in` gives them)."""
     if not words:
@@ -108,7 +104,7 @@ def breaks_word_order(words: list[str], word: str) -> bool:
         return True
     if word == "it's" and before in PREPOSITIONS:  # "to the end of it's nose"
         return True
-    if _possessive(before) and (word in (before[:-2], before[:-2] + "s") or _possessive(word)):  # "the door's door"
+    if is_possessive(before) and (word in (before[:-2], before[:-2] + "s") or is_possessive(word)):  # "the door's door"
         return True
     if before in NOUN_FOLLOWS and word in NOT_AFTER_DETERMINER:  # "where the be"
         return True
