@@ -361,7 +361,8 @@ class PaintCanvas(QWidget):
         margin = int(self._stroke_size / 2) + 2
         touched = QRect(QPoint(int(min(start.x(), point.x())) - margin, int(min(start.y(), point.y())) - margin),
                         QPoint(int(max(start.x(), point.x())) + margin, int(max(start.y(), point.y())) + margin))
-        self._clear_mask(touched.intersected(self.image.rect()))
+        on_canvas = touched.intersected(self.image.rect())
+        self._clear_mask(on_canvas)
         painter = QPainter(self._stroke_mask)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Lighten)
@@ -372,7 +373,7 @@ class PaintCanvas(QWidget):
         painter.end()
         self._stroke_rect = self._stroke_rect.united(touched)
         self._last_point, self._last_pressure = point, pressure
-        self._lay_stroke(touched.intersected(self.image.rect()))
+        self._lay_stroke(on_canvas)
 
     def _lay_stroke(self, rect: QRect) -> None:
         """The picture before the stroke, in `rect`, with the stroke's colour laid on it by its mask (in Qt: by numpy,
