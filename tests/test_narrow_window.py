@@ -10,13 +10,18 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("index", [0, 1, 2], ids=["paint", "compose", "chat"])
-def test_every_tab_fits_the_narrowest_window(main_window, qtbot, index):
+def show_smallest(main_window, qtbot, index: int = 0):
+    """The window at its minimum size on tab `index`, shown; that tab."""
     main_window.resize(main_window.minimumSize())
     main_window.tabs.setCurrentIndex(index)
     main_window.show()
     qtbot.waitExposed(main_window)
-    tab = main_window.activity_tabs[index]
+    return main_window.activity_tabs[index]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["paint", "compose", "chat"])
+def test_every_tab_fits_the_narrowest_window(main_window, qtbot, index):
+    tab = show_smallest(main_window, qtbot, index)
     assert tab.minimumSizeHint().width() <= tab.width()
     panes = [tab.splitter.widget(pane) for pane in range(tab.splitter.count())]
     for left, right in zip(panes, panes[1:], strict=False):
@@ -58,20 +63,13 @@ def test_the_first_window_fits_the_screen(qtbot, data_dir):
 @pytest.mark.parametrize("index", [0, 1], ids=["paint", "compose"])
 def test_the_primary_button_is_in_sight_in_the_smallest_window(main_window, qtbot, index):
     # Render and Generate sat in their scrolling panels, below the fold of a 760 x 520 window (under Xvfb).
-    main_window.resize(main_window.minimumSize())
-    main_window.tabs.setCurrentIndex(index)
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    tab = main_window.activity_tabs[index]
+    tab = show_smallest(main_window, qtbot, index)
     button = tab.controls.render_button if index == 0 else tab.generate_button
     assert button.visibleRegion().boundingRect() == button.rect()
 
 
 def test_the_subject_hint_is_read_whole_in_the_smallest_window(main_window, qtbot):
     # "Subject, e.g. a stormy harbour (empty: the p…" was cut short even at 1260 px; its tooltip says what empty does.
-    main_window.resize(main_window.minimumSize())
-    main_window.show()
-    qtbot.waitExposed(main_window)
-    edit = main_window.activity_tabs[0].controls.subject_edit
+    edit = show_smallest(main_window, qtbot).controls.subject_edit
     assert edit.fontMetrics().horizontalAdvance(edit.placeholderText()) < edit.contentsRect().width() - 8
     assert "empty" in edit.toolTip().lower()
