@@ -150,6 +150,7 @@ class ComposeTab(ActivityTab):
 
         self.variation_list = VariationList()
         self.variation_list.currentRowChanged.connect(self._on_variation_selected)
+        self.variation_list.itemChanged.connect(self._show_kept)  # its sound arrived, or it was kept
         # What the variations share, said once above them; each list entry says what sets it apart.
         self.recipe_label = QLabel()
         self.recipe_label.setAccessibleName("Variations recipe")
@@ -207,11 +208,12 @@ class ComposeTab(ActivityTab):
         return True
 
     def generate(self, request: MelodyRequest | None = None, select: int = 0, edits: tuple[Edit, ...] = (),
-                 morph: Morph | None = None) -> JobHandle:
+                 morph: Morph | None = None, kept: bool = False) -> JobHandle:
         """Write new variations (replacing a generate still running: the newest request wins).
 
         Reopening a kept melody passes what was done to it afterwards: `morph` makes the in-between
-        melodies again (and selects the kept one), `edits` regenerates its bars again.
+        melodies again (and selects the kept one), `edits` regenerates its bars again; `kept` marks the
+        selected one kept (it is the melody in the history).
         """
         if self._generate_job is not None:
             self._generate_job.cancel()
@@ -220,7 +222,7 @@ class ComposeTab(ActivityTab):
             self._key_of_the_motif()
             request = self.controls.request(tuple(self.motif))
         self._generate_job = self.run_job("Composing", jobs.generate_melodies(request, (melody_styles_dir(),)),
-                                          lambda variations: self._on_generated(variations, select, edits, morph))
+                                          lambda variations: self._on_generated(variations, select, edits, morph, kept))
         self.generate_button.setText("Generating…")
         return self._generate_job
 
@@ -242,22 +244,26 @@ class ComposeTab(ActivityTab):
                                    f"{key} {mode}.")
 
     def _on_generated(self, variations: list[Variation], select: int, edits: tuple[Edit, ...] = (),
-                      morph: Morph | None = None) -> None:
+                      morph: Morph | None = None, kept: bool = False) -> None:
         self._generate_job = None
         self.generate_button.setText("Generate")
         if morph is not None and max(morph[0], morph[1]) < len(variations):
             a, b, count, which = morph
             self.run_job("Morphing", jobs.morph(variations[a], variations[b], count, len(variations)),
-                         lambda between: self._on_generated(variations + between, len(variations) + which - 1, edits))
+                         lambda between: self._on_generated(variations + between, len(variations) + which - 1, edits,
+                                                            kept=kept))
             return
         if edits and 0 <= select < len(variations):
             # Replay the recorded edits before showing anything, so the kept melody appears as it was.
             self.run_job("Regenerating bars", jobs.regenerate(variations[select], edits, (melody_styles_dir(),)),
-                         lambda edited: self._show_edited(variations, select, edited))
+                         lambda edited: self._show_edited(variations, select, edited, kept))
             return
+        if kept and 0 <= select < len(variations):
+            variations[select].kept = True
         self.show_variations(variations, select)
 
-    def _show_edited(self, variations: list[Variation], select: int, edited: Variation) -> None:
+    def _show_edited(self, variations: list[Variation], select: int, edited: Variation, kept: bool) -> None:
+        edited.kept = kept
         self.show_variations([edited if v is variations[select] else v for v in variations], select)
         self.edit_bar.replayed(edited)
 
@@ -333,6 +339,7 @@ class ComposeTab(ActivityTab):
     def _on_variation_selected(self, row: int) -> None:
         variation = self.variation_list.variation(row)
         self.recipe_label.setText(variation.recipe_summary if variation is not None else "")
+        self._show_kept()
         if variation is None:
             self.piano_roll.set_content(None)
             return
@@ -447,10 +454,22 @@ class ComposeTab(ActivityTab):
         variation = self.selected_variation()
         if variation is None:
             return None
+        if variation.kept:  # a second Keep wrote the same melody into the history again
+            self.message_bar.show_info(f"“{variation.full_title}” is kept already.")
+            return None
         item_id = self.kept.keep(variation, self.controls.tempo_spin.value())
         variation.kept = True
+        self._show_kept()
         self.message_bar.show_info(f"Kept “{variation.full_title}”.")
         return item_id
+
+    def _show_kept(self, *_: object) -> None:
+        """Keep says whether the melody on show is kept, as Paint's does: after a Keep it still read "☆ Keep"."""
+        variation = self.selected_variation()
+        kept = variation is not None and variation.kept
+        self.keep_button.setText("★ Kept" if kept else "☆ Keep")
+        self.keep_button.setToolTip("In the kept melodies (on the right)" if kept
+                                    else "Keep this melody in the history (Ctrl+S)")
 
     def _unkept_variations(self) -> list[Variation]:
         """The melodies on show that closing would lose: all of them while none is kept (the musician has not chosen
@@ -479,7 +498,7 @@ class ComposeTab(ActivityTab):
             return None
         self.controls.show_request(kept.request)
         self.motif_panel.set_motif(list(kept.request.motif))
-        return self.generate(kept.request, select=kept.variation, edits=kept.edits, morph=kept.morph)
+        return self.generate(kept.request, select=kept.variation, edits=kept.edits, morph=kept.morph, kept=True)
 
     def export_selected(self) -> JobHandle | None:
         variation = self.selected_variation()

@@ -86,6 +86,9 @@ class VariationSound(QObject):
         """A variation's sound has been rendered: keep it, and play it if the user is waiting for it."""
         row = self.variation_list.row_of(variation.melody)  # None: a variation of an older Generate
         if row is not None:
+            # Kept while its sound was rendered: the copy the job made before then is kept too (closing asked again).
+            shown = self.variation_list.variation(row)
+            variation.kept = variation.kept or (shown is not None and shown.kept)
             self.variation_list.put(row, variation)
             self._keep_sound_of(variation.melody)
         selected = self.variation_list.variation()
