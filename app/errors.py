@@ -55,6 +55,16 @@ def not_written(path: Path, error: OSError, option: str = "-o") -> str:
     return f"{kept} ({error.strerror or error}). Check the disk and try again."
 
 
+# Failures that come from the user's files and disk, not from Atelier: the sentence says all there is to say.
+_EXPECTED_ERRNOS = (errno.ENOENT, errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def expected(error: BaseException) -> bool:
+    """Whether `error` is one a user's files or disk cause (a corrupt image, an odd MIDI file, a missing file, a
+    full disk): logged as its sentence on one line. Anything else is Atelier's own fault: logged with its traceback."""
+    return isinstance(error, JobError) or (isinstance(error, OSError) and error.errno in _EXPECTED_ERRNOS)
+
+
 def user_message(error: BaseException) -> str:
     if isinstance(error, JobError):  # checkpoint and store errors too: already a sentence
         return str(error)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, SignalInstance, Slot
 
-from app.errors import user_message
+from app.errors import expected, user_message
 from app.log import logger
 from models.jobs import JobCancelled, Preview, Progress, Result, Token
 from models.memory import give_back_freed_memory
@@ -148,8 +148,12 @@ class _JobRunner(QObject):
                 logger.info("job %r stopped while cancelled: %s", handle.title, error)
                 self.cancelled.emit(handle.id)
                 return
-            logger.exception("job %r failed", handle.title)
-            self.failed.emit(handle.id, user_message(error))
+            sentence = user_message(error)
+            if expected(error):  # its traceback said nothing more, and buried the faults that need one in the log
+                logger.warning("job %r failed: %s", handle.title, sentence)
+            else:
+                logger.exception("job %r failed", handle.title)
+            self.failed.emit(handle.id, sentence)
 
 
 class _Throttle:

@@ -124,6 +124,20 @@ def test_failing_job_reports_a_sentence_and_next_job_runs(qtbot, main_window, da
         worker.submit("Render", failing)
     assert failed.args[1] == "The sketch could not be read. Choose another image."
     assert "The sketch could not be read" in main_window.status.currentMessage()
+    # An expected failure (a corrupt file, a missing one) is one line in the log: its traceback is no news.
+    log = data_dir / "logs" / "atelier.log"
+    lines = log.read_text().splitlines()
+    assert "'Render' failed: The sketch could not be read. Choose another image." in lines[-1]
+    assert "Traceback" not in log.read_text()
+
+    def missing(context):
+        yield Progress(0.1, "starting")
+        open(data_dir / "gone.png", "rb")
+
+    with qtbot.waitSignal(worker.job_failed, timeout=5000) as failed:
+        worker.submit("Open", missing)
+    assert "gone.png does not exist any more" in log.read_text().splitlines()[-1]
+    assert "Traceback" not in log.read_text()
 
     def crashing(context):
         yield Progress(0.1, "starting")
@@ -132,7 +146,7 @@ def test_failing_job_reports_a_sentence_and_next_job_runs(qtbot, main_window, da
     with qtbot.waitSignal(worker.job_failed, timeout=5000) as failed:
         worker.submit("Render", crashing)
     assert "Traceback" not in failed.args[1] and "log file" in failed.args[1]
-    assert "ValueError: boom" in (data_dir / "logs" / "atelier.log").read_text()
+    assert "Traceback" in log.read_text() and "ValueError: boom" in log.read_text()  # unexpected: the whole story
 
     with qtbot.waitSignal(worker.job_finished, timeout=5000) as finished:
         worker.submit("Count", lambda context: counting_job(3, context.cancel))
