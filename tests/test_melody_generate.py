@@ -211,6 +211,29 @@ def test_wide_leaps_are_sampled_at_the_styles_leap_weights():
         assert "any" in weights and all(0.0 < w <= 1.0 for classes in weights.values() for _, w in classes)
 
 
+def test_a_style_trained_from_a_folder_learns_leap_weights_when_it_has_tunes_enough(tmp_path):
+    # A user's style kept the model's own wide leaps, which the shipped styles write 1.2-1.5 times too often.
+    import dataclasses
+
+    from models.jobs import run_job
+    from models.music.leap_weights import METRE_TUNES, learn_leap_weights
+    from models.music.midi_folder import read_midi_folder
+    from models.music.training import train_style_job
+    from tests.support.midi_files import write_tune_folder
+
+    folder = write_tune_folder(tmp_path / "tunes", count=METRE_TUNES, with_bad_files=False)
+    out = tmp_path / "steps.safetensors"
+    run_job(train_style_job(folder, "steps", out, n_states=4, restarts=1, n_iter=5))
+    weights = load_style(str(out)).facts.leap_weights
+    assert set(weights) == {"4/4", "any"}  # all the tunes are in 4/4
+    assert all(0.0 <= w <= 1.0 for classes in weights.values() for _, w in classes)
+    # No metre with tunes enough of its own (half of them read as 3/4), all of them together: any metre's weights.
+    tunes, _ = read_midi_folder(folder)
+    mixed = [dataclasses.replace(t, meter=tokens.Meter.parse("3/4")) if i % 2 else t for i, t in enumerate(tunes)]
+    assert set(learn_leap_weights(out, mixed)) == {"any"}
+    assert learn_leap_weights(out, tunes[:METRE_TUNES - 1]) == {}  # too few to tell: the model's own leaps
+
+
 def _phrases(melody):
     size = melody.total_ticks // 4
     return [tuple((e.onset - i * size, e.symbol, e.duration) for e in melody.events if i * size <= e.onset < (i + 1) * size)

@@ -44,25 +44,39 @@ def class_weights(own: np.ndarray, written: np.ndarray) -> list[list]:
     return weights
 
 
-def learn_leap_weights(checkpoint: Path, tunes: list[Tune]) -> dict[str, list[list]]:
-    """Per metre that METRE_TUNES of the training tunes have, and for any other metre (all of those together):
-    [least semitones, weight] per class, from tunes written by the checkpoint as it is (its facts without leap
-    weights) against the training tunes' leaps in that metre."""
+def written_intervals(checkpoint: Path, metre: str) -> list[int]:
+    """The intervals (semitones) of TUNES_PER_METRE tunes of 8 bars the checkpoint writes in the metre, in D major
+    and D minor."""
     from models.music.generate import generate
     from models.music.request import MelodyRequest
 
+    written = []
+    for mode in ("major", "minor"):
+        for seed in range(TUNES_PER_METRE // 6):
+            for melody in generate(MelodyRequest(style=str(checkpoint), key="D", mode=mode, meter=metre, bars=8,
+                                                 seed=1000 + seed, variations=3)):
+                pitches = [note.pitch for note in melody.notes()]
+                written += [abs(b - a) for a, b in itertools.pairwise(pitches)]
+    return written
+
+
+def learn_leap_weights(checkpoint: Path, tunes: list[Tune]) -> dict[str, list[list]]:
+    """Per metre that METRE_TUNES of the training tunes have, and for any other metre (all of those together):
+    [least semitones, weight] per class, from tunes written by the checkpoint as it is (its facts without leap
+    weights) against the training tunes' leaps in that metre. Where no metre has that many tunes but all of them
+    together do (a user's folder of jigs and reels), any metre's weights from all the tunes against tunes written
+    in their commonest metre; with fewer tunes than that, none: the model's own leaps."""
     counts = Counter(str(t.meter) for t in tunes)
     metres = [metre for metre, count in counts.most_common() if count >= METRE_TUNES]
+    if not metres:
+        if len(tunes) < METRE_TUNES:
+            return {}
+        written = written_intervals(checkpoint, counts.most_common(1)[0][0])
+        return {ANY_METRE: class_weights(tune_intervals(tunes), np.array(written))}
     weights, own_all, written_all = {}, [], []
     for metre in metres:
         own = tune_intervals([t for t in tunes if str(t.meter) == metre])
-        written = []
-        for mode in ("major", "minor"):
-            for seed in range(TUNES_PER_METRE // 6):
-                for melody in generate(MelodyRequest(style=str(checkpoint), key="D", mode=mode, meter=metre, bars=8,
-                                                     seed=1000 + seed, variations=3)):
-                    pitches = [note.pitch for note in melody.notes()]
-                    written += [abs(b - a) for a, b in itertools.pairwise(pitches)]
+        written = written_intervals(checkpoint, metre)
         weights[metre] = class_weights(own, np.array(written))
         own_all.append(own)
         written_all += written

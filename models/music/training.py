@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 from models.jobs import Job, JobError, Progress, Result, check_cancelled
 from models.music.corpus import encode
+from models.music.leap_weights import learn_leap_weights
 from models.music.midi_folder import read_midi_folder
 from models.music.model import train_job
 from models.music.style_facts import StyleFacts
@@ -41,6 +44,13 @@ def train_style_job(folder: str | os.PathLike, name: str, out_path: str | os.Pat
     assert model is not None  # train_job ends with its Result or raises
     model.info = {"meters": sorted({str(t.meter) for t in tunes}), "modes": sorted({t.mode for t in tunes})}
     model.facts = StyleFacts.learn(tunes)
+    yield Progress(0.97, "comparing the leaps of tunes it writes with its tunes' leaps")
+    with tempfile.TemporaryDirectory() as scratch:  # written from the model as it is, without leap weights
+        written_from = Path(scratch) / "style.safetensors"
+        model.save(written_from, training={})
+        leap_weights = learn_leap_weights(written_from, tunes)
+    check_cancelled(cancel)
+    model.facts = dataclasses.replace(model.facts, leap_weights=leap_weights)
     summary = {
         "name": name,
         "path": os.fspath(out_path),
