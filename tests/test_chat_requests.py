@@ -131,7 +131,7 @@ CASES = [
     # a musician's words (session 17: these went to the chat model, or came without their chords)
     ("a tune in F minor with chords", "melody", {"mode": "minor", "harmonize": True}, "110 bpm, with chords."),
     ("compose a harmonized melody in G", "melody", {"key": "G", "harmonize": True}, "with chords"),
-    ("a lullaby in G", "melody", {"key": "G", "tempo": 88.0}, "lullaby: slower, smoother"),
+    ("a lullaby in G", "melody", {"key": "G", "tempo": 88.0, "note_length": 3.0}, "lullaby: slower, smoother, longer notes"),
     ("a slow air in D minor", "melody", {"style": "scottish", "mode": "minor"}, "Scottish tune in D minor"),
     ("compose a happy tune in f sharp minor", "melody", {"key": "F#", "mode": "minor"}, "; happy: a little faster."),
     ("write a lullaby about the moon", "song", {"theme": "the moon"}, "A song sketch about “the moon”"),

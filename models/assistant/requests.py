@@ -71,7 +71,11 @@ MUSIC_MOODS = [
     ),
     (r"happy|joyful|cheerful|bright|sunny", {"mode": "major", "tempo_scale": 1.1}, "major mode, a little faster"),
     (r"lively|dance|energetic|fast|quick|upbeat", {"tempo_scale": 1.25}, "faster"),
-    (r"calm|gentle|peaceful|slow|lullaby|soft|tender", {"tempo_scale": 0.8, "temperature": 0.8}, "slower, smoother"),
+    (
+        r"calm|gentle|peaceful|slow|lullaby|soft|tender",
+        {"tempo_scale": 0.8, "temperature": 0.8, "note_length": 3.0},
+        "slower, smoother, longer notes",
+    ),
     (r"mysterious|haunting|eerie|ancient|modal", {"mode": "dorian"}, "dorian mode"),
     (r"wild|adventurous|surprising|experimental|strange", {"temperature": 1.3}, "more adventurous"),
     (r"simple|plain|predictable", {"temperature": 0.7}, "plainer lines"),
@@ -447,7 +451,7 @@ def _melody_request(text: str) -> CreativeRequest:
         "variations": 1,
     }
     if changes.get("note_length"):
-        params["note_length"] = changes["note_length"]  # a sad tune: a reel's eighths were still a reel at 88 bpm
+        params["note_length"] = changes["note_length"]  # a sad or calm tune: a reel's eighths were a reel at 88 bpm
     if re.search(r"\b(?:with|and|plus) (?:the |some )?(?:chords|harmony|accompaniment)\b|\bharmoni[sz]ed\b", text):
         params["harmonize"] = True  # "a tune in F minor with chords" came without them
     if mode_named and changes.get("mode", mode) != mode:  # "a happy tune in F# minor" is minor: not "major mode"
