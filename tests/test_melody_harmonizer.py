@@ -494,6 +494,18 @@ def test_a_half_bar_whose_beat_notes_the_dominant_holds_does_not_keep_the_tonic(
     assert [(chord.onset, chord.numeral) for chord in chords[:3]] == [(0, "I"), (48, "V"), (96, "I")]
 
 
+def test_a_last_beat_the_dominant_holds_before_the_tonic_gets_the_dominant():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E C | B D E F | E ... in C major, as the Compose demo's second tune (F# G A G B A F# D E D C# E F# G | A in
+    # D major) has it: the last beat's B, D and F (E passes) are V7's, and I held on over them.
+    melody = melody_in([(60, 24), (64, 24), (60, 24), (59, 6), (62, 6), (64, 6), (65, 6),
+                        (64, 24), (67, 24), (72, 24), (67, 24), (65, 24), (69, 24), (67, 12), (64, 12), (62, 12),
+                        (59, 12), (60, 96)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.numeral) for chord in chords[:4]] == [(0, "I"), (48, "I"), (72, "V7"), (96, "I")]
+
+
 def test_a_repeated_phrase_is_harmonized_alike():
     # The Compose demo's first tune (irish, D major, 4/4, AABA, seed 1): bars 1-2 come back as bars 3-4 and bar 7,
     # and took I ii, then ii ii, then ii ii under the same notes; a musician plays a repeated phrase the same way.

@@ -12,7 +12,8 @@ early, only its last where it reaches V's tones late), the tonic chord from it (
 strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i or (in a modal minor or dorian tune) v-i where a
 minor tune's minor seventh rules V out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them, but for a bar-long V
 that does not hold the bar's first beats, which gets another chord there. Bars with the same notes get the same
-chords, as a musician plays a repeated phrase. The chords are then voiced as block chords
+chords, as a musician plays a repeated phrase. A span whose last beat's notes V or V7 holds and its chord does not, before
+the tonic, takes V or V7 on that beat (I I I V7 | I). The chords are then voiced as block chords
 below the melody, as a pianist's left hand would play them: every chord tone under the lowest melody note sounding
 with the chord.
 """
@@ -545,6 +546,39 @@ def split_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int,
     return [(onset, onset + split * beat, before), (onset + split * beat, end, name)]
 
 
+def passing_notes(notes: TuneNotes) -> np.ndarray:
+    """Per note: reached and left by a step (one or two semitones) in the same direction, between two notes."""
+    pitches, passing = notes.pitches, np.zeros(len(notes.pitches), dtype=bool)
+    into, out = np.diff(pitches)[:-1], np.diff(pitches)[1:]
+    pitched = (pitches[:-2] >= 0) & (pitches[1:-1] >= 0) & (pitches[2:] >= 0)
+    passing[1:-1] = pitched & (np.abs(into) <= 2) & (np.abs(out) <= 2) & (into * out > 0)
+    return passing
+
+
+def lead_in_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int, name: str,
+                     following: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+    """A stretch of two beats or more under a chord other than V and V7, before two beats or more of the tonic
+    chord (`following`: the next stretch), whose last beat's
+    note that chord does not hold, and V or V7 holds with every note starting in that beat but passing notes: V or
+    V7 on that beat, the one the melody likes best (C# E F# G before the D chord in D major: I I I V7 | I, as an
+    accompanist plays it, where the span's chord was I with the C#, E and G outside it); as it was otherwise. Not
+    before a shorter tonic: before the cadence that made I V I V7 I of the last two bars."""
+    beat, chords = notes.beat, chord_set(notes.harmony)
+    last = end - beat
+    if end - onset < 2 * beat or name in DOMINANTS or following[2] != model.names[0] \
+            or following[1] - following[0] < 2 * beat:
+        return [(onset, end, name)]
+    on_beat = int(notes.on_beats(last, end)[0])
+    starting = np.flatnonzero((notes.onsets >= last) & (notes.onsets < end) & (notes.pitches >= 0)
+                              & ~passing_notes(notes))
+    heard = {on_beat, *notes.symbols[starting].tolist()}
+    fitting = [c for c, other in enumerate(model.names) if other in DOMINANTS and heard <= set(chords[other])]
+    if on_beat == REST_SYMBOL or on_beat in chords[name] or not fitting:
+        return [(onset, end, name)]
+    scores = stretch_scores(notes, model, last, end)
+    return [(onset, last, name), (last, end, model.names[max(fitting, key=lambda c: scores[c])])]
+
+
 def repeated_bars(notes: TuneNotes, spans: list[tuple[int, int]], per_bar: int, before: int) -> list[list[int]]:
     """Groups of two or more bars (0-based) ending by tick `before` whose melody is the same pitch classes at the
     same places (a note held into the bar counts from the bar line), in the order of their first bar."""
@@ -635,6 +669,10 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
             stretch = stretch_scores(notes, model, onset, end)
             chosen = max(allowed, key=lambda name: stretch[model.names.index(name)] if name in model.names else 0.0)
         stretches.append((onset, end, chosen))
+    chosen_before = len(stretches) - len(cadence)  # the cadence's own chords stay as they are
+    stretches = [piece for k, (onset, end, name) in enumerate(stretches) for piece in (
+        lead_in_dominant(notes, model, onset, end, name, stretches[k + 1])
+        if k < chosen_before and k + 1 < len(stretches) else [(onset, end, name)])]
     ceilings = chord_ceilings(notes, [(onset, end) for onset, end, _ in stretches])
     tones = chord_tones(notes.harmony)
     return [Chord(onset, end - onset, name, voice(melody.tonic, tones[name], ceiling))
