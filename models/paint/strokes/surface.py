@@ -17,7 +17,7 @@ import torch
 
 from .brush import Ownership
 from .filters import Box, gaussian_kernel, kernel_reach, smoothstep, tile_exact_blur, tile_exact_gradients
-from .patches import place_noise
+from .patches import lattice_noise, place_noise
 from .strands import stroke_hash
 
 BRISTLES = 10
@@ -103,15 +103,11 @@ def load_map(top: int, left: int, height: int, width: int, seed: int, unit: floa
     xs = (torch.arange(left, left + width, dtype=torch.float64)[None, :] + 0.5) / (LOAD_CELL * unit)
     cos, sin = math.cos(LOAD_TURN), math.sin(LOAD_TURN)
     u, v = cos * xs - sin * ys, sin * xs + cos * ys  # the lattice's axes: no row or column of patches
-    cell_u, cell_v = u.floor(), v.floor()
-    wu, wv = smoothstep((u - cell_u).float(), 0.0, 1.0), smoothstep((v - cell_v).float(), 0.0, 1.0)
-    cu, cv = cell_u.long(), cell_v.long()
 
-    def corner(du: int, dv: int) -> torch.Tensor:
-        return _position_hash(cu + du, cv + dv, seed + LOAD_SEED) + 0.5
+    def corner(cu: torch.Tensor, cv: torch.Tensor) -> torch.Tensor:
+        return _position_hash(cu, cv, seed + LOAD_SEED) + 0.5
 
-    upper = (1 - wu) * corner(0, 0) + wu * corner(1, 0)
-    noise = (1 - wv) * upper + wv * ((1 - wu) * corner(0, 1) + wu * corner(1, 1))
+    noise = lattice_noise(u, v, corner)
     loaded = smoothstep(noise, LOAD_THIN, LOAD_FULL) / LOAD_RMS
     return 1 + amount * (loaded - 1)
 
