@@ -3,6 +3,8 @@ text, so any message with those words went with it, and a rewording of that line
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_withdraw_hides_only_a_message_about_its_topic(qtbot):
     from app.tabs.message_bar import MessageBar
@@ -43,3 +45,42 @@ def test_a_message_appearing_or_going_does_not_move_the_work_below_it(qtbot):
     bar.hide()
     QApplication.processEvents()
     assert work.geometry() == placed and bar.isHidden()
+
+
+@pytest.mark.parametrize("grows_up", [False, True])
+def test_a_message_longer_than_a_line_is_drawn_over_the_work_which_stays_put(qtbot, grows_up):
+    # Compose's two-line motif errors pushed the variations down a line, and the window's layout jumped as they went.
+    from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+    from app.tabs.message_bar import MessageBar
+
+    area = QWidget()
+    qtbot.addWidget(area)
+    layout = QVBoxLayout(area)
+    bar, work = MessageBar("Message", grows_up=grows_up), QWidget()
+    for widget in ((work, bar) if grows_up else (bar, work)):  # a bar under the work (Chat) grows up over it
+        layout.addWidget(widget, 1 if widget is work else 0)
+    area.resize(300, 400)
+    area.show()
+    qtbot.waitExposed(area)
+    QApplication.processEvents()
+    placed, line = work.geometry(), bar.geometry()
+    bar.show_error("The motif's notes go from G2 to D3, outside the Range (A3 to D6): set the Range to G2 to D6 to "
+                   "take them in, or clear the motif.")
+    QApplication.processEvents()
+    assert work.geometry() == placed
+    shown = bar.geometry()
+    assert shown.height() >= 3 * line.height()  # the whole sentence is on show
+    assert (shown.bottom() == line.bottom()) if grows_up else (shown.top() == line.top())
+    assert area.children().index(bar) > area.children().index(work)  # drawn over it
+    area.resize(500, 400)  # the window widened: fewer lines, still from the bar's own line
+    QApplication.processEvents()
+    wider = bar.geometry()
+    assert work.geometry().height() == placed.height() and wider.height() < shown.height()
+    assert (wider.bottom() == line.bottom()) if grows_up else (wider.top() == line.top())  # the height is the same
+    bar.show_info("Kept.")
+    QApplication.processEvents()
+    assert bar.geometry().height() == line.height() and work.geometry().height() == placed.height()
+    bar.hide()
+    QApplication.processEvents()
+    assert bar.geometry().height() == line.height()

@@ -108,7 +108,7 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.view = ConversationView()
         self.view.anchorClicked.connect(self._on_link)
         layout.addWidget(self.view, 1)
-        self.message_bar = MessageBar("Chat message")
+        self.message_bar = MessageBar("Chat message", grows_up=True)  # under the conversation
         layout.addWidget(self.message_bar)
         actions = QHBoxLayout()
         self.regenerate_button = QPushButton("Regenerate")
