@@ -26,6 +26,8 @@ from app.tabs.slider_value import with_value
 from models.music.request import MelodyRequest, usual_tempo
 
 RANGE_LIMITS = (36, 96)  # the lowest and highest notes the Range can be set to: C2 and C7
+# generate.MAX_NOTE_LENGTH, the most MelodyRequest.note_length may be (that module imports torch: seconds at start-up).
+NOTE_LENGTH_LIMIT = 8.0
 
 SHIPPED_STYLES = {
     "irish": "Irish (O'Neill's Music of Ireland)",
@@ -99,6 +101,18 @@ class ComposeControls(QWidget):
         self.creativity_slider.setValue(100)
         self.creativity_slider.setToolTip("Low: safe, typical phrases. High: surprising ones.")
         form.addRow("Creativity:", with_value(self.creativity_slider, lambda value: f"{value / 100:.2f}"))
+
+        # MelodyRequest.note_length: the chat's sad tunes ask for 4, and Generate here reset them to the style's own
+        # quick lengths, with no way to ask for it in the tab.
+        self.note_length_spin = QDoubleSpinBox()
+        self.note_length_spin.setAccessibleName("Long notes")
+        self.note_length_spin.setRange(0.0, NOTE_LENGTH_LIMIT)
+        self.note_length_spin.setDecimals(1)  # a kept request's own amount comes back as it was
+        self.note_length_spin.setSingleStep(1.0)
+        self.note_length_spin.setSpecialValueText("the style's own")
+        self.note_length_spin.setToolTip("Fewer quick notes on the beats: 0 keeps the style's own note lengths; "
+                                         "2 to 4 for a calm or sad tune.")
+        form.addRow("Long notes:", self.note_length_spin)
 
         range_row = QHBoxLayout()
         self.low_spin = self._pitch_spin("Lowest note", 57)
@@ -215,6 +229,7 @@ class ComposeControls(QWidget):
             bars=self.bars_spin.value(),
             tempo=float(self.tempo_spin.value()),
             temperature=self.creativity_slider.value() / 100.0,
+            note_length=self.note_length_spin.value(),
             seed=self.seed_spin.value(),
             variations=self.variations_spin.value(),
             end_on_tonic=self.end_on_tonic_check.isChecked(),
@@ -240,6 +255,7 @@ class ComposeControls(QWidget):
             self.tempo_spin.setValue(request.tempo)
             self.tempo_spin.blockSignals(False)
         self.creativity_slider.setValue(round(request.temperature * 100))
+        self.note_length_spin.setValue(request.note_length)
         if request.pitch_range:
             self.low_spin.setValue(request.pitch_range[0])
             self.high_spin.setValue(request.pitch_range[1])

@@ -10,7 +10,7 @@ import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QAbstractSlider, QCheckBox, QComboBox, QSpinBox
+from PySide6.QtWidgets import QAbstractSlider, QCheckBox, QComboBox, QDoubleSpinBox, QSpinBox
 
 from app.recovery import Snapshot
 from app.tabs.compose.jobs import Variation, edits_from_json, morph_from_json
@@ -73,7 +73,7 @@ class VariationsRecovery(QObject):
         controls = compose_tab.controls
         for combo in controls.findChildren(QComboBox):
             combo.currentIndexChanged.connect(self.recovery_changed)
-        for spin in controls.findChildren(QSpinBox):
+        for spin in controls.findChildren(QSpinBox) + controls.findChildren(QDoubleSpinBox):  # tempo, longer notes
             spin.valueChanged.connect(self.recovery_changed)
         for slider in controls.findChildren(QAbstractSlider):
             slider.valueChanged.connect(self.recovery_changed)
