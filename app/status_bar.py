@@ -27,6 +27,11 @@ def progress_text(title: str, message: str) -> str:
     return f"{title}: {message}"
 
 
+def _kind(handle: JobHandle) -> str:
+    """What a job does, whatever on: "Reading" of "Reading garbage.mid"."""
+    return handle.title.partition(" ")[0]
+
+
 class JobStatusBar(QStatusBar):
     """Shows the latest running job of any tab, and how many others run; Cancel (or Esc) cancels the latest."""
 
@@ -49,6 +54,7 @@ class JobStatusBar(QStatusBar):
         for widget in (self.job_label, self.progress_bar, self.cancel_button):
             self.addPermanentWidget(widget)
         self._running: list[JobHandle] = []
+        self._failure: tuple[TabWorker, str, str] | None = None  # the last failure said: its tab, kind and words
         self._show_job(None)
 
     def set_device(self, description: str) -> None:
@@ -63,8 +69,22 @@ class JobStatusBar(QStatusBar):
         worker.job_progress.connect(self._on_progress)
         for ended in (worker.job_finished, worker.job_failed, worker.job_cancelled):
             ended.connect(self._on_ended)
-        worker.job_failed.connect(lambda handle, message: self.show_notice(failure_notice(handle.title, message)))
+        worker.job_failed.connect(lambda handle, message: self._show_failure(worker, handle, message))
+        worker.job_finished.connect(lambda handle, _: self._take_back_failure(worker, handle))
         worker.notice.connect(self.show_notice)
+
+    def _show_failure(self, worker: TabWorker, handle: JobHandle, message: str) -> None:
+        text = failure_notice(handle.title, message)
+        self.show_notice(text)
+        self._failure = (worker, _kind(handle), text)
+
+    def _take_back_failure(self, worker: TabWorker, handle: JobHandle) -> None:
+        """A failure is no longer the news once a job of its kind in its tab has worked: "garbage.mid cannot be used
+        as a motif" stayed up beside the motif huge.mid, read a moment later, gave (under Xvfb)."""
+        if self._failure is not None and self._failure[:2] == (worker, _kind(handle)):
+            if self.currentMessage() == self._failure[2]:
+                self.clearMessage()
+            self._failure = None
 
     def current_job(self) -> JobHandle | None:
         return self._running[-1] if self._running else None
