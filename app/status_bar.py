@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from app.worker import JobHandle, TabWorker
 from models.jobs import Progress
 
 NOTICE_TIMEOUT_MS = 10_000
+# How soon the job on show says it is being cancelled when something other than Cancel or Esc cancelled it.
+CANCEL_LOOK_MS = 250
 
 
 def failure_notice(title: str, message: str) -> str:
@@ -55,6 +58,13 @@ class JobStatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self._running: list[JobHandle] = []
         self._failure: tuple[TabWorker, str, str] | None = None  # the last failure said: its tab, kind and words
+        # A job cancelled by its tab (the Surprise choices not picked, a preview overtaken) read as still at work
+        # until its step ended: "Painting 3 of 4 from scratch: planning strokes 5%" beside the pick's full painting
+        # waiting behind it (under Xvfb, load 27). A handle says nothing when cancelled, so it is looked at.
+        self._cancel_look = QTimer(self)
+        self._cancel_look.setInterval(CANCEL_LOOK_MS)
+        self._cancel_look.timeout.connect(self.show_cancelling)
+        self._said_cancelling: JobHandle | None = None
         self._show_job(None)
 
     def set_device(self, description: str) -> None:
@@ -98,9 +108,9 @@ class JobStatusBar(QStatusBar):
         return True
 
     def show_cancelling(self) -> None:
-        """Say so when the job on show has been cancelled (Esc cancels it through its tab)."""
+        """Say so when the job on show has been cancelled (Esc cancels it through its tab; a tab, by itself)."""
         handle = self.current_job()
-        if handle is not None and handle.cancel_event.is_set():
+        if handle is not None and handle.cancel_event.is_set() and handle is not self._said_cancelling:
             self._show_job(handle)
 
     def _on_started(self, handle: JobHandle) -> None:
@@ -126,6 +136,9 @@ class JobStatusBar(QStatusBar):
         visible = handle is not None
         for widget in (self.job_label, self.progress_bar, self.cancel_button):
             widget.setVisible(visible)
+        if visible != self._cancel_look.isActive():
+            (self._cancel_look.start if visible else self._cancel_look.stop)()
+        self._said_cancelling = handle if handle is not None and handle.cancel_event.is_set() else None
         if handle is not None:
             # A step of Best quality takes seconds (more on a busy CPU) before the job sees its cancel flag: until
             # then the job says it is being cancelled, not still at work (seen under Xvfb at load 13: Esc, then

@@ -62,3 +62,21 @@ def test_a_failure_is_taken_back_once_a_job_of_its_kind_in_its_tab_works(qtbot, 
     with qtbot.waitSignal(compose.worker.job_finished, timeout=30_000):
         compose.open_motif_file(tune)
     assert main_window.status.currentMessage() == ""
+
+
+def test_a_job_its_tab_cancelled_says_so_at_once(qtbot):
+    # The Surprise choices not picked went on reading "Painting 3 of 4 from scratch: planning strokes 5%" until their
+    # step ended, as if the pick's full painting, waiting behind them, had to wait for them (Xvfb, load 27).
+    from app.status_bar import JobStatusBar
+    from app.worker import JobHandle
+    from models.jobs import Progress
+
+    bar = JobStatusBar()
+    qtbot.addWidget(bar)
+    handle = JobHandle(id=1, title="Painting 3 of 4 from scratch")
+    bar._on_started(handle)
+    bar._on_progress(handle, Progress(0.05, "planning strokes"))
+    handle.cancel()  # by the tab, not by the status bar's Cancel or Esc
+    qtbot.waitUntil(lambda: bar.job_label.text() == "Painting 3 of 4 from scratch: cancelling…", timeout=2000)
+    bar._on_ended(handle)
+    assert not bar._cancel_look.isActive()  # nothing to look at while no job runs
