@@ -243,6 +243,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # the paper are given out by lightness rank (colour_map.lightness_ranks): a flat sky's JPEG ringing beside a sun or
     # a roof, a hair darker than the sky, kept its own blue among the sky's cream paper, a ring of pale specks (Hokusai's).
     "tone_tolerance": (0.0, 1.0),
+    # How far the contours round a light in a light surround (a sun in a pale sky) are moved onto their edge's crest
+    # (outline._round_lights): one thin line round the sun, where thirty contours traced with inertia drifted apart
+    # into a grey ring 5 px wide (Hokusai's).
+    "light_rims": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -317,6 +321,7 @@ ADDED_LATER = dict.fromkeys(
         "jitter_patches",
         "streak_colour",
         "tone_tolerance",
+        "light_rims",
     ),
     0.0,
 )
@@ -413,6 +418,7 @@ class StrokeStyle:
     jitter_patches: float = 0.0
     streak_colour: float = 0.0
     tone_tolerance: float = 0.0
+    light_rims: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
