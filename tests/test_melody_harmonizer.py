@@ -506,6 +506,17 @@ def test_a_last_beat_the_dominant_holds_before_the_tonic_gets_the_dominant():
     assert [(chord.onset, chord.numeral) for chord in chords[:4]] == [(0, "I"), (48, "I"), (72, "V7"), (96, "I")]
 
 
+def test_no_lead_in_dominant_beside_the_other_spelling_of_its_tones():
+    from models.music.harmonizer import harmonize_melody
+
+    # C Eb Bb | D F | C G Eb C in C minor: V7's D and F on the last beat, but its B natural a beat after the melody's
+    # Bb is a wrong note (the modal minor's C natural by V's C# in D minor): the half bar keeps its chord.
+    melody = melody_in([(60, 24), (63, 24), (70, 24), (62, 12), (65, 12), (72, 24), (67, 24), (63, 24), (60, 24),
+                        (65, 24), (68, 24), (67, 12), (63, 12), (62, 12), (59, 12), (60, 96)], mode="minor")
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.numeral) for chord in chords[:3]] == [(0, "i"), (48, "III"), (96, "i")]
+
+
 def test_a_repeated_phrase_is_harmonized_alike():
     # The Compose demo's first tune (irish, D major, 4/4, AABA, seed 1): bars 1-2 come back as bars 3-4 and bar 7,
     # and took I ii, then ii ii, then ii ii under the same notes; a musician plays a repeated phrase the same way.
