@@ -205,3 +205,16 @@ def test_loop_and_the_chosen_bars_come_back_when_the_window_reopens(qtbot, main_
     tab.edit_bar.set_bar_range(1, 1)  # bar 1 chosen by hand stays when another variation is selected
     tab.variation_list.setCurrentRow(2)
     assert tab.edit_bar.bar_range() == (1, 1)
+
+
+def test_morph_is_offered_only_for_a_melody_it_can_morph(qtbot, compose):
+    # Morph stood ready under a waltz and said "Morphing works on melodies in 4/4 or 2/2." only when pressed (Xvfb).
+    compose.controls.meter_combo.setCurrentText("3/4")
+    generate(qtbot, compose)
+    assert not compose.morph_button.isEnabled() and "this one is in 3/4" in compose.morph_button.toolTip()
+    compose.controls.meter_combo.setCurrentText("4/4")
+    generate(qtbot, compose)
+    assert compose.morph_button.isEnabled() and "4/4 or 2/2" in compose.morph_button.toolTip()
+    compose.controls.bars_spin.setValue(5)
+    generate(qtbot, compose)
+    assert not compose.morph_button.isEnabled() and "even number of bars" in compose.morph_button.toolTip()

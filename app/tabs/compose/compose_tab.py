@@ -343,7 +343,7 @@ class ComposeTab(ActivityTab):
         if variation is None:
             self.piano_roll.set_content(None)
             return
-        self.edit_bar.show_variation(row, variation.melody.bars, self.variation_list.count())
+        self.edit_bar.show_variation(row, variation, self.variation_list.count())
         self.piano_roll.set_content(roll_content(variation))
         self.piano_roll.set_selection(*self.edit_bar.bar_range())
         self.sound.follow_selection(variation)

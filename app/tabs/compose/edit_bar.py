@@ -21,6 +21,21 @@ Swap = Callable[[Variation, Variation], None]  # put the second variation where 
 # (no sound), a few kB; without a bound an afternoon of edits kept every version.
 UNDO_LIMIT = 100
 
+MORPH_TIP = "Add melodies on the way from the selected variation to another one (4/4 or 2/2, an even number of bars)"
+
+
+def morph_obstacle(variation: Variation) -> str:
+    """Why `variation` cannot be morphed, as a sentence ("" when it can): the melody VAE reads bars of 4/4 or 2/2, two
+    at a time (models/music/vae.morph). Morph stood ready under a waltz and failed when pressed."""
+    from models.music import tokens
+
+    melody = variation.melody
+    if melody.meter.bar_ticks != 4 * tokens.TICKS_PER_QUARTER:
+        return f"Morphing works on melodies in 4/4 or 2/2; this one is in {melody.meter}."
+    if melody.bars % 2:
+        return f"Morphing works on an even number of bars; this melody has {melody.bars}."
+    return ""
+
 
 class RegenerateCommand(QUndoCommand):
     def __init__(self, swap: Swap, before: Variation, after: Variation, done: bool = False) -> None:
@@ -102,8 +117,8 @@ class EditBar(QWidget):
         self.morph_count.setAccessibleName("In-between melodies")
         self.morph_count.setRange(1, 8)
         self.morph_count.setValue(3)
-        self.morph_button = action_button("⇝ Morph", "Morph", "Add melodies on the way from the selected variation "
-                                          "to another one (4/4 or 2/2, an even number of bars)", morph)
+        self.morph_button = action_button("⇝ Morph", "Morph", MORPH_TIP, morph)
+        self._morph_obstacle = ""  # why the variation on show cannot be morphed; "" when it can
         for widget in (QLabel("Morph into"), self.morph_target, QLabel("in"), self.morph_count,
                        QLabel("steps"), narrow_button(self.morph_button)):
             morphing.addWidget(widget)
@@ -153,8 +168,13 @@ class EditBar(QWidget):
             self.first_bar_spin.setValue(first)
             self.last_bar_spin.setValue(last)
 
-    def show_variation(self, row: int, bars: int, count: int) -> None:
-        """The selected variation (row `row` of `count`, `bars` long): the morph targets and the bar range."""
+    def show_variation(self, row: int, variation: Variation, count: int) -> None:
+        """The selected variation (row `row` of `count`): the morph targets, whether it can be morphed, and the bar
+        range."""
+        bars = variation.melody.bars
+        self._morph_obstacle = morph_obstacle(variation)
+        self.morph_button.setToolTip(self._morph_obstacle or MORPH_TIP)
+        self._enable_morph(self.regenerate_button.isEnabled())
         self.morph_target.clear()
         for other in range(count):
             if other != row:
@@ -174,10 +194,14 @@ class EditBar(QWidget):
         return self.bar_range() if self._guessed else self.first_guess
 
     def set_enabled(self, enabled: bool) -> None:
-        for widget in (self.regenerate_button, self.first_bar_spin, self.last_bar_spin, self.morph_button,
-                       self.morph_target, self.morph_count):
+        for widget in (self.regenerate_button, self.first_bar_spin, self.last_bar_spin):
             widget.setEnabled(enabled)
+        self._enable_morph(enabled)
         self.undo_button.setEnabled(enabled and self.undo_stack.canUndo())
+
+    def _enable_morph(self, enabled: bool) -> None:
+        for widget in (self.morph_button, self.morph_target, self.morph_count):
+            widget.setEnabled(enabled and not self._morph_obstacle)
 
 
 def _forget_previous(variation: Variation) -> None:
