@@ -8,7 +8,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent, QImage
 
 from app.tabs.images import array_to_image, image_to_array
-from app.tabs.paint.canvas import EDGE, PaintCanvas, Tool, flood_fill_mask
+from app.tabs.paint.canvas import EDGE, FILL_TOLERANCE, PaintCanvas, Tool, flood_fill_mask
 
 
 @pytest.fixture
@@ -479,3 +479,39 @@ def test_a_picture_opened_during_a_stroke_ends_the_stroke(qtbot, canvas):
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(40, 40))
     assert (canvas.pixels() == (10, 200, 30)).all()
     assert [canvas.undo_stack.text(i) for i in range(canvas.undo_stack.count())] == ["Open image"]
+
+
+def test_a_fill_inside_a_soft_stroke_leaves_no_pale_ring(qtbot, canvas):
+    # A fill with the stroke's own colour stopped where the soft edge's blend passed the tolerance: a pale ring
+    # between the fill and the stroke (under Xvfb), which the painting drew as a light line.
+    from PySide6.QtCore import QPointF
+
+    canvas.colour, canvas.hardness, canvas._brush_size = QColor(40, 90, 170), 0.6, 24.0
+    corners = [(40, 30), (160, 30), (160, 120), (40, 120), (40, 30)]
+    canvas.begin_stroke(QPointF(*corners[0]))
+    for x, y in corners[1:]:
+        canvas.stroke_to(QPointF(x, y))
+    canvas.end_stroke()
+    before = canvas.pixels().copy()
+    assert (np.abs(before[75, 40:100].astype(int) - (40, 90, 170)).max(axis=1) > 30).sum() >= 3  # the soft edge
+    canvas.tool = Tool.FILL
+    canvas.fill_at(100, 75)
+    inside = canvas.pixels()[30:121, 40:161].astype(int)  # up to the stroke's middle line
+    assert np.abs(inside - (40, 90, 170)).max() <= 3
+    assert tuple(canvas.pixels()[5, 5]) == (255, 255, 255)  # the paper outside is not reached
+
+
+def test_a_fill_of_another_colour_does_not_grow_into_a_soft_edge_of_a_third(qtbot, canvas):
+    from PySide6.QtCore import QPointF
+
+    canvas.colour, canvas.hardness, canvas._brush_size = QColor(0, 0, 0), 0.6, 24.0
+    canvas.begin_stroke(QPointF(100, 10))
+    canvas.stroke_to(QPointF(100, 140))
+    canvas.end_stroke()
+    before = canvas.pixels().copy()
+    canvas.colour = QColor(240, 30, 30)  # red into white beside a black line: the greys are not between them
+    canvas.fill_at(20, 75)
+    after = canvas.pixels()
+    greys = np.abs(before.astype(int) - 255).max(axis=2) > FILL_TOLERANCE
+    assert np.array_equal(after[greys], before[greys])
+
