@@ -88,8 +88,10 @@ def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None 
 
 # A cliff's height in eye-heights (a person's height where it stands; the tower on it is 8.5): from about 1 its top
 # rises above the horizon as it comes nearer, as a cliff seen from the sea does. At 1.3 a figure at its edge stood
-# about as tall as the rock face under it (a low bluff); at 2 the face rose out of the frame where a lighthouse stands.
-CLIFF_EYES = 1.7
+# about as tall as the rock face under it (a low bluff); at 2 the face rose out of the frame where a lighthouse stood,
+# while the headland came forward to the bottom edge. Seen from farther back (water.HEADLAND_END), 2.4: a face about
+# twice a figure's height under one standing at its edge.
+CLIFF_EYES = 2.4
 
 
 def draw_cliff(pen: Pen) -> None:
@@ -220,7 +222,9 @@ def draw_fields(pen: Pen, wheat: bool, vanishing_x: float) -> None:
             quad[0] = (quad[0][0], quad[0][1] + tilt)
             quad[1] = (quad[1][0], quad[1][1] - tilt)
             canvas.polygon(np.array(quad), colour)
-            if bottom > 0.5:  # furrows in the nearest field
+            # Furrows in the nearest field, but not under snow: their faint lines on white were what Munch's contours
+            # found there, and the snowfield read as black stripes.
+            if bottom > 0.5 and not light.snow:
                 _furrows(pen, np.array(quad), colour, vanishing_x, rng)
 
 

@@ -19,6 +19,9 @@ EYE_SCALE = 0.45  # one eye-height at the bottom edge, as a share of the frame's
 # The focal length over the frame's width: a normal lens (about 53 degrees across). It sets how deep the ground runs
 # (how far off, in eye-heights, a row is), which a thing lying on the ground, a river crossing the view, needs.
 FOCAL = 1.0
+# Room (eye-heights) above a thing's foot on a cliff's top for it to stand in the frame (Stage.cliff_spot): a figure's
+# height and a little sky.
+TOP_ROOM = 1.5
 
 
 @dataclass
@@ -108,9 +111,11 @@ class Stage:
         inland = -1 if self.shore[-1, 0] < self.width / 2 else 1
         eyes = np.array([self.eye(row) for row in self.cliff[:, 1]])
         xs = self.cliff[:, 0] + inland * eyes * back_eyes
-        # Near the viewer the top runs out of the frame's side: there, the nearest row where it stands inside
+        # Near the viewer the top runs out of the frame's side, or out of its top: there, the nearest row where it
+        # stands inside, with a figure's height (TOP_ROOM eye-heights) of sky above its foot
         inside = half_eyes * eyes
-        off = np.abs(self.cliff[:, 1] - y) + self.height * ((xs < inside) | (xs > self.width - inside))
+        out = (xs < inside) | (xs > self.width - inside) | (self.cliff[:, 1] - self.cliff[:, 2] < TOP_ROOM * eyes)
+        off = np.abs(self.cliff[:, 1] - y) + self.height * out
         k = int(off.argmin())
         return float(xs[k]), float(self.cliff[k, 1]), float(self.cliff[k, 2])
 

@@ -43,6 +43,10 @@ def water_darks(pen: Pen):
     return darks
 
 
+# Where a headland's shore would reach the bottom edge, as a share of the width from its side (negative: beyond it).
+HEADLAND_END = (-0.3, -0.15)
+
+
 def sea_outline(pen: Pen, shore_side: int, headland: bool = False) -> np.ndarray:
     """The sea's polygon: everything below the horizon, less a shore on `shore_side` (-1, 1; 0: none)
     that comes forward from the horizon to the bottom edge: a shore that widens toward the viewer, or with
@@ -52,7 +56,10 @@ def sea_outline(pen: Pen, shore_side: int, headland: bool = False) -> np.ndarray
     if shore_side == 0:
         return np.array([(-2, hz), (w + 2, hz), (w + 2, h + 2), (-2, h + 2)], float)
     if headland:
-        start, end = rng.uniform(0.35, 0.5), rng.uniform(0.04, 0.14)
+        # Its foot leaves the frame's side in the middle distance (`end`, where it would reach the bottom edge, lies
+        # outside the frame): the viewer stands back, out on the water, and sees a tall face whole. Coming forward to
+        # the bottom edge, its near end rose out of the frame's top, and it could be tall only there.
+        start, end = rng.uniform(0.35, 0.5), rng.uniform(*HEADLAND_END)
         middle = end + rng.uniform(0.0, 0.06)
     else:
         start = rng.uniform(0.05, 0.3)  # where the shore meets the horizon, from its side
