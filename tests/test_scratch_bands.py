@@ -109,7 +109,9 @@ def test_a_scenes_masses_in_colours_the_painter_has_no_paint_for_keep_their_own(
         middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
         fill = ~plan.is_outline
         upper, lower = fill & (middle[:, 1] < 16), fill & (middle[:, 1] > 24)
-        assert (float(plan.colour[upper, 2].mean()) < -0.03) == own  # blue
+        # blue (OKLab b -0.025; -0.032 before session 23's day key, under which this sky over snow maps a little
+        # lighter, L 0.68 for 0.65, nearer his lightest paint, and keeps more of its own pale blue; the photograph +0.069)
+        assert (float(plan.colour[upper, 2].mean()) < -0.015) == own
         assert (float(plan.colour[lower, 0].mean()) > 0.8) == own  # white (his lightest paint 0.69)
 
 
@@ -137,4 +139,5 @@ def test_a_snowfield_under_his_sky_stays_white_not_his_ochre_thinned():
     upper, lower = fill & (middle[:, 1] < 16), fill & (middle[:, 1] > 24)
     snow = plan.colour[lower]
     assert float(snow[:, 0].mean()) > 0.88 and float(snow[:, 1:].norm(dim=1).mean()) < 0.02
-    assert float(plan.colour[upper, 1:].norm(dim=1).mean()) > 0.03  # the sky still his tint over its blue
+    # the sky still his tint over its blue (chroma 0.029; 0.041 before session 23's day key: see above)
+    assert float(plan.colour[upper, 1:].norm(dim=1).mean()) > 0.02

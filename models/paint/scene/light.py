@@ -194,8 +194,12 @@ def light_for(moods: list[str]) -> Light:
         light.haze = 0.35
         light.cloudiness = min(light.cloudiness, 0.25)
     if "storm" in moods:
-        c["zenith"], c["horizon"] = rgb(0.20, 0.22, 0.25), rgb(0.58, 0.56, 0.50)
-        c["cloud"], c["cloud shade"] = rgb(0.62, 0.60, 0.55), rgb(0.18, 0.19, 0.22)
+        # Dark slate (OKLab L 0.25-0.54, chroma 0.04-0.06): in light greys (L 0.62-0.66, a khaki horizon, cream clouds,
+        # the break's light gold) Munch's paints for them were his ochre and oranges, a sunset over the harbour. The
+        # break a paler slate (L 0.60): a silver one (0.89), his lightest tone, still blazed orange round the lighthouse.
+        c["zenith"], c["horizon"] = rgb(0.12, 0.15, 0.24), rgb(0.33, 0.39, 0.50)
+        c["cloud"], c["cloud shade"] = rgb(0.36, 0.43, 0.56), rgb(0.11, 0.13, 0.21)
+        c["break"] = rgb(0.45, 0.51, 0.61)
         c["sea"], c["foam"] = rgb(0.10, 0.22, 0.20), rgb(0.93, 0.93, 0.86)
         light.dim_land(0.7, rgb(0.25, 0.27, 0.25), 0.25)
         light.cloudiness, light.waves = 0.85, 1.0

@@ -136,8 +136,22 @@ def _at_levels(table: torch.Tensor, ranks: torch.Tensor) -> torch.Tensor:
     return table[low] * (1 - fraction) + table[low + 1] * fraction
 
 
+def key_ranks(lightness: torch.Tensor, key: torch.Tensor) -> torch.Tensor:
+    """Each lightness's rank (0 to 1) among the pictures whose QUANTILES lightness quantiles (strictly increasing) are
+    `key`, linearly between them: the rank it would have in such a picture, whatever the rest of its own picture."""
+    flat = lightness.flatten().clamp(float(key[0]), float(key[-1]))
+    index = torch.searchsorted(key, flat.contiguous()).clamp(1, key.numel() - 1)
+    fraction = (flat - key[index - 1]) / (key[index] - key[index - 1])
+    return ((index - 1 + fraction) / (key.numel() - 1)).view_as(lightness)
+
+
 def tint_tones(
-    lab: torch.Tensor, painter_tints: torch.Tensor, amount: float, paper: float = 0.0, tolerance: float = 0.0
+    lab: torch.Tensor,
+    painter_tints: torch.Tensor,
+    amount: float,
+    paper: float = 0.0,
+    tolerance: float = 0.0,
+    ranks: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """A (3, H, W) OKLab picture with each colour moved toward the painter's tint of its tone (tones by rank): a grey
     `amount` (0 to 1) of the way, a vivid colour far less (see _TINT_VIVID), so the greys of each tone take his tint
@@ -145,13 +159,14 @@ def tint_tones(
     smooth from tone to tone, and a colour moves a share of the way toward it, not onto a colour of a palette.
     `paper` (0 to 1): how far the lights (by rank, from PAPER_FROM, fully from PAPER_FROM + PAPER_SPAN) take the tint
     of their tone, up to a far higher chroma (PAPER_VIVID), as a print's pale lights are its bare paper.
-    `tolerance` (lightness): how far apart lightness counts as one tone (`lightness_ranks`)."""
+    `tolerance` (lightness): how far apart lightness counts as one tone (`lightness_ranks`). `ranks` (H, W): each
+    pixel's tone given (`key_ranks`), in place of its rank in this picture."""
     if amount <= 0 and paper <= 0:
         return lab
     flat = lab.reshape(3, -1)
     chroma = flat[1:].norm(dim=0)
     share = (amount / (1 + (chroma / _TINT_VIVID) ** 2))[:, None]
-    ranks = lightness_ranks(flat[0], tolerance)
+    ranks = lightness_ranks(flat[0], tolerance) if ranks is None else ranks.flatten()
     if paper > 0:
         lights = ((ranks - PAPER_FROM) / PAPER_SPAN).clamp(0, 1) / (1 + (chroma / PAPER_VIVID) ** 4)
         share = share + paper * lights[:, None] * (1 - share)
@@ -160,17 +175,19 @@ def tint_tones(
     return torch.cat([flat[:1], (ab + share * (tint - ab)).T]).view_as(lab)
 
 
-def turn_lights(lab: torch.Tensor, hue: float, amount: float) -> torch.Tensor:
+def turn_lights(lab: torch.Tensor, hue: float, amount: float, ranks: torch.Tensor | None = None) -> torch.Tensor:
     """A (3, H, W) OKLab picture with the hues of its lights (by lightness rank, from LIGHTS_FROM, fully from
     LIGHTS_FROM + LIGHTS_SPAN) turned toward `hue` (radians) by up to `amount` (0 to 1) times LIGHTS_TURN: a hue
     d away from it turns by LIGHTS_TURN * amount * sin(d) (1 + cos d) / 2, most (0.65 of it) at 60 degrees away and
     nothing at the opposite hue, a map whose slope stays above 1 - LIGHTS_TURN, so the order of hues is kept (an
     orange light turns toward his chrome yellow and stays warm; a blue sky, far round the circle, stays blue).
-    Lightness and chroma are untouched."""
+    Lightness and chroma are untouched. `ranks` (H, W): each pixel's tone given (`key_ranks`), in place of its rank in
+    this picture."""
     if amount <= 0:
         return lab
     flat = lab.reshape(3, -1)
-    lights = ((lightness_ranks(flat[0]) - LIGHTS_FROM) / LIGHTS_SPAN).clamp(0, 1)
+    ranks = lightness_ranks(flat[0]) if ranks is None else ranks.flatten()
+    lights = ((ranks - LIGHTS_FROM) / LIGHTS_SPAN).clamp(0, 1)
     chroma = flat[1:].norm(dim=0)
     away = hue - torch.atan2(flat[2], flat[1])
     turned = torch.atan2(flat[2], flat[1]) + LIGHTS_TURN * amount * lights * torch.sin(away) * (1 + torch.cos(away)) / 2
@@ -310,6 +327,7 @@ def map_colours(
     paper: float = 0.0,
     lights: float = 0.0,
     tolerance: float = 0.0,
+    key: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Move a (3, H, W) OKLab picture `strength` (0 to 1) of the way toward the painter's colour habits;
     `gather` (0 to 1): how far its hues are also gathered into the painter's hue distribution; `tint` (0 to 2): how
@@ -317,11 +335,23 @@ def map_colours(
     2): how far, times `strength` and at most all the way, the lights take it whatever their chroma (`tint_tones`);
     `lights` (0 to 1): how far, times `strength`, the lights' hues turn toward the hue of the painter's lightest tint
     (`turn_lights`); `tolerance` (0 to 1): how far apart in lightness, in TONE_TOLERANCE, the tints and the paper count
-    colours as one tone (`lightness_ranks`)."""
+    colours as one tone (`lightness_ranks`).
+    `key` (QUANTILES,): for a picture whose lightness means what it says (a scene's sketch, drawn dark at night and light
+    by day), the lightness quantiles of the pictures it is one of (a day's sketches): its tones are mapped and ranked
+    among its own pooled with those, half each, so that a night's lightest part takes a middle paint of the painter's,
+    not his lightest (Munch's stormy harbour was a sunset, Hokusai's night horizon his cream paper), while a day's
+    sketch, whose own tones are much the key's, maps much as by its own. None: by its own alone (a photograph, whose
+    exposure says little)."""
     if strength <= 0:
         return lab
     lightness, chroma = lab[0], channel_norm(lab[1:])
-    mapped_l = _apply_transfer(lightness, *smooth_transfer(lightness, habits.lightness, 1.0)).clamp(0, 1)
+    if key is None:
+        source, ranks = lightness, None
+    else:  # its own tones pooled with the key's, half each
+        source = torch.cat([_quantiles(lightness), key])
+        own = lightness_ranks(lightness.flatten(), tolerance * TONE_TOLERANCE).view_as(lightness)
+        ranks = (own + key_ranks(lightness, key)) / 2
+    mapped_l = _apply_transfer(lightness, *smooth_transfer(source, habits.lightness, 1.0)).clamp(0, 1)
     mapped_c = _apply_transfer(chroma, *smooth_transfer(chroma, habits.chroma, 0.4)).clamp_min(0)
     mapped_l = lightness + strength * (mapped_l - lightness)
     mapped_c = chroma + strength * (mapped_c - chroma)
@@ -342,8 +372,14 @@ def map_colours(
     if (tint > 0 or paper > 0) and habits.tints is not None:
         # Last, on the picture as the other habits left it: the tones' tints are what is left to correct.
         mapped = tint_tones(
-            mapped, habits.tints, min(1.0, tint * strength), min(1.0, paper * strength), tolerance * TONE_TOLERANCE
+            mapped,
+            habits.tints,
+            min(1.0, tint * strength),
+            min(1.0, paper * strength),
+            tolerance * TONE_TOLERANCE,
+            ranks,
         )
     if lights > 0 and habits.tints is not None:
-        mapped = turn_lights(mapped, float(torch.atan2(habits.tints[-1, 1], habits.tints[-1, 0])), lights * strength)
+        lightest = float(torch.atan2(habits.tints[-1, 1], habits.tints[-1, 0]))
+        mapped = turn_lights(mapped, lightest, lights * strength, ranks)
     return mapped

@@ -71,6 +71,13 @@ SCENE_OWN = 0.6
 # much: the white he mixed for it is no cluster of his paintings' colours, and at SCENE_OWN Munch's snowfield was his
 # ochre thinned to a cream-peach (OKLab chroma 0.04 at hue 72), sand more than snow. Not in the sky: that is his heat's.
 LAND_WHITE_OWN = 0.85
+# A scene's sketch is drawn in the lightness it means (a night's sky L 0.26-0.47, a day's 0.6-0.95): its tones are
+# mapped to the painter's as tones of a day's sketch are (colour_map.map_colours' `key`), not by their rank among its
+# own, which took a night's horizon to his lightest paint. The OKLab lightness quantiles of day sketches (a village by a
+# river, a harbour with boats, a windmill by a canal, a river with a bridge, mountains under snow; each shipped style's
+# composition; seeds 1-3; 288x192): tests/test_scratch_key.py measures them again.
+DAY_SKETCH_LIGHTNESS = (0.277, 0.431, 0.49, 0.546, 0.595, 0.616, 0.634, 0.653, 0.678, 0.693, 0.709,
+                        0.722, 0.735, 0.747, 0.766, 0.79, 0.818, 0.841, 0.873, 0.921, 0.957)  # fmt: skip
 SLENDER = 0.45  # the share of a broad stroke's width taken off in open areas at `slender` 1 (plan_strokes)
 # px at 512 between the values of the noise by which the strokes' colour jitter varies from place to place
 # (`jitter_patches`): past the measure's 32-px blocks, so that one block differs from the next
@@ -224,6 +231,7 @@ def plan_strokes(
         style.paper,
         style.yellow_lights,
         style.tone_tolerance,
+        None if sky is None else torch.tensor(DAY_SKETCH_LIGHTNESS),
     )
     memberships = region_memberships(simplified, unit)
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There
