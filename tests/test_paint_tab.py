@@ -186,11 +186,16 @@ def test_a_broken_image_is_a_sentence(qtbot, paint, tmp_path):
 
 
 def test_paste_from_the_clipboard(qtbot, paint):
+    # Nothing to paste is news with what to do, not an error in red, and goes once a paste works (it stayed up).
+    QApplication.clipboard().setText("not a picture")
+    assert not paint.paste()
+    assert "copy one first" in paint.message_bar.text() and paint.message_bar.styleSheet() == ""
     image = QImage(120, 80, QImage.Format.Format_RGB32)
     image.fill(QColor(10, 200, 30))
     QApplication.clipboard().setImage(image)
     assert paint.paste()
     assert (paint.canvas.image.width(), paint.canvas.image.height()) == (120, 80)
+    assert paint.message_bar.isHidden()
 
 
 def test_surprise_me_shows_each_painting_as_it_is_ready_and_puts_the_picks_sketch_on_the_canvas(qtbot, paint):

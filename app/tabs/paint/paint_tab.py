@@ -41,6 +41,7 @@ from models.paint.scene import words as scene_words
 LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
 FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
 UNDRAWN_WORDS = "undrawn words"  # the message bar's topic when it says which words of a subject are not drawn
+NOTHING_TO_PASTE = "nothing to paste"  # its topic when a paste found no picture
 CANVAS_SIZES = {"768 × 512 (3:2)": (768, 512), "512 × 512 (square)": (512, 512), "1024 × 768 (4:3)": (1024, 768),
                 "1280 × 720 (16:9)": (1280, 720), "600 × 800 (portrait)": (600, 800)}
 
@@ -393,8 +394,11 @@ class PaintTab(ActivityTab):
     def paste(self) -> bool:
         image = QApplication.clipboard().image()
         if image.isNull():
-            self.message_bar.show_error("The clipboard holds no picture to paste.")
+            # Nothing failed: said as news with what to do, not in the error colour, and gone once a paste works.
+            self.message_bar.show_info("The clipboard holds no picture to paste: copy one first, or drop a picture "
+                                       "file on the canvas.", topic=NOTHING_TO_PASTE)
             return False
+        self.message_bar.withdraw(NOTHING_TO_PASTE)
         if max(image.width(), image.height()) > 2048:
             image = image.scaled(2048, 2048, Qt.AspectRatioMode.KeepAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
