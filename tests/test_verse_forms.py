@@ -567,7 +567,9 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
                                # "The door's door", "A winter's night's evening's white"
                                (["the", "fire", "will", "be"], "burn"), (["the", "wind", "is"], "be"),
                                (["you're"], "be"), (["the", "end", "of"], "it's"), (["the", "door's"], "door"),
-                               (["the", "moon's"], "moons"), (["a", "winter's", "night's"], "evening's")):
+                               (["the", "moon's"], "moons"), (["a", "winter's", "night's"], "evening's"),
+                               # session 22: "But that's what I'm forget"
+                               (["what", "i'm"], "forget"), (["you're"], "know"), (["we", "are"], "sing")):
         assert breaks_word_order(words_so_far, word), (words_so_far, word)
     for words_so_far, word in ((["you've", "always"], "known"), (["it's"], "been"), (["the", "king's"], "will"),
                                (["i'll"], "know"), (["i", "have", "to"], "know"), (["we", "have"], "come"), ([], "is"),
@@ -576,7 +578,8 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
                                (["it", "will"], "be"), (["the"], "will"), (["the", "sea's"], "might"), (["his"], "is"),
                                (["let's"], "be"), (["i'll"], "be"), (["to", "be"], "free"), (["to", "be"], "read"),
                                (["it", "is"], "done"), (["it", "will", "be"], "home"), (["feels", "like"], "it's"),
-                               (["the", "sea's"], "own"), (["a", "winter's"], "night"), (["it's"], "it")):
+                               (["the", "sea's"], "own"), (["a", "winter's"], "night"), (["it's"], "it"),
+                               (["it", "is"], "fall"), (["the", "moon's"], "show")):
         assert not breaks_word_order(words_so_far, word), (words_so_far, word)
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}

@@ -17,8 +17,8 @@ dictionary has no parts of speech, so the rules name the few closed classes they
 - an article or a possessive ("the", "a", "my", "their"...) is followed by a noun or an adjective, never by "be",
   "is" or an auxiliary ("Where the be", session 20's demo song, forced in for a rhyme on "sea"). Auxiliaries that
   are also nouns ("the will", "the sea's might", "a can") are left out.
-- "be" and its finite forms are not followed by "be" ("Where the wind is be", session 21's open road) nor by a
-  verb's plain form ("The fire will be burn": `PLAIN_VERBS`);
+- "be" and its finite forms are not followed by "be" ("Where the wind is be", session 21's open road) nor, with a
+  contracted "'m" or "'re", by a verb's plain form ("The fire will be burn", "I'm forget": `PLAIN_AFTER_BE`);
 - "it's" is "it is", never "its": no preposition comes before it ("To the end of it's nose", session 21);
 - a noun's "'s" is not followed by the same noun ("The door's door", "In the dark moon's moon") nor by a second
   noun's "'s" ("A winter's night's evening's white", "In the night's evening's rain": session 21's winter night).
@@ -91,6 +91,9 @@ PLAIN_VERBS = set(
     "take tell think throw tread treat trifle understand undo wake wash wear weep write".split()
 )
 _BE_FORMS = set("be been being is are am was were".split())
+# plain forms that never follow "be", "is", "'m" or "'re": those above, and those whose participle differs ("But
+# that's what I'm forget", session 22's ten topics), but "fall" ("it is fall": the season)
+PLAIN_AFTER_BE = PLAIN_VERBS | PLAIN_NOT_PARTICIPLE - BE - {"fall"}
 
 
 def breaks_word_order(words: list[str], word: str) -> bool:
@@ -100,7 +103,7 @@ def breaks_word_order(words: list[str], word: str) -> bool:
     before = words[-1]
     if word == "be" and (before in _BE_FORMS or before.endswith(("'s", "'re", "'m")) and before != "let's"):
         return True  # "where the wind is be" ("let's be friends" is whole)
-    if before in _BE_FORMS and word in PLAIN_VERBS:  # "the fire will be burn"
+    if (before in _BE_FORMS or before.endswith(("'m", "'re"))) and word in PLAIN_AFTER_BE:  # "I'm forget"
         return True
     if word == "it's" and before in PREPOSITIONS:  # "to the end of it's nose"
         return True
