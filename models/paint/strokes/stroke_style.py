@@ -239,6 +239,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # bristle carries its own mix, so the finest texture is coloured; lightness-only streaks left the finest colour
     # too even against the finest lightness (Munch's fine_colour_ratio -0.7 SD).
     "streak_colour": (0.0, 2.0),
+    # How far, in radians, the light paint turns toward orange on the warm side of each stroke's broad streaks
+    # (surface.warm_streaks): his light bands are streaked with yellow and orange through red or cream, where each of
+    # ours was one paint (Munch's).
+    "warm_streaks": (0.0, 1.5),
     # How far apart in lightness, in colour_map.TONE_TOLERANCE, two colours count as one tone when the tones' tints and
     # the paper are given out by lightness rank (colour_map.lightness_ranks): a flat sky's JPEG ringing beside a sun or
     # a roof, a hair darker than the sky, kept its own blue among the sky's cream paper, a ring of pale specks (Hokusai's).
@@ -322,6 +326,7 @@ ADDED_LATER = dict.fromkeys(
         "streak_colour",
         "tone_tolerance",
         "light_rims",
+        "warm_streaks",
     ),
     0.0,
 )
@@ -417,6 +422,7 @@ class StrokeStyle:
     uneven_surface: float = 0.0
     jitter_patches: float = 0.0
     streak_colour: float = 0.0
+    warm_streaks: float = 0.0
     tone_tolerance: float = 0.0
     light_rims: float = 0.0
     outline: float = 0.3

@@ -52,6 +52,14 @@ LOAD_SEED = 0x3C57
 LOAD_TURN = 0.5
 LOAD_THIN, LOAD_FULL = 0.3, 0.7
 LOAD_RMS = 0.645
+# The warm streaks (`warm_streaks`): STREAK_KNOTS values of a stroke's bristle profile spread evenly across it, so a
+# stroke is two or three streaks wide; on a streak's warm side the light paint's hue turns toward orange (OKLab hue
+# WARM_HUE), from none at lightness WARM_LIGHTS[0] to full at WARM_LIGHTS[1], and only in warm-hued paint: fully within
+# 60 degrees of orange, none from 90 (the cosines in WARM_NEAR).
+STREAK_KNOTS = (1, 4, 7, 10)
+WARM_HUE = math.radians(60.0)
+WARM_LIGHTS = (0.3, 0.75)
+WARM_NEAR = (0.0, 0.5)
 
 
 def grain_noise(
@@ -282,6 +290,7 @@ def finish_surface(
     streak = torch.where(painted_on, streak, torch.zeros_like(streak))
     # Dry brush: streaks show more toward the end of a stroke, where the brush runs out of paint.
     streak = streak * (0.5 + ownership.along)
+    broad = _broad_streaks(profile, stroke, ownership.across, painted_on) if style.warm_streaks > 0 else None
 
     dome = (1 - ownership.across**2).clamp_min(0) ** 0.25
     thickness = radius[stroke] * (1.15 - 0.6 * ownership.along)
@@ -298,9 +307,11 @@ def finish_surface(
     seam = ((across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
     seam = torch.where(tile.of(painted_on, relief), seam, torch.zeros_like(seam))
     streak = tile.of(streak, relief)
+    broad = None if broad is None else tile.of(broad, relief)
     if calm is not None:  # ... and lie flat: no relief, seams or bristle streaks where the paint is thin
         thin = tile.of(calm, frame)
         seam, streak, shade = seam * (1 - thin), streak * (1 - thin), shade * (1 - thin)
+        broad = None if broad is None else broad * (1 - thin)
     if unseamed is not None:  # ... and a loaded brush's stroke shows no ground along its sides
         seam = seam * (1 - tile.of(unseamed, frame))
     if flat is not None:  # ... and in busy areas the paint lies flat and thin: no relief, no seams
@@ -313,6 +324,8 @@ def finish_surface(
         grain = None if grain is None else grain * load
     painted = colour.clone()
     painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
+    if broad is not None:
+        painted = warm_streaks(painted, broad, style.warm_streaks)
     painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
     if style.streak_colour > 0:
         # Each bristle carries its own mix: its streak moves the chroma as far, relatively, as the lightness.
@@ -326,6 +339,39 @@ def finish_surface(
             shift = ground_gaps(shift, colour[0], style.ground_gaps)
         painted[0] = painted[0] + shift
     return painted
+
+
+def _broad_streaks(
+    profile: torch.Tensor, stroke: torch.Tensor, across: torch.Tensor, painted_on: torch.Tensor
+) -> torch.Tensor:
+    """How each pixel's broad streak lies, -0.5 to 0.5 (0 where `painted_on` is false): the STREAK_KNOTS values of
+    its stroke's (`stroke`, indexing `profile`'s rows) bristle profile spread evenly across it (`across`, -1 to 1),
+    eased from one to the next."""
+    knots = profile[:, list(STREAK_KNOTS)]
+    position = (across.clamp(-1, 1) + 1) / 2 * (len(STREAK_KNOTS) - 1)
+    low = position.floor().long().clamp(0, len(STREAK_KNOTS) - 2)
+    ease = smoothstep(position - low, 0.0, 1.0)
+    broad = knots[stroke, low] * (1 - ease) + knots[stroke, low + 1] * ease - 0.5
+    return torch.where(painted_on, broad, torch.zeros_like(broad))
+
+
+def warm_streaks(painted: torch.Tensor, broad: torch.Tensor, amount: float) -> torch.Tensor:
+    """(3, H, W) OKLab `painted` with the warm side of its broad streaks (H, W, -0.5 to 0.5: `_broad_streaks`)
+    turned toward orange: by up to `amount` radians (never past orange) where a streak is warmest, in light paint
+    (WARM_LIGHTS) of a warm hue (WARM_NEAR); the chroma and lightness are kept.
+
+    His light bands are streaked with the neighbouring warm hues, yellow and orange through a red or a cream band
+    (The Scream's sky); ours were each one paint."""
+    hue = torch.atan2(painted[2], painted[1])
+    toward = torch.remainder(WARM_HUE - hue + math.pi, 2 * math.pi) - math.pi  # -pi to pi: the short way round
+    light = smoothstep(painted[0], *WARM_LIGHTS)
+    warm_hued = smoothstep(toward.cos(), *WARM_NEAR)  # a blue sky's streaks would turn violet
+    turn = toward.clamp(-amount, amount) * (2 * broad).clamp_min(0) * light * warm_hued
+    cos, sin = torch.cos(turn), torch.sin(turn)
+    out = painted.clone()
+    out[1] = cos * painted[1] - sin * painted[2]
+    out[2] = sin * painted[1] + cos * painted[2]
+    return out
 
 
 def ground_gaps(shift: torch.Tensor, lightness: torch.Tensor, amount: float) -> torch.Tensor:
