@@ -142,6 +142,7 @@ def banded_pairs(
     heat: float | torch.Tensor = 0.0,
     kept: torch.Tensor | None = None,
     streaks: torch.Tensor | None = None,
+    dark_colour: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above), less the
     share `kept` (N,) of each stroke's own colour that a subject keeps. `streaks` (N,): values spread evenly over
@@ -150,7 +151,8 @@ def banded_pairs(
     nearest to its own paint (in lightness and colour, as paints are told apart) at its own paint's lightness, moved
     as far: the second
     colour of the thin strands inside a broad stroke (strands.py), a close colour (the blood orange's red in the
-    orange, the dark teal in the black), never a colour from nowhere."""
+    orange, the dark teal in the black), never a colour from nowhere. With `dark_colour`, the strokes that took their
+    darker paint take its colour further (dark_paints_colour)."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours, colours
     light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
@@ -166,7 +168,20 @@ def banded_pairs(
     # each other (an ochre band's strands brown, a brown one's ochre), and the bands' contrast at 8-32 px fell.
     other = torch.cat([chosen[:, :1], nearest[:, 1:]], dim=1)
     moved = strength if kept is None else (strength * (1 - kept))[:, None]
-    return colours + moved * (chosen - colours), colours + moved * (other - colours)
+    banded = colours + moved * (chosen - colours)
+    if dark_colour > 0:
+        banded = dark_paints_colour(banded, chosen, ~lighter[:, 0], dark_colour)
+    return banded, colours + moved * (other - colours)
+
+
+def dark_paints_colour(banded: torch.Tensor, paints: torch.Tensor, dark: torch.Tensor, amount: float) -> torch.Tensor:
+    """Banded colours (N, 3) OKLab whose strokes took their darker paint (`dark`, (N,) bool; `paints` (N, 3) the paint
+    each took) moved `amount` of the rest of the way to that paint's colour (a and b; their lightness kept), the others
+    as they were. Turner's darker paints are blue-greys and grey-greens: a photograph's brown and olive darks, banded
+    only part of the way, kept their warmth (The Wreck's darkest third leans blue, b -0.01; the renders' olive, b +0.01
+    to +0.03), so a stroke's light and dark paints differed in lightness more than in hue."""
+    coloured = torch.cat([banded[:, :1], banded[:, 1:] + amount * (paints[:, 1:] - banded[:, 1:])], dim=1)
+    return torch.where(dark[:, None], coloured, banded)
 
 
 def foreign_share(colours: torch.Tensor, palette: torch.Tensor) -> torch.Tensor:

@@ -452,6 +452,7 @@ def plan_strokes(
             heat=strokes_heat,
             kept=kept,
             streaks=streaks,
+            dark_colour=style.band_dark_colour,
         )
         if own_share is not None:
             banded = in_own_colour(sketched, sought, banded, own_share)

@@ -200,6 +200,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the picture's lights beyond the painter's share of them sink (low_key.dimmed): his few bright lights,
     # where a photograph's sky or wall was light over a third of the picture (Turner's).
     "dim_lights": (0.0, 2.0),
+    # How much of the rest of the way to their paint's colour the strokes that take their darker paint go
+    # (bands.dark_paints_colour): his darks in his blue-grey paints, where a photograph's brown darks kept their warmth
+    # and a stroke's light and dark paints differed less in hue than his (Turner's).
+    "band_dark_colour": (0.0, 1.0),
     # How much wider the last layer's dashes (`dash_layer`) are than the finest brush (1: twice): his streaks of
     # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
     # dashes were Van Gogh's grains.
@@ -322,6 +326,7 @@ ADDED_LATER = dict.fromkeys(
         "grass",
         "uneven_surface",
         "dim_lights",
+        "band_dark_colour",
         "jitter_patches",
         "streak_colour",
         "tone_tolerance",
@@ -406,6 +411,7 @@ class StrokeStyle:
     slender: float = 0.0
     low_key: float = 0.0
     dim_lights: float = 0.0
+    band_dark_colour: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
     baren: float = 0.0
