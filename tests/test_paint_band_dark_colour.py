@@ -71,3 +71,35 @@ def test_a_plan_lays_its_darks_in_the_dark_paints_colour_only_when_asked(monkeyp
     assert torch.equal(plain[:, 0], dark[:, 0])
     darker = plain[:, 0] < float(plain[:, 0].median())
     assert float(dark[darker, 2].mean()) < float(plain[darker, 2].mean()) - 0.01
+
+
+def test_the_light_strokes_paints_dulled_their_hue_and_every_lightness_kept(monkeypatch):
+    """Banded all the way: at band_dull_lights 0.5 a light stroke has half its paint's a and b (so its hue), a dark
+    stroke and every lightness as at 0; a plan's lighter strokes less vivid at 1; at 0 never worked out."""
+    colours = torch.tensor([BROWN]).repeat(3000, 1)
+    banded = lambda dull: banded_pairs(  # noqa: E731
+        colours, TURNER, 1.0, 0.15, torch.Generator().manual_seed(0), contrast=1.0, dull_lights=dull
+    )[0]
+    plain, dull = banded(0.0), banded(0.5)
+    light = plain[:, 0] > 0.5
+    assert 0.2 < float(light.float().mean()) < 0.8
+    assert torch.equal(plain[:, 0], dull[:, 0]) and torch.equal(plain[~light], dull[~light])
+    assert torch.allclose(dull[light, 1:], plain[light, 1:] / 2)
+    assert ADDED_LATER["band_dull_lights"] == 0.0
+    rows = torch.linspace(0.25, 0.75, 96)[:, None].expand(96, 128)
+    source = torch.stack([rows * 1.1, rows, rows * 0.7]).clamp(0, 1)
+    plan = lambda amount: plan_for(  # noqa: E731
+        replace(_style(bands=1.0, band_hue=0.15, band_contrast=1.0, band_dull_lights=amount), paints=TURNER),
+        source,
+        StrokeParams(seed=2, palette=0.5),
+        128,
+        96,
+    )
+    plans = []
+    assert_reached_only_when_on(
+        monkeypatch, [(bands, "dulled_light_paints")], lambda: plans.append(plan(0.0)), [lambda: plan(1.0)]
+    )
+    monkeypatch.undo()
+    before, after = plans[0].colour, plan(1.0).colour
+    lighter = before[:, 0] > float(before[:, 0].median())
+    assert float(after[lighter, 1:].norm(dim=1).mean()) < float(before[lighter, 1:].norm(dim=1).mean()) - 0.01

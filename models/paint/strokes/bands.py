@@ -143,6 +143,7 @@ def banded_pairs(
     kept: torch.Tensor | None = None,
     streaks: torch.Tensor | None = None,
     dark_colour: float = 0.0,
+    dull_lights: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Stroke colours (N, 3) OKLab moved `strength` of the way to one of their two paints (see above), less the
     share `kept` (N,) of each stroke's own colour that a subject keeps. `streaks` (N,): values spread evenly over
@@ -152,7 +153,8 @@ def banded_pairs(
     as far: the second
     colour of the thin strands inside a broad stroke (strands.py), a close colour (the blood orange's red in the
     orange, the dark teal in the black), never a colour from nowhere. With `dark_colour`, the strokes that took their
-    darker paint take its colour further (dark_paints_colour)."""
+    darker paint take its colour further (dark_paints_colour); with `dull_lights`, the strokes that took their lighter
+    paint take it with that share of its chroma gone (its hue and lightness kept)."""
     if strength <= 0 or colours.shape[0] == 0:
         return colours, colours
     light, dark, odds = _paint_pairs(colours, palette, hue_weight, contrast * REACH, vivid, heat)
@@ -168,10 +170,20 @@ def banded_pairs(
     # each other (an ochre band's strands brown, a brown one's ochre), and the bands' contrast at 8-32 px fell.
     other = torch.cat([chosen[:, :1], nearest[:, 1:]], dim=1)
     moved = strength if kept is None else (strength * (1 - kept))[:, None]
+    if dull_lights > 0:
+        chosen = dulled_light_paints(chosen, lighter[:, 0], dull_lights)
     banded = colours + moved * (chosen - colours)
     if dark_colour > 0:
         banded = dark_paints_colour(banded, chosen, ~lighter[:, 0], dark_colour)
     return banded, colours + moved * (other - colours)
+
+
+def dulled_light_paints(paints: torch.Tensor, light: torch.Tensor, amount: float) -> torch.Tensor:
+    """The paints (N, 3) OKLab strokes took, those that took their lighter one (`light`, (N,) bool) with `amount` of
+    their chroma gone (hue and lightness kept). Turner's lightest paint is a lemon cream (b +0.14), and with the bands'
+    reach half of every mid-tone's strokes took it: the renders' lights chroma 0.09-0.11, The Wreck's 0.076. With the
+    darks in his blue-greys (dark_paints_colour) the light and dark strokes still differ in hue."""
+    return torch.cat([paints[:, :1], paints[:, 1:] * torch.where(light, 1 - amount, 1.0)[:, None]], dim=1)
 
 
 def dark_paints_colour(banded: torch.Tensor, paints: torch.Tensor, dark: torch.Tensor, amount: float) -> torch.Tensor:

@@ -453,6 +453,7 @@ def plan_strokes(
             kept=kept,
             streaks=streaks,
             dark_colour=style.band_dark_colour,
+            dull_lights=style.band_dull_lights,
         )
         if own_share is not None:
             banded = in_own_colour(sketched, sought, banded, own_share)

@@ -204,6 +204,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # (bands.dark_paints_colour): his darks in his blue-grey paints, where a photograph's brown darks kept their warmth
     # and a stroke's light and dark paints differed less in hue than his (Turner's).
     "band_dark_colour": (0.0, 1.0),
+    # How much of its chroma the lighter paint of a stroke's pair loses, its hue kept (bands.banded_pairs): his lights
+    # a pale greenish cream, where his lightest paint, a lemon, lit half of every mid-tone's strokes (Turner's).
+    "band_dull_lights": (0.0, 1.0),
     # How much wider the last layer's dashes (`dash_layer`) are than the finest brush (1: twice): his streaks of
     # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
     # dashes were Van Gogh's grains.
@@ -327,6 +330,7 @@ ADDED_LATER = dict.fromkeys(
         "uneven_surface",
         "dim_lights",
         "band_dark_colour",
+        "band_dull_lights",
         "jitter_patches",
         "streak_colour",
         "tone_tolerance",
@@ -412,6 +416,7 @@ class StrokeStyle:
     low_key: float = 0.0
     dim_lights: float = 0.0
     band_dark_colour: float = 0.0
+    band_dull_lights: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
     baren: float = 0.0
