@@ -45,6 +45,13 @@ DARK_SPARSE = 0.5
 # OKLab distance from its root's colour at which a blade stops: as a key-block line's (hatching.STOP).
 STOP = 0.06
 GRASS_SEED = 4441  # the grass's own draws, so the plan's other draws stay the same
+# His field's paint (field_painted): a light blue-green under the dark blades, where the colour map gave a sketch's
+# green field the painter's dark paints (the village at dusk: slate, then navy under his cold darks).
+FIELD_LIGHT = 0.76  # OKLab lightness the field is lifted to at least
+FIELD_TINT = (-0.04, 0.0)  # OKLab (a, b) of his pale blue-green
+FIELD_MIX = 0.8  # how far the field's own (a, b) is mixed towards FIELD_TINT
+FIELD_SAME = 0.08  # OKLab distance from the grass's mean colour within which the picture is the same field
+FIELD_EDGE = 1.5  # px at 512: the field's edge softened by as much (the paint's, not a drawn one)
 
 
 def grass_map(simplified: torch.Tensor, memberships: torch.Tensor, unit: float) -> torch.Tensor:
@@ -63,6 +70,31 @@ def grass_map(simplified: torch.Tensor, memberships: torch.Tensor, unit: float) 
     return lower * grass * (blur(grass, FIELD * unit) > FIELD_SHARE).float()
 
 
+def field_painted(
+    mapped: torch.Tensor, simplified: torch.Tensor, memberships: torch.Tensor, unit: float, amount: float
+) -> torch.Tensor:
+    """The (3, H, W) OKLab picture `mapped` (in the painter's colours) with its fields in his light blue-green paint,
+    `amount` (0 to 1) of the way. A field is the grass (grass_map of `simplified`, the picture in its own colours) and
+    all of the picture joined to it in about its colour: the whole of a green hill, where the grass map covers only
+    its clearly low parts and a lift of those alone made pale blobs with edges of their own (the README sketch)."""
+    grass = grass_map(simplified, memberships, unit)[0] > 0
+    if not bool(grass.any()):
+        return mapped
+    colour = simplified[:, grass].mean(1)
+    alike = ((simplified - colour[:, None, None]).norm(dim=0) < FIELD_SAME).float()[None, None]
+    field = grass.float()[None, None] * alike
+    while True:  # grown over the alike pixels joined to the grass
+        grown = torch.nn.functional.max_pool2d(field, 3, 1, 1) * alike
+        if torch.equal(grown, field):
+            break
+        field = grown
+    share = amount * blur(field[0], FIELD_EDGE * unit).clamp(0, 1)
+    painted = mapped.clone()
+    painted[0] = mapped[0].clamp_min(FIELD_LIGHT)
+    painted[1:] = (1 - FIELD_MIX) * mapped[1:] + FIELD_MIX * torch.tensor(FIELD_TINT).to(mapped).view(2, 1, 1)
+    return mapped + share * (painted - mapped)
+
+
 def grass_blades(
     mapped: torch.Tensor,
     simplified: torch.Tensor,
@@ -71,10 +103,13 @@ def grass_blades(
     style: StrokeStyle,
     unit: float,
     generator: torch.Generator,
+    shade: torch.Tensor | None = None,
 ) -> tuple[Strokes, torch.Tensor]:
     """Blades (Strokes) and their OKLab colours (N, 3) over the grass of a (3, H, W) picture: `mapped` in the painter's
     colours, `simplified` in its own (where the grass is found: grass_map), `stops` the picture whose edges stop a
-    blade. The style's `grass` (0 to 1) is the share of the roots at the foot of a band that get a blade."""
+    blade. The style's `grass` (0 to 1) is the share of the roots at the foot of a band that get a blade. `shade`
+    (3, H, W): the paint the blades are a shade of, where it is not the ground's (`mapped`): on his light field
+    (field_painted) the dark blades keep the field's own dark paint, as his do."""
     _, height, width = mapped.shape
     draws = torch.Generator().manual_seed(generator.initial_seed() + GRASS_SEED)
     roots = jittered_grid(width, height, CELL * unit, draws)
@@ -111,10 +146,11 @@ def grass_blades(
         last=last[grown],
         radius=torch.full((count,), radius),
     )
-    under = sample(mapped, roots[grown])
+    ground = sample(mapped, roots[grown])
+    under = ground if shade is None else sample(shade, roots[grown])
     lighter = under.clone()
     lighter[:, 0] += LIFT
     darker = under.clone()
     darker[:, 0] *= 0.7
-    colours = torch.where((under[:, :1] < DARK_GROUND), lighter, 0.5 * darker + 0.5 * style.outline_colour[None])
+    colours = torch.where((ground[:, :1] < DARK_GROUND), lighter, 0.5 * darker + 0.5 * style.outline_colour[None])
     return blades, colours

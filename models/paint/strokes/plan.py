@@ -36,7 +36,7 @@ from .colour_map import map_colours
 from .dash_layer import dash_strokes
 from .field import direction_field, edges_of, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
-from .grass import grass_blades
+from .grass import field_painted, grass_blades
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
@@ -234,6 +234,11 @@ def plan_strokes(
         None if sky is None else torch.tensor(DAY_SKETCH_LIGHTNESS),
     )
     memberships = region_memberships(simplified, unit)
+    # His fields in their light paint under the dark blades (grass.field_painted); the contours are found on the
+    # picture before it, so the field's paint makes no edge of its own.
+    lined = mapped
+    if style.field_paint > 0 and style.grass > 0:
+        mapped = field_painted(mapped, simplified, memberships, unit, style.field_paint)
     # Where the painter loses edges (lost_edges.py): None for a style that keeps them all, as before. There
     # the strokes aim at a softened picture, whose softened edges no longer stop them, so the details are
     # simplified away and the shapes dissolve.
@@ -383,7 +388,7 @@ def plan_strokes(
     if strength > 0:
         # A halo has no edge: outlined, a night's stars' soft light became ringed blobs, joined in pairs into peanuts.
         unlined = lost if glow is None else glow if lost is None else torch.maximum(lost, glow)
-        contours, colours = outline_strokes(mapped, style, strength, unit, generator, unlined)
+        contours, colours = outline_strokes(lined, style, strength, unit, generator, unlined)
         done = sum(s.count for s, _ in batches)
         stamp(key_map, contours, torch.arange(done, done + contours.count))
         batches.append((contours, colours))
@@ -534,7 +539,7 @@ def plan_strokes(
         horizon = 0 if rows is None else rows[0]
         _add_contours(plan, *hatch_lines(mapped, stops, field, memberships, style, unit, generator, horizon))
     if style.grass > 0:  # a green ground drawn as his grass (grass.py), over the paint like the key block's lines
-        _add_contours(plan, *grass_blades(mapped, simplified, stops, memberships, style, unit, generator))
+        _add_contours(plan, *grass_blades(mapped, simplified, stops, memberships, style, unit, generator, shade=lined))
     if keep is not None and strength > 0:
         # A scene's things get contours along their whole outlines (outline.py), as many as the painter's edges
         # allow: all of them where no edge is lost (Munch, Hokusai, Van Gogh), none where the light dissolves

@@ -258,6 +258,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # (outline._round_lights): one thin line round the sun, where thirty contours traced with inertia drifted apart
     # into a grey ring 5 px wide (Hokusai's).
     "light_rims": (0.0, 1.0),
+    # How far a green field takes his light blue-green paint under the dark blades (grass.field_painted), with `grass`:
+    # Ejiri's pale field, where the colour map gave a dusk village's field the painter's dark paints (Hokusai's).
+    "field_paint": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -336,6 +339,7 @@ ADDED_LATER = dict.fromkeys(
         "tone_tolerance",
         "light_rims",
         "warm_streaks",
+        "field_paint",
     ),
     0.0,
 )
@@ -436,6 +440,7 @@ class StrokeStyle:
     warm_streaks: float = 0.0
     tone_tolerance: float = 0.0
     light_rims: float = 0.0
+    field_paint: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
