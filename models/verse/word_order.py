@@ -7,7 +7,8 @@ dictionary has no parts of speech, so the rules name the few closed classes they
 
 - a contracted verb or auxiliary ("it's", "you're", "I'm", "we'll", "I'd", "we've", "the road's") is not followed
   by a finite verb of the same closed class ("is", "ain't", "can", "will"...), nor is such a verb itself ("The stars
-  are ain't there", session 20's winter night);
+  are ain't there", session 20's winter night), adverbs between or not ("The storms, they're just ain't true",
+  session 23's Chat demo);
 - after "have", "has", "had" or "'ve", with only adverbs between ("always", "never"), a verb whose past participle
   differs from its plain form must take the participle ("known", "gone", "seen", "been"...); so must one whose
   simple past differs from it, after those and after "be", "is", "was", "'m"... ("I'll never be forgot");
@@ -111,15 +112,16 @@ def breaks_word_order(words: list[str], word: str) -> bool:
         return True
     if before in NOUN_FOLLOWS and word in NOT_AFTER_DETERMINER:  # "where the be"
         return True
-    if before in FINITE and word in FINITE:  # "the stars are ain't there"
-        return True
-    if before.endswith(_CONTRACTIONS) and word in FINITE:
-        return not (before.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
-    if word not in PLAIN_NOT_PARTICIPLE and word not in PAST_NOT_PARTICIPLE:
-        return False
     index = len(words) - 1
     while index > 0 and words[index] in ADVERBS:
         index -= 1
+    verb = words[index]  # the word before, or the one before its adverbs ("they're just ain't true")
+    if verb in FINITE and word in FINITE:  # "the stars are ain't there"
+        return True
+    if verb.endswith(_CONTRACTIONS) and word in FINITE:
+        return not (verb.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
+    if word not in PLAIN_NOT_PARTICIPLE and word not in PAST_NOT_PARTICIPLE:
+        return False
     if word == "be" and words[index] in SUBJECTS:  # "it be", "we never be"
         return index == 0 or words[index - 1] not in BEFORE_SUBJECT_BE
     if words[index] in PERFECT or words[index].endswith("'ve"):
