@@ -256,6 +256,33 @@ def test_each_stanza_has_its_own_rhymes(words):
     assert "rhymes" not in server.asked[4] and "rhymes with 'shore'" in server.asked[5]
 
 
+def test_a_last_line_whose_partner_never_comes_rhymes_with_the_line_before(words):
+    """The Chat demo's lyrics: a tune of eight bars sung a line a bar, its closing bar the end of the seventh line,
+    made seven lines "rhymed AABB" whose last rhymed with nothing. A last line cut off from its partner closes on a
+    triplet with the pair before it; a line the scheme leaves unrhymed (AABA's B) stays so."""
+    from models.assistant.server_verse import server_lines
+    from models.verse.line_form import rhyme_group, unrhymed_pairs
+
+    assert rhyme_group("AABB", 6, count=7) == rhyme_group("AABB", 5) == "1A"
+    assert rhyme_group("AABB", 6) == rhyme_group("AABB", 6, count=8) == "1B"
+    assert rhyme_group("ABAB", 4, count=5) == "0B" and rhyme_group("AABA", 2, count=3) == "0B"
+    song = [
+        "The wind howls in the night",
+        "A stormy harbour, ain't right",
+        "It's a storm on the sea",
+        "And I'll hold you, I'm free",
+        "You're my home, I'll never leave you",
+        "You're my boat, I'll always sail through",
+        "The storms, they're a part of me, they'll stay",
+    ]
+    assert unrhymed_pairs(song, "AABB", words) == [(4, 6)]
+    server = FakeServer(list(song))
+    lines, from_server = server_lines(
+        server, "Write a song.", [LineForm()] * 7, "AABB", lambda form, previous: "fallback", words, tries=1
+    )
+    assert "rhymes with 'you'" in server.asked[6] and from_server == 6 and lines[6] == "fallback"  # "stay" refused
+
+
 def test_an_answer_says_which_lines_could_not_be_rhymed(monkeypatch, words):
     """The README song's "I'll be with them / You're the only one left to come" counted as a rhyme by "them"'s weak
     form (DH AH0 M), and where no rhyming line fits the search falls back to an unrhymed one while the request
@@ -282,7 +309,7 @@ def test_an_answer_says_which_lines_could_not_be_rhymed(monkeypatch, words):
         "(Lines 1 and 3 (“me” / “them”) and 2 and 4 (“sea” / “come”) do not rhyme: no rhyming line that fits was "
         "found.)"
     )
-    assert writing.rhyme_note(song, None) == "" and writing.rhyme_note([*song[:2], ""], "AABB") == ""
+    assert writing.rhyme_note(song, None) == "" and writing.rhyme_note(song[:1], "AABB") == ""
     assert "an empty line" in writing.rhyme_note([*song[:3], ""], "AABB")
 
 
@@ -419,7 +446,7 @@ def test_a_rhyme_comes_before_a_whole_thought(monkeypatch, words):
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", RhymesOnlyDangling)
     writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
-    lines = writer.write("Write a song.", [LineForm(syllables=6)] * 3, "AA")
+    lines = writer.write("Write a song.", [LineForm(syllables=6)] * 3, "AAB")
     assert lines == ["I walk along the shore", "The waves and then the more", "A line that does not rhyme"]
     assert writer.forms.asked[-1].end_floor is not None  # the unrhymed third line keeps the rule
 
@@ -499,7 +526,7 @@ def test_a_rhymed_line_that_hangs_pays_for_it(monkeypatch, words):
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
     monkeypatch.setattr(lyrics, "FormWriter", RhymesOnlyDangling)
     songs = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
-    songs.write("Write a song.", [LineForm(syllables=6)] * 3, "AA")
+    songs.write("Write a song.", [LineForm(syllables=6)] * 3, "AAB")
     first, second, third = songs.forms.asked[0], songs.forms.asked[1], songs.forms.asked[-1]
     assert first.rhyme_source and first.hang_cost == HANG_COST and first.end_floor is None
     assert second.rhyme_with == "shore" and second.hang_cost == HANG_COST and second.end_floor is None
@@ -569,7 +596,9 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
                                (["you're"], "be"), (["the", "end", "of"], "it's"), (["the", "door's"], "door"),
                                (["the", "moon's"], "moons"), (["a", "winter's", "night's"], "evening's"),
                                # session 22: "But that's what I'm forget"
-                               (["what", "i'm"], "forget"), (["you're"], "know"), (["we", "are"], "sing")):
+                               (["what", "i'm"], "forget"), (["you're"], "know"), (["we", "are"], "sing"),
+                               # session 23's Chat demo: "The storms on the shore, they're just ain't true"
+                               (["they're", "just"], "ain't"), (["it", "is", "never"], "can"), (["i'm", "not"], "is")):
         assert breaks_word_order(words_so_far, word), (words_so_far, word)
     for words_so_far, word in ((["you've", "always"], "known"), (["it's"], "been"), (["the", "king's"], "will"),
                                (["i'll"], "know"), (["i", "have", "to"], "know"), (["we", "have"], "come"), ([], "is"),
@@ -579,7 +608,8 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
                                (["let's"], "be"), (["i'll"], "be"), (["to", "be"], "free"), (["to", "be"], "read"),
                                (["it", "is"], "done"), (["it", "will", "be"], "home"), (["feels", "like"], "it's"),
                                (["the", "sea's"], "own"), (["a", "winter's"], "night"), (["it's"], "it"),
-                               (["it", "is"], "fall"), (["the", "moon's"], "show")):
+                               (["it", "is"], "fall"), (["the", "moon's"], "show"), (["the", "king's", "only"], "will"),
+                               (["they're", "just"], "true"), (["i", "just"], "can't")):
         assert not breaks_word_order(words_so_far, word), (words_so_far, word)
     writer = FormWriter.__new__(FormWriter)
     writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}

@@ -51,7 +51,7 @@ def server_lines(
     ends: dict[str, str] = {}
     from_server = 0
     for index, form in enumerate(forms):
-        group = rhyme_group(scheme, index)
+        group = rhyme_group(scheme, index, len(forms))
         if group and group in ends:
             form = replace(form, rhyme_with=ends[group])
         ask = f"{request}\nThe song so far:\n" + "\n".join(lines) if lines else request

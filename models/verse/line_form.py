@@ -8,6 +8,7 @@ pairs (what makes one song sound like the last), a line's rhyme group in a schem
 
     LineForm(syllables=8, rhyme_with="sea", strong=[True, False] * 4)
     rhyme_group("ABAB", 6)          # "1A": the second stanza's A rhyme
+    rhyme_group("AABB", 6, count=7)  # "1A": a last line whose partner never comes rhymes with the one before
 """
 
 from __future__ import annotations
@@ -78,12 +79,19 @@ def word_pairs(lines) -> set[tuple[str, str]]:
     return pairs
 
 
-def rhyme_group(scheme: str | None, index: int) -> str | None:
+def rhyme_group(scheme: str | None, index: int, count: int | None = None) -> str | None:
     """The rhyme a line belongs to: its letter in the scheme, new in each stanza (AABB over eight lines
-    rhymes AABB CCDD, not four lines on one sound)."""
+    rhymes AABB CCDD, not four lines on one sound). The last of `count` lines, where the lines stop before its
+    partner (seven lines of AABB: a tune's closing bar sung as the end of the line before), rhymes with the line
+    before it: a closing triplet, where an unpaired last line under "rhymed AABB" reads as a line forgotten."""
     if not scheme:
         return None
-    return f"{index // len(scheme)}{scheme[index % len(scheme)]}"
+    place = index % len(scheme)
+    letter = scheme[place]
+    cut_off = letter not in scheme[:place] and letter in scheme[place + 1 :]
+    if count is not None and index == count - 1 and index > 0 and cut_off:
+        return rhyme_group(scheme, index - 1)
+    return f"{index // len(scheme)}{letter}"
 
 
 def unrhymed_pairs(lines: Sequence[str], scheme: str | None, words: Pronouncing) -> list[tuple[int, int]]:
@@ -93,7 +101,7 @@ def unrhymed_pairs(lines: Sequence[str], scheme: str | None, words: Pronouncing)
     first: dict[str, int] = {}
     out = []
     for index, line in enumerate(lines):
-        group = rhyme_group(scheme, index)
+        group = rhyme_group(scheme, index, len(lines))
         if group is None:
             continue
         if group not in first:

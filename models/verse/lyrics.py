@@ -209,7 +209,7 @@ class SongWriter:
         (a rhymed pair's two lines come together when its first line was chosen with its partner)."""
         lines: list[str] = list(previous)
         all_forms: list[LineForm | None] = [*([None] * len(lines)), *forms]
-        groups = [rhyme_group(scheme, index) for index in range(len(all_forms))]
+        groups = [rhyme_group(scheme, index, len(all_forms)) for index in range(len(all_forms))]
         ends: dict[str, str] = {}
         spares: dict[str, Ranked] = {}  # ABAB: a partner found when its pair's first line was chosen
         on_topic = subject_words(topic) if topic else set()
