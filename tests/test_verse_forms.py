@@ -621,29 +621,6 @@ def test_a_verb_does_not_follow_a_verb_nor_have_a_plain_form(words):
     assert [b.text for b in writer._rhyme_endings(form, beam, likely)] == [" The love you've always glow"]
 
 
-def test_a_rhyme_right_after_a_nouns_s_costs_its_beam(words):
-    """ "The sun shines bright, it is the sea's end", "She is the one's friend" (session 22's lyrics): on a rhymed
-    line, a beam that finishes a noun's "'s" with only the rhyme's room left pays POSSESSIVE_RHYME_NATS in the
-    search, forced rhyme or not; a line with room after the "'s", or with no rhyme asked, does not."""
-    import torch
-
-    from models.verse.constrained import POSSESSIVE_RHYME_NATS
-
-    writer = FormWriter.__new__(FormWriter)
-    writer.words, writer._rhyme_cache = words, {"snow": [("know", 5, 1), ("glow", 6, 1)]}
-    form = LineForm(syllables=5, rhyme_with="snow")
-    likely = torch.tensor([-9.0, -9.0, -9.0, -9.0, -9.0, -0.5, -1.0, -2.0])
-    sea = Beam([1, 2, 3, 4], " It is the sea's", -4.0, 3, "sea's", ["it", "is", "the"])
-    cold = Beam([1, 2, 3, 4], " It is a cold", -4.0, 3, "cold", ["it", "is", "a"])
-    (sea_end,) = [b for b in writer._rhyme_endings(form, sea, likely) if b.text.endswith("glow")]
-    (cold_end,) = [b for b in writer._rhyme_endings(form, cold, likely) if b.text.endswith("glow")]
-    assert cold_end.score == pytest.approx(-5.0) and sea_end.score == pytest.approx(-5.0 - POSSESSIVE_RHYME_NATS)
-    assert writer._possessive_cost(form, sea, 4, ["it", "is", "the", "sea's"]) == POSSESSIVE_RHYME_NATS
-    assert writer._possessive_cost(replace(form, syllables=8), sea, 4, ["it", "is", "the", "sea's"]) == 0.0
-    assert writer._possessive_cost(replace(form, rhyme_with=None), sea, 4, ["it", "is", "the", "sea's"]) == 0.0
-    assert writer._possessive_cost(form, sea, 4, ["it", "is", "the", "sea"]) == 0.0
-
-
 def test_a_line_does_not_stop_on_a_copula_its_clause_did_not_put_last():
     """A riff and a song stopped on "are" ("The days are", "With friends, we make it together. We are"): "is", "are",
     "was"... end a line only after "where", "as", "who", "here" and the like ("where you are", "as it was"); and

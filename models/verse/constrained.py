@@ -24,7 +24,7 @@ import re
 import torch
 
 from models.verse.beam import Beam, Ranked, token_pieces
-from models.verse.end_words import is_possessive, needs_a_word_after
+from models.verse.end_words import needs_a_word_after
 from models.verse.glued_rhymes import GLUED_RHYME_NATS, glued_on, read_in_song
 from models.verse.line_ends import LineEnds
 from models.verse.line_form import (
@@ -63,12 +63,6 @@ READ_ALONE = 16  # a rhymed sung line's best candidates whose ends are also read
 # moon is a mirror, meets" e^-6.9, "A tale of laughter and tears, a part" e^-6.1, "Ladies and gentlemen, never"
 # e^-4.2; whole: "In the dark, I see" e^-4.4); the search then tries another pair, a rarer rhyme, or none
 BADLY_HANGING = -4.0
-# nats off a rhymed line's beam that finishes a noun's "'s" with at most three syllables left: whatever word comes
-# next is the rhyme, forced in or picked for its sound, not the noun the phrase was heading for ("In the night's
-# midnight night", "In the winter's sweet land", "it is the sea's end": the lyrics bench). Refusing the form only
-# moved it to the next line (session 22); a cost here lets the search's other beams take the places. 3 nats lost a
-# rhyme in the lyrics bench ("mine now / the ones left") where 1.5 kept every pair (session 23, docs/chat-engine.md)
-POSSESSIVE_RHYME_NATS = 1.5
 
 
 class FormWriter:
@@ -122,15 +116,6 @@ class FormWriter:
         if form.stale_openings and settles_opening(words) in form.stale_openings:
             cost += STALE_OPENING_PENALTY
         return cost
-
-    @staticmethod
-    def _possessive_cost(form: LineForm, beam: Beam | None, syllables: int, words: list[str]) -> float:
-        """POSSESSIVE_RHYME_NATS when the word just finished (as in `_stale_cost`) is a noun's "'s" and only the
-        rhyme's room is left after it on a rhymed line."""
-        if beam is not None and not beam.partial or not words or not (form.rhyme_with or form.rhyme_source):
-            return 0.0
-        left = form.syllables - syllables if form.syllables is not None else None
-        return POSSESSIVE_RHYME_NATS if left is not None and 1 <= left <= 3 and is_possessive(words[-1]) else 0.0
 
     def _may_end(self, form: LineForm, syllables: int, words: list[str], text: str) -> bool:
         if not words or not (form.words[0] <= len(words) <= form.words[1]):
@@ -225,7 +210,7 @@ class FormWriter:
                 return None
             if form.syllables is not None and finished[0] >= form.syllables:
                 return None
-            score -= self._stale_cost(form, beam, finished[1]) + self._possessive_cost(form, beam, *finished)
+            score -= self._stale_cost(form, beam, finished[1])
             change, owed = self._owed(form, beam, beam.text)
             child = Beam(
                 beam.tokens + [token], beam.text + piece, score + change, finished[0], piece.strip(), finished[1]
@@ -243,7 +228,7 @@ class FormWriter:
             finished = self._finish_word(form, beam)
             if finished is None or cut and form.end_floor is not None and finished[0] == form.syllables:
                 return None
-            score -= self._stale_cost(form, beam, finished[1]) + self._possessive_cost(form, beam, *finished)
+            score -= self._stale_cost(form, beam, finished[1])
             change, owed = self._owed(form, beam, beam.text + piece)
             child = Beam(beam.tokens + [token], beam.text + piece, score + change, finished[0], "", finished[1])
             child.hang = beam.hang + (hang if finished[0] == form.syllables else 0.0)  # the line's last word
@@ -301,7 +286,6 @@ class FormWriter:
             text = beam.text + " " + word
             if self._may_end(form, form.syllables, words, text):
                 stale = self._stale_cost(form, beam, finished[1]) + self._stale_cost(form, None, words)
-                stale += self._possessive_cost(form, beam, *finished)
                 change, owed = self._owed(form, beam, text)
                 score = beam.score + float(logprobs[token]) - stale + change
                 ending = Beam(beam.tokens + [token], text, score, form.syllables, "", words, must_end=True)
