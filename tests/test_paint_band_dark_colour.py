@@ -37,6 +37,14 @@ def _banded(amount: float) -> torch.Tensor:
     return banded_pairs(colours, TURNER, 0.5, 0.15, generator, contrast=1.0, dark_colour=amount)[0]
 
 
+def _plan(**amount: float):
+    """The plan of a brown picture grading from dark to light, painted in bands of Turner's paints far apart."""
+    rows = torch.linspace(0.25, 0.75, 96)[:, None].expand(96, 128)
+    source = torch.stack([rows * 1.1, rows, rows * 0.7]).clamp(0, 1)
+    style = replace(_style(bands=1.0, band_hue=0.15, band_contrast=1.0, **amount), paints=TURNER)
+    return plan_for(style, source, StrokeParams(seed=2, palette=0.5), 128, 96)
+
+
 def test_the_dark_strokes_take_their_paints_colour_and_the_light_ones_and_every_lightness_stay():
     """Banded half the way: at 0 a dark stroke is half its brown; at 1 it is its paint's colour, as light as at 0;
     at 0.5 halfway between. The light strokes are the same at every amount."""
@@ -53,21 +61,15 @@ def test_a_plan_lays_its_darks_in_the_dark_paints_colour_only_when_asked(monkeyp
     """A brown picture grading from dark to light, in bands of Turner's paints far apart: at band_dark_colour 1 its
     darker strokes are bluer (lower OKLab b) than at 0, its lightest the same; at 0 it is never worked out."""
     assert ADDED_LATER["band_dark_colour"] == 0.0
-    rows = torch.linspace(0.25, 0.75, 96)[:, None].expand(96, 128)
-    source = torch.stack([rows * 1.1, rows, rows * 0.7]).clamp(0, 1)
-    plan = lambda amount: plan_for(  # noqa: E731
-        replace(_style(bands=1.0, band_hue=0.15, band_contrast=1.0, band_dark_colour=amount), paints=TURNER),
-        source,
-        StrokeParams(seed=2, palette=0.5),
-        128,
-        96,
-    )
     plans = []
     assert_reached_only_when_on(
-        monkeypatch, [(bands, "dark_paints_colour")], lambda: plans.append(plan(0.0)), [lambda: plan(1.0)]
+        monkeypatch,
+        [(bands, "dark_paints_colour")],
+        lambda: plans.append(_plan(band_dark_colour=0.0)),
+        [lambda: _plan(band_dark_colour=1.0)],
     )
     monkeypatch.undo()
-    plain, dark = plans[0].colour, plan(1.0).colour
+    plain, dark = plans[0].colour, _plan(band_dark_colour=1.0).colour
     assert torch.equal(plain[:, 0], dark[:, 0])
     darker = plain[:, 0] < float(plain[:, 0].median())
     assert float(dark[darker, 2].mean()) < float(plain[darker, 2].mean()) - 0.01
@@ -86,20 +88,14 @@ def test_the_light_strokes_paints_dulled_their_hue_and_every_lightness_kept(monk
     assert torch.equal(plain[:, 0], dull[:, 0]) and torch.equal(plain[~light], dull[~light])
     assert torch.allclose(dull[light, 1:], plain[light, 1:] / 2)
     assert ADDED_LATER["band_dull_lights"] == 0.0
-    rows = torch.linspace(0.25, 0.75, 96)[:, None].expand(96, 128)
-    source = torch.stack([rows * 1.1, rows, rows * 0.7]).clamp(0, 1)
-    plan = lambda amount: plan_for(  # noqa: E731
-        replace(_style(bands=1.0, band_hue=0.15, band_contrast=1.0, band_dull_lights=amount), paints=TURNER),
-        source,
-        StrokeParams(seed=2, palette=0.5),
-        128,
-        96,
-    )
     plans = []
     assert_reached_only_when_on(
-        monkeypatch, [(bands, "dulled_light_paints")], lambda: plans.append(plan(0.0)), [lambda: plan(1.0)]
+        monkeypatch,
+        [(bands, "dulled_light_paints")],
+        lambda: plans.append(_plan(band_dull_lights=0.0)),
+        [lambda: _plan(band_dull_lights=1.0)],
     )
     monkeypatch.undo()
-    before, after = plans[0].colour, plan(1.0).colour
+    before, after = plans[0].colour, _plan(band_dull_lights=1.0).colour
     lighter = before[:, 0] > float(before[:, 0].median())
     assert float(after[lighter, 1:].norm(dim=1).mean()) < float(before[lighter, 1:].norm(dim=1).mean()) - 0.01
