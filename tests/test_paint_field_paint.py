@@ -40,3 +40,25 @@ def test_at_0_no_field_is_painted(monkeypatch):
         at_zero=lambda: run_job(stroke_render_job(_style(grass=1.0), _ground(GREEN), params)),
         switched_on=[lambda: run_job(stroke_render_job(_style(grass=1.0, field_paint=1.0), _ground(GREEN), params))],
     )
+
+
+def test_a_field_is_every_pixel_joined_to_the_grass_as_growing_it_a_pixel_at_a_time_finds():
+    """grass.joined_to finds a field's connected parts in a few passes; it must keep exactly the pixels that growing
+    the grass a pixel a pass, eight ways, through the alike pixels reaches (the first form, slow on a wide field)."""
+    import torch.nn.functional as F
+
+    from models.paint.strokes.grass import joined_to
+
+    generator = torch.Generator().manual_seed(3)
+    noise = (torch.rand(1, 1, 96, 128, generator=generator) > 0.45).float()
+    within = F.avg_pool2d(noise, 5, 1, 2)[0, 0] > 0.5  # a maze of parts, some joined only corner to corner
+    seeds = torch.rand(96, 128, generator=generator) > 0.995
+    grown = (seeds & within).float()[None, None]
+    while True:
+        larger = F.max_pool2d(grown, 3, 1, 1) * within
+        if torch.equal(larger, grown):
+            break
+        grown = larger
+    found = joined_to(seeds, within)
+    assert torch.equal(found, grown[0, 0] > 0)
+    assert 0 < int(found.sum()) < int(within.sum())  # some parts joined, some not

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import torch
+import torch.nn.functional as F
 
 from .brush import Strokes
 from .filters import blur, sample
@@ -81,18 +82,35 @@ def field_painted(
     if not bool(grass.any()):
         return mapped
     colour = simplified[:, grass].mean(1)
-    alike = ((simplified - colour[:, None, None]).norm(dim=0) < FIELD_SAME).float()[None, None]
-    field = grass.float()[None, None] * alike
-    while True:  # grown over the alike pixels joined to the grass
-        grown = torch.nn.functional.max_pool2d(field, 3, 1, 1) * alike
-        if torch.equal(grown, field):
-            break
-        field = grown
-    share = amount * blur(field[0], FIELD_EDGE * unit).clamp(0, 1)
+    alike = (simplified - colour[:, None, None]).norm(dim=0) < FIELD_SAME
+    field = joined_to(grass, alike).float()[None]
+    share = amount * blur(field, FIELD_EDGE * unit).clamp(0, 1)
     painted = mapped.clone()
     painted[0] = mapped[0].clamp_min(FIELD_LIGHT)
     painted[1:] = (1 - FIELD_MIX) * mapped[1:] + FIELD_MIX * torch.tensor(FIELD_TINT).to(mapped).view(2, 1, 1)
     return mapped + share * (painted - mapped)
+
+
+def joined_to(seeds: torch.Tensor, within: torch.Tensor) -> torch.Tensor:
+    """(H, W) bool: the pixels of `within` (H, W) bool joined to a pixel of `seeds` (H, W) bool through pixels of
+    `within`, eight ways. Its connected parts are found by hooking each part's root to the least label beside it and
+    halving paths (a few passes, whatever the part's shape), where growing the seeds a pixel a pass took as many passes
+    as the field is wide: 1.5 s at 512, over two minutes at 2048, for a field seeded at one side."""
+    height, width = within.shape
+    inside = within.flatten()
+    cells = torch.nonzero(inside)[:, 0]
+    parent = torch.arange(inside.numel())
+    while True:
+        labels = torch.where(inside, parent.double(), float(inside.numel())).view(1, 1, height, width)
+        least = (-F.max_pool2d(-labels, 3, 1, 1)).flatten().long()  # the least label among a pixel's eight and itself
+        before = parent.clone()
+        parent.scatter_reduce_(0, parent[cells], least[cells], "amin")  # each part's root hooked to it
+        while not torch.equal(parent[parent], parent):  # every pixel pointed at its root
+            parent = parent[parent]
+        if torch.equal(parent, before):
+            break
+    roots = torch.unique(parent[inside & seeds.flatten()])
+    return (torch.isin(parent, roots) & inside).view(height, width)
 
 
 def grass_blades(
