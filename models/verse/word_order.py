@@ -115,15 +115,15 @@ def breaks_word_order(words: list[str], word: str) -> bool:
     index = len(words) - 1
     while index > 0 and words[index] in ADVERBS:
         index -= 1
-    verb = words[index]  # the word before, or the one before its adverbs ("they're just ain't true")
-    if verb in FINITE and word in FINITE:  # "the stars are ain't there"
+    head = words[index]  # the word before, or the one before its adverbs ("they're just ain't true")
+    if head in FINITE and word in FINITE:  # "the stars are ain't there"
         return True
-    if verb.endswith(_CONTRACTIONS) and word in FINITE:
-        return not (verb.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
+    if head.endswith(_CONTRACTIONS) and word in FINITE:
+        return not (head.endswith("'s") and word in _NOUN_AFTER_POSSESSIVE)
     if word not in PLAIN_NOT_PARTICIPLE and word not in PAST_NOT_PARTICIPLE:
         return False
-    if word == "be" and words[index] in SUBJECTS:  # "it be", "we never be"
+    if word == "be" and head in SUBJECTS:  # "it be", "we never be"
         return index == 0 or words[index - 1] not in BEFORE_SUBJECT_BE
-    if words[index] in PERFECT or words[index].endswith("'ve"):
+    if head in PERFECT or head.endswith("'ve"):
         return True
-    return word in PAST_NOT_PARTICIPLE and (words[index] in BE or words[index].endswith(("'m", "'re")))
+    return word in PAST_NOT_PARTICIPLE and (head in BE or head.endswith(("'m", "'re")))
