@@ -25,19 +25,34 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CANVAS = "app/tabs/paint/canvas.py"
+FILL_REGION = "app/tabs/paint/fill_region.py"  # where the fill's region is worked out, since session 24
 
 
 def canvas_module_at(revision: str):
-    """The canvas module as `revision` has it, loaded beside this tree's (the rest of the app is this tree's)."""
-    source = subprocess.run(["git", "show", f"{revision}:{CANVAS}"], cwd=ROOT, check=True, capture_output=True,
-                            text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "canvas_at_revision.py"
+    """The canvas module as `revision` has it (with its fill_region module, where it has one), loaded beside this
+    tree's (the rest of the app is this tree's)."""
+    folder = Path(tempfile.mkdtemp())
+    sys.path.insert(0, str(folder))
+    source = _source_at(revision, CANVAS)
+    region = _source_at(revision, FILL_REGION, missing_ok=True)
+    if region is not None:
+        (folder / "fill_region_at_revision.py").write_text(region)
+        source = source.replace("from app.tabs.paint.fill_region import", "from fill_region_at_revision import")
+    path = folder / "canvas_at_revision.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location("canvas_at_revision", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _source_at(revision: str, path: str, missing_ok: bool = False) -> str | None:
+    shown = subprocess.run(["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True)
+    if shown.returncode and missing_ok:
+        return None
+    shown.check_returncode()
+    return shown.stdout
 
 
 def pictures(side: int):

@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.tabs.images import Snapshot, image_to_array
+from app.tabs.paint.fill_region import flood_fill_mask, soft_edges
 from app.tabs.paint.packed_image import PackedImage
 
 UNDO_LIMIT = 300
@@ -37,9 +38,6 @@ DEFAULT_SIZE = QSize(768, 512)
 PAPER = QColor(255, 255, 255)
 # The bytes of an RGB32 pixel (0xffRRGGBB as a 32-bit number) that hold its colour, as they lie in memory.
 RGB32_COLOUR_BYTES = slice(0, 3) if sys.byteorder == "little" else slice(1, 4)
-FILL_TOLERANCE = 24  # per channel, out of 255: fills across JPEG noise, stops at real edges
-# How far (px) a fill goes on into a soft edge around it, through the colours between the region's and the fill's.
-FILL_EDGE_REACH = 8
 EDGE = 2  # pixels around the picture, where its outline is drawn
 STROKE_TILE = 64  # pixels: a stroke keeps the picture before it, and clears its mask, in squares as it reaches each
 
@@ -62,187 +60,6 @@ class Tool(Enum):
     ERASER = "eraser"
     FILL = "fill"
     EYEDROPPER = "eyedropper"
-
-
-def flood_fill_mask(pixels: np.ndarray, x: int, y: int, tolerance: int = FILL_TOLERANCE) -> np.ndarray:
-    """The connected region around (x, y) whose colour is within `tolerance` of the seed's.
-
-    Row by row, in sweeps down and up the picture: what a row gains grows, in the next row of the sweep and (in the
-    next sweep) the row behind, every run of fillable pixels it touches, all of a row's runs at once in numpy. Filling
-    run by run, each walked pixel by pixel in Python, held the UI thread 0.5 s of CPU for a blank 2048-px canvas and
-    0.9 s for a dark tree in a photo (4-6 s at load 16); breadth first, row by row, a ragged region in a photo reached
-    each of its rows about six times (57 ms for 84,000 px of a noisy 2048-px picture; in sweeps 39)."""
-    height, width, _ = pixels.shape
-    similar = _SimilarRows(pixels, pixels[y, x].tolist(), tolerance)
-    filled = np.zeros((height, width), dtype=bool)
-    touching = {y: np.zeros(width, dtype=bool)}  # rows to grow: what the rows beside them gained since
-    touching[y][x] = True
-    step = 1  # the sweep's direction: down the picture, then up
-
-    def grow(row: int, gained: np.ndarray) -> bool:
-        """Fill the runs of `row` that `gained` touches and hand what they add to the rows beside it."""
-        fillable = similar.row(row) & ~filled[row]
-        if not (fillable & gained).any():
-            return False
-        grown = _runs_touched(fillable, gained)
-        filled[row] |= grown
-        for neighbour, gain in ((row + step, grown), (row - step, grown.copy())):  # each its own, to add to
-            if 0 <= neighbour < height:
-                if neighbour in touching:
-                    touching[neighbour] |= gain
-                else:
-                    touching[neighbour] = gain
-        return True
-
-    while touching:
-        row, last = (min(touching), max(touching)) if step > 0 else (max(touching), min(touching))
-        while (row - last) * step <= 0:
-            gained = touching.pop(row, None)
-            if gained is not None and grow(row, gained) and row == last and 0 <= row + step < height:
-                last += step  # the sweep goes on into the row it just reached
-            row += step
-        step = -step
-    return filled
-
-
-def into_soft_edges(pixels: np.ndarray, mask: np.ndarray, seed: np.ndarray, fill: np.ndarray,
-                    reach: int = FILL_EDGE_REACH, tolerance: int = FILL_TOLERANCE) -> np.ndarray:
-    """`mask` (a flood fill from a pixel of colour `seed`) grown up to `reach` px into a soft edge of the `fill`
-    colour around it: the pixels whose colour lies between `seed` and `fill` (within `tolerance` per channel) on a
-    way from the region to pixels of the fill's own colour. A soft brush blends the stroke's colour into the paper,
-    and a fill with the stroke's colour inside a shape stopped where the blend passed the tolerance: a pale ring
-    between the fill and the stroke (under Xvfb; the painting drew it as a light line). A way that reaches no pixel
-    of the fill's colour (a photo's noise beside the region) is not taken."""
-    direction = fill.astype(np.float32) - seed
-    length = float(direction @ direction)
-    if length <= tolerance**2:  # the fill's colour is the region's: there is no blend to tell
-        return mask
-    # Worked out in the region's rectangle and `reach` around it: on the whole of a 2048-px canvas each step's
-    # neighbours were a few ms, for a fill of a small shape.
-    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    top, left = max(rows[0] - reach, 0), max(columns[0] - reach, 0)
-    bottom, right = rows[-1] + reach + 1, columns[-1] + reach + 1
-    grown = mask.copy()
-    grown[top:bottom, left:right] = _grown(pixels[top:bottom, left:right], mask[top:bottom, left:right], seed, fill,
-                                           direction, length, reach, tolerance)
-    return grown
-
-
-def _grown(pixels: np.ndarray, mask: np.ndarray, seed: np.ndarray, fill: np.ndarray, direction: np.ndarray,
-           length: float, reach: int, tolerance: int) -> np.ndarray:
-    """into_soft_edges in a rectangle, step by step from the region's edge pixels (lists of pixels, not whole
-    pictures: a fill around a shape on a 2048-px canvas took 90 ms more CPU with a picture-sized step)."""
-    between = np.zeros_like(mask)  # the edge's pixels reached from the region
-    core = np.zeros_like(mask)  # those of the fill's own colour, where a way ends
-    rows, columns = np.nonzero(mask & _beside(~mask))
-    for _ in range(reach):
-        rows, columns = _neighbours(rows, columns, mask.shape)
-        fresh = ~mask[rows, columns] & ~between[rows, columns]
-        rows, columns = rows[fresh], columns[fresh]
-        if not len(rows):
-            break
-        colours = pixels[rows, columns].astype(np.float32)
-        along = np.clip((colours - seed) @ direction / length, 0.0, 1.0)
-        on_the_way = (np.abs(colours - (seed + along[:, None] * direction)).max(axis=1) <= tolerance) & (along > 0)
-        arrived = on_the_way & (np.abs(colours - fill).max(axis=1) <= tolerance)
-        between[rows[on_the_way], columns[on_the_way]] = True
-        core[rows[arrived], columns[arrived]] = True
-        rows, columns = rows[on_the_way & ~arrived], columns[on_the_way & ~arrived]
-    rows, columns = np.nonzero(core)
-    # A stroke's core, not a lone pixel of a photo's noise: five of the nine pixels of its 3x3 square of the colour.
-    height, width = mask.shape
-    alike = np.zeros(len(rows), dtype=np.int8)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            colours = pixels[np.clip(rows + dy, 0, height - 1), np.clip(columns + dx, 0, width - 1)].astype(np.int16)
-            alike += np.abs(colours - fill.astype(np.int16)).max(axis=1) <= tolerance
-    taken = np.zeros_like(mask)
-    taken[rows[alike >= 5], columns[alike >= 5]] = True
-    rows, columns = np.nonzero(taken)
-    for _ in range(reach):  # back from the fill's colour along the ways that led there
-        rows, columns = _neighbours(rows, columns, mask.shape)
-        more = between[rows, columns] & ~taken[rows, columns]
-        rows, columns = rows[more], columns[more]
-        if not len(rows):
-            break
-        taken[rows, columns] = True
-    return mask | taken
-
-
-def _neighbours(rows: np.ndarray, columns: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The pixels above, below, left and right of the given ones, inside `shape`, each once."""
-    height, width = shape[:2]
-    around_rows = np.concatenate((rows - 1, rows + 1, rows, rows))
-    around_columns = np.concatenate((columns, columns, columns - 1, columns + 1))
-    inside = (around_rows >= 0) & (around_rows < height) & (around_columns >= 0) & (around_columns < width)
-    flat = around_rows[inside] * width + around_columns[inside]
-    # Each once, without sorting (np.unique took most of the growth's time): the last place each is written to wins.
-    place = np.empty(height * width, dtype=np.int64)
-    place[flat] = np.arange(len(flat))
-    flat = flat[place[flat] == np.arange(len(flat))]
-    return flat // width, flat % width
-
-
-def _beside(marked: np.ndarray) -> np.ndarray:
-    """The pixels beside (above, below, left or right of) a marked one."""
-    near = np.zeros_like(marked)
-    near[1:] |= marked[:-1]
-    near[:-1] |= marked[1:]
-    near[:, 1:] |= marked[:, :-1]
-    near[:, :-1] |= marked[:, 1:]
-    return near
-
-
-class _SimilarRows:
-    """Which pixels of each row are within the tolerance of the seed's colour, worked out for a band of rows that
-    grows as the fill reaches a row outside it, doubling each time (a fill of the whole picture works out a few
-    bands). Worked out for the whole picture, it was about 15 ms of every fill of a 2048-px canvas, however small
-    the region filled."""
-
-    FIRST_BAND = 32  # rows
-
-    def __init__(self, pixels: np.ndarray, colour: list[int], tolerance: int) -> None:
-        self.pixels = pixels
-        self.bounds = [(max(value - tolerance, 0), min(value + tolerance, 255)) for value in colour]
-        self.similar = np.empty(pixels.shape[:2], dtype=bool)
-        self.top = self.bottom = 0  # the rows [top, bottom) are worked out
-
-    def row(self, row: int) -> np.ndarray:
-        if not self.top <= row < self.bottom:
-            self._reach(row)
-        return self.similar[row]
-
-    def _reach(self, row: int) -> None:
-        height = len(self.similar)
-        more = max(self.bottom - self.top, self.FIRST_BAND)
-        if self.top == self.bottom:  # the seed's row: a band around it
-            self.top, self.bottom = max(row - more // 2, 0), min(row + more // 2 + 1, height)
-            self._work_out(self.top, self.bottom)
-        elif row < self.top:
-            top = max(min(row, self.top - more), 0)
-            self._work_out(top, self.top)
-            self.top = top
-        else:
-            bottom = min(max(row + 1, self.bottom + more), height)
-            self._work_out(self.bottom, bottom)
-            self.bottom = bottom
-
-    def _work_out(self, top: int, bottom: int) -> None:
-        band = self.similar[top:bottom]
-        band[:] = True
-        for channel, (low, high) in enumerate(self.bounds):  # plane by plane in uint8: 12 ms at 2048 px, not 62
-            plane = self.pixels[top:bottom, :, channel]
-            band &= (plane >= low) & (plane <= high)
-
-
-def _runs_touched(fillable: np.ndarray, gained: np.ndarray) -> np.ndarray:
-    """The runs of a row's `fillable` pixels that `gained` touches."""
-    if fillable.all():  # one run across the row (a blank canvas's rows): nothing to tell apart
-        return fillable
-    run = np.cumsum(fillable & ~np.concatenate(([False], fillable[:-1])))  # each run's number
-    touched = np.zeros(run[-1] + 1, dtype=bool)
-    touched[run[fillable & gained]] = True
-    return fillable & touched[run]
 
 
 def _pixel_rows(image: QImage, writable: bool = False) -> np.ndarray:
@@ -548,13 +365,21 @@ class PaintCanvas(QWidget):
         pixels = np.frombuffer(self.image.bits(), dtype=np.uint32).reshape(height, width)
         rgb = pixels.view(np.uint8).reshape(height, width, 4)[..., RGB32_COLOUR_BYTES]
         fill = np.array([self.colour.rgb()], dtype=np.uint32).view(np.uint8)[RGB32_COLOUR_BYTES]  # the rows' order
-        mask = into_soft_edges(rgb, flood_fill_mask(rgb, x, y), rgb[y, x].astype(np.float32), fill.astype(np.float32))
-        rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-        rect = QRect(int(columns[0]), int(rows[0]), int(columns[-1] - columns[0] + 1), int(rows[-1] - rows[0] + 1))
+        seed = rgb[y, x].astype(np.float32)
+        mask = flood_fill_mask(rgb, x, y)
+        edge_rows, edge_columns, shares = soft_edges(rgb, mask, seed)
+        rows = np.concatenate((np.flatnonzero(mask.any(axis=1)), edge_rows))
+        columns = np.concatenate((np.flatnonzero(mask.any(axis=0)), edge_columns))
+        top, left = int(rows.min()), int(columns.min())
+        rect = QRect(left, top, int(columns.max()) - left + 1, int(rows.max()) - top + 1)
         before = self.image.copy(rect)
         region = pixels[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
         inside = mask[rect.top() : rect.bottom() + 1, rect.left() : rect.right() + 1]
         np.copyto(region, self._fill_paint(region), where=inside)
+        # A soft edge keeps its blend, the fill's colour in place of the region's share of it.
+        shift = (fill.astype(np.float32) - seed) * (shares * self.opacity)[:, None]
+        edge = rgb[edge_rows, edge_columns] + shift
+        rgb[edge_rows, edge_columns] = np.clip(np.round(edge), 0, 255).astype(np.uint8)
         self.update()
         self.undo_stack.push(_PatchCommand(self, rect, before, self.image.copy(rect), "Fill"))
 
