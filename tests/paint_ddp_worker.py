@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import torch
-import torch.distributed as dist
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -16,10 +15,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_paint_training import PAINTINGS, PHOTOS, _tiny_config  # noqa: E402
 
 from models.jobs import run_job  # noqa: E402
+from models.paint.distributed import leave_process  # noqa: E402
 from models.paint.training import StyleTrainer, train_style  # noqa: E402
 
 
-def main() -> int:
+def main() -> None:
     out = Path(sys.argv[1])
     torch.set_num_threads(1)
     captured: dict = {}
@@ -34,9 +34,8 @@ def main() -> int:
     weights = b"".join(t.detach().numpy().tobytes() for t in captured["trainer"].renderer.state_dict().values())
     rank = os.environ["RANK"]
     (out / f"rank{rank}.txt").write_text(hashlib.sha256(weights).hexdigest())
-    dist.destroy_process_group()
-    return 0
+    leave_process(0)  # as `atelier train-style` ends under torchrun
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

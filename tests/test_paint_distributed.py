@@ -28,3 +28,12 @@ def test_two_gloo_processes_train_one_style_with_identical_weights(tmp_path):
     assert rank0 == rank1  # DistributedDataParallel kept the two copies identical
     training = json.loads((tmp_path / "ddp.json").read_text())["training"]
     assert training["processes"] == 2 and training["steps"] == 3
+
+
+def test_a_worker_leaves_with_its_code_and_its_output_written():
+    # leave_process skips the interpreter's shutdown (where gloo's threads aborted a finished worker in a CI run),
+    # so it must flush what the worker printed and pass its exit code on.
+    program = "import sys; from models.paint.distributed import leave_process; print('done', end=''); sys.stderr.write('said'); leave_process(3)"
+    root = Path(__file__).resolve().parents[1]
+    finished = subprocess.run([sys.executable, "-c", program], cwd=root, capture_output=True, text=True, timeout=120)
+    assert (finished.returncode, finished.stdout, finished.stderr) == (3, "done", "said")

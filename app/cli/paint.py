@@ -179,6 +179,15 @@ def _on_event(event, best: bool, sketch_to: Path | None) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from models.paint.distributed import in_torchrun, leave_process
+
+    code = _train(args)
+    if in_torchrun():  # under torchrun the process ends here, its work written (see leave_process)
+        leave_process(code)
+    return code
+
+
+def _train(args: argparse.Namespace) -> int:
     from app.errors import cannot_write_to, disk_full_sentence, user_message
     from app.paths import paint_styles_dir
     from models.device import pick_device

@@ -8,8 +8,11 @@ everything here is a no-op.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from dataclasses import dataclass
+from typing import NoReturn
 
 import torch
 import torch.distributed as dist
@@ -66,3 +69,23 @@ def all_agree(flag: bool, context: DistributedContext) -> bool:
 def barrier(context: DistributedContext) -> None:
     if context.active:
         dist.barrier()
+
+
+def in_torchrun() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
+def leave_process(code: int) -> NoReturn:
+    """End a torchrun worker once its work is written, without the interpreter's shutdown.
+
+    Gloo's threads outlive the job (DistributedDataParallel keeps the group alive even past
+    `destroy_process_group`), and one that frees the last collective's tensors takes the GIL; if the
+    interpreter is being torn down at that moment the thread is unwound from native code and the
+    process aborts ("terminate called without an active exception") after its work was done.
+    """
+    if dist.is_initialized():
+        dist.destroy_process_group()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
