@@ -12,8 +12,9 @@ The two waits add up (the GUI waits for a CPU, then for the lock of a worker tha
 wait never takes away the GUI thread's own running time. Every thread of the process is read, not only those Python
 knows of: a tab's worker is a QThread, missing from `threading.enumerate()` unless something on it asked for
 `threading.current_thread()`. A worker that holds the lock while it runs still counts, and so does the GUI thread's
-own work. What cannot be told apart: a sleep on the GUI thread while a worker waits for a CPU reads as a wait on the
-worker's lock, so under heavy load part of such a sleep is left out.
+own work. What cannot be told apart here: a sleep on the GUI thread while a worker waits for a CPU reads as a wait on
+the worker's lock, so under heavy load part of such a sleep is left out. A thread of this process cannot watch for it
+(it needs the interpreter lock the preempted worker holds); tests/support/lock_waits.py watches from another process.
 """
 
 from __future__ import annotations
@@ -98,6 +99,9 @@ class TickGaps:
         self._other_threads = OtherThreads()
         self._last = _clock_and_times()
         self._others = self._other_threads.wait_ms()
+        # The last gap's start by the clock (ms) and the part of its sleep left out as a wait on a worker's lock: a
+        # watch from another process that sees what the thread slept in can give back what was not (tests/support).
+        self.last_start_ms, self.last_lock_wait_ms = self._last[0], 0.0
 
     def next(self) -> tuple[float, float]:
         """(gap, own gap) since the previous call, or since the object was made."""
@@ -105,10 +109,10 @@ class TickGaps:
         others = self._other_threads.wait_ms()
         others_waited = max((ms - self._others[tid] for tid, ms in others.items() if tid in self._others), default=0.0)
         gap = now - self._last[0]
-        own = gap
+        own, self.last_start_ms, self.last_lock_wait_ms = gap, self._last[0], 0.0
         if times is not None and self._last[1] is not None:
             on_cpu, waited = times[0] - self._last[1][0], times[1] - self._last[1][1]
-            asleep = max(0.0, gap - on_cpu - waited)
-            own = max(0.0, gap - waited - min(asleep, others_waited))
+            self.last_lock_wait_ms = min(max(0.0, gap - on_cpu - waited), others_waited)
+            own = max(0.0, gap - waited - self.last_lock_wait_ms)
         self._last, self._others = (now, times), others
         return gap, own
