@@ -261,6 +261,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far a green field takes his light blue-green paint under the dark blades (grass.field_painted), with `grass`:
     # Ejiri's pale field, where the colour map gave a dusk village's field the painter's dark paints (Hokusai's).
     "field_paint": (0.0, 1.0),
+    # How far a dark area the picture paints green takes his foliage's blue-green in place of the cold darks' tint
+    # (wash.green_kept), with `cold_darks`: a sketch's tree crown was a navy disc beside green hills (Hokusai's).
+    "green_darks": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -340,6 +343,7 @@ ADDED_LATER = dict.fromkeys(
         "light_rims",
         "warm_streaks",
         "field_paint",
+        "green_darks",
     ),
     0.0,
 )
@@ -441,6 +445,7 @@ class StrokeStyle:
     tone_tolerance: float = 0.0
     light_rims: float = 0.0
     field_paint: float = 0.0
+    green_darks: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

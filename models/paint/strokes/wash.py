@@ -40,9 +40,16 @@ teal. The tints are a map beside the share (`cool_map` gives (3, H, W)), drawn a
 is the mean (a, b) of a painter's darks, which differ in hue from painting to painting and area to area, so it is
 greyer than his darks are (Hokusai's tint chroma 0.033; his darks' own 0.041-0.072 print by print, 0.052 in the
 painter match's darkest third: Prussian blue, teal, indigo black), and the cooled darks measured 0.032.
+
+`green_darks` (0 to 1) turns the tint of a dark area the picture paints green toward the blue-green of his foliage
+(`green_kept`): his trees and banks (Ryogoku's) are blue-green, L 0.44-0.57, hue 151-185, chroma 0.06, where a sketch's
+dark green tree crown took his one navy tint (L 0.3, hue 237, chroma 0.055), a navy disc beside green hills. How green
+an area is is read on the picture before the colour map, which had already leant the crown's dark green to a grey blue.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 
@@ -71,6 +78,12 @@ LIT_SOFTNESS = 1.0  # px at 512: the blur of the strokes' flat colours whose lig
 # `dark_range`: his dark paints are those darker than DARK_PAINTS (The Scream's: L 0.24 hue 151, 0.37 hue 175, 0.40
 # hue 98: olive to teal); the areas ranked among those that take more than DARK_SHARE of the tint.
 DARK_PAINTS, DARK_SHARE = 0.45, 0.25
+# `green_darks`: an area counts as green by its OKLab hue, fully at GREEN_HUE (degrees; a sketch's green 141-147) and not at
+# all GREEN_SPAN away (a teal 190 half, a yellow-olive 100 none), and by its chroma, none to GREEN_DULL and fully from
+# GREEN_VIVID (a grey-green is not a tree). FOLIAGE: the tint it takes, his trees' blue-green (hue, chroma; Ryogoku).
+GREEN_HUE, GREEN_SPAN = 145.0, 45.0
+GREEN_DULL, GREEN_VIVID = 0.03, 0.06
+FOLIAGE_HUE, FOLIAGE_CHROMA = 168.0, 0.06
 
 
 def wash_maps(mapped: torch.Tensor, memberships: torch.Tensor, unit: float, dark_keep: float = 0.0) -> torch.Tensor:
@@ -167,6 +180,20 @@ def dark_tints(
     turned = torch.stack([hue.cos(), hue.sin()]) * chroma
     own = tint.to(area).view(2, 1, 1)
     return own + amount * (turned - own)
+
+
+def green_kept(cool: torch.Tensor, picture: torch.Tensor, tint: torch.Tensor, unit: float, amount: float) -> torch.Tensor:
+    """(3, H, W): the `cool` map (its share and, if it has them, each pixel's tint; (1 or 3, H, W)) with each pixel's tint
+    (else the one (2,) `tint`) turned `amount` (0 to 1) of the way to his foliage's blue-green (FOLIAGE_HUE,
+    FOLIAGE_CHROMA) by how green the area of the (3, H, W) OKLab `picture` is (softened as the share's area is)."""
+    area = blur(picture, WASH_SOFTNESS * unit)[1:]
+    hue = torch.rad2deg(torch.atan2(area[1], area[0]))
+    away = (hue - GREEN_HUE + 180) % 360 - 180
+    green = (1 - away.abs() / GREEN_SPAN).clamp(0, 1) * smoothstep(channel_norm(area), GREEN_DULL, GREEN_VIVID)
+    tints = cool[1:] if cool.shape[0] == 3 else tint.to(cool).view(2, 1, 1).expand(2, *cool.shape[1:])
+    angle = math.radians(FOLIAGE_HUE)
+    foliage = torch.tensor([math.cos(angle), math.sin(angle)]).to(cool).view(2, 1, 1) * FOLIAGE_CHROMA
+    return torch.cat([cool[:1], tints + amount * green * (foliage - tints)])
 
 
 def deepened(tint: torch.Tensor, amount: float) -> torch.Tensor:
