@@ -497,13 +497,43 @@ def test_a_half_bar_whose_beat_notes_the_dominant_holds_does_not_keep_the_tonic(
 def test_a_last_beat_the_dominant_holds_before_the_tonic_gets_the_dominant():
     from models.music.harmonizer import harmonize_melody
 
-    # C E C | B D E F | E ... in C major, as the Compose demo's second tune (F# G A G B A F# D E D C# E F# G | A in
-    # D major) has it: the last beat's B, D and F (E passes) are V7's, and I held on over them.
-    melody = melody_in([(60, 24), (64, 24), (60, 24), (59, 6), (62, 6), (64, 6), (65, 6),
+    # C E E | B D E F | E ... in C major, as the Compose demo's second tune (F# G A G B A F# D E D C# E F# G | A in
+    # D major) has it: the last beat's B, D and F (E passes) are V7's, and I held on over them. (The E leaps to the
+    # B: a C falling to it would be a suspension, and V7 would take the half bar.)
+    melody = melody_in([(60, 24), (64, 24), (64, 24), (59, 6), (62, 6), (64, 6), (65, 6),
                         (64, 24), (67, 24), (72, 24), (67, 24), (65, 24), (69, 24), (67, 12), (64, 12), (62, 12),
                         (59, 12), (60, 96)])
     chords = harmonize_melody(melody)
     assert [(chord.onset, chord.numeral) for chord in chords[:4]] == [(0, "I"), (48, "I"), (72, "V7"), (96, "I")]
+
+
+def test_a_suspension_into_the_lead_in_dominant_takes_the_dominant_too():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E | C D C B D F D | E ... in C major, as the Compose demo's second tune (F# G A G B A F# | D E D C# E F# G |
+    # A in D major) has it: beat 3's C falls to beat 4's B, a 4-3 suspension over G7, so V7 takes the half bar
+    # (I I V7 | I before); the chord leaves out the B the C falls to until beat 4, keeping G in the bass.
+    melody = melody_in([(60, 24), (64, 24), (60, 12), (62, 6), (60, 6), (59, 6), (62, 6), (65, 6), (62, 6),
+                        (64, 24), (67, 24), (72, 24), (67, 24), (65, 24), (69, 24), (67, 12), (64, 12), (62, 12),
+                        (59, 12), (60, 96)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.numeral) for chord in chords[:4]] == [(0, "I"), (48, "V7"), (72, "V7"), (96, "I")]
+    suspended, resolved = chords[1], chords[2]
+    assert suspended.pitches[0] % 12 == 7 and 11 not in {pitch % 12 for pitch in suspended.pitches}
+    assert {pitch % 12 for pitch in resolved.pitches} == {7, 11, 2, 5}
+
+
+def test_a_cadence_whose_last_bar_starts_on_the_tonic_chords_notes_has_its_dominant_before_the_bar():
+    from models.music.harmonizer import harmonize_melody
+
+    # C E G E | F A B D | E G E C- in C major, as the Compose demo's second tune closes (... C# E F# G | F# A F# D-
+    # in D major): the last bar's E G E is the tonic chord's and no dominant holds it, so the dominant goes before
+    # the bar line, V | I, not under the G inside the tonic's arpeggio (V | I V7 I before).
+    melody = melody_in([(60, 24), (64, 24), (67, 24), (64, 24), (65, 24), (69, 24), (71, 24), (74, 24),
+                        (64, 24), (67, 12), (64, 12), (60, 48)])
+    chords = harmonize_melody(melody)
+    assert [(chord.onset, chord.numeral) for chord in chords if chord.onset >= 144] == [(144, "V"), (192, "I"),
+                                                                                        (240, "I")]
 
 
 def test_no_lead_in_dominant_beside_the_other_spelling_of_its_tones():

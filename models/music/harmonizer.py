@@ -13,9 +13,10 @@ strong I-to-I otherwise ends many tunes on ii-I or I-I), VII-i or (in a modal mi
 minor tune's minor seventh rules V out, or where neither fits, IV-I; the chords before the cadence stay as the Viterbi chose them, but for a bar-long V
 that does not hold the bar's first beats, which gets another chord there. Bars with the same notes get the same
 chords, as a musician plays a repeated phrase. A span whose last beat's notes V or V7 holds and its chord does not, before
-the tonic, takes V or V7 on that beat (I I I V7 | I). The chords are then voiced as block chords
+the tonic, takes V or V7 on that beat (I I I V7 | I), and on the beats before it whose notes fall into its tones
+as suspensions (D E D | C# over A7 in D major: I V7 | I). The chords are then voiced as block chords
 below the melody, as a pianist's left hand would play them: every chord tone under the lowest melody note sounding
-with the chord.
+with the chord, but for the note a suspension over the chord's first beat falls to, left out until it does.
 """
 
 from __future__ import annotations
@@ -347,8 +348,10 @@ def cadence_chords(melody: Melody, spans: list[tuple[int, int]]) -> list[tuple[i
     3/4), the tonic chord from that beat, one per span. Where the melody reaches the
     tonic chord's tones inside that span (F C | C in C major: on the tonic a beat before the close), the dominant
     takes the span's first beats and the tonic the rest; where only its last beats hold the dominant's tones
-    (E D | C, mi re do), another chord takes the first beats and the dominant the rest. Where none of these fits
-    and the melody holds the tonic chord's tones from the span before, the same a span earlier. Only chords that
+    (E D | C, mi re do), another chord takes the first beats and the dominant the rest, and the beats of those
+    first ones that are suspensions into it (`suspension`) the dominant as well. Where none of these fits and the
+    melody holds the tonic chord's tones from the span before, the same a span earlier; first there where no
+    dominant holds that span (F# A F# | D in D major: V7 | I I, not I V7 | I). Only chords that
     hold every melody note sounding on a beat of their stretch (notes between beats pass; in 6/8, 9/8 and 12/8
     the two eighths after each beat only where the chord holds no other spelling of their step); else nothing."""
     family = FAMILY.get(melody.mode, "major")
@@ -401,7 +404,13 @@ def cadence_chords(melody: Melody, spans: list[tuple[int, int]]) -> list[tuple[i
         return [(onset, until, (tonic,)) for onset, until in itertools.pairwise(bounds)]
 
     closing = notes[-1][0] - notes[-1][0] % beat
-    for close in (closing, span_start(closing - 1)):
+    # Where the melody holds only the tonic chord's tones from the span before the closing note's beat and no
+    # dominant holds that span (F# A F# | D in D major, not A A | D), the tonic from that span first, the dominant
+    # before it: V7 under the A on beat 2 was a cadence inside the tonic's own arpeggio.
+    earlier = span_start(closing - 1)
+    tune = TuneNotes.of(melody)
+    for close in (earlier, closing) if 0 < earlier < closing and fits(earlier, end, chords[tonic]) \
+            and not dominants_holding(earlier, closing, True) else (closing, earlier):
         start = span_start(close - 1)
         if close <= 0 or not fits(close, end, chords[tonic]):
             break
@@ -415,7 +424,14 @@ def cadence_chords(melody: Melody, spans: list[tuple[int, int]]) -> list[tuple[i
                     closing_chords
         for split in range(start + beat, close, beat):
             if (leading := holding(start, split, others)) and (dominants := dominants_holding(split, close, modal)):
-                return [(start, split, leading), (split, close, dominants)] + closing_chords
+                # Beats before it whose notes fall into the dominant's as suspensions (D E D | C# E F# G | F#) take
+                # it too.
+                prepared = tuple({tone for name in leading for tone in chord_tones(mode)[name]})
+                while split > start and all(suspension(tune, split - beat, chord_tones(mode)[name], prepared)
+                                            for name in dominants):
+                    split -= beat
+                return ([(start, split, leading)] if split > start else []) + [(split, close, dominants)] + \
+                    closing_chords
     # No dominant fits: IV (iv) before the close where it holds the span's notes and the tonic chord does not, a
     # plagal cadence (la la | do got vi | I from the Viterbi, which does not close).
     start, subdominant = span_start(closing - 1), "IV" if "IV" in chords else "iv"
@@ -556,7 +572,7 @@ def passing_notes(notes: TuneNotes) -> np.ndarray:
 
 
 def lead_in_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int, name: str,
-                     following: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+                     following: tuple[int, int, str], preceding: str | None) -> list[tuple[int, int, str]]:
     """A stretch of two beats or more under a chord other than V and V7, before two beats or more of the tonic
     chord (`following`: the next stretch), whose last beat's
     note that chord does not hold, and V or V7 holds with every note starting in that beat but passing notes: V or
@@ -564,7 +580,9 @@ def lead_in_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int, na
     accompanist plays it, where the span's chord was I with the C#, E and G outside it); as it was otherwise. Not
     before a shorter tonic: before the cadence that made I V I V7 I of the last two bars. Not where a note from a beat
     before to a beat after is the other spelling of one of its tones: C natural by V's C# in a modal D minor tune (11
-    of 62 lead-ins over `measure.py wide`'s 120 tunes)."""
+    of 62 lead-ins over `measure.py wide`'s 120 tunes). Earlier beats whose notes fall into the dominant's as
+    suspensions (`suspension`, prepared by the chord before them: `name`, or `preceding`, the chord of the stretch
+    before, None for none) take the dominant too: D E D | C# E F# G | A in D major gets I | V7 | I, not I I V7 | I."""
     beat, chords = notes.beat, chord_set(notes.harmony)
     last = end - beat
     if end - onset < 2 * beat or name in DOMINANTS or following[2] != model.names[0] \
@@ -580,7 +598,42 @@ def lead_in_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int, na
     if on_beat == REST_SYMBOL or on_beat in chords[name] or not fitting:
         return [(onset, end, name)]
     scores = stretch_scores(notes, model, last, end)
-    return [(onset, last, name), (last, end, model.names[max(fitting, key=lambda c: scores[c])])]
+    dominant = model.names[max(fitting, key=lambda c: scores[c])]
+    split = last
+    while split > onset and (prepared := name if split - beat > onset else preceding) is not None \
+            and suspension(notes, split - beat, chords[dominant], chord_tones(notes.harmony)[prepared]):
+        split -= beat
+    before = set(notes.symbols[(notes.onsets < last) & (notes.ends > split - beat)].tolist())
+    if any({pc, tone} in SAME_STEP for pc in before for tone in chords[dominant]):
+        split = last
+    return ([(onset, split, name)] if split > onset else []) + [(split, end, dominant)]
+
+
+# A suspension's note above the chord's root: a minor or major ninth (9-8), a fourth (4-3). Not a major sixth: F# F#
+# | E over A7 in D major is an added sixth, and F# the tonic chord's. Not a minor sixth over V in minor (Eb D over G
+# in C minor): 7 of 11 beats on which the held-out chorales' chords changed with it had it, and Bach put i, III, iv
+# or VI there, not V (agreement 673 -> 668 of 1,337 beats with it, 672 without).
+SUSPENDED = (1, 2, 5)
+
+
+def suspension(notes: TuneNotes, onset: int, tones: tuple[int, ...], prepared: tuple[int, ...]) -> bool:
+    """Whether the beat from `onset` is a suspension (or appoggiatura) over the chord of `tones` (its root first):
+    its note is not the chord's but `prepared`'s (the chord before), SUSPENDED above the root, the beat ends on that
+    note, which falls a step (one or two semitones) to the next beat's note, the chord's; every other note starting
+    in the beat is the chord's (D E D | C# over A7 in D major: the D resolving to C#)."""
+    following = onset + notes.beat
+    index = np.searchsorted(notes.onsets, [onset, following], side="right") - 1
+    if index[0] < 0 or index[1] < 1:
+        return False
+    struck, resolution = notes.symbols[index]
+    last = index[1] - 1  # the note sounding just before the next beat
+    inside = notes.symbols[(notes.onsets > onset) & (notes.onsets < following) & (notes.pitches >= 0)]
+    return bool(notes.ends[index[0]] > onset and notes.onsets[index[1]] == following
+                and struck != REST_SYMBOL and struck not in tones and struck in prepared and resolution in tones
+                and (struck - tones[0]) % 12 in SUSPENDED
+                and notes.symbols[last] == struck and notes.ends[last] == following
+                and notes.pitches[last] - notes.pitches[index[1]] in (1, 2)
+                and all(symbol == struck or symbol in tones for symbol in inside.tolist()))
 
 
 def repeated_bars(notes: TuneNotes, spans: list[tuple[int, int]], per_bar: int, before: int) -> list[list[int]]:
@@ -674,13 +727,27 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
             chosen = max(allowed, key=lambda name: stretch[model.names.index(name)] if name in model.names else 0.0)
         stretches.append((onset, end, chosen))
     chosen_before = len(stretches) - len(cadence)  # the cadence's own chords stay as they are
-    stretches = [piece for k, (onset, end, name) in enumerate(stretches) for piece in (
-        lead_in_dominant(notes, model, onset, end, name, stretches[k + 1])
-        if k < chosen_before and k + 1 < len(stretches) else [(onset, end, name)])]
+    harmonized: list[tuple[int, int, str]] = []
+    for k, (onset, end, name) in enumerate(stretches):
+        harmonized += lead_in_dominant(notes, model, onset, end, name, stretches[k + 1],
+                                       harmonized[-1][2] if harmonized else None) \
+            if k < chosen_before and k + 1 < len(stretches) else [(onset, end, name)]
+    stretches = harmonized
     ceilings = chord_ceilings(notes, [(onset, end) for onset, end, _ in stretches])
     tones = chord_tones(notes.harmony)
-    return [Chord(onset, end - onset, name, voice(melody.tonic, tones[name], ceiling))
-            for (onset, end, name), ceiling in zip(stretches, ceilings, strict=True)]
+    chords = []
+    for k, ((onset, end, name), ceiling) in enumerate(zip(stretches, ceilings, strict=True)):
+        pitches = voice(melody.tonic, tones[name], ceiling)
+        if k and end - onset >= 2 * notes.beat \
+                and suspension(notes, onset, tones[name], tones[stretches[k - 1][2]]):
+            # The chord leaves out the note the suspension falls to until it does, keeping the root in the bass, as
+            # an accompanist plays it: A7's C# under the melody's D, a semitone apart, was a clash (a 4-3 over V7).
+            resolution = notes.on_beats(onset + notes.beat, onset + 2 * notes.beat)[0]
+            chords.append(Chord(onset, notes.beat, name, (pitches[0], *(
+                pitch for pitch in pitches[1:] if (pitch - melody.tonic) % 12 != resolution))))
+            onset += notes.beat
+        chords.append(Chord(onset, end - onset, name, pitches))
+    return chords
 
 
 def chord_accuracy(models: dict[str, ChordHMM], chorales: list[Tune]) -> dict:
