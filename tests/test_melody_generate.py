@@ -338,6 +338,20 @@ def test_a_longer_note_length_writes_fewer_notes_on_the_beats_not_syncopations()
             generate(request.replace(note_length=bad))
 
 
+def test_a_longer_note_length_lengthens_a_jig_too():
+    # The tilt on the beats alone took a jig's notes down 11% at note_length 4 (a reel's 20%): its eighths between
+    # the beats stayed. The quarter from the eighth after a beat and the dotted quarter on a beat lean longer too.
+    request = MelodyRequest(style="irish", key="D", mode="major", meter="6/8", bars=16, seed=3, variations=4,
+                            pitch_range=(57, 86))
+    plain, sad = generate(request), generate(request.replace(note_length=4.0))
+
+    def notes(melodies):
+        return sum(len(melody.notes()) for melody in melodies)
+
+    assert notes(sad) < 0.85 * notes(plain)
+    assert all(note.duration <= 24 for melody in sad for note in melody.notes() if note.onset % 36)
+
+
 def test_the_openings_are_the_first_downbeats_of_nine_tunes_in_ten():
     from models.music.corpus import Tune
     from models.music.style_facts import StyleFacts

@@ -42,6 +42,7 @@ class Tables:
     log_duration: np.ndarray
     usable: np.ndarray
     log_pair: np.ndarray
+    longer: float = 0.0  # from_model's; the samplers lean a compound metre's lengths by it as well (SpanSampler)
 
     @classmethod
     def from_model(cls, start, trans, pitch, duration, temperature: float = 1.0,
@@ -63,7 +64,7 @@ class Tables:
         if longer:
             log_duration[:, ON_BEATS] += longer * np.log(np.minimum(tokens.DURATIONS, tokens.TICKS_PER_QUARTER))
             log_duration -= np.logaddexp.reduce(log_duration, axis=-1, keepdims=True)
-        return cls(tempered(start), tempered(trans), tempered(pitch), log_duration, usable, log_pair)
+        return cls(tempered(start), tempered(trans), tempered(pitch), log_duration, usable, log_pair, longer)
 
     @property
     def n_states(self) -> int:
@@ -215,7 +216,7 @@ class SpanSampler:
         exit_scaled, self.exit_log_scale = _scaled(exit_full[:, self.pitches])
         self.exit = (exit_scaled * self.final_mask).astype(dtype)  # (K, M): end the span on pitch p from state k
         self._positions: dict[int, int] = {}
-        self._shapes: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._shapes: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._backward()
 
     def _position(self, t: int) -> int:
@@ -224,17 +225,36 @@ class SpanSampler:
             position = self._positions[t % self.meter.bar_ticks] = self.meter.position_class(t)
         return position
 
-    def _note_shapes(self, t: int) -> tuple[np.ndarray, np.ndarray]:
-        """The durations a note starting at tick t may have (inside the span, not across a bar line) and how
-        many grid steps each lasts. The answer repeats bar after bar, so it is computed once per place."""
+    def _note_shapes(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The durations a note starting at tick t may have (inside the span, not across a bar line), how
+        many grid steps each lasts and its `_compound_lean`. The answer repeats bar after bar, so it is computed
+        once per place."""
         bar = self.meter.bar_ticks
         key = (t % bar, min(self.end - t, bar))
         shapes = self._shapes.get(key)
         if shapes is None:
             fits = [d for d, ticks in enumerate(tokens.DURATIONS) if ticks <= key[1] and key[0] + ticks <= bar]
-            shapes = self._shapes[key] = (np.array(fits, dtype=int),
-                                          np.array([tokens.DURATIONS[d] // GRID for d in fits], dtype=int))
+            ticks = np.array([tokens.DURATIONS[d] for d in fits], dtype=int)
+            shapes = self._shapes[key] = (np.array(fits, dtype=int), ticks // GRID, self._compound_lean(t, ticks))
         return shapes
+
+    def _compound_lean(self, t: int, ticks: np.ndarray) -> np.ndarray:
+        """log-weights for the lengths (ticks) of a note starting at tick t, in compound time with `longer`: the
+        quarter that ends on the next beat from the eighth after a beat times 2 ** longer, as the quarter on a
+        beat against its eighth (Tables.from_model), and on a beat a length of whole beats (the dotted quarter)
+        times 1.5 ** longer against the quarter, where from_model's tilt stops. The position classes cannot
+        tell the eighth after a beat from the one before the next, so it is done here, where the tick is known;
+        a weight that is the same for every state leaves the states' posterior as it was. Without it a jig at
+        note_length 3 kept its eighths: 1.52 notes a quarter against 1.62 at 0 (a reel's 1.64 -> 1.39)."""
+        beat = self.meter.beat_ticks
+        if not self.tables.longer or not self.meter.compound:
+            return np.zeros(len(ticks))
+        eighth = beat // 3
+        if t % beat == eighth:
+            return self.tables.longer * np.log(2.0) * (ticks == beat - eighth)
+        if t % beat == 0:
+            return self.tables.longer * np.log(1.5) * (ticks % beat == 0)
+        return np.zeros(len(ticks))
 
     def _next_notes(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """For a note starting at grid step i: the durations it may have (inside the span, not across a bar
@@ -242,15 +262,16 @@ class SpanSampler:
 
         Step n, the span's end, holds the exit values, so a closing note needs no special case.
         """
-        durations, lengths = self._note_shapes(self.start + i * GRID)
+        durations, lengths, lean = self._note_shapes(self.start + i * GRID)
         steps = i + lengths
         if self.final_min_ticks:  # a cadence: the span's last note lasts at least this long
             long_enough = (steps < len(self._log_scale) - 1) | (lengths * GRID >= self.final_min_ticks)
-            durations, lengths, steps = durations[long_enough], lengths[long_enough], steps[long_enough]
+            durations, lengths, steps, lean = (durations[long_enough], lengths[long_enough], steps[long_enough],
+                                               lean[long_enough])
         if self.closing_onsets is not None and (self.start + i * GRID) % self.meter.bar_ticks not in self.closing_onsets:
             inner = steps < len(self._log_scale) - 1  # no closing note from here
-            durations, lengths, steps = durations[inner], lengths[inner], steps[inner]
-        logs = self._log_scale[steps]
+            durations, lengths, steps, lean = durations[inner], lengths[inner], steps[inner], lean[inner]
+        logs = self._log_scale[steps] + lean  # the lean weighs each path through the note, forwards and backwards
         completable = logs > NEG_INF
         if not completable.any():
             return durations[:0], steps[:0], logs[:0], NEG_INF
