@@ -9,9 +9,10 @@ import torch
 from models.paint.colour import srgb_to_oklab
 from models.paint.scene.composer import compose_scene
 from models.paint.scene.composition import load_composition
+from models.paint.strokes.bands import foreign_share
 from models.paint.strokes.colour_map import QUANTILES, TINT_LEVELS, ColourHabits, map_colours
 from models.paint.strokes.plan import DAY_SKETCH_LIGHTNESS
-from models.paint.style import list_shipped_styles
+from models.paint.style import list_shipped_styles, load_style
 
 DAY_SUBJECTS = ("a village by a river", "a harbour with boats", "a windmill by a canal", "a river with a bridge",
                 "mountains under snow")  # fmt: skip
@@ -98,3 +99,16 @@ def test_a_storms_sky_is_drawn_dark_slate():
         lab = _sketch("a stormy harbour", seed, (160, 120))
         assert float(lab[0][sky].mean()) < 0.6  # 0.64 before, 0.56 now (seed 1: its light break is silver)
         assert float(lab[2][sky].mean()) < -0.02
+
+
+def test_a_storms_sky_is_a_blue_munch_has_no_paint_for():
+    """At OKLab chroma 0.04-0.05 the slate was half a colour of Munch's (bands.foreign_share about 0.5): his bands
+    kept little of it, and its lightest band (the horizon and the break, L 0.53-0.6) took his light paints, which are
+    all orange, in streaks across the storm (7.7, 7.5, 4.9% of the top rows warm and vivid, seeds 1-3, 384x256).
+    Blue enough (chroma 0.07) to be wholly foreign, it keeps SCENE_OWN of its slate (fails at the old chroma)."""
+    paints = load_style(list_shipped_styles()["munch"]).stroke_style.paints
+    for seed in (1, 2, 3):
+        scene = compose_scene("a stormy harbour", seed, (160, 120))
+        sky = torch.from_numpy(scene.mask("sky") | scene.mask("clouds"))
+        lab = _sketch("a stormy harbour", seed, (160, 120))
+        assert float(foreign_share(lab[:, sky].T, paints).mean()) > 0.9

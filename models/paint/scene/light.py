@@ -194,12 +194,14 @@ def light_for(moods: list[str]) -> Light:
         light.haze = 0.35
         light.cloudiness = min(light.cloudiness, 0.25)
     if "storm" in moods:
-        # Dark slate (OKLab L 0.25-0.54, chroma 0.04-0.06): in light greys (L 0.62-0.66, a khaki horizon, cream clouds,
-        # the break's light gold) Munch's paints for them were his ochre and oranges, a sunset over the harbour. The
-        # break a paler slate (L 0.60): a silver one (0.89), his lightest tone, still blazed orange round the lighthouse.
-        c["zenith"], c["horizon"] = rgb(0.12, 0.15, 0.24), rgb(0.33, 0.39, 0.50)
-        c["cloud"], c["cloud shade"] = rgb(0.36, 0.43, 0.56), rgb(0.11, 0.13, 0.21)
-        c["break"] = rgb(0.45, 0.51, 0.61)
+        # Dark slate (OKLab L 0.25-0.54): in light greys (L 0.62-0.66, a khaki horizon, cream clouds, the break's light
+        # gold) Munch's paints for them were his ochre and oranges, a sunset over the harbour. The break a paler slate
+        # (L 0.60): a silver one (0.89), his lightest tone, still blazed orange round the lighthouse. Blue enough
+        # (chroma 0.07) to be a colour he has no paint for (bands.foreign_share): at 0.04-0.05 his bands kept
+        # little of it, and its lightest band (L 0.53-0.6) took his light paints, all orange, in streaks.
+        c["zenith"], c["horizon"] = rgb(0.10, 0.14, 0.29), rgb(0.30, 0.39, 0.55)
+        c["cloud"], c["cloud shade"] = rgb(0.34, 0.43, 0.59), rgb(0.09, 0.12, 0.27)
+        c["break"] = rgb(0.41, 0.51, 0.67)
         c["sea"], c["foam"] = rgb(0.10, 0.22, 0.20), rgb(0.93, 0.93, 0.86)
         light.dim_land(0.7, rgb(0.25, 0.27, 0.25), 0.25)
         light.cloudiness, light.waves = 0.85, 1.0
