@@ -522,8 +522,9 @@ def plan_strokes(
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
     if style.blocks > 0:  # a woodblock's few flat, graded colour areas, printed over the paint
         plan.blocks = block_print(aim, unit, float(style.colours.lightness.std()))
-    if style.baren > 0 and (style.flat_sky > 0 or style.baren_ground > 0):  # his skies flat, his grounds printed
-        plan.baren = baren_areas(memberships, style.flat_sky, style.baren_ground)
+    if style.baren > 0 and (style.flat_sky > 0 or style.baren_ground > 0 or style.baren_open > 0):
+        # his skies flat, his grounds printed; Munch's blotches in the open areas only
+        plan.baren = baren_areas(memberships, style.flat_sky, style.baren_ground, style.baren_open)
     if style.sea_grade > 0 and water is not None:  # a scene's water in his printed sea's graded blue
         plan.sea = sea_paint(water, style.sea_grade)
     if style.cold_darks > 0 and controls.palette > 0 and style.colours.tints is not None:

@@ -132,6 +132,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How many more of the baren's blotches the clearly open areas low in the picture take (times 1 + this;
     # surface.baren_areas): his seas and grounds carry the printing's texture his skies do not.
     "baren_ground": (0.0, 2.0),
+    # How far the baren's blotches leave the busy areas (surface.baren_areas): Munch's blotches soften the ribbing of
+    # his long, parallel bands in the open areas, where a photograph's busy detail already runs every way.
+    "baren_open": (0.0, 1.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -344,6 +347,7 @@ ADDED_LATER = dict.fromkeys(
         "warm_streaks",
         "field_paint",
         "green_darks",
+        "baren_open",
     ),
     0.0,
 )
@@ -430,6 +434,7 @@ class StrokeStyle:
     baren: float = 0.0
     flat_sky: float = 0.0
     baren_ground: float = 0.0
+    baren_open: float = 0.0
     dash_width: float = 0.0
     rough_ground: float = 0.0
     ground_gaps: float = 0.0

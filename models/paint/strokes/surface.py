@@ -174,17 +174,22 @@ def baren_grain(
     return grain + amount * blotches
 
 
-def baren_areas(memberships: torch.Tensor, flat_sky: float, ground: float) -> torch.Tensor:
+def baren_areas(memberships: torch.Tensor, flat_sky: float, ground: float, open_only: float = 0.0) -> torch.Tensor:
     """(1, H, W) how strongly the baren's blotches print at each pixel of a plan, from its (3, H, W) region
     memberships (field.region_memberships: open high, open low, busy): 1 - `flat_sky` in the open areas high in the
     picture, 1 + `ground` in those clearly low in it (over half their membership, as the key block's lines are laid:
-    hatching.py), 1 in busy areas.
+    hatching.py), 1 in busy areas; all of it times 1 - `open_only` times the busy membership (`baren_open`).
 
     His skies are bare paper, a flat tint or a smooth grade (bokashi): the level-3 band (8-16 px) of his printed skies
     is a hundredth of his busy areas' (Ryogoku, Kazusa at 512 px), where an even blotch clouded the village sketch's
-    mid-tone dusk sky; his seas and grounds carry the printing's texture."""
+    mid-tone dusk sky; his seas and grounds carry the printing's texture. Munch's blotches keep to the open areas,
+    where his long parallel bands were too evenly ribbed; in a photograph's busy detail, already laid every way, they
+    broke it further (his coherence at 4-8 px below his painting's)."""
     low = ((memberships[1:2] - 0.5) * 2).clamp_min(0)
-    return (1 - flat_sky * memberships[0:1]).clamp_min(0) + ground * low
+    areas = (1 - flat_sky * memberships[0:1]).clamp_min(0) + ground * low
+    if open_only > 0:
+        areas = areas * (1 - open_only * memberships[2:3]).clamp_min(0)
+    return areas
 
 
 def surface_reach(unit: float, softness: float, calm: float = 0.0, noise_size: float = GRAIN_SIZE) -> int:
