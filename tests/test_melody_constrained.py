@@ -23,34 +23,35 @@ from models.music.constrained import (
 METER = tokens.Meter(2, 4)  # 48 ticks a bar
 
 
-def tiny_tables(seed: int = 0, k: int = 3) -> Tables:
+def tiny_tables(seed: int = 0, k: int = 3, longer: float = 0.0) -> Tables:
     rng = np.random.default_rng(seed)
     start = rng.dirichlet(np.ones(k))
     trans = rng.dirichlet(np.ones(k), size=k)
     pitch = rng.dirichlet(np.full(tokens.N_PITCH_SYMBOLS, 0.3), size=(k, tokens.N_PITCH_SYMBOLS + 1))
     duration = rng.dirichlet(np.ones(len(tokens.DURATIONS)), size=(k, tokens.N_POSITION_CLASSES))
-    return Tables.from_model(start, trans, pitch, duration)
+    return Tables.from_model(start, trans, pitch, duration, longer=longer)
 
 
-def log_prob(tables: Tables, events: list[Event]) -> float:
+def log_prob(tables: Tables, events: list[Event], meter: tokens.Meter = METER) -> float:
     """log P(the HMM's first notes are `events`) by the forward recursion, written out plainly."""
     log_alpha, previous = None, tokens.NO_PREVIOUS
     for e in events:
         prior = tables.log_start if log_alpha is None else _logsumexp(log_alpha[:, None] + tables.log_trans, 0)
-        position = METER.position_class(e.onset)
+        position = meter.position_class(e.onset)
         log_alpha = prior + tables.log_pitch[:, previous, e.symbol] + tables.log_duration[:, position, e.duration]
         previous = e.symbol
     return float(_logsumexp(log_alpha, 0))
 
 
-def all_fillings(start: int, end: int, symbols: list[int], final: set[int]) -> list[list[Event]]:
+def all_fillings(start: int, end: int, symbols: list[int], final: set[int],
+                 meter: tokens.Meter = METER) -> list[list[Event]]:
     """Every sequence of allowed notes that fills [start, end) exactly without crossing a bar line."""
     out = []
 
     def extend(t: int, prefix: list[Event]) -> None:
         for d, ticks in enumerate(tokens.DURATIONS):
             stop = t + ticks
-            if stop > end or (t % METER.bar_ticks) + ticks > METER.bar_ticks:
+            if stop > end or (t % meter.bar_ticks) + ticks > meter.bar_ticks:
                 continue
             for s in symbols:
                 if stop == end and s not in final:
@@ -100,6 +101,25 @@ def test_samples_follow_the_exact_conditional_distribution():
     assert set(counts) <= {tuple(f) for f in fillings}
     empirical = np.array([counts[tuple(f)] / n for f in fillings])
     assert 0.5 * np.abs(empirical - exact).sum() < 0.05  # total variation distance
+
+
+def test_a_jigs_longer_notes_lean_exactly():
+    # In 6/8 the sampler leans, besides the tables' tilt, the quarter from the eighth after a beat by 2 ** longer and
+    # a whole beat on a beat by 1.5 ** longer: the span's probability is the leaned sum over every filling.
+    meter, longer = tokens.Meter(6, 8), 2.0
+    tables = tiny_tables(seed=3, longer=longer)
+    symbols = [TONIC, SECOND]
+
+    def lean(event: Event) -> float:
+        ticks, place = tokens.DURATIONS[event.duration], event.onset % 36
+        return longer * (np.log(2.0) * (place == 12 and ticks == 24) + np.log(1.5) * (place == 0 and ticks % 36 == 0))
+
+    sampler = SpanSampler(tables, meter, 0, 36, allowed_mask(symbols), final_tonic=True, rests=False,
+                          dtype=np.float64)
+    fillings = all_fillings(0, 36, symbols, final={TONIC}, meter=meter)
+    assert len(fillings) > 100
+    brute = np.logaddexp.reduce([log_prob(tables, f, meter) + sum(lean(e) for e in f) for f in fillings])
+    assert sampler.log_probability(Entry(tables.log_start)) == pytest.approx(brute, abs=1e-9)
 
 
 def test_infilling_conditions_on_the_notes_after_the_gap():
