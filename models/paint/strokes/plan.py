@@ -36,6 +36,7 @@ from .colour_map import map_colours
 from .dash_layer import dash_strokes
 from .field import direction_field, edges_of, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample
+from .foliage import leaf_map
 from .grass import field_painted, grass_blades
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
@@ -122,6 +123,7 @@ class StrokePlan:
     # (3, H, W) with each pixel's tint after it, where the tint follows the area's hue (`dark_range`)
     blocks: torch.Tensor | None = None  # (3, H, W) OKLab: the picture printed in a few flat, graded areas (blocks.py)
     baren: torch.Tensor | None = None  # (1, H, W) how strongly the blotches print (surface.baren_areas); None: evenly
+    leaves: torch.Tensor | None = None  # (1, H, W) how far the paint is broken into leaf masses (foliage.py); None: not
 
     @property
     def count(self) -> int:
@@ -536,6 +538,8 @@ def plan_strokes(
         if style.green_darks > 0:  # a green dark area in his foliage's blue-green, judged before the colour map
             darkest = deepened(style.colours.tints[0], style.deep_darks)
             plan.cool = green_kept(plan.cool, simplified, darkest, unit, style.green_darks)
+    if style.foliage > 0:  # a green dark area's paint in his leaf masses (foliage.py)
+        plan.leaves = leaf_map(simplified, aim, unit, style.foliage)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         # A scene with water: the open areas above the water's horizon are sky, not fields (his skies have no lines).

@@ -21,6 +21,7 @@ from ..images import tensor_to_pil
 from .bokashi import apply_grade
 from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
 from .filters import Box, picture_size, to_rgb
+from .foliage import leaf_masses
 from .mottle import SIZE as MOTTLE_SIZE
 from .mottle import mottle_noise, mottled
 from .plan import StrokePlan
@@ -187,6 +188,9 @@ def rasterize(
                 cool, tint = cool[:1], cool[1:]
             paint = tile_box.of(paint_lightness(colour, unit), frame) if style.lit_in_darks > 0 else None
             painted = apply_cool(painted, cool, tint, style.lit_in_darks, paint)
+        if plan.leaves is not None:  # a green dark area's paint in his leaf masses (foliage.py)
+            leaves = _at_output(plan.leaves, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
+            painted = leaf_masses(painted, leaves, y0, x0, seed, unit)
         if plan.sea is not None:  # a scene's water laid flat in his printed sea's colours, under its lines (sea_grade.py)
             sea = _at_output(plan.sea, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             owner_here = tile_box.of(owner, frame)

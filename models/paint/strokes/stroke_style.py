@@ -267,6 +267,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far a dark area the picture paints green takes his foliage's blue-green in place of the cold darks' tint
     # (wash.green_kept), with `cold_darks`: a sketch's tree crown was a navy disc beside green hills (Hokusai's).
     "green_darks": (0.0, 1.0),
+    # How far a dark area the picture paints green has its paint's lightness broken into masses lit from above
+    # (foliage.py): a sketch's tree crown was one flat dark disc, his trees are masses of leaves (Hokusai's).
+    "foliage": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -348,6 +351,7 @@ ADDED_LATER = dict.fromkeys(
         "field_paint",
         "green_darks",
         "baren_open",
+        "foliage",
     ),
     0.0,
 )
@@ -451,6 +455,7 @@ class StrokeStyle:
     light_rims: float = 0.0
     field_paint: float = 0.0
     green_darks: float = 0.0
+    foliage: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

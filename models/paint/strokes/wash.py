@@ -182,14 +182,20 @@ def dark_tints(
     return own + amount * (turned - own)
 
 
+def green_share(picture: torch.Tensor, unit: float) -> torch.Tensor:
+    """(H, W): how green (0 to 1) each pixel's area of a (3, H, W) OKLab picture is, softened as the cold darks' share's
+    area is: by its hue (GREEN_HUE, GREEN_SPAN) and its chroma (GREEN_DULL to GREEN_VIVID)."""
+    area = blur(picture, WASH_SOFTNESS * unit)[1:]
+    hue = torch.rad2deg(torch.atan2(area[1], area[0]))
+    away = (hue - GREEN_HUE + 180) % 360 - 180
+    return (1 - away.abs() / GREEN_SPAN).clamp(0, 1) * smoothstep(channel_norm(area), GREEN_DULL, GREEN_VIVID)
+
+
 def green_kept(cool: torch.Tensor, picture: torch.Tensor, tint: torch.Tensor, unit: float, amount: float) -> torch.Tensor:
     """(3, H, W): the `cool` map (its share and, if it has them, each pixel's tint; (1 or 3, H, W)) with each pixel's tint
     (else the one (2,) `tint`) turned `amount` (0 to 1) of the way to his foliage's blue-green (FOLIAGE_HUE,
     FOLIAGE_CHROMA) by how green the area of the (3, H, W) OKLab `picture` is (softened as the share's area is)."""
-    area = blur(picture, WASH_SOFTNESS * unit)[1:]
-    hue = torch.rad2deg(torch.atan2(area[1], area[0]))
-    away = (hue - GREEN_HUE + 180) % 360 - 180
-    green = (1 - away.abs() / GREEN_SPAN).clamp(0, 1) * smoothstep(channel_norm(area), GREEN_DULL, GREEN_VIVID)
+    green = green_share(picture, unit)
     tints = cool[1:] if cool.shape[0] == 3 else tint.to(cool).view(2, 1, 1).expand(2, *cool.shape[1:])
     angle = math.radians(FOLIAGE_HUE)
     foliage = torch.tensor([math.cos(angle), math.sin(angle)]).to(cool).view(2, 1, 1) * FOLIAGE_CHROMA
