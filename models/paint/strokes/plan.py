@@ -51,7 +51,7 @@ from .simplify import simplify
 from .sky import sky_map
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .surface import baren_areas
-from .sweeps import sweep_field, swept
+from .sweeps import sweep_cream, sweep_field, swept
 from .wash import cool_map, deepened, green_kept, rough_ground, wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
@@ -506,20 +506,22 @@ def plan_strokes(
                 if inside is not None:
                     hot = (hot[0] * (1 - inside), hot[1], hot[2])
                 plan.wash = blazed(plan.wash, hot, style.blaze, blaze_gold(style.paints, style.colours.warmth))
+        # The lighter sweeps and scumble go toward his cream-gold lights, not past white into lemon (sweeps.creamed).
+        cream = sweep_cream(blaze_gold(style.paints, style.colours.warmth)) if style.cream_sweeps > 0 else None
         if style.wash > 0 and style.sweep > 0:
             # The wash laid in broad sweeps along the strokes' flow (sweeps.py), last, so that its lighter and darker,
             # warmer and cooler paint is not mixed back to one tint; a kept shape keeps its own wash.
             sweeps = sweep_field(field, memberships, unit, generator)
             if inside is not None:
                 sweeps = sweeps * (1 - inside)
-            plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth)
+            plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth, cream, style.cream_sweeps)
         if style.wash > 0 and style.scumble > 0:
             # ... and scumbled (scumble.py): broken, undirected patches of lighter and darker paint over the sweeps,
             # from their own generator (the plan's draws after this stay the same); a kept shape keeps its wash.
             broken = scumble_field(memberships, unit, generator.initial_seed())
             if inside is not None:
                 broken = broken * (1 - inside)
-            plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth)
+            plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth, cream, style.cream_sweeps)
     if style.bokashi > 0:
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)
     if style.blocks > 0:  # a woodblock's few flat, graded colour areas, printed over the paint

@@ -210,6 +210,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How much of its chroma the lighter paint of a stroke's pair loses, its hue kept (bands.banded_pairs): his lights
     # a pale greenish cream, where his lightest paint, a lemon, lit half of every mid-tone's strokes (Turner's).
     "band_dull_lights": (0.0, 1.0),
+    # How much of a lighter sweep's or scumble patch's move in the wash (sweeps.swept) goes toward the painter's pale
+    # cream (the blaze's core, sweeps.creamed) instead of lighter and warmer: his sky's lights cream, where lightening
+    # and warming them ran past white into a lemon yellow (Turner's).
+    "cream_sweeps": (0.0, 1.0),
     # How much wider the last layer's dashes (`dash_layer`) are than the finest brush (1: twice): his streaks of
     # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
     # dashes were Van Gogh's grains.
@@ -343,6 +347,7 @@ ADDED_LATER = dict.fromkeys(
         "dim_lights",
         "band_dark_colour",
         "band_dull_lights",
+        "cream_sweeps",
         "jitter_patches",
         "streak_colour",
         "tone_tolerance",
@@ -433,6 +438,7 @@ class StrokeStyle:
     dim_lights: float = 0.0
     band_dark_colour: float = 0.0
     band_dull_lights: float = 0.0
+    cream_sweeps: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
     baren: float = 0.0

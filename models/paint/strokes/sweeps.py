@@ -40,6 +40,10 @@ SWEEP_LOWER = 0.4  # how strong the sweeps are in open areas low in the picture 
 SWEEP_LIGHT = 0.08  # OKLab lightness one standard deviation of the sweeps moves at sweep 1
 SWEEP_WARMTH = 0.03  # OKLab a/b lean of the lighter sweeps toward the painter's warm side at sweep 1
 SWEEP_GREY = 0.4  # share of its chroma a darker sweep loses per standard deviation at sweep 1 (cool greys, not blue)
+# `cream_sweeps`: the cream the lighter sweeps go toward, in OKLab lightness and a share of the painter's gold's chroma
+# (blaze.blaze_gold: Turner's lightest paint, chroma 0.144, hue 87): The Wreck's lightest 2% average L 0.87, chroma
+# 0.135, hue 90.
+CREAM_LIGHT, CREAM_CHROMA = 0.9, 0.85
 
 
 def _noise(cells: float, height: int, width: int, generator: torch.Generator, like: torch.Tensor) -> torch.Tensor:
@@ -75,11 +79,39 @@ def sweep_field(
     return sweeps * (SWEEP_LOWER + (1 - SWEEP_LOWER) * upper)
 
 
-def swept(colour: torch.Tensor, sweeps: torch.Tensor, amount: float, warmth: torch.Tensor) -> torch.Tensor:
+def swept(
+    colour: torch.Tensor,
+    sweeps: torch.Tensor,
+    amount: float,
+    warmth: torch.Tensor,
+    cream: torch.Tensor | None = None,
+    creamy: float = 0.0,
+) -> torch.Tensor:
     """A (3, H, W) OKLab wash colour laid in `sweeps` (H, W): lighter and warmer where they are high, darker and
-    greyer where low, by `amount` (0 to 1); `warmth` (2,): the painter's warm direction in OKLab a/b."""
+    greyer where low, by `amount` (0 to 1); `warmth` (2,): the painter's warm direction in OKLab a/b. With a `cream`
+    (3,) OKLab and `creamy` (0 to 1), that share of a lighter sweep's move goes toward the cream instead (`creamed`)."""
     lean = warmth.to(colour) / warmth.norm().clamp_min(1e-6)
     shift = amount * sweeps[None]
     greyer = (1 + SWEEP_GREY * shift.clamp(max=0)).clamp_min(0)
     warmer = SWEEP_WARMTH * shift.clamp_min(0) * lean[:, None, None]
-    return torch.cat([colour[:1] + SWEEP_LIGHT * shift, colour[1:] * greyer + warmer])
+    laid = torch.cat([colour[:1] + SWEEP_LIGHT * shift, colour[1:] * greyer + warmer])
+    if cream is None or creamy <= 0:
+        return laid
+    lighter = shift > 0
+    toward = creamed(colour, SWEEP_LIGHT * shift.clamp_min(0), cream.to(colour))
+    return torch.where(lighter, laid + creamy * (toward - laid), laid)
+
+
+def sweep_cream(gold: torch.Tensor) -> torch.Tensor:
+    """The cream (OKLab (3,)) the lighter sweeps go toward for the painter's `gold` (2,): CREAM_LIGHT, CREAM_CHROMA."""
+    return torch.cat([torch.tensor([CREAM_LIGHT]).to(gold), CREAM_CHROMA * gold])
+
+
+def creamed(colour: torch.Tensor, lift: torch.Tensor, cream: torch.Tensor) -> torch.Tensor:
+    """A (3, H, W) OKLab colour mixed toward a pale `cream` (3,) far enough to gain `lift` (1, H, W) in lightness, and
+    all the way where that is more than is left to the cream's: a lighter sweep in the lights goes pale (Turner's
+    lights are his cream-gold mixed with white), where lightening and warming it ran past white into a lemon yellow
+    (the README sketch's sky L 1.0, chroma 0.24, which sRGB clipped to 255, 227, 0)."""
+    room = (cream[0] - colour[:1]).clamp_min(1e-3)
+    share = (lift / room).clamp(0, 1)
+    return colour + share * (cream[:, None, None] - colour)
