@@ -1,5 +1,6 @@
 """A share of the strokes laid smooth, the rest dry (the style's `smooth_strokes`: surface.dry_strokes in raster.py), and
-the dry ones gathered in patches (`dry_patches`: surface.dry_choice)."""
+the dry ones gathered in patches (`dry_patches`: surface.dry_choice) and sent out of open light places
+(`smooth_lights`: surface.open_lights)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.raster import rasterize
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
-from models.paint.strokes.surface import DRY_PATCH, dry_choice, dry_strokes
+from models.paint.strokes.surface import DRY_PATCH, dry_choice, dry_strokes, open_lights
 
 QUIET = {"outline": 0.0, "jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "hue_gather": 0.0}
 QUIET |= {"bristles": 0.0, "impasto": 0.0, "edges": 0.0, "softness": 0.0, "brush_size": 0.02, "grain": 0.04}
@@ -107,6 +108,63 @@ def test_a_render_with_dry_patches_is_grainy_in_places_and_smooth_in_others():
         return float(torch.log(energy + 1e-6).std())
 
     assert block_unevenness(1.0) > 1.5 * block_unevenness(0.0)
+
+
+def test_dry_strokes_leave_the_open_light_places_for_the_others():
+    """With `away` 1 the dry strokes are still 30% of 4,000 strokes, half of them in open light places (`place` 1):
+    nearly all dry ones lie in the other half (gathered in patches as before); half the amount sends fewer away; 0
+    changes nothing."""
+    middles = torch.rand(4000, 2, generator=torch.Generator().manual_seed(5)) * 8 * DRY_PATCH
+    place = (torch.arange(4000) % 2).float()  # every other stroke in an open light place
+    gathered = dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=1.0)
+    assert torch.equal(dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=1.0, place=place), gathered)
+    assert abs(float(gathered[place == 1].float().mean()) - 0.3) < 0.05
+    sent = dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=1.0, place=place, away=1.0)
+    assert abs(float(sent.float().mean()) - 0.3) < 0.01
+    assert float(sent[place == 1].float().mean()) < 0.02
+    half = dry_choice(4000, seed=3, smooth=0.7, middles=middles, patches=1.0, place=place, away=0.5)
+    assert 0.05 < float(half[place == 1].float().mean()) < 0.25
+
+
+def test_open_lights_are_the_light_places_without_detail():
+    """A picture light above and dark below, each half flat on its left and striped on its right: only the flat light
+    quarter is an open light place."""
+    picture = Image.new("RGB", (128, 128), (190, 190, 190))
+    picture.paste((50, 50, 50), (0, 64, 128, 128))
+    for x in range(64, 128, 8):
+        picture.paste((120, 120, 120), (x, 0, x + 4, 128))
+    place = open_lights(to_oklab(pil_to_tensor(picture)), unit=0.25)[0]
+    assert float(place[8:56, 8:40].min()) > 0.9
+    assert float(place[8:56, 88:120].max()) < 0.2  # light but busy
+    assert float(place[72:120, 8:40].max()) < 0.05  # open but dark
+
+
+def test_a_render_with_smooth_lights_keeps_its_grain_out_of_an_open_light_sky():
+    """A picture flat and light above and striped below (busy), one plan: with `smooth_lights` 1 the flat half holds
+    far less of the grain (the pixels the grain moves) than without it, the busy half more (the raster passes the
+    amount on)."""
+    assert ADDED_LATER["smooth_lights"] == 0.0
+    stripes = Image.new("RGB", (256, 256), (170, 170, 170))
+    for x in range(0, 256, 8):
+        stripes.paste((60, 60, 60), (x, 128, x + 4, 256))
+    source = pil_to_tensor(stripes)
+    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 256, 256)
+
+    def lightness(**amounts) -> torch.Tensor:
+        style = _style(smooth_strokes=0.7, dry_patches=1.0, **amounts)
+        return to_oklab(list(rasterize(plan, style, 256, 256, seed=2))[-1][1])[0]
+
+    bare = lightness(grain=0.0)
+
+    def grained(away: float) -> tuple[float, float]:
+        moved = (lightness(smooth_lights=away) - bare).abs() > 0.005
+        return float(moved[8:120].float().mean()), float(moved[136:248].float().mean())
+
+    open_before, busy_before = grained(0.0)
+    open_after, busy_after = grained(1.0)
+    assert open_before > 0.05
+    assert open_after < 0.3 * open_before
+    assert busy_after > busy_before
 
 
 def test_smooth_strokes_with_clean_sides_lose_their_seams_and_the_dry_ones_keep_them():

@@ -20,7 +20,7 @@ from ...memory import give_back_freed_memory
 from ..images import tensor_to_pil
 from .bokashi import apply_grade
 from .brush import MAX_POINTS, KeyMap, Strokes, read_ownership, stamp
-from .filters import Box, picture_size, to_rgb
+from .filters import Box, picture_size, sample, to_rgb
 from .foliage import leaf_masses
 from .mottle import SIZE as MOTTLE_SIZE
 from .mottle import mottle_noise, mottled
@@ -37,6 +37,7 @@ from .surface import (
     finish_surface,
     grain_noise,
     load_map,
+    open_lights,
     relief_box,
     surface_reach,
 )
@@ -82,7 +83,11 @@ def rasterize(
     if style.smooth_strokes > 0 and style.grain > 0:  # which strokes are laid dry, the rest smooth (surface.py)
         middles = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
         plan_unit = picture_size(plan.height, plan.width) / 512
-        dry = dry_choice(plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit)
+        # ... fewer in the open light places (a mid-toned sky), as many more in the busy or darker ones
+        place = sample(open_lights(plan.guide, plan_unit), middles)[:, 0] if style.smooth_lights > 0 else None
+        dry = dry_choice(
+            plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit, place, style.smooth_lights
+        )
     # Each stroke's reach: the box around its valid points, widened by its radius.
     index = torch.arange(paths.shape[1])[None, :, None]
     valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])

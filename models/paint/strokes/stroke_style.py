@@ -164,6 +164,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the dry strokes gather in patches (surface.dry_choice), rather than being chosen stroke by stroke: whole
     # places laid smooth beside dry, broken ones, as his surface varies from place to place.
     "dry_patches": (0.0, 1.0),
+    # How far the open light places (a mid-toned sky, a pale wall: surface.open_lights) are laid in smooth strokes, their
+    # dry ones sent to the busy or darker places (surface.dry_choice), as many of them: gathered in a mid-toned blue
+    # sky, the dry strokes' dark gaps read as grit at full size, where his sky's strokes lie loaded and his fields broken.
+    "smooth_lights": (0.0, 1.0),
     # How far the smooth strokes (`smooth_strokes`) are laid without the seam along their sides (surface.py): a loaded
     # brush's stroke meets its neighbour in clean colour; only a dry brush thins at its sides and shows the ground.
     "clean_sides": (0.0, 1.0),
@@ -322,6 +326,7 @@ ADDED_LATER = dict.fromkeys(
         "even_wash",
         "dash_layer",
         "dry_patches",
+        "smooth_lights",
         "clean_sides",
         "scatter",
         "blocks",
@@ -427,6 +432,7 @@ class StrokeStyle:
     even_wash: float = 0.0
     dash_layer: float = 0.0
     dry_patches: float = 0.0
+    smooth_lights: float = 0.0
     clean_sides: float = 0.0
     scatter: float = 0.0
     blocks: float = 0.0

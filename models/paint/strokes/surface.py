@@ -16,6 +16,7 @@ import math
 import torch
 
 from .brush import Ownership
+from .field import region_memberships
 from .filters import Box, gaussian_kernel, kernel_reach, smoothstep, tile_exact_blur, tile_exact_gradients
 from .patches import lattice_noise, place_noise
 from .strands import stroke_hash
@@ -34,6 +35,9 @@ CALM_BLUR = 4.0
 # sketch's shape, even blurred, moves a pixel beside it by half its step (0.13 / 2 for a hill against the sky).
 CALM_EDGE = 0.06
 DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry strokes gather (`dry_choice`)
+# The light places whose dry strokes `smooth_lights` sends elsewhere (`open_lights`): from none at the guide's lightness
+# SMOOTH_LIGHTS[0] to all at SMOOTH_LIGHTS[1]; over the ground's 0.5 (GROUND_LIGHTNESS) their gaps are dark grit.
+SMOOTH_LIGHTS = (0.55, 0.7)
 # The lightness of the ground that gaps in broken paint show (`ground_gaps`): paint paler than it shows darker gaps,
 # paint darker than it lighter ones; the gaps' side turns over GROUND_TURN of lightness round it.
 GROUND_LIGHTNESS = 0.5
@@ -121,23 +125,45 @@ def load_map(top: int, left: int, height: int, width: int, seed: int, unit: floa
 
 
 def dry_choice(
-    count: int, seed: int, smooth: float, middles: torch.Tensor | None = None, patches: float = 0.0, unit: float = 1.0
+    count: int,
+    seed: int,
+    smooth: float,
+    middles: torch.Tensor | None = None,
+    patches: float = 0.0,
+    unit: float = 1.0,
+    place: torch.Tensor | None = None,
+    away: float = 0.0,
 ) -> torch.Tensor:
     """(count,) which strokes are laid dry (the rest smooth, the share `smooth` of them): a hash of their place in
     painting order, so the same in any tile. With `patches` (0 to 1) and the strokes' `middles` (count, 2) in px of
     a picture `unit` times 512, that far the choice follows a value noise DRY_PATCH px across at the middles
-    instead: the dry strokes gather in patches and leave whole places smooth.
+    instead: the dry strokes gather in patches and leave whole places smooth. With `away` (0 to 1) and each stroke's
+    `place` (count,), 0 to 1 (`open_lights`), the dry strokes leave the places near 1 for the others by that much (as
+    many of them: a stroke's chance falls by `away` times its place).
 
     Van Gogh's paintings vary in texture from place to place: a smooth, loaded passage (Langlois Bridge's sky) beside
     a dry, broken one. Chosen stroke by stroke, every 32-px block held a dry stroke or two and the finest texture was
     even over the picture (unevenness1 -1.7 SD, session 16)."""
     chance = stroke_hash(torch.arange(count), torch.zeros(count, dtype=torch.long), seed + 4241)
-    if patches <= 0 or middles is None or count == 0:
+    gathered = middles if patches > 0 and count > 0 else None
+    sent = place if away > 0 and count > 0 else None
+    if gathered is None and sent is None:
         return chance >= smooth
-    field = place_noise(middles, DRY_PATCH * unit, seed + 4243)
-    rank = field.argsort().argsort().float() / count  # uniform over the strokes, as the chance is
-    score = (1 - patches) * chance + patches * rank
+    score = chance
+    if gathered is not None:
+        field = place_noise(gathered, DRY_PATCH * unit, seed + 4243)
+        rank = field.argsort().argsort().float() / count  # uniform over the strokes, as the chance is
+        score = (1 - patches) * chance + patches * rank
+    if sent is not None:
+        score = score - away * sent
     return score.argsort().argsort().float() / count >= smooth
+
+
+def open_lights(guide: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W) how open (not busy: field.region_memberships) and light (SMOOTH_LIGHTS) each pixel of a plan's
+    (3, H, W) OKLab `guide` is, 0 to 1, for a picture `unit` times 512: where `smooth_lights` lays the strokes smooth."""
+    busy = region_memberships(guide, unit)[2:3]
+    return (1 - busy) * smoothstep(guide[:1], *SMOOTH_LIGHTS)
 
 
 def dry_strokes(owner: torch.Tensor, dry: torch.Tensor, smooth: float) -> torch.Tensor:
