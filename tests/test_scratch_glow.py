@@ -67,3 +67,31 @@ def test_a_painter_who_prints_his_skies_flat_gets_a_sketch_without_halos():
     assert lighter > 10  # out of 255
     outside = scene.glow == 0  # (a halo's faintest light reaches a little beyond its glow map)
     assert np.abs(scene.sketch[outside].astype(float) - lit.sketch[outside]).mean() < 1
+
+
+def test_munchs_moon_and_stars_keep_their_gold_in_his_bands():
+    """Munch's band heat frees a light stroke from its colour (his burning skies). Heated, the pale gold halos round
+    the wheat field's moon and stars took his vivid light paint, blood orange: a red disc by the moon (seed 1 at
+    384x256, 3.0% of the top rows). A halo's strokes keep their colour family: gold. The top 35% of rows warm and
+    vivid (OKLab chroma > 0.12, hue 15-65 degrees), 192x128 seeds 2 and 3: 0.76% and 4.5% heated (fails so), 0 and
+    0.5% now."""
+    import numpy as np
+
+    from models.paint.painting import paint_job
+    from models.paint.recipe import PaintRecipe
+    from models.paint.scratch import scene_and_painting
+    from models.paint.strokes.filters import to_oklab
+    from models.paint.style import list_shipped_styles, load_style
+
+    munch = load_style(list_shipped_styles()["munch"])
+    shares = []
+    for seed in (2, 3):
+        recipe = PaintRecipe(
+            style="munch", from_scratch=True, subject="a wheat field under stars", seed=seed, size=(192, 128)
+        )
+        _, painting = scene_and_painting(paint_job(recipe, munch))
+        top = torch.from_numpy(np.array(painting)).permute(2, 0, 1).float()[:, : int(128 * 0.35)] / 255
+        lab = to_oklab(top)
+        hue = torch.rad2deg(torch.atan2(lab[2], lab[1])) % 360
+        shares.append(float(((lab[1:].norm(dim=0) > 0.12) & (hue > 15) & (hue < 65)).float().mean()))
+    assert sum(shares) / len(shares) < 0.01  # 0.026 heated, 0.0025 now

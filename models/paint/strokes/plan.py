@@ -447,6 +447,10 @@ def plan_strokes(
             strokes_heat = sky_held_heat(heat, in_sky, style.sky_heat)
             if style.sky_vivid > 0:  # and his vivid paints: a table top's lights in his ochres, not his blood orange
                 strokes_vivid = sky_held_heat(vivid, in_sky, style.sky_vivid)
+        if glow is not None and heat > 0:
+            # A scene's halos keep their colour family: heated, the pale gold round a moon and its stars took the
+            # painter's vivid light paint whatever its colour (Munch's blood orange: a red moon over a wheat field).
+            strokes_heat = strokes_heat * (1 - sample(glow[None], middle)[:, 0])
         sought = plan.colour if own_share is None else within_paints(plan.colour, style.paints, own_share)
         banded, other = banded_pairs(
             sought,
