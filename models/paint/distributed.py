@@ -35,10 +35,13 @@ class DistributedContext:
         return self.world > 1
 
 
+def in_torchrun() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
 def init_from_environment(device: torch.device) -> DistributedContext:
     """Join the process group that torchrun describes in the environment; single-process otherwise."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    if world <= 1:
+    if not in_torchrun():
         return DistributedContext(device=device)
     if device.type == "cuda":
         device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
@@ -69,10 +72,6 @@ def all_agree(flag: bool, context: DistributedContext) -> bool:
 def barrier(context: DistributedContext) -> None:
     if context.active:
         dist.barrier()
-
-
-def in_torchrun() -> bool:
-    return int(os.environ.get("WORLD_SIZE", "1")) > 1
 
 
 def leave_process(code: int) -> NoReturn:
