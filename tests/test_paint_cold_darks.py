@@ -18,7 +18,7 @@ from models.paint.strokes import StrokeParams, render_strokes
 from models.paint.strokes.colour_map import ColourHabits
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import TENSOR_PREFIX, StrokeStyle
-from models.paint.strokes.wash import cool_map, deepened
+from models.paint.strokes.wash import cool_map
 from tests.test_lost_edges import _style as _plain_style  # long wide strokes hatched level, nothing else on the canvas
 from tests.tiling import assert_tiles_join
 
@@ -75,7 +75,8 @@ def test_the_dark_area_takes_the_painters_tint_over_the_glow_and_the_lights_stay
 def test_deep_darks_lay_the_tint_deeper_in_its_own_hue():
     """`deep_darks` (Hokusai's): the dark area takes his tint times 1 + the amount, its hue and lightness kept; 0 (its
     default and its value in a style saved before it) is the tint as it was."""
-    assert _style().deep_darks == 0.0 and torch.equal(deepened(TINT, 0.0), TINT)
+    assert _style().deep_darks == 0.0 and torch.equal(_style().darkest_tint, TINT)
+    assert torch.allclose(_style(deep_darks=0.5).darkest_tint, 1.5 * TINT)
     _, cold = _plain_and_cold()
     deep = _paint(_style(cold_darks=2.0, deep_darks=0.5))
     darks = (slice(4, 26), slice(4, 56))

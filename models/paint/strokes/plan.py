@@ -52,7 +52,7 @@ from .sky import sky_map
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .surface import baren_areas
 from .sweeps import sweep_cream, sweep_field, swept
-from .wash import cool_map, deepened, green_kept, rough_ground, wash_maps
+from .wash import cool_map, green_kept, rough_ground, wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
 # OKLab distance from a stroke's seed colour at which its paint stops: below the step between a sketch's
@@ -542,8 +542,7 @@ def plan_strokes(
         amount = min(1.0, style.cold_darks * controls.palette)
         plan.cool = cool_map(aim, unit, amount, inside, style.cold_reach, ranged)
         if style.green_darks > 0:  # a green dark area in his foliage's blue-green, judged before the colour map
-            darkest = deepened(style.colours.tints[0], style.deep_darks)
-            plan.cool = green_kept(plan.cool, simplified, darkest, unit, style.green_darks)
+            plan.cool = green_kept(plan.cool, simplified, style.darkest_tint, unit, style.green_darks)
     if style.foliage > 0:  # a green dark area's paint in his leaf masses (foliage.py)
         plan.leaves = leaf_map(simplified, aim, unit, style.foliage)
     if style.line_hatch > 0:

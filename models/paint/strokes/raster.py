@@ -41,7 +41,7 @@ from .surface import (
     relief_box,
     surface_reach,
 )
-from .wash import apply_cool, apply_wash, deepened, paint_lightness
+from .wash import apply_cool, apply_wash, paint_lightness
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
 # transient is the painting's peak beyond its picture: 512 px holds 4096x1024 from scratch to 225 MB (371 at
@@ -187,7 +187,7 @@ def rasterize(
             flecks = mottle_noise(top, left, frame_height, frame_width, seed, unit, tile_box)
             painted = mottled(painted, flecks, style.mottle, style.colours.warmth)
         if plan.cool is not None:  # the dark areas in the painter's darkest tint, over the glow (wash.py)
-            tint = deepened(style.colours.tints[0], style.deep_darks)
+            tint = style.darkest_tint
             cool = _at_output(plan.cool, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             if cool.shape[0] == 3:  # a tint for each area (wash.dark_tints)
                 cool, tint = cool[:1], cool[1:]

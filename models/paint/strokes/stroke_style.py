@@ -119,7 +119,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # their own hue order, instead of being his one darkest tint: Munch's darks run from olive to teal.
     "dark_range": (0.0, 1.0),
     # How much deeper in chroma the cold darks' one tint is laid than the painter's darkest tint (times 1 + this;
-    # wash.deepened): that tint is the mean (a, b) of darks of several hues, greyer than any of them (Hokusai's 0.033,
+    # darkest_tint): that tint is the mean (a, b) of darks of several hues, greyer than any of them (Hokusai's 0.033,
     # his darks' own chroma 0.04-0.07 print by print: Prussian blue, teal, indigo black).
     "deep_darks": (0.0, 2.0),
     # How strongly the paper grain carries broad, soft blotches 8-16 px across (surface.baren_grain), times the grain:
@@ -474,6 +474,14 @@ class StrokeStyle:
     @property
     def swirl(self) -> torch.Tensor:
         return torch.tensor([self.swirl_open_upper, self.swirl_open_lower, self.swirl_busy])
+
+    @property
+    def darkest_tint(self) -> torch.Tensor:
+        """The (2,) tint (a, b) his dark areas are cooled to (wash.py): the darkest of his tone tints with its chroma
+        times 1 + `deep_darks`, its hue kept. Only a style with tone tints has one."""
+        if self.colours.tints is None:
+            raise ValueError("this style has no tone tints")
+        return self.colours.tints[0] * (1 + self.deep_darks)
 
     def brush_parameters(self) -> dict[str, float]:
         return {name: float(getattr(self, name)) for name in BOUNDS}

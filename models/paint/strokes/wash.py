@@ -36,7 +36,7 @@ from olive to teal (The Scream's: green 0.45, yellow-olive 0.30, teal 0.18 of th
 one tint (hue 151); the dark areas keep their own hue order along that run, so a brown dark goes olive and a blue one
 teal. The tints are a map beside the share (`cool_map` gives (3, H, W)), drawn as the share is, so tiles join.
 
-`deep_darks` (0 to 2) lays the one tint deeper in chroma, times 1 + this, its hue kept (`deepened`): the darkest tint
+`deep_darks` (0 to 2) lays the one tint deeper in chroma, times 1 + this, its hue kept (`StrokeStyle.darkest_tint`): the darkest tint
 is the mean (a, b) of a painter's darks, which differ in hue from painting to painting and area to area, so it is
 greyer than his darks are (Hokusai's tint chroma 0.033; his darks' own 0.041-0.072 print by print, 0.052 in the
 painter match's darkest third: Prussian blue, teal, indigo black), and the cooled darks measured 0.032.
@@ -200,11 +200,6 @@ def green_kept(cool: torch.Tensor, picture: torch.Tensor, tint: torch.Tensor, un
     angle = math.radians(FOLIAGE_HUE)
     foliage = torch.tensor([math.cos(angle), math.sin(angle)]).to(cool).view(2, 1, 1) * FOLIAGE_CHROMA
     return torch.cat([cool[:1], tints + amount * green * (foliage - tints)])
-
-
-def deepened(tint: torch.Tensor, amount: float) -> torch.Tensor:
-    """The (2,) tint (a, b) with its chroma times 1 + `amount` (`deep_darks`), its hue kept."""
-    return tint * (1 + amount)
 
 
 def apply_cool(
