@@ -533,3 +533,14 @@ def test_a_soft_stroke_filled_with_another_colour_keeps_no_ring_of_the_old_one(q
     pixels = canvas.pixels().astype(int)
     assert (pixels[..., 2] <= pixels[..., 0]).all()  # nothing bluer than red: the edge blends orange into the paper
     assert tuple(canvas.pixels()[75, 100]) == (230, 140, 30)
+
+
+def test_a_soft_stroke_keeps_its_width_between_the_mouse_points(qtbot, canvas):
+    # Dabs a quarter brush apart, rounded down to a whole number a mouse move: a move of nearly half a brush got one
+    # dab, and a soft stroke came out 3 px thinner between the points, its edge scalloped.
+    canvas.colour, canvas.hardness, canvas.brush_size = QColor(0, 0, 0), 0.6, 40  # 20 canvas px: dabs every 5
+    drag(qtbot, canvas, [(20 + 19 * step, 100) for step in range(20)])  # a move 9.5 canvas px
+    covered = canvas.pixels()[:, 30:180, 0] < 128  # more than half the colour
+    widths = covered.sum(axis=0)
+    assert widths.max() - widths.min() <= 1, widths.tolist()
+
