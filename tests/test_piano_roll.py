@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF
 from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QToolTip
 
-from app.tabs.compose.piano_roll import PianoRollView, RollContent, RollNote
+from app.tabs.compose.piano_roll import NOTE_NAMES, PianoRollView, RollContent, RollNote, key_spelling
 
 
 @pytest.fixture
@@ -83,3 +83,27 @@ def test_chord_symbols_are_written_where_the_chord_changes_and_never_run_togethe
     assert [symbol for symbol, _ in roll.chord_symbol_rects()] == ["i", "iio", "V7", "i"]
     roll.resize(300, 320)  # no room for both: the closing chord's symbol stays, the one-beat V7's goes
     assert [symbol for symbol, _ in roll.chord_symbol_rects()][-1] == "i"
+
+
+def test_notes_are_named_as_the_melodys_key_spells_them(roll):
+    # One spelling for every key named A major's leading note A♭ and E minor's E♭.
+    assert key_spelling(9, "major")[8] == "G♯"
+    assert key_spelling(4, "minor")[3] == "D♯"
+    assert key_spelling(9, "dorian")[6] == "F♯"  # G major's notes
+    assert key_spelling(8, "major")[1] == "D♭"  # four flats
+    assert key_spelling(2, "minor")[1] == "C♯" and key_spelling(2, "minor")[10] == "B♭"  # one flat; the raised 7th
+    assert key_spelling(0, "major") == NOTE_NAMES
+    notes = [RollNote(0, 1, 68)]  # G♯4
+    roll.set_content(RollContent(notes, [], bar_beats=4.0, bars=1, names=key_spelling(9, "major")))
+    assert roll.describe_at(QPointF(centre_of(roll, notes[0]))) == "G♯4 · bar 1, beat 1 · 1 beat"
+
+
+def test_a_variations_opening_notes_are_named_as_its_key_spells_them():
+    from types import SimpleNamespace
+
+    from app.tabs.compose.labels import opening
+    from models.music import tokens
+
+    pitches = [69, 68, 69, 71]  # A G♯ A B, in A major
+    events = [SimpleNamespace(onset=480 * i, symbol=tokens.pitch_to_symbol(p, 9, "major")[0]) for i, p in enumerate(pitches)]
+    assert opening(SimpleNamespace(events=events, tonic=9, mode="major")) == "A G♯ A B"

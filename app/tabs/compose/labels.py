@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.tabs.compose.piano_roll import NOTE_NAMES
+from app.tabs.compose.piano_roll import key_spelling
 
 SPARK = "▁▂▃▄▅▆▇█"
 OPENING_NOTES = 5
@@ -46,7 +46,8 @@ def contour(melody: Any) -> str:
 def opening(melody: Any, count: int = OPENING_NOTES) -> str:
     """The first notes by name, without octaves ("D F♯ A B A…")."""
     notes = _pitched(melody)
-    names = " ".join(NOTE_NAMES[pitch % 12] for _, pitch in notes[:count])
+    spelling = key_spelling(melody.tonic, melody.mode)
+    names = " ".join(spelling[pitch % 12] for _, pitch in notes[:count])
     return names + ("…" if len(notes) > count else "")
 
 

@@ -8,12 +8,28 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-NOTE_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
+NOTE_NAMES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")  # C major's notes, and the others
+SHARP_NAMES = ("C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B")
+FLAT_NAMES = ("C", "D♭", "D", "E♭", "E", "F", "G♭", "G", "A♭", "A", "B♭", "B")
 BLACK_KEYS = {1, 3, 6, 8, 10}
+# How far a mode's tonic lies above the tonic of the major scale with its notes (D dorian has C major's).
+ABOVE_ITS_MAJOR = {"major": 0, "ionian": 0, "dorian": 2, "phrygian": 4, "lydian": 5, "mixolydian": 7, "minor": 9,
+                   "aeolian": 9, "locrian": 11}
 
 
-def note_name(pitch: int) -> str:
-    return f"{NOTE_NAMES[pitch % 12]}{pitch // 12 - 1}"
+def note_name(pitch: int, names: tuple[str, ...] = NOTE_NAMES) -> str:
+    return f"{names[pitch % 12]}{pitch // 12 - 1}"
+
+
+def key_spelling(tonic: int, mode: str) -> tuple[str, ...]:
+    """The twelve note names for a melody in a key: sharps in a key with sharps (with one spelling for every key,
+    A major's G♯ read A♭ and E minor's D♯ E♭), flats in one with four flats or more (A♭ major's D♭ read C♯).
+    A key of up to three flats keeps NOTE_NAMES, which spells its notes and the minor's raised seventh (D minor's
+    C♯, G minor's F♯), as it does C major's."""
+    sharps = (tonic - ABOVE_ITS_MAJOR.get(mode, 0)) * 7 % 12  # the signature's sharps; over 6, 12 less its flats
+    if 1 <= sharps <= 6:
+        return SHARP_NAMES
+    return FLAT_NAMES if 7 <= sharps <= 8 else NOTE_NAMES
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,7 @@ class RollContent:
     bar_beats: float  # quarter notes per bar
     bars: int
     beat_beats: float = 1.0  # quarter notes per counted beat (1.5 in 6/8)
+    names: tuple[str, ...] = NOTE_NAMES  # of the notes, as the melody's key spells them (key_spelling)
 
 
 class PianoRollView(QWidget):
@@ -111,10 +128,11 @@ class PianoRollView(QWidget):
             return "Drag across bars to choose which ones Regenerate bars writes again"
         note = self.note_at(point)
         bar = self.bar_at(point.x())
+        names = self.content.names if self.content is not None else NOTE_NAMES
         if note is None or self.content is None:
-            return f"{note_name(pitch)} · bar {bar}"
+            return f"{note_name(pitch, names)} · bar {bar}"
         beat = note.start % self.content.bar_beats / self.content.beat_beats + 1
-        return f"{note_name(note.pitch)} · bar {bar}, beat {beat:g} · {note.length:g} beat{'s' if note.length != 1 else ''}"
+        return f"{note_name(note.pitch, names)} · bar {bar}, beat {beat:g} · {note.length:g} beat{'s' if note.length != 1 else ''}"
 
     def bar_number_rects(self) -> list[tuple[int, QRectF]]:
         """Where each bar number is written, under the grid: every bar when there is room, else every 2nd, 4th…"""
@@ -264,7 +282,7 @@ class PianoRollView(QWidget):
                 painter.drawText(
                     QRectF(0, top - 2, self.KEYS_WIDTH - 4, row_height + 4),
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                    note_name(pitch),
+                    note_name(pitch, content.names),
                 )
         painter.setPen(palette.placeholderText().color())
         for bar, rect in self.bar_number_rects():

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, Q
 from app.paths import drag_dir
 from app.tabs.compose.export import file_stem, write_midi
 from app.tabs.compose.jobs import Variation
-from app.tabs.compose.piano_roll import RollChord, RollContent, RollNote
+from app.tabs.compose.piano_roll import RollChord, RollContent, RollNote, key_spelling
 
 
 def roll_content(variation: Variation) -> RollContent:
@@ -24,7 +24,7 @@ def roll_content(variation: Variation) -> RollContent:
              for n in melody.notes()]
     chords = [RollChord(c.onset / per_quarter, c.duration / per_quarter, c.numeral) for c in melody.chords]
     return RollContent(notes, chords, melody.meter.bar_ticks / per_quarter, melody.bars,
-                       melody.meter.beat_ticks / per_quarter)
+                       melody.meter.beat_ticks / per_quarter, key_spelling(melody.tonic, melody.mode))
 
 
 class VariationList(QListWidget):
