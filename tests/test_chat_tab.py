@@ -357,3 +357,18 @@ def test_a_song_sketch_shows_its_tune_and_cover_inline(qtbot, chat, main_window,
     assert main_window.tabs.currentWidget() is compose
     chat._on_link(QUrl(f"atelier:open-painting/{cover.meta['attachment']['key']}"))
     assert main_window.tabs.currentWidget() is paint and paint.result_view.image is not None
+
+
+def test_the_message_box_takes_the_keys_when_the_tab_comes_forward(qtbot, main_window):
+    # After Ctrl+3 the focus went to a button: "hello, what can you do?" was sent as "what can you do?".
+    main_window.show()
+    qtbot.waitExposed(main_window)
+    paint, compose, chat = main_window.activity_tabs
+    main_window.tabs.setCurrentWidget(compose)
+    compose.controls.tempo_spin.setFocus()
+    main_window.tabs.setCurrentWidget(chat)
+    assert main_window.focusWidget() is chat.input
+    chat.conversation_list.setFocus()  # and again after the user left the tab with the focus elsewhere in it
+    main_window.tabs.setCurrentWidget(paint)
+    main_window.tabs.setCurrentWidget(chat)
+    assert main_window.focusWidget() is chat.input

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -136,6 +136,12 @@ class ChatTab(CreativeRequests, ActivityTab):
         row.addWidget(self.send_button)
         layout.addLayout(row)
         return area
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """The message box takes the keys whenever the tab comes forward: after Ctrl+3 the focus went to a button,
+        what the user typed was lost up to the first space, and that space pressed Send (seen under Xvfb)."""
+        super().showEvent(event)
+        self.input.setFocus()
 
     # Conversations -----------------------------------------------------------------------------
 
