@@ -141,3 +141,25 @@ def test_a_snowfield_under_his_sky_stays_white_not_his_ochre_thinned():
     assert float(snow[:, 0].mean()) > 0.88 and float(snow[:, 1:].norm(dim=1).mean()) < 0.02
     # the sky still his tint over its blue (chroma 0.029; 0.041 before session 23's day key: see above)
     assert float(plan.colour[upper, 1:].norm(dim=1).mean()) > 0.02
+
+
+def _storm_over_sea() -> torch.Tensor:
+    """(3, 48, 64) sRGB: a storm's slate sky (the sketch's, scene/light.py) over a dark sea."""
+    picture = torch.empty(3, 48, 64)
+    picture[:, :20] = to_rgb(torch.tensor([0.50, -0.012, -0.069])[:, None, None])
+    picture[:, 20:] = to_rgb(torch.tensor([0.35, -0.03, -0.02])[:, None, None])
+    return picture.clamp(0, 1)
+
+
+def test_a_dark_skys_light_bands_stay_in_its_slate_not_his_orange_pulled_pink():
+    """A storm's sky keeps DARK_SKY_OWN of its slate: at SCENE_OWN its light bands, his orange (every light paint of his
+    is orange or ochre) pulled 60% back to the slate, were mauve streaks (OKLab a up to 0.049, mean b +0.005; fails so),
+    now a blue-grey with a tint of his orange (a at most 0.011, mean b -0.041)."""
+    sky = torch.zeros(48, 64)
+    sky[:20] = 1
+    style = replace(_style(**QUIET, bands=2.0, band_heat=1.0, band_vivid=0.8), paints=WARM)
+    plan = plan_for(style, _storm_over_sea(), StrokeParams(seed=3), 64, 48, sky=sky)
+    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+    upper = ~plan.is_outline & (middle[:, 1] < 16)
+    assert float(plan.colour[upper, 1].max()) < 0.02
+    assert float(plan.colour[upper, 2].mean()) < -0.02

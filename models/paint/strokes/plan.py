@@ -35,7 +35,7 @@ from .busy_flow import along_flow
 from .colour_map import map_colours
 from .dash_layer import dash_strokes
 from .field import direction_field, edges_of, flow_streaks, region_memberships
-from .filters import blur, channel_norm, picture_size, row_norm, sample
+from .filters import blur, channel_norm, picture_size, row_norm, sample, smoothstep
 from .foliage import leaf_map
 from .grass import field_painted, grass_blades
 from .hatching import hatch_lines
@@ -72,6 +72,10 @@ SCENE_OWN = 0.6
 # much: the white he mixed for it is no cluster of his paintings' colours, and at SCENE_OWN Munch's snowfield was his
 # ochre thinned to a cream-peach (OKLab chroma 0.04 at hue 72), sand more than snow. Not in the sky: that is his heat's.
 LAND_WHITE_OWN = 0.85
+# And a dark sky's foreign colour up to DARK_SKY_OWN of it: fully to the sketch's OKLab lightness DARK_SKY[0], none from
+# DARK_SKY[1], and more than SCENE_OWN only below L 0.575 (a storm's sky L 0.25-0.60 with its break; a night's 0.26-0.47;
+# a sunset's and a dusk's upper sky; no day's: 0.64 and over in its lightest 98%).
+DARK_SKY_OWN, DARK_SKY = 0.85, (0.55, 0.63)
 # A scene's sketch is drawn in the lightness it means (a night's sky L 0.26-0.47, a day's 0.6-0.95): its tones are
 # mapped to the painter's as tones of a day's sketch are (colour_map.map_colours' `key`), not by their rank among its
 # own, which took a night's horizon to his lightest paint. The OKLab lightness quantiles of day sketches (a village by a
@@ -429,6 +433,10 @@ def plan_strokes(
             own_share = SCENE_OWN * foreign_share(sketched, style.paints)
             on_land = 1 - sample(sky[None], middle)[:, 0]
             own_share = torch.maximum(own_share, LAND_WHITE_OWN * on_land * too_light(sketched, style.paints))
+            # A dark sky (a storm's, a night's) keeps more: his light paints are all orange and ochre, and his orange
+            # pulled SCENE_OWN back to a storm's slate laid mauve streaks across it (pink, OKLab hue 5-50).
+            dark_sky = (1 - on_land) * (1 - smoothstep(sketched[:, 0], *DARK_SKY))
+            own_share = torch.maximum(own_share, DARK_SKY_OWN * dark_sky * foreign_share(sketched, style.paints))
         kept, streaks = None, None
         if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
             kept = style.band_keep * sample(subject_map(simplified, unit)[None], middle)[:, 0]
