@@ -14,6 +14,8 @@ alone after the same neutral context, gives its end (the line end, a stop or a c
 last word (trailing punctuation taken off first): the threshold read off 49 lines in session 4 (docs/chat-engine.md).
 Parts: `lyrics` (three 8-bar tunes, AABB), `songs` (four 16-line songs, AABB and ABAB), `poems` (five four-line
 poems as the chat's "write a poem about ..." asks them: 8 syllables, AABB), `titles` (with two haiku).
+Each part writes with its own SongWriter: a writer avoids its own last lines (`SongWriter.recent`), so with one
+writer for all a change to the lyrics alone re-rolled every song and poem after them (session 24).
 Writers compared: the sentence VAE that shipped before (issue #17's "before"), the chat model sampled with
 no constraints, the constrained writer (what ships), and the line VAE (frozen chat model as decoder).
 """
@@ -211,13 +213,13 @@ def main() -> int:
         from models.verse.lyrics import SongWriter
         from models.verse.titles import TitleWriter
 
-        songs = SongWriter(chat)
         results["constrained_chat_model"] = {}
     if "constrained" not in skip and "lyrics" not in skip:
         start = time.perf_counter()
         lyric_lines, fit, rhymed, pairs, on_topic = [], 0, 0, 0, 0
+        lyrics_writer = SongWriter(chat)
         for forms, topic in zip(forms_per_tune, TOPICS, strict=True):
-            lines = songs.lyrics(forms, topic, "AABB", seed=1)
+            lines = lyrics_writer.lyrics(forms, topic, "AABB", seed=1)
             lyric_lines += [line.text for line in lines]
             on_topic += sum(bool(set(words_in(line.text)) & subject_words(topic)) for line in lines)
             fit += sum(
@@ -240,7 +242,7 @@ def main() -> int:
         } | hanging(scorer, lyric_lines)
         log(results["constrained_chat_model"])
     if "constrained" not in skip and "songs" not in skip:
-        results["constrained_chat_model"]["long_songs"] = long_songs(songs, words)
+        results["constrained_chat_model"]["long_songs"] = long_songs(SongWriter(chat), words)
         every_line = [
             line for song in results["constrained_chat_model"]["long_songs"]["songs"] for line in song["lines"]
         ]
@@ -250,7 +252,7 @@ def main() -> int:
         }
         log(results["constrained_chat_model"]["long_songs"])
     if "constrained" not in skip and "poems" not in skip:
-        results["constrained_chat_model"]["poems"] = poems(songs, words)
+        results["constrained_chat_model"]["poems"] = poems(SongWriter(chat), words)
         every_line = [line for poem in results["constrained_chat_model"]["poems"]["poems"] for line in poem["lines"]]
         fluency = summary(scorer, every_line, reference, corpus, 0.0)
         results["constrained_chat_model"]["poems"] |= hanging(scorer, every_line) | {
@@ -259,7 +261,8 @@ def main() -> int:
         log(results["constrained_chat_model"]["poems"])
     if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,songs,line_vae`: titles
         start = time.perf_counter()
-        haiku = [songs.haiku(topic, seed=2) for topic in ("autumn", "the sea")]
+        haiku_writer = SongWriter(chat)
+        haiku = [haiku_writer.haiku(topic, seed=2) for topic in ("autumn", "the sea")]
         haiku_fit = sum(
             words.line_syllables(line) == n for poem in haiku for line, n in zip(poem, (5, 7, 5), strict=True)
         ) / (3 * len(haiku))
@@ -297,7 +300,7 @@ def main() -> int:
     return 0
 
 
-def long_songs(songs, words: Pronouncing) -> dict:
+def long_songs(writer, words: Pronouncing) -> dict:
     """16-line songs, AABB and ABAB: the share of pairs asked to rhyme that rhyme (by the dictionary), and fit."""
     from models.music.generate import generate
     from models.music.request import MelodyRequest
@@ -310,7 +313,7 @@ def long_songs(songs, words: Pronouncing) -> dict:
     for topic, scheme, seed in SONGS:
         tune = generate(MelodyRequest(style="scottish", key="D", mode="minor", bars=16, tempo=90, seed=seed))[0]
         forms = phrase_forms(tune, bars_per_phrase=1)
-        lines = [line.text for line in songs.lyrics(forms, topic, scheme, seed=1)]
+        lines = [line.text for line in writer.lyrics(forms, topic, scheme, seed=1)]
         ends = [words_in(line)[-1] if words_in(line) else "" for line in lines]
         groups: dict[str, list[int]] = {}
         for index in range(len(lines)):
@@ -369,13 +372,13 @@ def opening_again(songs: list[list[str]]) -> dict:
     }
 
 
-def poems(songs, words: Pronouncing) -> dict:
+def poems(writer, words: Pronouncing) -> dict:
     """Four-line poems (8 syllables, AABB) as the chat's poem request writes them: rhyme and fit."""
     start = time.perf_counter()
     out: dict = {"poems": []}
     rhymed = fit = lines_written = 0
     for topic, seed in POEMS:
-        lines = songs.poem(topic, lines=4, syllables=8, scheme="AABB", seed=seed)
+        lines = writer.poem(topic, lines=4, syllables=8, scheme="AABB", seed=seed)
         ends = [words_in(line)[-1] if words_in(line) else "" for line in lines]
         poem_rhymed = sum(bool(a) and words.rhymes(a, b) for a, b in zip(ends[0::2], ends[1::2], strict=False))
         rhymed += poem_rhymed
