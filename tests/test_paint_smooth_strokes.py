@@ -1,6 +1,6 @@
 """A share of the strokes laid smooth, the rest dry (the style's `smooth_strokes`: surface.dry_strokes in raster.py), and
 the dry ones gathered in patches (`dry_patches`: surface.dry_choice) and sent out of open light places
-(`smooth_lights`: surface.open_lights)."""
+(`smooth_lights`: surface.open_lights) and out of open places painted dark (`smooth_darks`: surface.open_darks)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.raster import rasterize
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
-from models.paint.strokes.surface import DRY_PATCH, dry_choice, dry_strokes, open_lights
+from models.paint.strokes.surface import DRY_PATCH, SMOOTH_DARKS, dry_choice, dry_strokes, open_darks, open_lights
 
 QUIET = {"outline": 0.0, "jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "hue_gather": 0.0}
 QUIET |= {"bristles": 0.0, "impasto": 0.0, "edges": 0.0, "softness": 0.0, "brush_size": 0.02, "grain": 0.04}
@@ -165,6 +165,44 @@ def test_a_render_with_smooth_lights_keeps_its_grain_out_of_an_open_light_sky():
     assert open_before > 0.05
     assert open_after < 0.3 * open_before
     assert busy_after > busy_before
+
+
+def test_open_darks_are_the_strokes_of_dark_paint_in_open_places():
+    """A stroke counts fully when open and painted darker than SMOOTH_DARKS, not at all when busy or painted lighter,
+    half when half open."""
+    low, high = SMOOTH_DARKS
+    paint = torch.tensor([[low - 0.05, 0.0, 0.0], [low - 0.05, 0.0, 0.0], [high + 0.05, 0.0, 0.0], [low, 0.0, 0.0]])
+    darks = open_darks(torch.tensor([1.0, 0.0, 1.0, 0.5]), paint)
+    assert torch.allclose(darks, torch.tensor([1.0, 0.0, 0.0, 0.5]))
+
+
+def test_a_render_with_smooth_darks_keeps_its_grain_out_of_an_open_dark_place():
+    """A picture flat and dark above and striped below (busy), one plan: with `smooth_darks` 1 the flat dark half
+    holds far less of the grain (the pixels the grain moves) than without it, the busy half more (the raster passes
+    the amount on); `smooth_lights` does not do it (the dark half is not light)."""
+    assert ADDED_LATER["smooth_darks"] == 0.0
+    stripes = Image.new("RGB", (256, 256), (30, 30, 30))
+    for x in range(0, 256, 8):
+        stripes.paste((150, 150, 150), (x, 128, x + 4, 256))
+    source = pil_to_tensor(stripes)
+    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 256, 256)
+
+    def lightness(**amounts) -> torch.Tensor:
+        style = _style(smooth_strokes=0.7, dry_patches=1.0, **amounts)
+        return to_oklab(list(rasterize(plan, style, 256, 256, seed=2))[-1][1])[0]
+
+    bare = lightness(grain=0.0)
+
+    def grained(**amounts) -> tuple[float, float]:
+        moved = (lightness(**amounts) - bare).abs() > 0.005
+        return float(moved[8:120].float().mean()), float(moved[136:248].float().mean())
+
+    open_before, busy_before = grained()
+    open_after, busy_after = grained(smooth_darks=1.0)
+    assert open_before > 0.05
+    assert open_after < 0.3 * open_before
+    assert busy_after > busy_before
+    assert grained(smooth_lights=1.0)[0] > 0.7 * open_before
 
 
 def test_smooth_strokes_with_clean_sides_lose_their_seams_and_the_dry_ones_keep_them():

@@ -37,7 +37,9 @@ from .surface import (
     finish_surface,
     grain_noise,
     load_map,
+    open_darks,
     open_lights,
+    openness,
     relief_box,
     surface_reach,
 )
@@ -85,9 +87,12 @@ def rasterize(
         plan_unit = picture_size(plan.height, plan.width) / 512
         # ... fewer in the open light places (a mid-toned sky), as many more in the busy or darker ones
         place = sample(open_lights(plan.guide, plan_unit), middles)[:, 0] if style.smooth_lights > 0 else None
-        dry = dry_choice(
-            plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit, place, style.smooth_lights
-        )
+        away = style.smooth_lights
+        if style.smooth_darks > 0:  # ... and in the open places painted dark (a sketch's tree crown)
+            darks = open_darks(sample(openness(plan.guide, plan_unit), middles)[:, 0], plan.colour)
+            lights = torch.zeros(plan.count) if place is None else style.smooth_lights * place
+            place, away = lights + style.smooth_darks * darks, 1.0
+        dry = dry_choice(plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit, place, away)
     # Each stroke's reach: the box around its valid points, widened by its radius.
     index = torch.arange(paths.shape[1])[None, :, None]
     valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])

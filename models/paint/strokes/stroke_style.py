@@ -278,6 +278,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far a dark area the picture paints green has its paint's lightness broken into masses lit from above
     # (foliage.py): a sketch's tree crown was one flat dark disc, his trees are masses of leaves (Hokusai's).
     "foliage": (0.0, 1.0),
+    # How far the strokes of dark paint in open places (a sketch's flat tree crown: surface.open_darks) are laid smooth,
+    # their dry ones sent to the busy or lighter places (surface.dry_choice), as many of them: the dry strokes' gaps
+    # over dark paint show the lighter ground, pale specks in a dark crown where his dark greens lie loaded (Van Gogh's).
+    "smooth_darks": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -362,6 +366,7 @@ ADDED_LATER = dict.fromkeys(
         "green_darks",
         "baren_open",
         "foliage",
+        "smooth_darks",
     ),
     0.0,
 )
@@ -468,6 +473,7 @@ class StrokeStyle:
     field_paint: float = 0.0
     green_darks: float = 0.0
     foliage: float = 0.0
+    smooth_darks: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 

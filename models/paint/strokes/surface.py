@@ -38,6 +38,10 @@ DRY_PATCH = 48.0  # px at 512 between the values of the noise along which dry st
 # The light places whose dry strokes `smooth_lights` sends elsewhere (`open_lights`): from none at the guide's lightness
 # SMOOTH_LIGHTS[0] to all at SMOOTH_LIGHTS[1]; over the ground's 0.5 (GROUND_LIGHTNESS) their gaps are dark grit.
 SMOOTH_LIGHTS = (0.55, 0.7)
+# The strokes of dark paint whose dry ones `smooth_darks` sends elsewhere (`open_darks`): all at the paint's lightness
+# SMOOTH_DARKS[0] (a sketch's tree crown in his dark green, 0.28-0.4) to none at SMOOTH_DARKS[1]; under the ground's 0.5
+# their gaps are pale specks.
+SMOOTH_DARKS = (0.3, 0.45)
 # The lightness of the ground that gaps in broken paint show (`ground_gaps`): paint paler than it shows darker gaps,
 # paint darker than it lighter ones; the gaps' side turns over GROUND_TURN of lightness round it.
 GROUND_LIGHTNESS = 0.5
@@ -159,11 +163,23 @@ def dry_choice(
     return score.argsort().argsort().float() / count >= smooth
 
 
+def openness(guide: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W) how open (not busy: field.region_memberships) each pixel of a plan's (3, H, W) OKLab `guide` is, 0 to
+    1, for a picture `unit` times 512."""
+    return 1 - region_memberships(guide, unit)[2:3]
+
+
 def open_lights(guide: torch.Tensor, unit: float) -> torch.Tensor:
-    """(1, H, W) how open (not busy: field.region_memberships) and light (SMOOTH_LIGHTS) each pixel of a plan's
-    (3, H, W) OKLab `guide` is, 0 to 1, for a picture `unit` times 512: where `smooth_lights` lays the strokes smooth."""
-    busy = region_memberships(guide, unit)[2:3]
-    return (1 - busy) * smoothstep(guide[:1], *SMOOTH_LIGHTS)
+    """(1, H, W) how open (`openness`) and light (SMOOTH_LIGHTS) each pixel of a plan's (3, H, W) OKLab `guide` is, 0
+    to 1, for a picture `unit` times 512: where `smooth_lights` lays the strokes smooth."""
+    return openness(guide, unit) * smoothstep(guide[:1], *SMOOTH_LIGHTS)
+
+
+def open_darks(open_at: torch.Tensor, paint: torch.Tensor) -> torch.Tensor:
+    """(N,) how far each stroke lies in an open place (`open_at`, (N,) its `openness`) in dark paint (its OKLab
+    `paint`, (N, 3), darker than SMOOTH_DARKS), 0 to 1: the strokes `smooth_darks` lays smooth. The paint, not the
+    guide, says how dark: his palette paints a sketch's mid-green crown (guide 0.45) in his dark greens."""
+    return open_at * (1 - smoothstep(paint[:, 0], *SMOOTH_DARKS))
 
 
 def dry_strokes(owner: torch.Tensor, dry: torch.Tensor, smooth: float) -> torch.Tensor:
