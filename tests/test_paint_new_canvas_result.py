@@ -107,3 +107,34 @@ def test_with_live_preview_on_the_painting_brought_back_by_undo_stays(qtbot, pai
     qtbot.wait(LIVE_PREVIEW_DELAY_MS + 150)  # past the preview's timer
     qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=20_000)
     assert paint.painting is painting and paint.keep_button.isEnabled()
+
+
+def test_undo_back_to_a_rendered_canvas_brings_its_painting_back_not_a_new_render(qtbot, paint):
+    # Session 25 under Xvfb: a fill on a Surprise pick's sketch, undone, and the sketch was painted again as a plain
+    # picture (cream sky, beige land) beside the canvas the pick (blue sky, cream sea) was painted from.
+    from app.tabs.paint.paint_tab import LIVE_PREVIEW_DELAY_MS
+    from tests.support.jobs import wait_for_job
+    from tests.test_paint_tab import centre, stroke
+
+    paint.controls.live_check.setChecked(True)
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y), (x + 40, y))
+    painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    stroke(qtbot, paint.canvas, (x - 40, y + 30), (x + 40, y + 30))
+    qtbot.waitUntil(lambda: paint.painting is None, timeout=60_000)  # a preview of the new stroke on show
+    assert paint.undo()
+    assert paint.painting is painting and paint.keep_button.isEnabled()
+    qtbot.wait(LIVE_PREVIEW_DELAY_MS + 150)
+    qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=60_000)
+    assert paint.painting is painting  # no preview or render after a pause took its place
+    stroke(qtbot, paint.canvas, (x - 40, y + 30), (x + 40, y + 30))
+    assert paint.undo()  # at once, the painting still on show
+    qtbot.wait(LIVE_PREVIEW_DELAY_MS + 150)
+    qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=60_000)
+    assert paint.painting is painting
+    assert paint.redo()
+    paint.controls.strength_slider.setValue(paint.controls.strength_slider.value() - 10)
+    assert paint.undo()
+    qtbot.wait(LIVE_PREVIEW_DELAY_MS + 150)
+    qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=60_000)
+    assert paint.painting is not painting  # with other settings: painted again

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,6 +41,7 @@ from models.paint.scene import words as scene_words
 
 LIVE_PREVIEW_DELAY_MS = 350  # after the last stroke
 FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
+PAINTINGS_REMEMBERED = 3  # put on show lately, for an undo back to their canvas (each holds a few pictures)
 UNDRAWN_WORDS = "undrawn words"  # the message bar's topic when it says which words of a subject are not drawn
 NOTHING_TO_PASTE = "nothing to paste"  # its topic when a paste found no picture
 CANVAS_SIZES = {"768 × 512 (3:2)": (768, 512), "512 × 512 (square)": (512, 512), "1024 × 768 (4:3)": (1024, 768),
@@ -64,6 +66,9 @@ class PaintTab(ActivityTab):
         # The undo step of the last new picture on the canvas (New canvas, Open, Paste) and the painting it took off
         # show, to bring back when that step is undone.
         self._replaced_step: tuple[object, Painting] | None = None
+        # The last paintings put on show, each with the settings then: an undo or redo back to one's canvas brings
+        # it back instead of painting the canvas again.
+        self._shown: deque[tuple[Painting, tuple]] = deque(maxlen=PAINTINGS_REMEMBERED)
 
         self.controls = PaintControls()
         self.splitter.addWidget(self.scrolling(self.controls, self.controls.render_button))
@@ -285,6 +290,8 @@ class PaintTab(ActivityTab):
 
     def _show_painting(self, painting: Painting, caption: str = "") -> None:
         self.painting = painting
+        self._shown = deque(((shown, key) for shown, key in self._shown if shown is not painting), PAINTINGS_REMEMBERED)
+        self._shown.append((painting, self._settings_now()))
         self.result_view.show_image(self._picture(painting), caption, painting.saved_path)
         self._enable_actions(painting=True, picture=True)
         self.message_bar.hide()
@@ -483,6 +490,30 @@ class PaintTab(ActivityTab):
         elif index > 0 and stack.command(index - 1) is step and self.painting is painting:
             self._clear_result()  # and redone
 
+    def _bring_back_a_painting_of_the_canvas(self) -> None:
+        """After Undo or Redo: a painting on show lately (the one on show, or one in the history), of the canvas as
+        it is now and with the settings as they are, is on show, and no preview or render after a pause paints the
+        canvas again. Seen under Xvfb: a fill on a Surprise pick's sketch, undone, and the sketch was painted again
+        as a plain picture, nothing like the pick beside it."""
+        settings, size = self._settings_now(), (self.canvas.image.height(), self.canvas.image.width())
+        alike = [painting for painting, then in self._shown if then == settings and painting.source.shape[:2] == size
+                 and (painting is self.painting or painting.history_id is not None)]
+        if not alike:
+            return
+        pixels = self.canvas.pixels()  # tens of ms at 2048 px: after an undo only, and only for a painting this size
+        for painting in reversed(alike):
+            if np.array_equal(painting.source, pixels):
+                if painting is not self.painting:
+                    self._show_painting(painting)
+                self._no_live_render_of_the_painting_on_show()
+                return
+
+    def _settings_now(self) -> tuple:
+        """What a render of the canvas would be painted with: the style, the seed, Best quality and the sliders."""
+        style = self.current_style()
+        return (style.path if style is not None else None, self.controls.seed_spin.value(),
+                self.controls.best_check.isChecked(), tuple(sorted(self.controls.render_settings().items())))
+
     # History, keep, export ---------------------------------------------------------------------
 
     def refresh_history(self) -> None:
@@ -614,12 +645,14 @@ class PaintTab(ActivityTab):
         if not self.canvas.undo_stack.canUndo():
             return False
         self.canvas.undo_stack.undo()
+        self._bring_back_a_painting_of_the_canvas()
         return True
 
     def redo(self) -> bool:
         if not self.canvas.undo_stack.canRedo():
             return False
         self.canvas.undo_stack.redo()
+        self._bring_back_a_painting_of_the_canvas()
         return True
 
     def copy(self) -> bool:
