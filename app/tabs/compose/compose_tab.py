@@ -42,7 +42,7 @@ from app.tabs.compose.transport import Transport
 from app.tabs.compose.variation_list import VariationList, roll_content
 from app.tabs.message_bar import MessageBar
 from app.tabs.narrow import narrow_button
-from app.tabs.save_dialog import ask_save_path
+from app.tabs.save_dialog import Place, ask_save_path
 from app.worker import JobHandle
 from models.music.request import MelodyRequest
 
@@ -505,7 +505,7 @@ class ComposeTab(ActivityTab):
         if variation is None:
             return None
         path = ask_save_path(self, "Export melody", f"{file_stem(variation)}.mid",
-                             [("MIDI file", (".mid", ".midi")), ("WAV audio", (".wav",))])
+                             [("MIDI file", (".mid", ".midi")), ("WAV audio", (".wav",))], Place.MusicLocation)
         return self.export_to(path) if path else None
 
     def export_to(self, path: Path) -> JobHandle | None:

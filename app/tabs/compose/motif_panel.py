@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.tabs.compose.keyboard import OnScreenKeyboard
 from app.tabs.compose.piano_roll import note_name
 from app.tabs.narrow import NarrowComboBox
+from app.tabs.save_dialog import Place, dialog_folder, remember_folder
 
 MOTIF_LENGTHS = {"Sixteenth": 0.25, "Eighth": 0.5, "Dotted eighth": 0.75, "Quarter": 1.0, "Dotted quarter": 1.5,
                  "Half": 2.0}
@@ -86,8 +87,10 @@ class MotifPanel(QGroupBox):
         self.label.setText(f"Motif, {len(self.motif)} notes: " + " ".join(names))
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a MIDI motif", "", "MIDI files (*.mid *.midi *.kar)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open a MIDI motif", str(dialog_folder(Place.MusicLocation)),
+                                              "MIDI files (*.mid *.midi *.kar)")
         if path:
+            remember_folder(path)
             self.file_chosen.emit(Path(path))
 
 

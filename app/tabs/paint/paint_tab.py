@@ -35,6 +35,7 @@ from app.tabs.paint.picture_split import PictureSplit
 from app.tabs.paint.result_actions import ResultActions
 from app.tabs.paint.result_view import ResultView
 from app.tabs.paint.surprise_dialog import SurpriseDialog
+from app.tabs.save_dialog import Place, dialog_folder, remember_folder
 from app.worker import JobHandle
 from models.paint.recipe import PaintRecipe
 from models.paint.scene import words as scene_words
@@ -351,9 +352,10 @@ class PaintTab(ActivityTab):
     # Opening, pasting, new canvas --------------------------------------------------------------
 
     def choose_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image", "",
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image", str(dialog_folder(Place.PicturesLocation)),
                                               f"Images ({' '.join('*' + suffix for suffix in PICTURE_SUFFIXES)})")
         if path:
+            remember_folder(path)
             self.open_image(Path(path))
 
     def _open_dropped(self, paths: list[str]) -> JobHandle | None:
@@ -610,10 +612,11 @@ class PaintTab(ActivityTab):
         if self.painting is None:
             return None
         name = f"{self.painting.recipe.style}-seed{self.painting.recipe.seed}.png"
-        path, chosen = QFileDialog.getSaveFileName(self, "Export painting", name,
+        path, chosen = QFileDialog.getSaveFileName(self, "Export painting", str(dialog_folder(Place.PicturesLocation) / name),
                                                    "PNG with recipe (*.png);;JPEG (*.jpg)")
         if not path:
             return None
+        remember_folder(path)
         # Qt's dialog gives a name typed without a suffix back as typed, the type chosen beside it apart: "JPEG" and
         # "sunset" wrote a PNG. A name without a picture suffix takes the chosen type's ("sunset v1.2.jpg").
         if "*.jpg" in chosen and Path(path).suffix.lower() not in (".jpg", ".jpeg", ".png"):
