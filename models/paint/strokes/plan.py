@@ -12,6 +12,7 @@ then, for a painter who paints in bands of a few paints, each fill stroke takes 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -364,6 +365,8 @@ def plan_strokes(
             turn = turns(seeds, parallel, style.scatter, scatter_draws)
             if style.curl > 0:  # and curled, each one way round (scatter.bends)
                 bend = bends(seeds, parallel, style.curl, max_steps, curl_draws)
+        # A curled stroke arcs at most (1 - curl_straight) of a right angle each way and then runs on along the field:
+        # curled all its length, a long one hooked back on itself.
         strokes = trace(
             seeds,
             torch.full((seeds.shape[0],), radius),
@@ -374,6 +377,7 @@ def plan_strokes(
             generator=generator,
             turn=turn,
             bend=bend,
+            most_bend=None if style.curl_straight <= 0 else (1 - style.curl_straight) * math.pi / 2,
         )
         if style.slender > 0 and radius > finest:
             # In the open areas the broad strokes keep their paths but are laid narrower (up to SLENDER of their width

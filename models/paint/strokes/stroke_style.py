@@ -243,6 +243,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # angle from its seed to each end at 1): his sea's strokes sweep round with the waves, where turned straight they
     # crossed as sticks (Turner's).
     "curl": (0.0, 1.0),
+    # How soon a curled stroke (`curl`) runs on straight: its curl held to (1 - this) of a right angle each way from its
+    # seed (brush.trace's `most_bend`), so a long stroke arcs and then runs on along the field, where at a right angle
+    # each way it hooked back on itself in a half circle (the README sketch's ground; Turner's).
+    "curl_straight": (0.0, 1.0),
     # How far the `scatter` spares the strokes on a drawn subject's clear outline in an open area (field.edges_of): the
     # strokes keep along a house against the sky, where turned across it they dissolved it into sticks (Turner's).
     "scatter_edges": (0.0, 1.0),
@@ -350,6 +354,7 @@ ADDED_LATER = dict.fromkeys(
         "dash_straight",
         "flow_reach",
         "curl",
+        "curl_straight",
         "scatter_edges",
         "grass",
         "uneven_surface",
@@ -462,6 +467,7 @@ class StrokeStyle:
     dash_straight: float = 0.0
     flow_reach: float = 0.0
     curl: float = 0.0
+    curl_straight: float = 0.0
     scatter_edges: float = 0.0
     grass: float = 0.0
     uneven_surface: float = 0.0
