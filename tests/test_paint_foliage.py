@@ -1,8 +1,11 @@
-"""His trees' leaf masses (`foliage`, session 24, for Hokusai): a dark area the picture paints green has its paint's
-lightness broken into masses lit from above, where a sketch's crown was one flat dark disc; a brown dark is left as it
-was; tiles join; 0 for every style saved before, and there the plan never reaches it."""
+"""His trees' leaf masses (`foliage`, session 24, for Hokusai; clumps since session 25): a dark area the picture paints
+green is painted in clumps outlined by his key block, their tops lighter and in his blue-green, where a sketch's crown
+was one flat dark disc; a brown dark is left as it was; tiles join; 0 for every style saved before, and there the plan
+never reaches it."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import torch
@@ -10,9 +13,10 @@ from PIL import Image
 
 from models.jobs import run_job
 from models.paint.strokes import plan as plan_module
-from models.paint.strokes.foliage import SHADE, leaf_map, leaf_masses
+from models.paint.strokes.foliage import LINE_DARK, SHADE, leaf_map, leaf_masses
 from models.paint.strokes.render import StrokeParams, stroke_render_job
 from models.paint.strokes.stroke_style import ADDED_LATER
+from models.paint.strokes.wash import FOLIAGE_HUE
 from tests.learned_amounts import assert_reached_only_when_on
 from tests.test_paint_cold_darks import _style
 from tests.test_paint_green_darks import _sketch
@@ -28,8 +32,20 @@ def test_a_green_dark_is_shaded_into_masses_and_a_brown_one_is_not():
     shaded = leaf_masses(flat, leaves, 0, 0, 1, 1.0)
     green = shaded[0, :, :40]
     assert float(green.max() - green.min()) > SHADE  # lighter tops and darker feet, not one flat value
-    assert torch.equal(shaded[0, :, 56:], flat[0, :, 56:])
-    assert torch.equal(shaded[1:], flat[1:])  # the colour is the cold darks' business
+    assert torch.equal(shaded[:, :, 56:], flat[:, :, 56:])
+
+
+def test_the_clumps_are_outlined_and_their_tops_lit_in_his_blue_green():
+    """Fails with session 24's noise masses (no line darker than 0.1 L under the paint, the colour untouched)."""
+    flat = torch.zeros(3, 96, 96)
+    flat[0] = 0.35
+    shaded = leaf_masses(flat, torch.ones(1, 96, 96), 0, 0, 1, 1.0)
+    lines = shaded[0] < LINE_DARK * 0.35 + 0.02
+    assert 0.03 < float(lines.float().mean()) < 0.3  # thin lines round the clumps, not a dark crown
+    lit = shaded[0] > 0.35 + 0.1
+    assert float(lit.float().mean()) > 0.1
+    a, b = shaded[1][lit].mean(), shaded[2][lit].mean()
+    assert abs(math.degrees(math.atan2(float(b), float(a))) - FOLIAGE_HUE) < 10
 
 
 def test_the_masses_join_across_tiles():

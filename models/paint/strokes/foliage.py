@@ -1,27 +1,44 @@
-"""His trees' leaf masses (`foliage`, 0 to 1; session 24, for Hokusai): a dark area the picture paints green (a tree's
-crown) has its paint's lightness broken into masses lit from above, each a little lighter along its top and darker at
-its foot, where the colour map, his blocks and his cold darks made a sketch's crown one flat dark disc. His trees
-(Ryogoku's bank and foreground) are masses of lighter blue-green over darker blue.
+"""His trees' leaf masses (`foliage`, 0 to 1; session 24, for Hokusai; clumps since session 25): a dark area the
+picture paints green (a tree's crown) is painted in clumps as his key block cuts them, where the colour map, his blocks
+and his cold darks made a sketch's crown one flat dark disc. His trees (Ryogoku's foreground and bank) are lobes of
+lighter blue-green, each rounded top drawn by a dark line, over darker blue-green.
+
+The clumps are discs on a jittered lattice (CLUMP px), the lower one in front, so that what shows of each is its
+rounded top, as a tree's lobes stack; along a clump's top and sides a thin dark line (LINE px, his key line), its top
+lighter and turned to his foliage's blue-green, its foot and the gaps darker. Session 24's form, a value noise's soft
+masses shaded in lightness only, read as a mottled disc, not as his clumps.
 
 Shading in the picture the strokes aim at does not last: the blocks print each area flat (blocks.GRADE 24 px), so masses
-smaller than that were gone and larger ones read as random patches (a cross across the demo's crown). So the masses are
+smaller than that were gone and larger ones read as random patches (a cross across the demo's crown). So the clumps are
 laid on the painted surface, like the cold darks: `leaf_map` is a map at the plan's size of where and how far (the
-area's greenness, before the colour map, and its darkness), and `leaf_masses` shades each output pixel from a value
-noise of its own position, so tiles join exactly.
+area's greenness, before the colour map, and its darkness), and `leaf_masses` paints each output pixel from the clumps
+round its own position, so tiles join exactly.
 """
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from .filters import blur, smoothstep
-from .patches import place_noise
-from .wash import COOL_DARK, COOL_MID, WASH_SOFTNESS, green_share
+from .strands import stroke_hash
+from .wash import COOL_DARK, COOL_MID, FOLIAGE_HUE, WASH_SOFTNESS, green_share
 
-MASS = 12.0  # px at 512: the lattice of the masses' noise (a mass about this across; 18 read as a few large patches)
-LIT = 3.0  # px at 512: how far below a mass's top its lit rim reaches
-SHADE = 0.1  # OKLab lightness: how much lighter a mass's lit top is and its foot darker, at most
-MASS_SALT = 5303  # the masses' own noise, apart from the surface's other noises
+CLUMP = 20.0  # px at 512: the lattice of the clumps' centres, one clump a cell (30-42 px across: his lobes, Ryogoku)
+# A clump's radius, in cells, by its own random value: 1.05 at most, so that a clump two cells off (its centre at least
+# 0.05 cells into its own cell, by JITTER) cannot reach a pixel, and the 3 x 3 cells round it are enough.
+REACH = (0.75, 1.05)
+JITTER = 0.9  # how far a clump's centre strays from its cell's middle, in cells
+LINE = 1.2  # px at 512: the key block's line along a clump's edge (Hokusai's `outline_width`)
+LINE_LOW, LINE_HIGH = 0.6, 0.2  # the line fades out down a clump's side between these heights (-1 top, 1 foot)
+LINE_DARK = 0.55  # a line pixel's lightness as a share of its paint's (his key line over the blue-green: L 0.2)
+LIT = 0.15  # OKLab lightness added over a clump's top (his lighter blue-green, L 0.45-0.5, over L 0.3-0.37)
+LIT_LOW, LIT_HIGH = 0.1, -0.6  # a clump is lit fully above LIT_HIGH and not at all below LIT_LOW (-1 top, 1 foot)
+LIT_GREEN = 0.8  # how far a clump's top turns to his foliage's blue-green (wash.FOLIAGE_HUE), chroma LIT_CHROMA
+LIT_CHROMA = 0.075
+SHADE = 0.06  # OKLab lightness taken from a clump's foot and from the gaps between clumps
+CLUMP_SALT = 5303  # the clumps' own hash, apart from the surface's other noises
 
 
 def leaf_map(picture: torch.Tensor, aim: torch.Tensor, unit: float, amount: float) -> torch.Tensor:
@@ -33,19 +50,50 @@ def leaf_map(picture: torch.Tensor, aim: torch.Tensor, unit: float, amount: floa
 
 
 def leaf_masses(painted: torch.Tensor, leaves: torch.Tensor, top: int, left: int, seed: int, unit: float) -> torch.Tensor:
-    """A (3, h, w) OKLab painted tile whose top left pixel is (`top`, `left`) in the output, its lightness shaded by
-    `leaves` (1, h, w) into masses lit from above (up to SHADE): a mass is where the noise is high; its top, where the
-    noise a little above is low, lighter; the gaps between masses darker."""
+    """A (3, h, w) OKLab painted tile whose top left pixel is (`top`, `left`) in the output, painted as far as `leaves`
+    (1, h, w) says in clumps as his key block cuts them: round clumps on a jittered lattice, the lower one in front (as
+    a tree's lobes are stacked, each showing its rounded top), each with a thin dark line along its edge, its top lighter
+    and in his lighter blue-green, its foot darker; the gaps no clump covers darker."""
+    if not bool((leaves > 0).any()):  # no tree here: most tiles of most pictures
+        return painted
     height, width = painted.shape[1:]
+    cell = CLUMP * unit
     rows, columns = torch.meshgrid(
-        torch.arange(top, top + height).float(), torch.arange(left, left + width).float(), indexing="ij"
+        torch.arange(top, top + height, dtype=torch.float64),
+        torch.arange(left, left + width, dtype=torch.float64),
+        indexing="ij",
     )
+    cell_row, cell_column = (rows / cell).floor().long(), (columns / cell).floor().long()
+    front_y = torch.full((height, width), -math.inf, dtype=torch.float64)
+    inside = torch.zeros(height, width, dtype=torch.float64)  # the front clump's edge distance, px (>0 inside)
+    height_in = torch.zeros(height, width, dtype=torch.float64)  # where in the front clump: -1 top, 1 foot
+    for step_row in (-1, 0, 1):
+        for step_column in (-1, 0, 1):
+            u, v = cell_column + step_column, cell_row + step_row
+            key = u * 65_536 + v
+            zero = torch.zeros_like(key)
 
-    def masses(shift: float) -> torch.Tensor:
-        points = torch.stack([columns.flatten(), (rows - shift).flatten()], 1)
-        return smoothstep(place_noise(points, MASS * unit, seed + MASS_SALT).view(height, width), 0.45, 0.55)
+            def draw(salt: int, key: torch.Tensor = key, zero: torch.Tensor = zero) -> torch.Tensor:
+                return stroke_hash(key, zero, seed + CLUMP_SALT + salt).double()
 
-    here = masses(0.0)
-    rim = here - masses(LIT * unit)  # 1 along a mass's top, -1 just below its foot
-    shade = SHADE * (0.6 * rim + 0.4 * (2 * here - 1))
-    return torch.cat([painted[:1] + leaves * shade, painted[1:]])
+            centre_x = (u + 0.5 + JITTER * (draw(0) - 0.5)) * cell
+            centre_y = (v + 0.5 + JITTER * (draw(1) - 0.5)) * cell
+            radius = (REACH[0] + (REACH[1] - REACH[0]) * draw(2)) * cell
+            edge = radius - ((columns - centre_x) ** 2 + (rows - centre_y) ** 2).sqrt()  # exact ops: same in any tile
+            front = (edge > 0) & (centre_y > front_y)  # the lower clump is in front
+            front_y = torch.where(front, centre_y, front_y)
+            inside = torch.where(front, edge, inside)
+            height_in = torch.where(front, (rows - centre_y) / radius, height_in)
+    covered = torch.isfinite(front_y).float()
+    lit = smoothstep(height_in.float(), LIT_LOW, LIT_HIGH) * covered  # 1 over the top, 0 from the middle down
+    foot = height_in.clamp(0, 1).float() * covered
+    line = covered * (1 - smoothstep(inside.float(), LINE * unit, LINE * unit + 1))
+    line = line * smoothstep(height_in.float(), LINE_LOW, LINE_HIGH)  # along a clump's top and sides, not its foot
+    line = line * leaves[0]  # and by the leaves' share once more: a soft green patch of a photograph is barely lined
+    lightness = painted[0] + LIT * lit - SHADE * (foot + (1 - covered))
+    lightness = lightness + line * (LINE_DARK * painted[0] - lightness)
+    angle = math.radians(FOLIAGE_HUE)
+    green = torch.tensor([math.cos(angle), math.sin(angle)]).to(painted).view(2, 1, 1) * LIT_CHROMA
+    colour = painted[1:] + (LIT_GREEN * lit * (1 - line))[None] * (green - painted[1:])
+    shaded = torch.cat([lightness[None], colour])
+    return painted + leaves * (shaded - painted)

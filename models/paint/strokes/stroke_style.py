@@ -279,8 +279,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far a dark area the picture paints green takes his foliage's blue-green in place of the cold darks' tint
     # (wash.green_kept), with `cold_darks`: a sketch's tree crown was a navy disc beside green hills (Hokusai's).
     "green_darks": (0.0, 1.0),
-    # How far a dark area the picture paints green has its paint's lightness broken into masses lit from above
-    # (foliage.py): a sketch's tree crown was one flat dark disc, his trees are masses of leaves (Hokusai's).
+    # How far a dark area the picture paints green is painted in his key block's clumps, each rounded top lined and lit
+    # in his lighter blue-green (foliage.py): a sketch's tree crown was one flat dark disc (Hokusai's).
     "foliage": (0.0, 1.0),
     # How far the strokes of dark paint in open places (a sketch's flat tree crown: surface.open_darks) are laid smooth,
     # their dry ones sent to the busy or lighter places (surface.dry_choice), as many of them: the dry strokes' gaps
