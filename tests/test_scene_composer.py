@@ -265,6 +265,19 @@ def test_a_lighthouse_on_a_cliff_stands_on_a_rock_face_above_the_sea(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_cliff_against_the_low_sun_is_a_dark_headland_over_the_sea(seed):
+    """At sunset the cliff's face had the sky's value (OKLab L 0.54 against 0.52-0.56) and dissolved between sky and
+    sea in every style (fails so: lighter than the sea's 0.40); against the low sun it is darker than its sea. By day
+    it stays the light rock it was."""
+    scene = compose_scene("a lighthouse on a cliff at sunset", seed, (384, 256))
+    cliff, sea = (scene.sketch[scene.mask(name)].astype(np.float32) / 255 for name in ("cliff", "sea"))
+    assert float(np.median(lightness(cliff))) < float(np.median(lightness(sea))) - 0.03
+    day = compose_scene("a lighthouse on a cliff", seed, (384, 256))
+    cliff, sea = (day.sketch[day.mask(name)].astype(np.float32) / 255 for name in ("cliff", "sea"))
+    assert float(np.median(lightness(cliff))) > float(np.median(lightness(sea))) + 0.1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_night_land_is_moonlit_blue_and_darker_than_the_sky_at_the_horizon(seed):
     """A night's land was near-black green (OKLab L 0.29-0.30, as green as blue): Munch painted it his black-green and
     Turner's wash lifted it to an olive lighter than his sky. Now it is a moonlit blue, still darker than the sky

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .light import set_apart
 from .raster import catmull_rom, mix, ridge
 from .stage import Pen
 
@@ -92,6 +93,10 @@ def _closed(xs: np.ndarray, ys: np.ndarray, base: float, top: np.ndarray | None 
 # while the headland came forward to the bottom edge. Seen from farther back (water.HEADLAND_END), 2.4: a face about
 # twice a figure's height under one standing at its edge.
 CLIFF_EYES = 2.4
+# How far (OKLab lightness) a cliff's face lies below the sea's colour when the sun is low behind it (dawn, dusk; its
+# scars twice as far): at sunset its face (L 0.47-0.62) had the value of the sky round it (0.52-0.56) and it dissolved
+# between sky and sea in every style. At 0.12 (L 0.22 at dusk) it was a black cut-out.
+BACKLIT_CLIFF = 0.07
 
 
 def draw_cliff(pen: Pen) -> None:
@@ -109,6 +114,9 @@ def draw_cliff(pen: Pen) -> None:
     side = -2.0 if foot[-1, 0] < stage.width / 2 else stage.width + 2.0
     rock = np.concatenate([foot, [(side, stage.height + 4), (side, top[:, 1].min())], top[::-1]])
     far, near = light.far(light["stone"], 0.0), light.far(light["stone"], 0.7)
+    backlit = light.sun_low  # against the low sun its face is in shadow: a headland darker than the sea, its scars more
+    if backlit:
+        far, near = set_apart(far, light["sea"], -BACKLIT_CLIFF), set_apart(near, light["sea"], -BACKLIT_CLIFF)
     high, low = top[:, 1].min(), stage.height
 
     def shade(ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
@@ -119,6 +127,8 @@ def draw_cliff(pen: Pen) -> None:
     stage.block(rock)
     stage.dry(rock)
     scores = light.far(light["stone shade"], 0.6)
+    if backlit:
+        scores = set_apart(scores, light["sea"], -2 * BACKLIT_CLIFF)
     for k in sorted(rng.choice(len(foot) - 1, size=min(len(foot) - 1, int(rng.integers(7, 11))), replace=False)):
         x, y = top[k]
         width = max(1.0, stage.eye(foot[k, 1]) * rng.uniform(0.15, 0.35))
