@@ -138,3 +138,18 @@ def test_undo_back_to_a_rendered_canvas_brings_its_painting_back_not_a_new_rende
     qtbot.wait(LIVE_PREVIEW_DELAY_MS + 150)
     qtbot.waitUntil(lambda: not paint.worker.pending_jobs(), timeout=60_000)
     assert paint.painting is not painting  # with other settings: painted again
+
+
+def test_kept_is_said_no_longer_once_a_preview_of_new_strokes_takes_the_paintings_place(qtbot, paint):
+    # Seen under Xvfb: "Kept: starred in the history." stayed over the canvas through the next strokes' previews.
+    from tests.support.jobs import wait_for_job
+    from tests.test_paint_tab import centre, stroke
+
+    paint.controls.live_check.setChecked(True)
+    x, y = centre(paint.canvas)
+    stroke(qtbot, paint.canvas, (x - 40, y), (x + 40, y))
+    wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert paint.keep_current() and paint.message_bar.text() == "Kept: starred in the history."
+    stroke(qtbot, paint.canvas, (x - 40, y + 30), (x + 40, y + 30))
+    qtbot.waitUntil(lambda: paint.painting is None, timeout=60_000)
+    assert paint.message_bar.isHidden()

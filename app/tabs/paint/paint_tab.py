@@ -45,6 +45,7 @@ FULL_RENDER_DELAY_MS = 1500  # the full-size render once the user has stopped
 PAINTINGS_REMEMBERED = 3  # put on show lately, for an undo back to their canvas (each holds a few pictures)
 UNDRAWN_WORDS = "undrawn words"  # the message bar's topic when it says which words of a subject are not drawn
 NOTHING_TO_PASTE = "nothing to paste"  # its topic when a paste found no picture
+KEPT = "kept"  # its topic after Keep, while the painting kept is on show
 CANVAS_SIZES = {"768 × 512 (3:2)": (768, 512), "512 × 512 (square)": (512, 512), "1024 × 768 (4:3)": (1024, 768),
                 "1280 × 720 (16:9)": (1280, 720), "600 × 800 (portrait)": (600, 800)}
 
@@ -250,6 +251,7 @@ class PaintTab(ActivityTab):
         with the full render; Copy copies what is on show."""
         self.painting = None
         self._enable_actions(painting=False, picture=True)
+        self.message_bar.withdraw(KEPT)  # it stayed over the next strokes' previews, Keep greyed beside it
 
     @staticmethod
     def _picture(painting: Painting) -> QImage:
@@ -575,7 +577,7 @@ class PaintTab(ActivityTab):
             self._add_to_history(self.painting, starred=True)
         else:
             self.history_strip.star(self.painting.history_id)
-        self.message_bar.show_info("Kept: starred in the history.")
+        self.message_bar.show_info("Kept: starred in the history.", topic=KEPT)
         return True
 
     def _canvas_painted(self) -> bool:
