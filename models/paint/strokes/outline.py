@@ -14,6 +14,12 @@ lose their dark along an edge whose darker side is itself light: the rim of a li
 lit sail), which a painter of light leaves unlined, the blaze running into the vapour round it; a dark thing
 against the light (a hull, a tree) keeps its contour. Turner's sun kept a dark ring from the lost edges' 25%. Such a
 contour is still drawn, in the mix of the light and the haze beside it: a soft band where the dark ring was.
+
+`unlined_inside` (0 to 1, 0 for every style saved before it): how far a contour inside one of a scene's kept things
+(`inside_things`) that runs round a light in a light surround (`_round_lights`) is painted in the mix of its sides
+instead of the line's dark: a blossoming crown's lit lumps, which the scene draws as pale discs on its pale body,
+were each ringed in a dark line like a cloud. A house's corners and windows (straight, or darker inside) and the
+thing's outline (`kept_contours`) keep their lines, and a photograph, which has no kept things, is painted as before.
 """
 
 from __future__ import annotations
@@ -64,6 +70,26 @@ def lit_sides(mapped: torch.Tensor, unit: float) -> torch.Tensor:
     return smoothstep(least, LIT_FROM, LIT_FULL)
 
 
+# How far inside a scene's kept thing a contour's seed must lie (px at 512: its label all round it) for
+# `unlined_inside` to unline it: the thing's own outline keeps its contour.
+INSIDE_REACH = 3.0
+# Such a contour runs round a light (`_round_lights`) when it turns INSIDE_TURN radians and its lighter side is the one
+# it turns to at INSIDE_SHARE of its points: looser than a sun's (ROUND_TURN, ROUND_SHARE), since a crown's lumps are
+# traced in short, overlapping pieces (with the sun's, a third of the rings stayed); a house's corner hardly turns and
+# a window is darker inside.
+INSIDE_TURN, INSIDE_SHARE = 0.3, 0.8
+
+
+def inside_things(kept: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W) 1 where a pixel lies inside one of a scene's kept things (`kept`, (H, W) integer labels, 0 for none),
+    INSIDE_REACH from any other label, else 0."""
+    reach = max(1, round(INSIDE_REACH * unit))
+    labels = kept[None, None].float()
+    high = F.max_pool2d(labels, 2 * reach + 1, stride=1, padding=reach)
+    low = -F.max_pool2d(-labels, 2 * reach + 1, stride=1, padding=reach)
+    return ((high == low) & (labels > 0))[0].float()
+
+
 def _smoothed(paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, passes: int = 3) -> torch.Tensor:
     """Average each inner point with its neighbours, a few times; the ends stay where they are."""
     index = torch.arange(paths.shape[1])[None]
@@ -96,10 +122,16 @@ def _normals(paths: torch.Tensor) -> torch.Tensor:
 
 
 def _round_lights(
-    paths: torch.Tensor, first: torch.Tensor, last: torch.Tensor, mapped: torch.Tensor, unit: float
+    paths: torch.Tensor,
+    first: torch.Tensor,
+    last: torch.Tensor,
+    mapped: torch.Tensor,
+    unit: float,
+    least_turn: float = ROUND_TURN,
+    lighter_share: float = ROUND_SHARE,
 ) -> torch.Tensor:
     """(N,) bool: which of the (N, P, 2) paths run round a light in a light surround (a sun in a pale sky), in the (3,
-    H, W) OKLab picture `mapped`: see ROUND_TURN."""
+    H, W) OKLab picture `mapped`: see ROUND_TURN (`least_turn`, `lighter_share`: ROUND_TURN's and ROUND_SHARE's)."""
     count, length, _ = paths.shape
     steps = paths[:, 1:] - paths[:, :-1]
     angles = torch.atan2(steps[..., 1], steps[..., 0])
@@ -114,7 +146,7 @@ def _round_lights(
     valid = (index >= first[:, None]) & (index <= last[:, None])
     lighter_inside = (((inside - outside).view(count, length) > LIGHTER) & valid).sum(1) / valid.sum(1)
     lit = (sample(lit_sides(mapped, unit), flat)[:, 0].view(count, length) * valid).sum(1) / valid.sum(1)
-    return (turn.abs() >= ROUND_TURN) & (lighter_inside >= ROUND_SHARE) & (lit >= ROUND_LIT)
+    return (turn.abs() >= least_turn) & (lighter_inside >= lighter_share) & (lit >= ROUND_LIT)
 
 
 def _on_crest(
@@ -172,9 +204,11 @@ def outline_strokes(
     unit: float,
     generator: torch.Generator,
     lost: torch.Tensor | None = None,
+    inside: torch.Tensor | None = None,
 ) -> tuple[Strokes, torch.Tensor]:
     """Contour strokes for a (3, H, W) OKLab picture, and their colours (N, 3). `lost` (H, W): where the
-    painter loses edges (lost_edges.py), their contours fade by as much."""
+    painter loses edges (lost_edges.py), their contours fade by as much. `inside` (1, H, W): how far a contour seeded
+    there that runs round a light is unlined (`unlined_inside`)."""
     edges = _edge_strength(mapped, unit)
     # Stronger outlining reaches weaker edges: the cut-off falls from the 99th to the 90th percentile.
     level = 0.99 - 0.09 * min(strength, 1.0)
@@ -185,7 +219,17 @@ def outline_strokes(
     # line's dark (and not dropped: the plan's random draws after the contours, per stroke, would all shift).
     unlined = style.unlined_lights * lit_sides(mapped, unit) if style.unlined_lights > 0 else None
     return _contours(
-        edges, cut, mapped, mapped, style, strength, unit, generator, unlined=unlined, on_light=style.light_rims
+        edges,
+        cut,
+        mapped,
+        mapped,
+        style,
+        strength,
+        unit,
+        generator,
+        unlined=unlined,
+        on_light=style.light_rims,
+        round_inside=inside,
     )
 
 
@@ -224,11 +268,13 @@ def _contours(
     pressure: bool = True,
     unlined: torch.Tensor | None = None,
     on_light: float = 0.0,
+    round_inside: torch.Tensor | None = None,
 ) -> tuple[Strokes, torch.Tensor]:
     """Contours seeded on the strongest pixel of `edges` (1, H, W) in each cell where it passes `cut`, traced while
     it stays above half of that, along the edges of `guide`; coloured from `mapped`'s darker side. With
     `pressure`, those along stronger edges are drawn wider. `unlined` (1, H, W): how far each, at its seed, is painted in
-    the mix of its two sides (LIT_MIX) instead of the line's colour."""
+    the mix of its two sides (LIT_MIX) instead of the line's colour; `round_inside` (1, H, W): the same for those that
+    run round a light (`_round_lights`), how far at their seed."""
     _, height, width = mapped.shape
     cell = max(4, round(14 * unit))
     rows, cols = -(-height // cell), -(-width // cell)
@@ -283,7 +329,12 @@ def _contours(
     darker, lighter = torch.where(one_darker, one, other), torch.where(one_darker, other, one)
     mix = min(1.0, 0.4 + 0.4 * strength)
     colours = (1 - mix) * darker * torch.tensor([0.6, 1.0, 1.0]) + mix * style.outline_colour[None]
-    if unlined is not None:  # a light's rim: the light running into the haze, no dark line
+    unlining = None if unlined is None else sample(unlined, seeds)
+    if round_inside is not None:  # a lit lump inside a pale thing: shading, not an outline
+        rounds = _round_lights(strokes.paths, strokes.first, strokes.last, mapped, unit, INSIDE_TURN, INSIDE_SHARE)
+        round_share = sample(round_inside, seeds) * rounds.float()[:, None]
+        unlining = round_share if unlining is None else torch.maximum(unlining, round_share)
+    if unlining is not None:  # a light's rim: the light running into the haze, no dark line
         blend = LIT_MIX * lighter + (1 - LIT_MIX) * darker
-        colours = colours + sample(unlined, seeds) * (blend - colours)
+        colours = colours + unlining * (blend - colours)
     return strokes, colours

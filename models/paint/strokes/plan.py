@@ -43,7 +43,7 @@ from .hatching import hatch_lines
 from .keep import kept_shapes, marked
 from .lost_edges import lost_map, reach_factor, softened
 from .low_key import dimmed, lowered
-from .outline import kept_contours, outline_strokes
+from .outline import inside_things, kept_contours, outline_strokes
 from .patches import place_noise
 from .scatter import CURL_SEED, SCATTER_SEED, bends, parallel_map, turns
 from .scumble import scumble_field
@@ -398,7 +398,9 @@ def plan_strokes(
     if strength > 0:
         # A halo has no edge: outlined, a night's stars' soft light became ringed blobs, joined in pairs into peanuts.
         unlined = lost if glow is None else glow if lost is None else torch.maximum(lost, glow)
-        contours, colours = outline_strokes(lined, style, strength, unit, generator, unlined)
+        # ... nor has the shading inside a pale thing (a blossoming crown's lit lumps)
+        inner = style.unlined_inside * inside_things(keep, unit) if style.unlined_inside > 0 and keep is not None else None
+        contours, colours = outline_strokes(lined, style, strength, unit, generator, unlined, inner)
         done = sum(s.count for s, _ in batches)
         stamp(key_map, contours, torch.arange(done, done + contours.count))
         batches.append((contours, colours))

@@ -286,6 +286,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # their dry ones sent to the busy or lighter places (surface.dry_choice), as many of them: the dry strokes' gaps
     # over dark paint show the lighter ground, pale specks in a dark crown where his dark greens lie loaded (Van Gogh's).
     "smooth_darks": (0.0, 1.0),
+    # How far the edges inside a scene's kept thing lose their contours where both sides are light (outline.inside_lights):
+    # a blossoming crown's lit lumps were each ringed in a dark line like a cloud (Van Gogh's).
+    "unlined_inside": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
     "outline_width": (0.5, 4.0),  # contour radius at 512 px
 }
@@ -372,6 +375,7 @@ ADDED_LATER = dict.fromkeys(
         "baren_open",
         "foliage",
         "smooth_darks",
+        "unlined_inside",
     ),
     0.0,
 )
@@ -480,6 +484,7 @@ class StrokeStyle:
     green_darks: float = 0.0
     foliage: float = 0.0
     smooth_darks: float = 0.0
+    unlined_inside: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
 
