@@ -77,6 +77,9 @@ LAND_WHITE_OWN = 0.85
 # DARK_SKY[1], and more than SCENE_OWN only below L 0.575 (a storm's sky L 0.25-0.60 with its break; a night's 0.26-0.47;
 # a sunset's and a dusk's upper sky; no day's: 0.64 and over in its lightest 98%).
 DARK_SKY_OWN, DARK_SKY = 0.85, (0.55, 0.63)
+# px at 512: a scene's largest star's radius (scene/sky.py: 0.02 of its short side, 10 px if square), over which the holes
+# its lights' discs make in their halos are closed (`lights_closed`)
+STAR_DISC = 12.0
 # A scene's sketch is drawn in the lightness it means (a night's sky L 0.26-0.47, a day's 0.6-0.95): its tones are
 # mapped to the painter's as tones of a day's sketch are (colour_map.map_colours' `key`), not by their rank among its
 # own, which took a night's horizon to his lightest paint. The OKLab lightness quantiles of day sketches (a village by a
@@ -204,6 +207,15 @@ def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor, factor: torch.Tenso
     offset = blurred - sharp
     limit = 0.2 * EDGE if factor is None else 0.2 * EDGE * factor
     return sharp + offset * (limit / row_norm(offset).clamp_min(1e-9)).clamp(max=1.0)[:, None]
+
+
+def lights_closed(glow: torch.Tensor, unit: float) -> torch.Tensor:
+    """(H, W): a scene's `glow` map (H, W) with the holes its lights' discs make in their halos filled: closed (dilated,
+    then eroded back) over STAR_DISC px at 512."""
+    reach = max(1, round(STAR_DISC * unit))
+    size = 2 * reach + 1
+    dilated = F.max_pool2d(glow[None, None], size, 1, reach)
+    return -F.max_pool2d(-dilated, size, 1, reach)[0, 0]
 
 
 def plan_strokes(
@@ -461,10 +473,14 @@ def plan_strokes(
             strokes_heat = sky_held_heat(heat, in_sky, style.sky_heat)
             if style.sky_vivid > 0:  # and his vivid paints: a table top's lights in his ochres, not his blood orange
                 strokes_vivid = sky_held_heat(vivid, in_sky, style.sky_vivid)
-        if glow is not None and heat > 0:
+        if glow is not None and (heat > 0 or vivid > 0):
             # A scene's halos keep their colour family: heated, the pale gold round a moon and its stars took the
-            # painter's vivid light paint whatever its colour (Munch's blood orange: a red moon over a wheat field).
-            strokes_heat = strokes_heat * (1 - sample(glow[None], middle)[:, 0])
+            # painter's vivid light paint whatever its colour (Munch's blood orange: a red moon over a wheat field);
+            # and the stars themselves, holes in the glow map (a disc drawn over its halo hides it) closed here, took
+            # his vivid paint as blood-orange specks.
+            in_halo = sample(lights_closed(glow, unit)[None], middle)[:, 0]
+            strokes_heat = strokes_heat * (1 - in_halo)
+            strokes_vivid = strokes_vivid * (1 - in_halo)
         sought = plan.colour if own_share is None else within_paints(plan.colour, style.paints, own_share)
         banded, other = banded_pairs(
             sought,
