@@ -76,3 +76,13 @@ def test_at_0_no_masses(monkeypatch):
         at_zero=lambda: run_job(stroke_render_job(_style(), picture, params)),
         switched_on=[lambda: run_job(stroke_render_job(_style(foliage=1.0), picture, params))],
     )
+
+
+def test_a_scenes_kept_tree_is_clumped_though_lighter():
+    """A from-scratch tree is a kept shape painted lighter than a sketch's crown (fails with the ramp kept as outside)."""
+    picture = torch.zeros(3, 32, 96)
+    picture[:] = torch.tensor([0.5, -0.082, 0.057])[:, None, None]  # a mid-light green, as a scene's crown aims
+    inside = torch.zeros(32, 96)
+    inside[:, :48] = 1.0
+    leaves = leaf_map(picture, picture, 1.0, 1.0, inside)
+    assert float(leaves[0, 16, 16]) > 0.5 and float(leaves[0, 16, 80]) < 0.35

@@ -38,14 +38,23 @@ LIT_LOW, LIT_HIGH = 0.1, -0.6  # a clump is lit fully above LIT_HIGH and not at 
 LIT_GREEN = 0.8  # how far a clump's top turns to his foliage's blue-green (wash.FOLIAGE_HUE), chroma LIT_CHROMA
 LIT_CHROMA = 0.075
 SHADE = 0.06  # OKLab lightness taken from a clump's foot and from the gaps between clumps
+# A from-scratch scene's tree is a kept shape painted lighter than a sketch's crown (aim L 0.5, a quarter of the way in
+# by the cold darks' ramp): inside a kept shape the ramp reaches to this lightness, so that its crown is clumped too.
+KEPT_MID = 0.75
 CLUMP_SALT = 5303  # the clumps' own hash, apart from the surface's other noises
 
 
-def leaf_map(picture: torch.Tensor, aim: torch.Tensor, unit: float, amount: float) -> torch.Tensor:
+def leaf_map(
+    picture: torch.Tensor, aim: torch.Tensor, unit: float, amount: float, inside: torch.Tensor | None = None
+) -> torch.Tensor:
     """(1, H, W): how far (0 to `amount`) each pixel's paint is broken into leaf masses: by how green its area is in the
     (3, H, W) OKLab `picture` before the colour map (wash.green_share) and how dark it is in the picture the strokes
-    `aim` at (the cold darks' ramp, COOL_DARK to COOL_MID)."""
-    dark = 1 - smoothstep(blur(aim[:1], WASH_SOFTNESS * unit)[0], COOL_DARK, COOL_MID)
+    `aim` at (the cold darks' ramp, COOL_DARK to COOL_MID; inside a scene's kept shape, `inside` (H, W) 0 to 1, to
+    KEPT_MID)."""
+    lightness = blur(aim[:1], WASH_SOFTNESS * unit)[0]
+    dark = 1 - smoothstep(lightness, COOL_DARK, COOL_MID)
+    if inside is not None:
+        dark = dark + inside * (1 - smoothstep(lightness, COOL_DARK, KEPT_MID) - dark)
     return (amount * green_share(picture, unit) * dark)[None]
 
 

@@ -574,7 +574,7 @@ def plan_strokes(
         if style.green_darks > 0:  # a green dark area in his foliage's blue-green, judged before the colour map
             plan.cool = green_kept(plan.cool, simplified, style.darkest_tint, unit, style.green_darks)
     if style.foliage > 0:  # a green dark area's paint in his leaf masses (foliage.py)
-        plan.leaves = leaf_map(simplified, aim, unit, style.foliage)
+        plan.leaves = leaf_map(simplified, aim, unit, style.foliage, inside)
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         # A scene with water: the open areas above the water's horizon are sky, not fields (his skies have no lines).
