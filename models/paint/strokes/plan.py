@@ -570,7 +570,7 @@ def plan_strokes(
         if style.dark_range > 0 and style.paints is not None:  # his darks run from olive to teal, in their hue order
             ranged = (style.colours.tints[0], style.paints, style.dark_range)
         amount = min(1.0, style.cold_darks * controls.palette)
-        plan.cool = cool_map(aim, unit, amount, inside, style.cold_reach, ranged)
+        plan.cool = cool_map(aim, unit, amount, inside, style.cold_reach, ranged, style.cold_vivid)
         if style.green_darks > 0:  # a green dark area in his foliage's blue-green, judged before the colour map
             plan.cool = green_kept(plan.cool, simplified, style.darkest_tint, unit, style.green_darks)
     if style.foliage > 0:  # a green dark area's paint in his leaf masses (foliage.py)

@@ -112,6 +112,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the cold darks reach into lighter and more vivid dark areas (wash.cool_map): his olive and brown dark
     # bands turn blue-green black too, not only the greys; a dark red keeps half its colour.
     "cold_reach": (0.0, 1.0),
+    # How much more vivid a dark area may be and still take most of the cold darks' tint (wash.cool_map): the half
+    # share's chroma times 1 + this. His darks are olive, green and teal only; our warm dark paints (a red-brown table's
+    # shadows, a sky's darker orange streaks) left the darkest third leaning orange (Munch's hue_contrast_orange -1.6 SD).
+    "cold_vivid": (0.0, 2.0),
     # How far the bands' preference for the painter's most vivid paints (`band_vivid`) is kept to the sky, as
     # `sky_heat` keeps the heat: Munch's blood orange burns in a sky, a table top's lights take his ochres.
     "sky_vivid": (0.0, 1.0),
@@ -376,6 +380,7 @@ ADDED_LATER = dict.fromkeys(
         "foliage",
         "smooth_darks",
         "unlined_inside",
+        "cold_vivid",
     ),
     0.0,
 )
@@ -433,6 +438,7 @@ class StrokeStyle:
     scumble: float = 0.0
     cold_darks: float = 0.0
     cold_reach: float = 0.0
+    cold_vivid: float = 0.0
     busy_flow: float = 0.0
     dashes: float = 0.0
     swirl_breadth: float = 0.0

@@ -70,6 +70,9 @@ COOL_VIVID = 0.06
 # chroma (a brown-black 0.05 nine tenths, a dark red 0.12 a half). The Scream's darkest third is L 0.29, the renders'
 # 0.33: the glow lifts them, and their dark olive bands (L 0.4, chroma 0.04) took two thirds of the share at most.
 COOL_REACH = 0.1
+# `cold_vivid` (session 25, Munch 0.5) moves the half share to COOL_VIVID x (1 + reach) x (1 + cold_vivid): at 0.5 with
+# the reach, chroma 0.18 (a dark red 0.12 seven tenths). The Scream's darkest third is olive to teal (hue 90-240,
+# nothing at 30-60); the README sketch's and the coffee's kept 28% and 46% of theirs at hue 30-90 (orange and red-brown darks).
 # `lit_in_darks`: a painted pixel is spared the cooling not at all to LIT_FROM (OKLab lightness) and fully from LIT_TO, a
 # smoothstep between: the light strokes in his dark areas (The Scream's rail and planks, pixels 0.15 lighter than their
 # area where it is under L 0.42) are warm, (a 0.029, b 0.054), where the cooled renders' were pale grey-pink.
@@ -133,15 +136,17 @@ def cool_map(
     inside: torch.Tensor | None = None,
     reach: float = 0.0,
     ranged: tuple[torch.Tensor, torch.Tensor, float] | None = None,
+    vivid: float = 0.0,
 ) -> torch.Tensor:
     """(1, H, W): how far (0 to `amount`) each pixel of the (3, H, W) OKLab picture the strokes aim at takes the
     painter's darkest tint (`cold_darks`), by its area's darkness and dullness, further into the lighter and more vivid
-    areas by `reach` (`cold_reach`, 0 to 1); none inside a kept shape (keep.py). With `ranged` (his darkest tint (2,),
-    his paints (P, 3) and `dark_range`), (3, H, W): the share and each pixel's tint (`dark_tints`)."""
+    areas by `reach` (`cold_reach`, 0 to 1) and into the more vivid ones again by `vivid` (`cold_vivid`, 0 to 2); none
+    inside a kept shape (keep.py). With `ranged` (his darkest tint (2,), his paints (P, 3) and `dark_range`), (3, H,
+    W): the share and each pixel's tint (`dark_tints`)."""
     area = blur(aim, WASH_SOFTNESS * unit)
     lighter = reach * COOL_REACH
     dark = 1 - smoothstep(area[0], COOL_DARK + lighter, COOL_MID + lighter)
-    share = amount * dark / (1 + (channel_norm(area[1:]) / (COOL_VIVID * (1 + reach))) ** 2)
+    share = amount * dark / (1 + (channel_norm(area[1:]) / (COOL_VIVID * (1 + reach) * (1 + vivid))) ** 2)
     if inside is not None:
         share = share * (1 - inside)
     if ranged is None:
