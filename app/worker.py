@@ -278,11 +278,23 @@ class TabWorker(QObject):
 
     @Slot(int, object)
     def _on_finished(self, job_id: int, value: Any) -> None:
-        self._end(job_id, self.job_finished, value)
+        if self._cancelled_since_sent(job_id):
+            self._end(job_id, self.job_cancelled)
+        else:
+            self._end(job_id, self.job_finished, value)
 
     @Slot(int, str)
     def _on_failed(self, job_id: int, message: str) -> None:
-        self._end(job_id, self.job_failed, message)
+        if self._cancelled_since_sent(job_id):
+            self._end(job_id, self.job_cancelled)
+        else:
+            self._end(job_id, self.job_failed, message)
+
+    def _cancelled_since_sent(self, job_id: int) -> bool:
+        """Whether a job was cancelled after the worker sent its end: the runner looks at the flag before it sends,
+        but the signal waits in this thread's queue, and a cancel in between (a stale preview, Esc) must still win."""
+        handle = self._jobs.get(job_id)
+        return handle is not None and handle.cancel_event.is_set()
 
     @Slot(int)
     def _on_cancelled(self, job_id: int) -> None:

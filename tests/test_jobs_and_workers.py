@@ -286,3 +286,31 @@ def test_a_job_that_ends_as_the_window_closes_calls_back_nothing(qtbot, main_win
     main_window.shutdown()
     qtbot.wait(50)
     assert called == []
+
+
+def test_a_job_cancelled_after_its_result_was_sent_ends_as_cancelled(qtbot, main_window):
+    # The worker looks at the cancel flag before it sends a result, but the result waits in the UI thread's
+    # queue: a cancel in that window (a stale preview, Esc) still had the tab show and keep the result.
+    tab = main_window.activity_tabs[1]  # Compose: no start-up job of its own
+    next_started, release = threading.Event(), threading.Event()
+    called: list[object] = []
+
+    def quick(context):
+        yield Result("done")
+
+    def next_job(context):
+        next_started.set()  # jobs run in order: the first one's result has been sent
+        release.wait(5)
+        yield Result("next")
+
+    handle = tab.run_job("Quick", quick, on_finished=called.append, on_failed=called.append)
+    ended = []
+    tab.worker.job_finished.connect(lambda ended_handle, _value: ended.append(("finished", ended_handle)))
+    tab.worker.job_cancelled.connect(lambda ended_handle: ended.append(("cancelled", ended_handle)))
+    tab.worker.submit("Next", next_job)
+    assert next_started.wait(5)  # the UI thread has not run its event loop since: the result waits in its queue
+    handle.cancel()
+    release.set()
+    qtbot.waitUntil(lambda: handle not in tab.worker.pending_jobs() and len(ended) == 2, timeout=5000)
+    assert ("cancelled", handle) in ended and ("finished", handle) not in ended
+    assert called == []
