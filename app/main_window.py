@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
 
         paint, compose, chat = self.activity_tabs
         parts = {
-            "canvas": CanvasRecovery(paint.canvas),
+            "canvas": CanvasRecovery(paint.canvas, paint.controls),
             "compose": VariationsRecovery(compose),
             "chat-draft": DraftRecovery(chat),
         }

@@ -204,3 +204,24 @@ def test_the_writer_lets_the_canvas_picture_go_once_written(qtbot, tmp_path):
     canvas.end_stroke()
     assert canvas.image.cacheKey() >> 32 == pixels
     autosave.stop()
+
+
+def test_the_paint_settings_come_back_with_the_canvas(qtbot, main_window):
+    # A restored Surprise pick's sketch was rendered at the seed the controls start with (7), not its own.
+    paint = main_window.activity_tabs[0]
+    controls = paint.controls
+    qtbot.waitUntil(lambda: controls.style_list.count() > 1, timeout=30_000)
+    part = CanvasRecovery(paint.canvas, controls)
+    controls.style_list.setCurrentRow(1)
+    chosen = controls.current_style().name
+    controls.seed_spin.setValue(8)
+    controls.detail_slider.setValue(70)
+    paint_strokes(paint.canvas, 1)
+    snapshot = realised(part.recovery_snapshot())
+    snapshot = Snapshot(json.loads(json.dumps(snapshot.state)), snapshot.blobs)  # as written to disk and read back
+
+    controls.style_list.setCurrentRow(0)
+    controls.seed_spin.setValue(7)
+    controls.detail_slider.setValue(50)
+    part.restore_recovery_snapshot(snapshot)
+    assert (controls.current_style().name, controls.seed_spin.value(), controls.detail_slider.value()) == (chosen, 8, 70)

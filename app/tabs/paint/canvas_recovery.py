@@ -16,7 +16,10 @@ from PySide6.QtGui import QImage
 
 from app.recovery import Snapshot
 from app.tabs.paint.canvas import PaintCanvas, _PatchCommand, _ReplaceCommand
+from app.tabs.paint.controls import PaintControls
+from app.tabs.paint.jobs import render_recipe
 from app.tabs.paint.packed_image import PackedImage
+from models.paint.recipe import PaintRecipe
 
 HISTORY_STEPS = 20
 HISTORY_PIXEL_BUDGET = 8_000_000  # before and after pixels of the steps kept, in all
@@ -118,19 +121,45 @@ def _with_patch(image: QImage, top_left: QPoint, patch: QImage) -> QImage:
 
 
 class CanvasRecovery(QObject):
-    """The canvas as a part of the session that survives a crash (see app.recovery)."""
+    """The canvas as a part of the session that survives a crash (see app.recovery), with the Paint controls' settings
+    when given: a restored Surprise pick's sketch was rendered again at the seed the controls start with (7), not its
+    own, and looked nothing like the pick."""
 
     recovery_changed = Signal()
 
-    def __init__(self, canvas: PaintCanvas) -> None:
+    def __init__(self, canvas: PaintCanvas, controls: PaintControls | None = None) -> None:
         super().__init__(canvas)
         self.canvas = canvas
+        self.controls = controls
         canvas.changed.connect(self.recovery_changed)
+        if controls is not None:
+            for slider in controls.setting_sliders:
+                slider.valueChanged.connect(self.recovery_changed)
+            controls.seed_spin.valueChanged.connect(self.recovery_changed)
+            controls.look_combo.currentIndexChanged.connect(self.recovery_changed)
+            controls.best_check.toggled.connect(self.recovery_changed)
+            controls.style_chosen.connect(self.recovery_changed)
 
     def recovery_snapshot(self) -> Snapshot | None:
         if self.canvas.undo_stack.index() == 0:  # nothing painted (or all of it undone): nothing to lose
             return None
-        return canvas_snapshot(self.canvas)
+        snapshot = canvas_snapshot(self.canvas)
+        recipe = self._recipe_now()
+        if recipe is not None:
+            snapshot.state["recipe"] = recipe.to_json()
+        return snapshot
 
     def restore_recovery_snapshot(self, snapshot: Snapshot) -> None:
+        if self.controls is not None and "recipe" in snapshot.state:
+            # before the canvas: its change asks for a preview, which must be painted with these settings
+            self.controls.show_recipe(PaintRecipe.from_json(snapshot.state["recipe"]))
         restore_canvas(self.canvas, snapshot)
+
+    def _recipe_now(self) -> PaintRecipe | None:
+        """The settings a render of the canvas would be painted with; None before a style is chosen."""
+        style = self.controls.current_style() if self.controls is not None else None
+        if self.controls is None or style is None:
+            return None
+        return render_recipe(style.path, seed=self.controls.seed_spin.value(),
+                             size=(self.canvas.image.width(), self.canvas.image.height()),
+                             best=self.controls.best_check.isChecked(), **self.controls.render_settings())
