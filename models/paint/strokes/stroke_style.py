@@ -139,6 +139,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # How far the baren's blotches leave the busy areas (surface.baren_areas): Munch's blotches soften the ribbing of
     # his long, parallel bands in the open areas, where a photograph's busy detail already runs every way.
     "baren_open": (0.0, 1.0),
+    # How far the seams along the strokes' sides are blurred (Gaussian sigma, px at 512; surface.finish_surface): each
+    # seam follows its stroke's pixel-stepped edge, a dotted dark line through Munch's bands. No wider than the relief's
+    # own blur (0.8 px at 512: surface._relief_sigma), whose reach the relief's box already holds.
+    "seam_blur": (0.0, 0.8),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -378,6 +382,7 @@ ADDED_LATER = dict.fromkeys(
         "green_darks",
         "baren_open",
         "foliage",
+        "seam_blur",
         "smooth_darks",
         "unlined_inside",
         "cold_vivid",
@@ -471,6 +476,7 @@ class StrokeStyle:
     flat_sky: float = 0.0
     baren_ground: float = 0.0
     baren_open: float = 0.0
+    seam_blur: float = 0.0
     dash_width: float = 0.0
     rough_ground: float = 0.0
     ground_gaps: float = 0.0

@@ -349,10 +349,12 @@ def finish_surface(
     shade = light / (1 + light.abs())
     # Seams: along its sides a stroke thins and the darker ground or the ridge's shadow shows. Only along
     # the sides: round the ends (where `along` is 0 or 1) a seam would outline each stroke like a pebble.
-    along, across = tile.of(ownership.along, relief), tile.of(ownership.across, relief)
-    sides = ((along.clamp(0, 1) * (1 - along.clamp(0, 1))) / 0.05).clamp(0, 1)
-    seam = ((across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
-    seam = torch.where(tile.of(painted_on, relief), seam, torch.zeros_like(seam))
+    seam = seams(ownership.along, ownership.across, painted_on)
+    if style.seam_blur > 0:
+        # ... soft: a seam follows its stroke's pixel-stepped boundary, and unblurred it drew a dotted dark line
+        seam = tile_exact_blur(seam[None], style.seam_blur * unit, keep=tile.inside(relief))[0]
+    else:
+        seam = tile.of(seam, relief)
     streak = tile.of(streak, relief)
     broad = None if broad is None else tile.of(broad, relief)
     if calm is not None:  # ... and lie flat: no relief, seams or bristle streaks where the paint is thin
@@ -386,6 +388,15 @@ def finish_surface(
             shift = ground_gaps(shift, colour[0], style.ground_gaps)
         painted[0] = painted[0] + shift
     return painted
+
+
+def seams(along: torch.Tensor, across: torch.Tensor, painted_on: torch.Tensor) -> torch.Tensor:
+    """How far each pixel shows a stroke's seam, 0 to 1, from where it lies in its stroke (`along`, 0 to 1, and
+    `across`, -1 to 1; brush.Ownership) and whether it is `painted_on` (all the same shape): along its outer sides
+    (|across| over 0.65), none round its ends."""
+    sides = ((along.clamp(0, 1) * (1 - along.clamp(0, 1))) / 0.05).clamp(0, 1)
+    seam = ((across.abs() - 0.65) / 0.35).clamp(0, 1) ** 2 * sides
+    return torch.where(painted_on, seam, torch.zeros_like(seam))
 
 
 def _broad_streaks(
