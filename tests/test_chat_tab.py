@@ -373,3 +373,38 @@ def test_the_message_box_takes_the_keys_when_the_tab_comes_forward(qtbot, main_w
     main_window.tabs.setCurrentWidget(paint)
     main_window.tabs.setCurrentWidget(chat)
     assert main_window.focusWidget() is chat.input
+
+
+def test_stop_keeps_the_answer_at_once_while_the_worker_is_still_busy(qtbot, main_window, monkeypatch):
+    # Between two cancel checks the model can work for seconds on a busy machine (a 256-token chunk of the
+    # conversation, a token); the answer stops when the user asks, and the job's late end adds nothing.
+    import threading
+
+    from app.tabs.chat import jobs
+    from models.jobs import Result, Token
+
+    release = threading.Event()
+
+    def slow_reply(history, settings, server_url=""):
+        def job(context):
+            yield Token("Once upon")
+            release.wait(10)  # a long step that looks at no cancel flag
+            yield Result(None)
+
+        return job
+
+    monkeypatch.setattr(jobs, "reply", slow_reply)
+    chat = main_window.activity_tabs[2]
+    main_window.tabs.setCurrentWidget(chat)
+    chat.send("Tell me a story.")
+    qtbot.waitUntil(lambda: "Once upon" in chat.view.streamed_text(), timeout=10_000)
+    handle = chat._reply_job
+    main_window.cancel_job()  # Esc
+    assert chat.send_button.text() == "Send"
+    assert [m.role for m in chat.messages] == ["user", "assistant"] and chat.messages[-1].meta.get("stopped")
+    assert chat.messages[-1].content.startswith("Once upon")
+    chat.new_conversation()
+    release.set()
+    qtbot.waitUntil(lambda: handle not in chat.worker.pending_jobs(), timeout=10_000)
+    assert chat.messages == [] and chat.conversation_id is None
+    assert chat.conversation_list.count() == 1  # the stopped answer's conversation, and no other

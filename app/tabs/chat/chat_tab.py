@@ -301,14 +301,29 @@ class ChatTab(CreativeRequests, ActivityTab):
         return message
 
     def stop(self) -> None:
+        """Stop the answer: the part written is kept now, not when the worker gets to its next cancel check, which can
+        be seconds away on a busy machine (the model reads the conversation 256 tokens per step, then one token per
+        step; Esc once showed "cancelling…" for over 1.5 s). The job's late end is then not this answer's (New
+        conversation stopped an answer, and its end saved the part written as a new conversation of its own)."""
         if self._reply_job is not None:
             self._reply_job.cancel()
+            self._keep_stopped_answer()
+
+    def cancel_running_job(self) -> bool:
+        """Esc stops the answer being written; a stopped one may still run on the worker, and is not it."""
+        if self._reply_job is not None:
+            self.stop()
+            return True
+        return super().cancel_running_job()
 
     def _on_cancelled(self, handle: JobHandle) -> None:
-        if handle is self._reply_job:
-            self._reply_job = None
-            self._set_busy(False)
-            self._add_answer(self.view.streamed_text(), {"stopped": True})
+        if handle is self._reply_job:  # cancelled elsewhere: the status bar's button, the window closing
+            self._keep_stopped_answer()
+
+    def _keep_stopped_answer(self) -> None:
+        self._reply_job = None
+        self._set_busy(False)
+        self._add_answer(self.view.streamed_text(), {"stopped": True})
 
     def _on_failed(self, handle: JobHandle, message: str) -> None:
         if handle is self._reply_job:
