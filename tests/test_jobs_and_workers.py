@@ -314,3 +314,20 @@ def test_a_job_cancelled_after_its_result_was_sent_ends_as_cancelled(qtbot, main
     qtbot.waitUntil(lambda: handle not in tab.worker.pending_jobs() and len(ended) == 2, timeout=5000)
     assert ("cancelled", handle) in ended and ("finished", handle) not in ended
     assert called == []
+
+
+def test_escape_cancels_the_job_after_one_already_cancelled_that_still_runs(qtbot, main_window):
+    tab = main_window.activity_tabs[1]  # Compose: no start-up job of its own
+    release = threading.Event()
+
+    def stuck(context):
+        release.wait(10)  # a step that cannot look at the cancel flag
+        yield Result("stale")
+
+    stale = tab.worker.submit("Stale", stuck)
+    waited_for = tab.worker.submit("Wanted", heavy_torch_job)
+    stale.cancel()
+    assert tab.cancel_running_job()
+    assert waited_for.cancel_event.is_set()
+    release.set()
+    qtbot.waitUntil(lambda: not tab.worker.pending_jobs(), timeout=10_000)

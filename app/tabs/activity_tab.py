@@ -136,11 +136,15 @@ class ActivityTab(QWidget):
         self.splitter.setSizes(sizes)
 
     def cancel_running_job(self) -> bool:
-        """Cancel this tab's oldest unfinished job (the one running); False when it has none."""
+        """Cancel this tab's oldest unfinished job not cancelled yet; False when it has no unfinished job. One cancelled
+        already (a stale render finishing the step it cannot leave) may still run: Esc cancelled it again, and the job
+        queued after it, the one the user waits for, ran on."""
         jobs = self.worker.pending_jobs()
         if not jobs:
             return False
-        jobs[0].cancel()
+        waiting = [job for job in jobs if not job.cancel_event.is_set()]
+        if waiting:
+            waiting[0].cancel()
         return True
 
     def primary_action(self) -> bool:
