@@ -847,6 +847,44 @@ def test_a_rhymed_line_whose_best_hangs_is_searched_wider(monkeypatch, words):
     assert writer.write("Write a song.", [LineForm(syllables=6)] * 4, "ABAB")[2] == "I hear the ocean roar"
 
 
+class EveryPartnerHangs(ScriptedForms):
+    """A stand-in where every first line's partner hangs in the plain search ("She is the one I can never do");
+    a wider search (`beams=`) finds a partner for "true" that does not. It records each form and search."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.asked.append((form, search))
+        if form.rhyme_source:
+            firsts = ("Her waves are mine, it's true", "The sea is where I roam", "The gulls are crying high")
+            return [Ranked(t, -1.0 - i / 10) for i, t in enumerate(firsts) if normalise(t) not in form.avoid]
+        if form.rhyme_with == "true" and "beams" in search:
+            return [Ranked("She is the one who sees me through", -1.8)]
+        partners = {"true": "She is the one I can never do", "roam": "The shore of the home", "high": "To the sky"}
+        return [Ranked(partners[form.rhyme_with], -1.5, 0.6)]
+
+
+def test_a_pairs_partner_that_hangs_after_every_first_line_is_searched_wider(monkeypatch, words):
+    """ "Her waves are my love, she is mine too / She is the one I can never do" (the bench's sea lyrics): all
+    three first lines' partners hung, and the pair kept was the least bad. Its partner now takes the wider
+    search too, as a line at its own place does, and its line there wins when it hangs less; a pair that does
+    not hang is kept as it was found."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", EveryPartnerHangs)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    assert writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA") == [
+        "Her waves are mine, it's true",
+        "She is the one who sees me through",
+    ]
+    widened = [form.rhyme_with for form, search in writer.forms.asked if "beams" in search]
+    assert widened == ["true"]  # once, for the pair kept
+    writer = _hanging_partners(monkeypatch, words)
+    writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA")
+    assert not [form for form, search in writer.forms.asked if "beams" in search]
+
+
 class SameOpenings(ScriptedForms):
     """A stand-in whose most fluent line always opens "In the end," (the coming-home song said it six times);
     one opening "Then" comes a little after it. It records each form it is asked for."""

@@ -276,7 +276,7 @@ class SongWriter:
         hang), each is tried with its partner written right after it (a plain search); the
         first pair where neither line hangs is kept, else, after PAIR_TRIES first lines, the pair with fewer
         hanging lines, then the more fluent ("That's the sound of a storm, a long" hangs because no partner of a
-        better first line was tried). Both lines; or the best first line alone (its partner then takes the wider
+        better first line was tried), its partner searched wider if it hangs. Both lines; or the best first line alone (its partner then takes the wider
         searches); None when the first line needs them too. In ABAB the partner comes two lines later: it is
         written there again, and this one is its spare."""
         prompt = self._prompt(request, lines)
@@ -285,7 +285,7 @@ class SongWriter:
             # ending on a word with rhymes), or only lines that hang: the wider one's join them
             wider = self._ranked(form, prompt, lines, seed, variety=0.3, **self.wide)
             ranked = sorted({line.text: line for line in [*wider, *ranked]}.values(), key=lambda line: -line.score)
-        best: tuple[tuple[int, float], list[Ranked]] | None = None
+        best: tuple[tuple[int, float], list[Ranked], LineForm, list[str]] | None = None
         tried: list[str] = []
         for first in ranked:
             last = words_in(first.text)[-1]
@@ -298,11 +298,18 @@ class SongWriter:
             if found:
                 key = (first.hangs + found[0].hangs, -(first.score + found[0].score))
                 if best is None or key < best[0]:
-                    best = (key, [first, found[0]])
+                    best = (key, [first, found[0]], second_form, with_first)
                 if not key[0]:
                     break
             if len(tried) == PAIR_TRIES:
                 break
+        if best is not None and best[1][1].hangs:  # every pair tried hangs: the kept pair's partner takes the wider
+            # search too, as a line at its own place does (`_search`): "She is the one I can never do"
+            (first, partner), second_form, with_first = best[1], best[2], best[3]
+            prompt = self._prompt(request, with_first)
+            wider = self._ranked(second_form, prompt, with_first, seed * 101 + index + 1, **self.wide)
+            if wider and (wider[0].hangs, -wider[0].score) < (partner.hangs, -partner.score):
+                return [first, wider[0]]
         if best is not None:
             return best[1]
         return ranked[:1] or None
