@@ -92,6 +92,10 @@ CASES = [
     ("how about a haiku?", "haiku", {"theme": "the seasons"}, "5, 7 and 5"),  # an offer, not a topic
     ("how about a haiku about the tide?", "haiku", {"theme": "the tide"}, "5, 7 and 5"),
     ("write a haiku about what is lost", "haiku", {"theme": "what is lost"}, "5, 7 and 5"),
+    ("hello, a haiku about autumn please", "haiku", {"theme": "autumn"}, "5, 7 and 5"),  # the courtesy is no topic
+    ("a poem about the sea for me, thanks", "poem", {"theme": "the sea"}, "the sea"),
+    ("lyrics about love please", "lyrics", {"theme": "love"}, "about “love”"),
+    ("write four lines about the rain, thank you", "lines", {"theme": "the rain"}, "the rain"),
     ("Do a poem about the sea", "poem", {"theme": "the sea"}, "four-line poem"),
     # the melody already made (session 15: "play the melody" wrote a new tune, "can you play it?" went to the model)
     ("play it", "play", {}, "the last melody"),

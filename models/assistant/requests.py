@@ -312,7 +312,7 @@ def parse_request(message: str) -> CreativeRequest:
         return _melody_request(text)
     if re.search(r"\b(write|give me|make)\b.*\b(lines?|verses?|poem|couplet)\b", text) and not asks_about_a_form(text):
         about = re.search(r"\b(?:about|on|of)\s+(.+?)[.?!]*$", text)
-        subject = about.group(1) if about else "life"
+        subject = _without_courtesy(about.group(1)) if about else "life"
         n = _count(text, "lines?|verses?", 4)
         return CreativeRequest("lines", {"theme": subject, "n": n}, [], f"{n} lines near the theme “{subject}”.")
     return CreativeRequest("chat", {}, [], "")
@@ -352,7 +352,15 @@ def _about(text: str) -> str | None:
     """The topic after "about" (up to a key, a style or the end): "a song about the sea in D minor" -> "the sea";
     "how about a haiku?" and "what about a song?" offer the thing, they name no topic."""
     match = re.search(r"(?<!how )(?<!what )\babout\s+(.+?)(?:\s+(?:in [a-g]\b|in the style|like|with|,).*)?[.?!]*$", text)
-    return match.group(1).strip(" .!?") if match else None
+    return _without_courtesy(match.group(1)) if match else None
+
+
+def _without_courtesy(topic: str) -> str:
+    """The topic less a courtesy at its end: "a haiku about autumn please" wrote a haiku about "autumn please"."""
+    return _POLITE_END.sub("", topic).strip(" .!?")
+
+
+_POLITE_END = re.compile(r"(?:[\s,]+(?:please|thanks|thank you|for me|if you can|if you could|if you would|if you don't mind))+[\s.!?]*$")
 
 
 def _painting_request(text: str) -> CreativeRequest:
@@ -475,7 +483,7 @@ def _lyrics_request(text: str, message: str) -> CreativeRequest:
         r"\b(?:about|on the theme of|on)\s+(.+?)(?:\s+(?:for|to) (?:my|the|this|a) (?:last |latest )?(?:melody|tune|song)\b.*)?[.?!]*$",
         RHYME_WORDS.sub("", text),  # "about coming home, ABAB": the topic is "coming home"
     )
-    subject = theme.group(1) if theme else None
+    subject = _without_courtesy(theme.group(1)) if theme else None
     target = (
         "the last melody" if re.search(r"\b(my|the|this) (last |latest )?(melody|tune|song)\b", text) else "a melody"
     )
@@ -502,7 +510,7 @@ def _titles_request(text: str, message: str) -> CreativeRequest:
     theme = re.search(r"\b(?:about|(?:painting|picture|image|song|tune|melody) of)\s+(.+?)[.?!]*$", text) or re.search(
         r"\b(?:for a|for an)\s+(.+?)[.?!]*$", text
     )
-    subject = theme.group(1) if theme else None
+    subject = _without_courtesy(theme.group(1)) if theme else None
     if subject and re.fullmatch(r"(painting|picture|image|melody|tune|song)", subject):
         subject = None
     if what and re.search(r"\b(this|my|the last|my last|that) (painting|picture|image|melody|tune|song)\b", text):
