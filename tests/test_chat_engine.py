@@ -194,6 +194,29 @@ def test_a_long_prompt_is_read_in_chunks_and_can_be_stopped_between_them(tokeniz
     exact_runner.cached_tokens = []
 
 
+def test_a_pass_can_be_stopped_between_layers_and_the_cache_stays_true(tokenizer, exact_runner):
+    """Stop inside one pass (the reply job checks its cancel flag after every layer): the pass ends there, the cache
+    still says what it holds, and the next pass gives what an uninterrupted one gives."""
+    ids = tokenizer.encode(format_chat(CHAT) + "The capital")
+    exact_runner.cached_tokens = []
+    whole = exact_runner.forward(ids, 0, all_logits=True)
+    exact_runner.cached_tokens = []
+    layers_read = []
+    exact_runner.prefill(ids[:-1], between_layers=lambda: layers_read.append(1))
+    assert len(layers_read) == len(exact_runner.layers)  # one chunk: every layer checked once
+
+    def stop_at_the_third_layer():
+        layers_read.append(1)
+        if len(layers_read) == len(exact_runner.layers) + 3:
+            raise JobCancelled()
+
+    with pytest.raises(JobCancelled):
+        exact_runner.step(ids[-1], between_layers=stop_at_the_third_layer)
+    assert exact_runner.cached_tokens == ids[:-1]
+    assert torch.allclose(exact_runner.step(ids[-1]), whole[-1], atol=1e-3)
+    exact_runner.cached_tokens = []
+
+
 # llama.cpp 0.3.36's greedy tokens for the lighthouse prompt of bench/chat_speed.py, same Q4_1 file
 LIGHTHOUSE = [{"role": "user", "content": "Write a short poem about a lighthouse in a storm."}]
 LLAMA_CPP_GREEDY = [788, 260, 16862, 282, 260, 3426, 28, 253, 33059, 6443, 28, 253, 37257, 282, 1420, 28, 253, 3573]

@@ -210,7 +210,11 @@ class ChatModel:
         check_cancelled(cancel)
         yield Progress(None, "Reading the conversation")
         start = time.perf_counter()
-        logits = self.runner.prefill(prompt, between_chunks=lambda: check_cancelled(cancel))
+
+        def stop_if_cancelled() -> None:  # inside a pass too: one pass can take seconds on a busy machine
+            check_cancelled(cancel)
+
+        logits = self.runner.prefill(prompt, between_chunks=stop_if_cancelled, between_layers=stop_if_cancelled)
         decoder = StreamDecoder(self.tokenizer)
         produced: list[int] = []
         pieces: list[str] = []
@@ -230,7 +234,7 @@ class ChatModel:
                 pieces.append(text)
                 yield Token(text)
             if len(produced) < max_new:
-                logits = self.runner.step(token)
+                logits = self.runner.step(token, between_layers=stop_if_cancelled)
         tail = decoder.flush()
         if tail:
             pieces.append(tail)

@@ -170,8 +170,18 @@ class LlamaRunner:
         return out
 
     @torch.inference_mode()
-    def forward(self, tokens: list[int] | torch.Tensor, start: int, all_logits: bool = False) -> torch.Tensor:
-        """Run `tokens` at positions `start...`; the cache keeps them. Returns float32 logits."""
+    def forward(
+        self,
+        tokens: list[int] | torch.Tensor,
+        start: int,
+        all_logits: bool = False,
+        between_layers: Callable[[], None] | None = None,
+    ) -> torch.Tensor:
+        """Run `tokens` at positions `start...`; the cache keeps them. Returns float32 logits.
+
+        `between_layers` is called after each layer: the reply job's cancel check, which raises to stop. One pass over
+        256 tokens took 67 s on two busy cores (load 14), so a check only between passes let Stop wait that long. A
+        pass stopped half way leaves `cached_tokens` as it was: the positions it wrote are written again by the next."""
         c = self.config
         ids = torch.as_tensor(tokens, dtype=torch.long, device=self.device).reshape(-1)
         n = ids.numel()
@@ -199,6 +209,8 @@ class LlamaRunner:
             h = F.rms_norm(x, (c.dim,), layer["ffn_norm"], eps)
             gate, up = layer["gate_up"](h).split(c.ffn_dim, dim=1)
             x = x + layer["down"](F.silu(gate) * up, cast_back=False)
+            if between_layers is not None:
+                between_layers()
         if not all_logits:
             x = x[-1:]
         x = F.rms_norm(x, (c.dim,), self.output_norm, eps)
@@ -206,7 +218,11 @@ class LlamaRunner:
         return logits if all_logits else logits[0]
 
     def prefill(
-        self, tokens: list[int], chunk: int = 256, between_chunks: Callable[[], None] | None = None
+        self,
+        tokens: list[int],
+        chunk: int = 256,
+        between_chunks: Callable[[], None] | None = None,
+        between_layers: Callable[[], None] | None = None,
     ) -> torch.Tensor:
         """Logits after `tokens`, reusing the cached prefix they share with what the cache holds (with float32
         weights, only the whole chunks of it: see `reuses_any_prefix`).
@@ -231,7 +247,7 @@ class LlamaRunner:
         self._whole_chunks = (chunk, position)
         while True:
             end = min(position + chunk, len(tokens))
-            logits = self.forward(tokens[position:end], position)
+            logits = self.forward(tokens[position:end], position, between_layers=between_layers)
             self.cached_tokens = list(tokens[:end])
             if end - position == chunk:
                 self._whole_chunks = (chunk, end)
@@ -241,9 +257,9 @@ class LlamaRunner:
             if between_chunks is not None:
                 between_chunks()
 
-    def step(self, token: int) -> torch.Tensor:
+    def step(self, token: int, between_layers: Callable[[], None] | None = None) -> torch.Tensor:
         """Logits after appending one token to the cached sequence."""
-        logits = self.forward([token], len(self.cached_tokens))
+        logits = self.forward([token], len(self.cached_tokens), between_layers=between_layers)
         self.cached_tokens.append(token)
         return logits
 
