@@ -17,7 +17,6 @@ from PySide6.QtGui import QImage
 from app.recovery import Snapshot
 from app.tabs.paint.canvas import PaintCanvas, _PatchCommand, _ReplaceCommand
 from app.tabs.paint.controls import PaintControls
-from app.tabs.paint.jobs import render_recipe
 from app.tabs.paint.packed_image import PackedImage
 from models.paint.recipe import PaintRecipe
 
@@ -157,9 +156,6 @@ class CanvasRecovery(QObject):
 
     def _recipe_now(self) -> PaintRecipe | None:
         """The settings a render of the canvas would be painted with; None before a style is chosen."""
-        style = self.controls.current_style() if self.controls is not None else None
-        if self.controls is None or style is None:
+        if self.controls is None:
             return None
-        return render_recipe(style.path, seed=self.controls.seed_spin.value(),
-                             size=(self.canvas.image.width(), self.canvas.image.height()),
-                             best=self.controls.best_check.isChecked(), **self.controls.render_settings())
+        return self.controls.recipe((self.canvas.image.width(), self.canvas.image.height()), best=True)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.tabs.paint.canvas import PaintCanvas, Tool
-from app.tabs.paint.jobs import StyleEntry
+from app.tabs.paint.jobs import StyleEntry, render_recipe
 from app.tabs.slider_value import with_value
 from models.paint.recipe import PaintRecipe
 
@@ -274,6 +274,15 @@ class PaintControls(QWidget):
         return {"strength": self.strength_slider.value() / 100, "palette": self.palette_slider.value() / 100,
                 "look": self.look_combo.currentData(), "brush_scale": self.stroke_size_slider.value() / 100,
                 "detail": self.detail_slider.value() / 100, "outline": self.outline_slider.value() / 100}
+
+    def recipe(self, size: tuple[int, int], best: bool) -> PaintRecipe | None:
+        """The recipe of a render of a canvas of `size` with these settings (Best quality where `best` and ticked);
+        None before a style is chosen. The render and the crash recovery's record both ask here."""
+        style = self.current_style()
+        if style is None:
+            return None
+        return render_recipe(style.path, seed=self.seed_spin.value(), size=size,
+                             best=best and self.best_check.isChecked(), **self.render_settings())
 
     def _on_look_changed(self) -> None:
         strokes = self.look_combo.currentData() == "strokes"

@@ -155,12 +155,9 @@ class PaintTab(ActivityTab):
 
     def _recipe(self, preview: bool) -> PaintRecipe:
         """The recipe of a render of the canvas with the controls' settings (a style is chosen)."""
-        style = self.current_style()
-        assert style is not None
-        return jobs.render_recipe(style.path, seed=self.controls.seed_spin.value(),
-                                  size=(self.canvas.image.width(), self.canvas.image.height()),
-                                  best=not preview and self.controls.best_check.isChecked(),
-                                  **self.controls.render_settings())
+        recipe = self.controls.recipe((self.canvas.image.width(), self.canvas.image.height()), best=not preview)
+        assert recipe is not None
+        return recipe
 
     def render(self) -> JobHandle | None:  # type: ignore[override]  # (QWidget.render is never used on a tab)
         """The full-size render of the canvas, kept in the history."""
