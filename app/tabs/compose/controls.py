@@ -38,7 +38,9 @@ SHIPPED_STYLES = {
 KEYS = ("C", "C#", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 MODES = ("major", "minor", "dorian", "mixolydian", "lydian", "phrygian")
 METERS = ("4/4", "3/4", "2/4", "6/8", "9/8", "12/8")
-FORMS = {"style": "The style's own (learned from its tunes)", "": "Free (through-composed)", "AABA": "AABA (song form)", "AABB": "AABB (dance tune)",
+# The Form list's entries; the first, which said "(learned from its tunes)", was cut at the panel's width ("The style's
+# own (learned from its tun", seen under Xvfb): that is its tooltip now.
+FORMS = {"style": "The style's own", "": "Free (through-composed)", "AABA": "AABA (song form)", "AABB": "AABB (dance tune)",
          "ABAB": "ABAB (verse and chorus)", "AA'BA'": "A A′ B A′ (varied repeats)", "AB": "AB (call and response)"}
 
 
@@ -83,6 +85,8 @@ class ComposeControls(QWidget):
         self.form_combo.setAccessibleName("Form")
         for value, label in FORMS.items():
             self.form_combo.addItem(label, value)
+        self.form_combo.setItemData(0, "The forms the style's own tunes have, as often as they have them",
+                                    Qt.ItemDataRole.ToolTipRole)
         form.addRow("Form:", self.form_combo)
 
         self.tempo_spin = QDoubleSpinBox()
