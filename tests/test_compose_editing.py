@@ -165,7 +165,9 @@ def test_generate_is_undone_with_the_edited_variations_it_replaced(qtbot, compos
     compose.controls.harmonize_check.setChecked(True)
     generate(qtbot, compose, wait_for_sound=False)
     assert compose.variation_list.row_of(edited.melody) is None and compose.undo_button.isEnabled()
+    assert compose.undo_button.accessibleName() == "Undo generate"  # what a screen reader says it undoes
     assert compose.undo_edit()
+    assert compose.undo_button.accessibleName() == "Undo regenerate bars"
     assert compose.variation_list.currentRow() == 1 and compose.selected_variation().melody is edited.melody
     assert compose.undo_edit()  # and the regenerate before it, as before
     assert compose.selected_variation().melody is not edited.melody and not compose.undo_edit()

@@ -99,7 +99,7 @@ class EditBar(QWidget):
         last.valueChanged.connect(lambda value: first.setValue(min(value, first.value())))
         self.regenerate_button = action_button("↻ Regenerate bars", "Regenerate bars",
                                                "Write these bars again and keep every other note (Ctrl+R)", regenerate)
-        self.undo_button = action_button("↶ Undo", "Undo regenerate",
+        self.undo_button = action_button("↶ Undo", "Undo",
                                          "Go back to the melody before the last regenerate, or to the "
                                          "variations before the last Generate (Ctrl+Z; Ctrl+Shift+Z redoes it)",
                                          self.undo)
@@ -126,6 +126,9 @@ class EditBar(QWidget):
         layout.addLayout(morphing)
 
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        # A screen reader hears what Undo undoes: it was named "Undo regenerate" also when it undid a Generate.
+        self.undo_stack.undoTextChanged.connect(
+            lambda text: self.undo_button.setAccessibleName(f"Undo {text.lower()}" if text else "Undo"))
 
     def edited(self, before: Variation, after: Variation) -> None:
         """A regenerate has been written: put it in place, to be undone."""
