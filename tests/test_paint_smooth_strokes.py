@@ -15,7 +15,15 @@ from models.paint.strokes.filters import to_oklab
 from models.paint.strokes.raster import rasterize
 from models.paint.strokes.render import plan_for
 from models.paint.strokes.stroke_style import ADDED_LATER
-from models.paint.strokes.surface import DRY_PATCH, SMOOTH_DARKS, dry_choice, dry_strokes, open_darks, open_lights
+from models.paint.strokes.surface import (
+    DRY_PATCH,
+    SMOOTH_DARKS,
+    dry_choice,
+    dry_strokes,
+    open_darks,
+    open_lights,
+    openness,
+)
 
 QUIET = {"outline": 0.0, "jitter": 0.0, "accents": 0.0, "wash": 0.0, "glow": 0.0, "hue_gather": 0.0}
 QUIET |= {"bristles": 0.0, "impasto": 0.0, "edges": 0.0, "softness": 0.0, "brush_size": 0.02, "grain": 0.04}
@@ -133,7 +141,8 @@ def test_open_lights_are_the_light_places_without_detail():
     picture.paste((50, 50, 50), (0, 64, 128, 128))
     for x in range(64, 128, 8):
         picture.paste((120, 120, 120), (x, 0, x + 4, 128))
-    place = open_lights(to_oklab(pil_to_tensor(picture)), unit=0.25)[0]
+    lab = to_oklab(pil_to_tensor(picture))
+    place = open_lights(openness(lab, unit=0.25), lab)[0]
     assert float(place[8:56, 8:40].min()) > 0.9
     assert float(place[8:56, 88:120].max()) < 0.2  # light but busy
     assert float(place[72:120, 8:40].max()) < 0.05  # open but dark

@@ -85,14 +85,15 @@ def rasterize(
     if style.smooth_strokes > 0 and style.grain > 0:  # which strokes are laid dry, the rest smooth (surface.py)
         middles = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
         plan_unit = picture_size(plan.height, plan.width) / 512
-        # ... fewer in the open light places (a mid-toned sky), as many more in the busy or darker ones
-        place = sample(open_lights(plan.guide, plan_unit), middles)[:, 0] if style.smooth_lights > 0 else None
-        away = style.smooth_lights
-        if style.smooth_darks > 0:  # ... and in the open places painted dark (a sketch's tree crown)
-            darks = open_darks(sample(openness(plan.guide, plan_unit), middles)[:, 0], plan.colour)
-            lights = torch.zeros(plan.count) if place is None else style.smooth_lights * place
-            place, away = lights + style.smooth_darks * darks, 1.0
-        dry = dry_choice(plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit, place, away)
+        place = None  # how far each stroke's dry chance goes to the others (dry_choice's `place`)
+        if style.smooth_lights > 0 or style.smooth_darks > 0:
+            open_map = openness(plan.guide, plan_unit)  # the plan's region memberships, once for both
+            place = torch.zeros(plan.count)
+            if style.smooth_lights > 0:  # ... fewer in the open light places (a mid-toned sky), more in busy or darker
+                place = place + style.smooth_lights * sample(open_lights(open_map, plan.guide), middles)[:, 0]
+            if style.smooth_darks > 0:  # ... and in the open places painted dark (a sketch's tree crown)
+                place = place + style.smooth_darks * open_darks(sample(open_map, middles)[:, 0], plan.colour)
+        dry = dry_choice(plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit, place, 1.0)
     # Each stroke's reach: the box around its valid points, widened by its radius.
     index = torch.arange(paths.shape[1])[None, :, None]
     valid = (index >= plan.first[:, None, None]) & (index <= plan.last[:, None, None])

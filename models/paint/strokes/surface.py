@@ -169,10 +169,10 @@ def openness(guide: torch.Tensor, unit: float) -> torch.Tensor:
     return 1 - region_memberships(guide, unit)[2:3]
 
 
-def open_lights(guide: torch.Tensor, unit: float) -> torch.Tensor:
-    """(1, H, W) how open (`openness`) and light (SMOOTH_LIGHTS) each pixel of a plan's (3, H, W) OKLab `guide` is, 0
-    to 1, for a picture `unit` times 512: where `smooth_lights` lays the strokes smooth."""
-    return openness(guide, unit) * smoothstep(guide[:1], *SMOOTH_LIGHTS)
+def open_lights(open_map: torch.Tensor, guide: torch.Tensor) -> torch.Tensor:
+    """(1, H, W) how open (`open_map`, (1, H, W): its `openness`) and light (SMOOTH_LIGHTS) each pixel of a plan's (3,
+    H, W) OKLab `guide` is, 0 to 1: where `smooth_lights` lays the strokes smooth."""
+    return open_map * smoothstep(guide[:1], *SMOOTH_LIGHTS)
 
 
 def open_darks(open_at: torch.Tensor, paint: torch.Tensor) -> torch.Tensor:
