@@ -140,34 +140,13 @@ def trace(
         flip = torch.rand(seeds.shape[0], generator=generator).to(seeds) < 0.5
         heading = torch.where(flip[:, None], -heading, heading)
     step_length = radius * step
-    forward, forward_count = _march(
-        seeds,
-        heading,
-        max_steps,
-        step_length,
-        field,
-        keeps_going,
-        smoothing,
-        min_steps,
-        rotation,
-        turn,
-        bend,
-        most_bend,
-    )
-    backward, backward_count = _march(
-        seeds,
-        -heading,
-        max_steps,
-        step_length,
-        field,
-        keeps_going,
-        smoothing,
-        min_steps,
-        rotation,
-        turn,
-        None if bend is None else -bend,
-        most_bend,
-    )
+
+    def march(way: float) -> tuple[torch.Tensor, torch.Tensor]:  # 1: forward from the seeds, -1: backward, curling back
+        return _march(seeds, way * heading, max_steps, step_length, field, keeps_going, smoothing, min_steps, rotation,
+                      turn, None if bend is None else way * bend, most_bend)
+
+    forward, forward_count = march(1.0)
+    backward, backward_count = march(-1.0)
     paths = torch.cat([backward.flip(1), seeds[:, None], forward], dim=1)
     first = max_steps - backward_count
     last = max_steps + forward_count
