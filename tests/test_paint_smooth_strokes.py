@@ -4,6 +4,8 @@ the dry ones gathered in patches (`dry_patches`: surface.dry_choice) and sent ou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from PIL import Image
 
@@ -148,16 +150,13 @@ def test_open_lights_are_the_light_places_without_detail():
     assert float(place[72:120, 8:40].max()) < 0.05  # open but dark
 
 
-def test_a_render_with_smooth_lights_keeps_its_grain_out_of_an_open_light_sky():
-    """A picture flat and light above and striped below (busy), one plan: with `smooth_lights` 1 the flat half holds
-    far less of the grain (the pixels the grain moves) than without it, the busy half more (the raster passes the
-    amount on)."""
-    assert ADDED_LATER["smooth_lights"] == 0.0
-    stripes = Image.new("RGB", (256, 256), (170, 170, 170))
+def _grain_in_halves(flat: tuple[int, int, int], stripe: tuple[int, int, int]) -> Callable[..., tuple[float, float]]:
+    """A picture of `flat` colour above and striped with `stripe` below (busy), one plan: a function of the style's
+    amounts giving how much of the grain (the pixels it moves) the flat half holds, and how much the busy half."""
+    stripes = Image.new("RGB", (256, 256), flat)
     for x in range(0, 256, 8):
-        stripes.paste((60, 60, 60), (x, 128, x + 4, 256))
-    source = pil_to_tensor(stripes)
-    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 256, 256)
+        stripes.paste(stripe, (x, 128, x + 4, 256))
+    plan = plan_for(_style(), pil_to_tensor(stripes), StrokeParams(seed=2, palette=0.0), 256, 256)
 
     def lightness(**amounts) -> torch.Tensor:
         style = _style(smooth_strokes=0.7, dry_patches=1.0, **amounts)
@@ -165,12 +164,21 @@ def test_a_render_with_smooth_lights_keeps_its_grain_out_of_an_open_light_sky():
 
     bare = lightness(grain=0.0)
 
-    def grained(away: float) -> tuple[float, float]:
-        moved = (lightness(smooth_lights=away) - bare).abs() > 0.005
+    def grained(**amounts) -> tuple[float, float]:
+        moved = (lightness(**amounts) - bare).abs() > 0.005
         return float(moved[8:120].float().mean()), float(moved[136:248].float().mean())
 
-    open_before, busy_before = grained(0.0)
-    open_after, busy_after = grained(1.0)
+    return grained
+
+
+def test_a_render_with_smooth_lights_keeps_its_grain_out_of_an_open_light_sky():
+    """A picture flat and light above and striped below (busy), one plan: with `smooth_lights` 1 the flat half holds
+    far less of the grain (the pixels the grain moves) than without it, the busy half more (the raster passes the
+    amount on)."""
+    assert ADDED_LATER["smooth_lights"] == 0.0
+    grained = _grain_in_halves((170, 170, 170), (60, 60, 60))
+    open_before, busy_before = grained(smooth_lights=0.0)
+    open_after, busy_after = grained(smooth_lights=1.0)
     assert open_before > 0.05
     assert open_after < 0.3 * open_before
     assert busy_after > busy_before
@@ -190,22 +198,7 @@ def test_a_render_with_smooth_darks_keeps_its_grain_out_of_an_open_dark_place():
     holds far less of the grain (the pixels the grain moves) than without it, the busy half more (the raster passes
     the amount on); `smooth_lights` does not do it (the dark half is not light)."""
     assert ADDED_LATER["smooth_darks"] == 0.0
-    stripes = Image.new("RGB", (256, 256), (30, 30, 30))
-    for x in range(0, 256, 8):
-        stripes.paste((150, 150, 150), (x, 128, x + 4, 256))
-    source = pil_to_tensor(stripes)
-    plan = plan_for(_style(), source, StrokeParams(seed=2, palette=0.0), 256, 256)
-
-    def lightness(**amounts) -> torch.Tensor:
-        style = _style(smooth_strokes=0.7, dry_patches=1.0, **amounts)
-        return to_oklab(list(rasterize(plan, style, 256, 256, seed=2))[-1][1])[0]
-
-    bare = lightness(grain=0.0)
-
-    def grained(**amounts) -> tuple[float, float]:
-        moved = (lightness(**amounts) - bare).abs() > 0.005
-        return float(moved[8:120].float().mean()), float(moved[136:248].float().mean())
-
+    grained = _grain_in_halves((30, 30, 30), (150, 150, 150))
     open_before, busy_before = grained()
     open_after, busy_after = grained(smooth_darks=1.0)
     assert open_before > 0.05
