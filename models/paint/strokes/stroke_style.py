@@ -294,7 +294,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # their dry ones sent to the busy or lighter places (surface.dry_choice), as many of them: the dry strokes' gaps
     # over dark paint show the lighter ground, pale specks in a dark crown where his dark greens lie loaded (Van Gogh's).
     "smooth_darks": (0.0, 1.0),
-    # How far the edges inside a scene's kept thing lose their contours where both sides are light (outline.inside_lights):
+    # How far the edges inside a scene's kept thing lose their contours where both sides are light (outline.inside_things):
     # a blossoming crown's lit lumps were each ringed in a dark line like a cloud (Van Gogh's).
     "unlined_inside": (0.0, 1.0),
     "outline": (0.0, 1.0),  # how many edges get a drawn contour, and how dark
