@@ -59,6 +59,12 @@ class PaintRecipe:
     brush_scale: float = 1.0  # strokes: times the painter's brush sizes
     detail: float = 0.5  # strokes: 0 broad to 1 fine
     outline: float = 1.0  # strokes: times the painter's outlining
+    # A canvas that is a scene's sketch painted over (a Surprise pick the user painted on): the scene it came from,
+    # composed again when it is painted (scratch.canvas_scene_maps), so that the canvas is painted as that scene is
+    # (its sky, water and kept things), the user's paint as paint. Empty for any other canvas.
+    scene_subject: str = ""
+    scene_seed: int = 0
+    scene_style: str = ""  # the checkpoint path of the style the scene was composed for (its composition, halos)
 
     def __post_init__(self) -> None:
         # A recipe may come from a file anyone can edit: every number is checked before it is painted.
@@ -67,10 +73,14 @@ class PaintRecipe:
         for name in ("strength", "palette"):
             if not _number_within(getattr(self, name), 0.0, 1.0):
                 raise ValueError(f"the {name} must be a number from 0 to 1, not {str(getattr(self, name))[:20]}")
-        if not isinstance(self.subject, str) or len(self.subject) > MAX_SUBJECT:
-            raise ValueError(f"the subject must be words, at most {MAX_SUBJECT} characters")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
-            raise ValueError(f"the seed must be a whole number from 0 to {MAX_SEED}, not {str(self.seed)[:30]}")
+        for name in ("subject", "scene_subject"):
+            if not isinstance(getattr(self, name), str) or len(getattr(self, name)) > MAX_SUBJECT:
+                raise ValueError(f"the {name.replace('_', ' ')} must be words, at most {MAX_SUBJECT} characters")
+        for name in ("seed", "scene_seed"):
+            seed = getattr(self, name)
+            if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+                raise ValueError(f"the {name.replace('_', ' ')} must be a whole number from 0 to {MAX_SEED}, "
+                                 f"not {str(seed)[:30]}")
         if self.steps is not None and not (isinstance(self.steps, int) and 1 <= self.steps <= MAX_STEPS):
             raise ValueError(f"best quality takes 1 to {MAX_STEPS:,} steps, not {str(self.steps)[:20]}")
         if self.size is not None:
@@ -108,6 +118,22 @@ class PaintRecipe:
     def replace(self, **changes: Any) -> PaintRecipe:
         return dataclasses.replace(self, **changes)
 
+    @property
+    def canvas_scene(self) -> SceneSketch | None:
+        """The scene whose sketch the canvas of this painting is (from scratch: its own), or None."""
+        if self.from_scratch:
+            return SceneSketch(self.subject, self.seed, self.style_path)
+        if self.scene_subject:
+            return SceneSketch(self.scene_subject, self.scene_seed, self.scene_style)
+        return None
+
+    def over_scene(self, scene: SceneSketch | None) -> PaintRecipe:
+        """This recipe of a render of a canvas that is `scene`'s sketch, painted over (None: any other canvas)."""
+        if scene is None:
+            return self.replace(scene_subject="", scene_seed=0, scene_style="")
+        return self.replace(scene_subject=scene.subject, scene_seed=scene.seed, scene_style=scene.style_path)
+
+
     def to_json(self) -> dict[str, Any]:
         data = {field.name: getattr(self, field.name) for field in fields(self)}
         data["size"] = list(self.size) if self.size else None
@@ -135,14 +161,14 @@ class PaintRecipe:
         try:
             if "style" not in values:
                 raise ValueError("it names no style")
-            for name in ("seed", "steps"):
+            for name in ("seed", "steps", "scene_seed"):
                 if name in values:
                     values[name] = int(values[name])
             for name in ("strength", "palette", "brush_scale", "detail", "outline"):
                 if name in values:
                     values[name] = float(values[name])
             for name in ("style", "checkpoint_hash", "style_path", "quality", "input_path", "input_sha256", "subject",
-                         "look"):
+                         "look", "scene_subject", "scene_style"):
                 if name in values:
                     values[name] = str(values[name])
             if "from_scratch" in values:
@@ -153,6 +179,32 @@ class PaintRecipe:
             return cls(**values)
         except (TypeError, ValueError) as error:
             raise ValueError(f"this painting recipe is damaged ({error})") from None
+
+
+@dataclass(frozen=True)
+class SceneSketch:
+    """A scene composed from scratch, as far as it takes to compose it again: what a canvas holding its sketch
+    was (the Paint tab keeps it with the canvas; a recipe of a render of that canvas records it)."""
+
+    subject: str  # as composed (a painter's own subject already chosen by the seed)
+    seed: int
+    style_path: str  # the style it was composed for: its composition (where things stand) and halos
+
+    def to_json(self) -> dict[str, Any]:
+        return {"subject": self.subject, "seed": self.seed, "style_path": self.style_path}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SceneSketch:
+        """ValueError when `data` is not one (the recipe's checks: words, a seed in range)."""
+        if not isinstance(data, dict):
+            raise ValueError("this is not a scene")
+        # The recipe's own checks: the subject in words, the seed in range.
+        recipe = PaintRecipe(style="", scene_subject=data.get("subject", ""), scene_seed=data.get("seed", 0),
+                             scene_style=str(data.get("style_path", "")))
+        scene = recipe.canvas_scene
+        if scene is None:
+            raise ValueError("this scene has no subject")
+        return scene
 
 
 def _number_within(value: object, low: float, high: float) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,7 @@ from .scene.words import subjects_for
 from .sizes import check_output_size
 
 if TYPE_CHECKING:
+    from .recipe import SceneSketch
     from .render import RenderParams
 
 # The sketch is drawn at the painting's size up to this (its memory stays bounded at any output size); the
@@ -104,6 +106,43 @@ def glow_map(scene: Scene) -> torch.Tensor | None:
     return None if scene.glow is None else torch.from_numpy(scene.glow)
 
 
+def scene_maps(scene: Scene) -> dict[str, torch.Tensor | None]:
+    """What the renderer is told of the scene's elements (render_job's keep, water, sky and glow)."""
+    return {"keep": keep_labels(scene), "water": water_map(scene), "sky": sky_map(scene), "glow": glow_map(scene)}
+
+
+def painted_over_maps(scene: Scene, canvas: np.ndarray) -> dict[str, torch.Tensor | None]:
+    """The scene's maps for a canvas that is its sketch painted over (a Surprise pick the user painted on): the scene
+    holds wherever the canvas is still its sketch, and where the user's paint differs from it no map says anything, so
+    their paint is painted as a photograph's colours are (a stroke across the sky is no sky, a boat on the sea no sea).
+    Without them the sketch was painted as a plain picture: a storm's slate sky took Munch's orange. A canvas of
+    another size is not the sketch: no maps."""
+    if canvas.shape != scene.sketch.shape:
+        return dict.fromkeys(("keep", "water", "sky", "glow"))
+    sketch = np.all(canvas == scene.sketch, axis=2)
+    labels = None if scene.labels is None else np.where(sketch, scene.labels, 0)  # label 0 is no element
+    glow = None if scene.glow is None else scene.glow * sketch
+    return scene_maps(replace(scene, labels=labels, glow=glow))
+
+
+def scene_style_path(sketch: SceneSketch, user_dirs: list[Path] | None = None) -> Path:
+    """The checkpoint of the style `sketch` was composed for: where it was, else found again by its name."""
+    from .style import find_style
+
+    path = Path(sketch.style_path)
+    return path if path.is_file() else find_style(path.stem, user_dirs)
+
+
+def compose_again(sketch: SceneSketch, size: tuple[int, int], style) -> Scene:
+    """The scene `sketch` names, composed at `size` (its canvas's) as it first was: with `style` when that is the
+    style it was composed for, else with that one (loaded here)."""
+    from .style import load_style
+
+    if style.path is None or Path(style.path) != Path(sketch.style_path):
+        style = load_style(scene_style_path(sketch))
+    return compose_for(style, sketch.subject, sketch.seed, size)
+
+
 def preview_size(size: tuple[int, int], long_side: int) -> tuple[int, int]:
     """`size` shrunk to at most `long_side` on its long side, its shape kept."""
     width, height = size
@@ -142,8 +181,7 @@ def paint_from_scratch_job(
         small = preview_size(size, preview_side)
         params = replace(params, size=small)
         sketch = sketch.resize(small, Image.Resampling.BOX)
-    maps = {"keep": keep_labels(scene), "water": water_map(scene), "sky": sky_map(scene), "glow": glow_map(scene)}
-    for event in render_job(style, sketch, params, device=device, cancel=cancel, **maps):
+    for event in render_job(style, sketch, params, device=device, cancel=cancel, **scene_maps(scene)):
         if isinstance(event, Progress):
             yield Progress(0.05 + 0.95 * (event.fraction or 0.0), event.message)
         else:

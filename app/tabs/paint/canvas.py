@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app.tabs.images import Snapshot, image_to_array
 from app.tabs.paint.fill_region import flood_fill_mask, soft_edges
 from app.tabs.paint.packed_image import PackedImage
+from models.paint.recipe import SceneSketch
 
 UNDO_LIMIT = 300
 DEFAULT_SIZE = QSize(768, 512)
@@ -142,20 +143,24 @@ class _PatchCommand(_UndoStep):
 
 
 class _ReplaceCommand(_UndoStep):
-    """Replace the whole picture (open an image, paste, new canvas)."""
+    """Replace the whole picture (open an image, paste, new canvas), and the scene it is the sketch of with it."""
 
-    def __init__(self, canvas: PaintCanvas, before: QImage, after: QImage, text: str) -> None:
+    def __init__(self, canvas: PaintCanvas, before: QImage, after: QImage, text: str,
+                 scene: SceneSketch | None = None) -> None:
         super().__init__(text, before, after)
         self.canvas = canvas
         self._new: QImage | None = after  # the picture as given, for the push's own redo: no unpacking
+        self.scene_before, self.scene = canvas.scene, scene
 
     def redo(self) -> None:
         # The push redoes at once: unpacking what was just packed cost 0.25 s of a 2048-px photo's 0.9 s on the UI
         # thread (cProfile under Xvfb, load 11). Later redos unpack; the picture itself is not kept twice.
         new, self._new = self._new, None
+        self.canvas.scene = self.scene
         self.canvas._set_image(new if new is not None else self.after)
 
     def undo(self) -> None:
+        self.canvas.scene = self.scene_before
         self.canvas._set_image(self.before)
 
 
@@ -173,6 +178,9 @@ class PaintCanvas(QWidget):
         self.setAcceptDrops(True)
         self.image = QImage(size or DEFAULT_SIZE, QImage.Format.Format_RGB32)
         self.image.fill(PAPER)
+        # The scene the picture is the sketch of (a painting from scratch put on the canvas), with the strokes on it
+        # since; None for any other picture. Renders of the canvas are painted as that scene (PaintTab._recipe).
+        self.scene: SceneSketch | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.undo_stack.indexChanged.connect(self._on_history_moved)
@@ -409,9 +417,10 @@ class PaintCanvas(QWidget):
 
     # Whole-picture changes (undoable) ----------------------------------------------------------
 
-    def replace_image(self, image: QImage, text: str = "Open image") -> None:
+    def replace_image(self, image: QImage, text: str = "Open image", scene: SceneSketch | None = None) -> None:
+        """A new picture, undoably; `scene`: the scene it is the sketch of, when it is one."""
         # Shared, not copied (as _set_image): the canvas lets go of its picture here, and the packing thread frees it.
-        self.undo_stack.push(_ReplaceCommand(self, QImage(self.image), _on_paper(image), text))
+        self.undo_stack.push(_ReplaceCommand(self, QImage(self.image), _on_paper(image), text, scene))
 
     def new_canvas(self, size: QSize) -> None:
         blank = QImage(size, QImage.Format.Format_RGB32)

@@ -18,7 +18,7 @@ from app.recovery import Snapshot
 from app.tabs.paint.canvas import PaintCanvas, _PatchCommand, _ReplaceCommand
 from app.tabs.paint.controls import PaintControls
 from app.tabs.paint.packed_image import PackedImage
-from models.paint.recipe import PaintRecipe
+from models.paint.recipe import PaintRecipe, SceneSketch
 
 HISTORY_STEPS = 20
 HISTORY_PIXEL_BUDGET = 8_000_000  # before and after pixels of the steps kept, in all
@@ -79,33 +79,48 @@ def canvas_snapshot(canvas: PaintCanvas) -> Snapshot:
             rect = command.rect
             saved_steps.append({"text": command.text(), "rect": [rect.x(), rect.y(), rect.width(), rect.height()]})
         else:
-            saved_steps.append({"text": command.text(), "rect": None})
-    return Snapshot(state={"steps": saved_steps}, blobs=blobs)
+            saved_steps.append({"text": command.text(), "rect": None, "scene": _scene_json(command.scene),
+                                "scene_before": _scene_json(command.scene_before)})
+    return Snapshot(state={"steps": saved_steps, "scene": _scene_json(canvas.scene)}, blobs=blobs)
+
+
+def _scene_json(scene: SceneSketch | None) -> dict[str, Any] | None:
+    return None if scene is None else scene.to_json()
+
+
+def _scene(data: Any) -> SceneSketch | None:
+    return None if data is None else SceneSketch.from_json(data)
 
 
 def restore_canvas(canvas: PaintCanvas, snapshot: Snapshot) -> None:
     """Show the saved picture, with its saved undo steps on a fresh history."""
     final = image_from_png(snapshot.blobs["canvas.png"])
+    final_scene = _scene(snapshot.state.get("scene"))  # a Surprise pick's sketch, painted on, is that scene still
     steps = []
     for number, step in enumerate(snapshot.state.get("steps", [])):
         before = image_from_png(snapshot.blobs[f"step-{number:02d}-before.png"])
         after = image_from_png(snapshot.blobs[f"step-{number:02d}-after.png"])
         rect = QRect(*step["rect"]) if step["rect"] is not None else None
-        steps.append((str(step["text"]), rect, before, after))
+        steps.append((str(step["text"]), rect, before, after, _scene(step.get("scene")), _scene(step.get("scene_before"))))
     # Walk back from the saved picture to the state before the first step, then redo the steps on it.
-    base = final.copy()
-    for _, rect, before, _ in reversed(steps):
-        base = before.copy() if rect is None else _with_patch(base, rect.topLeft(), before)
+    base, base_scene = final.copy(), final_scene
+    for _, rect, before, _, _, scene_before in reversed(steps):
+        if rect is None:
+            base, base_scene = before.copy(), scene_before
+        else:
+            base = _with_patch(base, rect.topLeft(), before)
     canvas.undo_stack.clear()
     canvas._set_image(base)
-    for text, rect, before, after in steps:
+    canvas.scene = base_scene
+    for text, rect, before, after, scene, _ in steps:
         if rect is None:
-            canvas.undo_stack.push(_ReplaceCommand(canvas, before, after, text))
+            canvas.undo_stack.push(_ReplaceCommand(canvas, before, after, text, scene))
         else:
             command = _PatchCommand(canvas, rect, before, after, text)
             command._first = False  # push() applies it, as it would a new stroke
             canvas.undo_stack.push(command)
     canvas._set_image(final)  # the saved picture exactly, whatever the steps could not bring back
+    canvas.scene = final_scene
 
 
 def _with_patch(image: QImage, top_left: QPoint, patch: QImage) -> QImage:
@@ -158,4 +173,5 @@ class CanvasRecovery(QObject):
         """The settings a render of the canvas would be painted with; None before a style is chosen."""
         if self.controls is None:
             return None
-        return self.controls.recipe((self.canvas.image.width(), self.canvas.image.height()), best=True)
+        recipe = self.controls.recipe((self.canvas.image.width(), self.canvas.image.height()), best=True)
+        return None if recipe is None else recipe.over_scene(self.canvas.scene)

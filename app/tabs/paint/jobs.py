@@ -23,6 +23,8 @@ from models.paint.recipe import PaintRecipe
 if TYPE_CHECKING:
     from PySide6.QtGui import QImage
 
+    from models.paint.recipe import SceneSketch
+    from models.paint.scene.composer import Scene
     from models.paint.style import Style
 
 PREVIEW_LONG_SIDE = 384
@@ -62,6 +64,20 @@ def cached_style(context: JobContext, path: Path) -> Style:
     device = context.device
     return context.cached(("style", str(path), path.stat().st_mtime_ns, str(device)),
                           lambda: load_style(path, device=device))
+
+
+def cached_scene(context: JobContext, sketch: SceneSketch, size: tuple[int, int]) -> Scene:
+    """The scene whose sketch is on the canvas, composed again at the canvas's size (`size`): once for all the
+    previews and renders of that canvas (0.1-1 s each time, several seconds under load). One is kept: a scene holds
+    a few pictures of the canvas's size."""
+    from app.paths import paint_styles_dir
+    from models.paint.scratch import compose_again, scene_style_path
+
+    kept = context.cache.get("canvas scene")
+    if kept is None or kept[0] != (sketch, size):
+        style = cached_style(context, scene_style_path(sketch, [paint_styles_dir()]))
+        kept = context.cache["canvas scene"] = ((sketch, size), compose_again(sketch, size, style))
+    return kept[1]
 
 
 def style_paths(user_dir: Path) -> list[tuple[Path, bool]]:
@@ -145,7 +161,8 @@ def scratch_recipe(style_path: Path, subject: str, seed: int, size: tuple[int, i
 def paint(recipe: PaintRecipe, source: np.ndarray | Snapshot | None, preview: bool = False):
     """Make the painting `recipe` describes from the canvas `source` (a snapshot is read here, on the worker); a
     from-scratch recipe composes its scene instead, and the painting keeps the scene's sketch as the canvas it came
-    from (the Paint tab puts it on the canvas to paint over). A preview is small and fast (from scratch: the scene of
+    from (the Paint tab puts it on the canvas to paint over; a recipe of that canvas names the scene, which is
+    composed again for it, see painting.paint_job). A preview is small and fast (from scratch: the scene of
     the full painting, painted small, its recipe the full one's); a full render is saved by the caller."""
 
     def job(context: JobContext):
@@ -169,9 +186,13 @@ def paint(recipe: PaintRecipe, source: np.ndarray | Snapshot | None, preview: bo
             made = made.replace(size=(max(8, round(made.size[0] * factor)), max(8, round(made.size[1] * factor))))
         picture = Image.fromarray(pixels) if pixels is not None else None
         vgg = _vgg(context) if made.quality == "best" else None
+        under = made.canvas_scene
+        canvas_scene = None
+        if under is not None and not made.from_scratch and pixels is not None:
+            canvas_scene = cached_scene(context, under, (pixels.shape[1], pixels.shape[0]))
         scene = None
-        for event in paint_job(made, style, picture, preview_side=preview_side, vgg=vgg, device=context.device,
-                               cancel=context.cancel):
+        for event in paint_job(made, style, picture, preview_side=preview_side, vgg=vgg, scene=canvas_scene,
+                               device=context.device, cancel=context.cancel):
             if isinstance(event, Preview) and made.from_scratch:
                 scene = event.value  # the composed scene: kept, not shown as a preview
             elif isinstance(event, Result):

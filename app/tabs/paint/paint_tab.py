@@ -154,10 +154,12 @@ class PaintTab(ActivityTab):
         return self.render() is not None
 
     def _recipe(self, preview: bool) -> PaintRecipe:
-        """The recipe of a render of the canvas with the controls' settings (a style is chosen)."""
+        """The recipe of a render of the canvas with the controls' settings (a style is chosen), and the scene the
+        canvas is the sketch of: a Surprise pick painted on, or in another style or seed, is painted as its scene
+        still (it was painted as a plain picture, nothing like the pick)."""
         recipe = self.controls.recipe((self.canvas.image.width(), self.canvas.image.height()), best=not preview)
         assert recipe is not None
-        return recipe
+        return recipe.over_scene(self.canvas.scene)
 
     def render(self) -> JobHandle | None:  # type: ignore[override]  # (QWidget.render is never used on a tab)
         """The full-size render of the canvas, kept in the history."""
@@ -558,7 +560,10 @@ class PaintTab(ActivityTab):
         """Its canvas on the canvas (`canvas` when a job has made it already), its recipe's settings in the
         controls, the painting as the result."""
         outliving = self._let_go_of_renders()  # a render of the canvas before would replace this painting
-        self.canvas.replace_image(canvas if canvas is not None else array_to_image(painting.source), undo_text)
+        # A saved painting whose canvas file is gone comes with itself as its canvas: not a scene's sketch.
+        canvas_gone = painting.saved_path is not None and painting.source_path is None
+        self.canvas.replace_image(canvas if canvas is not None else array_to_image(painting.source), undo_text,
+                                  None if canvas_gone else painting.recipe.canvas_scene)
         if outliving is not None:
             stack = self.canvas.undo_stack
             self._outliving[outliving.id] = stack.command(stack.index() - 1)

@@ -97,9 +97,14 @@ def best_strokes_job(
     steps: int | None = None,
     preview_every: int | None = None,
     cancel: threading.Event | None = None,
+    keep: torch.Tensor | None = None,
+    water: torch.Tensor | None = None,
+    sky: torch.Tensor | None = None,
+    glow: torch.Tensor | None = None,
 ) -> Iterator[Event]:
     """Progress (with previews), then Result(PIL image) at `params.size` (or the picture's size).
-    `steps` optimisation steps (STEPS unless told), a preview every `preview_every` (PREVIEW_EVERY unless told)."""
+    `steps` optimisation steps (STEPS unless told), a preview every `preview_every` (PREVIEW_EVERY unless told).
+    `keep`, `water`, `sky`, `glow`: a scene's maps, as the renderer takes them (strokes/render.plan_for)."""
     params = params.checked()
     steps = steps or STEPS
     preview_every = PREVIEW_EVERY if preview_every is None else preview_every
@@ -108,7 +113,7 @@ def best_strokes_job(
     preview_size = _fit(out_w, out_h, PREVIEW_SIDE)
     yield Progress(0.0, "planning strokes")
     with torch.no_grad():
-        plan = plan_for(style, source, params, out_w, out_h)
+        plan = plan_for(style, source, params, out_w, out_h, keep=keep, water=water, sky=sky, glow=glow)
     check_cancelled(cancel)
     plain = draw(plan, style, preview_size, params.seed)
     yield Progress(0.05, f"{plan.count} strokes planned", tensor_to_pil(plain))
