@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 import torch
 from PIL import Image
 
@@ -163,3 +164,37 @@ def test_a_dark_skys_light_bands_stay_in_its_slate_not_his_orange_pulled_pink():
     upper = ~plan.is_outline & (middle[:, 1] < 16)
     assert float(plan.colour[upper, 1].max()) < 0.02
     assert float(plan.colour[upper, 2].mean()) < -0.02
+
+
+def _storm_sea_with_a_lit_horizon() -> torch.Tensor:
+    """(3, 48, 64) sRGB: the storm's slate sky over its dark teal sea, the sea lighter along the horizon where the
+    break's light lies on it (scene/water.py, draw_break_light), as in Munch's stormy harbour."""
+    picture = _storm_over_sea()
+    picture[:, 20:26] = to_rgb(torch.tensor([0.45, -0.035, -0.01])[:, None, None]).clamp(0, 1)
+    return picture
+
+
+def test_the_sea_under_a_dark_sky_keeps_its_teal_not_his_orange_pulled_salmon():
+    """Under a storm's sky its water keeps DARK_SKY_OWN of its own colour, whatever its colour: its light bands along
+    the horizon took his orange, and SCENE_OWN times its foreign share (a teal half foreign to his black-green) pulled
+    back over it left a salmon streak (Munch's stormy harbour, seeds 1 and 2). Fails so: OKLab a up to 0.141; now -0.007."""
+    sky, water = torch.zeros(48, 64), torch.zeros(48, 64)
+    sky[:20], water[20:] = 1, 1
+    style = replace(_style(**QUIET, bands=2.0, band_heat=1.0, band_vivid=0.8), paints=WARM)
+    plan = plan_for(style, _storm_sea_with_a_lit_horizon(), StrokeParams(seed=3), 64, 48, water=water, sky=sky)
+    middle = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
+    on_the_sea = ~plan.is_outline & (middle[:, 1] >= 21)
+    assert float(plan.colour[on_the_sea, 1].max()) < 0.0
+
+
+@pytest.mark.parametrize(("subject", "dark"), [("a stormy harbour", 1.0), ("a harbour at night", 1.0),
+                                              ("a harbour at dusk", 0.0), ("a lighthouse on a cliff at sunset", 0.0),
+                                              ("a harbour with boats", 0.0)])
+def test_a_storms_and_a_nights_sky_is_dark_all_over_a_dusks_sunsets_and_days_is_not(subject, dark):
+    from models.paint.strokes.filters import to_oklab
+    from models.paint.strokes.plan import under_a_dark_sky
+
+    for seed in (1, 2):
+        scene = compose_scene(subject, seed, (192, 128))
+        lightness = to_oklab(pil_to_tensor(Image.fromarray(scene.sketch)))[0]
+        assert under_a_dark_sky(lightness, sky_map(scene)) == pytest.approx(dark, abs=0.05)

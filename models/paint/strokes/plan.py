@@ -77,6 +77,7 @@ LAND_WHITE_OWN = 0.85
 # DARK_SKY[1], and more than SCENE_OWN only below L 0.575 (a storm's sky L 0.25-0.60 with its break; a night's 0.26-0.47;
 # a sunset's and a dusk's upper sky; no day's: 0.64 and over in its lightest 98%).
 DARK_SKY_OWN, DARK_SKY = 0.85, (0.55, 0.63)
+DARK_SKY_LIGHTEST = 0.9  # the quantile of a sky's lightness that says it is dark all over (`under_a_dark_sky`)
 # px at 512: a scene's largest star's radius (scene/sky.py: 0.02 of its short side, 10 px if square), over which the holes
 # its lights' discs make in their halos are closed (`lights_closed`)
 STAR_DISC = 12.0
@@ -216,6 +217,17 @@ def lights_closed(glow: torch.Tensor, unit: float) -> torch.Tensor:
     size = 2 * reach + 1
     dilated = F.max_pool2d(glow[None, None], size, 1, reach)
     return -F.max_pool2d(-dilated, size, 1, reach)[0, 0]
+
+
+def under_a_dark_sky(lightness: torch.Tensor, sky: torch.Tensor) -> float:
+    """1 for a scene whose sky is dark all over (a storm's, a night's: the lightest tenth of it under DARK_SKY), 0 for
+    one with a light sky or a light horizon (a day's, a dusk's, a sunset's), from the (H, W) OKLab lightness of its
+    sketch. Measured on Munch's compositions at 384x256, seeds 1-3, the sky's 90th percentile: storms 0.53-0.55,
+    nights 0.39-0.54, dusks and sunsets 0.69-0.74, days 0.86-0.95."""
+    open_sky = lightness[sky > 0.5]
+    if open_sky.numel() == 0:
+        return 0.0
+    return 1 - float(smoothstep(torch.quantile(open_sky, DARK_SKY_LIGHTEST), *DARK_SKY))
 
 
 def plan_strokes(
@@ -453,8 +465,16 @@ def plan_strokes(
             own_share = torch.maximum(own_share, LAND_WHITE_OWN * on_land * too_light(sketched, style.paints))
             # A dark sky (a storm's, a night's) keeps more: his light paints are all orange and ochre, and his orange
             # pulled SCENE_OWN back to a storm's slate laid mauve streaks across it (pink, OKLab hue 5-50).
-            dark_sky = (1 - on_land) * (1 - smoothstep(sketched[:, 0], *DARK_SKY))
+            dark = 1 - smoothstep(sketched[:, 0], *DARK_SKY)
+            dark_sky = (1 - on_land) * dark
             own_share = torch.maximum(own_share, DARK_SKY_OWN * dark_sky * foreign_share(sketched, style.paints))
+            if water is not None:
+                # And so does the water under a dark sky (a storm's or a night's, all of it), whatever its colour: the
+                # light under a storm's break lay a salmon streak along the sea's horizon, his orange over a slate
+                # teal only half foreign to his black-green. Not under a day's, a dusk's or a sunset's sky, whose sea
+                # is as dark: it stays SCENE_OWN.
+                dark_water = under_a_dark_sky(lab[0], sky) * sample(water[None], middle)[:, 0] * dark
+                own_share = torch.maximum(own_share, DARK_SKY_OWN * dark_water)
         kept, streaks = None, None
         if style.band_keep > 0:  # a subject's strokes keep some of their own colour, judged at their middles
             kept = style.band_keep * sample(subject_map(simplified, unit)[None], middle)[:, 0]
