@@ -103,3 +103,13 @@ def test_a_surprise_pick_painted_on_comes_back_after_a_crash_as_its_scene(qtbot,
     paint.canvas.undo_stack.undo()  # the stroke
     paint.canvas.undo_stack.undo()  # the pick's sketch, back to the canvas before it
     assert paint.canvas.scene is None
+
+
+def test_a_canvas_whose_scenes_style_is_gone_is_still_painted_as_a_plain_picture(qtbot, paint):
+    paint_a_stroke(paint.canvas)
+    paint.canvas.scene = SceneSketch("a harbour with boats", 3, "/nowhere/a-style-since-removed.safetensors")
+    painting = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert painting.recipe.canvas_scene is None  # the recipe says what it was painted as
+    paint.canvas.scene = None
+    plain = wait_for_job(qtbot, paint, paint.render, timeout=60_000)
+    assert np.array_equal(painting.pixels, plain.pixels)

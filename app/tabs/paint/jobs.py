@@ -66,16 +66,22 @@ def cached_style(context: JobContext, path: Path) -> Style:
                           lambda: load_style(path, device=device))
 
 
-def cached_scene(context: JobContext, sketch: SceneSketch, size: tuple[int, int]) -> Scene:
+def cached_scene(context: JobContext, sketch: SceneSketch, size: tuple[int, int]) -> Scene | None:
     """The scene whose sketch is on the canvas, composed again at the canvas's size (`size`): once for all the
     previews and renders of that canvas (0.1-1 s each time, several seconds under load). One is kept: a scene holds
-    a few pictures of the canvas's size."""
+    a few pictures of the canvas's size. None when the style it was composed for is gone (removed, or damaged): the
+    canvas is painted as a plain picture rather than not at all."""
     from app.paths import paint_styles_dir
+    from models.checkpoint import CheckpointError
     from models.paint.scratch import compose_again, scene_style_path
 
     kept = context.cache.get("canvas scene")
     if kept is None or kept[0] != (sketch, size):
-        style = cached_style(context, scene_style_path(sketch, [paint_styles_dir()]))
+        try:
+            style = cached_style(context, scene_style_path(sketch, [paint_styles_dir()]))
+        except CheckpointError as error:
+            logger.warning("the scene under the canvas cannot be composed again: %s", error)
+            return None
         kept = context.cache["canvas scene"] = ((sketch, size), compose_again(sketch, size, style))
     return kept[1]
 
@@ -190,6 +196,8 @@ def paint(recipe: PaintRecipe, source: np.ndarray | Snapshot | None, preview: bo
         canvas_scene = None
         if under is not None and not made.from_scratch and pixels is not None:
             canvas_scene = cached_scene(context, under, (pixels.shape[1], pixels.shape[0]))
+            if canvas_scene is None:
+                made = made.over_scene(None)
         scene = None
         for event in paint_job(made, style, picture, preview_side=preview_side, vgg=vgg, scene=canvas_scene,
                                device=context.device, cancel=context.cancel):
