@@ -88,11 +88,12 @@ def _march(
     alive = torch.ones(start.shape[0], dtype=torch.bool, device=start.device)
     valid = torch.zeros(start.shape[0], dtype=torch.long, device=start.device)
     points = []
+    most = None if most_bend is None or bend is None else torch.as_tensor(most_bend, dtype=bend.dtype)
     for step in range(steps):
         if bend is not None and turn is not None:
             curled = bend * (step + 1)
-            if most_bend is not None:
-                curled = curled.clamp(-most_bend, most_bend)
+            if most is not None:
+                curled = curled.clamp(-most, most)
             angle = turn + curled
             rotation = torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
         new = direction_at(field, position) if rotation is None else _turned(direction_at(field, position), rotation)
