@@ -81,6 +81,9 @@ DARK_SKY_LIGHTEST = 0.9  # the quantile of a sky's lightness that says it is dar
 # px at 512: a scene's largest star's radius (scene/sky.py: 0.02 of its short side, 10 px if square), over which the holes
 # its lights' discs make in their halos are closed (`lights_closed`)
 STAR_DISC = 12.0
+# px at 512: the largest moon's or sun's radius (scene/sky.py: a low sun's 0.075 of the short side, 38 px if square), over
+# which their discs' holes in their halos are closed to find them (`kept_lights`)
+LIGHT_DISC = 40.0
 # A scene's sketch is drawn in the lightness it means (a night's sky L 0.26-0.47, a day's 0.6-0.95): its tones are
 # mapped to the painter's as tones of a day's sketch are (colour_map.map_colours' `key`), not by their rank among its
 # own, which took a night's horizon to his lightest paint. The OKLab lightness quantiles of day sketches (a village by a
@@ -210,10 +213,10 @@ def _within_edge(blurred: torch.Tensor, sharp: torch.Tensor, factor: torch.Tenso
     return sharp + offset * (limit / row_norm(offset).clamp_min(1e-9)).clamp(max=1.0)[:, None]
 
 
-def lights_closed(glow: torch.Tensor, unit: float) -> torch.Tensor:
+def lights_closed(glow: torch.Tensor, unit: float, disc: float = STAR_DISC) -> torch.Tensor:
     """(H, W): a scene's `glow` map (H, W) with the holes its lights' discs make in their halos filled: closed (dilated,
-    then eroded back) over STAR_DISC px at 512."""
-    reach = max(1, round(STAR_DISC * unit))
+    then eroded back) over `disc` px at 512."""
+    reach = max(1, round(disc * unit))
     size = 2 * reach + 1
     dilated = F.max_pool2d(glow[None, None], size, 1, reach)
     return -F.max_pool2d(-dilated, size, 1, reach)[0, 0]
@@ -276,6 +279,8 @@ def plan_strokes(
     lost = lost_map(mapped, style.lost_edges, unit, style.dark_keep) if style.lost_edges > 0 else None
     keep = keep if keep is not None and bool(keep.any()) else None  # nothing to keep: the painting as before
     inside = None if keep is None else kept_shapes(keep)
+    # A scene's moon or sun: a kept shape within its lights' halos, painted in its own colour without the strokes' jitter
+    kept_lights = None if inside is None or glow is None else inside * lights_closed(glow, unit, LIGHT_DISC)
     if lost is not None and inside is not None:
         lost = lost * (1 - inside)  # the light dissolves what is around a kept shape, not the shape
     aim = mapped if lost is None else softened(mapped, lost, unit)
@@ -360,6 +365,10 @@ def plan_strokes(
             jitter = jitter * (1 + style.jitter_patches * (4 * noise - 2)).clamp_min(0)[:, None]
         if style.jitter_hue > 0:
             jitter[:, 1:] = _hue_kept(jitter[:, 1:], colours[:, 1:], style.jitter_hue)
+        if kept_lights is not None:
+            # Jittered, a small moon (24 px across at 384) was a grey-blue ball striped by the finer strokes laid to
+            # mend it, or a cream disc in green rings (Munch's Surprise choices of a night harbour, a wheat field)
+            jitter = jitter * (1 - sample(kept_lights[None], seeds)[:, 0])[:, None]
         colours = colours + jitter
         if layer >= 2 and style.accents > 0:
             colours = _accented(colours, style.accents, style.colours.warmth, generator)
