@@ -37,7 +37,7 @@ from .colour_map import map_colours
 from .dash_layer import dash_strokes
 from .field import direction_field, edges_of, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample, smoothstep
-from .foliage import leaf_map
+from .foliage import in_crowns, leaf_map
 from .grass import field_painted, grass_blades
 from .hatching import hatch_lines
 from .keep import kept_shapes, marked
@@ -135,7 +135,7 @@ class StrokePlan:
     # (3, H, W) with each pixel's tint after it, where the tint follows the area's hue (`dark_range`)
     blocks: torch.Tensor | None = None  # (3, H, W) OKLab: the picture printed in a few flat, graded areas (blocks.py)
     baren: torch.Tensor | None = None  # (1, H, W) how strongly the blotches print (surface.baren_areas); None: evenly
-    leaves: torch.Tensor | None = None  # (1, H, W) how far the paint is broken into leaf masses (foliage.py); None: not
+    leaves: torch.Tensor | None = None  # (2, H, W) the leaf masses' share and cell (foliage.leaf_map); None: none
 
     @property
     def count(self) -> int:
@@ -289,6 +289,8 @@ def plan_strokes(
     if style.dim_lights > 0 and controls.palette > 0:  # ... and only his share of it light (low_key.dimmed)
         aim = dimmed(aim, style.dim_lights * controls.palette)
     stops = simplified if lost is None else softened(simplified, lost, unit)  # the picture whose edges stop paint
+    # A green dark area's paint in his leaf masses (foliage.py); inside a scene's tree its clumps draw its lines
+    leaves = leaf_map(simplified, aim, unit, style.foliage, inside) if style.foliage > 0 else None
     if keep is not None:
         stops = marked(stops, keep)
     field = direction_field(
@@ -434,8 +436,14 @@ def plan_strokes(
         # A halo has no edge: outlined, a night's stars' soft light became ringed blobs, joined in pairs into peanuts.
         unlined = lost if glow is None else glow if lost is None else torch.maximum(lost, glow)
         # ... nor has the shading inside a pale thing (a blossoming crown's lit lumps)
-        inner = style.unlined_inside * inside_things(keep, unit) if style.unlined_inside > 0 and keep is not None else None
+        inner = (
+            style.unlined_inside * inside_things(keep, unit) if style.unlined_inside > 0 and keep is not None else None
+        )
         contours, colours = outline_strokes(lined, style, strength, unit, generator, unlined, inner)
+        if leaves is not None and keep is not None:  # ... nor has a scene's tree inside its crown (foliage.py)
+            contours, colours = _outside_crowns(
+                contours, colours, inside_things(keep, unit) * in_crowns(leaves, style.foliage)
+            )
         done = sum(s.count for s, _ in batches)
         stamp(key_map, contours, torch.arange(done, done + contours.count))
         batches.append((contours, colours))
@@ -604,8 +612,7 @@ def plan_strokes(
         plan.cool = cool_map(aim, unit, amount, inside, style.cold_reach, ranged, style.cold_vivid)
         if style.green_darks > 0:  # a green dark area in his foliage's blue-green, judged before the colour map
             plan.cool = green_kept(plan.cool, simplified, style.darkest_tint, unit, style.green_darks)
-    if style.foliage > 0:  # a green dark area's paint in his leaf masses (foliage.py)
-        plan.leaves = leaf_map(simplified, aim, unit, style.foliage, inside)
+    plan.leaves = leaves
     if style.line_hatch > 0:
         # The key block's fine lines over the flat colour (hatching.py), on top of the paint and its contours.
         # A scene with water: the open areas above the water's horizon are sky, not fields (his skies have no lines).
@@ -622,6 +629,16 @@ def plan_strokes(
         how_many = KEPT_CONTOURS * (1 - style.lost_edges)
         _add_contours(plan, *kept_contours(mapped, keep, style, strength, how_many, unit, generator))
     return plan
+
+
+def _outside_crowns(contours: Strokes, colours: torch.Tensor, crowns: torch.Tensor) -> tuple[Strokes, torch.Tensor]:
+    """The contours (and their (N, 3) colours) whose middle lies outside the (1, H, W) `crowns` (0 to 1, a scene's tree
+    inside its own outline): there his clumps draw the crown's lit lumps, which a contour ringed like a hole. Dropped
+    once traced, so that the plan's random draws after them are as they were."""
+    middles = contours.paths[torch.arange(contours.count), (contours.first + contours.last) // 2]
+    outside = sample(crowns, middles)[:, 0] < 0.5
+    kept = Strokes(contours.paths[outside], contours.first[outside], contours.last[outside], contours.radius[outside])
+    return kept, colours[outside]
 
 
 def _add_contours(plan: StrokePlan, contours: Strokes, colours: torch.Tensor) -> None:

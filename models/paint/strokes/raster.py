@@ -201,7 +201,7 @@ def rasterize(
             painted = apply_cool(painted, cool, tint, style.lit_in_darks, paint)
         if plan.leaves is not None:  # a green dark area's paint in his leaf masses (foliage.py)
             leaves = _at_output(plan.leaves, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
-            painted = leaf_masses(painted, leaves, y0, x0, seed, unit)
+            painted = leaf_masses(painted, leaves, y0, x0, seed, unit, plan.leaves, (sx, sy))
         if plan.sea is not None:  # a scene's water laid flat in his printed sea's colours, under its lines (sea_grade.py)
             sea = _at_output(plan.sea, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             owner_here = tile_box.of(owner, frame)
