@@ -3,10 +3,12 @@ picture paints green (a tree's crown) is painted in clumps as his key block cuts
 and his cold darks made a sketch's crown one flat dark disc. His trees (Ryogoku's foreground and bank) are lobes of
 lighter blue-green, each rounded top drawn by a dark line, over darker blue-green.
 
-The clumps are discs on a jittered lattice (CLUMP px), the lower one in front, so that what shows of each is its
-rounded top, as a tree's lobes stack; along a clump's top and sides a thin dark line (LINE px, his key line), its top
-lighter and turned to his foliage's blue-green, its foot and the gaps darker. Session 24's form, a value noise's soft
-masses shaded in lightness only, read as a mottled disc, not as his clumps.
+The clumps are scalloped discs on a jittered lattice as large as their crown (a crown is ACROSS clumps wide: one
+lattice for every crown read as fish scales on a large one), the lower one in front, so that what shows of each is its
+scalloped top, as a tree's lobes stack; along a clump's top and upper sides a thin dark line (LINE px, his key line),
+its top lighter and turned to his foliage's blue-green, its foot and the gaps darker; over it all his stipple of dark
+dots (session 26). Session 24's form, a value noise's soft masses shaded in lightness only, read as a mottled disc,
+not as his clumps.
 
 Shading in the picture the strokes aim at does not last: the blocks print each area flat (blocks.GRADE 24 px), so masses
 smaller than that were gone and larger ones read as random patches (a cross across the demo's crown). So the clumps are
