@@ -270,11 +270,11 @@ class TabWorker(QObject):
 
     @Slot(int, object)
     def _on_progress(self, job_id: int, event: Progress) -> None:
-        self._relay(job_id, self.job_progress, event)
+        self._relay_unless_cancelled(job_id, self.job_progress, event)
 
     @Slot(int, object)
     def _on_partial(self, job_id: int, event: Token | Preview) -> None:
-        self._relay(job_id, self.job_partial, event)
+        self._relay_unless_cancelled(job_id, self.job_partial, event)
 
     @Slot(int, object)
     def _on_finished(self, job_id: int, value: Any) -> None:
@@ -291,8 +291,9 @@ class TabWorker(QObject):
             self._end(job_id, self.job_failed, message)
 
     def _cancelled_since_sent(self, job_id: int) -> bool:
-        """Whether a job was cancelled after the worker sent its end: the runner looks at the flag before it sends,
-        but the signal waits in this thread's queue, and a cancel in between (a stale preview, Esc) must still win."""
+        """Whether a job was cancelled after the worker sent an event of it (its end, a partial): the runner looks at
+        the flag before it sends an end, but the signal waits in this thread's queue, and a cancel in between (a stale
+        preview, Esc) must still win."""
         handle = self._jobs.get(job_id)
         return handle is not None and handle.cancel_event.is_set()
 
@@ -304,6 +305,12 @@ class TabWorker(QObject):
         handle = self._jobs.get(job_id)
         if handle is not None:
             signal.emit(handle, *payload)
+
+    def _relay_unless_cancelled(self, job_id: int, signal: SignalInstance, *payload: Any) -> None:
+        """Progress and partial results of a job not cancelled: those sent before a cancel wait in this thread's
+        queue, and a Best quality picture or an answer's words shown after Esc read as if Esc had not been pressed."""
+        if not self._cancelled_since_sent(job_id):
+            self._relay(job_id, signal, *payload)
 
     def _end(self, job_id: int, signal: SignalInstance, *payload: Any) -> None:
         handle = self._jobs.pop(job_id, None)

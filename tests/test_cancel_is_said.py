@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 
 from PIL import Image
+from PySide6.QtCore import QCoreApplication
 
 from models.jobs import Progress, check_cancelled
 from tests.support.jobs import wait_for_start_up
@@ -22,12 +23,13 @@ def test_escape_says_cancelling_until_the_job_stops(qtbot, main_window, paint, m
     monkeypatch.setattr(workers, "EMIT_INTERVAL_S", 0.0)  # every report reaches the window
     wait_for_start_up(qtbot, main_window)  # the paint fixture has waited for the longest, loading the styles
     worker, status = paint.worker, main_window.status
-    escaped, reported = threading.Event(), threading.Event()
+    escaped, stepped, reported = threading.Event(), threading.Event(), threading.Event()
 
     def slow_step(context):  # a step that looks at its cancel flag only once it is done, as Best quality's do
         yield Progress(0.05, "1992 strokes planned")
         escaped.wait(10)
         yield Progress(0.2, "step 1/10")
+        stepped.set()  # the report has been sent
         reported.wait(10)
         check_cancelled(context.cancel)
 
@@ -37,8 +39,9 @@ def test_escape_says_cancelling_until_the_job_stops(qtbot, main_window, paint, m
     main_window.menus.cancel_action.trigger()
     assert handle.cancel_event.is_set()
     assert status.job_label.text() == "Rendering: cancelling…"
-    with qtbot.waitSignal(worker.job_progress, timeout=10_000):
-        escaped.set()
+    escaped.set()
+    assert stepped.wait(10)
+    QCoreApplication.processEvents()  # the report reaches the window
     assert status.job_label.text() == "Rendering: cancelling…"  # the step's report does not take it back
     with qtbot.waitSignal(worker.job_cancelled, timeout=10_000):
         reported.set()

@@ -331,3 +331,29 @@ def test_escape_cancels_the_job_after_one_already_cancelled_that_still_runs(qtbo
     assert waited_for.cancel_event.is_set()
     release.set()
     qtbot.waitUntil(lambda: not tab.worker.pending_jobs(), timeout=10_000)
+
+
+def test_nothing_of_a_job_is_shown_after_it_is_cancelled(qtbot, worker):
+    # Words and pictures sent before Esc wait in the UI thread's queue: an answer went on growing, a Best quality
+    # picture in progress was still put up, after the user had cancelled.
+    sent, release = threading.Event(), threading.Event()
+
+    def job(context):
+        yield Token("late words")
+        yield Progress(0.5, "half way", "a late picture")
+        yield Token(" and more")  # the throttle sends the rest as the job ends
+        sent.set()
+        release.wait(5)
+        check_cancelled(context.cancel)
+        yield Result("done")
+
+    shown = []
+    worker.job_partial.connect(lambda _, event: shown.append(event))
+    worker.job_progress.connect(lambda _, event: shown.append(event))
+    handle = worker.submit("Answer", job)
+    assert sent.wait(5)  # the first words have been sent; the UI thread has not run its event loop since
+    handle.cancel()
+    release.set()
+    with qtbot.waitSignal(worker.job_cancelled, timeout=5000):
+        pass
+    assert shown == []
