@@ -11,7 +11,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,13 @@ def run_job(job: Job, on_event: Callable[[Event], None] | None = None) -> Any:
         if on_event is not None:
             on_event(event)
     raise RuntimeError("the job ended without a result")
+
+
+def steps_result(steps: Generator[Any, None, T]) -> T:
+    """What a generator of steps returns (a model it loaded), run to its end with what it yields left aside: the
+    same loading, with or without a job around it to report progress and stop it."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value

@@ -361,3 +361,13 @@ def test_cuda_runner_agrees_with_the_cpu(gguf, tokenizer, exact_runner):
         model.runner.weights == "float32"
         and "Paris" in run_job(model.reply(CHAT, SamplingSettings(temperature=0, max_new_tokens=20))).text
     )
+
+
+def test_loading_reports_its_layers_and_stops_between_them_once_cancelled():
+    cancel = threading.Event()
+    steps = ChatModel.loading(cancel=cancel)
+    fractions = [next(steps).fraction for _ in range(3)]
+    assert fractions[0] == 0.0 and 0 < fractions[1] < fractions[2] < 1  # a share of the layers built
+    cancel.set()
+    with pytest.raises(JobCancelled):
+        next(steps)

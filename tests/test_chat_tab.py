@@ -408,3 +408,18 @@ def test_stop_keeps_the_answer_at_once_while_the_worker_is_still_busy(qtbot, mai
     qtbot.waitUntil(lambda: handle not in chat.worker.pending_jobs(), timeout=10_000)
     assert chat.messages == [] and chat.conversation_id is None
     assert chat.conversation_list.count() == 1  # the stopped answer's conversation, and no other
+
+
+def test_escape_while_the_assistant_loads_stops_the_loading(qtbot, main_window, monkeypatch):
+    # Loading the model for the first message took 26 s on two busy cores, and Esc (or closing the window) waited
+    # for all of it: it stops between the model's layers now.
+    from models.text import chat as chat_engine
+
+    monkeypatch.setattr(chat_engine, "_shared", {})  # nothing loaded yet in this process
+    chat = main_window.activity_tabs[2]
+    main_window.tabs.setCurrentWidget(chat)
+    chat.send("Hello!")
+    qtbot.waitUntil(lambda: "loading the assistant" in main_window.status.job_label.text(), timeout=60_000)
+    with qtbot.waitSignal(chat.worker.job_cancelled, timeout=60_000):
+        main_window.cancel_job()  # Esc
+    assert chat_engine._shared == {} and "chat_model" not in chat.worker.cache  # it stopped before it was loaded

@@ -13,13 +13,13 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
-from models.jobs import Event, JobError, Progress, Result, Token, check_cancelled
+from models.jobs import Event, JobError, Progress, Result, Token, check_cancelled, steps_result
 from models.memory import drop_library_pages, give_back_freed_memory
 from models.text.gguf_file import read_gguf
 from models.text.llama import LlamaRunner
@@ -29,6 +29,7 @@ from models.text.tokenizer import BPETokenizer, StreamDecoder
 DEFAULT_SYSTEM_PROMPT = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 ROLES = ("system", "user", "assistant")
 TORCH_LIBRARIES = Path(torch.__file__).parent / "lib"
+LOADING = "loading the assistant (first message only)"
 MAX_MESSAGE_CHARACTERS = 100_000  # a longer paste is refused with a sentence, not tokenized for minutes
 
 
@@ -94,12 +95,23 @@ _shared: dict[tuple, ChatModel] = {}
 
 def shared_chat_model(device: torch.device | str = "cpu", weights: str = "auto", max_context: int = 2048) -> ChatModel:
     """One loaded model per (device, weights, context) in this process: the CLI, the worker and the tests share it."""
+    return steps_result(loading_shared_chat_model(device, weights, max_context))
+
+
+def loading_shared_chat_model(
+    device: torch.device | str = "cpu",
+    weights: str = "auto",
+    max_context: int = 2048,
+    cancel: threading.Event | None = None,
+) -> Generator[Progress, None, ChatModel]:
+    """`shared_chat_model` as a job's step: `ChatModel.loading`'s progress and cancel when it is not loaded yet."""
     device = torch.device(device)
     if weights == "auto":
         weights = "int4" if device.type == "cpu" else "float32"
     key = (str(device), weights, max_context)
     if key not in _shared:
-        _shared[key] = ChatModel.load(device=device, weights=weights, max_context=max_context)
+        _shared[key] = yield from ChatModel.loading(device=device, weights=weights, max_context=max_context,
+                                                    cancel=cancel)
     return _shared[key]
 
 
@@ -136,13 +148,34 @@ class ChatModel:
         `weights`: "auto" (int4 kernels on the CPU, where they are about 3x faster; float32 elsewhere),
         "int4", or "float32" (exact: the file's weights dequantized once).
         """
+        return steps_result(cls.loading(path, device, max_context, weights))
+
+    @classmethod
+    def loading(
+        cls,
+        path: str | os.PathLike | None = None,
+        device: torch.device | str = "cpu",
+        max_context: int = 2048,
+        weights: str = "auto",
+        cancel: threading.Event | None = None,
+    ) -> Generator[Progress, None, ChatModel]:
+        """`load` as a job's step: Progress as the layers are built, a stop between layers once `cancel` is set
+        (loading took 26 s on two busy cores, and Esc waited for all of it); returns the model."""
+        yield Progress(0.0, LOADING)
         device = torch.device(device)
         if weights == "auto":
             weights = "int4" if device.type == "cpu" else "float32"
         drop_library_pages(TORCH_LIBRARIES)  # what `import torch` ran; loading maps back the little it needs
         gguf = read_gguf(path, keep_q4_1=weights == "int4", dense_q4_1=weights != "int4")
         dtype = torch.float32 if device.type == "cpu" else torch.bfloat16
-        runner = LlamaRunner.from_gguf(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
+        layers = LlamaRunner.building(gguf, device=device, dtype=dtype, max_context=max_context, weights=weights)
+        try:
+            while True:
+                built = next(layers)
+                check_cancelled(cancel)
+                yield Progress(built, LOADING)
+        except StopIteration as done:
+            runner = done.value
         named = gguf.metadata.get("general.name") or (gguf.path.stem if gguf.path is not None else "")
         name = "SmolLM2-135M-Instruct" if path is None else str(named)
         tokenizer = BPETokenizer.from_gguf_metadata(gguf.metadata)

@@ -9,7 +9,7 @@ numbers do not depend on how tokens are batched, so a conversation reuses all of
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from typing import Any
 
 import torch
@@ -28,7 +28,12 @@ from models.text.quantized import (
 
 
 class LlamaRunner:
-    def __init__(
+    def __init__(self, config: LlamaConfig, tensors: dict[str, torch.Tensor], **options: Any) -> None:
+        """The runner built at once (`_build` names the options); `building` builds it a layer at a time."""
+        for _ in self._build(config, tensors, **options):
+            pass
+
+    def _build(
         self,
         config: LlamaConfig,
         tensors: dict[str, torch.Tensor],
@@ -38,8 +43,8 @@ class LlamaRunner:
         weights: str = "float32",
         q4_1: Mapping[str, tuple[torch.Tensor, torch.Tensor, torch.Tensor]] | None = None,
         q8_0: Mapping[str, Q8Rows] | None = None,
-    ) -> None:
-        """`weights`: "float32" (exact: dequantized once at load) or "int4" (the file's Q4_1 codes through
+    ) -> Iterator[float]:
+        """Yields the share built after the output matrix and after each layer. `weights`: "float32" (exact: dequantized once at load) or "int4" (the file's Q4_1 codes through
         torch's CPU int4 kernel, output matrix in int8; faster, bfloat16 activations in the products)."""
         self.config = config
         self.device = torch.device(device)
@@ -76,6 +81,8 @@ class LlamaRunner:
             self.embedding = put(embedding.dense() if isinstance(embedding, Q8Rows) else embedding)
             self.lm_head = DenseLinear(self.embedding if head is embedding else put(_dense(head)))
         self.output_norm = put(tensors["output_norm.weight"])
+        steps = config.n_layers + 1  # the output matrix (a second of work, re-quantized to int8), then each layer
+        yield 1 / steps
 
         codes_of = q4_1 or {}  # the file's Q4_1 codes, by tensor name
 
@@ -101,6 +108,7 @@ class LlamaRunner:
                 }
             )
             give_back_freed_memory()  # the layer's unpacked codes, before the next layer's are made
+            yield (1 + len(self.layers)) / steps
         hd = config.head_dim
         inv_freq = 1.0 / (config.rope_base ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
         angles = torch.outer(torch.arange(self.max_context, dtype=torch.float64), inv_freq)
@@ -131,6 +139,15 @@ class LlamaRunner:
     @classmethod
     def from_gguf(cls, model: GGUFModel, **kwargs) -> LlamaRunner:
         return cls(model.config, model.tensors, q4_1=model.q4_1, q8_0=model.q8_0, **kwargs)
+
+    @classmethod
+    def building(cls, model: GGUFModel, **kwargs) -> Generator[float, None, LlamaRunner]:
+        """`from_gguf` a layer at a time: yields the share built after each step (a loading job reports it and stops
+        there when cancelled: building took 26 s on two busy cores, and Esc or closing the window waited for it all),
+        returns the runner."""
+        runner = cls.__new__(cls)
+        yield from runner._build(model.config, model.tensors, q4_1=model.q4_1, q8_0=model.q8_0, **kwargs)
+        return runner
 
     def embed(self, ids: torch.Tensor) -> torch.Tensor:
         if isinstance(self.embedding, Q8Rows):

@@ -13,10 +13,13 @@ from models.jobs import Progress, Result
 
 
 def _chat_model(context: JobContext):
-    from models.text.chat import shared_chat_model
+    """A job's step that returns the chat model, loading it (with progress, stopped by a cancel) the first time."""
+    from models.text.chat import loading_shared_chat_model
 
-    # the process's one model: the verse writers (models.assistant.writing) steer this same one
-    return context.cached("chat_model", lambda: shared_chat_model(device=context.device))
+    if "chat_model" not in context.cache:
+        # the process's one model: the verse writers (models.assistant.writing) steer this same one
+        context.cache["chat_model"] = yield from loading_shared_chat_model(context.device, cancel=context.cancel)
+    return context.cache["chat_model"]
 
 
 def reply(messages: Sequence[dict[str, str]], settings: Any, server_url: str = ""):
@@ -27,9 +30,7 @@ def reply(messages: Sequence[dict[str, str]], settings: Any, server_url: str = "
     """
 
     def built_in(context: JobContext):
-        if "chat_model" not in context.cache:
-            yield Progress(None, "loading the assistant (first message only)")
-        model = _chat_model(context)
+        model = yield from _chat_model(context)
         yield from model.reply(list(messages), settings, context.cancel)
 
     def job(context: JobContext):
