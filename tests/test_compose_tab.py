@@ -494,3 +494,33 @@ def test_a_motif_that_leaves_the_key_sets_the_key_to_its_own(qtbot, compose):
     assert (compose.controls.key_combo.currentText(), compose.controls.mode_combo.currentText()) == ("C", "major")
     assert compose.selected_variation().melody.tonic == 0
     assert "The motif is in C major, not D major" in compose.message_bar.text()
+
+
+def test_play_after_esc_cancelled_the_sound_renders_it_again(qtbot, compose, monkeypatch):
+    # Esc on the Compose tab cancels the sound being rendered; Play then waited for that render, which never came,
+    # and did nothing for good (seen under Xvfb).
+    import threading
+
+    from app.tabs.compose import jobs
+
+    release = threading.Event()
+    render = jobs.rerender
+
+    def held_render(variation, tempo, count_in):
+        job = render(variation, tempo, count_in)
+
+        def held(context):
+            release.wait(10)
+            yield from job(context)
+
+        return held
+
+    monkeypatch.setattr(jobs, "rerender", held_render)
+    generate(qtbot, compose, wait_for_sound=False)
+    assert compose.cancel_running_job()  # Esc: the selected variation's sound, rendered first
+    release.set()
+    qtbot.waitUntil(lambda: not compose.worker.pending_jobs(), timeout=30_000)
+    assert compose.selected_variation().audio is None
+    compose.toggle_play()
+    qtbot.waitUntil(lambda: compose.selected_variation().audio is not None, timeout=30_000)
+    assert compose.transport.is_playing or compose.transport.player.frames_written > 0

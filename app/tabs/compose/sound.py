@@ -14,6 +14,7 @@ from app.tabs.compose.controls import ComposeControls
 from app.tabs.compose.jobs import Variation
 from app.tabs.compose.transport import Transport
 from app.tabs.compose.variation_list import VariationList
+from app.worker import JobHandle
 
 RunJob = Callable[..., Any]  # ActivityTab.run_job
 
@@ -28,7 +29,9 @@ class VariationSound(QObject):
         super().__init__(parent)
         self.run_job, self.variation_list, self.controls, self.transport = run_job, variation_list, controls, transport
         self.play_when_rendered = False
-        self._queued: set[tuple[int, float, bool]] = set()  # (melody id, tempo, count-in) being rendered
+        # The renders queued, by (melody id, tempo, count-in). A cancelled one (Esc) is not coming: after Esc, Play
+        # waited for it and did nothing, for good (seen under Xvfb). Its job calls back neither way.
+        self._queued: dict[tuple[int, float, bool], JobHandle] = {}
         self._with_sound: list[object] = []  # melodies whose sound is kept, the most recently rendered last
 
     def wanted(self) -> tuple[float, bool]:
@@ -41,16 +44,16 @@ class VariationSound(QObject):
         """Queue a render of `variation` at the current tempo, unless its sound is ready or already coming."""
         tempo, count_in = self.wanted()
         key = (id(variation.melody), tempo, count_in)
-        if variation.audio_ready(tempo, count_in) or key in self._queued:
+        coming = self._queued.get(key)
+        if variation.audio_ready(tempo, count_in) or (coming is not None and not coming.cancel_event.is_set()):
             return
-        self._queued.add(key)
 
         def rendered(result: Variation) -> None:
-            self._queued.discard(key)
+            self._queued.pop(key, None)
             self._arrived(result)
 
-        self.run_job("Rendering", jobs.rerender(variation, tempo, count_in), rendered,
-                     lambda _: self._queued.discard(key))
+        self._queued[key] = self.run_job("Rendering", jobs.rerender(variation, tempo, count_in), rendered,
+                                         lambda _: self._queued.pop(key, None))
 
     def render_all(self, variations: list[Variation], first: Variation | None) -> None:
         for variation in ([first] if first is not None else []) + [v for v in variations if v is not first]:
