@@ -46,3 +46,30 @@ def test_a_picture_is_held_compressed_and_laid_out_at_its_size(qtbot):
     # A picture this session does not hold shows its links only.
     gone = ChatMessage("assistant", "An old one.", {"attachment": {"kind": "painting", "key": "k2", "recipe": {}}})
     assert "<img" not in view.message_html(gone) and "Open in Paint" in view.message_html(gone)
+
+
+def test_a_streamed_answer_is_laid_out_as_it_is_once_finished(qtbot):
+    # Each line streamed was a paragraph of its own: the answer stood twice as tall while it was written, and
+    # shrank to half when it ended (seen under Xvfb).
+    view = ConversationView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)  # laid out: a hidden view's document has no height
+    asked = [ChatMessage("user", "Tell me a joke.", {})]
+    answer = "A cat walks into a bar.\nIt orders a milk.\nThe end.\n\nWant another?"
+    view.begin_stream(asked)
+    view.append_stream(answer[:30])
+    view.append_stream(answer[30:])
+    assert view.streamed_text() == answer
+    streamed = view.document().size().height()
+    assert streamed > 0
+    view.show_messages(asked + [ChatMessage("assistant", answer, {})])
+    assert abs(view.document().size().height() - streamed) <= 4
+
+
+def test_an_answer_cut_at_the_max_length_says_so():
+    view = ConversationView()
+    cut = view.message_html(ChatMessage("assistant", "So that was about 20 years ago. My name", {"finish": "length"}))
+    finished = view.message_html(ChatMessage("assistant", "That is all.", {"finish": "end"}))
+    assert "cut at the max length" in cut and "max length" not in finished

@@ -23,6 +23,7 @@ IMAGE_WIDTH = 320  # px a picture is shown at in the conversation
 IMAGE_QUALITY = 85
 USER_COLOUR = "#7aa7e0"
 ASSISTANT_COLOUR = "#9bd19b"
+LINE_BREAK = "\u2028"  # Qt's line separator: a break within a paragraph, read back by toPlainText as "\n"
 EMPTY_STATE = """
 <h2>Chat</h2>
 <p>A small assistant that runs entirely on this computer (SmolLM2, 135 million parameters). It is quick
@@ -102,6 +103,8 @@ class ConversationView(QTextBrowser):
             details.append(f"{message.meta['tokens_per_second']:.1f} tokens/s")
         if message.meta.get("stopped"):
             details.append("stopped")
+        elif message.meta.get("finish") == "length":  # it ended mid-sentence, with no word of why (seen under Xvfb)
+            details.append("cut at the max length: raise it in Answer settings for longer answers")
         if details:
             parts.append(f'<p style="color:gray"><small>{" · ".join(details)}</small></p>')
         return "".join(parts)
@@ -144,7 +147,9 @@ class ConversationView(QTextBrowser):
         if self._stream_cursor is None:
             return
         self._stream_cursor.movePosition(QTextCursor.MoveOperation.End)
-        self._stream_cursor.insertText(text, QTextCharFormat())
+        # A line break within the answer's paragraph, as the finished answer shows it (<br>): a new paragraph a line
+        # spread the streamed answer out, and it jumped to half its height when it ended (seen under Xvfb).
+        self._stream_cursor.insertText(text.replace("\n", LINE_BREAK), QTextCharFormat())
         self.scroll_to_end()
 
     def streamed_text(self) -> str:
