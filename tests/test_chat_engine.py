@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from models.jobs import JobCancelled, JobError, Result, Token, run_job
+from models.jobs import JobCancelled, JobError, Progress, Result, Token, run_job
 from models.text import chat
 from models.text.chat import ChatModel, clean_message_text, format_chat, shared_chat_model
 from models.text.gguf_file import ModelFileError, find_smollm2_gguf, read_gguf
@@ -371,3 +371,11 @@ def test_loading_reports_its_layers_and_stops_between_them_once_cancelled():
     cancel.set()
     with pytest.raises(JobCancelled):
         next(steps)
+
+
+def test_once_the_conversation_is_read_the_progress_says_the_answer_is_being_written(chat_model):
+    # The status bar said "Answering: Reading the conversation" all through a streamed answer.
+    events = list(chat_model.reply([{"role": "user", "content": "Hi"}], SamplingSettings(seed=1, max_new_tokens=4)))
+    first_token = next(i for i, event in enumerate(events) if isinstance(event, Token))
+    said = [event.message for event in events[:first_token] if isinstance(event, Progress)]
+    assert said == ["Reading the conversation", "answering"]

@@ -248,6 +248,7 @@ class ChatModel:
             check_cancelled(cancel)
 
         logits = self.runner.prefill(prompt, between_chunks=stop_if_cancelled, between_layers=stop_if_cancelled)
+        yield Progress(None, "answering")  # the status bar said "Reading the conversation" all through the answer
         decoder = StreamDecoder(self.tokenizer)
         produced: list[int] = []
         pieces: list[str] = []
