@@ -199,3 +199,24 @@ def test_a_question_about_a_form_is_answered_with_the_form_not_a_poem():
         "A haiku is a short poem from Japan that catches one moment, often of nature or a season: in English, three "
         "lines of 5, 7 and 5 syllables.\nAsk “write a haiku about the first snow” and I will write one."
     )
+
+
+def test_the_first_lyrics_say_the_model_is_loading_and_a_cancel_stops_the_loading(monkeypatch):
+    # The first lyrics of a session said "Writing" through the whole load of the conversation model (26 s on two busy
+    # cores), which nothing could stop.
+    import threading
+
+    from models.assistant.creative import carry_out
+    from models.jobs import JobCancelled, Progress
+    from models.text import chat
+
+    monkeypatch.setattr(chat, "_shared", {})  # nothing loaded yet in this process
+    cancel = threading.Event()
+    events = carry_out(parse_request("lyrics about the harbour"), cancel=cancel)
+    loading = next(event for event in events if isinstance(event, Progress))
+    assert loading.message.startswith("loading the assistant")
+    cancel.set()
+    with pytest.raises(JobCancelled):
+        for _ in events:
+            pass
+    assert chat._shared == {}

@@ -94,6 +94,8 @@ def make_melody(params: dict):
 # pasted page would take minutes per line. Longer ones are refused with a sentence before anything is written.
 MAX_TOPIC_CHARACTERS = 120
 WORDS_READ = {"theme": "topic", "line": "line", "first": "line", "second": "line"}
+# The requests whose words the conversation model writes (the verse writers steer it): loaded first, with progress.
+WRITTEN_BY_THE_CHAT_MODEL = {"song", "lyrics", "titles", "poem", "haiku", "lines", "blend", "riff"}
 
 
 def _check_lengths(params: dict) -> None:
@@ -208,6 +210,10 @@ def carry_out(
         yield Token(text + "\n")
         yield Result(CreativeAnswer(kind, request.understood + "\n" + text, params=params))
         return
+    if kind in WRITTEN_BY_THE_CHAT_MODEL and not server_url:
+        from models.assistant import writing
+
+        yield from writing.loading_chat_model(cancel)
     if kind == "song":
         from models.assistant.song import write_song
 

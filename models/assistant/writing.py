@@ -3,10 +3,13 @@ lines, blends and riffs. Each function returns (text for the conversation, value
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Generator
 from typing import Any
 
 import torch
 
+from models.jobs import Progress
 from models.verse.line_form import LineForm, unrhymed_pairs
 from models.verse.lyrics import SongWriter, phrase_forms, topic_for_mode
 from models.verse.pronounce import Pronouncing, words_in
@@ -20,6 +23,15 @@ def chat_model():
     from models.text.chat import shared_chat_model
 
     return shared_chat_model(pick_device().device)
+
+
+def loading_chat_model(cancel: threading.Event | None = None) -> Generator[Progress, None, Any]:
+    """`chat_model` as a job's step: progress while it loads, and a stop between its layers once `cancel` is set (the
+    first lyrics of a session said "Writing" through the whole load, which nothing could stop)."""
+    from models.device import pick_device
+    from models.text.chat import loading_shared_chat_model
+
+    return (yield from loading_shared_chat_model(pick_device().device, cancel=cancel))
 
 
 def song_writer() -> SongWriter:
