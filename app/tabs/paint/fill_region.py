@@ -93,6 +93,7 @@ def _soft_edges(pixels: np.ndarray, mask: np.ndarray, seed: np.ndarray, reach: i
     frontier = np.flatnonzero(mask & _beside(~mask))
     away[frontier] = np.abs(colours[frontier] - seed).max(axis=1)
     steps = []
+    arrivals = 0  # pixels of a flat colour where a way ends
     for _ in range(reach):
         places, before = _neighbours(frontier, (height, width))
         fresh = ~seen[places]
@@ -106,10 +107,13 @@ def _soft_edges(pixels: np.ndarray, mask: np.ndarray, seed: np.ndarray, reach: i
         arrived = distance > tolerance
         arrived[arrived] = _flat(colours, places[arrived], (height, width))
         end_of[places[arrived]] = places[arrived] + 1
+        arrivals += int(arrived.sum())
         steps.append(places)
         frontier = places[~arrived]
         if not len(frontier):
             break
+    if not arrivals:  # no way arrived at a flat colour (a photo's noise all round): there is no soft edge
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
     for step in reversed(range(len(steps))):  # each way's pixels learn where it arrives, from its end back
         places = steps[step]
         # A side branch (a ripple beside a way, leading nowhere) arrives where a pixel beside it does.
