@@ -143,6 +143,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # seam follows its stroke's pixel-stepped edge, a dotted dark line through Munch's bands. No wider than the relief's
     # own blur (0.8 px at 512: surface._relief_sigma), whose reach the relief's box already holds.
     "seam_blur": (0.0, 0.8),
+    # How far the relief's light and shade move the paint's chroma with its lightness (surface.shade_chroma): at 1 a
+    # seam or a shaded side loses as much of its chroma as of its lightness (a shadow of the same paint), a lit ridge
+    # pales toward white as far as it lightens. Shaded in lightness alone, a light orange's seams were dark vivid
+    # orange-brown lines (Munch's README sketch: three quarters of its dark orange pixels, his darks' lean to orange).
+    "shade_chroma": (0.0, 2.0),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -386,6 +391,7 @@ ADDED_LATER = dict.fromkeys(
         "smooth_darks",
         "unlined_inside",
         "cold_vivid",
+        "shade_chroma",
     ),
     0.0,
 )
@@ -477,6 +483,7 @@ class StrokeStyle:
     baren_ground: float = 0.0
     baren_open: float = 0.0
     seam_blur: float = 0.0
+    shade_chroma: float = 0.0
     dash_width: float = 0.0
     rough_ground: float = 0.0
     ground_gaps: float = 0.0

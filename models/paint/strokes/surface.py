@@ -68,6 +68,8 @@ STREAK_KNOTS = (1, 4, 7, 10)
 WARM_HUE = math.radians(60.0)
 WARM_LIGHTS = (0.3, 0.75)
 WARM_NEAR = (0.0, 0.5)
+# `shade_chroma`: the lightness (from black and from white) under which a paint's light and shade count as at this one.
+SHADE_FLOOR = 0.2
 
 
 def grain_noise(
@@ -372,10 +374,15 @@ def finish_surface(
         streak = streak * load
         grain = None if grain is None else grain * load
     painted = colour.clone()
-    painted[0] = painted[0] * (1 - 0.45 * style.edges * seam)
+    seamed = 0.45 * style.edges * seam  # the share of its lightness a seam takes off
+    painted[0] = painted[0] * (1 - seamed)
     if broad is not None:
         painted = warm_streaks(painted, broad, style.warm_streaks)
-    painted[0] = painted[0] + style.bristles * streak * 0.6 + style.impasto * 0.18 * shade
+    relief_light = style.impasto * 0.18 * shade
+    painted[0] = painted[0] + style.bristles * streak * 0.6 + relief_light
+    if style.shade_chroma > 0:  # ... and the light and shade move the paint's chroma too
+        darker = colour[0] * seamed - relief_light.clamp_max(0)
+        painted[1:] = painted[1:] * shade_chroma(colour[0], darker, relief_light.clamp_min(0), style.shade_chroma)
     if style.streak_colour > 0:
         # Each bristle carries its own mix: its streak moves the chroma as far, relatively, as the lightness.
         relative = style.bristles * streak * 0.6 / painted[0].clamp_min(0.2)
@@ -388,6 +395,16 @@ def finish_surface(
             shift = ground_gaps(shift, colour[0], style.ground_gaps)
         painted[0] = painted[0] + shift
     return painted
+
+
+def shade_chroma(lightness: torch.Tensor, darker: torch.Tensor, lighter: torch.Tensor, amount: float) -> torch.Tensor:
+    """(H, W): the factor on the chroma of paint of OKLab `lightness` (H, W) that the relief's seams and shade make
+    `darker` (H, W, lightness taken off) and its lit ridges `lighter` (H, W, added): the chroma falls `amount` times
+    the share of its lightness a pixel loses (a shadow of the same paint) and of the way to white it gains (a lit
+    ridge pales toward white). Lightness at least SHADE_FLOOR from black and white counts, so that a near-black or
+    near-white paint's chroma is not wiped out by a small change."""
+    loss = darker / lightness.clamp_min(SHADE_FLOOR) + lighter / (1 - lightness).clamp_min(SHADE_FLOOR)
+    return (1 - amount * loss).clamp_min(0)
 
 
 def seams(along: torch.Tensor, across: torch.Tensor, painted_on: torch.Tensor) -> torch.Tensor:
