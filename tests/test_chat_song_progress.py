@@ -25,8 +25,9 @@ def tune():
 
 def test_the_chat_tab_shows_the_song_sketch_steps(tmp_path, monkeypatch, tune):
     lines = [LyricLine("the sea is wide", ["the", "sea", "is", "wide"])]
-    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed: (lines, theme, ""))
+    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed, cancel=None: (lines, theme, ""))
     monkeypatch.setattr(creative, "make_melody", lambda params: tune)
+    monkeypatch.setattr(writing, "loading_chat_model", lambda cancel=None: iter(()))  # the lyrics are a stand-in
     request = parse_request("write a song about the sea in D minor")
     job = jobs.write_verse(request, creative.CreativeContext(), seed=4, out_dir=tmp_path)
     events = list(job(SimpleNamespace(cancel=threading.Event())))
