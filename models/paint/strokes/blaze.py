@@ -112,3 +112,11 @@ def blazed(
     # Only the wash's colour: it veils the strokes as far as the area is open, so a photograph's busy lights (a
     # flower's petals, a spoon's glint) keep their strokes. Opening the wash there too laid flat cream patches on them.
     return torch.cat([wash[:3] + reach * (target - wash[:3]), wash[3:]])
+
+
+def spared(field: torch.Tensor, heart: torch.Tensor) -> torch.Tensor:
+    """The sweeps' or the scumble's field (H, W; sweeps.py, scumble.py) with its darker side taken off by `heart` (H, W,
+    0 to 1: the style's `blaze_heart` times the blaze's heat where it is laid), its lighter side kept: the hottest light
+    stays whole and the lightest place, where a darker patch over it (the scumble at 2 takes up to 0.2 of lightness and
+    all the chroma) laid a grey hole in a sun's cream core. In The Wreck the blaze's heart is its one unbroken light."""
+    return torch.where(field < 0, field * (1 - heart), field)

@@ -28,7 +28,7 @@ from .bands import (
     too_light,
     within_paints,
 )
-from .blaze import blaze_field, blaze_gold, blazed
+from .blaze import blaze_field, blaze_gold, blazed, spared
 from .blocks import block_print
 from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
@@ -571,6 +571,7 @@ def plan_strokes(
             if inside is not None:
                 mixed_wash = mixed_wash + inside * (plan.wash[:3] - mixed_wash)
             plan.wash[:3] = mixed_wash
+        heart = None  # where the blaze's heart is spared the darker sweeps and scumble patches (blaze.spared)
         if style.wash > 0 and style.blaze > 0:
             # The hottest light blazes out into the vapour round it (blaze.py), from its own generator, before the sweeps
             # and the scumble, which then brush it as they brush the rest of the wash.
@@ -579,6 +580,8 @@ def plan_strokes(
                 if inside is not None:
                     hot = (hot[0] * (1 - inside), hot[1], hot[2])
                 plan.wash = blazed(plan.wash, hot, style.blaze, blaze_gold(style.paints, style.colours.warmth))
+                if style.blaze_heart > 0:
+                    heart = style.blaze_heart * hot[0] * hot[1]
         # The lighter sweeps and scumble go toward his cream-gold lights, not past white into lemon (sweeps.creamed).
         cream = sweep_cream(blaze_gold(style.paints, style.colours.warmth)) if style.cream_sweeps > 0 else None
         if style.wash > 0 and style.sweep > 0:
@@ -587,6 +590,8 @@ def plan_strokes(
             sweeps = sweep_field(field, memberships, unit, generator)
             if inside is not None:
                 sweeps = sweeps * (1 - inside)
+            if heart is not None:
+                sweeps = spared(sweeps, heart)
             plan.wash[:3] = swept(plan.wash[:3], sweeps, style.sweep, style.colours.warmth, cream, style.cream_sweeps)
         if style.wash > 0 and style.scumble > 0:
             # ... and scumbled (scumble.py): broken, undirected patches of lighter and darker paint over the sweeps,
@@ -594,6 +599,8 @@ def plan_strokes(
             broken = scumble_field(memberships, unit, generator.initial_seed())
             if inside is not None:
                 broken = broken * (1 - inside)
+            if heart is not None:
+                broken = spared(broken, heart)
             plan.wash[:3] = swept(plan.wash[:3], broken, style.scumble, style.colours.warmth, cream, style.cream_sweeps)
     if style.bokashi > 0:
         plan.grade = grade_map(aim, memberships, style.bokashi, unit)

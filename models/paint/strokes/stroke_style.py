@@ -231,6 +231,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # cream (the blaze's core, sweeps.creamed) instead of lighter and warmer: his sky's lights cream, where lightening
     # and warming them ran past white into a lemon yellow (Turner's).
     "cream_sweeps": (0.0, 1.0),
+    # How far the blaze's heart (`blaze`: blaze.py, its heat where it is laid) is spared the darker sweeps and scumble
+    # patches (blaze.spared): the hottest light stays the lightest place, whole, where they laid grey holes in a sun's
+    # cream core (Turner's).
+    "blaze_heart": (0.0, 1.0),
     # How much wider the last layer's dashes (`dash_layer`) are than the finest brush (1: twice): his streaks of
     # contrasting paint inside the bands, 8-10 px wide at 512 (Munch's sky and fjord), where the finest brush's 5-px
     # dashes were Van Gogh's grains.
@@ -378,6 +382,7 @@ ADDED_LATER = dict.fromkeys(
         "band_dark_colour",
         "band_dull_lights",
         "cream_sweeps",
+        "blaze_heart",
         "jitter_patches",
         "streak_colour",
         "tone_tolerance",
@@ -476,6 +481,7 @@ class StrokeStyle:
     band_dark_colour: float = 0.0
     band_dull_lights: float = 0.0
     cream_sweeps: float = 0.0
+    blaze_heart: float = 0.0
     dark_range: float = 0.0
     deep_darks: float = 0.0
     baren: float = 0.0
