@@ -101,11 +101,10 @@ def test_a_curl_held_by_most_bend_turns_no_further_and_runs_on_straight():
 
 
 def test_curl_straight_holds_a_plans_curled_strokes_to_gentle_arcs():
-    """A gently graded picture's strokes (open everywhere: field.region_memberships) at curl 1: a good share turn more
-    than 40 degrees between their halves; with curl_straight 7/9 (each end's curl held to 20 degrees where fully open)
-    none does, and nearly as many still turn more than 10."""
+    """The graded picture's strokes at curl 1: a good share turn more than 40 degrees between their halves; with
+    curl_straight 7/9 (each end's curl held to 20 degrees) none does, and nearly as many still turn more than 10."""
     assert ADDED_LATER["curl_straight"] == 0.0
-    rows = torch.linspace(0.4, 0.6, 96)[:, None].expand(96, 128)
+    rows = torch.linspace(0.2, 0.8, 96)[:, None].expand(96, 128)
     source = torch.stack([rows, rows * 0.9, rows * 0.7])
     plan = lambda held: plan_for(  # noqa: E731
         _style(scatter=1.0, curl=1.0, curl_straight=held, length=8.0),
@@ -119,24 +118,3 @@ def test_curl_straight_holds_a_plans_curled_strokes_to_gentle_arcs():
     assert float((curled > math.radians(40)).float().mean()) > 0.1
     assert float((held > math.radians(40)).float().max()) == 0.0
     assert float((held > math.radians(10)).float().mean()) > 0.5 * float((curled > math.radians(10)).float().mean())
-
-
-def test_curl_straight_leaves_a_busy_pictures_strokes_curled():
-    """Fine stripes across a picture are busy everywhere (field.region_memberships): its strokes at curl 1 turn more
-    than 40 degrees between their halves as often with curl_straight 7/9 as without it (the hold is for the open
-    areas' strokes: a table's grain held turned from curls into straight criss-cross dashes), where on the open
-    graded picture above that hold leaves none so bent."""
-    stripes = 0.35 + 0.3 * (torch.arange(96) // 3 % 2).float()[:, None].expand(96, 128)
-    source = torch.stack([stripes, stripes * 0.9, stripes * 0.7])
-    plan = lambda held: plan_for(  # noqa: E731
-        _style(scatter=1.0, curl=1.0, curl_straight=held, length=8.0),
-        source,
-        StrokeParams(seed=2, palette=0.0),
-        128,
-        96,
-    )
-    curled, held = _bent(plan(0.0)), _bent(plan(7 / 9))
-    assert curled.numel() > 20 and held.numel() > 20
-    curled_share = float((curled > math.radians(40)).float().mean())
-    assert curled_share > 0.1
-    assert float((held > math.radians(40)).float().mean()) > 0.8 * curled_share

@@ -77,23 +77,22 @@ def _march(
     rotation: torch.Tensor | None,
     turn: torch.Tensor | None = None,
     bend: torch.Tensor | None = None,
-    most_bend: float | torch.Tensor | None = None,
+    most_bend: float | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Advance all strokes `steps` times along the field (each turned from it by `rotation`, (N, 2) cosines and
     sines, where given; or, with a `bend` (N,) radians a step, by its `turn` (N,) plus the bend times the steps taken,
-    at most `most_bend` radians either way where given: one for all, or (N,) each its own; so that it curls); returns
-    points (N, steps, 2) and how many are valid."""
+    at most `most_bend` radians either way where given, so that it curls); returns points (N, steps, 2) and how many
+    are valid."""
     height, width = field.shape[-2:]
     position, direction = start, heading
     alive = torch.ones(start.shape[0], dtype=torch.bool, device=start.device)
     valid = torch.zeros(start.shape[0], dtype=torch.long, device=start.device)
     points = []
-    most = None if most_bend is None or bend is None else torch.as_tensor(most_bend, dtype=bend.dtype)
     for step in range(steps):
         if bend is not None and turn is not None:
             curled = bend * (step + 1)
-            if most is not None:
-                curled = curled.clamp(-most, most)
+            if most_bend is not None:
+                curled = curled.clamp(-most_bend, most_bend)
             angle = turn + curled
             rotation = torch.stack([torch.cos(angle), torch.sin(angle)], dim=1)
         new = direction_at(field, position) if rotation is None else _turned(direction_at(field, position), rotation)
@@ -125,13 +124,13 @@ def trace(
     generator: torch.Generator | None = None,
     turn: torch.Tensor | None = None,
     bend: torch.Tensor | None = None,
-    most_bend: float | torch.Tensor | None = None,
+    most_bend: float | None = None,
 ) -> Strokes:
     """Grow a stroke both ways from each seed along the field, `max_steps` at most each way; with `turn` (N,),
     each stroke along the field turned by its own angle (radians) all its length (scatter.py), and with `bend` (N,)
     turned further by that many radians a step away from its seed, one way round, so that it curls in an arc; with
-    `most_bend` (one for all, or (N,) each its own), by at most that many radians each way from its seed, so that a
-    long stroke arcs and then runs on along the field rather than hooking back.
+    `most_bend`, by at most that many radians each way from its seed, so that a long stroke arcs and then runs on
+    along the field rather than hooking back.
 
     `keeps_going(points) -> (N,) bool` says whether each stroke may extend to the new point."""
     max_steps = min(max_steps, (MAX_POINTS - 2) // 2)

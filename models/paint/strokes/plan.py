@@ -400,11 +400,8 @@ def plan_strokes(
             turn = turns(seeds, parallel, style.scatter, scatter_draws)
             if style.curl > 0:  # and curled, each one way round (scatter.bends)
                 bend = bends(seeds, parallel, style.curl, max_steps, curl_draws)
-        # A curled stroke in an open area arcs at most (1 - curl_straight) of a right angle each way and then runs on
-        # along the field: curled all its length, a long one hooked back on itself over the open ground. A busy area's
-        # strokes curl freely: held, a table's grain turned from curls into straight criss-cross dashes.
-        openness = 1 - sample(memberships[2:3], seeds)[:, 0]
-        most_bend = None if style.curl_straight <= 0 else (1 - style.curl_straight * openness) * math.pi / 2
+        # A curled stroke arcs at most (1 - curl_straight) of a right angle each way and then runs on along the field:
+        # curled all its length, a long one hooked back on itself.
         strokes = trace(
             seeds,
             torch.full((seeds.shape[0],), radius),
@@ -415,11 +412,12 @@ def plan_strokes(
             generator=generator,
             turn=turn,
             bend=bend,
-            most_bend=most_bend,
+            most_bend=None if style.curl_straight <= 0 else (1 - style.curl_straight) * math.pi / 2,
         )
         if style.slender > 0 and radius > finest:
             # In the open areas the broad strokes keep their paths but are laid narrower (up to SLENDER of their width
             # taken off): long dashes over the flat ground, not pebble-ovals side by side.
+            openness = 1 - sample(memberships[2:3], seeds)[:, 0]
             strokes.radius = strokes.radius * (1 - SLENDER * style.slender * openness)
         lay(strokes, colours, seed_colour, reach)
         table = torch.cat([c for _, c in batches])
