@@ -220,3 +220,24 @@ def test_the_first_lyrics_say_the_model_is_loading_and_a_cancel_stops_the_loadin
         for _ in events:
             pass
     assert chat._shared == {}
+
+
+def test_a_poem_stops_between_its_lines_when_cancelled(monkeypatch):
+    # A 16-bar song's lyrics took 70 s on two busy cores (load 18), and Esc waited for every line.
+    import threading
+
+    from models.assistant import writing
+    from models.jobs import JobCancelled
+
+    cancel = threading.Event()
+
+    class Writer:
+        def each_line(self, *args, **kwargs):
+            yield "The harbour lights are low"
+            cancel.set()  # Esc while the second line is written
+            yield "the boats are coming home"
+            raise AssertionError("a third line was written after Esc")
+
+    monkeypatch.setattr(writing, "song_writer", Writer)
+    with pytest.raises(JobCancelled):
+        writing.poem("the harbour", "AABB", 4, 6, seed=1, cancel=cancel)

@@ -339,7 +339,7 @@ def test_a_song_sketch_shows_its_tune_and_cover_inline(qtbot, chat, main_window,
 
     # the lyrics are the verse tests' business (minutes of decoding here): two fixed lines stand in
     lines = [LyricLine("the sea is wide", ["the", "sea", "is", "wide"]), LyricLine("and so am I", ["and"])]
-    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed, *rest: (lines, theme, ""))
+    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed, *rest, **options: (lines, theme, ""))
     chat.send("write a song about the sea in D minor, 4 bars")
     qtbot.waitUntil(lambda: chat.messages[-1].meta.get("attachment", {}).get("kind") == "painting", timeout=180_000)
     song, cover = chat.messages[-2], chat.messages[-1]

@@ -28,6 +28,9 @@ class Writer:
         self.asked.append((list(previous), seed))
         return [self.again.pop(0)]
 
+    def each_line(self, request, forms, scheme, seed, previous=(), topic=None):
+        yield from self.write(request, forms, scheme, seed, previous, topic)
+
 
 @pytest.fixture
 def writer(monkeypatch):

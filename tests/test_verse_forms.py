@@ -148,7 +148,7 @@ def test_song_sketch_saves_one_folder(tmp_path, monkeypatch, tune):
     from models.jobs import run_job
 
     lines = [LyricLine("the sea is wide", ["the", "sea", "is", "wide"])]
-    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed: (lines, theme, ""))
+    monkeypatch.setattr(writing, "lyrics_for", lambda melody, theme, scheme, seed, cancel=None: (lines, theme, ""))
     monkeypatch.setattr(creative, "make_melody", lambda params: tune)
     monkeypatch.setattr(song, "cover_painting", lambda *args, **kw: (Image.new("RGB", (64, 64), "navy"), "Hokusai"))
     request = parse_request("write a song about the sea in D minor")

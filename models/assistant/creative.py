@@ -231,7 +231,7 @@ def carry_out(
             melody = None
             source = "a common 8-6-8-6 verse"  # the line above says there is no melody
         theme = params.get("theme") or (context.last_painting or {}).get("subject")
-        value, topic, note = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed, server_url)
+        value, topic, note = writing.lyrics_for(melody, theme, params.get("scheme", "AABB"), seed, server_url, cancel)
         text = writing.lyrics_text(value, source, melody) + (f"\n{note}" if note else "")
         params |= {"topic": topic, "note_counts": [len(line.syllables) for line in value]}
     elif kind == "titles":
@@ -243,13 +243,13 @@ def carry_out(
     elif kind in ("poem", "haiku"):
         if kind == "poem":
             value, note = writing.poem(
-                params["theme"], params["scheme"], params["lines"], params["syllables"], seed, server_url
+                params["theme"], params["scheme"], params["lines"], params["syllables"], seed, server_url, cancel
             )
         else:
-            value, note = writing.haiku(params["theme"], seed, server_url)
+            value, note = writing.haiku(params["theme"], seed, server_url, cancel)
         text = "\n".join(value) + (f"\n{note}" if note else "")
     elif kind == "lines":
-        value = writing.lines_about(params["theme"], params.get("n", 4), seed)
+        value = writing.lines_about(params["theme"], params.get("n", 4), seed, cancel)
         text = "\n".join(value)
     elif kind in ("blend", "riff", "similar"):
         if kind == "blend":

@@ -70,7 +70,7 @@ def write_song(
     yield Token(f"The tune: {params['bars']} bars in {params['key']} {params['mode']}, {params['tempo']:g} bpm.\n")
     check_cancelled(cancel)
     yield Progress(0.1, f"the lyrics, {len(phrase_forms(melody))} lines fitted to the tune")
-    lines, _, rhyme_note = writing.lyrics_for(melody, theme, "AABB", seed)
+    lines, _, rhyme_note = writing.lyrics_for(melody, theme, "AABB", seed, cancel=cancel)
     title = " ".join(w.capitalize() for w in theme.split() if w.lower() not in ("a", "an", "the")) or "Song"
     title = re.sub(r"[^\w' -]", "", title)[:48].strip() or "Song"
     yield Token("\n".join(line.text for line in lines) + "\n")

@@ -4,12 +4,12 @@ lines, blends and riffs. Each function returns (text for the conversation, value
 from __future__ import annotations
 
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import torch
 
-from models.jobs import Progress
+from models.jobs import Progress, check_cancelled
 from models.verse.line_form import LineForm, unrhymed_pairs
 from models.verse.lyrics import SongWriter, phrase_forms, topic_for_mode
 from models.verse.pronounce import Pronouncing, words_in
@@ -96,12 +96,13 @@ def verse_writer():
 
 
 def write_lines(
-    request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None
+    request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[list, str]:
     """Lines in the given forms, and a note for the answer. With a server address the server writes
     and the dictionary checks each line; a line that breaks its form is written by the built-in writer.
     The note says which lines the scheme rhymes and the words do not (see `rhyme_note`)."""
-    lines, note = _write_lines(request, forms, scheme, seed, server_url, topic)
+    lines, note = _write_lines(request, forms, scheme, seed, server_url, topic, cancel)
     lines, missing = _fill_empty_lines(list(lines), request, forms, seed, topic)
     return lines, " ".join(part for part in (note, missing, rhyme_note(lines, scheme)) if part)
 
@@ -148,7 +149,8 @@ def rhyme_note(lines: list[str], scheme: str | None) -> str:
 
 
 def _write_lines(
-    request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None
+    request: str, forms, scheme: str | None, seed: int, server_url: str | None = None, topic: str | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[list, str]:
     writer = song_writer()
     if server_url:
@@ -169,16 +171,27 @@ def _write_lines(
             )
         except ServerUnavailable as error:
             return writer.write(request, forms, scheme, seed, topic=topic), f"({error} The built-in model wrote these.)"
-    return writer.write(request, forms, scheme, seed, topic=topic), ""
+    return _until_cancelled(writer.each_line(request, forms, scheme, seed, topic=topic), cancel), ""
 
 
-def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int, server_url: str | None = None):
+def _until_cancelled(lines: Iterator[str], cancel: threading.Event | None) -> list[str]:
+    """The writer's lines, the cancel flag looked at after each: a 16-bar song's lyrics took 70 s on two busy cores,
+    and Esc waited for all of them."""
+    written = []
+    for line in lines:
+        check_cancelled(cancel)
+        written.append(line)
+    return written
+
+
+def lyrics_for(melody, theme: str | None, scheme: str | None, seed: int, server_url: str | None = None,
+               cancel: threading.Event | None = None):
     """Lines fitted to the melody's phrases, rhymed by `scheme`; (lines, topic, note)."""
     from models.verse.lyrics import LyricLine, syllable_pieces
 
     forms = phrase_forms(melody) if melody is not None else [LineForm(syllables=n) for n in (8, 6, 8, 6)]
     topic = theme or (topic_for_mode(melody.mode) if melody is not None else "a long journey home")
-    texts, note = write_lines(f"Write a song about {topic}.", forms, scheme, seed, server_url, topic)
+    texts, note = write_lines(f"Write a song about {topic}.", forms, scheme, seed, server_url, topic, cancel)
     words = Pronouncing.shared()
     return [LyricLine(text, syllable_pieces(text, words)) for text in texts], topic, note
 
@@ -196,19 +209,21 @@ def titles_for(subject: str, style: str | None, colours: list[str], topic: str |
     return title_writer().titles(subject, style=style, colours=colours, topic=topic, n=n, seed=seed)
 
 
-def poem(theme: str, scheme: str, lines: int, syllables: int, seed: int, server_url: str | None = None):
+def poem(theme: str, scheme: str, lines: int, syllables: int, seed: int, server_url: str | None = None,
+         cancel: threading.Event | None = None):
     forms = [LineForm(syllables=syllables) for _ in range(lines)]
-    return write_lines(f"Write a short poem about {theme}.", forms, scheme, seed, server_url, theme)
+    return write_lines(f"Write a short poem about {theme}.", forms, scheme, seed, server_url, theme, cancel)
 
 
-def haiku(theme: str, seed: int, server_url: str | None = None):
+def haiku(theme: str, seed: int, server_url: str | None = None, cancel: threading.Event | None = None):
     forms = [LineForm(syllables=5), LineForm(syllables=7), LineForm(syllables=5)]
-    return write_lines(f"Write a haiku about {theme}.", forms, None, seed, server_url, theme)
+    return write_lines(f"Write a haiku about {theme}.", forms, None, seed, server_url, theme, cancel)
 
 
-def lines_about(theme: str, n: int, seed: int) -> list[str]:
+def lines_about(theme: str, n: int, seed: int, cancel: threading.Event | None = None) -> list[str]:
     """`n` lines of 6 to 10 syllables about the theme, unrhymed, each after the ones before."""
     generator = torch.Generator().manual_seed(seed)
     counts = torch.randint(6, 11, (n,), generator=generator).tolist()
     forms = [LineForm(syllables=c) for c in counts]
-    return song_writer().write(f"Write a few lines about {theme}.", forms, None, seed, topic=theme)
+    return _until_cancelled(song_writer().each_line(f"Write a few lines about {theme}.", forms, None, seed, topic=theme),
+                            cancel)
