@@ -1,6 +1,7 @@
 """A share of the strokes laid smooth, the rest dry (the style's `smooth_strokes`: surface.dry_strokes in raster.py), and
 the dry ones gathered in patches (`dry_patches`: surface.dry_choice) and sent out of open light places
-(`smooth_lights`: surface.open_lights) and out of open places painted dark (`smooth_darks`: surface.open_darks)."""
+(`smooth_lights`: surface.open_lights), out of open places painted dark (`smooth_darks`: surface.open_darks) and out of the
+open sky whatever its lightness (`smooth_sky`: surface.open_sky)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from models.paint.strokes.surface import (
     dry_strokes,
     open_darks,
     open_lights,
+    open_sky,
     openness,
 )
 
@@ -205,6 +207,42 @@ def test_a_render_with_smooth_darks_keeps_its_grain_out_of_an_open_dark_place():
     assert open_after < 0.3 * open_before
     assert busy_after > busy_before
     assert grained(smooth_lights=1.0)[0] > 0.7 * open_before
+
+
+# A dusk sky's mauve (the village sketch's, guide lightness 0.41-0.56): neither light enough for `smooth_lights` nor
+# dark enough for `smooth_darks`; and a wooden table's warm brown, as open and as mid-toned, but no sky's colour.
+MAUVE_SKY, WOODEN_TABLE = (120, 104, 150), (150, 112, 74)
+
+
+def test_open_sky_is_the_open_sky_coloured_place_that_runs_in_from_the_top():
+    """A mauve flat top over a striped (busy) bottom: the top is open sky, the stripes are not; a wooden table's
+    flat top over the same stripes is open but no sky."""
+    for colour, sky in ((MAUVE_SKY, True), (WOODEN_TABLE, False)):
+        picture = Image.new("RGB", (128, 128), colour)
+        for x in range(0, 128, 8):
+            picture.paste((60, 60, 60), (x, 64, x + 4, 128))
+        guide = to_oklab(pil_to_tensor(picture))
+        place = open_sky(openness(guide, 0.25), guide, 0.25)
+        assert place.shape == (1, 128, 128)
+        assert float(place[0, 4:56].mean()) > 0.9 if sky else float(place.max()) < 0.05
+        assert float(place[0, 72:].max()) < 0.05
+
+
+def test_a_render_with_smooth_sky_keeps_its_grain_out_of_an_open_mid_toned_sky():
+    """A picture of a flat mauve sky above and stripes below (busy), one plan: with `smooth_sky` 1 the sky holds far
+    less of the grain (the pixels the grain moves) than without it, the busy half more (the raster passes the amount
+    on); `smooth_lights` and `smooth_darks` leave it (the mauve is neither light nor dark); a wooden table's flat top
+    keeps its grain."""
+    assert ADDED_LATER["smooth_sky"] == 0.0
+    grained = _grain_in_halves(MAUVE_SKY, (60, 60, 60))
+    open_before, busy_before = grained()
+    open_after, busy_after = grained(smooth_sky=1.0)
+    assert open_before > 0.05
+    assert open_after < 0.3 * open_before
+    assert busy_after > busy_before
+    assert grained(smooth_lights=1.0, smooth_darks=1.0)[0] > 0.7 * open_before
+    table = _grain_in_halves(WOODEN_TABLE, (60, 60, 60))
+    assert table(smooth_sky=1.0)[0] > 0.7 * table()[0]
 
 
 def test_smooth_strokes_with_clean_sides_lose_their_seams_and_the_dry_ones_keep_them():

@@ -39,6 +39,7 @@ from .surface import (
     load_map,
     open_darks,
     open_lights,
+    open_sky,
     openness,
     relief_box,
     surface_reach,
@@ -86,13 +87,15 @@ def rasterize(
         middles = plan.paths[torch.arange(plan.count), (plan.first + plan.last) // 2]
         plan_unit = picture_size(plan.height, plan.width) / 512
         place = None  # how far each stroke's dry chance goes to the others (dry_choice's `place`)
-        if style.smooth_lights > 0 or style.smooth_darks > 0:
-            open_map = openness(plan.guide, plan_unit)  # the plan's region memberships, once for both
+        if style.smooth_lights > 0 or style.smooth_darks > 0 or style.smooth_sky > 0:
+            open_map = openness(plan.guide, plan_unit)  # the plan's region memberships, once for all three
             place = torch.zeros(plan.count)
             if style.smooth_lights > 0:  # ... fewer in the open light places (a mid-toned sky), more in busy or darker
                 place = place + style.smooth_lights * sample(open_lights(open_map, plan.guide), middles)[:, 0]
             if style.smooth_darks > 0:  # ... and in the open places painted dark (a sketch's tree crown)
                 place = place + style.smooth_darks * open_darks(sample(open_map, middles)[:, 0], plan.colour)
+            if style.smooth_sky > 0:  # ... and in the open sky, whatever its lightness (a sketch's dusk sky)
+                place = place + style.smooth_sky * sample(open_sky(open_map, plan.guide, plan_unit), middles)[:, 0]
         dry = dry_choice(plan.count, seed, style.smooth_strokes, middles, style.dry_patches, plan_unit, place, 1.0)
     # Each stroke's reach: the box around its valid points, widened by its radius.
     index = torch.arange(paths.shape[1])[None, :, None]

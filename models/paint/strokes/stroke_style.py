@@ -303,6 +303,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # their dry ones sent to the busy or lighter places (surface.dry_choice), as many of them: the dry strokes' gaps
     # over dark paint show the lighter ground, pale specks in a dark crown where his dark greens lie loaded (Van Gogh's).
     "smooth_darks": (0.0, 1.0),
+    # How far the strokes in the open part of the picture's sky (a sketch's dusk sky: surface.open_sky) are laid smooth,
+    # whatever its lightness, their dry ones sent to the busy places and the land below (surface.dry_choice), as many of
+    # them: a mid-toned mauve sky, neither light nor dark enough for the two above, kept patches of dark grit where his
+    # skies lie in loaded strokes (Van Gogh's).
+    "smooth_sky": (0.0, 1.0),
     # How far the edges inside a scene's kept thing lose their contours where both sides are light (outline.inside_things):
     # a blossoming crown's lit lumps were each ringed in a dark line like a cloud (Van Gogh's).
     "unlined_inside": (0.0, 1.0),
@@ -395,6 +400,7 @@ ADDED_LATER = dict.fromkeys(
         "seam_blur",
         "smooth_darks",
         "unlined_inside",
+        "smooth_sky",
         "cold_vivid",
         "shade_chroma",
     ),
@@ -509,6 +515,7 @@ class StrokeStyle:
     green_darks: float = 0.0
     foliage: float = 0.0
     smooth_darks: float = 0.0
+    smooth_sky: float = 0.0
     unlined_inside: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5

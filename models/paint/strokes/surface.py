@@ -19,6 +19,7 @@ from .brush import Ownership
 from .field import region_memberships
 from .filters import Box, gaussian_kernel, kernel_reach, smoothstep, tile_exact_blur, tile_exact_gradients
 from .patches import lattice_noise, place_noise
+from .sky import sky_map
 from .strands import stroke_hash
 
 BRISTLES = 10
@@ -175,6 +176,15 @@ def open_lights(open_map: torch.Tensor, guide: torch.Tensor) -> torch.Tensor:
     """(1, H, W) how open (`open_map`, (1, H, W): its `openness`) and light (SMOOTH_LIGHTS) each pixel of a plan's (3,
     H, W) OKLab `guide` is, 0 to 1: where `smooth_lights` lays the strokes smooth."""
     return open_map * smoothstep(guide[:1], *SMOOTH_LIGHTS)
+
+
+def open_sky(open_map: torch.Tensor, guide: torch.Tensor, unit: float) -> torch.Tensor:
+    """(1, H, W) how far each pixel of a plan's (3, H, W) OKLab `guide` lies in an open place (`open_map`, (1, H, W):
+    its `openness`) of the picture's sky (sky.sky_map: the smooth, cool or pale area that runs in from the top), 0 to
+    1, for a picture `unit` times 512: where `smooth_sky` lays the strokes smooth, whatever their lightness. A dusk
+    sky's mauve (guide 0.41-0.56, paint 0.46-0.70) is neither light enough for `open_lights` nor dark enough for
+    `open_darks`, and over the ground's 0.5 its dry strokes' gaps were dark grit."""
+    return open_map * sky_map(guide, 1 - open_map[0], unit)[None]
 
 
 def open_darks(open_at: torch.Tensor, paint: torch.Tensor) -> torch.Tensor:
