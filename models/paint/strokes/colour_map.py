@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .filters import channel_norm
+from .filters import channel_norm, smoothstep
 
 QUANTILES = 21
 HUE_BINS = 36
@@ -60,6 +60,15 @@ LIGHTS_FROM, LIGHTS_SPAN = 0.5, 0.25
 # along a sun's edge in a flat sky strays by up to about 0.02 in OKLab L.
 TONE_TOLERANCE = 0.02
 LIGHTS_TURN = 0.9
+# A scene's pale kept thing (the sketch's OKLab lightness from PALE_KEPT[0], fully from PALE_KEPT[1]: a blossoming
+# crown's body, 0.7-0.8) keeps its own hue where the painter's tone tints turn it into another hue family: by OWN_TURN[0]
+# none kept, from OWN_TURN[1] all, and only where its own colour has a hue (chroma from OWN_CHROMA[0], fully from
+# OWN_CHROMA[1]). His tints are cream to chrome yellow in the lights (Van Gogh's, hue 96-102 degrees): over a grey-beige
+# wall (turned under 30 degrees, or too grey to have a hue) they are his own cream, but they turned a pink crown (hue
+# 6) into cream blossom.
+PALE_KEPT = (0.6, 0.7)
+OWN_TURN = (math.radians(30.0), math.radians(60.0))
+OWN_CHROMA = (0.01, 0.02)
 
 
 def _quantiles(values: torch.Tensor) -> torch.Tensor:
@@ -192,6 +201,20 @@ def turn_lights(lab: torch.Tensor, hue: float, amount: float, ranks: torch.Tenso
     away = hue - torch.atan2(flat[2], flat[1])
     turned = torch.atan2(flat[2], flat[1]) + LIGHTS_TURN * amount * lights * torch.sin(away) * (1 + torch.cos(away)) / 2
     return torch.stack([flat[0], chroma * torch.cos(turned), chroma * torch.sin(turned)]).view_as(lab)
+
+
+def own_hues(
+    tinted: torch.Tensor, untinted: torch.Tensor, lightness: torch.Tensor, kept: torch.Tensor, amount: float
+) -> torch.Tensor:
+    """(3, H, W) OKLab `tinted` (`map_colours` with the tone tints and the paper) moved back toward `untinted` (the same
+    without them) by `amount` (0 to 1) where a scene's kept thing lies (`kept`, (H, W), 0 to 1), pale in the sketch
+    (its OKLab `lightness`, (H, W): PALE_KEPT), and where the tints turned the hue of a colour that has one
+    (OWN_CHROMA) far (OWN_TURN). Lightness is untouched (the tints move only the hue and chroma)."""
+    own_chroma = channel_norm(untinted[1:])
+    cos_turn = (untinted[1:] * tinted[1:]).sum(0) / (own_chroma * channel_norm(tinted[1:])).clamp_min(1e-9)
+    turned = 1 - smoothstep(cos_turn, math.cos(OWN_TURN[1]), math.cos(OWN_TURN[0]))
+    share = amount * kept * smoothstep(lightness, *PALE_KEPT) * smoothstep(own_chroma, *OWN_CHROMA) * turned
+    return tinted + share[None] * (untinted - tinted)
 
 
 @dataclass

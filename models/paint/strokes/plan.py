@@ -33,7 +33,7 @@ from .blocks import block_print
 from .bokashi import grade_map
 from .brush import MAX_POINTS, Gate, KeyMap, Strokes, stamp, trace
 from .busy_flow import along_flow
-from .colour_map import map_colours
+from .colour_map import map_colours, own_hues
 from .dash_layer import dash_strokes
 from .field import direction_field, edges_of, flow_streaks, region_memberships
 from .filters import blur, channel_norm, picture_size, row_norm, sample, smoothstep
@@ -256,6 +256,7 @@ def plan_strokes(
     simplified = simplify(lab, max(1, round(style.simplify * unit * coarseness)))
     if style.busy_flow > 0:  # busy detail drawn out along one flow, before anything reads the picture
         simplified = along_flow(simplified, style.busy_flow, unit, style.flow_reach)
+    key = None if sky is None else torch.tensor(DAY_SKETCH_LIGHTNESS)
     mapped = map_colours(
         simplified,
         style.colours,
@@ -265,8 +266,15 @@ def plan_strokes(
         style.paper,
         style.yellow_lights,
         style.tone_tolerance,
-        None if sky is None else torch.tensor(DAY_SKETCH_LIGHTNESS),
+        key,
     )
+    if style.pale_own_hue > 0 and keep is not None and bool(keep.any()):
+        # A scene's pale kept thing keeps its hue family where his tints turn it into another (a pink crown, cream).
+        untinted = map_colours(
+            simplified, style.colours, controls.palette, style.hue_gather, 0.0, 0.0, style.yellow_lights,
+            style.tone_tolerance, key,
+        )  # fmt: skip
+        mapped = own_hues(mapped, untinted, simplified[0], kept_shapes(keep), style.pale_own_hue)
     memberships = region_memberships(simplified, unit)
     # His fields in their light paint under the dark blades (grass.field_painted); the contours are found on the
     # picture before it, so the field's paint makes no edge of its own.

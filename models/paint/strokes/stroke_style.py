@@ -308,6 +308,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # them: a mid-toned mauve sky, neither light nor dark enough for the two above, kept patches of dark grit where his
     # skies lie in loaded strokes (Van Gogh's).
     "smooth_sky": (0.0, 1.0),
+    # How far a scene's pale kept thing keeps its own hue where his tone tints would turn it into another hue family
+    # (colour_map.own_hues): a blossoming crown's pink was painted in his cream (Van Gogh's).
+    "pale_own_hue": (0.0, 1.0),
     # How far the edges inside a scene's kept thing lose their contours where both sides are light (outline.inside_things):
     # a blossoming crown's lit lumps were each ringed in a dark line like a cloud (Van Gogh's).
     "unlined_inside": (0.0, 1.0),
@@ -401,6 +404,7 @@ ADDED_LATER = dict.fromkeys(
         "smooth_darks",
         "unlined_inside",
         "smooth_sky",
+        "pale_own_hue",
         "cold_vivid",
         "shade_chroma",
     ),
@@ -516,6 +520,7 @@ class StrokeStyle:
     foliage: float = 0.0
     smooth_darks: float = 0.0
     smooth_sky: float = 0.0
+    pale_own_hue: float = 0.0
     unlined_inside: float = 0.0
     outline: float = 0.3
     outline_width: float = 1.5
