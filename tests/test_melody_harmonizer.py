@@ -564,3 +564,23 @@ def test_a_repeated_phrase_is_harmonized_alike():
                 if (number - 1) * 96 <= chord.onset < number * 96]
 
     assert bar(1) == bar(3) == bar(7) and bar(2) == bar(4)
+
+
+def test_a_downbeat_the_tonic_chord_holds_no_note_of_gets_the_dominant_for_that_beat():
+    from models.music.harmonizer import harmonize_melody
+
+    # The Compose demo's first tune (Irish, D major, AABA, seed 1): bar 6 opens on C#5 E4, both A's and neither D's,
+    # straight after bar 5's A4 C5. The tonic chord sounded a major seventh and a ninth under that beat.
+    a_bar = [(62, 6), (64, 6), (66, 12), (64, 12), (62, 12), (64, 12), (62, 12), (62, 12), (66, 12)]
+    b_bar = [(69, 12), (66, 12), (62, 12), (66, 12), (69, 12), (69, 12), (66, 24)]
+    rising = [(62, 12), (61, 12), (62, 12), (64, 12), (66, 12), (67, 12), (69, 12), (72, 12)]
+    falling = [(73, 12), (64, 12), (66, 12), (62, 12), (62, 24), (62, 24)]
+    close = [(66, 12), (66, 12), (64, 6), (62, 6), (64, 12), (62, 48)]
+    melody = melody_in(a_bar + b_bar + a_bar + b_bar + rising + falling + a_bar + close, tonic=2)
+    bar = melody.meter.bar_ticks
+    chords = harmonize_melody(melody)
+    under_bar_6 = [(c.onset - 5 * bar, c.duration, c.numeral) for c in chords if 5 * bar <= c.onset < 6 * bar]
+    assert under_bar_6[0] == (0, 24, "V")
+    assert {numeral for _, _, numeral in under_bar_6[1:]} == {"I"}
+    # Bar 5 under it keeps I: its beats are D D F# A, the C natural only the eighth that leads into the C#.
+    assert {c.numeral for c in chords if 4 * bar <= c.onset < 5 * bar} == {"I"}

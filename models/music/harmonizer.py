@@ -562,6 +562,38 @@ def split_dominant(notes: TuneNotes, model: ChordHMM, onset: int, end: int,
     return [(onset, onset + split * beat, before), (onset + split * beat, end, name)]
 
 
+def dominant_first_beat(notes: TuneNotes, model: ChordHMM, onset: int, end: int,
+                        name: str) -> list[tuple[int, int, str]]:
+    """In a major tune, a stretch of two beats or more under the tonic chord whose first beat's notes it holds none
+    of, V or V7 all, and whose second beat's note is the tonic chord's: V or V7 on that first beat (the one the
+    melody likes best), the tonic chord after it (C#5 E | F# D in D major: A | D, where D under the C# and E
+    sounded a major seventh and a ninth on the downbeat). Not where a note from a beat before to a beat after is the other spelling of one of
+    its tones, unless that note steps a semitone straight into the dominant's own spelling (A C | C#: the melody's
+    chromatic approach, heard in one voice, not a cross relation). Not in minor, dorian or mixolydian: V's raised
+    seventh against the mode's own (the cadence gives those tunes v or VII where V does not fit); as it was
+    otherwise."""
+    beat, chords = notes.beat, chord_set(notes.harmony)
+    if notes.harmony != "major" or name != model.names[0] or end - onset < 2 * beat:
+        return [(onset, end, name)]
+    on_beat, then = notes.on_beats(onset, onset + 2 * beat).tolist()
+    in_beat = (notes.onsets < onset + beat) & (notes.ends > onset) & (notes.pitches >= 0)
+    heard = set(notes.symbols[in_beat].tolist())
+    if on_beat == REST_SYMBOL or then not in chords[name] or heard & set(chords[name]):
+        return [(onset, end, name)]
+    near = (notes.onsets < onset + 2 * beat) & (notes.ends > onset - beat) & (notes.pitches >= 0)
+    struck = int(np.flatnonzero(in_beat)[0])
+    if struck and notes.ends[struck - 1] == notes.onsets[struck] \
+            and abs(int(notes.pitches[struck]) - int(notes.pitches[struck - 1])) == 1:
+        near[struck - 1] = False  # the chromatic approach: C natural straight into V's C#
+    near_symbols = set(notes.symbols[near].tolist())
+    fitting = [c for c, other in enumerate(model.names) if other in DOMINANTS and heard <= set(chords[other])
+               and not any({pc, tone} in SAME_STEP for pc in near_symbols for tone in chords[other])]
+    if not fitting:
+        return [(onset, end, name)]
+    scores = stretch_scores(notes, model, onset, onset + beat)
+    return [(onset, onset + beat, model.names[max(fitting, key=lambda c: scores[c])]), (onset + beat, end, name)]
+
+
 def passing_notes(notes: TuneNotes) -> np.ndarray:
     """Per note: reached and left by a step (one or two semitones) in the same direction, between two notes."""
     pitches, passing = notes.pitches, np.zeros(len(notes.pitches), dtype=bool)
@@ -718,7 +750,7 @@ def harmonize_melody(melody: Melody, path: str | os.PathLike = HARMONIZER_PATH) 
         cadence = [(cadence[0][0], cadence[1][1], (model.names[path_[first]],)), *cadence[2:]]
     stretches = [stretch for (onset, end), s in zip(spans[:first], path_, strict=False) for stretch in (
         split_dominant(notes, model, onset, end, model.names[s])
-        if model.names[s] in DOMINANTS else [(onset, end, model.names[s])])]
+        if model.names[s] in DOMINANTS else dominant_first_beat(notes, model, onset, end, model.names[s]))]
     for onset, end, allowed in cadence:
         s = bisect.bisect_right(starts, onset) - 1
         chosen = model.names[path_[s]]
