@@ -29,6 +29,7 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
@@ -240,7 +241,7 @@ def main() -> int:
             "all_lines": lyric_lines,  # `examples` holds the first 8 only
             "word_pairs_said_before": said_before(lyric_lines),
         } | hanging(scorer, lyric_lines)
-        log(results["constrained_chat_model"])
+        log(results["constrained_chat_model"], lyric_lines)
     if "constrained" not in skip and "songs" not in skip:
         results["constrained_chat_model"]["long_songs"] = long_songs(SongWriter(chat), words)
         every_line = [
@@ -250,7 +251,7 @@ def main() -> int:
         results["constrained_chat_model"]["long_songs"] |= hanging(scorer, every_line) | {
             key: fluency[key] for key in ("median_perplexity", "ratio_to_verse", "novelty")
         }
-        log(results["constrained_chat_model"]["long_songs"])
+        log(results["constrained_chat_model"]["long_songs"], every_line)
     if "constrained" not in skip and "poems" not in skip:
         results["constrained_chat_model"]["poems"] = poems(SongWriter(chat), words)
         every_line = [line for poem in results["constrained_chat_model"]["poems"]["poems"] for line in poem["lines"]]
@@ -258,7 +259,7 @@ def main() -> int:
         results["constrained_chat_model"]["poems"] |= hanging(scorer, every_line) | {
             key: fluency[key] for key in ("median_perplexity", "ratio_to_verse", "novelty")
         }
-        log(results["constrained_chat_model"]["poems"])
+        log(results["constrained_chat_model"]["poems"], every_line)
     if "constrained" not in skip and "titles" not in skip:  # `--skip before,free,lyrics,songs,line_vae`: titles
         start = time.perf_counter()
         haiku_writer = SongWriter(chat)
@@ -284,7 +285,7 @@ def main() -> int:
                 subject: group for (subject, _), group in zip(SUBJECTS, titles_per_subject, strict=True)
             },
         }
-        log(results["constrained_chat_model"])
+        log(results["constrained_chat_model"], [line for poem in haiku for line in poem] + titles)
 
     if "line_vae" not in skip and (ROOT / "resources/text/line-vae.safetensors").exists():
         from models.verse.line_vae import LineVAE
@@ -294,7 +295,7 @@ def main() -> int:
         start = time.perf_counter()
         prior = vae.decode(torch.randn((24, vae.latent_size), generator=generator), temperature=0.0)
         results["line_vae_prior_samples"] = summary(scorer, prior, reference, corpus, time.perf_counter() - start)
-        log(results["line_vae_prior_samples"])
+        log(results["line_vae_prior_samples"], prior)
 
     write(args.out, results)
     return 0
@@ -430,8 +431,12 @@ def run(job):
     return run_job(job)
 
 
-def log(value) -> None:
+def log(value, lines: Sequence[str] = ()) -> None:
+    """A part's figures as it ends, cut at 600 characters, then its lines in full, one a row: a run cut short (the
+    whole bench takes over an hour under load) can still be read line by line."""
     print(json.dumps(value, ensure_ascii=False)[:600], flush=True)
+    for line in lines:
+        print("    " + line, flush=True)
 
 
 if __name__ == "__main__":
