@@ -885,6 +885,57 @@ def test_a_pairs_partner_that_hangs_after_every_first_line_is_searched_wider(mon
     assert not [form for form, search in writer.forms.asked if "beams" in search]
 
 
+class GluedFirstLine(ScriptedForms):
+    """A stand-in for the bench's winter night: of the plain search's first lines, "burning" finds no partner, the
+    partner of "midnight" hangs, and "bright light" (a rhyme glued on: it hangs) has a whole partner; the wider
+    search (`beams=`) has a whole first line on "star", whose partner does not hang. It records each form and
+    search."""
+
+    def ranked(self, form, prompt, seed=0, variety=0.6, **search):
+        self.asked.append((form, search))
+        if form.rhyme_source and "beams" in search:
+            firsts = [Ranked("The night is dark, the moon's a cold star", -0.9)]
+        elif form.rhyme_source:
+            firsts = [
+                Ranked("The night is dark, the stars are burning", -1.4),
+                Ranked("The night is cold, the moon is midnight", -1.7),
+                Ranked("The night is dark, the stars are bright light", -2.4, 1.0),
+            ]
+        else:
+            partners = {
+                "midnight": [Ranked("The stars are bright, the snow is snowed tight", -2.2, 1.0)],
+                "light": [Ranked("The snow is cold, the moon is bright white", -1.2)],
+                "star": [Ranked("The stars are in the sky, I am far", -1.6)],
+            }
+            return partners.get(form.rhyme_with, [])
+        return [line for line in firsts if normalise(line.text) not in form.avoid]
+
+
+def test_a_pairs_first_line_that_hangs_after_every_first_line_tried_is_searched_wider(monkeypatch, words):
+    """ "The night is dark, the stars are bright light / The snow is cold, the moon is bright white" (the bench's
+    winter night): every pair tried hung in one line, and the pair kept hung in its first. The wider search's
+    first lines that do not hang are then tried with their partners, and a whole pair found so wins; the wider
+    first-line search is asked once, and not at all when the kept pair's first line is whole."""
+    from types import SimpleNamespace
+
+    from models.verse import lyrics
+
+    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
+    monkeypatch.setattr(lyrics, "FormWriter", GluedFirstLine)
+    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    assert writer.write("Write a song.", [LineForm(syllables=10)] * 2, "AA") == [
+        "The night is dark, the moon's a cold star",
+        "The stars are in the sky, I am far",
+    ]
+    widened = [form.rhyme_source for form, search in writer.forms.asked if "beams" in search]
+    assert widened == [True]  # the first line's wider search, once; the kept partner did not hang
+    partners = [form.rhyme_with for form, _ in writer.forms.asked if form.rhyme_with]
+    assert partners == ["burning", "midnight", "light", "star"]
+    writer = _hanging_partners(monkeypatch, words)  # the first pair tried hangs in its partner only
+    writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA")
+    assert not [form for form, search in writer.forms.asked if "beams" in search]
+
+
 class SameOpenings(ScriptedForms):
     """A stand-in whose most fluent line always opens "In the end," (the coming-home song said it six times);
     one opening "Then" comes a little after it. It records each form it is asked for."""

@@ -55,6 +55,11 @@ WORN_LINES = 3
 MOOD_TOPICS = {"minor": "longing for someone far away", "dorian": "an old story by the sea"}
 
 
+# a rhymed pair tried by `SongWriter._pair`: its key (hanging lines, less the pair's fluency), both lines, the
+# partner's form and the song with the first line
+_Pair = tuple[tuple[int, float], list[Ranked], LineForm, list[str]]
+
+
 @dataclass
 class LyricLine:
     text: str
@@ -273,36 +278,28 @@ class SongWriter:
     ) -> list[Ranked] | None:
         """A rhymed pair planned on both lines' ends. Of the first line's best candidates (different last words,
         so different rhyme sounds; from a wider search too when the plain one finds none, or only lines that
-        hang), each is tried with its partner written right after it (a plain search); the
-        first pair where neither line hangs is kept, else, after PAIR_TRIES first lines, the pair with fewer
-        hanging lines, then the more fluent ("That's the sound of a storm, a long" hangs because no partner of a
-        better first line was tried), its partner searched wider if it hangs. Both lines; or the best first line alone (its partner then takes the wider
-        searches); None when the first line needs them too. In ABAB the partner comes two lines later: it is
-        written there again, and this one is its spare."""
+        hang), each is tried with its partner written right after it (a plain search); the first pair where
+        neither line hangs is kept, else, after PAIR_TRIES first lines, the pair with fewer hanging lines, then the
+        more fluent ("That's the sound of a storm, a long" hangs because no partner of a better first line was
+        tried). When the kept pair's first line hangs, the wider search's first lines that do not hang are tried
+        too; when its partner hangs, the partner is searched wider. Both lines; or the best first line alone (its
+        partner then takes the wider searches); None when the first line needs them too. In ABAB the partner
+        comes two lines later: it is written there again, and this one is its spare."""
         prompt = self._prompt(request, lines)
         ranked = self._ranked(form, prompt, lines, seed * 101 + index)
-        if not ranked or ranked[0].hangs:  # the plain search often finds no first line at all (an 8-syllable one
-            # ending on a word with rhymes), or only lines that hang: the wider one's join them
+        widened = not ranked or ranked[0].hangs
+        if widened:  # the plain search often finds no first line at all (an 8-syllable one ending on a word with
+            # rhymes), or only lines that hang: the wider one's join them
             wider = self._ranked(form, prompt, lines, seed, variety=0.3, **self.wide)
             ranked = sorted({line.text: line for line in [*wider, *ranked]}.values(), key=lambda line: -line.score)
-        best: tuple[tuple[int, float], list[Ranked], LineForm, list[str]] | None = None
         tried: list[str] = []
-        for first in ranked:
-            last = words_in(first.text)[-1]
-            if last in tried:
-                continue
-            tried.append(last)
-            with_first = [*lines, first.text]
-            second_form = self._form(partner, with_first, last, False, topic - said([first.text]))
-            found = self._ranked(second_form, self._prompt(request, with_first), with_first, seed * 101 + index + 1)
-            if found:
-                key = (first.hangs + found[0].hangs, -(first.score + found[0].score))
-                if best is None or key < best[0]:
-                    best = (key, [first, found[0]], second_form, with_first)
-                if not key[0]:
-                    break
-            if len(tried) == PAIR_TRIES:
-                break
+        best = self._pairs_tried(request, ranked, partner, lines, topic, seed, index, tried)
+        if best is not None and best[1][0].hangs and not widened:  # every pair tried hangs, the kept one in its
+            # first line ("The night is dark, the stars are bright light", a rhyme glued on): first lines that do
+            # not hang from the wider search, with their partners
+            wider = self._ranked(form, prompt, lines, seed, variety=0.3, **self.wide)
+            whole = [line for line in wider if not line.hangs]
+            best = self._pairs_tried(request, whole, partner, lines, topic, seed, index, tried, best)
         if best is not None and best[1][1].hangs:  # every pair tried hangs: the kept pair's partner takes the wider
             # search too, as a line at its own place does (`_search`): "She is the one I can never do"
             (first, partner), second_form, with_first = best[1], best[2], best[3]
@@ -313,6 +310,41 @@ class SongWriter:
         if best is not None:
             return best[1]
         return ranked[:1] or None
+
+    def _pairs_tried(
+        self,
+        request: str,
+        ranked: list[Ranked],
+        partner,
+        lines: list[str],
+        topic: set[str],
+        seed: int,
+        index: int,
+        tried: list[str],
+        best: _Pair | None = None,
+    ) -> _Pair | None:
+        """`_pair`'s trials: up to PAIR_TRIES first lines of `ranked` whose last words are not in `tried` (added to
+        it), each with its partner written right after it; the best pair (fewer hanging lines, then the more
+        fluent) of these and `best`, stopping at the first where neither line hangs."""
+        count = 0
+        for first in ranked:
+            last = words_in(first.text)[-1]
+            if last in tried:
+                continue
+            tried.append(last)
+            count += 1
+            with_first = [*lines, first.text]
+            second_form = self._form(partner, with_first, last, False, topic - said([first.text]))
+            found = self._ranked(second_form, self._prompt(request, with_first), with_first, seed * 101 + index + 1)
+            if found:
+                key = (first.hangs + found[0].hangs, -(first.score + found[0].score))
+                if best is None or key < best[0]:
+                    best = (key, [first, found[0]], second_form, with_first)
+                if not key[0]:
+                    break
+            if count == PAIR_TRIES:
+                break
+        return best
 
     def _search(
         self, form, prompt: list[int], seed: int, index: int, spare: Ranked | None = None, lines: Sequence[str] = ()
