@@ -10,6 +10,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("ATELIER_DEVICE", "cpu")
+# The ALSA null device `make test` names, so that a test run by hand (pytest tests/test_x.py) has a sound
+# device too: without it, PortAudio finds no output on a machine with no sound card and playback tests fail.
+os.environ.setdefault(
+    "ALSA_CONFIG_PATH", f"/usr/share/alsa/alsa.conf:{Path(__file__).resolve().parent / 'alsa-null.conf'}"
+)
 
 
 def _small_soundfont() -> str:
