@@ -102,16 +102,30 @@ def least_spreads() -> np.ndarray:
     return np.asarray([0.0] * len(surface_statistic_names()) + tone_colour_least_spreads())
 
 
-@torch.no_grad()
-def picture_statistics(picture: torch.Tensor) -> np.ndarray:
-    """The statistics (in `statistic_names()` order) of one (3, H, W) picture at the measure's scale."""
-    lab = srgb_to_oklab(picture.clamp(0, 1).permute(1, 2, 0)).permute(2, 0, 1)[None].float()
-    lightness = lab[:, :1]
+def _lightness_pyramid(lightness: torch.Tensor) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """A (1, 1, H, W) lightness's Gaussian pyramid and its Laplacian bands (band k: marks 2^k to 2^(k+1) px)."""
     pyramid = [lightness]
     for _ in range(max(LEVELS) + 1):
         pyramid.append(_blur(pyramid[-1])[..., ::2, ::2])
     upsample = lambda x, like: F.interpolate(x, size=like.shape[-2:], mode="bilinear", align_corners=False)  # noqa: E731
     bands = [pyramid[k] - upsample(pyramid[k + 1], pyramid[k]) for k in range(max(LEVELS) + 1)]
+    return pyramid, bands
+
+
+@torch.no_grad()
+def band_energy(lightness: torch.Tensor, level: int) -> float:
+    """The mean energy of an (H, W) OKLab lightness's band `level` (3: marks 8-16 px across), measured as
+    `picture_statistics` measures `energy{level}` (there as its log): at the measure's scale."""
+    at_scale = at_measure_scale(lightness[None].float())[None]
+    return float(_lightness_pyramid(at_scale)[1][level].pow(2).mean()) + 1e-9
+
+
+@torch.no_grad()
+def picture_statistics(picture: torch.Tensor) -> np.ndarray:
+    """The statistics (in `statistic_names()` order) of one (3, H, W) picture at the measure's scale."""
+    lab = srgb_to_oklab(picture.clamp(0, 1).permute(1, 2, 0)).permute(2, 0, 1)[None].float()
+    lightness = lab[:, :1]
+    pyramid, bands = _lightness_pyramid(lightness)
     energies = [float(band.pow(2).mean()) + 1e-9 for band in bands]
     values: list[float] = []
     for level in LEVELS:

@@ -53,6 +53,7 @@ from .sky import sky_map
 from .stroke_style import LAYER_RATIO, LAYERS, StrokeStyle
 from .surface import baren_areas
 from .sweeps import sweep_cream, sweep_field, swept
+from .tone_gain import tone_gain
 from .wash import cool_map, green_kept, rough_ground, wash_maps
 
 FINEST_BRUSH = 0.005  # radius of the finest brush at middle detail, as a fraction of the long side
@@ -136,10 +137,18 @@ class StrokePlan:
     blocks: torch.Tensor | None = None  # (3, H, W) OKLab: the picture printed in a few flat, graded areas (blocks.py)
     baren: torch.Tensor | None = None  # (1, H, W) how strongly the blotches print (surface.baren_areas); None: evenly
     leaves: torch.Tensor | None = None  # (2, H, W) the leaf masses' share and cell (foliage.leaf_map); None: none
+    tone: tuple[float, float] | None = None  # (gain, mean) of the painting's lightness (tone_gain.py); None: as painted
 
     @property
     def count(self) -> int:
         return self.paths.shape[0]
+
+    def canvas(self) -> torch.Tensor:
+        """(3, H, W) OKLab: each pixel in the colour of the stroke on top of it, the base under any gap."""
+        assert self.key_map is not None
+        owner = self.key_map.inner() // MAX_POINTS
+        on_top = self.colour[owner.clamp_min(0)].permute(2, 0, 1)
+        return torch.where((owner >= 0)[None], on_top, self.base)
 
     def strokes(self) -> Strokes:
         return Strokes(paths=self.paths, first=self.first, last=self.last, radius=self.radius)
@@ -641,6 +650,8 @@ def plan_strokes(
         # so that every other stroke is planned and coloured as it would be without them.
         how_many = KEPT_CONTOURS * (1 - style.lost_edges)
         _add_contours(plan, *kept_contours(mapped, keep, style, strength, how_many, unit, generator))
+    if style.coarse_contrast > 0 and controls.palette > 0:  # last: measured on the canvas of every stroke
+        plan.tone = tone_gain(plan.canvas(), style.coarse_contrast)
     return plan
 
 

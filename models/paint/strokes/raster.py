@@ -44,6 +44,7 @@ from .surface import (
     relief_box,
     surface_reach,
 )
+from .tone_gain import gained
 from .wash import apply_cool, apply_wash, paint_lightness
 
 # A tile's own work (ownership map, surface, bristles) takes ~100-250 MB at 768 px with its halo, and that
@@ -213,6 +214,8 @@ def rasterize(
         if plan.grade is not None:  # the graded sky, over the paint and its wash (bokashi.py)
             grade = _at_output(plan.grade, plan, y0, x0, y1 - y0, x1 - x0, sx, sy)
             painted = apply_grade(painted, grade, style.bokashi_ink)
+        if plan.tone is not None:  # the picture's coarse value contrast toward the painter's (tone_gain.py)
+            painted = gained(painted, *plan.tone)
         rgb = to_rgb(painted)
         if isinstance(output, Image.Image):
             output.paste(tensor_to_pil(rgb), (x0, y0))

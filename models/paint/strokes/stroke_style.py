@@ -148,6 +148,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     # pales toward white as far as it lightens. Shaded in lightness alone, a light orange's seams were dark vivid
     # orange-brown lines (Munch's README sketch: three quarters of its dark orange pixels, his darks' lean to orange).
     "shade_chroma": (0.0, 2.0),
+    # The lightness contrast between 8-16 px patches (the root of the lightness's band energy there, as the painter
+    # match measures it, at 512 px) toward which each picture's painting is stretched half way, by one lightness gain
+    # worked out from the plan (tone_gain.py): the colour map and the bands flattened a contrasty photograph's values
+    # and gave a flat sketch more than Munch paints. Measured on the plan's canvas, which the surface then softens.
+    "coarse_contrast": (0.0, 0.1),
     # How far a busy area's detail is drawn out along its own edges before any stroke is planned (busy_flow.py): the
     # detail of a photograph's pagoda or garage, which runs every way, laid along one flow as his shore and rail are.
     "busy_flow": (0.0, 1.0),
@@ -407,6 +412,7 @@ ADDED_LATER = dict.fromkeys(
         "pale_own_hue",
         "cold_vivid",
         "shade_chroma",
+        "coarse_contrast",
     ),
     0.0,
 )
@@ -465,6 +471,7 @@ class StrokeStyle:
     cold_darks: float = 0.0
     cold_reach: float = 0.0
     cold_vivid: float = 0.0
+    coarse_contrast: float = 0.0
     busy_flow: float = 0.0
     dashes: float = 0.0
     swirl_breadth: float = 0.0
