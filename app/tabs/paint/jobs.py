@@ -300,6 +300,17 @@ def open_image(path: Path, max_side: int = 2048):
     return job
 
 
+def _free_stem(folder: Path, stem: str) -> str:
+    """`stem`, or `stem-2`, `stem-3`...: the first whose painting, canvas and thumbnail are not in `folder` yet. Two
+    renders of one style and seed in the same second (a render, then the same canvas painted again) shared one name,
+    and the second overwrote the first's files under both history entries."""
+    candidate, number = stem, 1
+    while any((folder / f"{candidate}{end}").exists() for end in (".png", "-canvas.png", "-thumbnail.png")):
+        number += 1
+        candidate = f"{stem}-{number}"
+    return candidate
+
+
 def thumbnail_of(saved_path: Path) -> Path:
     return saved_path.with_name(f"{saved_path.stem}-thumbnail.png")
 
@@ -312,9 +323,9 @@ def save_painting(painting: Painting, folder: Path):
 
         from models.paint.recipe import save_png_with_recipe
 
-        stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{painting.recipe.style}-seed{painting.recipe.seed}"
-        source_path = folder / f"{stem}-canvas.png"
         folder.mkdir(parents=True, exist_ok=True)
+        stem = _free_stem(folder, f"{time.strftime('%Y%m%d-%H%M%S')}-{painting.recipe.style}-seed{painting.recipe.seed}")
+        source_path = folder / f"{stem}-canvas.png"
         Image.fromarray(painting.source).save(source_path)
         painting.recipe = painting.recipe.replace(input_path=str(source_path))
         picture = Image.fromarray(painting.pixels)
