@@ -59,6 +59,13 @@ def test_the_gain_goes_part_of_the_way_and_stops_at_its_bounds():
     assert tone_gain(canvas, 1000 * own)[0] == GAIN[1] and tone_gain(canvas, own / 1000)[0] == GAIN[0]
 
 
+@pytest.mark.parametrize("size", [(9, 4000), (8, 16384), (30, 300)])
+def test_a_strip_too_thin_to_measure_is_left_as_painted(size):
+    # `atelier paint --from-scratch --size 4000x9` failed here: the measure's pyramid cannot read so thin a picture.
+    canvas = torch.rand(3, *size)
+    assert tone_gain(canvas, 0.05) == (1.0, pytest.approx(float(canvas[0].mean())))
+
+
 @pytest.mark.parametrize(("low", "high", "aim"), [(110, 140, "more"), (30, 230, "less")])
 def test_a_pictures_coarse_contrast_is_painted_nearer_the_styles(low, high, aim):
     """The same plan's painting at 0 and with the amount halfway between the two paintings' contrasts: a faint

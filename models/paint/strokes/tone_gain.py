@@ -17,7 +17,7 @@ import math
 
 import torch
 
-from ..picture_statistics import band_energy
+from ..picture_statistics import LONG_SIDE, band_energy
 
 LEVEL = 3  # the measure's pyramid level whose contrast is matched: marks 8-16 px across at 512 px
 # How far (in the log of the contrast) a picture moves toward the style's contrast: half way was the nearest to
@@ -26,15 +26,21 @@ TOWARD = 0.5
 # The gain at most and at least: a nearly flat picture (a blank sketch) is not stretched into noise, nor a busy one
 # flattened to grey.
 GAIN = (0.6, 1.6)
+# The measure's pyramid needs the picture's short side at least this long at its 512-px long side (it fails under
+# 33): a thinner strip (4000x9) has no 8-16 px contrast to match and is left as painted.
+SHORTEST = 64
 
 
 def tone_gain(canvas: torch.Tensor, contrast: float) -> tuple[float, float]:
     """(gain, mean) for a plan's (3, H, W) OKLab canvas: the gain that moves its lightness contrast at LEVEL (the
     root of the band's mean energy) TOWARD the way to `contrast`, and the canvas's mean lightness to stretch about."""
     lightness = canvas[0]
+    mean = float(lightness.mean())
+    if min(lightness.shape) * LONG_SIDE < SHORTEST * max(lightness.shape):
+        return 1.0, mean
     own = math.sqrt(band_energy(lightness, LEVEL))
     gain = min(max((contrast / own) ** TOWARD, GAIN[0]), GAIN[1])
-    return gain, float(lightness.mean())
+    return gain, mean
 
 
 def gained(painted: torch.Tensor, gain: float, mean: float) -> torch.Tensor:
