@@ -23,6 +23,7 @@ class Progress:
     fraction: float | None
     message: str
     preview: Any = None
+    loss: float | None = None  # an optimising job's objective at this step, for tests and benches: not shown
 
 
 @dataclass(frozen=True)

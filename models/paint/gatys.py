@@ -71,7 +71,7 @@ def gatys_job(
         preview = None
         if preview_every and (step + 1) % preview_every == 0 and step + 1 < steps:
             preview = tensor_to_pil(pixels.detach()[0].clamp(0, 1))
-        yield Progress((step + 1) / steps, f"step {step + 1}/{steps}: loss {loss.item():.3f}", preview)
+        yield Progress((step + 1) / steps, f"step {step + 1} of {steps}", preview, loss=loss.item())
     yield Result(tensor_to_pil(pixels.detach()[0].clamp(0, 1)))
 
 

@@ -146,7 +146,7 @@ def best_strokes_job(
         preview = None
         if preview_every and (step + 1) % preview_every == 0 and step + 1 < steps:
             preview = tensor_to_pil(draw(changes.applied(plan), style, preview_size, params.seed))
-        yield Progress(0.05 + 0.85 * (step + 1) / steps, f"step {step + 1}/{steps}: loss {loss.item():.3f}", preview)
+        yield Progress(0.05 + 0.85 * (step + 1) / steps, f"step {step + 1} of {steps}", preview, loss=loss.item())
     check_cancelled(cancel)
     yield Progress(0.9, "painting the optimised strokes")
     yield Result(draw_picture(changes.applied(plan), style, (out_w, out_h), params.seed, params.tile))
