@@ -25,3 +25,12 @@ def test_the_answer_actions_follow_the_conversation(qtbot, main_window):
     chat._set_busy(False)
     assert chat.edit_last()  # the last exchange goes back into the input: nothing left to act on
     assert enabled(chat) == {"Regenerate": False, "Edit last message": False, "Copy answer": False}
+
+
+def test_an_answer_stopped_before_its_first_word_is_not_copied(qtbot, main_window):
+    chat = main_window.activity_tabs[2]
+    chat.new_conversation()
+    chat.messages = [ChatMessage("user", "hello"), ChatMessage("assistant", "")]  # Stop before the first word
+    chat.view.show_messages(chat.messages)
+    assert enabled(chat) == {"Regenerate": True, "Edit last message": True, "Copy answer": False}
+    assert not chat.copy_last_answer()

@@ -344,11 +344,12 @@ class ChatTab(CreativeRequests, ActivityTab):
 
     def _update_answer_actions(self) -> None:
         """Regenerate and Edit last message need a message of the user's and no answer on its way, Copy answer an
-        answer: on a new chat all three were enabled and did nothing."""
+        answer with words (an answer stopped before its first word copied nothing): on a new chat all three were
+        enabled and did nothing."""
         asked = any(message.role == "user" for message in self.messages)
         self.regenerate_button.setEnabled(asked and not self._answering)
         self.edit_button.setEnabled(asked and not self._answering)
-        self.copy_button.setEnabled(any(message.role == "assistant" for message in self.messages))
+        self.copy_button.setEnabled(bool(self._last_answer().strip()))
 
     # Regenerate, edit, copy, export ------------------------------------------------------------
 
@@ -381,11 +382,16 @@ class ChatTab(CreativeRequests, ActivityTab):
         self.input.setFocus()
         return True
 
-    def copy_last_answer(self) -> bool:
+    def _last_answer(self) -> str:
+        """The latest answer's text: '' when there is none yet."""
         answers = [m for m in self.messages if m.role == "assistant"]
-        if not answers:
+        return answers[-1].content if answers else ""
+
+    def copy_last_answer(self) -> bool:
+        answer = self._last_answer()
+        if not answer.strip():
             return False
-        QApplication.clipboard().setText(answers[-1].content)
+        QApplication.clipboard().setText(answer)
         return True
 
     def choose_export(self) -> None:
