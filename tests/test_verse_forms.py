@@ -811,13 +811,14 @@ class HangingPartners(ScriptedForms):
         return [Ranked("A line that does not rhyme", -1.0)]
 
 
-def _hanging_partners(monkeypatch, words):
+def _song_writer(monkeypatch, words, forms=HangingPartners):
+    """A SongWriter whose lines come from the scripted `forms` (a ScriptedForms), each token a line's length."""
     from types import SimpleNamespace
 
     from models.verse import lyrics
 
     tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
-    monkeypatch.setattr(lyrics, "FormWriter", HangingPartners)
+    monkeypatch.setattr(lyrics, "FormWriter", forms)
     return lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
 
 
@@ -825,7 +826,7 @@ def test_a_rhymed_pair_is_planned_on_both_lines_ends(monkeypatch, words):
     """ "That's the sound of a storm, a long": the first line was kept as soon as its partner rhymed, however
     the partner ended. Now a pair that hangs sends the writer to the next first line (another rhyme sound),
     and the pair where neither line hangs wins over a more fluent first line."""
-    writer = _hanging_partners(monkeypatch, words)
+    writer = _song_writer(monkeypatch, words)
     assert writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA") == [
         "I walk along the shore",
         "I hear the ocean roar",
@@ -838,12 +839,12 @@ def test_a_rhymed_line_whose_best_hangs_is_searched_wider(monkeypatch, words):
     """ABAB: the partner is written again at its place, where its best line hangs ("The waves and then the"): a
     wider search finds one that does not (and only then is the search widened); failing that, the partner
     found when the pair was planned (the spare) comes before a line that hangs."""
-    writer = _hanging_partners(monkeypatch, words)
+    writer = _song_writer(monkeypatch, words)
     lines = writer.write("Write a song.", [LineForm(syllables=6)] * 4, "ABAB")
     assert lines[0] == "I walk along the shore" and lines[2] == "I hear the breakers roar"
     assert [form.rhyme_with for form, search in writer.forms.asked if "beams" in search] == ["shore"]
     monkeypatch.setattr(HangingPartners, "widening_helps", False)
-    writer = _hanging_partners(monkeypatch, words)
+    writer = _song_writer(monkeypatch, words)
     assert writer.write("Write a song.", [LineForm(syllables=6)] * 4, "ABAB")[2] == "I hear the ocean roar"
 
 
@@ -867,20 +868,14 @@ def test_a_pairs_partner_that_hangs_after_every_first_line_is_searched_wider(mon
     three first lines' partners hung, and the pair kept was the least bad. Its partner now takes the wider
     search too, as a line at its own place does, and its line there wins when it hangs less; a pair that does
     not hang is kept as it was found."""
-    from types import SimpleNamespace
-
-    from models.verse import lyrics
-
-    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
-    monkeypatch.setattr(lyrics, "FormWriter", EveryPartnerHangs)
-    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    writer = _song_writer(monkeypatch, words, EveryPartnerHangs)
     assert writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA") == [
         "Her waves are mine, it's true",
         "She is the one who sees me through",
     ]
     widened = [form.rhyme_with for form, search in writer.forms.asked if "beams" in search]
     assert widened == ["true"]  # once, for the pair kept
-    writer = _hanging_partners(monkeypatch, words)
+    writer = _song_writer(monkeypatch, words)
     writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA")
     assert not [form for form, search in writer.forms.asked if "beams" in search]
 
@@ -916,13 +911,7 @@ def test_a_pairs_first_line_that_hangs_after_every_first_line_tried_is_searched_
     winter night): every pair tried hung in one line, and the pair kept hung in its first. The wider search's
     first lines that do not hang are then tried with their partners, and a whole pair found so wins; the wider
     first-line search is asked once, and not at all when the kept pair's first line is whole."""
-    from types import SimpleNamespace
-
-    from models.verse import lyrics
-
-    tokenizer = SimpleNamespace(encode=lambda text, allow_control=True: [len(text) + 1])
-    monkeypatch.setattr(lyrics, "FormWriter", GluedFirstLine)
-    writer = lyrics.SongWriter(SimpleNamespace(tokenizer=tokenizer), words)
+    writer = _song_writer(monkeypatch, words, GluedFirstLine)
     assert writer.write("Write a song.", [LineForm(syllables=10)] * 2, "AA") == [
         "The night is dark, the moon's a cold star",
         "The stars are in the sky, I am far",
@@ -931,7 +920,7 @@ def test_a_pairs_first_line_that_hangs_after_every_first_line_tried_is_searched_
     assert widened == [True]  # the first line's wider search, once; the kept partner did not hang
     partners = [form.rhyme_with for form, _ in writer.forms.asked if form.rhyme_with]
     assert partners == ["burning", "midnight", "light", "star"]
-    writer = _hanging_partners(monkeypatch, words)  # the first pair tried hangs in its partner only
+    writer = _song_writer(monkeypatch, words)  # the first pair tried hangs in its partner only
     writer.write("Write a song.", [LineForm(syllables=6)] * 2, "AA")
     assert not [form for form, search in writer.forms.asked if "beams" in search]
 
